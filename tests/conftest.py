@@ -1,0 +1,116 @@
+"""Shared fixtures.
+
+``store`` runs a test on every backend: SQLite (a temporary file, with the real
+pragmas) and PostgreSQL (the server at 127.0.0.1:5432, a fresh schema per test).
+Set WMS_TEST_BACKENDS=sqlite to run only SQLite on a laptop without PostgreSQL;
+in CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import set_clock
+from wms_tui.store import Store
+
+PG_BASE = os.environ.get("WMS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS = [b for b in os.environ.get("WMS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+
+
+def _pg_available() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            PG_BASE.replace("postgresql+psycopg", "postgresql"), connect_timeout=3
+        ):
+            return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not here"
+        return str(exc).splitlines()[0]
+
+
+_PG_PROBLEM: str | None = None
+if "postgresql" in BACKENDS:
+    _PG_PROBLEM = _pg_available()
+
+
+def pg_schema_url() -> tuple[str, str]:
+    """A URL whose search_path is a fresh schema, and that schema's name."""
+    schema = "t_" + uuid.uuid4().hex[:12]
+    import psycopg
+
+    with psycopg.connect(PG_BASE.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+        c.execute(f"CREATE SCHEMA {schema}")
+    return f"{PG_BASE}?options=-csearch_path%3D{schema}", schema
+
+
+def drop_pg_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_BASE.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+        c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def make_url(backend: str, tmp_path: Path) -> tuple[str, str | None]:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'wms.db'}", None
+    if _PG_PROBLEM is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable in CI: {_PG_PROBLEM}")
+        pytest.skip(f"PostgreSQL not reachable: {_PG_PROBLEM}")
+    return pg_schema_url()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    url, schema = make_url(backend, tmp_path)
+    yield url
+    if schema:
+        drop_pg_schema(schema)
+
+
+@pytest.fixture
+def empty_store(db_url: str) -> Iterator[Store]:
+    store = Store(db_url)
+    store.create_schema()
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'wms.db'}"
+
+
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> Iterator[Store]:
+    store = Store(sqlite_url)
+    store.create_schema()
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _real_clock() -> Iterator[None]:
+    yield
+    set_clock(None)
+
+
+def actor(name: str = "Test", *roles: str, operator_id: int | None = None) -> Actor:
+    return Actor(
+        operator_id=operator_id,
+        name=name,
+        roles=frozenset(roles or ("picker", "packer", "receiver", "supervisor")),
+        terminal="TEST",
+    )

@@ -1,0 +1,49 @@
+"""The demo warehouse: created from the seed files, idempotent, consistent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from wms_tui.domain.enums import OrderStatus, Role
+from wms_tui.domain.models import Event, Operator, Order, OrderLine, Product, StockMovement
+from wms_tui.services.demo import create_demo
+from wms_tui.services.inventory import ledger_mismatches
+
+
+def counts(store) -> tuple[int, ...]:
+    with store.read() as s:
+        return tuple(
+            s.exec(select(func.count()).select_from(t)).one()
+            for t in (Product, Order, OrderLine, Operator, StockMovement, Event)
+        )
+
+
+def test_demo_is_created_once_and_is_idempotent(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.db")
+    store, created = create_demo(db)
+    assert created
+    first = counts(store)
+    n_products, n_orders, *_ = first
+    assert 150 <= n_products <= 260 and 80 <= n_orders <= 130
+    store.dispose()
+
+    store, created = create_demo(db)
+    assert not created
+    assert counts(store) == first, "a second run must change nothing"
+    store.dispose()
+
+    store, created = create_demo(db, reset=True)
+    assert created and counts(store) == first
+    with store.read() as s:
+        assert ledger_mismatches(s) == []
+        statuses = set(s.exec(select(Order.status)).all())
+        assert {OrderStatus.NEW, OrderStatus.READY_TO_PICK, OrderStatus.BACKORDERED,
+                OrderStatus.PACKED, OrderStatus.DISPATCHED} <= statuses
+        roles = {r for op in s.exec(select(Operator)) for r in op.role_set}
+        assert roles == {r.value for r in Role}
+        names = " ".join(s.exec(select(Order.ship_name)).all())
+        assert any("\uac00" <= ch <= "\ud7a3" for ch in names)  # Hangul
+        assert any(ch in names for ch in "ÅÄÖåäö")
+    store.dispose()

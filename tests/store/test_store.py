@@ -1,0 +1,93 @@
+"""The store's settings, read back from live connections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import select
+
+from wms_tui.domain.errors import StoreError
+from wms_tui.domain.models import Event, Operator
+from wms_tui.store import SQLITE_PRAGMAS, Store, open_store, resolve_url
+
+
+def test_sqlite_pragmas_on_every_connection(sqlite_store: Store) -> None:
+    expected = {"journal_mode": "wal", "synchronous": 1, "busy_timeout": 5000, "foreign_keys": 1}
+    assert set(expected) == set(SQLITE_PRAGMAS)
+    for _ in range(2):  # a second pooled connection too
+        with sqlite_store.engine.connect() as conn:
+            for name, want in expected.items():
+                got = conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                assert got == want, name
+            # autocommit driver: pysqlite must not open transactions itself
+            assert conn.connection.dbapi_connection.isolation_level is None
+
+
+def test_writes_begin_immediate_reads_plain_begin(sqlite_store: Store) -> None:
+    seen: list[str] = []
+    event.listen(
+        sqlite_store.engine,
+        "before_cursor_execute",
+        lambda conn, cur, stmt, *a: seen.append(stmt.split()[0] + " " + stmt.split()[1]
+                                                if stmt.startswith("BEGIN ") else stmt.split()[0]),
+    )
+    with sqlite_store.unit_of_work() as uow:
+        uow.add(Operator(badge="B1", name="Bo", roles="picker"))
+        uow.commit()
+    with sqlite_store.read() as s:
+        s.exec(select(Operator)).all()
+    assert seen[0] == "BEGIN IMMEDIATE"
+    assert "BEGIN" in seen[2:] and seen[seen.index("BEGIN")] == "BEGIN"
+
+
+def test_uow_rolls_back_without_commit(empty_store: Store) -> None:
+    with empty_store.unit_of_work() as uow:
+        uow.add(Operator(badge="B1", name="Bo", roles="picker"))
+    with pytest.raises(RuntimeError), empty_store.unit_of_work() as uow:
+        uow.add(Operator(badge="B2", name="Bea", roles="picker"))
+        uow.flush()
+        raise RuntimeError("boom")
+    with empty_store.read() as s:
+        assert s.exec(select(Operator)).all() == []
+
+
+def test_event_log_is_append_only(empty_store: Store) -> None:
+    with empty_store.unit_of_work() as uow:
+        uow.add(Event(kind="test", operator_name="x"))
+        uow.commit()
+    for stmt in ("UPDATE event SET detail = 'changed'", "DELETE FROM event"):
+        with pytest.raises(DBAPIError, match="append-only"), empty_store.unit_of_work() as uow:
+            uow.session.exec(text(stmt))
+    with empty_store.read() as s:
+        assert s.exec(select(Event.detail)).all() == [""]
+
+
+def test_url_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("WMS_DATABASE_URL", raising=False)
+    assert resolve_url(None) == "sqlite:///data/wms.db"
+    monkeypatch.setenv("WMS_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    assert resolve_url(None) == "postgresql+psycopg://u@h/db"
+    assert resolve_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
+
+
+def test_unopenable_path_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist") as err:
+        open_store(str(tmp_path / "missing" / "wms.db"))
+    assert "\n" not in str(err.value)
+    with pytest.raises(StoreError, match="empty"):
+        open_store(str(tmp_path / "fresh.db"))
+
+
+def test_newer_schema_is_refused(sqlite_store: Store) -> None:
+    with sqlite_store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(StoreError, match="newer than this wms"):
+        sqlite_store.check_schema()
+
+
+def test_unsupported_backend() -> None:
+    with pytest.raises(StoreError, match="Unsupported database"):
+        Store("mysql://u@h/db")

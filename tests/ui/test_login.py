@@ -1,0 +1,151 @@
+"""Login, role menus and logout, driven like a floor worker with a scanner."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from textual.widgets import OptionList
+
+from wms_tui.domain.models import Event, Operator
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.menu import MENU, entries_for
+from wms_tui.ui.screens.home import HomeScreen
+from wms_tui.ui.screens.login import LoginScreen
+from wms_tui.ui.widgets.feedback import Feedback
+
+SIZES = [(40, 16), (120, 40)]
+
+
+@pytest.fixture
+def people(sqlite_store: Store) -> Store:
+    with sqlite_store.unit_of_work() as uow:
+        uow.add(Operator(badge="P1001", name="Ana Lindqvist", roles="picker"))
+        uow.add(Operator(badge="S9001", name="Min-jun Kim", roles="supervisor"))
+        uow.add(Operator(badge="S9999", name="Admin", roles="picker,packer,receiver,supervisor"))
+        uow.add(Operator(badge="X0000", name="Gone", roles="picker", active=False))
+        uow.commit()
+    return sqlite_store
+
+
+async def scan(pilot, code: str) -> None:
+    """A scanner: a burst of key presses, then Enter."""
+    await pilot.press(*code, "enter")
+    await pilot.pause()
+
+
+async def wait_store(pilot) -> None:
+    app = pilot.app
+    for _ in range(100):
+        if app.store is not None or app.store_error:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("store did not open")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_badge_login_shows_role_menu(people: Store, size: tuple[int, int]) -> None:
+    app = WmsApp(people.url, terminal="HH-07")
+    async with app.run_test(size=size) as pilot:
+        assert isinstance(app.screen, LoginScreen)
+        await wait_store(pilot)
+        await scan(pilot, "P1001")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.actor is not None and app.actor.name == "Ana Lindqvist"
+        assert app.actor.terminal == "HH-07"
+        bar = str(app.screen.query_one("#bar-who").render())
+        assert "Ana Lindqvist" in bar and "HH-07" in bar
+        shown = [e.id for e in app.screen.entries]
+        assert shown == [e.id for e in entries_for({"picker"})]
+        assert all("picker" in e.roles for e in app.screen.entries)
+    with people.read() as s:
+        ev = s.exec(select(Event).where(Event.kind == "login")).one()
+        assert (ev.operator_name, ev.terminal) == ("Ana Lindqvist", "HH-07")
+
+
+async def test_unknown_badge_rings_and_says_so(people: Store) -> None:
+    app = WmsApp(people.url, terminal="HH-07")
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        for badge in ("NOPE42", "X0000"):
+            await scan(pilot, badge)
+            assert isinstance(app.screen, LoginScreen)
+            msg = app.screen.query_one(Feedback).text
+            assert "Unknown badge" in msg and badge in msg
+        assert len(bells) == 2
+        assert app.actor is None
+
+
+async def test_scanner_control_characters_are_ignored(people: Store) -> None:
+    app = WmsApp(people.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        app.screen.query_one("#badge").value = "S9001\x1d\r"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.actor is not None and app.actor.name == "Min-jun Kim"
+
+
+async def test_logout_returns_to_login(people: Store) -> None:
+    app = WmsApp(people.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "S9999")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen) and app.actor is None
+
+
+async def test_idle_logout(people: Store) -> None:
+    app = WmsApp(people.url, terminal="HH-07", idle_minutes=0.001)  # 60 ms
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "P1001")
+        assert app.actor is not None
+        await pilot.pause(0.1)
+        app._check_idle()  # the 5 s interval, without waiting for it
+        await pilot.pause()
+        assert app.actor is None and isinstance(app.screen, LoginScreen)
+    with people.read() as s:
+        ev = s.exec(select(Event).where(Event.kind == "logout")).one()
+        assert ev.detail == "idle"
+
+
+async def test_number_keys_open_menu_entries(people: Store) -> None:
+    app = WmsApp(people.url, terminal="HH-07")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "S9999")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        if not home.entries:
+            # No feature screens installed: the menu says so instead of a dead list.
+            assert not home.query(OptionList)
+            return
+        await pilot.press("1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == home.entries[0].screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is home
+        await pilot.press("9" if len(home.entries) < 9 else "j")
+        await pilot.pause()
+        assert app.screen is home  # no such entry: bell, stay
+
+
+def test_menu_entries_are_role_filtered() -> None:
+    for entry in MENU:
+        assert entry.roles, entry.id
+    assert all(e.exists() for e in entries_for({"supervisor"}))
+
+
+async def test_bad_database_shows_error_on_login(tmp_path) -> None:
+    app = WmsApp(f"sqlite:///{tmp_path / 'nowhere' / 'x.db'}", terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        assert app.store is None and "does not exist" in (app.store_error or "")
+        await scan(pilot, "P1001")
+        assert "does not exist" in app.screen.query_one(Feedback).text

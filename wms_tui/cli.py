@@ -1,0 +1,121 @@
+"""The ``wms`` command.
+
+Commands parse arguments, call a service, print the result with rich and map
+errors to one line and an exit code (1: store problem, 2: bad input). Heavy
+imports happen inside the commands so ``wms --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="wms",
+    help="wms_tui: warehouse floor terminal for e-commerce fulfilment.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
+        show_default=False,
+    ),
+]
+TerminalOption = Annotated[
+    str | None,
+    typer.Option("--terminal", "-t", help="Terminal/station code shown in the header and log."),
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def default_terminal() -> str:
+    return os.environ.get("WMS_TERMINAL") or socket.gethostname().split(".")[0][:16]
+
+
+def _run_tui(url: str, terminal: str | None) -> None:
+    from wms_tui.ui.app import WmsApp
+
+    WmsApp(url, terminal=terminal or default_terminal()).run()
+
+
+@app.callback(invoke_without_command=True)
+def _main(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        console.print(ctx.get_help())
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create an empty store (no demo data)."""
+    from wms_tui.domain.errors import StoreError
+    from wms_tui.services.setup import init_store
+
+    try:
+        store, created = init_store(db)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"{'Created' if created else 'Already initialised'}: {store.url}")
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    reset: Annotated[bool, typer.Option("--reset", help="Delete and rebuild the demo.")] = False,
+    terminal: TerminalOption = None,
+    no_tui: Annotated[
+        bool, typer.Option("--no-tui", help="Only create the database, do not open the TUI.")
+    ] = False,
+) -> None:
+    """Create the demo warehouse on first run (or with --reset) and open the TUI."""
+    from wms_tui.domain.errors import StoreError
+    from wms_tui.services.demo import create_demo
+
+    try:
+        with console.status("Building the demo warehouse…"):
+            store, created = create_demo(db, reset=reset)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    if created:
+        console.print(f"Demo warehouse created in {store.url}")
+    url = store.url
+    store.dispose()
+    if not no_tui:
+        _run_tui(url, terminal)
+
+
+@app.command()
+def run(db: DbOption = None, terminal: TerminalOption = None) -> None:
+    """Open the TUI on an existing store."""
+    from wms_tui.domain.errors import StoreError
+    from wms_tui.store import open_store
+
+    try:
+        store = open_store(db)
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    url = store.url
+    store.dispose()
+    _run_tui(url, terminal)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

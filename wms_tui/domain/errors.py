@@ -1,0 +1,35 @@
+"""Errors a floor worker reads.
+
+Every message is one line in plain words, because it is shown on a 40-column
+handheld next to a ringing bell: say what is wrong and, where possible, what
+to do instead.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A business rule refused the request; nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:  # one line, always
+        return self.message.replace("\n", " ")
+
+
+class NotFound(DomainError):
+    """A scanned or typed code matches nothing."""
+
+
+class PermissionDenied(DomainError):
+    """The operator's roles do not allow this action."""
+
+
+class Conflict(DomainError):
+    """Someone else got there first (task claimed, order open elsewhere)."""
+
+
+class StoreError(Exception):
+    """The store cannot be opened or is of an unknown schema version."""

@@ -1,0 +1,36 @@
+"""Badge login."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.errors import NotFound
+from wms_tui.domain.models import Operator
+from wms_tui.services import events
+from wms_tui.store import Store
+
+
+def clean_scan(raw: str) -> str:
+    """What a scanner typed, without the control characters some append (CR, GS, ...)."""
+    return "".join(ch for ch in raw if ch.isprintable()).strip()
+
+
+def login(store: Store, badge: str, terminal: str) -> Actor:
+    code = clean_scan(badge)
+    if not code:
+        raise NotFound("Scan or type your badge")
+    with store.unit_of_work() as uow:
+        op = uow.session.exec(select(Operator).where(Operator.badge == code)).first()
+        if op is None or not op.active:
+            raise NotFound(f"Unknown badge {code!r}: ask a supervisor to register it")
+        actor = Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)
+        events.log(uow, actor, "login")
+        uow.commit()
+    return actor
+
+
+def logout(store: Store, actor: Actor, *, idle: bool = False) -> None:
+    with store.unit_of_work() as uow:
+        events.log(uow, actor, "logout", detail="idle" if idle else "")
+        uow.commit()

@@ -1,0 +1,343 @@
+"""Build the demo warehouse from the CSV seed files in ``data/demo/``.
+
+The seed files are plain CSV so a trainer can edit them in a spreadsheet.
+Loading is idempotent: an initialised database is left alone unless
+``reset=True``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlmodel import select
+
+from wms_tui.domain.actor import SYSTEM
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, Role
+from wms_tui.domain.models import (
+    Carrier,
+    CartonType,
+    Event,
+    Location,
+    Operator,
+    Order,
+    OrderLine,
+    Product,
+    ProductBarcode,
+    ReturnReason,
+    Service,
+    Station,
+    Stock,
+    StockMovement,
+    Warehouse,
+)
+from wms_tui.store import Store, UnitOfWork, sqlite_path
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
+
+DEFAULT_RETURN_REASONS: tuple[tuple[str, str, bool], ...] = (
+    ("WRONG_ITEM", "Wrong item sent", True),
+    ("DAMAGED_TRANSIT", "Damaged in transit", True),
+    ("DAMAGED_PACKING", "Damaged by packing", True),
+    ("LATE", "Late delivery", True),
+    ("NOT_AS_DESCRIBED", "Not as described", True),
+    ("CHANGED_MIND", "Changed mind", False),
+    ("WRONG_SIZE", "Wrong size ordered", False),
+    ("MISTAKE", "Ordered by mistake", False),
+)
+
+
+def _rows(folder: Path, name: str) -> Iterator[dict[str, str]]:
+    with (folder / name).open(newline="", encoding="utf-8-sig") as fh:
+        yield from csv.DictReader(fh)
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "y")
+
+
+def _list(value: str) -> list[str]:
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+def seed_reference_data(uow: UnitOfWork) -> None:
+    """Rows every warehouse needs, demo or not: return reasons, default stations."""
+    s = uow.session
+    for code, label, controllable in DEFAULT_RETURN_REASONS:
+        if s.get(ReturnReason, code) is None:
+            s.add(ReturnReason(code=code, label=label, controllable=controllable))
+
+
+def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
+    """Load every seed file; returns row counts per table."""
+    s = uow.session
+    counts: dict[str, int] = {}
+    now = utcnow()
+
+    for r in _rows(folder, "warehouse.csv"):
+        s.add(
+            Warehouse(
+                code=r["code"],
+                name=r["name"],
+                address1=r["address1"],
+                address2=r.get("address2", ""),
+                city=r["city"],
+                zip=r["zip"],
+                region=r.get("region", ""),
+                country_code=r["country_code"],
+                phone=r.get("phone", ""),
+                gs1_company_prefix=r["gs1_company_prefix"],
+                sscc_extension=int(r.get("sscc_extension") or 0),
+            )
+        )
+    locs: dict[str, Location] = {}
+    for r in _rows(folder, "locations.csv"):
+        loc = Location(
+            code=r["code"],
+            zone=r["zone"],
+            aisle=int(r["aisle"] or 0),
+            bay=int(r["bay"] or 0),
+            level=r["level"],
+            kind=LocationKind(r["kind"]),
+        )
+        s.add(loc)
+        locs[loc.code] = loc
+    counts["locations"] = len(locs)
+    s.flush()
+
+    products: dict[str, Product] = {}
+    for r in _rows(folder, "products.csv"):
+        p = Product(
+            sku=r["sku"],
+            name=r["name"],
+            option1_name=r.get("option1_name", ""),
+            option1_value=r.get("option1_value", ""),
+            option2_name=r.get("option2_name", ""),
+            option2_value=r.get("option2_value", ""),
+            weight_g=int(r["weight_g"] or 0),
+            length_mm=int(r["length_mm"] or 0),
+            width_mm=int(r["width_mm"] or 0),
+            height_mm=int(r["height_mm"] or 0),
+            fragile=_bool(r.get("fragile", "")),
+            zone=r.get("zone", ""),
+            reorder_point=int(r.get("reorder_point") or 0),
+            max_stock=int(r.get("max_stock") or 0),
+        )
+        s.add(p)
+        products[p.sku] = p
+    s.flush()
+    for r in _rows(folder, "products.csv"):
+        p = products[r["sku"]]
+        for code in _list(r.get("barcodes", "")):
+            s.add(ProductBarcode(code=code, product_id=p.id, pack_qty=1))
+        if r.get("case_barcode"):
+            s.add(
+                ProductBarcode(
+                    code=r["case_barcode"], product_id=p.id, pack_qty=int(r["case_qty"] or 1)
+                )
+            )
+    counts["products"] = len(products)
+
+    n_stock = 0
+    for r in _rows(folder, "stock.csv"):
+        qty = int(r["qty"])
+        if qty <= 0:
+            continue
+        p, loc = products[r["sku"]], locs[r["location"]]
+        at = now - timedelta(days=int(r.get("received_days_ago") or 0))
+        s.add(Stock(product_id=p.id, location_id=loc.id, qty=qty, first_received_at=at))
+        # Opening balance as a ledger row, so stock == sum of movements from day one.
+        s.add(
+            StockMovement(
+                at=at,
+                product_id=p.id,
+                to_location_id=loc.id,
+                qty=qty,
+                reason=MovementReason.RECEIVED,
+                terminal="demo",
+                reference="opening balance",
+            )
+        )
+        n_stock += 1
+    counts["stock"] = n_stock
+
+    for r in _rows(folder, "operators.csv"):
+        roles = ",".join(Role(x).value for x in _list(r["roles"]))
+        s.add(Operator(badge=r["badge"], name=r["name"], roles=roles))
+
+    carriers: dict[str, Carrier] = {}
+    for r in _rows(folder, "carriers.csv"):
+        c = Carrier(
+            code=r["code"],
+            name=r["name"],
+            tracking_prefix=r.get("tracking_prefix", ""),
+            tracking_length=int(r.get("tracking_length") or 12),
+            tracking_check=r.get("tracking_check", "mod10"),
+            tracking_next=int(r.get("tracking_start") or 1),
+        )
+        s.add(c)
+        carriers[c.code] = c
+    s.flush()
+    services: dict[tuple[str, str], Service] = {}
+    for r in _rows(folder, "services.csv"):
+        hh, mm = r["cutoff"].split(":")
+        sv = Service(
+            carrier_id=carriers[r["carrier"]].id,
+            code=r["code"],
+            name=r["name"],
+            cutoff=time(int(hh), int(mm)),
+            transit_days=int(r.get("transit_days") or 2),
+            express=_bool(r.get("express", "")),
+        )
+        s.add(sv)
+        services[(r["carrier"], r["code"])] = sv
+    s.flush()
+
+    for r in _rows(folder, "cartons.csv"):
+        s.add(
+            CartonType(
+                code=r["code"],
+                name=r["name"],
+                inner_length_mm=int(r["inner_length_mm"]),
+                inner_width_mm=int(r["inner_width_mm"]),
+                inner_height_mm=int(r["inner_height_mm"]),
+                max_weight_g=int(r["max_weight_g"]),
+                own_weight_g=int(r["own_weight_g"]),
+            )
+        )
+
+    for code, loc in locs.items():
+        if loc.kind == LocationKind.PACK:
+            s.add(Station(code=code, kind="pack", location_id=loc.id))
+
+    orders: dict[str, Order] = {}
+    for r in _rows(folder, "orders.csv"):
+        created = now - timedelta(minutes=int(r["created_minutes_ago"]))
+        status = OrderStatus(r["status"])
+        promised = (created + timedelta(days=int(r.get("promised_in_days") or 1))).date()
+        carrier = carriers.get(r["carrier"])
+        service = services.get((r["carrier"], r["service"]))
+        o = Order(
+            name=r["name"],
+            channel=r.get("channel", "shopify"),
+            customer_name=r["customer_name"],
+            email=r["email"],
+            phone=r.get("phone", ""),
+            ship_name=r["ship_name"],
+            ship_company=r.get("ship_company", ""),
+            ship_address1=r["ship_address1"],
+            ship_address2=r.get("ship_address2", ""),
+            ship_city=r["ship_city"],
+            ship_zip=r["ship_zip"],
+            ship_province=r.get("ship_province", ""),
+            ship_country=r["ship_country"],
+            ship_phone=r.get("phone", ""),
+            shipping_method=r.get("shipping_method", ""),
+            carrier_id=carrier.id if carrier else None,
+            service_id=service.id if service else None,
+            status=status,
+            priority=int(r.get("priority") or 0),
+            created_at=created,
+            release_at=created + timedelta(minutes=30),
+            promised_ship_date=promised,
+            status_changed_at=created,
+            notes=r.get("notes", ""),
+            gift_message=r.get("gift_message", ""),
+            tags=",".join(t.lower() for t in _list(r.get("tags", ""))),
+            financial_status=r.get("financial_status", "paid"),
+            split_allowed="split-ok" in r.get("tags", "").lower(),
+            cancelled_at=created if status is OrderStatus.CANCELLED else None,
+            held_from=OrderStatus.NEW if status is OrderStatus.ON_HOLD else None,
+            hold_reason="payment pending" if status is OrderStatus.ON_HOLD else "",
+        )
+        s.add(o)
+        orders[o.name] = o
+    s.flush()
+    line_no: dict[str, int] = {}
+    for r in _rows(folder, "order_lines.csv"):
+        o, p = orders[r["order"]], products[r["sku"]]
+        line_no[o.name] = line_no.get(o.name, 0) + 1
+        s.add(
+            OrderLine(
+                order_id=o.id,
+                line_no=line_no[o.name],
+                product_id=p.id,
+                sku=p.sku,
+                name=p.name,
+                options=p.options_text,
+                quantity=int(r["quantity"]),
+                price=Decimal(r["price"]),
+            )
+        )
+    for o in orders.values():
+        s.add(
+            Event(
+                at=o.created_at,
+                kind="order.imported",
+                operator_name=SYSTEM.name,
+                terminal="demo",
+                order_id=o.id,
+                order_name=o.name,
+                to_state=OrderStatus.NEW.value,
+                detail="demo seed",
+            )
+        )
+        if o.status is not OrderStatus.NEW:
+            s.add(
+                Event(
+                    at=o.created_at,
+                    kind="order.status",
+                    operator_name=SYSTEM.name,
+                    terminal="demo",
+                    order_id=o.id,
+                    order_name=o.name,
+                    from_state=OrderStatus.NEW.value,
+                    to_state=o.status.value,
+                    detail="demo seed",
+                )
+            )
+    counts["orders"] = len(orders)
+    seed_reference_data(uow)
+    return counts
+
+
+def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, bool]:
+    """Create the demo database if absent (or ``reset``); returns (store, created)."""
+    from wms_tui.store import resolve_url
+
+    url = resolve_url(db)
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if reset:
+            for suffix in ("", "-wal", "-shm"):
+                p = Path(str(path) + suffix)
+                if p.exists():
+                    p.unlink()
+    store = Store(url)
+    if reset and path is None:
+        _drop_all(store)
+    if store.is_initialised():
+        store.check_schema()
+        with store.read() as s:
+            if s.exec(select(Warehouse)).first() is not None:
+                return store, False
+    else:
+        store.create_schema()
+    with store.unit_of_work() as uow:
+        load_demo(uow)
+        uow.commit()
+    return store, True
+
+
+def _drop_all(store: Store) -> None:
+    from sqlalchemy import text
+    from sqlmodel import SQLModel
+
+    with store.engine.begin() as conn:
+        SQLModel.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))

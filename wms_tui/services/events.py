@@ -1,0 +1,56 @@
+"""Appending to the event log, and status changes that always log."""
+
+from __future__ import annotations
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.enums import OrderStatus
+from wms_tui.domain.lifecycle import transition
+from wms_tui.domain.models import Event, Order
+from wms_tui.store import UnitOfWork
+
+
+def log(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: str,
+    *,
+    order: Order | None = None,
+    sku: str = "",
+    qty: int | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    location: str = "",
+    detail: str = "",
+) -> Event:
+    ev = Event(
+        kind=kind,
+        operator_id=actor.operator_id,
+        operator_name=actor.name,
+        terminal=actor.terminal,
+        order_id=order.id if order else None,
+        order_name=order.name if order else "",
+        sku=sku,
+        qty=qty,
+        from_state=from_state,
+        to_state=to_state,
+        location=location,
+        detail=detail,
+    )
+    uow.add(ev)
+    return ev
+
+
+def change_status(
+    uow: UnitOfWork,
+    order: Order,
+    target: OrderStatus,
+    actor: Actor,
+    *,
+    detail: str = "",
+    last_by: str = "",
+) -> Event:
+    """The only way services change an order's status: checked and logged."""
+    ev = transition(order, target, actor, detail=detail, last_by=last_by)
+    uow.add(order)
+    uow.add(ev)
+    return ev

@@ -1,0 +1,54 @@
+"""House rules stored in the ``setting`` table, with defaults in one place."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from wms_tui.domain.models import Setting
+
+DEFAULTS: dict[str, str] = {
+    "grace_period_minutes": "30",
+    "same_day_cutoff": "12:00",
+    "weight_tolerance_pct": "10",
+    "weight_tolerance_min_g": "50",
+    "max_parcel_weight_g": "31500",
+    "stuck_after_minutes": "120",
+    "idle_logout_minutes": "10",
+    "cart_size": "6",
+    "receiving_sanity_limit": "500",
+    "fragile_padding_mm": "20",
+    "shop_name": "Nordlys Shop",
+    "return_policy": (
+        "Return unused items within 30 days. Tick a reason, put this slip in the "
+        "parcel and drop it at any service point."
+    ),
+    "label_dir": "labels",
+    "report_dir": "data/reports",
+    "outbox_dir": "data/outbox",
+}
+
+
+def get(session: Session, key: str) -> str:
+    row = session.get(Setting, key)
+    if row is not None:
+        return row.value
+    return DEFAULTS[key]
+
+
+def get_int(session: Session, key: str) -> int:
+    return int(get(session, key))
+
+
+def put(session: Session, key: str, value: str) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+        session.add(row)
+
+
+def all_settings(session: Session) -> dict[str, str]:
+    values = dict(DEFAULTS)
+    values.update({s.key: s.value for s in session.exec(select(Setting))})
+    return values

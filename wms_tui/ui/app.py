@@ -1,0 +1,145 @@
+"""The Textual application: login, home menu, idle logout, the store.
+
+The login screen is painted before the store is opened: the database and
+SQLModel imports happen in a worker thread, so a handheld shows "Scan your
+badge" at once instead of a blank screen.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from wms_tui.ui.screens.login import LoginScreen
+
+if TYPE_CHECKING:
+    from wms_tui.domain.actor import Actor
+    from wms_tui.store import Store
+
+DEFAULT_IDLE_MINUTES = 10.0
+
+
+class WmsApp(App[None]):
+    TITLE = "wms"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, id="quit"),
+    ]
+
+    def __init__(
+        self,
+        db_url: str,
+        *,
+        terminal: str = "T1",
+        idle_minutes: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_url = db_url
+        self.terminal = terminal
+        self.idle_seconds = 60 * (
+            idle_minutes if idle_minutes is not None else DEFAULT_IDLE_MINUTES
+        )
+        self._idle_explicit = idle_minutes is not None
+        self.store: Store | None = None
+        self.store_error: str | None = None
+        self.actor: Actor | None = None
+        self._last_activity = time.monotonic()
+        self._pending_badge: str | None = None
+
+    # -- start-up ------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return LoginScreen()
+
+    def on_mount(self) -> None:
+        self.open_store()
+        self.set_interval(5, self._check_idle, name="idle-check")
+
+    @work(thread=True, exclusive=True, group="store")
+    def open_store(self) -> None:
+        from wms_tui.domain.errors import StoreError
+        from wms_tui.store import open_store
+
+        try:
+            store = open_store(self.db_url)
+            if not self._idle_explicit:
+                from wms_tui.services import settings
+
+                with store.read() as s:
+                    self.idle_seconds = 60 * float(settings.get(s, "idle_logout_minutes"))
+        except StoreError as exc:
+            self.call_from_thread(self._store_opened, None, str(exc))
+            return
+        self.call_from_thread(self._store_opened, store, None)
+
+    def _store_opened(self, store: Store | None, error: str | None) -> None:
+        self.store, self.store_error = store, error
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.store_ready(error)
+        if store is not None and self._pending_badge:
+            badge, self._pending_badge = self._pending_badge, None
+            self.login(badge)
+
+    # -- login / logout ------------------------------------------------------
+
+    def login(self, badge: str) -> None:
+        if self.store is None:
+            if self.store_error:
+                self._login_screen_error(self.store_error)
+            else:
+                # The badge was scanned before the store finished opening.
+                self._pending_badge = badge
+            return
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services.auth import login
+
+        try:
+            self.actor = login(self.store, badge, self.terminal)
+        except DomainError as exc:
+            self._login_screen_error(str(exc))
+            return
+        from wms_tui.ui.screens.home import HomeScreen
+
+        self._last_activity = time.monotonic()
+        self.push_screen(HomeScreen())
+
+    def _login_screen_error(self, message: str) -> None:
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_error(message)
+
+    def action_logout(self, idle: bool = False) -> None:
+        if self.actor is None:
+            return
+        if self.store is not None:
+            from wms_tui.services.auth import logout
+
+            logout(self.store, self.actor, idle=idle)
+        self.actor = None
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if idle:
+            self.notify("Logged out after being idle", timeout=5)
+
+    # -- idle ----------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        idle_for = time.monotonic() - self._last_activity
+        if self.actor is not None and 0 < self.idle_seconds <= idle_for:
+            self.action_logout(idle=True)
+
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.dispose()
