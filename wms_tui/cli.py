@@ -21,6 +21,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+import_app = typer.Typer(help="Import shop and supplier files (CSV).", no_args_is_help=True)
+export_app = typer.Typer(help="Export files for the shop and for reports.", no_args_is_help=True)
 console = Console()
 err_console = Console(stderr=True)
 
@@ -111,6 +113,37 @@ def run(db: DbOption = None, terminal: TerminalOption = None) -> None:
     url = store.url
     store.dispose()
     _run_tui(url, terminal)
+
+
+# Feature areas register their commands from wms_tui/commands/<area>.py, each
+# with a ``register(app, import_app, export_app)`` function; keeping them apart
+# keeps this file small and the areas independent.
+COMMAND_MODULES = (
+    "intake",
+    "printing",
+    "picking",
+    "packing",
+    "receiving",
+    "dispatch",
+    "returns",
+)
+
+
+def _register_commands() -> None:
+    import importlib
+    import importlib.util
+
+    for name in COMMAND_MODULES:
+        module = f"wms_tui.commands.{name}"
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module).register(app, import_app, export_app)
+    if import_app.registered_commands:
+        app.add_typer(import_app, name="import")
+    if export_app.registered_commands:
+        app.add_typer(export_app, name="export")
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -1,0 +1,359 @@
+"""Reserving stock for orders, backorders, release after the grace period.
+
+Allocation takes pick bins before bulk and the oldest stock first (FIFO by
+``Stock.first_received_at``). An order is allocated whole or not at all unless
+it may ship split (tag ``split-ok`` or a supervisor's say): then what is in
+stock goes ahead and the rest is split off into a backordered order
+``#1042-B1`` that is released when stock arrives.
+
+Invariant kept here: for every ``Stock`` row, ``allocated`` equals the sum of
+unpicked ``Allocation`` quantities on it, and never exceeds ``qty``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case
+from sqlmodel import col, select
+
+from wms_tui.domain.actor import SYSTEM, Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import ExceptionKind, LocationKind, OrderStatus
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.models import (
+    Allocation,
+    Location,
+    Order,
+    OrderLine,
+    Stock,
+    WmsException,
+)
+from wms_tui.services import events, settings
+from wms_tui.store import Store, UnitOfWork
+
+HOLD_FINANCIAL = frozenset({"pending", "authorized", "refunded", "voided", "partially_refunded"})
+
+
+@dataclass(frozen=True)
+class Shortage:
+    sku: str
+    wanted: int
+    available: int
+
+    @property
+    def missing(self) -> int:
+        return self.wanted - self.available
+
+    def __str__(self) -> str:
+        return f"{self.sku} short {self.missing} (need {self.wanted}, have {self.available})"
+
+
+def _candidates(uow: UnitOfWork, product_id: int) -> list[tuple[Stock, Location]]:
+    """Stock a line may be allocated from: pick bins first, then bulk, oldest first."""
+    kind_rank = case((Location.kind == LocationKind.PICK, 0), else_=1)
+    stmt = (
+        select(Stock, Location)
+        .join(Location, col(Location.id) == Stock.location_id)
+        .where(
+            Stock.product_id == product_id,
+            col(Location.kind).in_([LocationKind.PICK, LocationKind.BULK]),
+            col(Location.active).is_(True),
+            Stock.qty > Stock.allocated,
+        )
+        .order_by(kind_rank, col(Stock.first_received_at), col(Location.code))
+        .with_for_update()
+    )
+    return list(uow.session.exec(stmt).all())
+
+
+def open_qty(line: OrderLine) -> int:
+    """Units of a line still needing a reservation."""
+    return max(0, line.quantity - line.qty_short - line.qty_allocated)
+
+
+def available_qty(uow: UnitOfWork, product_id: int) -> int:
+    return sum(st.qty - st.allocated for st, _ in _candidates(uow, product_id))
+
+
+def reserve(
+    uow: UnitOfWork, line: OrderLine, qty: int, *, exclude_location_ids: set[int] | None = None
+) -> int:
+    """Reserve up to ``qty`` units for ``line``; returns how many were reserved."""
+    left = qty
+    for st, loc in _candidates(uow, line.product_id):
+        if left == 0:
+            break
+        if exclude_location_ids and loc.id in exclude_location_ids:
+            continue
+        take = min(left, st.qty - st.allocated)
+        if take <= 0:
+            continue
+        st.allocated += take
+        uow.add(st)
+        existing = uow.session.exec(
+            select(Allocation).where(
+                Allocation.order_line_id == line.id, Allocation.location_id == loc.id
+            )
+        ).first()
+        if existing is not None:
+            existing.qty += take
+            uow.add(existing)
+        else:
+            uow.add(
+                Allocation(
+                    order_line_id=line.id, product_id=line.product_id, location_id=loc.id, qty=take
+                )
+            )
+        line.qty_allocated += take
+        left -= take
+    uow.add(line)
+    uow.flush()
+    return qty - left
+
+
+def order_lines(uow: UnitOfWork, order: Order) -> list[OrderLine]:
+    return list(
+        uow.session.exec(
+            select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
+        ).all()
+    )
+
+
+def shortages(uow: UnitOfWork, order: Order) -> list[Shortage]:
+    """What is missing to allocate the whole order (aggregated per SKU)."""
+    need: dict[int, int] = defaultdict(int)
+    skus: dict[int, str] = {}
+    for line in order_lines(uow, order):
+        need[line.product_id] += open_qty(line)
+        skus[line.product_id] = line.sku
+    out = []
+    for pid, wanted in need.items():
+        if wanted <= 0:
+            continue
+        have = available_qty(uow, pid)
+        if have < wanted:
+            out.append(Shortage(skus[pid], wanted, have))
+    return out
+
+
+def allocate_order(uow: UnitOfWork, order: Order, actor: Actor = SYSTEM) -> list[Shortage]:
+    """Reserve stock for ``order`` and move it to READY_TO_PICK or BACKORDERED.
+
+    Returns the shortages (empty when fully allocated).
+    """
+    status = OrderStatus(order.status)
+    if status not in (OrderStatus.NEW, OrderStatus.BACKORDERED, OrderStatus.READY_TO_PICK):
+        raise DomainError(f"Order {order.name} is {status.label}; it cannot be allocated now")
+    missing = shortages(uow, order)
+    if missing and order.split_allowed and _has_any_stock(uow, order):
+        split_off_shortages(uow, order, actor)
+        missing = []
+    if missing:
+        if status is not OrderStatus.BACKORDERED:
+            events.change_status(
+                uow, order, OrderStatus.BACKORDERED, actor, detail="; ".join(map(str, missing))
+            )
+            uow.add(
+                WmsException(
+                    kind=ExceptionKind.BACKORDER,
+                    order_id=order.id,
+                    sku=", ".join(s.sku for s in missing),
+                    operator_id=actor.operator_id,
+                    operator_name=actor.name,
+                    terminal=actor.terminal,
+                    message="; ".join(map(str, missing)),
+                )
+            )
+        return missing
+    for line in order_lines(uow, order):
+        want = open_qty(line)
+        if want:
+            got = reserve(uow, line, want)
+            assert got == want, "availability checked above under the same write lock"
+            events.log(uow, actor, "stock.allocate", order=order, sku=line.sku, qty=got)
+    if status is not OrderStatus.READY_TO_PICK:
+        events.change_status(uow, order, OrderStatus.READY_TO_PICK, actor, detail="allocated")
+        _resolve_backorder_exceptions(uow, order, actor)
+    return []
+
+
+def _has_any_stock(uow: UnitOfWork, order: Order) -> bool:
+    return any(
+        available_qty(uow, line.product_id) > 0
+        for line in order_lines(uow, order)
+        if open_qty(line)
+    )
+
+
+def _resolve_backorder_exceptions(uow: UnitOfWork, order: Order, actor: Actor) -> None:
+    for exc in uow.session.exec(
+        select(WmsException).where(
+            WmsException.order_id == order.id,
+            WmsException.kind == ExceptionKind.BACKORDER,
+            col(WmsException.resolved_at).is_(None),
+        )
+    ):
+        exc.resolved_at = utcnow()
+        exc.resolved_by_id = actor.operator_id
+        uow.add(exc)
+
+
+def split_off_shortages(uow: UnitOfWork, order: Order, actor: Actor) -> Order | None:
+    """Move the quantities that cannot be allocated now into a backordered order."""
+    lines = order_lines(uow, order)
+    free: dict[int, int] = {}
+    moved: list[tuple[OrderLine, int]] = []
+    for line in lines:
+        want = open_qty(line)
+        if not want:
+            continue
+        if line.product_id not in free:
+            free[line.product_id] = available_qty(uow, line.product_id)
+        can = min(want, free[line.product_id])
+        free[line.product_id] -= can
+        if want - can:
+            moved.append((line, want - can))
+    if not moved:
+        return None
+    n = 1
+    while uow.session.exec(select(Order).where(Order.name == f"{order.name}-B{n}")).first():
+        n += 1
+    child = Order(
+        **order.model_dump(
+            exclude={
+                "id",
+                "name",
+                "status",
+                "status_changed_at",
+                "source_hash",
+                "held_from",
+                "locked_by_operator_id",
+                "locked_terminal",
+                "locked_at",
+            }
+        ),
+        name=f"{order.name}-B{n}",
+        status=OrderStatus.BACKORDERED,
+    )
+    uow.add(child)
+    uow.flush()
+    for i, (line, qty) in enumerate(moved, start=1):
+        uow.add(
+            OrderLine(
+                order_id=child.id,
+                line_no=i,
+                product_id=line.product_id,
+                sku=line.sku,
+                name=line.name,
+                options=line.options,
+                quantity=qty,
+                price=line.price,
+            )
+        )
+        line.quantity -= qty
+        uow.add(line)
+    # Lines now wholly moved to the child keep quantity 0 as a record of the split.
+    events.log(
+        uow,
+        actor,
+        "order.split",
+        order=order,
+        detail=f"backordered part moved to {child.name}: "
+        + ", ".join(f"{ln.sku}×{q}" for ln, q in moved),
+    )
+    events.log(
+        uow,
+        actor,
+        "order.created",
+        order=child,
+        to_state=OrderStatus.BACKORDERED,
+        detail=f"split from {order.name}",
+    )
+    uow.flush()
+    return child
+
+
+def deallocate_order(uow: UnitOfWork, order: Order, actor: Actor) -> int:
+    """Give back every unpicked reservation of ``order``; returns units released."""
+    released = 0
+    for line in order_lines(uow, order):
+        for alloc in uow.session.exec(
+            select(Allocation).where(Allocation.order_line_id == line.id)
+        ).all():
+            left = alloc.qty - alloc.qty_picked
+            if left <= 0:
+                continue
+            st = uow.session.exec(
+                select(Stock).where(
+                    Stock.product_id == alloc.product_id, Stock.location_id == alloc.location_id
+                )
+            ).one()
+            st.allocated -= left
+            alloc.qty -= left
+            line.qty_allocated -= left
+            released += left
+            uow.add(st)
+            uow.add(alloc)
+        uow.add(line)
+    if released:
+        events.log(uow, actor, "stock.deallocate", order=order, qty=released)
+    uow.flush()
+    return released
+
+
+def retry_backorders(
+    uow: UnitOfWork, actor: Actor = SYSTEM, product_ids: set[int] | None = None
+) -> list[str]:
+    """Allocate backordered orders that stock now covers; returns released names.
+
+    Called by receiving after put-away and by returns after a restock, in the
+    same transaction, so the stock that arrives goes to waiting orders first.
+    """
+    stmt = select(Order).where(Order.status == OrderStatus.BACKORDERED)
+    if product_ids:
+        stmt = stmt.where(
+            col(Order.id).in_(
+                select(OrderLine.order_id).where(col(OrderLine.product_id).in_(product_ids))
+            )
+        )
+    stmt = stmt.order_by(col(Order.priority).desc(), col(Order.created_at), col(Order.id))
+    released: list[str] = []
+    for order in uow.session.exec(stmt).all():
+        if not allocate_order(uow, order, actor):
+            released.append(order.name)
+    return released
+
+
+def grace_period(uow: UnitOfWork) -> timedelta:
+    return timedelta(minutes=settings.get_int(uow.session, "grace_period_minutes"))
+
+
+def release_due_orders(store: Store, actor: Actor = SYSTEM, now: datetime | None = None) -> dict:
+    """NEW orders past their grace period: allocate, or backorder, or hold if unpaid."""
+    now = now or utcnow()
+    result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
+    with store.unit_of_work() as uow:
+        due = uow.session.exec(
+            select(Order)
+            .where(
+                Order.status == OrderStatus.NEW,
+                col(Order.release_at).is_not(None),
+                col(Order.release_at) <= now,
+            )
+            .order_by(col(Order.priority).desc(), col(Order.created_at), col(Order.id))
+        ).all()
+        for order in due:
+            if order.financial_status.lower() in HOLD_FINANCIAL:
+                order.hold_reason = f"payment {order.financial_status}"
+                events.change_status(
+                    uow, order, OrderStatus.ON_HOLD, actor, detail=order.hold_reason
+                )
+                result["held"].append(order.name)
+                continue
+            missing = allocate_order(uow, order, actor)
+            result["backordered" if missing else "ready"].append(order.name)
+        uow.commit()
+    return result
