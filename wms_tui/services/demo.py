@@ -64,6 +64,13 @@ def _list(value: str) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
 
 
+def _hold_reason(row: dict[str, str]) -> str:
+    fin = row.get("financial_status", "paid")
+    if fin != "paid":
+        return f"payment {fin}"
+    return row.get("notes", "") or "held by supervisor"
+
+
 def seed_reference_data(uow: UnitOfWork) -> None:
     """Rows every warehouse needs, demo or not: return reasons, default stations."""
     s = uow.session
@@ -252,7 +259,7 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
             split_allowed="split-ok" in r.get("tags", "").lower(),
             cancelled_at=created if status is OrderStatus.CANCELLED else None,
             held_from=OrderStatus.NEW if status is OrderStatus.ON_HOLD else None,
-            hold_reason="payment pending" if status is OrderStatus.ON_HOLD else "",
+            hold_reason=_hold_reason(r) if status is OrderStatus.ON_HOLD else "",
         )
         s.add(o)
         orders[o.name] = o
