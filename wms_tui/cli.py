@@ -115,6 +115,31 @@ def run(db: DbOption = None, terminal: TerminalOption = None) -> None:
     _run_tui(url, terminal)
 
 
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Bring an existing database up to this version's schema (Alembic)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from wms_tui.domain.errors import StoreError
+    from wms_tui.migrations import upgrade
+    from wms_tui.store import Store, resolve_url
+
+    url = resolve_url(db)
+    try:
+        store = Store(url)
+        if store.schema_revision() is None:
+            raise StoreError(f"Database {url} is empty: run `wms init` or `wms demo`")
+        store.dispose()
+        upgrade(url)
+    except (StoreError, SQLAlchemyError) as exc:
+        raise fail(str(exc).splitlines()[0]) from None
+    console.print(f"Database {url} is at the current schema")
+
+
 # Feature areas register their commands from wms_tui/commands/<area>.py, each
 # with a ``register(app, import_app, export_app)`` function; keeping them apart
 # keeps this file small and the areas independent.

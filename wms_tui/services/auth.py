@@ -23,7 +23,7 @@ def login(store: Store, badge: str, terminal: str) -> Actor:
     with store.unit_of_work() as uow:
         op = uow.session.exec(select(Operator).where(Operator.badge == code)).first()
         if op is None or not op.active:
-            raise NotFound(f"Unknown badge {code!r}: ask a supervisor to register it")
+            raise NotFound(f"Unknown badge {code}: see a supervisor")
         actor = Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)
         events.log(uow, actor, "login")
         uow.commit()
