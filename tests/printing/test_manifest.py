@@ -1,0 +1,54 @@
+"""Carrier manifest PDF: parcel table, totals, signatures and the manifest barcode."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from tests.printing.helpers import decode, manifest_data, page_texts, render_pages
+from wms_tui.printing.manifest import render_manifest_pdf, render_manifest_pdf_bytes
+from wms_tui.printing.sscc import format_sscc_hri
+
+
+def test_manifest_content_and_barcode(tmp_path: Path) -> None:
+    data = manifest_data(parcel_count=12)
+    path = render_manifest_pdf(data, tmp_path / "manifest.pdf")
+    pdf = path.read_bytes()
+    images = render_pages(pdf)
+    assert [barcode.text for barcode in decode(images[0])] == [data.manifest_number]
+    text = "\r\n".join(page_texts(pdf))
+    for parcel in data.parcels:
+        assert parcel.tracking_number in text
+        assert format_sscc_hri(parcel.sscc) in text
+    assert data.total_weight_g == sum(p.weight_g for p in data.parcels)
+    for _service, count, weight in data.totals_by_service():
+        assert count == 4
+        assert f"{weight / 1000:.3f} kg" in text
+    assert f"{data.total_weight_g / 1000:.3f} kg" in text
+    for expected in [
+        "CARRIER MANIFEST",
+        "PostNord",
+        "DRIVER",
+        "WAREHOUSE",
+        "Signature",
+        "Received 12 parcel(s)",
+        "MyPack Collect, MyPack Home, Parcel",
+    ]:
+        assert expected in text, expected
+
+
+def test_long_manifest_breaks_pages_and_keeps_signatures_together() -> None:
+    data = manifest_data(parcel_count=70)
+    texts = page_texts(render_manifest_pdf_bytes(data))
+    assert len(texts) >= 2
+    assert f"Page {len(texts)} of {len(texts)}" in texts[-1]
+    assert "DRIVER" in texts[-1] and "WAREHOUSE" in texts[-1] and "Totals" in texts[-1]
+    everything = "\r\n".join(texts)
+    assert all(parcel.tracking_number in everything for parcel in data.parcels)
+
+
+def test_invalid_sscc_is_shown_not_fatal() -> None:
+    data = manifest_data(parcel_count=2)
+    broken = replace(data.parcels[0], sscc="123")
+    data = replace(data, parcels=(broken, data.parcels[1]))
+    assert "123 (invalid)" in page_texts(render_manifest_pdf_bytes(data))[0]

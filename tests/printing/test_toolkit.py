@@ -1,0 +1,53 @@
+"""Document toolkit: page numbering, table page breaks, barcode cells."""
+
+from __future__ import annotations
+
+import io
+
+from tests.printing.helpers import decode, page_texts, render_pages
+from wms_tui.printing.toolkit import BarcodePart, Column, DocumentWriter, TextPart
+
+
+def _document(rows: int, barcode_data: str = "BIN-00") -> bytes:
+    buffer = io.BytesIO()
+    writer = DocumentWriter(
+        buffer, title="Test document", header_right="right", footer_left="footer"
+    )
+    writer.heading("Heading")
+    writer.paragraph("Lorem ipsum dolor sit amet, Åsa Öberg, 김민준. " * 5)
+    columns = [Column("Code", 2), Column("Text", 3), Column("Qty", 1, align="right")]
+    table_rows = [
+        [
+            [BarcodePart(barcode_data if i == 0 else f"BIN-{i:02d}")],
+            [TextPart(f"Row {i}", 9, bold=True), TextPart("detail", 7, gray=0.4)],
+            str(i),
+        ]
+        for i in range(rows)
+    ]
+    writer.table(columns, table_rows)
+    writer.finish()
+    return buffer.getvalue()
+
+
+def test_pages_are_numbered_and_headings_repeat() -> None:
+    texts = page_texts(_document(40))
+    total = len(texts)
+    assert total >= 2
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {total}" in text
+        assert "Test document" in text and "footer" in text
+        assert "Code Text Qty" in text.split("\r\n")
+    everything = "\r\n".join(texts)
+    assert all(f"Row {i}" in everything for i in range(40))
+
+
+def test_barcode_cells_decode() -> None:
+    images = render_pages(_document(3))
+    assert sorted(b.text for b in decode(images[0])) == ["BIN-00", "BIN-01", "BIN-02"]
+
+
+def test_too_long_barcode_falls_back_to_text() -> None:
+    long_code = "X" * 70
+    pdf = _document(2, barcode_data=long_code)
+    assert long_code in page_texts(pdf)[0]
+    assert [b.text for b in decode(render_pages(pdf)[0])] == ["BIN-01"]

@@ -1,0 +1,401 @@
+"""Plain, frozen data the printing layer renders.
+
+Services translate database rows into these objects; the renderers never see the ORM. All
+classes are keyword-only so the field order below is documentation, not an API, and optional
+fields can sit next to required ones.
+
+Weights are integer grams and quantities are integer units everywhere: the renderers do the
+formatting so every document shows them the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from wms_tui.printing.sscc import validate_sscc
+
+# The few destinations the warehouse ships to most; anything else prints its ISO code, which
+# carriers accept on international labels.
+COUNTRY_NAMES: dict[str, str] = {
+    "AT": "AUSTRIA",
+    "BE": "BELGIUM",
+    "CH": "SWITZERLAND",
+    "DE": "GERMANY",
+    "DK": "DENMARK",
+    "ES": "SPAIN",
+    "FI": "FINLAND",
+    "FR": "FRANCE",
+    "GB": "UNITED KINGDOM",
+    "IE": "IRELAND",
+    "IT": "ITALY",
+    "JP": "JAPAN",
+    "KR": "REPUBLIC OF KOREA",
+    "NL": "NETHERLANDS",
+    "NO": "NORWAY",
+    "PL": "POLAND",
+    "SE": "SWEDEN",
+    "US": "UNITED STATES",
+}
+
+# Countries that write "CITY REGION POSTCODE" on one line.
+_CITY_REGION_POSTCODE = frozenset({"US", "CA", "AU"})
+# Countries where the postcode goes on a line of its own below the town.
+_POSTCODE_OWN_LINE = frozenset({"GB", "IE"})
+
+
+def _tuple_field(obj: object, name: str) -> None:
+    # Frozen dataclasses are hashable only if their containers are; services naturally pass
+    # lists, so convert once here instead of making every caller remember.
+    value = getattr(obj, name)
+    if not isinstance(value, tuple):
+        object.__setattr__(obj, name, tuple(value))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Address:
+    """A postal address.
+
+    Attributes:
+        name: Person the parcel is for (or the contact at a business).
+        company: Company name, empty for private customers.
+        line1: Street and number.
+        line2: Flat, floor, c/o, ... (optional).
+        city: Town or city; for Korean addresses the district (구/군) works well here.
+        postcode: Postal code as written locally (``114 55``, ``06236``, ``SW1A 1AA``).
+        region: State, province or 도/특별시 (optional).
+        country_code: ISO 3166-1 alpha-2, upper case.
+        phone: Contact phone for the courier (optional).
+    """
+
+    name: str
+    company: str = ""
+    line1: str
+    line2: str = ""
+    city: str
+    postcode: str
+    region: str = ""
+    country_code: str
+    phone: str = ""
+
+    def __post_init__(self) -> None:
+        code = self.country_code.strip().upper()
+        if len(code) != 2 or not code.isascii() or not code.isalpha():
+            raise ValueError(f"country_code must be ISO 3166-1 alpha-2, got {self.country_code!r}")
+        object.__setattr__(self, "country_code", code)
+
+    @property
+    def country_name(self) -> str:
+        return COUNTRY_NAMES.get(self.country_code, self.country_code)
+
+    def street_lines(self) -> list[str]:
+        """Company and street lines, without the name and the town/country lines."""
+        return [line for line in (self.company, self.line1, self.line2) if line.strip()]
+
+    def locality_lines(self) -> list[str]:
+        """Town/postcode line(s) in the order the destination country's post expects."""
+        code = self.country_code
+        if code in _CITY_REGION_POSTCODE:
+            return [" ".join(p for p in (self.city, self.region, self.postcode) if p)]
+        if code in _POSTCODE_OWN_LINE:
+            return [p for p in (self.city, self.region, self.postcode) if p]
+        if code == "KR":
+            # Korean addresses run from the largest unit down; the postcode leads the line.
+            return [" ".join(p for p in (self.postcode, self.region, self.city) if p)]
+        lines = [" ".join(p for p in (self.postcode, self.city) if p)]
+        if self.region:
+            lines.append(self.region)
+        return lines
+
+    def lines(self, *, include_name: bool = True, include_country: bool = True) -> list[str]:
+        """The address as printed lines."""
+        out = [self.name] if include_name and self.name.strip() else []
+        out += self.street_lines()
+        out += self.locality_lines()
+        if include_country:
+            out.append(self.country_name)
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LabelData:
+    """Everything printed on one courier label (one physical package).
+
+    Attributes:
+        ship_from: Sender (warehouse) address, printed small.
+        ship_to: Recipient address, the largest block on the label.
+        carrier_name: e.g. ``"PostNord"``.
+        service_name: e.g. ``"MyPack Collect"``.
+        weight_g: Package weight in grams.
+        package_index: 1-based number of this package within the shipment.
+        package_count: Number of packages in the shipment.
+        order_name: Shop order reference, e.g. ``"#1001"``.
+        date: Ship date.
+        tracking_number: Carrier tracking number, encoded as Code 128.
+        sscc: 18-digit SSCC with a valid check digit, encoded as GS1-128 with AI (00).
+        company_prefix_length: Length of the GS1 company prefix inside the SSCC, only used to
+            group the human-readable digits.
+        reference: Optional extra reference (customer PO, routing code) printed by the order.
+    """
+
+    ship_from: Address
+    ship_to: Address
+    carrier_name: str
+    service_name: str
+    weight_g: int
+    package_index: int
+    package_count: int
+    order_name: str
+    date: dt.date
+    tracking_number: str
+    sscc: str
+    company_prefix_length: int = 7
+    reference: str = ""
+
+    def __post_init__(self) -> None:
+        validate_sscc(self.sscc)
+        if self.package_count < 1 or not 1 <= self.package_index <= self.package_count:
+            raise ValueError(
+                f"package {self.package_index} of {self.package_count} is not a valid position"
+            )
+        if self.weight_g < 0:
+            raise ValueError(f"weight_g must not be negative, got {self.weight_g}")
+        if not self.tracking_number.strip():
+            raise ValueError("tracking_number must not be empty")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlipLine:
+    """One order line on a packing slip.
+
+    Attributes:
+        sku: Stock keeping unit code.
+        name: Product name.
+        options: Variant description, e.g. ``"Size: M / Colour: Navy"`` (may be empty).
+        qty_ordered: Units the customer ordered.
+        qty_packed: Units actually in the parcel.
+        short_reason: Why fewer were packed than ordered (``None`` when nothing is short).
+    """
+
+    sku: str
+    name: str
+    options: str = ""
+    qty_ordered: int
+    qty_packed: int
+    short_reason: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.qty_ordered < 0 or self.qty_packed < 0:
+            raise ValueError(f"quantities must not be negative ({self.sku})")
+
+    @property
+    def qty_short(self) -> int:
+        return max(self.qty_ordered - self.qty_packed, 0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParcelInfo:
+    """Shipment summary printed on the packing slip.
+
+    Attributes:
+        carrier_name: Carrier, e.g. ``"PostNord"``.
+        service_name: Service level.
+        tracking_numbers: One per package, in package order.
+        weight_g: Total shipment weight in grams.
+        package_count: Number of packages.
+    """
+
+    carrier_name: str
+    service_name: str
+    tracking_numbers: tuple[str, ...] = ()
+    weight_g: int = 0
+    package_count: int = 1
+
+    def __post_init__(self) -> None:
+        _tuple_field(self, "tracking_numbers")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlipData:
+    """A packing slip: what is in the parcel, and how to send it back.
+
+    Attributes:
+        shop_name: Trading name printed as the slip heading.
+        shop_address: Shop/return address.
+        order_name: Shop order reference, e.g. ``"#1001"``.
+        order_date: When the customer ordered.
+        ship_to: Delivery address (the customer).
+        bill_to: Billing address when it differs from ``ship_to`` (optional).
+        email: Customer e-mail (optional).
+        lines: Order lines, in the order to print them.
+        gift_message: Printed boxed and prominent when not empty.
+        notes: Customer or shop notes (optional).
+        inserts: Extra items put in the parcel (flyers, samples, invoice copy).
+        packed_by: Packer's display name.
+        packed_at: When packing finished.
+        return_policy: Free text of the return policy, wrapped to fit.
+        rma: Return authorisation code; printed as a Code 128 the returns screen scans.
+        parcel: Carrier and tracking summary (optional).
+    """
+
+    shop_name: str
+    shop_address: Address
+    order_name: str
+    order_date: dt.date
+    ship_to: Address
+    bill_to: Address | None = None
+    email: str = ""
+    lines: tuple[SlipLine, ...]
+    gift_message: str = ""
+    notes: str = ""
+    inserts: tuple[str, ...] = ()
+    packed_by: str
+    packed_at: dt.datetime
+    return_policy: str = ""
+    rma: str
+    parcel: ParcelInfo | None = None
+
+    def __post_init__(self) -> None:
+        _tuple_field(self, "lines")
+        _tuple_field(self, "inserts")
+        if not self.rma.strip():
+            raise ValueError("rma must not be empty: the return form is useless without it")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PickStop:
+    """One stop on a pick route.
+
+    Attributes:
+        seq: Position in the walking route (1-based).
+        bin: Bin/location code, scanned to confirm arrival.
+        sku: SKU to pick, scanned to confirm the item.
+        name: Product name.
+        options: Variant description (may be empty).
+        qty: Units to pick.
+        tote: Tote the units go into (for multi-order batches).
+    """
+
+    seq: int
+    bin: str
+    sku: str
+    name: str
+    options: str = ""
+    qty: int
+    tote: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PickListData:
+    """A printed pick list for one pick task.
+
+    Attributes:
+        task_code: Pick task identifier, printed as a barcode to start/close the task.
+        picker: Assigned picker (may be empty when unassigned).
+        pack_station: Where the picked totes go.
+        stops: Route in walking order.
+        created_at: When the task was released (optional).
+        order_names: Orders covered by the task (optional).
+    """
+
+    task_code: str
+    picker: str = ""
+    pack_station: str = ""
+    stops: tuple[PickStop, ...]
+    created_at: dt.datetime | None = None
+    order_names: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _tuple_field(self, "stops")
+        _tuple_field(self, "order_names")
+
+    @property
+    def total_units(self) -> int:
+        return sum(stop.qty for stop in self.stops)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ManifestParcel:
+    """One parcel handed to the carrier.
+
+    Attributes:
+        order_name: Shop order reference.
+        sscc: 18-digit SSCC of the package.
+        tracking_number: Carrier tracking number.
+        weight_g: Package weight in grams.
+        service_name: Carrier service for this parcel.
+    """
+
+    order_name: str
+    sscc: str
+    tracking_number: str
+    weight_g: int
+    service_name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ManifestData:
+    """A carrier collection manifest (end-of-day hand-over sheet).
+
+    Totals are derived from ``parcels`` (see the properties) so they cannot disagree with the
+    table printed above them.
+
+    Attributes:
+        carrier_name: Carrier collecting the parcels.
+        manifest_number: Manifest/hand-over reference, printed as a barcode.
+        manifest_date: Collection date.
+        parcels: Parcels in the hand-over.
+        shipper: Warehouse address (optional).
+        account_number: Carrier customer/account number (optional).
+    """
+
+    carrier_name: str
+    manifest_number: str
+    manifest_date: dt.date
+    parcels: tuple[ManifestParcel, ...]
+    shipper: Address | None = None
+    account_number: str = ""
+    services: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        _tuple_field(self, "parcels")
+        seen: dict[str, None] = {}
+        for parcel in self.parcels:
+            seen.setdefault(parcel.service_name, None)
+        object.__setattr__(self, "services", tuple(seen))
+
+    @property
+    def parcel_count(self) -> int:
+        return len(self.parcels)
+
+    @property
+    def total_weight_g(self) -> int:
+        return sum(parcel.weight_g for parcel in self.parcels)
+
+    def totals_by_service(self) -> list[tuple[str, int, int]]:
+        """``(service, parcel count, weight in grams)`` per service, in first-seen order."""
+        totals: dict[str, list[int]] = {name: [0, 0] for name in self.services}
+        for parcel in self.parcels:
+            entry = totals[parcel.service_name]
+            entry[0] += 1
+            entry[1] += parcel.weight_g
+        return [(name, count, weight) for name, (count, weight) in totals.items()]
+
+
+def format_weight(weight_g: int) -> str:
+    """``1250`` -> ``"1.25 kg"``; small parcels keep grams so 80 g does not read as 0.08 kg."""
+    if weight_g < 1000:
+        return f"{weight_g} g"
+    kilos = f"{weight_g / 1000:.3f}".rstrip("0").rstrip(".")
+    return f"{kilos} kg"
+
+
+def format_weight_kg(weight_g: int) -> str:
+    """``1670`` -> ``"1.670 kg"``: fixed decimals so weight columns line up."""
+    return f"{weight_g / 1000:.3f} kg"
+
+
+def clean_lines(values: Iterable[str]) -> list[str]:
+    """Drop empty entries; used wherever optional fields become printed lines."""
+    return [value for value in values if value and value.strip()]
