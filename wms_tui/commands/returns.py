@@ -1,4 +1,9 @@
-"""``wms returns ...``, ``wms export returns`` and ``wms import return-reasons``."""
+"""``wms returns ...``, ``wms export returns`` and ``wms import return-reasons``.
+
+``wms_tui.cli`` is imported inside the functions, not at the top: under
+``python -m wms_tui.cli`` the CLI module runs as ``__main__`` and a top-level
+import here would re-enter it while it is registering this very module.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,30 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli import DbOption, console, default_terminal, fail
-
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
+        show_default=False,
+    ),
+]
 FromOption = Annotated[
     str | None, typer.Option("--from", help="First day (YYYY-MM-DD, warehouse time).")
 ]
 ToOption = Annotated[str | None, typer.Option("--to", help="Last day, included (YYYY-MM-DD).")]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    from wms_tui.cli import fail as cli_fail
+
+    return cli_fail(message, code)
+
+
+def _print(text: object) -> None:
+    from wms_tui.cli import console
+
+    console.print(text)
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -39,6 +62,7 @@ def _open(db: str | None):
 def _cli_actor():
     from dataclasses import replace
 
+    from wms_tui.cli import default_terminal
     from wms_tui.domain.actor import SYSTEM
 
     return replace(SYSTEM, name="cli", terminal=default_terminal())
@@ -65,7 +89,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         t = Table("code", "label", "controllable", title="Return reasons")
         for r in reasons:
             t.add_row(r.code, r.label, "yes" if r.controllable else "no")
-        console.print(t)
+        _print(t)
 
     @reasons_app.command("add")
     def reasons_add(
@@ -93,7 +117,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             store.dispose()
         kind = "controllable" if controllable else "uncontrollable"
         verb = "Added" if created else "Changed"
-        console.print(f"{verb} {normalise_reason_code(code)}: {label} ({kind})")
+        _print(f"{verb} {normalise_reason_code(code)}: {label} ({kind})")
 
     @reasons_app.command("remove")
     def reasons_remove(code: str, db: DbOption = None) -> None:
@@ -108,7 +132,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             raise fail(str(exc), 2) from None
         finally:
             store.dispose()
-        console.print(f"Removed {normalise_reason_code(code)}")
+        _print(f"Removed {normalise_reason_code(code)}")
 
     @import_app.command("return-reasons")
     def import_reasons_cmd(
@@ -131,7 +155,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             raise fail(f"{file.name}: {exc}; nothing imported", 2) from None
         finally:
             store.dispose()
-        console.print(f"Return reasons from {file.name}: {added} added, {changed} changed")
+        _print(f"Return reasons from {file.name}: {added} added, {changed} changed")
 
     @returns_app.command("report")
     def report_cmd(db: DbOption = None, date_from: FromOption = None, to: ToOption = None) -> None:
@@ -149,7 +173,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             raise fail(str(exc), 2) from None
         finally:
             store.dispose()
-        console.print(
+        _print(
             f"Returns {report.period}: {report.receipts} parcels, {report.units} units, "
             f"{report.controllable_units} controllable"
         )
@@ -157,7 +181,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             t = Table(section, "returns", "units", title=attr.replace("_", " "))
             for r in getattr(report, attr):
                 t.add_row(r.label, str(r.returns), str(r.units))
-            console.print(t)
+            _print(t)
 
     @export_app.command("returns")
     def export_returns(
@@ -186,4 +210,4 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         except OSError as exc:
             raise fail(f"Cannot write {file}: {exc.strerror or exc}", 2) from None
         what = "returned lines" if lines else "rows"
-        console.print(f"Wrote {n} {what} ({report.period}, {report.units} units) to {file}")
+        _print(f"Wrote {n} {what} ({report.period}, {report.units} units) to {file}")
