@@ -74,9 +74,10 @@ def build_world(store: Store, *, name: str = "#1042", packed: bool = True) -> Wo
         bin2 = uow.session.exec(select(Location).where(Location.code == "A-01-2-A")).one()
         f.receive(uow, tee_l, bin2, 5)
         carrier, service = f.carrier(uow, "PN")
-        receiver = f.operator(uow, "Björn Åkesson", "receiver")
-        picker = f.operator(uow, "Ana Lindqvist", "picker")
-        packer = f.operator(uow, "Johan Öberg", "packer")
+        receiver = f.operator(uow, "Björn Åkesson", "receiver", badge="R3001")
+        picker = f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
+        packer = f.operator(uow, "Johan Öberg", "packer", badge="K2001")
+        f.operator(uow, "Karin Holmgren", "supervisor", badge="S9001")
         o = f.order(
             uow,
             name,
@@ -238,7 +239,7 @@ def test_partial_restock_keeps_dispatched_and_stock_equals_ledger(world: World) 
     )
     assert (result.units, result.restocked, result.fully_returned) == (1, 1, False)
     assert result.order_status == "DISPATCHED"
-    assert result.summary() == "#1042 partly returned: 1 unit, refund"
+    assert result.summary() == "#1042 partly returned: 1 unit; refund"
     assert stock(world.store, "MUG-1", "A-01-1-A") == 1
     assert order_status(world.store, world.order_id) == ("DISPATCHED", "REFUND")
     with world.store.read() as s:

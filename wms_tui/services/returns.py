@@ -53,6 +53,7 @@ from wms_tui.domain.models import (
     ReturnLine,
     ReturnReason,
     ReturnReceipt,
+    Stock,
     Warehouse,
 )
 from wms_tui.services import accountability, allocation, events, inventory
@@ -194,11 +195,11 @@ class ReturnResult:
 
     def summary(self) -> str:
         done = "returned" if self.fully_returned else "partly returned"
-        text = f"{self.order_name} {done}: {self.units} unit{'s' if self.units != 1 else ''}"
-        text += f", {RESOLUTION_LABELS[Resolution(self.resolution)].lower()}"
+        text = f"{self.order_name} {done}: {self.units} unit{'s' if self.units != 1 else ''}; "
         if self.exchange_order:
-            text += f"; exchange {self.exchange_order} {OrderStatus(self.exchange_status).label}"
-        return text
+            status = OrderStatus(self.exchange_status).label
+            return text + f"exchange {self.exchange_order} {status}"
+        return text + RESOLUTION_LABELS[Resolution(self.resolution)].lower()
 
 
 # --------------------------------------------------------------------------- lookup
@@ -378,6 +379,26 @@ def line_for_scan(store: Store, order_id: int, code: str) -> int:
             if shipped[ln.id] - ln.qty_returned > 0:  # type: ignore[index]
                 return ln.id  # type: ignore[return-value]
         raise DomainError(f"Every {product.sku} shipped on {order.name} is already returned")
+
+
+def bins_holding(store: Store, order_line_id: int, limit: int = 4) -> list[tuple[str, int]]:
+    """Pick bins (then bulk) holding the line's product: where a restock usually goes."""
+    with store.read() as s:
+        line = s.get(OrderLine, order_line_id)
+        if line is None:
+            return []
+        rows = s.exec(
+            select(Location.code, Stock.qty, Location.kind)
+            .join(Stock, col(Stock.location_id) == Location.id)
+            .where(
+                Stock.product_id == line.product_id,
+                Stock.qty > 0,
+                col(Location.kind).in_([LocationKind.PICK, LocationKind.BULK]),
+                col(Location.active).is_(True),
+            )
+        ).all()
+    rows = sorted(rows, key=lambda r: (r[2] != LocationKind.PICK, -r[1], r[0]))
+    return [(code, qty) for code, qty, _ in rows[:limit]]
 
 
 def _restock_bin(session: Session, code: str) -> Location:
