@@ -22,7 +22,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
 
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import utcnow
 from wms_tui.domain.codes import rma_code
+from wms_tui.domain.enums import Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
     Location,
@@ -34,7 +37,7 @@ from wms_tui.domain.models import (
     ReturnReceipt,
     Warehouse,
 )
-from wms_tui.services import accountability
+from wms_tui.services import accountability, settings
 from wms_tui.store import Store
 
 NOT_RECORDED = "(not recorded)"
@@ -154,8 +157,18 @@ class _Tally:
 
 
 def build_report(
-    store: Store, date_from: date | None = None, date_to: date | None = None
+    store: Store,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> ReturnReport:
+    """The report for whole days ``date_from``..``date_to`` (None: open-ended).
+
+    ``actor`` is checked when given (the floor screens); the CLI is an admin tool.
+    """
+    if actor is not None:
+        actor.require(Role.SUPERVISOR, action="read return reports")
     with store.read() as s:
         tz = _timezone(s)
         start, end = _bounds(tz, date_from, date_to)
@@ -246,6 +259,36 @@ def _names(session: Session, model: type, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return {row.id: row.name for row in session.exec(select(model).where(model.id.in_(ids)))}
+
+
+PERIODS: dict[str, tuple[str, int | None]] = {
+    "today": ("today", 1),
+    "week": ("last 7 days", 7),
+    "month": ("last 30 days", 30),
+    "all": ("all time", None),
+}
+
+
+def period_dates(store: Store, name: str) -> tuple[date | None, date | None]:
+    """(first day, last day) of a named period ending today in the warehouse."""
+    if name not in PERIODS:
+        raise DomainError(f"Unknown period {name}: {', '.join(PERIODS)}")
+    days = PERIODS[name][1]
+    if days is None:
+        return None, None
+    with store.read() as s:
+        today = utcnow().astimezone(_timezone(s)).date()
+    return today - timedelta(days=days - 1), today
+
+
+def export_to_report_dir(store: Store, report: ReturnReport, *, lines: bool = False) -> Path:
+    """Write the report into the configured report folder; returns the file."""
+    with store.read() as s:
+        folder = Path(settings.get(s, "report_dir"))
+        stamp = utcnow().astimezone(_timezone(s)).strftime("%Y%m%d-%H%M%S")
+    path = folder / f"returns-{'lines-' if lines else ''}{stamp}.csv"
+    write_csv(report, path, lines=lines)
+    return path
 
 
 # --------------------------------------------------------------------------- CSV
