@@ -159,3 +159,21 @@ def test_export_on_a_missing_store_is_exit_1(tmp_path: Path) -> None:
         "export", "returns", str(tmp_path / "x.csv"), "--db", str(tmp_path / "no" / "x.db")
     )
     assert code == 1 and "does not exist" in out
+
+
+def test_commands_load_under_python_m() -> None:
+    """`python -m wms_tui.cli` runs the CLI as __main__; the returns commands must still load."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "wms_tui.cli", "returns", "reasons", "--help"],
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "add" in proc.stdout and "list" in proc.stdout

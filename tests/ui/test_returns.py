@@ -10,7 +10,15 @@ from textual.widgets import OptionList, Static
 
 from tests import factories as f
 from tests.dbstate import snapshot
-from tests.services.test_returns import MUG_EAN, TEE_L_EAN, TEE_M_EAN, World, build_world, stock
+from tests.services.test_returns import (
+    MUG_EAN,
+    TEE_L_EAN,
+    TEE_M_EAN,
+    World,
+    add_shipped_order,
+    build_world,
+    stock,
+)
 from tests.ui.test_login import scan, wait_store
 from wms_tui.domain.codes import rma_code
 from wms_tui.domain.enums import OrderStatus
@@ -291,3 +299,20 @@ async def test_supervisor_may_book_picker_may_not_see_it(world: World) -> None:
         desk = await open_desk(app, pilot, badge="S9001")
         await desk.scan("1042")
         assert desk.screen.step is Step.LINES
+
+
+async def test_next_parcel_scanned_while_one_is_open(world: World) -> None:
+    add_shipped_order(world.store, "#1043")
+    app = WmsApp(world.store.url, terminal="RET-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        desk = await open_desk(app, pilot)
+        await desk.scan("1042")
+        await desk.scan("1043")  # nothing booked yet: simply the next parcel
+        assert desk.screen.order is not None and desk.screen.order.name == "#1043"
+        await desk.scan("2")
+        await desk.press("3")
+        await desk.press("3")
+        await desk.scan("")
+        await desk.scan(rma_code(world.order_id))
+        assert "Finish #1043 first (F2), or Esc to drop it" in desk.feedback
+        assert desk.screen.order.name == "#1043" and len(desk.bells) == 1

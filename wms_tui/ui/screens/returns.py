@@ -31,7 +31,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wms_tui.domain.enums import Disposition, Resolution
-from wms_tui.domain.errors import DomainError
+from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.services import return_reasons, returns
 from wms_tui.services.return_reasons import ReasonInfo
 from wms_tui.services.returns import (
@@ -241,7 +241,16 @@ class ReturnsScreen(WmsScreen):
     def _step_view(self) -> tuple[str, str, list[Option]]:
         s = self.step
         if s is Step.SCAN:
-            return "Scan RMA, tracking or order no.", "RMA / tracking / #order", []
+            hints = [
+                "RMA barcode: on the packing slip",
+                "Tracking no.: on the parcel label",
+                "Or type the order no., e.g. 1042",
+            ]
+            return (
+                "Scan RMA, tracking or order no.",
+                "RMA / tracking / #order",
+                [Option(Text(h, style="dim"), disabled=True) for h in hints],
+            )
         if s is Step.LINES:
             n = self._booked_units()
             tail = f" · {n} in · F2 done" if n else ""
@@ -478,6 +487,9 @@ class ReturnsScreen(WmsScreen):
             return
         try:
             line_id = returns.line_for_scan(self.store, self.order.order_id, value)
+        except NotFound as exc:
+            self._maybe_other_parcel(value, exc)
+            return
         except DomainError as exc:
             self._error(exc)
             return
@@ -490,6 +502,22 @@ class ReturnsScreen(WmsScreen):
                 return
             line = same[0]
         self._choose_line(line)
+
+    def _maybe_other_parcel(self, code: str, not_a_product: DomainError) -> None:
+        """An RMA/tracking/order scanned while a parcel is open: the next parcel."""
+        assert self.order is not None
+        try:
+            returns.lookup(self.store, code)
+        except NotFound:
+            self._error(not_a_product)
+            return
+        except DomainError as exc:
+            self._error(exc)
+            return
+        if self.booked:
+            self._error(f"Finish {self.order.name} first (F2), or Esc to drop it")
+            return
+        self._scan_order(code)
 
     def _choose_line(self, line: ShippedLine) -> None:
         if self._left(line) <= 0:
