@@ -331,7 +331,7 @@ def describe(session: Session, order: Order) -> ReturnableOrder:
         status=str(order.status),
         customer=order.ship_name or order.customer_name,
         ship_to=", ".join(p for p in (order.ship_city, order.ship_country) if p),
-        carrier=carrier.name if carrier else order.shipping_method,
+        carrier=order.shipping_method or (carrier.name if carrier else ""),
         dispatched_at=_local(_dispatched_at(session, order), tz),
         packed_at=_local(handlers.packed_at, tz),
         packed_by=tuple(handlers.packers),
@@ -553,64 +553,12 @@ def register_return(store: Store, actor: Actor, request: ReturnRequest) -> Retur
         restocked_products: set[int] = set()
         for (line_id, reason_code, disp, loc_code, note), qty in merged.items():
             line = lines[line_id]
-            reason = reasons[reason_code]
-            loc: Location | None = None
-            if disp is Disposition.RESTOCK:
-                loc = _restock_bin(s, loc_code)
-            elif disp is Disposition.QUARANTINE:
-                loc = _quarantine_location(s, loc_code)
-            product = line.product_id
-            if loc is not None:
-                prod = s.get(Product, product)
-                assert prod is not None
-                inventory.move_stock(
-                    uow,
-                    actor,
-                    prod,
-                    qty,
-                    from_loc=None,
-                    to_loc=loc,
-                    reason=MovementReason.RETURNED,
-                    order=order,
-                    reference=rma,
-                )
-                if disp is Disposition.RESTOCK:
-                    restocked_products.add(product)
-            else:
-                events.log(
-                    uow,
-                    actor,
-                    "return.scrap",
-                    order=order,
-                    sku=line.sku,
-                    qty=qty,
-                    detail=f"{rma} {reason.label}" + (f": {note}" if note else ""),
-                )
-            uow.add(
-                ReturnLine(
-                    return_id=receipt.id,  # type: ignore[arg-type]
-                    order_line_id=line_id,
-                    qty=qty,
-                    reason_code=reason_code,
-                    disposition=disp.value,
-                    location_id=loc.id if loc else None,
-                    note=note,
-                )
-            )
-            line.qty_returned += qty
-            uow.add(line)
-            events.log(
-                uow,
-                actor,
-                "return.line",
-                order=order,
-                sku=line.sku,
-                qty=qty,
-                to_state=disp.value,
-                location=loc.code if loc else "",
-                detail=f"{reason_code} {reason.label}" + (f": {note}" if note else ""),
+            _book_units(
+                uow, actor, order, line, reasons[reason_code], disp, loc_code, note, qty, receipt
             )
             counts[disp] += qty
+            if disp is Disposition.RESTOCK:
+                restocked_products.add(line.product_id)
 
         fully = all(shipped[lid] - ln.qty_returned <= 0 for lid, ln in lines.items())
         if fully:
@@ -661,6 +609,70 @@ def register_return(store: Store, actor: Actor, request: ReturnRequest) -> Retur
             exchange_shortages=tuple(str(x) for x in shortages),
             released_backorders=tuple(released),
         )
+
+
+def _book_units(
+    uow: UnitOfWork,
+    actor: Actor,
+    order: Order,
+    line: OrderLine,
+    reason: ReturnReason,
+    disp: Disposition,
+    loc_code: str,
+    note: str,
+    qty: int,
+    receipt: ReturnReceipt,
+) -> None:
+    """Units of one line with one fate: stock (or not), the return line, the log."""
+    s = uow.session
+    rma = rma_code(order.id)  # type: ignore[arg-type]
+    loc: Location | None = None
+    if disp is Disposition.RESTOCK:
+        loc = _restock_bin(s, loc_code)
+    elif disp is Disposition.QUARANTINE:
+        loc = _quarantine_location(s, loc_code)
+    detail = f"{reason.code} {reason.label}" + (f": {note}" if note else "")
+    if loc is not None:
+        product = s.get(Product, line.product_id)
+        assert product is not None
+        inventory.move_stock(
+            uow,
+            actor,
+            product,
+            qty,
+            from_loc=None,
+            to_loc=loc,
+            reason=MovementReason.RETURNED,
+            order=order,
+            reference=rma,
+        )
+    else:
+        # Scrapped units never re-enter stock; the log is their only trace.
+        events.log(uow, actor, "return.scrap", order=order, sku=line.sku, qty=qty, detail=detail)
+    uow.add(
+        ReturnLine(
+            return_id=receipt.id,  # type: ignore[arg-type]
+            order_line_id=line.id,  # type: ignore[arg-type]
+            qty=qty,
+            reason_code=reason.code,
+            disposition=disp.value,
+            location_id=loc.id if loc else None,
+            note=note,
+        )
+    )
+    line.qty_returned += qty
+    uow.add(line)
+    events.log(
+        uow,
+        actor,
+        "return.line",
+        order=order,
+        sku=line.sku,
+        qty=qty,
+        to_state=disp.value,
+        location=loc.code if loc else "",
+        detail=detail,
+    )
 
 
 def _create_exchange(
