@@ -178,6 +178,11 @@ async def test_exchange_for_another_variant(world: World, size: tuple[int, int])
         assert any("TEE-M → TEE-L" in o for o in desk.options())
         await desk.press("enter")
         assert "exchange #1042-X1 ready to pick" in desk.feedback
+        await desk.scan("1042")  # the mugs are still out: the parcel can be opened again
+        assert desk.screen.order is not None and desk.screen.order.status_text == "partly returned"
+        side = str(desk.screen.query_one("#ret-detail", Static).render())
+        assert "by Björn Åkesson: exchange #1042-X1" in side and "1× TEE-M restock" in side
+        assert desk.screen.query_one("#ret-side").display == (size[0] >= 90)
     with world.store.read() as s:
         ex = s.exec(select(Order).where(Order.name == "#1042-X1")).one()
         line = s.exec(select(OrderLine).where(OrderLine.order_id == ex.id)).one()

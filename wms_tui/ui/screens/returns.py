@@ -38,6 +38,7 @@ from wms_tui.services.returns import (
     DISPOSITION_LABELS,
     RESOLUTION_LABELS,
     ProductChoice,
+    ReceiptView,
     ReturnableOrder,
     ReturnRequest,
     ReturnUnit,
@@ -107,7 +108,7 @@ class ReturnsScreen(WmsScreen):
     ReturnsScreen #ret-head { height: auto; max-height: 3; padding: 0 1; text-style: bold; }
     ReturnsScreen #ret-list { height: 1fr; border: none; padding: 0; }
     ReturnsScreen #ret-prompt { height: auto; padding: 0 1; color: $accent; text-style: bold; }
-    ReturnsScreen #ret-side { display: none; width: 46; padding: 0 1;
+    ReturnsScreen #ret-side { display: none; width: 50; padding: 0 1;
                               border-left: solid $primary; }
     ReturnsScreen.wide #ret-side { display: block; }
     ReturnsScreen #ret-detail { height: auto; }
@@ -120,6 +121,7 @@ class ReturnsScreen(WmsScreen):
         self.step = Step.SCAN
         self.order: ReturnableOrder | None = None
         self.reasons: list[ReasonInfo] = []
+        self.history: list[ReceiptView] = []
         self.booked: list[Booked] = []
         # The line being worked on and what has been decided for it so far.
         self.line: ShippedLine | None = None
@@ -225,8 +227,11 @@ class ReturnsScreen(WmsScreen):
                 )
             parts.append(f"Picked by {', '.join(o.picked_by) or 'not recorded'}")
             parts.append(f"Packed by {', '.join(o.packed_by) or 'not recorded'}")
-            if o.resolution:
-                parts.append(f"Earlier returns: {o.resolution.replace(',', ', ').lower()}")
+            for r in self.history:
+                res = RESOLUTION_LABELS[Resolution(r.resolution)].lower()
+                ex = f" {r.exchange_order}" if r.exchange_order else ""
+                parts.append(f"Returned {_when(r.at)} by {r.operator or '?'}: {res}{ex}")
+                parts += [f"  {x.qty}× {x.sku} {x.disposition.lower()}" for x in r.lines]
             detail.append("\n".join(parts))
             pending.append("This return\n", style="bold")
             items = [b.text() for b in [*self.booked, *self.current]]
@@ -459,6 +464,7 @@ class ReturnsScreen(WmsScreen):
         try:
             order = returns.lookup(self.store, code)
             reasons = return_reasons.list_reasons(self.store)
+            history = returns.receipts_for_order(self.store, order.order_id)
         except DomainError as exc:
             self._error(exc)
             return
@@ -466,7 +472,7 @@ class ReturnsScreen(WmsScreen):
             self._error("No return reasons set up: ask a supervisor")
             return
         self._reset()
-        self.order, self.reasons = order, reasons
+        self.order, self.reasons, self.history = order, reasons, history
         self.feedback.ok(
             f"{order.name}: {order.returnable_units} unit"
             f"{'s' if order.returnable_units != 1 else ''} may come back"
