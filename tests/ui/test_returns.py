@@ -215,6 +215,8 @@ async def test_bad_scans_ring_and_change_nothing(world: World) -> None:
         await desk.scan("1")
         await desk.press("9")
         assert "No choice 9" in desk.feedback
+        await desk.press("x")
+        assert "No choice x" in desk.feedback
         await desk.press("1")
         await desk.press("r")
         for bad, msg in (
@@ -225,7 +227,7 @@ async def test_bad_scans_ring_and_change_nothing(world: World) -> None:
             await desk.scan(bad)
             assert msg in desk.feedback and desk.screen.step is Step.BIN
         await desk.press("f2")  # not while a unit is open
-        assert len(desk.bells) == 11
+        assert len(desk.bells) == 12
         # Back out step by step: nothing was booked.
         await desk.press("escape")
         assert desk.screen.step is Step.UNIT

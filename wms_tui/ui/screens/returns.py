@@ -423,10 +423,10 @@ class ReturnsScreen(WmsScreen):
             index = list(DISPOSITION_KEYS).index(ch)
         elif ch in "1234567890abcdefghij":
             index = "1234567890abcdefghij".index(ch)
-        if index is None:
+        if index is None and not ch.isprintable():
             return
         event.stop()
-        if index >= self.options.option_count:
+        if index is None or index >= self.options.option_count:
             self.feedback.error(f"No choice {event.character}")
             return
         self._pick_option(index)
