@@ -703,6 +703,7 @@ class ReturnsScreen(WmsScreen):
         if s is Step.UNIT:
             # Start this line's units over: back to its reason.
             self.current, self.units_done = [], 0
+            self.feedback.clear()
             self.go(Step.REASON)
             return
         if s is Step.REASON and self.line and self._left(self.line) > 1:
