@@ -217,6 +217,20 @@ def _local(dt: datetime | None, tz: ZoneInfo) -> datetime | None:
     return dt.astimezone(tz) if dt is not None else None
 
 
+def _sscc_from_scan(code: str) -> str:
+    """The 18 SSCC digits of a scanned GS1-128 label barcode, or "".
+
+    Scanners send ``00`` + 18 digits, sometimes behind the ``]C1`` symbology
+    prefix; decoders that print the human-readable form send ``(00)`` + digits.
+    """
+    digits = code.removeprefix("]C1").replace("(", "").replace(")", "").replace(" ", "")
+    if not digits.isdigit():
+        return ""
+    if len(digits) == 20 and digits.startswith("00"):
+        return digits[2:]
+    return digits if len(digits) == 18 else ""
+
+
 def find_order(session: Session, code: str) -> Order:
     """The order behind an RMA code, a tracking number, an SSCC or an order name."""
     code = clean_scan(code)
@@ -231,8 +245,8 @@ def find_order(session: Session, code: str) -> Order:
     parcel = session.exec(
         select(Parcel).where(col(Parcel.tracking_number).in_([code, code.upper()]))
     ).first()
-    if parcel is None and code.isdigit() and len(code) in (18, 20):
-        sscc = code[2:] if len(code) == 20 else code
+    sscc = _sscc_from_scan(code)
+    if parcel is None and sscc:
         parcel = session.exec(select(Parcel).where(Parcel.sscc == sscc)).first()
     if parcel is not None:
         order = session.get(Order, parcel.order_id)
