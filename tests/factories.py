@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from itertools import count
 
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus
+from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, ParcelStatus
 from wms_tui.domain.models import (
     Carrier,
     CartonType,
@@ -16,6 +16,7 @@ from wms_tui.domain.models import (
     Operator,
     Order,
     OrderLine,
+    Parcel,
     Product,
     ProductBarcode,
     Service,
@@ -199,3 +200,37 @@ def order(
         )
     uow.flush()
     return o
+
+
+def parcel(
+    uow: UnitOfWork,
+    o: Order,
+    *,
+    seq: int = 1,
+    count: int = 1,
+    sscc: str | None = None,
+    tracking: str | None = None,
+    weight_g: int | None = 500,
+    packed_by_name: str = "",
+    packed_by_id: int | None = None,
+    packed_at: datetime | None = None,
+    status: ParcelStatus = ParcelStatus.CLOSED,
+    terminal: str = "PACK-1",
+) -> Parcel:
+    """A parcel as packing leaves it (no stock moves: packing owns those)."""
+    p = Parcel(
+        order_id=o.id,
+        seq=seq,
+        count=count,
+        sscc=sscc,
+        tracking_number=tracking,
+        weight_g=weight_g,
+        packed_by_id=packed_by_id,
+        packed_by_name=packed_by_name,
+        packed_at=packed_at or (utcnow() if packed_by_name else None),
+        status=status,
+        terminal=terminal,
+    )
+    uow.add(p)
+    uow.flush()
+    return p

@@ -1,0 +1,179 @@
+"""``wms returns reasons ...``, ``wms import return-reasons``, ``wms export returns``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.dbstate import snapshot
+from tests.services.test_returns import build_world
+from wms_tui.cli import app
+from wms_tui.domain.models import Event
+from wms_tui.services import returns
+from wms_tui.services.return_reasons import list_reasons
+from wms_tui.services.returns import ReturnRequest, ReturnUnit
+from wms_tui.store import Store
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(sqlite_store: Store) -> tuple[str, Store]:
+    return str(sqlite_store.url), sqlite_store
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_reasons_list_add_change_remove(db: tuple[str, Store]) -> None:
+    url, store = db
+    build_world(store)
+    code, out = run("returns", "reasons", "list", "--db", url)
+    assert code == 0 and "Wrong item sent" in out and "Changed mind" in out
+    code, out = run(
+        "returns",
+        "reasons",
+        "add",
+        "wrong colour",
+        "Wrong colour sent",
+        "--controllable",
+        "--db",
+        url,
+    )
+    assert code == 0, out
+    assert "Added WRONG_COLOUR: Wrong colour sent (controllable)" in out
+    code, out = run(
+        "returns",
+        "reasons",
+        "add",
+        "WRONG_COLOUR",
+        "Colour differs",
+        "--uncontrollable",
+        "--db",
+        url,
+    )
+    assert code == 0 and "Changed WRONG_COLOUR" in out
+    reasons = {r.code: r for r in list_reasons(store)}
+    assert reasons["WRONG_COLOUR"].label == "Colour differs"
+    assert not reasons["WRONG_COLOUR"].controllable
+    code, out = run("returns", "reasons", "remove", "wrong_colour", "--db", url)
+    assert code == 0 and "Removed WRONG_COLOUR" in out
+    assert "WRONG_COLOUR" not in {r.code for r in list_reasons(store)}
+    with store.read() as s:
+        from sqlmodel import select
+
+        kinds = [e.detail for e in s.exec(select(Event).where(Event.kind == "return.reason"))]
+    assert len(kinds) == 3 and kinds[0].startswith("added WRONG_COLOUR")
+
+
+def test_reason_bad_input_is_one_line_exit_2(db: tuple[str, Store]) -> None:
+    url, store = db
+    w = build_world(store)
+    returns.register_return(
+        store,
+        w.receiver,
+        ReturnRequest(w.order_id, [ReturnUnit(w.mug_line, "LATE", "SCRAP")], "REFUND"),
+    )
+    before = snapshot(store)
+    for args, msg in (
+        (("add", "bad code!", "x", "--controllable"), "must be 1-32 letters"),
+        (("add", "OK", "   ", "--controllable"), "needs a label"),
+        (("remove", "NOPE"), "Unknown return reason NOPE"),
+        (("remove", "LATE"), "Reason LATE is used by 1 returned lines; it stays"),
+    ):
+        code, out = run("returns", "reasons", *args, "--db", url)
+        assert code == 2 and msg in out, out
+        assert len(out.strip().splitlines()) == 1
+    code, out = run("returns", "reasons", "add", "X", "y", "--db", url)
+    assert code == 2 and "--controllable" in out  # the kind must be chosen
+    assert snapshot(store) == before
+
+
+def test_import_reasons_csv_all_or_nothing(db: tuple[str, Store], tmp_path: Path) -> None:
+    url, store = db
+    build_world(store)
+    good = tmp_path / "reasons.csv"
+    good.write_text(
+        "code,label,controllable\nLATE,Arrived late,yes\nNO_FIT,Does not fit,no\n",
+        encoding="utf-8",
+    )
+    code, out = run("import", "return-reasons", str(good), "--db", url)
+    assert code == 0 and "1 added, 1 changed" in out
+    reasons = {r.code: r for r in list_reasons(store)}
+    assert reasons["LATE"].label == "Arrived late" and not reasons["NO_FIT"].controllable
+    before = snapshot(store)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,label,controllable\nNEW1,New,yes\nNEW2,Other,maybe\n", encoding="utf-8")
+    code, out = run("import", "return-reasons", str(bad), "--db", url)
+    assert code == 2 and "Row 3: Controllable must be yes or no, not 'maybe'" in out
+    code, out = run("import", "return-reasons", str(tmp_path / "none.csv"), "--db", url)
+    assert code == 2 and "Cannot read" in out
+    assert snapshot(store) == before
+
+
+def test_export_returns_csv(db: tuple[str, Store], tmp_path: Path) -> None:
+    url, store = db
+    w = build_world(store)
+    returns.register_return(
+        store,
+        w.receiver,
+        ReturnRequest(
+            w.order_id,
+            [
+                ReturnUnit(w.mug_line, "WRONG_ITEM", "SCRAP", qty=2),
+                ReturnUnit(w.tee_line, "WRONG_SIZE", "RESTOCK", "A-01-1-A"),
+            ],
+            "EXCHANGE",
+        ),
+    )
+    out_file = tmp_path / "returns.csv"
+    code, out = run("export", "returns", str(out_file), "--db", url)
+    assert code == 0, out
+    assert "3 units" in out and str(out_file.name) in out
+    with out_file.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {(r["section"], r["key"]): r for r in csv.DictReader(fh)}
+    assert rows[("reason", "WRONG_ITEM")]["units"] == "2"
+    assert rows[("controllable", "controllable")]["units"] == "2"
+    assert rows[("packer", "Johan Öberg")]["units"] == "2"
+    assert rows[("picker", "Ana Lindqvist")]["share_pct"] == "100.0"
+    lines = tmp_path / "lines.csv"
+    code, out = run("export", "returns", str(lines), "--lines", "--from", "2000-01-01", "--db", url)
+    assert code == 0 and "Wrote 2 returned lines" in out
+    code, out = run("export", "returns", str(lines), "--from", "2000-13-01", "--db", url)
+    assert code == 2 and "--from must be a date like 2024-03-31" in out
+    code, out = run(
+        "export", "returns", str(lines), "--from", "2024-02-01", "--to", "2024-01-01", "--db", url
+    )
+    assert code == 2 and "after it ends" in out
+    code, out = run("returns", "report", "--db", url)
+    assert code == 0 and "Wrong item sent" in out and "Johan Öberg" in out
+
+
+def test_export_on_a_missing_store_is_exit_1(tmp_path: Path) -> None:
+    code, out = run(
+        "export", "returns", str(tmp_path / "x.csv"), "--db", str(tmp_path / "no" / "x.db")
+    )
+    assert code == 1 and "does not exist" in out
+
+
+def test_commands_load_under_python_m() -> None:
+    """`python -m wms_tui.cli` runs the CLI as __main__; the returns commands must still load."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "wms_tui.cli", "returns", "reasons", "--help"],
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "add" in proc.stdout and "list" in proc.stdout

@@ -1,0 +1,22 @@
+"""Whole-database snapshots, to prove that a refused action changed nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import SQLModel
+
+from wms_tui.store import Store
+
+
+def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order."""
+    import wms_tui.domain.models  # noqa: F401  (registers the tables)
+
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with store.engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            stmt = select(table).order_by(*table.primary_key.columns)
+            out[table.name] = [tuple(r) for r in conn.execute(stmt)]
+    return out

@@ -1,0 +1,122 @@
+"""Return reports on screen: tables, period, CSV export, supervisors only."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from tests.services.test_returns import World, build_world
+from tests.ui.test_login import scan, wait_store
+from wms_tui.services import returns, settings
+from wms_tui.services.returns import ReturnRequest, ReturnUnit
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens.reports import ReturnReportsScreen
+from wms_tui.ui.widgets.feedback import Feedback
+
+SIZES = [(40, 16), (120, 40)]
+
+
+@pytest.fixture
+def world(sqlite_store: Store, tmp_path: Path) -> World:
+    w = build_world(sqlite_store)
+    returns.register_return(
+        sqlite_store,
+        w.receiver,
+        ReturnRequest(
+            w.order_id,
+            [
+                ReturnUnit(w.mug_line, "DAMAGED_PACKING", "SCRAP", qty=2),
+                ReturnUnit(w.tee_line, "CHANGED_MIND", "RESTOCK", "A-01-1-A"),
+            ],
+            "REFUND",
+        ),
+    )
+    with sqlite_store.unit_of_work() as uow:
+        settings.put(uow.session, "report_dir", str(tmp_path / "reports"))
+        uow.commit()
+    return w
+
+
+async def open_reports(app: WmsApp, pilot, badge: str = "S9001") -> ReturnReportsScreen:
+    await wait_store(pilot)
+    await scan(pilot, badge)
+    screen = ReturnReportsScreen()
+    app.push_screen(screen)
+    await settle(pilot)
+    return screen
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def rows(screen: ReturnReportsScreen) -> list[list[str]]:
+    table = screen.query_one(DataTable)
+    return [[str(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_tables_by_reason_kind_sku_packer_picker(world: World, size) -> None:
+    app = WmsApp(world.store.url, terminal="OFFICE")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_reports(app, pilot)
+        head = str(screen.query_one("#rep-head", Static).render())
+        assert "last 30 days: 3 units, 1 parcel · 2 ours (67%)" in head
+        assert rows(screen) == [
+            ["Damaged by packing *", "1", "2", "67"],
+            ["Changed mind", "1", "1", "33"],
+        ]
+        await pilot.press("2")
+        assert rows(screen) == [
+            ["Controllable", "1", "2", "67"],
+            ["Uncontrollable", "1", "1", "33"],
+        ]
+        await pilot.press("3")
+        sku_rows = rows(screen)
+        assert [r[0].split()[0] for r in sku_rows] == ["MUG-1", "TEE-M"]
+        assert sku_rows[0][1:] == ["1", "2", "2", "67"]
+        assert ("Mugg Åre" in sku_rows[0][0]) == (size[0] >= 80)
+        await pilot.press("4")
+        assert rows(screen) == [["Johan Öberg", "1", "2", "100"]]
+        await pilot.press("right")
+        assert rows(screen) == [["Ana Lindqvist", "1", "2", "100"]]
+        await pilot.press("right")  # wraps to the first table
+        assert rows(screen)[0][0] == "Damaged by packing *"
+
+
+async def test_period_and_export(world: World, tmp_path: Path) -> None:
+    app = WmsApp(world.store.url, terminal="OFFICE")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_reports(app, pilot)
+        await pilot.press("p")  # month -> all time
+        await settle(pilot)
+        assert "all time: 3 units" in str(screen.query_one("#rep-head", Static).render())
+        await pilot.press("p")  # -> today: booked just now
+        await settle(pilot)
+        assert "today: 3 units" in str(screen.query_one("#rep-head", Static).render())
+        await pilot.press("e")
+        msg = screen.query_one("#rep-feedback", Feedback).text
+        assert msg.startswith("✓ Saved")
+    (written,) = (tmp_path / "reports").glob("returns-*.csv")
+    assert str(written.name) in msg.replace("\n", "")
+    with written.open(encoding="utf-8-sig", newline="") as fh:
+        by = {(r["section"], r["key"]): r for r in csv.DictReader(fh)}
+    assert by[("reason", "DAMAGED_PACKING")]["units"] == "2"
+    assert by[("packer", "Johan Öberg")]["share_pct"] == "100.0"
+
+
+async def test_receiver_is_refused(world: World) -> None:
+    app = WmsApp(world.store.url, terminal="OFFICE")
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_reports(app, pilot, badge="R3001")
+        msg = screen.query_one("#rep-feedback", Feedback).text
+        assert "Björn Åkesson may not read return reports" in msg
+        assert bells == [1] and screen.query_one(DataTable).row_count == 0

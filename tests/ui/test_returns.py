@@ -1,0 +1,325 @@
+"""The returns desk driven like a receiver with a scanner, at 40x16 and 120x40."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import col, select
+from textual import events
+from textual.keys import _character_to_key
+from textual.widgets import OptionList, Static
+
+from tests import factories as f
+from tests.dbstate import snapshot
+from tests.services.test_returns import (
+    MUG_EAN,
+    TEE_L_EAN,
+    TEE_M_EAN,
+    World,
+    add_shipped_order,
+    build_world,
+    stock,
+)
+from tests.ui.test_login import scan, wait_store
+from wms_tui.domain.codes import rma_code
+from wms_tui.domain.enums import OrderStatus
+from wms_tui.domain.models import Order, OrderLine, Product, ReturnLine
+from wms_tui.services.inventory import ledger_mismatches
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens.returns import ReturnsScreen, Step
+from wms_tui.ui.widgets.feedback import Feedback
+
+SIZES = [(40, 16), (120, 40)]
+
+
+@pytest.fixture
+def world(sqlite_store: Store) -> World:
+    return build_world(sqlite_store)
+
+
+async def burst(pilot, code: str) -> None:
+    """A scanner: every key of the code and Enter arrive at once, then the app catches up.
+
+    (Pilot.press waits for the app to go idle after each key, which is slower
+    than a scanner and hides races between keys.)
+    """
+    app = pilot.app
+    for ch in [*code, "enter"]:
+        if ch == "enter":
+            event = events.Key("enter", "\r")
+        else:
+            event = events.Key(ch if ch.isalnum() else _character_to_key(ch), ch)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()
+
+
+class Desk:
+    """A logged-in returns desk with a bell counter."""
+
+    def __init__(self, app: WmsApp, pilot) -> None:
+        self.app, self.pilot = app, pilot
+        self.bells: list[int] = []
+        app.bell = lambda: self.bells.append(1)  # type: ignore[method-assign]
+
+    @property
+    def screen(self) -> ReturnsScreen:
+        screen = self.app.screen
+        assert isinstance(screen, ReturnsScreen)
+        return screen
+
+    @property
+    def feedback(self) -> str:
+        return self.screen.query_one("#ret-feedback", Feedback).text
+
+    @property
+    def prompt(self) -> str:
+        return str(self.screen.query_one("#ret-prompt", Static).render())
+
+    def options(self) -> list[str]:
+        ol = self.screen.query_one(OptionList)
+        return [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
+
+    async def scan(self, code: str) -> None:
+        await burst(self.pilot, code)
+
+    async def press(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+        await self.pilot.pause()
+
+
+async def open_desk(app: WmsApp, pilot, badge: str = "R3001") -> Desk:
+    await wait_store(pilot)
+    await scan(pilot, badge)
+    assert app.actor is not None
+    app.push_screen(ReturnsScreen())
+    await pilot.pause()
+    return Desk(app, pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_full_return_restock_and_scrap_refund(world: World, size: tuple[int, int]) -> None:
+    app = WmsApp(world.store.url, terminal="RET-1")
+    async with app.run_test(size=size) as pilot:
+        desk = await open_desk(app, pilot)
+        assert desk.screen.step is Step.SCAN
+        assert desk.screen.has_class("wide") == (size[0] >= 90)
+        await desk.scan(rma_code(world.order_id))
+        assert desk.screen.step is Step.LINES, desk.feedback
+        assert "3 units may come back" in desk.feedback
+        head = str(desk.screen.query_one("#ret-head", Static).render())
+        assert "#1042" in head and "packed by Johan Öberg" in head
+        assert "MUG-1" in desk.options()[0] and "TEE-M" in desk.options()[1]
+        # Line 1 by number: two mugs, wrong item, both back to one bin.
+        await desk.scan("1")
+        assert desk.screen.step is Step.QTY
+        assert any("picked by Ana Lindqvist" in o for o in desk.options())
+        await desk.scan("2")
+        assert desk.screen.step is Step.REASON
+        labels = desk.options()
+        wrong = next(i for i, o in enumerate(labels, 1) if o.startswith(f"{i} Wrong item sent"))
+        await desk.press(str(wrong))
+        assert desk.screen.step is Step.UNIT
+        await desk.press("4")  # restock all 2
+        assert desk.screen.step is Step.BIN
+        await desk.scan("A-01-1-A")
+        assert desk.screen.step is Step.NOTE, desk.feedback
+        await desk.scan("seal intact")
+        assert desk.screen.step is Step.LINES
+        # Line 2 by scanning the T-shirt itself; one shipped, so no quantity asked.
+        await desk.scan(TEE_M_EAN)
+        assert desk.screen.step is Step.REASON
+        await desk.press("8")
+        await desk.press("s")
+        await desk.scan("")
+        assert desk.screen.step is Step.LINES
+        assert "3 in" in desk.prompt
+        await desk.press("f2")
+        assert desk.screen.step is Step.RESOLVE
+        await desk.press("1")  # refund
+        assert desk.screen.step is Step.CONFIRM
+        assert any("2× MUG-1" in o and "A-01-1-A" in o for o in desk.options())
+        await desk.scan("")
+        assert desk.screen.step is Step.SCAN, desk.feedback
+        assert "#1042 returned: 3 units; refund" in desk.feedback
+        assert desk.bells == []
+    assert stock(world.store, "MUG-1", "A-01-1-A") == 2
+    with world.store.read() as s:
+        assert ledger_mismatches(s) == []
+        order = s.get(Order, world.order_id)
+        assert (order.status, order.resolution) == ("RETURNED", "REFUND")
+        rows = s.exec(select(ReturnLine).order_by(col(ReturnLine.id))).all()
+        assert [(r.qty, r.reason_code, r.disposition, r.note) for r in rows] == [
+            (2, "WRONG_ITEM", "RESTOCK", "seal intact"),
+            (1, "WRONG_SIZE", "SCRAP", ""),
+        ]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_exchange_for_another_variant(world: World, size: tuple[int, int]) -> None:
+    app = WmsApp(world.store.url, terminal="RET-1")
+    async with app.run_test(size=size) as pilot:
+        desk = await open_desk(app, pilot)
+        await desk.scan("00370730253")  # tracking number from the label
+        await desk.scan("2")  # TEE-M
+        await desk.press("8")  # wrong size ordered
+        await desk.press("r")
+        await desk.scan("A-01-3-A")
+        await desk.scan("")
+        await desk.press("f2")
+        await desk.press("2")  # exchange
+        assert desk.screen.step is Step.REPLACE
+        assert "TEE-M swap for?" in desk.prompt
+        await desk.scan("NOPE-1")
+        assert "Unknown barcode NOPE-1" in desk.feedback and len(desk.bells) == 1
+        await desk.scan(TEE_L_EAN)
+        assert desk.screen.step is Step.CONFIRM
+        assert any("TEE-M → TEE-L" in o for o in desk.options())
+        await desk.press("enter")
+        assert "exchange #1042-X1 ready to pick" in desk.feedback
+        await desk.scan("1042")  # the mugs are still out: the parcel can be opened again
+        assert desk.screen.order is not None and desk.screen.order.status_text == "partly returned"
+        side = str(desk.screen.query_one("#ret-detail", Static).render())
+        assert "by Björn Åkesson: exchange #1042-X1" in side and "1× TEE-M restock" in side
+        assert desk.screen.query_one("#ret-side").display == (size[0] >= 90)
+    with world.store.read() as s:
+        ex = s.exec(select(Order).where(Order.name == "#1042-X1")).one()
+        line = s.exec(select(OrderLine).where(OrderLine.order_id == ex.id)).one()
+        assert (ex.status, line.sku, line.qty_allocated) == ("READY_TO_PICK", "TEE-L", 1)
+        assert s.get(Order, world.order_id).status == "DISPATCHED"  # mugs still out
+
+
+async def test_bad_scans_ring_and_change_nothing(world: World) -> None:
+    app = WmsApp(world.store.url, terminal="RET-1")
+    before = snapshot(world.store)
+    async with app.run_test(size=(40, 16)) as pilot:
+        desk = await open_desk(app, pilot)
+        before = snapshot(world.store)  # after the login event
+        await desk.scan("RMA-0099999")
+        assert "RMA-0099999 matches no order" in desk.feedback
+        await desk.scan("what")
+        assert "No order, RMA or tracking number what" in desk.feedback
+        assert desk.screen.step is Step.SCAN and len(desk.bells) == 2
+        await desk.scan("1042")
+        await desk.scan(TEE_L_EAN)
+        assert "TEE-L is not on order #1042" in desk.feedback
+        await desk.scan("7")
+        assert "Unknown barcode 7" in desk.feedback
+        await desk.scan("1")
+        await desk.scan("3")
+        assert "Only 2 MUG-1 can come back (2 shipped)" in desk.feedback
+        await desk.scan("x")
+        assert "Type a number from 1 to 2" in desk.feedback
+        assert desk.screen.step is Step.QTY
+        await desk.scan("1")
+        await desk.press("9")
+        assert "No choice 9" in desk.feedback
+        await desk.press("x")
+        assert "No choice x" in desk.feedback
+        await desk.press("1")
+        await desk.press("r")
+        for bad, msg in (
+            ("QUAR-1", "QUAR-1 is quarantine"),
+            ("Z-99", "Unknown location Z-99"),
+            ("PACK-1", "PACK-1 is a pack location"),
+        ):
+            await desk.scan(bad)
+            assert msg in desk.feedback and desk.screen.step is Step.BIN
+        await desk.press("f2")  # not while a unit is open
+        assert len(desk.bells) == 12
+        # Back out step by step: nothing was booked.
+        await desk.press("escape")
+        assert desk.screen.step is Step.UNIT
+        await desk.press("escape")
+        assert desk.screen.step is Step.REASON
+        await desk.press("escape")
+        assert desk.screen.step is Step.QTY
+        await desk.press("escape")
+        assert desk.screen.step is Step.LINES
+        await desk.press("f2")
+        assert "Nothing in this return yet" in desk.feedback
+        await desk.press("escape")
+        assert desk.screen.step is Step.SCAN
+        assert snapshot(world.store) == before
+        await desk.press("escape")
+        assert not isinstance(app.screen, ReturnsScreen)
+
+
+async def test_returning_twice_and_never_shipped(world: World) -> None:
+    with world.store.unit_of_work() as uow:
+        mug = uow.session.exec(select(Product).where(Product.sku == "MUG-1")).one()
+        f.order(uow, "#2001", [(mug, 1)], status=OrderStatus.READY_TO_PICK)
+        uow.commit()
+    app = WmsApp(world.store.url, terminal="RET-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        desk = await open_desk(app, pilot)
+        await desk.scan("2001")
+        assert "#2001 was never shipped (it is ready to pick)" in desk.feedback
+        assert desk.screen.step is Step.SCAN and desk.bells == [1]
+        await desk.scan("#1042")
+        await desk.scan("1")
+        await desk.scan("2")
+        await desk.press("3")
+        await desk.press("6")  # scrap all 2
+        await desk.scan("")
+        assert desk.screen.step is Step.LINES
+        # The mug line is fully in this return: choosing it again is refused.
+        await desk.scan(MUG_EAN)
+        assert "All MUG-1 are already in this return" in desk.feedback
+        await desk.scan("1")
+        assert "already returned or in this return" in desk.feedback
+        # F3 takes the last entry out again, then it is booked for real.
+        await desk.press("f3")
+        assert "Removed 2× MUG-1" in desk.feedback
+        await desk.scan("1")
+        await desk.scan("2")
+        await desk.press("3")
+        await desk.press("6")
+        await desk.scan("")
+        await desk.scan("2")
+        await desk.press("3")
+        await desk.press("q")
+        assert "QUAR-1" in desk.prompt
+        await desk.scan("")
+        await desk.press("f2")
+        await desk.press("3")  # store credit
+        await desk.press("enter")
+        assert "#1042 returned: 3 units; store credit" in desk.feedback
+        bells = len(desk.bells)
+        before = snapshot(world.store)
+        await desk.scan("1042")
+        assert "#1042 was already returned on" in desk.feedback
+        assert "Björn Åkesson" in desk.feedback
+        assert desk.screen.step is Step.SCAN and len(desk.bells) == bells + 1
+        assert snapshot(world.store) == before
+    assert stock(world.store, "TEE-M", "QUAR-1") == 1
+
+
+async def test_supervisor_may_book_picker_may_not_see_it(world: World) -> None:
+    from wms_tui.ui.menu import entries_for
+
+    assert "returns" in [e.id for e in entries_for({"supervisor"})]
+    assert "returns" not in [e.id for e in entries_for({"picker"})]
+    app = WmsApp(world.store.url, terminal="RET-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        desk = await open_desk(app, pilot, badge="S9001")
+        await desk.scan("1042")
+        assert desk.screen.step is Step.LINES
+
+
+async def test_next_parcel_scanned_while_one_is_open(world: World) -> None:
+    add_shipped_order(world.store, "#1043")
+    app = WmsApp(world.store.url, terminal="RET-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        desk = await open_desk(app, pilot)
+        await desk.scan("1042")
+        await desk.scan("1043")  # nothing booked yet: simply the next parcel
+        assert desk.screen.order is not None and desk.screen.order.name == "#1043"
+        await desk.scan("2")
+        await desk.press("3")
+        await desk.press("3")
+        await desk.scan("")
+        await desk.scan(rma_code(world.order_id))
+        assert "Finish #1043 first (F2), or Esc to drop it" in desk.feedback
+        assert desk.screen.order.name == "#1043" and len(desk.bells) == 1
