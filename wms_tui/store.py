@@ -19,6 +19,8 @@ which SQLAlchemy leaves out on SQLite, where BEGIN IMMEDIATE already serialises.
 from __future__ import annotations
 
 import os
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +49,7 @@ SQLITE_PRAGMAS = {
 }
 
 _WRITE = "wms_write"
+LOCK_WAIT_SECONDS = 30.0
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -202,11 +205,24 @@ class UnitOfWork:
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
-        self.session = Session(self.store._write_engine, expire_on_commit=False)
         # Start the transaction now so BEGIN IMMEDIATE takes the write lock
         # before the first read (read-then-write races are the whole point).
-        self.session.connection()
-        return self
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            self.session = Session(self.store._write_engine, expire_on_commit=False)
+            try:
+                self.session.connection()
+                return self
+            except OperationalError as exc:
+                self.session.close()
+                # busy_timeout already waited 5 s; on a loaded machine with many
+                # terminals a writer can still lose that race. A terminal should
+                # wait a little longer rather than show an error to the picker.
+                if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                    raise StoreError(
+                        "The store is busy (another terminal is writing); try again"
+                    ) from exc
+                time.sleep(random.uniform(0.01, 0.05))
 
     def __exit__(self, *exc: object) -> None:
         try:

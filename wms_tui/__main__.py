@@ -1,0 +1,5 @@
+"""``python -m wms_tui`` is the same as the ``wms`` command."""
+
+from wms_tui.cli import main
+
+main()
