@@ -39,8 +39,13 @@ def test_demo_is_created_once_and_is_idempotent(tmp_path: Path) -> None:
     with store.read() as s:
         assert ledger_mismatches(s) == []
         statuses = set(s.exec(select(Order.status)).all())
-        assert {OrderStatus.NEW, OrderStatus.READY_TO_PICK, OrderStatus.BACKORDERED,
-                OrderStatus.PACKED, OrderStatus.DISPATCHED} <= statuses
+        assert {
+            OrderStatus.NEW,
+            OrderStatus.READY_TO_PICK,
+            OrderStatus.BACKORDERED,
+            OrderStatus.PACKED,
+            OrderStatus.DISPATCHED,
+        } <= statuses
         roles = {r for op in s.exec(select(Operator)) for r in op.role_set}
         assert roles == {r.value for r in Role}
         names = " ".join(s.exec(select(Order.ship_name)).all())

@@ -26,8 +26,12 @@ def _worker(url: str, worker: int, out: mp.Queue) -> None:
     from wms_tui.services.claiming import claim_next_order
 
     store = Store(url)
-    me = Actor(operator_id=None, name=f"packer{worker}", roles=frozenset({"packer"}),
-               terminal=f"PACK-{worker}")
+    me = Actor(
+        operator_id=None,
+        name=f"packer{worker}",
+        roles=frozenset({"packer"}),
+        terminal=f"PACK-{worker}",
+    )
     claimed: list[str] = []
     errors: list[str] = []
     while True:

@@ -31,8 +31,11 @@ def test_writes_begin_immediate_reads_plain_begin(sqlite_store: Store) -> None:
     event.listen(
         sqlite_store.engine,
         "before_cursor_execute",
-        lambda conn, cur, stmt, *a: seen.append(stmt.split()[0] + " " + stmt.split()[1]
-                                                if stmt.startswith("BEGIN ") else stmt.split()[0]),
+        lambda conn, cur, stmt, *a: seen.append(
+            stmt.split()[0] + " " + stmt.split()[1]
+            if stmt.startswith("BEGIN ")
+            else stmt.split()[0]
+        ),
     )
     with sqlite_store.unit_of_work() as uow:
         uow.add(Operator(badge="B1", name="Bo", roles="picker"))
