@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from collections import Counter
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -22,7 +23,7 @@ N_ORDERS = 120
 N_PROCS = 4
 
 
-def _worker(url: str, worker: int, out: mp.Queue) -> None:
+def _worker(url: str, worker: int, out: mp.Queue, start: Any) -> None:
     from wms_tui.services.claiming import claim_next_order
 
     store = Store(url)
@@ -34,6 +35,9 @@ def _worker(url: str, worker: int, out: mp.Queue) -> None:
     )
     claimed: list[str] = []
     errors: list[str] = []
+    # Start together: process start-up (imports) takes longer than the whole
+    # queue on a loaded machine, and a race needs runners at the line.
+    start.wait(timeout=60)
     while True:
         try:
             name = claim_next_order(
@@ -58,7 +62,8 @@ def test_no_order_claimed_twice(empty_store: Store, db_url: str) -> None:
 
     ctx = mp.get_context("spawn")
     out: mp.Queue = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(db_url, w, out)) for w in range(N_PROCS)]
+    start = ctx.Barrier(N_PROCS)
+    procs = [ctx.Process(target=_worker, args=(db_url, w, out, start)) for w in range(N_PROCS)]
     for p in procs:
         p.start()
     results = [out.get(timeout=120) for _ in procs]
