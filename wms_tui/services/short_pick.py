@@ -17,6 +17,9 @@ same SKU is shorted at once: an empty bin is empty for every tote.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
@@ -316,3 +319,43 @@ def _split_child(
         detail=f"split from {order.name} after a short pick",
     )
     return child
+
+
+@dataclass(frozen=True)
+class ShortPickRow:
+    id: int
+    at: datetime
+    order: str
+    sku: str
+    location: str
+    operator: str
+    terminal: str
+    message: str
+
+
+def open_short_picks(store: Store, *, limit: int = 50) -> list[ShortPickRow]:
+    """Unresolved SHORT_PICK exceptions, newest first (for the supervisor)."""
+    with store.read() as s:
+        rows = s.exec(
+            select(WmsException, Order.name)
+            .join(Order, col(Order.id) == WmsException.order_id, isouter=True)
+            .where(
+                WmsException.kind == ExceptionKind.SHORT_PICK,
+                col(WmsException.resolved_at).is_(None),
+            )
+            .order_by(col(WmsException.at).desc(), col(WmsException.id).desc())
+            .limit(limit)
+        ).all()
+        return [
+            ShortPickRow(
+                id=e.id or 0,
+                at=e.at,
+                order=name or "",
+                sku=e.sku,
+                location=e.location,
+                operator=e.operator_name,
+                terminal=e.terminal,
+                message=e.message,
+            )
+            for e, name in rows
+        ]

@@ -52,6 +52,10 @@ MAX_CART_SIZE = 20
 _CUTOFF_RE = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
 
 
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class TaskPlan:
     code: str
@@ -91,7 +95,7 @@ class WaveResult:
     @property
     def message(self) -> str:
         text = (
-            f"Wave {self.code}: {self.orders} orders in {len(self.tasks)} tasks, "
+            f"Wave {self.code}: {_n(self.orders, 'order')} in {_n(len(self.tasks), 'task')}, "
             f"{self.route_length_m:.0f} m walk ({self.saving_pct:.0f}% less than S-shape)"
         )
         if self.left_out:
@@ -516,3 +520,8 @@ def list_waves(store: Store, *, limit: int = 20, include_done: bool = True) -> l
                 )
             )
         return out
+
+
+def default_cart_size(store: Store) -> int:
+    with store.read() as s:
+        return settings.get_int(s, "cart_size")
