@@ -268,3 +268,19 @@ async def test_wide_pick_screen_lists_stops_and_totes(floor: Store) -> None:
         await pilot.pause()
         assert not screen.has_class("wide")
         assert not stops.display or not screen.query_one("#pick-side").display
+
+
+async def test_f7_writes_a_paper_copy_of_the_task(floor: Store, tmp_path) -> None:
+    from wms_tui.services import settings
+
+    with floor.unit_of_work() as uow:
+        settings.put(uow.session, "label_dir", str(tmp_path))
+        uow.commit()
+    app = WmsApp(floor.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await open_pick(pilot)
+        await pilot.press("f7")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert feedback(app).startswith("✓ Pick list W0001-01 (4 stops) saved:")
+    assert len(list(tmp_path.glob("picklist_W0001-01_*.pdf"))) == 1

@@ -127,3 +127,36 @@ async def test_release_a_paused_task_and_see_short_picks(sqlite_store: Store) ->
     with sqlite_store.read() as s:
         task = s.exec(select(PickTask)).one()
         assert task.status is TaskStatus.OPEN and task.picker_id is None
+
+
+def _label_dir(store: Store, folder) -> None:
+    from wms_tui.services import settings
+
+    with store.unit_of_work() as uow:
+        settings.put(uow.session, "label_dir", str(folder))
+        uow.commit()
+
+
+async def test_f7_writes_the_pick_list_of_the_selected_task(
+    ready, sqlite_store: Store, tmp_path
+) -> None:
+    from tests.printing.helpers import decode, render_pages
+    from wms_tui.services.waves import build_wave
+
+    _label_dir(sqlite_store, tmp_path)
+    app = WmsApp(sqlite_store.url, terminal="SUP-1")
+    bells = bell_counter(app)
+    async with app.run_test(size=(40, 16)) as pilot:
+        await open_waves(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert feedback(app) == "✗ No task to print: build a wave first"
+        build_wave(sqlite_store, ready.supervisor, cart_size=2)
+        await pilot.press("f5", "f7")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert feedback(app).startswith("✓ Pick list W0001-01 (2 stops) saved:")
+    (pdf,) = tmp_path.glob("picklist_W0001-01_*.pdf")
+    decoded = {b.text for image in render_pages(pdf.read_bytes()) for b in decode(image)}
+    assert {"W0001-01", "A-01-2-A", "MUG-RED"} <= decoded
+    assert len(bells) == 1

@@ -166,7 +166,7 @@ def get_task(session: Session, code: str, *, lock: bool = False) -> PickTask:
         stmt = stmt.with_for_update()
     task = session.exec(stmt).first()
     if task is None:
-        raise NotFound(f"No pick task {code.strip()}")
+        raise NotFound(f"No pick task {code.strip().upper()}")
     return task
 
 

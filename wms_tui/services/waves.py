@@ -347,9 +347,14 @@ def build_wave(
     max_orders: int | None = None,
     cart_size: int | None = None,
     picker_badge: str | None = None,
+    min_orders: int = 1,
     rule: str = "",
 ) -> WaveResult:
-    """Build and release a wave; raises DomainError (nothing built) if it would be empty."""
+    """Build and release a wave; raises DomainError (nothing built) if it would be empty.
+
+    ``min_orders`` is for an automatic rule (``wms wave build --min-orders 6``
+    from cron): build only once enough orders are waiting to fill a cart.
+    """
     actor.require(Role.SUPERVISOR, action="build waves")
     cutoff = parse_cutoff(cutoff_before)
     if max_orders is not None and max_orders < 1:
@@ -387,6 +392,10 @@ def build_wave(
         if not chosen:
             why = ", ".join(f"{n} {w}" for w, n in left_out.items())
             raise DomainError("No orders ready for a wave" + (f" ({why})" if why else ""))
+        if len(chosen) < min_orders:
+            raise DomainError(
+                f"Only {_n(len(chosen), 'order')} ready, the rule wants {min_orders}: no wave"
+            )
         stations = _pack_stations(s)
         plan = floor_plan(s)
         wave = Wave(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -78,7 +78,8 @@ class PickScreen(WmsScreen):
         Binding("f2", "skip", "Skip", id="skip"),
         Binding("f3", "short", "Short", id="short"),
         Binding("f4", "pause", "Pause", show=False, id="pause"),
-        Binding("f5", "refresh_task", "Next", id="refresh"),
+        Binding("f5", "refresh_task", "Next", show=False, id="refresh"),
+        Binding("f7", "pick_list", "List", id="pick-list"),
     ]
 
     def __init__(self) -> None:
@@ -262,6 +263,26 @@ class PickScreen(WmsScreen):
         elif self.view is not None:
             self.view = picking.current_stop(self.store, self.actor, self.task_code)
             self.render_view()
+
+    def action_pick_list(self) -> None:
+        """Paper copy of what is left of this task (for a colleague, or a dead battery)."""
+        if self.task_code is None:
+            self.feedback.error("No task open: press Enter for the next task")
+            return
+        self.feedback.info(f"Writing pick list {self.task_code}…")
+        self.write_pick_list(self.task_code)
+
+    @work(thread=True, exclusive=True, group="pick-list")
+    def write_pick_list(self, code: str) -> None:
+        from wms_tui.printing.errors import PrintError
+        from wms_tui.services.pick_list import print_pick_list
+
+        try:
+            result = print_pick_list(self.store, code, terminal=self.actor.terminal)
+        except (DomainError, PrintError) as exc:
+            self.app.call_from_thread(self.feedback.error, str(exc))
+            return
+        self.app.call_from_thread(self.feedback.ok, result.message)
 
     def _ready(self) -> bool:
         if self.task_code is None or self.finished is not None:

@@ -9,7 +9,7 @@ SHORT_PICK exceptions) are listed too.
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -52,8 +52,9 @@ class WavesScreen(WmsScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("f2", "build", "Build", id="build"),
-        Binding("f5", "refresh", "Refresh", id="refresh"),
+        Binding("f5", "refresh", "Refresh", show=False, id="refresh"),
         Binding("f6", "release", "Release", id="release"),
+        Binding("f7", "pick_list", "List", id="pick-list"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -148,14 +149,38 @@ class WavesScreen(WmsScreen):
         self.feedback.ok(result.message)
         self.action_refresh(keep_feedback=True)
 
-    def action_release(self) -> None:
+    def _selected_task(self, verb: str) -> str | None:
         table = self.query_one("#waves-tasks", DataTable)
         if table.row_count == 0:
-            self.feedback.error("No task to release")
+            self.feedback.error(f"No task to {verb}: build a wave first")
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_pick_list(self) -> None:
+        key = self._selected_task("print")
+        if key is None:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.feedback.info(f"Writing pick list {key}…")
+        self.write_pick_list(key)
+
+    @work(thread=True, exclusive=True, group="pick-list")
+    def write_pick_list(self, code: str) -> None:
+        from wms_tui.printing.errors import PrintError
+        from wms_tui.services.pick_list import print_pick_list
+
         try:
-            msg = picking.release_task(self.store, self.actor, str(key))
+            result = print_pick_list(self.store, code, terminal=self.actor.terminal)
+        except (DomainError, PrintError) as exc:
+            self.app.call_from_thread(self.feedback.error, str(exc))
+            return
+        self.app.call_from_thread(self.feedback.ok, result.message)
+
+    def action_release(self) -> None:
+        key = self._selected_task("release")
+        if key is None:
+            return
+        try:
+            msg = picking.release_task(self.store, self.actor, key)
         except DomainError as exc:
             self.feedback.error(str(exc))
             return
