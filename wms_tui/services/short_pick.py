@@ -130,7 +130,7 @@ def _short_line(
     alloc = s.get(Allocation, ln.allocation_id) if ln.allocation_id else None
     if alloc is not None:
         give_back = min(rem, alloc.qty - alloc.qty_picked)
-        stock = inventory.get_stock(s, ln.product_id, ln.location_id)
+        stock = inventory.get_stock(s, ln.product_id, ln.location_id, lock=True)
         if stock is not None and give_back:
             stock.allocated -= give_back
             uow.add(stock)
