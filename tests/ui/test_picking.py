@@ -165,8 +165,9 @@ async def test_pick_a_task_at_40x16_with_a_short_pick_in_the_middle(floor: Store
         await scan(pilot, BARCODES["MUG-BLU"])
         await scan(pilot, "T-0002")
         assert feedback(app).startswith("✓ 1 × MUG-BLU in T-0002")
-        assert text(app, "pick-sku") == "Bring totes to PACK-1"
-        assert text(app, "pick-name") == "Totes: T-0001, T-0002"
+        assert text(app, "pick-sku") == "Bring 2 totes to PACK-1"
+        assert text(app, "pick-info") == "T-0001 T-0002"
+        assert fits(app, "#pick-sku", "#pick-info", "#pick-prompt")
         assert text(app, "pick-prompt") == "▶ Enter: next task · Esc: menu"
         # Enter looks for the next task: there is none.
         await pilot.press("enter")

@@ -69,6 +69,8 @@ class StopInfo:
 
 @dataclass(frozen=True)
 class ToteInfo:
+    """One tote on the cart; ``units`` excludes what bins turned out not to have."""
+
     slot: int
     code: str
     order: str
@@ -106,7 +108,8 @@ class TaskView:
 
     @property
     def units_total(self) -> int:
-        return sum(s.qty for s in self.stops if not s.stopped)
+        """Units to take: what a bin turned out not to have is not counted."""
+        return sum(s.qty - s.short for s in self.stops if not s.stopped)
 
     @property
     def units_picked(self) -> int:
@@ -300,7 +303,7 @@ class TaskContext:
                     code=self.loc_code(tid),
                     order=order.name,
                     order_status=str(order.status),
-                    units=sum(ln.qty for ln in lines),
+                    units=sum(ln.qty - ln.qty_short for ln in lines),
                     picked=sum(ln.qty_picked for ln in lines),
                     short=sum(ln.qty_short for ln in lines),
                 )

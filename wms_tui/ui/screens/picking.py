@@ -52,7 +52,7 @@ class PickScreen(WmsScreen):
     PickScreen #pick-main { height: 1fr; }
     PickScreen #pick-card { width: 1fr; height: 1fr; }
     PickScreen #pick-side { display: none; width: 1fr; height: 1fr; padding: 0 1; }
-    PickScreen.wide #pick-card { width: 56; border-right: vkey $primary; }
+    PickScreen.wide #pick-card { width: 50; border-right: vkey $primary; }
     PickScreen.wide #pick-side { display: block; }
     PickScreen #pick-head { height: 1; padding: 0 1; background: $boost; text-style: bold; }
     PickScreen #pick-big { height: 3; padding: 0 1; }
@@ -117,7 +117,7 @@ class PickScreen(WmsScreen):
         stops.add_columns("#", "Bin", "SKU", "Qty", "Got", "Tote", "Order", "")
         stops.can_focus = False
         totes = self.query_one("#pick-totes", DataTable)
-        totes.add_columns("Slot", "Tote", "Order", "Units", "Got", "Short")
+        totes.add_columns("Slot", "Tote", "Order", "Status", "Got", "Bin short")
         totes.can_focus = False
         self._apply_width(self.app.size.width)
         self.focus_scan()
@@ -353,18 +353,21 @@ class PickScreen(WmsScreen):
 
     def _render_finished(self, done: Completion) -> None:
         self._set("pick-head", f"{done.task}  done")
-        self._big(done.pack_station if big_text_fits(done.pack_station) else "")
-        self._set("pick-sku", f"Bring totes to {done.pack_station}")
-        pack = ", ".join(t.code for t in done.to_pack) or "none"
-        self._set("pick-name", f"Totes: {pack}")
+        pack = done.to_pack
+        if pack:
+            self._big(done.pack_station)
+            n = len(pack)
+            self._set("pick-sku", f"Bring {n} tote{'s' if n != 1 else ''} to {done.pack_station}")
+        else:
+            self._big("")
+            self._set("pick-sku", "Nothing to pack")
         sup = done.to_supervisor
         self._set(
-            "pick-opts",
+            "pick-name",
             ("To supervisor: " + ", ".join(f"{t.code} {t.order}" for t in sup)) if sup else "",
         )
-        self._set("pick-info", "")
-        if not done.to_pack:
-            self._set("pick-sku", "Nothing to pack")
+        self._set("pick-opts", "")
+        self._set("pick-info", " ".join(t.code for t in pack))
 
     def render_prompt(self) -> None:
         view = self.view
@@ -427,9 +430,9 @@ class PickScreen(WmsScreen):
             totes.add_row(
                 str(t.slot),
                 t.code,
-                f"{t.order} ({t.order_status.lower()})",
-                str(t.units),
-                str(t.picked),
+                t.order,
+                t.order_status.lower().replace("_", " "),
+                f"{t.picked}/{t.units}",
                 str(t.short or ""),
             )
         self._set("pick-totes-title", f"Cart · bring to {view.pack_station}")

@@ -121,10 +121,15 @@ class WavesScreen(WmsScreen):
         size = self._int("cart") or waves.default_cart_size(self.store)
         take = min(summary.ready, summary.free_totes, self._int("max") or summary.ready)
         tasks = -(-take // size) if size > 0 else 0
-        text = (
-            f"{summary.ready} ready, {summary.free_totes} free totes: "
-            f"F2 builds {tasks} task{'s' if tasks != 1 else ''} of up to {size}"
-        )
+        if take:
+            text = (
+                f"{summary.ready} ready, {summary.free_totes} free totes: "
+                f"F2 builds {tasks} task{'s' if tasks != 1 else ''} of up to {size}"
+            )
+        elif summary.ready:
+            text = f"{summary.ready} ready but no free tote: empty some totes first"
+        else:
+            text = "No ready orders match these filters"
         if summary.not_allocated:
             text += f" ({summary.not_allocated} not allocated)"
         if self.has_class("wide") and summary.by_cutoff:
