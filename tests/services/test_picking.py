@@ -454,3 +454,23 @@ def test_short_pick_refusals_change_nothing(empty_store: Store, world) -> None:
     with pytest.raises(DomainError, match="All 2 picked: put them in tote"):
         report_short(empty_store, ana, code, "short")
     assert snapshot(empty_store) == before
+
+
+def test_an_order_put_on_hold_mid_task_is_left_out(empty_store: Store, world) -> None:
+    from wms_tui.services import events
+
+    ana = world.pickers[0]
+    code = claim_next_task(empty_store, ana).code
+    with empty_store.unit_of_work() as uow:
+        o = uow.session.exec(select(Order).where(Order.name == "#2")).one()
+        events.change_status(uow, o, OrderStatus.ON_HOLD, world.supervisor, detail="fraud check")
+        uow.commit()
+    view = current_stop(empty_store, ana, code)
+    assert all(s.order != "#2" for s in view.stops if not s.stopped)
+    assert view.stops_total == len([s for s in view.stops if s.order != "#2"])
+    out = walk(empty_store, ana, code)
+    assert "#2" not in {t.order for t in out.finished.to_pack}
+    assert order_status(empty_store, "#1") is OrderStatus.PICKED
+    assert order_status(empty_store, "#2") is OrderStatus.ON_HOLD
+    with empty_store.read() as s:
+        assert s.exec(select(Order).where(Order.name == "#2")).one().held_from == "PICKING"
