@@ -64,7 +64,7 @@ def check_books(store: Store) -> None:
             assert 0 <= ol.qty_picked <= ol.quantity
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(actions=ACTIONS)
 def test_random_scans_keep_the_books_right(actions) -> None:
     with tempfile.TemporaryDirectory() as tmp:
