@@ -15,6 +15,7 @@ from wms_tui.domain.models import Event, PickTask, WmsException
 from wms_tui.services.waves import build_wave
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
+from wms_tui.ui.menu import MENU_KEYS
 from wms_tui.ui.screens.home import HomeScreen
 from wms_tui.ui.screens.picking import PickScreen
 from wms_tui.ui.widgets.choice import ChoiceModal
@@ -70,10 +71,16 @@ async def open_pick(pilot, badge: str = "P1001") -> PickScreen:
     await wait_store(pilot)
     await scan(pilot, badge)
     assert isinstance(pilot.app.screen, HomeScreen)
-    await pilot.press("1")
-    await pilot.pause()
+    await open_menu_entry(pilot, "picking")
     assert isinstance(pilot.app.screen, PickScreen)
     return pilot.app.screen
+
+
+async def open_menu_entry(pilot, entry_id: str) -> None:
+    """Choose a home menu entry by its key, wherever it sits for this role."""
+    ids = [e.id for e in pilot.app.screen.entries]
+    await pilot.press(MENU_KEYS[ids.index(entry_id)])
+    await pilot.pause()
 
 
 def bell_counter(app: WmsApp) -> list[int]:
@@ -222,8 +229,7 @@ async def test_escape_pauses_and_opening_pick_again_resumes(floor: Store) -> Non
         assert isinstance(app.screen, HomeScreen)
         with floor.read() as s:
             assert s.exec(select(PickTask)).one().status is TaskStatus.PAUSED
-        await pilot.press("1")
-        await pilot.pause()
+        await open_menu_entry(pilot, "picking")
         assert feedback(app) == "✓ Resumed task W0001-01"
         # After a pause the bin must be scanned again.
         assert text(app, "pick-prompt") == "▶ Scan bin A-01-2-A"

@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tests.pick_world import build_world, snapshot
 from tests.ui.test_login import wait_store
-from tests.ui.test_picking import bell_counter, feedback, fits, scan
+from tests.ui.test_picking import bell_counter, feedback, fits, open_menu_entry, scan
 from wms_tui.domain.enums import TaskStatus
 from wms_tui.domain.models import PickTask
 from wms_tui.services import picking
@@ -29,8 +29,7 @@ async def open_waves(pilot) -> WavesScreen:
     await wait_store(pilot)
     await scan(pilot, "S9001")
     assert isinstance(pilot.app.screen, HomeScreen)
-    await pilot.press("1")
-    await pilot.pause()
+    await open_menu_entry(pilot, "waves")
     assert isinstance(pilot.app.screen, WavesScreen)
     return pilot.app.screen
 
