@@ -52,7 +52,11 @@ class Shortage:
 
 
 def _candidates(uow: UnitOfWork, product_id: int) -> list[tuple[Stock, Location]]:
-    """Stock a line may be allocated from: pick bins first, then bulk, oldest first."""
+    """Stock a line may be allocated from: pick bins first, then bulk, oldest first.
+
+    Bins flagged for a cycle count (a short pick found less than the system
+    said) are left out until the count clears the flag.
+    """
     kind_rank = case((Location.kind == LocationKind.PICK, 0), else_=1)
     stmt = (
         select(Stock, Location)
@@ -61,6 +65,8 @@ def _candidates(uow: UnitOfWork, product_id: int) -> list[tuple[Stock, Location]
             Stock.product_id == product_id,
             col(Location.kind).in_([LocationKind.PICK, LocationKind.BULK]),
             col(Location.active).is_(True),
+            # A bin a picker found short is suspect until it is counted.
+            col(Location.cycle_count_flag).is_(False),
             Stock.qty > Stock.allocated,
         )
         .order_by(kind_rank, col(Stock.first_received_at), col(Location.code))

@@ -19,6 +19,7 @@ from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, Role
 from wms_tui.domain.models import (
+    Allocation,
     Carrier,
     CartonType,
     Event,
@@ -312,6 +313,32 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
     return counts
 
 
+def allocate_ready_orders(uow: UnitOfWork) -> dict[str, list[str]]:
+    """Reserve stock for the seeded READY_TO_PICK orders, which come without allocations.
+
+    Real orders get their allocations when they are released; the seed sets the
+    status directly, so without this no demo wave has anything to pick. Orders
+    the stock cannot cover become BACKORDERED, as they would in real life.
+    """
+    from wms_tui.services.allocation import allocate_order
+
+    result: dict[str, list[str]] = {"allocated": [], "backordered": []}
+    orders = uow.session.exec(
+        select(Order).where(Order.status == OrderStatus.READY_TO_PICK).order_by(Order.id)
+    ).all()
+    for order in orders:
+        has_allocation = uow.session.exec(
+            select(Allocation)
+            .join(OrderLine, OrderLine.id == Allocation.order_line_id)
+            .where(OrderLine.order_id == order.id)
+        ).first()
+        if has_allocation is not None:
+            continue
+        missing = allocate_order(uow, order, SYSTEM)
+        result["backordered" if missing else "allocated"].append(order.name)
+    return result
+
+
 def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, bool]:
     """Create the demo database if absent (or ``reset``); returns (store, created)."""
     from wms_tui.store import resolve_url
@@ -337,6 +364,8 @@ def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, b
         store.create_schema()
     with store.unit_of_work() as uow:
         load_demo(uow)
+        uow.flush()
+        allocate_ready_orders(uow)
         uow.commit()
     return store, True
 

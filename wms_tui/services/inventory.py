@@ -21,10 +21,20 @@ from wms_tui.services import events
 from wms_tui.store import UnitOfWork
 
 
-def get_stock(session: Session, product_id: int, location_id: int) -> Stock | None:
-    return session.exec(
-        select(Stock).where(Stock.product_id == product_id, Stock.location_id == location_id)
-    ).first()
+def get_stock(
+    session: Session, product_id: int, location_id: int, *, lock: bool = False
+) -> Stock | None:
+    """The stock row of a product in a location.
+
+    ``lock`` takes a row lock (FOR UPDATE on PostgreSQL) and re-reads the row,
+    for a read-modify-write: without it two terminals taking from the same bin
+    at once would both write "qty - 1" and one unit would vanish from the
+    books. SQLite needs no lock (BEGIN IMMEDIATE serialises writers).
+    """
+    stmt = select(Stock).where(Stock.product_id == product_id, Stock.location_id == location_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.exec(stmt).first()
 
 
 def move_stock(
@@ -59,7 +69,7 @@ def move_stock(
     session = uow.session
     now = utcnow()
     if from_loc is not None:
-        src = get_stock(session, product.id, from_loc.id)
+        src = get_stock(session, product.id, from_loc.id, lock=True)
         on_hand = src.qty if src else 0
         if src is None or src.qty < qty:
             raise DomainError(
@@ -80,7 +90,7 @@ def move_stock(
         src.qty -= qty
         session.add(src)
     if to_loc is not None:
-        dst = get_stock(session, product.id, to_loc.id)
+        dst = get_stock(session, product.id, to_loc.id, lock=True)
         if dst is None:
             dst = Stock(product_id=product.id, location_id=to_loc.id, qty=0, first_received_at=now)
         elif dst.qty == 0:

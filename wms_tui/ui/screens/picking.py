@@ -1,0 +1,443 @@
+"""The handheld pick screen: one stop at a time, bin -> items -> tote.
+
+Thin: it keeps only what the handheld knows (the task code, the bin it has
+confirmed, a typed count) and renders the :class:`TaskView` the picking
+service returns. Every scan, skip, short and pause is a service call; a
+refused one rings the bell and shows the one-line reason.
+
+Scanner input goes into one field. What it means depends on the stage shown
+in the prompt line: the bin, then the item (each unit, a case code, or type a
+count, Enter, and scan once), then the tote. At 120 columns the list of all
+stops and the cart's totes is shown beside the current stop.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.widgets import DataTable, Digits, Input, Static
+
+from wms_tui.domain.errors import DomainError
+from wms_tui.services import picking
+from wms_tui.services.picking import Completion, Stage, StopInfo, TaskView
+from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.widgets.choice import ChoiceModal
+from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.scan_input import ScanInput
+
+_COUNT = re.compile(r"^\d{1,3}$")
+_DIGITS_OK = set("0123456789+-^x:ABCDEF$£€()")
+WIDE = 80
+
+
+def big_text_fits(text: str) -> bool:
+    return bool(text) and set(text) <= _DIGITS_OK
+
+
+def _tote_span(view: TaskView) -> str:
+    codes = [t.code for t in view.totes]
+    if len(codes) <= 2:
+        return " ".join(codes)
+    return f"{len(codes)} totes {codes[0]}…{codes[-1]}"
+
+
+class PickScreen(WmsScreen):
+    TITLE_TEXT = "Pick"
+    DEFAULT_CSS = """
+    PickScreen #pick-main { height: 1fr; }
+    PickScreen #pick-card { width: 1fr; height: 1fr; }
+    PickScreen #pick-side { display: none; width: 1fr; height: 1fr; padding: 0 1; }
+    PickScreen.wide #pick-card { width: 50; border-right: vkey $primary; }
+    PickScreen.wide #pick-side { display: block; }
+    PickScreen #pick-head { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    PickScreen #pick-big { height: 3; padding: 0 1; }
+    PickScreen #pick-big-text { height: 3; padding: 1 1 0 1; text-style: bold;
+        color: $accent; display: none; }
+    PickScreen #pick-sku { height: 1; padding: 0 1; text-style: bold; }
+    PickScreen #pick-name { height: 1; padding: 0 1; }
+    PickScreen #pick-opts { height: 1; padding: 0 1; color: $text-muted; }
+    PickScreen #pick-info { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
+    PickScreen #pick-scan { height: 1; border: none; padding: 0 1; margin: 0 1; }
+    PickScreen #pick-scan:focus { border: none; background: $boost; }
+    PickScreen #feedback { height: auto; max-height: 3; }
+    PickScreen #pick-prompt { height: 1; padding: 0 1; background: $primary 30%;
+        text-style: bold; }
+    PickScreen #pick-side-title { text-style: bold; }
+    PickScreen #pick-stops { height: 1fr; }
+    PickScreen #pick-totes, PickScreen #pick-totes-title { display: none; }
+    PickScreen.wide #pick-totes { display: block; height: auto; max-height: 22; margin: 1 0 0 0; }
+    PickScreen.wide #pick-totes-title { display: block; padding: 1 1 0 1; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Pause", id="back"),
+        Binding("f2", "skip", "Skip", id="skip"),
+        Binding("f3", "short", "Short", id="short"),
+        Binding("f4", "pause", "Pause", show=False, id="pause"),
+        Binding("f5", "refresh_task", "Next", show=False, id="refresh"),
+        Binding("f7", "pick_list", "List", id="pick-list"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.task_code: str | None = None
+        self.view: TaskView | None = None
+        self.at_bin: str | None = None
+        self.count: int | None = None
+        self.finished: Completion | None = None
+        self.intro = False
+
+    # -- layout ------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="pick-main"):
+            with Vertical(id="pick-card"):
+                yield Static("", id="pick-head")
+                yield Digits("", id="pick-big")
+                yield Static("", id="pick-big-text")
+                yield Static("", id="pick-sku")
+                yield Static("", id="pick-name")
+                yield Static("", id="pick-opts")
+                yield Static("", id="pick-info")
+                yield Static("", id="pick-prompt")
+                yield ScanInput(placeholder="scan", id="pick-scan")
+                yield Feedback("", id="feedback")
+                yield Static("", id="pick-totes-title")
+                yield DataTable(id="pick-totes", cursor_type="none")
+            with Vertical(id="pick-side"):
+                yield Static("Stops", id="pick-side-title")
+                yield DataTable(id="pick-stops", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        stops = self.query_one("#pick-stops", DataTable)
+        stops.add_columns("#", "Bin", "SKU", "Qty", "Got", "Tote", "Order", "")
+        stops.can_focus = False
+        totes = self.query_one("#pick-totes", DataTable)
+        totes.add_columns("Slot", "Tote", "Order", "Status", "Got", "Bin short")
+        totes.can_focus = False
+        self._apply_width(self.app.size.width)
+        self.focus_scan()
+        self.claim()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        wide = width >= WIDE
+        if wide != self.has_class("wide"):
+            self.set_class(wide, "wide")
+            self._render_side()
+
+    def focus_scan(self) -> None:
+        self.query_one("#pick-scan", Input).focus()
+
+    @property
+    def feedback(self) -> Feedback:
+        return self.query_one(Feedback)
+
+    # -- service calls -----------------------------------------------------
+
+    def claim(self) -> None:
+        self.finished = None
+        self.at_bin = None
+        self.count = None
+        try:
+            view = picking.claim_next_task(self.store, self.actor)
+        except DomainError as exc:
+            self.feedback.error(str(exc))
+            return
+        if view is None:
+            self.task_code, self.view = None, None
+            self.render_view()
+            self.feedback.info("No pick tasks waiting")
+            return
+        self.task_code, self.view = view.code, view
+        self.intro = view.stops_done == 0
+        if view.stop is None:
+            self.feedback.info(f"Task {view.code}: nothing left to pick")
+        else:
+            resumed = view.stops_done > 0 or view.units_picked > 0
+            self.feedback.ok(f"{'Resumed' if resumed else 'Started'} task {view.code}")
+        self.render_view()
+
+    def _call(self, fn, *args, **kwargs) -> picking.ScanOutcome | None:
+        try:
+            out = fn(self.store, self.actor, *args, **kwargs)
+        except DomainError as exc:
+            self.count = None
+            self.feedback.error(str(exc))
+            self.render_prompt()
+            return None
+        self.view = out.view
+        self.at_bin = out.at_bin
+        self.count = None
+        self.intro = False
+        if out.finished is not None:
+            self.finished = out.finished
+            self.feedback.ok(out.message.split(". Task")[0])
+        else:
+            self.feedback.ok(out.message)
+        self.render_view()
+        return out
+
+    @on(Input.Submitted, "#pick-scan")
+    def submitted(self, event: Input.Submitted) -> None:
+        code = event.value.strip()
+        if self.task_code is None or self.finished is not None:
+            if code:
+                self.feedback.error("No task open: press Enter for the next task")
+            else:
+                self.claim()
+            return
+        if not code:
+            return
+        stop = self.view.stop if self.view else None
+        at_item = stop is not None and stop.stage is Stage.PICK and self.at_bin == stop.bin
+        if at_item and _COUNT.match(code):
+            self.set_count(int(code), stop)
+            return
+        self._call(picking.scan, self.task_code, code, at_bin=self.at_bin, count=self.count or 1)
+
+    def set_count(self, n: int, stop: StopInfo) -> None:
+        if n < 1:
+            self.feedback.error("Count must be at least 1")
+        elif n > stop.remaining:
+            self.feedback.error(f"Count {n} is more than the {stop.remaining} left to pick")
+        else:
+            self.count = n
+            self.feedback.info(f"Count {n}: now scan {stop.sku} once")
+        self.render_prompt()
+
+    def action_skip(self) -> None:
+        if self._ready():
+            self._call(picking.skip_stop, self.task_code)
+
+    def action_short(self) -> None:
+        if not self._ready():
+            return
+        stop = self.view.stop if self.view else None
+        if stop is None:
+            return
+        if stop.stage is Stage.TOTE:
+            self.feedback.error(f"All {stop.picked} picked: put them in tote {stop.tote}")
+            return
+        hint = f"{stop.remaining} × {stop.sku} at {stop.bin}."
+        if stop.picked == 0 and stop.remaining > 1:
+            hint += " Pick what is there first."
+        self.app.push_screen(
+            ChoiceModal("Short pick: why?", list(picking.SHORT_REASONS.items()), hint),
+            self._short_chosen,
+        )
+
+    def _short_chosen(self, reason: str | None) -> None:
+        self.focus_scan()
+        if reason is None:
+            self.feedback.info("Short pick cancelled")
+            return
+        self._call(picking.report_short, self.task_code, reason, at_bin=self.at_bin)
+
+    def action_pause(self) -> None:
+        if not self._ready():
+            return
+        try:
+            picking.pause_task(self.store, self.actor, self.task_code)
+        except DomainError as exc:
+            self.feedback.error(str(exc))
+            return
+        self.app.notify(f"Task {self.task_code} paused: open Pick to go on", timeout=4)
+        self.dismiss()
+
+    def action_back(self) -> None:
+        if self.task_code and self.finished is None and self.view and self.view.stop:
+            self.action_pause()
+        else:
+            self.dismiss()
+
+    def action_refresh_task(self) -> None:
+        if self.task_code is None or self.finished is not None:
+            self.claim()
+        elif self.view is not None:
+            self.view = picking.current_stop(self.store, self.actor, self.task_code)
+            self.render_view()
+
+    def action_pick_list(self) -> None:
+        """Paper copy of what is left of this task (for a colleague, or a dead battery)."""
+        if self.task_code is None:
+            self.feedback.error("No task open: press Enter for the next task")
+            return
+        self.feedback.info(f"Writing pick list {self.task_code}…")
+        self.write_pick_list(self.task_code)
+
+    @work(thread=True, exclusive=True, group="pick-list")
+    def write_pick_list(self, code: str) -> None:
+        from wms_tui.printing.errors import PrintError
+        from wms_tui.services.pick_list import print_pick_list
+
+        try:
+            result = print_pick_list(self.store, code, terminal=self.actor.terminal)
+        except (DomainError, PrintError) as exc:
+            self.app.call_from_thread(self.feedback.error, str(exc))
+            return
+        self.app.call_from_thread(self.feedback.ok, result.message)
+
+    def _ready(self) -> bool:
+        if self.task_code is None or self.finished is not None:
+            self.feedback.error("No task open: press Enter for the next task")
+            return False
+        return True
+
+    # -- rendering ---------------------------------------------------------
+
+    def _set(self, wid: str, text: str) -> None:
+        self.query_one(f"#{wid}", Static).update(text)
+
+    def _big(self, text: str) -> None:
+        digits = self.query_one("#pick-big", Digits)
+        plain = self.query_one("#pick-big-text", Static)
+        fits = big_text_fits(text) and len(text) * 3 <= 44
+        digits.display = fits
+        plain.display = not fits
+        digits.update(text if fits else "")
+        plain.update(" ".join(text) if not fits else "")
+
+    def render_view(self) -> None:
+        view = self.view
+        if self.finished is not None:
+            self._render_finished(self.finished)
+        elif view is None:
+            self._set("pick-head", "No task")
+            self._big("")
+            self._set("pick-sku", "No pick tasks waiting.")
+            self._set("pick-name", "Ask a supervisor to build a wave,")
+            self._set("pick-opts", "then press Enter.")
+            self._set("pick-info", "")
+        elif view.stop is None:
+            self._set("pick-head", view.code)
+            self._big("")
+            for wid in ("pick-sku", "pick-name", "pick-opts", "pick-info"):
+                self._set(wid, "")
+        else:
+            self._render_stop(view, view.stop)
+        self.render_prompt()
+        self._render_side()
+
+    def _render_stop(self, view: TaskView, stop: StopInfo) -> None:
+        again = " (again)" if stop.skipped else ""
+        self._set(
+            "pick-head",
+            f"{view.code}  stop {view.progress}{again}  → tote {stop.slot}",
+        )
+        if stop.stage is Stage.TOTE:
+            self._big(str(stop.slot))
+            self._set("pick-sku", f"Put {stop.picked} × {stop.sku}")
+            self._set("pick-name", f"in tote {stop.slot}: {stop.tote}")
+            self._set("pick-opts", f"order {stop.order}")
+        else:
+            self._big(stop.bin)
+            qty = f"× {stop.remaining}" if not stop.picked else f"× {stop.remaining} more"
+            self._set("pick-sku", f"{stop.sku}  {qty}")
+            self._set("pick-name", stop.name)
+            self._set("pick-opts", stop.options)
+        if self.intro:
+            self._set(
+                "pick-info",
+                f"Cart: {_tote_span(view)} · {view.stops_total} stops · "
+                f"{view.route_length_m:.0f} m → {view.pack_station}",
+            )
+        else:
+            self._set("pick-info", f"tote {stop.slot} {stop.tote} · {stop.order}")
+
+    def _render_finished(self, done: Completion) -> None:
+        self._set("pick-head", f"{done.task}  done")
+        pack = done.to_pack
+        if pack:
+            self._big(done.pack_station)
+            n = len(pack)
+            self._set("pick-sku", f"Bring {n} tote{'s' if n != 1 else ''} to {done.pack_station}")
+        else:
+            self._big("")
+            self._set("pick-sku", "Nothing to pack")
+        sup = done.to_supervisor
+        self._set(
+            "pick-name",
+            ("To supervisor: " + ", ".join(f"{t.code} {t.order}" for t in sup)) if sup else "",
+        )
+        self._set("pick-opts", "")
+        self._set("pick-info", " ".join(t.code for t in pack))
+
+    def render_prompt(self) -> None:
+        view = self.view
+        if self.finished is not None:
+            text = "Enter: next task · Esc: menu"
+        elif view is None:
+            text = "Enter: look for a task"
+        elif view.stop is None:
+            text = "Task complete"
+        else:
+            stop = view.stop
+            if stop.stage is Stage.TOTE:
+                text = f"Scan tote {stop.tote}"
+            elif self.at_bin != stop.bin:
+                text = f"Scan bin {stop.bin}"
+            elif self.count:
+                text = f"Count {self.count}: scan {stop.sku}"
+            else:
+                text = f"Scan {stop.sku} or type a count"
+        self._set("pick-prompt", f"▶ {text}")
+
+    def _render_side(self) -> None:
+        if not self.has_class("wide"):
+            return
+        stops = self.query_one("#pick-stops", DataTable)
+        totes = self.query_one("#pick-totes", DataTable)
+        stops.clear()
+        totes.clear()
+        view = self.view
+        if view is None:
+            return
+        current = view.stop.line_id if view.stop else None
+        for i, s in enumerate(view.stops, start=1):
+            if s.stopped:
+                state = "on hold"
+            elif s.line_id == current:
+                state = "◀ now"
+            elif s.done and s.short:
+                state = f"short {s.short}"
+            elif s.done:
+                state = "✓"
+            elif s.skipped:
+                state = "skipped"
+            else:
+                state = ""
+            stops.add_row(
+                str(i),
+                s.bin,
+                s.sku,
+                str(s.qty),
+                str(s.picked),
+                f"{s.slot} {s.tote}",
+                s.order,
+                state,
+                key=str(s.line_id),
+            )
+        if current is not None:
+            stops.move_cursor(row=stops.get_row_index(str(current)))
+        for t in view.totes:
+            totes.add_row(
+                str(t.slot),
+                t.code,
+                t.order,
+                t.order_status.lower().replace("_", " "),
+                f"{t.picked}/{t.units}",
+                str(t.short or ""),
+            )
+        self._set("pick-totes-title", f"Cart · bring to {view.pack_station}")
+        title = self.query_one("#pick-side-title", Static)
+        title.update(
+            f"Stops of {view.code} · {view.units_picked}/{view.units_total} units · "
+            f"{view.route_length_m:.0f} m · to {view.pack_station}"
+        )
