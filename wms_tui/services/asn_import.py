@@ -123,19 +123,24 @@ def parse_asn(data: bytes) -> tuple[list[AsnDelivery], list[RowError]]:
     index = {c: names.index(c) for c in COLUMNS}
     deliveries: dict[str, AsnDelivery] = {}
     seen_rows = 0
+    needed = max(index.values()) + 1
     while True:
+        # Rows are numbered as a spreadsheet shows them: where the record starts.
+        row = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(RowError(reader.line_num, "", f"unreadable CSV: {exc}"))
+            errors.append(RowError(row, "", f"unreadable CSV: {exc}"))
             break
-        row = reader.line_num
         if not any(c.strip() for c in cells):
             continue
         seen_rows += 1
-        if len(cells) < len(header):
+        if any("\n" in c for c in cells):
+            errors.append(RowError(row, "", 'a quote (") is not closed; it swallows later rows'))
+            continue
+        if len(cells) < needed:
             errors.append(RowError(row, "", f"{len(cells)} cells, the header has {len(header)}"))
             continue
 

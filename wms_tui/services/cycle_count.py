@@ -241,6 +241,8 @@ def approve_count(
         uow.flush()
         reallocated: list[str] = []
         backordered: list[str] = []
+        # Re-allocate in the order allocation itself uses: priority, then oldest first.
+        touched.sort(key=lambda o: (-o.priority, o.created_at, o.id))
         for order in touched:
             if allocation.allocate_order(uow, order, actor):
                 backordered.append(order.name)
