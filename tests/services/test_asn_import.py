@@ -107,13 +107,14 @@ PO-1,Nordic Tees AB,2026-02-30,MUG,-3
 ,Nordic Tees AB,2026-03-02,MUG,1
 PO-1,Other Supplier,2026-03-02,NOPE,2
 PO-2,,2026-03-02,TEE,two
+PO-2,,2026-03-02,NOPE,0
 PO-3,X
 """
 
 
 def test_malformed_rows_are_reported_exactly_and_nothing_is_imported(store: Store) -> None:
     before = snapshot(store)
-    with pytest.raises(AsnImportError, match="7 problems in the ASN file; nothing imported") as err:
+    with pytest.raises(AsnImportError, match="9 problems in the ASN file; nothing imported") as err:
         import_asn(store, SYSTEM, BAD.encode())
     assert [str(e) for e in err.value.errors] == [
         "row 3, column expected_date: '2026-02-30' is not a date like 2025-03-31",
@@ -123,7 +124,9 @@ def test_malformed_rows_are_reported_exactly_and_nothing_is_imported(store: Stor
         "for the same reference",
         "row 5, column sku: unknown SKU 'NOPE'",
         "row 6, column quantity: 'two' is not a whole number",
-        "row 7: 2 cells, the header has 5",
+        "row 7, column sku: unknown SKU 'NOPE'",
+        "row 7, column quantity: 0 is not a positive quantity",
+        "row 8: 2 cells, the header has 5",
     ]
     assert snapshot(store) == before
 

@@ -69,6 +69,8 @@ class AsnDelivery:
     first_row: int
     lines: dict[str, int] = field(default_factory=dict)  # sku -> quantity
     rows: dict[str, int] = field(default_factory=dict)  # sku -> first row, for errors
+    # every (row, sku) named, even on rows with other problems: all get checked
+    sku_rows: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def units(self) -> int:
@@ -201,6 +203,8 @@ def parse_asn(data: bytes) -> tuple[list[AsnDelivery], list[RowError]]:
                 )
             d.supplier = d.supplier or supplier
             d.expected_date = d.expected_date or when
+        if sku:
+            d.sku_rows.append((row, sku))
         if sku and qty > 0:
             # A SKU listed twice (two cartons) adds up.
             d.lines[sku] = d.lines.get(sku, 0) + qty
@@ -219,16 +223,16 @@ def import_asn(
     result: list[ImportedDelivery] = []
     with store.unit_of_work() as uow:
         s = uow.session
-        skus = {d_sku for d in parsed for d_sku in d.lines}
+        skus = {sku for d in parsed for _, sku in d.sku_rows}
         products = {
             p.sku: p for p in s.exec(select(Product).where(col(Product.sku).in_(skus))).all()
         }
         for d in parsed:
-            for sku in d.lines:
+            for row, sku in d.sku_rows:
                 if sku not in products:
-                    errors.append(RowError(d.rows[sku], "sku", f"unknown SKU {sku!r}"))
+                    errors.append(RowError(row, "sku", f"unknown SKU {sku!r}"))
                 elif not products[sku].active:
-                    errors.append(RowError(d.rows[sku], "sku", f"SKU {sku} is not active"))
+                    errors.append(RowError(row, "sku", f"SKU {sku} is not active"))
         existing = {
             x.reference: x
             for x in s.exec(
