@@ -139,7 +139,7 @@ class CycleCountScreen(WmsScreen):
         if self.variances is None:
             units = sum(self.counted.values())
             mode = " · COUNT mode" if self.count_mode else ""
-            head.update(f"{title}\n{units} units counted{mode} · F5 done")
+            head.update(f"{title}\n{units} counted{mode} · F5 done")
             scan.placeholder = "scan item"
             reset(table, [("SKU", 20), ("Counted", 7)])
             for sku, n in sorted(self.counted.items()):
@@ -147,7 +147,7 @@ class CycleCountScreen(WmsScreen):
             return
         changes = [v for v in self.variances if v.diff]
         verdict = f"{len(changes)} SKU differ" if changes else "no variance"
-        head.update(f"{title}\n{verdict} · Enter approve, Esc recount")
+        head.update(f"{title}\n{verdict} · ⏎ approve · Esc recount")
         scan.placeholder = "Enter: approve"
         if self.wide:
             reset(table, [("SKU", 16), ("Name", 34), ("System", 6), ("Counted", 7), ("±", 4),
@@ -280,7 +280,7 @@ class CycleCountScreen(WmsScreen):
         changes = [v for v in self.variances if v.diff]
         if changes:
             self.app.bell()
-            self.fb.info(f"Variance on {len(changes)} SKU: Enter to approve, Esc to recount")
+            self.fb.info(f"{len(changes)} SKU differ: check, then approve")
         else:
             self.fb.ok("Count matches: Enter to record it")
         self.redraw()
