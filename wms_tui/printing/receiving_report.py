@@ -101,6 +101,28 @@ DAMAGE_COLUMNS = (
 )
 
 
+class _NumberedCanvas(Canvas):
+    """Writes "page n of N" on every page once N is known (at save)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._states: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._states.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._states)
+        width, _ = self._pagesize
+        for number, state in enumerate(self._states, start=1):
+            self.__dict__.update(state)
+            draw_text(self, width - MARGIN, MARGIN - 6 * MM, f"page {number} of {total}", 7.5,
+                      anchor="end")  # fmt: skip
+            super().showPage()
+        super().save()
+
+
 class _Pages:
     """A cursor running down A4 pages, with a header and a page footer on each."""
 
@@ -123,8 +145,6 @@ class _Pages:
         draw_text(self.c, self.width - MARGIN, self.height - MARGIN, d.warehouse, 9, anchor="end")
         draw_text(self.c, MARGIN, MARGIN - 6 * MM,
                   f"{d.reference} · printed {d.printed_at:%Y-%m-%d %H:%M} UTC", 7.5)  # fmt: skip
-        draw_text(self.c, self.width - MARGIN, MARGIN - 6 * MM, f"page {self.page}", 7.5,
-                  anchor="end")  # fmt: skip
         self.y = self.height - MARGIN - 9 * MM
 
     def need(self, height: float) -> bool:
@@ -198,7 +218,7 @@ def _summary(d: ReceiptReportData) -> list[tuple[str, str]]:
 
 def render_receipt_report(data: ReceiptReportData, path: Path) -> Path:
     """Write the report PDF to ``path`` (its folder must exist) and return ``path``."""
-    c = Canvas(str(path), pagesize=A4, pageCompression=1)
+    c = _NumberedCanvas(str(path), pagesize=A4, pageCompression=1)
     c.setTitle(f"Receiving report {data.reference}")
     c.setAuthor(data.warehouse)
     p = _Pages(c, data)
@@ -216,7 +236,8 @@ def render_receipt_report(data: ReceiptReportData, path: Path) -> Path:
         draw_text(c, left, p.y, label, 9, bold=True)
         draw_text(c, left + 28 * MM, p.y, fit_text(value, 9, 80 * MM), 9)
         p.y -= 5 * MM
-    x_dim = fit_x_dim(data.reference, 60 * MM, 0.33 * MM, 0.2 * MM)
+    scannable = data.reference.isascii() and data.reference.isprintable()
+    x_dim = fit_x_dim(data.reference, 60 * MM, 0.33 * MM, 0.2 * MM) if scannable else None
     if x_dim:
         draw_code128(c, p.width - MARGIN - 62 * MM, top - 13 * MM, data.reference,
                      x_dim=x_dim, bar_height=13 * MM)  # fmt: skip

@@ -1,7 +1,7 @@
 """Product labels for units that arrive without a barcode: Code 128 of the SKU, name, options.
 
 Two layouts: an A4 sheet of 3 × 8 labels of 70 × 37 mm (the common office label
-sheet) or a roll of 50 × 30 mm labels, one per page, for a thermal printer driven
+sheet) or a roll of 60 × 30 mm labels, one per page, for a thermal printer driven
 through CUPS. The bars are vector and sized to the label: X-dimension up to
 0.33 mm, never below 0.19 mm (a SKU too long for that is refused, not squeezed into
 something no scanner reads).
@@ -30,7 +30,7 @@ Layout = Literal["sheet", "roll"]
 
 SHEET_COLS, SHEET_ROWS = 3, 8
 SHEET_LABEL = (70 * MM, 37 * MM)
-ROLL_LABEL = (50 * MM, 30 * MM)
+ROLL_LABEL = (60 * MM, 30 * MM)
 PAD = 3 * MM
 MAX_X_DIM = 0.33 * MM
 MIN_X_DIM = 0.19 * MM
