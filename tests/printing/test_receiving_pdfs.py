@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from wms_tui.printing.sku_labels import (
     SHEET_ROWS,
     LabelError,
     SkuLabel,
+    check_fits,
     render_sku_labels,
 )
 
@@ -29,9 +31,20 @@ DPI = 300
 PT = DPI / 72
 
 
+_open: list = []
+
+
 def pages(path: Path) -> list:
     pdf = pdfium.PdfDocument(str(path))
+    _open.append(pdf)
     return [pdf[i] for i in range(len(pdf))]
+
+
+@pytest.fixture(autouse=True)
+def _close_pdfs() -> Iterator[None]:
+    yield
+    while _open:
+        _open.pop().close()
 
 
 def page_text(page) -> str:
@@ -101,7 +114,7 @@ def test_report_barcode_decodes_and_long_reports_break_pages(tmp_path: Path) -> 
     assert decode(doc[0].render(scale=PT).to_pil()) == ["PO-5001"]
     for number, page in enumerate(doc, start=1):
         text = page_text(page)
-        assert f"page {number} of 3" in text
+        assert f"Page {number} of 3" in text
         assert "Exp." in text and "Issue" in text  # the headings repeat on every page
     assert "SKU-086" in page_text(doc[2]) and "Received by" in page_text(doc[2])
 
@@ -112,7 +125,7 @@ def test_every_sku_label_decodes(tmp_path: Path, layout: str) -> None:
         SkuLabel("PS-ART-ARC", "Art Print 50x70", "Motif: Archipelago"),
         SkuLabel("BX-NAC", "자개 보석함 (mother-of-pearl jewellery box, large)", ""),
         SkuLabel("SB-EKX-L", "Skärbräda Ek", "Storlek: Stor"),
-        SkuLabel("TS-ORG-BLK-XL-2026", "Organic Cotton Tee", "Colour: Black / Size: XL"),
+        SkuLabel("TS-ORG-BLK-XL", "Organic Cotton Tee", "Colour: Black / Size: XL"),
     ] * 7  # 28 labels: more than one A4 sheet
     path = render_sku_labels(labels, tmp_path / f"{layout}.pdf", layout)  # type: ignore[arg-type]
     doc = pages(path)
@@ -146,9 +159,26 @@ def test_every_sku_label_decodes(tmp_path: Path, layout: str) -> None:
 
 def test_labels_refuse_what_cannot_be_scanned(tmp_path: Path) -> None:
     with pytest.raises(LabelError, match="too long"):
-        render_sku_labels([SkuLabel("X" * 60, "Too long")], tmp_path / "x.pdf", "roll")
+        render_sku_labels([SkuLabel("X" * 40, "Too long")], tmp_path / "x.pdf", "sheet")
+    # 18 characters: fine on a laser sheet, too many for 62 mm at 203 dpi.
+    long_sku = [SkuLabel("TS-ORG-BLK-XL-2026", "Organic Cotton Tee")]
+    render_sku_labels(long_sku, tmp_path / "ok.pdf", "sheet")
+    with pytest.raises(LabelError, match="too long for a roll label barcode: print a sheet"):
+        render_sku_labels(long_sku, tmp_path / "x.pdf", "roll")
     with pytest.raises(LabelError, match="Code 128 cannot carry"):
         render_sku_labels([SkuLabel("SKÅP-1", "Skåp")], tmp_path / "x.pdf", "sheet")
     with pytest.raises(LabelError, match="No labels"):
         render_sku_labels([], tmp_path / "x.pdf", "sheet")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_every_demo_sku_fits_both_layouts() -> None:
+    import csv
+
+    from wms_tui.services.demo import DEMO_DIR
+
+    with (DEMO_DIR / "products.csv").open(encoding="utf-8") as fh:
+        labels = [SkuLabel(r["sku"], r["name"]) for r in csv.DictReader(fh)]
+    assert len(labels) > 150
+    for layout in ("sheet", "roll"):
+        check_fits(labels, layout)  # raises LabelError for a SKU that would not scan

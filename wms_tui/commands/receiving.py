@@ -80,7 +80,7 @@ def import_asn(
 def sku_labels(
     delivery: Annotated[str, typer.Option("--delivery", "-d", help="Delivery reference.")],
     layout: Annotated[
-        str, typer.Option("--layout", help="sheet (A4, 3×8) or roll (one 60×30 mm per label).")
+        str, typer.Option("--layout", help="sheet (A4, 3×8) or roll (one 62×29 mm per label).")
     ] = "sheet",
     every_product: Annotated[
         bool, typer.Option("--all", help="Also products that already have a barcode.")

@@ -9,14 +9,15 @@ from sqlmodel import Session, col, select
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Delivery, Event, Warehouse
-from wms_tui.printing._receiving_fallback import output_path, safe_filename
+from wms_tui.printing.errors import PrintError
+from wms_tui.printing.output import output_path, safe_filename
 from wms_tui.printing.receiving_report import (
     DamageNote,
     ReceiptReportData,
     ReportLine,
     render_receipt_report,
 )
-from wms_tui.printing.sku_labels import LabelError, Layout, SkuLabel, render_sku_labels
+from wms_tui.printing.sku_labels import Layout, SkuLabel, render_sku_labels
 from wms_tui.services import settings
 from wms_tui.services.receiving import find_delivery, receipt_view
 from wms_tui.store import Store
@@ -65,8 +66,11 @@ def write_receipt_report(store: Store, reference: str, out_dir: Path | str | Non
         d = find_delivery(s, reference)
         data = report_data(s, d)
         folder = _folder(s, "report_dir", out_dir)
-    path = output_path(folder, safe_filename("receipt", data.reference))
-    render_receipt_report(data, path)
+    try:
+        path = output_path(folder, safe_filename("receipt", data.reference))
+        render_receipt_report(data, path)
+    except PrintError as exc:
+        raise DomainError(f"Report not written: {exc}") from None
     with store.unit_of_work() as uow:
         d = find_delivery(uow.session, reference)
         d.report_file = str(path)
@@ -104,12 +108,10 @@ def write_sku_labels(
     if not labels:
         what = "products without a barcode" if only_without_barcode else "units"
         raise DomainError(f"No received {what} on {ref}: no labels to print")
-    path = output_path(
-        folder,
-        safe_filename("sku-labels", ref, layout if only_without_barcode else f"{layout}-all"),
-    )
+    suffix = layout if only_without_barcode else f"{layout}-all"
     try:
+        path = output_path(folder, safe_filename("sku-labels", ref, suffix))
         render_sku_labels(labels, path, layout)
-    except LabelError as exc:
+    except PrintError as exc:
         raise DomainError(str(exc)) from None
     return path, len(labels)

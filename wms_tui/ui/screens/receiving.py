@@ -532,7 +532,7 @@ class ReceivingScreen(WmsScreen):
         layout = await self.app.push_screen_wait(
             AskChoice(
                 f"{units} SKU labels ({len(missing)} products)",
-                ["Sheet (A4, 24 per page)", "Roll (60×30 mm)"],
+                ["Sheet (A4, 24 per page)", "Roll (62×29 mm)"],
                 other=None,
             )
         )
