@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 from tests import factories as f
 from tests.receiving_world import TEE_EAN, build, qty_at, snapshot
 from tests.ui.test_login import wait_store
-from tests.ui.test_receiving_screen import feedback, rows, scan
+from tests.ui.test_receiving_screen import feedback, open_menu_entry, rows, scan
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Location, Order, Product
 from wms_tui.services import receiving
@@ -45,14 +45,6 @@ def store(sqlite_store: Store) -> Store:
 async def login(pilot, badge: str) -> None:
     await wait_store(pilot)
     await scan(pilot, badge)
-
-
-async def open_menu_entry(pilot, screen_name: str) -> None:
-    home = pilot.app.screen
-    index = [e.screen for e in home.entries].index(screen_name)
-    await pilot.press("1234567890"[index])
-    await pilot.pause()
-    assert type(pilot.app.screen).__name__ == screen_name
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -17,6 +17,7 @@ from wms_tui.services import settings
 from wms_tui.services.inventory import ledger_mismatches
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
+from wms_tui.ui.menu import MENU_KEYS
 from wms_tui.ui.screens.receiving import ReceivingScreen
 from wms_tui.ui.screens.stock import SkuDetailScreen, StockScreen
 from wms_tui.ui.widgets.feedback import Feedback
@@ -57,11 +58,19 @@ def feedback(app: WmsApp) -> str:
     return app.screen.query(Feedback).first().text
 
 
+async def open_menu_entry(pilot, screen_name: str) -> None:
+    """Open a home menu entry by its number, wherever other features put it."""
+    home = pilot.app.screen
+    index = [e.screen for e in home.entries].index(screen_name)
+    await pilot.press(MENU_KEYS[index])
+    await pilot.pause()
+    assert type(pilot.app.screen).__name__ == screen_name
+
+
 async def open_receiving(pilot, badge: str = "R3001") -> ReceivingScreen:
     await wait_store(pilot)
     await scan(pilot, badge)
-    await pilot.press("1")
-    await pilot.pause()
+    await open_menu_entry(pilot, "ReceivingScreen")
     screen = pilot.app.screen
     assert isinstance(screen, ReceivingScreen)
     return screen
@@ -147,8 +156,7 @@ async def test_new_receiver_receives_a_delivery_then_reads_stock(
         # Back to the menu, and read the stock screen.
         await pilot.press("escape", "escape")
         await pilot.pause()
-        await pilot.press("3")
-        await pilot.pause()
+        await open_menu_entry(pilot, "StockScreen")
         stock = app.screen
         assert isinstance(stock, StockScreen)
         await pilot.press(*"MUG")
