@@ -244,3 +244,29 @@ def test_open_deliveries_and_parse_count(empty_store: Store, world: World) -> No
     for bad, msg in (("", "Key a count"), ("x2", "whole number"), ("0", "at least 1")):
         with pytest.raises(DomainError, match=msg):
             rcv.parse_count(bad)
+
+
+def test_two_terminals_receiving_one_delivery_take_turns(empty_store: Store, world: World) -> None:
+    """The first scan of an unexpected SKU creates its line; two terminals racing must not
+    both create it (PostgreSQL) or lose a unit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with empty_store.unit_of_work() as uow:
+        from tests import factories as f
+
+        f.product(uow, "SOCK", barcode="4006381333931")
+        uow.commit()
+    terminals = [replace(world.receiver, terminal=t) for t in ("RCV-1", "RCV-2")]
+
+    def scans(actor) -> int:
+        for _ in range(15):
+            rcv.receive_scan(empty_store, actor, "PO-1", "4006381333931")
+        return 15
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert sum(pool.map(scans, terminals)) == 30
+    line = rcv.get_receipt(empty_store, "PO-1").line("SOCK")
+    assert line is not None and line.received == 30
+    assert qty_at(empty_store, "SOCK", "RCV-1") + qty_at(empty_store, "SOCK", "RCV-2") == 30
+    with empty_store.read() as s:
+        assert ledger_mismatches(s) == []

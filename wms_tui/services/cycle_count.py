@@ -69,11 +69,12 @@ class CountResult:
     released: tuple[str, ...]
 
 
-def _countable(session: Session, code: str) -> Location:
+def _countable(session: Session, code: str, *, lock: bool = False) -> Location:
     scanned = clean_scan(code)
     if not scanned:
         raise DomainError("Scan a bin")
-    loc = session.exec(select(Location).where(Location.code == scanned.upper())).first()
+    stmt = select(Location).where(Location.code == scanned.upper())
+    loc = session.exec(stmt.with_for_update() if lock else stmt).first()
     if loc is None:
         raise NotFound(f"Unknown bin {scanned}")
     kind = LocationKind(loc.kind)
@@ -203,7 +204,7 @@ def approve_count(
     why = reason.strip()
     with store.unit_of_work() as uow:
         s = uow.session
-        loc = _countable(s, bin_code)
+        loc = _countable(s, bin_code, lock=True)
         variances = _variances(s, loc, counted)
         if expected is not None:
             for v in variances:

@@ -246,7 +246,7 @@ def put_away(
     actor.require(*RECEIVER_ROLES, action="put stock away")
     with store.unit_of_work() as uow:
         s = uow.session
-        d = find_delivery(s, reference)
+        d = find_delivery(s, reference, lock=True)
         try:
             product = find_product_by_scan(s, clean_scan(product_code)).product
         except NotFound:

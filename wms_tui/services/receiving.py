@@ -189,16 +189,21 @@ class LinkResult:
 # --------------------------------------------------------------------------- lookups
 
 
-def find_delivery(session: Session, reference: str) -> Delivery:
+def find_delivery(session: Session, reference: str, *, lock: bool = False) -> Delivery:
+    """The delivery with this reference; ``lock`` holds its row for this transaction.
+
+    Writers lock it so that two terminals receiving the same delivery take turns
+    (on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
+    """
     ref = clean_scan(reference)
     if not ref:
         raise NotFound("Scan or type a delivery reference")
-    d = session.exec(select(Delivery).where(Delivery.reference == ref)).first()
-    if d is None:
-        d = session.exec(select(Delivery).where(Delivery.reference == ref.upper())).first()
-    if d is None:
-        raise NotFound(f"No delivery {ref}: check the paperwork or start a blind receipt")
-    return d
+    for candidate in dict.fromkeys((ref, ref.upper())):
+        stmt = select(Delivery).where(Delivery.reference == candidate)
+        d = session.exec(stmt.with_for_update() if lock else stmt).first()
+        if d is not None:
+            return d
+    raise NotFound(f"No delivery {ref}: check the paperwork or start a blind receipt")
 
 
 def _closed_message(session: Session, d: Delivery) -> str:
@@ -422,7 +427,7 @@ def receive_scan(
         raise DomainError("Give a reason for the damage")
     with store.unit_of_work() as uow:
         s = uow.session
-        d = find_delivery(s, reference)
+        d = find_delivery(s, reference, lock=True)
         _require_open(s, d)
         try:
             found = find_product_by_scan(s, scanned)
@@ -611,7 +616,7 @@ def close_receipt(store: Store, actor: Actor, reference: str) -> tuple[Receipt, 
     actor.require(*RECEIVER_ROLES, action="close receipts")
     with store.unit_of_work() as uow:
         s = uow.session
-        d = find_delivery(s, reference)
+        d = find_delivery(s, reference, lock=True)
         _require_closable(s, d)
         before = DeliveryStatus(d.status)
         d.status = DeliveryStatus.CLOSED
