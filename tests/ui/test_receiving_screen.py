@@ -283,5 +283,10 @@ async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) 
         await pilot.press("2")  # roll
         await until(pilot, lambda: "labels:" in feedback(app))
         assert "1 labels" in feedback(app)
+        # Scanning another delivery's reference while receiving switches to it.
+        blind = screen.receipt.reference
+        await scan(pilot, "PO-1")
+        assert screen.receipt.reference == "PO-1"
+        assert f"Now receiving PO-1 ({blind} stays open)" in feedback(app)
     [pdf] = (tmp_path / "labels").glob("*.pdf")
     assert "roll" in pdf.name and pdf.read_bytes().startswith(b"%PDF")

@@ -319,6 +319,8 @@ class ReceivingScreen(WmsScreen):
             self.confirm_large(code, count, reason, str(exc))
             return
         except rcv.UnknownBarcode as exc:
+            if self.switch_delivery(exc.code):
+                return
             self.last_unknown = exc.code
             self.fb.error(f"{exc}: F6 to link it")
             self.note(f"✗ {exc}")
@@ -346,6 +348,22 @@ class ReceivingScreen(WmsScreen):
         self.render_table()
         self.highlight(res.sku)
         self.refresh_bindings()
+
+    def switch_delivery(self, code: str) -> bool:
+        """A delivery reference scanned while receiving another: open that one instead."""
+        assert self.receipt is not None
+        try:
+            other = rcv.start_receipt(self.store, self.actor, code)
+        except NotFound:
+            return False
+        except DomainError as exc:  # e.g. that delivery is closed
+            self.fb.error(str(exc))
+            return True
+        previous = self.receipt.reference
+        self.open_receipt(other)
+        self.fb.ok(f"Now receiving {other.reference} ({previous} stays open)")
+        self.note(f"switched {previous} → {other.reference}")
+        return True
 
     @work(exclusive=True, group="rcv-confirm")
     async def confirm_large(self, code: str, count: int, reason: str | None, why: str) -> None:
