@@ -56,6 +56,10 @@ async def test_put_away_releases_the_backordered_order(store: Store, size) -> No
         screen = app.screen
         assert isinstance(screen, PutawayScreen)
         assert [ln.sku for ln in screen.lines] == ["PRINT", "TEE"]
+        if size == (120, 40):  # the side panel: who waits for the highlighted SKU
+            await pilot.pause()
+            side = str(screen.query_one("#pa-side").render())
+            assert "PRINT" in side and "Backordered, waiting for it" in side and "#1042" in side
         # Arrow to TEE, Enter takes the highlighted line; the bin holding TEE is suggested.
         await pilot.press("down")
         await scan(pilot, "")

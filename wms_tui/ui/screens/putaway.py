@@ -10,12 +10,14 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.services import putaway as pa
 from wms_tui.services import receiving as rcv
+from wms_tui.services import stock_queries as q
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.fixed_table import reset
@@ -30,6 +32,9 @@ class PutawayScreen(WmsScreen):
     DEFAULT_CSS = """
     PutawayScreen #pa-head { height: auto; padding: 0 1; text-style: bold; }
     PutawayScreen #pa-table { height: 1fr; }
+    PutawayScreen #pa-side { display: none; width: 40; padding: 0 1;
+                             border-left: tall $primary-background; }
+    PutawayScreen.wide #pa-side { display: block; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back", show=False, id="back"),
@@ -48,13 +53,18 @@ class PutawayScreen(WmsScreen):
         self.wide = False
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="pa-head", markup=False)
-        yield ScanInput(placeholder="scan product", id="pa-scan")
-        yield Feedback("", id="pa-fb")
-        yield DataTable(id="pa-table", cursor_type="row", zebra_stripes=True)
+        with Horizontal():
+            with Vertical():
+                yield Static("", id="pa-head", markup=False)
+                yield ScanInput(placeholder="scan product", id="pa-scan")
+                yield Feedback("", id="pa-fb")
+                yield DataTable(id="pa-table", cursor_type="row", zebra_stripes=True)
+            # Wide screens: where the highlighted SKU is now and who waits for it.
+            yield Static("", id="pa-side", markup=False)
 
     def on_mount(self) -> None:
         self.wide = self.app.size.width >= WIDE
+        self.set_class(self.wide, "wide")
         self.load()
         self.query_one("#pa-scan", Input).focus()
 
@@ -66,6 +76,7 @@ class PutawayScreen(WmsScreen):
         wide = event.size.width >= WIDE
         if wide != self.wide:
             self.wide = wide
+            self.set_class(wide, "wide")
             self.render_table()
 
     @property
@@ -113,18 +124,48 @@ class PutawayScreen(WmsScreen):
     def render_table(self) -> None:
         table = self.table
         if self.wide:
-            reset(table, [("Delivery", 18), ("SKU", 16), ("Name", 22), ("Options", 14),
-                          ("Qty", 5), ("Suggested bin", 13), ("Why", 14)])  # fmt: skip
+            reset(table, [("Delivery", 12), ("SKU", 14), ("Name", 14), ("Qty", 4),
+                          ("Bin", 10), ("Why", 12)])  # fmt: skip
         else:
             reset(table, [("SKU", 14), ("Qty", 4), ("Bin", 11)])
         for i, ln in enumerate(self.lines):
             sug = ln.suggestion
             if self.wide:
-                table.add_row(ln.reference, ln.sku, ln.name, ln.options, str(ln.qty),
+                table.add_row(ln.reference, ln.sku, ln.name, str(ln.qty),
                               sug.bin if sug else "-", sug.why if sug else "no free bin",
                               key=str(i))  # fmt: skip
             else:
                 table.add_row(ln.sku, str(ln.qty), sug.bin if sug else "-", key=str(i))
+
+    @on(DataTable.RowHighlighted, "#pa-table")
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.current is None and 0 <= event.cursor_row < len(self.lines):
+            self.show_side(self.lines[event.cursor_row])
+
+    def show_side(self, line: pa.PutawayLine | None) -> None:
+        side = self.query_one("#pa-side", Static)
+        if not self.wide:
+            return
+        if line is None:
+            side.update("")
+            return
+        try:
+            d = q.sku_detail(self.store, line.sku)
+        except DomainError as exc:
+            side.update(str(exc))
+            return
+        out = [line.sku, line.name, *([line.options] if line.options else [])]
+        out += ["", f"From {line.reference}: {line.qty}"]
+        if line.suggestion:
+            out.append(f"Suggested: {line.suggestion.bin} ({line.suggestion.why})")
+        out += ["", "Now in"]
+        storage = [b for b in d.bins if b.kind in ("pick", "bulk")]
+        out += [f"  {b.bin:<11} {b.qty:>5}" for b in storage] or ["  no storage bin yet"]
+        waiting = [o for o in d.orders if o.status == "BACKORDERED"]
+        if waiting:
+            out += ["", "Backordered, waiting for it"]
+            out += [f"  {o.order:<12} {o.to_pick:>3}" for o in waiting[:12]]
+        side.update("\n".join(out))
 
     def action_cursor(self, step: int) -> None:
         table = self.table
@@ -169,6 +210,7 @@ class PutawayScreen(WmsScreen):
                 self.fb.error(str(exc))
                 return
         self.qty = None
+        self.show_side(self.current)
         sug = self.current.suggestion
         self.fb.info(f"Take {self.current.qty} to {sug.bin}" if sug else "Scan a storage bin")
         self.render_head()
