@@ -549,7 +549,7 @@ class ReceivingScreen(WmsScreen):
         units = sum(ln.good for ln in missing)
         layout = await self.app.push_screen_wait(
             AskChoice(
-                f"{units} SKU labels ({len(missing)} products)",
+                f"{units} SKU labels ({len(missing)} product{'s' if len(missing) > 1 else ''})",
                 ["Sheet (A4, 24 per page)", "Roll (62×29 mm)"],
                 other=None,
             )
@@ -568,7 +568,8 @@ class ReceivingScreen(WmsScreen):
         except Exception as exc:  # noqa: BLE001 - shown to the operator
             self.app.call_from_thread(self.fb.error, f"Labels not written: {exc}")
             return
-        self.app.call_from_thread(self.fb.ok, f"{count} labels: {_short_path(path)}")
+        where = _short_path(path) if self.wide else path.name
+        self.app.call_from_thread(self.fb.ok, f"{count} labels: {where}")
 
 
 def report_issues(ln: rcv.ReceiptLine) -> list[str]:
