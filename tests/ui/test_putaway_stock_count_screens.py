@@ -1,0 +1,174 @@
+"""Put-away, stock and cycle-count screens, driven with a scanner and the keyboard."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from textual.widgets import DataTable
+
+from tests import factories as f
+from tests.receiving_world import TEE_EAN, build, qty_at, snapshot
+from tests.ui.test_login import wait_store
+from tests.ui.test_receiving_screen import feedback, open_menu_entry, rows, scan
+from wms_tui.domain.enums import OrderStatus
+from wms_tui.domain.models import Location, Order, Product
+from wms_tui.services import receiving
+from wms_tui.services.allocation import allocate_order
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens.cycle_count import CycleCountScreen
+from wms_tui.ui.screens.putaway import PutawayScreen
+from wms_tui.ui.screens.stock import SkuDetailScreen, StockScreen
+from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskCount
+
+SIZES = [(40, 16), (120, 40)]
+
+
+@pytest.fixture
+def store(sqlite_store: Store) -> Store:
+    world = build(sqlite_store)
+    with sqlite_store.unit_of_work() as uow:
+        s = uow.session
+        prt = s.exec(select(Product).where(Product.sku == "PRINT")).one()
+        o = f.order(uow, "#1042", [(prt, 3)])
+        allocate_order(uow, o)
+        assert o.status is OrderStatus.BACKORDERED
+        loc = s.exec(select(Location).where(Location.code == "A-01-2-A")).one()
+        loc.cycle_count_flag, loc.cycle_count_reason = True, "short pick #1001"
+        uow.add(loc)
+        uow.commit()
+    receiving.receive_scan(sqlite_store, world.receiver, "PO-1", "PRINT", count=4)
+    receiving.receive_scan(sqlite_store, world.receiver, "PO-1", TEE_EAN, count=3)
+    return sqlite_store
+
+
+async def login(pilot, badge: str) -> None:
+    await wait_store(pilot)
+    await scan(pilot, badge)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_put_away_releases_the_backordered_order(store: Store, size) -> None:
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=size) as pilot:
+        await login(pilot, "R3001")
+        await open_menu_entry(pilot, "PutawayScreen")
+        screen = app.screen
+        assert isinstance(screen, PutawayScreen)
+        assert [ln.sku for ln in screen.lines] == ["PRINT", "TEE"]
+        if size == (120, 40):  # the side panel: who waits for the highlighted SKU
+            await pilot.pause()
+            side = str(screen.query_one("#pa-side").render())
+            assert "PRINT" in side and "Backordered, waiting for it" in side and "#1042" in side
+        # Arrow to TEE, Enter takes the highlighted line; the bin holding TEE is suggested.
+        await pilot.press("down")
+        await scan(pilot, "")
+        assert screen.current is not None and screen.current.sku == "TEE"
+        assert screen.current.suggestion.bin == "A-01-1-A"
+        before = snapshot(store)
+        for bad, message in (
+            ("QUAR-1", "QUAR-1 is a quarantine location"),
+            ("A-01-2-A", "A-01-2-A holds MUG"),
+            ("NOWHERE", "Unknown bin NOWHERE"),
+        ):
+            await scan(pilot, bad)
+            assert message in feedback(app)
+        assert snapshot(store) == before
+        # F3 keys a smaller quantity; more than is waiting is refused.
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, AskCount)
+        await scan(pilot, "4")
+        assert "Only 3 of TEE waiting" in app.screen.query_one("#dlg-fb").text
+        await scan(pilot, "2")
+        await scan(pilot, "A-01-1-A")
+        assert "2 TEE → A-01-1-A" in feedback(app)
+        # PRINT by scanning its SKU, into its suggested empty pick bin.
+        await scan(pilot, "PRINT")
+        assert screen.current.suggestion.bin == "B-01-1-A"
+        await scan(pilot, "B-01-1-A")
+        assert "released #1042" in feedback(app)
+        assert [(ln.sku, ln.qty) for ln in screen.lines] == [("TEE", 1)]
+    with store.read() as s:
+        order = s.exec(select(Order).where(Order.name == "#1042")).one()
+        assert order.status is OrderStatus.READY_TO_PICK
+    assert qty_at(store, "PRINT", "B-01-1-A") == 4 and qty_at(store, "TEE", "RCV-1") == 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_stock_screen_filters_and_detail(store: Store, size) -> None:
+    app = WmsApp(store.url, terminal="HH-2")
+    async with app.run_test(size=size) as pilot:
+        await login(pilot, "P1001")  # a picker may read stock
+        await open_menu_entry(pilot, "StockScreen")
+        screen = app.screen
+        assert isinstance(screen, StockScreen)
+        assert [r.sku for r in screen.sku_rows] == ["MUG", "PRINT", "TEE"]
+        await pilot.press("f3")  # zone A
+        assert screen.zone == "A" and [r.sku for r in screen.sku_rows] == ["MUG", "TEE"]
+        await pilot.press("f3", "f3", "f3")  # B, R, all
+        assert screen.zone == ""
+        await pilot.press("f2")  # by bin
+        assert [b.bin for b in screen.bin_rows] == ["A-01-1-A", "A-01-2-A", "RCV-1", "RCV-1"]
+        flagged = [r for r in rows(screen.table) if "A-01-2-A" in r[0]]
+        assert flagged and ("!" in flagged[0][0] or "flagged" in flagged[0])
+        await pilot.press("f5")  # quarantine only: nothing there
+        assert screen.bin_rows == [] and "quarantine" in str(
+            screen.query_one("#stk-status").render()
+        )
+        await pilot.press("f5", "f2")
+        await scan(pilot, "nothing-like-this")
+        assert "Nothing matches" in feedback(app)
+        await scan(pilot, TEE_EAN)  # a scanned barcode opens the SKU
+        detail = app.screen
+        assert isinstance(detail, SkuDetailScreen)
+        assert detail.detail.stock.sku == "TEE" and detail.detail.stock.receiving == 3
+        for key, section in (("f3", "orders"), ("f4", "moves"), ("f2", "bins")):
+            await pilot.press(key)
+            assert detail.query_one(f"#sku-{section}", DataTable).display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        screen.query_one("#stk-filter").value = ""
+        await pilot.press("f4")  # level: low
+        await pilot.pause(0.3)
+        assert screen.level == "low"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_cycle_count_flagged_bin_first_variance_and_approval(store: Store, size) -> None:
+    app = WmsApp(store.url, terminal="HH-1")
+    async with app.run_test(size=size) as pilot:
+        await login(pilot, "S9001")
+        await open_menu_entry(pilot, "CycleCountScreen")
+        screen = app.screen
+        assert isinstance(screen, CycleCountScreen)
+        assert screen.bins[0].bin == "A-01-2-A" and screen.bins[0].flagged
+        before = snapshot(store)
+        await scan(pilot, "RCV-1")
+        assert "RCV-1 is a receiving location" in feedback(app)
+        await scan(pilot, "")  # Enter: the highlighted (flagged) bin
+        assert screen.bin is not None and screen.bin.bin == "A-01-2-A"
+        await scan(pilot, "0000")
+        assert "Unknown barcode 0000" in feedback(app)
+        await pilot.press("f3")
+        await scan(pilot, "MUG")
+        await scan(pilot, "0")
+        assert "at least 1" in app.screen.query_one("#dlg-fb").text
+        await scan(pilot, "3")
+        await pilot.press("f3")  # back to unit scans
+        await scan(pilot, "7350053000025")
+        assert screen.counted == {"MUG": 4}
+        await pilot.press("f4")  # undo the last unit
+        assert screen.counted == {"MUG": 3}
+        assert snapshot(store) == before  # nothing written while counting
+        await pilot.press("f5")
+        assert [(v.sku, v.system, v.counted) for v in screen.variances] == [("MUG", 2, 3)]
+        await scan(pilot, "")  # Enter approves: a reason is asked
+        await pilot.pause()
+        assert isinstance(app.screen, AskChoice)
+        await pilot.press("5")  # found stock
+        await pilot.pause()
+        assert "A-01-2-A counted · 1 adjusted" in feedback(app)
+        assert screen.bin is None and not screen.bins[0].flagged
+    assert qty_at(store, "MUG", "A-01-2-A") == 3

@@ -1,0 +1,292 @@
+"""The receiving screen, driven like a receiver with a scanner on a handheld."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from textual.widgets import DataTable, Input
+
+from tests import factories as f
+from tests.receiving_world import MUG_CASE, MUG_EAN, TEE_EAN, build, qty_at, snapshot
+from tests.ui.test_login import wait_store
+from wms_tui.domain.enums import DeliveryStatus
+from wms_tui.domain.models import Delivery, Event, ProductBarcode
+from wms_tui.services import settings
+from wms_tui.services.inventory import ledger_mismatches
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.menu import MENU_KEYS
+from wms_tui.ui.screens.receiving import ReceivingScreen
+from wms_tui.ui.screens.stock import SkuDetailScreen, StockScreen
+from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount, AskText
+
+SIZES = [(40, 16), (120, 40)]
+
+
+@pytest.fixture
+def store(sqlite_store: Store, tmp_path: Path) -> Store:
+    build(sqlite_store)
+    with sqlite_store.unit_of_work() as uow:
+        f.warehouse(uow)
+        settings.put(uow.session, "report_dir", str(tmp_path / "reports"))
+        settings.put(uow.session, "label_dir", str(tmp_path / "labels"))
+        uow.commit()
+    return sqlite_store
+
+
+async def scan(pilot, code: str) -> None:
+    """A scanner burst: the code lands in the focused field at once, then Enter.
+
+    (Key-by-key typing is covered by the login tests; here it would only make the
+    walk through a whole delivery slow.)
+    """
+    field = pilot.app.focused
+    assert isinstance(field, Input), f"focus is on {field!r}, not a scan field"
+    field.value = code
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def rows(table: DataTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def feedback(app: WmsApp) -> str:
+    return app.screen.query(Feedback).first().text
+
+
+async def open_menu_entry(pilot, screen_name: str) -> None:
+    """Open a home menu entry by its number, wherever other features put it."""
+    home = pilot.app.screen
+    index = [e.screen for e in home.entries].index(screen_name)
+    await pilot.press(MENU_KEYS[index])
+    await pilot.pause()
+    assert type(pilot.app.screen).__name__ == screen_name
+
+
+async def open_receiving(pilot, badge: str = "R3001") -> ReceivingScreen:
+    await wait_store(pilot)
+    await scan(pilot, badge)
+    await open_menu_entry(pilot, "ReceivingScreen")
+    screen = pilot.app.screen
+    assert isinstance(screen, ReceivingScreen)
+    return screen
+
+
+async def until(pilot, condition, tries: int = 200) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_new_receiver_receives_a_delivery_then_reads_stock(
+    store: Store, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The acceptance walk: damaged units, a short SKU, close, then the stock screen."""
+    app = WmsApp(store.url, terminal="RCV-1")
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=size) as pilot:
+        screen = await open_receiving(pilot)
+        assert [r[0] for r in rows(screen.table)] == ["PO-1"]
+        await scan(pilot, "PO-1")
+        assert screen.receipt is not None and screen.receipt.reference == "PO-1"
+        # TEE: three single scans, then a case keyed as 5: 8 of 10 (short 2).
+        for _ in range(3):
+            await scan(pilot, TEE_EAN)
+        await pilot.press("f3")
+        await scan(pilot, TEE_EAN)
+        assert isinstance(app.screen, AskCount)
+        await scan(pilot, "5")
+        assert app.screen is screen and "TEE +5" in feedback(app)
+        await pilot.press("f3")
+        # MUG: one case of 6, four units, two damaged (crushed): 12 of 12.
+        await scan(pilot, MUG_CASE)
+        for _ in range(4):
+            await scan(pilot, MUG_EAN)
+        for _ in range(2):
+            await pilot.press("f4")
+            await scan(pilot, MUG_EAN)
+            assert isinstance(app.screen, AskChoice)
+            await pilot.press("1")
+            await pilot.pause()
+        assert "QUARANTINE QUAR-1" in feedback(app)
+        # PRINT has no barcode: the SKU typed by hand, 4 of 4.
+        await pilot.press("f3")
+        await scan(pilot, "PRINT")
+        await scan(pilot, "4")
+        assert "no barcode" in feedback(app)
+        # An unknown barcode rings and says so, and changes nothing.
+        before = snapshot(store)
+        n_bells = len(bells)
+        await scan(pilot, "2000000000015")
+        assert "Unknown barcode 2000000000015" in feedback(app) and len(bells) == n_bells + 1
+        assert snapshot(store) == before
+        tee, mug = screen.receipt.line("TEE"), screen.receipt.line("MUG")
+        assert (tee.expected, tee.received) == (10, 8)
+        assert (mug.expected, mug.received, mug.damaged) == (12, 12, 2)
+        table = {r[0].rstrip("*"): r for r in rows(screen.table)}
+        assert {"TEE", "MUG", "PRINT"} <= set(table)
+        if size == (40, 16):
+            assert table["TEE"] == ["TEE", "10", "8", "", "-2"]
+            assert table["MUG"] == ["MUG", "12", "12", "2", "✓"]
+        # Close: the confirmation lists the discrepancies; Enter closes.
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, AskConfirm)
+        assert "1 short, 2 damaged" in app.screen._title
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.closed is not None and screen.closed.summary() == "1 short, 2 damaged"
+        assert [r[0] for r in rows(screen.table)] == ["MUG", "TEE"]  # only lines with issues
+        await until(pilot, lambda: "Report" in feedback(app))
+        report = Path(screen.report_file)
+        assert report.is_file() and report.parent == tmp_path / "reports"
+        assert report.read_bytes().startswith(b"%PDF")
+        # A closed delivery takes no more units.
+        before = snapshot(store)
+        await scan(pilot, "PO-1")
+        assert "was closed" in feedback(app) and snapshot(store) == before
+        # Back to the menu, and read the stock screen.
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await open_menu_entry(pilot, "StockScreen")
+        stock = app.screen
+        assert isinstance(stock, StockScreen)
+        await pilot.press(*"MUG")
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, SkuDetailScreen)
+        assert (detail.detail.stock.receiving, detail.detail.stock.quarantine) == (10, 2)
+        bins = {b.bin: b.qty for b in detail.detail.bins}
+        assert bins == {"A-01-2-A": 2, "QUAR-1": 2, "RCV-1": 10}
+        await pilot.press("f4")  # history
+        moves = rows(detail.query_one("#sku-moves", DataTable))
+        # newest first: 2 damaged, 4 units, the case, the opening balance
+        assert len(moves) == 8
+        if size == (40, 16):
+            assert [(m[1], m[2], m[3]) for m in moves] == [
+                *[("quar", "1", "·→QUAR-1")] * 2,
+                *[("in", "1", "·→RCV-1")] * 4,
+                ("in", "6", "·→RCV-1"),
+                ("in", "2", "·→A-01-2-A"),
+            ]
+        else:
+            assert [(m[1], m[2], m[4]) for m in moves[:3]] == [
+                ("QUARANTINED", "1", "QUAR-1"),
+                ("QUARANTINED", "1", "QUAR-1"),
+                ("RECEIVED", "1", "RCV-1"),
+            ]
+    with store.read() as s:
+        d = s.exec(select(Delivery)).one()
+        assert d.status == DeliveryStatus.CLOSED and d.report_file == str(report)
+        assert ledger_mismatches(s) == []
+    assert qty_at(store, "TEE", "RCV-1") == 8 and qty_at(store, "MUG", "QUAR-1") == 2
+
+
+async def test_bad_input_rings_and_changes_nothing(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        settings.put(uow.session, "receiving_sanity_limit", "10")
+        uow.commit()
+    app = WmsApp(store.url, terminal="RCV-1")
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_receiving(pilot)
+        before = snapshot(store)
+        await scan(pilot, "PO-404")
+        assert "No delivery PO-404" in feedback(app)
+        await scan(pilot, "PO-1")
+        await pilot.press("f5")  # nothing received yet
+        await pilot.pause()
+        assert "Nothing received on PO-1" in feedback(app)
+        await pilot.press("enter")  # an empty scan
+        assert "Scan an item" in feedback(app)
+        await pilot.press("f3")
+        await scan(pilot, TEE_EAN)
+        for bad, message in (("0", "at least 1"), ("-4", "at least 1"), ("x", "whole number")):
+            await scan(pilot, bad)
+            assert isinstance(app.screen, AskCount)
+            assert message in app.screen.query_one("#dlg-fb", Feedback).text
+        # 11 is above the sanity limit of 10: asked, refused.
+        await scan(pilot, "11")
+        await pilot.pause()
+        assert isinstance(app.screen, AskConfirm)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and "Not received" in feedback(app)
+        assert snapshot(store) == before
+        assert len(bells) == 7
+        # ... asked again and confirmed.
+        await scan(pilot, TEE_EAN)
+        await scan(pilot, "11")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert "TEE +11" in feedback(app)
+    assert qty_at(store, "TEE", "RCV-1") == 11
+
+
+async def test_supervisor_links_an_unknown_barcode_at_the_handheld(store: Store) -> None:
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_receiving(pilot)
+        await scan(pilot, "PO-1")
+        await scan(pilot, "2000000000015")
+        assert screen.last_unknown == "2000000000015"
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, AskText)
+        await scan(pilot, "NOPE")
+        assert "Unknown SKU NOPE" in app.screen.query_one("#dlg-fb", Feedback).text
+        await scan(pilot, "PRINT")
+        assert isinstance(app.screen, AskText)  # the supervisor's badge
+        await scan(pilot, "R3001")  # a receiver's badge is not enough
+        assert app.screen is screen and "not a supervisor" in feedback(app)
+        await pilot.press("f6")
+        await pilot.pause()
+        await scan(pilot, "PRINT")
+        await scan(pilot, "S9001")
+        assert "Karin Holmgren" in feedback(app)
+        await scan(pilot, "2000000000015")
+        assert "PRINT +1" in feedback(app)
+    with store.read() as s:
+        bc = s.exec(select(ProductBarcode).where(ProductBarcode.code == "2000000000015")).one()
+        assert bc.pack_qty == 1
+        assert s.exec(select(Event).where(Event.kind == "barcode.linked")).one().operator_name == (
+            "Karin Holmgren"
+        )
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) -> None:
+    app = WmsApp(store.url, terminal="RCV-2")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_receiving(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen.receipt is not None and screen.receipt.blind
+        await scan(pilot, "PRINT")
+        await scan(pilot, TEE_EAN)
+        assert "NOT EXPECTED" in feedback(app)
+        assert qty_at(store, "PRINT", "RCV-2") == 1
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, AskChoice)
+        await pilot.press("2")  # roll
+        await until(pilot, lambda: "labels:" in feedback(app))
+        assert "1 labels" in feedback(app)
+        # Scanning another delivery's reference while receiving switches to it.
+        blind = screen.receipt.reference
+        await scan(pilot, "PO-1")
+        assert screen.receipt.reference == "PO-1"
+        assert f"Now receiving PO-1 ({blind} stays open)" in feedback(app)
+    [pdf] = (tmp_path / "labels").glob("*.pdf")
+    assert "roll" in pdf.name and pdf.read_bytes().startswith(b"%PDF")

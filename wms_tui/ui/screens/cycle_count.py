@@ -1,0 +1,317 @@
+"""Cycle count: scan a bin, scan what is in it, see the variance, approve with a reason.
+
+The count is blind: what the system expects is shown only after F5 (done). Bins
+flagged by a short pick are listed first; counting one clears its flag.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import Resize
+from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import RowDoesNotExist
+
+from wms_tui.domain.errors import DomainError
+from wms_tui.services import cycle_count as cc
+from wms_tui.services import receiving as rcv
+from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.fixed_table import reset
+from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount
+from wms_tui.ui.widgets.scan_input import ScanInput
+
+WIDE = 100
+
+
+def _diff(n: int) -> Text:
+    if n < 0:
+        return Text(str(n), style="bold red")
+    if n > 0:
+        return Text(f"+{n}", style="bold yellow")
+    return Text("✓", style="bold green")
+
+
+class CycleCountScreen(WmsScreen):
+    TITLE_TEXT = "Count"
+    DEFAULT_CSS = """
+    CycleCountScreen #cc-head { height: auto; padding: 0 1; text-style: bold; }
+    CycleCountScreen #cc-table { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("f3", "count_mode", "Count", id="count"),
+        Binding("f4", "undo", "Undo", id="undo"),
+        Binding("f5", "done", "Done", id="done"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="down"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bins: list[cc.CountBin] = []
+        self.bin: cc.CountBin | None = None
+        self.scans: list[tuple[str, int]] = []
+        self.count_mode = False
+        self.variances: list[cc.Variance] | None = None
+        self.wide = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="cc-head", markup=False)
+        yield ScanInput(placeholder="scan bin", id="cc-scan")
+        yield Feedback("", id="cc-fb")
+        yield DataTable(id="cc-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.wide = self.app.size.width >= WIDE
+        self.show_bins()
+        self.query_one("#cc-scan", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        # rows drawn while a dialog covered the table are redrawn at their final widths
+        self.redraw()
+
+    def on_resize(self, event: Resize) -> None:
+        wide = event.size.width >= WIDE
+        if wide != self.wide:
+            self.wide = wide
+            self.redraw()
+
+    @property
+    def fb(self) -> Feedback:
+        return self.query_one("#cc-fb", Feedback)
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#cc-table", DataTable)
+
+    @property
+    def counted(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for sku, n in self.scans:
+            totals[sku] = totals.get(sku, 0) + n
+        return totals
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("count_mode", "undo"):
+            return self.bin is not None and self.variances is None
+        if action == "done":
+            return self.bin is not None
+        return True
+
+    # -- phases ----------------------------------------------------------------
+
+    def show_bins(self) -> None:
+        self.bin = None
+        self.scans = []
+        self.variances = None
+        self.count_mode = False
+        self.bins = cc.bins_to_count(self.store)
+        self.redraw()
+
+    def redraw(self) -> None:
+        head = self.query_one("#cc-head", Static)
+        scan = self.query_one("#cc-scan", Input)
+        table = self.table
+        self.refresh_bindings()
+        if self.bin is None:
+            flagged = sum(b.flagged for b in self.bins)
+            head.update(f"{flagged} flagged bin{'s' if flagged != 1 else ''} first · scan a bin")
+            scan.placeholder = "scan bin (Enter: highlighted)"
+            if self.wide:
+                reset(table, [("Bin", 10), ("Zone", 5), ("Kind", 10), ("SKUs", 5), ("Flag", 40)])
+            else:
+                reset(table, [("Bin", 10), ("SKUs", 4), ("Flag", 17)])
+            for b in self.bins:
+                flag = Text(b.flag_reason or "flagged", style="bold red") if b.flagged else ""
+                if self.wide:
+                    table.add_row(b.bin, b.zone, b.kind, str(b.skus), flag, key=b.bin)
+                else:
+                    table.add_row(b.bin, str(b.skus), flag, key=b.bin)
+            return
+        title = f"Count {self.bin.bin}"
+        if self.bin.flagged:
+            title += f" · flagged: {self.bin.flag_reason or 'check'}"
+        if self.variances is None:
+            units = sum(self.counted.values())
+            mode = " · COUNT mode" if self.count_mode else ""
+            head.update(f"{title}\n{units} counted{mode} · F5 done")
+            scan.placeholder = "scan item"
+            reset(table, [("SKU", 20), ("Counted", 7)])
+            for sku, n in sorted(self.counted.items()):
+                table.add_row(sku, str(n), key=sku)
+            return
+        changes = [v for v in self.variances if v.diff]
+        verdict = f"{len(changes)} SKU differ" if changes else "no variance"
+        head.update(f"{title}\n{verdict} · ⏎ approve · Esc recount")
+        scan.placeholder = "Enter: approve"
+        if self.wide:
+            reset(table, [("SKU", 16), ("Name", 34), ("System", 6), ("Counted", 7), ("±", 4),
+                          ("Reserved", 8)])  # fmt: skip
+        else:
+            reset(table, [("SKU", 13), ("Sys", 4), ("Cnt", 4), ("±", 4)])
+        for v in self.variances:
+            if self.wide:
+                table.add_row(v.sku, v.name, str(v.system), str(v.counted), _diff(v.diff),
+                              str(v.allocated or ""), key=v.sku)  # fmt: skip
+            else:
+                table.add_row(v.sku, str(v.system), str(v.counted), _diff(v.diff), key=v.sku)
+
+    def action_cursor(self, step: int) -> None:
+        table = self.table
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def action_back(self) -> None:
+        if self.variances is not None:
+            self.variances = None
+            self.fb.info("Recount: scan more, F4 undo, F5 done")
+            self.redraw()
+            return
+        if self.bin is not None:
+            self.leave_count()
+            return
+        self.dismiss()
+
+    @work(exclusive=True, group="cc-ask")
+    async def leave_count(self) -> None:
+        if self.scans:
+            yes = await self.app.push_screen_wait(
+                AskConfirm(
+                    f"Drop the count of {self.bin.bin if self.bin else ''}?",
+                    [f"{sum(self.counted.values())} units counted so far."],
+                )  # fmt: skip
+            )
+            if not yes:
+                return
+        self.fb.info("Count dropped")
+        self.show_bins()
+
+    # -- scanning --------------------------------------------------------------
+
+    @on(Input.Submitted, "#cc-scan")
+    def scanned(self, event: Input.Submitted) -> None:
+        code = event.value.strip()
+        if self.bin is None:
+            if not code and self.bins:
+                code = self.bins[self.table.cursor_row].bin
+            self.start(code)
+        elif self.variances is not None:
+            if code:
+                self.fb.error("Count is done: Enter approves, Esc goes back to counting")
+                return
+            self.approve()
+        elif self.count_mode:
+            self.ask_count(code)
+        else:
+            self.add(code, 1)
+
+    def start(self, code: str) -> None:
+        try:
+            self.bin = cc.start_count(self.store, self.actor, code)
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            return
+        self.scans = []
+        self.variances = None
+        self.fb.ok(f"Counting {self.bin.bin}: scan every unit")
+        self.redraw()
+
+    def add(self, code: str, count: int) -> None:
+        if not code:
+            self.fb.error("Scan an item, or F5 when the bin is counted")
+            return
+        try:
+            sku, _name, pack = rcv.identify(self.store, code)
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            return
+        self.scans.append((sku, count * pack))
+        self.fb.ok(f"{sku} +{count * pack} (total {self.counted[sku]})")
+        self.redraw()
+        with suppress(RowDoesNotExist):
+            self.table.move_cursor(row=self.table.get_row_index(sku))
+
+    @work(exclusive=True, group="cc-ask")
+    async def ask_count(self, code: str) -> None:
+        try:
+            sku, _name, pack = rcv.identify(self.store, code)
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            return
+        what = f"cases of {pack}" if pack > 1 else "units"
+        answer = await self.app.push_screen_wait(
+            AskCount(f"{sku}: how many {what}?", validate=rcv.parse_count)
+        )
+        if answer is None:
+            self.fb.info("Not counted")
+            return
+        self.add(code, answer)
+
+    def action_count_mode(self) -> None:
+        self.count_mode = not self.count_mode
+        self.fb.info("Count mode: scan once, then key the count" if self.count_mode
+                     else "Unit mode: every scan is one unit")  # fmt: skip
+        self.redraw()
+
+    def action_undo(self) -> None:
+        if not self.scans:
+            self.fb.error("Nothing to undo")
+            return
+        sku, n = self.scans.pop()
+        self.fb.info(f"Undone: {sku} {n}")
+        self.redraw()
+
+    def action_done(self) -> None:
+        if self.bin is None:
+            return
+        if self.variances is not None:
+            self.approve()
+            return
+        try:
+            self.variances = cc.count_variance(self.store, self.actor, self.bin.bin, self.counted)
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            return
+        changes = [v for v in self.variances if v.diff]
+        if changes:
+            self.app.bell()
+            self.fb.info(f"{len(changes)} SKU differ: check, then approve")
+        else:
+            self.fb.ok("Count matches: Enter to record it")
+        self.redraw()
+
+    @work(exclusive=True, group="cc-ask")
+    async def approve(self) -> None:
+        assert self.bin is not None and self.variances is not None
+        changes = [v for v in self.variances if v.diff]
+        reason = ""
+        if changes:
+            answer = await self.app.push_screen_wait(
+                AskChoice("Reason for the adjustment", cc.COUNT_REASONS)
+            )
+            if answer is None:
+                self.fb.info("Not approved")
+                return
+            reason = answer
+        try:
+            result = cc.approve_count(
+                self.store, self.actor, self.bin.bin, self.counted, reason=reason,
+                expected={v.sku: v.system for v in self.variances},
+            )  # fmt: skip
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            return
+        parts = [f"{result.bin} counted"]
+        if result.adjustments:
+            parts.append(f"{len(result.adjustments)} adjusted")
+        if result.backordered:
+            parts.append("backordered " + ", ".join(result.backordered))
+        if result.released:
+            parts.append("released " + ", ".join(result.released))
+        self.show_bins()
+        self.fb.ok(" · ".join(parts))

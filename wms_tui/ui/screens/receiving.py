@@ -1,0 +1,607 @@
+"""Receiving: scan a delivery (or start blind), scan its units, close with a report.
+
+Handheld first (40×16): one scan field, one feedback line, the running table of
+expected vs received. Every scan is committed on its own. F-keys switch the next
+scan to "key a count" (cases) or "damaged" (to quarantine with a reason).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from contextlib import suppress
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import RowDoesNotExist
+
+from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.services import receiving as rcv
+from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.fixed_table import reset
+from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount, AskText
+from wms_tui.ui.widgets.scan_input import ScanInput
+
+WIDE = 100
+KEYS_HELP = """\
+scan  a unit (case code = its pack)
+F2    blind receipt (no ASN)
+F3    count mode: key the count
+F4    next scan damaged → quarantine
+F5    close + discrepancy report
+F6    link an unknown barcode
+F7    put away this delivery
+F8    SKU labels (* = no barcode)
+↑↓ ⏎  pick a delivery from the list
+Esc   back"""
+NARROW_LINES = [("SKU", 13), ("Exp", 3), ("Rcv", 3), ("Dmg", 3), ("±", 4)]
+
+
+def diff_text(diff: int, expected: int) -> Text:
+    if expected == 0:
+        return Text(f"+{diff}" if diff else "0", style="bold magenta")
+    if diff < 0:
+        return Text(str(diff), style="bold red")
+    if diff > 0:
+        return Text(f"+{diff}", style="bold yellow")
+    return Text("✓", style="bold green")
+
+
+class ReceivingScreen(WmsScreen):
+    TITLE_TEXT = "Receive"
+    DEFAULT_CSS = """
+    ReceivingScreen #rcv-head { height: auto; padding: 0 1; text-style: bold; }
+    ReceivingScreen #rcv-table { height: 1fr; }
+    ReceivingScreen.wide #rcv-head { padding: 1 1 0 1; }
+    ReceivingScreen #rcv-side { display: none; width: 38; padding: 0 1;
+                                border-left: tall $primary-background; }
+    ReceivingScreen.wide #rcv-side { display: block; }
+    ReceivingScreen .side-title { text-style: bold; margin-top: 1; }
+    ReceivingScreen #rcv-log { height: 1fr; color: $text-muted; }
+    ReceivingScreen #rcv-keys { height: auto; }
+    """
+    BINDINGS = [
+        # Esc works everywhere; the handheld footer keeps its 40 columns for F-keys.
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("f2", "blind", "Blind receipt", id="blind"),
+        Binding("f3", "count_mode", "Count", id="count"),
+        Binding("f4", "damaged", "Damage", id="damaged"),
+        Binding("f5", "close_receipt", "Close", id="close"),
+        Binding("f6", "link", "Link", id="link"),
+        Binding("f7", "putaway", "Away", id="putaway"),
+        Binding("f8", "labels", "Labels", id="labels"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="down"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.receipt: rcv.Receipt | None = None
+        self.closed: rcv.Discrepancies | None = None
+        self.count_mode = False
+        self.damaged_next = False
+        self.last_unknown: str | None = None
+        self.deliveries: list[rcv.DeliverySummary] = []
+        self.wide = False
+        self.report_file = ""
+        self.scan_log: deque[str] = deque(maxlen=40)
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal():
+            with Vertical():
+                yield Static("", id="rcv-head", markup=False)
+                yield ScanInput(placeholder="scan delivery ref", id="rcv-scan")
+                yield Feedback("", id="rcv-fb")
+                yield DataTable(id="rcv-table", cursor_type="row", zebra_stripes=True)
+            # Wide screens only: what happened lately, and every key.
+            with Vertical(id="rcv-side"):
+                yield Static("Last scans", classes="side-title")
+                yield Static("", id="rcv-log", markup=False)
+                yield Static("Keys", classes="side-title")
+                yield Static(KEYS_HELP, id="rcv-keys", markup=False)
+
+    def on_mount(self) -> None:
+        self.wide = self.app.size.width >= WIDE
+        self.set_class(self.wide, "wide")
+        self.show_deliveries()
+        self.scan_field.focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from a dialog or the put-away screen: numbers may have moved, and rows
+        # drawn while a dialog covered the table are redrawn at their final widths.
+        if self.receipt is not None:
+            with suppress(DomainError):
+                self.receipt = rcv.get_receipt(self.store, self.receipt.reference)
+            self.render_head()
+        if self.closed is not None:
+            self.render_report()
+        else:
+            self.render_table()
+
+    def on_resize(self, event: Resize) -> None:
+        wide = event.size.width >= WIDE
+        if wide != self.wide:
+            self.wide = wide
+            self.set_class(wide, "wide")
+            self.render_table()
+
+    @property
+    def scan_field(self) -> Input:
+        return self.query_one("#rcv-scan", Input)
+
+    @property
+    def fb(self) -> Feedback:
+        return self.query_one("#rcv-fb", Feedback)
+
+    def note(self, text: str) -> None:
+        """Add a line to the scan log (shown on wide screens)."""
+        self.scan_log.appendleft(f"{datetime.now():%H:%M:%S} {text}")
+        self.query_one("#rcv-log", Static).update("\n".join(self.scan_log))
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#rcv-table", DataTable)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        r = self.receipt
+        open_receipt = r is not None and self.closed is None
+        if action == "blind":
+            return r is None or self.closed is not None
+        if action in ("count_mode", "damaged", "close_receipt"):
+            return open_receipt
+        if action == "link":
+            # shown once something unknown was scanned; F6 still asks for a code otherwise
+            return open_receipt and (self.last_unknown is not None or self.wide)
+        if action == "putaway":
+            return r is not None and any(ln.to_put_away > 0 for ln in r.lines)
+        if action == "labels":
+            return r is not None and any(not ln.has_barcode and ln.good for ln in r.lines)
+        return True
+
+    # -- phases ----------------------------------------------------------------
+
+    def show_deliveries(self) -> None:
+        self.receipt = None
+        self.closed = None
+        self.count_mode = self.damaged_next = False
+        self.last_unknown = None
+        self.deliveries = rcv.open_deliveries(self.store)
+        self.scan_field.placeholder = "scan delivery ref"
+        self.render_head()
+        self.render_table()
+        self.refresh_bindings()
+
+    def open_receipt(self, receipt: rcv.Receipt) -> None:
+        self.receipt = receipt
+        self.closed = None
+        self.scan_field.placeholder = "scan item"
+        self.render_head()
+        self.render_table()
+        self.refresh_bindings()
+
+    def render_head(self) -> None:
+        head = self.query_one("#rcv-head", Static)
+        r = self.receipt
+        if r is None:
+            n = len(self.deliveries)
+            head.update(f"{n} open deliver{'y' if n == 1 else 'ies'} · scan ref, F2 blind")
+            return
+        who = r.supplier or ("blind receipt" if r.blind else "")
+        first = f"{r.reference} · {who}" if who else r.reference
+        if self.closed is not None:
+            second = f"CLOSED · {self.closed.summary()}"
+        else:
+            mode = (
+                "DAMAGED next" if self.damaged_next else ("COUNT mode" if self.count_mode else "")
+            )
+            second = f"{r.received_units}/{r.expected_units} units"
+            if r.damaged_units:
+                second += f" · {r.damaged_units} dmg"
+            if mode:
+                second += f" · {mode}"
+        if self.wide and r.expected_date:
+            first += f" · due {r.expected_date}"
+        head.update(f"{first}\n{second}")
+
+    def render_table(self) -> None:
+        table = self.table
+        if self.receipt is None:
+            if self.wide:
+                reset(table, [("Delivery", 14), ("Supplier", 20), ("Due", 10), ("SKUs", 4),
+                              ("Exp", 5), ("Rcv", 5), ("Status", 9)])  # fmt: skip
+            else:
+                reset(table, [("Delivery", 11), ("Supplier", 12), ("Rcv/Exp", 7)])
+            for d in self.deliveries:
+                units = f"{d.received_units}/{d.expected_units}"
+                if self.wide:
+                    table.add_row(d.reference, d.supplier, str(d.expected_date or ""),
+                                  str(d.skus), str(d.expected_units), str(d.received_units),
+                                  d.status.value.lower(), key=d.reference)  # fmt: skip
+                else:
+                    table.add_row(d.reference, d.supplier, units, key=d.reference)
+            return
+        if self.wide:
+            reset(table, [("SKU", 14), ("Name", 20), ("Options", 12), ("Exp", 4), ("Rcv", 4),
+                          ("Dmg", 4), ("Away", 4), ("±", 4)])  # fmt: skip
+        else:
+            reset(table, NARROW_LINES)
+        for ln in self.receipt.lines:
+            diff = diff_text(ln.diff, ln.expected)
+            if self.wide:
+                sku = ln.sku if ln.has_barcode else f"{ln.sku}*"
+                table.add_row(sku, ln.name, ln.options, str(ln.expected),
+                              str(ln.received), str(ln.damaged or ""), str(ln.put_away or ""),
+                              diff, key=ln.sku)  # fmt: skip
+            else:
+                table.add_row(ln.sku, str(ln.expected), str(ln.received),
+                              str(ln.damaged or ""), diff, key=ln.sku)  # fmt: skip
+
+    def highlight(self, sku: str) -> None:
+        with suppress(RowDoesNotExist):
+            self.table.move_cursor(row=self.table.get_row_index(sku))
+
+    def action_cursor(self, step: int) -> None:
+        table = self.table
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def action_back(self) -> None:
+        if self.receipt is not None:
+            self.fb.clear()
+            self.show_deliveries()
+            return
+        self.dismiss()
+
+    # -- scanning --------------------------------------------------------------
+
+    @on(Input.Submitted, "#rcv-scan")
+    def scanned(self, event: Input.Submitted) -> None:
+        code = event.value.strip()
+        if self.receipt is None or self.closed is not None:
+            if not code and self.receipt is None and self.table.row_count:
+                row_key, _ = self.table.coordinate_to_cell_key((self.table.cursor_row, 0))
+                code = str(row_key.value)
+            if not code:
+                self.fb.error("Scan a delivery reference, or F2 for a blind receipt")
+                return
+            self.start(code)
+            return
+        if not code:
+            self.fb.error("Scan an item barcode or type a SKU")
+            return
+        if self.count_mode or self.damaged_next:
+            self.ask_then_receive(code)
+        else:
+            self.receive(code)
+
+    def start(self, reference: str) -> None:
+        try:
+            receipt = rcv.start_receipt(self.store, self.actor, reference)
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            return
+        self.fb.ok(f"{receipt.reference}: scan items · F3 count · F4 damaged")
+        self.open_receipt(receipt)
+
+    def action_blind(self) -> None:
+        try:
+            receipt = rcv.start_blind_receipt(self.store, self.actor)
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            return
+        self.fb.ok(f"Blind {receipt.reference}: scan items · F3 count")
+        self.open_receipt(receipt)
+
+    def receive(
+        self,
+        code: str,
+        *,
+        count: int = 1,
+        reason: str | None = None,
+        confirmed: bool = False,
+    ) -> None:
+        assert self.receipt is not None
+        try:
+            res = rcv.receive_scan(
+                self.store, self.actor, self.receipt.reference, code,
+                count=count, damaged_reason=reason, confirmed=confirmed,
+            )  # fmt: skip
+        except rcv.NeedsConfirmation as exc:
+            self.confirm_large(code, count, reason, str(exc))
+            return
+        except rcv.UnknownBarcode as exc:
+            if self.switch_delivery(exc.code):
+                return
+            self.last_unknown = exc.code
+            self.fb.error(f"{exc}: F6 to link it")
+            self.note(f"✗ {exc}")
+            self.refresh_bindings()
+            return
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            self.note(f"✗ {exc}")
+            return
+        self.last_unknown = None
+        if reason is not None:
+            self.damaged_next = False
+        self.receipt = res.receipt
+        line = res.line
+        where = "QUARANTINE " + res.location if res.damaged else res.location
+        msg = f"{res.sku} +{res.qty} → {where} ({line.received}/{line.expected})"
+        if res.unexpected:
+            self.app.bell()
+            msg += " NOT EXPECTED"
+        elif not line.has_barcode:
+            msg += " · no barcode: F8 labels"
+        self.fb.ok(msg)
+        self.note(f"{res.sku} +{res.qty} → {res.location}" + (f" ({reason})" if reason else ""))
+        self.render_head()
+        self.render_table()
+        self.highlight(res.sku)
+        self.refresh_bindings()
+
+    def switch_delivery(self, code: str) -> bool:
+        """A delivery reference scanned while receiving another: open that one instead."""
+        assert self.receipt is not None
+        try:
+            other = rcv.start_receipt(self.store, self.actor, code)
+        except NotFound:
+            return False
+        except DomainError as exc:  # e.g. that delivery is closed
+            self.fb.error(str(exc))
+            return True
+        previous = self.receipt.reference
+        self.open_receipt(other)
+        self.fb.ok(f"Now receiving {other.reference} ({previous} stays open)")
+        self.note(f"switched {previous} → {other.reference}")
+        return True
+
+    @work(exclusive=True, group="rcv-confirm")
+    async def confirm_large(self, code: str, count: int, reason: str | None, why: str) -> None:
+        self.app.bell()
+        yes = await self.app.push_screen_wait(
+            AskConfirm("Large count", [why, "Enter/y receives them, Esc cancels."])
+        )
+        if yes:
+            self.receive(code, count=count, reason=reason, confirmed=True)
+        else:
+            self.fb.info("Not received: scan again")
+
+    @work(exclusive=True, group="rcv-ask")
+    async def ask_then_receive(self, code: str) -> None:
+        try:
+            sku, name, pack = rcv.identify(self.store, code)
+        except rcv.UnknownBarcode as exc:
+            self.last_unknown = exc.code
+            self.fb.error(f"{exc}: F6 to link it")
+            self.refresh_bindings()
+            return
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            return
+        count = 1
+        if self.count_mode:
+            what = f"cases of {pack}" if pack > 1 else "units"
+            answer = await self.app.push_screen_wait(
+                AskCount(f"{sku}: how many {what}?", validate=rcv.parse_count)
+            )
+            if answer is None:
+                self.fb.info("Cancelled: nothing received")
+                return
+            count = answer
+        reason: str | None = None
+        if self.damaged_next:
+            reason = await self.app.push_screen_wait(
+                AskChoice(f"Damaged {sku}: why?", rcv.DAMAGE_REASONS)
+            )
+            if reason is None:
+                self.fb.info("Cancelled: nothing received")
+                return
+        self.receive(code, count=count, reason=reason)
+
+    def action_count_mode(self) -> None:
+        self.count_mode = not self.count_mode
+        self.fb.info("Count mode: scan once, then key the count" if self.count_mode
+                     else "Unit mode: every scan is one unit (a case code its pack)")  # fmt: skip
+        self.render_head()
+
+    def action_damaged(self) -> None:
+        self.damaged_next = not self.damaged_next
+        self.fb.info("Scan the damaged unit: it goes to quarantine" if self.damaged_next
+                     else "Damaged cancelled")  # fmt: skip
+        self.render_head()
+
+    # -- linking an unknown barcode ----------------------------------------------
+
+    @work(exclusive=True, group="rcv-ask")
+    async def action_link(self) -> None:
+        code = self.last_unknown
+        if code is None:
+            code = await self.app.push_screen_wait(
+                AskText("Scan the barcode to link", placeholder="barcode")
+            )
+            if code is None:
+                return
+        sku = await self.app.push_screen_wait(
+            AskText(
+                f"Link {code} to which SKU?",
+                placeholder="SKU or a known barcode",
+                validate=self.sku_of,
+            )
+        )
+        if sku is None:
+            self.fb.info("Not linked")
+            return
+        badge = None
+        if not self.actor.has("supervisor"):
+            badge = await self.app.push_screen_wait(
+                AskText("Supervisor: scan your badge", placeholder="badge", password=True)
+            )
+            if badge is None:
+                self.fb.info("Not linked: a supervisor must approve")
+                return
+        try:
+            res = rcv.link_barcode(self.store, self.actor, code, sku, supervisor_badge=badge)
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            return
+        self.last_unknown = None
+        self.fb.ok(f"{res.code} → {res.sku} ({res.authorised_by}); scan it again")
+        self.note(f"linked {res.code} → {res.sku} by {res.authorised_by}")
+
+    def sku_of(self, code: str) -> str:
+        try:
+            return rcv.identify(self.store, code)[0]
+        except rcv.UnknownBarcode as exc:
+            raise NotFound(f"Unknown SKU {exc.code}") from None
+
+    # -- closing ---------------------------------------------------------------
+
+    @work(exclusive=True, group="rcv-ask")
+    async def action_close_receipt(self) -> None:
+        assert self.receipt is not None
+        ref = self.receipt.reference
+        try:
+            preview = rcv.close_preview(self.store, self.actor, ref)
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            return
+        yes = await self.app.push_screen_wait(
+            AskConfirm(f"Close {ref}? {preview.summary()}", discrepancy_lines(preview))
+        )
+        if not yes:
+            self.fb.info("Still open")
+            return
+        try:
+            receipt, found = rcv.close_receipt(self.store, self.actor, ref)
+        except DomainError as exc:
+            self.fb.error(str(exc))
+            return
+        self.receipt = receipt
+        self.closed = found
+        self.note(f"closed {ref}: {found.summary()}")
+        self.scan_field.placeholder = "scan next delivery ref"
+        self.fb.ok(f"{ref} closed · writing report…")
+        self.render_head()
+        self.render_report()
+        self.refresh_bindings()
+        self.write_report(ref)
+
+    def render_report(self) -> None:
+        """The discrepancy report on screen: only the lines that differ."""
+        assert self.closed is not None and self.receipt is not None
+        table = self.table
+        if self.wide:
+            reset(table, [("SKU", 14), ("Name", 24), ("Exp", 4), ("Rcv", 4), ("Dmg", 4),
+                          ("Issue", 20)])  # fmt: skip
+        else:
+            reset(table, NARROW_LINES)
+        for ln in self.receipt.lines:
+            issues = report_issues(ln)
+            if not issues:
+                continue
+            if self.wide:
+                table.add_row(ln.sku, ln.name, str(ln.expected), str(ln.received),
+                              str(ln.damaged or ""), ", ".join(issues), key=ln.sku)  # fmt: skip
+            else:
+                table.add_row(ln.sku, str(ln.expected), str(ln.received), str(ln.damaged or ""),
+                              diff_text(ln.diff, ln.expected), key=ln.sku)  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="rcv-pdf")
+    def write_report(self, reference: str) -> None:
+        from wms_tui.services.receiving_documents import write_receipt_report
+
+        try:
+            path = write_receipt_report(self.store, reference)
+        except Exception as exc:  # noqa: BLE001 - any failure is shown, the close stands
+            self.app.call_from_thread(self.fb.error, f"Report not written: {exc}")
+            return
+        self.app.call_from_thread(self.report_written, path)
+
+    def report_written(self, path: Path) -> None:
+        self.report_file = str(path)
+        self.fb.ok(f"Report: {_short_path(path) if self.wide else path.name}")
+
+    # -- other screens and labels -------------------------------------------------
+
+    def action_putaway(self) -> None:
+        from wms_tui.ui.screens.putaway import PutawayScreen
+
+        assert self.receipt is not None
+        self.app.push_screen(PutawayScreen(reference=self.receipt.reference))
+
+    @work(exclusive=True, group="rcv-ask")
+    async def action_labels(self) -> None:
+        assert self.receipt is not None
+        missing = [ln for ln in self.receipt.lines if not ln.has_barcode and ln.good > 0]
+        if not missing:
+            self.fb.info("Every received product has a barcode: no labels needed")
+            return
+        units = sum(ln.good for ln in missing)
+        layout = await self.app.push_screen_wait(
+            AskChoice(
+                f"{units} SKU labels ({len(missing)} product{'s' if len(missing) > 1 else ''})",
+                ["Sheet (A4, 24 per page)", "Roll (62×29 mm)"],
+                other=None,
+            )
+        )
+        if layout is None:
+            return
+        self.fb.info("Writing labels…")
+        self.write_labels(self.receipt.reference, "roll" if layout.startswith("Roll") else "sheet")
+
+    @work(thread=True, exclusive=True, group="rcv-pdf")
+    def write_labels(self, reference: str, layout: str) -> None:
+        from wms_tui.services.receiving_documents import write_sku_labels
+
+        try:
+            path, count = write_sku_labels(self.store, reference, layout=layout)
+        except Exception as exc:  # noqa: BLE001 - shown to the operator
+            self.app.call_from_thread(self.fb.error, f"Labels not written: {exc}")
+            return
+        where = _short_path(path) if self.wide else path.name
+        self.app.call_from_thread(self.fb.ok, f"{count} labels: {where}")
+
+
+def report_issues(ln: rcv.ReceiptLine) -> list[str]:
+    issues = []
+    if ln.unexpected:
+        issues.append(f"unexpected +{ln.received}")
+    elif ln.diff < 0:
+        issues.append(f"short {-ln.diff}")
+    elif ln.diff > 0:
+        issues.append(f"over {ln.diff}")
+    if ln.damaged:
+        issues.append(f"{ln.damaged} damaged")
+    return issues
+
+
+def discrepancy_lines(found: rcv.Discrepancies) -> list[str]:
+    if found.clean:
+        return ["Everything arrived as expected."]
+    out = []
+    for ln in found.short:
+        out.append(f"SHORT {ln.sku}: {ln.received} of {ln.expected}")
+    for ln in found.over:
+        out.append(f"OVER  {ln.sku}: {ln.received} of {ln.expected}")
+    for ln in found.unexpected:
+        out.append(f"UNEXPECTED {ln.sku}: {ln.received}")
+    for ln in found.damaged:
+        out.append(f"DAMAGED {ln.sku}: {ln.damaged} to quarantine")
+    return out
+
+
+def _short_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,373 @@
+"""Stock: by SKU or by bin, filtered by text, zone, level and quarantine; one SKU in full.
+
+Type or scan into the filter; the table follows as you type. Enter on a row (or a
+scan matching one SKU) opens that SKU: its bins, allocated vs available, the open
+orders waiting for it and its movement history.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import Resize
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
+
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.errors import DomainError
+from wms_tui.services import stock_queries as q
+from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.fixed_table import reset
+
+WIDE = 100
+LEVEL_STYLE = {"low": "bold red", "over": "bold yellow", "ok": "green"}
+SHORT_REASON = {
+    "RECEIVED": "in",
+    "PUTAWAY": "away",
+    "MOVED": "move",
+    "PICKED": "pick",
+    "PACKED": "pack",
+    "SHIPPED": "ship",
+    "ADJUSTED": "adj",
+    "QUARANTINED": "quar",
+    "SCRAPPED": "scrap",
+    "RETURNED": "ret",
+    "UNPICKED": "unpck",
+}
+SHORT_STATUS = {
+    "READY_TO_PICK": "ready",
+    "BACKORDERED": "backorder",
+    "ON_HOLD": "on hold",
+}
+LEVEL_CYCLE: tuple[q.Level | None, ...] = (None, "low", "over", "ok")
+
+
+def level_text(level: str) -> Text:
+    return Text(level, style=LEVEL_STYLE.get(level, ""))
+
+
+class StockScreen(WmsScreen):
+    TITLE_TEXT = "Stock"
+    DEFAULT_CSS = """
+    StockScreen #stk-filter { height: 3; }
+    StockScreen #stk-status { height: 1; padding: 0 1; color: $text-muted; }
+    StockScreen #stk-table { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("f2", "view", "SKU/Bin", id="view"),
+        Binding("f3", "zone", "Zone", id="zone"),
+        Binding("f4", "level", "Level", id="level"),
+        Binding("f5", "quarantine", "Quar", id="quarantine"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="down"),
+        Binding("pageup", "cursor(-10)", "Page up", show=False, id="pageup"),
+        Binding("pagedown", "cursor(10)", "Page down", show=False, id="pagedown"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_bin = False
+        self.zone = ""
+        self.level: q.Level | None = None
+        self.quarantine = False
+        self.zones: list[str] = []
+        self.sku_rows: list[q.SkuStock] = []
+        self.bin_rows: list[q.BinStock] = []
+        self.wide = False
+        self._debounce: Timer | None = None
+        self._applied = ""
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder="filter: SKU, name, barcode, bin", id="stk-filter")
+        yield Static("", id="stk-status", markup=False)
+        yield Feedback("", id="stk-fb")
+        yield DataTable(id="stk-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.wide = self.app.size.width >= WIDE
+        self.zones = q.zones(self.store)
+        self.reload()
+        self.query_one("#stk-filter", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()  # back from a SKU: stock may have moved meanwhile
+
+    def on_resize(self, event: Resize) -> None:
+        wide = event.size.width >= WIDE
+        if wide != self.wide:
+            self.wide = wide
+            self.render_table()
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#stk-table", DataTable)
+
+    @property
+    def text(self) -> str:
+        return self.query_one("#stk-filter", Input).value
+
+    # -- filters ---------------------------------------------------------------
+
+    @on(Input.Changed, "#stk-filter")
+    def typed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(0.25, self.reload)
+
+    @on(Input.Submitted, "#stk-filter")
+    def submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        fresh = value != self._applied
+        if self._debounce is not None:
+            self._debounce.stop()
+        if fresh:
+            self.reload()
+        if self.table.row_count == 0:
+            self.query_one("#stk-fb", Feedback).error(f"Nothing matches {value!r}")
+            return
+        exact = [r.sku for r in self.sku_rows if r.sku.upper() == value.upper()]
+        if exact and not self.by_bin:
+            self.open_detail(exact[0])
+        elif self.table.row_count == 1 or not fresh:
+            # one match (a scanned barcode), or Enter on the row picked with the arrows
+            self.open_detail()
+
+    def action_view(self) -> None:
+        self.by_bin = not self.by_bin
+        self.reload()
+
+    def action_zone(self) -> None:
+        options = ["", *self.zones]
+        self.zone = options[(options.index(self.zone) + 1) % len(options)]
+        self.reload()
+
+    def action_level(self) -> None:
+        self.level = LEVEL_CYCLE[(LEVEL_CYCLE.index(self.level) + 1) % len(LEVEL_CYCLE)]
+        self.reload()
+
+    def action_quarantine(self) -> None:
+        self.quarantine = not self.quarantine
+        self.reload()
+
+    def action_cursor(self, step: int) -> None:
+        table = self.table
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    # -- data ------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._applied = self.text.strip()
+        filters = dict(text=self.text, zone=self.zone, level=self.level,
+                       quarantine=self.quarantine)  # fmt: skip
+        if self.by_bin:
+            self.bin_rows = q.stock_by_bin(self.store, **filters)
+        else:
+            self.sku_rows = q.stock_by_sku(self.store, **filters)
+        self.query_one("#stk-fb", Feedback).clear()
+        self.render_status()
+        self.render_table()
+
+    def render_status(self) -> None:
+        n = len(self.bin_rows if self.by_bin else self.sku_rows)
+        parts = [
+            "bins" if self.by_bin else "SKUs",
+            f"zone {self.zone or 'all'}",
+            f"level {self.level}" if self.level else "any level",
+        ]
+        if self.quarantine:
+            parts.append("quarantine")
+        parts.append(f"{n} rows")
+        self.query_one("#stk-status", Static).update(" · ".join(parts))
+
+    def render_table(self) -> None:
+        table = self.table
+        row = table.cursor_row
+        if self.by_bin:
+            if self.wide:
+                reset(table, [("Bin", 10), ("Zone", 5), ("Kind", 10), ("SKU", 16), ("Name", 30),
+                              ("Qty", 5), ("Alloc", 5), ("Avail", 5), ("Count", 8)])  # fmt: skip
+            else:
+                reset(table, [("Bin", 10), ("SKU", 12), ("Qty", 4), ("Alc", 3)])
+            for i, b in enumerate(self.bin_rows):
+                flag = Text("flagged", style="bold red") if b.flagged else ""
+                if self.wide:
+                    table.add_row(b.bin, b.zone, b.kind, b.sku, b.name, str(b.qty),
+                                  str(b.allocated), str(b.available), flag,
+                                  key=str(i))  # fmt: skip
+                else:
+                    table.add_row(b.bin + ("!" if b.flagged else ""), b.sku, str(b.qty),
+                                  str(b.allocated or ""), key=str(i))  # fmt: skip
+            self._restore(row)
+            return
+        if self.wide:
+            reset(table, [("SKU", 16), ("Name", 22), ("Options", 14), ("Zone", 4), ("Stor", 5),
+                          ("Alloc", 5), ("Avail", 5), ("RCV", 4), ("QUAR", 4), ("Reord", 5),
+                          ("Max", 4), ("Level", 5)])  # fmt: skip
+        else:
+            reset(table, [("SKU", 14), ("Avl", 4), ("Qty", 4), ("Lvl", 4)])
+        for i, r in enumerate(self.sku_rows):
+            if self.wide:
+                table.add_row(r.sku, r.name, r.options, r.zone, str(r.storage),
+                              str(r.allocated), str(r.available), str(r.receiving or ""),
+                              str(r.quarantine or ""), str(r.reorder_point or ""),
+                              str(r.max_stock or ""), level_text(r.level),
+                              key=str(i))  # fmt: skip
+            else:
+                table.add_row(r.sku, str(r.available), str(r.storage),
+                              level_text(r.level), key=str(i))  # fmt: skip
+        self._restore(row)
+
+    def _restore(self, row: int) -> None:
+        """Keep the cursor where it was (coming back from a SKU, changing a filter)."""
+        if self.table.row_count:
+            self.table.move_cursor(row=min(row, self.table.row_count - 1))
+
+    # -- detail ----------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#stk-table")
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_detail()
+
+    def open_detail(self, code: str | None = None) -> None:
+        if code is None:
+            if not self.table.row_count:
+                return
+            row = self.table.cursor_row
+            rows = self.bin_rows if self.by_bin else self.sku_rows
+            code = rows[row].sku
+        try:
+            detail = q.sku_detail(self.store, code)
+        except DomainError as exc:
+            self.query_one("#stk-fb", Feedback).error(str(exc))
+            return
+        self.app.push_screen(SkuDetailScreen(detail))
+
+
+class SkuDetailScreen(WmsScreen):
+    """One SKU: bins, allocated vs available, open orders, movement history.
+
+    On a handheld one section shows at a time (F2/F3/F4); at 120 columns all three.
+    """
+
+    TITLE_TEXT = "SKU"
+    DEFAULT_CSS = """
+    SkuDetailScreen #sku-head { height: auto; padding: 0 1; }
+    SkuDetailScreen .sku-title { height: 1; padding: 0 1; text-style: bold; background: $boost; }
+    SkuDetailScreen DataTable { height: 1fr; }
+    SkuDetailScreen.wide #sku-bins { height: auto; max-height: 10; }
+    SkuDetailScreen.wide #sku-orders { height: auto; max-height: 10; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("f2", "section('bins')", "Bins", id="bins"),
+        Binding("f3", "section('orders')", "Orders", id="orders"),
+        Binding("f4", "section('moves')", "History", id="moves"),
+    ]
+    SECTIONS = ("bins", "orders", "moves")
+
+    def __init__(self, detail: q.SkuDetail) -> None:
+        super().__init__()
+        self.detail = detail
+        self.section = "bins"
+        self.wide = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="sku-head", markup=False)
+        for name, title in (("bins", "Bins"), ("orders", "Open orders"),
+                            ("moves", "Movements")):  # fmt: skip
+            yield Static(title, id=f"sku-{name}-title", classes="sku-title", markup=False)
+            yield DataTable(id=f"sku-{name}", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.wide = self.app.size.width >= WIDE
+        self.fill()
+        self.show()
+
+    def on_resize(self, event: Resize) -> None:
+        wide = event.size.width >= WIDE
+        if wide != self.wide:
+            self.wide = wide
+            self.fill()
+            self.show()
+
+    def show(self) -> None:
+        self.set_class(self.wide, "wide")
+        for name in self.SECTIONS:
+            visible = self.wide or name == self.section
+            self.query_one(f"#sku-{name}").display = visible
+            self.query_one(f"#sku-{name}-title").display = visible
+        self.query_one(f"#sku-{self.section}", DataTable).focus()
+
+    def action_section(self, name: str) -> None:
+        self.section = name
+        self.show()
+
+    def fill(self) -> None:
+        d = self.detail
+        s = d.stock
+        head = f"{s.sku} · {s.name}"
+        if s.options:
+            head += f" · {s.options}" if self.wide else f"\n{s.options}"
+        head += f"\nstorage {s.storage} · alloc {s.allocated} · avail {s.available} · {s.level}"
+        extra = []
+        if s.receiving:
+            extra.append(f"receiving {s.receiving}")
+        if s.quarantine:
+            extra.append(f"quarantine {s.quarantine}")
+        if s.elsewhere:
+            extra.append(f"outbound {s.elsewhere}")
+        if self.wide:
+            extra.append(f"reorder at {s.reorder_point}, max {s.max_stock}")
+            if d.barcodes:
+                extra.append("barcodes " + ", ".join(d.barcodes))
+        if extra:
+            head += "\n" + " · ".join(extra)
+        self.query_one("#sku-head", Static).update(head)
+
+        bins = self.query_one("#sku-bins", DataTable)
+        if self.wide:
+            reset(bins, [("Bin", 10), ("Zone", 5), ("Kind", 10), ("Qty", 5), ("Allocated", 9),
+                         ("Available", 9), ("Count", 8)])  # fmt: skip
+        else:
+            reset(bins, [("Bin", 10), ("Qty", 4), ("Alc", 4), ("Avl", 4)])
+        for b in d.bins:
+            if self.wide:
+                bins.add_row(b.bin, b.zone, b.kind, str(b.qty), str(b.allocated),
+                             str(b.available), "flagged" if b.flagged else "")  # fmt: skip
+            else:
+                bins.add_row(b.bin, str(b.qty), str(b.allocated), str(b.available))
+
+        orders = self.query_one("#sku-orders", DataTable)
+        if self.wide:
+            reset(orders, [("Order", 12), ("Status", 14), ("Qty", 4), ("Alc", 4), ("To pick", 7)])
+        else:
+            reset(orders, [("Order", 8), ("Status", 9), ("Qty", 3), ("Alc", 3), ("Pick", 4)])
+        for o in d.orders:
+            status = o.status.replace("_", " ").lower()
+            if not self.wide:
+                status = SHORT_STATUS.get(o.status, status)
+            orders.add_row(o.order, status, str(o.quantity),
+                           str(o.allocated), str(o.to_pick))  # fmt: skip
+
+        moves = self.query_one("#sku-moves", DataTable)
+        if self.wide:
+            reset(moves, [("When (UTC)", 16), ("Reason", 11), ("Qty", 4), ("From", 10),
+                          ("To", 10), ("Who", 18), ("Terminal", 8), ("Order", 8),
+                          ("Reference", 14)])  # fmt: skip
+        else:
+            reset(moves, [("When", 5), ("Why", 5), ("Qty", 3), ("From→To", 17)])
+        today = utcnow().date()
+        for m in d.movements:
+            if self.wide:
+                moves.add_row(f"{m.at:%Y-%m-%d %H:%M}", m.reason, str(m.qty), m.from_loc or "-",
+                              m.to_loc or "-", m.who, m.terminal, m.order,
+                              m.reference)  # fmt: skip
+            else:
+                when = f"{m.at:%H:%M}" if m.at.date() == today else f"{m.at:%m-%d}"
+                moves.add_row(when, SHORT_REASON.get(m.reason, m.reason[:5].lower()), str(m.qty),
+                              f"{m.from_loc or '·'}→{m.to_loc or '·'}")  # fmt: skip
