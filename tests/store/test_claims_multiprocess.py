@@ -8,6 +8,7 @@ must have no duplicates and cover every order exactly once.
 from __future__ import annotations
 
 import multiprocessing as mp
+import time
 from collections import Counter
 from typing import Any
 
@@ -49,6 +50,9 @@ def _worker(url: str, worker: int, out: mp.Queue, start: Any) -> None:
         if name is None:
             break
         claimed.append(name)
+        # A terminal works on what it claimed before asking again; without a
+        # pause SQLite's busy handler lets one tight loop keep the lock.
+        time.sleep(0.005)
     store.dispose()
     out.put((worker, claimed, errors))
 

@@ -31,7 +31,7 @@ PATTERNS = [
 ORDERS = [(f"#{100 + i}", PATTERNS[i % 3]) for i in range(24)]
 
 
-def _worker(url: str, picker: tuple[int, str, frozenset[str]], terminal: str, out) -> None:
+def _worker(url: str, picker: tuple[int, str, frozenset[str]], terminal: str, out, start) -> None:
     from wms_tui.services import picking
 
     store = Store(url)
@@ -39,6 +39,9 @@ def _worker(url: str, picker: tuple[int, str, frozenset[str]], terminal: str, ou
     tasks: list[str] = []
     units: list[tuple[int, int]] = []  # (task line id, qty) accepted for this worker
     errors: list[str] = []
+    # All handhelds start together; otherwise the first one up (imports take
+    # longer than a task) can walk the whole wave alone on a loaded machine.
+    start.wait(timeout=120)
     try:
         while (view := picking.claim_next_task(store, me)) is not None:
             tasks.append(view.code)
@@ -62,10 +65,11 @@ def test_eight_handhelds_pick_one_wave(empty_store: Store, db_url: str) -> None:
 
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
+    start = ctx.Barrier(N_PROCS)
     procs = [
         ctx.Process(
             target=_worker,
-            args=(db_url, (p.operator_id, p.name, p.roles), f"HH-{i:02d}", out),
+            args=(db_url, (p.operator_id, p.name, p.roles), f"HH-{i:02d}", out, start),
         )
         for i, p in enumerate(w.pickers, start=1)
     ]
