@@ -238,8 +238,8 @@ def test_wrong_delimiter_is_named(store: Store, tmp_path: Path) -> None:
 
 
 def test_missing_file_and_folder(store: Store, tmp_path: Path) -> None:
-    assert "no such file" in import_orders(store, tmp_path / "nope.csv").file_error
-    assert "is a folder" in import_orders(store, tmp_path).file_error
+    assert import_orders(store, tmp_path / "nope.csv").file_error == "no such file"
+    assert import_orders(store, tmp_path).file_error == "is a folder, not a CSV file"
 
 
 def test_a_5_mib_line_is_a_row_error_and_nothing_is_imported(store: Store, tmp_path: Path) -> None:

@@ -125,8 +125,11 @@ def print_errors(console: Console, report: ImportReport, limit: int = SHOWN_ERRO
 
     name = Path(report.path).name
     if report.file_error:
-        console.print(f"[bold red]error:[/] {name}: {report.file_error}", highlight=False)
-        console.print(f"Nothing was imported from {name}.", highlight=False)
+        console.print(
+            f"[bold red]error:[/] {name}: {report.file_error}; nothing was imported",
+            highlight=False,
+            soft_wrap=True,
+        )
         return
     n = report.error_count
     table = Table(

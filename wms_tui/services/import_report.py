@@ -94,17 +94,17 @@ class ImportAborted(Exception):
 
 
 def check_readable(path: str | os.PathLike[str]) -> str:
-    """'' if ``path`` is a readable file, else a one-line reason."""
+    """'' if ``path`` is a readable file, else a short reason (without the path)."""
     p = Path(path)
     if not p.exists():
-        return f"{p}: no such file"
+        return "no such file"
     if p.is_dir():
-        return f"{p} is a folder, not a CSV file"
+        return "is a folder, not a CSV file"
     try:
         with open(p, "rb"):
             pass
     except OSError as exc:
-        return f"cannot open {p}: {exc.strerror or exc}"
+        return f"cannot open it: {(exc.strerror or str(exc)).lower()}"
     return ""
 
 

@@ -224,7 +224,7 @@ def import_orders(
         report.file_error = exc.message
         return report
     except OSError as exc:
-        report.file_error = f"cannot read {path}: {exc.strerror or exc}"
+        report.file_error = f"cannot read it: {(exc.strerror or str(exc)).lower()}"
         return report
     if release:
         report.released = allocation.release_due_orders(

@@ -150,7 +150,7 @@ def import_products(
     except CsvFileError as exc:
         report.file_error = exc.message
     except OSError as exc:
-        report.file_error = f"cannot read {path}: {exc.strerror or exc}"
+        report.file_error = f"cannot read it: {(exc.strerror or str(exc)).lower()}"
     return report
 
 
