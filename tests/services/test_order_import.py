@@ -33,7 +33,7 @@ from wms_tui.domain.models import (
     Stock,
     WmsException,
 )
-from wms_tui.services import order_import, settings
+from wms_tui.services import settings
 from wms_tui.services.allocation import release_due_orders, retry_backorders
 from wms_tui.services.order_import import import_orders
 from wms_tui.services.shopify_csv import RowError
@@ -181,28 +181,53 @@ def test_bad_row_in_the_middle_imports_nothing(store: Store, tmp_path: Path) -> 
     assert snapshot(store) == before
 
 
-def test_error_found_only_in_the_write_pass_rolls_everything_back(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_error_after_two_written_batches_rolls_everything_back(
+    store: Store, tmp_path: Path
 ) -> None:
-    """The store changes between the passes (here: a SKU vanishes) -> nothing is written."""
-    path = csv_of(tmp_path, *[one(f"#{n}") for n in range(1, 1200)], one("#last", "MUG-FIKA"))
-    real = order_import.load_skus
-    calls = []
-
-    def flaky(session):
-        calls.append(1)
-        skus = real(session)
-        if len(calls) == 2:
-            del skus["MUG-FIKA"]
-        return skus
-
-    monkeypatch.setattr(order_import, "load_skus", flaky)
+    rows = [one(f"#{n}") for n in range(1, 1200)]
+    rows += [one("#bad", "GONE-1"), one("#after", qty=0)]
+    path = csv_of(tmp_path, *rows)
     before = snapshot(store)
     report = import_orders(store, path)
-    assert report.errors == [RowError(1201, "Lineitem sku", "unknown SKU MUG-FIKA", "#last")]
-    # Two batches of BATCH orders were already written in that transaction: all rolled back.
-    assert report.records >= 2 * order_import.BATCH
+    # Every problem is listed, also those after the first one.
+    assert report.errors == [
+        RowError(1201, "Lineitem sku", "unknown SKU GONE-1", "#bad"),
+        RowError(1202, "Lineitem quantity", "quantity must be at least 1, not 0", "#after"),
+    ]
+    # More than two batches were written in the transaction before the error: all gone.
     assert snapshot(store) == before
+    assert report.tallies == {} and report.records == 0
+
+
+def test_lock_is_given_back_at_the_first_error(sqlite_store: Store, tmp_path: Path) -> None:
+    """While the rest of a bad file is read for more errors, terminals can write again."""
+    import sqlite3
+
+    from wms_tui.store import sqlite_path
+
+    shop(sqlite_store)
+    rows = [one("#1", "GONE-1")] + [one(f"#{n}") for n in range(2, 3000)]
+    path = csv_of(tmp_path, *rows)
+    seen: list[bool] = []
+    calls: list[int] = []
+
+    def probe(phase: str, done: int, total: int) -> None:
+        calls.append(done)
+        # The first call comes before the first (bad) row is read, while the lock is held.
+        if len(calls) > 1 and done < total:
+            conn = sqlite3.connect(sqlite_path(sqlite_store.url), timeout=0, isolation_level=None)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("ROLLBACK")
+                seen.append(True)
+            except sqlite3.OperationalError:
+                seen.append(False)
+            finally:
+                conn.close()
+
+    report = import_orders(sqlite_store, path, progress=probe)
+    assert len(report.errors) == 1
+    assert seen and all(seen)
 
 
 @pytest.mark.parametrize(

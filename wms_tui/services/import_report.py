@@ -79,6 +79,16 @@ class ImportReport:
         if len(self.errors) < MAX_KEPT_ERRORS:
             self.errors.append(error)
 
+    def discard_results(self) -> None:
+        """Forget what a rolled-back transaction did; only the errors remain to report."""
+        self.records = self.lines = 0
+        self.tallies.clear()
+        self.notes.clear()
+        self.note_count = 0
+        self.unmatched_methods.clear()
+        self.guessed_methods.clear()
+        self.released = None
+
     def note(self, text: str) -> None:
         self.note_count += 1
         if len(self.notes) < MAX_KEPT_NOTES:
@@ -87,10 +97,6 @@ class ImportReport:
     def method_guessed(self, text: str, label: str) -> None:
         _, n = self.guessed_methods.get(text, (label, 0))
         self.guessed_methods[text] = (label, n + 1)
-
-
-class ImportAborted(Exception):
-    """Raised inside the write transaction to roll everything back."""
 
 
 def check_readable(path: str | os.PathLike[str]) -> str:

@@ -1,8 +1,9 @@
 """Importing Shopify's products export: every variant becomes a product keyed by SKU.
 
-Same shape as the orders import (see ``order_import``): a read-only checking pass,
-then one write transaction that parses again and writes in batches, rolled back
-on any error; ``dry_run`` rolls the write pass back too.
+Same shape as the orders import (see ``order_import``): one write transaction
+that parses and writes in batches, commits only a file without errors, and on
+the first error rolls back at once and keeps reading only to list every
+problem; ``dry_run`` rolls back too.
 
 Per variant: Title -> ``name``, Handle, the first two options (Shopify's
 "Title: Default Title" placeholder is dropped by the parser; a third option
@@ -15,6 +16,7 @@ Re-importing the same file changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +27,6 @@ from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.models import Product, ProductBarcode
 from wms_tui.services import events
 from wms_tui.services.import_report import (
-    ImportAborted,
     ImportReport,
     Progress,
     check_readable,
@@ -121,32 +122,28 @@ def import_products(
         report.file_error = problem
         return report
     try:
-        with store.read() as session:
-            barcodes = _BarcodeCheck(_barcode_owners(session))
-        for item in _parse(path, progress, "Checking"):
-            error = item if isinstance(item, RowError) else barcodes.check(item)
-            if error is not None:
-                report.add_error(error)
-        del barcodes
-        if not report.ok:
-            return report
         with store.unit_of_work() as uow:
             writer = _Writer(uow, report)
-            try:
-                writer.run(_parse(path, progress, "Importing"))
-            except ImportAborted:
-                return report
-            events.log(
-                uow,
-                actor,
-                "products.imported",
-                detail=(
-                    f"{Path(path).name}: {report.count('created')} created, "
-                    f"{report.count('updated')} updated"
-                ),
-            )
-            if not dry_run:
-                uow.commit()
+            items = _parse(path, progress, "Importing")
+            complete = writer.run(items)
+            if complete:
+                events.log(
+                    uow,
+                    actor,
+                    "products.imported",
+                    detail=(
+                        f"{Path(path).name}: {report.count('created')} created, "
+                        f"{report.count('updated')} updated"
+                    ),
+                )
+                if not dry_run:
+                    uow.commit()
+        if not complete:
+            report.discard_results()
+            for item in items:
+                error = item if isinstance(item, RowError) else writer.barcodes.check(item)
+                if error is not None:
+                    report.add_error(error)
     except CsvFileError as exc:
         report.file_error = exc.message
     except OSError as exc:
@@ -167,24 +164,23 @@ class _Writer:
             )
         }
         self.barcodes = _BarcodeCheck(_barcode_owners(session))
+        self.inserted: set[str] = set()
 
-    def run(self, items) -> None:
+    def run(self, items: Iterator[ProductRecord | RowError]) -> bool:
+        """Write until the end of the file (True) or up to the first error (False)."""
         batch: list[ProductRecord] = []
         for item in items:
             error = item if isinstance(item, RowError) else self.barcodes.check(item)
             if error is not None:
                 self.report.add_error(error)
-                continue
-            if self.report.error_count:
-                continue
+                return False
             batch.append(item)
             if len(batch) >= BATCH:
                 self._batch(batch)
                 batch = []
-        if self.report.error_count:
-            raise ImportAborted
         if batch:
             self._batch(batch)
+        return True
 
     def _batch(self, batch: list[ProductRecord]) -> None:
         table = Product.__table__
@@ -225,9 +221,10 @@ class _Writer:
             self.conn.execute(stmt, changed)
         fresh: list[dict] = []
         for rec, pid in codes:
-            if rec.barcode and rec.barcode not in self.barcodes.owners:
-                fresh.append({"code": rec.barcode, "product_id": pid, "pack_qty": 1})
-                self.barcodes.owners[rec.barcode] = rec.sku
+            code = rec.barcode
+            if code and code not in self.barcodes.owners and code not in self.inserted:
+                fresh.append({"code": code, "product_id": pid, "pack_qty": 1})
+                self.inserted.add(code)
         if fresh:
             self.conn.execute(insert(ProductBarcode.__table__), fresh)
             self.report.tally("barcodes added").count += len(fresh)
