@@ -228,12 +228,44 @@ def _filter(stmt, status: str | None):
     return stmt.where(Order.status == S(status))
 
 
+def service_label(carrier: Carrier | None, service: Service) -> str:
+    """'DHL Express Worldwide', or 'CJ Standard'; the carrier only when the name lacks it."""
+    if carrier is None:
+        return service.name
+    name = service.name.casefold()
+    if carrier.code.casefold() in name or carrier.name.split()[0].casefold() in name:
+        return service.name
+    return f"{carrier.code} {service.name}"
+
+
 def _service_labels(session: Session) -> dict[int, tuple[str, bool]]:
-    carriers = {c.id: c.code for c in session.exec(select(Carrier))}
+    carriers = {c.id: c for c in session.exec(select(Carrier))}
     return {
-        s.id: (f"{carriers.get(s.carrier_id, '?')} {s.name}", s.express)
+        s.id: (service_label(carriers.get(s.carrier_id), s), s.express)
         for s in session.exec(select(Service))
     }
+
+
+_EVENT_WORDS = {
+    "order.imported": "imported",
+    "order.updated": "updated from the shop",
+    "order.priority": "priority",
+    "order.split": "split",
+    "order.created": "created",
+    "stock.allocate": "stock reserved",
+    "stock.deallocate": "stock given back",
+}
+
+
+def _event_what(ev: Event) -> str:
+    if ev.kind == "order.status":
+        return f"{(ev.from_state or '·').lower()} → {ev.to_state.lower()}"
+    what = _EVENT_WORDS.get(ev.kind, ev.kind)
+    if ev.sku:
+        what += f" {ev.sku}"
+    if ev.qty is not None and ev.kind.startswith("stock."):
+        what += f" ×{ev.qty}"
+    return what
 
 
 def available_by_product(session: Session, product_ids: set[int]) -> dict[int, int]:
@@ -423,7 +455,16 @@ def order_detail(store: Store, order_id: int) -> OrderDetail:
             )
             if p
         )
-        due_long, _, _ = _due_texts(priority.due_at(order, service, rules), now, rules)
+        due = priority.due_at(order, service, rules)
+        due_long, _, late = _due_texts(due, now, rules)
+        if late:
+            due_long = f"{due.astimezone(rules.tz):%a %d %b %H:%M}, late by {due_long[5:]}"
+        method = order.shipping_method
+        label = service_label(carrier, service) if service else "no carrier service"
+        if service and service.express:
+            label += " (express)"
+        if method and method.casefold() != (service.name.casefold() if service else ""):
+            label += f" · shop: {method}"
         return OrderDetail(
             id=order.id,
             name=order.name,
@@ -432,12 +473,7 @@ def order_detail(store: Store, order_id: int) -> OrderDetail:
             customer=order.customer_name or order.ship_name,
             email=order.email,
             ship_to=ship_to,
-            service=(
-                f"{carrier.name if carrier else '?'} · {service.name}"
-                + (" (express)" if service.express else "")
-                if service
-                else "no carrier service"
-            ),
+            service=label,
             shipping_method=order.shipping_method,
             due="" if st in CLOSED else due_long,
             created=order.created_at.astimezone(rules.tz).strftime("%Y-%m-%d %H:%M"),
@@ -453,11 +489,7 @@ def order_detail(store: Store, order_id: int) -> OrderDetail:
             events=[
                 EventView(
                     at=ev.at.astimezone(rules.tz).strftime("%d %b %H:%M"),
-                    what=(
-                        f"{ev.from_state or '·'} → {ev.to_state}"
-                        if ev.kind == "order.status"
-                        else ev.kind
-                    ),
+                    what=_event_what(ev),
                     who=ev.operator_name,
                     detail=ev.detail,
                 )
