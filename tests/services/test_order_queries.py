@@ -128,4 +128,4 @@ def test_detail_shows_what_is_missing(queue: Store) -> None:
     ]
     assert d.can_split and d.can_release and d.can_cancel and d.can_hold
     assert d.ship_to == "Jack Murphy, Storgatan 5, 114 55 Stockholm, SE"
-    assert d.events and d.events[0].what == "NEW → BACKORDERED"
+    assert d.events and d.events[0].what == "new → backordered"

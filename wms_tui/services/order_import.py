@@ -478,6 +478,10 @@ class _Importer:
             return
 
         values = self._values(rec)
+        # Our own arrival time stays: the grace period and ship day were counted from it.
+        cutoff = self.cutoffs.get(values["service_id"]) if values["service_id"] else None
+        values["promised_ship_date"] = priority.ship_day(order.created_at, cutoff, self.rules)
+        values["release_at"] = order.created_at + self.grace
         new_lines = {line["sku"]: line for line in self._shipping_lines(rec)}
         lines = allocation.order_lines(self.uow, order)
         children = self._split_children(order)

@@ -259,7 +259,9 @@ _EVENT_WORDS = {
 
 def _event_what(ev: Event) -> str:
     if ev.kind == "order.status":
-        return f"{(ev.from_state or '·').lower()} → {ev.to_state.lower()}"
+        before = S(ev.from_state).label if ev.from_state in S.__members__ else "·"
+        after = S(ev.to_state).label if ev.to_state in S.__members__ else ev.to_state
+        return f"{before} → {after}"
     what = _EVENT_WORDS.get(ev.kind, ev.kind)
     if ev.sku:
         what += f" {ev.sku}"

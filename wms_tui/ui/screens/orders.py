@@ -54,6 +54,14 @@ def _due_text(text: str, late: bool) -> Text:
     return Text(text, style="bold red" if late else "")
 
 
+def _line_name(name: str, options: str) -> str:
+    """The shop's line name, plus the options unless it already names them."""
+    values = [part.split(": ", 1)[-1] for part in options.split(" / ") if part]
+    if all(v in name for v in values):
+        return name
+    return f"{name} ({options})"
+
+
 def _move_to(table: DataTable, order_id: int) -> None:
     # An order that left this view (filtered out, finished) leaves the cursor alone.
     with contextlib.suppress(RowDoesNotExist):
@@ -74,9 +82,11 @@ class OrderDetailScreen(ModalScreen[str | None]):
         border: round $accent; background: $panel; padding: 0 1;
     }
     OrderDetailScreen #det-head { height: auto; }
+    OrderDetailScreen #det-held { height: auto; color: $warning; text-style: bold; }
+    OrderDetailScreen #det-info { height: auto; margin-top: 1; }
     OrderDetailScreen #det-lines { height: auto; max-height: 14; }
     OrderDetailScreen #det-missing { height: auto; color: $error; text-style: bold; }
-    OrderDetailScreen #det-events { height: auto; color: $text-muted; }
+    OrderDetailScreen #det-events { height: auto; color: $text-muted; margin-top: 1; }
     OrderDetailScreen #det-keys { height: auto; color: $text-muted; }
     """
     BINDINGS = [
@@ -100,44 +110,49 @@ class OrderDetailScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         d = self.detail
-        head = Text()
-        head.append(f"{d.name}  ", style="bold")
-        head.append(d.status_label, style=STATUS_STYLE.get(d.status, "bold"))
+        # Most important first, so a 16-line handheld shows it without scrolling:
+        # what the order is, why it waits, its lines; then who, where, history.
+        title = Text()
+        title.append(f"{d.name}  ", style="bold")
+        title.append(d.status_label, style=STATUS_STYLE.get(d.status, "bold"))
         if d.priority:
-            head.append(f"  priority {d.priority:+d}", style="bold")
-        head.append(f"\n{d.customer}")
-        if d.email:
-            head.append(f" · {d.email}", style="dim")
-        head.append(f"\n{d.ship_to}\n{d.service}")
+            title.append(f"  priority {d.priority:+d}", style="bold")
         if d.due:
-            head.append(f"\nDue {d.due}")
-        head.append(f"\nCreated {d.created} ({d.age} ago)")
-        head.append(f"\nPayment {d.financial_status or '?'}")
+            title.append(f"\nDue {d.due}", style="bold red" if "late" in d.due else "")
+        info = Text()
+        info.append(d.customer)
+        if d.email:
+            info.append(f" · {d.email}", style="dim")
+        info.append(f"\n{d.ship_to}\n{d.service}")
+        info.append(f"\nCreated {d.created} ({d.age} ago) · payment {d.financial_status or '?'}")
         if d.tags:
-            head.append(f" · tags {d.tags}")
-        if d.hold_reason:
-            head.append(f"\nHeld: {d.hold_reason}", style="bold yellow")
+            info.append(f"\nTags {d.tags}")
         if d.notes:
-            head.append(f"\nNote: {d.notes}", style="italic")
+            info.append(f"\nNote: {d.notes}", style="italic")
         if d.gift_message:
-            head.append(f"\nGift: {d.gift_message}", style="italic")
+            info.append(f"\nGift: {d.gift_message}", style="italic")
         with VerticalScroll(id="det-body"):
-            yield Static(head, id="det-head")
-            table: DataTable = DataTable(id="det-lines", cursor_type="none", zebra_stripes=True)
-            table.add_columns("SKU", "Qty", "Res", "Pick", "Free", "Name")
-            for ln in d.lines:
-                missing = Text(str(ln.available), style="bold red" if ln.missing else "")
-                table.add_row(
-                    ln.sku,
-                    str(ln.quantity),
-                    str(ln.allocated),
-                    str(ln.picked),
-                    missing,
-                    f"{ln.name} {ln.options}".strip(),
-                )
-            yield table
+            yield Static(title, id="det-head")
+            if d.hold_reason:
+                yield Static(f"Held: {d.hold_reason}", id="det-held", markup=False)
             if d.missing:
-                yield Static("Missing: " + "; ".join(d.missing), id="det-missing")
+                yield Static("Missing: " + "; ".join(d.missing), id="det-missing", markup=False)
+            table: DataTable = DataTable(id="det-lines", cursor_type="none", zebra_stripes=True)
+            wide = self.app.size.width >= WIDE
+            if wide:
+                table.add_columns("SKU", "Qty", "Res", "Pick", "Free", "Name")
+            else:
+                table.add_columns("SKU", "Qty", "Res", "Free")
+            for ln in d.lines:
+                free = Text(str(ln.available), style="bold red" if ln.missing else "")
+                cells: list = [ln.sku, str(ln.quantity), str(ln.allocated)]
+                if wide:
+                    cells += [str(ln.picked), free, _line_name(ln.name, ln.options)]
+                else:
+                    cells.append(free)
+                table.add_row(*cells)
+            yield table
+            yield Static(info, id="det-info")
             history = "\n".join(
                 f"{e.at}  {e.what}  {e.who}" + (f" · {e.detail}" if e.detail else "")
                 for e in d.events
@@ -150,7 +165,7 @@ class OrderDetailScreen(ModalScreen[str | None]):
                 ("F7 split", d.can_split),
             ]
             yield Static(
-                " · ".join(k for k, ok in keys if ok) + " · Esc back", id="det-keys", markup=False
+                "Can do: " + " · ".join(k for k, ok in keys if ok), id="det-keys", markup=False
             )
         yield Footer(compact=True)
 
@@ -234,10 +249,10 @@ class OrdersScreen(WmsScreen):
         if self.wide:
             columns = [
                 ("Order", 10),
-                ("Customer", 18),
+                ("Customer", 16),
                 ("Status", 7),
                 ("Qty", 4),
-                ("Service", 23),
+                ("Service", 21),
                 ("Due", 11),
                 ("Age", 5),
                 ("P", 2),

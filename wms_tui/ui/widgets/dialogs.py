@@ -20,6 +20,7 @@ DIALOG_CSS = """
 }}
 {cls} .dlg-title {{ text-style: bold; }}
 {cls} .dlg-hint {{ color: $text-muted; }}
+{cls} Input {{ background: $boost; margin: 1 0 0 0; }}
 """
 
 
