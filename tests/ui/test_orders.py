@@ -255,3 +255,21 @@ async def test_pickers_do_not_get_the_orders_screen(floor: Store) -> None:
         await wait_store(pilot)
         await scan(pilot, "P1001")
         assert "orders" not in [e.id for e in app.screen.entries]
+
+
+async def test_the_app_releases_due_orders_in_the_background(floor: Store) -> None:
+    app = WmsApp(floor.url, terminal="HH-9", release_every=0.1)
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if order(floor, "#1002").status is S.READY_TO_PICK:
+                break
+        await app.workers.wait_for_complete()
+    assert order(floor, "#1002").status is S.READY_TO_PICK  # created 90 min ago
+    assert order(floor, "#1001").status is S.NEW  # 5 min ago: still in its grace period
+    with floor.read() as s:
+        ev = s.exec(
+            select(Event).where(Event.order_name == "#1002", Event.to_state == "READY_TO_PICK")
+        ).one()
+        assert (ev.operator_name, ev.terminal) == ("system", "HH-9")
