@@ -132,7 +132,7 @@ def test_release_command(db: str) -> None:
     assert result.exit_code == 0, result.output
     assert "Released after the grace period: 2 backordered (#1041, #1042)" in result.output
     again = wms("release", "--db", db)
-    assert "No orders due for release" in again.output
+    assert "No orders due for release." in again.output
 
 
 def test_shipping_methods_mapping(db: str, tmp_path: Path) -> None:

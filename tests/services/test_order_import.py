@@ -551,3 +551,19 @@ def test_shipping_method_mapping_from_settings(store: Store, tmp_path: Path) -> 
         }
     assert codes == {"#1": "PN-EXP", "#2": "PN-COLLECT", "#3": None}
     assert dict(report.unmatched_methods) == {"Budbee": 1}
+
+
+def test_release_at_import_is_bounded_and_most_urgent_first(store: Store, tmp_path: Path) -> None:
+    stock_up(store, HOOD_NAVY_M=5)
+    rows = [one("#old"), one("#boss", **{"Tags": "vip"}), one("#young")]
+    freeze(NOW + timedelta(hours=2))
+    import_orders(store, csv_of(tmp_path, *rows), release=False)
+    with store.unit_of_work() as uow:
+        boss = uow.session.exec(select(Order).where(Order.name == "#boss")).one()
+        boss.priority = 1
+        uow.add(boss)
+        uow.commit()
+    report = import_orders(store, csv_of(tmp_path, one("#later"), name="b.csv"), release_limit=2)
+    assert report.released == {"ready": ["#boss", "#old"], "backordered": [], "held": []}
+    assert report.still_due == 2
+    assert release_due_orders(store)["ready"] == ["#young", "#later"]

@@ -86,7 +86,6 @@ class _Bar:
         if big:
             from rich.progress import (
                 BarColumn,
-                DownloadColumn,
                 Progress,
                 TaskProgressColumn,
                 TextColumn,
@@ -97,7 +96,7 @@ class _Bar:
                 TextColumn("{task.description:<10}"),
                 BarColumn(),
                 TaskProgressColumn(),
-                DownloadColumn(),
+                TextColumn("{task.fields[amount]}"),
                 TimeRemainingColumn(),
                 console=_cli().err_console,
                 transient=True,
@@ -111,9 +110,13 @@ class _Bar:
 
     def update(self, phase: str, done: int, total: int) -> None:
         assert self.progress is not None
+        if phase == "Releasing":
+            amount = f"{done:,}/{total:,} orders"
+        else:
+            amount = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
         if phase not in self.tasks:
-            self.tasks[phase] = self.progress.add_task(phase, total=total)
-        self.progress.update(self.tasks[phase], completed=done, total=total)
+            self.tasks[phase] = self.progress.add_task(phase, total=total, amount=amount)
+        self.progress.update(self.tasks[phase], completed=done, total=total, amount=amount)
 
     def __exit__(self, *exc: object) -> None:
         if self.progress is not None:
@@ -225,6 +228,12 @@ def print_summary(console: Console, report: ImportReport) -> None:
         )
     if report.released is not None:
         print_release(console, report.released, dry_run=report.dry_run)
+        if report.still_due:
+            console.print(
+                f"{report.still_due:,} more orders are due: running terminals release them "
+                "in the background, or run [bold]wms release[/].",
+                highlight=False,
+            )
 
 
 def print_release(console: Console, result: dict[str, list[str]], *, dry_run: bool = False) -> None:
@@ -246,7 +255,7 @@ def print_release(console: Console, result: dict[str, list[str]], *, dry_run: bo
     if parts:
         console.print(f"{verb} after the grace period: " + "; ".join(parts), highlight=False)
     else:
-        console.print("No orders due for release (still in their grace period).", highlight=False)
+        console.print("No orders due for release.", highlight=False)
 
 
 def _run_import(kind: str, file: Path, dry_run: bool, db: str | None, release: bool = True) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case
+from sqlalchemy import case, func
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import SYSTEM, Actor
@@ -351,6 +351,22 @@ def grace_period(uow: UnitOfWork) -> timedelta:
     return timedelta(minutes=settings.get_int(uow.session, "grace_period_minutes"))
 
 
+def _due(now: datetime):
+    return (
+        Order.status == OrderStatus.NEW,
+        col(Order.release_at).is_not(None),
+        col(Order.release_at) <= now,
+    )
+
+
+def count_due(store: Store, now: datetime | None = None) -> int:
+    """How many NEW orders are past their grace period (for progress bars)."""
+    with store.read() as session:
+        return session.exec(
+            select(func.count()).select_from(Order).where(*_due(now or utcnow()))
+        ).one()
+
+
 def release_due(
     uow: UnitOfWork, actor: Actor = SYSTEM, now: datetime | None = None, *, limit: int | None = None
 ) -> dict[str, list[str]]:
@@ -366,11 +382,7 @@ def release_due(
     stmt = (
         select(Order)
         .outerjoin(Service, col(Service.id) == Order.service_id)
-        .where(
-            Order.status == OrderStatus.NEW,
-            col(Order.release_at).is_not(None),
-            col(Order.release_at) <= now,
-        )
+        .where(*_due(now))
         .order_by(*priority.order_by())
     )
     if limit is not None:
@@ -393,24 +405,30 @@ def release_due_orders(
     *,
     batch_size: int = 200,
     progress: Callable[[int], None] | None = None,
+    max_orders: int | None = None,
 ) -> dict[str, list[str]]:
     """NEW orders past their grace period: allocate, or backorder, or hold if unpaid.
 
     Works in transactions of ``batch_size`` orders so a big release never holds
     the write lock for long; safe to run from several terminals at once (each
     batch starts with BEGIN IMMEDIATE and re-reads what is still NEW).
-    ``progress`` is called with the running count of orders released.
+    ``progress`` is called with the running count of orders released; at most
+    ``max_orders`` are released (the most urgent), the rest stay due.
     """
     now = now or utcnow()
     result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
-    while True:
+    total = 0
+    while max_orders is None or total < max_orders:
+        size = batch_size if max_orders is None else min(batch_size, max_orders - total)
         with store.unit_of_work() as uow:
-            batch = release_due(uow, actor, now, limit=batch_size)
+            batch = release_due(uow, actor, now, limit=size)
             uow.commit()
         for key, names in batch.items():
             result[key].extend(names)
         done = sum(len(names) for names in batch.values())
+        total += done
         if progress is not None and done:
-            progress(sum(len(names) for names in result.values()))
-        if done < batch_size:
-            return result
+            progress(total)
+        if done < size:
+            break
+    return result

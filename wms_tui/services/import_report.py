@@ -60,6 +60,7 @@ class ImportReport:
     # Shipping method text -> (service label, orders), for carrier-only guesses.
     guessed_methods: dict[str, tuple[str, int]] = field(default_factory=dict)
     released: dict[str, list[str]] | None = None
+    still_due: int = 0  # due orders the import left for the background release
 
     @property
     def ok(self) -> bool:

@@ -77,6 +77,10 @@ from wms_tui.services.shopify_csv import CsvFileError, OrderRecord, RowError, pa
 from wms_tui.store import Store, UnitOfWork
 
 BATCH = 500
+# Release costs ~5 ms an order; a big import of old orders would otherwise spend
+# minutes releasing in the foreground. The rest is left to the terminals' 60 s
+# background release and to `wms release`.
+RELEASE_AT_IMPORT = 1000
 
 S = OrderStatus
 # Where an order may still be changed by a re-import.
@@ -190,8 +194,14 @@ def import_orders(
     actor: Actor = SYSTEM,
     progress: Progress | None = None,
     release: bool = True,
+    release_limit: int | None = RELEASE_AT_IMPORT,
 ) -> ImportReport:
-    """Import a Shopify orders export; see the module docstring. Never raises for bad input."""
+    """Import a Shopify orders export; see the module docstring. Never raises for bad input.
+
+    At the end, due orders are released, the most urgent first, at most
+    ``release_limit`` of them (None: all); ``report.still_due`` says how many
+    more are due, for ``wms release`` or the terminals' background release.
+    """
     report = ImportReport(path=str(path), kind="orders", dry_run=dry_run)
     if problem := check_readable(path):
         report.file_error = problem
@@ -203,7 +213,7 @@ def import_orders(
             items = _parse(path, importer.skus, progress, "Importing")
             complete = importer.run(items)
             if complete and dry_run and release:
-                report.released = allocation.release_due(uow, actor, now)
+                report.released = allocation.release_due(uow, actor, now, limit=release_limit)
             if complete and not dry_run:
                 uow.commit()
         # Rolled back (and unlocked) here unless committed above.
@@ -222,12 +232,18 @@ def import_orders(
     if dry_run:
         return report
     if release:
+        due = allocation.count_due(store, now)
+        limit = due if release_limit is None else min(due, release_limit)
+        tick: Callable[[int], None] | None = None
+        if progress is not None:
+
+            def tick(n: int) -> None:
+                progress("Releasing", n, max(limit, n))
+
         report.released = allocation.release_due_orders(
-            store,
-            actor,
-            now,
-            progress=(lambda n: progress("Releasing", n, n)) if progress else None,
+            store, actor, now, progress=tick, max_orders=limit
         )
+        report.still_due = max(0, due - sum(map(len, report.released.values())))
     return report
 
 
