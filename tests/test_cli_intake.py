@@ -142,3 +142,17 @@ def test_shipping_methods_mapping(db: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Unknown carrier service CJ CJ-EXP" in result.output
     assert "nothing was changed" in result.output
+
+
+def test_intake_rules(db: str) -> None:
+    shown = wms("intake-rules", "--db", db)
+    assert shown.exit_code == 0
+    assert "Grace period: 30 min · same-day cut-off: 12:00" in shown.output
+    wms("import", "products", str(PRODUCTS_CSV), "--db", db)
+    result = wms("intake-rules", "--grace", "0", "--same-day-cutoff", "1330", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "Grace period set to 0 min" in result.output
+    assert "Grace period: 0 min · same-day cut-off: 13:30" in result.output
+    for bad in (["--grace", "-5"], ["--same-day-cutoff", "noon"]):
+        result = wms("intake-rules", *bad, "--db", db)
+        assert result.exit_code == 2 and "nothing was changed" in result.output

@@ -567,3 +567,26 @@ def test_release_at_import_is_bounded_and_most_urgent_first(store: Store, tmp_pa
     assert report.released == {"ready": ["#boss", "#old"], "backordered": [], "held": []}
     assert report.still_due == 2
     assert release_due_orders(store)["ready"] == ["#young", "#later"]
+
+
+@pytest.mark.parametrize("variant", ["no BOM", "CRLF", "no BOM, CRLF"])
+def test_fixture_without_bom_or_with_crlf_imports_the_same(
+    store: Store, tmp_path: Path, variant: str
+) -> None:
+    data = ORDERS_CSV.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    if "no BOM" in variant:
+        data = data[3:]
+    if "CRLF" in variant:
+        # Only line ends between records: line breaks inside quoted notes stay as they are.
+        data = data.replace(b"\n#", b"\r\n#")
+    path = tmp_path / "orders.csv"
+    path.write_bytes(data)
+    report = import_orders(store, path, release=False)
+    assert report.ok, report.errors
+    assert report.tally("created").names == ["#1041", "#1042", "#1043", "#1044", "#1046"]
+    kim = orders_by_name(store)["#1041"]
+    assert kim.notes.startswith("부재 시 경비실에 맡겨 주세요.")
+    # The same content whatever the encoding details: a later import of the original is a no-op.
+    again = import_orders(store, ORDERS_CSV, release=False)
+    assert again.count("unchanged") == 5

@@ -5,6 +5,7 @@
     wms import shipping-methods FILE
     wms export fulfillments FILE [--since DATE]
     wms release
+    wms intake-rules [--grace MINUTES] [--same-day-cutoff HH:MM]
 
 Exit codes: 0 done, 1 store problem, 2 bad input (nothing was imported).
 
@@ -402,3 +403,50 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                 f"{' …' if len(retried) > 8 else ''})",
                 highlight=False,
             )
+
+    @app.command("intake-rules")
+    def intake_rules_cmd(
+        grace: Annotated[
+            int | None,
+            typer.Option(
+                "--grace",
+                help="Minutes a new order waits before release (0 = at once). "
+                "Also moves orders waiting now.",
+            ),
+        ] = None,
+        same_day_cutoff: Annotated[
+            str | None,
+            typer.Option(
+                "--same-day-cutoff",
+                help="Orders in before this time (warehouse clock) are due the same day.",
+            ),
+        ] = None,
+        db: DbOption = None,
+    ) -> None:
+        """Show or set the grace period and the same-day cut-off."""
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services import intake_rules
+
+        cli = _cli()
+        store = _open(db)
+        actor = _actor("intake-rules")
+        try:
+            if grace is not None:
+                moved = intake_rules.set_grace_period(store, actor, grace)
+                cli.console.print(
+                    f"Grace period set to {grace} min; {moved:,} waiting order"
+                    f"{'s' if moved != 1 else ''} moved to the new release time."
+                )
+            if same_day_cutoff is not None:
+                value = intake_rules.set_same_day_cutoff(store, actor, same_day_cutoff)
+                cli.console.print(f"Same-day cut-off set to {value} (orders arriving from now).")
+            rules = intake_rules.read_rules(store)
+        except DomainError as exc:
+            raise cli.fail(f"{exc}; nothing was changed", 2) from None
+        finally:
+            store.dispose()
+        cli.console.print(
+            f"Grace period: {rules.grace_period_minutes} min · "
+            f"same-day cut-off: {rules.same_day_cutoff} (warehouse time)",
+            highlight=False,
+        )
