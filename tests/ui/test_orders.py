@@ -97,7 +97,7 @@ async def test_queue_fits_the_screen(floor: Store, size: tuple[int, int]) -> Non
             assert labels == ["Order", "Status", "Due", "Qty", "P"]
         else:
             assert labels[:3] == ["Order", "Customer", "Status"] and labels[-1] == "Waiting for"
-            assert "MUG-FIKA short 1" in str(table.get_row_at(1)[-1])
+            assert str(table.get_row_at(1)[-1]) == "needs MUG-FIKA ×1"
         # Nothing is cut off at the right edge.
         total = sum(c.get_render_width(table) for c in table.columns.values())
         assert total <= size[0]

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import ExceptionKind, LocationKind, OrderStatus
+from wms_tui.domain.enums import LocationKind, OrderStatus
 from wms_tui.domain.errors import NotFound
 from wms_tui.domain.lifecycle import allowed_targets
 from wms_tui.domain.models import (
@@ -24,7 +24,6 @@ from wms_tui.domain.models import (
     OrderLine,
     Service,
     Stock,
-    WmsException,
 )
 from wms_tui.services import priority
 from wms_tui.store import Store
@@ -270,6 +269,30 @@ def _event_what(ev: Event) -> str:
     return what
 
 
+def _missing_now(session: Session, order_ids: list[int]) -> dict[int, str]:
+    """'needs SKU ×2, SKU ×1' per backordered order, from stock as it is now."""
+    if not order_ids:
+        return {}
+    lines = list(
+        session.exec(
+            select(OrderLine).where(col(OrderLine.order_id).in_(order_ids), OrderLine.quantity > 0)
+        )
+    )
+    free = available_by_product(session, {ln.product_id for ln in lines})
+    need: dict[int, dict[str, tuple[int, int]]] = {}
+    for ln in lines:
+        open_qty = max(0, ln.quantity - ln.qty_short - ln.qty_allocated)
+        if open_qty:
+            per_sku = need.setdefault(ln.order_id, {})
+            wanted, _ = per_sku.get(ln.sku, (0, 0))
+            per_sku[ln.sku] = (wanted + open_qty, free.get(ln.product_id, 0))
+    out: dict[int, str] = {}
+    for oid, per_sku in need.items():
+        short = [f"{sku} ×{w - have}" for sku, (w, have) in per_sku.items() if w > have]
+        out[oid] = "needs " + ", ".join(short) if short else "in stock now: release it"
+    return out
+
+
 def available_by_product(session: Session, product_ids: set[int]) -> dict[int, int]:
     """Free units (on hand minus reserved) in pickable bins; bins awaiting a count excluded."""
     if not product_ids:
@@ -319,18 +342,7 @@ def list_orders(
                     .group_by(OrderLine.order_id)
                 )
             }
-            waits = {
-                oid: message
-                for oid, message in s.exec(
-                    select(WmsException.order_id, WmsException.message)
-                    .where(
-                        col(WmsException.order_id).in_(ids),
-                        WmsException.kind == ExceptionKind.BACKORDER,
-                        col(WmsException.resolved_at).is_(None),
-                    )
-                    .order_by(col(WmsException.id))
-                )
-            }
+            waits = _missing_now(s, [o.id for o in orders if o.status is S.BACKORDERED])
         cutoffs = {sv.id: sv for sv in s.exec(select(Service))}
         rows = []
         for o in orders:

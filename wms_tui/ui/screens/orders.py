@@ -330,7 +330,7 @@ class OrdersScreen(WmsScreen):
         count = f"{shown}" if shown == page.total else f"{shown}/{page.total}"
         label = filter_label(page.filter)
         self.query_one("#ord-filter", Static).update(
-            f"F8 {label} · {count}" if self.wide else f"{label}·{count}"
+            f"F8 {label} · {count}" if self.wide else f"F8 {label}·{count}"
         )
         if keep_id is not None:
             _move_to(table, keep_id)
