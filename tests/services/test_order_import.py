@@ -50,6 +50,13 @@ def store(empty_store: Store) -> Store:
     return empty_store
 
 
+@pytest.fixture
+def lite(sqlite_store: Store) -> Store:
+    """SQLite only: file handling and pure rules, which do not depend on the backend."""
+    shop(sqlite_store)
+    return sqlite_store
+
+
 def freeze(at: datetime) -> None:
     set_clock(lambda: at)
 
@@ -242,32 +249,32 @@ def test_lock_is_given_back_at_the_first_error(sqlite_store: Store, tmp_path: Pa
     ],
 )
 def test_malformed_files_import_nothing(
-    store: Store, tmp_path: Path, content: bytes, expected: str
+    lite: Store, tmp_path: Path, content: bytes, expected: str
 ) -> None:
     path = tmp_path / "orders.csv"
     path.write_bytes(content)
-    before = snapshot(store)
-    report = import_orders(store, path)
+    before = snapshot(lite)
+    report = import_orders(lite, path)
     assert not report.ok and expected in report.file_error
-    assert snapshot(store) == before
+    assert snapshot(lite) == before
 
 
-def test_wrong_delimiter_is_named(store: Store, tmp_path: Path) -> None:
+def test_wrong_delimiter_is_named(lite: Store, tmp_path: Path) -> None:
     rows = [one("#1")]
     path = tmp_path / "orders.csv"
     from tests.intake_helpers import ORDER_HEADER
 
     write_csv(path, rows, ORDER_HEADER, delimiter=";")
-    report = import_orders(store, path)
+    report = import_orders(lite, path)
     assert "semicolon-delimited" in report.file_error
 
 
-def test_missing_file_and_folder(store: Store, tmp_path: Path) -> None:
-    assert import_orders(store, tmp_path / "nope.csv").file_error == "no such file"
-    assert import_orders(store, tmp_path).file_error == "is a folder, not a CSV file"
+def test_missing_file_and_folder(lite: Store, tmp_path: Path) -> None:
+    assert import_orders(lite, tmp_path / "nope.csv").file_error == "no such file"
+    assert import_orders(lite, tmp_path).file_error == "is a folder, not a CSV file"
 
 
-def test_a_5_mib_line_is_a_row_error_and_nothing_is_imported(store: Store, tmp_path: Path) -> None:
+def test_a_5_mib_line_is_a_row_error_and_nothing_is_imported(lite: Store, tmp_path: Path) -> None:
     from tests.intake_helpers import ORDER_HEADER
 
     path = write_csv(tmp_path / "orders.csv", [one("#1")])
@@ -278,10 +285,10 @@ def test_a_5_mib_line_is_a_row_error_and_nothing_is_imported(store: Store, tmp_p
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(tail)
     assert ORDER_HEADER
-    before = snapshot(store)
-    report = import_orders(store, path)
+    before = snapshot(lite)
+    report = import_orders(lite, path)
     assert [(e.row, e.reason) for e in report.errors][:1] == [(3, "line longer than 4 MiB")]
-    assert snapshot(store) == before
+    assert snapshot(lite) == before
 
 
 # ---------------------------------------------------------------------------- updates
@@ -428,10 +435,10 @@ def test_cancel_after_packing_is_too_late_and_raises_an_exception(
 
 
 def test_order_cancelled_or_fulfilled_in_the_shop_is_not_created(
-    store: Store, tmp_path: Path
+    lite: Store, tmp_path: Path
 ) -> None:
     report = import_orders(
-        store,
+        lite,
         csv_of(
             tmp_path,
             one("#1", **{"Cancelled at": "2024-03-06 09:00:00 +0100"}),
@@ -440,7 +447,7 @@ def test_order_cancelled_or_fulfilled_in_the_shop_is_not_created(
         ),
     )
     assert report.ok
-    assert orders_by_name(store) == {}
+    assert orders_by_name(lite) == {}
     assert report.count("skipped: cancelled in the shop") == 1
     assert report.count("skipped: fulfilled in the shop") == 1
     assert report.count("skipped: nothing to ship") == 1
@@ -517,15 +524,15 @@ def test_grace_zero_releases_at_import_end_and_backorders_wait_for_stock(
     assert orders_by_name(store)["#2"].status is S.READY_TO_PICK
 
 
-def test_same_day_rule_sets_the_ship_day(store: Store, tmp_path: Path) -> None:
+def test_same_day_rule_sets_the_ship_day(lite: Store, tmp_path: Path) -> None:
     freeze(NOW)
     rows = [
         one("#am", **{"Created at": "2024-03-05 11:59:00 +0100", "Shipping Method": "DHL Economy"}),
         one("#pm", **{"Created at": "2024-03-05 12:00:00 +0100", "Shipping Method": "DHL Economy"}),
         one("#fri", **{"Created at": "2024-03-08 16:00:00 +0100"}),
     ]
-    import_orders(store, csv_of(tmp_path, *rows), release=False)
-    orders = orders_by_name(store)
+    import_orders(lite, csv_of(tmp_path, *rows), release=False)
+    orders = orders_by_name(lite)
     # The warehouse (factories) is in Europe/Stockholm, UTC+1 in March.
     assert str(orders["#am"].promised_ship_date) == "2024-03-05"
     assert str(orders["#pm"].promised_ship_date) == "2024-03-06"
@@ -571,7 +578,7 @@ def test_release_at_import_is_bounded_and_most_urgent_first(store: Store, tmp_pa
 
 @pytest.mark.parametrize("variant", ["no BOM", "CRLF", "no BOM, CRLF"])
 def test_fixture_without_bom_or_with_crlf_imports_the_same(
-    store: Store, tmp_path: Path, variant: str
+    lite: Store, tmp_path: Path, variant: str
 ) -> None:
     data = ORDERS_CSV.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
@@ -582,11 +589,11 @@ def test_fixture_without_bom_or_with_crlf_imports_the_same(
         data = data.replace(b"\n#", b"\r\n#")
     path = tmp_path / "orders.csv"
     path.write_bytes(data)
-    report = import_orders(store, path, release=False)
+    report = import_orders(lite, path, release=False)
     assert report.ok, report.errors
     assert report.tally("created").names == ["#1041", "#1042", "#1043", "#1044", "#1046"]
-    kim = orders_by_name(store)["#1041"]
+    kim = orders_by_name(lite)["#1041"]
     assert kim.notes.startswith("부재 시 경비실에 맡겨 주세요.")
     # The same content whatever the encoding details: a later import of the original is a no-op.
-    again = import_orders(store, ORDERS_CSV, release=False)
+    again = import_orders(lite, ORDERS_CSV, release=False)
     assert again.count("unchanged") == 5
