@@ -36,8 +36,17 @@ HEADERS = {
     "order_lines.csv": "order,sku,quantity,price",
 }
 STATUSES = {
-    "NEW", "READY_TO_PICK", "BACKORDERED", "ON_HOLD", "PICKING", "PICKED", "PACKING",
-    "PACKED", "DISPATCHED", "CANCELLED", "RETURNED",
+    "NEW",
+    "READY_TO_PICK",
+    "BACKORDERED",
+    "ON_HOLD",
+    "PICKING",
+    "PICKED",
+    "PACKING",
+    "PACKED",
+    "DISPATCHED",
+    "CANCELLED",
+    "RETURNED",
 }
 TERMINAL = {"DISPATCHED", "CANCELLED", "RETURNED"}
 ROLES = {"picker", "packer", "receiver", "supervisor"}
@@ -168,8 +177,20 @@ def test_location_layout() -> None:
         m = BULK_CODE.match(r["code"])
         assert m and r["zone"] == "R" and int(r["aisle"]) in (11, 12), r["code"]
     codes = {r["code"] for r in locs}
-    expected = {"RCV-1", "RCV-2", "QUAR-1", "PACK-1", "PACK-2", "PACK-3", "PACK-4",
-                "DSP-CJ", "DSP-PN", "DSP-DHL", "DSP-UPS", "DSP-USPS"}
+    expected = {
+        "RCV-1",
+        "RCV-2",
+        "QUAR-1",
+        "PACK-1",
+        "PACK-2",
+        "PACK-3",
+        "PACK-4",
+        "DSP-CJ",
+        "DSP-PN",
+        "DSP-DHL",
+        "DSP-UPS",
+        "DSP-USPS",
+    }
     expected |= {f"T-{n:04d}" for n in range(1, 61)}
     assert expected <= codes
     for r in locs:
@@ -351,8 +372,14 @@ def test_orders_fields_and_foreign_keys() -> None:
         assert set(split(o["tags"])) <= TAGS, o["tags"]
         assert o["shipping_method"]
         assert re.fullmatch(r"[^@\s]+@example\.(com|net|org)", o["email"])
-        for col in ("customer_name", "ship_name", "ship_address1", "ship_city", "ship_zip",
-                    "ship_country"):
+        for col in (
+            "customer_name",
+            "ship_name",
+            "ship_address1",
+            "ship_city",
+            "ship_zip",
+            "ship_country",
+        ):
             assert o[col], (o["name"], col)
         if o["channel"] == "b2b":
             assert o["ship_company"] and "b2b" in split(o["tags"])

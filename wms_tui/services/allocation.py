@@ -13,10 +13,11 @@ unpicked ``Allocation`` quantities on it, and never exceeds ``qty``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case
+from sqlalchemy import case, func
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import SYSTEM, Actor
@@ -28,13 +29,26 @@ from wms_tui.domain.models import (
     Location,
     Order,
     OrderLine,
+    Service,
     Stock,
     WmsException,
 )
 from wms_tui.services import events, settings
 from wms_tui.store import Store, UnitOfWork
 
-HOLD_FINANCIAL = frozenset({"pending", "authorized", "refunded", "voided", "partially_refunded"})
+# Shopify financial statuses that must not ship before someone has looked.
+HOLD_FINANCIAL = frozenset(
+    {
+        "pending",
+        "authorized",
+        "partially_paid",
+        "unpaid",
+        "expired",
+        "refunded",
+        "voided",
+        "partially_refunded",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -337,29 +351,84 @@ def grace_period(uow: UnitOfWork) -> timedelta:
     return timedelta(minutes=settings.get_int(uow.session, "grace_period_minutes"))
 
 
-def release_due_orders(store: Store, actor: Actor = SYSTEM, now: datetime | None = None) -> dict:
-    """NEW orders past their grace period: allocate, or backorder, or hold if unpaid."""
+def _due(now: datetime):
+    return (
+        Order.status == OrderStatus.NEW,
+        col(Order.release_at).is_not(None),
+        col(Order.release_at) <= now,
+    )
+
+
+def count_due(store: Store, now: datetime | None = None) -> int:
+    """How many NEW orders are past their grace period (for progress bars)."""
+    with store.read() as session:
+        return session.exec(
+            select(func.count()).select_from(Order).where(*_due(now or utcnow()))
+        ).one()
+
+
+def release_due(
+    uow: UnitOfWork, actor: Actor = SYSTEM, now: datetime | None = None, *, limit: int | None = None
+) -> dict[str, list[str]]:
+    """Release NEW orders past their grace period inside ``uow``, most urgent first.
+
+    Each is allocated (READY_TO_PICK), backordered, or held if unpaid. ``limit``
+    caps how many are taken in this transaction.
+    """
+    from wms_tui.services import priority
+
     now = now or utcnow()
     result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
-    with store.unit_of_work() as uow:
-        due = uow.session.exec(
-            select(Order)
-            .where(
-                Order.status == OrderStatus.NEW,
-                col(Order.release_at).is_not(None),
-                col(Order.release_at) <= now,
-            )
-            .order_by(col(Order.priority).desc(), col(Order.created_at), col(Order.id))
-        ).all()
-        for order in due:
-            if order.financial_status.lower() in HOLD_FINANCIAL:
-                order.hold_reason = f"payment {order.financial_status}"
-                events.change_status(
-                    uow, order, OrderStatus.ON_HOLD, actor, detail=order.hold_reason
-                )
-                result["held"].append(order.name)
-                continue
-            missing = allocate_order(uow, order, actor)
-            result["backordered" if missing else "ready"].append(order.name)
-        uow.commit()
+    stmt = (
+        select(Order)
+        .outerjoin(Service, col(Service.id) == Order.service_id)
+        .where(*_due(now))
+        .order_by(*priority.order_by())
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    for order in uow.session.exec(stmt).all():
+        if order.financial_status.lower() in HOLD_FINANCIAL:
+            order.hold_reason = f"payment {order.financial_status}"
+            events.change_status(uow, order, OrderStatus.ON_HOLD, actor, detail=order.hold_reason)
+            result["held"].append(order.name)
+            continue
+        missing = allocate_order(uow, order, actor)
+        result["backordered" if missing else "ready"].append(order.name)
+    return result
+
+
+def release_due_orders(
+    store: Store,
+    actor: Actor = SYSTEM,
+    now: datetime | None = None,
+    *,
+    batch_size: int = 200,
+    progress: Callable[[int], None] | None = None,
+    max_orders: int | None = None,
+) -> dict[str, list[str]]:
+    """NEW orders past their grace period: allocate, or backorder, or hold if unpaid.
+
+    Works in transactions of ``batch_size`` orders so a big release never holds
+    the write lock for long; safe to run from several terminals at once (each
+    batch starts with BEGIN IMMEDIATE and re-reads what is still NEW).
+    ``progress`` is called with the running count of orders released; at most
+    ``max_orders`` are released (the most urgent), the rest stay due.
+    """
+    now = now or utcnow()
+    result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
+    total = 0
+    while max_orders is None or total < max_orders:
+        size = batch_size if max_orders is None else min(batch_size, max_orders - total)
+        with store.unit_of_work() as uow:
+            batch = release_due(uow, actor, now, limit=size)
+            uow.commit()
+        for key, names in batch.items():
+            result[key].extend(names)
+        done = sum(len(names) for names in batch.values())
+        total += done
+        if progress is not None and done:
+            progress(total)
+        if done < size:
+            break
     return result

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from wms_tui.store import Store
 
 DEFAULT_IDLE_MINUTES = 10.0
+# Orders past their grace period are released by whichever terminal gets there
+# first; BEGIN IMMEDIATE makes that safe from any number of terminals.
+RELEASE_EVERY_SECONDS = 60.0
 
 
 class WmsApp(App[None]):
@@ -39,8 +42,10 @@ class WmsApp(App[None]):
         *,
         terminal: str = "T1",
         idle_minutes: float | None = None,
+        release_every: float | None = RELEASE_EVERY_SECONDS,
     ) -> None:
         super().__init__()
+        self.release_every = release_every
         self.db_url = db_url
         self.terminal = terminal
         self.idle_seconds = 60 * (
@@ -81,12 +86,33 @@ class WmsApp(App[None]):
 
     def _store_opened(self, store: Store | None, error: str | None) -> None:
         self.store, self.store_error = store, error
+        if store is not None and self.release_every:
+            self.set_interval(self.release_every, self.release_due, name="release-due")
         for screen in self.screen_stack:
             if isinstance(screen, LoginScreen):
                 screen.store_ready(error)
         if store is not None and self._pending_badge:
             badge, self._pending_badge = self._pending_badge, None
             self.login(badge)
+
+    @work(thread=True, exclusive=True, group="release")
+    def release_due(self) -> dict[str, list[str]] | None:
+        """Release orders whose grace period is over (allocate, backorder or hold)."""
+        from dataclasses import replace
+
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from wms_tui.domain.actor import SYSTEM
+        from wms_tui.services.allocation import release_due_orders
+
+        if self.store is None:
+            return None
+        try:
+            return release_due_orders(self.store, replace(SYSTEM, terminal=self.terminal))
+        except SQLAlchemyError as exc:
+            # Busy or unreachable store: the next tick (or another terminal) retries.
+            self.log.warning(f"release of due orders failed: {exc}")
+            return None
 
     # -- login / logout ------------------------------------------------------
 
