@@ -62,10 +62,11 @@ from wms_tui.domain.models import (
     Parcel,
     Service,
     StockMovement,
-    Warehouse,
     WmsException,
 )
 from wms_tui.services import settings
+from wms_tui.services.handover import cancelled_message
+from wms_tui.services.warehouse_clock import warehouse_zone
 from wms_tui.store import Store
 
 S = OrderStatus
@@ -258,16 +259,6 @@ class Snapshot:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def warehouse_zone(session: Session) -> ZoneInfo:
-    wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
-    return days.zone(wh.timezone if wh else "UTC")
-
-
-def today(session: Session, now: datetime | None = None) -> date:
-    """The warehouse's calendar date now."""
-    return days.local_day(now or utcnow(), warehouse_zone(session))
 
 
 def _utc_hour(session: Session, column):  # noqa: ANN001, ANN202 - SQL expression in, out
@@ -605,8 +596,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
             location="dispatch" if parcel.status == ParcelStatus.LOADED else "packed",
             operator_name=parcel.packed_by_name,
             terminal=parcel.terminal,
-            message=f"Order {name} was cancelled after packing — take parcel "
-            f"{parcel.sscc or parcel.tracking_number} out",
+            message=cancelled_message(name, parcel.sscc or parcel.tracking_number),
         )
         for parcel, name, cancelled_at in pull_rows
     ]
