@@ -50,7 +50,8 @@ def test_close_out_dispatches_orders_and_writes_the_csv(dock: Dock) -> None:
             ("Karin Holmgren", "manifest PN-20260310")
         }
     path = Path(r.csv_file)
-    assert path.parent == dock.labels / "manifests" and path.name == "PN-20260310.csv"
+    assert path.parent == dock.labels / "manifests"
+    assert path.name.startswith("manifest_PN-20260310_") and path.suffix == ".csv"
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [(x["order"], x["parcel"], x["of"]) for x in rows] == [
@@ -63,6 +64,31 @@ def test_close_out_dispatches_orders_and_writes_the_csv(dock: Dock) -> None:
     assert rows[0]["loaded_at"] == "2026-03-10 14:00" and rows[0]["loaded_by"] == "Johan Öberg"
     # Shipping confirmations went out with the close-out.
     assert r.notices_written == 2 and r.notices_sent == 0
+
+
+def pdf_text(path: Path) -> str:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+
+
+def test_close_out_writes_the_signed_sheet_pdf(dock: Dock) -> None:
+    load(dock, "#1", "#2", "#2/2")
+    r = manifest.close_manifest(dock.store, dock.boss, "PN")
+    assert r.pdf_file.endswith(".pdf") and r.print_problem == ""
+    text = pdf_text(Path(r.pdf_file))
+    assert "PN-20260310" in text and "PN Carrier" in text
+    for key in ("#1", "#2", "#2/2"):
+        assert dock.tracking[key] in text
+    assert "#2 2/2" in text
+    assert "Received 3 parcel(s), total 4.000 kg" in text
+    assert "Driver".upper() in text and "Signature" in text
+    with dock.store.read() as s:
+        assert s.exec(select(Manifest)).one().pdf_file == r.pdf_file
 
 
 def test_close_out_ships_the_packed_units_out_of_the_ledger(dock: Dock) -> None:

@@ -92,6 +92,7 @@ class ParcelLine:
     loaded_by: str
     carrier_code: str
     service_code: str
+    service_name: str
     ship_name: str
     ship_company: str
     ship_address1: str
@@ -111,7 +112,7 @@ class ParcelLine:
 def _parcel_query():  # noqa: ANN202 - a select() to refine
     loader = Operator.__table__.alias("loader")
     return (
-        select(Parcel, Order, Carrier.code, Service.code, loader.c.name)
+        select(Parcel, Order, Carrier.code, Service.code, Service.name, loader.c.name)
         .join(Order, col(Order.id) == Parcel.order_id)
         .join(Carrier, col(Carrier.id) == Order.carrier_id, isouter=True)
         .join(Service, col(Service.id) == Order.service_id, isouter=True)
@@ -120,7 +121,12 @@ def _parcel_query():  # noqa: ANN202 - a select() to refine
 
 
 def _line(
-    parcel: Parcel, order: Order, carrier: str | None, service: str | None, loader: str | None
+    parcel: Parcel,
+    order: Order,
+    carrier: str | None,
+    service: str | None,
+    service_name: str | None,
+    loader: str | None,
 ) -> ParcelLine:
     return ParcelLine(
         parcel_id=parcel.id,
@@ -139,6 +145,7 @@ def _line(
         loaded_by=loader or "",
         carrier_code=carrier or "",
         service_code=service or "",
+        service_name=service_name or "",
         ship_name=order.ship_name,
         ship_company=order.ship_company,
         ship_address1=order.ship_address1,

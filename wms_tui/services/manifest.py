@@ -5,8 +5,10 @@ at the hand-over, marks them MANIFESTED, moves their orders PACKED ->
 DISPATCHED (through ``events.change_status``, so the log says who and when),
 ships the packed units out of the stock ledger, and writes the manifest as a
 CSV and a PDF (parcel list, weights, counts, signature lines) that the driver
-signs. After it commits, a shipping confirmation is written for every
-dispatched order (:mod:`wms_tui.services.notices`).
+signs; with a printer configured for the terminal (``Station.printer``) or
+``WMS_PRINTER``, the PDF is also sent to it. After it commits, a shipping
+confirmation is written for every dispatched order
+(:mod:`wms_tui.services.notices`).
 
 Rules (each refused with one line, nothing changed):
 
@@ -26,11 +28,12 @@ Rules (each refused with one line, nothing changed):
 from __future__ import annotations
 
 import csv
-import re
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, func, select
 
@@ -47,6 +50,7 @@ from wms_tui.domain.models import (
     Order,
     Parcel,
     Product,
+    Station,
     StockMovement,
     Warehouse,
 )
@@ -60,6 +64,9 @@ from wms_tui.services.handover import (
 from wms_tui.services.inventory import move_stock
 from wms_tui.services.warehouse_clock import warehouse_zone
 from wms_tui.store import Store, UnitOfWork
+
+if TYPE_CHECKING:
+    from wms_tui.printing.documents import Address
 
 
 class LeftBehind(DomainError):
@@ -199,33 +206,88 @@ def write_csv(sheet: ManifestSheet, path: Path) -> Path:
     return path
 
 
-def render_pdf(sheet: ManifestSheet, path: Path) -> Path | None:
-    """The manifest PDF, drawn by the printing toolkit (``wms_tui.printing``).
+def render_pdf(sheet: ManifestSheet, path: Path, address: Address | None) -> Path:
+    """The manifest PDF the driver signs, drawn by the printing toolkit."""
+    from wms_tui.printing.documents import ManifestData, ManifestParcel
+    from wms_tui.printing.manifest import render_manifest_pdf
 
-    The one place the dispatch code calls the toolkit. Returns None (and the
-    manifest has only its CSV) while the toolkit is not installed.
-    """
-    try:
-        from wms_tui.printing.manifest import ManifestData, render_manifest_pdf  # noqa: F401
-    except ImportError:
+    data = ManifestData(
+        carrier_name=sheet.carrier_name,
+        manifest_number=sheet.number,
+        manifest_date=sheet.day,
+        parcels=tuple(
+            ManifestParcel(
+                order_name=p.label if p.count > 1 else p.order_name,
+                sscc=p.sscc,
+                tracking_number=p.tracking_number,
+                weight_g=p.weight_g or 0,
+                service_name=p.service_name or p.service_code or "—",
+            )
+            for p in sheet.parcels
+        ),
+        shipper=address,
+    )
+    return render_manifest_pdf(data, path)
+
+
+def _shipper(session: Session) -> Address | None:
+    from wms_tui.printing.documents import Address
+
+    wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
+    if wh is None or not (wh.address1 and wh.city):
         return None
-    raise NotImplementedError("wire ManifestSheet to printing.manifest.ManifestData")
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "manifest"
+    return Address(
+        name=wh.name,
+        company=wh.name,
+        line1=wh.address1,
+        line2=wh.address2,
+        city=wh.city,
+        postcode=wh.zip,
+        region=wh.region,
+        country_code=wh.country_code,
+        phone=wh.phone,
+    )
 
 
 def output_dir(session: Session) -> Path:
-    return Path(settings.get(session, "label_dir")) / "manifests"
+    folder = Path(settings.get(session, "label_dir")) / "manifests"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
-def _write_files(session: Session, manifest: Manifest) -> tuple[ManifestSheet, Path, Path | None]:
+def _write_files(session: Session, manifest: Manifest) -> tuple[ManifestSheet, Path, Path]:
+    """CSV and PDF of ``manifest``; a failure raises a one-line DomainError."""
+    from wms_tui.printing.errors import PrintError
+    from wms_tui.printing.output import output_path, safe_filename
+
     sheet = _sheet(session, manifest)
     folder = output_dir(session)
-    csv_path = write_csv(sheet, folder / f"{_safe(manifest.number)}.csv")
-    pdf_path = render_pdf(sheet, folder / f"{_safe(manifest.number)}.pdf")
+    try:
+        csv_path = write_csv(
+            sheet, output_path(folder, safe_filename("manifest", manifest.number, ext="csv"))
+        )
+        pdf_path = render_pdf(
+            sheet,
+            output_path(folder, safe_filename("manifest", manifest.number, ext="pdf")),
+            _shipper(session),
+        )
+    except (OSError, PrintError, ValueError) as exc:
+        raise DomainError(f"Could not write manifest {manifest.number} to {folder}: {exc}") from exc
     return sheet, csv_path, pdf_path
+
+
+def _print(session: Session, actor: Actor, path: Path) -> str:
+    """Send the PDF to this terminal's printer (or ``WMS_PRINTER``); "" or what went wrong."""
+    from wms_tui.printing.errors import PrintError
+    from wms_tui.printing.output import send_to_printer
+
+    station = session.exec(select(Station).where(Station.code == actor.terminal)).first()
+    printer = (station.printer if station else None) or os.environ.get("WMS_PRINTER")
+    try:
+        send_to_printer(path, printer)
+    except PrintError as exc:
+        return f"{exc}; the PDF is in {path}"
+    return ""
 
 
 # --------------------------------------------------------------------------- preview
@@ -334,6 +396,7 @@ class CloseOutResult:
     csv_file: str
     pdf_file: str
     left_behind: int
+    print_problem: str = ""  # the PDF was written but lp failed: reprint later
     notices_written: int = 0
     notices_sent: int = 0
     notice_problems: list[str] = field(default_factory=list)
@@ -479,10 +542,11 @@ def close_manifest(
         uow.flush()
         sheet, csv_path, pdf_path = _write_files(s, manifest)
         manifest.csv_file = str(csv_path)
-        manifest.pdf_file = str(pdf_path or "")
+        manifest.pdf_file = str(pdf_path)
         uow.add(manifest)
         order_ids = [o.id for o in orders]
         uow.commit()
+        print_problem = _print(s, actor, pdf_path)
     result = CloseOutResult(
         number=sheet.number,
         carrier_name=sheet.carrier_name,
@@ -491,8 +555,9 @@ def close_manifest(
         orders=sheet.order_count,
         weight_g=sheet.total_weight_g,
         csv_file=str(csv_path),
-        pdf_file=str(pdf_path or ""),
+        pdf_file=str(pdf_path),
         left_behind=len(pv.waiting),
+        print_problem=print_problem,
     )
     if not send_notices:
         return result
@@ -517,6 +582,7 @@ class Reprint:
     csv_file: str
     pdf_file: str
     parcels: int
+    print_problem: str = ""
 
 
 def reprint_manifest(store: Store, actor: Actor, number: str) -> Reprint:
@@ -532,11 +598,12 @@ def reprint_manifest(store: Store, actor: Actor, number: str) -> Reprint:
             raise DomainError(f"Manifest {manifest.number} is still open: close it first")
         sheet, csv_path, pdf_path = _write_files(s, manifest)
         manifest.csv_file = str(csv_path)
-        manifest.pdf_file = str(pdf_path or "")
+        manifest.pdf_file = str(pdf_path)
         uow.add(manifest)
         events.log(uow, actor, "manifest.reprinted", detail=manifest.number)
         uow.commit()
-    return Reprint(sheet.number, str(csv_path), str(pdf_path or ""), sheet.parcel_count)
+        print_problem = _print(s, actor, pdf_path)
+    return Reprint(sheet.number, str(csv_path), str(pdf_path), sheet.parcel_count, print_problem)
 
 
 @dataclass(frozen=True)
