@@ -184,11 +184,12 @@ def test_pace_and_at_risk_queue(world: World) -> None:
     assert s.pace_per_hour == pytest.approx(0.8)
     att = {a.name: a for a in s.attention}
     # Queue: #D-PICKED (done 13:15 UTC, before 14:00), then #D-R2 (priority),
-    # #D-R3, #D-R1 (oldest first) at 14:30, 15:45, 17:00 -> too late for DHL.
+    # #D-R1, #D-R3 (first imported first) at 14:30, 15:45, 17:00 -> too late for DHL.
     assert "#D-PICKED" not in att
     for name in ("#D-R1", "#D-R2", "#D-R3"):
         assert att[name].risk == "at risk", name
     assert att["#D-R2"].eta == utc(14, 30)
+    assert (att["#D-R1"].eta, att["#D-R3"].eta) == (utc(15, 45), utc(17))
     assert att["#D-R2"].cutoff_at == utc(14)
     # Express closed at 12:30 local: missed, ships next working day.
     assert att["#D-EXP"].risk == "missed cut-off"

@@ -228,3 +228,13 @@ def test_delay_notice_eml_and_no_second_one(late: Dock) -> None:
     bo = by_order["#L-BO"].get_content()
     assert "as soon as they arrive" in bo
     assert notices.delay_notices(late.store).written == []
+
+
+def test_the_store_refuses_a_second_notice_of_a_kind(dock: Dock) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    ship(dock)
+    order_id = dock.order("#1").id
+    with pytest.raises(IntegrityError), dock.store.unit_of_work() as uow:
+        uow.add(Notice(order_id=order_id, kind="shipped", file="x.eml"))
+        uow.flush()

@@ -31,6 +31,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from wms_tui.domain import shipping_days as days
@@ -221,17 +222,22 @@ def _write(
         s = uow.session
         done = _already(s, (oid for oid, _, _ in items), kind)  # a parallel run got there first
         folder = _outbox(s)
-        for order_id, name, msg in items:
-            if order_id in done:
-                continue
-            path = folder / file_name(name, order_id, kind)
-            path.write_bytes(msg.as_bytes())
-            notice = Notice(order_id=order_id, kind=kind, at=utcnow(), file=str(path))
-            uow.add(notice)
-            uow.flush()
-            run.written.append(path)
-            out.append((notice.id, msg))
-        uow.commit()
+        try:
+            for order_id, name, msg in items:
+                if order_id in done:
+                    continue
+                path = folder / file_name(name, order_id, kind)
+                path.write_bytes(msg.as_bytes())
+                notice = Notice(order_id=order_id, kind=kind, at=utcnow(), file=str(path))
+                uow.add(notice)
+                uow.flush()
+                run.written.append(path)
+                out.append((notice.id, msg))
+            uow.commit()
+        except IntegrityError:  # uq_notice_order_kind: a parallel run won the race
+            run.problems.append("Another terminal wrote these notices at the same moment")
+            run.written.clear()
+            return []
     return out
 
 
