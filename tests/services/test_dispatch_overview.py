@@ -207,7 +207,7 @@ def test_faster_pace_clears_the_risk(world: World) -> None:
     # slots 1..4 finish at 12:21, 12:43, 13:04, 13:26 UTC, all before 14:00.
     world.clock.at = utc(11, 30)
     with world.store.unit_of_work() as uow:
-        packer = Actor(None, "Temp", frozenset({"packer"}), "PACK-2")
+        packer = f.operator(uow, "Temp", "packer")
         for i in range(10):
             x = Order(name=f"#X{i}", status=S.PACKING)
             uow.add(x)
@@ -219,6 +219,20 @@ def test_faster_pace_clears_the_risk(world: World) -> None:
     assert s.pace_per_hour == pytest.approx(2.8)
     assert s.n_at_risk == 0
     assert {c.code: c.outlook for c in s.carriers}["DHL"] == "on track"
+
+
+def test_packs_without_an_operator_are_not_pace(world: World) -> None:
+    """Imports and demo seeds log PACKED with no operator: not anyone's work."""
+    with world.store.unit_of_work() as uow:
+        for i in range(20):
+            x = Order(name=f"#SEED{i}", status=S.PACKING)
+            uow.add(x)
+            uow.flush()
+            events.change_status(uow, x, S.PACKED, Actor(None, "system", frozenset(), "demo"))
+        uow.commit()
+    s = snap(world)
+    assert s.packed_today == 4 and s.pace_per_hour == pytest.approx(0.8)
+    assert "system" not in {t.operator_name for t in s.throughput}
 
 
 def test_planned_pace_before_the_first_pack(world: World) -> None:
@@ -325,3 +339,15 @@ def test_overview_uses_a_fixed_number_of_queries(world: World) -> None:
         uow.commit()
     assert count_queries() == before
     assert before <= 16
+
+
+def test_service_rows_carry_their_own_pipeline(world: World) -> None:
+    s = snap(world)
+    by = {(r.carrier_code, r.service_code): r for r in s.services}
+    pn = by[("PN", "PN-STD")]
+    # #P1, #P2 fully loaded; #P3 and #P4 (1 of 2 loaded) wait; #PN-SHIPPED left today.
+    assert (pn.loaded, pn.packed_waiting, pn.on_truck) == (2, 2, 3)
+    assert (pn.at_risk, pn.late) == (1, 1)
+    dhl = by[("DHL", "DHL-STD")]
+    assert (dhl.at_risk, dhl.missed, dhl.late) == (3, 0, 1)
+    assert by[("DHL", "DHL-EXP")].missed == 1

@@ -17,7 +17,7 @@ Rules worked out here (documented once, used by the screen and the notices):
   *packed* = PACKED with a parcel not yet loaded, *handed over* = PACKED with
   every parcel loaded, plus DISPATCHED today. ON_HOLD and BACKORDERED are
   *blocked*: they cannot make any truck until someone acts.
-* **Pace** = orders packed today per hour, measured from the first pack of
+* **Pace** = orders packed today (by a person) per hour, measured from the first pack of
   the day (at least one hour, so three quick packs at 08:05 do not promise
   36 an hour). Before the first pack the house rule ``planned_packs_per_hour``
   is used.
@@ -117,11 +117,24 @@ class ServiceRow:
     service_name: str
     cutoff: time | None
     cutoff_at: datetime | None
-    counts: dict[str, int]
+    counts: dict[str, int]  # status -> orders; DISPATCHED and CANCELLED: today only
+    loaded: int = 0  # PACKED orders with every parcel on the truck
+    at_risk: int = 0
+    missed: int = 0
+    late: int = 0
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def packed_waiting(self) -> int:
+        return self.counts.get(S.PACKED.value, 0) - self.loaded
+
+    @property
+    def on_truck(self) -> int:
+        """Loaded, or already gone today (the carrier's *handed over*)."""
+        return self.loaded + self.counts.get(S.DISPATCHED.value, 0)
 
 
 @dataclass(frozen=True)
@@ -387,6 +400,8 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         .where(
             Event.kind == "order.status",
             Event.to_state == S.PACKED.value,
+            # A person packed it: imports and demo seeds (no operator) are not work.
+            col(Event.operator_id).is_not(None),
             Event.at >= day_start,
             Event.at < day_end,
         )
@@ -404,6 +419,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         .join(Operator, col(Operator.id) == StockMovement.operator_id, isouter=True)
         .where(
             StockMovement.reason == MovementReason.PICKED.value,
+            col(StockMovement.operator_id).is_not(None),
             StockMovement.at >= day_start,
             StockMovement.at < day_end,
         )
@@ -557,9 +573,13 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         lambda: dict.fromkeys((s.value for s in MATRIX_STATUSES), 0)
     )
     pipe: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    svc_pipe: dict[tuple[int | None, int | None], dict[str, int]] = defaultdict(
+        lambda: defaultdict(int)
+    )
     for o in open_orders:
         svc_counts[(o.carrier_id, o.service_id)][o.status.value] += 1
         p = pipe[o.carrier_id]
+        sp = svc_pipe[(o.carrier_id, o.service_id)]
         if o.status in (S.NEW, S.READY_TO_PICK):
             p["unpicked"] += 1
         elif o.status is S.PICKING:
@@ -567,16 +587,19 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         elif o.status in (S.PICKED, S.PACKING):
             p["packing"] += 1
         elif o.status is S.PACKED:
-            p["handed_over" if o.id in fully_loaded else "packed"] += 1
+            loaded = o.id in fully_loaded
+            p["handed_over" if loaded else "packed"] += 1
+            sp["loaded"] += loaded
         else:
             p["blocked"] += 1
         if o.promised and o.promised < day:
             p["late"] += 1
+            sp["late"] += 1
         r = risk.get(o.id, ("",))[0]
-        if r == "at risk":
-            p["at_risk"] += 1
-        elif r:
-            p["missed"] += 1
+        if r:
+            key = "at_risk" if r == "at risk" else "missed"
+            p[key] += 1
+            sp[key] += 1
     for carrier_id, service_id, status, n in finished:
         svc_counts[(carrier_id, service_id)][S(status).value] += n
         if S(status) is S.DISPATCHED:
@@ -619,6 +642,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
                 cutoff=s.cutoff if s else None,
                 cutoff_at=svc_cutoff_at.get(sid),
                 counts=counts,
+                **svc_pipe.get((cid, sid), {}),
             )
         )
     service_rows.sort(key=lambda r: (r.carrier_code == NO_CARRIER, r.carrier_code, r.service_code))
