@@ -15,14 +15,31 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-
-from wms_tui.cli import DbOption, TerminalOption, console, default_terminal, fail
+from rich.console import Console
 
 if TYPE_CHECKING:
     from wms_tui.domain.actor import Actor
     from wms_tui.services.notices import NoticeRun
     from wms_tui.store import Store
 
+# Not imported from wms_tui.cli: ``python -m wms_tui.cli`` runs that module as
+# __main__, and importing it again from here would register the commands twice
+# (and, at import time, in a circle).
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
+        show_default=False,
+    ),
+]
+TerminalOption = Annotated[
+    str | None,
+    typer.Option("--terminal", "-t", help="Terminal/station code recorded in the log."),
+]
 BadgeOption = Annotated[
     str | None,
     typer.Option(
@@ -36,6 +53,18 @@ DateOption = Annotated[
     str | None,
     typer.Option("--date", help="Day as YYYY-MM-DD (default: today in the warehouse)."),
 ]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """One line on stderr; exit 1 for store problems, 2 for bad input."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def default_terminal() -> str:
+    import socket
+
+    return os.environ.get("WMS_TERMINAL") or socket.gethostname().split(".")[0][:16]
 
 
 def _store(db: str | None) -> Store:
