@@ -35,7 +35,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -321,43 +320,66 @@ def run(n_orders: int, repeat: int, seed: int, pg: bool) -> None:
 
         baseline()
         snap = dispatch_overview.snapshot(store, now)  # warm-up
-        per_stmt: dict[str, list[float]] = defaultdict(list)
-        started: dict[int, float] = {}
+        # Capture the overview's statements once, to replay them on the raw driver.
+        captured: list[tuple[str, object]] = []
 
-        def before(conn, cursor, statement, params, context, executemany) -> None:  # noqa: ANN001
-            started[id(cursor)] = time.perf_counter()
+        def capture(conn, cursor, statement, params, context, executemany) -> None:  # noqa: ANN001
+            if statement.lstrip().upper().startswith("SELECT"):
+                captured.append((statement, params))
 
-        def after(conn, cursor, statement, params, context, executemany) -> None:  # noqa: ANN001
-            t = started.pop(id(cursor), None)
-            if t is not None and statement.lstrip().upper().startswith("SELECT"):
-                per_stmt[_label(statement)].append(time.perf_counter() - t)
+        event.listen(store.engine, "before_cursor_execute", capture)
+        dispatch_overview.snapshot(store, now)
+        event.remove(store.engine, "before_cursor_execute", capture)
 
         base_t = timed(baseline, repeat)
-        event.listen(store.engine, "before_cursor_execute", before)
-        event.listen(store.engine, "after_cursor_execute", after)
         over_t = timed(overview, repeat)
-        event.remove(store.engine, "before_cursor_execute", before)
-        event.remove(store.engine, "after_cursor_execute", after)
-        over_plain = timed(overview, repeat)  # without the per-statement hooks
+        cpu = []
+        for _ in range(repeat):
+            c0 = time.process_time()
+            overview()
+            cpu.append(time.process_time() - c0)
+
+        raw = store.engine.raw_connection()
+        per_stmt: list[tuple[str, list[float]]] = []
+        try:
+            for sql, params in captured:
+
+                def replay(sql: str = sql, params: object = params) -> None:
+                    cur = raw.cursor()
+                    cur.execute(sql, params)
+                    cur.fetchall()
+                    cur.close()
+
+                per_stmt.append((_label(sql), timed(replay, repeat)))
+            raw.rollback()
+        finally:
+            raw.close()
 
         base_med = statistics.median(base_t)
         rows = [("SELECT count(*) FROM orders (baseline)", base_t)]
-        rows.append(("dispatch_overview.overview() total", over_plain))
-        rows += [(f"  {k}", v) for k, v in sorted(per_stmt.items(), key=lambda kv: -sum(kv[1]))]
+        rows.append(("dispatch_overview.overview(), wall", over_t))
+        rows.append(("dispatch_overview.overview(), CPU of this process", cpu))
+        sql_total = [sum(x) for x in zip(*(v for _, v in per_stmt), strict=True)]
+        rows.append((f"  its {len(per_stmt)} SELECTs on the raw driver, together", sql_total))
+        rows += [(f"    {k}", v) for k, v in sorted(per_stmt, key=lambda kv: -sum(kv[1]))]
         print(
             f"\nopen orders {sum(r.total for r in snap.services):,}, attention "
             f"{len(snap.attention)}, exceptions {snap.n_exceptions}, "
             f"people {len(snap.throughput)}; {repeat} runs each\n"
         )
-        print(f"{'query':<58}{'median ms':>10}{'p95 ms':>9}{'x baseline':>12}")
+        print(f"{'query':<60}{'median ms':>10}{'p95 ms':>9}{'x count(*)':>12}")
         for label, values in rows:
             med = statistics.median(values)
             print(
-                f"{label[:58]:<58}{1e3 * med:>10.2f}{1e3 * pct(values, 0.95):>9.2f}"
+                f"{label[:60]:<60}{1e3 * med:>10.2f}{1e3 * pct(values, 0.95):>9.2f}"
                 f"{med / base_med:>12.1f}"
             )
-        total = statistics.median(over_plain) * 1e3
-        print(f"\noverview median {total:.1f} ms: {'under' if total < 50 else 'OVER'} 50 ms")
+        total = statistics.median(over_t) * 1e3
+        print(
+            f"\noverview median {total:.1f} ms wall ({statistics.median(cpu) * 1e3:.1f} ms CPU): "
+            f"{'under' if total < 50 else 'OVER'} 50 ms. The rest of the wall time is "
+            "SQLAlchemy turning rows into values and the snapshot's Python."
+        )
     finally:
         set_clock(None)
         store.dispose()
@@ -374,15 +396,16 @@ def _label(sql: str) -> str:
     s = " ".join(sql.split()).lower()
     frm = s.split(" from ", 1)[1].split()[0] if " from " in s else "?"
     hints = [
-        ("to_state", "packs today by packer/hour"),
-        ("stockmovement.reason", "picks today by picker/hour"),
-        ("max(event.at)", "open orders + last event"),
-        ("resolved_at is null order by", "open exceptions"),
+        ("event.to_state", "packs today by packer and hour"),
+        ("stockmovement.reason", "picks today by picker and hour"),
+        ("open_ids", "open orders + time of last event"),
         ("count(*) as count_1 from wms_exception", "count open exceptions"),
-        ("orders.status = ", "parcels of packed/cancelled orders"),
+        ("from wms_exception", "open exceptions, newest 200"),
+        ("sum(case", "parcels of packed orders"),
+        ("parcel.sscc", "parcels of orders cancelled after packing"),
         ("status_changed_at >=", "dispatched/cancelled today"),
         ("from manifest", "today's manifests"),
-        ("join (select event.order_id", "last actor of listed orders"),
+        ("join (select event.order_id", "who touched listed orders last"),
     ]
     for needle, label in hints:
         if needle in s:
