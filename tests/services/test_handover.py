@@ -93,6 +93,7 @@ def test_dock_status_lists_loaded_waiting_and_pull(dock: Dock) -> None:
     assert [p.label for p in st.waiting] == ["#2 1/2", "#2 2/2"]
     assert [p.order_name for p in st.pull] == ["#4"]
     assert (st.manifest_number, st.manifest_status, st.closed) == ("PN-20260310", "OPEN", False)
+    assert st.unlabelled == []
     choices = {c.code: c for c in handover.carrier_choices(dock.store)}
     assert (choices["PN"].waiting, choices["PN"].loaded) == (2, 1)
     assert (choices["DHL"].waiting, choices["DHL"].loaded) == (1, 0)
@@ -124,3 +125,14 @@ def test_take_out_of_a_parcel_not_on_the_truck_is_refused(dock: Dock) -> None:
     with pytest.raises(DomainError, match="is not on the truck"):
         handover.take_out(dock.store, dock.packer, "PN", dock.sscc["#1"])
     assert dock.state() == before
+
+
+def test_packed_orders_without_a_parcel_are_named(dock: Dock) -> None:
+    from tests import factories as f
+    from wms_tui.domain.enums import OrderStatus
+
+    with dock.store.unit_of_work() as uow:
+        pn = dock.order("#1").carrier_id
+        f.order(uow, "#NOLABEL", [], status=OrderStatus.PACKED, carrier_id=pn)
+        uow.commit()
+    assert handover.status_for(dock.store, "PN").unlabelled == ["#NOLABEL"]

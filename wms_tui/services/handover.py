@@ -20,7 +20,7 @@ the event log (operator, terminal, time).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -184,6 +184,8 @@ class DockStatus:
     loaded: list[ParcelLine]
     waiting: list[ParcelLine]
     pull: list[ParcelLine]  # cancelled after packing: must come out
+    # PACKED orders with no parcel at all: nothing to scan, ask the pack station.
+    unlabelled: list[str] = field(default_factory=list)
 
     @property
     def closed(self) -> bool:
@@ -264,6 +266,18 @@ def dock_status(
         Order.status == OrderStatus.CANCELLED,
         col(Parcel.status).in_((ParcelStatus.CLOSED, ParcelStatus.LOADED)),
     )
+    has_parcel = (
+        select(Parcel.id)
+        .where(Parcel.order_id == Order.id, Parcel.status != ParcelStatus.VOID)
+        .exists()
+    )
+    unlabelled = list(
+        session.exec(
+            select(Order.name)
+            .where(Order.carrier_id == carrier.id, Order.status == OrderStatus.PACKED, ~has_parcel)
+            .order_by(col(Order.name))
+        ).all()
+    )
     closed_by = ""
     if manifest and manifest.closed_by_id:
         op = session.get(Operator, manifest.closed_by_id)
@@ -279,6 +293,7 @@ def dock_status(
         loaded=loaded,
         waiting=waiting,
         pull=pull,
+        unlabelled=unlabelled,
     )
 
 

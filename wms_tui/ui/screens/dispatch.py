@@ -597,6 +597,7 @@ class DispatchScreen(WmsScreen):
             body.append(f"{d.name} ({SHORT_STATUS.get(d.status, d.status)}) → {when}\n")
         if len(delays) > 50:
             body.append(f"… and {len(delays) - 50} more\n")
+        body.rstrip()
 
         def answered(yes: bool | None) -> None:
             if yes:

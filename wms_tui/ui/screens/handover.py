@@ -46,6 +46,7 @@ class HandoverScreen(WmsScreen):
     HandoverScreen #ho-head { height: auto; padding: 0 1; background: $boost; }
     HandoverScreen #ho-lists { height: 1fr; }
     HandoverScreen .ho-col { width: 1fr; }
+    HandoverScreen #ho-col-loaded { border-left: vkey $primary-darken-2; }
     HandoverScreen .ho-title { height: 1; padding: 0 1; text-style: bold; color: $accent; }
     HandoverScreen OptionList { height: 1fr; border: none; }
     HandoverScreen.take-out #ho-scan { border: tall $error; }
@@ -254,22 +255,30 @@ class HandoverScreen(WmsScreen):
 
     def _show(self, dock: DockStatus) -> None:
         self.dock = dock
-        head = Text.assemble((dock.carrier_name, "bold"), f" · {dock.manifest_number} ")
+        head = Text.assemble((dock.carrier_name, "bold"), f" · {dock.manifest_number}")
+        head.append(f"\n{len(dock.loaded)} on truck · {len(dock.waiting)} waiting · ")
         if dock.closed:
-            who = f" by {dock.closed_by}" if dock.closed_by else ""
+            who = f" by {dock.closed_by}" if dock.closed_by and not self.narrow else ""
             head.append(f"CLOSED{who}", style="bold red")
         else:
-            head.append("open" if dock.manifest_status else "nothing loaded yet", style="green")
-        head.append(f"\n{len(dock.loaded)} on truck · {len(dock.waiting)} packed waiting")
+            head.append("open", style="green")
         if dock.pull:
             head.append(f" · {len(dock.pull)} to pull", style="bold red")
+        if dock.unlabelled:
+            n = len(dock.unlabelled)
+            head.append(
+                f"\n{n} packed order(s) have no parcel: {', '.join(dock.unlabelled[:3])}"
+                + (" …" if n > 3 else ""),
+                style="yellow",
+            )
         self.query_one("#ho-head", Static).update(head)
         narrow = self.narrow
         self.query_one("#ho-t-waiting", Static).update(
             f"Packed, not loaded ({len(dock.waiting)})" + (" · F4 loaded" if narrow else "")
         )
+        gone = "Left with the driver" if dock.closed else "On the truck"
         self.query_one("#ho-t-loaded", Static).update(
-            f"On the truck ({len(dock.loaded)})" + (" · F4 waiting" if narrow else "")
+            f"{gone} ({len(dock.loaded)})" + (" · F4 waiting" if narrow else "")
         )
         waiting = [self._option(p, narrow, pull=True) for p in dock.pull]
         waiting += [self._option(p, narrow) for p in dock.waiting]
@@ -302,11 +311,11 @@ class HandoverScreen(WmsScreen):
             t.append(f"  {_kg(p.weight_g)}")
         when = local_time(p.loaded_at if loaded else p.packed_at, tz)
         who = p.loaded_by if loaded else p.packed_by
-        if narrow:
-            t.append(f"\n  {p.code}", style="dim")
-        else:
-            t.append(f"  {p.code}  {p.tracking_number if p.sscc else ''}", style="dim")
-            t.append(f"  {'loaded' if loaded else 'packed'} {when} {who}", style="dim")
+        t.append(f"\n  {p.code}", style="dim")
+        if not narrow:
+            if p.sscc and p.tracking_number:
+                t.append(f"  {p.tracking_number}", style="dim")
+            t.append(f"\n  {'loaded' if loaded else 'packed'} {when} {who}", style="dim")
         return Option(t, id=f"parcel:{p.parcel_id}", disabled=True)
 
     def _tz(self):  # noqa: ANN202 - ZoneInfo, cached per screen
@@ -355,6 +364,7 @@ class HandoverScreen(WmsScreen):
                 body.append(f"  {p.label}  {p.code}\n")
             if len(pv.waiting) > 40:
                 body.append(f"  … and {len(pv.waiting) - 40} more\n")
+        body.rstrip()
         leave = bool(pv.waiting)
 
         def answered(yes: bool | None) -> None:

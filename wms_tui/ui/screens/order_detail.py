@@ -32,6 +32,8 @@ class OrderScreen(WmsScreen):
     TITLE_TEXT = "wms · order"
     DEFAULT_CSS = """
     OrderScreen #order-scroll { height: 1fr; padding: 0 1; }
+    OrderScreen #order-feedback { display: none; }
+    OrderScreen #order-feedback.error { display: block; }
     OrderScreen #order-head { text-style: bold; }
     OrderScreen #order-where { color: $accent; text-style: bold; margin-bottom: 1; }
     OrderScreen .section { margin-top: 1; }
@@ -127,7 +129,12 @@ class OrderScreen(WmsScreen):
 
         if d.parcels:
             parcels = Table(
-                title="Parcels", title_justify="left", show_edge=False, box=None, expand=False
+                title="Parcels",
+                title_justify="left",
+                show_edge=False,
+                box=None,
+                expand=False,
+                show_header=not narrow,
             )
             if narrow:
                 parcels.add_column("Parcel")
@@ -160,6 +167,7 @@ class OrderScreen(WmsScreen):
             show_edge=False,
             box=None,
             expand=True,
+            show_header=not narrow,
         )
         if narrow:
             tl.add_column("When / what / who", overflow="fold")
