@@ -163,9 +163,7 @@ def test_carrier_pipeline_and_cutoffs(world: World) -> None:
     assert (dhl.unpicked, dhl.picking, dhl.packing, dhl.packed, dhl.handed_over) == (4, 0, 1, 0, 0)
     assert (dhl.blocked, dhl.late, dhl.manifest) == (1, 1, "")
 
-
-def test_status_matrix_per_service(world: World) -> None:
-    s = snap(world)
+    # The status matrix, per service.
     by = {(r.carrier_code, r.service_code): r.counts for r in s.services}
     pn = by[("PN", "PN-STD")]
     assert pn[S.PACKED] == 4 and pn[S.PACKING] == 1 and pn[S.NEW] == 1
@@ -176,6 +174,16 @@ def test_status_matrix_per_service(world: World) -> None:
     assert (dhl[S.READY_TO_PICK], dhl[S.PICKED], dhl[S.BACKORDERED]) == (3, 1, 1)
     assert by[("DHL", "DHL-EXP")][S.READY_TO_PICK] == 1
     assert sum(r.total for r in s.services) == 16
+
+    # Each service row carries its own pipeline too.
+    by = {(r.carrier_code, r.service_code): r for r in s.services}
+    pn = by[("PN", "PN-STD")]
+    # #P1, #P2 fully loaded; #P3 and #P4 (1 of 2 loaded) wait; #PN-SHIPPED left today.
+    assert (pn.loaded, pn.packed_waiting, pn.on_truck) == (2, 2, 3)
+    assert (pn.at_risk, pn.late) == (1, 1)
+    dhl = by[("DHL", "DHL-STD")]
+    assert (dhl.at_risk, dhl.missed, dhl.late) == (3, 0, 1)
+    assert by[("DHL", "DHL-EXP")].missed == 1
 
 
 def test_pace_and_at_risk_queue(world: World) -> None:
@@ -339,15 +347,3 @@ def test_overview_uses_a_fixed_number_of_queries(world: World) -> None:
         uow.commit()
     assert count_queries() == before
     assert before <= 16
-
-
-def test_service_rows_carry_their_own_pipeline(world: World) -> None:
-    s = snap(world)
-    by = {(r.carrier_code, r.service_code): r for r in s.services}
-    pn = by[("PN", "PN-STD")]
-    # #P1, #P2 fully loaded; #P3 and #P4 (1 of 2 loaded) wait; #PN-SHIPPED left today.
-    assert (pn.loaded, pn.packed_waiting, pn.on_truck) == (2, 2, 3)
-    assert (pn.at_risk, pn.late) == (1, 1)
-    dhl = by[("DHL", "DHL-STD")]
-    assert (dhl.at_risk, dhl.missed, dhl.late) == (3, 0, 1)
-    assert by[("DHL", "DHL-EXP")].missed == 1

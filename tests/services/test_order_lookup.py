@@ -29,25 +29,21 @@ def hits(dock: Dock, q: str) -> list[tuple[str, str]]:
     return [(h.name, h.matched) for h in order_lookup.find(dock.store, q)]
 
 
-def test_by_order_name_with_or_without_hash(dock: Dock) -> None:
+def test_every_way_to_find_an_order(dock: Dock) -> None:
+    # order name, with or without "#"
     assert hits(dock, "#2")[0] == ("#2", "order")
     assert hits(dock, "2")[0] == ("#2", "order")
-
-
-def test_by_sscc_scan_and_tracking_number(dock: Dock) -> None:
+    # SSCC as scanned (AI 00), as printed ((00) ...), tracking number in any case
     assert hits(dock, "00" + dock.sscc["#2/2"]) == [("#2", "SSCC")]
     assert hits(dock, "(00)" + dock.sscc["#3"]) == [("#3", "SSCC")]
     assert hits(dock, dock.tracking["#1"].lower()) == [("#1", "tracking")]
     found = order_lookup.find(dock.store, dock.tracking["#1"])[0]
     assert found.tracking == dock.tracking["#1"] and found.carrier_code == "PN"
-
-
-def test_by_email_phone_and_name(dock: Dock) -> None:
+    # e-mail, phone typed any way, names in Hangul and Swedish in any case
     assert hits(dock, "JIHOON@example.kr") == [("#1", "e-mail")]
     assert hits(dock, "010-3318-7745") == [("#1", "phone")]
     assert hits(dock, "+82 10 3318 7745") == [("#1", "phone")]
     assert hits(dock, "김지훈") == [("#1", "customer")]
-    # Swedish letters in any case, on SQLite too.
     names = {n for n, _ in hits(dock, "öberg")}
     assert {"#1", "#2", "#3", "#4", "#5"} <= names  # #1 ships to Åsa Öberg
 
