@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, type_coerce
+from sqlalchemy import Integer, String, and_, case, cast, func, literal, type_coerce
 from sqlmodel import Session, col, select
 
 from wms_tui.domain import shipping_days as days
@@ -98,10 +98,16 @@ MATRIX_STATUSES: tuple[S, ...] = (
 FLOW_STATUSES = frozenset({S.NEW, S.READY_TO_PICK, S.PICKING, S.PICKED, S.PACKING})
 BLOCKED_STATUSES = frozenset({S.ON_HOLD, S.BACKORDERED})
 STUCK_STATUSES = FLOW_STATUSES
-# Further along = earlier in the pack queue.
-_STAGE = {S.PACKING: 0, S.PICKED: 1, S.PICKING: 2, S.READY_TO_PICK: 3, S.NEW: 4}
+# Further along = earlier in the pack queue. Keys are plain strings (see _OpenOrder).
+_STAGE = {"PACKING": 0, "PICKED": 1, "PICKING": 2, "READY_TO_PICK": 3, "NEW": 4}
+_FLOW = frozenset(str(x.value) for x in FLOW_STATUSES)
+_STUCK = frozenset(str(x.value) for x in STUCK_STATUSES)
+_UNPICKED = frozenset({"NEW", "READY_TO_PICK"})
+_AT_PACKING = frozenset({"PICKED", "PACKING"})
 
 NO_CARRIER = "—"
+# Built once: an alias makes a Column object per column, every time.
+_OPEN_IDS = Order.__table__.alias("open_ids")  # type: ignore[attr-defined]
 MAX_LISTED = 200  # rows per list; counts are always complete
 
 
@@ -290,11 +296,11 @@ def _local_hour(utc_hour: int, start: datetime, tz: ZoneInfo) -> int:
     return at.astimezone(tz).hour
 
 
-@dataclass
+@dataclass(slots=True)
 class _OpenOrder:
     id: int
     name: str
-    status: S
+    status: str  # plain str: hashing an enum member runs Python code, 2,000 times a refresh
     carrier_id: int | None
     service_id: int | None
     priority: int
@@ -329,12 +335,12 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         select(func.max(Event.at)).where(Event.order_id == Order.id).scalar_subquery(),
         Order.status_changed_at,
     )
-    open_ids = Order.__table__.alias("open_ids")  # type: ignore[attr-defined]
+    open_ids = _OPEN_IDS
     open_stmt = (
         select(
             Order.id,
             Order.name,
-            Order.status,
+            type_coerce(Order.status, String),
             Order.carrier_id,
             Order.service_id,
             Order.priority,
@@ -350,8 +356,6 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
     # Core rows, not ORM rows: thousands of them, every refresh.
     rows = session.connection().execute(open_stmt).all()
     open_orders = [_OpenOrder(*r) for r in rows]
-    for o in open_orders:
-        o.status = S(o.status)
 
     # 3. dispatched / cancelled today, counted per service.
     finished = session.exec(
@@ -498,29 +502,24 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
 
     # ---- at risk: walk the pack queue -------------------------------------
     far_future = now + timedelta(days=3650)
-    due = [
-        o
-        for o in open_orders
-        if o.status in FLOW_STATUSES and (o.promised is None or o.promised <= day)
-    ]
-    due.sort(
-        key=lambda o: (
-            order_cutoff_at(o) or far_future,
-            _STAGE[o.status],
-            -o.priority,
-            o.id,  # ids grow with import time: oldest first, without a datetime per row
-        )
+    queue = sorted(
+        (
+            (order_cutoff_at(o) or far_future, _STAGE[o.status], -o.priority, o.id, o)
+            # ids grow with import time: first imported first, no datetime per row
+            for o in open_orders
+            if o.status in _FLOW and (o.promised is None or o.promised <= day)
+        ),
+        key=lambda q: q[:4],
     )
     risk: dict[int, tuple[str, datetime | None, datetime | None]] = {}
     slot = 0
-    for o in due:
-        cut = order_cutoff_at(o)
-        if cut is not None and cut <= now:
+    for cut, *_, o in queue:
+        if cut is not far_future and cut <= now:
             risk[o.id] = ("missed cut-off", None, cut)
             continue  # it will not use today's pack slots before the truck
         slot += 1
         eta = now + timedelta(hours=slot / pace) if pace > 0 else far_future
-        if cut is not None and eta > cut:
+        if cut is not far_future and eta > cut:
             risk[o.id] = ("at risk", eta, cut)
 
     # ---- attention list ----------------------------------------------------
@@ -531,7 +530,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         late_days = (day - o.promised).days if o.promised and o.promised < day else 0
         last = o.last_event_at
         stuck = 0
-        if o.status in STUCK_STATUSES and last is not None and now - last >= stuck_after:
+        if o.status in _STUCK and last is not None and now - last >= stuck_after:
             stuck = int((now - last).total_seconds() // 60)
         r, _, cut = risk.get(o.id, ("", None, None))
         n_late += bool(late_days)
@@ -555,7 +554,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
                 name=o.name,
                 carrier_code=c.code if c else NO_CARRIER,
                 service_code=s.code if s else "",
-                status=o.status.value,
+                status=o.status,
                 promised=o.promised,
                 late_days=late_days,
                 risk=r,
@@ -570,23 +569,24 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
 
     # ---- per carrier / service counts -------------------------------------
     svc_counts: dict[tuple[int | None, int | None], dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys((s.value for s in MATRIX_STATUSES), 0)
+        lambda: dict.fromkeys((str(s.value) for s in MATRIX_STATUSES), 0)
     )
     pipe: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     svc_pipe: dict[tuple[int | None, int | None], dict[str, int]] = defaultdict(
         lambda: defaultdict(int)
     )
     for o in open_orders:
-        svc_counts[(o.carrier_id, o.service_id)][o.status.value] += 1
+        st = o.status
+        svc_counts[(o.carrier_id, o.service_id)][st] += 1
         p = pipe[o.carrier_id]
         sp = svc_pipe[(o.carrier_id, o.service_id)]
-        if o.status in (S.NEW, S.READY_TO_PICK):
+        if st in _UNPICKED:
             p["unpicked"] += 1
-        elif o.status is S.PICKING:
+        elif st == "PICKING":
             p["picking"] += 1
-        elif o.status in (S.PICKED, S.PACKING):
+        elif st in _AT_PACKING:
             p["packing"] += 1
-        elif o.status is S.PACKED:
+        elif st == "PACKED":
             loaded = o.id in fully_loaded
             p["handed_over" if loaded else "packed"] += 1
             sp["loaded"] += loaded
@@ -601,7 +601,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
             p[key] += 1
             sp[key] += 1
     for carrier_id, service_id, status, n in finished:
-        svc_counts[(carrier_id, service_id)][S(status).value] += n
+        svc_counts[(carrier_id, service_id)][str(S(status).value)] += n
         if S(status) is S.DISPATCHED:
             pipe[carrier_id]["handed_over"] += n
 
@@ -698,7 +698,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         pace_per_hour=pace,
         pace_measured=measured,
         packed_today=packed_today,
-        due_open=sum(1 for o in due if risk.get(o.id, ("",))[0] != "missed cut-off"),
+        due_open=slot,
         carriers=carrier_rows,
         services=service_rows,
         attention=attention,
