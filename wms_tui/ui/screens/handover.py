@@ -47,13 +47,14 @@ class HandoverScreen(WmsScreen):
     HandoverScreen #ho-lists { height: 1fr; }
     HandoverScreen .ho-col { width: 1fr; }
     HandoverScreen #ho-col-loaded { border-left: vkey $primary-darken-2; }
+    HandoverScreen.narrow #ho-col-loaded { border-left: none; }
     HandoverScreen .ho-title { height: 1; padding: 0 1; text-style: bold; color: $accent; }
     HandoverScreen OptionList { height: 1fr; border: none; }
     HandoverScreen.take-out #ho-scan { border: tall $error; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("f10", "close_out", "Close out", id="close-out"),
+        Binding("f10", "close_out", "Close", id="close-out"),
         Binding("f8", "take_out", "Take out", id="take-out"),
         Binding("f4", "toggle_list", "List", id="toggle-list"),
         Binding("f2", "choose_carrier", "Carrier", id="carrier"),
@@ -104,12 +105,24 @@ class HandoverScreen(WmsScreen):
         """Wide: waiting and loaded side by side. Narrow: one of them (F4 switches)."""
         waiting = self.query_one("#ho-col-waiting")
         loaded = self.query_one("#ho-col-loaded")
+        self.set_class(self.narrow, "narrow")
         if self.carrier is None:  # the carrier list uses the waiting column
             waiting.display, loaded.display = True, False
         elif self.narrow:
             waiting.display, loaded.display = not self.show_loaded, self.show_loaded
         else:
             waiting.display = loaded.display = True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show only the keys that do something now (a 40-column footer has no room)."""
+        if action in ("close_out", "take_out", "toggle_list", "reprint") and self.carrier is None:
+            return False
+        if action == "toggle_list" and not self.narrow:
+            return False
+        if action == "reprint" and not (self.dock and self.dock.closed):
+            return False
+        closed = bool(self.dock and self.dock.closed)
+        return not (action in ("close_out", "take_out") and closed)
 
     # -- carrier ---------------------------------------------------------------
 
@@ -118,11 +131,12 @@ class HandoverScreen(WmsScreen):
 
         self.carrier, self.dock, self.taking_out = None, None, False
         self.remove_class("take-out")
+        self.refresh_bindings()
         self._layout()
         scan = self.query_one("#ho-scan", Input)
         scan.placeholder = "carrier code"
         self.query_one("#ho-head", Static).update(
-            Text("Which truck? Scan or type the carrier, or pick it below", style="bold")
+            Text("Which truck? Scan its code or pick one", style="bold")
         )
         self.query_one("#ho-t-waiting", Static).update("Carriers (packed waiting · loaded)")
         olist = self.query_one("#ho-waiting", OptionList)
@@ -255,6 +269,7 @@ class HandoverScreen(WmsScreen):
 
     def _show(self, dock: DockStatus) -> None:
         self.dock = dock
+        self.refresh_bindings()
         head = Text.assemble((dock.carrier_name, "bold"), f" · {dock.manifest_number}")
         head.append(f"\n{len(dock.loaded)} on truck · {len(dock.waiting)} waiting · ")
         if dock.closed:
