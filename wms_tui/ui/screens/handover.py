@@ -121,8 +121,8 @@ class HandoverScreen(WmsScreen):
             return False
         if action == "reprint" and not (self.dock and self.dock.closed):
             return False
-        closed = bool(self.dock and self.dock.closed)
-        return not (action in ("close_out", "take_out") and closed)
+        # F10 on a closed day stays: it says why nothing happens and how to reprint.
+        return not (action == "take_out" and self.dock and self.dock.closed)
 
     # -- carrier ---------------------------------------------------------------
 
