@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, String, and_, case, cast, func, literal, type_coerce
@@ -332,10 +332,13 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         Order.carrier_id,
         Order.service_id,
         Order.priority,
-        Order.promised_ship_date,
-        type_coerce(last_event, Order.status_changed_at.type),
+        # Raw values, not date/datetime objects: converting 2,000 of each per refresh
+        # costs more than the query. See _as_date / _as_utc.
+        type_coerce(Order.promised_ship_date, String),
+        type_coerce(last_event, String),
     )
-    if session.get_bind().dialect.name == "sqlite":
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
         # "id IN (ids by status)" rather than "status IN (...)": after ANALYZE,
         # SQLite guesses 8 of 11 statuses are most of the table and scans all
         # 100,000 orders (50 ms); open ones are a few per cent. The ids come from
@@ -501,7 +504,14 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
 
     # Rows are plain tuples from here on (unpacked, not turned into objects: there
     # are thousands every refresh): id, name, status, carrier, service, priority,
-    # promised ship date, time of the last event.
+    # promised ship date, time of the last event. The last two come raw: SQLite's
+    # stored ISO text (text order is time order) or PostgreSQL's date/datetime, and
+    # are compared as they come; only listed orders get real dates.
+    today_cmp: object = day.isoformat() if sqlite else day
+    stuck_before = now - stuck_after
+    stuck_cmp: object = (
+        stuck_before.astimezone(UTC).strftime(_SQLITE_TS) if sqlite else stuck_before
+    )
 
     # ---- at risk: walk the pack queue -------------------------------------
     far_future = now + timedelta(days=3650)
@@ -510,7 +520,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
             # ids grow with import time: first imported first, no datetime per row
             ((cutoff_of(r[3], r[4]) or far_future), _STAGE[r[2]], -r[5], r[0])
             for r in rows
-            if r[2] in _FLOW and (r[6] is None or r[6] <= day)
+            if r[2] in _FLOW and (r[6] is None or r[6] <= today_cmp)
         ),
     )
     risk: dict[int, tuple[str, datetime | None, datetime | None]] = {}
@@ -538,10 +548,12 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
     )
     for row in rows:
         oid, name, st, cid, sid, _, promised, last = row
-        late_days = (day - promised).days if promised and promised < day else 0
+        late_days = 0
+        if promised is not None and promised < today_cmp:
+            late_days = (day - _as_date(promised)).days
         stuck = 0
-        if st in _STUCK and last is not None and now - last >= stuck_after:
-            stuck = int((now - last).total_seconds() // 60)
+        if st in _STUCK and last is not None and last <= stuck_cmp:
+            stuck = int((now - _as_utc(last)).total_seconds() // 60)
         r, _, cut = risk.get(oid, no_risk)
         n_late += bool(late_days)
         n_stuck += bool(stuck)
@@ -590,13 +602,13 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
                 carrier_code=c.code if c else NO_CARRIER,
                 service_code=s.code if s else "",
                 status=st,
-                promised=promised,
+                promised=_as_date(promised) if promised is not None else None,
                 late_days=late_days,
                 risk=r,
                 eta=eta,
                 cutoff_at=cut,
                 stuck_minutes=stuck,
-                last_event_at=last,
+                last_event_at=_as_utc(last) if last is not None else None,
                 last_by=by,
                 last_terminal=terminal,
             )
@@ -726,6 +738,20 @@ _PIPE_FIELDS = (
     "missed",
     "late",
 )
+
+
+# How SQLAlchemy stores a datetime in SQLite (UTC, no offset).
+_SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _as_utc(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
 def _minutes(delta: timedelta) -> int:
