@@ -82,6 +82,9 @@ def test_detail_of_orders_on_the_way(dock: Dock) -> None:
     d = order_lookup.order_detail(dock.store, dock.order("#1").id)
     assert d.where == "Packed and on the PN Carrier truck; leaves at close-out"
     assert d.ship_to[0] == "Åsa Öberg" and d.customer_name == "김지훈"
+    handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#2"])
+    d2 = order_lookup.order_detail(dock.store, dock.order("#2").id)
+    assert d2.where == "Packed; 1 of 2 parcels on the PN Carrier truck"
     d4 = order_lookup.order_detail(dock.store, dock.order("#4").id)
     assert d4.where.startswith("Cancelled 10 Mar")
     with pytest.raises(NotFound):

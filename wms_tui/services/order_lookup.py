@@ -325,6 +325,8 @@ def _where(
         loaded = [p for p in parcels if p.status == ParcelStatus.LOADED]
         if parcels and len(loaded) == len(parcels):
             return f"Packed and on the {via} truck; leaves at close-out"
+        if loaded:
+            return f"Packed; {len(loaded)} of {len(parcels)} parcels on the {via} truck"
         return f"Packed, waiting at dispatch for {via}" + (
             f" (cut-off {service.cutoff:%H:%M})" if service else ""
         )
