@@ -344,6 +344,12 @@ def run(n_orders: int, repeat: int, seed: int, pg: bool) -> None:
 
         raw = store.engine.raw_connection()
         per_stmt: list[tuple[str, list[float]]] = []
+        if store.dialect == "postgresql":
+            # As overview() does: without it the prepared statements switch to
+            # generic plans after a few runs and today's range queries slow 10x.
+            cur = raw.cursor()
+            cur.execute("SET plan_cache_mode = force_custom_plan")
+            cur.close()
         try:
             for sql, params in captured:
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, type_coerce
+from sqlalchemy import Integer, String, and_, case, cast, func, literal, text, type_coerce
 from sqlmodel import Session, col, select
 
 from wms_tui.domain import shipping_days as days
@@ -308,6 +308,13 @@ def snapshot(store: Store, now: datetime | None = None) -> Snapshot:
 
 def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa: C901
     now = now or utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        # psycopg prepares a statement after a few runs, and PostgreSQL then
+        # switches to a generic plan that cannot see "today" in the time range:
+        # measured 1.4 ms -> 13 ms for the packs-today query from the 11th
+        # refresh on. Plan each statement for its actual values (this
+        # transaction only).
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     tz = warehouse_zone(session)
     day = days.local_day(now, tz)
     day_start, day_end = days.day_bounds(day, tz)
