@@ -407,14 +407,14 @@ def _label(sql: str) -> str:
     hints = [
         ("event.to_state", "packs today by packer and hour"),
         ("stockmovement.reason", "picks today by picker and hour"),
-        ("open_ids", "open orders + time of last event"),
+        ("join (select event.order_id", "who touched listed orders last"),
+        ("max(event.at)", "open orders + time of last event"),
         ("count(*) as count_1 from wms_exception", "count open exceptions"),
         ("from wms_exception", "open exceptions, newest 200"),
         ("sum(case", "parcels of packed orders"),
         ("parcel.sscc", "parcels of orders cancelled after packing"),
         ("status_changed_at >=", "dispatched/cancelled today"),
         ("from manifest", "today's manifests"),
-        ("join (select event.order_id", "who touched listed orders last"),
     ]
     for needle, label in hints:
         if needle in s:
