@@ -6,24 +6,55 @@ Tuesday 10 March 2026, 14:00 in Jönköping (13:00 UTC). PostNord (PN, cut-off
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlmodel import select
 
 from tests import factories as f
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.clock import set_clock
+from wms_tui.domain.clock import set_clock, utcnow
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, ParcelStatus
 from wms_tui.domain.models import Event, Manifest, Notice, Order, Parcel, StockMovement
 from wms_tui.services import events, settings
 from wms_tui.services.inventory import move_stock
-from wms_tui.store import Store
+from wms_tui.store import Store, UnitOfWork
 
 S = OrderStatus
 DAY = date(2026, 3, 10)
 NOW = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)
+
+
+_serial = itertools.count(1000)
+
+
+def packed_parcel(
+    uow: UnitOfWork,
+    o: Order,
+    *,
+    seq: int = 1,
+    count: int = 1,
+    weight_g: int = 1200,
+    status: ParcelStatus = ParcelStatus.CLOSED,
+    sscc: str | None = None,
+) -> Parcel:
+    """``factories.parcel`` with what the pack station always sets: a unique SSCC and
+    tracking number, the packer, and a pack time half an hour ago."""
+    n = next(_serial)
+    return f.parcel(
+        uow,
+        o,
+        seq=seq,
+        count=count,
+        sscc=sscc or f.sscc(n),
+        tracking=f"TRK{n:09d}",
+        weight_g=weight_g,
+        status=status,
+        packed_by_name="Johan Öberg",
+        packed_at=utcnow() - timedelta(minutes=30),
+    )
 
 
 class Clock:
@@ -113,7 +144,7 @@ def build_dock(store: Store, tmp_path: Path) -> Dock:
                 order=o,
             )  # fmt: skip
             for seq in range(1, parcels + 1):
-                x = f.parcel(uow, o, seq=seq, count=parcels, weight_g=1000 + seq * 250)
+                x = packed_parcel(uow, o, seq=seq, count=parcels, weight_g=1000 + seq * 250)
                 key = name if seq == 1 else f"{name}/{seq}"
                 sscc[key], tracking[key] = x.sscc or "", x.tracking_number or ""
             return o
@@ -124,7 +155,7 @@ def build_dock(store: Store, tmp_path: Path) -> Dock:
         cancelled = packed("#4", pn, pn_std)
         events.change_status(uow, cancelled, S.CANCELLED, boss)
         o5 = f.order(uow, "#5", [(p, 1)], status=S.PACKING, carrier_id=pn.id, service_id=pn_std.id)
-        x = f.parcel(uow, o5, status=ParcelStatus.OPEN)
+        x = packed_parcel(uow, o5, status=ParcelStatus.OPEN)
         sscc["#5"], tracking["#5"] = x.sscc or "", x.tracking_number or ""
         uow.commit()
     clock.at = NOW

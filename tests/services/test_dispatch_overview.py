@@ -14,6 +14,7 @@ import pytest
 from sqlmodel import select
 
 from tests import factories as f
+from tests.dispatch_world import packed_parcel
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import set_clock
 from wms_tui.domain.enums import (
@@ -94,11 +95,11 @@ def world(empty_store: Store) -> World:
             x = order(name, S.PACKING, pn, pn_std, DAY)
             events.change_status(uow, x, S.PACKED, johan)
         uow.flush()
-        f.parcel(uow, o["#P1"], status=ParcelStatus.LOADED)
-        f.parcel(uow, o["#P2"], status=ParcelStatus.LOADED)
-        f.parcel(uow, o["#P3"], status=ParcelStatus.CLOSED)
-        f.parcel(uow, o["#P4"], seq=1, count=2, status=ParcelStatus.LOADED)
-        f.parcel(uow, o["#P4"], seq=2, count=2, status=ParcelStatus.CLOSED)
+        packed_parcel(uow, o["#P1"], status=ParcelStatus.LOADED)
+        packed_parcel(uow, o["#P2"], status=ParcelStatus.LOADED)
+        packed_parcel(uow, o["#P3"], status=ParcelStatus.CLOSED)
+        packed_parcel(uow, o["#P4"], seq=1, count=2, status=ParcelStatus.LOADED)
+        packed_parcel(uow, o["#P4"], seq=2, count=2, status=ParcelStatus.CLOSED)
 
         # Ana picks 8 units in the 08:00 hour and 2 in the 10:00 hour (local).
         for at, qty in ((utc(7, 15), 5), (utc(7, 45), 3), (utc(9, 10), 2)):
@@ -126,7 +127,7 @@ def world(empty_store: Store) -> World:
         events.change_status(uow, old, S.DISPATCHED, boss)
         clock.at = utc(11)
         cancelled = order("#PN-CXL", S.PACKED, pn, pn_std, DAY)
-        f.parcel(uow, cancelled, sscc_code=f.sscc(777), status=ParcelStatus.CLOSED)
+        packed_parcel(uow, cancelled, sscc=f.sscc(777), status=ParcelStatus.CLOSED)
         events.change_status(uow, cancelled, S.CANCELLED, boss)
         uow.add(
             WmsException(

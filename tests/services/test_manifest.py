@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tests.dispatch_world import DAY, Dock, build_dock
+from tests.dispatch_world import DAY, Dock, build_dock, packed_parcel
 from wms_tui.domain.enums import ManifestStatus, MovementReason, OrderStatus, ParcelStatus
 from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
 from wms_tui.domain.models import Event, Location, Manifest, Stock, StockMovement
@@ -149,7 +149,7 @@ def test_closed_manifest_cannot_be_closed_again_or_added_to(dock: Dock) -> None:
         from tests import factories as f
 
         late = f.order(uow, "#9", [], status=S.PACKED, carrier_id=dock.order("#1").carrier_id)
-        code = f.parcel(uow, late).sscc
+        code = packed_parcel(uow, late).sscc
         uow.commit()
     before = dock.state()
     with pytest.raises(DomainError, match="manifest PN-20260310 is closed — parcel .* tomorrow"):
