@@ -202,6 +202,13 @@ def order(
     return o
 
 
+def sscc(serial: int, *, prefix: str = "7350053", extension: int = 0) -> str:
+    """A valid SSCC-18: extension digit, company prefix, serial, GS1 mod-10 check digit."""
+    body = f"{extension}{prefix}{serial:0{16 - len(prefix)}d}"
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
 def parcel(
     uow: UnitOfWork,
     o: Order,

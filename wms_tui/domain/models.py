@@ -436,6 +436,9 @@ class Manifest(SQLModel, table=True):
 class Notice(SQLModel, table=True):
     """A customer e-mail written to the outbox (and sent when SMTP is set)."""
 
+    # One notice of each kind per order, also when two terminals run at once.
+    __table_args__ = (UniqueConstraint("order_id", "kind", name="uq_notice_order_kind"),)
+
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
     kind: str  # shipped | delay

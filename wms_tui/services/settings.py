@@ -13,6 +13,8 @@ DEFAULTS: dict[str, str] = {
     "weight_tolerance_min_g": "50",
     "max_parcel_weight_g": "31500",
     "stuck_after_minutes": "120",
+    # Dispatch overview: the pack rate assumed before anything is packed today.
+    "planned_packs_per_hour": "30",
     "idle_logout_minutes": "10",
     "cart_size": "6",
     "receiving_sanity_limit": "500",
@@ -25,6 +27,7 @@ DEFAULTS: dict[str, str] = {
     "label_dir": "labels",
     "report_dir": "data/reports",
     "outbox_dir": "data/outbox",
+    "notice_from": "Nordlys Shop <orders@nordlys.example>",
 }
 
 

@@ -12,7 +12,9 @@ from textual.widgets import Static
 class OperatorBar(Horizontal):
     DEFAULT_CSS = """
     OperatorBar { dock: top; height: 1; background: $primary; color: $text; }
-    OperatorBar > #bar-title { width: 1fr; text-style: bold; padding: 0 1; }
+    OperatorBar > #bar-title {
+        width: 1fr; text-style: bold; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     OperatorBar > #bar-who { width: auto; padding: 0 1; }
     """
 

@@ -1,0 +1,436 @@
+"""Benchmark: the dispatch overview's queries against a plain count, on 100,000 orders.
+
+Run from the repository root::
+
+    python bench/bench_dispatch_overview.py [--orders 100000] [--repeat 30] [--pg]
+
+Builds a store with ``--orders`` orders spread over 120 days, with what their
+lives leave behind: about 7 events each (import, status changes, picks), pick
+movements in the stock ledger, a parcel per packed order, manifests, and
+exceptions (most resolved). The last two days hold the open work: about 2,000
+orders in every status before DISPATCHED, as on a busy day. Bulk inserts go
+through ``insert()`` with executemany.
+
+Then it times, in the same run and the same connection pool:
+
+* the baseline, ``SELECT count(*) FROM orders``;
+* ``dispatch_overview.overview()``: every query the supervisor's screen runs
+  per refresh, including turning rows into the snapshot;
+* each of the overview's SQL statements on its own (from the same calls).
+
+It prints median and 95th percentile wall times and the ratio to the
+baseline. The target is a median under 50 ms for the whole overview. No
+assertion: benchmarks measure, tests check behaviour.
+
+``--pg`` runs against the PostgreSQL at 127.0.0.1:5432 (database ``test``, a
+throw-away schema) instead of a temporary SQLite file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+# Allow `python bench/bench_dispatch_overview.py` from a plain checkout.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import event, insert, text  # noqa: E402
+
+from wms_tui.domain.clock import set_clock  # noqa: E402
+from wms_tui.domain.enums import (  # noqa: E402
+    ManifestStatus,
+    MovementReason,
+    OrderStatus,
+    ParcelStatus,
+)
+from wms_tui.domain.models import (  # noqa: E402
+    Carrier,
+    Event,
+    Location,
+    Manifest,
+    Operator,
+    Order,
+    Parcel,
+    Product,
+    Service,
+    StockMovement,
+    Warehouse,
+    WmsException,
+)
+from wms_tui.services import dispatch_overview  # noqa: E402
+from wms_tui.store import Store  # noqa: E402
+
+S = OrderStatus
+TZ = ZoneInfo("Europe/Stockholm")
+DAYS = 120
+CARRIERS = {
+    "CJ": [("CJ-STD", 15, 4), ("CJ-EXP", 13, 2)],
+    "POSTNORD": [("PN-COLLECT", 17, 2), ("PN-HOME", 16, 2), ("PN-VB1", 12, 1)],
+    "DHL": [("DHL-EXP", 16, 2), ("DHL-ECO", 15, 5)],
+    "UPS": [("UPS-STD", 16, 4), ("UPS-SAVER", 15, 2)],
+    "USPS": [("USPS-PMI", 14, 8), ("USPS-FCPI", 14, 12)],
+}
+# The day's open work, by status (fractions of the last two days' orders).
+OPEN_MIX = [
+    (S.NEW, 0.08),
+    (S.READY_TO_PICK, 0.25),
+    (S.BACKORDERED, 0.04),
+    (S.ON_HOLD, 0.02),
+    (S.PICKING, 0.08),
+    (S.PICKED, 0.08),
+    (S.PACKING, 0.04),
+    (S.PACKED, 0.16),
+    (S.DISPATCHED, 0.23),
+    (S.CANCELLED, 0.02),
+]
+FLOW = [S.NEW, S.READY_TO_PICK, S.PICKING, S.PICKED, S.PACKING, S.PACKED, S.DISPATCHED]
+
+
+def _chunks(rows: list[dict], n: int = 5000):  # noqa: ANN202
+    for i in range(0, len(rows), n):
+        yield rows[i : i + n]
+
+
+def build(store: Store, n_orders: int, now: datetime, seed: int) -> dict[str, int]:
+    rng = random.Random(seed)
+    counts: dict[str, int] = {}
+    with store.unit_of_work() as uow:
+        s = uow.session
+        s.add(Warehouse(code="WH", name="Bench DC", timezone="Europe/Stockholm"))
+        ops = [Operator(badge=f"P{i:04d}", name=f"Picker {i}", roles="picker") for i in range(12)]
+        ops += [Operator(badge=f"K{i:04d}", name=f"Packer {i}", roles="packer") for i in range(8)]
+        ops += [Operator(badge="S0001", name="Supervisor", roles="supervisor")]
+        for o in ops:
+            s.add(o)
+        products = [Product(sku=f"SKU-{i:04d}", name=f"Product {i}") for i in range(300)]
+        for p in products:
+            s.add(p)
+        bins = [Location(code=f"A-{i:04d}") for i in range(300)]
+        tote = Location(code="T-0001")
+        for loc in [*bins, tote]:
+            s.add(loc)
+        services: list[tuple[int, int]] = []  # (carrier_id, service_id)
+        carriers: list[Carrier] = []
+        s.flush()
+        for code, svcs in CARRIERS.items():
+            c = Carrier(code=code, name=code.title())
+            s.add(c)
+            s.flush()
+            carriers.append(c)
+            for scode, hour, transit in svcs:
+                sv = Service(
+                    carrier_id=c.id,
+                    code=scode,
+                    name=scode,
+                    cutoff=datetime(2000, 1, 1, hour).time(),
+                    transit_days=transit,
+                )
+                s.add(sv)
+                s.flush()
+                services.append((c.id, sv.id))
+        uow.commit()
+        pickers = [o.id for o in ops if o.roles == "picker"]
+        packers = [(o.id, o.name) for o in ops if o.roles == "packer"]
+        boss = next(o for o in ops if o.roles == "supervisor")
+        product_ids = [p.id for p in products]
+        bin_ids = [b.id for b in bins]
+        tote_id = tote.id
+        carrier_ids = [c.id for c in carriers]
+
+    today = now.astimezone(TZ).date()
+    orders: list[dict] = []
+    events: list[dict] = []
+    moves: list[dict] = []
+    parcels: list[dict] = []
+    manifests: dict[tuple[int, object], int] = {}
+    manifest_rows: list[dict] = []
+    sscc = 10**16
+    for i in range(n_orders):
+        recent = i >= n_orders - min(2500, n_orders // 5)
+        if recent:
+            created = now - timedelta(minutes=rng.randint(5, 36 * 60))
+            r, acc = rng.random(), 0.0
+            status = OPEN_MIX[-1][0]
+            for st, share in OPEN_MIX:
+                acc += share
+                if r < acc:
+                    status = st
+                    break
+        else:
+            created = now - timedelta(days=rng.uniform(2, DAYS))
+            r = rng.random()
+            status = S.DISPATCHED if r < 0.95 else S.RETURNED if r < 0.97 else S.CANCELLED
+        cid, sid = rng.choice(services)
+        oid = i + 1
+        name = f"#{100000 + i}"
+        promised = (created.astimezone(TZ) + timedelta(days=rng.choice((0, 1, 1, 2)))).date()
+        path = FLOW[: FLOW.index(status) + 1] if status in FLOW else [S.NEW, S.READY_TO_PICK]
+        if status is S.RETURNED:
+            path = [*FLOW, S.RETURNED]
+        elif status in (S.BACKORDERED, S.ON_HOLD, S.CANCELLED):
+            path = [S.NEW, status]
+        at = created
+        ev_base = dict(
+            operator_id=None, operator_name="system", terminal="bench", order_id=oid,
+            order_name=name, sku="", qty=None, location="", detail="",
+        )  # fmt: skip
+        events.append({**ev_base, "at": at, "kind": "order.imported", "from_state": "",
+                       "to_state": "NEW"})  # fmt: skip
+        picker = rng.choice(pickers)
+        packer_id, packer_name = rng.choice(packers)
+        for prev, nxt in zip(path, path[1:], strict=False):
+            at = min(now - timedelta(minutes=1), at + timedelta(minutes=rng.randint(5, 90)))
+            who = (packer_id, packer_name) if nxt is S.PACKED else (boss.id, boss.name)
+            events.append({**ev_base, "at": at, "kind": "order.status", "from_state": prev.value,
+                           "to_state": nxt.value, "operator_id": who[0],
+                           "operator_name": who[1]})  # fmt: skip
+            if nxt is S.PICKED:
+                for _ in range(2):
+                    pid, qty = rng.choice(product_ids), rng.randint(1, 3)
+                    moves.append(dict(at=at, product_id=pid, from_location_id=rng.choice(bin_ids),
+                                      to_location_id=tote_id, qty=qty,
+                                      reason=MovementReason.PICKED.value, operator_id=picker,
+                                      terminal="HH", order_id=oid, reference=""))  # fmt: skip
+                    events.append({**ev_base, "at": at, "kind": "stock.move", "sku": f"SKU-{pid}",
+                                   "qty": qty, "from_state": "A", "to_state": "T",
+                                   "operator_id": picker, "operator_name": "Picker"})  # fmt: skip
+        orders.append(
+            dict(
+                id=oid, name=name, channel="shopify", customer_name=f"Customer {i}",
+                email=f"c{i}@example.com", phone=f"+46 70 {i:07d}", ship_name=f"Customer {i}",
+                ship_company="", ship_address1="Gatan 1", ship_address2="", ship_city="Stad",
+                ship_zip="11111", ship_province="", ship_country="SE", ship_phone="",
+                shipping_method="", carrier_id=cid, service_id=sid, status=status.name,
+                held_from=None, hold_reason="", priority=rng.choice((0, 0, 0, 1, 5)),
+                created_at=created, release_at=created + timedelta(minutes=30),
+                promised_ship_date=promised, status_changed_at=at, notes="", gift_message="",
+                tags="", financial_status="paid", split_allowed=False, cancelled_at=None,
+                source_hash="", locked_by_operator_id=None, locked_terminal="", locked_at=None,
+                resolution="",
+            )
+        )  # fmt: skip
+        if status in (S.PACKED, S.DISPATCHED, S.RETURNED):
+            sscc += 1
+            mid = None
+            pstatus = ParcelStatus.MANIFESTED
+            if status is S.PACKED:
+                pstatus = ParcelStatus.LOADED if rng.random() < 0.4 else ParcelStatus.CLOSED
+            day = at.astimezone(TZ).date()
+            if pstatus is not ParcelStatus.CLOSED:
+                key = (cid, day)
+                if key not in manifests:
+                    manifests[key] = len(manifest_rows) + 1
+                    closed = day < today
+                    manifest_rows.append(dict(
+                        id=manifests[key], number=f"M{cid}-{day:%Y%m%d}", carrier_id=cid, day=day,
+                        status=(ManifestStatus.CLOSED if closed else ManifestStatus.OPEN).name,
+                        closed_at=at if closed else None, closed_by_id=None, pdf_file="",
+                        csv_file=""))  # fmt: skip
+                mid = manifests[key]
+            parcels.append(dict(
+                order_id=oid, seq=1, count=1, carton_type_id=None, status=pstatus.name,
+                weight_g=rng.randint(200, 9000), expected_weight_g=None, sscc=f"{sscc:018d}",
+                tracking_number=f"TRK{oid:012d}", packed_by_id=packer_id,
+                packed_by_name=packer_name, packed_at=at, terminal="PACK-1", label_file="",
+                slip_file="", loaded_at=at if mid else None, loaded_by_id=None, manifest_id=mid,
+            ))  # fmt: skip
+    exceptions = [
+        dict(
+            kind=rng.choice(("SHORT_PICK", "QC_FAIL", "WEIGHT_MISMATCH", "BACKORDER")),
+            at=now - timedelta(days=rng.uniform(0, DAYS)), order_id=rng.randint(1, n_orders),
+            sku="SKU-1", location="A-0001", operator_id=None, operator_name="Picker 1",
+            terminal="HH", message="bench", resolved_by_id=None,
+            resolved_at=None if rng.random() < 0.03 else now,
+        )
+        for _ in range(max(10, n_orders // 30))
+    ]  # fmt: skip
+    del carrier_ids
+    with store.engine.begin() as conn:
+        for table, rows in (
+            (Order, orders),
+            (Manifest, manifest_rows),
+            (Parcel, parcels),
+            (Event, events),
+            (StockMovement, moves),
+            (WmsException, exceptions),
+        ):
+            for chunk in _chunks(rows):
+                conn.execute(insert(table.__table__), chunk)
+            counts[table.__tablename__] = len(rows)
+        if store.dialect == "sqlite":
+            conn.exec_driver_sql("ANALYZE")
+    if store.dialect == "postgresql":
+        # What autovacuum would have done by the time anyone looks: statistics
+        # and the visibility map (index-only scans without heap fetches).
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    return counts
+
+
+def timed(fn, repeat: int) -> list[float]:  # noqa: ANN001
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p * (len(v) - 1))))]
+
+
+def run(n_orders: int, repeat: int, seed: int, pg: bool) -> None:
+    schema = None
+    tmp = tempfile.TemporaryDirectory()
+    if pg:
+        import psycopg
+
+        base = "postgresql://postgres@127.0.0.1:5432/test"
+        schema = "bench_" + uuid.uuid4().hex[:8]
+        with psycopg.connect(base, autocommit=True) as c:
+            c.execute(f"CREATE SCHEMA {schema}")
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{Path(tmp.name) / 'bench.db'}"
+    store = Store(url)
+    try:
+        store.create_schema()
+        now = datetime.now(TZ).replace(hour=14, minute=0, second=0, microsecond=0).astimezone(UTC)
+        set_clock(lambda: now)
+        t0 = time.perf_counter()
+        counts = build(store, n_orders, now, seed)
+        print(
+            f"{store.dialect}: built in {time.perf_counter() - t0:.1f} s: "
+            + ", ".join(f"{n:,} {t}" for t, n in counts.items())
+        )
+
+        def baseline() -> None:
+            with store.read() as s:
+                s.exec(text("SELECT count(*) FROM orders")).one()  # type: ignore[call-overload]
+
+        def overview() -> None:
+            dispatch_overview.snapshot(store, now)
+
+        baseline()
+        snap = dispatch_overview.snapshot(store, now)  # warm-up
+        # Capture the overview's statements once, to replay them on the raw driver.
+        captured: list[tuple[str, object]] = []
+
+        def capture(conn, cursor, statement, params, context, executemany) -> None:  # noqa: ANN001
+            if statement.lstrip().upper().startswith("SELECT"):
+                captured.append((statement, params))
+
+        event.listen(store.engine, "before_cursor_execute", capture)
+        dispatch_overview.snapshot(store, now)
+        event.remove(store.engine, "before_cursor_execute", capture)
+
+        base_t = timed(baseline, repeat)
+        over_t = timed(overview, repeat)
+        cpu = []
+        for _ in range(repeat):
+            c0 = time.process_time()
+            overview()
+            cpu.append(time.process_time() - c0)
+
+        raw = store.engine.raw_connection()
+        per_stmt: list[tuple[str, list[float]]] = []
+        if store.dialect == "postgresql":
+            # As overview() does: without it the prepared statements switch to
+            # generic plans after a few runs and today's range queries slow 10x.
+            cur = raw.cursor()
+            cur.execute("SET plan_cache_mode = force_custom_plan")
+            cur.close()
+        try:
+            for sql, params in captured:
+
+                def replay(sql: str = sql, params: object = params) -> None:
+                    cur = raw.cursor()
+                    cur.execute(sql, params)
+                    cur.fetchall()
+                    cur.close()
+
+                per_stmt.append((_label(sql), timed(replay, repeat)))
+            raw.rollback()
+        finally:
+            raw.close()
+
+        base_med = statistics.median(base_t)
+        rows = [("SELECT count(*) FROM orders (baseline)", base_t)]
+        rows.append(("dispatch_overview.overview(), wall", over_t))
+        rows.append(("dispatch_overview.overview(), CPU of this process", cpu))
+        sql_total = [sum(x) for x in zip(*(v for _, v in per_stmt), strict=True)]
+        rows.append((f"  its {len(per_stmt)} SELECTs on the raw driver, together", sql_total))
+        rows += [(f"    {k}", v) for k, v in sorted(per_stmt, key=lambda kv: -sum(kv[1]))]
+        print(
+            f"\nopen orders {sum(r.total for r in snap.services):,}, attention "
+            f"{len(snap.attention)}, exceptions {snap.n_exceptions}, "
+            f"people {len(snap.throughput)}; {repeat} runs each\n"
+        )
+        print(f"{'query':<60}{'median ms':>10}{'p95 ms':>9}{'x count(*)':>12}")
+        for label, values in rows:
+            med = statistics.median(values)
+            print(
+                f"{label[:60]:<60}{1e3 * med:>10.2f}{1e3 * pct(values, 0.95):>9.2f}"
+                f"{med / base_med:>12.1f}"
+            )
+        total = statistics.median(over_t) * 1e3
+        print(
+            f"\noverview median {total:.1f} ms wall ({statistics.median(cpu) * 1e3:.1f} ms CPU): "
+            f"{'under' if total < 50 else 'OVER'} 50 ms. The rest of the wall time is "
+            "SQLAlchemy turning rows into values and the snapshot's Python."
+        )
+    finally:
+        set_clock(None)
+        store.dispose()
+        if schema:
+            import psycopg
+
+            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
+                c.execute(f"DROP SCHEMA {schema} CASCADE")
+        tmp.cleanup()
+
+
+def _label(sql: str) -> str:
+    """A short name for an overview statement: its main table and shape."""
+    s = " ".join(sql.split()).lower()
+    frm = s.split(" from ", 1)[1].split()[0] if " from " in s else "?"
+    hints = [
+        ("event.to_state", "packs today by packer and hour"),
+        ("stockmovement.reason", "picks today by picker and hour"),
+        ("join (select event.order_id", "who touched listed orders last"),
+        ("max(event.at)", "open orders + time of last event"),
+        ("count(*) as count_1 from wms_exception", "count open exceptions"),
+        ("from wms_exception", "open exceptions, newest 200"),
+        ("sum(case", "parcels of packed orders"),
+        ("parcel.sscc", "parcels of orders cancelled after packing"),
+        ("status_changed_at >=", "dispatched/cancelled today"),
+        ("from manifest", "today's manifests"),
+    ]
+    for needle, label in hints:
+        if needle in s:
+            return f"{label} ({frm})"
+    return f"{frm}: {s[:40]}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=20261124)
+    parser.add_argument("--pg", action="store_true", help="use PostgreSQL at 127.0.0.1:5432")
+    args = parser.parse_args()
+    run(args.orders, args.repeat, args.seed, args.pg)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""The dispatch overview at 120×40 and 40×16: numbers, refresh, opening orders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, OptionList, Static
+
+from tests.dispatch_world import Dock, build_dock
+from tests.ui.test_login import scan, wait_store
+from wms_tui.services import handover
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens.dispatch import DispatchScreen
+from wms_tui.ui.screens.handover import HandoverScreen
+from wms_tui.ui.screens.order_detail import OrderScreen
+
+
+@pytest.fixture
+def dock(sqlite_store: Store, tmp_path: Path) -> Dock:
+    return build_dock(sqlite_store, tmp_path)
+
+
+async def open_overview(pilot) -> DispatchScreen:
+    await wait_store(pilot)
+    await scan(pilot, "S9001")
+    home = pilot.app.screen
+    index = [e.id for e in home.entries].index("dispatch")
+    await pilot.press("1234567890"[index])
+    screen = pilot.app.screen
+    assert isinstance(screen, DispatchScreen)
+    await loaded(pilot, screen)
+    return screen
+
+
+async def loaded(pilot, screen: DispatchScreen) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert screen.snap is not None, screen.error
+
+
+def row(table: DataTable, key: str) -> list[str]:
+    return [str(c) for c in table.get_row(key)]
+
+
+async def test_wide_overview_numbers(dock: Dock) -> None:
+    handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#1"])
+    app = WmsApp(dock.store.url, terminal="OFFICE")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_overview(pilot)
+        assert screen.wide
+        trucks = screen.query_one("#dsp-trucks", DataTable)
+        # Carrier / service, Cut-off, Left, New, Ready, Picking, Picked, Packing,
+        # Packed, On truck, Hold, Backord., Risk, Late
+        assert row(trucks, "carrier:PN") == [
+            "PN", "16:00", "2h00", "0", "0", "0", "0", "1", "1", "1", "0", "0", "0", "0",
+        ]  # fmt: skip
+        assert row(trucks, "service:PN:PN-STD")[0].strip() == "PN-STD"
+        assert row(trucks, "carrier:DHL")[1:3] == ["15:00", "1h00"]
+        summary = str(screen.query_one("#dsp-summary", Static).render())
+        assert "exceptions 1" in summary and "pace 30.0 packs/h (planned)" in summary
+        issues = screen.query_one("#dsp-issues", DataTable)
+        assert issues.row_count == 1
+        assert "cancelled after packing" in str(issues.get_row_at(0)[-1])
+        # Enter on the exception opens the order's timeline.
+        issues.focus()
+        await pilot.press("enter")
+        detail = app.screen
+        assert isinstance(detail, OrderScreen)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert detail.detail is not None and detail.detail.name == "#4"
+        assert any(e.what == "PACKED → CANCELLED" for e in detail.detail.timeline)
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_refresh_picks_up_other_terminals(dock: Dock) -> None:
+    app = WmsApp(dock.store.url, terminal="OFFICE")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_overview(pilot)
+        trucks = screen.query_one("#dsp-trucks", DataTable)
+        assert row(trucks, "carrier:PN")[9] == "0"
+        # Someone at the dock loads #1; the next refresh (r, or the timer) shows it.
+        handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#1"])
+        await pilot.press("r")
+        await loaded(pilot, screen)
+        assert row(trucks, "carrier:PN")[9] == "1"
+
+
+async def test_enter_on_a_truck_opens_its_hand_over(dock: Dock) -> None:
+    app = WmsApp(dock.store.url, terminal="OFFICE")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_overview(pilot)
+        trucks = screen.query_one("#dsp-trucks", DataTable)
+        trucks.focus()
+        trucks.move_cursor(row=trucks.get_row_index("carrier:PN"))
+        await pilot.press("enter")
+        assert isinstance(app.screen, HandoverScreen) and app.screen.carrier == "PN"
+
+
+async def test_narrow_panels_and_timeline(dock: Dock) -> None:
+    app = WmsApp(dock.store.url, terminal="HH-9")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_overview(pilot)
+        assert not screen.wide
+        olist = screen.query_one("#dsp-list", OptionList)
+        tabs = str(screen.query_one("#dsp-tabs", Static).render())
+        assert tabs.startswith("1/5 Trucks (2)")
+        first = str(olist.get_option_at_index(0).prompt)
+        assert first.startswith("DHL 15:00 1h00")
+        assert "unpicked 0  picking 0  packing 0" in first
+        await pilot.press("3")
+        assert str(screen.query_one("#dsp-tabs", Static).render()).startswith("3/5 Exceptions")
+        text = str(olist.get_option_at_index(0).prompt)
+        assert "cancelled #4" in text and "take parcel" in text
+        await pilot.press("right")  # 4/5 Services
+        assert "PN PN-STD 16:00" in str(olist.get_option_at_index(1).prompt)
+        await pilot.press("left", "left")  # back to 2/5 Orders
+        assert str(screen.query_one("#dsp-tabs", Static).render()).startswith("2/5 Orders")
+        await pilot.press("5")
+        assert "Nothing here" in str(olist.get_option_at_index(0).prompt)
+        # the exception's order opens from the narrow list too
+        await pilot.press("3", "enter")
+        assert isinstance(app.screen, OrderScreen)
+
+
+async def test_resizing_switches_layout(dock: Dock) -> None:
+    app = WmsApp(dock.store.url, terminal="OFFICE")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_overview(pilot)
+        assert screen.query("#dsp-trucks")
+        await pilot.resize_terminal(40, 16)
+        await pilot.pause()
+        assert not screen.wide and screen.query("#dsp-list") and not screen.query("#dsp-trucks")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert screen.wide and screen.query_one("#dsp-trucks", DataTable).row_count == 4
+
+
+async def test_delay_notices_from_the_overview(dock: Dock, monkeypatch) -> None:
+    from wms_tui.ui.widgets.confirm import ConfirmModal
+
+    monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
+    dock.clock.at = dock.clock.at.replace(hour=16)  # 17:00: PN and DHL cut-offs passed
+    app = WmsApp(dock.store.url, terminal="OFFICE")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await open_overview(pilot)
+        await pilot.press("f6")
+        modal = app.screen
+        assert isinstance(modal, ConfirmModal)
+        assert "#1" in str(modal._body) and "#3" in str(modal._body)
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        assert len(list(dock.outbox.glob("delay-*.eml"))) == 3  # #1, #2, #3

@@ -1,0 +1,184 @@
+"""The hand-over screen driven with a scanner, at both sizes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from tests.dispatch_world import Dock, build_dock
+from tests.ui.test_login import scan, wait_store
+from wms_tui.domain.enums import ManifestStatus, OrderStatus, ParcelStatus
+from wms_tui.domain.models import Manifest
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens.handover import HandoverScreen
+from wms_tui.ui.widgets.confirm import ConfirmModal
+from wms_tui.ui.widgets.feedback import Feedback
+
+SIZES = [(40, 16), (120, 40)]
+
+
+@pytest.fixture
+def dock(sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Dock:
+    monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
+    monkeypatch.delenv("WMS_PRINTER", raising=False)
+    return build_dock(sqlite_store, tmp_path)
+
+
+async def open_dock(pilot, badge: str) -> HandoverScreen:
+    await wait_store(pilot)
+    await scan(pilot, badge)
+    pilot.app.push_screen(HandoverScreen())
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, HandoverScreen)
+    return screen
+
+
+async def put(pilot, code: str) -> None:
+    """A scan without typing every key (each test also scans key by key once)."""
+    pilot.app.focused.value = code
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def feedback(screen) -> str:
+    return screen.query_one(Feedback).text
+
+
+async def settle(pilot, screen: HandoverScreen) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_load_and_refuse_with_a_scanner(dock: Dock, size: tuple[int, int]) -> None:
+    app = WmsApp(dock.store.url, terminal="DOCK-1")
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=size) as pilot:
+        screen = await open_dock(pilot, "K2001")
+        await scan(pilot, "pn")  # the carrier, typed
+        assert screen.carrier == "PN"
+        await scan(pilot, "00" + dock.sscc["#1"])
+        assert feedback(screen).startswith("✓ #1 1/1 loaded · 1 on truck · 2 left")
+        assert dock.parcel(dock.sscc["#1"]).status == ParcelStatus.LOADED
+        assert not bells
+
+        before = dock.state()
+        cancelled = f"Order #4 was cancelled after packing — take parcel {dock.sscc['#4']} out"
+        for code, message in (
+            (dock.sscc["#1"], "already loaded at 14:00 by Johan Öberg"),
+            (dock.sscc["#3"], "is for DHL Carrier, not PN Carrier"),
+            (dock.sscc["#4"], cancelled),
+            ("NOT-A-PARCEL", "No parcel NOT-A-PARCEL"),
+        ):
+            await put(pilot, code)
+            assert message in feedback(screen), feedback(screen)
+            assert feedback(screen).startswith("✗")
+        assert len(bells) == 4
+        assert dock.state() == before
+
+        await settle(pilot, screen)
+        assert screen.dock is not None
+        assert [p.label for p in screen.dock.waiting] == ["#2 1/2", "#2 2/2"]
+        assert [p.order_name for p in screen.dock.pull] == ["#4"]
+
+
+async def test_take_out_with_f8(dock: Dock) -> None:
+    app = WmsApp(dock.store.url, terminal="DOCK-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_dock(pilot, "K2001")
+        await scan(pilot, "PN")
+        await put(pilot, dock.sscc["#1"])
+        await pilot.press("f8")
+        assert screen.taking_out and "take-out" in screen.classes
+        await scan(pilot, dock.sscc["#1"])
+        assert "taken off the truck" in feedback(screen)
+        assert not screen.taking_out
+        assert dock.parcel(dock.sscc["#1"]).status == ParcelStatus.CLOSED
+        # the cancelled order's parcel: voided, to be unpacked
+        await pilot.press("f8")
+        await put(pilot, dock.sscc["#4"])
+        assert "voided: unpack it and restock" in feedback(screen)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_close_out_with_confirmation(dock: Dock, size: tuple[int, int]) -> None:
+    app = WmsApp(dock.store.url, terminal="DOCK-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_dock(pilot, "S9001")
+        await scan(pilot, "PN")
+        await scan(pilot, dock.sscc["#1"])
+        await put(pilot, dock.sscc["#2"])
+        # #2 is half loaded: refused before any question is asked.
+        await pilot.press("f10")
+        assert "Order #2: parcel 2 of 2 is not loaded" in feedback(screen)
+        assert app.screen is screen
+        await put(pilot, dock.sscc["#2/2"])
+
+        before = dock.state()
+        await pilot.press("f10")
+        modal = app.screen
+        assert isinstance(modal, ConfirmModal)
+        await pilot.press("escape")  # changed my mind: nothing happens
+        assert app.screen is screen and dock.state() == before
+
+        await pilot.press("f10")
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("enter")
+        await settle(pilot, screen)
+        assert "PN-20260310 closed: 3 parcels, 2 orders dispatched" in feedback(screen)
+        assert dock.order("#1").status == OrderStatus.DISPATCHED
+        with dock.store.read() as s:
+            m = s.exec(select(Manifest)).one()
+            assert m.status == ManifestStatus.CLOSED and Path(m.pdf_file).is_file()
+        assert screen.dock is not None and screen.dock.closed
+
+        # closed: a second close and a late parcel are refused
+        await pilot.press("f10")
+        assert "already closed: F6 reprints it" in feedback(screen)
+        await pilot.press("f6")
+        assert "PN-20260310 reprinted (3 parcels)" in feedback(screen)
+
+
+async def test_leftovers_are_listed_before_closing(dock: Dock) -> None:
+    app = WmsApp(dock.store.url, terminal="DOCK-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_dock(pilot, "S9001")
+        await scan(pilot, "PN")
+        await scan(pilot, dock.sscc["#1"])
+        await pilot.press("f10")
+        modal = app.screen
+        assert isinstance(modal, ConfirmModal)
+        body = str(modal._body)
+        assert "2 packed parcel(s) NOT loaded stay for tomorrow" in body
+        assert "#2 1/2" in body and "#2 2/2" in body
+        await pilot.press("enter")
+        await settle(pilot, screen)
+        assert dock.order("#1").status == OrderStatus.DISPATCHED
+        assert dock.order("#2").status == OrderStatus.PACKED
+
+
+async def test_a_picker_cannot_load(dock: Dock) -> None:
+    app = WmsApp(dock.store.url, terminal="HH-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_dock(pilot, "P1001")
+        await scan(pilot, "PN")
+        before = dock.state()
+        await scan(pilot, dock.sscc["#1"])
+        assert "Ana Lindqvist may not load parcels" in feedback(screen)
+        assert dock.state() == before
+
+
+async def test_pick_the_carrier_from_the_list(dock: Dock) -> None:
+    app = WmsApp(dock.store.url, terminal="DOCK-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_dock(pilot, "K2001")
+        await scan(pilot, "NOPE")
+        assert "Unknown carrier 'NOPE'" in feedback(screen)
+        screen.query_one("#ho-waiting").focus()
+        await pilot.press("down", "enter")  # DHL first, PN second
+        assert screen.carrier == "PN"

@@ -1,0 +1,78 @@
+"""Order lookup for everyone: scan a label or type a name, read where the order is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from tests.dispatch_world import Dock, build_dock
+from tests.ui.test_login import scan, wait_store
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens.lookup import LookupScreen
+from wms_tui.ui.screens.order_detail import OrderScreen
+from wms_tui.ui.widgets.feedback import Feedback
+
+SIZES = [(40, 16), (120, 40)]
+
+
+@pytest.fixture
+def dock(sqlite_store: Store, tmp_path: Path) -> Dock:
+    return build_dock(sqlite_store, tmp_path)
+
+
+async def open_lookup(pilot, badge: str = "P1001") -> LookupScreen:
+    await wait_store(pilot)
+    await scan(pilot, badge)
+    home = pilot.app.screen
+    index = [e.id for e in home.entries].index("lookup")
+    await pilot.press("1234567890"[index])
+    assert isinstance(pilot.app.screen, LookupScreen)
+    return pilot.app.screen
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_scanned_label_opens_the_order(dock: Dock, size: tuple[int, int]) -> None:
+    app = WmsApp(dock.store.url, terminal="HH-1")
+    async with app.run_test(size=size) as pilot:
+        await open_lookup(pilot)  # a picker may look orders up too
+        await scan(pilot, "00" + dock.sscc["#2/2"])
+        detail = app.screen
+        assert isinstance(detail, OrderScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        where = str(detail.query_one("#order-where", Static).render())
+        assert where == "Packed, waiting at dispatch for PN Carrier (cut-off 16:00)"
+        assert detail.detail is not None
+        assert [e.what for e in detail.detail.timeline][-1].startswith("packed 2 × MUG-1")
+        await pilot.press("escape")
+        assert isinstance(app.screen, LookupScreen)
+
+
+async def test_several_matches_are_listed(dock: Dock) -> None:
+    app = WmsApp(dock.store.url, terminal="HH-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_lookup(pilot)
+        await scan(pilot, "öberg")
+        hits = screen.query_one("#lookup-hits", OptionList)
+        assert hits.option_count == 5 and app.focused is hits
+        assert "5 orders match" in screen.query_one(Feedback).text
+        await pilot.press("down", "enter")
+        assert (
+            isinstance(app.screen, OrderScreen) and app.screen.order_id == screen.hits[1].order_id
+        )
+
+
+async def test_nothing_found_rings(dock: Dock) -> None:
+    app = WmsApp(dock.store.url, terminal="HH-1")
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_lookup(pilot)
+        await scan(pilot, "ZZZ-999")
+        assert screen.query_one(Feedback).text == "✗ No order matches 'ZZZ-999'"
+        await pilot.press("enter")
+        assert "Type an order number" in screen.query_one(Feedback).text
+        assert len(bells) == 2

@@ -1,0 +1,622 @@
+"""Dispatch overview: will every truck leave full, and what needs a supervisor now?
+
+Wide (120×40): one table of trucks with their services under them (cut-off,
+time left, orders in every status, at risk, late), orders needing attention
+next to open exceptions, and throughput per person and hour. Narrow (40×16):
+the same five panels one at a time, keys 1-5 (or ←/→) switch.
+
+It refreshes itself every few seconds in a worker thread, so keys never wait
+for the database. Enter on an order opens its timeline; on a truck, the
+hand-over for that carrier. F6 writes delay notices for orders that will miss
+their promised date.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wms_tui.domain.shipping_days import duration_text
+from wms_tui.ui.base import WmsScreen
+
+if TYPE_CHECKING:
+    from wms_tui.services.dispatch_overview import (
+        AttentionOrder,
+        CarrierRow,
+        ServiceRow,
+        Snapshot,
+    )
+
+REFRESH_SECONDS = 5.0
+WIDE_MIN = (100, 28)  # columns, rows
+PANELS = ("Trucks", "Orders", "Exceptions", "Services", "People")
+
+# Status columns of the trucks table: header, statuses counted.
+STATUS_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("New", ("NEW",)),
+    ("Ready", ("READY_TO_PICK",)),
+    ("Picking", ("PICKING",)),
+    ("Picked", ("PICKED",)),
+    ("Packing", ("PACKING",)),
+)
+SHORT_STATUS = {
+    "NEW": "new",
+    "READY_TO_PICK": "ready",
+    "BACKORDERED": "backord.",
+    "ON_HOLD": "hold",
+    "PICKING": "picking",
+    "PICKED": "picked",
+    "PACKING": "packing",
+    "PACKED": "packed",
+    "DISPATCHED": "sent",
+    "CANCELLED": "cancelled",
+}
+SHORT_KIND = {
+    "SHORT_PICK": "short",
+    "QC_FAIL": "QC fail",
+    "WEIGHT_MISMATCH": "weight",
+    "BACKORDER": "backord.",
+    "CANCELLED_AFTER_PACK": "cancelled",
+    "RECEIVING": "receiving",
+}
+
+
+def _wrap(tokens: list[str], width: int, indent: str = " ") -> str:
+    """Tokens ("packed 5") joined two spaces apart, broken into lines between tokens
+    only, so a number never ends up on the line below its word."""
+    lines: list[str] = []
+    line = indent
+    for tok in tokens:
+        if line.strip() and len(line) + 2 + len(tok) > width:
+            lines.append(line)
+            line = indent
+        line += ("  " if line.strip() else "") + tok
+    if line.strip():
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _n(value: int, style: str = "") -> Text:
+    """A count; zero is dimmed so the non-zero ones stand out."""
+    return Text(str(value), style=style if value else "dim", justify="right")
+
+
+def _left(minutes: int | None, manifest: str) -> Text:
+    if manifest == "CLOSED":
+        return Text("closed", style="dim")
+    if minutes is None:
+        return Text("—", style="dim")
+    if minutes < 0:
+        return Text("passed", style="bold red")
+    return Text(duration_text(minutes), style="bold yellow" if minutes < 60 else "")
+
+
+def _outlook_style(c: CarrierRow) -> str:
+    o = c.outlook
+    if o in ("cut-off passed",) or c.at_risk:
+        return "bold red"
+    if o in ("closed", "nothing due"):
+        return "dim"
+    return "bold green"
+
+
+def _eta(snap: Snapshot, at: datetime | None) -> str:
+    """Expected time on the warehouse clock; another day shows as +Nd."""
+    if at is None:
+        return "?"
+    local = at.astimezone(snap.tz)
+    ahead = (local.date() - snap.day).days
+    return f"{local:%H:%M}" if ahead <= 0 else f"+{ahead}d"
+
+
+def _why(a: AttentionOrder, snap: Snapshot) -> Text:
+    """Late and cut-off trouble (stuck shows as idle time next to it)."""
+    t = Text()
+    if a.late_days:
+        t.append(f"late {a.late_days}d", style="bold red")
+    if a.risk == "at risk":
+        t.append(" · " if t else "")
+        t.append(f"risk {_eta(snap, a.eta)}>{snap.local(a.cutoff_at)}", style="yellow")
+    elif a.risk:
+        t.append(" · " if t else "")
+        t.append(f"missed {snap.local(a.cutoff_at)}", style="red")
+    return t
+
+
+def _idle(a: AttentionOrder, snap: Snapshot) -> Text:
+    if a.last_event_at is None:
+        return Text("—", style="dim")
+    minutes = (snap.now - a.last_event_at).total_seconds() / 60
+    return Text(duration_text(minutes), style="bold magenta" if a.stuck_minutes else "dim")
+
+
+class DispatchScreen(WmsScreen):
+    TITLE_TEXT = "wms · dispatch"
+    DEFAULT_CSS = """
+    DispatchScreen #dsp-summary { height: 1; padding: 0 1; background: $boost; }
+    DispatchScreen #dsp-tabs { height: 1; padding: 0 1; text-style: bold; color: $accent; }
+    DispatchScreen #dsp-list { height: 1fr; border: none; }
+    DispatchScreen #dsp-wide { height: 1fr; }
+    DispatchScreen .dsp-title { height: 1; padding: 0 1; text-style: bold; color: $accent; }
+    DispatchScreen #dsp-trucks { height: auto; max-height: 20; }
+    DispatchScreen #dsp-mid { height: 1fr; min-height: 6; }
+    DispatchScreen #dsp-left { width: 3fr; }
+    DispatchScreen #dsp-right { width: 2fr; }
+    DispatchScreen #dsp-attention, DispatchScreen #dsp-issues { height: 1fr; }
+    DispatchScreen #dsp-people { height: auto; max-height: 8; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("r", "refresh_now", "Refresh", id="refresh"),
+        Binding("f6", "delay_notices", "Delay mails", id="delays"),
+        Binding("1", "panel(0)", "Trucks", show=False, id="p1"),
+        Binding("2", "panel(1)", "Orders", show=False, id="p2"),
+        Binding("3", "panel(2)", "Exceptions", show=False, id="p3"),
+        Binding("4", "panel(3)", "Services", show=False, id="p4"),
+        Binding("5", "panel(4)", "People", show=False, id="p5"),
+        Binding("left", "step(-1)", "Prev", show=False, id="prev"),
+        Binding("right", "step(1)", "Next", show=False, id="next"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.snap: Snapshot | None = None
+        self.error = ""
+        self.panel = 0
+        self.wide = self._is_wide(self.app.size.width, self.app.size.height)
+
+    @staticmethod
+    def _is_wide(width: int, height: int) -> bool:
+        return width >= WIDE_MIN[0] and height >= WIDE_MIN[1]
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Loading…", id="dsp-summary")
+        if not self.wide:
+            yield Static("", id="dsp-tabs")
+            yield OptionList(id="dsp-list", compact=True)
+            return
+        with Vertical(id="dsp-wide"):
+            yield Static("Trucks and their services (orders by status)", classes="dsp-title")
+            yield DataTable(id="dsp-trucks", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="dsp-mid"):
+                with Vertical(id="dsp-left"):
+                    yield Static("Orders needing attention", classes="dsp-title", id="t-att")
+                    yield DataTable(id="dsp-attention", cursor_type="row")
+                with Vertical(id="dsp-right"):
+                    yield Static("Open exceptions", classes="dsp-title", id="t-exc")
+                    yield DataTable(id="dsp-issues", cursor_type="row")
+            yield Static("Throughput today", classes="dsp-title", id="t-people")
+            yield DataTable(id="dsp-people", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self._setup_columns()
+        self.refresh_overview()
+        self.set_interval(REFRESH_SECONDS, self.refresh_overview, name="dispatch-refresh")
+        self._focus_first()
+
+    def _focus_first(self) -> None:
+        target = "#dsp-trucks" if self.wide else "#dsp-list"
+        self.query_one(target).focus()
+
+    def _setup_columns(self) -> None:
+        if not self.wide:
+            return
+        trucks = self.query_one("#dsp-trucks", DataTable)
+        trucks.add_column("Carrier / service", key="name")
+        trucks.add_column("Cut-off", key="cutoff")
+        trucks.add_column("Left", key="left")
+        for header, _ in STATUS_COLUMNS:
+            trucks.add_column(header, key=header)
+        for header in ("Packed", "On truck", "Hold", "Backord.", "Risk", "Late"):
+            trucks.add_column(header, key=header)
+        att = self.query_one("#dsp-attention", DataTable)
+        for header in ("Order", "Carrier", "Status", "Why", "Idle", "Last by"):
+            att.add_column(header, key=header)
+        issues = self.query_one("#dsp-issues", DataTable)
+        for header in ("Time", "Kind", "Order", "Who", "Where", "What"):
+            issues.add_column(header, key=header)
+
+    async def on_resize(self) -> None:
+        wide = self._is_wide(self.size.width, self.size.height)
+        if wide != self.wide:
+            self.wide = wide
+            await self.recompose()
+            self._setup_columns()
+            self._focus_first()
+            if self.snap is not None:
+                self.show(self.snap)
+
+    # -- refresh -----------------------------------------------------------------
+
+    def action_refresh_now(self) -> None:
+        self.refresh_overview()
+
+    @work(thread=True, exclusive=True, group="dispatch-overview")
+    def refresh_overview(self) -> None:
+        from wms_tui.services.dispatch_overview import snapshot
+
+        try:
+            snap = snapshot(self.store)
+        except Exception as exc:  # noqa: BLE001 - a refresh must never kill the screen
+            self.app.call_from_thread(self._failed, f"Refresh failed: {exc}".splitlines()[0])
+            return
+        self.app.call_from_thread(self.show, snap)
+
+    def _failed(self, message: str) -> None:
+        self.error = message
+        self.query_one("#dsp-summary", Static).update(Text(message, style="bold red"))
+
+    def show(self, snap: Snapshot) -> None:
+        self.snap, self.error = snap, ""
+        self.query_one("#dsp-summary", Static).update(self._summary(snap))
+        if self.wide:
+            self._fill_trucks(snap)
+            self._fill_attention(snap)
+            self._fill_issues(snap)
+            self._fill_people(snap)
+        else:
+            self._fill_panel(snap)
+
+    def _summary(self, s: Snapshot) -> Text:
+        red = "bold red"
+        t = Text()
+        if self.wide:
+            t.append(f"{s.now.astimezone(s.tz):%a %H:%M:%S}  ", style="bold")
+            t.append(f"pace {s.pace_per_hour:.1f} packs/h ")
+            t.append("" if s.pace_measured else "(planned) ")
+            t.append(f"· {s.due_open} due today  ")
+            t.append(f"at risk {s.n_at_risk}", style=red if s.n_at_risk else "")
+            t.append("  ")
+            t.append(f"missed cut-off {s.n_missed}", style=red if s.n_missed else "")
+            t.append("  ")
+            t.append(f"late {s.n_late}", style=red if s.n_late else "")
+            t.append("  ")
+            t.append(f"stuck {s.n_stuck}", style="magenta" if s.n_stuck else "")
+            t.append("  ")
+            t.append(f"exceptions {s.n_exceptions}", style="yellow" if s.n_exceptions else "")
+            return t
+        risk = s.n_at_risk + s.n_missed
+        t.append(f"{s.now.astimezone(s.tz):%H:%M} ", style="bold")
+        t.append(f"{'' if s.pace_measured else '~'}{s.pace_per_hour:.0f}/h ")
+        t.append(f"risk {risk} ", style=red if risk else "")
+        t.append(f"late {s.n_late} ", style=red if s.n_late else "")
+        t.append(f"stuck {s.n_stuck} ", style="magenta" if s.n_stuck else "")
+        t.append(f"exc {s.n_exceptions}", style="yellow" if s.n_exceptions else "")
+        return t
+
+    # -- wide tables -------------------------------------------------------------
+
+    @staticmethod
+    def _refill(table: DataTable, rows: list[tuple[str, list]]) -> None:
+        """Replace the rows, keeping the cursor on the same row key if it is still there."""
+        key = None
+        if table.row_count and 0 <= table.cursor_row < table.row_count:
+            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        index = table.cursor_row
+        table.clear()
+        for row_key, cells in rows:
+            table.add_row(*cells, key=row_key)
+        if not rows:
+            return
+        keys = [k for k, _ in rows]
+        target = keys.index(key) if key in keys else min(index, len(rows) - 1)
+        table.move_cursor(row=max(0, target), animate=False)
+
+    def _fill_trucks(self, s: Snapshot) -> None:
+        rows: list[tuple[str, list]] = []
+        by_carrier: dict[str, list[ServiceRow]] = {}
+        for sv in s.services:
+            by_carrier.setdefault(sv.carrier_code, []).append(sv)
+        for c in s.carriers:
+            svcs = by_carrier.get(c.code, [])
+            total = {h: sum(sv.counts.get(st, 0) for sv in svcs for st in sts)
+                     for h, sts in STATUS_COLUMNS}  # fmt: skip
+            rows.append(
+                (
+                    f"carrier:{c.code}",
+                    [
+                        Text(c.code, style=_outlook_style(c)),
+                        c.cutoff.strftime("%H:%M") if c.cutoff else "—",
+                        _left(c.minutes_left, c.manifest),
+                        *(_n(total[h]) for h, _ in STATUS_COLUMNS),
+                        _n(c.packed, "bold"),
+                        _n(c.handed_over, "bold green"),
+                        _n(sum(sv.counts.get("ON_HOLD", 0) for sv in svcs)),
+                        _n(sum(sv.counts.get("BACKORDERED", 0) for sv in svcs)),
+                        _n(c.at_risk + c.missed, "bold red"),
+                        _n(c.late, "bold red"),
+                    ],
+                )
+            )
+            for sv in svcs:
+                left = int((sv.cutoff_at - s.now).total_seconds() // 60) if sv.cutoff_at else None
+                rows.append(
+                    (
+                        f"service:{c.code}:{sv.service_code}",
+                        [
+                            Text(f"  {sv.service_code or '(none)'}", style="dim"),
+                            sv.cutoff.strftime("%H:%M") if sv.cutoff else "—",
+                            _left(left, c.manifest),
+                            *(
+                                _n(sum(sv.counts.get(st, 0) for st in sts))
+                                for _, sts in STATUS_COLUMNS
+                            ),
+                            _n(sv.packed_waiting),
+                            _n(sv.on_truck, "green"),
+                            _n(sv.counts.get("ON_HOLD", 0)),
+                            _n(sv.counts.get("BACKORDERED", 0)),
+                            _n(sv.at_risk + sv.missed, "red"),
+                            _n(sv.late, "red"),
+                        ],
+                    )
+                )
+        self._refill(self.query_one("#dsp-trucks", DataTable), rows)
+
+    def _fill_attention(self, s: Snapshot) -> None:
+        more = f" (first {len(s.attention)})" if len(s.attention) >= 200 else ""
+        self.query_one("#t-att", Static).update(
+            f"Orders: {s.n_late} late · {s.n_at_risk} at risk · {s.n_missed} missed · "
+            f"{s.n_stuck} stuck{more} (Enter: timeline)"
+        )
+        rows = [
+            (
+                f"order:{a.order_id}",
+                [
+                    Text(a.name, style="bold"),
+                    a.carrier_code,
+                    SHORT_STATUS.get(a.status, a.status),
+                    _why(a, s),
+                    _idle(a, s),
+                    f"{a.last_by} @{a.last_terminal}".strip(" @"),
+                ],
+            )
+            for a in s.attention
+        ]
+        self._refill(self.query_one("#dsp-attention", DataTable), rows)
+
+    def _fill_issues(self, s: Snapshot) -> None:
+        self.query_one("#t-exc", Static).update(f"Open exceptions: {s.n_exceptions}")
+        rows = [
+            (
+                f"exc:{e.kind}:{e.id}:{e.order_id or ''}",
+                [
+                    s.local(e.at, "%H:%M")
+                    if e.at and s.local(e.at, "%d") == f"{s.day:%d}"
+                    else s.local(e.at, "%d %b"),
+                    Text(SHORT_KIND.get(e.kind, e.kind.lower()), style="yellow"),
+                    e.order_name,
+                    f"{e.operator_name} @{e.terminal}".strip(" @"),
+                    e.location,
+                    e.message,
+                ],
+            )  # fmt: skip
+            for e in s.exceptions
+        ]
+        self._refill(self.query_one("#dsp-issues", DataTable), rows)
+
+    def _fill_people(self, s: Snapshot) -> None:
+        table = self.query_one("#dsp-people", DataTable)
+        table.clear(columns=True)
+        table.add_column("Name", key="name")
+        table.add_column("Work", key="work")
+        for h in s.hours:
+            table.add_column(f"{h:02d}", key=f"h{h}")
+        table.add_column("Today", key="today")
+        table.add_column("Per hour", key="rate")
+        picks = sum(1 for t in s.throughput if t.role == "pick")
+        packs = len(s.throughput) - picks
+        self.query_one("#t-people", Static).update(
+            f"Throughput today: {picks} picking (units), {packs} packing (orders)"
+            if s.throughput
+            else "Throughput today: nothing picked or packed yet"
+        )
+        for t in s.throughput:
+            table.add_row(
+                t.operator_name,
+                f"{t.role} {t.unit}",
+                *(_n(t.by_hour.get(h, 0)) for h in s.hours),
+                _n(t.total, "bold"),
+                Text(f"{t.per_hour:.1f}", justify="right"),
+                key=f"person:{t.role}:{t.operator_name}",
+            )
+
+    # -- narrow panels -------------------------------------------------------------
+
+    def action_panel(self, index: int) -> None:
+        if self.wide:
+            target = ("#dsp-trucks", "#dsp-attention", "#dsp-issues", "#dsp-trucks", "#dsp-people")
+            self.query_one(target[index]).focus()
+            return
+        self.panel = index
+        if self.snap is not None:
+            self._fill_panel(self.snap)
+
+    def action_step(self, delta: int) -> None:
+        if not self.wide:
+            self.action_panel((self.panel + delta) % len(PANELS))
+
+    def _fill_panel(self, s: Snapshot) -> None:
+        counts = (
+            len(s.carriers),
+            len(s.attention),
+            s.n_exceptions,
+            len(s.services),
+            len(s.throughput),
+        )
+        self.query_one("#dsp-tabs", Static).update(
+            f"{self.panel + 1}/5 {PANELS[self.panel]} ({counts[self.panel]})  ◂ ▸ 1-5"
+        )
+        builders = (
+            self._truck_options,
+            self._order_options,
+            self._issue_options,
+            self._service_options,
+            self._people_options,
+        )
+        options = builders[self.panel](s)
+        olist = self.query_one("#dsp-list", OptionList)
+        keep = olist.highlighted
+        olist.clear_options()
+        if not options:
+            olist.add_option(Option(Text("Nothing here right now", style="dim"), disabled=True))
+            return
+        olist.add_options(options)
+        olist.highlighted = min(keep or 0, len(options) - 1)
+
+    @property
+    def _text_width(self) -> int:
+        return max(20, self.size.width - 3)  # the option list's scrollbar and margin
+
+    def _truck_options(self, s: Snapshot) -> list[Option]:
+        out = []
+        width = self._text_width
+        for c in s.carriers:
+            head = Text(f"{c.code} ", style=_outlook_style(c))
+            head.append(f"{c.cutoff:%H:%M} " if c.cutoff else "")
+            head.append_text(_left(c.minutes_left, c.manifest))
+            head.append(f"  {c.outlook}", style=_outlook_style(c))
+            flow = [
+                f"unpicked {c.unpicked}",
+                f"picking {c.picking}",
+                f"packing {c.packing}",
+                f"packed {c.packed}",
+                f"on truck {c.handed_over}",
+            ]
+            trouble = [f"blocked {c.blocked}"] if c.blocked else []
+            trouble += [f"late {c.late}"] if c.late else []
+            trouble += [f"at risk {c.at_risk}"] if c.at_risk else []
+            trouble += [f"missed {c.missed}"] if c.missed else []
+            body = Text("\n" + _wrap(flow, width))
+            if trouble:
+                body.append("\n" + _wrap(trouble, width), style="red")
+            out.append(Option(head + body, id=f"carrier:{c.code}"))
+        return out
+
+    def _order_options(self, s: Snapshot) -> list[Option]:
+        out = []
+        for a in s.attention:
+            t = Text.assemble((a.name, "bold"), f" {a.carrier_code} {SHORT_STATUS[a.status]}")
+            why = _why(a, s)
+            if why:
+                t.append("\n ")
+                t.append_text(why)
+            who = f"{a.last_by} @{a.last_terminal}".strip(" @")
+            t.append("\n idle ")
+            t.append_text(_idle(a, s))
+            t.append(f" · {who}", style="dim")
+            out.append(Option(t, id=f"order:{a.order_id}"))
+        return out
+
+    def _issue_options(self, s: Snapshot) -> list[Option]:
+        out = []
+        for e in s.exceptions:
+            t = Text.assemble(
+                (s.local(e.at, "%H:%M") + " ", "bold"),
+                (SHORT_KIND.get(e.kind, e.kind.lower()), "yellow"),
+                f" {e.order_name}",
+            )
+            who = f"{e.operator_name} @{e.terminal}".strip(" @")
+            t.append(f"\n {who}" + (f" · {e.location}" if e.location else ""), style="dim")
+            t.append(f"\n {e.message}")
+            oid = f"order:{e.order_id}" if e.order_id else None
+            out.append(Option(t, id=oid and f"{oid}:exc{e.kind}{e.id}"))
+        return out
+
+    def _service_options(self, s: Snapshot) -> list[Option]:
+        out = []
+        for sv in s.services:
+            t = Text.assemble((f"{sv.carrier_code} {sv.service_code or '(none)'}", "bold"))
+            if sv.cutoff:
+                t.append(f" {sv.cutoff:%H:%M}")
+            parts = [f"{SHORT_STATUS[k]} {v}" for k, v in sv.counts.items() if v]
+            if sv.loaded:
+                parts.append(f"loaded {sv.loaded}")
+            t.append("\n" + (_wrap(parts, self._text_width) or " nothing open"))
+            out.append(Option(t, disabled=True))
+        return out
+
+    def _people_options(self, s: Snapshot) -> list[Option]:
+        out = []
+        for p in s.throughput:
+            t: Text = Text.assemble(
+                (p.operator_name, "bold"), f"\n {p.role} {p.total} {p.unit} · {p.per_hour:.1f}/h"
+            )
+            t.append("\n " + " ".join(f"{h:02d}:{n}" for h, n in p.by_hour.items()), style="dim")
+            out.append(Option(t, disabled=True))
+        return out
+
+    # -- opening things ------------------------------------------------------------
+
+    def _open(self, key: str | None) -> None:
+        if not key:
+            return
+        if key.startswith("order:"):
+            from wms_tui.ui.screens.order_detail import OrderScreen
+
+            self.app.push_screen(OrderScreen(int(key.split(":")[1])))
+        elif key.startswith("carrier:"):
+            from wms_tui.ui.screens.handover import HandoverScreen
+
+            self.app.push_screen(HandoverScreen(carrier=key.split(":", 1)[1]))
+        elif key.startswith("exc:"):
+            order_id = key.rsplit(":", 1)[1]
+            if order_id:
+                self._open(f"order:{order_id}")
+
+    @on(DataTable.RowSelected)
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(event.row_key.value)
+
+    @on(OptionList.OptionSelected, "#dsp-list")
+    def option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._open(event.option.id)
+
+    # -- delay notices ---------------------------------------------------------------
+
+    def action_delay_notices(self) -> None:
+        from wms_tui.services.notices import delayed_orders_for
+        from wms_tui.ui.widgets.confirm import ConfirmModal
+
+        delays = delayed_orders_for(self.store)
+        if not delays:
+            self.notify("No order is missing its promised date without a notice", timeout=4)
+            return
+        body = Text()
+        for d in delays[:50]:
+            when = f"{d.new_ship_day:%a %d %b}" if d.new_ship_day else "when stock arrives"
+            body.append(f"{d.name} ({SHORT_STATUS.get(d.status, d.status)}) → {when}\n")
+        if len(delays) > 50:
+            body.append(f"… and {len(delays) - 50} more\n")
+        body.rstrip()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._send_delays()
+
+        self.app.push_screen(
+            ConfirmModal(f"E-mail a delay notice to {len(delays)} customer(s)?", body), answered
+        )
+
+    @work(thread=True, group="delay-notices")
+    def _send_delays(self) -> None:
+        from wms_tui.services.notices import delay_notices
+
+        run = delay_notices(self.store)
+        msg = f"{len(run.written)} delay notice(s) written" + (
+            f", {run.sent} sent" if run.smtp else " to the outbox (SMTP not set)"
+        )
+        if run.problems:
+            msg += f"; {len(run.problems)} problem(s): {run.problems[0]}"
+        self.app.call_from_thread(
+            self.notify, msg, severity="warning" if run.problems else "information", timeout=8
+        )

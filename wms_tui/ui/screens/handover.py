@@ -1,0 +1,444 @@
+"""Hand-over at the dispatch zone: scan every parcel onto its courier's truck.
+
+1. Choose the carrier (scan or type its code, or pick it from the list).
+2. Scan each parcel's SSCC or tracking number as it goes on the truck. A
+   parcel of another carrier, one already loaded, or one whose order was
+   cancelled after packing rings the bell and says what to do.
+3. The list shows what is packed but not loaded yet (cancelled ones first:
+   they must come out). F4 shows what is on the truck instead.
+4. F10 closes the carrier's day: a confirmation lists what stays behind,
+   then the manifest PDF/CSV is written and the orders are DISPATCHED.
+
+F8 takes the next scanned parcel off the truck. Scanning the manifest's own
+barcode (printed on the sheet) closes it, or reprints it once closed (F6).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.scan_input import ScanInput
+
+if TYPE_CHECKING:
+    from wms_tui.services.handover import DockStatus, ParcelLine
+
+WIDE = 90
+REFRESH_SECONDS = 5.0
+
+
+def _kg(grams: int | None) -> str:
+    return f"{grams / 1000:.2f} kg" if grams is not None else "? kg"
+
+
+class HandoverScreen(WmsScreen):
+    TITLE_TEXT = "wms · hand-over"
+    DEFAULT_CSS = """
+    HandoverScreen #ho-head { height: auto; padding: 0 1; background: $boost; }
+    HandoverScreen #ho-lists { height: 1fr; }
+    HandoverScreen .ho-col { width: 1fr; }
+    HandoverScreen #ho-col-loaded { border-left: vkey $primary-darken-2; }
+    HandoverScreen.narrow #ho-col-loaded { border-left: none; }
+    HandoverScreen .ho-title { height: 1; padding: 0 1; text-style: bold; color: $accent; }
+    HandoverScreen OptionList { height: 1fr; border: none; }
+    HandoverScreen.take-out #ho-scan { border: tall $error; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("f10", "close_out", "Close", id="close-out"),
+        Binding("f8", "take_out", "Take out", id="take-out"),
+        Binding("f4", "toggle_list", "List", id="toggle-list"),
+        Binding("f2", "choose_carrier", "Carrier", id="carrier"),
+        Binding("f6", "reprint", "Reprint", id="reprint"),
+    ]
+
+    def __init__(self, carrier: str | None = None) -> None:
+        super().__init__()
+        self.carrier: str | None = carrier
+        self.dock: DockStatus | None = None
+        self.taking_out = False
+        self.show_loaded = False
+        self.busy = False
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="ho-head")
+        yield ScanInput(placeholder="scan parcel", id="ho-scan")
+        yield Feedback("", id="ho-feedback")
+        with Horizontal(id="ho-lists"):
+            with Vertical(classes="ho-col", id="ho-col-waiting"):
+                yield Static("", classes="ho-title", id="ho-t-waiting")
+                yield OptionList(id="ho-waiting", compact=True)
+            with Vertical(classes="ho-col", id="ho-col-loaded"):
+                yield Static("", classes="ho-title", id="ho-t-loaded")
+                yield OptionList(id="ho-loaded", compact=True)
+
+    def on_mount(self) -> None:
+        self._layout()
+        self.query_one("#ho-scan", Input).focus()
+        if self.carrier:
+            self.reload()
+        else:
+            self.action_choose_carrier()
+        self.set_interval(REFRESH_SECONDS, self._tick, name="handover-refresh")
+
+    def on_resize(self) -> None:
+        self._layout()
+        if self.dock is not None:
+            self._show(self.dock)
+
+    @property
+    def narrow(self) -> bool:
+        return self.size.width < WIDE
+
+    def _layout(self) -> None:
+        """Wide: waiting and loaded side by side. Narrow: one of them (F4 switches)."""
+        waiting = self.query_one("#ho-col-waiting")
+        loaded = self.query_one("#ho-col-loaded")
+        self.set_class(self.narrow, "narrow")
+        if self.carrier is None:  # the carrier list uses the waiting column
+            waiting.display, loaded.display = True, False
+        elif self.narrow:
+            waiting.display, loaded.display = not self.show_loaded, self.show_loaded
+        else:
+            waiting.display = loaded.display = True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show only the keys that do something now (a 40-column footer has no room)."""
+        if action in ("close_out", "take_out", "toggle_list", "reprint") and self.carrier is None:
+            return False
+        if action == "toggle_list" and not self.narrow:
+            return False
+        if action == "reprint" and not (self.dock and self.dock.closed):
+            return False
+        # F10 on a closed day stays: it says why nothing happens and how to reprint.
+        return not (action == "take_out" and self.dock and self.dock.closed)
+
+    # -- carrier ---------------------------------------------------------------
+
+    def action_choose_carrier(self) -> None:
+        from wms_tui.services.handover import carrier_choices
+
+        self.carrier, self.dock, self.taking_out = None, None, False
+        self.remove_class("take-out")
+        self.refresh_bindings()
+        self._layout()
+        scan = self.query_one("#ho-scan", Input)
+        scan.placeholder = "carrier code"
+        self.query_one("#ho-head", Static).update(
+            Text("Which truck? Scan its code or pick one", style="bold")
+        )
+        self.query_one("#ho-t-waiting", Static).update("Carriers (packed waiting · loaded)")
+        olist = self.query_one("#ho-waiting", OptionList)
+        olist.clear_options()
+        for c in carrier_choices(self.store):
+            status = {"CLOSED": " · closed", "OPEN": ""}.get(c.manifest_status, "")
+            olist.add_option(
+                Option(
+                    Text.assemble(
+                        (f"{c.code:<9}", "bold"),
+                        f" {c.waiting} waiting · {c.loaded} loaded{status}",
+                    ),
+                    id=f"carrier:{c.code}",
+                )
+            )
+        if olist.option_count:
+            olist.highlighted = 0
+        scan.focus()
+
+    def _select_carrier(self, code: str) -> None:
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services.handover import status_for
+
+        try:
+            dock = status_for(self.store, code)
+        except DomainError as exc:
+            self.query_one(Feedback).error(str(exc))
+            return
+        self.carrier = dock.carrier_code
+        self.query_one("#ho-scan", Input).placeholder = "scan parcel (SSCC or tracking)"
+        self.query_one(Feedback).info(f"Loading {dock.carrier_name}: scan each parcel")
+        self._layout()
+        self._show(dock)
+        self.query_one("#ho-scan", Input).focus()
+
+    @on(OptionList.OptionSelected, "#ho-waiting")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and event.option.id.startswith("carrier:"):
+            self._select_carrier(event.option.id.split(":", 1)[1])
+        else:
+            self.query_one("#ho-scan", Input).focus()
+
+    # -- scanning ----------------------------------------------------------------
+
+    @on(Input.Submitted, "#ho-scan")
+    def scanned(self, event: Input.Submitted) -> None:
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services import handover
+
+        code = event.value.strip()
+        fb = self.query_one(Feedback)
+        if self.carrier is None:
+            if not code:
+                fb.error("Scan or type the carrier's code, e.g. POSTNORD")
+                return
+            self._select_carrier(code)
+            return
+        if self.busy:
+            fb.error("Closing the manifest: wait a moment")
+            return
+        if self.dock and code.upper() == self.dock.manifest_number.upper():
+            self.action_reprint() if self.dock.closed else self.action_close_out()
+            return
+        try:
+            if self.taking_out:
+                out = handover.take_out(self.store, self.actor, self.carrier, code)
+                self._end_take_out()
+                if out.voided:
+                    fb.ok(f"{out.parcel.label} voided: unpack it and restock the goods")
+                else:
+                    fb.ok(f"{out.parcel.label} taken off the truck: it waits as packed")
+            else:
+                r = handover.load_parcel(self.store, self.actor, self.carrier, code)
+                more = "order complete" if r.order_complete else "more parcels of this order"
+                fb.ok(f"{r.parcel.label} loaded · {r.loaded} on truck · {r.waiting} left · {more}")
+        except DomainError as exc:
+            fb.error(str(exc))
+        self.reload()
+
+    def action_take_out(self) -> None:
+        if self.carrier is None:
+            return
+        self.taking_out = not self.taking_out
+        if not self.taking_out:
+            self._end_take_out()
+            self.query_one(Feedback).info("Back to loading")
+            return
+        self.add_class("take-out")
+        self.query_one("#ho-scan", Input).placeholder = "scan parcel to TAKE OUT"
+        self.query_one(Feedback).info("Take out: scan the parcel to take off (F8 = cancel)")
+
+    def _end_take_out(self) -> None:
+        self.taking_out = False
+        self.remove_class("take-out")
+        self.query_one("#ho-scan", Input).placeholder = "scan parcel (SSCC or tracking)"
+
+    def action_toggle_list(self) -> None:
+        if self.carrier is None:
+            return
+        self.show_loaded = not self.show_loaded
+        self._layout()
+
+    # -- showing the dock ----------------------------------------------------------
+
+    def _tick(self) -> None:
+        if self.carrier is not None and not self.busy:
+            self.reload()
+
+    @work(thread=True, exclusive=True, group="handover-status")
+    def reload(self) -> None:
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services.handover import status_for
+
+        carrier = self.carrier
+        if carrier is None:
+            return
+        try:
+            dock = status_for(self.store, carrier)
+        except DomainError as exc:
+            self.app.call_from_thread(self._error, str(exc))
+            return
+        self.app.call_from_thread(self._show_if_current, carrier, dock)
+
+    def _error(self, message: str) -> None:
+        self.query_one(Feedback).error(message)
+
+    def _show_if_current(self, carrier: str, dock: DockStatus) -> None:
+        if carrier == self.carrier:
+            self._show(dock)
+
+    def _show(self, dock: DockStatus) -> None:
+        self.dock = dock
+        self.refresh_bindings()
+        head = Text.assemble((dock.carrier_name, "bold"), f" · {dock.manifest_number}")
+        head.append(f"\n{len(dock.loaded)} on truck · {len(dock.waiting)} waiting · ")
+        if dock.closed:
+            who = f" by {dock.closed_by}" if dock.closed_by and not self.narrow else ""
+            head.append(f"CLOSED{who}", style="bold red")
+        else:
+            head.append("open", style="green")
+        if dock.pull:
+            head.append(f" · {len(dock.pull)} to pull", style="bold red")
+        if dock.unlabelled:
+            n = len(dock.unlabelled)
+            head.append(
+                f"\n{n} packed order(s) have no parcel: {', '.join(dock.unlabelled[:3])}"
+                + (" …" if n > 3 else ""),
+                style="yellow",
+            )
+        self.query_one("#ho-head", Static).update(head)
+        narrow = self.narrow
+        self.query_one("#ho-t-waiting", Static).update(
+            f"Packed, not loaded ({len(dock.waiting)})" + (" · F4 loaded" if narrow else "")
+        )
+        gone = "Left with the driver" if dock.closed else "On the truck"
+        self.query_one("#ho-t-loaded", Static).update(
+            f"{gone} ({len(dock.loaded)})" + (" · F4 waiting" if narrow else "")
+        )
+        waiting = [self._option(p, narrow, pull=True) for p in dock.pull]
+        waiting += [self._option(p, narrow) for p in dock.waiting]
+        self._fill(self.query_one("#ho-waiting", OptionList), waiting, "Nothing left to load")
+        loaded = [self._option(p, narrow, loaded=True) for p in dock.loaded]
+        self._fill(self.query_one("#ho-loaded", OptionList), loaded, "Nothing on the truck yet")
+
+    @staticmethod
+    def _fill(olist: OptionList, options: list[Option], empty: str) -> None:
+        keep = olist.highlighted
+        olist.clear_options()
+        if not options:
+            olist.add_option(Option(Text(empty, style="dim"), disabled=True))
+            return
+        olist.add_options(options)
+        if keep is not None:
+            olist.highlighted = min(keep, len(options) - 1)
+
+    def _option(
+        self, p: ParcelLine, narrow: bool, *, pull: bool = False, loaded: bool = False
+    ) -> Option:
+        from wms_tui.domain.shipping_days import local_time
+
+        tz = self._tz()
+        t = Text()
+        if pull:
+            t.append(f"✗ {p.label} cancelled: take out", style="bold red")
+        else:
+            t.append(p.label, style="bold")
+            t.append(f"  {_kg(p.weight_g)}")
+        when = local_time(p.loaded_at if loaded else p.packed_at, tz)
+        who = p.loaded_by if loaded else p.packed_by
+        t.append(f"\n  {p.code}", style="dim")
+        if not narrow:
+            if p.sscc and p.tracking_number:
+                t.append(f"  {p.tracking_number}", style="dim")
+            t.append(f"\n  {'loaded' if loaded else 'packed'} {when} {who}", style="dim")
+        return Option(t, id=f"parcel:{p.parcel_id}", disabled=True)
+
+    def _tz(self):  # noqa: ANN202 - ZoneInfo, cached per screen
+        if not hasattr(self, "_zone"):
+            from wms_tui.services.warehouse_clock import warehouse_zone
+
+            with self.store.read() as s:
+                self._zone = warehouse_zone(s)
+        return self._zone
+
+    # -- close-out -------------------------------------------------------------------
+
+    def action_close_out(self) -> None:
+        from wms_tui.services.manifest import preview_close
+        from wms_tui.ui.widgets.confirm import ConfirmModal
+
+        fb = self.query_one(Feedback)
+        if self.carrier is None:
+            fb.error("Choose the carrier first (F2)")
+            return
+        if self.busy:
+            return
+        pv = preview_close(self.store, self.carrier)
+        if pv.manifest_status == "CLOSED":
+            fb.error(f"Manifest {pv.manifest_number} is already closed: F6 reprints it")
+            return
+        if not pv.loaded:
+            fb.error(f"Nothing loaded for {pv.carrier_name} today: scan parcels first")
+            return
+        if pv.problems:
+            more = f" (+{len(pv.problems) - 1} more)" if len(pv.problems) > 1 else ""
+            fb.error(pv.problems[0] + more)
+            return
+        body = Text()
+        body.append(
+            f"{len(pv.loaded)} parcels · {pv.orders} orders · {pv.weight_g / 1000:.1f} kg\n"
+            "leave with the driver; their orders become DISPATCHED and the customers "
+            "get a shipping e-mail.\n"
+        )
+        if pv.waiting:
+            body.append(
+                f"\n{len(pv.waiting)} packed parcel(s) NOT loaded stay for tomorrow:\n",
+                style="bold red",
+            )
+            for p in pv.waiting[:40]:
+                body.append(f"  {p.label}  {p.code}\n")
+            if len(pv.waiting) > 40:
+                body.append(f"  … and {len(pv.waiting) - 40} more\n")
+        body.rstrip()
+        leave = bool(pv.waiting)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.busy = True
+                fb.info(f"Closing {pv.manifest_number}…")
+                self._run_close(pv.carrier_code, leave)
+
+        self.app.push_screen(
+            ConfirmModal(f"Close {pv.carrier_name}'s manifest {pv.manifest_number}?", body),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="close-out")
+    def _run_close(self, carrier: str, leave_behind_ok: bool) -> None:
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services.manifest import close_manifest
+
+        try:
+            r = close_manifest(self.store, self.actor, carrier, leave_behind_ok=leave_behind_ok)
+        except DomainError as exc:
+            self.app.call_from_thread(self._after_close, None, str(exc))
+            return
+        self.app.call_from_thread(self._after_close, r, "")
+
+    def _after_close(self, r, error: str) -> None:  # noqa: ANN001 - a CloseOutResult or None
+        self.busy = False
+        fb = self.query_one(Feedback)
+        if r is None:
+            fb.error(error)
+        else:
+            fb.ok(f"{r.number} closed: {r.parcels} parcels, {r.orders} orders dispatched")
+            notes = f"{r.notices_written} shipping e-mail(s) written, {r.notices_sent} sent"
+            extra = r.print_problem or "; ".join(r.notice_problems[:1])
+            self.notify(
+                f"Manifest PDF {r.pdf_file}\nCSV {r.csv_file}\n{notes}"
+                + (f"\n{extra}" if extra else ""),
+                title=f"Manifest {r.number}",
+                severity="warning" if extra else "information",
+                timeout=15,
+            )
+        self.reload()
+
+    def action_reprint(self) -> None:
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services.manifest import reprint_manifest
+
+        fb = self.query_one(Feedback)
+        if self.dock is None:
+            fb.error("Choose the carrier first (F2)")
+            return
+        try:
+            r = reprint_manifest(self.store, self.actor, self.dock.manifest_number)
+        except DomainError as exc:
+            fb.error(str(exc))
+            return
+        fb.ok(f"{r.number} reprinted ({r.parcels} parcels)")
+        self.notify(
+            f"PDF {r.pdf_file}" + (f"\n{r.print_problem}" if r.print_problem else ""),
+            title=f"Manifest {r.number}",
+            timeout=10,
+        )

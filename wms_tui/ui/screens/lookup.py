@@ -1,0 +1,96 @@
+"""Order lookup: "where is my order?" for everyone on the floor and on the phone.
+
+Type or scan anything that identifies an order: its number, the customer's
+name, e-mail or phone, a tracking number, or the SSCC from a parcel label.
+One hit opens the order at once; several are listed (Enter opens one).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.scan_input import ScanInput
+
+
+class LookupScreen(WmsScreen):
+    TITLE_TEXT = "wms · order lookup"
+    DEFAULT_CSS = """
+    LookupScreen #lookup-hits { height: 1fr; border: none; }
+    LookupScreen #lookup-hint { color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("f2", "focus_search", "Search", id="search"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list = []
+
+    def compose_body(self) -> ComposeResult:
+        yield ScanInput(placeholder="order, name, e-mail, phone, tracking, SSCC", id="lookup-q")
+        yield Feedback("", id="lookup-feedback")
+        yield Static("Scan a parcel label or type and press Enter.", id="lookup-hint", markup=False)
+        yield OptionList(id="lookup-hits", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#lookup-q", Input).focus()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#lookup-q", Input).focus()
+
+    @on(Input.Submitted, "#lookup-q")
+    def search(self, event: Input.Submitted) -> None:
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services.order_lookup import find
+
+        fb = self.query_one(Feedback)
+        hits_list = self.query_one("#lookup-hits", OptionList)
+        try:
+            hits = find(self.store, event.value)
+        except DomainError as exc:
+            fb.error(str(exc))
+            return
+        self.hits = hits
+        hits_list.clear_options()
+        if not hits:
+            fb.error(f"No order matches {event.value!r}")
+            return
+        self.query_one("#lookup-hint", Static).update("Enter opens an order · F2 searches again")
+        wide = self.size.width >= 80
+        hits_list.add_options(Option(self._prompt(h, wide), id=str(h.order_id)) for h in hits)
+        if len(hits) == 1:
+            fb.ok(f"{hits[0].name}: matched {hits[0].matched}")
+            self.open(hits[0].order_id)
+            return
+        fb.info(f"{len(hits)} orders match; pick one")
+        hits_list.highlighted = 0
+        hits_list.focus()
+
+    @staticmethod
+    def _prompt(h, wide: bool) -> Text:  # noqa: ANN001 - an OrderHit
+        t = Text.assemble((h.name, "bold"), "  ", h.customer_name or "—")
+        if wide:
+            t.append(f"  {h.status}  {h.carrier_code}  ")
+            t.append(f"{h.email}  {h.tracking}  ({h.matched})", style="dim")
+        else:
+            t.append(f"\n  {h.status} {h.carrier_code}", style="")
+            t.append(f"  ({h.matched})", style="dim")
+        return t
+
+    @on(OptionList.OptionSelected, "#lookup-hits")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open(int(event.option.id))
+
+    def open(self, order_id: int) -> None:
+        from wms_tui.ui.screens.order_detail import OrderScreen
+
+        self.app.push_screen(OrderScreen(order_id))
