@@ -6,8 +6,17 @@ from pathlib import Path
 
 from sqlmodel import func, select
 
-from wms_tui.domain.enums import OrderStatus, Role
-from wms_tui.domain.models import Event, Operator, Order, OrderLine, Product, StockMovement
+from wms_tui.domain.enums import LocationKind, OrderStatus, Role
+from wms_tui.domain.models import (
+    Event,
+    Location,
+    Operator,
+    Order,
+    OrderLine,
+    Product,
+    Stock,
+    StockMovement,
+)
 from wms_tui.services.demo import create_demo
 from wms_tui.services.inventory import ledger_mismatches
 
@@ -43,9 +52,28 @@ def test_demo_is_created_once_and_is_idempotent(tmp_path: Path) -> None:
             OrderStatus.NEW,
             OrderStatus.READY_TO_PICK,
             OrderStatus.BACKORDERED,
-            OrderStatus.PACKED,
+            OrderStatus.PICKING,
+            OrderStatus.PICKED,
             OrderStatus.DISPATCHED,
         } <= statuses
+        # In-progress orders were walked there by the real services.
+        picked = s.exec(select(Order).where(Order.status == OrderStatus.PICKED)).all()
+        for o in picked:
+            lines = s.exec(select(OrderLine).where(OrderLine.order_id == o.id)).all()
+            assert all(ln.qty_picked == ln.quantity for ln in lines), o.name
+        in_totes = s.exec(
+            select(func.sum(Stock.qty))
+            .join(Location, Location.id == Stock.location_id)
+            .where(Location.kind == LocationKind.TOTE)
+        ).one()
+        assert in_totes and in_totes > 0
+        ready = s.exec(select(Order).where(Order.status == OrderStatus.READY_TO_PICK)).all()
+        assert ready and all(
+            s.exec(
+                select(func.sum(OrderLine.qty_allocated)).where(OrderLine.order_id == o.id)
+            ).one()
+            for o in ready
+        )
         roles = {r for op in s.exec(select(Operator)) for r in op.role_set}
         assert roles == {r.value for r in Role}
         names = " ".join(s.exec(select(Order.ship_name)).all())

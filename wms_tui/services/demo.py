@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from sqlmodel import select
 
-from wms_tui.domain.actor import SYSTEM
+from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, Role
 from wms_tui.domain.models import (
@@ -63,6 +63,24 @@ def _bool(value: str) -> bool:
 
 def _list(value: str) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
+
+
+# Orders seeded in a picking or packing state are walked there by the real
+# services (see advance_demo_orders); they start as ready to pick. Orders
+# seeded as ready start NEW and are released by the real release step.
+ADVANCED = frozenset(
+    {OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKING, OrderStatus.PACKED}
+)
+_SEED_AS = {s: OrderStatus.READY_TO_PICK for s in ADVANCED} | {
+    OrderStatus.READY_TO_PICK: OrderStatus.NEW
+}
+
+
+def _release_at(row: dict[str, str], created: datetime, now: datetime) -> datetime:
+    if row["status"] == OrderStatus.NEW.value:
+        # Still inside the grace period: they become ready while you watch.
+        return now + timedelta(minutes=5 + int(row["created_minutes_ago"]) % 25)
+    return created + timedelta(minutes=30)
 
 
 def _hold_reason(row: dict[str, str]) -> str:
@@ -225,7 +243,7 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
     orders: dict[str, Order] = {}
     for r in _rows(folder, "orders.csv"):
         created = now - timedelta(minutes=int(r["created_minutes_ago"]))
-        status = OrderStatus(r["status"])
+        status = _SEED_AS.get(OrderStatus(r["status"]), OrderStatus(r["status"]))
         promised = (created + timedelta(days=int(r.get("promised_in_days") or 1))).date()
         carrier = carriers.get(r["carrier"])
         service = services.get((r["carrier"], r["service"]))
@@ -250,7 +268,7 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
             status=status,
             priority=int(r.get("priority") or 0),
             created_at=created,
-            release_at=created + timedelta(minutes=30),
+            release_at=_release_at(r, created, now),
             promised_ship_date=promised,
             status_changed_at=created,
             notes=r.get("notes", ""),
@@ -367,7 +385,51 @@ def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, b
         uow.flush()
         allocate_ready_orders(uow)
         uow.commit()
+    advance_demo_orders(store)
     return store, True
+
+
+def _actor(store: Store, badge: str, terminal: str) -> Actor:
+    with store.read() as s:
+        op = s.exec(select(Operator).where(Operator.badge == badge)).one()
+        return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)
+
+
+def advance_demo_orders(store: Store) -> dict[str, int]:
+    """Walk the seeded in-progress orders through the real services.
+
+    A wave is built by a supervisor and picked on "handhelds" by the demo's
+    pickers, scan by scan, so the totes, the ledger and the event log hold
+    exactly what a real shift would leave. The last task is left half-picked
+    (its orders stay PICKING). Then the orders seeded as ready are released.
+    """
+    from wms_tui.domain.errors import DomainError
+    from wms_tui.services import picking, waves
+    from wms_tui.services.allocation import release_due_orders
+
+    supervisor = _actor(store, "S9001", "OFFICE")
+    pickers = [_actor(store, b, f"HH-0{i}") for i, b in enumerate(("P1001", "P1002"), 1)]
+    done = 0
+    try:
+        wave = waves.build_wave(store, supervisor, cart_size=4)
+    except DomainError:
+        wave = None
+    if wave is not None:
+        for i, task in enumerate(wave.tasks):
+            me = pickers[i % len(pickers)]
+            view = picking.resume_task(store, me, task.code)
+            last = i == len(wave.tasks) - 1
+            while (stop := view.stop) is not None:
+                at = picking.scan(store, me, view.code, stop.bin).at_bin
+                for _ in range(stop.remaining):
+                    picking.scan(store, me, view.code, stop.sku, at_bin=at)
+                view = picking.scan(store, me, view.code, stop.tote, at_bin=at).view
+                if last:
+                    picking.pause_task(store, me, view.code)
+                    break
+            done += 1
+    release_due_orders(store)
+    return {"tasks": done}
 
 
 def _drop_all(store: Store) -> None:
