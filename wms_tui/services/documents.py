@@ -145,7 +145,7 @@ def ship_to(order: Order) -> Address:
         )
     except ValueError:
         raise DomainError(
-            f"Order {order.name} has country {order.ship_country!r}, not a 2-letter code: "
+            f"Order {order.name} has country {order.ship_country!r}, not an ISO country code: "
             "a supervisor must fix the address"
         ) from None
 

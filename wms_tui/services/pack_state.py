@@ -612,21 +612,25 @@ class PackContext:
             out.append(f"{left} unit{'s' if left != 1 else ''} still to scan")
         many = len(parcels) > 1
         for p in parcels:
-            name = f"Parcel {p.seq}: " if many else ""
+            prefix = f"Parcel {p.seq}: " if many else ""
+
+            def say(text: str, prefix: str = prefix) -> None:
+                out.append(prefix + text if prefix else text[0].upper() + text[1:])
+
             if p.units <= 0:
                 if many:  # a lone empty parcel is already "units still to scan"
-                    out.append(f"{name}empty (undo removes it)")
+                    say("empty (undo removes it)")
                 continue
             if not p.carton_code:
-                out.append(f"{name}choose a carton")
+                say("choose a carton (F5)")
             elif p.fit_problem:
-                out.append(f"{name}{p.fit_problem}: start a new parcel or choose a carton")
+                say(f"{p.fit_problem}: start a new parcel (F8) or choose a carton (F5)")
             if not p.weight_ok:
-                out.append(
+                say(
                     {
-                        "none": f"{name}weigh the parcel",
-                        "stale": f"{name}weigh again (contents or carton changed)",
-                        "mismatch": f"{name}weight outside tolerance: re-weigh or supervisor",
+                        "none": "weigh the parcel",
+                        "stale": "weigh again (contents or carton changed)",
+                        "mismatch": "weight outside tolerance: re-weigh or supervisor (F11)",
                     }[p.weight_state]
                 )
         todo = [i for i in insert_views if not i.done]

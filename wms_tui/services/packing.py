@@ -702,11 +702,11 @@ def override_weight(
     """A supervisor accepts the parcel weights that are outside tolerance."""
 
     def do(uow: UnitOfWork, ctx: PackContext) -> str:
-        boss = approval.supervisor(uow.session, actor, approver_badge, action="a weight override")
         view = ctx.view()
         bad = [p for p in view.parcels if p.weight_state == "mismatch"]
         if not bad:
             raise DomainError("No parcel weight to override: every weighed parcel is within range")
+        boss = approval.supervisor(uow.session, actor, approver_badge, action="a weight override")
         exceptions = ctx.weight_exceptions()
         for p in bad:
             exc = exceptions[parcel_tag(p.parcel_id)]
