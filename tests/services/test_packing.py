@@ -404,7 +404,7 @@ def test_weight_mismatch_blocks_until_reweighed(world: pw.World) -> None:
     expected = view.parcels[0].expected_g
     assert expected > 2 * 350 + 180 + 380  # goods + BOX-L + void fill
     view = packing.enter_weight(world.store, world.packer, oid, f"{expected + 400} g")
-    assert view.message.startswith(f"✗ Parcel: {expected + 400} g on the scale, expected")
+    assert view.message.startswith(f"✗ Parcel: {expected + 400} g, expected {expected} ± ")
     assert view.parcels[0].weight_state == "mismatch"
     assert "Weight outside tolerance: re-weigh or supervisor (F11)" in view.blockers
     with world.store.read() as s:

@@ -21,7 +21,7 @@ Where packing state lives (no extra tables):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlmodel import Session, col, select
@@ -114,9 +114,11 @@ class ParcelView:
 
     @property
     def weight_text(self) -> str:
-        exp = f"expected {self.expected_g} g ± {self.tolerance_g} g"
+        # The expected weight is shown only after weighing: a packer who can see
+        # it before would be tempted to key it instead of reading the scale.
+        exp = f"expected {self.expected_g} ± {self.tolerance_g} g"
         if self.weight_g is None:
-            return f"not weighed ({exp})" if self.expected_g else "not weighed"
+            return "not weighed"
         label = {
             "ok": "✓",
             "override": "✓ supervisor override",
@@ -154,7 +156,8 @@ class PackView:
     blockers: tuple[str, ...]
     locked_terminal: str = ""
     message: str = ""
-    closed: tuple[str, ...] = field(default=())
+    # The line the last action counted on (a keyed count applies to it).
+    focus_line: int | None = None
 
     @property
     def units_needed(self) -> int:
@@ -516,7 +519,7 @@ class PackContext:
 
     # -- view ------------------------------------------------------------------------
 
-    def view(self, message: str = "") -> PackView:
+    def view(self, message: str = "", focus_line: int | None = None) -> PackView:
         o = self.order
         lines = tuple(
             LineView(
@@ -588,6 +591,7 @@ class PackContext:
             blockers=tuple(self.blockers(lines, parcels, insert_views)),
             locked_terminal=o.locked_terminal,
             message=message,
+            focus_line=focus_line,
         )
 
     def carrier_text(self) -> str:
@@ -596,7 +600,12 @@ class PackContext:
         service = self.session.get(Service, o.service_id) if o.service_id else None
         if carrier is None:
             return o.shipping_method or "no carrier"
-        return f"{carrier.name} {service.name}" if service else carrier.name
+        if service is None:
+            return carrier.name
+        # Service names often repeat the carrier ("DHL Express Worldwide").
+        if service.name.lower().startswith(carrier.name.lower()):
+            return service.name
+        return f"{carrier.name} {service.name}"
 
     def blockers(
         self,

@@ -64,6 +64,7 @@ __all__ = [
     "current_view",
     "scan",
     "set_count",
+    "line_for_scan",
     "undo",
     "new_parcel",
     "carton_options",
@@ -163,9 +164,10 @@ def _mutate(store: Store, actor: Actor, order_id: int, fn) -> PackView:
     with store.unit_of_work() as uow:
         order = lock_order(uow.session, order_id)
         require_open_here(uow.session, order, actor.operator_id, actor.terminal)
-        message = fn(uow, PackContext(uow.session, order))
+        result = fn(uow, PackContext(uow.session, order))
+        message, focus = result if isinstance(result, tuple) else (result, None)
         uow.flush()
-        view = PackContext(uow.session, order).view(message)
+        view = PackContext(uow.session, order).view(message, focus)
         uow.commit()
     return view
 
@@ -251,7 +253,13 @@ def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]
         )
         waiting = s.exec(
             select(Order)
-            .where(Order.status == OrderStatus.PICKED)
+            .where(
+                (Order.status == OrderStatus.PICKED)
+                | (
+                    (Order.status == OrderStatus.PACKING)
+                    & col(Order.locked_by_operator_id).is_(None)
+                )
+            )
             .order_by(col(Order.priority).desc(), col(Order.created_at), col(Order.id))
             .limit(limit * 3)
         ).all()
@@ -452,7 +460,7 @@ def scan(store: Store, actor: Actor, order_id: int, raw: str) -> PackView:
                 "more are needed: scan single units"
             )
         _add_units(uow, actor, ctx, line, scanned.pack_qty, code)
-        return "✓ " + _progress(ctx, line, scanned.pack_qty)
+        return "✓ " + _progress(ctx, line, scanned.pack_qty), line.line_no
 
     return _mutate(store, actor, order_id, do)
 
@@ -478,6 +486,25 @@ def _not_a_product(session: Session, ctx: PackContext, code: str) -> str:
     raise NotFound(f"Unknown barcode {code}: not a product of this warehouse")
 
 
+def line_for_scan(store: Store, actor: Actor, order_id: int, code: str) -> int:
+    """The order line a scanned unit (barcode, case code, SKU) or a typed line number is."""
+    code = clean_scan(code)
+    if not code:
+        raise DomainError("Scan the item or type its line number")
+    with store.read() as s:
+        order = s.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"No order with id {order_id}")
+        ctx = PackContext(s, order)
+        if code.isdigit() and len(code) <= 3:
+            return ctx.line_by_no(int(code)).line_no
+        product = find_product_by_scan(s, code).product
+        for ln in ctx.lines:
+            if ln.product_id == product.id:
+                return ln.line_no
+        raise DomainError(f"{product.sku} is not in order {order.name}")
+
+
 def set_count(store: Store, actor: Actor, order_id: int, line_no: int, total: int) -> PackView:
     """Key the count of a line with many units after scanning one of them (confirmed in the UI)."""
 
@@ -498,7 +525,7 @@ def set_count(store: Store, actor: Actor, order_id: int, line_no: int, total: in
             raise DomainError(f"{line.sku} is already at {total}")
         add = total - line.qty_packed
         _add_units(uow, actor, ctx, line, add, f"{COUNT_PREFIX}{total}")
-        return "✓ counted " + _progress(ctx, line, add)
+        return "✓ counted " + _progress(ctx, line, add), line.line_no
 
     return _mutate(store, actor, order_id, do)
 
@@ -538,7 +565,7 @@ def undo(store: Store, actor: Actor, order_id: int) -> PackView:
         events.log(
             uow, actor, "pack.undo", order=ctx.order, sku=line.sku, qty=-qty, detail=last.code
         )
-        return f"Undone: {qty}× {line.sku}, now {line.qty_packed}/{ctx.need(line)}"
+        return f"Undone: {qty}× {line.sku}, now {line.qty_packed}/{ctx.need(line)}", line.line_no
 
     return _mutate(store, actor, order_id, do)
 
@@ -691,7 +718,7 @@ def enter_weight(
             )
         )
         events.log(uow, actor, "pack.weight", order=ctx.order, detail=f"{name}: MISMATCH {text}")
-        return f"✗ {name}: {text}. Check the items and weigh again, or a supervisor overrides (F11)"
+        return f"✗ {name}: {text}: check the items and weigh again, or supervisor (F11)"
 
     return _mutate(store, actor, order_id, do)
 

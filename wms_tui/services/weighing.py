@@ -75,6 +75,6 @@ def describe(grams: int, expected_g: int, rules: WeightRules) -> str:
     diff = grams - expected_g
     sign = "+" if diff >= 0 else "−"
     return (
-        f"{grams} g on the scale, expected {expected_g} g ± {rules.tolerance_g(expected_g)} g "
+        f"{grams} g, expected {expected_g} ± {rules.tolerance_g(expected_g)} g "
         f"({sign}{abs(diff)} g)"
     )
