@@ -483,7 +483,7 @@ def _not_a_product(session: Session, ctx: PackContext, code: str) -> str:
         if order.id == ctx.order.id:
             return f"That is this order ({order.name}): scan the items"
         raise DomainError(f"That is order {order.name}: close or park {ctx.order.name} first (F12)")
-    raise NotFound(f"Unknown barcode {code}: not a product of this warehouse")
+    raise NotFound(f"Unknown barcode {code}")
 
 
 def line_for_scan(store: Store, actor: Actor, order_id: int, code: str) -> int:
