@@ -15,6 +15,7 @@ several conditions is listed once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -57,7 +58,8 @@ class Insert:
     label: str
 
 
-def parse_rules(text: str) -> list[Rule]:
+@lru_cache(maxsize=16)
+def parse_rules(text: str) -> tuple[Rule, ...]:
     """Rules from the setting text; a malformed line is an error naming the line."""
     rules: list[Rule] = []
     for n, raw in enumerate(text.splitlines(), start=1):
@@ -77,7 +79,7 @@ def parse_rules(text: str) -> list[Rule]:
                 f"Insert rule line {n}: condition must be always, gift-message or tag:<tag>"
             )
         rules.append(Rule(condition, key.lower(), label))
-    return rules
+    return tuple(rules)
 
 
 def rules_text(session: Session) -> str:
@@ -85,7 +87,7 @@ def rules_text(session: Session) -> str:
     return row.value if row is not None else DEFAULT_RULES
 
 
-def checklist(rules: list[Rule], order: Order) -> list[Insert]:
+def checklist(rules: tuple[Rule, ...], order: Order) -> list[Insert]:
     """The inserts ``order`` needs, in rule order, each key once."""
     tags = order.tag_set
     seen: dict[str, Insert] = {}

@@ -75,7 +75,8 @@ def _take_out_of_parcel(
     live = [e for e in ctx.live_scans() if e[0].order_line_id == line.id]
     parcel_id = live[-1][0].parcel_id
     line.qty_packed -= 1
-    uow.add(
+    ctx.add_scan(
+        uow,
         PackScan(
             order_id=ctx.order.id,
             order_line_id=line.id,
@@ -85,7 +86,7 @@ def _take_out_of_parcel(
             operator_id=actor.operator_id,
             terminal=actor.terminal,
             at=utcnow(),
-        )
+        ),
     )
     parcel = next((p for p in ctx.parcels if p.id == parcel_id), None)
     if parcel is not None:
@@ -204,7 +205,8 @@ def qc_fail(
             )
             message += f". Park tote {tote.code}: the order comes back when the unit is picked"
         uow.flush()
-        view = PackContext(s, order).view(message)
+        ctx.invalidate()
+        view = ctx.view(message)
         uow.commit()
     return view
 

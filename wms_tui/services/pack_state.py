@@ -20,7 +20,8 @@ Where packing state lives (no extra tables):
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,6 +48,8 @@ from wms_tui.services import cartonization as cz
 from wms_tui.services import inserts, settings, weighing
 from wms_tui.store import UnitOfWork
 
+# Above this many units the 3D search can take seconds: estimate instead.
+MAX_PLAN_UNITS = 40
 UNDO_CODE = "UNDO"
 QC_PREFIX = "QC "
 COUNT_PREFIX = "COUNT "
@@ -232,8 +235,76 @@ def suggest(
 def check_fit(
     lines: tuple[cz.ItemLine, ...], carton: cz.Carton, padding_mm: int
 ) -> tuple[bool, str]:
-    """Cached ``check_carton`` with a small budget: it runs while the packer scans."""
-    return cz.check_carton(lines, carton, padding_mm=padding_mm, search_limit=100_000)
+    """Will these units go in ``carton``? Cached, and bounded for big orders.
+
+    Up to :data:`MAX_PLAN_UNITS` units the 3D check of ``cartonization`` runs
+    (with a small search budget); above, only what can be decided at once:
+    each unit alone, total volume, weight.
+    """
+    if units_of(lines) <= MAX_PLAN_UNITS:
+        return cz.check_carton(lines, carton, padding_mm=padding_mm, search_limit=100_000)
+    return _rough_fit(lines, carton, padding_mm)
+
+
+def units_of(lines: tuple[cz.ItemLine, ...]) -> int:
+    return sum(x.qty for x in lines)
+
+
+def _rough_fit(
+    lines: tuple[cz.ItemLine, ...], carton: cz.Carton, padding_mm: int
+) -> tuple[bool, str]:
+    inner = sorted(carton.inner_dims_mm)
+    for x in lines:
+        size = sorted(x.item.padded_dims(padding_mm))
+        if any(a > b for a, b in zip(size, inner, strict=True)):
+            return False, f"too small: item {x.item.sku} does not fit in {carton.name}"
+    units = cz.expand_items(lines)
+    _, _, gross = cz.parcel_weights(units, carton)
+    if gross > carton.max_weight_g:
+        return False, f"too heavy: {cz.format_kg(gross)} > {cz.format_kg(carton.max_weight_g)}"
+    need = sum(x.qty * math.prod(x.item.padded_dims(padding_mm)) for x in lines)
+    if need > carton.inner_volume_mm3:
+        return False, (
+            f"too small: items need {need / 1e6:.1f} L, carton holds "
+            f"{carton.inner_volume_mm3 / 1e6:.1f} L"
+        )
+    return True, f"fits by volume and weight ({units_of(lines)} units, not planned in 3D)"
+
+
+# Share of a carton's volume real packing reaches with many mixed units.
+ROUGH_FILL = 0.8
+
+
+def rough_suggestion(
+    lines: tuple[cz.ItemLine, ...], cartons: tuple[cz.Carton, ...], padding_mm: int
+) -> cz.Suggestion:
+    """For orders too big to plan in 3D at the station: which carton, by volume and weight.
+
+    No layout is claimed, so no carton is picked for the packer (``parcels`` is
+    empty): the explanation names the carton (or how many of the largest).
+    """
+    ordered = cz.sort_cartons(cartons)
+    n = units_of(lines)
+    for x in lines:
+        if not any(_rough_fit((cz.ItemLine(x.item, 1),), c, padding_mm)[0] for c in ordered):
+            return cz.Suggestion((), f"Item {x.item.sku} fits no carton", (x.item,))
+    volume = sum(x.qty * math.prod(x.item.padded_dims(padding_mm)) for x in lines)
+    weight = sum(x.qty * x.item.weight_g for x in lines)
+    for c in ordered:
+        if volume <= ROUGH_FILL * c.inner_volume_mm3 and weight + c.own_weight_g <= (
+            c.max_weight_g
+        ):
+            return cz.Suggestion(
+                (), f"{n} units, too many to plan: {c.name} by volume; choose it with F5"
+            )
+    big = ordered[-1]
+    count = max(
+        math.ceil(volume / (ROUGH_FILL * big.inner_volume_mm3)),
+        math.ceil(weight / max(1, big.max_weight_g - big.own_weight_g)),
+    )
+    return cz.Suggestion(
+        (), f"{n} units, too many to plan: about {count} × {big.name}; choose each carton (F5)"
+    )
 
 
 def expected_weight(units: list[tuple[Product, int]], carton: cz.Carton | None) -> int:
@@ -298,14 +369,38 @@ class PackContext:
                 select(PackScan).where(PackScan.order_id == oid).order_by(col(PackScan.id))
             ).all()
         )
+        # One query for every house rule this screen needs.
+        self.settings = settings.all_settings(session)
         self.weight_rules = weighing.WeightRules(
-            tolerance_pct=settings.get_int(session, "weight_tolerance_pct"),
-            tolerance_min_g=settings.get_int(session, "weight_tolerance_min_g"),
-            max_parcel_g=settings.get_int(session, "max_parcel_weight_g"),
+            tolerance_pct=int(self.settings["weight_tolerance_pct"]),
+            tolerance_min_g=int(self.settings["weight_tolerance_min_g"]),
+            max_parcel_g=int(self.settings["max_parcel_weight_g"]),
         )
-        self.padding_mm = settings.get_int(session, "fragile_padding_mm")
+        self.padding_mm = int(self.settings["fragile_padding_mm"])
         self._cartons: list[CartonType] | None = None
         self._suggestion: tuple[cz.Suggestion | None] | None = None
+
+    # -- keeping the loaded state in step with changes ----------------------
+
+    def add_scan(self, uow: UnitOfWork, scan: PackScan) -> None:
+        uow.add(scan)
+        self.scans.append(scan)
+        self.invalidate()
+
+    def add_parcel(self, uow: UnitOfWork, parcel: Parcel) -> None:
+        uow.add(parcel)
+        uow.flush()
+        self.parcels.append(parcel)
+        self.invalidate()
+
+    def remove_parcel(self, uow: UnitOfWork, parcel: Parcel) -> None:
+        uow.session.delete(parcel)
+        self.parcels.remove(parcel)
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Forget what was derived from the lines (after a short-ship, say)."""
+        self._suggestion = None
 
     # -- basics -------------------------------------------------------------
 
@@ -425,7 +520,12 @@ class PackContext:
         if self._suggestion is None:
             lines, _ = self.item_lines()
             cartons = tuple(to_carton(c) for c in self.cartons())
-            result = suggest(lines, cartons, self.padding_mm) if lines and cartons else None
+            result = None
+            if lines and cartons:
+                if units_of(lines) > MAX_PLAN_UNITS:
+                    result = rough_suggestion(lines, cartons, self.padding_mm)
+                else:
+                    result = suggest(lines, cartons, self.padding_mm)
             self._suggestion = (result,)
         return self._suggestion[0]
 
@@ -443,11 +543,24 @@ class PackContext:
         items = self.parcel_item_lines(parcel)
         if carton is None or chosen or not items:
             return ""
+        planned = self.planned_units(parcel)
+        have = Counter({x.item.sku: x.qty for x in items})
+        if planned is not None and not have - planned:
+            # Part of a verified layout: whatever subset of it is in the box fits.
+            return ""
         ok, reason = check_fit(items, to_carton(carton), self.padding_mm)
         # "does not fit: search limit" is not a proof; only proven misfits block.
         if ok or not reason.startswith(("too small", "too heavy")):
             return ""
         return f"{carton.name} {reason}"
+
+    def planned_units(self, parcel: Parcel) -> Counter[str] | None:
+        """Units per SKU the suggestion's layout puts in this parcel (None: no plan for it)."""
+        sug = self.suggestion()
+        index = [p.id for p in self.open_parcels].index(parcel.id)
+        if sug is None or not sug.ok or index >= len(sug.parcels):
+            return None
+        return Counter(it.sku for it in sug.parcels[index].items)
 
     def suggested_carton(self, parcel: Parcel) -> CartonType | None:
         """The carton the suggestion puts parcel ``parcel.seq`` in (None: no advice)."""
@@ -457,7 +570,7 @@ class PackContext:
             return self.carton_by_code(sug.parcels[index].carton.code)
         # A parcel the plan did not foresee: the smallest carton for what is in it.
         items = self.parcel_item_lines(parcel)
-        if not items:
+        if not items or units_of(items) > MAX_PLAN_UNITS:
             return None
         cartons = tuple(to_carton(c) for c in self.cartons())
         alone = suggest(items, cartons, self.padding_mm)
@@ -515,7 +628,8 @@ class PackContext:
         return set(rows)
 
     def inserts(self) -> list[inserts.Insert]:
-        return inserts.for_order(self.session, self.order)
+        text = self.settings.get(inserts.SETTING_KEY, inserts.DEFAULT_RULES)
+        return inserts.checklist(inserts.parse_rules(text), self.order)
 
     # -- view ------------------------------------------------------------------------
 
@@ -535,7 +649,9 @@ class PackContext:
             )
             for ln in self.lines
         )
-        exceptions = self.weight_exceptions()
+        # Only a weighed parcel can have a weight exception: skip the query before.
+        weighed = any(p.weight_g is not None for p in self.open_parcels)
+        exceptions = self.weight_exceptions() if weighed else {}
         parcels: list[ParcelView] = []
         for p in self.open_parcels:
             carton, chosen = self.carton_for(p)
@@ -596,16 +712,21 @@ class PackContext:
 
     def carrier_text(self) -> str:
         o = self.order
-        carrier = self.session.get(Carrier, o.carrier_id) if o.carrier_id else None
-        service = self.session.get(Service, o.service_id) if o.service_id else None
-        if carrier is None:
+        row = None
+        if o.carrier_id is not None:
+            row = self.session.exec(
+                select(Carrier.name, Service.name)
+                .select_from(Carrier)
+                .outerjoin(Service, col(Service.id) == o.service_id)
+                .where(Carrier.id == o.carrier_id)
+            ).first()
+        if row is None:
             return o.shipping_method or "no carrier"
-        if service is None:
-            return carrier.name
+        carrier, service = row
+        if not service:
+            return carrier
         # Service names often repeat the carrier ("DHL Express Worldwide").
-        if service.name.lower().startswith(carrier.name.lower()):
-            return service.name
-        return f"{carrier.name} {service.name}"
+        return service if service.lower().startswith(carrier.lower()) else f"{carrier} {service}"
 
     def blockers(
         self,

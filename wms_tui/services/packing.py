@@ -164,10 +164,11 @@ def _mutate(store: Store, actor: Actor, order_id: int, fn) -> PackView:
     with store.unit_of_work() as uow:
         order = lock_order(uow.session, order_id)
         require_open_here(uow.session, order, actor.operator_id, actor.terminal)
-        result = fn(uow, PackContext(uow.session, order))
+        ctx = PackContext(uow.session, order)
+        result = fn(uow, ctx)
         message, focus = result if isinstance(result, tuple) else (result, None)
         uow.flush()
-        view = PackContext(uow.session, order).view(message, focus)
+        view = ctx.view(message, focus)
         uow.commit()
     return view
 
@@ -177,9 +178,7 @@ def _ensure_parcel(uow: UnitOfWork, ctx: PackContext) -> Parcel:
         return ctx.current
     seq = max((p.seq for p in ctx.parcels), default=0) + 1
     parcel = Parcel(order_id=ctx.order.id, seq=seq, status=ParcelStatus.OPEN)
-    uow.add(parcel)
-    uow.flush()
-    ctx.parcels.append(parcel)
+    ctx.add_parcel(uow, parcel)
     return parcel
 
 
@@ -193,7 +192,8 @@ def _add_units(
     parcel = _ensure_parcel(uow, ctx)
     line.qty_packed += qty
     uow.add(line)
-    uow.add(
+    ctx.add_scan(
+        uow,
         PackScan(
             order_id=ctx.order.id,
             order_line_id=line.id,
@@ -203,7 +203,7 @@ def _add_units(
             operator_id=actor.operator_id,
             terminal=actor.terminal,
             at=utcnow(),
-        )
+        ),
     )
     clear_weight(uow, actor, parcel)
     events.log(
@@ -366,7 +366,6 @@ def open_order(
         ctx = PackContext(s, order)
         _ensure_parcel(uow, ctx)
         uow.flush()
-        ctx = PackContext(s, order)
         view = ctx.view(f"Order {order.name} open: {_open_hint(ctx)}")
         uow.commit()
     return view
@@ -537,7 +536,7 @@ def undo(store: Store, actor: Actor, order_id: int) -> PackView:
         current = ctx.current
         if current is not None and len(ctx.open_parcels) > 1 and not ctx.units_in(current):
             n = len(ctx.open_parcels)
-            uow.session.delete(current)
+            ctx.remove_parcel(uow, current)
             events.log(uow, actor, "pack.undo", order=ctx.order, detail=f"parcel {n} removed")
             return f"Undone: empty parcel {n} removed"
         live = ctx.live_scans()
@@ -547,7 +546,8 @@ def undo(store: Store, actor: Actor, order_id: int) -> PackView:
         line = ctx.line_by_id(last.order_line_id)
         line.qty_packed -= qty
         uow.add(line)
-        uow.add(
+        ctx.add_scan(
+            uow,
             PackScan(
                 order_id=ctx.order.id,
                 order_line_id=line.id,
@@ -557,7 +557,7 @@ def undo(store: Store, actor: Actor, order_id: int) -> PackView:
                 operator_id=actor.operator_id,
                 terminal=actor.terminal,
                 at=utcnow(),
-            )
+            ),
         )
         parcel = next((p for p in ctx.parcels if p.id == last.parcel_id), None)
         if parcel is not None:
@@ -581,7 +581,7 @@ def new_parcel(store: Store, actor: Actor, order_id: int) -> PackView:
         if all(ln.qty_packed >= ctx.need(ln) for ln in ctx.lines):
             raise DomainError("Every unit is already scanned: no need for another parcel")
         seq = max((p.seq for p in ctx.parcels), default=0) + 1
-        uow.add(Parcel(order_id=ctx.order.id, seq=seq, status=ParcelStatus.OPEN))
+        ctx.add_parcel(uow, Parcel(order_id=ctx.order.id, seq=seq, status=ParcelStatus.OPEN))
         events.log(uow, actor, "pack.parcel", order=ctx.order, detail=f"parcel {n + 1} started")
         return f"Parcel {n + 1} started: scans go into it"
 

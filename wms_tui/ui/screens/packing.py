@@ -20,16 +20,16 @@ on the right; at 40×16 the same shrinks to one status line.
 
 from __future__ import annotations
 
-from contextlib import suppress
+import gc
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import Conflict, DomainError
 from wms_tui.services import packing
@@ -59,10 +59,47 @@ KEYS = (
     ("F12", "park"),
 )
 
-WIDE_LINES = (("", 1), ("#", 2), ("SKU", 14), ("Item", 22), ("Options", 16), ("Packed", 7))
-NARROW_LINES = (("", 1), ("#", 2), ("SKU", 17), ("Packed", 7))
+# Columns of the order lines: (title, cells, right-aligned).
+WIDE_LINES = (
+    ("", 1, False),
+    ("#", 3, True),
+    ("SKU", 15, False),
+    ("Item", 24, False),
+    ("Options", 18, False),
+    ("Packed", 8, True),
+)
+NARROW_LINES = (("", 1, False), ("#", 2, True), ("SKU", 18, False), ("Packed", 9, True))
 WIDE_QUEUE = (("Order", 10), ("Lines", 5), ("Units", 5), ("Tote", 14), ("Prio", 4), ("Ship", 24))
 NARROW_QUEUE = (("Order", 10), ("Units", 5), ("Tote", 14))
+
+
+class _ScanField(ScanInput):
+    """The scan field, without a screen layout for every key and every clear.
+
+    Textual's Input sets its virtual width from the text on each change, and a
+    changed virtual size re-lays out the whole screen: 13 of them for a
+    barcode, one more when the field clears after Enter. Reporting at least
+    the field's own width keeps the virtual size still for any code that fits.
+    """
+
+    @property
+    def content_width(self) -> int:
+        return max(super().content_width, self.size.width)
+
+
+class _FixedFeedback(Feedback):
+    """The feedback line with a fixed height, so a message never re-lays out the screen."""
+
+    def update(self, content="", *, layout: bool = False) -> None:  # noqa: ANN001
+        super().update(content, layout=False)
+
+    def _show(self, kind: str, text: str) -> None:
+        # Toggling classes restyles the widget and re-lays out the screen:
+        # only do it when the kind of message changes.
+        if not self.has_class(kind):
+            self.remove_class("ok", "error", "info")
+            self.add_class(kind)
+        self.update(text)
 
 
 class PackScreen(WmsScreen):
@@ -75,7 +112,9 @@ class PackScreen(WmsScreen):
     PackScreen.wide #pk-notes { max-height: 6; border: heavy $warning; }
     PackScreen #pk-body { height: 1fr; }
     PackScreen #pk-left { width: 1fr; height: 1fr; }
-    PackScreen #pk-lines, PackScreen #pk-queue { height: 1fr; }
+    PackScreen #pk-queue, PackScreen #pk-lines-box { height: 1fr; }
+    PackScreen #pk-lines-head { height: 1; padding: 0 1; text-style: bold; color: $text-muted; }
+    PackScreen #pk-lines { height: auto; padding: 0 1; }
     PackScreen #pk-side { display: none; width: 44; height: 1fr; padding: 0 1;
         border-left: vkey $primary; }
     PackScreen.wide #pk-side { display: block; }
@@ -85,9 +124,9 @@ class PackScreen(WmsScreen):
     PackScreen #pk-status { height: 1; padding: 0 1; background: $boost; }
     PackScreen.wide #pk-status { display: none; }
     PackScreen #pk-prompt { height: 1; padding: 0 1; background: $primary 30%; text-style: bold; }
-    PackScreen #pk-scan { height: 1; border: none; padding: 0 1; margin: 0 1; }
+    PackScreen #pk-scan { width: 1fr; height: 1; border: none; padding: 0 1; margin: 0 1; }
     PackScreen #pk-scan:focus { border: none; background: $boost; }
-    PackScreen #pk-feedback { height: auto; max-height: 2; }
+    PackScreen #pk-feedback { height: 2; min-height: 2; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -114,6 +153,7 @@ class PackScreen(WmsScreen):
         self.last_packed: str | None = None  # order name, for F10 after closing
         self.conflict_code: str | None = None  # what was refused as open elsewhere
         self.queue: list[packing.QueueRow] = []
+        self._shown: dict[str, str | Text] = {}
 
     # -- layout ----------------------------------------------------------------
 
@@ -122,7 +162,11 @@ class PackScreen(WmsScreen):
         yield Static("", id="pk-notes", markup=False)
         with Horizontal(id="pk-body"):
             with Vertical(id="pk-left"):
-                yield DataTable(id="pk-lines", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="pk-lines-head", markup=False)
+                with VerticalScroll(id="pk-lines-box"):
+                    # Plain text, not a DataTable: a scan redraws one widget, and
+                    # a DataTable costs more to redraw than the scan itself.
+                    yield Static("", id="pk-lines", markup=False)
                 yield DataTable(id="pk-queue", cursor_type="row", zebra_stripes=True)
             with Vertical(id="pk-side"):
                 yield Static("CARTON", classes="pk-title")
@@ -137,12 +181,17 @@ class PackScreen(WmsScreen):
                 yield Static(_keys_text(), id="pk-keys", markup=False)
         yield Static("", id="pk-status", markup=False)
         yield Static("", id="pk-prompt", markup=False)
-        yield ScanInput(placeholder="scan", id="pk-scan")
-        yield Feedback("", id="pk-feedback")
+        yield _ScanField(placeholder="scan", id="pk-scan")
+        yield _FixedFeedback("", id="pk-feedback")
 
     def on_mount(self) -> None:
-        for wid in ("#pk-lines", "#pk-queue"):
-            self.query_one(wid, DataTable).can_focus = False
+        # Everything loaded so far (Textual, SQLAlchemy, the services) lives as
+        # long as the app: keep it out of the cyclic GC, whose full passes over
+        # it took 70-90 ms and landed in the middle of scans (bench_pack_scan).
+        gc.collect()
+        gc.freeze()
+        self.query_one("#pk-queue", DataTable).can_focus = False
+        self.query_one("#pk-lines-box").can_focus = False
         self._apply_width(self.app.size.width, force=True)
         self.focus_scan()
         resume = packing.my_open_order(self.store, self.actor)
@@ -162,9 +211,6 @@ class PackScreen(WmsScreen):
         wide = width >= WIDE
         if force or wide != self.has_class("wide"):
             self.set_class(wide, "wide")
-            fixed_table.reset(
-                self.query_one("#pk-lines", DataTable), WIDE_LINES if wide else NARROW_LINES
-            )
             fixed_table.reset(
                 self.query_one("#pk-queue", DataTable), WIDE_QUEUE if wide else NARROW_QUEUE
             )
@@ -235,10 +281,7 @@ class PackScreen(WmsScreen):
         if code.isdigit() and len(code) <= MAX_COUNT_DIGITS:
             self.ask_count(int(code))
             return
-        view = self._call(packing.scan, code)
-        if view is not None and view.focus_line is not None:
-            self.last_line = view.focus_line
-            self._highlight_line(view.focus_line)
+        self._call(packing.scan, code)
 
     def render_all(self) -> None:
         if self.view is None:
@@ -271,7 +314,10 @@ class PackScreen(WmsScreen):
         return self.queue[row].name
 
     def action_queue(self, step: int) -> None:
-        table = self.query_one("#pk-queue" if self.view is None else "#pk-lines", DataTable)
+        if self.view is not None:
+            self.query_one("#pk-lines-box", VerticalScroll).scroll_relative(y=step, animate=False)
+            return
+        table = self.query_one("#pk-queue", DataTable)
         if table.row_count:
             table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
 
@@ -595,12 +641,23 @@ class PackScreen(WmsScreen):
     # -- rendering -------------------------------------------------------------------
 
     def _set(self, wid: str, text: str | Text) -> None:
-        self.query_one(f"#{wid}", Static).update(text)
+        """Update a Static, re-laying out the screen only when its height changes.
+
+        A layout pass repaints every widget it moves, the lines table included:
+        on a scan that costs more than the scan (see bench/bench_pack_scan.py).
+        """
+        old = self._shown.get(wid)
+        if old == text:
+            return
+        self._shown[wid] = text
+        widget = self.query_one(f"#{wid}", Static)
+        width = max(1, widget.content_region.width)
+        same_height = old is not None and _rows(old, width) == _rows(text, width)
+        widget.update(text, layout=not (same_height and widget.region.height))
 
     def _render_start(self) -> None:
-        self.query_one("#pk-lines").display = False
         queue = self.query_one("#pk-queue", DataTable)
-        queue.display = True
+        _show(self, queue=True)
         n = len(self.queue)
         self._set("pk-head", f"{self.actor.terminal}: {n} order{'s' if n != 1 else ''} waiting")
         notes = self.query_one("#pk-notes", Static)
@@ -634,9 +691,7 @@ class PackScreen(WmsScreen):
         self._set("pk-ready", "Open an order to start")
 
     def _render_order(self, view: PackView) -> None:
-        self.query_one("#pk-queue").display = False
-        table = self.query_one("#pk-lines", DataTable)
-        table.display = True
+        _show(self, queue=False)
         head = f"{view.order_name} {view.units_packed}/{view.units_needed}"
         if self.wide:
             head = (
@@ -648,21 +703,13 @@ class PackScreen(WmsScreen):
         self._set("pk-head", head)
         notes = self.query_one("#pk-notes", Static)
         loud = view.instructions
-        notes.set_class(bool(loud), "loud")
-        notes.update(("\n" if self.wide else " · ").join(f"⚠ {x}" for x in loud))
-        table.clear()
-        for ln in view.lines:
-            style = "bold green" if ln.symbol == "✓" else ("dim" if ln.symbol == "–" else "")
-            packed = Text(f"{ln.packed}/{ln.need}", style=style)
-            if ln.short:
-                packed.append(f" −{ln.short}", style="yellow")
-            cells: list = [Text(ln.symbol, style=style), str(ln.line_no), ln.sku]
-            if self.wide:
-                cells += [ln.name, ln.options]
-            cells.append(packed)
-            table.add_row(*cells, key=str(ln.line_no))
-        if self.last_line is not None:
-            self._highlight_line(self.last_line)
+        if notes.has_class("loud") != bool(loud):
+            notes.set_class(bool(loud), "loud")
+        self._set("pk-notes", ("\n" if self.wide else " · ").join(f"⚠ {x}" for x in loud))
+        cols = WIDE_LINES if self.wide else NARROW_LINES
+        self._set("pk-lines-head", _row([title for title, *_ in cols], cols).plain)
+        self._set("pk-lines", _lines_text(view, cols, self.wide, self.last_line))
+        self._scroll_to_line(view)
         self._render_side(view)
         if view.units_packed < view.units_needed:
             prompt = "Scan an item"
@@ -675,10 +722,15 @@ class PackScreen(WmsScreen):
             prompt = view.blockers[0]
         self._set("pk-prompt", f"▶ {prompt}")
 
-    def _highlight_line(self, line_no: int) -> None:
-        table = self.query_one("#pk-lines", DataTable)
-        with suppress(RowDoesNotExist):
-            table.move_cursor(row=table.get_row_index(str(line_no)))
+    def _scroll_to_line(self, view: PackView) -> None:
+        """Keep the line just scanned in view (long orders scroll)."""
+        if self.last_line is None:
+            return
+        box = self.query_one("#pk-lines-box", VerticalScroll)
+        row = next((i for i, ln in enumerate(view.lines) if ln.line_no == self.last_line), 0)
+        top, height = int(box.scroll_y), box.size.height
+        if height and not top <= row < top + height:
+            box.scroll_to(y=max(0, row - height // 2), animate=False)
 
     def _render_side(self, view: PackView) -> None:
         parcel = view.parcels[-1] if view.parcels else None
@@ -723,6 +775,58 @@ class PackScreen(WmsScreen):
             else "\n".join(f"• {b}" for b in view.blockers)
         )
         self._set("pk-ready", ready)
+
+
+def _show(screen: PackScreen, *, queue: bool) -> None:
+    """The queue (no order open) or the order's lines; ``display`` only when it changes."""
+    for wid, visible in (
+        ("#pk-queue", queue),
+        ("#pk-lines-head", not queue),
+        ("#pk-lines-box", not queue),
+    ):
+        widget = screen.query_one(wid)
+        # Setting ``display``, even to its value, restyles and re-lays out.
+        if widget.display != visible:
+            widget.display = visible
+
+
+def _fit(value: str, width: int, right: bool = False) -> str:
+    """``value`` in exactly ``width`` cells (Hangul is two), cut with … when too long."""
+    if cell_len(value) > width:
+        value = set_cell_size(value, width - 1) + "…"
+    pad = " " * (width - cell_len(value))
+    return pad + value if right else value + pad
+
+
+def _row(values: list[str], cols) -> Text:  # noqa: ANN001
+    return Text(" ".join(_fit(v, w, right) for v, (_, w, right) in zip(values, cols, strict=True)))
+
+
+def _lines_text(view: PackView, cols, wide: bool, current: int | None) -> Text:  # noqa: ANN001
+    out = Text()
+    for i, ln in enumerate(view.lines):
+        packed = f"{ln.packed}/{ln.need}" + (f" −{ln.short}" if ln.short else "")
+        values = [ln.symbol, str(ln.line_no), ln.sku]
+        if wide:
+            values += [ln.name, ln.options]
+        values.append(packed)
+        row = _row(values, cols)
+        if ln.symbol == "✓":
+            row.stylize("bold green")
+        elif ln.symbol == "–":
+            row.stylize("dim")
+        if ln.line_no == current:
+            row.stylize("reverse")
+        if i:
+            out.append("\n")
+        out.append_text(row)
+    return out
+
+
+def _rows(text: str | Text, width: int) -> int:
+    """Screen rows ``text`` takes when wrapped at ``width`` cells."""
+    plain = text.plain if isinstance(text, Text) else text
+    return sum(max(1, -(-cell_len(line) // width)) for line in plain.split("\n"))
 
 
 def _keys_text() -> str:
