@@ -71,7 +71,7 @@ def test_label_and_slip_read_back(world: pw.World, tmp_path: Path) -> None:
     words = text(label)
     assert "PKG 1 of 1" in words and "#1043" in words and "Åsa Öberg" in words
     slip_words = text(slip)
-    assert "Packed by Johan Öberg (PACK-1)" in slip_words
+    assert "Packed by Johan Öberg · PACK-1" in slip_words
     assert "Grattis på födelsedagen, Åsa!" in slip_words
     assert "Gift wrap every item" in slip_words and "Welcome flyer" in slip_words
     assert f"RMA-{oid:07d}" in barcodes(slip)

@@ -165,7 +165,7 @@ async def test_a_new_packer_packs_an_order(world: pw.World, size, tmp_path: Path
         tracking, sscc = parcel.tracking_number, parcel.sscc
     codes = {b.text for page in decode_pdf(label.read_bytes()) for b in page}
     assert tracking in codes and any(sscc in c for c in codes)
-    assert "Packed by Johan Öberg (PACK-1)" in " ".join(page_texts(slip.read_bytes()))
+    assert "Packed by Johan Öberg · PACK-1" in " ".join(page_texts(slip.read_bytes()))
 
 
 async def test_count_confirm_and_undo(world: pw.World) -> None:

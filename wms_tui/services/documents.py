@@ -205,9 +205,7 @@ def slip_data(session: Session, b: _Bundle) -> SlipData:
         notes=o.notes,
         inserts=confirmed_insert_labels(session, o),
         # Name and station: the slip is the packer's signature on the parcel.
-        packed_by=f"{first.packed_by_name} ({first.terminal})"
-        if first.terminal
-        else (first.packed_by_name),
+        packed_by=" · ".join(x for x in (first.packed_by_name, first.terminal) if x),
         packed_at=local_time(w, first.packed_at),
         return_policy=settings.get(session, "return_policy"),
         rma=rma_code(o.id),  # type: ignore[arg-type]

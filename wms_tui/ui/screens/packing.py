@@ -64,8 +64,8 @@ WIDE_LINES = (
     ("", 1, False),
     ("#", 3, True),
     ("SKU", 15, False),
-    ("Item", 24, False),
-    ("Options", 18, False),
+    ("Item", 23, False),
+    ("Options", 16, False),
     ("Packed", 8, True),
 )
 NARROW_LINES = (("", 1, False), ("#", 2, True), ("SKU", 18, False), ("Packed", 9, True))
@@ -126,7 +126,6 @@ class PackScreen(WmsScreen):
     PackScreen #pk-prompt { height: 1; padding: 0 1; background: $primary 30%; text-style: bold; }
     PackScreen #pk-scan { width: 1fr; height: 1; border: none; padding: 0 1; margin: 0 1; }
     PackScreen #pk-scan:focus { border: none; background: $boost; }
-    PackScreen #pk-feedback { height: 2; min-height: 2; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -192,6 +191,8 @@ class PackScreen(WmsScreen):
         gc.freeze()
         self.query_one("#pk-queue", DataTable).can_focus = False
         self.query_one("#pk-lines-box").can_focus = False
+        # Inline, because app.tcss (.feedback: height auto) outranks DEFAULT_CSS.
+        self.feedback.styles.height = 2
         self._apply_width(self.app.size.width, force=True)
         self.focus_scan()
         resume = packing.my_open_order(self.store, self.actor)
