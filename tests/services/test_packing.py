@@ -31,7 +31,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.printing.sscc import is_valid_sscc
 from wms_tui.printing.tracking import TrackingRule, validate_tracking_number
-from wms_tui.services import packing
+from wms_tui.services import events, packing
 from wms_tui.services.inventory import ledger_mismatches
 from wms_tui.store import Store
 
@@ -605,3 +605,27 @@ def test_park_and_resume_elsewhere_keeps_the_scans(world: pw.World) -> None:
     view = packing.open_order(world.store, world.packer2, "T-0001")
     assert view.lines[0].packed == 1 and view.locked_terminal == "PACK-2"
     assert packing.my_open_order(world.store, world.packer2) == oid
+
+
+def test_an_order_cancelled_on_the_bench_stops_the_packer(world: pw.World) -> None:
+    oid = open_1042(world).order_id
+    packing.scan(world.store, world.packer, oid, pw.MUG_EAN)
+    with world.store.unit_of_work() as uow:
+        order = uow.session.get(Order, oid)
+        events.change_status(uow, order, OrderStatus.CANCELLED, world.supervisor)
+        uow.commit()
+    refused(
+        world.store,
+        lambda: packing.scan(world.store, world.packer, oid, pw.MUG_EAN),
+        match="Order #1042 was cancelled: stop packing, park it (F12) and give the tote",
+    )
+    refused(
+        world.store,
+        lambda: packing.close_parcel(world.store, world.packer, oid),
+        match="was cancelled",
+    )
+    msg = packing.release(world.store, world.packer, oid)
+    assert msg == "Order #1042 is cancelled: the tote goes to a supervisor"
+    with world.store.read() as s:
+        order = s.get(Order, oid)
+        assert order.status == OrderStatus.CANCELLED and order.locked_terminal == ""

@@ -822,6 +822,9 @@ def resolve_weight_exceptions(uow: UnitOfWork, actor: Actor, parcel: Parcel) -> 
 # --------------------------------------------------------------------------- access
 
 
+STOPPED = {OrderStatus.CANCELLED: "cancelled", OrderStatus.ON_HOLD: "put on hold"}
+
+
 def require_open_here(
     session: Session, order: Order, actor_operator_id: int | None, terminal: str
 ) -> None:
@@ -830,6 +833,12 @@ def require_open_here(
     if status is not OrderStatus.PACKING:
         if status is OrderStatus.PACKED:
             raise DomainError(f"Order {order.name} is already packed")
+        if status in STOPPED:
+            # A supervisor stopped it while it was on the bench.
+            raise DomainError(
+                f"Order {order.name} was {STOPPED[status]}: stop packing, park it (F12) "
+                "and give the tote to a supervisor"
+            )
         raise DomainError(f"Order {order.name} is {status.label}: open it first")
     if order.locked_by_operator_id is None:
         raise DomainError(f"Order {order.name} is not open at a station: open it first")

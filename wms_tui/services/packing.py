@@ -40,6 +40,7 @@ from wms_tui.services.inventory import find_product_by_scan
 from wms_tui.services.pack_state import (
     COUNT_PREFIX,
     INSERT_EVENT,
+    STOPPED,
     UNDO_CODE,
     PackContext,
     PackView,
@@ -391,7 +392,17 @@ def release(store: Store, actor: Actor, order_id: int) -> str:
     with store.unit_of_work() as uow:
         s = uow.session
         order = lock_order(s, order_id)
-        if OrderStatus(order.status) is not OrderStatus.PACKING:
+        status = OrderStatus(order.status)
+        if status in STOPPED and order.locked_terminal == actor.terminal:
+            # Stopped by a supervisor while on this bench: just let go of it.
+            order.locked_by_operator_id = None
+            order.locked_terminal = ""
+            order.locked_at = None
+            uow.add(order)
+            events.log(uow, actor, "pack.release", order=order, detail=f"{status.label}")
+            uow.commit()
+            return f"Order {order.name} is {status.label}: the tote goes to a supervisor"
+        if status is not OrderStatus.PACKING:
             raise DomainError(illegal_message(order, OrderStatus.PICKED))
         mine = (
             order.locked_by_operator_id == actor.operator_id
