@@ -271,3 +271,38 @@ async def test_escape_parks_the_order(world: pw.World) -> None:
         assert isinstance(app.screen, HomeScreen)
     with world.store.read() as s:
         assert s.exec(select(Order.status).where(Order.name == "#1042")).one() == "PICKED"
+
+
+async def test_supervisor_override_carton_choice_and_reprint(world: pw.World) -> None:
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pack(pilot)
+        await scan(pilot, "#1043")  # one cookbook, gift order
+        await scan(pilot, pw.BOOK_EAN)
+        await pilot.press("f5")  # the carton list: 1 = suggested, then S, M, L
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+        assert screen.view.parcels[0].carton_code == "BOX-L"
+        assert screen.view.parcels[0].carton_chosen
+        await scan(pilot, "3000 g")
+        assert screen.view.parcels[0].weight_state == "mismatch"
+        await pilot.press("f11")
+        await pilot.pause()
+        await scan(pilot, "S9001")
+        await pilot.pause()
+        assert screen.view.parcels[0].weight_state == "override"
+        assert feedback(app) == "✓ Weight of parcel 1 accepted by Karin Holmgren"
+        for n in range(len(screen.view.inserts)):
+            await pilot.press("f7")
+            await pilot.pause()
+            await pilot.press(str(n + 1))
+            await pilot.pause()
+        assert screen.view.ready, screen.view.blockers
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: "document" in feedback(app), "documents")
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("3")  # the packing slip only
+        await wait_for(pilot, lambda: feedback(app).startswith("✓ Reprinted #1043"), "reprint")
+        assert "slip_1043_" in feedback(app) and "label_" not in feedback(app)
