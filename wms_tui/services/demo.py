@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
@@ -357,72 +357,6 @@ def allocate_ready_orders(uow: UnitOfWork) -> dict[str, list[str]]:
     return result
 
 
-def stage_picked_orders(uow: UnitOfWork) -> dict[str, list[str]]:
-    """Put the seeded PICKED (and PACKING) orders' units into totes, as picking would.
-
-    The seed sets those statuses directly, so their units are still in the bins
-    and the pack station would have nothing to take out of a tote. Each order
-    gets a free tote: its stock is reserved and moved bin -> tote through the
-    ledger (reason PICKED). Orders the stock cannot cover are left as they are.
-    """
-    from wms_tui.services.allocation import available_qty, reserve
-    from wms_tui.services.inventory import move_stock
-
-    s = uow.session
-    result: dict[str, list[str]] = {"staged": [], "skipped": []}
-    busy = set(s.exec(select(Stock.location_id).where(Stock.qty > 0)).all())
-    totes = [
-        t
-        for t in s.exec(
-            select(Location).where(Location.kind == LocationKind.TOTE).order_by(Location.code)
-        ).all()
-        if t.id not in busy
-    ]
-    orders = s.exec(
-        select(Order)
-        .where(col(Order.status).in_([OrderStatus.PICKED, OrderStatus.PACKING]))
-        .order_by(Order.id)
-    ).all()
-    for order in orders:
-        lines = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-        need: dict[int, int] = {}
-        for ln in lines:
-            need[ln.product_id] = need.get(ln.product_id, 0) + ln.quantity - ln.qty_picked
-        if not totes or any(available_qty(uow, pid) < n for pid, n in need.items()):
-            result["skipped"].append(order.name)
-            continue
-        tote = totes.pop(0)
-        for ln in lines:
-            want = ln.quantity - ln.qty_picked
-            if want <= 0:
-                continue
-            reserve(uow, ln, want)
-            product = s.get(Product, ln.product_id)
-            for alloc in s.exec(select(Allocation).where(Allocation.order_line_id == ln.id)):
-                n = alloc.qty - alloc.qty_picked
-                if n <= 0:
-                    continue
-                move_stock(
-                    uow,
-                    SYSTEM,
-                    product,
-                    n,
-                    from_loc=s.get(Location, alloc.location_id),
-                    to_loc=tote,
-                    reason=MovementReason.PICKED,
-                    order=order,
-                    reference="demo: picked before the seed",
-                    consume_allocation=True,
-                )
-                alloc.qty_picked += n
-                ln.qty_picked += n
-                uow.add(alloc)
-            uow.add(ln)
-        uow.flush()
-        result["staged"].append(f"{order.name} {tote.code}")
-    return result
-
-
 def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, bool]:
     """Create the demo database if absent (or ``reset``); returns (store, created)."""
     from wms_tui.store import resolve_url
@@ -449,7 +383,6 @@ def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, b
     with store.unit_of_work() as uow:
         load_demo(uow)
         uow.flush()
-        stage_picked_orders(uow)
         allocate_ready_orders(uow)
         uow.commit()
     advance_demo_orders(store)
