@@ -1,0 +1,308 @@
+"""The pack station screen, driven with the Pilot like a packer with a scanner and a scale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from textual import events
+from textual.keys import _character_to_key
+from textual.widgets import DataTable, Static
+
+from tests import packworld as pw
+from tests.dbstate import snapshot
+from tests.printing.helpers import decode_pdf, page_texts
+from tests.ui.test_login import wait_store
+from wms_tui.domain.enums import OrderStatus
+from wms_tui.domain.models import Order, Parcel
+from wms_tui.services import packing
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens.home import HomeScreen
+from wms_tui.ui.screens.packing import PackScreen
+from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.floor_dialogs import AskConfirm, AskText
+
+SIZES = [(120, 40), (40, 16)]
+
+
+@pytest.fixture
+def world(sqlite_store: Store, tmp_path: Path) -> pw.World:
+    return pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
+
+
+async def scan(pilot, code: str) -> None:
+    """A scanner: the code's key events in one burst, then Enter."""
+    app = pilot.app
+    for ch in [*code, "enter"]:
+        key = ch if len(ch) > 1 or ch.isalnum() else _character_to_key(ch)
+        event = events.Key(key, ch if len(ch) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+
+
+async def open_pack(pilot, badge: str = "K2001") -> PackScreen:
+    await wait_store(pilot)
+    await scan(pilot, badge)
+    home = pilot.app.screen
+    assert isinstance(home, HomeScreen)
+    index = [e.id for e in home.entries].index("packing")
+    await pilot.press(str(index + 1))
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, PackScreen)
+    return pilot.app.screen
+
+
+def feedback(app: WmsApp) -> str:
+    return app.screen.query_one("#pk-feedback", Feedback).text
+
+
+def text(app: WmsApp, wid: str) -> str:
+    return str(app.screen.query_one(f"#{wid}", Static).render())
+
+
+def table_rows(app: WmsApp, wid: str) -> list[list[str]]:
+    table = app.screen.query_one(f"#{wid}", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def line_rows(app: WmsApp) -> list[str]:
+    """The order lines as shown, one string per line."""
+    return text(app, "pk-lines").splitlines()
+
+
+def ring(app: WmsApp) -> list[int]:
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    return bells
+
+
+def on_screen(app: WmsApp, *selectors: str) -> bool:
+    for sel in selectors:
+        region = app.screen.query_one(sel).region
+        if region.height == 0 or region.bottom > app.size.height - 1:
+            return False
+        if region.right > app.size.width:
+            return False
+    return True
+
+
+async def wait_for(pilot, predicate, what: str) -> None:
+    for _ in range(200):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_new_packer_packs_an_order(world: pw.World, size, tmp_path: Path) -> None:
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    bells = ring(app)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_pack(pilot)
+        assert [r[0].strip() for r in table_rows(app, "pk-queue")] == ["#1042", "#1043", "#1044"]
+        await scan(pilot, "T-0001")
+        assert screen.view is not None and screen.view.order_name == "#1042"
+        panel = "#pk-side" if size[0] >= 90 else "#pk-status"
+        assert on_screen(app, "#pk-head", "#pk-lines-box", panel, "#pk-prompt", "#pk-scan")
+
+        # A wrong item: bell, one line, nothing changes.
+        before = snapshot(world.store)
+        await scan(pilot, pw.STRANGER_EAN)
+        assert bells == [1]
+        assert feedback(app) == "✗ SOCK-X (Wool socks) is not in order #1042: put it aside"
+        assert snapshot(world.store) == before
+
+        await scan(pilot, pw.MUG_EAN)
+        assert feedback(app) == "✓ MUG-BLU  1/2"
+        assert line_rows(app)[0].startswith("•")
+        await scan(pilot, pw.MUG_EAN)
+        assert line_rows(app)[0].startswith("✓")  # done shows as a symbol
+        assert "2/2" in line_rows(app)[0] and line_rows(app)[1].startswith("•")
+        before = snapshot(world.store)
+        await scan(pilot, pw.MUG_EAN)  # over-scan
+        assert feedback(app) == "✗ Already 2 of 2 MUG-BLU packed: this one is extra"
+        assert len(bells) == 2 and snapshot(world.store) == before
+        await scan(pilot, pw.TEE_EAN)
+        assert "all units scanned" in feedback(app)
+
+        # The scale disagrees: bell, and the parcel cannot close.
+        await scan(pilot, "5000 g")
+        assert len(bells) == 3 and "expected" in feedback(app)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert len(bells) == 4 and feedback(app).startswith("✗ Cannot close #1042: Weight outside")
+        # Re-weigh through F6 with the real weight.
+        expected = screen.view.parcels[0].expected_g
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, AskText)
+        await scan(pilot, "0")
+        assert isinstance(app.screen, AskText)  # refused inside the dialog, which stays
+        await scan(pilot, str(expected + 20))
+        assert isinstance(app.screen, PackScreen)
+        assert screen.view.parcels[0].weight_state == "ok"
+
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert screen.view.ready
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: "document" in feedback(app), "documents")
+        assert screen.view is None
+        assert "#1042" not in [r[0].strip() for r in table_rows(app, "pk-queue")]
+
+    with world.store.read() as s:
+        order = s.exec(select(Order).where(Order.name == "#1042")).one()
+        assert order.status == OrderStatus.PACKED
+        parcel = s.exec(select(Parcel).where(Parcel.order_id == order.id)).one()
+        label = tmp_path / "labels" / parcel.label_file
+        slip = tmp_path / "labels" / parcel.slip_file
+        tracking, sscc = parcel.tracking_number, parcel.sscc
+    codes = {b.text for page in decode_pdf(label.read_bytes()) for b in page}
+    assert tracking in codes and any(sscc in c for c in codes)
+    assert "Packed by Johan Öberg · PACK-1" in " ".join(page_texts(slip.read_bytes()))
+
+
+async def test_count_confirm_and_undo(world: pw.World) -> None:
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_pack(pilot)
+        await scan(pilot, "#1044")  # 8 tees
+        await scan(pilot, pw.TEE_EAN)
+        await scan(pilot, "8")  # the count of the line just scanned
+        assert isinstance(app.screen, AskConfirm)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.view.lines[0].packed == 8
+        assert feedback(app).startswith("✓ counted 7× TEE-M  8/8")
+        await pilot.press("f3")
+        await pilot.pause()
+        assert screen.view.lines[0].packed == 1
+        assert feedback(app) == "Undone: 7× TEE-M, now 1/8"
+        await pilot.press("f2")  # the same through the dialog, then say no
+        await pilot.pause()
+        await scan(pilot, "5")
+        assert isinstance(app.screen, AskConfirm)
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.view.lines[0].packed == 1 and feedback(app) == "Count not changed"
+
+
+async def test_second_station_is_told_who_has_the_order(world: pw.World) -> None:
+    packing.open_order(world.store, world.packer, "#1042")
+    app = WmsApp(world.store.url, terminal="PACK-2")
+    bells = ring(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pack(pilot, "K2003")
+        await scan(pilot, "#1042")
+        assert bells == [1]
+        assert feedback(app) == (
+            "✗ Order #1042 is open at PACK-1 by Johan Öberg (F11: supervisor take-over)"
+        )
+        assert screen.view is None
+        await pilot.press("f11")
+        await pilot.pause()
+        await scan(pilot, "K2001")  # not a supervisor: refused, dialog stays
+        await pilot.pause()
+        assert feedback(app).startswith("✗ Johan Öberg is not a supervisor")
+        await pilot.press("f11")
+        await pilot.pause()
+        await scan(pilot, "S9001")
+        await pilot.pause()
+        assert screen.view is not None and screen.view.locked_terminal == "PACK-2"
+
+
+async def test_scanner_control_characters_are_stripped(world: pw.World) -> None:
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_pack(pilot)
+        app.screen.query_one("#pk-scan").value = "T-0002\r\x1d"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.view.order_name == "#1043"
+        # The gift message and notes are impossible to miss.
+        notes = text(app, "pk-notes")
+        assert "GIFT MESSAGE: Grattis på födelsedagen, Åsa!" in notes
+        assert on_screen(app, "#pk-notes")
+        app.screen.query_one("#pk-scan").value = pw.BOOK_EAN + "\x04\r"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.view.lines[0].packed == 1
+
+
+async def test_quality_check_replacement_from_the_keyboard(world: pw.World) -> None:
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pack(pilot)
+        await scan(pilot, "T-0001")
+        await pilot.press("f4")
+        await pilot.pause()
+        await scan(pilot, pw.MUG_EAN)  # the faulty unit, scanned in the dialog
+        await pilot.press("1")  # damaged
+        await pilot.pause()
+        await pilot.press("1")  # replace it
+        await pilot.pause()
+        assert screen.view is None  # the order left the station for a replacement pick
+        assert "replacement pick RPL-" in feedback(app)
+    with world.store.read() as s:
+        order = s.exec(select(Order).where(Order.name == "#1042")).one()
+        assert order.status == OrderStatus.PICKING
+
+
+async def test_escape_parks_the_order(world: pw.World) -> None:
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_pack(pilot)
+        await scan(pilot, "T-0001")
+        await scan(pilot, pw.MUG_EAN)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AskConfirm)
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen.view is None and feedback(app).startswith("✓ Order #1042 parked")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    with world.store.read() as s:
+        assert s.exec(select(Order.status).where(Order.name == "#1042")).one() == "PICKED"
+
+
+async def test_supervisor_override_carton_choice_and_reprint(world: pw.World) -> None:
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pack(pilot)
+        await scan(pilot, "#1043")  # one cookbook, gift order
+        await scan(pilot, pw.BOOK_EAN)
+        await pilot.press("f5")  # the carton list: 1 = suggested, then S, M, L
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+        assert screen.view.parcels[0].carton_code == "BOX-L"
+        assert screen.view.parcels[0].carton_chosen
+        await scan(pilot, "3000 g")
+        assert screen.view.parcels[0].weight_state == "mismatch"
+        await pilot.press("f11")
+        await pilot.pause()
+        await scan(pilot, "S9001")
+        await pilot.pause()
+        assert screen.view.parcels[0].weight_state == "override"
+        assert feedback(app) == "✓ Weight of parcel 1 accepted by Karin Holmgren"
+        for n in range(len(screen.view.inserts)):
+            await pilot.press("f7")
+            await pilot.pause()
+            await pilot.press(str(n + 1))
+            await pilot.pause()
+        assert screen.view.ready, screen.view.blockers
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: "document" in feedback(app), "documents")
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("3")  # the packing slip only
+        await wait_for(pilot, lambda: feedback(app).startswith("✓ Reprinted #1043"), "reprint")
+        assert "slip_1043_" in feedback(app) and "label_" not in feedback(app)

@@ -1,0 +1,84 @@
+"""Which tote holds which order's picked units.
+
+Picking puts one order per tote: ``PickTaskLine.tote_id`` links the order's
+lines to the tote, and the pick itself is a ``StockMovement`` from the bin into
+the tote with the order's id. Both are read, so a tote filled by hand (a
+supervisor moving stock into it for an order) is found too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists
+from sqlmodel import Session, col, select
+
+from wms_tui.domain.enums import LocationKind, OrderStatus
+from wms_tui.domain.models import Location, Order, OrderLine, PickTaskLine, Stock, StockMovement
+
+# Orders a tote can be waiting for at the pack station (PICKING: a replacement
+# unit is on its way into the same tote).
+ACTIVE = (OrderStatus.PICKED, OrderStatus.PACKING, OrderStatus.PICKING)
+
+
+def order_totes(session: Session, order_id: int) -> list[Location]:
+    """The totes the order's units were picked into, by code."""
+    via_task = (
+        select(PickTaskLine.tote_id)
+        .join(OrderLine, col(OrderLine.id) == PickTaskLine.order_line_id)
+        .where(OrderLine.order_id == order_id, col(PickTaskLine.tote_id).is_not(None))
+    )
+    via_moves = select(StockMovement.to_location_id).where(
+        StockMovement.order_id == order_id, col(StockMovement.to_location_id).is_not(None)
+    )
+    ids = set(session.exec(via_task).all()) | set(session.exec(via_moves).all())
+    if not ids:
+        return []
+    return list(
+        session.exec(
+            select(Location)
+            .where(col(Location.id).in_(ids), Location.kind == LocationKind.TOTE)
+            .order_by(col(Location.code))
+        ).all()
+    )
+
+
+def orders_in_tote(session: Session, tote: Location) -> list[Order]:
+    """Orders still to be packed whose units went into ``tote`` (newest first)."""
+    by_task = exists().where(
+        PickTaskLine.tote_id == tote.id,
+        col(OrderLine.id) == PickTaskLine.order_line_id,
+        OrderLine.order_id == Order.id,
+    )
+    by_move = exists().where(
+        StockMovement.order_id == Order.id, StockMovement.to_location_id == tote.id
+    )
+    return list(
+        session.exec(
+            select(Order)
+            .where(col(Order.status).in_(ACTIVE), by_task | by_move)
+            .order_by(col(Order.status_changed_at).desc(), col(Order.id).desc())
+        ).all()
+    )
+
+
+def tote_stock(
+    session: Session, totes: list[Location], product_id: int
+) -> list[tuple[Location, int]]:
+    """(tote, units of the product in it) where there are any."""
+    if not totes:
+        return []
+    by_id = {t.id: t for t in totes}
+    rows = session.exec(
+        select(Stock).where(
+            Stock.product_id == product_id, col(Stock.location_id).in_(by_id), Stock.qty > 0
+        )
+    ).all()
+    return sorted(((by_id[r.location_id], r.qty) for r in rows), key=lambda x: x[0].code)
+
+
+def units_in_totes(session: Session, totes: list[Location]) -> int:
+    if not totes:
+        return 0
+    rows = session.exec(
+        select(Stock.qty).where(col(Stock.location_id).in_([t.id for t in totes]), Stock.qty > 0)
+    ).all()
+    return sum(rows)

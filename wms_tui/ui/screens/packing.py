@@ -1,0 +1,845 @@
+"""The pack station: scan a tote, scan every unit, box, weigh, inserts, close.
+
+Thin: it keeps only the open order's id, the last line scanned (for a keyed
+count) and the last closed order (for a reprint), and renders the
+:class:`PackView` the packing service returns. Every scan and key is a service
+call; a refused one rings the bell and shows the service's one-line reason.
+
+One scan field does everything, like the scanner it is:
+
+* no order open: a tote or an order number opens it (Enter on an empty field
+  opens the highlighted order of the station's queue, ↑/↓ move);
+* order open: a unit's barcode, case code or SKU; a carton code chooses the
+  carton; a weight with its unit (``1450 g``, ``1.45 kg``) is the scale; a
+  bare number of up to three digits is the count of the line just scanned.
+
+F-keys do the rest (F1 lists them). At 120×40 the order's notes sit in a loud
+box over the lines, and the carton, parcels, weight and checklist in a panel
+on the right; at 40×16 the same shrinks to one status line.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.widgets import DataTable, Input, Static
+
+from wms_tui.domain.errors import Conflict, DomainError
+from wms_tui.services import packing
+from wms_tui.services.pack_state import PackView
+from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.widgets import fixed_table
+from wms_tui.ui.widgets.choice import ChoiceModal
+from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.floor_dialogs import AskConfirm, AskText
+from wms_tui.ui.widgets.scan_input import ScanInput
+
+WIDE = 90  # columns from which the side panel is shown
+MAX_COUNT_DIGITS = 3
+
+KEYS = (
+    ("F1", "keys"),
+    ("F2", "count"),
+    ("F3", "undo"),
+    ("F4", "QC fail"),
+    ("F5", "carton"),
+    ("F6", "weight"),
+    ("F7", "checklist"),
+    ("F8", "new parcel"),
+    ("F9", "close"),
+    ("F10", "reprint"),
+    ("F11", "supervisor"),
+    ("F12", "park"),
+)
+
+# Columns of the order lines: (title, cells, right-aligned).
+WIDE_LINES = (
+    ("", 1, False),
+    ("#", 3, True),
+    ("SKU", 15, False),
+    ("Item", 23, False),
+    ("Options", 16, False),
+    ("Packed", 8, True),
+)
+NARROW_LINES = (("", 1, False), ("#", 2, True), ("SKU", 18, False), ("Packed", 9, True))
+WIDE_QUEUE = (("Order", 10), ("Lines", 5), ("Units", 5), ("Tote", 14), ("Prio", 4), ("Ship", 24))
+NARROW_QUEUE = (("Order", 10), ("Units", 5), ("Tote", 14))
+
+
+class _ScanField(ScanInput):
+    """The scan field, without a screen layout for every key and every clear.
+
+    Textual's Input sets its virtual width from the text on each change, and a
+    changed virtual size re-lays out the whole screen: 13 of them for a
+    barcode, one more when the field clears after Enter. Reporting at least
+    the field's own width keeps the virtual size still for any code that fits.
+    """
+
+    @property
+    def content_width(self) -> int:
+        return max(super().content_width, self.size.width)
+
+
+class _FixedFeedback(Feedback):
+    """The feedback line with a fixed height, so a message never re-lays out the screen."""
+
+    def update(self, content="", *, layout: bool = False) -> None:  # noqa: ANN001
+        super().update(content, layout=False)
+
+    def _show(self, kind: str, text: str) -> None:
+        # Toggling classes restyles the widget and re-lays out the screen:
+        # only do it when the kind of message changes.
+        if not self.has_class(kind):
+            self.remove_class("ok", "error", "info")
+            self.add_class(kind)
+        self.update(text)
+
+
+class PackScreen(WmsScreen):
+    TITLE_TEXT = "Pack station"
+    DEFAULT_CSS = """
+    PackScreen #pk-head { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    PackScreen #pk-notes { display: none; height: auto; max-height: 2; padding: 0 1;
+        background: $warning 25%; color: $text; text-style: bold; }
+    PackScreen #pk-notes.loud { display: block; }
+    PackScreen.wide #pk-notes { max-height: 6; border: heavy $warning; }
+    PackScreen #pk-body { height: 1fr; }
+    PackScreen #pk-left { width: 1fr; height: 1fr; }
+    PackScreen #pk-queue, PackScreen #pk-lines-box { height: 1fr; }
+    PackScreen #pk-lines-head { height: 1; padding: 0 1; text-style: bold; color: $text-muted; }
+    PackScreen #pk-lines { height: auto; padding: 0 1; }
+    PackScreen #pk-side { display: none; width: 44; height: 1fr; padding: 0 1;
+        border-left: vkey $primary; }
+    PackScreen.wide #pk-side { display: block; }
+    PackScreen #pk-side Static { height: auto; }
+    PackScreen .pk-title { text-style: bold; color: $accent; margin-top: 1; }
+    PackScreen #pk-ready { text-style: bold; }
+    PackScreen #pk-status { height: 1; padding: 0 1; background: $boost; }
+    PackScreen.wide #pk-status { display: none; }
+    PackScreen #pk-prompt { height: 1; padding: 0 1; background: $primary 30%; text-style: bold; }
+    PackScreen #pk-scan { width: 1fr; height: 1; border: none; padding: 0 1; margin: 0 1; }
+    PackScreen #pk-scan:focus { border: none; background: $boost; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("f1", "keys", "Keys", id="pack-keys"),
+        Binding("f2", "count", "Count", id="pack-count"),
+        Binding("f3", "undo", "Undo", id="pack-undo"),
+        Binding("f4", "qc", "QC", id="pack-qc"),
+        Binding("f5", "carton", "Carton", id="pack-carton"),
+        Binding("f6", "weight", "Weight", id="pack-weight"),
+        Binding("f7", "checklist", "Checklist", id="pack-checklist"),
+        Binding("f8", "new_parcel", "Parcel+", id="pack-parcel"),
+        Binding("f9", "close_order", "Close", id="pack-close"),
+        Binding("f10", "reprint", "Reprint", id="pack-reprint"),
+        Binding("f11", "supervisor", "Supervisor", id="pack-supervisor"),
+        Binding("f12", "park", "Park", id="pack-park"),
+        Binding("up", "queue(-1)", "Up", show=False, id="pack-up"),
+        Binding("down", "queue(1)", "Down", show=False, id="pack-down"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: PackView | None = None
+        self.last_line: int | None = None
+        self.last_packed: str | None = None  # order name, for F10 after closing
+        self.conflict_code: str | None = None  # what was refused as open elsewhere
+        self.queue: list[packing.QueueRow] = []
+        self._shown: dict[str, str | Text] = {}
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="pk-head", markup=False)
+        yield Static("", id="pk-notes", markup=False)
+        with Horizontal(id="pk-body"):
+            with Vertical(id="pk-left"):
+                yield Static("", id="pk-lines-head", markup=False)
+                with VerticalScroll(id="pk-lines-box"):
+                    # Plain text, not a DataTable: a scan redraws one widget, and
+                    # a DataTable costs more to redraw than the scan itself.
+                    yield Static("", id="pk-lines", markup=False)
+                yield DataTable(id="pk-queue", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="pk-side"):
+                yield Static("CARTON", classes="pk-title")
+                yield Static("", id="pk-box", markup=False)
+                yield Static("PARCELS", classes="pk-title")
+                yield Static("", id="pk-parcels", markup=False)
+                yield Static("CHECKLIST", classes="pk-title")
+                yield Static("", id="pk-check", markup=False)
+                yield Static("TO CLOSE", classes="pk-title")
+                yield Static("", id="pk-ready", markup=False)
+                yield Static("KEYS", classes="pk-title")
+                yield Static(_keys_text(), id="pk-keys", markup=False)
+        yield Static("", id="pk-status", markup=False)
+        yield Static("", id="pk-prompt", markup=False)
+        yield _ScanField(placeholder="scan", id="pk-scan")
+        yield _FixedFeedback("", id="pk-feedback")
+
+    def on_mount(self) -> None:
+        # Everything loaded so far (Textual, SQLAlchemy, the services) lives as
+        # long as the app: keep it out of the cyclic GC, whose full passes over
+        # it took 70-90 ms and landed in the middle of scans (bench_pack_scan).
+        gc.collect()
+        gc.freeze()
+        self.query_one("#pk-queue", DataTable).can_focus = False
+        self.query_one("#pk-lines-box").can_focus = False
+        # Inline, because app.tcss (.feedback: height auto) outranks DEFAULT_CSS.
+        self.feedback.styles.height = 2
+        self._apply_width(self.app.size.width, force=True)
+        self.focus_scan()
+        resume = packing.my_open_order(self.store, self.actor)
+        if resume is not None:
+            self.view = packing.current_view(
+                self.store, self.actor, resume, "Your order is still open here: go on"
+            )
+            self.feedback.info(self.view.message)
+        else:
+            self.load_queue()
+        self.render_all()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int, force: bool = False) -> None:
+        wide = width >= WIDE
+        if force or wide != self.has_class("wide"):
+            self.set_class(wide, "wide")
+            fixed_table.reset(
+                self.query_one("#pk-queue", DataTable), WIDE_QUEUE if wide else NARROW_QUEUE
+            )
+            if self.is_mounted:
+                self.render_all()
+
+    @property
+    def wide(self) -> bool:
+        return self.has_class("wide")
+
+    @property
+    def feedback(self) -> Feedback:
+        return self.query_one("#pk-feedback", Feedback)
+
+    def focus_scan(self) -> None:
+        self.query_one("#pk-scan", Input).focus()
+
+    # -- calling services ----------------------------------------------------------
+
+    def _call(self, fn, *args, **kwargs) -> PackView | None:
+        """Call a pack service for the open order; show its answer."""
+        if self.view is None:
+            self.feedback.error("No order open: scan a tote or an order number")
+            return None
+        try:
+            view = fn(self.store, self.actor, self.view.order_id, *args, **kwargs)
+        except DomainError as exc:
+            self.feedback.error(str(exc))
+            return None
+        self.show(view)
+        return view
+
+    def show(self, view: PackView) -> None:
+        """Render a service's answer; a message starting with ✗ rings the bell."""
+        if view.status != "PACKING":
+            # Left the station (replacement pick requested): back to the queue.
+            self.view = None
+            self.last_line = None
+            self.load_queue()
+        else:
+            self.view = view
+            if view.focus_line is not None:
+                self.last_line = view.focus_line
+        msg = view.message
+        if msg.startswith("✗"):
+            self.feedback.error(msg[1:].strip())
+        elif msg.startswith("✓"):
+            self.feedback.ok(msg[1:].strip())
+        else:
+            self.feedback.info(msg)
+        self.render_all()
+
+    def load_queue(self) -> None:
+        try:
+            self.queue = packing.station_queue(self.store, self.actor)
+        except DomainError as exc:
+            self.queue = []
+            self.feedback.error(str(exc))
+
+    @on(Input.Submitted, "#pk-scan")
+    def submitted(self, event: Input.Submitted) -> None:
+        code = event.value.strip()
+        if self.view is None:
+            self.open(code or self._highlighted_order())
+            return
+        if not code:
+            return
+        if code.isdigit() and len(code) <= MAX_COUNT_DIGITS:
+            self.ask_count(int(code))
+            return
+        self._call(packing.scan, code)
+
+    def render_all(self) -> None:
+        if self.view is None:
+            self._render_start()
+        else:
+            self._render_order(self.view)
+
+    def open(self, code: str) -> None:
+        if not code:
+            self.feedback.error("Scan a tote or an order number")
+            return
+        try:
+            view = packing.open_order(self.store, self.actor, code)
+        except Conflict as exc:
+            self.conflict_code = code
+            self.feedback.error(f"{exc} (F11: supervisor take-over)")
+            return
+        except DomainError as exc:
+            self.feedback.error(str(exc))
+            return
+        self.conflict_code = None
+        self.last_line = None
+        self.show(view)
+
+    def _highlighted_order(self) -> str:
+        table = self.query_one("#pk-queue", DataTable)
+        if not self.queue or table.cursor_row is None:
+            return ""
+        row = min(max(table.cursor_row, 0), len(self.queue) - 1)
+        return self.queue[row].name
+
+    def action_queue(self, step: int) -> None:
+        if self.view is not None:
+            self.query_one("#pk-lines-box", VerticalScroll).scroll_relative(y=step, animate=False)
+            return
+        table = self.query_one("#pk-queue", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    # -- keys ------------------------------------------------------------------------
+
+    def action_keys(self) -> None:
+        self.app.push_screen(
+            AskConfirm(
+                "Pack station keys",
+                _keys_text().splitlines(),
+                hint="Any scan: a unit, a carton, or a weight like 1450 g · Esc: close",
+            )
+        )
+
+    def action_undo(self) -> None:
+        self._call(packing.undo)
+
+    def action_new_parcel(self) -> None:
+        self._call(packing.new_parcel)
+
+    def action_count(self) -> None:
+        if self._need_order():
+            self.ask_count(None)
+
+    @work(exclusive=True, group="pack-dialog")
+    async def ask_count(self, total: int | None) -> None:
+        view = self.view
+        if view is None:
+            return
+        line_no = self.last_line
+        if line_no is None:
+            self.feedback.error("Scan one unit of the line first, then key its count")
+            return
+        line = view.line(line_no)
+        if total is None:
+            answer = await self.app.push_screen_wait(
+                AskText(
+                    f"How many {line.sku} in all? ({line.packed} of {line.need} scanned)",
+                    placeholder="count",
+                    validate=_whole_number,
+                )
+            )
+            if answer is None:
+                self.focus_scan()
+                return
+            total = answer
+        ok = await self.app.push_screen_wait(
+            AskConfirm(
+                f"{total} × {line.sku} in the parcel?",
+                [line.name, f"{line.packed} scanned, {line.need} ordered"],
+            )
+        )
+        self.focus_scan()
+        if ok:
+            self._call(packing.set_count, line_no, total)
+        else:
+            self.feedback.info("Count not changed")
+
+    @work(exclusive=True, group="pack-dialog")
+    async def action_weight(self) -> None:
+        if not self._need_order():
+            return
+        view = self.view
+        pending = [p for p in view.parcels if p.units and not p.weight_ok]
+        target = pending[0] if pending else view.parcels[-1]
+        name = f"parcel {target.seq} of {len(view.parcels)}" if len(view.parcels) > 1 else "parcel"
+        result = await self.app.push_screen_wait(
+            AskText(
+                f"Weight of the {name} (g, or kg with a unit)",
+                placeholder="grams from the scale",
+                validate=lambda text: packing.enter_weight(
+                    self.store, self.actor, view.order_id, text, parcel_no=target.seq
+                ),
+            )
+        )
+        self.focus_scan()
+        if result is not None:
+            self.show(result)
+
+    @work(exclusive=True, group="pack-dialog")
+    async def action_carton(self) -> None:
+        if not self._need_order():
+            return
+        options = packing.carton_options(self.store, self.actor, self.view.order_id)
+        choices = [("", "Suggested carton")] + [
+            (
+                o.code,
+                f"{o.code} {o.inner}{' ★' if o.suggested else ''}"
+                f"{'' if o.ok else ' ✗ ' + o.reason.split(':')[0]}",
+            )
+            for o in options
+        ]
+        code = await self.app.push_screen_wait(
+            ChoiceModal("Carton for this parcel", choices, "★ suggested · ✗ will not fit")
+        )
+        self.focus_scan()
+        if code is not None:
+            self._call(packing.choose_carton, code)
+
+    @work(exclusive=True, group="pack-dialog")
+    async def action_checklist(self) -> None:
+        if not self._need_order():
+            return
+        items = self.view.inserts
+        if all(i.done for i in items):
+            self.feedback.info("Checklist done")
+            return
+        # Every item keeps its number; a done one is refused by the service.
+        choices = [(str(i.n), f"{'☑' if i.done else '☐'} {i.label}") for i in items]
+        key = await self.app.push_screen_wait(
+            ChoiceModal("Put in the parcel, then confirm:", choices, "number or ↑↓ Enter")
+        )
+        self.focus_scan()
+        if key is not None:
+            self._call(packing.confirm_insert, int(key))
+
+    @work(exclusive=True, group="pack-dialog")
+    async def action_qc(self) -> None:
+        if not self._need_order():
+            return
+        view = self.view
+        which = await self.app.push_screen_wait(
+            AskText(
+                "Quality check: scan the faulty item or type its line number",
+                placeholder="item or line #",
+                validate=lambda v: packing.line_for_scan(self.store, self.actor, view.order_id, v),
+            )
+        )
+        if which is None:
+            self.focus_scan()
+            return
+        line = view.line(which)
+        reason = await self.app.push_screen_wait(
+            ChoiceModal(
+                f"What is wrong with {line.sku}?", [(k, v) for k, v in packing.QC_REASONS.items()]
+            )
+        )
+        if reason is None:
+            self.focus_scan()
+            return
+        scanned: bool | None = None
+        if line.packed and line.left:
+            scanned = await self.app.push_screen_wait(
+                AskConfirm(
+                    "Was it already scanned into the parcel?",
+                    [f"{line.packed} of {line.need} {line.sku} scanned"],
+                )
+            )
+        action = await self.app.push_screen_wait(
+            ChoiceModal(
+                "Then:",
+                [
+                    ("replace", "Replace it (pick a new one)"),
+                    ("short", "Short-ship it (supervisor)"),
+                ],
+            )
+        )
+        if action is None:
+            self.focus_scan()
+            return
+        badge: str | None = None
+        if action == "short":
+            badge = await self._supervisor_badge("approve the short shipment")
+            if badge is None:
+                self.focus_scan()
+                return
+        self.focus_scan()
+        self._call(
+            packing.qc_fail,
+            line.line_no,
+            reason,
+            replace=action == "replace",
+            scanned=scanned,
+            approver_badge=badge,
+        )
+
+    async def _supervisor_badge(self, what: str) -> str | None:
+        return await self.app.push_screen_wait(
+            AskText(
+                f"Supervisor: scan your badge to {what} (Enter alone: you are one)",
+                placeholder="badge",
+                validate=lambda v: v.strip(),
+                password=True,
+            )
+        )
+
+    @work(exclusive=True, group="pack-dialog")
+    async def action_supervisor(self) -> None:
+        if self.view is None:
+            if not self.conflict_code:
+                self.feedback.error("Nothing needs a supervisor now")
+                return
+            badge = await self._supervisor_badge(f"take over {self.conflict_code}")
+            self.focus_scan()
+            if badge is None:
+                return
+            try:
+                view = packing.open_order(
+                    self.store, self.actor, self.conflict_code, take_over_badge=badge
+                )
+            except DomainError as exc:
+                self.feedback.error(str(exc))
+                return
+            self.conflict_code = None
+            self.show(view)
+            return
+        if not any(p.weight_state == "mismatch" for p in self.view.parcels):
+            self.feedback.error("Nothing needs a supervisor now")
+            return
+        badge = await self._supervisor_badge("accept the parcel weight")
+        self.focus_scan()
+        if badge is not None:
+            self._call(packing.override_weight, badge)
+
+    def action_close_order(self) -> None:
+        if not self._need_order():
+            return
+        view = self.view
+        try:
+            closed = packing.close_parcel(self.store, self.actor, view.order_id)
+        except DomainError as exc:
+            self.feedback.error(str(exc))
+            return
+        self.view = None
+        self.last_line = None
+        self.last_packed = closed.order_name
+        self.feedback.ok(closed.message[1:].strip() + " · printing…")
+        self.load_queue()
+        self.render_all()
+        self.make_documents(closed.order_id, closed.message[1:].strip())
+
+    @work(thread=True, exclusive=True, group="pack-print")
+    def make_documents(self, order_id: int, done: str, **kwargs) -> None:
+        try:
+            docs = packing.produce(self.store, order_id, self.actor.terminal, **kwargs)
+        except DomainError as exc:
+            self.app.call_from_thread(self.feedback.error, str(exc))
+            return
+        if docs.problems:
+            text = f"{done}. " if done else ""
+            msg = f"{text}{'; '.join(docs.problems)} — F10 reprints"
+            self.app.call_from_thread(self.feedback.error, msg)
+        else:
+            text = f"{done} · " if done else ""
+            self.app.call_from_thread(self.feedback.ok, f"{text}{docs.summary()}")
+
+    @work(exclusive=True, group="pack-dialog")
+    async def action_reprint(self) -> None:
+        name = self.view.order_name if self.view else self.last_packed
+        if name is None:
+            name = await self.app.push_screen_wait(
+                AskText("Reprint: scan the order, SSCC or tracking number")
+            )
+            if name is None:
+                self.focus_scan()
+                return
+        what = await self.app.push_screen_wait(
+            ChoiceModal(
+                f"Reprint {name}",
+                [("both", "Label and slip"), ("label", "Label"), ("slip", "Packing slip")],
+            )
+        )
+        self.focus_scan()
+        if what is None:
+            return
+        self.reprint(name, what)
+
+    @work(thread=True, exclusive=True, group="pack-print")
+    def reprint(self, name: str, what: str) -> None:
+        try:
+            docs = packing.reprint(
+                self.store,
+                self.actor,
+                name,
+                labels=what in ("both", "label"),
+                slip=what in ("both", "slip"),
+            )
+        except DomainError as exc:
+            self.app.call_from_thread(self.feedback.error, str(exc))
+            return
+        if docs.problems:
+            self.app.call_from_thread(self.feedback.error, "; ".join(docs.problems))
+        else:
+            self.app.call_from_thread(self.feedback.ok, f"Reprinted {name}: {docs.summary()}")
+
+    def action_park(self) -> None:
+        if not self._need_order():
+            return
+        try:
+            msg = packing.release(self.store, self.actor, self.view.order_id)
+        except DomainError as exc:
+            self.feedback.error(str(exc))
+            return
+        self.view = None
+        self.last_line = None
+        self.load_queue()
+        self.feedback.ok(msg)
+        self.render_all()
+
+    @work(exclusive=True, group="pack-dialog")
+    async def action_back(self) -> None:
+        if self.view is None:
+            self.dismiss()
+            return
+        park = await self.app.push_screen_wait(
+            AskConfirm(
+                f"Park {self.view.order_name} and leave the order?",
+                ["What is scanned stays scanned.", "The tote waits for any station."],
+            )
+        )
+        self.focus_scan()
+        if park:
+            self.action_park()
+
+    def _need_order(self) -> bool:
+        if self.view is None:
+            self.feedback.error("No order open: scan a tote or an order number")
+            return False
+        return True
+
+    # -- rendering -------------------------------------------------------------------
+
+    def _set(self, wid: str, text: str | Text) -> None:
+        """Update a Static, re-laying out the screen only when its height changes.
+
+        A layout pass repaints every widget it moves, the lines table included:
+        on a scan that costs more than the scan (see bench/bench_pack_scan.py).
+        """
+        old = self._shown.get(wid)
+        if old == text:
+            return
+        self._shown[wid] = text
+        widget = self.query_one(f"#{wid}", Static)
+        width = max(1, widget.content_region.width)
+        same_height = old is not None and _rows(old, width) == _rows(text, width)
+        widget.update(text, layout=not (same_height and widget.region.height))
+
+    def _render_start(self) -> None:
+        queue = self.query_one("#pk-queue", DataTable)
+        _show(self, queue=True)
+        n = len(self.queue)
+        self._set("pk-head", f"{self.actor.terminal}: {n} order{'s' if n != 1 else ''} waiting")
+        notes = self.query_one("#pk-notes", Static)
+        notes.remove_class("loud")
+        cursor = queue.cursor_row
+        queue.clear()
+        for row in self.queue:
+            mark = "▶" if row.here else " "
+            cells = [f"{mark}{row.name}", str(row.units), row.totes or "–"]
+            if self.wide:
+                cells = [
+                    f"{mark}{row.name}",
+                    str(row.lines),
+                    str(row.units),
+                    row.totes or "–",
+                    str(row.priority),
+                    row.carrier,
+                ]
+            queue.add_row(*cells)
+        if self.queue:
+            queue.move_cursor(row=min(cursor, len(self.queue) - 1))
+        self._set(
+            "pk-prompt",
+            "▶ Scan a tote or an order · Enter: highlighted order"
+            if self.wide
+            else "▶ Scan tote or order (Enter: row)",
+        )
+        self._set("pk-status", "F10 reprint · F11 take over · Esc menu")
+        for wid in ("pk-box", "pk-parcels", "pk-check"):
+            self._set(wid, "")
+        self._set("pk-ready", "Open an order to start")
+
+    def _render_order(self, view: PackView) -> None:
+        _show(self, queue=False)
+        head = f"{view.order_name} {view.units_packed}/{view.units_needed}"
+        if self.wide:
+            head = (
+                f"{view.order_name} · {view.customer} · {view.ship_to} · {view.carrier} · "
+                f"{view.units_packed}/{view.units_needed} units"
+            )
+        else:
+            head += f" {view.customer}"
+        self._set("pk-head", head)
+        notes = self.query_one("#pk-notes", Static)
+        loud = view.instructions
+        if notes.has_class("loud") != bool(loud):
+            notes.set_class(bool(loud), "loud")
+        self._set("pk-notes", ("\n" if self.wide else " · ").join(f"⚠ {x}" for x in loud))
+        cols = WIDE_LINES if self.wide else NARROW_LINES
+        self._set("pk-lines-head", _row([title for title, *_ in cols], cols).plain)
+        self._set("pk-lines", _lines_text(view, cols, self.wide, self.last_line))
+        self._scroll_to_line(view)
+        self._render_side(view)
+        if view.units_packed < view.units_needed:
+            prompt = "Scan an item"
+            if self.last_line:
+                sku = view.line(self.last_line).sku
+                prompt += f" or a count for {sku}" if self.wide else f" / count {sku}"
+        elif view.ready:
+            prompt = "Ready: F9 closes the parcel"
+        else:
+            prompt = view.blockers[0]
+        self._set("pk-prompt", f"▶ {prompt}")
+
+    def _scroll_to_line(self, view: PackView) -> None:
+        """Keep the line just scanned in view (long orders scroll)."""
+        if self.last_line is None:
+            return
+        box = self.query_one("#pk-lines-box", VerticalScroll)
+        row = next((i for i, ln in enumerate(view.lines) if ln.line_no == self.last_line), 0)
+        top, height = int(box.scroll_y), box.size.height
+        if height and not top <= row < top + height:
+            box.scroll_to(y=max(0, row - height // 2), animate=False)
+
+    def _render_side(self, view: PackView) -> None:
+        parcel = view.parcels[-1] if view.parcels else None
+        weight = "⚖ –"
+        if parcel is not None and parcel.weight_g is not None:
+            weight = f"⚖ {parcel.weight_g} g {'✓' if parcel.weight_ok else '✗'}"
+        todo = sum(1 for i in view.inserts if not i.done)
+        status = [
+            f"📦 {parcel.carton_code or '?'}" if parcel else "📦 ?",
+            weight,
+            f"☐ {todo}" if todo else "☑",
+        ]
+        if len(view.parcels) > 1:
+            status.insert(0, f"{len(view.parcels)} parcels")
+        self._set("pk-status", "  ".join(status) + ("  ✓ F9" if view.ready else ""))
+        if not self.wide:
+            return
+        box = view.suggestion
+        if view.suggestion_plan:
+            box += "\n" + "\n".join(view.suggestion_plan)
+        self._set("pk-box", box)
+        parts = []
+        for p in view.parcels:
+            now = "▶" if p.seq == view.current_seq else " "
+            how = "chosen" if p.carton_chosen else "suggested"
+            carton = f"{p.carton_name} ({how})" if p.carton_code else "no carton"
+            parts.append(f"{now}{p.seq} {carton}, {p.units} unit{'s' if p.units != 1 else ''}")
+            if p.contents:
+                parts.append(f"   {p.contents}")
+            parts.append(f"   ⚖ {p.weight_text}")
+            if p.fit_problem:
+                parts.append(f"   ✗ {p.fit_problem}")
+        self._set("pk-parcels", "\n".join(parts))
+        self._set(
+            "pk-check",
+            "\n".join(f"{'☑' if i.done else '☐'} {i.n} {i.label}" for i in view.inserts)
+            or "nothing to add",
+        )
+        ready = (
+            "✓ Ready: F9 closes the parcel"
+            if view.ready
+            else "\n".join(f"• {b}" for b in view.blockers)
+        )
+        self._set("pk-ready", ready)
+
+
+def _show(screen: PackScreen, *, queue: bool) -> None:
+    """The queue (no order open) or the order's lines; ``display`` only when it changes."""
+    for wid, visible in (
+        ("#pk-queue", queue),
+        ("#pk-lines-head", not queue),
+        ("#pk-lines-box", not queue),
+    ):
+        widget = screen.query_one(wid)
+        # Setting ``display``, even to its value, restyles and re-lays out.
+        if widget.display != visible:
+            widget.display = visible
+
+
+def _fit(value: str, width: int, right: bool = False) -> str:
+    """``value`` in exactly ``width`` cells (Hangul is two), cut with … when too long."""
+    if cell_len(value) > width:
+        value = set_cell_size(value, width - 1) + "…"
+    pad = " " * (width - cell_len(value))
+    return pad + value if right else value + pad
+
+
+def _row(values: list[str], cols) -> Text:  # noqa: ANN001
+    return Text(" ".join(_fit(v, w, right) for v, (_, w, right) in zip(values, cols, strict=True)))
+
+
+def _lines_text(view: PackView, cols, wide: bool, current: int | None) -> Text:  # noqa: ANN001
+    out = Text()
+    for i, ln in enumerate(view.lines):
+        packed = f"{ln.packed}/{ln.need}" + (f" −{ln.short}" if ln.short else "")
+        values = [ln.symbol, str(ln.line_no), ln.sku]
+        if wide:
+            values += [ln.name, ln.options]
+        values.append(packed)
+        row = _row(values, cols)
+        if ln.symbol == "✓":
+            row.stylize("bold green")
+        elif ln.symbol == "–":
+            row.stylize("dim")
+        if ln.line_no == current:
+            row.stylize("reverse")
+        if i:
+            out.append("\n")
+        out.append_text(row)
+    return out
+
+
+def _rows(text: str | Text, width: int) -> int:
+    """Screen rows ``text`` takes when wrapped at ``width`` cells."""
+    plain = text.plain if isinstance(text, Text) else text
+    return sum(max(1, -(-cell_len(line) // width)) for line in plain.split("\n"))
+
+
+def _keys_text() -> str:
+    half = (len(KEYS) + 1) // 2
+    rows = []
+    for left, right in zip(KEYS[:half], KEYS[half:] + (("", ""),), strict=False):
+        rows.append(f"{left[0]:<4}{left[1]:<14}{right[0]:<4}{right[1]}")
+    return "\n".join(rows)
+
+
+def _whole_number(text: str) -> int:
+    value = text.strip()
+    if not value.isdigit() or int(value) < 1:
+        raise DomainError(f"Type a whole number of at least 1, not {value!r}")
+    return int(value)
