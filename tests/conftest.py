@@ -155,6 +155,13 @@ def sqlite_store(sqlite_url: str) -> Iterator[Store]:
 
 
 @pytest.fixture(autouse=True)
+def _run_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs in its own folder: relative outputs (labels/, data/reports,
+    data/outbox) never land in the checkout or collide between xdist workers."""
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
 def _real_clock() -> Iterator[None]:
     yield
     set_clock(None)

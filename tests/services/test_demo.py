@@ -6,13 +6,14 @@ from pathlib import Path
 
 from sqlmodel import func, select
 
-from wms_tui.domain.enums import LocationKind, OrderStatus, Role
+from wms_tui.domain.enums import LocationKind, OrderStatus, ParcelStatus, Role
 from wms_tui.domain.models import (
     Event,
     Location,
     Operator,
     Order,
     OrderLine,
+    Parcel,
     Product,
     Stock,
     StockMovement,
@@ -54,8 +55,14 @@ def test_demo_is_created_once_and_is_idempotent(tmp_path: Path) -> None:
             OrderStatus.BACKORDERED,
             OrderStatus.PICKING,
             OrderStatus.PICKED,
+            OrderStatus.PACKING,
+            OrderStatus.PACKED,
             OrderStatus.DISPATCHED,
         } <= statuses
+        # Packed at PACK-1 by a named packer, with a label and slip on disk.
+        parcels = s.exec(select(Parcel).where(Parcel.status == ParcelStatus.CLOSED)).all()
+        assert parcels and all(p.packed_by_name == "Johan Öberg" for p in parcels)
+        assert all((Path("labels") / p.label_file).is_file() for p in parcels)
         # In-progress orders were walked there by the real services.
         picked = s.exec(select(Order).where(Order.status == OrderStatus.PICKED)).all()
         for o in picked:

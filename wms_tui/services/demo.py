@@ -428,8 +428,44 @@ def advance_demo_orders(store: Store) -> dict[str, int]:
                     picking.pause_task(store, me, view.code)
                     break
             done += 1
+    packed = _pack_some(store, PACK_IN_DEMO)
     release_due_orders(store)
-    return {"tasks": done}
+    return {"tasks": done, "packed": packed}
+
+
+PACK_IN_DEMO = 10
+
+
+def _pack_some(store: Store, how_many: int) -> int:
+    """Pack picked orders at PACK-1 the way a packer does; leave one open."""
+    from wms_tui.services import documents, packing
+
+    packer = _actor(store, "K2001", "PACK-1")
+    with store.read() as s:
+        names = s.exec(
+            select(Order.name)
+            .where(Order.status == OrderStatus.PICKED)
+            .order_by(Order.id)
+            .limit(how_many + 1)
+        ).all()
+    packed = 0
+    for i, name in enumerate(names):
+        view = packing.open_order(store, packer, name)
+        for line in view.lines:
+            for _ in range(line.need - line.packed):
+                view = packing.scan(store, packer, view.order_id, line.sku)
+                if i == len(names) - 1:
+                    return packed  # the last one stays on the bench, half scanned
+        for parcel in view.parcels:
+            view = packing.enter_weight(store, packer, view.order_id, str(parcel.expected_g))
+        for item in view.inserts:
+            if not item.done:
+                view = packing.confirm_insert(store, packer, view.order_id, item.n)
+        packing.close_parcel(store, packer, view.order_id)
+        # The screen renders the label and slip in a worker after closing.
+        documents.produce(store, view.order_id, packer.terminal, send=False)
+        packed += 1
+    return packed
 
 
 def _drop_all(store: Store) -> None:
