@@ -9,6 +9,7 @@ until no task is left. Runs on SQLite (BEGIN IMMEDIATE) and PostgreSQL
 from __future__ import annotations
 
 import multiprocessing as mp
+import time
 from collections import Counter
 
 import pytest
@@ -46,6 +47,9 @@ def _worker(url: str, picker: tuple[int, str, frozenset[str]], terminal: str, ou
         while (view := picking.claim_next_task(store, me)) is not None:
             tasks.append(view.code)
             while (stop := view.stop) is not None:
+                # A picker walks between stops; without any pause SQLite's busy
+                # handler lets one tight loop keep the write lock to itself.
+                time.sleep(0.005)
                 at = picking.scan(store, me, view.code, stop.bin).at_bin
                 for _ in range(stop.remaining):
                     picking.scan(store, me, view.code, BARCODES[stop.sku], at_bin=at)
