@@ -27,7 +27,9 @@ Then, in the same headless Textual app (``run_test``, 120×40), it times:
 
 Every redraw is forced the same way (``Screen._on_timer_update()``, what the
 60 Hz update timer calls) after the screen has processed its messages, so no
-sleep or idle detection ends up in a number. Wall time, ``perf_counter``.
+sleep or idle detection ends up in a number. Wall time (``perf_counter``), and
+for the scan also this process's CPU time: on a shared machine the difference
+is time spent waiting for a core.
 The target is p99 ≤ 16 ms for scan → redraw; the ratio column compares with
 the empty redraw measured in the same run. No assertions: benchmarks measure.
 """
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import platform
 import statistics
 import sys
@@ -92,20 +95,47 @@ def build(store: Store, n_lines: int, n_targets: int) -> list[tuple[int, list[st
     now = datetime.now(UTC).replace(microsecond=0)
     with store.unit_of_work() as uow:
         s = uow.session
-        s.add(Warehouse(code="WH", name="Bench DC", address1="Lagervägen 7", city="Jönköping",
-                        zip="553 03", country_code="SE", gs1_company_prefix="7350053"))
+        s.add(
+            Warehouse(
+                code="WH",
+                name="Bench DC",
+                address1="Lagervägen 7",
+                city="Jönköping",
+                zip="553 03",
+                country_code="SE",
+                gs1_company_prefix="7350053",
+            )
+        )
         s.add(Operator(badge="K2001", name="Johan Öberg", roles="packer"))
-        carrier = Carrier(code="PN", name="PostNord", tracking_prefix="RR", tracking_length=13,
-                          tracking_check="s10", tracking_next=73500001)
+        carrier = Carrier(
+            code="PN",
+            name="PostNord",
+            tracking_prefix="RR",
+            tracking_length=13,
+            tracking_check="s10",
+            tracking_next=73500001,
+        )
         s.add(carrier)
         s.flush()
         service = Service(carrier_id=carrier.id, code="PN-C", name="MyPack Collect")
         s.add(service)
-        for code, dims, own in (("BOX-S", (200, 150, 100), 120), ("BOX-M", (300, 200, 150), 220),
-                                ("BOX-L", (400, 300, 200), 380), ("BOX-XL", (600, 400, 400), 750)):
-            s.add(CartonType(code=code, name=code, inner_length_mm=dims[0],
-                             inner_width_mm=dims[1], inner_height_mm=dims[2],
-                             max_weight_g=25000, own_weight_g=own))
+        for code, dims, own in (
+            ("BOX-S", (200, 150, 100), 120),
+            ("BOX-M", (300, 200, 150), 220),
+            ("BOX-L", (400, 300, 200), 380),
+            ("BOX-XL", (600, 400, 400), 750),
+        ):
+            s.add(
+                CartonType(
+                    code=code,
+                    name=code,
+                    inner_length_mm=dims[0],
+                    inner_width_mm=dims[1],
+                    inner_height_mm=dims[2],
+                    max_weight_g=25000,
+                    own_weight_g=own,
+                )
+            )
         bin_a = Location(code="A-01-1-A", kind=LocationKind.PICK)
         pack1 = Location(code="PACK-1", kind=LocationKind.PACK)
         for loc in (bin_a, pack1, Location(code="QUAR-1", kind=LocationKind.QUARANTINE)):
@@ -113,8 +143,14 @@ def build(store: Store, n_lines: int, n_targets: int) -> list[tuple[int, list[st
         s.flush()
         s.add(Station(code="PACK-1", kind="pack", location_id=pack1.id))
         products = [
-            Product(sku=f"SKU-{i:04d}", name=f"Product {i}", weight_g=100 + i % 700,
-                    length_mm=60 + i % 120, width_mm=40 + i % 80, height_mm=10 + i % 60)
+            Product(
+                sku=f"SKU-{i:04d}",
+                name=f"Product {i}",
+                weight_g=100 + i % 700,
+                length_mm=60 + i % 120,
+                width_mm=40 + i % 80,
+                height_mm=10 + i % 60,
+            )
             for i in range(N_PRODUCTS)
         ]
         for p in products:
@@ -128,35 +164,97 @@ def build(store: Store, n_lines: int, n_targets: int) -> list[tuple[int, list[st
 
     n_orders = n_lines // LINES_PER_ORDER
     order_rows, line_rows, scan_rows, event_rows = [], [], [], []
-    base = dict(channel="shopify", customer_name="Bench Customer", email="", phone="",
-                ship_name="Bench Customer", ship_company="", ship_address1="Storgatan 1",
-                ship_address2="", ship_city="Stockholm", ship_zip="111 22", ship_province="",
-                ship_country="SE", ship_phone="", shipping_method="PostNord",
-                carrier_id=carrier_id, service_id=service_id, hold_reason="", priority=0,
-                notes="", gift_message="", tags="", financial_status="paid",
-                split_allowed=False, source_hash="", locked_terminal="", resolution="")
+    base = dict(
+        channel="shopify",
+        customer_name="Bench Customer",
+        email="",
+        phone="",
+        ship_name="Bench Customer",
+        ship_company="",
+        ship_address1="Storgatan 1",
+        ship_address2="",
+        ship_city="Stockholm",
+        ship_zip="111 22",
+        ship_province="",
+        ship_country="SE",
+        ship_phone="",
+        shipping_method="PostNord",
+        carrier_id=carrier_id,
+        service_id=service_id,
+        hold_reason="",
+        priority=0,
+        notes="",
+        gift_message="",
+        tags="",
+        financial_status="paid",
+        split_allowed=False,
+        source_hash="",
+        locked_terminal="",
+        resolution="",
+    )
     with store.engine.begin() as conn:
         for i in range(n_orders):
             oid = i + 1
             at = now - timedelta(minutes=n_orders - i)
             status = OrderStatus.DISPATCHED if i % 50 else OrderStatus.PICKED
-            order_rows.append({**base, "id": oid, "name": f"#{100000 + i}", "status": status,
-                               "created_at": at, "status_changed_at": at})
-            event_rows.append(dict(at=at, kind="order.imported", operator_name="system",
-                                   terminal="bench", order_id=oid, order_name=f"#{100000 + i}",
-                                   sku="", from_state="", to_state="NEW", location="",
-                                   detail=""))
+            order_rows.append(
+                {
+                    **base,
+                    "id": oid,
+                    "name": f"#{100000 + i}",
+                    "status": status,
+                    "created_at": at,
+                    "status_changed_at": at,
+                }
+            )
+            event_rows.append(
+                dict(
+                    at=at,
+                    kind="order.imported",
+                    operator_name="system",
+                    terminal="bench",
+                    order_id=oid,
+                    order_name=f"#{100000 + i}",
+                    sku="",
+                    from_state="",
+                    to_state="NEW",
+                    location="",
+                    detail="",
+                )
+            )
             for n in range(LINES_PER_ORDER):
                 line_id = i * LINES_PER_ORDER + n + 1
                 pid = product_ids[(i * 7 + n) % N_PRODUCTS]
-                line_rows.append(dict(id=line_id, order_id=oid, line_no=n + 1, product_id=pid,
-                                      sku=f"SKU-{pid}", name="", options="", quantity=1,
-                                      price=Decimal("99.00"), qty_allocated=1, qty_picked=1,
-                                      qty_packed=0 if status is OrderStatus.PICKED else 1,
-                                      qty_short=0, short_reason="", qty_returned=0))
+                line_rows.append(
+                    dict(
+                        id=line_id,
+                        order_id=oid,
+                        line_no=n + 1,
+                        product_id=pid,
+                        sku=f"SKU-{pid}",
+                        name="",
+                        options="",
+                        quantity=1,
+                        price=Decimal("99.00"),
+                        qty_allocated=1,
+                        qty_picked=1,
+                        qty_packed=0 if status is OrderStatus.PICKED else 1,
+                        qty_short=0,
+                        short_reason="",
+                        qty_returned=0,
+                    )
+                )
                 if status is OrderStatus.DISPATCHED:
-                    scan_rows.append(dict(order_id=oid, order_line_id=line_id, qty=1,
-                                          code=_ean(pid % N_PRODUCTS), terminal="PACK-2", at=at))
+                    scan_rows.append(
+                        dict(
+                            order_id=oid,
+                            order_line_id=line_id,
+                            qty=1,
+                            code=_ean(pid % N_PRODUCTS),
+                            terminal="PACK-2",
+                            at=at,
+                        )
+                    )
             if len(line_rows) >= CHUNK:
                 _flush(conn, order_rows, line_rows, scan_rows, event_rows)
         _flush(conn, order_rows, line_rows, scan_rows, event_rows)
@@ -173,15 +271,35 @@ def build(store: Store, n_lines: int, n_targets: int) -> list[tuple[int, list[st
             picks = [(t * TARGET_LINES + n) % N_PRODUCTS for n in range(TARGET_LINES)]
             chosen = [s.get(Product, product_ids[i]) for i in picks]
             for p in chosen:
-                move_stock(uow, SYSTEM, p, TARGET_QTY, from_loc=None, to_loc=bin_a,
-                           reason=MovementReason.RECEIVED)
-            order = Order(**base, name=f"#BENCH-{t + 1}", status=OrderStatus.NEW,
-                          created_at=now, status_changed_at=now)
+                move_stock(
+                    uow,
+                    SYSTEM,
+                    p,
+                    TARGET_QTY,
+                    from_loc=None,
+                    to_loc=bin_a,
+                    reason=MovementReason.RECEIVED,
+                )
+            order = Order(
+                **base,
+                name=f"#BENCH-{t + 1}",
+                status=OrderStatus.NEW,
+                created_at=now,
+                status_changed_at=now,
+            )
             s.add(order)
             s.flush()
             for n, p in enumerate(chosen, start=1):
-                s.add(OrderLine(order_id=order.id, line_no=n, product_id=p.id, sku=p.sku,
-                                name=p.name, quantity=TARGET_QTY))
+                s.add(
+                    OrderLine(
+                        order_id=order.id,
+                        line_no=n,
+                        product_id=p.id,
+                        sku=p.sku,
+                        name=p.name,
+                        quantity=TARGET_QTY,
+                    )
+                )
             s.flush()
             allocation.allocate_order(uow, order, SYSTEM)
             events.change_status(uow, order, OrderStatus.PICKING, SYSTEM)
@@ -191,8 +309,17 @@ def build(store: Store, n_lines: int, n_targets: int) -> list[tuple[int, list[st
                         OrderLine.order_id == order.id, OrderLine.product_id == p.id
                     )
                 ).one()
-                move_stock(uow, SYSTEM, p, TARGET_QTY, from_loc=bin_a, to_loc=tote,
-                           reason=MovementReason.PICKED, order=order, consume_allocation=True)
+                move_stock(
+                    uow,
+                    SYSTEM,
+                    p,
+                    TARGET_QTY,
+                    from_loc=bin_a,
+                    to_loc=tote,
+                    reason=MovementReason.PICKED,
+                    order=order,
+                    consume_allocation=True,
+                )
                 line.qty_picked = TARGET_QTY
             events.change_status(uow, order, OrderStatus.PICKED, SYSTEM)
             targets.append((order.id, [_ean(i) for i in picks]))
@@ -217,7 +344,13 @@ async def measure(store: Store, targets: list[tuple[int, list[str]]], scans: int
     from wms_tui.ui.screens.packing import PackScreen
 
     app = WmsApp(store.url, terminal="PACK-1")
-    results: dict[str, list[float]] = {"empty": [], "screen": [], "scan": [], "service": []}
+    results: dict[str, list[float]] = {
+        "empty": [],
+        "screen": [],
+        "scan": [],
+        "scan_cpu": [],
+        "service": [],
+    }
     queue = list(targets)
     async with app.run_test(size=(120, 40)) as pilot:
         while app.store is None:
@@ -276,6 +409,7 @@ async def measure(store: Store, targets: list[tuple[int, list[str]]], scans: int
             if not todo:
                 todo = await next_order()
             code = todo.pop(0)
+            c0 = time.process_time()
             t0 = time.perf_counter()
             field.value = code
             await field.action_submit()
@@ -286,6 +420,7 @@ async def measure(store: Store, targets: list[tuple[int, list[str]]], scans: int
                 raise SystemExit(f"scan {i} was refused: {screen.feedback.text}")
             if i >= warmup:
                 results["scan"].append(elapsed)
+                results["scan_cpu"].append(time.process_time() - c0)
         if screen.view is not None:
             screen.action_park()
         actor = replace(app.actor)
@@ -325,8 +460,10 @@ def main() -> None:
         store.dispose()
 
     print(f"python {platform.python_version()} · {platform.machine()} · SQLite temp file")
-    print(f"store: {args.lines:,} order lines, {args.lines // LINES_PER_ORDER:,} orders, "
-          f"{args.lines * 49 // 50:,} pack scans; built in {built:.0f} s")
+    print(
+        f"store: {args.lines:,} order lines, {args.lines // LINES_PER_ORDER:,} orders, "
+        f"{args.lines * 49 // 50:,} pack scans; built in {built:.0f} s"
+    )
     print(f"{args.scans} timed runs each after {args.warmup} warm-up; wall time in ms\n")
     base50 = statistics.median(results["empty"])
     base99 = pct(results["empty"], 0.99)
@@ -335,6 +472,7 @@ def main() -> None:
         "empty": "empty-screen redraw",
         "screen": "pack screen redraw",
         "scan": "scan → service → redraw",
+        "scan_cpu": "  same, CPU time only",
         "service": "service only (scan)",
     }
     for key, label in labels.items():
@@ -342,11 +480,20 @@ def main() -> None:
         if not vals:
             continue
         p50, p99 = statistics.median(vals), pct(vals, 0.99)
-        print(f"{label:28}{p50 * 1000:8.2f}{p99 * 1000:8.2f}{max(vals) * 1000:8.2f}"
-              f"{p50 / base50:9.1f}{p99 / base99:9.1f}")
+        print(
+            f"{label:28}{p50 * 1000:8.2f}{p99 * 1000:8.2f}{max(vals) * 1000:8.2f}"
+            f"{p50 / base50:9.1f}{p99 / base99:9.1f}"
+        )
     scan99 = pct(results["scan"], 0.99) * 1000
+    cpu99 = pct(results["scan_cpu"], 0.99) * 1000
+    slow = sum(1 for v in results["scan"] if v > 0.016)
     verdict = "meets" if scan99 <= 16 else "MISSES"
-    print(f"\nscan → redraw p99 {scan99:.1f} ms {verdict} the 16 ms target")
+    print(
+        f"\nscan → redraw p99 {scan99:.1f} ms wall {verdict} the 16 ms target "
+        f"({slow} of {len(results['scan'])} scans over 16 ms; p99 CPU {cpu99:.1f} ms)"
+    )
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average during the run: {load:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

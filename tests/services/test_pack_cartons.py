@@ -17,7 +17,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Location
 from wms_tui.services import cartonization as cz
 from wms_tui.services import packing
-from wms_tui.services.pack_state import MAX_PLAN_UNITS, ROUGH_FILL, rough_suggestion
+from wms_tui.services.pack_cartons import MAX_PLAN_UNITS, ROUGH_FILL, rough_suggestion
 from wms_tui.store import Store
 
 CRATE_EAN = f.ean13(21)

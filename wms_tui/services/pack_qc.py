@@ -42,11 +42,11 @@ from wms_tui.services.inventory import move_stock
 from wms_tui.services.pack_state import (
     QC_PREFIX,
     PackContext,
-    PackView,
     clear_weight,
     lock_order,
     require_open_here,
 )
+from wms_tui.services.pack_view import PackView
 from wms_tui.store import Store, UnitOfWork
 
 REASONS: dict[str, str] = {

@@ -3,7 +3,8 @@
 :class:`PackContext` reads an order's lines, products, parcels and scans in a
 handful of indexed queries (the order id is the key everywhere), so a scan
 costs the same with ten orders in the store as with a million order lines.
-:class:`PackView` is the plain, frozen result every pack service returns.
+:class:`~wms_tui.services.pack_view.PackView` is the plain, frozen result
+every pack service returns.
 
 Where packing state lives (no extra tables):
 
@@ -20,10 +21,7 @@ Where packing state lives (no extra tables):
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlmodel import Session, col, select
 
@@ -46,10 +44,20 @@ from wms_tui.domain.models import (
 )
 from wms_tui.services import cartonization as cz
 from wms_tui.services import inserts, settings, weighing
+from wms_tui.services.pack_cartons import (
+    MAX_PLAN_UNITS,
+    check_fit,
+    expected_weight,
+    rough_suggestion,
+    suggest,
+    suggestion_text,
+    to_carton,
+    to_item,
+    units_of,
+)
+from wms_tui.services.pack_view import InsertView, LineView, PackView, ParcelView
 from wms_tui.store import UnitOfWork
 
-# Above this many units the 3D search can take seconds: estimate instead.
-MAX_PLAN_UNITS = 40
 UNDO_CODE = "UNDO"
 QC_PREFIX = "QC "
 COUNT_PREFIX = "COUNT "
@@ -59,262 +67,6 @@ INSERT_EVENT = "pack.insert"
 def parcel_tag(parcel_id: int | None) -> str:
     """How a weight exception names its parcel (``WmsException.location``)."""
     return f"parcel:{parcel_id}"
-
-
-# --------------------------------------------------------------------------- views
-
-
-@dataclass(frozen=True)
-class LineView:
-    line_id: int
-    line_no: int
-    sku: str
-    name: str
-    options: str
-    quantity: int
-    packed: int
-    short: int = 0
-    short_reason: str = ""
-
-    @property
-    def need(self) -> int:
-        return self.quantity - self.short
-
-    @property
-    def left(self) -> int:
-        return max(0, self.need - self.packed)
-
-    @property
-    def done(self) -> bool:
-        return self.packed >= self.need
-
-    @property
-    def symbol(self) -> str:
-        """Done or not, readable without colour."""
-        if self.need <= 0:
-            return "–"
-        return "✓" if self.done else "•"
-
-
-@dataclass(frozen=True)
-class ParcelView:
-    parcel_id: int
-    seq: int
-    units: int
-    contents: str
-    carton_code: str = ""
-    carton_name: str = ""
-    carton_chosen: bool = False
-    weight_g: int | None = None
-    expected_g: int = 0
-    tolerance_g: int = 0
-    weight_state: str = "none"  # none | ok | override | mismatch | stale
-    fit_problem: str = ""
-
-    @property
-    def weight_ok(self) -> bool:
-        return self.weight_state in ("ok", "override")
-
-    @property
-    def weight_text(self) -> str:
-        # The expected weight is shown only after weighing: a packer who can see
-        # it before would be tempted to key it instead of reading the scale.
-        exp = f"expected {self.expected_g} ± {self.tolerance_g} g"
-        if self.weight_g is None:
-            return "not weighed"
-        label = {
-            "ok": "✓",
-            "override": "✓ supervisor override",
-            "mismatch": "✗ outside tolerance",
-            "stale": "✗ contents or carton changed: weigh again",
-        }[self.weight_state]
-        return f"{self.weight_g} g {label} ({exp})"
-
-
-@dataclass(frozen=True)
-class InsertView:
-    n: int
-    key: str
-    label: str
-    done: bool
-
-
-@dataclass(frozen=True)
-class PackView:
-    order_id: int
-    order_name: str
-    status: str
-    customer: str
-    ship_to: str
-    carrier: str
-    notes: str
-    gift_message: str
-    tags: tuple[str, ...]
-    lines: tuple[LineView, ...]
-    parcels: tuple[ParcelView, ...]
-    current_seq: int
-    suggestion: str
-    suggestion_plan: tuple[str, ...]
-    inserts: tuple[InsertView, ...]
-    blockers: tuple[str, ...]
-    locked_terminal: str = ""
-    message: str = ""
-    # The line the last action counted on (a keyed count applies to it).
-    focus_line: int | None = None
-
-    @property
-    def units_needed(self) -> int:
-        return sum(max(0, ln.need) for ln in self.lines)
-
-    @property
-    def units_packed(self) -> int:
-        return sum(ln.packed for ln in self.lines)
-
-    @property
-    def ready(self) -> bool:
-        return not self.blockers
-
-    @property
-    def instructions(self) -> tuple[str, ...]:
-        """What the packer must not miss: notes, gift message, special tags."""
-        out = []
-        if self.gift_message.strip():
-            out.append(f"GIFT MESSAGE: {self.gift_message.strip()}")
-        if self.notes.strip():
-            out.append(f"NOTE: {self.notes.strip()}")
-        special = [t for t in self.tags if t not in ("split-ok",)]
-        if special:
-            out.append("TAGS: " + ", ".join(special))
-        return tuple(out)
-
-    def line(self, line_no: int) -> LineView:
-        for ln in self.lines:
-            if ln.line_no == line_no:
-                return ln
-        raise NotFound(f"Order {self.order_name} has no line {line_no}")
-
-
-# --------------------------------------------------------------------------- cartons
-
-
-def to_carton(c: CartonType) -> cz.Carton:
-    return cz.Carton(
-        code=c.code,
-        name=c.name,
-        inner_length_mm=c.inner_length_mm,
-        inner_width_mm=c.inner_width_mm,
-        inner_height_mm=c.inner_height_mm,
-        max_weight_g=c.max_weight_g,
-        own_weight_g=c.own_weight_g,
-    )
-
-
-def to_item(p: Product) -> cz.Item | None:
-    """The unit as cartonization sees it; None when its size is unknown."""
-    if min(p.length_mm, p.width_mm, p.height_mm) <= 0:
-        return None
-    return cz.Item(
-        sku=p.sku,
-        length_mm=p.length_mm,
-        width_mm=p.width_mm,
-        height_mm=p.height_mm,
-        weight_g=max(0, p.weight_g),
-        fragile=p.fragile,
-    )
-
-
-@lru_cache(maxsize=512)
-def suggest(
-    lines: tuple[cz.ItemLine, ...], cartons: tuple[cz.Carton, ...], padding_mm: int
-) -> cz.Suggestion:
-    """Cached: the search can take a tenth of a second, a scan must not."""
-    return cz.suggest_cartons(lines, cartons, padding_mm=padding_mm)
-
-
-@lru_cache(maxsize=1024)
-def check_fit(
-    lines: tuple[cz.ItemLine, ...], carton: cz.Carton, padding_mm: int
-) -> tuple[bool, str]:
-    """Will these units go in ``carton``? Cached, and bounded for big orders.
-
-    Up to :data:`MAX_PLAN_UNITS` units the 3D check of ``cartonization`` runs
-    (with a small search budget); above, only what can be decided at once:
-    each unit alone, total volume, weight.
-    """
-    if units_of(lines) <= MAX_PLAN_UNITS:
-        return cz.check_carton(lines, carton, padding_mm=padding_mm, search_limit=100_000)
-    return _rough_fit(lines, carton, padding_mm)
-
-
-def units_of(lines: tuple[cz.ItemLine, ...]) -> int:
-    return sum(x.qty for x in lines)
-
-
-def _rough_fit(
-    lines: tuple[cz.ItemLine, ...], carton: cz.Carton, padding_mm: int
-) -> tuple[bool, str]:
-    inner = sorted(carton.inner_dims_mm)
-    for x in lines:
-        size = sorted(x.item.padded_dims(padding_mm))
-        if any(a > b for a, b in zip(size, inner, strict=True)):
-            return False, f"too small: item {x.item.sku} does not fit in {carton.name}"
-    units = cz.expand_items(lines)
-    _, _, gross = cz.parcel_weights(units, carton)
-    if gross > carton.max_weight_g:
-        return False, f"too heavy: {cz.format_kg(gross)} > {cz.format_kg(carton.max_weight_g)}"
-    need = sum(x.qty * math.prod(x.item.padded_dims(padding_mm)) for x in lines)
-    if need > carton.inner_volume_mm3:
-        return False, (
-            f"too small: items need {need / 1e6:.1f} L, carton holds "
-            f"{carton.inner_volume_mm3 / 1e6:.1f} L"
-        )
-    return True, f"fits by volume and weight ({units_of(lines)} units, not planned in 3D)"
-
-
-# Share of a carton's volume real packing reaches with many mixed units.
-ROUGH_FILL = 0.8
-
-
-def rough_suggestion(
-    lines: tuple[cz.ItemLine, ...], cartons: tuple[cz.Carton, ...], padding_mm: int
-) -> cz.Suggestion:
-    """For orders too big to plan in 3D at the station: which carton, by volume and weight.
-
-    No layout is claimed, so no carton is picked for the packer (``parcels`` is
-    empty): the explanation names the carton (or how many of the largest).
-    """
-    ordered = cz.sort_cartons(cartons)
-    n = units_of(lines)
-    for x in lines:
-        if not any(_rough_fit((cz.ItemLine(x.item, 1),), c, padding_mm)[0] for c in ordered):
-            return cz.Suggestion((), f"Item {x.item.sku} fits no carton", (x.item,))
-    volume = sum(x.qty * math.prod(x.item.padded_dims(padding_mm)) for x in lines)
-    weight = sum(x.qty * x.item.weight_g for x in lines)
-    for c in ordered:
-        if volume <= ROUGH_FILL * c.inner_volume_mm3 and weight + c.own_weight_g <= (
-            c.max_weight_g
-        ):
-            return cz.Suggestion(
-                (), f"{n} units, too many to plan: {c.name} by volume; choose it with F5"
-            )
-    big = ordered[-1]
-    count = max(
-        math.ceil(volume / (ROUGH_FILL * big.inner_volume_mm3)),
-        math.ceil(weight / max(1, big.max_weight_g - big.own_weight_g)),
-    )
-    return cz.Suggestion(
-        (), f"{n} units, too many to plan: about {count} × {big.name}; choose each carton (F5)"
-    )
-
-
-def expected_weight(units: list[tuple[Product, int]], carton: cz.Carton | None) -> int:
-    """Goods + carton + estimated void fill, in grams."""
-    goods = sum(max(0, p.weight_g) * n for p, n in units)
-    if carton is None:
-        return goods
-    items = [it for p, n in units for it in [to_item(p)] * n if it is not None]
-    _, void_g, _ = cz.parcel_weights(items, carton)
-    return goods + carton.own_weight_g + void_g
 
 
 # --------------------------------------------------------------------------- context
@@ -683,7 +435,7 @@ class PackContext:
         )
         sug = self.suggestion()
         _, unknown = self.item_lines()
-        suggestion, plan = _suggestion_text(sug, unknown)
+        suggestion, plan = suggestion_text(sug, unknown)
         return PackView(
             order_id=o.id,  # type: ignore[arg-type]
             order_name=o.name,
@@ -767,28 +519,6 @@ class PackContext:
         if todo:
             out.append(f"{len(todo)} insert{'s' if len(todo) != 1 else ''} to confirm")
         return out
-
-
-def _suggestion_text(sug: cz.Suggestion | None, unknown: list[str]) -> tuple[str, tuple[str, ...]]:
-    note = f" ({', '.join(unknown)}: size unknown, check by eye)" if unknown else ""
-    if sug is None:
-        return ("No carton advice" + note, ())
-    if not sug.ok:
-        return (sug.explanation + note, ())
-    plan: tuple[str, ...] = ()
-    if sug.is_split:
-        plan = tuple(
-            f"{i}: {p.carton.name} — " + ", ".join(f"{n}× {sku}" for sku, n in _count_skus(p.items))
-            for i, p in enumerate(sug.parcels, start=1)
-        )
-    return (sug.explanation + note, plan)
-
-
-def _count_skus(items: tuple[cz.Item, ...]) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for it in items:
-        counts[it.sku] = counts.get(it.sku, 0) + 1
-    return list(counts.items())
 
 
 # --------------------------------------------------------------------------- changes

@@ -37,22 +37,21 @@ from wms_tui.services import approval, events, pack_totes, weighing
 from wms_tui.services.auth import clean_scan
 from wms_tui.services.cartonization import ItemLine
 from wms_tui.services.inventory import find_product_by_scan
+from wms_tui.services.pack_cartons import check_fit, to_carton
 from wms_tui.services.pack_state import (
     COUNT_PREFIX,
     INSERT_EVENT,
     STOPPED,
     UNDO_CODE,
     PackContext,
-    PackView,
-    check_fit,
     clear_weight,
     lock_order,
     operator_name,
     parcel_tag,
     require_open_here,
     resolve_weight_exceptions,
-    to_carton,
 )
+from wms_tui.services.pack_view import PackView
 from wms_tui.store import Store, UnitOfWork
 
 __all__ = [

@@ -12,10 +12,12 @@ from decimal import Decimal, InvalidOperation
 
 from wms_tui.domain.errors import DomainError
 
-# "1450", "1450 g", "1450g", "1.45 kg", "1,45kg", "W 1450 g" (scales prefix their
-# output with W, ST or GS; a scanned value must carry a unit to count as a weight).
+# "1450", "1450 g", "1450g", "1.45 kg", "1,45kg", "W 1450 g", "ST,GS,+  1.450kg"
+# (scales prefix their output with W, ST/US for stable/unstable, GS/NT for gross/
+# net); a scanned value must carry a unit to count as a weight.
 _WEIGHT = re.compile(
-    r"^(?:(?:W|ST|GS|NET|GROSS)[ ,:=]*)?(?P<num>[-+]?\d+(?:[.,]\d+)?)\s*(?P<unit>kg|g)?$",
+    r"^(?:(?:W|ST|US|GS|NT|NET|GROSS)[ ,:=]*)*"
+    r"(?P<num>[-+]?\s*\d+(?:[.,]\d+)?)\s*(?P<unit>kg|g)?$",
     re.IGNORECASE,
 )
 ABSURD_FACTOR = 10
@@ -44,7 +46,7 @@ def parse_weight(text: str) -> int:
     if not raw or m is None:
         raise DomainError(f"Weight {raw!r} is not a number: key grams, e.g. 1450 or 1.45 kg")
     try:
-        value = Decimal(m.group("num").replace(",", "."))
+        value = Decimal(m.group("num").replace(",", ".").replace(" ", ""))
     except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
         raise DomainError(f"Weight {raw!r} is not a number") from None
     if (m.group("unit") or "g").lower() == "kg":

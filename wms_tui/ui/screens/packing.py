@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import gc
 
-from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,73 +32,27 @@ from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.errors import Conflict, DomainError
 from wms_tui.services import packing
-from wms_tui.services.pack_state import PackView
+from wms_tui.services.pack_view import PackView
 from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.screens.packing_text import (
+    NARROW_LINES,
+    WIDE_LINES,
+    columns_row,
+    keys_text,
+    lines_text,
+    rows_needed,
+)
 from wms_tui.ui.widgets import fixed_table
 from wms_tui.ui.widgets.choice import ChoiceModal
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.floor_dialogs import AskConfirm, AskText
-from wms_tui.ui.widgets.scan_input import ScanInput
+from wms_tui.ui.widgets.steady import SteadyFeedback, SteadyScanInput
 
 WIDE = 90  # columns from which the side panel is shown
 MAX_COUNT_DIGITS = 3
 
-KEYS = (
-    ("F1", "keys"),
-    ("F2", "count"),
-    ("F3", "undo"),
-    ("F4", "QC fail"),
-    ("F5", "carton"),
-    ("F6", "weight"),
-    ("F7", "checklist"),
-    ("F8", "new parcel"),
-    ("F9", "close"),
-    ("F10", "reprint"),
-    ("F11", "supervisor"),
-    ("F12", "park"),
-)
-
-# Columns of the order lines: (title, cells, right-aligned).
-WIDE_LINES = (
-    ("", 1, False),
-    ("#", 3, True),
-    ("SKU", 15, False),
-    ("Item", 23, False),
-    ("Options", 16, False),
-    ("Packed", 8, True),
-)
-NARROW_LINES = (("", 1, False), ("#", 2, True), ("SKU", 18, False), ("Packed", 9, True))
 WIDE_QUEUE = (("Order", 10), ("Lines", 5), ("Units", 5), ("Tote", 14), ("Prio", 4), ("Ship", 24))
 NARROW_QUEUE = (("Order", 10), ("Units", 5), ("Tote", 14))
-
-
-class _ScanField(ScanInput):
-    """The scan field, without a screen layout for every key and every clear.
-
-    Textual's Input sets its virtual width from the text on each change, and a
-    changed virtual size re-lays out the whole screen: 13 of them for a
-    barcode, one more when the field clears after Enter. Reporting at least
-    the field's own width keeps the virtual size still for any code that fits.
-    """
-
-    @property
-    def content_width(self) -> int:
-        return max(super().content_width, self.size.width)
-
-
-class _FixedFeedback(Feedback):
-    """The feedback line with a fixed height, so a message never re-lays out the screen."""
-
-    def update(self, content="", *, layout: bool = False) -> None:  # noqa: ANN001
-        super().update(content, layout=False)
-
-    def _show(self, kind: str, text: str) -> None:
-        # Toggling classes restyles the widget and re-lays out the screen:
-        # only do it when the kind of message changes.
-        if not self.has_class(kind):
-            self.remove_class("ok", "error", "info")
-            self.add_class(kind)
-        self.update(text)
 
 
 class PackScreen(WmsScreen):
@@ -177,11 +130,11 @@ class PackScreen(WmsScreen):
                 yield Static("TO CLOSE", classes="pk-title")
                 yield Static("", id="pk-ready", markup=False)
                 yield Static("KEYS", classes="pk-title")
-                yield Static(_keys_text(), id="pk-keys", markup=False)
+                yield Static(keys_text(), id="pk-keys", markup=False)
         yield Static("", id="pk-status", markup=False)
         yield Static("", id="pk-prompt", markup=False)
-        yield _ScanField(placeholder="scan", id="pk-scan")
-        yield _FixedFeedback("", id="pk-feedback")
+        yield SteadyScanInput(placeholder="scan", id="pk-scan")
+        yield SteadyFeedback("", id="pk-feedback")
 
     def on_mount(self) -> None:
         # Everything loaded so far (Textual, SQLAlchemy, the services) lives as
@@ -328,7 +281,7 @@ class PackScreen(WmsScreen):
         self.app.push_screen(
             AskConfirm(
                 "Pack station keys",
-                _keys_text().splitlines(),
+                keys_text().splitlines(),
                 hint="Any scan: a unit, a carton, or a weight like 1450 g · Esc: close",
             )
         )
@@ -653,7 +606,7 @@ class PackScreen(WmsScreen):
         self._shown[wid] = text
         widget = self.query_one(f"#{wid}", Static)
         width = max(1, widget.content_region.width)
-        same_height = old is not None and _rows(old, width) == _rows(text, width)
+        same_height = old is not None and rows_needed(old, width) == rows_needed(text, width)
         widget.update(text, layout=not (same_height and widget.region.height))
 
     def _render_start(self) -> None:
@@ -708,8 +661,8 @@ class PackScreen(WmsScreen):
             notes.set_class(bool(loud), "loud")
         self._set("pk-notes", ("\n" if self.wide else " · ").join(f"⚠ {x}" for x in loud))
         cols = WIDE_LINES if self.wide else NARROW_LINES
-        self._set("pk-lines-head", _row([title for title, *_ in cols], cols).plain)
-        self._set("pk-lines", _lines_text(view, cols, self.wide, self.last_line))
+        self._set("pk-lines-head", columns_row([title for title, *_ in cols], cols).plain)
+        self._set("pk-lines", lines_text(view, cols, self.wide, self.last_line))
         self._scroll_to_line(view)
         self._render_side(view)
         if view.units_packed < view.units_needed:
@@ -789,53 +742,6 @@ def _show(screen: PackScreen, *, queue: bool) -> None:
         # Setting ``display``, even to its value, restyles and re-lays out.
         if widget.display != visible:
             widget.display = visible
-
-
-def _fit(value: str, width: int, right: bool = False) -> str:
-    """``value`` in exactly ``width`` cells (Hangul is two), cut with … when too long."""
-    if cell_len(value) > width:
-        value = set_cell_size(value, width - 1) + "…"
-    pad = " " * (width - cell_len(value))
-    return pad + value if right else value + pad
-
-
-def _row(values: list[str], cols) -> Text:  # noqa: ANN001
-    return Text(" ".join(_fit(v, w, right) for v, (_, w, right) in zip(values, cols, strict=True)))
-
-
-def _lines_text(view: PackView, cols, wide: bool, current: int | None) -> Text:  # noqa: ANN001
-    out = Text()
-    for i, ln in enumerate(view.lines):
-        packed = f"{ln.packed}/{ln.need}" + (f" −{ln.short}" if ln.short else "")
-        values = [ln.symbol, str(ln.line_no), ln.sku]
-        if wide:
-            values += [ln.name, ln.options]
-        values.append(packed)
-        row = _row(values, cols)
-        if ln.symbol == "✓":
-            row.stylize("bold green")
-        elif ln.symbol == "–":
-            row.stylize("dim")
-        if ln.line_no == current:
-            row.stylize("reverse")
-        if i:
-            out.append("\n")
-        out.append_text(row)
-    return out
-
-
-def _rows(text: str | Text, width: int) -> int:
-    """Screen rows ``text`` takes when wrapped at ``width`` cells."""
-    plain = text.plain if isinstance(text, Text) else text
-    return sum(max(1, -(-cell_len(line) // width)) for line in plain.split("\n"))
-
-
-def _keys_text() -> str:
-    half = (len(KEYS) + 1) // 2
-    rows = []
-    for left, right in zip(KEYS[:half], KEYS[half:] + (("", ""),), strict=False):
-        rows.append(f"{left[0]:<4}{left[1]:<14}{right[0]:<4}{right[1]}")
-    return "\n".join(rows)
 
 
 def _whole_number(text: str) -> int:

@@ -1,0 +1,87 @@
+"""The pack screen's text: order lines in fixed columns, the key list.
+
+Lines are drawn as one text block rather than a DataTable: after a scan only
+one widget redraws, and a DataTable costs more to redraw than the scan itself
+(bench/bench_pack_scan.py). Columns are measured in terminal cells, so Hangul
+(two cells a character) lines up with Latin text.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+
+from wms_tui.services.pack_view import PackView
+
+KEYS = (
+    ("F1", "keys"),
+    ("F2", "count"),
+    ("F3", "undo"),
+    ("F4", "QC fail"),
+    ("F5", "carton"),
+    ("F6", "weight"),
+    ("F7", "checklist"),
+    ("F8", "new parcel"),
+    ("F9", "close"),
+    ("F10", "reprint"),
+    ("F11", "supervisor"),
+    ("F12", "park"),
+)
+
+# Columns of the order lines: (title, cells, right-aligned).
+WIDE_LINES = (
+    ("", 1, False),
+    ("#", 3, True),
+    ("SKU", 15, False),
+    ("Item", 23, False),
+    ("Options", 16, False),
+    ("Packed", 8, True),
+)
+NARROW_LINES = (("", 1, False), ("#", 2, True), ("SKU", 18, False), ("Packed", 9, True))
+
+
+def fit(value: str, width: int, right: bool = False) -> str:
+    """``value`` in exactly ``width`` cells (Hangul is two), cut with … when too long."""
+    if cell_len(value) > width:
+        value = set_cell_size(value, width - 1) + "…"
+    pad = " " * (width - cell_len(value))
+    return pad + value if right else value + pad
+
+
+def columns_row(values: list[str], cols) -> Text:  # noqa: ANN001
+    return Text(" ".join(fit(v, w, right) for v, (_, w, right) in zip(values, cols, strict=True)))
+
+
+def lines_text(view: PackView, cols, wide: bool, current: int | None) -> Text:  # noqa: ANN001
+    out = Text()
+    for i, ln in enumerate(view.lines):
+        packed = f"{ln.packed}/{ln.need}" + (f" −{ln.short}" if ln.short else "")
+        values = [ln.symbol, str(ln.line_no), ln.sku]
+        if wide:
+            values += [ln.name, ln.options]
+        values.append(packed)
+        line = columns_row(values, cols)
+        if ln.symbol == "✓":
+            line.stylize("bold green")
+        elif ln.symbol == "–":
+            line.stylize("dim")
+        if ln.line_no == current:
+            line.stylize("reverse")
+        if i:
+            out.append("\n")
+        out.append_text(line)
+    return out
+
+
+def rows_needed(text: str | Text, width: int) -> int:
+    """Screen rows ``text`` takes when wrapped at ``width`` cells."""
+    plain = text.plain if isinstance(text, Text) else text
+    return sum(max(1, -(-cell_len(line) // width)) for line in plain.split("\n"))
+
+
+def keys_text() -> str:
+    half = (len(KEYS) + 1) // 2
+    rows = []
+    for left, right in zip(KEYS[:half], KEYS[half:] + (("", ""),), strict=False):
+        rows.append(f"{left[0]:<4}{left[1]:<14}{right[0]:<4}{right[1]}")
+    return "\n".join(rows)

@@ -1,0 +1,45 @@
+"""Widgets for screens that redraw on every scan, without re-laying out the screen.
+
+A layout pass repaints every widget it moves. On a pack station measured with
+``bench/bench_pack_scan.py`` the layouts a scan set off (the scan field's
+width, the feedback line's classes and height) cost more than the scan's
+database work; these variants avoid them.
+"""
+
+from __future__ import annotations
+
+from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.scan_input import ScanInput
+
+
+class SteadyScanInput(ScanInput):
+    """A scan field that does not re-lay out the screen for every key and every clear.
+
+    Textual's Input sets its virtual width from the text on each change, and a
+    changed virtual size re-lays out the whole screen: 13 of them for a
+    barcode, one more when the field clears after Enter. Reporting at least
+    the field's own width keeps the virtual size still for any code that fits.
+    """
+
+    @property
+    def content_width(self) -> int:
+        return max(super().content_width, self.size.width)
+
+
+class SteadyFeedback(Feedback):
+    """A feedback line that never re-lays out the screen.
+
+    Give it a fixed height (inline: app.tcss sets ``.feedback`` to auto height,
+    and an app stylesheet outranks a screen's DEFAULT_CSS).
+    """
+
+    def update(self, content="", *, layout: bool = False) -> None:  # noqa: ANN001
+        super().update(content, layout=False)
+
+    def _show(self, kind: str, text: str) -> None:
+        # Toggling classes restyles the widget and re-lays out the screen:
+        # only do it when the kind of message changes.
+        if not self.has_class(kind):
+            self.remove_class("ok", "error", "info")
+            self.add_class(kind)
+        self.update(text)
