@@ -70,7 +70,7 @@ def table_rows(app: WmsApp, wid: str) -> list[list[str]]:
 
 def line_rows(app: WmsApp) -> list[str]:
     """The order lines as shown, one string per line."""
-    return text(app, "pk-lines").splitlines()
+    return [str(w.render()) for w in app.screen.query(".pk-line")]
 
 
 def ring(app: WmsApp) -> list[int]:

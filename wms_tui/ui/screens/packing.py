@@ -39,7 +39,7 @@ from wms_tui.ui.screens.packing_text import (
     WIDE_LINES,
     columns_row,
     keys_text,
-    lines_text,
+    line_text,
     rows_needed,
 )
 from wms_tui.ui.widgets import fixed_table
@@ -67,7 +67,7 @@ class PackScreen(WmsScreen):
     PackScreen #pk-left { width: 1fr; height: 1fr; }
     PackScreen #pk-queue, PackScreen #pk-lines-box { height: 1fr; }
     PackScreen #pk-lines-head { height: 1; padding: 0 1; text-style: bold; color: $text-muted; }
-    PackScreen #pk-lines { height: auto; padding: 0 1; }
+    PackScreen .pk-line { height: 1; padding: 0 1; }
     PackScreen #pk-side { display: none; width: 44; height: 1fr; padding: 0 1;
         border-left: vkey $primary; }
     PackScreen.wide #pk-side { display: block; }
@@ -106,6 +106,8 @@ class PackScreen(WmsScreen):
         self.conflict_code: str | None = None  # what was refused as open elsewhere
         self.queue: list[packing.QueueRow] = []
         self._shown: dict[str, str | Text] = {}
+        self._lines_shape: tuple | None = None
+        self._mounted_shape: tuple | None = None
 
     # -- layout ----------------------------------------------------------------
 
@@ -115,10 +117,8 @@ class PackScreen(WmsScreen):
         with Horizontal(id="pk-body"):
             with Vertical(id="pk-left"):
                 yield Static("", id="pk-lines-head", markup=False)
-                with VerticalScroll(id="pk-lines-box"):
-                    # Plain text, not a DataTable: a scan redraws one widget, and
-                    # a DataTable costs more to redraw than the scan itself.
-                    yield Static("", id="pk-lines", markup=False)
+                # One Static per order line, mounted when an order opens.
+                yield VerticalScroll(id="pk-lines-box")
                 yield DataTable(id="pk-queue", cursor_type="row", zebra_stripes=True)
             with Vertical(id="pk-side"):
                 yield Static("CARTON", classes="pk-title")
@@ -662,7 +662,7 @@ class PackScreen(WmsScreen):
         self._set("pk-notes", ("\n" if self.wide else " · ").join(f"⚠ {x}" for x in loud))
         cols = WIDE_LINES if self.wide else NARROW_LINES
         self._set("pk-lines-head", columns_row([title for title, *_ in cols], cols).plain)
-        self._set("pk-lines", lines_text(view, cols, self.wide, self.last_line))
+        self._fill_lines(view, cols)
         self._scroll_to_line(view)
         self._render_side(view)
         if view.units_packed < view.units_needed:
@@ -675,6 +675,38 @@ class PackScreen(WmsScreen):
         else:
             prompt = view.blockers[0]
         self._set("pk-prompt", f"▶ {prompt}")
+
+    def _fill_lines(self, view: PackView, cols) -> None:  # noqa: ANN001
+        """One Static per line; after a scan only the rows that changed are redrawn."""
+        shape = (view.order_id, tuple(ln.line_no for ln in view.lines))
+        if shape != self._lines_shape:
+            self._lines_shape = shape
+            self.call_later(self._remount_lines, *shape)
+            return
+        if self._mounted_shape != shape:
+            return  # its rows are still being mounted; _remount_lines fills them
+        for ln in view.lines:
+            current = ln.line_no == self.last_line
+            wid = f"pk-line-{view.order_id}-{ln.line_no}"
+            self._set(wid, line_text(ln, cols, self.wide, current))
+
+    async def _remount_lines(self, order_id: int, line_nos: tuple[int, ...]) -> None:
+        self._mounted_shape = None
+        box = self.query_one("#pk-lines-box", VerticalScroll)
+        await box.remove_children()
+        for key in [k for k in self._shown if k.startswith("pk-line-")]:
+            del self._shown[key]
+        await box.mount_all(
+            Static("", id=f"pk-line-{order_id}-{n}", classes="pk-line", markup=False)
+            for n in line_nos
+        )
+        self._mounted_shape = (order_id, line_nos)
+        self._refill_lines()
+
+    def _refill_lines(self) -> None:
+        if self.view is not None:
+            self._fill_lines(self.view, WIDE_LINES if self.wide else NARROW_LINES)
+            self._scroll_to_line(self.view)
 
     def _scroll_to_line(self, view: PackView) -> None:
         """Keep the line just scanned in view (long orders scroll)."""
@@ -723,11 +755,12 @@ class PackScreen(WmsScreen):
             "\n".join(f"{'☑' if i.done else '☐'} {i.n} {i.label}" for i in view.inserts)
             or "nothing to add",
         )
-        ready = (
-            "✓ Ready: F9 closes the parcel"
-            if view.ready
-            else "\n".join(f"• {b}" for b in view.blockers)
-        )
+        # The unit count is in the header already; leaving it out here keeps
+        # this block unchanged (and undrawn) while the packer scans.
+        todo = [
+            "Scan the remaining units" if b.endswith("still to scan") else b for b in view.blockers
+        ]
+        ready = "✓ Ready: F9 closes the parcel" if view.ready else "\n".join(f"• {b}" for b in todo)
         self._set("pk-ready", ready)
 
 

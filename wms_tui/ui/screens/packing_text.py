@@ -1,9 +1,9 @@
 """The pack screen's text: order lines in fixed columns, the key list.
 
-Lines are drawn as one text block rather than a DataTable: after a scan only
-one widget redraws, and a DataTable costs more to redraw than the scan itself
-(bench/bench_pack_scan.py). Columns are measured in terminal cells, so Hangul
-(two cells a character) lines up with Latin text.
+Each order line is its own one-row Static rather than a DataTable row: after a
+scan only the rows that changed are redrawn, and a DataTable costs more to
+redraw than the scan itself (bench/bench_pack_scan.py). Columns are measured
+in terminal cells, so Hangul (two cells a character) lines up with Latin text.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
-from wms_tui.services.pack_view import PackView
+from wms_tui.services.pack_view import LineView
 
 KEYS = (
     ("F1", "keys"),
@@ -52,25 +52,21 @@ def columns_row(values: list[str], cols) -> Text:  # noqa: ANN001
     return Text(" ".join(fit(v, w, right) for v, (_, w, right) in zip(values, cols, strict=True)))
 
 
-def lines_text(view: PackView, cols, wide: bool, current: int | None) -> Text:  # noqa: ANN001
-    out = Text()
-    for i, ln in enumerate(view.lines):
-        packed = f"{ln.packed}/{ln.need}" + (f" −{ln.short}" if ln.short else "")
-        values = [ln.symbol, str(ln.line_no), ln.sku]
-        if wide:
-            values += [ln.name, ln.options]
-        values.append(packed)
-        line = columns_row(values, cols)
-        if ln.symbol == "✓":
-            line.stylize("bold green")
-        elif ln.symbol == "–":
-            line.stylize("dim")
-        if ln.line_no == current:
-            line.stylize("reverse")
-        if i:
-            out.append("\n")
-        out.append_text(line)
-    return out
+def line_text(ln: LineView, cols, wide: bool, current: bool) -> Text:  # noqa: ANN001
+    """One order line in its columns; done lines green, the line just scanned reversed."""
+    packed = f"{ln.packed}/{ln.need}" + (f" −{ln.short}" if ln.short else "")
+    values = [ln.symbol, str(ln.line_no), ln.sku]
+    if wide:
+        values += [ln.name, ln.options]
+    values.append(packed)
+    line = columns_row(values, cols)
+    if ln.symbol == "✓":
+        line.stylize("bold green")
+    elif ln.symbol == "–":
+        line.stylize("dim")
+    if current:
+        line.stylize("reverse")
+    return line
 
 
 def rows_needed(text: str | Text, width: int) -> int:
