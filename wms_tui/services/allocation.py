@@ -238,6 +238,33 @@ def split_off_shortages(uow: UnitOfWork, order: Order, actor: Actor) -> Order | 
             moved.append((line, want - can))
     if not moved:
         return None
+    return split_into_backorder(
+        uow,
+        actor,
+        order,
+        moved,
+        split_detail="backordered part moved to {child}: "
+        + ", ".join(f"{ln.sku}×{q}" for ln, q in moved),
+        created_detail=f"split from {order.name}",
+    )
+
+
+def split_into_backorder(
+    uow: UnitOfWork,
+    actor: Actor,
+    order: Order,
+    moved: list[tuple[OrderLine, int]],
+    *,
+    split_detail: str,
+    created_detail: str,
+    sku: str = "",
+    qty: int | None = None,
+) -> Order:
+    """Move ``qty`` of each line into a new BACKORDERED order ``#1042-Bn``; log both sides.
+
+    ``split_detail`` may contain ``{child}`` for the new order's name. Lines
+    wholly moved keep quantity 0 on the original as a record of the split.
+    """
     n = 1
     while uow.session.exec(select(Order).where(Order.name == f"{order.name}-B{n}")).first():
         n += 1
@@ -260,7 +287,7 @@ def split_off_shortages(uow: UnitOfWork, order: Order, actor: Actor) -> Order | 
     )
     uow.add(child)
     uow.flush()
-    for i, (line, qty) in enumerate(moved, start=1):
+    for i, (line, q) in enumerate(moved, start=1):
         uow.add(
             OrderLine(
                 order_id=child.id,
@@ -269,20 +296,20 @@ def split_off_shortages(uow: UnitOfWork, order: Order, actor: Actor) -> Order | 
                 sku=line.sku,
                 name=line.name,
                 options=line.options,
-                quantity=qty,
+                quantity=q,
                 price=line.price,
             )
         )
-        line.quantity -= qty
+        line.quantity -= q
         uow.add(line)
-    # Lines now wholly moved to the child keep quantity 0 as a record of the split.
     events.log(
         uow,
         actor,
         "order.split",
         order=order,
-        detail=f"backordered part moved to {child.name}: "
-        + ", ".join(f"{ln.sku}×{q}" for ln, q in moved),
+        sku=sku,
+        qty=qty,
+        detail=split_detail.replace("{child}", child.name),
     )
     events.log(
         uow,
@@ -290,7 +317,7 @@ def split_off_shortages(uow: UnitOfWork, order: Order, actor: Actor) -> Order | 
         "order.created",
         order=child,
         to_state=OrderStatus.BACKORDERED,
-        detail=f"split from {order.name}",
+        detail=created_detail,
     )
     uow.flush()
     return child

@@ -262,63 +262,16 @@ def _backorder(uow: UnitOfWork, actor: Actor, order: Order, oline: OrderLine, mi
 def _split_child(
     uow: UnitOfWork, actor: Actor, order: Order, oline: OrderLine, missing: int
 ) -> Order:
-    s = uow.session
-    n = 1
-    while s.exec(select(Order).where(Order.name == f"{order.name}-B{n}")).first():
-        n += 1
-    child = Order(
-        **order.model_dump(
-            exclude={
-                "id",
-                "name",
-                "status",
-                "status_changed_at",
-                "source_hash",
-                "held_from",
-                "locked_by_operator_id",
-                "locked_terminal",
-                "locked_at",
-                "created_at",
-            }
-        ),
-        name=f"{order.name}-B{n}",
-        status=OrderStatus.BACKORDERED,
-        created_at=order.created_at,
-    )
-    uow.add(child)
-    uow.flush()
-    uow.add(
-        OrderLine(
-            order_id=child.id,
-            line_no=1,
-            product_id=oline.product_id,
-            sku=oline.sku,
-            name=oline.name,
-            options=oline.options,
-            quantity=missing,
-            price=oline.price,
-        )
-    )
-    oline.quantity -= missing
-    uow.add(oline)
-    events.log(
+    return allocation.split_into_backorder(
         uow,
         actor,
-        "order.split",
-        order=order,
+        order,
+        [(oline, missing)],
+        split_detail=f"short pick: {missing} × {oline.sku} moved to {{child}}",
+        created_detail=f"split from {order.name} after a short pick",
         sku=oline.sku,
         qty=missing,
-        detail=f"short pick: {missing} × {oline.sku} moved to {child.name}",
     )
-    events.log(
-        uow,
-        actor,
-        "order.created",
-        order=child,
-        to_state=OrderStatus.BACKORDERED,
-        detail=f"split from {order.name} after a short pick",
-    )
-    return child
 
 
 @dataclass(frozen=True)
