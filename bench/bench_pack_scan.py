@@ -4,6 +4,7 @@ Run from the repository root::
 
     python bench/bench_pack_scan.py                    # 1,000,000 order lines, 400 scans
     python bench/bench_pack_scan.py --lines 100000     # a quicker run
+    python bench/bench_pack_scan.py --plain-gc         # without holding the GC back
 
 Builds a SQLite store (a temporary file, the real pragmas) holding ``--lines``
 order lines in orders of four lines, with what packing leaves behind for
@@ -18,11 +19,15 @@ Then, in the same headless Textual app (``run_test``, 120×40), it times:
 * **empty redraw**: a blank screen marked dirty and redrawn: the floor of one
   trip through Textual's message queue and compositor in this harness;
 * **pack screen redraw**: the pack screen repainted whole, no scan;
-* **scan → redraw**: the scan field gets a barcode and Enter (the
-  ``Input.Submitted`` a scanner's Enter causes), the screen's handler calls
+* **scan → redraw**: the scan arrives as a scanner sends it, a burst of key
+  events (the code, then Enter) posted to the app; the app forwards them to
+  the scan field, the field submits, the screen's handler calls
   ``packing.scan`` (one write transaction: lock the order, check, insert the
   scan, build the view) and re-renders; timed until the compositor has
-  drawn the new screen;
+  drawn the new screen. Twice: **paced** (``--pause`` seconds between scans,
+  the packer's hand reaching for the next item, when the app's timers run
+  and the held-back garbage collection with them, see ``wms_tui/ui/quiet_gc.py``)
+  and **back to back** (no gap at all: the worst case);
 * **service only**: ``packing.scan`` without the UI, for the breakdown.
 
 Every redraw is forced the same way (``Screen._on_timer_update()``, what the
@@ -53,6 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import select  # noqa: E402
+from textual import events as ui_events  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
@@ -339,16 +345,27 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def measure(store: Store, targets: list[tuple[int, list[str]]], scans: int, warmup: int):
+async def measure(
+    store: Store,
+    targets: list[tuple[int, list[str]]],
+    scans: int,
+    warmup: int,
+    pause: float,
+    plain_gc: bool,
+):
     from wms_tui.ui.app import WmsApp
     from wms_tui.ui.screens.packing import PackScreen
 
-    app = WmsApp(store.url, terminal="PACK-1")
+    app = WmsApp(store.url, terminal="PACK-1", freeze_memory=True)
+    if plain_gc:
+        app.quiet_gc.max_hold = 0.0  # released at the next tick: ordinary GC
     results: dict[str, list[float]] = {
         "empty": [],
         "screen": [],
         "scan": [],
         "scan_cpu": [],
+        "burst": [],
+        "burst_cpu": [],
         "service": [],
     }
     queue = list(targets)
@@ -405,22 +422,32 @@ async def measure(store: Store, targets: list[tuple[int, list[str]]], scans: int
             if i >= warmup:
                 results["screen"].append(time.perf_counter() - t0)
 
-        for i in range(warmup + scans):
-            if not todo:
-                todo = await next_order()
-            code = todo.pop(0)
-            c0 = time.process_time()
-            t0 = time.perf_counter()
-            field.value = code
-            await field.action_submit()
-            await settle(field)  # Submitted bubbles from the field to the screen
-            await redraw(screen)
-            elapsed = time.perf_counter() - t0
-            if not screen.feedback.text.startswith("✓"):
-                raise SystemExit(f"scan {i} was refused: {screen.feedback.text}")
-            if i >= warmup:
-                results["scan"].append(elapsed)
-                results["scan_cpu"].append(time.process_time() - c0)
+        async def scan_pass(pause: float, wall_key: str, cpu_key: str) -> None:
+            nonlocal todo
+            for i in range(warmup + scans):
+                if not todo:
+                    todo = await next_order()
+                code = todo.pop(0)
+                if pause:
+                    # The packer reaches for the next item; the app's timers run.
+                    await asyncio.sleep(pause)
+                c0 = time.process_time()
+                t0 = time.perf_counter()
+                # A scanner types the code and Enter in one burst.
+                for key in [*code, "enter"]:
+                    app.post_message(ui_events.Key(key, key if len(key) == 1 else "\r"))
+                await settle(app)  # the app forwards each key to the focused field
+                await settle(field)  # the field posts Input.Submitted to the screen
+                await redraw(screen)
+                elapsed = time.perf_counter() - t0
+                if not screen.feedback.text.startswith("✓"):
+                    raise SystemExit(f"scan {i} was refused: {screen.feedback.text}")
+                if i >= warmup:
+                    results[wall_key].append(elapsed)
+                    results[cpu_key].append(time.process_time() - c0)
+
+        await scan_pass(pause, "scan", "scan_cpu")
+        await scan_pass(0.0, "burst", "burst_cpu")
         if screen.view is not None:
             screen.action_park()
         actor = replace(app.actor)
@@ -446,9 +473,17 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000, help="order lines in the store")
     parser.add_argument("--scans", type=int, default=400, help="timed scans")
     parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument(
+        "--pause", type=float, default=0.25, help="seconds between paced scans (a packer's hand)"
+    )
+    parser.add_argument(
+        "--plain-gc",
+        action="store_true",
+        help="let the cyclic GC run whenever it falls due (the app holds it while keys arrive)",
+    )
     args = parser.parse_args()
     per_order = TARGET_QTY * TARGET_LINES
-    n_targets = 2 * ((args.scans + args.warmup) // per_order + 1) + 1
+    n_targets = 3 * ((args.scans + args.warmup) // per_order + 1) + 1
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(f"sqlite:///{tmp}/bench.db")
@@ -456,7 +491,9 @@ def main() -> None:
         t0 = time.perf_counter()
         targets = build(store, args.lines, n_targets)
         built = time.perf_counter() - t0
-        results = asyncio.run(measure(store, targets, args.scans, args.warmup))
+        results = asyncio.run(
+            measure(store, targets, args.scans, args.warmup, args.pause, args.plain_gc)
+        )
         store.dispose()
 
     print(f"python {platform.python_version()} · {platform.machine()} · SQLite temp file")
@@ -464,6 +501,8 @@ def main() -> None:
         f"store: {args.lines:,} order lines, {args.lines // LINES_PER_ORDER:,} orders, "
         f"{args.lines * 49 // 50:,} pack scans; built in {built:.0f} s"
     )
+    gc_mode = "plain (runs when due)" if args.plain_gc else "held while keys arrive"
+    print(f"cyclic GC: {gc_mode}")
     print(f"{args.scans} timed runs each after {args.warmup} warm-up; wall time in ms\n")
     base50 = statistics.median(results["empty"])
     base99 = pct(results["empty"], 0.99)
@@ -471,8 +510,10 @@ def main() -> None:
     labels = {
         "empty": "empty-screen redraw",
         "screen": "pack screen redraw",
-        "scan": "scan → service → redraw",
+        "scan": f"scan → redraw, {args.pause:g} s apart",
         "scan_cpu": "  same, CPU time only",
+        "burst": "scan → redraw, back to back",
+        "burst_cpu": "  same, CPU time only",
         "service": "service only (scan)",
     }
     for key, label in labels.items():
@@ -484,14 +525,19 @@ def main() -> None:
             f"{label:28}{p50 * 1000:8.2f}{p99 * 1000:8.2f}{max(vals) * 1000:8.2f}"
             f"{p50 / base50:9.1f}{p99 / base99:9.1f}"
         )
-    scan99 = pct(results["scan"], 0.99) * 1000
-    cpu99 = pct(results["scan_cpu"], 0.99) * 1000
-    slow = sum(1 for v in results["scan"] if v > 0.016)
-    verdict = "meets" if scan99 <= 16 else "MISSES"
-    print(
-        f"\nscan → redraw p99 {scan99:.1f} ms wall {verdict} the 16 ms target "
-        f"({slow} of {len(results['scan'])} scans over 16 ms; p99 CPU {cpu99:.1f} ms)"
-    )
+    print()
+    for key, cpu_key, how in (
+        ("scan", "scan_cpu", f"paced {args.pause:g} s apart"),
+        ("burst", "burst_cpu", "back to back"),
+    ):
+        p99 = pct(results[key], 0.99) * 1000
+        cpu99 = pct(results[cpu_key], 0.99) * 1000
+        slow = sum(1 for v in results[key] if v > 0.016)
+        verdict = "meets" if p99 <= 16 else "MISSES"
+        print(
+            f"scan → redraw ({how}): p99 {p99:.1f} ms wall {verdict} the 16 ms target "
+            f"({slow} of {len(results[key])} over 16 ms; p99 CPU {cpu99:.1f} ms)"
+        )
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average during the run: {load:.1f} on {os.cpu_count()} cores")
 

@@ -52,7 +52,7 @@ def default_terminal() -> str:
 def _run_tui(url: str, terminal: str | None) -> None:
     from wms_tui.ui.app import WmsApp
 
-    WmsApp(url, terminal=terminal or default_terminal()).run()
+    WmsApp(url, terminal=terminal or default_terminal(), freeze_memory=True).run()
 
 
 @app.callback(invoke_without_command=True)

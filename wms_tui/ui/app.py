@@ -16,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from wms_tui.ui.quiet_gc import TICK, QuietCollector, freeze_long_lived
 from wms_tui.ui.screens.login import LoginScreen
 
 if TYPE_CHECKING:
@@ -43,8 +44,15 @@ class WmsApp(App[None]):
         terminal: str = "T1",
         idle_minutes: float | None = None,
         release_every: float | None = RELEASE_EVERY_SECONDS,
+        freeze_memory: bool = False,
     ) -> None:
+        """``freeze_memory``: freeze what is alive once the store is open and at
+        the first login (see ``quiet_gc``). On for a real terminal; off in tests,
+        where many apps live in one process and frozen ones would never be freed.
+        """
         super().__init__()
+        self.freeze_memory = freeze_memory
+        self.quiet_gc = QuietCollector()
         self.release_every = release_every
         self.db_url = db_url
         self.terminal = terminal
@@ -57,6 +65,7 @@ class WmsApp(App[None]):
         self.actor: Actor | None = None
         self._last_activity = time.monotonic()
         self._pending_badge: str | None = None
+        self._frozen: set[str] = set()
 
     # -- start-up ------------------------------------------------------------
 
@@ -66,6 +75,7 @@ class WmsApp(App[None]):
     def on_mount(self) -> None:
         self.open_store()
         self.set_interval(5, self._check_idle, name="idle-check")
+        self.set_interval(TICK, self.quiet_gc.tick, name="quiet-gc")
 
     @work(thread=True, exclusive=True, group="store")
     def open_store(self) -> None:
@@ -86,6 +96,8 @@ class WmsApp(App[None]):
 
     def _store_opened(self, store: Store | None, error: str | None) -> None:
         self.store, self.store_error = store, error
+        if self.freeze_memory:
+            freeze_long_lived()
         if store is not None and self.release_every:
             self.set_interval(self.release_every, self.release_due, name="release-due")
         for screen in self.screen_stack:
@@ -136,6 +148,18 @@ class WmsApp(App[None]):
 
         self._last_activity = time.monotonic()
         self.push_screen(HomeScreen())
+        self.freeze_once("login")
+
+    def freeze_once(self, what: str) -> None:
+        """Freeze what is alive after ``what`` first happens (a login, a screen's
+        first visit), when the modules it imported will live as long as the app.
+
+        Once per ``what``: freezing again would pin that visit's screen too,
+        never to be freed.
+        """
+        if self.freeze_memory and what not in self._frozen:
+            self._frozen.add(what)
+            self.call_after_refresh(freeze_long_lived)
 
     def _login_screen_error(self, message: str) -> None:
         if isinstance(self.screen, LoginScreen):
@@ -159,6 +183,7 @@ class WmsApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self._last_activity = time.monotonic()
+            self.quiet_gc.activity()
         await super().on_event(event)
 
     def _check_idle(self) -> None:
@@ -167,5 +192,6 @@ class WmsApp(App[None]):
             self.action_logout(idle=True)
 
     def on_unmount(self) -> None:
+        self.quiet_gc.release()
         if self.store is not None:
             self.store.dispose()

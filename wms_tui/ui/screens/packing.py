@@ -20,8 +20,6 @@ on the right; at 40×16 the same shrinks to one status line.
 
 from __future__ import annotations
 
-import gc
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -53,20 +51,6 @@ MAX_COUNT_DIGITS = 3
 
 WIDE_QUEUE = (("Order", 10), ("Lines", 5), ("Units", 5), ("Tote", 14), ("Prio", 4), ("Ship", 24))
 NARROW_QUEUE = (("Order", 10), ("Units", 5), ("Tote", 14))
-
-
-def tidy_memory() -> None:
-    """Collect garbage once, and keep what is left out of later collections.
-
-    What lives as long as the app (Textual, SQLAlchemy, the services) would
-    otherwise be walked by every full pass of the cyclic GC: 60-90 ms, in the
-    middle of a scan (bench/bench_pack_scan.py). After a freeze a full pass
-    only walks what is new (about 8 ms). Measured and rejected: fewer full
-    passes (a higher gen-2 threshold) made every scan's database work twice
-    as slow, and re-freezing at each order left scans slower too.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 class PackScreen(WmsScreen):
@@ -151,7 +135,8 @@ class PackScreen(WmsScreen):
         yield SteadyFeedback("", id="pk-feedback")
 
     def on_mount(self) -> None:
-        tidy_memory()
+        # The packing services and cartonization load with this screen.
+        self.app.freeze_once("pack")
         self.query_one("#pk-queue", DataTable).can_focus = False
         self.query_one("#pk-lines-box").can_focus = False
         # Inline, because app.tcss (.feedback: height auto) outranks DEFAULT_CSS.
