@@ -7,6 +7,7 @@ database exactly as it was (``tests.dbstate.snapshot``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from sqlmodel import col, select
@@ -139,6 +140,48 @@ def test_supervisor_takes_over_an_abandoned_order(world: pw.World) -> None:
     with world.store.read() as s:
         ev = s.exec(select(Event).where(Event.kind == "pack.takeover")).one()
         assert "Karin Holmgren" in ev.detail and ev.from_state == "PACK-1"
+
+
+def test_next_packer_at_the_same_bench_goes_on_with_the_order_left_there(
+    world: pw.World,
+) -> None:
+    """Shift change: Johan scanned one mug at PACK-1 and logged out; Emily sits
+    down at PACK-1. The tote is on her bench, so she goes on with it."""
+    view = open_1042(world)
+    oid = view.order_id
+    packing.scan(world.store, world.packer, oid, pw.MUG_EAN)
+    emily = replace(world.packer2, terminal="PACK-1")
+    assert packing.left_on_bench(world.store, emily) == "#1042"
+    assert packing.left_on_bench(world.store, world.packer) is None  # his own: resumed
+    msg = refused(world.store, lambda: packing.open_order(world.store, emily, "#1043"), DomainError)
+    assert msg == (
+        "Order #1042 was left open here by Johan Öberg: scan it to go on with it, "
+        "then close or park it"
+    )
+    view = packing.open_order(world.store, emily, "#1042")
+    assert view.message.startswith("Order #1042 left open here by Johan Öberg: going on")
+    assert view.lines[0].packed == 1
+    view = packing.scan(world.store, emily, oid, pw.MUG_EAN)
+    assert view.lines[0].packed == 2
+    # Johan can no longer scan into it; each scan keeps its own packer.
+    refused(
+        world.store,
+        lambda: packing.scan(world.store, world.packer, oid, pw.TEE_EAN),
+        Conflict,
+        "open at PACK-1 by Emily Carter",
+    )
+    with world.store.read() as s:
+        ev = s.exec(select(Event).where(Event.kind == "pack.handover")).one()
+        assert ev.from_state == "Johan Öberg" and ev.to_state == "Emily Carter"
+        by = [sc.operator_id for sc in s.exec(select(PackScan).where(PackScan.order_id == oid))]
+        assert by == [world.packer.operator_id, emily.operator_id]
+    # Another station still needs a supervisor to take it.
+    refused(
+        world.store,
+        lambda: packing.open_order(world.store, world.packer2, "#1042"),
+        Conflict,
+        "open at PACK-1 by Emily Carter",
+    )
 
 
 def test_one_order_at_a_time_per_station(world: pw.World) -> None:

@@ -306,3 +306,22 @@ async def test_supervisor_override_carton_choice_and_reprint(world: pw.World) ->
         await pilot.press("3")  # the packing slip only
         await wait_for(pilot, lambda: feedback(app).startswith("✓ Reprinted #1043"), "reprint")
         assert "slip_1043_" in feedback(app) and "label_" not in feedback(app)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_next_packer_at_the_bench_goes_on_with_the_order_left_there(
+    world: pw.World, size
+) -> None:
+    # Johan opened #1042 at PACK-1, scanned a mug and went home.
+    view = packing.open_order(world.store, world.packer, "#1042")
+    packing.scan(world.store, world.packer, view.order_id, pw.MUG_EAN)
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_pack(pilot, badge="K2003")  # Emily Carter
+        await wait_for(pilot, lambda: screen.view is not None, "the order left on the bench")
+        assert screen.view.order_name == "#1042"
+        assert "left open here by Johan Öberg" in feedback(app)
+        assert "1/3" in text(app, "pk-head")
+        await scan(pilot, pw.MUG_EAN)
+        assert feedback(app).startswith("✓")
+        assert screen.view.units_packed == 2

@@ -296,6 +296,19 @@ def my_open_order(store: Store, actor: Actor) -> int | None:
         ).first()
 
 
+def left_on_bench(store: Store, actor: Actor) -> str | None:
+    """The name of an order another packer left open at this station, if any."""
+    with store.read() as s:
+        return s.exec(
+            select(Order.name).where(
+                Order.status == OrderStatus.PACKING,
+                Order.locked_terminal == actor.terminal,
+                col(Order.locked_by_operator_id).is_not(None),
+                Order.locked_by_operator_id != actor.operator_id,
+            )
+        ).first()
+
+
 def open_order(
     store: Store, actor: Actor, code: str, *, take_over_badge: str | None = None
 ) -> PackView:
@@ -313,6 +326,7 @@ def open_order(
         s = uow.session
         found = _resolve_order(s, code)
         order = lock_order(s, found.id)  # type: ignore[arg-type]
+        opened_msg = ""
         status = OrderStatus(order.status)
         other = s.exec(
             select(Order).where(
@@ -322,6 +336,12 @@ def open_order(
             )
         ).first()
         if other is not None:
+            if other.locked_by_operator_id not in (None, actor.operator_id):
+                was = operator_name(s, other.locked_by_operator_id)
+                raise DomainError(
+                    f"Order {other.name} was left open here by {was}: scan it to go on "
+                    "with it, then close or park it"
+                )
             raise Conflict(f"Order {other.name} is still open here: close or park it first")
         if status is OrderStatus.PICKED:
             events.change_status(
@@ -330,7 +350,22 @@ def open_order(
         elif status is OrderStatus.PACKING:
             holder = order.locked_by_operator_id
             here = holder == actor.operator_id and order.locked_terminal == actor.terminal
-            if holder is not None and not here:
+            if holder is not None and not here and order.locked_terminal == actor.terminal:
+                # Left on this bench by the previous packer (end of a shift, a
+                # break): the tote is here, so whoever packs here goes on with
+                # it. Every scan keeps its own packer; the closer signs the slip.
+                was = operator_name(s, holder)
+                events.log(
+                    uow,
+                    actor,
+                    "pack.handover",
+                    order=order,
+                    from_state=was,
+                    to_state=actor.name,
+                    detail=f"continued at {actor.terminal}, left open by {was}",
+                )
+                opened_msg = f"Order {order.name} left open here by {was}: going on with it"
+            elif holder is not None and not here:
                 # Even a supervisor must ask for the take-over: opening an order
                 # someone is packing must never happen by accident.
                 if take_over_badge is None:
@@ -366,7 +401,7 @@ def open_order(
         ctx = PackContext(s, order)
         _ensure_parcel(uow, ctx)
         uow.flush()
-        view = ctx.view(f"Order {order.name} open: {_open_hint(ctx)}")
+        view = ctx.view(f"{opened_msg or f'Order {order.name} open'}: {_open_hint(ctx)}")
         uow.commit()
     return view
 

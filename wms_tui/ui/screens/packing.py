@@ -144,11 +144,18 @@ class PackScreen(WmsScreen):
         self._apply_width(self.app.size.width, force=True)
         self.focus_scan()
         resume = packing.my_open_order(self.store, self.actor)
+        left = None if resume is not None else packing.left_on_bench(self.store, self.actor)
         if resume is not None:
             self.view = packing.current_view(
                 self.store, self.actor, resume, "Your order is still open here: go on"
             )
             self.feedback.info(self.view.message)
+        elif left is not None:
+            # Its tote is on this bench: go on with it (F12 parks it).
+            self.open(left)
+            if self.view is not None:
+                return
+            self.load_queue()
         else:
             self.load_queue()
         self.render_all()
