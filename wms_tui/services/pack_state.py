@@ -179,7 +179,7 @@ class PackContext:
         raise NotFound(f"Order {self.order.name} has no line {line_no}")
 
     def need(self, line: OrderLine) -> int:
-        return line.quantity - line.qty_short
+        return line.need
 
     def cartons(self) -> list[CartonType]:
         if self._cartons is None:
