@@ -380,7 +380,7 @@ class PackContext:
         return set(rows)
 
     def inserts(self) -> list[inserts.Insert]:
-        text = self.settings.get(inserts.SETTING_KEY, inserts.DEFAULT_RULES)
+        text = self.settings[inserts.SETTING_KEY]
         return inserts.checklist(inserts.parse_rules(text), self.order)
 
     # -- view ------------------------------------------------------------------------
