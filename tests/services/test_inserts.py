@@ -6,10 +6,13 @@ import pytest
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Order
-from wms_tui.services import inserts
+from wms_tui.services import inserts, settings
+from wms_tui.store import Store
+
+DEFAULT_RULES = settings.DEFAULTS[inserts.SETTING_KEY]
 
 
-def keys(order: Order, text: str = inserts.DEFAULT_RULES) -> list[str]:
+def keys(order: Order, text: str = DEFAULT_RULES) -> list[str]:
     return [i.key for i in inserts.checklist(inserts.parse_rules(text), order)]
 
 
@@ -19,6 +22,21 @@ def test_default_rules_follow_tags_and_gift_message() -> None:
     gift = Order(name="#3", tags="gift-wrap", gift_message="Grattis!")
     assert keys(gift) == ["return-form", "gift-wrap", "orientation", "gift-note"]
     assert keys(Order(name="#4", gift_message="   ")) == ["return-form"]
+
+
+def test_the_default_is_a_house_rule_read_through_settings(empty_store: Store) -> None:
+    gift = Order(name="#1", tags="gift-wrap", gift_message="Grattis!")
+    with empty_store.read() as s:
+        assert settings.get(s, "insert_rules") == DEFAULT_RULES
+        assert settings.all_settings(s)["insert_rules"] == DEFAULT_RULES
+        assert inserts.rules_text(s) == DEFAULT_RULES
+        assert [i.key for i in inserts.for_order(s, gift)] == keys(gift)
+    with empty_store.unit_of_work() as uow:
+        settings.put(uow.session, "insert_rules", "tag:gift-wrap | ribbon | Red ribbon")
+        uow.commit()
+    with empty_store.read() as s:
+        assert settings.all_settings(s)["insert_rules"] == "tag:gift-wrap | ribbon | Red ribbon"
+        assert [i.key for i in inserts.for_order(s, gift)] == ["ribbon"]
 
 
 def test_house_rules_replace_the_defaults() -> None:

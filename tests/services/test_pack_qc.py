@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlmodel import select
 
+from tests import factories as f
 from tests import packworld as pw
 from tests.dbstate import snapshot
+from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import ExceptionKind, MovementReason, OrderStatus, TaskStatus
 from wms_tui.domain.errors import DomainError, PermissionDenied
 from wms_tui.domain.models import (
@@ -21,7 +25,7 @@ from wms_tui.domain.models import (
     StockMovement,
     WmsException,
 )
-from wms_tui.services import events, packing
+from wms_tui.services import events, packing, picking
 from wms_tui.services.inventory import ledger_mismatches, move_stock
 from wms_tui.store import Store
 
@@ -167,3 +171,70 @@ def test_no_stock_for_a_replacement_changes_nothing(world: pw.World) -> None:
     with pytest.raises(DomainError, match="No other MUG-BLU in stock to replace it"):
         packing.qc_fail(store, packer, oid, 1, "damaged", replace=True)
     assert snapshot(store) == before
+
+
+def _picker(store: Store) -> Actor:
+    with store.unit_of_work() as uow:
+        picker = f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
+        uow.commit()
+    return replace(picker, terminal="HH-1")
+
+
+def _status(store: Store, oid: int) -> OrderStatus:
+    with store.read() as s:
+        return OrderStatus(s.get(Order, oid).status)
+
+
+def test_replacement_pick_completes_an_order_with_a_short_shipped_line(world: pw.World) -> None:
+    store, packer = world.store, world.packer
+    oid = packing.open_order(store, packer, "T-0001").order_id  # #1042: 2 mugs, 1 tee
+    packing.qc_fail(store, packer, oid, 1, "damaged", replace=False, approver_badge="S9001")
+    view = packing.qc_fail(store, packer, oid, 2, "colour", replace=True)
+    assert view.status == "PICKING"
+
+    picker = _picker(store)
+    task = picking.claim_next_task(store, picker)
+    assert task is not None and task.stop is not None
+    code, stop = task.code, task.stop
+    picking.scan(store, picker, code, stop.bin)
+    picking.scan(store, picker, code, pw.TEE_EAN, at_bin=stop.bin)
+    done = picking.scan(store, picker, code, stop.tote)
+
+    # The mug line needs 1 (2 ordered, 1 short-shipped) and has 1 picked: nothing is missing.
+    assert _status(store, oid) is OrderStatus.PICKED
+    assert done.finished is not None
+    assert [t.code for t in done.finished.to_pack] == ["T-0001"]
+    view = packing.open_order(store, packer, "T-0001")
+    for code in (pw.MUG_EAN, pw.TEE_EAN):
+        view = packing.scan(store, packer, oid, code)
+    assert all(line.done for line in view.lines)
+
+
+def test_replacement_no_bin_has_backorders_an_order_with_nothing_else_to_ship(
+    world: pw.World,
+) -> None:
+    store, packer = world.store, world.packer
+    oid = world.orders["#1042"]
+    with store.unit_of_work() as uow:
+        order = uow.session.get(Order, oid)
+        order.split_allowed = True
+        uow.add(order)
+        uow.commit()
+    packing.open_order(store, packer, "T-0001")
+    packing.qc_fail(store, packer, oid, 2, "damaged", replace=False, approver_badge="S9001")
+    packing.qc_fail(store, packer, oid, 1, "damaged", replace=False, approver_badge="S9001")
+    packing.qc_fail(store, packer, oid, 1, "damaged", replace=True)
+    # Left to ship: the one mug being replaced (tee and the other mug are short-shipped).
+
+    picker = _picker(store)
+    task = picking.claim_next_task(store, picker)
+    assert task is not None and task.stop is not None
+    picking.scan(store, picker, task.code, task.stop.bin)
+    out = picking.report_short(store, picker, task.code, "empty", at_bin=task.stop.bin)
+
+    # Splitting the missing mug off would leave an order with nothing to ship: it waits whole.
+    assert "#1042 backordered" in out.message
+    assert _status(store, oid) is OrderStatus.BACKORDERED
+    with store.read() as s:
+        assert s.exec(select(Order).where(Order.name == "#1042-B1")).first() is None
+        assert ledger_mismatches(s) == []

@@ -22,6 +22,8 @@ from wms_tui.domain.models import (
     Wave,
 )
 from wms_tui.services.floor_plan import floor_plan
+from wms_tui.services.order_admin import change_priority
+from wms_tui.services.order_queries import list_orders
 from wms_tui.services.waves import build_wave, list_waves, parse_cutoff, ready_summary
 from wms_tui.store import Store
 
@@ -125,7 +127,16 @@ def test_stops_follow_the_optimal_route_and_bulk_comes_last(empty_store: Store) 
     assert result.tasks[0].s_shape_m >= result.tasks[0].route_length_m
 
 
-def test_urgent_orders_first_cutoff_express_priority_age(empty_store: Store) -> None:
+def _promise_today(store: Store) -> None:
+    """Give every order the ship date the importer would (test orders have none)."""
+    with store.unit_of_work() as uow:
+        for o in uow.session.exec(select(Order)).all():
+            o.promised_ship_date = o.promised_ship_date or utcnow().date()
+            uow.add(o)
+        uow.commit()
+
+
+def test_urgent_orders_first_priority_cutoff_express_age(empty_store: Store) -> None:
     w = build_world(empty_store, SIX)
     set_service(empty_store, "#6", "CJ", "CJ-EXP")  # 13:00 express
     set_service(empty_store, "#5", "CJ", "CJ-STD")  # 15:00
@@ -133,9 +144,28 @@ def test_urgent_orders_first_cutoff_express_priority_age(empty_store: Store) -> 
     set_service(
         empty_store, "#3", "PN", "PN-STD", promised_ship_date=(utcnow() + timedelta(days=2)).date()
     )
+    _promise_today(empty_store)
     result = build_wave(empty_store, w.supervisor, cart_size=2, max_orders=4)
-    assert [t.orders for t in result.tasks] == [("#6", "#5"), ("#4", "#1")]
+    assert [t.orders for t in result.tasks] == [("#4", "#6"), ("#5", "#1")]
     assert result.left_out == {"over the limit": 2}
+
+
+def test_a_supervisor_bump_puts_the_order_first_in_the_wave_as_on_the_orders_screen(
+    empty_store: Store,
+) -> None:
+    w = build_world(empty_store, SIX)
+    set_service(empty_store, "#6", "CJ", "CJ-EXP")  # the most urgent by the rules
+    set_service(
+        empty_store, "#2", "PN", "PN-STD", promised_ship_date=(utcnow() + timedelta(days=2)).date()
+    )
+    _promise_today(empty_store)
+    # #2 is not due for two days, but the customer called: the supervisor moves it up.
+    change_priority(empty_store, w.supervisor, w.orders["#2"], +1)
+
+    screen = [r.name for r in list_orders(empty_store, status=OrderStatus.READY_TO_PICK.value).rows]
+    assert screen[:2] == ["#2", "#6"]
+    result = build_wave(empty_store, w.supervisor, cart_size=2)
+    assert [name for t in result.tasks for name in t.orders] == screen
 
 
 def test_filters_by_carrier_and_cutoff(empty_store: Store) -> None:

@@ -288,6 +288,11 @@ class OrderLine(SQLModel, table=True):
     short_reason: str = ""
     qty_returned: int = 0
 
+    @property
+    def need(self) -> int:
+        """Units this line still has to ship: a supervisor-approved short is not owed."""
+        return self.quantity - self.qty_short
+
 
 class Allocation(SQLModel, table=True):
     """Stock reserved for an order line in one location."""

@@ -91,7 +91,7 @@ def _candidates(uow: UnitOfWork, product_id: int) -> list[tuple[Stock, Location]
 
 def open_qty(line: OrderLine) -> int:
     """Units of a line still needing a reservation."""
-    return max(0, line.quantity - line.qty_short - line.qty_allocated)
+    return max(0, line.need - line.qty_allocated)
 
 
 def available_qty(uow: UnitOfWork, product_id: int) -> int:

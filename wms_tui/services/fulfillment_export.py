@@ -90,7 +90,7 @@ def fulfillment_rows(store: Store, since: datetime | None = None) -> Iterator[Fu
                 order_lines = lines[order.id]
                 packed = any(line.qty_packed for line in order_lines)
                 for line in order_lines:
-                    qty = line.qty_packed if packed else line.quantity - line.qty_short
+                    qty = line.qty_packed if packed else line.need
                     if qty <= 0:
                         continue
                     yield FulfillmentRow(

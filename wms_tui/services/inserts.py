@@ -1,7 +1,7 @@
 """What goes into a parcel besides the goods: the per-order insert checklist.
 
-The rules live here and in the ``insert_rules`` setting (the house rules), one
-rule per line::
+The rules are the ``insert_rules`` setting (a house rule; its default is in
+:data:`wms_tui.services.settings.DEFAULTS`), one rule per line::
 
     condition | key | what the packer must do
 
@@ -20,20 +20,10 @@ from functools import lru_cache
 from sqlmodel import Session
 
 from wms_tui.domain.errors import DomainError
-from wms_tui.domain.models import Order, Setting
+from wms_tui.domain.models import Order
+from wms_tui.services import settings
 
 SETTING_KEY = "insert_rules"
-
-DEFAULT_RULES = """\
-always | return-form | Return form
-tag:first-order | welcome-flyer | Welcome flyer with discount code
-tag:vip | vip-card | VIP thank-you card and discount flyer
-tag:manual | manual | Printed manual
-tag:gift-wrap | gift-wrap | Gift wrap every item
-tag:gift-wrap | orientation | Brand side up: logo tissue on top, card under the lid
-gift-message | gift-note | Gift note card with the gift message, no prices in the parcel
-tag:b2b | invoice | Invoice copy on top of the goods
-"""
 
 
 @dataclass(frozen=True)
@@ -83,8 +73,7 @@ def parse_rules(text: str) -> tuple[Rule, ...]:
 
 
 def rules_text(session: Session) -> str:
-    row = session.get(Setting, SETTING_KEY)
-    return row.value if row is not None else DEFAULT_RULES
+    return settings.get(session, SETTING_KEY)
 
 
 def checklist(rules: tuple[Rule, ...], order: Order) -> list[Insert]:

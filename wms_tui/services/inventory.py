@@ -8,8 +8,10 @@ of its movements" true.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from wms_tui.domain.actor import Actor
@@ -35,6 +37,40 @@ def get_stock(
     if lock:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     return session.exec(stmt).first()
+
+
+def stock_for_update(
+    session: Session, product_id: int, location_id: int, *, received_at: datetime
+) -> Stock:
+    """The stock row of a product in a location, locked, created empty if there is none.
+
+    Two terminals putting the first units of a product into a location at once
+    would both find no row and both INSERT one: on PostgreSQL the second then
+    fails on the unique (product, location) constraint. ``INSERT … ON CONFLICT
+    DO NOTHING`` makes the second wait for the first's transaction and then
+    insert nothing, and the FOR UPDATE read after it (a new statement, so a
+    fresh READ COMMITTED snapshot) locks the row the first one committed. On
+    SQLite BEGIN IMMEDIATE already serialises writers; the same statement is
+    used so both backends run one code path.
+    """
+    row = get_stock(session, product_id, location_id, lock=True)
+    if row is not None:
+        return row
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(Stock)
+        .values(
+            product_id=product_id,
+            location_id=location_id,
+            qty=0,
+            allocated=0,
+            first_received_at=received_at,
+        )
+        .on_conflict_do_nothing(index_elements=["product_id", "location_id"])
+    )
+    row = get_stock(session, product_id, location_id, lock=True)
+    assert row is not None  # inserted above, or committed by the terminal we waited for
+    return row
 
 
 def move_stock(
@@ -90,10 +126,8 @@ def move_stock(
         src.qty -= qty
         session.add(src)
     if to_loc is not None:
-        dst = get_stock(session, product.id, to_loc.id, lock=True)
-        if dst is None:
-            dst = Stock(product_id=product.id, location_id=to_loc.id, qty=0, first_received_at=now)
-        elif dst.qty == 0:
+        dst = stock_for_update(session, product.id, to_loc.id, received_at=now)
+        if dst.qty == 0:
             dst.first_received_at = now
         dst.qty += qty
         session.add(dst)

@@ -281,7 +281,7 @@ def _missing_now(session: Session, order_ids: list[int]) -> dict[int, str]:
     free = available_by_product(session, {ln.product_id for ln in lines})
     need: dict[int, dict[str, tuple[int, int]]] = {}
     for ln in lines:
-        open_qty = max(0, ln.quantity - ln.qty_short - ln.qty_allocated)
+        open_qty = max(0, ln.need - ln.qty_allocated)
         if open_qty:
             per_sku = need.setdefault(ln.order_id, {})
             wanted, _ = per_sku.get(ln.sku, (0, 0))

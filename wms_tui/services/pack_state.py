@@ -179,7 +179,7 @@ class PackContext:
         raise NotFound(f"Order {self.order.name} has no line {line_no}")
 
     def need(self, line: OrderLine) -> int:
-        return line.quantity - line.qty_short
+        return line.need
 
     def cartons(self) -> list[CartonType]:
         if self._cartons is None:
@@ -380,7 +380,7 @@ class PackContext:
         return set(rows)
 
     def inserts(self) -> list[inserts.Insert]:
-        text = self.settings.get(inserts.SETTING_KEY, inserts.DEFAULT_RULES)
+        text = self.settings[inserts.SETTING_KEY]
         return inserts.checklist(inserts.parse_rules(text), self.order)
 
     # -- view ------------------------------------------------------------------------

@@ -370,7 +370,7 @@ def complete(uow: UnitOfWork, actor: Actor, ctx: TaskContext) -> Completion:
         if OrderStatus(order.status) is not OrderStatus.PICKING:
             continue
         lines = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-        if all(x.qty_picked >= x.quantity for x in lines):
+        if all(x.qty_picked >= x.need for x in lines):
             detail = f"task {task.code} → {task.pack_station}"
             events.change_status(uow, order, OrderStatus.PICKED, actor, detail=detail)
     if task.wave_id is not None:

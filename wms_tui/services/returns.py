@@ -273,7 +273,7 @@ def shipped_quantities(lines: Sequence[OrderLine]) -> dict[int, int]:
     """Units of each line that left the building (see the module docstring)."""
     packing_recorded = any(ln.qty_packed > 0 for ln in lines)
     return {
-        ln.id: (ln.qty_packed if packing_recorded else max(0, ln.quantity - ln.qty_short))  # type: ignore[misc]
+        ln.id: (ln.qty_packed if packing_recorded else max(0, ln.need))  # type: ignore[misc]
         for ln in lines
     }
 

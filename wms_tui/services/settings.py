@@ -28,6 +28,17 @@ DEFAULTS: dict[str, str] = {
     "report_dir": "data/reports",
     "outbox_dir": "data/outbox",
     "notice_from": "Nordlys Shop <orders@nordlys.example>",
+    # Pack station insert checklist, one rule per line (format: services/inserts.py).
+    "insert_rules": """\
+always | return-form | Return form
+tag:first-order | welcome-flyer | Welcome flyer with discount code
+tag:vip | vip-card | VIP thank-you card and discount flyer
+tag:manual | manual | Printed manual
+tag:gift-wrap | gift-wrap | Gift wrap every item
+tag:gift-wrap | orientation | Brand side up: logo tissue on top, card under the lid
+gift-message | gift-note | Gift note card with the gift message, no prices in the parcel
+tag:b2b | invoice | Invoice copy on top of the goods
+""",
 }
 
 

@@ -63,7 +63,7 @@ def fulfilments(
     rows: list[FulfillmentRow] = []
     for order, carrier_name, service_name in orders:
         for line in lines[order.id]:
-            qty = line.quantity - line.qty_short
+            qty = line.need
             if qty < 1:
                 continue  # nothing of this line left the building
             rows.append(

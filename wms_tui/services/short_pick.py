@@ -244,7 +244,7 @@ def _backorder(uow: UnitOfWork, actor: Actor, order: Order, oline: OrderLine, mi
     """What happens to units no bin can supply: split off, or the order waits."""
     s = uow.session
     lines = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-    left_to_ship = sum(x.quantity for x in lines) - missing
+    left_to_ship = sum(x.need for x in lines) - missing
     if order.split_allowed and left_to_ship > 0:
         child = _split_child(uow, actor, order, oline, missing)
         return f"{missing} split to {child.name} (backordered)"

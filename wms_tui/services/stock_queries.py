@@ -306,7 +306,7 @@ def sku_detail(store: Store, code: str, *, history: int = 50) -> SkuDetail:
             OrderNeed(
                 order=o.name,
                 status=str(o.status),
-                quantity=ln.quantity - ln.qty_short,
+                quantity=ln.need,
                 allocated=ln.qty_allocated,
                 picked=ln.qty_picked,
             )

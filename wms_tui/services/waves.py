@@ -1,8 +1,9 @@
 """Building pick waves: ready orders -> totes -> carts (pick tasks).
 
 A wave takes READY_TO_PICK orders that are fully allocated and not in an open
-task, most urgent first: earliest promised ship date, then the earliest carrier
-cut-off (express before standard at the same cut-off), then priority, then age.
+task, most urgent first by the house ranking, :func:`priority.order_by` (the
+orders screen's and release's order): supervisor priority, then the cut-off the
+order has to make, express before standard, then age.
 Each order gets one free tote; ``cart_size`` totes make one pick task (cluster
 picking), which goes to one picker and ends at one pack station (round-robin
 over the PACK locations, continuing where the previous wave stopped).
@@ -20,13 +21,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import LocationKind, OrderStatus, Role, TaskStatus, WaveStatus
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import (
@@ -42,7 +42,7 @@ from wms_tui.domain.models import (
     Stock,
     Wave,
 )
-from wms_tui.services import events, settings
+from wms_tui.services import events, priority, settings
 from wms_tui.services.allocation import open_qty
 from wms_tui.services.floor_plan import FloorPlan, floor_plan
 from wms_tui.store import Store
@@ -219,6 +219,7 @@ def _candidates(
         select(Order, Service)
         .join(Service, col(Service.id) == Order.service_id, isouter=True)
         .where(Order.status == OrderStatus.READY_TO_PICK)
+        .order_by(*priority.order_by())
     )
     if carrier is not None:
         stmt = stmt.where(Order.carrier_id == carrier.id)
@@ -231,18 +232,6 @@ def _candidates(
     rows = list(session.exec(stmt).all())
     taken = orders_in_open_tasks(session)
     return [(o, sv) for o, sv in rows if o.id not in taken]
-
-
-def urgency_key(order: Order, service: Service | None, today: date) -> tuple:
-    """Most urgent first: ship date, cut-off, express, priority, age."""
-    return (
-        order.promised_ship_date or today,
-        service.cutoff if service else time(23, 59),
-        not (service.express if service else False),
-        -order.priority,
-        order.created_at,
-        order.id,
-    )
 
 
 def _fully_allocated(session: Session, order: Order) -> bool:
@@ -366,13 +355,9 @@ def build_wave(
             raise DomainError(f"Cart size must be 1 to {MAX_CART_SIZE} totes (got {size})")
         car = _carrier(s, carrier)
         picker = _picker(s, picker_badge)
-        today = utcnow().date()
         left_out: dict[str, int] = defaultdict(int)
         chosen: list[tuple[Order, list[tuple[Allocation, OrderLine]]]] = []
-        rows = sorted(
-            _candidates(s, car, cutoff, lock=True), key=lambda r: urgency_key(r[0], r[1], today)
-        )
-        for order, _service in rows:
+        for order, _service in _candidates(s, car, cutoff, lock=True):
             if not _fully_allocated(s, order):
                 left_out["not allocated"] += 1
                 continue
