@@ -207,11 +207,19 @@ async def test_second_station_is_told_who_has_the_order(world: pw.World) -> None
         assert screen.view is None
         await pilot.press("f11")
         await pilot.pause()
-        await scan(pilot, "K2001")  # not a supervisor: refused, dialog stays
-        await pilot.pause()
-        assert feedback(app).startswith("✗ Johan Öberg is not a supervisor")
-        await pilot.press("f11")
-        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AskText)
+        assert "you are one" not in str(dialog.query_one("#dlg-title", Static).render())
+        before = snapshot(world.store)
+        await scan(pilot, "K2001")  # not a supervisor: refused, the dialog stays
+        assert app.screen is dialog
+        assert dialog.query_one("#dlg-fb", Feedback).text.startswith(
+            "✗ Johan Öberg is not a supervisor"
+        )
+        await scan(pilot, "")  # Enter alone: Emily is no supervisor either
+        assert app.screen is dialog
+        assert "scan a supervisor badge" in dialog.query_one("#dlg-fb", Feedback).text
+        assert snapshot(world.store) == before
         await scan(pilot, "S9001")
         await pilot.pause()
         assert screen.view is not None and screen.view.locked_terminal == "PACK-2"

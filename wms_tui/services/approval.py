@@ -15,6 +15,7 @@ from wms_tui.domain.enums import Role
 from wms_tui.domain.errors import NotFound, PermissionDenied
 from wms_tui.domain.models import Operator
 from wms_tui.services.auth import clean_scan
+from wms_tui.store import Store
 
 
 def supervisor(session: Session, actor: Actor, badge: str | None, *, action: str) -> Actor:
@@ -30,3 +31,12 @@ def supervisor(session: Session, actor: Actor, badge: str | None, *, action: str
     if Role.SUPERVISOR.value not in op.role_set:
         raise PermissionDenied(f"{op.name} is not a supervisor and cannot approve {action}")
     return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=actor.terminal)
+
+
+def check_badge(store: Store, actor: Actor, badge: str) -> str:
+    """The badge, cleaned, if it belongs to a supervisor (or is empty and the
+    actor is one); raises with the reason otherwise. For a dialog to refuse a
+    wrong badge while the supervisor is still standing there."""
+    with store.read() as s:
+        supervisor(s, actor, badge, action="this")
+    return clean_scan(badge)

@@ -28,14 +28,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.widgets import DataTable, Input, Static
 
+from wms_tui.domain.enums import Role
 from wms_tui.domain.errors import Conflict, DomainError
-from wms_tui.services import packing
+from wms_tui.services import approval, packing
 from wms_tui.services.pack_view import PackView
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.screens.packing_text import (
     NARROW_LINES,
     WIDE_LINES,
     columns_row,
+    hang,
     keys_text,
     line_text,
     rows_needed,
@@ -47,6 +49,7 @@ from wms_tui.ui.widgets.floor_dialogs import AskConfirm, AskText
 from wms_tui.ui.widgets.steady import SteadyFeedback, SteadyScanInput
 
 WIDE = 90  # columns from which the side panel is shown
+SIDE_WIDTH = 44  # the side panel's columns, its border and padding included
 MAX_COUNT_DIGITS = 3
 
 WIDE_QUEUE = (("Order", 10), ("Lines", 5), ("Units", 5), ("Tote", 14), ("Prio", 4), ("Ship", 24))
@@ -451,11 +454,13 @@ class PackScreen(WmsScreen):
         )
 
     async def _supervisor_badge(self, what: str) -> str | None:
+        # A wrong badge is refused in the dialog, with the supervisor still there.
+        me = " (Enter alone: you are one)" if self.actor.has(Role.SUPERVISOR) else ""
         return await self.app.push_screen_wait(
             AskText(
-                f"Supervisor: scan your badge to {what} (Enter alone: you are one)",
+                f"Supervisor: scan your badge to {what}{me}",
                 placeholder="badge",
-                validate=lambda v: v.strip(),
+                validate=lambda v: approval.check_badge(self.store, self.actor, v),
                 password=True,
             )
         )
@@ -739,7 +744,8 @@ class PackScreen(WmsScreen):
         box = view.suggestion
         if view.suggestion_plan:
             box += "\n" + "\n".join(view.suggestion_plan)
-        self._set("pk-box", box)
+        width = self._side_width()
+        self._set("pk-box", hang(box, width))
         parts = []
         for p in view.parcels:
             now = "▶" if p.seq == view.current_seq else " "
@@ -747,23 +753,26 @@ class PackScreen(WmsScreen):
             carton = f"{p.carton_name} ({how})" if p.carton_code else "no carton"
             parts.append(f"{now}{p.seq} {carton}, {p.units} unit{'s' if p.units != 1 else ''}")
             if p.contents:
-                parts.append(f"   {p.contents}")
+                # "2× SKU" wraps as one word (no-break space).
+                parts.append("   " + p.contents.replace("× ", "×\u00a0"))
             parts.append(f"   ⚖ {p.weight_text}")
             if p.fit_problem:
                 parts.append(f"   ✗ {p.fit_problem}")
-        self._set("pk-parcels", "\n".join(parts))
-        self._set(
-            "pk-check",
-            "\n".join(f"{'☑' if i.done else '☐'} {i.n} {i.label}" for i in view.inserts)
-            or "nothing to add",
-        )
+        self._set("pk-parcels", hang("\n".join(parts), width))
+        checklist = "\n".join(f"{'☑' if i.done else '☐'} {i.n} {i.label}" for i in view.inserts)
+        self._set("pk-check", hang(checklist, width) or "nothing to add")
         # The unit count is in the header already; leaving it out here keeps
         # this block unchanged (and undrawn) while the packer scans.
         todo = [
             "Scan the remaining units" if b.endswith("still to scan") else b for b in view.blockers
         ]
         ready = "✓ Ready: F9 closes the parcel" if view.ready else "\n".join(f"• {b}" for b in todo)
-        self._set("pk-ready", ready)
+        self._set("pk-ready", hang(ready, width))
+
+    def _side_width(self) -> int:
+        """Cells a side-panel row has; before the first layout, the CSS width."""
+        width = self.query_one("#pk-side").content_region.width
+        return width if width > 0 else SIDE_WIDTH - 3
 
 
 def _show(screen: PackScreen, *, queue: bool) -> None:

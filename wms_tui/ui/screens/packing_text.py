@@ -75,6 +75,31 @@ def rows_needed(text: str | Text, width: int) -> int:
     return sum(max(1, -(-cell_len(line) // width)) for line in plain.split("\n"))
 
 
+def hang(text: str, width: int) -> str:
+    """Wrap each line at ``width`` cells, continuation rows indented under its
+    first word after any bullet or symbol ("• ", "   ⚖ "), so a wrapped line
+    never starts at the panel's edge as if it were a new item."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if cell_len(line) <= width:
+            out.append(line)
+            continue
+        body = line.lstrip(" ")
+        lead = len(line) - len(body)
+        first, _, rest = body.partition(" ")
+        indent = lead + (cell_len(first) + 1 if cell_len(first) <= 2 else 0)
+        row, rows = line[: lead + len(first)], []
+        for word in rest.split(" "):
+            if cell_len(row) + 1 + cell_len(word) <= width or cell_len(row) <= indent:
+                row = f"{row} {word}"
+            else:
+                rows.append(row)
+                row = " " * indent + word
+        rows.append(row)
+        out.extend(rows)
+    return "\n".join(out)
+
+
 def keys_text() -> str:
     half = (len(KEYS) + 1) // 2
     rows = []
