@@ -18,8 +18,13 @@ from wms_tui.domain.models import (
     Stock,
     StockMovement,
 )
-from wms_tui.services.demo import create_demo
+from wms_tui.services.demo import create_demo, load_demo
 from wms_tui.services.inventory import ledger_mismatches
+from wms_tui.services.order_import import import_orders
+from wms_tui.services.product_import import import_products
+from wms_tui.store import Store
+
+SHOPIFY = Path(__file__).resolve().parents[1] / "fixtures" / "shopify"
 
 
 def counts(store) -> tuple[int, ...]:
@@ -87,3 +92,26 @@ def test_demo_is_created_once_and_is_idempotent(tmp_path: Path) -> None:
         assert any("\uac00" <= ch <= "\ud7a3" for ch in names)  # Hangul
         assert any(ch in names for ch in "ÅÄÖåäö")
     store.dispose()
+
+
+def test_a_real_shops_first_orders_import_beside_the_demo_orders(sqlite_store: Store) -> None:
+    """Shopify numbers orders from #1001; the demo's #D1001... must not be "updated"."""
+    with sqlite_store.unit_of_work() as uow:
+        load_demo(uow)
+        uow.commit()
+
+    def demo_orders() -> list[tuple]:
+        with sqlite_store.read() as s:
+            return [
+                (o.name, o.status, o.ship_name, o.source_hash)
+                for o in s.exec(select(Order).where(Order.name.startswith("#D")).order_by(Order.id))
+            ]
+
+    before = demo_orders()
+    assert len(before) == 100
+    assert import_products(sqlite_store, SHOPIFY / "products.csv").ok
+    report = import_orders(sqlite_store, SHOPIFY / "orders.csv", release=False)
+    assert report.ok, report.errors
+    assert report.count("updated") == 0 and report.count("unchanged") == 0
+    assert report.tally("created").names == ["#1041", "#1042", "#1043", "#1044", "#1046"]
+    assert demo_orders() == before
