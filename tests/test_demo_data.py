@@ -440,7 +440,8 @@ def test_backorders_and_open_demand_match_stock() -> None:
     for line in rows("order_lines.csv"):
         status = orders[line["order"]]["status"]
         if line["sku"] in zero:
-            assert status in {"BACKORDERED"} | TERMINAL, line
+            # Shipped orders were packed from stock last week (services/demo_history).
+            assert status in {"BACKORDERED", "CANCELLED"}, line
             backordered_zero.add(line["sku"])
         elif status not in TERMINAL:
             demand[line["sku"]] += int(line["quantity"])
