@@ -359,7 +359,8 @@ def test_orders_fields_and_foreign_keys() -> None:
     orders = rows("orders.csv")
     services = by_key("services.csv", "code")
     assert len(orders) == 100
-    assert [o["name"] for o in orders] == [f"#{n}" for n in range(1001, 1101)]
+    # Not #1001...: an import of a real shop's first orders must not update demo orders.
+    assert [o["name"] for o in orders] == [f"#D{n}" for n in range(1001, 1101)]
     for o in orders:
         assert o["status"] in STATUSES, o["status"]
         assert o["channel"] in ("shopify", "b2b")
@@ -439,7 +440,8 @@ def test_backorders_and_open_demand_match_stock() -> None:
     for line in rows("order_lines.csv"):
         status = orders[line["order"]]["status"]
         if line["sku"] in zero:
-            assert status in {"BACKORDERED"} | TERMINAL, line
+            # Shipped orders were packed from stock last week (services/demo_history).
+            assert status in {"BACKORDERED", "CANCELLED"}, line
             backordered_zero.add(line["sku"])
         elif status not in TERMINAL:
             demand[line["sku"]] += int(line["quantity"])

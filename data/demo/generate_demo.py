@@ -43,6 +43,9 @@ ORDER_STATUSES: dict[str, int] = {
     "CANCELLED": 3,
     "RETURNED": 1,
 }
+# Demo order names: a shop's own numbers start at #1001 (Shopify's default), so
+# the letter keeps an import of real orders from updating demo orders.
+ORDER_PREFIX = "#D"
 # Orders in these states no longer hold stock in the warehouse.
 TERMINAL_STATUSES = frozenset({"DISPATCHED", "CANCELLED", "RETURNED"})
 
@@ -1083,7 +1086,7 @@ def build_orders(
     orders.sort(key=lambda o: -o.created)
     seen_customers: set[str] = set()
     for number, order in enumerate(orders, start=1001):
-        order.name = f"#{number}"
+        order.name = f"{ORDER_PREFIX}{number}"
         key = order.customer.email_local + order.customer.country
         if key not in seen_customers and order.channel != "b2b" and rng.random() < 0.5:
             order.tags.append("first-order")

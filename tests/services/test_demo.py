@@ -2,24 +2,50 @@
 
 from __future__ import annotations
 
+import csv
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
-from sqlmodel import func, select
+import pytest
+from sqlmodel import col, func, select
 
-from wms_tui.domain.enums import LocationKind, OrderStatus, ParcelStatus, Role
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import (
+    ExceptionKind,
+    LocationKind,
+    ManifestStatus,
+    MovementReason,
+    OrderStatus,
+    ParcelStatus,
+    Role,
+)
+from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
+    CartonType,
     Event,
     Location,
+    Manifest,
+    Notice,
     Operator,
     Order,
     OrderLine,
     Parcel,
     Product,
+    ReturnLine,
+    ReturnReceipt,
     Stock,
     StockMovement,
+    WmsException,
 )
-from wms_tui.services.demo import create_demo
+from wms_tui.services import dispatch_overview, fulfillment_export, order_lookup, returns
+from wms_tui.services.demo import DEMO_DIR, create_demo, load_demo
 from wms_tui.services.inventory import ledger_mismatches
+from wms_tui.services.order_import import import_orders
+from wms_tui.services.product_import import import_products
+from wms_tui.store import Store
+
+SHOPIFY = Path(__file__).resolve().parents[1] / "fixtures" / "shopify"
 
 
 def counts(store) -> tuple[int, ...]:
@@ -87,3 +113,181 @@ def test_demo_is_created_once_and_is_idempotent(tmp_path: Path) -> None:
         assert any("\uac00" <= ch <= "\ud7a3" for ch in names)  # Hangul
         assert any(ch in names for ch in "ÅÄÖåäö")
     store.dispose()
+
+
+def test_a_real_shops_first_orders_import_beside_the_demo_orders(sqlite_store: Store) -> None:
+    """Shopify numbers orders from #1001; the demo's #D1001... must not be "updated"."""
+    with sqlite_store.unit_of_work() as uow:
+        load_demo(uow)
+        uow.commit()
+
+    def demo_orders() -> list[tuple]:
+        with sqlite_store.read() as s:
+            return [
+                (o.name, o.status, o.ship_name, o.source_hash)
+                for o in s.exec(select(Order).where(Order.name.startswith("#D")).order_by(Order.id))
+            ]
+
+    before = demo_orders()
+    assert len(before) == 100
+    assert import_products(sqlite_store, SHOPIFY / "products.csv").ok
+    report = import_orders(sqlite_store, SHOPIFY / "orders.csv", release=False)
+    assert report.ok, report.errors
+    assert report.count("updated") == 0 and report.count("unchanged") == 0
+    assert report.tally("created").names == ["#1041", "#1042", "#1043", "#1044", "#1046"]
+    assert demo_orders() == before
+
+
+# --------------------------------------------------------------------------- the past week
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, list[str]]]:
+    """One demo for the tests that only read it, built with a printer configured.
+
+    Labels and manifests go to its own folder; what was sent to a printer is listed.
+    """
+    from wms_tui.printing import output
+
+    folder = tmp_path_factory.mktemp("demo")
+    printed: list[str] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(folder)
+        mp.setenv("WMS_PRINTER", "Zebra")
+        mp.setattr(output, "send_to_printer", lambda path, printer: printed.append(str(path)))
+        store, created = create_demo(str(folder / "demo.db"))
+    assert created
+    yield store, printed
+    store.dispose()
+
+
+@pytest.fixture
+def demo(built: tuple[Store, list[str]]) -> Store:
+    return built[0]
+
+
+def seeded(status: str) -> list[str]:
+    with (DEMO_DIR / "orders.csv").open(encoding="utf-8") as fh:
+        return [r["name"] for r in csv.DictReader(fh) if r["status"] == status]
+
+
+def test_shipped_orders_left_in_labelled_parcels_on_a_closed_manifest(demo: Store) -> None:
+    shipped = seeded("DISPATCHED") + seeded("RETURNED")
+    assert len(shipped) >= 5
+    with demo.read() as s:
+        for name in shipped:
+            order = s.exec(select(Order).where(Order.name == name)).one()
+            parcels = s.exec(select(Parcel).where(Parcel.order_id == order.id)).all()
+            assert parcels, f"{name} has no parcel"
+            lines = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+            assert all(ln.qty_packed == ln.quantity for ln in lines), name
+            for p in parcels:
+                assert p.status == ParcelStatus.MANIFESTED, name
+                assert p.sscc and len(p.sscc) == 18 and p.tracking_number, name
+                assert p.packed_by_id is not None and p.packed_by_name, name
+                assert p.terminal.startswith("PACK-"), name
+                assert p.carton_type_id and s.get(CartonType, p.carton_type_id), name
+                assert p.weight_g and p.expected_weight_g, name
+                m = s.get(Manifest, p.manifest_id)
+                assert m is not None and m.status == ManifestStatus.CLOSED, name
+                assert m.carrier_id == order.carrier_id, name
+                # Packed, loaded, shipped: in that order, on earlier days than today.
+                assert p.packed_at < p.loaded_at <= m.closed_at < utcnow(), name
+            dispatched = s.exec(
+                select(Event.at).where(
+                    Event.order_id == order.id, Event.to_state == OrderStatus.DISPATCHED.value
+                )
+            ).one()
+            assert dispatched == max(s.get(Manifest, p.manifest_id).closed_at for p in parcels)
+            assert order.created_at < min(p.packed_at for p in parcels), name
+        # Numbers come from the counters: no two parcels share one.
+        ssccs = s.exec(select(Parcel.sscc).where(col(Parcel.sscc).is_not(None))).all()
+        assert len(ssccs) == len(set(ssccs))
+
+
+def test_shipped_orders_are_found_by_tracking_number_and_exported(demo: Store) -> None:
+    name = seeded("DISPATCHED")[0]
+    with demo.read() as s:
+        order = s.exec(select(Order).where(Order.name == name)).one()
+        tracking = s.exec(select(Parcel.tracking_number).where(Parcel.order_id == order.id)).first()
+    assert tracking
+    hits = order_lookup.find(demo, tracking)
+    assert [(h.name, h.matched, h.tracking) for h in hits] == [(name, "tracking", tracking)]
+    rows = {r.name: r for r in fulfillment_export.fulfillment_rows(demo)}
+    assert set(rows) == set(seeded("DISPATCHED") + seeded("RETURNED"))
+    assert all(r.tracking_numbers for r in rows.values())
+
+
+def test_the_returned_order_came_back_through_the_returns_desk(demo: Store) -> None:
+    (name,) = seeded("RETURNED")
+    with demo.read() as s:
+        order = s.exec(select(Order).where(Order.name == name)).one()
+        assert order.status == OrderStatus.RETURNED and order.resolution == "REFUND"
+        receipt = s.exec(select(ReturnReceipt).where(ReturnReceipt.order_id == order.id)).one()
+        back = s.exec(select(ReturnLine).where(ReturnLine.return_id == receipt.id)).all()
+        lines = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+        assert sum(r.qty for r in back) == sum(ln.quantity for ln in lines)
+        assert {r.disposition for r in back} == {"RESTOCK"}
+        shipped_at = max(p.loaded_at for p in s.exec(select(Parcel)) if p.order_id == order.id)
+        assert shipped_at < receipt.at < utcnow()
+        seen = returns.describe(s, order)
+        assert seen.parcels and all(p.tracking_number and p.packed_by for p in seen.parcels)
+        assert seen.packed_by and seen.picked_by and seen.dispatched_at
+    with pytest.raises(DomainError, match="already returned on .* by Björn Åkesson"):
+        returns.lookup(demo, name)
+
+
+def test_backordered_orders_are_on_the_supervisors_exception_list(demo: Store) -> None:
+    names = seeded("BACKORDERED")
+    assert names
+    with demo.read() as s:
+        for name in names:
+            order = s.exec(select(Order).where(Order.name == name)).one()
+            assert order.status == OrderStatus.BACKORDERED
+            exc = s.exec(
+                select(WmsException).where(
+                    WmsException.order_id == order.id,
+                    WmsException.kind == ExceptionKind.BACKORDER,
+                    col(WmsException.resolved_at).is_(None),
+                )
+            ).one()
+            assert exc.sku and "short" in exc.message, name
+            assert order.created_at < exc.at < utcnow()
+    listed = {e.order_name for e in dispatch_overview.snapshot(demo).exceptions}
+    assert set(names) <= listed
+
+
+def test_the_week_ships_only_what_it_had_and_the_ledger_adds_up(demo: Store) -> None:
+    """The past week's units were on hand before it: every SKU ends with stock.csv's total."""
+    with (DEMO_DIR / "stock.csv").open(encoding="utf-8") as fh:
+        seeded_total: Counter[str] = Counter()
+        for r in csv.DictReader(fh):
+            seeded_total[r["sku"]] += int(r["qty"])
+    with demo.read() as s:
+        assert ledger_mismatches(s) == []
+        on_hand: Counter[str] = Counter()
+        for sku, qty in s.exec(
+            select(Product.sku, Stock.qty).join(Product, col(Product.id) == Stock.product_id)
+        ):
+            if qty:
+                on_hand[sku] += qty
+        assert on_hand == seeded_total
+        shipped = s.exec(
+            select(func.sum(StockMovement.qty)).where(
+                StockMovement.reason == MovementReason.SHIPPED.value
+            )
+        ).one()
+        assert shipped and shipped > 0
+        # Replayed days are past days: nothing happened after the demo was built.
+        for at in (Event.at, StockMovement.at, WmsException.at):
+            assert s.exec(select(at).order_by(col(at).desc()).limit(1)).one() <= utcnow()
+
+
+def test_building_the_demo_prints_and_mails_nothing(built: tuple[Store, list[str]]) -> None:
+    """Last week's labels and manifests are files; nobody gets a shipping e-mail for them."""
+    store, printed = built
+    assert printed == []
+    with store.read() as s:
+        assert s.exec(select(func.count()).select_from(Notice)).one() == 0
+        pdfs = s.exec(select(Manifest.pdf_file)).all()
+    assert pdfs and all(Path(pdf).is_file() for pdf in pdfs)

@@ -91,6 +91,22 @@ def test_close_out_writes_the_signed_sheet_pdf(dock: Dock) -> None:
         assert s.exec(select(Manifest)).one().pdf_file == r.pdf_file
 
 
+def test_close_out_prints_the_sheet_unless_told_not_to(
+    dock: Dock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wms_tui.printing import output
+
+    printed: list[tuple[str, str]] = []
+    monkeypatch.setenv("WMS_PRINTER", "Laser")
+    monkeypatch.setattr(output, "send_to_printer", lambda p, printer: printed.append((p, printer)))
+    load(dock, "#1")
+    r = manifest.close_manifest(dock.store, dock.boss, "PN", leave_behind_ok=True, send=False)
+    assert printed == [] and r.print_problem == "" and Path(r.pdf_file).is_file()
+    load(dock, "#3", carrier="DHL")
+    r = manifest.close_manifest(dock.store, dock.boss, "DHL")
+    assert printed == [(Path(r.pdf_file), "Laser")]
+
+
 def test_close_out_ships_the_packed_units_out_of_the_ledger(dock: Dock) -> None:
     load(dock, "#1")
     manifest.close_manifest(dock.store, dock.boss, "PN", leave_behind_ok=True)

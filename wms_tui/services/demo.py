@@ -2,12 +2,16 @@
 
 The seed files are plain CSV so a trainer can edit them in a spreadsheet.
 Loading is idempotent: an initialised database is left alone unless
-``reset=True``.
+``reset=True``. Orders are loaded as imported (NEW) and then walked to their
+seeded status by the real services: the past week by
+:mod:`wms_tui.services.demo_history`, the shift in progress by
+:func:`advance_demo_orders`.
 """
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -15,11 +19,10 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from wms_tui.domain.actor import SYSTEM, Actor
+from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, Role
 from wms_tui.domain.models import (
-    Allocation,
     Carrier,
     CartonType,
     Event,
@@ -36,6 +39,8 @@ from wms_tui.domain.models import (
     StockMovement,
     Warehouse,
 )
+from wms_tui.services import demo_walk
+from wms_tui.services.demo_history import REPLAYED, SHIPPED, replay_history
 from wms_tui.store import Store, UnitOfWork, sqlite_path
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -65,15 +70,11 @@ def _list(value: str) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
 
 
-# Orders seeded in a picking or packing state are walked there by the real
-# services (see advance_demo_orders); they start as ready to pick. Orders
-# seeded as ready start NEW and are released by the real release step.
-ADVANCED = frozenset(
-    {OrderStatus.PICKING, OrderStatus.PICKED, OrderStatus.PACKING, OrderStatus.PACKED}
-)
-_SEED_AS = {s: OrderStatus.READY_TO_PICK for s in ADVANCED} | {
-    OrderStatus.READY_TO_PICK: OrderStatus.NEW
-}
+# Orders seeded backordered, shipped or in a picking or packing state start NEW
+# and are walked there by the real services (services/demo_history for the
+# past days, advance_demo_orders for the current shift); orders seeded as ready
+# start NEW and are released by the real release step.
+_SEED_AS = {s: OrderStatus.NEW for s in REPLAYED | {OrderStatus.READY_TO_PICK}}
 
 
 def _release_at(row: dict[str, str], created: datetime, now: datetime) -> datetime:
@@ -169,26 +170,49 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
     counts["products"] = len(products)
 
     n_stock = 0
-    for r in _rows(folder, "stock.csv"):
+    stock_rows = [r for r in _rows(folder, "stock.csv") if int(r["qty"]) > 0]
+    history = _History.of(folder, now)
+    shipped_from = _shipped_from(stock_rows, locs)
+    for r in stock_rows:
         qty = int(r["qty"])
-        if qty <= 0:
-            continue
         p, loc = products[r["sku"]], locs[r["location"]]
         at = now - timedelta(days=int(r.get("received_days_ago") or 0))
-        s.add(Stock(product_id=p.id, location_id=loc.id, qty=qty, first_received_at=at))
-        # Opening balance as a ledger row, so stock == sum of movements from day one.
+        # The past week's shipments leave this bin and its return comes back to it:
+        # what the week shipped was here before it, what came back was not.
+        shipped = returned = 0
+        if shipped_from.get(p.sku) == loc.code:
+            shipped, returned = history.shipped[p.sku], history.returned[p.sku]
+        if returned > qty:
+            raise ValueError(
+                f"stock.csv: {loc.code} holds {qty} {p.sku}, fewer than the {returned} "
+                "the demo's returned orders put back there"
+            )
         s.add(
-            StockMovement(
-                at=at,
+            Stock(
                 product_id=p.id,
-                to_location_id=loc.id,
-                qty=qty,
-                reason=MovementReason.RECEIVED,
-                terminal="demo",
-                reference="opening balance",
+                location_id=loc.id,
+                qty=qty - returned + shipped,
+                first_received_at=at,
             )
         )
+        # Opening balance as ledger rows, so stock == sum of movements from day one.
+        for when, n in ((history.start, shipped), (at, qty - returned)):
+            if n:
+                s.add(
+                    StockMovement(
+                        at=when,
+                        product_id=p.id,
+                        to_location_id=loc.id,
+                        qty=n,
+                        reason=MovementReason.RECEIVED,
+                        terminal="demo",
+                        reference="opening balance",
+                    )
+                )
         n_stock += 1
+    missing = set(history.shipped) - set(shipped_from)
+    if missing:
+        raise ValueError(f"stock.csv: no bin for {', '.join(sorted(missing))}, shipped last week")
     counts["stock"] = n_stock
 
     for r in _rows(folder, "operators.csv"):
@@ -331,30 +355,46 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
     return counts
 
 
-def allocate_ready_orders(uow: UnitOfWork) -> dict[str, list[str]]:
-    """Reserve stock for the seeded READY_TO_PICK orders, which come without allocations.
+def seeded_statuses(folder: Path = DEMO_DIR) -> dict[str, OrderStatus]:
+    """Order name -> the status ``orders.csv`` gives it (before the replay walks it there)."""
+    return {r["name"]: OrderStatus(r["status"]) for r in _rows(folder, "orders.csv")}
 
-    Real orders get their allocations when they are released; the seed sets the
-    status directly, so without this no demo wave has anything to pick. Orders
-    the stock cannot cover become BACKORDERED, as they would in real life.
-    """
-    from wms_tui.services.allocation import allocate_order
 
-    result: dict[str, list[str]] = {"allocated": [], "backordered": []}
-    orders = uow.session.exec(
-        select(Order).where(Order.status == OrderStatus.READY_TO_PICK).order_by(Order.id)
-    ).all()
-    for order in orders:
-        has_allocation = uow.session.exec(
-            select(Allocation)
-            .join(OrderLine, OrderLine.id == Allocation.order_line_id)
-            .where(OrderLine.order_id == order.id)
-        ).first()
-        if has_allocation is not None:
-            continue
-        missing = allocate_order(uow, order, SYSTEM)
-        result["backordered" if missing else "allocated"].append(order.name)
-    return result
+class _History:
+    """Units the demo's shipped and returned orders took out of stock and brought back."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start  # before the oldest of them was placed
+        self.shipped: Counter[str] = Counter()
+        self.returned: Counter[str] = Counter()
+
+    @classmethod
+    def of(cls, folder: Path, now: datetime) -> _History:
+        orders = {r["name"]: r for r in _rows(folder, "orders.csv")}
+        statuses = {name: OrderStatus(r["status"]) for name, r in orders.items()}
+        shipped = {name: st for name, st in statuses.items() if st in SHIPPED}
+        oldest = max((int(orders[name]["created_minutes_ago"]) for name in shipped), default=0)
+        history = cls(now - timedelta(minutes=oldest, days=1))
+        for r in _rows(folder, "order_lines.csv"):
+            status = shipped.get(r["order"])
+            if status is not None:
+                history.shipped[r["sku"]] += int(r["quantity"])
+                if status is OrderStatus.RETURNED:
+                    history.returned[r["sku"]] += int(r["quantity"])
+        return history
+
+
+def _shipped_from(stock_rows: list[dict[str, str]], locs: dict[str, Location]) -> dict[str, str]:
+    """SKU -> the bin allocation takes it from first: a pick bin, the oldest stock, by code."""
+    first: dict[str, tuple[bool, int, str]] = {}
+    for r in stock_rows:
+        key = (
+            locs[r["location"]].kind != LocationKind.PICK,
+            -int(r.get("received_days_ago") or 0),
+            r["location"],
+        )
+        first[r["sku"]] = min(first.get(r["sku"], key), key)
+    return {sku: key[2] for sku, key in first.items()}
 
 
 def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, bool]:
@@ -382,17 +422,10 @@ def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, b
         store.create_schema()
     with store.unit_of_work() as uow:
         load_demo(uow)
-        uow.flush()
-        allocate_ready_orders(uow)
         uow.commit()
+    replay_history(store, seeded_statuses())
     advance_demo_orders(store)
     return store, True
-
-
-def _actor(store: Store, badge: str, terminal: str) -> Actor:
-    with store.read() as s:
-        op = s.exec(select(Operator).where(Operator.badge == badge)).one()
-        return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)
 
 
 def advance_demo_orders(store: Store) -> dict[str, int]:
@@ -400,15 +433,16 @@ def advance_demo_orders(store: Store) -> dict[str, int]:
 
     A wave is built by a supervisor and picked on "handhelds" by the demo's
     pickers, scan by scan, so the totes, the ledger and the event log hold
-    exactly what a real shift would leave. The last task is left half-picked
-    (its orders stay PICKING). Then the orders seeded as ready are released.
+    exactly what a real shift would leave (the history replay allocated these
+    orders when they were released). The last task is left half-picked (its
+    orders stay PICKING). Then the orders seeded as ready are released.
     """
     from wms_tui.domain.errors import DomainError
-    from wms_tui.services import picking, waves
+    from wms_tui.services import waves
     from wms_tui.services.allocation import release_due_orders
 
-    supervisor = _actor(store, "S9001", "OFFICE")
-    pickers = [_actor(store, b, f"HH-0{i}") for i, b in enumerate(("P1001", "P1002"), 1)]
+    supervisor = demo_walk.actor(store, "S9001", "OFFICE")
+    pickers = [demo_walk.actor(store, b, f"HH-0{i}") for i, b in enumerate(("P1001", "P1002"), 1)]
     done = 0
     try:
         wave = waves.build_wave(store, supervisor, cart_size=4)
@@ -416,17 +450,10 @@ def advance_demo_orders(store: Store) -> dict[str, int]:
         wave = None
     if wave is not None:
         for i, task in enumerate(wave.tasks):
-            me = pickers[i % len(pickers)]
-            view = picking.resume_task(store, me, task.code)
             last = i == len(wave.tasks) - 1
-            while (stop := view.stop) is not None:
-                at = picking.scan(store, me, view.code, stop.bin).at_bin
-                for _ in range(stop.remaining):
-                    picking.scan(store, me, view.code, stop.sku, at_bin=at)
-                view = picking.scan(store, me, view.code, stop.tote, at_bin=at).view
-                if last:
-                    picking.pause_task(store, me, view.code)
-                    break
+            demo_walk.pick_task(
+                store, pickers[i % len(pickers)], task.code, stops=1 if last else None
+            )
             done += 1
     packed = _pack_some(store, PACK_IN_DEMO)
     release_due_orders(store)
@@ -438,9 +465,7 @@ PACK_IN_DEMO = 10
 
 def _pack_some(store: Store, how_many: int) -> int:
     """Pack picked orders at PACK-1 the way a packer does; leave one open."""
-    from wms_tui.services import documents, packing
-
-    packer = _actor(store, "K2001", "PACK-1")
+    packer = demo_walk.actor(store, "K2001", "PACK-1")
     with store.read() as s:
         names = s.exec(
             select(Order.name)
@@ -450,21 +475,9 @@ def _pack_some(store: Store, how_many: int) -> int:
         ).all()
     packed = 0
     for i, name in enumerate(names):
-        view = packing.open_order(store, packer, name)
-        for line in view.lines:
-            for _ in range(line.need - line.packed):
-                view = packing.scan(store, packer, view.order_id, line.sku)
-                if i == len(names) - 1:
-                    return packed  # the last one stays on the bench, half scanned
-        for parcel in view.parcels:
-            view = packing.enter_weight(store, packer, view.order_id, str(parcel.expected_g))
-        for item in view.inserts:
-            if not item.done:
-                view = packing.confirm_insert(store, packer, view.order_id, item.n)
-        packing.close_parcel(store, packer, view.order_id)
-        # The screen renders the label and slip in a worker after closing.
-        documents.produce(store, view.order_id, packer.terminal, send=False)
-        packed += 1
+        # The last one stays on the bench, one unit scanned.
+        if demo_walk.pack_order(store, packer, name, units=1 if i == len(names) - 1 else None):
+            packed += 1
     return packed
 
 

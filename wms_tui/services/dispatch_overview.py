@@ -407,7 +407,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         .where(
             Event.kind == "order.status",
             Event.to_state == S.PACKED.value,
-            # A person packed it: imports and demo seeds (no operator) are not work.
+            # A person packed it: imported orders (no operator) are not work.
             col(Event.operator_id).is_not(None),
             Event.at >= day_start,
             Event.at < day_end,

@@ -6,7 +6,7 @@ dispatched (its DISPATCHED log row). Orders that came back (RETURNED) were
 shipped too and are included.
 
 Quantity shipped is what was packed (``qty_packed``). Orders dispatched without
-pack scans (imported history, the demo seed) fall back to ordered minus short.
+pack scans (imported history) fall back to ordered minus short.
 A split-off backorder ``#1042-B1`` is reported under the shop's name ``#1042``:
 the shop only knows that one.
 

@@ -474,8 +474,13 @@ def close_manifest(
     *,
     leave_behind_ok: bool = False,
     send_notices: bool = True,
+    send: bool = True,
 ) -> CloseOutResult:
-    """Close ``carrier_code``'s manifest for ``day`` (default: today, warehouse clock)."""
+    """Close ``carrier_code``'s manifest for ``day`` (default: today, warehouse clock).
+
+    ``send=False`` only writes the PDF and CSV (the demo's past days are not
+    printed when the demo is built).
+    """
     actor.require(Role.SUPERVISOR, action="close a manifest")
     with store.unit_of_work() as uow:
         s = uow.session
@@ -546,7 +551,7 @@ def close_manifest(
         uow.add(manifest)
         order_ids = [o.id for o in orders]
         uow.commit()
-        print_problem = _print(s, actor, pdf_path)
+        print_problem = _print(s, actor, pdf_path) if send else ""
     result = CloseOutResult(
         number=sheet.number,
         carrier_name=sheet.carrier_name,

@@ -460,5 +460,5 @@ def _dispatched_at(session: Session, order_id: int, tz: ZoneInfo) -> date | None
             Event.to_state == S.DISPATCHED.value,
         )
     ).one()
-    # Orders dispatched before manifests existed (imports, the demo) still get a date.
+    # Orders dispatched before manifests existed (imports) still get a date.
     return days.local_day(at, tz) if at else None

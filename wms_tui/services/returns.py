@@ -15,7 +15,7 @@ allocated and picked like any other. Everything happens in one unit of work:
 a refused request changes nothing.
 
 "Shipped" is what packing confirmed (``qty_packed``). Orders that reached
-DISPATCHED without pack records (imported history, the demo) count their
+DISPATCHED without pack records (imported history) count their
 ordered quantity less any short.
 """
 
