@@ -194,6 +194,23 @@ def test_one_order_at_a_time_per_station(world: pw.World) -> None:
     )
 
 
+@pytest.mark.parametrize("typed", ["1043", "#1043", " 1043\r"])
+def test_an_order_opens_by_its_number_typed_any_way(world: pw.World, typed: str) -> None:
+    assert packing.open_order(world.store, world.packer, typed).order_name == "#1043"
+
+
+def test_order_names_with_letters_open_in_any_case(world: pw.World) -> None:
+    with world.store.unit_of_work() as uow:
+        order = uow.session.get(Order, world.orders["#1043"])
+        order.name = "#D1043"
+        uow.add(order)
+        uow.commit()
+    for typed in ("d1043", "#d1043", "D1043"):
+        view = packing.open_order(world.store, world.packer, typed)
+        assert view.order_name == "#D1043"
+        packing.release(world.store, world.packer, view.order_id)
+
+
 def test_open_refusals(world: pw.World) -> None:
     for code, exc, match in [
         ("", DomainError, "Scan a tote or an order number"),

@@ -107,13 +107,11 @@ def _require_packer(actor: Actor) -> None:
 
 
 def _order_by_name(session: Session, code: str) -> Order | None:
-    for name in dict.fromkeys((code, code.upper(), f"#{code}" if not code.startswith("#") else "")):
-        if not name:
-            continue
-        order = session.exec(select(Order).where(Order.name == name)).first()
-        if order is not None:
-            return order
-    return None
+    """``1042``, ``#1042``, ``d1042`` or ``#D1042``: an exact name first."""
+    bare = code.lstrip("#")
+    names = list(dict.fromkeys((code, code.upper(), f"#{bare}", f"#{bare.upper()}")))
+    found = {o.name: o for o in session.exec(select(Order).where(col(Order.name).in_(names)))}
+    return next((found[n] for n in names if n in found), None)
 
 
 def _find_tote(session: Session, code: str) -> Location | None:
