@@ -22,14 +22,7 @@ from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.fixed_table import reset, step_cursor
 from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount
 from wms_tui.ui.widgets.scan_panel import ScanPanel
-
-
-def _diff(n: int) -> Text:
-    if n < 0:
-        return Text(str(n), style="bold red")
-    if n > 0:
-        return Text(f"+{n}", style="bold yellow")
-    return Text("✓", style="bold green")
+from wms_tui.ui.widgets.variance import variance_text
 
 
 class CycleCountScreen(FloorScreen):
@@ -148,10 +141,12 @@ class CycleCountScreen(FloorScreen):
             reset(table, [("SKU", 13), ("Sys", 4), ("Cnt", 4), ("±", 4)])
         for v in self.variances:
             if self.wide:
-                table.add_row(v.sku, v.name, str(v.system), str(v.counted), _diff(v.diff),
+                table.add_row(v.sku, v.name, str(v.system), str(v.counted), variance_text(v.diff),
                               str(v.allocated or ""), key=v.sku)  # fmt: skip
             else:
-                table.add_row(v.sku, str(v.system), str(v.counted), _diff(v.diff), key=v.sku)
+                table.add_row(
+                    v.sku, str(v.system), str(v.counted), variance_text(v.diff), key=v.sku
+                )
 
     def action_cursor(self, step: int) -> None:
         step_cursor(self.table, step)

@@ -12,7 +12,6 @@ from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +25,7 @@ from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.fixed_table import reset, step_cursor
 from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount, AskText
 from wms_tui.ui.widgets.scan_panel import ScanPanel
+from wms_tui.ui.widgets.variance import variance_text
 
 KEYS_HELP = """\
 scan  a unit (case code = its pack)
@@ -39,16 +39,6 @@ F8    SKU labels (* = no barcode)
 ↑↓ ⏎  pick a delivery from the list
 Esc   back"""
 NARROW_LINES = [("SKU", 13), ("Exp", 3), ("Rcv", 3), ("Dmg", 3), ("±", 4)]
-
-
-def diff_text(diff: int, expected: int) -> Text:
-    if expected == 0:
-        return Text(f"+{diff}" if diff else "0", style="bold magenta")
-    if diff < 0:
-        return Text(str(diff), style="bold red")
-    if diff > 0:
-        return Text(f"+{diff}", style="bold yellow")
-    return Text("✓", style="bold green")
 
 
 class ReceivingScreen(FloorScreen):
@@ -236,7 +226,7 @@ class ReceivingScreen(FloorScreen):
         else:
             reset(table, NARROW_LINES)
         for ln in self.receipt.lines:
-            diff = diff_text(ln.diff, ln.expected)
+            diff = variance_text(ln.diff, unexpected=ln.expected == 0)
             if self.wide:
                 sku = ln.sku if ln.has_barcode else f"{ln.sku}*"
                 table.add_row(sku, ln.name, ln.options, str(ln.expected),
@@ -511,8 +501,9 @@ class ReceivingScreen(FloorScreen):
                 table.add_row(ln.sku, ln.name, str(ln.expected), str(ln.received),
                               str(ln.damaged or ""), ", ".join(issues), key=ln.sku)  # fmt: skip
             else:
+                diff = variance_text(ln.diff, unexpected=ln.expected == 0)
                 table.add_row(ln.sku, str(ln.expected), str(ln.received), str(ln.damaged or ""),
-                              diff_text(ln.diff, ln.expected), key=ln.sku)  # fmt: skip
+                              diff, key=ln.sku)  # fmt: skip
 
     @work(thread=True, exclusive=True, group="rcv-pdf")
     def write_report(self, reference: str) -> None:
