@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import deque
 from contextlib import suppress
-from datetime import datetime
 from pathlib import Path
 
 from textual import on, work
@@ -119,7 +118,7 @@ class ReceivingScreen(FloorScreen):
 
     def note(self, text: str) -> None:
         """Add a line to the scan log (shown on wide screens)."""
-        self.scan_log.appendleft(f"{datetime.now():%H:%M:%S} {text}")
+        self.scan_log.appendleft(f"{self.wms.local_now():%H:%M:%S} {text}")
         self.query_one("#rcv-log", Static).update("\n".join(self.scan_log))
 
     @property
