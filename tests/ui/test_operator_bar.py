@@ -14,6 +14,7 @@ from wms_tui.domain.clock import set_clock
 from wms_tui.domain.models import Operator
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens.login import LoginScreen
 from wms_tui.ui.screens.lookup import LookupScreen
 from wms_tui.ui.widgets.operator_bar import OperatorBar, fit_bar, initials, short_name
 
@@ -99,3 +100,20 @@ async def test_bar_shows_the_whole_title_and_the_warehouse_clock(
         await pilot.pause()
         assert shown_whole(app)
         assert bar_texts(app)[1].endswith("17:05")
+
+
+async def test_bar_forgets_the_operator_at_logout(store: Store) -> None:
+    set_clock(lambda: NOW)
+    app = WmsApp(store.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        login = app.screen
+        assert isinstance(login, LoginScreen)
+        assert bar_texts(app) == ("wms · log in", "HH-07 · 17:05")
+        await scan(pilot, "P1001")
+        # The login screen's bar ticks on under the menu while Ana is logged in.
+        login.query_one(OperatorBar).refresh_who()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.screen is login
+        assert bar_texts(app) == ("wms · log in", "HH-07 · 17:05")

@@ -174,6 +174,7 @@ class WmsApp(App[None]):
         self.actor = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self._refresh_operator_bars()
         if idle:
             self.notify("Logged out after being idle", timeout=5)
 
