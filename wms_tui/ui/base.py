@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer
 
+from wms_tui.ui.widgets.fitting_footer import FittingFooter
 from wms_tui.ui.widgets.operator_bar import OperatorBar
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
@@ -50,7 +50,7 @@ class WmsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield OperatorBar(self.TITLE_TEXT)
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield FittingFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

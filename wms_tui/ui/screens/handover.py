@@ -52,7 +52,8 @@ class HandoverScreen(FloorScreen):
     HandoverScreen.take-out #ho-prompt { background: $error 60%; }
     """
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
+        # Esc works everywhere; the handheld footer keeps its 40 columns for F-keys.
+        Binding("escape", "back", "Back", show=False, id="back"),
         Binding("f10", "close_out", "Close", id="close-out"),
         Binding("f8", "take_out", "Take out", id="take-out"),
         Binding("f4", "toggle_list", "List", id="toggle-list"),

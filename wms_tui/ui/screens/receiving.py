@@ -57,8 +57,9 @@ class ReceivingScreen(FloorScreen):
         # Esc works everywhere; the handheld footer keeps its 40 columns for F-keys.
         Binding("escape", "back", "Back", show=False, id="back"),
         Binding("f2", "blind", "Blind receipt", id="blind"),
-        Binding("f3", "count_mode", "Count", id="count"),
-        Binding("f4", "damaged", "Damage", id="damaged"),
+        # Short labels: F3-F7 fit a 40-column footer together.
+        Binding("f3", "count_mode", "Qty", id="count"),
+        Binding("f4", "damaged", "Dmg", id="damaged"),
         Binding("f5", "close_receipt", "Close", id="close"),
         Binding("f6", "link", "Link", id="link"),
         Binding("f7", "putaway", "Away", id="putaway"),
