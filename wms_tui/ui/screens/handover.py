@@ -1,6 +1,7 @@
 """Hand-over at the dispatch zone: scan every parcel onto its courier's truck.
 
-1. Choose the carrier (scan or type its code, or pick it from the list).
+1. Choose the carrier: scan or type its code, or move the list with ↑/↓ from
+   the scan field and press Enter on an empty scan.
 2. Scan each parcel's SSCC or tracking number as it goes on the truck. A
    parcel of another carrier, one already loaded, or one whose order was
    cancelled after packing rings the bell and says what to do.
@@ -59,6 +60,8 @@ class HandoverScreen(FloorScreen):
         Binding("f4", "toggle_list", "List", id="toggle-list"),
         Binding("f2", "choose_carrier", "Carrier", id="carrier"),
         Binding("f6", "reprint", "Reprint", id="reprint"),
+        Binding("up", "move(-1)", "Up", show=False, id="up"),
+        Binding("down", "move(1)", "Down", show=False, id="down"),
     ]
 
     def __init__(self, carrier: str | None = None) -> None:
@@ -138,7 +141,7 @@ class HandoverScreen(FloorScreen):
         self.prompt("Scan or type the carrier code")
         scan.placeholder = "carrier code, e.g. POSTNORD"
         self.query_one("#ho-head", Static).update(
-            Text("Which truck? Scan its code or pick one", style="bold")
+            Text("Which truck? ↑↓ and Enter pick one", style="bold")
         )
         self.query_one("#ho-t-waiting", Static).update("Carriers (packed waiting · loaded)")
         olist = self.query_one("#ho-waiting", OptionList)
@@ -185,6 +188,22 @@ class HandoverScreen(FloorScreen):
         else:
             self.focus_scan()
 
+    def _highlighted_carrier(self) -> str | None:
+        olist = self.query_one("#ho-waiting", OptionList)
+        if olist.highlighted is None:
+            return None
+        option_id = olist.get_option_at_index(olist.highlighted).id or ""
+        return option_id.removeprefix("carrier:") if option_id.startswith("carrier:") else None
+
+    def action_move(self, step: int) -> None:
+        """↑/↓ from the scan field move the carrier list; Enter on an empty scan takes it."""
+        if self.carrier is None:
+            olist = self.query_one("#ho-waiting", OptionList)
+            if step > 0:
+                olist.action_cursor_down()
+            else:
+                olist.action_cursor_up()
+
     # -- scanning ----------------------------------------------------------------
 
     @on(Input.Submitted, "#ho-scan")
@@ -195,10 +214,11 @@ class HandoverScreen(FloorScreen):
         code = event.value.strip()
         fb = self.feedback
         if self.carrier is None:
-            if not code:
+            highlighted = self._highlighted_carrier()
+            if not code and highlighted is None:
                 fb.error("Scan or type the carrier's code, e.g. POSTNORD")
                 return
-            self._select_carrier(code)
+            self._select_carrier(code or highlighted)
             return
         if self.busy:
             fb.error("Closing the manifest: wait a moment")
