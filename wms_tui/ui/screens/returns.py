@@ -513,6 +513,7 @@ class ReturnsScreen(FloorScreen):
             return
         self.line, self.qty, self.reason = line, 0, None
         self.units_done, self.current = 0, []
+        self.feedback.clear()
         if self._left(line) == 1:
             self.qty = 1
             self.go(Step.REASON)
