@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from textual.widgets import OptionList
 
 from tests.dispatch_world import Dock, build_dock
 from tests.ui.test_login import scan, wait_store
@@ -182,3 +183,26 @@ async def test_pick_the_carrier_from_the_list(dock: Dock) -> None:
         screen.query_one("#ho-waiting").focus()
         await pilot.press("down", "enter")  # DHL first, PN second
         assert screen.carrier == "PN"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_carrier_chosen_with_arrows_and_enter(dock: Dock, size: tuple[int, int]) -> None:
+    """A handheld keeps the focus in the scan field: ↑↓ move the list, Enter takes it."""
+    app = WmsApp(dock.store.url, terminal="DOCK-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_dock(pilot, "K2001")
+        carriers = screen.query_one("#ho-waiting", OptionList)
+        first = carriers.get_option_at_index(0).id
+        await pilot.press("down")
+        second = carriers.get_option_at_index(carriers.highlighted).id
+        assert first != second and second is not None
+        await pilot.press("enter")  # an empty scan
+        await pilot.pause()
+        assert screen.carrier == second.removeprefix("carrier:")
+        assert app.focused is screen.scan_field
+        # With no carrier highlighted, an empty scan says what to do and chooses nothing.
+        await pilot.press("f2")
+        carriers.highlighted = None
+        await pilot.press("enter")
+        assert screen.carrier is None
+        assert "Scan or type the carrier's code" in feedback(screen)

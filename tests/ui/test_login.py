@@ -54,7 +54,8 @@ async def test_badge_login_shows_role_menu(people: Store, size: tuple[int, int])
         assert app.actor is not None and app.actor.name == "Ana Lindqvist"
         assert app.actor.terminal == "HH-07"
         bar = str(app.screen.query_one("#bar-who").render())
-        assert "Ana Lindqvist" in bar and "HH-07" in bar
+        # A handheld's bar gives the terminal code's columns to the screen's title.
+        assert "Ana Lindqvist" in bar and ("HH-07" in bar) == (size[0] >= 120)
         shown = [e.id for e in app.screen.entries]
         assert shown == [e.id for e in entries_for({"picker"})]
         assert all("picker" in e.roles for e in app.screen.entries)
@@ -149,3 +150,15 @@ async def test_bad_database_shows_error_on_login(tmp_path) -> None:
         assert app.store is None and "does not exist" in (app.store_error or "")
         await scan(pilot, "P1001")
         assert "does not exist" in app.screen.query_one(Feedback).text
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_menu_entries_take_one_line_each(people: Store, size: tuple[int, int]) -> None:
+    """A long hint ("cut-offs, exceptions") is cut on a handheld, not wrapped."""
+    app = WmsApp(people.url, terminal="HH-07")
+    async with app.run_test(size=size) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "S9999")
+        menu = app.screen.query_one("#home-menu", OptionList)
+        assert menu.option_count > 9
+        assert menu.virtual_size.height == menu.option_count

@@ -323,3 +323,17 @@ async def test_next_parcel_scanned_while_one_is_open(world: World) -> None:
         await desk.scan(rma_code(world.order_id))
         assert "Finish #1043 first (F2), or Esc to drop it" in desk.feedback
         assert desk.screen.order.name == "#1043" and len(desk.bells) == 1
+
+
+async def test_an_error_does_not_outlive_the_step_it_was_about(world: World) -> None:
+    """A refused line scan, then a good line number: the refusal is gone from the screen."""
+    app = WmsApp(world.store.url, terminal="RET-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        desk = await open_desk(app, pilot)
+        await desk.scan(rma_code(world.order_id))
+        assert desk.screen.step is Step.LINES
+        await desk.scan("NOT-ON-THIS-ORDER")
+        assert desk.feedback.startswith("✗") and len(desk.bells) == 1
+        await desk.scan("1")
+        assert desk.screen.step is Step.QTY
+        assert desk.feedback == ""

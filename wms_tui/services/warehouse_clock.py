@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -11,11 +12,24 @@ from wms_tui.domain import shipping_days as days
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.models import Warehouse
 
+if TYPE_CHECKING:
+    from wms_tui.store import Store
+
 
 def warehouse_zone(session: Session) -> ZoneInfo:
     """``Warehouse.timezone`` of the (first) warehouse; UTC for an empty store."""
     wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
     return days.zone(wh.timezone if wh else "UTC")
+
+
+def read_zone(store: Store) -> ZoneInfo:
+    """The warehouse's timezone, for a terminal to read once when it opens the store.
+
+    Screens show times on the warehouse's clock, not the terminal's: a handheld
+    set to UTC and a supervisor's PC must agree on when the truck leaves.
+    """
+    with store.read() as session:
+        return warehouse_zone(session)
 
 
 def today(session: Session, now: datetime | None = None) -> date:

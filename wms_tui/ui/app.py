@@ -8,6 +8,7 @@ badge" at once instead of a blank screen.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,10 +17,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from wms_tui.domain.clock import utcnow
 from wms_tui.ui.quiet_gc import TICK, QuietCollector, freeze_long_lived
 from wms_tui.ui.screens.login import LoginScreen
+from wms_tui.ui.widgets.operator_bar import OperatorBar
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from wms_tui.domain.actor import Actor
     from wms_tui.store import Store
 
@@ -62,6 +67,9 @@ class WmsApp(App[None]):
         self._idle_explicit = idle_minutes is not None
         self.store: Store | None = None
         self.store_error: str | None = None
+        # The warehouse's timezone, read once with the store: every time shown
+        # (operator bar, scan logs) is on the warehouse's clock, like dispatch's.
+        self.warehouse_tz: ZoneInfo | None = None
         self.actor: Actor | None = None
         self._last_activity = time.monotonic()
         self._pending_badge: str | None = None
@@ -80,6 +88,7 @@ class WmsApp(App[None]):
     @work(thread=True, exclusive=True, group="store")
     def open_store(self) -> None:
         from wms_tui.domain.errors import StoreError
+        from wms_tui.services.warehouse_clock import read_zone
         from wms_tui.store import open_store
 
         try:
@@ -89,15 +98,20 @@ class WmsApp(App[None]):
 
                 with store.read() as s:
                     self.idle_seconds = 60 * float(settings.get(s, "idle_logout_minutes"))
+            zone = read_zone(store)
         except StoreError as exc:
             self.call_from_thread(self._store_opened, None, str(exc))
             return
-        self.call_from_thread(self._store_opened, store, None)
+        self.call_from_thread(self._store_opened, store, None, zone)
 
-    def _store_opened(self, store: Store | None, error: str | None) -> None:
+    def _store_opened(
+        self, store: Store | None, error: str | None, zone: ZoneInfo | None = None
+    ) -> None:
         self.store, self.store_error = store, error
         if self.freeze_memory:
             freeze_long_lived()
+        self.warehouse_tz = zone
+        self._refresh_operator_bars()
         if store is not None and self.release_every:
             self.set_interval(self.release_every, self.release_due, name="release-due")
         for screen in self.screen_stack:
@@ -161,6 +175,15 @@ class WmsApp(App[None]):
             self._frozen.add(what)
             self.call_after_refresh(freeze_long_lived)
 
+    def local_now(self) -> datetime:
+        """Now on the warehouse's clock (UTC until the store is open)."""
+        return utcnow().astimezone(self.warehouse_tz or UTC)
+
+    def _refresh_operator_bars(self) -> None:
+        """Bars of screens further down the stack keep what they last showed."""
+        for bar in self.screen.query(OperatorBar):
+            bar.refresh_who()
+
     def _login_screen_error(self, message: str) -> None:
         if isinstance(self.screen, LoginScreen):
             self.screen.show_error(message)
@@ -175,6 +198,7 @@ class WmsApp(App[None]):
         self.actor = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self._refresh_operator_bars()
         if idle:
             self.notify("Logged out after being idle", timeout=5)
 

@@ -1,20 +1,24 @@
-"""What every floor screen shares: the operator bar, the footer, the store."""
+"""What every screen shares (the operator bar, the footer, the store), and what
+every screen worked with a scanner shares on top (the scan panel, the width)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer
 
+from wms_tui.ui.widgets.fitting_footer import FittingFooter
 from wms_tui.ui.widgets.operator_bar import OperatorBar
+from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 if TYPE_CHECKING:
     from wms_tui.domain.actor import Actor
     from wms_tui.store import Store
     from wms_tui.ui.app import WmsApp
+    from wms_tui.ui.widgets.steady import SteadyFeedback, SteadyScanInput
 
 
 class WmsScreen(Screen):
@@ -46,10 +50,59 @@ class WmsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield OperatorBar(self.TITLE_TEXT)
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield FittingFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+class FloorScreen(WmsScreen):
+    """A screen worked with a scanner: one :class:`ScanPanel`, and a wide layout.
+
+    ``compose_body`` yields the panel where the screen wants it. From ``WIDE``
+    columns the screen has the ``wide`` class (set before the first render, so
+    ``on_mount`` already knows); ``width_changed`` runs when a resize crosses it.
+    """
+
+    WIDE: ClassVar[int] = 100
+
+    def compose(self) -> ComposeResult:
+        self.set_class(self.app.size.width >= self.WIDE, "wide")
+        yield from super().compose()
+
+    def on_resize(self, event: Resize) -> None:
+        wide = event.size.width >= self.WIDE
+        if wide != self.wide:
+            self.set_class(wide, "wide")
+            self.width_changed()
+
+    def width_changed(self) -> None:
+        """The screen crossed ``WIDE``: redraw what depends on the width."""
+
+    @property
+    def wide(self) -> bool:
+        return self.has_class("wide")
+
+    @property
+    def scan_panel(self) -> ScanPanel:
+        panel = getattr(self, "_scan_panel", None)
+        if panel is None:
+            panel = self._scan_panel = self.query_one(ScanPanel)
+        return panel
+
+    @property
+    def scan_field(self) -> SteadyScanInput:
+        return self.scan_panel.field
+
+    @property
+    def feedback(self) -> SteadyFeedback:
+        return self.scan_panel.feedback
+
+    def prompt(self, text: str) -> None:
+        self.scan_panel.prompt(text)
+
+    def focus_scan(self) -> None:
+        self.scan_field.focus()

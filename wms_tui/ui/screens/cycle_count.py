@@ -12,31 +12,20 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.events import Resize
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.services import cycle_count as cc
 from wms_tui.services import receiving as rcv
-from wms_tui.ui.base import WmsScreen
-from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.fixed_table import reset
+from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.widgets.fixed_table import reset, step_cursor
 from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount
-from wms_tui.ui.widgets.scan_input import ScanInput
-
-WIDE = 100
-
-
-def _diff(n: int) -> Text:
-    if n < 0:
-        return Text(str(n), style="bold red")
-    if n > 0:
-        return Text(f"+{n}", style="bold yellow")
-    return Text("✓", style="bold green")
+from wms_tui.ui.widgets.scan_panel import ScanPanel
+from wms_tui.ui.widgets.variance import variance_text
 
 
-class CycleCountScreen(WmsScreen):
+class CycleCountScreen(FloorScreen):
     TITLE_TEXT = "Count"
     DEFAULT_CSS = """
     CycleCountScreen #cc-head { height: auto; padding: 0 1; text-style: bold; }
@@ -58,32 +47,22 @@ class CycleCountScreen(WmsScreen):
         self.scans: list[tuple[str, int]] = []
         self.count_mode = False
         self.variances: list[cc.Variance] | None = None
-        self.wide = False
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="cc-head", markup=False)
-        yield ScanInput(placeholder="scan bin", id="cc-scan")
-        yield Feedback("", id="cc-fb")
+        yield ScanPanel("cc", placeholder="bin")
         yield DataTable(id="cc-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.wide = self.app.size.width >= WIDE
         self.show_bins()
-        self.query_one("#cc-scan", Input).focus()
+        self.focus_scan()
 
     def on_screen_resume(self) -> None:
         # rows drawn while a dialog covered the table are redrawn at their final widths
         self.redraw()
 
-    def on_resize(self, event: Resize) -> None:
-        wide = event.size.width >= WIDE
-        if wide != self.wide:
-            self.wide = wide
-            self.redraw()
-
-    @property
-    def fb(self) -> Feedback:
-        return self.query_one("#cc-fb", Feedback)
+    def width_changed(self) -> None:
+        self.redraw()
 
     @property
     def table(self) -> DataTable:
@@ -115,13 +94,14 @@ class CycleCountScreen(WmsScreen):
 
     def redraw(self) -> None:
         head = self.query_one("#cc-head", Static)
-        scan = self.query_one("#cc-scan", Input)
+        scan = self.scan_field
         table = self.table
         self.refresh_bindings()
         if self.bin is None:
             flagged = sum(b.flagged for b in self.bins)
-            head.update(f"{flagged} flagged bin{'s' if flagged != 1 else ''} first · scan a bin")
-            scan.placeholder = "scan bin (Enter: highlighted)"
+            head.update(f"{flagged} flagged bin{'s' if flagged != 1 else ''} first")
+            self.prompt("Scan the bin to count")
+            scan.placeholder = "bin (Enter: highlighted)"
             if self.wide:
                 reset(table, [("Bin", 10), ("Zone", 5), ("Kind", 10), ("SKUs", 5), ("Flag", 40)])
             else:
@@ -139,16 +119,21 @@ class CycleCountScreen(WmsScreen):
         if self.variances is None:
             units = sum(self.counted.values())
             mode = " · COUNT mode" if self.count_mode else ""
-            head.update(f"{title}\n{units} counted{mode} · F5 done")
-            scan.placeholder = "scan item"
+            head.update(f"{title}\n{units} counted{mode}")
+            if self.count_mode:
+                self.prompt("Scan item, then key the count")
+            else:
+                self.prompt("Scan every unit · F5 done")
+            scan.placeholder = "barcode, case code or SKU"
             reset(table, [("SKU", 20), ("Counted", 7)])
             for sku, n in sorted(self.counted.items()):
                 table.add_row(sku, str(n), key=sku)
             return
         changes = [v for v in self.variances if v.diff]
         verdict = f"{len(changes)} SKU differ" if changes else "no variance"
-        head.update(f"{title}\n{verdict} · ⏎ approve · Esc recount")
-        scan.placeholder = "Enter: approve"
+        head.update(f"{title}\n{verdict}")
+        self.prompt("Enter: approve · Esc: recount")
+        scan.placeholder = ""
         if self.wide:
             reset(table, [("SKU", 16), ("Name", 34), ("System", 6), ("Counted", 7), ("±", 4),
                           ("Reserved", 8)])  # fmt: skip
@@ -156,20 +141,20 @@ class CycleCountScreen(WmsScreen):
             reset(table, [("SKU", 13), ("Sys", 4), ("Cnt", 4), ("±", 4)])
         for v in self.variances:
             if self.wide:
-                table.add_row(v.sku, v.name, str(v.system), str(v.counted), _diff(v.diff),
+                table.add_row(v.sku, v.name, str(v.system), str(v.counted), variance_text(v.diff),
                               str(v.allocated or ""), key=v.sku)  # fmt: skip
             else:
-                table.add_row(v.sku, str(v.system), str(v.counted), _diff(v.diff), key=v.sku)
+                table.add_row(
+                    v.sku, str(v.system), str(v.counted), variance_text(v.diff), key=v.sku
+                )
 
     def action_cursor(self, step: int) -> None:
-        table = self.table
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+        step_cursor(self.table, step)
 
     def action_back(self) -> None:
         if self.variances is not None:
             self.variances = None
-            self.fb.info("Recount: scan more, F4 undo, F5 done")
+            self.feedback.info("Recount: scan more, F4 undo, F5 done")
             self.redraw()
             return
         if self.bin is not None:
@@ -188,7 +173,7 @@ class CycleCountScreen(WmsScreen):
             )
             if not yes:
                 return
-        self.fb.info("Count dropped")
+        self.feedback.info("Count dropped")
         self.show_bins()
 
     # -- scanning --------------------------------------------------------------
@@ -202,7 +187,7 @@ class CycleCountScreen(WmsScreen):
             self.start(code)
         elif self.variances is not None:
             if code:
-                self.fb.error("Count is done: Enter approves, Esc goes back to counting")
+                self.feedback.error("Count is done: Enter approves, Esc goes back to counting")
                 return
             self.approve()
         elif self.count_mode:
@@ -214,24 +199,24 @@ class CycleCountScreen(WmsScreen):
         try:
             self.bin = cc.start_count(self.store, self.actor, code)
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
         self.scans = []
         self.variances = None
-        self.fb.ok(f"Counting {self.bin.bin}: scan every unit")
+        self.feedback.ok(f"Counting {self.bin.bin}: scan every unit")
         self.redraw()
 
     def add(self, code: str, count: int) -> None:
         if not code:
-            self.fb.error("Scan an item, or F5 when the bin is counted")
+            self.feedback.error("Scan an item, or F5 when the bin is counted")
             return
         try:
             sku, _name, pack = rcv.identify(self.store, code)
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
         self.scans.append((sku, count * pack))
-        self.fb.ok(f"{sku} +{count * pack} (total {self.counted[sku]})")
+        self.feedback.ok(f"{sku} +{count * pack} (total {self.counted[sku]})")
         self.redraw()
         with suppress(RowDoesNotExist):
             self.table.move_cursor(row=self.table.get_row_index(sku))
@@ -241,29 +226,29 @@ class CycleCountScreen(WmsScreen):
         try:
             sku, _name, pack = rcv.identify(self.store, code)
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
         what = f"cases of {pack}" if pack > 1 else "units"
         answer = await self.app.push_screen_wait(
             AskCount(f"{sku}: how many {what}?", validate=rcv.parse_count)
         )
         if answer is None:
-            self.fb.info("Not counted")
+            self.feedback.info("Not counted")
             return
         self.add(code, answer)
 
     def action_count_mode(self) -> None:
         self.count_mode = not self.count_mode
-        self.fb.info("Count mode: scan once, then key the count" if self.count_mode
+        self.feedback.info("Count mode: scan once, then key the count" if self.count_mode
                      else "Unit mode: every scan is one unit")  # fmt: skip
         self.redraw()
 
     def action_undo(self) -> None:
         if not self.scans:
-            self.fb.error("Nothing to undo")
+            self.feedback.error("Nothing to undo")
             return
         sku, n = self.scans.pop()
-        self.fb.info(f"Undone: {sku} {n}")
+        self.feedback.info(f"Undone: {sku} {n}")
         self.redraw()
 
     def action_done(self) -> None:
@@ -275,14 +260,14 @@ class CycleCountScreen(WmsScreen):
         try:
             self.variances = cc.count_variance(self.store, self.actor, self.bin.bin, self.counted)
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
         changes = [v for v in self.variances if v.diff]
         if changes:
             self.app.bell()
-            self.fb.info(f"{len(changes)} SKU differ: check, then approve")
+            self.feedback.info(f"{len(changes)} SKU differ: check, then approve")
         else:
-            self.fb.ok("Count matches: Enter to record it")
+            self.feedback.ok("Count matches: Enter to record it")
         self.redraw()
 
     @work(exclusive=True, group="cc-ask")
@@ -295,7 +280,7 @@ class CycleCountScreen(WmsScreen):
                 AskChoice("Reason for the adjustment", cc.COUNT_REASONS)
             )
             if answer is None:
-                self.fb.info("Not approved")
+                self.feedback.info("Not approved")
                 return
             reason = answer
         try:
@@ -304,7 +289,7 @@ class CycleCountScreen(WmsScreen):
                 expected={v.sku: v.system for v in self.variances},
             )  # fmt: skip
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
         parts = [f"{result.bin} counted"]
         if result.adjustments:
@@ -314,4 +299,4 @@ class CycleCountScreen(WmsScreen):
         if result.released:
             parts.append("released " + ", ".join(result.released))
         self.show_bins()
-        self.fb.ok(" · ".join(parts))
+        self.feedback.ok(" · ".join(parts))

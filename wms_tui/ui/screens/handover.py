@@ -1,6 +1,7 @@
 """Hand-over at the dispatch zone: scan every parcel onto its courier's truck.
 
-1. Choose the carrier (scan or type its code, or pick it from the list).
+1. Choose the carrier: scan or type its code, or move the list with ↑/↓ from
+   the scan field and press Enter on an empty scan.
 2. Scan each parcel's SSCC or tracking number as it goes on the truck. A
    parcel of another carrier, one already loaded, or one whose order was
    cancelled after packing rings the bell and says what to do.
@@ -25,14 +26,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wms_tui.ui.base import WmsScreen
-from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.scan_input import ScanInput
+from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 if TYPE_CHECKING:
     from wms_tui.services.handover import DockStatus, ParcelLine
 
-WIDE = 90
 REFRESH_SECONDS = 5.0
 
 
@@ -40,8 +39,9 @@ def _kg(grams: int | None) -> str:
     return f"{grams / 1000:.2f} kg" if grams is not None else "? kg"
 
 
-class HandoverScreen(WmsScreen):
+class HandoverScreen(FloorScreen):
     TITLE_TEXT = "wms · hand-over"
+    WIDE = 90  # waiting and loaded side by side
     DEFAULT_CSS = """
     HandoverScreen #ho-head { height: auto; padding: 0 1; background: $boost; }
     HandoverScreen #ho-lists { height: 1fr; }
@@ -50,15 +50,18 @@ class HandoverScreen(WmsScreen):
     HandoverScreen.narrow #ho-col-loaded { border-left: none; }
     HandoverScreen .ho-title { height: 1; padding: 0 1; text-style: bold; color: $accent; }
     HandoverScreen OptionList { height: 1fr; border: none; }
-    HandoverScreen.take-out #ho-scan { border: tall $error; }
+    HandoverScreen.take-out #ho-prompt { background: $error 60%; }
     """
     BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
+        # Esc works everywhere; the handheld footer keeps its 40 columns for F-keys.
+        Binding("escape", "back", "Back", show=False, id="back"),
         Binding("f10", "close_out", "Close", id="close-out"),
         Binding("f8", "take_out", "Take out", id="take-out"),
         Binding("f4", "toggle_list", "List", id="toggle-list"),
         Binding("f2", "choose_carrier", "Carrier", id="carrier"),
         Binding("f6", "reprint", "Reprint", id="reprint"),
+        Binding("up", "move(-1)", "Up", show=False, id="up"),
+        Binding("down", "move(1)", "Down", show=False, id="down"),
     ]
 
     def __init__(self, carrier: str | None = None) -> None:
@@ -73,8 +76,7 @@ class HandoverScreen(WmsScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="ho-head")
-        yield ScanInput(placeholder="scan parcel", id="ho-scan")
-        yield Feedback("", id="ho-feedback")
+        yield ScanPanel("ho", placeholder="SSCC or tracking")
         with Horizontal(id="ho-lists"):
             with Vertical(classes="ho-col", id="ho-col-waiting"):
                 yield Static("", classes="ho-title", id="ho-t-waiting")
@@ -85,21 +87,23 @@ class HandoverScreen(WmsScreen):
 
     def on_mount(self) -> None:
         self._layout()
-        self.query_one("#ho-scan", Input).focus()
+        self.focus_scan()
         if self.carrier:
+            self._scan_parcels()
             self.reload()
         else:
             self.action_choose_carrier()
         self.set_interval(REFRESH_SECONDS, self._tick, name="handover-refresh")
 
-    def on_resize(self) -> None:
+    def width_changed(self) -> None:
         self._layout()
+        self.refresh_bindings()
         if self.dock is not None:
             self._show(self.dock)
 
     @property
     def narrow(self) -> bool:
-        return self.size.width < WIDE
+        return not self.wide
 
     def _layout(self) -> None:
         """Wide: waiting and loaded side by side. Narrow: one of them (F4 switches)."""
@@ -133,10 +137,11 @@ class HandoverScreen(WmsScreen):
         self.remove_class("take-out")
         self.refresh_bindings()
         self._layout()
-        scan = self.query_one("#ho-scan", Input)
-        scan.placeholder = "carrier code"
+        scan = self.scan_field
+        self.prompt("Scan or type the carrier code")
+        scan.placeholder = "carrier code, e.g. POSTNORD"
         self.query_one("#ho-head", Static).update(
-            Text("Which truck? Scan its code or pick one", style="bold")
+            Text("Which truck? ↑↓ and Enter pick one", style="bold")
         )
         self.query_one("#ho-t-waiting", Static).update("Carriers (packed waiting · loaded)")
         olist = self.query_one("#ho-waiting", OptionList)
@@ -163,21 +168,41 @@ class HandoverScreen(WmsScreen):
         try:
             dock = status_for(self.store, code)
         except DomainError as exc:
-            self.query_one(Feedback).error(str(exc))
+            self.feedback.error(str(exc))
             return
         self.carrier = dock.carrier_code
-        self.query_one("#ho-scan", Input).placeholder = "scan parcel (SSCC or tracking)"
-        self.query_one(Feedback).info(f"Loading {dock.carrier_name}: scan each parcel")
+        self._scan_parcels()
+        self.feedback.info(f"Loading {dock.carrier_name}: scan each parcel")
         self._layout()
         self._show(dock)
-        self.query_one("#ho-scan", Input).focus()
+        self.focus_scan()
+
+    def _scan_parcels(self) -> None:
+        self.prompt("Scan each parcel onto the truck")
+        self.scan_field.placeholder = "SSCC or tracking"
 
     @on(OptionList.OptionSelected, "#ho-waiting")
     def picked(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and event.option.id.startswith("carrier:"):
             self._select_carrier(event.option.id.split(":", 1)[1])
         else:
-            self.query_one("#ho-scan", Input).focus()
+            self.focus_scan()
+
+    def _highlighted_carrier(self) -> str | None:
+        olist = self.query_one("#ho-waiting", OptionList)
+        if olist.highlighted is None:
+            return None
+        option_id = olist.get_option_at_index(olist.highlighted).id or ""
+        return option_id.removeprefix("carrier:") if option_id.startswith("carrier:") else None
+
+    def action_move(self, step: int) -> None:
+        """↑/↓ from the scan field move the carrier list; Enter on an empty scan takes it."""
+        if self.carrier is None:
+            olist = self.query_one("#ho-waiting", OptionList)
+            if step > 0:
+                olist.action_cursor_down()
+            else:
+                olist.action_cursor_up()
 
     # -- scanning ----------------------------------------------------------------
 
@@ -187,12 +212,13 @@ class HandoverScreen(WmsScreen):
         from wms_tui.services import handover
 
         code = event.value.strip()
-        fb = self.query_one(Feedback)
+        fb = self.feedback
         if self.carrier is None:
-            if not code:
+            highlighted = self._highlighted_carrier()
+            if not code and highlighted is None:
                 fb.error("Scan or type the carrier's code, e.g. POSTNORD")
                 return
-            self._select_carrier(code)
+            self._select_carrier(code or highlighted)
             return
         if self.busy:
             fb.error("Closing the manifest: wait a moment")
@@ -222,16 +248,16 @@ class HandoverScreen(WmsScreen):
         self.taking_out = not self.taking_out
         if not self.taking_out:
             self._end_take_out()
-            self.query_one(Feedback).info("Back to loading")
+            self.feedback.info("Back to loading")
             return
         self.add_class("take-out")
-        self.query_one("#ho-scan", Input).placeholder = "scan parcel to TAKE OUT"
-        self.query_one(Feedback).info("Take out: scan the parcel to take off (F8 = cancel)")
+        self.prompt("Scan the parcel to TAKE OUT")
+        self.feedback.info("Take out: scan the parcel to take off (F8 = cancel)")
 
     def _end_take_out(self) -> None:
         self.taking_out = False
         self.remove_class("take-out")
-        self.query_one("#ho-scan", Input).placeholder = "scan parcel (SSCC or tracking)"
+        self._scan_parcels()
 
     def action_toggle_list(self) -> None:
         if self.carrier is None:
@@ -261,7 +287,7 @@ class HandoverScreen(WmsScreen):
         self.app.call_from_thread(self._show_if_current, carrier, dock)
 
     def _error(self, message: str) -> None:
-        self.query_one(Feedback).error(message)
+        self.feedback.error(message)
 
     def _show_if_current(self, carrier: str, dock: DockStatus) -> None:
         if carrier == self.carrier:
@@ -347,7 +373,7 @@ class HandoverScreen(WmsScreen):
         from wms_tui.services.manifest import preview_close
         from wms_tui.ui.widgets.confirm import ConfirmModal
 
-        fb = self.query_one(Feedback)
+        fb = self.feedback
         if self.carrier is None:
             fb.error("Choose the carrier first (F2)")
             return
@@ -407,7 +433,7 @@ class HandoverScreen(WmsScreen):
 
     def _after_close(self, r, error: str) -> None:  # noqa: ANN001 - a CloseOutResult or None
         self.busy = False
-        fb = self.query_one(Feedback)
+        fb = self.feedback
         if r is None:
             fb.error(error)
         else:
@@ -427,7 +453,7 @@ class HandoverScreen(WmsScreen):
         from wms_tui.domain.errors import DomainError
         from wms_tui.services.manifest import reprint_manifest
 
-        fb = self.query_one(Feedback)
+        fb = self.feedback
         if self.dock is None:
             fb.error("Choose the carrier first (F2)")
             return

@@ -11,19 +11,18 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from wms_tui.ui.base import WmsScreen
-from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.scan_input import ScanInput
+from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 
-class LookupScreen(WmsScreen):
+class LookupScreen(FloorScreen):
     TITLE_TEXT = "wms · order lookup"
+    WIDE = 80  # a hit on one line
     DEFAULT_CSS = """
     LookupScreen #lookup-hits { height: 1fr; border: none; }
-    LookupScreen #lookup-hint { color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -35,23 +34,22 @@ class LookupScreen(WmsScreen):
         self.hits: list = []
 
     def compose_body(self) -> ComposeResult:
-        yield ScanInput(placeholder="order, name, e-mail, phone, tracking, SSCC", id="lookup-q")
-        yield Feedback("", id="lookup-feedback")
-        yield Static("Scan a parcel label or type and press Enter.", id="lookup-hint", markup=False)
+        yield ScanPanel("lookup", placeholder="order, name, e-mail, phone, tracking, SSCC")
         yield OptionList(id="lookup-hits", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#lookup-q", Input).focus()
+        self.prompt("Scan a parcel label, or type + Enter")
+        self.focus_scan()
 
     def action_focus_search(self) -> None:
-        self.query_one("#lookup-q", Input).focus()
+        self.focus_scan()
 
-    @on(Input.Submitted, "#lookup-q")
+    @on(Input.Submitted, "#lookup-scan")
     def search(self, event: Input.Submitted) -> None:
         from wms_tui.domain.errors import DomainError
         from wms_tui.services.order_lookup import find
 
-        fb = self.query_one(Feedback)
+        fb = self.feedback
         hits_list = self.query_one("#lookup-hits", OptionList)
         try:
             hits = find(self.store, event.value)
@@ -63,8 +61,8 @@ class LookupScreen(WmsScreen):
         if not hits:
             fb.error(f"No order matches {event.value!r}")
             return
-        self.query_one("#lookup-hint", Static).update("Enter opens an order · F2 searches again")
-        wide = self.size.width >= 80
+        self.prompt("Enter opens it · F2 searches again")
+        wide = self.wide
         hits_list.add_options(Option(self._prompt(h, wide), id=str(h.order_id)) for h in hits)
         if len(hits) == 1:
             fb.ok(f"{hits[0].name}: matched {hits[0].matched}")

@@ -19,20 +19,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
 from textual.widgets import DataTable, Digits, Input, Static
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.services import picking
 from wms_tui.services.picking import Completion, Stage, StopInfo, TaskView
-from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.choice import ChoiceModal
-from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.scan_input import ScanInput
+from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 _COUNT = re.compile(r"^\d{1,3}$")
 _DIGITS_OK = set("0123456789+-^x:ABCDEF$£€()")
-WIDE = 80
 
 
 def big_text_fits(text: str) -> bool:
@@ -46,8 +43,9 @@ def _tote_span(view: TaskView) -> str:
     return f"{len(codes)} totes {codes[0]}…{codes[-1]}"
 
 
-class PickScreen(WmsScreen):
+class PickScreen(FloorScreen):
     TITLE_TEXT = "Pick"
+    WIDE = 80
     DEFAULT_CSS = """
     PickScreen #pick-main { height: 1fr; }
     PickScreen #pick-card { width: 1fr; height: 1fr; }
@@ -62,11 +60,6 @@ class PickScreen(WmsScreen):
     PickScreen #pick-name { height: 1; padding: 0 1; }
     PickScreen #pick-opts { height: 1; padding: 0 1; color: $text-muted; }
     PickScreen #pick-info { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
-    PickScreen #pick-scan { height: 1; border: none; padding: 0 1; margin: 0 1; }
-    PickScreen #pick-scan:focus { border: none; background: $boost; }
-    PickScreen #feedback { height: auto; max-height: 3; }
-    PickScreen #pick-prompt { height: 1; padding: 0 1; background: $primary 30%;
-        text-style: bold; }
     PickScreen #pick-side-title { text-style: bold; }
     PickScreen #pick-stops { height: 1fr; }
     PickScreen #pick-totes, PickScreen #pick-totes-title { display: none; }
@@ -103,9 +96,7 @@ class PickScreen(WmsScreen):
                 yield Static("", id="pick-name")
                 yield Static("", id="pick-opts")
                 yield Static("", id="pick-info")
-                yield Static("", id="pick-prompt")
-                yield ScanInput(placeholder="scan", id="pick-scan")
-                yield Feedback("", id="feedback")
+                yield ScanPanel("pick")
                 yield Static("", id="pick-totes-title")
                 yield DataTable(id="pick-totes", cursor_type="none")
             with Vertical(id="pick-side"):
@@ -119,25 +110,11 @@ class PickScreen(WmsScreen):
         totes = self.query_one("#pick-totes", DataTable)
         totes.add_columns("Slot", "Tote", "Order", "Status", "Got", "Bin short")
         totes.can_focus = False
-        self._apply_width(self.app.size.width)
         self.focus_scan()
         self.claim()
 
-    def on_resize(self, event: Resize) -> None:
-        self._apply_width(event.size.width)
-
-    def _apply_width(self, width: int) -> None:
-        wide = width >= WIDE
-        if wide != self.has_class("wide"):
-            self.set_class(wide, "wide")
-            self._render_side()
-
-    def focus_scan(self) -> None:
-        self.query_one("#pick-scan", Input).focus()
-
-    @property
-    def feedback(self) -> Feedback:
-        return self.query_one(Feedback)
+    def width_changed(self) -> None:
+        self._render_side()
 
     # -- service calls -----------------------------------------------------
 
@@ -387,10 +364,10 @@ class PickScreen(WmsScreen):
                 text = f"Count {self.count}: scan {stop.sku}"
             else:
                 text = f"Scan {stop.sku} or type a count"
-        self._set("pick-prompt", f"▶ {text}")
+        self.prompt(text)
 
     def _render_side(self) -> None:
-        if not self.has_class("wide"):
+        if not self.wide:
             return
         stops = self.query_one("#pick-stops", DataTable)
         totes = self.query_one("#pick-totes", DataTable)

@@ -11,23 +11,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
 from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.services import putaway as pa
 from wms_tui.services import receiving as rcv
 from wms_tui.services import stock_queries as q
-from wms_tui.ui.base import WmsScreen
-from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.fixed_table import reset
+from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.widgets.fixed_table import reset, step_cursor
 from wms_tui.ui.widgets.floor_dialogs import AskCount
-from wms_tui.ui.widgets.scan_input import ScanInput
-
-WIDE = 100
+from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 
-class PutawayScreen(WmsScreen):
+class PutawayScreen(FloorScreen):
     TITLE_TEXT = "Putaway"
     DEFAULT_CSS = """
     PutawayScreen #pa-head { height: auto; padding: 0 1; text-style: bold; }
@@ -50,38 +46,26 @@ class PutawayScreen(WmsScreen):
         self.lines: list[pa.PutawayLine] = []
         self.current: pa.PutawayLine | None = None
         self.qty: int | None = None
-        self.wide = False
 
     def compose_body(self) -> ComposeResult:
         with Horizontal():
             with Vertical():
                 yield Static("", id="pa-head", markup=False)
-                yield ScanInput(placeholder="scan product", id="pa-scan")
-                yield Feedback("", id="pa-fb")
+                yield ScanPanel("pa", placeholder="product")
                 yield DataTable(id="pa-table", cursor_type="row", zebra_stripes=True)
             # Wide screens: where the highlighted SKU is now and who waits for it.
             yield Static("", id="pa-side", markup=False)
 
     def on_mount(self) -> None:
-        self.wide = self.app.size.width >= WIDE
-        self.set_class(self.wide, "wide")
         self.load()
-        self.query_one("#pa-scan", Input).focus()
+        self.focus_scan()
 
     def on_screen_resume(self) -> None:
         # rows drawn while a dialog covered the table are redrawn at their final widths
         self.render_table()
 
-    def on_resize(self, event: Resize) -> None:
-        wide = event.size.width >= WIDE
-        if wide != self.wide:
-            self.wide = wide
-            self.set_class(wide, "wide")
-            self.render_table()
-
-    @property
-    def fb(self) -> Feedback:
-        return self.query_one("#pa-fb", Feedback)
+    def width_changed(self) -> None:
+        self.render_table()
 
     @property
     def table(self) -> DataTable:
@@ -99,26 +83,28 @@ class PutawayScreen(WmsScreen):
             self.lines = pa.pending(self.store, self.reference)
         except DomainError as exc:
             self.lines = []
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
         self.render_head()
         self.render_table()
 
     def render_head(self) -> None:
         head = self.query_one("#pa-head", Static)
-        scan = self.query_one("#pa-scan", Input)
+        scan = self.scan_field
         if self.current is None:
             units = sum(ln.qty for ln in self.lines)
             where = f" from {self.reference}" if self.reference else ""
             n = len(self.lines)
             head.update(f"{n} line{'s' if n != 1 else ''}, {units} units waiting{where}")
-            scan.placeholder = "scan product (Enter: highlighted)"
+            self.prompt("Scan a product to put away")
+            scan.placeholder = "product (Enter: highlighted)"
         else:
             ln = self.current
             qty = self.qty or ln.qty
             sug = ln.suggestion
             target = f"{sug.bin} ({sug.why})" if sug else "any pick or bulk bin"
             head.update(f"{ln.sku} ×{qty} of {ln.qty} → {target}")
-            scan.placeholder = f"scan bin {sug.bin}" if sug else "scan a bin"
+            self.prompt(f"Scan bin {sug.bin}" if sug else "Scan a pick or bulk bin")
+            scan.placeholder = "bin (another bin: put it there)"
         self.refresh_bindings()
 
     def render_table(self) -> None:
@@ -168,21 +154,20 @@ class PutawayScreen(WmsScreen):
         side.update("\n".join(out))
 
     def action_cursor(self, step: int) -> None:
-        table = self.table
-        if table.row_count and self.current is None:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+        if self.current is None:
+            step_cursor(self.table, step)
 
     def action_refresh(self) -> None:
         self.current = None
         self.qty = None
         self.load()
-        self.fb.info("Refreshed")
+        self.feedback.info("Refreshed")
 
     def action_back(self) -> None:
         if self.current is not None:
             self.current = None
             self.qty = None
-            self.fb.info("Cancelled: scan a product")
+            self.feedback.info("Cancelled: scan a product")
             self.render_head()
             return
         self.dismiss()
@@ -200,26 +185,26 @@ class PutawayScreen(WmsScreen):
     def choose(self, code: str) -> None:
         if not code:
             if not self.lines:
-                self.fb.error("Nothing waiting for put-away")
+                self.feedback.error("Nothing waiting for put-away")
                 return
             self.current = self.lines[self.table.cursor_row]
         else:
             try:
                 self.current = pa.line_for_scan(self.store, code, self.reference)
             except DomainError as exc:
-                self.fb.error(str(exc))
+                self.feedback.error(str(exc))
                 return
         self.qty = None
         self.show_side(self.current)
         sug = self.current.suggestion
-        self.fb.info(f"Take {self.current.qty} to {sug.bin}" if sug else "Scan a storage bin")
+        self.feedback.info(f"Take {self.current.qty} to {sug.bin}" if sug else "Scan a storage bin")
         self.render_head()
 
     def to_bin(self, code: str) -> None:
         ln = self.current
         assert ln is not None
         if not code:
-            self.fb.error("Scan the bin")
+            self.feedback.error("Scan the bin")
             return
         try:
             res = pa.put_away(
@@ -227,12 +212,12 @@ class PutawayScreen(WmsScreen):
                 reference=ln.reference, product_code=ln.sku, bin_code=code, qty=self.qty,
             )  # fmt: skip
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
         msg = f"{res.qty} {res.sku} → {res.bin}"
         if res.released_orders:
             msg += f" · released {', '.join(res.released_orders)}"
-        self.fb.ok(msg)
+        self.feedback.ok(msg)
         self.current = None
         self.qty = None
         self.load()

@@ -1,7 +1,7 @@
 """Receiving: scan a delivery (or start blind), scan its units, close with a report.
 
-Handheld first (40×16): one scan field, one feedback line, the running table of
-expected vs received. Every scan is committed on its own. F-keys switch the next
+Handheld first (40×16): the scan panel (prompt, scan field, feedback), the
+running table of expected vs received. Every scan is committed on its own. F-keys switch the next
 scan to "key a count" (cases) or "damaged" (to quarantine with a reason).
 """
 
@@ -9,27 +9,23 @@ from __future__ import annotations
 
 from collections import deque
 from contextlib import suppress
-from datetime import datetime
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.services import receiving as rcv
-from wms_tui.ui.base import WmsScreen
-from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.fixed_table import reset
+from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.widgets.fixed_table import reset, step_cursor
 from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount, AskText
-from wms_tui.ui.widgets.scan_input import ScanInput
+from wms_tui.ui.widgets.scan_panel import ScanPanel
+from wms_tui.ui.widgets.variance import variance_text
 
-WIDE = 100
 KEYS_HELP = """\
 scan  a unit (case code = its pack)
 F2    blind receipt (no ASN)
@@ -44,17 +40,7 @@ Esc   back"""
 NARROW_LINES = [("SKU", 13), ("Exp", 3), ("Rcv", 3), ("Dmg", 3), ("±", 4)]
 
 
-def diff_text(diff: int, expected: int) -> Text:
-    if expected == 0:
-        return Text(f"+{diff}" if diff else "0", style="bold magenta")
-    if diff < 0:
-        return Text(str(diff), style="bold red")
-    if diff > 0:
-        return Text(f"+{diff}", style="bold yellow")
-    return Text("✓", style="bold green")
-
-
-class ReceivingScreen(WmsScreen):
+class ReceivingScreen(FloorScreen):
     TITLE_TEXT = "Receive"
     DEFAULT_CSS = """
     ReceivingScreen #rcv-head { height: auto; padding: 0 1; text-style: bold; }
@@ -71,8 +57,9 @@ class ReceivingScreen(WmsScreen):
         # Esc works everywhere; the handheld footer keeps its 40 columns for F-keys.
         Binding("escape", "back", "Back", show=False, id="back"),
         Binding("f2", "blind", "Blind receipt", id="blind"),
-        Binding("f3", "count_mode", "Count", id="count"),
-        Binding("f4", "damaged", "Damage", id="damaged"),
+        # Short labels: F3-F7 fit a 40-column footer together.
+        Binding("f3", "count_mode", "Qty", id="count"),
+        Binding("f4", "damaged", "Dmg", id="damaged"),
         Binding("f5", "close_receipt", "Close", id="close"),
         Binding("f6", "link", "Link", id="link"),
         Binding("f7", "putaway", "Away", id="putaway"),
@@ -89,7 +76,6 @@ class ReceivingScreen(WmsScreen):
         self.damaged_next = False
         self.last_unknown: str | None = None
         self.deliveries: list[rcv.DeliverySummary] = []
-        self.wide = False
         self.report_file = ""
         self.scan_log: deque[str] = deque(maxlen=40)
 
@@ -99,8 +85,7 @@ class ReceivingScreen(WmsScreen):
         with Horizontal():
             with Vertical():
                 yield Static("", id="rcv-head", markup=False)
-                yield ScanInput(placeholder="scan delivery ref", id="rcv-scan")
-                yield Feedback("", id="rcv-fb")
+                yield ScanPanel("rcv", placeholder="delivery ref")
                 yield DataTable(id="rcv-table", cursor_type="row", zebra_stripes=True)
             # Wide screens only: what happened lately, and every key.
             with Vertical(id="rcv-side"):
@@ -110,10 +95,8 @@ class ReceivingScreen(WmsScreen):
                 yield Static(KEYS_HELP, id="rcv-keys", markup=False)
 
     def on_mount(self) -> None:
-        self.wide = self.app.size.width >= WIDE
-        self.set_class(self.wide, "wide")
         self.show_deliveries()
-        self.scan_field.focus()
+        self.focus_scan()
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or the put-away screen: numbers may have moved, and rows
@@ -121,30 +104,22 @@ class ReceivingScreen(WmsScreen):
         if self.receipt is not None:
             with suppress(DomainError):
                 self.receipt = rcv.get_receipt(self.store, self.receipt.reference)
-            self.render_head()
+        self.redraw()
+
+    def width_changed(self) -> None:
+        self.redraw()
+        self.refresh_bindings()
+
+    def redraw(self) -> None:
+        self.render_head()
         if self.closed is not None:
             self.render_report()
         else:
             self.render_table()
 
-    def on_resize(self, event: Resize) -> None:
-        wide = event.size.width >= WIDE
-        if wide != self.wide:
-            self.wide = wide
-            self.set_class(wide, "wide")
-            self.render_table()
-
-    @property
-    def scan_field(self) -> Input:
-        return self.query_one("#rcv-scan", Input)
-
-    @property
-    def fb(self) -> Feedback:
-        return self.query_one("#rcv-fb", Feedback)
-
     def note(self, text: str) -> None:
         """Add a line to the scan log (shown on wide screens)."""
-        self.scan_log.appendleft(f"{datetime.now():%H:%M:%S} {text}")
+        self.scan_log.appendleft(f"{self.wms.local_now():%H:%M:%S} {text}")
         self.query_one("#rcv-log", Static).update("\n".join(self.scan_log))
 
     @property
@@ -175,7 +150,6 @@ class ReceivingScreen(WmsScreen):
         self.count_mode = self.damaged_next = False
         self.last_unknown = None
         self.deliveries = rcv.open_deliveries(self.store)
-        self.scan_field.placeholder = "scan delivery ref"
         self.render_head()
         self.render_table()
         self.refresh_bindings()
@@ -183,17 +157,17 @@ class ReceivingScreen(WmsScreen):
     def open_receipt(self, receipt: rcv.Receipt) -> None:
         self.receipt = receipt
         self.closed = None
-        self.scan_field.placeholder = "scan item"
         self.render_head()
         self.render_table()
         self.refresh_bindings()
 
     def render_head(self) -> None:
+        self.render_prompt()
         head = self.query_one("#rcv-head", Static)
         r = self.receipt
         if r is None:
             n = len(self.deliveries)
-            head.update(f"{n} open deliver{'y' if n == 1 else 'ies'} · scan ref, F2 blind")
+            head.update(f"{n} open deliver{'y' if n == 1 else 'ies'}")
             return
         who = r.supplier or ("blind receipt" if r.blind else "")
         first = f"{r.reference} · {who}" if who else r.reference
@@ -211,6 +185,23 @@ class ReceivingScreen(WmsScreen):
         if self.wide and r.expected_date:
             first += f" · due {r.expected_date}"
         head.update(f"{first}\n{second}")
+
+    def render_prompt(self) -> None:
+        field = self.scan_field
+        if self.receipt is None:
+            self.prompt("Scan delivery ref · F2 blind")
+            field.placeholder = "ref (Enter: highlighted)"
+        elif self.closed is not None:
+            self.prompt("Scan the next delivery ref")
+            field.placeholder = "delivery ref"
+        else:
+            if self.damaged_next:
+                self.prompt("Scan the DAMAGED unit")
+            elif self.count_mode:
+                self.prompt("Scan item, then key the count")
+            else:
+                self.prompt("Scan item")
+            field.placeholder = "barcode, case code or SKU"
 
     def render_table(self) -> None:
         table = self.table
@@ -235,7 +226,7 @@ class ReceivingScreen(WmsScreen):
         else:
             reset(table, NARROW_LINES)
         for ln in self.receipt.lines:
-            diff = diff_text(ln.diff, ln.expected)
+            diff = variance_text(ln.diff, unexpected=ln.expected == 0)
             if self.wide:
                 sku = ln.sku if ln.has_barcode else f"{ln.sku}*"
                 table.add_row(sku, ln.name, ln.options, str(ln.expected),
@@ -250,13 +241,11 @@ class ReceivingScreen(WmsScreen):
             self.table.move_cursor(row=self.table.get_row_index(sku))
 
     def action_cursor(self, step: int) -> None:
-        table = self.table
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+        step_cursor(self.table, step)
 
     def action_back(self) -> None:
         if self.receipt is not None:
-            self.fb.clear()
+            self.feedback.clear()
             self.show_deliveries()
             return
         self.dismiss()
@@ -271,12 +260,12 @@ class ReceivingScreen(WmsScreen):
                 row_key, _ = self.table.coordinate_to_cell_key((self.table.cursor_row, 0))
                 code = str(row_key.value)
             if not code:
-                self.fb.error("Scan a delivery reference, or F2 for a blind receipt")
+                self.feedback.error("Scan a delivery reference, or F2 for a blind receipt")
                 return
             self.start(code)
             return
         if not code:
-            self.fb.error("Scan an item barcode or type a SKU")
+            self.feedback.error("Scan an item barcode or type a SKU")
             return
         if self.count_mode or self.damaged_next:
             self.ask_then_receive(code)
@@ -287,18 +276,18 @@ class ReceivingScreen(WmsScreen):
         try:
             receipt = rcv.start_receipt(self.store, self.actor, reference)
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
-        self.fb.ok(f"{receipt.reference}: scan items · F3 count · F4 damaged")
+        self.feedback.ok(f"{receipt.reference}: scan items · F3 count · F4 damaged")
         self.open_receipt(receipt)
 
     def action_blind(self) -> None:
         try:
             receipt = rcv.start_blind_receipt(self.store, self.actor)
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
-        self.fb.ok(f"Blind {receipt.reference}: scan items · F3 count")
+        self.feedback.ok(f"Blind {receipt.reference}: scan items · F3 count")
         self.open_receipt(receipt)
 
     def receive(
@@ -322,12 +311,12 @@ class ReceivingScreen(WmsScreen):
             if self.switch_delivery(exc.code):
                 return
             self.last_unknown = exc.code
-            self.fb.error(f"{exc}: F6 to link it")
+            self.feedback.error(f"{exc}: F6 to link it")
             self.note(f"✗ {exc}")
             self.refresh_bindings()
             return
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             self.note(f"✗ {exc}")
             return
         self.last_unknown = None
@@ -342,7 +331,7 @@ class ReceivingScreen(WmsScreen):
             msg += " NOT EXPECTED"
         elif not line.has_barcode:
             msg += " · no barcode: F8 labels"
-        self.fb.ok(msg)
+        self.feedback.ok(msg)
         self.note(f"{res.sku} +{res.qty} → {res.location}" + (f" ({reason})" if reason else ""))
         self.render_head()
         self.render_table()
@@ -357,11 +346,11 @@ class ReceivingScreen(WmsScreen):
         except NotFound:
             return False
         except DomainError as exc:  # e.g. that delivery is closed
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return True
         previous = self.receipt.reference
         self.open_receipt(other)
-        self.fb.ok(f"Now receiving {other.reference} ({previous} stays open)")
+        self.feedback.ok(f"Now receiving {other.reference} ({previous} stays open)")
         self.note(f"switched {previous} → {other.reference}")
         return True
 
@@ -374,7 +363,7 @@ class ReceivingScreen(WmsScreen):
         if yes:
             self.receive(code, count=count, reason=reason, confirmed=True)
         else:
-            self.fb.info("Not received: scan again")
+            self.feedback.info("Not received: scan again")
 
     @work(exclusive=True, group="rcv-ask")
     async def ask_then_receive(self, code: str) -> None:
@@ -382,11 +371,11 @@ class ReceivingScreen(WmsScreen):
             sku, name, pack = rcv.identify(self.store, code)
         except rcv.UnknownBarcode as exc:
             self.last_unknown = exc.code
-            self.fb.error(f"{exc}: F6 to link it")
+            self.feedback.error(f"{exc}: F6 to link it")
             self.refresh_bindings()
             return
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
         count = 1
         if self.count_mode:
@@ -395,7 +384,7 @@ class ReceivingScreen(WmsScreen):
                 AskCount(f"{sku}: how many {what}?", validate=rcv.parse_count)
             )
             if answer is None:
-                self.fb.info("Cancelled: nothing received")
+                self.feedback.info("Cancelled: nothing received")
                 return
             count = answer
         reason: str | None = None
@@ -404,19 +393,19 @@ class ReceivingScreen(WmsScreen):
                 AskChoice(f"Damaged {sku}: why?", rcv.DAMAGE_REASONS)
             )
             if reason is None:
-                self.fb.info("Cancelled: nothing received")
+                self.feedback.info("Cancelled: nothing received")
                 return
         self.receive(code, count=count, reason=reason)
 
     def action_count_mode(self) -> None:
         self.count_mode = not self.count_mode
-        self.fb.info("Count mode: scan once, then key the count" if self.count_mode
+        self.feedback.info("Count mode: scan once, then key the count" if self.count_mode
                      else "Unit mode: every scan is one unit (a case code its pack)")  # fmt: skip
         self.render_head()
 
     def action_damaged(self) -> None:
         self.damaged_next = not self.damaged_next
-        self.fb.info("Scan the damaged unit: it goes to quarantine" if self.damaged_next
+        self.feedback.info("Scan the damaged unit: it goes to quarantine" if self.damaged_next
                      else "Damaged cancelled")  # fmt: skip
         self.render_head()
 
@@ -439,7 +428,7 @@ class ReceivingScreen(WmsScreen):
             )
         )
         if sku is None:
-            self.fb.info("Not linked")
+            self.feedback.info("Not linked")
             return
         badge = None
         if not self.actor.has("supervisor"):
@@ -447,15 +436,15 @@ class ReceivingScreen(WmsScreen):
                 AskText("Supervisor: scan your badge", placeholder="badge", password=True)
             )
             if badge is None:
-                self.fb.info("Not linked: a supervisor must approve")
+                self.feedback.info("Not linked: a supervisor must approve")
                 return
         try:
             res = rcv.link_barcode(self.store, self.actor, code, sku, supervisor_badge=badge)
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
         self.last_unknown = None
-        self.fb.ok(f"{res.code} → {res.sku} ({res.authorised_by}); scan it again")
+        self.feedback.ok(f"{res.code} → {res.sku} ({res.authorised_by}); scan it again")
         self.note(f"linked {res.code} → {res.sku} by {res.authorised_by}")
 
     def sku_of(self, code: str) -> str:
@@ -473,24 +462,23 @@ class ReceivingScreen(WmsScreen):
         try:
             preview = rcv.close_preview(self.store, self.actor, ref)
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
         yes = await self.app.push_screen_wait(
             AskConfirm(f"Close {ref}? {preview.summary()}", discrepancy_lines(preview))
         )
         if not yes:
-            self.fb.info("Still open")
+            self.feedback.info("Still open")
             return
         try:
             receipt, found = rcv.close_receipt(self.store, self.actor, ref)
         except DomainError as exc:
-            self.fb.error(str(exc))
+            self.feedback.error(str(exc))
             return
         self.receipt = receipt
         self.closed = found
         self.note(f"closed {ref}: {found.summary()}")
-        self.scan_field.placeholder = "scan next delivery ref"
-        self.fb.ok(f"{ref} closed · writing report…")
+        self.feedback.ok(f"{ref} closed · writing report…")
         self.render_head()
         self.render_report()
         self.refresh_bindings()
@@ -513,8 +501,9 @@ class ReceivingScreen(WmsScreen):
                 table.add_row(ln.sku, ln.name, str(ln.expected), str(ln.received),
                               str(ln.damaged or ""), ", ".join(issues), key=ln.sku)  # fmt: skip
             else:
+                diff = variance_text(ln.diff, unexpected=ln.expected == 0)
                 table.add_row(ln.sku, str(ln.expected), str(ln.received), str(ln.damaged or ""),
-                              diff_text(ln.diff, ln.expected), key=ln.sku)  # fmt: skip
+                              diff, key=ln.sku)  # fmt: skip
 
     @work(thread=True, exclusive=True, group="rcv-pdf")
     def write_report(self, reference: str) -> None:
@@ -523,13 +512,13 @@ class ReceivingScreen(WmsScreen):
         try:
             path = write_receipt_report(self.store, reference)
         except Exception as exc:  # noqa: BLE001 - any failure is shown, the close stands
-            self.app.call_from_thread(self.fb.error, f"Report not written: {exc}")
+            self.app.call_from_thread(self.feedback.error, f"Report not written: {exc}")
             return
         self.app.call_from_thread(self.report_written, path)
 
     def report_written(self, path: Path) -> None:
         self.report_file = str(path)
-        self.fb.ok(f"Report: {_short_path(path) if self.wide else path.name}")
+        self.feedback.ok(f"Report: {_short_path(path) if self.wide else path.name}")
 
     # -- other screens and labels -------------------------------------------------
 
@@ -544,7 +533,7 @@ class ReceivingScreen(WmsScreen):
         assert self.receipt is not None
         missing = [ln for ln in self.receipt.lines if not ln.has_barcode and ln.good > 0]
         if not missing:
-            self.fb.info("Every received product has a barcode: no labels needed")
+            self.feedback.info("Every received product has a barcode: no labels needed")
             return
         units = sum(ln.good for ln in missing)
         layout = await self.app.push_screen_wait(
@@ -556,7 +545,7 @@ class ReceivingScreen(WmsScreen):
         )
         if layout is None:
             return
-        self.fb.info("Writing labels…")
+        self.feedback.info("Writing labels…")
         self.write_labels(self.receipt.reference, "roll" if layout.startswith("Roll") else "sheet")
 
     @work(thread=True, exclusive=True, group="rcv-pdf")
@@ -566,10 +555,10 @@ class ReceivingScreen(WmsScreen):
         try:
             path, count = write_sku_labels(self.store, reference, layout=layout)
         except Exception as exc:  # noqa: BLE001 - shown to the operator
-            self.app.call_from_thread(self.fb.error, f"Labels not written: {exc}")
+            self.app.call_from_thread(self.feedback.error, f"Labels not written: {exc}")
             return
         where = _short_path(path) if self.wide else path.name
-        self.app.call_from_thread(self.fb.ok, f"{count} labels: {where}")
+        self.app.call_from_thread(self.feedback.ok, f"{count} labels: {where}")
 
 
 def report_issues(ln: rcv.ReceiptLine) -> list[str]:

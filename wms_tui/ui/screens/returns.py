@@ -44,11 +44,8 @@ from wms_tui.services.returns import (
     ReturnUnit,
     ShippedLine,
 )
-from wms_tui.ui.base import WmsScreen
-from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.scan_input import ScanInput
-
-WIDE = 90  # columns from which the side panel is shown
+from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 
 class Step(Enum):
@@ -93,8 +90,9 @@ def _when(dt) -> str:
     return f"{dt:%d %b %H:%M}" if dt else "?"
 
 
-class ReturnsScreen(WmsScreen):
+class ReturnsScreen(FloorScreen):
     TITLE_TEXT = "Returns"
+    WIDE = 90  # columns from which the side panel is shown
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("f2", "done", "Done", id="returns-done"),
@@ -107,13 +105,13 @@ class ReturnsScreen(WmsScreen):
     ReturnsScreen #ret-main { width: 1fr; }
     ReturnsScreen #ret-head { height: auto; max-height: 3; padding: 0 1; text-style: bold; }
     ReturnsScreen #ret-list { height: 1fr; border: none; padding: 0; }
-    ReturnsScreen #ret-prompt { height: auto; padding: 0 1; color: $accent; text-style: bold; }
+    ReturnsScreen #ret-prompt { height: auto; text-wrap: wrap; }
     ReturnsScreen #ret-side { display: none; width: 50; padding: 0 1;
                               border-left: solid $primary; }
     ReturnsScreen.wide #ret-side { display: block; }
     ReturnsScreen #ret-detail { height: auto; }
     ReturnsScreen #ret-pending { height: auto; margin-top: 1; }
-    ReturnsScreen.choosing #ret-input { display: none; }
+    ReturnsScreen.choosing #ret-scan { display: none; }
     """
 
     def __init__(self) -> None:
@@ -143,36 +141,20 @@ class ReturnsScreen(WmsScreen):
             with Vertical(id="ret-main"):
                 yield Static("", id="ret-head")
                 yield OptionList(id="ret-list")
-                yield Static("", id="ret-prompt")
-                yield ScanInput(id="ret-input")
-                yield Feedback("", id="ret-feedback")
+                yield ScanPanel("ret", placeholder="")
             with Vertical(id="ret-side"):
                 yield Static("", id="ret-detail")
                 yield Static("", id="ret-pending")
 
     def on_mount(self) -> None:
-        self.set_class(self.app.size.width >= WIDE, "wide")
         self.go(Step.SCAN)
 
-    def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width >= WIDE, "wide")
+    def width_changed(self) -> None:
         self.render_step()
-
-    @property
-    def wide(self) -> bool:
-        return self.has_class("wide")
-
-    @property
-    def feedback(self) -> Feedback:
-        return self.query_one("#ret-feedback", Feedback)
 
     @property
     def options(self) -> OptionList:
         return self.query_one("#ret-list", OptionList)
-
-    @property
-    def scan_input(self) -> ScanInput:
-        return self.query_one("#ret-input", ScanInput)
 
     # -- step machine -----------------------------------------------------------
 
@@ -183,14 +165,14 @@ class ReturnsScreen(WmsScreen):
         if step in CHOICE_STEPS:
             self.options.focus()
         else:
-            self.scan_input.focus()
+            self.focus_scan()
 
     def render_step(self) -> None:
         self._render_head()
         self._render_side()
         prompt, placeholder, options = self._step_view()
-        self.query_one("#ret-prompt", Static).update(prompt)
-        self.scan_input.placeholder = placeholder
+        self.prompt(prompt)
+        self.scan_field.placeholder = placeholder
         ol = self.options
         ol.set_options(options)
         if options:
@@ -395,7 +377,7 @@ class ReturnsScreen(WmsScreen):
 
     # -- input --------------------------------------------------------------------
 
-    @on(Input.Submitted, "#ret-input")
+    @on(Input.Submitted, "#ret-scan")
     def submitted(self, event: Input.Submitted) -> None:
         value = event.value
         handler = {
@@ -531,6 +513,7 @@ class ReturnsScreen(WmsScreen):
             return
         self.line, self.qty, self.reason = line, 0, None
         self.units_done, self.current = 0, []
+        self.feedback.clear()
         if self._left(line) == 1:
             self.qty = 1
             self.go(Step.REASON)

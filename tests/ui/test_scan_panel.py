@@ -1,0 +1,62 @@
+"""The scan panel every floor screen shares: prompt, scan field, steady feedback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests import factories as f
+from tests.receiving_world import TEE_EAN, build
+from tests.ui.test_receiving_screen import SIZES, open_receiving, scan
+from wms_tui.services import settings
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.widgets.scan_panel import ScanPanel
+
+
+@pytest.fixture
+def store(sqlite_store: Store, tmp_path: Path) -> Store:
+    build(sqlite_store)
+    with sqlite_store.unit_of_work() as uow:
+        f.warehouse(uow)
+        settings.put(uow.session, "report_dir", str(tmp_path / "reports"))
+        uow.commit()
+    return sqlite_store
+
+
+def prompt(panel: ScanPanel) -> str:
+    assert panel.prompt_line is not None
+    return str(panel.prompt_line.render())
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_prompt_follows_the_step_and_messages_do_not_move_the_table(
+    store: Store, size: tuple[int, int]
+) -> None:
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_receiving(pilot)
+        panel = screen.scan_panel
+        assert app.focused is panel.field
+        assert prompt(panel) == "▶ Scan delivery ref · F2 blind"
+        # A handheld gets three rows for a message, a wide screen two; the table
+        # under the panel stays where it is whatever the message says.
+        assert panel.feedback.size.height == (3 if size[0] < 100 else 2)
+        await scan(pilot, "PO-1")
+        assert prompt(panel) == "▶ Scan item"
+        assert panel.feedback.text.startswith("✓ PO-1: scan items")
+        table_at = screen.table.region.y
+        await scan(pilot, "NO-SUCH-CODE-WITH-A-LONG-NAME-THAT-WRAPS")
+        assert panel.feedback.text.startswith("✗ Unknown barcode NO-SUCH-CODE")
+        assert screen.table.region.y == table_at
+        await pilot.press("f4")
+        assert prompt(panel) == "▶ Scan the DAMAGED unit"
+        await pilot.press("f4")
+        await pilot.press("f3")
+        assert prompt(panel) == "▶ Scan item, then key the count"
+        await pilot.press("f3")
+        await scan(pilot, TEE_EAN)
+        assert panel.feedback.text.startswith("✓ TEE +1")
+        assert screen.table.region.y == table_at
+        assert app.focused is panel.field and panel.field.value == ""
