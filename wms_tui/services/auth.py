@@ -7,13 +7,9 @@ from sqlmodel import select
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.errors import NotFound
 from wms_tui.domain.models import Operator
+from wms_tui.domain.scans import clean_scan
 from wms_tui.services import events
 from wms_tui.store import Store
-
-
-def clean_scan(raw: str) -> str:
-    """What a scanner typed, without the control characters some append (CR, GS, ...)."""
-    return "".join(ch for ch in raw if ch.isprintable()).strip()
 
 
 def login(store: Store, badge: str, terminal: str) -> Actor:

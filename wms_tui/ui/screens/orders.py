@@ -352,7 +352,7 @@ class OrdersScreen(WmsScreen):
 
     @on(Input.Submitted, "#ord-search")
     def search(self, event: Input.Submitted) -> None:
-        from wms_tui.services.auth import clean_scan
+        from wms_tui.domain.scans import clean_scan
 
         text = clean_scan(event.value)
         if text != event.value:

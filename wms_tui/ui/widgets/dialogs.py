@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from wms_tui.services.auth import clean_scan
+from wms_tui.domain.scans import clean_scan
 from wms_tui.ui.widgets.feedback import Feedback
 
 DIALOG_CSS = """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from wms_tui.services.auth import clean_scan
+from wms_tui.domain.scans import clean_scan
 
 
 class ScanInput(Input):
