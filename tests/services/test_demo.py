@@ -55,6 +55,7 @@ from wms_tui.services.product_import import import_products
 from wms_tui.store import Store
 
 SHOPIFY = Path(__file__).resolve().parents[1] / "fixtures" / "shopify"
+SHIPPED_OR_CANCELLED = {OrderStatus.DISPATCHED, OrderStatus.RETURNED, OrderStatus.CANCELLED}
 
 
 def counts(store) -> tuple[int, ...]:
@@ -242,6 +243,19 @@ def test_every_carriers_parcels_are_numbered_from_its_range(demo: Store) -> None
             assert all(validate_tracking_number(rule, n) for n in numbers), carrier.code
         cj = s.exec(select(Carrier).where(Carrier.code == "CJ")).one()
         assert cj.tracking_next > 60_500_000_001, "the demo ships some CJ parcels"
+
+
+def test_no_order_is_promised_before_it_was_placed_and_some_are_late(demo: Store) -> None:
+    today = utcnow().date()
+    late = []
+    with demo.read() as s:
+        for name, status, created, promised in s.exec(
+            select(Order.name, Order.status, Order.created_at, Order.promised_ship_date)
+        ):
+            assert promised is not None and promised >= created.date(), name
+            if promised < today and status not in SHIPPED_OR_CANCELLED:
+                late.append(name)
+    assert late, "the demo shows late orders"
 
 
 def test_shipped_orders_are_found_by_tracking_number_and_exported(demo: Store) -> None:
