@@ -368,7 +368,8 @@ def test_orders_fields_and_foreign_keys() -> None:
         assert services[o["service"]]["carrier"] == o["carrier"], o["name"]
         assert o["priority"] in ("0", "1", "2")
         assert 5 <= int(o["created_minutes_ago"]) <= 7 * 24 * 60
-        assert -2 <= int(o["promised_in_days"]) <= 3
+        # Days after the order was placed: the loader adds them to its creation time.
+        assert 0 <= int(o["promised_in_days"]) <= 3, o["name"]
         assert o["financial_status"]
         assert set(split(o["tags"])) <= TAGS, o["tags"]
         assert o["shipping_method"]
@@ -388,6 +389,11 @@ def test_orders_fields_and_foreign_keys() -> None:
     assert created == sorted(created, reverse=True), "order numbers follow creation time"
 
 
+def test_no_order_is_promised_before_it_was_placed() -> None:
+    for o in rows("orders.csv"):
+        assert int(o["promised_in_days"]) >= 0, f"{o['name']} promised before it was placed"
+
+
 def test_order_mix() -> None:
     orders = rows("orders.csv")
     statuses = Counter(o["status"] for o in orders)
@@ -399,7 +405,13 @@ def test_order_mix() -> None:
     assert Counter(o["channel"] for o in orders)["b2b"] >= 2
     assert sum(bool(o["gift_message"]) for o in orders) >= 8
     assert sum(bool(o["notes"]) for o in orders) >= 10
-    assert any(int(o["promised_in_days"]) < 0 for o in orders if o["status"] not in TERMINAL)
+    # Late orders: promised for a day that is over (placed more than the promised
+    # days plus one day ago, whatever the time of day), though not before they were placed.
+    assert any(
+        int(o["created_minutes_ago"]) > (int(o["promised_in_days"]) + 1) * 24 * 60
+        for o in orders
+        if o["status"] not in TERMINAL
+    )
     assert {o["priority"] for o in orders} == {"0", "1", "2"}
     assert Counter(o["financial_status"] for o in orders).most_common(1)[0][0] == "paid"
     on_hold = [o for o in orders if o["status"] == "ON_HOLD"]

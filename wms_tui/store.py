@@ -38,8 +38,8 @@ ENV_URL = "WMS_DATABASE_URL"
 
 # The Alembic revision this code's schema corresponds to. A database stamped
 # with a revision not in KNOWN_REVISIONS was made by a newer wms.
-SCHEMA_REVISION = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
+SCHEMA_REVISION = "0003"
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 
 SQLITE_PRAGMAS = {
     "journal_mode": "WAL",

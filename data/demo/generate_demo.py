@@ -1034,9 +1034,11 @@ def build_orders(
         if order.priority == 0 and rng.random() < 0.08:
             order.priority = 1
 
-        days = order.created / 1440
-        order.promised = max(-2, min(3, 3 - math.ceil(days) + rng.choice((0, 0, 1))
-                                     - (1 if express else 0)))
+        # Days after the order was placed that the shop promised to ship it
+        # (the loader adds them to the creation time, so never negative):
+        # next day, express the same day, sometimes one more. The oldest open
+        # orders are late because that day is behind *now*, not behind the order.
+        order.promised = 1 + rng.choice((0, 0, 1)) - (1 if express else 0)
         if idx in note_slots:
             if any(by_sku[s].fragile for s, _, _ in order.lines):
                 order.notes = "Fragile - double box"

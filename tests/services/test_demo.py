@@ -1,4 +1,8 @@
-"""The demo warehouse: created from the seed files, idempotent, consistent."""
+"""The demo warehouse: created from the seed files, idempotent, consistent.
+
+Built on SQLite and PostgreSQL (CJ's tracking range is past 2^31, which a
+32-bit PostgreSQL INTEGER counter refused).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, func, select
 
+from tests.conftest import BACKENDS, drop_pg_schema, make_url
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import (
     ExceptionKind,
@@ -22,6 +27,7 @@ from wms_tui.domain.enums import (
 )
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
+    Carrier,
     CartonType,
     Event,
     Location,
@@ -36,16 +42,20 @@ from wms_tui.domain.models import (
     ReturnReceipt,
     Stock,
     StockMovement,
+    Warehouse,
     WmsException,
 )
+from wms_tui.printing.tracking import make_tracking_number, validate_tracking_number
 from wms_tui.services import dispatch_overview, fulfillment_export, order_lookup, returns
 from wms_tui.services.demo import DEMO_DIR, create_demo, load_demo
 from wms_tui.services.inventory import ledger_mismatches
 from wms_tui.services.order_import import import_orders
+from wms_tui.services.pack_close import tracking_rule
 from wms_tui.services.product_import import import_products
 from wms_tui.store import Store
 
 SHOPIFY = Path(__file__).resolve().parents[1] / "fixtures" / "shopify"
+SHIPPED_OR_CANCELLED = {OrderStatus.DISPATCHED, OrderStatus.RETURNED, OrderStatus.CANCELLED}
 
 
 def counts(store) -> tuple[int, ...]:
@@ -56,21 +66,20 @@ def counts(store) -> tuple[int, ...]:
         )
 
 
-def test_demo_is_created_once_and_is_idempotent(tmp_path: Path) -> None:
-    db = str(tmp_path / "demo.db")
-    store, created = create_demo(db)
+def test_demo_is_created_once_and_is_idempotent(db_url: str) -> None:
+    store, created = create_demo(db_url)
     assert created
     first = counts(store)
     n_products, n_orders, *_ = first
     assert 150 <= n_products <= 260 and 80 <= n_orders <= 130
     store.dispose()
 
-    store, created = create_demo(db)
+    store, created = create_demo(db_url)
     assert not created
     assert counts(store) == first, "a second run must change nothing"
     store.dispose()
 
-    store, created = create_demo(db, reset=True)
+    store, created = create_demo(db_url, reset=True)
     assert created and counts(store) == first
     with store.read() as s:
         assert ledger_mismatches(s) == []
@@ -115,14 +124,14 @@ def test_demo_is_created_once_and_is_idempotent(tmp_path: Path) -> None:
     store.dispose()
 
 
-def test_a_real_shops_first_orders_import_beside_the_demo_orders(sqlite_store: Store) -> None:
+def test_a_real_shops_first_orders_import_beside_the_demo_orders(empty_store: Store) -> None:
     """Shopify numbers orders from #1001; the demo's #D1001... must not be "updated"."""
-    with sqlite_store.unit_of_work() as uow:
+    with empty_store.unit_of_work() as uow:
         load_demo(uow)
         uow.commit()
 
     def demo_orders() -> list[tuple]:
-        with sqlite_store.read() as s:
+        with empty_store.read() as s:
             return [
                 (o.name, o.status, o.ship_name, o.source_hash)
                 for o in s.exec(select(Order).where(Order.name.startswith("#D")).order_by(Order.id))
@@ -130,8 +139,8 @@ def test_a_real_shops_first_orders_import_beside_the_demo_orders(sqlite_store: S
 
     before = demo_orders()
     assert len(before) == 100
-    assert import_products(sqlite_store, SHOPIFY / "products.csv").ok
-    report = import_orders(sqlite_store, SHOPIFY / "orders.csv", release=False)
+    assert import_products(empty_store, SHOPIFY / "products.csv").ok
+    report = import_orders(empty_store, SHOPIFY / "orders.csv", release=False)
     assert report.ok, report.errors
     assert report.count("updated") == 0 and report.count("unchanged") == 0
     assert report.tally("created").names == ["#1041", "#1042", "#1043", "#1044", "#1046"]
@@ -141,24 +150,31 @@ def test_a_real_shops_first_orders_import_beside_the_demo_orders(sqlite_store: S
 # --------------------------------------------------------------------------- the past week
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, list[str]]]:
-    """One demo for the tests that only read it, built with a printer configured.
+@pytest.fixture(scope="module", params=BACKENDS)
+def built(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Store, list[str]]]:
+    """One demo per backend for the tests that only read it, built with a printer configured.
 
     Labels and manifests go to its own folder; what was sent to a printer is listed.
     """
     from wms_tui.printing import output
 
     folder = tmp_path_factory.mktemp("demo")
+    url, schema = make_url(request.param, folder)
     printed: list[str] = []
-    with pytest.MonkeyPatch.context() as mp:
-        mp.chdir(folder)
-        mp.setenv("WMS_PRINTER", "Zebra")
-        mp.setattr(output, "send_to_printer", lambda path, printer: printed.append(str(path)))
-        store, created = create_demo(str(folder / "demo.db"))
-    assert created
-    yield store, printed
-    store.dispose()
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.chdir(folder)
+            mp.setenv("WMS_PRINTER", "Zebra")
+            mp.setattr(output, "send_to_printer", lambda path, printer: printed.append(str(path)))
+            store, created = create_demo(url)
+        assert created
+        yield store, printed
+        store.dispose()
+    finally:
+        if schema:
+            drop_pg_schema(schema)
 
 
 @pytest.fixture
@@ -203,6 +219,43 @@ def test_shipped_orders_left_in_labelled_parcels_on_a_closed_manifest(demo: Stor
         # Numbers come from the counters: no two parcels share one.
         ssccs = s.exec(select(Parcel.sscc).where(col(Parcel.sscc).is_not(None))).all()
         assert len(ssccs) == len(set(ssccs))
+
+
+def test_every_carriers_parcels_are_numbered_from_its_range(demo: Store) -> None:
+    """CJ's range starts at 60500000001 and USPS's at 11000000000000001, past 32 bits:
+    the counters are 64-bit on every backend and the numbers are the carriers' own."""
+    with (DEMO_DIR / "carriers.csv").open(encoding="utf-8") as fh:
+        start = {r["code"]: int(r["tracking_start"]) for r in csv.DictReader(fh)}
+    with demo.read() as s:
+        wh = s.exec(select(Warehouse)).one()
+        for carrier in s.exec(select(Carrier)):
+            numbers = s.exec(
+                select(Parcel.tracking_number)
+                .join(Order, col(Order.id) == Parcel.order_id)
+                .where(Order.carrier_id == carrier.id, col(Parcel.tracking_number).is_not(None))
+            ).all()
+            rule = tracking_rule(carrier, wh.country_code)
+            assert carrier.tracking_next == start[carrier.code] + len(numbers), carrier.code
+            assert sorted(numbers) == sorted(
+                make_tracking_number(rule, n)
+                for n in range(start[carrier.code], carrier.tracking_next)
+            ), carrier.code
+            assert all(validate_tracking_number(rule, n) for n in numbers), carrier.code
+        cj = s.exec(select(Carrier).where(Carrier.code == "CJ")).one()
+        assert cj.tracking_next > 60_500_000_001, "the demo ships some CJ parcels"
+
+
+def test_no_order_is_promised_before_it_was_placed_and_some_are_late(demo: Store) -> None:
+    today = utcnow().date()
+    late = []
+    with demo.read() as s:
+        for name, status, created, promised in s.exec(
+            select(Order.name, Order.status, Order.created_at, Order.promised_ship_date)
+        ):
+            assert promised is not None and promised >= created.date(), name
+            if promised < today and status not in SHIPPED_OR_CANCELLED:
+                late.append(name)
+    assert late, "the demo shows late orders"
 
 
 def test_shipped_orders_are_found_by_tracking_number_and_exported(demo: Store) -> None:

@@ -28,6 +28,7 @@ from wms_tui.domain.models import (
     Product,
     Stock,
     StockMovement,
+    Warehouse,
     WmsException,
 )
 from wms_tui.printing.sscc import is_valid_sscc
@@ -595,6 +596,32 @@ def test_close_packs_the_order(world: pw.World) -> None:
         assert ledger_mismatches(s) == []
         lines = s.exec(select(OrderLine).where(OrderLine.order_id == oid)).all()
         assert all(ln.qty_packed == ln.quantity for ln in lines)
+
+
+def test_counters_past_32_bits_number_the_parcel(world: pw.World) -> None:
+    """CJ's tracking range starts at 60500000001 and a 6-digit GS1 prefix leaves a
+    10-digit SSCC serial: both are past 2^31 and must survive PostgreSQL too."""
+    oid = world.orders["#1042"]
+    with world.store.unit_of_work() as uow:
+        order = uow.session.get(Order, oid)
+        carrier = uow.session.get(Carrier, order.carrier_id)
+        carrier.tracking_next = 60_500_000_001
+        wh = uow.session.exec(select(Warehouse)).one()
+        wh.gs1_company_prefix, wh.sscc_next_serial = "735005", 2_500_000_000
+        uow.add(carrier)
+        uow.add(wh)
+        uow.commit()
+    oid = open_1042(world).order_id
+    finish(world, scan_all_1042(world, oid))
+    packing.close_parcel(world.store, world.packer, oid)
+    with world.store.read() as s:
+        parcel = s.exec(select(Parcel).where(Parcel.order_id == oid)).one()
+        rule = TrackingRule(prefix="", length=12, check="mod10")
+        assert parcel.tracking_number.startswith("60500000001")
+        assert validate_tracking_number(rule, parcel.tracking_number)
+        assert is_valid_sscc(parcel.sscc) and parcel.sscc[1:17] == "7350052500000000"
+        assert s.get(Carrier, carrier.id).tracking_next == 60_500_000_002
+        assert s.exec(select(Warehouse.sscc_next_serial)).one() == 2_500_000_001
     refused(
         world.store,
         lambda: packing.open_order(world.store, world.packer2, "#1042"),

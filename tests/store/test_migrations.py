@@ -38,3 +38,45 @@ def test_upgrading_an_empty_database_gives_the_models_schema(db_url: str) -> Non
             conn.execute(text("DELETE FROM event"))
     finally:
         store.dispose()
+
+
+def test_0003_widens_the_counters_of_an_existing_database(db_url: str) -> None:
+    """A 0002 database with carriers in use keeps its counters and then takes CJ's range."""
+    from alembic import command
+
+    from wms_tui.migrations import alembic_config
+
+    command.upgrade(alembic_config(db_url), "0002")
+    store = Store(db_url)
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO carrier (code, name, tracking_prefix, tracking_length,"
+                    " tracking_check, tracking_next) VALUES ('CJ', 'CJ', '', 12, 'mod7', 1234)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO warehouse (code, name, address1, address2, city, zip, region,"
+                    " country_code, phone, timezone, gs1_company_prefix, sscc_extension,"
+                    " sscc_next_serial) VALUES ('WH', 'WH', '', '', '', '', '', 'SE', '',"
+                    " 'Europe/Stockholm', '735005', 0, 77)"
+                )
+            )
+        upgrade(db_url)
+        assert store.schema_revision() == SCHEMA_REVISION
+        with store.engine.begin() as conn:
+            assert conn.execute(text("SELECT tracking_next FROM carrier")).scalar_one() == 1234
+            assert conn.execute(text("SELECT sscc_next_serial FROM warehouse")).scalar_one() == 77
+            conn.execute(text("UPDATE carrier SET tracking_next = 60500000001"))
+            conn.execute(text("UPDATE warehouse SET sscc_next_serial = 9999999999"))
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT tracking_next FROM carrier")).scalar_one() == (
+                60500000001
+            )
+            assert conn.execute(text("SELECT sscc_next_serial FROM warehouse")).scalar_one() == (
+                9999999999
+            )
+    finally:
+        store.dispose()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, Numeric, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from wms_tui.domain.clock import utcnow
@@ -27,6 +27,10 @@ from wms_tui.domain.enums import (
     TaskStatus,
     WaveStatus,
 )
+
+# A counter that outgrows 32 bits: BIGINT on PostgreSQL. SQLite's INTEGER is
+# already 64-bit, so it stays INTEGER there and no SQLite table is rebuilt for it.
+COUNTER = BigInteger().with_variant(Integer(), "sqlite")
 
 # --------------------------------------------------------------------------- site
 
@@ -46,8 +50,9 @@ class Warehouse(SQLModel, table=True):
     gs1_company_prefix: str = Field(default="0000000", max_length=12)
     sscc_extension: int = 0
     # Next SSCC serial; bumped inside the packing transaction so two stations
-    # never print the same SSCC.
-    sscc_next_serial: int = 1
+    # never print the same SSCC. 64-bit: a 6-digit company prefix leaves a
+    # 10-digit serial, past PostgreSQL's 32-bit INTEGER.
+    sscc_next_serial: int = Field(default=1, sa_type=COUNTER)
 
 
 class Setting(SQLModel, table=True):
@@ -185,7 +190,8 @@ class Carrier(SQLModel, table=True):
     tracking_prefix: str = ""
     tracking_length: int = 12
     tracking_check: str = "mod10"  # mod10 | mod7 | ups | s10 | none
-    tracking_next: int = 1
+    # 64-bit: carriers hand out ranges like CJ's 60500000001, past a 32-bit INTEGER.
+    tracking_next: int = Field(default=1, sa_type=COUNTER)
 
 
 class Service(SQLModel, table=True):

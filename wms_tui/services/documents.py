@@ -38,7 +38,7 @@ from wms_tui.domain.models import (
     Warehouse,
 )
 from wms_tui.printing.documents import Address, LabelData, ParcelInfo, SlipData, SlipLine
-from wms_tui.services import events, inserts, settings
+from wms_tui.services import events, inserts, order_names, settings
 from wms_tui.store import Store
 
 ENV_PRINTER = "WMS_PRINTER"
@@ -370,12 +370,12 @@ def printed_parcels(session: Session, order: Order) -> list[Parcel]:
 
 
 def find_packed_order(session: Session, code: str) -> Order:
-    """An order by name (``#1042``, ``1042``), SSCC or tracking number of one of its parcels."""
+    """An order by name (``#1042``, ``1042``, ``d1042``), SSCC or tracking number of one
+    of its parcels."""
     code = code.strip()
-    for name in dict.fromkeys((code, f"#{code}")):
-        order = session.exec(select(Order).where(Order.name == name)).first()
-        if order is not None:
-            return order
+    order = order_names.find(session, code)
+    if order is not None:
+        return order
     parcel = session.exec(
         select(Parcel).where(
             (Parcel.tracking_number == code.upper()) | (Parcel.sscc == code.removeprefix("00"))

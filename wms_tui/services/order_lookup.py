@@ -1,7 +1,8 @@
 """ "Where is my order?": find an order by anything a customer or a parcel carries,
 and tell its story from the event log.
 
-:func:`search` accepts an order name (``#1042``, ``1042``), a customer's name,
+:func:`search` accepts an order name (``#D1042``, ``D1042``, ``d1042``: case and
+the ``#`` do not matter, see :mod:`order_names`), a customer's name,
 an e-mail address, a phone number typed any way (``070-174 06 26`` finds
 ``+46 70 174 06 26``), a tracking number or an SSCC (scanned from the label,
 with or without the ``(00)`` prefix). Each kind is one indexed or bounded
@@ -36,6 +37,7 @@ from wms_tui.domain.models import (
     Parcel,
     Service,
 )
+from wms_tui.services import order_names
 from wms_tui.services.auth import clean_scan
 from wms_tui.services.handover import parcel_code
 from wms_tui.services.warehouse_clock import warehouse_zone
@@ -89,15 +91,15 @@ def search(session: Session, query: str, limit: int = LIMIT) -> list[OrderHit]:
     for oid, sscc in rows:
         found.setdefault(oid, "SSCC" if sscc == code else "tracking")
 
-    names = {q, q if q.startswith("#") else f"#{q}"}
-    add(list(session.exec(select(Order.id).where(col(Order.name).in_(names))).all()), "order")
+    named = order_names.find(session, q)
+    if named is not None:
+        add([named.id], "order")  # type: ignore[list-item]
     if len(q) >= 2:
-        prefix = q if q.startswith("#") else f"#{q}"
         add(
             list(
                 session.exec(
                     select(Order.id)
-                    .where(col(Order.name).startswith(prefix, autoescape=True))
+                    .where(order_names.starts_with(q))
                     .order_by(col(Order.name))
                     .limit(limit)
                 ).all()

@@ -56,7 +56,7 @@ from wms_tui.domain.models import (
     Stock,
     Warehouse,
 )
-from wms_tui.services import accountability, allocation, events, inventory
+from wms_tui.services import accountability, allocation, events, inventory, order_names
 from wms_tui.services.auth import clean_scan
 from wms_tui.store import Store, UnitOfWork
 
@@ -252,10 +252,7 @@ def find_order(session: Session, code: str) -> Order:
         order = session.get(Order, parcel.order_id)
         assert order is not None
         return order
-    names = [code, code.upper()]
-    if not code.startswith("#"):
-        names += [f"#{code}", f"#{code.upper()}"]
-    order = session.exec(select(Order).where(col(Order.name).in_(names))).first()
+    order = order_names.find(session, code)
     if order is None:
         raise NotFound(f"No order, RMA or tracking number {code}")
     return order
