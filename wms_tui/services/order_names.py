@@ -29,13 +29,18 @@ def forms(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def find(session: Session, text: str) -> Order | None:
-    """The order named ``text``, ignoring case and a missing ``#``; None if there is none."""
+def find(session: Session, text: str, *, mixed_case: bool = True) -> Order | None:
+    """The order named ``text``, ignoring case and a missing ``#``; None if there is none.
+
+    ``mixed_case=False`` skips the upper-cased scan of the whole table (names
+    like ``#Web77`` typed ``web77``): for a lookup on a hot path, such as a
+    pack-station scan that turned out to be no product.
+    """
     candidates = forms(text)
     if not candidates:
         return None
     rows = session.exec(select(Order).where(col(Order.name).in_(candidates))).all()
-    if not rows:
+    if not rows and mixed_case:
         # Only now a scan of the table: upper() cannot use the index on name.
         # SQLite's upper() folds ASCII only, which order numbers are.
         upper = list(dict.fromkeys(c.upper() for c in candidates))
@@ -43,6 +48,8 @@ def find(session: Session, text: str) -> Order | None:
             select(Order).where(func.upper(Order.name).in_(upper)).order_by(col(Order.id))
         ).all()
         return rows[0] if rows else None
+    if not rows:
+        return None
     return min(rows, key=lambda o: candidates.index(o.name))
 
 

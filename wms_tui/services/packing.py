@@ -33,7 +33,7 @@ from wms_tui.domain.models import (
     PickTaskLine,
     WmsException,
 )
-from wms_tui.services import approval, events, pack_totes, weighing
+from wms_tui.services import approval, events, order_names, pack_totes, weighing
 from wms_tui.services.auth import clean_scan
 from wms_tui.services.cartonization import ItemLine
 from wms_tui.services.inventory import find_product_by_scan
@@ -106,12 +106,9 @@ def _require_packer(actor: Actor) -> None:
     actor.require(Role.PACKER, action="pack orders")
 
 
-def _order_by_name(session: Session, code: str) -> Order | None:
+def _order_by_name(session: Session, code: str, *, mixed_case: bool = True) -> Order | None:
     """``1042``, ``#1042``, ``d1042`` or ``#D1042``: an exact name first."""
-    bare = code.lstrip("#")
-    names = list(dict.fromkeys((code, code.upper(), f"#{bare}", f"#{bare.upper()}")))
-    found = {o.name: o for o in session.exec(select(Order).where(col(Order.name).in_(names)))}
-    return next((found[n] for n in names if n in found), None)
+    return order_names.find(session, code, mixed_case=mixed_case)
 
 
 def _find_tote(session: Session, code: str) -> Location | None:
@@ -520,7 +517,8 @@ def _not_a_product(session: Session, ctx: PackContext, code: str) -> str:
                 f"Tote {tote.code} belongs to order {others[0].name}, not {ctx.order.name}"
             )
         raise DomainError(f"Tote {tote.code} is not this order's tote")
-    order = _order_by_name(session, code)
+    # Indexed forms only: an unknown barcode must be refused as fast as a good scan.
+    order = _order_by_name(session, code, mixed_case=False)
     if order is not None:
         if order.id == ctx.order.id:
             return f"That is this order ({order.name}): scan the items"
