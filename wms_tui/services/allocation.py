@@ -33,7 +33,7 @@ from wms_tui.domain.models import (
     Stock,
     WmsException,
 )
-from wms_tui.services import events, settings
+from wms_tui.services import events, priority, settings
 from wms_tui.store import Store, UnitOfWork
 
 # Shopify financial statuses that must not ship before someone has looked.
@@ -357,16 +357,22 @@ def retry_backorders(
     """Allocate backordered orders that stock now covers; returns released names.
 
     Called by receiving after put-away and by returns after a restock, in the
-    same transaction, so the stock that arrives goes to waiting orders first.
+    same transaction, so the stock that arrives goes to waiting orders first,
+    the most urgent by the house ranking (:func:`priority.order_by`) first.
     """
-    stmt = select(Order).where(Order.status == OrderStatus.BACKORDERED)
+    stmt = (
+        select(Order)
+        .outerjoin(Service, col(Service.id) == Order.service_id)
+        .where(Order.status == OrderStatus.BACKORDERED)
+    )
     if product_ids:
         stmt = stmt.where(
             col(Order.id).in_(
                 select(OrderLine.order_id).where(col(OrderLine.product_id).in_(product_ids))
             )
         )
-    stmt = stmt.order_by(col(Order.priority).desc(), col(Order.created_at), col(Order.id))
+    # The house ranking decides who gets scarce stock, as it does at release.
+    stmt = stmt.order_by(*priority.order_by())
     released: list[str] = []
     for order in uow.session.exec(stmt).all():
         if not allocate_order(uow, order, actor):
@@ -402,8 +408,6 @@ def release_due(
     Each is allocated (READY_TO_PICK), backordered, or held if unpaid. ``limit``
     caps how many are taken in this transaction.
     """
-    from wms_tui.services import priority
-
     now = now or utcnow()
     result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
     stmt = (
