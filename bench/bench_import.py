@@ -15,9 +15,28 @@ step in a fresh process so peak memory is the step's own:
 * import: ``order_import.import_orders`` into the empty store (both passes,
   without the release step: the orders are created "now", inside their grace period);
 * re-import: the same file again (every order unchanged: read and compare only);
-* import at a quarter of the size, to show memory does not grow with the file;
-* release: 2,000 of those orders once their grace period is over (allocation,
-  one order at a time), for scale: the import itself does not release them.
+* import at a quarter of the size, to show memory does not grow with the file.
+
+Then the release of the ``--release`` most urgent orders (default 2,000) of the
+full-size import once its grace period is over, with stock: every product has a pick bin
+and a bulk bin holding 0–6 units each (some pick bins flagged for a count, so
+left out), so orders are allocated, backordered, split (``split-ok``) or held
+(unpaid). Each variant runs on its own copy of that store, with the clock
+frozen, in a fresh process:
+
+* release baseline: the same number of orders "released" in plain SQL with the
+  stdlib ``sqlite3`` in one transaction: read the due orders in ranking order,
+  their lines and the candidate stock in three queries, then write what an
+  allocated order writes (status, one event per order and per line, an
+  allocation per line, line and stock counters) with ``executemany``. No rules,
+  no ORM: the floor for "release N orders";
+* release one by one: ``allocate_order`` for each order in turn, in
+  transactions of 200 (how ``release_due_orders`` worked before it loaded a
+  batch's stock at once);
+* release_due_orders: the service as it is.
+
+The last two must leave identical databases (every row of every table is
+compared); the table says so.
 
 Peak memory is the step's ``ru_maxrss`` minus the process's RSS before the step
 (the interpreter and imported modules), on Linux in KiB.
@@ -27,10 +46,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import random
 import resource
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -60,6 +82,12 @@ CITIES = (
     ("Malmö", "SE", "211 34"),
 )
 METHODS = ("PostNord MyPack Collect", "CJ Express", "DHL Express Worldwide", "Hämta i butik")
+# The release steps run at this frozen time, an hour after the orders were made
+# (the same in every child process, so their databases can be compared).
+os.environ.setdefault(
+    "BENCH_RELEASE_AT", (datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)).isoformat()
+)
+RELEASE_AT = datetime.fromisoformat(os.environ["BENCH_RELEASE_AT"])
 
 
 def _header(path: Path) -> list[str]:
@@ -165,15 +193,8 @@ def step(name: str, db: str, path: str) -> dict:
             else:
                 orders += 1
         detail = f"{orders:,} orders, {errors} errors"
-    elif name == "release":
-        from datetime import timedelta
-
-        from wms_tui.domain.clock import utcnow
-        from wms_tui.services.allocation import release_due_orders
-
-        # An hour later every imported order is past its grace period.
-        result = release_due_orders(store, now=utcnow() + timedelta(hours=1), max_orders=2000)
-        detail = ", ".join(f"{len(v):,} {k}" for k, v in result.items() if v)
+    elif name.startswith("release"):
+        detail = release_step(name, store, int(path))
     else:
         report = import_orders(store, path, release=False)
         assert report.ok, (report.file_error, report.errors[:3])
@@ -183,6 +204,192 @@ def step(name: str, db: str, path: str) -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     store.dispose()
     return {"seconds": seconds, "peak_kib": max(0, peak - before), "detail": detail}
+
+
+def release_step(name: str, store, n: int) -> str:
+    """One release variant on ``store`` (a copy of the stocked store)."""
+    from wms_tui.domain.clock import set_clock
+    from wms_tui.services import allocation
+
+    set_clock(lambda: RELEASE_AT)
+    if name == "release-baseline":
+        return release_in_plain_sql(str(store.engine.url.database), n)
+    if name == "release-one-by-one":
+        result = release_one_by_one(store, n)
+    else:
+        result = allocation.release_due_orders(store, now=RELEASE_AT, max_orders=n)
+    return ", ".join(f"{len(v):,} {k}" for k, v in result.items() if v)
+
+
+def release_one_by_one(store, n: int, batch_size: int = 200) -> dict[str, list[str]]:
+    """The release as it was: ``allocate_order`` per order, its own queries each time."""
+    from sqlmodel import col, select
+
+    from wms_tui.domain.actor import SYSTEM
+    from wms_tui.domain.enums import OrderStatus
+    from wms_tui.domain.models import Order, Service
+    from wms_tui.services import events, priority
+    from wms_tui.services.allocation import HOLD_FINANCIAL, allocate_order
+
+    result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
+    done = 0
+    while done < n:
+        with store.unit_of_work() as uow:
+            orders = uow.session.exec(
+                select(Order)
+                .outerjoin(Service, col(Service.id) == Order.service_id)
+                .where(
+                    Order.status == OrderStatus.NEW,
+                    col(Order.release_at).is_not(None),
+                    col(Order.release_at) <= RELEASE_AT,
+                )
+                .order_by(*priority.order_by())
+                .limit(min(batch_size, n - done))
+            ).all()
+            for order in orders:
+                if order.financial_status.lower() in HOLD_FINANCIAL:
+                    order.hold_reason = f"payment {order.financial_status}"
+                    events.change_status(
+                        uow, order, OrderStatus.ON_HOLD, SYSTEM, detail=order.hold_reason
+                    )
+                    result["held"].append(order.name)
+                    continue
+                missing = allocate_order(uow, order, SYSTEM)
+                result["backordered" if missing else "ready"].append(order.name)
+            uow.commit()
+        done += len(orders)
+        if len(orders) < batch_size:
+            break
+    return result
+
+
+def release_in_plain_sql(path: str, n: int) -> str:
+    """The floor: a release's reads and writes in plain SQL, no rules (see the docstring)."""
+    at = RELEASE_AT.strftime("%Y-%m-%d %H:%M:%S.%f")
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("BEGIN IMMEDIATE")
+    orders = con.execute(
+        "SELECT o.id, o.name FROM orders o LEFT JOIN service s ON s.id = o.service_id "
+        "WHERE o.status = 'NEW' AND o.release_at IS NOT NULL AND o.release_at <= ? "
+        "ORDER BY o.priority DESC, o.promised_ship_date IS NULL, o.promised_ship_date, "
+        "s.cutoff IS NULL, s.cutoff, s.express IS NULL, s.express DESC, o.created_at, o.id "
+        "LIMIT ?",
+        (at, n),
+    ).fetchall()
+    names = dict(orders)
+    ids = ",".join(str(i) for i, _ in orders) or "0"
+    lines = con.execute(
+        f"SELECT id, order_id, product_id, sku, quantity FROM orderline WHERE order_id IN ({ids}) "
+        "ORDER BY order_id, line_no"
+    ).fetchall()
+    pids = ",".join(sorted({str(p) for _, _, p, _, _ in lines})) or "0"
+    first_bin: dict[int, tuple[int, int]] = {}
+    for sid, pid, loc in con.execute(
+        "SELECT st.id, st.product_id, st.location_id FROM stock st "
+        f"JOIN location l ON l.id = st.location_id WHERE st.product_id IN ({pids}) "
+        # As text: with a plain kind IN (...) SQLite drives the join from the
+        # location-kind index and probes stock per product at every location.
+        "AND CAST(l.kind AS VARCHAR) IN ('PICK', 'BULK') AND l.active "
+        "AND NOT l.cycle_count_flag "
+        "AND st.qty > st.allocated ORDER BY st.product_id, l.kind = 'BULK', "
+        "st.first_received_at, l.code"
+    ):
+        first_bin.setdefault(pid, (sid, loc))
+    event = (
+        "INSERT INTO event (at, kind, operator_name, terminal, order_id, order_name, sku, qty, "
+        "from_state, to_state, location, detail) VALUES (?, ?, 'system', '', ?, ?, ?, ?, ?, ?, "
+        "'', ?)"
+    )
+    allocs, line_updates, stock_updates, line_events = [], [], [], []
+    for line_id, order_id, pid, sku, qty in lines:
+        sid, loc = first_bin.get(pid, (None, None))
+        if sid is None:
+            continue
+        allocs.append((line_id, pid, loc, qty))
+        line_updates.append((qty, line_id))
+        stock_updates.append((qty, sid))
+        line_events.append((at, "stock.allocate", order_id, names[order_id], sku, qty, "", "", ""))
+    con.executemany(
+        "INSERT INTO allocation (order_line_id, product_id, location_id, qty, qty_picked) "
+        "VALUES (?, ?, ?, ?, 0)",
+        allocs,
+    )
+    con.executemany(
+        "UPDATE orderline SET qty_allocated = qty_allocated + ? WHERE id = ?", line_updates
+    )
+    con.executemany("UPDATE stock SET allocated = allocated + ? WHERE id = ?", stock_updates)
+    con.executemany(event, line_events)
+    con.executemany(
+        "UPDATE orders SET status = 'READY_TO_PICK', status_changed_at = ? WHERE id = ?",
+        [(at, i) for i, _ in orders],
+    )
+    con.executemany(
+        event,
+        [
+            (at, "order.status", i, name, "", None, "NEW", "READY_TO_PICK", "allocated")
+            for i, name in orders
+        ],
+    )
+    con.execute("COMMIT")
+    con.close()
+    return f"{len(orders):,} orders, {len(allocs):,} allocations"
+
+
+def stock_up(db: str, seed: int = 11) -> None:
+    """A pick and a bulk bin per product with 0-6 units each; every 40th pick bin flagged."""
+    from sqlmodel import select
+
+    from wms_tui.domain.actor import SYSTEM
+    from wms_tui.domain.enums import LocationKind, MovementReason
+    from wms_tui.domain.models import Location, Product
+    from wms_tui.services.inventory import move_stock
+    from wms_tui.store import Store
+
+    rnd = random.Random(seed)
+    store = Store(db)
+    with store.unit_of_work() as uow:
+        for i, product in enumerate(uow.session.exec(select(Product).order_by(Product.id)).all()):
+            pick = Location(code=f"A-{i:04d}", zone="A", kind=LocationKind.PICK)
+            bulk = Location(code=f"R-{i:04d}", zone="R", kind=LocationKind.BULK)
+            pick.cycle_count_flag = i % 40 == 0
+            uow.add(pick)
+            uow.add(bulk)
+            uow.flush()
+            for loc in (pick, bulk):
+                if qty := rnd.randint(0, 6):
+                    move_stock(
+                        uow, SYSTEM, product, qty, from_loc=None, to_loc=loc,
+                        reason=MovementReason.RECEIVED,
+                    )  # fmt: skip
+        uow.commit()
+    store.dispose()
+
+
+def copy_store(db: str, tag: str) -> str:
+    """A copy of a (closed, checkpointed) SQLite store next to it."""
+    src = Path(db.removeprefix("sqlite:///"))
+    con = sqlite3.connect(src)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    dst = src.with_name(f"{src.stem}-{tag}.db")
+    shutil.copy(src, dst)
+    return f"sqlite:///{dst}"
+
+
+def digest(db: str) -> str:
+    """Every row of every table, hashed: two stores with the same digest hold the same data."""
+    con = sqlite3.connect(db.removeprefix("sqlite:///"))
+    h = hashlib.sha256()
+    tables = [
+        r[0]
+        for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    ]
+    for table in tables:
+        h.update(table.encode())
+        for row in con.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
+            h.update(repr(row).encode())
+    con.close()
+    return h.hexdigest()
 
 
 def run_child(name: str, db: str, path: Path) -> dict:
@@ -212,6 +419,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--lines", type=int, default=100_000)
     ap.add_argument("--products", type=int, default=2_000)
+    ap.add_argument("--release", type=int, default=2_000, help="orders to release")
     ap.add_argument("--keep", type=Path, help="write the files here and keep them")
     ap.add_argument("--step", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
@@ -244,8 +452,13 @@ def main() -> None:
             ("import_orders (new)", args.lines, run_child("import", db, orders)),
             ("import_orders (again)", args.lines, run_child("import", db, orders)),
             ("import_orders (¼ size)", args.lines // 4, run_child("import", db_quarter, quarter)),
-            ("release 2,000 due orders", 0, run_child("release", db_quarter, quarter)),
         ]
+        stock_up(db)
+        n = Path(str(args.release))
+        kinds = ("release-baseline", "release-one-by-one", "release")
+        copies = {kind: copy_store(db, kind) for kind in kinds}
+        releases = {kind: run_child(kind, copies[kind], n) for kind in kinds}
+        same = digest(copies["release-one-by-one"]) == digest(copies["release"])
     base = results[0][2]["seconds"]
     table = Table(title=f"Shopify orders import, {args.lines:,} lines", title_justify="left")
     for column in ("Step", "Lines", "Seconds", "Lines/s", "× baseline", "Peak MiB", "Result"):
@@ -253,14 +466,41 @@ def main() -> None:
     for label, lines, r in results:
         table.add_row(
             label,
-            f"{lines:,}" if lines else "",
+            f"{lines:,}",
             f"{r['seconds']:.2f}",
-            f"{lines / r['seconds']:,.0f}" if lines else "",
-            f"{r['seconds'] / base:.1f}" if lines else "",
+            f"{lines / r['seconds']:,.0f}",
+            f"{r['seconds'] / base:.1f}",
             f"{r['peak_kib'] / 1024:.1f}",
             r["detail"],
         )
     console.print(table)
+
+    base = releases["release-baseline"]["seconds"]
+    table = Table(
+        title=f"Release of the {args.release:,} most urgent due orders (full import, stocked)",
+        title_justify="left",
+    )
+    for column in ("Step", "Seconds", "Orders/s", "× baseline", "Peak MiB", "Result"):
+        table.add_column(column, justify="left" if column in ("Step", "Result") else "right")
+    labels = {
+        "release-baseline": "plain SQL baseline",
+        "release-one-by-one": "one order at a time",
+        "release": "release_due_orders",
+    }
+    for kind, r in releases.items():
+        table.add_row(
+            labels[kind],
+            f"{r['seconds']:.2f}",
+            f"{args.release / r['seconds']:,.0f}",
+            f"{r['seconds'] / base:.1f}",
+            f"{r['peak_kib'] / 1024:.1f}",
+            r["detail"],
+        )
+    console.print(table)
+    console.print(
+        "one order at a time and release_due_orders left "
+        + ("identical databases" if same else "[bold red]DIFFERENT databases[/]")
+    )
 
 
 if __name__ == "__main__":

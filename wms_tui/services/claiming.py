@@ -13,23 +13,22 @@ from sqlmodel import col, select
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import OrderStatus
-from wms_tui.domain.models import Order
-from wms_tui.services import events
+from wms_tui.domain.models import Order, Service
+from wms_tui.services import events, priority
 from wms_tui.store import Store, UnitOfWork
 
 
-def queue_order_by():
-    """Highest priority first, then oldest."""
-    return (col(Order.priority).desc(), col(Order.created_at), col(Order.id))
-
-
 def lock_next_order(uow: UnitOfWork, status: OrderStatus) -> Order | None:
+    """The most urgent free order in ``status`` (house ranking), locked for this transaction."""
     stmt = (
         select(Order)
+        .outerjoin(Service, col(Service.id) == Order.service_id)
         .where(Order.status == status, col(Order.locked_by_operator_id).is_(None))
-        .order_by(*queue_order_by())
+        .order_by(*priority.order_by())
         .limit(1)
-        .with_for_update(skip_locked=True)
+        # Only the order row: PostgreSQL refuses FOR UPDATE on the nullable side
+        # of an outer join, and the service is not being claimed.
+        .with_for_update(skip_locked=True, of=Order)
     )
     return uow.session.exec(stmt).first()
 

@@ -19,8 +19,16 @@ from sqlmodel import Session, col, select
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, Role
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
-from wms_tui.domain.models import Allocation, Location, Order, OrderLine, Product, Stock
-from wms_tui.services import allocation, events
+from wms_tui.domain.models import (
+    Allocation,
+    Location,
+    Order,
+    OrderLine,
+    Product,
+    Service,
+    Stock,
+)
+from wms_tui.services import allocation, events, priority
 from wms_tui.services.auth import clean_scan
 from wms_tui.services.inventory import get_stock, move_stock
 from wms_tui.store import Store, UnitOfWork
@@ -159,13 +167,14 @@ def _free_reservations(
         select(Allocation, OrderLine, Order)
         .join(OrderLine, col(OrderLine.id) == Allocation.order_line_id)
         .join(Order, col(Order.id) == OrderLine.order_id)
+        .outerjoin(Service, col(Service.id) == Order.service_id)
         .where(
             Allocation.location_id == loc.id,
             Allocation.product_id == product.id,
             Allocation.qty > Allocation.qty_picked,
         )
-        # the newest orders lose their reservation first
-        .order_by(col(Order.priority), col(Order.created_at).desc(), col(Order.id).desc())
+        # the least urgent orders (house ranking) lose their reservation first
+        .order_by(*priority.order_by(least_urgent_first=True), col(Allocation.id))
     ).all()
     orders: list[Order] = []
     freed = 0
@@ -184,6 +193,19 @@ def _free_reservations(
     for order in orders:
         allocation.deallocate_order(uow, order, actor)
     return orders
+
+
+def _ranked(uow: UnitOfWork, orders: list[Order]) -> list[Order]:
+    if not orders:
+        return []
+    return list(
+        uow.session.exec(
+            select(Order)
+            .outerjoin(Service, col(Service.id) == Order.service_id)
+            .where(col(Order.id).in_([o.id for o in orders]))
+            .order_by(*priority.order_by())
+        ).all()
+    )
 
 
 def approve_count(
@@ -242,9 +264,8 @@ def approve_count(
         uow.flush()
         reallocated: list[str] = []
         backordered: list[str] = []
-        # Re-allocate in the order allocation itself uses: priority, then oldest first.
-        touched.sort(key=lambda o: (-o.priority, o.created_at, o.id))
-        for order in touched:
+        # Re-allocate in the order allocation itself uses: the house ranking.
+        for order in _ranked(uow, touched):
             if allocation.allocate_order(uow, order, actor):
                 backordered.append(order.name)
             else:

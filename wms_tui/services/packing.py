@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import case
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
@@ -31,9 +32,10 @@ from wms_tui.domain.models import (
     Parcel,
     PickTask,
     PickTaskLine,
+    Service,
     WmsException,
 )
-from wms_tui.services import approval, events, order_names, pack_totes, weighing
+from wms_tui.services import approval, events, order_names, pack_totes, priority, weighing
 from wms_tui.services.auth import clean_scan
 from wms_tui.services.cartonization import ItemLine
 from wms_tui.services.inventory import find_product_by_scan
@@ -228,7 +230,7 @@ def _progress(ctx: PackContext, line: OrderLine, qty: int) -> str:
 
 
 def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]:
-    """Orders waiting for a pack station: this station's first, then by priority and age."""
+    """Orders waiting for a pack station: this station's first, then the house ranking."""
     with store.read() as s:
         mine = s.exec(
             select(Order).where(
@@ -246,8 +248,11 @@ def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]
                 .where(PickTask.pack_station == actor.terminal, Order.status == OrderStatus.PICKED)
             ).all()
         )
+        # Orders with totes at (or sent to) this station first, then the house ranking.
+        here_first = case((col(Order.id).in_(here_ids), 0), else_=1)
         waiting = s.exec(
             select(Order)
+            .outerjoin(Service, col(Service.id) == Order.service_id)
             .where(
                 (Order.status == OrderStatus.PICKED)
                 | (
@@ -255,10 +260,10 @@ def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]
                     & col(Order.locked_by_operator_id).is_(None)
                 )
             )
-            .order_by(col(Order.priority).desc(), col(Order.created_at), col(Order.id))
-            .limit(limit * 3)
+            .order_by(here_first, *priority.order_by())
+            .limit(limit)
         ).all()
-        ordered = list(mine) + sorted(waiting, key=lambda o: o.id not in here_ids)
+        ordered = list(mine) + list(waiting)
         rows: list[QueueRow] = []
         for o in ordered[:limit]:
             lines = s.exec(select(OrderLine).where(OrderLine.order_id == o.id)).all()

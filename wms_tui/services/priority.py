@@ -1,4 +1,7 @@
-"""Which order goes first: one ordering for the orders screen, release and waves.
+"""Which order goes first: the house ranking, used wherever orders compete.
+
+The orders screen, release, backorder retries (who gets arriving stock), waves,
+the pack queue, cycle-count re-allocation and the stock screen all rank with it.
 
 Most urgent first:
 
@@ -113,8 +116,20 @@ def order_sort_key(order: Order, service: Service | None, rules: PriorityRules) 
     )
 
 
-def order_by() -> list[Any]:
-    """The same ordering in SQL; the query must outer-join ``Service`` on ``Order.service_id``."""
+def order_by(*, least_urgent_first: bool = False) -> list[Any]:
+    """The same ordering in SQL; the query must outer-join ``Service`` on ``Order.service_id``.
+
+    ``least_urgent_first`` turns it exactly round (for "who gives up stock first").
+    """
+    if least_urgent_first:
+        return [
+            col(Order.priority).asc(),
+            col(Order.promised_ship_date).desc().nulls_first(),
+            col(Service.cutoff).desc().nulls_first(),
+            col(Service.express).asc().nulls_first(),
+            col(Order.created_at).desc(),
+            col(Order.id).desc(),
+        ]
     return [
         col(Order.priority).desc(),
         col(Order.promised_ship_date).asc().nulls_last(),

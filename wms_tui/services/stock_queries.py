@@ -25,9 +25,11 @@ from wms_tui.domain.models import (
     OrderLine,
     Product,
     ProductBarcode,
+    Service,
     Stock,
     StockMovement,
 )
+from wms_tui.services import priority
 from wms_tui.services.auth import clean_scan
 from wms_tui.services.inventory import find_product_by_scan
 from wms_tui.store import Store
@@ -313,12 +315,13 @@ def sku_detail(store: Store, code: str, *, history: int = 50) -> SkuDetail:
             for ln, o in s.exec(
                 select(OrderLine, Order)
                 .join(Order, col(Order.id) == OrderLine.order_id)
+                .outerjoin(Service, col(Service.id) == Order.service_id)
                 .where(
                     OrderLine.product_id == product.id,
                     col(Order.status).in_(NEEDING),
                     OrderLine.quantity - OrderLine.qty_short - OrderLine.qty_picked > 0,
                 )
-                .order_by(col(Order.priority).desc(), col(Order.created_at), col(Order.id))
+                .order_by(*priority.order_by(), col(OrderLine.line_no))
             ).all()
         )
         movements = _movements(s, product.id, history)
