@@ -139,6 +139,23 @@ async def test_resizing_switches_layout(dock: Dock) -> None:
         assert screen.wide and screen.query_one("#dsp-trucks", DataTable).row_count == 4
 
 
+async def test_a_refresh_landing_mid_resize_waits_for_the_new_tables(dock: Dock) -> None:
+    app = WmsApp(dock.store.url, terminal="OFFICE")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_overview(pilot)
+        await pilot.app.workers.wait_for_complete()
+        recompose = screen.recompose
+
+        async def refresh_lands_during(*args, **kwargs):
+            await recompose(*args, **kwargs)
+            screen.show(screen.snap)  # the worker's answer, before the columns exist
+
+        screen.recompose = refresh_lands_during
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert screen.wide and screen.query_one("#dsp-trucks", DataTable).row_count == 4
+
+
 async def test_delay_notices_from_the_overview(dock: Dock, monkeypatch) -> None:
     from wms_tui.ui.widgets.confirm import ConfirmModal
 

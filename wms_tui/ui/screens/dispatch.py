@@ -171,6 +171,7 @@ class DispatchScreen(WmsScreen):
         self.snap: Snapshot | None = None
         self.error = ""
         self.panel = 0
+        self._relayout = False
         self.wide = self._is_wide(self.app.size.width, self.app.size.height)
 
     @staticmethod
@@ -229,9 +230,15 @@ class DispatchScreen(WmsScreen):
     async def on_resize(self) -> None:
         wide = self._is_wide(self.size.width, self.size.height)
         if wide != self.wide:
-            self.wide = wide
-            await self.recompose()
-            self._setup_columns()
+            # A refresh landing while the tables are rebuilt would fill tables
+            # that have no columns yet: it only keeps its snapshot until then.
+            self._relayout = True
+            try:
+                self.wide = wide
+                await self.recompose()
+                self._setup_columns()
+            finally:
+                self._relayout = False
             self._focus_first()
             if self.snap is not None:
                 self.show(self.snap)
@@ -258,6 +265,8 @@ class DispatchScreen(WmsScreen):
 
     def show(self, snap: Snapshot) -> None:
         self.snap, self.error = snap, ""
+        if self._relayout:
+            return
         self.query_one("#dsp-summary", Static).update(self._summary(snap))
         if self.wide:
             self._fill_trucks(snap)
