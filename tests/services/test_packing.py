@@ -160,7 +160,7 @@ def test_next_packer_at_the_same_bench_goes_on_with_the_order_left_there(
         "then close or park it"
     )
     view = packing.open_order(world.store, emily, "#1042")
-    assert view.message.startswith("Order #1042 left open here by Johan Öberg: going on")
+    assert view.message.startswith("Going on with #1042, left here by Johan Öberg: scan")
     assert view.lines[0].packed == 1
     view = packing.scan(world.store, emily, oid, pw.MUG_EAN)
     assert view.lines[0].packed == 2

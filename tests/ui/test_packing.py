@@ -21,6 +21,7 @@ from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.home import HomeScreen
 from wms_tui.ui.screens.packing import PackScreen
+from wms_tui.ui.screens.packing_text import rows_needed
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.floor_dialogs import AskConfirm, AskText
 
@@ -328,7 +329,9 @@ async def test_next_packer_at_the_bench_goes_on_with_the_order_left_there(
         screen = await open_pack(pilot, badge="K2003")  # Emily Carter
         await wait_for(pilot, lambda: screen.view is not None, "the order left on the bench")
         assert screen.view.order_name == "#1042"
-        assert "left open here by Johan Öberg" in feedback(app)
+        assert "Going on with #1042, left here by Johan Öberg" in feedback(app)
+        fb = app.screen.query_one("#pk-feedback", Feedback)
+        assert rows_needed(feedback(app), fb.content_region.width) <= fb.content_region.height
         assert "1/3" in text(app, "pk-head")
         await scan(pilot, pw.MUG_EAN)
         assert feedback(app).startswith("✓")

@@ -364,7 +364,7 @@ def open_order(
                     to_state=actor.name,
                     detail=f"continued at {actor.terminal}, left open by {was}",
                 )
-                opened_msg = f"Order {order.name} left open here by {was}: going on with it"
+                opened_msg = f"Going on with {order.name}, left here by {was}"
             elif holder is not None and not here:
                 # Even a supervisor must ask for the take-over: opening an order
                 # someone is packing must never happen by accident.
