@@ -156,6 +156,10 @@ async def test_a_new_packer_packs_an_order(world: pw.World, size, tmp_path: Path
         await wait_for(pilot, lambda: "document" in feedback(app), "documents")
         assert screen.view is None
         assert "#1042" not in [r[0].strip() for r in table_rows(app, "pk-queue")]
+        fb = app.screen.query_one("#pk-feedback", Feedback)
+        # The handheld's two rows hold the whole answer; the station names the files.
+        assert rows_needed(feedback(app), fb.content_region.width) <= fb.content_region.height
+        assert ("label_1042" in feedback(app)) == (size[0] >= 90)
 
     with world.store.read() as s:
         order = s.exec(select(Order).where(Order.name == "#1042")).one()

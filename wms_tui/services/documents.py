@@ -70,6 +70,11 @@ class Documents:
         where = f"; printed on {', '.join(sorted(set(self.printed)))}" if self.printed else ""
         return f"{len(self.files)} document{'s' if len(self.files) != 1 else ''}: {names}{where}"
 
+    def short_summary(self) -> str:
+        """For a handheld's two rows: how many, and printed or only saved."""
+        n = len(self.files)
+        return f"{n} document{'s' if n != 1 else ''} {'printed' if self.printed else 'saved'}"
+
 
 @dataclass
 class _Bundle:

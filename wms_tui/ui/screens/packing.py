@@ -523,7 +523,8 @@ class PackScreen(WmsScreen):
             self.app.call_from_thread(self.feedback.error, msg)
         else:
             text = f"{done} · " if done else ""
-            self.app.call_from_thread(self.feedback.ok, f"{text}{docs.summary()}")
+            summary = docs.summary() if self.wide else docs.short_summary()
+            self.app.call_from_thread(self.feedback.ok, f"{text}{summary}")
 
     @work(exclusive=True, group="pack-dialog")
     async def action_reprint(self) -> None:
