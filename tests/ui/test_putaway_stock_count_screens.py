@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from tests import factories as f
 from tests.receiving_world import TEE_EAN, build, qty_at, snapshot
@@ -93,6 +93,16 @@ async def test_put_away_releases_the_backordered_order(store: Store, size) -> No
         order = s.exec(select(Order).where(Order.name == "#1042")).one()
         assert order.status is OrderStatus.READY_TO_PICK
     assert qty_at(store, "PRINT", "B-01-1-A") == 4 and qty_at(store, "TEE", "RCV-1") == 1
+
+
+async def test_put_away_title_is_the_menu_entry(store: Store) -> None:
+    """The bar says what the menu said: "Put away", not "Putaway"."""
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await login(pilot, "R3001")
+        label = next(e.label for e in app.screen.entries if e.screen == "PutawayScreen")
+        await open_menu_entry(pilot, "PutawayScreen")
+        assert str(app.screen.query_one("#bar-title", Static).render()) == label == "Put away"
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -24,7 +24,7 @@ from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 
 class PutawayScreen(FloorScreen):
-    TITLE_TEXT = "Putaway"
+    TITLE_TEXT = "Put away"
     DEFAULT_CSS = """
     PutawayScreen #pa-head { height: auto; padding: 0 1; text-style: bold; }
     PutawayScreen #pa-table { height: 1fr; }
