@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -206,3 +207,20 @@ async def test_carrier_chosen_with_arrows_and_enter(dock: Dock, size: tuple[int,
         await pilot.press("enter")
         assert screen.carrier is None
         assert "Scan or type the carrier's code" in feedback(screen)
+
+
+async def test_times_are_on_the_apps_warehouse_clock(dock: Dock) -> None:
+    """The lists show times in the zone the app read when it opened the store (the
+    operator bar's), not one the screen reads again from the database."""
+    app = WmsApp(dock.store.url, terminal="DOCK-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_store(pilot)
+        assert app.warehouse_tz == ZoneInfo("Europe/Stockholm")
+        app.warehouse_tz = ZoneInfo("Asia/Seoul")  # as if the warehouse had moved
+        screen = await open_dock(pilot, "K2001")
+        await scan(pilot, "PN")
+        await settle(pilot, screen)
+        waiting = screen.query_one("#ho-waiting", OptionList)
+        shown = str(waiting.get_option_at_index(0).prompt)
+        # packed at 07:30 UTC: 16:30 in Seoul (08:30 in Jönköping)
+        assert "packed 16:30 Johan Öberg" in shown, shown

@@ -16,6 +16,7 @@ barcode (printed on the sheet) closes it, or reprints it once closed (F6).
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -343,7 +344,9 @@ class HandoverScreen(FloorScreen):
     ) -> Option:
         from wms_tui.domain.shipping_days import local_time
 
-        tz = self._tz()
+        # The app read the warehouse's zone when it opened the store: the list
+        # and the operator bar keep one clock, and a redraw opens no session.
+        tz = self.wms.warehouse_tz or UTC
         t = Text()
         if pull:
             t.append(f"✗ {p.label} cancelled: take out", style="bold red")
@@ -358,14 +361,6 @@ class HandoverScreen(FloorScreen):
                 t.append(f"  {p.tracking_number}", style="dim")
             t.append(f"\n  {'loaded' if loaded else 'packed'} {when} {who}", style="dim")
         return Option(t, id=f"parcel:{p.parcel_id}", disabled=True)
-
-    def _tz(self):  # noqa: ANN202 - ZoneInfo, cached per screen
-        if not hasattr(self, "_zone"):
-            from wms_tui.services.warehouse_clock import warehouse_zone
-
-            with self.store.read() as s:
-                self._zone = warehouse_zone(s)
-        return self._zone
 
     # -- close-out -------------------------------------------------------------------
 
