@@ -147,16 +147,22 @@ class ReceivingScreen(FloorScreen):
     def show_deliveries(self) -> None:
         self.receipt = None
         self.closed = None
-        self.count_mode = self.damaged_next = False
+        self.plain_scans()
         self.last_unknown = None
         self.deliveries = rcv.open_deliveries(self.store)
         self.render_head()
         self.render_table()
         self.refresh_bindings()
 
+    def plain_scans(self) -> None:
+        """Back to one unit a scan: count mode and "damaged next" were meant for
+        the delivery they were switched on for, never for the next one."""
+        self.count_mode = self.damaged_next = False
+
     def open_receipt(self, receipt: rcv.Receipt) -> None:
         self.receipt = receipt
         self.closed = None
+        self.plain_scans()
         self.render_head()
         self.render_table()
         self.refresh_bindings()
@@ -370,6 +376,9 @@ class ReceivingScreen(FloorScreen):
         try:
             sku, name, pack = rcv.identify(self.store, code)
         except rcv.UnknownBarcode as exc:
+            # Another delivery's reference opens it, in count or damaged mode too.
+            if self.switch_delivery(exc.code):
+                return
             self.last_unknown = exc.code
             self.feedback.error(f"{exc}: F6 to link it")
             self.refresh_bindings()
@@ -477,6 +486,7 @@ class ReceivingScreen(FloorScreen):
             return
         self.receipt = receipt
         self.closed = found
+        self.plain_scans()
         self.note(f"closed {ref}: {found.summary()}")
         self.feedback.ok(f"{ref} closed · writing report…")
         self.render_head()
