@@ -15,6 +15,7 @@ from wms_tui.domain.enums import ManifestStatus, OrderStatus, ParcelStatus
 from wms_tui.domain.models import Manifest
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
+from wms_tui.ui.files_text import folder_text
 from wms_tui.ui.screens.handover import HandoverScreen
 from wms_tui.ui.widgets.confirm import ConfirmModal
 from wms_tui.ui.widgets.feedback import Feedback
@@ -130,6 +131,8 @@ async def test_close_out_with_confirmation(dock: Dock, size: tuple[int, int]) ->
 
         await pilot.press("f10")
         assert isinstance(app.screen, ConfirmModal)
+        notes: list[str] = []
+        screen.notify = lambda message, **_: notes.append(message)  # type: ignore[method-assign]
         await pilot.press("enter")
         await settle(pilot, screen)
         assert "PN-20260310 closed: 3 parcels, 2 orders dispatched" in feedback(screen)
@@ -137,6 +140,10 @@ async def test_close_out_with_confirmation(dock: Dock, size: tuple[int, int]) ->
         with dock.store.read() as s:
             m = s.exec(select(Manifest)).one()
             assert m.status == ManifestStatus.CLOSED and Path(m.pdf_file).is_file()
+            pdf, csv = Path(m.pdf_file), Path(m.csv_file)
+        # The toast says the two files' names and their folder once.
+        files = f"{pdf.name}, {csv.name} in {folder_text(pdf.parent)}"
+        assert [note.splitlines()[0] for note in notes] == [f"Manifest {files}"]
         assert screen.dock is not None and screen.dock.closed
 
         # closed: a second close and a late parcel are refused

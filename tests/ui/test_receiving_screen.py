@@ -148,6 +148,7 @@ async def test_new_receiver_receives_a_delivery_then_reads_stock(
         await until(pilot, lambda: "Report" in feedback(app))
         report = Path(screen.report_file)
         assert report.is_file() and report.parent == tmp_path / "reports"
+        assert feedback(app) == f"✓ Report: {report.name} in reports/"
         assert report.read_bytes().startswith(b"%PDF")
         # A closed delivery takes no more units.
         before = snapshot(store)
@@ -282,7 +283,8 @@ async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) 
         assert isinstance(app.screen, AskChoice)
         await pilot.press("2")  # roll
         await until(pilot, lambda: "labels:" in feedback(app))
-        assert "1 labels" in feedback(app)
+        (pdf,) = (tmp_path / "labels").glob("*.pdf")
+        assert f"1 labels: {pdf.name} in labels/" in feedback(app)
         # Scanning another delivery's reference while receiving switches to it.
         blind = screen.receipt.reference
         await scan(pilot, "PO-1")

@@ -30,8 +30,12 @@ class PickListFile:
 
     @property
     def message(self) -> str:
+        return self.said_with(str(self.path))
+
+    def said_with(self, file: str) -> str:
+        """The message with the file said as ``file`` (a screen says less than a path)."""
         where = f"sent to {self.printer}" if self.printer else "saved"
-        return f"Pick list {self.task} ({self.stops} stops) {where}: {self.path}"
+        return f"Pick list {self.task} ({self.stops} stops) {where}: {file}"
 
 
 def pick_list_data(store: Store, task_code: str):

@@ -28,6 +28,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 if TYPE_CHECKING:
@@ -436,7 +437,7 @@ class HandoverScreen(FloorScreen):
             notes = f"{r.notices_written} shipping e-mail(s) written, {r.notices_sent} sent"
             extra = r.print_problem or "; ".join(r.notice_problems[:1])
             self.notify(
-                f"Manifest PDF {r.pdf_file}\nCSV {r.csv_file}\n{notes}"
+                f"Manifest {files_text(r.pdf_file, r.csv_file)}\n{notes}"
                 + (f"\n{extra}" if extra else ""),
                 title=f"Manifest {r.number}",
                 severity="warning" if extra else "information",
@@ -459,7 +460,7 @@ class HandoverScreen(FloorScreen):
             return
         fb.ok(f"{r.number} reprinted ({r.parcels} parcels)")
         self.notify(
-            f"PDF {r.pdf_file}" + (f"\n{r.print_problem}" if r.print_problem else ""),
+            files_text(r.pdf_file) + (f"\n{r.print_problem}" if r.print_problem else ""),
             title=f"Manifest {r.number}",
             timeout=10,
         )

@@ -25,6 +25,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.services import picking
 from wms_tui.services.picking import Completion, Stage, StopInfo, TaskView
 from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.choice import ChoiceModal
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
@@ -259,7 +260,8 @@ class PickScreen(FloorScreen):
         except (DomainError, PrintError) as exc:
             self.app.call_from_thread(self.feedback.error, str(exc))
             return
-        self.app.call_from_thread(self.feedback.ok, result.message)
+        said = result.said_with(files_text(result.path))
+        self.app.call_from_thread(self.feedback.ok, said)
 
     def _ready(self) -> bool:
         if self.task_code is None or self.finished is not None:

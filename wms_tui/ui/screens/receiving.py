@@ -21,6 +21,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.services import receiving as rcv
 from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.fixed_table import reset, step_cursor
 from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount, AskText
 from wms_tui.ui.widgets.scan_panel import ScanPanel
@@ -528,7 +529,7 @@ class ReceivingScreen(FloorScreen):
 
     def report_written(self, path: Path) -> None:
         self.report_file = str(path)
-        self.feedback.ok(f"Report: {_short_path(path) if self.wide else path.name}")
+        self.feedback.ok(f"Report: {files_text(path)}")
 
     # -- other screens and labels -------------------------------------------------
 
@@ -567,8 +568,7 @@ class ReceivingScreen(FloorScreen):
         except Exception as exc:  # noqa: BLE001 - shown to the operator
             self.app.call_from_thread(self.feedback.error, f"Labels not written: {exc}")
             return
-        where = _short_path(path) if self.wide else path.name
-        self.app.call_from_thread(self.feedback.ok, f"{count} labels: {where}")
+        self.app.call_from_thread(self.feedback.ok, f"{count} labels: {files_text(path)}")
 
 
 def report_issues(ln: rcv.ReceiptLine) -> list[str]:
@@ -597,10 +597,3 @@ def discrepancy_lines(found: rcv.Discrepancies) -> list[str]:
     for ln in found.damaged:
         out.append(f"DAMAGED {ln.sku}: {ln.damaged} to quarantine")
     return out
-
-
-def _short_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -18,6 +18,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.services import return_reports
 from wms_tui.services.return_reports import PERIODS, ReturnReport, Row
 from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback
 
 # (attribute of ReturnReport, short tab name, first column heading)
@@ -175,4 +176,4 @@ class ReturnReportsScreen(WmsScreen):
         except (DomainError, OSError) as exc:
             self.feedback.error(f"Cannot write the CSV: {exc}")
             return
-        self.feedback.ok(f"Saved {path}")
+        self.feedback.ok(f"Saved {files_text(path)}")

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from wms_tui.domain.errors import DomainError
 from wms_tui.services import picking, short_pick, waves
 from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback
 
 WIDE = 80
@@ -178,7 +179,8 @@ class WavesScreen(WmsScreen):
         except (DomainError, PrintError) as exc:
             self.app.call_from_thread(self.feedback.error, str(exc))
             return
-        self.app.call_from_thread(self.feedback.ok, result.message)
+        said = result.said_with(files_text(result.path))
+        self.app.call_from_thread(self.feedback.ok, said)
 
     def action_release(self) -> None:
         key = self._selected_task("release")
