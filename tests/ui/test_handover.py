@@ -163,7 +163,7 @@ async def test_leftovers_are_listed_before_closing(dock: Dock) -> None:
         modal = app.screen
         assert isinstance(modal, ConfirmModal)
         body = str(modal._body)
-        assert "2 packed parcel(s) NOT loaded stay for tomorrow" in body
+        assert "2 packed parcels NOT loaded stay for tomorrow" in body
         assert "#2 1/2" in body and "#2 2/2" in body
         await pilot.press("enter")
         await settle(pilot, screen)

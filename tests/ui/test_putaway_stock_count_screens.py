@@ -19,7 +19,7 @@ from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.cycle_count import CycleCountScreen
 from wms_tui.ui.screens.putaway import PutawayScreen
 from wms_tui.ui.screens.stock import SkuDetailScreen, StockScreen
-from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskCount
+from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount
 
 SIZES = [(40, 16), (120, 40)]
 
@@ -174,6 +174,7 @@ async def test_cycle_count_flagged_bin_first_variance_and_approval(store: Store,
         assert snapshot(store) == before  # nothing written while counting
         await pilot.press("f5")
         assert [(v.sku, v.system, v.counted) for v in screen.variances] == [("MUG", 2, 3)]
+        assert feedback(app) == "1 SKU differs: check, then approve"
         await scan(pilot, "")  # Enter approves: a reason is asked
         await pilot.pause()
         assert isinstance(app.screen, AskChoice)
@@ -182,3 +183,22 @@ async def test_cycle_count_flagged_bin_first_variance_and_approval(store: Store,
         assert "A-01-2-A counted · 1 adjusted" in feedback(app)
         assert screen.bin is None and not screen.bins[0].flagged
     assert qty_at(store, "MUG", "A-01-2-A") == 3
+
+
+async def test_leaving_a_count_says_how_many_units_were_counted(store: Store) -> None:
+    app = WmsApp(store.url, terminal="HH-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await login(pilot, "S9001")
+        await open_menu_entry(pilot, "CycleCountScreen")
+        screen = app.screen
+        await scan(pilot, "A-01-2-A")
+        await scan(pilot, "7350053000025")  # one MUG
+        assert screen.counted == {"MUG": 1}
+        await pilot.press("escape")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AskConfirm)
+        assert dialog._lines == ["1 unit counted so far."]
+        await pilot.press("n")  # keep counting
+        await pilot.pause()
+        assert app.screen is screen and screen.counted == {"MUG": 1}

@@ -282,9 +282,9 @@ async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) 
         await pilot.pause()
         assert isinstance(app.screen, AskChoice)
         await pilot.press("2")  # roll
-        await until(pilot, lambda: "labels:" in feedback(app))
+        await until(pilot, lambda: "in labels/" in feedback(app))
         (pdf,) = (tmp_path / "labels").glob("*.pdf")
-        assert f"1 labels: {pdf.name} in labels/" in feedback(app)
+        assert f"1 label: {pdf.name} in labels/" in feedback(app)
         # Scanning another delivery's reference while receiving switches to it.
         blind = screen.receipt.reference
         await scan(pilot, "PO-1")

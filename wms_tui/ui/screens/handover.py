@@ -27,6 +27,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wms_tui.domain.text import plural
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.scan_panel import ScanPanel
@@ -310,8 +311,8 @@ class HandoverScreen(FloorScreen):
         if dock.unlabelled:
             n = len(dock.unlabelled)
             head.append(
-                f"\n{n} packed order(s) have no parcel: {', '.join(dock.unlabelled[:3])}"
-                + (" …" if n > 3 else ""),
+                f"\n{plural(n, 'packed order')} {'has' if n == 1 else 'have'} no parcel: "
+                f"{', '.join(dock.unlabelled[:3])}" + (" …" if n > 3 else ""),
                 style="yellow",
             )
         self.query_one("#ho-head", Static).update(head)
@@ -388,13 +389,15 @@ class HandoverScreen(FloorScreen):
             return
         body = Text()
         body.append(
-            f"{len(pv.loaded)} parcels · {pv.orders} orders · {pv.weight_g / 1000:.1f} kg\n"
+            f"{plural(len(pv.loaded), 'parcel')} · {plural(pv.orders, 'order')} · "
+            f"{pv.weight_g / 1000:.1f} kg\n"
             "leave with the driver; their orders become DISPATCHED and the customers "
             "get a shipping e-mail.\n"
         )
         if pv.waiting:
             body.append(
-                f"\n{len(pv.waiting)} packed parcel(s) NOT loaded stay for tomorrow:\n",
+                f"\n{plural(len(pv.waiting), 'packed parcel')} NOT loaded "
+                f"{'stays' if len(pv.waiting) == 1 else 'stay'} for tomorrow:\n",
                 style="bold red",
             )
             for p in pv.waiting[:40]:
@@ -433,8 +436,11 @@ class HandoverScreen(FloorScreen):
         if r is None:
             fb.error(error)
         else:
-            fb.ok(f"{r.number} closed: {r.parcels} parcels, {r.orders} orders dispatched")
-            notes = f"{r.notices_written} shipping e-mail(s) written, {r.notices_sent} sent"
+            fb.ok(
+                f"{r.number} closed: {plural(r.parcels, 'parcel')}, "
+                f"{plural(r.orders, 'order')} dispatched"
+            )
+            notes = f"{plural(r.notices_written, 'shipping e-mail')} written, {r.notices_sent} sent"
             extra = r.print_problem or "; ".join(r.notice_problems[:1])
             self.notify(
                 f"Manifest {files_text(r.pdf_file, r.csv_file)}\n{notes}"
@@ -458,7 +464,7 @@ class HandoverScreen(FloorScreen):
         except DomainError as exc:
             fb.error(str(exc))
             return
-        fb.ok(f"{r.number} reprinted ({r.parcels} parcels)")
+        fb.ok(f"{r.number} reprinted ({plural(r.parcels, 'parcel')})")
         self.notify(
             files_text(r.pdf_file) + (f"\n{r.print_problem}" if r.print_problem else ""),
             title=f"Manifest {r.number}",

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.text import plural
 from wms_tui.services import receiving as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text
@@ -174,7 +175,7 @@ class ReceivingScreen(FloorScreen):
         r = self.receipt
         if r is None:
             n = len(self.deliveries)
-            head.update(f"{n} open deliver{'y' if n == 1 else 'ies'}")
+            head.update(plural(n, "open delivery", "open deliveries"))
             return
         who = r.supplier or ("blind receipt" if r.blind else "")
         first = f"{r.reference} · {who}" if who else r.reference
@@ -549,7 +550,7 @@ class ReceivingScreen(FloorScreen):
         units = sum(ln.good for ln in missing)
         layout = await self.app.push_screen_wait(
             AskChoice(
-                f"{units} SKU labels ({len(missing)} product{'s' if len(missing) > 1 else ''})",
+                f"{plural(units, 'SKU label')} ({plural(len(missing), 'product')})",
                 ["Sheet (A4, 24 per page)", "Roll (62×29 mm)"],
                 other=None,
             )
@@ -568,7 +569,8 @@ class ReceivingScreen(FloorScreen):
         except Exception as exc:  # noqa: BLE001 - shown to the operator
             self.app.call_from_thread(self.feedback.error, f"Labels not written: {exc}")
             return
-        self.app.call_from_thread(self.feedback.ok, f"{count} labels: {files_text(path)}")
+        said = f"{plural(count, 'label')}: {files_text(path)}"
+        self.app.call_from_thread(self.feedback.ok, said)
 
 
 def report_issues(ln: rcv.ReceiptLine) -> list[str]:
