@@ -12,7 +12,7 @@ from tests.printing.helpers import decode, page_texts, render_pages
 from wms_tui.cli import app
 from wms_tui.domain.errors import DomainError
 from wms_tui.services import picking
-from wms_tui.services.pick_list import pick_list_data, print_pick_list
+from wms_tui.services.pick_list import PickListFile, pick_list_data, print_pick_list
 from wms_tui.services.waves import build_wave
 from wms_tui.store import Store
 
@@ -116,3 +116,11 @@ def test_cli_wave_build(sqlite_store: Store) -> None:
     assert "W0001-01: 2 totes" in ok.output and "S-shape" in ok.output
     bad = runner.invoke(app, ["wave", "build", "--db", db, "--cutoff", "noon"])
     assert bad.exit_code == 2 and "not a time" in bad.output
+
+
+def test_the_message_counts_stops_in_words() -> None:
+    one = PickListFile("W0001-01", Path("/srv/labels/picklist.pdf"), 1, 3, None)
+    assert one.message == "Pick list W0001-01 (1 stop) saved: /srv/labels/picklist.pdf"
+    two = PickListFile("W0001-01", Path("picklist.pdf"), 2, 3, "PRN-1")
+    said = two.said_with("picklist.pdf")
+    assert said == "Pick list W0001-01 (2 stops) sent to PRN-1: picklist.pdf"

@@ -21,7 +21,7 @@ from wms_tui.domain.models import (
     Wave,
     WmsException,
 )
-from wms_tui.services import picking
+from wms_tui.services import auth, picking
 from wms_tui.services.allocation import retry_backorders
 from wms_tui.services.inventory import ledger_mismatches
 from wms_tui.services.picking import (
@@ -286,6 +286,31 @@ def test_pause_and_resume(empty_store: Store, world) -> None:
     with empty_store.read() as s:
         kinds = [e.kind for e in s.exec(select(Event).where(Event.kind.like("task.%")))]
         assert kinds == ["task.claimed", "task.paused", "task.resumed", "task.done"]
+
+
+def test_logout_pauses_the_task_claimed_on_that_terminal(empty_store: Store, world) -> None:
+    ana, jihoon = world.pickers[:2]
+    code = claim_next_task(empty_store, ana).code
+    pick_stop(empty_store, ana, code)
+    # Ana took her task on to another handheld: logging out of the first leaves it be.
+    ana2 = Actor(ana.operator_id, ana.name, ana.roles, "HH-05")
+    claim_next_task(empty_store, ana2)
+    assert auth.logout(empty_store, ana) is None
+    assert auth.logout(empty_store, jihoon) is None  # nothing claimed
+    with empty_store.read() as s:
+        assert s.exec(select(PickTask).where(PickTask.code == code)).one().status == (
+            TaskStatus.CLAIMED
+        )
+    assert auth.logout(empty_store, ana2, idle=True) == code
+    with empty_store.read() as s:
+        task = s.exec(select(PickTask).where(PickTask.code == code)).one()
+        assert (task.status, task.picker_id) == (TaskStatus.PAUSED, ana.operator_id)
+        paused = s.exec(select(Event).where(Event.kind == "task.paused")).one()
+        assert (paused.detail, paused.terminal) == (f"task {code} (idle logout)", "HH-05")
+        assert len(s.exec(select(Event).where(Event.kind == "logout")).all()) == 3
+    # Logging in again anywhere resumes it, with what was picked.
+    back = claim_next_task(empty_store, ana)
+    assert back.code == code and back.stops_done == 1 and back.terminal == "HH-01"
 
 
 def test_release_task_by_supervisor(empty_store: Store, world) -> None:

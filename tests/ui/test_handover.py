@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -14,6 +15,7 @@ from wms_tui.domain.enums import ManifestStatus, OrderStatus, ParcelStatus
 from wms_tui.domain.models import Manifest
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
+from wms_tui.ui.files_text import folder_text
 from wms_tui.ui.screens.handover import HandoverScreen
 from wms_tui.ui.widgets.confirm import ConfirmModal
 from wms_tui.ui.widgets.feedback import Feedback
@@ -129,6 +131,8 @@ async def test_close_out_with_confirmation(dock: Dock, size: tuple[int, int]) ->
 
         await pilot.press("f10")
         assert isinstance(app.screen, ConfirmModal)
+        notes: list[str] = []
+        screen.notify = lambda message, **_: notes.append(message)  # type: ignore[method-assign]
         await pilot.press("enter")
         await settle(pilot, screen)
         assert "PN-20260310 closed: 3 parcels, 2 orders dispatched" in feedback(screen)
@@ -136,6 +140,10 @@ async def test_close_out_with_confirmation(dock: Dock, size: tuple[int, int]) ->
         with dock.store.read() as s:
             m = s.exec(select(Manifest)).one()
             assert m.status == ManifestStatus.CLOSED and Path(m.pdf_file).is_file()
+            pdf, csv = Path(m.pdf_file), Path(m.csv_file)
+        # The toast says the two files' names and their folder once.
+        files = f"{pdf.name}, {csv.name} in {folder_text(pdf.parent)}"
+        assert [note.splitlines()[0] for note in notes] == [f"Manifest {files}"]
         assert screen.dock is not None and screen.dock.closed
 
         # closed: a second close and a late parcel are refused
@@ -155,7 +163,7 @@ async def test_leftovers_are_listed_before_closing(dock: Dock) -> None:
         modal = app.screen
         assert isinstance(modal, ConfirmModal)
         body = str(modal._body)
-        assert "2 packed parcel(s) NOT loaded stay for tomorrow" in body
+        assert "2 packed parcels NOT loaded stay for tomorrow" in body
         assert "#2 1/2" in body and "#2 2/2" in body
         await pilot.press("enter")
         await settle(pilot, screen)
@@ -206,3 +214,20 @@ async def test_carrier_chosen_with_arrows_and_enter(dock: Dock, size: tuple[int,
         await pilot.press("enter")
         assert screen.carrier is None
         assert "Scan or type the carrier's code" in feedback(screen)
+
+
+async def test_times_are_on_the_apps_warehouse_clock(dock: Dock) -> None:
+    """The lists show times in the zone the app read when it opened the store (the
+    operator bar's), not one the screen reads again from the database."""
+    app = WmsApp(dock.store.url, terminal="DOCK-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_store(pilot)
+        assert app.warehouse_tz == ZoneInfo("Europe/Stockholm")
+        app.warehouse_tz = ZoneInfo("Asia/Seoul")  # as if the warehouse had moved
+        screen = await open_dock(pilot, "K2001")
+        await scan(pilot, "PN")
+        await settle(pilot, screen)
+        waiting = screen.query_one("#ho-waiting", OptionList)
+        shown = str(waiting.get_option_at_index(0).prompt)
+        # packed at 07:30 UTC: 16:30 in Seoul (08:30 in Jönköping)
+        assert "packed 16:30 Johan Öberg" in shown, shown

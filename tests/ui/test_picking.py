@@ -63,6 +63,11 @@ def fits(app: WmsApp, *selectors: str) -> bool:
     return True
 
 
+def rows_used(widget: Static) -> int:
+    """Rows the widget's text takes at its width (a fixed-height one cuts the rest)."""
+    return widget.get_content_height(widget.size, widget.app.size, widget.content_region.width)
+
+
 def feedback(app: WmsApp) -> str:
     return app.screen.query_one(Feedback).text
 
@@ -277,11 +282,14 @@ async def test_wide_pick_screen_lists_stops_and_totes(floor: Store) -> None:
         assert not stops.display or not screen.query_one("#pick-side").display
 
 
-async def test_f7_writes_a_paper_copy_of_the_task(floor: Store, tmp_path) -> None:
+async def test_f7_writes_a_paper_copy_of_the_task(floor: Store, tmp_path_factory) -> None:
     from wms_tui.services import settings
 
+    # A shared folder outside the terminal's working folder, as a site would set it.
+    shared = tmp_path_factory.mktemp("shared") / "warehouse-documents" / "pick-lists"
+    shared.mkdir(parents=True)
     with floor.unit_of_work() as uow:
-        settings.put(uow.session, "label_dir", str(tmp_path))
+        settings.put(uow.session, "label_dir", str(shared))
         uow.commit()
     app = WmsApp(floor.url, terminal="HH-07")
     async with app.run_test(size=(40, 16)) as pilot:
@@ -289,5 +297,8 @@ async def test_f7_writes_a_paper_copy_of_the_task(floor: Store, tmp_path) -> Non
         await pilot.press("f7")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert feedback(app).startswith("✓ Pick list W0001-01 (4 stops) saved:")
-    assert len(list(tmp_path.glob("picklist_W0001-01_*.pdf"))) == 1
+        (pdf,) = shared.glob("picklist_W0001-01_*.pdf")
+        # The file's name and where to look, not a path that fills the message rows.
+        said = f"✓ Pick list W0001-01 (4 stops) saved: {pdf.name} in …/pick-lists/"
+        assert feedback(app) == said
+        assert rows_used(app.screen.query_one(Feedback)) <= 3

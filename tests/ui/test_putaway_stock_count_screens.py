@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from tests import factories as f
 from tests.receiving_world import TEE_EAN, build, qty_at, snapshot
@@ -19,7 +19,7 @@ from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.cycle_count import CycleCountScreen
 from wms_tui.ui.screens.putaway import PutawayScreen
 from wms_tui.ui.screens.stock import SkuDetailScreen, StockScreen
-from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskCount
+from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount
 
 SIZES = [(40, 16), (120, 40)]
 
@@ -95,6 +95,16 @@ async def test_put_away_releases_the_backordered_order(store: Store, size) -> No
     assert qty_at(store, "PRINT", "B-01-1-A") == 4 and qty_at(store, "TEE", "RCV-1") == 1
 
 
+async def test_put_away_title_is_the_menu_entry(store: Store) -> None:
+    """The bar says what the menu said: "Put away", not "Putaway"."""
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await login(pilot, "R3001")
+        label = next(e.label for e in app.screen.entries if e.screen == "PutawayScreen")
+        await open_menu_entry(pilot, "PutawayScreen")
+        assert str(app.screen.query_one("#bar-title", Static).render()) == label == "Put away"
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_stock_screen_filters_and_detail(store: Store, size) -> None:
     app = WmsApp(store.url, terminal="HH-2")
@@ -164,6 +174,7 @@ async def test_cycle_count_flagged_bin_first_variance_and_approval(store: Store,
         assert snapshot(store) == before  # nothing written while counting
         await pilot.press("f5")
         assert [(v.sku, v.system, v.counted) for v in screen.variances] == [("MUG", 2, 3)]
+        assert feedback(app) == "1 SKU differs: check, then approve"
         await scan(pilot, "")  # Enter approves: a reason is asked
         await pilot.pause()
         assert isinstance(app.screen, AskChoice)
@@ -172,3 +183,22 @@ async def test_cycle_count_flagged_bin_first_variance_and_approval(store: Store,
         assert "A-01-2-A counted · 1 adjusted" in feedback(app)
         assert screen.bin is None and not screen.bins[0].flagged
     assert qty_at(store, "MUG", "A-01-2-A") == 3
+
+
+async def test_leaving_a_count_says_how_many_units_were_counted(store: Store) -> None:
+    app = WmsApp(store.url, terminal="HH-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await login(pilot, "S9001")
+        await open_menu_entry(pilot, "CycleCountScreen")
+        screen = app.screen
+        await scan(pilot, "A-01-2-A")
+        await scan(pilot, "7350053000025")  # one MUG
+        assert screen.counted == {"MUG": 1}
+        await pilot.press("escape")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AskConfirm)
+        assert dialog._lines == ["1 unit counted so far."]
+        await pilot.press("n")  # keep counting
+        await pilot.pause()
+        assert app.screen is screen and screen.counted == {"MUG": 1}

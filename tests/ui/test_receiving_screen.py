@@ -148,6 +148,7 @@ async def test_new_receiver_receives_a_delivery_then_reads_stock(
         await until(pilot, lambda: "Report" in feedback(app))
         report = Path(screen.report_file)
         assert report.is_file() and report.parent == tmp_path / "reports"
+        assert feedback(app) == f"✓ Report: {report.name} in reports/"
         assert report.read_bytes().startswith(b"%PDF")
         # A closed delivery takes no more units.
         before = snapshot(store)
@@ -281,8 +282,9 @@ async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) 
         await pilot.pause()
         assert isinstance(app.screen, AskChoice)
         await pilot.press("2")  # roll
-        await until(pilot, lambda: "labels:" in feedback(app))
-        assert "1 labels" in feedback(app)
+        await until(pilot, lambda: "in labels/" in feedback(app))
+        (pdf,) = (tmp_path / "labels").glob("*.pdf")
+        assert f"1 label: {pdf.name} in labels/" in feedback(app)
         # Scanning another delivery's reference while receiving switches to it.
         blind = screen.receipt.reference
         await scan(pilot, "PO-1")
@@ -290,3 +292,47 @@ async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) 
         assert f"Now receiving PO-1 ({blind} stays open)" in feedback(app)
     [pdf] = (tmp_path / "labels").glob("*.pdf")
     assert "roll" in pdf.name and pdf.read_bytes().startswith(b"%PDF")
+
+
+def head(screen: ReceivingScreen) -> str:
+    return str(screen.query_one("#rcv-head").render())
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_count_and_damaged_modes_end_with_their_delivery(store: Store, size) -> None:
+    """F3/F4 were switched on for one delivery: the next one starts with plain scans."""
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_receiving(pilot)
+        # Switched on in a blind receipt, then another delivery's reference is scanned.
+        await pilot.press("f2")
+        await pilot.pause()
+        blind = screen.receipt.reference
+        await pilot.press("f3")
+        await pilot.press("f4")
+        assert "DAMAGED next" in head(screen)
+        await scan(pilot, "PO-1")
+        assert screen.receipt.reference == "PO-1"
+        assert f"Now receiving PO-1 ({blind} stays open)" in feedback(app)
+        assert not screen.count_mode and not screen.damaged_next
+        assert "COUNT" not in head(screen) and "DAMAGED" not in head(screen)
+        await scan(pilot, TEE_EAN)  # one unit, no question asked
+        assert app.screen is screen and "TEE +1 → RCV-1" in feedback(app)
+        # Switched on, then the delivery is closed: the next one starts plain too.
+        await pilot.press("f3")
+        await pilot.press("f4")
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, AskConfirm)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.closed is not None
+        assert not screen.count_mode and not screen.damaged_next
+        await until(pilot, lambda: "Report" in feedback(app))
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen.receipt.blind and screen.closed is None
+        assert "COUNT" not in head(screen) and "DAMAGED" not in head(screen)
+        await scan(pilot, "PRINT")
+        assert app.screen is screen and "PRINT +1 → RCV-1" in feedback(app)
+        await until(pilot, lambda: "Report" in feedback(app) or "PRINT" in feedback(app))

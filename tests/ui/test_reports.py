@@ -104,7 +104,7 @@ async def test_period_and_export(world: World, tmp_path: Path) -> None:
         msg = screen.query_one("#rep-feedback", Feedback).text
         assert msg.startswith("✓ Saved")
     (written,) = (tmp_path / "reports").glob("returns-*.csv")
-    assert str(written.name) in msg.replace("\n", "")
+    assert msg == f"✓ Saved {written.name} in reports/"
     with written.open(encoding="utf-8-sig", newline="") as fh:
         by = {(r["section"], r["key"]): r for r in csv.DictReader(fh)}
     assert by[("reason", "DAMAGED_PACKING")]["units"] == "2"

@@ -23,6 +23,7 @@ from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import DeliveryStatus
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Delivery, DeliveryLine, Product
+from wms_tui.domain.text import plural
 from wms_tui.services import events
 from wms_tui.store import Store
 
@@ -58,7 +59,7 @@ class AsnImportError(DomainError):
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
         n = len(errors)
-        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the ASN file; nothing imported")
+        super().__init__(f"{plural(n, 'problem')} in the ASN file; nothing imported")
 
 
 @dataclass
@@ -300,7 +301,8 @@ def import_asn(
                 "delivery.imported",
                 to_state=d.reference,
                 qty=sum(lines.values()),
-                detail=f"{action}: {len(lines)} SKUs from {d.supplier or 'unknown supplier'}",
+                detail=f"{action}: {plural(len(lines), 'SKU')} from "
+                f"{d.supplier or 'unknown supplier'}",
             )
         if not dry_run:
             uow.commit()

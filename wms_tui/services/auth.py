@@ -26,10 +26,21 @@ def login(store: Store, badge: str, terminal: str) -> Actor:
     return actor
 
 
-def logout(store: Store, actor: Actor, *, idle: bool = False) -> None:
+def logout(store: Store, actor: Actor, *, idle: bool = False) -> str | None:
+    """Log the logout; a pick task claimed here is paused in the same transaction.
+
+    Returns the code of that task, if any. An order open at a pack station
+    stays open: the next packer at that bench goes on with it
+    (``packing.left_on_bench``).
+    """
+    # Here, not at the top: login (the first thing a handheld does) stays light.
+    from wms_tui.services.picking import pause_at_logout
+
     with store.unit_of_work() as uow:
+        paused = pause_at_logout(uow, actor, idle=idle)
         events.log(uow, actor, "logout", detail="idle" if idle else "")
         uow.commit()
+    return paused
 
 
 def badge_actor(store: Store, badge: str, terminal: str) -> Actor:

@@ -54,6 +54,7 @@ from wms_tui.domain.models import (
     StockMovement,
     Warehouse,
 )
+from wms_tui.domain.text import plural
 from wms_tui.services import events, settings
 from wms_tui.services.handover import (
     ParcelLine,
@@ -541,7 +542,8 @@ def close_manifest(
             uow,
             actor,
             "manifest.closed",
-            detail=f"{manifest.number} {len(parcel_ids)} parcels {len(orders)} orders"
+            detail=f"{manifest.number} {plural(len(parcel_ids), 'parcel')} "
+            f"{plural(len(orders), 'order')}"
             + (f", {len(pv.waiting)} left for tomorrow" if pv.waiting else ""),
         )
         uow.flush()

@@ -65,6 +65,7 @@ from wms_tui.domain.models import (
     Service,
     WmsException,
 )
+from wms_tui.domain.text import plural
 from wms_tui.services import allocation, events, priority
 from wms_tui.services.import_report import (
     ImportReport,
@@ -465,7 +466,7 @@ class _Importer:
             "from_state": "",
             "to_state": S.NEW.value,
             "location": "",
-            "detail": f"from Shopify: {n_lines} line(s), {units} unit(s)",
+            "detail": f"from Shopify: {plural(n_lines, 'line')}, {plural(units, 'unit')}",
         }
 
     def _hold_for_payment(self, order: Order) -> None:

@@ -12,6 +12,7 @@ import math
 from functools import lru_cache
 
 from wms_tui.domain.models import CartonType, Product
+from wms_tui.domain.text import plural
 from wms_tui.services import cartonization as cz
 
 # Above this many units the 3D search can take seconds: estimate instead.
@@ -91,7 +92,7 @@ def _rough_fit(
             f"too small: items need {need / 1e6:.1f} L, carton holds "
             f"{carton.inner_volume_mm3 / 1e6:.1f} L"
         )
-    return True, f"fits by volume and weight ({units_of(lines)} units, not planned in 3D)"
+    return True, f"fits by volume and weight ({plural(units_of(lines), 'unit')}, not planned in 3D)"
 
 
 def rough_suggestion(

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Station, Wave
+from wms_tui.domain.text import plural
 from wms_tui.services import settings
 from wms_tui.services.pick_task import TaskContext, get_task
 from wms_tui.store import Store
@@ -30,8 +31,12 @@ class PickListFile:
 
     @property
     def message(self) -> str:
+        return self.said_with(str(self.path))
+
+    def said_with(self, file: str) -> str:
+        """The message with the file said as ``file`` (a screen says less than a path)."""
         where = f"sent to {self.printer}" if self.printer else "saved"
-        return f"Pick list {self.task} ({self.stops} stops) {where}: {self.path}"
+        return f"Pick list {self.task} ({plural(self.stops, 'stop')}) {where}: {file}"
 
 
 def pick_list_data(store: Store, task_code: str):

@@ -71,6 +71,7 @@ __all__ = [
     "complete_task",
     "current_stop",
     "my_open_task",
+    "pause_at_logout",
     "pause_task",
     "release_task",
     "report_short",
@@ -176,6 +177,33 @@ def pause_task(store: Store, actor: Actor, code: str) -> TaskView:
         view = TaskContext(uow.session, task).view()
         uow.commit()
     return view
+
+
+def pause_at_logout(uow: UnitOfWork, actor: Actor, *, idle: bool = False) -> str | None:
+    """Pause the task this picker has claimed on this terminal (logout, idle or not).
+
+    The same as Esc on the pick screen: the picker gets it back from Pick, on any
+    handheld, and a supervisor sees it paused rather than being picked. Returns
+    its code, or None when nothing was claimed here.
+    """
+    task = uow.session.exec(
+        select(PickTask)
+        .where(
+            PickTask.picker_id == actor.operator_id,
+            PickTask.status == TaskStatus.CLAIMED,
+            PickTask.terminal == actor.terminal,
+        )
+        .order_by(PickTask.id)
+        .limit(1)
+        .with_for_update()
+    ).first()
+    if task is None:
+        return None
+    task.status = TaskStatus.PAUSED
+    uow.add(task)
+    why = "idle logout" if idle else "logout"
+    events.log(uow, actor, "task.paused", detail=f"task {task.code} ({why})")
+    return task.code
 
 
 def release_task(store: Store, actor: Actor, code: str) -> str:

@@ -41,6 +41,8 @@ class WmsApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, id="quit"),
     ]
+    # Logs out from every screen (see on_event); the home menu shows it in its footer.
+    LOGOUT_KEY = "ctrl+l"
 
     def __init__(
         self,
@@ -189,18 +191,39 @@ class WmsApp(App[None]):
             self.screen.show_error(message)
 
     def action_logout(self, idle: bool = False) -> None:
+        """Back to the login screen, from any screen (Ctrl+L, or idle).
+
+        Dialogs still waiting for an answer are closed with the screens under
+        them: a screen's workers are cancelled when it is removed, so none is
+        left waiting for an answer that will not come, and none goes on after
+        the operator has gone. A pick task claimed here is paused (as Esc on
+        the pick screen does); an order open at a pack station stays open for
+        the next packer at that bench.
+        """
         if self.actor is None:
             return
+        paused = None
         if self.store is not None:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from wms_tui.domain.errors import DomainError
             from wms_tui.services.auth import logout
 
-            logout(self.store, self.actor, idle=idle)
+            try:
+                paused = logout(self.store, self.actor, idle=idle)
+            except (DomainError, SQLAlchemyError) as exc:
+                # The operator leaves either way: a terminal that stays logged in
+                # because the store is busy would be worse than a missing event.
+                self.log.warning(f"logout not recorded: {exc}")
         self.actor = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._refresh_operator_bars()
-        if idle:
-            self.notify("Logged out after being idle", timeout=5)
+        said = "Logged out after being idle" if idle else ""
+        if paused:
+            said = f"{said or 'Logged out'}; task {paused} paused: open Pick to go on"
+        if said:
+            self.notify(said, timeout=5)
 
     # -- idle ----------------------------------------------------------------
 
@@ -208,6 +231,12 @@ class WmsApp(App[None]):
         if isinstance(event, events.Key | events.MouseDown):
             self._last_activity = time.monotonic()
             self.quiet_gc.activity()
+        if isinstance(event, events.Key) and event.key == self.LOGOUT_KEY and self.actor:
+            # Taken here rather than by a binding: app bindings do not reach past a
+            # dialog, and a priority one would hide the home menu's "^l Log out".
+            event.stop()
+            self.action_logout()
+            return
         await super().on_event(event)
 
     def _check_idle(self) -> None:

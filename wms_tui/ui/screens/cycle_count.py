@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.text import plural
 from wms_tui.services import cycle_count as cc
 from wms_tui.services import receiving as rcv
 from wms_tui.ui.base import FloorScreen
@@ -99,7 +100,7 @@ class CycleCountScreen(FloorScreen):
         self.refresh_bindings()
         if self.bin is None:
             flagged = sum(b.flagged for b in self.bins)
-            head.update(f"{flagged} flagged bin{'s' if flagged != 1 else ''} first")
+            head.update(f"{plural(flagged, 'flagged bin')} first")
             self.prompt("Scan the bin to count")
             scan.placeholder = "bin (Enter: highlighted)"
             if self.wide:
@@ -130,7 +131,7 @@ class CycleCountScreen(FloorScreen):
                 table.add_row(sku, str(n), key=sku)
             return
         changes = [v for v in self.variances if v.diff]
-        verdict = f"{len(changes)} SKU differ" if changes else "no variance"
+        verdict = skus_differ(len(changes)) if changes else "no variance"
         head.update(f"{title}\n{verdict}")
         self.prompt("Enter: approve · Esc: recount")
         scan.placeholder = ""
@@ -168,7 +169,7 @@ class CycleCountScreen(FloorScreen):
             yes = await self.app.push_screen_wait(
                 AskConfirm(
                     f"Drop the count of {self.bin.bin if self.bin else ''}?",
-                    [f"{sum(self.counted.values())} units counted so far."],
+                    [f"{plural(sum(self.counted.values()), 'unit')} counted so far."],
                 )  # fmt: skip
             )
             if not yes:
@@ -265,7 +266,7 @@ class CycleCountScreen(FloorScreen):
         changes = [v for v in self.variances if v.diff]
         if changes:
             self.app.bell()
-            self.feedback.info(f"{len(changes)} SKU differ: check, then approve")
+            self.feedback.info(f"{skus_differ(len(changes))}: check, then approve")
         else:
             self.feedback.ok("Count matches: Enter to record it")
         self.redraw()
@@ -300,3 +301,8 @@ class CycleCountScreen(FloorScreen):
             parts.append("released " + ", ".join(result.released))
         self.show_bins()
         self.feedback.ok(" · ".join(parts))
+
+
+def skus_differ(n: int) -> str:
+    """ "1 SKU differs", "2 SKUs differ"."""
+    return f"{plural(n, 'SKU')} {'differs' if n == 1 else 'differ'}"

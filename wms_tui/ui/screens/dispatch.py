@@ -25,6 +25,7 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wms_tui.domain.shipping_days import duration_text
+from wms_tui.domain.text import plural
 from wms_tui.ui.base import WmsScreen
 
 if TYPE_CHECKING:
@@ -613,7 +614,8 @@ class DispatchScreen(WmsScreen):
                 self._send_delays()
 
         self.app.push_screen(
-            ConfirmModal(f"E-mail a delay notice to {len(delays)} customer(s)?", body), answered
+            ConfirmModal(f"E-mail a delay notice to {plural(len(delays), 'customer')}?", body),
+            answered,
         )
 
     @work(thread=True, group="delay-notices")
@@ -621,11 +623,11 @@ class DispatchScreen(WmsScreen):
         from wms_tui.services.notices import delay_notices
 
         run = delay_notices(self.store)
-        msg = f"{len(run.written)} delay notice(s) written" + (
+        msg = f"{plural(len(run.written), 'delay notice')} written" + (
             f", {run.sent} sent" if run.smtp else " to the outbox (SMTP not set)"
         )
         if run.problems:
-            msg += f"; {len(run.problems)} problem(s): {run.problems[0]}"
+            msg += f"; {plural(len(run.problems), 'problem')}: {run.problems[0]}"
         self.app.call_from_thread(
             self.notify, msg, severity="warning" if run.problems else "information", timeout=8
         )

@@ -16,6 +16,7 @@ barcode (printed on the sheet) closes it, or reprints it once closed (F6).
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -26,7 +27,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wms_tui.domain.text import plural
 from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 if TYPE_CHECKING:
@@ -308,8 +311,8 @@ class HandoverScreen(FloorScreen):
         if dock.unlabelled:
             n = len(dock.unlabelled)
             head.append(
-                f"\n{n} packed order(s) have no parcel: {', '.join(dock.unlabelled[:3])}"
-                + (" …" if n > 3 else ""),
+                f"\n{plural(n, 'packed order')} {'has' if n == 1 else 'have'} no parcel: "
+                f"{', '.join(dock.unlabelled[:3])}" + (" …" if n > 3 else ""),
                 style="yellow",
             )
         self.query_one("#ho-head", Static).update(head)
@@ -343,7 +346,9 @@ class HandoverScreen(FloorScreen):
     ) -> Option:
         from wms_tui.domain.shipping_days import local_time
 
-        tz = self._tz()
+        # The app read the warehouse's zone when it opened the store: the list
+        # and the operator bar keep one clock, and a redraw opens no session.
+        tz = self.wms.warehouse_tz or UTC
         t = Text()
         if pull:
             t.append(f"✗ {p.label} cancelled: take out", style="bold red")
@@ -358,14 +363,6 @@ class HandoverScreen(FloorScreen):
                 t.append(f"  {p.tracking_number}", style="dim")
             t.append(f"\n  {'loaded' if loaded else 'packed'} {when} {who}", style="dim")
         return Option(t, id=f"parcel:{p.parcel_id}", disabled=True)
-
-    def _tz(self):  # noqa: ANN202 - ZoneInfo, cached per screen
-        if not hasattr(self, "_zone"):
-            from wms_tui.services.warehouse_clock import warehouse_zone
-
-            with self.store.read() as s:
-                self._zone = warehouse_zone(s)
-        return self._zone
 
     # -- close-out -------------------------------------------------------------------
 
@@ -392,13 +389,15 @@ class HandoverScreen(FloorScreen):
             return
         body = Text()
         body.append(
-            f"{len(pv.loaded)} parcels · {pv.orders} orders · {pv.weight_g / 1000:.1f} kg\n"
+            f"{plural(len(pv.loaded), 'parcel')} · {plural(pv.orders, 'order')} · "
+            f"{pv.weight_g / 1000:.1f} kg\n"
             "leave with the driver; their orders become DISPATCHED and the customers "
             "get a shipping e-mail.\n"
         )
         if pv.waiting:
             body.append(
-                f"\n{len(pv.waiting)} packed parcel(s) NOT loaded stay for tomorrow:\n",
+                f"\n{plural(len(pv.waiting), 'packed parcel')} NOT loaded "
+                f"{'stays' if len(pv.waiting) == 1 else 'stay'} for tomorrow:\n",
                 style="bold red",
             )
             for p in pv.waiting[:40]:
@@ -437,11 +436,14 @@ class HandoverScreen(FloorScreen):
         if r is None:
             fb.error(error)
         else:
-            fb.ok(f"{r.number} closed: {r.parcels} parcels, {r.orders} orders dispatched")
-            notes = f"{r.notices_written} shipping e-mail(s) written, {r.notices_sent} sent"
+            fb.ok(
+                f"{r.number} closed: {plural(r.parcels, 'parcel')}, "
+                f"{plural(r.orders, 'order')} dispatched"
+            )
+            notes = f"{plural(r.notices_written, 'shipping e-mail')} written, {r.notices_sent} sent"
             extra = r.print_problem or "; ".join(r.notice_problems[:1])
             self.notify(
-                f"Manifest PDF {r.pdf_file}\nCSV {r.csv_file}\n{notes}"
+                f"Manifest {files_text(r.pdf_file, r.csv_file)}\n{notes}"
                 + (f"\n{extra}" if extra else ""),
                 title=f"Manifest {r.number}",
                 severity="warning" if extra else "information",
@@ -462,9 +464,9 @@ class HandoverScreen(FloorScreen):
         except DomainError as exc:
             fb.error(str(exc))
             return
-        fb.ok(f"{r.number} reprinted ({r.parcels} parcels)")
+        fb.ok(f"{r.number} reprinted ({plural(r.parcels, 'parcel')})")
         self.notify(
-            f"PDF {r.pdf_file}" + (f"\n{r.print_problem}" if r.print_problem else ""),
+            files_text(r.pdf_file) + (f"\n{r.print_problem}" if r.print_problem else ""),
             title=f"Manifest {r.number}",
             timeout=10,
         )

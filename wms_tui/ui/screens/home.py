@@ -16,6 +16,7 @@ from wms_tui.ui.menu import MENU_KEYS, MenuEntry, entries_for
 class HomeScreen(WmsScreen):
     TITLE_TEXT = "wms · menu"
     BINDINGS = [
+        # Shown here for the footer; the app takes Ctrl+L first, on every screen.
         Binding("ctrl+l", "app.logout", "Log out", id="logout"),
         Binding("escape", "app.logout", "Log out", show=False, id="back"),
     ]

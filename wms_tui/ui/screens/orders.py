@@ -28,6 +28,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
+from wms_tui.domain.text import plural
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.dialogs import ConfirmDialog, ReasonDialog
 from wms_tui.ui.widgets.feedback import Feedback
@@ -439,7 +440,7 @@ class OrdersScreen(WmsScreen):
                 return
             self._run(lambda: order_admin.cancel_order(self.store, self.actor, row.id), row.id)
 
-        detail = f"{row.customer} · {row.units} unit(s) · {row.short_status}"
+        detail = f"{row.customer} · {plural(row.units, 'unit')} · {row.short_status}"
         if row.status in ("PICKING", "PICKED", "PACKING", "PACKED"):
             detail += "\nIt is already in the building's flow: someone must stop it."
         self.app.push_screen(ConfirmDialog(f"Cancel {row.name}?", detail), done)

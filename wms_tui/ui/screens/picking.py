@@ -22,9 +22,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Digits, Input, Static
 
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.text import plural
 from wms_tui.services import picking
 from wms_tui.services.picking import Completion, Stage, StopInfo, TaskView
 from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.choice import ChoiceModal
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
@@ -259,7 +261,8 @@ class PickScreen(FloorScreen):
         except (DomainError, PrintError) as exc:
             self.app.call_from_thread(self.feedback.error, str(exc))
             return
-        self.app.call_from_thread(self.feedback.ok, result.message)
+        said = result.said_with(files_text(result.path))
+        self.app.call_from_thread(self.feedback.ok, said)
 
     def _ready(self) -> bool:
         if self.task_code is None or self.finished is not None:
@@ -322,7 +325,7 @@ class PickScreen(FloorScreen):
         if self.intro:
             self._set(
                 "pick-info",
-                f"Cart: {_tote_span(view)} · {view.stops_total} stops · "
+                f"Cart: {_tote_span(view)} · {plural(view.stops_total, 'stop')} · "
                 f"{view.route_length_m:.0f} m → {view.pack_station}",
             )
         else:
@@ -334,7 +337,7 @@ class PickScreen(FloorScreen):
         if pack:
             self._big(done.pack_station)
             n = len(pack)
-            self._set("pick-sku", f"Bring {n} tote{'s' if n != 1 else ''} to {done.pack_station}")
+            self._set("pick-sku", f"Bring {plural(n, 'tote')} to {done.pack_station}")
         else:
             self._big("")
             self._set("pick-sku", "Nothing to pack")

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.text import plural
 from wms_tui.services import putaway as pa
 from wms_tui.services import receiving as rcv
 from wms_tui.services import stock_queries as q
@@ -24,7 +25,7 @@ from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 
 class PutawayScreen(FloorScreen):
-    TITLE_TEXT = "Putaway"
+    TITLE_TEXT = "Put away"
     DEFAULT_CSS = """
     PutawayScreen #pa-head { height: auto; padding: 0 1; text-style: bold; }
     PutawayScreen #pa-table { height: 1fr; }
@@ -94,7 +95,7 @@ class PutawayScreen(FloorScreen):
             units = sum(ln.qty for ln in self.lines)
             where = f" from {self.reference}" if self.reference else ""
             n = len(self.lines)
-            head.update(f"{n} line{'s' if n != 1 else ''}, {units} units waiting{where}")
+            head.update(f"{plural(n, 'line')}, {plural(units, 'unit')} waiting{where}")
             self.prompt("Scan a product to put away")
             scan.placeholder = "product (Enter: highlighted)"
         else:

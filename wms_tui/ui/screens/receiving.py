@@ -19,8 +19,10 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.text import plural
 from wms_tui.services import receiving as rcv
 from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.fixed_table import reset, step_cursor
 from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount, AskText
 from wms_tui.ui.widgets.scan_panel import ScanPanel
@@ -147,16 +149,22 @@ class ReceivingScreen(FloorScreen):
     def show_deliveries(self) -> None:
         self.receipt = None
         self.closed = None
-        self.count_mode = self.damaged_next = False
+        self.plain_scans()
         self.last_unknown = None
         self.deliveries = rcv.open_deliveries(self.store)
         self.render_head()
         self.render_table()
         self.refresh_bindings()
 
+    def plain_scans(self) -> None:
+        """Back to one unit a scan: count mode and "damaged next" were meant for
+        the delivery they were switched on for, never for the next one."""
+        self.count_mode = self.damaged_next = False
+
     def open_receipt(self, receipt: rcv.Receipt) -> None:
         self.receipt = receipt
         self.closed = None
+        self.plain_scans()
         self.render_head()
         self.render_table()
         self.refresh_bindings()
@@ -167,7 +175,7 @@ class ReceivingScreen(FloorScreen):
         r = self.receipt
         if r is None:
             n = len(self.deliveries)
-            head.update(f"{n} open deliver{'y' if n == 1 else 'ies'}")
+            head.update(plural(n, "open delivery", "open deliveries"))
             return
         who = r.supplier or ("blind receipt" if r.blind else "")
         first = f"{r.reference} · {who}" if who else r.reference
@@ -370,6 +378,9 @@ class ReceivingScreen(FloorScreen):
         try:
             sku, name, pack = rcv.identify(self.store, code)
         except rcv.UnknownBarcode as exc:
+            # Another delivery's reference opens it, in count or damaged mode too.
+            if self.switch_delivery(exc.code):
+                return
             self.last_unknown = exc.code
             self.feedback.error(f"{exc}: F6 to link it")
             self.refresh_bindings()
@@ -477,6 +488,7 @@ class ReceivingScreen(FloorScreen):
             return
         self.receipt = receipt
         self.closed = found
+        self.plain_scans()
         self.note(f"closed {ref}: {found.summary()}")
         self.feedback.ok(f"{ref} closed · writing report…")
         self.render_head()
@@ -518,7 +530,7 @@ class ReceivingScreen(FloorScreen):
 
     def report_written(self, path: Path) -> None:
         self.report_file = str(path)
-        self.feedback.ok(f"Report: {_short_path(path) if self.wide else path.name}")
+        self.feedback.ok(f"Report: {files_text(path)}")
 
     # -- other screens and labels -------------------------------------------------
 
@@ -538,7 +550,7 @@ class ReceivingScreen(FloorScreen):
         units = sum(ln.good for ln in missing)
         layout = await self.app.push_screen_wait(
             AskChoice(
-                f"{units} SKU labels ({len(missing)} product{'s' if len(missing) > 1 else ''})",
+                f"{plural(units, 'SKU label')} ({plural(len(missing), 'product')})",
                 ["Sheet (A4, 24 per page)", "Roll (62×29 mm)"],
                 other=None,
             )
@@ -557,8 +569,8 @@ class ReceivingScreen(FloorScreen):
         except Exception as exc:  # noqa: BLE001 - shown to the operator
             self.app.call_from_thread(self.feedback.error, f"Labels not written: {exc}")
             return
-        where = _short_path(path) if self.wide else path.name
-        self.app.call_from_thread(self.feedback.ok, f"{count} labels: {where}")
+        said = f"{plural(count, 'label')}: {files_text(path)}"
+        self.app.call_from_thread(self.feedback.ok, said)
 
 
 def report_issues(ln: rcv.ReceiptLine) -> list[str]:
@@ -587,10 +599,3 @@ def discrepancy_lines(found: rcv.Discrepancies) -> list[str]:
     for ln in found.damaged:
         out.append(f"DAMAGED {ln.sku}: {ln.damaged} to quarantine")
     return out
-
-
-def _short_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

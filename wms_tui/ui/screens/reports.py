@@ -15,9 +15,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.text import plural
 from wms_tui.services import return_reports
 from wms_tui.services.return_reports import PERIODS, ReturnReport, Row
 from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback
 
 # (attribute of ReturnReport, short tab name, first column heading)
@@ -97,8 +99,7 @@ class ReturnReportsScreen(WmsScreen):
         if report.units:
             pct = round(100 * report.controllable_units / report.units)
             head = (
-                f"{label}: {report.units} units, {report.receipts} "
-                f"parcel{'s' if report.receipts != 1 else ''} · "
+                f"{label}: {plural(report.units, 'unit')}, {plural(report.receipts, 'parcel')} · "
                 f"{report.controllable_units} ours ({pct}%)"
             )
         else:
@@ -175,4 +176,4 @@ class ReturnReportsScreen(WmsScreen):
         except (DomainError, OSError) as exc:
             self.feedback.error(f"Cannot write the CSV: {exc}")
             return
-        self.feedback.ok(f"Saved {path}")
+        self.feedback.ok(f"Saved {files_text(path)}")

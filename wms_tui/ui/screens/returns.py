@@ -32,6 +32,7 @@ from textual.widgets.option_list import Option
 
 from wms_tui.domain.enums import Disposition, Resolution
 from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.text import plural
 from wms_tui.services import return_reasons, returns
 from wms_tui.services.return_reasons import ReasonInfo
 from wms_tui.services.returns import (
@@ -455,10 +456,7 @@ class ReturnsScreen(FloorScreen):
             return
         self._reset()
         self.order, self.reasons, self.history = order, reasons, history
-        self.feedback.ok(
-            f"{order.name}: {order.returnable_units} unit"
-            f"{'s' if order.returnable_units != 1 else ''} may come back"
-        )
+        self.feedback.ok(f"{order.name}: {plural(order.returnable_units, 'unit')} may come back")
         self.go(Step.LINES)
 
     def _choose_line_by_input(self, value: str) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.text import plural
 from wms_tui.services import stock_queries as q
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.feedback import Feedback
@@ -181,7 +182,7 @@ class StockScreen(WmsScreen):
         ]
         if self.quarantine:
             parts.append("quarantine")
-        parts.append(f"{n} rows")
+        parts.append(plural(n, "row"))
         self.query_one("#stk-status", Static).update(" · ".join(parts))
 
     def render_table(self) -> None:

@@ -17,8 +17,10 @@ from textual.events import Resize
 from textual.widgets import DataTable, Input, Label, Static
 
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.text import plural
 from wms_tui.services import picking, short_pick, waves
 from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback
 
 WIDE = 80
@@ -124,7 +126,7 @@ class WavesScreen(WmsScreen):
         if take:
             text = (
                 f"{summary.ready} ready, {summary.free_totes} free totes: "
-                f"F2 builds {tasks} task{'s' if tasks != 1 else ''} of up to {size}"
+                f"F2 builds {plural(tasks, 'task')} of up to {size}"
             )
         elif summary.ready:
             text = f"{summary.ready} ready but no free tote: empty some totes first"
@@ -178,7 +180,8 @@ class WavesScreen(WmsScreen):
         except (DomainError, PrintError) as exc:
             self.app.call_from_thread(self.feedback.error, str(exc))
             return
-        self.app.call_from_thread(self.feedback.ok, result.message)
+        said = result.said_with(files_text(result.path))
+        self.app.call_from_thread(self.feedback.ok, said)
 
     def action_release(self) -> None:
         key = self._selected_task("release")

@@ -1,0 +1,16 @@
+"""Counted words: "1 unit", "2 units"."""
+
+from __future__ import annotations
+
+from wms_tui.domain.text import plural
+
+
+def test_one_is_singular_everything_else_plural() -> None:
+    assert plural(1, "unit") == "1 unit"
+    assert [plural(n, "label") for n in (0, 2, 12)] == ["0 labels", "2 labels", "12 labels"]
+    assert plural(1, "packed parcel") == "1 packed parcel"
+
+
+def test_irregular_plurals_are_given() -> None:
+    assert plural(1, "delivery", "deliveries") == "1 delivery"
+    assert plural(3, "delivery", "deliveries") == "3 deliveries"
