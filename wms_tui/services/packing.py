@@ -35,6 +35,7 @@ from wms_tui.domain.models import (
     Service,
     WmsException,
 )
+from wms_tui.domain.text import plural
 from wms_tui.services import approval, events, order_names, pack_totes, priority, weighing
 from wms_tui.services.auth import clean_scan
 from wms_tui.services.cartonization import ItemLine
@@ -409,7 +410,7 @@ def open_order(
 def _open_hint(ctx: PackContext) -> str:
     left = sum(max(0, ctx.need(ln) - ln.qty_packed) for ln in ctx.lines)
     if left:
-        return f"scan {left} unit{'s' if left != 1 else ''}"
+        return f"scan {plural(left, 'unit')}"
     return "every unit is scanned"
 
 
@@ -455,11 +456,11 @@ def release(store: Store, actor: Actor, order_id: int) -> str:
             order,
             OrderStatus.PICKED,
             actor,
-            detail=f"parked at {actor.terminal}: {packed} of {need} units scanned",
+            detail=f"parked at {actor.terminal}: {packed} of {plural(need, 'unit')} scanned",
         )
         uow.commit()
         name = order.name
-    return f"Order {name} parked: {packed} of {need} units scanned, kept for later"
+    return f"Order {name} parked: {packed} of {plural(need, 'unit')} scanned, kept for later"
 
 
 # --------------------------------------------------------------------------- scanning
