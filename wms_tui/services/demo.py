@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -397,8 +397,21 @@ def _shipped_from(stock_rows: list[dict[str, str]], locs: dict[str, Location]) -
     return {sku: key[2] for sku, key in first.items()}
 
 
-def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, bool]:
-    """Create the demo database if absent (or ``reset``); returns (store, created)."""
+def create_demo(
+    db: str | None = None,
+    *,
+    reset: bool = False,
+    on_upgrade: Callable[[str, str], None] | None = None,
+) -> tuple[Store, bool]:
+    """Create the demo database if absent (or ``reset``); returns (store, created).
+
+    A demo SQLite file made by an older wms is upgraded in place (and
+    ``on_upgrade(before, after)`` told): it is this machine's own file and
+    ``wms demo`` should just work. A PostgreSQL database may be shared with
+    other terminals, so there the demo refuses like ``wms run`` and names the
+    ``wms db upgrade`` to run.
+    """
+    from wms_tui.services.schema_upgrade import upgrade_database
     from wms_tui.store import resolve_url
 
     url = resolve_url(db)
@@ -414,6 +427,12 @@ def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, b
     if reset and path is None:
         _drop_all(store)
     if store.is_initialised():
+        if path is not None and store.is_behind():
+            store.dispose()
+            done = upgrade_database(url)
+            if on_upgrade is not None:
+                on_upgrade(done.before, done.after)
+            store = Store(url)
         store.check_schema()
         with store.read() as s:
             if s.exec(select(Warehouse)).first() is not None:
