@@ -159,6 +159,7 @@ COMMAND_MODULES = (
     "receiving",
     "dispatch",
     "returns",
+    "carriers",
 )
 
 

@@ -22,6 +22,7 @@ from sqlmodel import select
 from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, Role
+from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
     Carrier,
     CartonType,
@@ -39,7 +40,7 @@ from wms_tui.domain.models import (
     StockMovement,
     Warehouse,
 )
-from wms_tui.services import demo_walk
+from wms_tui.services import carrier_tracking, demo_walk
 from wms_tui.services.demo_history import REPLAYED, SHIPPED, replay_history
 from wms_tui.store import Store, UnitOfWork, sqlite_path
 
@@ -105,7 +106,9 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
     counts: dict[str, int] = {}
     now = utcnow()
 
+    country = ""  # the warehouse's: S10 tracking numbers end in it
     for r in _rows(folder, "warehouse.csv"):
+        country = r["country_code"]
         s.add(
             Warehouse(
                 code=r["code"],
@@ -229,6 +232,10 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
             tracking_check=r.get("tracking_check", "mod10"),
             tracking_next=int(r.get("tracking_start") or 1),
         )
+        try:
+            carrier_tracking.check_setup(c, country)
+        except DomainError as exc:
+            raise ValueError(f"carriers.csv: {exc}") from None
         s.add(c)
         carriers[c.code] = c
     s.flush()
@@ -456,7 +463,6 @@ def advance_demo_orders(store: Store) -> dict[str, int]:
     orders when they were released). The last task is left half-picked (its
     orders stay PICKING). Then the orders seeded as ready are released.
     """
-    from wms_tui.domain.errors import DomainError
     from wms_tui.services import waves
     from wms_tui.services.allocation import release_due_orders
 
