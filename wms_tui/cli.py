@@ -87,9 +87,12 @@ def demo(
     from wms_tui.domain.errors import StoreError
     from wms_tui.services.demo import create_demo
 
+    def upgraded(before: str, after: str) -> None:
+        console.print(f"Demo database upgraded from schema {before} to {after}")
+
     try:
         with console.status("Building the demo warehouse…"):
-            store, created = create_demo(db, reset=reset)
+            store, created = create_demo(db, reset=reset, on_upgrade=upgraded)
     except StoreError as exc:
         raise fail(str(exc)) from None
     if created:
@@ -122,22 +125,27 @@ app.add_typer(db_app, name="db")
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Bring an existing database up to this version's schema (Alembic)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from wms_tui.domain.errors import StoreError
-    from wms_tui.migrations import upgrade
-    from wms_tui.store import Store, resolve_url
+    from wms_tui.services.schema_upgrade import upgrade_database
+    from wms_tui.store import resolve_url, shown_url
 
     url = resolve_url(db)
     try:
-        store = Store(url)
-        if store.schema_revision() is None:
-            raise StoreError(f"Database {url} is empty: run `wms init` or `wms demo`")
-        store.dispose()
-        upgrade(url)
-    except (StoreError, SQLAlchemyError) as exc:
+        done = upgrade_database(url)
+    except StoreError as exc:
         raise fail(str(exc).splitlines()[0]) from None
-    console.print(f"Database {url} is at the current schema")
+    if done.changed:
+        console.print(
+            f"Database {shown_url(url)} upgraded from schema {done.before} to {done.after}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        console.print(
+            f"Database {shown_url(url)} is already at schema {done.after}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 # Feature areas register their commands from wms_tui/commands/<area>.py, each
@@ -151,6 +159,7 @@ COMMAND_MODULES = (
     "receiving",
     "dispatch",
     "returns",
+    "carriers",
 )
 
 

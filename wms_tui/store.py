@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import random
+import shlex
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,9 +38,10 @@ DEFAULT_SQLITE_PATH = Path("data") / "wms.db"
 ENV_URL = "WMS_DATABASE_URL"
 
 # The Alembic revision this code's schema corresponds to. A database stamped
-# with a revision not in KNOWN_REVISIONS was made by a newer wms.
+# with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
+# with an earlier known revision must be upgraded (`wms db upgrade`) first.
 SCHEMA_REVISION = "0003"
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+KNOWN_REVISIONS = ("0001", "0002", "0003")  # oldest first, SCHEMA_REVISION last
 
 SQLITE_PRAGMAS = {
     "journal_mode": "WAL",
@@ -69,6 +71,27 @@ def sqlite_path(url: str) -> Path | None:
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
     return Path(u.database)
+
+
+def shown_url(url: str) -> str:
+    """The database as an operator names it with ``--db``: a SQLite file by its
+    path, a URL with its password replaced by ``***`` (the line is shown on
+    floor terminals and written to logs)."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url
+    if parsed.password:
+        return parsed.render_as_string(hide_password=True)
+    return url
+
+
+def db_option(url: str) -> str:
+    """``shown_url`` quoted for a shell, ready to paste after ``--db``."""
+    return shlex.quote(shown_url(url))
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -161,7 +184,12 @@ class Store:
             raise StoreError(f"Cannot open database {self.url}: {exc.orig}") from exc
 
     def check_schema(self) -> None:
-        """Refuse a database that is empty or newer than this code."""
+        """Refuse a database that is empty, older or newer than this code.
+
+        An older one is not migrated here: a terminal opening a shared
+        database must not change its schema under the other terminals (and
+        their older wms). The operator runs `wms db upgrade` once, on purpose.
+        """
         rev = self.schema_revision()
         if rev is None:
             raise StoreError(f"Database {self.url} is empty: run `wms init` or `wms demo`")
@@ -170,6 +198,16 @@ class Store:
                 f"Database schema {rev} is newer than this wms knows ({SCHEMA_REVISION}); "
                 "upgrade wms before using this database"
             )
+        if rev != SCHEMA_REVISION:
+            raise StoreError(
+                f"Database schema {rev} is older than this wms ({SCHEMA_REVISION}): "
+                f"run `wms db upgrade --db {db_option(self.url)}`, then start again"
+            )
+
+    def is_behind(self) -> bool:
+        """Stamped with a revision older than this code's (`wms db upgrade` brings it up)."""
+        rev = self.schema_revision()
+        return rev in KNOWN_REVISIONS and rev != SCHEMA_REVISION
 
     def is_initialised(self) -> bool:
         return self.schema_revision() is not None

@@ -200,6 +200,11 @@ def page_texts(pdf: bytes) -> list[str]:
     return [page.get_textpage().get_text_range() for page in document]
 
 
+def joined_lines(text: str) -> str:
+    """Page text with wrapped lines joined (pdfium marks a line-end hyphen U+FFFE)."""
+    return text.replace("\ufffe", "-").replace("\r\n", "")
+
+
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
     document = pdfium.PdfDocument(pdf)
     return [tuple(page.get_size()) for page in document]

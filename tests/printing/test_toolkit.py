@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from tests.printing.helpers import decode, page_texts, render_pages
+from tests.printing.helpers import decode, joined_lines, page_texts, render_pages
 from wms_tui.printing.toolkit import BarcodePart, Column, DocumentWriter, TextPart
 
 
@@ -51,3 +51,29 @@ def test_too_long_barcode_falls_back_to_text() -> None:
     pdf = _document(2, barcode_data=long_code)
     assert long_code in page_texts(pdf)[0]
     assert [b.text for b in decode(render_pages(pdf)[0])] == ["BIN-01"]
+
+
+def _band_document(data: str, column_share: float = 2) -> bytes:
+    buffer = io.BytesIO()
+    writer = DocumentWriter(buffer, title="Bands")
+    columns = [Column("Code", column_share), Column("Text", 10)]
+    writer.table(
+        columns,
+        [[[BarcodePart(data, overflow="row")], "text"], [[BarcodePart("A-1")], "short"]],
+    )
+    writer.finish()
+    return buffer.getvalue()
+
+
+def test_a_code_too_wide_for_its_column_goes_on_a_band_under_the_row() -> None:
+    code = "HOODIE-ORG-NVY-XL-2025"
+    pdf = _band_document(code)
+    assert sorted(b.text for b in decode(render_pages(pdf)[0])) == ["A-1", code]
+    assert joined_lines(page_texts(pdf)[0]).count(code) == 2  # in the cell and under the bars
+
+
+def test_a_code_too_wide_even_for_a_band_or_not_code_128_is_text() -> None:
+    for data in ("X" * 90, "SKU-ÅÄÖ-" + "X" * 20):
+        pdf = _band_document(data)
+        assert [b.text for b in decode(render_pages(pdf)[0])] == ["A-1"]
+        assert data in joined_lines(page_texts(pdf)[0])

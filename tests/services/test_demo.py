@@ -47,10 +47,10 @@ from wms_tui.domain.models import (
 )
 from wms_tui.printing.tracking import make_tracking_number, validate_tracking_number
 from wms_tui.services import dispatch_overview, fulfillment_export, order_lookup, returns
+from wms_tui.services.carrier_tracking import rule_for
 from wms_tui.services.demo import DEMO_DIR, create_demo, load_demo
 from wms_tui.services.inventory import ledger_mismatches
 from wms_tui.services.order_import import import_orders
-from wms_tui.services.pack_close import tracking_rule
 from wms_tui.services.product_import import import_products
 from wms_tui.store import Store
 
@@ -234,7 +234,7 @@ def test_every_carriers_parcels_are_numbered_from_its_range(demo: Store) -> None
                 .join(Order, col(Order.id) == Parcel.order_id)
                 .where(Order.carrier_id == carrier.id, col(Parcel.tracking_number).is_not(None))
             ).all()
-            rule = tracking_rule(carrier, wh.country_code)
+            rule = rule_for(carrier, wh.country_code)
             assert carrier.tracking_next == start[carrier.code] + len(numbers), carrier.code
             assert sorted(numbers) == sorted(
                 make_tracking_number(rule, n)

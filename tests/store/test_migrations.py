@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
+from tests.store.old_revisions import add_carrier_and_warehouse, database_at
 from wms_tui.migrations import head_revision, upgrade
 from wms_tui.store import KNOWN_REVISIONS, SCHEMA_REVISION, Store
 
@@ -42,28 +43,10 @@ def test_upgrading_an_empty_database_gives_the_models_schema(db_url: str) -> Non
 
 def test_0003_widens_the_counters_of_an_existing_database(db_url: str) -> None:
     """A 0002 database with carriers in use keeps its counters and then takes CJ's range."""
-    from alembic import command
-
-    from wms_tui.migrations import alembic_config
-
-    command.upgrade(alembic_config(db_url), "0002")
+    database_at(db_url, "0002")
+    add_carrier_and_warehouse(db_url)
     store = Store(db_url)
     try:
-        with store.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO carrier (code, name, tracking_prefix, tracking_length,"
-                    " tracking_check, tracking_next) VALUES ('CJ', 'CJ', '', 12, 'mod7', 1234)"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO warehouse (code, name, address1, address2, city, zip, region,"
-                    " country_code, phone, timezone, gs1_company_prefix, sscc_extension,"
-                    " sscc_next_serial) VALUES ('WH', 'WH', '', '', '', '', '', 'SE', '',"
-                    " 'Europe/Stockholm', '735005', 0, 77)"
-                )
-            )
         upgrade(db_url)
         assert store.schema_revision() == SCHEMA_REVISION
         with store.engine.begin() as conn:

@@ -152,6 +152,21 @@ async def test_bad_database_shows_error_on_login(tmp_path) -> None:
         assert "does not exist" in app.screen.query_one(Feedback).text
 
 
+async def test_older_database_shows_the_upgrade_command_on_login(sqlite_url: str) -> None:
+    from tests.store.old_revisions import database_at
+
+    database_at(sqlite_url, "0002")
+    app = WmsApp(sqlite_url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        assert app.store is None and "wms db upgrade --db" in (app.store_error or "")
+        await scan(pilot, "P1001")
+        assert "wms db upgrade --db" in app.screen.query_one(Feedback).text
+    store = Store(sqlite_url)
+    assert store.schema_revision() == "0002"
+    store.dispose()
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_menu_entries_take_one_line_each(people: Store, size: tuple[int, int]) -> None:
     """A long hint ("cut-offs, exceptions") is cut on a handheld, not wrapped."""

@@ -3,6 +3,10 @@
 Each row carries a Code 128 of the bin (scan on arrival) and of the SKU (scan the item), the
 quantity in large type, the tote to drop it in and a box to tick. The task code barcode at
 the top starts and closes the task on a terminal.
+
+The SKU column holds about 10 characters of Code 128 at the minimum X-dimension; a longer
+SKU (or bin) is drawn on a band under its row instead (``BarcodePart(overflow="row")``), so
+real shops' 15-30 character SKUs scan rather than print as text to key in.
 """
 
 from __future__ import annotations
@@ -44,8 +48,11 @@ def _rows(data: PickListData) -> list[list[Cell]]:
         rows.append(
             [
                 str(stop.seq),
-                [TextPart(stop.bin, 12, bold=True), BarcodePart(stop.bin, 8 * MM, hri=False)],
-                [BarcodePart(stop.sku, 8 * MM, hri_size=8)],
+                [
+                    TextPart(stop.bin, 12, bold=True),
+                    BarcodePart(stop.bin, 8 * MM, hri=False, overflow="row"),
+                ],
+                [BarcodePart(stop.sku, 8 * MM, hri_size=8, overflow="row")],
                 item,
                 str(stop.qty),
                 stop.tote or "—",

@@ -3,7 +3,8 @@
 :class:`DocumentWriter` keeps a cursor running down the page and starts new pages when
 something does not fit, drawing a running header and a ``Page n of N`` footer on every page.
 :meth:`DocumentWriter.table` draws tables whose cells hold wrapped text and barcodes, breaking
-across pages between rows and repeating the column headings.
+across pages between rows and repeating the column headings; a barcode too wide for its column
+can go on a band under its row (``BarcodePart(overflow="row")``) instead of becoming text.
 
 All text goes through :mod:`wms_tui.printing.fonts`, so Hangul and Nordic letters work
 everywhere, and barcodes through :mod:`wms_tui.printing.barcodes` (vector bars).
@@ -21,7 +22,13 @@ from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen.canvas import Canvas
 
 from wms_tui.printing import fonts
-from wms_tui.printing.barcodes import MM, BarcodeGeometry, draw_code128, fit_x_dim
+from wms_tui.printing.barcodes import (
+    MM,
+    BarcodeGeometry,
+    draw_code128,
+    fit_x_dim,
+    symbol_width,
+)
 from wms_tui.printing.errors import PrintError
 
 PaperName = Literal["A4", "Letter"]
@@ -36,6 +43,8 @@ FOOTER_SIZE = 7.5
 DOC_X_DIM = 0.33 * MM
 DOC_MIN_X_DIM = 0.25 * MM
 LEADING = 1.25
+#: Space between a row's cells and a barcode band under them.
+BAND_GAP = 4.0
 
 
 def paper_size(paper: str) -> tuple[float, float]:
@@ -57,12 +66,35 @@ class TextPart:
 
 @dataclass(frozen=True, slots=True)
 class BarcodePart:
-    """A Code 128 inside a table cell, by default with its data as the human-readable line."""
+    """A Code 128 inside a table cell, by default with its data as the human-readable line.
+
+    ``overflow`` says what happens when the code does not fit its column even at the
+    minimum X-dimension: ``"text"`` prints the data as text in the cell (keyed in by hand);
+    ``"row"`` prints it as text in the cell (unless ``hri`` is off: the cell already shows
+    it) and draws the code, with its human-readable line, on a band under the row from the
+    column's left edge to the table's right edge, or across the whole table if it needs
+    that. Data too long even for that, or not Code 128 at all, is text only.
+    """
 
     data: str
     height: float = 8 * MM
     hri_size: float = 7.0
     hri: bool = True
+    overflow: Literal["text", "row"] = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class _Band:
+    """A barcode too wide for its column, drawn under the row from ``x``."""
+
+    part: BarcodePart
+    x: float
+    max_width: float
+    width: float  # what the symbol takes, quiet zones included
+
+    @property
+    def height(self) -> float:
+        return BAND_GAP + self.part.height + self.part.hri_size + 3
 
 
 CellPart = TextPart | BarcodePart
@@ -304,6 +336,50 @@ class DocumentWriter:
 
     # -- tables ------------------------------------------------------------------------------
 
+    @staticmethod
+    def _fitted_width(data: str, max_width: float) -> float | None:
+        """The symbol's width at the X-dimension :meth:`barcode` would use; None if none fits."""
+        try:
+            x_dim = fit_x_dim(
+                data, max_width, preferred=DOC_X_DIM, minimum=DOC_MIN_X_DIM, grid=None
+            )
+        except ValueError:  # too long for the width, or not Code 128 data at all
+            return None
+        return symbol_width(data, x_dim)
+
+    def _overflow(
+        self, parts: list[CellPart], x: float, width: float, column: Column
+    ) -> tuple[list[CellPart], list[_Band]]:
+        """Move barcodes that do not fit the column to bands under the row."""
+        kept: list[CellPart] = []
+        bands: list[_Band] = []
+        for part in parts:
+            if (
+                not isinstance(part, BarcodePart)
+                or part.overflow != "row"
+                or self._fitted_width(part.data, width - 2) is not None
+            ):
+                kept.append(part)
+                continue
+            # The data stays readable in its column, on one line where a little smaller does.
+            text = TextPart(
+                part.data,
+                fonts.fit_size(part.data, width - 2 * 3.0, column.size, column.size * 0.8, True),
+                bold=True,
+            )
+            if part.hri:
+                kept.append(text)
+            for band_x in (x + 1, self.left + 1):
+                room = self.right - band_x - 1
+                needed = self._fitted_width(part.data, room)
+                if needed is not None:
+                    bands.append(_Band(part, band_x, room, needed))
+                    break
+            else:
+                if not part.hri:
+                    kept.append(text)
+        return kept, bands
+
     def _parts(self, cell: Cell, column: Column) -> list[CellPart]:
         if isinstance(cell, str):
             return [TextPart(cell, column.size, column.bold)] if cell else []
@@ -369,14 +445,29 @@ class DocumentWriter:
         self.ensure(header_height + 30)
         self._table_header(columns, widths)
         max_row = self.top - self.bottom - header_height
+        lefts = [self.left + sum(widths[:i]) for i in range(len(widths))]
         for index, row in enumerate(rows):
             if len(row) != len(columns):
                 raise ValueError(f"row {index} has {len(row)} cells for {len(columns)} columns")
-            cells = [
-                self._measure(self._parts(cell, column), width - 2 * 3.0)
-                for cell, column, width in zip(row, columns, widths, strict=True)
-            ]
-            height = max((sum(h for _, _, h in cell) for cell in cells), default=0) + 2 * padding
+            cells = []
+            bands: list[_Band] = []
+            for cell, column, x, width in zip(row, columns, lefts, widths, strict=True):
+                parts, overflow = self._overflow(self._parts(cell, column), x, width, column)
+                cells.append(self._measure(parts, width - 2 * 3.0))
+                bands.extend(overflow)
+            heights = [sum(h for _, _, h in cell) for cell in cells]
+            # A band starts under the cells it spans, not under a taller cell left of it.
+            placed: list[tuple[_Band, float]] = []
+            below = 0.0
+            for band in bands:
+                spanned = (
+                    h
+                    for h, x, w in zip(heights, lefts, widths, strict=True)
+                    if x < band.x + band.width and x + w > band.x
+                )
+                below = max(below, *spanned) + band.height
+                placed.append((band, below))
+            height = max(below, *heights, 0) + 2 * padding
             height = min(height, max_row)
             if self.ensure(height):
                 self._table_header(columns, widths)
@@ -389,6 +480,18 @@ class DocumentWriter:
             for cell, column, width in zip(cells, columns, widths, strict=True):
                 self._draw_cell(cell, x, width, top - padding, top - height + padding, column)
                 x += width
+            for band, bottom in placed:
+                if bottom > height - 2 * padding + 0.5:
+                    break  # row was capped at a page: clip rather than draw over the next
+                part = band.part
+                self.barcode(
+                    part.data,
+                    band.x,
+                    top - padding - bottom,
+                    max_width=band.max_width,
+                    height=part.height,
+                    hri_size=part.hri_size,
+                )
             self.y = top - height
             self.canvas.setLineWidth(0.3)
             self.canvas.line(self.left, self.y, self.right, self.y)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +22,7 @@ from sqlmodel import select
 from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, Role
+from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
     Carrier,
     CartonType,
@@ -39,7 +40,7 @@ from wms_tui.domain.models import (
     StockMovement,
     Warehouse,
 )
-from wms_tui.services import demo_walk
+from wms_tui.services import carrier_tracking, demo_walk
 from wms_tui.services.demo_history import REPLAYED, SHIPPED, replay_history
 from wms_tui.store import Store, UnitOfWork, sqlite_path
 
@@ -105,7 +106,9 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
     counts: dict[str, int] = {}
     now = utcnow()
 
+    country = ""  # the warehouse's: S10 tracking numbers end in it
     for r in _rows(folder, "warehouse.csv"):
+        country = r["country_code"]
         s.add(
             Warehouse(
                 code=r["code"],
@@ -229,6 +232,10 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
             tracking_check=r.get("tracking_check", "mod10"),
             tracking_next=int(r.get("tracking_start") or 1),
         )
+        try:
+            carrier_tracking.check_setup(c, country)
+        except DomainError as exc:
+            raise ValueError(f"carriers.csv: {exc}") from None
         s.add(c)
         carriers[c.code] = c
     s.flush()
@@ -397,8 +404,21 @@ def _shipped_from(stock_rows: list[dict[str, str]], locs: dict[str, Location]) -
     return {sku: key[2] for sku, key in first.items()}
 
 
-def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, bool]:
-    """Create the demo database if absent (or ``reset``); returns (store, created)."""
+def create_demo(
+    db: str | None = None,
+    *,
+    reset: bool = False,
+    on_upgrade: Callable[[str, str], None] | None = None,
+) -> tuple[Store, bool]:
+    """Create the demo database if absent (or ``reset``); returns (store, created).
+
+    A demo SQLite file made by an older wms is upgraded in place (and
+    ``on_upgrade(before, after)`` told): it is this machine's own file and
+    ``wms demo`` should just work. A PostgreSQL database may be shared with
+    other terminals, so there the demo refuses like ``wms run`` and names the
+    ``wms db upgrade`` to run.
+    """
+    from wms_tui.services.schema_upgrade import upgrade_database
     from wms_tui.store import resolve_url
 
     url = resolve_url(db)
@@ -414,6 +434,12 @@ def create_demo(db: str | None = None, *, reset: bool = False) -> tuple[Store, b
     if reset and path is None:
         _drop_all(store)
     if store.is_initialised():
+        if path is not None and store.is_behind():
+            store.dispose()
+            done = upgrade_database(url)
+            if on_upgrade is not None:
+                on_upgrade(done.before, done.after)
+            store = Store(url)
         store.check_schema()
         with store.read() as s:
             if s.exec(select(Warehouse)).first() is not None:
@@ -437,7 +463,6 @@ def advance_demo_orders(store: Store) -> dict[str, int]:
     orders when they were released). The last task is left half-picked (its
     orders stay PICKING). Then the orders seeded as ready are released.
     """
-    from wms_tui.domain.errors import DomainError
     from wms_tui.services import waves
     from wms_tui.services.allocation import release_due_orders
 

@@ -30,8 +30,7 @@ from wms_tui.domain.enums import MovementReason, OrderStatus, ParcelStatus, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Carrier, Location, Parcel, Station, Warehouse
 from wms_tui.printing.sscc import make_sscc
-from wms_tui.printing.tracking import TrackingRule, make_tracking_number
-from wms_tui.services import documents, events, pack_totes
+from wms_tui.services import carrier_tracking, documents, events, pack_totes
 from wms_tui.services.inventory import move_stock
 from wms_tui.services.pack_state import PackContext, lock_order, require_open_here
 from wms_tui.store import Store, UnitOfWork
@@ -68,20 +67,6 @@ class Closed:
         if self.leftovers:
             text += " · " + "; ".join(self.leftovers)
         return text
-
-
-def tracking_rule(carrier: Carrier, country_code: str) -> TrackingRule:
-    # S10 numbers end in the issuing country (the warehouse's, e.g. RR…SE).
-    suffix = country_code.upper() if carrier.tracking_check == "s10" else ""
-    try:
-        return TrackingRule(
-            prefix=carrier.tracking_prefix,
-            length=carrier.tracking_length,
-            check=carrier.tracking_check,  # type: ignore[arg-type]
-            suffix=suffix,
-        )
-    except ValueError as exc:
-        raise DomainError(f"Carrier {carrier.code} tracking setup is wrong: {exc}") from None
 
 
 def _lock(session: Session, model, row_id: int):
@@ -131,7 +116,13 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
         carrier = _lock(s, Carrier, order.carrier_id)
         wh = documents.warehouse(s)
         wh = _lock(s, Warehouse, wh.id)
-        rule = tracking_rule(carrier, wh.country_code)
+        try:
+            rule = carrier_tracking.check_setup(carrier, wh.country_code, used_up_ok=True)
+        except DomainError as exc:
+            raise DomainError(
+                f"Cannot close {order.name}: {exc}; a supervisor must correct it: "
+                f"{carrier_tracking.set_command(carrier.code)}"
+            ) from None
         station_loc = pack_location(s, actor.terminal)
         setup = documents.station_print(s, actor.terminal)
 
@@ -144,15 +135,15 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
 
         now = utcnow()
         count = len(parcels)
+        numbers = carrier_tracking.take_numbers(carrier, rule, count, order.name)
         closed: list[ClosedParcel] = []
         for i, parcel in enumerate(parcels, start=1):
             try:
                 sscc = make_sscc(wh.sscc_extension, wh.gs1_company_prefix, wh.sscc_next_serial)
-                tracking = make_tracking_number(rule, carrier.tracking_next)
             except ValueError as exc:
                 raise DomainError(f"Cannot number the parcel: {exc}") from None
             wh.sscc_next_serial += 1
-            carrier.tracking_next += 1
+            tracking = numbers[i - 1]
             carton = cartons[i - 1]
             parcel.seq = i
             parcel.count = count

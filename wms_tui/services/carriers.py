@@ -1,0 +1,159 @@
+"""Carriers' tracking setup: shown, and changed when a carrier gives a new range.
+
+``wms carriers list`` shows each carrier's next number and how many are left;
+``wms carriers set`` changes the format or the next serial. Every change is
+checked (``carrier_tracking.check_setup``) and refused whole with one line if
+it cannot number parcels or would print a number already on a parcel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.enums import Role
+from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.models import Carrier, Order, Parcel, Warehouse
+from wms_tui.printing.tracking import make_tracking_number
+from wms_tui.services import carrier_tracking, events
+from wms_tui.store import Store
+
+
+@dataclass(frozen=True)
+class CarrierInfo:
+    code: str
+    name: str
+    prefix: str
+    length: int
+    check: str
+    next_serial: int
+    next_number: str  # empty when the setup is wrong
+    left: int
+    problem: str = ""
+
+
+def setup_country(session: Session) -> str:
+    """The country S10 numbers end in: the warehouse's, or a stand-in before there is one."""
+    wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
+    return wh.country_code if wh and wh.country_code else carrier_tracking.ANY_COUNTRY
+
+
+def _info(carrier: Carrier, country: str) -> CarrierInfo:
+    try:
+        rule = carrier_tracking.check_setup(carrier, country, used_up_ok=True)
+        if not carrier_tracking.numbers_left(carrier, rule):
+            raise DomainError(
+                f"Carrier {carrier.code} has no tracking numbers left: enter its new range "
+                f"with {carrier_tracking.set_command(carrier.code)}"
+            )
+    except DomainError as exc:
+        return CarrierInfo(
+            carrier.code,
+            carrier.name,
+            carrier.tracking_prefix,
+            carrier.tracking_length,
+            carrier.tracking_check,
+            carrier.tracking_next,
+            "",
+            0,
+            str(exc),
+        )
+    return CarrierInfo(
+        carrier.code,
+        carrier.name,
+        carrier.tracking_prefix,
+        carrier.tracking_length,
+        carrier.tracking_check,
+        carrier.tracking_next,
+        make_tracking_number(rule, carrier.tracking_next),
+        carrier_tracking.numbers_left(carrier, rule),
+    )
+
+
+def list_carriers(store: Store) -> list[CarrierInfo]:
+    with store.read() as s:
+        country = setup_country(s)
+        return [_info(c, country) for c in s.exec(select(Carrier).order_by(col(Carrier.code)))]
+
+
+def change_tracking(
+    store: Store,
+    actor: Actor,
+    code: str,
+    *,
+    prefix: str | None = None,
+    length: int | None = None,
+    check: str | None = None,
+    next_serial: int | None = None,
+) -> CarrierInfo:
+    """Change a carrier's tracking format and/or next serial (a supervisor's job).
+
+    Going back within the same format is refused: the numbers between were
+    printed on parcels already. A new format starting on a number some parcel
+    carries is refused for the same reason.
+    """
+    actor.require(Role.SUPERVISOR, action="change a carrier's tracking numbers")
+    if prefix is None and length is None and check is None and next_serial is None:
+        raise DomainError("Nothing to change: give --prefix, --length, --check or --next")
+    with store.unit_of_work() as uow:
+        s = uow.session
+        carrier = s.exec(
+            select(Carrier).where(Carrier.code == code.strip().upper()).with_for_update()
+        ).first()
+        if carrier is None:
+            known = ", ".join(s.exec(select(Carrier.code).order_by(col(Carrier.code))).all())
+            raise NotFound(f"No carrier {code!r}" + (f" (carriers: {known})" if known else ""))
+        before = (
+            carrier.tracking_prefix,
+            carrier.tracking_length,
+            carrier.tracking_check,
+            carrier.tracking_next,
+        )
+        if prefix is not None:
+            carrier.tracking_prefix = prefix.strip().upper()
+        if length is not None:
+            carrier.tracking_length = length
+        if check is not None:
+            carrier.tracking_check = check.strip().lower()
+        if next_serial is not None:
+            carrier.tracking_next = next_serial
+        after = (
+            carrier.tracking_prefix,
+            carrier.tracking_length,
+            carrier.tracking_check,
+            carrier.tracking_next,
+        )
+        rule = carrier_tracking.check_setup(carrier, setup_country(s))
+        if after[:3] == before[:3] and after[3] < before[3]:
+            raise DomainError(
+                f"Carrier {carrier.code}: the next serial can only go forward (it is "
+                f"{before[3]}; the ones before it may be on parcels already)"
+            )
+        first = make_tracking_number(rule, carrier.tracking_next)
+        used = s.exec(
+            select(Order.name)
+            .join(Parcel, col(Parcel.order_id) == col(Order.id))
+            .where(Parcel.tracking_number == first)
+        ).first()
+        if used is not None:
+            raise DomainError(
+                f"Carrier {carrier.code}: {first} is already on a parcel of {used}; "
+                "choose a next serial past the numbers printed"
+            )
+        uow.add(carrier)
+        events.log(
+            uow,
+            actor,
+            "carrier.tracking",
+            detail=f"{carrier.code}: {_describe(before)} → {_describe(after)}",
+        )
+        info = _info(carrier, setup_country(s))
+        uow.commit()
+    return info
+
+
+def _describe(setup: tuple[str, int, str, int]) -> str:
+    prefix, length, check, nxt = setup
+    return f"prefix {prefix or '(none)'}, length {length}, {check}, next {nxt}"
