@@ -340,3 +340,29 @@ async def test_next_packer_at_the_bench_goes_on_with_the_order_left_there(
         await scan(pilot, pw.MUG_EAN)
         assert feedback(app).startswith("✓")
         assert screen.view.units_packed == 2
+
+
+async def test_a_scan_rebuilds_only_the_rows_it_changed(world: pw.World, monkeypatch) -> None:
+    import wms_tui.ui.screens.packing as pack_screen
+
+    built: list[int] = []
+    real = pack_screen.line_text
+
+    def counting(ln, *args, **kwargs):
+        built.append(ln.line_no)
+        return real(ln, *args, **kwargs)
+
+    monkeypatch.setattr(pack_screen, "line_text", counting)
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pack(pilot)
+        await scan(pilot, "T-0001")  # #1042: 2 mugs, 1 tee
+        await wait_for(pilot, lambda: len(line_rows(app)) == 2, "the order's rows")
+        built.clear()
+        await scan(pilot, pw.MUG_EAN)
+        assert built == [1]  # the tee's row is untouched
+        built.clear()
+        await scan(pilot, pw.TEE_EAN)
+        assert sorted(built) == [1, 2]  # the mug row loses the highlight, the tee gains it
+        assert screen.view.units_packed == 2
+        assert "1/1" in line_rows(app)[1] and "1/2" in line_rows(app)[0]

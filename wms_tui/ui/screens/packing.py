@@ -107,6 +107,7 @@ class PackScreen(WmsScreen):
         self.conflict_code: str | None = None  # what was refused as open elsewhere
         self.queue: list[packing.QueueRow] = []
         self._shown: dict[str, str | Text] = {}
+        self._line_inputs: dict[str, tuple] = {}  # per row: what its text was built from
         self._lines_shape: tuple | None = None
         self._mounted_shape: tuple | None = None
 
@@ -693,10 +694,17 @@ class PackScreen(WmsScreen):
             return
         if self._mounted_shape != shape:
             return  # its rows are still being mounted; _remount_lines fills them
+        wide = self.wide
         for ln in view.lines:
             current = ln.line_no == self.last_line
             wid = f"pk-line-{view.order_id}-{ln.line_no}"
-            self._set(wid, line_text(ln, cols, self.wide, current))
+            # A long order redraws only the rows a scan changed: skip building
+            # the row's text when what it shows is the same as last time.
+            shown = (ln, current, wide)
+            if self._line_inputs.get(wid) == shown:
+                continue
+            self._line_inputs[wid] = shown
+            self._set(wid, line_text(ln, cols, wide, current))
 
     async def _remount_lines(self, order_id: int, line_nos: tuple[int, ...]) -> None:
         self._mounted_shape = None
@@ -704,6 +712,7 @@ class PackScreen(WmsScreen):
         await box.remove_children()
         for key in [k for k in self._shown if k.startswith("pk-line-")]:
             del self._shown[key]
+        self._line_inputs.clear()
         await box.mount_all(
             Static("", id=f"pk-line-{order_id}-{n}", classes="pk-line", markup=False)
             for n in line_nos
