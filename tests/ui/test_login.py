@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
+from textual.geometry import Region
 from textual.widgets import OptionList
 
 from wms_tui.domain.models import Event, Operator
@@ -13,6 +14,7 @@ from wms_tui.ui.menu import MENU, entries_for
 from wms_tui.ui.screens.home import HomeScreen
 from wms_tui.ui.screens.login import LoginScreen
 from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.fitting_footer import FittingFooter
 
 SIZES = [(40, 16), (120, 40)]
 
@@ -162,3 +164,24 @@ async def test_menu_entries_take_one_line_each(people: Store, size: tuple[int, i
         menu = app.screen.query_one("#home-menu", OptionList)
         assert menu.option_count > 9
         assert menu.virtual_size.height == menu.option_count
+
+
+async def test_a_long_menu_scrolls_above_the_footer_on_a_handheld(people: Store) -> None:
+    """Every role's entries on a 40×16 handheld: the footer's "^l Log out" stays in view."""
+    app = WmsApp(people.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "S9999")
+        menu = app.screen.query_one("#home-menu", OptionList)
+        footer = app.screen.query_one(FittingFooter)
+        assert menu.option_count == len(MENU)
+        assert footer.region == Region(0, 15, 40, 1)
+        logout = [k for k in footer.query("FooterKey") if k.description == "Log out"]
+        assert logout and footer.region.contains_region(logout[0].region)
+        assert menu.region.bottom <= footer.region.y
+        for index in range(menu.option_count):
+            assert menu.highlighted == index
+            top, rows = menu.scroll_offset.y, menu.scrollable_content_region.height
+            assert top <= index < top + rows, f"entry {index} is scrolled out of view"
+            assert footer.region == Region(0, 15, 40, 1)
+            await pilot.press("down")
