@@ -185,3 +185,16 @@ async def test_a_long_menu_scrolls_above_the_footer_on_a_handheld(people: Store)
             assert top <= index < top + rows, f"entry {index} is scrolled out of view"
             assert footer.region == Region(0, 15, 40, 1)
             await pilot.press("down")
+
+
+async def test_every_entry_fits_a_handheld_for_all_four_roles(people: Store) -> None:
+    """The greeting keeps to one row, which leaves the 13 entries their 13 rows at 40×16."""
+    app = WmsApp(people.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "S9999")
+        hello = app.screen.query_one("#home-hello")
+        assert hello.region.height == 1
+        assert str(hello.render()).startswith("Hello Admin (")
+        menu = app.screen.query_one("#home-menu", OptionList)
+        assert menu.scrollable_content_region.height >= menu.option_count == len(MENU)
