@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 from textual.geometry import Region
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from wms_tui.domain.models import Event, Operator
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
-from wms_tui.ui.menu import MENU, entries_for
+from wms_tui.ui.menu import MENU, MENU_KEYS, entries_for
 from wms_tui.ui.screens.home import HomeScreen
 from wms_tui.ui.screens.login import LoginScreen
 from wms_tui.ui.widgets.feedback import Feedback
@@ -198,3 +198,23 @@ async def test_every_entry_fits_a_handheld_for_all_four_roles(people: Store) -> 
         assert str(hello.render()).startswith("Hello Admin (")
         menu = app.screen.query_one("#home-menu", OptionList)
         assert menu.scrollable_content_region.height >= menu.option_count == len(MENU)
+
+
+async def test_each_screen_is_titled_as_its_menu_entry(people: Store) -> None:
+    """A worker who chose "Cycle count" reads "Cycle count" on top, not "Count"."""
+    app = WmsApp(people.url, terminal="HH-07")
+    titles: dict[str, str] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "S9999")  # every role: every entry
+        home = app.screen
+        assert isinstance(home, HomeScreen) and len(home.entries) == len(MENU)
+        for key, entry in zip(MENU_KEYS, home.entries, strict=False):
+            await pilot.press(key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == entry.screen
+            titles[entry.label] = str(app.screen.query_one("#bar-title", Static).render())
+            app.screen.dismiss()
+            await pilot.pause()
+            assert app.screen is home
+    assert titles == {entry.label: entry.label for entry in MENU}
