@@ -41,7 +41,7 @@ def test_import_asn_dry_run_then_for_real(db, tmp_path: Path) -> None:
     assert snapshot(store) == before
     real = runner.invoke(app, ["import", "asn", str(csv), "--db", path])
     assert real.exit_code == 0, real.output
-    assert "Imported 1 delivery" in real.output and "10 units [new]" in real.output
+    assert "Imported 1 delivery" in real.output and "1 SKU, 10 units [new]" in real.output
     with store.read() as s:
         assert s.exec(select(Delivery).where(Delivery.reference == "PO-7")).one()
     again = runner.invoke(app, ["import", "asn", str(csv), "--db", path])
@@ -61,6 +61,15 @@ def test_malformed_asn_exits_2_with_row_exact_errors(db, tmp_path: Path) -> None
     assert snapshot(store) == before
     missing = runner.invoke(app, ["import", "asn", str(tmp_path / "nope.csv"), "--db", path])
     assert missing.exit_code == 2 and "No such file" in missing.output
+
+
+def test_one_label_is_counted_in_the_singular(db, tmp_path: Path) -> None:
+    store, path, world = db
+    receiving.receive_scan(store, world.receiver, "PO-1", "PRINT", count=1)
+    out = tmp_path / "out"
+    one = runner.invoke(app, ["sku-labels", "-d", "PO-1", "--out", str(out), "--db", path])
+    assert one.exit_code == 0, one.output
+    assert one.output.startswith("1 label: ")
 
 
 def test_sku_labels_and_report(db, tmp_path: Path) -> None:

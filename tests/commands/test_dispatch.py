@@ -52,11 +52,24 @@ def test_close_refuses_a_half_loaded_order_then_leaves_the_rest_behind(dock: Doc
     assert "--leave-behind" in out and dock.sscc["#1"] in out
     code, out = wms(dock, "manifest", "close", "PN", "-b", "S9001", "--leave-behind")
     assert code == 0, out
-    assert "Manifest PN-20260310 closed: 2 parcels, 1 orders, 2.750 kg" in out
-    assert "1 packed parcel(s) stay for tomorrow" in out
-    assert "1 shipping confirmation(s) written, 0 sent" in out
+    assert "Manifest PN-20260310 closed: 2 parcels, 1 order, 2.750 kg" in out
+    assert "1 packed parcel stays for tomorrow" in out
+    assert "1 shipping confirmation written, 0 sent" in out
+    assert "(s)" not in out
     assert dock.order("#2").status == OrderStatus.DISPATCHED
     assert dock.order("#1").status == OrderStatus.PACKED
+
+
+def test_a_one_parcel_manifest_reads_in_the_singular(dock: Dock) -> None:
+    handover.take_out(dock.store, dock.packer, "PN", dock.sscc["#2"])
+    code, out = wms(dock, "manifest", "close", "PN", "-b", "S9001", "--leave-behind")
+    assert code == 0, out
+    assert "closed: 1 parcel, 1 order, " in out
+    assert "2 packed parcels stay for tomorrow" in out
+    code, out = wms(dock, "manifest", "list", "--date", "2026-03-10")
+    assert code == 0 and out.rstrip().endswith("    1 parcel")
+    code, out = wms(dock, "manifest", "reprint", "PN-20260310", "-b", "S9001")
+    assert code == 0 and "Manifest PN-20260310 (1 parcel)" in out
 
 
 def test_close_twice_reprint_and_list(dock: Dock) -> None:
@@ -77,16 +90,16 @@ def test_close_twice_reprint_and_list(dock: Dock) -> None:
 def test_notices_commands(dock: Dock) -> None:
     dock.clock.at = dock.clock.at.replace(hour=16)  # 17:00 local, after PN's cut-off
     code, out = wms(dock, "notices", "delays")
-    assert code == 0 and "delay notice(s) written" in out
+    assert code == 0 and "1 delay notice written" in out
     assert "SMTP not configured" in out
     # #3 (DHL, promised today) missed its cut-off; #1 and #2 are on the truck.
     assert [p.name for p in dock.outbox.glob("delay-*.eml")] == ["delay-3-3.eml"]
     code, out = wms(dock, "notices", "delays")
-    assert code == 0 and out.startswith("0 delay notice(s)")
+    assert code == 0 and out.startswith("0 delay notices written")
     code, out = wms(dock, "notices", "send")
     assert code == 2 and "SMTP is not configured" in out
     code, out = wms(dock, "notices", "shipped")
-    assert code == 0 and out.startswith("0 shipping confirmation(s)")
+    assert code == 0 and out.startswith("0 shipping confirmations written")
 
 
 def test_unknown_carrier_and_missing_store(dock: Dock, tmp_path: Path) -> None:

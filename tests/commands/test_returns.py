@@ -134,7 +134,7 @@ def test_export_returns_csv(db: tuple[str, Store], tmp_path: Path) -> None:
     out_file = tmp_path / "returns.csv"
     code, out = run("export", "returns", str(out_file), "--db", url)
     assert code == 0, out
-    assert "3 units" in out and str(out_file.name) in out
+    assert "rows (" in out and "3 units) to" in out and str(out_file.name) in out
     with out_file.open(encoding="utf-8-sig", newline="") as fh:
         rows = {(r["section"], r["key"]): r for r in csv.DictReader(fh)}
     assert rows[("reason", "WRONG_ITEM")]["units"] == "2"
@@ -152,6 +152,7 @@ def test_export_returns_csv(db: tuple[str, Store], tmp_path: Path) -> None:
     assert code == 2 and "after it ends" in out
     code, out = run("returns", "report", "--db", url)
     assert code == 0 and "Wrong item sent" in out and "Johan Öberg" in out
+    assert "1 parcel, 3 units, " in out
 
 
 def test_export_on_a_missing_store_is_exit_1(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wms_tui.domain.text import plural
+from wms_tui.domain.text import noun, plural
 
 
 def test_one_is_singular_everything_else_plural() -> None:
@@ -14,3 +14,8 @@ def test_one_is_singular_everything_else_plural() -> None:
 def test_irregular_plurals_are_given() -> None:
     assert plural(1, "delivery", "deliveries") == "1 delivery"
     assert plural(3, "delivery", "deliveries") == "3 deliveries"
+
+
+def test_the_word_alone_for_a_count_printed_apart() -> None:
+    assert [noun(n, "parcel") for n in (0, 1, 2)] == ["parcels", "parcel", "parcels"]
+    assert noun(2, "entry", "entries") == "entries"

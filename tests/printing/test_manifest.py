@@ -31,10 +31,17 @@ def test_manifest_content_and_barcode(tmp_path: Path) -> None:
         "DRIVER",
         "WAREHOUSE",
         "Signature",
-        "Received 12 parcel(s)",
+        "Received 12 parcels, total",
         "MyPack Collect, MyPack Home, Parcel",
     ]:
         assert expected in text, expected
+
+
+def test_one_parcel_is_counted_in_the_singular() -> None:
+    text = page_texts(render_manifest_pdf_bytes(manifest_data(parcel_count=1)))[0]
+    assert "Received 1 parcel, total" in text
+    assert "Manifest MAN-20261124-01 · 1 parcel" in text
+    assert "(s)" not in text
 
 
 def test_long_manifest_breaks_pages_and_keeps_signatures_together() -> None:

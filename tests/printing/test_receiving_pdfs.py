@@ -105,6 +105,21 @@ def test_report_shows_issues_first_with_hangul_and_nordic_text(tmp_path: Path) -
     assert decode(page.render(scale=PT).to_pil()) == []
 
 
+def test_summary_counts_units_in_the_singular_and_plural(tmp_path: Path) -> None:
+    data = report_data()
+    lines = [
+        ReportLine("SHORT-ONE", "Short by one", "", 5, 4, 0, 4),
+        ReportLine("OVER-TWO", "Over by two", "", 5, 7, 0, 7),
+        ReportLine("NEW-ONE", "Unexpected one", "", 0, 1, 0, 1),
+    ]
+    data = ReceiptReportData(**{**data.__dict__, "lines": lines, "damages": []})
+    [page] = pages(render_receipt_report(data, tmp_path / "r.pdf"))
+    text = page_text(page)
+    for expected in ("1 (1 unit)", "1 (2 units)"):
+        assert expected in text, expected
+    assert "1 units" not in text
+
+
 def test_report_barcode_decodes_and_long_reports_break_pages(tmp_path: Path) -> None:
     data = report_data(lines=90)
     data = ReceiptReportData(**{**data.__dict__, "reference": "PO-5001"})

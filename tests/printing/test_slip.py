@@ -17,7 +17,7 @@ from tests.printing.helpers import (
     render_pages,
     slip_data,
 )
-from wms_tui.printing.documents import SlipLine
+from wms_tui.printing.documents import ParcelInfo, SlipLine
 from wms_tui.printing.slip import RETURN_REASONS, render_slip_pdf, render_slip_pdf_bytes
 
 
@@ -118,7 +118,29 @@ def test_optional_sections_can_be_empty() -> None:
     )
     text = page_texts(render_slip_pdf_bytes(data))[0]
     assert "GIFT MESSAGE" not in text and "Notes" not in text
-    assert "1 of 1 units packed" in text
+    assert "1 of 1 unit packed" in text
+
+
+@pytest.mark.parametrize(
+    ("ordered", "packages", "summary", "shipment"),
+    [
+        (1, 1, "1 of 1 unit packed", "1 package, 1.25 kg"),
+        (2, 2, "2 of 2 units packed", "2 packages, 1.25 kg"),
+    ],
+)
+def test_counts_read_as_english(ordered: int, packages: int, summary: str, shipment: str) -> None:
+    data = slip_data(
+        lines=[SlipLine(sku="A", name="Thing", qty_ordered=ordered, qty_packed=ordered)],
+        parcel=ParcelInfo(
+            carrier_name="PostNord",
+            service_name="MyPack Collect",
+            weight_g=1250,
+            package_count=packages,
+        ),
+    )
+    lines = _lines(page_texts(render_slip_pdf_bytes(data))[0])
+    assert summary in lines and shipment in lines
+    assert not any("(s)" in line for line in lines)
 
 
 def test_rma_must_be_given() -> None:

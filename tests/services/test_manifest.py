@@ -85,7 +85,7 @@ def test_close_out_writes_the_signed_sheet_pdf(dock: Dock) -> None:
     for key in ("#1", "#2", "#2/2"):
         assert dock.tracking[key] in text
     assert "#2 2/2" in text
-    assert "Received 3 parcel(s), total 4.000 kg" in text
+    assert "Received 3 parcels, total 4.000 kg" in text
     assert "Driver".upper() in text and "Signature" in text
     with dock.store.read() as s:
         assert s.exec(select(Manifest)).one().pdf_file == r.pdf_file

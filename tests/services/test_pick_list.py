@@ -114,6 +114,7 @@ def test_cli_wave_build(sqlite_store: Store) -> None:
     assert ok.exit_code == 0, ok.output
     assert "Wave W0001: 3 orders in 2 tasks" in ok.output
     assert "W0001-01: 2 totes" in ok.output and "S-shape" in ok.output
+    assert "W0001-02: 1 tote, 2 stops, 4 units, " in ok.output
     bad = runner.invoke(app, ["wave", "build", "--db", db, "--cutoff", "noon"])
     assert bad.exit_code == 2 and "not a time" in bad.output
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from textual.widgets import OptionList
+from textual.geometry import Region
+from textual.widgets import OptionList, Static
 
 from wms_tui.domain.models import Event, Operator
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
-from wms_tui.ui.menu import MENU, entries_for
+from wms_tui.ui.menu import MENU, MENU_KEYS, entries_for
 from wms_tui.ui.screens.home import HomeScreen
 from wms_tui.ui.screens.login import LoginScreen
 from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.fitting_footer import FittingFooter
 
 SIZES = [(40, 16), (120, 40)]
 
@@ -177,3 +179,57 @@ async def test_menu_entries_take_one_line_each(people: Store, size: tuple[int, i
         menu = app.screen.query_one("#home-menu", OptionList)
         assert menu.option_count > 9
         assert menu.virtual_size.height == menu.option_count
+
+
+async def test_a_long_menu_scrolls_above_the_footer_on_a_handheld(people: Store) -> None:
+    """Every role's entries on a 40×16 handheld: the footer's "^l Log out" stays in view."""
+    app = WmsApp(people.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "S9999")
+        menu = app.screen.query_one("#home-menu", OptionList)
+        footer = app.screen.query_one(FittingFooter)
+        assert menu.option_count == len(MENU)
+        assert footer.region == Region(0, 15, 40, 1)
+        logout = [k for k in footer.query("FooterKey") if k.description == "Log out"]
+        assert logout and footer.region.contains_region(logout[0].region)
+        assert menu.region.bottom <= footer.region.y
+        for index in range(menu.option_count):
+            assert menu.highlighted == index
+            top, rows = menu.scroll_offset.y, menu.scrollable_content_region.height
+            assert top <= index < top + rows, f"entry {index} is scrolled out of view"
+            assert footer.region == Region(0, 15, 40, 1)
+            await pilot.press("down")
+
+
+async def test_every_entry_fits_a_handheld_for_all_four_roles(people: Store) -> None:
+    """The greeting keeps to one row, which leaves the 13 entries their 13 rows at 40×16."""
+    app = WmsApp(people.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "S9999")
+        hello = app.screen.query_one("#home-hello")
+        assert hello.region.height == 1
+        assert str(hello.render()).startswith("Hello Admin (")
+        menu = app.screen.query_one("#home-menu", OptionList)
+        assert menu.scrollable_content_region.height >= menu.option_count == len(MENU)
+
+
+async def test_each_screen_is_titled_as_its_menu_entry(people: Store) -> None:
+    """A worker who chose "Cycle count" reads "Cycle count" on top, not "Count"."""
+    app = WmsApp(people.url, terminal="HH-07")
+    titles: dict[str, str] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "S9999")  # every role: every entry
+        home = app.screen
+        assert isinstance(home, HomeScreen) and len(home.entries) == len(MENU)
+        for key, entry in zip(MENU_KEYS, home.entries, strict=False):
+            await pilot.press(key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == entry.screen
+            titles[entry.label] = str(app.screen.query_one("#bar-title", Static).render())
+            app.screen.dismiss()
+            await pilot.pause()
+            assert app.screen is home
+    assert titles == {entry.label: entry.label for entry in MENU}

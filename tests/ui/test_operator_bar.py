@@ -92,9 +92,9 @@ async def test_bar_shows_the_whole_title_and_the_warehouse_clock(
         title, who = bar_texts(app)
         assert shown_whole(app), title
         if size[0] >= 120:
-            assert (title, who) == ("wms · order lookup", "Märta Sjöberg-Lindqvist · HH-07 · 17:05")
+            assert (title, who) == ("Order lookup", "Märta Sjöberg-Lindqvist · HH-07 · 17:05")
         else:
-            assert (title, who) == ("order lookup", "Märta S. · 17:05")
+            assert (title, who) == ("Order lookup", "Märta S. · 17:05")
         # The bar follows a resize of the terminal.
         await pilot.resize_terminal(40 if size[0] >= 120 else 120, size[1])
         await pilot.pause()

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from wms_tui.domain.text import noun, plural
+
 if TYPE_CHECKING:
     from wms_tui.domain.actor import Actor
     from wms_tui.services.notices import NoticeRun
@@ -100,7 +102,7 @@ def _actor(store: Store, badge: str | None, terminal: str | None) -> Actor:
 
 def _report(run: NoticeRun, what: str) -> None:
     console.print(
-        f"{len(run.written)} {what} written to the outbox"
+        f"{plural(len(run.written), what)} written to the outbox"
         + (f", {run.sent} sent by SMTP" if run.smtp else " (SMTP not configured: not sent)")
     )
     for path in run.written:
@@ -155,14 +157,16 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         finally:
             store.dispose()
         console.print(
-            f"[bold]Manifest {r.number}[/] closed: {r.parcels} parcels, {r.orders} orders, "
+            f"[bold]Manifest {r.number}[/] closed: {plural(r.parcels, 'parcel')}, "
+            f"{plural(r.orders, 'order')}, "
             f"{r.weight_g / 1000:.3f} kg for {r.carrier_name}",
             highlight=False,
             soft_wrap=True,
         )
         if r.left_behind:
             console.print(
-                f"{r.left_behind} packed parcel(s) stay for tomorrow",
+                f"{plural(r.left_behind, 'packed parcel')} "
+                f"{'stays' if r.left_behind == 1 else 'stay'} for tomorrow",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -170,7 +174,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         if r.print_problem:
             console.print(f"  [yellow]![/] {r.print_problem}", highlight=False, soft_wrap=True)
         console.print(
-            f"{r.notices_written} shipping confirmation(s) written, {r.notices_sent} sent",
+            f"{plural(r.notices_written, 'shipping confirmation')} written, {r.notices_sent} sent",
             highlight=False,
             soft_wrap=True,
         )
@@ -197,7 +201,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         finally:
             store.dispose()
         console.print(
-            f"Manifest {r.number} ({r.parcels} parcels)\n  PDF {r.pdf_file}\n  CSV {r.csv_file}",
+            f"Manifest {r.number} ({plural(r.parcels, 'parcel')})\n"
+            f"  PDF {r.pdf_file}\n  CSV {r.csv_file}",
             highlight=False,
             soft_wrap=True,
         )
@@ -220,7 +225,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             return
         for m in rows:
             line = f"{m.number:<22} {m.carrier_code:<10} {m.day}  {m.status:<7}"
-            console.print(f"{line} {m.parcels:>5} parcels", highlight=False, soft_wrap=True)
+            parcels = f"{m.parcels:>5} {noun(m.parcels, 'parcel')}"
+            console.print(f"{line} {parcels}", highlight=False, soft_wrap=True)
 
     @notices_app.command("delays")
     def notices_delays(db: DbOption = None) -> None:
@@ -233,7 +239,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             run = notices.delay_notices(store)
         finally:
             store.dispose()
-        _report(run, "delay notice(s)")
+        _report(run, "delay notice")
 
     @notices_app.command("shipped")
     def notices_shipped(day: DateOption = None, db: DbOption = None) -> None:
@@ -246,7 +252,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             run = notices.shipping_confirmations(store, day=the_day)
         finally:
             store.dispose()
-        _report(run, "shipping confirmation(s)")
+        _report(run, "shipping confirmation")
 
     @notices_app.command("send")
     def notices_send(db: DbOption = None) -> None:
@@ -260,6 +266,6 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             store.dispose()
         if not run.smtp:
             raise fail(run.problems[0], 2)
-        console.print(f"{run.sent} notice(s) sent", highlight=False, soft_wrap=True)
+        console.print(f"{plural(run.sent, 'notice')} sent", highlight=False, soft_wrap=True)
         for problem in run.problems:
             console.print(f"  [yellow]![/] {problem}", highlight=False, soft_wrap=True)

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from wms_tui.domain.text import plural
+
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     # Imported here, not at the top: under ``python -m wms_tui.cli`` the CLI
@@ -59,7 +61,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         console.print(result.message, highlight=False)
         for t in result.tasks:
             console.print(
-                f"  {t.code}: {len(t.orders)} totes, {t.stops} stops, {t.units} units, "
+                f"  {t.code}: {plural(len(t.orders), 'tote')}, {plural(t.stops, 'stop')}, "
+                f"{plural(t.units, 'unit')}, "
                 f"{t.route_length_m:.0f} m (S-shape {t.s_shape_m:.0f} m) → {t.pack_station}",
                 highlight=False,
             )

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from wms_tui.domain.text import plural
+
 # wms_tui.cli imports this module while it builds the command tree, so anything
 # from it is imported inside the functions (at run time, when cli is complete).
 DbOption = Annotated[
@@ -63,14 +65,15 @@ def import_asn(
     verb = "Would import" if dry_run else "Imported"
     changed = [r for r in result if r.action != "unchanged"]
     console.print(
-        f"{verb} {len(changed)} deliver{'y' if len(changed) == 1 else 'ies'} "
+        f"{verb} {plural(len(changed), 'delivery', 'deliveries')} "
         f"({len(result) - len(changed)} unchanged)",
         highlight=False,
     )
     for r in result:
         when = f" due {r.expected_date}" if r.expected_date else ""
         console.print(
-            f"  {r.reference}  {r.supplier or '-'}{when}: {r.skus} SKUs, {r.units} units "
+            f"  {r.reference}  {r.supplier or '-'}{when}: "
+            f"{plural(r.skus, 'SKU')}, {plural(r.units, 'unit')} "
             f"[{r.action}]",
             highlight=False,
             markup=False,
@@ -104,7 +107,7 @@ def sku_labels(
         raise fail(str(exc), 2) from None
     finally:
         store.dispose()
-    console.print(f"{count} labels: {path}", highlight=False)
+    console.print(f"{plural(count, 'label')}: {path}", highlight=False)
 
 
 def receipt_report(

@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from wms_tui.domain.text import plural
+
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -174,7 +176,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         finally:
             store.dispose()
         _print(
-            f"Returns {report.period}: {report.receipts} parcels, {report.units} units, "
+            f"Returns {report.period}: {plural(report.receipts, 'parcel')}, "
+            f"{plural(report.units, 'unit')}, "
             f"{report.controllable_units} controllable"
         )
         for attr, section in SECTIONS:
@@ -209,5 +212,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             n = write_csv(report, file, lines=lines)
         except OSError as exc:
             raise fail(f"Cannot write {file}: {exc.strerror or exc}", 2) from None
-        what = "returned lines" if lines else "rows"
-        _print(f"Wrote {n} {what} ({report.period}, {report.units} units) to {file}")
+        what = "returned line" if lines else "row"
+        _print(
+            f"Wrote {plural(n, what)} ({report.period}, {plural(report.units, 'unit')}) to {file}"
+        )

@@ -9,4 +9,9 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     ``many`` is the plural where adding "s" is wrong:
     ``plural(n, "delivery", "deliveries")``.
     """
-    return f"{n} {word if n == 1 else (many or word + 's')}"
+    return f"{n} {noun(n, word, many)}"
+
+
+def noun(n: int, word: str, many: str | None = None) -> str:
+    """``word`` as it reads after ``n``, for a count printed apart from it (a padded column)."""
+    return word if n == 1 else (many or word + "s")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from wms_tui.domain.text import plural
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import MM
 from wms_tui.printing.documents import ManifestData, clean_lines, format_weight_kg
@@ -53,8 +54,8 @@ def _signature_block(writer: DocumentWriter, data: ManifestData) -> None:
     writer.ensure(_SIGNATURE_HEIGHT)
     writer.space(10)
     writer.text_line(
-        f"Received {data.parcel_count} parcel(s), total {format_weight_kg(data.total_weight_g)}, "
-        "in apparent good order.",
+        f"Received {plural(data.parcel_count, 'parcel')}, "
+        f"total {format_weight_kg(data.total_weight_g)}, in apparent good order.",
         9.5,
         bold=True,
     )
@@ -79,7 +80,7 @@ def _build(target: BinaryIO, data: ManifestData, paper: PaperName) -> None:
         paper=paper,
         title=f"{data.carrier_name} manifest {data.manifest_number}",
         header_right=date,
-        footer_left=f"Manifest {data.manifest_number} · {data.parcel_count} parcels",
+        footer_left=f"Manifest {data.manifest_number} · {plural(data.parcel_count, 'parcel')}",
     )
     canvas = writer.canvas
     top = writer.y

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from wms_tui.domain.text import plural
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import MM
 from wms_tui.printing.errors import PrintError
@@ -105,13 +106,17 @@ def _summary(d: ReceiptReportData) -> list[tuple[str, str]]:
     short = [ln for ln in lines if ln.expected and ln.diff < 0]
     over = [ln for ln in lines if ln.expected and ln.diff > 0]
     unexpected = [ln for ln in lines if not ln.expected and ln.received]
+
+    def units(n: int) -> str:
+        return plural(n, "unit")
+
     return [
         ("Expected units", str(sum(ln.expected for ln in lines))),
         ("Received units", str(sum(ln.received for ln in lines))),
         ("Damaged units", str(sum(ln.damaged for ln in lines))),
-        ("Short SKUs", f"{len(short)} ({sum(-ln.diff for ln in short)} units)"),
-        ("Over SKUs", f"{len(over)} ({sum(ln.diff for ln in over)} units)"),
-        ("Unexpected SKUs", f"{len(unexpected)} ({sum(ln.received for ln in unexpected)} units)"),
+        ("Short SKUs", f"{len(short)} ({units(sum(-ln.diff for ln in short))})"),
+        ("Over SKUs", f"{len(over)} ({units(sum(ln.diff for ln in over))})"),
+        ("Unexpected SKUs", f"{len(unexpected)} ({units(sum(ln.received for ln in unexpected))})"),
     ]
 
 

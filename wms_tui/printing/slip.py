@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from wms_tui.domain.text import plural
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import MM
 from wms_tui.printing.documents import Address, SlipData, clean_lines, format_weight
@@ -114,7 +115,7 @@ def _draw_top(writer: DocumentWriter, data: SlipData) -> None:
         canvas.setFillGray(0)
         details = [
             (f"{parcel.carrier_name} · {parcel.service_name}", True),
-            (f"{parcel.package_count} package(s), {format_weight(parcel.weight_g)}", False),
+            (f"{plural(parcel.package_count, 'package')}, {format_weight(parcel.weight_g)}", False),
             *((f"Tracking: {number}", False) for number in parcel.tracking_numbers),
         ]
         for text, bold in details:
@@ -265,7 +266,7 @@ def _build(target: BinaryIO, data: SlipData, paper: PaperName) -> None:
     ordered = sum(line.qty_ordered for line in data.lines)
     packed = sum(line.qty_packed for line in data.lines)
     writer.space(3)
-    summary = f"{packed} of {ordered} units packed"
+    summary = f"{packed} of {plural(ordered, 'unit')} packed"
     writer.text_line(summary, 9.5, bold=True, x=writer.right, anchor="end")
     if packed < ordered:
         writer.paragraph(

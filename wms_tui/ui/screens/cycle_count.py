@@ -27,7 +27,7 @@ from wms_tui.ui.widgets.variance import variance_text
 
 
 class CycleCountScreen(FloorScreen):
-    TITLE_TEXT = "Count"
+    TITLE_TEXT = "Cycle count"
     DEFAULT_CSS = """
     CycleCountScreen #cc-head { height: auto; padding: 0 1; text-style: bold; }
     CycleCountScreen #cc-table { height: 1fr; }

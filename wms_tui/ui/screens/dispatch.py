@@ -140,7 +140,7 @@ def _idle(a: AttentionOrder, snap: Snapshot) -> Text:
 
 
 class DispatchScreen(WmsScreen):
-    TITLE_TEXT = "wms · dispatch"
+    TITLE_TEXT = "Dispatch overview"
     DEFAULT_CSS = """
     DispatchScreen #dsp-summary { height: 1; padding: 0 1; background: $boost; }
     DispatchScreen #dsp-tabs { height: 1; padding: 0 1; text-style: bold; color: $accent; }

@@ -43,7 +43,7 @@ def _kg(grams: int | None) -> str:
 
 
 class HandoverScreen(FloorScreen):
-    TITLE_TEXT = "wms · hand-over"
+    TITLE_TEXT = "Hand-over"
     WIDE = 90  # waiting and loaded side by side
     DEFAULT_CSS = """
     HandoverScreen #ho-head { height: auto; padding: 0 1; background: $boost; }

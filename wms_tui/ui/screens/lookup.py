@@ -19,7 +19,7 @@ from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 
 class LookupScreen(FloorScreen):
-    TITLE_TEXT = "wms · order lookup"
+    TITLE_TEXT = "Order lookup"
     WIDE = 80  # a hit on one line
     DEFAULT_CSS = """
     LookupScreen #lookup-hits { height: 1fr; border: none; }

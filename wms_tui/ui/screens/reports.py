@@ -34,7 +34,7 @@ PERIOD_ORDER = tuple(PERIODS)
 
 
 class ReturnReportsScreen(WmsScreen):
-    TITLE_TEXT = "Reports"
+    TITLE_TEXT = "Return reports"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("p", "next_period", "Period", id="reports-period"),
