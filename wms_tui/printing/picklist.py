@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from wms_tui.domain.text import plural
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import MM
 from wms_tui.printing.documents import PickListData
@@ -108,7 +109,7 @@ def _build(target: BinaryIO, data: PickListData, paper: PaperName) -> None:
     writer.table(_COLUMNS, _rows(data), padding=5)
     writer.space(8)
     writer.text_line(
-        f"{len(data.stops)} stops, {data.total_units} units. "
+        f"{plural(len(data.stops), 'stop')}, {plural(data.total_units, 'unit')}. "
         f"Take the totes to {data.pack_station or 'packing'}.",
         9.5,
         bold=True,
