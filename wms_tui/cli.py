@@ -66,12 +66,17 @@ def init(db: DbOption = None) -> None:
     """Create an empty store (no demo data)."""
     from wms_tui.domain.errors import StoreError
     from wms_tui.services.setup import init_store
+    from wms_tui.store import shown_url
 
     try:
         store, created = init_store(db)
     except StoreError as exc:
         raise fail(str(exc)) from None
-    console.print(f"{'Created' if created else 'Already initialised'}: {store.url}")
+    console.print(
+        f"{'Created' if created else 'Already initialised'}: {shown_url(store.url)}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -86,6 +91,7 @@ def demo(
     """Create the demo warehouse on first run (or with --reset) and open the TUI."""
     from wms_tui.domain.errors import StoreError
     from wms_tui.services.demo import create_demo
+    from wms_tui.store import shown_url
 
     def upgraded(before: str, after: str) -> None:
         console.print(f"Demo database upgraded from schema {before} to {after}")
@@ -96,7 +102,9 @@ def demo(
     except StoreError as exc:
         raise fail(str(exc)) from None
     if created:
-        console.print(f"Demo warehouse created in {store.url}")
+        console.print(
+            f"Demo warehouse created in {shown_url(store.url)}", highlight=False, soft_wrap=True
+        )
     url = store.url
     store.dispose()
     if not no_tui:
