@@ -21,7 +21,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-import_app = typer.Typer(help="Import shop and supplier files (CSV).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import shop, supplier and warehouse setup files (CSV).", no_args_is_help=True
+)
 export_app = typer.Typer(help="Export files for the shop and for reports.", no_args_is_help=True)
 console = Console()
 err_console = Console(stderr=True)
@@ -168,6 +170,7 @@ COMMAND_MODULES = (
     "dispatch",
     "returns",
     "carriers",
+    "setup",
 )
 
 

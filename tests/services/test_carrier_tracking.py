@@ -24,6 +24,7 @@ from wms_tui.domain.models import Carrier, Event, Order, Parcel
 from wms_tui.printing.tracking import TrackingRule, validate_tracking_number
 from wms_tui.services import carrier_tracking, carriers, packing
 from wms_tui.services.demo import DEMO_DIR, load_demo
+from wms_tui.services.master_data import SetupRefused
 from wms_tui.store import Store
 
 
@@ -104,7 +105,9 @@ def test_the_demo_refuses_a_carrier_it_could_not_number(empty_store: Store, tmp_
     csv.write_text(csv.read_text().replace("CJ,CJ Logistics,,12,", "CJ,CJ Logistics,,21,"))
     before = snapshot(empty_store)
     with (
-        pytest.raises(ValueError, match="carriers.csv: Carrier CJ: .*64-bit"),
+        pytest.raises(
+            SetupRefused, match="^carriers.csv, row 2, tracking_length: Carrier CJ: .*64-bit"
+        ),
         empty_store.unit_of_work() as uow,
     ):
         load_demo(uow, folder)
