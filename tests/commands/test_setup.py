@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.dbstate import snapshot
@@ -95,3 +96,23 @@ def test_single_files_may_be_given(tmp_path: Path) -> None:
         ["carriers.csv", "5"],
         ["services.csv", "11"],
     ]
+
+
+def test_changing_operators_takes_a_supervisors_badge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WMS_BADGE", raising=False)
+    db = init(tmp_path)
+    folder = setup_copy(tmp_path)
+    first = runner.invoke(app, ["import", "setup", str(folder), "--db", db])
+    assert first.exit_code == 0, first.output
+    edit(folder, "operators.csv", "P1003,Oliver Bennett,picker", "P1003,Oliver Bennett,supervisor")
+    refused = runner.invoke(app, ["import", "setup", str(folder), "--db", db])
+    assert refused.exit_code == 2
+    assert refused.output.splitlines() == [
+        "error: Only a supervisor may change operators: give your badge with --badge; "
+        "nothing was imported"
+    ]
+    done = runner.invoke(app, ["import", "setup", str(folder), "-b", "S9001", "--db", db])
+    assert done.exit_code == 0, done.output
+    assert "1 updated (P1003)" in done.output

@@ -17,9 +17,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
-from tests.conftest import actor, drop_pg_schema, make_url
+from tests.conftest import drop_pg_schema, make_url
 from tests.dbstate import snapshot
 from wms_tui.cli import app
+from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Carrier, Event, Location, Operator, Order, Parcel, Station, Stock
 from wms_tui.printing.tracking import TrackingRule, make_tracking_number
 from wms_tui.services.demo import DEMO_DIR, load_demo
@@ -29,7 +30,7 @@ from wms_tui.store import Store
 
 runner = CliRunner()
 MASTER_TABLES = ("warehouse", "location", "station", "operator", "carrier", "service", "cartontype")
-BOSS = actor("Karin Holmgren", "supervisor")
+BOSS = "S9001"  # Karin Holmgren, a supervisor in the demo's operators.csv
 
 
 def master_rows(store: Store) -> dict[str, list[tuple]]:
@@ -65,7 +66,7 @@ def problems(store: Store, *paths: Path) -> list[str]:
     """The problems an import is refused with; the store must be left as it was."""
     before = snapshot(store)
     with pytest.raises(SetupRefused) as refused:
-        import_setup(store, BOSS, paths)
+        import_setup(store, paths)
     assert snapshot(store) == before
     return [str(p) for p in refused.value.problems]
 
@@ -126,10 +127,10 @@ def test_the_demo_files_give_an_empty_store_the_demos_master_data(
 
 def test_importing_the_same_files_again_changes_nothing(empty_store: Store, tmp_path: Path) -> None:
     folder = setup_copy(tmp_path)
-    first = import_setup(empty_store, BOSS, [folder])
+    first = import_setup(empty_store, [folder])
     assert first.changed
     before = snapshot(empty_store)
-    again = import_setup(empty_store, BOSS, [folder])
+    again = import_setup(empty_store, [folder])
     assert not again.changed
     assert [(o.what, o.summary()) for o in again.outcomes] == [
         ("warehouse.csv", "1 unchanged"),
@@ -144,7 +145,7 @@ def test_importing_the_same_files_again_changes_nothing(empty_store: Store, tmp_
 
 def test_changed_rows_update_and_new_rows_are_added(empty_store: Store, tmp_path: Path) -> None:
     folder = setup_copy(tmp_path)
-    import_setup(empty_store, BOSS, [folder])
+    import_setup(empty_store, [folder])
     edit(
         folder, "operators.csv", "P1003,Oliver Bennett,picker", "P1003,Oliver Bennett,packer;picker"
     )
@@ -157,7 +158,7 @@ def test_changed_rows_update_and_new_rows_are_added(empty_store: Store, tmp_path
         "P1004,Märta Sjöberg,packer;picker",
     )
     edit(folder, "services.csv", "CJ,CJ-STD,CJ Standard,15:00", "CJ,CJ-STD,CJ Standard,14:30")
-    report = import_setup(empty_store, BOSS, [folder])
+    report = import_setup(empty_store, [folder], badge=BOSS)
     summary = {o.what: o.summary() for o in report.outcomes}
     assert summary["operators.csv"] == "1 created (P1006); 1 updated (P1003); 12 unchanged"
     assert summary["services.csv"] == "1 updated (CJ CJ-STD); 10 unchanged"
@@ -173,10 +174,10 @@ def test_changed_rows_update_and_new_rows_are_added(empty_store: Store, tmp_path
 
 def test_a_file_alone_may_name_what_the_store_has(empty_store: Store, tmp_path: Path) -> None:
     folder = setup_copy(tmp_path)
-    import_setup(empty_store, BOSS, [folder / "carriers.csv"])
+    import_setup(empty_store, [folder / "carriers.csv"])
     extra = tmp_path / "services.csv"
     extra.write_text("carrier,code,name,cutoff\nCJ,CJ-SAT,CJ Saturday,11:00\n", encoding="utf-8")
-    report = import_setup(empty_store, BOSS, [extra])
+    report = import_setup(empty_store, [extra])
     assert [(o.what, o.summary()) for o in report.outcomes] == [
         ("services.csv", "1 created (CJ CJ-SAT)")
     ]
@@ -184,13 +185,13 @@ def test_a_file_alone_may_name_what_the_store_has(empty_store: Store, tmp_path: 
 
 def test_a_column_left_out_leaves_that_field_as_it_is(empty_store: Store, tmp_path: Path) -> None:
     folder = setup_copy(tmp_path)
-    import_setup(empty_store, BOSS, [folder])
+    import_setup(empty_store, [folder])
     retire = tmp_path / "locations.csv"
     retire.write_text("code,kind,active\nA-01-1-A,pick,false\n", encoding="utf-8")
-    report = import_setup(empty_store, BOSS, [retire])
+    report = import_setup(empty_store, [retire])
     assert report.outcomes[0].summary() == "1 updated (A-01-1-A)"
     # The demo's locations.csv has no "active" column: A-01-1-A stays retired.
-    report = import_setup(empty_store, BOSS, [folder / "locations.csv"])
+    report = import_setup(empty_store, [folder / "locations.csv"])
     assert report.outcomes[0].summary() == "704 unchanged"
     with empty_store.read() as s:
         loc = s.exec(select(Location).where(Location.code == "A-01-1-A")).one()
@@ -205,7 +206,7 @@ def test_stations_with_printers_and_semicolons(empty_store: Store, tmp_path: Pat
         "RCV-DESK;receiving;RCV-1;;;\n",
         encoding="utf-8",
     )
-    report = import_setup(empty_store, BOSS, [folder])
+    report = import_setup(empty_store, [folder])
     summary = {o.what: o.summary() for o in report.outcomes}
     # PACK-2..4 get the pack station a new pack location gets; PACK-1 is the file's.
     assert summary["stations.csv"] == ("5 created (PACK-1, RCV-DESK, PACK-2, PACK-3, PACK-4)")
@@ -231,7 +232,7 @@ def test_a_carrier_keeps_its_counter_and_takes_a_new_range(
         cj = uow.session.exec(select(Carrier).where(Carrier.code == "CJ")).one()
         cj.tracking_next += 500  # numbers handed out since the file was written
         uow.commit()
-    report = import_setup(demo_store, BOSS, [folder / "carriers.csv"])
+    report = import_setup(demo_store, [folder / "carriers.csv"])
     assert not report.changed
     edit(
         folder,
@@ -239,7 +240,7 @@ def test_a_carrier_keeps_its_counter_and_takes_a_new_range(
         "CJ,CJ Logistics,,12,mod7,60500000001",
         "CJ,CJ Logistics,,12,mod7,70500000001",
     )
-    report = import_setup(demo_store, BOSS, [folder / "carriers.csv"])
+    report = import_setup(demo_store, [folder / "carriers.csv"], badge=BOSS, terminal="OFFICE")
     assert report.outcomes[0].summary() == "1 updated (CJ); 4 unchanged"
     with demo_store.read() as s:
         assert (
@@ -250,7 +251,7 @@ def test_a_carrier_keeps_its_counter_and_takes_a_new_range(
             "CJ: prefix (none), length 12, mod7, next 60500000501 → "
             "prefix (none), length 12, mod7, next 70500000001"
         )
-        assert event.operator_name == BOSS.name
+        assert (event.operator_name, event.terminal) == ("Karin Holmgren", "OFFICE")
 
 
 # --------------------------------------------------------------------------- refusals
@@ -543,3 +544,103 @@ def test_a_carrier_range_cannot_start_on_a_printed_number(
         f"carriers.csv, row 2, tracking_start: Carrier CJ: {number} is already on a parcel of "
         f"{order.name}; choose a next serial past the numbers printed"
     ]
+
+
+# --------------------------------------------------------------------------- who may
+
+
+def refused_for(store: Store, *paths: Path, badge: str | None = None, dry_run: bool = False) -> str:
+    before = snapshot(store)
+    with pytest.raises(DomainError) as refused:
+        import_setup(store, paths, badge=badge, dry_run=dry_run)
+    assert not isinstance(refused.value, SetupRefused)
+    assert snapshot(store) == before
+    return str(refused.value)
+
+
+@pytest.fixture
+def set_up(empty_store: Store, tmp_path: Path) -> tuple[Store, Path]:
+    """A store whose first setup import (no badge: no supervisor yet) brought its operators."""
+    folder = setup_copy(tmp_path)
+    report = import_setup(empty_store, [folder])
+    assert report.operators_changed
+    return empty_store, folder
+
+
+def test_operators_and_tracking_ranges_are_a_supervisors_to_change(
+    set_up: tuple[Store, Path],
+) -> None:
+    store, folder = set_up
+    edit(folder, "operators.csv", "S9999,ADMIN,", "S9003,New Boss,supervisor\nS9999,ADMIN,")
+    assert refused_for(store, folder) == (
+        "Only a supervisor may change operators: give your badge with --badge"
+    )
+    assert refused_for(store, folder, dry_run=True) == (
+        "Only a supervisor may change operators: give your badge with --badge"
+    )
+    # A picker may not make anyone a supervisor, nor a packer.
+    assert refused_for(store, folder, badge="P1001") == (
+        "Ana Lindqvist may not change operators: needs the supervisor role"
+    )
+    edit(
+        folder,
+        "carriers.csv",
+        "CJ,CJ Logistics,,12,mod7,60500000001",
+        "CJ,CJ Logistics,,12,mod7,70500000001",
+    )
+    assert refused_for(store, folder, badge="K2001") == (
+        "Johan Öberg may not change operators and carriers' tracking numbers: "
+        "needs the supervisor role"
+    )
+    assert refused_for(store, folder, badge="X0000") == "Unknown badge X0000: see a supervisor"
+    report = import_setup(store, [folder], badge=" S9001\r")  # as a scanner types it
+    assert report.operators_changed == ["S9003"] and report.tracking_changed == ["CJ"]
+    with store.read() as s:
+        who = s.exec(select(Event.operator_name).where(Event.kind == "setup.import")).all()
+        assert who[-1] == "Karin Holmgren"
+
+
+def test_other_master_data_needs_no_supervisor(set_up: tuple[Store, Path]) -> None:
+    store, folder = set_up
+    edit(folder, "locations.csv", "A-01-1-B,A,1,1,B,pick", "A-01-1-B,A,1,1,B,bulk")
+    edit(folder, "cartons.csv", "BOX-S,Box S,200,", "BOX-S,Box S,210,")
+    report = import_setup(store, [folder], badge="P1001")
+    assert report.changed and not report.guarded()
+    report = import_setup(store, [folder])
+    assert not report.changed
+
+
+def test_the_warehouses_sscc_numbering_is_a_supervisors_to_change(
+    set_up: tuple[Store, Path],
+) -> None:
+    store, folder = set_up
+    edit(folder, "warehouse.csv", ",7350053,", ",7350054,")
+    assert refused_for(store, folder / "warehouse.csv") == (
+        "Only a supervisor may change the warehouse's SSCC numbering: give your badge with --badge"
+    )
+    assert import_setup(store, [folder / "warehouse.csv"], badge=BOSS).changed
+
+
+def test_the_last_supervisor_cannot_be_retired(set_up: tuple[Store, Path], tmp_path: Path) -> None:
+    store, _ = set_up
+    gone = tmp_path / "operators.csv"
+    gone.write_text(
+        "badge,name,roles,active\n"
+        "S9001,Karin Holmgren,supervisor,false\n"
+        "S9002,정하늘 (Haneul Jung),supervisor,false\n"
+        "S9999,ADMIN,picker;packer;receiver,true\n",
+        encoding="utf-8",
+    )
+    assert problems(store, gone) == [
+        "operators.csv: no active supervisor would be left: keep at least one"
+    ]
+
+
+def test_a_first_setup_needs_no_badge_and_says_so_to_one_given(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    folder = setup_copy(tmp_path)
+    assert refused_for(empty_store, folder, badge="S9001") == (
+        "Unknown badge S9001: this store has no supervisor yet, so its first setup import "
+        "needs no --badge"
+    )

@@ -3,6 +3,7 @@
 ``wms import setup mywh/``                   every setup file in the folder
 ``wms import setup mywh/operators.csv``      just that file
 ``wms import setup mywh/ --dry-run``         check and show what would change
+``wms import setup mywh/ --badge S9001``     a supervisor changing operators or carriers
 
 The files are the demo's (``data/demo/``): warehouse, locations, stations,
 operators, carriers, services and cartons, each optional. Exit codes: 0 done,
@@ -13,6 +14,7 @@ operators, carriers, services and cartons, each optional. Exit codes: 0 done,
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -28,6 +30,20 @@ DbOption = Annotated[
         help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
         show_default=False,
     ),
+]
+BadgeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--badge",
+        "-b",
+        help="Your badge (default: $WMS_BADGE): a supervisor's, to change operators or "
+        "carriers' tracking numbers.",
+        show_default=False,
+    ),
+]
+TerminalOption = Annotated[
+    str | None,
+    typer.Option("--terminal", "-t", help="Terminal/station code recorded in the log."),
 ]
 SHOWN_PROBLEMS = 50
 
@@ -46,14 +62,6 @@ def _open(db: str | None):
         return open_store(db)
     except StoreError as exc:
         raise _cli().fail(str(exc)) from None
-
-
-def _actor():
-    from dataclasses import replace
-
-    from wms_tui.domain.actor import SYSTEM
-
-    return replace(SYSTEM, name="import setup", terminal=_cli().default_terminal())
 
 
 def print_report(report: SetupReport) -> None:
@@ -100,6 +108,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             bool,
             typer.Option("--dry-run", help="Check and show what would change; change nothing."),
         ] = False,
+        badge: BadgeOption = None,
+        terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
         """Create or update the warehouse, locations, stations, operators, carriers and cartons."""
@@ -111,7 +121,13 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         cli = _cli()
         store = _open(db)
         try:
-            report = import_setup(store, _actor(), paths, dry_run=dry_run)
+            report = import_setup(
+                store,
+                paths,
+                badge=badge or os.environ.get("WMS_BADGE") or None,
+                terminal=terminal or cli.default_terminal(),
+                dry_run=dry_run,
+            )
         except SetupRefused as exc:
             problems = exc.problems
             if len(problems) == 1:

@@ -47,7 +47,7 @@ class TrackingSetupError(DomainError):
 
 
 def set_command(code: str) -> str:
-    return f"wms carriers set {code} --prefix … --next …"
+    return f"wms carriers set {code} --prefix … --next … --badge …"
 
 
 def rule_for(carrier: Carrier, country_code: str) -> TrackingRule:

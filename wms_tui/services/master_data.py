@@ -25,6 +25,11 @@ per-file checks, this module refuses:
 
 A pack location new in the files gets a pack station of the same code (as
 the demo's always had) unless ``stations.csv`` names one.
+
+Operators, carriers' tracking numbers and the warehouse's SSCC numbering are
+a supervisor's decision: once the store has a supervisor, an import changing
+them needs one's badge (:func:`import_setup`), and none may leave the store
+without an active supervisor.
 """
 
 from __future__ import annotations
@@ -34,11 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import LocationKind
-from wms_tui.domain.errors import DomainError
+from wms_tui.domain.enums import LocationKind, Role
+from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
 from wms_tui.domain.models import (
     Carrier,
     CartonType,
@@ -49,6 +54,7 @@ from wms_tui.domain.models import (
     Stock,
     Warehouse,
 )
+from wms_tui.domain.scans import clean_scan
 from wms_tui.domain.text import plural
 from wms_tui.services import carrier_tracking, events
 from wms_tui.services.carriers import Setup, log_retrack, retrack, tracking_of
@@ -108,6 +114,18 @@ class SetupReport:
     # Changes a supervisor answers for (see ``guarded``).
     operators_changed: list[str] = field(default_factory=list)
     tracking_changed: list[str] = field(default_factory=list)
+    numbering_changed: bool = False
+
+    def guarded(self) -> list[str]:
+        """What in this import only a supervisor may change, in words; empty if nothing."""
+        what = []
+        if self.operators_changed:
+            what.append("operators")
+        if self.tracking_changed:
+            what.append("carriers' tracking numbers")
+        if self.numbering_changed:
+            what.append("the warehouse's SSCC numbering")
+        return what
 
     @property
     def changed(self) -> bool:
@@ -140,6 +158,7 @@ class _Setup:
         self.new_pack_locations: list[Location] = []
         self.retracked: list[tuple[str, Setup, Setup]] = []
         self.operators_changed: list[str] = []
+        self.numbering_changed = False
 
     def outcome(self, what: str) -> Outcome:
         return self.outcomes.setdefault(what, Outcome(what))
@@ -192,7 +211,10 @@ class _Setup:
                     f"fewer than the SSCC serials already used (next {wh.sscc_next_serial})",
                 )
                 continue
+            numbering = (wh.gs1_company_prefix, wh.sscc_extension)
             self.tally(rec, False, _assign(wh, v))
+            if (wh.gs1_company_prefix, wh.sscc_extension) != numbering:
+                self.numbering_changed = True
         if wh is not None and wh.country_code:
             self.country = wh.country_code
 
@@ -261,6 +283,7 @@ class _Setup:
 
     def operators(self) -> None:
         existing = {op.badge: op for op in self.s.exec(select(Operator))}
+        had_supervisor = _any_supervisor(existing.values())
         for rec in self.records("operators.csv"):
             v = dict(rec.values)
             op = existing.get(rec.key)
@@ -277,6 +300,14 @@ class _Setup:
             self.tally(rec, False, changed)
             if changed:
                 self.operators_changed.append(op.badge)
+        if had_supervisor and not _any_supervisor(existing.values()):
+            # Nobody could change operators or tracking ranges any more, and a
+            # store without a supervisor takes a setup import without a badge.
+            self.problems.append(
+                SetupProblem(
+                    "operators.csv", 0, "", "no active supervisor would be left: keep at least one"
+                )
+            )
 
     def carriers(self) -> None:
         locked = select(Carrier).order_by(col(Carrier.id)).with_for_update()
@@ -407,7 +438,12 @@ class _Setup:
             not_read=sorted(self.files.not_read),
             operators_changed=self.operators_changed,
             tracking_changed=[code for code, _, _ in self.retracked],
+            numbering_changed=self.numbering_changed,
         )
+
+
+def _any_supervisor(operators: Iterable[Operator]) -> bool:
+    return any(op.active and Role.SUPERVISOR.value in op.role_set for op in operators)
 
 
 def apply_setup(
@@ -427,17 +463,56 @@ def load_setup(uow: UnitOfWork, folder: Path, actor: Actor, *, log: bool = True)
 
 
 def import_setup(
-    store: Store, actor: Actor, paths: Sequence[Path] | Iterable[Path], *, dry_run: bool = False
+    store: Store,
+    paths: Sequence[Path] | Iterable[Path],
+    *,
+    badge: str | None = None,
+    terminal: str = "",
+    dry_run: bool = False,
 ) -> SetupReport:
     """Create or update master data from setup files (``wms import setup``).
 
     ``paths``: folders holding the files, or the files themselves. Raises
     :class:`SetupRefused` (nothing imported) with every problem found.
+
+    Operators, carriers' tracking numbers and the warehouse's SSCC numbering
+    are a supervisor's to change: such an import needs the ``badge`` of an
+    active supervisor, or is refused (:class:`PermissionDenied`) whole. The
+    first import into a store without a supervisor needs none: it is the one
+    that brings the first supervisor in. A dry run is refused the same way, so
+    it tells what the import would do.
     """
     files = read_setup(list(paths))
     with store.unit_of_work() as uow:
+        s = uow.session
+        has_supervisor = _any_supervisor(s.exec(select(Operator)))
+        actor = _badge_actor(s, badge, terminal, has_supervisor)
         report = apply_setup(uow, files, actor)
         report.dry_run = dry_run
+        guarded = report.guarded()
+        if guarded and has_supervisor:
+            action = "change " + " and ".join(guarded)
+            if actor.operator_id is None:
+                raise PermissionDenied(
+                    f"Only a supervisor may {action}: give your badge with --badge"
+                )
+            actor.require(Role.SUPERVISOR, action=action)
         if not dry_run:
             uow.commit()
     return report
+
+
+def _badge_actor(session: Session, badge: str | None, terminal: str, has_supervisor: bool) -> Actor:
+    """Who imports: the operator behind ``badge``, or the command itself without one."""
+    if not badge:
+        return Actor(operator_id=None, name="import setup", terminal=terminal)
+    code = clean_scan(badge)
+    op = session.exec(select(Operator).where(Operator.badge == code)).first() if code else None
+    if op is None or not op.active:
+        hint = (
+            "see a supervisor"
+            if has_supervisor
+            else "this store has no supervisor yet, so its first setup import needs no --badge"
+        )
+        raise NotFound(f"Unknown badge {code}: {hint}")
+    return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)
