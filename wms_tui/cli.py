@@ -21,7 +21,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-import_app = typer.Typer(help="Import shop and supplier files (CSV).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import shop, supplier and warehouse setup files (CSV).", no_args_is_help=True
+)
 export_app = typer.Typer(help="Export files for the shop and for reports.", no_args_is_help=True)
 console = Console()
 err_console = Console(stderr=True)
@@ -66,12 +68,17 @@ def init(db: DbOption = None) -> None:
     """Create an empty store (no demo data)."""
     from wms_tui.domain.errors import StoreError
     from wms_tui.services.setup import init_store
+    from wms_tui.store import shown_url
 
     try:
         store, created = init_store(db)
     except StoreError as exc:
         raise fail(str(exc)) from None
-    console.print(f"{'Created' if created else 'Already initialised'}: {store.url}")
+    console.print(
+        f"{'Created' if created else 'Already initialised'}: {shown_url(store.url)}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -86,6 +93,7 @@ def demo(
     """Create the demo warehouse on first run (or with --reset) and open the TUI."""
     from wms_tui.domain.errors import StoreError
     from wms_tui.services.demo import create_demo
+    from wms_tui.store import shown_url
 
     def upgraded(before: str, after: str) -> None:
         console.print(f"Demo database upgraded from schema {before} to {after}")
@@ -96,7 +104,9 @@ def demo(
     except StoreError as exc:
         raise fail(str(exc)) from None
     if created:
-        console.print(f"Demo warehouse created in {store.url}")
+        console.print(
+            f"Demo warehouse created in {shown_url(store.url)}", highlight=False, soft_wrap=True
+        )
     url = store.url
     store.dispose()
     if not no_tui:
@@ -160,6 +170,7 @@ COMMAND_MODULES = (
     "dispatch",
     "returns",
     "carriers",
+    "setup",
 )
 
 

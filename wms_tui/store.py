@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shlex
 import time
 from collections.abc import Iterator
@@ -67,7 +68,12 @@ def is_sqlite(url: str) -> bool:
 
 
 def sqlite_path(url: str) -> Path | None:
-    u = make_url(url)
+    """The file of a SQLite URL; None for any other URL, or one that is none
+    (``Store`` refuses that with one line)."""
+    try:
+        u = make_url(url)
+    except (ArgumentError, ValueError):
+        return None
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
     return Path(u.database)
@@ -75,18 +81,36 @@ def sqlite_path(url: str) -> Path | None:
 
 def shown_url(url: str) -> str:
     """The database as an operator names it with ``--db``: a SQLite file by its
-    path, a URL with its password replaced by ``***`` (the line is shown on
-    floor terminals and written to logs)."""
+    path, a URL with its password replaced by ``***``. Every message that names
+    a database goes through here: the line is shown on floor terminals and
+    written to logs, and a PostgreSQL URL may carry the password."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        # Not a URL SQLAlchemy can read, but it may still hold "user:password@".
+        return _PASSWORD_IN_URL.sub(r"\1***@", url)
     path = sqlite_path(url)
     if path is not None:
         return str(path)
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return url
     if parsed.password:
         return parsed.render_as_string(hide_password=True)
     return url
+
+
+# "scheme://user:password@host": everything from the ":" after the user to the
+# last "@" is masked, since an unreadable URL may hold an unescaped "@" in it.
+_PASSWORD_IN_URL = re.compile(r"^([^:/]+://[^:/@]*:).*@")
+
+
+def hide_password(message: str, url: str) -> str:
+    """``message`` with the URL's password masked, should a driver have quoted it."""
+    try:
+        password = make_url(url).password
+    except (ArgumentError, ValueError):
+        return message
+    if password:
+        message = message.replace(str(password), "***")
+    return message
 
 
 def db_option(url: str) -> str:
@@ -98,8 +122,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Build an engine with the store settings; does not touch the database yet."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StoreError(f"Not a database URL: {url!r}") from exc
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(f"Not a database URL: {shown_url(url)!r}") from exc
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(url)
         if path is not None and path.parent and not path.parent.exists():
@@ -170,7 +194,10 @@ class Store:
                     {"v": SCHEMA_REVISION},
                 )
         except OperationalError as exc:
-            raise StoreError(f"Cannot create database at {self.url}: {exc.orig}") from exc
+            raise StoreError(
+                f"Cannot create database at {shown_url(self.url)}: "
+                + hide_password(str(exc.orig), self.url)
+            ) from exc
 
     def schema_revision(self) -> str | None:
         """The stamped revision, or None for an empty database."""
@@ -181,7 +208,10 @@ class Store:
                 row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
                 return row[0] if row else None
         except OperationalError as exc:
-            raise StoreError(f"Cannot open database {self.url}: {exc.orig}") from exc
+            raise StoreError(
+                f"Cannot open database {shown_url(self.url)}: "
+                + hide_password(str(exc.orig), self.url)
+            ) from exc
 
     def check_schema(self) -> None:
         """Refuse a database that is empty, older or newer than this code.
@@ -192,7 +222,9 @@ class Store:
         """
         rev = self.schema_revision()
         if rev is None:
-            raise StoreError(f"Database {self.url} is empty: run `wms init` or `wms demo`")
+            raise StoreError(
+                f"Database {shown_url(self.url)} is empty: run `wms init` or `wms demo`"
+            )
         if rev not in KNOWN_REVISIONS:
             raise StoreError(
                 f"Database schema {rev} is newer than this wms knows ({SCHEMA_REVISION}); "

@@ -24,6 +24,7 @@ from wms_tui.domain.models import Carrier, Event, Order, Parcel
 from wms_tui.printing.tracking import TrackingRule, validate_tracking_number
 from wms_tui.services import carrier_tracking, carriers, packing
 from wms_tui.services.demo import DEMO_DIR, load_demo
+from wms_tui.services.master_data import SetupRefused
 from wms_tui.store import Store
 
 
@@ -104,7 +105,9 @@ def test_the_demo_refuses_a_carrier_it_could_not_number(empty_store: Store, tmp_
     csv.write_text(csv.read_text().replace("CJ,CJ Logistics,,12,", "CJ,CJ Logistics,,21,"))
     before = snapshot(empty_store)
     with (
-        pytest.raises(ValueError, match="carriers.csv: Carrier CJ: .*64-bit"),
+        pytest.raises(
+            SetupRefused, match="^carriers.csv, row 2, tracking_length: Carrier CJ: .*64-bit"
+        ),
         empty_store.unit_of_work() as uow,
     ):
         load_demo(uow, folder)
@@ -252,12 +255,55 @@ def test_wms_carriers_list_and_set(world: pw.World) -> None:
     listed = runner.invoke(app, ["carriers", "list", "--db", url], env={"COLUMNS": "200"})
     assert listed.exit_code == 0, listed.output
     assert "000000010009" in listed.output and "99,999,999,000" in listed.output
-    done = runner.invoke(app, ["carriers", "set", "PN", "--next", "2000", "--db", url])
+    boss = ["--badge", "S9001", "--terminal", "OFFICE", "--db", url]
+    done = runner.invoke(app, ["carriers", "set", "PN", "--next", "2000", *boss])
     assert done.exit_code == 0, done.output
     assert "Carrier PN: next number 000000020008, 99,999,998,000 left" in done.output
-    bad = runner.invoke(app, ["carriers", "set", "PN", "--length", "30", "--db", url])
+    with world.store.read() as s:
+        event = s.exec(select(Event).where(Event.kind == "carrier.tracking")).one()
+        assert (event.operator_name, event.terminal) == ("Karin Holmgren", "OFFICE")
+    bad = runner.invoke(app, ["carriers", "set", "PN", "--length", "30", *boss])
     assert bad.exit_code == 2
     assert len(bad.output.strip().splitlines()) == 1 and "64-bit counter" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("badge", "message"),
+    [
+        ([], "error: Say who you are: --badge with your badge number"),
+        (["--badge", "X0000"], "error: Unknown badge X0000: see a supervisor"),
+        (
+            ["--badge", "K2001"],
+            "error: Johan Öberg may not change a carrier's tracking numbers: "
+            "needs the supervisor role",
+        ),
+    ],
+)
+def test_wms_carriers_set_takes_a_supervisors_badge(
+    world: pw.World, monkeypatch: pytest.MonkeyPatch, badge: list[str], message: str
+) -> None:
+    from wms_tui.cli import app
+
+    monkeypatch.delenv("WMS_BADGE", raising=False)
+    before = snapshot(world.store)
+    url = world.store.url
+    result = CliRunner().invoke(
+        app, ["carriers", "set", "PN", "--next", "2000", *badge, "--db", url]
+    )
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [message]
+    assert snapshot(world.store) == before
+
+
+def test_wms_badge_in_the_environment_is_the_badge(
+    world: pw.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wms_tui.cli import app
+
+    monkeypatch.setenv("WMS_BADGE", "S9001")
+    url = world.store.url
+    result = CliRunner().invoke(app, ["carriers", "set", "PN", "--next", "2000", "--db", url])
+    assert result.exit_code == 0, result.output
     with world.store.read() as s:
         assert s.exec(select(Carrier.tracking_next)).one() == 2000
         assert s.exec(select(Parcel)).first() is None

@@ -1,8 +1,11 @@
 """``wms carriers list`` and ``wms carriers set``: carriers' tracking numbers.
 
 ``wms carriers list``                          next number and how many are left
-``wms carriers set CJ --next 70500000001``     a new range from the carrier
-``wms carriers set POSTNORD --prefix RS``      a new format (checked before it is saved)
+``wms carriers set CJ --next 70500000001 --badge S9001``   a new range from the carrier
+``wms carriers set POSTNORD --prefix RS -b S9001``        a new format (checked first)
+
+Changing a range is a supervisor's decision: ``set`` needs a supervisor's
+``--badge`` (or ``$WMS_BADGE``) and logs who made the change.
 
 ``wms_tui.cli`` is imported inside the functions (see ``commands/returns.py``).
 """
@@ -20,6 +23,21 @@ DbOption = Annotated[
         help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
         show_default=False,
     ),
+]
+
+
+BadgeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--badge",
+        "-b",
+        help="Your badge, a supervisor's (default: $WMS_BADGE); the log records who did it.",
+        show_default=False,
+    ),
+]
+TerminalOption = Annotated[
+    str | None,
+    typer.Option("--terminal", "-t", help="Terminal/station code recorded in the log."),
 ]
 
 
@@ -45,13 +63,21 @@ def _open(db: str | None):
         raise fail(str(exc)) from None
 
 
-def _cli_actor():
-    from dataclasses import replace
+def _supervisor(store, badge: str | None, terminal: str | None):
+    """The operator behind ``--badge``: changing a tracking range is a supervisor's call."""
+    import os
 
     from wms_tui.cli import default_terminal
-    from wms_tui.domain.actor import SYSTEM
+    from wms_tui.domain.errors import DomainError
+    from wms_tui.services.auth import badge_actor
 
-    return replace(SYSTEM, name="cli", terminal=default_terminal())
+    try:
+        return badge_actor(
+            store, badge or os.environ.get("WMS_BADGE", ""), terminal or default_terminal()
+        )
+    except DomainError as exc:
+        store.dispose()
+        raise fail(str(exc), 2) from None
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
@@ -107,17 +133,20 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             int | None,
             typer.Option("--next", help="Next serial (the part after the prefix)."),
         ] = None,
+        badge: BadgeOption = None,
+        terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
-        """Change a carrier's tracking format or next serial, e.g. for a new range."""
+        """Change a carrier's tracking format or next serial, e.g. for a new range (supervisor)."""
         from wms_tui.domain.errors import DomainError
         from wms_tui.services.carriers import change_tracking
 
         store = _open(db)
+        actor = _supervisor(store, badge, terminal)
         try:
             info = change_tracking(
                 store,
-                _cli_actor(),
+                actor,
                 code,
                 prefix=prefix,
                 length=length,

@@ -34,17 +34,30 @@ MAX_LENGTH = 40
 ANY_COUNTRY = "XX"
 
 
+class TrackingSetupError(DomainError):
+    """A tracking setup that cannot number parcels; ``part`` says which part is wrong.
+
+    ``part`` is ``prefix``, ``length``, ``check`` or ``next``, so an import can
+    point at the column to fix.
+    """
+
+    def __init__(self, message: str, part: str) -> None:
+        super().__init__(message)
+        self.part = part
+
+
 def set_command(code: str) -> str:
-    return f"wms carriers set {code} --prefix … --next …"
+    return f"wms carriers set {code} --prefix … --next … --badge …"
 
 
 def rule_for(carrier: Carrier, country_code: str) -> TrackingRule:
     """The carrier's numbering as a rule; a setup that is no format is refused."""
     check = carrier.tracking_check
     if check not in CHECK_SCHEMES:
-        raise DomainError(
+        raise TrackingSetupError(
             f"Carrier {carrier.code}: check digit {check!r} is not one of "
-            f"{', '.join(CHECK_SCHEMES)}"
+            f"{', '.join(CHECK_SCHEMES)}",
+            "check",
         )
     # S10 numbers end in the issuing country (the warehouse's, e.g. RR…SE).
     suffix = country_code.upper() if check == "s10" else ""
@@ -56,7 +69,10 @@ def rule_for(carrier: Carrier, country_code: str) -> TrackingRule:
             suffix=suffix,
         )
     except ValueError as exc:
-        raise DomainError(f"Carrier {carrier.code} tracking setup is wrong: {exc}") from None
+        part = "length" if str(exc).startswith("length") or "numbers are" in str(exc) else "prefix"
+        raise TrackingSetupError(
+            f"Carrier {carrier.code} tracking setup is wrong: {exc}", part
+        ) from None
 
 
 def check_setup(carrier: Carrier, country_code: str, *, used_up_ok: bool = False) -> TrackingRule:
@@ -71,26 +87,31 @@ def check_setup(carrier: Carrier, country_code: str, *, used_up_ok: bool = False
     code = carrier.code
     length = carrier.tracking_length
     if isinstance(length, bool) or not isinstance(length, int) or length < 1:
-        raise DomainError(f"Carrier {code}: tracking length must be a number, not {length!r}")
+        raise TrackingSetupError(
+            f"Carrier {code}: tracking length must be a number, not {length!r}", "length"
+        )
     if length > MAX_LENGTH:
-        raise DomainError(
+        raise TrackingSetupError(
             f"Carrier {code}: tracking numbers of {length} characters do not fit "
-            f"(at most {MAX_LENGTH})"
+            f"(at most {MAX_LENGTH})",
+            "length",
         )
     rule = rule_for(carrier, country_code)
     if rule.serial_digits > MAX_SERIAL_DIGITS:
-        raise DomainError(
+        raise TrackingSetupError(
             f"Carrier {code}: a {length}-character number after prefix "
             f"{carrier.tracking_prefix or '(none)'} leaves a {rule.serial_digits}-digit serial, "
             f"more than the {MAX_SERIAL_DIGITS} digits a 64-bit counter holds: "
-            "use a longer prefix or a shorter length"
+            "use a longer prefix or a shorter length",
+            "length",
         )
     nxt = carrier.tracking_next
     end = rule.capacity + 1 if used_up_ok else rule.capacity
     if isinstance(nxt, bool) or not isinstance(nxt, int) or not 0 <= nxt < end:
-        raise DomainError(
+        raise TrackingSetupError(
             f"Carrier {code}: next serial {nxt} does not fit the {rule.serial_digits} serial "
-            f"digits of its numbers (0 to {rule.capacity - 1})"
+            f"digits of its numbers (0 to {rule.capacity - 1})",
+            "next",
         )
     return rule
 

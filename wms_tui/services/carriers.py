@@ -18,7 +18,7 @@ from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Carrier, Order, Parcel, Warehouse
 from wms_tui.printing.tracking import make_tracking_number
 from wms_tui.services import carrier_tracking, events
-from wms_tui.store import Store
+from wms_tui.store import Store, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,8 @@ def change_tracking(
 ) -> CarrierInfo:
     """Change a carrier's tracking format and/or next serial (a supervisor's job).
 
-    Going back within the same format is refused: the numbers between were
-    printed on parcels already. A new format starting on a number some parcel
-    carries is refused for the same reason.
+    Checked by :func:`retrack`: going back within the same format is refused,
+    and so is a new format starting on a number some parcel carries.
     """
     actor.require(Role.SUPERVISOR, action="change a carrier's tracking numbers")
     if prefix is None and length is None and check is None and next_serial is None:
@@ -105,34 +104,67 @@ def change_tracking(
         if carrier is None:
             known = ", ".join(s.exec(select(Carrier.code).order_by(col(Carrier.code))).all())
             raise NotFound(f"No carrier {code!r}" + (f" (carriers: {known})" if known else ""))
-        before = (
-            carrier.tracking_prefix,
-            carrier.tracking_length,
-            carrier.tracking_check,
-            carrier.tracking_next,
+        before, after = retrack(
+            s, carrier, prefix=prefix, length=length, check=check, next_serial=next_serial
         )
-        if prefix is not None:
-            carrier.tracking_prefix = prefix.strip().upper()
-        if length is not None:
-            carrier.tracking_length = length
-        if check is not None:
-            carrier.tracking_check = check.strip().lower()
-        if next_serial is not None:
-            carrier.tracking_next = next_serial
-        after = (
-            carrier.tracking_prefix,
-            carrier.tracking_length,
-            carrier.tracking_check,
-            carrier.tracking_next,
-        )
-        rule = carrier_tracking.check_setup(carrier, setup_country(s))
+        uow.add(carrier)
+        log_retrack(uow, actor, carrier.code, before, after)
+        info = _info(carrier, setup_country(s))
+        uow.commit()
+    return info
+
+
+Setup = tuple[str, int, str, int]  # prefix, length, check, next serial
+
+
+def tracking_of(carrier: Carrier) -> Setup:
+    return (
+        carrier.tracking_prefix,
+        carrier.tracking_length,
+        carrier.tracking_check,
+        carrier.tracking_next,
+    )
+
+
+def retrack(
+    session: Session,
+    carrier: Carrier,
+    *,
+    prefix: str | None = None,
+    length: int | None = None,
+    check: str | None = None,
+    next_serial: int | None = None,
+    country: str | None = None,
+) -> tuple[Setup, Setup]:
+    """Change a carrier's tracking setup in ``session``; returns (before, after).
+
+    Refused (:class:`DomainError`; the caller's transaction rolls the carrier
+    back) when the setup cannot number parcels, when the serial goes back
+    within the same format (the numbers between were printed on parcels
+    already), or when the first new number is on a parcel. The caller holds
+    the carrier's row lock (``with_for_update``). ``country``: the
+    warehouse's, if the caller is changing it in the same transaction.
+    """
+    country = country or setup_country(session)  # read before the carrier is dirty
+    before = tracking_of(carrier)
+    if prefix is not None:
+        carrier.tracking_prefix = prefix.strip().upper()
+    if length is not None:
+        carrier.tracking_length = length
+    if check is not None:
+        carrier.tracking_check = check.strip().lower()
+    if next_serial is not None:
+        carrier.tracking_next = next_serial
+    after = tracking_of(carrier)
+    try:
+        rule = carrier_tracking.check_setup(carrier, country)
         if after[:3] == before[:3] and after[3] < before[3]:
             raise DomainError(
                 f"Carrier {carrier.code}: the next serial can only go forward (it is "
                 f"{before[3]}; the ones before it may be on parcels already)"
             )
         first = make_tracking_number(rule, carrier.tracking_next)
-        used = s.exec(
+        used = session.exec(
             select(Order.name)
             .join(Parcel, col(Parcel.order_id) == col(Order.id))
             .where(Parcel.tracking_number == first)
@@ -142,18 +174,29 @@ def change_tracking(
                 f"Carrier {carrier.code}: {first} is already on a parcel of {used}; "
                 "choose a next serial past the numbers printed"
             )
-        uow.add(carrier)
-        events.log(
-            uow,
-            actor,
-            "carrier.tracking",
-            detail=f"{carrier.code}: {_describe(before)} → {_describe(after)}",
-        )
-        info = _info(carrier, setup_country(s))
-        uow.commit()
-    return info
+    except DomainError:
+        # Put it back: a later query of the same transaction would otherwise
+        # flush the refused values (a length PostgreSQL's INTEGER cannot hold).
+        _set_tracking(carrier, before)
+        raise
+    return before, after
 
 
-def _describe(setup: tuple[str, int, str, int]) -> str:
+def _set_tracking(carrier: Carrier, setup: Setup) -> None:
+    (
+        carrier.tracking_prefix,
+        carrier.tracking_length,
+        carrier.tracking_check,
+        carrier.tracking_next,
+    ) = setup
+
+
+def log_retrack(uow: UnitOfWork, actor: Actor, code: str, before: Setup, after: Setup) -> None:
+    events.log(
+        uow, actor, "carrier.tracking", detail=f"{code}: {_describe(before)} → {_describe(after)}"
+    )
+
+
+def _describe(setup: Setup) -> str:
     prefix, length, check, nxt = setup
     return f"prefix {prefix or '(none)'}, length {length}, {check}, next {nxt}"

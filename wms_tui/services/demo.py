@@ -1,6 +1,9 @@
 """Build the demo warehouse from the CSV seed files in ``data/demo/``.
 
 The seed files are plain CSV so a trainer can edit them in a spreadsheet.
+The master data files (warehouse, locations, operators, carriers, services,
+cartons) are read by :mod:`wms_tui.services.master_data`, as ``wms import
+setup`` reads a real warehouse's, so the demo's files are a working example.
 Loading is idempotent: an initialised database is left alone unless
 ``reset=True``. Orders are loaded as imported (NEW) and then walked to their
 seeded status by the real services: the past week by
@@ -13,35 +16,33 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, Role
+from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
     Carrier,
-    CartonType,
     Event,
     Location,
-    Operator,
     Order,
     OrderLine,
     Product,
     ProductBarcode,
     ReturnReason,
     Service,
-    Station,
     Stock,
     StockMovement,
     Warehouse,
 )
-from wms_tui.services import carrier_tracking, demo_walk
+from wms_tui.services import demo_walk
 from wms_tui.services.demo_history import REPLAYED, SHIPPED, replay_history
+from wms_tui.services.master_data import load_setup
 from wms_tui.store import Store, UnitOfWork, sqlite_path
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
@@ -106,38 +107,10 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
     counts: dict[str, int] = {}
     now = utcnow()
 
-    country = ""  # the warehouse's: S10 tracking numbers end in it
-    for r in _rows(folder, "warehouse.csv"):
-        country = r["country_code"]
-        s.add(
-            Warehouse(
-                code=r["code"],
-                name=r["name"],
-                address1=r["address1"],
-                address2=r.get("address2", ""),
-                city=r["city"],
-                zip=r["zip"],
-                region=r.get("region", ""),
-                country_code=r["country_code"],
-                phone=r.get("phone", ""),
-                gs1_company_prefix=r["gs1_company_prefix"],
-                sscc_extension=int(r.get("sscc_extension") or 0),
-            )
-        )
-    locs: dict[str, Location] = {}
-    for r in _rows(folder, "locations.csv"):
-        loc = Location(
-            code=r["code"],
-            zone=r["zone"],
-            aisle=int(r["aisle"] or 0),
-            bay=int(r["bay"] or 0),
-            level=r["level"],
-            kind=LocationKind(r["kind"]),
-        )
-        s.add(loc)
-        locs[loc.code] = loc
+    # Logged as no event: the demo's master data is older than the history it replays.
+    load_setup(uow, folder, SYSTEM, log=False)
+    locs = {loc.code: loc for loc in s.exec(select(Location))}
     counts["locations"] = len(locs)
-    s.flush()
 
     products: dict[str, Product] = {}
     for r in _rows(folder, "products.csv"):
@@ -218,58 +191,13 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
         raise ValueError(f"stock.csv: no bin for {', '.join(sorted(missing))}, shipped last week")
     counts["stock"] = n_stock
 
-    for r in _rows(folder, "operators.csv"):
-        roles = ",".join(Role(x).value for x in _list(r["roles"]))
-        s.add(Operator(badge=r["badge"], name=r["name"], roles=roles))
-
-    carriers: dict[str, Carrier] = {}
-    for r in _rows(folder, "carriers.csv"):
-        c = Carrier(
-            code=r["code"],
-            name=r["name"],
-            tracking_prefix=r.get("tracking_prefix", ""),
-            tracking_length=int(r.get("tracking_length") or 12),
-            tracking_check=r.get("tracking_check", "mod10"),
-            tracking_next=int(r.get("tracking_start") or 1),
+    carriers = {c.code: c for c in s.exec(select(Carrier))}
+    services = {
+        (carriers_by_id.code, sv.code): sv
+        for sv, carriers_by_id in s.exec(
+            select(Service, Carrier).join(Carrier, col(Carrier.id) == col(Service.carrier_id))
         )
-        try:
-            carrier_tracking.check_setup(c, country)
-        except DomainError as exc:
-            raise ValueError(f"carriers.csv: {exc}") from None
-        s.add(c)
-        carriers[c.code] = c
-    s.flush()
-    services: dict[tuple[str, str], Service] = {}
-    for r in _rows(folder, "services.csv"):
-        hh, mm = r["cutoff"].split(":")
-        sv = Service(
-            carrier_id=carriers[r["carrier"]].id,
-            code=r["code"],
-            name=r["name"],
-            cutoff=time(int(hh), int(mm)),
-            transit_days=int(r.get("transit_days") or 2),
-            express=_bool(r.get("express", "")),
-        )
-        s.add(sv)
-        services[(r["carrier"], r["code"])] = sv
-    s.flush()
-
-    for r in _rows(folder, "cartons.csv"):
-        s.add(
-            CartonType(
-                code=r["code"],
-                name=r["name"],
-                inner_length_mm=int(r["inner_length_mm"]),
-                inner_width_mm=int(r["inner_width_mm"]),
-                inner_height_mm=int(r["inner_height_mm"]),
-                max_weight_g=int(r["max_weight_g"]),
-                own_weight_g=int(r["own_weight_g"]),
-            )
-        )
-
-    for code, loc in locs.items():
-        if loc.kind == LocationKind.PACK:
-            s.add(Station(code=code, kind="pack", location_id=loc.id))
+    }
 
     orders: dict[str, Order] = {}
     for r in _rows(folder, "orders.csv"):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 
 from wms_tui.domain.errors import StoreError
-from wms_tui.store import KNOWN_REVISIONS, SCHEMA_REVISION, Store, shown_url
+from wms_tui.store import KNOWN_REVISIONS, SCHEMA_REVISION, Store, hide_password, shown_url
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def upgrade_database(url: str) -> Upgraded:
     try:
         before = store.schema_revision()
         if before is None:
-            raise StoreError(f"Database {url} is empty: run `wms init` or `wms demo`")
+            raise StoreError(f"Database {shown_url(url)} is empty: run `wms init` or `wms demo`")
         if before not in KNOWN_REVISIONS:
             store.check_schema()  # raises the "newer than this wms" line
     finally:
@@ -47,6 +47,7 @@ def upgrade_database(url: str) -> Upgraded:
         upgrade(url)
     except SQLAlchemyError as exc:
         first = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+        first = hide_password(first, url)
         raise StoreError(
             f"Upgrading {shown_url(url)} from schema {before} failed: {first}"
         ) from exc
