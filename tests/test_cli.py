@@ -56,3 +56,11 @@ def test_demo_without_tui(tmp_path: Path) -> None:
     assert "Demo warehouse created" in result.output
     again = runner.invoke(app, ["demo", "--db", db, "--no-tui"])
     assert again.exit_code == 0 and "created" not in again.output
+
+
+def test_an_error_is_printed_as_plain_text(tmp_path: Path) -> None:
+    # A folder named like rich markup must come out as typed, brackets and all.
+    folder = tmp_path / "[bold]x[/]"
+    result = runner.invoke(app, ["run", "--db", str(folder / "wms.db")])
+    assert result.exit_code == 1
+    assert "[bold]x[/]" in result.output

@@ -113,8 +113,6 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         db: DbOption = None,
     ) -> None:
         """Create or update the warehouse, locations, stations, operators, carriers and cartons."""
-        from rich.markup import escape
-
         from wms_tui.domain.errors import DomainError
         from wms_tui.services.master_data import SetupRefused, import_setup
 
@@ -131,7 +129,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         except SetupRefused as exc:
             problems = exc.problems
             if len(problems) == 1:
-                raise cli.fail(escape(f"{problems[0]}; nothing was imported"), 2) from None
+                raise cli.fail(f"{problems[0]}; nothing was imported", 2) from None
             for problem in problems[:SHOWN_PROBLEMS]:
                 cli.err_console.print(str(problem), highlight=False, markup=False, soft_wrap=True)
             if len(problems) > SHOWN_PROBLEMS:
@@ -140,7 +138,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                 )
             raise cli.fail(f"{len(problems)} problems; nothing was imported", 2) from None
         except DomainError as exc:
-            raise cli.fail(escape(f"{exc}; nothing was imported"), 2) from None
+            raise cli.fail(f"{exc}; nothing was imported", 2) from None
         finally:
             store.dispose()
         print_report(report)
