@@ -24,9 +24,19 @@ class SteadyScanInput(ScanInput):
     the field's own width keeps the virtual size still for any code that fits.
     """
 
+    def on_mount(self) -> None:
+        # A steady cursor: a blinking one repaints the field twice a second,
+        # work that can land in the middle of a scan. Focus shows as colour.
+        self.cursor_blink = False
+
     @property
     def content_width(self) -> int:
         return max(super().content_width, self.size.width)
+
+    async def action_submit(self) -> None:
+        # Cleaning and clearing the field are changes too: not reported either.
+        with self.prevent(Input.Changed):
+            await super().action_submit()
 
     async def _on_key(self, event: events.Key) -> None:
         # A scan field reports Submitted, never Changed: no one listens, and
