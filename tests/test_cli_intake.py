@@ -144,15 +144,95 @@ def test_shipping_methods_mapping(db: str, tmp_path: Path) -> None:
     assert "nothing was changed" in result.output
 
 
-def test_intake_rules(db: str) -> None:
-    shown = wms("intake-rules", "--db", db)
+def _staff(db: str) -> None:
+    """A supervisor (S9001) and a packer (K2001): setting the rules is the supervisor's."""
+    from tests import factories as f
+    from wms_tui.store import open_store
+
+    store = open_store(db)
+    try:
+        with store.unit_of_work() as uow:
+            f.operator(uow, "Karin Holmgren", "supervisor", badge="S9001")
+            f.operator(uow, "Johan Öberg", "packer", badge="K2001")
+            uow.commit()
+    finally:
+        store.dispose()
+
+
+def test_intake_rules(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlmodel import select
+
+    from wms_tui.domain.models import Event
+    from wms_tui.store import open_store
+
+    monkeypatch.delenv("WMS_BADGE", raising=False)
+    _staff(db)
+    shown = wms("intake-rules", "--db", db)  # showing needs no badge
     assert shown.exit_code == 0
     assert "Grace period: 30 min · same-day cut-off: 12:00" in shown.output
     wms("import", "products", str(PRODUCTS_CSV), "--db", db)
-    result = wms("intake-rules", "--grace", "0", "--same-day-cutoff", "1330", "--db", db)
+    boss = ("--badge", "S9001", "--terminal", "OFFICE")
+    result = wms("intake-rules", "--grace", "0", "--same-day-cutoff", "1330", *boss, "--db", db)
     assert result.exit_code == 0, result.output
     assert "Grace period set to 0 min" in result.output
     assert "Grace period: 0 min · same-day cut-off: 13:30" in result.output
+    store = open_store(db)
+    try:
+        with store.read() as s:
+            changed = s.exec(select(Event).where(Event.kind == "setting.changed")).all()
+            who = {(e.operator_name, e.terminal) for e in changed}
+    finally:
+        store.dispose()
+    assert len(changed) == 2 and who == {("Karin Holmgren", "OFFICE")}
     for bad in (["--grace", "-5"], ["--same-day-cutoff", "noon"]):
-        result = wms("intake-rules", *bad, "--db", db)
+        result = wms("intake-rules", *bad, *boss, "--db", db)
         assert result.exit_code == 2 and "nothing was changed" in result.output
+
+
+@pytest.mark.parametrize(
+    "change",
+    [("--grace", "0"), ("--same-day-cutoff", "13:30")],
+    ids=["grace", "cutoff"],
+)
+@pytest.mark.parametrize(
+    ("badge", "message"),
+    [
+        ((), "error: Say who you are: --badge with your badge number"),
+        (("--badge", "X0000"), "error: Unknown badge X0000: see a supervisor"),
+        (("--badge", "K2001"), "error: Johan Öberg may not change the "),
+    ],
+    ids=["no-badge", "unknown-badge", "packer"],
+)
+def test_setting_intake_rules_takes_a_supervisors_badge(
+    db: str,
+    monkeypatch: pytest.MonkeyPatch,
+    change: tuple[str, str],
+    badge: tuple[str, ...],
+    message: str,
+) -> None:
+    from wms_tui.store import open_store
+
+    monkeypatch.delenv("WMS_BADGE", raising=False)
+    _staff(db)
+    store = open_store(db)
+    try:
+        before = snapshot(store)
+        result = wms("intake-rules", *change, *badge, "--db", db)
+        assert result.exit_code == 2
+        assert len(result.output.strip().splitlines()) == 1
+        assert result.output.startswith(message), result.output
+        if badge == ("--badge", "K2001"):
+            assert "needs the supervisor role" in result.output
+        assert snapshot(store) == before
+    finally:
+        store.dispose()
+
+
+def test_wms_badge_in_the_environment_sets_intake_rules(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _staff(db)
+    monkeypatch.setenv("WMS_BADGE", "S9001")
+    result = wms("intake-rules", "--grace", "45", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "Grace period: 45 min" in result.output

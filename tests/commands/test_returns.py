@@ -18,6 +18,7 @@ from wms_tui.services.returns import ReturnRequest, ReturnUnit
 from wms_tui.store import Store
 
 runner = CliRunner()
+BOSS = ("--badge", "S9001")  # Karin Holmgren, the supervisor in build_world
 
 
 @pytest.fixture
@@ -42,6 +43,7 @@ def test_reasons_list_add_change_remove(db: tuple[str, Store]) -> None:
         "wrong colour",
         "Wrong colour sent",
         "--controllable",
+        *BOSS,
         "--db",
         url,
     )
@@ -54,6 +56,7 @@ def test_reasons_list_add_change_remove(db: tuple[str, Store]) -> None:
         "WRONG_COLOUR",
         "Colour differs",
         "--uncontrollable",
+        *BOSS,
         "--db",
         url,
     )
@@ -61,14 +64,15 @@ def test_reasons_list_add_change_remove(db: tuple[str, Store]) -> None:
     reasons = {r.code: r for r in list_reasons(store)}
     assert reasons["WRONG_COLOUR"].label == "Colour differs"
     assert not reasons["WRONG_COLOUR"].controllable
-    code, out = run("returns", "reasons", "remove", "wrong_colour", "--db", url)
+    code, out = run("returns", "reasons", "remove", "wrong_colour", *BOSS, "--db", url)
     assert code == 0 and "Removed WRONG_COLOUR" in out
     assert "WRONG_COLOUR" not in {r.code for r in list_reasons(store)}
     with store.read() as s:
         from sqlmodel import select
 
-        kinds = [e.detail for e in s.exec(select(Event).where(Event.kind == "return.reason"))]
-    assert len(kinds) == 3 and kinds[0].startswith("added WRONG_COLOUR")
+        events = s.exec(select(Event).where(Event.kind == "return.reason")).all()
+        assert len(events) == 3 and events[0].detail.startswith("added WRONG_COLOUR")
+        assert {e.operator_name for e in events} == {"Karin Holmgren"}
 
 
 def test_reason_bad_input_is_one_line_exit_2(db: tuple[str, Store]) -> None:
@@ -86,12 +90,73 @@ def test_reason_bad_input_is_one_line_exit_2(db: tuple[str, Store]) -> None:
         (("remove", "NOPE"), "Unknown return reason NOPE"),
         (("remove", "LATE"), "Reason LATE is used by 1 returned lines; it stays"),
     ):
-        code, out = run("returns", "reasons", *args, "--db", url)
+        code, out = run("returns", "reasons", *args, *BOSS, "--db", url)
         assert code == 2 and msg in out, out
         assert len(out.strip().splitlines()) == 1
-    code, out = run("returns", "reasons", "add", "X", "y", "--db", url)
+    code, out = run("returns", "reasons", "add", "X", "y", *BOSS, "--db", url)
     assert code == 2 and "--controllable" in out  # the kind must be chosen
     assert snapshot(store) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("add", "WRONG_COLOUR", "Wrong colour sent", "--controllable"), ("remove", "LATE")],
+    ids=["add", "remove"],
+)
+@pytest.mark.parametrize(
+    ("badge", "message"),
+    [
+        ((), "error: Say who you are: --badge with your badge number"),
+        (("--badge", "X0000"), "error: Unknown badge X0000: see a supervisor"),
+        (
+            ("--badge", "K2001"),
+            "error: Johan Öberg may not change return reasons: needs the supervisor role",
+        ),
+    ],
+    ids=["no-badge", "unknown-badge", "packer"],
+)
+def test_changing_reasons_takes_a_supervisors_badge(
+    db: tuple[str, Store],
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    badge: tuple[str, ...],
+    message: str,
+) -> None:
+    url, store = db
+    build_world(store)
+    monkeypatch.delenv("WMS_BADGE", raising=False)
+    before = snapshot(store)
+    code, out = run("returns", "reasons", *args, *badge, "--db", url)
+    assert code == 2
+    assert out.splitlines() == [message]
+    assert snapshot(store) == before
+
+
+def test_wms_badge_in_the_environment_changes_reasons(
+    db: tuple[str, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlmodel import select
+
+    url, store = db
+    build_world(store)
+    monkeypatch.setenv("WMS_BADGE", "S9001")
+    code, out = run("returns", "reasons", "remove", "LATE", "--terminal", "OFFICE", "--db", url)
+    assert code == 0, out
+    assert "LATE" not in {r.code for r in list_reasons(store)}
+    with store.read() as s:
+        event = s.exec(select(Event).where(Event.kind == "return.reason")).one()
+        seen = (event.operator_name, event.terminal, event.detail)
+    assert seen == ("Karin Holmgren", "OFFICE", "removed LATE")
+
+
+def test_listing_reasons_needs_no_badge(
+    db: tuple[str, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, store = db
+    build_world(store)
+    monkeypatch.delenv("WMS_BADGE", raising=False)
+    code, out = run("returns", "reasons", "list", "--db", url)
+    assert code == 0 and "Wrong item sent" in out
 
 
 def test_import_reasons_csv_all_or_nothing(db: tuple[str, Store], tmp_path: Path) -> None:

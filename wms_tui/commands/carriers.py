@@ -16,6 +16,8 @@ from typing import Annotated
 
 import typer
 
+from wms_tui.commands.supervisor import BadgeOption, TerminalOption, supervisor
+
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -23,21 +25,6 @@ DbOption = Annotated[
         help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
         show_default=False,
     ),
-]
-
-
-BadgeOption = Annotated[
-    str | None,
-    typer.Option(
-        "--badge",
-        "-b",
-        help="Your badge, a supervisor's (default: $WMS_BADGE); the log records who did it.",
-        show_default=False,
-    ),
-]
-TerminalOption = Annotated[
-    str | None,
-    typer.Option("--terminal", "-t", help="Terminal/station code recorded in the log."),
 ]
 
 
@@ -61,23 +48,6 @@ def _open(db: str | None):
         return open_store(db)
     except StoreError as exc:
         raise fail(str(exc)) from None
-
-
-def _supervisor(store, badge: str | None, terminal: str | None):
-    """The operator behind ``--badge``: changing a tracking range is a supervisor's call."""
-    import os
-
-    from wms_tui.cli import default_terminal
-    from wms_tui.domain.errors import DomainError
-    from wms_tui.services.auth import badge_actor
-
-    try:
-        return badge_actor(
-            store, badge or os.environ.get("WMS_BADGE", ""), terminal or default_terminal()
-        )
-    except DomainError as exc:
-        store.dispose()
-        raise fail(str(exc), 2) from None
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
@@ -142,7 +112,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.services.carriers import change_tracking
 
         store = _open(db)
-        actor = _supervisor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal)
         try:
             info = change_tracking(
                 store,

@@ -5,7 +5,11 @@
     wms import shipping-methods FILE
     wms export fulfillments FILE [--since DATE]
     wms release
-    wms intake-rules [--grace MINUTES] [--same-day-cutoff HH:MM]
+    wms intake-rules [--grace MINUTES] [--same-day-cutoff HH:MM] [--badge BADGE]
+
+Setting the intake rules is a supervisor's decision: ``--grace`` and
+``--same-day-cutoff`` need a supervisor's ``--badge`` (or ``$WMS_BADGE``);
+showing them does not.
 
 Exit codes: 0 done, 1 store problem, 2 bad input (nothing was imported).
 
@@ -21,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from wms_tui.commands.supervisor import BadgeOption, TerminalOption, supervisor
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -421,15 +427,19 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                 help="Orders in before this time (warehouse clock) are due the same day.",
             ),
         ] = None,
+        badge: BadgeOption = None,
+        terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
-        """Show or set the grace period and the same-day cut-off."""
+        """Show the grace period and the same-day cut-off, or set them (supervisor)."""
         from wms_tui.domain.errors import DomainError
         from wms_tui.services import intake_rules
 
         cli = _cli()
         store = _open(db)
-        actor = _actor("intake-rules")
+        setting = grace is not None or same_day_cutoff is not None
+        # Showing the rules is anyone's; only a change needs who makes it.
+        actor = supervisor(store, badge, terminal) if setting else None
         try:
             if grace is not None:
                 moved = intake_rules.set_grace_period(store, actor, grace)

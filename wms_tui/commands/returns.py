@@ -1,5 +1,9 @@
 """``wms returns ...``, ``wms export returns`` and ``wms import return-reasons``.
 
+Return reasons are a supervisor's to change: ``reasons add`` and ``reasons
+remove`` need a supervisor's ``--badge`` (or ``$WMS_BADGE``); ``reasons list``
+does not.
+
 ``wms_tui.cli`` is imported inside the functions, not at the top: under
 ``python -m wms_tui.cli`` the CLI module runs as ``__main__`` and a top-level
 import here would re-enter it while it is registering this very module.
@@ -14,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from wms_tui.commands.supervisor import BadgeOption, TerminalOption, supervisor
 from wms_tui.domain.text import plural
 
 DbOption = Annotated[
@@ -104,15 +109,18 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                 help="Controllable: the warehouse's error (counts against packer/picker).",
             ),
         ],
+        badge: BadgeOption = None,
+        terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
-        """Add a reason, or change the label/kind of an existing one."""
+        """Add a reason, or change the label/kind of an existing one (supervisor)."""
         from wms_tui.domain.errors import DomainError
         from wms_tui.services.return_reasons import normalise_reason_code, put_reason
 
         store = _open(db)
+        actor = supervisor(store, badge, terminal)
         try:
-            created = put_reason(store, code, label, controllable, _cli_actor())
+            created = put_reason(store, code, label, controllable, actor)
         except DomainError as exc:
             raise fail(str(exc), 2) from None
         finally:
@@ -122,14 +130,20 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         _print(f"{verb} {normalise_reason_code(code)}: {label} ({kind})")
 
     @reasons_app.command("remove")
-    def reasons_remove(code: str, db: DbOption = None) -> None:
-        """Remove a reason no return uses yet."""
+    def reasons_remove(
+        code: Annotated[str, typer.Argument(help="The reason's code, e.g. WRONG_COLOUR.")],
+        badge: BadgeOption = None,
+        terminal: TerminalOption = None,
+        db: DbOption = None,
+    ) -> None:
+        """Remove a reason no return uses yet (supervisor)."""
         from wms_tui.domain.errors import DomainError
         from wms_tui.services.return_reasons import normalise_reason_code, remove_reason
 
         store = _open(db)
+        actor = supervisor(store, badge, terminal)
         try:
-            remove_reason(store, code, _cli_actor())
+            remove_reason(store, code, actor)
         except DomainError as exc:
             raise fail(str(exc), 2) from None
         finally:
