@@ -236,3 +236,24 @@ def test_wms_badge_in_the_environment_sets_intake_rules(
     result = wms("intake-rules", "--grace", "45", "--db", db)
     assert result.exit_code == 0, result.output
     assert "Grace period: 45 min" in result.output
+
+
+def test_a_bad_cutoff_with_a_good_grace_changes_neither(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wms_tui.store import open_store
+
+    monkeypatch.delenv("WMS_BADGE", raising=False)
+    _staff(db)
+    store = open_store(db)
+    try:
+        before = snapshot(store)
+        result = wms(
+            "intake-rules", "--grace", "5", "--same-day-cutoff", "25:99",
+            "--badge", "S9001", "--db", db,
+        )  # fmt: skip
+        assert result.exit_code == 2, result.output
+        assert "nothing was changed" in result.output
+        assert snapshot(store) == before
+    finally:
+        store.dispose()

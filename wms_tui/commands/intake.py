@@ -441,14 +441,17 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         # Showing the rules is anyone's; only a change needs who makes it.
         actor = supervisor(store, badge, terminal) if setting else None
         try:
+            if setting:
+                # Both or neither: a bad cut-off must not leave a new grace period.
+                moved, value = intake_rules.set_rules(
+                    store, actor, grace=grace, cutoff=same_day_cutoff
+                )
             if grace is not None:
-                moved = intake_rules.set_grace_period(store, actor, grace)
                 cli.console.print(
                     f"Grace period set to {grace} min; {moved:,} waiting order"
                     f"{'s' if moved != 1 else ''} moved to the new release time."
                 )
             if same_day_cutoff is not None:
-                value = intake_rules.set_same_day_cutoff(store, actor, same_day_cutoff)
                 cli.console.print(f"Same-day cut-off set to {value} (orders arriving from now).")
             rules = intake_rules.read_rules(store)
         except DomainError as exc:
