@@ -344,3 +344,15 @@ def test_building_the_demo_prints_and_mails_nothing(built: tuple[Store, list[str
         assert s.exec(select(func.count()).select_from(Notice)).one() == 0
         pdfs = s.exec(select(Manifest.pdf_file)).all()
     assert pdfs and all(Path(pdf).is_file() for pdf in pdfs)
+
+
+def test_demo_files_are_found_from_a_non_editable_install(tmp_path: Path) -> None:
+    # `pip install .` puts the package in site-packages; the README's command
+    # runs `wms demo` in the checkout, whose data/demo holds the CSVs.
+    from wms_tui.services.demo import _demo_dir
+
+    (tmp_path / "data" / "demo").mkdir(parents=True)
+    (tmp_path / "data" / "demo" / "orders.csv").write_text("name\n", encoding="utf-8")
+    site = tmp_path / "venv" / "site-packages"
+    assert _demo_dir(site) == (tmp_path / "data" / "demo").resolve()
+    assert _demo_dir(Path(__file__).resolve().parents[2]).name == "demo"

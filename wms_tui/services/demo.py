@@ -45,7 +45,19 @@ from wms_tui.services.demo_history import REPLAYED, SHIPPED, replay_history
 from wms_tui.services.master_data import load_setup
 from wms_tui.store import Store, UnitOfWork, sqlite_path
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
+
+def _demo_dir(package_root: Path = Path(__file__).resolve().parents[2]) -> Path:
+    """The checkout's ``data/demo``: next to the package when it is installed
+    editable or run from the source, else in the folder ``wms demo`` runs in
+    (``pip install .`` puts the package in site-packages; the CSVs stay in the
+    checkout the README's command is run from)."""
+    for folder in (package_root / "data" / "demo", Path("data", "demo")):
+        if (folder / "orders.csv").is_file():
+            return folder.resolve()
+    return Path("data", "demo").resolve()
+
+
+DEMO_DIR = _demo_dir()
 
 DEFAULT_RETURN_REASONS: tuple[tuple[str, str, bool], ...] = (
     ("WRONG_ITEM", "Wrong item sent", True),
