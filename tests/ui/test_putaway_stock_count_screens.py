@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Static
 
 from tests import factories as f
 from tests.receiving_world import TEE_EAN, build, qty_at, snapshot
+from tests.ui.test_fitting_footer import footer_keys
 from tests.ui.test_login import wait_store
 from tests.ui.test_receiving_screen import feedback, open_menu_entry, rows, scan
 from wms_tui.domain.enums import OrderStatus
@@ -202,3 +203,19 @@ async def test_leaving_a_count_says_how_many_units_were_counted(store: Store) ->
         await pilot.press("n")  # keep counting
         await pilot.pause()
         assert app.screen is screen and screen.counted == {"MUG": 1}
+
+
+async def test_cycle_count_footer_is_never_empty_on_a_handheld(store: Store) -> None:
+    """Before a bin is scanned F3-F5 do nothing: Esc must still be there to say the way back."""
+    app = WmsApp(store.url, terminal="HH-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await login(pilot, "S9001")
+        await open_menu_entry(pilot, "CycleCountScreen")
+        await pilot.pause()
+        assert footer_keys(app) == ["esc"]
+        await scan(pilot, "A-01-2-A")
+        await pilot.pause()
+        assert footer_keys(app) == ["esc", "f3", "f4", "f5"]  # 33 columns: all whole
+        await pilot.press("f5")
+        await pilot.pause()
+        assert footer_keys(app) == ["esc", "f5"]

@@ -33,7 +33,8 @@ class CycleCountScreen(FloorScreen):
     CycleCountScreen #cc-table { height: 1fr; }
     """
     BINDINGS = [
-        Binding("escape", "back", "Back", show=False, id="back"),
+        # shown: until a bin is scanned it is the footer's only key
+        Binding("escape", "back", "Back", id="back"),
         Binding("f3", "count_mode", "Count", id="count"),
         Binding("f4", "undo", "Undo", id="undo"),
         Binding("f5", "done", "Done", id="done"),
