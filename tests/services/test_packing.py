@@ -716,3 +716,53 @@ def test_an_order_cancelled_on_the_bench_stops_the_packer(world: pw.World) -> No
     with world.store.read() as s:
         order = s.get(Order, oid)
         assert order.status == OrderStatus.CANCELLED and order.locked_terminal == ""
+
+
+def _sscc_serial_at(world: pw.World, from_last: int) -> int:
+    """Put the warehouse's counter ``from_last`` past the last serial its prefix leaves room for."""
+    with world.store.unit_of_work() as uow:
+        wh = uow.session.exec(select(Warehouse)).one()
+        last = 10 ** (16 - len(wh.gs1_company_prefix)) - 1
+        wh.sscc_next_serial = last + from_last
+        uow.add(wh)
+        uow.commit()
+    return last
+
+
+def test_sscc_serials_left_short_of_the_parcels_refuse_the_close(world: pw.World) -> None:
+    _sscc_serial_at(world, 0)
+    oid = open_1042(world).order_id
+    packing.scan(world.store, world.packer, oid, pw.MUG_EAN)
+    packing.scan(world.store, world.packer, oid, pw.MUG_EAN)
+    packing.new_parcel(world.store, world.packer, oid)
+    finish(world, packing.scan(world.store, world.packer, oid, pw.TEE_EAN))
+    msg = refused(
+        world.store,
+        lambda: packing.close_parcel(world.store, world.packer, oid),
+        match="Cannot close #1042: the warehouse has 1 SSCC serial left, #1042 needs 2",
+    )
+    assert msg.endswith(
+        "a supervisor must enter a new GS1 company prefix in warehouse.csv: "
+        "wms import setup FOLDER --badge …"
+    )
+
+
+def test_the_last_sscc_serial_numbers_a_parcel_and_then_none_are_left(world: pw.World) -> None:
+    last = _sscc_serial_at(world, 0)
+    oid = open_1042(world).order_id
+    finish(world, scan_all_1042(world, oid))
+    closed = packing.close_parcel(world.store, world.packer, oid)
+    assert closed.parcels[0].sscc[-1 - len(str(last)) : -1] == str(last)
+    with world.store.read() as s:
+        assert s.exec(select(Warehouse.sscc_next_serial)).one() == last + 1
+
+
+def test_sscc_serials_used_up_refuse_even_one_parcel(world: pw.World) -> None:
+    _sscc_serial_at(world, 1)
+    oid = open_1042(world).order_id
+    finish(world, scan_all_1042(world, oid))
+    refused(
+        world.store,
+        lambda: packing.close_parcel(world.store, world.packer, oid),
+        match="Cannot close #1042: the warehouse has no SSCC serials left (GS1 prefix",
+    )

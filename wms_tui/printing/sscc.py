@@ -9,6 +9,8 @@ digits for the serial.
 from __future__ import annotations
 
 SSCC_LENGTH = 18
+# company prefix + serial reference
+SSCC_BODY_DIGITS = 16
 MIN_COMPANY_PREFIX = 6
 MAX_COMPANY_PREFIX = 12
 
@@ -55,7 +57,7 @@ def make_sscc(extension_digit: int, company_prefix: str, serial: int | str) -> s
             f"company prefix must have {MIN_COMPANY_PREFIX}-{MAX_COMPANY_PREFIX} digits, "
             f"got {len(company_prefix)} ({company_prefix!r})"
         )
-    serial_digits = 16 - len(company_prefix)
+    serial_digits = SSCC_BODY_DIGITS - len(company_prefix)
     if isinstance(serial, bool):
         raise ValueError(f"serial must be an int or digit string, got {serial!r}")
     if isinstance(serial, int):

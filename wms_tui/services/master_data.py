@@ -56,6 +56,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.domain.scans import clean_scan
 from wms_tui.domain.text import plural
+from wms_tui.printing.sscc import SSCC_BODY_DIGITS
 from wms_tui.services import carrier_tracking, events
 from wms_tui.services.carriers import Setup, log_retrack, retrack, tracking_of
 from wms_tui.services.import_report import Tally
@@ -71,8 +72,6 @@ from wms_tui.store import Store, UnitOfWork
 
 __all__ = ["Outcome", "SetupRefused", "SetupReport", "apply_setup", "import_setup"]
 
-# The SSCC's company prefix and serial share 16 digits.
-SSCC_BODY_DIGITS = 16
 AUTO_STATIONS = "stations (pack locations)"
 _TRACKING_COLUMNS = {
     "prefix": "tracking_prefix",

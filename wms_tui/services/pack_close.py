@@ -29,7 +29,7 @@ from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import MovementReason, OrderStatus, ParcelStatus, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Carrier, Location, Parcel, Station, Warehouse
-from wms_tui.printing.sscc import make_sscc
+from wms_tui.printing.sscc import SSCC_BODY_DIGITS, make_sscc
 from wms_tui.services import carrier_tracking, documents, events, pack_totes
 from wms_tui.services.inventory import move_stock
 from wms_tui.services.pack_state import PackContext, lock_order, require_open_here
@@ -100,6 +100,27 @@ def _blocked(ctx: PackContext) -> str:
     return f"Cannot close {ctx.order.name}: " + "; ".join(parts)
 
 
+def _check_sscc_serials(wh: Warehouse, count: int, order_name: str) -> None:
+    """Refuse, before anything is numbered, an order the SSCC serials left cannot cover."""
+    prefix = wh.gs1_company_prefix
+    digits = SSCC_BODY_DIGITS - len(prefix)
+    if not prefix.isdigit() or digits < 1:
+        return  # not a prefix at all: make_sscc says what is wrong with it
+    left = max(0, 10**digits - wh.sscc_next_serial)
+    if left >= count:
+        return
+    what = (
+        "has no SSCC serials left"
+        if left == 0
+        else f"has {left} SSCC serial{'s' if left != 1 else ''} left, {order_name} needs {count}"
+    )
+    raise DomainError(
+        f"Cannot close {order_name}: the warehouse {what} (GS1 prefix {prefix} leaves "
+        f"{digits} serial digits); a supervisor must enter a new GS1 company prefix in "
+        "warehouse.csv: wms import setup FOLDER --badge …"
+    )
+
+
 def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
     """Close every parcel of the order and mark it PACKED (see module docstring)."""
     actor.require(Role.PACKER, action="pack orders")
@@ -135,6 +156,7 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
 
         now = utcnow()
         count = len(parcels)
+        _check_sscc_serials(wh, count, order.name)
         numbers = carrier_tracking.take_numbers(carrier, rule, count, order.name)
         closed: list[ClosedParcel] = []
         for i, parcel in enumerate(parcels, start=1):
