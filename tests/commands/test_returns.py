@@ -167,18 +167,70 @@ def test_import_reasons_csv_all_or_nothing(db: tuple[str, Store], tmp_path: Path
         "code,label,controllable\nLATE,Arrived late,yes\nNO_FIT,Does not fit,no\n",
         encoding="utf-8",
     )
-    code, out = run("import", "return-reasons", str(good), "--db", url)
+    code, out = run("import", "return-reasons", str(good), *BOSS, "--db", url)
     assert code == 0 and "1 added, 1 changed" in out
     reasons = {r.code: r for r in list_reasons(store)}
     assert reasons["LATE"].label == "Arrived late" and not reasons["NO_FIT"].controllable
     before = snapshot(store)
     bad = tmp_path / "bad.csv"
     bad.write_text("code,label,controllable\nNEW1,New,yes\nNEW2,Other,maybe\n", encoding="utf-8")
-    code, out = run("import", "return-reasons", str(bad), "--db", url)
+    code, out = run("import", "return-reasons", str(bad), *BOSS, "--db", url)
     assert code == 2 and "Row 3: Controllable must be yes or no, not 'maybe'" in out
-    code, out = run("import", "return-reasons", str(tmp_path / "none.csv"), "--db", url)
+    code, out = run("import", "return-reasons", str(tmp_path / "none.csv"), *BOSS, "--db", url)
     assert code == 2 and "Cannot read" in out
     assert snapshot(store) == before
+
+
+@pytest.mark.parametrize(
+    ("badge", "message"),
+    [
+        ((), "error: Say who you are: --badge with your badge number"),
+        (("--badge", "X0000"), "error: Unknown badge X0000: see a supervisor"),
+        (
+            ("--badge", "K2001"),
+            "error: Johan Öberg may not change return reasons: needs the supervisor role",
+        ),
+    ],
+    ids=["no-badge", "unknown-badge", "packer"],
+)
+def test_importing_reasons_takes_a_supervisors_badge(
+    db: tuple[str, Store],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    badge: tuple[str, ...],
+    message: str,
+) -> None:
+    url, store = db
+    build_world(store)
+    monkeypatch.delenv("WMS_BADGE", raising=False)
+    good = tmp_path / "reasons.csv"
+    good.write_text("code,label,controllable\nNO_FIT,Does not fit,no\n", encoding="utf-8")
+    before = snapshot(store)
+    code, out = run("import", "return-reasons", str(good), *badge, "--db", url)
+    assert code == 2
+    assert out.splitlines() == [message]
+    assert snapshot(store) == before
+
+
+def test_imported_reasons_are_logged_under_the_supervisors_name(
+    db: tuple[str, Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlmodel import select
+
+    url, store = db
+    build_world(store)
+    monkeypatch.delenv("WMS_BADGE", raising=False)
+    good = tmp_path / "reasons.csv"
+    good.write_text("code,label,controllable\nNO_FIT,Does not fit,no\n", encoding="utf-8")
+    code, out = run(
+        "import", "return-reasons", str(good), *BOSS, "--terminal", "OFFICE", "--db", url
+    )
+    assert code == 0 and "1 added, 0 changed" in out, out
+    assert "NO_FIT" in {r.code for r in list_reasons(store)}
+    with store.read() as s:
+        event = s.exec(select(Event).where(Event.kind == "return.reason")).one()
+        seen = (event.operator_name, event.terminal)
+    assert seen == ("Karin Holmgren", "OFFICE")
 
 
 def test_export_returns_csv(db: tuple[str, Store], tmp_path: Path) -> None:

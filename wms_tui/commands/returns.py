@@ -1,8 +1,8 @@
 """``wms returns ...``, ``wms export returns`` and ``wms import return-reasons``.
 
-Return reasons are a supervisor's to change: ``reasons add`` and ``reasons
-remove`` need a supervisor's ``--badge`` (or ``$WMS_BADGE``); ``reasons list``
-does not.
+Return reasons are a supervisor's to change: ``reasons add``, ``reasons
+remove`` and ``import return-reasons`` need a supervisor's ``--badge`` (or
+``$WMS_BADGE``); ``reasons list`` does not.
 
 ``wms_tui.cli`` is imported inside the functions, not at the top: under
 ``python -m wms_tui.cli`` the CLI module runs as ``__main__`` and a top-level
@@ -64,15 +64,6 @@ def _open(db: str | None):
         return open_store(db)
     except StoreError as exc:
         raise fail(str(exc)) from None
-
-
-def _cli_actor():
-    from dataclasses import replace
-
-    from wms_tui.cli import default_terminal
-    from wms_tui.domain.actor import SYSTEM
-
-    return replace(SYSTEM, name="cli", terminal=default_terminal())
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
@@ -153,10 +144,12 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     @import_app.command("return-reasons")
     def import_reasons_cmd(
         file: Annotated[Path, typer.Argument(help="CSV with columns code,label,controllable.")],
+        badge: BadgeOption = None,
+        terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
-        """Add or change return reasons from a CSV file (all rows or none)."""
-        from wms_tui.domain.errors import DomainError
+        """Add or change return reasons from a CSV file, all rows or none (supervisor)."""
+        from wms_tui.domain.errors import DomainError, PermissionDenied
         from wms_tui.services.return_reasons import import_reasons
 
         try:
@@ -165,8 +158,12 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         except (OSError, UnicodeDecodeError) as exc:
             raise fail(f"Cannot read {file}: {exc}", 2) from None
         store = _open(db)
+        actor = supervisor(store, badge, terminal)
         try:
-            added, changed = import_reasons(store, rows, _cli_actor())
+            added, changed = import_reasons(store, rows, actor)
+        except PermissionDenied as exc:
+            # About who runs it, not the file: no "<file>: ...; nothing imported" wrapper.
+            raise fail(str(exc), 2) from None
         except DomainError as exc:
             raise fail(f"{file.name}: {exc}; nothing imported", 2) from None
         finally:
