@@ -10,17 +10,16 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
+from wms_tui.commands.supervisor import supervisor
 from wms_tui.domain.text import noun, plural
 
 if TYPE_CHECKING:
-    from wms_tui.domain.actor import Actor
     from wms_tui.services.notices import NoticeRun
     from wms_tui.store import Store
 
@@ -63,12 +62,6 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def default_terminal() -> str:
-    import socket
-
-    return os.environ.get("WMS_TERMINAL") or socket.gethostname().split(".")[0][:16]
-
-
 def _store(db: str | None) -> Store:
     from wms_tui.domain.errors import StoreError
     from wms_tui.store import open_store
@@ -86,18 +79,6 @@ def _day(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise fail(f"Not a date: {value!r}; use YYYY-MM-DD", 2) from None
-
-
-def _actor(store: Store, badge: str | None, terminal: str | None) -> Actor:
-    from wms_tui.domain.errors import DomainError
-    from wms_tui.services.auth import badge_actor
-
-    try:
-        return badge_actor(
-            store, badge or os.environ.get("WMS_BADGE", ""), terminal or default_terminal()
-        )
-    except DomainError as exc:
-        raise fail(str(exc), 2) from None
 
 
 def _report(run: NoticeRun, what: str) -> None:
@@ -142,7 +123,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
 
         the_day = _day(day)
         store = _store(db)
-        actor = _actor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal)
         try:
             r = manifest.close_manifest(
                 store, actor, carrier, the_day, leave_behind_ok=leave_behind
@@ -193,7 +174,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.services import manifest
 
         store = _store(db)
-        actor = _actor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal)
         try:
             r = manifest.reprint_manifest(store, actor, number)
         except DomainError as exc:
