@@ -7,12 +7,17 @@ imports happen inside the commands so ``wms --help`` stays instant.
 
 from __future__ import annotations
 
-import os
-import socket
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from wms_tui.commands.common import (  # noqa: F401 - the commands' shared names, also cli's
+    DbOption,
+    console,
+    default_terminal,
+    err_console,
+    fail,
+)
 
 app = typer.Typer(
     name="wms",
@@ -25,33 +30,10 @@ import_app = typer.Typer(
     help="Import shop, supplier and warehouse setup files (CSV).", no_args_is_help=True
 )
 export_app = typer.Typer(help="Export files for the shop and for reports.", no_args_is_help=True)
-console = Console()
-err_console = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
-        show_default=False,
-    ),
-]
 TerminalOption = Annotated[
     str | None,
     typer.Option("--terminal", "-t", help="Terminal/station code shown in the header and log."),
 ]
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    # The message is plain text: a SKU like "TEE-[M]" must not be read as markup.
-    from rich.markup import escape
-
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def default_terminal() -> str:
-    return os.environ.get("WMS_TERMINAL") or socket.gethostname().split(".")[0][:16]
 
 
 def _run_tui(url: str, terminal: str | None) -> None:

@@ -107,3 +107,10 @@ def test_unknown_carrier_and_missing_store(dock: Dock, tmp_path: Path) -> None:
     assert code == 2 and "Unknown carrier 'NOPE': use one of DHL, PN" in out
     result = runner.invoke(app, ["manifest", "list", "--db", str(tmp_path / "nowhere" / "x.db")])
     assert result.exit_code == 1 and "does not exist" in result.output
+
+
+def test_errors_are_printed_as_typed_not_as_markup(dock: Dock) -> None:
+    # dispatch printed its own errors through rich markup: "[x]" vanished.
+    code, out = wms(dock, "manifest", "list", "--date", "[bold]x[/]")
+    assert code == 2
+    assert "Not a date: '[bold]x[/]'; use YYYY-MM-DD" in out

@@ -16,38 +16,15 @@ from typing import Annotated
 
 import typer
 
+from wms_tui.commands.common import DbOption, fail
+from wms_tui.commands.common import open_store_or_fail as _open
 from wms_tui.commands.supervisor import BadgeOption, TerminalOption, supervisor
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
-        show_default=False,
-    ),
-]
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    from wms_tui.cli import fail as cli_fail
-
-    return cli_fail(message, code)
 
 
 def _print(text: object) -> None:
-    from wms_tui.cli import console
+    from wms_tui.commands.common import console
 
     console.print(text, highlight=False, soft_wrap=True)
-
-
-def _open(db: str | None):
-    from wms_tui.domain.errors import StoreError
-    from wms_tui.store import open_store
-
-    try:
-        return open_store(db)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

@@ -14,33 +14,15 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from wms_tui.commands.supervisor import supervisor
+from wms_tui.commands.common import DbOption, console, fail
+from wms_tui.commands.common import open_store_or_fail as _store
+from wms_tui.commands.supervisor import TerminalOption, supervisor
 from wms_tui.domain.text import noun, plural
 
 if TYPE_CHECKING:
     from wms_tui.services.notices import NoticeRun
-    from wms_tui.store import Store
 
-# Not imported from wms_tui.cli: ``python -m wms_tui.cli`` runs that module as
-# __main__, and importing it again from here would register the commands twice
-# (and, at import time, in a circle).
-console = Console()
-err_console = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
-        show_default=False,
-    ),
-]
-TerminalOption = Annotated[
-    str | None,
-    typer.Option("--terminal", "-t", help="Terminal/station code recorded in the log."),
-]
 BadgeOption = Annotated[
     str | None,
     typer.Option(
@@ -54,22 +36,6 @@ DateOption = Annotated[
     str | None,
     typer.Option("--date", help="Day as YYYY-MM-DD (default: today in the warehouse)."),
 ]
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """One line on stderr; exit 1 for store problems, 2 for bad input."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _store(db: str | None) -> Store:
-    from wms_tui.domain.errors import StoreError
-    from wms_tui.store import open_store
-
-    try:
-        return open_store(db)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
 
 
 def _day(value: str | None) -> date | None:

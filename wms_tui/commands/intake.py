@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from wms_tui.commands.common import DbOption
+from wms_tui.commands.common import open_store_or_fail as _open
 from wms_tui.commands.supervisor import BadgeOption, TerminalOption, supervisor
 
 if TYPE_CHECKING:
@@ -42,14 +44,6 @@ SHOWN_ERRORS = 50
 FileArg = Annotated[
     Path, typer.Argument(help="CSV file exported from Shopify.", show_default=False)
 ]
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
-        show_default=False,
-    ),
-]
 DryRun = Annotated[
     bool, typer.Option("--dry-run", help="Check and show what would change; change nothing.")
 ]
@@ -60,16 +54,6 @@ def _cli():
     from wms_tui import cli
 
     return cli
-
-
-def _open(db: str | None) -> Store:
-    from wms_tui.domain.errors import StoreError
-    from wms_tui.store import open_store
-
-    try:
-        return open_store(db)
-    except StoreError as exc:
-        raise _cli().fail(str(exc)) from None
 
 
 def _actor(name: str) -> Actor:

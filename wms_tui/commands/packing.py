@@ -16,14 +16,7 @@ from typing import Annotated
 
 import typer
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
-        show_default=False,
-    ),
-]
+from wms_tui.commands.common import DbOption
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

@@ -7,18 +7,12 @@ from typing import Annotated
 
 import typer
 
+from wms_tui.commands.common import DbOption
+from wms_tui.commands.common import open_store_or_fail as _open
 from wms_tui.domain.text import plural
 
 # wms_tui.cli imports this module while it builds the command tree, so anything
 # from it is imported inside the functions (at run time, when cli is complete).
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
-        show_default=False,
-    ),
-]
 
 
 def _cli_actor(action: str):
@@ -27,17 +21,6 @@ def _cli_actor(action: str):
 
     return Actor(operator_id=None, name=f"wms {action}", roles=SYSTEM.roles,
                  terminal=default_terminal())  # fmt: skip
-
-
-def _open(db: str | None):
-    from wms_tui.cli import fail
-    from wms_tui.domain.errors import StoreError
-    from wms_tui.store import open_store
-
-    try:
-        return open_store(db)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
 
 
 def import_asn(

@@ -18,31 +18,19 @@ from typing import Annotated
 
 import typer
 
+from wms_tui.commands.common import DbOption, fail
+from wms_tui.commands.common import open_store_or_fail as _open
 from wms_tui.commands.supervisor import BadgeOption, TerminalOption, supervisor
 from wms_tui.domain.text import plural
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
-        show_default=False,
-    ),
-]
 FromOption = Annotated[
     str | None, typer.Option("--from", help="First day (YYYY-MM-DD, warehouse time).")
 ]
 ToOption = Annotated[str | None, typer.Option("--to", help="Last day, included (YYYY-MM-DD).")]
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    from wms_tui.cli import fail as cli_fail
-
-    return cli_fail(message, code)
-
-
 def _print(text: object) -> None:
-    from wms_tui.cli import console
+    from wms_tui.commands.common import console
 
     console.print(text)
 
@@ -54,16 +42,6 @@ def _day(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise fail(f"{name} must be a date like 2024-03-31, not {value!r}", 2) from None
-
-
-def _open(db: str | None):
-    from wms_tui.domain.errors import StoreError
-    from wms_tui.store import open_store
-
-    try:
-        return open_store(db)
-    except StoreError as exc:
-        raise fail(str(exc)) from None
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

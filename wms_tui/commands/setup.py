@@ -20,17 +20,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from wms_tui.commands.common import DbOption
+from wms_tui.commands.common import open_store_or_fail as _open
+from wms_tui.commands.supervisor import TerminalOption
+
 if TYPE_CHECKING:
     from wms_tui.services.master_data import SetupReport
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
-        show_default=False,
-    ),
-]
 BadgeOption = Annotated[
     str | None,
     typer.Option(
@@ -41,10 +37,6 @@ BadgeOption = Annotated[
         show_default=False,
     ),
 ]
-TerminalOption = Annotated[
-    str | None,
-    typer.Option("--terminal", "-t", help="Terminal/station code recorded in the log."),
-]
 SHOWN_PROBLEMS = 50
 
 
@@ -52,16 +44,6 @@ def _cli():
     from wms_tui import cli
 
     return cli
-
-
-def _open(db: str | None):
-    from wms_tui.domain.errors import StoreError
-    from wms_tui.store import open_store
-
-    try:
-        return open_store(db)
-    except StoreError as exc:
-        raise _cli().fail(str(exc)) from None
 
 
 def print_report(report: SetupReport) -> None:

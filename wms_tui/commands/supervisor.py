@@ -5,7 +5,6 @@ a supervisor's decision: these commands take the operator behind ``--badge``
 (or ``$WMS_BADGE``), the service checks the role, and the event log records
 who made the change and from which terminal.
 
-``wms_tui.cli`` is imported inside the function (see ``commands/returns.py``).
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ def supervisor(store, badge: str | None, terminal: str | None):
     """
     import os
 
-    from wms_tui.cli import default_terminal, fail
+    from wms_tui.commands.common import default_terminal, fail
     from wms_tui.domain.errors import DomainError
     from wms_tui.services.auth import badge_actor
 
