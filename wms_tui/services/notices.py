@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import re
 import smtplib
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -37,8 +36,9 @@ from sqlmodel import Session, col, select
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import OrderStatus, ParcelStatus
-from wms_tui.domain.models import Carrier, Manifest, Notice, Order, Parcel, Service
+from wms_tui.domain.models import Carrier, Notice, Order, Parcel, Service
 from wms_tui.services import settings
+from wms_tui.services.shipments import shipped_parcels
 from wms_tui.services.warehouse_clock import warehouse_zone
 from wms_tui.store import Store
 
@@ -304,18 +304,7 @@ def shipping_confirmations(
         done = _already(s, (o.id for o, _, _ in rows), SHIPPED)
         rows = [r for r in rows if r[0].id not in done]
         ids = [o.id for o, _, _ in rows]
-        tracking: dict[int, list[str]] = defaultdict(list)
-        ship_day: dict[int, date] = {}
-        for oid, tn, mday in s.exec(
-            select(Parcel.order_id, Parcel.tracking_number, Manifest.day)
-            .join(Manifest, col(Manifest.id) == Parcel.manifest_id, isouter=True)
-            .where(col(Parcel.order_id).in_(ids), Parcel.status != ParcelStatus.VOID)
-            .order_by(col(Parcel.order_id), col(Parcel.seq))
-        ).all():
-            if tn:
-                tracking[oid].append(tn)
-            if mday:
-                ship_day[oid] = mday
+        parcels = shipped_parcels(s, ids)
         items = [
             (
                 order.id,
@@ -325,8 +314,9 @@ def shipping_confirmations(
                     order,
                     carrier,
                     service,
-                    tracking[order.id],
-                    ship_day.get(order.id) or days.local_day(order.status_changed_at, tz),
+                    parcels.tracking[order.id],
+                    parcels.manifest_day.get(order.id)
+                    or days.local_day(order.status_changed_at, tz),
                     now,
                 ),
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
@@ -21,6 +22,35 @@ from wms_tui.domain.models import Carrier, Manifest, Order, OrderLine, Parcel, S
 from wms_tui.services.shopify_csv import FulfillmentRow
 from wms_tui.services.warehouse_clock import warehouse_zone
 from wms_tui.store import Store
+
+
+@dataclass(frozen=True)
+class ShippedParcels:
+    """Per order: its parcels' tracking numbers (in parcel order) and the
+    manifest that took them (day and close-out time), where there is one."""
+
+    tracking: dict[int, list[str]]
+    manifest_day: dict[int, date]
+    closed_at: dict[int, datetime]
+
+
+def shipped_parcels(session: Session, order_ids: list[int]) -> ShippedParcels:
+    tracking: dict[int, list[str]] = defaultdict(list)
+    manifest_day: dict[int, date] = {}
+    closed_at: dict[int, datetime] = {}
+    for oid, tn, day, closed in session.exec(
+        select(Parcel.order_id, Parcel.tracking_number, Manifest.day, Manifest.closed_at)
+        .join(Manifest, col(Manifest.id) == Parcel.manifest_id, isouter=True)
+        .where(col(Parcel.order_id).in_(order_ids), Parcel.status != ParcelStatus.VOID)
+        .order_by(col(Parcel.order_id), col(Parcel.seq))
+    ).all():
+        if tn:
+            tracking[oid].append(tn)
+        if day:
+            manifest_day[oid] = day
+        if closed:
+            closed_at[oid] = closed
+    return ShippedParcels(tracking, manifest_day, closed_at)
 
 
 def fulfilments(
@@ -43,18 +73,7 @@ def fulfilments(
     ids = [o.id for o, _, _ in orders]
     if not ids:
         return []
-    tracking: dict[int, list[str]] = defaultdict(list)
-    shipped_at: dict[int, datetime] = {}
-    for oid, tn, closed_at in session.exec(
-        select(Parcel.order_id, Parcel.tracking_number, Manifest.closed_at)
-        .join(Manifest, col(Manifest.id) == Parcel.manifest_id, isouter=True)
-        .where(col(Parcel.order_id).in_(ids), Parcel.status != ParcelStatus.VOID)
-        .order_by(col(Parcel.order_id), col(Parcel.seq))
-    ).all():
-        if tn:
-            tracking[oid].append(tn)
-        if closed_at:
-            shipped_at[oid] = closed_at
+    parcels = shipped_parcels(session, ids)
     lines: dict[int, list[OrderLine]] = defaultdict(list)
     for line in session.exec(
         select(OrderLine).where(col(OrderLine.order_id).in_(ids)).order_by(OrderLine.line_no)
@@ -73,8 +92,8 @@ def fulfilments(
                     quantity=qty,
                     tracking_company=carrier_name or "",
                     shipping_service=service_name or "",
-                    tracking_numbers=tuple(tracking[order.id]),
-                    shipped_at=shipped_at.get(order.id, order.status_changed_at),
+                    tracking_numbers=tuple(parcels.tracking[order.id]),
+                    shipped_at=parcels.closed_at.get(order.id, order.status_changed_at),
                 )
             )
     return rows
