@@ -41,25 +41,20 @@ def setup_country(session: Session) -> str:
 
 
 def _info(carrier: Carrier, country: str) -> CarrierInfo:
+    number, left, problem = "", 0, ""
     try:
         rule = carrier_tracking.check_setup(carrier, country, used_up_ok=True)
-        if not carrier_tracking.numbers_left(carrier, rule):
-            raise DomainError(
+    except DomainError as exc:
+        problem = str(exc)
+    else:
+        left = carrier_tracking.numbers_left(carrier, rule)
+        if left:
+            number = make_tracking_number(rule, carrier.tracking_next)
+        else:
+            problem = (
                 f"Carrier {carrier.code} has no tracking numbers left: enter its new range "
                 f"with {carrier_tracking.set_command(carrier.code)}"
             )
-    except DomainError as exc:
-        return CarrierInfo(
-            carrier.code,
-            carrier.name,
-            carrier.tracking_prefix,
-            carrier.tracking_length,
-            carrier.tracking_check,
-            carrier.tracking_next,
-            "",
-            0,
-            str(exc),
-        )
     return CarrierInfo(
         carrier.code,
         carrier.name,
@@ -67,8 +62,9 @@ def _info(carrier: Carrier, country: str) -> CarrierInfo:
         carrier.tracking_length,
         carrier.tracking_check,
         carrier.tracking_next,
-        make_tracking_number(rule, carrier.tracking_next),
-        carrier_tracking.numbers_left(carrier, rule),
+        number,
+        left,
+        problem,
     )
 
 
