@@ -109,11 +109,6 @@ def _require_packer(actor: Actor) -> None:
     actor.require(Role.PACKER, action="pack orders")
 
 
-def _order_by_name(session: Session, code: str, *, mixed_case: bool = True) -> Order | None:
-    """``1042``, ``#1042``, ``d1042`` or ``#D1042``: an exact name first."""
-    return order_names.find(session, code, mixed_case=mixed_case)
-
-
 def _find_tote(session: Session, code: str) -> Location | None:
     loc = session.exec(select(Location).where(Location.code == code.upper())).first()
     return loc if loc is not None and loc.kind == LocationKind.TOTE else None
@@ -132,7 +127,7 @@ def _resolve_order(session: Session, code: str) -> Order:
                 )
             raise NotFound(f"Tote {tote.code} is empty: no order in it")
         return orders[0]
-    order = _order_by_name(session, code)
+    order = order_names.find(session, code)
     if order is None:
         raise NotFound(f"No order or tote {code}")
     return order
@@ -524,7 +519,7 @@ def _not_a_product(session: Session, ctx: PackContext, code: str) -> str:
             )
         raise DomainError(f"Tote {tote.code} is not this order's tote")
     # Indexed forms only: an unknown barcode must be refused as fast as a good scan.
-    order = _order_by_name(session, code, mixed_case=False)
+    order = order_names.find(session, code, mixed_case=False)
     if order is not None:
         if order.id == ctx.order.id:
             return f"That is this order ({order.name}): scan the items"
