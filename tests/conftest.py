@@ -57,13 +57,18 @@ def drop_pg_schema(schema: str) -> None:
         c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
-def make_url(backend: str, tmp_path: Path) -> tuple[str, str | None]:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'wms.db'}", None
+def require_postgres() -> None:
+    """Skip on a developer machine without the server; in CI its absence fails."""
     if _PG_PROBLEM is not None:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is not reachable in CI: {_PG_PROBLEM}")
         pytest.skip(f"PostgreSQL not reachable: {_PG_PROBLEM}")
+
+
+def make_url(backend: str, tmp_path: Path) -> tuple[str, str | None]:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'wms.db'}", None
+    require_postgres()
     return pg_schema_url()
 
 

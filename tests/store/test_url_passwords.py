@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import _PG_PROBLEM, BACKENDS, PG_BASE, drop_pg_schema, pg_schema_url
+from tests.conftest import BACKENDS, PG_BASE, drop_pg_schema, pg_schema_url, require_postgres
 from wms_tui import cli
 from wms_tui.domain.errors import StoreError
 from wms_tui.services.schema_upgrade import upgrade_database
@@ -31,8 +31,9 @@ def with_password(url: str) -> str:
 
 @pytest.fixture
 def pg_url_with_password() -> Iterator[str]:
-    if "postgresql" not in BACKENDS or _PG_PROBLEM is not None:
-        pytest.skip(f"PostgreSQL not reachable: {_PG_PROBLEM}")
+    if "postgresql" not in BACKENDS:
+        pytest.skip("PostgreSQL is not among WMS_TEST_BACKENDS")
+    require_postgres()
     url, schema = pg_schema_url()
     yield with_password(url)
     drop_pg_schema(schema)
