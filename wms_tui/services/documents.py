@@ -37,6 +37,7 @@ from wms_tui.domain.models import (
     Station,
     Warehouse,
 )
+from wms_tui.domain.text import plural
 from wms_tui.printing.documents import Address, LabelData, ParcelInfo, SlipData, SlipLine
 from wms_tui.services import events, inserts, order_names, settings
 from wms_tui.store import Store
@@ -68,12 +69,11 @@ class Documents:
     def summary(self) -> str:
         names = ", ".join(p.name for p in self.files) or "no files"
         where = f"; printed on {', '.join(sorted(set(self.printed)))}" if self.printed else ""
-        return f"{len(self.files)} document{'s' if len(self.files) != 1 else ''}: {names}{where}"
+        return f"{plural(len(self.files), 'document')}: {names}{where}"
 
     def short_summary(self) -> str:
         """For a handheld's two rows: how many, and printed or only saved."""
-        n = len(self.files)
-        return f"{n} document{'s' if n != 1 else ''} {'printed' if self.printed else 'saved'}"
+        return f"{plural(len(self.files), 'document')} {'printed' if self.printed else 'saved'}"
 
 
 @dataclass
