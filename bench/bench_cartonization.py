@@ -14,7 +14,7 @@ import statistics
 import time
 from collections import Counter
 
-from wms_tui.services.cartonization import Carton, Item, ItemLine, suggest_cartons
+from wms_tui.domain.planning.cartonization import Carton, Item, ItemLine, suggest_cartons
 
 CARTONS = [
     Carton("XS", "XS box", 160, 110, 60, 3000, 60),

@@ -65,7 +65,7 @@ from wms_tui.domain.models import (  # noqa: E402
     Warehouse,
     WmsException,
 )
-from wms_tui.services import dispatch_overview  # noqa: E402
+from wms_tui.services.dispatch import overview as dispatch_overview  # noqa: E402
 from wms_tui.store import Store  # noqa: E402
 
 S = OrderStatus

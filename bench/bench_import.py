@@ -169,13 +169,13 @@ def _rss_kib() -> int:
 
 def step(name: str, db: str, path: str) -> dict:
     """Run one measured step in this process (called in a child)."""
-    from wms_tui.services.order_import import import_orders
-    from wms_tui.services.shopify_csv import parse_orders
+    from wms_tui.adapters.shopify.csv_format import parse_orders
+    from wms_tui.services.intake.order_import import import_orders
     from wms_tui.store import Store
 
     store = Store(db)
     with store.read() as session:
-        from wms_tui.services.order_import import load_skus
+        from wms_tui.services.intake.order_import import load_skus
 
         skus = load_skus(session)
     before = _rss_kib()
@@ -209,7 +209,7 @@ def step(name: str, db: str, path: str) -> dict:
 def release_step(name: str, store, n: int) -> str:
     """One release variant on ``store`` (a copy of the stocked store)."""
     from wms_tui.domain.clock import set_clock
-    from wms_tui.services import allocation
+    from wms_tui.services.inventory import allocation
 
     set_clock(lambda: RELEASE_AT)
     if name == "release-baseline":
@@ -228,8 +228,8 @@ def release_one_by_one(store, n: int, batch_size: int = 200) -> dict[str, list[s
     from wms_tui.domain.actor import SYSTEM
     from wms_tui.domain.enums import OrderStatus
     from wms_tui.domain.models import Order, Service
-    from wms_tui.services import events, priority
-    from wms_tui.services.allocation import HOLD_FINANCIAL, allocate_order
+    from wms_tui.services.core import events, priority
+    from wms_tui.services.inventory.allocation import HOLD_FINANCIAL, allocate_order
 
     result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
     done = 0
@@ -342,7 +342,7 @@ def stock_up(db: str, seed: int = 11) -> None:
     from wms_tui.domain.actor import SYSTEM
     from wms_tui.domain.enums import LocationKind, MovementReason
     from wms_tui.domain.models import Location, Product
-    from wms_tui.services.inventory import move_stock
+    from wms_tui.services.inventory.stock import move_stock
     from wms_tui.store import Store
 
     rnd = random.Random(seed)
@@ -404,8 +404,8 @@ def run_child(name: str, db: str, path: Path) -> dict:
 
 
 def fresh_store(folder: Path, products: Path, tag: str) -> str:
-    from wms_tui.services.product_import import import_products
-    from wms_tui.services.setup import init_store
+    from wms_tui.services.intake.product_import import import_products
+    from wms_tui.services.setup.store_init import init_store
 
     db = f"sqlite:///{folder / f'wms-{tag}.db'}"
     store, _ = init_store(db)

@@ -35,6 +35,8 @@ from reportlab.graphics.barcode.code128 import Code128  # noqa: E402
 from reportlab.lib.pagesizes import A4, A6  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
+from wms_tui.domain.identifiers.sscc import make_sscc  # noqa: E402
+from wms_tui.domain.identifiers.tracking import EXAMPLE_RULES, make_tracking_number  # noqa: E402
 from wms_tui.printing.barcodes import MM, fit_x_dim  # noqa: E402
 from wms_tui.printing.documents import (  # noqa: E402
     Address,
@@ -45,8 +47,6 @@ from wms_tui.printing.documents import (  # noqa: E402
 )
 from wms_tui.printing.label import LABEL_X_DIM, render_label_pdf_bytes  # noqa: E402
 from wms_tui.printing.slip import render_slip_pdf_bytes  # noqa: E402
-from wms_tui.printing.sscc import make_sscc  # noqa: E402
-from wms_tui.printing.tracking import EXAMPLE_RULES, make_tracking_number  # noqa: E402
 from wms_tui.printing.zpl import render_label_zpl  # noqa: E402
 
 WAREHOUSE = Address(

@@ -79,8 +79,10 @@ from wms_tui.domain.models import (  # noqa: E402
     Station,
     Warehouse,
 )
-from wms_tui.services import allocation, events, packing  # noqa: E402
-from wms_tui.services.inventory import move_stock  # noqa: E402
+from wms_tui.services.core import events
+from wms_tui.services.inventory import allocation
+from wms_tui.services.inventory.stock import move_stock  # noqa: E402
+from wms_tui.services.packing import station as packing  # noqa: E402
 from wms_tui.store import Store  # noqa: E402
 
 LINES_PER_ORDER = 4

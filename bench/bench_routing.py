@@ -29,7 +29,7 @@ from pathlib import Path
 # Allow `python bench/bench_routing.py` from a plain checkout (package not installed).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wms_tui.services.routing import (  # noqa: E402
+from wms_tui.domain.planning.routing import (
     Layout,
     Route,
     layout_from_locations,

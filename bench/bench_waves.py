@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from wms_tui.domain.actor import SYSTEM
-from wms_tui.services.demo import create_demo
-from wms_tui.services.waves import build_wave
+from wms_tui.services.demo.build import create_demo
+from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 
 CART_SIZES = (1, 2, 4, 6, 8, 12)

@@ -14,6 +14,8 @@ import pypdfium2 as pdfium
 import zxingcpp
 from PIL import Image
 
+from wms_tui.domain.identifiers.sscc import make_sscc
+from wms_tui.domain.identifiers.tracking import EXAMPLE_RULES, make_tracking_number
 from wms_tui.printing.documents import (
     Address,
     LabelData,
@@ -25,8 +27,6 @@ from wms_tui.printing.documents import (
     SlipData,
     SlipLine,
 )
-from wms_tui.printing.sscc import make_sscc
-from wms_tui.printing.tracking import EXAMPLE_RULES, make_tracking_number
 
 DPI = 203
 PX_PER_MM = DPI / 25.4

@@ -24,10 +24,10 @@ from tests.printing.helpers import (
     page_texts,
     render_pages,
 )
+from wms_tui.domain.identifiers.sscc import make_sscc
 from wms_tui.printing.barcodes import code128_module_count, sscc_data
 from wms_tui.printing.errors import PrintError
 from wms_tui.printing.label import LABEL_SIZES, render_label_pdf, render_label_pdf_bytes
-from wms_tui.printing.sscc import make_sscc
 
 CASES = [
     pytest.param(SWEDISH, "postnord", "4x6", id="se-4x6"),

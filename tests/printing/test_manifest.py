@@ -6,8 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from tests.printing.helpers import decode, manifest_data, page_texts, render_pages
+from wms_tui.domain.identifiers.sscc import format_sscc_hri
 from wms_tui.printing.manifest import render_manifest_pdf, render_manifest_pdf_bytes
-from wms_tui.printing.sscc import format_sscc_hri
 
 
 def test_manifest_content_and_barcode(tmp_path: Path) -> None:

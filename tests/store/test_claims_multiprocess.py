@@ -25,7 +25,7 @@ N_PROCS = 4
 
 
 def _worker(url: str, worker: int, out: mp.Queue, start: Any) -> None:
-    from wms_tui.services.claiming import claim_next_order
+    from wms_tui.services.picking.claiming import claim_next_order
 
     store = Store(url)
     me = Actor(

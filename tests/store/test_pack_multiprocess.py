@@ -17,8 +17,8 @@ from dataclasses import replace
 import pytest
 from sqlmodel import col, select
 
-from tests import factories as f
-from tests import packworld as pw
+from tests.worlds import factories as f
+from tests.worlds import packing as pw
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import MovementReason, OrderStatus
 from wms_tui.domain.models import Order, OrderLine, PackScan, Parcel, StockMovement
@@ -30,7 +30,7 @@ EXTRA_ORDERS = 9
 
 def _station(url: str, actor: Actor, start, out: mp.Queue) -> None:
     from wms_tui.domain.errors import DomainError
-    from wms_tui.services import packing
+    from wms_tui.services.packing import station as packing
 
     store = Store(url)
     start.wait()  # everyone imported and connected: now race
@@ -117,7 +117,7 @@ def test_stations_never_pack_an_order_twice(empty_store: Store, db_url: str) -> 
             select(StockMovement.qty).where(StockMovement.reason == MovementReason.PACKED)
         ).all()
         assert sum(moved) == units
-        from wms_tui.services.inventory import ledger_mismatches
+        from wms_tui.services.inventory.stock import ledger_mismatches
 
         assert ledger_mismatches(s) == []
 
@@ -126,7 +126,7 @@ def _hammer(
     url: str, actor: Actor, order_id: int, sku: str, tries: int, start, out: mp.Queue
 ) -> None:
     from wms_tui.domain.errors import DomainError
-    from wms_tui.services import packing
+    from wms_tui.services.packing import station as packing
 
     store = Store(url)
     start.wait()
@@ -147,7 +147,7 @@ def _hammer(
 @pytest.mark.slow
 def test_concurrent_scans_never_exceed_the_order(empty_store: Store, db_url: str) -> None:
     w = pw.build(empty_store)
-    from wms_tui.services import packing
+    from wms_tui.services.packing import station as packing
 
     oid = packing.open_order(empty_store, w.packer, "#1044").order_id  # 8 tees
     ctx = mp.get_context("spawn")

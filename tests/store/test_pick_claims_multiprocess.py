@@ -15,12 +15,12 @@ from collections import Counter
 import pytest
 from sqlmodel import func, select
 
-from tests.pick_world import BARCODES, build_world
+from tests.worlds.picking import BARCODES, build_world
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import OrderStatus, TaskStatus
 from wms_tui.domain.models import Event, Order, OrderLine, PickTask, PickTaskLine, StockMovement
-from wms_tui.services.inventory import ledger_mismatches
-from wms_tui.services.waves import build_wave
+from wms_tui.services.inventory.stock import ledger_mismatches
+from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 
 N_PROCS = 8
@@ -33,7 +33,7 @@ ORDERS = [(f"#{100 + i}", PATTERNS[i % 3]) for i in range(24)]
 
 
 def _worker(url: str, picker: tuple[int, str, frozenset[str]], terminal: str, out, start) -> None:
-    from wms_tui.services import picking
+    from wms_tui.services.picking import walk as picking
 
     store = Store(url)
     me = Actor(picker[0], picker[1], picker[2], terminal)

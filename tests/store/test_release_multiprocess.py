@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from tests import factories as f
+from tests.worlds import factories as f
 from wms_tui.domain.enums import LocationKind, OrderStatus
 from wms_tui.domain.models import Allocation, Event, Order, OrderLine, Stock
 from wms_tui.store import Store
@@ -27,7 +27,7 @@ N_ORDERS = 90
 
 def _worker(url: str, worker: int, out: mp.Queue, start: Any) -> None:
     from wms_tui.domain.actor import Actor
-    from wms_tui.services.allocation import release_due_orders
+    from wms_tui.services.inventory.allocation import release_due_orders
 
     store = Store(url)
     me = Actor(None, f"terminal{worker}", frozenset({"supervisor"}), f"PACK-{worker}")

@@ -16,12 +16,12 @@ from sqlalchemy import text
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from tests.dbstate import snapshot
 from tests.store.old_revisions import add_carrier_and_warehouse, counter_type, database_at
-from wms_tui import cli
+from tests.worlds.dbstate import snapshot
+from wms_tui.cli import main as cli
 from wms_tui.domain.errors import StoreError
 from wms_tui.domain.models import Carrier
-from wms_tui.services.demo import create_demo
+from wms_tui.services.demo.build import create_demo
 from wms_tui.store import SCHEMA_REVISION, Store, open_store
 
 runner = CliRunner()

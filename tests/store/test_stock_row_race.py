@@ -15,12 +15,12 @@ from dataclasses import replace
 
 from sqlmodel import select
 
-from tests import factories as f
+from tests.worlds import factories as f
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import LocationKind
 from wms_tui.domain.models import Location, Product, Stock, StockMovement
-from wms_tui.services import receiving
-from wms_tui.services.inventory import ledger_mismatches
+from wms_tui.services.inventory.stock import ledger_mismatches
+from wms_tui.services.receiving import receipt as receiving
 from wms_tui.store import Store
 
 SKUS = [f"RACE-{i}" for i in range(5)]

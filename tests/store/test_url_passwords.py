@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import BACKENDS, PG_BASE, drop_pg_schema, pg_schema_url, require_postgres
-from wms_tui import cli
+from wms_tui.cli import main as cli
 from wms_tui.domain.errors import StoreError
-from wms_tui.services.schema_upgrade import upgrade_database
+from wms_tui.services.setup.schema_upgrade import upgrade_database
 from wms_tui.store import Store, hide_password, open_store, shown_url
 
 runner = CliRunner()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dispatch_world import Dock
 from tests.ui.test_handover import dock, open_dock  # noqa: F401 - the dock fixture
 from tests.ui.test_login import scan as type_scan
 from tests.ui.test_receiving_screen import open_receiving, scan, store  # noqa: F401
+from tests.worlds.dispatch import Dock
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.widgets.floor_dialogs import AskChoice

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import select
 from textual.widgets import OptionList
 
-from tests.dispatch_world import Dock, build_dock
 from tests.ui.test_login import scan, wait_store
+from tests.worlds.dispatch import Dock, build_dock
 from wms_tui.domain.enums import ManifestStatus, OrderStatus, ParcelStatus
 from wms_tui.domain.models import Manifest
 from wms_tui.store import Store

@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tests import packworld as pw
-from tests.pick_world import build_world
-from tests.receiving_world import TEE_EAN, build
 from tests.ui.test_login import wait_store
 from tests.ui.test_picking import ORDERS, open_pick
 from tests.ui.test_picking import scan as burst
 from tests.ui.test_receiving_screen import open_receiving, scan
+from tests.worlds import packing as pw
+from tests.worlds.picking import build_world
+from tests.worlds.receiving import TEE_EAN, build
 from wms_tui.domain.enums import DeliveryStatus, OrderStatus, TaskStatus
 from wms_tui.domain.models import Delivery, Event, Order, PickTask
-from wms_tui.services.waves import build_wave
+from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.home import HomeScreen

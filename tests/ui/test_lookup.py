@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Static
 
-from tests.dispatch_world import Dock, build_dock
 from tests.ui.test_login import scan, wait_store
+from tests.worlds.dispatch import Dock, build_dock
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.lookup import LookupScreen

@@ -8,8 +8,8 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Static
 
-from tests import factories as f
 from tests.ui.test_login import scan, wait_store
+from tests.worlds import factories as f
 from wms_tui.domain.clock import set_clock
 from wms_tui.domain.models import Operator
 from wms_tui.store import Store

@@ -6,12 +6,12 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Static
 
-from tests import factories as f
-from tests.intake_helpers import snapshot
 from tests.ui.test_login import scan, wait_store
+from tests.worlds import factories as f
+from tests.worlds.intake import snapshot
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Event, Operator, Order
-from wms_tui.services.allocation import allocate_order
+from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.home import HomeScreen

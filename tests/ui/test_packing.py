@@ -10,13 +10,13 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import DataTable, Static
 
-from tests import packworld as pw
-from tests.dbstate import snapshot
 from tests.printing.helpers import decode_pdf, page_texts
 from tests.ui.test_login import wait_store
+from tests.worlds import packing as pw
+from tests.worlds.dbstate import snapshot
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Order, Parcel
-from wms_tui.services import packing
+from wms_tui.services.packing import station as packing
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.home import HomeScreen

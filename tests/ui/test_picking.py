@@ -8,11 +8,11 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import DataTable, Digits, Static
 
-from tests.pick_world import BARCODES, build_world, order_status, snapshot
 from tests.ui.test_login import wait_store
+from tests.worlds.picking import BARCODES, build_world, order_status, snapshot
 from wms_tui.domain.enums import ExceptionKind, OrderStatus, TaskStatus
 from wms_tui.domain.models import Event, PickTask, WmsException
-from wms_tui.services.waves import build_wave
+from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.menu import MENU_KEYS
@@ -283,7 +283,7 @@ async def test_wide_pick_screen_lists_stops_and_totes(floor: Store) -> None:
 
 
 async def test_f7_writes_a_paper_copy_of_the_task(floor: Store, tmp_path_factory) -> None:
-    from wms_tui.services import settings
+    from wms_tui.services.core import settings
 
     # A shared folder outside the terminal's working folder, as a site would set it.
     shared = tmp_path_factory.mktemp("shared") / "warehouse-documents" / "pick-lists"

@@ -6,15 +6,15 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Static
 
-from tests import factories as f
-from tests.receiving_world import TEE_EAN, build, qty_at, snapshot
 from tests.ui.test_fitting_footer import footer_keys
 from tests.ui.test_login import wait_store
 from tests.ui.test_receiving_screen import feedback, open_menu_entry, rows, scan
+from tests.worlds import factories as f
+from tests.worlds.receiving import TEE_EAN, build, qty_at, snapshot
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Location, Order, Product
-from wms_tui.services import receiving
-from wms_tui.services.allocation import allocate_order
+from wms_tui.services.inventory.allocation import allocate_order
+from wms_tui.services.receiving import receipt as receiving
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.cycle_count import CycleCountScreen

@@ -8,13 +8,13 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
-from tests import factories as f
-from tests.receiving_world import MUG_CASE, MUG_EAN, TEE_EAN, build, qty_at, snapshot
 from tests.ui.test_login import wait_store
+from tests.worlds import factories as f
+from tests.worlds.receiving import MUG_CASE, MUG_EAN, TEE_EAN, build, qty_at, snapshot
 from wms_tui.domain.enums import DeliveryStatus
 from wms_tui.domain.models import Delivery, Event, ProductBarcode
-from wms_tui.services import settings
-from wms_tui.services.inventory import ledger_mismatches
+from wms_tui.services.core import settings
+from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.menu import MENU_KEYS

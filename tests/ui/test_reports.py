@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from tests.services.test_returns import World, build_world
+from tests.services.returns.test_desk import World, build_world
 from tests.ui.test_login import scan, wait_store
-from wms_tui.services import returns, settings
-from wms_tui.services.returns import ReturnRequest, ReturnUnit
+from wms_tui.services.core import settings
+from wms_tui.services.returns import desk as returns
+from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.reports import ReturnReportsScreen

@@ -8,9 +8,7 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import OptionList, Static
 
-from tests import factories as f
-from tests.dbstate import snapshot
-from tests.services.test_returns import (
+from tests.services.returns.test_desk import (
     MUG_EAN,
     TEE_L_EAN,
     TEE_M_EAN,
@@ -20,10 +18,12 @@ from tests.services.test_returns import (
     stock,
 )
 from tests.ui.test_login import scan, wait_store
+from tests.worlds import factories as f
+from tests.worlds.dbstate import snapshot
 from wms_tui.domain.codes import rma_code
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Order, OrderLine, Product, ReturnLine
-from wms_tui.services.inventory import ledger_mismatches
+from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.returns import ReturnsScreen, Step

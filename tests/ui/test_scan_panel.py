@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests import factories as f
-from tests.receiving_world import TEE_EAN, build
 from tests.ui.test_receiving_screen import SIZES, open_receiving, scan
-from wms_tui.services import settings
+from tests.worlds import factories as f
+from tests.worlds.receiving import TEE_EAN, build
+from wms_tui.services.core import settings
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.widgets.scan_panel import ScanPanel

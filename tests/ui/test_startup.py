@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_app_module_does_not_import_the_database_layer() -> None:
@@ -14,5 +18,8 @@ def test_the_app_module_does_not_import_the_database_layer() -> None:
         "print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'wms_tui.domain.models') "
         "if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout, installed or not
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     assert out.stdout.strip() == "[]"

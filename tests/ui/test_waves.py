@@ -6,12 +6,12 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Static
 
-from tests.pick_world import build_world, snapshot
 from tests.ui.test_login import wait_store
 from tests.ui.test_picking import bell_counter, feedback, fits, open_menu_entry, scan
+from tests.worlds.picking import build_world, snapshot
 from wms_tui.domain.enums import TaskStatus
 from wms_tui.domain.models import PickTask
-from wms_tui.services import picking
+from wms_tui.services.picking import walk as picking
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.home import HomeScreen
@@ -96,7 +96,7 @@ async def test_bad_filters_ring_and_build_nothing(ready, sqlite_store: Store) ->
 
 
 async def test_release_a_paused_task_and_see_short_picks(sqlite_store: Store) -> None:
-    from wms_tui.services.waves import build_wave
+    from wms_tui.services.picking.waves import build_wave
 
     w = build_world(sqlite_store, [("#1", [("TEE-M", 1)]), ("#2", [("MUG-RED", 1)])])
     build_wave(sqlite_store, w.supervisor)
@@ -129,7 +129,7 @@ async def test_release_a_paused_task_and_see_short_picks(sqlite_store: Store) ->
 
 
 def _label_dir(store: Store, folder) -> None:
-    from wms_tui.services import settings
+    from wms_tui.services.core import settings
 
     with store.unit_of_work() as uow:
         settings.put(uow.session, "label_dir", str(folder))
@@ -140,7 +140,7 @@ async def test_f7_writes_the_pick_list_of_the_selected_task(
     ready, sqlite_store: Store, tmp_path
 ) -> None:
     from tests.printing.helpers import decode, render_pages
-    from wms_tui.services.waves import build_wave
+    from wms_tui.services.picking.waves import build_wave
 
     _label_dir(sqlite_store, tmp_path)
     app = WmsApp(sqlite_store.url, terminal="SUP-1")

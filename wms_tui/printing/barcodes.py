@@ -20,8 +20,8 @@ from typing import Literal
 
 from reportlab.pdfgen.canvas import Canvas
 
+from wms_tui.domain.identifiers.sscc import validate_sscc
 from wms_tui.printing import fonts
-from wms_tui.printing.sscc import validate_sscc
 
 MM = 72 / 25.4
 DOT_203 = 72 / 203

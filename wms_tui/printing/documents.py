@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from wms_tui.printing.sscc import validate_sscc
+from wms_tui.domain.identifiers.sscc import validate_sscc
 
 # The few destinations the warehouse ships to most; anything else prints its ISO code, which
 # carriers accept on international labels.

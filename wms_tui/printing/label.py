@@ -30,6 +30,7 @@ from typing import Literal
 from reportlab.lib.pagesizes import A6
 from reportlab.pdfgen.canvas import Canvas
 
+from wms_tui.domain.identifiers.sscc import format_sscc_hri
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import (
     DOT_203,
@@ -41,7 +42,6 @@ from wms_tui.printing.barcodes import (
 )
 from wms_tui.printing.documents import LabelData, clean_lines, format_weight
 from wms_tui.printing.errors import PrintError
-from wms_tui.printing.sscc import format_sscc_hri
 
 LabelSize = Literal["4x6", "A6"]
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from wms_tui.domain.identifiers.sscc import format_sscc_hri, is_valid_sscc
 from wms_tui.domain.text import plural
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import MM
 from wms_tui.printing.documents import ManifestData, clean_lines, format_weight_kg
-from wms_tui.printing.sscc import format_sscc_hri, is_valid_sscc
 from wms_tui.printing.toolkit import (
     LEADING,
     Cell,

@@ -12,11 +12,11 @@ that must be stored on the printer, ``E:NANUMGOT.TTF`` unless configured otherwi
 
 from __future__ import annotations
 
+from wms_tui.domain.identifiers.sscc import format_sscc_hri
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import code128_module_count, sscc_data, zpl_code128_field
 from wms_tui.printing.documents import LabelData, clean_lines, format_weight
 from wms_tui.printing.label import LabelSize
-from wms_tui.printing.sscc import format_sscc_hri
 
 DPI = 203
 DOTS_PER_MM = DPI / 25.4

@@ -90,13 +90,13 @@ class WmsApp(App[None]):
     @work(thread=True, exclusive=True, group="store")
     def open_store(self) -> None:
         from wms_tui.domain.errors import StoreError
-        from wms_tui.services.warehouse_clock import read_zone
+        from wms_tui.services.core.clock import read_zone
         from wms_tui.store import open_store
 
         try:
             store = open_store(self.db_url)
             if not self._idle_explicit:
-                from wms_tui.services import settings
+                from wms_tui.services.core import settings
 
                 with store.read() as s:
                     self.idle_seconds = 60 * float(settings.get(s, "idle_logout_minutes"))
@@ -131,7 +131,7 @@ class WmsApp(App[None]):
         from sqlalchemy.exc import SQLAlchemyError
 
         from wms_tui.domain.actor import SYSTEM
-        from wms_tui.services.allocation import release_due_orders
+        from wms_tui.services.inventory.allocation import release_due_orders
 
         if self.store is None:
             return None
@@ -153,7 +153,7 @@ class WmsApp(App[None]):
                 self._pending_badge = badge
             return
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.auth import login
+        from wms_tui.services.session.login import login
 
         try:
             self.actor = login(self.store, badge, self.terminal)
@@ -207,7 +207,7 @@ class WmsApp(App[None]):
             from sqlalchemy.exc import SQLAlchemyError
 
             from wms_tui.domain.errors import DomainError
-            from wms_tui.services.auth import logout
+            from wms_tui.services.session.login import logout
 
             try:
                 paused = logout(self.store, self.actor, idle=idle)

@@ -17,8 +17,8 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
-from wms_tui.services import cycle_count as cc
-from wms_tui.services import receiving as rcv
+from wms_tui.services.inventory import cycle_count as cc
+from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.fixed_table import reset, step_cursor
 from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount

@@ -29,12 +29,7 @@ from wms_tui.domain.text import plural
 from wms_tui.ui.base import WmsScreen
 
 if TYPE_CHECKING:
-    from wms_tui.services.dispatch_overview import (
-        AttentionOrder,
-        CarrierRow,
-        ServiceRow,
-        Snapshot,
-    )
+    from wms_tui.services.dispatch.overview import AttentionOrder, CarrierRow, ServiceRow, Snapshot
 
 REFRESH_SECONDS = 5.0
 WIDE_MIN = (100, 28)  # columns, rows
@@ -251,7 +246,7 @@ class DispatchScreen(WmsScreen):
 
     @work(thread=True, exclusive=True, group="dispatch-overview")
     def refresh_overview(self) -> None:
-        from wms_tui.services.dispatch_overview import snapshot
+        from wms_tui.services.dispatch.overview import snapshot
 
         try:
             snap = snapshot(self.store)
@@ -594,7 +589,7 @@ class DispatchScreen(WmsScreen):
     # -- delay notices ---------------------------------------------------------------
 
     def action_delay_notices(self) -> None:
-        from wms_tui.services.notices import delayed_orders_for
+        from wms_tui.services.dispatch.notices import delayed_orders_for
         from wms_tui.ui.widgets.confirm import ConfirmModal
 
         delays = delayed_orders_for(self.store)
@@ -620,7 +615,7 @@ class DispatchScreen(WmsScreen):
 
     @work(thread=True, group="delay-notices")
     def _send_delays(self) -> None:
-        from wms_tui.services.notices import delay_notices
+        from wms_tui.services.dispatch.notices import delay_notices
 
         run = delay_notices(self.store)
         msg = f"{plural(len(run.written), 'delay notice')} written" + (

@@ -33,7 +33,7 @@ from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 if TYPE_CHECKING:
-    from wms_tui.services.handover import DockStatus, ParcelLine
+    from wms_tui.services.dispatch.handover import DockStatus, ParcelLine
 
 REFRESH_SECONDS = 5.0
 
@@ -134,7 +134,7 @@ class HandoverScreen(FloorScreen):
     # -- carrier ---------------------------------------------------------------
 
     def action_choose_carrier(self) -> None:
-        from wms_tui.services.handover import carrier_choices
+        from wms_tui.services.dispatch.handover import carrier_choices
 
         self.carrier, self.dock, self.taking_out = None, None, False
         self.remove_class("take-out")
@@ -166,7 +166,7 @@ class HandoverScreen(FloorScreen):
 
     def _select_carrier(self, code: str) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.handover import status_for
+        from wms_tui.services.dispatch.handover import status_for
 
         try:
             dock = status_for(self.store, code)
@@ -212,7 +212,7 @@ class HandoverScreen(FloorScreen):
     @on(Input.Submitted, "#ho-scan")
     def scanned(self, event: Input.Submitted) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services import handover
+        from wms_tui.services.dispatch import handover
 
         code = event.value.strip()
         fb = self.feedback
@@ -277,7 +277,7 @@ class HandoverScreen(FloorScreen):
     @work(thread=True, exclusive=True, group="handover-status")
     def reload(self) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.handover import status_for
+        from wms_tui.services.dispatch.handover import status_for
 
         carrier = self.carrier
         if carrier is None:
@@ -367,7 +367,7 @@ class HandoverScreen(FloorScreen):
     # -- close-out -------------------------------------------------------------------
 
     def action_close_out(self) -> None:
-        from wms_tui.services.manifest import preview_close
+        from wms_tui.services.dispatch.manifest import preview_close
         from wms_tui.ui.widgets.confirm import ConfirmModal
 
         fb = self.feedback
@@ -421,7 +421,7 @@ class HandoverScreen(FloorScreen):
     @work(thread=True, exclusive=True, group="close-out")
     def _run_close(self, carrier: str, leave_behind_ok: bool) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.manifest import close_manifest
+        from wms_tui.services.dispatch.manifest import close_manifest
 
         try:
             r = close_manifest(self.store, self.actor, carrier, leave_behind_ok=leave_behind_ok)
@@ -453,7 +453,7 @@ class HandoverScreen(FloorScreen):
 
     def action_reprint(self) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.manifest import reprint_manifest
+        from wms_tui.services.dispatch.manifest import reprint_manifest
 
         fb = self.feedback
         if self.dock is None:

@@ -67,7 +67,7 @@ class OrderScreen(WmsScreen):
     @work(thread=True, exclusive=True, group="order-detail")
     def load(self) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.order_lookup import order_detail
+        from wms_tui.services.lookup.order_lookup import order_detail
 
         try:
             detail = order_detail(self.store, self.order_id)

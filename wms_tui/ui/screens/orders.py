@@ -271,7 +271,7 @@ class OrdersScreen(WmsScreen):
 
     @property
     def status_filter(self) -> str | None:
-        from wms_tui.services.order_queries import FILTERS
+        from wms_tui.services.intake.order_queries import FILTERS
 
         return FILTERS[self.filter_index % len(FILTERS)]
 
@@ -281,7 +281,7 @@ class OrdersScreen(WmsScreen):
 
     @work(thread=True, exclusive=True, group="orders-load")
     def _load(self, text: str, status: str | None) -> None:
-        from wms_tui.services.order_queries import list_orders
+        from wms_tui.services.intake.order_queries import list_orders
 
         page = list_orders(self.store, text, status)
         self.app.call_from_thread(self._loaded, page)
@@ -297,7 +297,7 @@ class OrdersScreen(WmsScreen):
                 self.query_one(Feedback).error(f"No order matches '{page.text}'")
 
     def _fill(self, page, keep_id: int | None) -> None:
-        from wms_tui.services.order_queries import filter_label
+        from wms_tui.services.intake.order_queries import filter_label
 
         table = self.query_one("#ord-table", DataTable)
         table.clear()
@@ -403,7 +403,7 @@ class OrdersScreen(WmsScreen):
         row = self._target()
         if row is None:
             return
-        from wms_tui.services import order_admin
+        from wms_tui.services.intake import order_admin
 
         def done(reason: str | None) -> None:
             if reason is None:
@@ -424,7 +424,7 @@ class OrdersScreen(WmsScreen):
     def action_release(self) -> None:
         row = self._target()
         if row is not None:
-            from wms_tui.services import order_admin
+            from wms_tui.services.intake import order_admin
 
             self._run(lambda: order_admin.release_order(self.store, self.actor, row.id), row.id)
 
@@ -432,7 +432,7 @@ class OrdersScreen(WmsScreen):
         row = self._target()
         if row is None:
             return
-        from wms_tui.services import order_admin
+        from wms_tui.services.intake import order_admin
 
         def done(yes: bool | None) -> None:
             if not yes:
@@ -448,7 +448,7 @@ class OrdersScreen(WmsScreen):
     def action_priority(self, delta: int) -> None:
         row = self._target()
         if row is not None:
-            from wms_tui.services import order_admin
+            from wms_tui.services.intake import order_admin
 
             self._run(
                 lambda: order_admin.change_priority(self.store, self.actor, row.id, delta), row.id
@@ -458,7 +458,7 @@ class OrdersScreen(WmsScreen):
         row = self._target()
         if row is None:
             return
-        from wms_tui.services import order_admin
+        from wms_tui.services.intake import order_admin
 
         def done(yes: bool | None) -> None:
             if yes:
@@ -478,7 +478,7 @@ class OrdersScreen(WmsScreen):
 
     def open_detail(self, order_id: int) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.order_queries import order_detail
+        from wms_tui.services.intake.order_queries import order_detail
 
         try:
             detail = order_detail(self.store, order_id)

@@ -30,8 +30,9 @@ from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.enums import Role
 from wms_tui.domain.errors import Conflict, DomainError
-from wms_tui.services import approval, packing
-from wms_tui.services.pack_view import PackView
+from wms_tui.services.core import approval
+from wms_tui.services.packing import station as packing
+from wms_tui.services.packing.view import PackView
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.screens.packing_text import (
     NARROW_LINES,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
-from wms_tui.services.pack_view import LineView
+from wms_tui.services.packing.view import LineView
 
 KEYS = (
     ("F1", "keys"),

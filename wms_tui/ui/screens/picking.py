@@ -23,8 +23,8 @@ from textual.widgets import DataTable, Digits, Input, Static
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
-from wms_tui.services import picking
-from wms_tui.services.picking import Completion, Stage, StopInfo, TaskView
+from wms_tui.services.picking import walk as picking
+from wms_tui.services.picking.walk import Completion, Stage, StopInfo, TaskView
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.choice import ChoiceModal
@@ -254,7 +254,7 @@ class PickScreen(FloorScreen):
     @work(thread=True, exclusive=True, group="pick-list")
     def write_pick_list(self, code: str) -> None:
         from wms_tui.printing.errors import PrintError
-        from wms_tui.services.pick_list import print_pick_list
+        from wms_tui.services.picking.pick_list import print_pick_list
 
         try:
             result = print_pick_list(self.store, code, terminal=self.actor.terminal)

@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
-from wms_tui.services import putaway as pa
-from wms_tui.services import receiving as rcv
-from wms_tui.services import stock_queries as q
+from wms_tui.services.inventory import stock_queries as q
+from wms_tui.services.receiving import putaway as pa
+from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.fixed_table import reset, step_cursor
 from wms_tui.ui.widgets.floor_dialogs import AskCount

@@ -20,7 +20,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.text import plural
-from wms_tui.services import receiving as rcv
+from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.fixed_table import reset, step_cursor
@@ -519,7 +519,7 @@ class ReceivingScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="rcv-pdf")
     def write_report(self, reference: str) -> None:
-        from wms_tui.services.receiving_documents import write_receipt_report
+        from wms_tui.services.receiving.documents import write_receipt_report
 
         try:
             path = write_receipt_report(self.store, reference)
@@ -562,7 +562,7 @@ class ReceivingScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="rcv-pdf")
     def write_labels(self, reference: str, layout: str) -> None:
-        from wms_tui.services.receiving_documents import write_sku_labels
+        from wms_tui.services.receiving.documents import write_sku_labels
 
         try:
             path, count = write_sku_labels(self.store, reference, layout=layout)

@@ -16,8 +16,8 @@ from textual.widgets import DataTable, Static
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
-from wms_tui.services import return_reports
-from wms_tui.services.return_reports import PERIODS, ReturnReport, Row
+from wms_tui.services.returns import reports as return_reports
+from wms_tui.services.returns.reports import PERIODS, ReturnReport, Row
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback

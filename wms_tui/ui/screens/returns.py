@@ -33,9 +33,9 @@ from textual.widgets.option_list import Option
 from wms_tui.domain.enums import Disposition, Resolution
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.text import plural
-from wms_tui.services import return_reasons, returns
-from wms_tui.services.return_reasons import ReasonInfo
-from wms_tui.services.returns import (
+from wms_tui.services.returns import desk as returns
+from wms_tui.services.returns import reasons as return_reasons
+from wms_tui.services.returns.desk import (
     DISPOSITION_LABELS,
     RESOLUTION_LABELS,
     ProductChoice,
@@ -45,6 +45,7 @@ from wms_tui.services.returns import (
     ReturnUnit,
     ShippedLine,
 )
+from wms_tui.services.returns.reasons import ReasonInfo
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 

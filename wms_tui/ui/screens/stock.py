@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Static
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
-from wms_tui.services import stock_queries as q
+from wms_tui.services.inventory import stock_queries as q
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.fixed_table import reset

@@ -18,7 +18,8 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
-from wms_tui.services import picking, short_pick, waves
+from wms_tui.services.picking import short_pick, waves
+from wms_tui.services.picking import walk as picking
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback
@@ -173,7 +174,7 @@ class WavesScreen(WmsScreen):
     @work(thread=True, exclusive=True, group="pick-list")
     def write_pick_list(self, code: str) -> None:
         from wms_tui.printing.errors import PrintError
-        from wms_tui.services.pick_list import print_pick_list
+        from wms_tui.services.picking.pick_list import print_pick_list
 
         try:
             result = print_pick_list(self.store, code, terminal=self.actor.terminal)

@@ -1,0 +1,66 @@
+"""The ``wms`` command: help, init, demo, and one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from wms_tui.cli.main import app
+from wms_tui.store import Store
+
+runner = CliRunner()
+
+
+def test_help_lists_every_command() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for cmd in ("init", "demo", "run"):
+        assert cmd in result.output
+
+
+def test_init_creates_empty_store_then_is_idempotent(tmp_path: Path) -> None:
+    db = str(tmp_path / "wms.db")
+    first = runner.invoke(app, ["init", "--db", db])
+    assert first.exit_code == 0, first.output
+    assert "Created" in first.output
+    again = runner.invoke(app, ["init", "--db", db])
+    assert again.exit_code == 0 and "Already initialised" in again.output
+
+
+def test_unopenable_database_is_one_line_and_nonzero(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", "--db", str(tmp_path / "no" / "such" / "wms.db")])
+    assert result.exit_code == 1
+    assert "does not exist" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
+    db = tmp_path / "wms.db"
+    assert runner.invoke(app, ["init", "--db", str(db)]).exit_code == 0
+    store = Store(f"sqlite:///{db}")
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0042'"))
+    before = db.read_bytes()
+    result = runner.invoke(app, ["run", "--db", str(db)])
+    assert result.exit_code == 1 and "newer than this wms" in result.output
+    store.dispose()
+    assert db.read_bytes() == before
+
+
+def test_demo_without_tui(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.db")
+    result = runner.invoke(app, ["demo", "--db", db, "--no-tui"])
+    assert result.exit_code == 0, result.output
+    assert "Demo warehouse created" in result.output
+    again = runner.invoke(app, ["demo", "--db", db, "--no-tui"])
+    assert again.exit_code == 0 and "created" not in again.output
+
+
+def test_an_error_is_printed_as_plain_text(tmp_path: Path) -> None:
+    # A folder named like rich markup must come out as typed, brackets and all.
+    folder = tmp_path / "[bold]x[/]"
+    result = runner.invoke(app, ["run", "--db", str(folder / "wms.db")])
+    assert result.exit_code == 1
+    assert "[bold]x[/]" in result.output

@@ -1,0 +1,175 @@
+"""Tracking number rules: published check-digit examples, round trips, config loading."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum import ean
+
+from wms_tui.domain.identifiers.tracking import (
+    EXAMPLE_RULES,
+    TrackingRule,
+    check_character,
+    make_tracking_number,
+    rules_from_config,
+    validate_tracking_number,
+)
+
+UPS = TrackingRule(prefix="1Z999AA101", length=18, check="ups")
+S10_GB = TrackingRule(prefix="RR", length=13, check="s10", suffix="GB")
+S10_SE = TrackingRule(prefix="RR", length=13, check="s10", suffix="SE")
+AWB = TrackingRule(prefix="", length=8, check="mod7")
+GS1 = TrackingRule(prefix="00340434", length=18, check="mod10")
+PLAIN = TrackingRule(prefix="LC", length=12, check="none")
+
+
+def test_ups_published_example() -> None:
+    # "1Z 999 AA1 01 2345 678 4" is the sample number in UPS's own documentation.
+    assert make_tracking_number(UPS, 2345678) == "1Z999AA10123456784"
+    assert validate_tracking_number(UPS, "1Z999AA10123456784")
+    assert validate_tracking_number(UPS, "1z 999 aa1 01 2345 678 4")  # as printed, any case
+    assert not validate_tracking_number(UPS, "1Z999AA10123456785")
+
+
+def test_ups_letters_count_as_documented() -> None:
+    # A=2 ... H=9, I=0, J=1 ...: letters map to (ord - 63) % 10
+    assert check_character("ups", "1Z" + "A" * 15) == check_character("ups", "1Z" + "2" * 15)
+    assert check_character("ups", "1Z" + "I" * 15) == check_character("ups", "1Z" + "0" * 15)
+
+
+def test_s10_published_examples() -> None:
+    # UPU S10 worked example: serial 47312482 -> check digit 9.
+    assert make_tracking_number(S10_GB, 47312482) == "RR473124829GB"
+    # 12345678: S = 204, 11 - 204 % 11 = 5
+    assert make_tracking_number(S10_SE, 12345678) == "RR123456785SE"
+    assert validate_tracking_number(S10_SE, "RR123456785SE")
+    assert not validate_tracking_number(S10_SE, "RR123456784SE")
+    assert not validate_tracking_number(S10_SE, "RR123456785GB")
+
+
+@pytest.mark.parametrize(
+    ("serial", "expected"),
+    [
+        ("00000000", "5"),  # S = 0 -> C = 11 -> 5
+        ("00000001", "4"),  # S = 7 -> C = 4
+        ("00000010", "2"),  # S = 9 -> C = 2
+    ],
+)
+def test_s10_special_cases(serial: str, expected: str) -> None:
+    assert check_character("s10", "RR" + serial) == expected
+
+
+def test_s10_remainder_one_maps_to_zero() -> None:
+    # S % 11 == 1 gives C = 10, which the standard maps to 0.
+    serial = next(
+        f"{n:08d}"
+        for n in range(10**6)
+        if sum(int(d) * w for d, w in zip(f"{n:08d}", (8, 6, 4, 2, 3, 5, 9, 7), strict=True)) % 11
+        == 1
+    )
+    assert check_character("s10", "RR" + serial) == "0"
+
+
+def test_mod7_published_air_waybill_examples() -> None:
+    # IATA air waybill serials: 1234567 -> 5, 8114074 -> 3 (serial mod 7).
+    assert make_tracking_number(AWB, 1234567) == "12345675"
+    assert make_tracking_number(AWB, 8114074) == "81140743"
+    assert validate_tracking_number(AWB, "81140743")
+    assert not validate_tracking_number(AWB, "81140744")
+
+
+def test_dhl_express_ten_digits() -> None:
+    rule = EXAMPLE_RULES["dhl_express"]
+    number = make_tracking_number(rule, 123456789)
+    assert number == "1234567891"  # 123456789 % 7 == 1
+    assert validate_tracking_number(rule, number)
+
+
+def test_mod10_agrees_with_stdnum() -> None:
+    number = make_tracking_number(GS1, 1)
+    assert number == "003404340000000017"
+    assert ean.calc_check_digit(number[:-1]) == number[-1]
+
+
+def test_none_rule_pads_the_sequence() -> None:
+    assert make_tracking_number(PLAIN, 42) == "LC0000000042"
+    assert validate_tracking_number(PLAIN, "LC0000000042")
+    assert not validate_tracking_number(PLAIN, "LC00000000AB")
+
+
+RULES = [UPS, S10_SE, AWB, GS1, PLAIN, *EXAMPLE_RULES.values()]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.check}-{r.prefix}")
+@given(data=st.data())
+def test_round_trip(rule: TrackingRule, data: st.DataObject) -> None:
+    sequence = data.draw(st.integers(0, rule.capacity - 1))
+    number = make_tracking_number(rule, sequence)
+    assert len(number) == rule.length
+    assert number.startswith(rule.prefix) and number.endswith(rule.suffix)
+    assert validate_tracking_number(rule, number)
+
+
+@pytest.mark.parametrize("rule", [GS1, EXAMPLE_RULES["gs1_parcel"]], ids=lambda r: r.prefix)
+@given(data=st.data())
+def test_single_digit_errors_are_caught(rule: TrackingRule, data: st.DataObject) -> None:
+    # GS1 weights 3 and 1 are both invertible mod 10, so any single wrong digit changes the
+    # check digit. (UPS doubling and S10's 10->0 / 11->5 folding do not have this property.)
+    number = make_tracking_number(rule, data.draw(st.integers(0, rule.capacity - 1)))
+    position = data.draw(st.integers(len(rule.prefix), len(rule.prefix) + rule.serial_digits - 1))
+    replacement = data.draw(st.sampled_from([d for d in "0123456789" if d != number[position]]))
+    broken = number[:position] + replacement + number[position + 1 :]
+    assert not validate_tracking_number(rule, broken)
+
+
+def test_sequence_out_of_range() -> None:
+    with pytest.raises(ValueError, match="does not fit"):
+        make_tracking_number(S10_SE, 10**8)
+    with pytest.raises(ValueError, match="negative"):
+        make_tracking_number(S10_SE, -1)
+    with pytest.raises(ValueError, match="int"):
+        make_tracking_number(S10_SE, "12")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"prefix": "", "length": 10, "check": "luhn"}, "unknown check scheme"),
+        ({"prefix": "1Y999", "length": 18, "check": "ups"}, "start with '1Z'"),
+        ({"prefix": "1Z999", "length": 17, "check": "ups"}, "exactly 18"),
+        ({"prefix": "R", "length": 13, "check": "s10", "suffix": "SE"}, "2-letter service"),
+        ({"prefix": "RR", "length": 13, "check": "s10", "suffix": "S"}, "country code"),
+        ({"prefix": "RR", "length": 14, "check": "s10", "suffix": "SE"}, "13 characters"),
+        ({"prefix": "AB", "length": 10, "check": "mod10"}, "numeric prefix"),
+        ({"prefix": "12345", "length": 6, "check": "mod7"}, "no room"),
+        ({"prefix": "ab", "length": 10, "check": "none"}, "uppercase"),
+    ],
+)
+def test_invalid_rules(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        TrackingRule(**kwargs)
+
+
+def test_rules_from_config() -> None:
+    rules = rules_from_config(
+        {
+            "postnord": {"prefix": "RR", "length": 13, "check": "s10", "suffix": "SE"},
+            "dhl": {"length": 10, "check": "mod7"},
+        }
+    )
+    assert rules["postnord"] == S10_SE
+    assert make_tracking_number(rules["dhl"], 123456789) == "1234567891"
+    with pytest.raises(ValueError, match="missing 'check'"):
+        rules_from_config({"x": {"length": 10}})
+    with pytest.raises(ValueError, match="unknown keys"):
+        rules_from_config({"x": {"length": 10, "check": "none", "colour": "red"}})
+    with pytest.raises(ValueError, match="tracking rule 'x'"):
+        rules_from_config({"x": {"length": 10, "check": "nope"}})
+
+
+def test_validate_rejects_garbage() -> None:
+    assert not validate_tracking_number(S10_SE, None)  # type: ignore[arg-type]
+    assert not validate_tracking_number(S10_SE, "")
+    assert not validate_tracking_number(S10_SE, "RR12345678５SE")  # full-width digit
+    assert not validate_tracking_number(AWB, "1234567X")

@@ -1,0 +1,361 @@
+"""The demo warehouse: created from the seed files, idempotent, consistent.
+
+Built on SQLite and PostgreSQL (CJ's tracking range is past 2^31, which a
+32-bit PostgreSQL INTEGER counter refused).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, func, select
+
+from tests.conftest import BACKENDS, drop_pg_schema, make_url
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import (
+    ExceptionKind,
+    LocationKind,
+    ManifestStatus,
+    MovementReason,
+    OrderStatus,
+    ParcelStatus,
+    Role,
+)
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.identifiers.tracking import make_tracking_number, validate_tracking_number
+from wms_tui.domain.models import (
+    Carrier,
+    CartonType,
+    Event,
+    Location,
+    Manifest,
+    Notice,
+    Operator,
+    Order,
+    OrderLine,
+    Parcel,
+    Product,
+    ReturnLine,
+    ReturnReceipt,
+    Stock,
+    StockMovement,
+    Warehouse,
+    WmsException,
+)
+from wms_tui.services.demo.build import DEMO_DIR, create_demo, load_demo
+from wms_tui.services.dispatch import fulfillment_export
+from wms_tui.services.dispatch import overview as dispatch_overview
+from wms_tui.services.intake.order_import import import_orders
+from wms_tui.services.intake.product_import import import_products
+from wms_tui.services.inventory.stock import ledger_mismatches
+from wms_tui.services.lookup import order_lookup
+from wms_tui.services.returns import desk as returns
+from wms_tui.services.setup.carrier_tracking import rule_for
+from wms_tui.store import Store
+
+SHOPIFY = Path(__file__).resolve().parents[2] / "fixtures" / "shopify"
+SHIPPED_OR_CANCELLED = {OrderStatus.DISPATCHED, OrderStatus.RETURNED, OrderStatus.CANCELLED}
+
+
+def counts(store) -> tuple[int, ...]:
+    with store.read() as s:
+        return tuple(
+            s.exec(select(func.count()).select_from(t)).one()
+            for t in (Product, Order, OrderLine, Operator, StockMovement, Event)
+        )
+
+
+def test_demo_is_created_once_and_is_idempotent(db_url: str) -> None:
+    store, created = create_demo(db_url)
+    assert created
+    first = counts(store)
+    n_products, n_orders, *_ = first
+    assert 150 <= n_products <= 260 and 80 <= n_orders <= 130
+    store.dispose()
+
+    store, created = create_demo(db_url)
+    assert not created
+    assert counts(store) == first, "a second run must change nothing"
+    store.dispose()
+
+    store, created = create_demo(db_url, reset=True)
+    assert created and counts(store) == first
+    with store.read() as s:
+        assert ledger_mismatches(s) == []
+        statuses = set(s.exec(select(Order.status)).all())
+        assert {
+            OrderStatus.NEW,
+            OrderStatus.READY_TO_PICK,
+            OrderStatus.BACKORDERED,
+            OrderStatus.PICKING,
+            OrderStatus.PICKED,
+            OrderStatus.PACKING,
+            OrderStatus.PACKED,
+            OrderStatus.DISPATCHED,
+        } <= statuses
+        # Packed at PACK-1 by a named packer, with a label and slip on disk.
+        parcels = s.exec(select(Parcel).where(Parcel.status == ParcelStatus.CLOSED)).all()
+        assert parcels and all(p.packed_by_name == "Johan Öberg" for p in parcels)
+        assert all((Path("labels") / p.label_file).is_file() for p in parcels)
+        # In-progress orders were walked there by the real services.
+        picked = s.exec(select(Order).where(Order.status == OrderStatus.PICKED)).all()
+        for o in picked:
+            lines = s.exec(select(OrderLine).where(OrderLine.order_id == o.id)).all()
+            assert all(ln.qty_picked == ln.quantity for ln in lines), o.name
+        in_totes = s.exec(
+            select(func.sum(Stock.qty))
+            .join(Location, Location.id == Stock.location_id)
+            .where(Location.kind == LocationKind.TOTE)
+        ).one()
+        assert in_totes and in_totes > 0
+        ready = s.exec(select(Order).where(Order.status == OrderStatus.READY_TO_PICK)).all()
+        assert ready and all(
+            s.exec(
+                select(func.sum(OrderLine.qty_allocated)).where(OrderLine.order_id == o.id)
+            ).one()
+            for o in ready
+        )
+        roles = {r for op in s.exec(select(Operator)) for r in op.role_set}
+        assert roles == {r.value for r in Role}
+        names = " ".join(s.exec(select(Order.ship_name)).all())
+        assert any("\uac00" <= ch <= "\ud7a3" for ch in names)  # Hangul
+        assert any(ch in names for ch in "ÅÄÖåäö")
+    store.dispose()
+
+
+def test_a_real_shops_first_orders_import_beside_the_demo_orders(empty_store: Store) -> None:
+    """Shopify numbers orders from #1001; the demo's #D1001... must not be "updated"."""
+    with empty_store.unit_of_work() as uow:
+        load_demo(uow)
+        uow.commit()
+
+    def demo_orders() -> list[tuple]:
+        with empty_store.read() as s:
+            return [
+                (o.name, o.status, o.ship_name, o.source_hash)
+                for o in s.exec(select(Order).where(Order.name.startswith("#D")).order_by(Order.id))
+            ]
+
+    before = demo_orders()
+    assert len(before) == 100
+    assert import_products(empty_store, SHOPIFY / "products.csv").ok
+    report = import_orders(empty_store, SHOPIFY / "orders.csv", release=False)
+    assert report.ok, report.errors
+    assert report.count("updated") == 0 and report.count("unchanged") == 0
+    assert report.tally("created").names == ["#1041", "#1042", "#1043", "#1044", "#1046"]
+    assert demo_orders() == before
+
+
+# --------------------------------------------------------------------------- the past week
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def built(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Store, list[str]]]:
+    """One demo per backend for the tests that only read it, built with a printer configured.
+
+    Labels and manifests go to its own folder; what was sent to a printer is listed.
+    """
+    from wms_tui.printing import output
+
+    folder = tmp_path_factory.mktemp("demo")
+    url, schema = make_url(request.param, folder)
+    printed: list[str] = []
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.chdir(folder)
+            mp.setenv("WMS_PRINTER", "Zebra")
+            mp.setattr(output, "send_to_printer", lambda path, printer: printed.append(str(path)))
+            store, created = create_demo(url)
+        assert created
+        yield store, printed
+        store.dispose()
+    finally:
+        if schema:
+            drop_pg_schema(schema)
+
+
+@pytest.fixture
+def demo(built: tuple[Store, list[str]]) -> Store:
+    return built[0]
+
+
+def seeded(status: str) -> list[str]:
+    with (DEMO_DIR / "orders.csv").open(encoding="utf-8") as fh:
+        return [r["name"] for r in csv.DictReader(fh) if r["status"] == status]
+
+
+def test_shipped_orders_left_in_labelled_parcels_on_a_closed_manifest(demo: Store) -> None:
+    shipped = seeded("DISPATCHED") + seeded("RETURNED")
+    assert len(shipped) >= 5
+    with demo.read() as s:
+        for name in shipped:
+            order = s.exec(select(Order).where(Order.name == name)).one()
+            parcels = s.exec(select(Parcel).where(Parcel.order_id == order.id)).all()
+            assert parcels, f"{name} has no parcel"
+            lines = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+            assert all(ln.qty_packed == ln.quantity for ln in lines), name
+            for p in parcels:
+                assert p.status == ParcelStatus.MANIFESTED, name
+                assert p.sscc and len(p.sscc) == 18 and p.tracking_number, name
+                assert p.packed_by_id is not None and p.packed_by_name, name
+                assert p.terminal.startswith("PACK-"), name
+                assert p.carton_type_id and s.get(CartonType, p.carton_type_id), name
+                assert p.weight_g and p.expected_weight_g, name
+                m = s.get(Manifest, p.manifest_id)
+                assert m is not None and m.status == ManifestStatus.CLOSED, name
+                assert m.carrier_id == order.carrier_id, name
+                # Packed, loaded, shipped: in that order, on earlier days than today.
+                assert p.packed_at < p.loaded_at <= m.closed_at < utcnow(), name
+            dispatched = s.exec(
+                select(Event.at).where(
+                    Event.order_id == order.id, Event.to_state == OrderStatus.DISPATCHED.value
+                )
+            ).one()
+            assert dispatched == max(s.get(Manifest, p.manifest_id).closed_at for p in parcels)
+            assert order.created_at < min(p.packed_at for p in parcels), name
+        # Numbers come from the counters: no two parcels share one.
+        ssccs = s.exec(select(Parcel.sscc).where(col(Parcel.sscc).is_not(None))).all()
+        assert len(ssccs) == len(set(ssccs))
+
+
+def test_every_carriers_parcels_are_numbered_from_its_range(demo: Store) -> None:
+    """CJ's range starts at 60500000001 and USPS's at 11000000000000001, past 32 bits:
+    the counters are 64-bit on every backend and the numbers are the carriers' own."""
+    with (DEMO_DIR / "carriers.csv").open(encoding="utf-8") as fh:
+        start = {r["code"]: int(r["tracking_start"]) for r in csv.DictReader(fh)}
+    with demo.read() as s:
+        wh = s.exec(select(Warehouse)).one()
+        for carrier in s.exec(select(Carrier)):
+            numbers = s.exec(
+                select(Parcel.tracking_number)
+                .join(Order, col(Order.id) == Parcel.order_id)
+                .where(Order.carrier_id == carrier.id, col(Parcel.tracking_number).is_not(None))
+            ).all()
+            rule = rule_for(carrier, wh.country_code)
+            assert carrier.tracking_next == start[carrier.code] + len(numbers), carrier.code
+            assert sorted(numbers) == sorted(
+                make_tracking_number(rule, n)
+                for n in range(start[carrier.code], carrier.tracking_next)
+            ), carrier.code
+            assert all(validate_tracking_number(rule, n) for n in numbers), carrier.code
+        cj = s.exec(select(Carrier).where(Carrier.code == "CJ")).one()
+        assert cj.tracking_next > 60_500_000_001, "the demo ships some CJ parcels"
+
+
+def test_no_order_is_promised_before_it_was_placed_and_some_are_late(demo: Store) -> None:
+    today = utcnow().date()
+    late = []
+    with demo.read() as s:
+        for name, status, created, promised in s.exec(
+            select(Order.name, Order.status, Order.created_at, Order.promised_ship_date)
+        ):
+            assert promised is not None and promised >= created.date(), name
+            if promised < today and status not in SHIPPED_OR_CANCELLED:
+                late.append(name)
+    assert late, "the demo shows late orders"
+
+
+def test_shipped_orders_are_found_by_tracking_number_and_exported(demo: Store) -> None:
+    name = seeded("DISPATCHED")[0]
+    with demo.read() as s:
+        order = s.exec(select(Order).where(Order.name == name)).one()
+        tracking = s.exec(select(Parcel.tracking_number).where(Parcel.order_id == order.id)).first()
+    assert tracking
+    hits = order_lookup.find(demo, tracking)
+    assert [(h.name, h.matched, h.tracking) for h in hits] == [(name, "tracking", tracking)]
+    rows = {r.name: r for r in fulfillment_export.fulfillment_rows(demo)}
+    assert set(rows) == set(seeded("DISPATCHED") + seeded("RETURNED"))
+    assert all(r.tracking_numbers for r in rows.values())
+
+
+def test_the_returned_order_came_back_through_the_returns_desk(demo: Store) -> None:
+    (name,) = seeded("RETURNED")
+    with demo.read() as s:
+        order = s.exec(select(Order).where(Order.name == name)).one()
+        assert order.status == OrderStatus.RETURNED and order.resolution == "REFUND"
+        receipt = s.exec(select(ReturnReceipt).where(ReturnReceipt.order_id == order.id)).one()
+        back = s.exec(select(ReturnLine).where(ReturnLine.return_id == receipt.id)).all()
+        lines = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+        assert sum(r.qty for r in back) == sum(ln.quantity for ln in lines)
+        assert {r.disposition for r in back} == {"RESTOCK"}
+        shipped_at = max(p.loaded_at for p in s.exec(select(Parcel)) if p.order_id == order.id)
+        assert shipped_at < receipt.at < utcnow()
+        seen = returns.describe(s, order)
+        assert seen.parcels and all(p.tracking_number and p.packed_by for p in seen.parcels)
+        assert seen.packed_by and seen.picked_by and seen.dispatched_at
+    with pytest.raises(DomainError, match="already returned on .* by Björn Åkesson"):
+        returns.lookup(demo, name)
+
+
+def test_backordered_orders_are_on_the_supervisors_exception_list(demo: Store) -> None:
+    names = seeded("BACKORDERED")
+    assert names
+    with demo.read() as s:
+        for name in names:
+            order = s.exec(select(Order).where(Order.name == name)).one()
+            assert order.status == OrderStatus.BACKORDERED
+            exc = s.exec(
+                select(WmsException).where(
+                    WmsException.order_id == order.id,
+                    WmsException.kind == ExceptionKind.BACKORDER,
+                    col(WmsException.resolved_at).is_(None),
+                )
+            ).one()
+            assert exc.sku and "short" in exc.message, name
+            assert order.created_at < exc.at < utcnow()
+    listed = {e.order_name for e in dispatch_overview.snapshot(demo).exceptions}
+    assert set(names) <= listed
+
+
+def test_the_week_ships_only_what_it_had_and_the_ledger_adds_up(demo: Store) -> None:
+    """The past week's units were on hand before it: every SKU ends with stock.csv's total."""
+    with (DEMO_DIR / "stock.csv").open(encoding="utf-8") as fh:
+        seeded_total: Counter[str] = Counter()
+        for r in csv.DictReader(fh):
+            seeded_total[r["sku"]] += int(r["qty"])
+    with demo.read() as s:
+        assert ledger_mismatches(s) == []
+        on_hand: Counter[str] = Counter()
+        for sku, qty in s.exec(
+            select(Product.sku, Stock.qty).join(Product, col(Product.id) == Stock.product_id)
+        ):
+            if qty:
+                on_hand[sku] += qty
+        assert on_hand == seeded_total
+        shipped = s.exec(
+            select(func.sum(StockMovement.qty)).where(
+                StockMovement.reason == MovementReason.SHIPPED.value
+            )
+        ).one()
+        assert shipped and shipped > 0
+        # Replayed days are past days: nothing happened after the demo was built.
+        for at in (Event.at, StockMovement.at, WmsException.at):
+            assert s.exec(select(at).order_by(col(at).desc()).limit(1)).one() <= utcnow()
+
+
+def test_building_the_demo_prints_and_mails_nothing(built: tuple[Store, list[str]]) -> None:
+    """Last week's labels and manifests are files; nobody gets a shipping e-mail for them."""
+    store, printed = built
+    assert printed == []
+    with store.read() as s:
+        assert s.exec(select(func.count()).select_from(Notice)).one() == 0
+        pdfs = s.exec(select(Manifest.pdf_file)).all()
+    assert pdfs and all(Path(pdf).is_file() for pdf in pdfs)
+
+
+def test_demo_files_are_found_from_a_non_editable_install(tmp_path: Path) -> None:
+    # `pip install .` puts the package in site-packages; the README's command
+    # runs `wms demo` in the checkout, whose data/demo holds the CSVs.
+    from wms_tui.services.demo.build import _demo_dir
+
+    (tmp_path / "data" / "demo").mkdir(parents=True)
+    (tmp_path / "data" / "demo" / "orders.csv").write_text("name\n", encoding="utf-8")
+    site = tmp_path / "venv" / "site-packages"
+    assert _demo_dir(site) == (tmp_path / "data" / "demo").resolve()
+    assert _demo_dir(Path(__file__).resolve().parents[3]).name == "demo"

@@ -1,0 +1,167 @@
+"""Labels and slips of packed orders, read back the way a scanner and a customer would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, select
+
+from tests.printing.helpers import decode_pdf, page_texts
+from tests.worlds import packing as pw
+from wms_tui.domain.enums import OrderStatus
+from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.identifiers.tracking import TrackingRule, validate_tracking_number
+from wms_tui.domain.models import Event, Order, Parcel, Station
+from wms_tui.services.packing import station as packing
+from wms_tui.store import Store
+
+
+def pack(w: pw.World, code: str, *, parcels: int = 1) -> int:
+    """Pack an order completely at PACK-1 the way a packer would; returns its id."""
+    view = packing.open_order(w.store, w.packer, code)
+    oid = view.order_id
+    units = [(ln.sku, ln.need) for ln in view.lines]
+    codes = {"MUG-BLU": pw.MUG_EAN, "TEE-M": pw.TEE_EAN, "BOOK-SV": pw.BOOK_EAN}
+    first = True
+    for sku, n in units:
+        if parcels > 1 and not first:
+            packing.new_parcel(w.store, w.packer, oid)
+        for _ in range(n):
+            view = packing.scan(w.store, w.packer, oid, codes[sku])
+        first = False
+    for p in view.parcels:
+        view = packing.enter_weight(w.store, w.packer, oid, str(p.expected_g), parcel_no=p.seq)
+    for item in view.inserts:
+        view = packing.confirm_insert(w.store, w.packer, oid, item.n)
+    packing.close_parcel(w.store, w.packer, oid)
+    return oid
+
+
+def barcodes(path: Path) -> set[str]:
+    return {b.text for page in decode_pdf(path.read_bytes()) for b in page}
+
+
+def text(path: Path) -> str:
+    """Every page's text with line breaks as spaces (table cells wrap)."""
+    return " ".join(" ".join(page_texts(path.read_bytes())).split())
+
+
+@pytest.fixture
+def world(sqlite_store: Store, tmp_path: Path) -> pw.World:
+    return pw.build(sqlite_store, label_dir=str(tmp_path / "labels"), carrier_check="s10")
+
+
+def test_label_and_slip_read_back(world: pw.World, tmp_path: Path) -> None:
+    oid = pack(world, "#1043")
+    docs = packing.produce(world.store, oid, "PACK-1")
+    assert docs.ok and not docs.printed
+    label, slip = docs.files
+    with world.store.read() as s:
+        parcel = s.exec(select(Parcel).where(Parcel.order_id == oid)).one()
+        s.expunge(parcel)
+    assert label.name == parcel.label_file and slip.name == parcel.slip_file
+    assert label.parent == tmp_path / "labels"
+    # PostNord-style S10 number with the warehouse's country at the end.
+    rule = TrackingRule(prefix="RR", length=13, check="s10", suffix="SE")
+    assert validate_tracking_number(rule, parcel.tracking_number)
+    codes = barcodes(label)
+    assert parcel.tracking_number in codes
+    assert any(parcel.sscc in c for c in codes), codes
+    words = text(label)
+    assert "PKG 1 of 1" in words and "#1043" in words and "Åsa Öberg" in words
+    slip_words = text(slip)
+    assert "Packed by Johan Öberg · PACK-1" in slip_words
+    assert "Grattis på födelsedagen, Åsa!" in slip_words
+    assert "Gift wrap every item" in slip_words and "Welcome flyer" in slip_words
+    assert f"RMA-{oid:07d}" in barcodes(slip)
+
+
+def test_multi_parcel_labels_say_n_of_total(world: pw.World) -> None:
+    oid = pack(world, "#1042", parcels=2)
+    docs = packing.produce(world.store, oid, "PACK-1")
+    labels = [p for p in docs.files if p.name.startswith("label_")]
+    assert [("PKG 1 of 2" in text(labels[0])), ("PKG 2 of 2" in text(labels[1]))] == [True, True]
+    with world.store.read() as s:
+        tracking = [
+            p.tracking_number
+            for p in s.exec(select(Parcel).where(Parcel.order_id == oid).order_by(col(Parcel.seq)))
+        ]
+    assert [tracking[0] in barcodes(labels[0]), tracking[1] in barcodes(labels[1])] == [True] * 2
+    slip_words = text(docs.files[-1])
+    assert "2 packages" in slip_words and all(t in slip_words for t in tracking)
+
+
+def test_short_shipped_line_is_explained_on_the_slip(world: pw.World) -> None:
+    view = packing.open_order(world.store, world.packer, "#1044")
+    oid = view.order_id
+    packing.qc_fail(
+        world.store, world.packer, oid, 1, "damaged", replace=False, approver_badge="S9001"
+    )
+    packing.scan(world.store, world.packer, oid, pw.TEE_EAN)
+    view = packing.set_count(world.store, world.packer, oid, 1, 7)
+    view = packing.enter_weight(world.store, world.packer, oid, str(view.parcels[0].expected_g))
+    packing.confirm_insert(world.store, world.packer, oid, 1)
+    packing.close_parcel(world.store, world.packer, oid)
+    slip = packing.produce(world.store, oid, "PACK-1").files[-1]
+    words = text(slip)
+    assert "SHORT 1" in words and "Damaged: not sent, refund follows" in words
+    assert "7 of 8 units packed" in words
+
+
+def test_reprint_rebuilds_the_same_label_from_the_database(world: pw.World) -> None:
+    oid = pack(world, "#1042")
+    first = packing.produce(world.store, oid, "PACK-1")
+    label_bytes = first.files[0].read_bytes()
+    for p in first.files:
+        p.unlink()
+    again = packing.reprint(world.store, world.packer, "#1042", slip=False)
+    assert [p.name for p in again.files] == [first.files[0].name]
+    assert again.files[0].read_bytes() == label_bytes
+    with world.store.read() as s:
+        sscc = s.exec(select(Parcel.sscc).where(Parcel.order_id == oid)).one()
+        ev = s.exec(select(Event).where(Event.kind == "label.reprint")).one()
+        assert (ev.operator_name, ev.terminal, ev.detail) == ("Johan Öberg", "PACK-1", "label")
+    # Found by SSCC (as a scanner sends it, with AI 00) too; ZPL for thermal printers.
+    zpl = packing.reprint(world.store, world.packer, "00" + sscc, slip=False, zpl=True)
+    content = zpl.files[0].read_text(encoding="utf-8")
+    assert zpl.files[0].suffix == ".zpl" and content.startswith("^XA") and sscc in content
+
+
+def test_reprint_refusals(world: pw.World) -> None:
+    with pytest.raises(DomainError, match="Order #1042 is picked, not packed: nothing to reprint"):
+        packing.reprint(world.store, world.packer, "#1042")
+    with pytest.raises(NotFound, match="No order, SSCC or tracking number #77"):
+        packing.reprint(world.store, world.packer, "#77")
+    with pytest.raises(DomainError, match="Nothing to reprint"):
+        packing.reprint(world.store, world.packer, "#1042", labels=False, slip=False)
+
+
+def test_a_broken_printer_never_unpacks_a_parcel(world: pw.World, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")  # no lp on this "station"
+    with world.store.unit_of_work() as uow:
+        st = uow.session.exec(select(Station).where(Station.code == "PACK-1")).one()
+        st.printer = "zebra-pack1"
+        uow.add(st)
+        uow.commit()
+    oid = pack(world, "#1043")
+    docs = packing.produce(world.store, oid, "PACK-1")
+    assert len(docs.files) == 2 and all(p.exists() for p in docs.files)
+    assert docs.problems and "lp" in docs.problems[0]
+    with world.store.read() as s:
+        assert s.get(Order, oid).status == OrderStatus.PACKED
+
+
+def test_station_label_format_zpl(world: pw.World) -> None:
+    with world.store.unit_of_work() as uow:
+        st = uow.session.exec(select(Station).where(Station.code == "PACK-1")).one()
+        st.label_format, st.label_size = "zpl", "A6"
+        uow.add(st)
+        uow.commit()
+    oid = pack(world, "#1043")
+    docs = packing.produce(world.store, oid, "PACK-1")
+    assert [p.suffix for p in docs.files] == [".zpl", ".pdf"]
+    with world.store.read() as s:
+        assert (
+            s.exec(select(Parcel.label_file).where(Parcel.order_id == oid)).one().endswith(".zpl")
+        )

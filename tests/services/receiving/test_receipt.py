@@ -1,0 +1,272 @@
+"""Receiving: scans, cases, damaged units, unknown barcodes, closing with discrepancies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+
+from tests.worlds.receiving import (
+    CASE_QTY,
+    MUG_CASE,
+    MUG_EAN,
+    TEE_EAN,
+    World,
+    build,
+    qty_at,
+    snapshot,
+)
+from wms_tui.domain.clock import set_clock
+from wms_tui.domain.enums import DeliveryStatus
+from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
+from wms_tui.domain.models import Delivery, Event, StockMovement, WmsException
+from wms_tui.services.core import settings
+from wms_tui.services.inventory.stock import ledger_mismatches
+from wms_tui.services.receiving import receipt as rcv
+from wms_tui.store import Store
+
+
+@pytest.fixture
+def world(empty_store: Store) -> World:
+    return build(empty_store)
+
+
+def test_unit_and_case_scans_land_in_receiving(empty_store: Store, world: World) -> None:
+    a = world.receiver
+    first = rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN)
+    assert (first.sku, first.qty, first.location, first.damaged) == ("TEE", 1, "RCV-1", False)
+    assert first.receipt.status is DeliveryStatus.RECEIVING
+    case = rcv.receive_scan(empty_store, a, "PO-1", MUG_CASE)
+    assert case.qty == CASE_QTY
+    keyed = rcv.receive_scan(empty_store, a, "po-1", TEE_EAN, count=7)  # typed in lower case
+    assert keyed.qty == 7 and keyed.line.received == 8 and keyed.line.expected == 10
+    assert qty_at(empty_store, "TEE", "RCV-1") == 8
+    assert qty_at(empty_store, "MUG", "RCV-1") == CASE_QTY
+    with empty_store.read() as s:
+        moves = s.exec(select(StockMovement).where(StockMovement.reference == "PO-1")).all()
+        assert [(m.reason, m.qty, m.terminal) for m in moves] == [
+            ("RECEIVED", 1, "RCV-1"),
+            ("RECEIVED", 6, "RCV-1"),
+            ("RECEIVED", 7, "RCV-1"),
+        ]
+        assert all(m.operator_id == a.operator_id for m in moves)
+        status = s.exec(select(Event).where(Event.kind == "delivery.status")).one()
+        assert (status.from_state, status.to_state) == ("EXPECTED", "RECEIVING")
+        assert ledger_mismatches(s) == []
+
+
+def test_case_code_with_keyed_count_multiplies(empty_store: Store, world: World) -> None:
+    res = rcv.receive_scan(empty_store, world.receiver, "PO-1", MUG_CASE, count=2)
+    assert res.qty == 2 * CASE_QTY and res.line.received == 12 and res.line.diff == 0
+
+
+def test_units_go_to_the_stations_receiving_location(empty_store: Store, world: World) -> None:
+    at_rcv2 = rcv.receive_scan(
+        empty_store, replace(world.receiver, terminal="RCV-2"), "PO-1", TEE_EAN
+    )
+    assert at_rcv2.location == "RCV-2"
+    handheld = world.supervisor  # terminal HH-1: no station, falls back to the first RCV
+    assert rcv.receive_scan(empty_store, handheld, "PO-1", TEE_EAN).location == "RCV-1"
+
+
+def test_damaged_units_go_to_quarantine_with_their_reason(empty_store: Store, world: World) -> None:
+    res = rcv.receive_scan(
+        empty_store, world.receiver, "PO-1", MUG_EAN, count=3, damaged_reason="Crushed or broken"
+    )
+    assert res.damaged and res.location == "QUAR-1"
+    line = res.line
+    assert (line.received, line.damaged, line.good, line.to_put_away) == (3, 3, 0, 0)
+    assert qty_at(empty_store, "MUG", "QUAR-1") == 3
+    assert qty_at(empty_store, "MUG", "RCV-1") == 0
+    with empty_store.read() as s:
+        mv = s.exec(select(StockMovement).where(StockMovement.reason == "QUARANTINED")).one()
+        assert mv.from_location_id is None and mv.reference == "PO-1"
+        ev = s.exec(select(Event).where(Event.kind == "receiving.damaged")).one()
+        assert (ev.sku, ev.qty, ev.from_state, ev.detail) == ("MUG", 3, "PO-1", "Crushed or broken")
+        assert ev.operator_name == "Björn Åkesson" and ev.terminal == "RCV-1"
+
+
+def test_unexpected_sku_gets_its_own_line(empty_store: Store, world: World) -> None:
+    with empty_store.unit_of_work() as uow:
+        from tests.worlds import factories as f
+
+        f.product(uow, "SOCK", barcode="4006381333931")
+        uow.commit()
+    res = rcv.receive_scan(empty_store, world.receiver, "PO-1", "4006381333931")
+    assert res.unexpected and res.line.expected == 0 and res.line.unexpected
+    again = rcv.receive_scan(empty_store, world.receiver, "PO-1", "4006381333931")
+    assert again.unexpected and again.line.received == 2
+
+
+def test_blind_receipts_get_their_own_references(empty_store: Store, world: World) -> None:
+    set_clock(lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    one = rcv.start_blind_receipt(empty_store, world.receiver, supplier="Walk-in")
+    two = rcv.start_blind_receipt(empty_store, world.receiver)
+    assert (one.reference, two.reference) == ("BLIND-20260302-001", "BLIND-20260302-002")
+    assert one.blind and one.status is DeliveryStatus.RECEIVING and one.lines == ()
+    res = rcv.receive_scan(empty_store, world.receiver, one.reference, TEE_EAN, count=4)
+    assert res.unexpected and res.receipt.received_units == 4 and res.receipt.supplier == "Walk-in"
+
+
+BAD_SCANS = [
+    ("0000000000000", 1, rcv.UnknownBarcode, "Unknown barcode 0000000000000"),
+    (TEE_EAN, 0, DomainError, "Count must be at least 1 (got 0)"),
+    (TEE_EAN, -3, DomainError, "Count must be at least 1 (got -3)"),
+    ("  ", 1, DomainError, "Scan a barcode"),
+]
+
+
+def test_bad_scans_change_nothing(empty_store: Store, world: World) -> None:
+    before = snapshot(empty_store)
+    for code, count, error, message in BAD_SCANS:
+        with pytest.raises(error, match=re.escape(message)):
+            rcv.receive_scan(empty_store, world.receiver, "PO-1", code, count=count)
+        assert snapshot(empty_store) == before, code
+
+
+def test_unknown_delivery_and_empty_reason_are_refused(empty_store: Store, world: World) -> None:
+    before = snapshot(empty_store)
+    with pytest.raises(NotFound, match="No delivery PO-404"):
+        rcv.receive_scan(empty_store, world.receiver, "PO-404", TEE_EAN)
+    with pytest.raises(DomainError, match="reason"):
+        rcv.receive_scan(empty_store, world.receiver, "PO-1", TEE_EAN, damaged_reason="  ")
+    assert snapshot(empty_store) == before
+
+
+def test_counts_above_the_sanity_limit_need_confirmation(empty_store: Store, world: World) -> None:
+    with empty_store.unit_of_work() as uow:
+        settings.put(uow.session, "receiving_sanity_limit", "20")
+        uow.commit()
+    before = snapshot(empty_store)
+    with pytest.raises(rcv.NeedsConfirmation, match=r"21 × TEE is more than 20 at once"):
+        rcv.receive_scan(empty_store, world.receiver, "PO-1", TEE_EAN, count=21)
+    # A case code counts units, not scans: 4 cases of 6 are 24 units.
+    with pytest.raises(rcv.NeedsConfirmation, match="24 × MUG"):
+        rcv.receive_scan(empty_store, world.receiver, "PO-1", MUG_CASE, count=4)
+    assert snapshot(empty_store) == before
+    res = rcv.receive_scan(empty_store, world.receiver, "PO-1", TEE_EAN, count=21, confirmed=True)
+    assert res.line.received == 21 and res.line.diff == 11
+
+
+def test_only_receivers_and_supervisors_receive(empty_store: Store, world: World) -> None:
+    before = snapshot(empty_store)
+    with pytest.raises(PermissionDenied, match="Ana Lindqvist may not receive"):
+        rcv.receive_scan(empty_store, world.picker, "PO-1", TEE_EAN)
+    with pytest.raises(PermissionDenied):
+        rcv.start_blind_receipt(empty_store, world.picker)
+    assert snapshot(empty_store) == before
+
+
+def test_close_reports_short_over_unexpected_and_damaged(empty_store: Store, world: World) -> None:
+    a = world.receiver
+    with pytest.raises(DomainError, match="Nothing received on PO-1"):
+        rcv.close_preview(empty_store, a, "PO-1")
+    rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN, count=8)  # 10 expected: short 2
+    rcv.receive_scan(empty_store, a, "PO-1", MUG_CASE, count=2)  # 12 of 12 ...
+    rcv.receive_scan(empty_store, a, "PO-1", MUG_EAN, damaged_reason="Wet or stained")  # ... +1
+    preview = rcv.close_preview(empty_store, a, "PO-1")
+    assert [ln.sku for ln in preview.short] == ["PRINT", "TEE"]
+    assert [ln.sku for ln in preview.over] == ["MUG"]
+    assert [(ln.sku, ln.damaged) for ln in preview.damaged] == [("MUG", 1)]
+    assert preview.summary() == "2 short, 1 over, 1 damaged"
+    receipt, found = rcv.close_receipt(empty_store, a, "PO-1")
+    assert receipt.is_closed and receipt.closed_by == "Björn Åkesson" and found == preview
+    with empty_store.read() as s:
+        d = s.exec(select(Delivery)).one()
+        assert d.status == DeliveryStatus.CLOSED and d.closed_at is not None
+        exc = s.exec(select(WmsException)).one()
+        assert exc.kind == "RECEIVING" and "PO-1: 2 short, 1 over, 1 damaged" in exc.message
+    # Frozen: no more scans, no second close, and nothing changes trying.
+    before = snapshot(empty_store)
+    with pytest.raises(Conflict, match="PO-1 was closed on .* by Björn Åkesson"):
+        rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN)
+    with pytest.raises(Conflict, match="closed"):
+        rcv.start_receipt(empty_store, a, "PO-1")
+    with pytest.raises(Conflict, match="closed"):
+        rcv.close_receipt(empty_store, a, "PO-1")
+    assert snapshot(empty_store) == before
+
+
+def test_clean_close_raises_no_exception(empty_store: Store, world: World) -> None:
+    a = world.receiver
+    blind = rcv.start_blind_receipt(empty_store, a)
+    rcv.receive_scan(empty_store, a, blind.reference, TEE_EAN)
+    _, found = rcv.close_receipt(empty_store, a, blind.reference)
+    # Everything on a blind receipt is unexpected by definition.
+    assert [ln.sku for ln in found.unexpected] == ["TEE"]
+    rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN, count=10)
+    rcv.receive_scan(empty_store, a, "PO-1", MUG_EAN, count=12)
+    rcv.receive_scan(empty_store, a, "PO-1", "PRINT", count=4)  # no barcode: typed SKU
+    _, found = rcv.close_receipt(empty_store, a, "PO-1")
+    assert found.clean and found.summary() == "no discrepancies"
+    with empty_store.read() as s:
+        assert len(s.exec(select(WmsException)).all()) == 1  # only the blind one
+
+
+def test_supervisor_badge_links_an_unknown_barcode(empty_store: Store, world: World) -> None:
+    a = world.receiver
+    with pytest.raises(rcv.UnknownBarcode):
+        rcv.receive_scan(empty_store, a, "PO-1", "2000000000015")
+    before = snapshot(empty_store)
+    with pytest.raises(PermissionDenied, match="needs a supervisor"):
+        rcv.link_barcode(empty_store, a, "2000000000015", "PRINT")
+    with pytest.raises(PermissionDenied, match="Björn Åkesson is not a supervisor"):
+        rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", supervisor_badge="R3001")
+    with pytest.raises(PermissionDenied, match="Unknown badge"):
+        rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", supervisor_badge="NOPE")
+    with pytest.raises(NotFound, match="Unknown SKU NOPE"):
+        rcv.link_barcode(empty_store, a, "2000000000015", "NOPE", supervisor_badge="S9001")
+    with pytest.raises(Conflict, match=f"{TEE_EAN} is already linked to TEE"):
+        rcv.link_barcode(empty_store, a, TEE_EAN, "PRINT", supervisor_badge="S9001")
+    with pytest.raises(Conflict, match="is the SKU of"):
+        rcv.link_barcode(empty_store, a, "MUG", "PRINT", supervisor_badge="S9001")
+    assert snapshot(empty_store) == before
+    linked = rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", supervisor_badge="S9001")
+    assert (linked.sku, linked.authorised_by) == ("PRINT", "Karin Holmgren")
+    res = rcv.receive_scan(empty_store, a, "PO-1", "2000000000015")
+    assert res.sku == "PRINT" and res.line.received == 1
+    with empty_store.read() as s:
+        ev = s.exec(select(Event).where(Event.kind == "barcode.linked")).one()
+        assert ev.operator_name == "Karin Holmgren" and ev.terminal == "RCV-1"
+        assert "for Björn Åkesson" in ev.detail
+    # A supervisor on their own handheld needs no second badge.
+    rcv.link_barcode(empty_store, world.supervisor, "2000000000022", "TEE")
+    assert rcv.identify(empty_store, "2000000000022")[0] == "TEE"
+
+
+def test_open_deliveries_and_parse_count(empty_store: Store, world: World) -> None:
+    [d] = rcv.open_deliveries(empty_store)
+    assert (d.reference, d.skus, d.expected_units, d.received_units) == ("PO-1", 3, 26, 0)
+    assert rcv.parse_count(" 24 ") == 24
+    for bad, msg in (("", "Key a count"), ("x2", "whole number"), ("0", "at least 1")):
+        with pytest.raises(DomainError, match=msg):
+            rcv.parse_count(bad)
+
+
+def test_two_terminals_receiving_one_delivery_take_turns(empty_store: Store, world: World) -> None:
+    """The first scan of an unexpected SKU creates its line; two terminals racing must not
+    both create it (PostgreSQL) or lose a unit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with empty_store.unit_of_work() as uow:
+        from tests.worlds import factories as f
+
+        f.product(uow, "SOCK", barcode="4006381333931")
+        uow.commit()
+    terminals = [replace(world.receiver, terminal=t) for t in ("RCV-1", "RCV-2")]
+
+    def scans(actor) -> int:
+        for _ in range(15):
+            rcv.receive_scan(empty_store, actor, "PO-1", "4006381333931")
+        return 15
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert sum(pool.map(scans, terminals)) == 30
+    line = rcv.get_receipt(empty_store, "PO-1").line("SOCK")
+    assert line is not None and line.received == 30
+    assert qty_at(empty_store, "SOCK", "RCV-1") + qty_at(empty_store, "SOCK", "RCV-2") == 30
+    with empty_store.read() as s:
+        assert ledger_mismatches(s) == []

@@ -1,0 +1,557 @@
+"""Reading a warehouse's master data files: one parser per file, no database.
+
+The files are the demo's (``data/demo/``), so a team can start from a copy of
+them: ``warehouse.csv``, ``locations.csv``, ``stations.csv``,
+``operators.csv``, ``carriers.csv``, ``services.csv`` and ``cartons.csv``,
+each optional. UTF-8 (a BOM is fine), a header row, comma or semicolon
+separated (a spreadsheet in Sweden saves semicolons); ``;`` separates the
+roles of an operator.
+
+Each file is checked on its own here: columns, values, duplicate keys, and
+characters a label or a scanner cannot take. References between files and to
+the store (a service's carrier, a station's location) and the changes a row
+would make are checked by :mod:`wms_tui.services.setup.master_data`. Every problem is
+a :class:`SetupProblem` saying file, row and column; rows are numbered as a
+spreadsheet shows them (the header is row 1).
+
+A column left out of a file leaves that field of existing rows as it is (and
+gives new rows the default); an empty cell means the default.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from wms_tui.domain.enums import LocationKind, Role
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.identifiers.sscc import MAX_COMPANY_PREFIX, MIN_COMPANY_PREFIX
+from wms_tui.domain.identifiers.tracking import CHECK_SCHEMES
+from wms_tui.domain.text import plural
+
+# In the order they are applied: a station names a location, a service a carrier.
+SETUP_FILES = (
+    "warehouse.csv",
+    "locations.csv",
+    "stations.csv",
+    "operators.csv",
+    "carriers.csv",
+    "services.csv",
+    "cartons.csv",
+)
+STATION_KINDS = ("handheld", "pack", "receiving", "dispatch", "office")
+LABEL_FORMATS = ("pdf", "zpl")
+LABEL_SIZES = ("4x6", "A6")
+TIMEZONE = "Europe/Stockholm"  # Warehouse.timezone's default
+MAX_FILE_BYTES = 50 << 20
+# A whole number longer than this is no counter value (and int() of thousands
+# of digits is refused by Python itself).
+MAX_DIGITS = 19
+MAX_AISLE = 9999  # aisles and bays; far inside PostgreSQL's INTEGER
+
+
+@dataclass(frozen=True)
+class SetupProblem:
+    file: str
+    row: int  # 0: the file as a whole
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file + (f", row {self.row}" if self.row else "")
+        return f"{where}{f', {self.column}' if self.column else ''}: {self.reason}"
+
+
+class SetupRefused(DomainError):
+    """The files have problems; nothing was imported."""
+
+    def __init__(self, problems: list[SetupProblem]) -> None:
+        self.problems = problems
+        more = len(problems) - 1
+        super().__init__(
+            str(problems[0]) + (f" (and {plural(more, 'more problem')})" if more else "")
+        )
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row: its number, its key, and the values of the columns the file has."""
+
+    file: str
+    row: int
+    key: Any
+    values: dict[str, Any]
+
+    def problem(self, column: str, reason: str) -> SetupProblem:
+        return SetupProblem(self.file, self.row, column, reason)
+
+
+@dataclass
+class SetupFiles:
+    """What was read: records per file (valid rows only), and every problem found."""
+
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    # Keys named on any row, valid or not: a reference to a row that has its
+    # own problem is not reported a second time as "unknown".
+    named: dict[str, set[Any]] = field(default_factory=dict)
+    problems: list[SetupProblem] = field(default_factory=list)
+    not_read: list[str] = field(default_factory=list)  # other CSV files beside them
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.records
+
+
+# --------------------------------------------------------------------------- values
+
+
+class Bad(ValueError):
+    """A cell's value is wrong; the message says why, for the operator."""
+
+
+Parse = Callable[[str], Any]
+
+
+def _char_name(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
+
+
+def text(max_len: int | None = None) -> Parse:
+    def parse(raw: str) -> str:
+        if max_len is not None and len(raw) > max_len:
+            raise Bad(f"longer than {max_len} characters")
+        return raw
+
+    return parse
+
+
+def code(max_len: int) -> Parse:
+    """A code or badge: typed by a scanner, so every character must be one it types."""
+
+    def parse(raw: str) -> str:
+        for ch in raw:
+            if not ch.isprintable():
+                raise Bad(
+                    f"contains the invisible character {_char_name(ch)}: a scanner cannot type it"
+                )
+        return text(max_len)(raw)
+
+    return parse
+
+
+def whole(low: int, high: int | None = None) -> Parse:
+    def parse(raw: str) -> int:
+        digits = raw[1:] if raw[:1] in "+-" else raw
+        if not (digits.isascii() and digits.isdigit()):
+            raise Bad(f"{raw!r} is not a whole number")
+        if len(digits) > MAX_DIGITS:
+            raise Bad(f"{raw} is too large")
+        n = int(raw)
+        if n < low:
+            if low == 0:
+                raise Bad(f"{n} must not be negative")
+            raise Bad(f"{n} must be more than {low - 1}")
+        if high is not None and n > high:
+            raise Bad(f"{n} is more than {high}")
+        return n
+
+    return parse
+
+
+_TRUE = ("true", "yes", "y", "1")
+_FALSE = ("false", "no", "n", "0")
+
+
+def boolean(raw: str) -> bool:
+    value = raw.lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise Bad(f"{raw!r} is not true or false")
+
+
+def choice(options: Iterable[str], what: str) -> Parse:
+    """One of ``options``, whatever its case; the option's own spelling is kept."""
+    spelled = {o.lower(): o for o in options}
+
+    def parse(raw: str) -> str:
+        found = spelled.get(raw.lower())
+        if found is None:
+            raise Bad(f"{raw!r} is not {what} ({', '.join(spelled.values())})")
+        return found
+
+    return parse
+
+
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def cutoff(raw: str) -> time:
+    m = _HHMM.match(raw)
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise Bad(f"{raw!r} is not a time like 15:00")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def roles(raw: str) -> str:
+    """``picker;packer`` as the model stores it: comma separated, in the house order."""
+    given = {r.strip().lower() for r in re.split(r"[;,]", raw) if r.strip()}
+    known = {r.value for r in Role}
+    unknown = sorted(given - known)
+    if unknown:
+        raise Bad(f"{unknown[0]!r} is not a role ({', '.join(r.value for r in Role)})")
+    if not given:
+        raise Bad("empty: give at least one role")
+    return ",".join(r.value for r in Role if r.value in given)
+
+
+def country(raw: str) -> str:
+    if len(raw) != 2 or not (raw.isascii() and raw.isalpha()):
+        raise Bad(f"{raw!r} is not a two-letter country code like SE")
+    return raw.upper()
+
+
+def gs1_prefix(raw: str) -> str:
+    if not (raw.isascii() and raw.isdigit()) or not (
+        MIN_COMPANY_PREFIX <= len(raw) <= MAX_COMPANY_PREFIX
+    ):
+        raise Bad(
+            f"{raw!r} is not a GS1 company prefix "
+            f"({MIN_COMPANY_PREFIX} to {MAX_COMPANY_PREFIX} digits)"
+        )
+    return raw
+
+
+def timezone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Bad(f"{raw!r} is not a time zone like Europe/Stockholm") from None
+    return raw
+
+
+def upper(parse: Parse) -> Parse:
+    return lambda raw: parse(raw.upper())
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Parse
+    required: bool = False  # the column must be in the file
+    needed: bool = False  # its cells must not be empty
+    default: Any = None  # the value of an empty cell
+
+    def value(self, raw: str) -> Any:
+        if not raw:
+            if self.needed:
+                raise Bad("empty")
+            return self.default
+        return self.parse(raw)
+
+
+def _must(name: str, parse: Parse) -> Column:
+    """A column every row fills in."""
+    return Column(name, parse, required=True, needed=True)
+
+
+def _may(name: str, parse: Parse, default: Any) -> Column:
+    return Column(name, parse, default=default)
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str
+    columns: tuple[Column, ...]
+    key: Callable[[dict[str, Any]], Any]
+    key_column: str
+    one_row: bool = False
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+_KINDS = choice([k.value for k in LocationKind], "a location kind")
+
+SPECS: dict[str, FileSpec] = {
+    s.name: s
+    for s in (
+        FileSpec(
+            "warehouse.csv",
+            (
+                _must("code", code(20)),
+                _must("name", text()),
+                _must("address1", text()),
+                _may("address2", text(), ""),
+                _must("city", text()),
+                _must("zip", text()),
+                _may("region", text(), ""),
+                _must("country_code", country),
+                _may("phone", text(), ""),
+                _must("gs1_company_prefix", gs1_prefix),
+                _may("sscc_extension", whole(0, 9), 0),
+                _may("timezone", timezone, TIMEZONE),
+            ),
+            key=lambda v: v["code"],
+            key_column="code",
+            one_row=True,
+        ),
+        FileSpec(
+            "locations.csv",
+            (
+                _must("code", code(32)),
+                _must("kind", _KINDS),
+                _may("zone", code(16), ""),
+                _may("aisle", whole(0, MAX_AISLE), 0),
+                _may("bay", whole(0, MAX_AISLE), 0),
+                _may("level", text(16), ""),
+                _may("active", boolean, True),
+            ),
+            key=lambda v: v["code"],
+            key_column="code",
+        ),
+        FileSpec(
+            "stations.csv",
+            (
+                _must("code", code(32)),
+                _must("kind", choice(STATION_KINDS, "a station kind")),
+                _may("location", code(32), ""),
+                _may("printer", text(), ""),
+                _may("label_format", choice(LABEL_FORMATS, "a label format"), "pdf"),
+                _may("label_size", choice(LABEL_SIZES, "a label size"), "4x6"),
+            ),
+            key=lambda v: v["code"],
+            key_column="code",
+        ),
+        FileSpec(
+            "operators.csv",
+            (
+                _must("badge", code(32)),
+                _must("name", text()),
+                _must("roles", roles),
+                _may("active", boolean, True),
+            ),
+            key=lambda v: v["badge"],
+            key_column="badge",
+        ),
+        FileSpec(
+            "carriers.csv",
+            (
+                _must("code", code(16)),
+                _must("name", text()),
+                _may("tracking_prefix", upper(text(40)), ""),
+                _must("tracking_length", whole(1)),
+                _must("tracking_check", choice(CHECK_SCHEMES, "a check digit scheme")),
+                _may("tracking_start", whole(0), 1),
+            ),
+            key=lambda v: v["code"],
+            key_column="code",
+        ),
+        FileSpec(
+            "services.csv",
+            (
+                _must("carrier", code(16)),
+                _must("code", code(32)),
+                _must("name", text()),
+                _must("cutoff", cutoff),
+                _may("transit_days", whole(0, 60), 2),
+                _may("express", boolean, False),
+            ),
+            key=lambda v: (v["carrier"], v["code"]),
+            key_column="code",
+        ),
+        FileSpec(
+            "cartons.csv",
+            (
+                _must("code", code(16)),
+                _must("name", text()),
+                _must("inner_length_mm", whole(1, 10_000)),
+                _must("inner_width_mm", whole(1, 10_000)),
+                _must("inner_height_mm", whole(1, 10_000)),
+                _must("max_weight_g", whole(1, 1_000_000)),
+                _must("own_weight_g", whole(0, 1_000_000)),
+                _may("active", boolean, True),
+            ),
+            key=lambda v: v["code"],
+            key_column="code",
+        ),
+    )
+}
+
+
+def _control_char(raw: str) -> str | None:
+    for ch in raw:
+        if unicodedata.category(ch) == "Cc":
+            return _char_name(ch)
+    return None
+
+
+def _show_key(key: Any) -> str:
+    return " ".join(key) if isinstance(key, tuple) else str(key)
+
+
+def parse_file(name: str, data: bytes, out: SetupFiles) -> None:
+    """Check one file: its valid rows go to ``out.records[name]``, problems to ``out.problems``."""
+    spec = SPECS[name]
+    records: list[Record] = out.records.setdefault(name, [])
+    named: set[Any] = out.named.setdefault(name, set())
+
+    def problem(row: int, column: str, reason: str) -> None:
+        out.problems.append(SetupProblem(name, row, column, reason))
+
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        problem(row, "", "not UTF-8 text (save the file as CSV UTF-8)")
+        return
+    if not content.strip():
+        problem(0, "", "the file is empty; it needs a header row")
+        return
+    first_line = content.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except csv.Error as exc:
+        problem(1, "", f"unreadable CSV: {exc}")
+        return
+    columns: list[Column | None] = []
+    header_ok = True
+    for i, h in enumerate(header):
+        col = spec.column(h)
+        if h and col is None:
+            known = ", ".join(c.name for c in spec.columns)
+            problem(1, h, f"unknown column (the columns are {known})")
+            header_ok = False
+        elif h and h in header[:i]:
+            problem(1, h, "the column is in the header twice")
+            header_ok = False
+        columns.append(col)
+    for c in spec.columns:
+        if c.required and c.name not in header:
+            problem(1, c.name, "missing column")
+            header_ok = False
+    if not header_ok:
+        return
+
+    first_row: dict[Any, int] = {}
+    data_rows = 0
+    while True:
+        row = reader.line_num + 1  # where the record starts, as a spreadsheet counts
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problem(row, "", f"unreadable CSV: {exc}")
+            break
+        if not any(c.strip() for c in cells):
+            continue
+        data_rows += 1
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problem(row, "", f"{len(cells)} cells, the header has {len(header)}")
+            continue
+        values: dict[str, Any] = {}
+        ok = True
+        cells = cells[: len(header)] + [""] * (len(header) - len(cells))
+        for col, raw in zip(columns, cells, strict=True):
+            if col is None:
+                continue
+            raw = raw.strip()
+            bad = _control_char(raw)
+            try:
+                if bad:
+                    raise Bad(f"contains the control character {bad}")
+                values[col.name] = col.value(raw)
+            except Bad as exc:
+                problem(row, col.name, str(exc))
+                ok = False
+        key_cells = [values.get(c) for c in _key_columns(spec)]
+        if all(isinstance(k, str) and k for k in key_cells):
+            key = spec.key(values)
+            named.add(key)
+            if key in first_row:
+                problem(
+                    row,
+                    spec.key_column,
+                    f"{_show_key(key)} is already on row {first_row[key]}",
+                )
+                ok = False
+            else:
+                first_row[key] = row
+        if spec.one_row and data_rows > 1:
+            problem(row, "", "a store holds one warehouse: give one row")
+            ok = False
+        if ok:
+            records.append(Record(name, row, spec.key(values), values))
+
+
+def _key_columns(spec: FileSpec) -> tuple[str, ...]:
+    return ("carrier", "code") if spec.name == "services.csv" else (spec.key_column,)
+
+
+def read_setup(paths: Iterable[Path]) -> SetupFiles:
+    """Read the setup files in ``paths`` (folders, or the files themselves)."""
+    out = SetupFiles()
+    found: dict[str, Path] = {}
+    for path in paths:
+        if path.is_dir():
+            candidates = sorted(p for p in path.iterdir() if p.is_file())
+        elif path.is_file():
+            candidates = [path]
+        else:
+            out.problems.append(SetupProblem(str(path), 0, "", "no such folder or file"))
+            continue
+        for p in candidates:
+            name = p.name.lower()
+            if name not in SPECS:
+                if not path.is_dir():
+                    out.problems.append(
+                        SetupProblem(p.name, 0, "", f"not a setup file ({', '.join(SETUP_FILES)})")
+                    )
+                elif name.endswith(".csv"):
+                    out.not_read.append(p.name)
+                continue
+            if name in found:
+                out.problems.append(
+                    SetupProblem(name, 0, "", f"given twice ({found[name]} and {p})")
+                )
+                continue
+            found[name] = p
+    for name in SETUP_FILES:
+        p = found.get(name)
+        if p is None:
+            continue
+        try:
+            if p.stat().st_size > MAX_FILE_BYTES:
+                raise Bad(f"larger than {MAX_FILE_BYTES >> 20} MB: is it the right file?")
+            data = p.read_bytes()
+        except OSError as exc:
+            out.problems.append(SetupProblem(name, 0, "", f"cannot read it: {exc.strerror or exc}"))
+            continue
+        except Bad as exc:
+            out.problems.append(SetupProblem(name, 0, "", str(exc)))
+            continue
+        parse_file(name, data, out)
+    if not found and not out.problems:
+        out.problems.append(
+            SetupProblem(
+                ", ".join(str(p) for p in paths) or ".",
+                0,
+                "",
+                f"none of the setup files ({', '.join(SETUP_FILES)})",
+            )
+        )
+    return out

@@ -1,0 +1,107 @@
+"""``wms carriers list`` and ``wms carriers set``: carriers' tracking numbers.
+
+``wms carriers list``                          next number and how many are left
+``wms carriers set CJ --next 70500000001 --badge S9001``   a new range from the carrier
+``wms carriers set POSTNORD --prefix RS -b S9001``        a new format (checked first)
+
+Changing a range is a supervisor's decision: ``set`` needs a supervisor's
+``--badge`` (or ``$WMS_BADGE``) and logs who made the change.
+
+``wms_tui.cli.main`` is imported inside the functions (see ``commands/returns.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wms_tui.cli.common import DbOption, fail
+from wms_tui.cli.common import open_store_or_fail as _open
+from wms_tui.cli.supervisor import BadgeOption, TerminalOption, supervisor
+
+
+def _print(text: object) -> None:
+    from wms_tui.cli.common import console
+
+    console.print(text, highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    carriers_app = typer.Typer(
+        help="Carriers' tracking numbers: show them, enter a new range.", no_args_is_help=True
+    )
+    app.add_typer(carriers_app, name="carriers")
+
+    @carriers_app.command("list")
+    def carriers_list(db: DbOption = None) -> None:
+        """Each carrier's tracking format, next number and how many numbers are left."""
+        from rich.table import Table
+
+        from wms_tui.services.setup.carriers import list_carriers
+
+        store = _open(db)
+        try:
+            carriers = list_carriers(store)
+        finally:
+            store.dispose()
+        t = Table("code", "name", "prefix", "length", "check", "next number", "left")
+        problems = []
+        for c in carriers:
+            t.add_row(
+                c.code,
+                c.name,
+                c.prefix,
+                str(c.length),
+                c.check,
+                c.next_number or "[red]wrong setup[/]",
+                f"{c.left:,}",
+            )
+            if c.problem:
+                problems.append(c.problem)
+        _print(t)
+        for problem in problems:
+            _print(f"[red]![/] {problem}")
+
+    @carriers_app.command("set")
+    def carriers_set(
+        code: Annotated[str, typer.Argument(help="Carrier code, e.g. CJ.")],
+        prefix: Annotated[
+            str | None, typer.Option("--prefix", help="Fixed leading characters.")
+        ] = None,
+        length: Annotated[
+            int | None, typer.Option("--length", help="Characters in a whole number.")
+        ] = None,
+        check: Annotated[
+            str | None,
+            typer.Option("--check", help="Check digit: mod10, mod7, ups, s10 or none."),
+        ] = None,
+        next_serial: Annotated[
+            int | None,
+            typer.Option("--next", help="Next serial (the part after the prefix)."),
+        ] = None,
+        badge: BadgeOption = None,
+        terminal: TerminalOption = None,
+        db: DbOption = None,
+    ) -> None:
+        """Change a carrier's tracking format or next serial, e.g. for a new range (supervisor)."""
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services.setup.carriers import change_tracking
+
+        store = _open(db)
+        actor = supervisor(store, badge, terminal)
+        try:
+            info = change_tracking(
+                store,
+                actor,
+                code,
+                prefix=prefix,
+                length=length,
+                check=check,
+                next_serial=next_serial,
+            )
+        except DomainError as exc:
+            raise fail(str(exc), 2) from None
+        finally:
+            store.dispose()
+        _print(f"Carrier {info.code}: next number {info.next_number}, {info.left:,} left")

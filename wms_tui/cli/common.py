@@ -1,0 +1,55 @@
+"""What every ``wms`` command shares: the consoles, the one-line error, the
+``--db`` option and opening the store.
+
+Here rather than in ``wms_tui.cli.main``: ``python -m wms_tui.cli.main`` runs that
+module as ``__main__``, and a command module importing it again would
+register the commands twice (and, at import time, in a circle).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from wms_tui.store import Store
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database path or URL (default: $WMS_DATABASE_URL or data/wms.db).",
+        show_default=False,
+    ),
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """One line on stderr; exit 1 for store problems, 2 for bad input."""
+    # The message is plain text: a SKU like "TEE-[M]" must not be read as markup.
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def default_terminal() -> str:
+    return os.environ.get("WMS_TERMINAL") or socket.gethostname().split(".")[0][:16]
+
+
+def open_store_or_fail(db: str | None) -> Store:
+    """The store behind ``--db``; a store that cannot be opened is one line, exit 1."""
+    from wms_tui.domain.errors import StoreError
+    from wms_tui.store import open_store
+
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        raise fail(str(exc)) from None

@@ -1,0 +1,449 @@
+"""Order intake commands: Shopify imports, fulfilments export, release.
+
+    wms import products FILE [--dry-run]
+    wms import orders FILE [--dry-run] [--no-release]
+    wms import shipping-methods FILE
+    wms export fulfillments FILE [--since DATE]
+    wms release
+    wms intake-rules [--grace MINUTES] [--same-day-cutoff HH:MM] [--badge BADGE]
+
+Setting the intake rules is a supervisor's decision: ``--grace`` and
+``--same-day-cutoff`` need a supervisor's ``--badge`` (or ``$WMS_BADGE``);
+showing them does not.
+
+Exit codes: 0 done, 1 store problem, 2 bad input (nothing was imported).
+
+``wms_tui.cli.main`` is imported inside the functions, not at the top: under
+``python -m wms_tui.cli.main`` it runs as ``__main__`` and a top-level import here
+would load it a second time while it registers this module.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from wms_tui.cli.common import DbOption
+from wms_tui.cli.common import open_store_or_fail as _open
+from wms_tui.cli.supervisor import BadgeOption, TerminalOption, supervisor
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from wms_tui.domain.actor import Actor
+    from wms_tui.services.core.import_report import ImportReport, Progress
+    from wms_tui.store import Store
+
+# Files smaller than this import faster than a progress bar can draw.
+PROGRESS_MIN_BYTES = 1 << 20
+SHOWN_ERRORS = 50
+
+FileArg = Annotated[
+    Path, typer.Argument(help="CSV file exported from Shopify.", show_default=False)
+]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Check and show what would change; change nothing.")
+]
+
+
+def _cli():
+    # Imported lazily: wms_tui.cli.main imports this module while it is being loaded.
+    from wms_tui.cli import common as cli
+
+    return cli
+
+
+def _actor(name: str) -> Actor:
+    from dataclasses import replace
+
+    from wms_tui.domain.actor import SYSTEM
+
+    return replace(SYSTEM, name=name, terminal=_cli().default_terminal())
+
+
+class _Bar:
+    """A rich progress bar on stderr, only for big files."""
+
+    def __init__(self, path: Path) -> None:
+        self.progress = None
+        self.tasks: dict[str, int] = {}
+        try:
+            big = path.stat().st_size >= PROGRESS_MIN_BYTES
+        except OSError:
+            big = False
+        if big:
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.progress = Progress(
+                TextColumn("{task.description:<10}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TextColumn("{task.fields[amount]}"),
+                TimeRemainingColumn(),
+                console=_cli().err_console,
+                transient=True,
+            )
+
+    def __enter__(self) -> Progress | None:
+        if self.progress is None:
+            return None
+        self.progress.start()
+        return self.update
+
+    def update(self, phase: str, done: int, total: int) -> None:
+        assert self.progress is not None
+        if phase == "Releasing":
+            amount = f"{done:,}/{total:,} orders"
+        else:
+            amount = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
+        if phase not in self.tasks:
+            self.tasks[phase] = self.progress.add_task(phase, total=total, amount=amount)
+        self.progress.update(self.tasks[phase], completed=done, total=total, amount=amount)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def print_errors(console: Console, report: ImportReport, limit: int = SHOWN_ERRORS) -> None:
+    from rich.table import Table
+
+    name = Path(report.path).name
+    if report.file_error:
+        console.print(
+            f"[bold red]error:[/] {name}: {report.file_error}; nothing was imported",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    n = report.error_count
+    table = Table(
+        title=f"{n:,} problem{'s' if n != 1 else ''} in {name}",
+        title_justify="left",
+        title_style="bold red",
+        show_lines=False,
+    )
+    table.add_column("Row", justify="right", style="bold")
+    table.add_column("Column")
+    table.add_column("Reason", overflow="fold")
+    for error in report.errors[:limit]:
+        table.add_row(str(error.row), error.column or "—", error.reason)
+    console.print(table)
+    if n > limit:
+        console.print(f"… and {n - limit:,} more.", highlight=False)
+    if any(e.reason.startswith("unknown SKU") for e in report.errors):
+        console.print(
+            "Unknown SKUs: import the shop's products first (wms import products FILE).",
+            highlight=False,
+        )
+    console.print(
+        f"[bold]Nothing was imported from {name}.[/] Fix the rows above and import it again.",
+        highlight=False,
+    )
+
+
+_ORDER_ROWS = (
+    ("created", "Created"),
+    ("updated", "Updated"),
+    ("unchanged", "Unchanged"),
+    ("cancelled", "Cancelled"),
+    ("held", "Put on hold"),
+    ("hold lifted", "Hold lifted (paid)"),
+    ("too late", "Too late to change"),
+    ("barcodes added", "Barcodes added"),
+)
+
+
+def print_summary(console: Console, report: ImportReport) -> None:
+    from rich.table import Table
+
+    name = Path(report.path).name
+    what = "order" if report.kind == "orders" else "product variant"
+    counted = f"{report.records:,} {what}{'s' if report.records != 1 else ''}"
+    if report.kind == "orders":
+        counted += f", {report.lines:,} line{'s' if report.lines != 1 else ''}"
+    if report.dry_run:
+        title = f"Dry run of {name} ({counted}): nothing was changed"
+        verbs = {"Created": "Would create", "Updated": "Would update", "Cancelled": "Would cancel"}
+    else:
+        title = f"Imported {name} ({counted})"
+        verbs = {}
+    table = Table(title=title, title_justify="left", title_style="bold", show_header=False)
+    table.add_column("What")
+    table.add_column("Count", justify="right")
+    table.add_column("Orders" if report.kind == "orders" else "SKUs", overflow="fold")
+    for key, label in _ORDER_ROWS:
+        tally = report.tallies.get(key)
+        if tally and tally.count:
+            label = verbs.get(label, label)
+            if report.dry_run and key == "held":
+                label = "Would hold"
+            table.add_row(label, f"{tally.count:,}", tally.sample())
+    for key, tally in sorted(report.tallies.items()):
+        if key.startswith("skipped: "):
+            table.add_row(f"Skipped: {key[9:]}", f"{tally.count:,}", tally.sample())
+    console.print(table)
+    if report.notes:
+        console.print("[bold yellow]Needs a look:[/]")
+        for note in report.notes:
+            console.print(f"  • {note}", highlight=False)
+        if report.note_count > len(report.notes):
+            console.print(
+                f"  … and {report.note_count - len(report.notes):,} more", highlight=False
+            )
+    if report.unmatched_methods or report.guessed_methods:
+        methods = Table(
+            title="Shipping methods", title_justify="left", title_style="bold", show_lines=False
+        )
+        methods.add_column("Shopify shipping method")
+        methods.add_column("Orders", justify="right")
+        methods.add_column("Carrier service")
+        for text, n in report.unmatched_methods.most_common():
+            methods.add_row(text, f"{n:,}", "[red]none: imported without a carrier[/]")
+        for text, (label, n) in sorted(report.guessed_methods.items()):
+            methods.add_row(text, f"{n:,}", f"[yellow]{label}[/] (by carrier name)")
+        console.print(methods)
+        console.print(
+            "Map shipping methods with [bold]wms import shipping-methods FILE[/] "
+            "(columns: Shipping Method, Carrier, Service).",
+            highlight=False,
+        )
+    if report.released is not None:
+        print_release(console, report.released, dry_run=report.dry_run)
+        if report.still_due:
+            console.print(
+                f"{report.still_due:,} more orders are due: running terminals release them "
+                "in the background, or run [bold]wms release[/].",
+                highlight=False,
+            )
+
+
+def print_release(console: Console, result: dict[str, list[str]], *, dry_run: bool = False) -> None:
+    from wms_tui.services.core.import_report import Tally
+
+    parts = []
+    for key, label in (
+        ("ready", "ready to pick"),
+        ("backordered", "backordered"),
+        ("held", "held"),
+    ):
+        names = result.get(key, [])
+        if names:
+            tally = Tally()
+            for n in names:
+                tally.add(n)
+            parts.append(f"{len(names):,} {label} ({tally.sample()})")
+    verb = "Would release" if dry_run else "Released"
+    if parts:
+        console.print(f"{verb} after the grace period: " + "; ".join(parts), highlight=False)
+    else:
+        console.print("No orders due for release.", highlight=False)
+
+
+def _run_import(kind: str, file: Path, dry_run: bool, db: str | None, release: bool = True) -> None:
+    cli = _cli()
+    store = _open(db)
+    actor = _actor(f"import {kind}")
+    try:
+        with _Bar(file) as progress:
+            if kind == "orders":
+                from wms_tui.services.intake.order_import import import_orders
+
+                report = import_orders(
+                    store, file, dry_run=dry_run, actor=actor, progress=progress, release=release
+                )
+            else:
+                from wms_tui.services.intake.product_import import import_products
+
+                report = import_products(
+                    store, file, dry_run=dry_run, actor=actor, progress=progress
+                )
+    finally:
+        store.dispose()
+    if not report.ok:
+        print_errors(cli.err_console, report)
+        raise typer.Exit(2)
+    print_summary(cli.console, report)
+
+
+def _parse_since(text: str | None, store: Store) -> datetime | None:
+    if not text:
+        return None
+    from datetime import UTC
+
+    from wms_tui.services.core.priority import load_rules
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise _cli().fail(
+            f"--since '{text}' is not a date like 2024-03-05 or 2024-03-05T14:00", 2
+        ) from None
+    if value.tzinfo is None:
+        # A bare date or time means the warehouse's wall clock.
+        with store.read() as session:
+            value = value.replace(tzinfo=load_rules(session).tz)
+    return value.astimezone(UTC)
+
+
+def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    @import_app.command("products")
+    def import_products_cmd(file: FileArg, dry_run: DryRun = False, db: DbOption = None) -> None:
+        """Create or update products from Shopify's products export (variants by SKU)."""
+        _run_import("products", file, dry_run, db)
+
+    @import_app.command("orders")
+    def import_orders_cmd(
+        file: FileArg,
+        dry_run: DryRun = False,
+        no_release: Annotated[
+            bool,
+            typer.Option("--no-release", help="Do not release orders whose grace period is over."),
+        ] = False,
+        db: DbOption = None,
+    ) -> None:
+        """Import Shopify's orders export: create, update, cancel and hold orders."""
+        _run_import("orders", file, dry_run, db, release=not no_release)
+
+    @import_app.command("shipping-methods")
+    def import_shipping_methods(
+        file: Annotated[
+            Path,
+            typer.Argument(help="CSV with columns Shipping Method, Carrier, Service."),
+        ],
+        db: DbOption = None,
+    ) -> None:
+        """Map Shopify shipping method texts to carrier services (replaces the mapping)."""
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services.intake.shipping_methods import load_mapping_csv, save_mapping
+
+        cli = _cli()
+        try:
+            rows = load_mapping_csv(file)
+        except DomainError as exc:
+            raise cli.fail(str(exc), 2) from None
+        store = _open(db)
+        try:
+            with store.unit_of_work() as uow:
+                n = save_mapping(uow, rows)
+                uow.commit()
+        except DomainError as exc:
+            raise cli.fail(f"{file.name}: {exc}; nothing was changed", 2) from None
+        finally:
+            store.dispose()
+        cli.console.print(f"Shipping method mapping replaced: {n} entr{'y' if n == 1 else 'ies'}")
+
+    @export_app.command("fulfillments")
+    def export_fulfillments_cmd(
+        file: Annotated[Path, typer.Argument(help="CSV file to write.", show_default=False)],
+        since: Annotated[
+            str | None,
+            typer.Option(
+                "--since", help="Only orders dispatched at or after this date/time (local)."
+            ),
+        ] = None,
+        db: DbOption = None,
+    ) -> None:
+        """Write dispatched orders (SKUs, quantities, carrier, tracking) for upload to the shop."""
+        from wms_tui.services.dispatch.fulfillment_export import export_fulfillments
+
+        cli = _cli()
+        if file.is_dir():
+            raise cli.fail(f"{file} is a folder; give a file name", 2)
+        if not file.parent.exists():
+            raise cli.fail(f"folder {file.parent} does not exist", 2)
+        store = _open(db)
+        try:
+            start = _parse_since(since, store)
+            n = export_fulfillments(store, file, start)
+        except OSError as exc:
+            raise cli.fail(f"cannot write {file}: {exc.strerror or exc}") from None
+        finally:
+            store.dispose()
+        cli.console.print(f"Wrote {n:,} fulfilment line{'s' if n != 1 else ''} to {file}")
+
+    @app.command("release")
+    def release_cmd(db: DbOption = None) -> None:
+        """Release orders whose grace period is over, and retry backorders."""
+        from wms_tui.services.inventory.allocation import release_due_orders, retry_backorders
+
+        cli = _cli()
+        store = _open(db)
+        actor = _actor("release")
+        try:
+            result = release_due_orders(store, actor)
+            with store.unit_of_work() as uow:
+                retried = retry_backorders(uow, actor)
+                uow.commit()
+        finally:
+            store.dispose()
+        print_release(cli.console, result)
+        if retried:
+            cli.console.print(
+                f"Backorders now in stock: {len(retried):,} ({', '.join(retried[:8])}"
+                f"{' …' if len(retried) > 8 else ''})",
+                highlight=False,
+            )
+
+    @app.command("intake-rules")
+    def intake_rules_cmd(
+        grace: Annotated[
+            int | None,
+            typer.Option(
+                "--grace",
+                help="Minutes a new order waits before release (0 = at once). "
+                "Also moves orders waiting now.",
+            ),
+        ] = None,
+        same_day_cutoff: Annotated[
+            str | None,
+            typer.Option(
+                "--same-day-cutoff",
+                help="Orders in before this time (warehouse clock) are due the same day.",
+            ),
+        ] = None,
+        badge: BadgeOption = None,
+        terminal: TerminalOption = None,
+        db: DbOption = None,
+    ) -> None:
+        """Show the grace period and the same-day cut-off, or set them (supervisor)."""
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services.intake import intake_rules
+
+        cli = _cli()
+        store = _open(db)
+        setting = grace is not None or same_day_cutoff is not None
+        # Showing the rules is anyone's; only a change needs who makes it.
+        actor = supervisor(store, badge, terminal) if setting else None
+        try:
+            if setting:
+                # Both or neither: a bad cut-off must not leave a new grace period.
+                moved, value = intake_rules.set_rules(
+                    store, actor, grace=grace, cutoff=same_day_cutoff
+                )
+            if grace is not None:
+                cli.console.print(
+                    f"Grace period set to {grace} min; {moved:,} waiting order"
+                    f"{'s' if moved != 1 else ''} moved to the new release time."
+                )
+            if same_day_cutoff is not None:
+                cli.console.print(f"Same-day cut-off set to {value} (orders arriving from now).")
+            rules = intake_rules.read_rules(store)
+        except DomainError as exc:
+            raise cli.fail(f"{exc}; nothing was changed", 2) from None
+        finally:
+            store.dispose()
+        cli.console.print(
+            f"Grace period: {rules.grace_period_minutes} min · "
+            f"same-day cut-off: {rules.same_day_cutoff} (warehouse time)",
+            highlight=False,
+        )

@@ -1,0 +1,96 @@
+"""``wms reprint ORDER``: a packed order's courier label(s) and packing slip again.
+
+Everything is rebuilt from what packing stored, so a reprint shows the same
+SSCC, tracking number, weight, packer and time as the first print. Files land
+in the label folder (setting ``label_dir``); with a printer (``--printer``, the
+station's, or ``$WMS_PRINTER``) they are also sent to it.
+
+``wms_tui.cli.main`` is imported inside the functions: under ``python -m
+wms_tui.cli.main`` the CLI module runs as ``__main__`` and a top-level import here
+would re-enter it while it is registering this module.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from wms_tui.cli.common import DbOption
+
+
+def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    @app.command()
+    def reprint(
+        order: Annotated[
+            str, typer.Argument(help="Order number (#1042 or 1042), SSCC or tracking number.")
+        ],
+        zpl: Annotated[bool, typer.Option("--zpl", help="Label as ZPL for a thermal printer.")] = (
+            False
+        ),
+        label: Annotated[bool, typer.Option("--label", help="Only the label(s).")] = False,
+        slip: Annotated[bool, typer.Option("--slip", help="Only the packing slip.")] = False,
+        printer: Annotated[
+            str | None, typer.Option("--printer", help="Send to this CUPS printer.")
+        ] = None,
+        no_print: Annotated[bool, typer.Option("--no-print", help="Only write the files.")] = False,
+        badge: Annotated[
+            str | None, typer.Option("--badge", help="Who reprints (logged); default: cli.")
+        ] = None,
+        terminal: Annotated[
+            str | None,
+            typer.Option("--terminal", "-t", help="Station whose printer and label format to use."),
+        ] = None,
+        db: DbOption = None,
+    ) -> None:
+        """Reprint a packed order's label(s) and/or packing slip."""
+        from wms_tui.cli.common import console, default_terminal, fail
+        from wms_tui.domain.errors import DomainError, StoreError
+        from wms_tui.services.packing import documents
+        from wms_tui.store import open_store
+
+        try:
+            store = open_store(db)
+        except StoreError as exc:
+            raise fail(str(exc)) from None
+        try:
+            actor = _actor(store, badge, terminal or default_terminal())
+            both = not (label or slip)
+            docs = documents.reprint(
+                store,
+                actor,
+                order,
+                labels=label or both,
+                slip=slip or both,
+                zpl=True if zpl else None,
+                printer=printer,
+                send=not no_print,
+            )
+        except DomainError as exc:
+            raise fail(str(exc), 2) from None
+        finally:
+            store.dispose()
+        for path in docs.files:
+            typer.echo(str(path))  # one path per line, never wrapped: scripts read it
+        if docs.printed:
+            console.print(f"Sent to {', '.join(sorted(set(docs.printed)))}", highlight=False)
+        if docs.problems:
+            raise fail("; ".join(docs.problems))
+
+
+def _actor(store, badge: str | None, terminal: str):
+    from dataclasses import replace
+
+    from sqlmodel import select
+
+    from wms_tui.domain.actor import SYSTEM, Actor
+    from wms_tui.domain.errors import NotFound
+    from wms_tui.domain.models import Operator
+
+    if not badge:
+        return replace(SYSTEM, name="cli", terminal=terminal)
+    with store.read() as s:
+        op = s.exec(select(Operator).where(Operator.badge == badge.strip())).first()
+        if op is None or not op.active:
+            raise NotFound(f"Unknown badge {badge}")
+        return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)

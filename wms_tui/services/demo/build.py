@@ -1,0 +1,455 @@
+"""Build the demo warehouse from the CSV seed files in ``data/demo/``.
+
+The seed files are plain CSV so a trainer can edit them in a spreadsheet.
+The master data files (warehouse, locations, operators, carriers, services,
+cartons) are read by :mod:`wms_tui.services.setup.master_data`, as ``wms import
+setup`` reads a real warehouse's, so the demo's files are a working example.
+Loading is idempotent: an initialised database is left alone unless
+``reset=True``. Orders are loaded as imported (NEW) and then walked to their
+seeded status by the real services: the past week by
+:mod:`wms_tui.services.demo.history`, the shift in progress by
+:func:`advance_demo_orders`.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from wms_tui.domain.actor import SYSTEM
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.models import (
+    Carrier,
+    Event,
+    Location,
+    Order,
+    OrderLine,
+    Product,
+    ProductBarcode,
+    ReturnReason,
+    Service,
+    Stock,
+    StockMovement,
+    Warehouse,
+)
+from wms_tui.services.demo import walk as demo_walk
+from wms_tui.services.demo.history import REPLAYED, SHIPPED, replay_history
+from wms_tui.services.setup.master_data import load_setup
+from wms_tui.store import Store, UnitOfWork, sqlite_path
+
+
+def _demo_dir(package_root: Path = Path(__file__).resolve().parents[3]) -> Path:
+    """The checkout's ``data/demo``: next to the package when it is installed
+    editable or run from the source, else in the folder ``wms demo`` runs in
+    (``pip install .`` puts the package in site-packages; the CSVs stay in the
+    checkout the README's command is run from)."""
+    for folder in (package_root / "data" / "demo", Path("data", "demo")):
+        if (folder / "orders.csv").is_file():
+            return folder.resolve()
+    return Path("data", "demo").resolve()
+
+
+DEMO_DIR = _demo_dir()
+
+DEFAULT_RETURN_REASONS: tuple[tuple[str, str, bool], ...] = (
+    ("WRONG_ITEM", "Wrong item sent", True),
+    ("DAMAGED_TRANSIT", "Damaged in transit", True),
+    ("DAMAGED_PACKING", "Damaged by packing", True),
+    ("LATE", "Late delivery", True),
+    ("NOT_AS_DESCRIBED", "Not as described", True),
+    ("CHANGED_MIND", "Changed mind", False),
+    ("WRONG_SIZE", "Wrong size ordered", False),
+    ("MISTAKE", "Ordered by mistake", False),
+)
+
+
+def _rows(folder: Path, name: str) -> Iterator[dict[str, str]]:
+    with (folder / name).open(newline="", encoding="utf-8-sig") as fh:
+        yield from csv.DictReader(fh)
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "y")
+
+
+def _list(value: str) -> list[str]:
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+# Orders seeded backordered, shipped or in a picking or packing state start NEW
+# and are walked there by the real services (services/demo_history for the
+# past days, advance_demo_orders for the current shift); orders seeded as ready
+# start NEW and are released by the real release step.
+_SEED_AS = {s: OrderStatus.NEW for s in REPLAYED | {OrderStatus.READY_TO_PICK}}
+
+
+def _release_at(row: dict[str, str], created: datetime, now: datetime) -> datetime:
+    if row["status"] == OrderStatus.NEW.value:
+        # Still inside the grace period: they become ready while you watch.
+        return now + timedelta(minutes=5 + int(row["created_minutes_ago"]) % 25)
+    return created + timedelta(minutes=30)
+
+
+def _hold_reason(row: dict[str, str]) -> str:
+    fin = row.get("financial_status", "paid")
+    if fin != "paid":
+        return f"payment {fin}"
+    return row.get("notes", "") or "held by supervisor"
+
+
+def seed_reference_data(uow: UnitOfWork) -> None:
+    """Rows every warehouse needs, demo or not: return reasons, default stations."""
+    s = uow.session
+    for code, label, controllable in DEFAULT_RETURN_REASONS:
+        if s.get(ReturnReason, code) is None:
+            s.add(ReturnReason(code=code, label=label, controllable=controllable))
+
+
+def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
+    """Load every seed file; returns row counts per table."""
+    s = uow.session
+    counts: dict[str, int] = {}
+    now = utcnow()
+
+    # Logged as no event: the demo's master data is older than the history it replays.
+    load_setup(uow, folder, SYSTEM, log=False)
+    locs = {loc.code: loc for loc in s.exec(select(Location))}
+    counts["locations"] = len(locs)
+
+    products: dict[str, Product] = {}
+    for r in _rows(folder, "products.csv"):
+        p = Product(
+            sku=r["sku"],
+            name=r["name"],
+            option1_name=r.get("option1_name", ""),
+            option1_value=r.get("option1_value", ""),
+            option2_name=r.get("option2_name", ""),
+            option2_value=r.get("option2_value", ""),
+            weight_g=int(r["weight_g"] or 0),
+            length_mm=int(r["length_mm"] or 0),
+            width_mm=int(r["width_mm"] or 0),
+            height_mm=int(r["height_mm"] or 0),
+            fragile=_bool(r.get("fragile", "")),
+            zone=r.get("zone", ""),
+            reorder_point=int(r.get("reorder_point") or 0),
+            max_stock=int(r.get("max_stock") or 0),
+        )
+        s.add(p)
+        products[p.sku] = p
+    s.flush()
+    for r in _rows(folder, "products.csv"):
+        p = products[r["sku"]]
+        for code in _list(r.get("barcodes", "")):
+            s.add(ProductBarcode(code=code, product_id=p.id, pack_qty=1))
+        if r.get("case_barcode"):
+            s.add(
+                ProductBarcode(
+                    code=r["case_barcode"], product_id=p.id, pack_qty=int(r["case_qty"] or 1)
+                )
+            )
+    counts["products"] = len(products)
+
+    n_stock = 0
+    stock_rows = [r for r in _rows(folder, "stock.csv") if int(r["qty"]) > 0]
+    history = _History.of(folder, now)
+    shipped_from = _shipped_from(stock_rows, locs)
+    for r in stock_rows:
+        qty = int(r["qty"])
+        p, loc = products[r["sku"]], locs[r["location"]]
+        at = now - timedelta(days=int(r.get("received_days_ago") or 0))
+        # The past week's shipments leave this bin and its return comes back to it:
+        # what the week shipped was here before it, what came back was not.
+        shipped = returned = 0
+        if shipped_from.get(p.sku) == loc.code:
+            shipped, returned = history.shipped[p.sku], history.returned[p.sku]
+        if returned > qty:
+            raise ValueError(
+                f"stock.csv: {loc.code} holds {qty} {p.sku}, fewer than the {returned} "
+                "the demo's returned orders put back there"
+            )
+        s.add(
+            Stock(
+                product_id=p.id,
+                location_id=loc.id,
+                qty=qty - returned + shipped,
+                first_received_at=at,
+            )
+        )
+        # Opening balance as ledger rows, so stock == sum of movements from day one.
+        for when, n in ((history.start, shipped), (at, qty - returned)):
+            if n:
+                s.add(
+                    StockMovement(
+                        at=when,
+                        product_id=p.id,
+                        to_location_id=loc.id,
+                        qty=n,
+                        reason=MovementReason.RECEIVED,
+                        terminal="demo",
+                        reference="opening balance",
+                    )
+                )
+        n_stock += 1
+    missing = set(history.shipped) - set(shipped_from)
+    if missing:
+        raise ValueError(f"stock.csv: no bin for {', '.join(sorted(missing))}, shipped last week")
+    counts["stock"] = n_stock
+
+    carriers = {c.code: c for c in s.exec(select(Carrier))}
+    services = {
+        (carriers_by_id.code, sv.code): sv
+        for sv, carriers_by_id in s.exec(
+            select(Service, Carrier).join(Carrier, col(Carrier.id) == col(Service.carrier_id))
+        )
+    }
+
+    orders: dict[str, Order] = {}
+    for r in _rows(folder, "orders.csv"):
+        created = now - timedelta(minutes=int(r["created_minutes_ago"]))
+        status = _SEED_AS.get(OrderStatus(r["status"]), OrderStatus(r["status"]))
+        promised = (created + timedelta(days=int(r.get("promised_in_days") or 1))).date()
+        carrier = carriers.get(r["carrier"])
+        service = services.get((r["carrier"], r["service"]))
+        o = Order(
+            name=r["name"],
+            channel=r.get("channel", "shopify"),
+            customer_name=r["customer_name"],
+            email=r["email"],
+            phone=r.get("phone", ""),
+            ship_name=r["ship_name"],
+            ship_company=r.get("ship_company", ""),
+            ship_address1=r["ship_address1"],
+            ship_address2=r.get("ship_address2", ""),
+            ship_city=r["ship_city"],
+            ship_zip=r["ship_zip"],
+            ship_province=r.get("ship_province", ""),
+            ship_country=r["ship_country"],
+            ship_phone=r.get("phone", ""),
+            shipping_method=r.get("shipping_method", ""),
+            carrier_id=carrier.id if carrier else None,
+            service_id=service.id if service else None,
+            status=status,
+            priority=int(r.get("priority") or 0),
+            created_at=created,
+            release_at=_release_at(r, created, now),
+            promised_ship_date=promised,
+            status_changed_at=created,
+            notes=r.get("notes", ""),
+            gift_message=r.get("gift_message", ""),
+            tags=",".join(t.lower() for t in _list(r.get("tags", ""))),
+            financial_status=r.get("financial_status", "paid"),
+            split_allowed="split-ok" in r.get("tags", "").lower(),
+            cancelled_at=created if status is OrderStatus.CANCELLED else None,
+            held_from=OrderStatus.NEW if status is OrderStatus.ON_HOLD else None,
+            hold_reason=_hold_reason(r) if status is OrderStatus.ON_HOLD else "",
+        )
+        s.add(o)
+        orders[o.name] = o
+    s.flush()
+    line_no: dict[str, int] = {}
+    for r in _rows(folder, "order_lines.csv"):
+        o, p = orders[r["order"]], products[r["sku"]]
+        line_no[o.name] = line_no.get(o.name, 0) + 1
+        s.add(
+            OrderLine(
+                order_id=o.id,
+                line_no=line_no[o.name],
+                product_id=p.id,
+                sku=p.sku,
+                name=p.name,
+                options=p.options_text,
+                quantity=int(r["quantity"]),
+                price=Decimal(r["price"]),
+            )
+        )
+    for o in orders.values():
+        s.add(
+            Event(
+                at=o.created_at,
+                kind="order.imported",
+                operator_name=SYSTEM.name,
+                terminal="demo",
+                order_id=o.id,
+                order_name=o.name,
+                to_state=OrderStatus.NEW.value,
+                detail="demo seed",
+            )
+        )
+        if o.status is not OrderStatus.NEW:
+            s.add(
+                Event(
+                    at=o.created_at,
+                    kind="order.status",
+                    operator_name=SYSTEM.name,
+                    terminal="demo",
+                    order_id=o.id,
+                    order_name=o.name,
+                    from_state=OrderStatus.NEW.value,
+                    to_state=o.status.value,
+                    detail="demo seed",
+                )
+            )
+    counts["orders"] = len(orders)
+    seed_reference_data(uow)
+    return counts
+
+
+def seeded_statuses(folder: Path = DEMO_DIR) -> dict[str, OrderStatus]:
+    """Order name -> the status ``orders.csv`` gives it (before the replay walks it there)."""
+    return {r["name"]: OrderStatus(r["status"]) for r in _rows(folder, "orders.csv")}
+
+
+class _History:
+    """Units the demo's shipped and returned orders took out of stock and brought back."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start  # before the oldest of them was placed
+        self.shipped: Counter[str] = Counter()
+        self.returned: Counter[str] = Counter()
+
+    @classmethod
+    def of(cls, folder: Path, now: datetime) -> _History:
+        orders = {r["name"]: r for r in _rows(folder, "orders.csv")}
+        statuses = {name: OrderStatus(r["status"]) for name, r in orders.items()}
+        shipped = {name: st for name, st in statuses.items() if st in SHIPPED}
+        oldest = max((int(orders[name]["created_minutes_ago"]) for name in shipped), default=0)
+        history = cls(now - timedelta(minutes=oldest, days=1))
+        for r in _rows(folder, "order_lines.csv"):
+            status = shipped.get(r["order"])
+            if status is not None:
+                history.shipped[r["sku"]] += int(r["quantity"])
+                if status is OrderStatus.RETURNED:
+                    history.returned[r["sku"]] += int(r["quantity"])
+        return history
+
+
+def _shipped_from(stock_rows: list[dict[str, str]], locs: dict[str, Location]) -> dict[str, str]:
+    """SKU -> the bin allocation takes it from first: a pick bin, the oldest stock, by code."""
+    first: dict[str, tuple[bool, int, str]] = {}
+    for r in stock_rows:
+        key = (
+            locs[r["location"]].kind != LocationKind.PICK,
+            -int(r.get("received_days_ago") or 0),
+            r["location"],
+        )
+        first[r["sku"]] = min(first.get(r["sku"], key), key)
+    return {sku: key[2] for sku, key in first.items()}
+
+
+def create_demo(
+    db: str | None = None,
+    *,
+    reset: bool = False,
+    on_upgrade: Callable[[str, str], None] | None = None,
+) -> tuple[Store, bool]:
+    """Create the demo database if absent (or ``reset``); returns (store, created).
+
+    A demo SQLite file made by an older wms is upgraded in place (and
+    ``on_upgrade(before, after)`` told): it is this machine's own file and
+    ``wms demo`` should just work. A PostgreSQL database may be shared with
+    other terminals, so there the demo refuses like ``wms run`` and names the
+    ``wms db upgrade`` to run.
+    """
+    from wms_tui.services.setup.schema_upgrade import upgrade_database
+    from wms_tui.store import resolve_url
+
+    url = resolve_url(db)
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if reset:
+            for suffix in ("", "-wal", "-shm"):
+                p = Path(str(path) + suffix)
+                if p.exists():
+                    p.unlink()
+    store = Store(url)
+    if reset and path is None:
+        _drop_all(store)
+    if store.is_initialised():
+        if path is not None and store.is_behind():
+            store.dispose()
+            done = upgrade_database(url)
+            if on_upgrade is not None:
+                on_upgrade(done.before, done.after)
+            store = Store(url)
+        store.check_schema()
+        with store.read() as s:
+            if s.exec(select(Warehouse)).first() is not None:
+                return store, False
+    else:
+        store.create_schema()
+    with store.unit_of_work() as uow:
+        load_demo(uow)
+        uow.commit()
+    replay_history(store, seeded_statuses())
+    advance_demo_orders(store)
+    return store, True
+
+
+def advance_demo_orders(store: Store) -> dict[str, int]:
+    """Walk the seeded in-progress orders through the real services.
+
+    A wave is built by a supervisor and picked on "handhelds" by the demo's
+    pickers, scan by scan, so the totes, the ledger and the event log hold
+    exactly what a real shift would leave (the history replay allocated these
+    orders when they were released). The last task is left half-picked (its
+    orders stay PICKING). Then the orders seeded as ready are released.
+    """
+    from wms_tui.services.inventory.allocation import release_due_orders
+    from wms_tui.services.picking import waves
+
+    supervisor = demo_walk.actor(store, "S9001", "OFFICE")
+    pickers = [demo_walk.actor(store, b, f"HH-0{i}") for i, b in enumerate(("P1001", "P1002"), 1)]
+    done = 0
+    try:
+        wave = waves.build_wave(store, supervisor, cart_size=4)
+    except DomainError:
+        wave = None
+    if wave is not None:
+        for i, task in enumerate(wave.tasks):
+            last = i == len(wave.tasks) - 1
+            demo_walk.pick_task(
+                store, pickers[i % len(pickers)], task.code, stops=1 if last else None
+            )
+            done += 1
+    packed = _pack_some(store, PACK_IN_DEMO)
+    release_due_orders(store)
+    return {"tasks": done, "packed": packed}
+
+
+PACK_IN_DEMO = 10
+
+
+def _pack_some(store: Store, how_many: int) -> int:
+    """Pack picked orders at PACK-1 the way a packer does; leave one open."""
+    packer = demo_walk.actor(store, "K2001", "PACK-1")
+    with store.read() as s:
+        names = s.exec(
+            select(Order.name)
+            .where(Order.status == OrderStatus.PICKED)
+            .order_by(Order.id)
+            .limit(how_many + 1)
+        ).all()
+    packed = 0
+    for i, name in enumerate(names):
+        # The last one stays on the bench, one unit scanned.
+        if demo_walk.pack_order(store, packer, name, units=1 if i == len(names) - 1 else None):
+            packed += 1
+    return packed
+
+
+def _drop_all(store: Store) -> None:
+    from sqlalchemy import text
+    from sqlmodel import SQLModel
+
+    with store.engine.begin() as conn:
+        SQLModel.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))

@@ -1,0 +1,423 @@
+"""Customer e-mails: shipping confirmations and delay notices.
+
+Every notice is written as an ``.eml`` file (``email.message.EmailMessage``)
+to the outbox folder (house rule ``outbox_dir``), where any mail tool can
+pick it up or a person can read it. It is also sent by SMTP, but only when
+``WMS_SMTP_HOST`` is set (with ``WMS_SMTP_PORT``, ``WMS_SMTP_USER``,
+``WMS_SMTP_PASSWORD``, ``WMS_SMTP_STARTTLS=1`` as needed). A ``Notice`` row
+per order and kind means a customer never gets the same notice twice; one
+that could not be sent stays ``sent=False`` for :func:`send_pending`.
+
+* **Shipped**: for a DISPATCHED order: carrier, service, tracking number(s),
+  and the expected delivery date = dispatch day + the service's transit days
+  in working days (:func:`wms_tui.domain.shipping_days.expected_delivery`).
+* **Delay**: for an order that will miss its promised ship date: promised
+  before today and not dispatched, or promised today with its service's
+  cut-off passed and not on the truck. Orders ON_HOLD get none (a hold is a
+  conversation with the customer already: payment, fraud check, address).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from wms_tui.domain import shipping_days as days
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import OrderStatus, ParcelStatus
+from wms_tui.domain.models import Carrier, Notice, Order, Parcel, Service
+from wms_tui.services.core import settings
+from wms_tui.services.core.clock import warehouse_zone
+from wms_tui.services.dispatch.shipments import shipped_parcels
+from wms_tui.store import Store
+
+SHIPPED = "shipped"
+DELAY = "delay"
+
+S = OrderStatus
+DELAY_STATUSES = (
+    S.NEW,
+    S.READY_TO_PICK,
+    S.BACKORDERED,
+    S.PICKING,
+    S.PICKED,
+    S.PACKING,
+    S.PACKED,
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class NoticeRun:
+    written: list[Path] = field(default_factory=list)
+    sent: int = 0
+    smtp: bool = False
+    problems: list[str] = field(default_factory=list)  # one line each: order and why
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    user: str
+    password: str
+    starttls: bool
+
+
+def smtp_config() -> SmtpConfig | None:
+    """SMTP settings from the environment; None unless ``WMS_SMTP_HOST`` is set."""
+    host = os.environ.get("WMS_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    starttls = os.environ.get("WMS_SMTP_STARTTLS", "").lower() in ("1", "true", "yes")
+    return SmtpConfig(
+        host=host,
+        port=int(os.environ.get("WMS_SMTP_PORT") or (587 if starttls else 25)),
+        user=os.environ.get("WMS_SMTP_USER", ""),
+        password=os.environ.get("WMS_SMTP_PASSWORD", ""),
+        starttls=starttls,
+    )
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_")
+
+
+def file_name(order_name: str, order_id: int, kind: str) -> str:
+    """``shipped-1042-17.eml``: safe characters only, the id keeps it unique."""
+    safe = _safe(order_name)
+    return f"{kind}-{safe + '-' if safe else ''}{order_id}.eml"
+
+
+def _message(
+    session: Session, order: Order, kind: str, subject: str, body: str, now: datetime
+) -> EmailMessage:
+    sender = settings.get(session, "notice_from")
+    display, addr = parseaddr(sender)
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = Address(display_name=display, addr_spec=addr) if addr else sender
+    msg["To"] = Address(display_name=order.customer_name or order.ship_name, addr_spec=order.email)
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = make_msgid(domain=addr.rpartition("@")[2] or None)
+    msg["X-WMS-Order"] = order.name
+    msg["X-WMS-Notice"] = kind
+    msg.set_content(body)
+    return msg
+
+
+def _day(d: date) -> str:
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def shipped_message(
+    session: Session,
+    order: Order,
+    carrier: Carrier | None,
+    service: Service | None,
+    tracking: list[str],
+    ship_day: date,
+    now: datetime,
+) -> EmailMessage:
+    shop = settings.get(session, "shop_name")
+    carrier_name = carrier.name if carrier else "our courier"
+    service_text = f" ({service.name})" if service else ""
+    eta = days.expected_delivery(ship_day, service.transit_days) if service else None
+    if len(tracking) == 1:
+        track = f"Tracking number: {tracking[0]}"
+    elif tracking:
+        lines = "\n".join(f"  parcel {i}: {t}" for i, t in enumerate(tracking, 1))
+        track = f"Your order travels in {len(tracking)} parcels. Tracking numbers:\n{lines}"
+    else:
+        track = "Tracking number: not available"
+    body = (
+        f"Hello {order.customer_name or order.ship_name},\n\n"
+        f"your order {order.name} left our warehouse on {_day(ship_day)} "
+        f"with {carrier_name}{service_text}.\n\n"
+        f"{track}\n"
+        + (f"Expected delivery: {_day(eta)}\n" if eta else "")
+        + f"\nThank you for shopping at {shop}.\n"
+    )
+    msg = _message(session, order, SHIPPED, f"Your order {order.name} is on its way", body, now)
+    msg["X-WMS-Carrier"] = carrier.code if carrier else ""
+    msg["X-WMS-Tracking"] = " ".join(tracking)
+    if eta:
+        msg["X-WMS-Expected-Delivery"] = eta.isoformat()
+    return msg
+
+
+def delay_message(
+    session: Session,
+    order: Order,
+    new_ship_day: date | None,
+    now: datetime,
+) -> EmailMessage:
+    shop = settings.get(session, "shop_name")
+    promised = order.promised_ship_date
+    when = (
+        f"We now expect to send it on {_day(new_ship_day)}."
+        if new_ship_day
+        else "Some items are on their way to us; we will send it as soon as they arrive."
+    )
+    body = (
+        f"Hello {order.customer_name or order.ship_name},\n\n"
+        f"we are sorry: your order {order.name} will not leave our warehouse "
+        + (f"on {_day(promised)} as promised. " if promised else "as soon as promised. ")
+        + f"{when}\n\n"
+        "You will get another e-mail with the tracking number when it ships.\n\n"
+        f"{shop}\n"
+    )
+    msg = _message(session, order, DELAY, f"Your order {order.name} is delayed", body, now)
+    if new_ship_day:
+        msg["X-WMS-New-Ship-Date"] = new_ship_day.isoformat()
+    return msg
+
+
+# --------------------------------------------------------------------------- outbox + SMTP
+
+
+def _outbox(session: Session) -> Path:
+    folder = Path(settings.get(session, "outbox_dir"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _already(session: Session, order_ids: Iterable[int], kind: str) -> set[int]:
+    ids = list(order_ids)
+    if not ids:
+        return set()
+    return set(
+        session.exec(
+            select(Notice.order_id).where(col(Notice.order_id).in_(ids), Notice.kind == kind)
+        ).all()
+    )
+
+
+# (order id, order name, message): plain values, safe outside the read session.
+Item = tuple[int, str, EmailMessage]
+
+
+def _write(
+    store: Store, items: list[Item], kind: str, run: NoticeRun
+) -> list[tuple[int, EmailMessage]]:
+    """Write the .eml files and their Notice rows in one transaction."""
+    out: list[tuple[int, EmailMessage]] = []
+    if not items:
+        return out
+    with store.unit_of_work() as uow:
+        s = uow.session
+        done = _already(s, (oid for oid, _, _ in items), kind)  # a parallel run got there first
+        folder = _outbox(s)
+        try:
+            for order_id, name, msg in items:
+                if order_id in done:
+                    continue
+                path = folder / file_name(name, order_id, kind)
+                path.write_bytes(msg.as_bytes())
+                notice = Notice(order_id=order_id, kind=kind, at=utcnow(), file=str(path))
+                uow.add(notice)
+                uow.flush()
+                run.written.append(path)
+                out.append((notice.id, msg))
+            uow.commit()
+        except IntegrityError:  # uq_notice_order_kind: a parallel run won the race
+            run.problems.append("Another terminal wrote these notices at the same moment")
+            run.written.clear()
+            return []
+    return out
+
+
+def _send(store: Store, pending: list[tuple[int, EmailMessage]], run: NoticeRun) -> None:
+    cfg = smtp_config()
+    run.smtp = cfg is not None
+    if cfg is None or not pending:
+        return
+    sent_ids: list[int] = []
+    try:
+        with smtplib.SMTP(cfg.host, cfg.port, timeout=15) as smtp:
+            if cfg.starttls:
+                smtp.starttls()
+            if cfg.user:
+                smtp.login(cfg.user, cfg.password)
+            for notice_id, msg in pending:
+                try:
+                    smtp.send_message(msg)
+                    sent_ids.append(notice_id)
+                except smtplib.SMTPException as exc:
+                    run.problems.append(f"{msg['X-WMS-Order']}: not sent ({exc})")
+    except (OSError, smtplib.SMTPException) as exc:
+        run.problems.append(f"SMTP {cfg.host}:{cfg.port} failed: {exc}; the .eml files wait")
+    if sent_ids:
+        with store.unit_of_work() as uow:
+            for n in uow.session.exec(select(Notice).where(col(Notice.id).in_(sent_ids))):
+                n.sent = True
+                uow.add(n)
+            uow.commit()
+        run.sent += len(sent_ids)
+
+
+def _addressable(order: Order, run: NoticeRun) -> bool:
+    if _EMAIL.match(order.email or ""):
+        return True
+    run.problems.append(f"{order.name}: no usable e-mail address ({order.email or 'none'})")
+    return False
+
+
+# --------------------------------------------------------------------------- use cases
+
+
+def shipping_confirmations(
+    store: Store, order_ids: Iterable[int] | None = None, *, day: date | None = None
+) -> NoticeRun:
+    """Confirm every DISPATCHED order in ``order_ids`` (or dispatched on ``day``,
+    default today) that has no shipping confirmation yet."""
+    run = NoticeRun()
+    now = utcnow()
+    with store.read() as s:
+        tz = warehouse_zone(s)
+        stmt = select(Order, Carrier, Service).where(Order.status == S.DISPATCHED)
+        stmt = stmt.join(Carrier, col(Carrier.id) == Order.carrier_id, isouter=True)
+        stmt = stmt.join(Service, col(Service.id) == Order.service_id, isouter=True)
+        if order_ids is not None:
+            ids = list(order_ids)
+            if not ids:
+                return run
+            stmt = stmt.where(col(Order.id).in_(ids))
+        else:
+            start, end = days.day_bounds(day or days.local_day(now, tz), tz)
+            stmt = stmt.where(Order.status_changed_at >= start, Order.status_changed_at < end)
+        rows = s.exec(stmt.order_by(col(Order.name))).all()
+        done = _already(s, (o.id for o, _, _ in rows), SHIPPED)
+        rows = [r for r in rows if r[0].id not in done]
+        ids = [o.id for o, _, _ in rows]
+        parcels = shipped_parcels(s, ids)
+        items = [
+            (
+                order.id,
+                order.name,
+                shipped_message(
+                    s,
+                    order,
+                    carrier,
+                    service,
+                    parcels.tracking[order.id],
+                    parcels.manifest_day.get(order.id)
+                    or days.local_day(order.status_changed_at, tz),
+                    now,
+                ),
+            )
+            for order, carrier, service in rows
+            if _addressable(order, run)
+        ]
+    _send(store, _write(store, items, SHIPPED, run), run)
+    return run
+
+
+@dataclass(frozen=True)
+class Delay:
+    order_id: int
+    name: str
+    status: str
+    promised: date | None
+    new_ship_day: date | None
+
+
+def delayed_orders(session: Session, now: datetime | None = None) -> list[Delay]:
+    """Orders that will miss their promised ship date and have had no delay notice."""
+    now = now or utcnow()
+    tz = warehouse_zone(session)
+    day = days.local_day(now, tz)
+    rows = session.exec(
+        select(Order, Service)
+        .join(Service, col(Service.id) == Order.service_id, isouter=True)
+        .where(
+            col(Order.status).in_(DELAY_STATUSES),
+            col(Order.promised_ship_date).is_not(None),
+            col(Order.promised_ship_date) <= day,
+        )
+        .order_by(col(Order.promised_ship_date), col(Order.name))
+    ).all()
+    done = _already(session, (o.id for o, _ in rows), DELAY)
+    on_truck = set(
+        session.exec(
+            select(Parcel.order_id).where(
+                col(Parcel.order_id).in_([o.id for o, _ in rows]),
+                Parcel.status == ParcelStatus.LOADED,
+            )
+        ).all()
+    )
+    out: list[Delay] = []
+    for order, service in rows:
+        if order.id in done or order.id in on_truck:
+            continue
+        # Without a service there is no known cut-off: do not cry wolf today.
+        cutoff_passed = service is not None and days.cutoff_at(day, service.cutoff, tz) <= now
+        assert order.promised_ship_date is not None
+        if order.promised_ship_date == day and not cutoff_passed:
+            continue  # it can still make today's truck
+        if order.status == S.BACKORDERED:
+            new_day = None
+        elif cutoff_passed:
+            new_day = days.next_working_day(day)
+        else:
+            new_day = day
+        promised = order.promised_ship_date
+        out.append(Delay(order.id, order.name, str(order.status), promised, new_day))
+    return out
+
+
+def delayed_orders_for(store: Store, now: datetime | None = None) -> list[Delay]:
+    with store.read() as s:
+        return delayed_orders(s, now)
+
+
+def delay_notices(store: Store, now: datetime | None = None) -> NoticeRun:
+    """Write (and send) a delay notice for every order :func:`delayed_orders` finds."""
+    run = NoticeRun()
+    now = now or utcnow()
+    with store.read() as s:
+        delays = {d.order_id: d for d in delayed_orders(s, now)}
+        orders = s.exec(select(Order).where(col(Order.id).in_(list(delays)))).all()
+        items = [
+            (o.id, o.name, delay_message(s, o, delays[o.id].new_ship_day, now))
+            for o in sorted(orders, key=lambda o: o.name)
+            if _addressable(o, run)
+        ]
+    _send(store, _write(store, items, DELAY, run), run)
+    return run
+
+
+def send_pending(store: Store) -> NoticeRun:
+    """Send, by SMTP, every written notice that has not gone out yet."""
+    import email
+    from email import policy
+
+    run = NoticeRun()
+    if smtp_config() is None:
+        run.problems.append("SMTP is not configured (set WMS_SMTP_HOST); the .eml files wait")
+        return run
+    pending: list[tuple[int, EmailMessage]] = []
+    with store.read() as s:
+        for n in s.exec(select(Notice).where(col(Notice.sent).is_(False)).order_by(Notice.id)):
+            path = Path(n.file)
+            if not path.is_file():
+                run.problems.append(f"notice {n.id}: file {path} is missing")
+                continue
+            msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            pending.append((n.id, msg))  # type: ignore[arg-type]
+    _send(store, pending, run)
+    return run

@@ -1,0 +1,627 @@
+"""Reserving stock for orders, backorders, release after the grace period.
+
+Allocation takes pick bins before bulk and the oldest stock first (FIFO by
+``Stock.first_received_at``). An order is allocated whole or not at all unless
+it may ship split (tag ``split-ok`` or a supervisor's say): then what is in
+stock goes ahead and the rest is split off into a backordered order
+``#1042-B1`` that is released when stock arrives.
+
+Invariant kept here: for every ``Stock`` row, ``allocated`` equals the sum of
+unpicked ``Allocation`` quantities on it, and never exceeds ``qty``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, case, cast, func
+from sqlmodel import col, select
+
+from wms_tui.domain.actor import SYSTEM, Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import ExceptionKind, LocationKind, OrderStatus
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.models import (
+    Allocation,
+    Location,
+    Order,
+    OrderLine,
+    Service,
+    Stock,
+    WmsException,
+)
+from wms_tui.services.core import events, priority, settings
+from wms_tui.store import Store, UnitOfWork
+
+# Shopify financial statuses that must not ship before someone has looked.
+HOLD_FINANCIAL = frozenset(
+    {
+        "pending",
+        "authorized",
+        "partially_paid",
+        "unpaid",
+        "expired",
+        "refunded",
+        "voided",
+        "partially_refunded",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Shortage:
+    sku: str
+    wanted: int
+    available: int
+
+    @property
+    def missing(self) -> int:
+        return self.wanted - self.available
+
+    def __str__(self) -> str:
+        return f"{self.sku} short {self.missing} (need {self.wanted}, have {self.available})"
+
+
+def _candidates_stmt(product_ids: list[int]):
+    """Stock a line may be allocated from: pick bins first, then bulk, oldest first.
+
+    Bins flagged for a cycle count (a short pick found less than the system
+    said) are left out until the count clears the flag. Several products: in
+    product id order, each in that order.
+    """
+    kind_rank = case((Location.kind == LocationKind.PICK, 0), else_=1)
+    by_product = (
+        [Stock.product_id == product_ids[0]]
+        if len(product_ids) == 1
+        else [col(Stock.product_id).in_(product_ids)]
+    )
+    return (
+        select(Stock, Location)
+        .join(Location, col(Location.id) == Stock.location_id)
+        .where(
+            *by_product,
+            # Compared as text so SQLite drives the query from the products'
+            # stock rows, not from every pick and bulk location (its planner
+            # takes the kind index and then probes stock for each product in
+            # the list at each location: seconds instead of milliseconds).
+            cast(Location.kind, String).in_([LocationKind.PICK.name, LocationKind.BULK.name]),
+            col(Location.active).is_(True),
+            # A bin a picker found short is suspect until it is counted.
+            col(Location.cycle_count_flag).is_(False),
+            Stock.qty > Stock.allocated,
+        )
+        .order_by(
+            col(Stock.product_id), kind_rank, col(Stock.first_received_at), col(Location.code)
+        )
+    )
+
+
+def _candidates(uow: UnitOfWork, product_id: int) -> list[tuple[Stock, Location]]:
+    return list(uow.session.exec(_candidates_stmt([product_id]).with_for_update()).all())
+
+
+def open_qty(line: OrderLine) -> int:
+    """Units of a line still needing a reservation."""
+    return max(0, line.need - line.qty_allocated)
+
+
+def available_qty(uow: UnitOfWork, product_id: int) -> int:
+    return _LiveStock(uow).available(product_id)
+
+
+class _LiveStock:
+    """Where allocation reads stock and reservations: queried (and locked) per call.
+
+    For one order at a time (a backorder retry, a supervisor's release, a
+    short pick). A release batch reads the same things once for all its orders
+    (:class:`_BatchStock`); both feed the same allocation code below.
+    """
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    def candidates(self, product_id: int) -> list[tuple[Stock, Location]]:
+        return _candidates(self.uow, product_id)
+
+    def available(self, product_id: int) -> int:
+        return sum(st.qty - st.allocated for st, _ in self.candidates(product_id))
+
+    def allocation(self, line: OrderLine, location_id: int | None) -> Allocation | None:
+        return self.uow.session.exec(
+            select(Allocation).where(
+                Allocation.order_line_id == line.id, Allocation.location_id == location_id
+            )
+        ).first()
+
+    def added(self, alloc: Allocation) -> None:
+        pass
+
+    def open_backorder_exceptions(self, order: Order) -> list[WmsException]:
+        return list(
+            self.uow.session.exec(
+                select(WmsException).where(
+                    WmsException.order_id == order.id,
+                    WmsException.kind == ExceptionKind.BACKORDER,
+                    col(WmsException.resolved_at).is_(None),
+                )
+            ).all()
+        )
+
+    def reserve(
+        self, line: OrderLine, qty: int, exclude_location_ids: set[int] | None = None
+    ) -> int:
+        got = _reserve(self, line, qty, exclude_location_ids)
+        # Callers look at the new Allocation rows with their own queries.
+        self.uow.flush()
+        return got
+
+
+class _BatchStock(_LiveStock):
+    """A release batch's stock, reservations and lines, read in a few queries.
+
+    The candidate stock rows of every product the batch needs are loaded (and
+    locked: ``FOR UPDATE`` on PostgreSQL) in one query, in the order
+    :func:`_candidates` gives per product; allocation then takes from them in
+    memory and the ORM writes everything in one flush. Nothing else changes
+    stock in between: SQLite's write lock, PostgreSQL's row locks.
+    """
+
+    def __init__(self, uow: UnitOfWork, orders: list[Order]) -> None:
+        super().__init__(uow)
+        s = uow.session
+        ids = [o.id for o in orders]
+        self.lines: dict[int | None, list[OrderLine]] = {oid: [] for oid in ids}
+        self.rows: dict[int, list[tuple[Stock, Location]]] = defaultdict(list)
+        self.allocs: dict[tuple[int | None, int], Allocation] = {}
+        self.exceptions: dict[int | None, list[WmsException]] = defaultdict(list)
+        if not ids:
+            return
+        for line in s.exec(
+            select(OrderLine)
+            .where(col(OrderLine.order_id).in_(ids))
+            .order_by(col(OrderLine.order_id), col(OrderLine.line_no))
+        ):
+            self.lines[line.order_id].append(line)
+        lines = [ln for order_lines in self.lines.values() for ln in order_lines]
+        product_ids = sorted({ln.product_id for ln in lines})
+        for st, loc in s.exec(_candidates_stmt(product_ids).with_for_update(of=Stock)):
+            self.rows[st.product_id].append((st, loc))
+        for alloc in s.exec(
+            select(Allocation)
+            .where(col(Allocation.order_line_id).in_([ln.id for ln in lines]))
+            .order_by(col(Allocation.id))
+        ):
+            self.allocs.setdefault((alloc.order_line_id, alloc.location_id), alloc)
+        for exc in s.exec(
+            select(WmsException)
+            .where(
+                col(WmsException.order_id).in_(ids),
+                WmsException.kind == ExceptionKind.BACKORDER,
+                col(WmsException.resolved_at).is_(None),
+            )
+            .order_by(col(WmsException.id))
+        ):
+            self.exceptions[exc.order_id].append(exc)
+
+    def candidates(self, product_id: int) -> list[tuple[Stock, Location]]:
+        return [(st, loc) for st, loc in self.rows.get(product_id, ()) if st.qty > st.allocated]
+
+    def allocation(self, line: OrderLine, location_id: int | None) -> Allocation | None:
+        return self.allocs.get((line.id, location_id))
+
+    def added(self, alloc: Allocation) -> None:
+        self.allocs[(alloc.order_line_id, alloc.location_id)] = alloc
+
+    def open_backorder_exceptions(self, order: Order) -> list[WmsException]:
+        return self.exceptions.get(order.id, [])
+
+    def reserve(
+        self, line: OrderLine, qty: int, exclude_location_ids: set[int] | None = None
+    ) -> int:
+        return _reserve(self, line, qty, exclude_location_ids)
+
+
+def reserve(
+    uow: UnitOfWork, line: OrderLine, qty: int, *, exclude_location_ids: set[int] | None = None
+) -> int:
+    """Reserve up to ``qty`` units for ``line``; returns how many were reserved."""
+    return _LiveStock(uow).reserve(line, qty, exclude_location_ids)
+
+
+def _reserve(
+    stock: _LiveStock, line: OrderLine, qty: int, exclude_location_ids: set[int] | None
+) -> int:
+    uow = stock.uow
+    left = qty
+    for st, loc in stock.candidates(line.product_id):
+        if left == 0:
+            break
+        if exclude_location_ids and loc.id in exclude_location_ids:
+            continue
+        take = min(left, st.qty - st.allocated)
+        if take <= 0:
+            continue
+        st.allocated += take
+        uow.add(st)
+        existing = stock.allocation(line, loc.id)
+        if existing is not None:
+            existing.qty += take
+            uow.add(existing)
+        else:
+            alloc = Allocation(
+                order_line_id=line.id, product_id=line.product_id, location_id=loc.id, qty=take
+            )
+            uow.add(alloc)
+            stock.added(alloc)
+        line.qty_allocated += take
+        left -= take
+    uow.add(line)
+    return qty - left
+
+
+def order_lines(uow: UnitOfWork, order: Order) -> list[OrderLine]:
+    return list(
+        uow.session.exec(
+            select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
+        ).all()
+    )
+
+
+def shortages(uow: UnitOfWork, order: Order) -> list[Shortage]:
+    """What is missing to allocate the whole order (aggregated per SKU)."""
+    return _shortages(_LiveStock(uow), order_lines(uow, order))
+
+
+def _shortages(stock: _LiveStock, lines: list[OrderLine]) -> list[Shortage]:
+    need: dict[int, int] = defaultdict(int)
+    skus: dict[int, str] = {}
+    for line in lines:
+        need[line.product_id] += open_qty(line)
+        skus[line.product_id] = line.sku
+    out = []
+    for pid, wanted in need.items():
+        if wanted <= 0:
+            continue
+        have = stock.available(pid)
+        if have < wanted:
+            out.append(Shortage(skus[pid], wanted, have))
+    return out
+
+
+def allocate_order(uow: UnitOfWork, order: Order, actor: Actor = SYSTEM) -> list[Shortage]:
+    """Reserve stock for ``order`` and move it to READY_TO_PICK or BACKORDERED.
+
+    Returns the shortages (empty when fully allocated).
+    """
+    return _allocate(_LiveStock(uow), order, order_lines(uow, order), actor)
+
+
+def _allocate(
+    stock: _LiveStock, order: Order, lines: list[OrderLine], actor: Actor
+) -> list[Shortage]:
+    uow = stock.uow
+    status = OrderStatus(order.status)
+    if status not in (OrderStatus.NEW, OrderStatus.BACKORDERED, OrderStatus.READY_TO_PICK):
+        raise DomainError(f"Order {order.name} is {status.label}; it cannot be allocated now")
+    missing = _shortages(stock, lines)
+    if missing and order.split_allowed and _has_any_stock(stock, lines):
+        _split_off_shortages(stock, order, lines, actor)
+        missing = []
+    if missing:
+        if status is not OrderStatus.BACKORDERED:
+            events.change_status(
+                uow, order, OrderStatus.BACKORDERED, actor, detail="; ".join(map(str, missing))
+            )
+            uow.add(
+                WmsException(
+                    kind=ExceptionKind.BACKORDER,
+                    order_id=order.id,
+                    sku=", ".join(s.sku for s in missing),
+                    operator_id=actor.operator_id,
+                    operator_name=actor.name,
+                    terminal=actor.terminal,
+                    message="; ".join(map(str, missing)),
+                )
+            )
+        return missing
+    for line in lines:
+        want = open_qty(line)
+        if want:
+            got = stock.reserve(line, want)
+            assert got == want, "availability checked above under the same write lock"
+            events.log(uow, actor, "stock.allocate", order=order, sku=line.sku, qty=got)
+    if status is not OrderStatus.READY_TO_PICK:
+        events.change_status(uow, order, OrderStatus.READY_TO_PICK, actor, detail="allocated")
+        for exc in stock.open_backorder_exceptions(order):
+            exc.resolved_at = utcnow()
+            exc.resolved_by_id = actor.operator_id
+            uow.add(exc)
+    return []
+
+
+def _has_any_stock(stock: _LiveStock, lines: list[OrderLine]) -> bool:
+    return any(stock.available(line.product_id) > 0 for line in lines if open_qty(line))
+
+
+def split_off_shortages(uow: UnitOfWork, order: Order, actor: Actor) -> Order | None:
+    """Move the quantities that cannot be allocated now into a backordered order."""
+    return _split_off_shortages(_LiveStock(uow), order, order_lines(uow, order), actor)
+
+
+def _split_off_shortages(
+    stock: _LiveStock, order: Order, lines: list[OrderLine], actor: Actor
+) -> Order | None:
+    free: dict[int, int] = {}
+    moved: list[tuple[OrderLine, int]] = []
+    for line in lines:
+        want = open_qty(line)
+        if not want:
+            continue
+        if line.product_id not in free:
+            free[line.product_id] = stock.available(line.product_id)
+        can = min(want, free[line.product_id])
+        free[line.product_id] -= can
+        if want - can:
+            moved.append((line, want - can))
+    if not moved:
+        return None
+    return split_into_backorder(
+        stock.uow,
+        actor,
+        order,
+        moved,
+        split_detail="backordered part moved to {child}: "
+        + ", ".join(f"{ln.sku}×{q}" for ln, q in moved),
+        created_detail=f"split from {order.name}",
+    )
+
+
+def split_into_backorder(
+    uow: UnitOfWork,
+    actor: Actor,
+    order: Order,
+    moved: list[tuple[OrderLine, int]],
+    *,
+    split_detail: str,
+    created_detail: str,
+    sku: str = "",
+    qty: int | None = None,
+) -> Order:
+    """Move ``qty`` of each line into a new BACKORDERED order ``#1042-Bn``; log both sides.
+
+    ``split_detail`` may contain ``{child}`` for the new order's name. Lines
+    wholly moved keep quantity 0 on the original as a record of the split.
+    """
+    n = 1
+    while uow.session.exec(select(Order).where(Order.name == f"{order.name}-B{n}")).first():
+        n += 1
+    child = Order(
+        **order.model_dump(
+            exclude={
+                "id",
+                "name",
+                "status",
+                "status_changed_at",
+                "source_hash",
+                "held_from",
+                "locked_by_operator_id",
+                "locked_terminal",
+                "locked_at",
+            }
+        ),
+        name=f"{order.name}-B{n}",
+        status=OrderStatus.BACKORDERED,
+    )
+    uow.add(child)
+    uow.flush()
+    for i, (line, q) in enumerate(moved, start=1):
+        uow.add(
+            OrderLine(
+                order_id=child.id,
+                line_no=i,
+                product_id=line.product_id,
+                sku=line.sku,
+                name=line.name,
+                options=line.options,
+                quantity=q,
+                price=line.price,
+            )
+        )
+        line.quantity -= q
+        uow.add(line)
+    events.log(
+        uow,
+        actor,
+        "order.split",
+        order=order,
+        sku=sku,
+        qty=qty,
+        detail=split_detail.replace("{child}", child.name),
+    )
+    events.log(
+        uow,
+        actor,
+        "order.created",
+        order=child,
+        to_state=OrderStatus.BACKORDERED,
+        detail=created_detail,
+    )
+    uow.flush()
+    return child
+
+
+def deallocate_order(uow: UnitOfWork, order: Order, actor: Actor) -> int:
+    """Give back every unpicked reservation of ``order``; returns units released."""
+    released = 0
+    for line in order_lines(uow, order):
+        for alloc in uow.session.exec(
+            select(Allocation).where(Allocation.order_line_id == line.id)
+        ).all():
+            left = alloc.qty - alloc.qty_picked
+            if left <= 0:
+                continue
+            st = uow.session.exec(
+                select(Stock).where(
+                    Stock.product_id == alloc.product_id, Stock.location_id == alloc.location_id
+                )
+            ).one()
+            st.allocated -= left
+            alloc.qty -= left
+            line.qty_allocated -= left
+            released += left
+            uow.add(st)
+            uow.add(alloc)
+        uow.add(line)
+    if released:
+        events.log(uow, actor, "stock.deallocate", order=order, qty=released)
+    uow.flush()
+    return released
+
+
+def retry_backorders(
+    uow: UnitOfWork, actor: Actor = SYSTEM, product_ids: set[int] | None = None
+) -> list[str]:
+    """Allocate backordered orders that stock now covers; returns released names.
+
+    Called by receiving after put-away and by returns after a restock, in the
+    same transaction, so the stock that arrives goes to waiting orders first,
+    the most urgent by the house ranking (:func:`priority.order_by`) first.
+    """
+    stmt = (
+        select(Order)
+        .outerjoin(Service, col(Service.id) == Order.service_id)
+        .where(Order.status == OrderStatus.BACKORDERED)
+    )
+    if product_ids:
+        stmt = stmt.where(
+            col(Order.id).in_(
+                select(OrderLine.order_id).where(col(OrderLine.product_id).in_(product_ids))
+            )
+        )
+    # The house ranking decides who gets scarce stock, as it does at release.
+    stmt = stmt.order_by(*priority.order_by())
+    released: list[str] = []
+    for order in uow.session.exec(stmt).all():
+        if not allocate_order(uow, order, actor):
+            released.append(order.name)
+    return released
+
+
+def grace_period(uow: UnitOfWork) -> timedelta:
+    return timedelta(minutes=settings.get_int(uow.session, "grace_period_minutes"))
+
+
+def _due(now: datetime):
+    return (
+        Order.status == OrderStatus.NEW,
+        col(Order.release_at).is_not(None),
+        col(Order.release_at) <= now,
+    )
+
+
+def count_due(store: Store, now: datetime | None = None) -> int:
+    """How many NEW orders are past their grace period (for progress bars)."""
+    with store.read() as session:
+        return session.exec(
+            select(func.count()).select_from(Order).where(*_due(now or utcnow()))
+        ).one()
+
+
+# Orders allocated together: one read of their lines and stock, one flush.
+RELEASE_CHUNK = 500
+
+
+def release_due(
+    uow: UnitOfWork, actor: Actor = SYSTEM, now: datetime | None = None, *, limit: int | None = None
+) -> dict[str, list[str]]:
+    """Release NEW orders past their grace period inside ``uow``, most urgent first.
+
+    Each is allocated (READY_TO_PICK), backordered, or held if unpaid. ``limit``
+    caps how many are taken in this transaction.
+
+    The orders are taken in chunks in the house ranking; each chunk's lines,
+    candidate stock and reservations are read at once (:class:`_BatchStock`)
+    and allocated in memory, order by order in that ranking, with exactly the
+    rules :func:`allocate_order` applies to one order (the same code), so the
+    result is what releasing them one at a time would give.
+    """
+    now = now or utcnow()
+    result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
+    taken = 0
+    while limit is None or taken < limit:
+        size = RELEASE_CHUNK if limit is None else min(RELEASE_CHUNK, limit - taken)
+        orders = _due_orders(uow, now, size)
+        _release(uow, actor, orders, result)
+        taken += len(orders)
+        if len(orders) < size:
+            break
+    uow.flush()
+    return result
+
+
+def _due_orders(uow: UnitOfWork, now: datetime, limit: int) -> list[Order]:
+    stmt = (
+        select(Order)
+        .outerjoin(Service, col(Service.id) == Order.service_id)
+        .where(*_due(now))
+        .order_by(*priority.order_by())
+        .limit(limit)
+        # PostgreSQL: two terminals releasing at once take different orders
+        # (SQLite's BEGIN IMMEDIATE already serialises them).
+        .with_for_update(of=Order, skip_locked=True)
+    )
+    return list(uow.session.exec(stmt).all())
+
+
+def _release(
+    uow: UnitOfWork, actor: Actor, orders: list[Order], result: dict[str, list[str]]
+) -> None:
+    held = {o.id for o in orders if o.financial_status.lower() in HOLD_FINANCIAL}
+    stock = _BatchStock(uow, [o for o in orders if o.id not in held])
+    for order in orders:
+        if order.id in held:
+            order.hold_reason = f"payment {order.financial_status}"
+            events.change_status(uow, order, OrderStatus.ON_HOLD, actor, detail=order.hold_reason)
+            result["held"].append(order.name)
+            continue
+        missing = _allocate(stock, order, stock.lines[order.id], actor)
+        result["backordered" if missing else "ready"].append(order.name)
+
+
+def release_due_orders(
+    store: Store,
+    actor: Actor = SYSTEM,
+    now: datetime | None = None,
+    *,
+    batch_size: int = 200,
+    progress: Callable[[int], None] | None = None,
+    max_orders: int | None = None,
+) -> dict[str, list[str]]:
+    """NEW orders past their grace period: allocate, or backorder, or hold if unpaid.
+
+    Works in transactions of ``batch_size`` orders so a big release never holds
+    the write lock for long; safe to run from several terminals at once (each
+    batch starts with BEGIN IMMEDIATE and re-reads what is still NEW).
+    ``progress`` is called with the running count of orders released; at most
+    ``max_orders`` are released (the most urgent), the rest stay due.
+    """
+    now = now or utcnow()
+    result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
+    total = 0
+    while max_orders is None or total < max_orders:
+        size = batch_size if max_orders is None else min(batch_size, max_orders - total)
+        with store.unit_of_work() as uow:
+            batch = release_due(uow, actor, now, limit=size)
+            uow.commit()
+        for key, names in batch.items():
+            result[key].extend(names)
+        done = sum(len(names) for names in batch.values())
+        total += done
+        if progress is not None and done:
+            progress(total)
+        if done < size:
+            break
+    return result

@@ -1,0 +1,212 @@
+"""Stock levels and the one function that moves stock.
+
+Every change of ``Stock.qty`` goes through :func:`move_stock`, which writes the
+ledger row in the same transaction; that is what keeps "stock equals the sum
+of its movements" true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import LocationKind, MovementReason
+from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.models import Location, Order, Product, ProductBarcode, Stock, StockMovement
+from wms_tui.services.core import events
+from wms_tui.store import UnitOfWork
+
+
+def get_stock(
+    session: Session, product_id: int, location_id: int, *, lock: bool = False
+) -> Stock | None:
+    """The stock row of a product in a location.
+
+    ``lock`` takes a row lock (FOR UPDATE on PostgreSQL) and re-reads the row,
+    for a read-modify-write: without it two terminals taking from the same bin
+    at once would both write "qty - 1" and one unit would vanish from the
+    books. SQLite needs no lock (BEGIN IMMEDIATE serialises writers).
+    """
+    stmt = select(Stock).where(Stock.product_id == product_id, Stock.location_id == location_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.exec(stmt).first()
+
+
+def stock_for_update(
+    session: Session, product_id: int, location_id: int, *, received_at: datetime
+) -> Stock:
+    """The stock row of a product in a location, locked, created empty if there is none.
+
+    Two terminals putting the first units of a product into a location at once
+    would both find no row and both INSERT one: on PostgreSQL the second then
+    fails on the unique (product, location) constraint. ``INSERT … ON CONFLICT
+    DO NOTHING`` makes the second wait for the first's transaction and then
+    insert nothing, and the FOR UPDATE read after it (a new statement, so a
+    fresh READ COMMITTED snapshot) locks the row the first one committed. On
+    SQLite BEGIN IMMEDIATE already serialises writers; the same statement is
+    used so both backends run one code path.
+    """
+    row = get_stock(session, product_id, location_id, lock=True)
+    if row is not None:
+        return row
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(Stock)
+        .values(
+            product_id=product_id,
+            location_id=location_id,
+            qty=0,
+            allocated=0,
+            first_received_at=received_at,
+        )
+        .on_conflict_do_nothing(index_elements=["product_id", "location_id"])
+    )
+    row = get_stock(session, product_id, location_id, lock=True)
+    assert row is not None  # inserted above, or committed by the terminal we waited for
+    return row
+
+
+def move_stock(
+    uow: UnitOfWork,
+    actor: Actor,
+    product: Product,
+    qty: int,
+    *,
+    from_loc: Location | None,
+    to_loc: Location | None,
+    reason: MovementReason,
+    order: Order | None = None,
+    reference: str = "",
+    consume_allocation: bool = False,
+) -> StockMovement:
+    """Move ``qty`` units; refuse (changing nothing) if the source is short.
+
+    ``consume_allocation`` is for picks: the units taken were reserved for an
+    order, so the reservation shrinks with them. Other moves may only take
+    unreserved units.
+    """
+    if qty <= 0:
+        raise DomainError(f"Quantity must be at least 1 (got {qty})")
+    if from_loc is None and to_loc is None:
+        raise DomainError("A stock move needs a source or a destination")
+    if (
+        to_loc is not None
+        and to_loc.kind == LocationKind.QUARANTINE
+        and reason in (MovementReason.PUTAWAY,)
+    ):
+        raise DomainError(f"{to_loc.code} is quarantine: put away to a pickable bin")
+    session = uow.session
+    now = utcnow()
+    if from_loc is not None:
+        src = get_stock(session, product.id, from_loc.id, lock=True)
+        on_hand = src.qty if src else 0
+        if src is None or src.qty < qty:
+            raise DomainError(
+                f"Only {on_hand} of {product.sku} in {from_loc.code}, cannot take {qty}"
+            )
+        free = src.qty - src.allocated
+        if consume_allocation:
+            if src.allocated < qty:
+                raise DomainError(
+                    f"Only {src.allocated} of {product.sku} reserved in {from_loc.code}"
+                )
+            src.allocated -= qty
+        elif free < qty:
+            raise DomainError(
+                f"Only {free} of {product.sku} free in {from_loc.code} "
+                f"({src.allocated} reserved for orders)"
+            )
+        src.qty -= qty
+        session.add(src)
+    if to_loc is not None:
+        dst = stock_for_update(session, product.id, to_loc.id, received_at=now)
+        if dst.qty == 0:
+            dst.first_received_at = now
+        dst.qty += qty
+        session.add(dst)
+    mv = StockMovement(
+        at=now,
+        product_id=product.id,
+        from_location_id=from_loc.id if from_loc else None,
+        to_location_id=to_loc.id if to_loc else None,
+        qty=qty,
+        reason=str(reason),
+        operator_id=actor.operator_id,
+        terminal=actor.terminal,
+        order_id=order.id if order else None,
+        reference=reference,
+    )
+    session.add(mv)
+    events.log(
+        uow,
+        actor,
+        "stock.move",
+        order=order,
+        sku=product.sku,
+        qty=qty,
+        from_state=from_loc.code if from_loc else "",
+        to_state=to_loc.code if to_loc else "",
+        detail=str(reason) + (f" {reference}" if reference else ""),
+    )
+    return mv
+
+
+def ledger_balance(session: Session, product_id: int, location_id: int) -> int:
+    """Stock of a product in a location as the ledger says (in minus out)."""
+    inflow = session.exec(
+        select(func.coalesce(func.sum(StockMovement.qty), 0)).where(
+            StockMovement.product_id == product_id, StockMovement.to_location_id == location_id
+        )
+    ).one()
+    outflow = session.exec(
+        select(func.coalesce(func.sum(StockMovement.qty), 0)).where(
+            StockMovement.product_id == product_id, StockMovement.from_location_id == location_id
+        )
+    ).one()
+    return int(inflow) - int(outflow)
+
+
+def ledger_mismatches(session: Session) -> list[tuple[int, int, int, int]]:
+    """(product_id, location_id, stock qty, ledger qty) wherever they differ."""
+    out: list[tuple[int, int, int, int]] = []
+    for st in session.exec(select(Stock)):
+        bal = ledger_balance(session, st.product_id, st.location_id)
+        if bal != st.qty:
+            out.append((st.product_id, st.location_id, st.qty, bal))
+    return out
+
+
+@dataclass(frozen=True)
+class ScannedProduct:
+    product: Product
+    pack_qty: int
+    code: str
+
+
+def find_product_by_scan(session: Session, code: str) -> ScannedProduct:
+    """A barcode (unit or case) or a SKU typed by hand."""
+    bc = session.exec(select(ProductBarcode).where(ProductBarcode.code == code)).first()
+    if bc is not None:
+        product = session.get(Product, bc.product_id)
+        assert product is not None
+        return ScannedProduct(product, bc.pack_qty, code)
+    product = session.exec(select(Product).where(Product.sku == code)).first()
+    if product is None:
+        product = session.exec(select(Product).where(Product.sku == code.upper())).first()
+    if product is None:
+        raise NotFound(f"Unknown barcode {code}")
+    return ScannedProduct(product, 1, code)
+
+
+def find_location(session: Session, code: str) -> Location:
+    loc = session.exec(select(Location).where(Location.code == code.upper())).first()
+    if loc is None:
+        raise NotFound(f"Unknown location {code}")
+    return loc

@@ -1,0 +1,466 @@
+""" "Where is my order?": find an order by anything a customer or a parcel carries,
+and tell its story from the event log.
+
+:func:`search` accepts an order name (``#D1042``, ``D1042``, ``d1042``: case and
+the ``#`` do not matter, see :mod:`order_names`), a customer's name,
+an e-mail address, a phone number typed any way (``070-174 06 26`` finds
+``+46 70 174 06 26``), a tracking number or an SSCC (scanned from the label,
+with or without the ``(00)`` prefix). Each kind is one indexed or bounded
+query; results are merged, best match first.
+
+:func:`order_detail` answers in one screen: where the order is now, its
+parcels and tracking numbers, expected delivery, notices sent, and the
+timeline (who did what, when, on which terminal).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from wms_tui.domain import shipping_days as days
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import OrderStatus, ParcelStatus
+from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.models import (
+    Carrier,
+    Event,
+    Manifest,
+    Notice,
+    Order,
+    OrderLine,
+    Parcel,
+    Service,
+)
+from wms_tui.domain.scans import clean_scan
+from wms_tui.services.core import order_names
+from wms_tui.services.core.clock import warehouse_zone
+from wms_tui.services.dispatch.handover import parcel_code
+from wms_tui.store import Store
+
+S = OrderStatus
+LIMIT = 50
+
+
+@dataclass(frozen=True)
+class OrderHit:
+    order_id: int
+    name: str
+    customer_name: str
+    email: str
+    status: str
+    carrier_code: str
+    tracking: str  # first tracking number, if any
+    matched: str  # what the query matched: order, customer, e-mail, phone, tracking, SSCC
+    created_at: datetime
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _phone_expr(column):  # noqa: ANN001, ANN202 - SQL expression in, out
+    """The phone column with spaces, dashes, dots, brackets and plus signs removed."""
+    expr = column
+    for ch in (" ", "-", "+", "(", ")", "."):
+        expr = func.replace(expr, ch, "")
+    return expr
+
+
+def search(session: Session, query: str, limit: int = LIMIT) -> list[OrderHit]:
+    q = clean_scan(query)
+    if not q:
+        raise DomainError("Type an order number, name, e-mail, phone, tracking number or SSCC")
+    found: dict[int, str] = {}  # order id -> what matched, in priority order
+
+    def add(ids: list[int], matched: str) -> None:
+        for oid in ids:
+            found.setdefault(oid, matched)
+
+    code = parcel_code(q)
+    rows = session.exec(
+        select(Parcel.order_id, Parcel.sscc).where(
+            (Parcel.sscc == code) | col(Parcel.tracking_number).in_({code, q})
+        )
+    ).all()
+    for oid, sscc in rows:
+        found.setdefault(oid, "SSCC" if sscc == code else "tracking")
+
+    named = order_names.find(session, q)
+    if named is not None:
+        add([named.id], "order")  # type: ignore[list-item]
+    if len(q) >= 2:
+        add(
+            list(
+                session.exec(
+                    select(Order.id)
+                    .where(order_names.starts_with(q))
+                    .order_by(col(Order.name))
+                    .limit(limit)
+                ).all()
+            ),
+            "order",
+        )
+    if "@" in q:
+        add(
+            list(
+                session.exec(
+                    select(Order.id)
+                    .where(func.lower(Order.email).contains(q.lower(), autoescape=True))
+                    .order_by(col(Order.created_at).desc())
+                    .limit(limit)
+                ).all()
+            ),
+            "e-mail",
+        )
+    digits = _digits(q).lstrip("0")
+    if len(digits) >= 6 and len(_digits(q)) >= len(re.sub(r"[\s+().-]", "", q)):
+        add(
+            list(
+                session.exec(
+                    select(Order.id)
+                    .where(
+                        or_(
+                            _phone_expr(Order.phone).contains(digits),
+                            _phone_expr(Order.ship_phone).contains(digits),
+                        )
+                    )
+                    .order_by(col(Order.created_at).desc())
+                    .limit(limit)
+                ).all()
+            ),
+            "phone",
+        )
+    if len(q) >= 2 and not q.isdigit():
+        # SQLite's lower() folds ASCII only, so "öberg" would miss "Öberg": also try
+        # the query as typed, lower, upper and Title Case against the raw column.
+        forms = {q, q.lower(), q.upper(), q.title()}
+        conds = [func.lower(Order.customer_name).contains(q.lower(), autoescape=True)]
+        conds += [func.lower(Order.ship_name).contains(q.lower(), autoescape=True)]
+        for form in forms:
+            conds.append(col(Order.customer_name).contains(form, autoescape=True))
+            conds.append(col(Order.ship_name).contains(form, autoescape=True))
+        add(
+            list(
+                session.exec(
+                    select(Order.id)
+                    .where(or_(*conds))
+                    .order_by(col(Order.created_at).desc())
+                    .limit(limit)
+                ).all()
+            ),
+            "customer",
+        )
+    ids = list(found)[:limit]
+    if not ids:
+        return []
+    orders = {
+        o.id: (o, code)
+        for o, code in session.exec(
+            select(Order, Carrier.code)
+            .join(Carrier, col(Carrier.id) == Order.carrier_id, isouter=True)
+            .where(col(Order.id).in_(ids))
+        ).all()
+    }
+    tracking: dict[int, str] = {}
+    for oid, tn in session.exec(
+        select(Parcel.order_id, Parcel.tracking_number)
+        .where(col(Parcel.order_id).in_(ids), Parcel.status != ParcelStatus.VOID)
+        .order_by(col(Parcel.seq))
+    ).all():
+        if tn:
+            tracking.setdefault(oid, tn)
+    return [
+        OrderHit(
+            order_id=oid,
+            name=orders[oid][0].name,
+            customer_name=orders[oid][0].customer_name,
+            email=orders[oid][0].email,
+            status=str(orders[oid][0].status),
+            carrier_code=orders[oid][1] or "",
+            tracking=tracking.get(oid, ""),
+            matched=found[oid],
+            created_at=orders[oid][0].created_at,
+        )
+        for oid in ids
+        if oid in orders
+    ]
+
+
+def find(store: Store, query: str) -> list[OrderHit]:
+    with store.read() as session:
+        return search(session, query)
+
+
+# --------------------------------------------------------------------------- one order
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    what: str  # in words: "PACKING → PACKED", "2 × TEE-1 A-01-1-A → T-0003"
+    operator_name: str
+    terminal: str
+
+
+@dataclass(frozen=True)
+class ParcelInfo:
+    seq: int
+    count: int
+    sscc: str
+    tracking_number: str
+    weight_g: int | None
+    status: str
+    packed_by: str
+    packed_at: datetime | None
+    loaded_at: datetime | None
+    manifest_number: str
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    sku: str
+    name: str
+    quantity: int
+    allocated: int
+    picked: int
+    packed: int
+    short: int
+
+
+@dataclass(frozen=True)
+class NoticeInfo:
+    kind: str
+    at: datetime
+    sent: bool
+    file: str
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    order_id: int
+    name: str
+    status: str
+    where: str  # the one-line answer to "where is my order?"
+    customer_name: str
+    email: str
+    phone: str
+    ship_to: list[str]
+    carrier_name: str
+    service_name: str
+    promised: date | None
+    late: bool
+    shipped_on: date | None
+    expected_delivery: date | None
+    hold_reason: str
+    tags: str
+    lines: list[LineInfo]
+    parcels: list[ParcelInfo]
+    notices: list[NoticeInfo]
+    timeline: list[TimelineEntry]
+    tz_name: str = "UTC"
+    created_at: datetime | None = None
+
+
+def _what(ev: Event) -> str:
+    if ev.kind == "order.status":
+        return f"{ev.from_state or '·'} → {ev.to_state}"
+    if ev.kind == "stock.move":
+        reason = ev.detail.split(" ", 1)[0] if ev.detail else ""
+        where = f"{ev.from_state or '·'} → {ev.to_state or 'out'}"
+        return f"{reason.lower()} {ev.qty or 0} × {ev.sku} {where}".strip()
+    parts = [ev.kind]
+    if ev.sku:
+        parts.append(f"{ev.qty or ''} × {ev.sku}".strip(" ×") if ev.qty else ev.sku)
+    if ev.detail:
+        parts.append(ev.detail)
+    return " ".join(parts)
+
+
+def timeline(session: Session, order_id: int) -> list[TimelineEntry]:
+    """Every event of the order, oldest first (ix_event_order_at)."""
+    return [
+        TimelineEntry(e.at, e.kind, _what(e), e.operator_name, e.terminal)
+        for e in session.exec(
+            select(Event).where(Event.order_id == order_id).order_by(col(Event.at), col(Event.id))
+        )
+    ]
+
+
+def _where(
+    order: Order,
+    carrier: Carrier | None,
+    service: Service | None,
+    parcels: list[ParcelInfo],
+    lines: list[LineInfo],
+    shipped_on: date | None,
+    eta: date | None,
+    tz_name: str,
+) -> str:
+    status = S(order.status)
+    via = carrier.name if carrier else "the courier"
+    tz = days.zone(tz_name)
+    if status is S.DISPATCHED:
+        track = ", ".join(p.tracking_number for p in parcels if p.tracking_number)
+        text = f"Shipped {shipped_on:%a %d %b} with {via}" if shipped_on else f"Shipped with {via}"
+        if track:
+            text += f"; tracking {track}"
+        if eta:
+            text += f"; expected {eta:%a %d %b}"
+        return text
+    if status is S.RETURNED:
+        return "Came back as a return"
+    if status is S.CANCELLED:
+        return f"Cancelled {days.local_time(order.cancelled_at, tz, '%d %b %H:%M')}".strip()
+    if status is S.ON_HOLD:
+        return f"On hold: {order.hold_reason or 'ask a supervisor'}"
+    if status is S.BACKORDERED:
+        short = [ln.sku for ln in lines if ln.allocated + ln.picked < ln.quantity - ln.short]
+        return "Waiting for stock" + (f": {', '.join(short)}" if short else "")
+    if status is S.PACKED:
+        loaded = [p for p in parcels if p.status == ParcelStatus.LOADED]
+        if parcels and len(loaded) == len(parcels):
+            return f"Packed and on the {via} truck; leaves at close-out"
+        if loaded:
+            return f"Packed; {len(loaded)} of {len(parcels)} parcels on the {via} truck"
+        return f"Packed, waiting at dispatch for {via}" + (
+            f" (cut-off {service.cutoff:%H:%M})" if service else ""
+        )
+    return {
+        S.NEW: "Received, not yet released to the floor",
+        S.READY_TO_PICK: "In the warehouse, waiting to be picked",
+        S.PICKING: "Being picked",
+        S.PICKED: "Picked, waiting for a pack station",
+        S.PACKING: "Being packed",
+    }.get(status, status.label)
+
+
+def order_detail(store: Store, order_id: int) -> OrderDetail:
+    with store.read() as s:
+        row = s.exec(
+            select(Order, Carrier, Service)
+            .join(Carrier, col(Carrier.id) == Order.carrier_id, isouter=True)
+            .join(Service, col(Service.id) == Order.service_id, isouter=True)
+            .where(Order.id == order_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"No order with id {order_id}")
+        order, carrier, service = row
+        tz = warehouse_zone(s)
+        lines = [
+            LineInfo(
+                ln.sku,
+                ln.name,
+                ln.quantity,
+                ln.qty_allocated,
+                ln.qty_picked,
+                ln.qty_packed,
+                ln.qty_short,
+            )
+            for ln in s.exec(
+                select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_no)
+            )
+        ]
+        parcels = [
+            ParcelInfo(
+                p.seq,
+                p.count,
+                p.sscc or "",
+                p.tracking_number or "",
+                p.weight_g,
+                str(p.status),
+                p.packed_by_name,
+                p.packed_at,
+                p.loaded_at,
+                number or "",
+            )
+            for p, number in s.exec(
+                select(Parcel, Manifest.number)
+                .join(Manifest, col(Manifest.id) == Parcel.manifest_id, isouter=True)
+                .where(Parcel.order_id == order_id)
+                .order_by(col(Parcel.seq), col(Parcel.id))
+            ).all()
+        ]
+        manifest_days = s.exec(
+            select(Manifest.day)
+            .join(Parcel, col(Parcel.manifest_id) == Manifest.id)
+            .where(Parcel.order_id == order_id)
+        ).all()
+        shipped_on: date | None = None
+        if order.status in (S.DISPATCHED, S.RETURNED):
+            shipped_on = (
+                max(manifest_days)
+                if manifest_days
+                else (
+                    _dispatched_at(s, order_id, tz) or days.local_day(order.status_changed_at, tz)
+                )
+            )
+        eta = (
+            days.expected_delivery(shipped_on, service.transit_days)
+            if shipped_on and service
+            else None
+        )
+        notices = [
+            NoticeInfo(n.kind, n.at, n.sent, n.file)
+            for n in s.exec(select(Notice).where(Notice.order_id == order_id).order_by(Notice.at))
+        ]
+        today = days.local_day(utcnow(), tz)
+        late = bool(
+            order.promised_ship_date
+            and order.status not in (S.DISPATCHED, S.RETURNED, S.CANCELLED)
+            and order.promised_ship_date < today
+        )
+        ship_to = [
+            x
+            for x in (
+                order.ship_name,
+                order.ship_company,
+                order.ship_address1,
+                order.ship_address2,
+                f"{order.ship_zip} {order.ship_city}".strip(),
+                " ".join(x for x in (order.ship_province, order.ship_country) if x),
+            )
+            if x
+        ]
+        return OrderDetail(
+            order_id=order.id,
+            name=order.name,
+            status=str(order.status),
+            where=_where(order, carrier, service, parcels, lines, shipped_on, eta, str(tz)),
+            customer_name=order.customer_name,
+            email=order.email,
+            phone=order.phone,
+            ship_to=ship_to,
+            carrier_name=carrier.name if carrier else "",
+            service_name=service.name if service else "",
+            promised=order.promised_ship_date,
+            late=late,
+            shipped_on=shipped_on,
+            expected_delivery=eta,
+            hold_reason=order.hold_reason,
+            tags=order.tags,
+            lines=lines,
+            parcels=parcels,
+            notices=notices,
+            timeline=timeline(s, order_id),
+            tz_name=str(tz),
+            created_at=order.created_at,
+        )
+
+
+def _dispatched_at(session: Session, order_id: int, tz: ZoneInfo) -> date | None:
+    at = session.exec(
+        select(func.max(Event.at)).where(
+            Event.order_id == order_id,
+            Event.kind == "order.status",
+            Event.to_state == S.DISPATCHED.value,
+        )
+    ).one()
+    # Orders dispatched before manifests existed (imports) still get a date.
+    return days.local_day(at, tz) if at else None

@@ -1,0 +1,434 @@
+"""Courier labels and packing slips from the database: data, file names, printing.
+
+Everything printed is rebuilt from the rows packing stored (parcels with SSCC,
+tracking number, weight, packer and time; order lines with packed and short
+quantities; confirmed inserts), so a reprint is always possible and always
+shows the same thing. The database commit of a close never waits for a
+printer: the pack service commits first, then :func:`produce` renders the
+files and sends them to the station's printer, reporting problems as lines
+for the screen instead of raising.
+
+Before committing a close, :func:`check_printable` builds the same data once,
+so an order whose address cannot go on a label (no country, no street) is
+refused while it can still be fixed, not discovered after it was packed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session, col, select
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.codes import rma_code
+from wms_tui.domain.enums import OrderStatus, ParcelStatus, Role
+from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.models import (
+    Carrier,
+    Event,
+    Order,
+    OrderLine,
+    Parcel,
+    Service,
+    Station,
+    Warehouse,
+)
+from wms_tui.domain.text import plural
+from wms_tui.printing.documents import Address, LabelData, ParcelInfo, SlipData, SlipLine
+from wms_tui.services.core import events, order_names, settings
+from wms_tui.services.packing import inserts
+from wms_tui.store import Store
+
+ENV_PRINTER = "WMS_PRINTER"
+LABEL_FORMATS = ("pdf", "zpl")
+PRINTED_STATUSES = (ParcelStatus.CLOSED, ParcelStatus.LOADED, ParcelStatus.MANIFESTED)
+
+
+@dataclass(frozen=True)
+class StationPrint:
+    printer: str | None
+    label_format: str = "pdf"
+    label_size: str = "4x6"
+
+
+@dataclass(frozen=True)
+class Documents:
+    """What :func:`produce` did: files written, printer jobs sent, problems to show."""
+
+    files: tuple[Path, ...] = ()
+    printed: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        names = ", ".join(p.name for p in self.files) or "no files"
+        where = f"; printed on {', '.join(sorted(set(self.printed)))}" if self.printed else ""
+        return f"{plural(len(self.files), 'document')}: {names}{where}"
+
+    def short_summary(self) -> str:
+        """For a handheld's two rows: how many, and printed or only saved."""
+        return f"{plural(len(self.files), 'document')} {'printed' if self.printed else 'saved'}"
+
+
+@dataclass
+class _Bundle:
+    order: Order
+    warehouse: Warehouse
+    carrier: Carrier | None
+    service: Service | None
+    parcels: list[Parcel]
+    lines: list[OrderLine] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- rows -> data
+
+
+def warehouse(session: Session) -> Warehouse:
+    w = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
+    if w is None:
+        raise DomainError("No warehouse is set up (address, GS1 prefix): ask a supervisor")
+    return w
+
+
+def _zone(w: Warehouse) -> ZoneInfo:
+    try:
+        return ZoneInfo(w.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(w: Warehouse, at: datetime) -> datetime:
+    return at.astimezone(_zone(w))
+
+
+def warehouse_address(w: Warehouse, name: str | None = None) -> Address:
+    return Address(
+        name=name or w.name,
+        line1=w.address1,
+        line2=w.address2,
+        city=w.city,
+        postcode=w.zip,
+        region=w.region,
+        country_code=w.country_code,
+        phone=w.phone,
+    )
+
+
+def ship_to(order: Order) -> Address:
+    """The delivery address; refuses one no courier could deliver to."""
+    missing = [
+        what
+        for what, value in (
+            ("name", order.ship_name or order.customer_name),
+            ("street", order.ship_address1),
+            ("town", order.ship_city),
+        )
+        if not value.strip()
+    ]
+    if missing:
+        raise DomainError(
+            f"Order {order.name} has no {' or '.join(missing)} in its address: "
+            "a supervisor must fix it before the label can print"
+        )
+    try:
+        return Address(
+            name=order.ship_name or order.customer_name,
+            company=order.ship_company,
+            line1=order.ship_address1,
+            line2=order.ship_address2,
+            city=order.ship_city,
+            postcode=order.ship_zip,
+            region=order.ship_province,
+            country_code=order.ship_country,
+            phone=order.ship_phone or order.phone,
+        )
+    except ValueError:
+        raise DomainError(
+            f"Order {order.name} has country {order.ship_country!r}, not an ISO country code: "
+            "a supervisor must fix the address"
+        ) from None
+
+
+def label_data(b: _Bundle, parcel: Parcel, index: int) -> LabelData:
+    assert parcel.sscc and parcel.tracking_number and parcel.packed_at
+    w = b.warehouse
+    return LabelData(
+        ship_from=warehouse_address(w),
+        ship_to=ship_to(b.order),
+        carrier_name=b.carrier.name if b.carrier else "",
+        service_name=b.service.name if b.service else b.order.shipping_method,
+        weight_g=parcel.weight_g or 0,
+        package_index=index,
+        package_count=len(b.parcels),
+        order_name=b.order.name,
+        date=local_time(w, parcel.packed_at).date(),
+        tracking_number=parcel.tracking_number,
+        sscc=parcel.sscc,
+        company_prefix_length=len(w.gs1_company_prefix),
+    )
+
+
+def confirmed_insert_labels(session: Session, order: Order) -> list[str]:
+    done = set(
+        session.exec(
+            select(Event.detail).where(Event.order_id == order.id, Event.kind == "pack.insert")
+        ).all()
+    )
+    return [i.label for i in inserts.for_order(session, order) if i.key in done]
+
+
+def slip_data(session: Session, b: _Bundle) -> SlipData:
+    w, o = b.warehouse, b.order
+    first = b.parcels[0]
+    assert first.packed_at is not None
+    return SlipData(
+        shop_name=settings.get(session, "shop_name"),
+        shop_address=warehouse_address(w, settings.get(session, "shop_name")),
+        order_name=o.name,
+        order_date=local_time(w, o.created_at).date(),
+        ship_to=ship_to(o),
+        email=o.email,
+        lines=[
+            SlipLine(
+                sku=ln.sku,
+                name=ln.name,
+                options=ln.options,
+                qty_ordered=ln.quantity,
+                qty_packed=ln.qty_packed,
+                short_reason=ln.short_reason or None,
+            )
+            for ln in b.lines
+            if ln.quantity > 0
+        ],
+        gift_message=o.gift_message,
+        notes=o.notes,
+        inserts=confirmed_insert_labels(session, o),
+        # Name and station: the slip is the packer's signature on the parcel.
+        packed_by=" · ".join(x for x in (first.packed_by_name, first.terminal) if x),
+        packed_at=local_time(w, first.packed_at),
+        return_policy=settings.get(session, "return_policy"),
+        rma=rma_code(o.id),  # type: ignore[arg-type]
+        parcel=ParcelInfo(
+            carrier_name=b.carrier.name if b.carrier else "",
+            service_name=b.service.name if b.service else o.shipping_method,
+            tracking_numbers=[p.tracking_number or "" for p in b.parcels],
+            weight_g=sum(p.weight_g or 0 for p in b.parcels),
+            package_count=len(b.parcels),
+        ),
+    )
+
+
+def _bundle(session: Session, order: Order, parcels: list[Parcel]) -> _Bundle:
+    return _Bundle(
+        order=order,
+        warehouse=warehouse(session),
+        carrier=session.get(Carrier, order.carrier_id) if order.carrier_id else None,
+        service=session.get(Service, order.service_id) if order.service_id else None,
+        parcels=parcels,
+        lines=list(
+            session.exec(
+                select(OrderLine)
+                .where(OrderLine.order_id == order.id)
+                .order_by(col(OrderLine.line_no))
+            ).all()
+        ),
+    )
+
+
+def check_printable(session: Session, order: Order, parcels: list[Parcel]) -> None:
+    """Build every document's data for a close about to commit; DomainError if impossible."""
+    b = _bundle(session, order, parcels)
+    try:
+        for i, p in enumerate(parcels, start=1):
+            label_data(b, p, i)
+        slip_data(session, b)
+    except ValueError as exc:  # a renderer's own validation (SSCC, quantities, ...)
+        raise DomainError(f"Cannot print the documents of {order.name}: {exc}") from None
+
+
+# --------------------------------------------------------------------------- files
+
+
+def label_filename(order_name: str, index: int, count: int, fmt: str = "pdf") -> str:
+    from wms_tui.printing.output import safe_filename
+
+    return safe_filename("label", order_name, f"{index}of{count}", ext=fmt)
+
+
+def slip_filename(order_name: str) -> str:
+    from wms_tui.printing.output import safe_filename
+
+    return safe_filename("slip", order_name)
+
+
+def output_dir(session: Session) -> Path:
+    return Path(settings.get(session, "label_dir"))
+
+
+def station_print(session: Session, terminal: str) -> StationPrint:
+    st = session.exec(select(Station).where(Station.code == terminal)).first()
+    printer = (st.printer if st else None) or os.environ.get(ENV_PRINTER) or None
+    if st is None:
+        return StationPrint(printer)
+    fmt = st.label_format.lower() if st.label_format.lower() in LABEL_FORMATS else "pdf"
+    return StationPrint(printer, fmt, st.label_size or "4x6")
+
+
+def _paper(w: Warehouse) -> str:
+    return "Letter" if w.country_code.upper() in ("US", "CA") else "A4"
+
+
+def produce(
+    store: Store,
+    order_id: int,
+    terminal: str,
+    *,
+    labels: bool = True,
+    slip: bool = True,
+    zpl: bool | None = None,
+    printer: str | None = None,
+    send: bool = True,
+) -> Documents:
+    """Render (and print) the labels and slip of a packed order from the database.
+
+    ``zpl`` None follows the station's label format. ``printer`` overrides the
+    station's; ``send=False`` only writes files. Never raises for printing
+    problems: they come back in ``Documents.problems`` for the screen.
+    """
+    from wms_tui.printing.errors import PrintError
+    from wms_tui.printing.label import render_label_pdf
+    from wms_tui.printing.output import output_path, send_to_printer
+    from wms_tui.printing.slip import render_slip_pdf
+    from wms_tui.printing.zpl import render_label_zpl
+
+    with store.read() as s:
+        order = s.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"No order with id {order_id}")
+        parcels = printed_parcels(s, order)
+        if not parcels:
+            raise DomainError(f"Order {order.name} has no closed parcel: nothing to print")
+        b = _bundle(s, order, parcels)
+        order_name = order.name
+        setup = station_print(s, terminal)
+        folder = output_dir(s)
+        paper = _paper(b.warehouse)
+        use_zpl = setup.label_format == "zpl" if zpl is None else zpl
+        jobs: list[tuple[str, object]] = []
+        problems: list[str] = []
+        try:
+            if labels:
+                for i, p in enumerate(parcels, start=1):
+                    jobs.append(("label", (label_data(b, p, i), i)))
+            if slip:
+                jobs.append(("slip", slip_data(s, b)))
+        except (ValueError, DomainError) as exc:
+            problems.append(f"Cannot build the documents: {exc}")
+    files: list[Path] = []
+    printed: list[str] = []
+    target = printer if printer is not None else setup.printer
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return Documents(problems=(f"Cannot create the label folder {folder}: {exc}",))
+    count = len(parcels)
+    for kind, payload in jobs:
+        try:
+            if kind == "label":
+                data, i = payload  # type: ignore[misc]
+                if use_zpl:
+                    path = output_path(folder, label_filename(order_name, i, count, "zpl"))
+                    path.write_text(render_label_zpl(data, setup.label_size), encoding="utf-8")
+                else:
+                    path = output_path(folder, label_filename(order_name, i, count))
+                    render_label_pdf(data, path, setup.label_size)  # type: ignore[arg-type]
+            else:
+                path = output_path(folder, slip_filename(order_name))
+                render_slip_pdf(payload, path, paper)  # type: ignore[arg-type]
+        except (PrintError, OSError, ValueError) as exc:
+            problems.append(f"Cannot write the {kind}: {exc}")
+            continue
+        files.append(path)
+        if send and target:
+            try:
+                send_to_printer(path, target)
+                printed.append(target)
+            except PrintError as exc:
+                problems.append(str(exc))
+    return Documents(tuple(files), tuple(printed), tuple(problems))
+
+
+def printed_parcels(session: Session, order: Order) -> list[Parcel]:
+    return list(
+        session.exec(
+            select(Parcel)
+            .where(Parcel.order_id == order.id, col(Parcel.status).in_(PRINTED_STATUSES))
+            .order_by(col(Parcel.seq))
+        ).all()
+    )
+
+
+def find_packed_order(session: Session, code: str) -> Order:
+    """An order by name (``#1042``, ``1042``, ``d1042``), SSCC or tracking number of one
+    of its parcels."""
+    code = code.strip()
+    order = order_names.find(session, code)
+    if order is not None:
+        return order
+    parcel = session.exec(
+        select(Parcel).where(
+            (Parcel.tracking_number == code.upper()) | (Parcel.sscc == code.removeprefix("00"))
+        )
+    ).first()
+    if parcel is not None:
+        order = session.get(Order, parcel.order_id)
+        if order is not None:
+            return order
+    raise NotFound(f"No order, SSCC or tracking number {code}")
+
+
+def reprint(
+    store: Store,
+    actor: Actor,
+    code: str,
+    *,
+    labels: bool = True,
+    slip: bool = True,
+    zpl: bool | None = None,
+    printer: str | None = None,
+    send: bool = True,
+) -> Documents:
+    """Print a packed order's label(s) and/or slip again, from what was stored."""
+    actor.require(Role.PACKER, Role.SUPERVISOR, action="reprint labels")
+    if not (labels or slip):
+        raise DomainError("Nothing to reprint: choose the label, the slip or both")
+    with store.unit_of_work() as uow:
+        order = find_packed_order(uow.session, code)
+        if not printed_parcels(uow.session, order):
+            status = OrderStatus(order.status)
+            raise DomainError(
+                f"Order {order.name} is {status.label}, not packed: nothing to reprint"
+            )
+        what = " and ".join(w for w, on in (("label", labels), ("slip", slip)) if on)
+        events.log(
+            uow, actor, "label.reprint", order=order, detail=f"{what}{' zpl' if zpl else ''}"
+        )
+        order_id = order.id
+        uow.commit()
+    return produce(
+        store,
+        order_id,  # type: ignore[arg-type]
+        actor.terminal,
+        labels=labels,
+        slip=slip,
+        zpl=zpl,
+        printer=printer,
+        send=send,
+    )

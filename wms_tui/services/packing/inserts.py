@@ -1,0 +1,90 @@
+"""What goes into a parcel besides the goods: the per-order insert checklist.
+
+The rules are the ``insert_rules`` setting (a house rule; its default is in
+:data:`wms_tui.services.core.settings.DEFAULTS`), one rule per line::
+
+    condition | key | what the packer must do
+
+``condition`` is ``always``, ``tag:<tag>`` (the order carries that tag) or
+``gift-message`` (the order has a gift message). ``key`` names the item in the
+log. Lines starting with ``#`` and blank lines are ignored. A house that wants
+no return form deletes that line from the setting; a rule repeated under
+several conditions is listed once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlmodel import Session
+
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.models import Order
+from wms_tui.services.core import settings
+
+SETTING_KEY = "insert_rules"
+
+
+@dataclass(frozen=True)
+class Rule:
+    condition: str
+    key: str
+    label: str
+
+    def applies(self, tags: frozenset[str], gift_message: str) -> bool:
+        if self.condition == "always":
+            return True
+        if self.condition == "gift-message":
+            return bool(gift_message.strip())
+        if self.condition.startswith("tag:"):
+            return self.condition[4:] in tags
+        return False
+
+
+@dataclass(frozen=True)
+class Insert:
+    key: str
+    label: str
+
+
+@lru_cache(maxsize=16)
+def parse_rules(text: str) -> tuple[Rule, ...]:
+    """Rules from the setting text; a malformed line is an error naming the line."""
+    rules: list[Rule] = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 3 or not all(parts):
+            raise DomainError(f"Insert rule line {n} needs 'condition | key | label': {line!r}")
+        condition, key, label = parts
+        condition = condition.lower()
+        if not (
+            condition in ("always", "gift-message")
+            or (condition.startswith("tag:") and len(condition) > 4)
+        ):
+            raise DomainError(
+                f"Insert rule line {n}: condition must be always, gift-message or tag:<tag>"
+            )
+        rules.append(Rule(condition, key.lower(), label))
+    return tuple(rules)
+
+
+def rules_text(session: Session) -> str:
+    return settings.get(session, SETTING_KEY)
+
+
+def checklist(rules: tuple[Rule, ...], order: Order) -> list[Insert]:
+    """The inserts ``order`` needs, in rule order, each key once."""
+    tags = order.tag_set
+    seen: dict[str, Insert] = {}
+    for rule in rules:
+        if rule.key not in seen and rule.applies(tags, order.gift_message or ""):
+            seen[rule.key] = Insert(rule.key, rule.label)
+    return list(seen.values())
+
+
+def for_order(session: Session, order: Order) -> list[Insert]:
+    return checklist(parse_rules(rules_text(session)), order)

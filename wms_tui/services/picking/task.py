@@ -1,0 +1,385 @@
+"""The state of a pick task as the picker sees it, read from its rows.
+
+:class:`TaskContext` loads a task's stops and everything they refer to once
+per request and answers: which stop is current (route order, skipped stops
+at the end), at which stage it is (pick units, or put them in the tote), and
+what the handheld should show (:class:`TaskView`). Completing a task (every
+stop done) moves its fully picked orders to PICKED.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import OrderStatus, Role, TaskStatus, WaveStatus
+from wms_tui.domain.errors import Conflict, DomainError, NotFound
+from wms_tui.domain.models import (
+    Location,
+    Operator,
+    Order,
+    OrderLine,
+    PickTask,
+    PickTaskLine,
+    Product,
+    Wave,
+)
+from wms_tui.services.core import events
+from wms_tui.store import UnitOfWork
+
+# Orders whose stops are not walked (a supervisor stopped them mid-wave).
+STOPPED = frozenset({OrderStatus.ON_HOLD, OrderStatus.CANCELLED})
+
+
+class Stage(StrEnum):
+    PICK = "pick"  # scan the bin, then the items
+    TOTE = "tote"  # all units in hand: scan the tote
+
+
+# --------------------------------------------------------------------------- views
+
+
+@dataclass(frozen=True)
+class StopInfo:
+    line_id: int
+    seq: int
+    bin: str
+    sku: str
+    name: str
+    options: str
+    qty: int
+    picked: int
+    short: int
+    tote: str
+    slot: int
+    order: str
+    stage: Stage
+    skipped: bool
+    done: bool
+    stopped: bool = False  # order on hold / cancelled: not walked
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.qty - self.picked - self.short)
+
+
+@dataclass(frozen=True)
+class ToteInfo:
+    """One tote on the cart; ``units`` excludes what bins turned out not to have."""
+
+    slot: int
+    code: str
+    order: str
+    order_status: str
+    units: int
+    picked: int
+    short: int
+
+
+@dataclass(frozen=True)
+class TaskView:
+    code: str
+    wave: str
+    status: str
+    picker: str
+    terminal: str
+    pack_station: str
+    route_length_m: float
+    stop: StopInfo | None
+    stops: tuple[StopInfo, ...]
+    totes: tuple[ToteInfo, ...]
+
+    @property
+    def stops_total(self) -> int:
+        return sum(1 for s in self.stops if not s.stopped)
+
+    @property
+    def stops_done(self) -> int:
+        return sum(1 for s in self.stops if s.done and not s.stopped)
+
+    @property
+    def progress(self) -> str:
+        """``7/23``: the stop being worked on out of all stops."""
+        return f"{min(self.stops_done + 1, self.stops_total)}/{self.stops_total}"
+
+    @property
+    def units_total(self) -> int:
+        """Units to take: what a bin turned out not to have is not counted."""
+        return sum(s.qty - s.short for s in self.stops if not s.stopped)
+
+    @property
+    def units_picked(self) -> int:
+        return sum(s.picked for s in self.stops)
+
+    @property
+    def units_short(self) -> int:
+        return sum(s.short for s in self.stops)
+
+
+@dataclass(frozen=True)
+class Completion:
+    task: str
+    pack_station: str
+    totes: tuple[ToteInfo, ...]
+
+    @property
+    def to_pack(self) -> tuple[ToteInfo, ...]:
+        return tuple(
+            t for t in self.totes if t.picked and t.order_status == OrderStatus.PICKED.value
+        )
+
+    @property
+    def to_supervisor(self) -> tuple[ToteInfo, ...]:
+        return tuple(
+            t for t in self.totes if t.picked and t.order_status != OrderStatus.PICKED.value
+        )
+
+    @property
+    def message(self) -> str:
+        pack = self.to_pack
+        text = f"Task {self.task} done."
+        if pack:
+            text += f" Bring {len(pack)} tote{'s' if len(pack) != 1 else ''} to {self.pack_station}"
+        else:
+            text += " Nothing to pack"
+        if self.to_supervisor:
+            text += "; " + ", ".join(t.code for t in self.to_supervisor) + " to the supervisor"
+        return text
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    kind: str  # bin | item | tote | short | skip | pause
+    message: str
+    view: TaskView
+    at_bin: str | None = None  # the bin the handheld is confirmed at now
+    finished: Completion | None = None
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def get_task(session: Session, code: str, *, lock: bool = False) -> PickTask:
+    stmt = select(PickTask).where(PickTask.code == code.strip().upper())
+    if lock:
+        stmt = stmt.with_for_update()
+    task = session.exec(stmt).first()
+    if task is None:
+        raise NotFound(f"No pick task {code.strip().upper()}")
+    return task
+
+
+def operator_name(session: Session, operator_id: int | None) -> str:
+    if operator_id is None:
+        return ""
+    op = session.get(Operator, operator_id)
+    return op.name if op else ""
+
+
+def my_task(uow: UnitOfWork, actor: Actor, code: str) -> PickTask:
+    """The task, locked, if this actor is picking it on this terminal."""
+    actor.require(Role.PICKER, action="pick")
+    task = get_task(uow.session, code, lock=True)
+    status = TaskStatus(task.status)
+    if task.picker_id is not None and task.picker_id != actor.operator_id:
+        who = operator_name(uow.session, task.picker_id)
+        raise Conflict(f"Task {task.code} is being picked by {who}")
+    if status is TaskStatus.DONE:
+        raise DomainError(f"Task {task.code} is already done")
+    if status is TaskStatus.CANCELLED:
+        raise DomainError(f"Task {task.code} was cancelled")
+    if status is TaskStatus.PAUSED:
+        raise DomainError(f"Task {task.code} is paused: resume it first")
+    if status is TaskStatus.OPEN:
+        raise DomainError(f"Task {task.code} is not claimed: start it from the Pick menu")
+    if task.terminal and task.terminal != actor.terminal:
+        raise Conflict(f"Task {task.code} is open on {task.terminal}: resume it here first")
+    return task
+
+
+def task_lines(session: Session, task: PickTask) -> list[PickTaskLine]:
+    return list(
+        session.exec(
+            select(PickTaskLine)
+            .where(PickTaskLine.task_id == task.id)
+            .order_by(PickTaskLine.seq, PickTaskLine.id)
+        ).all()
+    )
+
+
+class TaskContext:
+    """Rows a task's stops refer to, loaded once per request."""
+
+    def __init__(self, session: Session, task: PickTask) -> None:
+        self.session = session
+        self.task = task
+        self.lines = task_lines(session, task)
+        self.olines: dict[int, OrderLine] = {}
+        self.orders: dict[int, Order] = {}
+        self.locs: dict[int, Location] = {}
+        self.products: dict[int, Product] = {}
+        for ln in self.lines:
+            self._load(ln)
+        totes = sorted({ln.tote_id for ln in self.lines if ln.tote_id}, key=self.loc_code)
+        self.slot = {tid: i for i, tid in enumerate(totes, start=1)}
+
+    def _load(self, ln: PickTaskLine) -> None:
+        s = self.session
+        if ln.order_line_id not in self.olines:
+            ol = s.get(OrderLine, ln.order_line_id)
+            assert ol is not None
+            self.olines[ol.id] = ol
+            if ol.order_id not in self.orders:
+                self.orders[ol.order_id] = s.get(Order, ol.order_id)  # type: ignore[assignment]
+        for lid in (ln.location_id, ln.tote_id):
+            if lid and lid not in self.locs:
+                self.locs[lid] = s.get(Location, lid)  # type: ignore[assignment]
+        if ln.product_id not in self.products:
+            self.products[ln.product_id] = s.get(Product, ln.product_id)  # type: ignore[assignment]
+
+    def add(self, ln: PickTaskLine) -> None:
+        self.lines.append(ln)
+        self.lines.sort(key=lambda x: (x.seq, x.id or 0))
+        self._load(ln)
+
+    def loc_code(self, lid: int | None) -> str:
+        if not lid:
+            return ""
+        if lid not in self.locs:
+            self.locs[lid] = self.session.get(Location, lid)  # type: ignore[assignment]
+        return self.locs[lid].code
+
+    def order_of(self, ln: PickTaskLine) -> Order:
+        return self.orders[self.olines[ln.order_line_id].order_id]
+
+    def stopped(self, ln: PickTaskLine) -> bool:
+        return OrderStatus(self.order_of(ln).status) in STOPPED
+
+    def open_lines(self) -> list[PickTaskLine]:
+        return [ln for ln in self.lines if not ln.done and not self.stopped(ln)]
+
+    def current(self) -> PickTaskLine | None:
+        """First open stop in route order; skipped stops come back at the end."""
+        open_ = self.open_lines()
+        return next((ln for ln in open_ if not ln.skipped), None) or next(iter(open_), None)
+
+    def visiting_order(self) -> list[PickTaskLine]:
+        open_ = self.open_lines()
+        return [ln for ln in open_ if not ln.skipped] + [ln for ln in open_ if ln.skipped]
+
+    def stop_info(self, ln: PickTaskLine) -> StopInfo:
+        product = self.products[ln.product_id]
+        return StopInfo(
+            line_id=ln.id or 0,
+            seq=ln.seq,
+            bin=self.loc_code(ln.location_id),
+            sku=product.sku,
+            name=product.name,
+            options=self.olines[ln.order_line_id].options or product.options_text,
+            qty=ln.qty,
+            picked=ln.qty_picked,
+            short=ln.qty_short,
+            tote=self.loc_code(ln.tote_id),
+            slot=self.slot.get(ln.tote_id or 0, 0),
+            order=self.order_of(ln).name,
+            stage=stage(ln),
+            skipped=ln.skipped,
+            done=ln.done,
+            stopped=self.stopped(ln),
+        )
+
+    def totes(self) -> tuple[ToteInfo, ...]:
+        out = []
+        for tid, slot in sorted(self.slot.items(), key=lambda kv: kv[1]):
+            lines = [ln for ln in self.lines if ln.tote_id == tid]
+            order = self.order_of(lines[0])
+            out.append(
+                ToteInfo(
+                    slot=slot,
+                    code=self.loc_code(tid),
+                    order=order.name,
+                    order_status=str(order.status),
+                    units=sum(ln.qty - ln.qty_short for ln in lines),
+                    picked=sum(ln.qty_picked for ln in lines),
+                    short=sum(ln.qty_short for ln in lines),
+                )
+            )
+        return tuple(out)
+
+    def view(self) -> TaskView:
+        task = self.task
+        wave = self.session.get(Wave, task.wave_id) if task.wave_id else None
+        cur = self.current()
+        return TaskView(
+            code=task.code,
+            wave=wave.code if wave else "",
+            status=str(task.status),
+            picker=operator_name(self.session, task.picker_id),
+            terminal=task.terminal,
+            pack_station=task.pack_station,
+            route_length_m=task.route_length_m,
+            stop=self.stop_info(cur) if cur else None,
+            stops=tuple(self.stop_info(ln) for ln in self.lines),
+            totes=self.totes(),
+        )
+
+
+def stage(ln: PickTaskLine) -> Stage:
+    if ln.qty_picked > 0 and ln.qty_picked + ln.qty_short >= ln.qty:
+        return Stage.TOTE
+    return Stage.PICK
+
+
+def advance(
+    uow: UnitOfWork, actor: Actor, ctx: TaskContext, kind: str, msg: str, here: str | None
+) -> ScanOutcome:
+    """After a stop closes: the next stop (keeping the bin if it is the same) or the end."""
+    finished = maybe_complete(uow, actor, ctx)
+    if finished is not None:
+        return ScanOutcome(kind, f"{msg}. {finished.message}", ctx.view(), None, finished)
+    nxt = ctx.current()
+    assert nxt is not None
+    nxt_bin = ctx.loc_code(nxt.location_id)
+    if nxt_bin == here and stage(nxt) is Stage.PICK:
+        sku = ctx.products[nxt.product_id].sku
+        tote = ctx.loc_code(nxt.tote_id)
+        return ScanOutcome(kind, f"{msg}. Same bin: {sku} for {tote}", ctx.view(), here)
+    return ScanOutcome(kind, f"{msg}. Next: {nxt_bin}", ctx.view(), None)
+
+
+# --------------------------------------------------------------------------- completion
+
+
+def maybe_complete(uow: UnitOfWork, actor: Actor, ctx: TaskContext) -> Completion | None:
+    if ctx.open_lines():
+        return None
+    return complete(uow, actor, ctx)
+
+
+def complete(uow: UnitOfWork, actor: Actor, ctx: TaskContext) -> Completion:
+    s = uow.session
+    task = ctx.task
+    task.status = TaskStatus.DONE
+    task.finished_at = utcnow()
+    uow.add(task)
+    for order in ctx.orders.values():
+        if OrderStatus(order.status) is not OrderStatus.PICKING:
+            continue
+        lines = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+        if all(x.qty_picked >= x.need for x in lines):
+            detail = f"task {task.code} → {task.pack_station}"
+            events.change_status(uow, order, OrderStatus.PICKED, actor, detail=detail)
+    if task.wave_id is not None:
+        statuses = s.exec(select(PickTask.status).where(PickTask.wave_id == task.wave_id)).all()
+        if all(TaskStatus(x) in (TaskStatus.DONE, TaskStatus.CANCELLED) for x in statuses):
+            wave = s.get(Wave, task.wave_id)
+            if wave is not None:
+                wave.status = WaveStatus.DONE
+                uow.add(wave)
+    done = Completion(task.code, task.pack_station, ctx.totes())
+    events.log(uow, actor, "task.done", detail=done.message[:400])
+    return done

@@ -1,0 +1,514 @@
+"""Walking a pick task: claim, bin scan, item scans, put to tote, skip, pause, short.
+
+One task is a cart of totes (one order per tote) and a list of stops in route
+order. At each stop the picker
+
+1. scans the bin (the handheld remembers that and passes it back as ``at_bin``;
+   nothing is written),
+2. scans the item once per unit, a case code for ``pack_qty`` units, or types
+   a count and scans once (``count``): each accepted scan moves the units from
+   the bin into the tote in the ledger (``move_stock`` with the allocation
+   consumed) and logs a ``pick.unit`` event with order, SKU, quantity and bin,
+3. when the stop's quantity is reached, scans the tote the units go into; that
+   closes the stop. A wrong tote, a repeated item scan (a double-pressed
+   trigger) or any over-pick is refused there and changes nothing.
+
+Every function opens one unit of work and commits only when the request is
+accepted, so a refused scan leaves the database as it was. State lives in the
+database (``PickTaskLine.qty_picked/qty_short/done/skipped``); the only thing
+the handheld keeps is which bin it has confirmed.
+
+Short picks live in :mod:`wms_tui.services.picking.short_pick` and the task state
+(current stop, stage, views, completion) in :mod:`wms_tui.services.picking.task`;
+both are re-exported here so screens import one module.
+
+Order status: READY_TO_PICK -> PICKING when its task is claimed, PICKING ->
+PICKED when the task completes with every unit picked. A BACKORDERED order
+keeps what was picked in its tote, and the tote goes to the supervisor.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import case
+from sqlmodel import Session, col, or_, select
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, Role, TaskStatus
+from wms_tui.domain.errors import Conflict, DomainError, NotFound
+from wms_tui.domain.models import Allocation, Location, PickTask, PickTaskLine
+from wms_tui.services.core import events
+from wms_tui.services.inventory import stock as inventory
+from wms_tui.services.inventory.stock import ScannedProduct
+from wms_tui.services.picking.short_pick import SHORT_REASONS, report_short
+from wms_tui.services.picking.task import (
+    STOPPED,
+    Completion,
+    ScanOutcome,
+    Stage,
+    StopInfo,
+    TaskContext,
+    TaskView,
+    ToteInfo,
+    advance,
+    complete,
+    get_task,
+    maybe_complete,
+    my_task,
+    operator_name,
+    stage,
+)
+from wms_tui.store import Store, UnitOfWork
+
+__all__ = [
+    "SHORT_REASONS",
+    "Completion",
+    "ScanOutcome",
+    "Stage",
+    "StopInfo",
+    "TaskView",
+    "ToteInfo",
+    "claim_next_task",
+    "complete_task",
+    "current_stop",
+    "my_open_task",
+    "pause_at_logout",
+    "pause_task",
+    "release_task",
+    "report_short",
+    "resume_task",
+    "scan",
+    "scan_bin",
+    "scan_item",
+    "scan_tote",
+    "skip_stop",
+]
+
+MAX_COUNT = 999
+
+
+# --------------------------------------------------------------------------- claiming
+
+
+def _take(uow: UnitOfWork, actor: Actor, task: PickTask, kind: str) -> TaskContext:
+    task.status = TaskStatus.CLAIMED
+    task.picker_id = actor.operator_id
+    task.terminal = actor.terminal
+    task.claimed_at = task.claimed_at or utcnow()
+    uow.add(task)
+    ctx = TaskContext(uow.session, task)
+    for order in ctx.orders.values():
+        if OrderStatus(order.status) is OrderStatus.READY_TO_PICK:
+            events.change_status(uow, order, OrderStatus.PICKING, actor, detail=f"task {task.code}")
+    events.log(uow, actor, kind, detail=f"task {task.code}")
+    return ctx
+
+
+def claim_next_task(store: Store, actor: Actor) -> TaskView | None:
+    """The picker's own unfinished task, else the next free one; None if none is left.
+
+    Two terminals never get the same task: on SQLite the unit of work holds
+    the write lock (BEGIN IMMEDIATE) from the read to the commit; on
+    PostgreSQL ``FOR UPDATE SKIP LOCKED`` makes the second terminal take the
+    next free task instead of waiting for the first one's.
+    """
+    actor.require(Role.PICKER, action="pick")
+    with store.unit_of_work() as uow:
+        s = uow.session
+        mine = s.exec(
+            select(PickTask)
+            .where(
+                PickTask.picker_id == actor.operator_id,
+                col(PickTask.status).in_([TaskStatus.CLAIMED, TaskStatus.PAUSED]),
+            )
+            .order_by(PickTask.id)
+            .limit(1)
+            .with_for_update()
+        ).first()
+        if mine is not None:
+            ctx = _take(uow, actor, mine, "task.resumed")
+        else:
+            assigned_to_me = case((PickTask.picker_id == actor.operator_id, 0), else_=1)
+            task = s.exec(
+                select(PickTask)
+                .where(
+                    PickTask.status == TaskStatus.OPEN,
+                    or_(
+                        col(PickTask.picker_id).is_(None),
+                        PickTask.picker_id == actor.operator_id,
+                    ),
+                )
+                .order_by(assigned_to_me, col(PickTask.priority).desc(), PickTask.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
+            if task is None:
+                return None
+            ctx = _take(uow, actor, task, "task.claimed")
+        maybe_complete(uow, actor, ctx)
+        view = ctx.view()
+        uow.commit()
+    return view
+
+
+def resume_task(store: Store, actor: Actor, code: str) -> TaskView:
+    """Take up a paused task (or move one's own task to this terminal)."""
+    actor.require(Role.PICKER, action="pick")
+    with store.unit_of_work() as uow:
+        task = get_task(uow.session, code, lock=True)
+        status = TaskStatus(task.status)
+        if status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+            raise DomainError(f"Task {task.code} is already {status.value.lower()}")
+        if task.picker_id is not None and task.picker_id != actor.operator_id:
+            who = operator_name(uow.session, task.picker_id)
+            raise Conflict(f"Task {task.code} is being picked by {who}")
+        kind = "task.claimed" if status is TaskStatus.OPEN else "task.resumed"
+        ctx = _take(uow, actor, task, kind)
+        view = ctx.view()
+        uow.commit()
+    return view
+
+
+def pause_task(store: Store, actor: Actor, code: str) -> TaskView:
+    with store.unit_of_work() as uow:
+        task = my_task(uow, actor, code)
+        task.status = TaskStatus.PAUSED
+        uow.add(task)
+        events.log(uow, actor, "task.paused", detail=f"task {task.code}")
+        view = TaskContext(uow.session, task).view()
+        uow.commit()
+    return view
+
+
+def pause_at_logout(uow: UnitOfWork, actor: Actor, *, idle: bool = False) -> str | None:
+    """Pause the task this picker has claimed on this terminal (logout, idle or not).
+
+    The same as Esc on the pick screen: the picker gets it back from Pick, on any
+    handheld, and a supervisor sees it paused rather than being picked. Returns
+    its code, or None when nothing was claimed here.
+    """
+    task = uow.session.exec(
+        select(PickTask)
+        .where(
+            PickTask.picker_id == actor.operator_id,
+            PickTask.status == TaskStatus.CLAIMED,
+            PickTask.terminal == actor.terminal,
+        )
+        .order_by(PickTask.id)
+        .limit(1)
+        .with_for_update()
+    ).first()
+    if task is None:
+        return None
+    task.status = TaskStatus.PAUSED
+    uow.add(task)
+    why = "idle logout" if idle else "logout"
+    events.log(uow, actor, "task.paused", detail=f"task {task.code} ({why})")
+    return task.code
+
+
+def release_task(store: Store, actor: Actor, code: str) -> str:
+    """Supervisor: take a paused or abandoned task off its picker (units stay picked)."""
+    actor.require(Role.SUPERVISOR, action="release pick tasks")
+    with store.unit_of_work() as uow:
+        task = get_task(uow.session, code, lock=True)
+        if TaskStatus(task.status) not in (TaskStatus.CLAIMED, TaskStatus.PAUSED):
+            raise DomainError(f"Task {task.code} is {task.status.lower()}, not with a picker")
+        who = operator_name(uow.session, task.picker_id)
+        task.status = TaskStatus.OPEN
+        task.picker_id = None
+        task.terminal = ""
+        uow.add(task)
+        events.log(uow, actor, "task.released", detail=f"task {task.code} taken from {who}")
+        uow.commit()
+    return f"Task {code.upper()} released from {who}; the next picker gets it"
+
+
+def current_stop(store: Store, actor: Actor, code: str) -> TaskView:
+    """The task as the picker sees it (read only)."""
+    with store.read() as s:
+        task = get_task(s, code)
+        return TaskContext(s, task).view()
+
+
+def my_open_task(store: Store, actor: Actor) -> str | None:
+    """Code of the task this picker has claimed or paused, if any."""
+    with store.read() as s:
+        return s.exec(
+            select(PickTask.code).where(
+                PickTask.picker_id == actor.operator_id,
+                col(PickTask.status).in_([TaskStatus.CLAIMED, TaskStatus.PAUSED]),
+            )
+        ).first()
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def _identify(session: Session, code: str) -> Location | ScannedProduct | None:
+    loc = session.exec(select(Location).where(Location.code == code.upper())).first()
+    if loc is not None:
+        return loc
+    try:
+        return inventory.find_product_by_scan(session, code)
+    except NotFound:
+        return None
+
+
+def _tote_owner(session: Session, tote: Location) -> str | None:
+    """Code of the open task whose cart holds ``tote``."""
+    return session.exec(
+        select(PickTask.code)
+        .join(PickTaskLine, col(PickTaskLine.task_id) == PickTask.id)
+        .where(
+            PickTaskLine.tote_id == tote.id,
+            col(PickTask.status).in_([TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED]),
+        )
+    ).first()
+
+
+def _wrong_tote(ctx: TaskContext, ln: PickTaskLine, tote: Location) -> str:
+    want = f"tote {ctx.slot.get(ln.tote_id or 0, 0)} {ctx.loc_code(ln.tote_id)}"
+    if tote.id in ctx.slot:
+        other = next(x for x in ctx.lines if x.tote_id == tote.id)
+        return f"Wrong tote {tote.code} ({ctx.order_of(other).name}): these go in {want}"
+    owner = _tote_owner(ctx.session, tote)
+    if owner:
+        return f"Tote {tote.code} belongs to task {owner}: use {want}"
+    return f"Tote {tote.code} is not on this cart: use {want}"
+
+
+def scan(
+    store: Store,
+    actor: Actor,
+    task_code: str,
+    code: str,
+    *,
+    at_bin: str | None = None,
+    count: int = 1,
+) -> ScanOutcome:
+    """Interpret a scan at the current stop: bin, item(s) or tote, by stage.
+
+    ``at_bin`` is the bin the handheld confirmed earlier; ``count`` multiplies
+    an item scan ("5", Enter, then scan once). Raises DomainError with the
+    reason (nothing changed) for anything but the expected code.
+    """
+    code = code.strip()
+    if not code:
+        raise DomainError("Nothing scanned")
+    if not 1 <= count <= MAX_COUNT:
+        raise DomainError(f"Count must be 1 to {MAX_COUNT} (got {count})")
+    with store.unit_of_work() as uow:
+        task = my_task(uow, actor, task_code)
+        ctx = TaskContext(uow.session, task)
+        ln = ctx.current()
+        if ln is None:
+            raise DomainError(f"Task {task.code} has no stops left")
+        thing = _identify(uow.session, code)
+        if stage(ln) is Stage.TOTE:
+            outcome = _scan_tote(uow, actor, ctx, ln, thing, code, at_bin)
+        elif at_bin is None or at_bin.upper() != ctx.loc_code(ln.location_id):
+            if count != 1:
+                raise DomainError(f"Scan the bin {ctx.loc_code(ln.location_id)} first")
+            outcome = _scan_bin(ctx, ln, thing, code)
+        else:
+            outcome = _scan_item(uow, actor, ctx, ln, thing, code, count)
+        uow.commit()
+    return outcome
+
+
+def scan_bin(store: Store, actor: Actor, task_code: str, code: str) -> ScanOutcome:
+    return scan(store, actor, task_code, code, at_bin=None)
+
+
+def scan_item(
+    store: Store, actor: Actor, task_code: str, code: str, *, at_bin: str, count: int = 1
+) -> ScanOutcome:
+    return scan(store, actor, task_code, code, at_bin=at_bin, count=count)
+
+
+def scan_tote(store: Store, actor: Actor, task_code: str, code: str) -> ScanOutcome:
+    return scan(store, actor, task_code, code)
+
+
+def _scan_bin(
+    ctx: TaskContext, ln: PickTaskLine, thing: Location | ScannedProduct | None, code: str
+) -> ScanOutcome:
+    want = ctx.loc_code(ln.location_id)
+    if isinstance(thing, Location):
+        if thing.id == ln.location_id:
+            sku = ctx.products[ln.product_id].sku
+            n = ln.qty - ln.qty_picked - ln.qty_short
+            return ScanOutcome("bin", f"At {want}: scan {sku} ({n} to pick)", ctx.view(), want)
+        if thing.kind == LocationKind.TOTE:
+            raise DomainError(f"{thing.code} is a tote: scan the bin {want} first")
+        raise DomainError(f"Wrong bin {thing.code}: go to {want}")
+    if isinstance(thing, ScannedProduct):
+        raise DomainError(f"Scan the bin {want} first, then {thing.product.sku}")
+    raise DomainError(f"Unknown code {code}: scan the bin {want}")
+
+
+def _scan_item(
+    uow: UnitOfWork,
+    actor: Actor,
+    ctx: TaskContext,
+    ln: PickTaskLine,
+    thing: Location | ScannedProduct | None,
+    code: str,
+    count: int,
+) -> ScanOutcome:
+    bin_code = ctx.loc_code(ln.location_id)
+    product = ctx.products[ln.product_id]
+    remaining = ln.qty - ln.qty_picked - ln.qty_short
+    if isinstance(thing, Location):
+        if thing.id == ln.location_id:
+            return ScanOutcome("bin", f"At {bin_code}: scan {product.sku}", ctx.view(), bin_code)
+        if thing.kind == LocationKind.TOTE:
+            raise DomainError(f"Pick {remaining} more {product.sku} before the tote")
+        raise DomainError(f"Wrong bin {thing.code}: pick {product.sku} from {bin_code}")
+    if thing is None:
+        raise DomainError(f"Unknown barcode {code}: scan {product.sku}")
+    if thing.product.id != product.id:
+        raise DomainError(f"Wrong item {thing.product.sku}: pick {product.sku} {product.name}")
+    n = count * thing.pack_qty
+    if n > remaining:
+        what = f"{count} × case of {thing.pack_qty}" if thing.pack_qty > 1 else str(n)
+        raise DomainError(f"Too many: {what} is more than the {remaining} left to pick here")
+    _pick_units(uow, actor, ctx, ln, n)
+    left = remaining - n
+    tote = f"tote {ctx.slot.get(ln.tote_id or 0, 0)} {ctx.loc_code(ln.tote_id)}"
+    if left:
+        msg = f"{n} × {product.sku} picked, {left} more"
+    else:
+        msg = f"{ln.qty_picked} × {product.sku}: put in {tote}, scan the tote"
+    return ScanOutcome("item", msg, ctx.view(), bin_code)
+
+
+def _pick_units(uow: UnitOfWork, actor: Actor, ctx: TaskContext, ln: PickTaskLine, n: int) -> None:
+    s = uow.session
+    order = ctx.order_of(ln)
+    if OrderStatus(order.status) in STOPPED:
+        raise DomainError(f"Order {order.name} is {OrderStatus(order.status).label}: skip it")
+    oline = ctx.olines[ln.order_line_id]
+    product = ctx.products[ln.product_id]
+    bin_loc, tote = ctx.locs[ln.location_id], ctx.locs[ln.tote_id]  # type: ignore[index]
+    alloc = s.get(Allocation, ln.allocation_id) if ln.allocation_id else None
+    if alloc is None or alloc.qty - alloc.qty_picked < n:
+        raise DomainError(f"{product.sku} in {bin_loc.code} is not reserved for {order.name}")
+    inventory.move_stock(
+        uow,
+        actor,
+        product,
+        n,
+        from_loc=bin_loc,
+        to_loc=tote,
+        reason=MovementReason.PICKED,
+        order=order,
+        reference=ctx.task.code,
+        consume_allocation=True,
+    )
+    alloc.qty_picked += n
+    oline.qty_picked += n
+    ln.qty_picked += n
+    for row in (alloc, oline, ln):
+        uow.add(row)
+    events.log(
+        uow,
+        actor,
+        "pick.unit",
+        order=order,
+        sku=product.sku,
+        qty=n,
+        from_state=bin_loc.code,
+        to_state=tote.code,
+        location=bin_loc.code,
+        detail=f"task {ctx.task.code}",
+    )
+
+
+def _scan_tote(
+    uow: UnitOfWork,
+    actor: Actor,
+    ctx: TaskContext,
+    ln: PickTaskLine,
+    thing: Location | ScannedProduct | None,
+    code: str,
+    at_bin: str | None,
+) -> ScanOutcome:
+    tote_code = ctx.loc_code(ln.tote_id)
+    want = f"tote {ctx.slot.get(ln.tote_id or 0, 0)} {tote_code}"
+    if isinstance(thing, ScannedProduct):
+        raise DomainError(f"All {ln.qty_picked} picked: put them in {want} and scan it")
+    if thing is None:
+        raise DomainError(f"Unknown code {code}: scan {want}")
+    if thing.kind != LocationKind.TOTE:
+        raise DomainError(f"Put the items in {want} first: scan the tote")
+    if thing.id != ln.tote_id:
+        raise DomainError(_wrong_tote(ctx, ln, thing))
+    ln.done = True
+    uow.add(ln)
+    sku = ctx.products[ln.product_id].sku
+    msg = f"{ln.qty_picked} × {sku} in {tote_code}"
+    return advance(uow, actor, ctx, "tote", msg, ctx.loc_code(ln.location_id))
+
+
+# --------------------------------------------------------------------------- skip
+
+
+def skip_stop(store: Store, actor: Actor, task_code: str) -> ScanOutcome:
+    """Leave the current stop for later; it comes back after the others."""
+    with store.unit_of_work() as uow:
+        task = my_task(uow, actor, task_code)
+        ctx = TaskContext(uow.session, task)
+        ln = ctx.current()
+        if ln is None:
+            raise DomainError(f"Task {task.code} has no stops left")
+        bin_code = ctx.loc_code(ln.location_id)
+        if stage(ln) is Stage.TOTE:
+            raise DomainError(f"Put the items in tote {ctx.loc_code(ln.tote_id)} first")
+        if ln.qty_picked:
+            raise DomainError(
+                f"{ln.qty_picked} already picked at {bin_code}: pick the rest or report short"
+            )
+        others = [x for x in ctx.open_lines() if x is not ln]
+        if not others:
+            raise DomainError("This is the last stop: pick it or report it short")
+        if all(x.skipped for x in others):
+            # Second time round: the stops skipped earlier come first again.
+            for x in others:
+                x.skipped = False
+                uow.add(x)
+        ln.skipped = True
+        uow.add(ln)
+        sku = ctx.products[ln.product_id].sku
+        events.log(
+            uow,
+            actor,
+            "stop.skipped",
+            order=ctx.order_of(ln),
+            sku=sku,
+            location=bin_code,
+            detail=f"task {task.code}",
+        )
+        nxt = ctx.current()
+        assert nxt is not None
+        msg = f"Skipped {bin_code}: it comes back at the end. Next: {ctx.loc_code(nxt.location_id)}"
+        outcome = ScanOutcome("skip", msg, ctx.view(), None)
+        uow.commit()
+    return outcome
+
+
+def complete_task(store: Store, actor: Actor, code: str) -> Completion:
+    """Close a task whose stops are all done (scanning the last tote does this too)."""
+    with store.unit_of_work() as uow:
+        task = my_task(uow, actor, code)
+        ctx = TaskContext(uow.session, task)
+        left = ctx.open_lines()
+        if left:
+            raise DomainError(
+                f"{len(left)} stop{'s' if len(left) != 1 else ''} left: "
+                "pick them or report them short"
+            )
+        done = complete(uow, actor, ctx)
+        uow.commit()
+    return done

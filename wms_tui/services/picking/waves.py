@@ -1,0 +1,521 @@
+"""Building pick waves: ready orders -> totes -> carts (pick tasks).
+
+A wave takes READY_TO_PICK orders that are fully allocated and not in an open
+task, most urgent first by the house ranking, :func:`priority.order_by` (the
+orders screen's and release's order): supervisor priority, then the cut-off the
+order has to make, express before standard, then age.
+Each order gets one free tote; ``cart_size`` totes make one pick task (cluster
+picking), which goes to one picker and ends at one pack station (round-robin
+over the PACK locations, continuing where the previous wave stopped).
+
+The stops of a task are ordered by the optimal route over its bins (see
+:mod:`wms_tui.services.picking.floor_plan`); the task keeps the route length and the
+S-shape length is reported next to it so a supervisor sees the saving.
+
+Orders stay READY_TO_PICK until a picker claims their task (then PICKING), so
+a wave can still be changed before anyone walks it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.enums import LocationKind, OrderStatus, Role, TaskStatus, WaveStatus
+from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.models import (
+    Allocation,
+    Carrier,
+    Location,
+    Operator,
+    Order,
+    OrderLine,
+    PickTask,
+    PickTaskLine,
+    Service,
+    Stock,
+    Wave,
+)
+from wms_tui.services.core import events, priority, settings
+from wms_tui.services.inventory.allocation import open_qty
+from wms_tui.services.picking.floor_plan import FloorPlan, floor_plan
+from wms_tui.store import Store
+
+OPEN_TASK = (TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED)
+MAX_CART_SIZE = 20
+_CUTOFF_RE = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class TaskPlan:
+    code: str
+    orders: tuple[str, ...]
+    totes: tuple[str, ...]
+    stops: int
+    units: int
+    route_length_m: float
+    s_shape_m: float
+    pack_station: str
+    picker: str = ""
+
+
+@dataclass(frozen=True)
+class WaveResult:
+    code: str
+    tasks: tuple[TaskPlan, ...]
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def orders(self) -> int:
+        return sum(len(t.orders) for t in self.tasks)
+
+    @property
+    def route_length_m(self) -> float:
+        return sum(t.route_length_m for t in self.tasks)
+
+    @property
+    def s_shape_m(self) -> float:
+        return sum(t.s_shape_m for t in self.tasks)
+
+    @property
+    def saving_pct(self) -> float:
+        s = self.s_shape_m
+        return 100.0 * (1 - self.route_length_m / s) if s else 0.0
+
+    @property
+    def message(self) -> str:
+        text = (
+            f"Wave {self.code}: {_n(self.orders, 'order')} in {_n(len(self.tasks), 'task')}, "
+            f"{self.route_length_m:.0f} m walk ({self.saving_pct:.0f}% less than S-shape)"
+        )
+        if self.left_out:
+            text += "; left out: " + ", ".join(f"{n} {why}" for why, n in self.left_out.items())
+        return text
+
+
+@dataclass(frozen=True)
+class ReadySummary:
+    """What a wave built now with these filters would take."""
+
+    ready: int  # READY_TO_PICK, not in an open task, matching the filters
+    not_allocated: int
+    free_totes: int
+    by_cutoff: tuple[tuple[str, int], ...]  # ("CJ 13:00", 4), ...
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    code: str
+    status: str
+    picker: str
+    terminal: str
+    pack_station: str
+    orders: int
+    stops: int
+    stops_done: int
+    units: int
+    units_picked: int
+    units_short: int
+    route_length_m: float
+
+
+@dataclass(frozen=True)
+class WaveRow:
+    code: str
+    status: str
+    created_at: datetime
+    created_by: str
+    rule: str
+    tasks: tuple[TaskRow, ...]
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def parse_cutoff(text: str | time | None) -> time | None:
+    """``"13:00"``, ``"1300"`` or a time; empty means no filter."""
+    if text is None or isinstance(text, time):
+        return text
+    text = text.strip()
+    if not text:
+        return None
+    m = _CUTOFF_RE.match(text)
+    if not m:
+        raise DomainError(f"Cut-off {text!r} is not a time: use HH:MM, e.g. 13:00")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def _carrier(session: Session, code: str | None) -> Carrier | None:
+    if not code or not code.strip():
+        return None
+    carrier = session.exec(select(Carrier).where(Carrier.code == code.strip().upper())).first()
+    if carrier is None:
+        known = ", ".join(session.exec(select(Carrier.code).order_by(Carrier.code)).all())
+        raise NotFound(f"Unknown carrier {code.strip()!r}: use one of {known}")
+    return carrier
+
+
+def _picker(session: Session, badge: str | None) -> Operator | None:
+    if not badge or not badge.strip():
+        return None
+    op = session.exec(select(Operator).where(Operator.badge == badge.strip().upper())).first()
+    if op is None or not op.active:
+        raise NotFound(f"No active operator with badge {badge.strip()}")
+    if Role.PICKER.value not in op.role_set:
+        raise DomainError(f"{op.name} is not a picker")
+    return op
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def orders_in_open_tasks(session: Session) -> set[int]:
+    rows = session.exec(
+        select(OrderLine.order_id)
+        .join(PickTaskLine, col(PickTaskLine.order_line_id) == OrderLine.id)
+        .join(PickTask, col(PickTask.id) == PickTaskLine.task_id)
+        .where(col(PickTask.status).in_(OPEN_TASK))
+        .distinct()
+    ).all()
+    return set(rows)
+
+
+def free_totes(session: Session) -> list[Location]:
+    """Tote locations that are empty and not on a cart of an open task."""
+    busy_in_tasks = (
+        select(PickTaskLine.tote_id)
+        .join(PickTask, col(PickTask.id) == PickTaskLine.task_id)
+        .where(col(PickTask.status).in_(OPEN_TASK), col(PickTaskLine.tote_id).is_not(None))
+    )
+    holding_stock = select(Stock.location_id).where(Stock.qty > 0)
+    return list(
+        session.exec(
+            select(Location)
+            .where(
+                Location.kind == LocationKind.TOTE,
+                col(Location.active).is_(True),
+                col(Location.id).not_in(busy_in_tasks),
+                col(Location.id).not_in(holding_stock),
+            )
+            .order_by(Location.code)
+        ).all()
+    )
+
+
+def _candidates(
+    session: Session, carrier: Carrier | None, cutoff_before: time | None, *, lock: bool
+) -> list[tuple[Order, Service | None]]:
+    stmt = (
+        select(Order, Service)
+        .join(Service, col(Service.id) == Order.service_id, isouter=True)
+        .where(Order.status == OrderStatus.READY_TO_PICK)
+        .order_by(*priority.order_by())
+    )
+    if carrier is not None:
+        stmt = stmt.where(Order.carrier_id == carrier.id)
+    if cutoff_before is not None:
+        stmt = stmt.where(col(Service.cutoff) <= cutoff_before)
+    if lock:
+        # Two supervisors building at once on PostgreSQL: the second waits here
+        # and then sees the first one's tasks below.
+        stmt = stmt.with_for_update(of=Order)
+    rows = list(session.exec(stmt).all())
+    taken = orders_in_open_tasks(session)
+    return [(o, sv) for o, sv in rows if o.id not in taken]
+
+
+def _fully_allocated(session: Session, order: Order) -> bool:
+    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    return bool(lines) and all(open_qty(line) == 0 for line in lines)
+
+
+def _outstanding(session: Session, order: Order) -> list[tuple[Allocation, OrderLine]]:
+    """Allocations of ``order`` with units still to pick."""
+    rows = session.exec(
+        select(Allocation, OrderLine)
+        .join(OrderLine, col(OrderLine.id) == Allocation.order_line_id)
+        .where(OrderLine.order_id == order.id, Allocation.qty > Allocation.qty_picked)
+        .order_by(OrderLine.line_no, Allocation.id)
+    ).all()
+    return list(rows)
+
+
+def ready_summary(
+    store: Store, *, carrier: str | None = None, cutoff_before: str | time | None = None
+) -> ReadySummary:
+    cutoff = parse_cutoff(cutoff_before)
+    with store.read() as s:
+        car = _carrier(s, carrier)
+        rows = _candidates(s, car, cutoff, lock=False)
+        carriers = {c.id: c.code for c in s.exec(select(Carrier))}
+        ready = not_alloc = 0
+        groups: dict[tuple[time, str], int] = defaultdict(int)
+        for order, service in rows:
+            if not _fully_allocated(s, order):
+                not_alloc += 1
+                continue
+            ready += 1
+            key = (
+                service.cutoff if service else time(23, 59),
+                carriers.get(order.carrier_id, "—"),
+            )
+            groups[key] += 1
+        by_cutoff = tuple(
+            (f"{code} {cut.strftime('%H:%M')}", n) for (cut, code), n in sorted(groups.items())
+        )
+        return ReadySummary(ready, not_alloc, len(free_totes(s)), by_cutoff)
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _next_code(session: Session) -> str:
+    n = (session.exec(select(func.max(Wave.id))).one() or 0) + 1
+    code = f"W{n:04d}"
+    while session.exec(select(Wave).where(Wave.code == code)).first() is not None:
+        n += 1
+        code = f"W{n:04d}"
+    return code
+
+
+def _pack_stations(session: Session) -> list[str]:
+    codes = list(
+        session.exec(
+            select(Location.code)
+            .where(Location.kind == LocationKind.PACK, col(Location.active).is_(True))
+            .order_by(Location.code)
+        ).all()
+    )
+    if not codes:
+        raise DomainError("No pack stations are set up (locations of kind pack)")
+    last = session.exec(
+        select(PickTask.pack_station)
+        .where(PickTask.pack_station != "")
+        .order_by(col(PickTask.id).desc())
+        .limit(1)
+    ).first()
+    if last in codes:
+        i = codes.index(last) + 1
+        codes = codes[i:] + codes[:i]
+    return codes
+
+
+def plan_task_lines(
+    plan: FloorPlan, lines: list[PickTaskLine], slot_of_tote: dict[int, int]
+) -> tuple[float, float]:
+    """Set ``seq`` on ``lines`` in route order; returns (optimal, S-shape) metres.
+
+    At one bin the totes are served in cart-slot order.
+    """
+    stops = sorted(
+        ((i, ln) for i, ln in enumerate(lines)),
+        key=lambda t: (slot_of_tote.get(t[1].tote_id or 0, 0), t[0]),
+    )
+    route = plan.route([(i, ln.location_id) for i, ln in stops])
+    for seq, i in enumerate(route.order, start=1):
+        lines[i].seq = seq
+    return route.length, route.s_shape_length
+
+
+def build_wave(
+    store: Store,
+    actor: Actor,
+    *,
+    carrier: str | None = None,
+    cutoff_before: str | time | None = None,
+    max_orders: int | None = None,
+    cart_size: int | None = None,
+    picker_badge: str | None = None,
+    min_orders: int = 1,
+    rule: str = "",
+) -> WaveResult:
+    """Build and release a wave; raises DomainError (nothing built) if it would be empty.
+
+    ``min_orders`` is for an automatic rule (``wms wave build --min-orders 6``
+    from cron): build only once enough orders are waiting to fill a cart.
+    """
+    actor.require(Role.SUPERVISOR, action="build waves")
+    cutoff = parse_cutoff(cutoff_before)
+    if max_orders is not None and max_orders < 1:
+        raise DomainError(f"Max orders must be at least 1 (got {max_orders})")
+    with store.unit_of_work() as uow:
+        s = uow.session
+        size = cart_size if cart_size is not None else settings.get_int(s, "cart_size")
+        if not 1 <= size <= MAX_CART_SIZE:
+            raise DomainError(f"Cart size must be 1 to {MAX_CART_SIZE} totes (got {size})")
+        car = _carrier(s, carrier)
+        picker = _picker(s, picker_badge)
+        left_out: dict[str, int] = defaultdict(int)
+        chosen: list[tuple[Order, list[tuple[Allocation, OrderLine]]]] = []
+        for order, _service in _candidates(s, car, cutoff, lock=True):
+            if not _fully_allocated(s, order):
+                left_out["not allocated"] += 1
+                continue
+            allocs = _outstanding(s, order)
+            if not allocs:
+                left_out["nothing to pick"] += 1
+                continue
+            if max_orders is not None and len(chosen) >= max_orders:
+                left_out["over the limit"] += 1
+                continue
+            chosen.append((order, allocs))
+        totes = free_totes(s)
+        if len(chosen) > len(totes):
+            left_out["no free tote"] += len(chosen) - len(totes)
+            chosen = chosen[: len(totes)]
+        totes = totes[: len(chosen)]
+        if not chosen:
+            why = ", ".join(f"{n} {w}" for w, n in left_out.items())
+            raise DomainError("No orders ready for a wave" + (f" ({why})" if why else ""))
+        if len(chosen) < min_orders:
+            raise DomainError(
+                f"Only {_n(len(chosen), 'order')} ready, the rule wants {min_orders}: no wave"
+            )
+        stations = _pack_stations(s)
+        plan = floor_plan(s)
+        wave = Wave(
+            code=_next_code(s),
+            status=WaveStatus.RELEASED,
+            created_by_id=actor.operator_id,
+            rule=rule or _rule_text(car, cutoff, max_orders, size, picker),
+        )
+        uow.add(wave)
+        uow.flush()
+        plans: list[TaskPlan] = []
+        for t, start in enumerate(range(0, len(chosen), size)):
+            group = chosen[start : start + size]
+            group_totes = totes[start : start + size]
+            task = PickTask(
+                code=f"{wave.code}-{t + 1:02d}",
+                wave_id=wave.id,
+                status=TaskStatus.OPEN,
+                picker_id=picker.id if picker else None,
+                pack_station=stations[t % len(stations)],
+            )
+            uow.add(task)
+            uow.flush()
+            lines: list[PickTaskLine] = []
+            for (order, allocs), tote in zip(group, group_totes, strict=True):
+                for alloc, oline in allocs:
+                    lines.append(
+                        PickTaskLine(
+                            task_id=task.id,
+                            seq=0,
+                            allocation_id=alloc.id,
+                            order_line_id=oline.id,
+                            product_id=alloc.product_id,
+                            location_id=alloc.location_id,
+                            tote_id=tote.id,
+                            qty=alloc.qty - alloc.qty_picked,
+                        )
+                    )
+                events.log(
+                    uow,
+                    actor,
+                    "wave.order",
+                    order=order,
+                    location=tote.code,
+                    detail=f"{wave.code} task {task.code} tote {tote.code}",
+                )
+            slots = {tote.id: i for i, tote in enumerate(group_totes, start=1)}
+            length, s_length = plan_task_lines(plan, lines, slots)
+            task.route_length_m = round(length, 1)
+            for line in lines:
+                uow.add(line)
+            uow.add(task)
+            plans.append(
+                TaskPlan(
+                    code=task.code,
+                    orders=tuple(o.name for o, _ in group),
+                    totes=tuple(t.code for t in group_totes),
+                    stops=len(lines),
+                    units=sum(ln.qty for ln in lines),
+                    route_length_m=task.route_length_m,
+                    s_shape_m=round(s_length, 1),
+                    pack_station=task.pack_station,
+                    picker=picker.name if picker else "",
+                )
+            )
+        result = WaveResult(wave.code, tuple(plans), dict(left_out))
+        events.log(uow, actor, "wave.built", detail=result.message[:400])
+        uow.commit()
+    return result
+
+
+def _rule_text(
+    car: Carrier | None, cutoff: time | None, max_orders: int | None, size: int, picker
+) -> str:
+    parts = []
+    if car:
+        parts.append(f"carrier {car.code}")
+    if cutoff:
+        parts.append(f"cut-off ≤ {cutoff.strftime('%H:%M')}")
+    if max_orders:
+        parts.append(f"max {max_orders}")
+    parts.append(f"cart {size}")
+    if picker:
+        parts.append(f"for {picker.name}")
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def list_waves(store: Store, *, limit: int = 20, include_done: bool = True) -> list[WaveRow]:
+    """Newest waves first, with their tasks and progress."""
+    with store.read() as s:
+        stmt = select(Wave).order_by(col(Wave.id).desc()).limit(limit)
+        if not include_done:
+            stmt = stmt.where(Wave.status != WaveStatus.DONE)
+        waves = s.exec(stmt).all()
+        names = {op.id: op.name for op in s.exec(select(Operator))}
+        out: list[WaveRow] = []
+        for wave in waves:
+            tasks = s.exec(
+                select(PickTask).where(PickTask.wave_id == wave.id).order_by(PickTask.code)
+            ).all()
+            rows = []
+            for task in tasks:
+                lines = s.exec(select(PickTaskLine).where(PickTaskLine.task_id == task.id)).all()
+                rows.append(
+                    TaskRow(
+                        code=task.code,
+                        status=str(task.status),
+                        picker=names.get(task.picker_id, "") if task.picker_id else "",
+                        terminal=task.terminal,
+                        pack_station=task.pack_station,
+                        orders=len({ln.tote_id for ln in lines}),
+                        stops=len(lines),
+                        stops_done=sum(1 for ln in lines if ln.done),
+                        units=sum(ln.qty for ln in lines),
+                        units_picked=sum(ln.qty_picked for ln in lines),
+                        units_short=sum(ln.qty_short for ln in lines),
+                        route_length_m=task.route_length_m,
+                    )
+                )
+            out.append(
+                WaveRow(
+                    code=wave.code,
+                    status=str(wave.status),
+                    created_at=wave.created_at,
+                    created_by=names.get(wave.created_by_id, "") if wave.created_by_id else "",
+                    rule=wave.rule,
+                    tasks=tuple(rows),
+                )
+            )
+        return out
+
+
+def default_cart_size(store: Store) -> int:
+    with store.read() as s:
+        return settings.get_int(s, "cart_size")

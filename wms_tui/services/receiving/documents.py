@@ -1,0 +1,117 @@
+"""PDFs of receiving: the discrepancy report and SKU labels for unlabelled products."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.models import Delivery, Event, Warehouse
+from wms_tui.printing.errors import PrintError
+from wms_tui.printing.output import output_path, safe_filename
+from wms_tui.printing.receiving_report import (
+    DamageNote,
+    ReceiptReportData,
+    ReportLine,
+    render_receipt_report,
+)
+from wms_tui.printing.sku_labels import Layout, SkuLabel, render_sku_labels
+from wms_tui.services.core import settings
+from wms_tui.services.receiving.receipt import find_delivery, receipt_view
+from wms_tui.store import Store
+
+
+def _folder(session: Session, key: str, out_dir: Path | str | None) -> Path:
+    folder = Path(out_dir) if out_dir is not None else Path(settings.get(session, key))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def report_data(session: Session, d: Delivery) -> ReceiptReportData:
+    view = receipt_view(session, d)
+    warehouse = session.exec(select(Warehouse)).first()
+    damages = [
+        DamageNote(sku=ev.sku, qty=ev.qty or 0, reason=ev.detail, who=ev.operator_name, at=ev.at)
+        for ev in session.exec(
+            select(Event)
+            .where(Event.kind == "receiving.damaged", Event.from_state == d.reference)
+            .order_by(col(Event.at), col(Event.id))
+        )
+    ]
+    return ReceiptReportData(
+        warehouse=warehouse.name if warehouse else "",
+        reference=view.reference,
+        supplier=view.supplier,
+        expected_date=view.expected_date,
+        blind=view.blind,
+        status=view.status.value,
+        closed_at=view.closed_at,
+        closed_by=view.closed_by,
+        printed_at=utcnow(),
+        lines=[
+            ReportLine(
+                ln.sku, ln.name, ln.options, ln.expected, ln.received, ln.damaged, ln.put_away
+            )
+            for ln in view.lines
+        ],  # fmt: skip
+        damages=damages,
+    )
+
+
+def write_receipt_report(store: Store, reference: str, out_dir: Path | str | None = None) -> Path:
+    """Write the discrepancy report PDF and remember its file on the delivery."""
+    with store.read() as s:
+        d = find_delivery(s, reference)
+        data = report_data(s, d)
+        folder = _folder(s, "report_dir", out_dir)
+    try:
+        path = output_path(folder, safe_filename("receipt", data.reference))
+        render_receipt_report(data, path)
+    except PrintError as exc:
+        raise DomainError(f"Report not written: {exc}") from None
+    with store.unit_of_work() as uow:
+        d = find_delivery(uow.session, reference)
+        d.report_file = str(path)
+        uow.add(d)
+        uow.commit()
+    return path
+
+
+def label_list(
+    session: Session, d: Delivery, *, only_without_barcode: bool = True
+) -> list[SkuLabel]:
+    """One label per good unit received (damaged units stay in quarantine unlabelled)."""
+    labels: list[SkuLabel] = []
+    for ln in receipt_view(session, d).lines:
+        if only_without_barcode and ln.has_barcode:
+            continue
+        labels += [SkuLabel(ln.sku, ln.name, ln.options)] * ln.good
+    return labels
+
+
+def write_sku_labels(
+    store: Store,
+    reference: str,
+    *,
+    layout: Layout = "sheet",
+    only_without_barcode: bool = True,
+    out_dir: Path | str | None = None,
+) -> tuple[Path, int]:
+    """SKU labels PDF for a delivery; returns (file, number of labels)."""
+    with store.read() as s:
+        d = find_delivery(s, reference)
+        labels = label_list(s, d, only_without_barcode=only_without_barcode)
+        folder = _folder(s, "label_dir", out_dir)
+        ref = d.reference
+    if not labels:
+        what = "products without a barcode" if only_without_barcode else "units"
+        raise DomainError(f"No received {what} on {ref}: no labels to print")
+    suffix = layout if only_without_barcode else f"{layout}-all"
+    try:
+        path = output_path(folder, safe_filename("sku-labels", ref, suffix))
+        render_sku_labels(labels, path, layout)
+    except PrintError as exc:
+        raise DomainError(str(exc)) from None
+    return path, len(labels)

@@ -1,0 +1,650 @@
+"""Receiving deliveries: scan units in, quarantine damaged ones, close with a discrepancy list.
+
+Every scan is its own small transaction, so a handheld that crashes (or a battery that
+dies) loses at most the scan in flight. Good units go to a receiving location and wait
+for put-away; damaged units go straight to quarantine and are never pickable.
+
+``DeliveryLine.received_qty`` counts every unit that arrived, damaged ones included;
+``damaged_qty`` is the part of it that went to quarantine, so the good units waiting
+for put-away are ``received - damaged - put_away``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import DeliveryStatus, ExceptionKind, LocationKind, MovementReason, Role
+from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
+from wms_tui.domain.models import (
+    Delivery,
+    DeliveryLine,
+    Location,
+    Operator,
+    Product,
+    ProductBarcode,
+    Station,
+    WmsException,
+)
+from wms_tui.domain.scans import clean_scan
+from wms_tui.services.core import events, settings
+from wms_tui.services.inventory.stock import find_product_by_scan, move_stock
+from wms_tui.store import Store
+
+DAMAGE_REASONS: tuple[str, ...] = (
+    "Crushed or broken",
+    "Wet or stained",
+    "Packaging opened",
+    "Parts missing",
+    "Wrong item in box",
+)
+
+RECEIVER_ROLES = (Role.RECEIVER, Role.SUPERVISOR)
+
+
+class NeedsConfirmation(DomainError):
+    """The request is allowed but unusual; call again with ``confirmed=True``."""
+
+
+class UnknownBarcode(NotFound):
+    """A scanned code that no product has; a supervisor may link it."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"Unknown barcode {code}")
+        self.code = code
+
+
+# --------------------------------------------------------------------------- read models
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    sku: str
+    name: str
+    options: str
+    expected: int
+    received: int
+    damaged: int
+    put_away: int
+    has_barcode: bool
+
+    @property
+    def good(self) -> int:
+        return self.received - self.damaged
+
+    @property
+    def to_put_away(self) -> int:
+        return self.good - self.put_away
+
+    @property
+    def diff(self) -> int:
+        """Arrived minus expected: negative is short, positive is over."""
+        return self.received - self.expected
+
+    @property
+    def unexpected(self) -> bool:
+        return self.expected == 0 and self.received > 0
+
+
+@dataclass(frozen=True)
+class Receipt:
+    reference: str
+    supplier: str
+    expected_date: date | None
+    status: DeliveryStatus
+    blind: bool
+    lines: tuple[ReceiptLine, ...]
+    closed_at: datetime | None = None
+    closed_by: str = ""
+    report_file: str = ""
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status is DeliveryStatus.CLOSED
+
+    @property
+    def expected_units(self) -> int:
+        return sum(ln.expected for ln in self.lines)
+
+    @property
+    def received_units(self) -> int:
+        return sum(ln.received for ln in self.lines)
+
+    @property
+    def damaged_units(self) -> int:
+        return sum(ln.damaged for ln in self.lines)
+
+    def line(self, sku: str) -> ReceiptLine | None:
+        return next((ln for ln in self.lines if ln.sku == sku), None)
+
+
+@dataclass(frozen=True)
+class DeliverySummary:
+    reference: str
+    supplier: str
+    expected_date: date | None
+    status: DeliveryStatus
+    blind: bool
+    skus: int
+    expected_units: int
+    received_units: int
+
+
+@dataclass(frozen=True)
+class Discrepancies:
+    """What closing a receipt would report."""
+
+    reference: str
+    short: tuple[ReceiptLine, ...]
+    over: tuple[ReceiptLine, ...]
+    unexpected: tuple[ReceiptLine, ...]
+    damaged: tuple[ReceiptLine, ...]
+
+    @property
+    def clean(self) -> bool:
+        return not (self.short or self.over or self.unexpected or self.damaged)
+
+    def summary(self) -> str:
+        parts = []
+        if self.short:
+            parts.append(f"{len(self.short)} short")
+        if self.over:
+            parts.append(f"{len(self.over)} over")
+        if self.unexpected:
+            parts.append(f"{len(self.unexpected)} unexpected")
+        if self.damaged:
+            parts.append(f"{sum(ln.damaged for ln in self.damaged)} damaged")
+        return ", ".join(parts) if parts else "no discrepancies"
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    sku: str
+    name: str
+    qty: int
+    location: str
+    damaged: bool
+    unexpected: bool
+    receipt: Receipt
+
+    @property
+    def line(self) -> ReceiptLine:
+        found = self.receipt.line(self.sku)
+        assert found is not None
+        return found
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    code: str
+    sku: str
+    name: str
+    authorised_by: str
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def find_delivery(session: Session, reference: str, *, lock: bool = False) -> Delivery:
+    """The delivery with this reference; ``lock`` holds its row for this transaction.
+
+    Writers lock it so that two terminals receiving the same delivery take turns
+    (on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
+    """
+    ref = clean_scan(reference)
+    if not ref:
+        raise NotFound("Scan or type a delivery reference")
+    for candidate in dict.fromkeys((ref, ref.upper())):
+        stmt = select(Delivery).where(Delivery.reference == candidate)
+        d = session.exec(stmt.with_for_update() if lock else stmt).first()
+        if d is not None:
+            return d
+    raise NotFound(f"No delivery {ref}: check the paperwork or start a blind receipt")
+
+
+def _closed_message(session: Session, d: Delivery) -> str:
+    by = ""
+    if d.closed_by_id is not None:
+        op = session.get(Operator, d.closed_by_id)
+        by = f" by {op.name}" if op else ""
+    when = f" on {d.closed_at:%Y-%m-%d %H:%M}" if d.closed_at else ""
+    return f"Delivery {d.reference} was closed{when}{by}: nothing more can be received"
+
+
+def _require_open(session: Session, d: Delivery) -> None:
+    if d.status == DeliveryStatus.CLOSED:
+        raise Conflict(_closed_message(session, d))
+
+
+def receiving_location(session: Session, terminal: str) -> Location:
+    """Where this terminal's good units land: its station's location, else RCV-1."""
+    station = session.exec(select(Station).where(Station.code == terminal)).first()
+    if station is not None and station.location_id is not None:
+        loc = session.get(Location, station.location_id)
+        if loc is not None and loc.kind == LocationKind.RECEIVING and loc.active:
+            return loc
+    if terminal:
+        loc = session.exec(select(Location).where(Location.code == terminal.upper())).first()
+        if loc is not None and loc.kind == LocationKind.RECEIVING and loc.active:
+            return loc
+    loc = session.exec(
+        select(Location)
+        .where(Location.kind == LocationKind.RECEIVING, col(Location.active).is_(True))
+        .order_by(col(Location.code))
+    ).first()
+    if loc is None:
+        raise DomainError("No receiving location is set up: ask a supervisor to add one")
+    return loc
+
+
+def quarantine_location(session: Session) -> Location:
+    loc = session.exec(
+        select(Location)
+        .where(Location.kind == LocationKind.QUARANTINE, col(Location.active).is_(True))
+        .order_by(col(Location.code))
+    ).first()
+    if loc is None:
+        raise DomainError("No quarantine location is set up: ask a supervisor to add one")
+    return loc
+
+
+def _unit_barcode_products(session: Session, product_ids: list[int]) -> set[int]:
+    if not product_ids:
+        return set()
+    rows = session.exec(
+        select(ProductBarcode.product_id).where(
+            col(ProductBarcode.product_id).in_(product_ids), ProductBarcode.pack_qty == 1
+        )
+    ).all()
+    return set(rows)
+
+
+def receipt_view(session: Session, d: Delivery) -> Receipt:
+    rows = session.exec(
+        select(DeliveryLine, Product)
+        .join(Product, col(Product.id) == DeliveryLine.product_id)
+        .where(DeliveryLine.delivery_id == d.id)
+        .order_by(col(Product.sku))
+    ).all()
+    with_barcode = _unit_barcode_products(session, [p.id for _, p in rows])
+    lines = tuple(
+        ReceiptLine(
+            sku=p.sku,
+            name=p.name,
+            options=p.options_text,
+            expected=ln.expected_qty,
+            received=ln.received_qty,
+            damaged=ln.damaged_qty,
+            put_away=ln.put_away_qty,
+            has_barcode=p.id in with_barcode,
+        )
+        for ln, p in rows
+    )
+    closed_by = ""
+    if d.closed_by_id is not None:
+        op = session.get(Operator, d.closed_by_id)
+        closed_by = op.name if op else ""
+    return Receipt(
+        reference=d.reference,
+        supplier=d.supplier,
+        expected_date=d.expected_date,
+        status=DeliveryStatus(d.status),
+        blind=d.blind,
+        lines=lines,
+        closed_at=d.closed_at,
+        closed_by=closed_by,
+        report_file=d.report_file,
+    )
+
+
+def get_receipt(store: Store, reference: str) -> Receipt:
+    with store.read() as s:
+        return receipt_view(s, find_delivery(s, reference))
+
+
+def open_deliveries(store: Store, limit: int = 50) -> list[DeliverySummary]:
+    """Deliveries that can still be received, expected soonest first."""
+    with store.read() as s:
+        ds = s.exec(
+            select(Delivery)
+            .where(col(Delivery.status).in_([DeliveryStatus.EXPECTED, DeliveryStatus.RECEIVING]))
+            .order_by(col(Delivery.expected_date), col(Delivery.reference))
+            .limit(limit)
+        ).all()
+        out = []
+        for d in ds:
+            lines = s.exec(select(DeliveryLine).where(DeliveryLine.delivery_id == d.id)).all()
+            out.append(
+                DeliverySummary(
+                    reference=d.reference,
+                    supplier=d.supplier,
+                    expected_date=d.expected_date,
+                    status=DeliveryStatus(d.status),
+                    blind=d.blind,
+                    skus=len(lines),
+                    expected_units=sum(ln.expected_qty for ln in lines),
+                    received_units=sum(ln.received_qty for ln in lines),
+                )
+            )
+        return out
+
+
+# --------------------------------------------------------------------------- starting
+
+
+def start_receipt(store: Store, actor: Actor, reference: str) -> Receipt:
+    """Open an expected delivery for receiving (nothing is written until the first scan)."""
+    actor.require(*RECEIVER_ROLES, action="receive deliveries")
+    with store.read() as s:
+        d = find_delivery(s, reference)
+        _require_open(s, d)
+        return receipt_view(s, d)
+
+
+def _blind_reference(session: Session) -> str:
+    stem = f"BLIND-{utcnow():%Y%m%d}-"
+    taken = set(
+        session.exec(
+            select(Delivery.reference).where(col(Delivery.reference).startswith(stem))
+        ).all()
+    )
+    n = 1
+    while f"{stem}{n:03d}" in taken:
+        n += 1
+    return f"{stem}{n:03d}"
+
+
+def start_blind_receipt(store: Store, actor: Actor, supplier: str = "") -> Receipt:
+    """A receipt with no advance notice: every SKU scanned is 'unexpected' by definition."""
+    actor.require(*RECEIVER_ROLES, action="receive deliveries")
+    with store.unit_of_work() as uow:
+        d = Delivery(
+            reference=_blind_reference(uow.session),
+            supplier=supplier.strip(),
+            status=DeliveryStatus.RECEIVING,
+            blind=True,
+        )
+        uow.add(d)
+        uow.flush()
+        events.log(uow, actor, "delivery.blind", to_state=d.reference, detail=d.supplier)
+        view = receipt_view(uow.session, d)
+        uow.commit()
+    return view
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def parse_count(text: str) -> int:
+    """A keyed count: a whole number of at least 1."""
+    value = text.strip()
+    if not value:
+        raise DomainError("Key a count")
+    try:
+        n = int(value)
+    except ValueError:
+        raise DomainError(f"Count must be a whole number (got {value!r})") from None
+    if n < 1:
+        raise DomainError(f"Count must be at least 1 (got {n})")
+    return n
+
+
+def check_sanity(session: Session, sku: str, qty: int, confirmed: bool) -> None:
+    limit = settings.get_int(session, "receiving_sanity_limit")
+    if qty > limit and not confirmed:
+        raise NeedsConfirmation(f"{qty} × {sku} is more than {limit} at once: sure?")
+
+
+def receive_scan(
+    store: Store,
+    actor: Actor,
+    reference: str,
+    code: str,
+    *,
+    count: int = 1,
+    damaged_reason: str | None = None,
+    confirmed: bool = False,
+) -> ScanResult:
+    """Receive ``count`` scans of ``code`` (a case code counts its pack quantity each).
+
+    Good units go to the terminal's receiving location; with ``damaged_reason`` they
+    go to quarantine instead. Raises (changing nothing) on a closed delivery, an
+    unknown barcode, a count below 1, or a count above the sanity limit unless
+    ``confirmed``.
+    """
+    actor.require(*RECEIVER_ROLES, action="receive deliveries")
+    scanned = clean_scan(code)
+    if not scanned:
+        raise DomainError("Scan a barcode or type a SKU")
+    if count < 1:
+        raise DomainError(f"Count must be at least 1 (got {count})")
+    reason = (damaged_reason or "").strip()
+    if damaged_reason is not None and not reason:
+        raise DomainError("Give a reason for the damage")
+    with store.unit_of_work() as uow:
+        s = uow.session
+        d = find_delivery(s, reference, lock=True)
+        _require_open(s, d)
+        try:
+            found = find_product_by_scan(s, scanned)
+        except NotFound:
+            raise UnknownBarcode(scanned) from None
+        product = found.product
+        qty = count * found.pack_qty
+        check_sanity(s, product.sku, qty, confirmed)
+        line = s.exec(
+            select(DeliveryLine).where(
+                DeliveryLine.delivery_id == d.id, DeliveryLine.product_id == product.id
+            )
+        ).first()
+        if line is None:
+            line = DeliveryLine(delivery_id=d.id, product_id=product.id, expected_qty=0)
+        unexpected = line.expected_qty == 0
+        if damaged_reason is not None:
+            loc = quarantine_location(s)
+            move_stock(
+                uow,
+                actor,
+                product,
+                qty,
+                from_loc=None,
+                to_loc=loc,
+                reason=MovementReason.QUARANTINED,
+                reference=d.reference,
+            )
+            line.damaged_qty += qty
+            # The delivery reference rides in from_state so the report can find the
+            # reasons again; the damage reason is the detail a supervisor reads.
+            events.log(
+                uow,
+                actor,
+                "receiving.damaged",
+                sku=product.sku,
+                qty=qty,
+                from_state=d.reference,
+                to_state=loc.code,
+                location=loc.code,
+                detail=reason,
+            )
+        else:
+            loc = receiving_location(s, actor.terminal)
+            move_stock(
+                uow,
+                actor,
+                product,
+                qty,
+                from_loc=None,
+                to_loc=loc,
+                reason=MovementReason.RECEIVED,
+                reference=d.reference,
+            )
+        line.received_qty += qty
+        uow.add(line)
+        if d.status == DeliveryStatus.EXPECTED:
+            d.status = DeliveryStatus.RECEIVING
+            uow.add(d)
+            events.log(
+                uow,
+                actor,
+                "delivery.status",
+                from_state=DeliveryStatus.EXPECTED,
+                to_state=DeliveryStatus.RECEIVING,
+                detail=d.reference,
+            )
+        uow.flush()
+        view = receipt_view(s, d)
+        uow.commit()
+    return ScanResult(
+        sku=product.sku,
+        name=product.name,
+        qty=qty,
+        location=loc.code,
+        damaged=damaged_reason is not None,
+        unexpected=unexpected,
+        receipt=view,
+    )
+
+
+def identify(store: Store, code: str) -> tuple[str, str, int]:
+    """(sku, name, pack qty) for a scanned code, or :class:`UnknownBarcode`."""
+    scanned = clean_scan(code)
+    if not scanned:
+        raise DomainError("Scan a barcode or type a SKU")
+    with store.read() as s:
+        try:
+            found = find_product_by_scan(s, scanned)
+        except NotFound:
+            raise UnknownBarcode(scanned) from None
+        return found.product.sku, found.product.name, found.pack_qty
+
+
+# --------------------------------------------------------------------------- barcodes
+
+
+def _authoriser(session: Session, actor: Actor, supervisor_badge: str | None) -> Actor:
+    if actor.has(Role.SUPERVISOR):
+        return actor
+    badge = clean_scan(supervisor_badge or "")
+    if not badge:
+        raise PermissionDenied("Linking a barcode needs a supervisor: scan a supervisor badge")
+    op = session.exec(select(Operator).where(Operator.badge == badge)).first()
+    if op is None or not op.active:
+        raise PermissionDenied(f"Unknown badge {badge}: a supervisor must scan their badge")
+    if Role.SUPERVISOR.value not in op.role_set:
+        raise PermissionDenied(f"{op.name} is not a supervisor: a supervisor must link barcodes")
+    return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=actor.terminal)
+
+
+def link_barcode(
+    store: Store,
+    actor: Actor,
+    code: str,
+    product_code: str,
+    *,
+    supervisor_badge: str | None = None,
+) -> LinkResult:
+    """Link an unknown unit barcode to an existing product (a supervisor's say-so)."""
+    barcode = clean_scan(code)
+    target = clean_scan(product_code)
+    if not barcode:
+        raise DomainError("Scan the new barcode first")
+    if not target:
+        raise DomainError("Scan or type the SKU to link it to")
+    if len(barcode) > 32:
+        raise DomainError(f"Barcode {barcode[:20]}… is too long (at most 32 characters)")
+    with store.unit_of_work() as uow:
+        s = uow.session
+        who = _authoriser(s, actor, supervisor_badge)
+        existing = s.exec(select(ProductBarcode).where(ProductBarcode.code == barcode)).first()
+        if existing is not None:
+            other = s.get(Product, existing.product_id)
+            raise Conflict(f"{barcode} is already linked to {other.sku if other else '?'}")
+        clash = s.exec(select(Product).where(Product.sku == barcode)).first()
+        if clash is not None:
+            raise Conflict(f"{barcode} is the SKU of {clash.name}; it cannot be a barcode too")
+        try:
+            product = find_product_by_scan(s, target).product
+        except NotFound:
+            raise NotFound(f"Unknown SKU {target}") from None
+        uow.add(ProductBarcode(code=barcode, product_id=product.id, pack_qty=1))
+        events.log(
+            uow,
+            who,
+            "barcode.linked",
+            sku=product.sku,
+            detail=f"{barcode} linked at {actor.terminal} for {actor.name}",
+        )
+        uow.commit()
+    return LinkResult(code=barcode, sku=product.sku, name=product.name, authorised_by=who.name)
+
+
+# --------------------------------------------------------------------------- closing
+
+
+def discrepancies(receipt: Receipt) -> Discrepancies:
+    lines = receipt.lines
+    return Discrepancies(
+        reference=receipt.reference,
+        short=tuple(ln for ln in lines if ln.received < ln.expected),
+        over=tuple(ln for ln in lines if ln.expected > 0 and ln.received > ln.expected),
+        unexpected=tuple(ln for ln in lines if ln.unexpected),
+        damaged=tuple(ln for ln in lines if ln.damaged > 0),
+    )
+
+
+def _require_closable(session: Session, d: Delivery) -> Receipt:
+    _require_open(session, d)
+    view = receipt_view(session, d)
+    if view.received_units == 0:
+        raise DomainError(f"Nothing received on {d.reference} yet: scan units before closing")
+    return view
+
+
+def close_preview(store: Store, actor: Actor, reference: str) -> Discrepancies:
+    """What closing would report; refuses an empty or already closed receipt."""
+    actor.require(*RECEIVER_ROLES, action="close receipts")
+    with store.read() as s:
+        return discrepancies(_require_closable(s, find_delivery(s, reference)))
+
+
+def close_receipt(store: Store, actor: Actor, reference: str) -> tuple[Receipt, Discrepancies]:
+    """Close and freeze the receipt; a supervisor exception records any discrepancy."""
+    actor.require(*RECEIVER_ROLES, action="close receipts")
+    with store.unit_of_work() as uow:
+        s = uow.session
+        d = find_delivery(s, reference, lock=True)
+        _require_closable(s, d)
+        before = DeliveryStatus(d.status)
+        d.status = DeliveryStatus.CLOSED
+        d.closed_at = utcnow()
+        d.closed_by_id = actor.operator_id
+        uow.add(d)
+        view = receipt_view(s, d)
+        found = discrepancies(view)
+        events.log(
+            uow,
+            actor,
+            "delivery.status",
+            from_state=before,
+            to_state=DeliveryStatus.CLOSED,
+            detail=f"{d.reference}: {found.summary()}",
+        )
+        if not found.clean:
+            uow.add(
+                WmsException(
+                    kind=ExceptionKind.RECEIVING,
+                    sku=", ".join(ln.sku for ln in (*found.short, *found.over, *found.unexpected))[
+                        :500
+                    ],
+                    operator_id=actor.operator_id,
+                    operator_name=actor.name,
+                    terminal=actor.terminal,
+                    message=f"Delivery {d.reference}: {found.summary()}",
+                )
+            )
+        uow.commit()
+    return view, found

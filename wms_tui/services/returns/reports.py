@@ -1,0 +1,390 @@
+"""Return reports: why things come back, which SKUs, and whose errors they were.
+
+Every figure is computed from the return receipts and lines booked at the
+returns desk. Accountability (who picked and packed a unit that came back for
+a controllable reason) is read from the event log, stock ledger, pack scans and
+parcels (see :mod:`wms_tui.services.returns.accountability`). A line handled by two
+people counts for both of them, so the person tables are "involved in", not
+shares that add up to the total.
+
+Periods are whole days in the warehouse's time zone, both ends included.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session, col, select
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.codes import rma_code
+from wms_tui.domain.enums import Role
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.models import (
+    Location,
+    Operator,
+    Order,
+    OrderLine,
+    ReturnLine,
+    ReturnReason,
+    ReturnReceipt,
+    Warehouse,
+)
+from wms_tui.services.core import settings
+from wms_tui.services.returns import accountability
+from wms_tui.store import Store
+
+NOT_RECORDED = "(not recorded)"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    returns: int  # receipts (parcels) involved
+    units: int
+    controllable_units: int = 0
+    controllable: bool | None = None  # set for reasons only
+
+    def share(self, total: int) -> float:
+        return 100.0 * self.units / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    """One booked return line with everything a spreadsheet needs."""
+
+    at: datetime
+    rma: str
+    order: str
+    sku: str
+    name: str
+    qty: int
+    reason_code: str
+    reason: str
+    controllable: bool
+    disposition: str
+    location: str
+    note: str
+    resolution: str
+    exchange_order: str
+    received_by: str
+    picked_by: str
+    packed_by: str
+
+
+@dataclass(frozen=True)
+class ReturnReport:
+    date_from: date | None
+    date_to: date | None
+    receipts: int
+    units: int
+    controllable_units: int
+    by_reason: tuple[Row, ...]
+    by_controllable: tuple[Row, ...]
+    by_sku: tuple[Row, ...]
+    by_packer: tuple[Row, ...]
+    by_picker: tuple[Row, ...]
+    details: tuple[DetailRow, ...]
+
+    @property
+    def period(self) -> str:
+        if self.date_from is None and self.date_to is None:
+            return "all time"
+        a = self.date_from.isoformat() if self.date_from else "start"
+        b = self.date_to.isoformat() if self.date_to else "today"
+        return a if a == b else f"{a} to {b}"
+
+
+def _timezone(session: Session) -> ZoneInfo:
+    wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
+    try:
+        return ZoneInfo(wh.timezone if wh else "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _bounds(
+    tz: ZoneInfo, date_from: date | None, date_to: date | None
+) -> tuple[datetime | None, datetime | None]:
+    if date_from and date_to and date_from > date_to:
+        raise DomainError(f"The period starts ({date_from}) after it ends ({date_to})")
+    start = datetime.combine(date_from, time.min, tz).astimezone(UTC) if date_from else None
+    end = (
+        datetime.combine(date_to + timedelta(days=1), time.min, tz).astimezone(UTC)
+        if date_to
+        else None
+    )
+    return start, end
+
+
+class _Tally:
+    """Receipts and units per key, in one pass."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, int] = defaultdict(int)
+        self.ctrl: dict[str, int] = defaultdict(int)
+        self.receipts: dict[str, set[int]] = defaultdict(set)
+        self.labels: dict[str, str] = {}
+        self.flags: dict[str, bool] = {}
+
+    def add(self, key: str, label: str, receipt: int, qty: int, controllable: bool) -> None:
+        self.units[key] += qty
+        self.ctrl[key] += qty if controllable else 0
+        self.receipts[key].add(receipt)
+        self.labels.setdefault(key, label)
+        self.flags.setdefault(key, controllable)
+
+    def rows(self, *, with_flag: bool = False) -> tuple[Row, ...]:
+        rows = [
+            Row(
+                key=k,
+                label=self.labels[k],
+                returns=len(self.receipts[k]),
+                units=u,
+                controllable_units=self.ctrl[k],
+                controllable=self.flags[k] if with_flag else None,
+            )
+            for k, u in self.units.items()
+        ]
+        return tuple(sorted(rows, key=lambda r: (-r.units, -r.returns, r.label.lower())))
+
+
+def build_report(
+    store: Store,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    *,
+    actor: Actor | None = None,
+) -> ReturnReport:
+    """The report for whole days ``date_from``..``date_to`` (None: open-ended).
+
+    ``actor`` is checked when given (the floor screens); the CLI is an admin tool.
+    """
+    if actor is not None:
+        actor.require(Role.SUPERVISOR, action="read return reports")
+    with store.read() as s:
+        tz = _timezone(s)
+        start, end = _bounds(tz, date_from, date_to)
+        stmt = (
+            select(ReturnLine, ReturnReceipt, OrderLine, ReturnReason, Order)
+            .join(ReturnReceipt, col(ReturnReceipt.id) == ReturnLine.return_id)
+            .join(OrderLine, col(OrderLine.id) == ReturnLine.order_line_id)
+            .join(ReturnReason, col(ReturnReason.code) == ReturnLine.reason_code)
+            .join(Order, col(Order.id) == ReturnReceipt.order_id)
+            .order_by(col(ReturnReceipt.at), col(ReturnLine.id))
+        )
+        if start is not None:
+            stmt = stmt.where(ReturnReceipt.at >= start)
+        if end is not None:
+            stmt = stmt.where(ReturnReceipt.at < end)
+        rows = s.exec(stmt).all()
+        handlers = accountability.handlers_for_orders(s, {o.id for *_, o in rows})  # type: ignore[misc]
+        op_ids = {r.operator_id for _, r, *_ in rows if r.operator_id is not None}
+        ex_ids = {r.exchange_order_id for _, r, *_ in rows if r.exchange_order_id is not None}
+        loc_ids = {rl.location_id for rl, *_ in rows if rl.location_id is not None}
+        operators = _names(s, Operator, op_ids)
+        exchanges = _names(s, Order, ex_ids)
+        locations = {
+            loc.id: loc.code
+            for loc in s.exec(select(Location).where(col(Location.id).in_(loc_ids)))
+        }
+
+        reasons, control, skus, packers, pickers = _Tally(), _Tally(), _Tally(), _Tally(), _Tally()
+        details: list[DetailRow] = []
+        receipt_ids: set[int] = set()
+        units = ctrl_units = 0
+        for rl, receipt, line, reason, order in rows:
+            rid = receipt.id
+            ctrl = reason.controllable
+            receipt_ids.add(rid)
+            units += rl.qty
+            ctrl_units += rl.qty if ctrl else 0
+            reasons.add(reason.code, reason.label, rid, rl.qty, ctrl)
+            if ctrl:
+                control.add("controllable", "Controllable", rid, rl.qty, True)
+            else:
+                control.add("uncontrollable", "Uncontrollable", rid, rl.qty, False)
+            skus.add(line.sku, line.name, rid, rl.qty, ctrl)
+            h = handlers[order.id].lines.get(line.id, accountability.LineHandlers())  # type: ignore[index, arg-type]
+            if ctrl:
+                for name in h.packers or [NOT_RECORDED]:
+                    packers.add(name, name, rid, rl.qty, True)
+                for name in h.pickers or [NOT_RECORDED]:
+                    pickers.add(name, name, rid, rl.qty, True)
+            details.append(
+                DetailRow(
+                    at=receipt.at.astimezone(tz),
+                    rma=rma_code(order.id),  # type: ignore[arg-type]
+                    order=order.name,
+                    sku=line.sku,
+                    name=line.name,
+                    qty=rl.qty,
+                    reason_code=reason.code,
+                    reason=reason.label,
+                    controllable=ctrl,
+                    disposition=rl.disposition,
+                    location=locations.get(rl.location_id, ""),  # type: ignore[arg-type]
+                    note=rl.note,
+                    resolution=receipt.resolution,
+                    exchange_order=exchanges.get(receipt.exchange_order_id, ""),  # type: ignore[arg-type]
+                    received_by=operators.get(receipt.operator_id, ""),  # type: ignore[arg-type]
+                    picked_by=" / ".join(h.pickers),
+                    packed_by=" / ".join(h.packers),
+                )
+            )
+
+    return ReturnReport(
+        date_from=date_from,
+        date_to=date_to,
+        receipts=len(receipt_ids),
+        units=units,
+        controllable_units=ctrl_units,
+        by_reason=reasons.rows(with_flag=True),
+        by_controllable=control.rows(with_flag=True),
+        by_sku=skus.rows(),
+        by_packer=packers.rows(),
+        by_picker=pickers.rows(),
+        details=tuple(details),
+    )
+
+
+def _names(session: Session, model: type, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {row.id: row.name for row in session.exec(select(model).where(model.id.in_(ids)))}
+
+
+PERIODS: dict[str, tuple[str, int | None]] = {
+    "today": ("today", 1),
+    "week": ("last 7 days", 7),
+    "month": ("last 30 days", 30),
+    "all": ("all time", None),
+}
+
+
+def period_dates(store: Store, name: str) -> tuple[date | None, date | None]:
+    """(first day, last day) of a named period ending today in the warehouse."""
+    if name not in PERIODS:
+        raise DomainError(f"Unknown period {name}: {', '.join(PERIODS)}")
+    days = PERIODS[name][1]
+    if days is None:
+        return None, None
+    with store.read() as s:
+        today = utcnow().astimezone(_timezone(s)).date()
+    return today - timedelta(days=days - 1), today
+
+
+def export_to_report_dir(store: Store, report: ReturnReport, *, lines: bool = False) -> Path:
+    """Write the report into the configured report folder; returns the file."""
+    with store.read() as s:
+        folder = Path(settings.get(s, "report_dir"))
+        stamp = utcnow().astimezone(_timezone(s)).strftime("%Y%m%d-%H%M%S")
+    path = folder / f"returns-{'lines-' if lines else ''}{stamp}.csv"
+    write_csv(report, path, lines=lines)
+    return path
+
+
+# --------------------------------------------------------------------------- CSV
+
+SUMMARY_HEADER = ("section", "key", "label", "controllable", "returns", "units", "share_pct")
+DETAIL_HEADER = (
+    "received_at",
+    "rma",
+    "order",
+    "sku",
+    "name",
+    "qty",
+    "reason_code",
+    "reason",
+    "controllable",
+    "disposition",
+    "location",
+    "note",
+    "resolution",
+    "exchange_order",
+    "received_by",
+    "picked_by",
+    "packed_by",
+)
+SECTIONS = (
+    ("by_reason", "reason"),
+    ("by_controllable", "controllable"),
+    ("by_sku", "sku"),
+    ("by_packer", "packer"),
+    ("by_picker", "picker"),
+)
+
+
+def _yes_no(flag: bool | None) -> str:
+    return "" if flag is None else ("yes" if flag else "no")
+
+
+def summary_rows(report: ReturnReport) -> Iterable[tuple[str, ...]]:
+    """Long format: one table per section, easy to filter in a spreadsheet."""
+    yield ("summary", "period", report.period, "", "", "", "")
+    yield ("summary", "total", "All returns", "", str(report.receipts), str(report.units), "100.0")
+    for attr, section in SECTIONS:
+        rows: tuple[Row, ...] = getattr(report, attr)
+        # People are measured against controllable units: those are their errors.
+        total = report.controllable_units if section in ("packer", "picker") else report.units
+        for r in rows:
+            flag = r.controllable if section in ("reason", "controllable") else None
+            yield (
+                section,
+                r.key,
+                r.label,
+                _yes_no(flag),
+                str(r.returns),
+                str(r.units),
+                f"{r.share(total):.1f}",
+            )
+
+
+def detail_rows(report: ReturnReport) -> Iterable[tuple[str, ...]]:
+    for d in report.details:
+        yield (
+            d.at.isoformat(timespec="seconds"),
+            d.rma,
+            d.order,
+            d.sku,
+            d.name,
+            str(d.qty),
+            d.reason_code,
+            d.reason,
+            _yes_no(d.controllable),
+            d.disposition,
+            d.location,
+            d.note,
+            d.resolution,
+            d.exchange_order,
+            d.received_by,
+            d.picked_by,
+            d.packed_by,
+        )
+
+
+def write_csv(report: ReturnReport, path: Path, *, lines: bool = False) -> int:
+    """Write the summary (or, with ``lines``, one row per returned line); rows written."""
+    header, rows = (
+        (DETAIL_HEADER, list(detail_rows(report)))
+        if lines
+        else (SUMMARY_HEADER, list(summary_rows(report)))
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    # UTF-8 with BOM so Excel shows Hangul and Å Ä Ö; written aside then renamed
+    # so a reader never sees half a file.
+    with tmp.open("w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    tmp.replace(path)
+    return len(rows)
