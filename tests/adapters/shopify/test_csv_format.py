@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum import ean
 
+from wms_tui.adapters.csv_safety import neutralise
 from wms_tui.adapters.shopify.csv_format import (
     FULFILLMENT_COLUMNS,
     MAX_FIELD_CHARS,
@@ -1411,6 +1412,17 @@ def test_single_tracking_number_as_plain_string() -> None:
     assert out.getvalue().splitlines()[1] == "#1,fulfilled,A,1,,,EE123456789KR,"
 
 
+def test_fulfillments_csv_text_cannot_run_as_a_formula() -> None:
+    out = io.StringIO()
+    write_fulfillments_csv(
+        [FulfillmentRow("#1", "-SKU", 1, '=HYPERLINK("http://x.test")', "@Home", ["+1"])], out
+    )
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["Lineitem sku"] == "'-SKU"
+    assert row["Tracking Company"] == '\'=HYPERLINK("http://x.test")'
+    assert (row["Shipping Service"], row["Tracking Number"]) == ("'@Home", "'+1")
+
+
 def test_write_fulfillments_to_stream_without_bom() -> None:
     out = io.StringIO()
     assert write_fulfillments_csv([], out) == 0
@@ -1480,11 +1492,12 @@ def test_write_fulfillments_round_trip(rows: list[FulfillmentRow]) -> None:
         for r in back
     ] == [
         (
-            row.name,
-            row.sku,
+            # Text a spreadsheet would evaluate comes back with its apostrophe (csv_safety).
+            neutralise(row.name),
+            neutralise(row.sku),
             row.quantity,
-            row.tracking_company,
-            row.shipping_service,
+            neutralise(row.tracking_company),
+            neutralise(row.shipping_service),
             tuple(row.tracking_numbers),
             _shopify_time(row.shipped_at),
         )

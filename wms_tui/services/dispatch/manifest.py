@@ -27,7 +27,6 @@ Rules (each refused with one line, nothing changed):
 
 from __future__ import annotations
 
-import csv
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, func, select
 
+from wms_tui.adapters.csv_safety import safe_writer
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
@@ -178,7 +178,7 @@ def write_csv(sheet: ManifestSheet, path: Path) -> Path:
     tz = ZoneInfo(sheet.timezone)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
-        w = csv.writer(fh)
+        w = safe_writer(fh)
         w.writerow(CSV_COLUMNS)
         for p in sheet.parcels:
             w.writerow(

@@ -12,7 +12,6 @@ Periods are whole days in the warehouse's time zone, both ends included.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
 
+from wms_tui.adapters.csv_safety import safe_writer
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.codes import rma_code
@@ -383,7 +383,7 @@ def write_csv(report: ReturnReport, path: Path, *, lines: bool = False) -> int:
     # UTF-8 with BOM so Excel shows Hangul and Å Ä Ö; written aside then renamed
     # so a reader never sees half a file.
     with tmp.open("w", newline="", encoding="utf-8-sig") as fh:
-        w = csv.writer(fh)
+        w = safe_writer(fh)
         w.writerow(header)
         w.writerows(rows)
     tmp.replace(path)
