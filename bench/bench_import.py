@@ -209,7 +209,7 @@ def step(name: str, db: str, path: str) -> dict:
 def release_step(name: str, store, n: int) -> str:
     """One release variant on ``store`` (a copy of the stocked store)."""
     from wms_tui.domain.clock import set_clock
-    from wms_tui.services.inventory import allocation
+    from wms_tui.services.intake import release
 
     set_clock(lambda: RELEASE_AT)
     if name == "release-baseline":
@@ -217,7 +217,7 @@ def release_step(name: str, store, n: int) -> str:
     if name == "release-one-by-one":
         result = release_one_by_one(store, n)
     else:
-        result = allocation.release_due_orders(store, now=RELEASE_AT, max_orders=n)
+        result = release.release_due_orders(store, now=RELEASE_AT, max_orders=n)
     return ", ".join(f"{len(v):,} {k}" for k, v in result.items() if v)
 
 
@@ -229,7 +229,8 @@ def release_one_by_one(store, n: int, batch_size: int = 200) -> dict[str, list[s
     from wms_tui.domain.enums import OrderStatus
     from wms_tui.domain.models import Order, Service
     from wms_tui.services.core import events, priority
-    from wms_tui.services.inventory.allocation import HOLD_FINANCIAL, allocate_order
+    from wms_tui.services.intake.release import HOLD_FINANCIAL
+    from wms_tui.services.inventory.allocation import allocate_order
 
     result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
     done = 0

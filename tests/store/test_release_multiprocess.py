@@ -27,7 +27,7 @@ N_ORDERS = 90
 
 def _worker(url: str, worker: int, out: mp.Queue, start: Any) -> None:
     from wms_tui.domain.actor import Actor
-    from wms_tui.services.inventory.allocation import release_due_orders
+    from wms_tui.services.intake.release import release_due_orders
 
     store = Store(url)
     me = Actor(None, f"terminal{worker}", frozenset({"supervisor"}), f"PACK-{worker}")

@@ -374,19 +374,17 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     @app.command("release")
     def release_cmd(db: DbOption = None) -> None:
         """Release orders whose grace period is over, and retry backorders."""
-        from wms_tui.services.inventory.allocation import release_due_orders, retry_backorders
+        from wms_tui.services.intake.release import release
 
         cli = _cli()
         store = _open(db)
         actor = _actor("release")
         try:
-            result = release_due_orders(store, actor)
-            with store.unit_of_work() as uow:
-                retried = retry_backorders(uow, actor)
-                uow.commit()
+            result = release(store, actor)
         finally:
             store.dispose()
-        print_release(cli.console, result)
+        print_release(cli.console, result.due)
+        retried = result.backorders_released
         if retried:
             cli.console.print(
                 f"Backorders now in stock: {len(retried):,} ({', '.join(retried[:8])}"

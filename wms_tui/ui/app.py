@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from wms_tui.domain.actor import Actor
+    from wms_tui.services.intake.release import ReleaseResult
     from wms_tui.store import Store
 
 DEFAULT_IDLE_MINUTES = 10.0
@@ -124,19 +125,19 @@ class WmsApp(App[None]):
             self.login(badge)
 
     @work(thread=True, exclusive=True, group="release")
-    def release_due(self) -> dict[str, list[str]] | None:
-        """Release orders whose grace period is over (allocate, backorder or hold)."""
+    def release_due(self) -> ReleaseResult | None:
+        """The periodic release: due orders, then backorders stock now covers (as `wms release`)."""
         from dataclasses import replace
 
         from sqlalchemy.exc import SQLAlchemyError
 
         from wms_tui.domain.actor import SYSTEM
-        from wms_tui.services.inventory.allocation import release_due_orders
+        from wms_tui.services.intake.release import release
 
         if self.store is None:
             return None
         try:
-            return release_due_orders(self.store, replace(SYSTEM, terminal=self.terminal))
+            return release(self.store, replace(SYSTEM, terminal=self.terminal))
         except SQLAlchemyError as exc:
             # Busy or unreachable store: the next tick (or another terminal) retries.
             self.log.warning(f"release of due orders failed: {exc}")

@@ -28,8 +28,9 @@ from wms_tui.domain.models import (
     Product,
 )
 from wms_tui.services.intake import order_admin
+from wms_tui.services.intake.release import retry_backorders
 from wms_tui.services.inventory import cycle_count, stock_queries
-from wms_tui.services.inventory.allocation import allocate_order, retry_backorders
+from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.services.packing import station as packing
 from wms_tui.services.picking.claiming import claim_next_order
 from wms_tui.store import Store

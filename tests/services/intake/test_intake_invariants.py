@@ -26,7 +26,7 @@ from wms_tui.domain.enums import LocationKind, OrderStatus
 from wms_tui.domain.models import Allocation, Order, OrderLine, Product, Stock
 from wms_tui.services.core import settings as house
 from wms_tui.services.intake.order_import import import_orders
-from wms_tui.services.inventory.allocation import retry_backorders
+from wms_tui.services.intake.release import retry_backorders
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.store import Store
 

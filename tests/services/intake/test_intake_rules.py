@@ -10,7 +10,7 @@ from tests.worlds import factories as f
 from tests.worlds.intake import orders_by_name
 from wms_tui.domain.errors import DomainError, PermissionDenied
 from wms_tui.services.intake import intake_rules
-from wms_tui.services.inventory.allocation import release_due_orders
+from wms_tui.services.intake.release import release_due_orders
 from wms_tui.store import Store
 
 

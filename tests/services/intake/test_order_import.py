@@ -36,7 +36,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.services.core import settings
 from wms_tui.services.intake.order_import import import_orders
-from wms_tui.services.inventory.allocation import release_due_orders, retry_backorders
+from wms_tui.services.intake.release import release_due_orders, retry_backorders
 from wms_tui.store import Store
 
 S = OrderStatus

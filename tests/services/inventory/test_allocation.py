@@ -12,11 +12,10 @@ from tests.worlds import factories as f
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import LocationKind, OrderStatus
 from wms_tui.domain.models import Allocation, Order, OrderLine, Stock, WmsException
+from wms_tui.services.intake.release import release_due_orders, retry_backorders
 from wms_tui.services.inventory.allocation import (
     allocate_order,
     deallocate_order,
-    release_due_orders,
-    retry_backorders,
 )
 from wms_tui.store import Store
 

@@ -33,6 +33,7 @@ from wms_tui.domain.models import (
     WmsException,
 )
 from wms_tui.services.core import events, priority
+from wms_tui.services.intake import release
 from wms_tui.services.inventory import allocation
 from wms_tui.store import Store, UnitOfWork
 
@@ -55,7 +56,7 @@ def release_one_by_one(uow: UnitOfWork, limit: int | None) -> dict[str, list[str
         stmt = stmt.limit(limit)
     result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
     for order in uow.session.exec(stmt).all():
-        if order.financial_status.lower() in allocation.HOLD_FINANCIAL:
+        if order.financial_status.lower() in release.HOLD_FINANCIAL:
             order.hold_reason = f"payment {order.financial_status}"
             events.change_status(uow, order, OrderStatus.ON_HOLD, SYSTEM, detail=order.hold_reason)
             result["held"].append(order.name)
@@ -118,7 +119,7 @@ orders = st.lists(
 def test_batched_release_equals_one_order_at_a_time(
     sqlite_store: Store, monkeypatch: pytest.MonkeyPatch, bins, orders, limit, chunk
 ) -> None:
-    monkeypatch.setattr(allocation, "RELEASE_CHUNK", chunk)
+    monkeypatch.setattr(release, "RELEASE_CHUNK", chunk)
     set_clock(lambda: NOW)
     with sqlite_store.unit_of_work() as uow:
         _build(uow, bins, orders)
@@ -127,7 +128,7 @@ def test_batched_release_equals_one_order_at_a_time(
         before = every_row(uow)
         savepoint.rollback()  # SQLite hands out the same ids again
         uow.session.begin_nested()
-        assert allocation.release_due(uow, SYSTEM, NOW, limit=limit) == expected
+        assert release.release_due(uow, SYSTEM, NOW, limit=limit) == expected
         assert every_row(uow) == before
         # and nothing is committed: the next example starts from an empty store
 
@@ -205,7 +206,7 @@ def test_a_batch_allocates_fifo_across_orders_and_keeps_the_rules(empty_store: S
         f.order(uow, "#last", [(mug, 6)], minutes_ago=50)
         uow.commit()
 
-    result = allocation.release_due_orders(empty_store, batch_size=10)
+    result = release.release_due_orders(empty_store, batch_size=10)
 
     assert result == {
         "ready": ["#boss", "#first", "#split"],

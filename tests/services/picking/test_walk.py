@@ -21,7 +21,7 @@ from wms_tui.domain.models import (
     Wave,
     WmsException,
 )
-from wms_tui.services.inventory.allocation import retry_backorders
+from wms_tui.services.intake.release import retry_backorders
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.services.picking import walk as picking
 from wms_tui.services.picking.walk import (

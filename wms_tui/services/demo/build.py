@@ -403,7 +403,7 @@ def advance_demo_orders(store: Store) -> dict[str, int]:
     orders when they were released). The last task is left half-picked (its
     orders stay PICKING). Then the orders seeded as ready are released.
     """
-    from wms_tui.services.inventory.allocation import release_due_orders
+    from wms_tui.services.intake.release import release_due_orders
     from wms_tui.services.picking import waves
 
     supervisor = demo_walk.actor(store, "S9001", "OFFICE")

@@ -24,7 +24,7 @@ Bounded memory
 
 What a row of the file does to the store
     - new order: created NEW with ``release_at = created_at + grace``; unpaid or
-      refunded (see ``allocation.HOLD_FINANCIAL``) -> ON_HOLD "payment <status>".
+      refunded (see ``release.HOLD_FINANCIAL``) -> ON_HOLD "payment <status>".
       Not created: orders cancelled or fulfilled in the shop before they got here,
       and orders with nothing to ship (gift cards only).
     - same content as last time (``Order.source_hash``): nothing at all.
@@ -69,6 +69,7 @@ from wms_tui.domain.models import (
 from wms_tui.domain.text import plural
 from wms_tui.services.core import events, priority
 from wms_tui.services.core.import_report import ImportReport, Progress, check_readable, tracked
+from wms_tui.services.intake import release as releasing
 from wms_tui.services.intake.shipping_methods import ServiceMatcher
 from wms_tui.services.inventory import allocation
 from wms_tui.store import Store, UnitOfWork
@@ -210,7 +211,7 @@ def import_orders(
             items = _parse(path, importer.skus, progress, "Importing")
             complete = importer.run(items)
             if complete and dry_run and release:
-                report.released = allocation.release_due(uow, actor, now, limit=release_limit)
+                report.released = releasing.release_due(uow, actor, now, limit=release_limit)
             if complete and not dry_run:
                 uow.commit()
         # Rolled back (and unlocked) here unless committed above.
@@ -229,7 +230,7 @@ def import_orders(
     if dry_run:
         return report
     if release:
-        due = allocation.count_due(store, now)
+        due = releasing.count_due(store, now)
         limit = due if release_limit is None else min(due, release_limit)
         tick: Callable[[int], None] | None = None
         if progress is not None:
@@ -237,7 +238,7 @@ def import_orders(
             def tick(n: int) -> None:
                 progress("Releasing", n, max(limit, n))
 
-        report.released = allocation.release_due_orders(
+        report.released = releasing.release_due_orders(
             store, actor, now, progress=tick, max_orders=limit
         )
         report.still_due = max(0, due - sum(map(len, report.released.values())))
@@ -254,7 +255,7 @@ class _Importer:
         self.skus = load_skus(self.session)
         self.matcher = ServiceMatcher(self.session)
         self.rules = priority.load_rules(self.session)
-        self.grace = allocation.grace_period(uow)
+        self.grace = releasing.grace_period(uow)
         self.cutoffs = {s.id: s.cutoff for s in self.session.exec(select(Service))}
         self._hold = transition(Order(name="(new order)", status=S.NEW), S.ON_HOLD, actor)
 
@@ -389,7 +390,7 @@ class _Importer:
                 locked_at=None,
                 resolution="",
             )
-            if values["financial_status"] in allocation.HOLD_FINANCIAL:
+            if values["financial_status"] in releasing.HOLD_FINANCIAL:
                 status_logs[rec.name] = self._held_on_arrival(values)
             rows.append(values)
         table = Order.__table__
@@ -578,7 +579,7 @@ class _Importer:
     def _payment(self, order: Order, status: S, where: S, financial: str) -> bool:
         changed = order.financial_status != financial
         order.financial_status = financial
-        wants_hold = financial in allocation.HOLD_FINANCIAL
+        wants_hold = financial in releasing.HOLD_FINANCIAL
         if wants_hold and status is not S.ON_HOLD:
             if where in EDITABLE:
                 self._hold_for_payment(order)

@@ -1,10 +1,13 @@
-"""Reserving stock for orders, backorders, release after the grace period.
+"""Reserving stock for orders, backorders and splits.
 
 Allocation takes pick bins before bulk and the oldest stock first (FIFO by
 ``Stock.first_received_at``). An order is allocated whole or not at all unless
 it may ship split (tag ``split-ok`` or a supervisor's say): then what is in
 stock goes ahead and the rest is split off into a backordered order
 ``#1042-B1`` that is released when stock arrives.
+
+Releasing due orders and retrying backorders (who gets arriving stock first)
+are use cases of their own: :mod:`wms_tui.services.intake.release`.
 
 Invariant kept here: for every ``Stock`` row, ``allocated`` equals the sum of
 unpicked ``Allocation`` quantities on it, and never exceeds ``qty``.
@@ -13,11 +16,9 @@ unpicked ``Allocation`` quantities on it, and never exceeds ``qty``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from sqlalchemy import String, case, cast, func
+from sqlalchemy import String, case, cast
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import SYSTEM, Actor
@@ -29,26 +30,11 @@ from wms_tui.domain.models import (
     Location,
     Order,
     OrderLine,
-    Service,
     Stock,
     WmsException,
 )
-from wms_tui.services.core import events, priority, settings
-from wms_tui.store import Store, UnitOfWork
-
-# Shopify financial statuses that must not ship before someone has looked.
-HOLD_FINANCIAL = frozenset(
-    {
-        "pending",
-        "authorized",
-        "partially_paid",
-        "unpaid",
-        "expired",
-        "refunded",
-        "voided",
-        "partially_refunded",
-    }
-)
+from wms_tui.services.core import events
+from wms_tui.store import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -117,7 +103,7 @@ class _LiveStock:
 
     For one order at a time (a backorder retry, a supervisor's release, a
     short pick). A release batch reads the same things once for all its orders
-    (:class:`_BatchStock`); both feed the same allocation code below.
+    (:class:`BatchStock`); both feed the same allocation code below.
     """
 
     def __init__(self, uow: UnitOfWork) -> None:
@@ -159,7 +145,7 @@ class _LiveStock:
         return got
 
 
-class _BatchStock(_LiveStock):
+class BatchStock(_LiveStock):
     """A release batch's stock, reservations and lines, read in a few queries.
 
     The candidate stock rows of every product the batch needs are loaded (and
@@ -296,10 +282,10 @@ def allocate_order(uow: UnitOfWork, order: Order, actor: Actor = SYSTEM) -> list
 
     Returns the shortages (empty when fully allocated).
     """
-    return _allocate(_LiveStock(uow), order, order_lines(uow, order), actor)
+    return allocate_from(_LiveStock(uow), order, order_lines(uow, order), actor)
 
 
-def _allocate(
+def allocate_from(
     stock: _LiveStock, order: Order, lines: list[OrderLine], actor: Actor
 ) -> list[Shortage]:
     uow = stock.uow
@@ -479,149 +465,3 @@ def deallocate_order(uow: UnitOfWork, order: Order, actor: Actor) -> int:
         events.log(uow, actor, "stock.deallocate", order=order, qty=released)
     uow.flush()
     return released
-
-
-def retry_backorders(
-    uow: UnitOfWork, actor: Actor = SYSTEM, product_ids: set[int] | None = None
-) -> list[str]:
-    """Allocate backordered orders that stock now covers; returns released names.
-
-    Called by receiving after put-away and by returns after a restock, in the
-    same transaction, so the stock that arrives goes to waiting orders first,
-    the most urgent by the house ranking (:func:`priority.order_by`) first.
-    """
-    stmt = (
-        select(Order)
-        .outerjoin(Service, col(Service.id) == Order.service_id)
-        .where(Order.status == OrderStatus.BACKORDERED)
-    )
-    if product_ids:
-        stmt = stmt.where(
-            col(Order.id).in_(
-                select(OrderLine.order_id).where(col(OrderLine.product_id).in_(product_ids))
-            )
-        )
-    # The house ranking decides who gets scarce stock, as it does at release.
-    stmt = stmt.order_by(*priority.order_by())
-    released: list[str] = []
-    for order in uow.session.exec(stmt).all():
-        if not allocate_order(uow, order, actor):
-            released.append(order.name)
-    return released
-
-
-def grace_period(uow: UnitOfWork) -> timedelta:
-    return timedelta(minutes=settings.get_int(uow.session, "grace_period_minutes"))
-
-
-def _due(now: datetime):
-    return (
-        Order.status == OrderStatus.NEW,
-        col(Order.release_at).is_not(None),
-        col(Order.release_at) <= now,
-    )
-
-
-def count_due(store: Store, now: datetime | None = None) -> int:
-    """How many NEW orders are past their grace period (for progress bars)."""
-    with store.read() as session:
-        return session.exec(
-            select(func.count()).select_from(Order).where(*_due(now or utcnow()))
-        ).one()
-
-
-# Orders allocated together: one read of their lines and stock, one flush.
-RELEASE_CHUNK = 500
-
-
-def release_due(
-    uow: UnitOfWork, actor: Actor = SYSTEM, now: datetime | None = None, *, limit: int | None = None
-) -> dict[str, list[str]]:
-    """Release NEW orders past their grace period inside ``uow``, most urgent first.
-
-    Each is allocated (READY_TO_PICK), backordered, or held if unpaid. ``limit``
-    caps how many are taken in this transaction.
-
-    The orders are taken in chunks in the house ranking; each chunk's lines,
-    candidate stock and reservations are read at once (:class:`_BatchStock`)
-    and allocated in memory, order by order in that ranking, with exactly the
-    rules :func:`allocate_order` applies to one order (the same code), so the
-    result is what releasing them one at a time would give.
-    """
-    now = now or utcnow()
-    result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
-    taken = 0
-    while limit is None or taken < limit:
-        size = RELEASE_CHUNK if limit is None else min(RELEASE_CHUNK, limit - taken)
-        orders = _due_orders(uow, now, size)
-        _release(uow, actor, orders, result)
-        taken += len(orders)
-        if len(orders) < size:
-            break
-    uow.flush()
-    return result
-
-
-def _due_orders(uow: UnitOfWork, now: datetime, limit: int) -> list[Order]:
-    stmt = (
-        select(Order)
-        .outerjoin(Service, col(Service.id) == Order.service_id)
-        .where(*_due(now))
-        .order_by(*priority.order_by())
-        .limit(limit)
-        # PostgreSQL: two terminals releasing at once take different orders
-        # (SQLite's BEGIN IMMEDIATE already serialises them).
-        .with_for_update(of=Order, skip_locked=True)
-    )
-    return list(uow.session.exec(stmt).all())
-
-
-def _release(
-    uow: UnitOfWork, actor: Actor, orders: list[Order], result: dict[str, list[str]]
-) -> None:
-    held = {o.id for o in orders if o.financial_status.lower() in HOLD_FINANCIAL}
-    stock = _BatchStock(uow, [o for o in orders if o.id not in held])
-    for order in orders:
-        if order.id in held:
-            order.hold_reason = f"payment {order.financial_status}"
-            events.change_status(uow, order, OrderStatus.ON_HOLD, actor, detail=order.hold_reason)
-            result["held"].append(order.name)
-            continue
-        missing = _allocate(stock, order, stock.lines[order.id], actor)
-        result["backordered" if missing else "ready"].append(order.name)
-
-
-def release_due_orders(
-    store: Store,
-    actor: Actor = SYSTEM,
-    now: datetime | None = None,
-    *,
-    batch_size: int = 200,
-    progress: Callable[[int], None] | None = None,
-    max_orders: int | None = None,
-) -> dict[str, list[str]]:
-    """NEW orders past their grace period: allocate, or backorder, or hold if unpaid.
-
-    Works in transactions of ``batch_size`` orders so a big release never holds
-    the write lock for long; safe to run from several terminals at once (each
-    batch starts with BEGIN IMMEDIATE and re-reads what is still NEW).
-    ``progress`` is called with the running count of orders released; at most
-    ``max_orders`` are released (the most urgent), the rest stay due.
-    """
-    now = now or utcnow()
-    result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
-    total = 0
-    while max_orders is None or total < max_orders:
-        size = batch_size if max_orders is None else min(batch_size, max_orders - total)
-        with store.unit_of_work() as uow:
-            batch = release_due(uow, actor, now, limit=size)
-            uow.commit()
-        for key, names in batch.items():
-            result[key].extend(names)
-        done = sum(len(names) for names in batch.values())
-        total += done
-        if progress is not None and done:
-            progress(total)
-        if done < size:
-            break
-    return result

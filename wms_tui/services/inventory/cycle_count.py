@@ -30,6 +30,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.domain.scans import clean_scan
 from wms_tui.services.core import events, priority
+from wms_tui.services.intake import release
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory.stock import get_stock, move_stock
 from wms_tui.store import Store, UnitOfWork
@@ -271,11 +272,21 @@ def approve_count(
                 backordered.append(order.name)
             else:
                 reallocated.append(order.name)
-        released = allocation.retry_backorders(uow, actor, grown) if grown else []
         was_flagged = loc.cycle_count_flag
         loc.cycle_count_flag = False
         loc.cycle_count_reason = ""
         uow.add(loc)
+        uow.flush()
+        if was_flagged:
+            # A flagged bin's units were kept from allocation until this count;
+            # with the flag cleared they serve waiting backorders too, even when
+            # the count found exactly what the system said.
+            grown |= set(
+                s.exec(
+                    select(Stock.product_id).where(Stock.location_id == loc.id, Stock.qty > 0)
+                ).all()
+            )
+        released = release.retry_backorders(uow, actor, grown) if grown else []
         summary = "; ".join(f"{v.sku} {v.system}→{v.counted}" for v in changes) or "no variance"
         events.log(
             uow,

@@ -20,7 +20,7 @@ from wms_tui.domain.enums import LocationKind, MovementReason
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Delivery, DeliveryLine, Location, Product, Stock, StockMovement
 from wms_tui.domain.scans import clean_scan
-from wms_tui.services.inventory import allocation
+from wms_tui.services.intake import release
 from wms_tui.services.inventory.stock import find_product_by_scan, get_stock, move_stock
 from wms_tui.services.receiving.receipt import RECEIVER_ROLES, find_delivery
 from wms_tui.store import Store, UnitOfWork
@@ -291,7 +291,7 @@ def put_away(
         line.put_away_qty += want
         uow.add(line)
         uow.flush()
-        released = allocation.retry_backorders(uow, actor, {product.id})
+        released = release.retry_backorders(uow, actor, {product.id})
         uow.commit()
     return PutawayResult(
         reference=d.reference,

@@ -58,6 +58,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.domain.scans import clean_scan
 from wms_tui.services.core import events, order_names
+from wms_tui.services.intake import release
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory import stock as inventory
 from wms_tui.services.returns import accountability
@@ -583,7 +584,7 @@ def register_return(store: Store, actor: Actor, request: ReturnRequest) -> Retur
         released: list[str] = []
         if restocked_products:
             uow.flush()
-            released = allocation.retry_backorders(uow, actor, restocked_products)
+            released = release.retry_backorders(uow, actor, restocked_products)
 
         exchange: Order | None = None
         shortages: list[allocation.Shortage] = []

@@ -1,0 +1,250 @@
+"""Release: due orders go to picking, and waiting backorders get the stock that arrived.
+
+One use case, :func:`release`, serves ``wms release`` and every terminal's
+periodic job (the TUI runs it every minute), so both do the same two things in
+the same order:
+
+1. BACKORDERED orders that the stock on hand now covers are allocated, the
+   most urgent first by the house ranking (:mod:`wms_tui.services.core.priority`):
+   an order that has waited is served before any order released after it can
+   take the units;
+2. NEW orders past their grace period are allocated (READY_TO_PICK),
+   backordered (with a BACKORDER exception) or held when unpaid, the most
+   urgent first.
+
+Stock arriving through a put-away, an approved cycle count, a return restocked
+to a bin or an adjustment calls :func:`retry_backorders` for the SKUs it
+touched inside its own transaction, so the units go to waiting orders at once,
+not a minute later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, cast, func
+from sqlmodel import col, select
+
+from wms_tui.domain.actor import SYSTEM, Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import LocationKind, OrderStatus
+from wms_tui.domain.models import Location, Order, OrderLine, Service, Stock
+from wms_tui.services.core import events, priority, settings
+from wms_tui.services.inventory import allocation
+from wms_tui.store import Store, UnitOfWork
+
+# Shopify financial statuses that must not ship before someone has looked.
+HOLD_FINANCIAL = frozenset(
+    {
+        "pending",
+        "authorized",
+        "partially_paid",
+        "unpaid",
+        "expired",
+        "refunded",
+        "voided",
+        "partially_refunded",
+    }
+)
+
+# Orders allocated together: one read of their lines and stock, one flush.
+RELEASE_CHUNK = 500
+
+
+@dataclass
+class ReleaseResult:
+    """What one release did: due orders by outcome, and backorders now allocated."""
+
+    ready: list[str] = field(default_factory=list)
+    backordered: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    backorders_released: list[str] = field(default_factory=list)
+
+    @property
+    def due(self) -> dict[str, list[str]]:
+        return {"ready": self.ready, "backordered": self.backordered, "held": self.held}
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.ready or self.backordered or self.held or self.backorders_released)
+
+
+def release(store: Store, actor: Actor = SYSTEM, now: datetime | None = None) -> ReleaseResult:
+    """Retry the backorders stock now covers, then release due orders (module docstring)."""
+    with store.unit_of_work() as uow:
+        products = _backordered_products_in_stock(uow)
+        retried = retry_backorders(uow, actor, products) if products else []
+        uow.commit()
+    due = release_due_orders(store, actor, now)
+    return ReleaseResult(due["ready"], due["backordered"], due["held"], retried)
+
+
+def _backordered_products_in_stock(uow: UnitOfWork) -> set[int]:
+    """Products some backorder waits for that have free units in a pickable bin.
+
+    The periodic job asks this first so a minute's tick with nothing arrived
+    costs one query, not an allocation attempt per waiting order.
+    """
+    waiting = (
+        select(OrderLine.product_id)
+        .join(Order, col(Order.id) == OrderLine.order_id)
+        .where(Order.status == OrderStatus.BACKORDERED)
+    )
+    rows = uow.session.exec(
+        select(Stock.product_id)
+        .join(Location, col(Location.id) == Stock.location_id)
+        .where(
+            col(Stock.product_id).in_(waiting),
+            cast(Location.kind, String).in_([LocationKind.PICK.name, LocationKind.BULK.name]),
+            col(Location.active).is_(True),
+            col(Location.cycle_count_flag).is_(False),
+            Stock.qty > Stock.allocated,
+        )
+        .distinct()
+    ).all()
+    return set(rows)
+
+
+def retry_backorders(
+    uow: UnitOfWork, actor: Actor = SYSTEM, product_ids: set[int] | None = None
+) -> list[str]:
+    """Allocate backordered orders that stock now covers; returns released names.
+
+    Called by receiving after put-away, by the cycle count, by returns after a
+    restock, in the same transaction, so the stock that arrives goes to waiting
+    orders first, the most urgent by the house ranking
+    (:func:`priority.order_by`) first.
+    """
+    stmt = (
+        select(Order)
+        .outerjoin(Service, col(Service.id) == Order.service_id)
+        .where(Order.status == OrderStatus.BACKORDERED)
+    )
+    if product_ids:
+        stmt = stmt.where(
+            col(Order.id).in_(
+                select(OrderLine.order_id).where(col(OrderLine.product_id).in_(product_ids))
+            )
+        )
+    # The house ranking decides who gets scarce stock, as it does at release.
+    stmt = stmt.order_by(*priority.order_by())
+    released: list[str] = []
+    for order in uow.session.exec(stmt).all():
+        if not allocation.allocate_order(uow, order, actor):
+            released.append(order.name)
+    return released
+
+
+def grace_period(uow: UnitOfWork) -> timedelta:
+    return timedelta(minutes=settings.get_int(uow.session, "grace_period_minutes"))
+
+
+def _due(now: datetime):
+    return (
+        Order.status == OrderStatus.NEW,
+        col(Order.release_at).is_not(None),
+        col(Order.release_at) <= now,
+    )
+
+
+def count_due(store: Store, now: datetime | None = None) -> int:
+    """How many NEW orders are past their grace period (for progress bars)."""
+    with store.read() as session:
+        return session.exec(
+            select(func.count()).select_from(Order).where(*_due(now or utcnow()))
+        ).one()
+
+
+def release_due(
+    uow: UnitOfWork, actor: Actor = SYSTEM, now: datetime | None = None, *, limit: int | None = None
+) -> dict[str, list[str]]:
+    """Release NEW orders past their grace period inside ``uow``, most urgent first.
+
+    Each is allocated (READY_TO_PICK), backordered, or held if unpaid. ``limit``
+    caps how many are taken in this transaction.
+
+    The orders are taken in chunks in the house ranking; each chunk's lines,
+    candidate stock and reservations are read at once (``allocation.BatchStock``)
+    and allocated in memory, order by order in that ranking, with exactly the
+    rules :func:`allocation.allocate_order` applies to one order (the same
+    code), so the result is what releasing them one at a time would give.
+    """
+    now = now or utcnow()
+    result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
+    taken = 0
+    while limit is None or taken < limit:
+        size = RELEASE_CHUNK if limit is None else min(RELEASE_CHUNK, limit - taken)
+        orders = _due_orders(uow, now, size)
+        _release(uow, actor, orders, result)
+        taken += len(orders)
+        if len(orders) < size:
+            break
+    uow.flush()
+    return result
+
+
+def _due_orders(uow: UnitOfWork, now: datetime, limit: int) -> list[Order]:
+    stmt = (
+        select(Order)
+        .outerjoin(Service, col(Service.id) == Order.service_id)
+        .where(*_due(now))
+        .order_by(*priority.order_by())
+        .limit(limit)
+        # PostgreSQL: two terminals releasing at once take different orders
+        # (SQLite's BEGIN IMMEDIATE already serialises them).
+        .with_for_update(of=Order, skip_locked=True)
+    )
+    return list(uow.session.exec(stmt).all())
+
+
+def _release(
+    uow: UnitOfWork, actor: Actor, orders: list[Order], result: dict[str, list[str]]
+) -> None:
+    held = {o.id for o in orders if o.financial_status.lower() in HOLD_FINANCIAL}
+    stock = allocation.BatchStock(uow, [o for o in orders if o.id not in held])
+    for order in orders:
+        if order.id in held:
+            order.hold_reason = f"payment {order.financial_status}"
+            events.change_status(uow, order, OrderStatus.ON_HOLD, actor, detail=order.hold_reason)
+            result["held"].append(order.name)
+            continue
+        missing = allocation.allocate_from(stock, order, stock.lines[order.id], actor)
+        result["backordered" if missing else "ready"].append(order.name)
+
+
+def release_due_orders(
+    store: Store,
+    actor: Actor = SYSTEM,
+    now: datetime | None = None,
+    *,
+    batch_size: int = 200,
+    progress: Callable[[int], None] | None = None,
+    max_orders: int | None = None,
+) -> dict[str, list[str]]:
+    """NEW orders past their grace period: allocate, or backorder, or hold if unpaid.
+
+    Works in transactions of ``batch_size`` orders so a big release never holds
+    the write lock for long; safe to run from several terminals at once (each
+    batch starts with BEGIN IMMEDIATE and re-reads what is still NEW).
+    ``progress`` is called with the running count of orders released; at most
+    ``max_orders`` are released (the most urgent), the rest stay due.
+    """
+    now = now or utcnow()
+    result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
+    total = 0
+    while max_orders is None or total < max_orders:
+        size = batch_size if max_orders is None else min(batch_size, max_orders - total)
+        with store.unit_of_work() as uow:
+            batch = release_due(uow, actor, now, limit=size)
+            uow.commit()
+        for key, names in batch.items():
+            result[key].extend(names)
+        done = sum(len(names) for names in batch.values())
+        total += done
+        if progress is not None and done:
+            progress(total)
+        if done < size:
+            break
+    return result
