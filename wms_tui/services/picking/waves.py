@@ -23,15 +23,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import LocationKind, OrderStatus, Role, TaskStatus, WaveStatus
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import (
     Allocation,
     Carrier,
+    Event,
     Location,
     Operator,
     Order,
@@ -43,7 +45,6 @@ from wms_tui.domain.models import (
     Wave,
 )
 from wms_tui.services.core import events, priority, settings
-from wms_tui.services.inventory.allocation import open_qty
 from wms_tui.services.picking.floor_plan import FloorPlan, floor_plan
 from wms_tui.store import Store
 
@@ -190,64 +191,104 @@ def orders_in_open_tasks(session: Session) -> set[int]:
     return set(rows)
 
 
-def free_totes(session: Session) -> list[Location]:
-    """Tote locations that are empty and not on a cart of an open task."""
+def _free_totes_stmt():  # noqa: ANN202
     busy_in_tasks = (
         select(PickTaskLine.tote_id)
         .join(PickTask, col(PickTask.id) == PickTaskLine.task_id)
         .where(col(PickTask.status).in_(OPEN_TASK), col(PickTaskLine.tote_id).is_not(None))
     )
     holding_stock = select(Stock.location_id).where(Stock.qty > 0)
-    return list(
-        session.exec(
-            select(Location)
-            .where(
-                Location.kind == LocationKind.TOTE,
-                col(Location.active).is_(True),
-                col(Location.id).not_in(busy_in_tasks),
-                col(Location.id).not_in(holding_stock),
-            )
-            .order_by(Location.code)
-        ).all()
+    return (
+        select(Location.id, Location.code)
+        .where(
+            Location.kind == LocationKind.TOTE,
+            col(Location.active).is_(True),
+            col(Location.id).not_in(busy_in_tasks),
+            col(Location.id).not_in(holding_stock),
+        )
+        .order_by(Location.code)
     )
+
+
+def _free_tote_rows(session: Session) -> list[tuple[int, str]]:
+    """(id, code) of tote locations that are empty and not on a cart of an open task."""
+    return [(i, c) for i, c in session.exec(_free_totes_stmt()).all()]
+
+
+def _candidate_stmt(car: Carrier | None, cutoff_before: time | None):  # noqa: ANN202
+    stmt = (
+        select(Order.id, Order.name, Order.carrier_id, Service.cutoff)
+        .join(Service, col(Service.id) == Order.service_id, isouter=True)
+        .where(Order.status == OrderStatus.READY_TO_PICK)
+    )
+    if car is not None:
+        stmt = stmt.where(Order.carrier_id == car.id)
+    if cutoff_before is not None:
+        stmt = stmt.where(col(Service.cutoff) <= cutoff_before)
+    return stmt
+
+
+@dataclass
+class _Candidate:
+    id: int
+    name: str
+    carrier_id: int | None
+    cutoff: time | None
+    # (allocation id, order line id, product id, location id, units to pick)
+    allocs: list[tuple[int, int, int, int, int]] = field(default_factory=list)
+    fully_allocated: bool = False
 
 
 def _candidates(
     session: Session, carrier: Carrier | None, cutoff_before: time | None, *, lock: bool
-) -> list[tuple[Order, Service | None]]:
-    stmt = (
-        select(Order, Service)
-        .join(Service, col(Service.id) == Order.service_id, isouter=True)
-        .where(Order.status == OrderStatus.READY_TO_PICK)
-        .order_by(*priority.order_by())
-    )
-    if carrier is not None:
-        stmt = stmt.where(Order.carrier_id == carrier.id)
-    if cutoff_before is not None:
-        stmt = stmt.where(col(Service.cutoff) <= cutoff_before)
+) -> list[_Candidate]:
+    """Ready orders not in an open task, most urgent first, with what is left to pick.
+
+    A fixed number of queries for the whole wave (orders, their lines, their
+    allocations), not a query per order: a wave of 10,000 orders costs what a
+    wave of ten does, plus the rows.
+    """
+    stmt = _candidate_stmt(carrier, cutoff_before).order_by(*priority.order_by())
     if lock:
         # Two supervisors building at once on PostgreSQL: the second waits here
         # and then sees the first one's tasks below.
         stmt = stmt.with_for_update(of=Order)
-    rows = list(session.exec(stmt).all())
     taken = orders_in_open_tasks(session)
-    return [(o, sv) for o, sv in rows if o.id not in taken]
-
-
-def _fully_allocated(session: Session, order: Order) -> bool:
-    lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
-    return bool(lines) and all(open_qty(line) == 0 for line in lines)
-
-
-def _outstanding(session: Session, order: Order) -> list[tuple[Allocation, OrderLine]]:
-    """Allocations of ``order`` with units still to pick."""
-    rows = session.exec(
-        select(Allocation, OrderLine)
+    found = [_Candidate(*row) for row in session.exec(stmt).all() if row[0] not in taken]
+    if not found:
+        return found
+    by_id = {c.id: c for c in found}
+    ready = _candidate_stmt(carrier, cutoff_before).subquery()
+    open_lines: dict[int, bool] = {}
+    for order_id, quantity, short, allocated in session.exec(
+        select(
+            OrderLine.order_id, OrderLine.quantity, OrderLine.qty_short, OrderLine.qty_allocated
+        ).join(ready, ready.c.id == OrderLine.order_id)
+    ).all():
+        # open_qty(line) > 0: the line still needs a reservation.
+        still_open = quantity - short - allocated > 0
+        open_lines[order_id] = open_lines.get(order_id, False) or still_open
+    for order_id, any_open in open_lines.items():
+        if order_id in by_id:
+            by_id[order_id].fully_allocated = not any_open
+    for alloc_id, line_id, product_id, location_id, qty, picked, order_id in session.exec(
+        select(
+            Allocation.id,
+            OrderLine.id,
+            Allocation.product_id,
+            Allocation.location_id,
+            Allocation.qty,
+            Allocation.qty_picked,
+            OrderLine.order_id,
+        )
         .join(OrderLine, col(OrderLine.id) == Allocation.order_line_id)
-        .where(OrderLine.order_id == order.id, Allocation.qty > Allocation.qty_picked)
-        .order_by(OrderLine.line_no, Allocation.id)
-    ).all()
-    return list(rows)
+        .join(ready, ready.c.id == OrderLine.order_id)
+        .where(Allocation.qty > Allocation.qty_picked)
+        .order_by(OrderLine.order_id, OrderLine.line_no, Allocation.id)
+    ).all():
+        if (cand := by_id.get(order_id)) is not None:
+            cand.allocs.append((alloc_id, line_id, product_id, location_id, qty - picked))
+    return found
 
 
 def ready_summary(
@@ -260,20 +301,17 @@ def ready_summary(
         carriers = {c.id: c.code for c in s.exec(select(Carrier))}
         ready = not_alloc = 0
         groups: dict[tuple[time, str], int] = defaultdict(int)
-        for order, service in rows:
-            if not _fully_allocated(s, order):
+        for cand in rows:
+            if not cand.fully_allocated:
                 not_alloc += 1
                 continue
             ready += 1
-            key = (
-                service.cutoff if service else time(23, 59),
-                carriers.get(order.carrier_id, "—"),
-            )
+            key = (cand.cutoff or time(23, 59), carriers.get(cand.carrier_id, "—"))
             groups[key] += 1
         by_cutoff = tuple(
             (f"{code} {cut.strftime('%H:%M')}", n) for (cut, code), n in sorted(groups.items())
         )
-        return ReadySummary(ready, not_alloc, len(free_totes(s)), by_cutoff)
+        return ReadySummary(ready, not_alloc, len(_free_tote_rows(s)), by_cutoff)
 
 
 # --------------------------------------------------------------------------- building
@@ -311,19 +349,19 @@ def _pack_stations(session: Session) -> list[str]:
 
 
 def plan_task_lines(
-    plan: FloorPlan, lines: list[PickTaskLine], slot_of_tote: dict[int, int]
+    plan: FloorPlan, lines: list[dict], slot_of_tote: dict[int, int]
 ) -> tuple[float, float]:
-    """Set ``seq`` on ``lines`` in route order; returns (optimal, S-shape) metres.
+    """Set ``seq`` on ``lines`` (task line rows) in route order; returns (optimal, S-shape) m.
 
     At one bin the totes are served in cart-slot order.
     """
     stops = sorted(
         ((i, ln) for i, ln in enumerate(lines)),
-        key=lambda t: (slot_of_tote.get(t[1].tote_id or 0, 0), t[0]),
+        key=lambda t: (slot_of_tote.get(t[1]["tote_id"] or 0, 0), t[0]),
     )
-    route = plan.route([(i, ln.location_id) for i, ln in stops])
+    route = plan.route([(i, ln["location_id"]) for i, ln in stops])
     for seq, i in enumerate(route.order, start=1):
-        lines[i].seq = seq
+        lines[i]["seq"] = seq
     return route.length, route.s_shape_length
 
 
@@ -356,20 +394,17 @@ def build_wave(
         car = _carrier(s, carrier)
         picker = _picker(s, picker_badge)
         left_out: dict[str, int] = defaultdict(int)
-        chosen: list[tuple[Order, list[tuple[Allocation, OrderLine]]]] = []
-        for order, _service in _candidates(s, car, cutoff, lock=True):
-            if not _fully_allocated(s, order):
+        chosen: list[_Candidate] = []
+        for cand in _candidates(s, car, cutoff, lock=True):
+            if not cand.fully_allocated:
                 left_out["not allocated"] += 1
-                continue
-            allocs = _outstanding(s, order)
-            if not allocs:
+            elif not cand.allocs:
                 left_out["nothing to pick"] += 1
-                continue
-            if max_orders is not None and len(chosen) >= max_orders:
+            elif max_orders is not None and len(chosen) >= max_orders:
                 left_out["over the limit"] += 1
-                continue
-            chosen.append((order, allocs))
-        totes = free_totes(s)
+            else:
+                chosen.append(cand)
+        totes = _free_tote_rows(s)
         if len(chosen) > len(totes):
             left_out["no free tote"] += len(chosen) - len(totes)
             chosen = chosen[: len(totes)]
@@ -391,61 +426,77 @@ def build_wave(
         )
         uow.add(wave)
         uow.flush()
+        groups = [
+            (chosen[start : start + size], totes[start : start + size])
+            for start in range(0, len(chosen), size)
+        ]
+        # Routes first, then every task, line and event in one bulk INSERT
+        # each (tasks with RETURNING for their ids): the number of statements
+        # does not grow with the number of orders.
+        now = utcnow()
+        task_rows: list[dict] = []
+        task_lines: list[list[dict]] = []
+        wave_events: list[dict] = []
         plans: list[TaskPlan] = []
-        for t, start in enumerate(range(0, len(chosen), size)):
-            group = chosen[start : start + size]
-            group_totes = totes[start : start + size]
-            task = PickTask(
-                code=f"{wave.code}-{t + 1:02d}",
-                wave_id=wave.id,
-                status=TaskStatus.OPEN,
-                picker_id=picker.id if picker else None,
-                pack_station=stations[t % len(stations)],
-            )
-            uow.add(task)
-            uow.flush()
-            lines: list[PickTaskLine] = []
-            for (order, allocs), tote in zip(group, group_totes, strict=True):
-                for alloc, oline in allocs:
+        for t, (group, group_totes) in enumerate(groups):
+            code = f"{wave.code}-{t + 1:02d}"
+            lines: list[dict] = []
+            for cand, (tote_id, tote_code) in zip(group, group_totes, strict=True):
+                for alloc_id, line_id, product_id, location_id, qty in cand.allocs:
                     lines.append(
-                        PickTaskLine(
-                            task_id=task.id,
-                            seq=0,
-                            allocation_id=alloc.id,
-                            order_line_id=oline.id,
-                            product_id=alloc.product_id,
-                            location_id=alloc.location_id,
-                            tote_id=tote.id,
-                            qty=alloc.qty - alloc.qty_picked,
+                        dict(
+                            seq=0, allocation_id=alloc_id, order_line_id=line_id,
+                            product_id=product_id, location_id=location_id, tote_id=tote_id,
+                            qty=qty, qty_picked=0, qty_short=0,
                         )
+                    )  # fmt: skip
+                wave_events.append(
+                    dict(
+                        at=now, kind="wave.order", operator_id=actor.operator_id,
+                        operator_name=actor.name, terminal=actor.terminal, order_id=cand.id,
+                        order_name=cand.name, sku="", qty=None, from_state="", to_state="",
+                        location=tote_code, detail=f"{wave.code} task {code} tote {tote_code}",
                     )
-                events.log(
-                    uow,
-                    actor,
-                    "wave.order",
-                    order=order,
-                    location=tote.code,
-                    detail=f"{wave.code} task {task.code} tote {tote.code}",
-                )
-            slots = {tote.id: i for i, tote in enumerate(group_totes, start=1)}
+                )  # fmt: skip
+            slots = {tote_id: i for i, (tote_id, _) in enumerate(group_totes, start=1)}
             length, s_length = plan_task_lines(plan, lines, slots)
-            task.route_length_m = round(length, 1)
-            for line in lines:
-                uow.add(line)
-            uow.add(task)
+            station = stations[t % len(stations)]
+            task_rows.append(
+                dict(
+                    code=code, wave_id=wave.id, status=TaskStatus.OPEN,
+                    picker_id=picker.id if picker else None, terminal="", claimed_at=None,
+                    finished_at=None, pack_station=station, route_length_m=round(length, 1),
+                    priority=0,
+                )
+            )  # fmt: skip
+            task_lines.append(lines)
             plans.append(
                 TaskPlan(
-                    code=task.code,
-                    orders=tuple(o.name for o, _ in group),
-                    totes=tuple(t.code for t in group_totes),
+                    code=code,
+                    orders=tuple(c.name for c in group),
+                    totes=tuple(code for _, code in group_totes),
                     stops=len(lines),
-                    units=sum(ln.qty for ln in lines),
-                    route_length_m=task.route_length_m,
+                    units=sum(ln["qty"] for ln in lines),
+                    route_length_m=round(length, 1),
                     s_shape_m=round(s_length, 1),
-                    pack_station=task.pack_station,
+                    pack_station=station,
                     picker=picker.name if picker else "",
                 )
             )
+        conn = s.connection()
+        task_table = PickTask.__table__  # type: ignore[attr-defined]
+        task_ids = conn.execute(
+            insert(task_table).returning(task_table.c.id, sort_by_parameter_order=True),
+            task_rows,
+        ).scalars()
+        for task_id, lines in zip(task_ids, task_lines, strict=True):
+            for line in lines:
+                line["task_id"] = task_id
+        conn.execute(
+            insert(PickTaskLine.__table__),  # type: ignore[attr-defined]
+            [line for lines in task_lines for line in lines],
+        )
+        conn.execute(insert(Event.__table__), wave_events)  # type: ignore[attr-defined]
         result = WaveResult(wave.code, tuple(plans), dict(left_out))
         events.log(uow, actor, "wave.built", detail=result.message[:400])
         uow.commit()
