@@ -2,8 +2,9 @@
 
 Run from the repository root::
 
-    python bench/bench_labels.py            # default: 9 rounds of 200 labels / 40 slips
-    python bench/bench_labels.py --quick    # a fast smoke run
+    python -m bench --only labels             # the rows of the one table
+    python -m bench.labels                    # default: 9 rounds of 200 labels / 40 slips
+    python -m bench.labels --quick            # a fast smoke run
 
 Both sides run in this one process on one core, on the same varied data (Swedish, Korean and
 over-long addresses; a new tracking number and SSCC for every label). The baseline draws only
@@ -23,18 +24,15 @@ import datetime as dt
 import io
 import os
 import platform
-import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import reportlab  # noqa: E402
 from reportlab.graphics.barcode.code128 import Code128  # noqa: E402
 from reportlab.lib.pagesizes import A4, A6  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
+from bench.common import Row  # noqa: E402
 from wms_tui.domain.identifiers.sscc import make_sscc  # noqa: E402
 from wms_tui.domain.identifiers.tracking import EXAMPLE_RULES, make_tracking_number  # noqa: E402
 from wms_tui.printing.barcodes import MM, fit_x_dim  # noqa: E402
@@ -220,6 +218,38 @@ def compare(
         if baseline is not None:
             best_baseline = min(best_baseline, _timed(baseline, items))
     return len(items) / best_ours, len(items) / best_baseline
+
+
+def run(quick: bool) -> list[Row]:
+    """Documents per CPU-second against their raw-reportlab floors."""
+    n_labels, n_slips, rounds = (20, 4, 1) if quick else (200, 40, 9)
+    labels = make_labels(n_labels)
+    slips = make_slips(n_slips)
+    cases = (
+        ("courier label 4×6 (PDF)", 1.2, lambda d: render_label_pdf_bytes(d, "4x6"),
+         lambda d: baseline_label(d, (288.0, 432.0)), labels),
+        ("courier label A6 (PDF)", 1.2, lambda d: render_label_pdf_bytes(d, "A6"),
+         lambda d: baseline_label(d, (A6[0], A6[1])), labels),
+        ("packing slip A4 (PDF)", 1.5, render_slip_pdf_bytes, baseline_slip, slips),
+    )  # fmt: skip
+    rows = []
+    for what, limit, ours, floor, items in cases:
+        rate, base = compare(ours, floor, items, rounds)
+        rows.append(
+            Row(
+                what,
+                rate,
+                "docs/s",
+                baseline=base,
+                baseline_what="/s raw reportlab",
+                target=f"≤ {limit}× the floor's time",
+                ok=None if quick else base / rate <= limit,
+                note=f"best of {rounds} rounds, CPU time",
+            )
+        )
+    zpl, _ = compare(render_label_zpl, None, labels, rounds)
+    rows.append(Row("courier label 4×6 (ZPL)", zpl, "docs/s"))
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,7 +2,8 @@
 
 Run from the repository root::
 
-    python bench/bench_dispatch_overview.py [--orders 100000] [--repeat 30] [--pg]
+    python -m bench --only dispatch_overview    # the table's rows (SQLite and PostgreSQL)
+    python -m bench.dispatch_overview [--orders 100000] [--repeat 30] [--pg]   # per statement
 
 Builds a store with ``--orders`` orders spread over 120 days, with what their
 lives leave behind: about 7 events each (import, status changes, picks), pick
@@ -22,8 +23,14 @@ It prints median and 95th percentile wall times and the ratio to the
 baseline. The target is a median under 50 ms for the whole overview. No
 assertion: benchmarks measure, tests check behaviour.
 
-``--pg`` runs against the PostgreSQL at 127.0.0.1:5432 (database ``test``, a
-throw-away schema) instead of a temporary SQLite file.
+``--pg`` runs against PostgreSQL (the benchmark's own database ``wms_bench``,
+a throw-away schema) instead of a temporary SQLite file.
+
+In ``python -m bench`` it runs at 10,000 orders (2,000 open) and 100,000
+orders with 20,000 open (about 850,000 events), on SQLite (a cached store
+under ``bench/out/``, rebuilt each day: "today" is in the data) and on
+PostgreSQL; the target is a median under 50 ms with ``count(*)`` as the
+same-run baseline.
 """
 
 from __future__ import annotations
@@ -31,19 +38,21 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-# Allow `python bench/bench_dispatch_overview.py` from a plain checkout.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from sqlalchemy import event, insert, text  # noqa: E402
 
+from bench.common import (  # noqa: E402
+    PgSchema,
+    Row,
+    cached_sqlite,
+    copy_sqlite,
+    pg_reachable,
+)
 from wms_tui.domain.clock import set_clock  # noqa: E402
 from wms_tui.domain.enums import (  # noqa: E402
     ManifestStatus,
@@ -99,7 +108,10 @@ def _chunks(rows: list[dict], n: int = 5000):  # noqa: ANN202
         yield rows[i : i + n]
 
 
-def build(store: Store, n_orders: int, now: datetime, seed: int) -> dict[str, int]:
+def build(
+    store: Store, n_orders: int, now: datetime, seed: int, n_recent: int | None = None
+) -> dict[str, int]:
+    """``n_recent`` orders of the last 36 hours, about three quarters of them open."""
     rng = random.Random(seed)
     counts: dict[str, int] = {}
     with store.unit_of_work() as uow:
@@ -154,7 +166,7 @@ def build(store: Store, n_orders: int, now: datetime, seed: int) -> dict[str, in
     manifest_rows: list[dict] = []
     sscc = 10**16
     for i in range(n_orders):
-        recent = i >= n_orders - min(2500, n_orders // 5)
+        recent = i >= n_orders - (n_recent if n_recent is not None else min(2500, n_orders // 5))
         if recent:
             created = now - timedelta(minutes=rng.randint(5, 36 * 60))
             r, acc = rng.random(), 0.0
@@ -289,17 +301,13 @@ def pct(values: list[float], p: float) -> float:
     return v[min(len(v) - 1, int(round(p * (len(v) - 1))))]
 
 
-def run(n_orders: int, repeat: int, seed: int, pg: bool) -> None:
+def detail(n_orders: int, repeat: int, seed: int, pg: bool) -> None:
+    """The overview and each of its statements, printed (``python -m bench.dispatch_overview``)."""
     schema = None
     tmp = tempfile.TemporaryDirectory()
     if pg:
-        import psycopg
-
-        base = "postgresql://postgres@127.0.0.1:5432/test"
-        schema = "bench_" + uuid.uuid4().hex[:8]
-        with psycopg.connect(base, autocommit=True) as c:
-            c.execute(f"CREATE SCHEMA {schema}")
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+        schema = PgSchema("overview")
+        url = schema.url
     else:
         url = f"sqlite:///{Path(tmp.name) / 'bench.db'}"
     store = Store(url)
@@ -393,11 +401,82 @@ def run(n_orders: int, repeat: int, seed: int, pg: bool) -> None:
         set_clock(None)
         store.dispose()
         if schema:
-            import psycopg
-
-            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
-                c.execute(f"DROP SCHEMA {schema} CASCADE")
+            schema.drop()
         tmp.cleanup()
+
+
+# (orders, recent orders: about three quarters of them open)
+SIZES = ((10_000, 2_700), (100_000, 27_000))
+QUICK_SIZES = ((400, 100),)
+SEED = 20261124
+
+
+def _now() -> datetime:
+    return datetime.now(TZ).replace(hour=14, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+def _measure(url: str, now: datetime, repeat: int) -> tuple[list[float], list[float], int]:
+    store = Store(url)
+    try:
+
+        def baseline() -> None:
+            with store.read() as s:
+                s.exec(text("SELECT count(*) FROM orders")).one()  # type: ignore[call-overload]
+
+        baseline()
+        snap = dispatch_overview.snapshot(store, now)  # warm-up
+        base_t, over_t = [], []
+        for _ in range(repeat):  # alternating: load from others hits both alike
+            base_t += timed(baseline, 1)
+            over_t += timed(lambda: dispatch_overview.snapshot(store, now), 1)
+        return base_t, over_t, sum(r.total for r in snap.services)
+    finally:
+        store.dispose()
+
+
+def run(quick: bool) -> list[Row]:
+    now = _now()
+    repeat = 3 if quick else 30
+    rows = []
+    set_clock(lambda: now)
+    try:
+        for n, recent in QUICK_SIZES if quick else SIZES:
+
+            def make(url: str, n: int = n, recent: int = recent) -> None:
+                store = Store(url)
+                store.create_schema()
+                build(store, n, now, SEED, recent)
+                store.dispose()
+
+            name = f"overview-{n}-{now:%Y%m%d}"
+            cached = cached_sqlite(name, make, Path(__file__))
+            with tempfile.TemporaryDirectory() as tmp:
+                got = _measure(copy_sqlite(cached, Path(tmp), "run"), now, repeat)
+            rows.append(_row("SQLite", n, *got, quick))
+            if pg_reachable():
+                pg = PgSchema("overview")
+                try:
+                    make(pg.url)
+                    rows.append(_row("PostgreSQL", n, *_measure(pg.url, now, repeat), quick))
+                finally:
+                    pg.drop()
+    finally:
+        set_clock(None)
+    return rows
+
+
+def _row(db: str, n: int, base: list[float], over: list[float], open_: int, quick: bool) -> Row:
+    med = 1000 * statistics.median(over)
+    return Row(
+        f"dispatch overview, {n:,} orders ({open_:,} open), {db}",
+        med,
+        "ms median",
+        baseline=1000 * statistics.median(base),
+        baseline_what="ms count(*)",
+        target="< 50 ms",
+        ok=None if quick else med < 50,
+        note=f"p95 {1000 * pct(over, 0.95):.1f} ms, {len(over)} runs",
+    )
 
 
 def _label(sql: str) -> str:
@@ -427,9 +506,9 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--seed", type=int, default=20261124)
-    parser.add_argument("--pg", action="store_true", help="use PostgreSQL at 127.0.0.1:5432")
+    parser.add_argument("--pg", action="store_true", help="use PostgreSQL (database wms_bench)")
     args = parser.parse_args()
-    run(args.orders, args.repeat, args.seed, args.pg)
+    detail(args.orders, args.repeat, args.seed, args.pg)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Run from the repository root::
 
-    python bench/bench_routing.py [--batches 1000] [--seed 20240601]
+    python -m bench --only routing              # the summary rows
+    python -m bench.routing [--batches 1000] [--seed 20240601]   # the full table
 
 Layout: one block of 10 aisles x 40 bays (4 levels, so 1,600 bins), 3.0 m between
 aisle centres, 1.2 m bay pitch (48 m aisles), depot in front of aisle 1. Every bin
@@ -21,14 +22,10 @@ import argparse
 import itertools
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-# Allow `python bench/bench_routing.py` from a plain checkout (package not installed).
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from bench.common import Row
 from wms_tui.domain.planning.routing import (
     Layout,
     Route,
@@ -104,7 +101,7 @@ def timed(
     return route.length, time.perf_counter() - start
 
 
-def run(batches: int, seed: int) -> None:
+def full_table(batches: int, seed: int) -> None:
     layout, codes, points = build_bins()
     cum_weights = list(itertools.accumulate(abc_weights(len(codes))))
     print(
@@ -162,12 +159,52 @@ def run(batches: int, seed: int) -> None:
     )
 
 
+def run(quick: bool) -> list[Row]:
+    """Optimal vs S-shape on 20-pick batches (random storage): walk and time per route."""
+    batches = 20 if quick else 1000
+    layout, codes, points = build_bins()
+    cum_weights = list(itertools.accumulate(abc_weights(len(codes))))
+    rng = random.Random("20240601-random")
+    sku_bin = slot("random", codes, points, rng)
+    s_len, o_len, s_time, o_time = [], [], [], []
+    for _ in range(batches):
+        skus = rng.choices(range(len(codes)), cum_weights=cum_weights, k=20)
+        picks = [(i, *points[sku_bin[sku]]) for i, sku in enumerate(skus)]
+        s, ts = timed(s_shape_route, layout, picks)
+        o, to = timed(optimal_route, layout, picks)
+        s_len.append(s)
+        o_len.append(o)
+        s_time.append(1e3 * ts)
+        o_time.append(1e3 * to)
+    walk = statistics.fmean(o_len)
+    s_walk = statistics.fmean(s_len)
+    return [
+        Row(
+            "optimal route walk, 20 picks, random storage",
+            walk,
+            "m",
+            baseline=s_walk,
+            baseline_what="m S-shape",
+            target="shorter than S-shape",
+            ok=None if quick else walk < s_walk,
+            note=f"mean of {batches} batches",
+        ),
+        Row(
+            "optimal route, time per 20-pick route",
+            statistics.fmean(o_time),
+            "ms",
+            baseline=statistics.fmean(s_time),
+            baseline_what="ms S-shape",
+        ),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20240601)
     args = parser.parse_args()
-    run(args.batches, args.seed)
+    full_table(args.batches, args.seed)
 
 
 if __name__ == "__main__":

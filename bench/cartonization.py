@@ -1,6 +1,7 @@
 """Timing of carton suggestion on synthetic pack-station orders.
 
-    PYTHONPATH=. python bench/bench_cartonization.py [--orders 300] [--max-units 8] [--seed 1]
+    python -m bench --only cartonization
+    python -m bench.cartonization [--orders 300] [--max-units 8] [--seed 1]
 
 Prints latency percentiles of ``suggest_cartons`` and how often each outcome occurs, for a
 typical e-commerce carton range. Deterministic for a given seed.
@@ -14,6 +15,7 @@ import statistics
 import time
 from collections import Counter
 
+from bench.common import Row, latency_row
 from wms_tui.domain.planning.cartonization import Carton, Item, ItemLine, suggest_cartons
 
 CARTONS = [
@@ -46,32 +48,50 @@ def random_order(rng: random.Random, max_units: int) -> list[Item | ItemLine]:
     return lines
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orders", type=int, default=300)
-    parser.add_argument("--max-units", type=int, default=8)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-
-    rng = random.Random(args.seed)
+def measure(orders: int, max_units: int, seed: int) -> tuple[list[float], Counter[str]]:
+    rng = random.Random(seed)
     timings: list[float] = []
     outcomes: Counter[str] = Counter()
-    slowest = (0.0, "")
-    for _ in range(args.orders):
-        order = random_order(rng, args.max_units)
+    for _ in range(orders):
+        order = random_order(rng, max_units)
         start = time.perf_counter()
         suggestion = suggest_cartons(order, CARTONS)
-        elapsed = time.perf_counter() - start
-        timings.append(elapsed)
+        timings.append(time.perf_counter() - start)
         if not suggestion.parcels:
             outcomes["unpackable"] += 1
         elif suggestion.is_split:
             outcomes["split"] += 1
         else:
             outcomes[suggestion.parcels[0].carton.code] += 1
-        if elapsed > slowest[0]:
-            slowest = (elapsed, suggestion.explanation)
+    return timings, outcomes
 
+
+def run(quick: bool) -> list[Row]:
+    """Carton suggestion on its own (the pack station's open is in pack_scan)."""
+    n = 10 if quick else 1000
+    rows = []
+    for max_units in (8, 30):
+        timings, outcomes = measure(n, max_units, seed=1)
+        rows.append(
+            latency_row(
+                f"carton suggestion, orders of up to {max_units} units",
+                timings,
+                limit_ms=50,
+                target="p99 ≤ 50 ms",
+                judge=not quick,
+                note=f"{n} orders; " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())),
+            )
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=300)
+    parser.add_argument("--max-units", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    timings, outcomes = measure(args.orders, args.max_units, args.seed)
     timings.sort()
     pct = {p: timings[min(len(timings) - 1, int(p / 100 * len(timings)))] for p in (50, 90, 99)}
     print(f"{args.orders} orders, up to {args.max_units} units, seed {args.seed}")
@@ -81,7 +101,6 @@ def main() -> None:
         + f", max {timings[-1] * 1000:.1f}, mean {statistics.mean(timings) * 1000:.1f}"
     )
     print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
-    print(f"slowest: {slowest[0] * 1000:.1f} ms -> {slowest[1]}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Run from the repository root::
 
-    python bench/bench_import.py [--lines 100000] [--products 2000] [--keep DIR]
+    python -m bench --only imports      # at every seeded size, and the release
+    python -m bench.imports [--lines 100000] [--products 2000] [--keep DIR]
 
 Generates, in a temporary folder, a products export and an orders export in
 Shopify's 79-column layout (about 2.5 lines per order, Korean and Swedish names,
@@ -60,8 +61,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.common import OUT, Row, human, sizes
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 HEADER_SOURCE = ROOT / "tests" / "fixtures" / "shopify" / "orders.csv"
 PRODUCT_HEADER_SOURCE = ROOT / "tests" / "fixtures" / "shopify" / "products.csv"
@@ -395,10 +397,11 @@ def digest(db: str) -> str:
 
 def run_child(name: str, db: str, path: Path) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--step", name, "--db", db, "--file", str(path)],
+        [sys.executable, "-m", "bench.imports", "--step", name, "--db", db, "--file", str(path)],
         check=True,
         capture_output=True,
         text=True,
+        cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -414,6 +417,86 @@ def fresh_store(folder: Path, products: Path, tag: str) -> str:
     assert report.ok, report.errors[:3]
     store.dispose()
     return db
+
+
+def run(quick: bool) -> list[Row]:
+    """Import time and peak memory at every seeded size; the release at the largest."""
+    n_products = 200 if quick else 2_000
+    rows: list[Row] = []
+    peaks: list[tuple[int, float, float]] = []  # (lines, parse MiB, import MiB)
+    release_db: str | None = None
+    release_n = 40 if quick else 2_000
+    with tempfile.TemporaryDirectory() as tmp:
+        for lines in sizes(quick):
+            folder = OUT / f"import-{lines}-{n_products}"
+            products, orders = folder / "products.csv", folder / "orders.csv"
+            if not orders.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                generate(folder, lines, n_products)
+            db = fresh_store(Path(tmp), products, str(lines))
+            base = run_child("baseline", db, orders)
+            parse = run_child("parse", db, orders)
+            new = run_child("import", db, orders)
+            again = run_child("import", db, orders)
+            peaks.append((lines, parse["peak_kib"] / 1024, new["peak_kib"] / 1024))
+            size = human(lines)
+            rows.append(
+                Row(
+                    f"Shopify orders import, {size} lines",
+                    new["seconds"],
+                    "s",
+                    baseline=base["seconds"],
+                    baseline_what="s csv.reader",
+                    target="< 10 s at 100 k lines" if lines == 100_000 else "",
+                    ok=(new["seconds"] < 10) if lines == 100_000 and not quick else None,
+                    note=f"peak {new['peak_kib'] / 1024:.0f} MiB; {new['detail']}",
+                )
+            )
+            rows.append(
+                Row(
+                    f"Shopify orders import again (unchanged), {size} lines",
+                    again["seconds"],
+                    "s",
+                    baseline=base["seconds"],
+                    baseline_what="s csv.reader",
+                )
+            )
+            release_db = db
+        if release_db is not None:
+            stock_up(release_db)
+            kinds = ("release-baseline", "release")
+            copies = {kind: copy_store(release_db, kind) for kind in kinds}
+            n = Path(str(release_n))
+            done = {kind: run_child(kind, copies[kind], n) for kind in kinds}
+            ratio = done["release"]["seconds"] / done["release-baseline"]["seconds"]
+            rows.append(
+                Row(
+                    f"release of the {release_n:,} most urgent due orders",
+                    release_n / done["release"]["seconds"],
+                    "orders/s",
+                    baseline=release_n / done["release-baseline"]["seconds"],
+                    baseline_what="/s plain SQL",
+                    target="≤ 3× plain SQL's time",
+                    ok=None if quick else ratio <= 3,
+                    note=done["release"]["detail"],
+                )
+            )
+    first = peaks[0]
+    for lines, parse_mib, import_mib in peaks:
+        flat = None if quick or lines == first[0] else import_mib <= 1.5 * max(first[2], 1)
+        rows.append(
+            Row(
+                f"import peak memory, {human(lines)} lines",
+                import_mib,
+                "MiB",
+                baseline=first[2],
+                baseline_what=f"MiB at {human(first[0])}",
+                target="flat as the file grows (≤ 1.5×)",
+                ok=flat,
+                note=f"parser alone {parse_mib:.0f} MiB",
+            )
+        )
+    return rows
 
 
 def main() -> None:

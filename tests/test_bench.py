@@ -1,0 +1,68 @@
+"""``python -m bench --quick``: every benchmark still runs (no timing is asserted)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import MODULES, _merge, _parse_size
+from bench.common import Row
+from tests.conftest import BACKENDS
+
+ROOT = Path(__file__).resolve().parents[1]
+PRESENT = [m for m in MODULES if importlib.util.find_spec(f"bench.{m}") is not None]
+
+
+def _bench(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WMS_BENCH_OUT": str(tmp_path / "out")}
+    extra = [] if "postgresql" in BACKENDS else ["--no-pg"]
+    return subprocess.run(
+        [sys.executable, "-m", "bench", *args, *extra, "--json", str(tmp_path / "r.json")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=900,
+    )
+
+
+@pytest.mark.parametrize("module", PRESENT)
+def test_each_benchmark_runs_quick_and_reports_rows(tmp_path: Path, module: str) -> None:
+    done = _bench(tmp_path, "--quick", "--only", module)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    report = json.loads((tmp_path / "r.json").read_text())
+    rows = [r for r in report["rows"] if r["module"] == module]
+    assert rows and all(r["what"] != "FAILED" for r in rows)
+    # Quick sizes are too small for a verdict: none is claimed.
+    assert all(r["ok"] is None for r in rows)
+    assert report["quick"] is True
+    assert "wms_tui benchmarks" in done.stdout
+
+
+def test_unknown_module_and_bad_sizes_are_refused(tmp_path: Path) -> None:
+    done = _bench(tmp_path, "--quick", "--only", "nope")
+    assert done.returncode == 2 and "unknown module(s): nope" in done.stderr
+    done = _bench(tmp_path, "--sizes", "ten")
+    assert done.returncode == 2 and "--sizes" in done.stderr
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_sizes_and_repeated_runs_merge_to_the_median_run() -> None:
+    assert [_parse_size(s) for s in ("10k", "100K", "1M", "2_500")] == [
+        10_000,
+        100_000,
+        1_000_000,
+        2_500,
+    ]
+    runs = [[Row("scan", v, "ms")] for v in (3.0, 1.0, 2.0)]
+    (row,) = _merge(runs)
+    assert row.result == 2.0 and sorted(row.runs) == [1.0, 2.0, 3.0]
+    # A rate's ratio is how many times slower than its floor.
+    assert Row("labels", 500.0, "docs/s", baseline=1000.0).ratio == 2.0
+    assert Row("wave", 3.0, "s", baseline=1.5).ratio == 2.0
