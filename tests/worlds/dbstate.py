@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlmodel import SQLModel
 
 from wms_tui.store import Store
@@ -16,7 +16,11 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 
     out: dict[str, list[tuple[Any, ...]]] = {}
     with store.engine.connect() as conn:
+        # A database at an older revision lacks the newer tables: nothing to compare there.
+        present = set(inspect(conn).get_table_names())
         for table in SQLModel.metadata.sorted_tables:
+            if table.name not in present:
+                continue
             stmt = select(table).order_by(*table.primary_key.columns)
             out[table.name] = [tuple(r) for r in conn.execute(stmt)]
     return out

@@ -150,6 +150,7 @@ COMMAND_MODULES = (
     "returns",
     "carriers",
     "setup",
+    "sync",
 )
 
 

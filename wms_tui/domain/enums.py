@@ -104,6 +104,11 @@ class ExceptionKind(StrEnum):
     BACKORDER = "BACKORDER"
     RECEIVING = "RECEIVING"
     CANCELLED_AFTER_PACK = "CANCELLED_AFTER_PACK"
+    # An order from the shop names a SKU the warehouse does not know: it waits on hold.
+    UNKNOWN_SKU = "UNKNOWN_SKU"
+    # The shop refused or could not take something we sent (a fulfilment), or sent
+    # an order we cannot read.
+    SHOP_SYNC = "SHOP_SYNC"
     OTHER = "OTHER"
 
 

@@ -537,3 +537,8 @@ class Event(SQLModel, table=True):
     to_state: str = ""
     location: str = ""
     detail: str = ""
+
+
+# The shop sync's and the HTTP API's tables live in their own module; importing
+# it here registers them with every other table.
+from wms_tui.domain import integration_models  # noqa: E402, F401

@@ -14,7 +14,9 @@ day. Rules, each refused with one line and nothing changed:
 * nothing is added to a closed manifest: a late parcel waits for tomorrow.
 
 Who loaded and where is on the parcel (``loaded_by_id``, ``loaded_at``) and in
-the event log (operator, terminal, time).
+the event log (operator, terminal, time). A loaded parcel of a Shopify order
+owes the shop a fulfilment: an outbox row written in the same transaction,
+sent later by ``wms sync`` (``services/shop/fulfilments.py``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from wms_tui.domain.models import (
 from wms_tui.domain.scans import clean_scan
 from wms_tui.services.core import events
 from wms_tui.services.core.clock import warehouse_zone
+from wms_tui.services.shop import fulfilments as shop_fulfilments
 from wms_tui.store import Store, UnitOfWork
 
 _AI_SSCC = re.compile(r"^(?:\]C1)?\(?00\)?(\d{18})$")
@@ -413,6 +416,8 @@ def load_parcel(store: Store, actor: Actor, carrier_code: str, raw: str) -> Load
             detail=f"{parcel.sscc or parcel.tracking_number} {parcel.seq}/{parcel.count} "
             f"{carrier.code} {manifest.number}",
         )
+        # Owed to the shop from the moment it is on the truck; sent by `wms sync`.
+        shop_fulfilments.queue(uow, parcel, order)
         uow.flush()
         loaded = s.exec(
             select(func.count()).select_from(Parcel).where(Parcel.manifest_id == manifest.id)
@@ -490,6 +495,7 @@ def take_out(store: Store, actor: Actor, carrier_code: str, raw: str) -> TakeOut
             detail=f"{shown} {parcel.seq}/{parcel.count}"
             + (" order cancelled after packing" if cancelled else ""),
         )
+        shop_fulfilments.withdraw(uow, parcel, order, actor)
         if cancelled:
             uow.add(
                 WmsException(

@@ -38,6 +38,17 @@ What a row of the file does to the store
     - financial status turning unpaid/refunded: ON_HOLD; back to paid lifts only
       a payment hold (never a supervisor's hold).
     Lines that need no shipping (gift cards, digital goods) are not imported.
+
+One order at a time (``import_record``)
+    The Admin API pull, the shop's webhooks and the HTTP API hand in one
+    ``OrderRecord`` each (``adapters/shopify/order_shapes.py`` builds them) and
+    the same rules above apply to it, inside the caller's unit of work, so
+    every order is all or nothing on its own. One rule differs from the file:
+    an unknown SKU cannot refuse a file nobody is watching, so the order is
+    taken in ON_HOLD with no lines ("unknown SKU X"), an UNKNOWN_SKU exception
+    names the SKU, and the next import of the order once the product exists
+    lifts the hold (``source_hash`` is left empty so that import is not
+    mistaken for "unchanged").
 """
 
 from __future__ import annotations
@@ -116,6 +127,10 @@ _OTHER_FIELDS = (
 )
 
 
+# How the event log names where an order came from.
+_CHANNEL_NAMES = {"shopify": "Shopify", "api": "the HTTP API"}
+
+
 @dataclass(frozen=True)
 class _Sku:
     product_id: int
@@ -127,17 +142,19 @@ def _options_text(n1: str, v1: str, n2: str, v2: str) -> str:
     return " / ".join(parts)
 
 
-def load_skus(session) -> dict[str, _Sku]:
-    rows = session.exec(
-        select(
-            Product.sku,
-            Product.id,
-            Product.option1_name,
-            Product.option1_value,
-            Product.option2_name,
-            Product.option2_value,
-        )
+def load_skus(session, only: set[str] | None = None) -> dict[str, _Sku]:
+    """SKU -> product; all of them for a file, ``only`` those an order names."""
+    stmt = select(
+        Product.sku,
+        Product.id,
+        Product.option1_name,
+        Product.option1_value,
+        Product.option2_name,
+        Product.option2_value,
     )
+    if only is not None:
+        stmt = stmt.where(col(Product.sku).in_(sorted(only)))
+    rows = session.exec(stmt)
     return {sku: _Sku(pid, _options_text(n1, v1, n2, v2)) for sku, pid, n1, v1, n2, v2 in rows}
 
 
@@ -246,13 +263,23 @@ def import_orders(
 
 
 class _Importer:
-    def __init__(self, uow: UnitOfWork, report: ImportReport, actor: Actor, now: datetime):
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        report: ImportReport,
+        actor: Actor,
+        now: datetime,
+        *,
+        channel: str = "shopify",
+        skus: set[str] | None = None,
+    ):
         self.uow = uow
         self.session = uow.session
         self.report = report
         self.actor = actor
         self.now = now
-        self.skus = load_skus(self.session)
+        self.channel = channel
+        self.skus = load_skus(self.session, skus)
         self.matcher = ServiceMatcher(self.session)
         self.rules = priority.load_rules(self.session)
         self.grace = releasing.grace_period(uow)
@@ -377,7 +404,7 @@ class _Importer:
             values = self._values(rec)
             values.update(
                 name=rec.name,
-                channel="shopify",
+                channel=self.channel,
                 status=S.NEW,
                 held_from=None,
                 hold_reason="",
@@ -427,7 +454,8 @@ class _Importer:
                 held["order_id"] = order_id
                 logs.append(held)
                 self.report.tally("held").add(rec.name)
-        conn.execute(insert(OrderLine.__table__), lines)
+        if lines:
+            conn.execute(insert(OrderLine.__table__), lines)
         conn.execute(insert(Event.__table__), logs)
 
     def _held_on_arrival(self, values: dict) -> dict:
@@ -463,7 +491,8 @@ class _Importer:
             "from_state": "",
             "to_state": S.NEW.value,
             "location": "",
-            "detail": f"from Shopify: {plural(n_lines, 'line')}, {plural(units, 'unit')}",
+            "detail": f"from {_CHANNEL_NAMES.get(self.channel, self.channel)}: "
+            f"{plural(n_lines, 'line')}, {plural(units, 'unit')}",
         }
 
     def _hold_for_payment(self, order: Order) -> None:
@@ -683,3 +712,156 @@ class _Importer:
                 message=message,
             )
         )
+
+    # -- one order with a SKU we do not know -----------------------------------
+
+    def hold_unknown(self, rec: OrderRecord, unknown: tuple[str, ...]) -> None:
+        reason = f"{UNKNOWN_SKU_HOLD} {', '.join(unknown)}"[:120]
+        order = self.session.exec(
+            select(Order).where(Order.name == rec.name).with_for_update()
+        ).first()
+        if order is None:
+            if why := self._not_created(rec):
+                self.report.tally(f"skipped: {why}").add(rec.name)
+                return
+            values = self._values(rec)
+            values.pop("release_at")
+            order = Order(
+                name=rec.name,
+                channel=self.channel,
+                status=S.NEW,
+                status_changed_at=self.now,
+                release_at=None,
+                **values,
+            )
+            self.uow.add(order)
+            self.uow.flush()
+            events.log(
+                self.uow,
+                self.actor,
+                "order.imported",
+                order=order,
+                to_state=S.NEW.value,
+                detail=f"from {_CHANNEL_NAMES.get(self.channel, self.channel)}: waiting, {reason}",
+            )
+            self.report.tally("created").add(rec.name)
+        status = S(order.status)
+        where = S(order.held_from) if status is S.ON_HOLD and order.held_from else status
+        if where not in EDITABLE or self._in_open_task(allocation.order_lines(self.uow, order)):
+            self.report.note(f"too late to change {rec.name} (lines): it is already {where.label}")
+            self.report.tally("too late").add(rec.name)
+            return
+        # Whatever the shop sends next must be looked at again, even if unchanged.
+        order.source_hash = ""
+        self.uow.add(order)
+        if status is not S.ON_HOLD:
+            allocation.deallocate_order(self.uow, order, self.actor)
+            events.change_status(self.uow, order, S.ON_HOLD, self.actor, detail=reason)
+            order.hold_reason = reason
+            if order.held_from in (S.READY_TO_PICK, S.BACKORDERED):
+                # Its stock went back; when the hold lifts it is released afresh.
+                order.held_from = S.NEW
+        elif order.hold_reason.startswith(UNKNOWN_SKU_HOLD):
+            order.hold_reason = reason
+        if not self._open_exception(order, ExceptionKind.UNKNOWN_SKU):
+            self.uow.add(
+                WmsException(
+                    kind=ExceptionKind.UNKNOWN_SKU,
+                    order_id=order.id,
+                    sku=unknown[0],
+                    operator_id=self.actor.operator_id,
+                    operator_name=self.actor.name,
+                    terminal=self.actor.terminal,
+                    message=f"{rec.name} names {reason}: add the product "
+                    "(wms import products); the next sync takes the order in",
+                )
+            )
+        self.report.tally("held").add(rec.name)
+
+    def lift_unknown_hold(self, name: str) -> None:
+        """Every SKU of a held order is known now: back where it was, exception resolved."""
+        order = self.session.exec(select(Order).where(Order.name == name).with_for_update()).first()
+        if order is None or order.status != S.ON_HOLD:
+            return
+        if not order.hold_reason.startswith(UNKNOWN_SKU_HOLD):
+            return
+        events.change_status(
+            self.uow,
+            order,
+            S(order.held_from or S.NEW),
+            self.actor,
+            detail="every SKU is known now",
+        )
+        order.hold_reason = ""
+        if order.release_at is None:
+            order.release_at = order.created_at + self.grace
+        self.uow.add(order)
+        for exc in self.session.exec(
+            select(WmsException).where(
+                WmsException.order_id == order.id,
+                WmsException.kind == ExceptionKind.UNKNOWN_SKU,
+                col(WmsException.resolved_at).is_(None),
+            )
+        ):
+            exc.resolved_at = self.now
+            exc.resolved_by_id = self.actor.operator_id
+            self.uow.add(exc)
+        self.uow.flush()
+        self.report.tally("hold lifted").add(name)
+
+
+# -- one order at a time --------------------------------------------------------------
+
+UNKNOWN_SKU_HOLD = "unknown SKU"
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    """What importing one order did: ``outcome`` is the import report's word(s)."""
+
+    name: str
+    outcome: str  # created | updated | unchanged | held | cancelled | too late | skipped: …
+    order_id: int | None
+    unknown_skus: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def held_for_unknown_sku(self) -> bool:
+        return bool(self.unknown_skus)
+
+
+def import_record(
+    uow: UnitOfWork,
+    rec: OrderRecord,
+    *,
+    actor: Actor = SYSTEM,
+    channel: str = "shopify",
+    now: datetime | None = None,
+) -> RecordOutcome:
+    """Create, update or cancel one order inside ``uow`` (the caller commits).
+
+    The rules of a file import (module docstring), for one record; an unknown
+    SKU holds the order instead of refusing it. Raises nothing for the shop's
+    data; a ``DomainError`` only where the life cycle refuses.
+    """
+    report = ImportReport(path="", kind="orders")
+    wanted = {line.sku for line in rec.lines if line.sku}
+    importer = _Importer(uow, report, actor, now or utcnow(), channel=channel, skus=wanted)
+    unknown = tuple(
+        sorted({ln.sku for ln in rec.lines if ln.requires_shipping and ln.sku not in importer.skus})
+    )
+    if unknown and rec.cancelled_at is None:
+        importer.hold_unknown(rec, unknown)
+    else:
+        unknown = ()
+        importer.lift_unknown_hold(rec.name)
+        importer.run(iter([rec]))
+    order_id = uow.session.exec(select(Order.id).where(Order.name == rec.name)).first()
+    words = [k for k in report.tallies if report.count(k)]
+    return RecordOutcome(
+        name=rec.name,
+        outcome=", ".join(words) or "unchanged",
+        order_id=order_id,
+        unknown_skus=unknown,
+        notes=tuple(report.notes),
+    )

@@ -1,0 +1,103 @@
+"""``wms sync``: the shop and the warehouse in step (Shopify Admin API).
+
+``wms sync``                  one pass: orders in, fulfilments and stock out
+``wms sync --follow``         a pass every ``--interval`` seconds until Ctrl+C
+``wms sync --retry-failed``   send again fulfilments the shop refused (once fixed)
+``wms sync --full-stock``     send every SKU's level, not only the changed ones
+
+The shop and its secrets come from the environment (``WMS_SHOPIFY_*``, see
+``adapters/shopify/credentials.py``); a pass that met errors exits 1.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from wms_tui.cli.common import DbOption, console, err_console, fail
+from wms_tui.cli.common import open_store_or_fail as _store
+
+if TYPE_CHECKING:
+    from wms_tui.services.shop.sync import SyncReport
+
+
+def summary(report: SyncReport) -> str:
+    parts = []
+    if report.orders:
+        parts.append(
+            "orders: " + ", ".join(f"{n} {word}" for word, n in sorted(report.orders.items()))
+        )
+    if report.released:
+        parts.append(f"released {report.released}")
+    ff = report.fulfilments
+    sent = [f"{len(ff.sent)} sent"] if ff.sent else []
+    sent += [f"{len(ff.retrying)} to retry"] if ff.retrying else []
+    sent += [f"{len(ff.failed)} refused"] if ff.failed else []
+    if sent:
+        parts.append("fulfilments: " + ", ".join(sent))
+    if report.stock is not None and report.stock.pushed:
+        parts.append(f"stock: {len(report.stock.pushed)} SKUs set")
+    return " · ".join(parts) or "nothing new"
+
+
+def _print(report: SyncReport) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    console.print(f"{stamp} {summary(report)}", highlight=False, soft_wrap=True)
+    for line in report.refused:
+        err_console.print(f"  refused: {line}", highlight=False, soft_wrap=True, markup=False)
+    for line in report.errors:
+        err_console.print(f"  error: {line}", highlight=False, soft_wrap=True, markup=False)
+
+
+def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    @app.command("sync")
+    def sync_command(
+        db: DbOption = None,
+        follow: Annotated[
+            bool, typer.Option("--follow", help="Keep syncing every --interval seconds.")
+        ] = False,
+        interval: Annotated[
+            float, typer.Option("--interval", min=1.0, help="Seconds between passes.")
+        ] = 30.0,
+        retry_failed: Annotated[
+            bool, typer.Option("--retry-failed", help="Send refused fulfilments again.")
+        ] = False,
+        full_stock: Annotated[
+            bool, typer.Option("--full-stock", help="Send every SKU's stock level.")
+        ] = False,
+        no_stock: Annotated[bool, typer.Option("--no-stock", help="Do not push stock.")] = False,
+    ) -> None:
+        """Pull orders from Shopify, send fulfilments and stock levels back."""
+        from wms_tui.adapters.shopify.admin_api import AdminApi
+        from wms_tui.adapters.shopify.credentials import CredentialError, shop_config
+        from wms_tui.services.shop import fulfilments
+        from wms_tui.services.shop import sync as shop_sync
+
+        try:
+            config = shop_config()
+        except CredentialError as exc:
+            raise fail(str(exc), 2) from None
+        store = _store(db)
+        try:
+            if retry_failed:
+                n = fulfilments.retry_failed(store)
+                console.print(f"{n} refused fulfilment(s) queued again")
+            with AdminApi(config) as api:
+                if follow:
+                    console.print(
+                        f"Syncing with {config.shop} every {interval:g} s (Ctrl+C stops)",
+                        highlight=False,
+                    )
+                    try:
+                        shop_sync.follow(store, api, interval=interval, on_report=_print)
+                    except KeyboardInterrupt:
+                        console.print("Stopped.")
+                    return
+                report = shop_sync.run_once(store, api, stock=not no_stock, full_stock=full_stock)
+                _print(report)
+                if report.errors:
+                    raise typer.Exit(1)
+        finally:
+            store.dispose()
