@@ -67,6 +67,7 @@ from wms_tui.domain.models import (
 from wms_tui.services.core import settings
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.handover import cancelled_message
+from wms_tui.services.shop.status import SyncStatus, sync_status
 from wms_tui.store import Store
 
 S = OrderStatus
@@ -273,6 +274,21 @@ class Snapshot:
     n_exceptions: int
     throughput: list[ThroughputRow]
     hours: list[int] = field(default_factory=list)  # local hours with any throughput
+    shop: SyncStatus | None = None  # the shop sync, once `wms sync` has run
+
+    def shop_line(self) -> str:
+        """``shop sync 12:03 · 2 queued · 1 refused``; '' when there is no shop sync."""
+        if self.shop is None:
+            return ""
+        sync = self.shop
+        parts = [f"shop sync {self.local(sync.last_run)}"]
+        if sync.queued:
+            parts.append(f"{sync.queued} queued")
+        if sync.failed:
+            parts.append(f"{sync.failed} refused")
+        if sync.last_error:
+            parts.append(f"error: {sync.last_error}")
+        return " · ".join(parts)
 
     def local(self, at: datetime | None, fmt: str = "%H:%M") -> str:
         return days.local_time(at, self.tz, fmt)
@@ -731,6 +747,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         n_exceptions=int(exc_count) + len(pull_rows),
         throughput=throughput,
         hours=active_hours,
+        shop=sync_status(session),
     )
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from wms_tui.adapters.shopify.order_shapes import parse_time
-from wms_tui.domain.integration_models import ShopOutbox
+from wms_tui.domain.integration_models import ShopOutbox, ShopSyncState
 from wms_tui.services.shop import state
 
 
@@ -21,20 +21,34 @@ class SyncStatus:
 
 
 def sync_status(session: Session) -> SyncStatus | None:
-    """None when this warehouse has never synced with a shop (nothing to show)."""
-    last = state.get(session, state.LAST_RUN)
+    """None when this warehouse has never synced with a shop (nothing to show).
+
+    One query: the dispatch overview calls this on every refresh.
+    """
+
+    def value(key: str):  # noqa: ANN202 - a scalar subquery
+        return select(ShopSyncState.value).where(ShopSyncState.key == key).scalar_subquery()
+
+    def count(failed: bool):  # noqa: ANN202 - a scalar subquery
+        return (
+            select(func.count())
+            .select_from(ShopOutbox)
+            .where(
+                col(ShopOutbox.done_at).is_(None),
+                ShopOutbox.kind == "fulfillment",
+                ShopOutbox.failed == failed,
+            )
+            .scalar_subquery()
+        )
+
+    last, error, queued, failed = session.exec(
+        select(value(state.LAST_RUN), value(state.LAST_ERROR), count(False), count(True))
+    ).one()
     if not last:
         return None
-    counts = dict(
-        session.exec(
-            select(ShopOutbox.failed, func.count())
-            .where(col(ShopOutbox.done_at).is_(None), ShopOutbox.kind == "fulfillment")
-            .group_by(ShopOutbox.failed)
-        ).all()
-    )
     return SyncStatus(
         last_run=parse_time(last),
-        queued=int(counts.get(False, 0)),
-        failed=int(counts.get(True, 0)),
-        last_error=state.get(session, state.LAST_ERROR),
+        queued=int(queued or 0),
+        failed=int(failed or 0),
+        last_error=error or "",
     )

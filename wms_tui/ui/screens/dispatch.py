@@ -390,7 +390,12 @@ class DispatchScreen(WmsScreen):
         self._refill(self.query_one("#dsp-attention", DataTable), rows)
 
     def _fill_issues(self, s: Snapshot) -> None:
-        self.query_one("#t-exc", Static).update(f"Open exceptions: {s.n_exceptions}")
+        title = Text(f"Open exceptions: {s.n_exceptions}")
+        if shop := s.shop_line():
+            # The shop sync's line: when it last ran, what waits, what the shop refused.
+            problem = s.shop is not None and (s.shop.failed or s.shop.last_error)
+            title.append(f"  {shop}", style="bold red" if problem else "dim")
+        self.query_one("#t-exc", Static).update(title)
         rows = [
             (
                 f"exc:{e.kind}:{e.id}:{e.order_id or ''}",
