@@ -27,7 +27,7 @@ from datetime import datetime
 from wms_tui.adapters.shopify.admin_api import AdminApi, ShopError
 from wms_tui.adapters.shopify.order_shapes import parse_time
 from wms_tui.domain.clock import utcnow
-from wms_tui.services.inventory import allocation
+from wms_tui.services.intake import release as releasing
 from wms_tui.services.shop import fulfilments, orders_in, state, stock_push
 from wms_tui.services.shop.orders_in import Applied
 from wms_tui.services.shop.state import SHOP_ACTOR
@@ -102,8 +102,8 @@ def run_once(
         )
 
     def release() -> None:
-        done = allocation.release_due_orders(store, SHOP_ACTOR, now)
-        report.released = sum(map(len, done.values()))
+        done = releasing.release(store, SHOP_ACTOR, now)
+        report.released = sum(map(len, done.due.values())) + len(done.backorders_released)
 
     if orders:
         steps.append(("release", release))
