@@ -1,5 +1,5 @@
 """``python -m wms_tui`` is the same as the ``wms`` command."""
 
-from wms_tui.cli.main import main
+from wms_tui.cli.entry import main
 
 main()

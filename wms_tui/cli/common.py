@@ -8,12 +8,13 @@ register the commands twice (and, at import time, in a circle).
 
 from __future__ import annotations
 
-import os
-import socket
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+# Where the commands have always found it; the fast start needs it without Typer.
+from wms_tui.cli.entry import default_terminal  # noqa: F401
 
 if TYPE_CHECKING:
     from wms_tui.store import Store
@@ -38,10 +39,6 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
-
-
-def default_terminal() -> str:
-    return os.environ.get("WMS_TERMINAL") or socket.gethostname().split(".")[0][:16]
 
 
 def open_store_or_fail(db: str | None) -> Store:

@@ -53,12 +53,19 @@ class WmsApp(App[None]):
         idle_minutes: float | None = None,
         release_every: float | None = RELEASE_EVERY_SECONDS,
         freeze_memory: bool = False,
+        quit_on_store_error: bool = False,
     ) -> None:
         """``freeze_memory``: freeze what is alive once the store is open and at
         the first login (see ``quiet_gc``). On for a real terminal; off in tests,
         where many apps live in one process and frozen ones would never be freed.
+
+        ``quit_on_store_error``: a store that cannot be opened ends the app
+        (``store_error`` says why, return code 1) instead of showing it on the
+        login screen: the fast start of ``wms run`` paints before the store is
+        checked, and hands a refusal back to the command line (see ``cli.entry``).
         """
         super().__init__()
+        self.quit_on_store_error = quit_on_store_error
         self.freeze_memory = freeze_memory
         self.quiet_gc = QuietCollector()
         self.release_every = release_every
@@ -111,6 +118,9 @@ class WmsApp(App[None]):
         self, store: Store | None, error: str | None, zone: ZoneInfo | None = None
     ) -> None:
         self.store, self.store_error = store, error
+        if error and self.quit_on_store_error:
+            self.exit(return_code=1)
+            return
         if self.freeze_memory:
             freeze_long_lived()
         self.warehouse_tz = zone
