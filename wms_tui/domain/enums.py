@@ -109,6 +109,8 @@ class ExceptionKind(StrEnum):
     # The shop refused or could not take something we sent (a fulfilment), or sent
     # an order we cannot read.
     SHOP_SYNC = "SHOP_SYNC"
+    # Every unit of the order was short-shipped: a supervisor decides what now.
+    NOTHING_TO_SHIP = "NOTHING_TO_SHIP"
     OTHER = "OTHER"
 
 

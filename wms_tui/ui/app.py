@@ -126,7 +126,7 @@ class WmsApp(App[None]):
         self.warehouse_tz = zone
         self._refresh_operator_bars()
         if store is not None and self.release_every:
-            self.set_interval(self.release_every, self.release_due, name="release-due")
+            self.set_interval(self.release_every, self._release_tick, name="release-due")
         for screen in self.screen_stack:
             if isinstance(screen, LoginScreen):
                 screen.store_ready(error)
@@ -134,7 +134,15 @@ class WmsApp(App[None]):
             badge, self._pending_badge = self._pending_badge, None
             self.login(badge)
 
-    @work(thread=True, exclusive=True, group="release")
+    def _release_tick(self) -> None:
+        # A release still running is left to finish: cancelling a thread worker
+        # does not stop its thread, so an exclusive worker would only let two
+        # releases run at once on a slow store and report the first as cancelled.
+        if any(w.group == "release" and not w.is_finished for w in self.workers):
+            return
+        self.release_due()
+
+    @work(thread=True, group="release")
     def release_due(self) -> ReleaseResult | None:
         """The periodic release: due orders, then backorders stock now covers (as `wms release`)."""
         from dataclasses import replace

@@ -14,6 +14,7 @@ from wms_tui.domain.enums import ExceptionKind, OrderStatus, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Order, WmsException
 from wms_tui.services.core import events
+from wms_tui.services.exceptions.totes import units_held_for
 from wms_tui.services.inventory import allocation
 from wms_tui.store import Store, UnitOfWork
 
@@ -75,60 +76,79 @@ def release_order(store: Store, actor: Actor, order_id: int) -> str:
     """
     actor.require(Role.SUPERVISOR, action="release orders")
     with store.unit_of_work() as uow:
-        order = _load(uow, order_id)
-        status = S(order.status)
-        if status is S.ON_HOLD:
-            back_to = S(order.held_from or S.NEW)
-            reason = order.hold_reason
-            events.change_status(
-                uow, order, back_to, actor, detail=f"hold lifted ({reason or 'no reason'})"
-            )
-            message = f"{order.name} hold lifted"
-            if back_to in (S.NEW, S.BACKORDERED):
-                message = _allocate_now(uow, order, actor) + " (hold lifted)"
-        elif status is S.BACKORDERED:
-            missing = allocation.allocate_order(uow, order, actor)
-            if missing:
-                raise DomainError(f"{order.name} is still short: {'; '.join(map(str, missing))}")
-            message = f"{order.name} ready to pick"
-        elif status is S.NEW:
-            message = _allocate_now(uow, order, actor)
-        else:
-            raise DomainError(f"Order {order.name} is {status.label}: nothing to release")
+        message = release_in(uow, actor, _load(uow, order_id))
         uow.commit()
         return message
 
 
-def cancel_order(store: Store, actor: Actor, order_id: int) -> str:
+def release_in(uow: UnitOfWork, actor: Actor, order: Order) -> str:
+    """:func:`release_order` inside the caller's unit of work (the order locked by it)."""
+    actor.require(Role.SUPERVISOR, action="release orders")
+    status = S(order.status)
+    if status is S.ON_HOLD:
+        back_to = S(order.held_from or S.NEW)
+        reason = order.hold_reason
+        events.change_status(
+            uow, order, back_to, actor, detail=f"hold lifted ({reason or 'no reason'})"
+        )
+        if back_to in (S.NEW, S.BACKORDERED):
+            return _allocate_now(uow, order, actor) + " (hold lifted)"
+        return f"{order.name} hold lifted"
+    if status is S.BACKORDERED:
+        missing = allocation.allocate_order(uow, order, actor)
+        if missing:
+            raise DomainError(f"{order.name} is still short: {'; '.join(map(str, missing))}")
+        return f"{order.name} ready to pick"
+    if status is S.NEW:
+        return _allocate_now(uow, order, actor)
+    raise DomainError(f"Order {order.name} is {status.label}: nothing to release")
+
+
+def cancel_order(store: Store, actor: Actor, order_id: int, reason: str = "") -> str:
     actor.require(Role.SUPERVISOR, action="cancel orders")
     with store.unit_of_work() as uow:
-        order = _load(uow, order_id)
-        status = S(order.status)
-        where = S(order.held_from) if status is S.ON_HOLD and order.held_from else status
-        # The life cycle refuses (and everything rolls back) once it has left the building.
-        events.change_status(uow, order, S.CANCELLED, actor, detail="cancelled by supervisor")
-        allocation.deallocate_order(uow, order, actor)
-        extra = ""
-        if where in (S.PICKING, S.PICKED, S.PACKING):
-            _exception(
-                uow,
-                actor,
-                order,
-                ExceptionKind.OTHER,
-                f"cancelled while {where.label}: put the picked units back",
-            )
-            extra = ": put the picked units back"
-        elif where is S.PACKED:
-            _exception(
-                uow,
-                actor,
-                order,
-                ExceptionKind.CANCELLED_AFTER_PACK,
-                "cancelled after packing: stop the parcel at the dock",
-            )
-            extra = ": stop the parcel at the dock"
+        message = cancel_in(uow, actor, _load(uow, order_id), reason)
         uow.commit()
-        return f"{order.name} cancelled{extra}"
+        return message
+
+
+def cancel_in(uow: UnitOfWork, actor: Actor, order: Order, reason: str = "") -> str:
+    """:func:`cancel_order` inside the caller's unit of work (the order locked by it)."""
+    actor.require(Role.SUPERVISOR, action="cancel orders")
+    reason = " ".join(reason.split())
+    if len(reason) > MAX_REASON:
+        raise DomainError(f"Keep the reason under {MAX_REASON} characters")
+    status = S(order.status)
+    where = S(order.held_from) if status is S.ON_HOLD and order.held_from else status
+    # The life cycle refuses (and everything rolls back) once it has left the building.
+    events.change_status(
+        uow,
+        order,
+        S.CANCELLED,
+        actor,
+        detail=f"cancelled by supervisor{': ' + reason if reason else ''}",
+    )
+    allocation.deallocate_order(uow, order, actor)
+    extra = ""
+    if where in (S.PICKING, S.PICKED, S.PACKING) and units_held_for(uow.session, [order.id]):
+        _exception(
+            uow,
+            actor,
+            order,
+            ExceptionKind.OTHER,
+            f"cancelled while {where.label}: put the picked units back",
+        )
+        extra = ": put the picked units back"
+    elif where is S.PACKED:
+        _exception(
+            uow,
+            actor,
+            order,
+            ExceptionKind.CANCELLED_AFTER_PACK,
+            "cancelled after packing: stop the parcel at the dock",
+        )
+        extra = ": stop the parcel at the dock"
+    return f"{order.name} cancelled{extra}"
 
 
 def change_priority(store: Store, actor: Actor, order_id: int, delta: int) -> str:
@@ -165,35 +185,39 @@ def split_order(store: Store, actor: Actor, order_id: int) -> str:
     """
     actor.require(Role.SUPERVISOR, action="split orders")
     with store.unit_of_work() as uow:
-        order = _load(uow, order_id)
-        status = S(order.status)
-        if status not in (S.BACKORDERED, S.READY_TO_PICK):
-            raise DomainError(
-                f"Order {order.name} is {status.label}; only backordered or ready orders split"
-            )
-        lines = allocation.order_lines(uow, order)
-        if status is S.READY_TO_PICK:
-            shorts = [ln for ln in lines if ln.qty_short]
-            if not shorts:
-                raise DomainError(f"Nothing is missing from {order.name}: no need to split")
-            for line in shorts:
-                line.qty_short = 0  # back to open units: re-tried below, the rest split off
-                uow.add(line)
-            uow.flush()
-        elif not allocation.shortages(uow, order):
-            raise DomainError(f"{order.name} is all in stock now: release it instead")
-        if (
-            not any(
-                allocation.available_qty(uow, ln.product_id)
-                for ln in lines
-                if allocation.open_qty(ln)
-            )
-            and status is S.BACKORDERED
-        ):
-            raise DomainError(f"Nothing of {order.name} is in stock yet: nothing to ship now")
-        child = allocation.split_off_shortages(uow, order, actor)
-        allocation.allocate_order(uow, order, actor)
+        message = split_in(uow, actor, _load(uow, order_id))
         uow.commit()
-        if child is None:
-            return f"{order.name} re-allocated from other bins: nothing had to be split"
-        return f"{order.name} ready to pick; the rest waits as {child.name}"
+        return message
+
+
+def split_in(uow: UnitOfWork, actor: Actor, order: Order) -> str:
+    """:func:`split_order` inside the caller's unit of work (the order locked by it)."""
+    actor.require(Role.SUPERVISOR, action="split orders")
+    status = S(order.status)
+    if status not in (S.BACKORDERED, S.READY_TO_PICK):
+        raise DomainError(
+            f"Order {order.name} is {status.label}; only backordered or ready orders split"
+        )
+    lines = allocation.order_lines(uow, order)
+    if status is S.READY_TO_PICK:
+        shorts = [ln for ln in lines if ln.qty_short]
+        if not shorts:
+            raise DomainError(f"Nothing is missing from {order.name}: no need to split")
+        for line in shorts:
+            line.qty_short = 0  # back to open units: re-tried below, the rest split off
+            uow.add(line)
+        uow.flush()
+    elif not allocation.shortages(uow, order):
+        raise DomainError(f"{order.name} is all in stock now: release it instead")
+    if (
+        not any(
+            allocation.available_qty(uow, ln.product_id) for ln in lines if allocation.open_qty(ln)
+        )
+        and status is S.BACKORDERED
+    ):
+        raise DomainError(f"Nothing of {order.name} is in stock yet: nothing to ship now")
+    child = allocation.split_off_shortages(uow, order, actor)
+    allocation.allocate_order(uow, order, actor)
+    if child is None:
+        return f"{order.name} re-allocated from other bins: nothing had to be split"
+    return f"{order.name} ready to pick; the rest waits as {child.name}"

@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, Role
+from wms_tui.domain.enums import ExceptionKind, LocationKind, MovementReason, OrderStatus, Role
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import (
     Allocation,
@@ -27,9 +27,11 @@ from wms_tui.domain.models import (
     Product,
     Service,
     Stock,
+    WmsException,
 )
 from wms_tui.domain.scans import clean_scan
 from wms_tui.services.core import events, priority
+from wms_tui.services.exceptions.settle import settle
 from wms_tui.services.intake import release
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory.stock import get_stock, move_stock
@@ -197,6 +199,20 @@ def _free_reservations(
     return orders
 
 
+def _short_pick_orders(s: Session, loc: Location) -> list[int]:
+    return [
+        oid
+        for oid in s.exec(
+            select(WmsException.order_id).where(
+                WmsException.kind == ExceptionKind.SHORT_PICK,
+                WmsException.location == loc.code,
+                col(WmsException.resolved_at).is_(None),
+            )
+        ).all()
+        if oid is not None
+    ]
+
+
 def _ranked(uow: UnitOfWork, orders: list[Order]) -> list[Order]:
     if not orders:
         return []
@@ -287,6 +303,9 @@ def approve_count(
                 ).all()
             )
         released = release.retry_backorders(uow, actor, grown) if grown else []
+        uow.flush()
+        # The short picks that sent this bin to be counted close once their order goes on.
+        settle(uow, actor, _short_pick_orders(s, loc))
         summary = "; ".join(f"{v.sku} {v.system}→{v.counted}" for v in changes) or "no variance"
         events.log(
             uow,

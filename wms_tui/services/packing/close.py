@@ -31,6 +31,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.sscc import SSCC_BODY_DIGITS, make_sscc
 from wms_tui.domain.models import Carrier, Location, Parcel, Station, Warehouse
 from wms_tui.services.core import events
+from wms_tui.services.exceptions.settle import settle
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.services.packing import documents
 from wms_tui.services.packing import totes as pack_totes
@@ -224,6 +225,8 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
             detail=", ".join(f"{c.index}/{c.count} {c.carton} {c.sscc}" for c in closed),
         )
         uow.flush()
+        # A QC failure waited for this: its replacement is packed now.
+        settle(uow, actor, [order.id])
         documents.check_printable(s, order, parcels)
         leftovers = tuple(_leftovers(s, totes))
         result = Closed(

@@ -31,6 +31,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
     Allocation,
     Location,
+    Order,
     OrderLine,
     PackScan,
     PickTask,
@@ -198,6 +199,8 @@ def qc_fail(
             detail=f"{label}; {outcome}",
         )
         message = f"{label} {line.sku} to {quarantine.code}: {outcome}"
+        if not replace and all(ctx.need(ln) <= 0 for ln in ctx.lines):
+            message += _nothing_left(uow, actor, order, tote)
         if replace:
             order.locked_by_operator_id = None
             order.locked_terminal = ""
@@ -211,6 +214,35 @@ def qc_fail(
         view = ctx.view(message)
         uow.commit()
     return view
+
+
+def _nothing_left(uow: UnitOfWork, actor: Actor, order: Order, tote: Location) -> str:
+    """Every unit was short-shipped: the order leaves the station for a supervisor's decision.
+
+    Left PACKING it would go back to every station's queue as PICKED with
+    nothing to pack, holding its tote. On hold instead, with a NOTHING_TO_SHIP
+    exception offering "wait for stock" (lifting the hold makes it a backorder)
+    or "cancel".
+    """
+    order.locked_by_operator_id = None
+    order.locked_terminal = ""
+    order.locked_at = None
+    order.hold_reason = "nothing left to ship: every unit short-shipped"
+    events.change_status(uow, order, OrderStatus.ON_HOLD, actor, detail=order.hold_reason)
+    order.held_from = OrderStatus.BACKORDERED
+    allocation.deallocate_order(uow, order, actor)
+    uow.add(
+        WmsException(
+            kind=ExceptionKind.NOTHING_TO_SHIP,
+            order_id=order.id,
+            operator_id=actor.operator_id,
+            operator_name=actor.name,
+            terminal=actor.terminal,
+            message=f"Every unit of {order.name} short-shipped at {actor.terminal}: "
+            "cancel it or let it wait for stock",
+        )
+    )
+    return f". Nothing left to ship: {order.name} goes to the supervisor, tote {tote.code} is free"
 
 
 def _request_replacement(

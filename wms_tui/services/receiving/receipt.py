@@ -591,7 +591,8 @@ def discrepancies(receipt: Receipt) -> Discrepancies:
         reference=receipt.reference,
         short=tuple(ln for ln in lines if ln.received < ln.expected),
         over=tuple(ln for ln in lines if ln.expected > 0 and ln.received > ln.expected),
-        unexpected=tuple(ln for ln in lines if ln.unexpected),
+        # A blind receipt expected nothing: its lines are what it is, not surprises.
+        unexpected=() if receipt.blind else tuple(ln for ln in lines if ln.unexpected),
         damaged=tuple(ln for ln in lines if ln.damaged > 0),
     )
 
@@ -637,6 +638,7 @@ def close_receipt(store: Store, actor: Actor, reference: str) -> tuple[Receipt, 
             uow.add(
                 WmsException(
                     kind=ExceptionKind.RECEIVING,
+                    location=f"delivery:{d.reference}",
                     sku=", ".join(ln.sku for ln in (*found.short, *found.over, *found.unexpected))[
                         :500
                     ],

@@ -1,0 +1,194 @@
+"""The exceptions inbox: what is open, the actions that resolve it, and what closes itself."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from tests.worlds import factories as f
+from tests.worlds import packing as pw
+from tests.worlds.dbstate import snapshot
+from wms_tui.domain.enums import ExceptionKind, OrderStatus
+from wms_tui.domain.errors import DomainError, PermissionDenied
+from wms_tui.domain.models import Location, Order, Product, WmsException
+from wms_tui.services.exceptions.actions import resolve
+from wms_tui.services.exceptions.inbox import Action, open_exceptions
+from wms_tui.services.intake.release import release
+from wms_tui.services.inventory import cycle_count
+from wms_tui.services.packing import station as packing
+from wms_tui.store import Store
+
+
+@pytest.fixture
+def world(empty_store: Store, tmp_path) -> pw.World:
+    return pw.build(empty_store, label_dir=str(tmp_path / "labels"))
+
+
+def _order(store: Store, name: str) -> tuple[OrderStatus, str]:
+    with store.read() as s:
+        order = s.exec(select(Order).where(Order.name == name)).one()
+        return OrderStatus(order.status), order.locked_terminal
+
+
+def _backorder(store: Store, name: str = "#2001", qty: int = 5) -> None:
+    with store.unit_of_work() as uow:
+        p = f.product(uow, "LAMP")
+        f.order(uow, name, [(p, qty)])
+        uow.commit()
+    assert release(store).backordered == [name]
+
+
+def test_a_backorder_is_listed_with_its_actions_and_retry_refuses_while_short(
+    world: pw.World,
+) -> None:
+    store, boss = world.store, world.supervisor
+    _backorder(store)
+    [item] = open_exceptions(store, boss)
+    assert item.kind == ExceptionKind.BACKORDER and item.kind_label == "Backorder"
+    assert item.order == "#2001" and item.concerns == "#2001"
+    assert item.cause == "LAMP short 5 (need 5, have 0)"
+    assert item.raised_by == "system"
+    assert item.actions == (Action.RETRY, Action.RELEASE, Action.CANCEL)
+    before = snapshot(store)
+    for action, note, message in [
+        (Action.RETRY, "", "#2001 is still short: LAMP short 5"),
+        (Action.RELEASE, "", "Nothing of #2001 is in stock yet"),
+        (Action.CANCEL, "", "Give a reason to cancel #2001"),
+        (Action.ACKNOWLEDGE, "seen", "Acknowledge does not resolve this exception now"),
+        (Action.PUT_BACK, "", "Put units back does not resolve"),
+        ("shrug", "", "Unknown action 'shrug'"),
+    ]:
+        with pytest.raises(DomainError, match=message):
+            resolve(store, boss, item.id, action, note=note)
+    with pytest.raises(DomainError, match="Keep the note under 120"):
+        resolve(store, boss, item.id, Action.CANCEL, note="x" * 121)
+    with pytest.raises(PermissionDenied):
+        resolve(store, world.packer, item.id, Action.CANCEL, note="customer asked")
+    with pytest.raises(PermissionDenied):
+        open_exceptions(store, world.packer)
+    with pytest.raises(DomainError, match="Exception 999 does not exist"):
+        resolve(store, boss, 999, Action.RETRY)
+    assert snapshot(store) == before
+
+
+def test_cancel_with_a_reason_closes_the_backorder(world: pw.World) -> None:
+    store, boss = world.store, world.supervisor
+    _backorder(store)
+    [item] = open_exceptions(store, boss)
+    result = resolve(store, boss, item.id, Action.CANCEL, note="customer asked")
+    assert result.closed and result.order_status == "cancelled"
+    assert result.message == "#2001 cancelled"
+    assert open_exceptions(store, boss) == []
+    with pytest.raises(DomainError, match=f"Exception {item.id} is already closed"):
+        resolve(store, boss, item.id, Action.CANCEL, note="again")
+
+
+def test_retry_after_stock_arrived_closes_the_backorder(world: pw.World) -> None:
+    store, boss = world.store, world.supervisor
+    _backorder(store, qty=1)
+    with store.unit_of_work() as uow:
+        p = uow.session.exec(select(Product).where(Product.sku == "LAMP")).one()
+        f.receive(
+            uow, p, uow.session.exec(select(Location).where(Location.code == "A-01-1-A")).one(), 1
+        )
+        uow.commit()
+    [item] = open_exceptions(store, boss)
+    result = resolve(store, boss, item.id, Action.RETRY)
+    assert result.closed and result.message == "#2001 ready to pick"
+
+
+def test_acknowledge_needs_a_note_and_closes_a_receiving_report(world: pw.World) -> None:
+    store, boss = world.store, world.supervisor
+    with store.unit_of_work() as uow:
+        uow.add(
+            WmsException(
+                kind=ExceptionKind.RECEIVING,
+                location="delivery:PO-1",
+                operator_name="Björn Åkesson",
+                terminal="RCV-1",
+                message="Delivery PO-1: 1 short",
+            )
+        )
+        uow.commit()
+    [item] = open_exceptions(store, boss)
+    assert item.delivery == "PO-1" and item.concerns == "PO-1" and item.order == ""
+    assert item.actions == (Action.ACKNOWLEDGE,)
+    with pytest.raises(DomainError, match="Add a note"):
+        resolve(store, boss, item.id, Action.ACKNOWLEDGE, note="  ")
+    result = resolve(store, boss, item.id, Action.ACKNOWLEDGE, note="supplier credits 1")
+    assert result.closed and result.message == "Closed: supplier credits 1"
+    assert open_exceptions(store, boss) == []
+
+
+def test_short_shipping_every_unit_frees_the_station_and_asks_the_supervisor(
+    world: pw.World,
+) -> None:
+    """It used to stay PACKING, then PICKED in every station's queue with nothing
+    to pack, holding its tote."""
+    store, packer, boss = world.store, world.packer, world.supervisor
+    oid = packing.open_order(store, packer, world.totes["#1043"]).order_id
+    view = packing.qc_fail(store, packer, oid, 1, "damaged", replace=False, approver_badge="S9001")
+    assert "Nothing left to ship: #1043 goes to the supervisor, tote T-0002 is free" in view.message
+    assert _order(store, "#1043") == (OrderStatus.ON_HOLD, "")
+    assert "#1043" not in [r.name for r in packing.station_queue(store, world.packer2)]
+    with pytest.raises(DomainError, match="Tote T-0002 is empty"):
+        packing.open_order(store, world.packer2, "T-0002")
+    item, qc = open_exceptions(store, boss)
+    assert item.kind == ExceptionKind.NOTHING_TO_SHIP and item.kind_label == "Nothing to ship"
+    assert item.actions == (Action.RETRY, Action.CANCEL)
+    assert qc.kind == ExceptionKind.QC_FAIL and qc.actions == (Action.CANCEL,)
+    # Wait for stock: the book is owed again and picked anew (there are 39 more).
+    result = resolve(store, boss, item.id, Action.RETRY)
+    assert result.closed and result.order_status == "ready to pick"
+    # The QC failure stays open until the order is packed.
+    assert [i.id for i in open_exceptions(store, boss)] == [qc.id]
+
+
+def test_cancelled_while_picked_offers_put_back_until_the_tote_is_empty(world: pw.World) -> None:
+    store, boss = world.store, world.supervisor
+    from wms_tui.services.intake import order_admin
+
+    order_admin.cancel_order(store, boss, world.orders["#1044"], "fraud")
+    [item] = open_exceptions(store, boss)
+    assert item.kind == ExceptionKind.OTHER and item.actions == (Action.PUT_BACK,)
+    before = snapshot(store)
+    with pytest.raises(DomainError, match="Acknowledge does not resolve"):
+        resolve(store, boss, item.id, Action.ACKNOWLEDGE, note="done")
+    assert snapshot(store) == before
+    result = resolve(store, boss, item.id, Action.PUT_BACK)
+    assert result.closed and result.message == "8 units of #1044 back to their bins"
+    with store.read() as s:
+        from wms_tui.services.inventory.stock import ledger_mismatches
+
+        assert ledger_mismatches(s) == []
+    with pytest.raises(DomainError, match="Tote T-0003 is empty"):
+        packing.open_order(store, world.packer, "T-0003")
+
+
+def test_a_short_pick_closes_when_its_bin_is_counted_and_the_order_goes_on(
+    empty_store: Store,
+) -> None:
+    from tests.worlds import picking as kw
+    from wms_tui.services.picking import walk as picking
+    from wms_tui.services.picking import waves
+
+    world = kw.build_world(empty_store, [("#1", [("TEE-M", 2)])])
+    boss = world.supervisor
+    wave = waves.build_wave(empty_store, boss, cart_size=4)
+    me = world.pickers[0]
+    code = wave.tasks[0].code
+    view = picking.resume_task(empty_store, me, code)
+    at = picking.scan(empty_store, me, code, view.stop.bin).at_bin
+    from wms_tui.services.picking.short_pick import report_short
+
+    report_short(empty_store, me, code, "missing", at_bin=at)
+    [item] = open_exceptions(empty_store, boss)
+    assert item.kind == ExceptionKind.SHORT_PICK and item.bin == "A-04-3-A"
+    assert item.concerns == "#1 · A-04-3-A" and item.raised_by == "Ana Lindqvist"
+    assert Action.COUNT in item.actions and Action.ACKNOWLEDGE not in item.actions
+    with pytest.raises(DomainError, match="Count A-04-3-A on the cycle count screen"):
+        resolve(empty_store, boss, item.id, Action.COUNT)
+    # The count finds the 6 tees after all: the flag clears, the order is released.
+    cycle_count.approve_count(empty_store, boss, "A-04-3-A", {"TEE-M": 6})
+    assert _order(empty_store, "#1")[0] is OrderStatus.READY_TO_PICK
+    assert open_exceptions(empty_store, boss) == []

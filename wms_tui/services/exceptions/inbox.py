@@ -1,0 +1,192 @@
+"""Every open exception with what it concerns and the actions that resolve it.
+
+Most urgent first, then newest: an order stuck in the flow (a unit failed
+quality check, nothing left to ship, a short pick) before a parcel to stop at
+the dock, before a weight, a backorder, a delivery report. Within a kind, the
+newest first. Each row says what it concerns (order, bin, delivery), who raised
+it where, and the actions that can resolve it *now* (an action that would
+only be refused, such as counting a bin already counted, is not offered).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session, col, select
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.enums import ExceptionKind as K
+from wms_tui.domain.enums import OrderStatus as S
+from wms_tui.domain.enums import Role
+from wms_tui.domain.models import Location, Order, WmsException
+from wms_tui.services.exceptions.settle import settle
+from wms_tui.store import Store
+
+DELIVERY_PREFIX = "delivery:"
+
+
+class Action(StrEnum):
+    RETRY = "retry"  # retry allocation
+    RELEASE = "release"  # release to pick what is in stock; the rest waits as a backorder
+    CANCEL = "cancel"  # cancel the order, with a reason
+    COUNT = "count"  # count the bin (the cycle count screen, bin filled in)
+    PUT_BACK = "put_back"  # the picked units of a cancelled order back to their bins
+    ACKNOWLEDGE = "ack"  # seen and dealt with, with a note
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.RETRY: "Retry allocation",
+    Action.RELEASE: "Release what is in stock",
+    Action.CANCEL: "Cancel order",
+    Action.COUNT: "Count the bin",
+    Action.PUT_BACK: "Put units back",
+    Action.ACKNOWLEDGE: "Acknowledge",
+}
+
+KIND_LABELS: dict[str, str] = {
+    K.QC_FAIL: "QC fail",
+    K.NOTHING_TO_SHIP: "Nothing to ship",
+    K.SHORT_PICK: "Short pick",
+    K.CANCELLED_AFTER_PACK: "Stop parcel",
+    K.OTHER: "Cancelled",
+    K.WEIGHT_MISMATCH: "Weight",
+    K.BACKORDER: "Backorder",
+    K.RECEIVING: "Receiving",
+}
+# Lower is more urgent: work stuck on the floor first, paperwork last.
+URGENCY: dict[str, int] = {
+    K.QC_FAIL: 0,
+    K.NOTHING_TO_SHIP: 0,
+    K.SHORT_PICK: 1,
+    K.CANCELLED_AFTER_PACK: 2,
+    K.OTHER: 3,
+    K.WEIGHT_MISMATCH: 4,
+    K.BACKORDER: 5,
+    K.RECEIVING: 6,
+}
+
+# Orders a supervisor may still cancel from the inbox.
+_CANCELLABLE = frozenset(
+    {S.NEW, S.READY_TO_PICK, S.BACKORDERED, S.PICKING, S.PICKED, S.PACKING, S.ON_HOLD}
+)
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    id: int
+    kind: str
+    at: datetime
+    cause: str
+    order: str  # order name, "" when it concerns no order
+    order_id: int | None
+    order_status: str
+    bin: str
+    delivery: str
+    raised_by: str
+    terminal: str
+    actions: tuple[Action, ...]
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind.replace("_", " ").title())
+
+    @property
+    def concerns(self) -> str:
+        """What it is about, in a few characters: the order, else the bin, else the delivery."""
+        parts = [p for p in (self.order, self.bin, self.delivery) if p]
+        return " · ".join(parts)
+
+
+def actions_for(
+    kind: str, order: Order | None, bin_code: str, bin_flagged: bool, units_in_totes: int
+) -> tuple[Action, ...]:
+    """The actions that can resolve an exception of ``kind`` in the state it is in now."""
+    status = S(order.status) if order is not None else None
+    found: list[Action] = []
+    if kind == K.NOTHING_TO_SHIP and status is S.ON_HOLD:
+        return (Action.RETRY, Action.CANCEL)
+    if status is S.BACKORDERED:
+        found += [Action.RETRY, Action.RELEASE]
+    if status is S.ON_HOLD and kind in (K.BACKORDER, K.SHORT_PICK):
+        found.append(Action.RETRY)
+    if kind == K.SHORT_PICK and bin_code and bin_flagged:
+        found.append(Action.COUNT)
+    if status is S.CANCELLED and units_in_totes > 0:
+        found.append(Action.PUT_BACK)
+    if status in _CANCELLABLE:
+        found.append(Action.CANCEL)
+    # Acknowledging closes the exception: never offered while it is the only
+    # thing naming an order that waits, or while a cancelled order's units
+    # still sit in a tote.
+    waiting = status in (S.BACKORDERED, S.ON_HOLD)
+    if (
+        kind not in (K.BACKORDER, K.NOTHING_TO_SHIP)
+        and not waiting
+        and Action.PUT_BACK not in found
+    ):
+        found.append(Action.ACKNOWLEDGE)
+    return tuple(dict.fromkeys(found))
+
+
+def open_exceptions(store: Store, actor: Actor, *, limit: int = 500) -> list[InboxItem]:
+    """Every open exception, most urgent first, then newest (see the module docstring).
+
+    Exceptions whose work is already done are closed first (:func:`settle`).
+    """
+    actor.require(Role.SUPERVISOR, action="see the exceptions inbox")
+    with store.unit_of_work() as uow:
+        if settle(uow, actor):
+            uow.commit()
+    with store.read() as s:
+        return _items(s, limit)
+
+
+def _items(s: Session, limit: int) -> list[InboxItem]:
+    from wms_tui.services.exceptions.totes import units_held_for
+
+    rows = s.exec(
+        select(WmsException, Order, Location.cycle_count_flag)
+        .outerjoin(Order, col(Order.id) == WmsException.order_id)
+        .outerjoin(Location, col(Location.code) == WmsException.location)
+        .where(col(WmsException.resolved_at).is_(None))
+    ).all()
+    cancelled = [o.id for _, o, _ in rows if o is not None and o.status == S.CANCELLED]
+    held = units_held_for(s, cancelled)
+    items = []
+    for exc, order, flagged in rows:
+        bin_code = exc.location if flagged is not None else ""
+        delivery = (
+            exc.location.removeprefix(DELIVERY_PREFIX)
+            if exc.location.startswith(DELIVERY_PREFIX)
+            else ""
+        )
+        items.append(
+            InboxItem(
+                id=exc.id or 0,
+                kind=exc.kind,
+                at=exc.at,
+                cause=" ".join(exc.message.split()),
+                order=order.name if order is not None else "",
+                order_id=order.id if order is not None else None,
+                order_status=S(order.status).label if order is not None else "",
+                bin=bin_code,
+                delivery=delivery,
+                raised_by=exc.operator_name,
+                terminal=exc.terminal,
+                actions=actions_for(
+                    exc.kind,
+                    order,
+                    bin_code,
+                    bool(flagged),
+                    held.get(order.id, 0) if order is not None else 0,
+                ),
+            )
+        )
+    items.sort(key=lambda i: (URGENCY.get(i.kind, 9), -i.at.timestamp(), -i.id))
+    return items[:limit]

@@ -1,0 +1,93 @@
+"""Exceptions close themselves when the work they wait for is done.
+
+* BACKORDER: the order was allocated (or cancelled, or left some other way);
+* SHORT_PICK: the bin was counted (its flag cleared) and the order no longer
+  waits for stock;
+* QC_FAIL, WEIGHT_MISMATCH: the order was packed (its replacement unit arrived
+  and was packed, or the weight was redone) or cancelled;
+* NOTHING_TO_SHIP: the supervisor's decision moved the order on.
+
+RECEIVING, CANCELLED_AFTER_PACK and OTHER wait for a person: they close when
+acknowledged in the inbox. :func:`settle` is called by the work that finishes
+them (allocation, a cycle count, closing a parcel) in the same transaction,
+and by the inbox before it lists, so no exception stays open for work done by
+a path that forgot to call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import col, select
+
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import ExceptionKind as K
+from wms_tui.domain.enums import OrderStatus as S
+from wms_tui.domain.models import Location, Order, WmsException
+from wms_tui.services.core import events
+from wms_tui.store import UnitOfWork
+
+_PACKED_OR_GONE = frozenset({S.PACKED, S.DISPATCHED, S.RETURNED, S.CANCELLED})
+_GONE = frozenset({S.DISPATCHED, S.RETURNED, S.CANCELLED})
+# Kinds that wait for work, not for a person.
+SELF_CLOSING = (K.BACKORDER, K.SHORT_PICK, K.QC_FAIL, K.WEIGHT_MISMATCH, K.NOTHING_TO_SHIP)
+
+
+def is_settled(exc: WmsException, order: Order | None, bin_flagged: bool) -> bool:
+    """Whether the work ``exc`` waits for is done (see the module docstring)."""
+    if order is None:
+        return False
+    status = S(order.status)
+    kind = exc.kind
+    if kind == K.BACKORDER:
+        return status is not S.BACKORDERED and not (
+            status is S.ON_HOLD and order.held_from == S.BACKORDERED
+        )
+    if kind == K.SHORT_PICK:
+        if status in _GONE:
+            return True
+        return not bin_flagged and status not in (S.BACKORDERED, S.ON_HOLD)
+    if kind in (K.QC_FAIL, K.WEIGHT_MISMATCH):
+        return status in _PACKED_OR_GONE
+    if kind == K.NOTHING_TO_SHIP:
+        return status is not S.ON_HOLD
+    return False
+
+
+def settle(uow: UnitOfWork, actor: Actor, order_ids: Iterable[int] | None = None) -> int:
+    """Close the open self-closing exceptions (of ``order_ids``, or all) whose work is done."""
+    s = uow.session
+    stmt = (
+        select(WmsException, Order, Location.cycle_count_flag)
+        .join(Order, col(Order.id) == WmsException.order_id)
+        .outerjoin(Location, col(Location.code) == WmsException.location)
+        .where(
+            col(WmsException.resolved_at).is_(None),
+            col(WmsException.kind).in_([str(k) for k in SELF_CLOSING]),
+        )
+    )
+    if order_ids is not None:
+        ids = list(order_ids)
+        if not ids:
+            return 0
+        stmt = stmt.where(col(WmsException.order_id).in_(ids))
+    closed = 0
+    now = utcnow()
+    for exc, order, flagged in s.exec(stmt).all():
+        if not is_settled(exc, order, bool(flagged)):
+            continue
+        exc.resolved_at = now
+        exc.resolved_by_id = actor.operator_id
+        uow.add(exc)
+        events.log(
+            uow,
+            actor,
+            "exception.closed",
+            order=order,
+            sku=exc.sku,
+            location=exc.location,
+            detail=f"{exc.kind} #{exc.id}: done ({S(order.status).label})",
+        )
+        closed += 1
+    return closed
