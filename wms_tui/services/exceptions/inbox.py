@@ -58,6 +58,8 @@ KIND_LABELS: dict[str, str] = {
     K.WEIGHT_MISMATCH: "Weight",
     K.BACKORDER: "Backorder",
     K.RECEIVING: "Receiving",
+    K.UNKNOWN_SKU: "Unknown SKU",
+    K.SHOP_SYNC: "Shop sync",
 }
 # Lower is more urgent: work stuck on the floor first, paperwork last.
 URGENCY: dict[str, int] = {
@@ -68,7 +70,9 @@ URGENCY: dict[str, int] = {
     K.OTHER: 3,
     K.WEIGHT_MISMATCH: 4,
     K.BACKORDER: 5,
+    K.UNKNOWN_SKU: 5,
     K.RECEIVING: 6,
+    K.SHOP_SYNC: 6,
 }
 
 # Orders a supervisor may still cancel from the inbox.
