@@ -3,36 +3,16 @@
 :func:`overview` runs a fixed handful of aggregate queries (no per-order
 queries) and returns a plain :class:`Snapshot` the screen renders as is. With
 100,000 orders and their events it stays well under 50 ms (see
-``bench/bench_dispatch_overview.py``) because every query is either bounded by
+``python -m bench --only dispatch_overview``) because every query is either bounded by
 an index range on *today* or touches only open orders, never the history.
 
-Rules worked out here (documented once, used by the screen and the notices):
-
-* **Today** and **cut-offs** are on the warehouse's clock (``Warehouse.timezone``).
-  A service's cut-off is ``Service.cutoff`` on today's date; a carrier's pickup
-  cut-off is the latest cut-off of its services (the truck cannot leave
-  before the last service it carries closes).
-* **Pipeline** per carrier: *unpicked* = NEW + READY_TO_PICK, *picking* =
-  PICKING, *packing* = PICKED + PACKING (at or on the way to a pack station),
-  *packed* = PACKED with a parcel not yet loaded, *handed over* = PACKED with
-  every parcel loaded, plus DISPATCHED today. ON_HOLD and BACKORDERED are
-  *blocked*: they cannot make any truck until someone acts.
-* **Pace** = orders packed today (by a person) per hour, measured from the first pack of
-  the day (at least one hour, so three quick packs at 08:05 do not promise
-  36 an hour). Before the first pack the house rule ``planned_packs_per_hour``
-  is used.
-* **At risk**: orders due today (promised ship date today or earlier, or none)
-  that are not packed yet are queued in the order the floor works them —
-  earliest cut-off first, then furthest along (PACKING before PICKED before
-  PICKING …), then priority, then first imported. The k-th order is expected packed
-  at ``now + k / pace``; it is at risk if that is after its service's
-  cut-off. One whose cut-off has already passed is *missed cut-off*: it ships
-  on the next working day. The pack station is the bottleneck the pace
-  measures, so every open order costs one pack slot whatever its status.
-* **Late**: not dispatched, not cancelled and promised ship date before today.
-* **Stuck**: in a moving status (NEW … PACKING) with no event in the log for
-  ``stuck_after_minutes``. ON_HOLD and BACKORDERED wait for a person or for
-  stock by design, and PACKED waits for its truck, so they are not stuck.
+The rules (pace, at risk, late, stuck, the pipeline buckets) are pure
+functions in :mod:`overview_rules`, tested without a store; this module runs
+the queries and assembles the snapshot. **Today** and **cut-offs** are on the
+warehouse's clock (``Warehouse.timezone``). A service's cut-off is
+``Service.cutoff`` on today's date; a carrier's pickup cut-off is the latest
+cut-off of its services (the truck cannot leave before the last service it
+carries closes).
 """
 
 from __future__ import annotations
@@ -66,6 +46,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.services.core import settings
 from wms_tui.services.core.clock import warehouse_zone
+from wms_tui.services.dispatch import overview_rules as rules
 from wms_tui.services.dispatch.handover import cancelled_message
 from wms_tui.services.shop.status import SyncStatus, sync_status
 from wms_tui.store import Store
@@ -99,14 +80,6 @@ MATRIX_STATUSES: tuple[S, ...] = (
 FLOW_STATUSES = frozenset({S.NEW, S.READY_TO_PICK, S.PICKING, S.PICKED, S.PACKING})
 BLOCKED_STATUSES = frozenset({S.ON_HOLD, S.BACKORDERED})
 STUCK_STATUSES = FLOW_STATUSES
-# Further along = earlier in the pack queue. Statuses are plain strings in the hot
-# loops: hashing an enum member runs Python code, thousands of times a refresh.
-_STAGE = {"PACKING": 0, "PICKED": 1, "PICKING": 2, "READY_TO_PICK": 3, "NEW": 4}
-_FLOW = frozenset(str(x.value) for x in FLOW_STATUSES)
-_STUCK = frozenset(str(x.value) for x in STUCK_STATUSES)
-_UNPICKED = frozenset({"NEW", "READY_TO_PICK"})
-_AT_PACKING = frozenset({"PICKED", "PACKING"})
-
 NO_CARRIER = "—"
 # Built once: an alias makes a Column object per column, every time.
 _OPEN_IDS = Order.__table__.alias("open_ids")  # type: ignore[attr-defined]
@@ -305,14 +278,6 @@ def _utc_hour(session: Session, column):  # noqa: ANN001, ANN202 - SQL expressio
     return cast(func.strftime("%H", column), Integer)
 
 
-def _local_hour(utc_hour: int, start: datetime, tz: ZoneInfo) -> int:
-    """Map a UTC hour inside the local day starting at ``start`` to the local hour."""
-    at = start.replace(hour=utc_hour, minute=0, second=0, microsecond=0)
-    if at < start.replace(minute=0, second=0, microsecond=0):
-        at += timedelta(days=1)
-    return at.astimezone(tz).hour
-
-
 # --------------------------------------------------------------------------- the read model
 
 
@@ -356,7 +321,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         Order.service_id,
         Order.priority,
         # Raw values, not date/datetime objects: converting 2,000 of each per refresh
-        # costs more than the query. See _as_date / _as_utc.
+        # costs more than the query (see overview_rules).
         type_coerce(Order.promised_ship_date, String),
         type_coerce(last_event, String),
     )
@@ -497,13 +462,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
     ).all()
 
     # ---- pace ------------------------------------------------------------
-    packed_today = sum(n for _, _, n, _ in pack_rows)
-    first_pack = min((first for *_, first in pack_rows), default=None)
-    if packed_today and first_pack is not None:
-        hours = max(1.0, (now - first_pack).total_seconds() / 3600)
-        pace, measured = packed_today / hours, True
-    else:
-        pace, measured = planned_pace, False
+    pace = rules.pace(((n, first) for _, _, n, first in pack_rows), now, planned_pace)
 
     # ---- cut-offs ----------------------------------------------------------
     svc_cutoff_at = {sid: days.cutoff_at(day, s.cutoff, tz) for sid, s in services.items()}
@@ -525,96 +484,27 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
                 cut_cache[key] = None
         return cut_cache[key]
 
-    # Rows are plain tuples from here on (unpacked, not turned into objects: there
-    # are thousands every refresh): id, name, status, carrier, service, priority,
-    # promised ship date, time of the last event. The last two come raw: SQLite's
-    # stored ISO text (text order is time order) or PostgreSQL's date/datetime, and
-    # are compared as they come; only listed orders get real dates.
+    # Raw values from here on (see overview_rules): the day and the stuck
+    # threshold in the representation the backend returns.
     today_cmp: object = day.isoformat() if sqlite else day
     stuck_before = now - stuck_after
     stuck_cmp: object = (
-        stuck_before.astimezone(UTC).strftime(_SQLITE_TS) if sqlite else stuck_before
+        stuck_before.astimezone(UTC).strftime(rules.SQLITE_TS) if sqlite else stuck_before
     )
-
-    # ---- at risk: walk the pack queue -------------------------------------
-    far_future = now + timedelta(days=3650)
-    queue = sorted(
-        (
-            # ids grow with import time: first imported first, no datetime per row
-            ((cutoff_of(r[3], r[4]) or far_future), _STAGE[r[2]], -r[5], r[0])
-            for r in rows
-            if r[2] in _FLOW and (r[6] is None or r[6] <= today_cmp)
-        ),
+    risk = rules.pack_queue_risk(rows, cutoff_of, now, pace.per_hour, today_cmp)
+    counted = rules.tally(
+        rows, risk, fully_loaded, day=day, today=today_cmp, stuck_before=stuck_cmp, now=now
     )
-    risk: dict[int, tuple[str, datetime | None, datetime | None]] = {}
-    slot = 0
-    for cut, _, _, oid in queue:
-        if cut is not far_future and cut <= now:
-            risk[oid] = ("missed cut-off", None, cut)
-            continue  # it will not use today's pack slots before the truck
-        slot += 1
-        eta = now + timedelta(hours=slot / pace) if pace > 0 else far_future
-        if cut is not far_future and eta > cut:
-            risk[oid] = ("at risk", eta, cut)
-
-    # ---- one pass: counts per carrier and service, and what needs attention --
+    svc_counts, pipe, svc_pipe = counted.by_service, counted.pipe, counted.service_pipe
     no_risk: tuple[str, datetime | None, datetime | None] = ("", None, None)
-    severity = {"missed cut-off": 1, "at risk": 2}
-    flagged: list[tuple[tuple, tuple, int, int]] = []
-    n_late = n_stuck = 0
-    svc_counts: dict[tuple[int | None, int | None], dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys((str(s.value) for s in MATRIX_STATUSES), 0)
-    )
-    pipe: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    svc_pipe: dict[tuple[int | None, int | None], dict[str, int]] = defaultdict(
-        lambda: defaultdict(int)
-    )
-    for row in rows:
-        oid, name, st, cid, sid, _, promised, last = row
-        late_days = 0
-        if promised is not None and promised < today_cmp:
-            late_days = (day - _as_date(promised)).days
-        stuck = 0
-        if st in _STUCK and last is not None and last <= stuck_cmp:
-            stuck = int((now - _as_utc(last)).total_seconds() // 60)
-        r, _, cut = risk.get(oid, no_risk)
-        n_late += bool(late_days)
-        n_stuck += bool(stuck)
-        if late_days or r or stuck:
-            rank = 0 if late_days else severity.get(r, 3)
-            flagged.append(((rank, cut or far_future, -late_days, name), row, late_days, stuck))
-
-        svc_counts[(cid, sid)][st] += 1
-        p = pipe[cid]
-        sp = svc_pipe[(cid, sid)]
-        if st in _UNPICKED:
-            p["unpicked"] += 1
-        elif st == "PICKING":
-            p["picking"] += 1
-        elif st in _AT_PACKING:
-            p["packing"] += 1
-        elif st == "PACKED":
-            loaded = oid in fully_loaded
-            p["handed_over" if loaded else "packed"] += 1
-            sp["loaded"] += loaded
-        else:
-            p["blocked"] += 1
-        if late_days:
-            p["late"] += 1
-            sp["late"] += 1
-        if r:
-            key = "at_risk" if r == "at risk" else "missed"
-            p[key] += 1
-            sp[key] += 1
 
     # Only the listed ones become objects: a bad day can flag thousands.
-    flagged.sort(key=lambda f: f[0])
-    flagged = flagged[:MAX_LISTED]
+    flagged = counted.flagged[:MAX_LISTED]
     who = _last_actors(session, [row[0] for _, row, _, _ in flagged])
     attention: list[AttentionOrder] = []
     for _, row, late_days, stuck in flagged:
         oid, name, st, cid, sid, _, promised, last = row
-        r, eta, cut = risk.get(oid, no_risk)
+        r, eta, cut = risk.by_order.get(oid, no_risk)
         c = carriers.get(cid)
         s = services.get(sid)
         by, terminal = who.get(oid, ("", ""))
@@ -625,13 +515,13 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
                 carrier_code=c.code if c else NO_CARRIER,
                 service_code=s.code if s else "",
                 status=st,
-                promised=_as_date(promised) if promised is not None else None,
+                promised=rules.as_date(promised) if promised is not None else None,
                 late_days=late_days,
                 risk=r,
                 eta=eta,
                 cutoff_at=cut,
                 stuck_minutes=stuck,
-                last_event_at=_as_utc(last) if last is not None else None,
+                last_event_at=rules.as_utc(last) if last is not None else None,
                 last_by=by,
                 last_terminal=terminal,
             )
@@ -708,10 +598,10 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
     # ---- throughput ------------------------------------------------------------
     people: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
     for name, hour, n, _ in pack_rows:
-        h = _local_hour(int(hour), day_start, tz)
+        h = rules.local_hour(int(hour), day_start, tz)
         people[(name or "?", "pack")][h] = people[(name or "?", "pack")].get(h, 0) + int(n)
     for name, hour, n in pick_rows:
-        h = _local_hour(int(hour), day_start, tz)
+        h = rules.local_hour(int(hour), day_start, tz)
         people[(name or "?", "pick")][h] = people[(name or "?", "pick")].get(h, 0) + int(n or 0)
     throughput = sorted(
         (
@@ -732,17 +622,17 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         now=now,
         day=day,
         tz=tz,
-        pace_per_hour=pace,
-        pace_measured=measured,
-        packed_today=packed_today,
-        due_open=slot,
+        pace_per_hour=pace.per_hour,
+        pace_measured=pace.measured,
+        packed_today=pace.packed_today,
+        due_open=risk.due_open,
         carriers=carrier_rows,
         services=service_rows,
         attention=attention,
-        n_at_risk=sum(1 for r in risk.values() if r[0] == "at risk"),
-        n_missed=sum(1 for r in risk.values() if r[0] == "missed cut-off"),
-        n_late=n_late,
-        n_stuck=n_stuck,
+        n_at_risk=risk.at_risk,
+        n_missed=risk.missed,
+        n_late=counted.late,
+        n_stuck=counted.stuck,
         exceptions=exceptions,
         n_exceptions=int(exc_count) + len(pull_rows),
         throughput=throughput,
@@ -762,20 +652,6 @@ _PIPE_FIELDS = (
     "missed",
     "late",
 )
-
-
-# How SQLAlchemy stores a datetime in SQLite (UTC, no offset).
-_SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"
-
-
-def _as_date(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def _as_utc(value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
 def _minutes(delta: timedelta) -> int:

@@ -1,0 +1,226 @@
+"""The dispatch overview's rules: pure functions over what its queries return.
+
+No session and no clock here: :mod:`overview` runs the queries and hands the
+rows in, with "now" and the day's bounds; these functions decide pace, the
+pack queue, at risk, late, stuck and the pipeline buckets, so each rule is
+tested on a handful of tuples (``tests/services/dispatch/test_overview_rules.py``).
+
+* **Pace** = orders packed today (by a person) per hour, measured from the first pack of
+  the day (at least one hour, so three quick packs at 08:05 do not promise
+  36 an hour). Before the first pack the house rule ``planned_packs_per_hour``
+  is used.
+* **At risk**: orders due today (promised ship date today or earlier, or none)
+  that are not packed yet are queued in the order the floor works them —
+  earliest cut-off first, then furthest along (PACKING before PICKED before
+  PICKING …), then priority, then first imported. The k-th order is expected packed
+  at ``now + k / pace``; it is at risk if that is after its service's
+  cut-off. One whose cut-off has already passed is *missed cut-off*: it ships
+  on the next working day. The pack station is the bottleneck the pace
+  measures, so every open order costs one pack slot whatever its status.
+* **Late**: not dispatched, not cancelled and promised ship date before today.
+* **Stuck**: in a moving status (NEW … PACKING) with no event in the log for
+  ``stuck_after_minutes``. ON_HOLD and BACKORDERED wait for a person or for
+  stock by design, and PACKED waits for its truck, so they are not stuck.
+* **Pipeline** per carrier: *unpicked* = NEW + READY_TO_PICK, *picking* =
+  PICKING, *packing* = PICKED + PACKING, *packed* = PACKED with a parcel not
+  yet loaded, *handed over* = PACKED with every parcel loaded (plus
+  DISPATCHED today, added by the caller); ON_HOLD and BACKORDERED are *blocked*.
+
+Open orders arrive as plain tuples (thousands a refresh, so no objects):
+``(id, name, status, carrier id, service id, priority, promised, last event)``.
+The last two are raw values, compared as they come: SQLite's stored ISO text
+(text order is time order) or PostgreSQL's date/datetime; ``today`` and
+``stuck_before`` are given in the same representation, and only rows that
+are listed become real dates (:func:`as_date`, :func:`as_utc`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+OpenRow = tuple[int, str, str, int | None, int | None, int, object, object]
+CutoffOf = Callable[[int | None, int | None], datetime | None]
+
+# Further along = earlier in the pack queue. Statuses are plain strings in the hot
+# loops: hashing an enum member runs Python code, thousands of times a refresh.
+STAGE = {"PACKING": 0, "PICKED": 1, "PICKING": 2, "READY_TO_PICK": 3, "NEW": 4}
+FLOW = frozenset(STAGE)
+STUCK = FLOW
+UNPICKED = frozenset({"NEW", "READY_TO_PICK"})
+AT_PACKING = frozenset({"PICKED", "PACKING"})
+MATRIX = (
+    "NEW", "READY_TO_PICK", "BACKORDERED", "ON_HOLD", "PICKING", "PICKED", "PACKING",
+    "PACKED", "DISPATCHED", "CANCELLED",
+)  # fmt: skip
+AT_RISK, MISSED = "at risk", "missed cut-off"
+SEVERITY = {MISSED: 1, AT_RISK: 2}
+# How SQLAlchemy stores a datetime in SQLite (UTC, no offset).
+SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"
+
+
+@dataclass(frozen=True)
+class Pace:
+    per_hour: float
+    measured: bool  # False: the planned pace, nothing packed yet today
+    packed_today: int
+
+
+def pace(packs: Iterable[tuple[int, datetime]], now: datetime, planned_per_hour: float) -> Pace:
+    """From today's packs as (count, first pack at) groups."""
+    packs = list(packs)
+    packed = sum(n for n, _ in packs)
+    first = min((at for _, at in packs), default=None)
+    if packed and first is not None:
+        hours = max(1.0, (now - first).total_seconds() / 3600)
+        return Pace(packed / hours, True, packed)
+    return Pace(planned_per_hour, False, 0)
+
+
+@dataclass(frozen=True)
+class Risk:
+    # order id -> (MISSED or AT_RISK, expected packed at, cut-off)
+    by_order: dict[int, tuple[str, datetime | None, datetime | None]]
+    due_open: int  # pack slots needed today before the trucks
+
+    @property
+    def at_risk(self) -> int:
+        return sum(1 for r in self.by_order.values() if r[0] == AT_RISK)
+
+    @property
+    def missed(self) -> int:
+        return sum(1 for r in self.by_order.values() if r[0] == MISSED)
+
+
+def pack_queue_risk(
+    rows: Iterable[OpenRow], cutoff_of: CutoffOf, now: datetime, per_hour: float, today: object
+) -> Risk:
+    """Walk the pack queue of orders due by ``today`` (see the module's rules)."""
+    far_future = now + timedelta(days=3650)
+    queue = sorted(
+        # ids grow with import time: first imported first, no datetime per row
+        ((cutoff_of(r[3], r[4]) or far_future), STAGE[r[2]], -r[5], r[0])
+        for r in rows
+        if r[2] in FLOW and (r[6] is None or r[6] <= today)
+    )
+    risk: dict[int, tuple[str, datetime | None, datetime | None]] = {}
+    slot = 0
+    for cut, _, _, oid in queue:
+        if cut is not far_future and cut <= now:
+            risk[oid] = (MISSED, None, cut)
+            continue  # it will not use today's pack slots before the truck
+        slot += 1
+        eta = now + timedelta(hours=slot / per_hour) if per_hour > 0 else far_future
+        if cut is not far_future and eta > cut:
+            risk[oid] = (AT_RISK, eta, cut)
+    return Risk(risk, slot)
+
+
+def late_days(promised: object, today: object, day: date) -> int:
+    """Days past the promised ship date (0: not late)."""
+    if promised is None or not promised < today:  # type: ignore[operator]
+        return 0
+    return (day - as_date(promised)).days
+
+
+def stuck_minutes(status: str, last: object, stuck_before: object, now: datetime) -> int:
+    """Minutes without an event for an order that should be moving (0: not stuck)."""
+    if status not in STUCK or last is None or not last <= stuck_before:  # type: ignore[operator]
+        return 0
+    return int((now - as_utc(last)).total_seconds() // 60)
+
+
+def pipeline_bucket(status: str, fully_loaded: bool) -> str:
+    """Where an open order is in its carrier's flow (a CarrierRow field)."""
+    if status in UNPICKED:
+        return "unpicked"
+    if status == "PICKING":
+        return "picking"
+    if status in AT_PACKING:
+        return "packing"
+    if status == "PACKED":
+        return "handed_over" if fully_loaded else "packed"
+    return "blocked"
+
+
+Key = tuple[int | None, int | None]  # (carrier id, service id)
+
+
+@dataclass
+class Tally:
+    """Counts per carrier and service, and the orders that need attention."""
+
+    by_service: dict[Key, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: dict.fromkeys(MATRIX, 0))
+    )
+    pipe: dict[int | None, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    service_pipe: dict[Key, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    # (sort key, row, late days, stuck minutes), most urgent first after sort
+    flagged: list[tuple[tuple, OpenRow, int, int]] = field(default_factory=list)
+    late: int = 0
+    stuck: int = 0
+
+
+def tally(
+    rows: Sequence[OpenRow],
+    risk: Risk,
+    fully_loaded: set[int],
+    *,
+    day: date,
+    today: object,
+    stuck_before: object,
+    now: datetime,
+) -> Tally:
+    """One pass over the open orders: counts, pipeline, late, stuck, attention."""
+    far_future = now + timedelta(days=3650)
+    no_risk: tuple[str, datetime | None, datetime | None] = ("", None, None)
+    t = Tally()
+    for row in rows:
+        oid, name, st, cid, sid, _, promised, last = row
+        late = late_days(promised, today, day)
+        stuck = stuck_minutes(st, last, stuck_before, now)
+        r, _, cut = risk.by_order.get(oid, no_risk)
+        t.late += bool(late)
+        t.stuck += bool(stuck)
+        if late or r or stuck:
+            rank = 0 if late else SEVERITY.get(r, 3)
+            t.flagged.append(((rank, cut or far_future, -late, name), row, late, stuck))
+        t.by_service[(cid, sid)][st] += 1
+        p = t.pipe[cid]
+        bucket = pipeline_bucket(st, oid in fully_loaded)
+        p[bucket] += 1
+        if bucket == "handed_over":
+            t.service_pipe[(cid, sid)]["loaded"] += 1
+        if late:
+            p["late"] += 1
+            t.service_pipe[(cid, sid)]["late"] += 1
+        if r:
+            key = "at_risk" if r == AT_RISK else "missed"
+            p[key] += 1
+            t.service_pipe[(cid, sid)][key] += 1
+    t.flagged.sort(key=lambda f: f[0])
+    return t
+
+
+def local_hour(utc_hour: int, start: datetime, tz) -> int:  # noqa: ANN001 - a tzinfo
+    """Map a UTC hour inside the local day starting at ``start`` to the local hour."""
+    at = start.replace(hour=utc_hour, minute=0, second=0, microsecond=0)
+    if at < start.replace(minute=0, second=0, microsecond=0):
+        at += timedelta(days=1)
+    return at.astimezone(tz).hour
+
+
+def as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def as_utc(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
