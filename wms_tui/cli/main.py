@@ -151,6 +151,8 @@ COMMAND_MODULES = (
     "carriers",
     "setup",
     "sync",
+    "api_keys",
+    "serve",
 )
 
 

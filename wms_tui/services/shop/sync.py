@@ -1,7 +1,7 @@
 """One pass of the shop sync (``wms sync``), or passes forever (``--follow``).
 
-A pass: pull the orders the shop changed since the last pass, try again the
-orders waiting on an unknown SKU, release orders past their grace period
+A pass: try again the orders waiting on an unknown SKU, pull the orders the
+shop changed since the last pass, release orders past their grace period
 (so an order paid at 11:55 makes a 12:00 wave), send the fulfilments that are
 due, and push the stock levels that changed. Each step stands alone: a shop
 that is down stops that step with its message in ``last_error`` (shown on
@@ -96,10 +96,11 @@ def run_once(
     report = SyncReport()
     steps: list[tuple[str, Callable[[], None]]] = []
     if orders:
-        steps.append(("orders", lambda: pull_orders(store, api, report)))
+        # Held ones first: an order held by this pass's pull waits for the next.
         steps.append(
             ("held orders", lambda: [report.count(a) for a in orders_in.retry_held(store)])
         )
+        steps.append(("orders", lambda: pull_orders(store, api, report)))
 
     def release() -> None:
         done = releasing.release(store, SHOP_ACTOR, now)

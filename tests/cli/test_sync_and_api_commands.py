@@ -1,0 +1,98 @@
+"""``wms sync``, ``wms api-keys`` and ``wms serve``: messages and exit codes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tests.fakes.shopify_admin import FakeShop, order_node
+from tests.worlds import factories as f
+from tests.worlds import intake as w
+from wms_tui.cli.main import app
+from wms_tui.store import Store
+
+runner = CliRunner()
+
+
+def store_with_boss(tmp_path: Path) -> str:
+    db = str(tmp_path / "wms.db")
+    assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+    store = Store(f"sqlite:///{db}")
+    w.shop(store)
+    with store.unit_of_work() as uow:
+        f.operator(uow, "Karin Holmgren", "supervisor", badge="S9001")
+        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
+        uow.commit()
+    store.dispose()
+    return db
+
+
+def test_api_keys_create_list_revoke(tmp_path: Path) -> None:
+    db = store_with_boss(tmp_path)
+    made = runner.invoke(
+        app, ["api-keys", "create", "brand-erp", "--scope", "read", "--scope", "write",
+              "--badge", "S9001", "--db", db],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    key = made.output.splitlines()[1]
+    assert key.startswith("wms_") and "not shown again" in made.output
+    listed = runner.invoke(app, ["api-keys", "list", "--db", db])
+    assert "brand-erp" in listed.output and "read,write" in listed.output
+    assert key not in listed.output
+    again = runner.invoke(app, ["api-keys", "create", "brand-erp", "--badge", "S9001", "--db", db])
+    assert again.exit_code == 2 and "already a key named brand-erp" in again.output
+    picker = runner.invoke(app, ["api-keys", "create", "x", "--badge", "P1001", "--db", db])
+    assert picker.exit_code == 2 and "needs the supervisor role" in picker.output
+    bad = runner.invoke(
+        app, ["api-keys", "create", "x", "--scope", "admin", "--badge", "S9001", "--db", db]
+    )
+    assert bad.exit_code == 2 and "Unknown scope 'admin'" in bad.output
+    gone = runner.invoke(app, ["api-keys", "revoke", "brand-erp", "--badge", "S9001", "--db", db])
+    assert gone.exit_code == 0 and "revoked" in gone.output
+    assert "revoked" in runner.invoke(app, ["api-keys", "list", "--db", db]).output
+
+
+def test_sync_without_a_shop_says_what_to_set(tmp_path: Path, monkeypatch) -> None:
+    db = store_with_boss(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("WMS_SHOPIFY"):
+            monkeypatch.delenv(name)
+    done = runner.invoke(app, ["sync", "--db", db])
+    assert done.exit_code == 2 and "set WMS_SHOPIFY_SHOP" in done.output
+    monkeypatch.setenv("WMS_SHOPIFY_SHOP", "x.myshopify.com")
+    done = runner.invoke(app, ["sync", "--db", db])
+    assert done.exit_code == 2 and "WMS_SHOPIFY_TOKEN_FILE" in done.output
+    token = tmp_path / "token"
+    token.write_text("shpat_secret_value\n")
+    token.chmod(0o644)
+    monkeypatch.setenv("WMS_SHOPIFY_TOKEN_FILE", str(token))
+    done = runner.invoke(app, ["sync", "--db", db])
+    assert done.exit_code == 2 and f"chmod 600 {token}" in done.output
+    assert "shpat_secret_value" not in done.output
+
+
+def test_sync_once_against_the_fake_shop(tmp_path: Path, monkeypatch) -> None:
+    db = store_with_boss(tmp_path)
+    shop = FakeShop()
+    url = shop.start()
+    try:
+        shop.add_order(order_node(1001, [("MUG-FIKA", 1)]))
+        shop.add_order(order_node(1002, [("NO-SUCH-SKU", 1)]))
+        token = tmp_path / "token"
+        token.write_text(shop.token)
+        token.chmod(0o600)
+        monkeypatch.setenv("WMS_SHOPIFY_SHOP", url)
+        monkeypatch.setenv("WMS_SHOPIFY_TOKEN_FILE", str(token))
+        done = runner.invoke(app, ["sync", "--db", db])
+        assert done.exit_code == 0, done.output
+        assert "orders: 2 created, 1 held" in done.output
+        assert shop.token not in done.output
+    finally:
+        shop.stop()
+
+
+def test_serve_has_the_api_command() -> None:
+    done = runner.invoke(app, ["serve", "api", "--help"])
+    assert done.exit_code == 0 and "127.0.0.1" in done.output

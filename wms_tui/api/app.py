@@ -1,0 +1,81 @@
+"""The FastAPI application: routes, errors as one line with the right status, OpenAPI.
+
+``create_app(store)`` builds it; ``wms serve api`` runs it with uvicorn on
+127.0.0.1 by default. A ``DomainError`` from a service becomes 404 (not
+found), 403 (not allowed), 409 (refused by a rule) with ``{"error": …}``;
+a body or path that does not fit the schema is 422. Nothing the caller sends
+is echoed back at length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from wms_tui.adapters.shopify.credentials import webhook_secret
+from wms_tui.api import inbound, orders, shopify_webhooks, stock, webhooks
+from wms_tui.api.auth import RateLimiter
+from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
+from wms_tui.store import Store
+
+VERSION = "1"
+
+
+def _status(exc: DomainError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, PermissionDenied):
+        return 403
+    if isinstance(exc, Conflict):
+        return 409
+    return 409
+
+
+def _first_problem(exc: RequestValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "The request does not fit the API"
+    e = errors[0]
+    where = ".".join(str(p) for p in e.get("loc", ()) if p != "body")
+    return f"{where}: {e.get('msg', 'invalid')}"[:300] + (
+        f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    )
+
+
+def create_app(
+    store: Store,
+    *,
+    secret: Callable[[], str] = webhook_secret,
+    limiter: RateLimiter | None = None,
+) -> FastAPI:
+    app = FastAPI(
+        title="wms_tui warehouse API",
+        version=VERSION,
+        description="Orders, stock, deliveries, returns and webhooks of one warehouse. "
+        "Send an API key as 'Authorization: Bearer wms_…' (wms api-keys create).",
+    )
+    app.state.store = store
+    app.state.webhook_secret = secret
+    app.state.limiter = limiter or RateLimiter()
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=_status(exc))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": _first_problem(exc)}, status_code=422)
+
+    for module in (orders, stock, inbound, webhooks, shopify_webhooks):
+        app.include_router(module.router)
+    return app

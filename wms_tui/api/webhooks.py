@@ -1,0 +1,48 @@
+"""/webhooks: an integration registers URLs for order.packed, order.shipped, order.delayed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+
+from wms_tui.api.auth import READ, WRITE
+from wms_tui.api.orders import ERRORS
+from wms_tui.api.schemas import WebhookIn, WebhookOut
+from wms_tui.services.integrations import webhooks_out
+from wms_tui.services.integrations.api_keys import KeyInfo
+
+router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+
+
+def _out(info: webhooks_out.WebhookInfo) -> WebhookOut:
+    return WebhookOut(
+        id=info.id,
+        url=info.url,
+        events=list(info.events),
+        created_at=info.created_at,
+        secret=info.secret,
+    )
+
+
+@router.post("", response_model=WebhookOut, status_code=201, responses=ERRORS)
+def register(
+    body: WebhookIn, request: Request, key: Annotated[KeyInfo, Depends(WRITE)]
+) -> WebhookOut:
+    """Register a URL; the answer holds the signing secret, shown this once."""
+    return _out(webhooks_out.register(request.app.state.store, key, body.url, list(body.events)))
+
+
+@router.get("", response_model=list[WebhookOut], responses=ERRORS)
+def list_webhooks(request: Request, key: Annotated[KeyInfo, Depends(READ)]) -> list[WebhookOut]:
+    return [_out(w) for w in webhooks_out.list_for(request.app.state.store, key)]
+
+
+@router.delete("/{webhook_id}", status_code=204, responses=ERRORS)
+def remove(
+    webhook_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    request: Request,
+    key: Annotated[KeyInfo, Depends(WRITE)],
+) -> Response:
+    webhooks_out.remove(request.app.state.store, key, webhook_id)
+    return Response(status_code=204)

@@ -1,0 +1,229 @@
+"""Orders through the HTTP API: create (any channel), read, cancel, hold.
+
+Creating goes through the same import rules as the shop's CSV and webhooks
+(``order_import.import_record``): the same fingerprint (sending the same order
+twice changes nothing), the same updates before picking, the same holds, and
+an unknown SKU holds the order with an exception naming it. A name already
+used by another channel is refused rather than overwritten. Cancel and hold
+are the supervisor's use cases (``order_admin``), run as the key's actor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import col, select
+
+from wms_tui.adapters.shopify.csv_format import OrderLineRecord, OrderRecord, ShipTo
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.errors import Conflict, DomainError, NotFound
+from wms_tui.domain.models import Carrier, Order, OrderLine, Parcel, Service
+from wms_tui.services.core import order_names
+from wms_tui.services.intake import order_admin
+from wms_tui.services.intake.order_import import import_record
+from wms_tui.services.shop.fulfilments import TRACKING_URLS
+from wms_tui.store import Store
+
+
+@dataclass(frozen=True)
+class NewLine:
+    sku: str
+    quantity: int
+    name: str = ""
+    price: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    name: str
+    channel: str
+    lines: list[NewLine]
+    ship_name: str
+    ship_address1: str
+    ship_city: str
+    ship_zip: str
+    ship_country: str
+    ship_address2: str = ""
+    ship_company: str = ""
+    ship_province: str = ""
+    ship_phone: str = ""
+    email: str = ""
+    phone: str = ""
+    shipping_method: str = ""
+    notes: str = ""
+    gift_message: str = ""
+    tags: list[str] = field(default_factory=list)
+    financial_status: str = "paid"
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    name: str
+    outcome: str  # created | updated | unchanged | held | …
+    status: str
+    unknown_skus: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _record(o: NewOrder) -> OrderRecord:
+    skus = [line.sku for line in o.lines]
+    if dup := next((s for s in skus if skus.count(s) > 1), None):
+        raise DomainError(f"SKU {dup} is on two lines: put its units on one line")
+    attributes = {"gift_message": o.gift_message} if o.gift_message else {}
+    return OrderRecord(
+        row=0,
+        name=o.name,
+        email=o.email,
+        phone=o.phone,
+        financial_status=o.financial_status,
+        fulfillment_status="",
+        shipping_method=o.shipping_method,
+        created_at=o.created_at or utcnow(),
+        cancelled_at=None,
+        notes=o.notes,
+        note_attributes=attributes,
+        tags=o.tags,
+        ship_to=ShipTo(
+            name=o.ship_name,
+            company=o.ship_company,
+            address1=o.ship_address1,
+            address2=o.ship_address2,
+            city=o.ship_city,
+            zip=o.ship_zip,
+            province=o.ship_province,
+            country=o.ship_country.upper(),
+            phone=o.ship_phone,
+        ),
+        source=o.channel,
+        lines=[
+            OrderLineRecord(n, ln.sku, ln.name or ln.sku, ln.quantity, ln.price)
+            for n, ln in enumerate(o.lines, start=1)
+        ],
+    )
+
+
+def create_order(store: Store, actor: Actor, new: NewOrder) -> CreateResult:
+    rec = _record(new)
+    with store.unit_of_work() as uow:
+        existing = uow.session.exec(select(Order).where(Order.name == new.name)).first()
+        if existing is not None and existing.channel != new.channel:
+            raise Conflict(
+                f"Order {new.name} already exists from {existing.channel}; "
+                "use another name for this channel"
+            )
+        done = import_record(uow, rec, actor=actor, channel=new.channel)
+        if done.order_id is None:
+            raise DomainError(f"Order {new.name} was not created: {done.outcome}")
+        status = str(uow.session.get(Order, done.order_id).status)  # type: ignore[union-attr]
+        uow.commit()
+    return CreateResult(new.name, done.outcome, status, done.unknown_skus, done.notes)
+
+
+@dataclass(frozen=True)
+class LineView:
+    sku: str
+    name: str
+    quantity: int
+    picked: int
+    packed: int
+    short: int
+
+
+@dataclass(frozen=True)
+class ParcelView:
+    seq: int
+    count: int
+    status: str
+    sscc: str
+    tracking_number: str
+    tracking_url: str
+    weight_g: int | None
+    loaded_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OrderView:
+    name: str
+    channel: str
+    status: str
+    hold_reason: str
+    created_at: datetime
+    promised_ship_date: str
+    carrier: str
+    service: str
+    lines: list[LineView]
+    parcels: list[ParcelView]
+
+
+def _find(session, name: str) -> Order:  # noqa: ANN001
+    order = order_names.find(session, name)
+    if order is None:
+        raise NotFound(f"No order {name}")
+    return order
+
+
+def read_order(store: Store, name: str) -> OrderView:
+    with store.read() as s:
+        order = _find(s, name)
+        carrier = s.get(Carrier, order.carrier_id) if order.carrier_id else None
+        service = s.get(Service, order.service_id) if order.service_id else None
+        lines = s.exec(
+            select(OrderLine).where(OrderLine.order_id == order.id).order_by(col(OrderLine.line_no))
+        ).all()
+        parcels = s.exec(
+            select(Parcel)
+            .where(Parcel.order_id == order.id, Parcel.status != "VOID")
+            .order_by(col(Parcel.seq))
+        ).all()
+        template = TRACKING_URLS.get(carrier.code.upper(), "") if carrier else ""
+        return OrderView(
+            name=order.name,
+            channel=order.channel,
+            status=str(order.status),
+            hold_reason=order.hold_reason,
+            created_at=order.created_at,
+            promised_ship_date=order.promised_ship_date.isoformat()
+            if order.promised_ship_date
+            else "",
+            carrier=carrier.name if carrier else "",
+            service=service.name if service else "",
+            lines=[
+                LineView(ln.sku, ln.name, ln.quantity, ln.qty_picked, ln.qty_packed, ln.qty_short)
+                for ln in lines
+                if ln.quantity
+            ],
+            parcels=[
+                ParcelView(
+                    seq=p.seq,
+                    count=p.count,
+                    status=str(p.status),
+                    sscc=p.sscc or "",
+                    tracking_number=p.tracking_number or "",
+                    tracking_url=template.replace("{number}", p.tracking_number)
+                    if template and p.tracking_number
+                    else "",
+                    weight_g=p.weight_g,
+                    loaded_at=p.loaded_at,
+                )
+                for p in parcels
+            ],
+        )
+
+
+def _order_id(store: Store, name: str) -> int:
+    with store.read() as s:
+        order = _find(s, name)
+        assert order.id is not None
+        return order.id
+
+
+def cancel_order(store: Store, actor: Actor, name: str) -> str:
+    return order_admin.cancel_order(store, actor, _order_id(store, name))
+
+
+def hold_order(store: Store, actor: Actor, name: str, reason: str) -> str:
+    return order_admin.hold_order(store, actor, _order_id(store, name), reason)

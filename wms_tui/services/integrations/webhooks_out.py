@@ -1,0 +1,268 @@
+"""Outgoing webhooks: order packed, shipped or delayed, POSTed to an integrator's URL.
+
+The floor's own records say what happened: an ``order.status`` event to
+PACKED (``order.packed``) or DISPATCHED (``order.shipped``) in the event log,
+a delay notice in ``notice`` (``order.delayed``). ``queue_new`` turns each one
+into a ``shop_outbox`` row per registered webhook (kind ``webhook``, ref
+``<hook>:<source>:<id>``; unique, so scanning again never sends twice), and
+``deliver_due`` POSTs them, signed:
+
+    X-Wms-Event: order.shipped
+    X-Wms-Timestamp: 1765078800
+    X-Wms-Signature: hex(HMAC-SHA256(secret, timestamp + "." + body))
+
+A 2xx is done; anything else is tried again with backoff (1 min doubling to
+1 h), and after 12 tries the row stops with its last error (``wms api-keys
+list`` shows what waits and what failed). Nothing here runs inside a floor
+transaction.
+
+The scan re-reads a window behind its cursor, because on PostgreSQL an event
+committed late can carry a lower id than one already seen.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from wms_tui.adapters.shopify.webhooks import wms_signature
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.integration_models import ApiWebhook, ShopOutbox
+from wms_tui.domain.models import Event, Notice, Order, Parcel
+from wms_tui.services.integrations.api_keys import KeyInfo
+from wms_tui.services.shop import state
+from wms_tui.store import Store
+
+KIND = "webhook"
+EVENTS = ("order.packed", "order.shipped", "order.delayed")
+MAX_TRIES = 12
+LOOKBACK = 500
+MAX_WEBHOOKS = 10
+EVENT_CURSOR = "webhooks.event_cursor"
+NOTICE_CURSOR = "webhooks.notice_cursor"
+_STATUS_EVENTS = {"PACKED": "order.packed", "DISPATCHED": "order.shipped"}
+
+
+@dataclass(frozen=True)
+class WebhookInfo:
+    id: int
+    url: str
+    events: tuple[str, ...]
+    created_at: datetime
+    secret: str = ""  # only when just registered
+
+
+def _check_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc or len(url) > 500:
+        raise DomainError("The webhook URL must be an http(s) URL of at most 500 characters")
+    return url
+
+
+def register(store: Store, key: KeyInfo, url: str, events: list[str]) -> WebhookInfo:
+    url = _check_url(url)
+    wanted = sorted(set(events or EVENTS))
+    if bad := [e for e in wanted if e not in EVENTS]:
+        raise DomainError(f"Unknown event {bad[0][:40]!r}: use {', '.join(EVENTS)}")
+    secret = "whsec_" + secrets.token_urlsafe(24)
+    with store.unit_of_work() as uow:
+        mine = uow.session.exec(
+            select(ApiWebhook).where(ApiWebhook.api_key_id == key.id, col(ApiWebhook.active))
+        ).all()
+        if len(mine) >= MAX_WEBHOOKS:
+            raise DomainError(f"A key may register at most {MAX_WEBHOOKS} webhooks")
+        row = ApiWebhook(api_key_id=key.id, url=url, events=",".join(wanted), secret=secret)
+        uow.add(row)
+        uow.flush()
+        info = WebhookInfo(row.id, url, tuple(wanted), row.created_at, secret)
+        uow.commit()
+    return info
+
+
+def list_for(store: Store, key: KeyInfo) -> list[WebhookInfo]:
+    with store.read() as s:
+        rows = s.exec(
+            select(ApiWebhook)
+            .where(ApiWebhook.api_key_id == key.id, col(ApiWebhook.active))
+            .order_by(col(ApiWebhook.id))
+        ).all()
+        return [WebhookInfo(r.id, r.url, tuple(r.events.split(",")), r.created_at) for r in rows]
+
+
+def remove(store: Store, key: KeyInfo, webhook_id: int) -> None:
+    with store.unit_of_work() as uow:
+        row = uow.session.get(ApiWebhook, webhook_id)
+        if row is None or row.api_key_id != key.id or not row.active:
+            raise NotFound(f"No webhook {webhook_id}")
+        row.active = False
+        uow.add(row)
+        uow.commit()
+
+
+def _tracking(s, order_id: int) -> list[str]:  # noqa: ANN001
+    return [
+        t
+        for t in s.exec(
+            select(Parcel.tracking_number).where(
+                Parcel.order_id == order_id, Parcel.status != "VOID"
+            )
+        ).all()
+        if t
+    ]
+
+
+def queue_new(store: Store) -> int:
+    """Outbox rows for what happened since the last scan; how many were added."""
+    added = 0
+    with store.unit_of_work() as uow:
+        s = uow.session
+        hooks = s.exec(select(ApiWebhook).where(col(ApiWebhook.active))).all()
+        ev_cursor = int(state.get(s, EVENT_CURSOR) or 0)
+        no_cursor = int(state.get(s, NOTICE_CURSOR) or 0)
+        happened: list[tuple[str, str, Order, datetime]] = []
+        evs = s.exec(
+            select(Event, Order)
+            .join(Order, col(Order.id) == Event.order_id)
+            .where(
+                col(Event.id) > max(0, ev_cursor - LOOKBACK),
+                Event.kind == "order.status",
+                col(Event.to_state).in_(list(_STATUS_EVENTS)),
+            )
+            .order_by(col(Event.id))
+        ).all()
+        for ev, order in evs:
+            happened.append((_STATUS_EVENTS[ev.to_state], f"event:{ev.id}", order, ev.at))
+            ev_cursor = max(ev_cursor, ev.id)
+        notices = s.exec(
+            select(Notice, Order)
+            .join(Order, col(Order.id) == Notice.order_id)
+            .where(col(Notice.id) > max(0, no_cursor - LOOKBACK), Notice.kind == "delay")
+            .order_by(col(Notice.id))
+        ).all()
+        for notice, order in notices:
+            happened.append(("order.delayed", f"notice:{notice.id}", order, notice.at))
+            no_cursor = max(no_cursor, notice.id)
+        state.put(s, EVENT_CURSOR, str(ev_cursor))
+        state.put(s, NOTICE_CURSOR, str(no_cursor))
+        existing = set(
+            s.exec(
+                select(ShopOutbox.ref).where(
+                    ShopOutbox.kind == KIND,
+                    col(ShopOutbox.created_at) > utcnow() - timedelta(days=30),
+                )
+            ).all()
+        )
+        for hook in hooks:
+            wanted = set(hook.events.split(","))
+            for name, source, order, at in happened:
+                ref = f"{hook.id}:{source}"
+                if name not in wanted or ref in existing:
+                    continue
+                body = {
+                    "event": name,
+                    "order": order.name,
+                    "status": str(order.status),
+                    "at": at.isoformat(),
+                    "tracking_numbers": _tracking(s, order.id),
+                }
+                s.add(
+                    ShopOutbox(
+                        kind=KIND,
+                        ref=ref,
+                        order_name=order.name,
+                        payload=json.dumps({"webhook_id": hook.id, "body": body}),
+                    )
+                )
+                existing.add(ref)
+                added += 1
+        try:
+            uow.commit()
+        except IntegrityError:  # another process queued the same rows a moment ago
+            return 0
+    return added
+
+
+@dataclass
+class DeliveryReport:
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def deliver_due(
+    store: Store,
+    client: httpx.Client,
+    *,
+    now: datetime | None = None,
+    clock: Callable[[], float] = time.time,
+) -> DeliveryReport:
+    now = now or utcnow()
+    report = DeliveryReport()
+    with store.read() as s:
+        due = s.exec(
+            select(ShopOutbox)
+            .where(
+                ShopOutbox.kind == KIND,
+                col(ShopOutbox.done_at).is_(None),
+                col(ShopOutbox.failed).is_(False),
+                ShopOutbox.next_try_at <= now,
+            )
+            .order_by(col(ShopOutbox.id))
+            .limit(200)
+        ).all()
+        ids = {json.loads(r.payload)["webhook_id"] for r in due}
+        hooks = {h.id: h for h in s.exec(select(ApiWebhook).where(col(ApiWebhook.id).in_(ids)))}
+        s.expunge_all()
+    rows = [(r, hooks[json.loads(r.payload)["webhook_id"]]) for r in due]
+    for row, hook in rows:
+        body = json.dumps(json.loads(row.payload)["body"], sort_keys=True).encode()
+        stamp = str(int(clock()))
+        error = ""
+        try:
+            resp = client.post(
+                hook.url,
+                content=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Wms-Event": json.loads(body)["event"],
+                    "X-Wms-Timestamp": stamp,
+                    "X-Wms-Signature": wms_signature(hook.secret, stamp, body),
+                    "X-Wms-Delivery": str(row.id),
+                },
+                timeout=10.0,
+            )
+            if not 200 <= resp.status_code < 300:
+                error = f"answered {resp.status_code}"
+        except httpx.HTTPError as exc:
+            error = f"cannot reach it: {type(exc).__name__}"
+        with store.unit_of_work() as uow:
+            live = uow.session.get(ShopOutbox, row.id)
+            if live is None:
+                continue
+            live.attempts += 1
+            if not error:
+                live.done_at = utcnow()
+                report.delivered += 1
+            else:
+                live.last_error = error
+                if live.attempts >= MAX_TRIES or not hook.active:
+                    live.failed = True
+                    report.failed += 1
+                else:
+                    delay = min(timedelta(hours=1), timedelta(minutes=1) * 2 ** (live.attempts - 1))
+                    live.next_try_at = now + delay
+                    report.retrying += 1
+            uow.add(live)
+            uow.commit()
+    return report
