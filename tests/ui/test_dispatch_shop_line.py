@@ -35,7 +35,7 @@ async def test_no_shop_no_line(dock: Dock) -> None:
     app = WmsApp(dock.store.url, terminal="OFFICE")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_overview(pilot)
-        assert "shop" not in str(screen.query_one("#t-exc", Static).render())
+        assert "shop" not in str(screen.query_one("#t-trucks", Static).render())
 
 
 async def test_wide_overview_shows_the_sync(dock: Dock) -> None:
@@ -43,7 +43,7 @@ async def test_wide_overview_shows_the_sync(dock: Dock) -> None:
     app = WmsApp(dock.store.url, terminal="OFFICE")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_overview(pilot)
-        title = str(screen.query_one("#t-exc", Static).render())
+        title = str(screen.query_one("#t-trucks", Static).render())
         assert "shop sync " in title and "2 queued · 1 refused" in title
         assert "Access denied" in title
 

@@ -183,7 +183,9 @@ class DispatchScreen(WmsScreen):
             yield OptionList(id="dsp-list", compact=True)
             return
         with Vertical(id="dsp-wide"):
-            yield Static("Trucks and their services (orders by status)", classes="dsp-title")
+            yield Static(
+                "Trucks and their services (orders by status)", classes="dsp-title", id="t-trucks"
+            )
             yield DataTable(id="dsp-trucks", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="dsp-mid"):
                 with Vertical(id="dsp-left"):
@@ -265,12 +267,21 @@ class DispatchScreen(WmsScreen):
             return
         self.query_one("#dsp-summary", Static).update(self._summary(snap))
         if self.wide:
+            self._fill_title(snap)
             self._fill_trucks(snap)
             self._fill_attention(snap)
             self._fill_issues(snap)
             self._fill_people(snap)
         else:
             self._fill_panel(snap)
+
+    def _fill_title(self, s: Snapshot) -> None:
+        title = Text("Trucks and their services (orders by status)")
+        if shop := s.shop_line():
+            # The shop sync: when it last ran, what waits, what the shop refused.
+            problem = s.shop is not None and (s.shop.failed or s.shop.last_error)
+            title.append(f"   {shop}", style="bold red" if problem else "")
+        self.query_one("#t-trucks", Static).update(title)
 
     def _summary(self, s: Snapshot) -> Text:
         red = "bold red"
@@ -390,12 +401,7 @@ class DispatchScreen(WmsScreen):
         self._refill(self.query_one("#dsp-attention", DataTable), rows)
 
     def _fill_issues(self, s: Snapshot) -> None:
-        title = Text(f"Open exceptions: {s.n_exceptions}")
-        if shop := s.shop_line():
-            # The shop sync's line: when it last ran, what waits, what the shop refused.
-            problem = s.shop is not None and (s.shop.failed or s.shop.last_error)
-            title.append(f"  {shop}", style="bold red" if problem else "dim")
-        self.query_one("#t-exc", Static).update(title)
+        self.query_one("#t-exc", Static).update(f"Open exceptions: {s.n_exceptions}")
         rows = [
             (
                 f"exc:{e.kind}:{e.id}:{e.order_id or ''}",
