@@ -63,3 +63,48 @@ def test_0003_widens_the_counters_of_an_existing_database(db_url: str) -> None:
             )
     finally:
         store.dispose()
+
+
+def test_0004_carries_event_references_over_to_typed_columns(db_url: str) -> None:
+    """Rows written by a 0003 wms keep their meaning: each reference lands in its column,
+    status changes stay where they were, and the log is append-only again afterwards."""
+    database_at(db_url, "0003")
+    rows = [
+        ("stock.move", "A-01-1", "T-07"),
+        ("pick.unit", "A-01-1", "T-07"),
+        ("qc.fail", "T-07", "QUAR"),
+        ("receiving.damaged", "PO-5001", "QUAR"),
+        ("delivery.blind", "", "BLIND-0003"),
+        ("pack.takeover", "PACK-2", "PACK-1"),
+        ("pack.handover", "Johan Öberg", "Emily Carter"),
+        ("order.status", "NEW", "READY_TO_PICK"),
+    ]
+    store = Store(db_url)
+    try:
+        with store.engine.begin() as conn:
+            for kind, before, after in rows:
+                conn.execute(
+                    text(
+                        "INSERT INTO event (at, kind, operator_name, terminal, order_name,"
+                        " sku, from_state, to_state, location, detail) VALUES "
+                        "(CURRENT_TIMESTAMP, :k, 'Karin', 'PACK-1', '', '', :f, :t, '', '')"
+                    ),
+                    {"k": kind, "f": before, "t": after},
+                )
+        upgrade(db_url)
+        cols = "kind, from_state, to_state, from_location, to_location, delivery_ref"
+        cols += ", prior_terminal, prior_operator"
+        with store.engine.connect() as conn:
+            got = {r[0]: tuple(r[1:]) for r in conn.execute(text(f"SELECT {cols} FROM event"))}
+        assert got["stock.move"] == ("", "", "A-01-1", "T-07", "", "", "")
+        assert got["pick.unit"] == ("", "", "A-01-1", "T-07", "", "", "")
+        assert got["qc.fail"] == ("", "", "T-07", "QUAR", "", "", "")
+        assert got["receiving.damaged"] == ("", "", "", "QUAR", "PO-5001", "", "")
+        assert got["delivery.blind"] == ("", "", "", "", "BLIND-0003", "", "")
+        assert got["pack.takeover"] == ("", "", "", "", "", "PACK-2", "")
+        assert got["pack.handover"] == ("", "", "", "", "", "", "Johan Öberg")
+        assert got["order.status"] == ("NEW", "READY_TO_PICK", "", "", "", "", "")
+        with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+            conn.execute(text("UPDATE event SET detail = 'x'"))
+    finally:
+        store.dispose()

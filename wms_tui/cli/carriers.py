@@ -7,7 +7,7 @@
 Changing a range is a supervisor's decision: ``set`` needs a supervisor's
 ``--badge`` (or ``$WMS_BADGE``) and logs who made the change.
 
-``wms_tui.cli.main`` is imported inside the functions (see ``commands/returns.py``).
+``wms_tui.cli.main`` is imported inside the functions (see ``cli/returns.py``).
 """
 
 from __future__ import annotations

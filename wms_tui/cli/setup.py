@@ -9,7 +9,7 @@ The files are the demo's (``data/demo/``): warehouse, locations, stations,
 operators, carriers, services and cartons, each optional. Exit codes: 0 done,
 1 store problem, 2 bad input (nothing was imported).
 
-``wms_tui.cli.main`` is imported inside the functions (see ``commands/returns.py``).
+``wms_tui.cli.main`` is imported inside the functions (see ``cli/returns.py``).
 """
 
 from __future__ import annotations

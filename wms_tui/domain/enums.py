@@ -124,3 +124,77 @@ class Resolution(StrEnum):
     REFUND = "REFUND"
     EXCHANGE = "EXCHANGE"
     STORE_CREDIT = "STORE_CREDIT"
+
+
+class EventKind(StrEnum):
+    """What an event-log row records: the one list of kinds.
+
+    Stored as the value (a short dotted string) in an ordinary text column, not
+    a database enum: adding a kind needs no migration, and readers compare with
+    these members, never with string literals.
+    """
+
+    # operators and terminals
+    LOGIN = "login"
+    LOGOUT = "logout"
+    SETTING_CHANGED = "setting.changed"
+    SETUP_IMPORT = "setup.import"
+    # orders
+    ORDER_CREATED = "order.created"
+    ORDER_IMPORTED = "order.imported"
+    ORDER_UPDATED = "order.updated"
+    ORDER_STATUS = "order.status"
+    ORDER_PRIORITY = "order.priority"
+    ORDER_SPLIT = "order.split"
+    PRODUCTS_IMPORTED = "products.imported"
+    BARCODE_LINKED = "barcode.linked"
+    # stock
+    STOCK_MOVE = "stock.move"
+    STOCK_ALLOCATE = "stock.allocate"
+    STOCK_DEALLOCATE = "stock.deallocate"
+    LOCATION_FLAGGED = "location.flagged"
+    CYCLE_COUNT = "cycle.count"
+    # receiving
+    DELIVERY_IMPORTED = "delivery.imported"
+    DELIVERY_BLIND = "delivery.blind"
+    DELIVERY_STATUS = "delivery.status"
+    RECEIVING_DAMAGED = "receiving.damaged"
+    # picking
+    WAVE_BUILT = "wave.built"
+    WAVE_ORDER = "wave.order"
+    TASK_CREATED = "task.created"
+    TASK_CLAIMED = "task.claimed"
+    TASK_RESUMED = "task.resumed"
+    TASK_PAUSED = "task.paused"
+    TASK_RELEASED = "task.released"
+    TASK_DONE = "task.done"
+    PICK_UNIT = "pick.unit"
+    STOP_SKIPPED = "stop.skipped"
+    SHORT_PICK = "short_pick"
+    # packing
+    PACK_OPEN = "pack.open"
+    PACK_SCAN = "pack.scan"
+    PACK_UNDO = "pack.undo"
+    PACK_CARTON = "pack.carton"
+    PACK_WEIGHT = "pack.weight"
+    PACK_INSERT = "pack.insert"
+    PACK_PARCEL = "pack.parcel"
+    PACK_RELEASE = "pack.release"
+    PACK_HANDOVER = "pack.handover"
+    PACK_TAKEOVER = "pack.takeover"
+    PACK_CLOSE = "pack.close"
+    QC_FAIL = "qc.fail"
+    WEIGHT_OVERRIDE = "weight.override"
+    LABEL_REPRINT = "label.reprint"
+    # dispatch
+    PARCEL_LOADED = "parcel.loaded"
+    PARCEL_UNLOADED = "parcel.unloaded"
+    PARCEL_VOIDED = "parcel.voided"
+    MANIFEST_CLOSED = "manifest.closed"
+    MANIFEST_REPRINTED = "manifest.reprinted"
+    CARRIER_TRACKING = "carrier.tracking"
+    # returns
+    RETURN_RECEIVED = "return.received"
+    RETURN_LINE = "return.line"
+    RETURN_REASON = "return.reason"
+    RETURN_SCRAP = "return.scrap"

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import EventKind, Role
 from wms_tui.domain.enums import OrderStatus as S
-from wms_tui.domain.enums import Role
 from wms_tui.domain.errors import DomainError, PermissionDenied
 from wms_tui.domain.models import Event, Order
 
@@ -116,7 +116,7 @@ def transition(
     order.status_changed_at = now
     return Event(
         at=now,
-        kind="order.status",
+        kind=EventKind.ORDER_STATUS,
         operator_id=actor.operator_id,
         operator_name=actor.name,
         terminal=actor.terminal,

@@ -533,9 +533,17 @@ class Event(SQLModel, table=True):
     order_name: str = ""
     sku: str = ""
     qty: int | None = None
+    # A status change: order, delivery or parcel status before and after.
     from_state: str = ""
     to_state: str = ""
+    # Typed references (one meaning per column; migration 0004 moved them out
+    # of from_state/to_state, which used to carry locations and references too).
     location: str = ""
+    from_location: str = ""
+    to_location: str = ""
+    delivery_ref: str = Field(default="", max_length=64)
+    prior_terminal: str = ""  # who held the work before (take-over, hand-over)
+    prior_operator: str = ""
     detail: str = ""
 
 

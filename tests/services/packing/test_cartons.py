@@ -54,7 +54,7 @@ def test_a_split_plan_is_followed_parcel_by_parcel(world: pw.World) -> None:
     view = packing.scan(world.store, world.packer, oid, CRATE_EAN)  # both in parcel 1
     problem = view.parcels[0].fit_problem
     assert problem.startswith("BOX-L box too small")
-    assert any("start a new parcel (F8)" in b for b in view.blockers)
+    assert any("start a new parcel (F8)" in b.text for b in view.blockers)
     packing.undo(world.store, world.packer, oid)
     packing.new_parcel(world.store, world.packer, oid)
     view = packing.scan(world.store, world.packer, oid, CRATE_EAN)
@@ -72,7 +72,7 @@ def test_an_order_too_big_to_plan_is_estimated_and_the_packer_chooses(world: pw.
     assert view.parcels[0].carton_code == ""
     packing.scan(world.store, world.packer, oid, PIN_EAN)
     view = packing.set_count(world.store, world.packer, oid, 1, n)
-    assert "Choose a carton (F5)" in view.blockers
+    assert "Choose a carton (F5)" in [b.text for b in view.blockers]
     before = snapshot(world.store)
     with pytest.raises(DomainError, match="NOPE"):
         packing.choose_carton(world.store, world.packer, oid, "NOPE")

@@ -36,6 +36,7 @@ from wms_tui.domain.models import (
 from wms_tui.services.core import events
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.services.packing import station as packing
+from wms_tui.services.packing.view import Blocker, BlockerKind, Tone
 from wms_tui.store import Store
 
 
@@ -86,7 +87,7 @@ def test_open_by_tote_locks_the_order_to_the_station(world: pw.World) -> None:
         ("MUG-BLU", 2, 0, "•"),
         ("TEE-M", 1, 0, "•"),
     ]
-    assert view.blockers[0] == "3 units still to scan"
+    assert view.blockers[0] == Blocker(BlockerKind.UNITS_TO_SCAN, "3 units still to scan")
     with world.store.read() as s:
         o = s.get(Order, view.order_id)
         assert (o.locked_terminal, o.locked_by_operator_id) == ("PACK-1", world.packer.operator_id)
@@ -141,7 +142,7 @@ def test_supervisor_takes_over_an_abandoned_order(world: pw.World) -> None:
     assert view.lines[0].packed == 1  # what was scanned stays scanned
     with world.store.read() as s:
         ev = s.exec(select(Event).where(Event.kind == "pack.takeover")).one()
-        assert "Karin Holmgren" in ev.detail and ev.from_state == "PACK-1"
+        assert "Karin Holmgren" in ev.detail and ev.prior_terminal == "PACK-1"
 
 
 def test_next_packer_at_the_same_bench_goes_on_with_the_order_left_there(
@@ -174,7 +175,7 @@ def test_next_packer_at_the_same_bench_goes_on_with_the_order_left_there(
     )
     with world.store.read() as s:
         ev = s.exec(select(Event).where(Event.kind == "pack.handover")).one()
-        assert ev.from_state == "Johan Öberg" and ev.to_state == "Emily Carter"
+        assert ev.prior_operator == "Johan Öberg" and ev.operator_name == "Emily Carter"
         by = [sc.operator_id for sc in s.exec(select(PackScan).where(PackScan.order_id == oid))]
         assert by == [world.packer.operator_id, emily.operator_id]
     # Another station still needs a supervisor to take it.
@@ -243,9 +244,9 @@ def test_good_scans_count_up_and_lines_show_done(world: pw.World) -> None:
     view = open_1042(world)
     oid = view.order_id
     view = packing.scan(world.store, world.packer, oid, pw.MUG_EAN)
-    assert view.message == "✓ MUG-BLU  1/2"
+    assert (view.tone, view.message) == (Tone.OK, "MUG-BLU  1/2")
     view = packing.scan(world.store, world.packer, oid, pw.MUG_EAN + "\r\n\x1d")
-    assert view.message == "✓ MUG-BLU  2/2  line done"
+    assert (view.tone, view.message) == (Tone.OK, "MUG-BLU  2/2  line done")
     assert view.lines[0].symbol == "✓" and view.lines[1].symbol == "•"
     view = packing.scan(world.store, world.packer, oid, "tee-m")  # SKU keyed by hand
     assert view.message.endswith("all units scanned: weigh the parcel")
@@ -312,7 +313,7 @@ def test_case_code_of_six(world: pw.World) -> None:
         uow.commit()
     view = packing.open_order(w.store, w.packer, "T-0004")
     view = packing.scan(w.store, w.packer, view.order_id, pw.MUG_CASE)
-    assert view.message == "✓ 6× MUG-BLU  6/7"
+    assert (view.tone, view.message) == (Tone.OK, "6× MUG-BLU  6/7")
     view = packing.scan(w.store, w.packer, view.order_id, pw.MUG_EAN)
     assert view.lines[0].done
 
@@ -342,9 +343,7 @@ def test_key_the_count_after_one_scan(world: pw.World) -> None:
         match="already at 1",
     )
     view = packing.set_count(world.store, world.packer, oid, 1, 8)
-    assert (
-        view.message == "✓ counted 7× TEE-M  8/8  line done · all units scanned: weigh the parcel"
-    )
+    assert view.message == "counted 7× TEE-M  8/8  line done · all units scanned: weigh the parcel"
     view = packing.undo(world.store, world.packer, oid)
     assert view.message == "Undone: 7× TEE-M, now 1/8"
 
@@ -400,7 +399,7 @@ def test_scanning_a_carton_code_chooses_it(world: pw.World) -> None:
     oid = packing.open_order(world.store, world.packer, "#1043").order_id  # one book
     assert open_view_carton(world, oid) == ("BOX-M", False)
     view = packing.scan(world.store, world.packer, oid, "box-l")
-    assert view.message == "✓ Parcel 1: BOX-L box"
+    assert (view.tone, view.message) == (Tone.OK, "Parcel 1: BOX-L box")
     assert view.parcels[0].carton_code == "BOX-L" and view.parcels[0].carton_chosen
     view = packing.choose_carton(world.store, world.packer, oid, "")
     assert view.parcels[0].carton_code == "BOX-M" and not view.parcels[0].carton_chosen
@@ -421,7 +420,7 @@ def test_new_parcel_and_undo_of_an_empty_one(world: pw.World) -> None:
     packing.scan(world.store, world.packer, oid, pw.MUG_EAN)
     view = packing.new_parcel(world.store, world.packer, oid)
     assert len(view.parcels) == 2 and view.current_seq == 2
-    assert "Parcel 2: empty (undo removes it)" in view.blockers
+    assert "Parcel 2: empty (undo removes it)" in texts(view.blockers)
     view = packing.undo(world.store, world.packer, oid)
     assert view.message == "Undone: empty parcel 2 removed" and len(view.parcels) == 1
 
@@ -466,9 +465,10 @@ def test_weight_mismatch_blocks_until_reweighed(world: pw.World) -> None:
     expected = view.parcels[0].expected_g
     assert expected > 2 * 350 + 180 + 380  # goods + BOX-L + void fill
     view = packing.enter_weight(world.store, world.packer, oid, f"{expected + 400} g")
-    assert view.message.startswith(f"✗ Parcel: {expected + 400} g, expected {expected} ± ")
+    assert view.tone is Tone.REFUSED
+    assert view.message.startswith(f"Parcel: {expected + 400} g, expected {expected} ± ")
     assert view.parcels[0].weight_state == "mismatch"
-    assert "Weight outside tolerance: re-weigh or supervisor (F11)" in view.blockers
+    assert "Weight outside tolerance: re-weigh or supervisor (F11)" in texts(view.blockers)
     with world.store.read() as s:
         exc = s.exec(select(WmsException)).one()
         assert exc.kind == ExceptionKind.WEIGHT_MISMATCH and exc.resolved_at is None
@@ -501,7 +501,7 @@ def test_supervisor_overrides_a_weight(world: pw.World) -> None:
         "Emily Carter is not a supervisor",
     )
     view = packing.override_weight(world.store, world.packer, oid, "S9001")
-    assert view.message == "✓ Weight of parcel 1 accepted by Karin Holmgren"
+    assert view.message == "Weight of parcel 1 accepted by Karin Holmgren"
     assert view.parcels[0].weight_state == "override" and view.parcels[0].weight_ok
     with world.store.read() as s:
         exc = s.exec(select(WmsException)).one()
@@ -518,7 +518,7 @@ def test_changing_the_contents_asks_for_a_new_weight(world: pw.World) -> None:
     view = packing.undo(world.store, world.packer, oid)
     assert view.parcels[0].weight_g is None
     view = packing.scan(world.store, world.packer, oid, pw.TEE_EAN)
-    assert "Weigh the parcel" in view.blockers
+    assert "Weigh the parcel" in texts(view.blockers)
 
 
 # --------------------------------------------------------------------------- close
@@ -767,3 +767,7 @@ def test_sscc_serials_used_up_refuse_even_one_parcel(world: pw.World) -> None:
         lambda: packing.close_parcel(world.store, world.packer, oid),
         match="Cannot close #1042: the warehouse has no SSCC serials left (GS1 prefix",
     )
+
+
+def texts(blockers) -> list[str]:  # noqa: ANN001
+    return [b.text for b in blockers]

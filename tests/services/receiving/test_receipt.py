@@ -85,7 +85,12 @@ def test_damaged_units_go_to_quarantine_with_their_reason(empty_store: Store, wo
         mv = s.exec(select(StockMovement).where(StockMovement.reason == "QUARANTINED")).one()
         assert mv.from_location_id is None and mv.reference == "PO-1"
         ev = s.exec(select(Event).where(Event.kind == "receiving.damaged")).one()
-        assert (ev.sku, ev.qty, ev.from_state, ev.detail) == ("MUG", 3, "PO-1", "Crushed or broken")
+        assert (ev.sku, ev.qty, ev.delivery_ref, ev.detail) == (
+            "MUG",
+            3,
+            "PO-1",
+            "Crushed or broken",
+        )
         assert ev.operator_name == "Björn Åkesson" and ev.terminal == "RCV-1"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import OrderStatus
+from wms_tui.domain.enums import EventKind, OrderStatus
 from wms_tui.domain.lifecycle import transition
 from wms_tui.domain.models import Event, Order
 from wms_tui.store import UnitOfWork
@@ -12,7 +12,7 @@ from wms_tui.store import UnitOfWork
 def log(
     uow: UnitOfWork,
     actor: Actor,
-    kind: str,
+    kind: EventKind,
     *,
     order: Order | None = None,
     sku: str = "",
@@ -20,10 +20,20 @@ def log(
     from_state: str = "",
     to_state: str = "",
     location: str = "",
+    from_location: str = "",
+    to_location: str = "",
+    delivery_ref: str = "",
+    prior_terminal: str = "",
+    prior_operator: str = "",
     detail: str = "",
 ) -> Event:
+    """Append one row to the event log (in the caller's unit of work).
+
+    ``from_state``/``to_state`` are for status changes only; places, deliveries
+    and previous holders have their own columns.
+    """
     ev = Event(
-        kind=kind,
+        kind=EventKind(kind),  # an unknown kind is a bug: fail loudly, here
         operator_id=actor.operator_id,
         operator_name=actor.name,
         terminal=actor.terminal,
@@ -34,6 +44,11 @@ def log(
         from_state=from_state,
         to_state=to_state,
         location=location,
+        from_location=from_location,
+        to_location=to_location,
+        delivery_ref=delivery_ref,
+        prior_terminal=prior_terminal,
+        prior_operator=prior_operator,
         detail=detail,
     )
     uow.add(ev)

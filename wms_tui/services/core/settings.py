@@ -28,7 +28,7 @@ DEFAULTS: dict[str, str] = {
     "report_dir": "data/reports",
     "outbox_dir": "data/outbox",
     "notice_from": "Nordlys Shop <orders@nordlys.example>",
-    # Pack station insert checklist, one rule per line (format: services/inserts.py).
+    # Pack station insert checklist, one rule per line (format: services/packing/inserts.py).
     "insert_rules": """\
 always | return-form | Return form
 tag:first-order | welcome-flyer | Welcome flyer with discount code

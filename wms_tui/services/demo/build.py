@@ -24,7 +24,7 @@ from sqlmodel import col, select
 
 from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus
+from wms_tui.domain.enums import EventKind, LocationKind, MovementReason, OrderStatus
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
     Carrier,
@@ -274,7 +274,7 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
         s.add(
             Event(
                 at=o.created_at,
-                kind="order.imported",
+                kind=EventKind.ORDER_IMPORTED,
                 operator_name=SYSTEM.name,
                 terminal="demo",
                 order_id=o.id,
@@ -287,7 +287,7 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
             s.add(
                 Event(
                     at=o.created_at,
-                    kind="order.status",
+                    kind=EventKind.ORDER_STATUS,
                     operator_name=SYSTEM.name,
                     terminal="demo",
                     order_id=o.id,

@@ -25,7 +25,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from wms_tui.adapters.shopify.csv_format import FulfillmentRow, write_fulfillments_csv
-from wms_tui.domain.enums import OrderStatus, ParcelStatus
+from wms_tui.domain.enums import EventKind, OrderStatus, ParcelStatus
 from wms_tui.domain.models import Carrier, Event, Order, OrderLine, Parcel, Service
 from wms_tui.store import Store
 
@@ -45,7 +45,9 @@ def fulfillment_rows(store: Store, since: datetime | None = None) -> Iterator[Fu
         services = {sv.id: sv.name for sv in s.exec(select(Service))}
         shipped = (
             select(Event.order_id, func.max(Event.at).label("at"))
-            .where(Event.kind == "order.status", Event.to_state == OrderStatus.DISPATCHED.value)
+            .where(
+                Event.kind == EventKind.ORDER_STATUS, Event.to_state == OrderStatus.DISPATCHED.value
+            )
             .group_by(Event.order_id)
             .subquery()
         )

@@ -31,7 +31,14 @@ from sqlmodel import Session, col, func, select
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import ExceptionKind, ManifestStatus, OrderStatus, ParcelStatus, Role
+from wms_tui.domain.enums import (
+    EventKind,
+    ExceptionKind,
+    ManifestStatus,
+    OrderStatus,
+    ParcelStatus,
+    Role,
+)
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import (
     Carrier,
@@ -411,7 +418,7 @@ def load_parcel(store: Store, actor: Actor, carrier_code: str, raw: str) -> Load
         events.log(
             uow,
             actor,
-            "parcel.loaded",
+            EventKind.PARCEL_LOADED,
             order=order,
             detail=f"{parcel.sscc or parcel.tracking_number} {parcel.seq}/{parcel.count} "
             f"{carrier.code} {manifest.number}",
@@ -488,7 +495,7 @@ def take_out(store: Store, actor: Actor, carrier_code: str, raw: str) -> TakeOut
         events.log(
             uow,
             actor,
-            "parcel.voided" if cancelled else "parcel.unloaded",
+            EventKind.PARCEL_VOIDED if cancelled else EventKind.PARCEL_UNLOADED,
             order=order,
             from_state=was,
             to_state=str(parcel.status),

@@ -40,7 +40,14 @@ from wms_tui.adapters.csv_safety import safe_writer
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import ManifestStatus, MovementReason, OrderStatus, ParcelStatus, Role
+from wms_tui.domain.enums import (
+    EventKind,
+    ManifestStatus,
+    MovementReason,
+    OrderStatus,
+    ParcelStatus,
+    Role,
+)
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import (
     Carrier,
@@ -541,7 +548,7 @@ def close_manifest(
         events.log(
             uow,
             actor,
-            "manifest.closed",
+            EventKind.MANIFEST_CLOSED,
             detail=f"{manifest.number} {plural(len(parcel_ids), 'parcel')} "
             f"{plural(len(orders), 'order')}"
             + (f", {len(pv.waiting)} left for tomorrow" if pv.waiting else ""),
@@ -607,7 +614,7 @@ def reprint_manifest(store: Store, actor: Actor, number: str) -> Reprint:
         manifest.csv_file = str(csv_path)
         manifest.pdf_file = str(pdf_path)
         uow.add(manifest)
-        events.log(uow, actor, "manifest.reprinted", detail=manifest.number)
+        events.log(uow, actor, EventKind.MANIFEST_REPRINTED, detail=manifest.number)
         uow.commit()
         print_problem = _print(s, actor, pdf_path)
     return Reprint(sheet.number, str(csv_path), str(pdf_path), sheet.parcel_count, print_problem)

@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import (
+    EventKind,
     ManifestStatus,
     MovementReason,
     OrderStatus,
@@ -386,7 +387,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
             func.min(Event.at),
         )
         .where(
-            Event.kind == "order.status",
+            Event.kind == EventKind.ORDER_STATUS,
             Event.to_state == S.PACKED.value,
             # A person packed it: imported orders (no operator) are not work.
             col(Event.operator_id).is_not(None),

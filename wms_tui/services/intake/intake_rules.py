@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import OrderStatus, Role
+from wms_tui.domain.enums import EventKind, OrderStatus, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Order
 from wms_tui.services.core import events, settings
@@ -75,10 +75,12 @@ def set_rules(
                 uow.add(order)
                 moved += 1
             detail = f"grace_period_minutes {old} → {grace}"
-            events.log(uow, actor, "setting.changed", detail=detail)
+            events.log(uow, actor, EventKind.SETTING_CHANGED, detail=detail)
         if value is not None:
             old = settings.get(s, "same_day_cutoff")
             settings.put(s, "same_day_cutoff", value)
-            events.log(uow, actor, "setting.changed", detail=f"same_day_cutoff {old} → {value}")
+            events.log(
+                uow, actor, EventKind.SETTING_CHANGED, detail=f"same_day_cutoff {old} → {value}"
+            )
         uow.commit()
     return moved, value

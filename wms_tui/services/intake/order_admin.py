@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import ExceptionKind, OrderStatus, Role
+from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Order, WmsException
 from wms_tui.services.core import events
@@ -167,7 +167,11 @@ def change_priority(store: Store, actor: Actor, order_id: int, delta: int) -> st
                 f"({PRIORITY_RANGE.start}..{PRIORITY_RANGE.stop - 1})"
             )
         events.log(
-            uow, actor, "order.priority", order=order, detail=f"priority {order.priority} → {new}"
+            uow,
+            actor,
+            EventKind.ORDER_PRIORITY,
+            order=order,
+            detail=f"priority {order.priority} → {new}",
         )
         order.priority = new
         uow.add(order)

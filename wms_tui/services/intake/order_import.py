@@ -65,7 +65,7 @@ from sqlmodel import col, select
 from wms_tui.adapters.shopify.csv_format import CsvFileError, OrderRecord, RowError, parse_orders
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import ExceptionKind, OrderStatus, TaskStatus
+from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, TaskStatus
 from wms_tui.domain.lifecycle import transition
 from wms_tui.domain.models import (
     Event,
@@ -480,7 +480,7 @@ class _Importer:
     def _log_row(self, order_id: int, name: str, n_lines: int, units: int) -> dict:
         return {
             "at": self.now,
-            "kind": "order.imported",
+            "kind": EventKind.ORDER_IMPORTED,
             "operator_id": self.actor.operator_id,
             "operator_name": self.actor.name,
             "terminal": self.actor.terminal,
@@ -563,7 +563,7 @@ class _Importer:
                 events.log(
                     self.uow,
                     self.actor,
-                    "order.updated",
+                    EventKind.ORDER_UPDATED,
                     order=order,
                     detail="re-imported" + (f": {', '.join(what)}" if what else ""),
                 )

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import LocationKind, OrderStatus
+from wms_tui.domain.enums import EventKind, LocationKind, OrderStatus
 from wms_tui.domain.errors import NotFound
 from wms_tui.domain.lifecycle import allowed_targets
 from wms_tui.domain.models import (
@@ -257,7 +257,7 @@ _EVENT_WORDS = {
 
 
 def _event_what(ev: Event) -> str:
-    if ev.kind == "order.status":
+    if ev.kind == EventKind.ORDER_STATUS:
         before = S(ev.from_state).label if ev.from_state in S.__members__ else "·"
         after = S(ev.to_state).label if ev.to_state in S.__members__ else ev.to_state
         return f"{before} → {after}"

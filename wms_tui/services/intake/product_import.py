@@ -30,6 +30,7 @@ from wms_tui.adapters.shopify.csv_format import (
     parse_products,
 )
 from wms_tui.domain.actor import SYSTEM, Actor
+from wms_tui.domain.enums import EventKind
 from wms_tui.domain.models import Product, ProductBarcode
 from wms_tui.services.core import events
 from wms_tui.services.core.import_report import ImportReport, Progress, check_readable, tracked
@@ -130,7 +131,7 @@ def import_products(
                 events.log(
                     uow,
                     actor,
-                    "products.imported",
+                    EventKind.PRODUCTS_IMPORTED,
                     detail=(
                         f"{Path(path).name}: {report.count('created')} created, "
                         f"{report.count('updated')} updated"

@@ -23,7 +23,7 @@ from sqlmodel import col, select
 
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import ExceptionKind, LocationKind, OrderStatus
+from wms_tui.domain.enums import EventKind, ExceptionKind, LocationKind, OrderStatus
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
     Allocation,
@@ -318,7 +318,7 @@ def allocate_from(
         if want:
             got = stock.reserve(line, want)
             assert got == want, "availability checked above under the same write lock"
-            events.log(uow, actor, "stock.allocate", order=order, sku=line.sku, qty=got)
+            events.log(uow, actor, EventKind.STOCK_ALLOCATE, order=order, sku=line.sku, qty=got)
     if status is not OrderStatus.READY_TO_PICK:
         events.change_status(uow, order, OrderStatus.READY_TO_PICK, actor, detail="allocated")
         for exc in stock.open_backorder_exceptions(order):
@@ -421,7 +421,7 @@ def split_into_backorder(
     events.log(
         uow,
         actor,
-        "order.split",
+        EventKind.ORDER_SPLIT,
         order=order,
         sku=sku,
         qty=qty,
@@ -430,7 +430,7 @@ def split_into_backorder(
     events.log(
         uow,
         actor,
-        "order.created",
+        EventKind.ORDER_CREATED,
         order=child,
         to_state=OrderStatus.BACKORDERED,
         detail=created_detail,
@@ -462,6 +462,6 @@ def deallocate_order(uow: UnitOfWork, order: Order, actor: Actor) -> int:
             uow.add(alloc)
         uow.add(line)
     if released:
-        events.log(uow, actor, "stock.deallocate", order=order, qty=released)
+        events.log(uow, actor, EventKind.STOCK_DEALLOCATE, order=order, qty=released)
     uow.flush()
     return released

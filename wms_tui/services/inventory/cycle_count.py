@@ -17,7 +17,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import ExceptionKind, LocationKind, MovementReason, OrderStatus, Role
+from wms_tui.domain.enums import (
+    EventKind,
+    ExceptionKind,
+    LocationKind,
+    MovementReason,
+    OrderStatus,
+    Role,
+)
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import (
     Allocation,
@@ -310,7 +317,7 @@ def approve_count(
         events.log(
             uow,
             actor,
-            "cycle.count",
+            EventKind.CYCLE_COUNT,
             location=loc.code,
             detail=f"{summary}"
             + (f" ({why})" if changes else "")

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import LocationKind, MovementReason
+from wms_tui.domain.enums import EventKind, LocationKind, MovementReason
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Location, Order, Product, ProductBarcode, Stock, StockMovement
 from wms_tui.services.core import events
@@ -147,12 +147,12 @@ def move_stock(
     events.log(
         uow,
         actor,
-        "stock.move",
+        EventKind.STOCK_MOVE,
         order=order,
         sku=product.sku,
         qty=qty,
-        from_state=from_loc.code if from_loc else "",
-        to_state=to_loc.code if to_loc else "",
+        from_location=from_loc.code if from_loc else "",
+        to_location=to_loc.code if to_loc else "",
         detail=str(reason) + (f" {reference}" if reference else ""),
     )
     return mv

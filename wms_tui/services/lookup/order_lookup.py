@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import OrderStatus, ParcelStatus
+from wms_tui.domain.enums import EventKind, OrderStatus, ParcelStatus
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import (
     Carrier,
@@ -269,11 +269,11 @@ class OrderDetail:
 
 
 def _what(ev: Event) -> str:
-    if ev.kind == "order.status":
+    if ev.kind == EventKind.ORDER_STATUS:
         return f"{ev.from_state or '·'} → {ev.to_state}"
-    if ev.kind == "stock.move":
+    if ev.kind == EventKind.STOCK_MOVE:
         reason = ev.detail.split(" ", 1)[0] if ev.detail else ""
-        where = f"{ev.from_state or '·'} → {ev.to_state or 'out'}"
+        where = f"{ev.from_location or '·'} → {ev.to_location or 'out'}"
         return f"{reason.lower()} {ev.qty or 0} × {ev.sku} {where}".strip()
     parts = [ev.kind]
     if ev.sku:
@@ -458,7 +458,7 @@ def _dispatched_at(session: Session, order_id: int, tz: ZoneInfo) -> date | None
     at = session.exec(
         select(func.max(Event.at)).where(
             Event.order_id == order_id,
-            Event.kind == "order.status",
+            Event.kind == EventKind.ORDER_STATUS,
             Event.to_state == S.DISPATCHED.value,
         )
     ).one()

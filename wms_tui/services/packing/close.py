@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import MovementReason, OrderStatus, ParcelStatus, Role
+from wms_tui.domain.enums import EventKind, MovementReason, OrderStatus, ParcelStatus, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.sscc import SSCC_BODY_DIGITS, make_sscc
 from wms_tui.domain.models import Carrier, Location, Parcel, Station, Warehouse
@@ -62,15 +62,20 @@ class Closed:
     leftovers: tuple[str, ...] = ()
 
     @property
-    def message(self) -> str:
+    def summary(self) -> str:
         n = len(self.parcels)
         what = "1 parcel" if n == 1 else f"{n} parcels"
-        text = f"✓ Order {self.order_name} PACKED: {what}, " + ", ".join(
+        text = f"Order {self.order_name} PACKED: {what}, " + ", ".join(
             p.tracking_number for p in self.parcels
         )
         if self.leftovers:
             text += " · " + "; ".join(self.leftovers)
         return text
+
+    @property
+    def message(self) -> str:
+        """The summary with a ✓, for printed output (the CLI)."""
+        return f"✓ {self.summary}"
 
 
 def _lock(session: Session, model, row_id: int):
@@ -97,7 +102,7 @@ def _blocked(ctx: PackContext) -> str:
     view = ctx.view()
     if view.ready:
         return ""
-    parts = list(view.blockers)
+    parts = [b.text for b in view.blockers]
     missing = ctx.missing_units()
     if missing:
         parts[0] = f"{parts[0]} ({', '.join(missing[:4])}{', …' if len(missing) > 4 else ''})"
@@ -218,7 +223,7 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
         events.log(
             uow,
             actor,
-            "pack.close",
+            EventKind.PACK_CLOSE,
             order=order,
             qty=sum(ln.qty_packed for ln in ctx.lines),
             location=station_loc.code,

@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.codes import rma_code
-from wms_tui.domain.enums import OrderStatus, ParcelStatus, Role
+from wms_tui.domain.enums import EventKind, OrderStatus, ParcelStatus, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import (
     Carrier,
@@ -178,7 +178,9 @@ def label_data(b: _Bundle, parcel: Parcel, index: int) -> LabelData:
 def confirmed_insert_labels(session: Session, order: Order) -> list[str]:
     done = set(
         session.exec(
-            select(Event.detail).where(Event.order_id == order.id, Event.kind == "pack.insert")
+            select(Event.detail).where(
+                Event.order_id == order.id, Event.kind == EventKind.PACK_INSERT
+            )
         ).all()
     )
     return [i.label for i in inserts.for_order(session, order) if i.key in done]
@@ -418,7 +420,11 @@ def reprint(
             )
         what = " and ".join(w for w, on in (("label", labels), ("slip", slip)) if on)
         events.log(
-            uow, actor, "label.reprint", order=order, detail=f"{what}{' zpl' if zpl else ''}"
+            uow,
+            actor,
+            EventKind.LABEL_REPRINT,
+            order=order,
+            detail=f"{what}{' zpl' if zpl else ''}",
         )
         order_id = order.id
         uow.commit()

@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import (
+    EventKind,
     ExceptionKind,
     LocationKind,
     MovementReason,
@@ -190,12 +191,12 @@ def qc_fail(
         events.log(
             uow,
             boss or actor,
-            "qc.fail",
+            EventKind.QC_FAIL,
             order=order,
             sku=line.sku,
             qty=1,
-            from_state=tote.code,
-            to_state=quarantine.code,
+            from_location=tote.code,
+            to_location=quarantine.code,
             detail=f"{label}; {outcome}",
         )
         message = f"{label} {line.sku} to {quarantine.code}: {outcome}"
@@ -295,7 +296,7 @@ def _request_replacement(
     events.log(
         uow,
         actor,
-        "task.created",
+        EventKind.TASK_CREATED,
         order=ctx.order,
         sku=line.sku,
         qty=1,

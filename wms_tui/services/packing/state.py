@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import ExceptionKind, OrderStatus, ParcelStatus
+from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, ParcelStatus
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import (
     Carrier,
@@ -44,6 +44,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.domain.planning import cartonization as cz
 from wms_tui.domain.planning import weighing
+from wms_tui.domain.text import plural
 from wms_tui.services.core import settings
 from wms_tui.services.packing import inserts
 from wms_tui.services.packing.cartons import (
@@ -57,13 +58,21 @@ from wms_tui.services.packing.cartons import (
     to_item,
     units_of,
 )
-from wms_tui.services.packing.view import InsertView, LineView, PackView, ParcelView
+from wms_tui.services.packing.view import (
+    Blocker,
+    InsertView,
+    LineView,
+    PackView,
+    ParcelView,
+    Said,
+)
+from wms_tui.services.packing.view import BlockerKind as K
 from wms_tui.store import UnitOfWork
 
 UNDO_CODE = "UNDO"
 QC_PREFIX = "QC "
 COUNT_PREFIX = "COUNT "
-INSERT_EVENT = "pack.insert"
+INSERT_EVENT = EventKind.PACK_INSERT
 
 
 def parcel_tag(parcel_id: int | None) -> str:
@@ -387,7 +396,8 @@ class PackContext:
 
     # -- view ------------------------------------------------------------------------
 
-    def view(self, message: str = "", focus_line: int | None = None) -> PackView:
+    def view(self, message: Said | str = "", focus_line: int | None = None) -> PackView:
+        said = message if isinstance(message, Said) else Said.info(message)
         o = self.order
         lines = tuple(
             LineView(
@@ -460,7 +470,8 @@ class PackContext:
             inserts=insert_views,
             blockers=tuple(self.blockers(lines, parcels, insert_views)),
             locked_terminal=o.locked_terminal,
-            message=message,
+            message=said.text,
+            tone=said.tone,
             focus_line=focus_line,
         )
 
@@ -487,39 +498,44 @@ class PackContext:
         lines: tuple[LineView, ...],
         parcels: list[ParcelView],
         insert_views: tuple[InsertView, ...],
-    ) -> list[str]:
-        out: list[str] = []
+    ) -> list[Blocker]:
+        out: list[Blocker] = []
         left = sum(ln.left for ln in lines)
         if sum(max(0, ln.need) for ln in lines) == 0:
-            out.append("Nothing to pack: every line is short")
+            out.append(Blocker(K.NOTHING_TO_PACK, "Nothing to pack: every line is short"))
         elif left:
-            out.append(f"{left} unit{'s' if left != 1 else ''} still to scan")
+            out.append(Blocker(K.UNITS_TO_SCAN, f"{plural(left, 'unit')} still to scan"))
         many = len(parcels) > 1
         for p in parcels:
             prefix = f"Parcel {p.seq}: " if many else ""
 
-            def say(text: str, prefix: str = prefix) -> None:
-                out.append(prefix + text if prefix else text[0].upper() + text[1:])
+            def say(kind: K, text: str, prefix: str = prefix, seq: int = p.seq) -> None:
+                text = prefix + text if prefix else text[0].upper() + text[1:]
+                out.append(Blocker(kind, text, seq))
 
             if p.units <= 0:
                 if many:  # a lone empty parcel is already "units still to scan"
-                    say("empty (undo removes it)")
+                    say(K.EMPTY_PARCEL, "empty (undo removes it)")
                 continue
             if not p.carton_code:
-                say("choose a carton (F5)")
+                say(K.NO_CARTON, "choose a carton (F5)")
             elif p.fit_problem:
-                say(f"{p.fit_problem}: start a new parcel (F8) or choose a carton (F5)")
+                say(
+                    K.DOES_NOT_FIT,
+                    f"{p.fit_problem}: start a new parcel (F8) or choose a carton (F5)",
+                )
             if not p.weight_ok:
                 say(
+                    K.WEIGHT,
                     {
                         "none": "weigh the parcel",
                         "stale": "weigh again (contents or carton changed)",
                         "mismatch": "weight outside tolerance: re-weigh or supervisor (F11)",
-                    }[p.weight_state]
+                    }[p.weight_state],
                 )
         todo = [i for i in insert_views if not i.done]
         if todo:
-            out.append(f"{len(todo)} insert{'s' if len(todo) != 1 else ''} to confirm")
+            out.append(Blocker(K.INSERTS, f"{plural(len(todo), 'insert')} to confirm"))
         return out
 
 

@@ -20,7 +20,14 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import ExceptionKind, LocationKind, OrderStatus, ParcelStatus, Role
+from wms_tui.domain.enums import (
+    EventKind,
+    ExceptionKind,
+    LocationKind,
+    OrderStatus,
+    ParcelStatus,
+    Role,
+)
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.lifecycle import illegal_message
 from wms_tui.domain.models import (
@@ -56,7 +63,7 @@ from wms_tui.services.packing.state import (
     require_open_here,
     resolve_weight_exceptions,
 )
-from wms_tui.services.packing.view import PackView
+from wms_tui.services.packing.view import PackView, Said
 from wms_tui.store import Store, UnitOfWork
 
 __all__ = [
@@ -153,6 +160,10 @@ def _replacement_task(session: Session, order: Order) -> PickTask | None:
     ).first()
 
 
+# What a change returns: its answer to the packer, and the line it counted on.
+Answer = Said | str | tuple[Said | str, int | None]
+
+
 def _mutate(store: Store, actor: Actor, order_id: int, fn) -> PackView:
     """Run ``fn(uow, ctx) -> message`` on an order open at this station; return the view."""
     _require_packer(actor)
@@ -204,7 +215,7 @@ def _add_units(
     events.log(
         uow,
         actor,
-        "pack.scan",
+        EventKind.PACK_SCAN,
         order=ctx.order,
         sku=line.sku,
         qty=qty,
@@ -356,10 +367,9 @@ def open_order(
                 events.log(
                     uow,
                     actor,
-                    "pack.handover",
+                    EventKind.PACK_HANDOVER,
                     order=order,
-                    from_state=was,
-                    to_state=actor.name,
+                    prior_operator=was,
                     detail=f"continued at {actor.terminal}, left open by {was}",
                 )
                 opened_msg = f"Going on with {order.name}, left here by {was}"
@@ -373,16 +383,19 @@ def open_order(
                 events.log(
                     uow,
                     actor,
-                    "pack.takeover",
+                    EventKind.PACK_TAKEOVER,
                     order=order,
-                    from_state=order.locked_terminal,
-                    to_state=actor.terminal,
+                    prior_terminal=order.locked_terminal,
                     detail=f"taken over from {was} at {order.locked_terminal}, "
                     f"approved by {boss.name}",
                 )
             else:
                 events.log(
-                    uow, actor, "pack.open", order=order, detail=f"resumed at {actor.terminal}"
+                    uow,
+                    actor,
+                    EventKind.PACK_OPEN,
+                    order=order,
+                    detail=f"resumed at {actor.terminal}",
                 )
         elif status is OrderStatus.PACKED:
             who = s.exec(select(Parcel.packed_by_name).where(Parcel.order_id == order.id)).first()
@@ -431,7 +444,7 @@ def release(store: Store, actor: Actor, order_id: int) -> str:
             order.locked_terminal = ""
             order.locked_at = None
             uow.add(order)
-            events.log(uow, actor, "pack.release", order=order, detail=f"{status.label}")
+            events.log(uow, actor, EventKind.PACK_RELEASE, order=order, detail=f"{status.label}")
             uow.commit()
             return f"Order {order.name} is {status.label}: the tote goes to a supervisor"
         if status is not OrderStatus.PACKING:
@@ -471,7 +484,7 @@ def scan(store: Store, actor: Actor, order_id: int, raw: str) -> PackView:
     if weighing.looks_like_weight(code):
         return enter_weight(store, actor, order_id, code)
 
-    def do(uow: UnitOfWork, ctx: PackContext) -> str:
+    def do(uow: UnitOfWork, ctx: PackContext) -> Answer:
         s = uow.session
         carton = ctx.carton_by_code(code)
         if carton is not None:
@@ -502,7 +515,7 @@ def scan(store: Store, actor: Actor, order_id: int, raw: str) -> PackView:
                 "more are needed: scan single units"
             )
         _add_units(uow, actor, ctx, line, scanned.pack_qty, code)
-        return "✓ " + _progress(ctx, line, scanned.pack_qty), line.line_no
+        return Said.ok(_progress(ctx, line, scanned.pack_qty)), line.line_no
 
     return _mutate(store, actor, order_id, do)
 
@@ -551,7 +564,7 @@ def line_for_scan(store: Store, actor: Actor, order_id: int, code: str) -> int:
 def set_count(store: Store, actor: Actor, order_id: int, line_no: int, total: int) -> PackView:
     """Key the count of a line with many units after scanning one of them (confirmed in the UI)."""
 
-    def do(uow: UnitOfWork, ctx: PackContext) -> str:
+    def do(uow: UnitOfWork, ctx: PackContext) -> Answer:
         line = ctx.line_by_no(line_no)
         need = ctx.need(line)
         if total <= 0:
@@ -568,7 +581,7 @@ def set_count(store: Store, actor: Actor, order_id: int, line_no: int, total: in
             raise DomainError(f"{line.sku} is already at {total}")
         add = total - line.qty_packed
         _add_units(uow, actor, ctx, line, add, f"{COUNT_PREFIX}{total}")
-        return "✓ counted " + _progress(ctx, line, add), line.line_no
+        return Said.ok("counted " + _progress(ctx, line, add)), line.line_no
 
     return _mutate(store, actor, order_id, do)
 
@@ -576,12 +589,14 @@ def set_count(store: Store, actor: Actor, order_id: int, line_no: int, total: in
 def undo(store: Store, actor: Actor, order_id: int) -> PackView:
     """Take back the last scan (or count); a new empty parcel is removed first."""
 
-    def do(uow: UnitOfWork, ctx: PackContext) -> str:
+    def do(uow: UnitOfWork, ctx: PackContext) -> Answer:
         current = ctx.current
         if current is not None and len(ctx.open_parcels) > 1 and not ctx.units_in(current):
             n = len(ctx.open_parcels)
             ctx.remove_parcel(uow, current)
-            events.log(uow, actor, "pack.undo", order=ctx.order, detail=f"parcel {n} removed")
+            events.log(
+                uow, actor, EventKind.PACK_UNDO, order=ctx.order, detail=f"parcel {n} removed"
+            )
             return f"Undone: empty parcel {n} removed"
         live = ctx.live_scans()
         if not live:
@@ -607,7 +622,13 @@ def undo(store: Store, actor: Actor, order_id: int) -> PackView:
         if parcel is not None:
             clear_weight(uow, actor, parcel)
         events.log(
-            uow, actor, "pack.undo", order=ctx.order, sku=line.sku, qty=-qty, detail=last.code
+            uow,
+            actor,
+            EventKind.PACK_UNDO,
+            order=ctx.order,
+            sku=line.sku,
+            qty=-qty,
+            detail=last.code,
         )
         return f"Undone: {qty}× {line.sku}, now {line.qty_packed}/{ctx.need(line)}", line.line_no
 
@@ -617,7 +638,7 @@ def undo(store: Store, actor: Actor, order_id: int) -> PackView:
 def new_parcel(store: Store, actor: Actor, order_id: int) -> PackView:
     """Start the next box; scans go into it from now on."""
 
-    def do(uow: UnitOfWork, ctx: PackContext) -> str:
+    def do(uow: UnitOfWork, ctx: PackContext) -> Answer:
         current = ctx.current
         n = len(ctx.open_parcels)
         if current is not None and not ctx.units_in(current):
@@ -626,7 +647,9 @@ def new_parcel(store: Store, actor: Actor, order_id: int) -> PackView:
             raise DomainError("Every unit is already scanned: no need for another parcel")
         seq = max((p.seq for p in ctx.parcels), default=0) + 1
         ctx.add_parcel(uow, Parcel(order_id=ctx.order.id, seq=seq, status=ParcelStatus.OPEN))
-        events.log(uow, actor, "pack.parcel", order=ctx.order, detail=f"parcel {n + 1} started")
+        events.log(
+            uow, actor, EventKind.PACK_PARCEL, order=ctx.order, detail=f"parcel {n + 1} started"
+        )
         return f"Parcel {n + 1} started: scans go into it"
 
     return _mutate(store, actor, order_id, do)
@@ -675,7 +698,7 @@ def _check(ctx: PackContext, items: tuple[ItemLine, ...], carton: CartonType) ->
     return check_fit(items, to_carton(carton), ctx.padding_mm)
 
 
-def _choose(uow: UnitOfWork, actor: Actor, ctx: PackContext, code: str) -> str:
+def _choose(uow: UnitOfWork, actor: Actor, ctx: PackContext, code: str) -> Said | str:
     parcel = _ensure_parcel(uow, ctx)
     n = ctx.open_parcels.index(parcel) + 1
     if not code.strip():
@@ -684,7 +707,9 @@ def _choose(uow: UnitOfWork, actor: Actor, ctx: PackContext, code: str) -> str:
         parcel.carton_type_id = None
         uow.add(parcel)
         clear_weight(uow, actor, parcel)
-        events.log(uow, actor, "pack.carton", order=ctx.order, detail=f"parcel {n}: suggested")
+        events.log(
+            uow, actor, EventKind.PACK_CARTON, order=ctx.order, detail=f"parcel {n}: suggested"
+        )
         return f"Parcel {n}: back to the suggested carton"
     carton = ctx.carton_by_code(code)
     if carton is None:
@@ -699,8 +724,10 @@ def _choose(uow: UnitOfWork, actor: Actor, ctx: PackContext, code: str) -> str:
     parcel.carton_type_id = carton.id
     uow.add(parcel)
     clear_weight(uow, actor, parcel)
-    events.log(uow, actor, "pack.carton", order=ctx.order, detail=f"parcel {n}: {carton.code}")
-    return f"✓ Parcel {n}: {carton.name}"
+    events.log(
+        uow, actor, EventKind.PACK_CARTON, order=ctx.order, detail=f"parcel {n}: {carton.code}"
+    )
+    return Said.ok(f"Parcel {n}: {carton.name}")
 
 
 def choose_carton(store: Store, actor: Actor, order_id: int, code: str) -> PackView:
@@ -723,7 +750,7 @@ def enter_weight(
     """
     grams = weighing.parse_weight(text)
 
-    def do(uow: UnitOfWork, ctx: PackContext) -> str:
+    def do(uow: UnitOfWork, ctx: PackContext) -> Answer:
         parcels = ctx.open_parcels
         if parcel_no is not None:
             if not 1 <= parcel_no <= len(parcels):
@@ -748,8 +775,8 @@ def enter_weight(
         text = weighing.describe(grams, expected, ctx.weight_rules)
         name = f"Parcel {n}" if len(parcels) > 1 else "Parcel"
         if weighing.within_tolerance(grams, expected, ctx.weight_rules):
-            events.log(uow, actor, "pack.weight", order=ctx.order, detail=f"{name}: {text}")
-            return f"✓ {name}: {text}"
+            events.log(uow, actor, EventKind.PACK_WEIGHT, order=ctx.order, detail=f"{name}: {text}")
+            return Said.ok(f"{name}: {text}")
         uow.add(
             WmsException(
                 kind=ExceptionKind.WEIGHT_MISMATCH,
@@ -761,8 +788,10 @@ def enter_weight(
                 message=f"Order {ctx.order.name} {name.lower()}: {text}",
             )
         )
-        events.log(uow, actor, "pack.weight", order=ctx.order, detail=f"{name}: MISMATCH {text}")
-        return f"✗ {name}: {text}: check the items and weigh again, or supervisor (F11)"
+        events.log(
+            uow, actor, EventKind.PACK_WEIGHT, order=ctx.order, detail=f"{name}: MISMATCH {text}"
+        )
+        return Said.refused(f"{name}: {text}: check the items and weigh again, or supervisor (F11)")
 
     return _mutate(store, actor, order_id, do)
 
@@ -772,7 +801,7 @@ def override_weight(
 ) -> PackView:
     """A supervisor accepts the parcel weights that are outside tolerance."""
 
-    def do(uow: UnitOfWork, ctx: PackContext) -> str:
+    def do(uow: UnitOfWork, ctx: PackContext) -> Answer:
         view = ctx.view()
         bad = [p for p in view.parcels if p.weight_state == "mismatch"]
         if not bad:
@@ -787,13 +816,13 @@ def override_weight(
             events.log(
                 uow,
                 boss,
-                "weight.override",
+                EventKind.WEIGHT_OVERRIDE,
                 order=ctx.order,
                 detail=f"parcel {p.seq}: {p.weight_g} g accepted (expected {p.expected_g} g) "
                 f"at {actor.terminal} for {actor.name}",
             )
         which = ", ".join(str(p.seq) for p in bad)
-        return f"✓ Weight of parcel {which} accepted by {boss.name}"
+        return Said.ok(f"Weight of parcel {which} accepted by {boss.name}")
 
     return _mutate(store, actor, order_id, do)
 
@@ -804,7 +833,7 @@ def override_weight(
 def confirm_insert(store: Store, actor: Actor, order_id: int, which: int | str) -> PackView:
     """Tick one checklist item (by its number or key) after putting it in the parcel."""
 
-    def do(uow: UnitOfWork, ctx: PackContext) -> str:
+    def do(uow: UnitOfWork, ctx: PackContext) -> Answer:
         items = ctx.inserts()
         if isinstance(which, int) or str(which).isdigit():
             n = int(which)
@@ -821,7 +850,7 @@ def confirm_insert(store: Store, actor: Actor, order_id: int, which: int | str) 
             raise DomainError(f"Already confirmed: {item.label}")
         events.log(uow, actor, INSERT_EVENT, order=ctx.order, detail=item.key)
         left = len([i for i in items if i.key not in done]) - 1
-        return f"✓ {item.label}" + (f" · {left} to go" if left else " · checklist done")
+        return Said.ok(f"{item.label}" + (f" · {left} to go" if left else " · checklist done"))
 
     return _mutate(store, actor, order_id, do)
 

@@ -3,8 +3,60 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from wms_tui.domain.errors import NotFound
+
+
+class Tone(StrEnum):
+    """How an answer is shown: the screen picks style and bell from this, never
+    from the text."""
+
+    OK = "ok"
+    REFUSED = "refused"  # nothing changed; the bell rings
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Said:
+    """A service's one-line answer to the packer."""
+
+    tone: Tone
+    text: str
+
+    @classmethod
+    def ok(cls, text: str) -> Said:
+        return cls(Tone.OK, text)
+
+    @classmethod
+    def refused(cls, text: str) -> Said:
+        return cls(Tone.REFUSED, text)
+
+    @classmethod
+    def info(cls, text: str) -> Said:
+        return cls(Tone.INFO, text)
+
+
+class BlockerKind(StrEnum):
+    """Why an order cannot be closed yet, one kind per rule."""
+
+    NOTHING_TO_PACK = "nothing_to_pack"
+    UNITS_TO_SCAN = "units_to_scan"
+    EMPTY_PARCEL = "empty_parcel"
+    NO_CARTON = "no_carton"
+    DOES_NOT_FIT = "does_not_fit"
+    WEIGHT = "weight"
+    INSERTS = "inserts"
+
+
+@dataclass(frozen=True)
+class Blocker:
+    kind: BlockerKind
+    text: str
+    parcel_seq: int | None = None
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -99,9 +151,10 @@ class PackView:
     suggestion: str
     suggestion_plan: tuple[str, ...]
     inserts: tuple[InsertView, ...]
-    blockers: tuple[str, ...]
+    blockers: tuple[Blocker, ...]
     locked_terminal: str = ""
     message: str = ""
+    tone: Tone = Tone.INFO
     # The line the last action counted on (a keyed count applies to it).
     focus_line: int | None = None
 

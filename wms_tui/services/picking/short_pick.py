@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import ExceptionKind, OrderStatus
+from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
     Allocation,
@@ -84,7 +84,11 @@ def report_short(
         )[:200]
         uow.add(bin_loc)
         events.log(
-            uow, actor, "location.flagged", location=bin_loc.code, detail=bin_loc.cycle_count_reason
+            uow,
+            actor,
+            EventKind.LOCATION_FLAGGED,
+            location=bin_loc.code,
+            detail=bin_loc.cycle_count_reason,
         )
         plan = floor_plan(uow.session)
         notes = [_short_line(uow, actor, ctx, plan, x, ln, label) for x in targets]
@@ -168,7 +172,7 @@ def _short_line(
     events.log(
         uow,
         actor,
-        "short_pick",
+        EventKind.SHORT_PICK,
         order=order,
         sku=product.sku,
         qty=rem,

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import OrderStatus, Role, TaskStatus, WaveStatus
+from wms_tui.domain.enums import EventKind, OrderStatus, Role, TaskStatus, WaveStatus
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import (
     Location,
@@ -381,5 +381,5 @@ def complete(uow: UnitOfWork, actor: Actor, ctx: TaskContext) -> Completion:
                 wave.status = WaveStatus.DONE
                 uow.add(wave)
     done = Completion(task.code, task.pack_station, ctx.totes())
-    events.log(uow, actor, "task.done", detail=done.message[:400])
+    events.log(uow, actor, EventKind.TASK_DONE, detail=done.message[:400])
     return done

@@ -34,7 +34,14 @@ from sqlmodel import Session, col, or_, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, Role, TaskStatus
+from wms_tui.domain.enums import (
+    EventKind,
+    LocationKind,
+    MovementReason,
+    OrderStatus,
+    Role,
+    TaskStatus,
+)
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import Allocation, Location, PickTask, PickTaskLine
 from wms_tui.services.core import events
@@ -126,7 +133,7 @@ def claim_next_task(store: Store, actor: Actor) -> TaskView | None:
             .with_for_update()
         ).first()
         if mine is not None:
-            ctx = _take(uow, actor, mine, "task.resumed")
+            ctx = _take(uow, actor, mine, EventKind.TASK_RESUMED)
         else:
             assigned_to_me = case((PickTask.picker_id == actor.operator_id, 0), else_=1)
             task = s.exec(
@@ -144,7 +151,7 @@ def claim_next_task(store: Store, actor: Actor) -> TaskView | None:
             ).first()
             if task is None:
                 return None
-            ctx = _take(uow, actor, task, "task.claimed")
+            ctx = _take(uow, actor, task, EventKind.TASK_CLAIMED)
         maybe_complete(uow, actor, ctx)
         view = ctx.view()
         uow.commit()
@@ -162,7 +169,7 @@ def resume_task(store: Store, actor: Actor, code: str) -> TaskView:
         if task.picker_id is not None and task.picker_id != actor.operator_id:
             who = operator_name(uow.session, task.picker_id)
             raise Conflict(f"Task {task.code} is being picked by {who}")
-        kind = "task.claimed" if status is TaskStatus.OPEN else "task.resumed"
+        kind = EventKind.TASK_CLAIMED if status is TaskStatus.OPEN else EventKind.TASK_RESUMED
         ctx = _take(uow, actor, task, kind)
         view = ctx.view()
         uow.commit()
@@ -174,7 +181,7 @@ def pause_task(store: Store, actor: Actor, code: str) -> TaskView:
         task = my_task(uow, actor, code)
         task.status = TaskStatus.PAUSED
         uow.add(task)
-        events.log(uow, actor, "task.paused", detail=f"task {task.code}")
+        events.log(uow, actor, EventKind.TASK_PAUSED, detail=f"task {task.code}")
         view = TaskContext(uow.session, task).view()
         uow.commit()
     return view
@@ -203,7 +210,7 @@ def pause_at_logout(uow: UnitOfWork, actor: Actor, *, idle: bool = False) -> str
     task.status = TaskStatus.PAUSED
     uow.add(task)
     why = "idle logout" if idle else "logout"
-    events.log(uow, actor, "task.paused", detail=f"task {task.code} ({why})")
+    events.log(uow, actor, EventKind.TASK_PAUSED, detail=f"task {task.code} ({why})")
     return task.code
 
 
@@ -219,7 +226,7 @@ def release_task(store: Store, actor: Actor, code: str) -> str:
         task.picker_id = None
         task.terminal = ""
         uow.add(task)
-        events.log(uow, actor, "task.released", detail=f"task {task.code} taken from {who}")
+        events.log(uow, actor, EventKind.TASK_RELEASED, detail=f"task {task.code} taken from {who}")
         uow.commit()
     return f"Task {code.upper()} released from {who}; the next picker gets it"
 
@@ -415,12 +422,12 @@ def _pick_units(uow: UnitOfWork, actor: Actor, ctx: TaskContext, ln: PickTaskLin
     events.log(
         uow,
         actor,
-        "pick.unit",
+        EventKind.PICK_UNIT,
         order=order,
         sku=product.sku,
         qty=n,
-        from_state=bin_loc.code,
-        to_state=tote.code,
+        from_location=bin_loc.code,
+        to_location=tote.code,
         location=bin_loc.code,
         detail=f"task {ctx.task.code}",
     )
@@ -484,7 +491,7 @@ def skip_stop(store: Store, actor: Actor, task_code: str) -> ScanOutcome:
         events.log(
             uow,
             actor,
-            "stop.skipped",
+            EventKind.STOP_SKIPPED,
             order=ctx.order_of(ln),
             sku=sku,
             location=bin_code,

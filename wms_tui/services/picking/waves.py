@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import LocationKind, OrderStatus, Role, TaskStatus, WaveStatus
+from wms_tui.domain.enums import EventKind, LocationKind, OrderStatus, Role, TaskStatus, WaveStatus
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import (
     Allocation,
@@ -452,7 +452,7 @@ def build_wave(
                     )  # fmt: skip
                 wave_events.append(
                     dict(
-                        at=now, kind="wave.order", operator_id=actor.operator_id,
+                        at=now, kind=EventKind.WAVE_ORDER, operator_id=actor.operator_id,
                         operator_name=actor.name, terminal=actor.terminal, order_id=cand.id,
                         order_name=cand.name, sku="", qty=None, from_state="", to_state="",
                         location=tote_code, detail=f"{wave.code} task {code} tote {tote_code}",
@@ -498,7 +498,7 @@ def build_wave(
         )
         conn.execute(insert(Event.__table__), wave_events)  # type: ignore[attr-defined]
         result = WaveResult(wave.code, tuple(plans), dict(left_out))
-        events.log(uow, actor, "wave.built", detail=result.message[:400])
+        events.log(uow, actor, EventKind.WAVE_BUILT, detail=result.message[:400])
         uow.commit()
     return result
 

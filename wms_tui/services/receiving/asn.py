@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import DeliveryStatus
+from wms_tui.domain.enums import DeliveryStatus, EventKind
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Delivery, DeliveryLine, Product
 from wms_tui.domain.text import plural
@@ -298,8 +298,8 @@ def import_asn(
             events.log(
                 uow,
                 actor,
-                "delivery.imported",
-                to_state=d.reference,
+                EventKind.DELIVERY_IMPORTED,
+                delivery_ref=d.reference,
                 qty=sum(lines.values()),
                 detail=f"{action}: {plural(len(lines), 'SKU')} from "
                 f"{d.supplier or 'unknown supplier'}",

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import EventKind
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Delivery, Event, Warehouse
 from wms_tui.printing.errors import PrintError
@@ -36,7 +37,7 @@ def report_data(session: Session, d: Delivery) -> ReceiptReportData:
         DamageNote(sku=ev.sku, qty=ev.qty or 0, reason=ev.detail, who=ev.operator_name, at=ev.at)
         for ev in session.exec(
             select(Event)
-            .where(Event.kind == "receiving.damaged", Event.from_state == d.reference)
+            .where(Event.kind == EventKind.RECEIVING_DAMAGED, Event.delivery_ref == d.reference)
             .order_by(col(Event.at), col(Event.id))
         )
     ]

@@ -18,7 +18,14 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import DeliveryStatus, ExceptionKind, LocationKind, MovementReason, Role
+from wms_tui.domain.enums import (
+    DeliveryStatus,
+    EventKind,
+    ExceptionKind,
+    LocationKind,
+    MovementReason,
+    Role,
+)
 from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
 from wms_tui.domain.models import (
     Delivery,
@@ -370,7 +377,9 @@ def start_blind_receipt(store: Store, actor: Actor, supplier: str = "") -> Recei
         )
         uow.add(d)
         uow.flush()
-        events.log(uow, actor, "delivery.blind", to_state=d.reference, detail=d.supplier)
+        events.log(
+            uow, actor, EventKind.DELIVERY_BLIND, delivery_ref=d.reference, detail=d.supplier
+        )
         view = receipt_view(uow.session, d)
         uow.commit()
     return view
@@ -457,16 +466,16 @@ def receive_scan(
                 reference=d.reference,
             )
             line.damaged_qty += qty
-            # The delivery reference rides in from_state so the report can find the
-            # reasons again; the damage reason is the detail a supervisor reads.
+            # The report finds the damage reasons again by delivery_ref; the reason
+            # is the detail a supervisor reads.
             events.log(
                 uow,
                 actor,
-                "receiving.damaged",
+                EventKind.RECEIVING_DAMAGED,
                 sku=product.sku,
                 qty=qty,
-                from_state=d.reference,
-                to_state=loc.code,
+                delivery_ref=d.reference,
+                to_location=loc.code,
                 location=loc.code,
                 detail=reason,
             )
@@ -490,9 +499,10 @@ def receive_scan(
             events.log(
                 uow,
                 actor,
-                "delivery.status",
+                EventKind.DELIVERY_STATUS,
                 from_state=DeliveryStatus.EXPECTED,
                 to_state=DeliveryStatus.RECEIVING,
+                delivery_ref=d.reference,
                 detail=d.reference,
             )
         uow.flush()
@@ -574,7 +584,7 @@ def link_barcode(
         events.log(
             uow,
             who,
-            "barcode.linked",
+            EventKind.BARCODE_LINKED,
             sku=product.sku,
             detail=f"{barcode} linked at {actor.terminal} for {actor.name}",
         )
@@ -629,9 +639,10 @@ def close_receipt(store: Store, actor: Actor, reference: str) -> tuple[Receipt, 
         events.log(
             uow,
             actor,
-            "delivery.status",
+            EventKind.DELIVERY_STATUS,
             from_state=before,
             to_state=DeliveryStatus.CLOSED,
+            delivery_ref=d.reference,
             detail=f"{d.reference}: {found.summary()}",
         )
         if not found.clean:

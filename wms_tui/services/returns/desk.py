@@ -34,6 +34,7 @@ from wms_tui.domain.clock import utcnow
 from wms_tui.domain.codes import parse_rma, rma_code
 from wms_tui.domain.enums import (
     Disposition,
+    EventKind,
     LocationKind,
     MovementReason,
     OrderStatus,
@@ -599,7 +600,7 @@ def register_return(store: Store, actor: Actor, request: ReturnRequest) -> Retur
         events.log(
             uow,
             actor,
-            "return.received",
+            EventKind.RETURN_RECEIVED,
             order=order,
             qty=units,
             to_state=resolution.value,
@@ -663,7 +664,9 @@ def _book_units(
         )
     else:
         # Scrapped units never re-enter stock; the log is their only trace.
-        events.log(uow, actor, "return.scrap", order=order, sku=line.sku, qty=qty, detail=detail)
+        events.log(
+            uow, actor, EventKind.RETURN_SCRAP, order=order, sku=line.sku, qty=qty, detail=detail
+        )
     uow.add(
         ReturnLine(
             return_id=receipt.id,  # type: ignore[arg-type]
@@ -680,7 +683,7 @@ def _book_units(
     events.log(
         uow,
         actor,
-        "return.line",
+        EventKind.RETURN_LINE,
         order=order,
         sku=line.sku,
         qty=qty,
@@ -769,7 +772,7 @@ def _create_exchange(
     events.log(
         uow,
         actor,
-        "order.created",
+        EventKind.ORDER_CREATED,
         order=child,
         to_state=OrderStatus.NEW,
         detail=f"exchange for {order.name}",

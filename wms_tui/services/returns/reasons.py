@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import func, select
 
 from wms_tui.domain.actor import SYSTEM, Actor
-from wms_tui.domain.enums import Role
+from wms_tui.domain.enums import EventKind, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import ReturnLine, ReturnReason
 from wms_tui.services.core import events
@@ -65,7 +65,7 @@ def _put_reason(uow: UnitOfWork, actor: Actor, code: str, label: str, controllab
     events.log(
         uow,
         actor,
-        "return.reason",
+        EventKind.RETURN_REASON,
         detail=f"{'added' if created else 'changed'} {code}: {label} ({kind})",
     )
     return created
@@ -132,5 +132,5 @@ def remove_reason(store: Store, code: str, actor: Actor = SYSTEM) -> None:
         if used:
             raise DomainError(f"Reason {code} is used by {used} returned lines; it stays")
         uow.session.delete(row)
-        events.log(uow, actor, "return.reason", detail=f"removed {code}")
+        events.log(uow, actor, EventKind.RETURN_REASON, detail=f"removed {code}")
         uow.commit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from wms_tui.domain.actor import Actor
+from wms_tui.domain.enums import EventKind
 from wms_tui.domain.errors import NotFound
 from wms_tui.domain.models import Operator
 from wms_tui.domain.scans import clean_scan
@@ -25,7 +26,7 @@ def login(store: Store, badge: str, terminal: str) -> Actor:
         if op is None or not op.active:
             raise NotFound(f"Unknown badge {code}: see a supervisor")
         actor = Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)
-        events.log(uow, actor, "login")
+        events.log(uow, actor, EventKind.LOGIN)
         uow.commit()
     return actor
 
@@ -42,6 +43,6 @@ def logout(store: Store, actor: Actor, *, idle: bool = False) -> str | None:
 
     with store.unit_of_work() as uow:
         paused = pause_at_logout(uow, actor, idle=idle)
-        events.log(uow, actor, "logout", detail="idle" if idle else "")
+        events.log(uow, actor, EventKind.LOGOUT, detail="idle" if idle else "")
         uow.commit()
     return paused

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import Role
+from wms_tui.domain.enums import EventKind, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.identifiers.tracking import make_tracking_number
 from wms_tui.domain.models import Carrier, Order, Parcel, Warehouse
@@ -190,7 +190,10 @@ def _set_tracking(carrier: Carrier, setup: Setup) -> None:
 
 def log_retrack(uow: UnitOfWork, actor: Actor, code: str, before: Setup, after: Setup) -> None:
     events.log(
-        uow, actor, "carrier.tracking", detail=f"{code}: {_describe(before)} → {_describe(after)}"
+        uow,
+        actor,
+        EventKind.CARRIER_TRACKING,
+        detail=f"{code}: {_describe(before)} → {_describe(after)}",
     )
 
 

@@ -50,7 +50,7 @@ from wms_tui.adapters.setup_csv import (
     read_setup,
 )
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import LocationKind, Role
+from wms_tui.domain.enums import EventKind, LocationKind, Role
 from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
 from wms_tui.domain.identifiers.sscc import SSCC_BODY_DIGITS
 from wms_tui.domain.models import (
@@ -429,7 +429,7 @@ class _Setup:
             for out in outcomes:
                 if out.changed:
                     detail = f"{out.what}: {out.summary()}"
-                    events.log(self.uow, self.actor, "setup.import", detail=detail)
+                    events.log(self.uow, self.actor, EventKind.SETUP_IMPORT, detail=detail)
             for code, before, after in self.retracked:
                 if before[1]:  # not a new carrier: its old range is worth recording
                     log_retrack(self.uow, self.actor, code, before, after)

@@ -32,7 +32,7 @@ from wms_tui.domain.enums import Role
 from wms_tui.domain.errors import Conflict, DomainError
 from wms_tui.services.core import approval
 from wms_tui.services.packing import station as packing
-from wms_tui.services.packing.view import PackView
+from wms_tui.services.packing.view import BlockerKind, PackView, Tone
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.screens.packing_text import (
     NARROW_LINES,
@@ -205,7 +205,7 @@ class PackScreen(WmsScreen):
         return view
 
     def show(self, view: PackView) -> None:
-        """Render a service's answer; a message starting with ✗ rings the bell."""
+        """Render a service's answer; its tone picks the style (a refusal rings the bell)."""
         if view.status != "PACKING":
             # Left the station (replacement pick requested): back to the queue.
             self.view = None
@@ -215,13 +215,12 @@ class PackScreen(WmsScreen):
             self.view = view
             if view.focus_line is not None:
                 self.last_line = view.focus_line
-        msg = view.message
-        if msg.startswith("✗"):
-            self.feedback.error(msg[1:].strip())
-        elif msg.startswith("✓"):
-            self.feedback.ok(msg[1:].strip())
+        if view.tone is Tone.REFUSED:
+            self.feedback.error(view.message)
+        elif view.tone is Tone.OK:
+            self.feedback.ok(view.message)
         else:
-            self.feedback.info(msg)
+            self.feedback.info(view.message)
         self.render_all()
 
     def load_queue(self) -> None:
@@ -507,10 +506,10 @@ class PackScreen(WmsScreen):
         self.view = None
         self.last_line = None
         self.last_packed = closed.order_name
-        self.feedback.ok(closed.message[1:].strip() + " · printing…")
+        self.feedback.ok(closed.summary + " · printing…")
         self.load_queue()
         self.render_all()
-        self.make_documents(closed.order_id, closed.message[1:].strip())
+        self.make_documents(closed.order_id, closed.summary)
 
     @work(thread=True, exclusive=True, group="pack-print")
     def make_documents(self, order_id: int, done: str, **kwargs) -> None:
@@ -683,7 +682,7 @@ class PackScreen(WmsScreen):
         elif view.ready:
             prompt = "Ready: F9 closes the parcel"
         else:
-            prompt = view.blockers[0]
+            prompt = view.blockers[0].text
         self._set("pk-prompt", f"▶ {prompt}")
 
     def _fill_lines(self, view: PackView, cols) -> None:  # noqa: ANN001
@@ -775,7 +774,8 @@ class PackScreen(WmsScreen):
         # The unit count is in the header already; leaving it out here keeps
         # this block unchanged (and undrawn) while the packer scans.
         todo = [
-            "Scan the remaining units" if b.endswith("still to scan") else b for b in view.blockers
+            "Scan the remaining units" if b.kind is BlockerKind.UNITS_TO_SCAN else b.text
+            for b in view.blockers
         ]
         ready = "✓ Ready: F9 closes the parcel" if view.ready else "\n".join(f"• {b}" for b in todo)
         self._set("pk-ready", hang(ready, width))
