@@ -193,6 +193,8 @@ class EventKind(StrEnum):
     MANIFEST_CLOSED = "manifest.closed"
     MANIFEST_REPRINTED = "manifest.reprinted"
     CARRIER_TRACKING = "carrier.tracking"
+    # the shop
+    SHOP_FULFILLED = "shop.fulfilled"
     # returns
     RETURN_RECEIVED = "return.received"
     RETURN_LINE = "return.line"

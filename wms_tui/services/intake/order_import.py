@@ -739,7 +739,7 @@ class _Importer:
             events.log(
                 self.uow,
                 self.actor,
-                "order.imported",
+                EventKind.ORDER_IMPORTED,
                 order=order,
                 to_state=S.NEW.value,
                 detail=f"from {_CHANNEL_NAMES.get(self.channel, self.channel)}: waiting, {reason}",

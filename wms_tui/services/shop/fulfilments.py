@@ -28,7 +28,7 @@ from sqlmodel import Session, col, func, select
 from wms_tui.adapters.shopify.admin_api import AdminApi, ShopError
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import ExceptionKind
+from wms_tui.domain.enums import EventKind, ExceptionKind
 from wms_tui.domain.integration_models import ShopOrderLink, ShopOutbox
 from wms_tui.domain.models import (
     Carrier,
@@ -275,7 +275,7 @@ def _done(store: Store, outbox_id: int, plan: Plan, result: str) -> None:
         events.log(
             uow,
             SHOP_ACTOR,
-            "shop.fulfilled",
+            EventKind.SHOP_FULFILLED,
             order=order,
             qty=units,
             detail=f"{plan.number} {plan.company}".strip(),
