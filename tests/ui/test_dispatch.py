@@ -157,7 +157,7 @@ async def test_a_refresh_landing_mid_resize_waits_for_the_new_tables(dock: Dock)
 
 
 async def test_delay_notices_from_the_overview(dock: Dock, monkeypatch) -> None:
-    from wms_tui.ui.widgets.confirm import ConfirmModal
+    from wms_tui.ui.widgets.dialogs import AskConfirm
 
     monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
     dock.clock.at = dock.clock.at.replace(hour=16)  # 17:00: PN and DHL cut-offs passed
@@ -166,7 +166,7 @@ async def test_delay_notices_from_the_overview(dock: Dock, monkeypatch) -> None:
         await open_overview(pilot)
         await pilot.press("f6")
         modal = app.screen
-        assert isinstance(modal, ConfirmModal)
+        assert isinstance(modal, AskConfirm)
         assert "#1" in str(modal._body) and "#3" in str(modal._body)
         await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()

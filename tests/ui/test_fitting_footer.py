@@ -10,7 +10,7 @@ from tests.ui.test_receiving_screen import open_receiving, scan, store  # noqa: 
 from tests.worlds.dispatch import Dock
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
-from wms_tui.ui.widgets.floor_dialogs import AskChoice
+from wms_tui.ui.widgets.dialogs import AskChoice
 
 
 def footer_keys(app: WmsApp) -> list[str]:

@@ -17,7 +17,7 @@ from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.files_text import folder_text
 from wms_tui.ui.screens.handover import HandoverScreen
-from wms_tui.ui.widgets.confirm import ConfirmModal
+from wms_tui.ui.widgets.dialogs import AskConfirm
 from wms_tui.ui.widgets.feedback import Feedback
 
 SIZES = [(40, 16), (120, 40)]
@@ -125,12 +125,12 @@ async def test_close_out_with_confirmation(dock: Dock, size: tuple[int, int]) ->
         before = dock.state()
         await pilot.press("f10")
         modal = app.screen
-        assert isinstance(modal, ConfirmModal)
+        assert isinstance(modal, AskConfirm)
         await pilot.press("escape")  # changed my mind: nothing happens
         assert app.screen is screen and dock.state() == before
 
         await pilot.press("f10")
-        assert isinstance(app.screen, ConfirmModal)
+        assert isinstance(app.screen, AskConfirm)
         notes: list[str] = []
         screen.notify = lambda message, **_: notes.append(message)  # type: ignore[method-assign]
         await pilot.press("enter")
@@ -161,7 +161,7 @@ async def test_leftovers_are_listed_before_closing(dock: Dock) -> None:
         await scan(pilot, dock.sscc["#1"])
         await pilot.press("f10")
         modal = app.screen
-        assert isinstance(modal, ConfirmModal)
+        assert isinstance(modal, AskConfirm)
         body = str(modal._body)
         assert "2 packed parcels NOT loaded stay for tomorrow" in body
         assert "#2 1/2" in body and "#2 2/2" in body

@@ -24,8 +24,7 @@ from wms_tui.ui.screens.login import LoginScreen
 from wms_tui.ui.screens.packing import PackScreen
 from wms_tui.ui.screens.picking import PickScreen
 from wms_tui.ui.screens.receiving import ReceivingScreen
-from wms_tui.ui.widgets.choice import ChoiceModal
-from wms_tui.ui.widgets.floor_dialogs import AskConfirm
+from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm
 
 SIZES = [(40, 16), (120, 40)]
 
@@ -132,7 +131,7 @@ async def test_logout_pauses_the_pick_task_claimed_here(floor: Store, idle: bool
         assert task_status(floor) is TaskStatus.CLAIMED
         await pilot.press("f3")  # short pick: a dialog waiting for a reason
         await pilot.pause()
-        assert isinstance(app.screen, ChoiceModal)
+        assert isinstance(app.screen, AskChoice)
         if idle:
             app.action_logout(idle=True)
         else:

@@ -16,7 +16,7 @@ from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.home import HomeScreen
 from wms_tui.ui.screens.orders import OrderDetailScreen, OrdersScreen
-from wms_tui.ui.widgets.dialogs import ConfirmDialog, ReasonDialog
+from wms_tui.ui.widgets.dialogs import AskConfirm, AskText
 from wms_tui.ui.widgets.feedback import Feedback
 
 S = OrderStatus
@@ -146,9 +146,9 @@ async def test_hold_needs_a_reason_then_release(floor: Store) -> None:
         screen = await open_orders(pilot)
         assert rows(screen)[0] == "#1002"
         await pilot.press("f2")
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, AskText)
         await pilot.press("enter")
-        assert bells == [1] and isinstance(app.screen, ReasonDialog)
+        assert bells == [1] and isinstance(app.screen, AskText)
         await scan(pilot, "address check")
         await settle(pilot)
         assert isinstance(app.screen, OrdersScreen)
@@ -185,7 +185,7 @@ async def test_cancel_asks_first(floor: Store) -> None:
         screen = await open_orders(pilot)
         before = snapshot(floor)
         await pilot.press("f4")
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, AskConfirm)
         await pilot.press("n")
         await settle(pilot)
         assert snapshot(floor) == before and feedback(screen) == "#1002 not cancelled"
@@ -224,7 +224,7 @@ async def test_priority_and_split_from_the_detail_view(floor: Store) -> None:
         await settle(pilot)
         assert isinstance(app.screen, OrderDetailScreen)
         await pilot.press("f7")  # split: asks first
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, AskConfirm)
         await pilot.press("enter")
         await settle(pilot)
         assert order(floor, "#1003").status is S.READY_TO_PICK

@@ -22,8 +22,8 @@ from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.home import HomeScreen
 from wms_tui.ui.screens.packing import PackScreen
 from wms_tui.ui.screens.packing_text import rows_needed
+from wms_tui.ui.widgets.dialogs import AskConfirm, AskText
 from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.floor_dialogs import AskConfirm, AskText
 
 SIZES = [(120, 40), (40, 16)]
 

@@ -18,7 +18,7 @@ from wms_tui.ui.app import WmsApp
 from wms_tui.ui.menu import MENU_KEYS
 from wms_tui.ui.screens.home import HomeScreen
 from wms_tui.ui.screens.picking import PickScreen
-from wms_tui.ui.widgets.choice import ChoiceModal
+from wms_tui.ui.widgets.dialogs import AskChoice
 from wms_tui.ui.widgets.feedback import Feedback
 
 ORDERS = [
@@ -134,7 +134,7 @@ async def test_pick_a_task_at_40x16_with_a_short_pick_in_the_middle(floor: Store
         assert text(app, "pick-sku") == "MUG-RED  × 2 more"
         await pilot.press("f3")
         await pilot.pause()
-        assert isinstance(app.screen, ChoiceModal)
+        assert isinstance(app.screen, AskChoice)
         await pilot.press("2")  # fewer than asked
         await pilot.pause()
         assert isinstance(app.screen, PickScreen)

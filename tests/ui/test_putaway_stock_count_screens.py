@@ -20,7 +20,7 @@ from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.cycle_count import CycleCountScreen
 from wms_tui.ui.screens.putaway import PutawayScreen
 from wms_tui.ui.screens.stock import SkuDetailScreen, StockScreen
-from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount
+from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount
 
 SIZES = [(40, 16), (120, 40)]
 

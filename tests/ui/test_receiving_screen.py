@@ -20,8 +20,8 @@ from wms_tui.ui.app import WmsApp
 from wms_tui.ui.menu import MENU_KEYS
 from wms_tui.ui.screens.receiving import ReceivingScreen
 from wms_tui.ui.screens.stock import SkuDetailScreen, StockScreen
+from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount, AskText
 from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount, AskText
 
 SIZES = [(40, 16), (120, 40)]
 

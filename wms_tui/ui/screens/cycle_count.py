@@ -20,8 +20,8 @@ from wms_tui.domain.text import plural
 from wms_tui.services.inventory import cycle_count as cc
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount
 from wms_tui.ui.widgets.fixed_table import reset, step_cursor
-from wms_tui.ui.widgets.floor_dialogs import AskChoice, AskConfirm, AskCount
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 from wms_tui.ui.widgets.variance import variance_text
 

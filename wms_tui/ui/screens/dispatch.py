@@ -601,7 +601,7 @@ class DispatchScreen(WmsScreen):
 
     def action_delay_notices(self) -> None:
         from wms_tui.services.dispatch.notices import delayed_orders_for
-        from wms_tui.ui.widgets.confirm import ConfirmModal
+        from wms_tui.ui.widgets.dialogs import AskConfirm
 
         delays = delayed_orders_for(self.store)
         if not delays:
@@ -620,7 +620,7 @@ class DispatchScreen(WmsScreen):
                 self._send_delays()
 
         self.app.push_screen(
-            ConfirmModal(f"E-mail a delay notice to {plural(len(delays), 'customer')}?", body),
+            AskConfirm(f"E-mail a delay notice to {plural(len(delays), 'customer')}?", body),
             answered,
         )
 

@@ -368,7 +368,7 @@ class HandoverScreen(FloorScreen):
 
     def action_close_out(self) -> None:
         from wms_tui.services.dispatch.manifest import preview_close
-        from wms_tui.ui.widgets.confirm import ConfirmModal
+        from wms_tui.ui.widgets.dialogs import AskConfirm
 
         fb = self.feedback
         if self.carrier is None:
@@ -414,7 +414,7 @@ class HandoverScreen(FloorScreen):
                 self._run_close(pv.carrier_code, leave)
 
         self.app.push_screen(
-            ConfirmModal(f"Close {pv.carrier_name}'s manifest {pv.manifest_number}?", body),
+            AskConfirm(f"Close {pv.carrier_name}'s manifest {pv.manifest_number}?", body),
             answered,
         )
 

@@ -30,7 +30,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.text import plural
 from wms_tui.ui.base import WmsScreen
-from wms_tui.ui.widgets.dialogs import ConfirmDialog, ReasonDialog
+from wms_tui.ui.widgets.dialogs import AskConfirm, AskText, reason_text
 from wms_tui.ui.widgets.feedback import Feedback
 
 WIDE = 80
@@ -414,9 +414,11 @@ class OrdersScreen(WmsScreen):
             )
 
         self.app.push_screen(
-            ReasonDialog(
+            AskText(
                 f"Hold {row.name}: why?",
-                "e.g. address check, customer called, stock check",
+                placeholder="reason",
+                hint="e.g. address check, customer called, stock check",
+                validate=reason_text,
             ),
             done,
         )
@@ -443,7 +445,7 @@ class OrdersScreen(WmsScreen):
         detail = f"{row.customer} · {plural(row.units, 'unit')} · {row.short_status}"
         if row.status in ("PICKING", "PICKED", "PACKING", "PACKED"):
             detail += "\nIt is already in the building's flow: someone must stop it."
-        self.app.push_screen(ConfirmDialog(f"Cancel {row.name}?", detail), done)
+        self.app.push_screen(AskConfirm(f"Cancel {row.name}?", detail.split("\n")), done)
 
     def action_priority(self, delta: int) -> None:
         row = self._target()
@@ -467,9 +469,9 @@ class OrdersScreen(WmsScreen):
                 self.query_one(Feedback).info(f"{row.name} not split")
 
         self.app.push_screen(
-            ConfirmDialog(
+            AskConfirm(
                 f"Split {row.name}?",
-                "Ship what is in stock now; the rest waits as a backorder.",
+                ["Ship what is in stock now; the rest waits as a backorder."],
             ),
             done,
         )

@@ -44,9 +44,8 @@ from wms_tui.ui.screens.packing_text import (
     rows_needed,
 )
 from wms_tui.ui.widgets import fixed_table
-from wms_tui.ui.widgets.choice import ChoiceModal
+from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskText
 from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.floor_dialogs import AskConfirm, AskText
 from wms_tui.ui.widgets.steady import SteadyFeedback, SteadyScanInput
 
 WIDE = 90  # columns from which the side panel is shown
@@ -371,7 +370,12 @@ class PackScreen(WmsScreen):
             for o in options
         ]
         code = await self.app.push_screen_wait(
-            ChoiceModal("Carton for this parcel", choices, "★ suggested · ✗ will not fit")
+            AskChoice(
+                "Carton for this parcel",
+                choices,
+                other=None,
+                hint="★ suggested · ✗ will not fit · Esc: cancel",
+            )
         )
         self.focus_scan()
         if code is not None:
@@ -388,7 +392,7 @@ class PackScreen(WmsScreen):
         # Every item keeps its number; a done one is refused by the service.
         choices = [(str(i.n), f"{'☑' if i.done else '☐'} {i.label}") for i in items]
         key = await self.app.push_screen_wait(
-            ChoiceModal("Put in the parcel, then confirm:", choices, "number or ↑↓ Enter")
+            AskChoice("Put in the parcel, then confirm:", choices, other=None)
         )
         self.focus_scan()
         if key is not None:
@@ -411,8 +415,8 @@ class PackScreen(WmsScreen):
             return
         line = view.line(which)
         reason = await self.app.push_screen_wait(
-            ChoiceModal(
-                f"What is wrong with {line.sku}?", [(k, v) for k, v in packing.QC_REASONS.items()]
+            AskChoice(
+                f"What is wrong with {line.sku}?", list(packing.QC_REASONS.items()), other=None
             )
         )
         if reason is None:
@@ -427,12 +431,13 @@ class PackScreen(WmsScreen):
                 )
             )
         action = await self.app.push_screen_wait(
-            ChoiceModal(
+            AskChoice(
                 "Then:",
                 [
                     ("replace", "Replace it (pick a new one)"),
                     ("short", "Short-ship it (supervisor)"),
                 ],
+                other=None,
             )
         )
         if action is None:
@@ -538,9 +543,10 @@ class PackScreen(WmsScreen):
                 self.focus_scan()
                 return
         what = await self.app.push_screen_wait(
-            ChoiceModal(
+            AskChoice(
                 f"Reprint {name}",
                 [("both", "Label and slip"), ("label", "Label"), ("slip", "Packing slip")],
+                other=None,
             )
         )
         self.focus_scan()

@@ -27,7 +27,7 @@ from wms_tui.services.picking import walk as picking
 from wms_tui.services.picking.walk import Completion, Stage, StopInfo, TaskView
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text
-from wms_tui.ui.widgets.choice import ChoiceModal
+from wms_tui.ui.widgets.dialogs import AskChoice
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 _COUNT = re.compile(r"^\d{1,3}$")
@@ -208,7 +208,9 @@ class PickScreen(FloorScreen):
         if stop.picked == 0 and stop.remaining > 1:
             hint += " Pick what is there first."
         self.app.push_screen(
-            ChoiceModal("Short pick: why?", list(picking.SHORT_REASONS.items()), hint),
+            AskChoice(
+                "Short pick: why?", list(picking.SHORT_REASONS.items()), other=None, hint=hint
+            ),
             self._short_chosen,
         )
 

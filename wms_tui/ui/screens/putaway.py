@@ -19,8 +19,8 @@ from wms_tui.services.inventory import stock_queries as q
 from wms_tui.services.receiving import putaway as pa
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.widgets.dialogs import AskCount
 from wms_tui.ui.widgets.fixed_table import reset, step_cursor
-from wms_tui.ui.widgets.floor_dialogs import AskCount
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 

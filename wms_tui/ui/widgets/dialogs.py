@@ -1,81 +1,243 @@
-"""Small modal dialogs driven by the keyboard: confirm (yes/no) and ask for a reason."""
+"""The app's one family of modal questions: yes/no, a choice, a typed value, a count.
+
+Each fits a 40×16 handheld, works with the keyboard alone (Enter answers, Escape
+cancels, digits pick a choice) and checks its own answer: a bad answer rings the
+bell and keeps the question open, so the screen behind only ever sees a valid value.
+Every screen uses these four; there is no other dialog class.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
+from textual.events import Key
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
-from wms_tui.domain.scans import clean_scan
+from wms_tui.domain.errors import DomainError
 from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.scan_input import ScanInput
 
 DIALOG_CSS = """
-{cls} {{ align: center middle; }}
-{cls} > Vertical {{
-    width: 60; max-width: 100%; height: auto; max-height: 100%;
-    border: round $accent; background: $panel; padding: 0 1;
+{name} {{ align: center middle; background: $background 60%; }}
+{name} > #dlg {{
+    width: 100%; max-width: 72; height: auto; max-height: 100%;
+    border: round $accent; background: $surface; padding: 0 1;
 }}
-{cls} .dlg-title {{ text-style: bold; }}
-{cls} .dlg-hint {{ color: $text-muted; }}
-{cls} Input {{ background: $boost; margin: 1 0 0 0; }}
+{name} #dlg-title {{ text-style: bold; }}
+{name} #dlg-hint {{ color: $text-muted; }}
 """
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """Enter or y = yes; Escape or n = no."""
+class _Dialog(ModalScreen[Any]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
-    DEFAULT_CSS = DIALOG_CSS.format(cls="ConfirmDialog")
-    BINDINGS = [
-        Binding("enter,y", "answer(True)", "Yes", id="confirm-yes"),
-        Binding("escape,n", "answer(False)", "No", id="confirm-no"),
-    ]
-
-    def __init__(self, title: str, detail: str = "") -> None:
+    def __init__(self, title: str, hint: str = "") -> None:
         super().__init__()
-        self._title, self._detail = title, detail
+        self._title = title
+        self._hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self._title, classes="dlg-title", markup=False)
-            if self._detail:
-                yield Static(self._detail, markup=False)
-            yield Static("Enter/y = yes · Esc/n = no", classes="dlg-hint")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
-class ReasonDialog(ModalScreen[str | None]):
-    """A one-line reason; an empty one is refused with a bell. Escape = never mind."""
-
-    DEFAULT_CSS = DIALOG_CSS.format(cls="ReasonDialog")
-    BINDINGS = [Binding("escape", "cancel", "Back", id="reason-cancel")]
-
-    def __init__(self, title: str, hint: str = "", max_length: int = 120) -> None:
-        super().__init__()
-        self._title, self._hint, self._max = title, hint, max_length
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self._title, classes="dlg-title", markup=False)
-            yield Input(placeholder="reason", max_length=self._max, compact=True, id="reason")
+        with Vertical(id="dlg"):
+            yield Static(self._title, id="dlg-title", markup=False)
+            yield from self.compose_body()
+            yield Feedback("", id="dlg-fb")
             if self._hint:
-                yield Static(self._hint, classes="dlg-hint", markup=False)
-            yield Feedback("", id="reason-feedback")
+                yield Static(self._hint, id="dlg-hint", markup=False)
 
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
-
-    @on(Input.Submitted, "#reason")
-    def submitted(self, event: Input.Submitted) -> None:
-        reason = " ".join(clean_scan(event.value).split())
-        if not reason:
-            self.query_one(Feedback).error("Type a reason, or Esc to go back")
-            return
-        self.dismiss(reason)
+    def compose_body(self) -> ComposeResult:
+        yield from ()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def error(self, message: str) -> None:
+        self.query_one("#dlg-fb", Feedback).error(message)
+
+
+class AskText(_Dialog):
+    """A scanned or typed value, checked by ``validate`` (raise DomainError to refuse)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="AskText")
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        placeholder: str = "",
+        hint: str = "Enter: OK · Esc: cancel",
+        validate: Callable[[str], Any] | None = None,
+        password: bool = False,
+    ) -> None:
+        super().__init__(title, hint)
+        self._placeholder = placeholder
+        self._validate = validate
+        self._password = password
+
+    def compose_body(self) -> ComposeResult:
+        yield ScanInput(placeholder=self._placeholder, id="dlg-input", password=self._password)
+
+    def on_mount(self) -> None:
+        self.query_one("#dlg-input", Input).focus()
+
+    @on(Input.Submitted, "#dlg-input")
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value
+        if self._validate is None:
+            if not value.strip():
+                self.error("Type or scan a value")
+                return
+            self.dismiss(value.strip())
+            return
+        try:
+            result = self._validate(value)
+        except DomainError as exc:
+            self.error(str(exc))
+            return
+        self.dismiss(result)
+
+
+class AskCount(AskText):
+    """A whole number of at least 1 (or whatever ``validate`` accepts)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="AskCount")
+
+    def __init__(
+        self, title: str, validate: Callable[[str], int], hint: str = "Enter: OK · Esc: cancel"
+    ) -> None:
+        super().__init__(title, placeholder="count", hint=hint, validate=validate)
+
+
+class AskChoice(_Dialog):
+    """Pick one of ``choices`` by digit, arrows + Enter; optionally type another answer."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="AskChoice")
+        + """
+    AskChoice OptionList { height: auto; max-height: 8; border: none; padding: 0; }
+    AskChoice #dlg-other { height: 3; }
+    """
+    )
+
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[str] | Sequence[tuple[str, str]],
+        *,
+        other: str | None = "Other (type it)",
+        hint: str = "1-9 or ↑↓ Enter · Esc: cancel",
+    ) -> None:
+        """``choices`` are labels (the label is the answer) or ``(key, label)`` pairs
+        (the key is the answer); ``other`` adds a last entry that asks for text."""
+        super().__init__(title, hint)
+        pairs = [c if isinstance(c, tuple) else (c, c) for c in choices]
+        self._keys = [k for k, _ in pairs]
+        self._labels = [label for _, label in pairs]
+        self._other = other
+
+    @property
+    def _choices(self) -> list[str]:
+        return self._keys
+
+    def compose_body(self) -> ComposeResult:
+        options = [Option(f"{i}  {c}", id=f"c{i}") for i, c in enumerate(self._labels, 1)]
+        if self._other:
+            options.append(Option(f"{len(options) + 1}  {self._other}", id="other"))
+        yield OptionList(*options, id="dlg-options")
+        other = Input(placeholder="type the reason", id="dlg-other")
+        other.display = False
+        yield other
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_key(self, event: Key) -> None:
+        if self.query_one("#dlg-other", Input).has_focus:
+            return
+        if event.character and event.character.isdigit():
+            event.stop()
+            index = int(event.character) - 1
+            total = len(self._choices) + (1 if self._other else 0)
+            if 0 <= index < total:
+                self._pick(index)
+            else:
+                self.error(f"No choice {event.character}")
+
+    @on(OptionList.OptionSelected, "#dlg-options")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._pick(event.option_index)
+
+    def _pick(self, index: int) -> None:
+        if index < len(self._choices):
+            self.dismiss(self._choices[index])
+            return
+        other = self.query_one("#dlg-other", Input)
+        other.display = True
+        other.focus()
+
+    @on(Input.Submitted, "#dlg-other")
+    def typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            self.error("Type the reason, or Esc")
+            return
+        self.dismiss(text)
+
+
+class AskConfirm(_Dialog):
+    """A yes/no question with details; Enter or ``y`` answers yes, Escape or ``n`` no."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="AskConfirm")
+        + """
+    AskConfirm #dlg-body { height: auto; max-height: 22; }
+    """
+    )
+    BINDINGS = [
+        Binding("escape,n", "cancel", "No", id="cancel"),
+        Binding("enter,y", "confirm", "Yes", id="confirm"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        lines: Sequence[str] | RenderableType = (),
+        hint: str = "Enter/y: yes · Esc/n: no",
+    ) -> None:
+        """``lines``: lines of text, or one rich renderable (a table, a Text)."""
+        super().__init__(title, hint)
+        self._body = [lines] if not isinstance(lines, list | tuple) else list(lines)
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="dlg-body"):
+            for part in self._body:
+                yield Static(part, markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#dlg-body").focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+
+def reason_text(value: str) -> str:
+    """A one-line reason as typed: control characters out, spaces collapsed; empty refused."""
+    from wms_tui.domain.scans import clean_scan
+
+    reason = " ".join(clean_scan(value).split())
+    if not reason:
+        raise DomainError("Type a reason, or Esc to go back")
+    return reason
