@@ -195,6 +195,8 @@ class EventKind(StrEnum):
     CARRIER_TRACKING = "carrier.tracking"
     # the shop
     SHOP_FULFILLED = "shop.fulfilled"
+    # supervisors
+    EXCEPTION_CLOSED = "exception.closed"
     # returns
     RETURN_RECEIVED = "return.received"
     RETURN_LINE = "return.line"

@@ -22,6 +22,7 @@ from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import EventKind
 from wms_tui.domain.enums import ExceptionKind as K
 from wms_tui.domain.enums import OrderStatus as S
 from wms_tui.domain.models import Location, Order, WmsException
@@ -83,7 +84,7 @@ def settle(uow: UnitOfWork, actor: Actor, order_ids: Iterable[int] | None = None
         events.log(
             uow,
             actor,
-            "exception.closed",
+            EventKind.EXCEPTION_CLOSED,
             order=order,
             sku=exc.sku,
             location=exc.location,
