@@ -202,3 +202,7 @@ class EventKind(StrEnum):
     RETURN_LINE = "return.line"
     RETURN_REASON = "return.reason"
     RETURN_SCRAP = "return.scrap"
+    RETURN_ANNOUNCED = "return.announced"
+    # integrations
+    API_KEY_CREATED = "api.key_created"
+    API_KEY_REVOKED = "api.key_revoked"

@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import Role
+from wms_tui.domain.enums import EventKind, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.integration_models import ApiKey
 from wms_tui.services.core import events
@@ -114,7 +114,7 @@ def create_key(
         )
         uow.add(row)
         uow.flush()
-        events.log(uow, actor, "api.key_created", detail=f"{name} ({','.join(wanted)})")
+        events.log(uow, actor, EventKind.API_KEY_CREATED, detail=f"{name} ({','.join(wanted)})")
         info = _info(row)
         uow.commit()
     return info, f"wms_{prefix}_{secret}"
@@ -135,7 +135,7 @@ def revoke_key(store: Store, actor: Actor, name: str) -> KeyInfo:
             raise DomainError(f"Key {row.name} was already revoked")
         row.revoked_at = utcnow()
         uow.add(row)
-        events.log(uow, actor, "api.key_revoked", detail=row.name)
+        events.log(uow, actor, EventKind.API_KEY_REVOKED, detail=row.name)
         info = _info(row)
         uow.commit()
     return info

@@ -18,6 +18,7 @@ from datetime import date
 from sqlmodel import select
 
 from wms_tui.domain.actor import Actor
+from wms_tui.domain.enums import EventKind
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Order
 from wms_tui.domain.text import plural
@@ -97,7 +98,7 @@ def announce_return(
             events.log(
                 uow,
                 actor,
-                "return.announced",
+                EventKind.RETURN_ANNOUNCED,
                 order=order,
                 sku=line.sku,
                 qty=line.quantity,
