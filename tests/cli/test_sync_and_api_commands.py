@@ -96,3 +96,21 @@ def test_sync_once_against_the_fake_shop(tmp_path: Path, monkeypatch) -> None:
 def test_serve_has_the_api_command() -> None:
     done = runner.invoke(app, ["serve", "api", "--help"])
     assert done.exit_code == 0 and "127.0.0.1" in done.output
+
+
+def test_api_keys_list_shows_use(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from wms_tui.api.app import create_app
+
+    db = store_with_boss(tmp_path)
+    made = runner.invoke(app, ["api-keys", "create", "erp", "--badge", "S9001", "--db", db])
+    key = made.output.splitlines()[1]
+    assert "never used" in runner.invoke(app, ["api-keys", "list", "--db", db]).output
+    store = Store(f"sqlite:///{db}")
+    with TestClient(create_app(store)) as client:
+        r = client.get("/stock/MUG-FIKA", headers={"Authorization": f"Bearer {key}"})
+        assert r.status_code == 200
+    store.dispose()
+    listed = runner.invoke(app, ["api-keys", "list", "--db", db]).output
+    assert "used 20" in listed and "never used" not in listed

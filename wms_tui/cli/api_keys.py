@@ -53,11 +53,12 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     @keys_app.command("list")
     def list_keys(db: DbOption = None) -> None:
         """Every key: name, scopes, rate, created, revoked."""
-        from wms_tui.services.integrations import api_keys
+        from wms_tui.services.integrations import api_keys, webhooks_out
 
         store = _store(db)
         try:
             keys = api_keys.list_keys(store)
+            backlog = webhooks_out.backlog(store)
         finally:
             store.dispose()
         if not keys:
@@ -65,10 +66,16 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             return
         for k in keys:
             state = f"revoked {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "active"
+            used = f"used {k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "never used"
+            waiting, gave_up = backlog.get(k.id, (0, 0))
+            hooks = (
+                f"  webhooks: {waiting} waiting, {gave_up} gave up" if waiting or gave_up else ""
+            )
             console.print(
                 f"{k.name:<24} {','.join(k.scopes):<11} {k.rate_per_minute:>6}/min  "
-                f"created {k.created_at:%Y-%m-%d}  {state}",
+                f"created {k.created_at:%Y-%m-%d}  {used}  {state}{hooks}",
                 highlight=False,
+                soft_wrap=True,
                 markup=False,
             )
 

@@ -276,3 +276,36 @@ def test_held_payload_is_kept_for_the_next_pass(empty_store: Store):
         link = s.exec(select(ShopOrderLink)).one()
         assert json.loads(link.held_payload)["payload"]["name"] == "#1007"
     assert ParcelStatus.CLOSED  # keep import used
+
+
+def test_an_order_from_a_csv_file_is_found_in_the_shop_by_name(
+    empty_store: Store, api: AdminApi, fake_shop: FakeShop
+):
+    """Imported with `wms import orders` (no link to the shop's id): looked up by name."""
+    from wms_tui.domain.integration_models import ShopOrderLink
+
+    w.shop(empty_store)
+    actor = boss(empty_store)
+    [number] = packed(empty_store, fake_shop, 1008, [("MUG-FIKA", 1)], [{"MUG-FIKA": 1}])
+    with empty_store.unit_of_work() as uow:
+        for link in uow.session.exec(select(ShopOrderLink)):
+            uow.session.delete(link)
+        uow.commit()
+    handover.load_parcel(empty_store, actor, "POSTNORD", number)
+    assert fulfilments.send_due(empty_store, api).sent == [f"#1008 {number}"]
+    assert any(r["variables"].get("query") == 'name:"#1008"' for r in fake_shop.requests)
+
+
+def test_an_order_the_shop_does_not_have_is_refused_not_lost(
+    empty_store: Store, api: AdminApi, fake_shop: FakeShop
+):
+    w.shop(empty_store)
+    actor = boss(empty_store)
+    [number] = packed(empty_store, fake_shop, 1009, [("MUG-FIKA", 1)], [{"MUG-FIKA": 1}])
+    fake_shop.orders.clear()
+    handover.load_parcel(empty_store, actor, "POSTNORD", number)
+    report = fulfilments.send_due(empty_store, api)
+    assert report.failed == ["#1009"]
+    with empty_store.read() as s:
+        row = s.exec(select(ShopOutbox)).one()
+        assert row.failed and "has no order" in row.last_error

@@ -13,7 +13,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
@@ -165,4 +165,19 @@ def authenticate(store: Store, raw: str | None) -> KeyInfo:
         _verified[fingerprint] = prefix
     if info.revoked_at is not None:
         raise BadKey(f"API key {info.name} was revoked")
+    _touch(store, info)
     return info
+
+
+def _touch(store: Store, info: KeyInfo) -> None:
+    """Remember when a key was last used, at most once a minute (a write per request
+    would queue every API call behind the floor's transactions)."""
+    now = utcnow()
+    if info.last_used_at is not None and now - info.last_used_at < timedelta(minutes=1):
+        return
+    with store.unit_of_work() as uow:
+        row = uow.session.get(ApiKey, info.id)
+        if row is not None:
+            row.last_used_at = now
+            uow.add(row)
+            uow.commit()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from wms_tui.adapters.shopify.csv_format import OrderLineRecord, OrderRecord, ShipTo
@@ -108,6 +109,14 @@ def _record(o: NewOrder) -> OrderRecord:
 
 def create_order(store: Store, actor: Actor, new: NewOrder) -> CreateResult:
     rec = _record(new)
+    try:
+        return _create(store, actor, new, rec)
+    except IntegrityError:
+        # The same new order sent twice at once (PostgreSQL): the second is now an update.
+        return _create(store, actor, new, rec)
+
+
+def _create(store: Store, actor: Actor, new: NewOrder, rec: OrderRecord) -> CreateResult:
     with store.unit_of_work() as uow:
         existing = uow.session.exec(select(Order).where(Order.name == new.name)).first()
         if existing is not None and existing.channel != new.channel:

@@ -13,7 +13,7 @@ into a ``shop_outbox`` row per registered webhook (kind ``webhook``, ref
 
 A 2xx is done; anything else is tried again with backoff (1 min doubling to
 1 h), and after 12 tries the row stops with its last error (``wms api-keys
-list`` shows what waits and what failed). Nothing here runs inside a floor
+list`` shows, per key, what waits and what gave up). Nothing here runs inside a floor
 transaction.
 
 The scan re-reads a window behind its cursor, because on PostgreSQL an event
@@ -266,3 +266,22 @@ def deliver_due(
             uow.add(live)
             uow.commit()
     return report
+
+
+def backlog(store: Store) -> dict[int, tuple[int, int]]:
+    """Per API key id: (deliveries waiting, deliveries given up)."""
+    with store.read() as s:
+        rows = s.exec(
+            select(ShopOutbox.payload, ShopOutbox.failed).where(
+                ShopOutbox.kind == KIND, col(ShopOutbox.done_at).is_(None)
+            )
+        ).all()
+        owner = dict(s.exec(select(ApiWebhook.id, ApiWebhook.api_key_id)).all())
+    out: dict[int, tuple[int, int]] = {}
+    for payload, failed in rows:
+        key = owner.get(json.loads(payload)["webhook_id"])
+        if key is None:
+            continue
+        waiting, gave_up = out.get(key, (0, 0))
+        out[key] = (waiting + (not failed), gave_up + bool(failed))
+    return out

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from wms_tui.adapters.shopify import order_shapes
@@ -57,6 +58,15 @@ def apply(store: Store, shape: str, payload: object) -> Applied:
 
 
 def apply_order(store: Store, order: ShopOrder, shape: str, payload: object) -> Applied:
+    try:
+        return _apply_order(store, order, shape, payload)
+    except IntegrityError:
+        # PostgreSQL: the pull and a webhook created the same new order at the same
+        # moment and the other won. Once more: now it is an update (or unchanged).
+        return _apply_order(store, order, shape, payload)
+
+
+def _apply_order(store: Store, order: ShopOrder, shape: str, payload: object) -> Applied:
     rec = order.record
     with store.unit_of_work() as uow:
         link = uow.session.exec(
