@@ -97,6 +97,24 @@ def test_retry_after_stock_arrived_closes_the_backorder(world: pw.World) -> None
     assert result.closed and result.message == "#2001 ready to pick"
 
 
+def test_release_what_is_in_stock_leaves_the_rest_named_in_the_inbox(world: pw.World) -> None:
+    """The split-off backorder used to wait with no exception naming it: a dead end."""
+    store, boss = world.store, world.supervisor
+    _backorder(store, qty=5)
+    with store.unit_of_work() as uow:
+        p = uow.session.exec(select(Product).where(Product.sku == "LAMP")).one()
+        bin_a = uow.session.exec(select(Location).where(Location.code == "A-01-1-A")).one()
+        f.receive(uow, p, bin_a, 2)
+        uow.commit()
+    [item] = open_exceptions(store, boss)
+    result = resolve(store, boss, item.id, Action.RELEASE)
+    assert result.closed and result.message == "#2001 ready to pick; the rest waits as #2001-B1"
+    [child] = open_exceptions(store, boss)
+    assert child.order == "#2001-B1" and child.kind == ExceptionKind.BACKORDER
+    assert child.cause == "LAMP ×3 split from #2001: waits for stock"
+    assert child.actions == (Action.RETRY, Action.RELEASE, Action.CANCEL)
+
+
 def test_acknowledge_needs_a_note_and_closes_a_receiving_report(world: pw.World) -> None:
     store, boss = world.store, world.supervisor
     with store.unit_of_work() as uow:

@@ -239,4 +239,5 @@ def test_a_batch_allocates_fifo_across_orders_and_keeps_the_rules(empty_store: S
         assert sorted(e.message for e in short) == [
             "MUG short 2 (need 6, have 4)",
             "TEE short 1 (need 1, have 0)",
+            "TEE ×2 split from #split: waits for stock",
         ]

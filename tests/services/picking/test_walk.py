@@ -461,8 +461,10 @@ def test_short_pick_splits_when_the_order_may_ship_split(empty_store: Store) -> 
         child = s.exec(select(Order).where(Order.name == "#1-B1")).one()
         (cl,) = s.exec(select(OrderLine).where(OrderLine.order_id == child.id)).all()
         assert (cl.sku, cl.quantity) == ("TEE-M", 2)
-        exc = s.exec(select(WmsException)).one()
+        waits, exc = s.exec(select(WmsException).order_by(WmsException.id)).all()
         assert exc.kind == ExceptionKind.SHORT_PICK and "damaged" in exc.message
+        # The split-off backorder is named in the supervisor's inbox too.
+        assert (waits.kind, waits.order_id) == (ExceptionKind.BACKORDER, child.id)
 
 
 def test_short_pick_refusals_change_nothing(empty_store: Store, world) -> None:

@@ -435,6 +435,20 @@ def split_into_backorder(
         to_state=OrderStatus.BACKORDERED,
         detail=created_detail,
     )
+    # The backorder waits on something a supervisor can see and act on, like
+    # any order allocation backorders (it closes when the child is allocated).
+    uow.add(
+        WmsException(
+            kind=ExceptionKind.BACKORDER,
+            order_id=child.id,
+            sku=", ".join(dict.fromkeys(ln.sku for ln, _ in moved)),
+            operator_id=actor.operator_id,
+            operator_name=actor.name,
+            terminal=actor.terminal,
+            message=f"{', '.join(f'{ln.sku} ×{q}' for ln, q in moved)} split from "
+            f"{order.name}: waits for stock",
+        )
+    )
     uow.flush()
     return child
 

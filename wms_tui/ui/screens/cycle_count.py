@@ -42,8 +42,10 @@ class CycleCountScreen(FloorScreen):
         Binding("down", "cursor(1)", "Down", show=False, id="down"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, bin_code: str = "") -> None:
         super().__init__()
+        # Opened from the exceptions inbox for a short pick's bin: counting starts there.
+        self.bin_code = bin_code
         self.bins: list[cc.CountBin] = []
         self.bin: cc.CountBin | None = None
         self.scans: list[tuple[str, int]] = []
@@ -58,6 +60,8 @@ class CycleCountScreen(FloorScreen):
     def on_mount(self) -> None:
         self.show_bins()
         self.focus_scan()
+        if self.bin_code:
+            self.start(self.bin_code)
 
     def on_screen_resume(self) -> None:
         # rows drawn while a dialog covered the table are redrawn at their final widths

@@ -1,0 +1,224 @@
+"""Exceptions inbox, driven like a supervisor with a keyboard, at 40x16 and 120x40."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from textual.widgets import DataTable, Static
+
+from tests.ui.test_login import scan, wait_store
+from tests.worlds import factories as f
+from tests.worlds import packing as pw
+from tests.worlds.dbstate import snapshot
+from wms_tui.domain.enums import ExceptionKind, OrderStatus
+from wms_tui.domain.models import Location, Order, WmsException
+from wms_tui.services.intake import order_admin
+from wms_tui.services.intake.release import release
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens.cycle_count import CycleCountScreen
+from wms_tui.ui.screens.exceptions import ExceptionsScreen
+from wms_tui.ui.screens.home import HomeScreen
+from wms_tui.ui.widgets.dialogs import ReasonDialog
+from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.fitting_footer import FittingFooter
+
+SIZES = [(40, 16), (120, 40)]
+
+
+@pytest.fixture
+def inbox(sqlite_store: Store, tmp_path) -> Store:
+    """A backorder, a cancelled order with units in its tote, a short pick whose bin
+    waits for a count, and a delivery report."""
+    world = pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
+    with sqlite_store.unit_of_work() as uow:
+        lamp = f.product(uow, "LAMP")
+        f.order(uow, "#2001", [(lamp, 5)])
+        bin_a = uow.session.exec(select(Location).where(Location.code == "A-01-1-A")).one()
+        bin_a.cycle_count_flag = True
+        uow.add(bin_a)
+        uow.add(
+            WmsException(
+                kind=ExceptionKind.RECEIVING,
+                location="delivery:PO-77",
+                operator_name="Björn Åkesson",
+                terminal="RCV-1",
+                message="Delivery PO-77: 1 short",
+            )
+        )
+        uow.commit()
+    release(sqlite_store)
+    order_admin.cancel_order(sqlite_store, world.supervisor, world.orders["#1044"], "fraud")
+    with sqlite_store.unit_of_work() as uow:
+        uow.add(
+            WmsException(
+                kind=ExceptionKind.SHORT_PICK,
+                order_id=world.orders["#1042"],
+                sku="MUG-BLU",
+                location="A-01-1-A",
+                operator_name="Ana Lindqvist",
+                terminal="HH-01",
+                message="1 × MUG-BLU short at A-01-1-A (item not in bin)",
+            )
+        )
+        uow.commit()
+    return sqlite_store
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_inbox(pilot) -> ExceptionsScreen:
+    await wait_store(pilot)
+    await scan(pilot, "S9001")
+    home = pilot.app.screen
+    assert isinstance(home, HomeScreen)
+    index = [e.id for e in home.entries].index("exceptions")
+    await pilot.press("1234567890"[index])
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ExceptionsScreen)
+    return screen
+
+
+def rows(screen: ExceptionsScreen) -> list[tuple[str, str]]:
+    table = screen.query_one("#exc-table", DataTable)
+    return [
+        (str(table.get_row_at(i)[0]), str(table.get_row_at(i)[1])) for i in range(table.row_count)
+    ]
+
+
+def footer_keys(screen) -> list[str]:
+    return [k.description for k in screen.query_one(FittingFooter).query("FooterKey")]
+
+
+def status(store: Store, name: str) -> OrderStatus:
+    with store.read() as s:
+        return OrderStatus(s.exec(select(Order).where(Order.name == name)).one().status)
+
+
+def new_app(store: Store, bells: list | None = None) -> WmsApp:
+    app = WmsApp(store.url, terminal="OFFICE", release_every=None)
+    if bells is not None:
+        app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    return app
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_inbox_lists_the_most_urgent_first_with_its_keys(
+    inbox: Store, size: tuple[int, int]
+) -> None:
+    app = new_app(inbox)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_inbox(pilot)
+        assert rows(screen) == [
+            ("Short pick", "#1042 · A-01-1-A"),
+            ("Cancelled", "#1044"),
+            ("Backorder", "#2001"),
+            ("Receiving", "PO-77"),
+        ]
+        head = str(screen.query_one("#exc-head", Static).render())
+        assert head == "4 open exceptions"
+        detail = str(screen.query_one("#exc-detail", Static).render())
+        assert detail.splitlines()[0].startswith("1 × MUG-BLU short at A-01-1-A")
+        assert "Ana Lindqvist at HH-01" in detail
+        assert detail.splitlines()[-1] == "F4 Cancel F5 Count F7 Ack"
+        table = screen.query_one("#exc-table", DataTable)
+        if size[0] == 40:
+            assert table.region.right <= 40 and len(table.columns) == 3
+            assert footer_keys(screen)[:2] == ["Cancel", "Count"]
+        else:
+            assert [str(c.label) for c in table.columns.values()][-1] == "Cause"
+            assert footer_keys(screen) == ["Cancel", "Count", "Ack", "Refresh"]
+        # Down to the backorder: its own keys, and a key it has not does nothing.
+        await pilot.press("down", "down")
+        detail = str(screen.query_one("#exc-detail", Static).render())
+        assert detail.splitlines()[-1] == "F2 Retry F3 Release F4 Cancel"
+        before = snapshot(inbox)
+        await pilot.press("f6", "f7", "f5", "x", "enter", "space")
+        await settle(pilot)
+        assert snapshot(inbox) == before and app.screen is screen
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_each_action_is_one_key_and_the_list_follows(
+    inbox: Store, size: tuple[int, int]
+) -> None:
+    bells: list[int] = []
+    app = new_app(inbox, bells)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_inbox(pilot)
+        # The cancelled order's units go back to their bins: the row leaves the list.
+        await pilot.press("down", "f6")
+        await settle(pilot)
+        assert screen.query_one(Feedback).text == "✓ 8 units of #1044 back to their bins"
+        assert [k for k, _ in rows(screen)] == ["Short pick", "Backorder", "Receiving"]
+        # Retry the backorder: still short, one line, nothing changed.
+        await pilot.press("down", "f2")
+        await settle(pilot)
+        assert screen.query_one(Feedback).text.startswith("✗ #2001 is still short: LAMP short 5")
+        assert bells
+        # Cancel asks a reason; Esc changes its mind, Enter with no reason is refused.
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and status(inbox, "#2001") is OrderStatus.BACKORDERED
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press(*"customer asked", "enter")
+        await settle(pilot)
+        assert screen.query_one(Feedback).text == "✓ #2001 cancelled"
+        assert status(inbox, "#2001") is OrderStatus.CANCELLED
+        # Acknowledge the delivery report with a note.
+        assert [k for k, _ in rows(screen)] == ["Short pick", "Receiving"]
+        await pilot.press("down", "f7")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press(*"supplier credits 1", "enter")
+        await settle(pilot)
+        assert screen.query_one(Feedback).text == "✓ Closed: supplier credits 1"
+        assert [k for k, _ in rows(screen)] == ["Short pick"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_count_the_bin_opens_the_count_and_the_approval_closes_the_short_pick(
+    inbox: Store, size: tuple[int, int]
+) -> None:
+    app = new_app(inbox)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_inbox(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        count = app.screen
+        assert isinstance(count, CycleCountScreen) and count.bin is not None
+        assert count.bin.bin == "A-01-1-A"
+        from wms_tui.services.inventory import cycle_count as cc
+
+        actor = app.actor
+        assert actor is not None
+        # The count itself is the cycle count screen's (tested there); its approval:
+        cc.approve_count(inbox, actor, "A-01-1-A", {"MUG-BLU": 58})
+        count.dismiss()
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Short pick" not in [k for k, _ in rows(screen)]
+
+
+async def test_a_picker_does_not_see_the_inbox(inbox: Store) -> None:
+    with inbox.unit_of_work() as uow:
+        from wms_tui.domain.models import Operator
+
+        uow.add(Operator(badge="P1001", name="Ana Lindqvist", roles="picker"))
+        uow.commit()
+    app = new_app(inbox)
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "P1001")
+        assert "exceptions" not in [e.id for e in app.screen.entries]

@@ -1,0 +1,272 @@
+"""Exceptions inbox (supervisor): everything waiting on a decision, and the key that makes it.
+
+The list is most urgent first, then newest (``services.exceptions.inbox``).
+Under it, the highlighted exception in full: its cause, what it concerns, who
+raised it where, and the actions that resolve it now, each on a function key
+so nothing typed can trigger one:
+
+    F2 retry allocation   F3 release what is in stock   F4 cancel (asks a reason)
+    F5 count the bin      F6 put units back             F7 acknowledge (asks a note)
+
+Only the keys of the highlighted exception's actions work and show in the
+footer. Every action is one service call; its answer is the feedback line, and
+the list reloads (an exception its work closed leaves it). The list also
+reloads every 30 s and when the screen comes back from a count.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import Resize
+from textual.widgets import DataTable, Static
+from textual.widgets.data_table import RowDoesNotExist
+
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.errors import DomainError
+from wms_tui.services.exceptions.inbox import Action, InboxItem
+from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.widgets.dialogs import ReasonDialog
+from wms_tui.ui.widgets.feedback import Feedback
+
+WIDE = 80
+REFRESH_SECONDS = 30
+KEYS: dict[Action, str] = {
+    Action.RETRY: "f2",
+    Action.RELEASE: "f3",
+    Action.CANCEL: "f4",
+    Action.COUNT: "f5",
+    Action.PUT_BACK: "f6",
+    Action.ACKNOWLEDGE: "f7",
+}
+SHORT: dict[Action, str] = {
+    Action.RETRY: "Retry",
+    Action.RELEASE: "Release",
+    Action.CANCEL: "Cancel",
+    Action.COUNT: "Count",
+    Action.PUT_BACK: "Put back",
+    Action.ACKNOWLEDGE: "Ack",
+}
+URGENT_KINDS = {"QC_FAIL", "NOTHING_TO_SHIP", "SHORT_PICK"}
+
+
+def age(item: InboxItem) -> str:
+    minutes = max(0, int((utcnow() - item.at).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h"
+    return f"{minutes // (24 * 60)}d"
+
+
+def keys_text(item: InboxItem) -> str:
+    return " ".join(f"{KEYS[a].upper()} {SHORT[a]}" for a in KEYS if a in item.actions)
+
+
+class ExceptionsScreen(WmsScreen):
+    TITLE_TEXT = "Exceptions"
+    DEFAULT_CSS = """
+    ExceptionsScreen #exc-head { height: 1; padding: 0 1; text-style: bold; }
+    ExceptionsScreen #exc-table { height: 1fr; }
+    ExceptionsScreen #exc-detail { height: 3; padding: 0 1; }
+    ExceptionsScreen.wide #exc-detail { height: 4; }
+    ExceptionsScreen #exc-feedback { height: 2; padding: 0 1; }
+    """
+    BINDINGS = [
+        # Esc works everywhere; the footer's room goes to the actions.
+        Binding("escape", "back", "Back", show=False, id="back"),
+        *(Binding(KEYS[a], f"act('{a.value}')", SHORT[a], id=f"exc-{a.value}") for a in KEYS),
+        Binding("f8", "reload", "Refresh", id="exc-refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[InboxItem] = []
+        self._width = 0
+        self.wide = False
+        self._busy = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Loading…", id="exc-head", markup=False)
+        yield DataTable(id="exc-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="exc-detail", markup=False)
+        yield Feedback("", id="exc-feedback")
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self._set_columns(self.size.width or self.app.size.width)
+        self.reload()
+        self.set_interval(REFRESH_SECONDS, self.reload, name="exceptions-refresh")
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width != self._width:
+            self._set_columns(event.size.width)
+            self._fill(self._selected_id())
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one("#exc-table", DataTable)
+
+    @property
+    def feedback(self) -> Feedback:
+        return self.query_one("#exc-feedback", Feedback)
+
+    # -- layout --------------------------------------------------------------------
+
+    def _set_columns(self, width: int) -> None:
+        self._width = width
+        self.wide = width >= WIDE
+        self.set_class(self.wide, "wide")
+        table = self.table
+        table.clear(columns=True)
+        if self.wide:
+            columns = [("Kind", 15), ("Concerns", 18), ("Age", 4), ("Raised by", 16)]
+        else:
+            # 40 columns: what, about what, how old; the rest is in the detail lines.
+            columns = [("Kind", 11), ("Concerns", 15), ("Age", 3)]
+        for label, w in columns:
+            table.add_column(label, width=w, key=label)
+        if self.wide:
+            used = sum(w + 2 for _, w in columns) + 4
+            table.add_column("Cause", width=max(12, width - used), key="cause")
+
+    # -- data ----------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="exceptions-load")
+    def _load(self) -> None:
+        from wms_tui.services.exceptions.inbox import open_exceptions
+
+        try:
+            items = open_exceptions(self.store, self.actor)
+        except DomainError as exc:
+            self.app.call_from_thread(self.feedback.error, str(exc))
+            return
+        self.app.call_from_thread(self._loaded, items)
+
+    def _loaded(self, items: list[InboxItem]) -> None:
+        keep = self._selected_id()
+        self.items = items
+        self._fill(keep)
+
+    def _fill(self, keep_id: int | None) -> None:
+        table = self.table
+        table.clear()
+        for item in self.items:
+            style = "bold" if item.kind in URGENT_KINDS else ""
+            cells: list[Text | str] = [
+                Text(item.kind_label, style=style),
+                Text(item.concerns or "—"),
+                age(item),
+            ]
+            if self.wide:
+                who = item.raised_by + (f" @{item.terminal}" if item.terminal else "")
+                cells += [Text(who), Text(item.cause)]
+            table.add_row(*cells, key=str(item.id))
+        n = len(self.items)
+        head = "No open exceptions" if not n else f"{n} open exception{'s' if n != 1 else ''}"
+        self.query_one("#exc-head", Static).update(head)
+        if keep_id is not None:
+            with contextlib.suppress(RowDoesNotExist):
+                table.move_cursor(row=table.get_row_index(str(keep_id)))
+        self._show_detail()
+
+    def _selected_id(self) -> int | None:
+        item = self.selected
+        return item.id if item is not None else None
+
+    @property
+    def selected(self) -> InboxItem | None:
+        table = self.table
+        if not self.items or table.row_count == 0:
+            return None
+        row = table.cursor_row
+        if 0 <= row < len(self.items):
+            return self.items[row]
+        return None
+
+    @on(DataTable.RowHighlighted, "#exc-table")
+    def _highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        item = self.selected
+        detail = self.query_one("#exc-detail", Static)
+        if item is None:
+            detail.update("Nothing waits on a decision." if not self.items else "")
+        else:
+            who = item.raised_by + (f" at {item.terminal}" if item.terminal else "")
+            status = f" ({item.order_status})" if item.order_status else ""
+            text = Text()
+            text.append(item.cause, style="bold")
+            text.append(f"\n{item.concerns}{status} · {who}")
+            text.append(f"\n{keys_text(item) or 'closes by itself when its work is done'}")
+            detail.update(text)
+        self.refresh_bindings()
+
+    # -- actions -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "act":
+            item = self.selected
+            return item is not None and Action(str(parameters[0])) in item.actions
+        return True
+
+    def action_act(self, name: str) -> None:
+        item = self.selected
+        action = Action(name)
+        if item is None or action not in item.actions or self._busy:
+            return
+        if action is Action.COUNT:
+            from wms_tui.ui.screens.cycle_count import CycleCountScreen
+
+            self.app.push_screen(CycleCountScreen(bin_code=item.bin))
+            return
+        if action is Action.CANCEL:
+            self.app.push_screen(
+                ReasonDialog(f"Cancel {item.order}: why?", "The reason goes into the log"),
+                lambda reason: self._run(item, action, reason) if reason else None,
+            )
+            return
+        if action is Action.ACKNOWLEDGE:
+            self.app.push_screen(
+                ReasonDialog(f"{item.kind_label}: what was done?", "Closes the exception"),
+                lambda note: self._run(item, action, note) if note else None,
+            )
+            return
+        self._run(item, action, "")
+
+    def _run(self, item: InboxItem, action: Action, note: str) -> None:
+        self._busy = True
+        self._resolve(item.id, action, note)
+
+    @work(thread=True, exclusive=True, group="exceptions-act")
+    def _resolve(self, exception_id: int, action: Action, note: str) -> None:
+        from wms_tui.services.exceptions.actions import resolve
+
+        try:
+            result = resolve(self.store, self.actor, exception_id, action, note=note)
+        except DomainError as exc:
+            self.app.call_from_thread(self._done, str(exc), False)
+            return
+        self.app.call_from_thread(self._done, result.message, True)
+
+    def _done(self, message: str, ok: bool) -> None:
+        self._busy = False
+        if ok:
+            self.feedback.ok(message)
+        else:
+            self.feedback.error(message)
+        self.reload()
