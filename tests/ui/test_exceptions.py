@@ -19,7 +19,7 @@ from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.cycle_count import CycleCountScreen
 from wms_tui.ui.screens.exceptions import ExceptionsScreen
 from wms_tui.ui.screens.home import HomeScreen
-from wms_tui.ui.widgets.dialogs import ReasonDialog
+from wms_tui.ui.widgets.dialogs import AskText
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.fitting_footer import FittingFooter
 
@@ -164,9 +164,9 @@ async def test_each_action_is_one_key_and_the_list_follows(
         # Cancel asks a reason; Esc changes its mind, Enter with no reason is refused.
         await pilot.press("f4")
         await settle(pilot)
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, AskText)
         await pilot.press("enter")
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, AskText)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen and status(inbox, "#2001") is OrderStatus.BACKORDERED
@@ -180,7 +180,7 @@ async def test_each_action_is_one_key_and_the_list_follows(
         assert [k for k, _ in rows(screen)] == ["Short pick", "Receiving"]
         await pilot.press("down", "f7")
         await settle(pilot)
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, AskText)
         await pilot.press(*"supplier credits 1", "enter")
         await settle(pilot)
         assert screen.query_one(Feedback).text == "✓ Closed: supplier credits 1"

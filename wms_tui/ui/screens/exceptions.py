@@ -28,9 +28,10 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.errors import DomainError
+from wms_tui.services.exceptions.actions import MAX_NOTE
 from wms_tui.services.exceptions.inbox import Action, InboxItem
 from wms_tui.ui.base import WmsScreen
-from wms_tui.ui.widgets.dialogs import ReasonDialog
+from wms_tui.ui.widgets.dialogs import AskText
 from wms_tui.ui.widgets.feedback import Feedback
 
 WIDE = 80
@@ -65,6 +66,18 @@ def age(item: InboxItem) -> str:
 
 def keys_text(item: InboxItem) -> str:
     return " ".join(f"{KEYS[a].upper()} {SHORT[a]}" for a in KEYS if a in item.actions)
+
+
+def _one_line(what: str):
+    def check(text: str) -> str:
+        value = " ".join(text.split())
+        if not value:
+            raise DomainError(f"Type {what}, or Esc to go back")
+        if len(value) > MAX_NOTE:
+            raise DomainError(f"Keep it under {MAX_NOTE} characters")
+        return value
+
+    return check
 
 
 class ExceptionsScreen(WmsScreen):
@@ -236,13 +249,23 @@ class ExceptionsScreen(WmsScreen):
             return
         if action is Action.CANCEL:
             self.app.push_screen(
-                ReasonDialog(f"Cancel {item.order}: why?", "The reason goes into the log"),
+                AskText(
+                    f"Cancel {item.order}: why?",
+                    placeholder="reason",
+                    hint="Goes into the log · Esc: back",
+                    validate=_one_line("a reason"),
+                ),
                 lambda reason: self._run(item, action, reason) if reason else None,
             )
             return
         if action is Action.ACKNOWLEDGE:
             self.app.push_screen(
-                ReasonDialog(f"{item.kind_label}: what was done?", "Closes the exception"),
+                AskText(
+                    f"{item.kind_label}: what was done?",
+                    placeholder="note",
+                    hint="Closes the exception · Esc: back",
+                    validate=_one_line("a note"),
+                ),
                 lambda note: self._run(item, action, note) if note else None,
             )
             return
