@@ -48,6 +48,20 @@ def test_suggestions_prefer_a_bin_holding_the_sku_then_empty_pick_then_bulk(
     assert vase_line.suggestion == putaway.Suggestion("R-11-1-A", "empty bulk bin")
 
 
+def test_a_bin_flagged_for_a_count_is_never_suggested(empty_store: Store, world: World) -> None:
+    """A short pick flagged the TEE's bin; put-away used to send new tees there,
+    where allocation would not take them until someone counted the bin."""
+    a = world.receiver
+    with empty_store.unit_of_work() as uow:
+        loc = uow.session.exec(select(Location).where(Location.code == "A-01-1-A")).one()
+        loc.cycle_count_flag = True
+        uow.add(loc)
+        uow.commit()
+    receiving.receive_scan(empty_store, a, "PO-1", TEE_EAN, count=3)
+    [line] = [ln for ln in putaway.pending(empty_store) if ln.sku == "TEE"]
+    assert line.suggestion is not None and line.suggestion.bin != "A-01-1-A"
+
+
 def test_put_away_moves_stock_and_writes_the_ledger(empty_store: Store, world: World) -> None:
     a = world.receiver
     receiving.receive_scan(empty_store, a, "PO-1", TEE_EAN, count=6)

@@ -71,6 +71,9 @@ def suggest_bin(session: Session, product: Product) -> Suggestion | None:
             Stock.qty > 0,
             col(Location.kind).in_(STORAGE_KINDS),
             col(Location.active).is_(True),
+            # A bin flagged for a count is suspect: units put there would be
+            # kept from allocation until someone counts it.
+            col(Location.cycle_count_flag).is_(False),
         )
         .order_by(
             # pick bins before bulk: put-away should refill the pick face
@@ -102,7 +105,11 @@ def suggest_bin(session: Session, product: Product) -> Suggestion | None:
             return Suggestion(loc.code, why)
     bulk = session.exec(
         select(Location)
-        .where(Location.kind == LocationKind.BULK, col(Location.active).is_(True))
+        .where(
+            Location.kind == LocationKind.BULK,
+            col(Location.active).is_(True),
+            col(Location.cycle_count_flag).is_(False),
+        )
         .order_by(col(Location.code))
     ).first()
     return Suggestion(bulk.code, "bulk") if bulk is not None else None
