@@ -108,3 +108,48 @@ def test_0004_carries_event_references_over_to_typed_columns(db_url: str) -> Non
             conn.execute(text("UPDATE event SET detail = 'x'"))
     finally:
         store.dispose()
+
+
+def test_0014_pack_scans_say_what_they_are(db_url: str) -> None:
+    """'UNDO', 'QC …' and 'COUNT n' codes written by an older wms become kinds; a scanned
+    code stays the code."""
+    database_at(db_url, "0004")
+    store = Store(db_url)
+    try:
+        rows = [(1, "7350053001299"), (-1, "UNDO"), (-1, "QC DAMAGED"), (7, "COUNT 8")]
+        insert = (
+            "INSERT INTO packscan (order_id, order_line_id, qty, code, terminal, at)"
+            " VALUES (1, 1, {q}, '{c}', 'PACK-1', CURRENT_TIMESTAMP)"
+        )
+        # Bare pack-scan rows, foreign keys off (the orders they point at do not
+        # matter to the carry-over): plain sqlite3 leaves them off; PostgreSQL
+        # skips them in replica mode for this transaction.
+        if store.dialect == "sqlite":
+            import sqlite3
+
+            con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+            with con:
+                for q, c in rows:
+                    con.execute(insert.format(q=q, c=c))
+            con.close()
+        else:
+            with store.engine.begin() as conn:
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+                for q, c in rows:
+                    conn.execute(text(insert.format(q=q, c=c)))
+        upgrade(db_url)
+        with store.engine.connect() as conn:
+            got = [
+                tuple(r)
+                for r in conn.execute(
+                    text("SELECT kind, code, qc_reason, counted_to FROM packscan ORDER BY id")
+                )
+            ]
+        assert got == [
+            ("scan", "7350053001299", "", None),
+            ("undo", "", "", None),
+            ("qc", "", "DAMAGED", None),
+            ("count", "", "", 8),
+        ]
+    finally:
+        store.dispose()

@@ -126,6 +126,15 @@ class Resolution(StrEnum):
     STORE_CREDIT = "STORE_CREDIT"
 
 
+class PackScanKind(StrEnum):
+    """What a pack-scan row records (stored as text: no database enum to migrate)."""
+
+    SCAN = "scan"  # units scanned (``code`` holds what was scanned)
+    COUNT = "count"  # units keyed as a count (``counted_to`` the line's new total)
+    UNDO = "undo"  # takes back the newest standing scan
+    QC = "qc"  # a unit taken out at quality check (``qc_reason``)
+
+
 class EventKind(StrEnum):
     """What an event-log row records: the one list of kinds.
 

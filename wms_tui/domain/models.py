@@ -23,6 +23,7 @@ from wms_tui.domain.enums import (
     LocationKind,
     ManifestStatus,
     OrderStatus,
+    PackScanKind,
     ParcelStatus,
     TaskStatus,
     WaveStatus,
@@ -384,14 +385,21 @@ class Parcel(SQLModel, table=True):
 
 
 class PackScan(SQLModel, table=True):
-    """Every unit confirmed at the pack station; an undo is a negative row."""
+    """Every unit confirmed at the pack station; an undo is a negative row.
+
+    ``kind`` says what the row is (a ``PackScanKind`` value); ``code`` is only
+    ever what was scanned, never an encoded instruction.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
     order_line_id: int = Field(foreign_key="orderline.id", index=True)
     parcel_id: int | None = Field(default=None, foreign_key="parcel.id")
     qty: int
+    kind: str = Field(default=PackScanKind.SCAN, max_length=8)
     code: str = ""
+    qc_reason: str = Field(default="", max_length=32)
+    counted_to: int | None = None
     operator_id: int | None = Field(default=None, foreign_key="operator.id")
     terminal: str = ""
     at: datetime = Field(default_factory=utcnow)

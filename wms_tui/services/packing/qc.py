@@ -25,6 +25,7 @@ from wms_tui.domain.enums import (
     LocationKind,
     MovementReason,
     OrderStatus,
+    PackScanKind,
     Role,
     TaskStatus,
 )
@@ -44,7 +45,6 @@ from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.services.packing import totes as pack_totes
 from wms_tui.services.packing.state import (
-    QC_PREFIX,
     PackContext,
     clear_weight,
     lock_order,
@@ -86,7 +86,8 @@ def _take_out_of_parcel(
             order_line_id=line.id,
             parcel_id=parcel_id,
             qty=-1,
-            code=f"{QC_PREFIX}{reason}",
+            kind=PackScanKind.QC,
+            qc_reason=reason[:32],
             operator_id=actor.operator_id,
             terminal=actor.terminal,
             at=utcnow(),

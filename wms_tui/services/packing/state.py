@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, ParcelStatus
+from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, PackScanKind, ParcelStatus
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import (
     Carrier,
@@ -69,9 +69,6 @@ from wms_tui.services.packing.view import (
 from wms_tui.services.packing.view import BlockerKind as K
 from wms_tui.store import UnitOfWork
 
-UNDO_CODE = "UNDO"
-QC_PREFIX = "QC "
-COUNT_PREFIX = "COUNT "
 INSERT_EVENT = EventKind.PACK_INSERT
 
 
@@ -223,7 +220,7 @@ class PackContext:
         for sc in self.scans:
             if sc.qty > 0:
                 stack.append([sc, sc.qty])
-            elif sc.code == UNDO_CODE:
+            elif sc.kind == PackScanKind.UNDO:
                 while stack and stack[-1][1] <= 0:
                     stack.pop()
                 if stack:

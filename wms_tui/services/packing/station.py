@@ -25,6 +25,7 @@ from wms_tui.domain.enums import (
     ExceptionKind,
     LocationKind,
     OrderStatus,
+    PackScanKind,
     ParcelStatus,
     Role,
 )
@@ -51,10 +52,8 @@ from wms_tui.services.inventory.stock import find_product_by_scan
 from wms_tui.services.packing import totes as pack_totes
 from wms_tui.services.packing.cartons import check_fit, to_carton
 from wms_tui.services.packing.state import (
-    COUNT_PREFIX,
     INSERT_EVENT,
     STOPPED,
-    UNDO_CODE,
     PackContext,
     clear_weight,
     lock_order,
@@ -189,7 +188,14 @@ def _ensure_parcel(uow: UnitOfWork, ctx: PackContext) -> Parcel:
 
 
 def _add_units(
-    uow: UnitOfWork, actor: Actor, ctx: PackContext, line: OrderLine, qty: int, code: str
+    uow: UnitOfWork,
+    actor: Actor,
+    ctx: PackContext,
+    line: OrderLine,
+    qty: int,
+    code: str = "",
+    *,
+    counted_to: int | None = None,
 ) -> Parcel:
     need = ctx.need(line)
     if line.qty_packed + qty > need:
@@ -205,7 +211,9 @@ def _add_units(
             order_line_id=line.id,
             parcel_id=parcel.id,
             qty=qty,
+            kind=PackScanKind.SCAN if counted_to is None else PackScanKind.COUNT,
             code=code[:200],
+            counted_to=counted_to,
             operator_id=actor.operator_id,
             terminal=actor.terminal,
             at=utcnow(),
@@ -580,7 +588,7 @@ def set_count(store: Store, actor: Actor, order_id: int, line_no: int, total: in
         if total == line.qty_packed:
             raise DomainError(f"{line.sku} is already at {total}")
         add = total - line.qty_packed
-        _add_units(uow, actor, ctx, line, add, f"{COUNT_PREFIX}{total}")
+        _add_units(uow, actor, ctx, line, add, counted_to=total)
         return Said.ok("counted " + _progress(ctx, line, add)), line.line_no
 
     return _mutate(store, actor, order_id, do)
@@ -612,7 +620,7 @@ def undo(store: Store, actor: Actor, order_id: int) -> PackView:
                 order_line_id=line.id,
                 parcel_id=last.parcel_id,
                 qty=-qty,
-                code=UNDO_CODE,
+                kind=PackScanKind.UNDO,
                 operator_id=actor.operator_id,
                 terminal=actor.terminal,
                 at=utcnow(),
