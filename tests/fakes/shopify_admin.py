@@ -47,6 +47,8 @@ class FakeShop:
         self.requests: list[dict[str, Any]] = []
         self.versions: set[str] = set()
         self.available = 1000.0
+        self.only_v2 = False  # an older shop: fulfillmentCreateV2 only
+        self.edges = False  # answer connections as edges { node } instead of nodes
         self._ids = 100
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -175,6 +177,14 @@ class FakeShop:
         ).encode()
 
     def _answer(self, query: str, v: dict[str, Any]) -> dict[str, Any]:
+        if self.only_v2 and "fulfillmentCreate(" in query:
+            return {
+                "errors": [
+                    {"message": "Field 'fulfillmentCreate' doesn't exist on type 'Mutation'"}
+                ]
+            }
+        if "fulfillmentCreateV2(" in query:
+            return {"fulfillmentCreateV2": self._fulfill(v["fulfillment"])}
         if "fulfillmentCreate(" in query:
             return {"fulfillmentCreate": self._fulfill(v["fulfillment"])}
         if "inventorySetQuantities(" in query:
@@ -226,8 +236,11 @@ class FakeShop:
         first = int(v.get("first") or 50)
         page = nodes[start : start + first]
         end = start + len(page) - 1
+        listed: dict[str, Any] = (
+            {"edges": [{"node": n, "cursor": ""} for n in page]} if self.edges else {"nodes": page}
+        )
         return {
-            "nodes": page,
+            **listed,
             "pageInfo": {
                 "hasNextPage": start + first < len(nodes),
                 "endCursor": base64.b64encode(str(end).encode()).decode() if page else None,

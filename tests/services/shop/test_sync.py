@@ -309,3 +309,21 @@ def test_an_order_the_shop_does_not_have_is_refused_not_lost(
     with empty_store.read() as s:
         row = s.exec(select(ShopOutbox)).one()
         assert row.failed and "has no order" in row.last_error
+
+
+def test_older_shapes_of_the_api_are_understood(
+    empty_store: Store, api: AdminApi, fake_shop: FakeShop
+):
+    """Connections as edges { node }, tags as one string, fulfillmentCreateV2 only."""
+    w.shop(empty_store)
+    actor = boss(empty_store)
+    fake_shop.edges = True
+    fake_shop.only_v2 = True
+    fake_shop.add_order(order_node(1010, [("MUG-FIKA", 1)], tags="vip, gift-wrap"))
+    report = sync.SyncReport()
+    sync.pull_orders(empty_store, api, report)
+    assert report.orders == {"created": 1}
+    assert w.orders_by_name(empty_store)["#1010"].tags == "vip,gift-wrap"
+    [number] = packed(empty_store, fake_shop, 1011, [("MUG-FIKA", 1)], [{"MUG-FIKA": 1}])
+    handover.load_parcel(empty_store, actor, "POSTNORD", number)
+    assert fulfilments.send_due(empty_store, api).sent == [f"#1011 {number}"]

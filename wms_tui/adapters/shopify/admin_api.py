@@ -79,6 +79,16 @@ def _messages(errors: Any) -> str:
     return _short(errors)
 
 
+def nodes(connection: Any) -> list[dict[str, Any]]:
+    """A connection's nodes, whether the answer lists ``nodes`` or ``edges { node }``."""
+    if not isinstance(connection, dict):
+        return []
+    found = connection.get("nodes")
+    if found is None:
+        found = [e.get("node") for e in connection.get("edges") or [] if isinstance(e, dict)]
+    return [n for n in found if isinstance(n, dict)] if isinstance(found, list) else []
+
+
 def _throttled(errors: Any) -> bool:
     return isinstance(errors, list) and any(
         isinstance(e, dict) and (e.get("extensions") or {}).get("code") == "THROTTLED"
@@ -218,23 +228,15 @@ class AdminApi:
         """One page of orders by updated_at (oldest first): nodes, end cursor, more?"""
         data = self.query(ORDERS_QUERY, {"first": ORDER_PAGE, "after": after, "query": search})
         conn = data.get("orders") or {}
-        nodes = conn.get("nodes")
-        if nodes is None:
-            nodes = [e.get("node") for e in conn.get("edges") or [] if isinstance(e, dict)]
         page = conn.get("pageInfo") or {}
-        return (
-            [n for n in nodes if isinstance(n, dict)],
-            page.get("endCursor"),
-            bool(page.get("hasNextPage")),
-        )
+        return nodes(conn), page.get("endCursor"), bool(page.get("hasNextPage"))
 
     def order_by_name(self, name: str) -> str | None:
         """The gid of the order named ``name`` (e.g. #1001), for orders imported from a CSV."""
         quoted = name.replace("\\", "\\\\").replace('"', '\\"')
         data = self.query(ORDER_BY_NAME_QUERY, {"query": f'name:"{quoted}"'})
-        nodes = (data.get("orders") or {}).get("nodes") or []
-        for node in nodes:
-            if isinstance(node, dict) and node.get("name") == name:
+        for node in nodes(data.get("orders")):
+            if node.get("name") == name:
                 return node.get("id")
         return None
 
@@ -265,8 +267,15 @@ class AdminApi:
                 "notifyCustomer": notify,
             }
         }
-        data = self.query(FULFILLMENT_CREATE, variables)
-        result = data.get("fulfillmentCreate") or {}
+        try:
+            data = self.query(FULFILLMENT_CREATE, variables)
+            result = data.get("fulfillmentCreate") or {}
+        except ShopError as exc:
+            if "fulfillmentCreate" not in exc.message or exc.retryable:
+                raise
+            # A shop (or proxy) without the newer mutation: the V2 one takes the same input.
+            data = self.query(FULFILLMENT_CREATE_V2, variables)
+            result = data.get("fulfillmentCreateV2") or {}
         errors = result.get("userErrors") or []
         if errors:
             raise ShopError(
@@ -281,8 +290,8 @@ class AdminApi:
         if self.config.location_id:
             return self.config.location_id
         data = self.query(LOCATIONS_QUERY)
-        for node in (data.get("locations") or {}).get("nodes") or []:
-            if isinstance(node, dict) and node.get("id") and node.get("isActive", True):
+        for node in nodes(data.get("locations")):
+            if node.get("id") and node.get("isActive", True) is not False:
                 return str(node["id"])
         raise ShopError("the shop has no active location to put stock in", retryable=False)
 
@@ -293,9 +302,7 @@ class AdminApi:
             chunk = skus[start : start + 50]
             search = " OR ".join(f'sku:"{s.replace(chr(34), "")}"' for s in chunk)
             data = self.query(VARIANTS_QUERY, {"first": 100, "query": search})
-            for node in (data.get("productVariants") or {}).get("nodes") or []:
-                if not isinstance(node, dict):
-                    continue
+            for node in nodes(data.get("productVariants")):
                 item = node.get("inventoryItem") or {}
                 if node.get("sku") in chunk and item.get("id"):
                     found[node["sku"]] = str(item["id"])
@@ -373,6 +380,15 @@ query WmsFulfillmentOrders($id: ID!) {
 FULFILLMENT_CREATE = """
 mutation WmsFulfill($fulfillment: FulfillmentInput!) {
   fulfillmentCreate(fulfillment: $fulfillment) {
+    fulfillment { id status }
+    userErrors { field message }
+  }
+}
+"""
+
+FULFILLMENT_CREATE_V2 = """
+mutation WmsFulfillV2($fulfillment: FulfillmentV2Input!) {
+  fulfillmentCreateV2(fulfillment: $fulfillment) {
     fulfillment { id status }
     userErrors { field message }
   }

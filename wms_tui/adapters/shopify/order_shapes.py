@@ -146,6 +146,8 @@ def _from_graphql(node: dict) -> _Order:
         # currentQuantity is what is left after the shop's order edits.
         qty = item.get("currentQuantity", item.get("quantity"))
         money = _dict(_dict(item.get("originalUnitPriceSet")).get("shopMoney"))
+        if "amount" not in money and item.get("originalUnitPrice") is not None:
+            money = {"amount": item["originalUnitPrice"]}
         lines.append(
             _Line(
                 id=gid("LineItem", item.get("id", "")),
@@ -157,7 +159,9 @@ def _from_graphql(node: dict) -> _Order:
             )
         )
     tags = node.get("tags") or []
-    ship_line = _dict(node.get("shippingLine"))
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    ship_line = _dict(node.get("shippingLine")) or next(iter(_list(node.get("shippingLines"))), {})
     return _Order(
         id=node.get("id"),
         name=node.get("name"),
@@ -166,8 +170,8 @@ def _from_graphql(node: dict) -> _Order:
         created_at=node.get("createdAt"),
         updated_at=node.get("updatedAt"),
         cancelled_at=node.get("cancelledAt"),
-        financial_status=node.get("displayFinancialStatus"),
-        fulfillment_status=node.get("displayFulfillmentStatus"),
+        financial_status=node.get("displayFinancialStatus") or node.get("financialStatus"),
+        fulfillment_status=node.get("displayFulfillmentStatus") or node.get("fulfillmentStatus"),
         note=node.get("note"),
         note_attributes={
             _text(a.get("key"), 200): _text(a.get("value"))
