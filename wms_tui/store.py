@@ -42,7 +42,14 @@ ENV_URL = "WMS_DATABASE_URL"
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
 # with an earlier known revision must be upgraded (`wms db upgrade`) first.
 SCHEMA_REVISION = "0014"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0008", "0004", "0014")  # oldest first, SCHEMA_REVISION last
+KNOWN_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0008",
+    "0004",
+    "0014",
+)  # oldest first, SCHEMA_REVISION last
 
 SQLITE_PRAGMAS = {
     "journal_mode": "WAL",

@@ -114,6 +114,10 @@ def test_an_unreadable_order_changes_nothing_and_is_shown_once(empty_store: Stor
     before.pop("wms_exception")
     assert after == before
     assert exceptions(empty_store)[0].kind == ExceptionKind.SHOP_SYNC
+    # Fixed in the shop: the order comes in and the exception closes.
+    fixed = order_node(1003, [("MUG-FIKA", 1)], updated="2026-12-01T11:00:00Z")
+    assert orders_in.apply(empty_store, orders_in.GRAPHQL, fixed).outcome == "created"
+    assert exceptions(empty_store)[0].resolved_at is not None
 
 
 def test_cancelled_in_the_shop_cancels_here(empty_store: Store):

@@ -198,6 +198,9 @@ def test_a_refusal_stops_the_row_and_tells_a_supervisor(
     fo["lineItems"]["nodes"][0]["remainingQuantity"] = 1  # fixed in the shop
     assert fulfilments.retry_failed(empty_store) == 1
     assert fulfilments.send_due(empty_store, api).sent == [f"#1004 {number}"]
+    with empty_store.read() as s:
+        exc = s.exec(select(WmsException).where(WmsException.kind == ExceptionKind.SHOP_SYNC)).one()
+        assert exc.resolved_at is not None  # sent at last: nothing left to look at
 
 
 def test_a_send_repeated_after_a_crash_does_not_fulfil_twice(

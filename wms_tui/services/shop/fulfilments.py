@@ -271,6 +271,8 @@ def _done(store: Store, outbox_id: int, plan: Plan, result: str) -> None:
         row.last_error = ""
         uow.add(row)
         order = uow.session.exec(select(Order).where(Order.name == plan.order_name)).first()
+        if order is not None:
+            close_refusals(uow, order.id, f"Fulfilment of {order.name} not sent")
         units = sum(plan.contents.values())
         events.log(
             uow,
@@ -334,3 +336,17 @@ def retry_failed(store: Store) -> int:
             uow.add(row)
         uow.commit()
     return len(rows)
+
+
+def close_refusals(uow: UnitOfWork, order_id: int | None, prefix: str) -> None:
+    """The shop took what it refused before: its SHOP_SYNC exceptions are done with."""
+    for exc in uow.session.exec(
+        select(WmsException).where(
+            WmsException.kind == ExceptionKind.SHOP_SYNC,
+            WmsException.order_id == order_id,
+            col(WmsException.resolved_at).is_(None),
+            col(WmsException.message).startswith(prefix, autoescape=True),
+        )
+    ):
+        exc.resolved_at = utcnow()
+        uow.add(exc)

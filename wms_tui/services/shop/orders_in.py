@@ -28,6 +28,7 @@ from wms_tui.domain.enums import ExceptionKind
 from wms_tui.domain.integration_models import ShopOrderLink
 from wms_tui.domain.models import WmsException
 from wms_tui.services.intake.order_import import RecordOutcome, import_record
+from wms_tui.services.shop.fulfilments import close_refusals
 from wms_tui.services.shop.state import SHOP_ACTOR
 from wms_tui.store import Store, UnitOfWork
 
@@ -78,6 +79,8 @@ def _apply_order(store: Store, order: ShopOrder, shape: str, payload: object) ->
             return Applied(rec.name, "stale", "an older version than the one applied")
         outcome = import_record(uow, rec, actor=SHOP_ACTOR, channel="shopify")
         _link(uow, link, order, outcome, shape, payload)
+        # Read at last: an earlier "cannot read it" about this order is done with.
+        close_refusals(uow, None, f"The shop's order {rec.name}:")
         uow.commit()
     return Applied(rec.name, outcome.outcome, "; ".join(outcome.notes))
 
