@@ -12,7 +12,8 @@ is not there (another engineer's, not landed yet) is skipped with a note, and
 one that fails is reported as failed without stopping the others. Seeded
 stores are cached in ``bench/out/`` (rebuilt when the models or a builder
 change). A full run writes ``bench/results/latest.json`` and shows the last
-run's figures beside this one's; ``--quick`` writes ``bench/out/quick.json``.
+run's figures beside this one's (with ``--only``, only those modules' rows are
+replaced); ``--quick`` writes ``bench/out/quick.json``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import importlib
 import json
 import os
 import platform
-import statistics
 import sys
 import time
 import traceback
@@ -192,6 +192,14 @@ def main(argv: list[str] | None = None) -> int:
         "repeat with --repeat 3)"
     )
     out.parent.mkdir(parents=True, exist_ok=True)
+    rows = [{"module": m, **row.as_json()} for m, row in results]
+    if args.only and out.exists():
+        # A partial run replaces its modules' rows and keeps the others'.
+        try:
+            kept = [r for r in json.loads(out.read_text())["rows"] if r["module"] not in names]
+        except (OSError, ValueError, KeyError):
+            kept = []
+        rows = kept + rows
     payload = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
@@ -201,10 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         "quick": args.quick,
         "repeat": args.repeat,
         "sizes": list(common.sizes(args.quick)),
-        "rows": [{"module": m, **row.as_json()} for m, row in results],
+        "rows": rows,
         "skipped": skipped,
-        "misses": sum(1 for _, r in results if r.ok is False),
-        "median_of_ratios": statistics.median([r.ratio for _, r in results if r.ratio] or [0]),
+        "misses": sum(1 for r in rows if r["ok"] is False),
     }
     out.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n")
     print(f"written: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")

@@ -228,7 +228,11 @@ class CartonType(SQLModel, table=True):
 
 class Order(SQLModel, table=True):
     __tablename__ = "orders"  # "order" is an SQL keyword
-    __table_args__ = (Index("ix_orders_status_carrier", "status", "carrier_id"),)
+    __table_args__ = (
+        Index("ix_orders_status_carrier", "status", "carrier_id"),
+        # Dispatched/cancelled *today* without reading every shipped order's row.
+        Index("ix_orders_status_changed", "status", "status_changed_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=64)
@@ -529,7 +533,11 @@ class Event(SQLModel, table=True):
     operator or product is renamed.
     """
 
-    __table_args__ = (Index("ix_event_order_at", "order_id", "at"),)
+    __table_args__ = (
+        Index("ix_event_order_at", "order_id", "at"),
+        # Packs today (the overview's pace): today's packs, not today's events.
+        Index("ix_event_kind_to_state_at", "kind", "to_state", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
