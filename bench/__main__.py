@@ -161,17 +161,22 @@ def main(argv: list[str] | None = None) -> int:
     skipped: list[dict[str, str]] = []
     started = time.perf_counter()
     for name in names:
+        t0 = time.perf_counter()
         try:
             module = importlib.import_module(f"bench.{name}")
         except ModuleNotFoundError as exc:
             if exc.name != f"bench.{name}":
-                raise
-            skipped.append({"module": name, "why": "not on this branch"})
-            print(f"[{name}] skipped: not on this branch", flush=True)
-            continue
-        t0 = time.perf_counter()
+                module = exc  # a module it needs is missing: a failure, reported below
+            else:
+                skipped.append({"module": name, "why": "not on this branch"})
+                print(f"[{name}] skipped: not on this branch", flush=True)
+                continue
+        except Exception as exc:  # noqa: BLE001 - reported as this module's failure
+            module = exc
         print(f"[{name}] running…", flush=True)
         try:
+            if isinstance(module, Exception):
+                raise module
             runs = [module.run(args.quick) for _ in range(args.repeat)]
         except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the rest
             traceback.print_exc()

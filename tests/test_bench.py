@@ -66,3 +66,31 @@ def test_sizes_and_repeated_runs_merge_to_the_median_run() -> None:
     # A rate's ratio is how many times slower than its floor.
     assert Row("labels", 500.0, "docs/s", baseline=1000.0).ratio == 2.0
     assert Row("wave", 3.0, "s", baseline=1.5).ratio == 2.0
+
+
+def test_a_module_that_cannot_be_imported_fails_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import types
+
+    import bench.__main__ as runner
+
+    fine = types.SimpleNamespace(run=lambda quick: [Row("fine", 1.0, "ms")])
+    real = runner.importlib.import_module
+
+    def import_module(name: str, *args: str):  # noqa: ANN202
+        if name == "bench.broken":
+            raise ImportError("cannot import name 'Gone' from 'wms_tui.domain.enums'")
+        if name == "bench.absent":
+            raise ModuleNotFoundError(name=name)
+        return fine if name == "bench.fine" else real(name, *args)
+
+    monkeypatch.setattr(runner, "MODULES", ("broken", "absent", "fine"))
+    monkeypatch.setattr(runner.importlib, "import_module", import_module)
+    out = tmp_path / "r.json"
+    assert runner.main(["--quick", "--no-pg", "--json", str(out)]) == 1
+    rows = json.loads(out.read_text())["rows"]
+    assert [(r["module"], r["what"]) for r in rows] == [("broken", "FAILED"), ("fine", "fine")]
+    report = json.loads(out.read_text())["skipped"]
+    assert {"module": "absent", "why": "not on this branch"} in report
+    assert "Gone" in capsys.readouterr().err
