@@ -25,10 +25,10 @@ if TYPE_CHECKING:
 
 def summary(report: SyncReport) -> str:
     parts = []
-    if report.orders:
-        parts.append(
-            "orders: " + ", ".join(f"{n} {word}" for word, n in sorted(report.orders.items()))
-        )
+    # "unchanged" is every pass's re-read of the newest orders: not news.
+    news = {word: n for word, n in report.orders.items() if word != "unchanged"}
+    if news:
+        parts.append("orders: " + ", ".join(f"{n} {word}" for word, n in sorted(news.items())))
     if report.released:
         parts.append(f"released {report.released}")
     ff = report.fulfilments

@@ -75,7 +75,7 @@ def test_an_unknown_sku_holds_the_order_with_an_exception_naming_it(empty_store:
     assert exc.kind == ExceptionKind.UNKNOWN_SKU and exc.sku == "LAMP-NEW-1"
     assert "LAMP-NEW-1" in exc.message and exc.order_id == order.id
     # Sent again (a webhook replay, the next pull): still one exception, still held.
-    assert orders_in.apply(empty_store, orders_in.GRAPHQL, node).outcome == "held"
+    assert orders_in.apply(empty_store, orders_in.GRAPHQL, node).outcome == "unchanged"
     assert len(exceptions(empty_store)) == 1
 
 

@@ -762,6 +762,12 @@ class _Importer:
                 # Its stock went back; when the hold lifts it is released afresh.
                 order.held_from = S.NEW
         elif order.hold_reason.startswith(UNKNOWN_SKU_HOLD):
+            if order.hold_reason == reason and self._open_exception(
+                order, ExceptionKind.UNKNOWN_SKU
+            ):
+                # Sent again while still waiting (a replay, the next pull): nothing new.
+                self.report.tally("unchanged").add(rec.name)
+                return
             order.hold_reason = reason
         if not self._open_exception(order, ExceptionKind.UNKNOWN_SKU):
             self.uow.add(
