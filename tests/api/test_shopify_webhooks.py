@@ -91,3 +91,20 @@ def test_an_unknown_sku_by_webhook_is_held(api_world: Api):
     r = post(api_world, body, shopify_signature(SECRET, body))
     assert r.json()["message"] == "#1001: created, held"
     assert w.orders_by_name(api_world.store)["#1001"].hold_reason == "unknown SKU NEW-LAMP"
+
+
+def test_a_secret_file_others_can_read_is_a_503_not_a_crash(api_world: Api, tmp_path, monkeypatch):
+    from wms_tui.adapters.shopify.credentials import webhook_secret
+
+    loose = tmp_path / "secret"
+    loose.write_text(SECRET)
+    loose.chmod(0o644)
+    monkeypatch.setenv("WMS_SHOPIFY_WEBHOOK_SECRET_FILE", str(loose))
+    monkeypatch.delenv("WMS_SHOPIFY_WEBHOOK_SECRET", raising=False)
+    api_world.client.app.state.webhook_secret = webhook_secret
+    body = json.dumps(webhook_body()).encode()
+    r = post(api_world, body, shopify_signature(SECRET, body))
+    assert r.status_code == 503
+    assert w.orders_by_name(api_world.store) == {}
+    loose.chmod(0o600)
+    assert post(api_world, body, shopify_signature(SECRET, body)).status_code == 200

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 
 from wms_tui.adapters.shopify import webhooks
+from wms_tui.adapters.shopify.credentials import CredentialError
 from wms_tui.api.schemas import Done, Error
 from wms_tui.services.shop import orders_in
 
@@ -25,14 +26,23 @@ router = APIRouter(tags=["shopify"])
 @router.post(
     "/shopify/webhooks",
     response_model=Done,
-    responses={401: {"model": Error}, 413: {"model": Error}, 422: {"model": Error}},
+    responses={
+        401: {"model": Error},
+        413: {"model": Error},
+        422: {"model": Error},
+        503: {"model": Error},
+    },
 )
 async def shopify_webhook(request: Request) -> Done:
     """orders/create, orders/updated, orders/cancelled, orders/paid (signed by the shop)."""
     body = await request.body()
     if len(body) > orders_in.MAX_PAYLOAD:
         raise HTTPException(413, detail="Webhook body over 1 MiB")
-    secret = request.app.state.webhook_secret()
+    try:
+        secret = request.app.state.webhook_secret()
+    except CredentialError as exc:
+        log.error("cannot check Shopify webhooks: %s", exc)
+        raise HTTPException(503, detail="Webhooks cannot be checked here now") from None
     topic = request.headers.get("x-shopify-topic", "")
     if not webhooks.verify(secret, body, request.headers.get("x-shopify-hmac-sha256")):
         log.warning(

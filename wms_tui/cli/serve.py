@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, console, err_console
+from wms_tui.cli.common import DbOption, console, err_console, fail
 from wms_tui.cli.common import open_store_or_fail as _store
 
 serve_app = typer.Typer(help="Run a server: the HTTP API.", no_args_is_help=True)
@@ -45,8 +45,13 @@ def serve_api(
     """Serve the HTTP API (orders, stock, deliveries, returns, webhooks)."""
     import uvicorn
 
+    from wms_tui.adapters.shopify.credentials import CredentialError, webhook_secret
     from wms_tui.api.app import create_app
 
+    try:
+        secret = webhook_secret()
+    except CredentialError as exc:
+        raise fail(str(exc), 2) from None
     store = _store(db)
     stop = threading.Event()
     worker = threading.Thread(
@@ -54,6 +59,11 @@ def serve_api(
     )
     worker.start()
     console.print(f"wms API on http://{host}:{port} (OpenAPI: /openapi.json)", highlight=False)
+    if not secret:
+        console.print(
+            "Shopify webhooks are refused: WMS_SHOPIFY_WEBHOOK_SECRET(_FILE) is not set",
+            highlight=False,
+        )
     try:
         uvicorn.run(create_app(store), host=host, port=port, log_level="info")
     finally:
