@@ -300,8 +300,9 @@ def release_in_plain_sql(path: str, n: int) -> str:
         first_bin.setdefault(pid, (sid, loc))
     event = (
         "INSERT INTO event (at, kind, operator_name, terminal, order_id, order_name, sku, qty, "
-        "from_state, to_state, location, detail) VALUES (?, ?, 'system', '', ?, ?, ?, ?, ?, ?, "
-        "'', ?)"
+        "from_state, to_state, location, from_location, to_location, delivery_ref, "
+        "prior_terminal, prior_operator, detail) "
+        "VALUES (?, ?, 'system', '', ?, ?, ?, ?, ?, ?, '', '', '', '', '', '', ?)"
     )
     allocs, line_updates, stock_updates, line_events = [], [], [], []
     for line_id, order_id, pid, sku, qty in lines:
