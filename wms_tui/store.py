@@ -41,7 +41,7 @@ ENV_URL = "WMS_DATABASE_URL"
 # The Alembic revision this code's schema corresponds to. A database stamped
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
 # with an earlier known revision must be upgraded (`wms db upgrade`) first.
-SCHEMA_REVISION = "0012"
+SCHEMA_REVISION = "0007"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -50,6 +50,7 @@ KNOWN_REVISIONS = (
     "0004",
     "0014",
     "0012",
+    "0007",
 )  # oldest first, SCHEMA_REVISION last
 
 SQLITE_PRAGMAS = {

@@ -152,6 +152,7 @@ COMMAND_MODULES = (
     "setup",
     "sync",
     "api_keys",
+    "devices",
     "serve",
 )
 

@@ -148,6 +148,8 @@ class EventKind(StrEnum):
     LOGOUT = "logout"
     SETTING_CHANGED = "setting.changed"
     SETUP_IMPORT = "setup.import"
+    DEVICE_ADDED = "device.added"
+    DEVICE_REMOVED = "device.removed"
     # orders
     ORDER_CREATED = "order.created"
     ORDER_IMPORTED = "order.imported"
@@ -191,6 +193,7 @@ class EventKind(StrEnum):
     PACK_RELEASE = "pack.release"
     PACK_HANDOVER = "pack.handover"
     PACK_TAKEOVER = "pack.takeover"
+    PACK_MOVED = "pack.moved"
     PACK_CLOSE = "pack.close"
     QC_FAIL = "qc.fail"
     WEIGHT_OVERRIDE = "weight.override"

@@ -1,0 +1,1 @@
+"""Floor devices that reach the app through ``wms serve``: the registry of who may connect."""
