@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from tests.worlds import factories as f
 from tests.worlds.dbstate import snapshot
 from wms_tui.cli.main import app
+from wms_tui.domain.enums import EventKind
 from wms_tui.domain.models import Device, Event
 from wms_tui.serve.quiet_asyncssh import asyncssh
 from wms_tui.services.devices import registry
@@ -71,12 +72,14 @@ def test_add_list_remove(db: tuple[str, Store], tmp_path: Path) -> None:
     assert not registry.is_registered(store, "picker-07")
     with store.read() as s:
         kinds = s.exec(
-            select(Event.kind, Event.detail).where(Event.kind.startswith("device"))
+            select(Event.kind, Event.detail).where(
+                col(Event.kind).in_([EventKind.DEVICE_ADDED, EventKind.DEVICE_REMOVED])
+            )
         ).all()
     assert kinds == [
-        ("device.added", "picker-07: key"),
-        ("device.added", "pack-1: password, web"),
-        ("device.removed", "picker-07"),
+        (EventKind.DEVICE_ADDED, "picker-07: key"),
+        (EventKind.DEVICE_ADDED, "pack-1: password, web"),
+        (EventKind.DEVICE_REMOVED, "picker-07"),
     ]
 
 

@@ -142,8 +142,13 @@ async def test_logout_pauses_the_pick_task_claimed_here(floor: Store, idle: bool
         why = "idle logout" if idle else "logout"
         assert events(floor, "task.paused") == [(f"task W0001-01 ({why})", "HH-07")]
         assert events(floor, "logout") == [("idle" if idle else "", "HH-07")]
-        # No short was booked; opening Pick again resumes where the picker was.
-        screen = await open_pick(pilot)
+        # No short was booked; logging in again offers the task, Enter resumes
+        # it where the picker was.
+        await burst(pilot, "P1001")
+        assert isinstance(app.screen, AskConfirm)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
         assert isinstance(screen, PickScreen)
         assert screen.feedback.text == "✓ Resumed task W0001-01"
         assert screen.view is not None and screen.view.stop is not None

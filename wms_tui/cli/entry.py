@@ -70,6 +70,7 @@ def main() -> None:
             terminal=terminal or default_terminal(),
             freeze_memory=True,
             quit_on_store_error=True,
+            hangup_logout=True,
         )
         app.run()
         if app.store_error is None:

@@ -33,7 +33,10 @@ TerminalOption = Annotated[
 def _run_tui(url: str, terminal: str | None) -> None:
     from wms_tui.ui.app import WmsApp
 
-    WmsApp(url, terminal=terminal or default_terminal(), freeze_memory=True).run()
+    app = WmsApp(
+        url, terminal=terminal or default_terminal(), freeze_memory=True, hangup_logout=True
+    )
+    app.run()
 
 
 @app.callback(invoke_without_command=True)
@@ -154,6 +157,7 @@ COMMAND_MODULES = (
     "api_keys",
     "devices",
     "serve",
+    "serve_devices",
 )
 
 

@@ -16,7 +16,11 @@ import typer
 from wms_tui.cli.common import DbOption, console, err_console, fail
 from wms_tui.cli.common import open_store_or_fail as _store
 
-serve_app = typer.Typer(help="Run a server: the HTTP API.", no_args_is_help=True)
+serve_app = typer.Typer(
+    help="Run a server: the HTTP API (api), the app for floor devices over SSH (ssh) "
+    "or in a browser (web).",
+    no_args_is_help=True,
+)
 
 
 def _deliver_forever(store, stop: threading.Event, interval: float) -> None:  # noqa: ANN001

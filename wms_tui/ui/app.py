@@ -54,6 +54,7 @@ class WmsApp(App[None]):
         release_every: float | None = RELEASE_EVERY_SECONDS,
         freeze_memory: bool = False,
         quit_on_store_error: bool = False,
+        hangup_logout: bool = False,
     ) -> None:
         """``freeze_memory``: freeze what is alive once the store is open and at
         the first login (see ``quiet_gc``). On for a real terminal; off in tests,
@@ -63,10 +64,15 @@ class WmsApp(App[None]):
         (``store_error`` says why, return code 1) instead of showing it on the
         login screen: the fast start of ``wms run`` paints before the store is
         checked, and hands a refusal back to the command line (see ``cli.entry``).
+
+        ``hangup_logout``: on SIGHUP (the terminal window closed, the SSH or
+        browser connection of a device dropped) log the operator out, which
+        pauses a claimed pick task, and quit. On for a real terminal.
         """
         super().__init__()
         self.quit_on_store_error = quit_on_store_error
         self.freeze_memory = freeze_memory
+        self.hangup_logout = hangup_logout
         self.quiet_gc = QuietCollector()
         self.release_every = release_every
         self.db_url = db_url
@@ -81,6 +87,8 @@ class WmsApp(App[None]):
         # (operator bar, scan logs) is on the warehouse's clock, like dispatch's.
         self.warehouse_tz: ZoneInfo | None = None
         self.actor: Actor | None = None
+        # Tab ends a scan (setting scanner_tab_submits): read by ScanInput.
+        self.scan_tab_submits = False
         self._last_activity = time.monotonic()
         self._pending_badge: str | None = None
         self._frozen: set[str] = set()
@@ -91,6 +99,11 @@ class WmsApp(App[None]):
         return LoginScreen()
 
     def on_mount(self) -> None:
+        if self.hangup_logout:
+            import asyncio
+            import signal
+
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
         self.open_store()
         self.set_interval(5, self._check_idle, name="idle-check")
         self.set_interval(TICK, self.quiet_gc.tick, name="quiet-gc")
@@ -103,11 +116,12 @@ class WmsApp(App[None]):
 
         try:
             store = open_store(self.db_url)
-            if not self._idle_explicit:
-                from wms_tui.services.core import settings
+            from wms_tui.services.core import settings
 
-                with store.read() as s:
+            with store.read() as s:
+                if not self._idle_explicit:
                     self.idle_seconds = 60 * float(settings.get(s, "idle_logout_minutes"))
+                self.scan_tab_submits = settings.get(s, "scanner_tab_submits") == "1"
             zone = read_zone(store)
         except StoreError as exc:
             self.call_from_thread(self._store_opened, None, str(exc))
@@ -243,6 +257,18 @@ class WmsApp(App[None]):
             said = f"{said or 'Logged out'}; task {paused} paused: open Pick to go on"
         if said:
             self.notify(said, timeout=5)
+
+    def hang_up(self) -> None:
+        """The terminal is gone: nobody will see a screen or answer a dialog again.
+
+        The logout pauses the task in one short transaction; should the store
+        hang, SIGALRM ends the process anyway and the store rolls back.
+        """
+        import signal
+
+        signal.alarm(5)
+        self.action_logout()
+        self.exit(return_code=129)
 
     # -- idle ----------------------------------------------------------------
 

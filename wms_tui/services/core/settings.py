@@ -16,6 +16,13 @@ DEFAULTS: dict[str, str] = {
     # Dispatch overview: the pack rate assumed before anything is packed today.
     "planned_packs_per_hour": "30",
     "idle_logout_minutes": "10",
+    # Scanners set up to end a code with Tab instead of Enter (1 = yes).
+    "scanner_tab_submits": "0",
+    # wms serve (ssh and web): connections at once, and minutes without a key
+    # before a device's connection is closed (its operator is logged out first
+    # by idle_logout_minutes).
+    "serve_max_connections": "50",
+    "serve_idle_minutes": "60",
     "cart_size": "6",
     "receiving_sanity_limit": "500",
     "fragile_padding_mm": "20",

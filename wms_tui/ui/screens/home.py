@@ -45,6 +45,9 @@ class HomeScreen(WmsScreen):
     def on_mount(self) -> None:
         if self.entries:
             self.query_one(OptionList).focus()
+        from wms_tui.ui.resume_offer import offer_open_work
+
+        offer_open_work(self)
 
     def open_entry(self, entry: MenuEntry) -> None:
         self.app.push_screen(entry.build())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input
 
-from wms_tui.domain.scans import clean_scan
+from wms_tui.domain.scans import clean_scan, split_scans
 
 
 class ScanInput(Input):
@@ -12,14 +13,47 @@ class ScanInput(Input):
 
     Handlers read ``event.value`` from ``Input.Submitted`` as usual; the value
     is already cleaned, so ``"4006381333931\\r\\x1d"`` arrives as the code.
+
+    A scanner ends a code with CR, LF or (when set up so) Tab, and two codes
+    may reach the app in one read (over SSH or a browser, in one packet). The
+    field submits on those keys itself, in the order its keys arrive: Input's
+    Enter is an app binding, run only after the key has bubbled up to the app,
+    by which time the field has already typed the next code's characters
+    behind the first (``"A-01-2-A7350053990012"``). A pasted burst is split
+    into its codes too, so ``"7350053001299\\rHELLO1\\r"`` is always two scans.
     """
 
     DEFAULT_CSS = """
     ScanInput { height: 3; }
     """
+    ENDS_A_SCAN = frozenset({"enter", "ctrl+j"})  # CR, LF
+
+    @property
+    def tab_submits(self) -> bool:
+        return bool(getattr(self.app, "scan_tab_submits", False))
 
     async def action_submit(self) -> None:
         raw = self.value
         self.value = clean_scan(raw)
         await super().action_submit()
         self.value = ""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key in self.ENDS_A_SCAN or (event.key == "tab" and self.tab_submits):
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
+        await super()._on_key(event)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        # Input keeps only the first line of a paste; a burst pasted by a
+        # terminal client would lose every code after the first.
+        event.stop()
+        event.prevent_default()
+        *codes, rest = split_scans(event.text, tab=self.tab_submits)
+        for code in codes:
+            self.insert_text_at_cursor(code)
+            await self.action_submit()
+        if rest:
+            self.insert_text_at_cursor(rest)

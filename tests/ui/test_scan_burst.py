@@ -1,0 +1,110 @@
+"""Two codes that reach the app in one read are two scans (issue #17).
+
+Over SSH or a browser a scanner's burst often arrives in one packet:
+``"A-01-2-A\\r<EAN>\\r"``. These tests feed such bursts without waiting between
+the keys, as an LF-terminated burst, as a bracketed paste and Tab-terminated
+when the scanners are set up that way. ``tests/serve/test_ssh.py`` sends the
+same burst as raw bytes through a real pty.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+
+from tests.ui.test_login import wait_store
+from tests.ui.test_picking import BARCODES, ORDERS, feedback, open_pick, scan, text
+from tests.worlds.picking import build_world, snapshot
+from wms_tui.domain.scans import split_scans
+from wms_tui.services.core import settings
+from wms_tui.services.picking.waves import build_wave
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens.picking import PickScreen
+from wms_tui.ui.widgets.dialogs import AskConfirm
+
+SIZES = [(40, 16), (120, 40)]
+
+
+@pytest.fixture
+def floor(sqlite_store: Store) -> Store:
+    w = build_world(sqlite_store, ORDERS)
+    build_wave(sqlite_store, w.supervisor, cart_size=4)
+    return sqlite_store
+
+
+def burst(app: WmsApp, keys: list[str]) -> None:
+    """Key events queued all at once, as the driver does for one read."""
+    for key in keys:
+        if len(key) == 1:
+            name = key if key.isalnum() else {"-": "minus"}.get(key, key)
+            event = events.Key(name, key)
+        else:
+            event = events.Key(key, {"enter": "\r", "ctrl+j": "\n", "tab": "\t"}.get(key))
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def test_split_scans() -> None:
+    assert split_scans("7350053001299\rHELLO1\r") == ["7350053001299", "HELLO1", ""]
+    assert split_scans("A\r\nB\nC") == ["A", "B", "C"]
+    assert split_scans("A\tB\r") == ["A\tB", ""]
+    assert split_scans("A\tB\r", tab=True) == ["A", "B", ""]
+    assert split_scans("") == [""]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("end", ["enter", "ctrl+j"])
+async def test_bin_and_item_in_one_burst_are_two_scans(
+    floor: Store, size: tuple[int, int], end: str
+) -> None:
+    app = WmsApp(floor.url, terminal="HH-07")
+    async with app.run_test(size=size) as pilot:
+        await open_pick(pilot)
+        burst(app, [*"A-01-2-A", end, *BARCODES["MUG-RED"], end])
+        await pilot.pause()
+        await pilot.pause()
+        assert feedback(app) == "✓ 1 × MUG-RED picked, 2 more"
+        assert text(app, "pick-sku") == "MUG-RED  × 2 more"
+        assert app.screen.scan_field.value == ""
+
+
+async def test_a_pasted_burst_is_split_and_a_trailing_part_waits(floor: Store) -> None:
+    app = WmsApp(floor.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_pick(pilot)
+        screen.scan_field.post_message(events.Paste(f"A-01-2-A\r\n{BARCODES['MUG-RED']}\rT-00"))
+        await pilot.pause()
+        await pilot.pause()
+        assert feedback(app) == "✓ 1 × MUG-RED picked, 2 more"
+        assert screen.scan_field.value == "T-00"
+
+
+async def test_tab_ends_a_scan_only_when_configured(floor: Store) -> None:
+    app = WmsApp(floor.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_pick(pilot)
+        before = snapshot(floor)
+        burst(app, [*"A-01-2-A", "tab"])
+        await pilot.pause()
+        # Off (the default): Tab is not a scan; nothing was scanned or changed.
+        assert text(app, "pick-prompt") == "▶ Scan bin A-01-2-A"
+        assert snapshot(floor) == before
+    with floor.unit_of_work() as uow:
+        settings.put(uow.session, "scanner_tab_submits", "1")
+        uow.commit()
+    app = WmsApp(floor.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        # The task the app above left claimed is offered at login: take it.
+        await wait_store(pilot)
+        await scan(pilot, "P1001")
+        assert isinstance(app.screen, AskConfirm)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PickScreen)
+        burst(app, [*"A-01-2-A", "tab", *BARCODES["MUG-RED"], "tab"])
+        await pilot.pause()
+        await pilot.pause()
+        assert feedback(app) == "✓ 1 × MUG-RED picked, 2 more"
+        assert screen.scan_field.value == ""
