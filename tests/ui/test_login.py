@@ -7,6 +7,7 @@ from sqlmodel import select
 from textual.geometry import Region
 from textual.widgets import OptionList, Static
 
+from tests.ui.scanner import scan
 from wms_tui.domain.models import Event, Operator
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -28,12 +29,6 @@ def people(sqlite_store: Store) -> Store:
         uow.add(Operator(badge="X0000", name="Gone", roles="picker", active=False))
         uow.commit()
     return sqlite_store
-
-
-async def scan(pilot, code: str) -> None:
-    """A scanner: a burst of key presses, then Enter."""
-    await pilot.press(*code, "enter")
-    await pilot.pause()
 
 
 async def wait_store(pilot) -> None:

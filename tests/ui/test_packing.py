@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from textual import events
-from textual.keys import _character_to_key
 from textual.widgets import DataTable, Static
 
 from tests.printing.helpers import decode_pdf, page_texts
+from tests.ui.scanner import scan
 from tests.ui.test_login import wait_store
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import snapshot
@@ -31,17 +30,6 @@ SIZES = [(120, 40), (40, 16)]
 @pytest.fixture
 def world(sqlite_store: Store, tmp_path: Path) -> pw.World:
     return pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
-
-
-async def scan(pilot, code: str) -> None:
-    """A scanner: the code's key events in one burst, then Enter."""
-    app = pilot.app
-    for ch in [*code, "enter"]:
-        key = ch if len(ch) > 1 or ch.isalnum() else _character_to_key(ch)
-        event = events.Key(key, ch if len(ch) == 1 else None)
-        event.set_sender(app)
-        app._driver.send_message(event)
-    await pilot.pause()
 
 
 async def open_pack(pilot, badge: str = "K2001") -> PackScreen:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from textual import events
-from textual.keys import _character_to_key
 from textual.widgets import DataTable, Digits, Static
 
+from tests.ui.scanner import scan
 from tests.ui.test_login import wait_store
 from tests.worlds.picking import BARCODES, build_world, order_status, snapshot
 from wms_tui.domain.enums import ExceptionKind, OrderStatus, TaskStatus
@@ -32,21 +31,6 @@ def floor(sqlite_store: Store) -> Store:
     w = build_world(sqlite_store, ORDERS)
     build_wave(sqlite_store, w.supervisor, cart_size=4)
     return sqlite_store
-
-
-async def scan(pilot, code: str) -> None:
-    """A scanner: the code's key events in one burst, then Enter.
-
-    Unlike ``pilot.press`` this does not wait for the app to go idle after
-    every key (about 60 ms each here), which is also closer to a real scanner.
-    """
-    app = pilot.app
-    for ch in [*code, "enter"]:
-        key = ch if len(ch) > 1 or ch.isalnum() else _character_to_key(ch)
-        event = events.Key(key, ch if len(ch) == 1 else None)
-        event.set_sender(app)
-        app._driver.send_message(event)
-    await pilot.pause()
 
 
 def text(app: WmsApp, wid: str) -> str:

@@ -199,7 +199,7 @@ async def test_leaving_a_count_says_how_many_units_were_counted(store: Store) ->
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, AskConfirm)
-        assert dialog._lines == ["1 unit counted so far."]
+        assert dialog.lines == ["1 unit counted so far."]
         await pilot.press("n")  # keep counting
         await pilot.pause()
         assert app.screen is screen and screen.counted == {"MUG": 1}

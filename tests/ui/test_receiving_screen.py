@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
+from tests.ui.scanner import scan
 from tests.ui.test_login import wait_store
 from tests.worlds import factories as f
 from tests.worlds.receiving import MUG_CASE, MUG_EAN, TEE_EAN, build, qty_at, snapshot
@@ -35,19 +36,6 @@ def store(sqlite_store: Store, tmp_path: Path) -> Store:
         settings.put(uow.session, "label_dir", str(tmp_path / "labels"))
         uow.commit()
     return sqlite_store
-
-
-async def scan(pilot, code: str) -> None:
-    """A scanner burst: the code lands in the focused field at once, then Enter.
-
-    (Key-by-key typing is covered by the login tests; here it would only make the
-    walk through a whole delivery slow.)
-    """
-    field = pilot.app.focused
-    assert isinstance(field, Input), f"focus is on {field!r}, not a scan field"
-    field.value = code
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 def rows(table: DataTable) -> list[list[str]]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 
-from sqlalchemy import text
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from tests.adapters.shopify.test_csv_format import (
     ORDER_HEADER,
@@ -16,6 +15,7 @@ from tests.adapters.shopify.test_csv_format import (
     write_csv,
 )
 from tests.worlds import factories as f
+from tests.worlds.dbstate import snapshot  # noqa: F401 - the one "nothing changed" check
 from wms_tui.domain.enums import LocationKind
 from wms_tui.domain.models import Carrier, Location, Order, OrderLine, Product, Service
 from wms_tui.services.intake.product_import import import_products
@@ -99,16 +99,6 @@ def stock_up(store: Store, **qty_by_sku: int) -> None:
                 loc = f.location(uow, code, LocationKind.PICK)
             f.receive(uow, product, loc, qty)
         uow.commit()
-
-
-def snapshot(store: Store) -> dict[str, list[tuple]]:
-    """Every row of every table, to prove that something changed nothing."""
-    out: dict[str, list[tuple]] = {}
-    with store.engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            rows = conn.execute(text(f'SELECT * FROM "{table.name}"')).all()
-            out[table.name] = sorted(tuple(map(str, r)) for r in rows)
-    return out
 
 
 def orders_by_name(store: Store) -> dict[str, Order]:

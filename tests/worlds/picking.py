@@ -13,20 +13,13 @@ from datetime import time
 from sqlmodel import select
 
 from tests.worlds import factories as f
+from tests.worlds.dbstate import snapshot  # noqa: F401 - the one "nothing changed" check
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import LocationKind, OrderStatus
 from wms_tui.domain.models import (
-    Allocation,
-    Event,
     Location,
     Order,
-    OrderLine,
-    PickTask,
-    PickTaskLine,
     Service,
-    Stock,
-    StockMovement,
-    WmsException,
 )
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.store import Store
@@ -153,37 +146,6 @@ def set_service(store: Store, order: str, carrier: str, service: str, **fields) 
             setattr(o, k, v)
         uow.add(o)
         uow.commit()
-
-
-def snapshot(store: Store) -> tuple:
-    """Everything a scan could change, to assert that a refused scan changed nothing."""
-    with store.read() as s:
-
-        def rows(model, *cols):
-            return sorted(tuple(getattr(r, c) for c in cols) for r in s.exec(select(model)).all())
-
-        return (
-            rows(Stock, "product_id", "location_id", "qty", "allocated"),
-            rows(StockMovement, "id"),
-            rows(Event, "id"),
-            rows(Allocation, "id", "location_id", "qty", "qty_picked"),
-            rows(OrderLine, "id", "quantity", "qty_allocated", "qty_picked", "qty_short"),
-            rows(Order, "id", "status"),
-            rows(PickTask, "id", "status", "picker_id", "terminal", "route_length_m"),
-            rows(
-                PickTaskLine,
-                "id",
-                "seq",
-                "location_id",
-                "qty",
-                "qty_picked",
-                "qty_short",
-                "skipped",
-                "done",
-            ),
-            rows(Location, "id", "cycle_count_flag"),
-            rows(WmsException, "id"),
-        )
 
 
 def order_status(store: Store, name: str) -> OrderStatus:

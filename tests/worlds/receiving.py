@@ -7,16 +7,14 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from tests.worlds import factories as f
+from tests.worlds.dbstate import snapshot  # noqa: F401 - the one "nothing changed" check
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import LocationKind
 from wms_tui.domain.models import (
     Delivery,
     DeliveryLine,
-    Event,
     Location,
-    ProductBarcode,
     Stock,
-    StockMovement,
 )
 from wms_tui.store import Store
 
@@ -78,26 +76,6 @@ def build(store: Store) -> World:
 
 def _at(actor: Actor, terminal: str) -> Actor:
     return Actor(actor.operator_id, actor.name, actor.roles, terminal)
-
-
-def snapshot(store: Store) -> tuple:
-    """Everything a refused action must leave alone."""
-    with store.read() as s:
-        return (
-            sorted((st.product_id, st.location_id, st.qty, st.allocated) for st in s.exec(
-                select(Stock)
-            )),
-            len(s.exec(select(StockMovement)).all()),
-            len(s.exec(select(Event)).all()),
-            sorted(
-                (ln.delivery_id, ln.product_id, ln.expected_qty, ln.received_qty,
-                 ln.damaged_qty, ln.put_away_qty)
-                for ln in s.exec(select(DeliveryLine))
-            ),
-            sorted((d.reference, str(d.status)) for d in s.exec(select(Delivery))),
-            sorted((b.code, b.product_id) for b in s.exec(select(ProductBarcode))),
-            sorted((loc.code, loc.cycle_count_flag) for loc in s.exec(select(Location))),
-        )  # fmt: skip
 
 
 def qty_at(store: Store, sku: str, loc: str) -> int:

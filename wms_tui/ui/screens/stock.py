@@ -129,6 +129,9 @@ class StockScreen(WmsScreen):
             self.reload()
         if self.table.row_count == 0:
             self.query_one("#stk-fb", Feedback).error(f"Nothing matches {value!r}")
+            # Selected, so the next scan (a burst of keys) replaces the miss
+            # instead of being appended to it; arrows still edit it.
+            self.query_one("#stk-filter", Input).select_all()
             return
         exact = [r.sku for r in self.sku_rows if r.sku.upper() == value.upper()]
         if exact and not self.by_bin:

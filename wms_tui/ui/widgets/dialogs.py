@@ -218,6 +218,11 @@ class AskConfirm(_Dialog):
         super().__init__(title, hint)
         self._body = [lines] if not isinstance(lines, list | tuple) else list(lines)
 
+    @property
+    def lines(self) -> list:
+        """What the question says below its title (what the worker reads)."""
+        return list(self._body)
+
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="dlg-body"):
             for part in self._body:
