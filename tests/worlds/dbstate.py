@@ -16,11 +16,16 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 
     out: dict[str, list[tuple[Any, ...]]] = {}
     with store.engine.connect() as conn:
-        # A database at an older revision lacks the newer tables: nothing to compare there.
-        present = set(inspect(conn).get_table_names())
+        # A database at an older revision lacks the newer tables and columns: compare
+        # what it has.
+        db = inspect(conn)
+        present = set(db.get_table_names())
         for table in SQLModel.metadata.sorted_tables:
             if table.name not in present:
                 continue
-            stmt = select(table).order_by(*table.primary_key.columns)
+            has = {c["name"] for c in db.get_columns(table.name)}
+            stmt = select(*(c for c in table.columns if c.name in has)).order_by(
+                *table.primary_key.columns
+            )
             out[table.name] = [tuple(r) for r in conn.execute(stmt)]
     return out
