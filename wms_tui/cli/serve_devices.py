@@ -111,3 +111,41 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             pass
         finally:
             store.dispose()
+
+    @serve_app.command("web")
+    def serve_web(
+        host: HostOption = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8080,
+        state_dir: StateDirOption = None,
+        db: DbOption = None,
+    ) -> None:
+        """The app in a browser: a device opens http://HOST:8080/?token=TOKEN (one app per tab)."""
+        import asyncio
+
+        from wms_tui.serve import files, web_server
+
+        store, url, limits, folder = _prepare(db, state_dir)
+        log = files.connection_log(folder, "web")
+        state = web_server.WebState(store=store, db_url=url, limits=limits, log=log)
+
+        async def main() -> None:
+            try:
+                runner, bound = await web_server.start_server(state, host, port)
+            except OSError as exc:
+                raise fail(f"Cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+            _say(
+                f"wms serve web on http://{host}:{bound}/?token=… (log "
+                f"{folder / files.LOG_NAME}); Ctrl+C stops"
+            )
+            _warn_if_open(host, bound, "web")
+            try:
+                await asyncio.Event().wait()
+            finally:
+                await runner.cleanup()
+
+        try:
+            asyncio.run(main())
+        except KeyboardInterrupt:
+            pass
+        finally:
+            store.dispose()

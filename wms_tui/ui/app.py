@@ -291,5 +291,15 @@ class WmsApp(App[None]):
 
     def on_unmount(self) -> None:
         self.quiet_gc.release()
+        if self.hangup_logout and self.actor is not None and self.store is not None:
+            # Quitting with someone logged in (a browser tab closed, Ctrl+Q): the
+            # terminal is left, so log out as on a hang-up and pause their task.
+            from wms_tui.services.session.login import logout
+
+            try:
+                logout(self.store, self.actor)
+            except Exception as exc:  # noqa: BLE001 - the app ends either way
+                self.log.warning(f"logout at exit not recorded: {exc}")
+            self.actor = None
         if self.store is not None:
             self.store.dispose()
