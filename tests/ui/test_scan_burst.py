@@ -12,9 +12,11 @@ from __future__ import annotations
 import pytest
 from textual import events
 
+from tests.ui.scanner import scan
 from tests.ui.test_login import wait_store
-from tests.ui.test_picking import BARCODES, ORDERS, feedback, open_pick, scan, text
-from tests.worlds.picking import build_world, snapshot
+from tests.ui.test_picking import BARCODES, ORDERS, feedback, open_pick, text
+from tests.worlds.dbstate import snapshot
+from tests.worlds.picking import build_world
 from wms_tui.domain.scans import split_scans
 from wms_tui.services.core import settings
 from wms_tui.services.picking.waves import build_wave
