@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from wms_tui.domain.clock import utcnow
+from wms_tui.ui.messages import BadgeScanned, LoginRefused, StoreOpened
 from wms_tui.ui.quiet_gc import TICK, QuietCollector, freeze_long_lived
 from wms_tui.ui.screens.login import LoginScreen
 from wms_tui.ui.widgets.operator_bar import OperatorBar
@@ -96,7 +97,7 @@ class WmsApp(App[None]):
     # -- start-up ------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return LoginScreen()
+        return LoginScreen(store_open=self.store is not None)
 
     def on_mount(self) -> None:
         if self.hangup_logout:
@@ -143,7 +144,7 @@ class WmsApp(App[None]):
             self.set_interval(self.release_every, self._release_tick, name="release-due")
         for screen in self.screen_stack:
             if isinstance(screen, LoginScreen):
-                screen.store_ready(error)
+                screen.post_message(StoreOpened(error))
         if store is not None and self._pending_badge:
             badge, self._pending_badge = self._pending_badge, None
             self.login(badge)
@@ -221,7 +222,11 @@ class WmsApp(App[None]):
 
     def _login_screen_error(self, message: str) -> None:
         if isinstance(self.screen, LoginScreen):
-            self.screen.show_error(message)
+            self.screen.post_message(LoginRefused(message))
+
+    @on(BadgeScanned)
+    def _badge_scanned(self, message: BadgeScanned) -> None:
+        self.login(message.badge)
 
     def action_logout(self, idle: bool = False) -> None:
         """Back to the login screen, from any screen (Ctrl+L, or idle).

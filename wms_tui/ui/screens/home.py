@@ -26,11 +26,11 @@ class HomeScreen(WmsScreen):
         self.entries: list[MenuEntry] = entries_for(self.actor_roles())
 
     def actor_roles(self) -> frozenset[str]:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.wms.actor
         return actor.roles if actor else frozenset()
 
     def compose_body(self) -> ComposeResult:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.wms.actor
         roles = ", ".join(sorted(actor.roles)) if actor else ""
         yield Static(f"Hello {actor.name if actor else ''} ({roles})", id="home-hello")
         if not self.entries:

@@ -8,13 +8,21 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from wms_tui.ui.messages import BadgeScanned, LoginRefused, StoreOpened
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.operator_bar import OperatorBar
 from wms_tui.ui.widgets.scan_input import ScanInput
 
 
 class LoginScreen(Screen):
+    """Reads a badge and posts :class:`BadgeScanned`; the app does the login and
+    answers with :class:`LoginRefused` or a new screen."""
+
     BINDINGS = [("ctrl+q", "app.quit", "Quit")]
+
+    def __init__(self, store_open: bool = False) -> None:
+        super().__init__()
+        self._store_open = store_open
 
     def compose(self) -> ComposeResult:
         yield OperatorBar("wms · log in")
@@ -26,19 +34,21 @@ class LoginScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#badge", Input).focus()
-        if self.app.store is None:  # type: ignore[attr-defined]
+        if not self._store_open:
             self.query_one(Feedback).info("Opening store…")
 
-    def store_ready(self, error: str | None) -> None:
+    def on_store_opened(self, message: StoreOpened) -> None:
+        self._store_open = message.error is None
         fb = self.query_one(Feedback)
-        if error:
-            fb.error(error)
+        if message.error:
+            fb.error(message.error)
         else:
             fb.clear()
 
+    def on_login_refused(self, message: LoginRefused) -> None:
+        self.query_one(Feedback).error(message.reason)
+
     @on(Input.Submitted, "#badge")
     def submit_badge(self, event: Input.Submitted) -> None:
-        self.app.login(event.value)  # type: ignore[attr-defined]
-
-    def show_error(self, message: str) -> None:
-        self.query_one(Feedback).error(message)
+        event.stop()
+        self.post_message(BadgeScanned(event.value))

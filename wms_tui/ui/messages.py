@@ -1,0 +1,34 @@
+"""App-level events, as Textual messages.
+
+Screens and the app tell each other what happened by posting these instead of
+calling each other's methods: the login screen does not know how a login is
+done, and the app does not reach into a screen's widgets.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class BadgeScanned(Message):
+    """The login screen read a badge; the app logs the operator in."""
+
+    def __init__(self, badge: str) -> None:
+        super().__init__()
+        self.badge = badge
+
+
+class StoreOpened(Message):
+    """The store finished opening (``error`` says why it could not)."""
+
+    def __init__(self, error: str | None) -> None:
+        super().__init__()
+        self.error = error
+
+
+class LoginRefused(Message):
+    """A badge was refused; the login screen says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
