@@ -145,8 +145,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         _install_sqlite_hooks(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        engine = create_engine(url, echo=echo, pool_pre_ping=True)
-        return engine
+        try:
+            return create_engine(url, echo=echo, pool_pre_ping=True)
+        except ImportError as exc:
+            # The driver is an optional extra: say which one, not a traceback.
+            raise StoreError(
+                f"PostgreSQL needs its driver ({exc.name or parsed.get_driver_name()}): "
+                "pip install 'wms_tui[postgres]', then start again"
+            ) from exc
     raise StoreError(
         f"Unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
     )

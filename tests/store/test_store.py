@@ -94,3 +94,22 @@ def test_newer_schema_is_refused(sqlite_store: Store) -> None:
 def test_unsupported_backend() -> None:
     with pytest.raises(StoreError, match="Unsupported database"):
         Store("mysql://u@h/db")
+
+
+def test_postgresql_without_its_driver_names_the_install_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`wms init --db postgresql+psycopg://…` on a machine without psycopg: one line."""
+    import sys
+
+    from typer.testing import CliRunner
+
+    from wms_tui.cli.main import app
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if never installed
+    result = CliRunner().invoke(app, ["init", "--db", "postgresql+psycopg://wms:pw@db/wms"])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output and "pw@" not in result.output
+    [line] = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert "PostgreSQL needs its driver (psycopg)" in line
+    assert "pip install 'wms_tui[postgres]'" in line

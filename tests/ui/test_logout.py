@@ -75,6 +75,27 @@ async def test_ctrl_l_logs_out_from_a_floor_screen(dock: Store, size) -> None:
     assert events(dock, "logout") == [("", "RCV-1")]
 
 
+@pytest.mark.parametrize("size", SIZES)
+async def test_escape_on_the_menu_asks_before_logging_out(dock: Store, size) -> None:
+    """One Esc too many (back, back, back) must not log a receiver out mid-shift."""
+    app = WmsApp(dock.url, terminal="RCV-1")
+    async with app.run_test(size=size) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "R3001")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AskConfirm) and app.actor is not None
+        await pilot.press("escape")  # no: still logged in, on the menu
+        await pilot.pause()
+        assert app.screen is home and app.actor is not None
+        await pilot.press("escape", "enter")  # asked again; Enter = yes
+        await pilot.pause()
+        assert logged_out(app)
+    assert events(dock, "logout") == [("", "RCV-1")]
+
+
 async def test_ctrl_l_closes_a_dialog_waiting_for_an_answer(dock: Store) -> None:
     """The close confirmation is waiting in a worker: logging out cancels that
     worker with its screen; nothing is closed, and the terminal works on."""

@@ -91,7 +91,7 @@ def _build(target: BinaryIO, data: PickListData, paper: PaperName) -> None:
         ("Stops / units", f"{len(data.stops)} / {data.total_units}"),
     ]
     if data.created_at is not None:
-        facts.append(("Released", data.created_at.strftime("%Y-%m-%d %H:%M")))
+        facts.append(("Released", data.created_at.strftime("%Y-%m-%d %H:%M %Z")))
     if data.order_names:
         facts.append(("Orders", ", ".join(data.order_names)))
     y = top - 34

@@ -129,14 +129,14 @@ def _build(target: BinaryIO, data: ReceiptReportData) -> None:
         target,
         title=f"Receiving discrepancy report · {data.reference}",
         header_right=data.warehouse,
-        footer_left=f"{data.reference} · printed {data.printed_at:%Y-%m-%d %H:%M} UTC",
+        footer_left=f"{data.reference} · printed {data.printed_at:%Y-%m-%d %H:%M %Z}",
     )
     c = w.canvas
     top = w.y
     w.text_line("Receiving discrepancy report", 15, bold=True)
     w.space(4)
     closed = (
-        f"{data.closed_at:%Y-%m-%d %H:%M} UTC by {data.closed_by}"
+        f"{data.closed_at:%Y-%m-%d %H:%M %Z} by {data.closed_by}"
         if data.closed_at
         else "not closed"
     )

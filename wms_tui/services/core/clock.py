@@ -16,10 +16,18 @@ if TYPE_CHECKING:
     from wms_tui.store import Store
 
 
+def zone_of(warehouse: Warehouse | None) -> ZoneInfo:
+    """A warehouse's timezone; UTC for none or an unknown name (never a crash)."""
+    return days.zone(warehouse.timezone if warehouse else "UTC")
+
+
 def warehouse_zone(session: Session) -> ZoneInfo:
-    """``Warehouse.timezone`` of the (first) warehouse; UTC for an empty store."""
-    wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
-    return days.zone(wh.timezone if wh else "UTC")
+    """``Warehouse.timezone`` of the (first) warehouse; UTC for an empty store.
+
+    The one place the app reads the warehouse's zone: every time a person
+    reads (screens, PDFs, CSVs, CLI lines) is converted with it.
+    """
+    return zone_of(session.exec(select(Warehouse).order_by(col(Warehouse.id))).first())
 
 
 def read_zone(store: Store) -> ZoneInfo:

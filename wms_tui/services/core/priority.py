@@ -30,12 +30,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from wms_tui.domain.models import Order, Service, Warehouse
+from wms_tui.domain.models import Order, Service
 from wms_tui.services.core import settings
+from wms_tui.services.core.clock import warehouse_zone
 
 # Orders without a carrier service are due at the end of their ship day.
 END_OF_DAY = time(23, 59)
@@ -59,20 +60,12 @@ def parse_clock(text: str) -> time:
         raise ValueError(f"'{text}' is not a time of day like 12:00") from None
 
 
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def load_rules(session: Session) -> PriorityRules:
-    wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
     try:
         cutoff = parse_clock(settings.get(session, "same_day_cutoff"))
     except ValueError:
         cutoff = parse_clock(settings.DEFAULTS["same_day_cutoff"])
-    return PriorityRules(tz=zone(wh.timezone if wh else "UTC"), same_day_cutoff=cutoff)
+    return PriorityRules(tz=warehouse_zone(session), same_day_cutoff=cutoff)
 
 
 def is_working_day(day: date) -> bool:

@@ -180,9 +180,7 @@ CSV_COLUMNS = (
 
 def write_csv(sheet: ManifestSheet, path: Path) -> Path:
     """One row per parcel. UTF-8 with a BOM so a spreadsheet shows Hangul and Å right."""
-    from zoneinfo import ZoneInfo
-
-    tz = ZoneInfo(sheet.timezone)
+    tz = days.zone(sheet.timezone)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         w = safe_writer(fh)

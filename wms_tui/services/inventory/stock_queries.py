@@ -31,6 +31,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.domain.scans import clean_scan
 from wms_tui.services.core import priority
+from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.inventory.stock import find_product_by_scan
 from wms_tui.store import Store
 
@@ -341,9 +342,10 @@ def _movements(s: Session, product_id: int, limit: int) -> tuple[MovementRow, ..
         .order_by(col(StockMovement.at).desc(), col(StockMovement.id).desc())
         .limit(limit)
     )
+    tz = warehouse_zone(s)
     return tuple(
         MovementRow(
-            at=mv.at,
+            at=mv.at.astimezone(tz),
             reason=mv.reason,
             qty=mv.qty,
             from_loc=from_code or "",

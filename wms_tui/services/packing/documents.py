@@ -19,7 +19,6 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
 
@@ -40,6 +39,7 @@ from wms_tui.domain.models import (
 from wms_tui.domain.text import plural
 from wms_tui.printing.documents import Address, LabelData, ParcelInfo, SlipData, SlipLine
 from wms_tui.services.core import events, order_names, settings
+from wms_tui.services.core.clock import zone_of
 from wms_tui.services.packing import inserts
 from wms_tui.store import Store
 
@@ -97,15 +97,8 @@ def warehouse(session: Session) -> Warehouse:
     return w
 
 
-def _zone(w: Warehouse) -> ZoneInfo:
-    try:
-        return ZoneInfo(w.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def local_time(w: Warehouse, at: datetime) -> datetime:
-    return at.astimezone(_zone(w))
+    return at.astimezone(zone_of(w))
 
 
 def warehouse_address(w: Warehouse, name: str | None = None) -> Address:

@@ -17,6 +17,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Station, Wave
 from wms_tui.domain.text import plural
 from wms_tui.services.core import settings
+from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.picking.task import TaskContext, get_task
 from wms_tui.store import Store
 
@@ -77,7 +78,7 @@ def pick_list_data(store: Store, task_code: str):
             picker=view.picker,
             pack_station=task.pack_station,
             stops=tuple(stops),
-            created_at=wave.created_at if wave else None,
+            created_at=wave.created_at.astimezone(warehouse_zone(s)) if wave else None,
             order_names=tuple(f"{t.slot}={t.code} {t.order}" for t in view.totes),
         )
 

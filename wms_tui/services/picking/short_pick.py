@@ -34,6 +34,7 @@ from wms_tui.domain.models import (
     WmsException,
 )
 from wms_tui.services.core import events
+from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory import stock as inventory
 from wms_tui.services.picking.floor_plan import FloorPlan, floor_plan
@@ -288,6 +289,7 @@ class ShortPickRow:
 def open_short_picks(store: Store, *, limit: int = 50) -> list[ShortPickRow]:
     """Unresolved SHORT_PICK exceptions, newest first (for the supervisor)."""
     with store.read() as s:
+        tz = warehouse_zone(s)
         rows = s.exec(
             select(WmsException, Order.name)
             .join(Order, col(Order.id) == WmsException.order_id, isouter=True)
@@ -301,7 +303,7 @@ def open_short_picks(store: Store, *, limit: int = 50) -> list[ShortPickRow]:
         return [
             ShortPickRow(
                 id=e.id or 0,
-                at=e.at,
+                at=e.at.astimezone(tz),
                 order=name or "",
                 sku=e.sku,
                 location=e.location,

@@ -20,6 +20,7 @@ from wms_tui.printing.receiving_report import (
 )
 from wms_tui.printing.sku_labels import Layout, SkuLabel, render_sku_labels
 from wms_tui.services.core import settings
+from wms_tui.services.core.clock import zone_of
 from wms_tui.services.receiving.receipt import find_delivery, receipt_view
 from wms_tui.store import Store
 
@@ -33,8 +34,15 @@ def _folder(session: Session, key: str, out_dir: Path | str | None) -> Path:
 def report_data(session: Session, d: Delivery) -> ReceiptReportData:
     view = receipt_view(session, d)
     warehouse = session.exec(select(Warehouse)).first()
+    tz = zone_of(warehouse)
     damages = [
-        DamageNote(sku=ev.sku, qty=ev.qty or 0, reason=ev.detail, who=ev.operator_name, at=ev.at)
+        DamageNote(
+            sku=ev.sku,
+            qty=ev.qty or 0,
+            reason=ev.detail,
+            who=ev.operator_name,
+            at=ev.at.astimezone(tz),
+        )
         for ev in session.exec(
             select(Event)
             .where(Event.kind == EventKind.RECEIVING_DAMAGED, Event.delivery_ref == d.reference)
@@ -50,7 +58,7 @@ def report_data(session: Session, d: Delivery) -> ReceiptReportData:
         status=view.status.value,
         closed_at=view.closed_at,
         closed_by=view.closed_by,
-        printed_at=utcnow(),
+        printed_at=utcnow().astimezone(tz),
         lines=[
             ReportLine(
                 ln.sku, ln.name, ln.options, ln.expected, ln.received, ln.damaged, ln.put_away

@@ -38,7 +38,8 @@ from wms_tui.domain.models import (
     WmsException,
 )
 from wms_tui.domain.scans import clean_scan
-from wms_tui.services.core import events, settings
+from wms_tui.services.core import clock, events, settings
+from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.inventory.stock import find_product_by_scan, move_stock
 from wms_tui.store import Store
 
@@ -218,7 +219,8 @@ def _closed_message(session: Session, d: Delivery) -> str:
     if d.closed_by_id is not None:
         op = session.get(Operator, d.closed_by_id)
         by = f" by {op.name}" if op else ""
-    when = f" on {d.closed_at:%Y-%m-%d %H:%M}" if d.closed_at else ""
+    closed = d.closed_at.astimezone(warehouse_zone(session)) if d.closed_at else None
+    when = f" on {closed:%Y-%m-%d %H:%M}" if closed else ""
     return f"Delivery {d.reference} was closed{when}{by}: nothing more can be received"
 
 
@@ -302,7 +304,7 @@ def receipt_view(session: Session, d: Delivery) -> Receipt:
         status=DeliveryStatus(d.status),
         blind=d.blind,
         lines=lines,
-        closed_at=d.closed_at,
+        closed_at=d.closed_at.astimezone(warehouse_zone(session)) if d.closed_at else None,
         closed_by=closed_by,
         report_file=d.report_file,
     )
@@ -353,7 +355,7 @@ def start_receipt(store: Store, actor: Actor, reference: str) -> Receipt:
 
 
 def _blind_reference(session: Session) -> str:
-    stem = f"BLIND-{utcnow():%Y%m%d}-"
+    stem = f"BLIND-{clock.today(session):%Y%m%d}-"
     taken = set(
         session.exec(
             select(Delivery.reference).where(col(Delivery.reference).startswith(stem))

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -55,10 +55,10 @@ from wms_tui.domain.models import (
     ReturnReason,
     ReturnReceipt,
     Stock,
-    Warehouse,
 )
 from wms_tui.domain.scans import clean_scan
 from wms_tui.services.core import events, order_names
+from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.intake import release
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory import stock as inventory
@@ -210,14 +210,6 @@ class ReturnResult:
 # --------------------------------------------------------------------------- lookup
 
 
-def _timezone(session: Session) -> ZoneInfo:
-    wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
-    try:
-        return ZoneInfo(wh.timezone if wh else "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _local(dt: datetime | None, tz: ZoneInfo) -> datetime | None:
     return dt.astimezone(tz) if dt is not None else None
 
@@ -290,7 +282,7 @@ def _last_return(session: Session, order: Order) -> str:
     if row is None:
         return ""
     receipt, op = row
-    tz = _timezone(session)
+    tz = warehouse_zone(session)
     when = _local(receipt.at, tz)
     by = f" by {op.name}" if op is not None else ""
     return f" on {when:%d %b}{by}" if when else by
@@ -317,7 +309,7 @@ def _dispatched_at(session: Session, order: Order) -> datetime | None:
 
 
 def describe(session: Session, order: Order) -> ReturnableOrder:
-    tz = _timezone(session)
+    tz = warehouse_zone(session)
     lines = order_lines(session, order.id)  # type: ignore[arg-type]
     shipped = shipped_quantities(lines)
     handlers = accountability.handlers_for_orders(session, [order.id])[order.id]  # type: ignore[list-item]
@@ -807,7 +799,7 @@ class ReceiptView:
 def receipts_for_order(store: Store, order_id: int) -> list[ReceiptView]:
     """Earlier returns of an order, newest first."""
     with store.read() as s:
-        tz = _timezone(s)
+        tz = warehouse_zone(s)
         out: list[ReceiptView] = []
         receipts = s.exec(
             select(ReturnReceipt)

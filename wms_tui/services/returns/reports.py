@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -35,9 +35,9 @@ from wms_tui.domain.models import (
     ReturnLine,
     ReturnReason,
     ReturnReceipt,
-    Warehouse,
 )
 from wms_tui.services.core import settings
+from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.returns import accountability
 from wms_tui.store import Store
 
@@ -103,14 +103,6 @@ class ReturnReport:
         return a if a == b else f"{a} to {b}"
 
 
-def _timezone(session: Session) -> ZoneInfo:
-    wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
-    try:
-        return ZoneInfo(wh.timezone if wh else "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _bounds(
     tz: ZoneInfo, date_from: date | None, date_to: date | None
 ) -> tuple[datetime | None, datetime | None]:
@@ -171,7 +163,7 @@ def build_report(
     if actor is not None:
         actor.require(Role.SUPERVISOR, action="read return reports")
     with store.read() as s:
-        tz = _timezone(s)
+        tz = warehouse_zone(s)
         start, end = _bounds(tz, date_from, date_to)
         stmt = (
             select(ReturnLine, ReturnReceipt, OrderLine, ReturnReason, Order)
@@ -278,7 +270,7 @@ def period_dates(store: Store, name: str) -> tuple[date | None, date | None]:
     if days is None:
         return None, None
     with store.read() as s:
-        today = utcnow().astimezone(_timezone(s)).date()
+        today = utcnow().astimezone(warehouse_zone(s)).date()
     return today - timedelta(days=days - 1), today
 
 
@@ -286,7 +278,7 @@ def export_to_report_dir(store: Store, report: ReturnReport, *, lines: bool = Fa
     """Write the report into the configured report folder; returns the file."""
     with store.read() as s:
         folder = Path(settings.get(s, "report_dir"))
-        stamp = utcnow().astimezone(_timezone(s)).strftime("%Y%m%d-%H%M%S")
+        stamp = utcnow().astimezone(warehouse_zone(s)).strftime("%Y%m%d-%H%M%S")
     path = folder / f"returns-{'lines-' if lines else ''}{stamp}.csv"
     write_csv(report, path, lines=lines)
     return path

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.menu import MENU_KEYS, MenuEntry, entries_for
+from wms_tui.ui.widgets.dialogs import AskConfirm
 
 
 class HomeScreen(WmsScreen):
@@ -18,7 +19,9 @@ class HomeScreen(WmsScreen):
     BINDINGS = [
         # Shown here for the footer; the app takes Ctrl+L first, on every screen.
         Binding("ctrl+l", "app.logout", "Log out", id="logout"),
-        Binding("escape", "app.logout", "Log out", show=False, id="back"),
+        # Esc is "back" everywhere else: pressed once too often here it would
+        # log a picker out mid-shift, so the menu asks first.
+        Binding("escape", "ask_logout", "Log out", show=False, id="back"),
     ]
 
     def __init__(self) -> None:
@@ -48,6 +51,18 @@ class HomeScreen(WmsScreen):
         from wms_tui.ui.resume_offer import offer_open_work
 
         offer_open_work(self)
+
+    def action_ask_logout(self) -> None:
+        name = self.app.actor.name if self.app.actor else ""  # type: ignore[attr-defined]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.action_logout()  # type: ignore[attr-defined]
+
+        self.app.push_screen(
+            AskConfirm("Log out?", [f"{name}, you will be logged out of this terminal."]),
+            answered,
+        )
 
     def open_entry(self, entry: MenuEntry) -> None:
         self.app.push_screen(entry.build())

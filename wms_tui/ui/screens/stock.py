@@ -15,7 +15,6 @@ from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
-from wms_tui.domain.clock import utcnow
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
 from wms_tui.services.inventory import stock_queries as q
@@ -360,12 +359,12 @@ class SkuDetailScreen(WmsScreen):
 
         moves = self.query_one("#sku-moves", DataTable)
         if self.wide:
-            reset(moves, [("When (UTC)", 16), ("Reason", 11), ("Qty", 4), ("From", 10),
+            reset(moves, [("When", 16), ("Reason", 11), ("Qty", 4), ("From", 10),
                           ("To", 10), ("Who", 18), ("Terminal", 8), ("Order", 8),
                           ("Reference", 14)])  # fmt: skip
         else:
             reset(moves, [("When", 5), ("Why", 5), ("Qty", 3), ("From→To", 17)])
-        today = utcnow().date()
+        today = self.wms.local_now().date()
         for m in d.movements:
             if self.wide:
                 moves.add_row(f"{m.at:%Y-%m-%d %H:%M}", m.reason, str(m.qty), m.from_loc or "-",

@@ -223,7 +223,7 @@ class WavesScreen(WmsScreen):
         rows = short_pick.open_short_picks(self.store)
         for r in rows:
             shorts.add_row(
-                r.at.astimezone().strftime("%H:%M"),
+                r.at.strftime("%H:%M"),
                 r.order,
                 r.sku,
                 r.location,
