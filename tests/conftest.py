@@ -125,6 +125,10 @@ def pg_schema_ddl() -> str:
             "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"
         )
         statements.append(f"INSERT INTO alembic_version VALUES ('{SCHEMA_REVISION}')")
+        # Each test's schema is its own store, with its own identity (as create_schema).
+        statements.append(
+            "INSERT INTO storeidentity (uuid, created_at) VALUES (gen_random_uuid()::text, now())"
+        )
         _PG_DDL = ";\n".join(statements)
     return _PG_DDL
 

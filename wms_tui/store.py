@@ -23,6 +23,7 @@ import random
 import re
 import shlex
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,10 +31,11 @@ from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
-from wms_tui.domain.errors import StoreError
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.errors import StoreError, StoreReplaced
 
 DEFAULT_SQLITE_PATH = Path("data") / "wms.db"
 ENV_URL = "WMS_DATABASE_URL"
@@ -41,7 +43,7 @@ ENV_URL = "WMS_DATABASE_URL"
 # The Alembic revision this code's schema corresponds to. A database stamped
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
 # with an earlier known revision must be upgraded (`wms db upgrade`) first.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0010"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -51,6 +53,7 @@ KNOWN_REVISIONS = (
     "0014",
     "0012",
     "0007",
+    "0010",
 )  # oldest first, SCHEMA_REVISION last
 
 SQLITE_PRAGMAS = {
@@ -61,6 +64,10 @@ SQLITE_PRAGMAS = {
 }
 
 _WRITE = "wms_write"
+STORE_REPLACED = (
+    "The store was replaced (a reset or restore) after this terminal opened it: "
+    "nothing saved. Quit and start wms again"
+)
 LOCK_WAIT_SECONDS = 30.0
 
 
@@ -181,6 +188,10 @@ class Store:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self._write_engine = self.engine.execution_options(**{_WRITE: True})
+        self._file = sqlite_path(url)
+        # (SQLite file's device and inode, the store's UUID) when this process
+        # opened it; None until then (a store being built is not watched).
+        self._seen: tuple[tuple[int, int] | None, str | None] | None = None
 
     @property
     def dialect(self) -> str:
@@ -208,11 +219,14 @@ class Store:
                     text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
                     {"v": SCHEMA_REVISION},
                 )
+                identity = SQLModel.metadata.tables["storeidentity"]
+                conn.execute(identity.insert().values(uuid=str(uuid.uuid4()), created_at=utcnow()))
         except OperationalError as exc:
             raise StoreError(
                 f"Cannot create database at {shown_url(self.url)}: "
                 + hide_password(str(exc.orig), self.url)
             ) from exc
+        self.remember_identity()
 
     def schema_revision(self) -> str | None:
         """The stamped revision, or None for an empty database."""
@@ -250,6 +264,43 @@ class Store:
                 f"Database schema {rev} is older than this wms ({SCHEMA_REVISION}): "
                 f"run `wms db upgrade --db {db_option(self.url)}`, then start again"
             )
+
+    # -- identity ------------------------------------------------------------
+
+    def _file_id(self) -> tuple[int, int] | None:
+        if self._file is None:
+            return None
+        try:
+            st = os.stat(self._file)
+        except OSError:
+            return (-1, -1)  # deleted (a reset in progress): not the file we opened
+        return (st.st_dev, st.st_ino)
+
+    def _uuid(self, conn: Any) -> str | None:
+        try:
+            row = conn.execute(text("SELECT uuid FROM storeidentity ORDER BY id")).first()
+        except DBAPIError:
+            return None
+        return row[0] if row else None
+
+    def remember_identity(self) -> None:
+        """Note which store this is, so a replaced one is noticed (:meth:`replaced`)."""
+        with self.engine.connect() as conn:
+            self._seen = (self._file_id(), self._uuid(conn))
+
+    def replaced(self, conn: Any = None) -> bool:
+        """Whether the store opened here was replaced since (``wms demo --reset``,
+        a restore): a SQLite file by another file, any store by one with another
+        identity. An old SQLite connection keeps reading and writing the deleted
+        file, so the file is compared as well as the row."""
+        if self._seen is None:
+            return False
+        if self._file_id() != self._seen[0]:
+            return True
+        if conn is None:
+            with self.engine.connect() as fresh:
+                return self._uuid(fresh) != self._seen[1]
+        return self._uuid(conn) != self._seen[1]
 
     def is_behind(self) -> bool:
         """Stamped with a revision older than this code's (`wms db upgrade` brings it up)."""
@@ -296,8 +347,7 @@ class UnitOfWork:
         while True:
             self.session = Session(self.store._write_engine, expire_on_commit=False)
             try:
-                self.session.connection()
-                return self
+                conn = self.session.connection()
             except OperationalError as exc:
                 self.session.close()
                 # busy_timeout already waited 5 s; on a loaded machine with many
@@ -308,6 +358,12 @@ class UnitOfWork:
                         "The store is busy (another terminal is writing); try again"
                     ) from exc
                 time.sleep(random.uniform(0.01, 0.05))
+                continue
+            if self.store.replaced(conn):
+                # Writing on would go into a deleted file, or mix two stores.
+                self.session.close()
+                raise StoreReplaced(STORE_REPLACED)
+            return self
 
     def __exit__(self, *exc: object) -> None:
         try:
@@ -332,4 +388,5 @@ def open_store(db: str | None = None, *, create: bool = False) -> Store:
     if create and not store.is_initialised():
         store.create_schema()
     store.check_schema()
+    store.remember_identity()
     return store

@@ -9,6 +9,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from tests.services.packing.test_documents import barcodes, pack
+from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from wms_tui.cli.main import app
 from wms_tui.domain.models import Event, Parcel
@@ -21,7 +22,7 @@ runner = CliRunner()
 def packed(sqlite_store: Store, tmp_path: Path) -> tuple[str, Path, int]:
     w = pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
     oid = pack(w, "#1042")
-    return sqlite_store.url, tmp_path / "labels", oid
+    return sqlite_store.url, f.store_folder(sqlite_store, tmp_path / "labels"), oid
 
 
 def run(*args: str) -> tuple[int, str]:

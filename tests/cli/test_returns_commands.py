@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from tests.services.returns.test_desk import build_world
 from tests.worlds.dbstate import snapshot
 from wms_tui.cli.main import app
+from wms_tui.domain.enums import ReasonCause
 from wms_tui.domain.models import Event
 from wms_tui.services.returns import desk as returns
 from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
@@ -42,20 +43,22 @@ def test_reasons_list_add_change_remove(db: tuple[str, Store]) -> None:
         "add",
         "wrong colour",
         "Wrong colour sent",
-        "--controllable",
+        "--cause",
+        "pack",
         *BOSS,
         "--db",
         url,
     )
     assert code == 0, out
-    assert "Added WRONG_COLOUR: Wrong colour sent (controllable)" in out
+    assert "Added WRONG_COLOUR: Wrong colour sent (our pack)" in out
     code, out = run(
         "returns",
         "reasons",
         "add",
         "WRONG_COLOUR",
         "Colour differs",
-        "--uncontrollable",
+        "--cause",
+        "supplier",
         *BOSS,
         "--db",
         url,
@@ -64,6 +67,7 @@ def test_reasons_list_add_change_remove(db: tuple[str, Store]) -> None:
     reasons = {r.code: r for r in list_reasons(store)}
     assert reasons["WRONG_COLOUR"].label == "Colour differs"
     assert not reasons["WRONG_COLOUR"].controllable
+    assert reasons["WRONG_COLOUR"].cause == ReasonCause.SUPPLIER
     code, out = run("returns", "reasons", "remove", "wrong_colour", *BOSS, "--db", url)
     assert code == 0 and "Removed WRONG_COLOUR" in out
     assert "WRONG_COLOUR" not in {r.code for r in list_reasons(store)}
@@ -85,8 +89,8 @@ def test_reason_bad_input_is_one_line_exit_2(db: tuple[str, Store]) -> None:
     )
     before = snapshot(store)
     for args, msg in (
-        (("add", "bad code!", "x", "--controllable"), "must be 1-32 letters"),
-        (("add", "OK", "   ", "--controllable"), "needs a label"),
+        (("add", "bad code!", "x", "--cause", "pack"), "must be 1-32 letters"),
+        (("add", "OK", "   ", "--cause", "pack"), "needs a label"),
         (("remove", "NOPE"), "Unknown return reason NOPE"),
         (("remove", "LATE"), "Reason LATE is used by 1 returned lines; it stays"),
     ):
@@ -94,13 +98,15 @@ def test_reason_bad_input_is_one_line_exit_2(db: tuple[str, Store]) -> None:
         assert code == 2 and msg in out, out
         assert len(out.strip().splitlines()) == 1
     code, out = run("returns", "reasons", "add", "X", "y", *BOSS, "--db", url)
-    assert code == 2 and "--controllable" in out  # the kind must be chosen
+    assert code == 2 and "--cause" in out  # whose cause must be chosen
+    code, out = run("returns", "reasons", "add", "X", "y", "--cause", "fate", *BOSS, "--db", url)
+    assert code == 2 and "Cause must be one of pick, pack, carrier, customer, supplier" in out
     assert snapshot(store) == before
 
 
 @pytest.mark.parametrize(
     "args",
-    [("add", "WRONG_COLOUR", "Wrong colour sent", "--controllable"), ("remove", "LATE")],
+    [("add", "WRONG_COLOUR", "Wrong colour sent", "--cause", "pack"), ("remove", "LATE")],
     ids=["add", "remove"],
 )
 @pytest.mark.parametrize(
@@ -164,7 +170,7 @@ def test_import_reasons_csv_all_or_nothing(db: tuple[str, Store], tmp_path: Path
     build_world(store)
     good = tmp_path / "reasons.csv"
     good.write_text(
-        "code,label,controllable\nLATE,Arrived late,yes\nNO_FIT,Does not fit,no\n",
+        "code,label,cause\nLATE,Arrived late,carrier\nNO_FIT,Does not fit,Customer\n",
         encoding="utf-8",
     )
     code, out = run("import", "return-reasons", str(good), *BOSS, "--db", url)
@@ -173,9 +179,10 @@ def test_import_reasons_csv_all_or_nothing(db: tuple[str, Store], tmp_path: Path
     assert reasons["LATE"].label == "Arrived late" and not reasons["NO_FIT"].controllable
     before = snapshot(store)
     bad = tmp_path / "bad.csv"
-    bad.write_text("code,label,controllable\nNEW1,New,yes\nNEW2,Other,maybe\n", encoding="utf-8")
+    bad.write_text("code,label,cause\nNEW1,New,our pick\nNEW2,Other,maybe\n", encoding="utf-8")
     code, out = run("import", "return-reasons", str(bad), *BOSS, "--db", url)
-    assert code == 2 and "Row 3: Controllable must be yes or no, not 'maybe'" in out
+    assert code == 2
+    assert "Row 3: Cause must be one of pick, pack, carrier, customer, supplier, not 'maybe'" in out
     code, out = run("import", "return-reasons", str(tmp_path / "none.csv"), *BOSS, "--db", url)
     assert code == 2 and "Cannot read" in out
     assert snapshot(store) == before
@@ -204,7 +211,7 @@ def test_importing_reasons_takes_a_supervisors_badge(
     build_world(store)
     monkeypatch.delenv("WMS_BADGE", raising=False)
     good = tmp_path / "reasons.csv"
-    good.write_text("code,label,controllable\nNO_FIT,Does not fit,no\n", encoding="utf-8")
+    good.write_text("code,label,cause\nNO_FIT,Does not fit,customer\n", encoding="utf-8")
     before = snapshot(store)
     code, out = run("import", "return-reasons", str(good), *badge, "--db", url)
     assert code == 2
@@ -221,7 +228,7 @@ def test_imported_reasons_are_logged_under_the_supervisors_name(
     build_world(store)
     monkeypatch.delenv("WMS_BADGE", raising=False)
     good = tmp_path / "reasons.csv"
-    good.write_text("code,label,controllable\nNO_FIT,Does not fit,no\n", encoding="utf-8")
+    good.write_text("code,label,cause\nNO_FIT,Does not fit,customer\n", encoding="utf-8")
     code, out = run(
         "import", "return-reasons", str(good), *BOSS, "--terminal", "OFFICE", "--db", url
     )
@@ -255,8 +262,8 @@ def test_export_returns_csv(db: tuple[str, Store], tmp_path: Path) -> None:
     with out_file.open(encoding="utf-8-sig", newline="") as fh:
         rows = {(r["section"], r["key"]): r for r in csv.DictReader(fh)}
     assert rows[("reason", "WRONG_ITEM")]["units"] == "2"
-    assert rows[("controllable", "controllable")]["units"] == "2"
-    assert rows[("packer", "Johan Öberg")]["units"] == "2"
+    assert rows[("cause", "PICK")]["units"] == "2"
+    assert ("packer", "Johan Öberg") not in rows  # a wrong item is the picker's doing
     assert rows[("picker", "Ana Lindqvist")]["share_pct"] == "100.0"
     lines = tmp_path / "lines.csv"
     code, out = run("export", "returns", str(lines), "--lines", "--from", "2000-01-01", "--db", url)
@@ -268,7 +275,7 @@ def test_export_returns_csv(db: tuple[str, Store], tmp_path: Path) -> None:
     )
     assert code == 2 and "after it ends" in out
     code, out = run("returns", "report", "--db", url)
-    assert code == 0 and "Wrong item sent" in out and "Johan Öberg" in out
+    assert code == 0 and "Wrong item sent" in out and "Ana Lindqvist" in out
     assert "1 parcel, 3 units, " in out
 
 

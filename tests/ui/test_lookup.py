@@ -76,3 +76,20 @@ async def test_nothing_found_rings(dock: Dock) -> None:
         await pilot.press("enter")
         assert "Type an order number" in screen.query_one(Feedback).text
         assert len(bells) == 2
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_picker_sees_no_customer_e_mail(dock: Dock, size: tuple[int, int]) -> None:
+    """The lookup screen shows what the service gives it: for a picker, no e-mail."""
+    app = WmsApp(dock.store.url, terminal="HH-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_lookup(pilot)  # P1001, a picker
+        await scan(pilot, "jihoon@example.kr")
+        assert isinstance(app.screen, LookupScreen) and screen.hits == []
+        await scan(pilot, "김지훈")
+        detail = app.screen
+        assert isinstance(detail, OrderScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert detail.detail is not None and detail.detail.customer_name == "김지훈"
+        assert detail.detail.email == "" and "jihoon@example" not in app.export_screenshot()

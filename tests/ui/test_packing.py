@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 from tests.printing.helpers import decode_pdf, page_texts
 from tests.ui.scanner import scan
 from tests.ui.test_login import wait_store
+from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import snapshot
 from wms_tui.domain.enums import OrderStatus
@@ -153,9 +154,10 @@ async def test_a_new_packer_packs_an_order(world: pw.World, size, tmp_path: Path
         order = s.exec(select(Order).where(Order.name == "#1042")).one()
         assert order.status == OrderStatus.PACKED
         parcel = s.exec(select(Parcel).where(Parcel.order_id == order.id)).one()
-        label = tmp_path / "labels" / parcel.label_file
-        slip = tmp_path / "labels" / parcel.slip_file
+        files = parcel.label_file, parcel.slip_file
         tracking, sscc = parcel.tracking_number, parcel.sscc
+    folder = f.store_folder(world.store, tmp_path / "labels")
+    label, slip = folder / files[0], folder / files[1]
     codes = {b.text for page in decode_pdf(label.read_bytes()) for b in page}
     assert tracking in codes and any(sscc in c for c in codes)
     assert "Packed by Johan Öberg · PACK-1" in " ".join(page_texts(slip.read_bytes()))

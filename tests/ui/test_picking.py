@@ -281,8 +281,8 @@ async def test_f7_writes_a_paper_copy_of_the_task(floor: Store, tmp_path_factory
         await pilot.press("f7")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        (pdf,) = shared.glob("picklist_W0001-01_*.pdf")
+        (pdf,) = shared.glob("store-*/picklist_W0001-01_*.pdf")
         # The file's name and where to look, not a path that fills the message rows.
-        said = f"✓ Pick list W0001-01 (4 stops) saved: {pdf.name} in …/pick-lists/"
+        said = f"✓ Pick list W0001-01 (4 stops) saved: {pdf.name} in …/{pdf.parent.name}/"
         assert feedback(app) == said
         assert rows_used(app.screen.query_one(Feedback)) <= 3

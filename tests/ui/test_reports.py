@@ -75,8 +75,8 @@ async def test_tables_by_reason_kind_sku_packer_picker(world: World, size) -> No
         ]
         await pilot.press("2")
         assert rows(screen) == [
-            ["Controllable", "1", "2", "67"],
-            ["Uncontrollable", "1", "1", "33"],
+            ["Our pack", "1", "2", "67"],
+            ["Customer", "1", "1", "33"],
         ]
         await pilot.press("3")
         sku_rows = rows(screen)
@@ -86,7 +86,7 @@ async def test_tables_by_reason_kind_sku_packer_picker(world: World, size) -> No
         await pilot.press("4")
         assert rows(screen) == [["Johan Öberg", "1", "2", "100"]]
         await pilot.press("right")
-        assert rows(screen) == [["Ana Lindqvist", "1", "2", "100"]]
+        assert rows(screen) == []  # damaged by packing is no picker's doing
         await pilot.press("right")  # wraps to the first table
         assert rows(screen)[0][0] == "Damaged by packing *"
 
@@ -104,8 +104,9 @@ async def test_period_and_export(world: World, tmp_path: Path) -> None:
         await pilot.press("e")
         msg = screen.query_one("#rep-feedback", Feedback).text
         assert msg.startswith("✓ Saved")
-    (written,) = (tmp_path / "reports").glob("returns-*.csv")
-    assert msg == f"✓ Saved {written.name} in reports/"
+    # This store's own folder: another store's (or a reset's) reports never mix in.
+    (written,) = (tmp_path / "reports").glob("store-*/returns-*.csv")
+    assert msg == f"✓ Saved {written.name} in reports/{written.parent.name}/"
     with written.open(encoding="utf-8-sig", newline="") as fh:
         by = {(r["section"], r["key"]): r for r in csv.DictReader(fh)}
     assert by[("reason", "DAMAGED_PACKING")]["units"] == "2"

@@ -337,3 +337,25 @@ async def test_an_error_does_not_outlive_the_step_it_was_about(world: World) -> 
         await desk.scan("1")
         assert desk.screen.step is Step.QTY
         assert desk.feedback == ""
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_enter_alone_chooses_no_reason(world: World, size: tuple[int, int]) -> None:
+    """The reason is what reports charge a picker or packer with: only its key chooses it."""
+    app = WmsApp(world.store.url, terminal="RET-1")
+    async with app.run_test(size=size) as pilot:
+        desk = await open_desk(app, pilot)
+        await desk.scan(rma_code(world.order_id))
+        await desk.scan(TEE_M_EAN)  # one shipped: straight to the reason
+        assert desk.screen.step is Step.REASON
+        assert desk.screen.query_one(OptionList).highlighted is None  # nothing preselected
+        await desk.press("enter")
+        await desk.press("enter")
+        assert desk.screen.step is Step.REASON and desk.screen.reason is None
+        assert desk.bells and "number key" in desk.feedback
+        # Each reason says whose cause it is; its key chooses it.
+        options = desk.options()
+        assert any("Damaged in transit · carrier" in o for o in options)
+        assert any("Wrong item sent · our pick" in o for o in options)
+        await desk.press("1")
+        assert desk.screen.step is Step.UNIT and desk.screen.reason is not None

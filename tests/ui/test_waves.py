@@ -155,7 +155,7 @@ async def test_f7_writes_the_pick_list_of_the_selected_task(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert feedback(app).startswith("✓ Pick list W0001-01 (2 stops) saved:")
-    (pdf,) = tmp_path.glob("picklist_W0001-01_*.pdf")
+    (pdf,) = tmp_path.glob("store-*/picklist_W0001-01_*.pdf")
     decoded = {b.text for image in render_pages(pdf.read_bytes()) for b in decode(image)}
     assert {"W0001-01", "A-01-2-A", "MUG-RED"} <= decoded
     assert len(bells) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from itertools import count
+from pathlib import Path
 
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
@@ -23,7 +24,7 @@ from wms_tui.domain.models import (
     Warehouse,
 )
 from wms_tui.services.inventory.stock import move_stock
-from wms_tui.store import UnitOfWork
+from wms_tui.store import Store, UnitOfWork
 
 _seq = count(1)
 
@@ -241,3 +242,11 @@ def parcel(
     uow.add(p)
     uow.flush()
     return p
+
+
+def store_folder(store: Store, base: Path | str) -> Path:
+    """Where ``store`` writes its documents under ``base`` (each store has its own)."""
+    from wms_tui.services.core import document_folders
+
+    with store.read() as s:
+        return Path(base) / document_folders.store_code(s)

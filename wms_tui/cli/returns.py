@@ -54,7 +54,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
 
     @reasons_app.command("list")
     def reasons_list(db: DbOption = None) -> None:
-        """Show the reasons, controllable (the warehouse's errors) first."""
+        """Show the reasons and whose cause each is, our own (pick, pack) first."""
         from rich.table import Table
 
         from wms_tui.services.returns.reasons import list_reasons
@@ -62,20 +62,21 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         store = _open(db)
         reasons = list_reasons(store)
         store.dispose()
-        t = Table("code", "label", "controllable", title="Return reasons")
+        t = Table("code", "label", "cause", title="Return reasons")
         for r in reasons:
-            t.add_row(r.code, r.label, "yes" if r.controllable else "no")
+            t.add_row(r.code, r.label, r.cause.label)
         _print(t)
 
     @reasons_app.command("add")
     def reasons_add(
         code: Annotated[str, typer.Argument(help="Short code, e.g. WRONG_COLOUR.")],
         label: Annotated[str, typer.Argument(help="What the returns desk reads.")],
-        controllable: Annotated[
-            bool,
+        cause: Annotated[
+            str,
             typer.Option(
-                "--controllable/--uncontrollable",
-                help="Controllable: the warehouse's error (counts against packer/picker).",
+                "--cause",
+                help="Whose cause: pick or pack (charged to the picker or packer), "
+                "carrier, customer or supplier.",
             ),
         ],
         badge: BadgeOption = None,
@@ -84,19 +85,26 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Add a reason, or change the label/kind of an existing one (supervisor)."""
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.returns.reasons import normalise_reason_code, put_reason
+        from wms_tui.services.returns.reasons import (
+            normalise_reason_code,
+            parse_cause,
+            put_reason,
+        )
 
+        try:
+            chosen = parse_cause(cause)
+        except DomainError as exc:
+            raise fail(str(exc), 2) from None
         store = _open(db)
         actor = supervisor(store, badge, terminal)
         try:
-            created = put_reason(store, code, label, controllable, actor)
+            created = put_reason(store, code, label, chosen, actor)
         except DomainError as exc:
             raise fail(str(exc), 2) from None
         finally:
             store.dispose()
-        kind = "controllable" if controllable else "uncontrollable"
         verb = "Added" if created else "Changed"
-        _print(f"{verb} {normalise_reason_code(code)}: {label} ({kind})")
+        _print(f"{verb} {normalise_reason_code(code)}: {label} ({chosen.label})")
 
     @reasons_app.command("remove")
     def reasons_remove(
@@ -121,7 +129,12 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
 
     @import_app.command("return-reasons")
     def import_reasons_cmd(
-        file: Annotated[Path, typer.Argument(help="CSV with columns code,label,controllable.")],
+        file: Annotated[
+            Path,
+            typer.Argument(
+                help="CSV with columns code,label,cause (pick, pack, carrier, customer, supplier)."
+            ),
+        ],
         badge: BadgeOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
@@ -167,7 +180,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         _print(
             f"Returns {report.period}: {plural(report.receipts, 'parcel')}, "
             f"{plural(report.units, 'unit')}, "
-            f"{report.controllable_units} controllable"
+            f"{report.controllable_units} ours (our pick or pack)"
         )
         for attr, section in SECTIONS:
             t = Table(section, "returns", "units", title=attr.replace("_", " "))

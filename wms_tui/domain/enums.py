@@ -218,3 +218,32 @@ class EventKind(StrEnum):
     # integrations
     API_KEY_CREATED = "api.key_created"
     API_KEY_REVOKED = "api.key_revoked"
+
+
+class ReasonCause(StrEnum):
+    """Whose doing a return reason is: reports charge pickers only with PICK
+    reasons and packers only with PACK reasons; the rest is nobody on the floor."""
+
+    PICK = "PICK"
+    PACK = "PACK"
+    CARRIER = "CARRIER"
+    CUSTOMER = "CUSTOMER"
+    SUPPLIER = "SUPPLIER"
+
+    @property
+    def label(self) -> str:
+        return CAUSE_LABELS[self]
+
+    @property
+    def ours(self) -> bool:
+        """The warehouse's own error (the floor can fix it)."""
+        return self in (ReasonCause.PICK, ReasonCause.PACK)
+
+
+CAUSE_LABELS = {
+    ReasonCause.PICK: "our pick",
+    ReasonCause.PACK: "our pack",
+    ReasonCause.CARRIER: "carrier",
+    ReasonCause.CUSTOMER: "customer",
+    ReasonCause.SUPPLIER: "supplier",
+}

@@ -33,3 +33,11 @@ class Conflict(DomainError):
 
 class StoreError(Exception):
     """The store cannot be opened or is of an unknown schema version."""
+
+
+class StoreReplaced(DomainError):
+    """The store this terminal opened was replaced under it (a reset, a restore).
+
+    A DomainError so every screen shows it in its one error line: a write is
+    refused rather than sent to a deleted file or into another store.
+    """

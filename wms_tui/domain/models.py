@@ -498,7 +498,21 @@ class WmsException(SQLModel, table=True):
 class ReturnReason(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=32)
     label: str
+    # Kept in step with ``cause`` (PICK or PACK): the share of returns that
+    # were the warehouse's own doing.
     controllable: bool
+    # A ReasonCause value; plain text so a new cause needs no ALTER TYPE.
+    cause: str = Field(default="CUSTOMER", max_length=16)
+
+
+class StoreIdentity(SQLModel, table=True):
+    """One row, written when the store is created: a terminal compares it on
+    every unit of work to notice a store replaced under it (a reset, a restore),
+    and documents carry it so two stores' files never share a name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(max_length=36)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class ReturnReceipt(SQLModel, table=True):

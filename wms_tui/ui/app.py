@@ -93,6 +93,7 @@ class WmsApp(App[None]):
         self._last_activity = time.monotonic()
         self._pending_badge: str | None = None
         self._frozen: set[str] = set()
+        self.store_replaced = False
 
     # -- start-up ------------------------------------------------------------
 
@@ -107,6 +108,7 @@ class WmsApp(App[None]):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
         self.open_store()
         self.set_interval(5, self._check_idle, name="idle-check")
+        self.set_interval(5, self.check_store_replaced, name="store-check")
         self.set_interval(TICK, self.quiet_gc.tick, name="quiet-gc")
 
     @work(thread=True, exclusive=True, group="store")
@@ -175,6 +177,30 @@ class WmsApp(App[None]):
             # Busy or unreachable store: the next tick (or another terminal) retries.
             self.log.warning(f"release of due orders failed: {exc}")
             return None
+
+    @work(thread=True, exclusive=True, group="store-check")
+    def check_store_replaced(self) -> None:
+        """Say once, in one line, that the store was replaced under this terminal
+        (``wms demo --reset``, a restore); every write is refused meanwhile
+        (``UnitOfWork``), so nothing goes to a deleted file."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if self.store is None or self.store_replaced:
+            return
+        try:
+            replaced = self.store.replaced()
+        except SQLAlchemyError:
+            return  # unreachable for now: not the same as replaced
+        if replaced:
+            self.call_from_thread(self._store_was_replaced)
+
+    def _store_was_replaced(self) -> None:
+        from wms_tui.store import STORE_REPLACED
+
+        self.store_replaced = True
+        self.bell()
+        self.notify(STORE_REPLACED, severity="error", timeout=60)
+        self._login_screen_error(STORE_REPLACED)
 
     # -- login / logout ------------------------------------------------------
 

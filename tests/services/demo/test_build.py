@@ -15,6 +15,7 @@ import pytest
 from sqlmodel import col, func, select
 
 from tests.conftest import BACKENDS, drop_pg_schema, make_url
+from tests.worlds.factories import store_folder
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import (
     ExceptionKind,
@@ -100,7 +101,8 @@ def test_demo_is_created_once_and_is_idempotent(db_url: str) -> None:
         # Packed at PACK-1 by a named packer, with a label and slip on disk.
         parcels = s.exec(select(Parcel).where(Parcel.status == ParcelStatus.CLOSED)).all()
         assert parcels and all(p.packed_by_name == "Johan Öberg" for p in parcels)
-        assert all((Path("labels") / p.label_file).is_file() for p in parcels)
+        labels = store_folder(store, "labels")  # this store's own folder
+        assert all((labels / p.label_file).is_file() for p in parcels)
         # In-progress orders were walked there by the real services.
         picked = s.exec(select(Order).where(Order.status == OrderStatus.PICKED)).all()
         for o in picked:

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from tests.worlds.dispatch import DAY, Dock, build_dock, packed_parcel
+from tests.worlds.factories import store_folder
 from wms_tui.domain.enums import ManifestStatus, MovementReason, OrderStatus, ParcelStatus
 from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
 from wms_tui.domain.models import Event, Location, Manifest, Order, Stock, StockMovement
@@ -50,7 +51,7 @@ def test_close_out_dispatches_orders_and_writes_the_csv(dock: Dock) -> None:
             ("Karin Holmgren", "manifest PN-20260310")
         }
     path = Path(r.csv_file)
-    assert path.parent == dock.labels / "manifests"
+    assert path.parent == store_folder(dock.store, dock.labels) / "manifests"
     assert path.name.startswith("manifest_PN-20260310_") and path.suffix == ".csv"
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))

@@ -8,11 +8,15 @@ import pytest
 from sqlmodel import select
 
 from tests.worlds.dispatch import Dock, build_dock
+from wms_tui.domain.actor import Actor
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Order
 from wms_tui.services.dispatch import handover, manifest
 from wms_tui.services.lookup import order_lookup
 from wms_tui.store import Store
+
+BOSS = Actor(None, "Karin Holmgren", frozenset({"supervisor"}), "OFFICE")
+PICKER = Actor(None, "Ana Lindqvist", frozenset({"picker"}), "HH-1")
 
 
 @pytest.fixture
@@ -27,7 +31,7 @@ def dock(empty_store: Store, tmp_path: Path) -> Dock:
 
 
 def hits(dock: Dock, q: str) -> list[tuple[str, str]]:
-    return [(h.name, h.matched) for h in order_lookup.find(dock.store, q)]
+    return [(h.name, h.matched) for h in order_lookup.find(dock.store, BOSS, q)]
 
 
 def test_every_way_to_find_an_order(dock: Dock) -> None:
@@ -38,7 +42,7 @@ def test_every_way_to_find_an_order(dock: Dock) -> None:
     assert hits(dock, "00" + dock.sscc["#2/2"]) == [("#2", "SSCC")]
     assert hits(dock, "(00)" + dock.sscc["#3"]) == [("#3", "SSCC")]
     assert hits(dock, dock.tracking["#1"].lower()) == [("#1", "tracking")]
-    found = order_lookup.find(dock.store, dock.tracking["#1"])[0]
+    found = order_lookup.find(dock.store, BOSS, dock.tracking["#1"])[0]
     assert found.tracking == dock.tracking["#1"] and found.carrier_code == "PN"
     # e-mail, phone typed any way, names in Hangul and Swedish in any case
     assert hits(dock, "JIHOON@example.kr") == [("#1", "e-mail")]
@@ -49,17 +53,30 @@ def test_every_way_to_find_an_order(dock: Dock) -> None:
     assert {"#1", "#2", "#3", "#4", "#5"} <= names  # #1 ships to Åsa Öberg
 
 
+def test_pickers_see_no_customer_e_mail_or_phone(dock: Dock) -> None:
+    """The service decides by role: a picker's lookup neither shows a customer's
+    e-mail and phone nor finds an order by them."""
+    assert order_lookup.find(dock.store, PICKER, "JIHOON@example.kr") == []
+    assert order_lookup.find(dock.store, PICKER, "010-3318-7745") == []
+    [hit] = order_lookup.find(dock.store, PICKER, "#1")
+    assert hit.name == "#1" and hit.email == ""
+    d = order_lookup.order_detail(dock.store, PICKER, dock.order("#1").id)
+    assert (d.email, d.phone) == ("", "") and d.customer_name
+    boss = order_lookup.order_detail(dock.store, BOSS, dock.order("#1").id)
+    assert boss.email == "jihoon@example.kr" and boss.phone == "+82 10-3318-7745"
+
+
 def test_nothing_found_and_empty_query(dock: Dock) -> None:
-    assert order_lookup.find(dock.store, "no such thing") == []
+    assert order_lookup.find(dock.store, BOSS, "no such thing") == []
     with pytest.raises(DomainError, match="Type an order number, name, e-mail"):
-        order_lookup.find(dock.store, "  \r")
+        order_lookup.find(dock.store, BOSS, "  \r")
 
 
 def test_detail_of_a_dispatched_order_answers_where_it_is(dock: Dock) -> None:
     for k in ("#2", "#2/2"):
         handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc[k])
     manifest.close_manifest(dock.store, dock.boss, "PN", leave_behind_ok=True)
-    d = order_lookup.order_detail(dock.store, dock.order("#2").id)
+    d = order_lookup.order_detail(dock.store, BOSS, dock.order("#2").id)
     assert d.status == "DISPATCHED"
     assert d.where == (
         f"Shipped Tue 10 Mar with PN Carrier; tracking {dock.tracking['#2']}, "
@@ -77,16 +94,16 @@ def test_detail_of_a_dispatched_order_answers_where_it_is(dock: Dock) -> None:
 
 
 def test_detail_of_orders_on_the_way(dock: Dock) -> None:
-    d = order_lookup.order_detail(dock.store, dock.order("#1").id)
+    d = order_lookup.order_detail(dock.store, BOSS, dock.order("#1").id)
     assert d.where == "Packed, waiting at dispatch for PN Carrier (cut-off 16:00)"
     handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#1"])
-    d = order_lookup.order_detail(dock.store, dock.order("#1").id)
+    d = order_lookup.order_detail(dock.store, BOSS, dock.order("#1").id)
     assert d.where == "Packed and on the PN Carrier truck; leaves at close-out"
     assert d.ship_to[0] == "Åsa Öberg" and d.customer_name == "김지훈"
     handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#2"])
-    d2 = order_lookup.order_detail(dock.store, dock.order("#2").id)
+    d2 = order_lookup.order_detail(dock.store, BOSS, dock.order("#2").id)
     assert d2.where == "Packed; 1 of 2 parcels on the PN Carrier truck"
-    d4 = order_lookup.order_detail(dock.store, dock.order("#4").id)
+    d4 = order_lookup.order_detail(dock.store, BOSS, dock.order("#4").id)
     assert d4.where.startswith("Cancelled 10 Mar")
     with pytest.raises(NotFound):
-        order_lookup.order_detail(dock.store, 999999)
+        order_lookup.order_detail(dock.store, BOSS, 999999)

@@ -61,7 +61,8 @@ def test_label_and_slip_read_back(world: pw.World, tmp_path: Path) -> None:
         parcel = s.exec(select(Parcel).where(Parcel.order_id == oid)).one()
         s.expunge(parcel)
     assert label.name == parcel.label_file and slip.name == parcel.slip_file
-    assert label.parent == tmp_path / "labels"
+    assert label.parent.parent == tmp_path / "labels"  # in this store's own folder
+    assert label.parent.name.startswith("store-")
     # PostNord-style S10 number with the warehouse's country at the end.
     rule = TrackingRule(prefix="RR", length=13, check="s10", suffix="SE")
     assert validate_tracking_number(rule, parcel.tracking_number)
@@ -73,8 +74,31 @@ def test_label_and_slip_read_back(world: pw.World, tmp_path: Path) -> None:
     slip_words = text(slip)
     assert "Packed by Johan Öberg · PACK-1" in slip_words
     assert "Grattis på födelsedagen, Åsa!" in slip_words
-    assert "Gift wrap every item" in slip_words and "Welcome flyer" in slip_words
+    # What the customer gets, in their words; never the packer's instructions.
+    assert "Gift wrapping" in slip_words and "Welcome flyer" in slip_words
+    assert "Gift note" in slip_words
+    for instruction in ("Gift wrap every item", "Brand side up", "no prices", "discount code"):
+        assert instruction not in slip_words, instruction
     assert f"RMA-{oid:07d}" in barcodes(slip)
+
+
+def test_a_gift_slip_shows_none_of_the_buyers_details(world: pw.World) -> None:
+    """#1043 is a gift: the recipient reads the slip, so no buyer e-mail or phone."""
+    with world.store.unit_of_work() as uow:
+        gift = uow.session.exec(select(Order).where(Order.name == "#1043")).one()
+        gift.ship_phone = "+46 70 111 22 33"
+        uow.add(gift)
+        plain = uow.session.exec(select(Order).where(Order.name == "#1042")).one()
+        plain.ship_phone = "+46 70 444 55 66"
+        uow.add(plain)
+        uow.commit()
+    gift_slip = packing.produce(world.store, pack(world, "#1043"), "PACK-1").files[-1]
+    words = text(gift_slip)
+    assert "Åsa Öberg" in words and "Storgatan 5" in words  # the recipient's address
+    assert "asa@example.se" not in words and "+46 70 111 22 33" not in words
+    assert "SEK" not in words and "price" not in words.lower()
+    plain_slip = packing.produce(world.store, pack(world, "#1042"), "PACK-1").files[-1]
+    assert "asa@example.se" in text(plain_slip)  # a buyer's own parcel keeps them
 
 
 def test_multi_parcel_labels_say_n_of_total(world: pw.World) -> None:

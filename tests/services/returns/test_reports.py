@@ -18,7 +18,7 @@ from wms_tui.services.demo.build import seed_reference_data
 from wms_tui.services.returns import desk as returns
 from wms_tui.services.returns import reports as return_reports
 from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
-from wms_tui.services.returns.reports import NOT_RECORDED, Row
+from wms_tui.services.returns.reports import Row
 from wms_tui.store import Store
 
 
@@ -147,7 +147,8 @@ def table(rows: tuple[Row, ...]) -> list[tuple[str, int, int]]:
 
 def test_all_time_numbers(booked: Store) -> None:
     r = return_reports.build_report(booked)
-    assert (r.receipts, r.units, r.controllable_units) == (3, 7, 5)
+    # Ours: 2 wrong items (our pick) and 1 damaged by packing; "late" is the carrier's.
+    assert (r.receipts, r.units, r.controllable_units) == (3, 7, 3)
     assert table(r.by_reason) == [
         ("Late delivery", 1, 2),
         ("Wrong item sent", 1, 2),
@@ -155,15 +156,23 @@ def test_all_time_numbers(booked: Store) -> None:
         ("Damaged by packing", 1, 1),
         ("Wrong size ordered", 1, 1),
     ]
-    assert [r.controllable for r in r.by_reason] == [True, True, False, True, False]
-    assert table(r.by_controllable) == [("Controllable", 3, 5), ("Uncontrollable", 2, 2)]
+    assert [r.controllable for r in r.by_reason] == [False, True, False, True, False]
+    assert table(r.by_cause) == [
+        ("Customer", 2, 2),
+        ("Carrier", 1, 2),
+        ("Our pick", 1, 2),
+        ("Our pack", 1, 1),
+    ]
     assert [(x.key, x.units, x.controllable_units) for x in r.by_sku] == [
         ("MUG-1", 4, 3),
-        ("TEE-M", 3, 2),
+        ("TEE-M", 3, 0),
     ]
-    # Controllable units only: Johan packed #A's mugs, Emily #B's; #C has no record.
-    assert table(r.by_packer) == [(NOT_RECORDED, 1, 2), ("Johan", 1, 2), ("Emily", 1, 1)]
-    assert table(r.by_picker) == [(NOT_RECORDED, 1, 2), ("Ana", 1, 2), ("Oliver", 1, 1)]
+    # Each person answers for their own causes only: Ana picked #A's wrong mugs,
+    # Emily packed #B's damaged one. Johan packed #A (a picking error) and #C
+    # came back late (the carrier's): neither is charged to anyone on the floor.
+    assert table(r.by_packer) == [("Emily", 1, 1)]
+    assert table(r.by_picker) == [("Ana", 1, 2)]
+    assert (r.pick_units, r.pack_units) == (2, 1)
     assert r.period == "all time"
     assert len(r.details) == 5
     d = r.details[0]
@@ -196,23 +205,26 @@ def test_period_uses_warehouse_days(booked: Store) -> None:
 def test_csv_summary_and_lines(booked: Store, tmp_path: Path) -> None:
     report = return_reports.build_report(booked)
     out = tmp_path / "sub" / "returns.csv"
-    assert return_reports.write_csv(report, out) == 2 + 5 + 2 + 2 + 3 + 3
+    assert return_reports.write_csv(report, out) == 2 + 5 + 4 + 2 + 1 + 1
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     by = {(r["section"], r["key"]): r for r in rows}
     assert by[("summary", "total")]["units"] == "7"
     assert by[("reason", "WRONG_ITEM")]["controllable"] == "yes"
     assert by[("reason", "WRONG_ITEM")]["share_pct"] == "28.6"
-    assert by[("controllable", "uncontrollable")]["units"] == "2"
+    assert by[("cause", "CARRIER")]["units"] == "2"
+    assert by[("cause", "CARRIER")]["controllable"] == "no"
     assert by[("sku", "MUG-1")]["units"] == "4"
-    # People: share of the 5 controllable units.
-    assert by[("packer", "Johan")]["share_pct"] == "40.0"
-    assert by[("picker", "Oliver")]["units"] == "1"
+    # People: a share of the units back for their own cause only.
+    assert by[("packer", "Emily")]["share_pct"] == "100.0"
+    assert by[("picker", "Ana")]["units"] == "2"
+    assert ("packer", "Johan") not in by and ("picker", "Oliver") not in by
     lines = tmp_path / "lines.csv"
     assert return_reports.write_csv(report, lines, lines=True) == 5
     with lines.open(encoding="utf-8-sig", newline="") as fh:
         detail = list(csv.DictReader(fh))
     assert detail[0]["rma"].startswith("RMA-") and detail[0]["packed_by"] == "Johan"
+    assert detail[0]["cause"] == "pick"
     assert detail[0]["received_at"].startswith("2024-03-04T11:00:00+01:00")
     assert not list(tmp_path.rglob("*.part"))
 

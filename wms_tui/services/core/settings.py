@@ -25,6 +25,8 @@ DEFAULTS: dict[str, str] = {
     "serve_idle_minutes": "60",
     "cart_size": "6",
     "receiving_sanity_limit": "500",
+    # Over-receipt a receiver may take without a question, in % of the expected quantity.
+    "receiving_over_tolerance_pct": "10",
     "fragile_padding_mm": "20",
     "shop_name": "Nordlys Shop",
     "return_policy": (
@@ -35,16 +37,17 @@ DEFAULTS: dict[str, str] = {
     "report_dir": "data/reports",
     "outbox_dir": "data/outbox",
     "notice_from": "Nordlys Shop <orders@nordlys.example>",
-    # Pack station insert checklist, one rule per line (format: services/packing/inserts.py).
+    # Pack station insert checklist, one rule per line (format: services/packing/inserts.py):
+    # what the packer does | what the packing slip lists (none: the customer never reads it).
     "insert_rules": """\
-always | return-form | Return form
-tag:first-order | welcome-flyer | Welcome flyer with discount code
-tag:vip | vip-card | VIP thank-you card and discount flyer
-tag:manual | manual | Printed manual
-tag:gift-wrap | gift-wrap | Gift wrap every item
+always | return-form | Return form | Return form
+tag:first-order | welcome-flyer | Welcome flyer with discount code | Welcome flyer
+tag:vip | vip-card | VIP thank-you card and discount flyer | Thank-you card and discount flyer
+tag:manual | manual | Printed manual | Printed manual
+tag:gift-wrap | gift-wrap | Gift wrap every item | Gift wrapping
 tag:gift-wrap | orientation | Brand side up: logo tissue on top, card under the lid
-gift-message | gift-note | Gift note card with the gift message, no prices in the parcel
-tag:b2b | invoice | Invoice copy on top of the goods
+gift-message | gift-note | Gift note card with the gift message, no prices in the parcel | Gift note
+tag:b2b | invoice | Invoice copy on top of the goods | Invoice copy
 """,
 }
 

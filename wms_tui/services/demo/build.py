@@ -24,7 +24,13 @@ from sqlmodel import col, select
 
 from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import EventKind, LocationKind, MovementReason, OrderStatus
+from wms_tui.domain.enums import (
+    EventKind,
+    LocationKind,
+    MovementReason,
+    OrderStatus,
+    ReasonCause,
+)
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
     Carrier,
@@ -59,15 +65,15 @@ def _demo_dir(package_root: Path = Path(__file__).resolve().parents[3]) -> Path:
 
 DEMO_DIR = _demo_dir()
 
-DEFAULT_RETURN_REASONS: tuple[tuple[str, str, bool], ...] = (
-    ("WRONG_ITEM", "Wrong item sent", True),
-    ("DAMAGED_TRANSIT", "Damaged in transit", True),
-    ("DAMAGED_PACKING", "Damaged by packing", True),
-    ("LATE", "Late delivery", True),
-    ("NOT_AS_DESCRIBED", "Not as described", True),
-    ("CHANGED_MIND", "Changed mind", False),
-    ("WRONG_SIZE", "Wrong size ordered", False),
-    ("MISTAKE", "Ordered by mistake", False),
+DEFAULT_RETURN_REASONS: tuple[tuple[str, str, ReasonCause], ...] = (
+    ("WRONG_ITEM", "Wrong item sent", ReasonCause.PICK),
+    ("DAMAGED_PACKING", "Damaged by packing", ReasonCause.PACK),
+    ("DAMAGED_TRANSIT", "Damaged in transit", ReasonCause.CARRIER),
+    ("LATE", "Late delivery", ReasonCause.CARRIER),
+    ("NOT_AS_DESCRIBED", "Not as described", ReasonCause.SUPPLIER),
+    ("CHANGED_MIND", "Changed mind", ReasonCause.CUSTOMER),
+    ("WRONG_SIZE", "Wrong size ordered", ReasonCause.CUSTOMER),
+    ("MISTAKE", "Ordered by mistake", ReasonCause.CUSTOMER),
 )
 
 
@@ -108,9 +114,9 @@ def _hold_reason(row: dict[str, str]) -> str:
 def seed_reference_data(uow: UnitOfWork) -> None:
     """Rows every warehouse needs, demo or not: return reasons, default stations."""
     s = uow.session
-    for code, label, controllable in DEFAULT_RETURN_REASONS:
+    for code, label, cause in DEFAULT_RETURN_REASONS:
         if s.get(ReturnReason, code) is None:
-            s.add(ReturnReason(code=code, label=label, controllable=controllable))
+            s.add(ReturnReason(code=code, label=label, controllable=cause.ours, cause=cause.value))
 
 
 def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:

@@ -62,7 +62,7 @@ from wms_tui.domain.models import (
     Warehouse,
 )
 from wms_tui.domain.text import plural
-from wms_tui.services.core import events, settings
+from wms_tui.services.core import document_folders, events
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.handover import (
     ParcelLine,
@@ -256,7 +256,7 @@ def _shipper(session: Session) -> Address | None:
 
 
 def output_dir(session: Session) -> Path:
-    folder = Path(settings.get(session, "label_dir")) / "manifests"
+    folder = document_folders.folder(session, "label_dir") / "manifests"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

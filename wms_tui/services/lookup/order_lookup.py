@@ -24,8 +24,9 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from wms_tui.domain import shipping_days as days
+from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import EventKind, OrderStatus, ParcelStatus
+from wms_tui.domain.enums import EventKind, OrderStatus, ParcelStatus, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import (
     Carrier,
@@ -72,7 +73,18 @@ def _phone_expr(column):  # noqa: ANN001, ANN202 - SQL expression in, out
     return expr
 
 
-def search(session: Session, query: str, limit: int = LIMIT) -> list[OrderHit]:
+# Who may read (and search by) a customer's e-mail and phone: those whose work
+# involves the customer. A picker needs the order, not the person.
+CONTACT_ROLES = (Role.SUPERVISOR, Role.PACKER, Role.RECEIVER)
+
+
+def sees_contacts(actor: Actor) -> bool:
+    return any(actor.has(r) for r in CONTACT_ROLES)
+
+
+def search(
+    session: Session, query: str, limit: int = LIMIT, *, contacts: bool = True
+) -> list[OrderHit]:
     q = clean_scan(query)
     if not q:
         raise DomainError("Type an order number, name, e-mail, phone, tracking number or SSCC")
@@ -106,7 +118,7 @@ def search(session: Session, query: str, limit: int = LIMIT) -> list[OrderHit]:
             ),
             "order",
         )
-    if "@" in q:
+    if "@" in q and contacts:
         add(
             list(
                 session.exec(
@@ -119,7 +131,7 @@ def search(session: Session, query: str, limit: int = LIMIT) -> list[OrderHit]:
             "e-mail",
         )
     digits = _digits(q).lstrip("0")
-    if len(digits) >= 6 and len(_digits(q)) >= len(re.sub(r"[\s+().-]", "", q)):
+    if contacts and len(digits) >= 6 and len(_digits(q)) >= len(re.sub(r"[\s+().-]", "", q)):
         add(
             list(
                 session.exec(
@@ -180,7 +192,7 @@ def search(session: Session, query: str, limit: int = LIMIT) -> list[OrderHit]:
             order_id=oid,
             name=orders[oid][0].name,
             customer_name=orders[oid][0].customer_name,
-            email=orders[oid][0].email,
+            email=orders[oid][0].email if contacts else "",
             status=str(orders[oid][0].status),
             carrier_code=orders[oid][1] or "",
             tracking=tracking.get(oid, ""),
@@ -192,9 +204,11 @@ def search(session: Session, query: str, limit: int = LIMIT) -> list[OrderHit]:
     ]
 
 
-def find(store: Store, query: str) -> list[OrderHit]:
+def find(store: Store, actor: Actor, query: str) -> list[OrderHit]:
+    """Orders matching ``query``; without a contact role no e-mail or phone is
+    searched or shown (the screen shows what it gets)."""
     with store.read() as session:
-        return search(session, query)
+        return search(session, query, contacts=sees_contacts(actor))
 
 
 # --------------------------------------------------------------------------- one order
@@ -341,7 +355,9 @@ def _where(
     }.get(status, status.label)
 
 
-def order_detail(store: Store, order_id: int) -> OrderDetail:
+def order_detail(store: Store, actor: Actor, order_id: int) -> OrderDetail:
+    """One order's story; e-mail and phone only for :data:`CONTACT_ROLES`."""
+    contacts = sees_contacts(actor)
     with store.read() as s:
         row = s.exec(
             select(Order, Carrier, Service)
@@ -434,8 +450,8 @@ def order_detail(store: Store, order_id: int) -> OrderDetail:
             status=str(order.status),
             where=_where(order, carrier, service, parcels, lines, shipped_on, eta, str(tz)),
             customer_name=order.customer_name,
-            email=order.email,
-            phone=order.phone,
+            email=order.email if contacts else "",
+            phone=order.phone if contacts else "",
             ship_to=ship_to,
             carrier_name=carrier.name if carrier else "",
             service_name=service.name if service else "",

@@ -16,7 +16,7 @@ refused while it can still be fixed, not discovered after it was packed.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -38,7 +38,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.domain.text import plural
 from wms_tui.printing.documents import Address, LabelData, ParcelInfo, SlipData, SlipLine
-from wms_tui.services.core import events, order_names, settings
+from wms_tui.services.core import document_folders, events, order_names, settings
 from wms_tui.services.core.clock import zone_of
 from wms_tui.services.packing import inserts
 from wms_tui.store import Store
@@ -169,6 +169,8 @@ def label_data(b: _Bundle, parcel: Parcel, index: int) -> LabelData:
 
 
 def confirmed_insert_labels(session: Session, order: Order) -> list[str]:
+    """What the customer finds in the parcel besides the goods, in their words:
+    the packer's instructions (``Insert.label``) never reach the slip."""
     done = set(
         session.exec(
             select(Event.detail).where(
@@ -176,20 +178,29 @@ def confirmed_insert_labels(session: Session, order: Order) -> list[str]:
             )
         ).all()
     )
-    return [i.label for i in inserts.for_order(session, order) if i.key in done]
+    return [i.slip for i in inserts.for_order(session, order) if i.key in done and i.slip]
+
+
+def is_gift(order: Order) -> bool:
+    return bool((order.gift_message or "").strip()) or "gift-wrap" in order.tag_set
 
 
 def slip_data(session: Session, b: _Bundle) -> SlipData:
     w, o = b.warehouse, b.order
     first = b.parcels[0]
     assert first.packed_at is not None
+    gift = is_gift(o)
+    recipient = ship_to(o)
+    if gift:
+        # A gift's slip is read by the recipient: none of the buyer's details.
+        recipient = replace(recipient, phone="")
     return SlipData(
         shop_name=settings.get(session, "shop_name"),
         shop_address=warehouse_address(w, settings.get(session, "shop_name")),
         order_name=o.name,
         order_date=local_time(w, o.created_at).date(),
-        ship_to=ship_to(o),
-        email=o.email,
+        ship_to=recipient,
+        email="" if gift else o.email,
         lines=[
             SlipLine(
                 sku=ln.sku,
@@ -264,7 +275,7 @@ def slip_filename(order_name: str) -> str:
 
 
 def output_dir(session: Session) -> Path:
-    return Path(settings.get(session, "label_dir"))
+    return document_folders.folder(session, "label_dir")
 
 
 def station_print(session: Session, terminal: str) -> StationPrint:

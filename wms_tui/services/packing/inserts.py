@@ -3,13 +3,16 @@
 The rules are the ``insert_rules`` setting (a house rule; its default is in
 :data:`wms_tui.services.core.settings.DEFAULTS`), one rule per line::
 
-    condition | key | what the packer must do
+    condition | key | what the packer must do [| what the packing slip lists]
 
 ``condition`` is ``always``, ``tag:<tag>`` (the order carries that tag) or
 ``gift-message`` (the order has a gift message). ``key`` names the item in the
-log. Lines starting with ``#`` and blank lines are ignored. A house that wants
-no return form deletes that line from the setting; a rule repeated under
-several conditions is listed once.
+log. The slip is the customer's: it lists only the fourth field, what they
+find in the parcel ("Gift note"), never the packer's instruction ("... no
+prices in the parcel"); a rule without one ("Brand side up ...") is not on it.
+Lines starting with ``#`` and blank lines are ignored. A house that wants no
+return form deletes that line from the setting; a rule repeated under several
+conditions is listed once.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Rule:
     condition: str
     key: str
     label: str
+    slip: str = ""
 
     def applies(self, tags: frozenset[str], gift_message: str) -> bool:
         if self.condition == "always":
@@ -45,7 +49,8 @@ class Rule:
 @dataclass(frozen=True)
 class Insert:
     key: str
-    label: str
+    label: str  # the packer's instruction
+    slip: str = ""  # what the customer reads on the packing slip; "" = not listed
 
 
 @lru_cache(maxsize=16)
@@ -57,9 +62,11 @@ def parse_rules(text: str) -> tuple[Rule, ...]:
         if not line or line.startswith("#"):
             continue
         parts = [p.strip() for p in line.split("|")]
-        if len(parts) != 3 or not all(parts):
-            raise DomainError(f"Insert rule line {n} needs 'condition | key | label': {line!r}")
-        condition, key, label = parts
+        if len(parts) not in (3, 4) or not all(parts[:3]):
+            raise DomainError(
+                f"Insert rule line {n} needs 'condition | key | label [| slip text]': {line!r}"
+            )
+        condition, key, label, slip = (*parts, "")[:4]
         condition = condition.lower()
         if not (
             condition in ("always", "gift-message")
@@ -68,7 +75,7 @@ def parse_rules(text: str) -> tuple[Rule, ...]:
             raise DomainError(
                 f"Insert rule line {n}: condition must be always, gift-message or tag:<tag>"
             )
-        rules.append(Rule(condition, key.lower(), label))
+        rules.append(Rule(condition, key.lower(), label, slip))
     return tuple(rules)
 
 
@@ -82,7 +89,7 @@ def checklist(rules: tuple[Rule, ...], order: Order) -> list[Insert]:
     seen: dict[str, Insert] = {}
     for rule in rules:
         if rule.key not in seen and rule.applies(tags, order.gift_message or ""):
-            seen[rule.key] = Insert(rule.key, rule.label)
+            seen[rule.key] = Insert(rule.key, rule.label, rule.slip)
     return list(seen.values())
 
 

@@ -16,7 +16,7 @@ from sqlmodel import select
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Station, Wave
 from wms_tui.domain.text import plural
-from wms_tui.services.core import settings
+from wms_tui.services.core import document_folders
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.picking.task import TaskContext, get_task
 from wms_tui.store import Store
@@ -112,7 +112,7 @@ def print_pick_list(
     data = pick_list_data(store, task_code)
     if folder is None:
         with store.read() as s:
-            folder = settings.get(s, "label_dir")
+            folder = document_folders.folder(s, "label_dir")
     target_dir = Path(folder)
     target_dir.mkdir(parents=True, exist_ok=True)
     path = output_path(target_dir, safe_filename("picklist", data.task_code))

@@ -1,10 +1,12 @@
-"""The configurable list of return reasons, each controllable or not.
+"""The configurable list of return reasons, each with whose cause it is.
 
-Controllable reasons (wrong item sent, damaged by packing, ...) are the
-warehouse's own errors and feed the accountability report; uncontrollable ones
-(changed mind, wrong size ordered, ...) are the customer's. The defaults are
-seeded by ``services.demo.seed_reference_data``; supervisors change the list
-with ``wms returns reasons add/remove/import``.
+A reason's cause is our pick (wrong item sent), our pack (damaged by
+packing), the carrier's (damaged in transit, late delivery), the customer's
+(changed mind, wrong size ordered) or the supplier's (not as described).
+Reports charge pickers only with pick reasons and packers only with pack
+reasons; "controllable" (the warehouse's own share) is pick or pack. The
+defaults are seeded by ``services.demo.seed_reference_data``; supervisors
+change the list with ``wms returns reasons add/remove/import``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from sqlmodel import func, select
 
 from wms_tui.domain.actor import SYSTEM, Actor
-from wms_tui.domain.enums import EventKind, Role
+from wms_tui.domain.enums import EventKind, ReasonCause, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import ReturnLine, ReturnReason
 from wms_tui.services.core import events
@@ -25,19 +27,43 @@ from wms_tui.store import Store, UnitOfWork
 _REASON_CODE = re.compile(r"^[A-Z0-9_-]{1,32}$")
 
 
+CAUSE_CHOICES = ", ".join(c.value.lower() for c in ReasonCause)
+
+
 @dataclass(frozen=True)
 class ReasonInfo:
     code: str
     label: str
-    controllable: bool
+    cause: ReasonCause
+
+    @property
+    def controllable(self) -> bool:
+        return self.cause.ours
+
+
+def _cause(value: str) -> ReasonCause:
+    try:
+        return ReasonCause(value)
+    except ValueError:
+        return ReasonCause.CUSTOMER  # a value written by hand in the database
 
 
 def list_reasons(store: Store) -> list[ReasonInfo]:
-    """Controllable reasons first (they are the ones to fix), then by label."""
+    """Our own causes (pick, pack) first: they are the ones to fix; then by label."""
     with store.read() as s:
         rows = s.exec(select(ReturnReason)).all()
-        reasons = [ReasonInfo(r.code, r.label, r.controllable) for r in rows]
+        reasons = [ReasonInfo(r.code, r.label, _cause(r.cause)) for r in rows]
     return sorted(reasons, key=lambda r: (not r.controllable, r.label.lower()))
+
+
+def parse_cause(value: str) -> ReasonCause:
+    """``pick``, ``our pack``, ``Carrier`` … as a cause; a one-line error otherwise."""
+    v = " ".join(value.strip().lower().split())
+    v = v.removeprefix("our ").removesuffix("'s")
+    for cause in ReasonCause:
+        if v in (cause.value.lower(), cause.label):
+            return cause
+    raise DomainError(f"Cause must be one of {CAUSE_CHOICES}, not {value.strip()!r}")
 
 
 def normalise_reason_code(code: str) -> str:
@@ -49,7 +75,7 @@ def normalise_reason_code(code: str) -> str:
     return norm
 
 
-def _put_reason(uow: UnitOfWork, actor: Actor, code: str, label: str, controllable: bool) -> bool:
+def _put_reason(uow: UnitOfWork, actor: Actor, code: str, label: str, cause: ReasonCause) -> bool:
     code = normalise_reason_code(code)
     label = " ".join(label.split())
     if not label:
@@ -57,59 +83,47 @@ def _put_reason(uow: UnitOfWork, actor: Actor, code: str, label: str, controllab
     row = uow.session.get(ReturnReason, code)
     created = row is None
     if row is None:
-        row = ReturnReason(code=code, label=label, controllable=controllable)
+        row = ReturnReason(code=code, label=label, controllable=cause.ours, cause=cause.value)
     else:
-        row.label, row.controllable = label, controllable
+        row.label, row.controllable, row.cause = label, cause.ours, cause.value
     uow.add(row)
-    kind = "controllable" if controllable else "uncontrollable"
     events.log(
         uow,
         actor,
         EventKind.RETURN_REASON,
-        detail=f"{'added' if created else 'changed'} {code}: {label} ({kind})",
+        detail=f"{'added' if created else 'changed'} {code}: {label} ({cause.label})",
     )
     return created
 
 
 def put_reason(
-    store: Store, code: str, label: str, controllable: bool, actor: Actor = SYSTEM
+    store: Store, code: str, label: str, cause: ReasonCause | str, actor: Actor = SYSTEM
 ) -> bool:
     """Add a return reason or change an existing one; True when added."""
     actor.require(Role.SUPERVISOR, action="change return reasons")
+    cause = cause if isinstance(cause, ReasonCause) else parse_cause(cause)
     with store.unit_of_work() as uow:
-        created = _put_reason(uow, actor, code, label, controllable)
+        created = _put_reason(uow, actor, code, label, cause)
         uow.commit()
     return created
-
-
-def parse_controllable(value: str) -> bool:
-    v = value.strip().lower()
-    if v in ("1", "true", "yes", "y", "controllable", "c"):
-        return True
-    if v in ("0", "false", "no", "n", "uncontrollable", "u"):
-        return False
-    raise DomainError(f"Controllable must be yes or no, not {value!r}")
 
 
 def import_reasons(
     store: Store, rows: Sequence[Mapping[str, str]], actor: Actor = SYSTEM
 ) -> tuple[int, int]:
-    """Reasons from CSV rows (code, label, controllable); (added, changed). All or nothing."""
+    """Reasons from CSV rows (code, label, cause); (added, changed). All or nothing."""
     actor.require(Role.SUPERVISOR, action="change return reasons")
     added = changed = 0
     with store.unit_of_work() as uow:
         for n, row in enumerate(rows, start=2):  # row 1 is the header
             try:
-                missing = [k for k in ("code", "label", "controllable") if k not in row]
+                missing = [k for k in ("code", "label", "cause") if k not in row]
                 if missing:
-                    raise DomainError(f"missing column {', '.join(missing)}")
-                created = _put_reason(
-                    uow,
-                    actor,
-                    row["code"] or "",
-                    row["label"] or "",
-                    parse_controllable(row["controllable"] or ""),
-                )
+                    raise DomainError(
+                        f"missing column {', '.join(missing)} (cause: {CAUSE_CHOICES})"
+                    )
+                cause = parse_cause(row["cause"] or "")
+                created = _put_reason(uow, actor, row["code"] or "", row["label"] or "", cause)
             except DomainError as exc:
                 raise DomainError(f"Row {n}: {exc}") from None
             added += created

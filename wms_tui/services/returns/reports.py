@@ -25,7 +25,7 @@ from wms_tui.adapters.csv_safety import safe_writer
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.codes import rma_code
-from wms_tui.domain.enums import Role
+from wms_tui.domain.enums import ReasonCause, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
     Location,
@@ -36,7 +36,7 @@ from wms_tui.domain.models import (
     ReturnReason,
     ReturnReceipt,
 )
-from wms_tui.services.core import settings
+from wms_tui.services.core import document_folders
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.returns import accountability
 from wms_tui.store import Store
@@ -70,6 +70,7 @@ class DetailRow:
     reason_code: str
     reason: str
     controllable: bool
+    cause: str  # ReasonCause value
     disposition: str
     location: str
     note: str
@@ -88,11 +89,13 @@ class ReturnReport:
     units: int
     controllable_units: int
     by_reason: tuple[Row, ...]
-    by_controllable: tuple[Row, ...]
+    by_cause: tuple[Row, ...]
     by_sku: tuple[Row, ...]
     by_packer: tuple[Row, ...]
     by_picker: tuple[Row, ...]
     details: tuple[DetailRow, ...]
+    pick_units: int = 0  # units back for a reason of our pick: what pickers are measured on
+    pack_units: int = 0  # ... of our pack: what packers are measured on
 
     @property
     def period(self) -> str:
@@ -189,26 +192,29 @@ def build_report(
             for loc in s.exec(select(Location).where(col(Location.id).in_(loc_ids)))
         }
 
-        reasons, control, skus, packers, pickers = _Tally(), _Tally(), _Tally(), _Tally(), _Tally()
+        reasons, causes, skus, packers, pickers = _Tally(), _Tally(), _Tally(), _Tally(), _Tally()
         details: list[DetailRow] = []
         receipt_ids: set[int] = set()
-        units = ctrl_units = 0
+        units = ctrl_units = pick_units = pack_units = 0
         for rl, receipt, line, reason, order in rows:
             rid = receipt.id
-            ctrl = reason.controllable
+            cause = _cause(reason.cause)
+            ctrl = cause.ours
             receipt_ids.add(rid)
             units += rl.qty
             ctrl_units += rl.qty if ctrl else 0
             reasons.add(reason.code, reason.label, rid, rl.qty, ctrl)
-            if ctrl:
-                control.add("controllable", "Controllable", rid, rl.qty, True)
-            else:
-                control.add("uncontrollable", "Uncontrollable", rid, rl.qty, False)
+            causes.add(cause.value, cause.label.capitalize(), rid, rl.qty, ctrl)
             skus.add(line.sku, line.name, rid, rl.qty, ctrl)
             h = handlers[order.id].lines.get(line.id, accountability.LineHandlers())  # type: ignore[index, arg-type]
-            if ctrl:
+            # A packer answers for pack causes only, a picker for pick causes
+            # only: a parcel the carrier crushed is nobody's on the floor.
+            if cause is ReasonCause.PACK:
+                pack_units += rl.qty
                 for name in h.packers or [NOT_RECORDED]:
                     packers.add(name, name, rid, rl.qty, True)
+            if cause is ReasonCause.PICK:
+                pick_units += rl.qty
                 for name in h.pickers or [NOT_RECORDED]:
                     pickers.add(name, name, rid, rl.qty, True)
             details.append(
@@ -222,6 +228,7 @@ def build_report(
                     reason_code=reason.code,
                     reason=reason.label,
                     controllable=ctrl,
+                    cause=cause.value,
                     disposition=rl.disposition,
                     location=locations.get(rl.location_id, ""),  # type: ignore[arg-type]
                     note=rl.note,
@@ -240,12 +247,21 @@ def build_report(
         units=units,
         controllable_units=ctrl_units,
         by_reason=reasons.rows(with_flag=True),
-        by_controllable=control.rows(with_flag=True),
+        by_cause=causes.rows(with_flag=True),
         by_sku=skus.rows(),
         by_packer=packers.rows(),
         by_picker=pickers.rows(),
         details=tuple(details),
+        pick_units=pick_units,
+        pack_units=pack_units,
     )
+
+
+def _cause(value: str) -> ReasonCause:
+    try:
+        return ReasonCause(value)
+    except ValueError:
+        return ReasonCause.CUSTOMER
 
 
 def _names(session: Session, model: type, ids: set[int]) -> dict[int, str]:
@@ -277,7 +293,7 @@ def period_dates(store: Store, name: str) -> tuple[date | None, date | None]:
 def export_to_report_dir(store: Store, report: ReturnReport, *, lines: bool = False) -> Path:
     """Write the report into the configured report folder; returns the file."""
     with store.read() as s:
-        folder = Path(settings.get(s, "report_dir"))
+        folder = document_folders.folder(s, "report_dir")
         stamp = utcnow().astimezone(warehouse_zone(s)).strftime("%Y%m%d-%H%M%S")
     path = folder / f"returns-{'lines-' if lines else ''}{stamp}.csv"
     write_csv(report, path, lines=lines)
@@ -297,6 +313,7 @@ DETAIL_HEADER = (
     "reason_code",
     "reason",
     "controllable",
+    "cause",
     "disposition",
     "location",
     "note",
@@ -308,11 +325,17 @@ DETAIL_HEADER = (
 )
 SECTIONS = (
     ("by_reason", "reason"),
-    ("by_controllable", "controllable"),
+    ("by_cause", "cause"),
     ("by_sku", "sku"),
     ("by_packer", "packer"),
     ("by_picker", "picker"),
 )
+
+
+def people_total(report: ReturnReport, attr: str) -> int:
+    """What a section's shares are of: packers are measured against the units
+    back for our pack, pickers against our pick; everything else all units."""
+    return {"by_packer": report.pack_units, "by_picker": report.pick_units}.get(attr, report.units)
 
 
 def _yes_no(flag: bool | None) -> str:
@@ -325,10 +348,9 @@ def summary_rows(report: ReturnReport) -> Iterable[tuple[str, ...]]:
     yield ("summary", "total", "All returns", "", str(report.receipts), str(report.units), "100.0")
     for attr, section in SECTIONS:
         rows: tuple[Row, ...] = getattr(report, attr)
-        # People are measured against controllable units: those are their errors.
-        total = report.controllable_units if section in ("packer", "picker") else report.units
+        total = people_total(report, attr)
         for r in rows:
-            flag = r.controllable if section in ("reason", "controllable") else None
+            flag = r.controllable if section in ("reason", "cause") else None
             yield (
                 section,
                 r.key,
@@ -352,6 +374,7 @@ def detail_rows(report: ReturnReport) -> Iterable[tuple[str, ...]]:
             d.reason_code,
             d.reason,
             _yes_no(d.controllable),
+            d.cause.lower(),
             d.disposition,
             d.location,
             d.note,

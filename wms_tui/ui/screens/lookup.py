@@ -52,7 +52,7 @@ class LookupScreen(FloorScreen):
         fb = self.feedback
         hits_list = self.query_one("#lookup-hits", OptionList)
         try:
-            hits = find(self.store, event.value)
+            hits = find(self.store, self.actor, event.value)
         except DomainError as exc:
             fb.error(str(exc))
             return

@@ -70,7 +70,7 @@ class OrderScreen(WmsScreen):
         from wms_tui.services.lookup.order_lookup import order_detail
 
         try:
-            detail = order_detail(self.store, self.order_id)
+            detail = order_detail(self.store, self.actor, self.order_id)
         except DomainError as exc:
             self.app.call_from_thread(self.failed, str(exc))
             return

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
 from wms_tui.services.returns import reports as return_reports
-from wms_tui.services.returns.reports import PERIODS, ReturnReport, Row
+from wms_tui.services.returns.reports import PERIODS, ReturnReport, Row, people_total
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback
@@ -25,7 +25,7 @@ from wms_tui.ui.widgets.feedback import Feedback
 # (attribute of ReturnReport, short tab name, first column heading)
 TABLES: tuple[tuple[str, str, str], ...] = (
     ("by_reason", "Reason", "Reason"),
-    ("by_controllable", "Ours?", "Kind"),
+    ("by_cause", "Cause", "Whose cause"),
     ("by_sku", "SKU", "SKU"),
     ("by_packer", "Packer", "Packed by"),
     ("by_picker", "Picker", "Picked by"),
@@ -113,8 +113,7 @@ class ReturnReportsScreen(WmsScreen):
 
         attr, _, heading = TABLES[self.tab]
         rows: tuple[Row, ...] = getattr(report, attr)
-        people = attr in ("by_packer", "by_picker")
-        total = report.controllable_units if people else report.units
+        total = people_total(report, attr)
         table = self.query_one(DataTable)
         table.clear(columns=True)
         narrow = self.size.width < 80
@@ -142,8 +141,8 @@ class ReturnReportsScreen(WmsScreen):
             table.add_row(*cells, key=r.key or r.label)
         note = {
             "by_reason": "* controllable (our error)",
-            "by_packer": "Controllable returns only; % of those units",
-            "by_picker": "Controllable returns only; % of those units",
+            "by_packer": "Returns for our pack only; % of those units",
+            "by_picker": "Returns for our pick only; % of those units",
             "by_sku": "Ours = units back for a controllable reason",
         }.get(attr, "")
         if not rows:

@@ -5,7 +5,7 @@ Steps (Escape goes one step back; nothing is written until the last Enter):
     scan     RMA barcode from the slip, tracking number or order number
     lines    line number, or scan the item itself; F2 when every unit is in
     qty      how many of that line came back
-    reason   number key from the configured list
+    reason   number key from the configured list (Enter alone chooses nothing)
     unit     per unit: restock / quarantine / scrap (or "all remaining")
     bin      restock: scan the pick bin
     note     optional note for that unit (Enter = none)
@@ -177,7 +177,7 @@ class ReturnsScreen(FloorScreen):
         self.scan_field.placeholder = placeholder
         ol = self.options
         ol.set_options(options)
-        if options:
+        if options and self.step is not Step.REASON:
             first = next((i for i, o in enumerate(options) if not o.disabled), None)
             ol.highlighted = first
 
@@ -257,7 +257,7 @@ class ReturnsScreen(FloorScreen):
             left = self._left(line)
             return f"How many {line.sku} back? (1-{left})", "quantity, Enter = 1", self._line_info()
         if s is Step.REASON:
-            return f"Reason for {line.sku}: number key", "", self._reason_options()
+            return f"Reason for {line.sku}: its key", "", self._reason_options()
         if s is Step.UNIT:
             unit = f"{self.units_done + 1}/{self.qty}"
             return f"Unit {unit} {line.sku}: R, Q or S", "", self._unit_options()
@@ -324,12 +324,8 @@ class ReturnsScreen(FloorScreen):
     def _reason_options(self) -> list[Option]:
         opts = []
         for i, r in enumerate(self.reasons, start=1):
-            if self.wide:
-                kind = "controllable (our error)" if r.controllable else "customer's side"
-            else:
-                kind = "ours" if r.controllable else "customer"
             text = Text(f"{self._key(i)} {r.label}")
-            text.append(f" · {kind}", style="dim")
+            text.append(f" · {r.cause.label}", style="dim")
             opts.append(Option(text, id=f"reason-{r.code}"))
         return opts
 
@@ -396,9 +392,23 @@ class ReturnsScreen(FloorScreen):
 
     @on(OptionList.OptionSelected, "#ret-list")
     def option_selected(self, event: OptionList.OptionSelected) -> None:
+        if self.step is Step.REASON:
+            self._enter_is_no_reason()
+            return
         self._pick_option(event.option_index)
 
+    def _enter_is_no_reason(self) -> None:
+        # A reason is what reports charge people with: Enter on whatever
+        # happens to be highlighted must not choose one.
+        self.app.bell()
+        self.feedback.error("Press the reason's number key")
+
     def on_key(self, event: events.Key) -> None:
+        if self.step is Step.REASON and event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self._enter_is_no_reason()
+            return
         if self.step not in CHOICE_STEPS or not event.character:
             return
         ch = event.character.lower()
