@@ -135,8 +135,9 @@ async def test_new_receiver_receives_a_delivery_then_reads_stock(
         assert [r[0] for r in rows(screen.table)] == ["MUG", "TEE"]  # only lines with issues
         await until(pilot, lambda: "Report" in feedback(app))
         report = Path(screen.report_file)
-        assert report.is_file() and report.parent == tmp_path / "reports"
-        assert feedback(app) == f"✓ Report: {report.name} in reports/"
+        folder = f.store_folder(store, tmp_path / "reports")
+        assert report.is_file() and report.parent == folder
+        assert feedback(app) == f"✓ Report: {report.name} in reports/{folder.name}/"
         assert report.read_bytes().startswith(b"%PDF")
         # A closed delivery takes no more units.
         before = snapshot(store)
@@ -271,14 +272,15 @@ async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) 
         assert isinstance(app.screen, AskChoice)
         await pilot.press("2")  # roll
         await until(pilot, lambda: "in labels/" in feedback(app))
-        (pdf,) = (tmp_path / "labels").glob("*.pdf")
-        assert f"1 label: {pdf.name} in labels/" in feedback(app)
+        labels = f.store_folder(store, tmp_path / "labels")
+        (pdf,) = labels.glob("*.pdf")
+        assert f"1 label: {pdf.name} in labels/{labels.name}/" in feedback(app)
         # Scanning another delivery's reference while receiving switches to it.
         blind = screen.receipt.reference
         await scan(pilot, "PO-1")
         assert screen.receipt.reference == "PO-1"
         assert f"Now receiving PO-1 ({blind} stays open)" in feedback(app)
-    [pdf] = (tmp_path / "labels").glob("*.pdf")
+    [pdf] = f.store_folder(store, tmp_path / "labels").glob("*.pdf")
     assert "roll" in pdf.name and pdf.read_bytes().startswith(b"%PDF")
 
 
@@ -324,3 +326,48 @@ async def test_count_and_damaged_modes_end_with_their_delivery(store: Store, siz
         await scan(pilot, "PRINT")
         assert app.screen is screen and "PRINT +1 → RCV-1" in feedback(app)
         await until(pilot, lambda: "Report" in feedback(app) or "PRINT" in feedback(app))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_f9_undoes_the_last_scan(store: Store, size) -> None:
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_receiving(pilot)
+        await scan(pilot, "PO-1")
+        await scan(pilot, TEE_EAN)
+        await scan(pilot, TEE_EAN)
+        assert screen.receipt is not None and screen.receipt.line("TEE").received == 2
+        await pilot.press("f9")
+        await pilot.pause()
+        assert screen.receipt.line("TEE").received == 1
+        assert feedback(app) == "✓ Undone: 1 × TEE taken off PO-1"
+        head = str(screen.query_one("#rcv-head").render())
+        assert "1/26 units" in head  # the header is the sum of the lines
+        await pilot.press("f9", "f9")
+        await pilot.pause()
+        assert "Nothing scanned on PO-1 at RCV-1 to undo" in feedback(app)
+    assert qty_at(store, "TEE", "RCV-1") == 0
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_another_terminals_counts_show_up(store: Store, size) -> None:
+    """Two receivers on one delivery: this screen shows the other's scans too."""
+    from wms_tui.domain.actor import Actor
+    from wms_tui.domain.models import Operator
+    from wms_tui.services.receiving import receipt as rcv
+
+    with store.read() as s:
+        op = s.exec(select(Operator).where(Operator.badge == "R3001")).one()
+        other = Actor(op.id, op.name, op.role_set, "RCV-2")
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_receiving(pilot)
+        await scan(pilot, "PO-1")
+        await scan(pilot, TEE_EAN)
+        rcv.receive_scan(store, other, "PO-1", TEE_EAN, count=4)
+        screen.refresh_counts()  # what its timer does every few seconds
+        await pilot.pause()
+        assert screen.receipt is not None and screen.receipt.line("TEE").received == 5
+        tee = next(r for r in rows(screen.table) if r[0].rstrip("*") == "TEE")
+        assert "5" in tee
+        assert "5/26 units" in str(screen.query_one("#rcv-head").render())

@@ -170,6 +170,8 @@ class EventKind(StrEnum):
     DELIVERY_BLIND = "delivery.blind"
     DELIVERY_STATUS = "delivery.status"
     RECEIVING_DAMAGED = "receiving.damaged"
+    RECEIVING_SCAN = "receiving.scan"
+    RECEIVING_UNDO = "receiving.undo"
     # picking
     WAVE_BUILT = "wave.built"
     WAVE_ORDER = "wave.order"

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from wms_tui.domain.receiving import Discrepancy, LineCheck, check_line
 from wms_tui.domain.text import plural
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import MM
@@ -36,20 +37,19 @@ class ReportLine:
     received: int
     damaged: int
     put_away: int
+    blind: bool = False
 
     @property
     def diff(self) -> int:
         return self.received - self.expected
 
     @property
+    def check(self) -> LineCheck:
+        return check_line(self.expected, self.received, blind=self.blind)
+
+    @property
     def issue(self) -> str:
-        parts = []
-        if self.expected == 0 and self.received:
-            parts.append("unexpected")
-        elif self.diff < 0:
-            parts.append(f"short {-self.diff}")
-        elif self.diff > 0:
-            parts.append(f"over {self.diff}")
+        parts = [self.check.text()] if self.check.kind else []
         if self.damaged:
             parts.append(f"{self.damaged} damaged")
         return ", ".join(parts)
@@ -97,26 +97,24 @@ DAMAGE_COLUMNS = (
     Column("Qty", 7, "right"),
     Column("Reason", 35),
     Column("By", 25),
-    Column("Time (UTC)", 15),
+    Column("Time", 15),
 )
 
 
 def _summary(d: ReceiptReportData) -> list[tuple[str, str]]:
     lines = d.lines
-    short = [ln for ln in lines if ln.expected and ln.diff < 0]
-    over = [ln for ln in lines if ln.expected and ln.diff > 0]
-    unexpected = [ln for ln in lines if not ln.expected and ln.received]
 
-    def units(n: int) -> str:
-        return plural(n, "unit")
+    def kind(k: Discrepancy) -> str:
+        hits = [ln.check for ln in lines if ln.check.kind is k]
+        return f"{len(hits)} ({plural(sum(c.units for c in hits), 'unit')})"
 
     return [
         ("Expected units", str(sum(ln.expected for ln in lines))),
         ("Received units", str(sum(ln.received for ln in lines))),
         ("Damaged units", str(sum(ln.damaged for ln in lines))),
-        ("Short SKUs", f"{len(short)} ({units(sum(-ln.diff for ln in short))})"),
-        ("Over SKUs", f"{len(over)} ({units(sum(ln.diff for ln in over))})"),
-        ("Unexpected SKUs", f"{len(unexpected)} ({units(sum(ln.received for ln in unexpected))})"),
+        ("Short SKUs", kind(Discrepancy.SHORT)),
+        ("Over SKUs", kind(Discrepancy.OVER)),
+        ("Unexpected SKUs", kind(Discrepancy.UNEXPECTED)),
     ]
 
 

@@ -276,3 +276,88 @@ def test_two_terminals_receiving_one_delivery_take_turns(empty_store: Store, wor
     assert qty_at(empty_store, "SOCK", "RCV-1") + qty_at(empty_store, "SOCK", "RCV-2") == 30
     with empty_store.read() as s:
         assert ledger_mismatches(s) == []
+
+
+def test_over_receipt_beyond_the_tolerance_asks_first(empty_store: Store, world: World) -> None:
+    """10 TEE expected, tolerance 10 %: the 11th is taken, the 12th asks."""
+    a = world.receiver
+    rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN, count=11)
+    before = snapshot(empty_store)
+    with pytest.raises(rcv.NeedsConfirmation, match=r"TEE: 12 of 10 expected on PO-1, 2 over"):
+        rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN)
+    assert snapshot(empty_store) == before
+    assert rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN, confirmed=True).line.received == 12
+    with empty_store.unit_of_work() as uow:
+        settings.put(uow.session, "receiving_over_tolerance_pct", "0")
+        uow.commit()
+    rcv.receive_scan(empty_store, a, "PO-1", MUG_CASE, count=2)  # 12 of 12: no question
+    with pytest.raises(rcv.NeedsConfirmation, match="MUG: 13 of 12"):
+        rcv.receive_scan(empty_store, a, "PO-1", MUG_EAN)
+    # A blind receipt expects nothing, so nothing is "over" there.
+    blind = rcv.start_blind_receipt(empty_store, a)
+    assert rcv.receive_scan(empty_store, a, blind.reference, TEE_EAN, count=30).qty == 30
+
+
+def test_undo_takes_back_this_terminals_last_scan(empty_store: Store, world: World) -> None:
+    a = world.receiver  # at RCV-1
+    other = replace(a, terminal="RCV-2")
+    rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN, count=3)
+    rcv.receive_scan(empty_store, a, "PO-1", MUG_EAN, damaged_reason="Wet or stained")
+    rcv.receive_scan(empty_store, other, "PO-1", TEE_EAN, count=2)  # the other terminal's
+    undone = rcv.undo_last_scan(empty_store, a, "PO-1")  # RCV-1's last: the damaged mug
+    assert (undone.sku, undone.qty, undone.damaged) == ("MUG", 1, True)
+    assert undone.message == "Undone: 1 × damaged MUG taken off PO-1"
+    mug = undone.receipt.line("MUG")
+    assert mug is not None and (mug.received, mug.damaged) == (0, 0)
+    assert qty_at(empty_store, "MUG", "QUAR-1") == 0
+    undone = rcv.undo_last_scan(empty_store, a, "PO-1")  # then its 3 tees
+    assert (undone.sku, undone.qty) == ("TEE", 3)
+    assert undone.receipt.line("TEE").received == 2  # RCV-2's two stay
+    assert qty_at(empty_store, "TEE", "RCV-1") == 0 and qty_at(empty_store, "TEE", "RCV-2") == 2
+    before = snapshot(empty_store)
+    with pytest.raises(DomainError, match="Nothing scanned on PO-1 at RCV-1 to undo"):
+        rcv.undo_last_scan(empty_store, a, "PO-1")
+    with pytest.raises(PermissionDenied):
+        rcv.undo_last_scan(empty_store, world.picker, "PO-1")
+    assert snapshot(empty_store) == before
+    with empty_store.read() as s:
+        undos = s.exec(select(Event).where(Event.kind == "receiving.undo")).all()
+        assert [(e.sku, e.qty, e.terminal, e.operator_name) for e in undos] == [
+            ("MUG", 1, "RCV-1", "Björn Åkesson"),
+            ("TEE", 3, "RCV-1", "Björn Åkesson"),
+        ]
+        assert ledger_mismatches(s) == []
+    # The damage undone is not on the discrepancy report either.
+    from wms_tui.services.receiving.documents import report_data
+
+    with empty_store.read() as s:
+        d = s.exec(select(Delivery).where(Delivery.reference == "PO-1")).one()
+        assert report_data(s, d).damages == []
+
+
+def test_undo_refuses_units_already_put_away(empty_store: Store, world: World) -> None:
+    from wms_tui.services.receiving import putaway
+
+    a = world.receiver
+    rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN, count=2)
+    putaway.put_away(
+        empty_store, a, reference="PO-1", product_code=TEE_EAN, bin_code="A-01-1-A", qty=2
+    )
+    before = snapshot(empty_store)
+    with pytest.raises(DomainError, match="2 × TEE already put away: undo refused"):
+        rcv.undo_last_scan(empty_store, a, "PO-1")
+    assert snapshot(empty_store) == before
+
+
+def test_two_terminals_count_into_the_same_lines(empty_store: Store, world: World) -> None:
+    """Each terminal's view after its scan holds the other's counts too, and the
+    header's totals are the sums of the lines."""
+    one, two = world.receiver, replace(world.receiver, terminal="RCV-2")
+    rcv.receive_scan(empty_store, one, "PO-1", TEE_EAN, count=4)
+    seen = rcv.receive_scan(empty_store, two, "PO-1", TEE_EAN, count=3).receipt
+    assert seen.line("TEE").received == 7
+    assert rcv.get_receipt(empty_store, "PO-1") == seen
+    assert seen.received_units == sum(ln.received for ln in seen.lines) == 7
+    assert seen.expected_units == sum(ln.expected for ln in seen.lines) == 26
+    [summary] = rcv.open_deliveries(empty_store)
+    assert (summary.received_units, summary.expected_units) == (7, 26)

@@ -19,14 +19,18 @@ from wms_tui.printing.receiving_report import (
     render_receipt_report,
 )
 from wms_tui.printing.sku_labels import Layout, SkuLabel, render_sku_labels
-from wms_tui.services.core import settings
+from wms_tui.services.core import document_folders
 from wms_tui.services.core.clock import zone_of
-from wms_tui.services.receiving.receipt import find_delivery, receipt_view
+from wms_tui.services.receiving.receipt import (
+    find_delivery,
+    receipt_view,
+    undone_scans,
+)
 from wms_tui.store import Store
 
 
 def _folder(session: Session, key: str, out_dir: Path | str | None) -> Path:
-    folder = Path(out_dir) if out_dir is not None else Path(settings.get(session, key))
+    folder = Path(out_dir) if out_dir is not None else document_folders.folder(session, key)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -35,6 +39,7 @@ def report_data(session: Session, d: Delivery) -> ReceiptReportData:
     view = receipt_view(session, d)
     warehouse = session.exec(select(Warehouse)).first()
     tz = zone_of(warehouse)
+    undone = undone_scans(session, d.reference)
     damages = [
         DamageNote(
             sku=ev.sku,
@@ -48,6 +53,7 @@ def report_data(session: Session, d: Delivery) -> ReceiptReportData:
             .where(Event.kind == EventKind.RECEIVING_DAMAGED, Event.delivery_ref == d.reference)
             .order_by(col(Event.at), col(Event.id))
         )
+        if ev.id not in undone
     ]
     return ReceiptReportData(
         warehouse=warehouse.name if warehouse else "",
@@ -61,7 +67,14 @@ def report_data(session: Session, d: Delivery) -> ReceiptReportData:
         printed_at=utcnow().astimezone(tz),
         lines=[
             ReportLine(
-                ln.sku, ln.name, ln.options, ln.expected, ln.received, ln.damaged, ln.put_away
+                ln.sku,
+                ln.name,
+                ln.options,
+                ln.expected,
+                ln.received,
+                ln.damaged,
+                ln.put_away,
+                blind=ln.blind,
             )
             for ln in view.lines
         ],  # fmt: skip

@@ -30,6 +30,7 @@ from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDen
 from wms_tui.domain.models import (
     Delivery,
     DeliveryLine,
+    Event,
     Location,
     Operator,
     Product,
@@ -37,6 +38,7 @@ from wms_tui.domain.models import (
     Station,
     WmsException,
 )
+from wms_tui.domain.receiving import Discrepancy, LineCheck, check_line, over_tolerance
 from wms_tui.domain.scans import clean_scan
 from wms_tui.services.core import clock, events, settings
 from wms_tui.services.core.clock import warehouse_zone
@@ -79,6 +81,7 @@ class ReceiptLine:
     damaged: int
     put_away: int
     has_barcode: bool
+    blind: bool = False  # the line of a blind receipt: nothing was expected
 
     @property
     def good(self) -> int:
@@ -94,8 +97,12 @@ class ReceiptLine:
         return self.received - self.expected
 
     @property
+    def check(self) -> LineCheck:
+        return check_line(self.expected, self.received, blind=self.blind)
+
+    @property
     def unexpected(self) -> bool:
-        return self.expected == 0 and self.received > 0
+        return self.check.kind is Discrepancy.UNEXPECTED
 
 
 @dataclass(frozen=True)
@@ -290,6 +297,7 @@ def receipt_view(session: Session, d: Delivery) -> Receipt:
             damaged=ln.damaged_qty,
             put_away=ln.put_away_qty,
             has_barcode=p.id in with_barcode,
+            blind=d.blind,
         )
         for ln, p in rows
     )
@@ -410,6 +418,23 @@ def check_sanity(session: Session, sku: str, qty: int, confirmed: bool) -> None:
         raise NeedsConfirmation(f"{qty} × {sku} is more than {limit} at once: sure?")
 
 
+def check_over_receipt(
+    session: Session, d: Delivery, sku: str, line: DeliveryLine, qty: int, confirmed: bool
+) -> None:
+    """More than the tolerated over-receipt needs the receiver's yes (a miscount,
+    or a supplier's extra the buyer never ordered)."""
+    if confirmed:
+        return
+    tolerance = settings.get_int(session, "receiving_over_tolerance_pct")
+    after = line.received_qty + qty
+    beyond = over_tolerance(line.expected_qty, after, tolerance)
+    if beyond:
+        raise NeedsConfirmation(
+            f"{sku}: {after} of {line.expected_qty} expected on {d.reference}, "
+            f"{after - line.expected_qty} over (tolerance {tolerance}%): receive anyway?"
+        )
+
+
 def receive_scan(
     store: Store,
     actor: Actor,
@@ -454,7 +479,9 @@ def receive_scan(
         ).first()
         if line is None:
             line = DeliveryLine(delivery_id=d.id, product_id=product.id, expected_qty=0)
-        unexpected = line.expected_qty == 0
+        after = check_line(line.expected_qty, line.received_qty + qty, blind=d.blind)
+        unexpected = after.kind is Discrepancy.UNEXPECTED
+        check_over_receipt(s, d, product.sku, line, qty, confirmed)
         if damaged_reason is not None:
             loc = quarantine_location(s)
             move_stock(
@@ -493,6 +520,17 @@ def receive_scan(
                 reason=MovementReason.RECEIVED,
                 reference=d.reference,
             )
+            # One event per scan, like damaged ones: what "undo" takes back.
+            events.log(
+                uow,
+                actor,
+                EventKind.RECEIVING_SCAN,
+                sku=product.sku,
+                qty=qty,
+                delivery_ref=d.reference,
+                to_location=loc.code,
+                location=loc.code,
+            )
         line.received_qty += qty
         uow.add(line)
         if d.status == DeliveryStatus.EXPECTED:
@@ -519,6 +557,98 @@ def receive_scan(
         unexpected=unexpected,
         receipt=view,
     )
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    sku: str
+    qty: int
+    damaged: bool
+    receipt: Receipt
+
+    @property
+    def message(self) -> str:
+        what = "damaged " if self.damaged else ""
+        return f"Undone: {self.qty} × {what}{self.sku} taken off {self.receipt.reference}"
+
+
+def undone_scans(session: Session, reference: str) -> set[int]:
+    """Ids of the scan events on ``reference`` taken back by an undo (the undo's
+    detail ends with the id of the scan it took back)."""
+    details = session.exec(
+        select(Event.detail).where(
+            Event.kind == EventKind.RECEIVING_UNDO, Event.delivery_ref == reference
+        )
+    ).all()
+    return {int(d.rsplit(" ", 1)[-1]) for d in details if d.rsplit(" ", 1)[-1].isdigit()}
+
+
+def undo_last_scan(store: Store, actor: Actor, reference: str) -> UndoResult:
+    """Take back this terminal's last scan on the delivery (a wrong count, a
+    double scan): the units leave the receiving (or quarantine) location again
+    and the line's count drops, logged as ``receiving.undo``. Another terminal's
+    scans are theirs to undo; units already put away cannot be taken back here.
+    """
+    actor.require(*RECEIVER_ROLES, action="receive deliveries")
+    with store.unit_of_work() as uow:
+        s = uow.session
+        d = find_delivery(s, reference, lock=True)
+        _require_open(s, d)
+        done = undone_scans(s, d.reference)
+        scans = s.exec(
+            select(Event)
+            .where(
+                col(Event.kind).in_((EventKind.RECEIVING_SCAN, EventKind.RECEIVING_DAMAGED)),
+                Event.delivery_ref == d.reference,
+                Event.terminal == actor.terminal,
+            )
+            .order_by(col(Event.id).desc())
+        ).all()
+        last = next((e for e in scans if e.id not in done), None)
+        if last is None:
+            raise DomainError(f"Nothing scanned on {d.reference} at {actor.terminal} to undo")
+        product = s.exec(select(Product).where(Product.sku == last.sku)).one()
+        line = s.exec(
+            select(DeliveryLine).where(
+                DeliveryLine.delivery_id == d.id, DeliveryLine.product_id == product.id
+            )
+        ).one()
+        qty = last.qty or 0
+        damaged = last.kind == EventKind.RECEIVING_DAMAGED
+        if not damaged and line.received_qty - line.damaged_qty - line.put_away_qty < qty:
+            raise DomainError(
+                f"{qty} × {product.sku} already put away: undo refused (count the bin instead)"
+            )
+        loc = s.exec(select(Location).where(Location.code == last.location)).one()
+        move_stock(
+            uow,
+            actor,
+            product,
+            qty,
+            from_loc=loc,
+            to_loc=None,
+            reason=MovementReason.ADJUSTED,
+            reference=d.reference,
+        )
+        line.received_qty -= qty
+        if damaged:
+            line.damaged_qty -= qty
+        uow.add(line)
+        events.log(
+            uow,
+            actor,
+            EventKind.RECEIVING_UNDO,
+            sku=product.sku,
+            qty=qty,
+            delivery_ref=d.reference,
+            from_location=loc.code,
+            location=loc.code,
+            detail=f"undid {'damaged ' if damaged else ''}scan event {last.id}",
+        )
+        uow.flush()
+        view = receipt_view(s, d)
+        uow.commit()
+    return UndoResult(product.sku, qty, damaged, view)
 
 
 def identify(store: Store, code: str) -> tuple[str, str, int]:
@@ -599,12 +729,15 @@ def link_barcode(
 
 def discrepancies(receipt: Receipt) -> Discrepancies:
     lines = receipt.lines
+
+    def of(kind: Discrepancy) -> tuple[ReceiptLine, ...]:
+        return tuple(ln for ln in lines if ln.check.kind is kind)
+
     return Discrepancies(
         reference=receipt.reference,
-        short=tuple(ln for ln in lines if ln.received < ln.expected),
-        over=tuple(ln for ln in lines if ln.expected > 0 and ln.received > ln.expected),
-        # A blind receipt expected nothing: its lines are what it is, not surprises.
-        unexpected=() if receipt.blind else tuple(ln for ln in lines if ln.unexpected),
+        short=of(Discrepancy.SHORT),
+        over=of(Discrepancy.OVER),
+        unexpected=of(Discrepancy.UNEXPECTED),
         damaged=tuple(ln for ln in lines if ln.damaged > 0),
     )
 

@@ -37,6 +37,7 @@ F5    close + discrepancy report
 F6    link an unknown barcode
 F7    put away this delivery
 F8    SKU labels (* = no barcode)
+F9    undo this terminal's last scan
 ↑↓ ⏎  pick a delivery from the list
 Esc   back"""
 NARROW_LINES = [("SKU", 13), ("Exp", 3), ("Rcv", 3), ("Dmg", 3), ("±", 4)]
@@ -66,6 +67,7 @@ class ReceivingScreen(FloorScreen):
         Binding("f6", "link", "Link", id="link"),
         Binding("f7", "putaway", "Away", id="putaway"),
         Binding("f8", "labels", "Labels", id="labels"),
+        Binding("f9", "undo", "Undo", id="undo"),
         Binding("up", "cursor(-1)", "Up", show=False, id="up"),
         Binding("down", "cursor(1)", "Down", show=False, id="down"),
     ]
@@ -96,9 +98,29 @@ class ReceivingScreen(FloorScreen):
                 yield Static("Keys", classes="side-title")
                 yield Static(KEYS_HELP, id="rcv-keys", markup=False)
 
+    # Two terminals on one delivery count into the same lines: each shows the
+    # other's counts within this many seconds, without a scan of its own.
+    REFRESH_SECONDS = 3.0
+
     def on_mount(self) -> None:
         self.show_deliveries()
         self.focus_scan()
+        self.set_interval(self.REFRESH_SECONDS, self.refresh_counts, name="rcv-refresh")
+
+    def refresh_counts(self) -> None:
+        """Re-read the open delivery (another terminal may have scanned into it)."""
+        r = self.receipt
+        if r is None or self.closed is not None or self.app.screen is not self:
+            return
+        try:
+            fresh = rcv.get_receipt(self.store, r.reference)
+        except DomainError:
+            return  # closed or gone meanwhile: the next scan says so in its own words
+        if fresh.lines != r.lines:
+            self.receipt = fresh
+            self.render_head()
+            self.render_table()
+            self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or the put-away screen: numbers may have moved, and rows
@@ -133,7 +155,7 @@ class ReceivingScreen(FloorScreen):
         open_receipt = r is not None and self.closed is None
         if action == "blind":
             return r is None or self.closed is not None
-        if action in ("count_mode", "damaged", "close_receipt"):
+        if action in ("count_mode", "damaged", "close_receipt", "undo"):
             return open_receipt
         if action == "link":
             # shown once something unknown was scanned; F6 still asks for a code otherwise
@@ -366,7 +388,7 @@ class ReceivingScreen(FloorScreen):
     async def confirm_large(self, code: str, count: int, reason: str | None, why: str) -> None:
         self.app.bell()
         yes = await self.app.push_screen_wait(
-            AskConfirm("Large count", [why, "Enter/y receives them, Esc cancels."])
+            AskConfirm("Check the count", [why, "Enter/y receives them, Esc cancels."])
         )
         if yes:
             self.receive(code, count=count, reason=reason, confirmed=True)
@@ -407,6 +429,21 @@ class ReceivingScreen(FloorScreen):
                 self.feedback.info("Cancelled: nothing received")
                 return
         self.receive(code, count=count, reason=reason)
+
+    def action_undo(self) -> None:
+        assert self.receipt is not None
+        try:
+            res = rcv.undo_last_scan(self.store, self.actor, self.receipt.reference)
+        except DomainError as exc:
+            self.feedback.error(str(exc))
+            return
+        self.receipt = res.receipt
+        self.feedback.ok(res.message)
+        self.note(f"undo {res.sku} -{res.qty}")
+        self.render_head()
+        self.render_table()
+        self.highlight(res.sku)
+        self.refresh_bindings()
 
     def action_count_mode(self) -> None:
         self.count_mode = not self.count_mode
@@ -574,13 +611,8 @@ class ReceivingScreen(FloorScreen):
 
 
 def report_issues(ln: rcv.ReceiptLine) -> list[str]:
-    issues = []
-    if ln.unexpected:
-        issues.append(f"unexpected +{ln.received}")
-    elif ln.diff < 0:
-        issues.append(f"short {-ln.diff}")
-    elif ln.diff > 0:
-        issues.append(f"over {ln.diff}")
+    check = ln.check
+    issues = [f"unexpected +{ln.received}" if ln.unexpected else check.text()] if check.kind else []
     if ln.damaged:
         issues.append(f"{ln.damaged} damaged")
     return issues
