@@ -19,3 +19,11 @@ def test_irregular_plurals_are_given() -> None:
 def test_the_word_alone_for_a_count_printed_apart() -> None:
     assert [noun(n, "parcel") for n in (0, 1, 2)] == ["parcels", "parcel", "parcels"]
     assert noun(2, "entry", "entries") == "entries"
+
+
+def test_option_values_keep_what_tells_variants_apart() -> None:
+    from wms_tui.domain.text import option_values
+
+    assert option_values("Colour: Black / Size: M") == "Black / M"
+    assert option_values("Scent: Cedar & Sage") == "Cedar & Sage"
+    assert option_values("Natural") == "Natural" and option_values("") == ""

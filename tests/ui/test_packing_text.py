@@ -34,3 +34,13 @@ def test_wraps_by_cells_so_hangul_fits() -> None:
 def test_a_word_longer_than_the_row_stays_whole_on_its_row() -> None:
     out = hang("• SKU-VERY-LONG-CODE-1234567890 missing", 12)
     assert out.split("\n") == ["• SKU-VERY-LONG-CODE-1234567890", "  missing"]
+
+
+def test_the_options_column_shows_the_size() -> None:
+    """16 cells held "Colour: Forest / …" and hid the size a packer checks."""
+    from wms_tui.services.packing.view import LineView
+    from wms_tui.ui.screens.packing_text import WIDE_LINES, line_text
+
+    ln = LineView(1, 1, "TS-ORG-FOR-M", "Organic Tee", "Colour: Forest / Size: M", 1, 0)
+    shown = line_text(ln, WIDE_LINES, wide=True, current=False).plain
+    assert "Forest / M" in shown

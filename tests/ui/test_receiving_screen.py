@@ -371,3 +371,23 @@ async def test_another_terminals_counts_show_up(store: Store, size) -> None:
         tee = next(r for r in rows(screen.table) if r[0].rstrip("*") == "TEE")
         assert "5" in tee
         assert "5/26 units" in str(screen.query_one("#rcv-head").render())
+
+
+async def test_the_40_column_delivery_list_keeps_the_whole_reference(store: Store) -> None:
+    from wms_tui.domain.actor import Actor
+    from wms_tui.domain.models import Operator
+    from wms_tui.services.receiving import receipt as rcv
+
+    with store.read() as s:
+        op = s.exec(select(Operator).where(Operator.badge == "R3001")).one()
+        who = Actor(op.id, op.name, op.role_set, "RCV-2")
+    blind = rcv.start_blind_receipt(store, who).reference  # BLIND-YYYYMMDD-01: 17 characters
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_receiving(pilot)
+        table = screen.table
+        assert {r[0] for r in rows(table)} == {"PO-1", blind}
+        ref_column = table.ordered_columns[0]
+        assert ref_column.content_width >= len(blind)
+        total = sum(c.get_render_width(table) for c in table.ordered_columns)
+        assert total <= 40

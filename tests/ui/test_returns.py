@@ -359,3 +359,17 @@ async def test_enter_alone_chooses_no_reason(world: World, size: tuple[int, int]
         assert any("Wrong item sent · our pick" in o for o in options)
         await desk.press("1")
         assert desk.screen.step is Step.UNIT and desk.screen.reason is not None
+
+
+async def test_the_hint_names_an_order_that_exists(world: World) -> None:
+    with world.store.unit_of_work() as uow:
+        order = uow.session.get(Order, world.order_id)
+        order.name = "#D2042"  # the demo's orders are D1001-D1100: "1042" is none of them
+        uow.add(order)
+        uow.commit()
+    app = WmsApp(world.store.url, terminal="RET-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        desk = await open_desk(app, pilot)
+        assert any("e.g. D2042" in o for o in desk.options()), desk.options()
+        await desk.scan("D2042")  # what the hint says works
+        assert desk.screen.step is Step.LINES, desk.feedback

@@ -36,6 +36,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     @carriers_app.command("list")
     def carriers_list(db: DbOption = None) -> None:
         """Each carrier's tracking format, next number and how many numbers are left."""
+        from rich import box
         from rich.table import Table
 
         from wms_tui.services.setup.carriers import list_carriers
@@ -45,17 +46,27 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             carriers = list_carriers(store)
         finally:
             store.dispose()
-        t = Table("code", "name", "prefix", "length", "check", "next number", "left")
+
+        def widest(values: list[str], header: str) -> int:
+            return max([len(header), *map(len, values)])
+
+        # The numbers are what a supervisor reads and copies: whole on one line
+        # at 80 columns; the carrier's name and number format give way (wrap).
+        nexts = [c.next_number or "wrong setup" for c in carriers]
+        lefts = [f"{c.left:,}" for c in carriers]
+        t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        t.add_column("carrier")
+        t.add_column("format")
+        t.add_column("next number", no_wrap=True, min_width=widest(nexts, "next number"))
+        t.add_column("left", no_wrap=True, justify="right", min_width=widest(lefts, "left"))
         problems = []
-        for c in carriers:
+        for c, nxt, left in zip(carriers, nexts, lefts, strict=True):
+            fmt = f"{c.prefix + ' ' if c.prefix else ''}{c.length} {c.check}"
             t.add_row(
-                c.code,
-                c.name,
-                c.prefix,
-                str(c.length),
-                c.check,
-                c.next_number or "[red]wrong setup[/]",
-                f"{c.left:,}",
+                f"{c.code}\n[dim]{c.name}[/]" if c.name != c.code else c.code,
+                fmt,
+                nxt if c.next_number else f"[red]{nxt}[/]",
+                left,
             )
             if c.problem:
                 problems.append(c.problem)

@@ -61,7 +61,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                 actor,
                 order,
                 labels=label or both,
-                slip=slip or both,
+                # An SSCC or tracking number: that parcel's label alone, unless --slip.
+                slip=True if slip else (None if both else False),
                 zpl=True if zpl else None,
                 printer=printer,
                 send=not no_print,

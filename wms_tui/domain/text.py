@@ -15,3 +15,9 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 def noun(n: int, word: str, many: str | None = None) -> str:
     """``word`` as it reads after ``n``, for a count printed apart from it (a padded column)."""
     return word if n == 1 else (many or word + "s")
+
+
+def option_values(options: str) -> str:
+    """``"Colour: Black / Size: M"`` as ``"Black / M"``: what tells variants apart,
+    for a table column too narrow for the option names (which hid the sizes)."""
+    return " / ".join(part.split(": ", 1)[-1] for part in options.split(" / ") if part)

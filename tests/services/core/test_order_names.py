@@ -17,6 +17,7 @@ from tests.services.returns.test_desk import build_world
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import snapshot
+from wms_tui.domain.actor import Actor
 from wms_tui.domain.errors import NotFound
 from wms_tui.domain.models import Event, Order
 from wms_tui.services.core import order_names
@@ -25,6 +26,8 @@ from wms_tui.services.lookup import order_lookup
 from wms_tui.services.packing import documents
 from wms_tui.services.returns import desk as returns
 from wms_tui.store import Store
+
+BOSS = Actor(None, "Karin Holmgren", frozenset({"supervisor"}), "OFFICE")
 
 TYPED = ["#D1042", "D1042", "d1042", "#d1042", " d1042 "]
 
@@ -66,18 +69,22 @@ def test_find_nothing(shop: Store, typed: str) -> None:
 
 @pytest.mark.parametrize("typed", TYPED)
 def test_where_is_my_order_finds_it_in_any_case(shop: Store, typed: str) -> None:
-    hits = order_lookup.find(shop, typed)
+    hits = order_lookup.find(shop, BOSS, typed)
     assert hits[0].name == "#D1042" and hits[0].matched == "order"
     # The prefix search also finds the back-order split off it.
     assert [h.name for h in hits] == ["#D1042", "#D1042-B1"]
 
 
 def test_where_is_my_order_prefix_in_any_case(shop: Store) -> None:
-    assert [h.name for h in order_lookup.find(shop, "d104")] == ["#D1042", "#D1042-B1", "#D1043"]
-    assert [h.name for h in order_lookup.find(shop, "#web")] == ["#Web77"]
+    assert [h.name for h in order_lookup.find(shop, BOSS, "d104")] == [
+        "#D1042",
+        "#D1042-B1",
+        "#D1043",
+    ]
+    assert [h.name for h in order_lookup.find(shop, BOSS, "#web")] == ["#Web77"]
     # LIKE wildcards typed by hand are characters, not patterns.
-    assert order_lookup.find(shop, "d10_2") == []
-    assert order_lookup.find(shop, "%") == []
+    assert order_lookup.find(shop, BOSS, "d10_2") == []
+    assert order_lookup.find(shop, BOSS, "%") == []
 
 
 def test_orders_screen_search_in_any_case(shop: Store) -> None:

@@ -189,3 +189,24 @@ def test_station_label_format_zpl(world: pw.World) -> None:
         assert (
             s.exec(select(Parcel.label_file).where(Parcel.order_id == oid)).one().endswith(".zpl")
         )
+
+
+def test_reprint_by_sscc_prints_that_parcel_only(world: pw.World) -> None:
+    """Two parcels; the second's label got torn: its SSCC reprints its label alone."""
+    oid = pack(world, "#1042", parcels=2)
+    first = packing.produce(world.store, oid, "PACK-1", send=False)
+    with world.store.read() as s:
+        parcels = s.exec(
+            select(Parcel).where(Parcel.order_id == oid).order_by(col(Parcel.seq))
+        ).all()
+        second = parcels[1].sscc
+    again = packing.reprint(world.store, world.packer, "00" + second, send=False)
+    assert [p.name for p in again.files] == [first.files[1].name]  # label 2 of 2, no slip
+    assert any(second in c for c in barcodes(again.files[0]))
+    with world.store.read() as s:
+        ev = s.exec(select(Event).where(Event.kind == "label.reprint")).one()
+        assert ev.detail == "label of parcel 2"
+    both = packing.reprint(world.store, world.packer, "#1042", send=False)  # the order: all
+    assert len(both.files) == 3
+    with_slip = packing.reprint(world.store, world.packer, second, slip=True, send=False)
+    assert [p.name.split("_")[0] for p in with_slip.files] == ["label", "slip"]

@@ -256,6 +256,12 @@ def test_wms_carriers_list_and_set(world: pw.World) -> None:
     listed = runner.invoke(app, ["carriers", "list", "--db", url], env={"COLUMNS": "200"})
     assert listed.exit_code == 0, listed.output
     assert "000000010009" in listed.output and "99,999,999,000" in listed.output
+    # At 80 columns the next number and what is left stay whole, on one line each.
+    narrow = runner.invoke(app, ["carriers", "list", "--db", url], env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    assert max(len(line) for line in narrow.output.splitlines()) <= 80
+    [row] = [line for line in narrow.output.splitlines() if "000000010009" in line]
+    assert "99,999,999,000" in row
     boss = ["--badge", "S9001", "--terminal", "OFFICE", "--db", url]
     done = runner.invoke(app, ["carriers", "set", "PN", "--next", "2000", *boss])
     assert done.exit_code == 0, done.output

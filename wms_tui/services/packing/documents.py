@@ -301,8 +301,11 @@ def produce(
     zpl: bool | None = None,
     printer: str | None = None,
     send: bool = True,
+    only_parcel: int | None = None,
 ) -> Documents:
     """Render (and print) the labels and slip of a packed order from the database.
+
+    ``only_parcel`` (a parcel's seq) renders that parcel's label alone.
 
     ``zpl`` None follows the station's label format. ``printer`` overrides the
     station's; ``send=False`` only writes files. Never raises for printing
@@ -332,7 +335,8 @@ def produce(
         try:
             if labels:
                 for i, p in enumerate(parcels, start=1):
-                    jobs.append(("label", (label_data(b, p, i), i)))
+                    if only_parcel is None or p.seq == only_parcel:
+                        jobs.append(("label", (label_data(b, p, i), i)))
             if slip:
                 jobs.append(("slip", slip_data(s, b)))
         except (ValueError, DomainError) as exc:
@@ -381,13 +385,13 @@ def printed_parcels(session: Session, order: Order) -> list[Parcel]:
     )
 
 
-def find_packed_order(session: Session, code: str) -> Order:
-    """An order by name (``#1042``, ``1042``, ``d1042``), SSCC or tracking number of one
-    of its parcels."""
+def find_packed_order(session: Session, code: str) -> tuple[Order, Parcel | None]:
+    """An order by name (``#1042``, ``1042``, ``d1042``), or the parcel (and its
+    order) an SSCC or tracking number names."""
     code = code.strip()
     order = order_names.find(session, code)
     if order is not None:
-        return order
+        return order, None
     parcel = session.exec(
         select(Parcel).where(
             (Parcel.tracking_number == code.upper()) | (Parcel.sscc == code.removeprefix("00"))
@@ -396,7 +400,7 @@ def find_packed_order(session: Session, code: str) -> Order:
     if parcel is not None:
         order = session.get(Order, parcel.order_id)
         if order is not None:
-            return order
+            return order, parcel
     raise NotFound(f"No order, SSCC or tracking number {code}")
 
 
@@ -406,17 +410,29 @@ def reprint(
     code: str,
     *,
     labels: bool = True,
-    slip: bool = True,
+    slip: bool | None = None,
     zpl: bool | None = None,
     printer: str | None = None,
     send: bool = True,
 ) -> Documents:
-    """Print a packed order's label(s) and/or slip again, from what was stored."""
+    """Print a packed order's label(s) and/or slip again, from what was stored.
+
+    An SSCC or tracking number names one parcel: only that parcel's label is
+    printed again (the others of the order are on their boxes already).
+    ``slip=None``: the slip when ``code`` names the order, not for one parcel.
+    """
     actor.require(Role.PACKER, Role.SUPERVISOR, action="reprint labels")
-    if not (labels or slip):
+    if not (labels or slip or slip is None):
         raise DomainError("Nothing to reprint: choose the label, the slip or both")
     with store.unit_of_work() as uow:
-        order = find_packed_order(uow.session, code)
+        order, parcel = find_packed_order(uow.session, code)
+        only = parcel.seq if parcel is not None else None
+        if slip is None:
+            slip = only is None
+            if not (labels or slip):
+                raise DomainError("Nothing to reprint: choose the label, the slip or both")
+        if parcel is not None and parcel.status not in PRINTED_STATUSES:
+            raise DomainError(f"Parcel {code.strip()} of {order.name} is not closed: no label yet")
         if not printed_parcels(uow.session, order):
             status = OrderStatus(order.status)
             raise DomainError(
@@ -428,7 +444,8 @@ def reprint(
             actor,
             EventKind.LABEL_REPRINT,
             order=order,
-            detail=f"{what}{' zpl' if zpl else ''}",
+            detail=f"{what}{' zpl' if zpl else ''}"
+            + (f" of parcel {only}" if only is not None else ""),
         )
         order_id = order.id
         uow.commit()
@@ -436,6 +453,7 @@ def reprint(
         store,
         order_id,  # type: ignore[arg-type]
         actor.terminal,
+        only_parcel=only,
         labels=labels,
         slip=slip,
         zpl=zpl,

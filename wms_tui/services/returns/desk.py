@@ -361,6 +361,18 @@ def describe(session: Session, order: Order) -> ReturnableOrder:
     )
 
 
+def example_order(store: Store) -> str:
+    """A shipped order's name for the desk's hint ("e.g. D1042"): one that
+    exists here, newest first; "" when nothing has shipped yet."""
+    with store.read() as s:
+        name = s.exec(
+            select(Order.name)
+            .where(col(Order.status) == OrderStatus.DISPATCHED)
+            .order_by(col(Order.id).desc())
+        ).first()
+    return (name or "").lstrip("#")
+
+
 def lookup(store: Store, code: str) -> ReturnableOrder:
     """What came back: refuses orders that were never shipped or are fully returned."""
     with store.read() as s:

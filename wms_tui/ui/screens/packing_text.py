@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+from wms_tui.domain.text import option_values
 from wms_tui.services.packing.view import LineView
 
 KEYS = (
@@ -57,7 +58,7 @@ def line_text(ln: LineView, cols, wide: bool, current: bool) -> Text:  # noqa: A
     packed = f"{ln.packed}/{ln.need}" + (f" −{ln.short}" if ln.short else "")
     values = [ln.symbol, str(ln.line_no), ln.sku]
     if wide:
-        values += [ln.name, ln.options]
+        values += [ln.name, option_values(ln.options)]
     values.append(packed)
     line = columns_row(values, cols)
     if ln.symbol == "✓":

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError, NotFound
-from wms_tui.domain.text import plural
+from wms_tui.domain.text import option_values, plural
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text
@@ -240,7 +240,11 @@ class ReceivingScreen(FloorScreen):
                 reset(table, [("Delivery", 14), ("Supplier", 20), ("Due", 10), ("SKUs", 4),
                               ("Exp", 5), ("Rcv", 5), ("Status", 9)])  # fmt: skip
             else:
-                reset(table, [("Delivery", 11), ("Supplier", 12), ("Rcv/Exp", 7)])
+                # The reference is what the receiver scans or picks: never cut it
+                # (BLIND-20261207-01 is 17); the supplier gives way.
+                ref_w = min(max([8, *(len(d.reference) for d in self.deliveries)]), 18)
+                reset(table, [("Delivery", ref_w), ("Supplier", max(4, 23 - ref_w)),
+                              ("Rcv/Exp", 7)])  # fmt: skip
             for d in self.deliveries:
                 units = f"{d.received_units}/{d.expected_units}"
                 if self.wide:
@@ -259,7 +263,7 @@ class ReceivingScreen(FloorScreen):
             diff = variance_text(ln.diff, unexpected=ln.expected == 0)
             if self.wide:
                 sku = ln.sku if ln.has_barcode else f"{ln.sku}*"
-                table.add_row(sku, ln.name, ln.options, str(ln.expected),
+                table.add_row(sku, ln.name, option_values(ln.options), str(ln.expected),
                               str(ln.received), str(ln.damaged or ""), str(ln.put_away or ""),
                               diff, key=ln.sku)  # fmt: skip
             else:

@@ -135,6 +135,7 @@ class ReturnsScreen(FloorScreen):
         self.replace_queue: list[ShippedLine] = []
         self.replacements: dict[int, ProductChoice] = {}
         self.last_result = ""
+        self.example = ""  # a shipped order's name, for the hint
 
     # -- layout ----------------------------------------------------------------
 
@@ -149,6 +150,7 @@ class ReturnsScreen(FloorScreen):
                 yield Static("", id="ret-pending")
 
     def on_mount(self) -> None:
+        self.example = returns.example_order(self.store)
         self.go(Step.SCAN)
 
     def width_changed(self) -> None:
@@ -233,7 +235,7 @@ class ReturnsScreen(FloorScreen):
             hints = [
                 "RMA barcode: on the packing slip",
                 "Tracking no.: on the parcel label",
-                "Or type the order no., e.g. 1042",
+                "Or type the order no." + (f", e.g. {self.example}" if self.example else ""),
             ]
             return (
                 "Scan RMA, tracking or order no.",

@@ -16,7 +16,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.errors import DomainError
-from wms_tui.domain.text import plural
+from wms_tui.domain.text import option_values, plural
 from wms_tui.services.inventory import stock_queries as q
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.feedback import Feedback
@@ -177,13 +177,21 @@ class StockScreen(WmsScreen):
 
     def render_status(self) -> None:
         n = len(self.bin_rows if self.by_bin else self.sku_rows)
-        parts = [
-            "bins" if self.by_bin else "SKUs",
-            f"zone {self.zone or 'all'}",
-            f"level {self.level}" if self.level else "any level",
-        ]
-        if self.quarantine:
-            parts.append("quarantine")
+        # The filter just switched on goes first: on a handheld the line ends at
+        # 40 columns, and "quarantine" last was cut off.
+        parts = ["QUARANTINE"] if self.quarantine else []
+        if self.wide:
+            parts += [
+                "bins" if self.by_bin else "SKUs",
+                f"zone {self.zone or 'all'}",
+                f"level {self.level}" if self.level else "any level",
+            ]
+        else:
+            parts += [
+                "bins" if self.by_bin else "SKUs",
+                f"zone {self.zone}" if self.zone else "all zones",
+                *([f"lvl {self.level}"] if self.level else []),
+            ]
         parts.append(plural(n, "row"))
         self.query_one("#stk-status", Static).update(" · ".join(parts))
 
@@ -211,11 +219,17 @@ class StockScreen(WmsScreen):
             reset(table, [("SKU", 16), ("Name", 22), ("Options", 14), ("Zone", 4), ("Stor", 5),
                           ("Alloc", 5), ("Avail", 5), ("RCV", 4), ("QUAR", 4), ("Reord", 5),
                           ("Max", 4), ("Level", 5)])  # fmt: skip
+        elif self.quarantine:
+            # Quarantine is what the filter is about: its count is the key column.
+            reset(table, [("SKU", 14), ("Quar", 4), ("Avl", 4), ("Lvl", 4)])
         else:
             reset(table, [("SKU", 14), ("Avl", 4), ("Qty", 4), ("Lvl", 4)])
         for i, r in enumerate(self.sku_rows):
-            if self.wide:
-                table.add_row(r.sku, r.name, r.options, r.zone, str(r.storage),
+            if not self.wide and self.quarantine:
+                table.add_row(r.sku, str(r.quarantine), str(r.available),
+                              level_text(r.level), key=str(i))  # fmt: skip
+            elif self.wide:
+                table.add_row(r.sku, r.name, option_values(r.options), r.zone, str(r.storage),
                               str(r.allocated), str(r.available), str(r.receiving or ""),
                               str(r.quarantine or ""), str(r.reorder_point or ""),
                               str(r.max_stock or ""), level_text(r.level),
