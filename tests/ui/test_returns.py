@@ -179,7 +179,7 @@ async def test_exchange_for_another_variant(world: World, size: tuple[int, int])
         await desk.press("enter")
         assert "exchange #1042-X1 ready to pick" in desk.feedback
         await desk.scan("1042")  # the mugs are still out: the parcel can be opened again
-        assert desk.screen.order is not None and desk.screen.order.status_text == "partly returned"
+        assert desk.screen.f.order is not None and desk.screen.f.order.status_text == "partly returned"
         side = str(desk.screen.query_one("#ret-detail", Static).render())
         assert "by Björn Åkesson: exchange #1042-X1" in side and "1× TEE-M restock" in side
         assert desk.screen.query_one("#ret-side").display == (size[0] >= 90)
@@ -315,14 +315,14 @@ async def test_next_parcel_scanned_while_one_is_open(world: World) -> None:
         desk = await open_desk(app, pilot)
         await desk.scan("1042")
         await desk.scan("1043")  # nothing booked yet: simply the next parcel
-        assert desk.screen.order is not None and desk.screen.order.name == "#1043"
+        assert desk.screen.f.order is not None and desk.screen.f.order.name == "#1043"
         await desk.scan("2")
         await desk.press("3")
         await desk.press("3")
         await desk.scan("")
         await desk.scan(rma_code(world.order_id))
         assert "Finish #1043 first (F2), or Esc to drop it" in desk.feedback
-        assert desk.screen.order.name == "#1043" and len(desk.bells) == 1
+        assert desk.screen.f.order.name == "#1043" and len(desk.bells) == 1
 
 
 async def test_an_error_does_not_outlive_the_step_it_was_about(world: World) -> None:

@@ -1,0 +1,72 @@
+"""The returns desk's workflow as a service: driven without a screen, as a
+floor worker at the desk would drive it through the screen."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import col, select
+
+from tests.services.returns.test_desk import TEE_M_EAN, World, build_world
+from tests.worlds.dbstate import snapshot
+from wms_tui.domain.codes import rma_code
+from wms_tui.domain.enums import Disposition, Resolution
+from wms_tui.domain.models import ReturnLine
+from wms_tui.services.returns.desk_flow import DeskFlow, Step, Tone
+from wms_tui.store import Store
+
+
+@pytest.fixture
+def world(empty_store: Store) -> World:
+    return build_world(empty_store)
+
+
+def test_a_parcel_from_its_scan_to_the_booked_return(world: World) -> None:
+    flow = DeskFlow(world.store, world.receiver)
+    said = flow.scan_order(rma_code(world.order_id))
+    assert said.tone is Tone.OK and flow.step is Step.LINES
+    flow.choose_line_by_input(TEE_M_EAN)  # one T-shirt shipped: no quantity asked
+    assert flow.step is Step.REASON and flow.qty == 1
+    wrong = next(i for i, r in enumerate(flow.reasons) if r.code == "WRONG_SIZE")
+    flow.choose_reason(wrong)
+    assert flow.step is Step.UNIT and flow.reason is not None
+    assert flow.reason.code == "WRONG_SIZE"
+    flow.choose_fate(Disposition.SCRAP, 1)
+    assert flow.step is Step.NOTE
+    flow.enter_note("")
+    assert flow.step is Step.LINES and flow.booked_units() == 1
+    flow.done()
+    flow.choose_resolution(Resolution.REFUND)
+    assert flow.step is Step.CONFIRM
+    before = snapshot(world.store)
+    said = flow.book()
+    assert said.tone is Tone.OK and "returned" in (said.text or "")
+    assert flow.step is Step.SCAN and flow.order is None
+    assert snapshot(world.store) != before
+    with world.store.read() as s:
+        rows = s.exec(select(ReturnLine).order_by(col(ReturnLine.id))).all()
+        assert [(r.qty, r.reason_code, r.disposition) for r in rows] == [
+            (1, "WRONG_SIZE", "SCRAP")
+        ]
+
+
+def test_refusals_keep_the_step_and_write_nothing(world: World) -> None:
+    flow = DeskFlow(world.store, world.receiver)
+    before = snapshot(world.store)
+    assert flow.scan_order("NO-SUCH-ORDER").refused and flow.step is Step.SCAN
+    flow.scan_order(rma_code(world.order_id))
+    assert flow.done().refused  # nothing in this return yet
+    assert flow.choose_line_by_input("99x").refused and flow.step is Step.LINES
+    flow.choose_line_by_input("1")  # two mugs shipped: how many?
+    assert flow.step is Step.QTY
+    assert flow.enter_qty("3").refused and flow.step is Step.QTY
+    assert flow.enter_qty("zero").refused
+    flow.enter_qty("2")
+    assert flow.choose_reason(99).refused and flow.step is Step.REASON
+    # Escape, step by step, back to the first scan: nothing was booked.
+    assert flow.back() is not None and flow.step is Step.QTY
+    flow.back()
+    assert flow.step is Step.LINES
+    flow.back()
+    assert flow.step is Step.SCAN
+    assert flow.back() is None  # the screen closes
+    assert snapshot(world.store) == before
