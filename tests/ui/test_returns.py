@@ -179,7 +179,8 @@ async def test_exchange_for_another_variant(world: World, size: tuple[int, int])
         await desk.press("enter")
         assert "exchange #1042-X1 ready to pick" in desk.feedback
         await desk.scan("1042")  # the mugs are still out: the parcel can be opened again
-        assert desk.screen.f.order is not None and desk.screen.f.order.status_text == "partly returned"
+        order = desk.screen.f.order
+        assert order is not None and order.status_text == "partly returned"
         side = str(desk.screen.query_one("#ret-detail", Static).render())
         assert "by Björn Åkesson: exchange #1042-X1" in side and "1× TEE-M restock" in side
         assert desk.screen.query_one("#ret-side").display == (size[0] >= 90)

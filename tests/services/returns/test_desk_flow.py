@@ -44,9 +44,7 @@ def test_a_parcel_from_its_scan_to_the_booked_return(world: World) -> None:
     assert snapshot(world.store) != before
     with world.store.read() as s:
         rows = s.exec(select(ReturnLine).order_by(col(ReturnLine.id))).all()
-        assert [(r.qty, r.reason_code, r.disposition) for r in rows] == [
-            (1, "WRONG_SIZE", "SCRAP")
-        ]
+        assert [(r.qty, r.reason_code, r.disposition) for r in rows] == [(1, "WRONG_SIZE", "SCRAP")]
 
 
 def test_refusals_keep_the_step_and_write_nothing(world: World) -> None:
