@@ -7,6 +7,7 @@ wait is bounded (``WAIT``); nothing asserts how long anything took.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,28 @@ async def test_connections_beyond_the_limit_are_refused(
             await connect(server, "HH-PW", password="floor-pass-1")
         first.close()
     assert "too many connections (1)" in server.log()
+
+
+async def test_a_device_idle_past_the_limit_is_closed_and_logged_out(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    world = floor_world(sqlite_store)
+    limits = ServeLimits(max_connections=5, idle_seconds=3)
+    async with running_server(world, tmp_path / "state", limits=limits) as server:
+        hh = await handheld(server, "HH-KEY")
+        # Shift+Tab (focus stays on the badge field) keeps the device active
+        # while the app starts, however long a busy machine takes.
+        for _ in range(120):
+            if "HH-KEY · " in hh.text():
+                break
+            hh.send(b"\x1b[Z")
+            await asyncio.sleep(0.5)
+        await hh.type_scan("P1001")
+        await hh.expect("Hello Ana Lindqvist")
+        # No key for 3 s: the app is hung up (Ana logged out) and the session ends.
+        await hh.process.wait_closed()
+        assert await server.apps_gone()
+    assert "idle device=HH-KEY address=127.0.0.1: no key for 0.05 min, closing" in server.log()
+    with sqlite_store.read() as s:
+        kinds = s.exec(select(Event.kind).where(Event.terminal == "HH-KEY")).all()
+    assert kinds == [EventKind.LOGIN, EventKind.LOGOUT]
