@@ -126,6 +126,10 @@ async def test_refusals_are_one_line_each_and_logged_and_others_go_on(
         # The first handheld was not disturbed by any of that.
         await good.type_scan("P1001")
         await good.expect("Hello Ana Lindqvist")
+        # A resize reaches the app: at 120 columns the header has room for the terminal.
+        good.mark()
+        good.resize(120, 40)
+        await good.expect("Ana Lindqvist · HH-KEY · ")
 
         # A 1000x1000 terminal gets the app at the largest size it draws.
         huge = await handheld(server, "HH-KEY", size=(1000, 1000))
