@@ -120,3 +120,40 @@ async def test_a_browser_needs_a_token_then_logs_in_with_a_badge(
     assert "refused device=- address=127.0.0.1: web, no token" in log
     assert "refused device=- address=127.0.0.1: web, bad token" in log
     assert "signed in device=tablet-3 address=127.0.0.1 (web)" in log
+
+
+async def test_the_websocket_is_refused_without_a_token_and_over_the_limit(
+    sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aiohttp
+
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    world = floor_world(sqlite_store)
+    token = add_device(sqlite_store, world.supervisor, "tablet-3", web=True).token
+    state = web_server.WebState(
+        store=sqlite_store,
+        db_url=sqlite_store.url,
+        limits=ServeLimits(max_connections=1, idle_seconds=0),
+        log=connection_log(tmp_path / "state", f"weblimit{id(tmp_path)}"),
+    )
+    runner, port = await web_server.start_server(state, "127.0.0.1", 0)
+    ws_url = f"http://127.0.0.1:{port}/ws?width=40&height=16"
+    try:
+        async with aiohttp.ClientSession() as anyone:
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await anyone.ws_connect(ws_url)
+            assert refused.value.status == 403
+        cookies = {web_server.COOKIE: token}
+        async with aiohttp.ClientSession(cookies=cookies) as device:
+            first = await device.ws_connect(ws_url)
+            await _until(lambda: len(state.open_tabs) == 1, "the first tab's app")
+            with pytest.raises(aiohttp.WSServerHandshakeError) as full:
+                await device.ws_connect(ws_url)
+            assert full.value.status == 503
+            await first.close()
+        await _until(lambda: not state.open_tabs, "the first tab's app ended", timeout=30)
+    finally:
+        await runner.cleanup()
+    log = (tmp_path / "state" / "serve.log").read_text()
+    assert "web, websocket without a valid token" in log
+    assert "refused device=tablet-3 address=127.0.0.1: too many connections (1)" in log
