@@ -47,6 +47,7 @@ from wms_tui.domain.models import (
     Warehouse,
     WmsException,
 )
+from wms_tui.services.demo import walk as demo_walk
 from wms_tui.services.demo.build import DEMO_DIR, create_demo, load_demo
 from wms_tui.services.dispatch import fulfillment_export
 from wms_tui.services.dispatch import overview as dispatch_overview
@@ -269,7 +270,8 @@ def test_shipped_orders_are_found_by_tracking_number_and_exported(demo: Store) -
         order = s.exec(select(Order).where(Order.name == name)).one()
         tracking = s.exec(select(Parcel.tracking_number).where(Parcel.order_id == order.id)).first()
     assert tracking
-    hits = order_lookup.find(demo, tracking)
+    supervisor = demo_walk.actor(demo, "S9001", "OFFICE")
+    hits = order_lookup.find(demo, supervisor, tracking)
     assert [(h.name, h.matched, h.tracking) for h in hits] == [(name, "tracking", tracking)]
     rows = {r.name: r for r in fulfillment_export.fulfillment_rows(demo)}
     assert set(rows) == set(seeded("DISPATCHED") + seeded("RETURNED"))
