@@ -43,7 +43,7 @@ ENV_URL = "WMS_DATABASE_URL"
 # The Alembic revision this code's schema corresponds to. A database stamped
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
 # with an earlier known revision must be upgraded (`wms db upgrade`) first.
-SCHEMA_REVISION = "0010"
+SCHEMA_REVISION = "0009"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -54,6 +54,7 @@ KNOWN_REVISIONS = (
     "0012",
     "0007",
     "0010",
+    "0009",
 )  # oldest first, SCHEMA_REVISION last
 
 SQLITE_PRAGMAS = {

@@ -97,6 +97,10 @@ HEADERS: dict[str, list[str]] = {
         "reorder_point",
         "max_stock",
         "zone",
+        "hs_code",
+        "origin_country",
+        "customs_value",
+        "dangerous_goods",
     ],
     "stock.csv": ["sku", "location", "qty", "received_days_ago"],
     "operators.csv": ["badge", "name", "roles"],
@@ -1142,6 +1146,24 @@ def expand_products(rng: random.Random) -> list[Product]:
     return products
 
 
+# Customs data (parcels to KR and GB leave the EU): HS heading by product family, origin by
+# the catalogue the product comes from, the unit's price as its customs value.
+HS_CODES = {
+    "TS": "610910", "HD": "611020", "SW": "611020", "SK": "611595", "BN": "650500",
+    "MO": "650500", "BG": "420292", "MG": "691200", "BW": "691200", "TC": "691110",
+    "VS": "701399", "GL": "701337", "CN": "340600", "TW": "630260", "DT": "630790",
+    "PL": "630120", "EB": "851830", "SP": "851822", "PC": "392690", "MS": "420232",
+    "CB": "854442", "PB": "850760", "NB": "482010", "DY": "482010", "PN": "960810",
+    "WT": "482390", "ST": "491199", "PS": "491191", "LM": "940520", "KB": "330499",
+    "BX": "442090", "DH": "442090", "BR": "442090", "SB": "441990", "LS": "830630",
+    "VT": "611693", "HL": "611710", "EP": "711719", "CH": "850440", "SM": "441990",
+}  # fmt: skip
+ORIGIN = {"en": "PT", "ko": "KR", "sv": "SE"}
+# Lithium batteries: UN3480 on their own (a power bank), UN3481 inside equipment.
+DANGEROUS = {"PB-10K": "UN3480", "EB-AIR": "UN3481", "EB-NCX": "UN3481",
+             "SP-MNI": "UN3481", "EB-SND": "UN3481"}  # fmt: skip
+
+
 def product_rows(products: Sequence[Product]) -> list[Row]:
     rows: list[Row] = []
     for p in products:
@@ -1165,6 +1187,10 @@ def product_rows(products: Sequence[Product]) -> list[Row]:
                 "reorder_point": b.reorder,
                 "max_stock": b.max_stock,
                 "zone": b.zone,
+                "hs_code": HS_CODES[b.code.split("-")[0]],
+                "origin_country": ORIGIN[b.lang],
+                "customs_value": f"{p.price:.2f}",
+                "dangerous_goods": DANGEROUS.get(b.code, ""),
             }
         )
     return rows

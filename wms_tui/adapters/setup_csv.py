@@ -50,6 +50,8 @@ SETUP_FILES = (
 STATION_KINDS = ("handheld", "pack", "receiving", "dispatch", "office")
 LABEL_FORMATS = ("pdf", "zpl")
 LABEL_SIZES = ("4x6", "A6")
+PRINTER_DPIS = ("203", "300")
+PRINTER_TRANSPORTS = ("cups", "tcp")
 TIMEZONE = "Europe/Stockholm"  # Warehouse.timezone's default
 MAX_FILE_BYTES = 50 << 20
 # A whole number longer than this is no counter value (and int() of thousands
@@ -330,6 +332,9 @@ SPECS: dict[str, FileSpec] = {
                 _may("printer", text(), ""),
                 _may("label_format", choice(LABEL_FORMATS, "a label format"), "pdf"),
                 _may("label_size", choice(LABEL_SIZES, "a label size"), "4x6"),
+                _may("document_printer", text(), ""),
+                _may("printer_dpi", choice(PRINTER_DPIS, "a printer resolution"), "203"),
+                _may("printer_transport", choice(PRINTER_TRANSPORTS, "cups or tcp"), "cups"),
             ),
             key=lambda v: v["code"],
             key_column="code",

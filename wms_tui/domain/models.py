@@ -69,9 +69,16 @@ class Station(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=32)
     kind: str = "handheld"  # handheld | pack | receiving | dispatch | office
-    printer: str | None = None
+    printer: str | None = None  # the label printer (4x6/A6 stock)
     label_format: str = "pdf"  # pdf | zpl
     label_size: str = "4x6"  # 4x6 | A6
+    # Slips and customs papers are A4/Letter: never sent to the label printer.
+    document_printer: str | None = None
+    printer_dpi: int = 203  # 203 | 300: ZPL geometry and barcode modules in whole dots
+    # How the label printer is reached: "cups" (lp -o raw) or "tcp" (host[:port], 9100).
+    printer_transport: str = "cups"
+    # Fonts already downloaded to the label printer ("name@sha"), so ZPL sends them once.
+    printer_fonts: str = ""
     location_id: int | None = Field(default=None, foreign_key="location.id")
 
 
@@ -119,6 +126,13 @@ class Product(SQLModel, table=True):
     fragile: bool = False
     zone: str = ""
     reorder_point: int = 0
+    # Customs (parcels leaving the EU): 6-10 digit HS code, ISO origin country and the
+    # value of one unit in the shop's currency; None means "not declared".
+    hs_code: str = Field(default="", max_length=10)
+    origin_country: str = Field(default="", max_length=2)
+    customs_value: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 2)))
+    # Dangerous goods mark printed on the label, e.g. "UN3481" (lithium ion in equipment).
+    dangerous_goods: str = Field(default="", max_length=16)
     max_stock: int = 0
     active: bool = True
 

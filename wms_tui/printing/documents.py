@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from wms_tui.domain.identifiers.sscc import validate_sscc
 
@@ -137,6 +138,8 @@ class LabelData:
         company_prefix_length: Length of the GS1 company prefix inside the SSCC, only used to
             group the human-readable digits.
         reference: Optional extra reference (customer PO, routing code) printed by the order.
+        consignment: Consignment reference (GSIN) shared by every package of the shipment.
+        dangerous_goods: UN numbers of dangerous goods inside (``UN3481``), marked on the label.
     """
 
     ship_from: Address
@@ -152,8 +155,11 @@ class LabelData:
     sscc: str
     company_prefix_length: int = 7
     reference: str = ""
+    consignment: str = ""
+    dangerous_goods: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        _tuple_field(self, "dangerous_goods")
         validate_sscc(self.sscc)
         if self.package_count < 1 or not 1 <= self.package_index <= self.package_count:
             raise ValueError(
@@ -381,6 +387,82 @@ class ManifestData:
             entry[0] += 1
             entry[1] += parcel.weight_g
         return [(name, count, weight) for name, (count, weight) in totals.items()]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomsItem:
+    """One kind of goods on a customs declaration (all units of one SKU in the shipment).
+
+    Attributes:
+        description: What the goods are, in words a customs officer reads.
+        sku: The shop's SKU, for the sender's own reference.
+        qty: Units in the shipment.
+        weight_g: Net weight of those units.
+        value: Declared value of those units (``qty`` times the unit value).
+        hs_code: Harmonized System tariff number, 6-10 digits.
+        origin_country: ISO code of the country the goods were made in.
+        dangerous_goods: UN number when the goods are dangerous (``UN3481``), else empty.
+    """
+
+    description: str
+    sku: str
+    qty: int
+    weight_g: int
+    value: Decimal
+    hs_code: str
+    origin_country: str
+    dangerous_goods: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomsData:
+    """A CN22, CN23 or commercial invoice for one shipment (all its parcels).
+
+    Attributes:
+        form: ``"CN22"``, ``"CN23"`` or ``"INVOICE"``.
+        sender: Warehouse address (exporter).
+        recipient: Delivery address (importer).
+        order_name: Shop order reference.
+        consignment: Consignment reference shared by every parcel of the shipment.
+        tracking_numbers: One per parcel.
+        items: Goods, one row per SKU.
+        currency: Currency of the values (ISO 4217).
+        category: ``"Sale of goods"`` or ``"Gift"``.
+        date: Date of the declaration (the ship date).
+        signed_by: Who signs for the sender (the packer).
+        parcel_count: Parcels in the shipment.
+        gross_weight_g: Weight of all parcels, packaging included.
+    """
+
+    form: str
+    sender: Address
+    recipient: Address
+    order_name: str
+    consignment: str
+    tracking_numbers: tuple[str, ...]
+    items: tuple[CustomsItem, ...]
+    currency: str
+    category: str
+    date: dt.date
+    signed_by: str
+    parcel_count: int = 1
+    gross_weight_g: int = 0
+
+    def __post_init__(self) -> None:
+        _tuple_field(self, "tracking_numbers")
+        _tuple_field(self, "items")
+        if self.form not in ("CN22", "CN23", "INVOICE"):
+            raise ValueError(f"customs form must be CN22, CN23 or INVOICE, got {self.form!r}")
+        if not self.items:
+            raise ValueError("a customs declaration needs at least one item")
+
+    @property
+    def total_value(self) -> Decimal:
+        return sum((item.value for item in self.items), Decimal(0))
+
+    @property
+    def net_weight_g(self) -> int:
+        return sum(item.weight_g for item in self.items)
 
 
 def format_weight(weight_g: int) -> str:

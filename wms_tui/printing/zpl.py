@@ -97,6 +97,7 @@ def render_label_zpl(
     size: LabelSize = "4x6",
     *,
     unicode_font: str = DEFAULT_UNICODE_FONT,
+    dpi: int = DPI,
 ) -> str:
     """ZPL II for one label; send it to the printer as UTF-8 bytes.
 

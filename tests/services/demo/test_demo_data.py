@@ -22,7 +22,7 @@ HEADERS = {
     "locations.csv": "code,zone,aisle,bay,level,kind",
     "products.csv": "sku,name,option1_name,option1_value,option2_name,option2_value,barcodes,"
     "weight_g,length_mm,width_mm,height_mm,fragile,case_barcode,case_qty,reorder_point,"
-    "max_stock,zone",
+    "max_stock,zone,hs_code,origin_country,customs_value,dangerous_goods",
     "stock.csv": "sku,location,qty,received_days_ago",
     "operators.csv": "badge,name,roles",
     "carriers.csv": "code,name,tracking_prefix,tracking_length,tracking_check,tracking_start",

@@ -111,3 +111,22 @@ def format_sscc_hri(sscc: str, company_prefix_length: int = 7) -> str:
         )
     prefix_end = 1 + company_prefix_length
     return f"(00) {sscc[0]} {sscc[1:prefix_end]} {sscc[prefix_end:17]} {sscc[17]}"
+
+
+GSIN_LENGTH = 17
+
+
+def make_gsin(company_prefix: str, shipper_reference: int) -> str:
+    """GS1 Global Shipment Identification Number (AI 402): the consignment reference.
+
+    One GSIN names a whole shipment, so every parcel of an order carries the same one:
+    the company prefix, the shipper's reference zero-padded to 16 digits in all, and a
+    mod-10 check digit.
+    """
+    _require_digits(company_prefix, "company prefix")
+    room = GSIN_LENGTH - 1 - len(company_prefix)
+    reference = str(shipper_reference)
+    if shipper_reference < 0 or len(reference) > room:
+        raise ValueError(f"shipper reference {shipper_reference} does not fit in {room} digits")
+    body = company_prefix + reference.zfill(room)
+    return body + str(gs1_check_digit(body))

@@ -147,6 +147,10 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
             zone=r.get("zone", ""),
             reorder_point=int(r.get("reorder_point") or 0),
             max_stock=int(r.get("max_stock") or 0),
+            hs_code=r.get("hs_code", ""),
+            origin_country=r.get("origin_country", ""),
+            customs_value=Decimal(r["customs_value"]) if r.get("customs_value") else None,
+            dangerous_goods=r.get("dangerous_goods", ""),
         )
         s.add(p)
         products[p.sku] = p

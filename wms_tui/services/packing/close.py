@@ -33,7 +33,7 @@ from wms_tui.domain.models import Carrier, Location, Parcel, Station, Warehouse
 from wms_tui.services.core import events
 from wms_tui.services.exceptions.settle import settle
 from wms_tui.services.inventory.stock import move_stock
-from wms_tui.services.packing import documents
+from wms_tui.services.packing import customs, documents
 from wms_tui.services.packing import totes as pack_totes
 from wms_tui.services.packing.state import PackContext, lock_order, require_open_here
 from wms_tui.services.setup import carrier_tracking
@@ -153,6 +153,8 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
                 f"Cannot close {order.name}: {exc}; a supervisor must correct it: "
                 f"{carrier_tracking.set_command(carrier.code)}"
             ) from None
+        # Before any number is taken: a parcel that cannot be declared stays open.
+        customs.check_declarable(s, order, wh.country_code)
         station_loc = pack_location(s, actor.terminal)
         setup = documents.station_print(s, actor.terminal)
 

@@ -18,14 +18,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from wms_tui.adapters.printers import Printer
+from wms_tui.domain import customs as customs_rules
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.codes import rma_code
 from wms_tui.domain.enums import EventKind, OrderStatus, ParcelStatus, Role
 from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.identifiers.sscc import make_gsin
 from wms_tui.domain.models import (
     Carrier,
     Event,
@@ -37,10 +41,18 @@ from wms_tui.domain.models import (
     Warehouse,
 )
 from wms_tui.domain.text import plural
-from wms_tui.printing.documents import Address, LabelData, ParcelInfo, SlipData, SlipLine
+from wms_tui.printing.documents import (
+    Address,
+    CustomsData,
+    CustomsItem,
+    LabelData,
+    ParcelInfo,
+    SlipData,
+    SlipLine,
+)
 from wms_tui.services.core import document_folders, events, order_names, settings
 from wms_tui.services.core.clock import zone_of
-from wms_tui.services.packing import inserts
+from wms_tui.services.packing import customs, inserts
 from wms_tui.store import Store
 
 ENV_PRINTER = "WMS_PRINTER"
@@ -50,9 +62,14 @@ PRINTED_STATUSES = (ParcelStatus.CLOSED, ParcelStatus.LOADED, ParcelStatus.MANIF
 
 @dataclass(frozen=True)
 class StationPrint:
+    """A station's printers: labels to ``printer``, A4 papers to ``document_printer``."""
+
     printer: str | None
     label_format: str = "pdf"
     label_size: str = "4x6"
+    document_printer: str | None = None
+    dpi: int = 203
+    transport: str = "cups"
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,14 @@ class _Bundle:
     service: Service | None
     parcels: list[Parcel]
     lines: list[OrderLine] = field(default_factory=list)
+    # The shipment's goods, one entry per SKU (customs.declared_items).
+    items: list[dict] = field(default_factory=list)
+
+    declare: bool = False  # leaves the EU: a customs paper goes with it
+
+    @property
+    def dangerous_goods(self) -> tuple[str, ...]:
+        return tuple(sorted({i["dangerous_goods"] for i in self.items if i["dangerous_goods"]}))
 
 
 # --------------------------------------------------------------------------- rows -> data
@@ -140,13 +165,27 @@ def ship_to(order: Order) -> Address:
             postcode=order.ship_zip,
             region=order.ship_province,
             country_code=order.ship_country,
-            phone=order.ship_phone or order.phone,
+            phone=recipient_phone(order),
         )
     except ValueError:
         raise DomainError(
             f"Order {order.name} has country {order.ship_country!r}, not an ISO country code: "
             "a supervisor must fix the address"
         ) from None
+
+
+def recipient_phone(order: Order) -> str:
+    """The courier calls the person the parcel is for: on a gift order that is not the
+    buyer, so the buyer's number is never put in the recipient's place."""
+    if order.ship_phone.strip():
+        return order.ship_phone
+    gift = bool(order.gift_message.strip()) or "gift" in order.tag_set
+    return "" if gift else order.phone
+
+
+def consignment(w: Warehouse, order: Order) -> str:
+    """The GSIN every parcel of the order's shipment carries."""
+    return make_gsin(w.gs1_company_prefix, order.id or 0)
 
 
 def label_data(b: _Bundle, parcel: Parcel, index: int) -> LabelData:
@@ -165,6 +204,34 @@ def label_data(b: _Bundle, parcel: Parcel, index: int) -> LabelData:
         tracking_number=parcel.tracking_number,
         sscc=parcel.sscc,
         company_prefix_length=len(w.gs1_company_prefix),
+        consignment=consignment(w, b.order),
+        dangerous_goods=b.dangerous_goods,
+    )
+
+
+def customs_data(b: _Bundle) -> CustomsData | None:
+    """The shipment's customs paper, or None when it stays inside the EU."""
+    if not b.declare or not b.items:
+        return None
+    w, o = b.warehouse, b.order
+    items = tuple(CustomsItem(**item) for item in b.items)
+    total = sum((i.value for i in items), Decimal(0))
+    first = b.parcels[0]
+    assert first.packed_at is not None
+    return CustomsData(
+        form=customs_rules.form_for(customs.is_postal(b.carrier), total),
+        sender=warehouse_address(w),
+        recipient=ship_to(o),
+        order_name=o.name,
+        consignment=consignment(w, o),
+        tracking_numbers=tuple(p.tracking_number or "" for p in b.parcels),
+        items=items,
+        currency=customs.CURRENCY,
+        category="Gift" if o.gift_message.strip() else "Sale of goods",
+        date=local_time(w, first.packed_at).date(),
+        signed_by=first.packed_by_name,
+        parcel_count=len(b.parcels),
+        gross_weight_g=sum(p.weight_g or 0 for p in b.parcels),
     )
 
 
@@ -232,9 +299,10 @@ def slip_data(session: Session, b: _Bundle) -> SlipData:
 
 
 def _bundle(session: Session, order: Order, parcels: list[Parcel]) -> _Bundle:
+    w = warehouse(session)
     return _Bundle(
         order=order,
-        warehouse=warehouse(session),
+        warehouse=w,
         carrier=session.get(Carrier, order.carrier_id) if order.carrier_id else None,
         service=session.get(Service, order.service_id) if order.service_id else None,
         parcels=parcels,
@@ -245,6 +313,10 @@ def _bundle(session: Session, order: Order, parcels: list[Parcel]) -> _Bundle:
                 .order_by(col(OrderLine.line_no))
             ).all()
         ),
+        # Every parcel's label shows its shipment's dangerous goods, so the goods are read
+        # for every order; the declaration only for one leaving the EU.
+        items=customs.declared_items(session, order),
+        declare=customs.needs_declaration(order, w.country_code),
     )
 
 
@@ -255,6 +327,7 @@ def check_printable(session: Session, order: Order, parcels: list[Parcel]) -> No
         for i, p in enumerate(parcels, start=1):
             label_data(b, p, i)
         slip_data(session, b)
+        customs_data(b)
     except ValueError as exc:  # a renderer's own validation (SSCC, quantities, ...)
         raise DomainError(f"Cannot print the documents of {order.name}: {exc}") from None
 
@@ -274,6 +347,12 @@ def slip_filename(order_name: str) -> str:
     return safe_filename("slip", order_name)
 
 
+def customs_filename(order_name: str) -> str:
+    from wms_tui.printing.output import safe_filename
+
+    return safe_filename("customs", order_name)
+
+
 def output_dir(session: Session) -> Path:
     return document_folders.folder(session, "label_dir")
 
@@ -282,9 +361,17 @@ def station_print(session: Session, terminal: str) -> StationPrint:
     st = session.exec(select(Station).where(Station.code == terminal)).first()
     printer = (st.printer if st else None) or os.environ.get(ENV_PRINTER) or None
     if st is None:
-        return StationPrint(printer)
+        return StationPrint(printer, document_printer=printer)
     fmt = st.label_format.lower() if st.label_format.lower() in LABEL_FORMATS else "pdf"
-    return StationPrint(printer, fmt, st.label_size or "4x6")
+    return StationPrint(
+        printer,
+        fmt,
+        st.label_size or "4x6",
+        # A station without its own document printer prints papers where it always did.
+        document_printer=st.document_printer or printer,
+        dpi=st.printer_dpi if st.printer_dpi in (203, 300) else 203,
+        transport=st.printer_transport if st.printer_transport in ("cups", "tcp") else "cups",
+    )
 
 
 def _paper(w: Warehouse) -> str:
@@ -311,9 +398,11 @@ def produce(
     station's; ``send=False`` only writes files. Never raises for printing
     problems: they come back in ``Documents.problems`` for the screen.
     """
+    from wms_tui.adapters.printers import PrinterError, send_file
+    from wms_tui.printing.customs import render_customs_pdf
     from wms_tui.printing.errors import PrintError
     from wms_tui.printing.label import render_label_pdf
-    from wms_tui.printing.output import output_path, send_to_printer
+    from wms_tui.printing.output import output_path
     from wms_tui.printing.slip import render_slip_pdf
     from wms_tui.printing.zpl import render_label_zpl
 
@@ -337,28 +426,35 @@ def produce(
                 for i, p in enumerate(parcels, start=1):
                     if only_parcel is None or p.seq == only_parcel:
                         jobs.append(("label", (label_data(b, p, i), i)))
+                paper_for_customs = customs_data(b) if only_parcel is None else None
+                if paper_for_customs is not None:
+                    jobs.append(("customs", paper_for_customs))
             if slip:
                 jobs.append(("slip", slip_data(s, b)))
         except (ValueError, DomainError) as exc:
             problems.append(f"Cannot build the documents: {exc}")
     files: list[Path] = []
     printed: list[str] = []
-    target = printer if printer is not None else setup.printer
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return Documents(problems=(f"Cannot create the label folder {folder}: {exc}",))
     count = len(parcels)
+    rendered: list[tuple[str, Path]] = []
     for kind, payload in jobs:
         try:
             if kind == "label":
                 data, i = payload  # type: ignore[misc]
                 if use_zpl:
                     path = output_path(folder, label_filename(order_name, i, count, "zpl"))
-                    path.write_text(render_label_zpl(data, setup.label_size), encoding="utf-8")
+                    zpl_text = render_label_zpl(data, setup.label_size, dpi=setup.dpi)
+                    path.write_text(zpl_text, encoding="utf-8")
                 else:
                     path = output_path(folder, label_filename(order_name, i, count))
                     render_label_pdf(data, path, setup.label_size)  # type: ignore[arg-type]
+            elif kind == "customs":
+                path = output_path(folder, customs_filename(order_name))
+                render_customs_pdf(payload, path, paper)  # type: ignore[arg-type]
             else:
                 path = output_path(folder, slip_filename(order_name))
                 render_slip_pdf(payload, path, paper)  # type: ignore[arg-type]
@@ -366,13 +462,29 @@ def produce(
             problems.append(f"Cannot write the {kind}: {exc}")
             continue
         files.append(path)
-        if send and target:
+        rendered.append((kind, path))
+    if send:
+        for kind, path in rendered:
+            where = printer_for(kind, setup, printer)
+            if where is None:
+                continue
+            role = "label printer" if kind == "label" else "document printer"
             try:
-                send_to_printer(path, target)
-                printed.append(target)
-            except PrintError as exc:
-                problems.append(str(exc))
+                send_file(path, where, raw=path.suffix == ".zpl")
+            except PrinterError as exc:
+                problems.append(f"{role}: {exc}")
+                break  # one line for the packer; the files stay for F10
+            printed.append(where.name)
     return Documents(tuple(files), tuple(printed), tuple(problems))
+
+
+def printer_for(kind: str, setup: StationPrint, override: str | None) -> Printer | None:
+    """Labels to the label printer (its transport), papers to the document printer (CUPS)."""
+    if override is not None:
+        return Printer(override) if override else None
+    if kind == "label":
+        return Printer(setup.printer, setup.transport) if setup.printer else None  # type: ignore[arg-type]
+    return Printer(setup.document_printer) if setup.document_printer else None
 
 
 def printed_parcels(session: Session, order: Order) -> list[Parcel]:

@@ -262,8 +262,11 @@ class _Setup:
                         )
                     continue
                 v["location_id"] = loc.id if loc else None
-            if "printer" in v:
-                v["printer"] = v["printer"] or None
+            for printer in ("printer", "document_printer"):
+                if printer in v:
+                    v[printer] = v[printer] or None
+            if "printer_dpi" in v:
+                v["printer_dpi"] = int(v["printer_dpi"])
             st = existing.get(rec.key)
             if st is None:
                 st = Station(**v)

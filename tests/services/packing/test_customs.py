@@ -1,0 +1,203 @@
+"""Parcels leaving the EU: refused at close without customs data, declared with it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pypdfium2 as pdfium
+import pytest
+from sqlmodel import select
+
+from tests.services.packing.test_station import finish, open_1042, refused, scan_all_1042
+from tests.worlds import packing as pw
+from wms_tui.domain.models import Order, Product
+from wms_tui.services.packing import documents
+from wms_tui.services.packing import station as packing
+from wms_tui.store import Store
+
+CUSTOMS = {
+    "MUG-BLU": ("691200", "SE", Decimal("149.00"), ""),
+    "TEE-M": ("610910", "PT", Decimal("299.00"), ""),
+}
+
+
+@pytest.fixture
+def world(empty_store: Store, tmp_path) -> pw.World:
+    return pw.build(empty_store, label_dir=str(tmp_path / "labels"), carrier_check="s10")
+
+
+def ship_1042_to(w: pw.World, country: str) -> int:
+    oid = open_1042(w).order_id
+    finish(w, scan_all_1042(w, oid))
+    with w.store.unit_of_work() as uow:
+        o = uow.session.get(Order, oid)
+        o.ship_country, o.ship_zip, o.ship_city = country, "06236", "Seoul"
+        uow.add(o)
+        uow.commit()
+    return oid
+
+
+def declare(w: pw.World, **skip: str) -> None:
+    with w.store.unit_of_work() as uow:
+        for p in uow.session.exec(select(Product)):
+            if p.sku in CUSTOMS:
+                p.hs_code, p.origin_country, p.customs_value, p.dangerous_goods = CUSTOMS[p.sku]
+                if p.sku in skip:
+                    setattr(p, skip[p.sku], None if skip[p.sku] == "customs_value" else "")
+                uow.add(p)
+        uow.commit()
+
+
+@pytest.mark.parametrize(
+    ("field", "named"),
+    [
+        ("hs_code", "TEE-M has no HS code"),
+        ("origin_country", "TEE-M has no country of origin"),
+        ("customs_value", "TEE-M has no customs value"),
+    ],
+)
+def test_a_parcel_leaving_the_eu_without_customs_data_is_refused(
+    world: pw.World, field: str, named: str
+) -> None:
+    oid = ship_1042_to(world, "KR")
+    declare(world, **{"TEE-M": field})
+    message = refused(
+        world.store, lambda: packing.close_parcel(world.store, world.packer, oid), match=named
+    )
+    assert message.startswith("Cannot close #1042: KR is outside the EU")
+
+
+def test_a_bad_hs_code_is_named(world: pw.World) -> None:
+    oid = ship_1042_to(world, "GB")
+    declare(world)
+    with world.store.unit_of_work() as uow:
+        tee = uow.session.exec(select(Product).where(Product.sku == "TEE-M")).one()
+        tee.hs_code = "6109"
+        uow.add(tee)
+        uow.commit()
+    refused(
+        world.store,
+        lambda: packing.close_parcel(world.store, world.packer, oid),
+        match="TEE-M has HS code '6109', not 6-10 digits",
+    )
+
+
+def test_inside_the_eu_no_customs_data_is_needed(world: pw.World) -> None:
+    oid = ship_1042_to(world, "DE")
+    packing.close_parcel(world.store, world.packer, oid)
+    docs = documents.produce(world.store, oid, "PACK-1", send=False)
+    assert docs.ok and not [p for p in docs.files if p.name.startswith("customs")]
+
+
+def pdf_text(path) -> str:
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
+
+
+def test_a_postal_parcel_to_korea_gets_a_cn22_with_every_item(world: pw.World) -> None:
+    oid = ship_1042_to(world, "KR")
+    declare(world)
+    packing.close_parcel(world.store, world.packer, oid)
+    docs = documents.produce(world.store, oid, "PACK-1", send=False)
+    assert docs.ok, docs.problems
+    (paper,) = [p for p in docs.files if p.name.startswith("customs")]
+    text = pdf_text(paper).replace("\r", "")
+    assert "CN 22 — CUSTOMS DECLARATION" in text
+    assert "691200" in text and "610910" in text
+    assert "2 × 149" not in text  # one row per SKU, value of all its units
+    assert "298.00 SEK" in text and "299.00 SEK" in text and "597.00 SEK" in text
+    assert "REPUBLIC OF KOREA" in text and "Sale of goods" in text
+
+
+def test_an_expensive_or_dangerous_shipment(world: pw.World) -> None:
+    oid = ship_1042_to(world, "KR")
+    declare(world)
+    with world.store.unit_of_work() as uow:
+        mug = uow.session.exec(select(Product).where(Product.sku == "MUG-BLU")).one()
+        mug.customs_value, mug.dangerous_goods = Decimal("2000.00"), "UN3481"
+        uow.add(mug)
+        uow.commit()
+    packing.close_parcel(world.store, world.packer, oid)
+    docs = documents.produce(world.store, oid, "PACK-1", send=False)
+    (paper,) = [p for p in docs.files if p.name.startswith("customs")]
+    text = pdf_text(paper)
+    assert "CN 23 — CUSTOMS DECLARATION" in text
+    assert "DANGEROUS GOODS: LITHIUM BATTERIES UN3481" in text
+    with world.store.read() as s:
+        order = s.get(Order, oid)
+        b = documents._bundle(s, order, documents.printed_parcels(s, order))
+        assert documents.label_data(b, b.parcels[0], 1).dangerous_goods == ("UN3481",)
+
+
+def test_a_gift_recipient_is_never_given_the_buyers_phone(world: pw.World) -> None:
+    with world.store.read() as s:
+        gift = s.exec(select(Order).where(Order.name == "#1043")).one()
+        plain = s.exec(select(Order).where(Order.name == "#1042")).one()
+        s.expunge(gift)
+        s.expunge(plain)
+    gift.phone, gift.ship_phone = "+46 70 111 11 11", ""
+    plain.phone, plain.ship_phone = "+46 70 222 22 22", ""
+    assert documents.ship_to(gift).phone == ""
+    assert documents.ship_to(plain).phone == "+46 70 222 22 22"
+    gift.ship_phone = "+46 70 333 33 33"
+    assert documents.ship_to(gift).phone == "+46 70 333 33 33"
+
+
+def test_labels_go_raw_to_the_label_printer_and_papers_to_the_document_printer(
+    world: pw.World, tmp_path, monkeypatch
+) -> None:
+    from tests.adapters.test_printers import LP, Listener
+    from wms_tui.domain.models import Station
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "lp.args"
+    (bin_dir / "lp").write_text(LP.format(log=log))
+    (bin_dir / "lp").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    zebra = Listener()
+    with world.store.unit_of_work() as uow:
+        st = uow.session.exec(select(Station).where(Station.code == "PACK-1")).one()
+        st.printer, st.printer_transport = f"127.0.0.1:{zebra.port}", "tcp"
+        st.label_format, st.document_printer = "zpl", "office-a4"
+        uow.add(st)
+        uow.commit()
+    oid = ship_1042_to(world, "KR")
+    declare(world)
+    packing.close_parcel(world.store, world.packer, oid)
+    docs = documents.produce(world.store, oid, "PACK-1")
+    assert docs.ok, docs.problems
+    received = zebra.close()
+    assert received.startswith(b"^XA") and b"^XZ" in received
+    # lp was last called for the customs paper or the slip: A4, not raw, to the office printer.
+    args = log.read_text().splitlines()
+    assert args[:2] == ["-d", "office-a4"] and "-o" not in args
+    assert sorted(set(docs.printed)) == [f"127.0.0.1:{zebra.port}", "office-a4"]
+
+
+def test_a_printer_that_is_off_leaves_the_parcel_closed_and_the_files_for_reprint(
+    world: pw.World,
+) -> None:
+    import socket
+
+    from wms_tui.domain.enums import OrderStatus
+    from wms_tui.domain.models import Station
+
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        port = s.getsockname()[1]
+    with world.store.unit_of_work() as uow:
+        st = uow.session.exec(select(Station).where(Station.code == "PACK-1")).one()
+        st.printer, st.printer_transport, st.label_format = f"127.0.0.1:{port}", "tcp", "zpl"
+        uow.add(st)
+        uow.commit()
+    oid = ship_1042_to(world, "DE")
+    packing.close_parcel(world.store, world.packer, oid)
+    docs = documents.produce(world.store, oid, "PACK-1")
+    assert len(docs.problems) == 1 and "\n" not in docs.problems[0]
+    assert docs.problems[0].startswith(f"label printer: printer 127.0.0.1:{port} cannot be reached")
+    assert all(p.exists() for p in docs.files) and len(docs.files) == 2
+    with world.store.read() as s:
+        assert s.get(Order, oid).status == OrderStatus.PACKED

@@ -1,0 +1,84 @@
+"""Customs for parcels leaving the EU: the check at close, and the declaration's data.
+
+:func:`check_declarable` is the one place that decides whether an order can be
+declared: a parcel to a country outside the EU whose goods lack an HS code, a
+country of origin or a customs value is refused with the SKU and the missing
+field named. Packing calls it at close; it takes only the session, the order
+and the country it ships from, so an order-open check can call it as well.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from wms_tui.domain import customs
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.models import Carrier, Order, OrderLine, Product
+
+CURRENCY = "SEK"
+
+
+def _goods(session: Session, order: Order) -> list[tuple[OrderLine, Product]]:
+    rows = session.exec(
+        select(OrderLine, Product)
+        .where(OrderLine.order_id == order.id, OrderLine.product_id == Product.id)
+        .order_by(col(OrderLine.line_no))
+    ).all()
+    return [(line, product) for line, product in rows if line.quantity - line.qty_short > 0]
+
+
+def needs_declaration(order: Order, origin: str) -> bool:
+    return customs.needs_declaration(origin, order.ship_country or origin)
+
+
+def check_declarable(session: Session, order: Order, origin: str) -> None:
+    """Refuse (DomainError) an order leaving the EU whose goods cannot be declared."""
+    if not needs_declaration(order, origin):
+        return
+    where = f"{order.ship_country} is outside the EU"
+    for _line, product in _goods(session, order):
+        if not product.hs_code:
+            missing = "no HS code"
+        elif not customs.valid_hs_code(product.hs_code):
+            missing = f"HS code {product.hs_code!r}, not 6-10 digits"
+        elif not product.origin_country:
+            missing = "no country of origin"
+        elif product.customs_value is None or product.customs_value <= 0:
+            missing = "no customs value"
+        else:
+            continue
+        raise DomainError(
+            f"Cannot close {order.name}: {where} and {product.sku} has {missing} for the "
+            "customs declaration; a supervisor must add it to the product"
+        )
+
+
+def is_postal(carrier: Carrier | None) -> bool:
+    """Postal operators number items in UPU S10 and take the UPU forms CN22/CN23."""
+    return carrier is not None and carrier.tracking_check == "s10"
+
+
+def declared_items(session: Session, order: Order) -> list[dict]:
+    """One entry per SKU: quantity shipped, net weight, value and the product's customs data."""
+    by_sku: dict[str, dict] = defaultdict(dict)
+    for line, product in _goods(session, order):
+        qty = line.qty_packed or (line.quantity - line.qty_short)
+        entry = by_sku[product.sku]
+        if not entry:
+            entry.update(
+                description=line.name or product.name,
+                sku=product.sku,
+                qty=0,
+                weight_g=0,
+                value=Decimal(0),
+                hs_code=product.hs_code,
+                origin_country=product.origin_country,
+                dangerous_goods=product.dangerous_goods,
+            )
+        entry["qty"] += qty
+        entry["weight_g"] += qty * product.weight_g
+        entry["value"] += qty * (product.customs_value or Decimal(0))
+    return [e for e in by_sku.values() if e["qty"] > 0]
