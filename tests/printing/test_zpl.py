@@ -1,98 +1,139 @@
-"""ZPL II label: structure, escaping, GS1 FNC1 and Code 128 field data."""
+"""ZPL labels as a Zebra prints them: rendered by zplkit (an independent ZPL renderer),
+decoded with zxing-cpp and measured, at 203 and 300 dpi."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from reportlab.pdfbase import pdfmetrics
 
 from tests.printing.helpers import KOREAN, SSCC, SWEDISH, VERY_LONG, label_data
-from wms_tui.printing.barcodes import zpl_code128_field
+from tests.printing.label_render import render_pdf, render_zpl, symbols
+from wms_tui.printing import fonts
 from wms_tui.printing.documents import Address
-from wms_tui.printing.zpl import DEFAULT_UNICODE_FONT, render_label_zpl, zpl_escape
+from wms_tui.printing.surface import ZPL_FONTS
+from wms_tui.printing.zpl import LABEL_DOTS, font_download, fonts_needed, render_label_zpl
 
-FIELD = re.compile(r"\^FD(.*?)\^FS", re.S)
+CASES = [
+    pytest.param(SWEDISH, "postnord", "4x6", id="se"),
+    pytest.param(KOREAN, "korea_post", "4x6", id="kr"),
+    pytest.param(VERY_LONG, "ups", "4x6", id="long"),
+    pytest.param(KOREAN, "dhl_express", "A6", id="kr-A6"),
+]
+LONG = {
+    "carrier_name": "Extremely Long Carrier Name International Logistics Group",
+    "service_name": "Economy Select Saver Plus with Saturday Delivery and Signature Required",
+    "order_name": "#SHOP-ORDER-2026-000000123456789",
+    "reference": "PO-REFERENCE-ABCDEFGHIJKLMNOP",
+    "ship_from": VERY_LONG,
+    "consignment": "73500530000010425",
+    "dangerous_goods": ("UN3480", "UN3481"),
+}
 
 
-def _fields(zpl: str) -> list[str]:
-    return FIELD.findall(zpl)
+@pytest.mark.parametrize("dpi", [203, 300])
+@pytest.mark.parametrize(("ship_to", "carrier", "size"), CASES)
+def test_renders_and_every_barcode_decodes_to_the_data(ship_to, carrier, size, dpi) -> None:
+    data = label_data(ship_to, carrier)
+    image, _ = render_zpl(data, size, dpi)
+    assert image.size == LABEL_DOTS[dpi][size]
+    found = {s.text: s for s in symbols(image)}
+    routing = f"(421){ {'SE': '752', 'KR': '410'}[ship_to.country_code] }"
+    routing += ship_to.postcode.replace(" ", "")
+    assert set(found) == {f"(00){SSCC}", data.tracking_number, routing.replace(" ", "")}
 
 
+@pytest.mark.parametrize("render", [render_zpl, render_pdf], ids=["zpl", "pdf"])
+@pytest.mark.parametrize(("dpi", "x_dots"), [(203, 4), (300, 6)])
+def test_sscc_geometry_measured_on_the_print(render, dpi: int, x_dots: int) -> None:
+    result = render(label_data(KOREAN, "korea_post"), "4x6", dpi)
+    image = result[0] if isinstance(result, tuple) else result
+    (sscc,) = [s for s in symbols(image) if s.text.startswith("(00)")]
+    px_per_mm = dpi / 25.4
+    assert sscc.bar_height / px_per_mm >= 32.0  # GS1 logistic label: >= 31.75 mm
+    assert sscc.narrowest == x_dots  # whole dots
+    assert x_dots / px_per_mm >= 0.495
+    assert min(sscc.quiet_left, sscc.quiet_right) >= 10 * x_dots
+    others = [s for s in symbols(image) if not s.text.startswith("(00)")]
+    assert all(min(s.quiet_left, s.quiet_right) >= 10 * s.narrowest for s in others)
+
+
+_FIELD = re.compile(r"\^FT(\d+),(\d+)\^A@N,(\d+),\d+,(E:\w+\.TTF)\^FH\^FD(.*?)\^FS")
+_BY_PRINTER_NAME = {name: font for font, name in ZPL_FONTS.items()}
+
+
+def _unescape(data: str) -> str:
+    return re.sub(r"_([0-9A-F]{2})", lambda m: chr(int(m.group(1), 16)), data)
+
+
+def text_boxes(program: str) -> list[tuple[str, int, int, int, int]]:
+    """(text, left, top, right, bottom) in dots of every text field, by the fonts' metrics."""
+    fonts.ensure_fonts()
+    boxes = []
+    for x, y, h, name, data in _FIELD.findall(program):
+        text = _unescape(data)
+        width = pdfmetrics.stringWidth(text, _BY_PRINTER_NAME[name], int(h))
+        # Cell from cap height to descender: what two neighbouring lines must not share.
+        boxes.append((text, int(x), int(y) - int(int(h) * 0.76), int(x) + int(width),
+                      int(y) + int(int(h) * 0.2)))  # fmt: skip
+    return boxes
+
+
+@pytest.mark.parametrize("dpi", [203, 300])
 @pytest.mark.parametrize("size", ["4x6", "A6"])
-@pytest.mark.parametrize("ship_to", [SWEDISH, KOREAN, VERY_LONG], ids=["se", "kr", "long"])
-def test_structure(ship_to: Address, size: str) -> None:
-    zpl = render_label_zpl(label_data(ship_to), size)
-    lines = zpl.strip().splitlines()
-    assert lines[0] == "^XA" and lines[-1] == "^XZ"
-    assert zpl.count("^XA") == 1 and zpl.count("^XZ") == 1
-    assert "^CI28" in lines[:3]  # UTF-8 before any field
-    width, height = {"4x6": (812, 1218), "A6": (839, 1183)}[size]
-    assert f"^PW{width}" in lines and f"^LL{height}" in lines
-    for line in lines[5:-2]:
-        assert line.startswith("^FO") and line.endswith("^FS"), line
-        x, y = map(int, re.match(r"\^FO(\d+),(\d+)", line).groups())
-        assert 0 <= x < width and 0 <= y < height, line
-    zpl.encode("utf-8")  # sent as UTF-8 bytes
+@pytest.mark.parametrize("changes", [{}, LONG], ids=["plain", "everything-long"])
+@pytest.mark.parametrize("ship_to", [VERY_LONG, KOREAN, SWEDISH], ids=["long", "kr", "se"])
+def test_text_is_fitted_never_overprinted(ship_to, changes, size, dpi) -> None:
+    program = render_label_zpl(label_data(ship_to, "ups", **changes), size, dpi=dpi)
+    assert "^FB" not in program  # no printer-side wrapping that could pile lines up
+    width, height = LABEL_DOTS[dpi][size]
+    boxes = text_boxes(program)
+    assert boxes
+    for text, left, top, right, bottom in boxes:
+        assert left >= 0 and right <= width and top >= 0 and bottom <= height, text
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2]
+            assert apart, f"{a[0]!r} overprints {b[0]!r}"
 
 
-def test_fields_carry_the_address() -> None:
-    fields = _fields(render_label_zpl(label_data(SWEDISH)))
-    assert "Åsa Öberg" in fields
-    assert any("Storgatan 5" in field for field in fields)
-    assert any("114 55 STOCKHOLM" in field for field in fields)
-    assert "PKG 1 of 2" in fields and "#1001" in fields
-    assert "(00) 3 0614141 123456789 1" in fields
+def test_each_character_in_a_font_that_has_it() -> None:
+    mixed = Address(
+        name="김민준 Åsa Żółć", line1="Östra Ågatan 3 ś ż ń", city="Uppsala", postcode="753 20",
+        country_code="SE",
+    )  # fmt: skip
+    program = render_label_zpl(label_data(mixed, "postnord"))
+    fields = [(name, _unescape(data)) for *_, name, data in _FIELD.findall(program)]
+    korean = "".join(t for n, t in fields if n.startswith("E:WMSKR"))
+    latin = "".join(t for n, t in fields if n.startswith("E:WMSSANS"))
+    assert "김민준" in korean and not set("ÅÖŻółćśżń") & set(korean)
+    for char in "ÅÖŻółćśżń":
+        assert char in latin
 
 
-def test_hangul_fields_use_the_unicode_font() -> None:
-    zpl = render_label_zpl(label_data(KOREAN), unicode_font="E:MYFONT.TTF")
-    name_line = next(line for line in zpl.splitlines() if "김민준" in line)
-    assert "^A@N," in name_line and "E:MYFONT.TTF" in name_line
-    latin_line = next(line for line in zpl.splitlines() if "^FDPKG 1 of 2^FS" in line)
-    assert "^A0N" in latin_line
-    assert DEFAULT_UNICODE_FONT.endswith(".TTF")
-
-
-def test_sscc_is_gs1_128_with_fnc1() -> None:
-    zpl = render_label_zpl(label_data())
-    sscc_line = next(line for line in zpl.splitlines() if f"00{SSCC}" in line and "^BC" in line)
-    # Mode N, interpretation line off (we print our own), FNC1 right after start C.
-    assert "^BCN," in sscc_line and sscc_line.split("^BCN,")[1].startswith("216,N,N,N,N")
-    assert f"^FD>;>800{SSCC}^FS" in sscc_line
-    assert "^BY4" in sscc_line  # 4 dots = 0.5 mm X-dimension
-
-
-def test_tracking_is_code128_with_the_same_code_sets_as_the_pdf() -> None:
-    data = label_data(VERY_LONG, "ups")
-    zpl = render_label_zpl(data)
-    line = next(line for line in zpl.splitlines() if "^BC" in line and ">8" not in line)
-    assert f"^FD{zpl_code128_field(data.tracking_number)}^FS" in line
-    height = int(re.search(r"\^BCN,(\d+)", line).group(1))
-    assert height >= 25 * 8  # >= 25 mm at 8 dots/mm
+def test_fonts_are_downloaded_only_when_used() -> None:
+    swedish = label_data(SWEDISH, "postnord")
+    assert fonts_needed(swedish) == [fonts.LATIN, fonts.LATIN_BOLD]
+    assert fonts.HANGUL in fonts_needed(label_data(KOREAN, "korea_post"))
+    blob = font_download([fonts.LATIN])
+    assert blob.startswith(b"~DYE:WMSSANS.TTF,A,T,") and blob.count(b"~DY") == 1
+    program = render_label_zpl(swedish)
+    assert "~DY" not in program  # the label itself never carries a font
 
 
 def test_caret_tilde_underscore_are_hex_escaped() -> None:
     hostile = Address(
-        name="Evil ^XZ~JR_name",
-        line1="^FO0,0^FDinjected^FS",
-        city="~DGR:X",
-        postcode="1",
+        name="^XZ~JR Evil_Name", line1="Main St ^FS^XA", city="Town", postcode="12345",
         country_code="SE",
-    )
-    zpl = render_label_zpl(label_data(hostile, order_name="#1^2~3_4"))
-    assert zpl.count("^XZ") == 1 and zpl.count("^XA") == 1
-    assert "~JR" not in zpl and "~DG" not in zpl
-    fields = _fields(zpl)
-    assert "Evil _5EXZ_7EJR_5Fname" in fields
-    assert "#1_5E2_7E3_5F4" in fields
-    assert all("^" not in field and "~" not in field for field in fields)
-    # Every field with an escape is preceded by ^FH, so the printer decodes it.
-    for line in zpl.splitlines():
-        if "^FD" in line and "_5" in line:
-            assert "^FH^FD" in line
+    )  # fmt: skip
+    program = render_label_zpl(label_data(hostile, "postnord"))
+    assert "^XZ~JR" not in program and "_5EXZ_7EJR Evil_5FName" in program
+    assert program.count("^XA") == 1 and program.count("^XZ") == 1
 
 
-def test_escape_helper() -> None:
-    assert zpl_escape("a^b~c_d") == "a_5Eb_7Ec_5Fd"
-    assert zpl_escape("line\nbreak") == "line break"
-    assert zpl_escape(r"back\slash") == r"back\\slash"
+def test_bad_inputs() -> None:
+    with pytest.raises(ValueError, match="203 or 300 dpi"):
+        render_label_zpl(label_data(), dpi=600)
+    with pytest.raises(ValueError, match="unknown label size"):
+        render_label_zpl(label_data(), "A4")  # type: ignore[arg-type]

@@ -1,27 +1,32 @@
-"""Courier shipping label as PDF: 4x6 inch (thermal printers) or A6.
+"""Courier shipping label, 4x6 inch (thermal printers) or A6, as PDF or ZPL.
 
-Layout, top to bottom, each band separated by a thick rule::
+Laid out once against a :class:`~wms_tui.printing.surface.Surface` (a PDF canvas or a ZPL
+program, same fonts, same metrics, same bars), top to bottom, bands separated by thick rules::
 
-    FROM (small)                     | CARRIER / service
-    ====================================================
-    SHIP TO
-    Name (largest text on the label)
-    street lines, POSTCODE CITY, COUNTRY
-    ====================================================
-    WEIGHT | PACKAGE n of N | ORDER | DATE
-    ====================================================
-    TRACKING      Code 128 + number
-    ----------------------------------------------------
-    SSCC          GS1-128 (00) + grouped digits
+    FROM  name, street, POSTCODE TOWN, COUNTRY    | SERVICE box: carrier, service, DG mark
+    =========================================================================================
+    SHIP TO   name (largest text), street lines, POSTCODE TOWN, COUNTRY (dominant block)
+    =========================================================================================
+    WEIGHT | PACKAGE n of N | DATE
+    ORDER                    | CONSIGNMENT (GSIN, the same on every package of the shipment)
+    =========================================================================================
+    ROUTING   GS1-128 (421) ISO country + postcode       | big postcode text
+    -----------------------------------------------------------------------------------------
+    TRACKING  Code 128 + number
+    -----------------------------------------------------------------------------------------
+    SSCC      GS1-128 (00), bars 32 mm, X >= 0.495 mm, human-readable with AIs in brackets
 
-The barcode bands have fixed heights (bars >= 25 mm, X-dimension 4 dots = 0.5 mm at 203 dpi,
-10X quiet zones); the ship-to block gets whatever is left and shrinks its text until the
-address fits, wrapping long lines and, only as a last resort, ellipsising them.
+Barcode bands have fixed heights, X-dimensions in whole printer dots (4 dots = 0.50 mm at
+203 dpi, 6 dots = 0.51 mm at 300 dpi for the SSCC) and 10X quiet zones; the ship-to block
+gets what is left and shrinks its text until the address fits, wrapping long lines and,
+only as a last resort, ellipsising them. Every line of text is fitted by measuring it with
+the fonts the printer draws it in, so none runs into another, on paper or on a Zebra.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,15 +38,17 @@ from reportlab.pdfgen.canvas import Canvas
 from wms_tui.domain.identifiers.sscc import format_sscc_hri
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import (
-    DOT_203,
-    LABEL_X_DIM,
     MM,
-    draw_code128,
+    QUIET_ZONE_MODULES,
+    code128_modules,
     fit_x_dim,
+    gs1_element_string,
+    gs1_hri,
     sscc_data,
 )
 from wms_tui.printing.documents import LabelData, clean_lines, format_weight
 from wms_tui.printing.errors import PrintError
+from wms_tui.printing.surface import PdfSurface, Surface
 
 LabelSize = Literal["4x6", "A6"]
 
@@ -53,14 +60,29 @@ LABEL_SIZES: dict[str, tuple[float, float]] = {
 MARGIN = 3 * MM
 THICK = 2.0
 THIN = 0.75
-BAR_HEIGHT = 26 * MM
-SSCC_BAR_HEIGHT = 27 * MM
+#: GS1 logistic labels: SSCC bars at least 31.75 mm; carriers ask for 32.
+SSCC_BAR_HEIGHT = 32 * MM
+#: GS1 logistic labels: X-dimension 0.495 mm to 1.016 mm for the SSCC.
+MIN_SSCC_X_MM = 0.495
+TRACKING_BAR_HEIGHT = 13 * MM
+ROUTING_BAR_HEIGHT = 9 * MM
 HRI_SIZE = 10.0
 CAPTION_SIZE = 6.5
-HEADER_HEIGHT = 17 * MM
-INFO_HEIGHT = 12 * MM
+HEADER_HEIGHT = 20 * MM
+INFO_HEIGHT = 15 * MM
+SENDER_SIZE = 8.0
 SHIP_TO_MAX = 24.0
 SHIP_TO_MIN = 7.0
+
+# ISO 3166-1 numeric codes for AI (421), the postal routing barcode. A destination not
+# listed gets its postcode printed large without the barcode.
+ISO_NUMERIC: dict[str, str] = {
+    "AT": "040", "AU": "036", "BE": "056", "CA": "124", "CH": "756", "CN": "156",
+    "CZ": "203", "DE": "276", "DK": "208", "EE": "233", "ES": "724", "FI": "246",
+    "FR": "250", "GB": "826", "IE": "372", "IS": "352", "IT": "380", "JP": "392",
+    "KR": "410", "LT": "440", "LV": "428", "NL": "528", "NO": "578", "PL": "616",
+    "PT": "620", "SE": "752", "SG": "702", "US": "840",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +92,45 @@ class _Line:
     bold: bool
 
 
-def _rule(canvas: Canvas, x0: float, x1: float, y: float, width: float) -> None:
-    canvas.setLineWidth(width)
-    canvas.line(x0, y, x1, y)
+def module_dots(dpi: int, at_least_mm: float) -> int:
+    """The fewest whole printer dots that make a module at least ``at_least_mm`` wide."""
+    return math.ceil(at_least_mm * dpi / 25.4 - 1e-9)
 
 
-def _caption(canvas: Canvas, x: float, y: float, text: str) -> None:
-    fonts.draw_text(canvas, x, y, text, CAPTION_SIZE, bold=True)
+def routing_data(data: LabelData) -> str | None:
+    """GS1-128 data for AI (421): ISO numeric country + postcode (A-Z 0-9, up to 9)."""
+    country = ISO_NUMERIC.get(data.ship_to.country_code)
+    postcode = "".join(c for c in data.ship_to.postcode.upper() if c.isascii() and c.isalnum())
+    if country is None or not postcode or len(postcode) > 9:
+        return None
+    return gs1_element_string([("421", country + postcode)])
+
+
+def _caption(surface: Surface, x: float, y: float, text: str) -> None:
+    surface.text(x, y, text, CAPTION_SIZE, True)
+
+
+def _symbol(
+    surface: Surface,
+    centre: float,
+    y: float,
+    data: str,
+    x_dim: float,
+    bar_height: float,
+    hri: str,
+    hri_size: float,
+) -> tuple[float, float, float]:
+    """A Code 128 / GS1-128 symbol centred on ``centre`` with its text below; ``y`` is the
+    bottom of the text. Returns (left bar x, bar width, top of the bars)."""
+    modules = code128_modules(data)
+    width = sum(modules) * x_dim
+    # Whole dots from the label's left edge, so every bar edge is a dot edge.
+    left = round((centre - width / 2) / surface.dot) * surface.dot
+    bar_y = y + hri_size + 1.5
+    surface.bars(left, bar_y, modules, x_dim, bar_height)
+    size = fonts.fit_size(hri, width + 2 * QUIET_ZONE_MODULES * x_dim, hri_size, hri_size * 0.6)
+    surface.text(left + width / 2, y + hri_size * 0.22, hri, size, anchor="middle")
+    return left, width, bar_y + bar_height
 
 
 def _ship_to_lines(data: LabelData, scale: float, width: float) -> tuple[list[_Line], bool]:
@@ -114,8 +168,6 @@ def _fit_ship_to(data: LabelData, width: float, height: float) -> list[_Line]:
     """
     fallback: list[_Line] | None = None
     fallback_scale = 0.0
-    # Unwrapped, the block is at least this tall per point of scale, which bounds the
-    # largest scale worth trying and skips most of the search for long addresses.
     unit_lines, _ = _ship_to_lines(data, 1.0, float("inf"))
     upper = height / max(_block_height(unit_lines), 1e-6)
     scale = max(SHIP_TO_MIN, min(SHIP_TO_MAX, float(int(upper))))
@@ -143,112 +195,161 @@ def _fit_ship_to(data: LabelData, width: float, height: float) -> list[_Line]:
 
 
 def _draw_lines(
-    canvas: Canvas, x: float, top: float, lines: Sequence[_Line], width: float
+    surface: Surface, x: float, top: float, lines: Sequence[_Line], width: float
 ) -> float:
     y = top
     for line in lines:
         y -= line.size * 1.18
         text = fonts.ellipsize(line.text, line.size, width, line.bold)
-        fonts.draw_text(canvas, x, y + line.size * 0.22, text, line.size, line.bold)
+        surface.text(x, y + line.size * 0.22, text, line.size, line.bold)
     return y
 
 
-def _draw_header(canvas: Canvas, data: LabelData, left: float, right: float, top: float) -> None:
+def _draw_header(surface: Surface, data: LabelData, left: float, right: float, top: float) -> None:
     bottom = top - HEADER_HEIGHT
-    split = left + (right - left) * 0.58
-    canvas.setLineWidth(THIN)
-    canvas.line(split, bottom + 2, split, top - 2)
-
-    _caption(canvas, left, top - 8, "FROM")
+    split = left + (right - left) * 0.60
+    _caption(surface, left, top - 7, "FROM")
     sender = data.ship_from
-    street = ", ".join(clean_lines(sender.street_lines()))
-    locality = ", ".join(clean_lines([*sender.locality_lines(), sender.country_name]))
+    # The whole sender, country included: a carrier returns an undeliverable parcel there.
+    lines = clean_lines(
+        [
+            sender.name,
+            ", ".join(clean_lines(sender.street_lines())),
+            ", ".join(clean_lines(sender.locality_lines())),
+            sender.country_name,
+        ]
+    )
     width = split - left - 4
-    y = top - 9
-    for text in clean_lines([sender.name, street, locality, sender.phone]):
-        y -= 8.6
-        if y < bottom + 2:
-            break
-        fonts.draw_text(canvas, left, y, fonts.ellipsize(text, 7.2, width), 7.2)
+    y = top - 8
+    step = SENDER_SIZE * 1.18
+    room = int((y - bottom - 2) / step)
+    if len(lines) > room:  # street lines give way first; name, town and country stay
+        lines = [lines[0], *lines[len(lines) - room + 1 :]]
+    for text in lines:
+        y -= step
+        text, size = fonts.fit_text(text, width, SENDER_SIZE, SENDER_SIZE * 0.8)
+        surface.text(left, y + 1.5, text, size)
 
-    col = split + 5
-    col_width = right - col
-    carrier, carrier_size = fonts.fit_text(data.carrier_name, col_width, 17, 9, bold=True)
-    fonts.draw_text(canvas, col, top - 4 - carrier_size, carrier, carrier_size, bold=True)
+    # Service box: carrier, service, dangerous goods.
+    box_left = split + 3
+    surface.rect(box_left, bottom + 3, right - box_left, top - bottom - 4, THIN * 1.5)
+    col, col_width = box_left + 4, right - box_left - 8
+    carrier, carrier_size = fonts.fit_text(data.carrier_name, col_width, 13, 9, bold=True)
+    surface.text(col, top - 4 - carrier_size, carrier, carrier_size, True)
     y = top - 8 - carrier_size
-    for text in fonts.wrap_lines(data.service_name, 8.5, col_width, 2, bold=True):
+    service_lines = fonts.wrap_lines(data.service_name, 8.5, col_width, 2, bold=True)
+    for text in service_lines:
         y -= 10
-        fonts.draw_text(canvas, col, y, text, 8.5, True)
+        surface.text(col, y, text, 8.5, True)
+    if data.dangerous_goods:
+        mark = "DG " + " ".join(data.dangerous_goods) + " LITHIUM"
+        mark, size = fonts.fit_text(mark, col_width, 10, 6, bold=True)
+        surface.text(col, bottom + 6, mark, size, True)
 
 
-def _draw_info(canvas: Canvas, data: LabelData, left: float, right: float, top: float) -> None:
-    bottom = top - INFO_HEIGHT
+def _cell(surface: Surface, x: float, top: float, width: float, caption: str, value: str,
+          size: float) -> None:  # fmt: skip
+    _caption(surface, x, top - 7, caption)
+    value, fitted = fonts.fit_text(value, width, size, 6, bold=True)
+    surface.text(x, top - 7.5 - fitted, value, fitted, True)
+
+
+def _draw_info(surface: Surface, data: LabelData, left: float, right: float, top: float) -> None:
+    width = right - left
+    row = INFO_HEIGHT / 2
     order = data.order_name if not data.reference else f"{data.order_name} / {data.reference}"
-    cells = [
-        ("WEIGHT", format_weight(data.weight_g), 0.22),
-        ("PACKAGE", f"PKG {data.package_index} of {data.package_count}", 0.26),
-        ("ORDER", order, 0.30),
-        ("DATE", data.date.isoformat(), 0.22),
+    first = [
+        ("WEIGHT", format_weight(data.weight_g), 0.30),
+        ("PACKAGE", f"PKG {data.package_index} of {data.package_count}", 0.38),
+        ("DATE", data.date.isoformat(), 0.32),
     ]
-    x = left
-    canvas.setLineWidth(THIN)
-    for index, (caption, value, share) in enumerate(cells):
-        cell_width = (right - left) * share
-        if index:
-            canvas.line(x, bottom + 2, x, top - 2)
-        pad = 3 if index else 0
-        _caption(canvas, x + pad, top - 8, caption)
-        usable = cell_width - pad - 3
-        value, size = fonts.fit_text(value, usable, 12, 6, bold=True)
-        fonts.draw_text(canvas, x + pad, bottom + 6, value, size, bold=True)
-        x += cell_width
+    second = [("ORDER", order, 0.40), ("CONSIGNMENT", data.consignment or "-", 0.60)]
+    for cells, row_top in ((first, top), (second, top - row)):
+        x = left
+        for index, (caption, value, share) in enumerate(cells):
+            cell = width * share
+            if index:
+                surface.line(x, row_top - row + 2, x, row_top - 2, THIN)
+            pad = 3 if index else 0
+            _cell(surface, x + pad, row_top, cell - pad - 3, caption, value, 10)
+            x += cell
+    surface.line(left, top - row, right, top - row, THIN)
 
 
-def _draw_label(canvas: Canvas, data: LabelData, page_w: float, page_h: float) -> None:
+def _x_dims(surface: Surface) -> tuple[float, float]:
+    """(SSCC X-dimension, smallest X-dimension for the other symbols), whole dots."""
+    dpi = round(72 / surface.dot)
+    sscc = module_dots(dpi, MIN_SSCC_X_MM) * surface.dot
+    return sscc, module_dots(dpi, 0.25) * surface.dot
+
+
+def draw_label(surface: Surface, data: LabelData, page_w: float, page_h: float) -> None:
     left, right = MARGIN, page_w - MARGIN
     width = right - left
-    canvas.setStrokeGray(0)
-    canvas.setFillGray(0)
+    sscc_x, min_x = _x_dims(surface)
 
     # Bottom-up: the barcode bands are fixed, the ship-to block takes what remains.
-    sscc_bottom = MARGIN
-    sscc_x = fit_x_dim(sscc_data(data.sscc), width, preferred=LABEL_X_DIM, minimum=LABEL_X_DIM)
-    sscc_geo = draw_code128(
-        canvas, page_w / 2, sscc_bottom, sscc_data(data.sscc),
-        x_dim=sscc_x, bar_height=SSCC_BAR_HEIGHT,
-        hri=format_sscc_hri(data.sscc, data.company_prefix_length), hri_size=HRI_SIZE,
-        anchor="middle", grid=DOT_203,
-    )  # fmt: skip
-    sscc_top = sscc_geo.y + sscc_geo.height + 3 + CAPTION_SIZE
-    _caption(canvas, left, sscc_top - CAPTION_SIZE, "SSCC")
-    _rule(canvas, left, right, sscc_top + 3, THICK)
-
-    tracking_bottom = sscc_top + 7
+    symbol = sscc_data(data.sscc)
     try:
-        tracking_x = fit_x_dim(data.tracking_number, width)
+        fit_x_dim(symbol, width, preferred=sscc_x, minimum=sscc_x, grid=surface.dot)
+    except ValueError as exc:
+        raise PrintError(f"SSCC does not fit on the label: {exc}") from exc
+    hri = format_sscc_hri(data.sscc, data.company_prefix_length)
+    *_, bars_top = _symbol(
+        surface, page_w / 2, MARGIN, symbol, sscc_x, SSCC_BAR_HEIGHT, hri, HRI_SIZE
+    )
+    sscc_top = bars_top + 3 + CAPTION_SIZE
+    _caption(surface, left, sscc_top - CAPTION_SIZE, "SSCC")
+    surface.line(left, sscc_top + 3, right, sscc_top + 3, THICK)
+
+    tracking_bottom = sscc_top + 6
+    try:
+        tracking_x = fit_x_dim(
+            data.tracking_number, width, preferred=sscc_x, minimum=min_x, grid=surface.dot
+        )
     except ValueError as exc:
         raise PrintError(f"tracking number does not fit on the label: {exc}") from exc
-    tracking_geo = draw_code128(
-        canvas, page_w / 2, tracking_bottom, data.tracking_number,
-        x_dim=tracking_x, bar_height=BAR_HEIGHT, hri=data.tracking_number,
-        hri_size=HRI_SIZE + 1, anchor="middle", grid=DOT_203,
+    *_, bars_top = _symbol(
+        surface, page_w / 2, tracking_bottom, data.tracking_number, tracking_x,
+        TRACKING_BAR_HEIGHT, data.tracking_number, HRI_SIZE + 1,
     )  # fmt: skip
-    tracking_top = tracking_geo.y + tracking_geo.height + 3 + CAPTION_SIZE
+    tracking_top = bars_top + 3 + CAPTION_SIZE
     caption = fonts.ellipsize(f"TRACKING  {data.carrier_name.upper()}", CAPTION_SIZE, width, True)
-    _caption(canvas, left, tracking_top - CAPTION_SIZE, caption)
-    _rule(canvas, left, right, tracking_top + 3, THICK)
+    _caption(surface, left, tracking_top - CAPTION_SIZE, caption)
+    surface.line(left, tracking_top + 3, right, tracking_top + 3, THIN * 2)
 
-    info_top = tracking_top + 3 + INFO_HEIGHT
-    _draw_info(canvas, data, left, right, info_top)
-    _rule(canvas, left, right, info_top, THICK)
+    routing_bottom = tracking_top + 6
+    routing = routing_data(data)
+    half = left + width * 0.58
+    routing_top = routing_bottom + ROUTING_BAR_HEIGHT + HRI_SIZE + 1.5 + 3 + CAPTION_SIZE
+    if routing is not None:
+        elements = [("421", routing.removeprefix("\xf1421"))]
+        try:
+            x_dim = fit_x_dim(routing, half - left, preferred=sscc_x, minimum=min_x,
+                              grid=surface.dot)  # fmt: skip
+        except ValueError:
+            routing = None
+        else:
+            _symbol(surface, left + (half - left) / 2, routing_bottom, routing, x_dim,
+                    ROUTING_BAR_HEIGHT, gs1_hri(elements), HRI_SIZE - 1)  # fmt: skip
+    _caption(surface, left, routing_top - CAPTION_SIZE, "ROUTING")
+    code = f"{data.ship_to.country_code}-{data.ship_to.postcode}".strip("-")
+    # Large enough to sort by, never larger than the ship-to name: that stays dominant.
+    code, size = fonts.fit_text(code, right - half - 4, 14, 9, bold=True)
+    surface.text(right, routing_bottom + 4, code, size, True, anchor="end")
+    surface.line(left, routing_top + 3, right, routing_top + 3, THICK)
+
+    info_top = routing_top + 3 + INFO_HEIGHT
+    _draw_info(surface, data, left, right, info_top)
+    surface.line(left, info_top, right, info_top, THICK)
 
     header_top = page_h - MARGIN
     header_bottom = header_top - HEADER_HEIGHT
-    _draw_header(canvas, data, left, right, header_top)
-    _rule(canvas, left, right, header_bottom, THICK)
+    _draw_header(surface, data, left, right, header_top)
+    surface.line(left, header_bottom, right, header_bottom, THICK)
 
     ship_top = header_bottom - 3
-    _caption(canvas, left, ship_top - CAPTION_SIZE, "SHIP TO")
+    _caption(surface, left, ship_top - CAPTION_SIZE, "SHIP TO")
     block_top = ship_top - CAPTION_SIZE - 2
     block_bottom = info_top + 3
     indent = 4 * MM
@@ -256,15 +357,10 @@ def _draw_label(canvas: Canvas, data: LabelData, page_w: float, page_h: float) -
     phone = data.ship_to.phone.strip()
     phone_height = 10.0 if phone else 0.0
     lines = _fit_ship_to(data, text_width, block_top - block_bottom - phone_height)
-    _draw_lines(canvas, left + indent, block_top, lines, text_width)
+    _draw_lines(surface, left + indent, block_top, lines, text_width)
     if phone:
-        fonts.draw_text(
-            canvas,
-            left + indent,
-            block_bottom + 2,
-            fonts.ellipsize(f"Tel. {phone}", 8, text_width),
-            8,
-        )
+        tel = fonts.ellipsize(f"Tel. {phone}", 8, text_width)
+        surface.text(left + indent, block_bottom + 2, tel, 8)
 
 
 def _page_size(size: str) -> tuple[float, float]:
@@ -274,7 +370,7 @@ def _page_size(size: str) -> tuple[float, float]:
         raise ValueError(f"unknown label size {size!r}; use one of {sorted(LABEL_SIZES)}") from None
 
 
-def render_label_pdf_bytes(data: LabelData, size: LabelSize = "4x6") -> bytes:
+def render_label_pdf_bytes(data: LabelData, size: LabelSize = "4x6", dpi: int = 203) -> bytes:
     """Render one label and return the PDF file content."""
     page_w, page_h = _page_size(size)
     fonts.ensure_fonts()
@@ -292,15 +388,19 @@ def render_label_pdf_bytes(data: LabelData, size: LabelSize = "4x6") -> bytes:
         initialFontName=fonts.LATIN,
     )
     canvas.setTitle(f"Label {data.order_name} {data.package_index}/{data.package_count}")
-    _draw_label(canvas, data, page_w, page_h)
+    draw_label(PdfSurface(canvas, dpi), data, page_w, page_h)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
 
 
-def render_label_pdf(data: LabelData, path: Path | str, size: LabelSize = "4x6") -> Path:
-    """Render one label to ``path`` (parent folder must exist) and return the path."""
-    content = render_label_pdf_bytes(data, size)
+def render_label_pdf(
+    data: LabelData, path: Path | str, size: LabelSize = "4x6", dpi: int = 203
+) -> Path:
+    """Render one label to ``path`` (parent folder must exist) and return the path.
+
+    ``dpi`` is the printer's: barcode modules and bar edges land on its dots."""
+    content = render_label_pdf_bytes(data, size, dpi)
     target = Path(path)
     try:
         target.write_bytes(content)

@@ -404,7 +404,7 @@ def produce(
     from wms_tui.printing.label import render_label_pdf
     from wms_tui.printing.output import output_path
     from wms_tui.printing.slip import render_slip_pdf
-    from wms_tui.printing.zpl import render_label_zpl
+    from wms_tui.printing.zpl import label_program
 
     with store.read() as s:
         order = s.get(Order, order_id)
@@ -441,17 +441,19 @@ def produce(
         return Documents(problems=(f"Cannot create the label folder {folder}: {exc}",))
     count = len(parcels)
     rendered: list[tuple[str, Path]] = []
+    zpl_fonts: set[str] = set()
     for kind, payload in jobs:
         try:
             if kind == "label":
                 data, i = payload  # type: ignore[misc]
                 if use_zpl:
                     path = output_path(folder, label_filename(order_name, i, count, "zpl"))
-                    zpl_text = render_label_zpl(data, setup.label_size, dpi=setup.dpi)
+                    zpl_text, used = label_program(data, setup.label_size, dpi=setup.dpi)
                     path.write_text(zpl_text, encoding="utf-8")
+                    zpl_fonts.update(used)
                 else:
                     path = output_path(folder, label_filename(order_name, i, count))
-                    render_label_pdf(data, path, setup.label_size)  # type: ignore[arg-type]
+                    render_label_pdf(data, path, setup.label_size, setup.dpi)  # type: ignore[arg-type]
             elif kind == "customs":
                 path = output_path(folder, customs_filename(order_name))
                 render_customs_pdf(payload, path, paper)  # type: ignore[arg-type]
@@ -470,12 +472,45 @@ def produce(
                 continue
             role = "label printer" if kind == "label" else "document printer"
             try:
+                if path.suffix == ".zpl" and zpl_fonts:
+                    send_fonts(store, terminal, where, zpl_fonts, known=printer is None)
+                    zpl_fonts = set()
                 send_file(path, where, raw=path.suffix == ".zpl")
             except PrinterError as exc:
                 problems.append(f"{role}: {exc}")
                 break  # one line for the packer; the files stay for F10
             printed.append(where.name)
     return Documents(tuple(files), tuple(printed), tuple(problems))
+
+
+def send_fonts(
+    store: Store, terminal: str, where: Printer, needed: set[str], *, known: bool = True
+) -> list[str]:
+    """Download to the label printer the bundled fonts it lacks, once per printer.
+
+    The station records what it sent (``Station.printer_fonts``, name and content hash), so
+    the 4.7 MB Korean font crosses the network once, not with every label. ``known=False``
+    (a printer named on the command line) sends them without asking or recording.
+    """
+    from wms_tui.adapters.printers import send_bytes
+    from wms_tui.printing.zpl import font_download, font_id
+
+    with store.read() as s:
+        st = s.exec(select(Station).where(Station.code == terminal)).first()
+        sent = set(st.printer_fonts.split(",")) if (st and known) else set()
+    missing = sorted(f for f in needed if font_id(f) not in sent)
+    if not missing:
+        return []
+    send_bytes(font_download(missing), where, name="fonts")
+    if known:
+        with store.unit_of_work() as uow:
+            st = uow.session.exec(select(Station).where(Station.code == terminal)).first()
+            if st is not None:
+                have = {x for x in st.printer_fonts.split(",") if x}
+                st.printer_fonts = ",".join(sorted(have | {font_id(f) for f in missing}))
+                uow.add(st)
+                uow.commit()
+    return missing
 
 
 def printer_for(kind: str, setup: StationPrint, override: str | None) -> Printer | None:

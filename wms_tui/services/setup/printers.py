@@ -36,13 +36,23 @@ class PrinterTest:
         return not self.problems
 
 
+def clear_fonts(store: Store, station: str) -> None:
+    """Forget which fonts the station's label printer has (it was replaced or reset)."""
+    with store.unit_of_work() as uow:
+        st = uow.session.exec(select(Station).where(Station.code == station)).first()
+        if st is not None and st.printer_fonts:
+            st.printer_fonts = ""
+            uow.add(st)
+            uow.commit()
+
+
 def test_page(store: Store, station: str, *, send: bool = True) -> PrinterTest:
     """Render and send the station's test label and test page (problems are returned)."""
     from wms_tui.adapters.printers import PrinterError, send_file
     from wms_tui.printing.label import render_label_pdf
     from wms_tui.printing.output import output_path, safe_filename
     from wms_tui.printing.test_page import render_test_page
-    from wms_tui.printing.zpl import render_label_zpl
+    from wms_tui.printing.zpl import label_program
 
     with store.read() as s:
         if s.exec(select(Station).where(Station.code == station)).first() is None:
@@ -71,12 +81,14 @@ def test_page(store: Store, station: str, *, send: bool = True) -> PrinterTest:
     )
     folder.mkdir(parents=True, exist_ok=True)
     jobs = []
+    used: list[str] = []
     if setup.label_format == "zpl":
         path = output_path(folder, safe_filename("test-label", station, ext="zpl"))
-        path.write_text(render_label_zpl(label, setup.label_size, dpi=setup.dpi), encoding="utf-8")
+        program, used = label_program(label, setup.label_size, dpi=setup.dpi)
+        path.write_text(program, encoding="utf-8")
     else:
         path = output_path(folder, safe_filename("test-label", station))
-        render_label_pdf(label, path, setup.label_size)  # type: ignore[arg-type]
+        render_label_pdf(label, path, setup.label_size, setup.dpi)  # type: ignore[arg-type]
     jobs.append(("label", path))
     page = output_path(folder, safe_filename("test-page", station))
     render_test_page(page, station, setup.document_printer or "-", at.strftime("%Y-%m-%d %H:%M"),
@@ -89,6 +101,10 @@ def test_page(store: Store, station: str, *, send: bool = True) -> PrinterTest:
         if not send or where is None:
             continue
         try:
+            if used and kind == "label":
+                # A test re-sends the fonts: the printer may be new or freshly reset.
+                clear_fonts(store, station)
+                documents.send_fonts(store, station, where, set(used))
             send_file(file, where, raw=file.suffix == ".zpl")
             sent.append(f"{kind} printer {where}")
         except PrinterError as exc:
