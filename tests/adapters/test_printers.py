@@ -39,25 +39,36 @@ def lp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 class Listener:
-    """A one-job raw printer port on loopback."""
+    """A raw printer port on loopback; every connection is one job."""
 
     def __init__(self) -> None:
         self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
-        self.received = b""
+        self.jobs: list[bytes] = []
+        self._stop = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
     def _serve(self) -> None:
-        conn, _ = self.sock.accept()
-        with conn:
-            while chunk := conn.recv(65536):
-                self.received += chunk
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            job = b""
+            with conn:
+                conn.settimeout(30)
+                while chunk := conn.recv(65536):
+                    job += chunk
+            self.jobs.append(job)
 
     def close(self) -> bytes:
+        """Stop listening; everything received, jobs in order."""
+        self._stop.set()
         self.thread.join(timeout=10)
         self.sock.close()
-        return self.received
+        return b"".join(self.jobs)
 
 
 def test_zpl_goes_to_cups_raw(lp: Path, tmp_path: Path) -> None:

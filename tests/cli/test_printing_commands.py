@@ -51,7 +51,10 @@ def test_sends_to_both_printers(
     assert result.exit_code == 0, result.output
     assert f"Sent to the label printer 127.0.0.1:{zebra.port}" in result.output
     assert "Sent to the document printer office-a4" in result.output
-    assert zebra.close().startswith(b"^XA")
+    zebra.close()
+    # A test page re-sends the fonts (a new or reset printer), then the 300 dpi label.
+    fonts_job, label_job = zebra.jobs
+    assert fonts_job.startswith(b"~DY") and b"^PW1200" in label_job
 
 
 def test_unknown_station_and_dead_printer(station: str, sqlite_store: Store) -> None:

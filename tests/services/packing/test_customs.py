@@ -170,8 +170,24 @@ def test_labels_go_raw_to_the_label_printer_and_papers_to_the_document_printer(
     packing.close_parcel(world.store, world.packer, oid)
     docs = documents.produce(world.store, oid, "PACK-1")
     assert docs.ok, docs.problems
-    received = zebra.close()
-    assert received.startswith(b"^XA") and b"^XZ" in received
+    zebra.close()
+    # The fonts first (once), then the label: DejaVu for the Latin text, Nanum for Hangul.
+    fonts_job, label_job = zebra.jobs
+    assert fonts_job.startswith(b"~DYE:WMSSANS.TTF,A,T,")
+    assert label_job.startswith(b"^XA") and label_job.rstrip().endswith(b"^XZ")
+    with world.store.read() as s:
+        recorded = s.exec(select(Station.printer_fonts).where(Station.code == "PACK-1")).one()
+    assert "E:WMSSANS.TTF@" in recorded
+    # A reprint to the same printer sends the label alone.
+    again = Listener()
+    with world.store.unit_of_work() as uow:
+        st = uow.session.exec(select(Station).where(Station.code == "PACK-1")).one()
+        st.printer = f"127.0.0.1:{again.port}"  # the same printer, at a new address
+        uow.add(st)
+        uow.commit()
+    documents.reprint(world.store, world.packer, "#1042", slip=False)
+    again.close()
+    assert [job[:3] for job in again.jobs] == [b"^XA"]
     # lp was last called for the customs paper or the slip: A4, not raw, to the office printer.
     args = log.read_text().splitlines()
     assert args[:2] == ["-d", "office-a4"] and "-o" not in args
