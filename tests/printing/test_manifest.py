@@ -59,3 +59,15 @@ def test_invalid_sscc_is_shown_not_fatal() -> None:
     broken = replace(data.parcels[0], sscc="123")
     data = replace(data, parcels=(broken, data.parcels[1]))
     assert "123 (invalid)" in page_texts(render_manifest_pdf_bytes(data))[0]
+
+
+def test_ssccs_are_grouped_by_the_real_company_prefix() -> None:
+    from wms_tui.domain.identifiers.sscc import make_sscc
+    from wms_tui.printing.documents import ManifestParcel
+
+    sscc = make_sscc(0, "7350053850", 42)  # a 10-digit prefix, as the labels group it
+    parcel = ManifestParcel(order_name="#1", sscc=sscc, tracking_number="RR073500019SE",
+                            weight_g=500, service_name="Parcel")  # fmt: skip
+    data = replace(manifest_data(parcel_count=1), parcels=(parcel,), company_prefix_length=10)
+    text = page_texts(render_manifest_pdf_bytes(data))[0]
+    assert f"(00) 0 7350053850 000042 {sscc[-1]}" in text

@@ -121,3 +121,21 @@ def test_a_long_bin_code_scans_too() -> None:
     )
     found = scanned(data)
     assert {"BULK-R12-L03-P04", "SKU-1", "HOODIE-ORG-NVY-XL"} <= set(found)
+
+
+def test_codes_never_wrap_mid_code() -> None:
+    """Every bin and SKU comes out of the page text whole, on one line."""
+    long_bin = "MEZZANINE-NORTH-AISLE-07-BAY-12-LEVEL-3"
+    base = picklist_data(len(LONG_SKUS)).stops
+    stops = tuple(
+        dataclasses.replace(stop, sku=sku, bin=long_bin if i == 1 else stop.bin)
+        for i, (stop, sku) in enumerate(zip(base, LONG_SKUS, strict=True))
+    )
+    data = dataclasses.replace(picklist_data(len(LONG_SKUS)), stops=stops)
+    pdf = render_picklist_pdf_bytes(data)
+    lines = "\r\n".join(page_texts(pdf)).split("\r\n")
+    for stop in stops:
+        assert any(stop.bin in line for line in lines), stop.bin
+        assert any(stop.sku in line for line in lines), stop.sku
+    decoded = [b.text for image in render_pages(pdf) for b in decode(image)]
+    assert long_bin in decoded

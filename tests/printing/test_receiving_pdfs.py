@@ -197,3 +197,36 @@ def test_every_demo_sku_fits_both_layouts() -> None:
     assert len(labels) > 150
     for layout in ("sheet", "roll"):
         check_fits(labels, layout)  # raises LabelError for a SKU that would not scan
+
+
+def test_an_over_long_sku_is_named_and_the_rest_print(tmp_path: Path) -> None:
+    from wms_tui.printing.sku_labels import split_printable
+
+    labels = [SkuLabel("BX-NAC", "Box"), SkuLabel("X" * 40, "Too long"), SkuLabel("MG-1", "Mug")]
+    printable, problems = split_printable(labels * 2, "sheet")
+    assert [label.sku for label in printable] == ["BX-NAC", "MG-1", "BX-NAC", "MG-1"]
+    assert len(problems) == 1 and problems[0].startswith(f"SKU {'X' * 40} is too long")
+
+
+def test_sheet_keeps_clear_of_the_paper_edge(tmp_path: Path) -> None:
+    from wms_tui.printing.sku_labels import SHEET_EDGE
+
+    labels = [SkuLabel("TS-ORG-BLK-XL", "Organic Cotton Tee Heavyweight Extra", "Colour: Black")]
+    path = render_sku_labels(labels * 24, tmp_path / "sheet.pdf", "sheet")
+    page = pages(path)[0]
+    text_page = page.get_textpage()
+    width, height = page.get_size()
+    for index in range(text_page.count_chars()):
+        left, bottom, right, top = text_page.get_charbox(index)
+        if right > left:
+            assert left >= SHEET_EDGE - 0.5 and right <= width - SHEET_EDGE + 0.5
+            assert bottom >= SHEET_EDGE - 0.5 and top <= height - SHEET_EDGE + 0.5
+    img = page.render(scale=PT).to_pil().convert("L")
+    edge = int(SHEET_EDGE * PT) - 1
+    # No ink (bars included) within SHEET_EDGE of any paper edge.
+    from PIL import ImageOps
+
+    ink = ImageOps.invert(img).point(lambda v: 255 if v > 96 else 0).getbbox()
+    assert ink is not None
+    assert ink[0] >= edge and ink[1] >= edge
+    assert ink[2] <= img.width - edge and ink[3] <= img.height - edge

@@ -77,3 +77,17 @@ def test_a_code_too_wide_even_for_a_band_or_not_code_128_is_text() -> None:
         pdf = _band_document(data)
         assert [b.text for b in decode(render_pages(pdf)[0])] == ["A-1"]
         assert data in joined_lines(page_texts(pdf)[0])
+
+
+def test_a_table_heading_never_stands_alone_at_the_foot_of_a_page() -> None:
+    buffer = io.BytesIO()
+    writer = DocumentWriter(buffer, title="Slip")
+    columns = [Column("SKU", 1), Column("Item", 3)]
+    # Leave room for the heading and a short row, not for this tall first row.
+    writer.y = writer.bottom + 8 * 1.2 + 6 + 32
+    tall = [TextPart(f"line {i}", 9) for i in range(6)]
+    writer.table(columns, [["SKU-1", tall], ["SKU-2", "short"]])
+    writer.finish()
+    first, second = page_texts(buffer.getvalue())
+    assert "SKU Item" not in first.split("\r\n")
+    assert "SKU Item" in second.split("\r\n") and "SKU-1" in second

@@ -83,14 +83,16 @@ def sku_labels(
         raise fail(f"--layout must be sheet or roll, not {layout!r}", 2)
     store = _open(db)
     try:
-        path, count = write_sku_labels(
+        written = write_sku_labels(
             store, delivery, layout=layout, only_without_barcode=not every_product, out_dir=out
         )
     except DomainError as exc:
         raise fail(str(exc), 2) from None
     finally:
         store.dispose()
-    console.print(f"{plural(count, 'label')}: {path}", highlight=False)
+    console.print(f"{plural(written.count, 'label')}: {written.path}", highlight=False)
+    for problem in written.skipped:
+        console.print(f"Not printed: {problem}", highlight=False, markup=False)
 
 
 def receipt_report(

@@ -362,6 +362,8 @@ class ManifestData:
     parcels: tuple[ManifestParcel, ...]
     shipper: Address | None = None
     account_number: str = ""
+    #: Length of the GS1 company prefix inside the SSCCs, to group their digits as labels do.
+    company_prefix_length: int = 7
     services: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -41,10 +41,13 @@ _TOTAL_COLUMNS = (
 )
 
 
-def _sscc_text(sscc: str) -> str:
+def _sscc_text(sscc: str, prefix_length: int) -> str:
     # A manifest must still print if a bad SSCC slipped through: show it raw so it is
-    # visible and can be queried, rather than failing the whole hand-over.
-    return format_sscc_hri(sscc) if is_valid_sscc(sscc) else f"{sscc} (invalid)"
+    # visible and can be queried, rather than failing the whole hand-over. Grouped by the
+    # real company prefix, as on the labels the driver compares it with.
+    if not is_valid_sscc(sscc):
+        return f"{sscc} (invalid)"
+    return format_sscc_hri(sscc, prefix_length)
 
 
 _SIGNATURE_HEIGHT = 30 + 2 * 64 + 20
@@ -128,7 +131,7 @@ def _build(target: BinaryIO, data: ManifestData, paper: PaperName) -> None:
         [
             str(index),
             parcel.order_name,
-            _sscc_text(parcel.sscc),
+            _sscc_text(parcel.sscc, data.company_prefix_length),
             parcel.tracking_number,
             parcel.service_name,
             format_weight_kg(parcel.weight_g),

@@ -50,7 +50,7 @@ def _rows(data: PickListData) -> list[list[Cell]]:
             [
                 str(stop.seq),
                 [
-                    TextPart(stop.bin, 12, bold=True),
+                    TextPart(stop.bin, 12, bold=True, code=True),
                     BarcodePart(stop.bin, 8 * MM, hri=False, overflow="row"),
                 ],
                 [BarcodePart(stop.sku, 8 * MM, hri_size=8, overflow="row")],

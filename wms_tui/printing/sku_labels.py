@@ -4,7 +4,10 @@ Two layouts: an A4 sheet of 3 × 8 labels of 70 × 37 mm (the common office labe
 sheet, laser printed) or a roll of 62 × 29 mm labels, one per page, for a 203 dpi
 thermal printer driven through CUPS. Bars are vector; on the roll every bar edge
 falls on a printer dot. A SKU too long for a scannable symbol on the label is
-refused, not squeezed into something no scanner reads.
+left out and named (:func:`split_printable`), not squeezed into something no
+scanner reads; the others print. On the sheet, whose labels run to the paper's
+edge, nothing is drawn within :data:`SHEET_EDGE` of it: office printers cannot
+print there.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ SHEET_COLS, SHEET_ROWS = 3, 8
 SHEET_LABEL = (70 * MM, 37 * MM)
 ROLL_LABEL = (62 * MM, 29 * MM)  # Brother DK-11209 size
 PAD = 3 * MM
+#: Laser and inkjet printers leave about 4-5 mm at the paper's edge unprinted.
+SHEET_EDGE = 5 * MM
 
 
 @dataclass(frozen=True)
@@ -58,9 +63,18 @@ class SkuLabel:
     options: str = ""
 
 
+def _inner_width(layout: Layout) -> float:
+    g = GEOMETRY[layout]
+    if layout == "sheet":
+        # An outer column loses what lies within SHEET_EDGE of the paper's edge.
+        edge = max(PAD, SHEET_EDGE - (A4[0] - SHEET_COLS * g.size[0]) / 2)
+        return g.size[0] - PAD - edge
+    return g.size[0] - 2 * PAD
+
+
 def _x_dim(sku: str, layout: Layout) -> float:
     g = GEOMETRY[layout]
-    width = g.size[0] - 2 * PAD
+    width = _inner_width(layout)
     if not sku.isascii() or not sku.isprintable():
         raise LabelError(f"SKU {sku!r} has characters Code 128 cannot carry")
     try:
@@ -75,28 +89,61 @@ def check_fits(labels: Sequence[SkuLabel], layout: Layout) -> None:
         _x_dim(sku, layout)
 
 
-def _draw_label(c: Canvas, x: float, y: float, layout: Layout, label: SkuLabel) -> None:
+def split_printable(labels: Sequence[SkuLabel], layout: Layout) -> tuple[list[SkuLabel], list[str]]:
+    """(labels that can print, one problem line per SKU that cannot), order kept."""
+    bad: dict[str, str] = {}
+    for sku in dict.fromkeys(label.sku for label in labels):
+        try:
+            _x_dim(sku, layout)
+        except LabelError as exc:
+            bad[sku] = str(exc)
+    return [label for label in labels if label.sku not in bad], list(bad.values())
+
+
+@dataclass(frozen=True)
+class _Pads:
+    left: float = PAD
+    right: float = PAD
+    top: float = PAD
+    bottom: float = PAD
+
+
+def _sheet_pads(x: float, y: float, page: tuple[float, float]) -> _Pads:
+    """Keep SHEET_EDGE clear of every paper edge a label touches."""
+    w, h = SHEET_LABEL
+
+    def pad(gap: float) -> float:
+        return max(PAD, SHEET_EDGE - gap)
+
+    return _Pads(pad(x), pad(page[0] - x - w), pad(page[1] - y - h), pad(y))
+
+
+def _draw_label(
+    c: Canvas, x: float, y: float, layout: Layout, label: SkuLabel, pads: _Pads | None = None
+) -> None:
     """One label with its lower-left corner at (x, y)."""
     g = GEOMETRY[layout]
     w, h = g.size
-    inner = w - 2 * PAD
+    pads = pads or _Pads()
+    inner = w - pads.left - pads.right
     small = layout == "roll"
     name_size = 7.5 if small else 9.0
     opt_size = 6.5 if small else 8.0
     hri_size = 7.0 if small else 8.5
-    top = y + h - PAD - name_size
+    top = y + h - pads.top - name_size
     for line in fonts.wrap_lines(label.name, name_size, inner, 2, bold=True):
-        fonts.draw_text(c, x + PAD, top, line, name_size, bold=True)
+        fonts.draw_text(c, x + pads.left, top, line, name_size, bold=True)
         top -= name_size * 1.15
     if label.options:
-        fonts.draw_text(c, x + PAD, top, fonts.ellipsize(label.options, opt_size, inner), opt_size)
+        options = fonts.ellipsize(label.options, opt_size, inner)
+        fonts.draw_text(c, x + pads.left, top, options, opt_size)
         top -= opt_size * 0.6
     else:
         top += name_size * 0.3
-    bottom = y + PAD
+    bottom = y + pads.bottom
     bar_height = max(7 * MM, top - bottom - hri_size - 1.5 - 1 * MM)
     draw_code128(
-        c, x + w / 2, bottom, label.sku,
+        c, x + pads.left + inner / 2, bottom, label.sku,
         x_dim=_x_dim(label.sku, layout), bar_height=bar_height,
         hri=label.sku, hri_size=hri_size, anchor="middle", grid=g.grid,
     )  # fmt: skip
@@ -129,7 +176,8 @@ def render_sku_labels_bytes(labels: Sequence[SkuLabel], layout: Layout = "sheet"
                 c.showPage()
             slot = i % per_page
             col, row = slot % SHEET_COLS, slot // SHEET_COLS
-            _draw_label(c, left + col * lw, top - (row + 1) * lh, layout, label)
+            lx, ly = left + col * lw, top - (row + 1) * lh
+            _draw_label(c, lx, ly, layout, label, _sheet_pads(lx, ly, (page_w, page_h)))
         c.showPage()
     c.save()
     return buffer.getvalue()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -56,12 +56,18 @@ def paper_size(paper: str) -> tuple[float, float]:
 
 @dataclass(frozen=True, slots=True)
 class TextPart:
-    """Styled text inside a table cell; wraps to the column width."""
+    """Styled text inside a table cell; wraps to the column width.
+
+    A ``code`` (bin, SKU) never wraps: a code broken over two lines is misread. It shrinks
+    to fit its column, down to 70 % of its size; longer still, it moves to a line of its own
+    under the row, across the table.
+    """
 
     text: str
     size: float = 9.0
     bold: bool = False
     gray: float = 0.0
+    code: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +93,15 @@ class BarcodePart:
 class _Band:
     """A barcode too wide for its column, drawn under the row from ``x``."""
 
-    part: BarcodePart
+    part: BarcodePart | TextPart
     x: float
     max_width: float
     width: float  # what the symbol takes, quiet zones included
 
     @property
     def height(self) -> float:
+        if isinstance(self.part, TextPart):
+            return BAND_GAP + self.part.size * LEADING
         return BAND_GAP + self.part.height + self.part.hri_size + 3
 
 
@@ -354,6 +362,9 @@ class DocumentWriter:
         kept: list[CellPart] = []
         bands: list[_Band] = []
         for part in parts:
+            if isinstance(part, TextPart) and part.code:
+                self._place_code(part, width, kept, bands)
+                continue
             if (
                 not isinstance(part, BarcodePart)
                 or part.overflow != "row"
@@ -361,14 +372,10 @@ class DocumentWriter:
             ):
                 kept.append(part)
                 continue
-            # The data stays readable in its column, on one line where a little smaller does.
-            text = TextPart(
-                part.data,
-                fonts.fit_size(part.data, width - 2 * 3.0, column.size, column.size * 0.8, True),
-                bold=True,
-            )
+            # The data stays readable in its column, on one line, never broken.
+            text = TextPart(part.data, column.size, bold=True, code=True)
             if part.hri:
-                kept.append(text)
+                self._place_code(text, width, kept, bands)
             for band_x in (x + 1, self.left + 1):
                 room = self.right - band_x - 1
                 needed = self._fitted_width(part.data, room)
@@ -377,8 +384,22 @@ class DocumentWriter:
                     break
             else:
                 if not part.hri:
-                    kept.append(text)
+                    self._place_code(text, width, kept, bands)
         return kept, bands
+
+    def _place_code(
+        self, part: TextPart, width: float, kept: list[CellPart], bands: list[_Band]
+    ) -> None:
+        """A code whole on one line: shrunk into its column, or on its own line below."""
+        room = width - 2 * 3.0
+        size = fonts.fit_size(part.text, room, part.size, part.size * 0.7, part.bold)
+        if fonts.text_width(part.text, size, part.bold) <= room:
+            kept.append(replace(part, size=size))
+            return
+        full = self.right - self.left - 2
+        size = fonts.fit_size(part.text, full, part.size, part.size * 0.5, part.bold)
+        line = replace(part, size=size, text=fonts.ellipsize(part.text, size, full))
+        bands.append(_Band(line, self.left + 1, full, full))
 
     def _parts(self, cell: Cell, column: Column) -> list[CellPart]:
         if isinstance(cell, str):
@@ -442,8 +463,9 @@ class DocumentWriter:
         total = sum(column.width for column in columns)
         widths = [self.width * column.width / total for column in columns]
         header_height = 8 * LEADING + 6
-        self.ensure(header_height + 30)
-        self._table_header(columns, widths)
+        # The heading is drawn with the first row, once that row's height is known: a
+        # heading never stands alone at the foot of a page.
+        header_pending = True
         max_row = self.top - self.bottom - header_height
         lefts = [self.left + sum(widths[:i]) for i in range(len(widths))]
         for index, row in enumerate(rows):
@@ -469,7 +491,11 @@ class DocumentWriter:
                 placed.append((band, below))
             height = max(below, *heights, 0) + 2 * padding
             height = min(height, max_row)
-            if self.ensure(height):
+            if header_pending:
+                self.ensure(header_height + height)
+                self._table_header(columns, widths)
+                header_pending = False
+            elif self.ensure(height):
                 self._table_header(columns, widths)
             top = self.y
             if zebra and index % 2:
@@ -484,6 +510,10 @@ class DocumentWriter:
                 if bottom > height - 2 * padding + 0.5:
                     break  # row was capped at a page: clip rather than draw over the next
                 part = band.part
+                if isinstance(part, TextPart):
+                    baseline = top - padding - bottom + part.size * 0.3
+                    fonts.draw_text(self.canvas, band.x, baseline, part.text, part.size, part.bold)
+                    continue
                 self.barcode(
                     part.data,
                     band.x,
@@ -495,6 +525,9 @@ class DocumentWriter:
             self.y = top - height
             self.canvas.setLineWidth(0.3)
             self.canvas.line(self.left, self.y, self.right, self.y)
+        if header_pending:  # no rows: the heading alone says the table is empty
+            self.ensure(header_height + 30)
+            self._table_header(columns, widths)
 
     def _draw_cell(
         self,

@@ -103,6 +103,7 @@ class ManifestSheet:
     warehouse_address: list[str]
     timezone: str
     parcels: list[ParcelLine] = field(default_factory=list)
+    company_prefix_length: int = 7
 
     @property
     def parcel_count(self) -> int:
@@ -147,6 +148,7 @@ def _sheet(session: Session, manifest: Manifest) -> ManifestSheet:
         warehouse_name=wh.name if wh else "",
         warehouse_address=address,
         timezone=str(warehouse_zone(session)),
+        company_prefix_length=len(wh.gs1_company_prefix) if wh else 7,
         parcels=parcel_lines(
             session,
             Parcel.manifest_id == manifest.id,
@@ -232,6 +234,7 @@ def render_pdf(sheet: ManifestSheet, path: Path, address: Address | None) -> Pat
             for p in sheet.parcels
         ),
         shipper=address,
+        company_prefix_length=sheet.company_prefix_length,
     )
     return render_manifest_pdf(data, path)
 

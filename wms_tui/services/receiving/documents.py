@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -18,7 +19,7 @@ from wms_tui.printing.receiving_report import (
     ReportLine,
     render_receipt_report,
 )
-from wms_tui.printing.sku_labels import Layout, SkuLabel, render_sku_labels
+from wms_tui.printing.sku_labels import Layout, SkuLabel, render_sku_labels, split_printable
 from wms_tui.services.core import document_folders
 from wms_tui.services.core.clock import zone_of
 from wms_tui.services.receiving.receipt import (
@@ -113,6 +114,14 @@ def label_list(
     return labels
 
 
+@dataclass(frozen=True)
+class SkuLabelsWritten:
+    path: Path
+    count: int
+    #: One line per SKU left out (too long for a scannable symbol on this label).
+    skipped: tuple[str, ...] = ()
+
+
 def write_sku_labels(
     store: Store,
     reference: str,
@@ -120,8 +129,9 @@ def write_sku_labels(
     layout: Layout = "sheet",
     only_without_barcode: bool = True,
     out_dir: Path | str | None = None,
-) -> tuple[Path, int]:
-    """SKU labels PDF for a delivery; returns (file, number of labels)."""
+) -> SkuLabelsWritten:
+    """SKU labels PDF for a delivery: every label that can print; the SKUs that cannot
+    are named in ``skipped`` instead of refusing the whole job."""
     with store.read() as s:
         d = find_delivery(s, reference)
         labels = label_list(s, d, only_without_barcode=only_without_barcode)
@@ -131,9 +141,12 @@ def write_sku_labels(
         what = "products without a barcode" if only_without_barcode else "units"
         raise DomainError(f"No received {what} on {ref}: no labels to print")
     suffix = layout if only_without_barcode else f"{layout}-all"
+    printable, skipped = split_printable(labels, layout)
+    if not printable:
+        raise DomainError(f"No label can print: {'; '.join(skipped)}")
     try:
         path = output_path(folder, safe_filename("sku-labels", ref, suffix))
-        render_sku_labels(labels, path, layout)
+        render_sku_labels(printable, path, layout)
     except PrintError as exc:
         raise DomainError(str(exc)) from None
-    return path, len(labels)
+    return SkuLabelsWritten(path, len(printable), tuple(skipped))

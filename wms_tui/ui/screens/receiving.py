@@ -606,11 +606,15 @@ class ReceivingScreen(FloorScreen):
         from wms_tui.services.receiving.documents import write_sku_labels
 
         try:
-            path, count = write_sku_labels(self.store, reference, layout=layout)
+            written = write_sku_labels(self.store, reference, layout=layout)
         except Exception as exc:  # noqa: BLE001 - shown to the operator
             self.app.call_from_thread(self.feedback.error, f"Labels not written: {exc}")
             return
-        said = f"{plural(count, 'label')}: {files_text(path)}"
+        said = f"{plural(written.count, 'label')}: {files_text(written.path)}"
+        if written.skipped:
+            said += f"; not printed: {'; '.join(written.skipped)}"
+            self.app.call_from_thread(self.feedback.error, said)
+            return
         self.app.call_from_thread(self.feedback.ok, said)
 
 
