@@ -99,3 +99,15 @@ def test_format_hri_groups_digits() -> None:
     assert format_sscc_hri("306141411234567891", 9) == "(00) 3 061414112 3456789 1"
     with pytest.raises(ValueError):
         format_sscc_hri("306141411234567890")
+
+
+def test_gsin_consignment_reference() -> None:
+    from wms_tui.domain.identifiers.sscc import make_gsin
+
+    gsin = make_gsin("7350053", 1042)
+    assert gsin == "7350053000001042" + ean.calc_check_digit("7350053000001042")
+    assert len(make_gsin("735005385012", 7)) == 17  # a 12-digit prefix leaves 4 digits
+    with pytest.raises(ValueError, match="does not fit in 4 digits"):
+        make_gsin("735005385012", 10_000)
+    with pytest.raises(ValueError, match="ASCII digits"):
+        make_gsin("73500X3", 1)
