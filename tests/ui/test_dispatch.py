@@ -49,7 +49,7 @@ async def test_wide_overview_numbers(dock: Dock) -> None:
     app = WmsApp(dock.store.url, terminal="OFFICE")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_overview(pilot)
-        assert screen.wide
+        assert screen.wide_layout
         trucks = screen.query_one("#dsp-trucks", DataTable)
         # Carrier / service, Cut-off, Left, New, Ready, Picking, Picked, Packing,
         # Packed, On truck, Hold, Backord., Risk, Late
@@ -104,7 +104,7 @@ async def test_narrow_panels_and_timeline(dock: Dock) -> None:
     app = WmsApp(dock.store.url, terminal="HH-9")
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_overview(pilot)
-        assert not screen.wide
+        assert not screen.wide_layout
         olist = screen.query_one("#dsp-list", OptionList)
         tabs = str(screen.query_one("#dsp-tabs", Static).render())
         assert tabs.startswith("1/5 Trucks (2)")
@@ -133,10 +133,10 @@ async def test_resizing_switches_layout(dock: Dock) -> None:
         assert screen.query("#dsp-trucks")
         await pilot.resize_terminal(40, 16)
         await pilot.pause()
-        assert not screen.wide and screen.query("#dsp-list") and not screen.query("#dsp-trucks")
+        assert not screen.wide_layout and screen.query("#dsp-list") and not screen.query("#dsp-trucks")
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        assert screen.wide and screen.query_one("#dsp-trucks", DataTable).row_count == 4
+        assert screen.wide_layout and screen.query_one("#dsp-trucks", DataTable).row_count == 4
 
 
 async def test_a_refresh_landing_mid_resize_waits_for_the_new_tables(dock: Dock) -> None:
@@ -153,7 +153,7 @@ async def test_a_refresh_landing_mid_resize_waits_for_the_new_tables(dock: Dock)
         screen.recompose = refresh_lands_during
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        assert screen.wide and screen.query_one("#dsp-trucks", DataTable).row_count == 4
+        assert screen.wide_layout and screen.query_one("#dsp-trucks", DataTable).row_count == 4
 
 
 async def test_delay_notices_from_the_overview(dock: Dock, monkeypatch) -> None:

@@ -53,6 +53,6 @@ async def test_a_handheld_is_not_crowded(dock: Dock) -> None:
     app = WmsApp(dock.store.url, terminal="OFFICE")
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_overview(pilot)
-        assert not screen.wide
+        assert not screen.wide_layout
         await pilot.press("3", "right", "left")  # panels still answer
         assert screen.error == ""

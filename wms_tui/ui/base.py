@@ -32,6 +32,18 @@ class WmsScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
     ]
+    # From WIDE columns a screen has the ``wide`` class (Textual's breakpoints
+    # set it on every resize); ``width_changed`` runs when a resize crosses it.
+    WIDE: ClassVar[int] = 100
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "narrow"), (100, "wide")]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.HORIZONTAL_BREAKPOINTS = [(0, "narrow"), (cls.WIDE, "wide")]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._drawn_wide: bool | None = None
 
     @property
     def wms(self) -> WmsApp:
@@ -48,9 +60,27 @@ class WmsScreen(Screen):
         return actor
 
     def compose(self) -> ComposeResult:
+        # Set before the first render (breakpoints apply on the first resize).
+        wide = self.app.size.width >= self.WIDE
+        self.set_class(wide, "wide")
+        self.set_class(not wide, "narrow")
+        self._drawn_wide = wide
         yield OperatorBar(self.TITLE_TEXT)
         yield from self.compose_body()
         yield FittingFooter()
+
+    def on_resize(self, event: Resize) -> None:
+        # Textual's breakpoints have already set the class for this size.
+        if self.wide != self._drawn_wide:
+            self._drawn_wide = self.wide
+            self.width_changed()
+
+    def width_changed(self) -> None:
+        """The screen crossed ``WIDE``: redraw what depends on the width."""
+
+    @property
+    def wide(self) -> bool:
+        return self.has_class("wide")
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -66,25 +96,6 @@ class FloorScreen(WmsScreen):
     columns the screen has the ``wide`` class (set before the first render, so
     ``on_mount`` already knows); ``width_changed`` runs when a resize crosses it.
     """
-
-    WIDE: ClassVar[int] = 100
-
-    def compose(self) -> ComposeResult:
-        self.set_class(self.app.size.width >= self.WIDE, "wide")
-        yield from super().compose()
-
-    def on_resize(self, event: Resize) -> None:
-        wide = event.size.width >= self.WIDE
-        if wide != self.wide:
-            self.set_class(wide, "wide")
-            self.width_changed()
-
-    def width_changed(self) -> None:
-        """The screen crossed ``WIDE``: redraw what depends on the width."""
-
-    @property
-    def wide(self) -> bool:
-        return self.has_class("wide")
 
     @property
     def scan_panel(self) -> ScanPanel:

@@ -168,7 +168,7 @@ class DispatchScreen(WmsScreen):
         self.error = ""
         self.panel = 0
         self._relayout = False
-        self.wide = self._is_wide(self.app.size.width, self.app.size.height)
+        self.wide_layout = self._is_wide(self.app.size.width, self.app.size.height)
 
     @staticmethod
     def _is_wide(width: int, height: int) -> bool:
@@ -178,7 +178,7 @@ class DispatchScreen(WmsScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading…", id="dsp-summary")
-        if not self.wide:
+        if not self.wide_layout:
             yield Static("", id="dsp-tabs")
             yield OptionList(id="dsp-list", compact=True)
             return
@@ -204,11 +204,11 @@ class DispatchScreen(WmsScreen):
         self._focus_first()
 
     def _focus_first(self) -> None:
-        target = "#dsp-trucks" if self.wide else "#dsp-list"
+        target = "#dsp-trucks" if self.wide_layout else "#dsp-list"
         self.query_one(target).focus()
 
     def _setup_columns(self) -> None:
-        if not self.wide:
+        if not self.wide_layout:
             return
         trucks = self.query_one("#dsp-trucks", DataTable)
         trucks.add_column("Carrier / service", key="name")
@@ -227,12 +227,12 @@ class DispatchScreen(WmsScreen):
 
     async def on_resize(self) -> None:
         wide = self._is_wide(self.size.width, self.size.height)
-        if wide != self.wide:
+        if wide != self.wide_layout:
             # A refresh landing while the tables are rebuilt would fill tables
             # that have no columns yet: it only keeps its snapshot until then.
             self._relayout = True
             try:
-                self.wide = wide
+                self.wide_layout = wide
                 await self.recompose()
                 self._setup_columns()
             finally:
@@ -266,7 +266,7 @@ class DispatchScreen(WmsScreen):
         if self._relayout:
             return
         self.query_one("#dsp-summary", Static).update(self._summary(snap))
-        if self.wide:
+        if self.wide_layout:
             self._fill_title(snap)
             self._fill_trucks(snap)
             self._fill_attention(snap)
@@ -286,7 +286,7 @@ class DispatchScreen(WmsScreen):
     def _summary(self, s: Snapshot) -> Text:
         red = "bold red"
         t = Text()
-        if self.wide:
+        if self.wide_layout:
             t.append(f"{s.now.astimezone(s.tz):%a %H:%M:%S}  ", style="bold")
             t.append(f"pace {s.pace_per_hour:.1f} packs/h ")
             t.append("" if s.pace_measured else "(planned) ")
@@ -449,7 +449,7 @@ class DispatchScreen(WmsScreen):
     # -- narrow panels -------------------------------------------------------------
 
     def action_panel(self, index: int) -> None:
-        if self.wide:
+        if self.wide_layout:
             target = ("#dsp-trucks", "#dsp-attention", "#dsp-issues", "#dsp-trucks", "#dsp-people")
             self.query_one(target[index]).focus()
             return
@@ -458,7 +458,7 @@ class DispatchScreen(WmsScreen):
             self._fill_panel(self.snap)
 
     def action_step(self, delta: int) -> None:
-        if not self.wide:
+        if not self.wide_layout:
             self.action_panel((self.panel + delta) % len(PANELS))
 
     def _fill_panel(self, s: Snapshot) -> None:

@@ -82,6 +82,7 @@ def _one_line(what: str):
 
 class ExceptionsScreen(WmsScreen):
     TITLE_TEXT = "Exceptions"
+    WIDE = WIDE
     DEFAULT_CSS = """
     ExceptionsScreen #exc-head { height: 1; padding: 0 1; text-style: bold; }
     ExceptionsScreen #exc-table { height: 1fr; }
@@ -100,7 +101,6 @@ class ExceptionsScreen(WmsScreen):
         super().__init__()
         self.items: list[InboxItem] = []
         self._width = 0
-        self.wide = False
         self._busy = False
 
     def compose_body(self) -> ComposeResult:
@@ -135,8 +135,6 @@ class ExceptionsScreen(WmsScreen):
 
     def _set_columns(self, width: int) -> None:
         self._width = width
-        self.wide = width >= WIDE
-        self.set_class(self.wide, "wide")
         table = self.table
         table.clear(columns=True)
         if self.wide:

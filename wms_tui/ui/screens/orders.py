@@ -183,6 +183,7 @@ class OrderDetailScreen(ModalScreen[str | None]):
 
 class OrdersScreen(WmsScreen):
     TITLE_TEXT = "Orders"
+    WIDE = WIDE
     DEFAULT_CSS = """
     OrdersScreen #ord-top { height: 1; }
     OrdersScreen #ord-search { width: 1fr; }
@@ -210,7 +211,6 @@ class OrdersScreen(WmsScreen):
         self.query_text = ""
         self.filter_index = 0
         self.page = None
-        self.wide: bool | None = None
         self._width = 0
         self._keep_id: int | None = None
         self._open_single = False
@@ -243,8 +243,6 @@ class OrdersScreen(WmsScreen):
 
     def _set_columns(self, width: int) -> None:
         self._width = width
-        self.wide = width >= WIDE
-        self.set_class(self.wide, "wide")
         table = self.query_one("#ord-table", DataTable)
         table.clear(columns=True)
         if self.wide:

@@ -25,7 +25,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.events import Resize
 from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.enums import Role
@@ -58,6 +57,7 @@ NARROW_QUEUE = (("Order", 10), ("Units", 5), ("Tote", 14))
 
 class PackScreen(WmsScreen):
     TITLE_TEXT = "Pack station"
+    WIDE = WIDE
     DEFAULT_CSS = """
     PackScreen #pk-head { height: 1; padding: 0 1; background: $boost; text-style: bold; }
     PackScreen #pk-notes { display: none; height: auto; max-height: 2; padding: 0 1;
@@ -145,7 +145,7 @@ class PackScreen(WmsScreen):
         self.query_one("#pk-lines-box").can_focus = False
         # Inline, because app.tcss (.feedback: height auto) outranks DEFAULT_CSS.
         self.feedback.styles.height = 2
-        self._apply_width(self.app.size.width, force=True)
+        self.width_changed()
         self.focus_scan()
         resume = packing.my_open_order(self.store, self.actor)
         left = None if resume is not None else packing.left_on_bench(self.store, self.actor)
@@ -164,22 +164,12 @@ class PackScreen(WmsScreen):
             self.load_queue()
         self.render_all()
 
-    def on_resize(self, event: Resize) -> None:
-        self._apply_width(event.size.width)
-
-    def _apply_width(self, width: int, force: bool = False) -> None:
-        wide = width >= WIDE
-        if force or wide != self.has_class("wide"):
-            self.set_class(wide, "wide")
-            fixed_table.reset(
-                self.query_one("#pk-queue", DataTable), WIDE_QUEUE if wide else NARROW_QUEUE
-            )
-            if self.is_mounted:
-                self.render_all()
-
-    @property
-    def wide(self) -> bool:
-        return self.has_class("wide")
+    def width_changed(self) -> None:
+        fixed_table.reset(
+            self.query_one("#pk-queue", DataTable), WIDE_QUEUE if self.wide else NARROW_QUEUE
+        )
+        if self.is_mounted:
+            self.render_all()
 
     @property
     def feedback(self) -> Feedback:

@@ -11,7 +11,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
@@ -77,7 +76,6 @@ class StockScreen(WmsScreen):
         self.zones: list[str] = []
         self.sku_rows: list[q.SkuStock] = []
         self.bin_rows: list[q.BinStock] = []
-        self.wide = False
         self._debounce: Timer | None = None
         self._applied = ""
 
@@ -88,7 +86,6 @@ class StockScreen(WmsScreen):
         yield DataTable(id="stk-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.wide = self.app.size.width >= WIDE
         self.zones = q.zones(self.store)
         self.reload()
         self.query_one("#stk-filter", Input).focus()
@@ -96,11 +93,8 @@ class StockScreen(WmsScreen):
     def on_screen_resume(self) -> None:
         self.reload()  # back from a SKU: stock may have moved meanwhile
 
-    def on_resize(self, event: Resize) -> None:
-        wide = event.size.width >= WIDE
-        if wide != self.wide:
-            self.wide = wide
-            self.render_table()
+    def width_changed(self) -> None:
+        self.render_table()
 
     @property
     def table(self) -> DataTable:
@@ -291,7 +285,6 @@ class SkuDetailScreen(WmsScreen):
         super().__init__()
         self.detail = detail
         self.section = "bins"
-        self.wide = False
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="sku-head", markup=False)
@@ -301,19 +294,14 @@ class SkuDetailScreen(WmsScreen):
             yield DataTable(id=f"sku-{name}", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.wide = self.app.size.width >= WIDE
         self.fill()
         self.show()
 
-    def on_resize(self, event: Resize) -> None:
-        wide = event.size.width >= WIDE
-        if wide != self.wide:
-            self.wide = wide
-            self.fill()
-            self.show()
+    def width_changed(self) -> None:
+        self.fill()
+        self.show()
 
     def show(self) -> None:
-        self.set_class(self.wide, "wide")
         for name in self.SECTIONS:
             visible = self.wide or name == self.section
             self.query_one(f"#sku-{name}").display = visible

@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.events import Resize
 from textual.widgets import DataTable, Input, Label, Static
 
 from wms_tui.domain.errors import DomainError
@@ -36,6 +35,7 @@ FILTERS = (
 
 class WavesScreen(WmsScreen):
     TITLE_TEXT = "Waves"
+    WIDE = WIDE
     DEFAULT_CSS = """
     WavesScreen #waves-filters {
         grid-size: 2; grid-columns: 11 1fr; grid-rows: 1; grid-gutter: 0 1;
@@ -85,15 +85,8 @@ class WavesScreen(WmsScreen):
         shorts.add_columns("Time", "Order", "SKU", "Bin", "Who", "What")
         size = waves.default_cart_size(self.store)
         self.query_one("#f-cart", Input).placeholder = str(size)
-        self._apply_width(self.app.size.width)
         self.query_one("#f-carrier", Input).focus()
         self.action_refresh()
-
-    def on_resize(self, event: Resize) -> None:
-        self._apply_width(event.size.width)
-
-    def _apply_width(self, width: int) -> None:
-        self.set_class(width >= WIDE, "wide")
 
     @property
     def feedback(self) -> Feedback:
@@ -135,7 +128,7 @@ class WavesScreen(WmsScreen):
             text = "No ready orders match these filters"
         if summary.not_allocated:
             text += f" ({summary.not_allocated} not allocated)"
-        if self.has_class("wide") and summary.by_cutoff:
+        if self.wide and summary.by_cutoff:
             text += "\nBy cut-off: " + ", ".join(f"{k} ×{n}" for k, n in summary.by_cutoff)
         self.query_one("#waves-summary", Static).update(text)
         return True
