@@ -390,6 +390,8 @@ class ReturnsScreen(FloorScreen):
 
     def _book(self) -> Said | None:
         said = self.f.book()
+        if not said.refused:  # the order just booked may have been the hint's example
+            self.example = returns.example_order(self.store)
         self.show(said)
         if not said.refused and self.f.released:
             self.notify(f"Released: {', '.join(self.f.released)}", timeout=5)
