@@ -6,8 +6,10 @@ Each command runs in a fresh process on a pseudo-terminal (120×40), as a
 handheld or pack station starts it; the clock stops when "Scan your badge"
 has been written to the terminal (the login screen painted), or for
 ``wms --help`` when the process exits. The baseline, measured in the same
-run alternating with the commands, is ``python -c "import textual.app"``: no
-terminal app can paint before that import. Target: 1.5× the baseline.
+run alternating with the commands and on the same pty, is a Python that
+imports ``textual.app`` and writes that text: no terminal app can paint
+before that import; ``wms --help`` is timed to its exit, so against
+``python -c "import textual.app"`` timed to its exit. Target: 1.5× the baseline.
 
 Stores: an empty store for ``wms run`` and the demo for ``wms demo`` (both at
 this version's schema, cached under ``bench/out/``).
@@ -32,6 +34,10 @@ from pathlib import Path
 from bench.common import ROOT, Row, cached_sqlite
 
 LOGIN_TEXT = b"Scan your badge"
+BASELINE = (
+    "import sys, time, textual.app; sys.stdout.write('Scan your badge'); sys.stdout.flush(); "
+    "time.sleep(60)"
+)
 TIMEOUT_S = 60.0
 
 
@@ -118,7 +124,11 @@ def run(quick: bool) -> list[Row]:
     empty_db, demo_db = _stores()
     py = sys.executable
     cases = {
-        "baseline": lambda: _time_process([py, "-c", "import textual.app"]),
+        # Measured like the commands: on the pty, until the text is written
+        # (not until the interpreter has torn every module down again).
+        "baseline": lambda: time_to_login([py, "-c", BASELINE]),
+        # --help is timed to its exit, so against an import timed to its exit.
+        "baseline to exit": lambda: _time_process([py, "-c", "import textual.app"]),
         "wms --help": lambda: _time_process([py, "-m", "wms_tui", "--help"]),
         "wms run → login screen": lambda: time_to_login(
             [py, "-m", "wms_tui", "run", "--db", empty_db]
@@ -131,17 +141,23 @@ def run(quick: bool) -> list[Row]:
     for _ in range(repeat):  # alternating, so a burst of load hits every case alike
         for name, case in cases.items():
             times[name].append(case())
-    base = statistics.median(times.pop("baseline"))
+    bases = {
+        "painted": statistics.median(times.pop("baseline")),
+        "exited": statistics.median(times.pop("baseline to exit")),
+    }
     rows = []
     for name, values in times.items():
         med = statistics.median(values)
+        until = "exited" if "--help" in name else "painted"
+        base = bases[until]
         rows.append(
             Row(
                 f"{name} (median of {len(values)})",
                 1000 * med,
                 "ms",
                 baseline=1000 * base,
-                baseline_what='ms python -c "import textual.app"',
+                baseline_what="ms import textual.app, "
+                + ("to exit" if until == "exited" else "to text on the pty"),
                 target="≤ 1.5× the baseline",
                 ok=None if quick else med <= 1.5 * base,
                 note=f"min {1000 * min(values):.0f}, max {1000 * max(values):.0f} ms",

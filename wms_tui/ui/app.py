@@ -106,7 +106,10 @@ class WmsApp(App[None]):
             import signal
 
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
-        self.open_store()
+        # After the first paint: the worker imports SQLModel and the models (half
+        # a second), and a thread doing that holds the GIL in bursts that would
+        # delay "Scan your badge" (python -m bench --only startup).
+        self.call_after_refresh(self.open_store)
         self.set_interval(5, self._check_idle, name="idle-check")
         self.set_interval(5, self.check_store_replaced, name="store-check")
         self.set_interval(TICK, self.quiet_gc.tick, name="quiet-gc")
