@@ -64,3 +64,19 @@ def test_an_error_is_printed_as_plain_text(tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", "--db", str(folder / "wms.db")])
     assert result.exit_code == 1
     assert "[bold]x[/]" in result.output
+
+
+def test_simulate_day_prints_its_checks_and_exits_0(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from wms_tui.cli.main import app
+
+    db = tmp_path / "sim.db"
+    result = CliRunner().invoke(
+        app, ["simulate", "day", "--orders", "12", "--seed", "3", "--db", str(db)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Day of 12 orders (seed 3)" in result.output
+    assert "✓ stock = sum of movements, never negative: balanced" in result.output
+    again = CliRunner().invoke(app, ["simulate", "day", "--orders", "2", "--db", str(db)])
+    assert again.exit_code == 2 and "give it an empty one" in again.output

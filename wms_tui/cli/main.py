@@ -158,6 +158,7 @@ COMMAND_MODULES = (
     "devices",
     "serve",
     "serve_devices",
+    "simulate",
 )
 
 

@@ -181,6 +181,7 @@ class EventKind(StrEnum):
     TASK_PAUSED = "task.paused"
     TASK_RELEASED = "task.released"
     TASK_DONE = "task.done"
+    TASK_STOPS_DROPPED = "task.stops_dropped"  # a cancelled order's stops left the task
     PICK_UNIT = "pick.unit"
     STOP_SKIPPED = "stop.skipped"
     SHORT_PICK = "short_pick"

@@ -119,17 +119,9 @@ def seed_reference_data(uow: UnitOfWork) -> None:
             s.add(ReturnReason(code=code, label=label, controllable=cause.ours, cause=cause.value))
 
 
-def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
-    """Load every seed file; returns row counts per table."""
+def load_products(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, Product]:
+    """The demo's products and their barcodes (``products.csv``), by SKU."""
     s = uow.session
-    counts: dict[str, int] = {}
-    now = utcnow()
-
-    # Logged as no event: the demo's master data is older than the history it replays.
-    load_setup(uow, folder, SYSTEM, log=False)
-    locs = {loc.code: loc for loc in s.exec(select(Location))}
-    counts["locations"] = len(locs)
-
     products: dict[str, Product] = {}
     for r in _rows(folder, "products.csv"):
         p = Product(
@@ -165,6 +157,21 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
                     code=r["case_barcode"], product_id=p.id, pack_qty=int(r["case_qty"] or 1)
                 )
             )
+    return products
+
+
+def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
+    """Load every seed file; returns row counts per table."""
+    s = uow.session
+    counts: dict[str, int] = {}
+    now = utcnow()
+
+    # Logged as no event: the demo's master data is older than the history it replays.
+    load_setup(uow, folder, SYSTEM, log=False)
+    locs = {loc.code: loc for loc in s.exec(select(Location))}
+    counts["locations"] = len(locs)
+
+    products = load_products(uow, folder)
     counts["products"] = len(products)
 
     n_stock = 0

@@ -17,8 +17,8 @@ from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import EventKind, MovementReason, Role
 from wms_tui.domain.enums import ExceptionKind as K
-from wms_tui.domain.enums import MovementReason, Role
 from wms_tui.domain.enums import OrderStatus as S
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Location, Order, Product, StockMovement, WmsException
@@ -109,7 +109,7 @@ def _close(uow: UnitOfWork, actor: Actor, exc: WmsException, order: Order | None
     events.log(
         uow,
         actor,
-        "exception.closed",
+        EventKind.EXCEPTION_CLOSED,
         order=order,
         sku=exc.sku,
         location=exc.location,

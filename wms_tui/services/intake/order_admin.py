@@ -7,12 +7,12 @@ confirmation for the screen, or raises ``DomainError`` having changed nothing.
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, Role
+from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, Role, TaskStatus
 from wms_tui.domain.errors import DomainError, NotFound
-from wms_tui.domain.models import Order, WmsException
+from wms_tui.domain.models import Order, OrderLine, PickTask, PickTaskLine, WmsException
 from wms_tui.services.core import events
 from wms_tui.services.exceptions.totes import units_held_for
 from wms_tui.services.inventory import allocation
@@ -129,8 +129,11 @@ def cancel_in(uow: UnitOfWork, actor: Actor, order: Order, reason: str = "") -> 
         detail=f"cancelled by supervisor{': ' + reason if reason else ''}",
     )
     allocation.deallocate_order(uow, order, actor)
+    _drop_open_stops(uow, actor, order)
     extra = ""
-    if where in (S.PICKING, S.PICKED, S.PACKING) and units_held_for(uow.session, [order.id]):
+    # Units already in a tote must go back, whatever the order's state: a short
+    # pick backorders an order with its picked units still in the tote.
+    if where is not S.PACKED and units_held_for(uow.session, [order.id]):
         _exception(
             uow,
             actor,
@@ -149,6 +152,39 @@ def cancel_in(uow: UnitOfWork, actor: Actor, order: Order, reason: str = "") -> 
         )
         extra = ": stop the parcel at the dock"
     return f"{order.name} cancelled{extra}"
+
+
+def _drop_open_stops(uow: UnitOfWork, actor: Actor, order: Order) -> None:
+    """A cancelled order's stops leave the pick tasks still walking for it.
+
+    Left in, the picker would be sent to pick for an order that no longer
+    exists and the task could never finish; a task with nothing left to walk
+    is finished here (its other orders go on to packing).
+    """
+    from wms_tui.services.picking.task import TaskContext, maybe_complete
+
+    s = uow.session
+    rows = s.exec(
+        select(PickTaskLine, PickTask)
+        .join(PickTask, col(PickTask.id) == PickTaskLine.task_id)
+        .join(OrderLine, col(OrderLine.id) == PickTaskLine.order_line_id)
+        .where(
+            OrderLine.order_id == order.id,
+            col(PickTaskLine.done).is_(False),
+            col(PickTask.status).in_([TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED]),
+        )
+    ).all()
+    tasks = {}
+    for line, task in rows:
+        line.done = True
+        uow.add(line)
+        tasks[task.id] = task
+    uow.flush()
+    for task in tasks.values():
+        events.log(
+            uow, actor, EventKind.TASK_STOPS_DROPPED, order=order, detail=f"task {task.code}"
+        )
+        maybe_complete(uow, actor, TaskContext(s, task))
 
 
 def change_priority(store: Store, actor: Actor, order_id: int, delta: int) -> str:

@@ -29,6 +29,7 @@ from wms_tui.domain.models import (
     Wave,
 )
 from wms_tui.services.core import events
+from wms_tui.services.inventory import allocation
 from wms_tui.store import UnitOfWork
 
 # Orders whose stops are not walked (a supervisor stopped them mid-wave).
@@ -373,6 +374,19 @@ def complete(uow: UnitOfWork, actor: Actor, ctx: TaskContext) -> Completion:
         if all(x.qty_picked >= x.need for x in lines):
             detail = f"task {task.code} → {task.pack_station}"
             events.change_status(uow, order, OrderStatus.PICKED, actor, detail=detail)
+        else:
+            # Units this task never had a stop for (a short pick backordered the
+            # order and stock came back while the task went on): a wave picks the
+            # rest, or the order waits for stock with a BACKORDER exception.
+            # Left PICKING, no task would ever name it again.
+            events.change_status(
+                uow,
+                order,
+                OrderStatus.READY_TO_PICK,
+                actor,
+                detail=f"task {task.code} done; the rest is picked in another task",
+            )
+            allocation.allocate_order(uow, order, actor)
     if task.wave_id is not None:
         statuses = s.exec(select(PickTask.status).where(PickTask.wave_id == task.wave_id)).all()
         if all(TaskStatus(x) in (TaskStatus.DONE, TaskStatus.CANCELLED) for x in statuses):

@@ -1,0 +1,715 @@
+"""A whole floor day, simulated through the services, then checked for dead ends.
+
+``simulate_day(store, orders=N, seed=S)`` sets up the demo warehouse's master
+data in an empty store, stocks it from a seeded random demand (some SKUs on
+hand short or not at all), and runs one day in rounds. Orders arrive through
+the order API's use case spread over the day; in every round each operator
+does one piece of work, in a seeded random order, so several pickers, packers,
+receivers and supervisors interleave on one store as terminals do:
+
+* the supervisor releases (the terminals' periodic release), builds waves,
+  cancels orders mid-flow, takes over an order open at another station, and
+  works the exceptions inbox with its actions (counts the bins short picks
+  flagged, puts a cancelled order's units back, lets an order with nothing
+  left to ship wait for stock, acknowledges delivery reports);
+* pickers claim tasks and walk them stop by stop; some stops are short
+  ("item not in bin"), some pickers log out mid-task (the task is paused and
+  resumed later);
+* packers open the next order of their station's queue, scan every unit (now
+  and then one unit too many, which must be refused), send a damaged or wrong
+  unit to quarantine (replacement pick, or a supervised short-ship), weigh,
+  confirm inserts and close; a packer whose order was taken over is told once
+  and goes back to the queue;
+* receivers take late deliveries (blind receipts) of the SKUs that ran out and
+  put them away, which releases the waiting backorders;
+* the dock loads closed parcels and closes each carrier's manifest; parcels
+  of earlier in the day come back at the returns desk and are restocked.
+
+The day ends when the orders have all arrived and a round passes in which
+nobody could do anything. Then :mod:`wms_tui.services.demo.day_checks` checks
+the store: every order shipped, cancelled or named by an open exception with
+an action; no tote, station or task held by finished work; stock equal to the
+sum of its movements, never negative; every open exception has an action.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from sqlmodel import col, select
+
+from wms_tui.domain import clock
+from wms_tui.domain.actor import SYSTEM, Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import (
+    Disposition,
+    LocationKind,
+    MovementReason,
+    OrderStatus,
+    ParcelStatus,
+    Resolution,
+)
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.models import (
+    Carrier,
+    Location,
+    Operator,
+    Order,
+    OrderLine,
+    Parcel,
+    Product,
+    ReturnReason,
+    Setting,
+    Stock,
+    Warehouse,
+)
+from wms_tui.services.demo.day_checks import Check, check_day
+from wms_tui.store import Store
+
+S = OrderStatus
+# Service names the shop sends as shipping methods (the demo's services.csv).
+METHODS = ("PostNord MyPack Home", "PostNord MyPack Collect", "DHL Express Worldwide")
+PICKERS = (("P1001", "HH-01"), ("P1002", "HH-02"), ("P1003", "HH-03"), ("P1005", "HH-05"))
+PACKERS = (("K2001", "PACK-1"), ("K2002", "PACK-2"), ("K2003", "PACK-3"))
+TAKE_OVER = ("P1004", "PACK-4")  # Märta packs too: she takes orders over at PACK-4
+RECEIVERS = (("R3001", "RCV-1"), ("R3002", "RCV-2"))
+OFFICE = ("S9001", "OFFICE")
+LONG_MM = 400
+# Rounds the day may take beyond the arrivals before it is called stuck.
+MAX_ROUNDS_PER_ARRIVAL = 6
+DOCK = ("S9002", "DOCK")
+
+
+@dataclass(frozen=True)
+class Faults:
+    """How often things go wrong, per opportunity."""
+
+    short_pick: float = 0.03
+    logout_mid_task: float = 0.02
+    damaged_at_pack: float = 0.03
+    short_ship: float = 0.3  # of damaged units: short-shipped instead of replaced
+    over_scan: float = 0.05
+    take_over: float = 0.01
+    cancel: float = 0.01
+    returns: float = 0.05
+    out_of_stock_skus: float = 0.08
+
+
+@dataclass
+class DayReport:
+    orders: int
+    seed: int
+    seconds: float = 0.0
+    rounds: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    events: Counter = field(default_factory=Counter)
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+
+class SimulationError(DomainError):
+    """The store is not one a simulation may write a day into."""
+
+
+def _actor(store: Store, badge: str, terminal: str) -> Actor:
+    with store.read() as s:
+        op = s.exec(select(Operator).where(Operator.badge == badge)).one()
+        return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def _setup(store: Store, rng: random.Random, n_orders: int, faults: Faults) -> list[tuple]:
+    """Master data, opening stock and the day's orders (returned, to arrive later)."""
+    from wms_tui.services.demo.build import DEMO_DIR, load_products, seed_reference_data
+    from wms_tui.services.inventory.stock import move_stock
+    from wms_tui.services.setup.master_data import load_setup
+
+    with store.read() as s:
+        if s.exec(select(Warehouse)).first() is not None:
+            raise SimulationError(
+                "A simulation writes a whole day into the store: give it an empty one "
+                "(a new file with --db, or an empty PostgreSQL database)"
+            )
+    with store.unit_of_work() as uow:
+        s = uow.session
+        load_setup(uow, DEMO_DIR, SYSTEM, log=False)
+        load_products(uow, DEMO_DIR)
+        seed_reference_data(uow)
+        s.add(Setting(key="grace_period_minutes", value="0"))
+        uow.flush()
+        products = list(s.exec(select(Product).order_by(col(Product.sku))))
+        picks = list(
+            s.exec(
+                select(Location)
+                .where(Location.kind == LocationKind.PICK)
+                .order_by(col(Location.code))
+            )
+        )
+        # A few best sellers and a long tail, as shops have.
+        weights = [1.0 / (1 + i) ** 0.8 for i in range(len(products))]
+        rng.shuffle(weights)
+        orders = []
+        demand: Counter = Counter()
+        for i in range(n_orders):
+            lines: dict[str, int] = {}
+            for p in rng.choices(products, weights, k=rng.choice((1, 1, 1, 2, 2, 3))):
+                # A poster ships alone: with anything else it takes two parcels,
+                # which the station does but this simulated packer does not.
+                if max(p.length_mm, p.width_mm, p.height_mm) > LONG_MM and lines:
+                    continue
+                lines[p.sku] = lines.get(p.sku, 0) + rng.choice((1, 1, 1, 2))
+                if max(p.length_mm, p.width_mm, p.height_mm) > LONG_MM:
+                    break
+            for sku, q in lines.items():
+                demand[sku] += q
+            orders.append((f"#S{1001 + i}", sorted(lines.items()), rng.choice(METHODS)))
+        late: list[str] = []
+        for k, p in enumerate(products):
+            want = demand[p.sku]
+            if not want:
+                continue
+            if rng.random() < faults.out_of_stock_skus:
+                late.append(p.sku)
+                have = 0
+            else:
+                have = max(0, round(want * rng.uniform(0.8, 1.3)))
+            if have:
+                move_stock(
+                    uow,
+                    SYSTEM,
+                    p,
+                    have,
+                    from_loc=None,
+                    to_loc=picks[k % len(picks)],
+                    reason=MovementReason.RECEIVED,
+                    reference="opening balance",
+                )
+        uow.commit()
+    return [orders, late, demand]
+
+
+# --------------------------------------------------------------------------- the day
+
+
+class _Day:
+    def __init__(self, store: Store, rng: random.Random, faults: Faults, report: DayReport) -> None:
+        self.store, self.rng, self.faults, self.report = store, rng, faults, report
+        self.office = _actor(store, *OFFICE)
+        self.dock = _actor(store, *DOCK)
+        self.pickers = [_actor(store, b, t) for b, t in PICKERS]
+        self.packers = [_actor(store, b, t) for b, t in PACKERS]
+        self.taker = _actor(store, *TAKE_OVER)
+        self.packers.append(self.taker)
+        self.receivers = [_actor(store, b, t) for b, t in RECEIVERS]
+        self.open_at: dict[str, int | None] = {p.terminal: None for p in self.packers}
+        self.open_at[self.taker.terminal] = None
+        self.on_break: dict[str, int] = {}
+        self.round = 0
+        self.deliveries: list[tuple[int, dict[str, int]]] = []
+
+    def note(self, what: str) -> None:
+        self.report.events[what] += 1
+
+    def refused(self, what: str, exc: DomainError) -> None:
+        self.report.events[f"refused: {what}"[:80]] += 1
+
+    # -- supervisor ---------------------------------------------------------
+
+    def supervise(self) -> bool:
+        from wms_tui.services.intake.release import release
+        from wms_tui.services.picking import waves
+
+        did = False
+        result = release(self.store, replace(SYSTEM, terminal=self.office.terminal))
+        if result.anything:
+            self.report.events["released"] += len(result.ready)
+            self.report.events["backorders released"] += len(result.backorders_released)
+            did = True
+        if self.round % 3 == 0:
+            try:
+                wave = waves.build_wave(self.store, self.office, cart_size=4)
+                self.note("wave built")
+                did = did or bool(wave.tasks)
+            except DomainError:
+                pass
+        if self.rng.random() < self.faults.cancel * 10:
+            did = self.cancel_something() or did
+        if self.rng.random() < self.faults.take_over * 10:
+            did = self.take_over() or did
+        return self.work_inbox() or did
+
+    def cancel_something(self) -> bool:
+        from wms_tui.services.intake import order_admin
+
+        with self.store.read() as s:
+            ids = s.exec(
+                select(Order.id).where(
+                    col(Order.status).in_(
+                        [S.NEW, S.READY_TO_PICK, S.BACKORDERED, S.PICKING, S.PICKED]
+                    )
+                )
+            ).all()
+        if not ids:
+            return False
+        try:
+            order_admin.cancel_order(
+                self.store, self.office, self.rng.choice(ids), "customer cancelled"
+            )
+            self.note("cancelled mid-flow")
+            return True
+        except DomainError as exc:
+            self.refused("cancel", exc)
+            return False
+
+    def take_over(self) -> bool:
+        from wms_tui.services.packing import station as packing
+
+        taken = [
+            t for t, oid in self.open_at.items() if oid is not None and t != self.taker.terminal
+        ]
+        if not taken or self.open_at.get(self.taker.terminal):
+            return False
+        terminal = self.rng.choice(taken)
+        order_id = self.open_at[terminal]
+        with self.store.read() as s:
+            name = s.get(Order, order_id).name  # type: ignore[union-attr]
+        try:
+            view = packing.open_order(self.store, self.taker, name, take_over_badge="S9001")
+        except DomainError as exc:
+            self.refused("take over", exc)
+            return False
+        self.note("taken over")
+        # Märta goes on with it at PACK-4; the first station learns on its next scan.
+        self.open_at[self.taker.terminal] = view.order_id
+        return True
+
+    def work_inbox(self) -> bool:
+        from wms_tui.services.exceptions.actions import resolve
+        from wms_tui.services.exceptions.inbox import Action, open_exceptions
+
+        did = False
+        for item in open_exceptions(self.store, self.office)[:20]:
+            try:
+                if Action.PUT_BACK in item.actions:
+                    resolve(self.store, self.office, item.id, Action.PUT_BACK)
+                    self.note("inbox: put back")
+                elif Action.COUNT in item.actions:
+                    self.count_bin(item.bin)
+                    self.note("inbox: bin counted")
+                elif item.kind == "NOTHING_TO_SHIP":
+                    resolve(self.store, self.office, item.id, Action.RETRY)
+                    self.note("inbox: wait for stock")
+                elif item.kind in ("RECEIVING", "OTHER", "CANCELLED_AFTER_PACK", "WEIGHT_MISMATCH"):
+                    if Action.ACKNOWLEDGE in item.actions:
+                        resolve(
+                            self.store, self.office, item.id, Action.ACKNOWLEDGE, note="checked"
+                        )
+                        self.note("inbox: acknowledged")
+                    else:
+                        continue
+                else:
+                    continue
+                did = True
+            except DomainError as exc:
+                self.refused("inbox", exc)
+        return did
+
+    def count_bin(self, bin_code: str) -> None:
+        from wms_tui.services.inventory import cycle_count as cc
+
+        system = {v.sku: v.system for v in cc.count_variance(self.store, self.office, bin_code, {})}
+        counted = dict(system)
+        reason = ""
+        if system and self.rng.random() < 0.5:
+            # The short pick was right: one unit really is missing.
+            sku = self.rng.choice(sorted(system))
+            if counted[sku] > 0:
+                counted[sku] -= 1
+                reason = "missing, found by count"
+        cc.approve_count(self.store, self.office, bin_code, counted, reason=reason, expected=system)
+
+    # -- pickers ------------------------------------------------------------
+
+    def pick(self, picker: Actor) -> bool:
+        from wms_tui.services.picking import walk as picking
+        from wms_tui.services.picking.short_pick import report_short
+
+        if self.on_break.get(picker.terminal, 0) > self.round:
+            return False
+        code = picking.my_open_task(self.store, picker)
+        if code is None:
+            view = picking.claim_next_task(self.store, picker)
+            if view is None:
+                return False
+            code = view.code
+            self.note("task claimed")
+        else:
+            view = picking.resume_task(self.store, picker, code)
+        stop = view.stop
+        if stop is None:
+            return False
+        if self.rng.random() < self.faults.logout_mid_task:
+            picking.pause_task(self.store, picker, code)
+            self.on_break[picker.terminal] = self.round + self.rng.randint(2, 8)
+            self.note("logout mid-task")
+            return True
+        at = picking.scan(self.store, picker, code, stop.bin).at_bin
+        left = stop.qty - stop.picked - stop.short
+        if left > 0 and self.rng.random() < self.faults.short_pick:
+            if left > 1:
+                # What is there goes in the tote; the rest is reported short.
+                picking.scan(self.store, picker, code, stop.sku, at_bin=at, count=left - 1)
+                report_short(self.store, picker, code, "missing", at_bin=at)
+                picking.scan(self.store, picker, code, stop.tote, at_bin=at)
+            else:
+                report_short(self.store, picker, code, "missing", at_bin=at)
+            self.note("short pick")
+            return True
+        if left > 0:
+            picking.scan(self.store, picker, code, stop.sku, at_bin=at, count=left)
+        picking.scan(self.store, picker, code, stop.tote, at_bin=at)
+        return True
+
+    # -- packers ------------------------------------------------------------
+
+    def pack(self, packer: Actor) -> bool:
+        from wms_tui.services.packing import station as packing
+
+        order_id = self.open_at.get(packer.terminal)
+        if order_id is None:
+            order_id = packing.my_open_order(self.store, packer)
+        if order_id is None:
+            for row in packing.station_queue(self.store, packer):
+                try:
+                    order_id = packing.open_order(self.store, packer, row.name).order_id
+                    break
+                except DomainError:
+                    continue
+            if order_id is None:
+                return False
+            self.note("order opened")
+        self.open_at[packer.terminal] = order_id
+        try:
+            self._pack_step(packer, order_id)
+        except DomainError as exc:
+            # Taken over, cancelled, stopped: told once, back to the queue.
+            with self.store.read() as s:
+                order = s.get(Order, order_id)
+                mine = (
+                    order is not None
+                    and order.status == S.PACKING
+                    and order.locked_terminal == packer.terminal
+                )
+            if mine:
+                self.refused(f"pack: {exc}", exc)
+                return False
+            self.open_at[packer.terminal] = None
+            self.refused("pack: order gone from the station", exc)
+        return True
+
+    def _pack_step(self, packer: Actor, order_id: int) -> None:
+        from wms_tui.services.packing import station as packing
+
+        view = packing.current_view(self.store, packer, order_id)
+        if view.status != S.PACKING:
+            self.open_at[packer.terminal] = None
+            if view.status not in (S.PACKED,):
+                self.note("pack: order left the station")
+            return
+        for line in view.lines:
+            left = line.need - line.packed
+            if left <= 0:
+                continue
+            if self.rng.random() < self.faults.damaged_at_pack:
+                short = self.rng.random() < self.faults.short_ship
+                view = packing.qc_fail(
+                    self.store,
+                    packer,
+                    order_id,
+                    line.line_no,
+                    self.rng.choice(("damaged", "colour", "size", "item")),
+                    replace=not short,
+                    scanned=False,
+                    approver_badge="S9001" if short else None,
+                )
+                self.note("short-shipped at pack" if short else "replacement requested")
+                if view.status != S.PACKING:
+                    self.open_at[packer.terminal] = None
+                return
+            packing.scan(self.store, packer, order_id, line.sku)
+            if left > 1:
+                packing.set_count(self.store, packer, order_id, line.line_no, line.need)
+            if self.rng.random() < self.faults.over_scan:
+                try:
+                    packing.scan(self.store, packer, order_id, line.sku)
+                    self.note("OVER-SCAN ACCEPTED")
+                except DomainError:
+                    self.note("over-scan refused")
+            return
+        self._finish_pack(packer, order_id)
+        self.open_at[packer.terminal] = None
+
+    def _finish_pack(self, packer: Actor, order_id: int) -> None:
+        from wms_tui.services.demo.walk import scale_reading
+        from wms_tui.services.packing import station as packing
+
+        view = packing.current_view(self.store, packer, order_id)
+        for line in view.lines:
+            if line.need - line.packed > 0:
+                if line.packed == 0:
+                    packing.scan(self.store, packer, order_id, line.sku)
+                packing.set_count(self.store, packer, order_id, line.line_no, line.need)
+        view = packing.current_view(self.store, packer, order_id)
+        if not any(p.units for p in view.parcels):
+            return
+        if any(p.fit_problem for p in view.parcels):
+            # The suggested box does not take them: the packer picks one that does.
+            fits = [c for c in packing.carton_options(self.store, packer, order_id) if c.ok]
+            if fits:
+                view = packing.choose_carton(self.store, packer, order_id, fits[0].code)
+                self.note("other carton chosen")
+        for parcel in view.parcels:
+            reading = scale_reading(parcel.expected_g, order_id)
+            view = packing.enter_weight(self.store, packer, order_id, reading, parcel_no=parcel.seq)
+        for item in view.inserts:
+            if not item.done:
+                view = packing.confirm_insert(self.store, packer, order_id, item.n)
+        packing.close_parcel(self.store, packer, order_id)
+        self.note("packed")
+
+    # -- receiving ----------------------------------------------------------
+
+    def receive(self, receiver: Actor) -> bool:
+        from wms_tui.services.receiving import putaway
+        from wms_tui.services.receiving import receipt as receiving
+
+        due = [d for d in self.deliveries if d[0] <= self.round]
+        if due:
+            delivery = due[0]
+            self.deliveries.remove(delivery)
+            r = receiving.start_blind_receipt(self.store, receiver, supplier="Late supplier")
+            for sku, qty in delivery[1].items():
+                receiving.receive_scan(self.store, receiver, r.reference, sku, count=qty)
+            receiving.close_receipt(self.store, receiver, r.reference)
+            self.note("late delivery received")
+            return True
+        lines = putaway.pending(self.store)
+        if not lines:
+            return False
+        line = lines[0]
+        if line.suggestion is None:
+            return False
+        putaway.put_away(
+            self.store,
+            receiver,
+            reference=line.reference,
+            product_code=line.sku,
+            bin_code=line.suggestion.bin,
+        )
+        self.note("put away")
+        return True
+
+    # -- dock ---------------------------------------------------------------
+
+    def load(self) -> bool:
+        from wms_tui.services.dispatch import handover
+
+        with self.store.read() as s:
+            rows = s.exec(
+                select(Carrier.code, Parcel.sscc)
+                .join(Order, col(Order.id) == Parcel.order_id)
+                .join(Carrier, col(Carrier.id) == Order.carrier_id)
+                .where(Parcel.status == ParcelStatus.CLOSED, Order.status == S.PACKED)
+                .order_by(col(Parcel.id))
+                .limit(10)
+            ).all()
+        for carrier, sscc in rows:
+            try:
+                handover.load_parcel(self.store, self.dock, carrier, str(sscc))
+                self.note("parcel loaded")
+            except DomainError as exc:
+                self.refused("load", exc)
+        return bool(rows)
+
+    def close_manifests(self) -> None:
+        from wms_tui.services.dispatch import manifest
+
+        with self.store.read() as s:
+            carriers = s.exec(
+                select(Carrier.code)
+                .join(Order, col(Order.carrier_id) == Carrier.id)
+                .join(Parcel, col(Parcel.order_id) == Order.id)
+                .where(Parcel.status == ParcelStatus.LOADED)
+                .distinct()
+            ).all()
+        for code in carriers:
+            try:
+                manifest.close_manifest(
+                    self.store, self.office, code, send_notices=False, send=False
+                )
+                self.note("manifest closed")
+            except DomainError as exc:
+                self.refused("manifest", exc)
+
+    def returns(self) -> None:
+        from wms_tui.services.returns import desk
+
+        with self.store.read() as s:
+            ids = s.exec(
+                select(Order.id).where(Order.status == S.DISPATCHED).order_by(col(Order.id))
+            ).all()
+            reason = s.exec(select(ReturnReason.code).order_by(col(ReturnReason.code))).first()
+        desk_actor = self.receivers[0]
+        for oid in ids:
+            if self.rng.random() >= self.faults.returns or reason is None:
+                continue
+            with self.store.read() as s:
+                lines = s.exec(
+                    select(OrderLine.id, OrderLine.qty_packed, Stock.location_id)
+                    .join(Stock, col(Stock.product_id) == OrderLine.product_id, isouter=True)
+                    .where(OrderLine.order_id == oid, OrderLine.qty_packed > 0)
+                ).all()
+                bins = {}
+                for line_id, qty, loc_id in lines:
+                    loc = s.get(Location, loc_id) if loc_id else None
+                    if loc is not None and loc.kind == LocationKind.PICK:
+                        bins.setdefault(line_id, (qty, loc.code))
+            units = [
+                desk.ReturnUnit(
+                    order_line_id=line_id,
+                    reason_code=reason,
+                    disposition=Disposition.RESTOCK,
+                    location=code,
+                    qty=qty,
+                )
+                for line_id, (qty, code) in bins.items()
+            ]
+            if not units:
+                continue
+            try:
+                desk.register_return(
+                    self.store, desk_actor, desk.ReturnRequest(oid, units, Resolution.REFUND)
+                )
+                self.note("returned and restocked")
+            except DomainError as exc:
+                self.refused("return", exc)
+
+
+def _run(
+    day: _Day,
+    orders: list[tuple],
+    per_round: int,
+    tick: Callable[[int], None] | None,
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Rounds until every order has arrived and a few rounds pass with nothing to do."""
+    from wms_tui.services.integrations.orders_api import NewLine, NewOrder, create_order
+
+    store, rng, report = day.store, day.rng, day.report
+    shop = replace(SYSTEM, name="shop", terminal="SHOP")
+    pending = list(orders)
+    arrival_rounds = (len(orders) + per_round - 1) // per_round
+    start = day.round
+    quiet = 0
+    while True:
+        day.round += 1
+        if tick is not None:
+            tick(day.round - start)
+        did = False
+        for name, lines, method in pending[:per_round]:
+            create_order(
+                store,
+                shop,
+                NewOrder(
+                    name=name,
+                    channel="simulation",
+                    lines=[NewLine(sku=sku, quantity=q) for sku, q in lines],
+                    ship_name="Åsa Öberg",
+                    ship_address1="Storgatan 5",
+                    ship_city="Stockholm",
+                    ship_zip="114 55",
+                    ship_country="SE",
+                    shipping_method=method,
+                ),
+            )
+            did = True
+        del pending[:per_round]
+        agents: list[Callable[[], bool]] = [day.supervise, day.load]
+        agents += [lambda p=p: day.pick(p) for p in day.pickers]
+        agents += [lambda p=p: day.pack(p) for p in day.packers]
+        agents += [lambda r=r: day.receive(r) for r in day.receivers]
+        rng.shuffle(agents)
+        for agent in agents:
+            try:
+                did = agent() or did
+            except DomainError as exc:
+                # A refusal the operator would read and work around; counted, and
+                # the day goes on (the checks say whether anything got stuck).
+                report.events[f"refused: {str(exc)[:70]}"] += 1
+        if progress is not None and day.round % 10 == 0:
+            progress(f"round {day.round}: {len(orders) - len(pending)} of {len(orders)} orders in")
+        waiting = (
+            bool(pending)
+            or any(at > day.round for at, _ in day.deliveries)
+            or any(back > day.round for back in day.on_break.values())
+        )
+        quiet = 0 if did or waiting else quiet + 1
+        if quiet >= 3:
+            return
+        if day.round - start > MAX_ROUNDS_PER_ARRIVAL * arrival_rounds + 100:
+            report.events["day cut short: still busy"] += 1
+            return
+
+
+def simulate_day(
+    store: Store,
+    *,
+    orders: int = 200,
+    seed: int = 1,
+    faults: Faults | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DayReport:
+    """Run one floor day in ``store`` (empty) and check it; see the module docstring."""
+    faults = faults or Faults()
+    rng = random.Random(seed)
+    report = DayReport(orders=orders, seed=seed)
+    started = time.perf_counter()
+    day_orders, late, demand = _setup(store, rng, orders, faults)
+    day = _Day(store, rng, faults, report)
+    per_round = max(1, orders // 40)
+    # Yesterday's share of the orders left on yesterday's trucks; some come back today.
+    first = max(1, orders // 10)
+    yesterday = utcnow() - timedelta(days=1)
+    while yesterday.weekday() >= 5:
+        yesterday -= timedelta(days=1)
+    with clock.pinned(yesterday) as move:
+        _run(day, day_orders[:first], per_round, lambda r: move(yesterday + timedelta(minutes=r)))
+        day.close_manifests()
+    report.events["yesterday's orders"] = first
+    # The SKUs that ran out arrive late, in two deliveries during the day.
+    arrival_rounds = (orders - first + per_round - 1) // per_round
+    half = len(late) // 2
+    for i, chunk in enumerate((late[:half], late[half:])):
+        if chunk:
+            day.deliveries.append(
+                (day.round + (i + 1) * arrival_rounds // 2, {sku: demand[sku] for sku in chunk})
+            )
+    day.returns()
+    _run(day, day_orders[first:], per_round, None, progress)
+    day.close_manifests()
+    report.rounds = day.round
+    with store.read() as s:
+        report.statuses = Counter(str(st) for st in s.exec(select(Order.status)).all())
+    report.checks = check_day(store, day.office)
+    report.seconds = time.perf_counter() - started
+    return report
