@@ -10,13 +10,13 @@ from wms_tui.store import Store
 
 @pytest.mark.parametrize("seed", [2, 7])
 def test_a_simulated_day_leaves_no_dead_end(empty_store: Store, seed: int) -> None:
-    report = simulate_day(empty_store, orders=60, seed=seed)
+    report = simulate_day(empty_store, orders=40, seed=seed)
     failed = [f"{c.name}: {c.detail}" for c in report.checks if not c.ok]
     assert not failed, failed
-    assert sum(report.statuses.values()) == 60
+    assert sum(report.statuses.values()) == 40
     # The day had its faults, and they were dealt with.
     assert report.events["packed"] > 0 and report.events["manifest closed"] > 0
-    assert report.events["yesterday's orders"] == 6
+    assert report.events["yesterday's orders"] == 4
     assert not report.events["OVER-SCAN ACCEPTED"]
     assert not report.events["day cut short: still busy"]
 
