@@ -163,13 +163,15 @@ def _setup(store: Store, rng: random.Random, n_orders: int, faults: Faults) -> l
         for i in range(n_orders):
             lines: dict[str, int] = {}
             for p in rng.choices(products, weights, k=rng.choice((1, 1, 1, 2, 2, 3))):
-                # A poster ships alone: with anything else it takes two parcels,
-                # which the station does but this simulated packer does not.
+                # One poster ships alone: with anything else, or a second poster,
+                # it takes two parcels, which the station does (F-key "new
+                # parcel") but this simulated packer does not.
                 if max(p.length_mm, p.width_mm, p.height_mm) > LONG_MM and lines:
                     continue
-                lines[p.sku] = lines.get(p.sku, 0) + rng.choice((1, 1, 1, 2))
                 if max(p.length_mm, p.width_mm, p.height_mm) > LONG_MM:
+                    lines[p.sku] = 1
                     break
+                lines[p.sku] = lines.get(p.sku, 0) + rng.choice((1, 1, 1, 2))
             for sku, q in lines.items():
                 demand[sku] += q
             orders.append((f"#S{1001 + i}", sorted(lines.items()), rng.choice(METHODS)))
