@@ -27,10 +27,12 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import time
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from wms_tui.domain.customs import valid_hs_code
 from wms_tui.domain.enums import LocationKind, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.sscc import MAX_COMPANY_PREFIX, MIN_COMPANY_PREFIX
@@ -46,6 +48,7 @@ SETUP_FILES = (
     "carriers.csv",
     "services.csv",
     "cartons.csv",
+    "customs.csv",
 )
 STATION_KINDS = ("handheld", "pack", "receiving", "dispatch", "office")
 LABEL_FORMATS = ("pdf", "zpl")
@@ -221,6 +224,30 @@ def country(raw: str) -> str:
     return raw.upper()
 
 
+def hs_code(raw: str) -> str:
+    digits = raw.replace(".", "").replace(" ", "")
+    if not valid_hs_code(digits):
+        raise Bad(f"{raw!r} is not an HS code (6 to 10 digits, like 610910)")
+    return digits
+
+
+def money(raw: str) -> Decimal:
+    try:
+        value = Decimal(raw.replace(",", "."))
+    except InvalidOperation:
+        raise Bad(f"{raw!r} is not an amount like 149.00") from None
+    if not value.is_finite() or value <= 0 or value >= Decimal("1e10"):
+        raise Bad(f"{raw} must be more than 0")
+    return value.quantize(Decimal("0.01"))
+
+
+def un_number(raw: str) -> str:
+    value = raw.upper().replace(" ", "")
+    if not (value.startswith("UN") and len(value) == 6 and value[2:].isdigit()):
+        raise Bad(f"{raw!r} is not a UN number like UN3481")
+    return value
+
+
 def gs1_prefix(raw: str) -> str:
     if not (raw.isascii() and raw.isdigit()) or not (
         MIN_COMPANY_PREFIX <= len(raw) <= MAX_COMPANY_PREFIX
@@ -390,6 +417,18 @@ SPECS: dict[str, FileSpec] = {
             ),
             key=lambda v: v["code"],
             key_column="code",
+        ),
+        FileSpec(
+            "customs.csv",
+            (
+                _must("sku", code(64)),
+                _may("hs_code", hs_code, ""),
+                _may("origin_country", country, ""),
+                _may("customs_value", money, None),
+                _may("dangerous_goods", un_number, ""),
+            ),
+            key=lambda v: v["sku"],
+            key_column="sku",
         ),
     )
 }

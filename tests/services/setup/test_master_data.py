@@ -471,13 +471,13 @@ def test_files_that_are_no_setup_files(empty_store: Store, tmp_path: Path) -> No
     ]
     assert problems(empty_store, DEMO_DIR / "products.csv") == [
         "products.csv: not a setup file (warehouse.csv, locations.csv, stations.csv, "
-        "operators.csv, carriers.csv, services.csv, cartons.csv)"
+        "operators.csv, carriers.csv, services.csv, cartons.csv, customs.csv)"
     ]
     empty = tmp_path / "empty"
     empty.mkdir()
     assert problems(empty_store, empty) == [
         f"{empty}: none of the setup files (warehouse.csv, locations.csv, stations.csv, "
-        "operators.csv, carriers.csv, services.csv, cartons.csv)"
+        "operators.csv, carriers.csv, services.csv, cartons.csv, customs.csv)"
     ]
     (empty / "operators.csv").write_bytes(b"badge,name,roles\nP1,Bj\xf6rn,picker\n")
     assert problems(empty_store, empty) == [
@@ -644,3 +644,58 @@ def test_a_first_setup_needs_no_badge_and_says_so_to_one_given(
         "Unknown badge S9001: this store has no supervisor yet, so its first setup import "
         "needs no --badge"
     )
+
+
+def test_customs_csv_sets_the_customs_data_of_products_the_store_has(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    from decimal import Decimal
+
+    from tests.worlds import factories as f
+    from wms_tui.domain.models import Product
+
+    with empty_store.unit_of_work() as uow:
+        f.product(uow, "MUG-1", name="Mug")
+        f.product(uow, "PB-10K", name="Power bank")
+        uow.commit()
+    customs = tmp_path / "customs.csv"
+    customs.write_text(
+        "sku,hs_code,origin_country,customs_value,dangerous_goods\n"
+        "MUG-1,6912.00,se,149,\n"
+        'PB-10K,850760,CN,"399,50",un3480\n',
+        encoding="utf-8",
+    )
+    report = import_setup(empty_store, [customs])
+    assert report.outcomes[0].summary() == "2 updated (MUG-1, PB-10K)"
+    with empty_store.read() as s:
+        got = {
+            p.sku: (p.hs_code, p.origin_country, p.customs_value, p.dangerous_goods)
+            for p in s.exec(select(Product))
+        }
+    assert got == {
+        "MUG-1": ("691200", "SE", Decimal("149.00"), ""),
+        "PB-10K": ("850760", "CN", Decimal("399.50"), "UN3480"),
+    }
+    assert import_setup(empty_store, [customs]).outcomes[0].summary() == "2 unchanged"
+
+
+def test_customs_csv_refusals(empty_store: Store, tmp_path: Path) -> None:
+    from tests.worlds import factories as f
+
+    with empty_store.unit_of_work() as uow:
+        f.product(uow, "MUG-1", name="Mug")
+        uow.commit()
+    customs = tmp_path / "customs.csv"
+    customs.write_text(
+        "sku,hs_code,origin_country,customs_value,dangerous_goods\n"
+        "MUG-1,6912,SWE,0,LITHIUM\n"
+        "NOPE,691200,SE,10,\n",
+        encoding="utf-8",
+    )
+    found = problems(empty_store, customs)
+    row = "customs.csv, row 2,"
+    assert f"{row} hs_code: '6912' is not an HS code (6 to 10 digits, like 610910)" in found
+    assert f"{row} origin_country: 'SWE' is not a two-letter country code like SE" in found
+    assert f"{row} customs_value: 0 must be more than 0" in found
+    assert f"{row} dangerous_goods: 'LITHIUM' is not a UN number like UN3481" in found
+    assert any("row 3, sku: no product NOPE in the store" in p for p in found)

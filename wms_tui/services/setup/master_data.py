@@ -58,6 +58,7 @@ from wms_tui.domain.models import (
     CartonType,
     Location,
     Operator,
+    Product,
     Service,
     Station,
     Stock,
@@ -412,6 +413,23 @@ class _Setup:
             else:
                 self.tally(rec, False, _assign(ct, rec.values))
 
+    def customs(self) -> None:
+        """Customs data for products the shop already sent (matched by SKU)."""
+        records = self.records("customs.csv")
+        if not records:
+            return
+        skus = [rec.key for rec in records]
+        found = {p.sku: p for p in self.s.exec(select(Product).where(col(Product.sku).in_(skus)))}
+        for rec in records:
+            product = found.get(rec.key)
+            if product is None:
+                self.refuse(
+                    rec, "sku", f"no product {rec.key} in the store: import the products first"
+                )
+                continue
+            values = {k: v for k, v in rec.values.items() if k != "sku"}
+            self.tally(rec, False, _assign(product, values))
+
     # ------------------------------------------------------------------ all
 
     def run(self) -> SetupReport:
@@ -422,6 +440,7 @@ class _Setup:
         self.carriers()
         self.services()
         self.cartons()
+        self.customs()
         if self.problems:
             order = {name: i for i, name in enumerate(SETUP_FILES)}
             self.problems.sort(key=lambda p: (order.get(p.file, -1), p.row))
