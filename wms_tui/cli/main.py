@@ -159,6 +159,7 @@ COMMAND_MODULES = (
     "serve",
     "serve_devices",
     "simulate",
+    "insight",
 )
 
 

@@ -57,6 +57,7 @@ MENU: tuple[MenuEntry, ...] = (
     _e("handover", "Hand-over", {"supervisor", "packer"}, "HandoverScreen", "load the truck"),
     _e("cycle_count", "Cycle count", {"supervisor"}, "CycleCountScreen", "count a bin"),
     _e("reports", "Return reports", {"supervisor"}, "ReturnReportsScreen", "reasons, packers"),
+    _e("trace", "Order trace", {"supervisor"}, "TraceScreen", "who did what, where"),
 )
 
 # Keys shown next to the entries, in order; F1..F12 choose the same entries.

@@ -282,7 +282,7 @@ class OrderDetail:
     created_at: datetime | None = None
 
 
-def _what(ev: Event) -> str:
+def event_words(ev: Event) -> str:
     if ev.kind == EventKind.ORDER_STATUS:
         return f"{ev.from_state or '·'} → {ev.to_state}"
     if ev.kind == EventKind.STOCK_MOVE:
@@ -300,7 +300,7 @@ def _what(ev: Event) -> str:
 def timeline(session: Session, order_id: int) -> list[TimelineEntry]:
     """Every event of the order, oldest first (ix_event_order_at)."""
     return [
-        TimelineEntry(e.at, e.kind, _what(e), e.operator_name, e.terminal)
+        TimelineEntry(e.at, e.kind, event_words(e), e.operator_name, e.terminal)
         for e in session.exec(
             select(Event).where(Event.order_id == order_id).order_by(col(Event.at), col(Event.id))
         )

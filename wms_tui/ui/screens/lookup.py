@@ -27,6 +27,7 @@ class LookupScreen(FloorScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("f2", "focus_search", "Search", id="search"),
+        Binding("f4", "trace", "Trace", id="trace"),
     ]
 
     def __init__(self) -> None:
@@ -87,6 +88,16 @@ class LookupScreen(FloorScreen):
     def selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             self.open(int(event.option.id))
+
+    def action_trace(self) -> None:
+        """The highlighted hit's trace, or the trace of what is typed (supervisors)."""
+        from wms_tui.ui.screens.trace import TraceScreen
+
+        hits_list = self.query_one("#lookup-hits", OptionList)
+        code = self.scan_field.value.strip()
+        if self.hits and hits_list.highlighted is not None:
+            code = self.hits[hits_list.highlighted].name
+        self.app.push_screen(TraceScreen(code))
 
     def open(self, order_id: int) -> None:
         from wms_tui.ui.screens.order_detail import OrderScreen

@@ -41,6 +41,7 @@ class OrderScreen(WmsScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("r", "reload", "Reload", id="reload"),
+        Binding("t", "trace", "Trace", id="trace"),
     ]
 
     def __init__(self, order_id: int) -> None:
@@ -60,6 +61,12 @@ class OrderScreen(WmsScreen):
     def on_mount(self) -> None:
         self.query_one("#order-scroll").focus()
         self.load()
+
+    def action_trace(self) -> None:
+        from wms_tui.ui.screens.trace import TraceScreen
+
+        if self.detail is not None:
+            self.app.push_screen(TraceScreen(self.detail.name))
 
     def action_reload(self) -> None:
         self.load()

@@ -1,0 +1,53 @@
+"""``wms trace CODE``: the trace printed for a supervisor; refusals are one line."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.worlds.dbstate import snapshot
+from tests.worlds.trace import SSCC, build_traced
+from wms_tui.cli.main import app
+from wms_tui.store import Store
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def url(sqlite_store: Store) -> str:
+    build_traced(sqlite_store)
+    return str(sqlite_store.url)
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+def test_trace_by_sscc_prints_the_life_of_the_order(url: str) -> None:
+    code, out = run("trace", "00" + SSCC[1], "--badge", "S9001", "--db", url)
+    assert code == 0, out
+    assert "#1042  RETURNED  found by SSCC" in out
+    assert "2 × MUG-1 A-01-1-A → tote T-0007 by Ana Lindqvist @ HH-1" in out
+    assert "Johan Öberg @ PACK-1: 2 scanned, 0 counted, 1 undone, 1 QC" in out
+    assert "Lena Berg @ PACK-2: 1 scanned, 1 counted, 0 undone, 0 QC" in out
+    assert "Wrong item packed (our pack, ours) → RESTOCK" in out
+    assert "Timeline (Europe/Stockholm)" in out
+    qc = next(line for line in out.splitlines() if "QC took out" in line)
+    assert qc.lstrip().startswith("!") and "10 Mar 09:22:00" in qc
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nothing-like-it", "--badge", "S9001"), "No order matches 'nothing-like-it'"),
+        (("#1042", "--badge", "P1001"), "Ana Lindqvist may not trace an order"),
+        (("#1042", "--badge", "X0000"), ""),
+    ],
+)
+def test_refusals_are_one_line_exit_2(url: str, sqlite_store: Store, args, message) -> None:  # noqa: ANN001
+    before = snapshot(sqlite_store)
+    code, out = run("trace", *args, "--db", url)
+    assert code == 2, out
+    assert out.startswith("error:") and message in out and len(out.strip().splitlines()) == 1
+    assert snapshot(sqlite_store) == before
