@@ -140,7 +140,7 @@ def test_found_by_its_rma(traced: Traced) -> None:
         ("#9999", NotFound, "No order matches '#9999'"),
         ("RMA-9999999", NotFound, "RMA-9999999 matches no order: check the slip"),
         ("T-0099", NotFound, "Tote T-0099 has no picks on record"),
-        ("Öberg", DomainError, "3 orders match 'Öberg' (#1044, #1043, #1042): type"),
+        ("Öberg", DomainError, "3 orders match 'Öberg' (#1042, #1043, #1044): type"),
     ],
 )
 def test_bad_codes_are_refused_in_one_line_and_change_nothing(

@@ -218,7 +218,7 @@ def resolve(session: Session, code: str, *, contacts: bool = True) -> tuple[int,
     if not hits:
         raise NotFound(f"No order matches {q!r}")
     if len(hits) > 1:
-        names = ", ".join(h.name for h in hits[:3]) + ("…" if len(hits) > 3 else "")
+        names = ", ".join(sorted(h.name for h in hits)[:3]) + ("…" if len(hits) > 3 else "")
         raise DomainError(f"{len(hits)} orders match {q!r} ({names}): type the order number")
     return hits[0].order_id, hits[0].matched
 
