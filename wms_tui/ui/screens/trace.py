@@ -21,8 +21,6 @@ from textual.widgets import Input, Static
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
-NARROW = 70  # below this width each step reads as two lines
-
 
 def _kg(grams: int | None) -> str:
     return f"{grams / 1000:.2f} kg" if grams is not None else "? kg"
@@ -30,7 +28,7 @@ def _kg(grams: int | None) -> str:
 
 class TraceScreen(FloorScreen):
     TITLE_TEXT = "Order trace"
-    WIDE = 80
+    WIDE = 70  # below this width each step reads as two lines
     DEFAULT_CSS = """
     TraceScreen #trace-scroll { height: 1fr; padding: 0 1; }
     TraceScreen #trace-head { text-style: bold; }
@@ -98,7 +96,7 @@ class TraceScreen(FloorScreen):
 
     def show(self, t) -> None:  # noqa: ANN001 - a trace.OrderTrace
         self.trace = t
-        narrow = self.size.width < NARROW
+        narrow = not self.wide
         looks = len(t.flagged)
         self.feedback.ok(
             f"{t.name}: {len(t.steps)} steps" + (f", {looks} to look at (!)" if looks else "")
