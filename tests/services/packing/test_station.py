@@ -771,3 +771,30 @@ def test_sscc_serials_used_up_refuse_even_one_parcel(world: pw.World) -> None:
 
 def texts(blockers) -> list[str]:  # noqa: ANN001
     return [b.text for b in blockers]
+
+
+def test_a_station_that_cannot_close_a_parcel_is_refused_when_it_opens_an_order(
+    world: pw.World,
+) -> None:
+    """It used to find out at "close", after every unit was scanned."""
+    from dataclasses import replace as with_terminal
+
+    from tests.worlds.dbstate import snapshot as whole_store
+    from wms_tui.domain.models import Station
+
+    store = world.store
+    nowhere = with_terminal(world.packer, terminal="BENCH-9")
+    before = whole_store(store)
+    with pytest.raises(DomainError, match="BENCH-9 cannot close parcels: Station BENCH-9 has no"):
+        packing.open_order(store, nowhere, world.totes["#1042"])
+    assert whole_store(store) == before
+    with store.unit_of_work() as uow:
+        st = uow.session.exec(select(Station).where(Station.code == "PACK-1")).one()
+        st.label_format = "zpl"
+        st.printer = None
+        uow.add(st)
+        uow.commit()
+    before = whole_store(store)
+    with pytest.raises(DomainError, match="prints ZPL labels but has no printer"):
+        packing.open_order(store, world.packer, world.totes["#1042"])
+    assert whole_store(store) == before

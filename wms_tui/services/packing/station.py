@@ -341,6 +341,10 @@ def open_order(
         raise DomainError("Scan a tote or an order number")
     with store.unit_of_work() as uow:
         s = uow.session
+        from wms_tui.services.packing.readiness import station_readiness
+
+        if problems := station_readiness(s, actor.terminal):
+            raise DomainError(f"{actor.terminal} cannot close parcels: {problems[0]}")
         found = _resolve_order(s, code)
         order = lock_order(s, found.id)  # type: ignore[arg-type]
         opened_msg = ""

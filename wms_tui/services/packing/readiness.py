@@ -1,0 +1,32 @@
+"""Can this terminal close a parcel? Asked when it opens an order, not after every scan.
+
+A station without a pack location has nowhere to put a closed parcel, and one
+set to print ZPL labels without a printer has nothing to print them on: either
+used to be found only when the packer pressed "close", after scanning every
+unit. :func:`station_readiness` names what is missing and its fix; the labels
+work (#18) adds its own printer checks here.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.models import Station
+from wms_tui.services.packing.close import pack_location
+
+
+def station_readiness(session: Session, terminal: str) -> list[str]:
+    """What ``terminal`` lacks to close a parcel, each with its fix; empty when it is ready."""
+    problems: list[str] = []
+    try:
+        pack_location(session, terminal)
+    except DomainError as exc:
+        problems.append(str(exc))
+    st = session.exec(select(Station).where(Station.code == terminal)).first()
+    if st is not None and st.label_format == "zpl" and not st.printer:
+        problems.append(
+            f"Station {terminal} prints ZPL labels but has no printer: a supervisor sets "
+            "one in stations.csv (wms import setup)"
+        )
+    return problems
