@@ -103,7 +103,7 @@ def pg_schema_ddl() -> str:
 
         import wms_tui.domain.models  # noqa: F401
         from wms_tui.store import SCHEMA_REVISION
-        from wms_tui.store_ddl import APPEND_ONLY_TABLES
+        from wms_tui.store_ddl import append_only_statements
 
         statements: list[str] = []
 
@@ -112,15 +112,7 @@ def pg_schema_ddl() -> str:
 
         engine = create_mock_engine("postgresql+psycopg://", collect)
         SQLModel.metadata.create_all(engine, checkfirst=False)
-        statements.append(
-            "CREATE OR REPLACE FUNCTION wms_append_only() RETURNS trigger LANGUAGE plpgsql "
-            "AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$"
-        )
-        for table in APPEND_ONLY_TABLES:
-            statements.append(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION wms_append_only()"
-            )
+        statements += append_only_statements("postgresql")
         statements.append(
             "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"
         )

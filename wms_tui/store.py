@@ -18,16 +18,18 @@ which SQLAlchemy leaves out on SQLite, where BEGIN IMMEDIATE already serialises.
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import os
 import random
 import re
 import shlex
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
@@ -35,7 +37,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.errors import StoreError, StoreReplaced
+from wms_tui.domain.errors import StoreBusy, StoreError, StoreReplaced
 
 DEFAULT_SQLITE_PATH = Path("data") / "wms.db"
 ENV_URL = "WMS_DATABASE_URL"
@@ -43,7 +45,7 @@ ENV_URL = "WMS_DATABASE_URL"
 # The Alembic revision this code's schema corresponds to. A database stamped
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
 # with an earlier known revision must be upgraded (`wms db upgrade`) first.
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0011"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -55,6 +57,7 @@ KNOWN_REVISIONS = (
     "0007",
     "0010",
     "0009",
+    "0011",
 )  # oldest first, SCHEMA_REVISION last
 
 SQLITE_PRAGMAS = {
@@ -355,7 +358,7 @@ class UnitOfWork:
                 # terminals a writer can still lose that race. A terminal should
                 # wait a little longer rather than show an error to the picker.
                 if "locked" not in str(exc.orig) or time.monotonic() > deadline:
-                    raise StoreError(
+                    raise StoreBusy(
                         "The store is busy (another terminal is writing); try again"
                     ) from exc
                 time.sleep(random.uniform(0.01, 0.05))
@@ -380,6 +383,81 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+
+# --------------------------------------------------------------------------- retries
+
+# PostgreSQL SQLSTATEs of a transaction that lost a race and may simply be run
+# again: deadlock_detected, serialization_failure, lock_not_available, and
+# unique_violation (two terminals inserting the same natural key at once under
+# READ COMMITTED: the loser's retry sees the winner's row and takes the
+# "already there" path). Identifiers are numbered without such races (see
+# services/core/counters.py); this is the net under whatever is left.
+_RETRY_SQLSTATES = frozenset({"40P01", "40001", "55P03", "23505"})
+MAX_ATTEMPTS = 6
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_retried = 0  # attempts rerun in this process (the load benchmark reports them)
+_retrying_now: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "wms_retrying_now", default=False
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A database error that another terminal caused and a rerun may not meet."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in _RETRY_SQLSTATES:
+        return True
+    # SQLite: busy_timeout ran out while another process held the write lock.
+    return isinstance(exc, OperationalError) and "database is locked" in str(orig)
+
+
+def retrying(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run the use case ``fn`` again when its transaction lost a race.
+
+    Every write use case is one function around one (or a few) units of work
+    whose effects are only in the database, so running it again from the top
+    is safe: the failed attempt was rolled back by the unit of work. After
+    ``MAX_ATTEMPTS`` it raises :class:`StoreBusy` (one line, nothing changed).
+    A use case called by another one inside the retry runs once: the outer
+    one reruns both.
+    """
+
+    @functools.wraps(fn)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if _retrying_now.get():
+            return fn(*args, **kwargs)
+        token = _retrying_now.set(True)
+        try:
+            for attempt in range(1, MAX_ATTEMPTS + 1):
+                try:
+                    return fn(*args, **kwargs)
+                except DBAPIError as exc:
+                    if not is_transient(exc):
+                        raise
+                    if attempt == MAX_ATTEMPTS:
+                        raise StoreBusy(
+                            f"The store is busy: other terminals kept changing the same "
+                            f"records ({attempt} tries); nothing was changed, try again"
+                        ) from exc
+                global _retried
+                _retried += 1
+                # Jittered, growing pause so the terminals that collided do not
+                # collide again in step.
+                time.sleep(random.uniform(0.005, 0.02) * 2**attempt)
+            raise AssertionError("unreachable")  # pragma: no cover
+        finally:
+            _retrying_now.reset(token)
+
+    return run
+
+
+def retries_so_far() -> int:
+    """How many attempts this process has rerun after losing a race."""
+    return _retried
 
 
 def open_store(db: str | None = None, *, create: bool = False) -> Store:

@@ -152,3 +152,42 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(PrintError, match="does not exist"):
         send_to_printer(tmp_path / "nope.pdf", "Zebra")
     assert os.path.exists(tmp_path)
+
+
+# --------------------------------------------------------------------------- atomic writes
+
+
+def test_a_document_replaces_the_old_one_in_one_step(tmp_path: Path) -> None:
+    from wms_tui.printing.output import write_atomically
+
+    target = tmp_path / "label.pdf"
+    target.write_bytes(b"old label")
+    write_atomically(target, b"%PDF-1.4 new label")
+    assert target.read_bytes() == b"%PDF-1.4 new label"
+    assert [p.name for p in tmp_path.iterdir()] == ["label.pdf"]
+
+
+def test_a_write_that_dies_half_way_leaves_the_old_file_and_no_scraps(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A crash (here: the disk refusing the flush) after half the bytes were
+    written never leaves a truncated PDF where the printer looks."""
+    from wms_tui.printing import label
+    from wms_tui.printing.output import atomic_file
+
+    target = tmp_path / "label.pdf"
+    target.write_bytes(b"%PDF old, whole")
+    with pytest.raises(RuntimeError), atomic_file(target, "wb") as fh:
+        fh.write(b"%PDF-1.4 half a lab")
+        raise RuntimeError("terminal killed")
+    assert target.read_bytes() == b"%PDF old, whole"
+
+    def disk_full(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    monkeypatch.setattr(label, "render_label_pdf_bytes", lambda *_a, **_k: b"%PDF-1.4 " * 1000)
+    with pytest.raises(PrintError, match="No space left"):
+        label.render_label_pdf(None, target)  # type: ignore[arg-type]
+    assert target.read_bytes() == b"%PDF old, whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["label.pdf"]

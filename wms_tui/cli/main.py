@@ -46,14 +46,26 @@ def _main(ctx: typer.Context) -> None:
 
 
 @app.command()
-def init(db: DbOption = None) -> None:
+def init(
+    db: DbOption = None,
+    app_role: Annotated[
+        str | None,
+        typer.Option(
+            "--app-role",
+            help="PostgreSQL: create this role for the terminals (LOGIN, no password) and "
+            "grant it everything but UPDATE/DELETE/TRUNCATE on the event log and stock ledger.",
+        ),
+    ] = None,
+) -> None:
     """Create an empty store (no demo data)."""
     from wms_tui.domain.errors import StoreError
+    from wms_tui.services.setup.db_roles import grant_app_role
     from wms_tui.services.setup.store_init import init_store
     from wms_tui.store import shown_url
 
     try:
         store, created = init_store(db)
+        role_created = grant_app_role(store, app_role) if app_role else False
     except StoreError as exc:
         raise fail(str(exc)) from None
     console.print(
@@ -61,12 +73,25 @@ def init(db: DbOption = None) -> None:
         highlight=False,
         soft_wrap=True,
     )
+    if app_role:
+        console.print(
+            f"Role {app_role} {'created' if role_created else 'updated'}: terminals connect "
+            f"as {app_role} (event log and stock ledger: read and append only)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
 def demo(
     db: DbOption = None,
-    reset: Annotated[bool, typer.Option("--reset", help="Delete and rebuild the demo.")] = False,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset", help="Delete and rebuild the demo (only a store `wms demo` built)."
+        ),
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Reset without asking (scripts, CI).")] = False,
     terminal: TerminalOption = None,
     no_tui: Annotated[
         bool, typer.Option("--no-tui", help="Only create the database, do not open the TUI.")
@@ -74,8 +99,20 @@ def demo(
 ) -> None:
     """Create the demo warehouse on first run (or with --reset) and open the TUI."""
     from wms_tui.domain.errors import StoreError
-    from wms_tui.services.demo.build import create_demo
-    from wms_tui.store import shown_url
+    from wms_tui.services.demo.build import check_resettable, create_demo
+    from wms_tui.store import resolve_url, shown_url
+
+    if reset:
+        try:
+            exists = check_resettable(db)
+        except StoreError as exc:
+            raise fail(str(exc)) from None
+        shown = shown_url(resolve_url(db))
+        if exists and not yes:
+            typer.confirm(
+                f"Delete the demo store {shown} (its orders, stock and event log) and rebuild it?",
+                abort=True,
+            )
 
     def upgraded(before: str, after: str) -> None:
         console.print(f"Demo database upgraded from schema {before} to {after}")

@@ -41,3 +41,12 @@ class StoreReplaced(DomainError):
     A DomainError so every screen shows it in its one error line: a write is
     refused rather than sent to a deleted file or into another store.
     """
+
+
+class StoreBusy(StoreError, Conflict):
+    """A transaction kept losing to other terminals (deadlock, serialization,
+    a locked SQLite file) after its retries; nothing was changed.
+
+    A ``Conflict`` as well, so every screen that shows a refused scan shows
+    this one the same way instead of dying on it.
+    """

@@ -56,6 +56,28 @@ class Warehouse(SQLModel, table=True):
     sscc_next_serial: int = Field(default=1, sa_type=COUNTER)
 
 
+class Counter(SQLModel, table=True):
+    """A named number series (wave codes, blind receipt references of a day).
+
+    Taken with one atomic ``UPDATE … RETURNING`` (``services/core/counters.py``)
+    instead of "read the highest, insert the next": two terminals asking at
+    once get two numbers, never one number twice.
+    """
+
+    name: str = Field(primary_key=True, max_length=64)
+    value: int = Field(default=0, sa_type=COUNTER)
+
+
+class StoreMark(SQLModel, table=True):
+    """Facts about the store itself, set once (``origin``: "demo" for a store
+    ``wms demo`` built, which only then may ``wms demo --reset`` destroy)."""
+
+    __tablename__ = "store_mark"
+
+    key: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=200)
+
+
 class Setting(SQLModel, table=True):
     """House rules and tunables (grace period, weight tolerance, ...)."""
 

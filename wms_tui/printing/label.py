@@ -48,6 +48,7 @@ from wms_tui.printing.barcodes import (
 )
 from wms_tui.printing.documents import LabelData, clean_lines, format_weight
 from wms_tui.printing.errors import PrintError
+from wms_tui.printing.output import write_atomically
 from wms_tui.printing.surface import PdfSurface, Surface
 
 LabelSize = Literal["4x6", "A6"]
@@ -403,7 +404,7 @@ def render_label_pdf(
     content = render_label_pdf_bytes(data, size, dpi)
     target = Path(path)
     try:
-        target.write_bytes(content)
+        write_atomically(target, content)
     except OSError as exc:
         raise PrintError(f"cannot write label to {target}: {exc}") from exc
     return target

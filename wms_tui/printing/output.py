@@ -10,10 +10,15 @@ output folder.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
+import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from wms_tui.printing.errors import PrintError, UnsafePathError
 
@@ -72,6 +77,36 @@ def output_path(folder: Path | str, filename: str) -> Path:
             f"refusing to write {filename!r}: it resolves to {candidate}, outside {base}"
         )
     return candidate
+
+
+def write_atomically(path: Path | str, content: bytes) -> Path:
+    """Write ``content`` to ``path`` so that ``path`` is never half a file.
+
+    The bytes go to a temporary file in the same folder, reach the disk
+    (fsync), and replace ``path`` in one rename: a crash, a full disk or a
+    killed terminal leaves the old file or the new one, never a truncated PDF
+    that a printer or a courier's scanner would choke on.
+    """
+    with atomic_file(path, "wb") as fh:
+        fh.write(content)
+    return Path(path)
+
+
+@contextmanager
+def atomic_file(path: Path | str, mode: str = "w", **open_kwargs: object) -> Iterator[IO]:
+    """Open a temporary file beside ``path`` for writing; renamed over ``path`` on success,
+    removed on any error (see :func:`write_atomically`)."""
+    target = Path(path)
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, mode, **open_kwargs) as fh:  # type: ignore[call-overload]
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
 
 
 def _check_printer_name(printer: str) -> None:

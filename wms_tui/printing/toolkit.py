@@ -30,6 +30,7 @@ from wms_tui.printing.barcodes import (
     symbol_width,
 )
 from wms_tui.printing.errors import PrintError
+from wms_tui.printing.output import write_atomically
 
 PaperName = Literal["A4", "Letter"]
 Align = Literal["left", "right", "center"]
@@ -598,10 +599,10 @@ def render_to_bytes(build: Callable[[BinaryIO], None]) -> bytes:
 
 
 def write_pdf(path: Path | str, content: bytes) -> Path:
-    """Write ``content`` to ``path``; I/O failures become :class:`PrintError`."""
+    """Write ``content`` to ``path`` atomically; I/O failures become :class:`PrintError`."""
     target = Path(path)
     try:
-        target.write_bytes(content)
+        write_atomically(target, content)
     except OSError as exc:
         raise PrintError(f"cannot write {target}: {exc}") from exc
     return target

@@ -32,7 +32,6 @@ from wms_tui.services.intake.release import retry_backorders
 from wms_tui.services.inventory import cycle_count, stock_queries
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.services.packing import station as packing
-from wms_tui.services.picking.claiming import claim_next_order
 from wms_tui.store import Store
 
 TODAY = utcnow().date()
@@ -232,27 +231,3 @@ def test_stock_screen_lists_waiting_orders_in_house_ranking(empty_store: Store) 
     order_admin.change_priority(empty_store, world.supervisor, _order_id(empty_store, "#3"), 1)
     detail = stock_queries.sku_detail(empty_store, "MUG")
     assert [n.order for n in detail.orders] == ["#3", "#2", "#1"]
-
-
-def test_claim_takes_the_most_urgent_order(empty_store: Store) -> None:
-    with empty_store.unit_of_work() as uow:
-        _carrier, service = f.carrier(uow, "PN")
-        packer = f.operator(uow, "Johan Öberg", "packer")
-        for name, age, day in (("#1", 90, 1), ("#2", 60, 0), ("#3", 30, 0)):
-            f.order(
-                uow,
-                name,
-                [],
-                status=OrderStatus.PICKED,
-                minutes_ago=age,
-                promised_ship_date=TODAY + timedelta(days=day),
-                service_id=service.id,
-            )
-        uow.commit()
-    claim = dict(status=OrderStatus.PICKED, to_status=OrderStatus.PACKING)
-    assert [claim_next_order(empty_store, packer, **claim) for _ in range(4)] == [
-        "#2",
-        "#3",
-        "#1",
-        None,
-    ]

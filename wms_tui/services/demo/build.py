@@ -31,7 +31,7 @@ from wms_tui.domain.enums import (
     OrderStatus,
     ReasonCause,
 )
-from wms_tui.domain.errors import DomainError
+from wms_tui.domain.errors import DomainError, StoreError
 from wms_tui.domain.models import (
     Carrier,
     Event,
@@ -44,12 +44,13 @@ from wms_tui.domain.models import (
     Service,
     Stock,
     StockMovement,
+    StoreMark,
     Warehouse,
 )
 from wms_tui.services.demo import walk as demo_walk
 from wms_tui.services.demo.history import REPLAYED, SHIPPED, replay_history
 from wms_tui.services.setup.master_data import load_setup
-from wms_tui.store import Store, UnitOfWork, sqlite_path
+from wms_tui.store import Store, UnitOfWork, shown_url, sqlite_path
 
 
 def _demo_dir(package_root: Path = Path(__file__).resolve().parents[3]) -> Path:
@@ -380,6 +381,8 @@ def create_demo(
 
     url = resolve_url(db)
     path = sqlite_path(url)
+    if reset:
+        check_resettable(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if reset:
@@ -405,10 +408,58 @@ def create_demo(
         store.create_schema()
     with store.unit_of_work() as uow:
         load_demo(uow)
+        uow.add(StoreMark(key=ORIGIN, value=DEMO))
         uow.commit()
     replay_history(store, seeded_statuses())
     advance_demo_orders(store)
     return store, True
+
+
+ORIGIN, DEMO = "origin", "demo"
+
+
+def is_demo_store(store: Store) -> bool:
+    """Built by ``wms demo`` (marked so in ``store_mark`` when it was built)."""
+    from sqlalchemy import inspect
+
+    with store.engine.connect() as conn:
+        if not inspect(conn).has_table("store_mark"):
+            return False
+    with store.read() as s:
+        mark = s.get(StoreMark, ORIGIN)
+        return mark is not None and mark.value == DEMO
+
+
+def check_resettable(db: str | None) -> bool:
+    """Refuse (one line naming the store) to reset anything but a demo store.
+
+    Returns whether there is a store to delete (False: nothing there yet).
+    A store ``wms init`` made, one built by an older wms (no mark), a file
+    that is not a wms database: all refused, whatever is in them.
+    """
+    from sqlalchemy import inspect
+
+    from wms_tui.store import resolve_url
+
+    url = resolve_url(db)
+    path = sqlite_path(url)
+    if path is not None and (not path.exists() or path.stat().st_size == 0):
+        return False
+    refusal = f"{shown_url(url)} is not a demo store (not built by `wms demo`): not reset"
+    store = Store(url)
+    try:
+        try:
+            with store.engine.connect() as conn:
+                tables = inspect(conn).get_table_names()
+        except Exception as exc:  # noqa: BLE001 - not a database we can read: keep it
+            raise StoreError(refusal) from exc
+        if not tables:
+            return False
+        if not is_demo_store(store):
+            raise StoreError(refusal)
+        return True
+    finally:
+        store.dispose()
 
 
 def advance_demo_orders(store: Store) -> dict[str, int]:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
 from wms_tui.domain import shipping_days as days
@@ -39,7 +39,7 @@ from wms_tui.domain.enums import (
     ParcelStatus,
     Role,
 )
-from wms_tui.domain.errors import Conflict, DomainError, NotFound
+from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import (
     Carrier,
     Manifest,
@@ -53,7 +53,7 @@ from wms_tui.domain.scans import clean_scan
 from wms_tui.services.core import events
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.shop import fulfilments as shop_fulfilments
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 _AI_SSCC = re.compile(r"^(?:\]C1)?\(?00\)?(\d{18})$")
 
@@ -340,7 +340,7 @@ def _find_parcel(uow: UnitOfWork, raw: str) -> tuple[Parcel, Order]:
         select(Parcel, Order)
         .join(Order, col(Order.id) == Parcel.order_id)
         .where((Parcel.sscc == code) | col(Parcel.tracking_number).in_(typed))
-        .with_for_update()
+        .with_for_update(of=(Order, Parcel), key_share=True)
     ).first()
     if row is None:
         raise NotFound(f"No parcel {code}: scan the SSCC or tracking number on its label")
@@ -357,12 +357,24 @@ def _today_manifest(uow: UnitOfWork, carrier: Carrier, day: date) -> Manifest:
         select(Manifest).where(Manifest.carrier_id == carrier.id, Manifest.day == day)
     ).first()
     if m is None:
-        m = Manifest(number=manifest_number(carrier.code, day), carrier_id=carrier.id, day=day)
-        uow.add(m)
-        try:
-            uow.flush()
-        except IntegrityError:  # another dock terminal opened it a moment ago (PostgreSQL)
-            raise Conflict("Another terminal just opened today's manifest: scan again") from None
+        # Two dock terminals loading the day's first parcels at once: the second
+        # waits for the first's insert and inserts nothing, then reads its row.
+        dialect = postgresql if uow.session.get_bind().dialect.name == "postgresql" else sqlite
+        uow.session.execute(
+            dialect.insert(Manifest)
+            .values(
+                number=manifest_number(carrier.code, day),
+                carrier_id=carrier.id,
+                day=day,
+                status=ManifestStatus.OPEN,
+                pdf_file="",
+                csv_file="",
+            )
+            .on_conflict_do_nothing()
+        )
+        m = uow.session.exec(
+            select(Manifest).where(Manifest.carrier_id == carrier.id, Manifest.day == day)
+        ).one()
     return m
 
 
@@ -394,6 +406,7 @@ def _check_loadable(session: Session, parcel: Parcel, order: Order, carrier: Car
         )
 
 
+@retrying
 def load_parcel(store: Store, actor: Actor, carrier_code: str, raw: str) -> LoadResult:
     """Scan one parcel onto ``carrier_code``'s truck (today's manifest)."""
     actor.require(Role.PACKER, Role.SUPERVISOR, action="load parcels")
@@ -459,6 +472,7 @@ class TakeOutResult:
     voided: bool  # the order was cancelled: the parcel is void and must be unpacked
 
 
+@retrying
 def take_out(store: Store, actor: Actor, carrier_code: str, raw: str) -> TakeOutResult:
     """Take a parcel off the truck (loaded by mistake, or its order was cancelled).
 

@@ -71,7 +71,7 @@ from wms_tui.services.dispatch.handover import (
     parcel_lines,
 )
 from wms_tui.services.inventory.stock import move_stock
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 if TYPE_CHECKING:
     from wms_tui.printing.documents import Address
@@ -182,9 +182,11 @@ CSV_COLUMNS = (
 
 def write_csv(sheet: ManifestSheet, path: Path) -> Path:
     """One row per parcel. UTF-8 with a BOM so a spreadsheet shows Hangul and Å right."""
+    from wms_tui.printing.output import atomic_file
+
     tz = days.zone(sheet.timezone)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+    with atomic_file(path, "w", newline="", encoding="utf-8-sig") as fh:
         w = safe_writer(fh)
         w.writerow(CSV_COLUMNS)
         for p in sheet.parcels:
@@ -475,6 +477,7 @@ def _ship_stock(uow: UnitOfWork, actor: Actor, orders: list[Order], reference: s
             )
 
 
+@retrying
 def close_manifest(
     store: Store,
     actor: Actor,
@@ -499,7 +502,7 @@ def close_manifest(
         manifest = s.exec(
             select(Manifest)
             .where(Manifest.carrier_id == carrier.id, Manifest.day == day)
-            .with_for_update()
+            .with_for_update(key_share=True)
         ).first()
         if manifest is not None and manifest.status == ManifestStatus.CLOSED:
             who = s.get(Operator, manifest.closed_by_id) if manifest.closed_by_id else None
@@ -600,6 +603,7 @@ class Reprint:
     print_problem: str = ""
 
 
+@retrying
 def reprint_manifest(store: Store, actor: Actor, number: str) -> Reprint:
     """Write a closed manifest's CSV and PDF again, from the store."""
     actor.require(Role.SUPERVISOR, Role.PACKER, action="reprint a manifest")

@@ -37,10 +37,11 @@ from wms_tui.domain import shipping_days as days
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import OrderStatus, ParcelStatus
 from wms_tui.domain.models import Carrier, Notice, Order, Parcel, Service
+from wms_tui.printing.output import write_atomically
 from wms_tui.services.core import settings
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.shipments import shipped_parcels
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 SHIPPED = "shipped"
 DELAY = "delay"
@@ -211,6 +212,7 @@ def _already(session: Session, order_ids: Iterable[int], kind: str) -> set[int]:
 Item = tuple[int, str, EmailMessage]
 
 
+@retrying
 def _write(
     store: Store, items: list[Item], kind: str, run: NoticeRun
 ) -> list[tuple[int, EmailMessage]]:
@@ -227,7 +229,7 @@ def _write(
                 if order_id in done:
                     continue
                 path = folder / file_name(name, order_id, kind)
-                path.write_bytes(msg.as_bytes())
+                write_atomically(path, msg.as_bytes())  # a mailer never sends half a mail
                 notice = Notice(order_id=order_id, kind=kind, at=utcnow(), file=str(path))
                 uow.add(notice)
                 uow.flush()
@@ -241,6 +243,7 @@ def _write(
     return out
 
 
+@retrying
 def _send(store: Store, pending: list[tuple[int, EmailMessage]], run: NoticeRun) -> None:
     cfg = smtp_config()
     run.smtp = cfg is not None

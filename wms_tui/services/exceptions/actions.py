@@ -30,7 +30,7 @@ from wms_tui.services.intake import order_admin
 from wms_tui.services.intake.release import retry_backorders
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory.stock import move_stock
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 MAX_NOTE = 120
 
@@ -45,6 +45,7 @@ class ActionResult:
     order_status: str = ""
 
 
+@retrying
 def resolve(
     store: Store, actor: Actor, exception_id: int, action: Action | str, *, note: str = ""
 ) -> ActionResult:

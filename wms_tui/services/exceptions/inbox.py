@@ -22,7 +22,7 @@ from wms_tui.domain.enums import OrderStatus as S
 from wms_tui.domain.enums import Role
 from wms_tui.domain.models import Location, Order, WmsException
 from wms_tui.services.exceptions.settle import settle
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 DELIVERY_PREFIX = "delivery:"
 
@@ -138,6 +138,7 @@ def actions_for(
     return tuple(dict.fromkeys(found))
 
 
+@retrying
 def open_exceptions(store: Store, actor: Actor, *, limit: int = 500) -> list[InboxItem]:
     """Every open exception, most urgent first, then newest (see the module docstring).
 

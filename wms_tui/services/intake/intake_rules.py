@@ -18,7 +18,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Order
 from wms_tui.services.core import events, settings
 from wms_tui.services.core.priority import parse_clock
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 MAX_GRACE_MINUTES = 24 * 60
 
@@ -48,6 +48,7 @@ def set_same_day_cutoff(store: Store, actor: Actor, text: str) -> str:
     return value  # type: ignore[return-value]
 
 
+@retrying
 def set_rules(
     store: Store, actor: Actor, *, grace: int | None = None, cutoff: str | None = None
 ) -> tuple[int, str | None]:

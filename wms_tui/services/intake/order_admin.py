@@ -16,7 +16,7 @@ from wms_tui.domain.models import Order, OrderLine, PickTask, PickTaskLine, WmsE
 from wms_tui.services.core import events
 from wms_tui.services.exceptions.totes import units_held_for
 from wms_tui.services.inventory import allocation
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 S = OrderStatus
 MAX_REASON = 120
@@ -25,7 +25,9 @@ FINISHED = frozenset({S.DISPATCHED, S.RETURNED, S.CANCELLED})
 
 
 def _load(uow: UnitOfWork, order_id: int) -> Order:
-    order = uow.session.exec(select(Order).where(Order.id == order_id).with_for_update()).first()
+    order = uow.session.exec(
+        select(Order).where(Order.id == order_id).with_for_update(key_share=True)
+    ).first()
     if order is None:
         raise NotFound(f"Order {order_id} no longer exists")
     return order
@@ -44,6 +46,7 @@ def _exception(uow: UnitOfWork, actor: Actor, order: Order, kind: str, message: 
     )
 
 
+@retrying
 def hold_order(store: Store, actor: Actor, order_id: int, reason: str) -> str:
     actor.require(Role.SUPERVISOR, action="hold orders")
     reason = " ".join(reason.split())
@@ -68,6 +71,7 @@ def _allocate_now(uow: UnitOfWork, order: Order, actor: Actor) -> str:
     return f"{order.name} ready to pick"
 
 
+@retrying
 def release_order(store: Store, actor: Actor, order_id: int) -> str:
     """Lift a hold, skip the grace period, or retry a backorder: make it go now.
 
@@ -104,6 +108,7 @@ def release_in(uow: UnitOfWork, actor: Actor, order: Order) -> str:
     raise DomainError(f"Order {order.name} is {status.label}: nothing to release")
 
 
+@retrying
 def cancel_order(store: Store, actor: Actor, order_id: int, reason: str = "") -> str:
     actor.require(Role.SUPERVISOR, action="cancel orders")
     with store.unit_of_work() as uow:
@@ -187,6 +192,7 @@ def _drop_open_stops(uow: UnitOfWork, actor: Actor, order: Order) -> None:
         maybe_complete(uow, actor, TaskContext(s, task))
 
 
+@retrying
 def change_priority(store: Store, actor: Actor, order_id: int, delta: int) -> str:
     actor.require(Role.SUPERVISOR, action="change priorities")
     with store.unit_of_work() as uow:
@@ -215,6 +221,7 @@ def change_priority(store: Store, actor: Actor, order_id: int, delta: int) -> st
         return f"{order.name} priority {new:+d}" if new else f"{order.name} priority normal"
 
 
+@retrying
 def split_order(store: Store, actor: Actor, order_id: int) -> str:
     """Ship what is here now; move what is missing into a backorder ``<name>-B<n>``.
 

@@ -83,7 +83,7 @@ from wms_tui.services.core.import_report import ImportReport, Progress, check_re
 from wms_tui.services.intake import release as releasing
 from wms_tui.services.intake.shipping_methods import ServiceMatcher
 from wms_tui.services.inventory import allocation
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 BATCH = 500
 # Release costs ~5 ms an order; a big import of old orders would otherwise spend
@@ -201,6 +201,7 @@ def _parse(path: str | Path, skus: dict[str, _Sku], progress: Progress | None, p
     return tracked(path, lambda fh: parse_orders(fh, known_skus=known), progress, phase)
 
 
+@retrying
 def import_orders(
     store: Store,
     path: str | Path,

@@ -34,7 +34,7 @@ from wms_tui.domain.enums import EventKind
 from wms_tui.domain.models import Product, ProductBarcode
 from wms_tui.services.core import events
 from wms_tui.services.core.import_report import ImportReport, Progress, check_readable, tracked
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 BATCH = 1000
 _FIELDS = (
@@ -109,6 +109,7 @@ def _parse(path: str | Path, progress: Progress | None, phase: str):
     return tracked(path, parse_products, progress, phase)
 
 
+@retrying
 def import_products(
     store: Store,
     path: str | Path,

@@ -33,7 +33,7 @@ from wms_tui.domain.enums import LocationKind, OrderStatus
 from wms_tui.domain.models import Location, Order, OrderLine, Service, Stock
 from wms_tui.services.core import events, priority, settings
 from wms_tui.services.inventory import allocation
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 # Shopify financial statuses that must not ship before someone has looked.
 HOLD_FINANCIAL = frozenset(
@@ -71,6 +71,7 @@ class ReleaseResult:
         return bool(self.ready or self.backordered or self.held or self.backorders_released)
 
 
+@retrying
 def release(store: Store, actor: Actor = SYSTEM, now: datetime | None = None) -> ReleaseResult:
     """Retry the backorders stock now covers, then release due orders (module docstring)."""
     with store.unit_of_work() as uow:
@@ -107,29 +108,55 @@ def _backordered_products_in_stock(uow: UnitOfWork) -> set[int]:
     return set(rows)
 
 
-def retry_backorders(
-    uow: UnitOfWork, actor: Actor = SYSTEM, product_ids: set[int] | None = None
-) -> list[str]:
-    """Allocate backordered orders that stock now covers; returns released names.
+def lock_backorders(uow: UnitOfWork, product_ids: set[int] | None = None) -> list[int]:
+    """Lock the backordered orders waiting for any of ``product_ids`` (all if None).
 
-    Called by receiving after put-away, by the cycle count, by returns after a
-    restock, in the same transaction, so the stock that arrives goes to waiting
-    orders first, the most urgent by the house ranking
-    (:func:`priority.order_by`) first.
+    Lock order (docs/architecture.md): orders before stock. A use case that
+    adds stock and then releases backorders (put-away, a count, a restock)
+    takes these locks *before* it touches any stock row; otherwise two
+    put-aways into one bin each hold a stock row the other's allocation
+    wants, while waiting for an order the other holds (a deadlock). Locked in
+    id order, so two terminals locking overlapping sets queue up instead of
+    crossing; a terminal that waits here sees the other's stock once it
+    commits, so no backorder is passed over.
     """
-    stmt = (
-        select(Order)
-        .outerjoin(Service, col(Service.id) == Order.service_id)
-        .where(Order.status == OrderStatus.BACKORDERED)
-    )
+    stmt = select(Order.id).where(Order.status == OrderStatus.BACKORDERED)
     if product_ids:
         stmt = stmt.where(
             col(Order.id).in_(
                 select(OrderLine.order_id).where(col(OrderLine.product_id).in_(product_ids))
             )
         )
+    stmt = stmt.order_by(col(Order.id)).with_for_update(of=Order, key_share=True)
+    return list(uow.session.exec(stmt).all())
+
+
+def retry_backorders(
+    uow: UnitOfWork,
+    actor: Actor = SYSTEM,
+    product_ids: set[int] | None = None,
+    *,
+    locked: list[int] | None = None,
+) -> list[str]:
+    """Allocate backordered orders that stock now covers; returns released names.
+
+    Called by receiving after put-away, by the cycle count, by returns after a
+    restock, in the same transaction, so the stock that arrives goes to waiting
+    orders first, the most urgent by the house ranking
+    (:func:`priority.order_by`) first. ``locked``: the orders
+    :func:`lock_backorders` locked before the stock moved (otherwise they are
+    locked here).
+    """
+    ids = locked if locked is not None else lock_backorders(uow, product_ids)
+    if not ids:
+        return []
     # The house ranking decides who gets scarce stock, as it does at release.
-    stmt = stmt.order_by(*priority.order_by())
+    stmt = (
+        select(Order)
+        .outerjoin(Service, col(Service.id) == Order.service_id)
+        .where(col(Order.id).in_(ids), Order.status == OrderStatus.BACKORDERED)
+        .order_by(*priority.order_by())
+    )
     released: list[str] = []
     for order in uow.session.exec(stmt).all():
         if not allocation.allocate_order(uow, order, actor):
@@ -194,7 +221,7 @@ def _due_orders(uow: UnitOfWork, now: datetime, limit: int) -> list[Order]:
         .limit(limit)
         # PostgreSQL: two terminals releasing at once take different orders
         # (SQLite's BEGIN IMMEDIATE already serialises them).
-        .with_for_update(of=Order, skip_locked=True)
+        .with_for_update(of=Order, skip_locked=True, key_share=True)
     )
     return list(uow.session.exec(stmt).all())
 
@@ -214,6 +241,7 @@ def _release(
         result["backordered" if missing else "ready"].append(order.name)
 
 
+@retrying
 def release_due_orders(
     store: Store,
     actor: Actor = SYSTEM,

@@ -86,7 +86,10 @@ def _candidates_stmt(product_ids: list[int]):
 
 
 def _candidates(uow: UnitOfWork, product_id: int) -> list[tuple[Stock, Location]]:
-    return list(uow.session.exec(_candidates_stmt([product_id]).with_for_update()).all())
+    # OF stock: the locations joined in are only read. Locking them too made
+    # two put-aways into one bin, each releasing backorders, deadlock.
+    stmt = _candidates_stmt([product_id]).with_for_update(of=Stock, key_share=True)
+    return list(uow.session.exec(stmt).all())
 
 
 def open_qty(line: OrderLine) -> int:
@@ -173,7 +176,9 @@ class BatchStock(_LiveStock):
             self.lines[line.order_id].append(line)
         lines = [ln for order_lines in self.lines.values() for ln in order_lines]
         product_ids = sorted({ln.product_id for ln in lines})
-        for st, loc in s.exec(_candidates_stmt(product_ids).with_for_update(of=Stock)):
+        for st, loc in s.exec(
+            _candidates_stmt(product_ids).with_for_update(of=Stock, key_share=True)
+        ):
             self.rows[st.product_id].append((st, loc))
         for alloc in s.exec(
             select(Allocation)

@@ -42,7 +42,7 @@ from wms_tui.services.exceptions.settle import settle
 from wms_tui.services.intake import release
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory.stock import get_stock, move_stock
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 COUNTABLE = (LocationKind.PICK, LocationKind.BULK, LocationKind.QUARANTINE)
 COUNT_REASONS: tuple[str, ...] = (
@@ -93,7 +93,7 @@ def _countable(session: Session, code: str, *, lock: bool = False) -> Location:
     if not scanned:
         raise DomainError("Scan a bin")
     stmt = select(Location).where(Location.code == scanned.upper())
-    loc = session.exec(stmt.with_for_update() if lock else stmt).first()
+    loc = session.exec(stmt.with_for_update(key_share=True) if lock else stmt).first()
     if loc is None:
         raise NotFound(f"Unknown bin {scanned}")
     kind = LocationKind(loc.kind)
@@ -233,6 +233,7 @@ def _ranked(uow: UnitOfWork, orders: list[Order]) -> list[Order]:
     )
 
 
+@retrying
 def approve_count(
     store: Store,
     actor: Actor,

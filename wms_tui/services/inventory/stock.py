@@ -35,7 +35,7 @@ def get_stock(
     """
     stmt = select(Stock).where(Stock.product_id == product_id, Stock.location_id == location_id)
     if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
     return session.exec(stmt).first()
 
 

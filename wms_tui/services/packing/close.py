@@ -37,7 +37,7 @@ from wms_tui.services.packing import customs, documents
 from wms_tui.services.packing import totes as pack_totes
 from wms_tui.services.packing.state import PackContext, lock_order, require_open_here
 from wms_tui.services.setup import carrier_tracking
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _lock(session: Session, model, row_id: int):
     return session.exec(
         select(model)
         .where(model.id == row_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).one()
 
@@ -130,6 +130,7 @@ def _check_sscc_serials(wh: Warehouse, count: int, order_name: str) -> None:
     )
 
 
+@retrying
 def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
     """Close every parcel of the order and mark it PACKED (see module docstring)."""
     actor.require(Role.PACKER, action="pack orders")

@@ -53,7 +53,7 @@ from wms_tui.printing.documents import (
 from wms_tui.services.core import document_folders, events, order_names, settings
 from wms_tui.services.core.clock import zone_of
 from wms_tui.services.packing import customs, inserts
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 ENV_PRINTER = "WMS_PRINTER"
 LABEL_FORMATS = ("pdf", "zpl")
@@ -402,7 +402,7 @@ def produce(
     from wms_tui.printing.customs import render_customs_pdf
     from wms_tui.printing.errors import PrintError
     from wms_tui.printing.label import render_label_pdf
-    from wms_tui.printing.output import output_path
+    from wms_tui.printing.output import output_path, write_atomically
     from wms_tui.printing.slip import render_slip_pdf
     from wms_tui.printing.zpl import label_program
 
@@ -449,7 +449,7 @@ def produce(
                 if use_zpl:
                     path = output_path(folder, label_filename(order_name, i, count, "zpl"))
                     zpl_text, used = label_program(data, setup.label_size, dpi=setup.dpi)
-                    path.write_text(zpl_text, encoding="utf-8")
+                    write_atomically(path, zpl_text.encode("utf-8"))
                     zpl_fonts.update(used)
                 else:
                     path = output_path(folder, label_filename(order_name, i, count))
@@ -551,6 +551,7 @@ def find_packed_order(session: Session, code: str) -> tuple[Order, Parcel | None
     raise NotFound(f"No order, SSCC or tracking number {code}")
 
 
+@retrying
 def reprint(
     store: Store,
     actor: Actor,

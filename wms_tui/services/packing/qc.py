@@ -51,7 +51,7 @@ from wms_tui.services.packing.state import (
     require_open_here,
 )
 from wms_tui.services.packing.view import PackView
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 REASONS: dict[str, str] = {
     "damaged": "Damaged",
@@ -98,6 +98,7 @@ def _take_out_of_parcel(
         clear_weight(uow, actor, parcel)
 
 
+@retrying
 def qc_fail(
     store: Store,
     actor: Actor,

@@ -85,7 +85,7 @@ def lock_order(session: Session, order_id: int) -> Order:
     order = session.exec(
         select(Order)
         .where(Order.id == order_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).first()
     if order is None:

@@ -63,7 +63,7 @@ from wms_tui.services.packing.state import (
     resolve_weight_exceptions,
 )
 from wms_tui.services.packing.view import PackView, Said
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 __all__ = [
     "PackView",
@@ -163,6 +163,7 @@ def _replacement_task(session: Session, order: Order) -> PickTask | None:
 Answer = Said | str | tuple[Said | str, int | None]
 
 
+@retrying
 def _mutate(store: Store, actor: Actor, order_id: int, fn) -> PackView:
     """Run ``fn(uow, ctx) -> message`` on an order open at this station; return the view."""
     _require_packer(actor)
@@ -326,6 +327,7 @@ def left_on_bench(store: Store, actor: Actor) -> str | None:
         ).first()
 
 
+@retrying
 def open_order(
     store: Store, actor: Actor, code: str, *, take_over_badge: str | None = None
 ) -> PackView:
@@ -444,6 +446,7 @@ def current_view(store: Store, actor: Actor, order_id: int, message: str = "") -
         return PackContext(s, order).view(message)
 
 
+@retrying
 def release(store: Store, actor: Actor, order_id: int) -> str:
     """Park the order: PACKING -> PICKED, lock released; scans and boxes are kept."""
     with store.unit_of_work() as uow:

@@ -39,7 +39,7 @@ from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory import stock as inventory
 from wms_tui.services.picking.floor_plan import FloorPlan, floor_plan
 from wms_tui.services.picking.task import ScanOutcome, Stage, TaskContext, advance, my_task, stage
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 SHORT_REASONS: dict[str, str] = {
     "empty": "bin empty",
@@ -49,6 +49,7 @@ SHORT_REASONS: dict[str, str] = {
 }
 
 
+@retrying
 def report_short(
     store: Store, actor: Actor, task_code: str, reason: str, *, at_bin: str | None = None
 ) -> ScanOutcome:

@@ -167,7 +167,7 @@ class ScanOutcome:
 def get_task(session: Session, code: str, *, lock: bool = False) -> PickTask:
     stmt = select(PickTask).where(PickTask.code == code.strip().upper())
     if lock:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(key_share=True)
     task = session.exec(stmt).first()
     if task is None:
         raise NotFound(f"No pick task {code.strip().upper()}")

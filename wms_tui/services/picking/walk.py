@@ -29,11 +29,9 @@ keeps what was picked in its tote, and the tote goes to the supervisor.
 
 from __future__ import annotations
 
-from sqlalchemy import case
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import (
     EventKind,
     LocationKind,
@@ -47,6 +45,7 @@ from wms_tui.domain.models import Allocation, Location, PickTask, PickTaskLine
 from wms_tui.services.core import events
 from wms_tui.services.inventory import stock as inventory
 from wms_tui.services.inventory.stock import ScannedProduct
+from wms_tui.services.picking.claiming import claim_next_task, take_task
 from wms_tui.services.picking.short_pick import SHORT_REASONS, report_short
 from wms_tui.services.picking.task import (
     STOPPED,
@@ -60,12 +59,11 @@ from wms_tui.services.picking.task import (
     advance,
     complete,
     get_task,
-    maybe_complete,
     my_task,
     operator_name,
     stage,
 )
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 __all__ = [
     "SHORT_REASONS",
@@ -97,67 +95,7 @@ MAX_COUNT = 999
 # --------------------------------------------------------------------------- claiming
 
 
-def _take(uow: UnitOfWork, actor: Actor, task: PickTask, kind: str) -> TaskContext:
-    task.status = TaskStatus.CLAIMED
-    task.picker_id = actor.operator_id
-    task.terminal = actor.terminal
-    task.claimed_at = task.claimed_at or utcnow()
-    uow.add(task)
-    ctx = TaskContext(uow.session, task)
-    for order in ctx.orders.values():
-        if OrderStatus(order.status) is OrderStatus.READY_TO_PICK:
-            events.change_status(uow, order, OrderStatus.PICKING, actor, detail=f"task {task.code}")
-    events.log(uow, actor, kind, detail=f"task {task.code}")
-    return ctx
-
-
-def claim_next_task(store: Store, actor: Actor) -> TaskView | None:
-    """The picker's own unfinished task, else the next free one; None if none is left.
-
-    Two terminals never get the same task: on SQLite the unit of work holds
-    the write lock (BEGIN IMMEDIATE) from the read to the commit; on
-    PostgreSQL ``FOR UPDATE SKIP LOCKED`` makes the second terminal take the
-    next free task instead of waiting for the first one's.
-    """
-    actor.require(Role.PICKER, action="pick")
-    with store.unit_of_work() as uow:
-        s = uow.session
-        mine = s.exec(
-            select(PickTask)
-            .where(
-                PickTask.picker_id == actor.operator_id,
-                col(PickTask.status).in_([TaskStatus.CLAIMED, TaskStatus.PAUSED]),
-            )
-            .order_by(PickTask.id)
-            .limit(1)
-            .with_for_update()
-        ).first()
-        if mine is not None:
-            ctx = _take(uow, actor, mine, EventKind.TASK_RESUMED)
-        else:
-            assigned_to_me = case((PickTask.picker_id == actor.operator_id, 0), else_=1)
-            task = s.exec(
-                select(PickTask)
-                .where(
-                    PickTask.status == TaskStatus.OPEN,
-                    or_(
-                        col(PickTask.picker_id).is_(None),
-                        PickTask.picker_id == actor.operator_id,
-                    ),
-                )
-                .order_by(assigned_to_me, col(PickTask.priority).desc(), PickTask.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            ).first()
-            if task is None:
-                return None
-            ctx = _take(uow, actor, task, EventKind.TASK_CLAIMED)
-        maybe_complete(uow, actor, ctx)
-        view = ctx.view()
-        uow.commit()
-    return view
-
-
+@retrying
 def resume_task(store: Store, actor: Actor, code: str) -> TaskView:
     """Take up a paused task (or move one's own task to this terminal)."""
     actor.require(Role.PICKER, action="pick")
@@ -170,12 +108,13 @@ def resume_task(store: Store, actor: Actor, code: str) -> TaskView:
             who = operator_name(uow.session, task.picker_id)
             raise Conflict(f"Task {task.code} is being picked by {who}")
         kind = EventKind.TASK_CLAIMED if status is TaskStatus.OPEN else EventKind.TASK_RESUMED
-        ctx = _take(uow, actor, task, kind)
+        ctx = take_task(uow, actor, task, kind)
         view = ctx.view()
         uow.commit()
     return view
 
 
+@retrying
 def pause_task(store: Store, actor: Actor, code: str) -> TaskView:
     with store.unit_of_work() as uow:
         task = my_task(uow, actor, code)
@@ -203,7 +142,7 @@ def pause_at_logout(uow: UnitOfWork, actor: Actor, *, idle: bool = False) -> str
         )
         .order_by(PickTask.id)
         .limit(1)
-        .with_for_update()
+        .with_for_update(key_share=True)
     ).first()
     if task is None:
         return None
@@ -214,6 +153,7 @@ def pause_at_logout(uow: UnitOfWork, actor: Actor, *, idle: bool = False) -> str
     return task.code
 
 
+@retrying
 def release_task(store: Store, actor: Actor, code: str) -> str:
     """Supervisor: take a paused or abandoned task off its picker (units stay picked)."""
     actor.require(Role.SUPERVISOR, action="release pick tasks")
@@ -285,6 +225,7 @@ def _wrong_tote(ctx: TaskContext, ln: PickTaskLine, tote: Location) -> str:
     return f"Tote {tote.code} is not on this cart: use {want}"
 
 
+@retrying
 def scan(
     store: Store,
     actor: Actor,
@@ -462,6 +403,7 @@ def _scan_tote(
 # --------------------------------------------------------------------------- skip
 
 
+@retrying
 def skip_stop(store: Store, actor: Actor, task_code: str) -> ScanOutcome:
     """Leave the current stop for later; it comes back after the others."""
     with store.unit_of_work() as uow:
@@ -505,6 +447,7 @@ def skip_stop(store: Store, actor: Actor, task_code: str) -> ScanOutcome:
     return outcome
 
 
+@retrying
 def complete_task(store: Store, actor: Actor, code: str) -> Completion:
     """Close a task whose stops are all done (scanning the last tote does this too)."""
     with store.unit_of_work() as uow:

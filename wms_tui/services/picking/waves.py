@@ -44,9 +44,9 @@ from wms_tui.domain.models import (
     Stock,
     Wave,
 )
-from wms_tui.services.core import events, priority, settings
+from wms_tui.services.core import counters, events, priority, settings
 from wms_tui.services.picking.floor_plan import FloorPlan, floor_plan
-from wms_tui.store import Store
+from wms_tui.store import Store, UnitOfWork, retrying
 
 OPEN_TASK = (TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED)
 MAX_CART_SIZE = 20
@@ -180,15 +180,18 @@ def _picker(session: Session, badge: str | None) -> Operator | None:
 # --------------------------------------------------------------------------- queries
 
 
-def orders_in_open_tasks(session: Session) -> set[int]:
-    rows = session.exec(
+def _orders_in_open_tasks_stmt():
+    return (
         select(OrderLine.order_id)
         .join(PickTaskLine, col(PickTaskLine.order_line_id) == OrderLine.id)
         .join(PickTask, col(PickTask.id) == PickTaskLine.task_id)
         .where(col(PickTask.status).in_(OPEN_TASK))
         .distinct()
-    ).all()
-    return set(rows)
+    )
+
+
+def orders_in_open_tasks(session: Session) -> set[int]:
+    return set(session.exec(_orders_in_open_tasks_stmt()).all())
 
 
 def _free_totes_stmt():  # noqa: ANN202
@@ -250,9 +253,14 @@ def _candidates(
     """
     stmt = _candidate_stmt(carrier, cutoff_before).order_by(*priority.order_by())
     if lock:
-        # Two supervisors building at once on PostgreSQL: the second waits here
-        # and then sees the first one's tasks below.
-        stmt = stmt.with_for_update(of=Order)
+        # Only orders no open task has: locking those would make every picker
+        # claiming a task of an earlier wave (it moves its orders to PICKING)
+        # wait until this wave is built. Two supervisors building at once are
+        # serialised by the wave counter taken first (build_wave); an order
+        # another terminal holds right now (a hold, a cancel) is left for the
+        # next wave instead of making the build wait.
+        stmt = stmt.where(col(Order.id).not_in(_orders_in_open_tasks_stmt()))
+        stmt = stmt.with_for_update(of=Order, skip_locked=True, key_share=True)
     taken = orders_in_open_tasks(session)
     found = [_Candidate(*row) for row in session.exec(stmt).all() if row[0] not in taken]
     if not found:
@@ -317,13 +325,16 @@ def ready_summary(
 # --------------------------------------------------------------------------- building
 
 
-def _next_code(session: Session) -> str:
-    n = (session.exec(select(func.max(Wave.id))).one() or 0) + 1
-    code = f"W{n:04d}"
-    while session.exec(select(Wave).where(Wave.code == code)).first() is not None:
-        n += 1
+def _next_code(uow: UnitOfWork) -> str:
+    """``W0042`` from the wave counter, past any code already taken."""
+    s = uow.session
+    while True:
+        n = counters.next_value(
+            uow, "wave", start=lambda: s.exec(select(func.max(Wave.id))).one() or 0
+        )
         code = f"W{n:04d}"
-    return code
+        if s.exec(select(Wave.id).where(Wave.code == code)).first() is None:
+            return code
 
 
 def _pack_stations(session: Session) -> list[str]:
@@ -365,6 +376,7 @@ def plan_task_lines(
     return route.length, route.s_shape_length
 
 
+@retrying
 def build_wave(
     store: Store,
     actor: Actor,
@@ -388,6 +400,10 @@ def build_wave(
         raise DomainError(f"Max orders must be at least 1 (got {max_orders})")
     with store.unit_of_work() as uow:
         s = uow.session
+        # The wave's number first: its counter row stays locked to the end, so
+        # a second wave built at the same time waits here and then sees this
+        # one's orders and totes taken (the only lock taken before orders).
+        code = _next_code(uow)
         size = cart_size if cart_size is not None else settings.get_int(s, "cart_size")
         if not 1 <= size <= MAX_CART_SIZE:
             raise DomainError(f"Cart size must be 1 to {MAX_CART_SIZE} totes (got {size})")
@@ -419,7 +435,7 @@ def build_wave(
         stations = _pack_stations(s)
         plan = floor_plan(s)
         wave = Wave(
-            code=_next_code(s),
+            code=code,
             status=WaveStatus.RELEASED,
             created_by_id=actor.operator_id,
             rule=rule or _rule_text(car, cutoff, max_orders, size, picker),

@@ -25,7 +25,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Delivery, DeliveryLine, Product
 from wms_tui.domain.text import plural
 from wms_tui.services.core import events
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 COLUMNS = ("reference", "supplier", "expected_date", "sku", "quantity")
 # Spellings seen in supplier exports, mapped to our column names.
@@ -215,6 +215,7 @@ def parse_asn(data: bytes) -> tuple[list[AsnDelivery], list[RowError]]:
     return list(deliveries.values()), errors
 
 
+@retrying
 def import_asn(
     store: Store, actor: Actor, data: bytes | Path, *, dry_run: bool = False
 ) -> list[ImportedDelivery]:

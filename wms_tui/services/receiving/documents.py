@@ -27,7 +27,7 @@ from wms_tui.services.receiving.receipt import (
     receipt_view,
     undone_scans,
 )
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 
 def _folder(session: Session, key: str, out_dir: Path | str | None) -> Path:
@@ -83,6 +83,7 @@ def report_data(session: Session, d: Delivery) -> ReceiptReportData:
     )
 
 
+@retrying
 def write_receipt_report(store: Store, reference: str, out_dir: Path | str | None = None) -> Path:
     """Write the discrepancy report PDF and remember its file on the delivery."""
     with store.read() as s:

@@ -23,7 +23,7 @@ from wms_tui.domain.scans import clean_scan
 from wms_tui.services.intake import release
 from wms_tui.services.inventory.stock import find_product_by_scan, get_stock, move_stock
 from wms_tui.services.receiving.receipt import RECEIVER_ROLES, find_delivery
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 STORAGE_KINDS = (LocationKind.PICK, LocationKind.BULK)
 
@@ -178,12 +178,20 @@ def line_for_scan(store: Store, code: str, reference: str | None = None) -> Puta
 # --------------------------------------------------------------------------- moving
 
 
-def check_bin(session: Session, code: str, product: Product) -> Location:
-    """The scanned bin if ``product`` may go there; else a one-line reason."""
+def check_bin(session: Session, code: str, product: Product, *, lock: bool = False) -> Location:
+    """The scanned bin if ``product`` may go there; else a one-line reason.
+
+    ``lock`` holds the bin's row to the end of the transaction and decides on
+    what is committed once it is held: two receivers putting two products
+    into one empty pick bin at once would otherwise both find it empty.
+    """
     scanned = clean_scan(code)
     if not scanned:
         raise DomainError("Scan a bin")
-    loc = session.exec(select(Location).where(Location.code == scanned.upper())).first()
+    stmt = select(Location).where(Location.code == scanned.upper())
+    if lock:
+        stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
+    loc = session.exec(stmt).first()
     if loc is None:
         raise NotFound(f"Unknown bin {scanned}")
     kind = LocationKind(loc.kind)
@@ -240,6 +248,7 @@ def _sources(uow: UnitOfWork, reference: str, product: Product) -> list[tuple[Lo
     return out
 
 
+@retrying
 def put_away(
     store: Store,
     actor: Actor,
@@ -271,7 +280,10 @@ def put_away(
             raise DomainError(f"Count must be at least 1 (got {want})")
         if want > waiting:
             raise DomainError(f"Only {waiting} of {product.sku} waiting from {d.reference}")
-        dest = check_bin(s, bin_code, product)
+        # Orders, then the bin, then stock (see release.lock_backorders).
+        check_bin(s, bin_code, product)
+        waiting_orders = release.lock_backorders(uow, {product.id})
+        dest = check_bin(s, bin_code, product, lock=True)
         left = want
         for src, available in _sources(uow, d.reference, product):
             take = min(left, available)
@@ -298,7 +310,7 @@ def put_away(
         line.put_away_qty += want
         uow.add(line)
         uow.flush()
-        released = release.retry_backorders(uow, actor, {product.id})
+        released = release.retry_backorders(uow, actor, {product.id}, locked=waiting_orders)
         uow.commit()
     return PutawayResult(
         reference=d.reference,

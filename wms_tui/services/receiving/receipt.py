@@ -40,10 +40,10 @@ from wms_tui.domain.models import (
 )
 from wms_tui.domain.receiving import Discrepancy, LineCheck, check_line, over_tolerance
 from wms_tui.domain.scans import clean_scan
-from wms_tui.services.core import clock, events, settings
+from wms_tui.services.core import clock, counters, events, settings
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.inventory.stock import find_product_by_scan, move_stock
-from wms_tui.store import Store
+from wms_tui.store import Store, UnitOfWork, retrying
 
 DAMAGE_REASONS: tuple[str, ...] = (
     "Crushed or broken",
@@ -215,7 +215,7 @@ def find_delivery(session: Session, reference: str, *, lock: bool = False) -> De
         raise NotFound("Scan or type a delivery reference")
     for candidate in dict.fromkeys((ref, ref.upper())):
         stmt = select(Delivery).where(Delivery.reference == candidate)
-        d = session.exec(stmt.with_for_update() if lock else stmt).first()
+        d = session.exec(stmt.with_for_update(key_share=True) if lock else stmt).first()
         if d is not None:
             return d
     raise NotFound(f"No delivery {ref}: check the paperwork or start a blind receipt")
@@ -362,25 +362,30 @@ def start_receipt(store: Store, actor: Actor, reference: str) -> Receipt:
         return receipt_view(s, d)
 
 
-def _blind_reference(session: Session) -> str:
-    stem = f"BLIND-{clock.today(session):%Y%m%d}-"
-    taken = set(
-        session.exec(
-            select(Delivery.reference).where(col(Delivery.reference).startswith(stem))
-        ).all()
-    )
-    n = 1
-    while f"{stem}{n:03d}" in taken:
-        n += 1
-    return f"{stem}{n:03d}"
+def _blind_reference(uow: UnitOfWork) -> str:
+    """``BLIND-20261124-007``: the warehouse day's next number, from a counter
+    (see services/core/counters.py), past any reference already taken."""
+    s = uow.session
+    stem = f"BLIND-{clock.today(s):%Y%m%d}-"
+
+    def used() -> int:
+        refs = s.exec(select(Delivery.reference).where(col(Delivery.reference).startswith(stem)))
+        tails = (r[len(stem) :] for r in refs)
+        return max((int(t) for t in tails if t.isascii() and t.isdigit()), default=0)
+
+    while True:
+        ref = f"{stem}{counters.next_value(uow, 'blind:' + stem, start=used):03d}"
+        if s.exec(select(Delivery.id).where(Delivery.reference == ref)).first() is None:
+            return ref
 
 
+@retrying
 def start_blind_receipt(store: Store, actor: Actor, supplier: str = "") -> Receipt:
     """A receipt with no advance notice: every SKU scanned is 'unexpected' by definition."""
     actor.require(*RECEIVER_ROLES, action="receive deliveries")
     with store.unit_of_work() as uow:
         d = Delivery(
-            reference=_blind_reference(uow.session),
+            reference=_blind_reference(uow),
             supplier=supplier.strip(),
             status=DeliveryStatus.RECEIVING,
             blind=True,
@@ -435,6 +440,7 @@ def check_over_receipt(
         )
 
 
+@retrying
 def receive_scan(
     store: Store,
     actor: Actor,
@@ -680,6 +686,7 @@ def _authoriser(session: Session, actor: Actor, supervisor_badge: str | None) ->
     return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=actor.terminal)
 
 
+@retrying
 def link_barcode(
     store: Store,
     actor: Actor,
@@ -756,6 +763,7 @@ def close_preview(store: Store, actor: Actor, reference: str) -> Discrepancies:
         return discrepancies(_require_closable(s, find_delivery(s, reference)))
 
 
+@retrying
 def close_receipt(store: Store, actor: Actor, reference: str) -> tuple[Receipt, Discrepancies]:
     """Close and freeze the receipt; a supervisor exception records any discrepancy."""
     actor.require(*RECEIVER_ROLES, action="close receipts")

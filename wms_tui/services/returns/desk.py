@@ -63,7 +63,7 @@ from wms_tui.services.intake import release
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory import stock as inventory
 from wms_tui.services.returns import accountability
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 RESOLUTION_LABELS: dict[Resolution, str] = {
     Resolution.REFUND: "Refund",
@@ -502,6 +502,7 @@ def _merge_resolution(existing: str, new: Resolution) -> str:
     return ",".join(parts)
 
 
+@retrying
 def register_return(store: Store, actor: Actor, request: ReturnRequest) -> ReturnResult:
     """Book a returned parcel; raises (changing nothing) on any bad input."""
     actor.require(Role.RECEIVER, Role.SUPERVISOR, action="book returns")
@@ -515,7 +516,9 @@ def register_return(store: Store, actor: Actor, request: ReturnRequest) -> Retur
         raise DomainError("Nothing to return: choose at least one line")
     with store.unit_of_work() as uow:
         s = uow.session
-        order = s.exec(select(Order).where(Order.id == request.order_id).with_for_update()).first()
+        order = s.exec(
+            select(Order).where(Order.id == request.order_id).with_for_update(key_share=True)
+        ).first()
         if order is None:
             raise NotFound("That order no longer exists")
         _check_returnable(s, order)

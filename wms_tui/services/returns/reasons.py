@@ -22,7 +22,7 @@ from wms_tui.domain.enums import EventKind, ReasonCause, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import ReturnLine, ReturnReason
 from wms_tui.services.core import events
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 _REASON_CODE = re.compile(r"^[A-Z0-9_-]{1,32}$")
 
@@ -96,6 +96,7 @@ def _put_reason(uow: UnitOfWork, actor: Actor, code: str, label: str, cause: Rea
     return created
 
 
+@retrying
 def put_reason(
     store: Store, code: str, label: str, cause: ReasonCause | str, actor: Actor = SYSTEM
 ) -> bool:
@@ -108,6 +109,7 @@ def put_reason(
     return created
 
 
+@retrying
 def import_reasons(
     store: Store, rows: Sequence[Mapping[str, str]], actor: Actor = SYSTEM
 ) -> tuple[int, int]:
@@ -132,6 +134,7 @@ def import_reasons(
     return added, changed
 
 
+@retrying
 def remove_reason(store: Store, code: str, actor: Actor = SYSTEM) -> None:
     """Delete a reason no return uses yet (used ones stay: the reports need them)."""
     actor.require(Role.SUPERVISOR, action="change return reasons")

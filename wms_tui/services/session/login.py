@@ -14,9 +14,10 @@ from wms_tui.domain.errors import NotFound
 from wms_tui.domain.models import Operator
 from wms_tui.domain.scans import clean_scan
 from wms_tui.services.core import events
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 
+@retrying
 def login(store: Store, badge: str, terminal: str) -> Actor:
     code = clean_scan(badge)
     if not code:
@@ -31,6 +32,7 @@ def login(store: Store, badge: str, terminal: str) -> Actor:
     return actor
 
 
+@retrying
 def logout(store: Store, actor: Actor, *, idle: bool = False) -> str | None:
     """Log the logout; a pick task claimed here is paused in the same transaction.
 

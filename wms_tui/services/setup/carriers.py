@@ -19,7 +19,7 @@ from wms_tui.domain.identifiers.tracking import make_tracking_number
 from wms_tui.domain.models import Carrier, Order, Parcel, Warehouse
 from wms_tui.services.core import events
 from wms_tui.services.setup import carrier_tracking
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ def list_carriers(store: Store) -> list[CarrierInfo]:
         return [_info(c, country) for c in s.exec(select(Carrier).order_by(col(Carrier.code)))]
 
 
+@retrying
 def change_tracking(
     store: Store,
     actor: Actor,
@@ -96,7 +97,9 @@ def change_tracking(
     with store.unit_of_work() as uow:
         s = uow.session
         carrier = s.exec(
-            select(Carrier).where(Carrier.code == code.strip().upper()).with_for_update()
+            select(Carrier)
+            .where(Carrier.code == code.strip().upper())
+            .with_for_update(key_share=True)
         ).first()
         if carrier is None:
             known = ", ".join(s.exec(select(Carrier.code).order_by(col(Carrier.code))).all())

@@ -70,7 +70,7 @@ from wms_tui.services.core import events
 from wms_tui.services.core.import_report import Tally
 from wms_tui.services.setup import carrier_tracking
 from wms_tui.services.setup.carriers import Setup, log_retrack, retrack, tracking_of
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 __all__ = ["Outcome", "SetupRefused", "SetupReport", "apply_setup", "import_setup"]
 
@@ -314,7 +314,7 @@ class _Setup:
             )
 
     def carriers(self) -> None:
-        locked = select(Carrier).order_by(col(Carrier.id)).with_for_update()
+        locked = select(Carrier).order_by(col(Carrier.id)).with_for_update(key_share=True)
         existing = {c.code: c for c in self.s.exec(locked)}
         for rec in self.records("carriers.csv"):
             v = rec.values
@@ -484,6 +484,7 @@ def load_setup(uow: UnitOfWork, folder: Path, actor: Actor, *, log: bool = True)
     return apply_setup(uow, read_setup([folder]), actor, log=log)
 
 
+@retrying
 def import_setup(
     store: Store,
     paths: Sequence[Path] | Iterable[Path],
