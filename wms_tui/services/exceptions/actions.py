@@ -65,7 +65,9 @@ def resolve(
     with store.unit_of_work() as uow:
         s = uow.session
         exc = s.exec(
-            select(WmsException).where(WmsException.id == exception_id).with_for_update()
+            select(WmsException)
+            .where(WmsException.id == exception_id)
+            .with_for_update(key_share=True)
         ).first()
         if exc is None:
             raise NotFound(f"Exception {exception_id} does not exist")
@@ -73,7 +75,9 @@ def resolve(
             raise DomainError(f"Exception {exception_id} is already closed")
         order = None
         if exc.order_id is not None:
-            order = s.exec(select(Order).where(Order.id == exc.order_id).with_for_update()).first()
+            order = s.exec(
+                select(Order).where(Order.id == exc.order_id).with_for_update(key_share=True)
+            ).first()
         flagged = bool(
             exc.location
             and s.exec(

@@ -719,7 +719,7 @@ class _Importer:
     def hold_unknown(self, rec: OrderRecord, unknown: tuple[str, ...]) -> None:
         reason = f"{UNKNOWN_SKU_HOLD} {', '.join(unknown)}"[:120]
         order = self.session.exec(
-            select(Order).where(Order.name == rec.name).with_for_update()
+            select(Order).where(Order.name == rec.name).with_for_update(key_share=True)
         ).first()
         if order is None:
             if why := self._not_created(rec):
@@ -787,7 +787,9 @@ class _Importer:
 
     def lift_unknown_hold(self, name: str) -> None:
         """Every SKU of a held order is known now: back where it was, exception resolved."""
-        order = self.session.exec(select(Order).where(Order.name == name).with_for_update()).first()
+        order = self.session.exec(
+            select(Order).where(Order.name == name).with_for_update(key_share=True)
+        ).first()
         if order is None or order.status != S.ON_HOLD:
             return
         if not order.hold_reason.startswith(UNKNOWN_SKU_HOLD):

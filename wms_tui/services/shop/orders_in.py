@@ -73,7 +73,7 @@ def _apply_order(store: Store, order: ShopOrder, shape: str, payload: object) ->
         link = uow.session.exec(
             select(ShopOrderLink)
             .where(ShopOrderLink.shop_order_id == order.shop_order_id)
-            .with_for_update()
+            .with_for_update(key_share=True)
         ).first()
         if _older(order.updated_at, link.shop_updated_at if link else None):
             return Applied(rec.name, "stale", "an older version than the one applied")
