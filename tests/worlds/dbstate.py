@@ -11,8 +11,7 @@ from wms_tui.store import Store
 
 
 def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in primary-key order (tables an older
-    revision does not have yet are left out)."""
+    """Every row of every table, in primary-key order."""
     import wms_tui.domain.models  # noqa: F401  (registers the tables)
 
     out: dict[str, list[tuple[Any, ...]]] = {}
