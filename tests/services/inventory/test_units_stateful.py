@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from collections import Counter, defaultdict
 from dataclasses import replace
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, event, settings
@@ -28,6 +28,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlmodel import select
 
 from tests.worlds import factories as f
+from wms_tui.domain import clock
 from wms_tui.domain.enums import Disposition, LocationKind, OrderStatus, Resolution
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Location, Order, OrderLine, Parcel, Product, Station, Stock
@@ -56,6 +57,10 @@ OUT = "(shipped)"
 class UnitsOnTheFloor(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
+        # One manifest per carrier and day: each shipment closes the day's, so
+        # the clock moves on a day after it (a Tuesday morning to start).
+        self.now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+        clock.set_clock(lambda: self.now)
         self.tmp = Path(tempfile.mkdtemp(prefix="wms-units-"))
         self.cwd = Path.cwd()
         import os
@@ -102,6 +107,7 @@ class UnitsOnTheFloor(RuleBasedStateMachine):
         import os
 
         self.store.dispose()
+        clock.set_clock(None)
         os.chdir(self.cwd)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -271,9 +277,10 @@ class UnitsOnTheFloor(RuleBasedStateMachine):
                 self.model[(sku, OUT)] += n
                 self.shipped[name][sku] += n
         self.packed.clear()
+        self.now += timedelta(days=1)
         event("shipped a manifest")
 
-    @precondition(lambda self: any(self.shipped.values()))
+    @precondition(lambda self: any(+u for u in self.shipped.values()))
     @rule(data=st.data(), restock=st.booleans())
     def give_back(self, data: st.DataObject, restock: bool) -> None:
         name = data.draw(st.sampled_from(sorted(n for n, u in self.shipped.items() if +u)))
