@@ -22,7 +22,7 @@ from wms_tui.domain.models import Order, OrderLine, PickTask
 from wms_tui.domain.text import plural
 from wms_tui.services.core import events
 from wms_tui.services.picking.task import TaskContext, operator_name
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,7 @@ def open_work(store: Store, actor: Actor) -> OpenWork | None:
     return None
 
 
+@retrying
 def take_pack_order_here(store: Store, actor: Actor, name: str) -> None:
     """Move the packer's own open order to this station (its tote came along).
 
@@ -95,7 +96,9 @@ def take_pack_order_here(store: Store, actor: Actor, name: str) -> None:
     actor.require(Role.PACKER, action="pack")
     with store.unit_of_work() as uow:
         s = uow.session
-        order = s.exec(select(Order).where(Order.name == name).with_for_update()).first()
+        order = s.exec(
+            select(Order).where(Order.name == name).with_for_update(key_share=True)
+        ).first()
         if (
             order is None
             or OrderStatus(order.status) is not OrderStatus.PACKING
