@@ -161,3 +161,22 @@ def test_only_a_supervisor_traces(traced: Traced) -> None:
 def test_an_order_with_no_history_is_an_empty_trace(traced: Traced) -> None:
     t = trace(traced.store, traced.boss, "#1043")
     assert (t.steps, t.picks, t.packers, t.parcels, t.returns) == ([], [], [], [], [])
+
+
+def test_the_ledger_move_of_a_pick_is_not_a_second_step(traced: Traced) -> None:
+    from sqlmodel import select
+
+    from wms_tui.domain.enums import EventKind
+    from wms_tui.domain.models import Order
+    from wms_tui.services.core import events
+
+    before = trace(traced.store, traced.boss, "#1042").steps
+    with traced.store.unit_of_work() as uow:
+        o = uow.session.exec(select(Order).where(Order.name == "#1042")).one()
+        events.log(uow, traced.picker, EventKind.STOCK_MOVE, order=o, sku="MUG-1", qty=2,
+                   from_location="A-01-1-A", to_location="T-0007", detail="PICKED")  # fmt: skip
+        events.log(uow, traced.picker, EventKind.STOCK_MOVE, order=o, sku="MUG-1", qty=1,
+                   from_location="T-0007", to_location="PACK-2", detail="PACKED")  # fmt: skip
+        uow.commit()
+    after = trace(traced.store, traced.boss, "#1042").steps
+    assert len(after) == len(before) + 1 and after[-1].what == "packed 1 × MUG-1 T-0007 → PACK-2"

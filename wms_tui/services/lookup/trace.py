@@ -344,6 +344,8 @@ def _words(ev: Event) -> str:
         return f"allocated {qty_sku}"
     if ev.kind == K.PACK_SCAN:
         return f"scanned {qty_sku}, {ev.detail}".rstrip(", ")
+    if ev.kind == K.RETURN_LINE:
+        return f"came back: {qty_sku}, {ev.detail}".rstrip(", ")
     if ev.kind == K.PACK_UNDO and ev.sku:
         return f"undid a scan of {qty_sku} {ev.detail}".rstrip()
     if ev.kind == K.PACK_TAKEOVER:
@@ -377,10 +379,18 @@ _PHRASES = {
     K.SHOP_FULFILLED: "shop told it shipped",
     K.RETURN_ANNOUNCED: "return announced by the shop",
     K.RETURN_RECEIVED: "return received",
+    K.WAVE_ORDER: "put on a pick wave",
+    K.PACK_INSERT: "insert added",
 }
 
 
 def _steps(session: Session, order_id: int, tz) -> list[TraceStep]:  # noqa: ANN001 - ZoneInfo
+    events = session.exec(
+        select(Event).where(Event.order_id == order_id).order_by(col(Event.at), col(Event.id))
+    ).all()
+    # Each pick is logged twice: as the picker's step and as the ledger's bin -> tote
+    # move. The step names the same bin, tote and picker; the move is left out.
+    picks_logged = any(e.kind == K.PICK_UNIT for e in events)
     steps = [
         TraceStep(
             at=e.at,
@@ -394,9 +404,8 @@ def _steps(session: Session, order_id: int, tz) -> list[TraceStep]:  # noqa: ANN
             or (e.kind == K.PACK_WEIGHT and "MISMATCH" in e.detail)
             or (e.kind == K.ORDER_STATUS and e.to_state in (S.ON_HOLD, S.CANCELLED)),
         )
-        for e in session.exec(
-            select(Event).where(Event.order_id == order_id).order_by(col(Event.at), col(Event.id))
-        )
+        for e in events
+        if not (picks_logged and e.kind == K.STOCK_MOVE and e.detail.startswith("PICKED"))
     ]
     # Notices are rows of their own (the outbox), not events: merge them in by time.
     for n in session.exec(select(Notice).where(Notice.order_id == order_id)):
