@@ -356,3 +356,32 @@ async def test_a_scan_rebuilds_only_the_rows_it_changed(world: pw.World, monkeyp
         assert sorted(built) == [1, 2]  # the mug row loses the highlight, the tee gains it
         assert screen.view.units_packed == 2
         assert "1/1" in line_rows(app)[1] and "1/2" in line_rows(app)[0]
+
+
+async def test_the_first_station_is_told_once_when_its_order_is_taken_over(
+    world: pw.World,
+) -> None:
+    """Two stations on one store: PACK-2 takes #1042 over from PACK-1."""
+    first = WmsApp(world.store.url, terminal="PACK-1")
+    second = WmsApp(world.store.url, terminal="PACK-2")
+    async with first.run_test(size=(40, 16)) as p1, second.run_test(size=(120, 40)) as p2:
+        one = await open_pack(p1)
+        await scan(p1, "#1042")
+        assert one.view is not None and one.view.order_name == "#1042"
+        two = await open_pack(p2, "K2003")
+        await scan(p2, "#1042")
+        await p2.press("f11")
+        await p2.pause()
+        await scan(p2, "S9001")
+        await p2.pause()
+        assert two.view is not None and two.view.locked_terminal == "PACK-2"
+        # PACK-1 scans a mug, still thinking it has the order: told once, back to the queue.
+        before = snapshot(world.store)
+        await scan(p1, pw.MUG_EAN)
+        assert feedback(first) == (
+            "✗ #1042 was taken over at PACK-2 by Emily Carter: back to the queue"
+        )
+        assert one.view is None
+        await scan(p1, pw.MUG_EAN)
+        assert "taken over" not in feedback(first) and one.view is None
+        assert snapshot(world.store) == before

@@ -31,6 +31,10 @@ class Conflict(DomainError):
     """Someone else got there first (task claimed, order open elsewhere)."""
 
 
+class TakenOver(Conflict):
+    """The order this station had open was taken over at another station."""
+
+
 class StoreError(Exception):
     """The store cannot be opened or is of an unknown schema version."""
 

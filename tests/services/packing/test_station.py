@@ -798,3 +798,15 @@ def test_a_station_that_cannot_close_a_parcel_is_refused_when_it_opens_an_order(
     with pytest.raises(DomainError, match="prints ZPL labels but has no printer"):
         packing.open_order(store, world.packer, world.totes["#1042"])
     assert whole_store(store) == before
+
+
+def test_the_station_an_order_was_taken_from_is_told_so_once(world: pw.World) -> None:
+    """It used to be answered "open at PACK-2" on every scan, as if it still held it."""
+    from wms_tui.domain.errors import TakenOver
+
+    open_1042(world)
+    oid = world.orders["#1042"]
+    taker = replace(world.supervisor, terminal="PACK-2", roles=frozenset({"packer", "supervisor"}))
+    packing.open_order(world.store, taker, "#1042", take_over_badge="S9001")
+    with pytest.raises(TakenOver, match="#1042 was taken over at PACK-2 by Karin Holmgren"):
+        packing.scan(world.store, world.packer, oid, pw.MUG_EAN)

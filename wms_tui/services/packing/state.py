@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, PackScanKind, ParcelStatus
-from wms_tui.domain.errors import Conflict, DomainError, NotFound
+from wms_tui.domain.errors import Conflict, DomainError, NotFound, TakenOver
 from wms_tui.domain.models import (
     Carrier,
     CartonType,
@@ -570,6 +570,16 @@ def resolve_weight_exceptions(uow: UnitOfWork, actor: Actor, parcel: Parcel) -> 
 STOPPED = {OrderStatus.CANCELLED: "cancelled", OrderStatus.ON_HOLD: "put on hold"}
 
 
+def _taken_from(session: Session, order: Order, terminal: str) -> bool:
+    """Whether the order's last take-over took it from ``terminal``."""
+    last = session.exec(
+        select(Event.prior_terminal)
+        .where(Event.order_id == order.id, Event.kind == EventKind.PACK_TAKEOVER)
+        .order_by(col(Event.id).desc())
+    ).first()
+    return last == terminal
+
+
 def require_open_here(
     session: Session, order: Order, actor_operator_id: int | None, terminal: str
 ) -> None:
@@ -587,6 +597,13 @@ def require_open_here(
         raise DomainError(f"Order {order.name} is {status.label}: open it first")
     if order.locked_by_operator_id is None:
         raise DomainError(f"Order {order.name} is not open at a station: open it first")
-    if order.locked_by_operator_id != actor_operator_id or order.locked_terminal != terminal:
+    if order.locked_terminal != terminal and _taken_from(session, order, terminal):
+        # A supervisor took it over from this station. Said once: the screen
+        # goes back to its queue.
+        who = operator_name(session, order.locked_by_operator_id)
+        raise TakenOver(
+            f"{order.name} was taken over at {order.locked_terminal} by {who}: back to the queue"
+        )
+    if order.locked_by_operator_id != actor_operator_id:
         who = operator_name(session, order.locked_by_operator_id)
         raise Conflict(f"Order {order.name} is open at {order.locked_terminal} by {who}")

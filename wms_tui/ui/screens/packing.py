@@ -28,7 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.enums import Role
-from wms_tui.domain.errors import Conflict, DomainError
+from wms_tui.domain.errors import Conflict, DomainError, TakenOver
 from wms_tui.services.core import approval
 from wms_tui.services.packing import station as packing
 from wms_tui.services.packing.view import BlockerKind, PackView, Tone
@@ -187,6 +187,14 @@ class PackScreen(WmsScreen):
             return None
         try:
             view = fn(self.store, self.actor, self.view.order_id, *args, **kwargs)
+        except TakenOver as exc:
+            # Told once; from now on a scan here is a scan at the queue.
+            self.view = None
+            self.last_line = None
+            self.load_queue()
+            self.feedback.error(str(exc))
+            self.render_all()
+            return None
         except DomainError as exc:
             self.feedback.error(str(exc))
             return None
