@@ -147,6 +147,9 @@ async def test_stock_screen_filters_and_detail(store: Store, size) -> None:
         await pilot.press("f4")  # level: low
         await pilot.pause(0.3)
         assert screen.level == "low"
+        await pilot.press("f4")  # level: zero (nothing in storage)
+        await pilot.pause(0.3)
+        assert screen.level == "zero"
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -3,7 +3,8 @@
 "Storage" is stock in pick and bulk bins: what can be allocated to orders. Units in
 receiving, quarantine, totes, pack stations and dispatch lanes are shown apart.
 Stock levels compare storage on hand with the product's reorder point (below it:
-``low``) and maximum (above it: ``over``).
+``low``) and maximum (above it: ``over``); the ``zero`` filter finds SKUs with
+nothing in storage, thresholds or not.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ from wms_tui.store import Store
 
 Level = Literal["low", "ok", "over"]
 LEVELS: tuple[Level, ...] = ("low", "ok", "over")
+# What the level filter may ask for: a level, or "zero" (nothing in storage, whatever
+# the thresholds: a SKU without a reorder point is "ok" at 0 but still cannot ship).
+LevelFilter = Literal["low", "ok", "over", "zero"]
 
 STORAGE = (LocationKind.PICK, LocationKind.BULK)
 # Orders that still need units picked from storage.
@@ -48,6 +52,14 @@ NEEDING = (
     OrderStatus.ON_HOLD,
 )
 MAX_ROWS = 2000
+
+
+def level_matches(storage: int, level: Level, wanted: LevelFilter | None) -> bool:
+    if wanted is None:
+        return True
+    if wanted == "zero":
+        return storage <= 0
+    return level == wanted
 
 
 def stock_level(storage: int, reorder_point: int, max_stock: int) -> Level:
@@ -199,7 +211,7 @@ def stock_by_sku(
     *,
     text: str = "",
     zone: str = "",
-    level: Level | None = None,
+    level: LevelFilter | None = None,
     quarantine: bool = False,
 ) -> list[SkuStock]:
     """One row per SKU (zero stock included, so empty SKUs show as low)."""
@@ -207,7 +219,7 @@ def stock_by_sku(
     with store.read() as s:
         rows = _sku_rows(s, text, zone)
     if level is not None:
-        rows = [r for r in rows if r.level == level]
+        rows = [r for r in rows if level_matches(r.storage, r.level, level)]
     if quarantine:
         rows = [r for r in rows if r.quarantine > 0]
     return rows[:MAX_ROWS]
@@ -218,7 +230,7 @@ def stock_by_bin(
     *,
     text: str = "",
     zone: str = "",
-    level: Level | None = None,
+    level: LevelFilter | None = None,
     quarantine: bool = False,
 ) -> list[BinStock]:
     """One row per bin and SKU with stock; ``zone`` is the bin's zone here."""
@@ -237,9 +249,9 @@ def stock_by_bin(
             stmt = stmt.where(Location.zone == zone)
         if quarantine:
             stmt = stmt.where(Location.kind == LocationKind.QUARANTINE)
-        levels: dict[str, Level] = {}
+        shown: set[str] = set()
         if level is not None:
-            levels = {r.sku: r.level for r in _sku_rows(s)}
+            shown = {r.sku for r in _sku_rows(s) if level_matches(r.storage, r.level, level)}
         out = [
             BinStock(
                 bin=loc.code,
@@ -252,7 +264,7 @@ def stock_by_bin(
                 flagged=loc.cycle_count_flag,
             )
             for st, loc, p in s.exec(stmt).all()
-            if level is None or levels.get(p.sku) == level
+            if level is None or p.sku in shown
         ]
     return out[:MAX_ROWS]
 

@@ -41,7 +41,7 @@ SHORT_STATUS = {
     "BACKORDERED": "backorder",
     "ON_HOLD": "on hold",
 }
-LEVEL_CYCLE: tuple[q.Level | None, ...] = (None, "low", "over", "ok")
+LEVEL_CYCLE: tuple[q.LevelFilter | None, ...] = (None, "low", "zero", "over", "ok")
 
 
 def level_text(level: str) -> Text:
@@ -71,7 +71,7 @@ class StockScreen(WmsScreen):
         super().__init__()
         self.by_bin = False
         self.zone = ""
-        self.level: q.Level | None = None
+        self.level: q.LevelFilter | None = None
         self.quarantine = False
         self.zones: list[str] = []
         self.sku_rows: list[q.SkuStock] = []
