@@ -81,7 +81,7 @@ RECEIVERS = (("R3001", "RCV-1"), ("R3002", "RCV-2"))
 OFFICE = ("S9001", "OFFICE")
 LONG_MM = 400
 # Rounds the day may take beyond the arrivals before it is called stuck.
-MAX_ROUNDS_PER_ARRIVAL = 6
+MAX_ROUNDS_PER_ORDER = 2
 DOCK = ("S9002", "DOCK")
 
 
@@ -668,7 +668,10 @@ def _run(
         quiet = 0 if did or waiting else quiet + 1
         if quiet >= 3:
             return
-        if day.round - start > MAX_ROUNDS_PER_ARRIVAL * arrival_rounds + 100:
+        # A round moves a few orders on (one stop per picker, one line per
+        # packer): a big day queues up and needs rounds in proportion to its
+        # orders, not to its arrival rounds.
+        if day.round - start > arrival_rounds + MAX_ROUNDS_PER_ORDER * len(orders) + 100:
             report.events["day cut short: still busy"] += 1
             return
 
