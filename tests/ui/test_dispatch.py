@@ -133,7 +133,9 @@ async def test_resizing_switches_layout(dock: Dock) -> None:
         assert screen.query("#dsp-trucks")
         await pilot.resize_terminal(40, 16)
         await pilot.pause()
-        assert not screen.wide_layout and screen.query("#dsp-list") and not screen.query("#dsp-trucks")
+        assert (
+            not screen.wide_layout and screen.query("#dsp-list") and not screen.query("#dsp-trucks")
+        )
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert screen.wide_layout and screen.query_one("#dsp-trucks", DataTable).row_count == 4

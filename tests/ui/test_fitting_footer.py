@@ -27,7 +27,7 @@ async def test_receiving_footer_drops_whole_keys_and_they_still_work(store: Stor
     async with app.run_test(size=(40, 16)) as pilot:
         await open_receiving(pilot)
         await scan(pilot, "PO-1")
-        assert footer_keys(app) == ["f3", "f4", "f5"]
+        assert footer_keys(app) == ["f3", "f4", "f5", "f9"]  # F9 undoes this terminal's last scan
         await scan(pilot, "PRINT")  # no barcode: F8 labels; something to put away: F7
         assert footer_keys(app) == ["f3", "f4", "f5", "f7", "f8"]
         await scan(pilot, "2000000000015")  # unknown: F6 link

@@ -31,7 +31,7 @@ def world(empty_store: Store) -> World:
         allocate_order(uow, o)
         f.order(uow, "#1002", [(mug, 4)])  # NEW, not yet allocated
         uow.commit()
-    receiving.receive_scan(empty_store, w.receiver, "PO-1", TEE_EAN, count=20)
+    receiving.receive_scan(empty_store, w.receiver, "PO-1", TEE_EAN, count=20, confirmed=True)
     receiving.receive_scan(empty_store, w.receiver, "PO-1", MUG_EAN, count=2, damaged_reason="Wet")
     putaway.put_away(
         empty_store, w.receiver, reference="PO-1", product_code="TEE", bin_code="R-11-1-A", qty=18
