@@ -106,7 +106,7 @@ def build_world(url: str, mix: Mix, n_orders: int, seed: int = 16) -> None:
     from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus
     from wms_tui.domain.models import Location, Operator, Order, OrderLine, Product, Stock
     from wms_tui.services.demo.build import load_demo
-    from wms_tui.services.inventory.allocation import release_due_orders
+    from wms_tui.services.intake.release import release_due_orders
     from wms_tui.services.inventory.stock import move_stock
     from wms_tui.store import Store
 
