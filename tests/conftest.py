@@ -163,6 +163,15 @@ def _run_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _cli_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands that change the store take a badge and a PIN: no badge unless a
+    test gives one, and the PIN every test supervisor has (worlds/factories)."""
+    monkeypatch.delenv("WMS_BADGE", raising=False)
+    monkeypatch.delenv("WMS_NEW_PIN", raising=False)
+    monkeypatch.setenv("WMS_PIN", "9001")
+
+
+@pytest.fixture(autouse=True)
 def _real_clock() -> Iterator[None]:
     yield
     set_clock(None)

@@ -37,7 +37,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.errors import StoreBusy, StoreError, StoreReplaced
+from wms_tui.domain.errors import DomainError, StoreBusy, StoreError, StoreReplaced
 
 DEFAULT_SQLITE_PATH = Path("data") / "wms.db"
 ENV_URL = "WMS_DATABASE_URL"
@@ -45,7 +45,7 @@ ENV_URL = "WMS_DATABASE_URL"
 # The Alembic revision this code's schema corresponds to. A database stamped
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
 # with an earlier known revision must be upgraded (`wms db upgrade`) first.
-SCHEMA_REVISION = "0011"
+SCHEMA_REVISION = "0006"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -58,6 +58,7 @@ KNOWN_REVISIONS = (
     "0010",
     "0009",
     "0011",
+    "0006",
 )  # oldest first, SCHEMA_REVISION last
 
 SQLITE_PRAGMAS = {
@@ -154,19 +155,48 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 5.0},
         )
         _install_sqlite_hooks(engine)
+        _refuse_nul(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
         try:
-            return create_engine(url, echo=echo, pool_pre_ping=True)
+            engine = create_engine(url, echo=echo, pool_pre_ping=True)
         except ImportError as exc:
             # The driver is an optional extra: say which one, not a traceback.
             raise StoreError(
                 f"PostgreSQL needs its driver ({exc.name or parsed.get_driver_name()}): "
                 "pip install 'wms_tui[postgres]', then start again"
             ) from exc
+        _refuse_nul(engine)
+        return engine
     raise StoreError(
         f"Unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
     )
+
+
+def _refuse_nul(engine: Engine) -> None:
+    """Refuse text holding NUL before it reaches the database, in one line.
+
+    PostgreSQL cannot store U+0000 in text and psycopg raises a DataError that
+    no screen expects; any use case writing typed or imported text gets this
+    refusal (a DomainError: its unit of work rolls back) instead. SQLite could
+    store it, but the same input must get the same answer on both stores.
+    """
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(_conn: Any, _cursor: Any, _stmt: str, params: Any, *_rest: Any) -> None:
+        if _holds_nul(params):
+            raise DomainError("Text with a NUL character (\\x00) cannot be stored: retype it")
+
+
+def _holds_nul(params: Any) -> bool:
+    """Any text in the parameters (one row or many, by name or position) holds NUL."""
+    if isinstance(params, str):
+        return "\x00" in params
+    if isinstance(params, dict):
+        params = params.values()
+    elif not isinstance(params, (list, tuple)):
+        return False
+    return any(_holds_nul(v) for v in params)
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

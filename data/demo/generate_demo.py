@@ -103,7 +103,7 @@ HEADERS: dict[str, list[str]] = {
         "dangerous_goods",
     ],
     "stock.csv": ["sku", "location", "qty", "received_days_ago"],
-    "operators.csv": ["badge", "name", "roles"],
+    "operators.csv": ["badge", "name", "roles", "pin"],
     "carriers.csv": [
         "code",
         "name",
@@ -1292,7 +1292,11 @@ def operator_rows() -> list[Row]:
         ("S9002", "정하늘 (Haneul Jung)", ("supervisor",)),
         ("S9999", "ADMIN", ROLES),
     ]
-    return [{"badge": b, "name": n, "roles": ";".join(r)} for b, n, r in people]
+    # Supervisors must have a PIN: the demo's is the badge's digits (README).
+    return [
+        {"badge": b, "name": n, "roles": ";".join(r), "pin": b[1:] if "supervisor" in r else ""}
+        for b, n, r in people
+    ]
 
 
 # --------------------------------------------------------------------------- carriers

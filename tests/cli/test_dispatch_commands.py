@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.worlds import factories as f
 from tests.worlds.dispatch import Dock, build_dock
 from wms_tui.cli.main import app
 from wms_tui.domain.enums import OrderStatus
@@ -24,6 +25,7 @@ def dock(sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     d = build_dock(sqlite_store, tmp_path)
     for k in ("#1", "#2"):
         handover.load_parcel(d.store, d.packer, "PN", d.sscc[k])
+    f.give_pin(d.store, "K2001")  # so the role, not a missing PIN, refuses the packer
     return d
 
 

@@ -22,9 +22,11 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     path = str(tmp_path / "wms.db")
     assert runner.invoke(app, ["init", "--db", path]).exit_code == 0
+    _staff(path)
+    monkeypatch.setenv("WMS_BADGE", "S9001")  # commands that change the store: who
     return path
 
 
@@ -145,7 +147,8 @@ def test_shipping_methods_mapping(db: str, tmp_path: Path) -> None:
 
 
 def _staff(db: str) -> None:
-    """A supervisor (S9001) and a packer (K2001): setting the rules is the supervisor's."""
+    """A supervisor (S9001) and a packer (K2001), both with PIN 9001 ($WMS_PIN in tests):
+    setting the rules is the supervisor's."""
     from tests.worlds import factories as f
     from wms_tui.store import open_store
 
@@ -153,7 +156,7 @@ def _staff(db: str) -> None:
     try:
         with store.unit_of_work() as uow:
             f.operator(uow, "Karin Holmgren", "supervisor", badge="S9001")
-            f.operator(uow, "Johan Öberg", "packer", badge="K2001")
+            f.operator(uow, "Johan Öberg", "packer", badge="K2001", pin=f.SUPERVISOR_PIN)
             uow.commit()
     finally:
         store.dispose()
@@ -166,12 +169,11 @@ def test_intake_rules(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from wms_tui.store import open_store
 
     monkeypatch.delenv("WMS_BADGE", raising=False)
-    _staff(db)
     shown = wms("intake-rules", "--db", db)  # showing needs no badge
     assert shown.exit_code == 0
     assert "Grace period: 30 min · same-day cut-off: 12:00" in shown.output
-    wms("import", "products", str(PRODUCTS_CSV), "--db", db)
     boss = ("--badge", "S9001", "--terminal", "OFFICE")
+    wms("import", "products", str(PRODUCTS_CSV), *boss, "--db", db)
     result = wms("intake-rules", "--grace", "0", "--same-day-cutoff", "1330", *boss, "--db", db)
     assert result.exit_code == 0, result.output
     assert "Grace period set to 0 min" in result.output
@@ -197,7 +199,7 @@ def test_intake_rules(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("badge", "message"),
     [
-        ((), "error: Say who you are: --badge with your badge number"),
+        ((), "error: Say who you are: --badge (or $WMS_BADGE) and --pin (or $WMS_PIN)"),
         (("--badge", "X0000"), "error: Unknown badge X0000: see a supervisor"),
         (("--badge", "K2001"), "error: Johan Öberg may not change the "),
     ],
@@ -213,7 +215,6 @@ def test_setting_intake_rules_takes_a_supervisors_badge(
     from wms_tui.store import open_store
 
     monkeypatch.delenv("WMS_BADGE", raising=False)
-    _staff(db)
     store = open_store(db)
     try:
         before = snapshot(store)
@@ -231,7 +232,6 @@ def test_setting_intake_rules_takes_a_supervisors_badge(
 def test_wms_badge_in_the_environment_sets_intake_rules(
     db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _staff(db)
     monkeypatch.setenv("WMS_BADGE", "S9001")
     result = wms("intake-rules", "--grace", "45", "--db", db)
     assert result.exit_code == 0, result.output
@@ -244,7 +244,6 @@ def test_a_bad_cutoff_with_a_good_grace_changes_neither(
     from wms_tui.store import open_store
 
     monkeypatch.delenv("WMS_BADGE", raising=False)
-    _staff(db)
     store = open_store(db)
     try:
         before = snapshot(store)

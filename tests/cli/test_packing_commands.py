@@ -19,9 +19,11 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def packed(sqlite_store: Store, tmp_path: Path) -> tuple[str, Path, int]:
+def packed(sqlite_store: Store, tmp_path: Path, monkeypatch) -> tuple[str, Path, int]:
     w = pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
     oid = pack(w, "#1042")
+    f.give_pin(sqlite_store, "K2001")  # a command that changes the store: badge and PIN
+    monkeypatch.setenv("WMS_BADGE", "K2001")
     return sqlite_store.url, f.store_folder(sqlite_store, tmp_path / "labels"), oid
 
 

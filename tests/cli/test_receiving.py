@@ -21,7 +21,8 @@ ASN = "reference,supplier,expected_date,sku,quantity\nPO-7,Nordic Tees AB,2026-0
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[tuple[Store, str, World]]:
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, str, World]]:
+    monkeypatch.setenv("WMS_BADGE", "S9001")  # who imports (with $WMS_PIN)
     path = tmp_path / "wms.db"
     store = Store(f"sqlite:///{path}")
     store.create_schema()

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.services.returns.test_desk import build_world
+from tests.worlds import factories as f
 from tests.worlds.dbstate import snapshot
 from wms_tui.cli.main import app
 from wms_tui.domain.enums import ReasonCause
@@ -112,7 +113,7 @@ def test_reason_bad_input_is_one_line_exit_2(db: tuple[str, Store]) -> None:
 @pytest.mark.parametrize(
     ("badge", "message"),
     [
-        ((), "error: Say who you are: --badge with your badge number"),
+        ((), "error: Say who you are: --badge (or $WMS_BADGE) and --pin (or $WMS_PIN)"),
         (("--badge", "X0000"), "error: Unknown badge X0000: see a supervisor"),
         (
             ("--badge", "K2001"),
@@ -130,6 +131,7 @@ def test_changing_reasons_takes_a_supervisors_badge(
 ) -> None:
     url, store = db
     build_world(store)
+    f.give_pin(store, "K2001")  # so the role, not a missing PIN, refuses the packer
     monkeypatch.delenv("WMS_BADGE", raising=False)
     before = snapshot(store)
     code, out = run("returns", "reasons", *args, *badge, "--db", url)
@@ -191,7 +193,7 @@ def test_import_reasons_csv_all_or_nothing(db: tuple[str, Store], tmp_path: Path
 @pytest.mark.parametrize(
     ("badge", "message"),
     [
-        ((), "error: Say who you are: --badge with your badge number"),
+        ((), "error: Say who you are: --badge (or $WMS_BADGE) and --pin (or $WMS_PIN)"),
         (("--badge", "X0000"), "error: Unknown badge X0000: see a supervisor"),
         (
             ("--badge", "K2001"),
@@ -209,6 +211,7 @@ def test_importing_reasons_takes_a_supervisors_badge(
 ) -> None:
     url, store = db
     build_world(store)
+    f.give_pin(store, "K2001")  # so the role, not a missing PIN, refuses the packer
     monkeypatch.delenv("WMS_BADGE", raising=False)
     good = tmp_path / "reasons.csv"
     good.write_text("code,label,cause\nNO_FIT,Does not fit,customer\n", encoding="utf-8")
@@ -226,6 +229,7 @@ def test_imported_reasons_are_logged_under_the_supervisors_name(
 
     url, store = db
     build_world(store)
+    f.give_pin(store, "K2001")  # so the role, not a missing PIN, refuses the packer
     monkeypatch.delenv("WMS_BADGE", raising=False)
     good = tmp_path / "reasons.csv"
     good.write_text("code,label,cause\nNO_FIT,Does not fit,customer\n", encoding="utf-8")

@@ -110,8 +110,8 @@ def test_changing_operators_takes_a_supervisors_badge(
     refused = runner.invoke(app, ["import", "setup", str(folder), "--db", db])
     assert refused.exit_code == 2
     assert refused.output.splitlines() == [
-        "error: Only a supervisor may change operators: give your badge with --badge; "
-        "nothing was imported"
+        "error: Only a supervisor may change operators: "
+        "give your badge and PIN (--badge, --pin); nothing was imported"
     ]
     done = runner.invoke(app, ["import", "setup", str(folder), "-b", "S9001", "--db", db])
     assert done.exit_code == 0, done.output

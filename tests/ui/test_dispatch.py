@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import DataTable, OptionList, Static
 
 from tests.ui.test_login import scan, wait_store
+from tests.worlds import factories as f
 from tests.worlds.dispatch import Dock, build_dock
 from wms_tui.services.dispatch import handover
 from wms_tui.store import Store
@@ -25,6 +26,7 @@ def dock(sqlite_store: Store, tmp_path: Path) -> Dock:
 async def open_overview(pilot) -> DispatchScreen:
     await wait_store(pilot)
     await scan(pilot, "S9001")
+    await scan(pilot, f.SUPERVISOR_PIN)
     home = pilot.app.screen
     index = [e.id for e in home.entries].index("dispatch")
     await pilot.press("1234567890"[index])

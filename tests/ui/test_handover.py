@@ -10,6 +10,7 @@ from sqlmodel import select
 from textual.widgets import OptionList
 
 from tests.ui.test_login import scan, wait_store
+from tests.worlds import factories as f
 from tests.worlds.dispatch import Dock, build_dock
 from wms_tui.domain.enums import ManifestStatus, OrderStatus, ParcelStatus
 from wms_tui.domain.models import Manifest
@@ -33,6 +34,8 @@ def dock(sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 async def open_dock(pilot, badge: str) -> HandoverScreen:
     await wait_store(pilot)
     await scan(pilot, badge)
+    if badge.startswith("S"):
+        await scan(pilot, f.SUPERVISOR_PIN)
     pilot.app.push_screen(HandoverScreen())
     await pilot.pause()
     screen = pilot.app.screen

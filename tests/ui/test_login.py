@@ -8,6 +8,7 @@ from textual.geometry import Region
 from textual.widgets import OptionList, Static
 
 from tests.ui.scanner import scan
+from tests.worlds import factories as f
 from wms_tui.domain.models import Event, Operator
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -18,14 +19,22 @@ from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.fitting_footer import FittingFooter
 
 SIZES = [(40, 16), (120, 40)]
+PIN_9001 = f.pin_hash("9001")
 
 
 @pytest.fixture
 def people(sqlite_store: Store) -> Store:
     with sqlite_store.unit_of_work() as uow:
         uow.add(Operator(badge="P1001", name="Ana Lindqvist", roles="picker"))
-        uow.add(Operator(badge="S9001", name="Min-jun Kim", roles="supervisor"))
-        uow.add(Operator(badge="S9999", name="Admin", roles="picker,packer,receiver,supervisor"))
+        uow.add(Operator(badge="S9001", name="Min-jun Kim", roles="supervisor", pin_hash=PIN_9001))
+        uow.add(
+            Operator(
+                badge="S9999",
+                name="Admin",
+                roles="picker,packer,receiver,supervisor",
+                pin_hash=f.pin_hash("9999"),
+            )
+        )
         uow.add(Operator(badge="X0000", name="Gone", roles="picker", active=False))
         uow.commit()
     return sqlite_store
@@ -83,6 +92,7 @@ async def test_scanner_control_characters_are_ignored(people: Store) -> None:
         app.screen.query_one("#badge").value = "S9001\x1d\r"
         await pilot.press("enter")
         await pilot.pause()
+        await scan(pilot, "9001")
         assert app.actor is not None and app.actor.name == "Min-jun Kim"
 
 
@@ -91,6 +101,7 @@ async def test_logout_returns_to_login(people: Store) -> None:
     async with app.run_test(size=(40, 16)) as pilot:
         await wait_store(pilot)
         await scan(pilot, "S9999")
+        await scan(pilot, "9999")
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("ctrl+l")
         await pilot.pause()
@@ -117,6 +128,7 @@ async def test_number_keys_open_menu_entries(people: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_store(pilot)
         await scan(pilot, "S9999")
+        await scan(pilot, "9999")
         home = app.screen
         assert isinstance(home, HomeScreen)
         if not home.entries:
@@ -171,6 +183,7 @@ async def test_menu_entries_take_one_line_each(people: Store, size: tuple[int, i
     async with app.run_test(size=size) as pilot:
         await wait_store(pilot)
         await scan(pilot, "S9999")
+        await scan(pilot, "9999")
         menu = app.screen.query_one("#home-menu", OptionList)
         assert menu.option_count > 9
         assert menu.virtual_size.height == menu.option_count
@@ -182,6 +195,7 @@ async def test_a_long_menu_scrolls_above_the_footer_on_a_handheld(people: Store)
     async with app.run_test(size=(40, 16)) as pilot:
         await wait_store(pilot)
         await scan(pilot, "S9999")
+        await scan(pilot, "9999")
         menu = app.screen.query_one("#home-menu", OptionList)
         footer = app.screen.query_one(FittingFooter)
         assert menu.option_count == len(MENU)
@@ -205,6 +219,7 @@ async def test_every_entry_fits_a_handheld_for_all_four_roles(people: Store) -> 
     async with app.run_test(size=(40, 16)) as pilot:
         await wait_store(pilot)
         await scan(pilot, "S9999")
+        await scan(pilot, "9999")
         hello = app.screen.query_one("#home-hello")
         assert hello.region.height == 1
         assert str(hello.render()).startswith("Hello Admin (")
@@ -220,6 +235,7 @@ async def test_each_screen_is_titled_as_its_menu_entry(people: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_store(pilot)
         await scan(pilot, "S9999")  # every role: every entry
+        await scan(pilot, "9999")
         home = app.screen
         assert isinstance(home, HomeScreen) and len(home.entries) == len(MENU)
         for key, entry in zip(MENU_KEYS, home.entries, strict=False):
@@ -231,3 +247,47 @@ async def test_each_screen_is_titled_as_its_menu_entry(people: Store) -> None:
             await pilot.pause()
             assert app.screen is home
     assert titles == {entry.label: entry.label for entry in MENU}
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_supervisor_gives_badge_then_pin(people: Store, size: tuple[int, int]) -> None:
+    app = WmsApp(people.url, terminal="HH-07")
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=size) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "S9001")
+        screen = app.screen
+        assert isinstance(screen, LoginScreen) and app.actor is None
+        assert screen.query_one("#pin").display and not screen.query_one("#badge").display
+        assert "PIN for S9001" in str(screen.query_one("#login-title", Static).render())
+        await scan(pilot, "1111")  # wrong: refused, still asking for the PIN
+        assert app.actor is None and bells == [1]
+        assert screen.query_one(Feedback).text.startswith("✗ Wrong PIN for S9001")
+        assert screen.query_one("#pin").value == ""  # the PIN is never left on screen
+        await pilot.press("escape")  # another badge instead
+        await pilot.pause()
+        assert screen.query_one("#badge").display and screen.badge_for_pin is None
+        await scan(pilot, "S9001")
+        await scan(pilot, "9001")
+        assert isinstance(app.screen, HomeScreen) and app.actor.name == "Min-jun Kim"
+        await pilot.press("ctrl+l")  # and the next login starts from the badge again
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert app.screen.query_one("#badge").display
+    with people.read() as s:
+        failed = s.exec(select(Event).where(Event.kind == "auth.failed")).one()
+        assert (failed.operator_name, failed.terminal) == ("Min-jun Kim", "HH-07")
+
+
+async def test_any_keystrokes_at_login_never_crash(people: Store) -> None:
+    app = WmsApp(people.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        for junk in ("²", "①", "\u202eS9001", "S9001\x00", "٣٣", "x" * 300):
+            app.screen.query_one("#badge").value = junk
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, LoginScreen)
+            shown = app.screen.query_one(Feedback).text
+            assert "\x00" not in shown and "\u202e" not in shown and len(shown) < 80

@@ -27,7 +27,7 @@ SIZES = [(40, 16), (120, 40)]
 def floor(sqlite_store: Store) -> Store:
     with sqlite_store.unit_of_work() as uow:
         f.warehouse(uow)
-        uow.add(Operator(badge="S9001", name="Min-jun Kim", roles="supervisor"))
+        f.operator(uow, "Min-jun Kim", "supervisor", badge="S9001")
         uow.add(Operator(badge="P1001", name="Ana Lindqvist", roles="picker"))
         carrier, service = f.carrier(uow, "PN")
         a, b = f.product(uow, "HOOD-NAVY-M"), f.product(uow, "MUG-FIKA")
@@ -51,6 +51,8 @@ async def settle(pilot) -> None:
 async def open_orders(pilot, badge: str = "S9001") -> OrdersScreen:
     await wait_store(pilot)
     await scan(pilot, badge)
+    if badge.startswith("S"):
+        await scan(pilot, f.SUPERVISOR_PIN)
     home = pilot.app.screen
     assert isinstance(home, HomeScreen)
     index = [e.id for e in home.entries].index("orders")

@@ -22,7 +22,7 @@ from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.home import HomeScreen
 from wms_tui.ui.screens.packing import PackScreen
 from wms_tui.ui.screens.packing_text import rows_needed
-from wms_tui.ui.widgets.dialogs import AskConfirm, AskText
+from wms_tui.ui.widgets.dialogs import AskApproval, AskConfirm, AskText
 from wms_tui.ui.widgets.feedback import Feedback
 
 SIZES = [(120, 40), (40, 16)]
@@ -203,7 +203,7 @@ async def test_second_station_is_told_who_has_the_order(world: pw.World) -> None
         await pilot.press("f11")
         await pilot.pause()
         dialog = app.screen
-        assert isinstance(dialog, AskText)
+        assert isinstance(dialog, AskApproval)
         assert "you are one" not in str(dialog.query_one("#dlg-title", Static).render())
         before = snapshot(world.store)
         await scan(pilot, "K2001")  # not a supervisor: refused, the dialog stays
@@ -216,6 +216,7 @@ async def test_second_station_is_told_who_has_the_order(world: pw.World) -> None
         assert "scan a supervisor badge" in dialog.query_one("#dlg-fb", Feedback).text
         assert snapshot(world.store) == before
         await scan(pilot, "S9001")
+        await scan(pilot, f.SUPERVISOR_PIN)
         await pilot.pause()
         assert screen.view is not None and screen.view.locked_terminal == "PACK-2"
 
@@ -293,6 +294,7 @@ async def test_supervisor_override_carton_choice_and_reprint(world: pw.World) ->
         await pilot.press("f11")
         await pilot.pause()
         await scan(pilot, "S9001")
+        await scan(pilot, f.SUPERVISOR_PIN)
         await pilot.pause()
         assert screen.view.parcels[0].weight_state == "override"
         assert feedback(app) == "✓ Weight of parcel 1 accepted by Karin Holmgren"

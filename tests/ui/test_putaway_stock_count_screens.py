@@ -46,6 +46,8 @@ def store(sqlite_store: Store) -> Store:
 async def login(pilot, badge: str) -> None:
     await wait_store(pilot)
     await scan(pilot, badge)
+    if badge.startswith("S"):
+        await scan(pilot, f.SUPERVISOR_PIN)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -21,7 +21,7 @@ from wms_tui.ui.app import WmsApp
 from wms_tui.ui.menu import MENU_KEYS
 from wms_tui.ui.screens.receiving import ReceivingScreen
 from wms_tui.ui.screens.stock import SkuDetailScreen, StockScreen
-from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount, AskText
+from wms_tui.ui.widgets.dialogs import AskApproval, AskChoice, AskConfirm, AskCount, AskText
 from wms_tui.ui.widgets.feedback import Feedback
 
 SIZES = [(40, 16), (120, 40)]
@@ -237,14 +237,17 @@ async def test_supervisor_links_an_unknown_barcode_at_the_handheld(store: Store)
         await scan(pilot, "NOPE")
         assert "Unknown SKU NOPE" in app.screen.query_one("#dlg-fb", Feedback).text
         await scan(pilot, "PRINT")
-        assert isinstance(app.screen, AskText)  # the supervisor's badge
-        await scan(pilot, "R3001")  # a receiver's badge is not enough
-        assert app.screen is screen and "not a supervisor" in feedback(app)
-        await pilot.press("f6")
-        await pilot.pause()
-        await scan(pilot, "PRINT")
+        dialog = app.screen
+        assert isinstance(dialog, AskApproval)  # the supervisor's badge, then PIN
+        await scan(pilot, "R3001")  # a receiver's badge is not enough: the dialog stays
+        assert app.screen is dialog
+        assert "not a supervisor" in dialog.query_one("#dlg-fb", Feedback).text
         await scan(pilot, "S9001")
-        assert "Karin Holmgren" in feedback(app)
+        assert app.screen is dialog and "PIN" in dialog.query_one("#dlg-fb", Feedback).text
+        await scan(pilot, "1111")  # a wrong PIN: refused, the dialog stays
+        assert "Wrong PIN" in dialog.query_one("#dlg-fb", Feedback).text
+        await scan(pilot, f.SUPERVISOR_PIN)
+        assert app.screen is screen and "Karin Holmgren" in feedback(app)
         await scan(pilot, "2000000000015")
         assert "PRINT +1" in feedback(app)
     with store.read() as s:

@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tests.ui.test_login import wait_store
 from tests.ui.test_picking import bell_counter, feedback, fits, open_menu_entry, scan
+from tests.worlds import factories as f
 from tests.worlds.picking import build_world, snapshot
 from wms_tui.domain.enums import TaskStatus
 from wms_tui.domain.models import PickTask
@@ -28,6 +29,7 @@ def ready(sqlite_store: Store):
 async def open_waves(pilot) -> WavesScreen:
     await wait_store(pilot)
     await scan(pilot, "S9001")
+    await scan(pilot, f.SUPERVISOR_PIN)
     assert isinstance(pilot.app.screen, HomeScreen)
     await open_menu_entry(pilot, "waves")
     assert isinstance(pilot.app.screen, WavesScreen)

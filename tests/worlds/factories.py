@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from itertools import count
 from pathlib import Path
 
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
+from wms_tui.domain.credentials import Credential
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, ParcelStatus
 from wms_tui.domain.models import (
     Carrier,
@@ -50,8 +52,29 @@ def warehouse(uow: UnitOfWork) -> Warehouse:
     return w
 
 
-def operator(uow: UnitOfWork, name: str, *roles: str, badge: str | None = None) -> Actor:
-    op = Operator(badge=badge or f"B{next(_seq):04d}", name=name, roles=",".join(roles))
+SUPERVISOR_PIN = "9001"  # the demo S9001's, so one PIN serves both worlds
+
+
+@cache
+def pin_hash(pin: str) -> str:
+    """One argon2 hash per PIN for the whole test run (each costs ~30 ms)."""
+    from wms_tui.services.core.pins import hash_pin
+
+    return hash_pin(pin)
+
+
+def operator(
+    uow: UnitOfWork, name: str, *roles: str, badge: str | None = None, pin: str | None = None
+) -> Actor:
+    """An operator; a supervisor gets the PIN :data:`SUPERVISOR_PIN` unless ``pin`` says."""
+    if pin is None and "supervisor" in roles:
+        pin = SUPERVISOR_PIN
+    op = Operator(
+        badge=badge or f"B{next(_seq):04d}",
+        name=name,
+        roles=",".join(roles),
+        pin_hash=pin_hash(pin) if pin else "",
+    )
     uow.add(op)
     uow.flush()
     return Actor(operator_id=op.id, name=name, roles=op.role_set, terminal="TEST")
@@ -250,3 +273,19 @@ def store_folder(store: Store, base: Path | str) -> Path:
 
     with store.read() as s:
         return Path(base) / document_folders.store_code(s)
+
+
+def boss(badge: str = "S9001", pin: str = SUPERVISOR_PIN) -> Credential:
+    """What a supervisor types at a station to approve: badge and PIN."""
+    return Credential(badge, pin)
+
+
+def give_pin(store, badge: str, pin: str = SUPERVISOR_PIN) -> None:
+    """Give an existing operator a PIN (as `wms operators set-pin` would)."""
+    from sqlmodel import select
+
+    with store.unit_of_work() as uow:
+        op = uow.session.exec(select(Operator).where(Operator.badge == badge)).one()
+        op.pin_hash = pin_hash(pin)
+        uow.add(op)
+        uow.commit()

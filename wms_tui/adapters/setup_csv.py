@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from wms_tui.domain.credentials import pin_problem
 from wms_tui.domain.customs import valid_hs_code
 from wms_tui.domain.enums import LocationKind, Role
 from wms_tui.domain.errors import DomainError
@@ -168,6 +169,14 @@ def whole(low: int, high: int | None = None) -> Parse:
         return n
 
     return parse
+
+
+def pin(raw: str) -> str:
+    """A PIN for ``pin``: hashed on import, never stored as written."""
+    problem = pin_problem(raw)
+    if problem:
+        raise Bad(problem)
+    return raw
 
 
 _TRUE = ("true", "yes", "y", "1")
@@ -373,6 +382,7 @@ SPECS: dict[str, FileSpec] = {
                 _must("name", text()),
                 _must("roles", roles),
                 _may("active", boolean, True),
+                _may("pin", pin, ""),
             ),
             key=lambda v: v["badge"],
             key_column="badge",

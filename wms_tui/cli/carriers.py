@@ -18,7 +18,7 @@ import typer
 
 from wms_tui.cli.common import DbOption, fail
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 
 
 def _print(text: object) -> None:
@@ -92,6 +92,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             typer.Option("--next", help="Next serial (the part after the prefix)."),
         ] = None,
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
@@ -100,7 +101,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.services.setup.carriers import change_tracking
 
         store = _open(db)
-        actor = supervisor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal, pin)
         try:
             info = change_tracking(
                 store,

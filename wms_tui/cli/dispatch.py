@@ -17,7 +17,7 @@ import typer
 
 from wms_tui.cli.common import DbOption, console, fail
 from wms_tui.cli.common import open_store_or_fail as _store
-from wms_tui.cli.supervisor import TerminalOption, supervisor
+from wms_tui.cli.supervisor import PinOption, TerminalOption, supervisor
 from wms_tui.domain.text import noun, plural
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             ),
         ] = False,
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
@@ -89,7 +90,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
 
         the_day = _day(day)
         store = _store(db)
-        actor = supervisor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal, pin)
         try:
             r = manifest.close_manifest(
                 store, actor, carrier, the_day, leave_behind_ok=leave_behind
@@ -132,6 +133,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     def manifest_reprint(
         number: Annotated[str, typer.Argument(help="Manifest number, e.g. POSTNORD-20261124.")],
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
@@ -140,7 +142,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.services.dispatch import manifest
 
         store = _store(db)
-        actor = supervisor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal, pin)
         try:
             r = manifest.reprint_manifest(store, actor, number)
         except DomainError as exc:

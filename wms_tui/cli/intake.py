@@ -28,7 +28,7 @@ import typer
 
 from wms_tui.cli.common import DbOption
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,11 +57,16 @@ def _cli():
 
 
 def _actor(name: str) -> Actor:
+    """Who a dry run is: it changes nothing, so it needs no badge."""
     from dataclasses import replace
 
     from wms_tui.domain.actor import SYSTEM
 
     return replace(SYSTEM, name=name, terminal=_cli().default_terminal())
+
+
+def _who(store: Store, name: str, dry_run: bool, badge, pin, terminal) -> Actor:
+    return _actor(name) if dry_run else supervisor(store, badge, terminal, pin)
 
 
 class _Bar:
@@ -249,10 +254,12 @@ def print_release(console: Console, result: dict[str, list[str]], *, dry_run: bo
         console.print("No orders due for release.", highlight=False)
 
 
-def _run_import(kind: str, file: Path, dry_run: bool, db: str | None, release: bool = True) -> None:
+def _run_import(
+    kind: str, file: Path, dry_run: bool, db: str | None, who: tuple, release: bool = True
+) -> None:
     cli = _cli()
     store = _open(db)
-    actor = _actor(f"import {kind}")
+    actor = _who(store, f"import {kind}", dry_run, *who)
     try:
         with _Bar(file) as progress:
             if kind == "orders":
@@ -297,9 +304,16 @@ def _parse_since(text: str | None, store: Store) -> datetime | None:
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     @import_app.command("products")
-    def import_products_cmd(file: FileArg, dry_run: DryRun = False, db: DbOption = None) -> None:
+    def import_products_cmd(
+        file: FileArg,
+        dry_run: DryRun = False,
+        badge: BadgeOption = None,
+        pin: PinOption = None,
+        terminal: TerminalOption = None,
+        db: DbOption = None,
+    ) -> None:
         """Create or update products from Shopify's products export (variants by SKU)."""
-        _run_import("products", file, dry_run, db)
+        _run_import("products", file, dry_run, db, (badge, pin, terminal))
 
     @import_app.command("orders")
     def import_orders_cmd(
@@ -309,10 +323,13 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             bool,
             typer.Option("--no-release", help="Do not release orders whose grace period is over."),
         ] = False,
+        badge: BadgeOption = None,
+        pin: PinOption = None,
+        terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
         """Import Shopify's orders export: create, update, cancel and hold orders."""
-        _run_import("orders", file, dry_run, db, release=not no_release)
+        _run_import("orders", file, dry_run, db, (badge, pin, terminal), release=not no_release)
 
     @import_app.command("shipping-methods")
     def import_shipping_methods(
@@ -320,11 +337,14 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             Path,
             typer.Argument(help="CSV with columns Shipping Method, Carrier, Service."),
         ],
+        badge: BadgeOption = None,
+        pin: PinOption = None,
+        terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
         """Map Shopify shipping method texts to carrier services (replaces the mapping)."""
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.intake.shipping_methods import load_mapping_csv, save_mapping
+        from wms_tui.services.intake.shipping_methods import load_mapping_csv, replace_mapping
 
         cli = _cli()
         try:
@@ -332,10 +352,9 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         except DomainError as exc:
             raise cli.fail(str(exc), 2) from None
         store = _open(db)
+        actor = supervisor(store, badge, terminal, pin)
         try:
-            with store.unit_of_work() as uow:
-                n = save_mapping(uow, rows)
-                uow.commit()
+            n = replace_mapping(store, actor, rows)
         except DomainError as exc:
             raise cli.fail(f"{file.name}: {exc}; nothing was changed", 2) from None
         finally:
@@ -372,15 +391,23 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         cli.console.print(f"Wrote {n:,} fulfilment line{'s' if n != 1 else ''} to {file}")
 
     @app.command("release")
-    def release_cmd(db: DbOption = None) -> None:
-        """Release orders whose grace period is over, and retry backorders."""
+    def release_cmd(
+        badge: BadgeOption = None,
+        pin: PinOption = None,
+        terminal: TerminalOption = None,
+        db: DbOption = None,
+    ) -> None:
+        """Release orders whose grace period is over, and retry backorders (supervisor)."""
+        from wms_tui.domain.errors import DomainError
         from wms_tui.services.intake.release import release
 
         cli = _cli()
         store = _open(db)
-        actor = _actor("release")
+        actor = supervisor(store, badge, terminal, pin)
         try:
             result = release(store, actor)
+        except DomainError as exc:
+            raise cli.fail(str(exc), 2) from None
         finally:
             store.dispose()
         print_release(cli.console, result.due)
@@ -410,6 +437,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             ),
         ] = None,
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
@@ -421,7 +449,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         store = _open(db)
         setting = grace is not None or same_day_cutoff is not None
         # Showing the rules is anyone's; only a change needs who makes it.
-        actor = supervisor(store, badge, terminal) if setting else None
+        actor = supervisor(store, badge, terminal, pin) if setting else None
         try:
             if setting:
                 # Both or neither: a bad cut-off must not leave a new grace period.

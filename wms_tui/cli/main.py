@@ -197,6 +197,7 @@ COMMAND_MODULES = (
     "serve_devices",
     "simulate",
     "insight",
+    "operators",
 )
 
 

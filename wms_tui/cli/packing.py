@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from wms_tui.cli.common import DbOption
+from wms_tui.cli.supervisor import BadgeOption, PinOption, operator
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
@@ -34,9 +35,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             str | None, typer.Option("--printer", help="Send to this CUPS printer.")
         ] = None,
         no_print: Annotated[bool, typer.Option("--no-print", help="Only write the files.")] = False,
-        badge: Annotated[
-            str | None, typer.Option("--badge", help="Who reprints (logged); default: cli.")
-        ] = None,
+        badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: Annotated[
             str | None,
             typer.Option("--terminal", "-t", help="Station whose printer and label format to use."),
@@ -54,7 +54,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         except StoreError as exc:
             raise fail(str(exc)) from None
         try:
-            actor = _actor(store, badge, terminal or default_terminal())
+            actor = operator(store, badge, terminal or default_terminal(), pin)
             both = not (label or slip)
             docs = documents.reprint(
                 store,
@@ -77,21 +77,3 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             console.print(f"Sent to {', '.join(sorted(set(docs.printed)))}", highlight=False)
         if docs.problems:
             raise fail("; ".join(docs.problems))
-
-
-def _actor(store, badge: str | None, terminal: str):
-    from dataclasses import replace
-
-    from sqlmodel import select
-
-    from wms_tui.domain.actor import SYSTEM, Actor
-    from wms_tui.domain.errors import NotFound
-    from wms_tui.domain.models import Operator
-
-    if not badge:
-        return replace(SYSTEM, name="cli", terminal=terminal)
-    with store.read() as s:
-        op = s.exec(select(Operator).where(Operator.badge == badge.strip())).first()
-        if op is None or not op.active:
-            raise NotFound(f"Unknown badge {badge}")
-        return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption
 from wms_tui.domain.text import plural
 
 
@@ -31,9 +32,12 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         min_orders: Annotated[
             int, typer.Option(help="Build only when at least this many orders are ready.")
         ] = 1,
+        badge: BadgeOption = None,
+        pin: PinOption = None,
+        terminal: TerminalOption = None,
     ) -> None:
-        """Build a pick wave from ready orders (most urgent first)."""
-        from wms_tui.domain.actor import SYSTEM
+        """Build a pick wave from ready orders (most urgent first; supervisor)."""
+        from wms_tui.cli.supervisor import operator
         from wms_tui.domain.errors import DomainError, StoreError
         from wms_tui.services.picking.waves import build_wave
         from wms_tui.store import open_store
@@ -42,10 +46,11 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             store = open_store(db)
         except StoreError as exc:
             raise fail(str(exc)) from None
+        actor = operator(store, badge, terminal, pin)
         try:
             result = build_wave(
                 store,
-                SYSTEM,
+                actor,
                 carrier=carrier,
                 cutoff_before=cutoff,
                 max_orders=max_orders,

@@ -9,6 +9,7 @@ import typer
 
 from wms_tui.cli.common import DbOption
 from wms_tui.cli.common import open_store_or_fail as _open
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, operator
 from wms_tui.domain.text import plural
 
 # wms_tui.cli.main imports this module while it builds the command tree, so anything
@@ -16,6 +17,7 @@ from wms_tui.domain.text import plural
 
 
 def _cli_actor(action: str):
+    """Who a dry run is: it changes nothing, so it needs no badge."""
     from wms_tui.cli.common import default_terminal
     from wms_tui.domain.actor import SYSTEM, Actor
 
@@ -27,6 +29,9 @@ def import_asn(
     file: Annotated[Path, typer.Argument(help="ASN CSV: reference, supplier, expected_date, "
                                               "sku, quantity (see docs/receiving.md).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; import nothing.")] = False,
+    badge: BadgeOption = None,
+    pin: PinOption = None,
+    terminal: TerminalOption = None,
     db: DbOption = None,
 ) -> None:  # fmt: skip
     """Import expected deliveries (advance shipping notices) from a supplier CSV."""
@@ -37,8 +42,9 @@ def import_asn(
     if not file.is_file():
         raise fail(f"No such file: {file}", 2)
     store = _open(db)
+    actor = _cli_actor("import asn") if dry_run else operator(store, badge, terminal, pin)
     try:
-        result = run_import(store, _cli_actor("import asn"), file, dry_run=dry_run)
+        result = run_import(store, actor, file, dry_run=dry_run)
     except AsnImportError as exc:
         for problem in exc.errors:
             err_console.print(f"{file.name}: {problem}", highlight=False, markup=False)

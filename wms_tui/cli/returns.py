@@ -11,7 +11,6 @@ import here would re-enter it while it is registering this very module.
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +19,7 @@ import typer
 
 from wms_tui.cli.common import DbOption, fail
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 from wms_tui.domain.text import plural
 
 FromOption = Annotated[
@@ -80,6 +79,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             ),
         ],
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
@@ -96,7 +96,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         except DomainError as exc:
             raise fail(str(exc), 2) from None
         store = _open(db)
-        actor = supervisor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal, pin)
         try:
             created = put_reason(store, code, label, chosen, actor)
         except DomainError as exc:
@@ -110,6 +110,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     def reasons_remove(
         code: Annotated[str, typer.Argument(help="The reason's code, e.g. WRONG_COLOUR.")],
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
@@ -118,7 +119,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.services.returns.reasons import normalise_reason_code, remove_reason
 
         store = _open(db)
-        actor = supervisor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal, pin)
         try:
             remove_reason(store, code, actor)
         except DomainError as exc:
@@ -136,20 +137,20 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             ),
         ],
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
         """Add or change return reasons from a CSV file, all rows or none (supervisor)."""
         from wms_tui.domain.errors import DomainError, PermissionDenied
-        from wms_tui.services.returns.reasons import import_reasons
+        from wms_tui.services.returns.reasons import import_reasons, read_reasons_file
 
         try:
-            with file.open(newline="", encoding="utf-8-sig") as fh:
-                rows = list(csv.DictReader(fh))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise fail(f"Cannot read {file}: {exc}", 2) from None
+            rows = read_reasons_file(file)
+        except DomainError as exc:
+            raise fail(str(exc), 2) from None
         store = _open(db)
-        actor = supervisor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal, pin)
         try:
             added, changed = import_reasons(store, rows, actor)
         except PermissionDenied as exc:

@@ -22,7 +22,7 @@ import typer
 
 from wms_tui.cli.common import DbOption
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import TerminalOption
+from wms_tui.cli.supervisor import PinOption, TerminalOption
 
 if TYPE_CHECKING:
     from wms_tui.services.setup.master_data import SetupReport
@@ -91,20 +91,24 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             typer.Option("--dry-run", help="Check and show what would change; change nothing."),
         ] = False,
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
         """Create or update the warehouse, locations, stations, operators, carriers and cartons."""
+        from wms_tui.cli.supervisor import credential
         from wms_tui.domain.errors import DomainError
         from wms_tui.services.setup.master_data import SetupRefused, import_setup
 
         cli = _cli()
+        # The first import into a store brings its first supervisor in: no badge then.
+        who = credential(badge, pin) if badge or os.environ.get("WMS_BADGE") else None
         store = _open(db)
         try:
             report = import_setup(
                 store,
                 paths,
-                badge=badge or os.environ.get("WMS_BADGE") or None,
+                credential=who,
                 terminal=terminal or cli.default_terminal(),
                 dry_run=dry_run,
             )

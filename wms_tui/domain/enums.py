@@ -146,6 +146,9 @@ class EventKind(StrEnum):
     # operators and terminals
     LOGIN = "login"
     LOGOUT = "logout"
+    AUTH_FAILED = "auth.failed"  # unknown badge, wrong PIN, locked badge (services/core/pins)
+    AUTH_PIN_SET = "auth.pin_set"
+    SHIPPING_METHODS_REPLACED = "shipping_methods.replaced"
     SETTING_CHANGED = "setting.changed"
     SETUP_IMPORT = "setup.import"
     DEVICE_ADDED = "device.added"

@@ -110,6 +110,10 @@ class Operator(SQLModel, table=True):
     name: str
     roles: str = ""  # comma separated Role values
     active: bool = True
+    # argon2id hash of the PIN ("" = none set); wrong PINs in a row (the badge
+    # locks at the ``pin_lock_after`` setting; setting a new PIN resets it).
+    pin_hash: str = Field(default="", max_length=255)
+    pin_failures: int = 0
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from wms_tui.domain.clock import utcnow
-from wms_tui.ui.messages import BadgeScanned, LoginRefused, StoreOpened
+from wms_tui.ui.messages import BadgeScanned, LoggedIn, LoginRefused, PinAsked, StoreOpened
 from wms_tui.ui.quiet_gc import TICK, QuietCollector, freeze_long_lived
 from wms_tui.ui.screens.login import LoginScreen
 from wms_tui.ui.widgets.operator_bar import OperatorBar
@@ -207,7 +207,7 @@ class WmsApp(App[None]):
 
     # -- login / logout ------------------------------------------------------
 
-    def login(self, badge: str) -> None:
+    def login(self, badge: str, pin: str = "") -> None:
         if self.store is None:
             if self.store_error:
                 self._login_screen_error(self.store_error)
@@ -216,13 +216,20 @@ class WmsApp(App[None]):
                 self._pending_badge = badge
             return
         from wms_tui.domain.errors import DomainError
+        from wms_tui.services.core.pins import PinNeeded
         from wms_tui.services.session.login import login
 
         try:
-            self.actor = login(self.store, badge, self.terminal)
+            self.actor = login(self.store, badge, self.terminal, pin)
+        except PinNeeded as exc:
+            if isinstance(self.screen, LoginScreen):
+                self.screen.post_message(PinAsked(badge, str(exc)))
+            return
         except DomainError as exc:
             self._login_screen_error(str(exc))
             return
+        if isinstance(self.screen, LoginScreen):
+            self.screen.post_message(LoggedIn())
         from wms_tui.ui.screens.home import HomeScreen
 
         self._last_activity = time.monotonic()
@@ -255,7 +262,7 @@ class WmsApp(App[None]):
 
     @on(BadgeScanned)
     def _badge_scanned(self, message: BadgeScanned) -> None:
-        self.login(message.badge)
+        self.login(message.badge, message.pin)
 
     def action_logout(self, idle: bool = False) -> None:
         """Back to the login screen, from any screen (Ctrl+L, or idle).

@@ -11,11 +11,26 @@ from textual.message import Message
 
 
 class BadgeScanned(Message):
-    """The login screen read a badge; the app logs the operator in."""
+    """The login screen read a badge (and the PIN, once asked for); the app logs
+    the operator in."""
 
-    def __init__(self, badge: str) -> None:
+    def __init__(self, badge: str, pin: str = "") -> None:
         super().__init__()
         self.badge = badge
+        self.pin = pin
+
+
+class PinAsked(Message):
+    """The badge is known and its operator has a PIN: the login screen asks for it."""
+
+    def __init__(self, badge: str, prompt: str) -> None:
+        super().__init__()
+        self.badge = badge
+        self.prompt = prompt
+
+
+class LoggedIn(Message):
+    """A login succeeded: the login screen empties itself for the next one."""
 
 
 class StoreOpened(Message):

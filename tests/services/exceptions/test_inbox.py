@@ -145,7 +145,9 @@ def test_short_shipping_every_unit_frees_the_station_and_asks_the_supervisor(
     to pack, holding its tote."""
     store, packer, boss = world.store, world.packer, world.supervisor
     oid = packing.open_order(store, packer, world.totes["#1043"]).order_id
-    view = packing.qc_fail(store, packer, oid, 1, "damaged", replace=False, approver_badge="S9001")
+    view = packing.qc_fail(
+        store, packer, oid, 1, "damaged", replace=False, approver=f.boss("S9001")
+    )
     assert "Nothing left to ship: #1043 goes to the supervisor, tote T-0002 is free" in view.message
     assert _order(store, "#1043") == (OrderStatus.ON_HOLD, "")
     assert "#1043" not in [r.name for r in packing.station_queue(store, world.packer2)]

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import col, select
 
 from tests.printing.helpers import decode_pdf, page_texts
+from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.errors import DomainError, NotFound
@@ -120,7 +121,7 @@ def test_short_shipped_line_is_explained_on_the_slip(world: pw.World) -> None:
     view = packing.open_order(world.store, world.packer, "#1044")
     oid = view.order_id
     packing.qc_fail(
-        world.store, world.packer, oid, 1, "damaged", replace=False, approver_badge="S9001"
+        world.store, world.packer, oid, 1, "damaged", replace=False, approver=f.boss("S9001")
     )
     packing.scan(world.store, world.packer, oid, pw.TEE_EAN)
     view = packing.set_count(world.store, world.packer, oid, 1, 7)

@@ -122,16 +122,16 @@ def test_short_ship_needs_a_supervisor_and_prints_why(world: pw.World) -> None:
     with pytest.raises(PermissionDenied, match="scan a supervisor badge"):
         packing.qc_fail(store, packer, oid, 1, "size", replace=False)
     with pytest.raises(PermissionDenied, match="Emily Carter is not a supervisor"):
-        packing.qc_fail(store, packer, oid, 1, "size", replace=False, approver_badge="K2003")
+        packing.qc_fail(store, packer, oid, 1, "size", replace=False, approver=f.boss("K2003"))
     with pytest.raises(DomainError, match="Reason must be one of"):
-        packing.qc_fail(store, packer, oid, 1, "ugly", replace=False, approver_badge="S9001")
+        packing.qc_fail(store, packer, oid, 1, "ugly", replace=False, approver=f.boss("S9001"))
     with pytest.raises(DomainError, match="No TEE-M is scanned yet"):
         packing.qc_fail(
-            store, packer, oid, 1, "size", replace=False, scanned=True, approver_badge="S9001"
+            store, packer, oid, 1, "size", replace=False, scanned=True, approver=f.boss("S9001")
         )
     assert snapshot(store) == before
 
-    view = packing.qc_fail(store, packer, oid, 1, "size", replace=False, approver_badge="S9001")
+    view = packing.qc_fail(store, packer, oid, 1, "size", replace=False, approver=f.boss("S9001"))
     assert view.status == "PACKING"
     assert view.message == "Wrong size TEE-M to QUAR-1: short-shipped, approved by Karin Holmgren"
     line = view.lines[0]
@@ -191,7 +191,7 @@ def _status(store: Store, oid: int) -> OrderStatus:
 def test_replacement_pick_completes_an_order_with_a_short_shipped_line(world: pw.World) -> None:
     store, packer = world.store, world.packer
     oid = packing.open_order(store, packer, "T-0001").order_id  # #1042: 2 mugs, 1 tee
-    packing.qc_fail(store, packer, oid, 1, "damaged", replace=False, approver_badge="S9001")
+    packing.qc_fail(store, packer, oid, 1, "damaged", replace=False, approver=f.boss("S9001"))
     view = packing.qc_fail(store, packer, oid, 2, "colour", replace=True)
     assert view.status == "PICKING"
 
@@ -224,8 +224,8 @@ def test_replacement_no_bin_has_backorders_an_order_with_nothing_else_to_ship(
         uow.add(order)
         uow.commit()
     packing.open_order(store, packer, "T-0001")
-    packing.qc_fail(store, packer, oid, 2, "damaged", replace=False, approver_badge="S9001")
-    packing.qc_fail(store, packer, oid, 1, "damaged", replace=False, approver_badge="S9001")
+    packing.qc_fail(store, packer, oid, 2, "damaged", replace=False, approver=f.boss("S9001"))
+    packing.qc_fail(store, packer, oid, 1, "damaged", replace=False, approver=f.boss("S9001"))
     packing.qc_fail(store, packer, oid, 1, "damaged", replace=True)
     # Left to ship: the one mug being replaced (tee and the other mug are short-shipped).
 

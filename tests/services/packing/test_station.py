@@ -133,11 +133,11 @@ def test_supervisor_takes_over_an_abandoned_order(world: pw.World) -> None:
     packing.scan(world.store, world.packer, oid, pw.MUG_EAN)
     refused(
         world.store,
-        lambda: packing.open_order(world.store, world.packer2, "#1042", take_over_badge="K2001"),
+        lambda: packing.open_order(world.store, world.packer2, "#1042", take_over=f.boss("K2001")),
         PermissionDenied,
         "Johan Öberg is not a supervisor",
     )
-    view = packing.open_order(world.store, world.packer2, "#1042", take_over_badge="S9001")
+    view = packing.open_order(world.store, world.packer2, "#1042", take_over=f.boss("S9001"))
     assert view.locked_terminal == "PACK-2"
     assert view.lines[0].packed == 1  # what was scanned stays scanned
     with world.store.read() as s:
@@ -496,11 +496,11 @@ def test_supervisor_overrides_a_weight(world: pw.World) -> None:
     )
     refused(
         world.store,
-        lambda: packing.override_weight(world.store, world.packer, oid, "K2003"),
+        lambda: packing.override_weight(world.store, world.packer, oid, f.boss("K2003")),
         PermissionDenied,
         "Emily Carter is not a supervisor",
     )
-    view = packing.override_weight(world.store, world.packer, oid, "S9001")
+    view = packing.override_weight(world.store, world.packer, oid, f.boss("S9001"))
     assert view.message == "Weight of parcel 1 accepted by Karin Holmgren"
     assert view.parcels[0].weight_state == "override" and view.parcels[0].weight_ok
     with world.store.read() as s:

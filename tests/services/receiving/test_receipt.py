@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
+from tests.worlds import factories as f
 from tests.worlds.receiving import (
     CASE_QTY,
     MUG_CASE,
@@ -216,21 +217,26 @@ def test_supervisor_badge_links_an_unknown_barcode(empty_store: Store, world: Wo
     a = world.receiver
     with pytest.raises(rcv.UnknownBarcode):
         rcv.receive_scan(empty_store, a, "PO-1", "2000000000015")
+    # An unknown badge is a failed log-in: refused, and logged (that is all it changes).
+    with pytest.raises(NotFound, match="Unknown badge NOPE"):
+        rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", approver=f.boss("NOPE"))
+    with empty_store.read() as s:
+        assert s.exec(select(Event.detail).where(Event.kind == "auth.failed")).all() == [
+            "unknown badge NOPE"
+        ]
     before = snapshot(empty_store)
-    with pytest.raises(PermissionDenied, match="needs a supervisor"):
+    with pytest.raises(PermissionDenied, match="A supervisor must approve linking a barcode"):
         rcv.link_barcode(empty_store, a, "2000000000015", "PRINT")
     with pytest.raises(PermissionDenied, match="Björn Åkesson is not a supervisor"):
-        rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", supervisor_badge="R3001")
-    with pytest.raises(PermissionDenied, match="Unknown badge"):
-        rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", supervisor_badge="NOPE")
+        rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", approver=f.boss("R3001"))
     with pytest.raises(NotFound, match="Unknown SKU NOPE"):
-        rcv.link_barcode(empty_store, a, "2000000000015", "NOPE", supervisor_badge="S9001")
+        rcv.link_barcode(empty_store, a, "2000000000015", "NOPE", approver=f.boss("S9001"))
     with pytest.raises(Conflict, match=f"{TEE_EAN} is already linked to TEE"):
-        rcv.link_barcode(empty_store, a, TEE_EAN, "PRINT", supervisor_badge="S9001")
+        rcv.link_barcode(empty_store, a, TEE_EAN, "PRINT", approver=f.boss("S9001"))
     with pytest.raises(Conflict, match="is the SKU of"):
-        rcv.link_barcode(empty_store, a, "MUG", "PRINT", supervisor_badge="S9001")
+        rcv.link_barcode(empty_store, a, "MUG", "PRINT", approver=f.boss("S9001"))
     assert snapshot(empty_store) == before
-    linked = rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", supervisor_badge="S9001")
+    linked = rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", approver=f.boss("S9001"))
     assert (linked.sku, linked.authorised_by) == ("PRINT", "Karin Holmgren")
     res = rcv.receive_scan(empty_store, a, "PO-1", "2000000000015")
     assert res.sku == "PRINT" and res.line.received == 1

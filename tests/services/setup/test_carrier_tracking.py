@@ -17,6 +17,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from tests.services.packing.test_station import finish, open_1042, refused, scan_all_1042
+from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import snapshot
 from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
@@ -277,7 +278,7 @@ def test_wms_carriers_list_and_set(world: pw.World) -> None:
 @pytest.mark.parametrize(
     ("badge", "message"),
     [
-        ([], "error: Say who you are: --badge with your badge number"),
+        ([], "error: Say who you are: --badge (or $WMS_BADGE) and --pin (or $WMS_PIN)"),
         (["--badge", "X0000"], "error: Unknown badge X0000: see a supervisor"),
         (
             ["--badge", "K2001"],
@@ -292,6 +293,7 @@ def test_wms_carriers_set_takes_a_supervisors_badge(
     from wms_tui.cli.main import app
 
     monkeypatch.delenv("WMS_BADGE", raising=False)
+    f.give_pin(world.store, "K2001")  # so the role, not a missing PIN, refuses the packer
     before = snapshot(world.store)
     url = world.store.url
     result = CliRunner().invoke(

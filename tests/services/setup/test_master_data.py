@@ -18,6 +18,7 @@ from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
 from tests.conftest import drop_pg_schema, make_url
+from tests.worlds import factories as f
 from tests.worlds.dbstate import snapshot
 from wms_tui.adapters.setup_csv import SETUP_FILES
 from wms_tui.cli.main import app
@@ -40,7 +41,9 @@ def master_rows(store: Store) -> dict[str, list[tuple]]:
     with store.engine.connect() as conn:
         for name in MASTER_TABLES:
             table = SQLModel.metadata.tables[name]
-            stmt = sa_select(table).order_by(*table.primary_key.columns)
+            # PIN hashes are salted: the same PIN hashes differently each time.
+            columns = [c for c in table.columns if c.name != "pin_hash"]
+            stmt = sa_select(*columns).order_by(*table.primary_key.columns)
             out[name] = [tuple(r) for r in conn.execute(stmt)]
     return out
 
@@ -158,7 +161,7 @@ def test_changed_rows_update_and_new_rows_are_added(empty_store: Store, tmp_path
         "P1004,Märta Sjöberg,packer;picker",
     )
     edit(folder, "services.csv", "CJ,CJ-STD,CJ Standard,15:00", "CJ,CJ-STD,CJ Standard,14:30")
-    report = import_setup(empty_store, [folder], badge=BOSS)
+    report = import_setup(empty_store, [folder], credential=f.boss(BOSS))
     summary = {o.what: o.summary() for o in report.outcomes}
     assert summary["operators.csv"] == "1 created (P1006); 1 updated (P1003); 12 unchanged"
     assert summary["services.csv"] == "1 updated (CJ CJ-STD); 10 unchanged"
@@ -240,7 +243,9 @@ def test_a_carrier_keeps_its_counter_and_takes_a_new_range(
         "CJ,CJ Logistics,,12,mod7,60500000001",
         "CJ,CJ Logistics,,12,mod7,70500000001",
     )
-    report = import_setup(demo_store, [folder / "carriers.csv"], badge=BOSS, terminal="OFFICE")
+    report = import_setup(
+        demo_store, [folder / "carriers.csv"], credential=f.boss(BOSS), terminal="OFFICE"
+    )
     assert report.outcomes[0].summary() == "1 updated (CJ); 4 unchanged"
     with demo_store.read() as s:
         assert (
@@ -552,7 +557,7 @@ def test_a_carrier_range_cannot_start_on_a_printed_number(
 def refused_for(store: Store, *paths: Path, badge: str | None = None, dry_run: bool = False) -> str:
     before = snapshot(store)
     with pytest.raises(DomainError) as refused:
-        import_setup(store, paths, badge=badge, dry_run=dry_run)
+        import_setup(store, paths, credential=f.boss(badge) if badge else None, dry_run=dry_run)
     assert not isinstance(refused.value, SetupRefused)
     assert snapshot(store) == before
     return str(refused.value)
@@ -573,10 +578,10 @@ def test_operators_and_tracking_ranges_are_a_supervisors_to_change(
     store, folder = set_up
     edit(folder, "operators.csv", "S9999,ADMIN,", "S9003,New Boss,supervisor\nS9999,ADMIN,")
     assert refused_for(store, folder) == (
-        "Only a supervisor may change operators: give your badge with --badge"
+        "Only a supervisor may change operators: give your badge and PIN (--badge, --pin)"
     )
     assert refused_for(store, folder, dry_run=True) == (
-        "Only a supervisor may change operators: give your badge with --badge"
+        "Only a supervisor may change operators: give your badge and PIN (--badge, --pin)"
     )
     # A picker may not make anyone a supervisor, nor a packer.
     assert refused_for(store, folder, badge="P1001") == (
@@ -593,7 +598,7 @@ def test_operators_and_tracking_ranges_are_a_supervisors_to_change(
         "needs the supervisor role"
     )
     assert refused_for(store, folder, badge="X0000") == "Unknown badge X0000: see a supervisor"
-    report = import_setup(store, [folder], badge=" S9001\r")  # as a scanner types it
+    report = import_setup(store, [folder], credential=f.boss(" S9001\r"))  # as a scanner types it
     assert report.operators_changed == ["S9003"] and report.tracking_changed == ["CJ"]
     with store.read() as s:
         who = s.exec(select(Event.operator_name).where(Event.kind == "setup.import")).all()
@@ -604,7 +609,7 @@ def test_other_master_data_needs_no_supervisor(set_up: tuple[Store, Path]) -> No
     store, folder = set_up
     edit(folder, "locations.csv", "A-01-1-B,A,1,1,B,pick", "A-01-1-B,A,1,1,B,bulk")
     edit(folder, "cartons.csv", "BOX-S,Box S,200,", "BOX-S,Box S,210,")
-    report = import_setup(store, [folder], badge="P1001")
+    report = import_setup(store, [folder], credential=f.boss("P1001"))
     assert report.changed and not report.guarded()
     report = import_setup(store, [folder])
     assert not report.changed
@@ -616,9 +621,10 @@ def test_the_warehouses_sscc_numbering_is_a_supervisors_to_change(
     store, folder = set_up
     edit(folder, "warehouse.csv", ",7350053,", ",7350054,")
     assert refused_for(store, folder / "warehouse.csv") == (
-        "Only a supervisor may change the warehouse's SSCC numbering: give your badge with --badge"
+        "Only a supervisor may change the warehouse's SSCC numbering: "
+        "give your badge and PIN (--badge, --pin)"
     )
-    assert import_setup(store, [folder / "warehouse.csv"], badge=BOSS).changed
+    assert import_setup(store, [folder / "warehouse.csv"], credential=f.boss(BOSS)).changed
 
 
 def test_the_last_supervisor_cannot_be_retired(set_up: tuple[Store, Path], tmp_path: Path) -> None:

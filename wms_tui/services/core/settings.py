@@ -23,6 +23,12 @@ DEFAULTS: dict[str, str] = {
     # by idle_logout_minutes).
     "serve_max_connections": "50",
     "serve_idle_minutes": "60",
+    # Log-in guessing (services/core/pins.py): failures within the window make
+    # a terminal or a badge wait; wrong PINs in a row lock the badge.
+    "login_throttle_seconds": "60",
+    "failed_logins_per_terminal": "5",
+    "failed_pins_per_badge": "3",
+    "pin_lock_after": "5",
     "cart_size": "6",
     "receiving_sanity_limit": "500",
     # Over-receipt a receiver may take without a question, in % of the expected quantity.

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlmodel import select
-
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.models import Operator
+from wms_tui.services.core.badges import actor_for, operator_by_badge
 from wms_tui.store import Store
 
 Tick = Callable[[int], None]
@@ -28,8 +26,7 @@ def still(_seconds: int) -> None:
 
 def actor(store: Store, badge: str, terminal: str) -> Actor:
     with store.read() as s:
-        op = s.exec(select(Operator).where(Operator.badge == badge)).one()
-        return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)
+        return actor_for(operator_by_badge(s, badge), terminal)
 
 
 def pick_task(

@@ -65,7 +65,7 @@ from sqlmodel import col, select
 from wms_tui.adapters.shopify.csv_format import CsvFileError, OrderRecord, RowError, parse_orders
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, TaskStatus
+from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, Role, TaskStatus
 from wms_tui.domain.lifecycle import transition
 from wms_tui.domain.models import (
     Event,
@@ -218,6 +218,7 @@ def import_orders(
     ``release_limit`` of them (None: all); ``report.still_due`` says how many
     more are due, for ``wms release`` or the terminals' background release.
     """
+    actor.require(Role.SUPERVISOR, action="import orders")
     report = ImportReport(path=str(path), kind="orders", dry_run=dry_run)
     if problem := check_readable(path):
         report.file_error = problem

@@ -30,7 +30,7 @@ from wms_tui.adapters.shopify.csv_format import (
     parse_products,
 )
 from wms_tui.domain.actor import SYSTEM, Actor
-from wms_tui.domain.enums import EventKind
+from wms_tui.domain.enums import EventKind, Role
 from wms_tui.domain.models import Product, ProductBarcode
 from wms_tui.services.core import events
 from wms_tui.services.core.import_report import ImportReport, Progress, check_readable, tracked
@@ -119,6 +119,7 @@ def import_products(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Create or update products from a Shopify products export; never raises for bad input."""
+    actor.require(Role.SUPERVISOR, action="import products")
     report = ImportReport(path=str(path), kind="products", dry_run=dry_run)
     if problem := check_readable(path):
         report.file_error = problem

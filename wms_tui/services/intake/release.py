@@ -29,7 +29,7 @@ from sqlmodel import col, select
 
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import LocationKind, OrderStatus
+from wms_tui.domain.enums import LocationKind, OrderStatus, Role
 from wms_tui.domain.models import Location, Order, OrderLine, Service, Stock
 from wms_tui.services.core import events, priority, settings
 from wms_tui.services.inventory import allocation
@@ -74,6 +74,7 @@ class ReleaseResult:
 @retrying
 def release(store: Store, actor: Actor = SYSTEM, now: datetime | None = None) -> ReleaseResult:
     """Retry the backorders stock now covers, then release due orders (module docstring)."""
+    actor.require(Role.SUPERVISOR, action="release orders")
     with store.unit_of_work() as uow:
         products = _backordered_products_in_stock(uow)
         retried = retry_backorders(uow, actor, products) if products else []
@@ -259,6 +260,7 @@ def release_due_orders(
     ``progress`` is called with the running count of orders released; at most
     ``max_orders`` are released (the most urgent), the rest stay due.
     """
+    actor.require(Role.SUPERVISOR, action="release orders")
     now = now or utcnow()
     result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
     total = 0

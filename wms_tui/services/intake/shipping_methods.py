@@ -33,9 +33,13 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from wms_tui.adapters.csv_headers import repeated_column, repeated_message
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.enums import EventKind, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Carrier, Service, Setting
-from wms_tui.store import UnitOfWork
+from wms_tui.services.core import events
+from wms_tui.store import Store, UnitOfWork
 
 SETTING_KEY = "shipping_method_map"
 MAP_COLUMNS = ("Shipping Method", "Carrier", "Service")
@@ -152,6 +156,8 @@ def load_mapping_csv(path: str | Path) -> list[tuple[str, str, str]]:
     if not rows:
         raise DomainError(f"{path} is empty")
     header = [h.strip().casefold() for h in rows[0]]
+    if twice := repeated_column(header):
+        raise DomainError(f"{path}: {repeated_message(twice)}")
     try:
         ix = [header.index(c.casefold()) for c in MAP_COLUMNS]
     except ValueError:
@@ -197,3 +203,13 @@ def save_mapping(uow: UnitOfWork, rows: Iterable[tuple[str, str, str]]) -> int:
         row.value = value
         session.add(row)
     return len(clean)
+
+
+def replace_mapping(store: Store, actor: Actor, rows: Iterable[tuple[str, str, str]]) -> int:
+    """``wms import shipping-methods``: a supervisor replaces the whole mapping."""
+    actor.require(Role.SUPERVISOR, action="change the shipping method mapping")
+    with store.unit_of_work() as uow:
+        n = save_mapping(uow, rows)
+        events.log(uow, actor, EventKind.SHIPPING_METHODS_REPLACED, qty=n)
+        uow.commit()
+    return n

@@ -19,6 +19,7 @@ from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
+from wms_tui.domain.credentials import Credential
 from wms_tui.domain.enums import (
     EventKind,
     ExceptionKind,
@@ -108,19 +109,22 @@ def qc_fail(
     *,
     replace: bool,
     scanned: bool | None = None,
-    approver_badge: str | None = None,
+    approver: Credential | None = None,
 ) -> PackView:
     """One unit of line ``line_no`` failed quality check (see module docstring).
 
     ``scanned`` says whether the faulty unit was already scanned into a parcel;
     it may be left out when only one answer is possible. A short-ship needs a
-    supervisor: the actor, or ``approver_badge``.
+    supervisor: the actor, or ``approver`` (badge and PIN).
     """
     actor.require(Role.PACKER, action="pack orders")
     key = reason.strip().lower()
     if key not in REASONS:
         raise DomainError(f"Reason must be one of: {', '.join(REASONS)}")
     label = REASONS[key]
+    approved = (
+        None if replace else approval.verify(store, actor, approver, action="a short shipment")
+    )
     with store.unit_of_work() as uow:
         s = uow.session
         order = lock_order(s, order_id)
@@ -143,7 +147,7 @@ def qc_fail(
             raise DomainError(f"Every {line.sku} is scanned: the faulty one is in the parcel")
         boss = None
         if not replace:
-            boss = approval.supervisor(s, actor, approver_badge, action="a short shipment")
+            boss = approval.supervisor(actor, approved, action="a short shipment")
 
         totes = pack_totes.order_totes(s, order.id)  # type: ignore[arg-type]
         stock = pack_totes.tote_stock(s, totes, line.product_id)

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
+from wms_tui.domain.credentials import Credential
 from wms_tui.domain.enums import (
     EventKind,
     ExceptionKind,
@@ -43,9 +44,11 @@ from wms_tui.domain.models import (
     Service,
     WmsException,
 )
+from wms_tui.domain.numbers import small_number
 from wms_tui.domain.planning import weighing
 from wms_tui.domain.planning.cartonization import ItemLine
 from wms_tui.domain.scans import clean_scan
+from wms_tui.domain.shown import excerpt
 from wms_tui.domain.text import plural
 from wms_tui.services.core import approval, events, order_names, priority
 from wms_tui.services.inventory.stock import find_product_by_scan
@@ -249,6 +252,7 @@ def _progress(ctx: PackContext, line: OrderLine, qty: int) -> str:
 
 def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]:
     """Orders waiting for a pack station: this station's first, then the house ranking."""
+    _require_packer(actor)
     with store.read() as s:
         mine = s.exec(
             select(Order).where(
@@ -304,6 +308,7 @@ def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]
 
 def my_open_order(store: Store, actor: Actor) -> int | None:
     """The order this packer has open at this station (after a restart or logout)."""
+    _require_packer(actor)
     with store.read() as s:
         return s.exec(
             select(Order.id).where(
@@ -316,6 +321,7 @@ def my_open_order(store: Store, actor: Actor) -> int | None:
 
 def left_on_bench(store: Store, actor: Actor) -> str | None:
     """The name of an order another packer left open at this station, if any."""
+    _require_packer(actor)
     with store.read() as s:
         return s.exec(
             select(Order.name).where(
@@ -329,18 +335,19 @@ def left_on_bench(store: Store, actor: Actor) -> str | None:
 
 @retrying
 def open_order(
-    store: Store, actor: Actor, code: str, *, take_over_badge: str | None = None
+    store: Store, actor: Actor, code: str, *, take_over: Credential | None = None
 ) -> PackView:
     """Open the order behind a tote or an order name at this station.
 
     PICKED -> PACKING, locked to this packer and terminal. An order open at
-    another station is refused with who has it, unless ``take_over_badge`` (or
+    another station is refused with who has it, unless ``take_over`` (or
     the actor) is a supervisor taking over an abandoned order.
     """
     _require_packer(actor)
     code = clean_scan(code)
     if not code:
         raise DomainError("Scan a tote or an order number")
+    approved = approval.verify(store, actor, take_over, action="a take-over")
     with store.unit_of_work() as uow:
         s = uow.session
         from wms_tui.services.packing.readiness import station_readiness
@@ -390,9 +397,9 @@ def open_order(
             elif holder is not None and not here:
                 # Even a supervisor must ask for the take-over: opening an order
                 # someone is packing must never happen by accident.
-                if take_over_badge is None:
+                if take_over is None:
                     raise _open_elsewhere(s, order)
-                boss = approval.supervisor(s, actor, take_over_badge, action="a take-over")
+                boss = approval.supervisor(actor, approved, action="a take-over")
                 was = operator_name(s, holder)
                 events.log(
                     uow,
@@ -439,6 +446,7 @@ def _open_hint(ctx: PackContext) -> str:
 
 
 def current_view(store: Store, actor: Actor, order_id: int, message: str = "") -> PackView:
+    _require_packer(actor)
     with store.read() as s:
         order = s.get(Order, order_id)
         if order is None:
@@ -449,6 +457,7 @@ def current_view(store: Store, actor: Actor, order_id: int, message: str = "") -
 @retrying
 def release(store: Store, actor: Actor, order_id: int) -> str:
     """Park the order: PACKING -> PICKED, lock released; scans and boxes are kept."""
+    _require_packer(actor)
     with store.unit_of_work() as uow:
         s = uow.session
         order = lock_order(s, order_id)
@@ -559,6 +568,7 @@ def _not_a_product(session: Session, ctx: PackContext, code: str) -> str:
 
 def line_for_scan(store: Store, actor: Actor, order_id: int, code: str) -> int:
     """The order line a scanned unit (barcode, case code, SKU) or a typed line number is."""
+    _require_packer(actor)
     code = clean_scan(code)
     if not code:
         raise DomainError("Scan the item or type its line number")
@@ -567,8 +577,9 @@ def line_for_scan(store: Store, actor: Actor, order_id: int, code: str) -> int:
         if order is None:
             raise NotFound(f"No order with id {order_id}")
         ctx = PackContext(s, order)
-        if code.isdigit() and len(code) <= 3:
-            return ctx.line_by_no(int(code)).line_no
+        line_no = small_number(code, 3)
+        if line_no is not None:
+            return ctx.line_by_no(line_no).line_no
         product = find_product_by_scan(s, code).product
         for ln in ctx.lines:
             if ln.product_id == product.id:
@@ -675,6 +686,7 @@ def new_parcel(store: Store, actor: Actor, order_id: int) -> PackView:
 
 def carton_options(store: Store, actor: Actor, order_id: int) -> list[CartonOption]:
     """Every carton with whether the current parcel's units fit, smallest first."""
+    _require_packer(actor)
     with store.read() as s:
         order = s.get(Order, order_id)
         if order is None:
@@ -812,16 +824,17 @@ def enter_weight(
 
 
 def override_weight(
-    store: Store, actor: Actor, order_id: int, approver_badge: str | None = None
+    store: Store, actor: Actor, order_id: int, approver: Credential | None = None
 ) -> PackView:
     """A supervisor accepts the parcel weights that are outside tolerance."""
+    approved = approval.verify(store, actor, approver, action="a weight override")
 
     def do(uow: UnitOfWork, ctx: PackContext) -> Answer:
         view = ctx.view()
         bad = [p for p in view.parcels if p.weight_state == "mismatch"]
         if not bad:
             raise DomainError("No parcel weight to override: every weighed parcel is within range")
-        boss = approval.supervisor(uow.session, actor, approver_badge, action="a weight override")
+        boss = approval.supervisor(actor, approved, action="a weight override")
         exceptions = ctx.weight_exceptions()
         for p in bad:
             exc = exceptions[parcel_tag(p.parcel_id)]
@@ -850,15 +863,15 @@ def confirm_insert(store: Store, actor: Actor, order_id: int, which: int | str) 
 
     def do(uow: UnitOfWork, ctx: PackContext) -> Answer:
         items = ctx.inserts()
-        if isinstance(which, int) or str(which).isdigit():
-            n = int(which)
+        n = which if isinstance(which, int) else small_number(str(which), 3)
+        if n is not None:
             if not 1 <= n <= len(items):
                 raise DomainError(f"No checklist item {n} (1–{len(items)})")
             item = items[n - 1]
         else:
             match = [i for i in items if i.key == str(which).lower()]
             if not match:
-                raise DomainError(f"No checklist item {which}")
+                raise DomainError(f"No checklist item {excerpt(str(which))}")
             item = match[0]
         done = ctx.confirmed_inserts()
         if item.key in done:

@@ -107,6 +107,16 @@ def resume_task(store: Store, actor: Actor, code: str) -> TaskView:
         if task.picker_id is not None and task.picker_id != actor.operator_id:
             who = operator_name(uow.session, task.picker_id)
             raise Conflict(f"Task {task.code} is being picked by {who}")
+        # One task per picker: the cart holds one task's totes.
+        other = uow.session.exec(
+            select(PickTask.code).where(
+                PickTask.picker_id == actor.operator_id,
+                col(PickTask.status).in_([TaskStatus.CLAIMED, TaskStatus.PAUSED]),
+                PickTask.id != task.id,
+            )
+        ).first()
+        if other is not None:
+            raise Conflict(f"You are picking {other}: finish or release it first")
         kind = EventKind.TASK_CLAIMED if status is TaskStatus.OPEN else EventKind.TASK_RESUMED
         ctx = take_task(uow, actor, task, kind)
         view = ctx.view()
@@ -173,6 +183,7 @@ def release_task(store: Store, actor: Actor, code: str) -> str:
 
 def current_stop(store: Store, actor: Actor, code: str) -> TaskView:
     """The task as the picker sees it (read only)."""
+    actor.require(Role.PICKER, action="pick")
     with store.read() as s:
         task = get_task(s, code)
         return TaskContext(s, task).view()
@@ -180,6 +191,7 @@ def current_stop(store: Store, actor: Actor, code: str) -> TaskView:
 
 def my_open_task(store: Store, actor: Actor) -> str | None:
     """Code of the task this picker has claimed or paused, if any."""
+    actor.require(Role.PICKER, action="pick")
     with store.read() as s:
         return s.exec(
             select(PickTask.code).where(

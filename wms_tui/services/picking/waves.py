@@ -44,7 +44,9 @@ from wms_tui.domain.models import (
     Stock,
     Wave,
 )
+from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import counters, events, priority, settings
+from wms_tui.services.core.badges import badge_code, find_operator
 from wms_tui.services.picking.floor_plan import FloorPlan, floor_plan
 from wms_tui.store import Store, UnitOfWork, retrying
 
@@ -169,9 +171,9 @@ def _carrier(session: Session, code: str | None) -> Carrier | None:
 def _picker(session: Session, badge: str | None) -> Operator | None:
     if not badge or not badge.strip():
         return None
-    op = session.exec(select(Operator).where(Operator.badge == badge.strip().upper())).first()
+    op = find_operator(session, badge)
     if op is None or not op.active:
-        raise NotFound(f"No active operator with badge {badge.strip()}")
+        raise NotFound(f"No active operator with badge {excerpt(badge_code(badge))}")
     if Role.PICKER.value not in op.role_set:
         raise DomainError(f"{op.name} is not a picker")
     return op

@@ -19,10 +19,12 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from wms_tui.adapters.csv_headers import repeated_column, repeated_message
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import DeliveryStatus, EventKind
+from wms_tui.domain.enums import DeliveryStatus, EventKind, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Delivery, DeliveryLine, Product
+from wms_tui.domain.numbers import read_int
 from wms_tui.domain.text import plural
 from wms_tui.services.core import events
 from wms_tui.store import Store, retrying
@@ -117,6 +119,8 @@ def parse_asn(data: bytes) -> tuple[list[AsnDelivery], list[RowError]]:
     except csv.Error as exc:
         return [], [RowError(1, "", f"unreadable CSV: {exc}")]
     names = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
+    if twice := repeated_column(names):
+        return [], [RowError(1, twice[0], repeated_message(twice))]
     missing = [c for c in COLUMNS if c not in names]
     if missing:
         return [], [
@@ -170,12 +174,12 @@ def parse_asn(data: bytes) -> tuple[list[AsnDelivery], list[RowError]]:
         raw_qty = cell("quantity")
         qty = 0
         try:
-            qty = int(raw_qty)
+            qty = read_int(raw_qty, low=None)
             if qty < 1:
                 errors.append(RowError(row, "quantity", f"{qty} is not a positive quantity"))
             elif qty > MAX_QUANTITY:
                 errors.append(RowError(row, "quantity", f"{qty} is more than {MAX_QUANTITY:,}"))
-        except ValueError:
+        except DomainError:
             errors.append(RowError(row, "quantity", f"{raw_qty!r} is not a whole number"))
         if not ref or len(ref) > MAX_REFERENCE:
             continue
@@ -220,6 +224,7 @@ def import_asn(
     store: Store, actor: Actor, data: bytes | Path, *, dry_run: bool = False
 ) -> list[ImportedDelivery]:
     """Import (or with ``dry_run`` only check) an ASN file; raises :class:`AsnImportError`."""
+    actor.require(Role.RECEIVER, Role.SUPERVISOR, action="import expected deliveries")
     raw = data.read_bytes() if isinstance(data, Path) else data
     parsed, errors = parse_asn(raw)
     result: list[ImportedDelivery] = []

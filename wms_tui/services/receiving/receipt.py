@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
+from wms_tui.domain.credentials import Credential
 from wms_tui.domain.enums import (
     DeliveryStatus,
     EventKind,
@@ -26,7 +27,7 @@ from wms_tui.domain.enums import (
     MovementReason,
     Role,
 )
-from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
+from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import (
     Delivery,
     DeliveryLine,
@@ -38,9 +39,11 @@ from wms_tui.domain.models import (
     Station,
     WmsException,
 )
+from wms_tui.domain.numbers import read_int
 from wms_tui.domain.receiving import Discrepancy, LineCheck, check_line, over_tolerance
 from wms_tui.domain.scans import clean_scan
-from wms_tui.services.core import clock, counters, events, settings
+from wms_tui.domain.shown import excerpt
+from wms_tui.services.core import approval, clock, counters, events, settings
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.inventory.stock import find_product_by_scan, move_stock
 from wms_tui.store import Store, UnitOfWork, retrying
@@ -409,9 +412,9 @@ def parse_count(text: str) -> int:
     if not value:
         raise DomainError("Key a count")
     try:
-        n = int(value)
-    except ValueError:
-        raise DomainError(f"Count must be a whole number (got {value!r})") from None
+        n = read_int(value, what="a count", low=None)
+    except DomainError:
+        raise DomainError(f"Count must be a whole number (got {excerpt(value)})") from None
     if n < 1:
         raise DomainError(f"Count must be at least 1 (got {n})")
     return n
@@ -672,20 +675,6 @@ def identify(store: Store, code: str) -> tuple[str, str, int]:
 # --------------------------------------------------------------------------- barcodes
 
 
-def _authoriser(session: Session, actor: Actor, supervisor_badge: str | None) -> Actor:
-    if actor.has(Role.SUPERVISOR):
-        return actor
-    badge = clean_scan(supervisor_badge or "")
-    if not badge:
-        raise PermissionDenied("Linking a barcode needs a supervisor: scan a supervisor badge")
-    op = session.exec(select(Operator).where(Operator.badge == badge)).first()
-    if op is None or not op.active:
-        raise PermissionDenied(f"Unknown badge {badge}: a supervisor must scan their badge")
-    if Role.SUPERVISOR.value not in op.role_set:
-        raise PermissionDenied(f"{op.name} is not a supervisor: a supervisor must link barcodes")
-    return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=actor.terminal)
-
-
 @retrying
 def link_barcode(
     store: Store,
@@ -693,7 +682,7 @@ def link_barcode(
     code: str,
     product_code: str,
     *,
-    supervisor_badge: str | None = None,
+    approver: Credential | None = None,
 ) -> LinkResult:
     """Link an unknown unit barcode to an existing product (a supervisor's say-so)."""
     barcode = clean_scan(code)
@@ -704,9 +693,10 @@ def link_barcode(
         raise DomainError("Scan or type the SKU to link it to")
     if len(barcode) > 32:
         raise DomainError(f"Barcode {barcode[:20]}… is too long (at most 32 characters)")
+    approved = approval.verify(store, actor, approver, action="linking a barcode")
     with store.unit_of_work() as uow:
         s = uow.session
-        who = _authoriser(s, actor, supervisor_badge)
+        who = approval.supervisor(actor, approved, action="linking a barcode")
         existing = s.exec(select(ProductBarcode).where(ProductBarcode.code == barcode)).first()
         if existing is not None:
             other = s.get(Product, existing.product_id)

@@ -221,7 +221,7 @@ def _sscc_from_scan(code: str) -> str:
     prefix; decoders that print the human-readable form send ``(00)`` + digits.
     """
     digits = code.removeprefix("]C1").replace("(", "").replace(")", "").replace(" ", "")
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         return ""
     if len(digits) == 20 and digits.startswith("00"):
         return digits[2:]

@@ -28,6 +28,7 @@ from enum import Enum, StrEnum
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import Disposition, Resolution
 from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.numbers import small_number
 from wms_tui.domain.text import plural
 from wms_tui.services.returns import desk
 from wms_tui.services.returns import reasons as return_reasons
@@ -180,8 +181,9 @@ class DeskFlow:
             if highlighted is None:
                 return _error("Type a line number or scan the item")
             return self.choose_line(self.order.lines[highlighted])
-        if value.isdigit() and 1 <= int(value) <= len(self.order.lines) and len(value) <= 3:
-            return self.choose_line(self.order.lines[int(value) - 1])
+        line_no = small_number(value, 3)
+        if line_no is not None and 1 <= line_no <= len(self.order.lines):
+            return self.choose_line(self.order.lines[line_no - 1])
         try:
             line_id = desk.line_for_scan(self.store, self.order.order_id, value)
         except NotFound as exc:
@@ -225,10 +227,9 @@ class DeskFlow:
     def enter_qty(self, value: str) -> Said:
         assert self.line is not None
         left = self.left(self.line)
-        value = value or "1"
-        if not value.isdigit() or int(value) < 1:
+        qty = small_number(value or "1", 6)
+        if qty is None or qty < 1:
             return _error(f"Type a number from 1 to {left}")
-        qty = int(value)
         if qty > left:
             shipped = self.line.shipped
             return _error(f"Only {left} {self.line.sku} can come back ({shipped} shipped)")

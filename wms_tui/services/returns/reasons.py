@@ -11,12 +11,15 @@ change the list with ``wms returns reasons add/remove/import``.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlmodel import func, select
 
+from wms_tui.adapters.csv_headers import repeated_column, repeated_message
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.enums import EventKind, ReasonCause, Role
 from wms_tui.domain.errors import DomainError, NotFound
@@ -107,6 +110,20 @@ def put_reason(
         created = _put_reason(uow, actor, code, label, cause)
         uow.commit()
     return created
+
+
+def read_reasons_file(path: Path) -> list[dict[str, str]]:
+    """The rows of a return-reasons CSV (code, label, cause); DomainError if it
+    cannot be read or names a column twice."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            header = [h.strip().lower() for h in next(reader, [])]
+            if twice := repeated_column(header):
+                raise DomainError(f"{path.name}: {repeated_message(twice)}")
+            return [dict(zip(header, row, strict=False)) for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DomainError(f"Cannot read {path}: {exc}") from None
 
 
 @retrying

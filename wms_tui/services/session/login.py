@@ -1,4 +1,4 @@
-"""An operator's session on a terminal: badge login and logout.
+"""An operator's session on a terminal: badge (and PIN) login and logout.
 
 Logout belongs here, not in the shared kernel, because it ends the operator's
 work in progress (a claimed pick task is paused in the same transaction).
@@ -6,27 +6,27 @@ work in progress (a claimed pick task is paused in the same transaction).
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from wms_tui.domain.actor import Actor
+from wms_tui.domain.credentials import Credential
 from wms_tui.domain.enums import EventKind
-from wms_tui.domain.errors import NotFound
-from wms_tui.domain.models import Operator
-from wms_tui.domain.scans import clean_scan
 from wms_tui.services.core import events
 from wms_tui.store import Store, retrying
 
 
 @retrying
-def login(store: Store, badge: str, terminal: str) -> Actor:
-    code = clean_scan(badge)
-    if not code:
-        raise NotFound("Scan or type your badge")
+def login(store: Store, badge: str, terminal: str, pin: str = "") -> Actor:
+    """The operator behind ``badge`` (and ``pin``), with a login event.
+
+    Raises :class:`~wms_tui.services.core.pins.PinNeeded` when the operator
+    has a PIN (every supervisor does) and none was given: the screen then asks
+    for it. Failed attempts are logged and throttled (``services/core/pins``).
+    """
+    # Here, not at the top: argon2 and the event queries load after the login
+    # screen is painted.
+    from wms_tui.services.core.pins import authenticate
+
+    actor = authenticate(store, Credential(badge, pin), terminal)
     with store.unit_of_work() as uow:
-        op = uow.session.exec(select(Operator).where(Operator.badge == code)).first()
-        if op is None or not op.active:
-            raise NotFound(f"Unknown badge {code}: see a supervisor")
-        actor = Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)
         events.log(uow, actor, EventKind.LOGIN)
         uow.commit()
     return actor

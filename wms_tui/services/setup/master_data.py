@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import col, func, select
 
 from wms_tui.adapters.setup_csv import (
     SETUP_FILES,
@@ -50,6 +50,7 @@ from wms_tui.adapters.setup_csv import (
     read_setup,
 )
 from wms_tui.domain.actor import Actor
+from wms_tui.domain.credentials import Credential
 from wms_tui.domain.enums import EventKind, LocationKind, Role
 from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
 from wms_tui.domain.identifiers.sscc import SSCC_BODY_DIGITS
@@ -64,10 +65,12 @@ from wms_tui.domain.models import (
     Stock,
     Warehouse,
 )
-from wms_tui.domain.scans import clean_scan
+from wms_tui.domain.shown import excerpt
 from wms_tui.domain.text import plural
 from wms_tui.services.core import events
+from wms_tui.services.core.badges import badge_code, find_operator
 from wms_tui.services.core.import_report import Tally
+from wms_tui.services.core.pins import authenticate, hash_pin, pin_matches
 from wms_tui.services.setup import carrier_tracking
 from wms_tui.services.setup.carriers import Setup, log_retrack, retrack, tracking_of
 from wms_tui.store import Store, UnitOfWork, retrying
@@ -290,9 +293,10 @@ class _Setup:
         had_supervisor = _any_supervisor(existing.values())
         for rec in self.records("operators.csv"):
             v = dict(rec.values)
+            pin = v.pop("pin", "")
             op = existing.get(rec.key)
             if op is None:
-                op = Operator(**v)
+                op = Operator(**v, pin_hash=hash_pin(pin) if pin else "")
                 self.s.add(op)
                 existing[op.badge] = op
                 self.tally(rec, True, False)
@@ -301,6 +305,11 @@ class _Setup:
             if set(v["roles"].split(",")) == op.role_set:
                 del v["roles"]  # the same roles, perhaps in another order
             changed = _assign(op, v)
+            if pin and not pin_matches(op.pin_hash, pin):
+                # A new PIN from the file, as `wms operators set-pin` would set it.
+                op.pin_hash, op.pin_failures = hash_pin(pin), 0
+                self.s.add(op)
+                changed = True
             self.tally(rec, False, changed)
             if changed:
                 self.operators_changed.append(op.badge)
@@ -489,7 +498,7 @@ def import_setup(
     store: Store,
     paths: Sequence[Path] | Iterable[Path],
     *,
-    badge: str | None = None,
+    credential: Credential | None = None,
     terminal: str = "",
     dry_run: bool = False,
 ) -> SetupReport:
@@ -506,10 +515,19 @@ def import_setup(
     it tells what the import would do.
     """
     files = read_setup(list(paths))
+    actor = Actor(operator_id=None, name="import setup", terminal=terminal)
+    if credential is not None and badge_code(credential.badge):
+        with store.read() as s:
+            first = not _any_supervisor(s.exec(select(Operator)))
+            if first and find_operator(s, credential.badge) is None:
+                raise NotFound(
+                    f"Unknown badge {excerpt(badge_code(credential.badge))}: this store has no "
+                    "supervisor yet, so its first setup import needs no --badge"
+                )
+        actor = authenticate(store, credential, terminal)
     with store.unit_of_work() as uow:
         s = uow.session
         has_supervisor = _any_supervisor(s.exec(select(Operator)))
-        actor = _badge_actor(s, badge, terminal, has_supervisor)
         report = apply_setup(uow, files, actor)
         report.dry_run = dry_run
         guarded = report.guarded()
@@ -517,25 +535,9 @@ def import_setup(
             action = "change " + " and ".join(guarded)
             if actor.operator_id is None:
                 raise PermissionDenied(
-                    f"Only a supervisor may {action}: give your badge with --badge"
+                    f"Only a supervisor may {action}: give your badge and PIN (--badge, --pin)"
                 )
             actor.require(Role.SUPERVISOR, action=action)
         if not dry_run:
             uow.commit()
     return report
-
-
-def _badge_actor(session: Session, badge: str | None, terminal: str, has_supervisor: bool) -> Actor:
-    """Who imports: the operator behind ``badge``, or the command itself without one."""
-    if not badge:
-        return Actor(operator_id=None, name="import setup", terminal=terminal)
-    code = clean_scan(badge)
-    op = session.exec(select(Operator).where(Operator.badge == code)).first() if code else None
-    if op is None or not op.active:
-        hint = (
-            "see a supervisor"
-            if has_supervisor
-            else "this store has no supervisor yet, so its first setup import needs no --badge"
-        )
-        raise NotFound(f"Unknown badge {code}: {hint}")
-    return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)

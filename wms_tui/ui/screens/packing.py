@@ -27,8 +27,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
+from wms_tui.domain.credentials import Credential
 from wms_tui.domain.enums import Role
 from wms_tui.domain.errors import Conflict, DomainError, TakenOver
+from wms_tui.domain.numbers import read_int, small_number
 from wms_tui.services.core import approval
 from wms_tui.services.packing import station as packing
 from wms_tui.services.packing.view import BlockerKind, PackView, Tone
@@ -43,7 +45,7 @@ from wms_tui.ui.screens.packing_text import (
     rows_needed,
 )
 from wms_tui.ui.widgets import fixed_table
-from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskText
+from wms_tui.ui.widgets.dialogs import AskApproval, AskChoice, AskConfirm, AskText
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.steady import SteadyFeedback, SteadyScanInput
 
@@ -235,8 +237,9 @@ class PackScreen(WmsScreen):
             return
         if not code:
             return
-        if code.isdigit() and len(code) <= MAX_COUNT_DIGITS:
-            self.ask_count(int(code))
+        count = small_number(code, MAX_COUNT_DIGITS)
+        if count is not None:
+            self.ask_count(count)
             return
         self._call(packing.scan, code)
 
@@ -441,7 +444,7 @@ class PackScreen(WmsScreen):
         if action is None:
             self.focus_scan()
             return
-        badge: str | None = None
+        badge: Credential | None = None
         if action == "short":
             badge = await self._supervisor_badge("approve the short shipment")
             if badge is None:
@@ -454,18 +457,16 @@ class PackScreen(WmsScreen):
             reason,
             replace=action == "replace",
             scanned=scanned,
-            approver_badge=badge,
+            approver=badge,
         )
 
-    async def _supervisor_badge(self, what: str) -> str | None:
-        # A wrong badge is refused in the dialog, with the supervisor still there.
+    async def _supervisor_badge(self, what: str) -> Credential | None:
+        # A wrong badge or PIN is refused in the dialog, with the supervisor still there.
         me = " (Enter alone: you are one)" if self.actor.has(Role.SUPERVISOR) else ""
         return await self.app.push_screen_wait(
-            AskText(
-                f"Supervisor: scan your badge to {what}{me}",
-                placeholder="badge",
-                validate=lambda v: approval.check_badge(self.store, self.actor, v),
-                password=True,
+            AskApproval(
+                f"Supervisor: badge and PIN to {what}{me}",
+                validate=lambda c: approval.check(self.store, self.actor, c),
             )
         )
 
@@ -481,7 +482,7 @@ class PackScreen(WmsScreen):
                 return
             try:
                 view = packing.open_order(
-                    self.store, self.actor, self.conflict_code, take_over_badge=badge
+                    self.store, self.actor, self.conflict_code, take_over=badge
                 )
             except DomainError as exc:
                 self.feedback.error(str(exc))
@@ -804,7 +805,4 @@ def _show(screen: PackScreen, *, queue: bool) -> None:
 
 
 def _whole_number(text: str) -> int:
-    value = text.strip()
-    if not value.isdigit() or int(value) < 1:
-        raise DomainError(f"Type a whole number of at least 1, not {value!r}")
-    return int(value)
+    return read_int(text, what="a whole number", low=1)

@@ -20,10 +20,17 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.text import option_values, plural
+from wms_tui.services.core import approval
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text
-from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount, AskText
+from wms_tui.ui.widgets.dialogs import (
+    AskApproval,
+    AskChoice,
+    AskConfirm,
+    AskCount,
+    AskText,
+)
 from wms_tui.ui.widgets.fixed_table import reset, step_cursor
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 from wms_tui.ui.widgets.variance import variance_text
@@ -485,13 +492,16 @@ class ReceivingScreen(FloorScreen):
         badge = None
         if not self.actor.has("supervisor"):
             badge = await self.app.push_screen_wait(
-                AskText("Supervisor: scan your badge", placeholder="badge", password=True)
+                AskApproval(
+                    "Supervisor: badge and PIN to link it",
+                    validate=lambda c: approval.check(self.store, self.actor, c),
+                )
             )
             if badge is None:
                 self.feedback.info("Not linked: a supervisor must approve")
                 return
         try:
-            res = rcv.link_barcode(self.store, self.actor, code, sku, supervisor_badge=badge)
+            res = rcv.link_barcode(self.store, self.actor, code, sku, approver=badge)
         except DomainError as exc:
             self.feedback.error(str(exc))
             return

@@ -16,6 +16,7 @@ from textual.containers import Grid, Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.numbers import read_int
 from wms_tui.domain.text import plural
 from wms_tui.services.picking import short_pick, waves
 from wms_tui.services.picking import walk as picking
@@ -96,8 +97,9 @@ class WavesScreen(WmsScreen):
         return self.query_one(f"#f-{key}", Input).value.strip()
 
     def _int(self, key: str) -> int | None:
+        """The number in a field, None when empty; anything else is refused (DomainError)."""
         text = self._value(key)
-        return int(text) if text else None
+        return read_int(text, what=f"a number for {key}", low=1) if text else None
 
     # -- actions -----------------------------------------------------------
 
@@ -111,11 +113,11 @@ class WavesScreen(WmsScreen):
             summary = waves.ready_summary(
                 self.store, carrier=self._value("carrier"), cutoff_before=self._value("cutoff")
             )
+            size = self._int("cart") or waves.default_cart_size(self.store)
+            take = min(summary.ready, summary.free_totes, self._int("max") or summary.ready)
         except DomainError as exc:
             self.feedback.error(str(exc))
             return False
-        size = self._int("cart") or waves.default_cart_size(self.store)
-        take = min(summary.ready, summary.free_totes, self._int("max") or summary.ready)
         tasks = -(-take // size) if size > 0 else 0
         if take:
             text = (

@@ -21,7 +21,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wms_tui.domain.credentials import Credential
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.numbers import digit_key
+from wms_tui.services.core.pins import PinNeeded
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.scan_input import ScanInput
 
@@ -162,9 +165,10 @@ class AskChoice(_Dialog):
     def on_key(self, event: Key) -> None:
         if self.query_one("#dlg-other", Input).has_focus:
             return
-        if event.character and event.character.isdigit():
+        key = digit_key(event.character)
+        if key is not None:
             event.stop()
-            index = int(event.character) - 1
+            index = key - 1
             total = len(self._choices) + (1 if self._other else 0)
             if 0 <= index < total:
                 self._pick(index)
@@ -246,3 +250,58 @@ def reason_text(value: str) -> str:
     if not reason:
         raise DomainError("Type a reason, or Esc to go back")
     return reason
+
+
+class AskApproval(_Dialog):
+    """A supervisor's badge, then their PIN; ``validate`` checks both (raise
+    DomainError to refuse) while the supervisor is still at the station.
+
+    Enter on an empty badge is passed on as is (a supervisor logged in here
+    approves themselves; ``validate`` decides). Returns a ``Credential``.
+    """
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="AskApproval")
+
+    def __init__(
+        self,
+        title: str,
+        validate: Callable[[Credential], Credential],
+        hint: str = "Enter: OK · Esc: cancel",
+    ) -> None:
+        super().__init__(title, hint)
+        self._validate = validate
+        self._badge = ""
+
+    def compose_body(self) -> ComposeResult:
+        yield ScanInput(placeholder="supervisor badge", id="dlg-input", password=True)
+        yield ScanInput(placeholder="PIN", id="dlg-pin", password=True, max_length=12)
+
+    def on_mount(self) -> None:
+        self.query_one("#dlg-pin").display = False
+        self.query_one("#dlg-input", Input).focus()
+
+    def _check(self, credential: Credential) -> None:
+        try:
+            result = self._validate(credential)
+        except PinNeeded:
+            self._badge = credential.badge
+            self.query_one("#dlg-input").display = False
+            pin = self.query_one("#dlg-pin", Input)
+            pin.display = True
+            pin.focus()
+            self.query_one("#dlg-fb", Feedback).info("PIN, then Enter")
+            return
+        except DomainError as exc:
+            self.error(str(exc))
+            return
+        self.dismiss(result)
+
+    @on(Input.Submitted, "#dlg-input")
+    def badge_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._check(Credential(event.value))
+
+    @on(Input.Submitted, "#dlg-pin")
+    def pin_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._check(Credential(self._badge, event.value))

@@ -1,0 +1,235 @@
+"""Every use case checks the operator's role: one table over every public
+function of ``wms_tui/services/**`` that takes an :class:`Actor`.
+
+Each use case is called once per role, with an operator holding only that
+role, on an empty store and with arguments that name nothing: a role that may
+not do it must be refused with :class:`PermissionDenied` before anything
+else; a role that may must get past the role check (it is then refused for
+the empty store, or does nothing). A new function taking an ``Actor`` fails
+:func:`test_every_function_taking_an_actor_has_a_row` until it has a row.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import wms_tui.services
+from tests.worlds.dbstate import snapshot
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.credentials import Credential
+from wms_tui.domain.enums import OrderStatus, Role
+from wms_tui.domain.errors import DomainError, PermissionDenied
+from wms_tui.store import Store
+
+P, K, R, S = Role.PICKER, Role.PACKER, Role.RECEIVER, Role.SUPERVISOR
+ANYONE = frozenset(Role)
+
+Args = Callable[[Path], tuple[tuple[Any, ...], dict[str, Any]]]
+
+
+def _args(*args: Any, **kwargs: Any) -> Args:
+    return lambda _tmp: (args, kwargs)
+
+
+def _asn(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    return (b"reference,supplier,expected_date,sku,quantity\nPO-1,X,,NOPE,1\n",), {}
+
+
+def _csv(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    path = tmp / "empty.csv"
+    path.write_text("", encoding="utf-8")
+    return (path,), {}
+
+
+def _return_request(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
+
+    unit = ReturnUnit(order_line_id=1, reason_code="DAMAGED", disposition="restock")
+    return (ReturnRequest(order_id=1, units=[unit], resolution="refund"),), {}
+
+
+# use case -> (the roles that may, its arguments after (store, actor))
+USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
+    # an approval may be asked for by anyone: the approver's role is checked
+    "core.approval.verify": (ANYONE, _args(Credential("NOPE", "1234"))),
+    "core.approval.check": (ANYONE, _args(Credential("NOPE", "1234"))),
+    "core.pins.set_pin": (frozenset({S}), _args("NOPE", "1234")),
+    "demo.walk.pick_task": (frozenset({P}), _args("T-NOPE")),
+    "demo.walk.pack_order": (frozenset({K}), _args("#NOPE")),
+    "dispatch.handover.load_parcel": (frozenset({K, S}), _args("PN", "NOPE")),
+    "dispatch.handover.take_out": (frozenset({K, S}), _args("PN", "NOPE")),
+    "dispatch.manifest.close_manifest": (frozenset({S}), _args("PN")),
+    "dispatch.manifest.reprint_manifest": (frozenset({K, S}), _args("PN-NOPE")),
+    "intake.intake_rules.set_grace_period": (frozenset({S}), _args(5)),
+    "intake.intake_rules.set_same_day_cutoff": (frozenset({S}), _args("13:00")),
+    "intake.intake_rules.set_rules": (frozenset({S}), _args(grace=5)),
+    "intake.order_admin.hold_order": (frozenset({S}), _args(1, "why")),
+    "intake.order_admin.release_order": (frozenset({S}), _args(1)),
+    "intake.order_admin.cancel_order": (frozenset({S}), _args(1)),
+    "intake.order_admin.change_priority": (frozenset({S}), _args(1, 1)),
+    "intake.order_admin.split_order": (frozenset({S}), _args(1)),
+    "intake.order_import.import_orders": (frozenset({S}), _csv),
+    "intake.product_import.import_products": (frozenset({S}), _csv),
+    "intake.shipping_methods.replace_mapping": (frozenset({S}), _args([])),
+    "intake.release.release": (frozenset({S}), _args()),
+    "intake.release.release_due_orders": (frozenset({S}), _args()),
+    "exceptions.actions.resolve": (frozenset({S}), _args(1, "acknowledge", note="seen")),
+    "exceptions.inbox.open_exceptions": (frozenset({S}), _args()),
+    "inventory.cycle_count.start_count": (frozenset({S}), _args("NOPE")),
+    "inventory.cycle_count.count_variance": (frozenset({S}), _args("NOPE", {})),
+    "inventory.cycle_count.approve_count": (frozenset({S}), _args("NOPE", {})),
+    "packing.close.close_order": (frozenset({K}), _args(1)),
+    "packing.documents.reprint": (frozenset({K, S}), _args("#NOPE")),
+    "packing.qc.qc_fail": (frozenset({K}), _args(1, 1, "damaged", replace=True)),
+    "packing.station.station_queue": (frozenset({K}), _args()),
+    "packing.station.my_open_order": (frozenset({K}), _args()),
+    "packing.station.left_on_bench": (frozenset({K}), _args()),
+    "packing.station.open_order": (frozenset({K}), _args("#NOPE")),
+    "packing.station.current_view": (frozenset({K}), _args(1)),
+    "packing.station.release": (frozenset({K}), _args(1)),
+    "packing.station.scan": (frozenset({K}), _args(1, "NOPE")),
+    "packing.station.line_for_scan": (frozenset({K}), _args(1, "NOPE")),
+    "packing.station.set_count": (frozenset({K}), _args(1, 1, 1)),
+    "packing.station.undo": (frozenset({K}), _args(1)),
+    "packing.station.new_parcel": (frozenset({K}), _args(1)),
+    "packing.station.carton_options": (frozenset({K}), _args(1)),
+    "packing.station.choose_carton": (frozenset({K}), _args(1, "BOX")),
+    "packing.station.enter_weight": (frozenset({K}), _args(1, "100")),
+    "packing.station.override_weight": (frozenset({K}), _args(1)),
+    "packing.station.confirm_insert": (frozenset({K}), _args(1, 1)),
+    "picking.claiming.claim_next_order": (
+        frozenset({P}),
+        _args(status=OrderStatus.READY_TO_PICK, to_status=OrderStatus.PICKING),
+    ),
+    "picking.short_pick.report_short": (frozenset({P}), _args("T-NOPE", "empty")),
+    "picking.walk.claim_next_task": (frozenset({P}), _args()),
+    "picking.walk.resume_task": (frozenset({P}), _args("T-NOPE")),
+    "picking.walk.pause_task": (frozenset({P}), _args("T-NOPE")),
+    "picking.walk.release_task": (frozenset({S}), _args("T-NOPE")),
+    "picking.walk.current_stop": (frozenset({P}), _args("T-NOPE")),
+    "picking.walk.my_open_task": (frozenset({P}), _args()),
+    "picking.walk.scan": (frozenset({P}), _args("T-NOPE", "NOPE")),
+    "picking.walk.scan_bin": (frozenset({P}), _args("T-NOPE", "NOPE")),
+    "picking.walk.scan_item": (frozenset({P}), _args("T-NOPE", "NOPE", at_bin="NOPE")),
+    "picking.walk.scan_tote": (frozenset({P}), _args("T-NOPE", "NOPE")),
+    "picking.walk.skip_stop": (frozenset({P}), _args("T-NOPE")),
+    "picking.walk.complete_task": (frozenset({P}), _args("T-NOPE")),
+    "picking.waves.build_wave": (frozenset({S}), _args()),
+    "receiving.asn.import_asn": (frozenset({R, S}), _asn),
+    "receiving.putaway.put_away": (
+        frozenset({R, S}),
+        _args(reference="NOPE", product_code="NOPE", bin_code="NOPE"),
+    ),
+    "receiving.receipt.start_receipt": (frozenset({R, S}), _args("NOPE")),
+    "receiving.receipt.start_blind_receipt": (frozenset({R, S}), _args("")),
+    "receiving.receipt.receive_scan": (frozenset({R, S}), _args("NOPE", "NOPE")),
+    "receiving.receipt.link_barcode": (frozenset({R, S}), _args("NOPE", "NOPE")),
+    "receiving.receipt.close_preview": (frozenset({R, S}), _args("NOPE")),
+    "receiving.receipt.close_receipt": (frozenset({R, S}), _args("NOPE")),
+    "returns.desk.register_return": (frozenset({R, S}), _return_request),
+    "returns.reasons.put_reason": (frozenset({S}), _args("NEW", "New reason", True)),
+    "returns.reasons.import_reasons": (frozenset({S}), _args([])),
+    "returns.reasons.remove_reason": (frozenset({S}), _args("NOPE")),
+    "returns.reports.build_report": (frozenset({S}), _args(date(2026, 1, 1), date(2026, 1, 2))),
+    "session.login.logout": (ANYONE, _args()),
+    "setup.carriers.change_tracking": (frozenset({S}), _args("PN", next_serial=5)),
+}
+
+# Functions taking an Actor that are not entry points: they take the caller's
+# unit of work (or session), and the use case calling them checked the role.
+INSIDE_A_USE_CASE = {
+    "core.approval.supervisor",
+    "core.events.log",
+    "core.events.change_status",
+    "exceptions.settle.settle",
+    "intake.order_admin.cancel_in",
+    "intake.order_admin.release_in",
+    "intake.order_admin.split_in",
+    "intake.order_import.import_record",
+    "intake.release.release_due",
+    "intake.release.retry_backorders",
+    "inventory.allocation.allocate_from",
+    "shop.fulfilments.withdraw",
+    "inventory.allocation.allocate_order",
+    "inventory.allocation.split_off_shortages",
+    "inventory.allocation.split_into_backorder",
+    "inventory.allocation.deallocate_order",
+    "inventory.stock.move_stock",
+    "packing.state.clear_weight",
+    "packing.state.resolve_weight_exceptions",
+    "picking.task.my_task",
+    "picking.task.advance",
+    "picking.task.maybe_complete",
+    "picking.task.complete",
+    "picking.walk.pause_at_logout",
+    "setup.carriers.log_retrack",
+    "setup.master_data.apply_setup",
+    "setup.master_data.load_setup",
+}
+
+
+def _functions_taking_an_actor() -> dict[str, Callable[..., Any]]:
+    found = {}
+    for info in pkgutil.walk_packages(wms_tui.services.__path__, "wms_tui.services."):
+        module = importlib.import_module(info.name)
+        for name, fn in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(fn):
+                continue
+            if fn.__module__ != module.__name__:
+                continue
+            params = inspect.signature(fn).parameters.values()
+            if any("Actor" in str(p.annotation) for p in params):
+                found[f"{info.name.removeprefix('wms_tui.services.')}.{name}"] = fn
+    return found
+
+
+FUNCTIONS = _functions_taking_an_actor()
+
+
+def test_every_function_taking_an_actor_has_a_row() -> None:
+    missing = sorted(set(FUNCTIONS) - set(USE_CASES) - INSIDE_A_USE_CASE)
+    assert not missing, f"add a row to USE_CASES (or INSIDE_A_USE_CASE) for: {missing}"
+    gone = sorted((set(USE_CASES) | INSIDE_A_USE_CASE) - set(FUNCTIONS))
+    assert not gone, f"rows for functions that no longer exist: {gone}"
+    assert not set(USE_CASES) & INSIDE_A_USE_CASE
+
+
+def _call(fn: Callable[..., Any], store: Store, actor: Actor, args: Args, tmp: Path) -> Any:
+    positional, keywords = args(tmp)
+    params = list(inspect.signature(fn).parameters)
+    if "actor" in params and params.index("actor") > 1:
+        keywords = {**keywords, "actor": actor}  # the store-first, actor-later ones
+        return fn(store, *positional, **keywords)
+    return fn(store, actor, *positional, **keywords)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_every_use_case_checks_the_role(sqlite_store: Store, tmp_path: Path, role: Role) -> None:
+    actor = Actor(operator_id=None, name="Tess", roles=frozenset({role.value}), terminal="T1")
+    wrong = []
+    for key, (allowed, args) in sorted(USE_CASES.items()):
+        fn = FUNCTIONS[key]
+        before = snapshot(sqlite_store) if role not in allowed else None
+        try:
+            _call(fn, sqlite_store, actor, args, tmp_path)
+            outcome = "done"
+        except PermissionDenied as exc:
+            outcome = f"refused: {exc}"
+        except (DomainError, LookupError, ValueError) as exc:
+            outcome = f"{type(exc).__name__}: {exc}"
+        if role in allowed and outcome.startswith("refused") and "needs the" in outcome:
+            wrong.append(f"{key}: {role} refused ({outcome})")
+        if role not in allowed:
+            if not outcome.startswith("refused"):
+                wrong.append(f"{key}: {role} not refused ({outcome})")
+            elif snapshot(sqlite_store) != before:
+                wrong.append(f"{key}: {role} refused but the store changed")
+    assert not wrong, "\n".join(wrong)
