@@ -23,7 +23,7 @@ def store_with_boss(tmp_path: Path) -> str:
     w.shop(store)
     with store.unit_of_work() as uow:
         f.operator(uow, "Karin Holmgren", "supervisor", badge="S9001")
-        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
+        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001", pin=f.SUPERVISOR_PIN)
         uow.commit()
     store.dispose()
     return db

@@ -56,6 +56,28 @@ def _return_request(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
     return (ReturnRequest(order_id=1, units=[unit], resolution="refund"),), {}
 
 
+def _api_delivery(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    from wms_tui.services.integrations.inbound_api import AsnLine
+
+    return ("PO-1", "X", None, [AsnLine("NOPE", 1)]), {}
+
+
+def _api_return(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    from wms_tui.services.integrations.inbound_api import ReturnLine
+
+    return ("#NOPE", [ReturnLine("NOPE", 1)]), {}
+
+
+def _api_order(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    from wms_tui.services.integrations.orders_api import NewLine, NewOrder
+
+    new = NewOrder(
+        name="#NOPE", channel="api", lines=[NewLine("NOPE", 1)], ship_name="A",
+        ship_address1="B", ship_city="C", ship_zip="1", ship_country="SE",
+    )  # fmt: skip
+    return (new,), {}
+
+
 # use case -> (the roles that may, its arguments after (store, actor))
 USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     # an approval may be asked for by anyone: the approver's role is checked
@@ -83,6 +105,13 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "intake.release.release_due_orders": (frozenset({S}), _args()),
     "exceptions.actions.resolve": (frozenset({S}), _args(1, "acknowledge", note="seen")),
     "exceptions.inbox.open_exceptions": (frozenset({S}), _args()),
+    "integrations.api_keys.create_key": (frozenset({S}), _args("erp", ["read"])),
+    "integrations.api_keys.revoke_key": (frozenset({S}), _args("NOPE")),
+    "integrations.inbound_api.announce_delivery": (frozenset({R, S}), _api_delivery),
+    "integrations.inbound_api.announce_return": (frozenset({R, S}), _api_return),
+    "integrations.orders_api.cancel_order": (frozenset({S}), _args("#NOPE")),
+    "integrations.orders_api.create_order": (frozenset({S}), _api_order),
+    "integrations.orders_api.hold_order": (frozenset({S}), _args("#NOPE", "why")),
     "inventory.cycle_count.start_count": (frozenset({S}), _args("NOPE")),
     "inventory.cycle_count.count_variance": (frozenset({S}), _args("NOPE", {})),
     "inventory.cycle_count.approve_count": (frozenset({S}), _args("NOPE", {})),

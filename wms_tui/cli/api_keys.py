@@ -13,7 +13,7 @@ import typer
 
 from wms_tui.cli.common import DbOption, console, fail
 from wms_tui.cli.common import open_store_or_fail as _store
-from wms_tui.cli.supervisor import BadgeOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
@@ -28,6 +28,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         ] = None,
         rate: Annotated[int, typer.Option("--rate", help="Requests a minute.")] = 120,
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
@@ -36,7 +37,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.services.integrations import api_keys
 
         store = _store(db)
-        actor = supervisor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal, pin)
         try:
             info, key = api_keys.create_key(store, actor, name, scope or ["read"], rate)
         except DomainError as exc:
@@ -83,6 +84,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     def revoke(
         name: Annotated[str, typer.Argument(help="The key's name.")],
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
@@ -91,7 +93,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.services.integrations import api_keys
 
         store = _store(db)
-        actor = supervisor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal, pin)
         try:
             info = api_keys.revoke_key(store, actor, name)
         except DomainError as exc:

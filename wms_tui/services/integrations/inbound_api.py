@@ -18,7 +18,7 @@ from datetime import date
 from sqlmodel import select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import EventKind
+from wms_tui.domain.enums import EventKind, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Order
 from wms_tui.domain.text import plural
@@ -80,6 +80,7 @@ def announce_return(
 ) -> ReturnAnnounced:
     from wms_tui.services.returns import desk
 
+    actor.require(Role.RECEIVER, Role.SUPERVISOR, action="announce returns")
     view = desk.lookup(store, order_name)
     by_sku = {ln.sku: ln for ln in view.lines}
     for line in lines:

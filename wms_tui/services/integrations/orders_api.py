@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from wms_tui.adapters.shopify.csv_format import OrderLineRecord, OrderRecord, ShipTo
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import Role
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import Carrier, Order, OrderLine, Parcel, Service
 from wms_tui.services.core import order_names
@@ -108,6 +109,7 @@ def _record(o: NewOrder) -> OrderRecord:
 
 
 def create_order(store: Store, actor: Actor, new: NewOrder) -> CreateResult:
+    actor.require(Role.SUPERVISOR, action="create orders")
     rec = _record(new)
     try:
         return _create(store, actor, new, rec)
@@ -231,8 +233,10 @@ def _order_id(store: Store, name: str) -> int:
 
 
 def cancel_order(store: Store, actor: Actor, name: str) -> str:
+    actor.require(Role.SUPERVISOR, action="cancel orders")  # before the name is looked up
     return order_admin.cancel_order(store, actor, _order_id(store, name))
 
 
 def hold_order(store: Store, actor: Actor, name: str, reason: str) -> str:
+    actor.require(Role.SUPERVISOR, action="hold orders")
     return order_admin.hold_order(store, actor, _order_id(store, name), reason)
