@@ -47,6 +47,7 @@ MODULES = (
     "pack_scan",
     "imports",
     "load_terminals",  # issue #16
+    "asn_import",  # issue #16: memory flat as the file grows
     "ssh_scan",  # issue #17
 )
 

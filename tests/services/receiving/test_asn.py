@@ -158,3 +158,35 @@ def test_file_level_problems(data: bytes, expected: list[str] | None) -> None:
     if expected is not None:
         assert [str(e) for e in errors] == expected
     assert all(e.row >= 1 for e in errors)
+
+
+def test_a_file_is_streamed_from_disk_and_a_delivery_split_up_is_refused(
+    store: Store, tmp_path
+) -> None:
+    path = tmp_path / "asn.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    assert [r.reference for r in import_asn(store, SYSTEM, path, dry_run=True)] == ["PO-1", "PO-2"]
+    # Rows of one delivery apart: refused (the importer keeps one delivery in memory).
+    path.write_text(GOOD + "PO-1,Nordic Tees AB,2026-03-02,MUG,1\n", encoding="utf-8")
+    before = snapshot(store)
+    with pytest.raises(AsnImportError) as err:
+        import_asn(store, SYSTEM, path)
+    assert [str(e) for e in err.value.errors] == [
+        "row 6, column reference: PO-1 is on row 2 and again here after another delivery: "
+        "keep the rows of one delivery together"
+    ]
+    # Not UTF-8 halfway through a file read from disk: the row is named.
+    path.write_bytes(GOOD.encode() + b"PO-3,S\xf6ren,,TEE,1\n")
+    with pytest.raises(AsnImportError) as err:
+        import_asn(store, SYSTEM, path)
+    assert [str(e) for e in err.value.errors] == [
+        "row 6: the file is not UTF-8 (save it as CSV UTF-8)"
+    ]
+    assert snapshot(store) == before
+
+
+def test_a_million_bad_rows_keep_only_the_first_500(store: Store) -> None:
+    bad = "reference,supplier,expected_date,sku,quantity\n" + "PO-9,X,,TEE,x\n" * 2_000
+    with pytest.raises(AsnImportError, match="2,000 problems|2000 problems") as err:
+        import_asn(store, SYSTEM, bad.encode())
+    assert len(err.value.errors) == 500
