@@ -90,6 +90,17 @@ def test_row_errors_are_a_table_and_exit_2(db: str, tmp_path: Path) -> None:
     assert "Nothing was imported from bad.csv" in out
 
 
+def test_escape_codes_in_a_file_are_never_printed_raw(db: str, tmp_path: Path) -> None:
+    """SKUs with terminal escape codes were printed raw by `wms import orders`."""
+    wms("import", "products", str(PRODUCTS_CSV), "--db", db)
+    sku = "\x1b[2J\x1b[31mEVIL\u202e-1"
+    path = write_csv(tmp_path / "bad.csv", [order_row("#1", **{"Lineitem sku": sku})], ORDER_HEADER)
+    result = wms("import", "orders", str(path), "--db", db)
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "unknown SKU" in result.output and "\\x1b[2J" in result.output  # shown, escaped
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -8,7 +8,7 @@ register the commands twice (and, at import time, in a circle).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,8 +19,34 @@ from wms_tui.cli.entry import default_terminal  # noqa: F401
 if TYPE_CHECKING:
     from wms_tui.store import Store
 
-console = Console()
-err_console = Console(stderr=True)
+
+class _DataSafeConsole(Console):
+    """A console that shows control characters in what it prints as escapes.
+
+    SKUs, names and notes come from files and shops: one holding ``ESC[2J``
+    would clear the operator's terminal, a right-to-left mark would turn the
+    line around. Our own styling goes through markup, not through the text.
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(_safe(o) for o in objects), **kwargs)
+
+
+def _safe(obj: Any) -> Any:
+    from rich.table import Table
+
+    from wms_tui.domain.shown import printable
+
+    if isinstance(obj, str):
+        return printable(obj, keep="\n\t")
+    if isinstance(obj, Table):
+        for column in obj.columns:
+            column._cells = [_safe(c) for c in column._cells]
+    return obj
+
+
+console = _DataSafeConsole()
+err_console = _DataSafeConsole(stderr=True)
 
 DbOption = Annotated[
     str | None,

@@ -7,16 +7,29 @@ to do instead.
 
 from __future__ import annotations
 
+MAX_MESSAGE = 300
+
 
 class DomainError(Exception):
-    """A business rule refused the request; nothing was changed."""
+    """A business rule refused the request; nothing was changed.
+
+    The message is made safe once, here, for every screen, command and log
+    that shows it: one line, control and bidi characters from what was typed
+    written as escapes, and at most :data:`MAX_MESSAGE` characters, however
+    long the scanned text it quotes.
+    """
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        from wms_tui.domain.shown import printable
 
-    def __str__(self) -> str:  # one line, always
-        return self.message.replace("\n", " ")
+        safe = printable(message.replace("\n", " "))
+        if len(safe) > MAX_MESSAGE:
+            safe = safe[: MAX_MESSAGE - 1] + "…"
+        super().__init__(safe)
+        self.message = safe
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class NotFound(DomainError):

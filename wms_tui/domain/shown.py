@@ -23,11 +23,12 @@ def _visible(ch: str) -> str:
     return ch
 
 
-def printable(text: str) -> str:
-    """``text`` with every control or format character written as an escape."""
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with every control or format character written as an escape
+    (but those in ``keep``, e.g. the newlines of a multi-line message)."""
     if text.isprintable() and text.isascii():
         return text
-    return "".join(_visible(ch) for ch in text)
+    return "".join(ch if ch in keep else _visible(ch) for ch in text)
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
