@@ -1,0 +1,124 @@
+"""No keystroke may kill a screen: every field of the floor screens, fed junk.
+
+Each screen is opened as a worker would, then every function key is pressed
+and whatever field or dialog then has the focus gets the texts a keyboard, a
+scanner or AltGr can produce (``²`` on a German keyboard was pack screen →
+F4 → ``²`` → Enter: the app died), each followed by Enter; Escape closes
+what opened. An exception anywhere ends ``run_test`` with it, so reaching
+the end is the assertion; the screen is still there and says nothing raw.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.screen import ModalScreen
+from textual.widgets import Input
+
+from tests.ui.test_packing import open_pack
+from tests.ui.test_packing import scan as pack_scan
+from tests.ui.test_picking import open_menu_entry, open_pick
+from tests.ui.test_receiving_screen import open_receiving
+from tests.worlds import packing as pw
+from tests.worlds.picking import build_world
+from tests.worlds.receiving import build as build_receiving
+from wms_tui.services.picking.waves import build_wave
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.widgets.feedback import Feedback
+
+JUNK = ["²", "①", "٣", "３", "-1", "0", "99999999999999", "1e3", "\x00", "\x1b[2J",
+        "\u202eX", "x" * 500, " ", ""]  # fmt: skip
+KEYS = [f"f{n}" for n in range(1, 13)]
+
+
+async def feed(pilot, screen_type: type, reopen) -> None:
+    """Every function key, then junk into whatever has the focus; ``reopen``
+    brings the screen back when a key legitimately left it (back, park)."""
+    app = pilot.app
+    for key in [None, *KEYS]:
+        if key is not None:
+            await pilot.press(key)
+            await pilot.pause()
+        for junk in JUNK:
+            focused = app.focused
+            if isinstance(focused, Input):
+                focused.value = junk
+                await pilot.press("enter")
+            elif len(junk) == 1 and junk.isprintable():
+                await pilot.press(junk)
+            await pilot.pause()
+        for _ in range(3):  # close the dialogs the key opened
+            if not isinstance(app.screen, ModalScreen):
+                break
+            await pilot.press("escape")
+            await pilot.pause()
+        if not isinstance(app.screen, screen_type):
+            await reopen()
+        assert isinstance(app.screen, screen_type), f"after {key}: {app.screen}"
+    for fb in app.screen.query(Feedback):
+        assert "\x1b" not in fb.text and "\x00" not in fb.text
+
+
+@pytest.mark.parametrize("size", [(40, 16), (120, 40)])
+async def test_pack_screen(sqlite_store: Store, tmp_path: Path, size) -> None:
+    from wms_tui.ui.screens.packing import PackScreen
+
+    pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
+    app = WmsApp(sqlite_store.url, terminal="PACK-1")
+    async with app.run_test(size=size) as pilot:
+        await open_pack(pilot)
+
+        async def reopen() -> None:
+            await open_menu_entry(pilot, "packing")
+
+        await feed(pilot, PackScreen, reopen)  # no order open
+        await pack_scan(pilot, "#1042")
+        await feed(pilot, PackScreen, reopen)  # an order open
+
+
+async def test_pick_screen(sqlite_store: Store) -> None:
+    from wms_tui.ui.screens.picking import PickScreen
+
+    w = build_world(sqlite_store)
+    build_wave(sqlite_store, w.supervisor, cart_size=3)
+    app = WmsApp(sqlite_store.url, terminal="HH-01")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await open_pick(pilot)
+
+        async def reopen() -> None:
+            await open_menu_entry(pilot, "picking")
+
+        await feed(pilot, PickScreen, reopen)
+
+
+async def test_receiving_screen(sqlite_store: Store, tmp_path: Path) -> None:
+    from wms_tui.ui.screens.receiving import ReceivingScreen
+
+    build_receiving(sqlite_store)
+    app = WmsApp(sqlite_store.url, terminal="RCV-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await open_receiving(pilot)
+
+        async def reopen() -> None:
+            await open_menu_entry(pilot, "receiving")
+
+        await feed(pilot, ReceivingScreen, reopen)
+
+
+async def test_the_reported_repro_pack_f4_superscript_two(sqlite_store: Store, tmp_path) -> None:
+    """Pack screen → F4 → ``²`` (AltGr+2 on a German keyboard) → Enter killed the app."""
+    from wms_tui.ui.screens.packing import PackScreen
+
+    pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
+    app = WmsApp(sqlite_store.url, terminal="PACK-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_pack(pilot)
+        await pack_scan(pilot, "#1042")
+        await pilot.press("f4", "²", "enter")
+        await pilot.pause()
+        while isinstance(app.screen, ModalScreen):
+            await pilot.press("escape")
+            await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
