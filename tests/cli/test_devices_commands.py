@@ -25,7 +25,7 @@ BOSS = ("--badge", "S9001")
 def db(sqlite_store: Store) -> tuple[str, Store]:
     with sqlite_store.unit_of_work() as uow:
         f.operator(uow, "Karin Holmgren", "supervisor", badge="S9001")
-        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
+        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001", pin=f.SUPERVISOR_PIN)
         uow.commit()
     return str(sqlite_store.url), sqlite_store
 
@@ -128,6 +128,7 @@ def test_a_short_password_and_an_unknown_device_to_remove(db: tuple[str, Store])
 
 
 def registry_actor(store: Store):  # noqa: ANN201
-    from wms_tui.services.core.auth import badge_actor
+    from wms_tui.services.core.badges import actor_for, operator_by_badge
 
-    return badge_actor(store, "S9001", "test")
+    with store.read() as s:
+        return actor_for(operator_by_badge(s, "S9001"), "test")

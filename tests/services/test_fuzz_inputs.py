@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tests.worlds import packing as pw
 from tests.worlds.picking import build_world
+from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.credentials import Credential
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.numbers import read_count, read_int, small_number
@@ -130,7 +131,7 @@ def test_login_and_lookup(empty_store: Store) -> None:
         # A fresh terminal name each time: the throttle is tested elsewhere.
         terminal = f"T{abs(hash((badge, pin))) % 10**6}"
         total(lambda: pins.authenticate(empty_store, Credential(badge, pin), terminal))
-        total(lambda: order_lookup.find(empty_store, badge))
+        total(lambda: order_lookup.find(empty_store, SYSTEM, badge))
 
     run()
 

@@ -164,17 +164,25 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "receiving.receipt.close_preview": (frozenset({R, S}), _args("NOPE")),
     "receiving.receipt.close_receipt": (frozenset({R, S}), _args("NOPE")),
     "returns.desk.register_return": (frozenset({R, S}), _return_request),
-    "returns.reasons.put_reason": (frozenset({S}), _args("NEW", "New reason", True)),
+    "returns.reasons.put_reason": (frozenset({S}), _args("NEW", "New reason", "customer")),
     "returns.reasons.import_reasons": (frozenset({S}), _args([])),
     "returns.reasons.remove_reason": (frozenset({S}), _args("NOPE")),
     "returns.reports.build_report": (frozenset({S}), _args(date(2026, 1, 1), date(2026, 1, 2))),
     "session.login.logout": (ANYONE, _args()),
+    "session.resume.open_work": (ANYONE, _args()),
+    "session.resume.take_pack_order_here": (frozenset({K}), _args("#NOPE")),
+    "lookup.order_lookup.find": (ANYONE, _args("NOPE")),
+    "lookup.order_lookup.order_detail": (ANYONE, _args(1)),
+    "receiving.receipt.undo_last_scan": (frozenset({R, S}), _args("NOPE")),
+    "devices.registry.remove_device": (frozenset({S}), _args("NOPE")),
+    "devices.registry.add_device": (frozenset({S}), _args("hh-1", web=True)),
     "setup.carriers.change_tracking": (frozenset({S}), _args("PN", next_serial=5)),
 }
 
 # Functions taking an Actor that are not entry points: they take the caller's
 # unit of work (or session), and the use case calling them checked the role.
 INSIDE_A_USE_CASE = {
+    "lookup.order_lookup.sees_contacts",  # a predicate on the actor, no store
     "core.approval.supervisor",
     "core.events.log",
     "core.events.change_status",

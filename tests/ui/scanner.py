@@ -21,3 +21,20 @@ async def scan(pilot, code: str, *, end: str = "enter") -> None:  # noqa: ANN001
         event.set_sender(app)
         app._driver.send_message(event)
     await pilot.pause()
+
+
+async def log_in(pilot, badge: str, pin: str = "") -> None:  # noqa: ANN001
+    """Scan a badge at the login screen, then type ``pin`` once the screen asks."""
+    await scan(pilot, badge)
+    if not pin:
+        return
+    for _ in range(100):
+        if getattr(pilot.app.screen, "badge_for_pin", None) is not None:
+            break
+        await pilot.pause(0.02)
+    await scan(pilot, pin)
+    for _ in range(100):
+        if pilot.app.actor is not None:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()

@@ -7,7 +7,7 @@ from sqlmodel import select
 from textual.geometry import Region
 from textual.widgets import OptionList, Static
 
-from tests.ui.scanner import scan
+from tests.ui.scanner import log_in, scan
 from tests.worlds import factories as f
 from wms_tui.domain.models import Event, Operator
 from wms_tui.store import Store
@@ -100,8 +100,7 @@ async def test_logout_returns_to_login(people: Store) -> None:
     app = WmsApp(people.url, terminal="HH-07")
     async with app.run_test(size=(40, 16)) as pilot:
         await wait_store(pilot)
-        await scan(pilot, "S9999")
-        await scan(pilot, "9999")
+        await log_in(pilot, "S9999", "9999")
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("ctrl+l")
         await pilot.pause()
@@ -127,8 +126,7 @@ async def test_number_keys_open_menu_entries(people: Store) -> None:
     app = WmsApp(people.url, terminal="HH-07")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_store(pilot)
-        await scan(pilot, "S9999")
-        await scan(pilot, "9999")
+        await log_in(pilot, "S9999", "9999")
         home = app.screen
         assert isinstance(home, HomeScreen)
         if not home.entries:
@@ -182,8 +180,7 @@ async def test_menu_entries_take_one_line_each(people: Store, size: tuple[int, i
     app = WmsApp(people.url, terminal="HH-07")
     async with app.run_test(size=size) as pilot:
         await wait_store(pilot)
-        await scan(pilot, "S9999")
-        await scan(pilot, "9999")
+        await log_in(pilot, "S9999", "9999")
         menu = app.screen.query_one("#home-menu", OptionList)
         assert menu.option_count > 9
         assert menu.virtual_size.height == menu.option_count
@@ -194,8 +191,7 @@ async def test_a_long_menu_scrolls_above_the_footer_on_a_handheld(people: Store)
     app = WmsApp(people.url, terminal="HH-07")
     async with app.run_test(size=(40, 16)) as pilot:
         await wait_store(pilot)
-        await scan(pilot, "S9999")
-        await scan(pilot, "9999")
+        await log_in(pilot, "S9999", "9999")
         menu = app.screen.query_one("#home-menu", OptionList)
         footer = app.screen.query_one(FittingFooter)
         assert menu.option_count == len(MENU)
@@ -218,8 +214,7 @@ async def test_every_entry_fits_a_handheld_for_all_four_roles(people: Store) -> 
     app = WmsApp(people.url, terminal="HH-07")
     async with app.run_test(size=(40, 16)) as pilot:
         await wait_store(pilot)
-        await scan(pilot, "S9999")
-        await scan(pilot, "9999")
+        await log_in(pilot, "S9999", "9999")
         hello = app.screen.query_one("#home-hello")
         assert hello.region.height == 1
         assert str(hello.render()).startswith("Hello Admin (")
@@ -234,8 +229,7 @@ async def test_each_screen_is_titled_as_its_menu_entry(people: Store) -> None:
     titles: dict[str, str] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_store(pilot)
-        await scan(pilot, "S9999")  # every role: every entry
-        await scan(pilot, "9999")
+        await log_in(pilot, "S9999", "9999")  # every role: every entry
         home = app.screen
         assert isinstance(home, HomeScreen) and len(home.entries) == len(MENU)
         for key, entry in zip(MENU_KEYS, home.entries, strict=False):

@@ -17,7 +17,8 @@ from tests.services.returns.test_desk import (
     build_world,
     stock,
 )
-from tests.ui.test_login import scan, wait_store
+from tests.ui.scanner import log_in
+from tests.ui.test_login import wait_store
 from tests.worlds import factories as f
 from tests.worlds.dbstate import snapshot
 from wms_tui.domain.codes import rma_code
@@ -91,7 +92,7 @@ class Desk:
 
 async def open_desk(app: WmsApp, pilot, badge: str = "R3001") -> Desk:
     await wait_store(pilot)
-    await scan(pilot, badge)
+    await log_in(pilot, badge, f.SUPERVISOR_PIN if badge.startswith("S") else "")
     assert app.actor is not None
     app.push_screen(ReturnsScreen())
     await pilot.pause()

@@ -16,7 +16,7 @@ import typer
 
 from wms_tui.cli.common import DbOption, fail
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 
 
 def _print(text: object) -> None:
@@ -60,6 +60,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             bool, typer.Option("--web", help="Make a browser token for `wms serve web`.")
         ] = False,
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
@@ -69,7 +70,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
 
         key_text = _read_key(key) if key is not None else None
         store = _open(db)
-        actor = supervisor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal, pin)
         try:
             secret = _ask_password() if password else None
             added = add_device(store, actor, name, public_key=key_text, password=secret, web=web)
@@ -116,6 +117,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     def devices_remove(
         name: Annotated[str, typer.Argument(help="The device's name.")],
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
@@ -124,7 +126,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.services.devices.registry import remove_device
 
         store = _open(db)
-        actor = supervisor(store, badge, terminal)
+        actor = supervisor(store, badge, terminal, pin)
         try:
             remove_device(store, actor, name)
         except DomainError as exc:
