@@ -25,7 +25,7 @@ import wms_tui.services
 from tests.worlds.dbstate import snapshot
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.credentials import Credential
-from wms_tui.domain.enums import OrderStatus, Role
+from wms_tui.domain.enums import Role
 from wms_tui.domain.errors import DomainError, PermissionDenied
 from wms_tui.store import Store
 
@@ -134,12 +134,10 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "packing.station.enter_weight": (frozenset({K}), _args(1, "100")),
     "packing.station.override_weight": (frozenset({K}), _args(1)),
     "packing.station.confirm_insert": (frozenset({K}), _args(1, 1)),
-    "picking.claiming.claim_next_order": (
-        frozenset({P}),
-        _args(status=OrderStatus.READY_TO_PICK, to_status=OrderStatus.PICKING),
-    ),
     "picking.short_pick.report_short": (frozenset({P}), _args("T-NOPE", "empty")),
-    "picking.walk.claim_next_task": (frozenset({P}), _args()),
+    "picking.claiming.claim_next_task": (frozenset({P}), _args()),
+    "lookup.trace.trace": (frozenset({S}), _args("NOPE")),
+    "demo.day_checks.check_day": (frozenset({S}), _args()),
     "picking.walk.resume_task": (frozenset({P}), _args("T-NOPE")),
     "picking.walk.pause_task": (frozenset({P}), _args("T-NOPE")),
     "picking.walk.release_task": (frozenset({S}), _args("T-NOPE")),
@@ -182,6 +180,9 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
 # Functions taking an Actor that are not entry points: they take the caller's
 # unit of work (or session), and the use case calling them checked the role.
 INSIDE_A_USE_CASE = {
+    "picking.claiming.lock_next_free_task",
+    "picking.claiming.lock_own_task",
+    "picking.claiming.take_task",
     "lookup.order_lookup.sees_contacts",  # a predicate on the actor, no store
     "core.approval.supervisor",
     "core.events.log",

@@ -520,23 +520,3 @@ def test_a_picker_holds_one_task_at_a_time(empty_store: Store) -> None:
         resume_task(empty_store, ana, other)
     assert snapshot(empty_store) == before
     assert resume_task(empty_store, ana, mine).code == mine  # her own one, still
-
-
-def test_claiming_an_order_moves_work_forward_only_and_by_its_role(empty_store: Store) -> None:
-    """A picker put an order ON_HOLD through claim_next_order; now refused, nothing changed."""
-    from wms_tui.services.picking.claiming import claim_next_order
-
-    w = build_world(empty_store)
-    ana = w.pickers[0]
-    before = snapshot(empty_store)
-    with pytest.raises(DomainError, match="not claimed from READY_TO_PICK to ON_HOLD"):
-        claim_next_order(
-            empty_store, ana, status=OrderStatus.READY_TO_PICK, to_status=OrderStatus.ON_HOLD
-        )
-    with pytest.raises(PermissionDenied, match="may not pack orders"):
-        claim_next_order(empty_store, ana, status=OrderStatus.PICKED, to_status=OrderStatus.PACKING)
-    assert snapshot(empty_store) == before
-    name = claim_next_order(
-        empty_store, ana, status=OrderStatus.READY_TO_PICK, to_status=OrderStatus.PICKING
-    )
-    assert name is not None and order_status(empty_store, name) == OrderStatus.PICKING
