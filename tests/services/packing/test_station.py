@@ -807,6 +807,6 @@ def test_the_station_an_order_was_taken_from_is_told_so_once(world: pw.World) ->
     open_1042(world)
     oid = world.orders["#1042"]
     taker = replace(world.supervisor, terminal="PACK-2", roles=frozenset({"packer", "supervisor"}))
-    packing.open_order(world.store, taker, "#1042", take_over_badge="S9001")
+    packing.open_order(world.store, taker, "#1042", take_over=f.boss("S9001"))
     with pytest.raises(TakenOver, match="#1042 was taken over at PACK-2 by Karin Holmgren"):
         packing.scan(world.store, world.packer, oid, pw.MUG_EAN)

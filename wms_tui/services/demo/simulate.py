@@ -46,6 +46,7 @@ from sqlmodel import col, select
 from wms_tui.domain import clock
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
+from wms_tui.domain.credentials import Credential
 from wms_tui.domain.enums import (
     Disposition,
     LocationKind,
@@ -83,6 +84,9 @@ LONG_MM = 400
 # Rounds the day may take beyond the arrivals before it is called stuck.
 MAX_ROUNDS_PER_ORDER = 2
 DOCK = ("S9002", "DOCK")
+
+# The demo's supervisor approves at the stations with the demo PIN (README).
+DEMO_SUPERVISOR = Credential("S9001", "9001")
 
 
 @dataclass(frozen=True)
@@ -286,7 +290,7 @@ class _Day:
         with self.store.read() as s:
             name = s.get(Order, order_id).name  # type: ignore[union-attr]
         try:
-            view = packing.open_order(self.store, self.taker, name, take_over_badge="S9001")
+            view = packing.open_order(self.store, self.taker, name, take_over=DEMO_SUPERVISOR)
         except DomainError as exc:
             self.refused("take over", exc)
             return False
@@ -442,7 +446,7 @@ class _Day:
                     self.rng.choice(("damaged", "colour", "size", "item")),
                     replace=not short,
                     scanned=False,
-                    approver_badge="S9001" if short else None,
+                    approver=DEMO_SUPERVISOR if short else None,
                 )
                 self.note("short-shipped at pack" if short else "replacement requested")
                 if view.status != S.PACKING:
