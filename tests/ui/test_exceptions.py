@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Static
 
+from tests.ui.scanner import log_in
 from tests.ui.test_login import scan, wait_store
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
@@ -73,7 +74,7 @@ async def settle(pilot) -> None:
 
 async def open_inbox(pilot) -> ExceptionsScreen:
     await wait_store(pilot)
-    await scan(pilot, "S9001")
+    await log_in(pilot, "S9001", f.SUPERVISOR_PIN)
     home = pilot.app.screen
     assert isinstance(home, HomeScreen)
     index = [e.id for e in home.entries].index("exceptions")

@@ -9,7 +9,9 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from tests.services.returns.test_desk import World, build_world
-from tests.ui.test_login import scan, wait_store
+from tests.ui.scanner import log_in
+from tests.ui.test_login import wait_store
+from tests.worlds import factories as f
 from wms_tui.services.core import settings
 from wms_tui.services.returns import desk as returns
 from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
@@ -44,7 +46,7 @@ def world(sqlite_store: Store, tmp_path: Path) -> World:
 
 async def open_reports(app: WmsApp, pilot, badge: str = "S9001") -> ReturnReportsScreen:
     await wait_store(pilot)
-    await scan(pilot, badge)
+    await log_in(pilot, badge, f.SUPERVISOR_PIN if badge.startswith("S") else "")
     screen = ReturnReportsScreen()
     app.push_screen(screen)
     await settle(pilot)

@@ -6,8 +6,9 @@ import pytest
 from textual.geometry import Region
 from textual.widgets import Static
 
-from tests.ui.scanner import scan
+from tests.ui.scanner import log_in, scan
 from tests.ui.test_login import wait_store
+from tests.worlds import factories as f
 from tests.worlds.trace import SSCC, Traced, build_traced
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -25,7 +26,7 @@ def traced(sqlite_store: Store) -> Traced:
 
 async def menu(pilot, entry: str, badge: str = "S9001") -> None:  # noqa: ANN001
     await wait_store(pilot)
-    await scan(pilot, badge)
+    await log_in(pilot, badge, f.SUPERVISOR_PIN if badge.startswith("S") else "")
     home = pilot.app.screen
     index = [e.id for e in home.entries].index(entry)
     await pilot.press("1234567890abcdefghij"[index])
