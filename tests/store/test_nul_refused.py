@@ -19,7 +19,7 @@ from wms_tui.store import Store
 def test_text_with_nul_is_refused_before_the_database(empty_store: Store, text: str) -> None:
     before = snapshot(empty_store)
     with pytest.raises(DomainError) as info:
-        put_reason(empty_store, "TORN", text, True, actor("Karin", "supervisor"))
+        put_reason(empty_store, "TORN", text, "customer", actor("Karin", "supervisor"))
     assert str(info.value) == "Text with a NUL character (\\x00) cannot be stored: retype it"
     assert snapshot(empty_store) == before
-    put_reason(empty_store, "TORN", "Torn", True, actor("Karin", "supervisor"))  # still usable
+    put_reason(empty_store, "TORN", "Torn", "customer", actor("Karin", "supervisor"))  # still usable
