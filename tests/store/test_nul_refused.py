@@ -22,4 +22,5 @@ def test_text_with_nul_is_refused_before_the_database(empty_store: Store, text: 
         put_reason(empty_store, "TORN", text, "customer", actor("Karin", "supervisor"))
     assert str(info.value) == "Text with a NUL character (\\x00) cannot be stored: retype it"
     assert snapshot(empty_store) == before
-    put_reason(empty_store, "TORN", "Torn", "customer", actor("Karin", "supervisor"))  # still usable
+    # Still usable afterwards.
+    put_reason(empty_store, "TORN", "Torn", "customer", actor("Karin", "supervisor"))
