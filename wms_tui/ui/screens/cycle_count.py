@@ -28,10 +28,7 @@ from wms_tui.ui.widgets.variance import variance_text
 
 class CycleCountScreen(FloorScreen):
     TITLE_TEXT = "Cycle count"
-    DEFAULT_CSS = """
-    CycleCountScreen #cc-head { height: auto; padding: 0 1; text-style: bold; }
-    CycleCountScreen #cc-table { height: 1fr; }
-    """
+    CSS_PATH = "cycle_count.tcss"
     BINDINGS = [
         # shown: until a bin is scanned it is the footer's only key
         Binding("escape", "back", "Back", id="back"),

@@ -136,19 +136,7 @@ def _idle(a: AttentionOrder, snap: Snapshot) -> Text:
 
 class DispatchScreen(WmsScreen):
     TITLE_TEXT = "Dispatch overview"
-    DEFAULT_CSS = """
-    DispatchScreen #dsp-summary { height: 1; padding: 0 1; background: $boost; }
-    DispatchScreen #dsp-tabs { height: 1; padding: 0 1; text-style: bold; color: $accent; }
-    DispatchScreen #dsp-list { height: 1fr; border: none; }
-    DispatchScreen #dsp-wide { height: 1fr; }
-    DispatchScreen .dsp-title { height: 1; padding: 0 1; text-style: bold; color: $accent; }
-    DispatchScreen #dsp-trucks { height: auto; max-height: 20; }
-    DispatchScreen #dsp-mid { height: 1fr; min-height: 6; }
-    DispatchScreen #dsp-left { width: 3fr; }
-    DispatchScreen #dsp-right { width: 2fr; }
-    DispatchScreen #dsp-attention, DispatchScreen #dsp-issues { height: 1fr; }
-    DispatchScreen #dsp-people { height: auto; max-height: 8; }
-    """
+    CSS_PATH = "dispatch.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("r", "refresh_now", "Refresh", id="refresh"),

@@ -83,13 +83,7 @@ def _one_line(what: str):
 class ExceptionsScreen(WmsScreen):
     TITLE_TEXT = "Exceptions"
     WIDE = WIDE
-    DEFAULT_CSS = """
-    ExceptionsScreen #exc-head { height: 1; padding: 0 1; text-style: bold; }
-    ExceptionsScreen #exc-table { height: 1fr; }
-    ExceptionsScreen #exc-detail { height: 3; padding: 0 1; }
-    ExceptionsScreen.wide #exc-detail { height: 4; }
-    ExceptionsScreen #exc-feedback { height: 2; padding: 0 1; }
-    """
+    CSS_PATH = "exceptions.tcss"
     BINDINGS = [
         # Esc works everywhere; the footer's room goes to the actions.
         Binding("escape", "back", "Back", show=False, id="back"),

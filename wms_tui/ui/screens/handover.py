@@ -45,16 +45,7 @@ def _kg(grams: int | None) -> str:
 class HandoverScreen(FloorScreen):
     TITLE_TEXT = "Hand-over"
     WIDE = 90  # waiting and loaded side by side
-    DEFAULT_CSS = """
-    HandoverScreen #ho-head { height: auto; padding: 0 1; background: $boost; }
-    HandoverScreen #ho-lists { height: 1fr; }
-    HandoverScreen .ho-col { width: 1fr; }
-    HandoverScreen #ho-col-loaded { border-left: vkey $primary-darken-2; }
-    HandoverScreen.narrow #ho-col-loaded { border-left: none; }
-    HandoverScreen .ho-title { height: 1; padding: 0 1; text-style: bold; color: $accent; }
-    HandoverScreen OptionList { height: 1fr; border: none; }
-    HandoverScreen.take-out #ho-prompt { background: $error 60%; }
-    """
+    CSS_PATH = "handover.tcss"
     BINDINGS = [
         # Esc works everywhere; the handheld footer keeps its 40 columns for F-keys.
         Binding("escape", "back", "Back", show=False, id="back"),

@@ -21,9 +21,7 @@ from wms_tui.ui.widgets.scan_panel import ScanPanel
 class LookupScreen(FloorScreen):
     TITLE_TEXT = "Order lookup"
     WIDE = 80  # a hit on one line
-    DEFAULT_CSS = """
-    LookupScreen #lookup-hits { height: 1fr; border: none; }
-    """
+    CSS_PATH = "lookup.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("f2", "focus_search", "Search", id="search"),

@@ -30,14 +30,7 @@ class OrderScreen(WmsScreen):
     """The answer to "where is my order?", with who did what, when and where."""
 
     TITLE_TEXT = "wms · order"
-    DEFAULT_CSS = """
-    OrderScreen #order-scroll { height: 1fr; padding: 0 1; }
-    OrderScreen #order-feedback { display: none; }
-    OrderScreen #order-feedback.error { display: block; }
-    OrderScreen #order-head { text-style: bold; }
-    OrderScreen #order-where { color: $accent; text-style: bold; margin-bottom: 1; }
-    OrderScreen .section { margin-top: 1; }
-    """
+    CSS_PATH = "order_detail.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("r", "reload", "Reload", id="reload"),

@@ -76,20 +76,7 @@ def _prio(value: int) -> str:
 class OrderDetailScreen(ModalScreen[str | None]):
     """One order: lines, what is missing, recent history. Action keys close it and act."""
 
-    DEFAULT_CSS = """
-    OrderDetailScreen { align: center middle; }
-    OrderDetailScreen > VerticalScroll {
-        width: 100%; max-width: 110; height: auto; max-height: 100%;
-        border: round $accent; background: $panel; padding: 0 1;
-    }
-    OrderDetailScreen #det-head { height: auto; }
-    OrderDetailScreen #det-held { height: auto; color: $warning; text-style: bold; }
-    OrderDetailScreen #det-info { height: auto; margin-top: 1; }
-    OrderDetailScreen #det-lines { height: auto; max-height: 14; }
-    OrderDetailScreen #det-missing { height: auto; color: $error; text-style: bold; }
-    OrderDetailScreen #det-events { height: auto; color: $text-muted; margin-top: 1; }
-    OrderDetailScreen #det-keys { height: auto; color: $text-muted; }
-    """
+    CSS_PATH = "orders.tcss"
     BINDINGS = [
         Binding("escape", "close", "Back", id="detail-back"),
         *(
@@ -184,13 +171,7 @@ class OrderDetailScreen(ModalScreen[str | None]):
 class OrdersScreen(WmsScreen):
     TITLE_TEXT = "Orders"
     WIDE = WIDE
-    DEFAULT_CSS = """
-    OrdersScreen #ord-top { height: 1; }
-    OrdersScreen #ord-search { width: 1fr; }
-    OrdersScreen #ord-filter { width: auto; padding: 0 1; color: $text-muted; }
-    OrdersScreen #ord-table { height: 1fr; }
-    OrdersScreen #ord-feedback { height: auto; max-height: 2; }
-    """
+    CSS_PATH = "orders.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("f2", "hold", "Hold", id="orders-hold"),

@@ -60,29 +60,7 @@ NARROW_QUEUE = (("Order", 10), ("Units", 5), ("Tote", 14))
 class PackScreen(WmsScreen):
     TITLE_TEXT = "Pack station"
     WIDE = WIDE
-    DEFAULT_CSS = """
-    PackScreen #pk-head { height: 1; padding: 0 1; background: $boost; text-style: bold; }
-    PackScreen #pk-notes { display: none; height: auto; max-height: 2; padding: 0 1;
-        background: $warning 25%; color: $text; text-style: bold; }
-    PackScreen #pk-notes.loud { display: block; }
-    PackScreen.wide #pk-notes { max-height: 6; border: heavy $warning; }
-    PackScreen #pk-body { height: 1fr; }
-    PackScreen #pk-left { width: 1fr; height: 1fr; }
-    PackScreen #pk-queue, PackScreen #pk-lines-box { height: 1fr; }
-    PackScreen #pk-lines-head { height: 1; padding: 0 1; text-style: bold; color: $text-muted; }
-    PackScreen .pk-line { height: 1; padding: 0 1; }
-    PackScreen #pk-side { display: none; width: 44; height: 1fr; padding: 0 1;
-        border-left: vkey $primary; }
-    PackScreen.wide #pk-side { display: block; }
-    PackScreen #pk-side Static { height: auto; }
-    PackScreen .pk-title { text-style: bold; color: $accent; margin-top: 1; }
-    PackScreen #pk-ready { text-style: bold; }
-    PackScreen #pk-status { height: 1; padding: 0 1; background: $boost; }
-    PackScreen.wide #pk-status { display: none; }
-    PackScreen #pk-prompt { height: 1; padding: 0 1; background: $primary 30%; text-style: bold; }
-    PackScreen #pk-scan { width: 1fr; height: 1; border: none; padding: 0 1; margin: 0 1; }
-    PackScreen #pk-scan:focus { border: none; background: $boost; }
-    """
+    CSS_PATH = "packing.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("f1", "keys", "Keys", id="pack-keys"),

@@ -48,26 +48,7 @@ def _tote_span(view: TaskView) -> str:
 class PickScreen(FloorScreen):
     TITLE_TEXT = "Pick"
     WIDE = 80
-    DEFAULT_CSS = """
-    PickScreen #pick-main { height: 1fr; }
-    PickScreen #pick-card { width: 1fr; height: 1fr; }
-    PickScreen #pick-side { display: none; width: 1fr; height: 1fr; padding: 0 1; }
-    PickScreen.wide #pick-card { width: 50; border-right: vkey $primary; }
-    PickScreen.wide #pick-side { display: block; }
-    PickScreen #pick-head { height: 1; padding: 0 1; background: $boost; text-style: bold; }
-    PickScreen #pick-big { height: 3; padding: 0 1; }
-    PickScreen #pick-big-text { height: 3; padding: 1 1 0 1; text-style: bold;
-        color: $accent; display: none; }
-    PickScreen #pick-sku { height: 1; padding: 0 1; text-style: bold; }
-    PickScreen #pick-name { height: 1; padding: 0 1; }
-    PickScreen #pick-opts { height: 1; padding: 0 1; color: $text-muted; }
-    PickScreen #pick-info { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
-    PickScreen #pick-side-title { text-style: bold; }
-    PickScreen #pick-stops { height: 1fr; }
-    PickScreen #pick-totes, PickScreen #pick-totes-title { display: none; }
-    PickScreen.wide #pick-totes { display: block; height: auto; max-height: 22; margin: 1 0 0 0; }
-    PickScreen.wide #pick-totes-title { display: block; padding: 1 1 0 1; text-style: bold; }
-    """
+    CSS_PATH = "picking.tcss"
     BINDINGS = [
         Binding("escape", "back", "Pause", id="back"),
         Binding("f2", "skip", "Skip", id="skip"),

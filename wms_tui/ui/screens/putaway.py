@@ -26,13 +26,7 @@ from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 class PutawayScreen(FloorScreen):
     TITLE_TEXT = "Put away"
-    DEFAULT_CSS = """
-    PutawayScreen #pa-head { height: auto; padding: 0 1; text-style: bold; }
-    PutawayScreen #pa-table { height: 1fr; }
-    PutawayScreen #pa-side { display: none; width: 40; padding: 0 1;
-                             border-left: tall $primary-background; }
-    PutawayScreen.wide #pa-side { display: block; }
-    """
+    CSS_PATH = "putaway.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", show=False, id="back"),
         Binding("f3", "qty", "Qty", id="qty"),

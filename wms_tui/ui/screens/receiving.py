@@ -52,17 +52,7 @@ NARROW_LINES = [("SKU", 13), ("Exp", 3), ("Rcv", 3), ("Dmg", 3), ("±", 4)]
 
 class ReceivingScreen(FloorScreen):
     TITLE_TEXT = "Receive"
-    DEFAULT_CSS = """
-    ReceivingScreen #rcv-head { height: auto; padding: 0 1; text-style: bold; }
-    ReceivingScreen #rcv-table { height: 1fr; }
-    ReceivingScreen.wide #rcv-head { padding: 1 1 0 1; }
-    ReceivingScreen #rcv-side { display: none; width: 38; padding: 0 1;
-                                border-left: tall $primary-background; }
-    ReceivingScreen.wide #rcv-side { display: block; }
-    ReceivingScreen .side-title { text-style: bold; margin-top: 1; }
-    ReceivingScreen #rcv-log { height: 1fr; color: $text-muted; }
-    ReceivingScreen #rcv-keys { height: auto; }
-    """
+    CSS_PATH = "receiving.tcss"
     BINDINGS = [
         # Esc works everywhere; the handheld footer keeps its 40 columns for F-keys.
         Binding("escape", "back", "Back", show=False, id="back"),

@@ -42,12 +42,7 @@ class ReturnReportsScreen(WmsScreen):
         Binding("left", "tab(-1)", "Prev", show=False, id="reports-left"),
         Binding("right", "tab(1)", "Next", show=False, id="reports-right"),
     ]
-    DEFAULT_CSS = """
-    ReturnReportsScreen #rep-head { height: auto; padding: 0 1; text-style: bold; }
-    ReturnReportsScreen #rep-tabs { height: 1; padding: 0 1; }
-    ReturnReportsScreen #rep-table { height: 1fr; }
-    ReturnReportsScreen #rep-note { height: auto; padding: 0 1; color: $text-muted; }
-    """
+    CSS_PATH = "reports.tcss"
 
     def __init__(self) -> None:
         super().__init__()

@@ -43,19 +43,7 @@ class ReturnsScreen(FloorScreen):
         Binding("up", "move(-1)", "Up", show=False, id="returns-up"),
         Binding("down", "move(1)", "Down", show=False, id="returns-down"),
     ]
-    DEFAULT_CSS = """
-    ReturnsScreen #ret-body { height: 1fr; }
-    ReturnsScreen #ret-main { width: 1fr; }
-    ReturnsScreen #ret-head { height: auto; max-height: 3; padding: 0 1; text-style: bold; }
-    ReturnsScreen #ret-list { height: 1fr; border: none; padding: 0; }
-    ReturnsScreen #ret-prompt { height: auto; text-wrap: wrap; }
-    ReturnsScreen #ret-side { display: none; width: 50; padding: 0 1;
-                              border-left: solid $primary; }
-    ReturnsScreen.wide #ret-side { display: block; }
-    ReturnsScreen #ret-detail { height: auto; }
-    ReturnsScreen #ret-pending { height: auto; margin-top: 1; }
-    ReturnsScreen.choosing #ret-scan { display: none; }
-    """
+    CSS_PATH = "returns.tcss"
 
     def __init__(self) -> None:
         super().__init__()

@@ -50,11 +50,7 @@ def level_text(level: str) -> Text:
 
 class StockScreen(WmsScreen):
     TITLE_TEXT = "Stock"
-    DEFAULT_CSS = """
-    StockScreen #stk-filter { height: 3; }
-    StockScreen #stk-status { height: 1; padding: 0 1; color: $text-muted; }
-    StockScreen #stk-table { height: 1fr; }
-    """
+    CSS_PATH = "stock.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", show=False, id="back"),
         Binding("f2", "view", "SKU/Bin", id="view"),
@@ -266,13 +262,7 @@ class SkuDetailScreen(WmsScreen):
     """
 
     TITLE_TEXT = "SKU"
-    DEFAULT_CSS = """
-    SkuDetailScreen #sku-head { height: auto; padding: 0 1; }
-    SkuDetailScreen .sku-title { height: 1; padding: 0 1; text-style: bold; background: $boost; }
-    SkuDetailScreen DataTable { height: 1fr; }
-    SkuDetailScreen.wide #sku-bins { height: auto; max-height: 10; }
-    SkuDetailScreen.wide #sku-orders { height: auto; max-height: 10; }
-    """
+    CSS_PATH = "stock.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", show=False, id="back"),
         Binding("f2", "section('bins')", "Bins", id="bins"),

@@ -37,22 +37,7 @@ FILTERS = (
 class WavesScreen(WmsScreen):
     TITLE_TEXT = "Waves"
     WIDE = WIDE
-    DEFAULT_CSS = """
-    WavesScreen #waves-filters {
-        grid-size: 2; grid-columns: 11 1fr; grid-rows: 1; grid-gutter: 0 1;
-        height: auto; padding: 0 1;
-    }
-    WavesScreen.wide #waves-filters { grid-size: 10; grid-columns: auto 1fr; }
-    WavesScreen #waves-filters Label { height: 1; color: $text-muted; }
-    WavesScreen #waves-filters Input { height: 1; }
-    WavesScreen #waves-summary { height: auto; max-height: 3; padding: 0 1; }
-    WavesScreen #waves-body { height: 1fr; }
-    WavesScreen #waves-tasks { height: 1fr; }
-    WavesScreen #waves-shorts-title { display: none; }
-    WavesScreen #waves-shorts { display: none; }
-    WavesScreen.wide #waves-shorts-title { display: block; padding: 1 1 0 1; text-style: bold; }
-    WavesScreen.wide #waves-shorts { display: block; height: auto; max-height: 12; }
-    """
+    CSS_PATH = "waves.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("f2", "build", "Build", id="build"),
