@@ -123,8 +123,6 @@ class PackScreen(WmsScreen):
         self.app.freeze_once("pack")
         self.query_one("#pk-queue", DataTable).can_focus = False
         self.query_one("#pk-lines-box").can_focus = False
-        # Inline, because app.tcss (.feedback: height auto) outranks DEFAULT_CSS.
-        self.feedback.styles.height = 2
         self.width_changed()
         self.focus_scan()
         resume = packing.my_open_order(self.store, self.actor)

@@ -29,11 +29,7 @@ def _kg(grams: int | None) -> str:
 class TraceScreen(FloorScreen):
     TITLE_TEXT = "Order trace"
     WIDE = 70  # below this width each step reads as two lines
-    DEFAULT_CSS = """
-    TraceScreen #trace-scroll { height: 1fr; padding: 0 1; }
-    TraceScreen #trace-head { text-style: bold; }
-    TraceScreen .section { margin-top: 1; }
-    """
+    CSS_PATH = "trace.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("f2", "focus_search", "Scan", id="search"),
