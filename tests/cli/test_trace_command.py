@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.worlds.dbstate import snapshot
+from tests.worlds import factories as f
 from tests.worlds.trace import SSCC, build_traced
 from wms_tui.cli.main import app
 from wms_tui.store import Store
@@ -16,6 +17,7 @@ runner = CliRunner()
 @pytest.fixture
 def url(sqlite_store: Store) -> str:
     build_traced(sqlite_store)
+    f.give_pin(sqlite_store, "P1001")  # so the role, not a missing PIN, refuses the picker
     return str(sqlite_store.url)
 
 

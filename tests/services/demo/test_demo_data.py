@@ -24,7 +24,7 @@ HEADERS = {
     "weight_g,length_mm,width_mm,height_mm,fragile,case_barcode,case_qty,reorder_point,"
     "max_stock,zone,hs_code,origin_country,customs_value,dangerous_goods",
     "stock.csv": "sku,location,qty,received_days_ago",
-    "operators.csv": "badge,name,roles",
+    "operators.csv": "badge,name,roles,pin",
     "carriers.csv": "code,name,tracking_prefix,tracking_length,tracking_check,tracking_start",
     "services.csv": "carrier,code,name,cutoff,transit_days,express",
     "cartons.csv": "code,name,inner_length_mm,inner_width_mm,inner_height_mm,max_weight_g,"
