@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from tests.worlds.dbstate import snapshot
 from tests.worlds import factories as f
+from tests.worlds.dbstate import snapshot
 from tests.worlds.trace import SSCC, build_traced
 from wms_tui.cli.main import app
 from wms_tui.store import Store
