@@ -43,8 +43,11 @@ from wms_tui.printing.documents import (  # noqa: E402
     SlipData,
     SlipLine,
 )
-from wms_tui.printing.label import LABEL_X_DIM, render_label_pdf_bytes  # noqa: E402
+from wms_tui.printing.label import render_label_pdf_bytes  # noqa: E402
 from wms_tui.printing.slip import render_slip_pdf_bytes  # noqa: E402
+
+# The SSCC's X-dimension on the label (GS1 logistic labels: at least 0.495 mm).
+LABEL_X_DIM = 0.5 * MM
 from wms_tui.printing.zpl import render_label_zpl  # noqa: E402
 
 WAREHOUSE = Address(
@@ -168,7 +171,7 @@ def baseline_label(data: LabelData, pagesize: tuple[float, float]) -> bytes:
     Code128(data.tracking_number, barWidth=tracking_x, barHeight=26 * MM).drawOn(
         canvas, 3 * MM, 50 * MM
     )
-    Code128("\xf1" + "00" + data.sscc, barWidth=LABEL_X_DIM, barHeight=27 * MM).drawOn(
+    Code128("\xf1" + "00" + data.sscc, barWidth=LABEL_X_DIM, barHeight=32 * MM).drawOn(
         canvas, 3 * MM, 10 * MM
     )
     canvas.showPage()

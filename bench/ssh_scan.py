@@ -88,6 +88,13 @@ def _store(folder: Path) -> str:
     store = Store(url)
     store.create_schema()
     add_device(store, SYSTEM, "BENCH-1", password="bench-password")
+    # Every timed scan is an unknown badge on purpose (one store read, no side
+    # effects); lift the failed-login throttle so the terminal never has to wait.
+    from wms_tui.services.core import settings
+
+    with store.unit_of_work() as uow:
+        settings.put(uow.session, "failed_logins_per_terminal", "100000")
+        uow.commit()
     store.dispose()
     return url
 

@@ -181,11 +181,12 @@ def test_a_broken_printer_never_unpacks_a_parcel(world: pw.World, monkeypatch) -
 def test_station_label_format_zpl(world: pw.World) -> None:
     with world.store.unit_of_work() as uow:
         st = uow.session.exec(select(Station).where(Station.code == "PACK-1")).one()
-        st.label_format, st.label_size = "zpl", "A6"
+        # A ZPL station needs its label printer (checked when an order is opened).
+        st.label_format, st.label_size, st.printer = "zpl", "A6", "zebra-pack-1"
         uow.add(st)
         uow.commit()
     oid = pack(world, "#1043")
-    docs = packing.produce(world.store, oid, "PACK-1")
+    docs = packing.produce(world.store, oid, "PACK-1", send=False)
     assert [p.suffix for p in docs.files] == [".zpl", ".pdf"]
     with world.store.read() as s:
         assert (

@@ -108,14 +108,15 @@ def test_cli_wave_build(sqlite_store: Store) -> None:
     build_world(sqlite_store, ORDERS)
     runner = CliRunner()
     db = sqlite_store.url
-    few = runner.invoke(app, ["wave", "build", "--db", db, "--min-orders", "6"])
+    boss = ["--badge", "S9001", "--pin", "9001"]  # building a wave is a supervisor's
+    few = runner.invoke(app, ["wave", "build", "--db", db, "--min-orders", "6", *boss])
     assert few.exit_code == 2 and "Only 3 orders ready, the rule wants 6" in few.output
-    ok = runner.invoke(app, ["wave", "build", "--db", db, "--cart-size", "2"])
+    ok = runner.invoke(app, ["wave", "build", "--db", db, "--cart-size", "2", *boss])
     assert ok.exit_code == 0, ok.output
     assert "Wave W0001: 3 orders in 2 tasks" in ok.output
     assert "W0001-01: 2 totes" in ok.output and "S-shape" in ok.output
     assert "W0001-02: 1 tote, 2 stops, 4 units, " in ok.output
-    bad = runner.invoke(app, ["wave", "build", "--db", db, "--cutoff", "noon"])
+    bad = runner.invoke(app, ["wave", "build", "--db", db, "--cutoff", "noon", *boss])
     assert bad.exit_code == 2 and "not a time" in bad.output
 
 
