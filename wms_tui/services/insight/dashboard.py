@@ -1,0 +1,232 @@
+"""The shift dashboard's read model: one :class:`Dashboard` per refresh.
+
+:func:`dashboard` checks the role and runs a fixed handful of aggregate
+queries in one read transaction: orders by status now, today's flow per hour,
+each carrier's work left before its cut-off, the pace of the last
+``window_minutes``, people's rates and pack accuracy today (:mod:`metrics`),
+cycle times of today's dispatches, backorders by age and open exceptions by
+kind. Every query is bounded by an index range on *today* (the event log's
+``at`` and ``(kind, to_state, at)``, orders' ``(status, status_changed_at)``)
+or touches only open orders, never the history; ``python -m bench --only
+insight_dashboard`` measures it at 100,000 orders and 1,000,000 events.
+
+*Today* is the warehouse's calendar day (``Warehouse.timezone``); a carrier's
+cut-off is the latest cut-off of its services, as on the dispatch overview.
+The work a carrier still needs counts open orders due today (promised ship
+date today or earlier, or none) that are not packed yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, or_, text
+from sqlmodel import Session, col, select
+
+from wms_tui.domain import shipping_days as days
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import OrderStatus, Role
+from wms_tui.domain.models import Carrier, Order, OrderLine, Service, WmsException
+from wms_tui.services.core.clock import warehouse_zone
+from wms_tui.services.insight import metrics, rules
+from wms_tui.services.insight.metrics import CycleTimes, PersonWork
+from wms_tui.store import Store
+
+S = OrderStatus
+# Statuses shown "now", in flow order; DISPATCHED and CANCELLED count today's only.
+STAGES: tuple[S, ...] = (
+    S.NEW, S.READY_TO_PICK, S.BACKORDERED, S.ON_HOLD, S.PICKING, S.PICKED, S.PACKING,
+    S.PACKED, S.DISPATCHED, S.CANCELLED,
+)  # fmt: skip
+OPEN: tuple[S, ...] = STAGES[:-2]
+# Not packed yet: these still need the floor before their truck.
+TO_DO: tuple[S, ...] = (S.NEW, S.READY_TO_PICK, S.PICKING, S.PICKED, S.PACKING)
+WINDOW_MINUTES = 60
+NO_CARRIER = "—"
+
+
+@dataclass(frozen=True)
+class CarrierOutlook:
+    code: str
+    name: str
+    cutoff: time | None  # local
+    cutoff_at: datetime | None
+    orders: int  # due today, not packed yet
+    lines_to_pick: int
+    units_to_pick: int
+    units_to_pack: int
+    verdict: str  # a rules.* verdict
+    pick_done_at: datetime | None
+    pack_done_at: datetime | None
+    short: int  # units the pace leaves undone at the cut-off
+
+    @property
+    def makes_it(self) -> bool:
+        return self.verdict in (rules.MAKES_IT, rules.DONE, rules.NO_CUTOFF)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    now: datetime
+    tz: ZoneInfo
+    day_start: datetime
+    stages: tuple[tuple[str, int], ...]  # status -> orders now (finished: today)
+    hours: tuple[datetime, ...]  # today's UTC hours up to now, oldest first
+    flow: tuple[tuple[str, tuple[int, ...]], ...]  # stage -> orders per hour of ``hours``
+    carriers: tuple[CarrierOutlook, ...]  # in cut-off order
+    window_minutes: int
+    pick_units_per_hour: float  # the floor's pace over the window
+    pack_units_per_hour: float
+    pickers: tuple[PersonWork, ...]
+    packers: tuple[PersonWork, ...]
+    cycle: CycleTimes
+    backorders: tuple[tuple[str, int], ...]  # age bucket -> orders
+    exceptions: tuple[tuple[str, int], ...]  # kind -> open, most first
+
+    @property
+    def open_orders(self) -> int:
+        return sum(n for st, n in self.stages if st in {s.value for s in OPEN})
+
+    def local(self, at: datetime | None, fmt: str = "%H:%M") -> str:
+        return days.local_time(at, self.tz, fmt)
+
+
+def dashboard(
+    store: Store, actor: Actor, now: datetime | None = None, *, window_minutes: int = WINDOW_MINUTES
+) -> Dashboard:
+    """The shift as it stands (supervisors only); reads, never writes."""
+    actor.require(Role.SUPERVISOR, action="see the shift dashboard")
+    if window_minutes <= 0:
+        raise ValueError("the pace window must be at least one minute")
+    with store.read() as session:
+        return _build(session, now or utcnow(), window_minutes)
+
+
+def _build(session: Session, now: datetime, window: int) -> Dashboard:
+    if session.get_bind().dialect.name == "postgresql":
+        # As the dispatch overview: a generic plan cannot see "today" in the
+        # ranges once psycopg prepares the statements.
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    tz = warehouse_zone(session)
+    day = days.local_day(now, tz)
+    day_start, day_end = days.day_bounds(day, tz)
+    end = min(now, day_end)
+
+    stages = _stages(session, day_start, day_end)
+    flow = metrics.flow_by_hour(session, day_start, end)
+    first_hour = day_start.replace(minute=0, second=0, microsecond=0)
+    hours: list[datetime] = []
+    h = first_hour
+    while h <= end and h < day_end:
+        hours.append(h)
+        h += timedelta(hours=1)
+    picked, packed = metrics.units_in_window(session, now - timedelta(minutes=window), now)
+    pick_min = rules.rate_per_minute(picked, window)
+    pack_min = rules.rate_per_minute(packed, window)
+    dispatched = metrics.cycle_times(session, day_start, end)
+    ages = session.exec(select(Order.status_changed_at).where(Order.status == S.BACKORDERED)).all()
+    exc = session.exec(
+        select(WmsException.kind, func.count())
+        .where(col(WmsException.resolved_at).is_(None))
+        .group_by(WmsException.kind)
+    ).all()
+    return Dashboard(
+        now=now,
+        tz=tz,
+        day_start=day_start,
+        stages=stages,
+        hours=tuple(hours),
+        flow=tuple(
+            (stage, tuple(by_hour.get(h, 0) for h in hours)) for stage, by_hour in flow.items()
+        ),
+        carriers=tuple(_carriers(session, now, day, tz, pick_min, pack_min)),
+        window_minutes=window,
+        pick_units_per_hour=60 * pick_min,
+        pack_units_per_hour=60 * pack_min,
+        pickers=tuple(metrics.pickers(session, day_start, end)),
+        packers=tuple(metrics.packers(session, day_start, end)),
+        cycle=CycleTimes(tuple(m for _, m in dispatched)),
+        backorders=tuple(rules.age_counts(ages, now).items()),
+        exceptions=tuple(sorted(((str(k), int(n)) for k, n in exc), key=lambda r: (-r[1], r[0]))),
+    )
+
+
+def _stages(session: Session, day_start: datetime, day_end: datetime) -> tuple:
+    counts = dict.fromkeys((s.value for s in STAGES), 0)
+    for st, n in session.exec(
+        select(Order.status, func.count()).where(col(Order.status).in_(OPEN)).group_by(Order.status)
+    ).all():
+        counts[S(st).value] = int(n)
+    for st, n in session.exec(
+        select(Order.status, func.count())
+        .where(
+            col(Order.status).in_((S.DISPATCHED, S.CANCELLED)),
+            Order.status_changed_at >= day_start,
+            Order.status_changed_at < day_end,
+        )
+        .group_by(Order.status)
+    ).all():
+        counts[S(st).value] = int(n)
+    return tuple(counts.items())
+
+
+def _carriers(
+    session: Session, now: datetime, day, tz: ZoneInfo, pick_min: float, pack_min: float
+) -> list[CarrierOutlook]:  # noqa: ANN001 - day is a date
+    carriers = {c.id: c for c in session.exec(select(Carrier).order_by(col(Carrier.code)))}
+    cutoff: dict[int, time] = {}
+    for s in session.exec(select(Service)):
+        if s.carrier_id not in cutoff or s.cutoff > cutoff[s.carrier_id]:
+            cutoff[s.carrier_id] = s.cutoff
+    need = OrderLine.quantity - OrderLine.qty_short
+    to_pick = need - OrderLine.qty_picked
+    to_pack = need - OrderLine.qty_packed
+    rows = session.exec(
+        select(
+            Order.carrier_id,
+            func.count(func.distinct(Order.id)),
+            func.sum(case((to_pick > 0, 1), else_=0)),
+            func.sum(case((to_pick > 0, to_pick), else_=0)),
+            func.sum(case((to_pack > 0, to_pack), else_=0)),
+        )
+        .join(OrderLine, col(OrderLine.order_id) == Order.id)
+        .where(
+            col(Order.status).in_(TO_DO),
+            or_(col(Order.promised_ship_date).is_(None), col(Order.promised_ship_date) <= day),
+        )
+        .group_by(Order.carrier_id)
+    ).all()
+    left = {cid: (int(n), int(lp or 0), int(up or 0), int(uk or 0)) for cid, n, lp, up, uk in rows}
+    work, info = [], {}
+    for cid in [*carriers, *([None] if None in left else [])]:
+        c = carriers.get(cid)
+        key = c.code if c else NO_CARRIER
+        cut = cutoff.get(cid)  # type: ignore[arg-type]
+        cut_at = days.cutoff_at(day, cut, tz) if cut else None
+        n, lines, up, uk = left.get(cid, (0, 0, 0, 0))
+        work.append(rules.CutoffWork(key, cut_at, up, uk))
+        info[key] = (c.name if c else "no carrier", cut, n, lines)
+    out = []
+    for p in rules.project(work, now, pick_min, pack_min):
+        name, cut, n, lines = info[p.key]
+        w = next(w for w in work if w.key == p.key)
+        out.append(
+            CarrierOutlook(
+                code=p.key,
+                name=name,
+                cutoff=cut,
+                cutoff_at=p.cutoff_at,
+                orders=n,
+                lines_to_pick=lines,
+                units_to_pick=w.units_to_pick,
+                units_to_pack=w.units_to_pack,
+                verdict=p.verdict,
+                pick_done_at=p.pick_done_at,
+                pack_done_at=p.pack_done_at,
+                short=p.short,
+            )
+        )
+    return out

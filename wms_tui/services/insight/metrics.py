@@ -1,0 +1,287 @@
+"""The shift's numbers, read set-based from the event log and the orders.
+
+Every function takes an open session and a period ``[start, end)`` in UTC and
+runs one or two ``GROUP BY`` queries (never one query per order or person);
+the rules they feed are in :mod:`rules`. Times are bucketed by UTC hour in SQL
+(a few rows per person and hour come back, not the events), and the caller
+turns buckets into local hours or days on the warehouse's clock.
+
+Who did what comes from the event log (names copied into each row, so a
+report reads the same after a rename):
+
+* a **pick line** is one order's SKU from one bin (``pick.unit`` events of one
+  person with the same order, SKU and bin), counted in the hour of its first
+  unit; **pick units** are the units of those events;
+* **pack units** are the units of ``pack.scan`` minus the units of
+  ``pack.undo`` (scans taken back); **QC catches** the units of ``qc.fail``;
+* **returns caused by packing** are returned units booked in the period whose
+  reason's cause is PACK, charged to every person who scanned that SKU into
+  that order at a pack station (two packers on one line are both "involved");
+* **cycle time** runs from the order's creation in the shop (orders arrive
+  paid) to its ``order.status`` → DISPATCHED event in the period.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from wms_tui.domain.enums import EventKind, OrderStatus, ReasonCause
+from wms_tui.domain.models import (
+    Event,
+    Order,
+    OrderLine,
+    ReturnLine,
+    ReturnReason,
+    ReturnReceipt,
+)
+from wms_tui.services.insight import rules
+
+S = OrderStatus
+K = EventKind
+# The stages an order reaches during a shift, as its order.status events say.
+FLOW_STAGES: tuple[tuple[str, str], ...] = (
+    ("released", S.READY_TO_PICK.value),
+    ("picked", S.PICKED.value),
+    ("packed", S.PACKED.value),
+    ("dispatched", S.DISPATCHED.value),
+)
+BUCKET_FORMAT = "%Y-%m-%d %H"
+
+
+def hour_bucket(session: Session, column):  # noqa: ANN001, ANN201 - SQL expression in, out
+    """``YYYY-MM-DD HH`` of a timestamp's UTC hour, as text, on either backend."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+    # SQLite stores UTC as "YYYY-MM-DD HH:MM:SS.ffffff".
+    return func.strftime(BUCKET_FORMAT, column)
+
+
+def bucket_start(text: str) -> datetime:
+    return datetime.strptime(text, BUCKET_FORMAT).replace(tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class PersonWork:
+    """One person's picking or packing in the period."""
+
+    operator_id: int | None
+    name: str
+    role: str  # "pick" or "pack"
+    count: int = 0  # pick lines, or pack units
+    units: int = 0
+    undone: int = 0  # pack: units taken back
+    qc: int = 0  # pack: units caught at QC
+    returned: int = 0  # pack: returned units caused by packing, on lines they scanned
+    hours: dict[datetime, int] = field(default_factory=dict)  # UTC hour -> count
+
+    @property
+    def active_hours(self) -> int:
+        return len(self.hours)
+
+    @property
+    def per_hour(self) -> float | None:
+        return rules.per_hour(self.count, self.active_hours)
+
+    @property
+    def undone_per_1000(self) -> float | None:
+        return rules.per_thousand(self.undone, self.units)
+
+    @property
+    def qc_per_1000(self) -> float | None:
+        return rules.per_thousand(self.qc, self.units)
+
+    @property
+    def returned_per_1000(self) -> float | None:
+        return rules.per_thousand(self.returned, self.units)
+
+    @property
+    def errors_per_1000(self) -> float | None:
+        return rules.per_thousand(self.undone + self.qc + self.returned, self.units)
+
+
+@dataclass(frozen=True)
+class CycleTimes:
+    minutes: tuple[float, ...]  # one per order dispatched in the period
+
+    @property
+    def n(self) -> int:
+        return len(self.minutes)
+
+    @property
+    def p50(self) -> float | None:
+        return rules.percentile(self.minutes, 50)
+
+    @property
+    def p90(self) -> float | None:
+        return rules.percentile(self.minutes, 90)
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def flow_by_hour(
+    session: Session, start: datetime, end: datetime
+) -> dict[str, dict[datetime, int]]:
+    """Orders reaching each flow stage, per UTC hour: stage -> hour -> orders."""
+    states = {to: stage for stage, to in FLOW_STAGES}
+    bucket = hour_bucket(session, Event.at)
+    out: dict[str, dict[datetime, int]] = {stage: {} for stage, _ in FLOW_STAGES}
+    for to_state, b, n in session.exec(
+        select(Event.to_state, bucket, func.count())
+        .where(
+            Event.kind == K.ORDER_STATUS,
+            col(Event.to_state).in_(list(states)),
+            Event.at >= start,
+            Event.at < end,
+        )
+        .group_by(Event.to_state, bucket)
+    ).all():
+        out[states[to_state]][bucket_start(b)] = int(n)
+    return out
+
+
+def pickers(session: Session, start: datetime, end: datetime) -> list[PersonWork]:
+    line = (
+        select(
+            Event.operator_id.label("op"),  # type: ignore[union-attr]
+            func.max(Event.operator_name).label("name"),
+            func.min(Event.at).label("first"),
+            func.sum(Event.qty).label("units"),
+        )
+        .where(Event.kind == K.PICK_UNIT, Event.at >= start, Event.at < end)
+        .group_by(Event.operator_id, Event.order_id, Event.sku, Event.from_location)
+        .subquery()
+    )
+    bucket = hour_bucket(session, line.c.first)
+    people: dict[int | None, PersonWork] = {}
+    for op, name, b, lines, units in session.exec(
+        select(
+            line.c.op, func.max(line.c.name), bucket, func.count(), func.sum(line.c.units)
+        ).group_by(line.c.op, bucket)
+    ).all():
+        p = people.setdefault(op, PersonWork(op, name or "?", "pick"))
+        p.count += int(lines)
+        p.units += int(units or 0)
+        p.hours[bucket_start(b)] = p.hours.get(bucket_start(b), 0) + int(lines)
+    return _ranked(people.values())
+
+
+def packers(session: Session, start: datetime, end: datetime) -> list[PersonWork]:
+    bucket = hour_bucket(session, Event.at)
+    people: dict[int | None, PersonWork] = {}
+    for op, name, kind, b, units in session.exec(
+        select(
+            Event.operator_id,
+            func.max(Event.operator_name),
+            Event.kind,
+            bucket,
+            # pack.undo rows carry the units taken back as a negative quantity
+            func.sum(func.abs(Event.qty)),
+        )
+        .where(
+            col(Event.kind).in_((K.PACK_SCAN, K.PACK_UNDO, K.QC_FAIL)),
+            Event.at >= start,
+            Event.at < end,
+        )
+        .group_by(Event.operator_id, Event.kind, bucket)
+    ).all():
+        p = people.setdefault(op, PersonWork(op, name or "?", "pack"))
+        n = int(units or 0)
+        hour = bucket_start(b)
+        if kind == K.PACK_SCAN:
+            p.units += n
+            p.hours[hour] = p.hours.get(hour, 0) + n
+        elif kind == K.PACK_UNDO:
+            p.undone += n
+            p.hours[hour] = p.hours.get(hour, 0) - n
+        else:
+            p.qc += n
+    for p in people.values():
+        p.units -= p.undone  # net: what stayed in the parcel
+        p.count = p.units
+        p.hours = {h: n for h, n in p.hours.items() if n > 0}
+    for op, units in packing_returns(session, start, end).items():
+        if op in people:
+            people[op].returned = units
+        else:  # returns booked now for work packed before the period
+            name = _operator_name(session, op)
+            people[op] = PersonWork(op, name, "pack", returned=units)
+    return _ranked(people.values())
+
+
+def packing_returns(session: Session, start: datetime, end: datetime) -> dict[int | None, int]:
+    """Returned units caused by packing, booked in the period, per packer of the line."""
+    scanned = (
+        select(Event.order_id, Event.sku, Event.operator_id)
+        .where(Event.kind == K.PACK_SCAN)
+        .distinct()
+        .subquery()
+    )
+    rows = session.exec(
+        select(scanned.c.operator_id, func.sum(ReturnLine.qty))
+        .select_from(ReturnLine)
+        .join(ReturnReceipt, col(ReturnReceipt.id) == ReturnLine.return_id)
+        .join(ReturnReason, col(ReturnReason.code) == ReturnLine.reason_code)
+        .join(OrderLine, col(OrderLine.id) == ReturnLine.order_line_id)
+        .join(
+            scanned,
+            (scanned.c.order_id == OrderLine.order_id) & (scanned.c.sku == OrderLine.sku),
+        )
+        .where(
+            ReturnReason.cause == ReasonCause.PACK.value,
+            ReturnReceipt.at >= start,
+            ReturnReceipt.at < end,
+        )
+        .group_by(scanned.c.operator_id)
+    ).all()
+    return {op: int(n or 0) for op, n in rows}
+
+
+def cycle_times(session: Session, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+    """(dispatched at, minutes since the order was created) per dispatch in the period."""
+    rows = session.exec(
+        select(Event.at, Order.created_at)
+        .join(Order, col(Order.id) == Event.order_id)
+        .where(
+            Event.kind == K.ORDER_STATUS,
+            Event.to_state == S.DISPATCHED.value,
+            Event.at >= start,
+            Event.at < end,
+        )
+    ).all()
+    return [(at, max(0.0, (at - created).total_seconds() / 60)) for at, created in rows]
+
+
+def _operator_name(session: Session, op: int | None) -> str:
+    from wms_tui.domain.models import Operator
+
+    row = session.get(Operator, op) if op is not None else None
+    return row.name if row is not None else "?"
+
+
+def _ranked(people) -> list[PersonWork]:  # noqa: ANN001 - an iterable of PersonWork
+    return sorted(people, key=lambda p: (-p.count, p.name))
+
+
+def units_in_window(session: Session, since: datetime, until: datetime) -> tuple[int, int]:
+    """(units picked, units packed net of undos) between ``since`` and ``until``."""
+    got: dict[str, int] = defaultdict(int)
+    for kind, n in session.exec(
+        select(Event.kind, func.sum(func.abs(Event.qty)))
+        .where(
+            col(Event.kind).in_((K.PICK_UNIT, K.PACK_SCAN, K.PACK_UNDO)),
+            Event.at >= since,
+            Event.at < until,
+        )
+        .group_by(Event.kind)
+    ).all():
+        got[kind] = int(n or 0)
+    return got[K.PICK_UNIT], got[K.PACK_SCAN] - got[K.PACK_UNDO]
