@@ -83,7 +83,7 @@ async def test_bad_filters_ring_and_build_nothing(ready, sqlite_store: Store) ->
         await scan(pilot, "0")
         await pilot.press("f2")
         await pilot.pause()
-        assert feedback(app) == "✗ A number for cart must be at least 1, not 0"
+        assert feedback(app) == "✗ Cart size must be 1 to 20 totes (got 0)"
         screen.query_one("#f-cart", Input).value = ""
         screen.query_one("#f-picker", Input).value = "S9001"
         await pilot.press("f2")

@@ -398,17 +398,16 @@ def build_wave(
     """
     actor.require(Role.SUPERVISOR, action="build waves")
     cutoff = parse_cutoff(cutoff_before)
-    if max_orders is not None and max_orders < 1:
-        raise DomainError(f"Max orders must be at least 1 (got {max_orders})")
+    check_max_orders(max_orders)
     with store.unit_of_work() as uow:
         s = uow.session
         # The wave's number first: its counter row stays locked to the end, so
         # a second wave built at the same time waits here and then sees this
         # one's orders and totes taken (the only lock taken before orders).
         code = _next_code(uow)
-        size = cart_size if cart_size is not None else settings.get_int(s, "cart_size")
-        if not 1 <= size <= MAX_CART_SIZE:
-            raise DomainError(f"Cart size must be 1 to {MAX_CART_SIZE} totes (got {size})")
+        size = check_cart_size(
+            cart_size if cart_size is not None else settings.get_int(s, "cart_size")
+        )
         car = _carrier(s, carrier)
         picker = _picker(s, picker_badge)
         left_out: dict[str, int] = defaultdict(int)
@@ -583,6 +582,19 @@ def list_waves(store: Store, *, limit: int = 20, include_done: bool = True) -> l
                 )
             )
         return out
+
+
+def check_cart_size(size: int) -> int:
+    """A cart takes 1 to MAX_CART_SIZE totes; the waves screen checks a typed size here too."""
+    if not 1 <= size <= MAX_CART_SIZE:
+        raise DomainError(f"Cart size must be 1 to {MAX_CART_SIZE} totes (got {size})")
+    return size
+
+
+def check_max_orders(max_orders: int | None) -> int | None:
+    if max_orders is not None and max_orders < 1:
+        raise DomainError(f"Max orders must be at least 1 (got {max_orders})")
+    return max_orders
 
 
 def default_cart_size(store: Store) -> int:

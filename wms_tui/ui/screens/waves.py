@@ -33,6 +33,8 @@ FILTERS = (
     ("picker", "Picker", "anyone (badge)", None),
 )
 
+LABELS = {key: label for key, label, _hint, _allowed in FILTERS}
+
 
 class WavesScreen(WmsScreen):
     TITLE_TEXT = "Waves"
@@ -84,7 +86,11 @@ class WavesScreen(WmsScreen):
     def _int(self, key: str) -> int | None:
         """The number in a field, None when empty; anything else is refused (DomainError)."""
         text = self._value(key)
-        return read_int(text, what=f"a number for {key}", low=1) if text else None
+        if not text:
+            return None
+        n = read_int(text, what=LABELS[key].lower(), low=None)
+        # The service's own rules, so the screen and a build say the same thing.
+        return waves.check_cart_size(n) if key == "cart" else waves.check_max_orders(n)
 
     # -- actions -----------------------------------------------------------
 
