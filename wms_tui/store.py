@@ -276,6 +276,16 @@ class Store:
                 + hide_password(str(exc.orig), self.url)
             ) from exc
 
+    def refuse_missing_file(self) -> None:
+        """A SQLite file that is not there is named as missing (a mistyped
+        ``--db``), before a connection would create it empty."""
+        if self._file is not None and not self._file.exists():
+            option = db_option(self.url)
+            raise StoreError(
+                f"Database file {shown_url(self.url)} does not exist: check the path, "
+                f"or create it with `wms init --db {option}` or `wms demo --db {option}`"
+            )
+
     def check_schema(self) -> None:
         """Refuse a database that is empty, older or newer than this code.
 
@@ -283,6 +293,7 @@ class Store:
         database must not change its schema under the other terminals (and
         their older wms). The operator runs `wms db upgrade` once, on purpose.
         """
+        self.refuse_missing_file()
         rev = self.schema_revision()
         if rev is None:
             raise StoreError(

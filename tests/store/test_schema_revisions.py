@@ -123,6 +123,10 @@ def test_a_new_database_is_created_at_the_head_revision(db_url: str) -> None:
 def test_db_upgrade_refuses_an_empty_or_newer_database_and_changes_nothing(
     db_url: str,
 ) -> None:
+    store = Store(db_url)
+    with store.engine.connect():
+        pass  # a SQLite file exists but has nothing in it
+    store.dispose()
     empty = runner.invoke(cli.app, ["db", "upgrade", "--db", db_url])
     assert empty.exit_code == 1 and "is empty" in empty.output
     store = Store(db_url)
@@ -176,3 +180,15 @@ def test_the_demo_does_not_migrate_a_postgresql_database(db_url: str, backend: s
     assert store.schema_revision() == "0002"
     assert counter_type(store) == "integer"
     store.dispose()
+
+
+@pytest.mark.parametrize("argv", [["run"], ["db", "upgrade"], ["release"]])
+def test_a_missing_sqlite_file_is_named_as_missing_and_not_created(
+    tmp_path, argv: list[str]
+) -> None:
+    path = tmp_path / "mistyped.db"
+    result = runner.invoke(cli.app, [*argv, "--db", str(path)])
+    assert result.exit_code == 1, result.output
+    assert f"Database file {path} does not exist" in result.output
+    assert "is empty" not in result.output
+    assert not path.exists()

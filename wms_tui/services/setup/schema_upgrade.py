@@ -36,6 +36,7 @@ def upgrade_database(url: str) -> Upgraded:
 
     store = Store(url)
     try:
+        store.refuse_missing_file()
         before = store.schema_revision()
         if before is None:
             raise StoreError(f"Database {shown_url(url)} is empty: run `wms init` or `wms demo`")
