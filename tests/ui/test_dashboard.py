@@ -1,0 +1,191 @@
+"""The shift dashboard driven as a supervisor would, at 120×40 and on a 40×16 handheld."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tests.ui.test_trace import menu, settled, text
+from tests.worlds import factories as f
+from tests.worlds.insight import NOW, Shift, build_shift
+from wms_tui.domain.clock import set_clock
+from wms_tui.store import Store
+from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens.dashboard import DashboardScreen
+
+
+@pytest.fixture
+def shift(sqlite_store: Store):  # noqa: ANN201
+    world = build_shift(sqlite_store)
+    set_clock(lambda: NOW)
+    yield world
+    set_clock(None)
+
+
+def flat(screen, wid: str) -> str:  # noqa: ANN001
+    return " ".join(text(screen, wid).split())
+
+
+async def test_wide_shows_every_panel_with_numbers_beside_the_charts(shift: Shift) -> None:
+    app = WmsApp(shift.store.url, terminal="OFFICE")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await menu(pilot, "dashboard")
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        await settled(pilot)
+        assert screen.snap is not None and screen.error == ""
+        summary = flat(screen, "#dash-summary")
+        assert "7 open · 2 dispatched today" in summary
+        assert "pick 2 u/h, pack 3 u/h" in summary and "cycle p50 15h00 p90 22h12" in summary
+        assert "✗ 2 trucks short" in summary
+        stages = text(screen, "#dash-stages").splitlines()
+        assert stages[1].startswith("ready to pick") and stages[1].endswith(" 1")
+        assert stages[2].startswith("backordered") and "█" in stages[2] and stages[2].endswith("2")
+        assert stages[0].startswith("new") and "█" not in stages[0]  # zero: no bar
+        trucks = text(screen, "#dash-trucks")
+        pn = next(line for line in trucks.splitlines() if line.startswith("PN"))
+        assert pn.split()[3:10] == ["14:30", "2", "1", "2", "6", "15:00", "16:00"]
+        assert "✗ will miss, 5 u short" in pn
+        assert "✓ done" in trucks
+        people = flat(screen, "#dash-people")
+        assert "Ana Lindqvist" in people and "1.5 (3/2h)" in people
+        assert "Johan Öberg" in people and "3.0 (6/2h)" in people
+        accuracy = flat(screen, "#dash-accuracy")
+        assert "Johan Öberg 6 1 (167) 1 (167) 1 (167) 500 █" in accuracy
+        assert "Lena Berg 1 0 (0) 0 (0) 0 (0) 0" in accuracy
+        backlog = flat(screen, "#dash-backlog")
+        assert "short pick" in backlog and "qc fail" in backlog
+        flow = flat(screen, "#flow-dispatched")
+        assert flow == "2 0"  # two today, none in the 13:00 hour yet
+        # Every panel is on the screen at once.
+        assert all(p.display for p in screen.query(".panel"))
+
+
+async def test_a_handheld_shows_one_panel_at_a_time(shift: Shift) -> None:
+    app = WmsApp(shift.store.url, terminal="HH-9")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await menu(pilot, "dashboard")
+        screen = app.screen
+        await settled(pilot)
+        assert flat(screen, "#dash-summary") == "7 open · 2 out · ✗ 2 trucks short"
+        assert flat(screen, "#dash-tab") == "‹ 1/6 Orders now ›"
+        shown = [p.id for p in screen.query(".panel") if p.display]
+        assert shown == ["panel-stages"]
+        await pilot.press("3")
+        assert flat(screen, "#dash-tab") == "‹ 3/6 Cut-offs ›"
+        assert [p.id for p in screen.query(".panel") if p.display] == ["panel-trucks"]
+        trucks = text(screen, "#dash-trucks").splitlines()
+        assert trucks[0].split()[:2] == ["PN", "14:30"] and "✗ will miss, 5 u short" in trucks[0]
+        assert trucks[1].strip() == "2 ord · pick 1 ln/2 u · pack 6 u"
+        assert all(len(line.rstrip()) <= 38 for line in trucks)
+        await pilot.press("right", "right")
+        assert flat(screen, "#dash-tab") == "‹ 5/6 Pack accuracy ›"
+        assert "Johan Ö. " in text(screen, "#dash-accuracy") and "500.0 1/1/1" in flat(
+            screen, "#dash-accuracy"
+        )
+        await pilot.press("right", "right")  # wraps round to the first
+        assert flat(screen, "#dash-tab") == "‹ 1/6 Orders now ›"
+        await pilot.press("left")
+        assert flat(screen, "#dash-tab") == "‹ 6/6 Backlog ›"
+        # Growing the terminal shows every panel; shrinking it again, the chosen one.
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert all(p.display for p in screen.query(".panel"))
+        await pilot.resize_terminal(40, 16)
+        await pilot.pause()
+        assert [p.id for p in screen.query(".panel") if p.display] == ["panel-backlog"]
+
+
+async def test_keys_answer_while_a_refresh_waits_on_the_database(
+    shift: Shift, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wms_tui.services.insight import dashboard as service
+
+    real = service.dashboard
+    gate, entered = threading.Event(), threading.Event()
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        entered.set()
+        gate.wait(5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "dashboard", slow)
+    app = WmsApp(shift.store.url, terminal="HH-9")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await menu(pilot, "dashboard")
+        screen = app.screen
+        for _ in range(100):
+            if entered.is_set():
+                break
+            await pilot.pause(0.02)
+        assert entered.is_set() and screen.snap is None
+        await pilot.press("3")  # the query is still running in its thread
+        assert flat(screen, "#dash-tab") == "‹ 3/6 Cut-offs ›"
+        gate.set()
+        await settled(pilot)
+        assert screen.snap is not None
+        assert "PN" in text(screen, "#dash-trucks")
+
+
+async def test_a_failed_refresh_says_so_and_keeps_the_screen(
+    shift: Shift, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wms_tui.services.insight import dashboard as service
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("connection lost\nsecond line")
+
+    app = WmsApp(shift.store.url, terminal="OFFICE")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await menu(pilot, "dashboard")
+        screen = app.screen
+        await settled(pilot)
+        monkeypatch.setattr(service, "dashboard", broken)
+        await pilot.press("r")
+        await settled(pilot)
+        assert screen.error == "Refresh failed: connection lost"
+        assert flat(screen, "#dash-summary") == "✗ Refresh failed: connection lost"
+        assert app.screen is screen
+        monkeypatch.undo()
+        await pilot.press("r")
+        await settled(pilot)
+        assert screen.error == "" and "7 open" in flat(screen, "#dash-summary")
+
+
+async def test_an_empty_warehouse_draws_empty_charts(sqlite_store: Store) -> None:
+    with sqlite_store.unit_of_work() as uow:
+        f.warehouse(uow)
+        f.operator(uow, "Karin Holmgren", "supervisor", badge="S9001")
+        uow.commit()
+    app = WmsApp(sqlite_store.url, terminal="OFFICE")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await menu(pilot, "dashboard")
+        screen = app.screen
+        await settled(pilot)
+        assert screen.snap is not None and screen.error == ""
+        assert "0 open" in flat(screen, "#dash-summary")
+        for key, wid, says in (
+            ("1", "#dash-stages", "new"),
+            ("2", "#flow-released", "0 0"),
+            ("3", "#dash-trucks", "no carriers set up"),
+            ("4", "#dash-people", "nobody yet today"),
+            ("5", "#dash-accuracy", "nothing packed yet today"),
+            ("6", "#dash-backlog", "none open"),
+        ):
+            await pilot.press(key)  # on a handheld: that panel is shown
+            await pilot.pause()
+            assert says in flat(screen, wid)
+            assert "█" not in text(screen, wid)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert "nothing packed yet today" in flat(screen, "#dash-accuracy")
+        assert "cycle p50 – p90 –" in flat(screen, "#dash-summary")
+        assert app.screen is screen
+
+
+def test_the_dashboard_is_a_supervisors_entry() -> None:
+    from wms_tui.ui.menu import entries_for
+
+    assert "dashboard" in [e.id for e in entries_for({"supervisor"})]
+    assert "dashboard" not in [e.id for e in entries_for({"picker", "packer", "receiver"})]

@@ -1,0 +1,234 @@
+"""What the shift dashboard draws: a :class:`Dashboard` in, rich text out.
+
+Plain functions of the read model and a width, so the screen only places
+them. Every chart has its number beside it, and every verdict reads as a
+word and a mark (✓ ✗), never as a colour alone.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from wms_tui.domain.shipping_days import duration_text
+from wms_tui.services.insight import rules
+from wms_tui.services.insight.dashboard import CarrierOutlook, Dashboard
+from wms_tui.ui.widgets.text_bars import bar, bar_rows
+
+STAGE_LABELS = {
+    "NEW": "new",
+    "READY_TO_PICK": "ready to pick",
+    "BACKORDERED": "backordered",
+    "ON_HOLD": "on hold",
+    "PICKING": "picking",
+    "PICKED": "picked",
+    "PACKING": "packing",
+    "PACKED": "packed",
+    "DISPATCHED": "dispatched today",
+    "CANCELLED": "cancelled today",
+}
+SHORT_STAGE = {"READY_TO_PICK": "ready", "DISPATCHED": "out today", "CANCELLED": "cancel. today"}
+VERDICT = {
+    rules.MAKES_IT: ("✓", "makes it", "green"),
+    rules.DONE: ("✓", "done", "green"),
+    rules.NO_CUTOFF: ("·", "no cut-off", ""),
+    rules.WILL_MISS: ("✗", "will miss", "bold red"),
+    rules.MISSED: ("✗", "missed", "bold red"),
+}
+
+
+def short_name(name: str) -> str:
+    """``Ana Lindqvist`` -> ``Ana L.`` (a handheld's column)."""
+    parts = name.split()
+    return parts[0] if len(parts) < 2 else f"{parts[0]} {parts[-1][0]}."
+
+
+def minutes(value: float | None) -> str:
+    return "–" if value is None else duration_text(value)
+
+
+def rate(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def summary(d: Dashboard, narrow: bool) -> Text:
+    stages = dict(d.stages)
+    missing = sum(1 for c in d.carriers if not c.makes_it)
+    t = Text()
+    if narrow:
+        t.append(f"{d.open_orders} open · {stages['DISPATCHED']} out · ")
+    else:
+        t.append(f"{d.open_orders} open · {stages['DISPATCHED']} dispatched today · ")
+        t.append(
+            f"last {d.window_minutes} min: pick {d.pick_units_per_hour:.0f} u/h, "
+            f"pack {d.pack_units_per_hour:.0f} u/h · "
+        )
+        t.append(f"cycle p50 {minutes(d.cycle.p50)} p90 {minutes(d.cycle.p90)} · ")
+    if missing:
+        t.append(f"✗ {missing} truck{'s' if missing > 1 else ''} short", style="bold red")
+    else:
+        t.append("✓ trucks on pace", style="green")
+    if not narrow:  # the operator bar's clock is beside it on a handheld
+        t.append(f" · {d.local(d.now)}", style="dim")
+    return t
+
+
+def stages(d: Dashboard, width: int, narrow: bool) -> Text:
+    names = SHORT_STAGE if narrow else {}
+    rows = [(names.get(st, STAGE_LABELS[st]), float(n), str(n)) for st, n in d.stages]
+    return bar_rows(rows, width, style="cyan")
+
+
+def flow_numbers(values: tuple[int, ...]) -> str:
+    return f"{sum(values):>5} {values[-1] if values else 0:>5}"
+
+
+def shown_hours(d: Dashboard) -> int:
+    """Hours of today to chart: from the first with any flow (at least the last 8)."""
+    n = len(d.hours)
+    first = next(
+        (i for i in range(n) if any(vals[i] for _, vals in d.flow)),
+        n,
+    )
+    return max(1, min(n, max(n - first, 8)))
+
+
+def hours_axis(d: Dashboard, shown: int) -> str:
+    if not d.hours:
+        return ""
+    first = d.hours[len(d.hours) - shown]
+    return f"{d.local(first, '%H')}–{d.local(d.hours[-1], '%H')}h"
+
+
+def trucks(d: Dashboard, narrow: bool) -> Table | Text:
+    if narrow:
+        out = Text()
+        for i, c in enumerate(d.carriers):
+            if i:
+                out.append("\n")
+            mark, word, style = VERDICT[c.verdict]
+            cut = c.cutoff.strftime("%H:%M") if c.cutoff else "--:--"
+            out.append(f"{c.code[:8]:<8} {cut} ")
+            out.append(f"{mark} {_outlook(c, d)}", style=style)
+            out.append(
+                f"\n  {c.orders} ord · pick {c.lines_to_pick} ln/{c.units_to_pick} u"
+                f" · pack {c.units_to_pack} u",
+                style="dim",
+            )
+        if not d.carriers:
+            out.append("no carriers set up", style="dim")
+        return out
+    table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
+    for name, justify in (
+        ("Carrier", "left"), ("Cut-off", "left"), ("Orders", "right"),
+        ("Pick ln", "right"), ("Pick u", "right"), ("Pack u", "right"),
+        ("Picked by", "right"), ("Packed by", "right"), ("Outlook", "left"),
+    ):  # fmt: skip
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for c in d.carriers:
+        mark, _, style = VERDICT[c.verdict]
+        table.add_row(
+            c.code if c.name.upper() == c.code else f"{c.code} {c.name}"[:22],
+            c.cutoff.strftime("%H:%M") if c.cutoff else "--:--",
+            str(c.orders),
+            str(c.lines_to_pick),
+            str(c.units_to_pick),
+            str(c.units_to_pack),
+            _done(d, c.pick_done_at, c.units_to_pick),
+            _done(d, c.pack_done_at, c.units_to_pack),
+            Text(f"{mark} {_outlook(c, d)}", style=style),
+        )
+    if not d.carriers:
+        table.add_row("no carriers set up", *[""] * 8)
+    return table
+
+
+def _done(d: Dashboard, at, units: int) -> str:  # noqa: ANN001 - a datetime or None
+    if units <= 0:
+        return "done"
+    return d.local(at) if at is not None else "no pace"
+
+
+def _outlook(c: CarrierOutlook, d: Dashboard) -> str:
+    _, word, _ = VERDICT[c.verdict]
+    if c.verdict == rules.WILL_MISS:
+        return f"{word}, {c.short} u short"
+    if c.verdict == rules.MAKES_IT and c.cutoff_at is not None:
+        last = max(t for t in (c.pick_done_at, c.pack_done_at) if t is not None)
+        spare = (c.cutoff_at - last).total_seconds() / 60
+        return f"{word}, {duration_text(spare)} spare"
+    return word
+
+
+def people(d: Dashboard, width: int, narrow: bool) -> Text:
+    out = Text()
+    for title, group in (
+        ("Pick lines/hour (lines/active hours)", d.pickers),
+        ("Pack units/hour (units/active hours)", d.packers),
+    ):
+        if out:
+            out.append("\n")
+        out.append(title + "\n", style="bold")
+        rows = [
+            (
+                short_name(p.name) if narrow else p.name,
+                p.per_hour or 0.0,
+                rate(p.per_hour) if narrow else f"{rate(p.per_hour)} ({p.count}/{p.active_hours}h)",
+            )
+            for p in group
+        ]
+        out.append_text(bar_rows(rows, width, style="cyan", empty="nobody yet today"))
+    return out
+
+
+def accuracy(d: Dashboard, width: int, narrow: bool) -> Table | Text:
+    packers = [p for p in d.packers if p.units or p.returned]
+    if narrow:
+        out = Text("per 1,000 u: undo/QC/return\n", style="dim")
+        rows = [
+            (
+                short_name(p.name),
+                p.errors_per_1000 or 0.0,
+                f"{rate(p.errors_per_1000)} {p.undone}/{p.qc}/{p.returned}",
+            )
+            for p in packers
+        ]
+        out.append_text(bar_rows(rows, width, style="yellow", empty="nothing packed yet today"))
+        return out
+    if not packers:
+        return Text("nothing packed yet today", style="dim")
+    table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
+    table.add_column("Packer", no_wrap=True, overflow="ellipsis", max_width=16)
+    for name in ("Units", "Undone", "QC", "Returns"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("per 1,000", no_wrap=True)
+    top = max((p.errors_per_1000 or 0.0 for p in packers), default=0.0)
+    for p in packers:
+        total = "–" if p.errors_per_1000 is None else f"{p.errors_per_1000:5.0f}"
+        table.add_row(
+            p.name,
+            str(p.units),
+            _per(p.undone, p.undone_per_1000),
+            _per(p.qc, p.qc_per_1000),
+            _per(p.returned, p.returned_per_1000),
+            Text.assemble(
+                total + " ", (bar(p.errors_per_1000 or 0.0, top, max(1, width - 52)), "yellow")
+            ),
+        )
+    return table
+
+
+def _per(n: int, per: float | None) -> str:
+    return f"{n} ({'–' if per is None else f'{per:.0f}'})"
+
+
+def backlog(d: Dashboard, width: int, narrow: bool) -> Text:
+    out = Text("Backorders by age\n", style="bold")
+    out.append_text(
+        bar_rows([(k, float(n), str(n)) for k, n in d.backorders], width, style="magenta")
+    )
+    out.append("\nOpen exceptions by kind\n", style="bold")
+    rows = [(k.lower().replace("_", " ")[: 14 if narrow else 28], float(n), str(n))
+            for k, n in d.exceptions]  # fmt: skip
+    out.append_text(bar_rows(rows, width, style="red", empty="none open"))
+    return out
