@@ -19,7 +19,7 @@ from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.cycle_count import CycleCountScreen
 from wms_tui.ui.screens.putaway import PutawayScreen
-from wms_tui.ui.screens.stock import SkuDetailScreen, StockScreen
+from wms_tui.ui.screens.stock import RowHistoryScreen, SkuDetailScreen, StockScreen
 from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount
 
 SIZES = [(40, 16), (120, 40)]
@@ -125,16 +125,16 @@ async def test_stock_screen_filters_and_detail(store: Store, size) -> None:
         assert [b.bin for b in screen.bin_rows] == ["A-01-1-A", "A-01-2-A", "RCV-1", "RCV-1"]
         flagged = [r for r in rows(screen.table) if "A-01-2-A" in r[0]]
         assert flagged and ("!" in flagged[0][0] or "flagged" in flagged[0])
-        await pilot.press("f5")  # quarantine only: nothing there
+        await pilot.press("f5", "f5", "f5")  # status: available, allocated, quarantine
         status = str(screen.query_one("#stk-status").render())
-        assert screen.bin_rows == [] and status.startswith("QUARANTINE")
+        assert screen.bin_rows == [] and status.startswith(("QUARANTINE", "QUAR"))
         assert len(status) <= size[0] - 2  # the whole line fits, on a handheld too
         await pilot.press("f2")  # by SKU, still quarantine: its count is a column
         headers = [str(c.label) for c in screen.table.ordered_columns]
         assert ("Quar" in headers) or ("QUAR" in headers)
-        await pilot.press("f5")
+        await pilot.press("f5")  # any status
         await scan(pilot, "nothing-like-this")
-        assert "Nothing matches" in feedback(app)
+        assert "No SKU, name or barcode matches 'nothing-like-this'" in feedback(app)
         await scan(pilot, TEE_EAN)  # a scanned barcode opens the SKU
         detail = app.screen
         assert isinstance(detail, SkuDetailScreen)
@@ -152,6 +152,69 @@ async def test_stock_screen_filters_and_detail(store: Store, size) -> None:
         await pilot.press("f4")  # level: zero (nothing in storage)
         await pilot.pause(0.3)
         assert screen.level == "zero"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_stock_screen_status_filter_and_row_history(store: Store, size) -> None:
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=size) as pilot:
+        await login(pilot, "R3001")  # a receiver's menu has it
+        await open_menu_entry(pilot, "StockScreen")
+        screen = app.screen
+        assert isinstance(screen, StockScreen)
+        await pilot.press("f5")  # available: TEE 5 in A-01-1-A, MUG 2 in A-01-2-A
+        assert screen.status == "available"
+        assert [r.sku for r in screen.sku_rows] == ["MUG", "TEE"]
+        await pilot.press("f5")  # allocated: nothing is
+        assert screen.status == "allocated" and screen.sku_rows == []
+        await pilot.press("f5", "f5")  # quarantine, then any again
+        assert screen.status is None
+        screen.table.move_cursor(row=2)  # TEE
+        await pilot.press("f6")
+        await pilot.pause()
+        history = app.screen
+        assert isinstance(history, RowHistoryScreen) and history.history.sku == "TEE"
+        whats = [e.what for e in history.history.entries]
+        assert whats == ["RECEIVED", "RECEIVED"]  # 3 into RCV-1, then the opening 5
+        assert history.query_one("#hist-table", DataTable).row_count == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("f2")  # by bin: the row's history is that bin's
+        screen.table.move_cursor(row=0)  # A-01-1-A TEE
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app.screen.history.bin == "A-01-1-A"
+        assert [e.qty for e in app.screen.history.entries] == [5]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_stock_screen_refuses_bad_filters_in_one_line(store: Store, size) -> None:
+    app = WmsApp(store.url, terminal="HH-1")
+    async with app.run_test(size=size) as pilot:
+        await login(pilot, "S9001")
+        await open_menu_entry(pilot, "StockScreen")
+        screen = app.screen
+        before = snapshot(store)
+        field = screen.query_one("#stk-filter")
+        for typed, said in (
+            ("²", "No SKU, name or barcode matches '²'"),
+            ("TE\x00E", "The SKU filter holds a control character: 'TE\\x00E'"),
+            ("X" * 10_000, "The SKU filter is 10000 characters long; at most 64"),
+        ):
+            field.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            shown = feedback(app)
+            assert shown.startswith(f"✗ {said}") and "\n" not in shown, shown
+            assert app.screen is screen and screen.sku_rows == []
+        field.value = ""
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert [r.sku for r in screen.sku_rows] == ["MUG", "PRINT", "TEE"]
+        await pilot.press("f6", "f6")  # history of MUG, then Esc back
+        await pilot.press("escape")
+        assert snapshot(store) == before
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -22,12 +22,17 @@ def test_low_over_ok_and_zero_follow_each_products_thresholds(empty_store: Store
         uow.commit()
 
     def skus(level: q.LevelFilter) -> list[str]:
-        return [r.sku for r in q.stock_by_sku(empty_store, level=level)]
+        return [r.sku for r in q.find_stock(empty_store, q.stock_query(level=level)).skus]
 
     assert skus("low") == ["GONE", "LOW"]  # GONE: 0 below its reorder point 3
     assert skus("over") == ["OVER"]
     assert skus("ok") == ["OK", "STUCK"]  # STUCK has no thresholds
     # Zero: nothing in storage, whatever the thresholds say.
     assert skus("zero") == ["GONE", "STUCK"]
-    assert [(b.bin, b.sku) for b in q.stock_by_bin(empty_store, level="zero")] == [("Q-1", "STUCK")]
-    assert [b.sku for b in q.stock_by_bin(empty_store, level="low")] == ["LOW"]
+    assert [
+        (b.bin, b.sku)
+        for b in q.find_stock(empty_store, q.stock_query(level="zero", by_bin=True)).bins
+    ] == [("Q-1", "STUCK")]
+    assert [
+        b.sku for b in q.find_stock(empty_store, q.stock_query(level="low", by_bin=True)).bins
+    ] == ["LOW"]

@@ -1,14 +1,24 @@
-"""Read models for the stock screen: stock by SKU, by bin, and one SKU in full.
+"""Read models for the stock screen and ``wms stock``: stock by SKU, by bin, one SKU
+in full, and one row's history.
 
 "Storage" is stock in pick and bulk bins: what can be allocated to orders. Units in
 receiving, quarantine, totes, pack stations and dispatch lanes are shown apart.
 Stock levels compare storage on hand with the product's reorder point (below it:
 ``low``) and maximum (above it: ``over``); the ``zero`` filter finds SKUs with
 nothing in storage, thresholds or not.
+
+:func:`find_stock` is the one query use case: a :class:`StockQuery` (SKU, name or
+barcode text, bin, zone, level, status) checked by :func:`stock_query` and answered by
+one SQL statement whose level and status filters run in the database (a ``HAVING`` on
+the per-SKU sums; by bin, a join to those sums), never by filtering rows in Python.
+A filter that names nothing here (an unknown SKU, bin or zone) or cannot be one (a
+control character, thousands of characters, a level that is not one) is refused with
+one line.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -17,9 +27,10 @@ from sqlalchemy import and_, case, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from wms_tui.domain.enums import LocationKind, OrderStatus
-from wms_tui.domain.errors import NotFound
+from wms_tui.domain.enums import EventKind, LocationKind, OrderStatus
+from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import (
+    Event,
     Location,
     Operator,
     Order,
@@ -31,6 +42,7 @@ from wms_tui.domain.models import (
     StockMovement,
 )
 from wms_tui.domain.scans import clean_scan
+from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import priority
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.inventory.stock import find_product_by_scan
@@ -144,35 +156,130 @@ class SkuDetail:
     movements: tuple[MovementRow, ...]
 
 
+# --------------------------------------------------------------------------- the query
+
+# What the status filter may ask for: units free to allocate (in storage, not
+# reserved), units reserved for orders, units in quarantine.
+Status = Literal["available", "allocated", "quarantine"]
+STATUSES: tuple[Status, ...] = ("available", "allocated", "quarantine")
+LEVEL_FILTERS: tuple[LevelFilter, ...] = ("low", "over", "zero", "ok")
+MAX_TEXT = 64  # a SKU's own limit; a name search needs no more
+
+
+@dataclass(frozen=True)
+class StockQuery:
+    """Checked filters (:func:`stock_query` makes one); empty means "any"."""
+
+    text: str = ""  # SKU, name or barcode
+    bin: str = ""  # part of a bin's code, upper case
+    zone: str = ""
+    level: LevelFilter | None = None
+    status: Status | None = None
+    by_bin: bool = False
+
+
+@dataclass(frozen=True)
+class StockList:
+    query: StockQuery
+    skus: tuple[SkuStock, ...] = ()  # when not by bin
+    bins: tuple[BinStock, ...] = ()  # when by bin
+    more: bool = False  # cut at MAX_ROWS
+
+    @property
+    def count(self) -> int:
+        return len(self.bins if self.query.by_bin else self.skus)
+
+
+def _filter_text(raw: str, what: str) -> str:
+    # Scanners end a code with CR or GS: those go; anything else invisible inside
+    # what was typed is refused rather than silently dropped.
+    text = raw.strip(" \t\r\n\x1d")
+    bad = next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")), None)
+    if bad is not None:
+        raise DomainError(f"The {what} filter holds a control character: '{excerpt(text)}'")
+    if len(text) > MAX_TEXT:
+        raise DomainError(
+            f"The {what} filter is {len(text)} characters long; at most {MAX_TEXT}: "
+            f"'{excerpt(text)}'"
+        )
+    return text
+
+
+def stock_query(
+    *,
+    text: str = "",
+    bin: str = "",
+    zone: str = "",
+    level: str | None = None,
+    status: str | None = None,
+    by_bin: bool = False,
+) -> StockQuery:
+    """Check filters as typed (a screen's field, a command's options): one-line refusals."""
+    text = _filter_text(text, "SKU")
+    bin_text = _filter_text(bin, "bin").upper()
+    zone_text = _filter_text(zone, "zone")
+    lvl = _filter_text(level or "", "level").lower() or None
+    if lvl is not None and lvl not in LEVEL_FILTERS:
+        raise DomainError(f"Level is {', '.join(LEVEL_FILTERS)}; not '{excerpt(lvl)}'")
+    st = _filter_text(status or "", "status").lower() or None
+    if st is not None and st not in STATUSES:
+        raise DomainError(f"Status is {', '.join(STATUSES)}; not '{excerpt(st)}'")
+    return StockQuery(text, bin_text, zone_text, lvl, st, by_bin)  # type: ignore[arg-type]
+
+
+def _like(text: str) -> str:
+    # The typed text is matched as written: % and _ are characters, not wildcards.
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _text_filter(text: str):
-    needle = f"%{text.lower()}%"
+    needle = _like(text.lower())
     return or_(
-        func.lower(Product.sku).like(needle),
-        func.lower(Product.name).like(needle),
+        func.lower(Product.sku).like(needle, escape="\\"),
+        func.lower(Product.name).like(needle, escape="\\"),
         col(Product.id).in_(select(ProductBarcode.product_id).where(ProductBarcode.code == text)),
     )
+
+
+def _bin_filter(text: str):
+    return func.upper(Location.code).like(_like(text), escape="\\")
 
 
 def _qty_when(kinds: tuple[LocationKind, ...], field=Stock.qty):
     return func.coalesce(func.sum(case((col(Location.kind).in_(kinds), field), else_=0)), 0)
 
 
-def _sku_rows(
-    session: Session, text: str = "", zone: str = "", product_id: int | None = None
-) -> list[SkuStock]:
-    other = tuple(
-        k
-        for k in LocationKind
-        if k not in (*STORAGE, LocationKind.RECEIVING, LocationKind.QUARANTINE)
-    )
+OTHER_KINDS = tuple(
+    k for k in LocationKind if k not in (*STORAGE, LocationKind.RECEIVING, LocationKind.QUARANTINE)
+)
+
+
+def _level_clause(storage, level: LevelFilter):  # noqa: ANN001, ANN202 - SQL expressions
+    """The level rule of :func:`stock_level` as SQL over a storage sum."""
+    low = and_(Product.reorder_point > 0, storage < Product.reorder_point)
+    over = and_(Product.max_stock > 0, storage > Product.max_stock)
+    if level == "zero":
+        return storage <= 0
+    if level == "low":
+        return low
+    if level == "over":
+        return and_(~low, over)
+    return and_(~low, ~over)
+
+
+def _sku_statement(q: StockQuery, product_id: int | None = None):  # noqa: ANN202
+    storage = _qty_when(STORAGE)
+    allocated = _qty_when(STORAGE, Stock.allocated)
+    quarantine = _qty_when((LocationKind.QUARANTINE,))
     stmt = (
         select(
             Product,
-            _qty_when(STORAGE),
-            _qty_when(STORAGE, Stock.allocated),
+            storage,
+            allocated,
             _qty_when((LocationKind.RECEIVING,)),
-            _qty_when((LocationKind.QUARANTINE,)),
-            _qty_when(other),
+            quarantine,
+            _qty_when(OTHER_KINDS),
         )
         .select_from(Product)
         .outerjoin(Stock, col(Stock.product_id) == Product.id)
@@ -181,104 +288,149 @@ def _sku_rows(
         .order_by(col(Product.sku))
     )
     if product_id is not None:
-        stmt = stmt.where(Product.id == product_id)
-    else:
-        stmt = stmt.where(col(Product.active).is_(True))
-    if text:
-        stmt = stmt.where(_text_filter(text))
-    if zone:
-        stmt = stmt.where(Product.zone == zone)
+        return stmt.where(Product.id == product_id)
+    stmt = stmt.where(col(Product.active).is_(True))
+    if q.text:
+        stmt = stmt.where(_text_filter(q.text))
+    if q.zone:
+        stmt = stmt.where(Product.zone == q.zone)
+    if q.bin:
+        held = (
+            select(Stock.product_id)
+            .join(Location, col(Location.id) == Stock.location_id)
+            .where(_bin_filter(q.bin), or_(Stock.qty > 0, Stock.allocated > 0))
+        )
+        stmt = stmt.where(col(Product.id).in_(held))
+    if q.level is not None:
+        stmt = stmt.having(_level_clause(storage, q.level))
+    if q.status == "available":
+        stmt = stmt.having(storage - allocated > 0)
+    elif q.status == "allocated":
+        stmt = stmt.having(allocated > 0)
+    elif q.status == "quarantine":
+        stmt = stmt.having(quarantine > 0)
+    return stmt
+
+
+def _sku_row(p: Product, storage, allocated, rcv, quar, other_qty) -> SkuStock:  # noqa: ANN001
+    return SkuStock(
+        sku=p.sku,
+        name=p.name,
+        options=p.options_text,
+        zone=p.zone,
+        storage=int(storage),
+        allocated=int(allocated),
+        receiving=int(rcv),
+        quarantine=int(quar),
+        elsewhere=int(other_qty),
+        reorder_point=p.reorder_point,
+        max_stock=p.max_stock,
+    )
+
+
+def _sku_rows(session: Session, q: StockQuery, limit: int | None = None) -> list[SkuStock]:
+    stmt = _sku_statement(q)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [_sku_row(*row) for row in session.exec(stmt).all()]
+
+
+def _bin_rows(session: Session, q: StockQuery, limit: int | None = None) -> list[BinStock]:
+    stmt = (
+        select(Stock, Location, Product)
+        .join(Location, col(Location.id) == Stock.location_id)
+        .join(Product, col(Product.id) == Stock.product_id)
+        .where(or_(Stock.qty > 0, Stock.allocated > 0))
+        .order_by(col(Location.code), col(Product.sku))
+    )
+    if q.text:
+        # One field on the screen: by bin, what was typed may be a bin's code too.
+        stmt = stmt.where(or_(_text_filter(q.text), _bin_filter(q.text.upper())))
+    if q.bin:
+        stmt = stmt.where(_bin_filter(q.bin))
+    if q.zone:
+        stmt = stmt.where(Location.zone == q.zone)  # by bin, the zone is the bin's
+    if q.status == "available":
+        stmt = stmt.where(col(Location.kind).in_(STORAGE), Stock.qty - Stock.allocated > 0)
+    elif q.status == "allocated":
+        stmt = stmt.where(Stock.allocated > 0)
+    elif q.status == "quarantine":
+        stmt = stmt.where(Location.kind == LocationKind.QUARANTINE)
+    if q.level is not None:
+        # The level is the SKU's (storage summed over its bins): join to those sums.
+        in_storage = (
+            select(
+                Stock.product_id.label("product_id"),  # type: ignore[attr-defined]
+                func.sum(Stock.qty).label("storage"),
+            )
+            .join(Location, col(Location.id) == Stock.location_id)
+            .where(col(Location.kind).in_(STORAGE))
+            .group_by(col(Stock.product_id))
+            .subquery()
+        )
+        storage = func.coalesce(in_storage.c.storage, 0)
+        stmt = stmt.outerjoin(in_storage, in_storage.c.product_id == Product.id).where(
+            _level_clause(storage, q.level)
+        )
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [
-        SkuStock(
+        BinStock(
+            bin=loc.code,
+            zone=loc.zone,
+            kind=str(loc.kind),
             sku=p.sku,
             name=p.name,
-            options=p.options_text,
-            zone=p.zone,
-            storage=int(storage),
-            allocated=int(allocated),
-            receiving=int(rcv),
-            quarantine=int(quar),
-            elsewhere=int(other_qty),
-            reorder_point=p.reorder_point,
-            max_stock=p.max_stock,
+            qty=st.qty,
+            allocated=st.allocated,
+            flagged=loc.cycle_count_flag,
         )
-        for p, storage, allocated, rcv, quar, other_qty in session.exec(stmt).all()
+        for st, loc, p in session.exec(stmt).all()
     ]
 
 
-def stock_by_sku(
-    store: Store,
-    *,
-    text: str = "",
-    zone: str = "",
-    level: LevelFilter | None = None,
-    quarantine: bool = False,
-) -> list[SkuStock]:
-    """One row per SKU (zero stock included, so empty SKUs show as low)."""
-    text = clean_scan(text)
-    with store.read() as s:
-        rows = _sku_rows(s, text, zone)
-    if level is not None:
-        rows = [r for r in rows if level_matches(r.storage, r.level, level)]
-    if quarantine:
-        rows = [r for r in rows if r.quarantine > 0]
-    return rows[:MAX_ROWS]
+def _zones(session: Session) -> list[str]:
+    bins = select(Location.zone).where(col(Location.kind).in_(STORAGE), Location.zone != "")
+    products = select(Product.zone).where(Product.zone != "")
+    found = session.execute(bins.union(products)).scalars().all()
+    return sorted(set(found))
 
 
-def stock_by_bin(
-    store: Store,
-    *,
-    text: str = "",
-    zone: str = "",
-    level: LevelFilter | None = None,
-    quarantine: bool = False,
-) -> list[BinStock]:
-    """One row per bin and SKU with stock; ``zone`` is the bin's zone here."""
-    text = clean_scan(text)
+def _exists(session: Session, stmt) -> bool:  # noqa: ANN001
+    return session.exec(stmt.limit(1)).first() is not None
+
+
+def _names_something(session: Session, q: StockQuery) -> None:
+    """Refuse a filter that names nothing in this warehouse (a typo, a wrong scan)."""
+    if q.text and not _exists(session, select(Product.id).where(_text_filter(q.text))):
+        bins = select(Location.id).where(_bin_filter(q.text.upper()))
+        if not (q.by_bin and _exists(session, bins)):
+            what = "SKU, name, barcode or bin" if q.by_bin else "SKU, name or barcode"
+            raise NotFound(f"No {what} matches '{excerpt(q.text)}'")
+    if q.bin and not _exists(session, select(Location.id).where(_bin_filter(q.bin))):
+        raise NotFound(f"No bin matches '{excerpt(q.bin)}'")
+    if q.zone:
+        known = _zones(session)
+        if q.zone not in known:
+            shown = ", ".join(known) or "none"
+            raise NotFound(f"No zone '{excerpt(q.zone)}'; the zones are {shown}")
+
+
+def find_stock(store: Store, query: StockQuery) -> StockList:
+    """Stock rows by SKU (zero stock included) or by bin, as the query filters them."""
     with store.read() as s:
-        stmt = (
-            select(Stock, Location, Product)
-            .join(Location, col(Location.id) == Stock.location_id)
-            .join(Product, col(Product.id) == Stock.product_id)
-            .where(or_(Stock.qty > 0, Stock.allocated > 0))
-            .order_by(col(Location.code), col(Product.sku))
-        )
-        if text:
-            stmt = stmt.where(or_(_text_filter(text), col(Location.code).like(f"%{text.upper()}%")))
-        if zone:
-            stmt = stmt.where(Location.zone == zone)
-        if quarantine:
-            stmt = stmt.where(Location.kind == LocationKind.QUARANTINE)
-        shown: set[str] = set()
-        if level is not None:
-            shown = {r.sku for r in _sku_rows(s) if level_matches(r.storage, r.level, level)}
-        out = [
-            BinStock(
-                bin=loc.code,
-                zone=loc.zone,
-                kind=str(loc.kind),
-                sku=p.sku,
-                name=p.name,
-                qty=st.qty,
-                allocated=st.allocated,
-                flagged=loc.cycle_count_flag,
-            )
-            for st, loc, p in s.exec(stmt).all()
-            if level is None or p.sku in shown
-        ]
-    return out[:MAX_ROWS]
+        _names_something(s, query)
+        if query.by_bin:
+            bins = _bin_rows(s, query, MAX_ROWS + 1)
+            return StockList(query, bins=tuple(bins[:MAX_ROWS]), more=len(bins) > MAX_ROWS)
+        skus = _sku_rows(s, query, MAX_ROWS + 1)
+        return StockList(query, skus=tuple(skus[:MAX_ROWS]), more=len(skus) > MAX_ROWS)
 
 
 def zones(store: Store) -> list[str]:
-    """Zones that have storage bins, for the zone filter."""
+    """Zones of storage bins and of products: what the zone filter accepts."""
     with store.read() as s:
-        found = s.exec(
-            select(Location.zone)
-            .where(col(Location.kind).in_(STORAGE), Location.zone != "")
-            .distinct()
-            .order_by(col(Location.zone))
-        ).all()
-    return list(found)
+        return _zones(s)
 
 
 def sku_detail(store: Store, code: str, *, history: int = 50) -> SkuDetail:
@@ -291,7 +443,7 @@ def sku_detail(store: Store, code: str, *, history: int = 50) -> SkuDetail:
             product = find_product_by_scan(s, scanned).product
         except NotFound:
             raise NotFound(f"Unknown SKU or barcode {scanned}") from None
-        (stock,) = _sku_rows(s, product_id=product.id)
+        stock = _sku_row(*s.exec(_sku_statement(StockQuery(), product.id)).one())
         barcodes = tuple(
             s.exec(
                 select(ProductBarcode.code)
@@ -368,4 +520,148 @@ def _movements(s: Session, product_id: int, limit: int) -> tuple[MovementRow, ..
             reference=mv.reference,
         )
         for mv, from_code, to_code, who, order in s.exec(stmt).all()
+    )
+
+
+# --------------------------------------------------------------------------- a row's history
+
+# Events about stock that the ledger does not already say (every ledger row has its
+# stock.move event, shown once, as the movement).
+STOCK_EVENTS = (
+    EventKind.STOCK_ALLOCATE,
+    EventKind.SHORT_PICK,
+    EventKind.RECEIVING_DAMAGED,
+    EventKind.BARCODE_LINKED,
+)
+# Events about a bin rather than a SKU.
+BIN_EVENTS = (EventKind.CYCLE_COUNT, EventKind.LOCATION_FLAGGED)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime  # on the warehouse's clock
+    what: str  # a movement's reason (RECEIVED, PICKED, …) or an event's kind
+    qty: int | None
+    from_loc: str
+    to_loc: str
+    who: str
+    terminal: str
+    order: str
+    detail: str
+    movement: bool  # a stock ledger row (else an event)
+
+
+@dataclass(frozen=True)
+class RowHistory:
+    sku: str
+    bin: str  # "" for the SKU's whole history
+    tz_name: str
+    entries: tuple[HistoryEntry, ...]  # newest first
+    more: bool  # older entries left out
+
+
+def row_history(store: Store, sku: str, bin: str = "", *, limit: int = 100) -> RowHistory:
+    """One stock row's history, newest first: its ledger movements and the events
+    about it (allocations, short picks, damage, counts and flags of its bins)."""
+    code = _filter_text(sku, "SKU")
+    bin_code = _filter_text(bin, "bin").upper()
+    if not code:
+        raise DomainError("Which SKU? Choose a row or type a SKU")
+    with store.read() as s:
+        product = s.exec(select(Product).where(Product.sku == code)).first()
+        if product is None:
+            raise NotFound(f"No SKU '{excerpt(code)}'")
+        loc = None
+        if bin_code:
+            loc = s.exec(select(Location).where(Location.code == bin_code)).first()
+            if loc is None:
+                raise NotFound(f"No bin '{excerpt(bin_code)}'")
+        tz = warehouse_zone(s)
+        sku_code, bin_shown = product.sku, loc.code if loc is not None else ""
+        src, dst = aliased(Location), aliased(Location)
+        moves = (
+            select(StockMovement, src.code, dst.code, Operator.name, Order.name)
+            .outerjoin(src, src.id == StockMovement.from_location_id)
+            .outerjoin(dst, dst.id == StockMovement.to_location_id)
+            .outerjoin(Operator, col(Operator.id) == StockMovement.operator_id)
+            .outerjoin(Order, col(Order.id) == StockMovement.order_id)
+            .where(StockMovement.product_id == product.id)
+            .order_by(col(StockMovement.at).desc(), col(StockMovement.id).desc())
+            .limit(limit + 1)
+        )
+        if loc is not None:
+            moves = moves.where(
+                or_(
+                    StockMovement.from_location_id == loc.id, StockMovement.to_location_id == loc.id
+                )
+            )
+        entries = [
+            HistoryEntry(
+                at=mv.at.astimezone(tz),
+                what=mv.reason,
+                qty=mv.qty,
+                from_loc=a or "",
+                to_loc=b or "",
+                who=who or "",
+                terminal=mv.terminal,
+                order=order or "",
+                detail=mv.reference,
+                movement=True,
+            )
+            for mv, a, b, who, order in s.exec(moves).all()
+        ]
+        moves_in = list(entries)
+        about_sku = and_(Event.sku == product.sku, col(Event.kind).in_(STOCK_EVENTS))
+        if loc is not None:
+            here = or_(
+                Event.location == loc.code,
+                Event.from_location == loc.code,
+                Event.to_location == loc.code,
+            )
+            # allocations name no bin: by bin, only what happened in this bin
+            about = or_(and_(about_sku, here), and_(col(Event.kind).in_(BIN_EVENTS), here))
+        else:
+            its_bins = (
+                select(Location.code)
+                .join(Stock, col(Stock.location_id) == Location.id)
+                .where(Stock.product_id == product.id)
+            )
+            about = or_(
+                about_sku,
+                and_(col(Event.kind).in_(BIN_EVENTS), col(Event.location).in_(its_bins)),
+            )
+        events = s.exec(
+            select(Event)
+            .where(about)
+            .order_by(col(Event.at).desc(), col(Event.id).desc())
+            .limit(limit + 1)
+        ).all()
+        entries += [
+            HistoryEntry(
+                at=ev.at.astimezone(tz),
+                what=ev.kind,
+                qty=ev.qty,
+                from_loc=ev.from_location,
+                to_loc=ev.to_location or ev.location,
+                who=ev.operator_name,
+                terminal=ev.terminal,
+                order=ev.order_name,
+                detail=ev.detail,
+                movement=False,
+            )
+            for ev in events
+        ]
+    # Times are whole seconds: within one, an event follows the moves of its use case
+    # (a count adjusts, then logs), and each list keeps its own (at, id) order.
+    n_moves = len(moves_in)
+    ranked = [(e.at, 0, -i, e) for i, e in enumerate(moves_in)]
+    ranked += [(e.at, 1, -i, e) for i, e in enumerate(entries[n_moves:])]
+    ranked.sort(key=lambda r: r[:3], reverse=True)
+    entries = [r[3] for r in ranked]
+    return RowHistory(
+        sku=sku_code,
+        bin=bin_shown,
+        tz_name=str(tz),
+        entries=tuple(entries[:limit]),
+        more=len(entries) > limit,
     )

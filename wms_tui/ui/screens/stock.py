@@ -1,8 +1,11 @@
-"""Stock: by SKU or by bin, filtered by text, zone, level and quarantine; one SKU in full.
+"""Stock: by SKU or by bin, filtered by text, zone, level and status; one SKU in full.
 
-Type or scan into the filter; the table follows as you type. Enter on a row (or a
-scan matching one SKU) opens that SKU: its bins, allocated vs available, the open
-orders waiting for it and its movement history.
+Type or scan into the filter (by bin, a bin's code too); the table follows as you
+type. Enter on a row (or a scan matching one SKU) opens that SKU: its bins, allocated
+vs available, the open orders waiting for it and its movements. F6 shows the history
+of the row under the cursor (the SKU's, or by bin that SKU in that bin): movements and
+events, newest first, on the warehouse's clock. A filter that names nothing is said in
+the feedback line and the table stays as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.shown import excerpt
 from wms_tui.domain.text import option_values, plural
 from wms_tui.services.inventory import stock_queries as q
 from wms_tui.ui.base import WmsScreen
@@ -42,6 +46,8 @@ SHORT_STATUS = {
     "ON_HOLD": "on hold",
 }
 LEVEL_CYCLE: tuple[q.LevelFilter | None, ...] = (None, "low", "zero", "over", "ok")
+STATUS_CYCLE: tuple[q.Status | None, ...] = (None, "available", "allocated", "quarantine")
+SHORT_STATUS_FILTER = {"available": "avail", "allocated": "alloc", "quarantine": "quar"}
 
 
 def level_text(level: str) -> Text:
@@ -56,7 +62,8 @@ class StockScreen(WmsScreen):
         Binding("f2", "view", "SKU/Bin", id="view"),
         Binding("f3", "zone", "Zone", id="zone"),
         Binding("f4", "level", "Level", id="level"),
-        Binding("f5", "quarantine", "Quar", id="quarantine"),
+        Binding("f5", "status", "Status", id="status"),
+        Binding("f6", "history", "History", id="history"),
         Binding("up", "cursor(-1)", "Up", show=False, id="up"),
         Binding("down", "cursor(1)", "Down", show=False, id="down"),
         Binding("pageup", "cursor(-10)", "Page up", show=False, id="pageup"),
@@ -68,12 +75,14 @@ class StockScreen(WmsScreen):
         self.by_bin = False
         self.zone = ""
         self.level: q.LevelFilter | None = None
-        self.quarantine = False
+        self.status: q.Status | None = None
+        self.more = False
         self.zones: list[str] = []
         self.sku_rows: list[q.SkuStock] = []
         self.bin_rows: list[q.BinStock] = []
         self._debounce: Timer | None = None
         self._applied = ""
+        self._refused = ""
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="filter: SKU, name, barcode, bin", id="stk-filter")
@@ -117,7 +126,8 @@ class StockScreen(WmsScreen):
         if fresh:
             self.reload()
         if self.table.row_count == 0:
-            self.query_one("#stk-fb", Feedback).error(f"Nothing matches {value!r}")
+            if not self._refused:  # a refused filter already said why
+                self.query_one("#stk-fb", Feedback).error(f"Nothing matches '{excerpt(value)}'")
             # Selected, so the next scan (a burst of keys) replaces the miss
             # instead of being appended to it; arrows still edit it.
             self.query_one("#stk-filter", Input).select_all()
@@ -142,9 +152,29 @@ class StockScreen(WmsScreen):
         self.level = LEVEL_CYCLE[(LEVEL_CYCLE.index(self.level) + 1) % len(LEVEL_CYCLE)]
         self.reload()
 
-    def action_quarantine(self) -> None:
-        self.quarantine = not self.quarantine
+    def action_status(self) -> None:
+        self.status = STATUS_CYCLE[(STATUS_CYCLE.index(self.status) + 1) % len(STATUS_CYCLE)]
         self.reload()
+
+    @property
+    def quarantine(self) -> bool:
+        return self.status == "quarantine"
+
+    def action_history(self) -> None:
+        if not self.table.row_count:
+            self.query_one("#stk-fb", Feedback).error("No row to show the history of")
+            return
+        row = self.table.cursor_row
+        if self.by_bin:
+            sku, bin_code = self.bin_rows[row].sku, self.bin_rows[row].bin
+        else:
+            sku, bin_code = self.sku_rows[row].sku, ""
+        try:
+            history = q.row_history(self.store, sku, bin_code)
+        except DomainError as exc:
+            self.query_one("#stk-fb", Feedback).error(str(exc))
+            return
+        self.app.push_screen(RowHistoryScreen(history))
 
     def action_cursor(self, step: int) -> None:
         table = self.table
@@ -155,13 +185,22 @@ class StockScreen(WmsScreen):
 
     def reload(self) -> None:
         self._applied = self.text.strip()
-        filters = dict(text=self.text, zone=self.zone, level=self.level,
-                       quarantine=self.quarantine)  # fmt: skip
-        if self.by_bin:
-            self.bin_rows = q.stock_by_bin(self.store, **filters)
-        else:
-            self.sku_rows = q.stock_by_sku(self.store, **filters)
-        self.query_one("#stk-fb", Feedback).clear()
+        fb = self.query_one("#stk-fb", Feedback)
+        try:
+            query = q.stock_query(text=self.text, zone=self.zone, level=self.level,
+                                  status=self.status, by_bin=self.by_bin)  # fmt: skip
+            found = q.find_stock(self.store, query)
+        except DomainError as exc:
+            self.sku_rows, self.bin_rows = [], []
+            self._refused = str(exc)
+            fb.error(self._refused)
+            self.render_status()
+            self.render_table()
+            return
+        self.bin_rows, self.sku_rows = list(found.bins), list(found.skus)
+        self.more = found.more
+        self._refused = ""
+        fb.clear()
         self.render_status()
         self.render_table()
 
@@ -169,7 +208,7 @@ class StockScreen(WmsScreen):
         n = len(self.bin_rows if self.by_bin else self.sku_rows)
         # The filter just switched on goes first: on a handheld the line ends at
         # 40 columns, and "quarantine" last was cut off.
-        parts = ["QUARANTINE"] if self.quarantine else []
+        parts = [self.status.upper()] if self.status else []
         if self.wide:
             parts += [
                 "bins" if self.by_bin else "SKUs",
@@ -177,12 +216,14 @@ class StockScreen(WmsScreen):
                 f"level {self.level}" if self.level else "any level",
             ]
         else:
+            if self.status:
+                parts = [SHORT_STATUS_FILTER[self.status].upper()]
             parts += [
                 "bins" if self.by_bin else "SKUs",
                 f"zone {self.zone}" if self.zone else "all zones",
                 *([f"lvl {self.level}"] if self.level else []),
             ]
-        parts.append(plural(n, "row"))
+        parts.append(plural(n, "row") + ("+" if self.more else ""))
         self.query_one("#stk-status", Static).update(" · ".join(parts))
 
     def render_table(self) -> None:
@@ -366,3 +407,53 @@ class SkuDetailScreen(WmsScreen):
                 when = f"{m.at:%H:%M}" if m.at.date() == today else f"{m.at:%m-%d}"
                 moves.add_row(when, SHORT_REASON.get(m.reason, m.reason[:5].lower()), str(m.qty),
                               f"{m.from_loc or '·'}→{m.to_loc or '·'}")  # fmt: skip
+
+
+class RowHistoryScreen(WmsScreen):
+    """One stock row's history: movements and events, newest first, warehouse time."""
+
+    TITLE_TEXT = "History"
+    CSS_PATH = "stock.tcss"
+    BINDINGS = [Binding("escape", "back", "Back", id="back")]
+
+    def __init__(self, history: q.RowHistory) -> None:
+        super().__init__()
+        self.history = history
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="hist-head", markup=False)
+        yield DataTable(id="hist-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.fill()
+        self.query_one("#hist-table", DataTable).focus()
+
+    def width_changed(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        h = self.history
+        where = f" in {h.bin}" if h.bin else ""
+        count = plural(len(h.entries), "entry", "entries") + (" (newest)" if h.more else "")
+        head = f"{h.sku}{where} · {count}"
+        if self.wide:
+            head += f" · {h.tz_name} time"
+        self.query_one("#hist-head", Static).update(head)
+        table = self.query_one("#hist-table", DataTable)
+        if self.wide:
+            reset(table, [("When", 16), ("What", 14), ("Qty", 4), ("From", 10), ("To", 10),
+                          ("Who", 18), ("Terminal", 8), ("Order", 8), ("Detail", 20)])  # fmt: skip
+        else:
+            reset(table, [("When", 5), ("What", 5), ("Qty", 3), ("From→To", 17)])
+        today = self.wms.local_now().date()
+        for e in h.entries:
+            qty = "" if e.qty is None else str(e.qty)
+            if self.wide:
+                table.add_row(f"{e.at:%Y-%m-%d %H:%M}", e.what, qty, e.from_loc or "-",
+                              e.to_loc or "-", e.who, e.terminal, e.order,
+                              e.detail)  # fmt: skip
+            else:
+                when = f"{e.at:%H:%M}" if e.at.date() == today else f"{e.at:%m-%d}"
+                what = SHORT_REASON.get(e.what, e.what.split(".")[-1][:5])
+                where = f"{e.from_loc or '·'}→{e.to_loc or '·'}" if e.movement else e.order
+                table.add_row(when, what, qty, where or e.to_loc)
