@@ -50,6 +50,7 @@ SETUP_FILES = (
     "services.csv",
     "cartons.csv",
     "customs.csv",
+    "stock_levels.csv",
 )
 STATION_KINDS = ("handheld", "pack", "receiving", "dispatch", "office")
 LABEL_FORMATS = ("pdf", "zpl")
@@ -62,6 +63,7 @@ MAX_FILE_BYTES = 50 << 20
 # of digits is refused by Python itself).
 MAX_DIGITS = 19
 MAX_AISLE = 9999  # aisles and bays; far inside PostgreSQL's INTEGER
+MAX_STOCK_LEVEL = 10_000_000  # units of one SKU; inside an INTEGER, beyond any warehouse
 
 
 @dataclass(frozen=True)
@@ -436,6 +438,17 @@ SPECS: dict[str, FileSpec] = {
                 _may("origin_country", country, ""),
                 _may("customs_value", money, None),
                 _may("dangerous_goods", un_number, ""),
+            ),
+            key=lambda v: v["sku"],
+            key_column="sku",
+        ),
+        FileSpec(
+            "stock_levels.csv",
+            (
+                _must("sku", code(64)),
+                # 0: no threshold (a SKU is never low, or never over)
+                _may("reorder_point", whole(0, MAX_STOCK_LEVEL), 0),
+                _may("max_stock", whole(0, MAX_STOCK_LEVEL), 0),
             ),
             key=lambda v: v["sku"],
             key_column="sku",

@@ -186,6 +186,7 @@ COMMAND_MODULES = (
     "picking",
     "packing",
     "receiving",
+    "stock",
     "dispatch",
     "returns",
     "carriers",

@@ -81,8 +81,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             list[Path],
             typer.Argument(
                 help="A folder with warehouse.csv, locations.csv, stations.csv, operators.csv, "
-                "carriers.csv, services.csv, cartons.csv, customs.csv (each optional; the "
-                "demo's format), or some of those files.",
+                "carriers.csv, services.csv, cartons.csv, customs.csv, stock_levels.csv (each "
+                "optional; the demo's format), or some of those files.",
                 show_default=False,
             ),
         ],

@@ -476,13 +476,13 @@ def test_files_that_are_no_setup_files(empty_store: Store, tmp_path: Path) -> No
     ]
     assert problems(empty_store, DEMO_DIR / "products.csv") == [
         "products.csv: not a setup file (warehouse.csv, locations.csv, stations.csv, "
-        "operators.csv, carriers.csv, services.csv, cartons.csv, customs.csv)"
+        "operators.csv, carriers.csv, services.csv, cartons.csv, customs.csv, stock_levels.csv)"
     ]
     empty = tmp_path / "empty"
     empty.mkdir()
     assert problems(empty_store, empty) == [
         f"{empty}: none of the setup files (warehouse.csv, locations.csv, stations.csv, "
-        "operators.csv, carriers.csv, services.csv, cartons.csv, customs.csv)"
+        "operators.csv, carriers.csv, services.csv, cartons.csv, customs.csv, stock_levels.csv)"
     ]
     (empty / "operators.csv").write_bytes(b"badge,name,roles\nP1,Bj\xf6rn,picker\n")
     assert problems(empty_store, empty) == [
@@ -705,3 +705,54 @@ def test_customs_csv_refusals(empty_store: Store, tmp_path: Path) -> None:
     assert f"{row} customs_value: 0 must be more than 0" in found
     assert f"{row} dangerous_goods: 'LITHIUM' is not a UN number like UN3481" in found
     assert any("row 3, sku: no product NOPE in the store" in p for p in found)
+
+
+def test_stock_levels_csv_sets_thresholds_the_stock_screen_uses(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    from wms_tui.domain.models import Product
+    from wms_tui.services.inventory import stock_queries as q
+
+    with empty_store.unit_of_work() as uow:
+        bin_ = f.location(uow, "A-01-1-A")
+        f.receive(uow, f.product(uow, "MUG-1", name="Mug"), bin_, 4)
+        f.receive(uow, f.product(uow, "TEE-1", name="Tee"), bin_, 30)
+        f.product(uow, "CAP-1", name="Cap").max_stock = 9
+        uow.commit()
+    levels = tmp_path / "stock_levels.csv"
+    levels.write_text("sku,reorder_point,max_stock\nMUG-1,5,40\nTEE-1,,20\n", encoding="utf-8")
+    report = import_setup(empty_store, [levels])
+    assert report.outcomes[0].summary() == "2 updated (MUG-1, TEE-1)"
+
+    def level(wanted: str) -> list[str]:
+        return [r.sku for r in q.find_stock(empty_store, q.stock_query(level=wanted)).skus]
+
+    assert level("low") == ["MUG-1"] and level("over") == ["TEE-1"]
+    assert import_setup(empty_store, [levels]).outcomes[0].summary() == "2 unchanged"
+    # A column left out leaves the field as it is: CAP-1 keeps its maximum.
+    only_low = tmp_path / "only_low" / "stock_levels.csv"
+    only_low.parent.mkdir()
+    only_low.write_text("sku;reorder_point\nCAP-1;2\n", encoding="utf-8")
+    import_setup(empty_store, [only_low])
+    with empty_store.read() as s:
+        cap = s.exec(select(Product).where(Product.sku == "CAP-1")).one()
+        assert (cap.reorder_point, cap.max_stock) == (2, 9)
+
+
+def test_stock_levels_csv_refusals_change_nothing(empty_store: Store, tmp_path: Path) -> None:
+    with empty_store.unit_of_work() as uow:
+        f.product(uow, "MUG-1", name="Mug")
+        uow.commit()
+    before = snapshot(empty_store)
+    levels = tmp_path / "stock_levels.csv"
+    levels.write_text(
+        "sku,reorder_point,max_stock\nMUG-1,10,5\nNOPE,1,2\nMUG-1,²,-1\nMUG-1,99999999999,\n",
+        encoding="utf-8",
+    )
+    found = problems(empty_store, levels)
+    assert "stock_levels.csv, row 2, max_stock: 5 is below the reorder point 10: " in found[0]
+    assert any("row 3, sku: no product NOPE in the store" in p for p in found)
+    assert any("row 4, reorder_point: '²' is not a whole number" in p for p in found)
+    assert any("row 4, max_stock: -1 must not be negative" in p for p in found)
+    assert any("row 5, reorder_point: 99999999999 is more than 10000000" in p for p in found)
+    assert snapshot(empty_store) == before

@@ -439,6 +439,32 @@ class _Setup:
             values = {k: v for k, v in rec.values.items() if k != "sku"}
             self.tally(rec, False, _assign(product, values))
 
+    def stock_levels(self) -> None:
+        """Low- and over-stock thresholds of products the shop already sent (by SKU)."""
+        records = self.records("stock_levels.csv")
+        if not records:
+            return
+        skus = [rec.key for rec in records]
+        found = {p.sku: p for p in self.s.exec(select(Product).where(col(Product.sku).in_(skus)))}
+        for rec in records:
+            product = found.get(rec.key)
+            if product is None:
+                self.refuse(
+                    rec, "sku", f"no product {rec.key} in the store: import the products first"
+                )
+                continue
+            values = {k: v for k, v in rec.values.items() if k != "sku"}
+            low = values.get("reorder_point", product.reorder_point)
+            high = values.get("max_stock", product.max_stock)
+            if low and high and high < low:
+                self.refuse(
+                    rec,
+                    "max_stock",
+                    f"{high} is below the reorder point {low}: low and over at once",
+                )
+                continue
+            self.tally(rec, False, _assign(product, values))
+
     # ------------------------------------------------------------------ all
 
     def run(self) -> SetupReport:
@@ -450,6 +476,7 @@ class _Setup:
         self.services()
         self.cartons()
         self.customs()
+        self.stock_levels()
         if self.problems:
             order = {name: i for i, name in enumerate(SETUP_FILES)}
             self.problems.sort(key=lambda p: (order.get(p.file, -1), p.row))
