@@ -13,7 +13,7 @@ import typer
 
 from wms_tui.cli.common import DbOption, fail
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 
 
 def _kg(grams: int | None) -> str:
@@ -75,6 +75,8 @@ def render(t) -> list:  # noqa: ANN001 - a trace.OrderTrace
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    register_report(app)
+
     @app.command("trace")
     def trace_cmd(
         code: Annotated[
@@ -99,3 +101,72 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             store.dispose()
         for part in render(t):
             console.print(part, highlight=False, soft_wrap=False)
+
+
+def _day(option: str, text: str | None, default):  # noqa: ANN001, ANN202 - a date
+    from datetime import date
+
+    from wms_tui.cli.common import fail
+
+    if text is None:
+        return default
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise fail(f"{option} {text!r} is not a date (YYYY-MM-DD)", 2) from None
+
+
+def register_report(app: typer.Typer) -> None:
+    @app.command("report")
+    def report_cmd(
+        kind: Annotated[str, typer.Argument(help="shift, people, carriers or returns.")],
+        date_from: Annotated[
+            str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: --to).")
+        ] = None,
+        date_to: Annotated[
+            str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today).")
+        ] = None,
+        out: Annotated[
+            str | None,
+            typer.Option("--out", help="Folder for the PDF and CSV files (default: reports)."),
+        ] = None,
+        person: Annotated[
+            str | None, typer.Option("--person", help="people: only this badge or name.")
+        ] = None,
+        carrier: Annotated[
+            str | None, typer.Option("--carrier", help="carriers: only this carrier code.")
+        ] = None,
+        badge: BadgeOption = None,
+        pin: PinOption = None,
+        terminal: TerminalOption = None,
+        db: DbOption = None,
+    ) -> None:
+        """A report for the weekly review, as a PDF with charts and CSV files (supervisor)."""
+        from pathlib import Path
+
+        from wms_tui.cli.common import console
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.printing.errors import PrintError
+        from wms_tui.services.insight import reports
+
+        kind = kind.strip().lower()
+        if kind not in reports.KINDS:
+            raise fail(f"Unknown report {kind!r}: {', '.join(reports.KINDS)}", 2)
+        store = _open(db)
+        actor = supervisor(store, badge, terminal, pin)
+        try:
+            last = _day("--to", date_to, None)
+            first = _day("--from", date_from, None)
+            doc = reports.build(store, actor, kind, first, last, person=person, carrier=carrier)
+            folder = Path(out) if out else reports.default_folder(store)
+            written = reports.write(doc, folder)
+        except (DomainError, PrintError) as exc:
+            raise fail(str(exc), 2) from None
+        finally:
+            store.dispose()
+        console.print(
+            f"Wrote the {kind} report ({doc.period}): {written.pdf.name} and "
+            f"{len(written.csv)} CSV file{'s' if len(written.csv) != 1 else ''} in {folder}",
+            highlight=False,
+            soft_wrap=True,
+        )
