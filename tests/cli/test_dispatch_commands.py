@@ -91,17 +91,34 @@ def test_close_twice_reprint_and_list(dock: Dock) -> None:
 
 def test_notices_commands(dock: Dock) -> None:
     dock.clock.at = dock.clock.at.replace(hour=16)  # 17:00 local, after PN's cut-off
-    code, out = wms(dock, "notices", "delays")
-    assert code == 0 and "1 delay notice written" in out
+    code, out = wms(dock, "notices", "delays", "-b", "S9001")
+    assert code == 0, out
+    # #3 (DHL, promised today) missed its cut-off, and #2's second parcel is not on
+    # PN's truck after its cut-off; #1 is loaded.
+    assert [ln.split()[0] for ln in out.splitlines()[:2]] == ["#2", "#3"]
+    assert "missed cut-off" in out and "#1 " not in out
+    assert "2 orders will miss the promised date, 2 without a notice (--send" in out
+    assert list(dock.outbox.glob("delay-*.eml")) == []  # listing writes nothing
+    code, out = wms(dock, "notices", "delays", "--send", "-b", "S9001")
+    assert code == 0 and "2 delay notices written" in out
     assert "SMTP not configured" in out
-    # #3 (DHL, promised today) missed its cut-off; #1 and #2 are on the truck.
-    assert [p.name for p in dock.outbox.glob("delay-*.eml")] == ["delay-3-3.eml"]
-    code, out = wms(dock, "notices", "delays")
-    assert code == 0 and out.startswith("0 delay notices written")
+    names = sorted(p.name for p in dock.outbox.glob("delay-*.eml"))
+    assert names == ["delay-2-2.eml", "delay-3-3.eml"]
+    code, out = wms(dock, "notices", "delays", "--send", "-b", "S9001")
+    assert code == 0 and "0 delay notices written" in out and "notice 10 Mar 17:00" in out
     code, out = wms(dock, "notices", "send")
     assert code == 2 and "SMTP is not configured" in out
     code, out = wms(dock, "notices", "shipped")
     assert code == 0 and out.startswith("0 shipping confirmations written")
+
+
+def test_delay_notices_are_a_supervisors(dock: Dock) -> None:
+    before = dock.state()
+    code, out = wms(dock, "notices", "delays", "--send")
+    assert code == 2 and "--badge" in out
+    code, out = wms(dock, "notices", "delays", "--send", "-b", "K2001")
+    assert code == 2 and "Johan Öberg may not list orders that will miss their date" in out
+    assert dock.state() == before
 
 
 def test_unknown_carrier_and_missing_store(dock: Dock, tmp_path: Path) -> None:

@@ -90,6 +90,8 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "dispatch.handover.take_out": (frozenset({K, S}), _args("PN", "NOPE")),
     "dispatch.manifest.close_manifest": (frozenset({S}), _args("PN")),
     "dispatch.manifest.reprint_manifest": (frozenset({K, S}), _args("PN-NOPE")),
+    "dispatch.delays.find_delays": (frozenset({S}), _args()),
+    "dispatch.delays.send_delay_notices": (frozenset({S}), _args()),
     "intake.intake_rules.set_grace_period": (frozenset({S}), _args(5)),
     "intake.intake_rules.set_same_day_cutoff": (frozenset({S}), _args("13:00")),
     "intake.intake_rules.set_rules": (frozenset({S}), _args(grace=5)),

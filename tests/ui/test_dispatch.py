@@ -161,6 +161,7 @@ async def test_a_refresh_landing_mid_resize_waits_for_the_new_tables(dock: Dock)
 
 
 async def test_delay_notices_from_the_overview(dock: Dock, monkeypatch) -> None:
+    from wms_tui.ui.screens.delays import DelaysScreen
     from wms_tui.ui.widgets.dialogs import AskConfirm
 
     monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
@@ -168,10 +169,19 @@ async def test_delay_notices_from_the_overview(dock: Dock, monkeypatch) -> None:
     app = WmsApp(dock.store.url, terminal="OFFICE")
     async with app.run_test(size=(40, 16)) as pilot:
         await open_overview(pilot)
-        await pilot.press("f6")
+        await pilot.press("f6")  # the delay list, on its own screen
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        delays = app.screen
+        assert isinstance(delays, DelaysScreen)
+        assert [o.name for o in delays.found.orders] == ["#1", "#2", "#3"]
+        await pilot.press("f2")
         modal = app.screen
         assert isinstance(modal, AskConfirm)
         assert "#1" in str(modal._body) and "#3" in str(modal._body)
         await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
         assert len(list(dock.outbox.glob("delay-*.eml"))) == 3  # #1, #2, #3
+        await pilot.app.workers.wait_for_complete()
+        assert delays.found.to_notify == ()

@@ -3,7 +3,7 @@
 ``wms manifest close POSTNORD --badge S9001``   close today's PostNord manifest
 ``wms manifest reprint POSTNORD-20261124``      write its CSV and PDF again
 ``wms manifest list [--date 2026-11-24]``        manifests and their parcel counts
-``wms notices delays``                           delay notices for orders missing their date
+``wms notices delays [--send] --badge S9001``    orders missing their date; --send notifies
 ``wms notices shipped [--date …]``               confirmations a close-out could not write
 ``wms notices send``                             send by SMTP what is waiting in the outbox
 """
@@ -178,17 +178,51 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             console.print(f"{line} {parcels}", highlight=False, soft_wrap=True)
 
     @notices_app.command("delays")
-    def notices_delays(db: DbOption = None) -> None:
-        """Write (and send, with SMTP set) a delay notice to every order that will miss
-        its promised ship date and has not had one."""
-        from wms_tui.services.dispatch import notices
+    def notices_delays(
+        send: Annotated[
+            bool,
+            typer.Option(
+                "--send",
+                help="Write (and with SMTP set, send) a delay notice to each order listed "
+                "that has had none.",
+            ),
+        ] = False,
+        badge: BadgeOption = None,
+        pin: PinOption = None,
+        terminal: TerminalOption = None,
+        db: DbOption = None,
+    ) -> None:
+        """Orders that will miss their promised ship date (late, carrier gone, cut-off
+        passed, no stock coming in time, behind today's pace); --send notifies them."""
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services.dispatch import delays
 
         store = _store(db)
+        actor = supervisor(store, badge, terminal, pin)
         try:
-            run = notices.delay_notices(store)
+            found = delays.find_delays(store, actor)
+            run = delays.send_delay_notices(store, actor) if send else None
+        except DomainError as exc:
+            raise fail(str(exc), 2) from None
         finally:
             store.dispose()
-        _report(run, "delay notice")
+        for o in found.orders:
+            ships = f"{o.new_ship_day:%a %d %b}" if o.new_ship_day else "when stock arrives"
+            notice = f"notice {o.noticed_at:%d %b %H:%M}" if o.noticed_at else "no notice yet"
+            console.print(
+                f"{o.name:<12} {o.carrier:<9} promised {o.promised:%a %d %b}  "
+                f"{o.cause:<14} ships {ships:<17} {notice:<19} {o.why}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        console.print(
+            f"{plural(len(found.orders), 'order')} will miss the promised date, "
+            f"{len(found.to_notify)} without a notice"
+            + ("" if send or not found.to_notify else " (--send to notify them)"),
+            highlight=False,
+        )
+        if run is not None:
+            _report(run, "delay notice")
 
     @notices_app.command("shipped")
     def notices_shipped(day: DateOption = None, db: DbOption = None) -> None:

@@ -53,6 +53,7 @@ MENU: tuple[MenuEntry, ...] = (
     _e("orders", "Orders", {"supervisor"}, "OrdersScreen", "hold, release, prioritise"),
     _e("waves", "Waves", {"supervisor"}, "WavesScreen", "build pick waves"),
     _e("dispatch", "Dispatch overview", {"supervisor"}, "DispatchScreen", "cut-offs, exceptions"),
+    _e("delays", "Delays", {"supervisor"}, "DelaysScreen", "orders missing their date"),
     _e("dashboard", "Shift dashboard", {"supervisor"}, "DashboardScreen", "pace, people, accuracy"),
     _e("exceptions", "Exceptions", {"supervisor"}, "ExceptionsScreen", "decide what waits"),
     _e("handover", "Hand-over", {"supervisor", "packer"}, "HandoverScreen", "load the truck"),

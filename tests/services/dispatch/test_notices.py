@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email
 import smtplib
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tests.worlds import factories as f
-from tests.worlds.dispatch import DAY, Dock, build_dock
+from tests.worlds.dispatch import Dock, build_dock
 from wms_tui.domain.enums import OrderStatus
-from wms_tui.domain.models import Carrier, Notice, Service
+from wms_tui.domain.models import Notice
 from wms_tui.services.dispatch import handover, manifest, notices
 from wms_tui.store import Store
 
@@ -154,80 +153,6 @@ def test_an_order_without_an_address_is_reported_not_written(dock: Dock) -> None
     r = ship(dock)
     assert r.notices_written == 1
     assert r.notice_problems == ["#1: no usable e-mail address (not an address)"]
-
-
-# --------------------------------------------------------------------------- delays
-
-
-@pytest.fixture
-def late(dock: Dock) -> Dock:
-    """Orders with promises: yesterday, today (cut-off 16:00 local), tomorrow."""
-    with dock.store.unit_of_work() as uow:
-        s = uow.session
-        pn = s.exec(select(Carrier).where(Carrier.code == "PN")).one()
-        svc = s.exec(select(Service).where(Service.carrier_id == pn.id)).one()
-        p = f.product(uow, "TEE-1")
-
-        def o(name: str, status: S, promised: date, **kw) -> None:
-            f.order(
-                uow,
-                name,
-                [(p, 1)],
-                status=status,
-                carrier_id=pn.id,
-                service_id=svc.id,
-                promised_ship_date=promised,
-                **kw,
-            )
-
-        o("#L-YDAY", S.READY_TO_PICK, DAY - timedelta(days=1))
-        o("#L-BO", S.BACKORDERED, DAY - timedelta(days=1))
-        o("#L-HOLD", S.ON_HOLD, DAY - timedelta(days=1))
-        o("#L-TODAY", S.PICKING, DAY)
-        o("#L-TMRW", S.NEW, DAY + timedelta(days=1))
-        o("#L-DONE", S.DISPATCHED, DAY - timedelta(days=1))
-        uow.commit()
-    return dock
-
-
-def test_delays_before_the_cutoff(late: Dock) -> None:
-    # 14:00 local: today's promise can still make the 16:00 truck.
-    names = {d.name: d for d in notices.delayed_orders_for(late.store)}
-    assert set(names) == {"#L-YDAY", "#L-BO"}
-    assert names["#L-YDAY"].new_ship_day == DAY  # it can still go today
-    assert names["#L-BO"].new_ship_day is None  # waiting for stock
-
-
-def test_delays_after_the_cutoff(late: Dock) -> None:
-    late.clock.at = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)  # 16:30 local
-    delays = {d.name: d for d in notices.delayed_orders_for(late.store)}
-    # #1, #2, #3 are packed and promised today too: not on the truck yet.
-    assert {"#L-YDAY", "#L-BO", "#L-TODAY", "#1", "#2"} <= set(delays)
-    assert delays["#L-TODAY"].new_ship_day == date(2026, 3, 11)
-    assert "#L-HOLD" not in delays and "#L-TMRW" not in delays and "#L-DONE" not in delays
-    assert "#4" not in delays  # cancelled
-
-
-def test_loaded_orders_get_no_delay_notice(late: Dock) -> None:
-    handover.load_parcel(late.store, late.packer, "PN", late.sscc["#1"])
-    late.clock.at = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
-    assert "#1" not in {d.name for d in notices.delayed_orders_for(late.store)}
-
-
-def test_delay_notice_eml_and_no_second_one(late: Dock) -> None:
-    run = notices.delay_notices(late.store)
-    names = sorted(p.name for p in run.written)
-    assert len(names) == 2 and all(n.startswith("delay-L-") for n in names)
-    by_order = {read_eml(p)["X-WMS-Order"]: read_eml(p) for p in run.written}
-    y = by_order["#L-YDAY"]
-    assert y["Subject"] == "Your order #L-YDAY is delayed"
-    body = y.get_content()
-    assert "will not leave our warehouse on Monday 9 March 2026 as promised" in body
-    assert "We now expect to send it on Tuesday 10 March 2026." in body
-    assert y["X-WMS-New-Ship-Date"] == "2026-03-10"
-    bo = by_order["#L-BO"].get_content()
-    assert "as soon as they arrive" in bo
-    assert notices.delay_notices(late.store).written == []
 
 
 def test_the_store_refuses_a_second_notice_of_a_kind(dock: Dock) -> None:

@@ -15,6 +15,9 @@ DEFAULTS: dict[str, str] = {
     "stuck_after_minutes": "120",
     # Dispatch overview: the pack rate assumed before anything is packed today.
     "planned_packs_per_hour": "30",
+    # Delay notices: a backordered order is listed when its promise is at most this
+    # many working days ahead and its stock is not coming in time.
+    "delay_notice_days": "2",
     "idle_logout_minutes": "10",
     # Scanners set up to end a code with Tab instead of Enter (1 = yes).
     "scanner_tab_submits": "0",

@@ -11,10 +11,10 @@ that could not be sent stays ``sent=False`` for :func:`send_pending`.
 * **Shipped**: for a DISPATCHED order: carrier, service, tracking number(s),
   and the expected delivery date = dispatch day + the service's transit days
   in working days (:func:`wms_tui.domain.shipping_days.expected_delivery`).
-* **Delay**: for an order that will miss its promised ship date: promised
-  before today and not dispatched, or promised today with its service's
-  cut-off passed and not on the truck. Orders ON_HOLD get none (a hold is a
-  conversation with the customer already: payment, fraud check, address).
+* **Delay**: for an order that will miss its promised ship date, found by
+  :mod:`wms_tui.services.dispatch.delays` (late, its carrier gone, cut-off
+  passed, backordered with no stock coming in time, or behind today's pace).
+  Orders ON_HOLD get none (a hold is a conversation with the customer already).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import OrderStatus, ParcelStatus
-from wms_tui.domain.models import Carrier, Notice, Order, Parcel, Service
+from wms_tui.domain.enums import OrderStatus
+from wms_tui.domain.models import Carrier, Notice, Order, Service
 from wms_tui.printing.output import write_atomically
 from wms_tui.services.core import settings
 from wms_tui.services.core.clock import warehouse_zone
@@ -46,16 +46,6 @@ from wms_tui.store import Store, retrying
 SHIPPED = "shipped"
 DELAY = "delay"
 
-S = OrderStatus
-DELAY_STATUSES = (
-    S.NEW,
-    S.READY_TO_PICK,
-    S.BACKORDERED,
-    S.PICKING,
-    S.PICKED,
-    S.PACKING,
-    S.PACKED,
-)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -273,7 +263,8 @@ def _send(store: Store, pending: list[tuple[int, EmailMessage]], run: NoticeRun)
         run.sent += len(sent_ids)
 
 
-def _addressable(order: Order, run: NoticeRun) -> bool:
+def addressable(order: Order, run: NoticeRun) -> bool:
+    """A usable e-mail address; else the order is named in ``run.problems``."""
     if _EMAIL.match(order.email or ""):
         return True
     run.problems.append(f"{order.name}: no usable e-mail address ({order.email or 'none'})")
@@ -292,7 +283,7 @@ def shipping_confirmations(
     now = utcnow()
     with store.read() as s:
         tz = warehouse_zone(s)
-        stmt = select(Order, Carrier, Service).where(Order.status == S.DISPATCHED)
+        stmt = select(Order, Carrier, Service).where(Order.status == OrderStatus.DISPATCHED)
         stmt = stmt.join(Carrier, col(Carrier.id) == Order.carrier_id, isouter=True)
         stmt = stmt.join(Service, col(Service.id) == Order.service_id, isouter=True)
         if order_ids is not None:
@@ -324,84 +315,16 @@ def shipping_confirmations(
                 ),
             )
             for order, carrier, service in rows
-            if _addressable(order, run)
+            if addressable(order, run)
         ]
-    _send(store, _write(store, items, SHIPPED, run), run)
+    write_and_send(store, items, SHIPPED, run)
     return run
 
 
-@dataclass(frozen=True)
-class Delay:
-    order_id: int
-    name: str
-    status: str
-    promised: date | None
-    new_ship_day: date | None
-
-
-def delayed_orders(session: Session, now: datetime | None = None) -> list[Delay]:
-    """Orders that will miss their promised ship date and have had no delay notice."""
-    now = now or utcnow()
-    tz = warehouse_zone(session)
-    day = days.local_day(now, tz)
-    rows = session.exec(
-        select(Order, Service)
-        .join(Service, col(Service.id) == Order.service_id, isouter=True)
-        .where(
-            col(Order.status).in_(DELAY_STATUSES),
-            col(Order.promised_ship_date).is_not(None),
-            col(Order.promised_ship_date) <= day,
-        )
-        .order_by(col(Order.promised_ship_date), col(Order.name))
-    ).all()
-    done = _already(session, (o.id for o, _ in rows), DELAY)
-    on_truck = set(
-        session.exec(
-            select(Parcel.order_id).where(
-                col(Parcel.order_id).in_([o.id for o, _ in rows]),
-                Parcel.status == ParcelStatus.LOADED,
-            )
-        ).all()
-    )
-    out: list[Delay] = []
-    for order, service in rows:
-        if order.id in done or order.id in on_truck:
-            continue
-        # Without a service there is no known cut-off: do not cry wolf today.
-        cutoff_passed = service is not None and days.cutoff_at(day, service.cutoff, tz) <= now
-        assert order.promised_ship_date is not None
-        if order.promised_ship_date == day and not cutoff_passed:
-            continue  # it can still make today's truck
-        if order.status == S.BACKORDERED:
-            new_day = None
-        elif cutoff_passed:
-            new_day = days.next_working_day(day)
-        else:
-            new_day = day
-        promised = order.promised_ship_date
-        out.append(Delay(order.id, order.name, str(order.status), promised, new_day))
-    return out
-
-
-def delayed_orders_for(store: Store, now: datetime | None = None) -> list[Delay]:
-    with store.read() as s:
-        return delayed_orders(s, now)
-
-
-def delay_notices(store: Store, now: datetime | None = None) -> NoticeRun:
-    """Write (and send) a delay notice for every order :func:`delayed_orders` finds."""
-    run = NoticeRun()
-    now = now or utcnow()
-    with store.read() as s:
-        delays = {d.order_id: d for d in delayed_orders(s, now)}
-        orders = s.exec(select(Order).where(col(Order.id).in_(list(delays)))).all()
-        items = [
-            (o.id, o.name, delay_message(s, o, delays[o.id].new_ship_day, now))
-            for o in sorted(orders, key=lambda o: o.name)
-            if _addressable(o, run)
-        ]
-    _send(store, _write(store, items, DELAY, run), run)
-    return run
+def write_and_send(store: Store, items: list[Item], kind: str, run: NoticeRun) -> None:
+    """The one way a notice goes out: written with its Notice row (once per order and
+    kind), then sent by SMTP when it is set."""
+    _send(store, _write(store, items, kind, run), run)
 
 
 def send_pending(store: Store) -> NoticeRun:

@@ -7,8 +7,8 @@ the same five panels one at a time, keys 1-5 (or ←/→) switch.
 
 It refreshes itself every few seconds in a worker thread, so keys never wait
 for the database. Enter on an order opens its timeline; on a truck, the
-hand-over for that carrier. F6 writes delay notices for orders that will miss
-their promised date.
+hand-over for that carrier. F6 opens the delay list (orders that will miss
+their promised date, and their delay notices: ``screens/delays.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wms_tui.domain.shipping_days import duration_text
-from wms_tui.domain.text import plural
 from wms_tui.ui.base import WmsScreen
 
 if TYPE_CHECKING:
@@ -588,40 +587,6 @@ class DispatchScreen(WmsScreen):
     # -- delay notices ---------------------------------------------------------------
 
     def action_delay_notices(self) -> None:
-        from wms_tui.services.dispatch.notices import delayed_orders_for
-        from wms_tui.ui.widgets.dialogs import AskConfirm
+        from wms_tui.ui.screens.delays import DelaysScreen
 
-        delays = delayed_orders_for(self.store)
-        if not delays:
-            self.notify("No order is missing its promised date without a notice", timeout=4)
-            return
-        body = Text()
-        for d in delays[:50]:
-            when = f"{d.new_ship_day:%a %d %b}" if d.new_ship_day else "when stock arrives"
-            body.append(f"{d.name} ({SHORT_STATUS.get(d.status, d.status)}) → {when}\n")
-        if len(delays) > 50:
-            body.append(f"… and {len(delays) - 50} more\n")
-        body.rstrip()
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._send_delays()
-
-        self.app.push_screen(
-            AskConfirm(f"E-mail a delay notice to {plural(len(delays), 'customer')}?", body),
-            answered,
-        )
-
-    @work(thread=True, group="delay-notices")
-    def _send_delays(self) -> None:
-        from wms_tui.services.dispatch.notices import delay_notices
-
-        run = delay_notices(self.store)
-        msg = f"{plural(len(run.written), 'delay notice')} written" + (
-            f", {run.sent} sent" if run.smtp else " to the outbox (SMTP not set)"
-        )
-        if run.problems:
-            msg += f"; {plural(len(run.problems), 'problem')}: {run.problems[0]}"
-        self.app.call_from_thread(
-            self.notify, msg, severity="warning" if run.problems else "information", timeout=8
-        )
+        self.app.push_screen(DelaysScreen())
