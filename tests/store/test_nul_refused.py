@@ -24,3 +24,28 @@ def test_text_with_nul_is_refused_before_the_database(empty_store: Store, text: 
     assert snapshot(empty_store) == before
     # Still usable afterwards.
     put_reason(empty_store, "TORN", "Torn", "customer", actor("Karin", "supervisor"))
+
+
+def test_a_bulk_insert_refuses_nul_like_any_statement(empty_store: Store) -> None:
+    """The rows a wave or a release writes in bulk (COPY on PostgreSQL, which no
+    statement hook sees) are held to the same rule."""
+    from wms_tui.domain.clock import utcnow
+    from wms_tui.domain.enums import EventKind
+    from wms_tui.domain.models import Event
+    from wms_tui.services.core import events
+
+    boss = actor("Karin", "supervisor")
+    good = events.event_row(boss, EventKind.WAVE_BUILT, utcnow(), detail="W0001")
+    bad = events.event_row(boss, EventKind.WAVE_BUILT, utcnow(), detail="W0002\x00")
+    before = snapshot(empty_store)
+    with empty_store.unit_of_work() as uow, pytest.raises(DomainError, match="NUL"):
+        events.insert_rows(uow, [good, bad])
+    assert snapshot(empty_store) == before
+    with empty_store.unit_of_work() as uow:
+        events.insert_rows(uow, [good])
+        uow.commit()
+    with empty_store.read() as s:
+        from sqlmodel import select
+
+        rows = s.exec(select(Event.kind, Event.detail, Event.operator_name)).all()
+    assert [tuple(r) for r in rows] == [("wave.built", "W0001", "Karin")]

@@ -23,6 +23,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.services.intake.order_admin import change_priority
 from wms_tui.services.intake.order_queries import list_orders
+from wms_tui.services.picking import waves as waves_module
 from wms_tui.services.picking.floor_plan import floor_plan
 from wms_tui.services.picking.waves import build_wave, list_waves, parse_cutoff, ready_summary
 from wms_tui.store import Store
@@ -268,3 +269,147 @@ def test_parse_cutoff() -> None:
     for bad in ("13", "1:2", "noon", "24:00"):
         with pytest.raises(DomainError):
             parse_cutoff(bad)
+
+
+def _wave_order_by_order(store: Store, cart_size: int) -> list[tuple]:
+    """What a wave built now must hold, found the slow way build_wave used to go.
+
+    Ready orders in the house ranking, then per order: is it in an open task,
+    is every line reserved, what is left to pick of each allocation; free
+    totes by code; carts of ``cart_size``; each cart's stops in slot order,
+    numbered along the floor plan's route. One tuple per task line.
+    """
+    from wms_tui.domain.models import Allocation, PickTaskLine, Service, Stock
+    from wms_tui.services.core import priority
+    from wms_tui.services.inventory.allocation import open_qty
+
+    with store.read() as s:
+        open_ids = {
+            t.id for t in s.exec(select(PickTask)).all() if t.status in waves_module.OPEN_TASK
+        }
+        busy_lines = {
+            ln.order_line_id for ln in s.exec(select(PickTaskLine)).all() if ln.task_id in open_ids
+        }
+        busy_totes = {
+            ln.tote_id for ln in s.exec(select(PickTaskLine)).all() if ln.task_id in open_ids
+        }
+        chosen = []
+        for order in s.exec(
+            select(Order)
+            .outerjoin(Service, Service.id == Order.service_id)
+            .where(Order.status == OrderStatus.READY_TO_PICK)
+            .order_by(*priority.order_by())
+        ).all():
+            lines = s.exec(
+                select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no)
+            ).all()
+            if not lines or any(ln.id in busy_lines for ln in lines):
+                continue
+            if any(open_qty(ln) > 0 for ln in lines):
+                continue
+            left = [
+                (a.id, ln.id, a.product_id, a.location_id, a.qty - a.qty_picked)
+                for ln in lines
+                for a in s.exec(
+                    select(Allocation)
+                    .where(Allocation.order_line_id == ln.id)
+                    .order_by(Allocation.id)
+                ).all()
+                if a.qty > a.qty_picked
+            ]
+            if left:
+                chosen.append((order.name, left))
+        holding = {st.location_id for st in s.exec(select(Stock)).all() if st.qty > 0}
+        totes = [
+            loc.code
+            for loc in s.exec(
+                select(Location).where(Location.kind == LocationKind.TOTE).order_by(Location.code)
+            ).all()
+            if loc.active and loc.id not in busy_totes and loc.id not in holding
+        ]
+        plan = floor_plan(s)
+    expected = []
+    chosen = chosen[: len(totes)]
+    for start in range(0, len(chosen), cart_size):
+        stops = [
+            (*stop[:4], tote, stop[4], name)
+            for (name, left), tote in zip(
+                chosen[start : start + cart_size], totes[start : start + cart_size], strict=False
+            )
+            for stop in left
+        ]
+        route = plan.route([(i, stop[3]) for i, stop in enumerate(stops)])
+        seq = {i: n for n, i in enumerate(route.order, start=1)}
+        expected += [(start // cart_size, seq[i], *stop) for i, stop in enumerate(stops)]
+    return expected
+
+
+def test_the_set_based_wave_is_the_wave_built_order_by_order(empty_store: Store) -> None:
+    """Built from a few queries and bulk inserts, the wave holds what reading and
+    writing order by order gave: the same orders, totes, carts, stops and routes."""
+    orders = [
+        ("#1", [("MUG-RED", 12), ("TEE-M", 1)]),  # MUG-RED from two bins
+        ("#2", [("MUG-BLU", 1), ("SOCK-6", 6), ("BAG-XL", 1)]),  # bulk last
+        ("#3", [("CAP-1", 5)]),  # a pick bin and bulk
+        ("#4", [("SOCK-6", 2)]),
+        ("#5", [("MUG-BLU", 2), ("TEE-M", 1)]),
+        ("#6", [("SOCK-6", 1), ("MUG-RED", 1)]),
+        ("#7", [("TEE-M", 2)]),
+        ("#8", [("MUG-BLU", 1)]),
+    ]
+    w = build_world(empty_store, orders, n_totes=9)
+    # An earlier wave's open task keeps its orders and totes.
+    build_wave(empty_store, w.supervisor, cart_size=2, max_orders=2)
+    set_service(empty_store, "#7", "CJ", "CJ-EXP", priority=2)
+    set_service(empty_store, "#5", "CJ", "CJ-STD")
+    with empty_store.unit_of_work() as uow:
+        from wms_tui.domain.models import Allocation, Product
+
+        # Half of #6's socks already in a tote: only the rest is left to pick.
+        line = uow.session.exec(
+            select(OrderLine).where(OrderLine.order_id == w.orders["#6"], OrderLine.line_no == 1)
+        ).one()
+        alloc = uow.session.exec(
+            select(Allocation).where(Allocation.order_line_id == line.id)
+        ).one()
+        line.quantity, line.qty_allocated, alloc.qty = 4, 4, 4
+        alloc.qty_picked = 2
+        uow.add(line)
+        uow.add(alloc)
+        tee = uow.session.exec(select(Product).where(Product.sku == "TEE-M")).one()
+        f.order(uow, "#9", [(tee, 1)], status=OrderStatus.READY_TO_PICK)  # nothing reserved
+        uow.commit()
+    expected = _wave_order_by_order(empty_store, cart_size=3)
+    result = build_wave(empty_store, w.supervisor, cart_size=3)
+    with empty_store.read() as s:
+        tasks = s.exec(
+            select(PickTask).where(PickTask.wave_id != None).order_by(PickTask.id)  # noqa: E711
+        ).all()
+        tasks = [t for t in tasks if t.code.startswith(result.code)]
+        codes = {loc.id: loc.code for loc in s.exec(select(Location)).all()}
+        names = {o.id: o.name for o in s.exec(select(Order)).all()}
+        line_orders = {ln.id: ln.order_id for ln in s.exec(select(OrderLine)).all()}
+        built = [
+            (
+                t_index, ln.seq, ln.allocation_id, ln.order_line_id, ln.product_id,
+                ln.location_id, codes[ln.tote_id], ln.qty, names[line_orders[ln.order_line_id]],
+            )
+            for t_index, task in enumerate(tasks)
+            for ln in s.exec(
+                select(PickTaskLine)
+                .where(PickTaskLine.task_id == task.id)
+                .order_by(PickTaskLine.id)
+            ).all()
+        ]  # fmt: skip
+        logged = s.exec(
+            select(Event.order_name, Event.location, Event.detail)
+            .where(Event.kind == "wave.order", Event.detail.startswith(result.code))
+            .order_by(Event.id)
+        ).all()
+    assert built == expected
+    assert [t.orders for t in result.tasks] == [("#7", "#5", "#3"), ("#4", "#6", "#8")]
+    assert result.left_out == {"not allocated": 1}
+    assert [(name, tote) for name, tote, _ in logged] == [
+        (name, codes_) for t in result.tasks for name, codes_ in zip(t.orders, t.totes, strict=True)
+    ]
+    assert logged[0][2] == f"{result.code} task {result.code}-01 tote {result.tasks[0].totes[0]}"

@@ -44,6 +44,7 @@ __all__ = [
     "layout_from_locations",
     "optimal_route",
     "route_distance",
+    "s_shape_length",
     "s_shape_route",
     "tour_length",
 ]
@@ -245,7 +246,28 @@ def s_shape_route(layout: Layout, picks: Iterable[tuple[PickIdT, int, float]]) -
     depot = (layout.depot_x, 0.0)
     if all(_at_depot(layout, p) for p in items):
         return Route(0.0, tuple(items), (depot,))
+    path, sequence = _s_shape_walk(layout, items, with_sequence=True)
+    clean = _dedupe(path)
+    return Route(_path_length(clean), tuple(sequence), clean)
 
+
+def s_shape_length(layout: Layout, picks: Iterable[tuple[PickIdT, int, float]]) -> float:
+    """The ``length`` of :func:`s_shape_route`, without building its sequence and path.
+
+    The baseline a wave reports beside every cart's optimal route.
+    """
+    items = _normalise(layout, picks)
+    if all(_at_depot(layout, p) for p in items):
+        return 0.0
+    path, _ = _s_shape_walk(layout, items, with_sequence=False)
+    # Repeated points add 0.0: the same sum as over the deduplicated path.
+    return _path_length(path)
+
+
+def _s_shape_walk(
+    layout: Layout, items: list[Pick[PickIdT]], *, with_sequence: bool
+) -> tuple[list[tuple[float, float]], list[Pick[PickIdT]]]:
+    depot = (layout.depot_x, 0.0)
     by_aisle: dict[int, list[Pick[PickIdT]]] = {}
     for pick in items:
         by_aisle.setdefault(pick.aisle, []).append(pick)
@@ -265,18 +287,20 @@ def s_shape_route(layout: Layout, picks: Iterable[tuple[PickIdT, int, float]]) -
             # Odd number of pick aisles: the last one is a return aisle.
             deepest = max(p.y for p in group)
             path += [(x, 0.0), (x, deepest), (x, 0.0)]
-            sequence += sorted(group, key=lambda p: p.y)
+            if with_sequence:
+                sequence += sorted(group, key=lambda p: p.y)
         elif at_front:
             path += [(x, 0.0), (x, back)]
-            sequence += sorted(group, key=lambda p: p.y)
+            if with_sequence:
+                sequence += sorted(group, key=lambda p: p.y)
             at_front = False
         else:
             path += [(x, back), (x, 0.0)]
-            sequence += sorted(group, key=lambda p: -p.y)
+            if with_sequence:
+                sequence += sorted(group, key=lambda p: -p.y)
             at_front = True
     path.append(depot)
-    clean = _dedupe(path)
-    return Route(_path_length(clean), tuple(sequence), clean)
+    return path, sequence
 
 
 # --------------------------------------------------------------------------------------
@@ -410,7 +434,7 @@ _FINAL: Final = [
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Column:
     x: float
     aisle: int | None  # None: virtual column holding only the depot
@@ -421,15 +445,14 @@ class _Column:
 
 
 def _aisle_options(ys: list[float], length: float) -> list[tuple[int, float, int]]:
+    if not ys:
+        return [(_V_TRAVERSE, length, -1), (_V_DOUBLE, 2.0 * length, -1), (_V_NONE, 0.0, -1)]
     options: list[tuple[int, float, int]] = [
         (_V_TRAVERSE, length, -1),
         (_V_DOUBLE, 2.0 * length, -1),
+        (_V_BOTTOM, 2.0 * ys[-1], -1),
+        (_V_TOP, 2.0 * (length - ys[0]), -1),
     ]
-    if not ys:
-        options.append((_V_NONE, 0.0, -1))
-        return options
-    options.append((_V_BOTTOM, 2.0 * ys[-1], -1))
-    options.append((_V_TOP, 2.0 * (length - ys[0]), -1))
     if len(ys) >= 2:
         best = max(range(len(ys) - 1), key=lambda i: ys[i + 1] - ys[i])
         options.append((_V_GAP, 2.0 * (length - (ys[best + 1] - ys[best])), best))
@@ -442,46 +465,61 @@ def _columns(layout: Layout, picks: list[Pick[PickIdT]]) -> list[_Column]:
     front: set[int] = set()
     back: set[int] = set()
     for pick in picks:
-        if pick.y <= 0.0:
+        y = pick.y
+        if y <= 0.0:
             front.add(pick.aisle)
-        elif pick.y >= length:
+        elif y >= length:
             back.add(pick.aisle)
         else:
-            interior.setdefault(pick.aisle, set()).add(pick.y)
+            ys = interior.get(pick.aisle)
+            if ys is None:
+                interior[pick.aisle] = {y}
+            else:
+                ys.add(y)
 
-    depot_aisle = round(layout.depot_x / layout.aisle_spacing)
-    depot_on_aisle = (
-        0 <= depot_aisle < layout.n_aisles and layout.aisle_x(depot_aisle) == layout.depot_x
-    )
+    spacing = layout.aisle_spacing
+    depot_x = layout.depot_x
+    depot_aisle = round(depot_x / spacing)
+    depot_on_aisle = 0 <= depot_aisle < layout.n_aisles and depot_aisle * spacing == depot_x
     if depot_on_aisle:
         front.add(depot_aisle)
     used = interior.keys() | front | back
     # An optimal tour never goes beyond the outermost points that need a visit, but
     # every aisle between them (the depot included) may serve as a passage.
     lo, hi = min(used), max(used)
-    while lo > 0 and layout.aisle_x(lo - 1) > layout.depot_x:
+    while lo > 0 and (lo - 1) * spacing > depot_x:
         lo -= 1
-    while hi < layout.n_aisles - 1 and layout.aisle_x(hi + 1) < layout.depot_x:
+    while hi < layout.n_aisles - 1 and (hi + 1) * spacing < depot_x:
         hi += 1
+    empty = _aisle_options([], length)
     columns: list[_Column] = []
     for aisle in range(lo, hi + 1):
-        ys = sorted(interior.get(aisle, ()))
+        found = interior.get(aisle)
+        ys = sorted(found) if found else []
         columns.append(
             _Column(
-                x=layout.aisle_x(aisle),
-                aisle=aisle,
-                ys=ys,
-                req_a=aisle in front,
-                req_b=aisle in back,
-                options=_aisle_options(ys, length),
+                aisle * spacing,
+                aisle,
+                ys,
+                aisle in front,
+                aisle in back,
+                _aisle_options(ys, length) if ys else empty,
             )
         )
     if not depot_on_aisle:
         # Walking through this column is only possible along the cross-aisles.
-        virtual = _Column(layout.depot_x, None, [], True, False, [(_V_NONE, 0.0, -1)])
+        virtual = _Column(depot_x, None, [], True, False, [(_V_NONE, 0.0, -1)])
         columns.append(virtual)
         columns.sort(key=lambda c: c.x)
     return columns
+
+
+# _VERT by state: _VERT_OF[s][kind] is the state a vertical option of that kind
+# leads to from state s (-1: impossible); _HORIZ with each move's edge count.
+_VERT_OF: Final = [tuple(_VERT[kind][s] for kind in range(6)) for s in range(_N_STATES)]
+_HORIZ_N: Final = [
+    [(hf, hb, t, za, zb, hf + hb) for hf, hb, t, za, zb in moves] for moves in _HORIZ
+]
 
 
 def optimal_route(layout: Layout, picks: Iterable[tuple[PickIdT, int, float]]) -> Route[PickIdT]:
@@ -500,9 +538,12 @@ def optimal_route(layout: Layout, picks: Iterable[tuple[PickIdT, int, float]]) -
     columns = _columns(layout, items)
     inf = math.inf
     n_cols = len(columns)
+    states = range(_N_STATES)
 
     # back_v[j][s] = (state of L_j^-, option index) leading to state s of L_j^+
     # back_h[j][s] = (state of L_j^+, hf, hb) leading to state s of L_{j+1}^-
+    # A wave routes a cart per few orders: this loop runs a million times for
+    # 10,000 orders, hence the flat tables and local names.
     back_v: list[list[tuple[int, int] | None]] = []
     back_h: list[list[tuple[int, int, int] | None]] = []
     minus = [inf] * _N_STATES
@@ -511,15 +552,19 @@ def optimal_route(layout: Layout, picks: Iterable[tuple[PickIdT, int, float]]) -
     for j, col in enumerate(columns):
         plus = [inf] * _N_STATES
         bv: list[tuple[int, int] | None] = [None] * _N_STATES
-        for s in range(_N_STATES):
+        options = col.options
+        for s in states:
             base = minus[s]
             if base == inf:
                 continue
-            for oi, (kind, cost, _gap) in enumerate(col.options):
-                t = _VERT[kind][s]
-                if t >= 0 and base + cost < plus[t]:
-                    plus[t] = base + cost
-                    bv[t] = (s, oi)
+            vert = _VERT_OF[s]
+            for oi, (kind, cost, _gap) in enumerate(options):
+                t = vert[kind]
+                if t >= 0:
+                    total = base + cost
+                    if total < plus[t]:
+                        plus[t] = total
+                        bv[t] = (s, oi)
         back_v.append(bv)
         if j == n_cols - 1:
             break
@@ -527,14 +572,14 @@ def optimal_route(layout: Layout, picks: Iterable[tuple[PickIdT, int, float]]) -
         req_a, req_b = col.req_a, col.req_b
         minus = [inf] * _N_STATES
         bh: list[tuple[int, int, int] | None] = [None] * _N_STATES
-        for s in range(_N_STATES):
+        for s in states:
             base = plus[s]
             if base == inf:
                 continue
-            for hf, hb, t, a_zero, b_zero in _HORIZ[s]:
+            for hf, hb, t, a_zero, b_zero, n in _HORIZ_N[s]:
                 if (a_zero and req_a) or (b_zero and req_b):
                     continue
-                cost = base + (hf + hb) * dx
+                cost = base + n * dx
                 if cost < minus[t]:
                     minus[t] = cost
                     bh[t] = (s, hf, hb)
@@ -542,7 +587,7 @@ def optimal_route(layout: Layout, picks: Iterable[tuple[PickIdT, int, float]]) -
 
     last = columns[-1]
     best, best_state = inf, -1
-    for s in range(_N_STATES):
+    for s in states:
         zeros = _FINAL[s]
         if zeros is None or plus[s] == inf:
             continue
@@ -585,59 +630,68 @@ def _extract_route(
     coords: list[tuple[float, float]] = []
     front_ids: list[int] = []
     back_ids: list[int] = []
-    inner_ids: list[list[int]] = []
+    chains: list[list[int]] = []  # per column: front, interior picks, back
     vertex_at: dict[tuple[int, float], int] = {}
     for col in columns:
-        front_ids.append(len(coords))
-        coords.append((col.x, 0.0))
-        ids = []
-        for y in col.ys:
-            ids.append(len(coords))
-            coords.append((col.x, y))
-        inner_ids.append(ids)
-        back_ids.append(len(coords))
-        coords.append((col.x, aisle_length))
+        x = col.x
+        first = len(coords)
+        coords.append((x, 0.0))
+        coords.extend([(x, y) for y in col.ys])
+        coords.append((x, aisle_length))
+        chain = list(range(first, len(coords)))
+        chains.append(chain)
+        front_ids.append(first)
+        back_ids.append(chain[-1])
         if col.aisle is not None:
-            vertex_at[(col.aisle, 0.0)] = front_ids[-1]
-            vertex_at[(col.aisle, aisle_length)] = back_ids[-1]
-            for vid, y in zip(ids, col.ys, strict=True):
-                vertex_at[(col.aisle, y)] = vid
+            aisle = col.aisle
+            vertex_at[(aisle, 0.0)] = first
+            vertex_at[(aisle, aisle_length)] = chain[-1]
+            for vid, y in zip(chain[1:-1], col.ys, strict=True):
+                vertex_at[(aisle, y)] = vid
 
+    # Edges are numbered in the order they are added; the circuit below depends
+    # on that order, so it is the same as it always was (columns, then the
+    # cross-aisles).
     adjacency: list[list[tuple[int, int]]] = [[] for _ in coords]
     n_edges = 0
-
-    def add_chain(chain: list[int], times: int) -> None:
-        nonlocal n_edges
-        for u, v in pairwise(chain):
-            for _ in range(times):
-                adjacency[u].append((v, n_edges))
-                adjacency[v].append((u, n_edges))
-                n_edges += 1
-
+    spans: list[tuple[list[int], int]] = []
     for j, (kind, gap) in enumerate(chosen_v):
-        chain = [front_ids[j], *inner_ids[j], back_ids[j]]
+        chain = chains[j]
         if kind == _V_TRAVERSE:
-            add_chain(chain, 1)
+            spans.append((chain, 1))
         elif kind == _V_DOUBLE:
-            add_chain(chain, 2)
+            spans.append((chain, 2))
         elif kind == _V_BOTTOM:
-            add_chain(chain[:-1], 2)
+            spans.append((chain[:-1], 2))
         elif kind == _V_TOP:
-            add_chain(chain[1:], 2)
+            spans.append((chain[1:], 2))
         elif kind == _V_GAP:
             # chain[gap + 1] and chain[gap + 2] are the picks bounding the skipped gap.
-            add_chain(chain[: gap + 2], 2)
-            add_chain(chain[gap + 2 :], 2)
+            spans.append((chain[: gap + 2], 2))
+            spans.append((chain[gap + 2 :], 2))
     for j, (hf, hb) in enumerate(chosen_h):
-        add_chain([front_ids[j], front_ids[j + 1]], hf)
-        add_chain([back_ids[j], back_ids[j + 1]], hb)
+        spans.append(([front_ids[j], front_ids[j + 1]], hf))
+        spans.append(([back_ids[j], back_ids[j + 1]], hb))
+    for chain, times in spans:
+        for i in range(len(chain) - 1):
+            u, v = chain[i], chain[i + 1]
+            adj_u, adj_v = adjacency[u], adjacency[v]
+            for _ in range(times):
+                adj_u.append((v, n_edges))
+                adj_v.append((u, n_edges))
+                n_edges += 1
 
     start = next(front_ids[j] for j, col in enumerate(columns) if col.x == layout.depot_x)
     circuit = _euler_circuit(adjacency, n_edges, start)
 
     at_vertex: dict[int, list[Pick[PickIdT]]] = {}
     for pick in items:
-        at_vertex.setdefault(vertex_at[pick.point], []).append(pick)
+        vid = vertex_at[(pick.aisle, pick.y)]
+        group = at_vertex.get(vid)
+        if group is None:
+            at_vertex[vid] = [pick]
+        else:
+            group.append(pick)
     sequence: list[Pick[PickIdT]] = []
     for vid in circuit:
         group = at_vertex.pop(vid, None)
@@ -645,7 +699,7 @@ def _extract_route(
             sequence.extend(group)
     if at_vertex:  # pragma: no cover - the DP guarantees every pick vertex is covered
         raise AssertionError("optimal tour misses picks")
-    return Route(length, tuple(sequence), tuple(coords[v] for v in circuit))
+    return Route(length, tuple(sequence), tuple([coords[v] for v in circuit]))
 
 
 def _euler_circuit(adjacency: list[list[tuple[int, int]]], n_edges: int, start: int) -> list[int]:
@@ -658,13 +712,15 @@ def _euler_circuit(adjacency: list[list[tuple[int, int]]], n_edges: int, start: 
         v = stack[-1]
         edges = adjacency[v]
         i = cursor[v]
-        while i < len(edges) and used[edges[i][1]]:
+        n = len(edges)
+        while i < n and used[edges[i][1]]:
             i += 1
-        cursor[v] = i
-        if i == len(edges):
+        if i == n:
+            cursor[v] = i
             circuit.append(stack.pop())
         else:
             w, e = edges[i]
+            cursor[v] = i + 1
             used[e] = True
             stack.append(w)
     if len(circuit) != n_edges + 1:  # pragma: no cover - DP guarantees connectivity

@@ -41,7 +41,7 @@ from wms_tui.domain.planning.routing import (
     Point,
     optimal_route,
     route_distance,
-    s_shape_route,
+    s_shape_length,
 )
 
 AISLE_SPACING_M = 3.0
@@ -119,7 +119,7 @@ class FloorPlan:
             best = optimal_route(block.layout, picks)
             order.extend(p.pick_id for p in best.sequence)
             length += best.length
-            s_length += s_shape_route(block.layout, picks).length
+            s_length += s_shape_length(block.layout, picks)
         order.extend(unplaced)
         return PlannedRoute(order, length, s_length)
 
