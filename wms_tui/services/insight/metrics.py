@@ -51,6 +51,12 @@ FLOW_STAGES: tuple[tuple[str, str], ...] = (
     ("dispatched", S.DISPATCHED.value),
 )
 BUCKET_FORMAT = "%Y-%m-%d %H"
+# Work events (picks, pack scans) change no status, so their ``to_state`` is
+# always empty (it holds status changes only, since migration 0004). Saying so
+# lets both backends seek the ``(kind, to_state, at)`` index to the period's
+# rows of one kind instead of reading every event of the day: measured at
+# 20,000 orders, 39 ms -> see docs/insight.md.
+NO_STATUS = ""
 
 
 def hour_bucket(session: Session, column):  # noqa: ANN001, ANN201 - SQL expression in, out
@@ -156,7 +162,12 @@ def pickers(session: Session, start: datetime, end: datetime) -> list[PersonWork
             func.min(Event.at).label("first"),
             func.sum(Event.qty).label("units"),
         )
-        .where(Event.kind == K.PICK_UNIT, Event.at >= start, Event.at < end)
+        .where(
+            Event.kind == K.PICK_UNIT,
+            Event.to_state == NO_STATUS,
+            Event.at >= start,
+            Event.at < end,
+        )
         .group_by(Event.operator_id, Event.order_id, Event.sku, Event.from_location)
         .subquery()
     )
@@ -188,6 +199,7 @@ def packers(session: Session, start: datetime, end: datetime) -> list[PersonWork
         )
         .where(
             col(Event.kind).in_((K.PACK_SCAN, K.PACK_UNDO, K.QC_FAIL)),
+            Event.to_state == NO_STATUS,
             Event.at >= start,
             Event.at < end,
         )
@@ -218,29 +230,35 @@ def packers(session: Session, start: datetime, end: datetime) -> list[PersonWork
 
 
 def packing_returns(session: Session, start: datetime, end: datetime) -> dict[int | None, int]:
-    """Returned units caused by packing, booked in the period, per packer of the line."""
-    scanned = (
-        select(Event.order_id, Event.sku, Event.operator_id)
-        .where(Event.kind == K.PACK_SCAN)
-        .distinct()
-        .subquery()
-    )
-    rows = session.exec(
-        select(scanned.c.operator_id, func.sum(ReturnLine.qty))
+    """Returned units caused by packing, booked in the period, per packer of the line.
+
+    The packers of a returned line are found through its order's events (the
+    ``(order_id, at)`` index), so the cost follows the period's returns, not the
+    history of pack scans.
+    """
+    per_line = (
+        select(Event.operator_id.label("op"), ReturnLine.id, ReturnLine.qty.label("qty"))  # type: ignore[union-attr]
         .select_from(ReturnLine)
         .join(ReturnReceipt, col(ReturnReceipt.id) == ReturnLine.return_id)
         .join(ReturnReason, col(ReturnReason.code) == ReturnLine.reason_code)
         .join(OrderLine, col(OrderLine.id) == ReturnLine.order_line_id)
         .join(
-            scanned,
-            (scanned.c.order_id == OrderLine.order_id) & (scanned.c.sku == OrderLine.sku),
+            Event,
+            (col(Event.order_id) == OrderLine.order_id)
+            & (Event.sku == OrderLine.sku)
+            & (Event.kind == K.PACK_SCAN),
         )
         .where(
             ReturnReason.cause == ReasonCause.PACK.value,
             ReturnReceipt.at >= start,
             ReturnReceipt.at < end,
         )
-        .group_by(scanned.c.operator_id)
+        # one row per packer and returned line, however many scans they made
+        .group_by(Event.operator_id, ReturnLine.id, ReturnLine.qty)
+        .subquery()
+    )
+    rows = session.exec(
+        select(per_line.c.op, func.sum(per_line.c.qty)).group_by(per_line.c.op)
     ).all()
     return {op: int(n or 0) for op, n in rows}
 
@@ -278,6 +296,7 @@ def units_in_window(session: Session, since: datetime, until: datetime) -> tuple
         select(Event.kind, func.sum(func.abs(Event.qty)))
         .where(
             col(Event.kind).in_((K.PICK_UNIT, K.PACK_SCAN, K.PACK_UNDO)),
+            Event.to_state == NO_STATUS,
             Event.at >= since,
             Event.at < until,
         )

@@ -1,0 +1,278 @@
+"""Benchmark: the shift dashboard's refresh at 100,000 orders and 1,000,000 events.
+
+Run from the repository root::
+
+    python -m bench --only insight_dashboard   # the table's rows (SQLite and PostgreSQL)
+    python -m bench.insight_dashboard [--orders 100000] [--repeat 20] [--pg]
+
+The store is the dispatch overview benchmark's (``bench.dispatch_overview.build``:
+orders over 120 days with their status events, picks in the ledger, parcels,
+manifests, exceptions, the last 36 hours' open work), plus what the dashboard
+reads on top: two order lines per order (picked and packed as far as the
+order went), a ``pick.unit`` and a ``pack.scan`` event per picked or packed
+order, some ``pack.undo`` and ``qc.fail`` events, and returns booked at the
+desk (a third for a packing cause). At 100,000 orders that is just over a
+million events.
+
+It times, alternating in the same run and connection pool, the baseline
+``SELECT count(*) FROM orders`` and ``insight.dashboard.dashboard()`` (every
+query of one refresh plus building the read model), and prints medians, the
+95th percentile and the ratio to the baseline. Target: a median under 50 ms.
+No assertion: benchmarks measure, tests check behaviour.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select, text
+
+from bench.common import PgSchema, Row, cached_sqlite, copy_sqlite, pct, pg_reachable
+from bench.dispatch_overview import build as build_overview
+from wms_tui.domain.actor import SYSTEM
+from wms_tui.domain.clock import set_clock
+from wms_tui.domain.enums import EventKind, OrderStatus
+from wms_tui.domain.models import (
+    Event,
+    Operator,
+    Order,
+    OrderLine,
+    Product,
+    ReturnLine,
+    ReturnReason,
+    ReturnReceipt,
+)
+from wms_tui.services.insight.dashboard import dashboard
+from wms_tui.store import Store
+
+S = OrderStatus
+SIZES = ((10_000, 2_700), (100_000, 27_000))  # (orders, of them in the last 36 hours)
+QUICK_SIZES = ((400, 100),)
+SEED = 20261207
+PICKED = {S.PICKED.name, S.PACKING.name, S.PACKED.name, S.DISPATCHED.name, S.RETURNED.name}
+PACKED = {S.PACKED.name, S.DISPATCHED.name, S.RETURNED.name}
+
+
+def _chunks(rows: list[dict], n: int = 5000):  # noqa: ANN202
+    for i in range(0, len(rows), n):
+        yield rows[i : i + n]
+
+
+def build(store: Store, n_orders: int, now: datetime, seed: int, n_recent: int) -> dict[str, int]:
+    counts = build_overview(store, n_orders, now, seed, n_recent)
+    rng = random.Random(seed + 1)
+    with store.engine.connect() as cx:
+        orders = cx.execute(
+            select(Order.id, Order.name, Order.status, Order.status_changed_at)
+        ).all()
+        products = [(pid, sku) for pid, sku in cx.execute(select(Product.id, Product.sku))]
+        people = cx.execute(select(Operator.id, Operator.name, Operator.roles)).all()
+    pickers = [(i, n) for i, n, r in people if r == "picker"]
+    packers = [(i, n) for i, n, r in people if r == "packer"]
+    lines: list[dict] = []
+    events: list[dict] = []
+    receipts: list[dict] = []
+    returns: list[tuple[int, int, str]] = []  # (receipt index, order line id, reason)
+    line_id = 0
+    for oid, name, status, changed in orders:
+        picked, packed = status in PICKED, status in PACKED
+        skus = []
+        for no in (1, 2):
+            pid, sku = rng.choice(products)
+            qty = rng.randint(1, 3)
+            line_id += 1
+            skus.append((sku, qty))
+            lines.append(dict(
+                id=line_id, order_id=oid, line_no=no, product_id=pid, sku=sku, name=sku,
+                options="", quantity=qty, price=0, qty_allocated=qty if picked else 0,
+                qty_picked=qty if picked else 0, qty_packed=qty if packed else 0, qty_short=0,
+                short_reason="", qty_returned=0,
+            ))  # fmt: skip
+        base = dict(terminal="bench", order_id=oid, order_name=name, from_state="", to_state="",
+                    location="", from_location="", to_location="", delivery_ref="",
+                    prior_terminal="", prior_operator="", detail="")  # fmt: skip
+        if picked:  # a pick.unit per line
+            who = rng.choice(pickers)
+            for n, (line_sku, line_qty) in enumerate(skus):
+                events.append({**base, "at": changed - timedelta(minutes=rng.randint(20, 60) + n),
+                               "kind": EventKind.PICK_UNIT.value, "operator_id": who[0],
+                               "operator_name": who[1], "sku": line_sku, "qty": line_qty,
+                               "from_location": "A-0001", "to_location": "T-0001"})  # fmt: skip
+        if packed:
+            who = rng.choice(packers)
+            at = changed - timedelta(minutes=rng.randint(1, 15))
+            events.append({**base, "at": at, "kind": EventKind.PACK_SCAN.value,
+                           "operator_id": who[0], "operator_name": who[1], "sku": sku,
+                           "qty": qty})  # fmt: skip
+            r = rng.random()
+            if r < 0.03:
+                events.append({**base, "at": at, "kind": EventKind.PACK_UNDO.value,
+                               "operator_id": who[0], "operator_name": who[1], "sku": sku,
+                               "qty": -1})  # fmt: skip
+            elif r < 0.04:
+                events.append({**base, "at": at, "kind": EventKind.QC_FAIL.value,
+                               "operator_id": who[0], "operator_name": who[1], "sku": sku,
+                               "qty": 1})  # fmt: skip
+            if status == S.RETURNED.name or rng.random() < 0.01:
+                booked = min(now - timedelta(minutes=5), changed + timedelta(days=3))
+                receipts.append(dict(order_id=oid, at=booked, operator_id=None,
+                                     terminal="RET", resolution="REFUND", note=""))  # fmt: skip
+                reason = "WRONG_ITEM" if rng.random() < 0.33 else "CHANGED_MIND"
+                returns.append((len(receipts), line_id, reason))
+    with store.engine.begin() as cx:
+        cx.execute(insert(ReturnReason.__table__), [
+            dict(code="WRONG_ITEM", label="Wrong item packed", controllable=True, cause="PACK"),
+            dict(code="CHANGED_MIND", label="Changed mind", controllable=False, cause="CUSTOMER"),
+        ])  # fmt: skip
+        for table, rows in ((OrderLine, lines), (Event, events), (ReturnReceipt, receipts)):
+            for chunk in _chunks(rows):
+                cx.execute(insert(table.__table__), chunk)
+        first = cx.execute(select(ReturnReceipt.id).order_by(ReturnReceipt.id)).first()
+        offset = (first[0] - 1) if first else 0
+        rl = [dict(return_id=offset + i, order_line_id=lid, qty=1, reason_code=reason,
+                   disposition="RESTOCK", note="") for i, lid, reason in returns]  # fmt: skip
+        for chunk in _chunks(rl):
+            cx.execute(insert(ReturnLine.__table__), chunk)
+        if store.dialect == "sqlite":
+            cx.exec_driver_sql("ANALYZE")
+    if store.dialect == "postgresql":
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as cx:
+            cx.exec_driver_sql("VACUUM ANALYZE")
+    counts["event"] += len(events)
+    counts["orderline"] = len(lines)
+    counts["returnline"] = len(rl)
+    return counts
+
+
+def _now() -> datetime:
+    from bench.dispatch_overview import _now as overview_now
+
+    return overview_now()
+
+
+def _events(store: Store) -> int:
+    with store.read() as s:
+        return int(s.exec(text("SELECT count(*) FROM event")).one()[0])  # type: ignore[call-overload]
+
+
+def _measure(
+    url: str, now: datetime, repeat: int
+) -> tuple[list[float], list[float], int, list[float]]:
+    store = Store(url)
+    try:
+
+        def baseline() -> None:
+            with store.read() as s:
+                s.exec(text("SELECT count(*) FROM orders")).one()  # type: ignore[call-overload]
+
+        def refresh() -> None:
+            dashboard(store, SYSTEM, now)
+
+        baseline()
+        refresh()  # warm-up
+        base_t, dash_t, cpu_t = [], [], []
+        for _ in range(repeat):  # alternating: load from others hits both alike
+            t0 = time.perf_counter()
+            baseline()
+            base_t.append(time.perf_counter() - t0)
+            t0, c0 = time.perf_counter(), time.process_time()
+            refresh()
+            dash_t.append(time.perf_counter() - t0)
+            # CPU of this process: on SQLite the queries themselves, on PostgreSQL
+            # only the client's side; wall time on a shared machine includes waiting.
+            cpu_t.append(time.process_time() - c0)
+        return base_t, dash_t, _events(store), cpu_t
+    finally:
+        store.dispose()
+
+
+def _row(
+    db: str, n: int, events: int, base: list[float], dash: list[float], quick: bool,
+    cpu: list[float],
+) -> Row:  # fmt: skip
+    med = 1000 * statistics.median(dash)
+    return Row(
+        f"shift dashboard refresh, {n:,} orders, {events:,} events, {db}",
+        med,
+        "ms median",
+        baseline=1000 * statistics.median(base),
+        baseline_what="ms count(*)",
+        target="< 50 ms",
+        ok=None if quick else med < 50,
+        note=f"p95 {1000 * pct(dash, 0.95):.1f} ms, CPU {1000 * statistics.median(cpu):.1f} ms, "
+        f"{len(dash)} runs",
+    )
+
+
+def run(quick: bool) -> list[Row]:
+    now = _now()
+    repeat = 3 if quick else 20
+    rows = []
+    set_clock(lambda: now)
+    try:
+        for n, recent in QUICK_SIZES if quick else SIZES:
+
+            def make(url: str, n: int = n, recent: int = recent) -> None:
+                store = Store(url)
+                store.create_schema()
+                build(store, n, now, SEED, recent)
+                store.dispose()
+
+            name = f"insight-{n}-{now:%Y%m%d}"
+            sources = (Path(__file__), Path(__file__).parent / "dispatch_overview.py")
+            cached = cached_sqlite(name, make, *sources)
+            with tempfile.TemporaryDirectory() as tmp:
+                got = _measure(copy_sqlite(cached, Path(tmp), "run"), now, repeat)
+            rows.append(_row("SQLite", n, *got[2:3], *got[:2], quick, got[3]))
+            if pg_reachable():
+                pg = PgSchema("insight")
+                try:
+                    make(pg.url)
+                    got = _measure(pg.url, now, repeat)
+                    rows.append(_row("PostgreSQL", n, *got[2:3], *got[:2], quick, got[3]))
+                finally:
+                    pg.drop()
+    finally:
+        set_clock(None)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--pg", action="store_true", help="PostgreSQL (database wms_bench)")
+    args = parser.parse_args()
+    now = _now()
+    set_clock(lambda: now)
+    schema = PgSchema("insight") if args.pg else None
+    tmp = tempfile.TemporaryDirectory()
+    url = schema.url if schema else f"sqlite:///{Path(tmp.name) / 'bench.db'}"
+    try:
+        store = Store(url)
+        store.create_schema()
+        t0 = time.perf_counter()
+        counts = build(store, args.orders, now, SEED, int(args.orders * 0.27))
+        store.dispose()
+        print(f"built in {time.perf_counter() - t0:.0f} s: " + ", ".join(
+            f"{v:,} {k}" for k, v in counts.items()))  # fmt: skip
+        base, dash, events, cpu = _measure(url, now, args.repeat)
+        db = "PostgreSQL" if schema else "SQLite"
+        row = _row(db, args.orders, events, base, dash, False, cpu)
+        print(f"{row.what}: {row.result:.1f} ms median ({row.note}); count(*) "
+              f"{row.baseline:.2f} ms; ratio {row.result / (row.baseline or 1):.1f}")  # fmt: skip
+    finally:
+        set_clock(None)
+        if schema:
+            schema.drop()
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
