@@ -1307,7 +1307,7 @@ def carrier_rows() -> list[Row]:
     # tracking_start has exactly the width of the sequence part.
     carriers: list[tuple[str, str, str, int, str, int]] = [
         ("CJ", "CJ Logistics", "", 12, "mod7", 60500000001),
-        ("POSTNORD", "PostNord", "RR", 13, "s10", 73500001),
+        ("POSTNORD", "PostNord", "CA", 13, "sscc_s10", 73500001),
         ("DHL", "DHL Express", "", 10, "mod7", 421000001),
         ("UPS", "UPS", "1Z999AA1", 18, "ups", 110000001),
         ("USPS", "USPS", "9400", 22, "mod10", 11000000000000001),

@@ -137,3 +137,14 @@ def test_bad_inputs() -> None:
         render_label_zpl(label_data(), dpi=600)
     with pytest.raises(ValueError, match="unknown label size"):
         render_label_zpl(label_data(), "A4")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("dpi", [203, 300])
+@pytest.mark.parametrize("render", [render_zpl, render_pdf], ids=["zpl", "pdf"])
+def test_a_tracking_number_that_is_the_sscc_is_printed_once(render, dpi: int) -> None:
+    # PostNord at home: the SSCC is the item ID; a second symbol of it is a second thing to scan.
+    data = label_data(SWEDISH, "postnord", tracking_number=SSCC)
+    result = render(data, "4x6", dpi)
+    image = result[0] if isinstance(result, tuple) else result
+    texts = sorted(s.text for s in symbols(image))
+    assert texts == [f"(00){SSCC}", f"(421)752{SWEDISH.postcode.replace(' ', '')}"]

@@ -105,9 +105,11 @@ def build(
             for i in range(1, 5 + extra_orders)
         ]
         carrier, service = f.carrier(uow, "PN")
-        if carrier_check == "s10":
-            carrier.tracking_prefix, carrier.tracking_length = "RR", 13
-            carrier.tracking_check, carrier.tracking_next = "s10", 73500001
+        if carrier_check in ("s10", "sscc_s10"):
+            # PostNord-style (sscc_s10) numbers parcels abroad as UPU parcel post (CA).
+            carrier.tracking_prefix = "RR" if carrier_check == "s10" else "CA"
+            carrier.tracking_length = 13
+            carrier.tracking_check, carrier.tracking_next = carrier_check, 73500001
             uow.add(carrier)
         f.carton(uow, "BOX-S", 200, 150, 100, own_g=120, max_g=5000)
         f.carton(uow, "BOX-M", 300, 200, 150, own_g=220, max_g=10000)

@@ -284,6 +284,34 @@ def _x_dims(surface: Surface) -> tuple[float, float]:
     return sscc, module_dots(dpi, 0.25) * surface.dot
 
 
+def _tracking_band(
+    surface: Surface,
+    data: LabelData,
+    left: float,
+    right: float,
+    bottom: float,
+    sscc_x: float,
+    min_x: float,
+) -> float:
+    """The carrier's tracking Code 128 above the SSCC; returns the band's top."""
+    width = right - left
+    try:
+        tracking_x = fit_x_dim(
+            data.tracking_number, width, preferred=sscc_x, minimum=min_x, grid=surface.dot
+        )
+    except ValueError as exc:
+        raise PrintError(f"tracking number does not fit on the label: {exc}") from exc
+    *_, bars_top = _symbol(
+        surface, (left + right) / 2, bottom, data.tracking_number, tracking_x,
+        TRACKING_BAR_HEIGHT, data.tracking_number, HRI_SIZE + 1,
+    )  # fmt: skip
+    top = bars_top + 3 + CAPTION_SIZE
+    caption = fonts.ellipsize(f"TRACKING  {data.carrier_name.upper()}", CAPTION_SIZE, width, True)
+    _caption(surface, left, top - CAPTION_SIZE, caption)
+    surface.line(left, top + 3, right, top + 3, THIN * 2)
+    return top
+
+
 def draw_label(surface: Surface, data: LabelData, page_w: float, page_h: float) -> None:
     left, right = MARGIN, page_w - MARGIN
     width = right - left
@@ -300,24 +328,19 @@ def draw_label(surface: Surface, data: LabelData, page_w: float, page_h: float) 
         surface, page_w / 2, MARGIN, symbol, sscc_x, SSCC_BAR_HEIGHT, hri, HRI_SIZE
     )
     sscc_top = bars_top + 3 + CAPTION_SIZE
-    _caption(surface, left, sscc_top - CAPTION_SIZE, "SSCC")
+    if data.tracking_number != data.sscc:
+        _caption(surface, left, sscc_top - CAPTION_SIZE, "SSCC")
     surface.line(left, sscc_top + 3, right, sscc_top + 3, THICK)
 
-    tracking_bottom = sscc_top + 6
-    try:
-        tracking_x = fit_x_dim(
-            data.tracking_number, width, preferred=sscc_x, minimum=min_x, grid=surface.dot
-        )
-    except ValueError as exc:
-        raise PrintError(f"tracking number does not fit on the label: {exc}") from exc
-    *_, bars_top = _symbol(
-        surface, page_w / 2, tracking_bottom, data.tracking_number, tracking_x,
-        TRACKING_BAR_HEIGHT, data.tracking_number, HRI_SIZE + 1,
-    )  # fmt: skip
-    tracking_top = bars_top + 3 + CAPTION_SIZE
-    caption = fonts.ellipsize(f"TRACKING  {data.carrier_name.upper()}", CAPTION_SIZE, width, True)
-    _caption(surface, left, tracking_top - CAPTION_SIZE, caption)
-    surface.line(left, tracking_top + 3, right, tracking_top + 3, THIN * 2)
+    if data.tracking_number == data.sscc:
+        # The carrier takes the SSCC as its item ID (PostNord at home): one number, one
+        # symbol. A second barcode of the same digits would be a second ID to scan.
+        caption = f"SSCC = TRACKING  {data.carrier_name.upper()}"
+        _caption(surface, left, sscc_top - CAPTION_SIZE, fonts.ellipsize(caption, CAPTION_SIZE,
+                                                                          width, True))  # fmt: skip
+        tracking_top = sscc_top
+    else:
+        tracking_top = _tracking_band(surface, data, left, right, sscc_top + 6, sscc_x, min_x)
 
     routing_bottom = tracking_top + 6
     routing = routing_data(data)

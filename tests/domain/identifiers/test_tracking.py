@@ -13,6 +13,7 @@ from wms_tui.domain.identifiers.tracking import (
     check_character,
     make_tracking_number,
     rules_from_config,
+    sscc_at_home,
     validate_tracking_number,
 )
 
@@ -86,6 +87,42 @@ def test_dhl_express_ten_digits() -> None:
     assert validate_tracking_number(rule, number)
 
 
+def test_dhl_express_numbers_from_dhl() -> None:
+    # Waybills as DHL Express prints them: the first nine digits mod 7 is the tenth.
+    rule = EXAMPLE_RULES["dhl_express"]
+    for number in ("3318810025", "8487135506", "1099255990", "3821724944", "3318810036"):
+        assert validate_tracking_number(rule, number), number
+    for number in ("3318810010", "3318810034", "3318810011"):
+        assert not validate_tracking_number(rule, number), number
+
+
+def test_cj_waybill_is_twelve_digits_mod_7() -> None:
+    # CJ Logistics (and Korea's other couriers): 11-digit serial, check = serial mod 7.
+    rule = TrackingRule(prefix="", length=12, check="mod7")
+    assert make_tracking_number(rule, 60500000002) == "605000000021"  # 60500000002 % 7 == 1
+    assert validate_tracking_number(rule, "605000000021")
+    assert not validate_tracking_number(rule, "605000000022")
+
+
+POSTNORD = EXAMPLE_RULES["postnord"]
+
+
+def test_postnord_abroad_is_an_s10_parcel_number() -> None:
+    # CA..CZ is UPU parcel post; RR, the old demo range, is a registered letter.
+    assert POSTNORD.check == "sscc_s10" and POSTNORD.prefix.startswith("C")
+    number = make_tracking_number(POSTNORD, 73500001)
+    assert number == "CA735000019SE"  # 7·8+3·6+5·4+1·7 = 101, 11 - 101 % 11 = 9
+    assert check_character("sscc_s10", number[:10]) == check_character("s10", number[:10])
+    assert validate_tracking_number(POSTNORD, number)
+    assert not validate_tracking_number(POSTNORD, "CA735000018SE")
+
+
+def test_postnord_at_home_uses_the_parcels_sscc() -> None:
+    assert sscc_at_home("sscc_s10", "SE", "se")
+    assert not sscc_at_home("sscc_s10", "SE", "NO")
+    assert not sscc_at_home("s10", "SE", "SE")  # a plain S10 range numbers every parcel
+
+
 def test_mod10_agrees_with_stdnum() -> None:
     number = make_tracking_number(GS1, 1)
     assert number == "003404340000000017"
@@ -141,6 +178,8 @@ def test_sequence_out_of_range() -> None:
         ({"prefix": "R", "length": 13, "check": "s10", "suffix": "SE"}, "2-letter service"),
         ({"prefix": "RR", "length": 13, "check": "s10", "suffix": "S"}, "country code"),
         ({"prefix": "RR", "length": 14, "check": "s10", "suffix": "SE"}, "13 characters"),
+        ({"prefix": "JA", "length": 13, "check": "s10", "suffix": "SE"}, "reserved by the UPU"),
+        ({"prefix": "RR", "length": 13, "check": "sscc_s10", "suffix": "SE"}, "CA-CZ"),
         ({"prefix": "AB", "length": 10, "check": "mod10"}, "numeric prefix"),
         ({"prefix": "12345", "length": 6, "check": "mod7"}, "no room"),
         ({"prefix": "ab", "length": 10, "check": "none"}, "uppercase"),

@@ -333,12 +333,12 @@ def test_operators() -> None:
 def test_carriers_and_services() -> None:
     carriers = by_key("carriers.csv", "code")
     assert set(carriers) == {"CJ", "POSTNORD", "DHL", "UPS", "USPS"}
-    checks = {"CJ": "mod7", "POSTNORD": "s10", "DHL": "mod7", "UPS": "ups", "USPS": "mod10"}
+    checks = {"CJ": "mod7", "POSTNORD": "sscc_s10", "DHL": "mod7", "UPS": "ups", "USPS": "mod10"}
     for code, c in carriers.items():
         assert c["tracking_check"] == checks[code]
         start = c["tracking_start"]
         assert start.isdigit() and int(start) > 0
-        suffix = 2 if c["tracking_check"] == "s10" else 0  # country code, e.g. "SE"
+        suffix = 2 if c["tracking_check"] in ("s10", "sscc_s10") else 0  # country code, e.g. "SE"
         assert len(c["tracking_prefix"]) + len(start) + 1 + suffix == int(c["tracking_length"])
     assert carriers["UPS"]["tracking_prefix"].startswith("1Z")
     assert carriers["USPS"]["tracking_prefix"] == "9400"

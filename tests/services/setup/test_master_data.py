@@ -364,7 +364,7 @@ BAD_ROWS = [
         "DHL,DHL Express,,10,mod7,",
         "DHL,DHL Express,,10,luhn,",
         "carriers.csv, row 4, tracking_check: 'luhn' is not a check digit scheme "
-        "(mod10, mod7, ups, s10, none)",
+        "(mod10, mod7, ups, s10, sscc_s10, none)",
     ),
     (
         "carriers.csv",

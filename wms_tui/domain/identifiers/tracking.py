@@ -18,8 +18,18 @@ Supported check schemes (``TrackingRule.check``):
     UPU S10 international postal items: 2-letter service indicator, 8-digit serial, check digit
     (weights 8,6,4,2,3,5,9,7; ``11 - sum % 11`` with 10 -> 0 and 11 -> 5) and a 2-letter ISO
     country code, e.g. ``RR473124829GB``.
+``"sscc_s10"``
+    A postal operator that takes the sender's SSCC as the item ID of a parcel it delivers
+    in its own country (PostNord: the GS1 SSCC is the parcel number on a domestic label,
+    18 digits, GS1 mod-10) and a UPU S10 parcel number for one leaving it (service
+    indicator ``CA``-``CZ`` for parcels; ``RR`` would be a registered *letter*). The rule
+    describes the S10 range; a domestic parcel takes no number from it.
 ``"none"``
     No check digit: prefix + zero-padded sequence.
+
+python-stdnum checks none of the carrier schemes (it has no S10, UPS, DHL or CJ module);
+its ``ean.calc_check_digit`` agrees with the GS1 mod-10 digit of the SSCC a ``sscc_s10``
+parcel carries at home.
 """
 
 from __future__ import annotations
@@ -31,11 +41,15 @@ from typing import Any, Literal, get_args
 
 from wms_tui.domain.identifiers.sscc import gs1_check_digit
 
-CheckScheme = Literal["mod10", "mod7", "ups", "s10", "none"]
+CheckScheme = Literal["mod10", "mod7", "ups", "s10", "sscc_s10", "none"]
 CHECK_SCHEMES: tuple[str, ...] = get_args(CheckScheme)
 
 _UPPER_ALNUM = frozenset(string.ascii_uppercase + string.digits)
 _S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
+#: UPU S10: service indicators beginning with these letters are reserved, never issued.
+_S10_RESERVED = frozenset("JKSTW")
+#: Schemes whose numbers are UPU S10 identifiers (13 characters, country suffix).
+S10_SCHEMES = frozenset({"s10", "sscc_s10"})
 
 
 def _is_digits(text: str) -> bool:
@@ -94,11 +108,21 @@ class TrackingRule:
                 raise ValueError(f"UPS numbers start with '1Z', got prefix {self.prefix!r}")
             if self.length != 18 or self.suffix:
                 raise ValueError("UPS numbers are exactly 18 characters with no suffix")
-        elif self.check == "s10":
+        elif self.check in S10_SCHEMES:
             indicator, serial_start = self.prefix[:2], self.prefix[2:]
             if len(indicator) != 2 or not _is_letters(indicator):
                 raise ValueError(
                     f"S10 prefix must start with a 2-letter service indicator, got {self.prefix!r}"
+                )
+            if indicator[0] in _S10_RESERVED:
+                raise ValueError(
+                    f"S10 service indicators starting with J, K, S, T or W are reserved by the "
+                    f"UPU, got {indicator!r}"
+                )
+            if self.check == "sscc_s10" and indicator[0] != "C":
+                raise ValueError(
+                    f"sscc_s10 numbers parcels: its S10 service indicator is CA-CZ (parcel "
+                    f"post), got {indicator!r}"
                 )
             if serial_start and not _is_digits(serial_start):
                 raise ValueError(
@@ -138,7 +162,7 @@ def check_character(check: CheckScheme, body: str) -> str:
         return str(int(body) % 7)
     if check == "ups":
         return str(_ups_check_digit(body))
-    if check == "s10":
+    if check in S10_SCHEMES:
         return str(_s10_check_digit(body[2:]))
     if check == "none":
         return ""
@@ -189,6 +213,11 @@ def make_tracking_number(rule: TrackingRule, sequence: int) -> str:
         )
     body = rule.prefix + str(sequence).zfill(rule.serial_digits)
     return body + check_character(rule.check, body) + rule.suffix
+
+
+def sscc_at_home(check: str, origin: str, destination: str) -> bool:
+    """True when a parcel's own SSCC is its tracking number (``sscc_s10`` inside ``origin``)."""
+    return check == "sscc_s10" and origin.upper() == destination.upper()
 
 
 def normalize_tracking_number(value: str) -> str:
@@ -242,7 +271,7 @@ def rules_from_config(config: Mapping[str, Mapping[str, Any]]) -> dict[str, Trac
 EXAMPLE_RULES: dict[str, TrackingRule] = {
     "ups": TrackingRule(prefix="1Z999AA101", length=18, check="ups"),
     "dhl_express": TrackingRule(prefix="", length=10, check="mod7"),
-    "postnord": TrackingRule(prefix="RR", length=13, check="s10", suffix="SE"),
+    "postnord": TrackingRule(prefix="CA", length=13, check="sscc_s10", suffix="SE"),
     "korea_post": TrackingRule(prefix="EE", length=13, check="s10", suffix="KR"),
     "gs1_parcel": TrackingRule(prefix="00340434", length=18, check="mod10"),
     "local_courier": TrackingRule(prefix="LC", length=12, check="none"),

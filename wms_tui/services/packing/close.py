@@ -29,6 +29,7 @@ from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import EventKind, MovementReason, OrderStatus, ParcelStatus, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.sscc import SSCC_BODY_DIGITS, make_sscc
+from wms_tui.domain.identifiers.tracking import sscc_at_home
 from wms_tui.domain.models import Carrier, Location, Parcel, Station, Warehouse
 from wms_tui.services.core import events
 from wms_tui.services.exceptions.settle import settle
@@ -169,7 +170,9 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
         now = utcnow()
         count = len(parcels)
         _check_sscc_serials(wh, count, order.name)
-        numbers = carrier_tracking.take_numbers(carrier, rule, count, order.name)
+        # PostNord-style carriers: at home the parcel's SSCC is its item ID, no range used.
+        at_home = sscc_at_home(rule.check, wh.country_code, order.ship_country)
+        numbers = [] if at_home else carrier_tracking.take_numbers(carrier, rule, count, order.name)
         closed: list[ClosedParcel] = []
         for i, parcel in enumerate(parcels, start=1):
             try:
@@ -177,7 +180,7 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
             except ValueError as exc:
                 raise DomainError(f"Cannot number the parcel: {exc}") from None
             wh.sscc_next_serial += 1
-            tracking = numbers[i - 1]
+            tracking = sscc if at_home else numbers[i - 1]
             carton = cartons[i - 1]
             parcel.seq = i
             parcel.count = count

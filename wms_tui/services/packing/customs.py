@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain import customs
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.identifiers.tracking import S10_SCHEMES
 from wms_tui.domain.models import Carrier, Order, OrderLine, Product
 
 CURRENCY = "SEK"
@@ -58,7 +59,7 @@ def check_declarable(session: Session, order: Order, origin: str) -> None:
 
 def is_postal(carrier: Carrier | None) -> bool:
     """Postal operators number items in UPU S10 and take the UPU forms CN22/CN23."""
-    return carrier is not None and carrier.tracking_check == "s10"
+    return carrier is not None and carrier.tracking_check in S10_SCHEMES
 
 
 def declared_items(session: Session, order: Order) -> list[dict]:

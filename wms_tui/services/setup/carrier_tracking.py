@@ -19,7 +19,12 @@ The check-digit schemes themselves are ``printing.tracking``'s.
 from __future__ import annotations
 
 from wms_tui.domain.errors import DomainError
-from wms_tui.domain.identifiers.tracking import CHECK_SCHEMES, TrackingRule, make_tracking_number
+from wms_tui.domain.identifiers.tracking import (
+    CHECK_SCHEMES,
+    S10_SCHEMES,
+    TrackingRule,
+    make_tracking_number,
+)
 from wms_tui.domain.models import Carrier
 
 #: The largest value a tracking counter column holds (BIGINT, SQLite INTEGER).
@@ -60,7 +65,7 @@ def rule_for(carrier: Carrier, country_code: str) -> TrackingRule:
             "check",
         )
     # S10 numbers end in the issuing country (the warehouse's, e.g. RR…SE).
-    suffix = country_code.upper() if check == "s10" else ""
+    suffix = country_code.upper() if check in S10_SCHEMES else ""
     try:
         return TrackingRule(
             prefix=carrier.tracking_prefix,
