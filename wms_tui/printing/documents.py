@@ -434,6 +434,7 @@ class CustomsData:
         signed_by: Who signs for the sender (the packer).
         parcel_count: Parcels in the shipment.
         gross_weight_g: Weight of all parcels, packaging included.
+        carrier_name: The postal operator carrying it (the CN 22's designated operator).
     """
 
     form: str
@@ -449,6 +450,7 @@ class CustomsData:
     signed_by: str
     parcel_count: int = 1
     gross_weight_g: int = 0
+    carrier_name: str = ""
 
     def __post_init__(self) -> None:
         _tuple_field(self, "tracking_numbers")

@@ -8,9 +8,10 @@ import pypdfium2 as pdfium
 import pytest
 from sqlmodel import select
 
+from tests.printing.helpers import decode, page_sizes, render_pages
 from tests.services.packing.test_station import finish, open_1042, refused, scan_all_1042
 from tests.worlds import packing as pw
-from wms_tui.domain.models import Order, Product
+from wms_tui.domain.models import Order, Parcel, Product
 from wms_tui.services.packing import documents
 from wms_tui.services.packing import station as packing
 from wms_tui.store import Store
@@ -97,19 +98,35 @@ def pdf_text(path) -> str:
         pdf.close()
 
 
-def test_a_postal_parcel_to_korea_gets_a_cn22_with_every_item(world: pw.World) -> None:
+@pytest.mark.parametrize("fmt", ["pdf", "zpl"])
+def test_a_postal_parcel_to_korea_gets_a_cn22_label_with_every_item(
+    world: pw.World, fmt: str
+) -> None:
     oid = ship_1042_to(world, "KR")
     declare(world)
     packing.close_parcel(world.store, world.packer, oid)
-    docs = documents.produce(world.store, oid, "PACK-1", send=False)
+    docs = documents.produce(world.store, oid, "PACK-1", send=False, zpl=fmt == "zpl")
     assert docs.ok, docs.problems
-    (paper,) = [p for p in docs.files if p.name.startswith("customs")]
-    text = pdf_text(paper).replace("\r", "")
-    assert "CN 22 — CUSTOMS DECLARATION" in text
+    # Label stock beside the shipping label, not an A4 paper.
+    assert not [p for p in docs.files if p.name.startswith("customs")]
+    (cn22,) = [p for p in docs.files if p.name.startswith("cn22")]
+    assert cn22.suffix == f".{fmt}"
+    with world.store.read() as s:
+        tracking = s.exec(select(Parcel.tracking_number).where(Parcel.order_id == oid)).one()
+    if fmt == "zpl":
+        program = cn22.read_text()
+        assert program.startswith("^XA") and "^PW812" in program and "^LL1218" in program
+        return
+    (size,) = page_sizes(cn22.read_bytes())
+    assert size == pytest.approx((288, 432))  # 4x6 in
+    text = pdf_text(cn22).replace("\r", "")
+    assert "CUSTOMS DECLARATION" in text and "CN 22" in text
     assert "691200" in text and "610910" in text
-    assert "2 × 149" not in text  # one row per SKU, value of all its units
     assert "298.00 SEK" in text and "299.00 SEK" in text and "597.00 SEK" in text
-    assert "REPUBLIC OF KOREA" in text and "Sale of goods" in text
+    assert "REPUBLIC OF KOREA" in text and "[X] Sale of goods" in text
+    for dpi in (203, 300):
+        (image,) = render_pages(cn22.read_bytes(), dpi)
+        assert [b.text for b in decode(image)] == [tracking]
 
 
 def test_an_expensive_or_dangerous_shipment(world: pw.World) -> None:
@@ -171,10 +188,11 @@ def test_labels_go_raw_to_the_label_printer_and_papers_to_the_document_printer(
     docs = documents.produce(world.store, oid, "PACK-1")
     assert docs.ok, docs.problems
     zebra.close()
-    # The fonts first (once), then the label: DejaVu for the Latin text, Nanum for Hangul.
-    fonts_job, label_job = zebra.jobs
+    # The fonts first (once), then the label and its CN 22, both on label stock.
+    fonts_job, label_job, cn22_job = zebra.jobs
     assert fonts_job.startswith(b"~DYE:WMSSANS.TTF,A,T,")
     assert label_job.startswith(b"^XA") and label_job.rstrip().endswith(b"^XZ")
+    assert cn22_job.startswith(b"^XA") and b"^FDCN 22^FS" in cn22_job
     with world.store.read() as s:
         recorded = s.exec(select(Station.printer_fonts).where(Station.code == "PACK-1")).one()
     assert "E:WMSSANS.TTF@" in recorded
@@ -187,8 +205,8 @@ def test_labels_go_raw_to_the_label_printer_and_papers_to_the_document_printer(
         uow.commit()
     documents.reprint(world.store, world.packer, "#1042", slip=False)
     again.close()
-    assert [job[:3] for job in again.jobs] == [b"^XA"]
-    # lp was last called for the customs paper or the slip: A4, not raw, to the office printer.
+    assert [job[:3] for job in again.jobs] == [b"^XA", b"^XA"]
+    # lp was last called for the slip: A4, not raw, to the office printer.
     args = log.read_text().splitlines()
     assert args[:2] == ["-d", "office-a4"] and "-o" not in args
     assert sorted(set(docs.printed)) == [f"127.0.0.1:{zebra.port}", "office-a4"]

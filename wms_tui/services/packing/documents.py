@@ -232,6 +232,7 @@ def customs_data(b: _Bundle) -> CustomsData | None:
         signed_by=first.packed_by_name,
         parcel_count=len(b.parcels),
         gross_weight_g=sum(p.weight_g or 0 for p in b.parcels),
+        carrier_name=b.carrier.name if b.carrier else "",
     )
 
 
@@ -347,9 +348,12 @@ def slip_filename(order_name: str) -> str:
     return safe_filename("slip", order_name)
 
 
-def customs_filename(order_name: str) -> str:
+def customs_filename(order_name: str, form: str = "INVOICE", fmt: str = "pdf") -> str:
+    """``customs_…pdf`` (CN 23 or invoice, A4) or ``cn22_…`` (label stock, PDF or ZPL)."""
     from wms_tui.printing.output import safe_filename
 
+    if form == "CN22":
+        return safe_filename("cn22", order_name, ext=fmt)
     return safe_filename("customs", order_name)
 
 
@@ -399,6 +403,7 @@ def produce(
     problems: they come back in ``Documents.problems`` for the screen.
     """
     from wms_tui.adapters.printers import PrinterError, send_file
+    from wms_tui.printing.cn22 import cn22_program, render_cn22_pdf
     from wms_tui.printing.customs import render_customs_pdf
     from wms_tui.printing.errors import PrintError
     from wms_tui.printing.label import render_label_pdf
@@ -428,7 +433,9 @@ def produce(
                         jobs.append(("label", (label_data(b, p, i), i)))
                 paper_for_customs = customs_data(b) if only_parcel is None else None
                 if paper_for_customs is not None:
-                    jobs.append(("customs", paper_for_customs))
+                    # A CN 22 is label stock and goes with the labels; CN 23/invoice are A4.
+                    cn22 = paper_for_customs.form == "CN22"
+                    jobs.append(("cn22" if cn22 else "customs", paper_for_customs))
             if slip:
                 jobs.append(("slip", slip_data(s, b)))
         except (ValueError, DomainError) as exc:
@@ -454,6 +461,15 @@ def produce(
                 else:
                     path = output_path(folder, label_filename(order_name, i, count))
                     render_label_pdf(data, path, setup.label_size, setup.dpi)  # type: ignore[arg-type]
+            elif kind == "cn22":
+                fmt = "zpl" if use_zpl else "pdf"
+                path = output_path(folder, customs_filename(order_name, "CN22", fmt))
+                if use_zpl:
+                    zpl_text, used = cn22_program(payload, setup.label_size, dpi=setup.dpi)  # type: ignore[arg-type]
+                    write_atomically(path, zpl_text.encode("utf-8"))
+                    zpl_fonts.update(used)
+                else:
+                    render_cn22_pdf(payload, path, setup.label_size, setup.dpi)  # type: ignore[arg-type]
             elif kind == "customs":
                 path = output_path(folder, customs_filename(order_name))
                 render_customs_pdf(payload, path, paper)  # type: ignore[arg-type]
@@ -470,7 +486,7 @@ def produce(
             where = printer_for(kind, setup, printer)
             if where is None:
                 continue
-            role = "label printer" if kind == "label" else "document printer"
+            role = "label printer" if kind in LABEL_STOCK else "document printer"
             try:
                 if path.suffix == ".zpl" and zpl_fonts:
                     send_fonts(store, terminal, where, zpl_fonts, known=printer is None)
@@ -513,11 +529,15 @@ def send_fonts(
     return missing
 
 
+#: Documents printed on the label printer's stock (4x6 / A6): the labels and a CN 22.
+LABEL_STOCK = frozenset({"label", "cn22"})
+
+
 def printer_for(kind: str, setup: StationPrint, override: str | None) -> Printer | None:
     """Labels to the label printer (its transport), papers to the document printer (CUPS)."""
     if override is not None:
         return Printer(override) if override else None
-    if kind == "label":
+    if kind in LABEL_STOCK:
         return Printer(setup.printer, setup.transport) if setup.printer else None  # type: ignore[arg-type]
     return Printer(setup.document_printer) if setup.document_printer else None
 
