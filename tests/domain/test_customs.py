@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from wms_tui.domain.customs import CN22_LIMIT, form_for, needs_declaration, valid_hs_code
+from wms_tui.domain.customs import (
+    CN22_LIMIT,
+    CN22_LIMITS,
+    form_for,
+    needs_declaration,
+    valid_currency,
+    valid_hs_code,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,3 +46,18 @@ def test_form_by_carrier_kind_and_value() -> None:
 )  # fmt: skip
 def test_hs_codes(code: str, ok: bool) -> None:
     assert valid_hs_code(code) is ok
+
+
+def test_the_cn22_limit_is_in_the_declared_currency() -> None:
+    # 300 SDR: 3,700 SEK but only about 350 EUR; 1,000 is a CN23 in euros, a CN22 in kronor.
+    assert form_for(True, Decimal("1000"), "SEK") == "CN22"
+    assert form_for(True, Decimal("1000"), "EUR") == "CN23"
+    assert form_for(True, CN22_LIMITS["EUR"], "eur") == "CN22"
+    # No known limit: the CN23, which the UPU takes at any value.
+    assert form_for(True, Decimal("1"), "XYZ") == "CN23"
+
+
+@pytest.mark.parametrize(("code", "ok"), [("SEK", True), ("sek", False), ("SEKK", False),
+                                          ("S3K", False), ("ÅÄÖ", False), ("", False)])  # fmt: skip
+def test_currency_codes(code: str, ok: bool) -> None:
+    assert valid_currency(code) is ok

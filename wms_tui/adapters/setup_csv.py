@@ -33,7 +33,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wms_tui.domain.credentials import pin_problem
-from wms_tui.domain.customs import valid_hs_code
+from wms_tui.domain.customs import valid_currency, valid_hs_code
 from wms_tui.domain.enums import LocationKind, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.sscc import MAX_COMPANY_PREFIX, MIN_COMPANY_PREFIX
@@ -235,6 +235,13 @@ def country(raw: str) -> str:
     return raw.upper()
 
 
+def currency(raw: str) -> str:
+    code = raw.upper()
+    if not valid_currency(code):
+        raise Bad(f"{raw!r} is not a three-letter currency code like SEK")
+    return code
+
+
 def hs_code(raw: str) -> str:
     digits = raw.replace(".", "").replace(" ", "")
     if not valid_hs_code(digits):
@@ -342,6 +349,8 @@ SPECS: dict[str, FileSpec] = {
                 _must("gs1_company_prefix", gs1_prefix),
                 _may("sscc_extension", whole(0, 9), 0),
                 _may("timezone", timezone, TIMEZONE),
+                # The shop's currency: customs values are in it (a setting, not a column).
+                _may("currency", currency, None),
             ),
             key=lambda v: v["code"],
             key_column="code",

@@ -19,9 +19,19 @@ EU = frozenset(
     }
 )  # fmt: skip
 
-#: UPU: a CN22 covers items up to 300 SDR; in the shop's currency (SEK) that is about 3,700.
-#: Kept in SEK like the products' customs values; above it the CN23 is used.
-CN22_LIMIT = Decimal("3700")
+#: UPU: a CN22 covers items up to 300 SDR (special drawing rights). The same limit in the
+#: currencies a shop here keeps its values in, rounded down so that a rate that moves
+#: against us still leaves the item under 300 SDR; checked against the IMF rate yearly.
+CN22_LIMITS: dict[str, Decimal] = {
+    "SEK": Decimal("3700"),
+    "NOK": Decimal("4000"),
+    "DKK": Decimal("2600"),
+    "EUR": Decimal("350"),
+    "GBP": Decimal("300"),
+    "USD": Decimal("390"),
+    "KRW": Decimal("520000"),
+}
+CN22_LIMIT = CN22_LIMITS["SEK"]
 
 Form = Literal["CN22", "CN23", "INVOICE"]
 
@@ -35,11 +45,20 @@ def needs_declaration(origin: str, destination: str) -> bool:
     return not (origin in EU and destination in EU)
 
 
-def form_for(postal: bool, total_value: Decimal) -> Form:
-    """The paper a parcel carries: a UPU form for postal items, else a commercial invoice."""
+def form_for(postal: bool, total_value: Decimal, currency: str = "SEK") -> Form:
+    """The paper a parcel carries: a UPU form for postal items, else a commercial invoice.
+
+    A currency without a known CN22 limit gets the CN23, which the UPU accepts at any value.
+    """
     if not postal:
         return "INVOICE"
-    return "CN22" if total_value <= CN22_LIMIT else "CN23"
+    limit = CN22_LIMITS.get(currency.upper())
+    return "CN22" if limit is not None and total_value <= limit else "CN23"
+
+
+def valid_currency(code: str) -> bool:
+    """An ISO 4217 alphabetic code: three letters A-Z (``SEK``, ``EUR``)."""
+    return len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()
 
 
 def valid_hs_code(code: str) -> bool:

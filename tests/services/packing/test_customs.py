@@ -129,6 +129,23 @@ def test_a_postal_parcel_to_korea_gets_a_cn22_label_with_every_item(
         assert [b.text for b in decode(image)] == [tracking]
 
 
+def test_values_are_declared_in_the_shops_currency(world: pw.World) -> None:
+    from wms_tui.services.core import settings
+
+    with world.store.unit_of_work() as uow:
+        settings.put(uow.session, "shop_currency", "EUR")
+        uow.commit()
+    oid = ship_1042_to(world, "KR")
+    declare(world)
+    packing.close_parcel(world.store, world.packer, oid)
+    docs = documents.produce(world.store, oid, "PACK-1", send=False)
+    # 597 EUR is past 300 SDR (about 350 EUR): a CN 23 on A4, where 597 SEK was a CN 22.
+    (paper,) = [p for p in docs.files if p.name.startswith(("customs", "cn22"))]
+    text = pdf_text(paper)
+    assert paper.name.startswith("customs") and "CN 23 — CUSTOMS DECLARATION" in text
+    assert "597.00 EUR" in text and "SEK" not in text
+
+
 def test_an_expensive_or_dangerous_shipment(world: pw.World) -> None:
     oid = ship_1042_to(world, "KR")
     declare(world)

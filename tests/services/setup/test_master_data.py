@@ -186,6 +186,29 @@ def test_a_file_alone_may_name_what_the_store_has(empty_store: Store, tmp_path: 
     ]
 
 
+def test_the_shops_currency_comes_from_warehouse_csv(empty_store: Store, tmp_path: Path) -> None:
+    from wms_tui.services.core import settings
+
+    folder = setup_copy(tmp_path)
+    import_setup(empty_store, [folder])
+    edit(folder, "warehouse.csv", "sscc_extension\n", "sscc_extension,currency\n")
+    edit(folder, "warehouse.csv", ",7350053,0", ",7350053,0,kronor")
+    assert problems(empty_store, folder / "warehouse.csv") == [
+        "warehouse.csv, row 2, currency: 'kronor' is not a three-letter currency code like SEK"
+    ]
+    edit(folder, "warehouse.csv", ",7350053,0,kronor", ",7350053,0,eur")
+    report = import_setup(empty_store, [folder / "warehouse.csv"])
+    assert report.outcomes[0].summary() == "1 updated (JKG1)"
+    with empty_store.read() as s:
+        assert settings.get(s, "shop_currency") == "EUR"
+    # Left out, the currency stays what it was.
+    edit(folder, "warehouse.csv", "sscc_extension,currency\n", "sscc_extension\n")
+    edit(folder, "warehouse.csv", ",7350053,0,eur", ",7350053,0")
+    import_setup(empty_store, [folder / "warehouse.csv"])
+    with empty_store.read() as s:
+        assert settings.get(s, "shop_currency") == "EUR"
+
+
 def test_a_column_left_out_leaves_that_field_as_it_is(empty_store: Store, tmp_path: Path) -> None:
     folder = setup_copy(tmp_path)
     import_setup(empty_store, [folder])

@@ -38,6 +38,9 @@ DEFAULTS: dict[str, str] = {
     "receiving_over_tolerance_pct": "10",
     "fragile_padding_mm": "20",
     "shop_name": "Nordlys Shop",
+    # The shop's currency (ISO 4217): products' customs values are in it, and customs
+    # papers print it. Set by warehouse.csv's currency column.
+    "shop_currency": "SEK",
     "return_policy": (
         "Return unused items within 30 days. Tick a reason, put this slip in the "
         "parcel and drop it at any service point."

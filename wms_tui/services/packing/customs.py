@@ -18,8 +18,12 @@ from wms_tui.domain import customs
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.tracking import S10_SCHEMES
 from wms_tui.domain.models import Carrier, Order, OrderLine, Product
+from wms_tui.services.core import settings
 
-CURRENCY = "SEK"
+
+def shop_currency(session: Session) -> str:
+    """The currency customs values are kept and declared in (warehouse.csv ``currency``)."""
+    return settings.get(session, "shop_currency")
 
 
 def _goods(session: Session, order: Order) -> list[tuple[OrderLine, Product]]:

@@ -106,6 +106,7 @@ class _Bundle:
     items: list[dict] = field(default_factory=list)
 
     declare: bool = False  # leaves the EU: a customs paper goes with it
+    currency: str = "SEK"  # the shop's: the products' customs values are in it
 
     @property
     def dangerous_goods(self) -> tuple[str, ...]:
@@ -219,14 +220,14 @@ def customs_data(b: _Bundle) -> CustomsData | None:
     first = b.parcels[0]
     assert first.packed_at is not None
     return CustomsData(
-        form=customs_rules.form_for(customs.is_postal(b.carrier), total),
+        form=customs_rules.form_for(customs.is_postal(b.carrier), total, b.currency),
         sender=warehouse_address(w),
         recipient=ship_to(o),
         order_name=o.name,
         consignment=consignment(w, o),
         tracking_numbers=tuple(p.tracking_number or "" for p in b.parcels),
         items=items,
-        currency=customs.CURRENCY,
+        currency=b.currency,
         category="Gift" if o.gift_message.strip() else "Sale of goods",
         date=local_time(w, first.packed_at).date(),
         signed_by=first.packed_by_name,
@@ -318,6 +319,7 @@ def _bundle(session: Session, order: Order, parcels: list[Parcel]) -> _Bundle:
         # for every order; the declaration only for one leaving the EU.
         items=customs.declared_items(session, order),
         declare=customs.needs_declaration(order, w.country_code),
+        currency=customs.shop_currency(session),
     )
 
 

@@ -67,7 +67,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.domain.shown import excerpt
 from wms_tui.domain.text import plural
-from wms_tui.services.core import events
+from wms_tui.services.core import events, settings
 from wms_tui.services.core.badges import badge_code, find_operator
 from wms_tui.services.core.import_report import Tally
 from wms_tui.services.core.pins import authenticate, hash_pin, pin_matches
@@ -192,7 +192,12 @@ class _Setup:
     def warehouse(self) -> None:
         wh = self.s.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
         for rec in self.records("warehouse.csv"):
-            v = rec.values
+            v = dict(rec.values)
+            shop_currency = v.pop("currency", None)
+            currency_changed = False
+            if shop_currency and shop_currency != settings.get(self.s, "shop_currency"):
+                settings.put(self.s, "shop_currency", shop_currency)
+                currency_changed = True
             if wh is None:
                 wh = Warehouse(**v)
                 self.s.add(wh)
@@ -216,7 +221,7 @@ class _Setup:
                 )
                 continue
             numbering = (wh.gs1_company_prefix, wh.sscc_extension)
-            self.tally(rec, False, _assign(wh, v))
+            self.tally(rec, False, _assign(wh, v) or currency_changed)
             if (wh.gs1_company_prefix, wh.sscc_extension) != numbering:
                 self.numbering_changed = True
         if wh is not None and wh.country_code:
