@@ -98,3 +98,55 @@ def test_sku_labels_and_report(db, tmp_path: Path) -> None:
     with store.read() as s:
         d = s.exec(select(Delivery).where(Delivery.reference == "PO-1")).one()
         assert Path(d.report_file).parent == out.resolve()
+
+
+LONG_SKU = "TS-ORG-BLK-XL-2026"  # 18 characters: a sheet label carries it, a 62 mm roll not
+
+
+def test_an_over_long_sku_is_named_and_the_other_labels_print(db, tmp_path: Path) -> None:
+    store, path, world = db
+    from tests.worlds import factories as f
+    from wms_tui.domain.models import DeliveryLine
+
+    with store.unit_of_work() as uow:
+        tee = f.product(uow, LONG_SKU, name="Organic Cotton Tee")
+        po1 = uow.session.exec(select(Delivery).where(Delivery.reference == "PO-1")).one()
+        uow.add(DeliveryLine(delivery_id=po1.id, product_id=tee.id, expected_qty=2))
+        uow.commit()
+    receiving.receive_scan(store, world.receiver, "PO-1", "PRINT", count=1)
+    receiving.receive_scan(store, world.receiver, "PO-1", LONG_SKU, count=2)
+    out = tmp_path / "out"
+    roll = runner.invoke(
+        app, ["sku-labels", "-d", "PO-1", "--layout", "roll", "--out", str(out), "--db", path]
+    )
+    assert roll.exit_code == 0, roll.output
+    first, skipped = roll.output.splitlines()
+    assert first.startswith("1 label: ") and first.endswith(".pdf")  # PRINT's, not the tee's
+    assert skipped == (
+        f"Not printed: SKU {LONG_SKU} is too long for a roll label barcode: print a sheet instead"
+    )
+    sheet = runner.invoke(app, ["sku-labels", "-d", "PO-1", "--out", str(out), "--db", path])
+    assert sheet.exit_code == 0 and sheet.output.startswith("3 labels: ")
+    assert "Not printed" not in sheet.output
+
+
+def test_a_job_where_no_label_can_print_is_refused(db, tmp_path: Path) -> None:
+    store, path, world = db
+    from tests.worlds import factories as f
+    from wms_tui.domain.models import DeliveryLine
+
+    with store.unit_of_work() as uow:
+        tee = f.product(uow, LONG_SKU, name="Organic Cotton Tee")
+        d = Delivery(reference="PO-9", supplier="Nordic Tees AB")
+        uow.add(d)
+        uow.flush()
+        uow.add(DeliveryLine(delivery_id=d.id, product_id=tee.id, expected_qty=1))
+        uow.commit()
+    receiving.receive_scan(store, world.receiver, "PO-9", LONG_SKU, count=1)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["sku-labels", "-d", "PO-9", "--layout", "roll", "--out", str(out), "--db", path]
+    )
+    assert result.exit_code == 2
+    assert f"No label can print: SKU {LONG_SKU} is too long for a roll label" in result.output
+    assert not out.exists() or not list(out.glob("*.pdf"))

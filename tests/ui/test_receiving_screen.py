@@ -287,6 +287,38 @@ async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) 
     assert "roll" in pdf.name and pdf.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("size", SIZES)
+async def test_an_over_long_sku_is_named_and_the_other_labels_print(
+    store: Store, tmp_path: Path, size
+) -> None:
+    long_sku = "TS-ORG-BLK-XL-2026"  # fits a sheet label's barcode, not a 62 mm roll's
+    with store.unit_of_work() as uow:
+        f.product(uow, long_sku, name="Organic Cotton Tee")
+        uow.commit()
+    app = WmsApp(store.url, terminal="RCV-2")
+    async with app.run_test(size=size) as pilot:
+        await open_receiving(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        await scan(pilot, "PRINT")
+        await scan(pilot, long_sku)
+        assert f"{long_sku} +1" in feedback(app)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, AskChoice)
+        await pilot.press("2")  # roll
+        await until(pilot, lambda: "not printed" in feedback(app))
+        said = feedback(app)
+        assert said.startswith("✗ 1 label: ")  # PRINT's label printed; the mark says look
+        assert said.endswith(
+            f"not printed: SKU {long_sku} is too long for a roll label barcode: "
+            "print a sheet instead"
+        )
+        assert app.screen.query(Feedback).first().has_class("error")
+    (pdf,) = f.store_folder(store, tmp_path / "labels").glob("*.pdf")
+    assert "roll" in pdf.name
+
+
 def head(screen: ReceivingScreen) -> str:
     return str(screen.query_one("#rcv-head").render())
 

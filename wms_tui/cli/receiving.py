@@ -96,9 +96,15 @@ def sku_labels(
         raise fail(str(exc), 2) from None
     finally:
         store.dispose()
-    console.print(f"{plural(written.count, 'label')}: {written.path}", highlight=False)
+    # soft_wrap: a path or a SKU cut over two lines cannot be copied or searched for.
+    console.print(
+        f"{plural(written.count, 'label')}: {written.path}",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
     for problem in written.skipped:
-        console.print(f"Not printed: {problem}", highlight=False, markup=False)
+        console.print(f"Not printed: {problem}", highlight=False, markup=False, soft_wrap=True)
 
 
 def receipt_report(
