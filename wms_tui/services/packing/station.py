@@ -285,11 +285,17 @@ def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]
             .order_by(here_first, *priority.order_by())
             .limit(limit)
         ).all()
-        ordered = list(mine) + list(waiting)
+        ordered = (list(mine) + list(waiting))[:limit]
+        # Lines and totes of every row at once: the queue is refreshed all day.
+        ids = [o.id for o in ordered]
+        lines_of: dict[int, list[OrderLine]] = {}
+        for ln in s.exec(select(OrderLine).where(col(OrderLine.order_id).in_(ids))).all():
+            lines_of.setdefault(ln.order_id, []).append(ln)
+        totes_of = pack_totes.totes_of_orders(s, ids)  # type: ignore[arg-type]
         rows: list[QueueRow] = []
-        for o in ordered[:limit]:
-            lines = s.exec(select(OrderLine).where(OrderLine.order_id == o.id)).all()
-            totes = pack_totes.order_totes(s, o.id)  # type: ignore[arg-type]
+        for o in ordered:
+            lines = lines_of.get(o.id, [])  # type: ignore[arg-type]
+            totes = totes_of.get(o.id, [])  # type: ignore[arg-type]
             rows.append(
                 QueueRow(
                     order_id=o.id,  # type: ignore[arg-type]

@@ -21,24 +21,37 @@ ACTIVE = (OrderStatus.PICKED, OrderStatus.PACKING, OrderStatus.PICKING)
 
 def order_totes(session: Session, order_id: int) -> list[Location]:
     """The totes the order's units were picked into, by code."""
+    return totes_of_orders(session, [order_id]).get(order_id, [])
+
+
+def totes_of_orders(session: Session, order_ids: list[int]) -> dict[int, list[Location]]:
+    """Order id -> its totes by code, for many orders in three queries (a queue of twenty)."""
+    if not order_ids:
+        return {}
     via_task = (
-        select(PickTaskLine.tote_id)
+        select(OrderLine.order_id, PickTaskLine.tote_id)
         .join(OrderLine, col(OrderLine.id) == PickTaskLine.order_line_id)
-        .where(OrderLine.order_id == order_id, col(PickTaskLine.tote_id).is_not(None))
+        .where(col(OrderLine.order_id).in_(order_ids), col(PickTaskLine.tote_id).is_not(None))
     )
-    via_moves = select(StockMovement.to_location_id).where(
-        StockMovement.order_id == order_id, col(StockMovement.to_location_id).is_not(None)
+    via_moves = select(StockMovement.order_id, StockMovement.to_location_id).where(
+        col(StockMovement.order_id).in_(order_ids), col(StockMovement.to_location_id).is_not(None)
     )
-    ids = set(session.exec(via_task).all()) | set(session.exec(via_moves).all())
-    if not ids:
-        return []
-    return list(
-        session.exec(
-            select(Location)
-            .where(col(Location.id).in_(ids), Location.kind == LocationKind.TOTE)
-            .order_by(col(Location.code))
+    pairs = set(session.exec(via_task).all()) | set(session.exec(via_moves).all())
+    if not pairs:
+        return {}
+    totes = {
+        loc.id: loc
+        for loc in session.exec(
+            select(Location).where(
+                col(Location.id).in_({lid for _, lid in pairs}), Location.kind == LocationKind.TOTE
+            )
         ).all()
-    )
+    }
+    found: dict[int, list[Location]] = {}
+    for order_id, lid in pairs:
+        if lid in totes:
+            found.setdefault(order_id, []).append(totes[lid])  # type: ignore[arg-type]
+    return {oid: sorted(locs, key=lambda loc: loc.code) for oid, locs in found.items()}
 
 
 def orders_in_tote(session: Session, tote: Location) -> list[Order]:
