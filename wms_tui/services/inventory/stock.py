@@ -174,12 +174,30 @@ def ledger_balance(session: Session, product_id: int, location_id: int) -> int:
 
 
 def ledger_mismatches(session: Session) -> list[tuple[int, int, int, int]]:
-    """(product_id, location_id, stock qty, ledger qty) wherever they differ."""
+    """(product_id, location_id, stock qty, ledger qty) wherever they differ.
+
+    The ledger is summed in two grouped queries, not two per stock row: at the
+    end of a big day there are thousands of rows and a million movements.
+    """
+    balance: dict[tuple[int, int], int] = {}
+    for column, sign in ((StockMovement.to_location_id, 1), (StockMovement.from_location_id, -1)):
+        for product_id, location_id, qty in session.exec(
+            select(StockMovement.product_id, column, func.sum(StockMovement.qty))
+            .where(column.is_not(None))  # type: ignore[union-attr]
+            .group_by(StockMovement.product_id, column)
+        ).all():
+            key = (product_id, location_id)
+            balance[key] = balance.get(key, 0) + sign * int(qty)
     out: list[tuple[int, int, int, int]] = []
-    for st in session.exec(select(Stock)):
-        bal = ledger_balance(session, st.product_id, st.location_id)
+    seen: set[tuple[int, int]] = set()
+    for st in session.exec(select(Stock).order_by(Stock.id)):
+        key = (st.product_id, st.location_id)
+        seen.add(key)
+        bal = balance.get(key, 0)
         if bal != st.qty:
             out.append((st.product_id, st.location_id, st.qty, bal))
+    # Movements into a place with no stock row at all are off the books too.
+    out += [(p, loc, 0, bal) for (p, loc), bal in balance.items() if bal and (p, loc) not in seen]
     return out
 
 
