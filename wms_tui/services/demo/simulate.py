@@ -219,6 +219,11 @@ class _Day:
         self.receivers = [_actor(store, b, t) for b, t in RECEIVERS]
         self.open_at: dict[str, int | None] = {p.terminal: None for p in self.packers}
         self.open_at[self.taker.terminal] = None
+        # What each terminal shows after its last answer, as a handheld keeps
+        # it: the next scan goes by it instead of asking the store again. A
+        # refused scan drops it (the terminal reloads, as the screens do).
+        self.task_views: dict[str, object] = {}
+        self.pack_views: dict[str, object] = {}
         self.on_break: dict[str, int] = {}
         self.round = 0
         self.deliveries: list[tuple[int, dict[str, int]]] = []
@@ -297,6 +302,7 @@ class _Day:
         self.note("taken over")
         # Märta goes on with it at PACK-4; the first station learns on its next scan.
         self.open_at[self.taker.terminal] = view.order_id
+        self.pack_views[self.taker.terminal] = view
         return True
 
     def work_inbox(self) -> bool:
@@ -352,16 +358,17 @@ class _Day:
 
         if self.on_break.get(picker.terminal, 0) > self.round:
             return False
-        code = picking.my_open_task(self.store, picker)
-        if code is None:
-            view = picking.claim_next_task(self.store, picker)
-            if view is None:
-                return False
-            code = view.code
-            self.note("task claimed")
-        else:
-            view = picking.resume_task(self.store, picker, code)
-        stop = view.stop
+        view = self.task_views.pop(picker.terminal, None)
+        if view is None:
+            code = picking.my_open_task(self.store, picker)
+            if code is None:
+                view = picking.claim_next_task(self.store, picker)
+                if view is None:
+                    return False
+                self.note("task claimed")
+            else:
+                view = picking.resume_task(self.store, picker, code)
+        code, stop = view.code, view.stop
         if stop is None:
             return False
         if self.rng.random() < self.faults.logout_mid_task:
@@ -383,7 +390,9 @@ class _Day:
             return True
         if left > 0:
             picking.scan(self.store, picker, code, stop.sku, at_bin=at, count=left)
-        picking.scan(self.store, picker, code, stop.tote, at_bin=at)
+        done = picking.scan(self.store, picker, code, stop.tote, at_bin=at)
+        if done.finished is None and done.view.stop is not None:
+            self.task_views[picker.terminal] = done.view
         return True
 
     # -- packers ------------------------------------------------------------
@@ -397,7 +406,9 @@ class _Day:
         if order_id is None:
             for row in packing.station_queue(self.store, packer):
                 try:
-                    order_id = packing.open_order(self.store, packer, row.name).order_id
+                    view = packing.open_order(self.store, packer, row.name)
+                    order_id = view.order_id
+                    self.pack_views[packer.terminal] = view
                     break
                 except DomainError:
                     continue
@@ -408,6 +419,7 @@ class _Day:
         try:
             self._pack_step(packer, order_id)
         except DomainError as exc:
+            self.pack_views.pop(packer.terminal, None)
             # Taken over, cancelled, stopped: told once, back to the queue.
             with self.store.read() as s:
                 order = s.get(Order, order_id)
@@ -426,7 +438,9 @@ class _Day:
     def _pack_step(self, packer: Actor, order_id: int) -> None:
         from wms_tui.services.packing import station as packing
 
-        view = packing.current_view(self.store, packer, order_id)
+        view = self.pack_views.pop(packer.terminal, None)
+        if view is None or view.order_id != order_id:
+            view = packing.current_view(self.store, packer, order_id)
         if view.status != S.PACKING:
             self.open_at[packer.terminal] = None
             if view.status not in (S.PACKED,):
@@ -451,31 +465,32 @@ class _Day:
                 self.note("short-shipped at pack" if short else "replacement requested")
                 if view.status != S.PACKING:
                     self.open_at[packer.terminal] = None
+                else:
+                    self.pack_views[packer.terminal] = view
                 return
-            packing.scan(self.store, packer, order_id, line.sku)
+            view = packing.scan(self.store, packer, order_id, line.sku)
             if left > 1:
-                packing.set_count(self.store, packer, order_id, line.line_no, line.need)
+                view = packing.set_count(self.store, packer, order_id, line.line_no, line.need)
             if self.rng.random() < self.faults.over_scan:
                 try:
-                    packing.scan(self.store, packer, order_id, line.sku)
+                    view = packing.scan(self.store, packer, order_id, line.sku)
                     self.note("OVER-SCAN ACCEPTED")
                 except DomainError:
                     self.note("over-scan refused")
+            self.pack_views[packer.terminal] = view
             return
-        self._finish_pack(packer, order_id)
+        self._finish_pack(packer, order_id, view)
         self.open_at[packer.terminal] = None
 
-    def _finish_pack(self, packer: Actor, order_id: int) -> None:
+    def _finish_pack(self, packer: Actor, order_id: int, view) -> None:  # noqa: ANN001 - a PackView
         from wms_tui.services.demo.walk import scale_reading
         from wms_tui.services.packing import station as packing
 
-        view = packing.current_view(self.store, packer, order_id)
         for line in view.lines:
             if line.need - line.packed > 0:
                 if line.packed == 0:
-                    packing.scan(self.store, packer, order_id, line.sku)
-                packing.set_count(self.store, packer, order_id, line.line_no, line.need)
-        view = packing.current_view(self.store, packer, order_id)
+                    view = packing.scan(self.store, packer, order_id, line.sku)
+                view = packing.set_count(self.store, packer, order_id, line.line_no, line.need)
         if not any(p.units for p in view.parcels):
             return
         if any(p.fit_problem for p in view.parcels):
