@@ -223,3 +223,30 @@ async def test_a_picker_does_not_see_the_inbox(inbox: Store) -> None:
         await wait_store(pilot)
         await scan(pilot, "P1001")
         assert "exceptions" not in [e.id for e in app.screen.entries]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_payment_hold_is_approved_with_f9_and_leaves_the_list(
+    sqlite_store: Store, tmp_path, size: tuple[int, int]
+) -> None:
+    pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
+    with sqlite_store.unit_of_work() as uow:
+        lamp = f.product(uow, "LAMP")
+        f.receive(uow, lamp, f.location(uow, "A-09-1-A"), 5)
+        f.order(uow, "#3001", [(lamp, 1)], financial_status="pending")
+        uow.commit()
+    release(sqlite_store)
+    app = new_app(sqlite_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_inbox(pilot)
+        assert rows(screen) == [("Payment", "#3001")]
+        detail = str(screen.query_one("#exc-detail", Static).render())
+        assert detail.splitlines()[-1] == "F4 Cancel F9 Approve"
+        before = snapshot(sqlite_store)
+        await pilot.press("f10", "f2", "f7")  # keys of other exceptions do nothing
+        await settle(pilot)
+        assert snapshot(sqlite_store) == before and app.screen is screen
+        await pilot.press("f9")
+        await settle(pilot)
+        assert screen.query_one(Feedback).text == "✓ #3001 ready to pick (hold lifted)"
+        assert rows(screen) == [] and status(sqlite_store, "#3001") is OrderStatus.READY_TO_PICK

@@ -111,6 +111,10 @@ class ExceptionKind(StrEnum):
     SHOP_SYNC = "SHOP_SYNC"
     # Every unit of the order was short-shipped: a supervisor decides what now.
     NOTHING_TO_SHIP = "NOTHING_TO_SHIP"
+    # The order waits on hold for its payment: approve to ship it unpaid, or cancel.
+    PAYMENT_HOLD = "PAYMENT_HOLD"
+    # A pick task paused (its picker logged out) for longer than the house allows.
+    PAUSED_TASK = "PAUSED_TASK"
     OTHER = "OTHER"
 
 

@@ -212,3 +212,94 @@ def test_a_short_pick_closes_when_its_bin_is_counted_and_the_order_goes_on(
     cycle_count.approve_count(empty_store, boss, "A-04-3-A", {"TEE-M": 6})
     assert _order(empty_store, "#1")[0] is OrderStatus.READY_TO_PICK
     assert open_exceptions(empty_store, boss) == []
+
+
+def _unpaid(store: Store, name: str = "#3001") -> int:
+    with store.unit_of_work() as uow:
+        p = f.product(uow, "LAMP")
+        f.receive(uow, p, f.location(uow, "A-09-1-A"), 5)
+        o = f.order(uow, name, [(p, 1)], financial_status="pending")
+        uow.commit()
+        oid = o.id
+    assert release(store).held == [name]
+    return oid
+
+
+def test_an_order_held_for_payment_is_in_the_inbox_until_approved(world: pw.World) -> None:
+    store, boss = world.store, world.supervisor
+    _unpaid(store)
+    [item] = [i for i in open_exceptions(store, boss) if i.order == "#3001"]
+    assert item.kind == ExceptionKind.PAYMENT_HOLD and item.kind_label == "Payment"
+    assert item.actions == (Action.APPROVE, Action.CANCEL)
+    assert "payment pending" in item.cause and item.raised_by == "shop"
+    # Listing again raises no second one.
+    assert [i.id for i in open_exceptions(store, boss) if i.order == "#3001"] == [item.id]
+    before = snapshot(store)
+    with pytest.raises(DomainError, match="Free the task .* does not resolve this exception"):
+        resolve(store, boss, item.id, Action.FREE_TASK)
+    with pytest.raises(PermissionDenied):
+        resolve(store, world.packer, item.id, Action.APPROVE)
+    assert snapshot(store) == before
+    result = resolve(store, boss, item.id, Action.APPROVE)
+    assert result.closed and result.order_status == "ready to pick"
+    assert _order(store, "#3001")[0] is OrderStatus.READY_TO_PICK
+    assert "#3001" not in [i.order for i in open_exceptions(store, boss)]
+
+
+def test_a_payment_hold_closes_itself_when_the_order_is_released_elsewhere(
+    world: pw.World,
+) -> None:
+    from wms_tui.services.intake import order_admin
+
+    store, boss = world.store, world.supervisor
+    oid = _unpaid(store)
+    assert [i.kind for i in open_exceptions(store, boss) if i.order == "#3001"] == [
+        ExceptionKind.PAYMENT_HOLD
+    ]
+    order_admin.release_order(store, boss, oid)  # the orders screen, once it is paid
+    assert "#3001" not in [i.order for i in open_exceptions(store, boss)]
+
+
+def test_a_task_paused_too_long_is_in_the_inbox_until_freed_or_taken_up(
+    empty_store: Store,
+) -> None:
+    from datetime import timedelta
+
+    from tests.worlds import picking as kw
+    from wms_tui.domain import clock
+    from wms_tui.domain.enums import TaskStatus
+    from wms_tui.domain.models import PickTask
+    from wms_tui.services.picking import walk as picking
+    from wms_tui.services.picking import waves
+
+    world = kw.build_world(empty_store, [("#1", [("TEE-M", 1)]), ("#2", [("MUG-BLU", 1)])])
+    boss, ana, jihoon = world.supervisor, world.pickers[0], world.pickers[1]
+    waves.build_wave(empty_store, boss, cart_size=1)
+    start = clock.utcnow()
+    with clock.pinned(start) as move:
+        first = picking.claim_next_task(empty_store, ana)
+        picking.pause_task(empty_store, ana, first.code)  # Ana logs out
+        second = picking.claim_next_task(empty_store, jihoon)
+        picking.pause_task(empty_store, jihoon, second.code)
+        move(start + timedelta(minutes=29))
+        assert open_exceptions(empty_store, boss) == []  # a break, not abandoned
+        move(start + timedelta(minutes=31))
+        items = {i.task: i for i in open_exceptions(empty_store, boss)}
+        assert sorted(items) == sorted([first.code, second.code])
+        item = items[first.code]
+        assert item.kind_label == "Paused task" and item.concerns == first.code
+        assert item.actions == (Action.FREE_TASK,) and item.raised_by == "Ana Lindqvist"
+        before = snapshot(empty_store)
+        with pytest.raises(DomainError, match="Acknowledge does not resolve"):
+            resolve(empty_store, boss, item.id, Action.ACKNOWLEDGE, note="seen")
+        assert snapshot(empty_store) == before
+        result = resolve(empty_store, boss, item.id, Action.FREE_TASK)
+        assert result.closed and "released from Ana Lindqvist" in result.message
+        # Jihoon comes back: his task's exception closes by itself.
+        picking.resume_task(empty_store, jihoon, second.code)
+        assert open_exceptions(empty_store, boss) == []
+    with empty_store.read() as s:
+        task = s.exec(select(PickTask).where(PickTask.code == first.code)).one()
+        assert TaskStatus(task.status) is TaskStatus.OPEN and task.picker_id is None
+    # The next picker gets the freed task.
+    assert picking.claim_next_task(empty_store, world.pickers[2]).code == first.code

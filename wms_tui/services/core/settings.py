@@ -13,6 +13,9 @@ DEFAULTS: dict[str, str] = {
     "weight_tolerance_min_g": "50",
     "max_parcel_weight_g": "31500",
     "stuck_after_minutes": "120",
+    # A pick task paused this long (its picker logged out and did not come
+    # back) goes to the exceptions inbox, to be freed for the next picker.
+    "abandoned_task_minutes": "30",
     # Dispatch overview: the pack rate assumed before anything is packed today.
     "planned_packs_per_hour": "30",
     # Delay notices: a backordered order is listed when its promise is at most this

@@ -26,10 +26,12 @@ from wms_tui.services.core import events
 from wms_tui.services.exceptions.inbox import Action, actions_for
 from wms_tui.services.exceptions.settle import settle
 from wms_tui.services.exceptions.totes import held_in_totes
+from wms_tui.services.exceptions.waiting import TASK_PREFIX, task_still_paused
 from wms_tui.services.intake import order_admin
 from wms_tui.services.intake.release import retry_backorders
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory.stock import move_stock
+from wms_tui.services.picking.walk import release_task_in
 from wms_tui.store import Store, UnitOfWork, retrying
 
 MAX_NOTE = 120
@@ -85,7 +87,14 @@ def resolve(
             ).first()
         )
         held = held_in_totes(s, order.id) if order is not None else []
-        offered = actions_for(exc.kind, order, exc.location, flagged, sum(n for *_, n in held))
+        offered = actions_for(
+            exc.kind,
+            order,
+            exc.location,
+            flagged,
+            sum(n for *_, n in held),
+            task_paused=exc.kind == K.PAUSED_TASK and task_still_paused(uow, exc),
+        )
         if act not in offered:
             what = f" ({order.name} is {S(order.status).label})" if order is not None else ""
             raise DomainError(f"{act.label} does not resolve this exception now{what}")
@@ -135,6 +144,10 @@ def _run(
             raise DomainError("Add a note: what was done about it")
         _close(uow, actor, exc, order, f"acknowledged: {note}")
         return f"Closed: {note}"
+    if act is Action.FREE_TASK:
+        message = release_task_in(uow, actor, exc.location.removeprefix(TASK_PREFIX))
+        _close(uow, actor, exc, None, "task freed for the next picker")
+        return message
     assert order is not None, "order actions are offered only for exceptions about an order"
     if act is Action.CANCEL:
         if not note:
@@ -147,6 +160,10 @@ def _run(
         return _retry(uow, actor, exc, order)
     if act is Action.RELEASE:
         return order_admin.split_in(uow, actor, order)
+    if act is Action.APPROVE:
+        # A supervisor's decision to ship it unpaid: the hold is lifted and the
+        # order allocated as any release (settle() closes the exception).
+        return order_admin.release_in(uow, actor, order)
     if act is Action.PUT_BACK:
         message = _put_back(uow, actor, order)
         _close(uow, actor, exc, order, message)

@@ -22,6 +22,7 @@ from wms_tui.domain.enums import OrderStatus as S
 from wms_tui.domain.enums import Role
 from wms_tui.domain.models import Location, Order, WmsException
 from wms_tui.services.exceptions.settle import settle
+from wms_tui.services.exceptions.waiting import TASK_PREFIX, raise_waiting
 from wms_tui.store import Store, retrying
 
 DELIVERY_PREFIX = "delivery:"
@@ -34,6 +35,8 @@ class Action(StrEnum):
     COUNT = "count"  # count the bin (the cycle count screen, bin filled in)
     PUT_BACK = "put_back"  # the picked units of a cancelled order back to their bins
     ACKNOWLEDGE = "ack"  # seen and dealt with, with a note
+    APPROVE = "approve"  # ship an order held for its payment anyway
+    FREE_TASK = "free_task"  # a paused task off its picker: the next picker claims it
 
     @property
     def label(self) -> str:
@@ -47,6 +50,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.COUNT: "Count the bin",
     Action.PUT_BACK: "Put units back",
     Action.ACKNOWLEDGE: "Acknowledge",
+    Action.APPROVE: "Approve: ship it unpaid",
+    Action.FREE_TASK: "Free the task for the next picker",
 }
 
 KIND_LABELS: dict[str, str] = {
@@ -60,6 +65,8 @@ KIND_LABELS: dict[str, str] = {
     K.RECEIVING: "Receiving",
     K.UNKNOWN_SKU: "Unknown SKU",
     K.SHOP_SYNC: "Shop sync",
+    K.PAYMENT_HOLD: "Payment",
+    K.PAUSED_TASK: "Paused task",
 }
 # Lower is more urgent: work stuck on the floor first, paperwork last.
 URGENCY: dict[str, int] = {
@@ -68,7 +75,9 @@ URGENCY: dict[str, int] = {
     K.SHORT_PICK: 1,
     K.CANCELLED_AFTER_PACK: 2,
     K.OTHER: 3,
+    K.PAUSED_TASK: 3,
     K.WEIGHT_MISMATCH: 4,
+    K.PAYMENT_HOLD: 5,
     K.BACKORDER: 5,
     K.UNKNOWN_SKU: 5,
     K.RECEIVING: 6,
@@ -92,6 +101,7 @@ class InboxItem:
     order_status: str
     bin: str
     delivery: str
+    task: str  # a pick task's code, "" when it concerns none
     raised_by: str
     terminal: str
     actions: tuple[Action, ...]
@@ -103,15 +113,26 @@ class InboxItem:
     @property
     def concerns(self) -> str:
         """What it is about, in a few characters: the order, else the bin, else the delivery."""
-        parts = [p for p in (self.order, self.bin, self.delivery) if p]
+        parts = [p for p in (self.order, self.bin, self.delivery, self.task) if p]
         return " · ".join(parts)
 
 
 def actions_for(
-    kind: str, order: Order | None, bin_code: str, bin_flagged: bool, units_in_totes: int
+    kind: str,
+    order: Order | None,
+    bin_code: str,
+    bin_flagged: bool,
+    units_in_totes: int,
+    *,
+    task_paused: bool = False,
 ) -> tuple[Action, ...]:
     """The actions that can resolve an exception of ``kind`` in the state it is in now."""
     status = S(order.status) if order is not None else None
+    if kind == K.PAUSED_TASK:
+        # Acknowledging would leave the task paused with nobody's name on it.
+        return (Action.FREE_TASK,) if task_paused else ()
+    if kind == K.PAYMENT_HOLD:
+        return (Action.APPROVE, Action.CANCEL) if status is S.ON_HOLD else ()
     found: list[Action] = []
     if kind == K.NOTHING_TO_SHIP and status is S.ON_HOLD:
         return (Action.RETRY, Action.CANCEL)
@@ -146,7 +167,7 @@ def open_exceptions(store: Store, actor: Actor, *, limit: int = 500) -> list[Inb
     """
     actor.require(Role.SUPERVISOR, action="see the exceptions inbox")
     with store.unit_of_work() as uow:
-        if settle(uow, actor):
+        if settle(uow, actor) + raise_waiting(uow, actor):
             uow.commit()
     with store.read() as s:
         return _items(s, limit)
@@ -171,6 +192,9 @@ def _items(s: Session, limit: int) -> list[InboxItem]:
             if exc.location.startswith(DELIVERY_PREFIX)
             else ""
         )
+        task = (
+            exc.location.removeprefix(TASK_PREFIX) if exc.location.startswith(TASK_PREFIX) else ""
+        )
         items.append(
             InboxItem(
                 id=exc.id or 0,
@@ -182,6 +206,7 @@ def _items(s: Session, limit: int) -> list[InboxItem]:
                 order_status=S(order.status).label if order is not None else "",
                 bin=bin_code,
                 delivery=delivery,
+                task=task,
                 raised_by=exc.operator_name,
                 terminal=exc.terminal,
                 actions=actions_for(
@@ -190,6 +215,8 @@ def _items(s: Session, limit: int) -> list[InboxItem]:
                     bin_code,
                     bool(flagged),
                     held.get(order.id, 0) if order is not None else 0,
+                    # Listed right after settle(): an open one's task is still paused.
+                    task_paused=bool(task),
                 ),
             )
         )

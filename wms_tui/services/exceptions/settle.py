@@ -5,7 +5,9 @@
   waits for stock;
 * QC_FAIL, WEIGHT_MISMATCH: the order was packed (its replacement unit arrived
   and was packed, or the weight was redone) or cancelled;
-* NOTHING_TO_SHIP: the supervisor's decision moved the order on.
+* NOTHING_TO_SHIP: the supervisor's decision moved the order on;
+* PAYMENT_HOLD: the order left its hold (approved, paid, or cancelled);
+* PAUSED_TASK: the task was taken up again, freed, or finished.
 
 RECEIVING, CANCELLED_AFTER_PACK and OTHER wait for a person: they close when
 acknowledged in the inbox. :func:`settle` is called by the work that finishes
@@ -32,7 +34,14 @@ from wms_tui.store import UnitOfWork
 _PACKED_OR_GONE = frozenset({S.PACKED, S.DISPATCHED, S.RETURNED, S.CANCELLED})
 _GONE = frozenset({S.DISPATCHED, S.RETURNED, S.CANCELLED})
 # Kinds that wait for work, not for a person.
-SELF_CLOSING = (K.BACKORDER, K.SHORT_PICK, K.QC_FAIL, K.WEIGHT_MISMATCH, K.NOTHING_TO_SHIP)
+SELF_CLOSING = (
+    K.BACKORDER,
+    K.SHORT_PICK,
+    K.QC_FAIL,
+    K.WEIGHT_MISMATCH,
+    K.NOTHING_TO_SHIP,
+    K.PAYMENT_HOLD,
+)
 
 
 def is_settled(exc: WmsException, order: Order | None, bin_flagged: bool) -> bool:
@@ -51,7 +60,7 @@ def is_settled(exc: WmsException, order: Order | None, bin_flagged: bool) -> boo
         return not bin_flagged and status not in (S.BACKORDERED, S.ON_HOLD)
     if kind in (K.QC_FAIL, K.WEIGHT_MISMATCH):
         return status in _PACKED_OR_GONE
-    if kind == K.NOTHING_TO_SHIP:
+    if kind in (K.NOTHING_TO_SHIP, K.PAYMENT_HOLD):
         return status is not S.ON_HOLD
     return False
 
@@ -89,6 +98,34 @@ def settle(uow: UnitOfWork, actor: Actor, order_ids: Iterable[int] | None = None
             sku=exc.sku,
             location=exc.location,
             detail=f"{exc.kind} #{exc.id}: done ({S(order.status).label})",
+        )
+        closed += 1
+    if order_ids is None:
+        closed += _settle_tasks(uow, actor, now)
+    return closed
+
+
+def _settle_tasks(uow: UnitOfWork, actor: Actor, now) -> int:  # noqa: ANN001 - datetime
+    """PAUSED_TASK exceptions whose task is no longer paused."""
+    from wms_tui.services.exceptions.waiting import task_still_paused
+
+    closed = 0
+    for exc in uow.session.exec(
+        select(WmsException).where(
+            WmsException.kind == K.PAUSED_TASK, col(WmsException.resolved_at).is_(None)
+        )
+    ).all():
+        if task_still_paused(uow, exc):
+            continue
+        exc.resolved_at = now
+        exc.resolved_by_id = actor.operator_id
+        uow.add(exc)
+        events.log(
+            uow,
+            actor,
+            EventKind.EXCEPTION_CLOSED,
+            location=exc.location,
+            detail=f"{exc.kind} #{exc.id}: the task is no longer paused",
         )
         closed += 1
     return closed

@@ -168,17 +168,24 @@ def release_task(store: Store, actor: Actor, code: str) -> str:
     """Supervisor: take a paused or abandoned task off its picker (units stay picked)."""
     actor.require(Role.SUPERVISOR, action="release pick tasks")
     with store.unit_of_work() as uow:
-        task = get_task(uow.session, code, lock=True)
-        if TaskStatus(task.status) not in (TaskStatus.CLAIMED, TaskStatus.PAUSED):
-            raise DomainError(f"Task {task.code} is {task.status.lower()}, not with a picker")
-        who = operator_name(uow.session, task.picker_id)
-        task.status = TaskStatus.OPEN
-        task.picker_id = None
-        task.terminal = ""
-        uow.add(task)
-        events.log(uow, actor, EventKind.TASK_RELEASED, detail=f"task {task.code} taken from {who}")
+        message = release_task_in(uow, actor, code)
         uow.commit()
-    return f"Task {code.upper()} released from {who}; the next picker gets it"
+    return message
+
+
+def release_task_in(uow: UnitOfWork, actor: Actor, code: str) -> str:
+    """:func:`release_task` in the caller's unit of work (the exceptions inbox)."""
+    actor.require(Role.SUPERVISOR, action="release pick tasks")
+    task = get_task(uow.session, code, lock=True)
+    if TaskStatus(task.status) not in (TaskStatus.CLAIMED, TaskStatus.PAUSED):
+        raise DomainError(f"Task {task.code} is {task.status.lower()}, not with a picker")
+    who = operator_name(uow.session, task.picker_id)
+    task.status = TaskStatus.OPEN
+    task.picker_id = None
+    task.terminal = ""
+    uow.add(task)
+    events.log(uow, actor, EventKind.TASK_RELEASED, detail=f"task {task.code} taken from {who}")
+    return f"Task {task.code} released from {who}; the next picker gets it"
 
 
 def current_stop(store: Store, actor: Actor, code: str) -> TaskView:

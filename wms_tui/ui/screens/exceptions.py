@@ -7,6 +7,7 @@ so nothing typed can trigger one:
 
     F2 retry allocation   F3 release what is in stock   F4 cancel (asks a reason)
     F5 count the bin      F6 put units back             F7 acknowledge (asks a note)
+    F9 approve (ship an order held for payment)         F10 free a paused task
 
 Only the keys of the highlighted exception's actions work and show in the
 footer. Every action is one service call; its answer is the feedback line, and
@@ -43,6 +44,8 @@ KEYS: dict[Action, str] = {
     Action.COUNT: "f5",
     Action.PUT_BACK: "f6",
     Action.ACKNOWLEDGE: "f7",
+    Action.APPROVE: "f9",
+    Action.FREE_TASK: "f10",
 }
 SHORT: dict[Action, str] = {
     Action.RETRY: "Retry",
@@ -51,6 +54,8 @@ SHORT: dict[Action, str] = {
     Action.COUNT: "Count",
     Action.PUT_BACK: "Put back",
     Action.ACKNOWLEDGE: "Ack",
+    Action.APPROVE: "Approve",
+    Action.FREE_TASK: "Free task",
 }
 URGENT_KINDS = {"QC_FAIL", "NOTHING_TO_SHIP", "SHORT_PICK"}
 
