@@ -189,6 +189,7 @@ INSIDE_A_USE_CASE = {
     "core.approval.supervisor",
     "core.events.log",
     "core.events.change_status",
+    "core.events.event_row",
     "exceptions.settle.settle",
     "intake.order_admin.cancel_in",
     "intake.order_admin.release_in",
