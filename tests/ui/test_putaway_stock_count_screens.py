@@ -290,3 +290,11 @@ async def test_cycle_count_footer_is_never_empty_on_a_handheld(store: Store) -> 
         await pilot.press("f5")
         await pilot.pause()
         assert footer_keys(app) == ["esc", "f5"]
+
+
+async def test_stock_footer_shows_every_filter_key_on_a_handheld(store: Store) -> None:
+    app = WmsApp(store.url, terminal="HH-2")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await login(pilot, "P1001")
+        await open_menu_entry(pilot, "StockScreen")
+        assert footer_keys(app) == ["f2", "f3", "f4", "f5", "f6"]

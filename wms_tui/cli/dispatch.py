@@ -220,6 +220,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             f"{len(found.to_notify)} without a notice"
             + ("" if send or not found.to_notify else " (--send to notify them)"),
             highlight=False,
+            soft_wrap=True,
         )
         if run is not None:
             _report(run, "delay notice")

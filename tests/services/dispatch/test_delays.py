@@ -83,10 +83,11 @@ def test_known_late_orders_with_their_causes(dock: Dock) -> None:
         ("#B-HAT", "backorder", WED, FRI),
     ]
     why = {o.name: o.why for o in found.orders}
+    assert why["#L-YDAY"] == "1 day past its promise"
     assert why["#C-GONE"] == "today's UPS manifest is closed"
     assert why["#P-1"] == "1 packs/h reaches it after the 16:00 cut-off"
-    assert why["#B-CAP"] == "CAP-1 missing; no delivery expected in time"
-    assert why["#B-HAT"] == "HAT-1 missing; a delivery brings it for Fri 13 Mar"
+    assert why["#B-CAP"] == "CAP-1: none coming"
+    assert why["#B-HAT"] == "HAT-1: in for Fri 13 Mar"
     assert all(not o.noticed for o in found.orders) and len(found.to_notify) == 5
 
 

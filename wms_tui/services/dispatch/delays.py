@@ -229,17 +229,14 @@ def detect(session: Session, now: datetime | None = None) -> DelayList:
         if order.id in short:
             sku, when = short[order.id]
             cause, new_day = BACKORDER, when
-            why = (
-                f"{sku} missing; a delivery brings it for {when:%a %d %b}"
-                if when
-                else f"{sku} missing; no delivery expected in time"
-            )
+            why = f"{sku}: in for {when:%a %d %b}" if when else f"{sku}: none coming"
             if promised < day:
                 cause = LATE
         elif promised < day:
             cause = LATE
             new_day = tomorrow if (past_cut or truck_gone) else day
-            why = f"promised {promised:%a %d %b}"
+            late = (day - promised).days
+            why = f"{late} day{'s' if late != 1 else ''} past its promise"
             if order.status == S.BACKORDERED:
                 new_day, why = None, why + ", backordered"
         elif promised == day and truck_gone:

@@ -80,21 +80,27 @@ class DelaysScreen(WmsScreen):
             return
         waiting = len(found.to_notify)
         pace = f"{found.pace_per_hour:.0f}/h" + ("" if found.pace_measured else " planned")
-        head = f"{plural(len(found.orders), 'order')} late or at risk · {waiting} to notify"
         if self.wide:
-            head += f" · pack pace {pace} · {found.day:%a %d %b} ({found.tz_name})"
+            head = (
+                f"{plural(len(found.orders), 'order')} late or at risk · {waiting} to notify"
+                f" · pack pace {pace} · {found.day:%a %d %b} ({found.tz_name})"
+            )
+        else:
+            head = f"{len(found.orders)} late or at risk · {waiting} to notify"
         self.query_one("#dly-head", Static).update(head)
         table = self.query_one("#dly-table", DataTable)
         row = table.cursor_row
         if self.wide:
-            reset(table, [("Order", 12), ("Carrier", 9), ("Status", 13), ("Promised", 10),
-                          ("Cause", 14), ("Ships", 10), ("Notice", 11), ("Why", 34)])  # fmt: skip
+            reset(table, [("Order", 10), ("Carrier", 9), ("Status", 13), ("Promised", 10),
+                          ("Cause", 14), ("Ships", 6), ("Notice", 12), ("Why", 28)])  # fmt: skip
         else:
             reset(table, [("Order", 10), ("Why", 7), ("Ships", 6), ("Mail", 5)])
         for o in found.orders:
             ships = f"{o.new_ship_day:%a %d}" if o.new_ship_day else "stock"
             if o.noticed_at is not None:
-                notice = Text(f"✓ {o.noticed_at:%d %b %H:%M}" if self.wide else "✓ sent")
+                at = o.noticed_at
+                when = f"{at:%H:%M}" if at.date() == found.day else f"{at:%d %b}"
+                notice = Text(f"✓ {when}" if self.wide else "✓ sent")
             else:
                 notice = Text("✗ none" if self.wide else "✗", style="bold")
             if self.wide:
@@ -119,12 +125,13 @@ class DelaysScreen(WmsScreen):
         if not todo:
             fb.error("Every order on the list has had its delay notice")
             return
+        shown = 30 if self.wide else 6  # a handheld keeps the dialog's hint in view
         body = [
             f"{o.name}: {o.why}" if self.wide else f"{o.name} {SHORT_CAUSE[o.cause]}"
-            for o in todo[:30]
+            for o in todo[:shown]
         ]
-        if len(todo) > 30:
-            body.append(f"… and {len(todo) - 30} more")
+        if len(todo) > shown:
+            body.append(f"… and {len(todo) - shown} more")
 
         def answered(yes: bool | None) -> None:
             if yes:

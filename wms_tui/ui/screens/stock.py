@@ -59,11 +59,12 @@ class StockScreen(WmsScreen):
     CSS_PATH = "stock.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", show=False, id="back"),
-        Binding("f2", "view", "SKU/Bin", id="view"),
+        # Short labels: all five keys fit a 40-column handheld's footer.
+        Binding("f2", "view", "Bins", id="view"),
         Binding("f3", "zone", "Zone", id="zone"),
-        Binding("f4", "level", "Level", id="level"),
-        Binding("f5", "status", "Status", id="status"),
-        Binding("f6", "history", "History", id="history"),
+        Binding("f4", "level", "Lvl", id="level"),
+        Binding("f5", "status", "Stat", id="status"),
+        Binding("f6", "history", "Hist", id="history"),
         Binding("up", "cursor(-1)", "Up", show=False, id="up"),
         Binding("down", "cursor(1)", "Down", show=False, id="down"),
         Binding("pageup", "cursor(-10)", "Page up", show=False, id="pageup"),
