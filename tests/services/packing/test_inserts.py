@@ -8,6 +8,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Order
 from wms_tui.services.core import settings
 from wms_tui.services.packing import inserts
+from wms_tui.services.packing.state import inserts_for
 from wms_tui.store import Store
 
 DEFAULT_RULES = settings.DEFAULTS[inserts.SETTING_KEY]
@@ -30,14 +31,13 @@ def test_the_default_is_a_house_rule_read_through_settings(empty_store: Store) -
     with empty_store.read() as s:
         assert settings.get(s, "insert_rules") == DEFAULT_RULES
         assert settings.all_settings(s)["insert_rules"] == DEFAULT_RULES
-        assert inserts.rules_text(s) == DEFAULT_RULES
-        assert [i.key for i in inserts.for_order(s, gift)] == keys(gift)
+        assert [i.key for i in inserts_for(s, gift)] == keys(gift)
     with empty_store.unit_of_work() as uow:
         settings.put(uow.session, "insert_rules", "tag:gift-wrap | ribbon | Red ribbon")
         uow.commit()
     with empty_store.read() as s:
         assert settings.all_settings(s)["insert_rules"] == "tag:gift-wrap | ribbon | Red ribbon"
-        assert [i.key for i in inserts.for_order(s, gift)] == ["ribbon"]
+        assert [i.key for i in inserts_for(s, gift)] == ["ribbon"]
 
 
 def test_house_rules_replace_the_defaults() -> None:

@@ -52,7 +52,8 @@ from wms_tui.printing.documents import (
 )
 from wms_tui.services.core import document_folders, events, order_names, settings
 from wms_tui.services.core.clock import zone_of
-from wms_tui.services.packing import customs, inserts
+from wms_tui.services.packing import customs
+from wms_tui.services.packing.state import inserts_for
 from wms_tui.store import Store, retrying
 
 ENV_PRINTER = "WMS_PRINTER"
@@ -247,7 +248,7 @@ def confirmed_insert_labels(session: Session, order: Order) -> list[str]:
             )
         ).all()
     )
-    return [i.slip for i in inserts.for_order(session, order) if i.key in done and i.slip]
+    return [i.slip for i in inserts_for(session, order) if i.key in done and i.slip]
 
 
 def is_gift(order: Order) -> bool:

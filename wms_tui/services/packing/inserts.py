@@ -20,11 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlmodel import Session
-
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Order
-from wms_tui.services.core import settings
 
 SETTING_KEY = "insert_rules"
 
@@ -79,10 +76,6 @@ def parse_rules(text: str) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def rules_text(session: Session) -> str:
-    return settings.get(session, SETTING_KEY)
-
-
 def checklist(rules: tuple[Rule, ...], order: Order) -> list[Insert]:
     """The inserts ``order`` needs, in rule order, each key once."""
     tags = order.tag_set
@@ -91,7 +84,3 @@ def checklist(rules: tuple[Rule, ...], order: Order) -> list[Insert]:
         if rule.key not in seen and rule.applies(tags, order.gift_message or ""):
             seen[rule.key] = Insert(rule.key, rule.label, rule.slip)
     return list(seen.values())
-
-
-def for_order(session: Session, order: Order) -> list[Insert]:
-    return checklist(parse_rules(rules_text(session)), order)
