@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, console, fail
+from wms_tui.cli.common import DbOption, console, use_case
 from wms_tui.cli.common import open_store_or_fail as _store
 from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 
@@ -33,17 +33,12 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         db: DbOption = None,
     ) -> None:
         """Create a key; it is printed once and never stored in clear."""
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.integrations import api_keys
 
         store = _store(db)
         actor = supervisor(store, badge, terminal, pin)
-        try:
+        with use_case(store):
             info, key = api_keys.create_key(store, actor, name, scope or ["read"], rate)
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         console.print(
             f"Key {info.name} ({', '.join(info.scopes)}, {info.rate_per_minute}/min):",
             highlight=False,
@@ -89,15 +84,10 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         db: DbOption = None,
     ) -> None:
         """Revoke a key: its next request is refused."""
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.integrations import api_keys
 
         store = _store(db)
         actor = supervisor(store, badge, terminal, pin)
-        try:
+        with use_case(store):
             info = api_keys.revoke_key(store, actor, name)
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         console.print(f"Key {info.name} revoked", highlight=False)

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, fail
+from wms_tui.cli.common import DbOption, use_case
 from wms_tui.cli.common import open_store_or_fail as _open
 from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 
@@ -97,12 +97,11 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         db: DbOption = None,
     ) -> None:
         """Change a carrier's tracking format or next serial, e.g. for a new range (supervisor)."""
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.setup.carriers import change_tracking
 
         store = _open(db)
         actor = supervisor(store, badge, terminal, pin)
-        try:
+        with use_case(store):
             info = change_tracking(
                 store,
                 actor,
@@ -112,8 +111,4 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                 check=check,
                 next_serial=next_serial,
             )
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         _print(f"Carrier {info.code}: next number {info.next_number}, {info.left:,} left")

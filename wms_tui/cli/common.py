@@ -8,6 +8,8 @@ register the commands twice (and, at import time, in a circle).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -76,3 +78,17 @@ def open_store_or_fail(db: str | None) -> Store:
         return open_store(db)
     except StoreError as exc:
         raise fail(str(exc)) from None
+
+
+@contextmanager
+def use_case(store: Store, code: int = 2) -> Iterator[None]:
+    """Run a command's use case: a refusal is one line and exit ``code`` (2: bad
+    input), and the store is let go whatever happens."""
+    from wms_tui.domain.errors import DomainError
+
+    try:
+        yield
+    except DomainError as exc:
+        raise fail(str(exc), code) from None
+    finally:
+        store.dispose()

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, fail
+from wms_tui.cli.common import DbOption, fail, use_case
 from wms_tui.cli.common import open_store_or_fail as _open
 from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 
@@ -65,19 +65,14 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         db: DbOption = None,
     ) -> None:
         """Register a device (supervisor): --key FILE, --password and/or --web."""
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.devices.registry import add_device
 
         key_text = _read_key(key) if key is not None else None
         store = _open(db)
         actor = supervisor(store, badge, terminal, pin)
-        try:
+        with use_case(store):
             secret = _ask_password() if password else None
             added = add_device(store, actor, name, public_key=key_text, password=secret, web=web)
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         d = added.device
         how = ", ".join(d.methods)
         _print(f"Added device {d.name} ({how})")
@@ -122,15 +117,10 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         db: DbOption = None,
     ) -> None:
         """Forget a device (supervisor): new connections from it are refused."""
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.devices.registry import remove_device
 
         store = _open(db)
         actor = supervisor(store, badge, terminal, pin)
-        try:
+        with use_case(store):
             remove_device(store, actor, name)
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         _print(f"Removed device {name.strip()}")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, console, fail
+from wms_tui.cli.common import DbOption, console, fail, use_case
 from wms_tui.cli.common import open_store_or_fail as _store
 from wms_tui.cli.supervisor import PinOption, TerminalOption, supervisor
 from wms_tui.domain.text import noun, plural
@@ -138,17 +138,12 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         db: DbOption = None,
     ) -> None:
         """Write a closed manifest's PDF and CSV again (and print it if a printer is set)."""
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.dispatch import manifest
 
         store = _store(db)
         actor = supervisor(store, badge, terminal, pin)
-        try:
+        with use_case(store):
             r = manifest.reprint_manifest(store, actor, number)
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         console.print(
             f"Manifest {r.number} ({plural(r.parcels, 'parcel')})\n"
             f"  PDF {r.pdf_file}\n  CSV {r.csv_file}",

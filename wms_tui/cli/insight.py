@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, fail
+from wms_tui.cli.common import DbOption, use_case
 from wms_tui.cli.common import open_store_or_fail as _open
 from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 
@@ -88,17 +88,12 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """An order's whole life: bins, picker, tote, packers, QC, parcels, returns (supervisor)."""
         from wms_tui.cli.common import console
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.lookup.trace import trace
 
         store = _open(db)
         actor = supervisor(store, badge, terminal)
-        try:
+        with use_case(store):
             t = trace(store, actor, code)
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         for part in render(t):
             console.print(part, highlight=False, soft_wrap=False)
 

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption
+from wms_tui.cli.common import DbOption, use_case
 from wms_tui.cli.supervisor import BadgeOption, PinOption, operator
 
 
@@ -45,7 +45,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Reprint a packed order's label(s) and/or packing slip."""
         from wms_tui.cli.common import console, default_terminal, fail
-        from wms_tui.domain.errors import DomainError, StoreError
+        from wms_tui.domain.errors import StoreError
         from wms_tui.services.packing import documents
         from wms_tui.store import open_store
 
@@ -53,7 +53,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             store = open_store(db)
         except StoreError as exc:
             raise fail(str(exc)) from None
-        try:
+        with use_case(store):
             actor = operator(store, badge, terminal or default_terminal(), pin)
             both = not (label or slip)
             docs = documents.reprint(
@@ -67,10 +67,6 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                 printer=printer,
                 send=not no_print,
             )
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         for path in docs.files:
             typer.echo(str(path))  # one path per line, never wrapped: scripts read it
         if docs.printed:

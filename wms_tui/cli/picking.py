@@ -14,7 +14,7 @@ from wms_tui.domain.text import plural
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     # Imported here, not at the top: under ``python -m wms_tui.cli.main`` the CLI
     # module is ``__main__`` and a top-level import would be circular.
-    from wms_tui.cli.common import DbOption, console, fail
+    from wms_tui.cli.common import DbOption, console, fail, use_case
 
     wave_app = typer.Typer(help="Pick waves.", no_args_is_help=True)
     app.add_typer(wave_app, name="wave")
@@ -38,7 +38,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Build a pick wave from ready orders (most urgent first; supervisor)."""
         from wms_tui.cli.supervisor import operator
-        from wms_tui.domain.errors import DomainError, StoreError
+        from wms_tui.domain.errors import StoreError
         from wms_tui.services.picking.waves import build_wave
         from wms_tui.store import open_store
 
@@ -47,7 +47,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         except StoreError as exc:
             raise fail(str(exc)) from None
         actor = operator(store, badge, terminal, pin)
-        try:
+        with use_case(store):
             result = build_wave(
                 store,
                 actor,
@@ -59,10 +59,6 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                 min_orders=min_orders,
                 rule="wms wave build" + (f" --min-orders {min_orders}" if min_orders > 1 else ""),
             )
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         console.print(result.message, highlight=False)
         for t in result.tasks:
             console.print(

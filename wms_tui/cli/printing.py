@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption
+from wms_tui.cli.common import DbOption, use_case
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
@@ -23,7 +23,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Print a test label on the label printer and a test page on the document printer."""
         from wms_tui.cli.common import console, default_terminal, fail
-        from wms_tui.domain.errors import DomainError, StoreError
+        from wms_tui.domain.errors import StoreError
         from wms_tui.services.setup.printers import test_page
         from wms_tui.store import open_store
 
@@ -31,12 +31,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             store = open_store(db)
         except StoreError as exc:
             raise fail(str(exc)) from None
-        try:
+        with use_case(store):
             result = test_page(store, station or default_terminal(), send=not no_print)
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         for path in result.files:
             typer.echo(str(path))
         for line in result.sent:

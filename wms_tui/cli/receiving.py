@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption
+from wms_tui.cli.common import DbOption, use_case
 from wms_tui.cli.common import open_store_or_fail as _open
 from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, operator
 from wms_tui.domain.text import plural
@@ -82,20 +82,15 @@ def sku_labels(
 ) -> None:
     """SKU labels (Code 128) for a delivery's received products without a barcode."""
     from wms_tui.cli.common import console, fail
-    from wms_tui.domain.errors import DomainError
     from wms_tui.services.receiving.documents import write_sku_labels
 
     if layout not in ("sheet", "roll"):
         raise fail(f"--layout must be sheet or roll, not {layout!r}", 2)
     store = _open(db)
-    try:
+    with use_case(store):
         written = write_sku_labels(
             store, delivery, layout=layout, only_without_barcode=not every_product, out_dir=out
         )
-    except DomainError as exc:
-        raise fail(str(exc), 2) from None
-    finally:
-        store.dispose()
     # soft_wrap: a path or a SKU cut over two lines cannot be copied or searched for.
     console.print(
         f"{plural(written.count, 'label')}: {written.path}",
@@ -115,17 +110,12 @@ def receipt_report(
     db: DbOption = None,
 ) -> None:
     """Write (again) the discrepancy report PDF of a delivery."""
-    from wms_tui.cli.common import console, fail
-    from wms_tui.domain.errors import DomainError
+    from wms_tui.cli.common import console
     from wms_tui.services.receiving.documents import write_receipt_report
 
     store = _open(db)
-    try:
+    with use_case(store):
         path = write_receipt_report(store, delivery, out_dir=out)
-    except DomainError as exc:
-        raise fail(str(exc), 2) from None
-    finally:
-        store.dispose()
     console.print(f"Report: {path}", highlight=False)
 
 

@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, fail
+from wms_tui.cli.common import DbOption, fail, use_case
 from wms_tui.cli.common import open_store_or_fail as _open
 from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 from wms_tui.domain.text import plural
@@ -97,12 +97,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             raise fail(str(exc), 2) from None
         store = _open(db)
         actor = supervisor(store, badge, terminal, pin)
-        try:
+        with use_case(store):
             created = put_reason(store, code, label, chosen, actor)
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         verb = "Added" if created else "Changed"
         _print(f"{verb} {normalise_reason_code(code)}: {label} ({chosen.label})")
 
@@ -115,17 +111,12 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         db: DbOption = None,
     ) -> None:
         """Remove a reason no return uses yet (supervisor)."""
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.returns.reasons import normalise_reason_code, remove_reason
 
         store = _open(db)
         actor = supervisor(store, badge, terminal, pin)
-        try:
+        with use_case(store):
             remove_reason(store, code, actor)
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         _print(f"Removed {normalise_reason_code(code)}")
 
     @import_app.command("return-reasons")
@@ -167,17 +158,12 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         """Print the return report (reasons, SKUs, packers, pickers)."""
         from rich.table import Table
 
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.returns.reports import SECTIONS, build_report
 
         start, end = _day(date_from, "--from"), _day(to, "--to")
         store = _open(db)
-        try:
+        with use_case(store):
             report = build_report(store, start, end)
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         _print(
             f"Returns {report.period}: {plural(report.receipts, 'parcel')}, "
             f"{plural(report.units, 'unit')}, "
@@ -200,17 +186,12 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         ] = False,
     ) -> None:
         """Write the return report as CSV: by reason, controllable, SKU, packer, picker."""
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.returns.reports import build_report, write_csv
 
         start, end = _day(date_from, "--from"), _day(to, "--to")
         store = _open(db)
-        try:
+        with use_case(store):
             report = build_report(store, start, end)
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         try:
             n = write_csv(report, file, lines=lines)
         except OSError as exc:

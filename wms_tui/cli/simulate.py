@@ -8,7 +8,7 @@ import typer
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
-    from wms_tui.cli.common import DbOption, console, fail
+    from wms_tui.cli.common import DbOption, console, fail, use_case
 
     sim_app = typer.Typer(help="Simulated floor days.", no_args_is_help=True)
     app.add_typer(sim_app, name="simulate")
@@ -21,7 +21,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Run one floor day (demo warehouse, several operators per role, the faults of
         a real day) in an EMPTY store, then check it; exit 1 when a check fails."""
-        from wms_tui.domain.errors import DomainError, StoreError
+        from wms_tui.domain.errors import StoreError
         from wms_tui.services.demo.simulate import simulate_day
         from wms_tui.store import Store, resolve_url, sqlite_path
 
@@ -38,17 +38,13 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             store.check_schema()
         except StoreError as exc:
             raise fail(str(exc)) from None
-        try:
+        with use_case(store):
             report = simulate_day(
                 store,
                 orders=orders,
                 seed=seed,
                 progress=lambda text: console.print(text, style="dim", highlight=False),
             )
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         ends = ", ".join(f"{n} {s.lower()}" for s, n in sorted(report.statuses.items()))
         console.print(
             f"Day of {orders:,} orders (seed {seed}) in {report.seconds:.1f} s, "
