@@ -16,6 +16,7 @@ from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import ExceptionKind, OrderStatus, ParcelStatus
 from wms_tui.domain.integration_models import ShopOutbox
 from wms_tui.domain.models import Event, Order, OrderLine, PackScan, WmsException
+from wms_tui.services.core import outbox
 from wms_tui.services.dispatch import handover
 from wms_tui.services.shop import fulfilments, orders_in, state, stock_push, sync
 from wms_tui.services.shop.status import sync_status
@@ -174,7 +175,7 @@ def test_a_shop_that_is_down_is_tried_again_later_never_lost(
         assert sync_status(s) is None  # `wms sync` has not run yet: nothing to show
     # Not due yet: nothing is sent before its time.
     assert fulfilments.send_due(empty_store, api).sent == []
-    later = utcnow() + fulfilments.retry_delay(1)
+    later = utcnow() + outbox.retry_delay(1)
     assert fulfilments.send_due(empty_store, api, now=later).sent == [f"#1003 {number}"]
 
 

@@ -39,6 +39,7 @@ from wms_tui.domain.clock import utcnow
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.integration_models import ApiWebhook, ShopOutbox
 from wms_tui.domain.models import Event, Notice, Order, Parcel
+from wms_tui.services.core import outbox
 from wms_tui.services.integrations.api_keys import KeyInfo
 from wms_tui.services.shop import state
 from wms_tui.store import Store
@@ -209,19 +210,9 @@ def deliver_due(
 ) -> DeliveryReport:
     now = now or utcnow()
     report = DeliveryReport()
+    due = outbox.due(store, KIND, now, 200)
+    ids = {json.loads(r.payload)["webhook_id"] for r in due}
     with store.read() as s:
-        due = s.exec(
-            select(ShopOutbox)
-            .where(
-                ShopOutbox.kind == KIND,
-                col(ShopOutbox.done_at).is_(None),
-                col(ShopOutbox.failed).is_(False),
-                ShopOutbox.next_try_at <= now,
-            )
-            .order_by(col(ShopOutbox.id))
-            .limit(200)
-        ).all()
-        ids = {json.loads(r.payload)["webhook_id"] for r in due}
         hooks = {h.id: h for h in s.exec(select(ApiWebhook).where(col(ApiWebhook.id).in_(ids)))}
         s.expunge_all()
     rows = [(r, hooks[json.loads(r.payload)["webhook_id"]]) for r in due]
@@ -260,8 +251,7 @@ def deliver_due(
                     live.failed = True
                     report.failed += 1
                 else:
-                    delay = min(timedelta(hours=1), timedelta(minutes=1) * 2 ** (live.attempts - 1))
-                    live.next_try_at = now + delay
+                    live.next_try_at = now + outbox.retry_delay(live.attempts)
                     report.retrying += 1
             uow.add(live)
             uow.commit()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
@@ -39,13 +39,11 @@ from wms_tui.domain.models import (
     Setting,
     WmsException,
 )
-from wms_tui.services.core import events
+from wms_tui.services.core import events, outbox
 from wms_tui.services.shop.state import SHOP_ACTOR
 from wms_tui.store import Store, UnitOfWork
 
 KIND = "fulfillment"
-FIRST_RETRY = timedelta(minutes=1)
-LAST_RETRY = timedelta(hours=1)
 OPEN_FO = frozenset({"OPEN", "IN_PROGRESS", "SCHEDULED"})
 
 # Where a customer follows a parcel; a setting "tracking_url.<CARRIER>" with {number} wins.
@@ -218,28 +216,12 @@ class SendReport:
     failed: list[str] = field(default_factory=list)
 
 
-def retry_delay(attempts: int) -> timedelta:
-    return min(LAST_RETRY, FIRST_RETRY * 2 ** max(0, attempts - 1))
-
-
 def send_due(
     store: Store, api: AdminApi, *, now: datetime | None = None, limit: int = 100
 ) -> SendReport:
     now = now or utcnow()
     report = SendReport()
-    with store.read() as s:
-        due = s.exec(
-            select(ShopOutbox)
-            .where(
-                ShopOutbox.kind == KIND,
-                col(ShopOutbox.done_at).is_(None),
-                col(ShopOutbox.failed).is_(False),
-                ShopOutbox.next_try_at <= now,
-            )
-            .order_by(col(ShopOutbox.id))
-            .limit(limit)
-        ).all()
-        s.expunge_all()  # read after the snapshot is rolled back
+    due = outbox.due(store, KIND, now, limit)
     for row in due:
         try:
             plan = _plan(store, row)
@@ -292,7 +274,7 @@ def _retry(store: Store, outbox_id: int, message: str, now: datetime) -> None:
             return
         row.attempts += 1
         row.last_error = message[:500]
-        row.next_try_at = now + retry_delay(row.attempts)
+        row.next_try_at = now + outbox.retry_delay(row.attempts)
         uow.add(row)
         uow.commit()
 
