@@ -490,55 +490,34 @@ def receive_scan(
             line = DeliveryLine(delivery_id=d.id, product_id=product.id, expected_qty=0)
         unexpected = line.expected_qty == 0
         check_over_receipt(s, d, product.sku, line, qty, confirmed)
-        if damaged_reason is not None:
-            loc = quarantine_location(s)
-            move_stock(
-                uow,
-                actor,
-                product,
-                qty,
-                from_loc=None,
-                to_loc=loc,
-                reason=MovementReason.QUARANTINED,
-                reference=d.reference,
-            )
+        # Damaged units go to quarantine, good ones to this terminal's receiving
+        # location; one event per scan either way: what "undo" takes back. The
+        # report finds damage reasons again by delivery_ref (the event's detail).
+        damaged = damaged_reason is not None
+        loc = quarantine_location(s) if damaged else receiving_location(s, actor.terminal)
+        move_stock(
+            uow,
+            actor,
+            product,
+            qty,
+            from_loc=None,
+            to_loc=loc,
+            reason=MovementReason.QUARANTINED if damaged else MovementReason.RECEIVED,
+            reference=d.reference,
+        )
+        if damaged:
             line.damaged_qty += qty
-            # The report finds the damage reasons again by delivery_ref; the reason
-            # is the detail a supervisor reads.
-            events.log(
-                uow,
-                actor,
-                EventKind.RECEIVING_DAMAGED,
-                sku=product.sku,
-                qty=qty,
-                delivery_ref=d.reference,
-                to_location=loc.code,
-                location=loc.code,
-                detail=reason,
-            )
-        else:
-            loc = receiving_location(s, actor.terminal)
-            move_stock(
-                uow,
-                actor,
-                product,
-                qty,
-                from_loc=None,
-                to_loc=loc,
-                reason=MovementReason.RECEIVED,
-                reference=d.reference,
-            )
-            # One event per scan, like damaged ones: what "undo" takes back.
-            events.log(
-                uow,
-                actor,
-                EventKind.RECEIVING_SCAN,
-                sku=product.sku,
-                qty=qty,
-                delivery_ref=d.reference,
-                to_location=loc.code,
-                location=loc.code,
-            )
+        events.log(
+            uow,
+            actor,
+            EventKind.RECEIVING_DAMAGED if damaged else EventKind.RECEIVING_SCAN,
+            sku=product.sku,
+            qty=qty,
+            delivery_ref=d.reference,
+            to_location=loc.code,
+            location=loc.code,
+            detail=reason if damaged else "",
+        )
         line.received_qty += qty
         uow.add(line)
         if d.status == DeliveryStatus.EXPECTED:
