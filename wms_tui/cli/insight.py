@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, use_case
+from wms_tui.cli.common import DbOption, fail, use_case
 from wms_tui.cli.common import open_store_or_fail as _open
 from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
 
