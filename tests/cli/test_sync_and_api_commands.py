@@ -114,3 +114,49 @@ def test_api_keys_list_shows_use(tmp_path: Path) -> None:
     store.dispose()
     listed = runner.invoke(app, ["api-keys", "list", "--db", db]).output
     assert "used 20" in listed and "never used" not in listed
+
+
+def test_shop_customs_fills_products_and_names_the_shops_bad_values(
+    tmp_path: Path, monkeypatch
+) -> None:
+    db = store_with_boss(tmp_path)
+    shop = FakeShop()
+    url = shop.start()
+    try:
+        shop.customs = {"MUG-FIKA": ("691200", "se", "149.00")}
+        token = tmp_path / "token"
+        token.write_text(shop.token)
+        token.chmod(0o600)
+        monkeypatch.setenv("WMS_SHOPIFY_SHOP", url)
+        monkeypatch.setenv("WMS_SHOPIFY_TOKEN_FILE", str(token))
+        picker = runner.invoke(app, ["import", "shop-customs", "--badge", "P1001", "--db", db])
+        assert picker.exit_code == 2 and "needs the supervisor role" in picker.output
+        done = runner.invoke(app, ["import", "shop-customs", "--badge", "S9001", "--db", db])
+        assert done.exit_code == 0, done.output
+        first = done.output.splitlines()[0]
+        assert first.startswith(f"Customs data from {url}: 1 of ") and first.endswith(
+            "incomplete products filled in"
+        )
+        assert "Still without full customs data: " in done.output
+        assert "MUG-FIKA" not in done.output.split("Still without")[1]
+        shop.customs["MUG-FIKA"] = ("6912", "SE", "149.00")
+        store = Store(f"sqlite:///{db}")
+        with store.unit_of_work() as uow:
+            from sqlmodel import select
+
+            from wms_tui.domain.models import Product
+
+            mug = uow.session.exec(select(Product).where(Product.sku == "MUG-FIKA")).one()
+            assert (mug.hs_code, mug.origin_country) == ("691200", "SE")
+            mug.hs_code = ""
+            uow.add(mug)
+            uow.commit()
+        store.dispose()
+        bad = runner.invoke(app, ["import", "shop-customs", "--badge", "S9001", "--db", db])
+        assert bad.exit_code == 0, bad.output
+        assert (
+            "refused: MUG-FIKA: the shop's HS code: '6912' is not an HS code (6 to 10 digits, "
+            "like 610910)" in bad.output
+        )
+    finally:
+        shop.stop()

@@ -41,6 +41,8 @@ class FakeShop:
         self.fulfillments: dict[str, list[dict[str, Any]]] = {}
         self.created: list[dict[str, Any]] = []  # fulfillmentCreate inputs accepted
         self.variants: dict[str, str] = {}  # sku -> inventory item gid
+        # sku -> (harmonizedSystemCode, countryCodeOfOrigin, price) as the shop keeps them
+        self.customs: dict[str, tuple[str | None, str | None, str]] = {}
         self.levels: dict[tuple[str, str], int] = {}  # (item, location) -> available
         self.location = "gid://shopify/Location/1"
         self.faults: deque[Fault] = deque()
@@ -189,6 +191,15 @@ class FakeShop:
             return {"fulfillmentCreate": self._fulfill(v["fulfillment"])}
         if "inventorySetQuantities(" in query:
             return {"inventorySetQuantities": self._set_stock(v["input"])}
+        if "productVariants(" in query and "harmonizedSystemCode" in query:
+            skus = re.findall(r'sku:"([^"]*)"', v.get("query") or "")
+            nodes = []
+            for s in skus:
+                if s in self.customs:
+                    hs, origin, price = self.customs[s]
+                    item = {"harmonizedSystemCode": hs, "countryCodeOfOrigin": origin}
+                    nodes.append({"sku": s, "price": price, "inventoryItem": item})
+            return {"productVariants": {"nodes": nodes}}
         if "productVariants(" in query:
             skus = re.findall(r'sku:"([^"]*)"', v.get("query") or "")
             nodes = [

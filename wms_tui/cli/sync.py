@@ -4,6 +4,7 @@
 ``wms sync --follow``         a pass every ``--interval`` seconds until Ctrl+C
 ``wms sync --retry-failed``   send again fulfilments the shop refused (once fixed)
 ``wms sync --full-stock``     send every SKU's level, not only the changed ones
+``wms import shop-customs -b S9001``  HS codes, origins and values from the shop
 
 The shop and its secrets come from the environment (``WMS_SHOPIFY_*``, see
 ``adapters/shopify/credentials.py``); a pass that met errors exits 1.
@@ -18,6 +19,7 @@ import typer
 
 from wms_tui.cli.common import DbOption, console, err_console, fail
 from wms_tui.cli.common import open_store_or_fail as _store
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption
 
 if TYPE_CHECKING:
     from wms_tui.services.shop.sync import SyncReport
@@ -52,6 +54,53 @@ def _print(report: SyncReport) -> None:
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
+    @import_app.command("shop-customs")
+    def shop_customs_command(
+        badge: BadgeOption = None,
+        pin: PinOption = None,
+        terminal: TerminalOption = None,
+        db: DbOption = None,
+    ) -> None:
+        """Fill products' missing HS code, origin and customs value from Shopify (supervisor)."""
+        from wms_tui.adapters.shopify.admin_api import AdminApi, ShopError
+        from wms_tui.adapters.shopify.credentials import CredentialError, shop_config
+        from wms_tui.cli.supervisor import supervisor
+        from wms_tui.domain.errors import DomainError
+        from wms_tui.services.shop.customs_pull import pull_customs
+
+        try:
+            config = shop_config()
+        except CredentialError as exc:
+            raise fail(str(exc), 2) from None
+        store = _store(db)
+        try:
+            actor = supervisor(store, badge, terminal, pin)
+            with AdminApi(config) as api:
+                report = pull_customs(store, actor, api)
+        except DomainError as exc:  # not a supervisor
+            raise fail(str(exc), 2) from None
+        except ShopError as exc:
+            raise fail(f"The shop did not answer: {exc}", 1) from None
+        finally:
+            store.dispose()
+        console.print(
+            f"Customs data from {config.shop}: {len(report.filled)} of {report.asked} "
+            "incomplete products filled in",
+            highlight=False,
+            soft_wrap=True,
+        )
+        for line in report.refused:
+            err_console.print(f"  refused: {line}", highlight=False, soft_wrap=True, markup=False)
+        if report.incomplete:
+            shown = ", ".join(report.incomplete[:10])
+            more = f" and {len(report.incomplete) - 10} more" if len(report.incomplete) > 10 else ""
+            console.print(
+                f"Still without full customs data: {shown}{more} (customs.csv in wms import setup)",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
+            )
+
     @app.command("sync")
     def sync_command(
         db: DbOption = None,

@@ -308,6 +308,27 @@ class AdminApi:
                     found[node["sku"]] = str(item["id"])
         return found
 
+    def customs_facts(self, skus: list[str]) -> dict[str, dict[str, str]]:
+        """SKU -> the customs facts Shopify keeps per variant: ``hs_code`` and
+        ``origin_country`` (its inventory item's harmonizedSystemCode and
+        countryCodeOfOrigin, which the products CSV export does not carry) and ``price``
+        (the variant's price in the shop's currency). Empty strings where the shop has none."""
+        found: dict[str, dict[str, str]] = {}
+        for start in range(0, len(skus), 50):
+            chunk = skus[start : start + 50]
+            search = " OR ".join(f'sku:"{s.replace(chr(34), "")}"' for s in chunk)
+            data = self.query(CUSTOMS_QUERY, {"first": 100, "query": search})
+            for node in nodes(data.get("productVariants")):
+                if node.get("sku") not in chunk:
+                    continue
+                item = node.get("inventoryItem") or {}
+                found[node["sku"]] = {
+                    "hs_code": str(item.get("harmonizedSystemCode") or ""),
+                    "origin_country": str(item.get("countryCodeOfOrigin") or ""),
+                    "price": str(node.get("price") or ""),
+                }
+        return found
+
     def set_available(self, location_id: str, quantities: dict[str, int]) -> None:
         """``inventorySetQuantities`` of 'available' at one location (item gid -> units)."""
         items = list(quantities.items())
@@ -397,6 +418,14 @@ mutation WmsFulfillV2($fulfillment: FulfillmentV2Input!) {
 
 LOCATIONS_QUERY = """
 query WmsLocations { locations(first: 10) { nodes { id name isActive } } }
+"""
+
+CUSTOMS_QUERY = """
+query WmsCustoms($first: Int!, $query: String) {
+  productVariants(first: $first, query: $query) {
+    nodes { sku price inventoryItem { harmonizedSystemCode countryCodeOfOrigin } }
+  }
+}
 """
 
 VARIANTS_QUERY = """
