@@ -61,6 +61,13 @@ from textual import events as ui_events  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
+from bench.cartonization import (  # noqa: E402
+    STATION_CARTONS,
+    STATION_LINES,
+    STATION_PRODUCTS,
+    STATION_QTY,
+    station_dims,
+)
 from bench.common import Row, cached_sqlite, largest, latency_row  # noqa: E402
 from wms_tui.domain.actor import SYSTEM  # noqa: E402
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus  # noqa: E402
@@ -86,9 +93,10 @@ from wms_tui.services.packing import station as packing  # noqa: E402
 from wms_tui.store import Store  # noqa: E402
 
 LINES_PER_ORDER = 4
-N_PRODUCTS = 400
-TARGET_LINES = 5
-TARGET_QTY = 6  # 30 units an order: a big but ordinary e-commerce order
+# The catalogue and cartons are bench/cartonization's, which times the suggestion alone.
+N_PRODUCTS = STATION_PRODUCTS
+TARGET_LINES = STATION_LINES
+TARGET_QTY = STATION_QTY  # 30 units an order: a big but ordinary e-commerce order
 CHUNK = 20_000
 
 
@@ -127,21 +135,16 @@ def build(store: Store, n_lines: int, n_targets: int) -> list[tuple[int, list[st
         s.flush()
         service = Service(carrier_id=carrier.id, code="PN-C", name="MyPack Collect")
         s.add(service)
-        for code, dims, own in (
-            ("BOX-S", (200, 150, 100), 120),
-            ("BOX-M", (300, 200, 150), 220),
-            ("BOX-L", (400, 300, 200), 380),
-            ("BOX-XL", (600, 400, 400), 750),
-        ):
+        for c in STATION_CARTONS:
             s.add(
                 CartonType(
-                    code=code,
-                    name=code,
-                    inner_length_mm=dims[0],
-                    inner_width_mm=dims[1],
-                    inner_height_mm=dims[2],
-                    max_weight_g=25000,
-                    own_weight_g=own,
+                    code=c.code,
+                    name=c.name,
+                    inner_length_mm=c.inner_length_mm,
+                    inner_width_mm=c.inner_width_mm,
+                    inner_height_mm=c.inner_height_mm,
+                    max_weight_g=c.max_weight_g,
+                    own_weight_g=c.own_weight_g,
                 )
             )
         bin_a = Location(code="A-01-1-A", kind=LocationKind.PICK)
@@ -150,17 +153,19 @@ def build(store: Store, n_lines: int, n_targets: int) -> list[tuple[int, list[st
             s.add(loc)
         s.flush()
         s.add(Station(code="PACK-1", kind="pack", location_id=pack1.id))
-        products = [
-            Product(
-                sku=f"SKU-{i:04d}",
-                name=f"Product {i}",
-                weight_g=100 + i % 700,
-                length_mm=60 + i % 120,
-                width_mm=40 + i % 80,
-                height_mm=10 + i % 60,
+        products = []
+        for i in range(N_PRODUCTS):
+            length, width, height, weight = station_dims(i)
+            products.append(
+                Product(
+                    sku=f"SKU-{i:04d}",
+                    name=f"Product {i}",
+                    weight_g=weight,
+                    length_mm=length,
+                    width_mm=width,
+                    height_mm=height,
+                )
             )
-            for i in range(N_PRODUCTS)
-        ]
         for p in products:
             s.add(p)
         s.flush()

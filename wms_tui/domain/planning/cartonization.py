@@ -515,9 +515,9 @@ def _exact(
                 return False
         return True
 
-    def supported(x0: int, y0: int, z0: int, x1: int, y1: int, z1: int) -> bool:
+    def supported(x0: int, y0: int, z0: int, x1: int, y1: int, z1: int, nearby: list[Box]) -> bool:
         sx, sy, sz = x0 == 0, y0 == 0, z0 == 0
-        for b in placed:
+        for b in nearby:
             if b[0] < x1 and x0 < b[3] and b[1] < y1 and y0 < b[4] and b[2] < z1 and z0 < b[5]:
                 return False  # overlap
             if not sx and b[3] == x0 and b[1] < y1 and y0 < b[4] and b[2] < z1 and z0 < b[5]:
@@ -537,14 +537,19 @@ def _exact(
             for z in zs:
                 if z + dz > cz:
                     break
+                in_z = [b for b in placed if b[5] > z and b[2] < z + dz]
                 for y in ys:
                     if y + dy > cy:
                         break
+                    in_zy = [b for b in in_z if b[4] > y and b[1] < y + dy]
                     for x in xs:
                         if x + dx > cx:
                             break
                         work += cost
-                        if free(x, y, z, x + dx, y + dy, z + dz):
+                        for b in in_zy:
+                            if b[0] < x + dx and x < b[3]:
+                                break
+                        else:
                             return (x, y, z, x + dx, y + dy, z + dz)
         return None
 
@@ -578,14 +583,18 @@ def _exact(
                 for z in zs:
                     if z + dz > cz:
                         break
+                    # Only units reaching the slab z..z+dz can overlap or support the new one
+                    # (the work counted stays per candidate, so the budget means the same).
+                    in_z = [b for b in placed if b[5] >= z and b[2] < z + dz]
                     for y in ys:
                         if y + dy > cy:
                             break
+                        in_zy = [b for b in in_z if b[4] >= y and b[1] < y + dy]
                         for x in xs:
                             if x + dx > cx:
                                 break
                             work += cost
-                            if not supported(x, y, z, x + dx, y + dy, z + dz):
+                            if not supported(x, y, z, x + dx, y + dy, z + dz, in_zy):
                                 continue
                             placed.append((x, y, z, x + dx, y + dy, z + dz))
                             if search(spots):
@@ -598,37 +607,63 @@ def _exact(
     return list(placed) if search([None] * len(types)) else None
 
 
-def _project(point: Dims, axis: int, boxes: list[Box]) -> int:
-    """Slide ``point`` towards 0 along ``axis`` until it meets a box face or the wall."""
-    a, b = [k for k in range(3) if k != axis]
+def _extreme_points(boxes: list[Box]) -> list[Dims]:
+    """Extreme points (Crainic, Perboli & Tadei 2008) of a layout, uncovered ones only.
+
+    Each box adds its three outer corners and each corner slid back along the other two axes
+    until it meets a far face or a wall. The greedy calls this for every unit of every attempt,
+    hence one plain function per axis; the order the points are added in decides between
+    candidates of equal merit, so it is kept: corner, then its slides, lower axis first.
+    """
+    points: set[Dims] = {(0, 0, 0)}
+    add = points.add
+    for x0, y0, z0, x1, y1, z1 in boxes:
+        # Corner beyond x, slid down y, then down z.
+        add((x1, y0, z0))
+        add((x1, _slide_y(x1, y0, z0, boxes), z0))
+        add((x1, y0, _slide_z(x1, y0, z0, boxes)))
+        # Corner beyond y, slid down x, then down z.
+        add((x0, y1, z0))
+        add((_slide_x(x0, y1, z0, boxes), y1, z0))
+        add((x0, y1, _slide_z(x0, y1, z0, boxes)))
+        # Corner beyond z, slid down x, then down y.
+        add((x0, y0, z1))
+        add((_slide_x(x0, y0, z1, boxes), y0, z1))
+        add((x0, _slide_y(x0, y0, z1, boxes), z1))
+    uncovered: list[Dims] = []
+    for p in points:
+        x, y, z = p
+        for b in boxes:
+            if b[0] <= x < b[3] and b[1] <= y < b[4] and b[2] <= z < b[5]:
+                break
+        else:
+            uncovered.append(p)
+    return uncovered
+
+
+def _slide_x(x: int, y: int, z: int, boxes: list[Box]) -> int:
+    """Slide a point towards x = 0 until it meets a box's far face (or the wall)."""
     best = 0
-    for box in boxes:
-        if (
-            box[a] <= point[a] < box[a + 3]
-            and box[b] <= point[b] < box[b + 3]
-            and best < box[axis + 3] <= point[axis]
-        ):
-            best = box[axis + 3]
+    for b in boxes:
+        if b[1] <= y < b[4] and b[2] <= z < b[5] and best < b[3] <= x:
+            best = b[3]
     return best
 
 
-def _extreme_points(boxes: list[Box]) -> list[Dims]:
-    """Extreme points (Crainic, Perboli & Tadei 2008) of a layout, uncovered ones only."""
-    points: set[Dims] = {(0, 0, 0)}
-    for box in boxes:
-        for axis in range(3):
-            corner = [box[0], box[1], box[2]]
-            corner[axis] = box[axis + 3]
-            points.add((corner[0], corner[1], corner[2]))
-            for proj_axis in range(3):
-                if proj_axis == axis:
-                    continue
-                projected = list(corner)
-                projected[proj_axis] = _project((corner[0], corner[1], corner[2]), proj_axis, boxes)
-                points.add((projected[0], projected[1], projected[2]))
-    return [
-        p for p in points if not any(all(b[k] <= p[k] < b[k + 3] for k in range(3)) for b in boxes)
-    ]
+def _slide_y(x: int, y: int, z: int, boxes: list[Box]) -> int:
+    best = 0
+    for b in boxes:
+        if b[0] <= x < b[3] and b[2] <= z < b[5] and best < b[4] <= y:
+            best = b[4]
+    return best
+
+
+def _slide_z(x: int, y: int, z: int, boxes: list[Box]) -> int:
+    best = 0
+    for b in boxes:
+        if b[0] <= x < b[3] and b[1] <= y < b[4] and best < b[5] <= z:
+            best = b[5]
+    return best
 
 
 Merit = Callable[[Box, Dims], tuple[int, ...]]
@@ -649,17 +684,24 @@ def _merit_envelope(box: Box, env: Dims) -> tuple[int, ...]:
 
 def _contact_area(box: Box, boxes: list[Box], container: Dims) -> int:
     """Face area of ``box`` touching walls or other boxes (more contact = fewer odd gaps)."""
-    area = 0
-    for axis in range(3):
-        a, b = [k for k in range(3) if k != axis]
-        face = (box[a + 3] - box[a]) * (box[b + 3] - box[b])
-        area += face * ((box[axis] == 0) + (box[axis + 3] == container[axis]))
-        for other in boxes:
-            if other[axis + 3] == box[axis] or other[axis] == box[axis + 3]:
-                da = min(box[a + 3], other[a + 3]) - max(box[a], other[a])
-                db = min(box[b + 3], other[b + 3]) - max(box[b], other[b])
-                if da > 0 and db > 0:
-                    area += da * db
+    x0, y0, z0, x1, y1, z1 = box
+    cx, cy, cz = container
+    area = (
+        (y1 - y0) * (z1 - z0) * ((x0 == 0) + (x1 == cx))
+        + (x1 - x0) * (z1 - z0) * ((y0 == 0) + (y1 == cy))
+        + (x1 - x0) * (y1 - y0) * ((z0 == 0) + (z1 == cz))
+    )
+    for bx0, by0, bz0, bx1, by1, bz1 in boxes:
+        # Overlap along each axis; a face touches when one axis meets and the others overlap.
+        dx = (x1 if x1 < bx1 else bx1) - (x0 if x0 > bx0 else bx0)
+        dy = (y1 if y1 < by1 else by1) - (y0 if y0 > by0 else by0)
+        dz = (z1 if z1 < bz1 else bz1) - (z0 if z0 > bz0 else bz0)
+        if (bx1 == x0 or bx0 == x1) and dy > 0 and dz > 0:
+            area += dy * dz
+        if (by1 == y0 or by0 == y1) and dx > 0 and dz > 0:
+            area += dx * dz
+        if (bz1 == z0 or bz0 == z1) and dx > 0 and dy > 0:
+            area += dx * dy
     return area
 
 
@@ -676,36 +718,62 @@ def _place_one(
 ) -> Box | None:
     """Best extreme-point position for one more unit (``merit=None``: most contact).
 
-    Ties go to the flattest orientation, or to the tallest one with ``upright``.
+    Ties go to the flattest orientation, or to the tallest one with ``upright``; between equal
+    keys the first candidate (extreme point, then orientation) wins.
     """
+    cx, cy, cz = container
+    orientations = _orientations(size)
+    if upright:
+        orientations.reverse()
+    if merit is None:
+        return _place_most_contact(orientations, boxes, container)
     env = (
         max((b[3] for b in boxes), default=0),
         max((b[4] for b in boxes), default=0),
         max((b[5] for b in boxes), default=0),
     )
-    best: Box | None = None
-    best_key: tuple[int, ...] | None = None
-    orientations = _orientations(size)
-    if upright:
-        orientations.reverse()
+    # The key needs no layout, the overlap test does: rank every candidate inside the carton
+    # first (a stable sort keeps the first of equal keys first) and test overlaps in that
+    # order - the first free one is the best, and most candidates are never tested.
+    ranked: list[tuple[tuple[int, ...], Box]] = []
     for x, y, z in _extreme_points(boxes):
         for dx, dy, dz in orientations:
-            box = (x, y, z, x + dx, y + dy, z + dz)
-            if box[3] > container[0] or box[4] > container[1] or box[5] > container[2]:
+            x1, y1, z1 = x + dx, y + dy, z + dz
+            if x1 <= cx and y1 <= cy and z1 <= cz:
+                box = (x, y, z, x1, y1, z1)
+                ranked.append((merit(box, env), box))
+    ranked.sort(key=lambda entry: entry[0])
+    for _, box in ranked:
+        x, y, z, x1, y1, z1 = box
+        for b in boxes:
+            if b[0] < x1 and x < b[3] and b[1] < y1 and y < b[4] and b[2] < z1 and z < b[5]:
+                break
+        else:
+            return box
+    return None
+
+
+def _place_most_contact(orientations: list[Dims], boxes: list[Box], container: Dims) -> Box | None:
+    """``_place_one`` by most contact area, then lowest, backmost, leftmost."""
+    cx, cy, cz = container
+    best: Box | None = None
+    best_key: tuple[int, ...] | None = None
+    for x, y, z in _extreme_points(boxes):
+        # Only a unit whose far corner reaches this point can overlap or touch a unit put
+        # here: the others are left out of both tests (same answer, a fraction of the work).
+        near = [b for b in boxes if b[3] >= x and b[4] >= y and b[5] >= z]
+        for dx, dy, dz in orientations:
+            x1, y1, z1 = x + dx, y + dy, z + dz
+            if x1 > cx or y1 > cy or z1 > cz:
                 continue
-            if any(_overlap(box, b) for b in boxes):
-                continue
-            if merit is None:
-                key: tuple[int, ...] = (
-                    -_contact_area(box, boxes, container),
-                    box[2],
-                    box[1],
-                    box[0],
-                )
+            for b in near:
+                if b[0] < x1 and x < b[3] and b[1] < y1 and y < b[4] and b[2] < z1 and z < b[5]:
+                    break
             else:
-                key = merit(box, env)
-            if best_key is None or key < best_key:
-                best, best_key = box, key
+                box = (x, y, z, x1, y1, z1)
+                key = (-_contact_area(box, near, container), z, y, x)
+                if best_key is None or key < best_key:
+                    best, best_key = box, key
     return best
 
 
