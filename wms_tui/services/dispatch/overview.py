@@ -22,7 +22,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, text, type_coerce
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    text,
+    type_coerce,
+    union_all,
+)
 from sqlmodel import Session, col, select
 
 from wms_tui.domain import shipping_days as days
@@ -307,41 +320,6 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
     carriers = {c.id: c for c in session.exec(select(Carrier).order_by(col(Carrier.code)))}
     services = {s.id: s for s in session.exec(select(Service).order_by(col(Service.code)))}
 
-    # 2. every open order, with the time of its last event (index seek per order
-    #    on ix_event_order_at; open orders are a day's work, not the history).
-    last_event = func.coalesce(
-        select(func.max(Event.at)).where(Event.order_id == Order.id).scalar_subquery(),
-        Order.status_changed_at,
-    )
-    open_ids = _OPEN_IDS
-    open_stmt = select(
-        Order.id,
-        Order.name,
-        type_coerce(Order.status, String),
-        Order.carrier_id,
-        Order.service_id,
-        Order.priority,
-        # Raw values, not date/datetime objects: converting 2,000 of each per refresh
-        # costs more than the query (see overview_rules).
-        type_coerce(Order.promised_ship_date, String),
-        type_coerce(last_event, String),
-    )
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        # "id IN (ids by status)" rather than "status IN (...)": after ANALYZE,
-        # SQLite guesses 8 of 11 statuses are most of the table and scans all
-        # 100,000 orders (50 ms); open ones are a few per cent. The ids come from
-        # the covering status index, then each row by primary key (5 ms).
-        open_stmt = open_stmt.where(
-            col(Order.id).in_(select(open_ids.c.id).where(open_ids.c.status.in_(OPEN_STATUSES)))
-        )
-    else:
-        # PostgreSQL's statistics know the skew; the same trick would make it
-        # hash-join against a scan of every order (40 ms instead of 8).
-        open_stmt = open_stmt.where(col(Order.status).in_(OPEN_STATUSES))
-    # Core rows, not ORM rows: thousands of them, every refresh.
-    rows = session.connection().execute(open_stmt).all()
-
     # 3. dispatched / cancelled today, counted per service.
     finished = session.exec(
         select(Order.carrier_id, Order.service_id, Order.status, func.count())
@@ -352,22 +330,6 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         )
         .group_by(Order.carrier_id, Order.service_id, Order.status)
     ).all()
-
-    # 4. packed orders whose parcels are all loaded (one row per packed order).
-    loaded_rows = session.exec(
-        select(
-            Parcel.order_id,
-            func.sum(case((Parcel.status == ParcelStatus.CLOSED, 1), else_=0)),
-            func.sum(case((Parcel.status == ParcelStatus.LOADED, 1), else_=0)),
-        )
-        .join(Order, col(Order.id) == Parcel.order_id)
-        .where(
-            Order.status == S.PACKED,
-            col(Parcel.status).in_((ParcelStatus.CLOSED, ParcelStatus.LOADED)),
-        )
-        .group_by(Parcel.order_id)
-    ).all()
-    fully_loaded = {oid for oid, closed, loaded in loaded_rows if not closed and loaded}
 
     # 5. today's manifests.
     manifests = {
@@ -472,56 +434,53 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         if s.carrier_id not in carrier_cutoff or s.cutoff > carrier_cutoff[s.carrier_id]:
             carrier_cutoff[s.carrier_id] = s.cutoff
 
-    cut_cache: dict[tuple[int | None, int | None], datetime | None] = {}
-
-    def cutoff_of(carrier_id: int | None, service_id: int | None) -> datetime | None:
-        key = (carrier_id, service_id)
-        if key not in cut_cache:
-            if service_id in svc_cutoff_at:
-                cut_cache[key] = svc_cutoff_at[service_id]
-            elif carrier_id in carrier_cutoff:
-                cut_cache[key] = days.cutoff_at(day, carrier_cutoff[carrier_id], tz)
-            else:
-                cut_cache[key] = None
-        return cut_cache[key]
+    # 2. the open orders, graded and counted per group in SQL; only the listed ones come
+    #    back as rows (see _open_work).
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    carrier_cut_at = {cid: days.cutoff_at(day, t, tz) for cid, t in carrier_cutoff.items()}
+    plan = rules.queue_plan([*svc_cutoff_at.values(), *carrier_cut_at.values()], now, pace.per_hour)
+    rank_of = {c: r for r, c in enumerate(plan.cuts)}
+    cut_rank = {("s", sid): rank_of[c] for sid, c in svc_cutoff_at.items()}
+    cut_rank |= {("c", cid): rank_of[c] for cid, c in carrier_cut_at.items()}
+    stuck_before = now - stuck_after
+    work = (
+        session.connection()
+        .execute(_open_work(sqlite, plan, cut_rank, day=day, stuck_before=stuck_before))
+        .all()
+    )
+    counted = rules.tally_groups(tuple(r[1:10]) for r in work if r[0] == 0)
+    listed = [r for r in work if r[0] == 1]
+    svc_counts, pipe, svc_pipe = counted.by_service, counted.pipe, counted.service_pipe
 
     # Raw values from here on (see overview_rules): the day and the stuck
     # threshold in the representation the backend returns.
     today_cmp: object = day.isoformat() if sqlite else day
-    stuck_before = now - stuck_after
     stuck_cmp: object = (
         stuck_before.astimezone(UTC).strftime(rules.SQLITE_TS) if sqlite else stuck_before
     )
-    risk = rules.pack_queue_risk(rows, cutoff_of, now, pace.per_hour, today_cmp)
-    counted = rules.tally(
-        rows, risk, fully_loaded, day=day, today=today_cmp, stuck_before=stuck_cmp, now=now
-    )
-    svc_counts, pipe, svc_pipe = counted.by_service, counted.pipe, counted.service_pipe
-    no_risk: tuple[str, datetime | None, datetime | None] = ("", None, None)
-
-    # Only the listed ones become objects: a bad day can flag thousands.
-    flagged = counted.flagged[:MAX_LISTED]
-    who = _last_actors(session, [row[0] for _, row, _, _ in flagged])
+    touched = _last_touched(session, [r.id for r in listed])
     attention: list[AttentionOrder] = []
-    for _, row, late_days, stuck in flagged:
-        oid, name, st, cid, sid, _, promised, last = row
-        r, eta, cut = risk.by_order.get(oid, no_risk)
-        c = carriers.get(cid)
-        s = services.get(sid)
-        by, terminal = who.get(oid, ("", ""))
+    for r in listed:
+        last, by, terminal = touched.get(r.id, (None, "", ""))
+        c = carriers.get(r.carrier_id)
+        s = services.get(r.service_id)
         attention.append(
             AttentionOrder(
-                order_id=oid,
-                name=name,
+                order_id=r.id,
+                name=r.name,
                 carrier_code=c.code if c else NO_CARRIER,
                 service_code=s.code if s else "",
-                status=st,
-                promised=rules.as_date(promised) if promised is not None else None,
-                late_days=late_days,
-                risk=r,
-                eta=eta,
-                cutoff_at=cut,
-                stuck_minutes=stuck,
+                status=r.status,
+                promised=rules.as_date(r.promised) if r.promised is not None else None,
+                late_days=rules.late_days(r.promised, today_cmp, day),
+                risk=rules.RISK_NAME[r.risk],
+                eta=(
+                    rules.expected_packed(r.slot, now, pace.per_hour)
+                    if r.risk == rules.RISK_AT
+                    else None
+                ),
+                cutoff_at=plan.cuts[r.cut_rank] if r.risk else None,
+                stuck_minutes=rules.stuck_minutes(r.status, last, stuck_cmp, now),
                 last_event_at=rules.as_utc(last) if last is not None else None,
                 last_by=by,
                 last_terminal=terminal,
@@ -626,12 +585,12 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         pace_per_hour=pace.per_hour,
         pace_measured=pace.measured,
         packed_today=pace.packed_today,
-        due_open=risk.due_open,
+        due_open=counted.due_open,
         carriers=carrier_rows,
         services=service_rows,
         attention=attention,
-        n_at_risk=risk.at_risk,
-        n_missed=risk.missed,
+        n_at_risk=counted.at_risk,
+        n_missed=counted.missed,
         n_late=counted.late,
         n_stuck=counted.stuck,
         exceptions=exceptions,
@@ -659,8 +618,161 @@ def _minutes(delta: timedelta) -> int:
     return int(delta.total_seconds() // 60)
 
 
-def _last_actors(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Who touched each listed order last, and where (one query for the whole list)."""
+def _open_work(  # noqa: PLR0913 - the day's terms, each needed once
+    sqlite: bool,
+    plan: rules.QueuePlan,
+    cut_rank: dict[tuple[str, int], int],
+    *,
+    day: date,
+    stuck_before: datetime,
+):  # noqa: ANN202 - a SQL statement
+    """One statement: the open orders counted per group, then the ones to list.
+
+    Every open order is graded once, in the database (a CTE both parts read): its
+    cut-off's rank in ``plan``; ``due`` (in a moving status and due today), ``queued`` (due
+    and its cut-off not passed) and its ``slot`` in the pack queue (a window in the floor's
+    order: cut-off, stage, priority, age); ``late``; ``stuck``; ``loaded`` (packed, every
+    parcel on the truck); and the ``risk`` class. The rows come back as counts per
+    (carrier, service, status, risk, late, stuck, loaded, queued), ``part`` 0, and the
+    orders to list, most urgent first, ``part`` 1: a refresh costs Python per group and per
+    listed order, not per open order. Everything is read from ix_orders_open_work and
+    ix_event_at_order, never the tables' rows (EXPLAIN in docs/performance.md).
+    """
+    whens = [(col(Order.service_id) == sid, r) for (k, sid), r in cut_rank.items() if k == "s"]
+    whens += [(col(Order.carrier_id) == cid, r) for (k, cid), r in cut_rank.items() if k == "c"]
+    rank = case(*whens, else_=plan.no_cutoff) if whens else literal(plan.no_cutoff)
+    base = (
+        select(
+            col(Order.id).label("id"),
+            col(Order.name).label("name"),
+            # Text on both backends (PostgreSQL's is an enum type): the grading compares it
+            # with names, and the rules take it as text.
+            (type_coerce(Order.status, String) if sqlite else cast(Order.status, String)).label(
+                "status"
+            ),
+            col(Order.carrier_id).label("carrier_id"),
+            col(Order.service_id).label("service_id"),
+            col(Order.priority).label("priority"),
+            # Raw values, as the rules compare them (see overview_rules).
+            type_coerce(Order.promised_ship_date, String).label("promised"),
+            col(Order.status_changed_at).label("changed"),
+            rank.label("cut_rank"),
+        )
+        .where(col(Order.status).in_(OPEN_STATUSES))
+        .subquery("open_orders")
+    )
+    b = base.c
+    flow = b.status.in_([st.value for st in FLOW_STATUSES])
+    due = and_(flow, or_(b.promised.is_(None), b.promised <= _as_date(day, sqlite)))
+    queued = and_(due, b.cut_rank >= plan.missed_below)
+    stage = case(
+        *[(b.status == name, n) for name, n in rules.STAGE.items()], else_=len(rules.STAGE)
+    )
+    # Stuck: no event since stuck_before. The orders with one are read off the event log's
+    # time index (its last two hours), not by looking up each open order's last event; an
+    # order with no event at all counts from its last status change.
+    touched_since = select(Event.order_id).where(
+        Event.at > stuck_before, col(Event.order_id).is_not(None)
+    )
+    has_events = select(Event.id).where(Event.order_id == b.id).exists()
+    stuck = and_(flow, b.id.not_in(touched_since), or_(b.changed <= stuck_before, has_events))
+
+    def parcel_in(st: ParcelStatus):  # noqa: ANN202 - an EXISTS clause
+        return select(Parcel.id).where(Parcel.order_id == b.id, Parcel.status == st).exists()
+
+    loaded = and_(
+        b.status == S.PACKED.value,
+        parcel_in(ParcelStatus.LOADED),
+        ~parcel_in(ParcelStatus.CLOSED),
+    )
+    graded = select(
+        b.id,
+        b.name,
+        b.status,
+        b.carrier_id,
+        b.service_id,
+        b.promised,
+        b.cut_rank,
+        _flag(due).label("due"),
+        _flag(queued).label("queued"),
+        func.row_number()
+        .over(
+            partition_by=_flag(queued),
+            order_by=(b.cut_rank, stage, b.priority.desc(), b.id),
+        )
+        .label("slot"),
+        _flag(b.promised < _as_date(day, sqlite)).label("late"),
+        _flag(stuck).label("stuck"),
+        _flag(loaded).label("loaded"),
+    ).subquery("graded")
+    g = graded.c
+    in_time = [(g.cut_rank == r, n) for r, n in enumerate(plan.in_time)]
+    at_risk = (
+        and_(g.queued == 1, g.cut_rank < plan.no_cutoff, g.slot > case(*in_time))
+        if in_time
+        else literal(False)
+    )
+    risk = case(
+        (and_(g.due == 1, g.cut_rank < plan.missed_below), rules.RISK_MISSED),
+        (at_risk, rules.RISK_AT),
+        else_=rules.NO_RISK,
+    )
+    c = select(*g, risk.label("risk")).cte("classified").c
+
+    # The order of overview_rules.tally: late, then missed cut-off, at risk, stuck; then the
+    # cut-off (none last), the longest late first, the name in byte order as Python compares
+    # text (PostgreSQL's own collation may sort names differently).
+    urgency = case(
+        (c.late == 1, 0), (c.risk == rules.RISK_MISSED, 1), (c.risk == rules.RISK_AT, 2), else_=3
+    )
+    listed = (
+        select(
+            literal(1).label("part"),
+            c.carrier_id,
+            c.service_id,
+            c.status,
+            c.risk,
+            c.late,
+            c.stuck,
+            c.loaded,
+            c.queued,
+            literal(1).label("n"),
+            c.id,
+            c.name,
+            c.promised,
+            c.cut_rank,
+            c.slot,
+        )
+        .where(or_(c.late == 1, c.risk > 0, c.stuck == 1))
+        .order_by(
+            urgency,
+            case((c.risk > 0, c.cut_rank), else_=plan.no_cutoff),
+            case((c.late == 1, c.promised)),
+            c.name if sqlite else c.name.collate("C"),
+        )
+        .limit(MAX_LISTED)
+        .subquery("listed")
+    )
+    keys = (c.carrier_id, c.service_id, c.status, c.risk, c.late, c.stuck, c.loaded, c.queued)
+    counts = select(
+        literal(0), *keys, func.count(), null(), null(), null(), null(), null()
+    ).group_by(*keys)
+    return union_all(select(*listed.c), counts)
+
+
+def _as_date(day: date, sqlite: bool) -> object:
+    """``day`` as the raw promised column compares: ISO text on SQLite, a date elsewhere."""
+    return day.isoformat() if sqlite else day
+
+
+def _flag(condition):  # noqa: ANN001, ANN202 - SQL in, SQL out
+    """1 where ``condition`` holds, else 0 (a NULL comparison counts as not holding)."""
+    return case((condition, 1), else_=0)
+
+
+def _last_touched(session: Session, ids: list[int]) -> dict[int, tuple[object, str, str]]:
+    """For each listed order: its last event's time (or its last status change when it has
+    none, raw as the rules compare it), and who made that event where (one query)."""
     if not ids:
         return {}
     last_at = (
@@ -669,11 +781,22 @@ def _last_actors(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]
         .group_by(Event.order_id)
         .subquery()
     )
-    who: dict[int, tuple[str, str]] = {}
-    for oid, name, terminal in session.exec(
-        select(Event.order_id, Event.operator_name, Event.terminal)
-        .join(last_at, and_(Event.order_id == last_at.c.order_id, Event.at == last_at.c.at))
+    rows = session.connection().execute(
+        select(
+            Order.id,
+            type_coerce(func.coalesce(last_at.c.at, Order.status_changed_at), String),
+            Event.id,
+            Event.operator_name,
+            Event.terminal,
+        )
+        .select_from(Order)
+        .join(last_at, last_at.c.order_id == Order.id, isouter=True)
+        .join(Event, and_(Event.order_id == Order.id, Event.at == last_at.c.at), isouter=True)
+        .where(col(Order.id).in_(ids))
         .order_by(col(Event.id))
-    ).all():
-        who[oid] = (name, terminal)  # the latest id wins on equal times
-    return who
+    )
+    out: dict[int, tuple[object, str, str]] = {}
+    for oid, last, event_id, name, terminal in rows:
+        # The latest id wins on equal times; an order without events has no one.
+        out[oid] = (last, name, terminal) if event_id is not None else (last, "", "")
+    return out

@@ -26,7 +26,16 @@ tested on a handful of tuples (``tests/services/dispatch/test_overview_rules.py`
   yet loaded, *handed over* = PACKED with every parcel loaded (plus
   DISPATCHED today, added by the caller); ON_HOLD and BACKORDERED are *blocked*.
 
-Open orders arrive as plain tuples (thousands a refresh, so no objects):
+The overview counts in SQL (``overview.py``): the store classifies every open
+order (its slot in the pack queue by a window function, late, stuck, loaded)
+and returns counts per group, plus the few orders it lists. :func:`queue_plan`
+gives that SQL the pack queue's cut-offs as ranks and, per cut-off, how many
+slots still make it; :func:`tally_groups` turns the group counts into the
+screen's numbers. :func:`pack_queue_risk` and :func:`tally` state the same
+rules order by order: they are the reference the SQL is tested against
+(``tests/services/dispatch/test_overview_sql.py``).
+
+Open orders, order by order, are plain tuples:
 ``(id, name, status, carrier id, service id, priority, promised, last event)``.
 The last two are raw values, compared as they come: SQLite's stored ISO text
 (text order is time order) or PostgreSQL's date/datetime; ``today`` and
@@ -112,10 +121,64 @@ def pack_queue_risk(
             risk[oid] = (MISSED, None, cut)
             continue  # it will not use today's pack slots before the truck
         slot += 1
-        eta = now + timedelta(hours=slot / per_hour) if per_hour > 0 else far_future
+        eta = expected_packed(slot, now, per_hour)
         if cut is not far_future and eta > cut:
             risk[oid] = (AT_RISK, eta, cut)
     return Risk(risk, slot)
+
+
+def expected_packed(slot: int, now: datetime, per_hour: float) -> datetime:
+    """When the ``slot``-th order of the pack queue (from 1) is expected packed."""
+    if per_hour > 0:
+        return now + timedelta(hours=slot / per_hour)
+    return now + timedelta(days=3650)
+
+
+def slots_in_time(cut: datetime, now: datetime, per_hour: float) -> int:
+    """How many pack slots are done by ``cut``: the last slot s with expected_packed(s) <= cut.
+
+    The same arithmetic as :func:`pack_queue_risk`, searched (it only grows with s), so the
+    queue's k-th order is at risk exactly when k is above this.
+    """
+    if cut < now or expected_packed(1, now, per_hour) > cut:
+        return 0
+    lo, hi = 1, 2
+    while expected_packed(hi, now, per_hour) <= cut:
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:  # expected_packed(lo) <= cut < expected_packed(hi)
+        mid = (lo + hi) // 2
+        if expected_packed(mid, now, per_hour) <= cut:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@dataclass(frozen=True)
+class QueuePlan:
+    """The pack queue's cut-offs as the SQL sees them.
+
+    ``cuts`` are the distinct cut-offs, earliest first; an order's *rank* is the index of its
+    cut-off, ``len(cuts)`` for none. Ranks below ``missed_below`` have passed; ``in_time[r]``
+    is how many slots are packed by cut-off ``r``.
+    """
+
+    cuts: tuple[datetime, ...]
+    missed_below: int
+    in_time: tuple[int, ...]
+
+    @property
+    def no_cutoff(self) -> int:
+        return len(self.cuts)
+
+
+def queue_plan(cuts: Iterable[datetime], now: datetime, per_hour: float) -> QueuePlan:
+    ordered = tuple(sorted(set(cuts)))
+    return QueuePlan(
+        ordered,
+        sum(1 for c in ordered if c <= now),
+        tuple(slots_in_time(c, now, per_hour) for c in ordered),
+    )
 
 
 def late_days(promised: object, today: object, day: date) -> int:
@@ -165,6 +228,10 @@ class Tally:
     flagged: list[tuple[tuple, OpenRow, int, int]] = field(default_factory=list)
     late: int = 0
     stuck: int = 0
+    # Filled by tally_groups (tally leaves these to its Risk).
+    at_risk: int = 0
+    missed: int = 0
+    due_open: int = 0
 
 
 def tally(
@@ -205,6 +272,43 @@ def tally(
             p[key] += 1
             t.service_pipe[(cid, sid)][key] += 1
     t.flagged.sort(key=lambda f: f[0])
+    return t
+
+
+# Risk classes as the SQL returns them.
+NO_RISK, RISK_MISSED, RISK_AT = 0, 1, 2
+RISK_NAME = {NO_RISK: "", RISK_MISSED: MISSED, RISK_AT: AT_RISK}
+
+# (carrier id, service id, status, risk class, late, stuck, fully loaded, queued, orders)
+Group = tuple[int | None, int | None, str, int, int, int, int, int, int]
+
+
+def tally_groups(groups: Iterable[Group]) -> Tally:
+    """:func:`tally`'s counts from counts per group instead of order by order."""
+    t = Tally()
+    for cid, sid, st, risk_class, late, stuck, loaded, queued, n in groups:
+        t.by_service[(cid, sid)][st] += n
+        p = t.pipe[cid]
+        bucket = pipeline_bucket(st, bool(loaded))
+        p[bucket] += n
+        if bucket == "handed_over":
+            t.service_pipe[(cid, sid)]["loaded"] += n
+        if late:
+            p["late"] += n
+            t.service_pipe[(cid, sid)]["late"] += n
+            t.late += n
+        if risk_class:
+            key = "at_risk" if risk_class == RISK_AT else "missed"
+            p[key] += n
+            t.service_pipe[(cid, sid)][key] += n
+            if risk_class == RISK_AT:
+                t.at_risk += n
+            else:
+                t.missed += n
+        if stuck:
+            t.stuck += n
+        if queued:
+            t.due_open += n
     return t
 
 
