@@ -9,11 +9,14 @@ in CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import set_clock
@@ -21,15 +24,45 @@ from wms_tui.store import Store
 
 PG_BASE = os.environ.get("WMS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = [b for b in os.environ.get("WMS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+# A test store is thrown away after the test: waiting for the server to flush
+# its WAL to disk at every commit proves nothing there and was most of the
+# wait of a PostgreSQL test (a few ms per commit on this disk, far more when
+# the machine is busy). Locking, isolation and visibility are unchanged.
+_PG_NO_FLUSH = "-csynchronous_commit%3Doff"
+_PG_ADMIN = PG_BASE.replace("postgresql+psycopg", "postgresql")
+
+# Tests' folders (SQLite files, labels, reports) live in memory when the
+# machine has room there: an fsync on this disk costs ~3 ms, and nothing a
+# test checks depends on the data surviving a power cut. Below this much free
+# space (a container's 64 MB /dev/shm) the default temporary folder is used.
+_SHM = Path("/dev/shm")
+_SHM_NEEDED = 2 << 30
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.option.basetemp or os.environ.get("PYTEST_DEBUG_TEMPROOT"):
+        return
+    try:
+        st = os.statvfs(_SHM)
+    except OSError:
+        return
+    if st.f_bavail * st.f_frsize >= _SHM_NEEDED and os.access(_SHM, os.W_OK):
+        # Read by pytest's tmp_path_factory (and inherited by xdist workers).
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(_SHM)
+
+
+def _pg_admin():  # noqa: ANN202 - psycopg is imported lazily
+    """A connection to the tests' database, outside any test schema."""
+    import psycopg
+
+    return psycopg.connect(_PG_ADMIN, autocommit=True, options="-c synchronous_commit=off")
 
 
 def _pg_available() -> str | None:
     try:
         import psycopg
 
-        with psycopg.connect(
-            PG_BASE.replace("postgresql+psycopg", "postgresql"), connect_timeout=3
-        ):
+        with psycopg.connect(_PG_ADMIN, connect_timeout=3):
             return None
     except Exception as exc:  # noqa: BLE001 - any failure means "not here"
         return str(exc).splitlines()[0]
@@ -43,17 +76,20 @@ if "postgresql" in BACKENDS:
 def pg_schema_url() -> tuple[str, str]:
     """A URL whose search_path is a fresh schema, and that schema's name."""
     schema = "t_" + uuid.uuid4().hex[:12]
-    import psycopg
-
-    with psycopg.connect(PG_BASE.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+    with _pg_admin() as c:
         c.execute(f"CREATE SCHEMA {schema}")
-    return f"{PG_BASE}?options=-csearch_path%3D{schema}", schema
+    return f"{PG_BASE}?options=-csearch_path%3D{schema}%20{_PG_NO_FLUSH}", schema
+
+
+def schema_of(url: str) -> str:
+    """The test schema a URL from :func:`pg_schema_url` puts on the search path."""
+    found = re.search(r"search_path%3D(\w+)", url)
+    assert found, url
+    return found.group(1)
 
 
 def drop_pg_schema(schema: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_BASE.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+    with _pg_admin() as c:
         c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
@@ -125,19 +161,43 @@ def pg_schema_ddl() -> str:
     return _PG_DDL
 
 
-@pytest.fixture
-def empty_store(db_url: str) -> Iterator[Store]:
-    store = Store(db_url)
-    if store.dialect == "postgresql":
-        import psycopg
+_SQLITE_TEMPLATE: Path | None = None
 
-        schema = db_url.rsplit("%3D", 1)[1]
-        with psycopg.connect(
-            PG_BASE.replace("postgresql+psycopg", "postgresql"), autocommit=True
-        ) as c:
-            c.execute(f"SET search_path TO {schema}; " + pg_schema_ddl())
+
+def sqlite_schema_copy(url: str, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A new SQLite store at ``url`` with the whole schema, as ``create_schema``
+    leaves it, copied from a file made once per test process.
+
+    ``create_schema`` compiles and runs every table's DDL (~30 ms of CPU per
+    test); a file copy takes about 1 ms. The copy gets an identity of its own,
+    as a store made by ``create_schema`` has; test_migrations checks
+    ``create_schema`` itself against the models and the migrations.
+    """
+    global _SQLITE_TEMPLATE
+    if _SQLITE_TEMPLATE is None:
+        template = tmp_path_factory.mktemp("schema") / "template.db"
+        made = Store(f"sqlite:///{template}")
+        made.create_schema()
+        made.dispose()  # the last connection checkpoints the WAL into the file
+        _SQLITE_TEMPLATE = template
+    path = Path(url.removeprefix("sqlite:///"))
+    shutil.copyfile(_SQLITE_TEMPLATE, path)
+    store = Store(url)
+    with store.unit_of_work() as uow:
+        uow.session.execute(text("UPDATE storeidentity SET uuid = :u"), {"u": str(uuid.uuid4())})
+        uow.commit()
+    store.remember_identity()
+    return store
+
+
+@pytest.fixture
+def empty_store(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    if db_url.startswith("sqlite"):
+        store = sqlite_schema_copy(db_url, tmp_path_factory)
     else:
-        store.create_schema()
+        store = Store(db_url)
+        with _pg_admin() as c:
+            c.execute(f"SET search_path TO {schema_of(db_url)}; " + pg_schema_ddl())
     yield store
     store.dispose()
 
@@ -148,9 +208,8 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def sqlite_store(sqlite_url: str) -> Iterator[Store]:
-    store = Store(sqlite_url)
-    store.create_schema()
+def sqlite_store(sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = sqlite_schema_copy(sqlite_url, tmp_path_factory)
     yield store
     store.dispose()
 
