@@ -1,11 +1,11 @@
 """No keystroke may kill a screen: every field of the floor screens, fed junk.
 
-Each screen is opened as a worker would, then every function key is pressed
-and whatever field or dialog then has the focus gets the texts a keyboard, a
-scanner or AltGr can produce (``²`` on a German keyboard was pack screen →
-F4 → ``²`` → Enter: the app died), each followed by Enter; Escape closes
-what opened. An exception anywhere ends ``run_test`` with it, so reaching
-the end is the assertion; the screen is still there and says nothing raw.
+Each screen is opened as a worker would, then fed by ``tests/ui/fuzz.feed``:
+every function key, and whatever field or dialog then has the focus gets the
+texts a keyboard, a scanner or AltGr can produce (``²`` on a German keyboard
+was pack screen → F4 → ``²`` → Enter: the app died), each followed by Enter.
+An exception anywhere ends ``run_test`` with it, so reaching the end is the
+assertion; the screen is still there and says nothing raw.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from textual.screen import ModalScreen
-from textual.widgets import Input
 
+from tests.ui.fuzz import feed
 from tests.ui.test_packing import open_pack
 from tests.ui.test_packing import scan as pack_scan
 from tests.ui.test_picking import open_menu_entry, open_pick
@@ -26,39 +26,6 @@ from tests.worlds.receiving import build as build_receiving
 from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
-from wms_tui.ui.widgets.feedback import Feedback
-
-JUNK = ["²", "①", "٣", "３", "-1", "0", "99999999999999", "1e3", "\x00", "\x1b[2J",
-        "\u202eX", "x" * 500, " ", ""]  # fmt: skip
-KEYS = [f"f{n}" for n in range(1, 13)]
-
-
-async def feed(pilot, screen_type: type, reopen) -> None:
-    """Every function key, then junk into whatever has the focus; ``reopen``
-    brings the screen back when a key legitimately left it (back, park)."""
-    app = pilot.app
-    for key in [None, *KEYS]:
-        if key is not None:
-            await pilot.press(key)
-            await pilot.pause()
-        for junk in JUNK:
-            focused = app.focused
-            if isinstance(focused, Input):
-                focused.value = junk
-                await pilot.press("enter")
-            elif len(junk) == 1 and junk.isprintable():
-                await pilot.press(junk)
-            await pilot.pause()
-        for _ in range(3):  # close the dialogs the key opened
-            if not isinstance(app.screen, ModalScreen):
-                break
-            await pilot.press("escape")
-            await pilot.pause()
-        if not isinstance(app.screen, screen_type):
-            await reopen()
-        assert isinstance(app.screen, screen_type), f"after {key}: {app.screen}"
-    for fb in app.screen.query(Feedback):
-        assert "\x1b" not in fb.text and "\x00" not in fb.text
 
 
 @pytest.mark.parametrize("size", [(40, 16), (120, 40)])
