@@ -27,7 +27,11 @@ from wms_tui.domain.enums import (
     Role,
 )
 from wms_tui.domain.errors import DomainError
-from wms_tui.domain.identifiers.tracking import make_tracking_number, validate_tracking_number
+from wms_tui.domain.identifiers.tracking import (
+    make_tracking_number,
+    sscc_at_home,
+    validate_tracking_number,
+)
 from wms_tui.domain.models import (
     Carrier,
     CartonType,
@@ -235,18 +239,26 @@ def test_every_carriers_parcels_are_numbered_from_its_range(demo: Store) -> None
     with demo.read() as s:
         wh = s.exec(select(Warehouse)).one()
         for carrier in s.exec(select(Carrier)):
-            numbers = s.exec(
-                select(Parcel.tracking_number)
+            rows = s.exec(
+                select(Parcel.tracking_number, Parcel.sscc, Order.ship_country)
                 .join(Order, col(Order.id) == Parcel.order_id)
                 .where(Order.carrier_id == carrier.id, col(Parcel.tracking_number).is_not(None))
             ).all()
             rule = rule_for(carrier, wh.country_code)
+            # PostNord (sscc_s10) at home: the parcel's SSCC is its item ID, no range used.
+            home = [
+                (n, sscc) for n, sscc, to in rows if sscc_at_home(rule.check, wh.country_code, to)
+            ]
+            assert all(n == sscc for n, sscc in home), carrier.code
+            numbers = [n for n, _, to in rows if not sscc_at_home(rule.check, wh.country_code, to)]
             assert carrier.tracking_next == start[carrier.code] + len(numbers), carrier.code
             assert sorted(numbers) == sorted(
                 make_tracking_number(rule, n)
                 for n in range(start[carrier.code], carrier.tracking_next)
             ), carrier.code
             assert all(validate_tracking_number(rule, n) for n in numbers), carrier.code
+            if carrier.code == "POSTNORD":
+                assert home, "the demo ships PostNord parcels inside Sweden"
         cj = s.exec(select(Carrier).where(Carrier.code == "CJ")).one()
         assert cj.tracking_next > 60_500_000_001, "the demo ships some CJ parcels"
 
@@ -265,14 +277,21 @@ def test_no_order_is_promised_before_it_was_placed_and_some_are_late(demo: Store
 
 
 def test_shipped_orders_are_found_by_tracking_number_and_exported(demo: Store) -> None:
-    name = seeded("DISPATCHED")[0]
     with demo.read() as s:
-        order = s.exec(select(Order).where(Order.name == name)).one()
-        tracking = s.exec(select(Parcel.tracking_number).where(Parcel.order_id == order.id)).first()
-    assert tracking
+        shipped = s.exec(
+            select(Order.name, Parcel.tracking_number, Parcel.sscc)
+            .join(Parcel, col(Parcel.order_id) == Order.id)
+            .where(col(Order.name).in_(seeded("DISPATCHED")))
+            .order_by(Order.name)
+        ).all()
     supervisor = demo_walk.actor(demo, "S9001", "OFFICE")
+    # A carrier's own number, and a PostNord parcel at home whose number is its SSCC.
+    name, tracking, _ = next(row for row in shipped if row[1] != row[2])
     hits = order_lookup.find(demo, supervisor, tracking)
     assert [(h.name, h.matched, h.tracking) for h in hits] == [(name, "tracking", tracking)]
+    name, tracking, _ = next(row for row in shipped if row[1] == row[2])
+    hits = order_lookup.find(demo, supervisor, tracking)
+    assert [(h.name, h.matched, h.tracking) for h in hits] == [(name, "SSCC", tracking)]
     rows = {r.name: r for r in fulfillment_export.fulfillment_rows(demo)}
     assert set(rows) == set(seeded("DISPATCHED") + seeded("RETURNED"))
     assert all(r.tracking_numbers for r in rows.values())
