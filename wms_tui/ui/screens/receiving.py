@@ -612,7 +612,8 @@ class ReceivingScreen(FloorScreen):
             return
         said = f"{plural(written.count, 'label')}: {files_text(written.path)}"
         if written.skipped:
-            said += f"; not printed: {'; '.join(written.skipped)}"
+            # What did not print comes first: at 40 columns the feedback shows three lines.
+            said = f"Not printed: {'; '.join(written.skipped)} · {said}"
             self.app.call_from_thread(self.feedback.error, said)
             return
         self.app.call_from_thread(self.feedback.ok, said)
