@@ -62,6 +62,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         problems = []
         for c, nxt, left in zip(carriers, nexts, lefts, strict=True):
             fmt = f"{c.prefix + ' ' if c.prefix else ''}{c.length} {c.check}"
+            if c.check == "sscc_s10":  # the range only numbers parcels going abroad
+                fmt += " (abroad; at home the parcel's SSCC)"
             t.add_row(
                 f"{c.code}\n[dim]{c.name}[/]" if c.name != c.code else c.code,
                 fmt,
@@ -85,7 +87,11 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         ] = None,
         check: Annotated[
             str | None,
-            typer.Option("--check", help="Check digit: mod10, mod7, ups, s10 or none."),
+            typer.Option(
+                "--check",
+                help="Check digit: mod10, mod7, ups, s10, sscc_s10 (the SSCC at home, "
+                "S10 abroad: PostNord) or none.",
+            ),
         ] = None,
         next_serial: Annotated[
             int | None,

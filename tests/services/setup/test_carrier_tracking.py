@@ -316,3 +316,22 @@ def test_wms_badge_in_the_environment_is_the_badge(
     with world.store.read() as s:
         assert s.exec(select(Carrier.tracking_next)).one() == 2000
         assert s.exec(select(Parcel)).first() is None
+
+
+def test_a_postnord_range_is_listed_as_numbering_parcels_abroad(
+    empty_store: Store, tmp_path
+) -> None:
+    from wms_tui.cli.main import app
+
+    world = pw.build(empty_store, label_dir=str(tmp_path / "labels"), carrier_check="sscc_s10")
+    runner = CliRunner()
+    url = world.store.url
+    listed = runner.invoke(app, ["carriers", "list", "--db", url], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert "CA 13 sscc_s10 (abroad; at home the parcel's SSCC)" in listed.output
+    assert "CA735000019SE" in listed.output
+    # A registered-letter indicator is no parcel range: refused in one line, nothing changed.
+    boss = ["--badge", "S9001", "--terminal", "OFFICE", "--db", url]
+    bad = runner.invoke(app, ["carriers", "set", "PN", "--prefix", "RR", *boss])
+    assert bad.exit_code == 2 and len(bad.output.strip().splitlines()) == 1
+    assert "CA-CZ (parcel post), got 'RR'" in bad.output
