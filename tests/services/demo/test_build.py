@@ -382,3 +382,56 @@ def test_demo_files_are_found_from_a_non_editable_install(tmp_path: Path) -> Non
     site = tmp_path / "venv" / "site-packages"
     assert _demo_dir(site) == (tmp_path / "data" / "demo").resolve()
     assert _demo_dir(Path(__file__).resolve().parents[3]).name == "demo"
+
+
+def test_the_insight_numbers_agree_with_the_ledger_and_the_pack_scans(demo: Store) -> None:
+    """The dashboard and the people report count picks and packs from the event log;
+    the stock ledger and the pack-scan rows record the same work on their own."""
+    from datetime import timedelta
+
+    from wms_tui.domain.actor import SYSTEM
+    from wms_tui.domain.enums import MovementReason
+    from wms_tui.domain.models import PackScan, StockMovement
+    from wms_tui.domain.shipping_days import day_bounds
+    from wms_tui.services.core.clock import warehouse_zone
+    from wms_tui.services.insight import reports
+    from wms_tui.services.insight.dashboard import dashboard
+
+    now = utcnow()
+    with demo.read() as s:
+        tz = warehouse_zone(s)
+    today = now.astimezone(tz).date()
+
+    def ledger(start, end) -> tuple[int, int]:  # noqa: ANN001
+        with demo.read() as s:
+            picked = s.exec(
+                select(func.coalesce(func.sum(StockMovement.qty), 0)).where(
+                    StockMovement.reason == MovementReason.PICKED,
+                    StockMovement.at >= start,
+                    StockMovement.at < end,
+                )
+            ).one()
+            packed = s.exec(
+                select(func.coalesce(func.sum(PackScan.qty), 0)).where(
+                    col(PackScan.kind).in_(("scan", "count", "undo")),
+                    PackScan.at >= start,
+                    PackScan.at < end,
+                )
+            ).one()
+        return int(picked), int(packed)
+
+    d = dashboard(demo, SYSTEM, now)
+    # The same windows on both sides: the dashboard counts up to now, the report
+    # whole days (the demo's walk may have stamped work a moment after "now").
+    picked, packed = ledger(d.day_start, now)
+    assert picked > 0 and packed > 0  # the shift in progress picked and packed
+    assert sum(p.units for p in d.pickers) == picked
+    assert sum(p.units for p in d.packers) == packed
+
+    week = reports.build(demo, SYSTEM, "people", today - timedelta(days=14), today)
+    pickers = next(t for t in week.tables if t.title == "Pickers").rows
+    packers = next(t for t in week.tables if t.title == "Packers").rows
+    start = day_bounds(today - timedelta(days=14), tz)[0]
+    end = day_bounds(today, tz)[1]
+    picked, packed = ledger(start, end)
+    assert sum(r[2] for r in pickers) == picked and sum(r[1] for r in packers) == packed
