@@ -13,6 +13,8 @@ of work, so no status can change without a log row.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import EventKind, Role
@@ -96,6 +98,29 @@ def transition(
     last_by: str = "",
 ) -> Event:
     """Move ``order`` to ``target`` or raise :class:`DomainError`; nothing changes on error."""
+    current, now = apply_transition(order, target, actor, last_by=last_by)
+    return Event(
+        at=now,
+        kind=EventKind.ORDER_STATUS,
+        operator_id=actor.operator_id,
+        operator_name=actor.name,
+        terminal=actor.terminal,
+        order_id=order.id,
+        order_name=order.name,
+        from_state=current.value,
+        to_state=S(target).value,
+        detail=detail,
+    )
+
+
+def apply_transition(
+    order: Order, target: S, actor: Actor, *, last_by: str = ""
+) -> tuple[S, datetime]:
+    """:func:`transition` without building its event: (status before, when).
+
+    For a use case that writes thousands of status changes and their events
+    as rows (a release batch); the rules are the same function.
+    """
     target = S(target)
     if not can_transition(order, target):
         raise DomainError(illegal_message(order, target, last_by))
@@ -114,15 +139,4 @@ def transition(
         order.cancelled_at = order.cancelled_at or now
     order.status = target
     order.status_changed_at = now
-    return Event(
-        at=now,
-        kind=EventKind.ORDER_STATUS,
-        operator_id=actor.operator_id,
-        operator_name=actor.name,
-        terminal=actor.terminal,
-        order_id=order.id,
-        order_name=order.name,
-        from_state=current.value,
-        to_state=target.value,
-        detail=detail,
-    )
+    return current, now

@@ -31,7 +31,7 @@ from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import LocationKind, OrderStatus, Role
 from wms_tui.domain.models import Location, Order, OrderLine, Service, Stock
-from wms_tui.services.core import events, priority, settings
+from wms_tui.services.core import priority, settings
 from wms_tui.services.inventory import allocation
 from wms_tui.store import Store, UnitOfWork, retrying
 
@@ -235,11 +235,12 @@ def _release(
     for order in orders:
         if order.id in held:
             order.hold_reason = f"payment {order.financial_status}"
-            events.change_status(uow, order, OrderStatus.ON_HOLD, actor, detail=order.hold_reason)
+            stock.change_status(order, OrderStatus.ON_HOLD, actor, order.hold_reason)
             result["held"].append(order.name)
             continue
         missing = allocation.allocate_from(stock, order, stock.lines[order.id], actor)
         result["backordered" if missing else "ready"].append(order.name)
+    stock.write()
 
 
 @retrying

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import String, case, cast
+from sqlalchemy import String, case, cast, insert
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import EventKind, ExceptionKind, LocationKind, OrderStatus
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.lifecycle import apply_transition
 from wms_tui.domain.models import (
     Allocation,
     Location,
@@ -34,7 +36,7 @@ from wms_tui.domain.models import (
     WmsException,
 )
 from wms_tui.services.core import events
-from wms_tui.store import UnitOfWork
+from wms_tui.store import UnitOfWork, bulk_insert
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Shortage:
         return f"{self.sku} short {self.missing} (need {self.wanted}, have {self.available})"
 
 
-def _candidates_stmt(product_ids: list[int]):
+def _candidates_stmt(product_ids: list[int], *, with_bins: bool = True):
     """Stock a line may be allocated from: pick bins first, then bulk, oldest first.
 
     Bins flagged for a cycle count (a short pick found less than the system
@@ -65,7 +67,7 @@ def _candidates_stmt(product_ids: list[int]):
         else [col(Stock.product_id).in_(product_ids)]
     )
     return (
-        select(Stock, Location)
+        (select(Stock, Location) if with_bins else select(Stock))
         .join(Location, col(Location.id) == Stock.location_id)
         .where(
             *by_product,
@@ -112,11 +114,11 @@ class _LiveStock:
     def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
 
-    def candidates(self, product_id: int) -> list[tuple[Stock, Location]]:
-        return _candidates(self.uow, product_id)
+    def candidates(self, product_id: int) -> list[Stock]:
+        return [st for st, _ in _candidates(self.uow, product_id)]
 
     def available(self, product_id: int) -> int:
-        return sum(st.qty - st.allocated for st, _ in self.candidates(product_id))
+        return sum(st.qty - st.allocated for st in self.candidates(product_id))
 
     def allocation(self, line: OrderLine, location_id: int | None) -> Allocation | None:
         return self.uow.session.exec(
@@ -124,9 +126,6 @@ class _LiveStock:
                 Allocation.order_line_id == line.id, Allocation.location_id == location_id
             )
         ).first()
-
-    def added(self, alloc: Allocation) -> None:
-        pass
 
     def open_backorder_exceptions(self, order: Order) -> list[WmsException]:
         return list(
@@ -147,6 +146,65 @@ class _LiveStock:
         self.uow.flush()
         return got
 
+    # What allocation writes, besides the rows it read (stock, lines, orders:
+    # changed in place and flushed by the ORM). One order at a time: objects
+    # in the unit of work.
+
+    def flush(self) -> None:
+        """Write what is pending: callers query the rows."""
+        self.uow.flush()
+
+    def new_order(self, order: Order) -> None:
+        """Insert an order split off now (its lines need its id)."""
+        self.uow.add(order)
+        self.uow.flush()
+
+    def log(self, actor: Actor, kind: EventKind, order: Order, **fields: Any) -> None:
+        events.log(self.uow, actor, kind, order=order, **fields)
+
+    def change_status(self, order: Order, target: OrderStatus, actor: Actor, detail: str) -> None:
+        events.change_status(self.uow, order, target, actor, detail=detail)
+
+    def new_allocation(self, line: OrderLine, location_id: int, qty: int) -> None:
+        alloc = Allocation(
+            order_line_id=line.id, product_id=line.product_id, location_id=location_id, qty=qty
+        )
+        self.uow.add(alloc)
+
+    def grow_allocation(self, alloc: Allocation | _NewAllocation, qty: int) -> None:
+        alloc.qty += qty
+        self.uow.add(alloc)
+
+    def new_exception(self, order_id: int | None, actor: Actor, sku: str, message: str) -> None:
+        self.uow.add(
+            WmsException(
+                kind=ExceptionKind.BACKORDER,
+                order_id=order_id,
+                sku=sku,
+                operator_id=actor.operator_id,
+                operator_name=actor.name,
+                terminal=actor.terminal,
+                message=message,
+            )
+        )
+
+
+@dataclass(slots=True)
+class _NewAllocation:
+    """An allocation a release batch will insert with the batch's other rows."""
+
+    order_line_id: int | None
+    product_id: int
+    location_id: int
+    qty: int
+
+
+_ALLOCATION_COLUMNS = ("order_line_id", "product_id", "location_id", "qty", "qty_picked")
+_EXCEPTION_COLUMNS = (
+    "kind", "at", "order_id", "sku", "location", "operator_id", "operator_name", "terminal",
+    "message", "resolved_at", "resolved_by_id",
+)  # fmt: skip
+
 
 class BatchStock(_LiveStock):
     """A release batch's stock, reservations and lines, read in a few queries.
@@ -154,8 +212,13 @@ class BatchStock(_LiveStock):
     The candidate stock rows of every product the batch needs are loaded (and
     locked: ``FOR UPDATE`` on PostgreSQL) in one query, in the order
     :func:`_candidates` gives per product; allocation then takes from them in
-    memory and the ORM writes everything in one flush. Nothing else changes
-    stock in between: SQLite's write lock, PostgreSQL's row locks.
+    memory. Rows changed in place (stock, lines, orders) are flushed by the
+    ORM; what is new (allocations, backorder exceptions, events) is kept as
+    rows, in the order one order at a time would have added them, and
+    written by :meth:`write` in one bulk insert per table: building an ORM
+    object per event and inserting it with its own statement cost more than
+    the allocation itself. Nothing else changes stock in between: SQLite's
+    write lock, PostgreSQL's row locks.
     """
 
     def __init__(self, uow: UnitOfWork, orders: list[Order]) -> None:
@@ -163,9 +226,12 @@ class BatchStock(_LiveStock):
         s = uow.session
         ids = [o.id for o in orders]
         self.lines: dict[int | None, list[OrderLine]] = {oid: [] for oid in ids}
-        self.rows: dict[int, list[tuple[Stock, Location]]] = defaultdict(list)
+        self.rows: dict[int, list[Stock]] = defaultdict(list)
         self.allocs: dict[tuple[int | None, int], Allocation] = {}
         self.exceptions: dict[int | None, list[WmsException]] = defaultdict(list)
+        self.new_allocations: list[_NewAllocation] = []
+        self.new_exceptions: list[tuple[Any, ...]] = []
+        self.new_events: list[tuple[Any, ...]] = []
         if not ids:
             return
         for line in s.exec(
@@ -176,10 +242,11 @@ class BatchStock(_LiveStock):
             self.lines[line.order_id].append(line)
         lines = [ln for order_lines in self.lines.values() for ln in order_lines]
         product_ids = sorted({ln.product_id for ln in lines})
-        for st, loc in s.exec(
-            _candidates_stmt(product_ids).with_for_update(of=Stock, key_share=True)
+        # The bins only filter and order: their rows are not loaded.
+        for st in s.exec(
+            _candidates_stmt(product_ids, with_bins=False).with_for_update(of=Stock, key_share=True)
         ):
-            self.rows[st.product_id].append((st, loc))
+            self.rows[st.product_id].append(st)
         for alloc in s.exec(
             select(Allocation)
             .where(col(Allocation.order_line_id).in_([ln.id for ln in lines]))
@@ -198,13 +265,10 @@ class BatchStock(_LiveStock):
             self.exceptions[exc.order_id].append(exc)
 
     def candidates(self, product_id: int) -> list[tuple[Stock, Location]]:
-        return [(st, loc) for st, loc in self.rows.get(product_id, ()) if st.qty > st.allocated]
+        return [st for st in self.rows.get(product_id, ()) if st.qty > st.allocated]
 
     def allocation(self, line: OrderLine, location_id: int | None) -> Allocation | None:
         return self.allocs.get((line.id, location_id))
-
-    def added(self, alloc: Allocation) -> None:
-        self.allocs[(alloc.order_line_id, alloc.location_id)] = alloc
 
     def open_backorder_exceptions(self, order: Order) -> list[WmsException]:
         return self.exceptions.get(order.id, [])
@@ -213,6 +277,74 @@ class BatchStock(_LiveStock):
         self, line: OrderLine, qty: int, exclude_location_ids: set[int] | None = None
     ) -> int:
         return _reserve(self, line, qty, exclude_location_ids)
+
+    def log(self, actor: Actor, kind: EventKind, order: Order, **fields: Any) -> None:
+        self.new_events.append(
+            events.event_row(
+                actor, kind, utcnow(), order_id=order.id, order_name=order.name, **fields
+            )
+        )
+
+    def change_status(self, order: Order, target: OrderStatus, actor: Actor, detail: str) -> None:
+        before, at = apply_transition(order, target, actor)
+        self.uow.add(order)
+        self.new_events.append(
+            events.event_row(
+                actor, EventKind.ORDER_STATUS, at, order_id=order.id, order_name=order.name,
+                from_state=before.value, to_state=OrderStatus(target).value, detail=detail,
+            )
+        )  # fmt: skip
+
+    def new_allocation(self, line: OrderLine, location_id: int, qty: int) -> None:
+        alloc = _NewAllocation(line.id, line.product_id, location_id, qty)
+        self.new_allocations.append(alloc)
+        self.allocs[(line.id, location_id)] = alloc  # type: ignore[assignment]
+
+    def grow_allocation(self, alloc: Allocation | _NewAllocation, qty: int) -> None:
+        alloc.qty += qty
+        if isinstance(alloc, Allocation):
+            self.uow.add(alloc)
+
+    def new_exception(self, order_id: int | None, actor: Actor, sku: str, message: str) -> None:
+        self.new_exceptions.append(
+            (
+                ExceptionKind.BACKORDER.value, utcnow(), order_id, sku, "", actor.operator_id,
+                actor.name, actor.terminal, message, None, None,
+            )
+        )  # fmt: skip
+
+    def flush(self) -> None:
+        pass  # write() does, once for the batch
+
+    def new_order(self, order: Order) -> None:
+        # Inserted on its own, not through the session: flushing the session
+        # for its id would write the whole batch so far, once per split.
+        table = Order.__table__  # type: ignore[attr-defined]
+        values = {c.name: getattr(order, c.name) for c in table.columns if c.name != "id"}
+        conn = self.uow.session.connection()
+        order.id = conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+
+    def write(self) -> None:
+        """Write the batch: changed rows through the ORM, new rows in bulk, in that order
+        (events and exceptions may name an order split off in this batch)."""
+        self.uow.flush()
+        conn = self.uow.session.connection()
+        bulk_insert(
+            conn,
+            Allocation.__table__,  # type: ignore[attr-defined]
+            _ALLOCATION_COLUMNS,
+            [
+                (a.order_line_id, a.product_id, a.location_id, a.qty, 0)
+                for a in self.new_allocations
+            ],
+        )
+        bulk_insert(conn, WmsException.__table__, _EXCEPTION_COLUMNS, self.new_exceptions)  # type: ignore[attr-defined]
+        events.insert_rows(self.uow, self.new_events)
+        self.new_allocations, self.new_exceptions, self.new_events = [], [], []
+        # New allocations are rows now: the next batch reads them from the store.
+        self.allocs = {
+            key: alloc for key, alloc in self.allocs.items() if isinstance(alloc, Allocation)
+        }
 
 
 def reserve(
@@ -227,26 +359,21 @@ def _reserve(
 ) -> int:
     uow = stock.uow
     left = qty
-    for st, loc in stock.candidates(line.product_id):
+    for st in stock.candidates(line.product_id):
         if left == 0:
             break
-        if exclude_location_ids and loc.id in exclude_location_ids:
+        if exclude_location_ids and st.location_id in exclude_location_ids:
             continue
         take = min(left, st.qty - st.allocated)
         if take <= 0:
             continue
         st.allocated += take
         uow.add(st)
-        existing = stock.allocation(line, loc.id)
+        existing = stock.allocation(line, st.location_id)
         if existing is not None:
-            existing.qty += take
-            uow.add(existing)
+            stock.grow_allocation(existing, take)
         else:
-            alloc = Allocation(
-                order_line_id=line.id, product_id=line.product_id, location_id=loc.id, qty=take
-            )
-            uow.add(alloc)
-            stock.added(alloc)
+            stock.new_allocation(line, st.location_id, take)
         line.qty_allocated += take
         left -= take
     uow.add(line)
@@ -303,19 +430,9 @@ def allocate_from(
         missing = []
     if missing:
         if status is not OrderStatus.BACKORDERED:
-            events.change_status(
-                uow, order, OrderStatus.BACKORDERED, actor, detail="; ".join(map(str, missing))
-            )
-            uow.add(
-                WmsException(
-                    kind=ExceptionKind.BACKORDER,
-                    order_id=order.id,
-                    sku=", ".join(s.sku for s in missing),
-                    operator_id=actor.operator_id,
-                    operator_name=actor.name,
-                    terminal=actor.terminal,
-                    message="; ".join(map(str, missing)),
-                )
+            stock.change_status(order, OrderStatus.BACKORDERED, actor, "; ".join(map(str, missing)))
+            stock.new_exception(
+                order.id, actor, ", ".join(s.sku for s in missing), "; ".join(map(str, missing))
             )
         return missing
     for line in lines:
@@ -323,9 +440,9 @@ def allocate_from(
         if want:
             got = stock.reserve(line, want)
             assert got == want, "availability checked above under the same write lock"
-            events.log(uow, actor, EventKind.STOCK_ALLOCATE, order=order, sku=line.sku, qty=got)
+            stock.log(actor, EventKind.STOCK_ALLOCATE, order, sku=line.sku, qty=got)
     if status is not OrderStatus.READY_TO_PICK:
-        events.change_status(uow, order, OrderStatus.READY_TO_PICK, actor, detail="allocated")
+        stock.change_status(order, OrderStatus.READY_TO_PICK, actor, "allocated")
         for exc in stock.open_backorder_exceptions(order):
             exc.resolved_at = utcnow()
             exc.resolved_by_id = actor.operator_id
@@ -359,8 +476,8 @@ def _split_off_shortages(
             moved.append((line, want - can))
     if not moved:
         return None
-    return split_into_backorder(
-        stock.uow,
+    return _split(
+        stock,
         actor,
         order,
         moved,
@@ -386,9 +503,36 @@ def split_into_backorder(
     ``split_detail`` may contain ``{child}`` for the new order's name. Lines
     wholly moved keep quantity 0 on the original as a record of the split.
     """
+    return _split(
+        _LiveStock(uow),
+        actor,
+        order,
+        moved,
+        split_detail=split_detail,
+        created_detail=created_detail,
+        sku=sku,
+        qty=qty,
+    )
+
+
+def _split(
+    stock: _LiveStock,
+    actor: Actor,
+    order: Order,
+    moved: list[tuple[OrderLine, int]],
+    *,
+    split_detail: str,
+    created_detail: str,
+    sku: str = "",
+    qty: int | None = None,
+) -> Order:
+    uow = stock.uow
     n = 1
-    while uow.session.exec(select(Order).where(Order.name == f"{order.name}-B{n}")).first():
-        n += 1
+    # Split-off orders are written as soon as they are made (below), so this
+    # sees them without flushing everything else first.
+    with uow.session.no_autoflush:
+        while uow.session.exec(select(Order.id).where(Order.name == f"{order.name}-B{n}")).first():
+            n += 1
     child = Order(
         **order.model_dump(
             exclude={
@@ -406,8 +550,7 @@ def split_into_backorder(
         name=f"{order.name}-B{n}",
         status=OrderStatus.BACKORDERED,
     )
-    uow.add(child)
-    uow.flush()
+    stock.new_order(child)
     for i, (line, q) in enumerate(moved, start=1):
         uow.add(
             OrderLine(
@@ -423,38 +566,31 @@ def split_into_backorder(
         )
         line.quantity -= q
         uow.add(line)
-    events.log(
-        uow,
+    stock.log(
         actor,
         EventKind.ORDER_SPLIT,
-        order=order,
+        order,
         sku=sku,
         qty=qty,
         detail=split_detail.replace("{child}", child.name),
     )
-    events.log(
-        uow,
+    stock.log(
         actor,
         EventKind.ORDER_CREATED,
-        order=child,
-        to_state=OrderStatus.BACKORDERED,
+        child,
+        to_state=OrderStatus.BACKORDERED.value,
         detail=created_detail,
     )
     # The backorder waits on something a supervisor can see and act on, like
     # any order allocation backorders (it closes when the child is allocated).
-    uow.add(
-        WmsException(
-            kind=ExceptionKind.BACKORDER,
-            order_id=child.id,
-            sku=", ".join(dict.fromkeys(ln.sku for ln, _ in moved)),
-            operator_id=actor.operator_id,
-            operator_name=actor.name,
-            terminal=actor.terminal,
-            message=f"{', '.join(f'{ln.sku} ×{q}' for ln, q in moved)} split from "
-            f"{order.name}: waits for stock",
-        )
+    stock.new_exception(
+        child.id,
+        actor,
+        ", ".join(dict.fromkeys(ln.sku for ln, _ in moved)),
+        f"{', '.join(f'{ln.sku} ×{q}' for ln, q in moved)} split from "
+        f"{order.name}: waits for stock",
     )
-    uow.flush()
+    stock.flush()
     return child
 
 
