@@ -45,6 +45,8 @@ MODULES = (
     "waves",
     "dispatch_overview",
     "pack_scan",
+    "pick_scan",
+    "receive_scan",
     "imports",
     "load_terminals",  # issue #16
     "asn_import",  # issue #16: memory flat as the file grows

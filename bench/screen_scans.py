@@ -1,0 +1,109 @@
+"""Scan → redraw on a floor screen, timed the way bench/pack_scan.py times the pack screen.
+
+Used by bench/pick_scan.py and bench/receive_scan.py: in one headless Textual app
+(``run_test``, 120×40) it times an **empty redraw** (a blank screen marked dirty and drawn:
+the floor of one trip through Textual's queue and compositor) and then **scan → redraw** on
+the screen under test: the code arrives as a scanner sends it (a burst of key events, then
+Enter) posted to the app, the screen's handler calls its service and re-renders, and the
+clock stops when the compositor has drawn the new screen. Every redraw is forced the same
+way (``Screen._on_timer_update()``) after the screen has processed its messages, so no sleep
+or idle detection ends up in a number. Wall time and this process's CPU time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from textual import events as ui_events
+from textual.screen import Screen
+from textual.widgets import Input
+
+from bench.common import Row, latency_row, pct
+
+
+@dataclass
+class Timings:
+    empty: list[float] = field(default_factory=list)
+    scan: list[float] = field(default_factory=list)
+    scan_cpu: list[float] = field(default_factory=list)
+
+
+async def settle(node) -> None:  # noqa: ANN001 - a Textual message pump
+    """Returns when ``node`` has handled every message posted to it before."""
+    settled = asyncio.Event()
+    node.call_later(settled.set)
+    await settled.wait()
+
+
+async def redraw(target: Screen) -> None:
+    await settle(target)
+    target._on_timer_update()
+
+
+async def empty_redraws(app, pilot, n: int, warmup: int) -> list[float]:  # noqa: ANN001
+    blank = Screen()
+    await app.push_screen(blank)
+    await pilot.pause()
+    out = []
+    for i in range(warmup + n):
+        t0 = time.perf_counter()
+        blank.refresh()
+        await redraw(blank)
+        if i >= warmup:
+            out.append(time.perf_counter() - t0)
+    app.pop_screen()
+    await pilot.pause()
+    return out
+
+
+async def timed_scans(
+    app,  # noqa: ANN001 - the WmsApp under test
+    screen: Screen,
+    field_id: str,
+    next_code: Callable[[], Awaitable[str]],
+    *,
+    n: int,
+    warmup: int,
+    pause: float,
+    timings: Timings,
+) -> None:
+    """``n`` timed scans (after ``warmup``), each code from ``next_code`` (untimed)."""
+    field_ = screen.query_one(field_id, Input)
+    for i in range(warmup + n):
+        code = await next_code()
+        if pause:
+            await asyncio.sleep(pause)  # the operator reaches for the next item
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        for key in [*code, "enter"]:
+            app.post_message(ui_events.Key(key, key if len(key) == 1 else "\r"))
+        await settle(app)  # the app forwards each key to the focused field
+        await settle(field_)  # the field posts Input.Submitted to the screen
+        await redraw(screen)
+        elapsed = time.perf_counter() - t0
+        feedback = screen.feedback.text  # type: ignore[attr-defined]
+        if not feedback.startswith("✓"):
+            raise SystemExit(f"scan {i} ({code}) was refused: {feedback}")
+        if i >= warmup:
+            timings.scan.append(elapsed)
+            timings.scan_cpu.append(time.process_time() - c0)
+
+
+def rows(what: str, size: str, t: Timings, pause: float, *, quick: bool) -> list[Row]:
+    return [
+        latency_row(f"empty-screen redraw ({what} run)", t.empty),
+        latency_row(
+            f"{what} scan → redraw, {pause:g} s apart, {size}",
+            t.scan,
+            t.empty,
+            baseline_what="ms empty redraw",
+            limit_ms=16,
+            max_ratio=4,
+            target="p99 ≤ 16 ms and ≤ 4× empty",
+            judge=not quick,
+            note=f"CPU p99 {1000 * pct(t.scan_cpu, 0.99):.1f} ms; {len(t.scan)} scans",
+        ),
+    ]
