@@ -1,10 +1,12 @@
 """The supervisor's dispatch overview: one read model, one snapshot.
 
 :func:`overview` runs a fixed handful of aggregate queries (no per-order
-queries) and returns a plain :class:`Snapshot` the screen renders as is. With
-100,000 orders and their events it stays well under 50 ms (see
-``python -m bench --only dispatch_overview``) because every query is either bounded by
-an index range on *today* or touches only open orders, never the history.
+queries) and returns a plain :class:`Snapshot` the screen renders as is. Every
+query is bounded by an index range on *today* or reads only open orders, never
+the history; the open orders are graded and counted in the database
+(:func:`_open_work`), so Python sees group counts and the listed orders only.
+It still grows with the open orders (the pack queue's window sorts them all):
+``python -m bench --only dispatch_overview`` and ``docs/performance.md``.
 
 The rules (pace, at risk, late, stuck, the pipeline buckets) are pure
 functions in :mod:`overview_rules`, tested without a store; this module runs
