@@ -8,17 +8,27 @@ from wms_tui.services.demo.simulate import SimulationError, simulate_day
 from wms_tui.store import Store
 
 
-@pytest.mark.parametrize("seed", [2, 7])
-def test_a_simulated_day_leaves_no_dead_end(empty_store: Store, seed: int) -> None:
-    report = simulate_day(empty_store, orders=40, seed=seed)
+def _no_dead_end(report, orders: int) -> None:
     failed = [f"{c.name}: {c.detail}" for c in report.checks if not c.ok]
     assert not failed, failed
-    assert sum(report.statuses.values()) == 40
+    assert sum(report.statuses.values()) == orders
     # The day had its faults, and they were dealt with.
     assert report.events["packed"] > 0 and report.events["manifest closed"] > 0
-    assert report.events["yesterday's orders"] == 4
+    assert report.events["yesterday's orders"] == max(1, orders // 10)
     assert not report.events["OVER-SCAN ACCEPTED"]
     assert not report.events["day cut short: still busy"]
+
+
+@pytest.mark.parametrize("seed", [2, 7])
+def test_a_simulated_day_leaves_no_dead_end(empty_store: Store, seed: int) -> None:
+    _no_dead_end(simulate_day(empty_store, orders=40, seed=seed), 40)
+
+
+@pytest.mark.slow  # the one place a whole day of the size is proven end to end
+def test_a_day_of_200_orders_leaves_no_dead_end(sqlite_store: Store) -> None:
+    report = simulate_day(sqlite_store, orders=200, seed=2)
+    _no_dead_end(report, 200)
+    assert report.events["short pick"] > 0 and report.events["cancelled mid-flow"] > 0
 
 
 def test_the_simulation_refuses_a_store_with_a_warehouse_in_it(empty_store: Store) -> None:
