@@ -69,8 +69,10 @@ def test_a_missing_file_is_left_to_the_cli_which_refuses_it(tmp_path: Path) -> N
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    assert done.returncode == 1 and "run `wms init`" in done.stderr
+    assert done.returncode == 1 and "does not exist" in done.stderr
+    assert "`wms init --db" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "nope.db").exists()  # refused, not created empty
 
 
 async def test_a_store_the_app_cannot_open_ends_it_with_code_1_for_the_cli_to_explain(

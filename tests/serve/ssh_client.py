@@ -68,7 +68,7 @@ async def running_server(
         store=store,
         db_url=store.url,
         limits=limits or ServeLimits(max_connections=10, idle_seconds=0),
-        log=connection_log(folder, f"test{id(folder)}"),
+        log=connection_log(folder, f"test-{folder.parent.name}"),
         env=env,
     )
     acceptor = await ssh_server.start_server(state, "127.0.0.1", 0, host_key(folder))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from wms_tui.domain.errors import StoreError
+from wms_tui.serve import files
 from wms_tui.serve.files import HOST_KEY_NAME, host_key, state_dir
 
 
@@ -36,3 +37,17 @@ def test_a_host_key_others_can_read_is_refused(tmp_path: Path) -> None:
     path.write_text("not a key")
     with pytest.raises(StoreError, match="Cannot read host key"):
         host_key(tmp_path)
+
+
+def test_a_log_asked_for_again_with_another_folder_writes_there(tmp_path: Path) -> None:
+    # A server restarted on another state folder in one process (and the tests,
+    # which start many) must not keep appending to the first folder's serve.log.
+    first = files.connection_log(tmp_path / "a", "again")
+    first.info("to a")
+    second = files.connection_log(tmp_path / "b", "again")
+    second.info("to b")
+    assert "to a" in (tmp_path / "a" / files.LOG_NAME).read_text()
+    assert "to b" not in (tmp_path / "a" / files.LOG_NAME).read_text()
+    assert "to b" in (tmp_path / "b" / files.LOG_NAME).read_text()
+    assert files.connection_log(tmp_path / "b", "again") is second
+    assert len(second.handlers) == 2  # the file and stderr, not doubled

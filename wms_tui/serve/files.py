@@ -57,6 +57,16 @@ def connection_log(folder: Path, name: str) -> logging.Logger:
     log = logging.getLogger(f"wms.serve.{name}")
     log.setLevel(logging.INFO)
     log.propagate = False
+    path = str((folder / LOG_NAME).resolve())
+    if any(
+        getattr(h, "baseFilename", None) != path
+        for h in log.handlers
+        if isinstance(h, logging.FileHandler)
+    ):
+        # The same name asked for with another folder: log there, not to the old file.
+        for h in list(log.handlers):
+            log.removeHandler(h)
+            h.close()
     if not log.handlers:
         fmt = logging.Formatter("%(asctime)s %(name)s %(message)s")
         to_file = logging.FileHandler(folder / LOG_NAME, encoding="utf-8")
