@@ -52,6 +52,7 @@ MODULES = (
     "asn_import",  # issue #16: memory flat as the file grows
     "ssh_scan",  # issue #17
     "insight_dashboard",  # issue #20: the shift dashboard at 100 k orders, 1 M events
+    "stock_history",  # issue #20: a stock row's history on a 1 M-event log
 )
 
 

@@ -606,6 +606,8 @@ class Event(SQLModel, table=True):
         # Time ranges, with the order: "which orders had an event in the last two hours"
         # (stuck, in the overview) from the index alone (migration 0015).
         Index("ix_event_at_order", "at", "order_id"),
+        # A stock row's history: one SKU's events newest first (migration 0016).
+        Index("ix_event_sku_at", "sku", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -611,7 +611,10 @@ def row_history(store: Store, sku: str, bin: str = "", *, limit: int = 100) -> R
             for mv, a, b, who, order in s.exec(moves).all()
         ]
         moves_in = list(entries)
-        about_sku = and_(Event.sku == product.sku, col(Event.kind).in_(STOCK_EVENTS))
+        # Two queries, not one with OR, each on its own index: the SKU's events newest
+        # first by ix_event_sku_at; its bins' counts and flags (a few a month) by kind,
+        # unordered: given "ORDER BY at LIMIT n" SQLite walked the whole log by time.
+        about_sku = select(Event).where(Event.sku == product.sku, col(Event.kind).in_(STOCK_EVENTS))
         if loc is not None:
             here = or_(
                 Event.location == loc.code,
@@ -619,23 +622,24 @@ def row_history(store: Store, sku: str, bin: str = "", *, limit: int = 100) -> R
                 Event.to_location == loc.code,
             )
             # allocations name no bin: by bin, only what happened in this bin
-            about = or_(and_(about_sku, here), and_(col(Event.kind).in_(BIN_EVENTS), here))
+            about_sku = about_sku.where(here)
+            in_bins = Event.location == loc.code
         else:
             its_bins = (
                 select(Location.code)
                 .join(Stock, col(Stock.location_id) == Location.id)
                 .where(Stock.product_id == product.id)
             )
-            about = or_(
-                about_sku,
-                and_(col(Event.kind).in_(BIN_EVENTS), col(Event.location).in_(its_bins)),
-            )
-        events = s.exec(
-            select(Event)
-            .where(about)
-            .order_by(col(Event.at).desc(), col(Event.id).desc())
-            .limit(limit + 1)
-        ).all()
+            in_bins = col(Event.location).in_(its_bins)
+        newest = (col(Event.at).desc(), col(Event.id).desc())
+        events = sorted(
+            [
+                *s.exec(about_sku.order_by(*newest).limit(limit + 1)),
+                *s.exec(select(Event).where(col(Event.kind).in_(BIN_EVENTS), in_bins)),
+            ],
+            key=lambda ev: (ev.at, ev.id),
+            reverse=True,
+        )
         entries += [
             HistoryEntry(
                 at=ev.at.astimezone(tz),
