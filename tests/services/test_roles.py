@@ -39,6 +39,13 @@ def _args(*args: Any, **kwargs: Any) -> Args:
     return lambda _tmp: (args, kwargs)
 
 
+class _NoShop:
+    """An Admin API client that is never reached: the role is checked before."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise DomainError("no shop in this test")
+
+
 def _asn(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
     return (b"reference,supplier,expected_date,sku,quantity\nPO-1,X,,NOPE,1\n",), {}
 
@@ -91,6 +98,9 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "dispatch.manifest.close_manifest": (frozenset({S}), _args("PN")),
     "dispatch.manifest.reprint_manifest": (frozenset({K, S}), _args("PN-NOPE")),
     "dispatch.delays.find_delays": (frozenset({S}), _args()),
+    "insight.dashboard.dashboard": (frozenset({S}), _args()),
+    "insight.reports.build": (frozenset({S}), _args("shift", None, None)),
+    "shop.customs_pull.pull_customs": (frozenset({S}), _args(_NoShop())),
     "dispatch.delays.send_delay_notices": (frozenset({S}), _args()),
     "intake.intake_rules.set_grace_period": (frozenset({S}), _args(5)),
     "intake.intake_rules.set_same_day_cutoff": (frozenset({S}), _args("13:00")),
@@ -191,6 +201,7 @@ INSIDE_A_USE_CASE = {
     "core.events.change_status",
     "core.events.event_row",
     "exceptions.settle.settle",
+    "exceptions.waiting.raise_waiting",
     "intake.order_admin.cancel_in",
     "intake.order_admin.release_in",
     "intake.order_admin.split_in",
@@ -211,6 +222,7 @@ INSIDE_A_USE_CASE = {
     "picking.task.maybe_complete",
     "picking.task.complete",
     "picking.walk.pause_at_logout",
+    "picking.walk.release_task_in",
     "setup.carriers.log_retrack",
     "setup.master_data.apply_setup",
     "setup.master_data.load_setup",

@@ -80,8 +80,12 @@ def test_unopenable_path_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist") as err:
         open_store(str(tmp_path / "missing" / "wms.db"))
     assert "\n" not in str(err.value)
-    with pytest.raises(StoreError, match="empty"):
+    with pytest.raises(StoreError, match="fresh.db does not exist"):
         open_store(str(tmp_path / "fresh.db"))
+    assert not (tmp_path / "fresh.db").exists()
+    (tmp_path / "blank.db").touch()  # there, but no wms store in it
+    with pytest.raises(StoreError, match="empty"):
+        open_store(str(tmp_path / "blank.db"))
 
 
 def test_newer_schema_is_refused(sqlite_store: Store) -> None:
