@@ -98,6 +98,17 @@ def test_refusals_are_one_line_and_write_nothing(url: str, sqlite_store: Store, 
     assert not (tmp_path / "r").exists() and snapshot(sqlite_store) == before
 
 
+def test_an_out_that_is_a_file_is_refused(url: str, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("keep me")
+    code, out = run("shift", "--out", str(tmp_path / "notes.txt"), "--badge", "S9001", "--db", url)
+    assert code == 2
+    assert (
+        out.strip()
+        == f"error: {tmp_path / 'notes.txt'} is a file, not a folder: give --out a folder"
+    )
+    assert (tmp_path / "notes.txt").read_text() == "keep me"
+
+
 def test_a_picker_may_not_make_reports(url: str, tmp_path: Path) -> None:
     code, out = run("people", "--out", str(tmp_path), "--badge", "P1001", "--pin", "9001",
                     "--db", url)  # fmt: skip

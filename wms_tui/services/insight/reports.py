@@ -123,6 +123,8 @@ def build(
 
 def write(doc: ReportDoc, folder: Path) -> Written:
     """One PDF and one CSV per table in ``folder`` (made if missing)."""
+    if folder.exists() and not folder.is_dir():
+        raise DomainError(f"{folder} is a file, not a folder: give --out a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
