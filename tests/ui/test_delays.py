@@ -48,6 +48,12 @@ async def test_delay_list_and_its_notice_sent_once(dock: Dock, size) -> None:  #
     async with app.run_test(size=size) as pilot:
         screen = await open_delays(pilot)
         assert [(o.name, o.cause) for o in screen.found.orders] == [("#3", "missed cut-off")]
+        await pilot.press("enter")  # the order: where it is, who did what
+        await pilot.pause()
+        assert type(app.screen).__name__ == "OrderScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
         table = screen.query_one("#dly-table", DataTable)
         cells = [str(c) for c in table.get_row_at(0)]
         assert cells[0] == "#3" and any("✗" in c for c in cells)

@@ -89,3 +89,57 @@ async def test_the_reported_repro_pack_f4_superscript_two(sqlite_store: Store, t
             await pilot.press("escape")
             await pilot.pause()
         assert isinstance(app.screen, PackScreen)
+
+
+async def _back_to(pilot, screen_type: type, entry_id: str) -> None:  # noqa: ANN001
+    """Escape from whatever a key opened (a row's history, an order) back to the
+    screen, or to the menu and in again."""
+    from wms_tui.ui.screens.home import HomeScreen
+
+    for _ in range(4):
+        if isinstance(pilot.app.screen, screen_type | HomeScreen):
+            break
+        await pilot.press("escape")
+        await pilot.pause()
+    if isinstance(pilot.app.screen, HomeScreen):
+        await open_menu_entry(pilot, entry_id)
+
+
+@pytest.mark.parametrize("size", [(40, 16), (120, 40)])
+async def test_stock_screen(sqlite_store: Store, size) -> None:
+    from tests.ui.test_putaway_stock_count_screens import login
+    from wms_tui.ui.screens.stock import StockScreen
+
+    build_receiving(sqlite_store)
+    app = WmsApp(sqlite_store.url, terminal="HH-1")
+    async with app.run_test(size=size) as pilot:
+        await login(pilot, "S9001")
+        await open_menu_entry(pilot, "stock")
+
+        async def reopen() -> None:
+            await _back_to(pilot, StockScreen, "stock")
+
+        await feed(pilot, StockScreen, reopen)
+
+
+@pytest.mark.parametrize("size", [(40, 16), (120, 40)])
+async def test_delays_screen(sqlite_store: Store, tmp_path: Path, size, monkeypatch) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    from tests.ui.test_putaway_stock_count_screens import login
+    from tests.worlds.dispatch import build_dock
+    from wms_tui.ui.screens.delays import DelaysScreen
+
+    monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
+    dock = build_dock(sqlite_store, tmp_path)
+    dock.clock.at = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)  # after the cut-offs
+    app = WmsApp(sqlite_store.url, terminal="OFFICE")
+    async with app.run_test(size=size) as pilot:
+        await login(pilot, "S9001")
+        await open_menu_entry(pilot, "delays")
+
+        async def reopen() -> None:
+            await _back_to(pilot, DelaysScreen, "delays")
+
+        await feed(pilot, DelaysScreen, reopen)
+    assert list(dock.outbox.glob("delay-*.eml")) == []  # F2 asked; Escape said no

@@ -3,7 +3,8 @@ customer asks, and their delay notices.
 
 The list comes from ``services.dispatch.delays`` (late, carrier gone, cut-off passed,
 backordered with no stock coming in time, behind today's pack pace); each row says
-why and when it can ship now, and whether the customer has had a notice. F2 writes
+why and when it can ship now, and whether the customer has had a notice; Enter opens
+the order (where it is, who did what). F2 writes
 (and with SMTP set, sends) a notice to every customer on the list who has none, after
 a question; the store keeps it at one notice per order. The list refreshes in a
 thread worker (``r``, and after sending) so the floor's screens never wait on it.
@@ -12,7 +13,7 @@ thread worker (``r``, and after sending) so the floor's screens never wait on it
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -113,6 +114,14 @@ class DelaysScreen(WmsScreen):
             table.move_cursor(row=min(row, table.row_count - 1))
         elif not self.query_one("#dly-fb", Feedback).text:
             self.query_one("#dly-fb", Feedback).ok("No order will miss its promised date")
+
+    @on(DataTable.RowSelected, "#dly-table")
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on an order: where it is and who did what (the order screen)."""
+        from wms_tui.ui.screens.order_detail import OrderScreen
+
+        if self.found is not None and event.cursor_row < len(self.found.orders):
+            self.app.push_screen(OrderScreen(self.found.orders[event.cursor_row].order_id))
 
     # -- notices -----------------------------------------------------------------
 
