@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -136,6 +137,15 @@ def _char_boxes(
     return boxes, page.get_size()
 
 
+#: Seven printed lines on a Korean label: company, two long street lines, town, country.
+KOREAN_SEVEN_LINES = dataclasses.replace(
+    KOREAN,
+    name="김민준 (Minjun Kim)",
+    company="주식회사 한빛소프트 글로벌 물류센터",
+    line1="서울특별시 강남구 테헤란로 152 강남파이낸스센터",
+    line2="21층 2105호 (역삼동, 강남파이낸스센터)",
+)
+
 LONG_FIELDS = {
     "carrier_name": "Extremely Long Carrier Name International Logistics Group",
     "service_name": "Economy Select Saver Plus with Saturday Delivery and Signature Required",
@@ -148,8 +158,14 @@ LONG_FIELDS = {
 @pytest.mark.parametrize("size", ["4x6", "A6"])
 @pytest.mark.parametrize(
     ("ship_to", "changes"),
-    [(VERY_LONG, {}), (KOREAN, {}), (SWEDISH, {}), (VERY_LONG, LONG_FIELDS)],
-    ids=["long", "kr", "se", "everything-long"],
+    [
+        (VERY_LONG, {}),
+        (KOREAN, {}),
+        (SWEDISH, {}),
+        (VERY_LONG, LONG_FIELDS),
+        (KOREAN_SEVEN_LINES, {}),
+    ],
+    ids=["long", "kr", "se", "everything-long", "kr-seven-lines"],
 )
 def test_text_stays_on_the_label_and_off_the_barcodes(ship_to, changes, size) -> None:
     data = label_data(ship_to, "ups", **changes)
@@ -244,3 +260,22 @@ def test_pdf_cross_reference_table_is_exact() -> None:
     for number in range(1, count):
         offset = int(lines[2 + number].split()[0])
         assert re.match(rb"%d 0 obj" % number, pdf[offset:]), number
+
+
+def _glyph_heights(pdf: bytes, text: str) -> float:
+    boxes, _ = _char_boxes(pdf)
+    return max(top - bottom for char, (_, bottom, _, top) in boxes if char in text)
+
+
+@pytest.mark.parametrize(("size", "at_least"), [("4x6", 14.0), ("A6", 9.5)])
+def test_a_long_address_shrinks_its_street_lines_before_the_name(size, at_least) -> None:
+    """The name is what the courier reads: it kept 9 pt (4x6) and 7 pt (A6) with this address."""
+    pdf = render_label_pdf_bytes(label_data(KOREAN_SEVEN_LINES, "korea_post"), size)
+    name = _glyph_heights(pdf, "김민준")
+    street = _glyph_heights(pdf, "테헤란로")
+    assert name >= 0.8 * at_least  # a Hangul glyph's box is about 0.85 of its point size
+    assert street < name * 0.6
+    (text,) = page_texts(pdf)
+    lines = text.split("\r\n")
+    for expected in ["김민준 (Minjun Kim)", "06236 서울특별시 강남구", "REPUBLIC OF KOREA"]:
+        assert expected in lines

@@ -74,6 +74,9 @@ INFO_HEIGHT = 15 * MM
 SENDER_SIZE = 8.0
 SHIP_TO_MAX = 24.0
 SHIP_TO_MIN = 7.0
+#: The size the ship-to name keeps when a long address does not fit beside it: the street
+#: lines shrink to SHIP_TO_MIN, then are cut, before the name goes below this.
+SHIP_TO_NAME_MIN = 14.0
 
 # ISO 3166-1 numeric codes for AI (421), the postal routing barcode. A destination not
 # listed gets its postcode printed large without the barcode.
@@ -134,24 +137,35 @@ def _symbol(
     return left, width, bar_y + bar_height
 
 
-def _ship_to_lines(data: LabelData, scale: float, width: float) -> tuple[list[_Line], bool]:
+def _ship_to_lines(
+    data: LabelData,
+    scale: float,
+    width: float,
+    name_size: float | None = None,
+    cut_streets: bool = False,
+) -> tuple[list[_Line], bool]:
     """Address lines for the ship-to block at base size ``scale``, wrapped to ``width``.
 
+    ``name_size`` gives the name its own size; ``cut_streets`` keeps each street line to one
+    printed line (cut with "…"), the last step before the name itself would have to shrink.
     Also says whether a bold line (name, town, country) had to wrap: a broken town line is
     harder to sort by than a slightly smaller one.
     """
     to = data.ship_to
-    wanted: list[tuple[str, float, bool]] = [(to.name, scale, True)]
-    wanted += [(line, scale * 0.8, False) for line in to.street_lines()]
-    wanted += [(line.upper(), scale, True) for line in to.locality_lines()]
+    wanted: list[tuple[str, float, bool, bool]] = [(to.name, name_size or scale, True, False)]
+    wanted += [(line, scale * 0.8, False, cut_streets) for line in to.street_lines()]
+    wanted += [(line.upper(), scale, True, False) for line in to.locality_lines()]
     if to.country_code != data.ship_from.country_code:
-        wanted.append((to.country_name, scale * 0.85, True))
+        wanted.append((to.country_name, scale * 0.85, True, False))
     out: list[_Line] = []
     bold_wrapped = False
-    for text, size, bold in wanted:
+    for text, size, bold, cut in wanted:
         if not text.strip():
             continue
-        parts = fonts.wrap_text(text, size, width, bold)
+        if cut:
+            parts = [fonts.ellipsize(" ".join(text.split()), size, width, bold)]
+        else:
+            parts = fonts.wrap_text(text, size, width, bold)
         bold_wrapped |= bold and len(parts) > 1
         out += [_Line(part, size, bold) for part in parts]
     return out, bold_wrapped
@@ -162,7 +176,39 @@ def _block_height(lines: Sequence[_Line]) -> float:
 
 
 def _fit_ship_to(data: LabelData, width: float, height: float) -> list[_Line]:
-    """The biggest ship-to text that fits.
+    """The biggest ship-to text that fits, the name never below SHIP_TO_NAME_MIN if it can be.
+
+    A short address is drawn at one size (``_fit_uniform``). When that would take the name
+    below SHIP_TO_NAME_MIN (a seven-line Korean address on A6), the name keeps that size and
+    the other lines shrink, then the street lines are cut to one line each: the name is
+    what the courier reads at the door, the postcode is also printed large by the routing
+    barcode.
+    """
+    lines = _fit_uniform(data, width, height)
+    if not lines or lines[0].size >= SHIP_TO_NAME_MIN:
+        return lines
+
+    def tried(scale: float, name_size: float, cut: bool) -> list[_Line] | None:
+        out, _ = _ship_to_lines(data, scale, width, name_size, cut)
+        return out if _block_height(out) <= height else None
+
+    # The largest name for which the rest fits at all (smallest, street lines cut if need
+    # be); then the rest as large as it fits beside that name.
+    name_size = SHIP_TO_NAME_MIN
+    while name_size > lines[0].size:
+        for cut in (False, True):
+            if tried(SHIP_TO_MIN, name_size, cut) is None:
+                continue
+            scale = name_size
+            while (found := tried(scale, name_size, cut)) is None:
+                scale -= 0.5
+            return found
+        name_size -= 0.5
+    return lines
+
+
+def _fit_uniform(data: LabelData, width: float, height: float) -> list[_Line]:
+    """The biggest ship-to text that fits with every line at one base size.
 
     Sizes where a bold line (name, town) does not wrap are preferred, but only down to 80 %
     of the largest size that fits at all: tiny unwrapped text is worse than a wrapped name.
