@@ -124,6 +124,46 @@ def test_receiving_handlers(empty_store: Store) -> None:
     run()
 
 
+def test_stock_filters_and_history(empty_store: Store) -> None:
+    from tests.worlds.receiving import build
+    from wms_tui.services.inventory import stock_queries as q
+
+    build(empty_store)
+
+    def find(**filters: str) -> object:
+        return q.find_stock(empty_store, q.stock_query(**filters))
+
+    @FUZZ
+    @given(text=TEXT)
+    def run(text: str) -> None:
+        total(lambda: find(text=text))
+        total(lambda: find(text=text, by_bin=True))
+        total(lambda: find(bin=text, level="low"))
+        total(lambda: find(zone=text))
+        total(lambda: find(level=text))
+        total(lambda: find(status=text))
+        total(lambda: q.row_history(empty_store, text))
+        total(lambda: q.row_history(empty_store, "TEE", text))
+
+    run()
+
+
+def test_delay_notices_for_chosen_orders(empty_store: Store, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from tests.worlds.dispatch import build_dock
+    from wms_tui.services.dispatch import delays
+
+    monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
+    dock = build_dock(empty_store, tmp_path)
+
+    @FUZZ
+    @given(text=TEXT)
+    def run(text: str) -> None:
+        total(lambda: delays.send_delay_notices(empty_store, dock.boss, [text]))
+
+    run()
+    assert list(dock.outbox.glob("delay-*")) == []  # nothing at 14:00 is late: no name fits
+
+
 def test_login_and_lookup(empty_store: Store) -> None:
     @FUZZ
     @given(badge=TEXT, pin=TEXT)
