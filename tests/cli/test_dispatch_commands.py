@@ -106,9 +106,16 @@ def test_notices_commands(dock: Dock) -> None:
     assert names == ["delay-2-2.eml", "delay-3-3.eml"]
     code, out = wms(dock, "notices", "delays", "--send", "-b", "S9001")
     assert code == 0 and "0 delay notices written" in out and "notice 10 Mar 17:00" in out
-    code, out = wms(dock, "notices", "send")
+    before = dock.state()
+    for what in ("send", "shipped"):
+        code, out = wms(dock, "notices", what)
+        assert code == 2 and "Say who you are: --badge" in out
+        code, out = wms(dock, "notices", what, "-b", "K2001")
+        assert code == 2 and "may not" in out and "notices" in out
+    assert dock.state() == before
+    code, out = wms(dock, "notices", "send", "-b", "S9001")
     assert code == 2 and "SMTP is not configured" in out
-    code, out = wms(dock, "notices", "shipped")
+    code, out = wms(dock, "notices", "shipped", "-b", "S9001")
     assert code == 0 and out.startswith("0 shipping confirmations written")
 
 

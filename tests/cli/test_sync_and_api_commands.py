@@ -85,12 +85,54 @@ def test_sync_once_against_the_fake_shop(tmp_path: Path, monkeypatch) -> None:
         token.chmod(0o600)
         monkeypatch.setenv("WMS_SHOPIFY_SHOP", url)
         monkeypatch.setenv("WMS_SHOPIFY_TOKEN_FILE", str(token))
-        done = runner.invoke(app, ["sync", "--db", db])
+        done = runner.invoke(app, ["sync", "--db", db, "--badge", "S9001"])
         assert done.exit_code == 0, done.output
         assert "orders: 2 created, 1 held" in done.output
         assert shop.token not in done.output
     finally:
         shop.stop()
+
+
+def test_sync_runs_as_a_named_service_account(tmp_path: Path, monkeypatch) -> None:
+    """No badge, or a picker's badge: refused in one line, the store as it was;
+    the cron feed's own account is named in the event log for what it imported."""
+    from sqlmodel import select
+
+    from tests.worlds.dbstate import snapshot
+    from wms_tui.domain.models import Event
+
+    db = store_with_boss(tmp_path)
+    store = Store(f"sqlite:///{db}")
+    with store.unit_of_work() as uow:
+        f.operator(uow, "Shop feed", "supervisor", badge="CRON-SHOP", pin="4711")
+        uow.commit()
+    shop = FakeShop()
+    url = shop.start()
+    try:
+        shop.add_order(order_node(1001, [("MUG-FIKA", 1)]))
+        token = tmp_path / "token"
+        token.write_text(shop.token)
+        token.chmod(0o600)
+        monkeypatch.setenv("WMS_SHOPIFY_SHOP", url)
+        monkeypatch.setenv("WMS_SHOPIFY_TOKEN_FILE", str(token))
+        monkeypatch.delenv("WMS_BADGE", raising=False)
+        before = snapshot(store)
+        done = runner.invoke(app, ["sync", "--db", db])
+        assert done.exit_code == 2 and "Say who you are: --badge" in done.output
+        done = runner.invoke(app, ["sync", "--db", db, "--badge", "P1001"])
+        assert done.exit_code == 2 and "may not sync with the shop" in done.output
+        assert snapshot(store) == before
+        assert not shop.requests
+        done = runner.invoke(app, ["sync", "--db", db, "--badge", "CRON-SHOP", "--pin", "4711"])
+        assert done.exit_code == 0, done.output
+        with store.read() as s:
+            who = s.exec(
+                select(Event.operator_name, Event.terminal).where(Event.order_name == "#1001")
+            ).all()
+        assert who and set(who) == {("Shop feed", "sync")}
+    finally:
+        shop.stop()
+        store.dispose()
 
 
 def test_serve_has_the_api_command() -> None:

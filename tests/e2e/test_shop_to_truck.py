@@ -114,7 +114,7 @@ def test_order_in_by_webhook_out_with_tracking(
         assert fake_shop.created == []
 
         # 4. wms sync: the shop gets the fulfilment with the parcel's tracking number.
-        report = sync.run_once(store, api, orders=False, stock=False)
+        report = sync.run_once(store, api, world.supervisor, orders=False, stock=False)
         assert report.fulfilments.sent == [f"#5001 {tracking}"], report
         [sent] = fake_shop.created
         assert sent["trackingInfo"]["number"] == tracking

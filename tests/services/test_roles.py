@@ -85,6 +85,27 @@ def _api_order(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
     return (new,), {}
 
 
+class _QuietShop:
+    """An Admin API with no orders: the sync's use cases get past their role check."""
+
+    def orders_page(self, search: str, after: str | None) -> tuple[list, None, bool]:
+        return [], None, False
+
+
+def _shop(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    return (_QuietShop(),), {}
+
+
+def _shop_report(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    from wms_tui.services.shop.sync import SyncReport
+
+    return (_QuietShop(), SyncReport()), {}
+
+
+def _shop_follow(tmp: Path) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    return (_QuietShop(),), {"interval": 1.0, "on_report": print, "keep_going": lambda: False}
+
+
 # use case -> (the roles that may, its arguments after (store, actor))
 USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     # an approval may be asked for by anyone: the approver's role is checked
@@ -187,11 +208,22 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "devices.registry.remove_device": (frozenset({S}), _args("NOPE")),
     "devices.registry.add_device": (frozenset({S}), _args("hh-1", web=True)),
     "setup.carriers.change_tracking": (frozenset({S}), _args("PN", next_serial=5)),
+    "dispatch.notices.shipping_confirmations": (frozenset({S}), _args()),
+    "dispatch.notices.send_pending": (frozenset({S}), _args()),
+    "receiving.documents.write_receipt_report": (frozenset({R, S}), _args("NOPE")),
+    "shop.orders_in.apply": (frozenset({S}), _args("graphql", {})),
+    "shop.orders_in.retry_held": (frozenset({S}), _args()),
+    "shop.fulfilments.send_due": (frozenset({S}), _args(None)),
+    "shop.fulfilments.retry_failed": (frozenset({S}), _args()),
+    "shop.sync.pull_orders": (frozenset({S}), _shop_report),
+    "shop.sync.run_once": (frozenset({S}), _shop),
+    "shop.sync.follow": (frozenset({S}), _shop_follow),
 }
 
 # Functions taking an Actor that are not entry points: they take the caller's
 # unit of work (or session), and the use case calling them checked the role.
 INSIDE_A_USE_CASE = {
+    "dispatch.notices.write_and_send",  # the delay and shipping notices checked the role
     "picking.claiming.lock_next_free_task",
     "picking.claiming.lock_own_task",
     "picking.claiming.take_task",
@@ -257,8 +289,11 @@ def test_every_function_taking_an_actor_has_a_row() -> None:
 
 def _call(fn: Callable[..., Any], store: Store, actor: Actor, args: Args, tmp: Path) -> Any:
     positional, keywords = args(tmp)
-    params = list(inspect.signature(fn).parameters)
-    if "actor" in params and params.index("actor") > 1:
+    signature = inspect.signature(fn).parameters
+    params = list(signature)
+    if "actor" in params and (
+        params.index("actor") > 1 or signature["actor"].kind is inspect.Parameter.KEYWORD_ONLY
+    ):
         keywords = {**keywords, "actor": actor}  # the store-first, actor-later ones
         return fn(store, *positional, **keywords)
     return fn(store, actor, *positional, **keywords)

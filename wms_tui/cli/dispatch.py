@@ -6,6 +6,9 @@
 ``wms notices delays [--send] --badge S9001``    orders missing their date; --send notifies
 ``wms notices shipped [--date …]``               confirmations a close-out could not write
 ``wms notices send``                             send by SMTP what is waiting in the outbox
+
+Notices change the store (the outbox, the event log): each takes ``--badge``
+and ``--pin`` like ``manifest close`` (a cron job runs as a service account).
 """
 
 from __future__ import annotations
@@ -221,28 +224,37 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             _report(run, "delay notice")
 
     @notices_app.command("shipped")
-    def notices_shipped(day: DateOption = None, db: DbOption = None) -> None:
+    def notices_shipped(
+        day: DateOption = None,
+        badge: BadgeOption = None,
+        pin: PinOption = None,
+        terminal: TerminalOption = None,
+        db: DbOption = None,
+    ) -> None:
         """Write the shipping confirmations missing for orders dispatched on a day."""
         from wms_tui.services.dispatch import notices
 
         the_day = _day(day)
         store = _store(db)
-        try:
-            run = notices.shipping_confirmations(store, day=the_day)
-        finally:
-            store.dispose()
+        actor = supervisor(store, badge, terminal, pin)
+        with use_case(store):
+            run = notices.shipping_confirmations(store, actor, day=the_day)
         _report(run, "shipping confirmation")
 
     @notices_app.command("send")
-    def notices_send(db: DbOption = None) -> None:
+    def notices_send(
+        badge: BadgeOption = None,
+        pin: PinOption = None,
+        terminal: TerminalOption = None,
+        db: DbOption = None,
+    ) -> None:
         """Send by SMTP every notice in the outbox that has not gone out yet."""
         from wms_tui.services.dispatch import notices
 
         store = _store(db)
-        try:
-            run = notices.send_pending(store)
-        finally:
-            store.dispose()
+        actor = supervisor(store, badge, terminal, pin)
+        with use_case(store):
+            run = notices.send_pending(store, actor)
         if not run.smtp:
             raise fail(run.problems[0], 2)
         console.print(f"{plural(run.sent, 'notice')} sent", highlight=False, soft_wrap=True)

@@ -107,15 +107,19 @@ def receipt_report(
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder (default: data/reports/).")
     ] = None,
+    badge: BadgeOption = None,
+    pin: PinOption = None,
+    terminal: TerminalOption = None,
     db: DbOption = None,
 ) -> None:
-    """Write (again) the discrepancy report PDF of a delivery."""
+    """Write (again) the discrepancy report PDF of a delivery (receiver or supervisor)."""
     from wms_tui.cli.common import console
     from wms_tui.services.receiving.documents import write_receipt_report
 
     store = _open(db)
+    actor = operator(store, badge, terminal, pin)
     with use_case(store):
-        path = write_receipt_report(store, delivery, out_dir=out)
+        path = write_receipt_report(store, actor, delivery, out_dir=out)
     console.print(f"Report: {path}", highlight=False)
 
 

@@ -7,7 +7,10 @@
 ``wms import shop-customs -b S9001``  HS codes, origins and values from the shop
 
 The shop and its secrets come from the environment (``WMS_SHOPIFY_*``, see
-``adapters/shopify/credentials.py``); a pass that met errors exits 1.
+``adapters/shopify/credentials.py``); a pass that met errors exits 1. It runs
+as an operator, usually a service account for the cron job (``--badge
+CRON-SHOP``, ``$WMS_PIN``, supervisor role): the event log names it for every
+order imported, released and fulfilled.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import typer
 
 from wms_tui.cli.common import DbOption, console, err_console, fail
 from wms_tui.cli.common import open_store_or_fail as _store
-from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, operator
 
 if TYPE_CHECKING:
     from wms_tui.services.shop.sync import SyncReport
@@ -117,10 +120,14 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             bool, typer.Option("--full-stock", help="Send every SKU's stock level.")
         ] = False,
         no_stock: Annotated[bool, typer.Option("--no-stock", help="Do not push stock.")] = False,
+        badge: BadgeOption = None,
+        pin: PinOption = None,
+        terminal: TerminalOption = None,
     ) -> None:
         """Pull orders from Shopify, send fulfilments and stock levels back."""
         from wms_tui.adapters.shopify.admin_api import AdminApi
         from wms_tui.adapters.shopify.credentials import CredentialError, shop_config
+        from wms_tui.domain.errors import DomainError
         from wms_tui.services.shop import fulfilments
         from wms_tui.services.shop import sync as shop_sync
 
@@ -129,9 +136,10 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         except CredentialError as exc:
             raise fail(str(exc), 2) from None
         store = _store(db)
+        actor = operator(store, badge, terminal or "sync", pin)
         try:
             if retry_failed:
-                n = fulfilments.retry_failed(store)
+                n = fulfilments.retry_failed(store, actor=actor)
                 console.print(f"{n} refused fulfilment(s) queued again")
             with AdminApi(config) as api:
                 if follow:
@@ -140,13 +148,17 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
                         highlight=False,
                     )
                     try:
-                        shop_sync.follow(store, api, interval=interval, on_report=_print)
+                        shop_sync.follow(store, api, actor, interval=interval, on_report=_print)
                     except KeyboardInterrupt:
                         console.print("Stopped.")
                     return
-                report = shop_sync.run_once(store, api, stock=not no_stock, full_stock=full_stock)
+                report = shop_sync.run_once(
+                    store, api, actor, stock=not no_stock, full_stock=full_stock
+                )
                 _print(report)
                 if report.errors:
                     raise typer.Exit(1)
+        except DomainError as exc:
+            raise fail(str(exc), 2) from None
         finally:
             store.dispose()

@@ -176,6 +176,7 @@ class EventKind(StrEnum):
     DELIVERY_IMPORTED = "delivery.imported"
     DELIVERY_BLIND = "delivery.blind"
     DELIVERY_STATUS = "delivery.status"
+    RECEIPT_REPORT = "receipt.report"  # a delivery's discrepancy report written (again)
     RECEIVING_DAMAGED = "receiving.damaged"
     RECEIVING_SCAN = "receiving.scan"
     RECEIVING_UNDO = "receiving.undo"
@@ -215,6 +216,8 @@ class EventKind(StrEnum):
     MANIFEST_CLOSED = "manifest.closed"
     MANIFEST_REPRINTED = "manifest.reprinted"
     CARRIER_TRACKING = "carrier.tracking"
+    NOTICE_WRITTEN = "notice.written"  # a customer e-mail put in the outbox
+    NOTICE_SENT = "notice.sent"  # outbox e-mails handed to the SMTP server (qty: how many)
     # the shop
     SHOP_FULFILLED = "shop.fulfilled"
     # supervisors

@@ -70,7 +70,7 @@ def test_friday_dispatch_is_delivered_after_the_weekend(dock: Dock) -> None:
 
 def test_notices_are_not_duplicated(dock: Dock) -> None:
     ship(dock)
-    again = notices.shipping_confirmations(dock.store)  # today's dispatched orders
+    again = notices.shipping_confirmations(dock.store, dock.boss)  # today's dispatched orders
     assert again.written == []
     with dock.store.read() as s:
         rows = s.exec(select(Notice)).all()
@@ -134,13 +134,13 @@ def test_smtp_failure_keeps_the_files_and_retries_later(dock: Dock, smtp: type[F
     assert "SMTP mail.example:25 failed" in r.notice_problems[0]
     assert dock.order("#1").status == S.DISPATCHED  # the truck left anyway
     smtp.fail = False
-    retry = notices.send_pending(dock.store)
+    retry = notices.send_pending(dock.store, dock.boss)
     assert retry.sent == 2 and [m["Subject"] for m in smtp.sent][0].startswith("Your order")
-    assert notices.send_pending(dock.store).sent == 0
+    assert notices.send_pending(dock.store, dock.boss).sent == 0
 
 
 def test_send_pending_without_smtp_says_so(dock: Dock) -> None:
-    run = notices.send_pending(dock.store)
+    run = notices.send_pending(dock.store, dock.boss)
     assert run.sent == 0 and "SMTP is not configured" in run.problems[0]
 
 

@@ -261,7 +261,7 @@ def test_a_sync_pass_records_its_errors_for_the_supervisor(
 ):
     w.shop(empty_store)
     fake_shop.fail_next(Fault(status=403, body=b'{"errors":"Forbidden: scope read_orders"}'))
-    report = sync.run_once(empty_store, api, stock=False)
+    report = sync.run_once(empty_store, api, boss(empty_store), stock=False)
     assert report.errors == [
         "orders: the shop refused the request (403): Forbidden: scope read_orders"
     ]

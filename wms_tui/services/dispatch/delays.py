@@ -321,5 +321,5 @@ def send_delay_notices(
             for d in todo
             if notices.addressable(orders[d.order_id], run)
         ]
-    notices.write_and_send(store, items, notices.DELAY, run)
+    notices.write_and_send(store, items, notices.DELAY, run, actor)
     return run

@@ -585,7 +585,7 @@ def close_manifest(
 
     # The trucks leave whatever the mail server does: a notice problem is
     # reported, never undoes the close-out (``wms notices shipped`` retries).
-    run = notices.shipping_confirmations(store, order_ids)
+    run = notices.shipping_confirmations(store, actor, order_ids)
     return replace(
         result,
         notices_written=len(run.written),

@@ -34,11 +34,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from wms_tui.domain import shipping_days as days
+from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import OrderStatus
+from wms_tui.domain.enums import EventKind, OrderStatus, Role
 from wms_tui.domain.models import Carrier, Notice, Order, Service
 from wms_tui.printing.output import write_atomically
-from wms_tui.services.core import settings
+from wms_tui.services.core import events, settings
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.shipments import shipped_parcels
 from wms_tui.store import Store, retrying
@@ -204,7 +205,7 @@ Item = tuple[int, str, EmailMessage]
 
 @retrying
 def _write(
-    store: Store, items: list[Item], kind: str, run: NoticeRun
+    store: Store, items: list[Item], kind: str, run: NoticeRun, actor: Actor
 ) -> list[tuple[int, EmailMessage]]:
     """Write the .eml files and their Notice rows in one transaction."""
     out: list[tuple[int, EmailMessage]] = []
@@ -223,6 +224,8 @@ def _write(
                 notice = Notice(order_id=order_id, kind=kind, at=utcnow(), file=str(path))
                 uow.add(notice)
                 uow.flush()
+                order = s.get(Order, order_id)
+                events.log(uow, actor, EventKind.NOTICE_WRITTEN, order=order, detail=kind)
                 run.written.append(path)
                 out.append((notice.id, msg))
             uow.commit()
@@ -234,7 +237,9 @@ def _write(
 
 
 @retrying
-def _send(store: Store, pending: list[tuple[int, EmailMessage]], run: NoticeRun) -> None:
+def _send(
+    store: Store, pending: list[tuple[int, EmailMessage]], run: NoticeRun, actor: Actor
+) -> None:
     cfg = smtp_config()
     run.smtp = cfg is not None
     if cfg is None or not pending:
@@ -259,6 +264,7 @@ def _send(store: Store, pending: list[tuple[int, EmailMessage]], run: NoticeRun)
             for n in uow.session.exec(select(Notice).where(col(Notice.id).in_(sent_ids))):
                 n.sent = True
                 uow.add(n)
+            events.log(uow, actor, EventKind.NOTICE_SENT, qty=len(sent_ids), detail=cfg.host)
             uow.commit()
         run.sent += len(sent_ids)
 
@@ -275,10 +281,15 @@ def addressable(order: Order, run: NoticeRun) -> bool:
 
 
 def shipping_confirmations(
-    store: Store, order_ids: Iterable[int] | None = None, *, day: date | None = None
+    store: Store,
+    actor: Actor,
+    order_ids: Iterable[int] | None = None,
+    *,
+    day: date | None = None,
 ) -> NoticeRun:
     """Confirm every DISPATCHED order in ``order_ids`` (or dispatched on ``day``,
     default today) that has no shipping confirmation yet."""
+    actor.require(Role.SUPERVISOR, action="write customer notices")
     run = NoticeRun()
     now = utcnow()
     with store.read() as s:
@@ -317,18 +328,21 @@ def shipping_confirmations(
             for order, carrier, service in rows
             if addressable(order, run)
         ]
-    write_and_send(store, items, SHIPPED, run)
+    write_and_send(store, items, SHIPPED, run, actor)
     return run
 
 
-def write_and_send(store: Store, items: list[Item], kind: str, run: NoticeRun) -> None:
+def write_and_send(
+    store: Store, items: list[Item], kind: str, run: NoticeRun, actor: Actor
+) -> None:
     """The one way a notice goes out: written with its Notice row (once per order and
-    kind), then sent by SMTP when it is set."""
-    _send(store, _write(store, items, kind, run), run)
+    kind), then sent by SMTP when it is set; ``actor`` is who the event log names."""
+    _send(store, _write(store, items, kind, run, actor), run, actor)
 
 
-def send_pending(store: Store) -> NoticeRun:
+def send_pending(store: Store, actor: Actor) -> NoticeRun:
     """Send, by SMTP, every written notice that has not gone out yet."""
+    actor.require(Role.SUPERVISOR, action="send customer notices")
     import email
     from email import policy
 
@@ -345,5 +359,5 @@ def send_pending(store: Store) -> NoticeRun:
                 continue
             msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
             pending.append((n.id, msg))  # type: ignore[arg-type]
-    _send(store, pending, run)
+    _send(store, pending, run, actor)
     return run

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import EventKind
+from wms_tui.domain.enums import EventKind, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Delivery, Event, Warehouse
 from wms_tui.printing.errors import PrintError
@@ -20,7 +21,7 @@ from wms_tui.printing.receiving_report import (
     render_receipt_report,
 )
 from wms_tui.printing.sku_labels import Layout, SkuLabel, render_sku_labels, split_printable
-from wms_tui.services.core import document_folders
+from wms_tui.services.core import document_folders, events
 from wms_tui.services.core.clock import zone_of
 from wms_tui.services.receiving.receipt import (
     find_delivery,
@@ -84,8 +85,11 @@ def report_data(session: Session, d: Delivery) -> ReceiptReportData:
 
 
 @retrying
-def write_receipt_report(store: Store, reference: str, out_dir: Path | str | None = None) -> Path:
+def write_receipt_report(
+    store: Store, actor: Actor, reference: str, out_dir: Path | str | None = None
+) -> Path:
     """Write the discrepancy report PDF and remember its file on the delivery."""
+    actor.require(Role.RECEIVER, Role.SUPERVISOR, action="write receiving reports")
     with store.read() as s:
         d = find_delivery(s, reference)
         data = report_data(s, d)
@@ -99,6 +103,7 @@ def write_receipt_report(store: Store, reference: str, out_dir: Path | str | Non
         d = find_delivery(uow.session, reference)
         d.report_file = str(path)
         uow.add(d)
+        events.log(uow, actor, EventKind.RECEIPT_REPORT, delivery_ref=d.reference, detail=path.name)
         uow.commit()
     return path
 

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, func, select
 from wms_tui.adapters.shopify.admin_api import AdminApi, ShopError
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import EventKind, ExceptionKind
+from wms_tui.domain.enums import EventKind, ExceptionKind, Role
 from wms_tui.domain.integration_models import ShopOrderLink, ShopOutbox
 from wms_tui.domain.models import (
     Carrier,
@@ -217,8 +217,15 @@ class SendReport:
 
 
 def send_due(
-    store: Store, api: AdminApi, *, now: datetime | None = None, limit: int = 100
+    store: Store,
+    api: AdminApi,
+    *,
+    actor: Actor = SHOP_ACTOR,
+    now: datetime | None = None,
+    limit: int = 100,
 ) -> SendReport:
+    """Send the fulfilments that are due; ``actor`` is who the event log names."""
+    actor.require(Role.SUPERVISOR, action="send fulfilments to the shop")
     now = now or utcnow()
     report = SendReport()
     due = outbox.due(store, KIND, now, limit)
@@ -227,22 +234,22 @@ def send_due(
             plan = _plan(store, row)
             result = send(api, plan, api.config.notify_customer)
         except PlanError as exc:
-            _failed(store, row.id, str(exc))
+            _failed(store, row.id, str(exc), actor)
             report.failed.append(row.order_name)
         except ShopError as exc:
             if exc.retryable:
                 _retry(store, row.id, exc.message, now)
                 report.retrying.append(row.order_name)
             else:
-                _failed(store, row.id, exc.message)
+                _failed(store, row.id, exc.message, actor)
                 report.failed.append(row.order_name)
         else:
-            _done(store, row.id, plan, result)
+            _done(store, row.id, plan, result, actor)
             report.sent.append(f"{plan.order_name} {plan.number}")
     return report
 
 
-def _done(store: Store, outbox_id: int, plan: Plan, result: str) -> None:
+def _done(store: Store, outbox_id: int, plan: Plan, result: str, actor: Actor) -> None:
     with store.unit_of_work() as uow:
         row = uow.session.get(ShopOutbox, outbox_id)
         if row is None:
@@ -258,7 +265,7 @@ def _done(store: Store, outbox_id: int, plan: Plan, result: str) -> None:
         units = sum(plan.contents.values())
         events.log(
             uow,
-            SHOP_ACTOR,
+            actor,
             EventKind.SHOP_FULFILLED,
             order=order,
             qty=units,
@@ -279,7 +286,7 @@ def _retry(store: Store, outbox_id: int, message: str, now: datetime) -> None:
         uow.commit()
 
 
-def _failed(store: Store, outbox_id: int, message: str) -> None:
+def _failed(store: Store, outbox_id: int, message: str, actor: Actor) -> None:
     with store.unit_of_work() as uow:
         row = uow.session.get(ShopOutbox, outbox_id)
         if row is None:
@@ -293,8 +300,8 @@ def _failed(store: Store, outbox_id: int, message: str) -> None:
             WmsException(
                 kind=ExceptionKind.SHOP_SYNC,
                 order_id=order.id if order else None,
-                operator_name=SHOP_ACTOR.name,
-                terminal=SHOP_ACTOR.terminal,
+                operator_name=actor.name,
+                terminal=actor.terminal,
                 message=f"Fulfilment of {row.order_name} not sent: {message}"[:500]
                 + " (fix it, then: wms sync --retry-failed)",
             )
@@ -302,8 +309,9 @@ def _failed(store: Store, outbox_id: int, message: str) -> None:
         uow.commit()
 
 
-def retry_failed(store: Store) -> int:
+def retry_failed(store: Store, *, actor: Actor = SHOP_ACTOR) -> int:
     """Give every stopped fulfilment another go (after a supervisor fixed the cause)."""
+    actor.require(Role.SUPERVISOR, action="send fulfilments to the shop")
     with store.unit_of_work() as uow:
         rows = uow.session.exec(
             select(ShopOutbox).where(

@@ -23,8 +23,9 @@ from sqlmodel import col, select
 
 from wms_tui.adapters.shopify import order_shapes
 from wms_tui.adapters.shopify.order_shapes import ShapeError, ShopOrder
+from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import ExceptionKind
+from wms_tui.domain.enums import ExceptionKind, Role
 from wms_tui.domain.integration_models import ShopOrderLink
 from wms_tui.domain.models import WmsException
 from wms_tui.services.intake.order_import import RecordOutcome, import_record
@@ -48,26 +49,35 @@ def read(shape: str, payload: object) -> ShopOrder:
     return (order_shapes.from_graphql if shape == GRAPHQL else order_shapes.from_webhook)(payload)
 
 
-def apply(store: Store, shape: str, payload: object) -> Applied:
-    """Read one order the shop sent and apply it; never raises for the shop's data."""
+def apply(store: Store, shape: str, payload: object, *, actor: Actor = SHOP_ACTOR) -> Applied:
+    """Read one order the shop sent and apply it; never raises for the shop's data.
+
+    ``actor`` is who the event log names: the shop itself for a webhook (its
+    signature is the credential), the service account running ``wms sync``.
+    """
+    actor.require(Role.SUPERVISOR, action="import orders")
     try:
         order = read(shape, payload)
     except ShapeError as exc:
-        refuse(store, exc.name, str(exc))
+        _refuse(store, exc.name, str(exc), actor)
         return Applied(exc.name, "refused", str(exc))
-    return apply_order(store, order, shape, payload)
+    return _apply_twice(store, order, shape, payload, actor)
 
 
-def apply_order(store: Store, order: ShopOrder, shape: str, payload: object) -> Applied:
+def _apply_twice(
+    store: Store, order: ShopOrder, shape: str, payload: object, actor: Actor
+) -> Applied:
     try:
-        return _apply_order(store, order, shape, payload)
+        return _apply_order(store, order, shape, payload, actor)
     except IntegrityError:
         # PostgreSQL: the pull and a webhook created the same new order at the same
         # moment and the other won. Once more: now it is an update (or unchanged).
-        return _apply_order(store, order, shape, payload)
+        return _apply_order(store, order, shape, payload, actor)
 
 
-def _apply_order(store: Store, order: ShopOrder, shape: str, payload: object) -> Applied:
+def _apply_order(
+    store: Store, order: ShopOrder, shape: str, payload: object, actor: Actor
+) -> Applied:
     rec = order.record
     with store.unit_of_work() as uow:
         link = uow.session.exec(
@@ -77,7 +87,7 @@ def _apply_order(store: Store, order: ShopOrder, shape: str, payload: object) ->
         ).first()
         if _older(order.updated_at, link.shop_updated_at if link else None):
             return Applied(rec.name, "stale", "an older version than the one applied")
-        outcome = import_record(uow, rec, actor=SHOP_ACTOR, channel="shopify")
+        outcome = import_record(uow, rec, actor=actor, channel="shopify")
         _link(uow, link, order, outcome, shape, payload)
         # Read at last: an earlier "cannot read it" about this order is done with.
         close_refusals(uow, None, f"The shop's order {rec.name}:")
@@ -115,7 +125,7 @@ def _link(
     uow.add(link)
 
 
-def refuse(store: Store, name: str, message: str) -> None:
+def _refuse(store: Store, name: str, message: str, actor: Actor) -> None:
     """Show an unreadable order to a supervisor, once per order and reason."""
     text = f"The shop's {message}"[:500]
     with store.unit_of_work() as uow:
@@ -130,22 +140,37 @@ def refuse(store: Store, name: str, message: str) -> None:
             uow.add(
                 WmsException(
                     kind=ExceptionKind.SHOP_SYNC,
-                    operator_name=SHOP_ACTOR.name,
-                    terminal=SHOP_ACTOR.terminal,
+                    operator_name=actor.name,
+                    terminal=actor.terminal,
                     message=text,
                 )
             )
             uow.commit()
 
 
-def retry_held(store: Store) -> list[Applied]:
-    """Orders waiting on an unknown SKU, tried again with the version last received."""
-    with store.read() as s:
-        held = s.exec(
-            select(ShopOrderLink.held_payload).where(ShopOrderLink.held_payload != "")
-        ).all()
+HELD_BATCH = 100  # held payloads read at a time: each can be up to MAX_PAYLOAD
+
+
+def retry_held(store: Store, *, actor: Actor = SHOP_ACTOR) -> list[Applied]:
+    """Orders waiting on an unknown SKU, tried again with the version last received.
+
+    The saved payloads are read a batch at a time (by link id), not all at
+    once: a shop whose new SKUs are not set up yet can hold thousands.
+    """
+    actor.require(Role.SUPERVISOR, action="import orders")
     done = []
-    for raw in held:
-        saved = json.loads(raw)
-        done.append(apply(store, saved["shape"], saved["payload"]))
-    return done
+    after = 0
+    while True:
+        with store.read() as s:
+            batch = s.exec(
+                select(ShopOrderLink.id, ShopOrderLink.held_payload)
+                .where(ShopOrderLink.held_payload != "", col(ShopOrderLink.id) > after)
+                .order_by(col(ShopOrderLink.id))
+                .limit(HELD_BATCH)
+            ).all()
+        for link_id, raw in batch:
+            saved = json.loads(raw)
+            done.append(apply(store, saved["shape"], saved["payload"], actor=actor))
+            after = link_id  # type: ignore[assignment]
+        if len(batch) < HELD_BATCH:
+            return done

@@ -26,7 +26,9 @@ from datetime import datetime
 
 from wms_tui.adapters.shopify.admin_api import AdminApi, ShopError
 from wms_tui.adapters.shopify.order_shapes import parse_time
+from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
+from wms_tui.domain.enums import Role
 from wms_tui.services.intake import release as releasing
 from wms_tui.services.shop import fulfilments, orders_in, state, stock_push
 from wms_tui.services.shop.orders_in import Applied
@@ -56,7 +58,10 @@ def _search(watermark: str) -> str:
     return f"updated_at:>='{watermark}'" if watermark else ""
 
 
-def pull_orders(store: Store, api: AdminApi, report: SyncReport) -> None:
+def pull_orders(
+    store: Store, api: AdminApi, report: SyncReport, *, actor: Actor = SHOP_ACTOR
+) -> None:
+    actor.require(Role.SUPERVISOR, action="import orders")
     with store.read() as s:
         cursor = state.get(s, state.CURSOR) or None
         watermark = state.get(s, state.WATERMARK)
@@ -65,7 +70,7 @@ def pull_orders(store: Store, api: AdminApi, report: SyncReport) -> None:
     for _ in range(MAX_PAGES):
         nodes, end, more = api.orders_page(search, cursor)
         for node in nodes:
-            report.count(orders_in.apply(store, orders_in.GRAPHQL, node))
+            report.count(orders_in.apply(store, orders_in.GRAPHQL, node, actor=actor))
             seen = parse_time(node.get("updatedAt"))
             if seen is not None and (newest is None or seen > newest):
                 newest = seen
@@ -87,30 +92,37 @@ def pull_orders(store: Store, api: AdminApi, report: SyncReport) -> None:
 def run_once(
     store: Store,
     api: AdminApi,
+    actor: Actor,
     *,
     orders: bool = True,
     stock: bool = True,
     full_stock: bool = False,
     now: datetime | None = None,
 ) -> SyncReport:
+    """One pass as ``actor`` (the service account ``wms sync`` runs as: the event
+    log names it for every order imported, released and fulfilled)."""
+    actor.require(Role.SUPERVISOR, action="sync with the shop")
     report = SyncReport()
     steps: list[tuple[str, Callable[[], None]]] = []
     if orders:
         # Held ones first: an order held by this pass's pull waits for the next.
         steps.append(
-            ("held orders", lambda: [report.count(a) for a in orders_in.retry_held(store)])
+            (
+                "held orders",
+                lambda: [report.count(a) for a in orders_in.retry_held(store, actor=actor)],
+            )
         )
-        steps.append(("orders", lambda: pull_orders(store, api, report)))
+        steps.append(("orders", lambda: pull_orders(store, api, report, actor=actor)))
 
     def release() -> None:
-        done = releasing.release(store, SHOP_ACTOR, now)
+        done = releasing.release(store, actor, now)
         report.released = sum(map(len, done.due.values())) + len(done.backorders_released)
 
     if orders:
         steps.append(("release", release))
 
     def send() -> None:
-        report.fulfilments = fulfilments.send_due(store, api, now=now)
+        report.fulfilments = fulfilments.send_due(store, api, actor=actor, now=now)
 
     steps.append(("fulfilments", send))
     if stock:
@@ -134,6 +146,7 @@ def run_once(
 def follow(
     store: Store,
     api: AdminApi,
+    actor: Actor,
     *,
     interval: float,
     on_report: Callable[[SyncReport], None],
@@ -141,6 +154,7 @@ def follow(
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Passes every ``interval`` seconds until ``keep_going`` says no (or Ctrl+C)."""
+    actor.require(Role.SUPERVISOR, action="sync with the shop")
     while keep_going():
-        on_report(run_once(store, api))
+        on_report(run_once(store, api, actor))
         sleep(interval)

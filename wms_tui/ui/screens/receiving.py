@@ -563,7 +563,7 @@ class ReceivingScreen(FloorScreen):
         from wms_tui.services.receiving.documents import write_receipt_report
 
         try:
-            path = write_receipt_report(self.store, reference)
+            path = write_receipt_report(self.store, self.actor, reference)
         except Exception as exc:  # noqa: BLE001 - any failure is shown, the close stands
             self.app.call_from_thread(self.feedback.error, f"Report not written: {exc}")
             return
