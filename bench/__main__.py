@@ -49,6 +49,7 @@ MODULES = (
     "receive_scan",
     "imports",
     "load_terminals",  # issue #16
+    "claim_cost",  # issue #16: what one claim costs at 1, 8 and 32 terminals
     "asn_import",  # issue #16: memory flat as the file grows
     "ssh_scan",  # issue #17
     "insight_dashboard",  # issue #20: the shift dashboard at 100 k orders, 1 M events

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
@@ -31,6 +32,8 @@ from wms_tui.domain.models import (
 from wms_tui.services.core import events
 from wms_tui.services.inventory import allocation
 from wms_tui.store import UnitOfWork
+
+_M = TypeVar("_M", Location, Product)
 
 # Orders whose stops are not walked (a supervisor stopped them mid-wave).
 STOPPED = frozenset({OrderStatus.ON_HOLD, OrderStatus.CANCELLED})
@@ -212,8 +215,21 @@ def task_lines(session: Session, task: PickTask) -> list[PickTaskLine]:
     )
 
 
+def _by_id(session: Session, model: type[_M], ids: set[int]) -> dict[int, _M]:
+    """Rows of ``model`` by id, in one query (already loaded ones come from the session)."""
+    if not ids:
+        return {}
+    rows = session.exec(select(model).where(col(model.id).in_(sorted(ids)))).all()  # type: ignore[attr-defined]
+    return {row.id: row for row in rows}  # type: ignore[attr-defined]
+
+
 class TaskContext:
-    """Rows a task's stops refer to, loaded once per request."""
+    """Rows a task's stops refer to, loaded once per request.
+
+    Four queries whatever the task's size (its lines, their order lines with
+    the orders, bins and totes, products): every claim and every scan builds
+    one, and a row-by-row load cost a claim of 13 stops 45 round trips.
+    """
 
     def __init__(self, session: Session, task: PickTask) -> None:
         self.session = session
@@ -221,10 +237,20 @@ class TaskContext:
         self.lines = task_lines(session, task)
         self.olines: dict[int, OrderLine] = {}
         self.orders: dict[int, Order] = {}
-        self.locs: dict[int, Location] = {}
-        self.products: dict[int, Product] = {}
-        for ln in self.lines:
-            self._load(ln)
+        for ol, order in session.exec(
+            select(OrderLine, Order)
+            .join(Order, col(Order.id) == OrderLine.order_id)
+            .where(col(OrderLine.id).in_(sorted({ln.order_line_id for ln in self.lines})))
+            .order_by(col(Order.id), col(OrderLine.id))
+        ).all():
+            self.olines[ol.id] = ol  # type: ignore[index]
+            self.orders[order.id] = order  # type: ignore[index]
+        self.locs = _by_id(
+            session,
+            Location,
+            {lid for ln in self.lines for lid in (ln.location_id, ln.tote_id) if lid},
+        )
+        self.products = _by_id(session, Product, {ln.product_id for ln in self.lines})
         totes = sorted({ln.tote_id for ln in self.lines if ln.tote_id}, key=self.loc_code)
         self.slot = {tid: i for i, tid in enumerate(totes, start=1)}
 
@@ -313,13 +339,19 @@ class TaskContext:
 
     def view(self) -> TaskView:
         task = self.task
-        wave = self.session.get(Wave, task.wave_id) if task.wave_id else None
+        # Two names in one round trip, without loading the rows behind them.
+        wave, picker = self.session.exec(
+            select(
+                select(Wave.code).where(Wave.id == task.wave_id).scalar_subquery(),
+                select(Operator.name).where(Operator.id == task.picker_id).scalar_subquery(),
+            )
+        ).one()
         cur = self.current()
         return TaskView(
             code=task.code,
-            wave=wave.code if wave else "",
+            wave=wave or "",
             status=str(task.status),
-            picker=operator_name(self.session, task.picker_id),
+            picker=picker or "",
             terminal=task.terminal,
             pack_station=task.pack_station,
             route_length_m=task.route_length_m,

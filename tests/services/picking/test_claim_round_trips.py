@@ -1,0 +1,52 @@
+"""A claim's round trips to the database do not grow with the task's stops.
+
+Every claim and every scan loads the task's context; loaded row by row, a
+13-stop claim sent 45 statements and was the floor's most CPU-hungry call at
+32 terminals (bench/claim_cost.py measures it). Counting statements is not
+timing: it is the same on a loaded machine.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from tests.worlds.picking import build_world
+from wms_tui.services.picking import claiming
+from wms_tui.services.picking.waves import build_wave
+from wms_tui.store import Store
+
+ORDERS = [
+    ("#1", [("MUG-RED", 2), ("TEE-M", 1), ("CAP-1", 1)]),
+    ("#2", [("MUG-BLU", 1), ("SOCK-6", 6), ("BAG-XL", 1)]),
+    ("#3", [("MUG-RED", 1), ("TEE-M", 2)]),
+    ("#4", [("CAP-1", 2), ("MUG-BLU", 2), ("SOCK-6", 1)]),
+    ("#5", [("MUG-RED", 1)]),
+]
+
+
+def test_a_claim_costs_the_same_round_trips_for_few_stops_or_many(empty_store: Store) -> None:
+    world = build_world(empty_store, ORDERS)
+    # One order alone on the first cart, the other four on the second.
+    build_wave(empty_store, world.supervisor, cart_size=1, max_orders=1)
+    build_wave(empty_store, world.supervisor, cart_size=4)
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_rest) -> None:
+        sent.append(statement)
+
+    claims = []
+    event.listen(empty_store.engine, "before_cursor_execute", count)
+    try:
+        for picker in world.pickers[:2]:
+            sent.clear()
+            view = claiming.claim_next_task(empty_store, picker)
+            assert view is not None
+            # The events (one per order that starts picking) may be one insert
+            # each (SQLite) or one for all (PostgreSQL): they are not counted.
+            reads_and_updates = [x for x in sent if not x.startswith("INSERT INTO event")]
+            claims.append((len(view.stops), len(reads_and_updates)))
+    finally:
+        event.remove(empty_store.engine, "before_cursor_execute", count)
+    (few, small), (many, large) = claims
+    assert few <= 3 and many >= 8
+    assert large == small, f"{small} statements for {few} stops, {large} for {many}"
