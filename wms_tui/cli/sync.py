@@ -42,8 +42,8 @@ def summary(report: SyncReport) -> str:
     sent += [f"{len(ff.failed)} refused"] if ff.failed else []
     if sent:
         parts.append("fulfilments: " + ", ".join(sent))
-    if report.stock is not None and report.stock.pushed:
-        parts.append(f"stock: {len(report.stock.pushed)} SKUs set")
+    if report.stock is not None and report.stock.pushed_count:
+        parts.append(f"stock: {report.stock.pushed_count} SKUs set")
     return " · ".join(parts) or "nothing new"
 
 

@@ -15,7 +15,7 @@ from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import ExceptionKind, OrderStatus, ParcelStatus
 from wms_tui.domain.integration_models import ShopOutbox
-from wms_tui.domain.models import Event, Order, OrderLine, PackScan, WmsException
+from wms_tui.domain.models import Event, Order, OrderLine, PackScan, Product, WmsException
 from wms_tui.services.core import outbox
 from wms_tui.services.dispatch import handover
 from wms_tui.services.shop import fulfilments, orders_in, state, stock_push, sync
@@ -254,6 +254,40 @@ def test_stock_levels_follow_and_only_changes_are_sent(
     w.stock_up(empty_store, HOOD_NAVY_S=2)
     assert stock_push.push(empty_store, api).pushed == {"HOOD-NAVY-S": 5}
     assert fake_shop.levels[(hood, fake_shop.location)] == 5
+
+
+def test_stock_is_pushed_a_batch_at_a_time_and_a_failure_keeps_the_batches_sent(
+    empty_store: Store, api: AdminApi, fake_shop: FakeShop, monkeypatch: pytest.MonkeyPatch
+):
+    """Before, every SKU was read and sent at once and a shop failing half-way
+    left nothing recorded: the next pass sent everything again."""
+    from wms_tui.adapters.shopify.admin_api import ShopError
+    from wms_tui.domain.integration_models import ShopStockPushed
+
+    w.shop(empty_store)
+    with empty_store.read() as s:
+        skus = sorted(p.sku for p in s.exec(select(Product)))
+    for sku in skus:
+        fake_shop.add_variant(sku)
+    monkeypatch.setattr(stock_push, "BATCH", 2)
+    asked: list[list[str]] = []
+    real = api.inventory_items
+
+    def items_then_fail(batch: list[str]) -> dict[str, str]:
+        asked.append(batch)
+        if len(asked) == 2:
+            raise ShopError("the shop is down (503)", retryable=True)
+        return real(batch)
+
+    monkeypatch.setattr(api, "inventory_items", items_then_fail)
+    with pytest.raises(ShopError):
+        stock_push.push(empty_store, api)
+    assert asked == [skus[:2], skus[2:4]]
+    with empty_store.read() as s:
+        assert sorted(s.exec(select(ShopStockPushed.sku)).all()) == skus[:2]
+    monkeypatch.setattr(api, "inventory_items", real)
+    report = stock_push.push(empty_store, api)
+    assert sorted(report.pushed) == skus[2:] and report.pushed_count == len(skus) - 2
 
 
 def test_a_sync_pass_records_its_errors_for_the_supervisor(

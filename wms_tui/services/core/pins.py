@@ -33,7 +33,7 @@ from wms_tui.domain.models import Event, Operator
 from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events, settings
 from wms_tui.services.core.badges import actor_for, badge_code, find_operator, operator_by_badge
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 FAILED = EventKind.AUTH_FAILED
 
@@ -91,6 +91,7 @@ def _fail(uow: UnitOfWork, op: Operator | None, terminal: str, detail: str) -> N
     uow.commit()
 
 
+@retrying
 def authenticate(
     store: Store,
     credential: Credential,
@@ -157,6 +158,7 @@ def _setting_window(store: Store) -> int:
         return settings.get_int(s, "login_throttle_seconds")
 
 
+@retrying
 def set_pin(store: Store, actor: Actor, badge: str, pin: str) -> str:
     """A supervisor sets (or resets) an operator's PIN; it also unlocks the badge.
 
@@ -179,6 +181,7 @@ def set_pin(store: Store, actor: Actor, badge: str, pin: str) -> str:
         return op.name
 
 
+@retrying
 def first_pin(store: Store, badge: str, pin: str, terminal: str) -> str | None:
     """Set a supervisor's PIN when no supervisor has one yet (a store from before
     PINs, or a new one set up without); None if one already does, so the caller

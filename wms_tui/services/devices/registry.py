@@ -22,7 +22,7 @@ from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import Device
 from wms_tui.services.core import events
 from wms_tui.services.core.hashing import hash_secret, verify_secret
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 # The SSH user name and the terminal code: short, no spaces, safe in a log line.
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
@@ -103,6 +103,7 @@ def _info(d: Device) -> DeviceInfo:
     )
 
 
+@retrying
 def add_device(
     store: Store,
     actor: Actor,
@@ -141,6 +142,7 @@ def add_device(
     return DeviceAdded(info, token)
 
 
+@retrying
 def remove_device(store: Store, actor: Actor, name: str) -> None:
     """Forget a device; its open connections are not cut, new ones are refused."""
     actor.require(Role.SUPERVISOR, action="remove devices")

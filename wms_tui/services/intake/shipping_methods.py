@@ -39,7 +39,7 @@ from wms_tui.domain.enums import EventKind, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Carrier, Service, Setting
 from wms_tui.services.core import events
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 SETTING_KEY = "shipping_method_map"
 MAP_COLUMNS = ("Shipping Method", "Carrier", "Service")
@@ -205,6 +205,7 @@ def save_mapping(uow: UnitOfWork, rows: Iterable[tuple[str, str, str]]) -> int:
     return len(clean)
 
 
+@retrying
 def replace_mapping(store: Store, actor: Actor, rows: Iterable[tuple[str, str, str]]) -> int:
     """``wms import shipping-methods``: a supervisor replaces the whole mapping."""
     actor.require(Role.SUPERVISOR, action="change the shipping method mapping")

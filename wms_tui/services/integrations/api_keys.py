@@ -23,7 +23,7 @@ from wms_tui.domain.enums import EventKind, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.integration_models import ApiKey
 from wms_tui.services.core import events
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 SCOPES = ("read", "write")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
@@ -85,6 +85,7 @@ def _check(secret: str, stored: str) -> bool:
     return hmac.compare_digest(_hash(secret, bytes.fromhex(salt)), stored)
 
 
+@retrying
 def create_key(
     store: Store, actor: Actor, name: str, scopes: list[str], rate_per_minute: int = 120
 ) -> tuple[KeyInfo, str]:
@@ -125,6 +126,7 @@ def list_keys(store: Store) -> list[KeyInfo]:
         return [_info(r) for r in s.exec(select(ApiKey).order_by(col(ApiKey.name)))]
 
 
+@retrying
 def revoke_key(store: Store, actor: Actor, name: str) -> KeyInfo:
     actor.require(Role.SUPERVISOR, action="revoke API keys")
     with store.unit_of_work() as uow:
@@ -169,6 +171,7 @@ def authenticate(store: Store, raw: str | None) -> KeyInfo:
     return info
 
 
+@retrying
 def _touch(store: Store, info: KeyInfo) -> None:
     """Remember when a key was last used, at most once a minute (a write per request
     would queue every API call behind the floor's transactions)."""

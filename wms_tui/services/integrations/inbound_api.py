@@ -24,7 +24,7 @@ from wms_tui.domain.models import Order
 from wms_tui.domain.text import plural
 from wms_tui.services.core import events
 from wms_tui.services.receiving import asn
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class ReturnAnnounced:
     rma: str
 
 
+@retrying
 def announce_return(
     store: Store, actor: Actor, order_name: str, lines: list[ReturnLine], reason: str = ""
 ) -> ReturnAnnounced:

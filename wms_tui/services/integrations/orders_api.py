@@ -27,7 +27,7 @@ from wms_tui.services.core import order_names
 from wms_tui.services.intake import order_admin
 from wms_tui.services.intake.order_import import import_record
 from wms_tui.services.shop.fulfilments import TRACKING_URLS
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ def create_order(store: Store, actor: Actor, new: NewOrder) -> CreateResult:
         return _create(store, actor, new, rec)
 
 
+@retrying
 def _create(store: Store, actor: Actor, new: NewOrder, rec: OrderRecord) -> CreateResult:
     with store.unit_of_work() as uow:
         existing = uow.session.exec(select(Order).where(Order.name == new.name)).first()

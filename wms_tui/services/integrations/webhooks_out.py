@@ -42,7 +42,7 @@ from wms_tui.domain.models import Event, Notice, Order, Parcel
 from wms_tui.services.core import outbox
 from wms_tui.services.integrations.api_keys import KeyInfo
 from wms_tui.services.shop import state
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 KIND = "webhook"
 EVENTS = ("order.packed", "order.shipped", "order.delayed")
@@ -71,6 +71,7 @@ def _check_url(url: str) -> str:
     return url
 
 
+@retrying
 def register(store: Store, key: KeyInfo, url: str, events: list[str]) -> WebhookInfo:
     url = _check_url(url)
     wanted = sorted(set(events or EVENTS))
@@ -101,6 +102,7 @@ def list_for(store: Store, key: KeyInfo) -> list[WebhookInfo]:
         return [WebhookInfo(r.id, r.url, tuple(r.events.split(",")), r.created_at) for r in rows]
 
 
+@retrying
 def remove(store: Store, key: KeyInfo, webhook_id: int) -> None:
     with store.unit_of_work() as uow:
         row = uow.session.get(ApiWebhook, webhook_id)
@@ -123,6 +125,7 @@ def _tracking(s, order_id: int) -> list[str]:  # noqa: ANN001
     ]
 
 
+@retrying
 def queue_new(store: Store) -> int:
     """Outbox rows for what happened since the last scan; how many were added."""
     added = 0
@@ -237,25 +240,37 @@ def deliver_due(
                 error = f"answered {resp.status_code}"
         except httpx.HTTPError as exc:
             error = f"cannot reach it: {type(exc).__name__}"
-        with store.unit_of_work() as uow:
-            live = uow.session.get(ShopOutbox, row.id)
-            if live is None:
-                continue
-            live.attempts += 1
-            if not error:
-                live.done_at = utcnow()
-                report.delivered += 1
-            else:
-                live.last_error = error
-                if live.attempts >= MAX_TRIES or not hook.active:
-                    live.failed = True
-                    report.failed += 1
-                else:
-                    live.next_try_at = now + outbox.retry_delay(live.attempts)
-                    report.retrying += 1
-            uow.add(live)
-            uow.commit()
+        outcome = _record_delivery(store, row.id, error, hook.active, now)
+        if outcome:
+            setattr(report, outcome, getattr(report, outcome) + 1)
     return report
+
+
+@retrying
+def _record_delivery(
+    store: Store, outbox_id: int | None, error: str, active: bool, now: datetime
+) -> str:
+    """What one POST did, in its own transaction (the POST is not rerun with it):
+    the report's counter to bump, or "" if the row is gone."""
+    with store.unit_of_work() as uow:
+        live = uow.session.get(ShopOutbox, outbox_id)
+        if live is None:
+            return ""
+        live.attempts += 1
+        if not error:
+            live.done_at = utcnow()
+            outcome = "delivered"
+        else:
+            live.last_error = error
+            if live.attempts >= MAX_TRIES or not active:
+                live.failed = True
+                outcome = "failed"
+            else:
+                live.next_try_at = now + outbox.retry_delay(live.attempts)
+                outcome = "retrying"
+        uow.add(live)
+        uow.commit()
+    return outcome
 
 
 def backlog(store: Store) -> dict[int, tuple[int, int]]:

@@ -570,6 +570,7 @@ def undone_scans(session: Session, reference: str) -> set[int]:
     return {int(d.rsplit(" ", 1)[-1]) for d in details if d.rsplit(" ", 1)[-1].isdigit()}
 
 
+@retrying
 def undo_last_scan(store: Store, actor: Actor, reference: str) -> UndoResult:
     """Take back this terminal's last scan on the delivery (a wrong count, a
     double scan): the units leave the receiving (or quarantine) location again

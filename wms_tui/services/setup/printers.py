@@ -19,7 +19,7 @@ from wms_tui.domain.identifiers.sscc import make_sscc
 from wms_tui.domain.models import Station
 from wms_tui.printing.documents import LabelData
 from wms_tui.services.packing import documents
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 TEST_TRACKING = "TEST0000000001"
 
@@ -36,6 +36,7 @@ class PrinterTest:
         return not self.problems
 
 
+@retrying
 def clear_fonts(store: Store, station: str) -> None:
     """Forget which fonts the station's label printer has (it was replaced or reset)."""
     with store.unit_of_work() as uow:

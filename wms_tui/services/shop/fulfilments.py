@@ -41,7 +41,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.services.core import events, outbox
 from wms_tui.services.shop.state import SHOP_ACTOR
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 KIND = "fulfillment"
 OPEN_FO = frozenset({"OPEN", "IN_PROGRESS", "SCHEDULED"})
@@ -249,6 +249,7 @@ def send_due(
     return report
 
 
+@retrying
 def _done(store: Store, outbox_id: int, plan: Plan, result: str, actor: Actor) -> None:
     with store.unit_of_work() as uow:
         row = uow.session.get(ShopOutbox, outbox_id)
@@ -274,6 +275,7 @@ def _done(store: Store, outbox_id: int, plan: Plan, result: str, actor: Actor) -
         uow.commit()
 
 
+@retrying
 def _retry(store: Store, outbox_id: int, message: str, now: datetime) -> None:
     with store.unit_of_work() as uow:
         row = uow.session.get(ShopOutbox, outbox_id)
@@ -286,6 +288,7 @@ def _retry(store: Store, outbox_id: int, message: str, now: datetime) -> None:
         uow.commit()
 
 
+@retrying
 def _failed(store: Store, outbox_id: int, message: str, actor: Actor) -> None:
     with store.unit_of_work() as uow:
         row = uow.session.get(ShopOutbox, outbox_id)
@@ -309,6 +312,7 @@ def _failed(store: Store, outbox_id: int, message: str, actor: Actor) -> None:
         uow.commit()
 
 
+@retrying
 def retry_failed(store: Store, *, actor: Actor = SHOP_ACTOR) -> int:
     """Give every stopped fulfilment another go (after a supervisor fixed the cause)."""
     actor.require(Role.SUPERVISOR, action="send fulfilments to the shop")

@@ -31,7 +31,7 @@ from wms_tui.domain.models import WmsException
 from wms_tui.services.intake.order_import import RecordOutcome, import_record
 from wms_tui.services.shop.fulfilments import close_refusals
 from wms_tui.services.shop.state import SHOP_ACTOR
-from wms_tui.store import Store, UnitOfWork
+from wms_tui.store import Store, UnitOfWork, retrying
 
 GRAPHQL = "graphql"
 WEBHOOK = "webhook"
@@ -75,6 +75,7 @@ def _apply_twice(
         return _apply_order(store, order, shape, payload, actor)
 
 
+@retrying
 def _apply_order(
     store: Store, order: ShopOrder, shape: str, payload: object, actor: Actor
 ) -> Applied:
@@ -125,6 +126,7 @@ def _link(
     uow.add(link)
 
 
+@retrying
 def _refuse(store: Store, name: str, message: str, actor: Actor) -> None:
     """Show an unreadable order to a supervisor, once per order and reason."""
     text = f"The shop's {message}"[:500]

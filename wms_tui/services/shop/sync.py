@@ -33,9 +33,10 @@ from wms_tui.services.intake import release as releasing
 from wms_tui.services.shop import fulfilments, orders_in, state, stock_push
 from wms_tui.services.shop.orders_in import Applied
 from wms_tui.services.shop.state import SHOP_ACTOR
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 MAX_PAGES = 200  # per pass; the next pass goes on from the saved cursor
+SHOWN_REFUSED = 100  # refused orders a report lists (all are counted)
 
 
 @dataclass
@@ -50,7 +51,9 @@ class SyncReport:
     def count(self, applied: Applied) -> None:
         for word in applied.outcome.split(", "):
             self.orders[word] += 1
-        if applied.outcome == "refused":
+        # All counted, the first ones kept: a pass over a shop of bad orders
+        # must not grow with the shop (each is also a SHOP_SYNC exception).
+        if applied.outcome == "refused" and len(self.refused) < SHOWN_REFUSED:
             self.refused.append(applied.detail)
 
 
@@ -74,16 +77,13 @@ def pull_orders(
             seen = parse_time(node.get("updatedAt"))
             if seen is not None and (newest is None or seen > newest):
                 newest = seen
-        with store.unit_of_work() as uow:
-            if more and end:
-                state.put(uow.session, state.CURSOR, end)
-                state.put(uow.session, state.SEARCH, search)
-            else:
-                state.put(uow.session, state.CURSOR, "")
-                state.put(uow.session, state.SEARCH, "")
-                if newest is not None:
-                    state.put(uow.session, state.WATERMARK, newest.isoformat())
-            uow.commit()
+        if more and end:
+            _put_state(store, {state.CURSOR: end, state.SEARCH: search})
+        else:
+            done = {state.CURSOR: "", state.SEARCH: ""}
+            if newest is not None:
+                done[state.WATERMARK] = newest.isoformat()
+            _put_state(store, done)
         if not (more and end):
             return
         cursor = end
@@ -136,11 +136,23 @@ def run_once(
             step()
         except ShopError as exc:
             report.errors.append(f"{name}: {exc.message}")
-    with store.unit_of_work() as uow:
-        state.put(uow.session, state.LAST_RUN, (now or utcnow()).isoformat())
-        state.put(uow.session, state.LAST_ERROR, "; ".join(report.errors)[:500])
-        uow.commit()
+    _put_state(
+        store,
+        {
+            state.LAST_RUN: (now or utcnow()).isoformat(),
+            state.LAST_ERROR: "; ".join(report.errors)[:500],
+        },
+    )
     return report
+
+
+@retrying
+def _put_state(store: Store, values: dict[str, str]) -> None:
+    """The sync's named values, in one transaction (the shop is not asked inside it)."""
+    with store.unit_of_work() as uow:
+        for key, value in values.items():
+            state.put(uow.session, key, value)
+        uow.commit()
 
 
 def follow(
