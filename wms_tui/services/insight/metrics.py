@@ -54,8 +54,8 @@ BUCKET_FORMAT = "%Y-%m-%d %H"
 # Work events (picks, pack scans) change no status, so their ``to_state`` is
 # always empty (it holds status changes only, since migration 0004). Saying so
 # lets both backends seek the ``(kind, to_state, at)`` index to the period's
-# rows of one kind instead of reading every event of the day: measured at
-# 20,000 orders, 39 ms -> see docs/insight.md.
+# rows of one kind instead of reading every event of the day (at 20,000
+# orders the packers' query went from 39 to 1.3 ms; docs/insight.md).
 NO_STATUS = ""
 
 
