@@ -408,7 +408,9 @@ async def test_another_terminals_counts_show_up(store: Store, size) -> None:
         assert "5/26 units" in str(screen.query_one("#rcv-head").render())
 
 
-async def test_the_40_column_delivery_list_keeps_the_whole_reference(store: Store) -> None:
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_delivery_list_keeps_the_whole_reference(store: Store, size) -> None:
+    """At 120 columns the wide list cut BLIND-20261207-001 to its first 14 characters."""
     from wms_tui.domain.actor import Actor
     from wms_tui.domain.models import Operator
     from wms_tui.services.receiving import receipt as rcv
@@ -416,13 +418,13 @@ async def test_the_40_column_delivery_list_keeps_the_whole_reference(store: Stor
     with store.read() as s:
         op = s.exec(select(Operator).where(Operator.badge == "R3001")).one()
         who = Actor(op.id, op.name, op.role_set, "RCV-2")
-    blind = rcv.start_blind_receipt(store, who).reference  # BLIND-YYYYMMDD-01: 17 characters
+    blind = rcv.start_blind_receipt(store, who).reference  # BLIND-YYYYMMDD-001: 18 characters
     app = WmsApp(store.url, terminal="RCV-1")
-    async with app.run_test(size=(40, 16)) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = await open_receiving(pilot)
         table = screen.table
         assert {r[0] for r in rows(table)} == {"PO-1", blind}
         ref_column = table.ordered_columns[0]
-        assert ref_column.content_width >= len(blind)
+        assert ref_column.width >= len(blind)
         total = sum(c.get_render_width(table) for c in table.ordered_columns)
-        assert total <= 40
+        assert total <= table.region.width <= size[0]

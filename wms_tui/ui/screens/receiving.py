@@ -233,13 +233,16 @@ class ReceivingScreen(FloorScreen):
     def render_table(self) -> None:
         table = self.table
         if self.receipt is None:
+            # The reference is what the receiver scans or picks: never cut it
+            # (BLIND-20261207-001 is 18); the supplier gives way.
+            longest = max([8, *(len(d.reference) for d in self.deliveries)])
             if self.wide:
-                reset(table, [("Delivery", 14), ("Supplier", 20), ("Due", 10), ("SKUs", 4),
-                              ("Exp", 5), ("Rcv", 5), ("Status", 9)])  # fmt: skip
+                ref_w = min(max(14, longest), 24)
+                reset(table, [("Delivery", ref_w), ("Supplier", max(10, 34 - ref_w)),
+                              ("Due", 10), ("SKUs", 4), ("Exp", 5), ("Rcv", 5),
+                              ("Status", 9)])  # fmt: skip
             else:
-                # The reference is what the receiver scans or picks: never cut it
-                # (BLIND-20261207-01 is 17); the supplier gives way.
-                ref_w = min(max([8, *(len(d.reference) for d in self.deliveries)]), 18)
+                ref_w = min(longest, 18)
                 reset(table, [("Delivery", ref_w), ("Supplier", max(4, 23 - ref_w)),
                               ("Rcv/Exp", 7)])  # fmt: skip
             for d in self.deliveries:
