@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from textual.geometry import Region
 from textual.widgets import DataTable
 
 from tests.ui.scanner import scan
@@ -40,6 +41,13 @@ def store(sqlite_store: Store, tmp_path: Path) -> Store:
 
 def rows(table: DataTable) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def shown_text(widget) -> str:  # noqa: ANN001
+    """What the widget shows, row by row, at its real size (what fits, not what was said)."""
+    width, height = widget.outer_size
+    strips = widget.render_lines(Region(0, 0, width, height))
+    return "\n".join(s.text.strip() for s in strips)
 
 
 def feedback(app: WmsApp) -> str:
@@ -277,7 +285,12 @@ async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) 
         await until(pilot, lambda: "in labels/" in feedback(app))
         labels = f.store_folder(store, tmp_path / "labels")
         (pdf,) = labels.glob("*.pdf")
-        assert f"1 label: {pdf.name} in labels/{labels.name}/" in feedback(app)
+        assert f"1 label in labels/{labels.name}/:\n{pdf.name}" in feedback(app)
+        # On the screen, not only in the text: the folder and the whole file name are in
+        # the rows the feedback has (its file name was cut on both sizes).
+        shown = shown_text(screen.feedback)
+        assert f"labels/{labels.name}/" in shown.replace("\n", "")
+        assert pdf.name in shown.replace("\n", "")
         # Scanning another delivery's reference while receiving switches to it.
         blind = screen.receipt.reference
         await scan(pilot, "PO-1")
@@ -312,7 +325,7 @@ async def test_an_over_long_sku_is_named_and_the_other_labels_print(
         # The SKU left out first (a handheld shows three lines), then what did print.
         assert said.startswith(
             f"✗ Not printed: SKU {long_sku} is too long for a roll label barcode: "
-            "print a sheet instead · 1 label: "
+            "print a sheet instead · 1 label in labels/"
         )
         assert app.screen.query(Feedback).first().has_class("error")
     (pdf,) = f.store_folder(store, tmp_path / "labels").glob("*.pdf")

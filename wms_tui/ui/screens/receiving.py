@@ -23,7 +23,7 @@ from wms_tui.domain.text import option_values, plural
 from wms_tui.services.core import approval
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
-from wms_tui.ui.files_text import files_text
+from wms_tui.ui.files_text import files_text, folder_text
 from wms_tui.ui.widgets.dialogs import (
     AskApproval,
     AskChoice,
@@ -613,7 +613,12 @@ class ReceivingScreen(FloorScreen):
         except Exception as exc:  # noqa: BLE001 - shown to the operator
             self.app.call_from_thread(self.feedback.error, f"Labels not written: {exc}")
             return
-        said = f"{plural(written.count, 'label')}: {files_text(written.path)}"
+        # The folder on the first line and the long file name on its own below: said in
+        # one run, the name wrapped whole to the second line and the folder was cut off
+        # (three rows on a handheld, two on a station).
+        where = folder_text(written.path.parent)
+        said = f"{plural(written.count, 'label')}{f' in {where}' if where else ''}:\n"
+        said += written.path.name
         if written.skipped:
             # What did not print comes first: at 40 columns the feedback shows three lines.
             said = f"Not printed: {'; '.join(written.skipped)} · {said}"
