@@ -213,9 +213,11 @@ def release_due(
     return result
 
 
-def _due_orders(uow: UnitOfWork, now: datetime, limit: int) -> list[Order]:
+def _due_orders(uow: UnitOfWork, now: datetime, limit: int) -> list[allocation.OrderRow]:
+    """The most urgent due orders, locked, as plain rows (the batch writes them back)."""
+    table = Order.__table__  # type: ignore[attr-defined]
     stmt = (
-        select(Order)
+        select(*table.columns)
         .outerjoin(Service, col(Service.id) == Order.service_id)
         .where(*_due(now))
         .order_by(*priority.order_by())
@@ -224,11 +226,14 @@ def _due_orders(uow: UnitOfWork, now: datetime, limit: int) -> list[Order]:
         # (SQLite's BEGIN IMMEDIATE already serialises them).
         .with_for_update(of=Order, skip_locked=True, key_share=True)
     )
-    return list(uow.session.exec(stmt).all())
+    return [allocation.OrderRow(row._mapping) for row in uow.session.connection().execute(stmt)]
 
 
 def _release(
-    uow: UnitOfWork, actor: Actor, orders: list[Order], result: dict[str, list[str]]
+    uow: UnitOfWork,
+    actor: Actor,
+    orders: list[allocation.OrderRow],
+    result: dict[str, list[str]],
 ) -> None:
     held = {o.id for o in orders if o.financial_status.lower() in HOLD_FINANCIAL}
     stock = allocation.BatchStock(uow, [o for o in orders if o.id not in held])

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, cast, insert
+from sqlalchemy import String, bindparam, case, cast, insert, update
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import SYSTEM, Actor
@@ -154,6 +154,10 @@ class _LiveStock:
         """Write what is pending: callers query the rows."""
         self.uow.flush()
 
+    def touch(self, row: Any) -> None:
+        """``row`` (an order, line, stock row, allocation or exception) was changed."""
+        self.uow.add(row)
+
     def new_order(self, order: Order) -> None:
         """Insert an order split off now (its lines need its id)."""
         self.uow.add(order)
@@ -187,6 +191,54 @@ class _LiveStock:
                 message=message,
             )
         )
+
+
+class _Row:
+    """A row read without the ORM: its columns as attributes.
+
+    A release batch reads thousands of orders, lines and stock rows; plain
+    objects cost a fraction of ORM ones to load and change, and the batch
+    writes back the columns allocation changes (``written``) itself.
+    """
+
+    model: Any = None
+    written: tuple[str, ...] = ()
+
+    def __init__(self, columns: dict[str, Any]) -> None:
+        self.__dict__.update(columns)
+
+    @classmethod
+    def table(cls) -> Any:
+        return cls.model.__table__
+
+
+class OrderRow(_Row):
+    model = Order
+    written = ("status", "status_changed_at", "held_from", "hold_reason", "cancelled_at")
+
+
+class LineRow(_Row):
+    model = OrderLine
+    written = ("quantity", "qty_allocated")
+
+    @property
+    def need(self) -> int:
+        return self.quantity - self.qty_short
+
+
+class _StockRow(_Row):
+    model = Stock
+    written = ("allocated",)
+
+
+class _AllocationRow(_Row):
+    model = Allocation
+    written = ("qty",)
+
+
+class _ExceptionRow(_Row):
+    model = WmsException
+    written = ("resolved_at", "resolved_by_id")
 
 
 @dataclass(slots=True)
@@ -232,28 +284,31 @@ class BatchStock(_LiveStock):
         self.new_allocations: list[_NewAllocation] = []
         self.new_exceptions: list[tuple[Any, ...]] = []
         self.new_events: list[tuple[Any, ...]] = []
+        self.changed: dict[type[_Row], dict[int, _Row]] = {}
         if not ids:
             return
-        for line in s.exec(
+        conn = s.connection()
+        for line in conn.execute(
             select(OrderLine)
             .where(col(OrderLine.order_id).in_(ids))
             .order_by(col(OrderLine.order_id), col(OrderLine.line_no))
         ):
-            self.lines[line.order_id].append(line)
+            self.lines[line.order_id].append(LineRow(line._mapping))  # type: ignore[arg-type]
         lines = [ln for order_lines in self.lines.values() for ln in order_lines]
         product_ids = sorted({ln.product_id for ln in lines})
         # The bins only filter and order: their rows are not loaded.
-        for st in s.exec(
+        for st in conn.execute(
             _candidates_stmt(product_ids, with_bins=False).with_for_update(of=Stock, key_share=True)
         ):
-            self.rows[st.product_id].append(st)
-        for alloc in s.exec(
+            self.rows[st.product_id].append(_StockRow(st._mapping))  # type: ignore[arg-type]
+        for alloc in conn.execute(
             select(Allocation)
             .where(col(Allocation.order_line_id).in_([ln.id for ln in lines]))
             .order_by(col(Allocation.id))
         ):
-            self.allocs.setdefault((alloc.order_line_id, alloc.location_id), alloc)
-        for exc in s.exec(
+            key = (alloc.order_line_id, alloc.location_id)
+            self.allocs.setdefault(key, _AllocationRow(alloc._mapping))  # type: ignore[arg-type]
+        for exc in conn.execute(
             select(WmsException)
             .where(
                 col(WmsException.order_id).in_(ids),
@@ -262,7 +317,7 @@ class BatchStock(_LiveStock):
             )
             .order_by(col(WmsException.id))
         ):
-            self.exceptions[exc.order_id].append(exc)
+            self.exceptions[exc.order_id].append(_ExceptionRow(exc._mapping))  # type: ignore[arg-type]
 
     def candidates(self, product_id: int) -> list[tuple[Stock, Location]]:
         return [st for st in self.rows.get(product_id, ()) if st.qty > st.allocated]
@@ -287,7 +342,7 @@ class BatchStock(_LiveStock):
 
     def change_status(self, order: Order, target: OrderStatus, actor: Actor, detail: str) -> None:
         before, at = apply_transition(order, target, actor)
-        self.uow.add(order)
+        self.touch(order)
         self.new_events.append(
             events.event_row(
                 actor, EventKind.ORDER_STATUS, at, order_id=order.id, order_name=order.name,
@@ -302,8 +357,14 @@ class BatchStock(_LiveStock):
 
     def grow_allocation(self, alloc: Allocation | _NewAllocation, qty: int) -> None:
         alloc.qty += qty
-        if isinstance(alloc, Allocation):
-            self.uow.add(alloc)
+        if isinstance(alloc, _AllocationRow):
+            self.touch(alloc)
+
+    def touch(self, row: Any) -> None:
+        if isinstance(row, _Row):
+            self.changed.setdefault(type(row), {})[row.id] = row
+        else:  # a line of a split-off order: new, through the session
+            self.uow.add(row)
 
     def new_exception(self, order_id: int | None, actor: Actor, sku: str, message: str) -> None:
         self.new_exceptions.append(
@@ -325,10 +386,27 @@ class BatchStock(_LiveStock):
         order.id = conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
 
     def write(self) -> None:
-        """Write the batch: changed rows through the ORM, new rows in bulk, in that order
-        (events and exceptions may name an order split off in this batch)."""
+        """Write the batch: the lines of split-off orders, the changed rows (one
+        executemany per table), then the new rows in bulk."""
         self.uow.flush()
         conn = self.uow.session.connection()
+        for kind in (OrderRow, LineRow, _StockRow, _AllocationRow, _ExceptionRow):
+            rows = self.changed.get(kind)
+            if rows:
+                table = kind.table()
+                stmt = (
+                    update(table)
+                    .where(table.c.id == bindparam("row_id"))
+                    .values({name: bindparam(name) for name in kind.written})
+                )
+                conn.execute(
+                    stmt,
+                    [
+                        {"row_id": row.id, **{name: getattr(row, name) for name in kind.written}}
+                        for row in rows.values()
+                    ],
+                )
+        self.changed = {}
         bulk_insert(
             conn,
             Allocation.__table__,  # type: ignore[attr-defined]
@@ -341,9 +419,9 @@ class BatchStock(_LiveStock):
         bulk_insert(conn, WmsException.__table__, _EXCEPTION_COLUMNS, self.new_exceptions)  # type: ignore[attr-defined]
         events.insert_rows(self.uow, self.new_events)
         self.new_allocations, self.new_exceptions, self.new_events = [], [], []
-        # New allocations are rows now: the next batch reads them from the store.
+        # New allocations are in the store now, as rows.
         self.allocs = {
-            key: alloc for key, alloc in self.allocs.items() if isinstance(alloc, Allocation)
+            key: alloc for key, alloc in self.allocs.items() if isinstance(alloc, _AllocationRow)
         }
 
 
@@ -357,7 +435,6 @@ def reserve(
 def _reserve(
     stock: _LiveStock, line: OrderLine, qty: int, exclude_location_ids: set[int] | None
 ) -> int:
-    uow = stock.uow
     left = qty
     for st in stock.candidates(line.product_id):
         if left == 0:
@@ -368,7 +445,7 @@ def _reserve(
         if take <= 0:
             continue
         st.allocated += take
-        uow.add(st)
+        stock.touch(st)
         existing = stock.allocation(line, st.location_id)
         if existing is not None:
             stock.grow_allocation(existing, take)
@@ -376,7 +453,7 @@ def _reserve(
             stock.new_allocation(line, st.location_id, take)
         line.qty_allocated += take
         left -= take
-    uow.add(line)
+    stock.touch(line)
     return qty - left
 
 
@@ -420,7 +497,6 @@ def allocate_order(uow: UnitOfWork, order: Order, actor: Actor = SYSTEM) -> list
 def allocate_from(
     stock: _LiveStock, order: Order, lines: list[OrderLine], actor: Actor
 ) -> list[Shortage]:
-    uow = stock.uow
     status = OrderStatus(order.status)
     if status not in (OrderStatus.NEW, OrderStatus.BACKORDERED, OrderStatus.READY_TO_PICK):
         raise DomainError(f"Order {order.name} is {status.label}; it cannot be allocated now")
@@ -446,7 +522,7 @@ def allocate_from(
         for exc in stock.open_backorder_exceptions(order):
             exc.resolved_at = utcnow()
             exc.resolved_by_id = actor.operator_id
-            uow.add(exc)
+            stock.touch(exc)
     return []
 
 
@@ -515,6 +591,28 @@ def split_into_backorder(
     )
 
 
+# What a split-off order does not take over from the order it came from.
+_NOT_INHERITED = frozenset(
+    {
+        "id",
+        "name",
+        "status",
+        "status_changed_at",
+        "source_hash",
+        "held_from",
+        "locked_by_operator_id",
+        "locked_terminal",
+        "locked_at",
+    }
+)
+
+
+def _columns_of(order: Order | OrderRow) -> dict[str, Any]:
+    if isinstance(order, OrderRow):
+        return dict(vars(order))
+    return order.model_dump()
+
+
 def _split(
     stock: _LiveStock,
     actor: Actor,
@@ -534,19 +632,7 @@ def _split(
         while uow.session.exec(select(Order.id).where(Order.name == f"{order.name}-B{n}")).first():
             n += 1
     child = Order(
-        **order.model_dump(
-            exclude={
-                "id",
-                "name",
-                "status",
-                "status_changed_at",
-                "source_hash",
-                "held_from",
-                "locked_by_operator_id",
-                "locked_terminal",
-                "locked_at",
-            }
-        ),
+        **{key: value for key, value in _columns_of(order).items() if key not in _NOT_INHERITED},
         name=f"{order.name}-B{n}",
         status=OrderStatus.BACKORDERED,
     )
@@ -565,7 +651,7 @@ def _split(
             )
         )
         line.quantity -= q
-        uow.add(line)
+        stock.touch(line)
     stock.log(
         actor,
         EventKind.ORDER_SPLIT,
