@@ -121,6 +121,15 @@ def test_the_app_role_reads_and_appends_but_cannot_rewrite_the_ledger(
             loc = uow.session.exec(select(Location)).one()
             move_stock(uow, SYSTEM, p, 2, from_loc=None, to_loc=loc, reason=MovementReason.RECEIVED)
             uow.commit()
+        # A wave's or a release's events go in by COPY, which needs INSERT only.
+        with as_app.unit_of_work() as uow:
+            from wms_tui.domain.clock import utcnow
+            from wms_tui.domain.enums import EventKind
+            from wms_tui.services.core import events
+
+            row = events.event_row(SYSTEM, EventKind.WAVE_BUILT, utcnow(), detail="W0001")
+            events.insert_rows(uow, [row])
+            uow.commit()
         for sql in (
             "UPDATE stockmovement SET qty = 500",
             "DELETE FROM event",
