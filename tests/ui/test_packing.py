@@ -388,3 +388,38 @@ async def test_the_first_station_is_told_once_when_its_order_is_taken_over(
         await scan(p1, pw.MUG_EAN)
         assert "taken over" not in feedback(first) and one.view is None
         assert snapshot(world.store) == before
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_many_papers_are_counted_when_their_names_do_not_fit(world: pw.World, size) -> None:
+    """Three parcels and a customs paper: the station's two rows were cut mid-name."""
+    from textual.geometry import Region
+
+    from wms_tui.services.packing.documents import Documents
+
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_pack(pilot)
+        done = "Order #1042 PACKED: 3 parcels, 00370000000000000017, 00370000000000000024, "
+        done += "00370000000000000031"
+        short = "Order #1042 PACKED: 3 parcels"
+        names = [f"label_1042_2074323026d7_{n}of3.pdf" for n in (1, 2, 3)]
+        names += ["slip_1042_0905a2d7bdb8.pdf", "customs_1042_0905a2d7bdb8.pdf"]
+        docs = Documents(files=tuple(Path(n) for n in names), printed=("ZEBRA-1",))
+        screen.say_documents(docs, done, short)
+        await pilot.pause()
+        fb = screen.query_one("#pk-feedback", Feedback)
+        width, height = fb.outer_size
+        shown = " ".join(s.text.strip() for s in fb.render_lines(Region(0, 0, width, height)))
+        assert "5 documents printed" in shown  # the end of the answer is on screen
+        assert "#1042 PACKED: 3 parcels" in shown
+
+        # One parcel's two papers still fit a station's rows by name.
+        one = Documents(files=(Path(names[0]), Path(names[3])), printed=("ZEBRA-1",))
+        screen.say_documents(
+            one,
+            "Order #1042 PACKED: 1 parcel, 00370000000000000017",
+            "Order #1042 PACKED: 1 parcel",
+        )
+        await pilot.pause()
+        assert (names[3] in feedback(app)) == (size[0] >= 90)

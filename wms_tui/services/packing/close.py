@@ -64,11 +64,18 @@ class Closed:
 
     @property
     def summary(self) -> str:
+        return self._said(with_tracking=True)
+
+    @property
+    def short_summary(self) -> str:
+        """Without the tracking numbers: for a handheld's two rows after a many-parcel close."""
+        return self._said(with_tracking=False)
+
+    def _said(self, *, with_tracking: bool) -> str:
         n = len(self.parcels)
-        what = "1 parcel" if n == 1 else f"{n} parcels"
-        text = f"Order {self.order_name} PACKED: {what}, " + ", ".join(
-            p.tracking_number for p in self.parcels
-        )
+        text = f"Order {self.order_name} PACKED: " + ("1 parcel" if n == 1 else f"{n} parcels")
+        if with_tracking:
+            text += ", " + ", ".join(p.tracking_number for p in self.parcels)
         if self.leftovers:
             text += " · " + "; ".join(self.leftovers)
         return text

@@ -20,6 +20,8 @@ on the right; at 40×16 the same shrinks to one status line.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -48,6 +50,9 @@ from wms_tui.ui.widgets import fixed_table
 from wms_tui.ui.widgets.dialogs import AskApproval, AskChoice, AskConfirm, AskText
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.steady import SteadyFeedback, SteadyScanInput
+
+if TYPE_CHECKING:
+    from wms_tui.services.packing.documents import Documents
 
 WIDE = 90  # columns from which the side panel is shown
 SIDE_WIDTH = 44  # the side panel's columns, its border and padding included
@@ -489,10 +494,10 @@ class PackScreen(WmsScreen):
         self.feedback.ok(closed.summary + " · printing…")
         self.load_queue()
         self.render_all()
-        self.make_documents(closed.order_id, closed.summary)
+        self.make_documents(closed.order_id, closed.summary, closed.short_summary)
 
     @work(thread=True, exclusive=True, group="pack-print")
-    def make_documents(self, order_id: int, done: str, **kwargs) -> None:
+    def make_documents(self, order_id: int, done: str, short_done: str = "", **kwargs) -> None:
         try:
             docs = packing.produce(self.store, order_id, self.actor.terminal, **kwargs)
         except DomainError as exc:
@@ -503,9 +508,20 @@ class PackScreen(WmsScreen):
             msg = f"{text}{'; '.join(docs.problems)} — F10 reprints"
             self.app.call_from_thread(self.feedback.error, msg)
         else:
-            text = f"{done} · " if done else ""
-            summary = docs.summary() if self.wide else docs.short_summary()
-            self.app.call_from_thread(self.feedback.ok, f"{text}{summary}")
+            self.app.call_from_thread(self.say_documents, docs, done, short_done or done)
+
+    def say_documents(self, docs: Documents, done: str, short_done: str) -> None:
+        """The parcel closed and its papers: the files' names and tracking numbers when they
+        fit the feedback's rows, else counts (three parcels' labels and a customs paper cut
+        the station's two rows mid-name and the handheld's before "printed")."""
+        width, height = self.feedback.content_region.width, self.feedback.content_region.height
+        tries = [(done, docs.summary()), (done, docs.short_summary())]
+        tries.append((short_done, docs.short_summary()))
+        for first, then in tries:
+            said = f"{first} · {then}" if first else then
+            if len(Text(f"✓ {said}").wrap(self.app.console, width)) <= height:
+                break
+        self.feedback.ok(said)
 
     @work(exclusive=True, group="pack-dialog")
     async def action_reprint(self) -> None:
