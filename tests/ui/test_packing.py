@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
 from tests.printing.helpers import decode_pdf, page_texts
@@ -56,6 +57,13 @@ def text(app: WmsApp, wid: str) -> str:
 def table_rows(app: WmsApp, wid: str) -> list[list[str]]:
     table = app.screen.query_one(f"#{wid}", DataTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def shown_feedback(app: WmsApp) -> str:
+    """The feedback's rows as drawn, joined: what fits, not what was said."""
+    fb = app.screen.query_one("#pk-feedback", Feedback)
+    width, height = fb.outer_size
+    return " ".join(s.text.strip() for s in fb.render_lines(Region(0, 0, width, height))).strip()
 
 
 def line_rows(app: WmsApp) -> list[str]:
@@ -122,6 +130,8 @@ async def test_a_new_packer_packs_an_order(world: pw.World, size, tmp_path: Path
         # The scale disagrees: bell, and the parcel cannot close.
         await scan(pilot, "5000 g")
         assert len(bells) == 3 and "expected" in feedback(app)
+        # The way out is on screen, not cut after the handheld's second row.
+        assert shown_feedback(app).endswith("re-weigh or supervisor (F11)")
         await pilot.press("f9")
         await pilot.pause()
         assert len(bells) == 4 and feedback(app).startswith("✗ Cannot close #1042: Weight outside")
@@ -393,8 +403,6 @@ async def test_the_first_station_is_told_once_when_its_order_is_taken_over(
 @pytest.mark.parametrize("size", SIZES)
 async def test_many_papers_are_counted_when_their_names_do_not_fit(world: pw.World, size) -> None:
     """Three parcels and a customs paper: the station's two rows were cut mid-name."""
-    from textual.geometry import Region
-
     from wms_tui.services.packing.documents import Documents
 
     app = WmsApp(world.store.url, terminal="PACK-1")
@@ -408,9 +416,7 @@ async def test_many_papers_are_counted_when_their_names_do_not_fit(world: pw.Wor
         docs = Documents(files=tuple(Path(n) for n in names), printed=("ZEBRA-1",))
         screen.say_documents(docs, done, short)
         await pilot.pause()
-        fb = screen.query_one("#pk-feedback", Feedback)
-        width, height = fb.outer_size
-        shown = " ".join(s.text.strip() for s in fb.render_lines(Region(0, 0, width, height)))
+        shown = shown_feedback(app)
         assert "5 documents printed" in shown  # the end of the answer is on screen
         assert "#1042 PACKED: 3 parcels" in shown
 

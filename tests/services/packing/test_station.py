@@ -466,7 +466,8 @@ def test_weight_mismatch_blocks_until_reweighed(world: pw.World) -> None:
     assert expected > 2 * 350 + 180 + 380  # goods + BOX-L + void fill
     view = packing.enter_weight(world.store, world.packer, oid, f"{expected + 400} g")
     assert view.tone is Tone.REFUSED
-    assert view.message.startswith(f"Parcel: {expected + 400} g, expected {expected} ± ")
+    assert view.message.startswith(f"{expected + 400} g, expected {expected} ± ")  # one parcel
+    assert view.message.endswith(": re-weigh or supervisor (F11)")
     assert view.parcels[0].weight_state == "mismatch"
     assert "Weight outside tolerance: re-weigh or supervisor (F11)" in texts(view.blockers)
     with world.store.read() as s:

@@ -824,7 +824,11 @@ def enter_weight(
         events.log(
             uow, actor, EventKind.PACK_WEIGHT, order=ctx.order, detail=f"{name}: MISMATCH {text}"
         )
-        return Said.refused(f"{name}: {text}: check the items and weigh again, or supervisor (F11)")
+        # Two handheld rows with four-digit grams: the way out was the part cut off
+        # ("Parcel: … check the items and weigh again, or supervisor (F11)"), so the one
+        # parcel is not named and the advice is the blocker's.
+        which = f"{name}: " if len(parcels) > 1 else ""
+        return Said.refused(f"{which}{text}: re-weigh or supervisor (F11)")
 
     return _mutate(store, actor, order_id, do)
 
