@@ -25,17 +25,34 @@ N_PROCS = 3
 N_ORDERS = 90
 
 
-def _worker(url: str, worker: int, out: mp.Queue, start: Any) -> None:
+def _worker(url: str, worker: int, out: mp.Queue, start: Any, released_once: Any) -> None:
     from wms_tui.domain.actor import Actor
     from wms_tui.services.intake.release import release_due_orders
 
     store = Store(url)
     me = Actor(None, f"terminal{worker}", frozenset({"supervisor"}), f"PACK-{worker}")
     start.wait(timeout=60)
+    first = True
+
+    def between_batches(_: int) -> None:
+        # A pause between batches (the terminal has a screen to paint): without
+        # one SQLite's busy handler lets one tight loop keep the lock. After its
+        # first batch a terminal also waits (a while at most) for another to
+        # have released one: on a loaded machine the first process scheduled
+        # could otherwise release every order before the others start, and
+        # the test would prove nothing about terminals at once.
+        nonlocal first
+        if first:
+            first = False
+            with released_once.get_lock():
+                released_once.value += 1
+            deadline = time.monotonic() + 20
+            while released_once.value < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        time.sleep(0.01)
+
     try:
-        # A pause between batches (the terminal has a screen to paint):
-        # without one SQLite's busy handler lets one tight loop keep the lock.
-        result = release_due_orders(store, me, batch_size=7, progress=lambda _: time.sleep(0.01))
+        result = release_due_orders(store, me, batch_size=7, progress=between_batches)
         out.put((worker, result, []))
     except Exception as exc:  # noqa: BLE001 - reported to the parent
         out.put((worker, {}, [f"{type(exc).__name__}: {exc}"]))
@@ -57,7 +74,11 @@ def test_concurrent_releases_take_each_order_once(empty_store: Store, db_url: st
     ctx = mp.get_context("spawn")
     out: mp.Queue = ctx.Queue()
     start = ctx.Barrier(N_PROCS)
-    procs = [ctx.Process(target=_worker, args=(db_url, w, out, start)) for w in range(N_PROCS)]
+    released_once = ctx.Value("i", 0)
+    procs = [
+        ctx.Process(target=_worker, args=(db_url, w, out, start, released_once))
+        for w in range(N_PROCS)
+    ]
     for p in procs:
         p.start()
     results = [out.get(timeout=180) for _ in procs]
