@@ -50,6 +50,7 @@ MODULES = (
     "imports",
     "load_terminals",  # issue #16
     "claim_cost",  # issue #16: what one claim costs at 1, 8 and 32 terminals
+    "shop_sync_memory",  # issue #16: wms sync's memory flat as the shop grows
     "asn_import",  # issue #16: memory flat as the file grows
     "ssh_scan",  # issue #17
     "insight_dashboard",  # issue #20: the shift dashboard at 100 k orders, 1 M events
