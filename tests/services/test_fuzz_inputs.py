@@ -183,3 +183,74 @@ def test_every_nasty_input_at_the_pack_station(empty_store: Store) -> None:
         total(lambda text=text: packing.scan(empty_store, w.packer, oid, text))
         total(lambda text=text: packing.enter_weight(empty_store, w.packer, oid, text))
         total(lambda text=text: packing.set_count(empty_store, w.packer, oid, 1, read_int(text)))
+
+
+def test_returns_desk_and_reasons(empty_store: Store, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """Every use case of services/returns that reads typed or scanned text."""
+    from tests.worlds.dispatch import build_dock
+    from wms_tui.services.returns import desk, reasons, reports
+
+    monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
+    dock = build_dock(empty_store, tmp_path)
+    order_id = dock.order("#1").id
+
+    @FUZZ
+    @given(text=TEXT)
+    def run(text: str) -> None:
+        total(lambda: desk.lookup(empty_store, text))
+        total(lambda: desk.line_for_scan(empty_store, order_id, text))
+        total(lambda: desk.check_restock_bin(empty_store, text))
+        total(lambda: desk.quarantine_location(empty_store, text))
+        total(lambda: desk.check_replacement(empty_store, text))
+        total(lambda: reasons.parse_cause(text))
+        total(lambda: reasons.normalise_reason_code(text))
+        total(lambda: reasons.put_reason(empty_store, text, text, text, dock.boss))
+        total(lambda: reasons.put_reason(empty_store, "NEW", text, "customer", dock.boss))
+        total(lambda: reasons.remove_reason(empty_store, text, dock.boss))
+        total(lambda: reports.period_dates(empty_store, text))
+
+    run()
+
+
+def test_dispatch_handlers(empty_store: Store, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """Hand-over scans, carriers and manifests typed at the dock."""
+    from tests.worlds.dispatch import build_dock
+    from wms_tui.services.dispatch import handover, manifest
+
+    monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
+    monkeypatch.delenv("WMS_PRINTER", raising=False)
+    dock = build_dock(empty_store, tmp_path)
+
+    @FUZZ
+    @given(text=TEXT)
+    def run(text: str) -> None:
+        total(lambda: handover.parcel_code(text))
+        total(lambda: handover.load_parcel(empty_store, dock.packer, "PN", text))
+        total(lambda: handover.load_parcel(empty_store, dock.packer, text, dock.sscc["#1"]))
+        total(lambda: handover.take_out(empty_store, dock.packer, "PN", text))
+        total(lambda: handover.status_for(empty_store, text))
+        total(lambda: manifest.preview_close(empty_store, text))
+        total(lambda: manifest.reprint_manifest(empty_store, dock.boss, text))
+        # A carrier named by junk is refused before anything is closed.
+        total(lambda: manifest.close_manifest(empty_store, dock.boss, text + "\x7f", send=False))
+
+    run()
+
+
+def test_setup_handlers(empty_store: Store, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """Carriers' tracking ranges and a station's printers, as typed on the CLI."""
+    from tests.worlds.dispatch import build_dock
+    from wms_tui.services.setup import carriers, printers
+
+    monkeypatch.delenv("WMS_PRINTER", raising=False)
+    dock = build_dock(empty_store, tmp_path)
+
+    @FUZZ
+    @given(text=TEXT)
+    def run(text: str) -> None:
+        total(lambda: carriers.change_tracking(empty_store, dock.boss, text, next_serial=5))
+        total(lambda: carriers.change_tracking(empty_store, dock.boss, "PN", prefix=text))
+        total(lambda: carriers.change_tracking(empty_store, dock.boss, "PN", check=text))
+        total(lambda: printers.clear_fonts(empty_store, text))
+
+    run()
