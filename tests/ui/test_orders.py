@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
+from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 
 from tests.ui.test_login import scan, wait_store
@@ -210,6 +211,27 @@ async def test_refused_action_rings_and_changes_nothing(floor: Store) -> None:
         assert bells == [1]
         assert feedback(screen) == "✗ #1003 is still short: MUG-FIKA short 1 (need 1, have 0)"
         assert snapshot(floor) == before
+
+
+async def test_a_hold_lifted_on_a_short_order_says_so_first(floor: Store) -> None:
+    """Said after the shortages, "(hold lifted)" fell below the handheld's two rows."""
+    app = new_app(floor)
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_orders(pilot)
+        await pilot.press("down")  # #1003, backordered: MUG-FIKA is missing
+        await pilot.press("f2")
+        await scan(pilot, "customer called")
+        await settle(pilot)
+        assert order(floor, "#1003").status is S.ON_HOLD
+        await pilot.press("f3")
+        await settle(pilot)
+        assert order(floor, "#1003").status is S.BACKORDERED
+        said = feedback(screen)
+        assert said == "✓ #1003 hold lifted, backordered: MUG-FIKA short 1 (need 1, have 0)"
+        fb = screen.query_one(Feedback)
+        width, height = fb.outer_size
+        shown = " ".join(s.text.strip() for s in fb.render_lines(Region(0, 0, width, height)))
+        assert "#1003 hold lifted, backordered" in shown
 
 
 async def test_priority_and_split_from_the_detail_view(floor: Store) -> None:

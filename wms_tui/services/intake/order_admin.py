@@ -96,7 +96,11 @@ def release_in(uow: UnitOfWork, actor: Actor, order: Order) -> str:
             uow, order, back_to, actor, detail=f"hold lifted ({reason or 'no reason'})"
         )
         if back_to in (S.NEW, S.BACKORDERED):
-            return _allocate_now(uow, order, actor) + " (hold lifted)"
+            missing = allocation.allocate_order(uow, order, actor)
+            if not missing:
+                return f"{order.name} ready to pick (hold lifted)"
+            # "hold lifted" before the shortages: after them, a handheld's rows cut it off.
+            return f"{order.name} hold lifted, backordered: " + "; ".join(map(str, missing))
         return f"{order.name} hold lifted"
     if status is S.BACKORDERED:
         missing = allocation.allocate_order(uow, order, actor)
