@@ -78,7 +78,11 @@ def pg_schema_url() -> tuple[str, str]:
     schema = "t_" + uuid.uuid4().hex[:12]
     with _pg_admin() as c:
         c.execute(f"CREATE SCHEMA {schema}")
-    return f"{PG_BASE}?options=-csearch_path%3D{schema}%20{_PG_NO_FLUSH}", schema
+    return _pg_url(schema), schema
+
+
+def _pg_url(schema: str) -> str:
+    return f"{PG_BASE}?options=-csearch_path%3D{schema}%20{_PG_NO_FLUSH}"
 
 
 def schema_of(url: str) -> str:
@@ -114,7 +118,15 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    if backend == "postgresql" and "empty_store" in request.fixturenames:
+        # The test's store starts with the whole schema: take one emptied
+        # after an earlier test instead of creating and dropping ~40 tables.
+        require_postgres()
+        schema = _PG_SCHEMAS.take()
+        yield _pg_url(schema)
+        _PG_SCHEMAS.give_back(schema)
+        return
     url, schema = make_url(backend, tmp_path)
     yield url
     if schema:
@@ -190,14 +202,112 @@ def sqlite_schema_copy(url: str, tmp_path_factory: pytest.TempPathFactory) -> St
     return store
 
 
+# What a schema's shape is made of: its tables' columns and privileges,
+# triggers (enabled or not), constraints and indexes. A test that changed it
+# (dropped a guard, revoked a grant) leaves a schema that is dropped instead of
+# reused. Every lookup goes through a catalog index: scanning pg_class for a
+# namespace reads the whole (much churned) catalog.
+_PG_SHAPE = """
+WITH t AS (SELECT c.oid, c.relname, c.relnatts, c.relacl FROM pg_class c
+            WHERE c.relname = ANY(%(tables)s) AND c.relnamespace = %(ns)s::regnamespace)
+SELECT md5(
+  (SELECT string_agg(concat_ws(' ', relname, relnatts, relacl), ',' ORDER BY relname) FROM t)
+  || (SELECT string_agg(concat_ws(' ', g.tgname, g.tgenabled), ',' ORDER BY g.tgname)
+        FROM pg_trigger g JOIN t ON g.tgrelid = t.oid)
+  || (SELECT string_agg(concat_ws(' ', k.conname, k.convalidated), ',' ORDER BY k.conname)
+        FROM pg_constraint k JOIN t ON k.conrelid = t.oid)
+  || (SELECT string_agg(x.relname, ',' ORDER BY x.relname)
+        FROM pg_index i JOIN t ON i.indrelid = t.oid JOIN pg_class x ON x.oid = i.indexrelid))
+"""
+
+
+def _pg_tables() -> list[str]:
+    from sqlmodel import SQLModel
+
+    return [t.name for t in SQLModel.metadata.sorted_tables] + ["alembic_version"]
+
+
+def _pg_shape(conn, schema: str) -> str:  # noqa: ANN001
+    return conn.execute(_PG_SHAPE, {"ns": schema, "tables": _pg_tables()}).fetchone()[0]
+
+
+class _PgSchemas:
+    """PostgreSQL schemas holding the whole store schema, reused between tests.
+
+    Creating a schema's ~40 tables, indexes and guards and dropping them again
+    after the test was most of a PostgreSQL test's time, spent in the server.
+    A schema handed back is emptied in one round trip instead: every table's
+    rows deleted with triggers off (the append-only guards and foreign keys
+    are triggers; the admin connection is the superuser), every sequence
+    restarted, and the revision and a new store identity written as
+    ``create_schema`` writes them, so the next test sees what a fresh schema
+    holds. One whose shape the test changed is dropped.
+    """
+
+    def __init__(self) -> None:
+        self.idle: list[str] = []
+        self.shape: str | None = None
+        self.restart = ""  # resets every sequence to its start (read once: pg_sequences is slow)
+
+    def take(self) -> str:
+        if self.idle:
+            return self.idle.pop()
+        _url, schema = pg_schema_url()
+        with _pg_admin() as c:
+            c.execute(f"SET search_path TO {schema}; " + pg_schema_ddl())
+            if self.shape is None:
+                self.shape = _pg_shape(c, schema)
+                sequences = c.execute(
+                    "SELECT sequencename, start_value FROM pg_sequences WHERE schemaname = %s",
+                    (schema,),
+                ).fetchall()
+                self.restart = "SELECT " + ", ".join(
+                    f"setval('{name}', {start}, false)" for name, start in sequences
+                )
+        return schema
+
+    def give_back(self, schema: str) -> None:
+        from wms_tui.store import SCHEMA_REVISION
+
+        tables = _pg_tables()
+        try:
+            with _pg_admin() as c:
+                if _pg_shape(c, schema) != self.shape:
+                    raise LookupError(schema)
+                # One script, no parameters: sent as one simple query.
+                c.execute(
+                    f"SET search_path TO {schema}; SET session_replication_role = replica; "
+                    + "".join(f'DELETE FROM "{t}"; ' for t in tables)
+                    + f"{self.restart}; "
+                    f"INSERT INTO alembic_version VALUES ('{SCHEMA_REVISION}'); "
+                    "INSERT INTO storeidentity (uuid, created_at)"
+                    " VALUES (gen_random_uuid()::text, now())"
+                )
+        except Exception:  # noqa: BLE001 - a schema that cannot be emptied is dropped
+            drop_pg_schema(schema)
+            return
+        self.idle.append(schema)
+
+    def drop_all(self) -> None:
+        while self.idle:
+            drop_pg_schema(self.idle.pop())
+
+
+_PG_SCHEMAS = _PgSchemas()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_idle_pg_schemas() -> Iterator[None]:
+    yield
+    _PG_SCHEMAS.drop_all()
+
+
 @pytest.fixture
 def empty_store(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     if db_url.startswith("sqlite"):
         store = sqlite_schema_copy(db_url, tmp_path_factory)
     else:
-        store = Store(db_url)
-        with _pg_admin() as c:
-            c.execute(f"SET search_path TO {schema_of(db_url)}; " + pg_schema_ddl())
+        store = Store(db_url)  # its schema came ready from the db_url fixture
     yield store
     store.dispose()
 
