@@ -15,6 +15,8 @@ from bench.__main__ import MODULES, _merge, _parse_size
 from bench.common import Row
 from tests.conftest import BACKENDS
 
+pytestmark = pytest.mark.slow  # each runs a benchmark in a subprocess
+
 ROOT = Path(__file__).resolve().parents[1]
 PRESENT = [m for m in MODULES if importlib.util.find_spec(f"bench.{m}") is not None]
 

@@ -22,6 +22,8 @@ from wms_tui.services.devices.limits import ServeLimits
 from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 
+pytestmark = pytest.mark.slow  # app processes behind a real SSH server
+
 ORDERS = [
     ("#1", [("MUG-RED", 3), ("TEE-M", 1)]),
     ("#2", [("MUG-BLU", 1), ("TEE-M", 1)]),

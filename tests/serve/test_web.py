@@ -30,6 +30,8 @@ from wms_tui.services.devices.limits import ServeLimits
 from wms_tui.services.devices.registry import add_device
 from wms_tui.store import Store
 
+pytestmark = pytest.mark.slow  # app processes behind a browser
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WAIT = 60.0

@@ -27,6 +27,8 @@ from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 
+pytestmark = pytest.mark.slow  # run first: see tests/conftest.py
+
 
 @pytest.mark.parametrize("size", [(40, 16), (120, 40)])
 async def test_pack_screen(sqlite_store: Store, tmp_path: Path, size) -> None:

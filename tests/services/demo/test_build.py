@@ -63,6 +63,10 @@ from wms_tui.services.returns import desk as returns
 from wms_tui.services.setup.carrier_tracking import rule_for
 from wms_tui.store import Store
 
+# One worker builds the demo once per backend for the whole module (the
+# module-scoped `built`), and it starts early: see tests/conftest.py.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_build")]
+
 SHOPIFY = Path(__file__).resolve().parents[2] / "fixtures" / "shopify"
 SHIPPED_OR_CANCELLED = {OrderStatus.DISPATCHED, OrderStatus.RETURNED, OrderStatus.CANCELLED}
 

@@ -7,6 +7,8 @@ import pytest
 from wms_tui.services.demo.simulate import SimulationError, simulate_day
 from wms_tui.store import Store
 
+pytestmark = pytest.mark.slow  # a whole floor day per case
+
 
 def _no_dead_end(report, orders: int) -> None:
     failed = [f"{c.name}: {c.detail}" for c in report.checks if not c.ok]
