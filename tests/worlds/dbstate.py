@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import inspect, select
 from sqlmodel import SQLModel
 
+from wms_tui.domain.errors import DomainError
 from wms_tui.store import Store
 
 
@@ -33,3 +36,14 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
                 stmt = stmt.where(table.c.kind != "auth.failed")
             out[table.name] = [tuple(r) for r in conn.execute(stmt)]
     return out
+
+
+def refused(store: Store, call: Callable[[], object], exc=DomainError, match: str = "") -> str:
+    """``call`` raises ``exc`` (message matching) and changes nothing at all."""
+    before = snapshot(store)
+    with pytest.raises(exc) as info:
+        call()
+    assert snapshot(store) == before
+    assert match in str(info.value), str(info.value)
+    assert "\n" not in str(info.value)
+    return str(info.value)

@@ -27,6 +27,7 @@ from wms_tui.domain.models import (
 from wms_tui.services.core import events
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory.stock import move_stock
+from wms_tui.services.packing import station as packing
 from wms_tui.store import Store, UnitOfWork
 
 MUG_EAN = f.ean13(11)
@@ -163,3 +164,24 @@ def build(
             uow.add(Setting(key="label_dir", value=label_dir))
         uow.commit()
     return world
+
+
+def open_1042(w: World) -> packing.PackView:
+    return packing.open_order(w.store, w.packer, w.totes["#1042"])
+
+
+def scan_all_1042(w: World, oid: int) -> packing.PackView:
+    for code in (MUG_EAN, MUG_EAN, TEE_EAN):
+        view = packing.scan(w.store, w.packer, oid, code)
+    return view
+
+
+def finish(w: World, view: packing.PackView, actor=None) -> packing.PackView:
+    """Weigh every parcel at its expected weight and tick every insert."""
+    actor = actor or w.packer
+    for p in view.parcels:
+        view = packing.enter_weight(w.store, actor, view.order_id, str(p.expected_g))
+    for item in view.inserts:
+        if not item.done:
+            view = packing.confirm_insert(w.store, actor, view.order_id, item.n)
+    return view

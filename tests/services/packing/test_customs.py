@@ -9,8 +9,9 @@ import pytest
 from sqlmodel import select
 
 from tests.printing.helpers import decode, page_sizes, render_pages
-from tests.services.packing.test_station import finish, open_1042, refused, scan_all_1042
 from tests.worlds import packing as pw
+from tests.worlds.dbstate import refused
+from tests.worlds.packing import finish, open_1042, scan_all_1042
 from wms_tui.domain.models import Order, Parcel, Product
 from wms_tui.services.packing import documents
 from wms_tui.services.packing import station as packing

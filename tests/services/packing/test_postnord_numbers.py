@@ -7,8 +7,8 @@ from sqlmodel import select
 from stdnum import ean
 
 from tests.services.packing.test_customs import declare, ship_1042_to
-from tests.services.packing.test_station import finish, open_1042, scan_all_1042
 from tests.worlds import packing as pw
+from tests.worlds.packing import finish, open_1042, scan_all_1042
 from wms_tui.domain.identifiers.tracking import TrackingRule, validate_tracking_number
 from wms_tui.domain.models import Carrier, Order, Parcel
 from wms_tui.services.packing import station as packing

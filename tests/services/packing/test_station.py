@@ -6,7 +6,6 @@ database exactly as it was (``tests.worlds.dbstate.snapshot``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -14,7 +13,8 @@ from sqlmodel import col, select
 
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
-from tests.worlds.dbstate import snapshot
+from tests.worlds.dbstate import refused
+from tests.worlds.packing import finish, open_1042, scan_all_1042
 from wms_tui.domain.enums import ExceptionKind, MovementReason, OrderStatus, ParcelStatus
 from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
 from wms_tui.domain.identifiers.sscc import is_valid_sscc
@@ -43,38 +43,6 @@ from wms_tui.store import Store
 @pytest.fixture
 def world(empty_store: Store, tmp_path) -> pw.World:
     return pw.build(empty_store, label_dir=str(tmp_path / "labels"))
-
-
-def refused(store: Store, call: Callable[[], object], exc=DomainError, match: str = "") -> str:
-    """``call`` raises ``exc`` (message matching) and changes nothing at all."""
-    before = snapshot(store)
-    with pytest.raises(exc) as info:
-        call()
-    assert snapshot(store) == before
-    assert match in str(info.value), str(info.value)
-    assert "\n" not in str(info.value)
-    return str(info.value)
-
-
-def open_1042(w: pw.World) -> packing.PackView:
-    return packing.open_order(w.store, w.packer, w.totes["#1042"])
-
-
-def scan_all_1042(w: pw.World, oid: int) -> packing.PackView:
-    for code in (pw.MUG_EAN, pw.MUG_EAN, pw.TEE_EAN):
-        view = packing.scan(w.store, w.packer, oid, code)
-    return view
-
-
-def finish(w: pw.World, view: packing.PackView, actor=None) -> packing.PackView:
-    """Weigh every parcel at its expected weight and tick every insert."""
-    actor = actor or w.packer
-    for p in view.parcels:
-        view = packing.enter_weight(w.store, actor, view.order_id, str(p.expected_g))
-    for item in view.inserts:
-        if not item.done:
-            view = packing.confirm_insert(w.store, actor, view.order_id, item.n)
-    return view
 
 
 # --------------------------------------------------------------------------- open

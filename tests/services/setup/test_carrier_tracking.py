@@ -16,10 +16,10 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from tests.services.packing.test_station import finish, open_1042, refused, scan_all_1042
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
-from tests.worlds.dbstate import snapshot
+from tests.worlds.dbstate import refused, snapshot
+from tests.worlds.packing import finish, open_1042, scan_all_1042
 from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
 from wms_tui.domain.identifiers.tracking import TrackingRule, validate_tracking_number
 from wms_tui.domain.models import Carrier, Event, Order, Parcel
