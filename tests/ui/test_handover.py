@@ -234,3 +234,23 @@ async def test_times_are_on_the_apps_warehouse_clock(dock: Dock) -> None:
         shown = str(waiting.get_option_at_index(0).prompt)
         # packed at 07:30 UTC: 16:30 in Seoul (08:30 in Jönköping)
         assert "packed 16:30 Johan Öberg" in shown, shown
+
+
+async def test_a_refresh_answering_after_escape_is_dropped(dock: Dock) -> None:
+    """Found by the menu fuzz: a dock refresh still running when Escape closed the
+    screen drew into its removed widgets (NoMatches '#ho-head') and killed the app."""
+    from wms_tui.services.dispatch.handover import status_for
+
+    app = WmsApp(dock.store.url, terminal="OFFICE")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_dock(pilot, "S9001")
+        await put(pilot, "PN")
+        await settle(pilot, screen)
+        late = status_for(dock.store, "PN")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen
+        screen._show_if_current("PN", late)  # the worker's call_from_thread, too late
+        screen._error("too late as well")
+        await pilot.pause()
+        assert app.is_running

@@ -281,10 +281,13 @@ class HandoverScreen(FloorScreen):
         self.app.call_from_thread(self._show_if_current, carrier, dock)
 
     def _error(self, message: str) -> None:
-        self.feedback.error(message)
+        if self.is_attached:
+            self.feedback.error(message)
 
     def _show_if_current(self, carrier: str, dock: DockStatus) -> None:
-        if carrier == self.carrier:
+        # The answer of a refresh can arrive after Escape closed the screen: its
+        # widgets are gone then, and drawing into them killed the app.
+        if carrier == self.carrier and self.is_attached:
             self._show(dock)
 
     def _show(self, dock: DockStatus) -> None:
