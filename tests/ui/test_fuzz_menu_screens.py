@@ -27,7 +27,7 @@ SUPERVISOR = sorted(e.id for e in MENU if "supervisor" in e.roles and e.id not i
 
 
 def test_every_menu_entry_is_fuzzed_somewhere() -> None:
-    """A new screen in the menu is fed junk too (the receiver's put-away: its own test)."""
+    """A new screen in the menu is fed junk too (the receiver's put-away: below)."""
     receiver_only = {e.id for e in MENU if "supervisor" not in e.roles} - FUZZED_ELSEWHERE
     assert receiver_only == {"putaway"}
     assert {e.id for e in MENU} == set(SUPERVISOR) | FUZZED_ELSEWHERE | receiver_only
@@ -65,3 +65,13 @@ async def test_supervisor_screen(
     dock = build_dock(sqlite_store, tmp_path)
     dock.clock.at = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
     await _fuzz(sqlite_store, "S9001", entry_id)
+
+
+async def test_receiver_put_away_screen(sqlite_store: Store) -> None:
+    from tests.worlds.receiving import TEE_EAN, build
+    from wms_tui.services.receiving import receipt
+
+    world = build(sqlite_store)
+    receipt.receive_scan(sqlite_store, world.receiver, "PO-1", "PRINT", count=4)
+    receipt.receive_scan(sqlite_store, world.receiver, "PO-1", TEE_EAN, count=3)
+    await _fuzz(sqlite_store, "R3001", "putaway")
