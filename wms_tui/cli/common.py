@@ -30,6 +30,14 @@ class _DataSafeConsole(Console):
     line around. Our own styling goes through markup, not through the text.
     """
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Rich fixes the width from $COLUMNS when a console is made, and this
+        # one is made once, at import: read the width when printing instead, so
+        # a command prints at the width it runs at (a test runner's COLUMNS, a
+        # terminal resized since), not at whatever the first importer had.
+        self._width = None
+
     def print(self, *objects: Any, **kwargs: Any) -> None:
         super().print(*(_safe(o) for o in objects), **kwargs)
 
