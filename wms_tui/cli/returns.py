@@ -31,7 +31,8 @@ ToOption = Annotated[str | None, typer.Option("--to", help="Last day, included (
 def _print(text: object) -> None:
     from wms_tui.cli.common import console
 
-    console.print(text)
+    # A line is never wrapped: a file path cut over two lines cannot be copied.
+    console.print(text, soft_wrap=isinstance(text, str))
 
 
 def _day(value: str | None, name: str) -> date | None:
