@@ -45,7 +45,9 @@ async def test_wide_shows_every_panel_with_numbers_beside_the_charts(shift: Shif
         assert stages[0].startswith("new") and "█" not in stages[0]  # zero: no bar
         trucks = text(screen, "#dash-trucks")
         pn = next(line for line in trucks.splitlines() if line.startswith("PN"))
-        assert pn.split()[3:10] == ["14:30", "2", "1", "2", "6", "15:00", "16:00"]
+        # "PN Carrier" (once, not "PN PN Carrier"), then the cut-off and the work.
+        assert pn.split()[:2] == ["PN", "Carrier"]
+        assert pn.split()[2:9] == ["14:30", "2", "1", "2", "6", "15:00", "16:00"]
         assert "✗ will miss, 5 u short" in pn
         assert "✓ done" in trucks
         people = flat(screen, "#dash-people")
@@ -189,3 +191,13 @@ def test_the_dashboard_is_a_supervisors_entry() -> None:
 
     assert "dashboard" in [e.id for e in entries_for({"supervisor"})]
     assert "dashboard" not in [e.id for e in entries_for({"picker", "packer", "receiver"})]
+
+
+def test_a_carrier_is_named_once_in_the_cut_off_table() -> None:
+    from wms_tui.ui.screens.dashboard_view import _carrier
+
+    # Seen on the demo at 120x40: "CJ CJ Logistics", "DHL DHL Express".
+    assert _carrier("CJ", "CJ Logistics") == "CJ Logistics"
+    assert _carrier("DHL", "DHL Express") == "DHL Express"
+    assert _carrier("POSTNORD", "PostNord") == "PostNord"
+    assert _carrier("PN", "PostNord") == "PN PostNord"

@@ -128,7 +128,7 @@ def trucks(d: Dashboard, narrow: bool) -> Table | Text:
     for c in d.carriers:
         mark, _, style = VERDICT[c.verdict]
         table.add_row(
-            c.code if c.name.upper() == c.code else f"{c.code} {c.name}"[:22],
+            _carrier(c.code, c.name),
             c.cutoff.strftime("%H:%M") if c.cutoff else "--:--",
             str(c.orders),
             str(c.lines_to_pick),
@@ -232,3 +232,10 @@ def backlog(d: Dashboard, width: int, narrow: bool) -> Text:
             for k, n in d.exceptions]  # fmt: skip
     out.append_text(bar_rows(rows, width, style="red", empty="none open"))
     return out
+
+
+def _carrier(code: str, name: str) -> str:
+    """The carrier as a supervisor reads it: "CJ Logistics", not "CJ CJ Logistics"."""
+    if name.upper().startswith(code.upper()):
+        return name[:22]
+    return f"{code} {name}"[:22]
