@@ -21,19 +21,16 @@ and the Zebra print carry the same text and bars, top to bottom::
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from pathlib import Path
-
-from reportlab.pdfgen.canvas import Canvas
 
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import MM, code128_modules, fit_x_dim
 from wms_tui.printing.documents import CustomsData, format_weight_kg
 from wms_tui.printing.errors import PrintError
-from wms_tui.printing.label import LABEL_SIZES, LabelSize, module_dots
+from wms_tui.printing.label import LabelSize, label_stock_pdf, module_dots, page_size
 from wms_tui.printing.output import write_atomically
-from wms_tui.printing.surface import PdfSurface, Surface, ZplSurface
+from wms_tui.printing.surface import Surface, ZplSurface
 
 MARGIN = 3 * MM
 CATEGORIES = ("Gift", "Commercial sample", "Documents", "Returned goods", "Sale of goods", "Other")
@@ -197,29 +194,8 @@ def _item_barcodes(surface: Surface, data: CustomsData, pen: _Pen) -> None:
         )
 
 
-def _page(size: str) -> tuple[float, float]:
-    try:
-        return LABEL_SIZES[size]
-    except KeyError:
-        raise ValueError(f"unknown label size {size!r}; use one of {sorted(LABEL_SIZES)}") from None
-
-
 def render_cn22_pdf_bytes(data: CustomsData, size: LabelSize = "4x6", dpi: int = 203) -> bytes:
-    page_w, page_h = _page(size)
-    fonts.ensure_fonts()
-    buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer,
-        pagesize=(page_w, page_h),
-        invariant=1,
-        pageCompression=0,
-        initialFontName=fonts.LATIN,
-    )
-    canvas.setTitle(f"CN 22 {data.order_name}")
-    draw_cn22(PdfSurface(canvas, dpi), data, page_w, page_h)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return label_stock_pdf(draw_cn22, data, size, dpi, f"CN 22 {data.order_name}")
 
 
 def render_cn22_pdf(
@@ -238,7 +214,7 @@ def cn22_program(
     data: CustomsData, size: LabelSize = "4x6", *, dpi: int = 203
 ) -> tuple[str, list[str]]:
     """The CN 22's ZPL and the bundled fonts (reportlab names) its text uses."""
-    page_w, page_h = _page(size)
+    page_w, page_h = page_size(size)
     fonts.ensure_fonts()
     surface = ZplSurface(page_w, page_h, dpi)
     draw_cn22(surface, data, page_w, page_h)

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from reportlab.lib.pagesizes import A6
 from reportlab.pdfgen.canvas import Canvas
@@ -433,16 +433,22 @@ def draw_label(surface: Surface, data: LabelData, page_w: float, page_h: float) 
         surface.text(left + indent, block_bottom + 2, tel, 8)
 
 
-def _page_size(size: str) -> tuple[float, float]:
+def page_size(size: str) -> tuple[float, float]:
     try:
         return LABEL_SIZES[size]
     except KeyError:
         raise ValueError(f"unknown label size {size!r}; use one of {sorted(LABEL_SIZES)}") from None
 
 
-def render_label_pdf_bytes(data: LabelData, size: LabelSize = "4x6", dpi: int = 203) -> bytes:
-    """Render one label and return the PDF file content."""
-    page_w, page_h = _page_size(size)
+def label_stock_pdf(
+    draw: Callable[[PdfSurface, Any, float, float], None],
+    data: Any,
+    size: LabelSize,
+    dpi: int,
+    title: str,
+) -> bytes:
+    """One page of label stock drawn by ``draw``: the shipping label, the CN 22."""
+    page_w, page_h = page_size(size)
     fonts.ensure_fonts()
     buffer = io.BytesIO()
     # invariant=1 drops the timestamp and random ID: the same label gives the same bytes,
@@ -457,11 +463,17 @@ def render_label_pdf_bytes(data: LabelData, size: LabelSize = "4x6", dpi: int = 
         # A TrueType initial font keeps reportlab from embedding an unused Helvetica.
         initialFontName=fonts.LATIN,
     )
-    canvas.setTitle(f"Label {data.order_name} {data.package_index}/{data.package_count}")
-    draw_label(PdfSurface(canvas, dpi), data, page_w, page_h)
+    canvas.setTitle(title)
+    draw(PdfSurface(canvas, dpi), data, page_w, page_h)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def render_label_pdf_bytes(data: LabelData, size: LabelSize = "4x6", dpi: int = 203) -> bytes:
+    """Render one label and return the PDF file content."""
+    title = f"Label {data.order_name} {data.package_index}/{data.package_count}"
+    return label_stock_pdf(draw_label, data, size, dpi, title)
 
 
 def render_label_pdf(
