@@ -428,7 +428,8 @@ def test_the_insight_numbers_agree_with_the_ledger_and_the_pack_scans(demo: Stor
     # The same windows on both sides: the dashboard counts up to now, the report
     # whole days (the demo's walk may have stamped work a moment after "now").
     picked, packed = ledger(d.day_start, now)
-    assert picked > 0 and packed > 0  # the shift in progress picked and packed
+    # Today's numbers may be zero: the demo's shift packs from 08:00 local, and a
+    # run before that (CI at any hour) has picked but not yet packed today.
     assert sum(p.units for p in d.pickers) == picked
     assert sum(p.units for p in d.packers) == packed
 
@@ -438,4 +439,5 @@ def test_the_insight_numbers_agree_with_the_ledger_and_the_pack_scans(demo: Stor
     start = day_bounds(today - timedelta(days=14), tz)[0]
     end = day_bounds(today, tz)[1]
     picked, packed = ledger(start, end)
+    assert picked > 0 and packed > 0  # the demo's past week picked and packed
     assert sum(r[2] for r in pickers) == picked and sum(r[1] for r in packers) == packed
