@@ -34,7 +34,7 @@ without an active supervisor.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -427,9 +427,10 @@ class _Setup:
             else:
                 self.tally(rec, False, _assign(ct, rec.values))
 
-    def customs(self) -> None:
-        """Customs data for products the shop already sent (matched by SKU)."""
-        records = self.records("customs.csv")
+    def known_products(self, file: str) -> Iterator[tuple[Any, Product, dict[str, Any]]]:
+        """Rows of ``file`` about products the shop already sent (by SKU): each row,
+        its product and its values besides the SKU; a row naming no product is refused."""
+        records = self.records(file)
         if not records:
             return
         skus = [rec.key for rec in records]
@@ -441,24 +442,16 @@ class _Setup:
                     rec, "sku", f"no product {rec.key} in the store: import the products first"
                 )
                 continue
-            values = {k: v for k, v in rec.values.items() if k != "sku"}
+            yield rec, product, {k: v for k, v in rec.values.items() if k != "sku"}
+
+    def customs(self) -> None:
+        """Customs data for products the shop already sent (matched by SKU)."""
+        for rec, product, values in self.known_products("customs.csv"):
             self.tally(rec, False, _assign(product, values))
 
     def stock_levels(self) -> None:
         """Low- and over-stock thresholds of products the shop already sent (by SKU)."""
-        records = self.records("stock_levels.csv")
-        if not records:
-            return
-        skus = [rec.key for rec in records]
-        found = {p.sku: p for p in self.s.exec(select(Product).where(col(Product.sku).in_(skus)))}
-        for rec in records:
-            product = found.get(rec.key)
-            if product is None:
-                self.refuse(
-                    rec, "sku", f"no product {rec.key} in the store: import the products first"
-                )
-                continue
-            values = {k: v for k, v in rec.values.items() if k != "sku"}
+        for rec, product, values in self.known_products("stock_levels.csv"):
             low = values.get("reorder_point", product.reorder_point)
             high = values.get("max_stock", product.max_stock)
             if low and high and high < low:
