@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import text
@@ -21,6 +22,9 @@ from sqlalchemy import text
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import set_clock
 from wms_tui.store import Store
+
+if TYPE_CHECKING:
+    from tests.worlds.demo import BuiltDemo
 
 PG_BASE = os.environ.get("WMS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = [b for b in os.environ.get("WMS_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
@@ -334,6 +338,40 @@ def sqlite_store(sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
     store = sqlite_schema_copy(sqlite_url, tmp_path_factory)
     yield store
     store.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltDemo]:
+    """The SQLite demo, built once per test process by ``wms demo --no-tui``
+    (tests/worlds/demo.py). Read it; to write, work on ``sqlite_demo.copy(...)``."""
+    from tests.worlds.demo import build_sqlite
+
+    built = build_sqlite(tmp_path_factory.mktemp("demo"))
+    yield built
+    built.store.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltDemo]:
+    """The PostgreSQL demo, built once per test process by a reset over a small
+    demo store (tests/worlds/demo.py). Read it only."""
+    from tests.worlds.demo import build_postgresql
+
+    require_postgres()
+    url, schema = pg_schema_url()
+    try:
+        built = build_postgresql(url, tmp_path_factory.mktemp("pgdemo"))
+        yield built
+        built.store.dispose()
+    finally:
+        drop_pg_schema(schema)
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_build(request: pytest.FixtureRequest) -> BuiltDemo:
+    """The shared demo on each backend (mark the test ``xdist_group("demo_build")``
+    so one worker builds it for all of them)."""
+    return request.getfixturevalue(f"{'sqlite' if request.param == 'sqlite' else 'pg'}_demo")
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from tests.worlds import factories as f
 from tests.worlds.dbstate import snapshot
+from tests.worlds.demo import BuiltDemo, row_counts
 from wms_tui.cli.main import app
 from wms_tui.domain.models import Order
 from wms_tui.services.demo.build import is_demo_store
@@ -53,10 +54,12 @@ def test_a_file_that_is_no_database_is_left_alone(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_demo_is_reset_after_a_yes_and_kept_after_a_no(tmp_path: Path) -> None:
+@pytest.mark.xdist_group("demo_build")
+def test_the_demo_is_reset_after_a_yes_and_kept_after_a_no(
+    sqlite_demo: BuiltDemo, tmp_path: Path
+) -> None:
     db = str(tmp_path / "demo.db")
-    assert runner.invoke(app, ["demo", "--db", db, "--no-tui"]).exit_code == 0
-    store = Store(f"sqlite:///{db}")
+    store = Store(sqlite_demo.copy(Path(db)))
     try:
         assert is_demo_store(store)
         with store.unit_of_work() as uow:
@@ -82,10 +85,28 @@ def test_the_demo_is_reset_after_a_yes_and_kept_after_a_no(tmp_path: Path) -> No
     assert yes.exit_code == 0, yes.output
     assert "Demo warehouse created" in yes.output
     assert extra_orders() == 0
+    rebuilt = Store(f"sqlite:///{db}")
+    try:
+        assert row_counts(rebuilt) == row_counts(sqlite_demo.store), "as built the first time"
+    finally:
+        rebuilt.dispose()
 
 
-def test_reset_where_there_is_no_store_just_builds_the_demo(tmp_path: Path) -> None:
+def test_reset_where_there_is_no_store_just_builds_the_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the seed files are loaded: the week's replay and the shift's walk are
+    # what every build does, and the shared demo (tests/worlds/demo.py) checks them.
+    from wms_tui.services.demo import build
+
+    monkeypatch.setattr(build, "replay_history", lambda store, statuses: None)
+    monkeypatch.setattr(build, "advance_demo_orders", lambda store: {})
     db = str(tmp_path / "new.db")
     result = _reset(db)  # no store yet: nothing to lose, nothing asked
     assert result.exit_code == 0, result.output
-    assert "Delete" not in result.output
+    assert "Delete" not in result.output and "Demo warehouse created" in result.output
+    store = Store(f"sqlite:///{db}")
+    try:
+        assert is_demo_store(store)
+    finally:
+        store.dispose()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from tests.worlds.demo import BuiltDemo
 from wms_tui.cli.main import app
-from wms_tui.store import Store
+from wms_tui.store import Store, sqlite_path
 
 runner = CliRunner()
 
@@ -49,11 +51,11 @@ def test_newer_schema_is_refused_and_left_alone(tmp_path: Path) -> None:
     assert db.read_bytes() == before
 
 
-def test_demo_without_tui(tmp_path: Path) -> None:
-    db = str(tmp_path / "demo.db")
-    result = runner.invoke(app, ["demo", "--db", db, "--no-tui"])
-    assert result.exit_code == 0, result.output
-    assert "Demo warehouse created" in result.output
+@pytest.mark.xdist_group("demo_build")
+def test_demo_without_tui(sqlite_demo: BuiltDemo, tmp_path: Path) -> None:
+    # The shared demo was built by `wms demo --db NEW --no-tui` (tests/worlds/demo.py).
+    assert f"Demo warehouse created in {sqlite_path(sqlite_demo.url)}" in sqlite_demo.output
+    db = sqlite_demo.copy(tmp_path / "demo.db").removeprefix("sqlite:///")
     again = runner.invoke(app, ["demo", "--db", db, "--no-tui"])
     assert again.exit_code == 0 and "created" not in again.output
 

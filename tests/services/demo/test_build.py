@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlmodel import col, func, select
 
-from tests.conftest import BACKENDS, drop_pg_schema, make_url
+from tests.worlds.dbstate import snapshot
+from tests.worlds.demo import LEFT_BEFORE_RESET, BuiltDemo, row_counts
 from tests.worlds.factories import store_folder
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import (
@@ -63,37 +63,39 @@ from wms_tui.services.returns import desk as returns
 from wms_tui.services.setup.carrier_tracking import rule_for
 from wms_tui.store import Store
 
-# One worker builds the demo once per backend for the whole module (the
-# module-scoped `built`), and it starts early: see tests/conftest.py.
+# The demo is built once per backend for every test that reads it (tests/worlds/demo.py);
+# the group keeps those tests on the worker that built it, and they start early
+# (tests/conftest.py).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo_build")]
 
 SHOPIFY = Path(__file__).resolve().parents[2] / "fixtures" / "shopify"
 SHIPPED_OR_CANCELLED = {OrderStatus.DISPATCHED, OrderStatus.RETURNED, OrderStatus.CANCELLED}
 
 
-def counts(store) -> tuple[int, ...]:
-    with store.read() as s:
-        return tuple(
-            s.exec(select(func.count()).select_from(t)).one()
-            for t in (Product, Order, OrderLine, Operator, StockMovement, Event)
-        )
+@pytest.fixture
+def demo(demo_build: BuiltDemo) -> Store:
+    return demo_build.store
 
 
-def test_demo_is_created_once_and_is_idempotent(db_url: str) -> None:
-    store, created = create_demo(db_url)
-    assert created
-    first = counts(store)
-    n_products, n_orders, *_ = first
-    assert 150 <= n_products <= 260 and 80 <= n_orders <= 130
+def test_a_second_run_changes_nothing(demo_build: BuiltDemo) -> None:
+    before = snapshot(demo_build.store)
+    store, created = create_demo(demo_build.url)
     store.dispose()
-
-    store, created = create_demo(db_url)
     assert not created
-    assert counts(store) == first, "a second run must change nothing"
-    store.dispose()
+    assert snapshot(demo_build.store) == before, "a second run must change nothing"
 
-    store, created = create_demo(db_url, reset=True)
-    assert created and counts(store) == first
+
+def test_a_reset_drops_what_the_store_held_before(pg_demo: BuiltDemo) -> None:
+    """On PostgreSQL a reset drops every table (and enum type) and builds again
+    (the shared demo was built so); SQLite's reset is tests/cli/test_demo_reset.py."""
+    names = pg_demo.order_names()
+    assert LEFT_BEFORE_RESET not in names and "#D1001" in names
+
+
+def test_the_demo_holds_every_stage_walked_by_the_real_services(demo_build: BuiltDemo) -> None:
+    store = demo_build.store
+    n_products, n_orders, *_ = row_counts(store)
+    assert 150 <= n_products <= 260 and 80 <= n_orders <= 130
     with store.read() as s:
         assert ledger_mismatches(s) == []
         statuses = set(s.exec(select(Order.status)).all())
@@ -110,7 +112,7 @@ def test_demo_is_created_once_and_is_idempotent(db_url: str) -> None:
         # Packed at PACK-1 by a named packer, with a label and slip on disk.
         parcels = s.exec(select(Parcel).where(Parcel.status == ParcelStatus.CLOSED)).all()
         assert parcels and all(p.packed_by_name == "Johan Öberg" for p in parcels)
-        labels = store_folder(store, "labels")  # this store's own folder
+        labels = store_folder(store, demo_build.folder / "labels")  # this store's own folder
         assert all((labels / p.label_file).is_file() for p in parcels)
         # In-progress orders were walked there by the real services.
         picked = s.exec(select(Order).where(Order.status == OrderStatus.PICKED)).all()
@@ -135,7 +137,6 @@ def test_demo_is_created_once_and_is_idempotent(db_url: str) -> None:
         names = " ".join(s.exec(select(Order.ship_name)).all())
         assert any("\uac00" <= ch <= "\ud7a3" for ch in names)  # Hangul
         assert any(ch in names for ch in "ÅÄÖåäö")
-    store.dispose()
 
 
 def test_a_real_shops_first_orders_import_beside_the_demo_orders(empty_store: Store) -> None:
@@ -162,38 +163,6 @@ def test_a_real_shops_first_orders_import_beside_the_demo_orders(empty_store: St
 
 
 # --------------------------------------------------------------------------- the past week
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def built(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Store, list[str]]]:
-    """One demo per backend for the tests that only read it, built with a printer configured.
-
-    Labels and manifests go to its own folder; what was sent to a printer is listed.
-    """
-    from wms_tui.printing import output
-
-    folder = tmp_path_factory.mktemp("demo")
-    url, schema = make_url(request.param, folder)
-    printed: list[str] = []
-    try:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.chdir(folder)
-            mp.setenv("WMS_PRINTER", "Zebra")
-            mp.setattr(output, "send_to_printer", lambda path, printer: printed.append(str(path)))
-            store, created = create_demo(url)
-        assert created
-        yield store, printed
-        store.dispose()
-    finally:
-        if schema:
-            drop_pg_schema(schema)
-
-
-@pytest.fixture
-def demo(built: tuple[Store, list[str]]) -> Store:
-    return built[0]
 
 
 def seeded(status: str) -> list[str]:
@@ -366,10 +335,10 @@ def test_the_week_ships_only_what_it_had_and_the_ledger_adds_up(demo: Store) -> 
             assert s.exec(select(at).order_by(col(at).desc()).limit(1)).one() <= utcnow()
 
 
-def test_building_the_demo_prints_and_mails_nothing(built: tuple[Store, list[str]]) -> None:
+def test_building_the_demo_prints_and_mails_nothing(demo_build: BuiltDemo) -> None:
     """Last week's labels and manifests are files; nobody gets a shipping e-mail for them."""
-    store, printed = built
-    assert printed == []
+    store = demo_build.store
+    assert demo_build.printed == []
     with store.read() as s:
         assert s.exec(select(func.count()).select_from(Notice)).one() == 0
         pdfs = s.exec(select(Manifest.pdf_file)).all()
