@@ -1,20 +1,27 @@
 """Printing as floor equipment: CUPS with ``-o raw`` for ZPL, raw TCP 9100, one-line failures.
 
-CUPS is stood in for by an ``lp`` script on PATH that records its arguments and stdin; the
-raw port by a socket listener on loopback.
+CUPS is stood in for by ``lp`` and ``lpstat`` scripts on PATH that record ``lp``'s arguments
+and stdin; the raw port by a socket listener on loopback. test_cups_queue.py does the same
+against a real CUPS scheduler.
 """
 
 from __future__ import annotations
 
 import socket
 import stat
-import threading
 from pathlib import Path
 
 import pytest
 
+from tests.fakes.raw_printer import RawPrinter
 from wms_tui.adapters import printers
-from wms_tui.adapters.printers import Printer, PrinterError, send_bytes, send_file
+from wms_tui.adapters.printers import (
+    Printer,
+    PrinterError,
+    PrinterHeld,
+    send_bytes,
+    send_file,
+)
 
 LP = """#!/bin/sh
 printf '%s\\n' "$@" > "{log}"
@@ -22,6 +29,17 @@ if [ "$2" = "offline" ]; then echo "lp: The printer or class does not exist." >&
 for last; do :; done
 if [ "$last" = "-" ]; then cat > "{log}.stdin"; fi
 echo "request id is $2-1 (1 file(s))"
+"""
+
+
+# What `lpstat -p QUEUE` says (C locale) of a started queue and of a stopped one.
+LPSTAT = """#!/bin/sh
+if [ "$2" = "stopped" ]; then
+  echo "printer stopped disabled since Mon 07 Dec 2026 12:00:00 -"
+  printf '\\tPaused\\n'
+else
+  echo "printer $2 is idle.  enabled since Mon 07 Dec 2026 12:00:00"
+fi
 """
 
 
@@ -34,41 +52,11 @@ def lp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     script = bin_dir / "lp"
     script.write_text(LP.format(log=log))
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    lpstat = bin_dir / "lpstat"
+    lpstat.write_text(LPSTAT)
+    lpstat.chmod(lpstat.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     return log
-
-
-class Listener:
-    """A raw printer port on loopback; every connection is one job."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.jobs: list[bytes] = []
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            job = b""
-            with conn:
-                conn.settimeout(30)
-                while chunk := conn.recv(65536):
-                    job += chunk
-            self.jobs.append(job)
-
-    def close(self) -> bytes:
-        """Stop listening; everything received, jobs in order."""
-        self._stop.set()
-        self.thread.join(timeout=10)
-        self.sock.close()
-        return b"".join(self.jobs)
 
 
 def test_zpl_goes_to_cups_raw(lp: Path, tmp_path: Path) -> None:
@@ -101,8 +89,20 @@ def test_a_cups_refusal_is_one_line(lp: Path, tmp_path: Path) -> None:
     )
 
 
+def test_a_stopped_queue_is_held_not_failed(lp: Path, tmp_path: Path) -> None:
+    label = tmp_path / "label.zpl"
+    label.write_text("^XA^XZ")
+    with pytest.raises(PrinterHeld) as err:
+        send_file(label, Printer("stopped"), raw=True)
+    assert str(err.value) == (
+        "queue stopped is stopped: the job waits in it and prints once the queue is started"
+        " (cupsenable stopped); printing again would print it twice"
+    )
+    send_file(label, Printer("zebra-1"), raw=True)  # a started queue: no complaint
+
+
 def test_raw_tcp_delivers_every_byte(tmp_path: Path) -> None:
-    listener = Listener()
+    listener = RawPrinter()
     label = tmp_path / "label.zpl"
     content = ("^XA" + "^FO10,10^FDÅsa Öberg 김민준^FS" * 2000 + "^XZ").encode()
     label.write_bytes(content)

@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from tests.adapters.test_printers import LP, Listener
+from tests.adapters.test_printers import LP
+from tests.fakes.raw_printer import RawPrinter
 from tests.services.packing.test_documents import barcodes
 from tests.worlds import packing as pw
 from wms_tui.cli.main import app
@@ -40,7 +41,7 @@ def test_sends_to_both_printers(
     (bin_dir / "lp").write_text(LP.format(log=tmp_path / "lp.args"))
     (bin_dir / "lp").chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
-    zebra = Listener()
+    zebra = RawPrinter()
     with sqlite_store.unit_of_work() as uow:
         st = uow.session.exec(select(Station).where(Station.code == "PACK-2")).one()
         st.printer, st.printer_transport = f"127.0.0.1:{zebra.port}", "tcp"

@@ -12,6 +12,7 @@ zebra-3 did not answer at 10.0.0.7:9100"); nothing here retries or waits longer 
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -26,6 +27,15 @@ TIMEOUT_S = 30.0
 
 class PrinterError(Exception):
     """A job could not be handed to a printer; the message is one line for the operator."""
+
+
+class PrinterHeld(PrinterError):
+    """CUPS took the job, but the queue is stopped (``cupsdisable``): the job waits in it.
+
+    ``lp`` succeeds on a stopped queue, so without this the packer would read "printed" and
+    find no label. Printing again would print twice once the queue is started: the message
+    says how to start it instead.
+    """
 
 
 @dataclass(frozen=True)
@@ -80,12 +90,14 @@ def send_file(path: Path | str, printer: Printer, *, raw: bool) -> None:
     # An absolute path can never be mistaken for an lp option.
     command = ["lp", "-d", printer.name, *(["-o", "raw"] if raw else []), str(file_path.resolve())]
     _run_lp(command, printer, file_path.name)
+    _refuse_stopped_queue(printer)
 
 
 def send_bytes(data: bytes, printer: Printer, *, name: str = "job") -> None:
     """Send printer-language bytes: raw to port 9100, or ``lp -o raw`` from stdin for CUPS."""
     if printer.transport == "cups":
         _run_lp(["lp", "-d", printer.name, "-o", "raw", "-"], printer, name, data)
+        _refuse_stopped_queue(printer)
         return
     host, port = printer.address()
     try:
@@ -122,3 +134,25 @@ def _run_lp(command: list[str], printer: Printer, what: str, data: bytes | None 
         output = (result.stderr or result.stdout or b"").decode("utf-8", "replace").strip()
         message = output.splitlines()[0] if output else f"exit status {result.returncode}"
         raise PrinterError(f"printing {what} on {printer} failed: {message}")
+
+
+def _refuse_stopped_queue(printer: Printer) -> None:
+    """Raise :class:`PrinterHeld` when the CUPS queue is stopped (its job is waiting)."""
+    try:
+        result = subprocess.run(
+            ["lpstat", "-p", printer.name],
+            capture_output=True,
+            timeout=TIMEOUT_S,
+            check=False,
+            # lpstat's words are translated; its C-locale wording is what is read here.
+            env={**os.environ, "LC_ALL": "C", "LANG": "C"},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return  # the job was accepted; not knowing the queue's state is no failure
+    words = result.stdout.decode("utf-8", "replace").split()
+    # "printer zebra disabled since Mon 07 Dec 2026 ..." (enabled: "is idle." / "now printing")
+    if words[:3] == ["printer", printer.name, "disabled"]:
+        raise PrinterHeld(
+            f"queue {printer} is stopped: the job waits in it and prints once the queue is"
+            f" started (cupsenable {printer}); printing again would print it twice"
+        )

@@ -71,5 +71,5 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             typer.echo(str(path))  # one path per line, never wrapped: scripts read it
         if docs.printed:
             console.print(f"Sent to {', '.join(sorted(set(docs.printed)))}", highlight=False)
-        if docs.problems:
-            raise fail("; ".join(docs.problems))
+        if not docs.ok:
+            raise fail("; ".join(docs.problems + docs.held))

@@ -184,7 +184,8 @@ def test_a_gift_recipient_is_never_given_the_buyers_phone(world: pw.World) -> No
 def test_labels_go_raw_to_the_label_printer_and_papers_to_the_document_printer(
     world: pw.World, tmp_path, monkeypatch
 ) -> None:
-    from tests.adapters.test_printers import LP, Listener
+    from tests.adapters.test_printers import LP
+    from tests.fakes.raw_printer import RawPrinter
     from wms_tui.domain.models import Station
 
     bin_dir = tmp_path / "bin"
@@ -193,7 +194,7 @@ def test_labels_go_raw_to_the_label_printer_and_papers_to_the_document_printer(
     (bin_dir / "lp").write_text(LP.format(log=log))
     (bin_dir / "lp").chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
-    zebra = Listener()
+    zebra = RawPrinter()
     with world.store.unit_of_work() as uow:
         st = uow.session.exec(select(Station).where(Station.code == "PACK-1")).one()
         st.printer, st.printer_transport = f"127.0.0.1:{zebra.port}", "tcp"
@@ -215,7 +216,7 @@ def test_labels_go_raw_to_the_label_printer_and_papers_to_the_document_printer(
         recorded = s.exec(select(Station.printer_fonts).where(Station.code == "PACK-1")).one()
     assert "E:WMSSANS.TTF@" in recorded
     # A reprint to the same printer sends the label alone.
-    again = Listener()
+    again = RawPrinter()
     with world.store.unit_of_work() as uow:
         st = uow.session.exec(select(Station).where(Station.code == "PACK-1")).one()
         st.printer = f"127.0.0.1:{again.port}"  # the same printer, at a new address

@@ -16,6 +16,7 @@ refused while it can still be fixed, not discovered after it was packed.
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -80,10 +81,12 @@ class Documents:
     files: tuple[Path, ...] = ()
     printed: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    #: jobs CUPS took into a stopped queue: they print once it is started, so no reprint
+    held: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.held
 
     def summary(self) -> str:
         names = ", ".join(p.name for p in self.files) or "no files"
@@ -403,9 +406,10 @@ def produce(
 
     ``zpl`` None follows the station's label format. ``printer`` overrides the
     station's; ``send=False`` only writes files. Never raises for printing
-    problems: they come back in ``Documents.problems`` for the screen.
+    problems: they come back in ``Documents.problems`` for the screen, and jobs
+    waiting in a stopped CUPS queue in ``Documents.held``.
     """
-    from wms_tui.adapters.printers import PrinterError, send_file
+    from wms_tui.adapters.printers import PrinterError, PrinterHeld, send_file
     from wms_tui.printing.cn22 import cn22_program, render_cn22_pdf
     from wms_tui.printing.customs import render_customs_pdf
     from wms_tui.printing.errors import PrintError
@@ -484,6 +488,7 @@ def produce(
             continue
         files.append(path)
         rendered.append((kind, path))
+    held: dict[str, str] = {}
     if send:
         for kind, path in rendered:
             where = printer_for(kind, setup, printer)
@@ -492,14 +497,20 @@ def produce(
             role = "label printer" if kind in LABEL_STOCK else "document printer"
             try:
                 if path.suffix == ".zpl" and zpl_fonts:
-                    send_fonts(store, terminal, where, zpl_fonts, known=printer is None)
-                    zpl_fonts = set()
+                    fonts, zpl_fonts = zpl_fonts, set()
+                    # Held fonts are queued ahead of the label: said once, below.
+                    with suppress(PrinterHeld):
+                        send_fonts(store, terminal, where, fonts, known=printer is None)
                 send_file(path, where, raw=path.suffix == ".zpl")
+            except PrinterHeld as exc:
+                # The rest still goes into the queue, in order, to print when it starts.
+                held.setdefault(where.name, f"{role}: {exc}")
+                continue
             except PrinterError as exc:
                 problems.append(f"{role}: {exc}")
                 break  # one line for the packer; the files stay for F10
             printed.append(where.name)
-    return Documents(tuple(files), tuple(printed), tuple(problems))
+    return Documents(tuple(files), tuple(printed), tuple(problems), tuple(held.values()))
 
 
 def send_fonts(
@@ -511,7 +522,7 @@ def send_fonts(
     the 4.7 MB Korean font crosses the network once, not with every label. ``known=False``
     (a printer named on the command line) sends them without asking or recording.
     """
-    from wms_tui.adapters.printers import send_bytes
+    from wms_tui.adapters.printers import PrinterHeld, send_bytes
     from wms_tui.printing.zpl import font_download, font_id
 
     with store.read() as s:
@@ -520,7 +531,11 @@ def send_fonts(
     missing = sorted(f for f in needed if font_id(f) not in sent)
     if not missing:
         return []
-    send_bytes(font_download(missing), where, name="fonts")
+    held: PrinterHeld | None = None
+    try:
+        send_bytes(font_download(missing), where, name="fonts")
+    except PrinterHeld as exc:
+        held = exc  # in the queue ahead of the labels: the printer will have them
     if known:
         with store.unit_of_work() as uow:
             st = uow.session.exec(select(Station).where(Station.code == terminal)).first()
@@ -529,6 +544,8 @@ def send_fonts(
                 st.printer_fonts = ",".join(sorted(have | {font_id(f) for f in missing}))
                 uow.add(st)
                 uow.commit()
+    if held is not None:
+        raise held
     return missing
 
 

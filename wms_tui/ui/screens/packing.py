@@ -503,9 +503,11 @@ class PackScreen(WmsScreen):
         except DomainError as exc:
             self.app.call_from_thread(self.feedback.error, str(exc))
             return
-        if docs.problems:
+        if not docs.ok:
             text = f"{done}. " if done else ""
-            msg = f"{text}{'; '.join(docs.problems)} — F10 reprints"
+            # A job held in a stopped queue prints when it starts: F10 would print it twice.
+            again = " — F10 reprints" if docs.problems else ""
+            msg = f"{text}{'; '.join(docs.problems + docs.held)}{again}"
             self.app.call_from_thread(self.feedback.error, msg)
         else:
             self.app.call_from_thread(self.say_documents, docs, done, short_done or done)
@@ -558,8 +560,8 @@ class PackScreen(WmsScreen):
         except DomainError as exc:
             self.app.call_from_thread(self.feedback.error, str(exc))
             return
-        if docs.problems:
-            self.app.call_from_thread(self.feedback.error, "; ".join(docs.problems))
+        if not docs.ok:
+            self.app.call_from_thread(self.feedback.error, "; ".join(docs.problems + docs.held))
         else:
             self.app.call_from_thread(self.feedback.ok, f"Reprinted {name}: {docs.summary()}")
 
