@@ -76,3 +76,44 @@ def test_counting_a_flagged_bin_releases_the_backorders_it_held_back(empty_store
     assert result.adjustments == ()
     assert result.released == ("#waiting",)
     assert _status(empty_store, "#waiting") is OrderStatus.READY_TO_PICK
+
+
+def test_a_tick_retries_only_the_backorders_the_free_stock_moves_on(
+    empty_store: Store, monkeypatch
+) -> None:
+    """The periodic release used to allocate (and refuse again) every backorder
+    with any free unit of any of its SKUs, every minute it waited. Now an order
+    is tried when the free units cover all it needs, or, split-ok, any of it."""
+    from wms_tui.services.inventory import allocation
+
+    tried: list[str] = []
+    real = allocation.allocate_order
+
+    def spy(uow, order, actor=None):  # noqa: ANN001, ANN202 - a pass-through
+        tried.append(order.name)
+        return real(uow, order) if actor is None else real(uow, order, actor)
+
+    monkeypatch.setattr(allocation, "allocate_order", spy)
+    with empty_store.unit_of_work() as uow:
+        mug, cap = f.product(uow, "MUG"), f.product(uow, "CAP")
+        f.location(uow, "A-01-1-A")
+        f.location(uow, "A-01-2-A")
+        f.order(uow, "#two", [(mug, 1), (cap, 1)], minutes_ago=600)
+        f.order(uow, "#mugs", [(mug, 2)], minutes_ago=500)
+        f.order(uow, "#split", [(cap, 2)], minutes_ago=400, tags="split-ok")
+        uow.commit()
+    assert sorted(release(empty_store).backordered) == ["#mugs", "#split", "#two"]
+
+    _receive(empty_store, "MUG", "A-01-1-A", 1)
+    tried.clear()
+    tick = release(empty_store)
+    assert tried == [] and not tick.anything  # one MUG covers none of them
+
+    _receive(empty_store, "CAP", "A-01-2-A", 1)
+    tried.clear()
+    tick = release(empty_store)
+    # #two is covered, #split may ship part; the older one gets the one CAP.
+    assert tried == ["#two", "#split"]
+    assert tick.backorders_released == ["#two"]
+    assert _status(empty_store, "#split") is OrderStatus.BACKORDERED
+    assert _status(empty_store, "#mugs") is OrderStatus.BACKORDERED

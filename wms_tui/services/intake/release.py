@@ -20,6 +20,7 @@ not a minute later.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -76,37 +77,84 @@ def release(store: Store, actor: Actor = SYSTEM, now: datetime | None = None) ->
     """Retry the backorders stock now covers, then release due orders (module docstring)."""
     actor.require(Role.SUPERVISOR, action="release orders")
     with store.unit_of_work() as uow:
-        products = _backordered_products_in_stock(uow)
-        retried = retry_backorders(uow, actor, products) if products else []
+        covered = backorders_stock_covers(uow)
+        retried = retry_backorders(uow, actor, locked=lock_orders(uow, covered)) if covered else []
         uow.commit()
     due = release_due_orders(store, actor, now)
     return ReleaseResult(due["ready"], due["backordered"], due["held"], retried)
 
 
-def _backordered_products_in_stock(uow: UnitOfWork) -> set[int]:
-    """Products some backorder waits for that have free units in a pickable bin.
+def backorders_stock_covers(uow: UnitOfWork) -> list[int]:
+    """Backordered orders that an allocation now would move on (ids, ascending).
 
-    The periodic job asks this first so a minute's tick with nothing arrived
-    costs one query, not an allocation attempt per waiting order.
+    An order is worth a try when the free units in pickable bins cover every
+    unit it still needs, or, for an order that may ship split, when any unit
+    it needs is free (what is here ships, the rest is split off). Two queries
+    (the waiting lines, the free stock of their products), whatever the
+    number of backorders: the periodic job runs this every tick, and an
+    order short of one SKU that has a few units free is no longer allocated
+    and refused again every minute while it waits. Orders competing for the
+    same units may all pass; :func:`retry_backorders` serves them in the house
+    ranking and the later ones stay backordered.
     """
-    waiting = (
-        select(OrderLine.product_id)
+    s = uow.session
+    lines = s.exec(
+        select(
+            OrderLine.order_id,
+            OrderLine.product_id,
+            OrderLine.quantity - OrderLine.qty_short - OrderLine.qty_allocated,
+            Order.split_allowed,
+        )
         .join(Order, col(Order.id) == OrderLine.order_id)
         .where(Order.status == OrderStatus.BACKORDERED)
+    ).all()
+    need: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    split: dict[int, bool] = {}
+    for order_id, product_id, open_units, split_ok in lines:
+        split[order_id] = bool(split_ok)
+        wanted = need[order_id]  # an order owing nothing more is allocated at once
+        if open_units > 0:
+            wanted[product_id] += open_units
+    free = _free_units(uow, sorted({pid for wanted in need.values() for pid in wanted}))
+    return sorted(
+        order_id
+        for order_id, wanted in need.items()
+        if all(free.get(pid, 0) >= n for pid, n in wanted.items())
+        or (split[order_id] and any(free.get(pid, 0) > 0 for pid in wanted))
     )
+
+
+def _free_units(uow: UnitOfWork, product_ids: list[int]) -> dict[int, int]:
+    """Unreserved units per product in the bins allocation takes from (``_candidates_stmt``)."""
+    if not product_ids:
+        return {}
     rows = uow.session.exec(
-        select(Stock.product_id)
+        select(Stock.product_id, func.sum(Stock.qty - Stock.allocated))
         .join(Location, col(Location.id) == Stock.location_id)
         .where(
-            col(Stock.product_id).in_(waiting),
+            col(Stock.product_id).in_(product_ids),
             cast(Location.kind, String).in_([LocationKind.PICK.name, LocationKind.BULK.name]),
             col(Location.active).is_(True),
             col(Location.cycle_count_flag).is_(False),
             Stock.qty > Stock.allocated,
         )
-        .distinct()
+        .group_by(col(Stock.product_id))
     ).all()
-    return set(rows)
+    return {int(pid): int(n) for pid, n in rows}
+
+
+def lock_orders(uow: UnitOfWork, order_ids: list[int]) -> list[int]:
+    """Lock those of ``order_ids`` still backordered, in id order (the house lock order)."""
+    if not order_ids:
+        return []
+    return list(
+        uow.session.exec(
+            select(Order.id)
+            .where(col(Order.id).in_(order_ids), Order.status == OrderStatus.BACKORDERED)
+            .order_by(col(Order.id))
+            .with_for_update(of=Order, key_share=True)
+        ).all()
+    )
 
 
 def lock_backorders(uow: UnitOfWork, product_ids: set[int] | None = None) -> list[int]:
