@@ -303,3 +303,32 @@ def test_a_task_paused_too_long_is_in_the_inbox_until_freed_or_taken_up(
         assert TaskStatus(task.status) is TaskStatus.OPEN and task.picker_id is None
     # The next picker gets the freed task.
     assert picking.claim_next_task(empty_store, world.pickers[2]).code == first.code
+
+
+def test_listing_the_inbox_writes_only_when_something_closes_or_is_raised(
+    world: pw.World, monkeypatch
+) -> None:
+    """Every listing (a supervisor's screen refreshes every 30 s) used to open a
+    write transaction, taking the write lock from the floor's terminals."""
+    store, boss = world.store, world.supervisor
+    oid = _unpaid(store)
+    first = open_exceptions(store, boss)  # raises the payment hold: a write
+    assert [i.kind for i in first] == [ExceptionKind.PAYMENT_HOLD]
+    writes: list[int] = []
+    real = store.unit_of_work
+
+    def counted():  # noqa: ANN202 - the store's own unit of work
+        writes.append(1)
+        return real()
+
+    monkeypatch.setattr(store, "unit_of_work", counted)
+    assert open_exceptions(store, boss) == first
+    assert open_exceptions(store, boss) == first
+    assert writes == []
+    monkeypatch.undo()
+    from wms_tui.services.intake import order_admin
+
+    order_admin.release_order(store, boss, oid)  # paid: its hold closes at the next listing
+    monkeypatch.setattr(store, "unit_of_work", counted)
+    assert "#3001" not in [i.order for i in open_exceptions(store, boss)]
+    assert writes == [1]

@@ -93,7 +93,7 @@ def resolve(
             exc.location,
             flagged,
             sum(n for *_, n in held),
-            task_paused=exc.kind == K.PAUSED_TASK and task_still_paused(uow, exc),
+            task_paused=exc.kind == K.PAUSED_TASK and task_still_paused(s, exc),
         )
         if act not in offered:
             what = f" ({order.name} is {S(order.status).label})" if order is not None else ""

@@ -21,8 +21,8 @@ from wms_tui.domain.enums import ExceptionKind as K
 from wms_tui.domain.enums import OrderStatus as S
 from wms_tui.domain.enums import Role
 from wms_tui.domain.models import Location, Order, WmsException
-from wms_tui.services.exceptions.settle import settle
-from wms_tui.services.exceptions.waiting import TASK_PREFIX, raise_waiting
+from wms_tui.services.exceptions.settle import settle, settled
+from wms_tui.services.exceptions.waiting import TASK_PREFIX, raise_waiting, unraised
 from wms_tui.store import Store, retrying
 
 DELIVERY_PREFIX = "delivery:"
@@ -163,9 +163,16 @@ def actions_for(
 def open_exceptions(store: Store, actor: Actor, *, limit: int = 500) -> list[InboxItem]:
     """Every open exception, most urgent first, then newest (see the module docstring).
 
-    Exceptions whose work is already done are closed first (:func:`settle`).
+    Exceptions whose work is already done are closed first (:func:`settle`),
+    and the waiting ones nobody raised are raised (:func:`raise_waiting`). The
+    listing itself reads only: a write transaction is opened just when one of
+    those is found, so supervisors' screens refreshing every 30 s do not take
+    the write lock from the floor's terminals.
     """
     actor.require(Role.SUPERVISOR, action="see the exceptions inbox")
+    with store.read() as s:
+        if not settled(s) and not unraised(s):
+            return _items(s, limit)
     with store.unit_of_work() as uow:
         if settle(uow, actor) + raise_waiting(uow, actor):
             uow.commit()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
@@ -65,9 +65,12 @@ def is_settled(exc: WmsException, order: Order | None, bin_flagged: bool) -> boo
     return False
 
 
-def settle(uow: UnitOfWork, actor: Actor, order_ids: Iterable[int] | None = None) -> int:
-    """Close the open self-closing exceptions (of ``order_ids``, or all) whose work is done."""
-    s = uow.session
+def settled(session: Session, order_ids: Iterable[int] | None = None) -> list[tuple]:
+    """The open self-closing exceptions (of ``order_ids``, or all) whose work is done.
+
+    (exception, its order) pairs; then, with ``order_ids`` None, the PAUSED_TASK
+    ones whose task is no longer paused, as (exception, None). Reads only.
+    """
     stmt = (
         select(WmsException, Order, Location.cycle_count_flag)
         .join(Order, col(Order.id) == WmsException.order_id)
@@ -80,16 +83,30 @@ def settle(uow: UnitOfWork, actor: Actor, order_ids: Iterable[int] | None = None
     if order_ids is not None:
         ids = list(order_ids)
         if not ids:
-            return 0
+            return []
         stmt = stmt.where(col(WmsException.order_id).in_(ids))
-    closed = 0
+    done: list[tuple] = [
+        (exc, order)
+        for exc, order, flagged in session.exec(stmt).all()
+        if is_settled(exc, order, bool(flagged))
+    ]
+    if order_ids is None:
+        done += [(exc, None) for exc in _tasks_no_longer_paused(session)]
+    return done
+
+
+def settle(uow: UnitOfWork, actor: Actor, order_ids: Iterable[int] | None = None) -> int:
+    """Close the open self-closing exceptions (of ``order_ids``, or all) whose work is done."""
     now = utcnow()
-    for exc, order, flagged in s.exec(stmt).all():
-        if not is_settled(exc, order, bool(flagged)):
-            continue
+    done = settled(uow.session, order_ids)
+    for exc, order in done:
         exc.resolved_at = now
         exc.resolved_by_id = actor.operator_id
         uow.add(exc)
+        if order is not None:
+            why = f"done ({S(order.status).label})"
+        else:
+            why = "the task is no longer paused"
         events.log(
             uow,
             actor,
@@ -97,35 +114,21 @@ def settle(uow: UnitOfWork, actor: Actor, order_ids: Iterable[int] | None = None
             order=order,
             sku=exc.sku,
             location=exc.location,
-            detail=f"{exc.kind} #{exc.id}: done ({S(order.status).label})",
+            detail=f"{exc.kind} #{exc.id}: {why}",
         )
-        closed += 1
-    if order_ids is None:
-        closed += _settle_tasks(uow, actor, now)
-    return closed
+    return len(done)
 
 
-def _settle_tasks(uow: UnitOfWork, actor: Actor, now) -> int:  # noqa: ANN001 - datetime
+def _tasks_no_longer_paused(session: Session) -> list[WmsException]:
     """PAUSED_TASK exceptions whose task is no longer paused."""
     from wms_tui.services.exceptions.waiting import task_still_paused
 
-    closed = 0
-    for exc in uow.session.exec(
-        select(WmsException).where(
-            WmsException.kind == K.PAUSED_TASK, col(WmsException.resolved_at).is_(None)
-        )
-    ).all():
-        if task_still_paused(uow, exc):
-            continue
-        exc.resolved_at = now
-        exc.resolved_by_id = actor.operator_id
-        uow.add(exc)
-        events.log(
-            uow,
-            actor,
-            EventKind.EXCEPTION_CLOSED,
-            location=exc.location,
-            detail=f"{exc.kind} #{exc.id}: the task is no longer paused",
-        )
-        closed += 1
-    return closed
+    return [
+        exc
+        for exc in session.exec(
+            select(WmsException).where(
+                WmsException.kind == K.PAUSED_TASK, col(WmsException.resolved_at).is_(None)
+            )
+        ).all()
+        if not task_still_paused(session, exc)
+    ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
@@ -43,7 +43,15 @@ def is_payment_hold(order: Order) -> bool:
 def raise_waiting(uow: UnitOfWork, actor: Actor) -> int:
     """Raise the PAYMENT_HOLD and PAUSED_TASK exceptions not raised yet; how many."""
     del actor  # raised on the house's behalf: the rows name the shop or the picker
-    return _payment_holds(uow) + _paused_tasks(uow)
+    found = unraised(uow.session)
+    for row in found:
+        uow.add(row)
+    return len(found)
+
+
+def unraised(session: Session) -> list[WmsException]:
+    """The PAYMENT_HOLD and PAUSED_TASK exceptions due and not raised yet (not added)."""
+    return _payment_holds(session) + _paused_tasks(session)
 
 
 def _open(kind: K):
@@ -52,8 +60,7 @@ def _open(kind: K):
     )
 
 
-def _payment_holds(uow: UnitOfWork) -> int:
-    s = uow.session
+def _payment_holds(s: Session) -> list[WmsException]:
     raised = select(WmsException.order_id).where(
         WmsException.kind == K.PAYMENT_HOLD, col(WmsException.resolved_at).is_(None)
     )
@@ -66,43 +73,41 @@ def _payment_holds(uow: UnitOfWork) -> int:
         )
         .order_by(col(Order.id))
     ).all()
-    for order in held:
-        uow.add(
-            WmsException(
-                kind=K.PAYMENT_HOLD,
-                order_id=order.id,
-                operator_name="shop",
-                message=(
-                    f"{order.name} is on hold: {order.hold_reason}. Approve to ship it "
-                    "unpaid, or cancel it"
-                ),
-            )
+    return [
+        WmsException(
+            kind=K.PAYMENT_HOLD,
+            order_id=order.id,
+            operator_name="shop",
+            message=(
+                f"{order.name} is on hold: {order.hold_reason}. Approve to ship it "
+                "unpaid, or cancel it"
+            ),
         )
-    return len(held)
+        for order in held
+    ]
 
 
-def _paused_tasks(uow: UnitOfWork) -> int:
-    s = uow.session
-    raised = {e.location for e in s.exec(_open(K.PAUSED_TASK)).all()}
+def _paused_tasks(s: Session) -> list[WmsException]:
     paused = s.exec(
         select(PickTask).where(PickTask.status == TaskStatus.PAUSED).order_by(col(PickTask.id))
     ).all()
     if not paused:
-        return 0
+        return []
+    raised = {e.location for e in s.exec(_open(K.PAUSED_TASK)).all()}
     limit = timedelta(minutes=settings.get_int(s, "abandoned_task_minutes"))
     now = utcnow()
     tz = warehouse_zone(s)
-    n = 0
+    found = []
     for task in paused:
         ref = TASK_PREFIX + task.code
         if ref in raised:
             continue
-        since = paused_since(uow, task)
+        since = paused_since(s, task)
         if since is None or now - since < limit:
             continue
         picker = s.get(Operator, task.picker_id) if task.picker_id else None
         who = picker.name if picker is not None else "nobody"
-        uow.add(
+        found.append(
             WmsException(
                 kind=K.PAUSED_TASK,
                 location=ref,
@@ -115,14 +120,13 @@ def _paused_tasks(uow: UnitOfWork) -> int:
                 ),
             )
         )
-        n += 1
-    return n
+    return found
 
 
-def paused_since(uow: UnitOfWork, task: PickTask):  # noqa: ANN201 - datetime | None
+def paused_since(session: Session, task: PickTask):  # noqa: ANN201 - datetime | None
     """When the task was last paused (the event log; a task row keeps no such time)."""
     detail = f"task {task.code}"
-    return uow.session.exec(
+    return session.exec(
         select(func.max(Event.at)).where(
             Event.kind == EventKind.TASK_PAUSED,
             (Event.detail == detail) | col(Event.detail).startswith(detail + " ("),
@@ -130,7 +134,7 @@ def paused_since(uow: UnitOfWork, task: PickTask):  # noqa: ANN201 - datetime | 
     ).one()
 
 
-def task_still_paused(uow: UnitOfWork, exc: WmsException) -> bool:
+def task_still_paused(session: Session, exc: WmsException) -> bool:
     code = exc.location.removeprefix(TASK_PREFIX)
-    status = uow.session.exec(select(PickTask.status).where(PickTask.code == code)).first()
+    status = session.exec(select(PickTask.status).where(PickTask.code == code)).first()
     return status is not None and TaskStatus(status) is TaskStatus.PAUSED
