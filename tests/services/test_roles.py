@@ -122,6 +122,7 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "insight.dashboard.dashboard": (frozenset({S}), _args()),
     "insight.reports.build": (frozenset({S}), _args("shift", None, None)),
     "shop.customs_pull.pull_customs": (frozenset({S}), _args(_NoShop())),
+    "shop.customs_pull.pull_for_orders": (frozenset({S}), _args(_NoShop())),
     "dispatch.delays.send_delay_notices": (frozenset({S}), _args()),
     "intake.intake_rules.set_grace_period": (frozenset({S}), _args(5)),
     "intake.intake_rules.set_same_day_cutoff": (frozenset({S}), _args("13:00")),

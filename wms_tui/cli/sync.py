@@ -44,6 +44,8 @@ def summary(report: SyncReport) -> str:
         parts.append("fulfilments: " + ", ".join(sent))
     if report.stock is not None and report.stock.pushed_count:
         parts.append(f"stock: {report.stock.pushed_count} SKUs set")
+    if report.customs is not None and report.customs.filled:
+        parts.append(f"customs data: {len(report.customs.filled)} products filled")
     return " · ".join(parts) or "nothing new"
 
 
@@ -54,6 +56,18 @@ def _print(report: SyncReport) -> None:
         err_console.print(f"  refused: {line}", highlight=False, soft_wrap=True, markup=False)
     for line in report.errors:
         err_console.print(f"  error: {line}", highlight=False, soft_wrap=True, markup=False)
+    if report.customs is not None:
+        for line in report.customs.refused:
+            err_console.print(f"  refused: {line}", highlight=False, soft_wrap=True, markup=False)
+        if report.customs.incomplete:
+            err_console.print(
+                f"  no customs data in the shop for {', '.join(report.customs.incomplete[:10])}"
+                f"{' …' if len(report.customs.incomplete) > 10 else ''}: orders leaving the EU"
+                " with them are refused at close (customs.csv in wms import setup)",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
+            )
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:

@@ -1,11 +1,13 @@
 """One pass of the shop sync (``wms sync``), or passes forever (``--follow``).
 
 A pass: try again the orders waiting on an unknown SKU, pull the orders the
-shop changed since the last pass, release orders past their grace period
-(so an order paid at 11:55 makes a 12:00 wave), send the fulfilments that are
-due, and push the stock levels that changed. Each step stands alone: a shop
-that is down stops that step with its message in ``last_error`` (shown on
-the dispatch overview) and the next pass starts where this one stopped.
+shop changed since the last pass, fill the customs facts (HS code, origin,
+value) that open orders leaving the EU still lack (``customs_pull``), release
+orders past their grace period (so an order paid at 11:55 makes a 12:00 wave),
+send the fulfilments that are due, and push the stock levels that changed.
+Each step stands alone: a shop that is down stops that step with its message
+in ``last_error`` (shown on the dispatch overview) and the next pass starts
+where this one stopped.
 
 Incremental pull, neither missing nor repeating across a restart:
 ``orders.search`` is ``updated_at:>='<watermark>'`` (inclusive: two orders
@@ -30,7 +32,7 @@ from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import Role
 from wms_tui.services.intake import release as releasing
-from wms_tui.services.shop import fulfilments, orders_in, state, stock_push
+from wms_tui.services.shop import customs_pull, fulfilments, orders_in, state, stock_push
 from wms_tui.services.shop.orders_in import Applied
 from wms_tui.services.shop.state import SHOP_ACTOR
 from wms_tui.store import Store, retrying
@@ -46,6 +48,7 @@ class SyncReport:
     released: int = 0
     fulfilments: fulfilments.SendReport = field(default_factory=fulfilments.SendReport)
     stock: stock_push.StockReport | None = None
+    customs: customs_pull.CustomsPull | None = None  # None: nothing was asked this pass
     errors: list[str] = field(default_factory=list)
 
     def count(self, applied: Applied) -> None:
@@ -118,7 +121,12 @@ def run_once(
         done = releasing.release(store, actor, now)
         report.released = sum(map(len, done.due.values())) + len(done.backorders_released)
 
+    def customs() -> None:
+        report.customs = customs_pull.pull_for_orders(store, actor, api, now=now)
+
     if orders:
+        # Before packing meets them: a parcel leaving the EU without them is refused at close.
+        steps.append(("customs", customs))
         steps.append(("release", release))
 
     def send() -> None:
