@@ -46,3 +46,16 @@ async def test_handover_footer_keeps_the_carrier_key(dock: Dock, size: tuple[int
         keys = footer_keys(app)
         assert {"f10", "f8", "f2"} <= set(keys)
         assert ("f4" in keys) == (size[0] < 90)  # the list switch is for narrow screens
+
+
+async def test_a_scan_that_changes_no_key_leaves_the_footer_as_it_was(store: Store) -> None:  # noqa: F811
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await open_receiving(pilot)
+        await scan(pilot, "PO-1")
+        await scan(pilot, "PRINT")
+        keys = list(app.screen.query("FooterKey"))
+        await scan(pilot, "PRINT")  # the same keys apply: no remount
+        assert list(app.screen.query("FooterKey")) == keys
+        await scan(pilot, "2000000000015")  # unknown: F6 link appears on a handheld
+        assert list(app.screen.query("FooterKey")) != keys

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError, NotFound
@@ -31,8 +31,9 @@ from wms_tui.ui.widgets.dialogs import (
     AskCount,
     AskText,
 )
-from wms_tui.ui.widgets.fixed_table import reset, step_cursor
+from wms_tui.ui.widgets.fixed_table import SteadyTable, reset, step_cursor
 from wms_tui.ui.widgets.scan_panel import ScanPanel
+from wms_tui.ui.widgets.steady import update_text
 from wms_tui.ui.widgets.variance import variance_text
 
 KEYS_HELP = """\
@@ -48,6 +49,8 @@ F9    undo this terminal's last scan
 ↑↓ ⏎  pick a delivery from the list
 Esc   back"""
 NARROW_LINES = [("SKU", 13), ("Exp", 3), ("Rcv", 3), ("Dmg", 3), ("±", 4)]
+WIDE_LINES = [("SKU", 14), ("Name", 20), ("Options", 12), ("Exp", 4), ("Rcv", 4), ("Dmg", 4),
+              ("Away", 4), ("±", 4)]  # fmt: skip
 
 
 class ReceivingScreen(FloorScreen):
@@ -87,7 +90,7 @@ class ReceivingScreen(FloorScreen):
             with Vertical():
                 yield Static("", id="rcv-head", markup=False)
                 yield ScanPanel("rcv", placeholder="delivery ref")
-                yield DataTable(id="rcv-table", cursor_type="row", zebra_stripes=True)
+                yield SteadyTable(id="rcv-table", cursor_type="row", zebra_stripes=True)
             # Wide screens only: what happened lately, and every key.
             with Vertical(id="rcv-side"):
                 yield Static("Last scans", classes="side-title")
@@ -141,11 +144,12 @@ class ReceivingScreen(FloorScreen):
     def note(self, text: str) -> None:
         """Add a line to the scan log (shown on wide screens)."""
         self.scan_log.appendleft(f"{self.wms.local_now():%H:%M:%S} {text}")
-        self.query_one("#rcv-log", Static).update("\n".join(self.scan_log))
+        # Its height is the side panel's, whatever it says: no layout pass.
+        self.query_one("#rcv-log", Static).update("\n".join(self.scan_log), layout=False)
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#rcv-table", DataTable)
+    def table(self) -> SteadyTable:
+        return self.query_one("#rcv-table", SteadyTable)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         r = self.receipt
@@ -194,7 +198,7 @@ class ReceivingScreen(FloorScreen):
         r = self.receipt
         if r is None:
             n = len(self.deliveries)
-            head.update(plural(n, "open delivery", "open deliveries"))
+            update_text(head, plural(n, "open delivery", "open deliveries"))
             return
         who = r.supplier or ("blind receipt" if r.blind else "")
         first = f"{r.reference} · {who}" if who else r.reference
@@ -211,7 +215,7 @@ class ReceivingScreen(FloorScreen):
                 second += f" · {mode}"
         if self.wide and r.expected_date:
             first += f" · due {r.expected_date}"
-        head.update(f"{first}\n{second}")
+        update_text(head, f"{first}\n{second}")
 
     def render_prompt(self) -> None:
         field = self.scan_field
@@ -238,37 +242,35 @@ class ReceivingScreen(FloorScreen):
             longest = max([8, *(len(d.reference) for d in self.deliveries)])
             if self.wide:
                 ref_w = min(max(14, longest), 24)
-                reset(table, [("Delivery", ref_w), ("Supplier", max(10, 34 - ref_w)),
-                              ("Due", 10), ("SKUs", 4), ("Exp", 5), ("Rcv", 5),
-                              ("Status", 9)])  # fmt: skip
+                columns = [("Delivery", ref_w), ("Supplier", max(10, 34 - ref_w)), ("Due", 10),
+                           ("SKUs", 4), ("Exp", 5), ("Rcv", 5), ("Status", 9)]  # fmt: skip
             else:
                 ref_w = min(longest, 18)
-                reset(table, [("Delivery", ref_w), ("Supplier", max(4, 23 - ref_w)),
-                              ("Rcv/Exp", 7)])  # fmt: skip
+                columns = [("Delivery", ref_w), ("Supplier", max(4, 23 - ref_w)), ("Rcv/Exp", 7)]
+            rows = []
             for d in self.deliveries:
-                units = f"{d.received_units}/{d.expected_units}"
                 if self.wide:
-                    table.add_row(d.reference, d.supplier, str(d.expected_date or ""),
-                                  str(d.skus), str(d.expected_units), str(d.received_units),
-                                  d.status.value.lower(), key=d.reference)  # fmt: skip
+                    cells = (d.reference, d.supplier, str(d.expected_date or ""), str(d.skus),
+                             str(d.expected_units), str(d.received_units),
+                             d.status.value.lower())  # fmt: skip
                 else:
-                    table.add_row(d.reference, d.supplier, units, key=d.reference)
+                    cells = (d.reference, d.supplier, f"{d.received_units}/{d.expected_units}")
+                rows.append((d.reference, cells))
+            table.fill(columns, rows)
             return
-        if self.wide:
-            reset(table, [("SKU", 14), ("Name", 20), ("Options", 12), ("Exp", 4), ("Rcv", 4),
-                          ("Dmg", 4), ("Away", 4), ("±", 4)])  # fmt: skip
-        else:
-            reset(table, NARROW_LINES)
+        # A scan changes one line: fill() repaints that row only.
+        rows = []
         for ln in self.receipt.lines:
             diff = variance_text(ln.diff, unexpected=ln.expected == 0)
             if self.wide:
                 sku = ln.sku if ln.has_barcode else f"{ln.sku}*"
-                table.add_row(sku, ln.name, option_values(ln.options), str(ln.expected),
-                              str(ln.received), str(ln.damaged or ""), str(ln.put_away or ""),
-                              diff, key=ln.sku)  # fmt: skip
+                cells = (sku, ln.name, option_values(ln.options), str(ln.expected),
+                         str(ln.received), str(ln.damaged or ""), str(ln.put_away or ""),
+                         diff)  # fmt: skip
             else:
-                table.add_row(ln.sku, str(ln.expected), str(ln.received),
-                              str(ln.damaged or ""), diff, key=ln.sku)  # fmt: skip
+                cells = (ln.sku, str(ln.expected), str(ln.received), str(ln.damaged or ""), diff)
+            rows.append((ln.sku, cells))
+        table.fill(WIDE_LINES if self.wide else NARROW_LINES, rows)
 
     def highlight(self, sku: str) -> None:
         with suppress(RowDoesNotExist):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -24,10 +25,31 @@ def key_width(key: Widget) -> int | None:
     return cell_len(shown) + (1 + cell_len(description) if description else 0)
 
 
+def shown_keys(screen: Screen) -> tuple[object, ...]:
+    """What a footer shows of ``screen``'s bindings: key, label, action, enabled, tip."""
+    return tuple(
+        (binding.key, binding.description, binding.action, enabled, tooltip)
+        for _, binding, enabled, tooltip in screen.active_bindings.values()
+        if binding.show
+    )
+
+
 class FittingFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._width = 0
+        self._keys: tuple[object, ...] | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        # Textual recomposes the footer whenever a screen refreshes its bindings, and
+        # a floor screen does after every scan: remounting a dozen keys cost a scan more
+        # than its database work. Only recompose when what the footer shows changed.
+        if screen is self.screen and self.is_attached and screen.app.app_focus:
+            keys = shown_keys(screen)
+            if self._bindings_ready and keys == self._keys:
+                return
+            self._keys = keys
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         room = self.size.width or self.app.size.width

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 Columns = Sequence[tuple[str, int]]
 
@@ -28,3 +29,63 @@ def step_cursor(table: DataTable, step: int) -> None:
     """
     if table.row_count:
         table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+
+class SteadyTable(DataTable):
+    """A fixed-width table refilled by :meth:`fill`, repainting only the rows that changed.
+
+    Textual's DataTable keys every cached cell with one update counter: changing one
+    cell (or clearing and refilling the table) renders every visible cell again, which
+    on the receiving screen at 120×40 cost more than the scan itself (≈ 300 cells of
+    rich text a scan). When the columns and the row keys are the ones on screen,
+    ``fill`` writes the changed values in place and forgets only those rows' cached
+    renders; otherwise it refills the table like :func:`reset`.
+    """
+
+    def fill(self, columns: Columns, rows: Sequence[tuple[str, Sequence[object]]]) -> None:
+        """Show ``rows`` (key, cells) under ``columns``; the cursor stays where it was."""
+        shown = [(str(c.label), c.width) for c in self.ordered_columns]
+        same_shape = shown == [(label, width) for label, width in columns] and [
+            str(r.key.value) for r in self.ordered_rows
+        ] == [key for key, _ in rows]
+        if not same_shape or not self._can_patch():
+            reset(self, columns)
+            for key, cells in rows:
+                self.add_row(*cells, key=key)
+            return
+        column_keys = [c.key for c in self.ordered_columns]
+        for index, (_, cells) in enumerate(rows):
+            row_key = self._row_locations.get_key(index)
+            data = self._data[row_key]
+            changed = False
+            for column_key, value in zip(column_keys, cells, strict=True):
+                if data.get(column_key) != value:
+                    data[column_key] = value
+                    changed = True
+            if changed:
+                self._forget_row(row_key, index)
+                self.refresh_row(index)
+
+    def _can_patch(self) -> bool:
+        # The caches this relies on are Textual's own (8.x); without them, refill.
+        return all(
+            hasattr(self, name)
+            for name in (
+                "_data",
+                "_row_locations",
+                "_cell_render_cache",
+                "_row_render_cache",
+                "_row_renderable_cache",
+                "_line_cache",
+                "_update_count",
+            )
+        )
+
+    def _forget_row(self, row_key: RowKey, index: int) -> None:
+        """Drop the cached renders of one row (the others stay valid)."""
+        for cache in (self._cell_render_cache, self._row_render_cache):
+            for cache_key in [k for k in cache.keys() if k[0] == row_key]:  # noqa: SIM118 - no __iter__
+                cache.discard(cache_key)
+        self._row_renderable_cache.discard((self._update_count, index))
+        # Lines are keyed by screen row, not by table row: cheap to rebuild from the rows.
+        self._line_cache.clear()

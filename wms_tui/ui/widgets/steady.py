@@ -8,8 +8,9 @@ database work; these variants avoid them.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import events
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.scan_input import ScanInput
@@ -63,3 +64,21 @@ class SteadyFeedback(Feedback):
             self.remove_class("ok", "error", "info")
             self.add_class(kind)
         self.update(text)
+
+
+def update_text(widget: Static, text: str) -> None:
+    """Show ``text`` in ``widget``, laying the screen out again only if its height can change.
+
+    An auto-height line holds as many rows as it has lines when none is wider than the
+    widget: the same count before and after, and nothing to wrap, keeps the height.
+    """
+    width = widget.content_size.width
+    before = getattr(widget, "_steady_text", None)
+    widget._steady_text = text  # type: ignore[attr-defined]
+
+    def rows(t: str) -> int | None:
+        lines = t.split("\n")
+        return len(lines) if width and all(cell_len(ln) <= width for ln in lines) else None
+
+    same = before is not None and rows(text) is not None and rows(text) == rows(before)
+    widget.update(text, layout=not same)

@@ -1,0 +1,64 @@
+"""The steady table: refilled in place, it shows exactly what a freshly filled table shows."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+from wms_tui.ui.widgets.fixed_table import SteadyTable, reset
+
+COLUMNS = [("SKU", 8), ("Exp", 4), ("Rcv", 4)]
+
+
+def lines(n: int, received: dict[int, int]) -> list[tuple[str, tuple[str, ...]]]:
+    return [(f"SKU-{i}", (f"SKU-{i}", "10", str(received.get(i, 0)))) for i in range(n)]
+
+
+class Two(App[None]):
+    def compose(self) -> ComposeResult:
+        yield SteadyTable(id="steady", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="plain", cursor_type="row", zebra_stripes=True)
+
+
+def shown(table: DataTable) -> list[str]:
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+async def test_a_refill_repaints_only_what_changed_and_shows_what_a_fresh_table_shows() -> None:
+    app = Two()
+    async with app.run_test(size=(40, 30)) as pilot:
+        steady = app.query_one("#steady", SteadyTable)
+        plain = app.query_one("#plain", DataTable)
+        received: dict[int, int] = {}
+        steady.fill(COLUMNS, lines(8, received))
+        await pilot.pause()
+        before = steady._update_count
+        for scan in range(12):
+            received[scan % 3] = received.get(scan % 3, 0) + 1
+            steady.fill(COLUMNS, lines(8, received))
+            steady.move_cursor(row=scan % 3)
+            reset(plain, COLUMNS)
+            for key, cells in lines(8, received):
+                plain.add_row(*cells, key=key)
+            plain.move_cursor(row=scan % 3)
+            await pilot.pause()
+            assert shown(steady) == shown(plain)
+        # Filled in place: Textual's table-wide invalidation never ran.
+        assert steady._update_count == before
+        assert steady.cursor_row == 11 % 3
+
+
+async def test_other_rows_or_columns_refill_the_table() -> None:
+    app = Two()
+    async with app.run_test(size=(40, 30)) as pilot:
+        steady = app.query_one("#steady", SteadyTable)
+        steady.fill(COLUMNS, lines(3, {}))
+        await pilot.pause()
+        steady.fill(COLUMNS, lines(4, {1: 2}))
+        await pilot.pause()
+        assert [str(r.key.value) for r in steady.ordered_rows] == [f"SKU-{i}" for i in range(4)]
+        assert steady.get_row("SKU-1") == ["SKU-1", "10", "2"]
+        steady.fill([("SKU", 10), ("Qty", 4)], [("A", ("A", "1"))])
+        await pilot.pause()
+        assert [str(c.label) for c in steady.ordered_columns] == ["SKU", "Qty"]
+        assert steady.get_row("A") == ["A", "1"]
