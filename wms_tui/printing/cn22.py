@@ -165,7 +165,8 @@ def draw_cn22(surface: Surface, data: CustomsData, page_w: float, page_h: float)
     for part in fonts.wrap_text(DECLARATION, SMALL, pen.width):
         pen.line(part, SMALL)
     pen.line(f"Date and sender's signature: {data.date.isoformat()}  {data.signed_by}", SMALL, True)
-    pen.line(f"Order {data.order_name} · consignment {data.consignment}", SMALL)
+    which = f" · {data.item_of}" if data.item_of else ""
+    pen.line(f"Order {data.order_name}{which} · consignment {data.consignment}", SMALL)
     _item_barcodes(surface, data, pen)
 
 

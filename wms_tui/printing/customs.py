@@ -93,7 +93,9 @@ def _build(target: BinaryIO, data: CustomsData, paper: PaperName) -> None:
         ("Category of item", data.category),
         ("Consignment", data.consignment),
         ("Tracking", ", ".join(data.tracking_numbers)),
-        ("Parcels", str(data.parcel_count)),
+        ("Parcel", data.item_of.removeprefix("item "))
+        if data.item_of
+        else ("Parcels", str(data.parcel_count)),
         ("Date", data.date.isoformat()),
     ]
     for caption, value in facts:

@@ -418,7 +418,8 @@ class CustomsItem:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CustomsData:
-    """A CN22, CN23 or commercial invoice for one shipment (all its parcels).
+    """A CN22 or CN23 for one postal item (parcel), or a commercial invoice for one
+    shipment (all its parcels).
 
     Attributes:
         form: ``"CN22"``, ``"CN23"`` or ``"INVOICE"``.
@@ -435,6 +436,8 @@ class CustomsData:
         parcel_count: Parcels in the shipment.
         gross_weight_g: Weight of all parcels, packaging included.
         carrier_name: The postal operator carrying it (the CN 22's designated operator).
+        parcel_index: The parcel (1-based, of ``parcel_count``) a CN 22/CN 23 declares;
+            0 for a paper covering the whole shipment.
     """
 
     form: str
@@ -451,10 +454,15 @@ class CustomsData:
     parcel_count: int = 1
     gross_weight_g: int = 0
     carrier_name: str = ""
+    parcel_index: int = 0
 
     def __post_init__(self) -> None:
         _tuple_field(self, "tracking_numbers")
         _tuple_field(self, "items")
+        if not 0 <= self.parcel_index <= self.parcel_count:
+            raise ValueError(
+                f"parcel {self.parcel_index} of {self.parcel_count}: not a parcel of the shipment"
+            )
         if self.form not in ("CN22", "CN23", "INVOICE"):
             raise ValueError(f"customs form must be CN22, CN23 or INVOICE, got {self.form!r}")
         if not self.items:
@@ -467,6 +475,13 @@ class CustomsData:
     @property
     def net_weight_g(self) -> int:
         return sum(item.weight_g for item in self.items)
+
+    @property
+    def item_of(self) -> str:
+        """``"item 2 of 3"`` for one parcel's declaration in a multi-parcel shipment."""
+        if self.parcel_index and self.parcel_count > 1:
+            return f"item {self.parcel_index} of {self.parcel_count}"
+        return ""
 
 
 def format_weight(weight_g: int) -> str:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from wms_tui.domain import customs
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.tracking import S10_SCHEMES
-from wms_tui.domain.models import Carrier, Order, OrderLine, Product
+from wms_tui.domain.models import Carrier, Order, OrderLine, PackScan, Parcel, Product
 from wms_tui.services.core import settings
 
 
@@ -66,11 +66,30 @@ def is_postal(carrier: Carrier | None) -> bool:
     return carrier is not None and carrier.tracking_check in S10_SCHEMES
 
 
-def declared_items(session: Session, order: Order) -> list[dict]:
-    """One entry per SKU: quantity shipped, net weight, value and the product's customs data."""
+def parcel_contents(session: Session, parcel: Parcel) -> dict[int, int]:
+    """Order line id -> units in this parcel, from the pack scans (undo and QC rows are
+    negative, so the sum is what stayed in the box)."""
+    rows = session.exec(
+        select(PackScan.order_line_id, func.sum(PackScan.qty))
+        .where(PackScan.parcel_id == parcel.id)
+        .group_by(col(PackScan.order_line_id))
+    ).all()
+    return {line_id: int(qty) for line_id, qty in rows if qty and int(qty) > 0}
+
+
+def declared_items(
+    session: Session, order: Order, contents: dict[int, int] | None = None
+) -> list[dict]:
+    """One entry per SKU: quantity shipped, net weight, value and the product's customs data.
+
+    ``contents`` (:func:`parcel_contents`) limits it to one parcel: a postal item's CN 22
+    or CN 23 declares what is in that item, not the whole order."""
     by_sku: dict[str, dict] = defaultdict(dict)
     for line, product in _goods(session, order):
-        qty = line.qty_packed or (line.quantity - line.qty_short)
+        if contents is None:
+            qty = line.qty_packed or (line.quantity - line.qty_short)
+        else:
+            qty = contents.get(line.id or 0, 0)
         entry = by_sku[product.sku]
         if not entry:
             entry.update(

@@ -108,6 +108,9 @@ class _Bundle:
     lines: list[OrderLine] = field(default_factory=list)
     # The shipment's goods, one entry per SKU (customs.declared_items).
     items: list[dict] = field(default_factory=list)
+    # The same per parcel (parcel id -> its goods), when leaving the EU: a postal item's
+    # declaration lists what is in that item.
+    parcel_items: dict[int, list[dict]] = field(default_factory=dict)
 
     declare: bool = False  # leaves the EU: a customs paper goes with it
     currency: str = "SEK"  # the shop's: the products' customs values are in it
@@ -214,31 +217,64 @@ def label_data(b: _Bundle, parcel: Parcel, index: int) -> LabelData:
     )
 
 
-def customs_data(b: _Bundle) -> CustomsData | None:
-    """The shipment's customs paper, or None when it stays inside the EU."""
+def customs_papers(b: _Bundle) -> list[CustomsData]:
+    """The shipment's customs papers; none when it stays inside the EU.
+
+    A postal operator gets a CN 22 or CN 23 per parcel: the UPU forms declare one item
+    ("No. of item"), are attached to that item and list what is in it, and the form is
+    chosen by that item's value. A courier gets one commercial invoice for the shipment,
+    listing every parcel. An order whose parcels' contents were not recorded (no pack
+    scans per parcel) keeps one declaration for all its parcels, as it has nothing else.
+    """
     if not b.declare or not b.items:
-        return None
+        return []
     w, o = b.warehouse, b.order
-    items = tuple(CustomsItem(**item) for item in b.items)
-    total = sum((i.value for i in items), Decimal(0))
     first = b.parcels[0]
     assert first.packed_at is not None
-    return CustomsData(
-        form=customs_rules.form_for(customs.is_postal(b.carrier), total, b.currency),
-        sender=warehouse_address(w),
-        recipient=ship_to(o),
-        order_name=o.name,
-        consignment=consignment(w, o),
-        tracking_numbers=tuple(p.tracking_number or "" for p in b.parcels),
-        items=items,
-        currency=b.currency,
-        category="Gift" if o.gift_message.strip() else "Sale of goods",
-        date=local_time(w, first.packed_at).date(),
-        signed_by=first.packed_by_name,
-        parcel_count=len(b.parcels),
-        gross_weight_g=sum(p.weight_g or 0 for p in b.parcels),
-        carrier_name=b.carrier.name if b.carrier else "",
-    )
+    common = {
+        "sender": warehouse_address(w),
+        "recipient": ship_to(o),
+        "order_name": o.name,
+        "consignment": consignment(w, o),
+        "currency": b.currency,
+        "category": "Gift" if o.gift_message.strip() else "Sale of goods",
+        "parcel_count": len(b.parcels),
+        "carrier_name": b.carrier.name if b.carrier else "",
+    }
+    postal = customs.is_postal(b.carrier)
+    known = len(b.parcels) == 1 or all(b.parcel_items.get(p.id or 0) for p in b.parcels)
+    if not postal or not known:
+        items = tuple(CustomsItem(**item) for item in b.items)
+        total = sum((i.value for i in items), Decimal(0))
+        return [
+            CustomsData(
+                form=customs_rules.form_for(postal, total, b.currency),
+                tracking_numbers=tuple(p.tracking_number or "" for p in b.parcels),
+                items=items,
+                date=local_time(w, first.packed_at).date(),
+                signed_by=first.packed_by_name,
+                gross_weight_g=sum(p.weight_g or 0 for p in b.parcels),
+                **common,  # type: ignore[arg-type]
+            )
+        ]
+    papers = []
+    for index, parcel in enumerate(b.parcels, start=1):
+        goods = b.parcel_items.get(parcel.id or 0) or (b.items if len(b.parcels) == 1 else [])
+        items = tuple(CustomsItem(**item) for item in goods)
+        total = sum((i.value for i in items), Decimal(0))
+        papers.append(
+            CustomsData(
+                form=customs_rules.form_for(True, total, b.currency),
+                tracking_numbers=(parcel.tracking_number or "",),
+                items=items,
+                date=local_time(w, parcel.packed_at or first.packed_at).date(),
+                signed_by=parcel.packed_by_name or first.packed_by_name,
+                gross_weight_g=parcel.weight_g or 0,
+                parcel_index=index,
+                **common,  # type: ignore[arg-type]
+            )
+        )
+    return papers
 
 
 def confirmed_insert_labels(session: Session, order: Order) -> list[str]:
@@ -306,6 +342,7 @@ def slip_data(session: Session, b: _Bundle) -> SlipData:
 
 def _bundle(session: Session, order: Order, parcels: list[Parcel]) -> _Bundle:
     w = warehouse(session)
+    declare = customs.needs_declaration(order, w.country_code)
     return _Bundle(
         order=order,
         warehouse=w,
@@ -322,7 +359,17 @@ def _bundle(session: Session, order: Order, parcels: list[Parcel]) -> _Bundle:
         # Every parcel's label shows its shipment's dangerous goods, so the goods are read
         # for every order; the declaration only for one leaving the EU.
         items=customs.declared_items(session, order),
-        declare=customs.needs_declaration(order, w.country_code),
+        parcel_items=(
+            {
+                p.id or 0: customs.declared_items(
+                    session, order, customs.parcel_contents(session, p)
+                )
+                for p in parcels
+            }
+            if declare
+            else {}
+        ),
+        declare=declare,
         currency=customs.shop_currency(session),
     )
 
@@ -334,7 +381,7 @@ def check_printable(session: Session, order: Order, parcels: list[Parcel]) -> No
         for i, p in enumerate(parcels, start=1):
             label_data(b, p, i)
         slip_data(session, b)
-        customs_data(b)
+        customs_papers(b)
     except ValueError as exc:  # a renderer's own validation (SSCC, quantities, ...)
         raise DomainError(f"Cannot print the documents of {order.name}: {exc}") from None
 
@@ -354,13 +401,17 @@ def slip_filename(order_name: str) -> str:
     return safe_filename("slip", order_name)
 
 
-def customs_filename(order_name: str, form: str = "INVOICE", fmt: str = "pdf") -> str:
-    """``customs_…pdf`` (CN 23 or invoice, A4) or ``cn22_…`` (label stock, PDF or ZPL)."""
+def customs_filename(
+    order_name: str, form: str = "INVOICE", fmt: str = "pdf", index: int = 0, count: int = 1
+) -> str:
+    """``customs_…pdf`` (CN 23 or invoice, A4) or ``cn22_…`` (label stock, PDF or ZPL);
+    a parcel's own declaration in a multi-parcel order ends ``_2of3`` like its label."""
     from wms_tui.printing.output import safe_filename
 
+    part = f"{index}of{count}" if index and count > 1 else ""
     if form == "CN22":
-        return safe_filename("cn22", order_name, ext=fmt)
-    return safe_filename("customs", order_name)
+        return safe_filename("cn22", order_name, part, ext=fmt)
+    return safe_filename("customs", order_name, part)
 
 
 def output_dir(session: Session) -> Path:
@@ -435,14 +486,18 @@ def produce(
         problems: list[str] = []
         try:
             if labels:
+                papers = customs_papers(b) if only_parcel is None else []
+                # A CN 22 is label stock: it comes out of the label printer right after its
+                # parcel's label (or after the labels, one for the shipment); CN 23s and
+                # invoices are A4, for the document printer.
+                cn22s = {c.parcel_index: c for c in papers if c.form == "CN22"}
                 for i, p in enumerate(parcels, start=1):
                     if only_parcel is None or p.seq == only_parcel:
                         jobs.append(("label", (label_data(b, p, i), i)))
-                paper_for_customs = customs_data(b) if only_parcel is None else None
-                if paper_for_customs is not None:
-                    # A CN 22 is label stock and goes with the labels; CN 23/invoice are A4.
-                    cn22 = paper_for_customs.form == "CN22"
-                    jobs.append(("cn22" if cn22 else "customs", paper_for_customs))
+                        if i in cn22s:
+                            jobs.append(("cn22", cn22s.pop(i)))
+                jobs.extend(("cn22", c) for c in cn22s.values())
+                jobs.extend(("customs", c) for c in papers if c.form != "CN22")
             if slip:
                 jobs.append(("slip", slip_data(s, b)))
         except (ValueError, DomainError) as exc:
@@ -470,7 +525,8 @@ def produce(
                     render_label_pdf(data, path, setup.label_size, setup.dpi)  # type: ignore[arg-type]
             elif kind == "cn22":
                 fmt = "zpl" if use_zpl else "pdf"
-                path = output_path(folder, customs_filename(order_name, "CN22", fmt))
+                at = (payload.parcel_index, payload.parcel_count)  # type: ignore[attr-defined]
+                path = output_path(folder, customs_filename(order_name, "CN22", fmt, *at))
                 if use_zpl:
                     zpl_text, used = cn22_program(payload, setup.label_size, dpi=setup.dpi)  # type: ignore[arg-type]
                     write_atomically(path, zpl_text.encode("utf-8"))
@@ -478,7 +534,9 @@ def produce(
                 else:
                     render_cn22_pdf(payload, path, setup.label_size, setup.dpi)  # type: ignore[arg-type]
             elif kind == "customs":
-                path = output_path(folder, customs_filename(order_name))
+                form = payload.form  # type: ignore[attr-defined]
+                at = (payload.parcel_index, payload.parcel_count)  # type: ignore[attr-defined]
+                path = output_path(folder, customs_filename(order_name, form, "pdf", *at))
                 render_customs_pdf(payload, path, paper)  # type: ignore[arg-type]
             else:
                 path = output_path(folder, slip_filename(order_name))
