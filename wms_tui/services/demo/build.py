@@ -47,6 +47,7 @@ from wms_tui.domain.models import (
     StoreMark,
     Warehouse,
 )
+from wms_tui.services.core.clock import today as local_today
 from wms_tui.services.demo import walk as demo_walk
 from wms_tui.services.demo.history import REPLAYED, SHIPPED, replay_history
 from wms_tui.services.setup.master_data import load_setup
@@ -230,10 +231,16 @@ def load_demo(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, int]:
     }
 
     orders: dict[str, Order] = {}
+    today = local_today(s, now)
     for r in _rows(folder, "orders.csv"):
         created = now - timedelta(minutes=int(r["created_minutes_ago"]))
         status = _SEED_AS.get(OrderStatus(r["status"]), OrderStatus(r["status"]))
-        promised = (created + timedelta(days=int(r.get("promised_in_days") or 1))).date()
+        # Counted in whole days back from today, not from the UTC date of
+        # ``created``: which orders were promised for which day (and so the
+        # live wave's ranking, and what it picks) must not depend on the hour
+        # the demo is built at.
+        placed_on = today - timedelta(days=int(r["created_minutes_ago"]) // (24 * 60))
+        promised = placed_on + timedelta(days=int(r.get("promised_in_days") or 1))
         carrier = carriers.get(r["carrier"])
         service = services.get((r["carrier"], r["service"]))
         o = Order(
