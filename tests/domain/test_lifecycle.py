@@ -23,6 +23,7 @@ LEGAL: set[tuple[S, S]] = {
     (S.PICKING, S.BACKORDERED),
     (S.PICKING, S.READY_TO_PICK),
     (S.PICKED, S.PACKING),
+    (S.PICKED, S.PICKING),  # a re-pick of short-shipped units
     (S.PACKING, S.PACKED),
     (S.PACKING, S.PICKED),
     (S.PACKING, S.PICKING),

@@ -233,6 +233,8 @@ INSIDE_A_USE_CASE = {
     "core.events.log",
     "core.events.change_status",
     "core.events.event_row",
+    "exceptions.repick.repick_in",  # resolve(…, Action.REPICK); checks SUPERVISOR itself too
+    "exceptions.restock.restock_in",  # resolve(…, Action.RESTOCK); checks SUPERVISOR itself too
     "exceptions.settle.settle",
     "exceptions.waiting.raise_waiting",
     "intake.order_admin.cancel_in",
@@ -248,6 +250,7 @@ INSIDE_A_USE_CASE = {
     "inventory.allocation.split_into_backorder",
     "inventory.allocation.deallocate_order",
     "inventory.stock.move_stock",
+    "packing.qc.open_replacement_task",
     "packing.state.clear_weight",
     "packing.state.resolve_weight_exceptions",
     "picking.task.my_task",

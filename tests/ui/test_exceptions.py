@@ -250,3 +250,63 @@ async def test_a_payment_hold_is_approved_with_f9_and_leaves_the_list(
         await settle(pilot)
         assert screen.query_one(Feedback).text == "✓ #3001 ready to pick (hold lifted)"
         assert rows(screen) == [] and status(sqlite_store, "#3001") is OrderStatus.READY_TO_PICK
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_f11_asks_for_a_re_pick_of_a_short_shipped_unit(
+    sqlite_store: Store, tmp_path, size: tuple[int, int]
+) -> None:
+    from wms_tui.services.packing import station as packing
+
+    world = pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
+    oid = pw.open_1042(world).order_id
+    packing.qc_fail(
+        sqlite_store, world.packer, oid, 1, "damaged", replace=False, approver=f.boss("S9001")
+    )
+    app = new_app(sqlite_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_inbox(pilot)
+        assert [k for k, _ in rows(screen)] == ["QC fail"]
+        detail = str(screen.query_one("#exc-detail", Static).render())
+        assert detail.splitlines()[-1] == "F4 Cancel F7 Ack F11 Re-pick"
+        before = snapshot(sqlite_store)
+        await pilot.press("f12", "f6", "f2")  # keys of other exceptions do nothing
+        await settle(pilot)
+        assert snapshot(sqlite_store) == before and app.screen is screen
+        await pilot.press("f11")
+        await settle(pilot)
+        assert screen.query_one(Feedback).text == (
+            f"✓ #1042: re-pick RPL-{oid}-1 for 1 unit into tote T-0001"
+        )
+        assert status(sqlite_store, "#1042") is OrderStatus.PICKING
+        # Still open until the order is packed, and no second re-pick on offer.
+        detail = str(screen.query_one("#exc-detail", Static).render())
+        assert detail.splitlines()[-1] == "F4 Cancel F7 Ack"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_f12_unpacks_a_parcel_stopped_after_packing(
+    sqlite_store: Store, tmp_path, size: tuple[int, int]
+) -> None:
+    from wms_tui.services.packing import close
+    from wms_tui.services.packing import station as packing
+
+    world = pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
+    oid = packing.open_order(sqlite_store, world.packer, world.totes["#1043"]).order_id
+    view = packing.scan(sqlite_store, world.packer, oid, pw.BOOK_EAN)
+    close.close_order(sqlite_store, world.packer, pw.finish(world, view).order_id)
+    order_admin.cancel_order(sqlite_store, world.supervisor, oid, "customer changed her mind")
+    app = new_app(sqlite_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_inbox(pilot)
+        assert [k for k, _ in rows(screen)] == ["Stop parcel"]
+        detail = str(screen.query_one("#exc-detail", Static).render())
+        assert detail.splitlines()[-1] == "F12 Restock"
+        before = snapshot(sqlite_store)
+        await pilot.press("f7", "f11")
+        await settle(pilot)
+        assert snapshot(sqlite_store) == before and app.screen is screen
+        await pilot.press("f12")
+        await settle(pilot)
+        assert screen.query_one(Feedback).text == "✓ 1 unit of #1043 back to A-01-2-A; parcel void"
+        assert rows(screen) == []

@@ -31,7 +31,8 @@ _FORWARD: dict[S, frozenset[S]] = {
     S.READY_TO_PICK: frozenset({S.PICKING, S.BACKORDERED}),
     # Back to READY_TO_PICK when a task is cancelled before anything is picked.
     S.PICKING: frozenset({S.PICKED, S.BACKORDERED, S.READY_TO_PICK}),
-    S.PICKED: frozenset({S.PACKING}),
+    # PICKED -> PICKING: a supervisor asks for short-shipped units to be re-picked.
+    S.PICKED: frozenset({S.PACKING, S.PICKING}),
     # PACKING -> PICKED releases the station lock; -> PICKING is a replacement
     # pick after a unit failed quality check.
     S.PACKING: frozenset({S.PACKED, S.PICKED, S.PICKING}),

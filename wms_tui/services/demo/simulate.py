@@ -10,8 +10,10 @@ receivers and supervisors interleave on one store as terminals do:
 * the supervisor releases (the terminals' periodic release), builds waves,
   cancels orders mid-flow, takes over an order open at another station, and
   works the exceptions inbox with its actions (counts the bins short picks
-  flagged, puts a cancelled order's units back, lets an order with nothing
-  left to ship wait for stock, acknowledges delivery reports);
+  flagged, puts a cancelled order's units back, unpacks a parcel stopped
+  after packing into its bins, asks for a short-shipped unit to be re-picked,
+  lets an order with nothing left to ship wait for stock, acknowledges
+  delivery reports);
 * pickers claim tasks and walk them stop by stop; some stops are short
   ("item not in bin"), some pickers log out mid-task (the task is paused and
   resumed later);
@@ -266,7 +268,7 @@ class _Day:
             ids = s.exec(
                 select(Order.id).where(
                     col(Order.status).in_(
-                        [S.NEW, S.READY_TO_PICK, S.BACKORDERED, S.PICKING, S.PICKED]
+                        [S.NEW, S.READY_TO_PICK, S.BACKORDERED, S.PICKING, S.PICKED, S.PACKED]
                     )
                 )
             ).all()
@@ -315,6 +317,12 @@ class _Day:
                 if Action.PUT_BACK in item.actions:
                     resolve(self.store, self.office, item.id, Action.PUT_BACK)
                     self.note("inbox: put back")
+                elif Action.RESTOCK in item.actions:
+                    resolve(self.store, self.office, item.id, Action.RESTOCK)
+                    self.note("inbox: stopped parcel restocked")
+                elif Action.REPICK in item.actions and self.rng.random() < 0.5:
+                    resolve(self.store, self.office, item.id, Action.REPICK)
+                    self.note("inbox: re-pick requested")
                 elif Action.COUNT in item.actions:
                     self.count_bin(item.bin)
                     self.note("inbox: bin counted")
@@ -545,6 +553,7 @@ class _Day:
     def load(self) -> bool:
         from wms_tui.services.dispatch import handover
 
+        took_out = self.stop_cancelled_parcels()
         with self.store.read() as s:
             rows = s.exec(
                 select(Carrier.code, Parcel.sscc)
@@ -560,11 +569,31 @@ class _Day:
                 self.note("parcel loaded")
             except DomainError as exc:
                 self.refused("load", exc)
+        return bool(rows) or took_out
+
+    def stop_cancelled_parcels(self) -> bool:
+        """The dock takes off the truck the parcels of orders cancelled after packing."""
+        from wms_tui.services.dispatch import handover
+
+        with self.store.read() as s:
+            rows = s.exec(
+                select(Carrier.code, Parcel.sscc)
+                .join(Order, col(Order.id) == Parcel.order_id)
+                .join(Carrier, col(Carrier.id) == Order.carrier_id)
+                .where(Parcel.status == ParcelStatus.LOADED, Order.status == S.CANCELLED)
+            ).all()
+        for carrier, sscc in rows:
+            try:
+                handover.take_out(self.store, self.dock, carrier, str(sscc))
+                self.note("stopped parcel taken off the truck")
+            except DomainError as exc:
+                self.refused("take out", exc)
         return bool(rows)
 
     def close_manifests(self) -> None:
         from wms_tui.services.dispatch import manifest
 
+        self.stop_cancelled_parcels()
         with self.store.read() as s:
             carriers = s.exec(
                 select(Carrier.code)

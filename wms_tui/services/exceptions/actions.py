@@ -24,6 +24,8 @@ from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Location, Order, Product, StockMovement, WmsException
 from wms_tui.services.core import events
 from wms_tui.services.exceptions.inbox import Action, actions_for
+from wms_tui.services.exceptions.repick import repick_in, short_shipped
+from wms_tui.services.exceptions.restock import packed_units_left, restock_in
 from wms_tui.services.exceptions.settle import settle
 from wms_tui.services.exceptions.totes import held_in_totes
 from wms_tui.services.exceptions.waiting import TASK_PREFIX, task_still_paused
@@ -94,6 +96,8 @@ def resolve(
             flagged,
             sum(n for *_, n in held),
             task_paused=exc.kind == K.PAUSED_TASK and task_still_paused(s, exc),
+            short_shipped=short_shipped(s, order.id) if order is not None else 0,
+            packed_left=(sum(packed_units_left(s, order.id).values()) if order is not None else 0),
         )
         if act not in offered:
             what = f" ({order.name} is {S(order.status).label})" if order is not None else ""
@@ -167,6 +171,21 @@ def _run(
     if act is Action.PUT_BACK:
         message = _put_back(uow, actor, order)
         _close(uow, actor, exc, order, message)
+        return message
+    if act is Action.REPICK:
+        # The QC failure stays open: it closes itself when the order is packed.
+        return repick_in(uow, actor, order)
+    if act is Action.RESTOCK:
+        message = restock_in(uow, actor, order)
+        # Taking the parcel off the truck raised a second one for the same parcel.
+        for other in uow.session.exec(
+            select(WmsException).where(
+                WmsException.order_id == order.id,
+                WmsException.kind == K.CANCELLED_AFTER_PACK,
+                col(WmsException.resolved_at).is_(None),
+            )
+        ).all():
+            _close(uow, actor, other, order, message)
         return message
     raise DomainError(f"{act.label} is not something the inbox can do")
 

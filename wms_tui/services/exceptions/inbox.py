@@ -37,6 +37,8 @@ class Action(StrEnum):
     ACKNOWLEDGE = "ack"  # seen and dealt with, with a note
     APPROVE = "approve"  # ship an order held for its payment anyway
     FREE_TASK = "free_task"  # a paused task off its picker: the next picker claims it
+    REPICK = "repick"  # short-shipped units are picked after all (a replacement task)
+    RESTOCK = "restock"  # a parcel stopped after packing: unpacked, its units to their bins
 
     @property
     def label(self) -> str:
@@ -52,6 +54,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ACKNOWLEDGE: "Acknowledge",
     Action.APPROVE: "Approve: ship it unpaid",
     Action.FREE_TASK: "Free the task for the next picker",
+    Action.REPICK: "Request a re-pick",
+    Action.RESTOCK: "Unpack and restock",
 }
 
 KIND_LABELS: dict[str, str] = {
@@ -125,8 +129,14 @@ def actions_for(
     units_in_totes: int,
     *,
     task_paused: bool = False,
+    short_shipped: int = 0,
+    packed_left: int = 0,
 ) -> tuple[Action, ...]:
-    """The actions that can resolve an exception of ``kind`` in the state it is in now."""
+    """The actions that can resolve an exception of ``kind`` in the state it is in now.
+
+    ``short_shipped``: units of the order short-shipped at packing;
+    ``packed_left``: units its packing left where it put them (a stopped parcel).
+    """
     status = S(order.status) if order is not None else None
     if kind == K.PAUSED_TASK:
         # Acknowledging would leave the task paused with nobody's name on it.
@@ -144,16 +154,21 @@ def actions_for(
         found.append(Action.COUNT)
     if status is S.CANCELLED and units_in_totes > 0:
         found.append(Action.PUT_BACK)
+    if kind == K.QC_FAIL and status in (S.PACKING, S.PICKED) and short_shipped > 0:
+        found.append(Action.REPICK)
+    if kind == K.CANCELLED_AFTER_PACK and status is S.CANCELLED and packed_left > 0:
+        found.append(Action.RESTOCK)
     if status in _CANCELLABLE:
         found.append(Action.CANCEL)
     # Acknowledging closes the exception: never offered while it is the only
     # thing naming an order that waits, or while a cancelled order's units
-    # still sit in a tote.
+    # still sit in a tote or in its stopped parcel.
     waiting = status in (S.BACKORDERED, S.ON_HOLD)
     if (
         kind not in (K.BACKORDER, K.NOTHING_TO_SHIP)
         and not waiting
         and Action.PUT_BACK not in found
+        and Action.RESTOCK not in found
     ):
         found.append(Action.ACKNOWLEDGE)
     return tuple(dict.fromkeys(found))
@@ -181,6 +196,8 @@ def open_exceptions(store: Store, actor: Actor, *, limit: int = 500) -> list[Inb
 
 
 def _items(s: Session, limit: int) -> list[InboxItem]:
+    from wms_tui.services.exceptions.repick import REPICKABLE, short_shipped
+    from wms_tui.services.exceptions.restock import packed_units_left
     from wms_tui.services.exceptions.totes import units_held_for
 
     rows = s.exec(
@@ -191,6 +208,16 @@ def _items(s: Session, limit: int) -> list[InboxItem]:
     ).all()
     cancelled = [o.id for _, o, _ in rows if o is not None and o.status == S.CANCELLED]
     held = units_held_for(s, cancelled)
+    short = {
+        o.id: short_shipped(s, o.id)
+        for e, o, _ in rows
+        if o is not None and e.kind == K.QC_FAIL and o.status in REPICKABLE
+    }
+    packed = {
+        o.id: sum(packed_units_left(s, o.id).values())
+        for e, o, _ in rows
+        if o is not None and e.kind == K.CANCELLED_AFTER_PACK and o.status == S.CANCELLED
+    }
     items = []
     for exc, order, flagged in rows:
         bin_code = exc.location if flagged is not None else ""
@@ -224,6 +251,8 @@ def _items(s: Session, limit: int) -> list[InboxItem]:
                     held.get(order.id, 0) if order is not None else 0,
                     # Listed right after settle(): an open one's task is still paused.
                     task_paused=bool(task),
+                    short_shipped=short.get(order.id, 0) if order is not None else 0,
+                    packed_left=packed.get(order.id, 0) if order is not None else 0,
                 ),
             )
         )

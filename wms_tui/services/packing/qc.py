@@ -275,38 +275,58 @@ def _request_replacement(
         for a in s.exec(select(Allocation).where(Allocation.order_line_id == line.id)).all()
         if a.qty > before.get(a.id, 0)
     )
+    task = open_replacement_task(
+        uow, actor, ctx.order, [(alloc, line, 1)], tote, actor.terminal, what="replacement"
+    )
+    bin_loc = s.get(Location, alloc.location_id)
+    return task.code, bin_loc.code if bin_loc else "?"
+
+
+def open_replacement_task(
+    uow: UnitOfWork,
+    actor: Actor,
+    order: Order,
+    stops: list[tuple[Allocation, OrderLine, int]],
+    tote: Location,
+    pack_station: str,
+    *,
+    what: str,
+) -> PickTask:
+    """A high-priority task ``RPL-<order id>-<n>``: each (reservation, line, units) to ``tote``."""
+    s = uow.session
     n = 1
-    while s.exec(select(PickTask).where(PickTask.code == f"RPL-{ctx.order.id}-{n}")).first():
+    while s.exec(select(PickTask).where(PickTask.code == f"RPL-{order.id}-{n}")).first():
         n += 1
     task = PickTask(
-        code=f"RPL-{ctx.order.id}-{n}",
+        code=f"RPL-{order.id}-{n}",
         status=TaskStatus.OPEN,
-        pack_station=actor.terminal,
+        pack_station=pack_station,
         priority=REPLACEMENT_PRIORITY,
     )
     uow.add(task)
     uow.flush()
-    uow.add(
-        PickTaskLine(
-            task_id=task.id,
-            seq=1,
-            allocation_id=alloc.id,
-            order_line_id=line.id,
-            product_id=line.product_id,
-            location_id=alloc.location_id,
-            tote_id=tote.id,
-            qty=1,
+    for seq, (alloc, line, qty) in enumerate(stops, start=1):
+        uow.add(
+            PickTaskLine(
+                task_id=task.id,
+                seq=seq,
+                allocation_id=alloc.id,
+                order_line_id=line.id,
+                product_id=line.product_id,
+                location_id=alloc.location_id,
+                tote_id=tote.id,
+                qty=qty,
+            )
         )
-    )
-    bin_loc = s.get(Location, alloc.location_id)
-    events.log(
-        uow,
-        actor,
-        EventKind.TASK_CREATED,
-        order=ctx.order,
-        sku=line.sku,
-        qty=1,
-        location=bin_loc.code if bin_loc else "",
-        detail=f"replacement {task.code} for tote {tote.code}",
-    )
-    return task.code, bin_loc.code if bin_loc else "?"
+        bin_loc = s.get(Location, alloc.location_id)
+        events.log(
+            uow,
+            actor,
+            EventKind.TASK_CREATED,
+            order=order,
+            sku=line.sku,
+            qty=qty,
+            location=bin_loc.code if bin_loc else "",
+            detail=f"{what} {task.code} for tote {tote.code}",
+        )
+    return task

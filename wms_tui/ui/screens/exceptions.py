@@ -8,6 +8,7 @@ so nothing typed can trigger one:
     F2 retry allocation   F3 release what is in stock   F4 cancel (asks a reason)
     F5 count the bin      F6 put units back             F7 acknowledge (asks a note)
     F9 approve (ship an order held for payment)         F10 free a paused task
+    F11 request a re-pick (short-shipped units)         F12 unpack and restock a stopped parcel
 
 Only the keys of the highlighted exception's actions work and show in the
 footer. Every action is one service call; its answer is the feedback line, and
@@ -46,6 +47,8 @@ KEYS: dict[Action, str] = {
     Action.ACKNOWLEDGE: "f7",
     Action.APPROVE: "f9",
     Action.FREE_TASK: "f10",
+    Action.REPICK: "f11",
+    Action.RESTOCK: "f12",
 }
 SHORT: dict[Action, str] = {
     Action.RETRY: "Retry",
@@ -56,6 +59,8 @@ SHORT: dict[Action, str] = {
     Action.ACKNOWLEDGE: "Ack",
     Action.APPROVE: "Approve",
     Action.FREE_TASK: "Free task",
+    Action.REPICK: "Re-pick",
+    Action.RESTOCK: "Restock",
 }
 URGENT_KINDS = {"QC_FAIL", "NOTHING_TO_SHIP", "SHORT_PICK"}
 
