@@ -69,7 +69,9 @@ TRACKING_BAR_HEIGHT = 13 * MM
 ROUTING_BAR_HEIGHT = 9 * MM
 HRI_SIZE = 10.0
 CAPTION_SIZE = 6.5
-HEADER_HEIGHT = 20 * MM
+#: Four sender lines at SENDER_SIZE and the service box; every millimetre kept from the
+#: header goes to the ship-to block, which on a label with three symbols is the smallest.
+HEADER_HEIGHT = 17 * MM
 INFO_HEIGHT = 15 * MM
 SENDER_SIZE = 8.0
 SHIP_TO_MAX = 24.0
@@ -77,6 +79,8 @@ SHIP_TO_MIN = 7.0
 #: The size the ship-to name keeps when a long address does not fit beside it: the street
 #: lines shrink to SHIP_TO_MIN, then are cut, before the name goes below this.
 SHIP_TO_NAME_MIN = 14.0
+PHONE_SIZE = 8.0
+PHONE_LINE = 10.0  # the phone's own row under the address, when it is not beside it
 
 # ISO 3166-1 numeric codes for AI (421), the postal routing barcode. A destination not
 # listed gets its postcode printed large without the barcode.
@@ -284,7 +288,9 @@ def _draw_header(surface: Surface, data: LabelData, left: float, right: float, t
     carrier, carrier_size = fonts.fit_text(data.carrier_name, col_width, 13, 9, bold=True)
     surface.text(col, top - 4 - carrier_size, carrier, carrier_size, True)
     y = top - 8 - carrier_size
-    service_lines = fonts.wrap_lines(data.service_name, 8.5, col_width, 2, bold=True)
+    # The dangerous-goods mark takes the box's last row: the service keeps one line then.
+    rows = 1 if data.dangerous_goods else 2
+    service_lines = fonts.wrap_lines(data.service_name, 8.5, col_width, rows, bold=True)
     for text in service_lines:
         y -= 10
         surface.text(col, y, text, 8.5, True)
@@ -425,12 +431,27 @@ def draw_label(surface: Surface, data: LabelData, page_w: float, page_h: float) 
     indent = 4 * MM
     text_width = right - left - indent
     phone = data.ship_to.phone.strip()
-    phone_height = 10.0 if phone else 0.0
-    lines = _fit_ship_to(data, text_width, block_top - block_bottom - phone_height)
-    _draw_lines(surface, left + indent, block_top, lines, text_width)
-    if phone:
-        tel = fonts.ellipsize(f"Tel. {phone}", 8, text_width)
-        surface.text(left + indent, block_bottom + 2, tel, 8)
+    tel = f"Tel. {phone}" if phone else ""
+    height = block_top - block_bottom
+    lines = _fit_ship_to(data, text_width, height)
+    # A short last line (the country abroad) leaves room for the phone beside it, so the
+    # address keeps the phone's row: on a label with three symbols that row is a fifth of
+    # the block.
+    beside = bool(tel and lines) and _fits_beside(lines[-1], tel, text_width)
+    if tel and not beside:
+        lines = _fit_ship_to(data, text_width, height - PHONE_LINE)
+    last_y = _draw_lines(surface, left + indent, block_top, lines, text_width)
+    if beside:
+        surface.text(right, last_y + lines[-1].size * 0.22, tel, PHONE_SIZE, anchor="end")
+    elif tel:
+        surface.text(left + indent, block_bottom + 2, fonts.ellipsize(tel, PHONE_SIZE,
+                     text_width), PHONE_SIZE)  # fmt: skip
+
+
+def _fits_beside(line: _Line, tel: str, width: float) -> bool:
+    gap = 4 * MM
+    used = fonts.text_width(line.text, line.size, line.bold) + gap
+    return used + fonts.text_width(tel, PHONE_SIZE) <= width
 
 
 def page_size(size: str) -> tuple[float, float]:
