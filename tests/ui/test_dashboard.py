@@ -54,8 +54,10 @@ async def test_wide_shows_every_panel_with_numbers_beside_the_charts(shift: Shif
         assert "Ana Lindqvist" in people and "1.5 (3/2h)" in people
         assert "Johan Öberg" in people and "3.0 (6/2h)" in people
         accuracy = flat(screen, "#dash-accuracy")
-        assert "Johan Öberg 6 1 (167) 1 (167) 1 (167) 500 █" in accuracy
-        assert "Lena Berg 1 0 (0) 0 (0) 0 (0) 0" in accuracy
+        # wrong scans: 2 refused + 1 undone, 500 per 1,000 units
+        assert "Johan Öberg 6 2+1 (500) 1 (167) 1 (167) 833 █" in accuracy
+        assert "Lena Berg 1 0+0 (0) 0 (0) 0 (0) 0" in accuracy
+        assert "Bo Ek" in people and "1.5 (3/2h) 1 wrong" in people
         backlog = flat(screen, "#dash-backlog")
         assert "short pick" in backlog and "qc fail" in backlog
         flow = flat(screen, "#flow-dispatched")
@@ -83,7 +85,7 @@ async def test_a_handheld_shows_one_panel_at_a_time(shift: Shift) -> None:
         assert all(len(line.rstrip()) <= 38 for line in trucks)
         await pilot.press("right", "right")
         assert flat(screen, "#dash-tab") == "‹ 5/6 Pack accuracy ›"
-        assert "Johan Ö. " in text(screen, "#dash-accuracy") and "500.0 1/1/1" in flat(
+        assert "Johan Ö. " in text(screen, "#dash-accuracy") and "833.3 2/1/1/1" in flat(
             screen, "#dash-accuracy"
         )
         await pilot.press("right", "right")  # wraps round to the first

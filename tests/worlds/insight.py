@@ -8,14 +8,17 @@ Picks (``pick.unit``):
        -> 3 lines, 5 units, active 08h and 10h: 1.5 lines/hour
   Bo   09:00 #C MUG A-01 1, 09:59 #C TEE B-01 1, 12:30 #K MUG A-01 2
        -> 3 lines, 4 units, active 09h and 12h: 1.5 lines/hour
+       09:58 a wrong bin refused (``pick.refused``): 1 refused, 250 per 1,000 units
 Packs (``pack.scan`` / ``pack.undo`` / ``qc.fail``):
   Johan 09:00 #A MUG +1, 09:01 #A TEE +1, 09:02 undo TEE -1, 09:05 #A TEE +2, 09:06 QC 1,
         12:15 #M MUG +3 -> net 6 units, 1 undone, 1 QC, active 09h and 12h: 3.0 units/hour
+        refused (``pack.refused``): 09:03 #A a SOCK not in the order, 12:14 #M a 4th MUG
+        -> 2 refused (they are no units and no active hour)
   Lena  10:30 #B MUG +1 -> 1 unit, 1 hour
 Returns booked today 12:00: #A TEE 1 unit for a PACK reason (Johan scanned it),
   #A MUG 1 unit for a CUSTOMER reason (charged to nobody); yesterday: #A TEE 1
-  unit PACK (outside today). Johan per 1,000: 166.7 undone, 166.7 QC, 166.7
-  returned, 500 in all.
+  unit PACK (outside today). Johan per 1,000: 333.3 refused, 166.7 undone,
+  166.7 QC, 166.7 returned, 833.3 in all.
 Status events: #A released 07:30, picked 08:30, packed 09:10, dispatched 12:00
   (created 9 March 12:00: 1,440 min); #B released 07:30, picked 10:05, packed
   10:30, dispatched 12:30 (created 06:30: 360 min); #C released 08:00, picked
@@ -151,6 +154,12 @@ def _build(store: Store, clock: dict) -> Shift:
         log(t(9, 6), johan, K.QC_FAIL, a, sku="TEE-1", qty=1)
         log(t(12, 15), johan, K.PACK_SCAN, m, sku="MUG-1", qty=3)
         log(t(10, 30), lena, K.PACK_SCAN, b, sku="MUG-1", qty=1)
+        # Wrong scans refused, as events.record_refusal logs them.
+        log(t(9, 3), johan, K.PACK_REFUSED, a, sku="SOCK-X", qty=1,
+            detail="SOCK-X (Socks) is not in order #A: put it aside")  # fmt: skip
+        log(t(12, 14), johan, K.PACK_REFUSED, m, sku="MUG-1", qty=1,
+            detail="Already 3 of 3 MUG-1 packed: this one is extra")  # fmt: skip
+        log(t(9, 58), bo, K.PICK_REFUSED, c, qty=1, detail="Wrong bin A-02: go to B-01")
         # An empty parcel removed: an undo without units is no wrong scan.
         log(t(10, 31), lena, K.PACK_UNDO, b, detail="parcel 2 removed")
 

@@ -191,11 +191,13 @@ class EventKind(StrEnum):
     TASK_DONE = "task.done"
     TASK_STOPS_DROPPED = "task.stops_dropped"  # a cancelled order's stops left the task
     PICK_UNIT = "pick.unit"
+    PICK_REFUSED = "pick.refused"  # a wrong scan the handheld refused (nothing changed)
     STOP_SKIPPED = "stop.skipped"
     SHORT_PICK = "short_pick"
     # packing
     PACK_OPEN = "pack.open"
     PACK_SCAN = "pack.scan"
+    PACK_REFUSED = "pack.refused"  # a wrong scan the station refused (nothing changed)
     PACK_UNDO = "pack.undo"
     PACK_CARTON = "pack.carton"
     PACK_WEIGHT = "pack.weight"

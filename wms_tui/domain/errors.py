@@ -36,6 +36,26 @@ class NotFound(DomainError):
     """A scanned or typed code matches nothing."""
 
 
+class WrongScan(DomainError):
+    """A scan refused as the wrong thing for the work in hand: an item not in the
+    order, one too many, an unknown barcode, the wrong bin or tote.
+
+    Like every refusal it changes nothing; afterwards the service puts it on the
+    record in a unit of work of its own (``pack.refused``, ``pick.refused``), so
+    accuracy can count the wrong scans a station caught, not only the ones
+    that got through. ``sku`` is the scanned product's, when it is one.
+    """
+
+    def __init__(self, message: str, *, sku: str = "", order_id: int | None = None) -> None:
+        super().__init__(message)
+        self.sku = sku
+        self.order_id = order_id  # the order the scan was for, when the raiser knows it
+
+
+class UnknownCode(WrongScan, NotFound):
+    """A scanned code that matches nothing: a wrong scan, and not found."""
+
+
 class PermissionDenied(DomainError):
     """The operator's roles do not allow this action."""
 

@@ -37,18 +37,21 @@ def test_the_shift_numbers_match_the_hand_counted_ones(shift: Shift) -> None:
     assert (pickers["Ana Lindqvist"].count, pickers["Ana Lindqvist"].units) == (3, 5)
     assert pickers["Ana Lindqvist"].active_hours == 2 and pickers["Ana Lindqvist"].per_hour == 1.5
     bo = pickers["Bo Ek"]
-    assert (bo.count, bo.units, bo.per_hour) == (3, 4, 1.5)
+    assert (bo.count, bo.units, bo.per_hour, bo.refused) == (3, 4, 1.5, 1)
+    assert bo.refused_per_1000 == 250.0 and pickers["Ana Lindqvist"].refused == 0
     assert {h.hour: n for h, n in pickers["Ana Lindqvist"].hours.items()} == {8: 2, 10: 1}
 
     packers = {p.name: p for p in d.packers}
     jo = packers["Johan Öberg"]
     assert (jo.units, jo.undone, jo.qc, jo.returned, jo.active_hours) == (6, 1, 1, 1, 2)
     assert jo.per_hour == 3.0
+    assert jo.refused == 2 and jo.refused_per_1000 == pytest.approx(333.33, abs=0.01)
     assert jo.undone_per_1000 == pytest.approx(166.67, abs=0.01)
     assert jo.returned_per_1000 == pytest.approx(166.67, abs=0.01)
-    assert jo.errors_per_1000 == pytest.approx(500.0)
+    assert jo.errors_per_1000 == pytest.approx(833.33, abs=0.01)
     lena = packers["Lena Berg"]
     assert (lena.units, lena.undone, lena.qc, lena.returned, lena.per_hour) == (1, 0, 0, 0, 1.0)
+    assert lena.refused == 0
     assert lena.errors_per_1000 == 0.0
 
     assert d.cycle.n == 2 and d.cycle.p50 == 900 and d.cycle.p90 == pytest.approx(1332)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import EventKind, OrderStatus
+from wms_tui.domain.errors import DomainError, StoreError, WrongScan
 from wms_tui.domain.lifecycle import transition
 from wms_tui.domain.models import Event, Order
-from wms_tui.store import UnitOfWork, bulk_insert
+from wms_tui.store import Store, UnitOfWork, bulk_insert, retrying
 
 # The order of the tuples event_row() builds and insert_rows() writes.
 ROW_COLUMNS = (
@@ -64,6 +66,32 @@ def log(
     )
     uow.add(ev)
     return ev
+
+
+def record_refusal(
+    store: Store, actor: Actor, kind: EventKind, refusal: WrongScan, order_id: int | None
+) -> None:
+    """Put a wrong scan that was refused on the record, after the refusal.
+
+    The refused change was rolled back with its unit of work; this runs
+    after it, in a unit of work of its own that adds this one event and
+    nothing else, so the record is never half of the refused change. When
+    the store cannot take it (busy past every retry, replaced) the record is
+    lost and the operator still reads the refusal: the answer at the station
+    matters more than the count.
+    """
+    with contextlib.suppress(StoreError, DomainError):
+        _record_refusal(store, actor, kind, refusal, order_id)
+
+
+@retrying
+def _record_refusal(
+    store: Store, actor: Actor, kind: EventKind, refusal: WrongScan, order_id: int | None
+) -> None:
+    with store.unit_of_work() as uow:
+        order = uow.session.get(Order, order_id) if order_id is not None else None
+        log(uow, actor, kind, order=order, sku=refusal.sku, qty=1, detail=str(refusal)[:200])
+        uow.commit()
 
 
 def change_status(

@@ -14,6 +14,9 @@ report reads the same after a rename):
   unit; **pick units** are the units of those events;
 * **pack units** are the units of ``pack.scan`` minus the units of
   ``pack.undo`` (scans taken back); **QC catches** the units of ``qc.fail``;
+* **refused scans** are the wrong scans a pack station or handheld refused
+  (``pack.refused``, ``pick.refused``: an item not in the order, one too
+  many, an unknown code, the wrong bin or tote), one event per scan;
 * **returns caused by packing** are returned units booked in the period whose
   reason's cause is PACK, charged to every person who scanned that SKU into
   that order at a pack station (two packers on one line are both "involved");
@@ -87,6 +90,7 @@ class PersonWork:
     role: str  # "pick" or "pack"
     count: int = 0  # pick lines, or pack units
     units: int = 0
+    refused: int = 0  # wrong scans refused at the station or handheld
     undone: int = 0  # pack: units taken back
     qc: int = 0  # pack: units caught at QC
     returned: int = 0  # pack: returned units caused by packing, on lines they scanned
@@ -99,6 +103,19 @@ class PersonWork:
     @property
     def per_hour(self) -> float | None:
         return rules.per_hour(self.count, self.active_hours)
+
+    @property
+    def refused_per_1000(self) -> float | None:
+        return rules.per_thousand(self.refused, self.units)
+
+    @property
+    def wrong_scans(self) -> int:
+        """Refused at the station, plus taken back after they got through."""
+        return self.refused + self.undone
+
+    @property
+    def wrong_per_1000(self) -> float | None:
+        return rules.per_thousand(self.wrong_scans, self.units)
 
     @property
     def undone_per_1000(self) -> float | None:
@@ -114,7 +131,7 @@ class PersonWork:
 
     @property
     def errors_per_1000(self) -> float | None:
-        return rules.per_thousand(self.undone + self.qc + self.returned, self.units)
+        return rules.per_thousand(self.refused + self.undone + self.qc + self.returned, self.units)
 
 
 @dataclass(frozen=True)
@@ -186,6 +203,17 @@ def pickers(session: Session, start: datetime, end: datetime) -> list[PersonWork
         p.count += int(lines)
         p.units += int(units or 0)
         p.hours[bucket_start(b)] = p.hours.get(bucket_start(b), 0) + int(lines)
+    for op, name, n in session.exec(
+        select(Event.operator_id, func.max(Event.operator_name), func.count())
+        .where(
+            Event.kind == K.PICK_REFUSED,
+            Event.to_state == NO_STATUS,
+            Event.at >= start,
+            Event.at < end,
+        )
+        .group_by(Event.operator_id)
+    ).all():
+        people.setdefault(op, PersonWork(op, name or "?", "pick")).refused = int(n)
     return _ranked(people.values())
 
 
@@ -202,7 +230,7 @@ def packers(session: Session, start: datetime, end: datetime) -> list[PersonWork
             func.sum(func.abs(Event.qty)),
         )
         .where(
-            col(Event.kind).in_((K.PACK_SCAN, K.PACK_UNDO, K.QC_FAIL)),
+            col(Event.kind).in_((K.PACK_SCAN, K.PACK_UNDO, K.QC_FAIL, K.PACK_REFUSED)),
             Event.to_state == NO_STATUS,
             Event.at >= start,
             Event.at < end,
@@ -218,6 +246,8 @@ def packers(session: Session, start: datetime, end: datetime) -> list[PersonWork
         elif kind == K.PACK_UNDO:
             p.undone += n
             p.hours[hour] = p.hours.get(hour, 0) - n
+        elif kind == K.PACK_REFUSED:
+            p.refused += n
         else:
             p.qc += n
     for p in people.values():

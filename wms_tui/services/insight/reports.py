@@ -292,10 +292,15 @@ def _people(s: Session, start, end, person: str | None, head: dict) -> ReportDoc
     def r(v: float | None) -> float:
         return round(v, 1) if v is not None else 0.0
 
-    pick_rows = tuple((p.name, p.count, p.units, p.active_hours, r(p.per_hour)) for p in pickers)
+    pick_rows = tuple(
+        (p.name, p.count, p.units, p.active_hours, r(p.per_hour), p.refused,
+         r(p.refused_per_1000))
+        for p in pickers
+    )  # fmt: skip
     pack_rows = tuple(
-        (p.name, p.units, p.active_hours, r(p.per_hour), p.undone, p.qc, p.returned,
-         r(p.undone_per_1000), r(p.qc_per_1000), r(p.returned_per_1000), r(p.errors_per_1000))
+        (p.name, p.units, p.active_hours, r(p.per_hour), p.refused, p.undone, p.qc, p.returned,
+         r(p.refused_per_1000), r(p.undone_per_1000), r(p.qc_per_1000),
+         r(p.returned_per_1000), r(p.errors_per_1000))
         for p in packers
     )  # fmt: skip
     notes = ["Rates are per active hour: the clock hours in which the person did that work."]
@@ -321,19 +326,24 @@ def _people(s: Session, start, end, person: str | None, head: dict) -> ReportDoc
             ),  # fmt: skip
             Chart(
                 "bar",
-                "Pack errors per 1,000 units: undone, QC, returns",
+                "Pack errors per 1,000 units: refused scans, undone, QC, returns",
                 tuple(p[0] for p in pack_rows),
                 (
-                    ("undone", tuple(p[7] for p in pack_rows)),
-                    ("QC", tuple(p[8] for p in pack_rows)),
-                    ("returns", tuple(p[9] for p in pack_rows)),
+                    ("refused", tuple(p[8] for p in pack_rows)),
+                    ("undone", tuple(p[9] for p in pack_rows)),
+                    ("QC", tuple(p[10] for p in pack_rows)),
+                    ("returns", tuple(p[11] for p in pack_rows)),
                 ),
                 decimals=1,
             ),  # fmt: skip
         ),
         tables=(
             TableData(
-                "Pickers", ("Picker", "Lines", "Units", "Active hours", "Lines/hour"), pick_rows
+                "Pickers",
+                ("Picker", "Lines", "Units", "Active hours", "Lines/hour", "Refused", "Refused/1k"),
+                pick_rows,
+                note="Refused: wrong scans the handheld refused (wrong bin, item or tote, "
+                "unknown code, too many), per 1,000 units picked.",
             ),  # fmt: skip
             TableData(
                 "Packers",
@@ -342,17 +352,20 @@ def _people(s: Session, start, end, person: str | None, head: dict) -> ReportDoc
                     "Units",
                     "Active hours",
                     "Units/hour",
+                    "Refused",
                     "Undone",
                     "QC",
                     "Returns",
+                    "Refused/1k",
                     "Undone/1k",
                     "QC/1k",
                     "Returns/1k",
                     "Errors/1k",
                 ),  # fmt: skip
                 pack_rows,
-                note="Returns: units booked in the period for a reason caused by packing, "
-                "on lines the packer scanned.",
+                note="Refused: wrong scans the station refused (not in the order, one too "
+                "many, unknown barcode). Returns: units booked in the period for a reason "
+                "caused by packing, on lines the packer scanned.",
             ),
         ),
         **head,

@@ -242,6 +242,7 @@ _STAGE_OF_KIND: dict[str, Stage] = {
     K.TASK_RELEASED: Stage.PICK,
     K.TASK_DONE: Stage.PICK,
     K.PICK_UNIT: Stage.PICK,
+    K.PICK_REFUSED: Stage.PICK,
     K.STOP_SKIPPED: Stage.PICK,
     K.SHORT_PICK: Stage.PICK,
     K.QC_FAIL: Stage.QC,
@@ -288,6 +289,8 @@ _STAGE_OF_MOVE = {
 # Steps a supervisor looks at first when something went wrong.
 _FLAGGED = {
     K.QC_FAIL,
+    K.PACK_REFUSED,
+    K.PICK_REFUSED,
     K.PACK_UNDO,
     K.PACK_TAKEOVER,
     K.PACK_MOVED,
@@ -381,6 +384,8 @@ _PHRASES = {
     K.RETURN_RECEIVED: "return received",
     K.WAVE_ORDER: "put on a pick wave",
     K.PACK_INSERT: "insert added",
+    K.PACK_REFUSED: "wrong scan refused",
+    K.PICK_REFUSED: "wrong scan refused",
 }
 
 

@@ -30,7 +30,7 @@ from wms_tui.domain.enums import (
     ParcelStatus,
     Role,
 )
-from wms_tui.domain.errors import Conflict, DomainError, NotFound
+from wms_tui.domain.errors import Conflict, DomainError, NotFound, UnknownCode, WrongScan
 from wms_tui.domain.lifecycle import illegal_message
 from wms_tui.domain.models import (
     CartonType,
@@ -204,7 +204,9 @@ def _add_units(
     need = ctx.need(line)
     if line.qty_packed + qty > need:
         # Checked under the order's row lock: no unit is ever packed twice.
-        raise DomainError(f"Already {line.qty_packed} of {need} {line.sku}: this one is extra")
+        raise WrongScan(
+            f"Already {line.qty_packed} of {need} {line.sku}: this one is extra", sku=line.sku
+        )
     parcel = _ensure_parcel(uow, ctx)
     line.qty_packed += qty
     uow.add(line)
@@ -526,28 +528,39 @@ def scan(store: Store, actor: Actor, order_id: int, raw: str) -> PackView:
         product = scanned.product
         lines = [ln for ln in ctx.lines if ln.product_id == product.id]
         if not lines:
-            raise DomainError(
-                f"{product.sku} ({product.name}) is not in order {ctx.order.name}: put it aside"
+            raise WrongScan(
+                f"{product.sku} ({product.name}) is not in order {ctx.order.name}: put it aside",
+                sku=product.sku,
             )
         open_lines = [ln for ln in lines if ln.qty_packed < ctx.need(ln)]
         if not open_lines:
             ln = lines[0]
             if ctx.need(ln) <= 0:
-                raise DomainError(f"{ln.sku} is short-shipped on this order: put it aside")
+                raise WrongScan(
+                    f"{ln.sku} is short-shipped on this order: put it aside", sku=ln.sku
+                )
             packed = sum(x.qty_packed for x in lines)
             need = sum(ctx.need(x) for x in lines)
-            raise DomainError(f"Already {packed} of {need} {ln.sku} packed: this one is extra")
+            raise WrongScan(
+                f"Already {packed} of {need} {ln.sku} packed: this one is extra", sku=ln.sku
+            )
         line = open_lines[0]
         left = ctx.need(line) - line.qty_packed
         if scanned.pack_qty > left:
-            raise DomainError(
+            raise WrongScan(
                 f"Case code counts {scanned.pack_qty} {line.sku} but only {left} "
-                "more are needed: scan single units"
+                "more are needed: scan single units",
+                sku=line.sku,
             )
         _add_units(uow, actor, ctx, line, scanned.pack_qty, code)
         return Said.ok(_progress(ctx, line, scanned.pack_qty)), line.line_no
 
-    return _mutate(store, actor, order_id, do)
+    try:
+        return _mutate(store, actor, order_id, do)
+    except WrongScan as refusal:
+        # Pack accuracy counts it (docs/insight.md): on the record after the rollback.
+        events.record_refusal(store, actor, EventKind.PACK_REFUSED, refusal, order_id)
+        raise
 
 
 def _not_a_product(session: Session, ctx: PackContext, code: str) -> str:
@@ -569,7 +582,7 @@ def _not_a_product(session: Session, ctx: PackContext, code: str) -> str:
         if order.id == ctx.order.id:
             return f"That is this order ({order.name}): scan the items"
         raise DomainError(f"That is order {order.name}: close or park {ctx.order.name} first (F12)")
-    raise NotFound(f"Unknown barcode {code}")
+    raise UnknownCode(f"Unknown barcode {code}")
 
 
 def line_for_scan(store: Store, actor: Actor, order_id: int, code: str) -> int:

@@ -40,7 +40,7 @@ from wms_tui.domain.enums import (
     Role,
     TaskStatus,
 )
-from wms_tui.domain.errors import Conflict, DomainError, NotFound
+from wms_tui.domain.errors import Conflict, DomainError, NotFound, UnknownCode, WrongScan
 from wms_tui.domain.models import Allocation, Location, PickTask, PickTaskLine
 from wms_tui.services.core import events
 from wms_tui.services.inventory import stock as inventory
@@ -244,7 +244,6 @@ def _wrong_tote(ctx: TaskContext, ln: PickTaskLine, tote: Location) -> str:
     return f"Tote {tote.code} is not on this cart: use {want}"
 
 
-@retrying
 def scan(
     store: Store,
     actor: Actor,
@@ -258,8 +257,21 @@ def scan(
 
     ``at_bin`` is the bin the handheld confirmed earlier; ``count`` multiplies
     an item scan ("5", Enter, then scan once). Raises DomainError with the
-    reason (nothing changed) for anything but the expected code.
+    reason (nothing changed) for anything but the expected code; a wrong bin,
+    item, tote or an unknown code is then put on the record (``pick.refused``)
+    in a unit of work of its own, for the pickers' accuracy.
     """
+    try:
+        return _scan(store, actor, task_code, code, at_bin=at_bin, count=count)
+    except WrongScan as refusal:
+        events.record_refusal(store, actor, EventKind.PICK_REFUSED, refusal, refusal.order_id)
+        raise
+
+
+@retrying
+def _scan(
+    store: Store, actor: Actor, task_code: str, code: str, *, at_bin: str | None, count: int
+) -> ScanOutcome:
     code = code.strip()
     if not code:
         raise DomainError("Nothing scanned")
@@ -272,14 +284,18 @@ def scan(
         if ln is None:
             raise DomainError(f"Task {task.code} has no stops left")
         thing = _identify(uow.session, code)
-        if stage(ln) is Stage.TOTE:
-            outcome = _scan_tote(uow, actor, ctx, ln, thing, code, at_bin)
-        elif at_bin is None or at_bin.upper() != ctx.loc_code(ln.location_id):
-            if count != 1:
-                raise DomainError(f"Scan the bin {ctx.loc_code(ln.location_id)} first")
-            outcome = _scan_bin(ctx, ln, thing, code)
-        else:
-            outcome = _scan_item(uow, actor, ctx, ln, thing, code, count)
+        try:
+            if stage(ln) is Stage.TOTE:
+                outcome = _scan_tote(uow, actor, ctx, ln, thing, code, at_bin)
+            elif at_bin is None or at_bin.upper() != ctx.loc_code(ln.location_id):
+                if count != 1:
+                    raise DomainError(f"Scan the bin {ctx.loc_code(ln.location_id)} first")
+                outcome = _scan_bin(ctx, ln, thing, code)
+            else:
+                outcome = _scan_item(uow, actor, ctx, ln, thing, code, count)
+        except WrongScan as refusal:
+            refusal.order_id = ctx.order_of(ln).id
+            raise
         uow.commit()
     return outcome
 
@@ -308,11 +324,11 @@ def _scan_bin(
             n = ln.qty - ln.qty_picked - ln.qty_short
             return ScanOutcome("bin", f"At {want}: scan {sku} ({n} to pick)", ctx.view(), want)
         if thing.kind == LocationKind.TOTE:
-            raise DomainError(f"{thing.code} is a tote: scan the bin {want} first")
-        raise DomainError(f"Wrong bin {thing.code}: go to {want}")
+            raise WrongScan(f"{thing.code} is a tote: scan the bin {want} first")
+        raise WrongScan(f"Wrong bin {thing.code}: go to {want}")
     if isinstance(thing, ScannedProduct):
         raise DomainError(f"Scan the bin {want} first, then {thing.product.sku}")
-    raise DomainError(f"Unknown code {code}: scan the bin {want}")
+    raise UnknownCode(f"Unknown code {code}: scan the bin {want}")
 
 
 def _scan_item(
@@ -332,15 +348,20 @@ def _scan_item(
             return ScanOutcome("bin", f"At {bin_code}: scan {product.sku}", ctx.view(), bin_code)
         if thing.kind == LocationKind.TOTE:
             raise DomainError(f"Pick {remaining} more {product.sku} before the tote")
-        raise DomainError(f"Wrong bin {thing.code}: pick {product.sku} from {bin_code}")
+        raise WrongScan(f"Wrong bin {thing.code}: pick {product.sku} from {bin_code}")
     if thing is None:
-        raise DomainError(f"Unknown barcode {code}: scan {product.sku}")
+        raise UnknownCode(f"Unknown barcode {code}: scan {product.sku}")
     if thing.product.id != product.id:
-        raise DomainError(f"Wrong item {thing.product.sku}: pick {product.sku} {product.name}")
+        raise WrongScan(
+            f"Wrong item {thing.product.sku}: pick {product.sku} {product.name}",
+            sku=thing.product.sku,
+        )
     n = count * thing.pack_qty
     if n > remaining:
         what = f"{count} × case of {thing.pack_qty}" if thing.pack_qty > 1 else str(n)
-        raise DomainError(f"Too many: {what} is more than the {remaining} left to pick here")
+        raise WrongScan(
+            f"Too many: {what} is more than the {remaining} left to pick here", sku=product.sku
+        )
     _pick_units(uow, actor, ctx, ln, n)
     left = remaining - n
     tote = f"tote {ctx.slot.get(ln.tote_id or 0, 0)} {ctx.loc_code(ln.tote_id)}"
@@ -405,13 +426,15 @@ def _scan_tote(
     tote_code = ctx.loc_code(ln.tote_id)
     want = f"tote {ctx.slot.get(ln.tote_id or 0, 0)} {tote_code}"
     if isinstance(thing, ScannedProduct):
-        raise DomainError(f"All {ln.qty_picked} picked: put them in {want} and scan it")
+        raise WrongScan(
+            f"All {ln.qty_picked} picked: put them in {want} and scan it", sku=thing.product.sku
+        )
     if thing is None:
-        raise DomainError(f"Unknown code {code}: scan {want}")
+        raise UnknownCode(f"Unknown code {code}: scan {want}")
     if thing.kind != LocationKind.TOTE:
-        raise DomainError(f"Put the items in {want} first: scan the tote")
+        raise WrongScan(f"Put the items in {want} first: scan the tote")
     if thing.id != ln.tote_id:
-        raise DomainError(_wrong_tote(ctx, ln, thing))
+        raise WrongScan(_wrong_tote(ctx, ln, thing))
     ln.done = True
     uow.add(ln)
     sku = ctx.products[ln.product_id].sku

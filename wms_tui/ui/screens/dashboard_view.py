@@ -173,7 +173,13 @@ def people(d: Dashboard, width: int, narrow: bool) -> Text:
             (
                 short_name(p.name) if narrow else p.name,
                 p.per_hour or 0.0,
-                rate(p.per_hour) if narrow else f"{rate(p.per_hour)} ({p.count}/{p.active_hours}h)",
+                (
+                    rate(p.per_hour)
+                    if narrow
+                    else f"{rate(p.per_hour)} ({p.count}/{p.active_hours}h)"
+                )
+                # a picker's wrong scans (a packer's are on the accuracy panel)
+                + (f" {p.refused} wrong" if p.role == "pick" and p.refused else ""),
             )
             for p in group
         ]
@@ -182,14 +188,14 @@ def people(d: Dashboard, width: int, narrow: bool) -> Text:
 
 
 def accuracy(d: Dashboard, width: int, narrow: bool) -> Table | Text:
-    packers = [p for p in d.packers if p.units or p.returned]
+    packers = [p for p in d.packers if p.units or p.returned or p.refused]
     if narrow:
-        out = Text("per 1,000 u: undo/QC/return\n", style="dim")
+        out = Text("per 1,000 u: refused/undo/QC/return\n", style="dim")
         rows = [
             (
                 short_name(p.name),
                 p.errors_per_1000 or 0.0,
-                f"{rate(p.errors_per_1000)} {p.undone}/{p.qc}/{p.returned}",
+                f"{rate(p.errors_per_1000)} {p.refused}/{p.undone}/{p.qc}/{p.returned}",
             )
             for p in packers
         ]
@@ -199,7 +205,8 @@ def accuracy(d: Dashboard, width: int, narrow: bool) -> Table | Text:
         return Text("nothing packed yet today", style="dim")
     table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
     table.add_column("Packer", no_wrap=True, overflow="ellipsis", max_width=16)
-    for name in ("Units", "Undone", "QC", "Returns"):
+    # Wrong scans: refused at the station + undone after they got through.
+    for name in ("Units", "Wrong", "QC", "Returns"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("per 1,000", no_wrap=True)
     top = max((p.errors_per_1000 or 0.0 for p in packers), default=0.0)
@@ -208,18 +215,18 @@ def accuracy(d: Dashboard, width: int, narrow: bool) -> Table | Text:
         table.add_row(
             p.name,
             str(p.units),
-            _per(p.undone, p.undone_per_1000),
+            _per(p.wrong_scans, p.wrong_per_1000, f"{p.refused}+{p.undone}"),
             _per(p.qc, p.qc_per_1000),
             _per(p.returned, p.returned_per_1000),
             Text.assemble(
-                total + " ", (bar(p.errors_per_1000 or 0.0, top, max(1, width - 52)), "yellow")
+                total + " ", (bar(p.errors_per_1000 or 0.0, top, max(1, width - 56)), "yellow")
             ),
         )
     return table
 
 
-def _per(n: int, per: float | None) -> str:
-    return f"{n} ({'–' if per is None else f'{per:.0f}'})"
+def _per(n: int, per: float | None, shown: str = "") -> str:
+    return f"{shown or n} ({'–' if per is None else f'{per:.0f}'})"
 
 
 def backlog(d: Dashboard, width: int, narrow: bool) -> Text:
