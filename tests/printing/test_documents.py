@@ -76,3 +76,13 @@ def test_weights() -> None:
     assert format_weight(1250) == "1.25 kg"
     assert format_weight(2000) == "2 kg"
     assert format_weight_kg(1670) == "1.670 kg"
+
+
+def test_a_customs_line_declares_at_least_one_unit() -> None:
+    from decimal import Decimal
+
+    from wms_tui.printing.documents import CustomsItem
+
+    with pytest.raises(ValueError, match="MUG: a declared quantity is at least 1, got 0"):
+        CustomsItem(description="Mug", sku="MUG", qty=0, weight_g=0, value=Decimal(0),
+                    hs_code="691200", origin_country="SE")  # fmt: skip

@@ -20,6 +20,7 @@ from wms_tui.printing.toolkit import (
     Column,
     DocumentWriter,
     PaperName,
+    TextPart,
     render_to_bytes,
     write_pdf,
 )
@@ -47,10 +48,27 @@ _COLUMNS = (
     Column("HS tariff no.", 1.6),
     Column("Origin", 0.9),
 )
+BOLD_FACTS = ("Category of item", "Reason for export")
+# A commercial invoice prices each line: unit value beside the line's total.
+_INVOICE_COLUMNS = (
+    Column("Description of goods", 3.4),
+    Column("Qty", 0.6, align="right"),
+    Column("Net weight", 1.3, align="right"),
+    Column("Unit value", 1.5, align="right"),
+    Column("Total value", 1.7, align="right", bold=True),
+    Column("HS tariff no.", 1.5),
+    Column("Origin", 0.8),
+)
 
 
 def _money(value: Decimal, currency: str) -> str:
     return f"{value:,.2f} {currency}"
+
+
+def _amount(value: Decimal, currency: str, bold: bool = False) -> TextPart:
+    # An amount broken over two lines ("1,047.00" / "SEK") is misread like a code: it
+    # shrinks to its column instead.
+    return TextPart(_money(value, currency), bold=bold, code=True)
 
 
 def _address(writer: DocumentWriter, x: float, top: float, width: float, caption: str,
@@ -89,8 +107,12 @@ def _build(target: BinaryIO, data: CustomsData, paper: PaperName) -> None:
     writer.y = min(left_bottom, right_bottom) - 8
     writer.rule(0.6, gap=2)
 
+    invoice = data.form == "INVOICE"
     facts = [
-        ("Category of item", data.category),
+        # An invoice names its number and why the goods leave; the UPU forms their category.
+        *([("Invoice no.", data.order_name)] if invoice else []),
+        ("Reason for export" if invoice else "Category of item", data.category),
+        *([("Currency", data.currency)] if invoice else []),
         ("Consignment", data.consignment),
         ("Tracking", ", ".join(data.tracking_numbers)),
         ("Parcel", data.item_of.removeprefix("item "))
@@ -99,7 +121,7 @@ def _build(target: BinaryIO, data: CustomsData, paper: PaperName) -> None:
         ("Date", data.date.isoformat()),
     ]
     for caption, value in facts:
-        writer.text_line(f"{caption}: {value}", 9.5, bold=caption == "Category of item")
+        writer.text_line(f"{caption}: {value}", 9.5, bold=caption in BOLD_FACTS)
     writer.space(4)
 
     dangerous = sorted({i.dangerous_goods for i in data.items if i.dangerous_goods})
@@ -119,13 +141,14 @@ def _build(target: BinaryIO, data: CustomsData, paper: PaperName) -> None:
             item.description if not item.sku else f"{item.description} ({item.sku})",
             str(item.qty),
             format_weight_kg(item.weight_g),
-            _money(item.value, data.currency),
-            item.hs_code,
+            *([_amount(item.value / item.qty, data.currency)] if invoice else []),
+            _amount(item.value, data.currency, bold=True),
+            TextPart(item.hs_code, code=True),
             item.origin_country,
         ]
         for item in data.items
     ]
-    writer.table(_COLUMNS, rows)
+    writer.table(_INVOICE_COLUMNS if invoice else _COLUMNS, rows)
     writer.space(4)
     totals = (
         f"Total gross weight {format_weight_kg(data.gross_weight_g)}  ·  "

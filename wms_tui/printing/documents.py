@@ -415,6 +415,10 @@ class CustomsItem:
     origin_country: str
     dangerous_goods: str = ""
 
+    def __post_init__(self) -> None:
+        if self.qty < 1:
+            raise ValueError(f"{self.sku}: a declared quantity is at least 1, got {self.qty}")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CustomsData:

@@ -133,3 +133,7 @@ def test_a_courier_gets_one_commercial_invoice_for_the_shipment(world: pw.World)
     assert "COMMERCIAL INVOICE" in text.upper()
     assert all(n in text for n in numbers) and "Parcels: 2" in text
     assert "597.00 SEK" in text
+    # An invoice's own facts: its number, why the goods leave, each line's unit value.
+    assert "Invoice no.: #1042" in text and "Reason for export: Sale of goods" in text
+    assert "Currency: SEK" in text and "Unit value" in text
+    assert "149.00 SEK" in text and "298.00 SEK" in text  # two mugs at 149.00
