@@ -20,6 +20,7 @@ from wms_tui.domain.models import Order, Parcel
 from wms_tui.services.packing import station as packing
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
+from wms_tui.ui.screens import packing as packing_screen
 from wms_tui.ui.screens.home import HomeScreen
 from wms_tui.ui.screens.packing import PackScreen
 from wms_tui.ui.screens.packing_text import rows_needed
@@ -429,3 +430,34 @@ async def test_many_papers_are_counted_when_their_names_do_not_fit(world: pw.Wor
         )
         await pilot.pause()
         assert (names[3] in feedback(app)) == (size[0] >= 90)
+
+
+async def test_a_label_held_in_a_stopped_queue_is_said_without_f10(
+    world: pw.World, monkeypatch
+) -> None:
+    """CUPS took the label into a stopped queue: F10 would print it twice once started."""
+    from wms_tui.services.packing.documents import Documents
+
+    held = (
+        "label printer: queue zebra-1 is stopped: the job waits in it and prints once the"
+        " queue is started (cupsenable zebra-1); printing again would print it twice"
+    )
+    results = iter(
+        [
+            Documents(files=(Path("label_1042_1of1.zpl"),), held=(held,)),
+            Documents(files=(Path("label_1042_1of1.zpl"),), problems=("label printer: off",)),
+        ]
+    )
+    monkeypatch.setattr(packing_screen.packing, "produce", lambda *a, **k: next(results))
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pack(pilot)
+        screen.make_documents(1, "Order #1042 PACKED")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = feedback(app)
+        assert said.endswith(held) and "F10" not in said and "Order #1042 PACKED" in said
+        screen.make_documents(1, "Order #1042 PACKED")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert feedback(app).endswith("label printer: off — F10 reprints")
