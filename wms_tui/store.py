@@ -36,7 +36,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
-from wms_tui.domain.clock import utcnow
+from wms_tui.domain.clock import one_instant, utcnow
 from wms_tui.domain.errors import DomainError, StoreBusy, StoreError, StoreReplaced
 
 DEFAULT_SQLITE_PATH = Path("data") / "wms.db"
@@ -443,6 +443,7 @@ class UnitOfWork:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.session: Session
+        self._instant: Any = None
 
     def __enter__(self) -> UnitOfWork:
         # Start the transaction now so BEGIN IMMEDIATE takes the write lock
@@ -467,6 +468,9 @@ class UnitOfWork:
                 # Writing on would go into a deleted file, or mix two stores.
                 self.session.close()
                 raise StoreReplaced(STORE_REPLACED)
+            # One time for everything the transaction writes (domain/clock.py).
+            self._instant = one_instant()
+            self._instant.__enter__()
             return self
 
     def __exit__(self, *exc: object) -> None:
@@ -474,6 +478,9 @@ class UnitOfWork:
             self.session.rollback()
         finally:
             self.session.close()
+            if self._instant is not None:
+                self._instant.__exit__(None, None, None)
+                self._instant = None
 
     def add(self, obj: Any) -> None:
         self.session.add(obj)

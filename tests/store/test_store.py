@@ -117,3 +117,34 @@ def test_postgresql_without_its_driver_names_the_install_step(
     [line] = [ln for ln in result.output.splitlines() if ln.strip()]
     assert "PostgreSQL needs its driver (psycopg)" in line
     assert "pip install 'wms_tui[postgres]'" in line
+
+
+def test_everything_a_unit_of_work_writes_carries_one_time(
+    empty_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row and its event never fall either side of a second (or of "now").
+
+    The dashboard counts pack units from events and the ledger from pack-scan
+    rows; a scan whose row was stamped 12:00:00 and whose event 12:00:01 made
+    the two disagree by one unit for a reader asking "before 12:00:01".
+    """
+    from datetime import UTC, datetime
+
+    from wms_tui.domain import clock
+    from wms_tui.domain.actor import SYSTEM
+    from wms_tui.domain.enums import EventKind
+    from wms_tui.services.core import events
+
+    seconds = iter(range(60))
+    monkeypatch.setattr(
+        clock, "_real_now", lambda: datetime(2026, 3, 10, 12, 0, next(seconds), tzinfo=UTC)
+    )
+    with empty_store.unit_of_work() as uow:
+        first = events.log(uow, SYSTEM, EventKind.PACK_SCAN, sku="A", qty=1)
+        second = events.log(uow, SYSTEM, EventKind.PACK_SCAN, sku="B", qty=1)
+        uow.commit()
+    assert first.at == second.at
+    with empty_store.unit_of_work() as uow:
+        later = events.log(uow, SYSTEM, EventKind.PACK_SCAN, sku="C", qty=1)
+        uow.commit()
+    assert later.at > first.at
