@@ -192,7 +192,8 @@ class ReturnsScreen(FloorScreen):
             return f"Reason for {line.sku}: its key", "", self._reason_options()
         if s is Step.UNIT:
             unit = f"{self.f.units_done + 1}/{self.f.qty}"
-            return f"Unit {unit} {line.sku}: R, Q or S", "", self._unit_options()
+            # The options are numbered; R, Q and S work too (DISPOSITION_KEYS).
+            return f"Unit {unit} {line.sku}: its key", "", self._unit_options()
         if s is Step.BIN:
             return f"Scan pick bin for {line.sku}", "bin", self._bin_options()
         assert self.f.unit_choice is not None
