@@ -44,6 +44,10 @@ def test_only_weights_with_a_unit_are_weights_in_the_scan_field() -> None:
     assert weighing.looks_like_weight("1450 g") and weighing.looks_like_weight("ST,GS,1.4kg")
     assert not weighing.looks_like_weight("7350053000018")  # an EAN is a product
     assert not weighing.looks_like_weight("1450")
+    # Meant as a weight, not a number: parse_weight says so, not "Unknown barcode".
+    assert weighing.looks_like_weight("abc g") and weighing.looks_like_weight("1.4.5 KG")
+    with pytest.raises(DomainError, match="not a number"):
+        weighing.parse_weight("abc g")
 
 
 def test_tolerance_and_absurd_weights() -> None:

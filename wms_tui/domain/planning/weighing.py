@@ -20,6 +20,9 @@ _WEIGHT = re.compile(
     r"(?P<num>[-+]?\s*\d+(?:[.,]\d+)?)\s*(?P<unit>kg|g)?$",
     re.IGNORECASE,
 )
+# A keyed value that ends in a unit after a space ("abc g", "1.4.5 kg") was meant
+# as a weight: no barcode has a space before a final g.
+_UNIT_AT_END = re.compile(r"\s(?:kg|g)$", re.IGNORECASE)
 ABSURD_FACTOR = 10
 
 
@@ -36,7 +39,7 @@ class WeightRules:
 def looks_like_weight(code: str) -> bool:
     """A scan that is a weight rather than a barcode: it names its unit (g or kg)."""
     m = _WEIGHT.match(code.strip())
-    return bool(m and m.group("unit"))
+    return bool(m and m.group("unit")) or bool(_UNIT_AT_END.search(code.strip()))
 
 
 def parse_weight(text: str) -> int:
