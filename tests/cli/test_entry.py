@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from wms_tui.cli.entry import fast_tui_args
+from wms_tui.cli.entry import DEMO_TERMINAL, default_terminal, fast_tui_args
 from wms_tui.services.setup.store_init import init_store
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -25,8 +25,15 @@ def db(tmp_path: Path) -> str:
     return str(tmp_path / "wms.db")
 
 
-def test_plain_run_and_demo_on_an_existing_file_take_the_fast_start(db: str) -> None:
-    assert fast_tui_args(["run", "--db", db]) == (db, None)
+def test_plain_run_and_demo_on_an_existing_file_take_the_fast_start(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WMS_TERMINAL", raising=False)
+    assert fast_tui_args(["run", "--db", db]) == (db, default_terminal())
+    # The demo is its own pack station unless told otherwise: K2001 can close a parcel.
+    assert fast_tui_args(["demo", "--db", db]) == (db, DEMO_TERMINAL)
+    monkeypatch.setenv("WMS_TERMINAL", "HH-9")
+    assert fast_tui_args(["demo", "--db", db]) == (db, "HH-9")
     assert fast_tui_args(["demo", f"--db={db}", "-t", "PACK-1"]) == (db, "PACK-1")
     assert fast_tui_args(["run", "--terminal", "HH-2", "--db", f"sqlite:///{db}"]) == (db, "HH-2")
 
@@ -35,7 +42,7 @@ def test_the_default_store_comes_from_the_environment_as_in_the_cli(
     db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("WMS_DATABASE_URL", db)
-    assert fast_tui_args(["run"]) == (db, None)
+    assert fast_tui_args(["run"]) == (db, default_terminal())
     monkeypatch.delenv("WMS_DATABASE_URL")
     monkeypatch.chdir(tmp_path)  # no data/wms.db here
     assert fast_tui_args(["run"]) is None

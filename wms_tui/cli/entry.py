@@ -20,12 +20,20 @@ FAST_COMMANDS = ("run", "demo")
 # As wms_tui.store.resolve_url, without importing SQLAlchemy to find out.
 ENV_URL = "WMS_DATABASE_URL"
 DEFAULT_SQLITE_PATH = Path("data") / "wms.db"
+DEMO_TERMINAL = "PACK-1"
 
 
-def default_terminal() -> str:
-    """``--terminal`` left out: $WMS_TERMINAL, else the host's short name."""
+def default_terminal(command: str = "run") -> str:
+    """``--terminal`` left out: $WMS_TERMINAL, else the host's short name.
+
+    The demo opens as its pack station PACK-1 instead: a newcomer trying every
+    badge on one terminal can then close a parcel as K2001 (a host name has no
+    pack location, and the first order would be refused at the bench).
+    """
     import socket
 
+    if command == "demo":
+        return os.environ.get("WMS_TERMINAL") or DEMO_TERMINAL
     return os.environ.get("WMS_TERMINAL") or socket.gethostname().split(".")[0][:16]
 
 
@@ -56,7 +64,7 @@ def fast_tui_args(argv: list[str]) -> tuple[str, str | None] | None:
         return None
     if not target or not Path(target).is_file():
         return None  # a demo to build, or a missing file to refuse with its message
-    return target, terminal
+    return target, terminal or default_terminal(argv[0])
 
 
 def main() -> None:
@@ -67,7 +75,7 @@ def main() -> None:
         db, terminal = fast
         app = WmsApp(
             db,
-            terminal=terminal or default_terminal(),
+            terminal=terminal,
             freeze_memory=True,
             quit_on_store_error=True,
             hangup_logout=True,

@@ -30,11 +30,11 @@ TerminalOption = Annotated[
 ]
 
 
-def _run_tui(url: str, terminal: str | None) -> None:
+def _run_tui(url: str, terminal: str | None, command: str = "run") -> None:
     from wms_tui.ui.app import WmsApp
 
     app = WmsApp(
-        url, terminal=terminal or default_terminal(), freeze_memory=True, hangup_logout=True
+        url, terminal=terminal or default_terminal(command), freeze_memory=True, hangup_logout=True
     )
     app.run()
 
@@ -129,7 +129,7 @@ def demo(
     url = store.url
     store.dispose()
     if not no_tui:
-        _run_tui(url, terminal)
+        _run_tui(url, terminal, "demo")
 
 
 @app.command()
