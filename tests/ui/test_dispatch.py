@@ -73,7 +73,7 @@ async def test_wide_overview_numbers(dock: Dock) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert detail.detail is not None and detail.detail.name == "#4"
-        assert any(e.what == "PACKED → CANCELLED" for e in detail.detail.timeline)
+        assert any(e.what == "cancelled (PACKED → CANCELLED)" for e in detail.detail.timeline)
         await pilot.press("escape")
         assert app.screen is screen
 

@@ -84,12 +84,14 @@ def test_detail_of_a_dispatched_order_answers_where_it_is(dock: Dock) -> None:
     )
     assert [p.manifest_number for p in d.parcels] == ["PN-20260310"] * 2
     assert [(n.kind, n.sent) for n in d.notices] == [("shipped", False)]
-    steps = [(e.kind, e.what, e.operator_name) for e in d.timeline]
-    assert ("order.status", "PACKED → DISPATCHED", "Karin Holmgren") in steps
+    # The order trace's steps (services/lookup/timeline), notices merged in by time.
+    steps = [(e.kind, e.what, e.who) for e in d.timeline]
+    assert ("order.status", "dispatched (PACKED → DISPATCHED)", "Karin Holmgren") in steps
     loads = [w for k, w, who in steps if k == "parcel.loaded" and who == "Johan Öberg"]
     assert len(loads) == 2 and dock.sscc["#2/2"] in loads[1]
     assert any(w.startswith("packed 2 × MUG-1 A-01-1-A → PACK-1") for _, w, _ in steps)
-    assert all(e.terminal == "TEST" for e in d.timeline)
+    assert ("notice", "shipped notice to the customer (in the outbox)", "") in steps
+    assert all(e.terminal == "TEST" for e in d.timeline if e.kind != "notice")
     assert [e.at for e in d.timeline] == sorted(e.at for e in d.timeline)
 
 

@@ -8,11 +8,11 @@ import pytest
 from tests.worlds.dbstate import snapshot
 from tests.worlds.trace import SSCC, TRACKING, Traced, build_traced
 from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
+from wms_tui.services.lookup.timeline import Stage
 from wms_tui.services.lookup.trace import (
     BinAllocation,
     PackerWork,
     PickDone,
-    Stage,
     trace,
 )
 from wms_tui.store import Store

@@ -42,6 +42,8 @@ from wms_tui.domain.scans import clean_scan
 from wms_tui.services.core import order_names
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.handover import parcel_code
+from wms_tui.services.lookup import timeline
+from wms_tui.services.lookup.timeline import TraceStep
 from wms_tui.store import Store
 
 S = OrderStatus
@@ -215,15 +217,6 @@ def find(store: Store, actor: Actor, query: str) -> list[OrderHit]:
 
 
 @dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    kind: str
-    what: str  # in words: "PACKING → PACKED", "2 × TEE-1 A-01-1-A → T-0003"
-    operator_name: str
-    terminal: str
-
-
-@dataclass(frozen=True)
 class ParcelInfo:
     seq: int
     count: int
@@ -277,34 +270,9 @@ class OrderDetail:
     lines: list[LineInfo]
     parcels: list[ParcelInfo]
     notices: list[NoticeInfo]
-    timeline: list[TimelineEntry]
+    timeline: list[TraceStep]  # the order trace's steps (services/lookup/timeline)
     tz_name: str = "UTC"
     created_at: datetime | None = None
-
-
-def event_words(ev: Event) -> str:
-    if ev.kind == EventKind.ORDER_STATUS:
-        return f"{ev.from_state or '·'} → {ev.to_state}"
-    if ev.kind == EventKind.STOCK_MOVE:
-        reason = ev.detail.split(" ", 1)[0] if ev.detail else ""
-        where = f"{ev.from_location or '·'} → {ev.to_location or 'out'}"
-        return f"{reason.lower()} {ev.qty or 0} × {ev.sku} {where}".strip()
-    parts = [ev.kind]
-    if ev.sku:
-        parts.append(f"{ev.qty or ''} × {ev.sku}".strip(" ×") if ev.qty else ev.sku)
-    if ev.detail:
-        parts.append(ev.detail)
-    return " ".join(parts)
-
-
-def timeline(session: Session, order_id: int) -> list[TimelineEntry]:
-    """Every event of the order, oldest first (ix_event_order_at)."""
-    return [
-        TimelineEntry(e.at, e.kind, event_words(e), e.operator_name, e.terminal)
-        for e in session.exec(
-            select(Event).where(Event.order_id == order_id).order_by(col(Event.at), col(Event.id))
-        )
-    ]
 
 
 def _where(
@@ -464,7 +432,7 @@ def order_detail(store: Store, actor: Actor, order_id: int) -> OrderDetail:
             lines=lines,
             parcels=parcels,
             notices=notices,
-            timeline=timeline(s, order_id),
+            timeline=timeline.steps(s, order_id, tz),
             tz_name=str(tz),
             created_at=order.created_at,
         )

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.timeline import timeline_table
 
 NARROW = 70  # below this width the timeline reads as two-line entries
 
@@ -161,29 +162,5 @@ class OrderScreen(WmsScreen):
         else:
             self.query_one("#order-parcels", Static).update(Text("No parcels yet", style="dim"))
 
-        tl = Table(
-            title=f"Timeline ({len(d.timeline)} events)",
-            title_justify="left",
-            show_edge=False,
-            box=None,
-            expand=True,
-            show_header=not narrow,
-        )
-        if narrow:
-            tl.add_column("When / what / who", overflow="fold")
-            for e in d.timeline:
-                tl.add_row(
-                    Text.assemble(
-                        (when(e.at, "%d %b %H:%M") + " ", "bold"),
-                        e.what,
-                        ("\n  " + f"{e.operator_name} @ {e.terminal}", "dim"),
-                    )
-                )
-        else:
-            tl.add_column("When", no_wrap=True)
-            tl.add_column("What", ratio=1)
-            tl.add_column("Who", no_wrap=True)
-            tl.add_column("Terminal", no_wrap=True)
-            for e in d.timeline:
-                tl.add_row(when(e.at, "%d %b %H:%M:%S"), e.what, e.operator_name, e.terminal)
+        tl = timeline_table(d.timeline, f"Timeline ({len(d.timeline)} steps)", narrow)
         self.query_one("#order-timeline", Static).update(tl)

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.scan_panel import ScanPanel
+from wms_tui.ui.widgets.timeline import timeline_table
 
 
 def _kg(grams: int | None) -> str:
@@ -101,7 +102,9 @@ class TraceScreen(FloorScreen):
         head.append(f"  found by {t.matched}", style="dim")
         self.query_one("#trace-head", Static).update(head)
         self.query_one("#trace-facts", Static).update(self._facts(t))
-        self.query_one("#trace-timeline", Static).update(self._timeline(t, narrow))
+        self.query_one("#trace-timeline", Static).update(
+            timeline_table(t.steps, f"Timeline, {t.tz_name} time", narrow)
+        )
         self.query_one("#trace-scroll", VerticalScroll).scroll_home(animate=False)
 
     @staticmethod
@@ -132,45 +135,3 @@ class TraceScreen(FloorScreen):
         if not facts.row_count:
             facts.add_row("", "nothing picked or packed yet")
         return facts
-
-    @staticmethod
-    def _timeline(t, narrow: bool) -> Table:  # noqa: ANN001
-        tl = Table(
-            title=f"Timeline, {t.tz_name} time",
-            title_justify="left",
-            show_edge=False,
-            box=None,
-            expand=True,
-            show_header=not narrow,
-        )
-        if narrow:
-            tl.add_column("Step", overflow="fold")
-            for s in t.steps:
-                tl.add_row(
-                    Text.assemble(
-                        ("! " if s.flagged else "  ", "bold"),
-                        (s.local[:12] + " ", "bold"),
-                        s.what,
-                        ("\n    " + f"{s.who} @ {s.terminal}".strip(" @"), "dim"),
-                    )
-                )
-        else:
-            tl.add_column("", no_wrap=True, width=1)
-            tl.add_column("When", no_wrap=True)
-            tl.add_column("Stage", no_wrap=True)
-            tl.add_column("What", ratio=1, overflow="fold")
-            tl.add_column("Who", no_wrap=True)
-            tl.add_column("Term.", no_wrap=True)
-            for s in t.steps:
-                tl.add_row(
-                    "!" if s.flagged else "",
-                    s.local,
-                    str(s.stage),
-                    s.what,
-                    s.who,
-                    s.terminal,
-                    style="bold" if s.flagged else None,
-                )
-        if not t.steps:
-            tl.add_row(*([""] * (0 if narrow else 3)), "nothing on record yet")
-        return tl
