@@ -49,12 +49,15 @@ def test_people_report_writes_a_pdf_with_charts_and_csv_files(url: str, tmp_path
                     str(tmp_path), "--badge", "S9001", "--db", url)  # fmt: skip
     assert code == 0, out
     assert out.strip() == (
-        f"Wrote the people report (2026-03-10): people-2026-03-10.pdf and 2 CSV files in {tmp_path}"
+        f"Wrote the people report (2026-03-10): people-2026-03-10.pdf and 3 CSV files in {tmp_path}"
     )
     rows = list(csv.reader((tmp_path / "people-2026-03-10-packers.csv").open(encoding="utf-8")))
     assert rows[0][:4] == ["Packer", "Units", "Active hours", "Units/hour"]
-    assert rows[1] == ["Johan Öberg", "6", "2", "3.0", "2", "1", "1", "1", "333.3", "166.7",
-                       "166.7", "166.7", "833.3"]  # fmt: skip
+    assert rows[1] == ["Johan Öberg", "6", "2", "3.0", "2", "1", "1", "1"]
+    rates = tmp_path / "people-2026-03-10-pack-errors-per-1-000-units.csv"
+    assert list(csv.reader(rates.open(encoding="utf-8")))[1] == [
+        "Johan Öberg", "333.3", "166.7", "166.7", "166.7", "833.3",
+    ]  # fmt: skip
     pdf = tmp_path / "people-2026-03-10.pdf"
     text = pdf_text(pdf)
     for words in (
