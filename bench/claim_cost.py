@@ -38,7 +38,7 @@ if __package__ in (None, ""):  # run as a script: the checkout is the import roo
 
 from bench.load_terminals import PG_SERVER, Mix, build_world, fresh_pg_database  # noqa: E402
 
-BENCH_DB = "wms_bench_claims"
+BENCH_DB = os.environ.get("WMS_BENCH_DB", "wms_bench") + "_claims"
 CART = 4  # orders (and totes) per task
 
 

@@ -29,9 +29,11 @@ FULL_LINES = (10_000, 100_000, 1_000_000)
 QUICK_LINES = 400
 _lines: tuple[int, ...] = FULL_LINES
 
-# PostgreSQL gets its own database, never the shared ``test`` one.
+# PostgreSQL gets its own database, never the shared ``test`` one. WMS_BENCH_DB names
+# it: two people benchmarking on one server each take their own (load_terminals and
+# claim_cost drop and create theirs, named after it).
 PG_SERVER = os.environ.get("WMS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-PG_DATABASE = "wms_bench"
+PG_DATABASE = os.environ.get("WMS_BENCH_DB", "wms_bench")
 _pg_enabled = True
 
 

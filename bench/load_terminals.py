@@ -56,7 +56,7 @@ if __package__ in (None, ""):  # run as a script: the checkout is the import roo
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 PG_SERVER = os.environ.get("WMS_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
-BENCH_DB = "wms_bench"
+BENCH_DB = os.environ.get("WMS_BENCH_DB", "wms_bench")  # see bench/common.py
 
 
 # --------------------------------------------------------------------------- sizes
