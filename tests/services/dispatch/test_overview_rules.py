@@ -146,3 +146,52 @@ def test_a_utc_hour_is_read_as_the_warehouses_local_hour() -> None:
     start = datetime(2026, 3, 9, 23, 0, tzinfo=UTC)  # local midnight, 10 March
     assert rules.local_hour(7, start, tz) == 8
     assert rules.local_hour(23, start, tz) == 0
+
+
+def test_the_queue_laid_out_from_counts_puts_the_same_orders_at_risk() -> None:
+    import random
+
+    for seed in range(200):
+        rng = random.Random(seed)
+        cuts = {s: NOW + timedelta(minutes=rng.randint(-60, 240)) for s in (10, 20, 30)}
+        pace = rng.choice((2.0, 6.0, 20.0))
+        rows = [
+            (oid, f"#{oid}", rng.choice(list(rules.STAGE)), None, rng.choice((10, 20, 30, None)),
+             rng.choice((0, 1, 5)), None, NOW)
+            for oid in rng.sample(range(1, 400), rng.randint(1, 60))
+        ]  # fmt: skip
+        plan = rules.queue_plan(cuts.values(), NOW, pace)
+        rank = {s: plan.cuts.index(c) for s, c in cuts.items()}
+
+        def rank_of(r: tuple, rank: dict = rank, none: int = plan.no_cutoff) -> int:
+            return rank.get(r[4], none)
+
+        def cutoff(_c: int | None, s: int | None, cuts: dict = cuts) -> datetime | None:
+            return cuts.get(s)
+
+        want = rules.pack_queue_risk(rows, cutoff, NOW, pace, DAY)
+        counts: dict[tuple[int, str, int], int] = {}
+        for r in rows:
+            key = (rank_of(r), r[2], r[5])
+            counts[key] = counts.get(key, 0) + 1
+        layout = rules.queue_layout([(*k, n) for k, n in counts.items()], plan)
+        got: dict[int, str] = {}
+        for r in rows:
+            g = (rank_of(r), r[2], r[5])
+            if g[0] < plan.missed_below:
+                got[r[0]] = rules.MISSED
+                continue
+            place = sorted(o[0] for o in rows if (rank_of(o), o[2], o[5]) == g).index(r[0]) + 1
+            slot = layout.before[g] + place
+            if g[0] < plan.no_cutoff and slot > plan.in_time[g[0]]:
+                got[r[0]] = rules.AT_RISK
+                (tr, ts, tp), in_time = layout.turn[g[0]]
+                turned = (rules.STAGE[g[1]], -g[2]) > (rules.STAGE[ts], -tp) or (
+                    (g[1], g[2]) == (ts, tp) and place > in_time
+                )
+                assert turned, (seed, r)
+            elif g[0] in layout.turn:
+                (tr, ts, tp), in_time = layout.turn[g[0]]
+                assert (rules.STAGE[g[1]], -g[2]) <= (rules.STAGE[ts], -tp), (seed, r)
+                assert (g[1], g[2]) != (ts, tp) or place <= in_time, (seed, r)
+        assert got == {oid: risk for oid, (risk, _, _) in want.by_order.items()}, seed

@@ -5,7 +5,8 @@ queries) and returns a plain :class:`Snapshot` the screen renders as is. Every
 query is bounded by an index range on *today* or reads only open orders, never
 the history; the open orders are graded and counted in the database
 (:func:`_open_work`), so Python sees group counts and the listed orders only.
-It still grows with the open orders (the pack queue's window sorts them all):
+No statement sorts the open orders any more (the pack queue is laid out from
+counts), but each still reads every open order's index entry once:
 ``python -m bench --only dispatch_overview`` and ``docs/performance.md``.
 
 The rules (pace, at risk, late, stuck, the pipeline buckets) are pure
@@ -38,6 +39,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.engine import Connection, Row
 from sqlmodel import Session, col, select
 
 from wms_tui.domain import shipping_days as days
@@ -315,8 +317,9 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
     tz = warehouse_zone(session)
     day = days.local_day(now, tz)
     day_start, day_end = days.day_bounds(day, tz)
-    stuck_after = timedelta(minutes=settings.get_int(session, "stuck_after_minutes"))
-    planned_pace = float(settings.get_int(session, "planned_packs_per_hour"))
+    house = settings.all_settings(session)  # one read for both rules
+    stuck_after = timedelta(minutes=int(house["stuck_after_minutes"]))
+    planned_pace = float(int(house["planned_packs_per_hour"]))
 
     # 1. carriers and services (a few rows).
     carriers = {c.id: c for c in session.exec(select(Carrier).order_by(col(Carrier.code)))}
@@ -381,11 +384,6 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
 
     # 8. open exceptions, newest first, plus parcels of orders cancelled after
     #    packing that are still in the building (derived: they must come out).
-    exc_count = session.exec(
-        select(func.count())
-        .select_from(WmsException)
-        .where(col(WmsException.resolved_at).is_(None))
-    ).one()
     cx = session.connection()  # core rows: ORM objects cost ~60 µs each here
     exc_rows = cx.execute(
         select(
@@ -399,12 +397,14 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
             WmsException.operator_name,
             WmsException.terminal,
             WmsException.message,
+            func.count().over(),  # all open ones, counted before the limit
         )
         .join(Order, col(Order.id) == WmsException.order_id, isouter=True)
         .where(col(WmsException.resolved_at).is_(None))
         .order_by(col(WmsException.at).desc(), col(WmsException.id).desc())
         .limit(MAX_LISTED)
     ).all()
+    exc_count = exc_rows[0][-1] if exc_rows else 0
     pull_rows = cx.execute(
         select(
             Parcel.id,
@@ -445,13 +445,11 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
     cut_rank = {("s", sid): rank_of[c] for sid, c in svc_cutoff_at.items()}
     cut_rank |= {("c", cid): rank_of[c] for cid, c in carrier_cut_at.items()}
     stuck_before = now - stuck_after
-    work = (
-        session.connection()
-        .execute(_open_work(sqlite, plan, cut_rank, day=day, stuck_before=stuck_before))
-        .all()
+    groups, n_stuck, listed, slots = _open_work(
+        session.connection(), sqlite, plan, cut_rank, day=day, stuck_before=stuck_before
     )
-    counted = rules.tally_groups(tuple(r[1:10]) for r in work if r[0] == 0)
-    listed = [r for r in work if r[0] == 1]
+    counted = rules.tally_groups(groups)
+    counted.stuck = n_stuck
     svc_counts, pipe, svc_pipe = counted.by_service, counted.pipe, counted.service_pipe
 
     # Raw values from here on (see overview_rules): the day and the stuck
@@ -477,7 +475,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
                 late_days=rules.late_days(r.promised, today_cmp, day),
                 risk=rules.RISK_NAME[r.risk],
                 eta=(
-                    rules.expected_packed(r.slot, now, pace.per_hour)
+                    rules.expected_packed(slots[r.id], now, pace.per_hour)
                     if r.risk == rules.RISK_AT
                     else None
                 ),
@@ -553,7 +551,7 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         for pid, oid, name, cancelled_at, pstatus, sscc, tracking, packed_by, terminal in pull_rows
     ]
     exceptions += [
-        ExceptionRow(eid, kind, at, oid, name or "", *rest)
+        ExceptionRow(eid, kind, at, oid, name or "", *rest[:-1])
         for eid, kind, at, oid, name, *rest in exc_rows
     ]
 
@@ -620,30 +618,254 @@ def _minutes(delta: timedelta) -> int:
     return int(delta.total_seconds() // 60)
 
 
-def _open_work(  # noqa: PLR0913 - the day's terms, each needed once
+def _open_work(  # noqa: PLR0913, C901 - the day's terms, each needed once
+    cx: Connection,
     sqlite: bool,
     plan: rules.QueuePlan,
     cut_rank: dict[tuple[str, int], int],
     *,
     day: date,
     stuck_before: datetime,
-):  # noqa: ANN202 - a SQL statement
-    """One statement: the open orders counted per group, then the ones to list.
+) -> tuple[list[rules.Group], int, list[Row], dict[int, int]]:
+    """The open orders counted per group, how many are stuck, the ones to list, and the
+    listed at-risk orders' slots in the pack queue.
 
-    Every open order is graded once, in the database (a CTE both parts read): its
-    cut-off's rank in ``plan``; ``due`` (in a moving status and due today), ``queued`` (due
-    and its cut-off not passed) and its ``slot`` in the pack queue (a window in the floor's
-    order: cut-off, stage, priority, age); ``late``; ``stuck``; ``loaded`` (packed, every
-    parcel on the truck); and the ``risk`` class. The rows come back as counts per
-    (carrier, service, status, risk, late, stuck, loaded, queued), ``part`` 0, and the
-    orders to list, most urgent first, ``part`` 1: a refresh costs Python per group and per
-    listed order, not per open order. Everything is read from ix_orders_open_work and
-    ix_event_at_order, never the tables' rows (EXPLAIN in docs/performance.md).
+    Two statements, neither sorting the open orders. The first counts them per (status,
+    carrier, service, priority, promised date) in the order of ix_orders_open_work, with
+    how many of each are stuck and fully loaded; Python grades the groups (cut-off rank,
+    due, queued, late, missed) and lays the pack queue out from them
+    (:func:`overview_rules.queue_layout`), which says, per cut-off, from which subgroup on
+    its orders are at risk. The second lists the orders to show, most urgent first, and
+    splits each cut-off's turning subgroup by id at the first order that no longer makes
+    it (an uncorrelated subquery with OFFSET). A third, only when at-risk orders are
+    listed, reads their subgroups' ids for their slots. ``docs/performance.md``.
     """
-    whens = [(col(Order.service_id) == sid, r) for (k, sid), r in cut_rank.items() if k == "s"]
-    whens += [(col(Order.carrier_id) == cid, r) for (k, cid), r in cut_rank.items() if k == "c"]
-    rank = case(*whens, else_=plan.no_cutoff) if whens else literal(plan.no_cutoff)
-    base = (
+    base = _open_orders(sqlite, plan, cut_rank)
+    b = base.c
+    flow, due, queued = _queue_terms(b, sqlite, plan, day)
+    today: object = _as_date(day, sqlite)
+
+    # Stuck: no event since stuck_before. The orders with one are read off the event log's
+    # time index, not by looking up each open order's last event; an order with no event at
+    # all counts from its last status change.
+    touched_since = select(Event.order_id).where(
+        Event.at > stuck_before, col(Event.order_id).is_not(None)
+    )
+    has_events = select(Event.id).where(Event.order_id == b.id).exists()
+    stuck = and_(flow, b.id.not_in(touched_since), or_(b.changed <= stuck_before, has_events))
+    # Counted without a lookup per open order: the moving orders unchanged since, less
+    # those of them touched since (read from the events, once), plus the few changed since
+    # with an older event and none since.
+    quiet = and_(flow, b.changed <= stuck_before)
+    quiet_touched = (
+        select(func.count())
+        .select_from(Order)
+        .where(
+            col(Order.status).in_(FLOW_STATUSES),
+            col(Order.status_changed_at) <= stuck_before,
+            col(Order.id).in_(touched_since),
+        )
+        .scalar_subquery()
+    )
+    woke_stuck = and_(flow, b.changed > stuck_before, b.id.not_in(touched_since), has_events)
+
+    def parcel_in(st: ParcelStatus):  # noqa: ANN202 - an EXISTS clause
+        return select(Parcel.id).where(Parcel.order_id == b.id, Parcel.status == st).exists()
+
+    loaded = and_(
+        b.status == S.PACKED.value,
+        parcel_in(ParcelStatus.LOADED),
+        ~parcel_in(ParcelStatus.CLOSED),
+    )
+    keys = (b.status, b.carrier_id, b.service_id, b.priority, b.promised)
+    counted = cx.execute(
+        select(
+            *keys,
+            func.count(),
+            func.sum(_flag(quiet)) + func.sum(_flag(woke_stuck)),
+            func.sum(_flag(loaded)),
+            quiet_touched,
+        ).group_by(*keys)
+    ).all()
+
+    def rank_of(cid: int | None, sid: int | None) -> int:  # the SQL's CASE, in Python
+        if ("s", sid) in cut_rank:
+            return cut_rank[("s", sid)]
+        return cut_rank.get(("c", cid), plan.no_cutoff)  # type: ignore[arg-type]
+
+    graded = []
+    shape = []
+    stuck_total = -counted[0][-1] if counted else 0
+    for status, cid, sid, priority, promised, n, n_stuck, n_loaded, _ in counted:
+        r = rank_of(cid, sid)
+        is_due = status in rules.FLOW and (promised is None or promised <= today)
+        is_queued = is_due and r >= plan.missed_below
+        graded.append((status, cid, sid, priority, promised, n, n_stuck, n_loaded, r, is_due))
+        if is_queued:
+            shape.append((r, status, priority, n))
+    layout = rules.queue_layout(shape, plan)
+
+    # Where each cut-off turns at risk: from the first order of its turning subgroup (by
+    # id) that no longer makes it. Read once per statement: a CTE of (rank, first id) that
+    # every use refers to (SQLite and PostgreSQL materialise a CTE used more than once).
+    found = []
+    for r, ((_, status, priority), in_time) in layout.turn.items():
+        if not in_time:
+            continue
+        promised = col(Order.promised_ship_date)
+        first_id = (
+            select(Order.id)
+            .where(
+                Order.status == S(status),
+                Order.priority == priority,
+                or_(promised.is_(None), promised <= day),
+                _rank(cut_rank, plan) == r,
+            )
+            .order_by(col(Order.id))
+            .limit(1)
+            .offset(in_time)
+            .scalar_subquery()
+        )
+        found.append(select(literal(r).label("r"), first_id.label("first")))
+    turns = (union_all(*found) if len(found) > 1 else found[0]).cte("turns") if found else None
+    after_turn = []
+    turning = []
+    for r, ((_, status, priority), in_time) in layout.turn.items():
+        first: object = 0  # the whole subgroup is late
+        if in_time and turns is not None:
+            first = select(turns.c.first).where(turns.c.r == r).scalar_subquery()
+        in_turn = and_(b.cut_rank == r, b.status == status, b.priority == priority)
+        turning.append(and_(in_turn, b.id >= first))
+        later = [st for st, n in rules.STAGE.items() if n > rules.STAGE[status]]
+        after_turn.append(
+            and_(
+                b.cut_rank == r,
+                or_(
+                    b.status.in_(later),
+                    and_(b.status == status, b.priority < priority),
+                    and_(in_turn, b.id >= first),
+                ),
+            )
+        )
+    at_risk = and_(queued, or_(*after_turn)) if after_turn else literal(False)
+    risk = case(
+        (and_(due, b.cut_rank < plan.missed_below), rules.RISK_MISSED),
+        (at_risk, rules.RISK_AT),
+        else_=rules.NO_RISK,
+    )
+    late = b.promised < today
+    # The order of overview_rules.tally: late, then missed cut-off, at risk, stuck; then the
+    # cut-off (none last), the longest late first, the name in byte order as Python compares
+    # text (PostgreSQL's own collation may sort names differently).
+    urgency = case(
+        (late, 0),
+        (and_(due, b.cut_rank < plan.missed_below), 1),
+        (at_risk, 2),
+        else_=3,
+    )
+    order = (
+        urgency,
+        case((risk > 0, b.cut_rank), else_=plan.no_cutoff),
+        case((late, b.promised)),
+        b.name if sqlite else b.name.collate("C"),
+    )
+    listed = (
+        select(
+            literal(1).label("part"),
+            b.status,
+            b.carrier_id,
+            b.service_id,
+            b.priority,
+            b.promised,
+            literal(1).label("n"),
+            risk.label("risk"),
+            b.cut_rank,
+            b.id,
+            b.name,
+        )
+        .where(or_(late, risk > 0, stuck))
+        .order_by(*order)
+        .limit(MAX_LISTED)
+        .subquery("listed")
+    )
+    parts = [select(*listed.c)]
+    if turning:
+        # The turning subgroups' at-risk orders, counted with the first statement's keys.
+        parts.append(
+            select(literal(2), *keys, func.count(), null(), null(), null(), null())
+            .where(queued, or_(*turning))
+            .group_by(*keys)
+        )
+    rows = cx.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all()
+    shown = [r for r in rows if r[0] == 1]
+    split = {tuple(r[1:6]): r[6] for r in rows if r[0] == 2}
+
+    groups: list[rules.Group] = []
+    for status, cid, sid, priority, promised, n, n_stuck, n_loaded, r, is_due in graded:
+        stuck_total += int(n_stuck or 0)
+        is_late = int(promised is not None and promised < today)
+        is_queued = int(is_due and r >= plan.missed_below)
+        missed = is_due and r < plan.missed_below
+        n_at = 0
+        if is_queued and r in layout.turn:
+            (_, t_status, t_priority), _ = layout.turn[r]
+            here, there = (rules.STAGE[status], -priority), (rules.STAGE[t_status], -t_priority)
+            if here > there:
+                n_at = n
+            elif here == there:
+                n_at = split.get((status, cid, sid, priority, promised), 0)
+        rest = rules.RISK_MISSED if missed else rules.NO_RISK
+        n_loaded = int(n_loaded or 0)
+        for risk_class, is_loaded, k in (
+            (rules.RISK_AT, 0, n_at),
+            (rest, 1, n_loaded),
+            (rest, 0, n - n_at - n_loaded),
+        ):
+            if k:
+                groups.append((cid, sid, status, risk_class, is_late, 0, is_loaded, is_queued, k))
+
+    # The slot of each listed order at risk (its expected packing time): its subgroup's
+    # place in the queue plus its place in the subgroup, read for those subgroups only.
+    slots: dict[int, int] = {}
+    wanted: dict[rules.Subgroup, list[int]] = defaultdict(list)
+    for r in shown:
+        if r.risk == rules.RISK_AT:
+            wanted[(r.cut_rank, r.status, r.priority)].append(r.id)
+    if wanted:
+        # Their places in their subgroups, numbered by a window over those statuses and
+        # priorities up to the last listed id only; 200 rows at most come back.
+        numbered = (
+            select(
+                b.id,
+                func.row_number()
+                .over(partition_by=(b.cut_rank, b.status, b.priority), order_by=b.id)
+                .label("place"),
+            )
+            .where(
+                queued,
+                b.status.in_({g[1] for g in wanted}),
+                b.priority.in_({g[2] for g in wanted}),
+                b.id <= max(max(ids) for ids in wanted.values()),
+            )
+            .subquery("numbered")
+        )
+        place = dict(
+            cx.execute(
+                select(numbered.c.id, numbered.c.place).where(
+                    numbered.c.id.in_([oid for ids in wanted.values() for oid in ids])
+                )
+            ).all()
+        )
+        for g, ids in wanted.items():
+            for oid in ids:
+                slots[oid] = layout.before[g] + place[oid]
+    return groups, stuck_total, shown, slots
+
+
+def _open_orders(sqlite: bool, plan: rules.QueuePlan, cut_rank: dict[tuple[str, int], int]):  # noqa: ANN202
+    """The open orders as the grading reads them (a subquery), with their cut-off's rank."""
+    rank = _rank(cut_rank, plan)
+    return (
         select(
             col(Order.id).label("id"),
             col(Order.name).label("name"),
@@ -663,103 +885,20 @@ def _open_work(  # noqa: PLR0913 - the day's terms, each needed once
         .where(col(Order.status).in_(OPEN_STATUSES))
         .subquery("open_orders")
     )
-    b = base.c
+
+
+def _rank(cut_rank: dict[tuple[str, int], int], plan: rules.QueuePlan):  # noqa: ANN202
+    """An order's cut-off rank: its service's cut-off, else its carrier's, else none."""
+    whens = [(col(Order.service_id) == sid, r) for (k, sid), r in cut_rank.items() if k == "s"]
+    whens += [(col(Order.carrier_id) == cid, r) for (k, cid), r in cut_rank.items() if k == "c"]
+    return case(*whens, else_=plan.no_cutoff) if whens else literal(plan.no_cutoff)
+
+
+def _queue_terms(b, sqlite: bool, plan: rules.QueuePlan, day: date):  # noqa: ANN001, ANN202
+    """(flow, due, queued) over the columns ``b`` of :func:`_open_orders`."""
     flow = b.status.in_([st.value for st in FLOW_STATUSES])
     due = and_(flow, or_(b.promised.is_(None), b.promised <= _as_date(day, sqlite)))
-    queued = and_(due, b.cut_rank >= plan.missed_below)
-    stage = case(
-        *[(b.status == name, n) for name, n in rules.STAGE.items()], else_=len(rules.STAGE)
-    )
-    # Stuck: no event since stuck_before. The orders with one are read off the event log's
-    # time index (its last two hours), not by looking up each open order's last event; an
-    # order with no event at all counts from its last status change.
-    touched_since = select(Event.order_id).where(
-        Event.at > stuck_before, col(Event.order_id).is_not(None)
-    )
-    has_events = select(Event.id).where(Event.order_id == b.id).exists()
-    stuck = and_(flow, b.id.not_in(touched_since), or_(b.changed <= stuck_before, has_events))
-
-    def parcel_in(st: ParcelStatus):  # noqa: ANN202 - an EXISTS clause
-        return select(Parcel.id).where(Parcel.order_id == b.id, Parcel.status == st).exists()
-
-    loaded = and_(
-        b.status == S.PACKED.value,
-        parcel_in(ParcelStatus.LOADED),
-        ~parcel_in(ParcelStatus.CLOSED),
-    )
-    graded = select(
-        b.id,
-        b.name,
-        b.status,
-        b.carrier_id,
-        b.service_id,
-        b.promised,
-        b.cut_rank,
-        _flag(due).label("due"),
-        _flag(queued).label("queued"),
-        func.row_number()
-        .over(
-            partition_by=_flag(queued),
-            order_by=(b.cut_rank, stage, b.priority.desc(), b.id),
-        )
-        .label("slot"),
-        _flag(b.promised < _as_date(day, sqlite)).label("late"),
-        _flag(stuck).label("stuck"),
-        _flag(loaded).label("loaded"),
-    ).subquery("graded")
-    g = graded.c
-    in_time = [(g.cut_rank == r, n) for r, n in enumerate(plan.in_time)]
-    at_risk = (
-        and_(g.queued == 1, g.cut_rank < plan.no_cutoff, g.slot > case(*in_time))
-        if in_time
-        else literal(False)
-    )
-    risk = case(
-        (and_(g.due == 1, g.cut_rank < plan.missed_below), rules.RISK_MISSED),
-        (at_risk, rules.RISK_AT),
-        else_=rules.NO_RISK,
-    )
-    c = select(*g, risk.label("risk")).cte("classified").c
-
-    # The order of overview_rules.tally: late, then missed cut-off, at risk, stuck; then the
-    # cut-off (none last), the longest late first, the name in byte order as Python compares
-    # text (PostgreSQL's own collation may sort names differently).
-    urgency = case(
-        (c.late == 1, 0), (c.risk == rules.RISK_MISSED, 1), (c.risk == rules.RISK_AT, 2), else_=3
-    )
-    listed = (
-        select(
-            literal(1).label("part"),
-            c.carrier_id,
-            c.service_id,
-            c.status,
-            c.risk,
-            c.late,
-            c.stuck,
-            c.loaded,
-            c.queued,
-            literal(1).label("n"),
-            c.id,
-            c.name,
-            c.promised,
-            c.cut_rank,
-            c.slot,
-        )
-        .where(or_(c.late == 1, c.risk > 0, c.stuck == 1))
-        .order_by(
-            urgency,
-            case((c.risk > 0, c.cut_rank), else_=plan.no_cutoff),
-            case((c.late == 1, c.promised)),
-            c.name if sqlite else c.name.collate("C"),
-        )
-        .limit(MAX_LISTED)
-        .subquery("listed")
-    )
-    keys = (c.carrier_id, c.service_id, c.status, c.risk, c.late, c.stuck, c.loaded, c.queued)
-    counts = select(
-        literal(0), *keys, func.count(), null(), null(), null(), null(), null()
-    ).group_by(*keys)
-    return union_all(select(*listed.c), counts)
+    return flow, due, and_(due, b.cut_rank >= plan.missed_below)
 
 
 def _as_date(day: date, sqlite: bool) -> object:

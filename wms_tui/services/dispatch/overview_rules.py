@@ -26,12 +26,13 @@ tested on a handful of tuples (``tests/services/dispatch/test_overview_rules.py`
   yet loaded, *handed over* = PACKED with every parcel loaded (plus
   DISPATCHED today, added by the caller); ON_HOLD and BACKORDERED are *blocked*.
 
-The overview counts in SQL (``overview.py``): the store classifies every open
-order (its slot in the pack queue by a window function, late, stuck, loaded)
-and returns counts per group, plus the few orders it lists. :func:`queue_plan`
-gives that SQL the pack queue's cut-offs as ranks and, per cut-off, how many
-slots still make it; :func:`tally_groups` turns the group counts into the
-screen's numbers. :func:`pack_queue_risk` and :func:`tally` state the same
+The overview counts in SQL (``overview.py``): the store counts the open orders
+per group (status, carrier, service, priority, promised date; stuck and loaded
+among them), plus the few orders it lists. :func:`queue_plan` gives that SQL the
+pack queue's cut-offs as ranks and, per cut-off, how many slots still make it;
+:func:`queue_layout` lays the queue out from the counts and says where each
+cut-off's orders turn at risk; :func:`tally_groups` turns the group counts into
+the screen's numbers. :func:`pack_queue_risk` and :func:`tally` state the same
 rules order by order: they are the reference the SQL is tested against
 (``tests/services/dispatch/test_overview_sql.py``).
 
@@ -179,6 +180,51 @@ def queue_plan(cuts: Iterable[datetime], now: datetime, per_hour: float) -> Queu
         sum(1 for c in ordered if c <= now),
         tuple(slots_in_time(c, now, per_hour) for c in ordered),
     )
+
+
+# (cut-off rank, status, priority): the orders of one cut-off, stage and priority, which
+# the pack queue takes one after the other by id.
+Subgroup = tuple[int, str, int]
+
+
+@dataclass(frozen=True)
+class QueueLayout:
+    """The pack queue laid out from counts, without placing every order.
+
+    ``before[g]`` is how many queued orders come before subgroup ``g`` (its first order
+    has slot ``before[g] + 1``). ``turn[r]`` is where cut-off ``r``'s orders start to be
+    at risk: ``(g, in_time)`` — the first ``in_time`` orders of subgroup ``g`` (by id)
+    still make it, the rest of ``g`` and every later subgroup of ``r`` do not. A cut-off
+    with no entry has all its queued orders in time.
+    """
+
+    before: dict[Subgroup, int]
+    turn: dict[int, tuple[Subgroup, int]]
+
+
+def queue_layout(counts: Iterable[tuple[int, str, int, int]], plan: QueuePlan) -> QueueLayout:
+    """From queued orders counted per (cut-off rank, status, priority, orders).
+
+    The same queue as :func:`pack_queue_risk` (cut-off, stage, priority first, id), so the
+    order in subgroup ``g`` at position j (from 1, by id) has slot ``before[g] + j`` and is
+    at risk exactly when that is above ``plan.in_time`` of its cut-off.
+    """
+    sizes: dict[Subgroup, int] = defaultdict(int)
+    for rank, status, priority, n in counts:
+        if rank >= plan.missed_below:
+            sizes[(rank, status, priority)] += n
+    before: dict[Subgroup, int] = {}
+    turn: dict[int, tuple[Subgroup, int]] = {}
+    slot = 0
+    for g in sorted(sizes, key=lambda g: (g[0], STAGE[g[1]], -g[2])):
+        rank, n = g[0], sizes[g]
+        before[g] = slot
+        if rank < plan.no_cutoff and rank not in turn:
+            in_time = plan.in_time[rank] - slot
+            if in_time < n:
+                turn[rank] = (g, max(0, in_time))
+        slot += n
+    return QueueLayout(before, turn)
 
 
 def late_days(promised: object, today: object, day: date) -> int:
