@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, console, use_case
+from wms_tui.cli.common import DbOption, console
 from wms_tui.cli.common import open_store_or_fail as _store
-from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
@@ -35,9 +35,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         """Create a key; it is printed once and never stored in clear."""
         from wms_tui.services.integrations import api_keys
 
-        store = _store(db)
-        actor = supervisor(store, badge, terminal, pin)
-        with use_case(store):
+        with acting(db, badge, terminal, pin) as (store, actor):
             info, key = api_keys.create_key(store, actor, name, scope or ["read"], rate)
         console.print(
             f"Key {info.name} ({', '.join(info.scopes)}, {info.rate_per_minute}/min):",
@@ -86,8 +84,6 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         """Revoke a key: its next request is refused."""
         from wms_tui.services.integrations import api_keys
 
-        store = _store(db)
-        actor = supervisor(store, badge, terminal, pin)
-        with use_case(store):
+        with acting(db, badge, terminal, pin) as (store, actor):
             info = api_keys.revoke_key(store, actor, name)
         console.print(f"Key {info.name} revoked", highlight=False)

@@ -16,9 +16,9 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, use_case
+from wms_tui.cli.common import DbOption
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting
 
 
 def _print(text: object) -> None:
@@ -105,9 +105,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         """Change a carrier's tracking format or next serial, e.g. for a new range (supervisor)."""
         from wms_tui.services.setup.carriers import change_tracking
 
-        store = _open(db)
-        actor = supervisor(store, badge, terminal, pin)
-        with use_case(store):
+        with acting(db, badge, terminal, pin) as (store, actor):
             info = change_tracking(
                 store,
                 actor,

@@ -14,9 +14,9 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, fail, use_case
+from wms_tui.cli.common import DbOption, fail
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting
 
 
 def _print(text: object) -> None:
@@ -68,9 +68,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.services.devices.registry import add_device
 
         key_text = _read_key(key) if key is not None else None
-        store = _open(db)
-        actor = supervisor(store, badge, terminal, pin)
-        with use_case(store):
+        with acting(db, badge, terminal, pin) as (store, actor):
             secret = _ask_password() if password else None
             added = add_device(store, actor, name, public_key=key_text, password=secret, web=web)
         d = added.device
@@ -119,8 +117,6 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         """Forget a device (supervisor): new connections from it are refused."""
         from wms_tui.services.devices.registry import remove_device
 
-        store = _open(db)
-        actor = supervisor(store, badge, terminal, pin)
-        with use_case(store):
+        with acting(db, badge, terminal, pin) as (store, actor):
             remove_device(store, actor, name)
         _print(f"Removed device {name.strip()}")

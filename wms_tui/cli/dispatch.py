@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, console, fail, use_case
+from wms_tui.cli.common import DbOption, console, fail
 from wms_tui.cli.common import open_store_or_fail as _store
-from wms_tui.cli.supervisor import PinOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import PinOption, TerminalOption, acting, supervisor
 from wms_tui.domain.text import noun, plural
 
 if TYPE_CHECKING:
@@ -143,9 +143,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         """Write a closed manifest's PDF and CSV again (and print it if a printer is set)."""
         from wms_tui.services.dispatch import manifest
 
-        store = _store(db)
-        actor = supervisor(store, badge, terminal, pin)
-        with use_case(store):
+        with acting(db, badge, terminal, pin) as (store, actor):
             r = manifest.reprint_manifest(store, actor, number)
         console.print(
             f"Manifest {r.number} ({plural(r.parcels, 'parcel')})\n"
@@ -235,9 +233,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.services.dispatch import notices
 
         the_day = _day(day)
-        store = _store(db)
-        actor = supervisor(store, badge, terminal, pin)
-        with use_case(store):
+        with acting(db, badge, terminal, pin) as (store, actor):
             run = notices.shipping_confirmations(store, actor, day=the_day)
         _report(run, "shipping confirmation")
 
@@ -251,9 +247,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         """Send by SMTP every notice in the outbox that has not gone out yet."""
         from wms_tui.services.dispatch import notices
 
-        store = _store(db)
-        actor = supervisor(store, badge, terminal, pin)
-        with use_case(store):
+        with acting(db, badge, terminal, pin) as (store, actor):
             run = notices.send_pending(store, actor)
         if not run.smtp:
             raise fail(run.problems[0], 2)

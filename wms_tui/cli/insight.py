@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, fail, use_case
+from wms_tui.cli.common import DbOption, fail
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting, supervisor
 
 
 def _kg(grams: int | None) -> str:
@@ -90,9 +90,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.cli.common import console
         from wms_tui.services.lookup.trace import trace
 
-        store = _open(db)
-        actor = supervisor(store, badge, terminal)
-        with use_case(store):
+        with acting(db, badge, terminal) as (store, actor):
             t = trace(store, actor, code)
         for part in render(t):
             console.print(part, highlight=False, soft_wrap=False)

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, use_case
+from wms_tui.cli.common import DbOption, open_store_or_fail, use_case
 from wms_tui.cli.supervisor import BadgeOption, PinOption, operator
 
 
@@ -45,14 +45,9 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Reprint a packed order's label(s) and/or packing slip."""
         from wms_tui.cli.common import console, default_terminal, fail
-        from wms_tui.domain.errors import StoreError
         from wms_tui.services.packing import documents
-        from wms_tui.store import open_store
 
-        try:
-            store = open_store(db)
-        except StoreError as exc:
-            raise fail(str(exc)) from None
+        store = open_store_or_fail(db)
         with use_case(store):
             actor = operator(store, badge, terminal or default_terminal(), pin)
             both = not (label or slip)

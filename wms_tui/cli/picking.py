@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting
 from wms_tui.domain.text import plural
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
     # Imported here, not at the top: under ``python -m wms_tui.cli.main`` the CLI
     # module is ``__main__`` and a top-level import would be circular.
-    from wms_tui.cli.common import DbOption, console, fail, use_case
+    from wms_tui.cli.common import DbOption, console, fail, open_store_or_fail
 
     wave_app = typer.Typer(help="Pick waves.", no_args_is_help=True)
     app.add_typer(wave_app, name="wave")
@@ -37,17 +37,9 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         terminal: TerminalOption = None,
     ) -> None:
         """Build a pick wave from ready orders (most urgent first; supervisor)."""
-        from wms_tui.cli.supervisor import operator
-        from wms_tui.domain.errors import StoreError
         from wms_tui.services.picking.waves import build_wave
-        from wms_tui.store import open_store
 
-        try:
-            store = open_store(db)
-        except StoreError as exc:
-            raise fail(str(exc)) from None
-        actor = operator(store, badge, terminal, pin)
-        with use_case(store):
+        with acting(db, badge, terminal, pin) as (store, actor):
             result = build_wave(
                 store,
                 actor,
@@ -81,17 +73,13 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         paper: Annotated[str, typer.Option(help="A4 or Letter.")] = "A4",
     ) -> None:
         """Write a task's pick list (route order, bins, SKUs, totes, barcodes) as a PDF."""
-        from wms_tui.domain.errors import DomainError, StoreError
+        from wms_tui.domain.errors import DomainError
         from wms_tui.printing.errors import PrintError
         from wms_tui.services.picking.pick_list import print_pick_list
-        from wms_tui.store import open_store
 
         if paper not in ("A4", "Letter"):
             raise fail(f"Paper must be A4 or Letter, not {paper!r}", 2)
-        try:
-            store = open_store(db)
-        except StoreError as exc:
-            raise fail(str(exc)) from None
+        store = open_store_or_fail(db)
         try:
             result = print_pick_list(store, task, folder=out, printer=printer, paper=paper)
         except DomainError as exc:

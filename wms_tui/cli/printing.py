@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, use_case
+from wms_tui.cli.common import DbOption, open_store_or_fail, use_case
 
 
 def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer) -> None:
@@ -23,14 +23,9 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Print a test label on the label printer and a test page on the document printer."""
         from wms_tui.cli.common import console, default_terminal, fail
-        from wms_tui.domain.errors import StoreError
         from wms_tui.services.setup.printers import test_page
-        from wms_tui.store import open_store
 
-        try:
-            store = open_store(db)
-        except StoreError as exc:
-            raise fail(str(exc)) from None
+        store = open_store_or_fail(db)
         with use_case(store):
             result = test_page(store, station or default_terminal(), send=not no_print)
         for path in result.files:

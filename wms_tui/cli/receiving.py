@@ -9,7 +9,7 @@ import typer
 
 from wms_tui.cli.common import DbOption, use_case
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, operator
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting, operator
 from wms_tui.domain.text import plural
 
 # wms_tui.cli.main imports this module while it builds the command tree, so anything
@@ -116,9 +116,7 @@ def receipt_report(
     from wms_tui.cli.common import console
     from wms_tui.services.receiving.documents import write_receipt_report
 
-    store = _open(db)
-    actor = operator(store, badge, terminal, pin)
-    with use_case(store):
+    with acting(db, badge, terminal, pin) as (store, actor):
         path = write_receipt_report(store, actor, delivery, out_dir=out)
     console.print(f"Report: {path}", highlight=False)
 

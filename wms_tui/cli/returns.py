@@ -19,7 +19,7 @@ import typer
 
 from wms_tui.cli.common import DbOption, fail, use_case
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting, supervisor
 from wms_tui.domain.text import plural
 
 FromOption = Annotated[
@@ -96,9 +96,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             chosen = parse_cause(cause)
         except DomainError as exc:
             raise fail(str(exc), 2) from None
-        store = _open(db)
-        actor = supervisor(store, badge, terminal, pin)
-        with use_case(store):
+        with acting(db, badge, terminal, pin) as (store, actor):
             created = put_reason(store, code, label, chosen, actor)
         verb = "Added" if created else "Changed"
         _print(f"{verb} {normalise_reason_code(code)}: {label} ({chosen.label})")
@@ -114,9 +112,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         """Remove a reason no return uses yet (supervisor)."""
         from wms_tui.services.returns.reasons import normalise_reason_code, remove_reason
 
-        store = _open(db)
-        actor = supervisor(store, badge, terminal, pin)
-        with use_case(store):
+        with acting(db, badge, terminal, pin) as (store, actor):
             remove_reason(store, code, actor)
         _print(f"Removed {normalise_reason_code(code)}")
 
