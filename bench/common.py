@@ -13,10 +13,15 @@ import os
 import shutil
 import sqlite3
 import statistics
+import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wms_tui.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 # Cached stores and files, gitignored; the tests point it at a temporary folder.
@@ -230,3 +235,38 @@ def pg_reachable() -> bool:
             return True
     except Exception:  # noqa: BLE001 - any failure means "run without PostgreSQL"
         return False
+
+
+def seeded_stores(
+    name: str,
+    sizes: Iterable[tuple[int, int]],
+    fill: Callable[[Store, int, int], None],
+    *sources: Path,
+) -> Iterator[tuple[str, int, str]]:
+    """("SQLite" or "PostgreSQL", orders, url) for each (orders, recent) size, filled once.
+
+    The SQLite store is cached under ``name`` with ``{n}`` the orders (rebuilt when
+    ``sources`` change) and
+    given as a throw-away copy; PostgreSQL, when it answers, gets a fresh schema filled
+    the same way and dropped once the caller has moved on.
+    """
+    from wms_tui.store import Store
+
+    for n, recent in sizes:
+
+        def make(url: str, n: int = n, recent: int = recent) -> None:
+            store = Store(url)
+            store.create_schema()
+            fill(store, n, recent)
+            store.dispose()
+
+        cached = cached_sqlite(name.format(n=n), make, *sources)
+        with tempfile.TemporaryDirectory() as tmp:
+            yield "SQLite", n, copy_sqlite(cached, Path(tmp), "run")
+        if pg_reachable():
+            pg = PgSchema(name.split("-")[0])
+            try:
+                make(pg.url)
+                yield "PostgreSQL", n, pg.url
+            finally:
+                pg.drop()

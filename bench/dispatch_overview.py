@@ -46,13 +46,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, insert, text  # noqa: E402
 
-from bench.common import (  # noqa: E402
-    PgSchema,
-    Row,
-    cached_sqlite,
-    copy_sqlite,
-    pg_reachable,
-)
+from bench.common import PgSchema, Row, seeded_stores  # noqa: E402
 from wms_tui.domain.clock import set_clock  # noqa: E402
 from wms_tui.domain.enums import (  # noqa: E402
     ManifestStatus,
@@ -440,26 +434,13 @@ def run(quick: bool) -> list[Row]:
     rows = []
     set_clock(lambda: now)
     try:
-        for n, recent in QUICK_SIZES if quick else SIZES:
-
-            def make(url: str, n: int = n, recent: int = recent) -> None:
-                store = Store(url)
-                store.create_schema()
-                build(store, n, now, SEED, recent)
-                store.dispose()
-
-            name = f"overview-{n}-{now:%Y%m%d}"
-            cached = cached_sqlite(name, make, Path(__file__))
-            with tempfile.TemporaryDirectory() as tmp:
-                got = _measure(copy_sqlite(cached, Path(tmp), "run"), now, repeat)
-            rows.append(_row("SQLite", n, *got, quick))
-            if pg_reachable():
-                pg = PgSchema("overview")
-                try:
-                    make(pg.url)
-                    rows.append(_row("PostgreSQL", n, *_measure(pg.url, now, repeat), quick))
-                finally:
-                    pg.drop()
+        for db, n, url in seeded_stores(
+            "overview-{n}-" + f"{now:%Y%m%d}",
+            QUICK_SIZES if quick else SIZES,
+            lambda store, n, recent: build(store, n, now, SEED, recent),
+            Path(__file__),
+        ):
+            rows.append(_row(db, n, *_measure(url, now, repeat), quick))
     finally:
         set_clock(None)
     return rows

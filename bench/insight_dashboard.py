@@ -36,7 +36,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from bench.common import PgSchema, Row, cached_sqlite, copy_sqlite, pct, pg_reachable
+from bench.common import PgSchema, Row, pct, seeded_stores
 from bench.dispatch_overview import build as build_overview
 from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.clock import set_clock
@@ -293,34 +293,17 @@ def run(quick: bool) -> list[Row]:
     rows = []
     set_clock(lambda: now)
     try:
-        for n, recent in QUICK_SIZES if quick else SIZES:
-
-            def make(url: str, n: int = n, recent: int = recent) -> None:
-                store = Store(url)
-                store.create_schema()
-                build(store, n, now, SEED, recent)
-                store.dispose()
-
-            name = f"insight-{n}-{now:%Y%m%d}"
-            sources = (Path(__file__), Path(__file__).parent / "dispatch_overview.py")
-            cached = cached_sqlite(name, make, *sources)
-            with tempfile.TemporaryDirectory() as tmp:
-                url = copy_sqlite(cached, Path(tmp), "run")
-                got = _measure(url, now, repeat)
-                if not quick:
-                    print(f"SQLite, {n:,} orders, per step:", *breakdown(url, now, 5), sep="\n")
-            rows.append(_row("SQLite", n, *got[2:3], *got[:2], quick, got[3]))
-            if pg_reachable():
-                pg = PgSchema("insight")
-                try:
-                    make(pg.url)
-                    got = _measure(pg.url, now, repeat)
-                    rows.append(_row("PostgreSQL", n, *got[2:3], *got[:2], quick, got[3]))
-                    if not quick:
-                        print(f"PostgreSQL, {n:,} orders, per step:",
-                              *breakdown(pg.url, now, 5), sep="\n")  # fmt: skip
-                finally:
-                    pg.drop()
+        for db, n, url in seeded_stores(
+            "insight-{n}-" + f"{now:%Y%m%d}",
+            QUICK_SIZES if quick else SIZES,
+            lambda store, n, recent: build(store, n, now, SEED, recent),
+            Path(__file__),
+            Path(__file__).parent / "dispatch_overview.py",
+        ):
+            got = _measure(url, now, repeat)
+            rows.append(_row(db, n, *got[2:3], *got[:2], quick, got[3]))
+            if not quick:
+                print(f"{db}, {n:,} orders, per step:", *breakdown(url, now, 5), sep="\n")
     finally:
         set_clock(None)
     return rows

@@ -13,16 +13,13 @@ against an empty-screen redraw measured in the same run (bench/screen_scans.py).
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import tempfile
 from pathlib import Path
 
 from sqlmodel import col, select
 
 from bench import pack_scan
 from bench.common import Row, cached_sqlite, largest
-from bench.screen_scans import Timings, empty_redraws, rows, timed_scans
+from bench.screen_scans import Timings, logged_in, on_a_copy, rows, timed_scans
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus
 from wms_tui.domain.models import Carrier, Location, Operator, Order, OrderLine, Product, Service
@@ -88,7 +85,6 @@ def build_floor(store: Store, n_orders: int) -> None:
 
 async def measure(store: Store, scans: int, warmup: int, pause: float) -> Timings:
     from wms_tui.services.picking.task import Stage
-    from wms_tui.ui.app import WmsApp
     from wms_tui.ui.screens.picking import PickScreen
 
     with store.read() as s:
@@ -96,14 +92,7 @@ async def measure(store: Store, scans: int, warmup: int, pause: float) -> Timing
             sku: pack_scan._ean(pid - 1)
             for sku, pid in s.exec(select(Product.sku, Product.id)).all()
         }
-    app = WmsApp(store.url, terminal="HH-01", freeze_memory=True)
-    t = Timings()
-    async with app.run_test(size=(120, 40)) as pilot:
-        while app.store is None:
-            await pilot.pause(0.02)
-        app.login(PICKER)
-        await pilot.pause()
-        t.empty = await empty_redraws(app, pilot, scans, warmup)
+    async with logged_in(store, "HH-01", PICKER, scans, warmup) as (app, pilot, t):
         screen = PickScreen()
         await app.push_screen(screen)
         await pilot.pause()
@@ -157,10 +146,5 @@ def _scans(quick: bool) -> tuple[int, int, float]:
 def run(quick: bool) -> list[Row]:
     scans, warmup, pause = _scans(quick)
     cached, lines = floor_store(quick)
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "pick.db"
-        shutil.copy(cached, db)
-        store = Store(f"sqlite:///{db}")
-        t = asyncio.run(measure(store, scans, warmup, pause))
-        store.dispose()
+    t = on_a_copy(cached, measure, scans, warmup, pause)
     return rows("pick", f"{lines:,} order lines", t, pause, quick=quick)

@@ -13,16 +13,11 @@ measured in the same run (bench/screen_scans.py).
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import tempfile
-from pathlib import Path
-
 from sqlmodel import col, select
 
 from bench import pack_scan
 from bench.common import Row
-from bench.screen_scans import Timings, empty_redraws, rows, timed_scans
+from bench.screen_scans import Timings, logged_in, on_a_copy, rows, timed_scans
 from wms_tui.domain.enums import LocationKind
 from wms_tui.domain.models import Delivery, DeliveryLine, Location, Operator, Product
 from wms_tui.store import Store
@@ -48,20 +43,12 @@ def build_dock(store: Store) -> None:
 
 
 async def measure(store: Store, scans: int, warmup: int, pause: float) -> Timings:
-    from wms_tui.ui.app import WmsApp
     from wms_tui.ui.screens.receiving import ReceivingScreen
 
     with store.read() as s:
         ids = s.exec(select(Product.id).order_by(col(Product.id)).limit(SKUS)).all()
     codes = [pack_scan._ean(pid - 1) for pid in ids]
-    app = WmsApp(store.url, terminal="RCV-1", freeze_memory=True)
-    t = Timings()
-    async with app.run_test(size=(120, 40)) as pilot:
-        while app.store is None:
-            await pilot.pause(0.02)
-        app.login(RECEIVER)
-        await pilot.pause()
-        t.empty = await empty_redraws(app, pilot, scans, warmup)
+    async with logged_in(store, "RCV-1", RECEIVER, scans, warmup) as (app, pilot, t):
         screen = ReceivingScreen()
         await app.push_screen(screen)
         await pilot.pause()
@@ -88,10 +75,5 @@ def run(quick: bool) -> list[Row]:
 
     scans, warmup, pause = _scans(quick)
     cached, lines = floor_store(quick)  # the pick benchmark's store: it has this dock too
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "receive.db"
-        shutil.copy(cached, db)
-        store = Store(f"sqlite:///{db}")
-        t = asyncio.run(measure(store, scans, warmup, pause))
-        store.dispose()
+    t = on_a_copy(cached, measure, scans, warmup, pause)
     return rows("receiving", f"{lines:,} order lines", t, pause, quick=quick)

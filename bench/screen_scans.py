@@ -13,15 +13,20 @@ or idle detection ends up in a number. Wall time and this process's CPU time.
 from __future__ import annotations
 
 import asyncio
+import shutil
+import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from textual import events as ui_events
 from textual.screen import Screen
 from textual.widgets import Input
 
 from bench.common import Row, latency_row, pct
+from wms_tui.store import Store
 
 
 @dataclass
@@ -107,3 +112,34 @@ def rows(what: str, size: str, t: Timings, pause: float, *, quick: bool) -> list
             note=f"CPU p99 {1000 * pct(t.scan_cpu, 0.99):.1f} ms; {len(t.scan)} scans",
         ),
     ]
+
+
+@asynccontextmanager
+async def logged_in(
+    store: Store, terminal: str, badge: str, scans: int, warmup: int
+) -> AsyncIterator[tuple[object, object, Timings]]:
+    """A headless app at 120×40 on ``store``, ``badge`` logged in at ``terminal``, and its
+    empty-redraw baseline already measured: (app, pilot, timings)."""
+    from wms_tui.ui.app import WmsApp
+
+    app = WmsApp(store.url, terminal=terminal, freeze_memory=True)
+    t = Timings()
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.store is None:
+            await pilot.pause(0.02)
+        app.login(badge)
+        await pilot.pause()
+        t.empty = await empty_redraws(app, pilot, scans, warmup)
+        yield app, pilot, t
+
+
+def on_a_copy(cached: Path, measure: Callable[..., Awaitable[Timings]], *args: object) -> Timings:
+    """``measure(store, *args)`` on a throw-away copy of the cached store."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "scans.db"
+        shutil.copy(cached, db)
+        store = Store(f"sqlite:///{db}")
+        try:
+            return asyncio.run(measure(store, *args))
+        finally:
+            store.dispose()
