@@ -15,6 +15,7 @@ from wms_tui.domain.enums import ExceptionKind, MovementReason, OrderStatus, Tas
 from wms_tui.domain.errors import DomainError, PermissionDenied
 from wms_tui.domain.models import (
     Allocation,
+    Event,
     Location,
     Order,
     OrderLine,
@@ -143,6 +144,11 @@ def test_short_ship_needs_a_supervisor_and_prints_why(world: pw.World) -> None:
             select(StockMovement).where(StockMovement.reason == MovementReason.QUARANTINED)
         ).one()
         assert mv.operator_id == packer.operator_id and mv.terminal == "PACK-1"
+        # The catch is the packer's (pack accuracy counts it per packer); the
+        # approving supervisor is named in the detail.
+        ev = s.exec(select(Event).where(Event.kind == "qc.fail")).one()
+        assert (ev.operator_id, ev.terminal) == (packer.operator_id, "PACK-1")
+        assert ev.detail == "Wrong size; short-shipped, approved by Karin Holmgren"
 
     packing.scan(store, packer, oid, pw.TEE_EAN)
     view = packing.set_count(store, packer, oid, 1, 7)

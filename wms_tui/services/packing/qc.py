@@ -194,9 +194,12 @@ def qc_fail(
                 message=f"{label}: 1× {line.sku} of {order.name} to {quarantine.code}; {outcome}",
             )
         )
+        # The packer's step, also when a supervisor approved the short-ship (the
+        # detail names them): pack accuracy counts QC catches per packer, and
+        # charged this one to the supervisor (seen in the demo, issue #20).
         events.log(
             uow,
-            boss or actor,
+            actor,
             EventKind.QC_FAIL,
             order=order,
             sku=line.sku,
