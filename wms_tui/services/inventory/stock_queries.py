@@ -268,6 +268,16 @@ def _level_clause(storage, level: LevelFilter):  # noqa: ANN001, ANN202 - SQL ex
     return and_(~low, ~over)
 
 
+def _status_clause(status: Status, *, free, reserved, quarantined):  # noqa: ANN001, ANN202
+    """The status filter as SQL, over a SKU's sums or over one bin's stock row:
+    units free to allocate, units reserved, or held in quarantine."""
+    if status == "available":
+        return free > 0
+    if status == "allocated":
+        return reserved > 0
+    return quarantined
+
+
 def _sku_statement(q: StockQuery, product_id: int | None = None):  # noqa: ANN202
     storage = _qty_when(STORAGE)
     allocated = _qty_when(STORAGE, Stock.allocated)
@@ -303,12 +313,12 @@ def _sku_statement(q: StockQuery, product_id: int | None = None):  # noqa: ANN20
         stmt = stmt.where(col(Product.id).in_(held))
     if q.level is not None:
         stmt = stmt.having(_level_clause(storage, q.level))
-    if q.status == "available":
-        stmt = stmt.having(storage - allocated > 0)
-    elif q.status == "allocated":
-        stmt = stmt.having(allocated > 0)
-    elif q.status == "quarantine":
-        stmt = stmt.having(quarantine > 0)
+    if q.status is not None:
+        stmt = stmt.having(
+            _status_clause(
+                q.status, free=storage - allocated, reserved=allocated, quarantined=quarantine > 0
+            )
+        )
     return stmt
 
 
@@ -350,12 +360,15 @@ def _bin_rows(session: Session, q: StockQuery, limit: int | None = None) -> list
         stmt = stmt.where(_bin_filter(q.bin))
     if q.zone:
         stmt = stmt.where(Location.zone == q.zone)  # by bin, the zone is the bin's
-    if q.status == "available":
-        stmt = stmt.where(col(Location.kind).in_(STORAGE), Stock.qty - Stock.allocated > 0)
-    elif q.status == "allocated":
-        stmt = stmt.where(Stock.allocated > 0)
-    elif q.status == "quarantine":
-        stmt = stmt.where(Location.kind == LocationKind.QUARANTINE)
+    if q.status is not None:
+        stmt = stmt.where(
+            _status_clause(
+                q.status,
+                free=case((col(Location.kind).in_(STORAGE), Stock.qty - Stock.allocated), else_=0),
+                reserved=Stock.allocated,
+                quarantined=Location.kind == LocationKind.QUARANTINE,
+            )
+        )
     if q.level is not None:
         # The level is the SKU's (storage summed over its bins): join to those sums.
         in_storage = (
