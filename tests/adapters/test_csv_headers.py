@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.adapters.shopify.test_csv_format import ORDERS_CSV
+from tests.fakes.shopify_csv import ORDERS_CSV
 from wms_tui.adapters.csv_headers import repeated_column
 from wms_tui.adapters.setup_csv import read_setup
 from wms_tui.adapters.shopify.csv_format import CsvFileError, parse_orders, read_all

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.lp import LP
 from tests.fakes.raw_printer import RawPrinter
 from wms_tui.adapters import printers
 from wms_tui.adapters.printers import (
@@ -22,15 +23,6 @@ from wms_tui.adapters.printers import (
     send_bytes,
     send_file,
 )
-
-LP = """#!/bin/sh
-printf '%s\\n' "$@" > "{log}"
-if [ "$2" = "offline" ]; then echo "lp: The printer or class does not exist." >&2; exit 1; fi
-for last; do :; done
-if [ "$last" = "-" ]; then cat > "{log}.stdin"; fi
-echo "request id is $2-1 (1 file(s))"
-"""
-
 
 # What `lpstat -p QUEUE` says (C locale) of a started queue and of a stopped one.
 LPSTAT = """#!/bin/sh

@@ -40,3 +40,22 @@ def api_world(empty_store: Store) -> Iterator[Api]:
     app = create_app(empty_store, secret=lambda: SECRET)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Api(empty_store, client, bearer(reader), bearer(writer), bearer(both))
+
+
+def order(name: str = "#A-1001", **extra) -> dict:
+    """A wholesale order as a client posts it to ``/orders``; ``extra`` replaces keys."""
+    body = {
+        "name": name,
+        "channel": "wholesale",
+        "lines": [{"sku": "MUG-FIKA", "quantity": 2, "price": "12.50"}],
+        "ship_to": {
+            "name": "Åsa Öberg",
+            "address1": "Storgatan 1",
+            "city": "Jönköping",
+            "zip": "553 21",
+            "country": "SE",
+        },
+        "tags": ["b2b"],
+    }
+    body.update(extra)
+    return body

@@ -5,8 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlmodel import select
 
-from tests.api.conftest import Api
-from tests.api.test_orders_api import order
+from tests.api.conftest import Api, order
 from tests.worlds.dbstate import snapshot
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Delivery, Event, Notice, Order

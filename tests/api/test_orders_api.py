@@ -4,30 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from tests.api.conftest import Api, bearer
+from tests.api.conftest import Api, bearer, order
 from tests.worlds import intake as w
 from tests.worlds.dbstate import snapshot
 from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.models import Event
 from wms_tui.services.integrations import api_keys
-
-
-def order(name: str = "#A-1001", **extra) -> dict:
-    body = {
-        "name": name,
-        "channel": "wholesale",
-        "lines": [{"sku": "MUG-FIKA", "quantity": 2, "price": "12.50"}],
-        "ship_to": {
-            "name": "Åsa Öberg",
-            "address1": "Storgatan 1",
-            "city": "Jönköping",
-            "zip": "553 21",
-            "country": "SE",
-        },
-        "tags": ["b2b"],
-    }
-    body.update(extra)
-    return body
 
 
 def test_create_then_read(api_world: Api):

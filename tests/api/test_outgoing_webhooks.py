@@ -7,8 +7,7 @@ import json
 import httpx
 from sqlmodel import select
 
-from tests.api.conftest import Api
-from tests.api.test_orders_api import order
+from tests.api.conftest import Api, order
 from wms_tui.adapters.shopify.webhooks import wms_signature
 from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.clock import utcnow

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.adapters.shopify.test_order_shapes import webhook_body
 from tests.api.conftest import SECRET, Api
+from tests.fakes.shopify_admin import webhook_body
 from tests.worlds import intake as w
 from tests.worlds.dbstate import snapshot
 from wms_tui.adapters.shopify.webhooks import shopify_signature, verify

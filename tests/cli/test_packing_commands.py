@@ -8,9 +8,10 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from tests.services.packing.test_documents import barcodes, pack
+from tests.printing.helpers import barcodes
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
+from tests.worlds.packing import pack
 from wms_tui.cli.main import app
 from wms_tui.domain.models import Event, Parcel
 from wms_tui.store import Store

@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from tests.adapters.test_printers import LP
+from tests.fakes.lp import LP
 from tests.fakes.raw_printer import RawPrinter
-from tests.services.packing.test_documents import barcodes
+from tests.printing.helpers import barcodes
 from tests.worlds import packing as pw
 from wms_tui.cli.main import app
 from wms_tui.domain.models import Station

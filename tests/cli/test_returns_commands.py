@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.services.returns.test_desk import build_world
 from tests.worlds import factories as f
 from tests.worlds.dbstate import snapshot
+from tests.worlds.returns import build_world
 from wms_tui.cli.main import app
 from wms_tui.domain.enums import ReasonCause
 from wms_tui.domain.models import Event

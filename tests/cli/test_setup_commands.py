@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.services.setup.test_master_data import edit, setup_copy
 from tests.worlds.dbstate import snapshot
+from tests.worlds.setup import edit, setup_copy
 from wms_tui.cli.main import app
 from wms_tui.store import Store
 

@@ -385,3 +385,51 @@ def order_node(
     }
     node.update(extra)
     return node
+
+
+def webhook_body(**extra):
+    """An ``orders/create`` webhook's JSON body as Shopify documents it; ``extra`` replaces keys."""
+    body = {
+        "id": 820982911946154508,
+        "admin_graphql_api_id": "gid://shopify/Order/820982911946154508",
+        "name": "#1001",
+        "email": "jon@example.com",
+        "created_at": "2026-12-01T10:00:00-05:00",
+        "updated_at": "2026-12-01T10:05:00-05:00",
+        "cancelled_at": None,
+        "financial_status": "paid",
+        "fulfillment_status": None,
+        "note": "Ring twice",
+        "note_attributes": [{"name": "Gift message", "value": "Happy birthday"}],
+        "tags": "vip, gift-wrap",
+        "shipping_address": {
+            "name": "김지훈",
+            "address1": "Sejong-daero 110",
+            "city": "Seoul",
+            "zip": "04524",
+            "country_code": "KR",
+            "province_code": None,
+        },
+        "shipping_lines": [{"title": "DHL Economy", "code": "DHL-ECO"}],
+        "line_items": [
+            {
+                "id": 866550311766439020,
+                "sku": "MUG-FIKA",
+                "name": "Mug",
+                "quantity": 3,
+                "current_quantity": 2,
+                "price": "199.00",
+                "requires_shipping": True,
+            },
+            {
+                "id": 1,
+                "sku": "",
+                "name": "Gift card",
+                "quantity": 1,
+                "price": "100.00",
+                "requires_shipping": False,
+            },
+        ],
+    }
+    body.update(extra)
+    return body

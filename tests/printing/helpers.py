@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import zxingcpp
@@ -200,6 +201,11 @@ def page_texts(pdf: bytes) -> list[str]:
     return [page.get_textpage().get_text_range() for page in document]
 
 
+def pdf_text(path: Path | str) -> str:
+    """A PDF file's text, page after page."""
+    return "\n".join(page_texts(Path(path).read_bytes()))
+
+
 def joined_lines(text: str) -> str:
     """Page text with wrapped lines joined (pdfium marks a line-end hyphen U+FFFE)."""
     return text.replace("\ufffe", "-").replace("\r\n", "")
@@ -212,6 +218,11 @@ def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
 
 def decode(image: Image.Image) -> list[zxingcpp.Barcode]:
     return zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.Code128)
+
+
+def barcodes(path: Path) -> set[str]:
+    """The text of every barcode a PDF file's pages hold."""
+    return {b.text for page in decode_pdf(path.read_bytes()) for b in page}
 
 
 def decode_pdf(pdf: bytes) -> list[list[zxingcpp.Barcode]]:

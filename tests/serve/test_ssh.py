@@ -14,26 +14,14 @@ import pytest
 from sqlmodel import select
 
 from tests.serve.ssh_client import connect, handheld, running_server
-from tests.worlds.picking import BARCODES, World, build_world
+from tests.worlds.picking import BARCODES, floor_world
 from wms_tui.domain.enums import EventKind, TaskStatus
 from wms_tui.domain.models import Event, PickTask
 from wms_tui.serve.quiet_asyncssh import asyncssh
 from wms_tui.services.devices.limits import ServeLimits
-from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 
 pytestmark = pytest.mark.slow  # app processes behind a real SSH server
-
-ORDERS = [
-    ("#1", [("MUG-RED", 3), ("TEE-M", 1)]),
-    ("#2", [("MUG-BLU", 1), ("TEE-M", 1)]),
-]
-
-
-def floor_world(store: Store) -> World:
-    world = build_world(store, ORDERS)
-    build_wave(store, world.supervisor, cart_size=4)
-    return world
 
 
 def task(store: Store) -> tuple[str, TaskStatus, str]:

@@ -21,7 +21,7 @@ import pytest
 from sqlmodel import select
 
 from tests.serve.ssh_client import ROOT, screen_text
-from tests.serve.test_ssh import floor_world
+from tests.worlds.picking import floor_world
 from wms_tui.domain.enums import EventKind
 from wms_tui.domain.models import Event
 from wms_tui.serve import web_server

@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import func, select
 
-from tests.ui.test_login import scan, wait_store
+from tests.ui.helpers import wait_store
+from tests.ui.scanner import scan
 from wms_tui.domain.errors import StoreReplaced
 from wms_tui.domain.models import Event, Operator
 from wms_tui.store import Store, open_store

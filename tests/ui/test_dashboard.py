@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from tests.ui.test_trace import menu, settled, text
+from tests.ui.helpers import open_screen, shown_text
+from tests.ui.scanner import settle
 from tests.worlds import factories as f
 from tests.worlds.insight import NOW, Shift, build_shift
 from wms_tui.domain.clock import set_clock
@@ -24,26 +25,26 @@ def shift(sqlite_store: Store):  # noqa: ANN201
 
 
 def flat(screen, wid: str) -> str:  # noqa: ANN001
-    return " ".join(text(screen, wid).split())
+    return " ".join(shown_text(screen.query_one(wid)).split())
 
 
 async def test_wide_shows_every_panel_with_numbers_beside_the_charts(shift: Shift) -> None:
     app = WmsApp(shift.store.url, terminal="OFFICE")
     async with app.run_test(size=(120, 40)) as pilot:
-        await menu(pilot, "dashboard")
+        await open_screen(pilot, "dashboard", "S9001")
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
-        await settled(pilot)
+        await settle(pilot)
         assert screen.snap is not None and screen.error == ""
         summary = flat(screen, "#dash-summary")
         assert "7 open · 2 dispatched today" in summary
         assert "pick 2 u/h, pack 3 u/h" in summary and "cycle p50 15h00 p90 22h12" in summary
         assert "✗ 2 trucks short" in summary
-        stages = text(screen, "#dash-stages").splitlines()
+        stages = shown_text(screen.query_one("#dash-stages")).splitlines()
         assert stages[1].startswith("ready to pick") and stages[1].endswith(" 1")
         assert stages[2].startswith("backordered") and "█" in stages[2] and stages[2].endswith("2")
         assert stages[0].startswith("new") and "█" not in stages[0]  # zero: no bar
-        trucks = text(screen, "#dash-trucks")
+        trucks = shown_text(screen.query_one("#dash-trucks"))
         pn = next(line for line in trucks.splitlines() if line.startswith("PN"))
         # "PN Carrier" (once, not "PN PN Carrier"), then the cut-off and the work.
         assert pn.split()[:2] == ["PN", "Carrier"]
@@ -69,9 +70,9 @@ async def test_wide_shows_every_panel_with_numbers_beside_the_charts(shift: Shif
 async def test_a_handheld_shows_one_panel_at_a_time(shift: Shift) -> None:
     app = WmsApp(shift.store.url, terminal="HH-9")
     async with app.run_test(size=(40, 16)) as pilot:
-        await menu(pilot, "dashboard")
+        await open_screen(pilot, "dashboard", "S9001")
         screen = app.screen
-        await settled(pilot)
+        await settle(pilot)
         assert flat(screen, "#dash-summary") == "7 open · 2 out · ✗ 2 trucks short"
         assert flat(screen, "#dash-tab") == "‹ 1/6 Orders now ›"
         shown = [p.id for p in screen.query(".panel") if p.display]
@@ -79,15 +80,14 @@ async def test_a_handheld_shows_one_panel_at_a_time(shift: Shift) -> None:
         await pilot.press("3")
         assert flat(screen, "#dash-tab") == "‹ 3/6 Cut-offs ›"
         assert [p.id for p in screen.query(".panel") if p.display] == ["panel-trucks"]
-        trucks = text(screen, "#dash-trucks").splitlines()
+        trucks = shown_text(screen.query_one("#dash-trucks")).splitlines()
         assert trucks[0].split()[:2] == ["PN", "14:30"] and "✗ will miss, 5 u short" in trucks[0]
         assert trucks[1].strip() == "2 ord · pick 1 ln/2 u · pack 6 u"
         assert all(len(line.rstrip()) <= 38 for line in trucks)
         await pilot.press("right", "right")
         assert flat(screen, "#dash-tab") == "‹ 5/6 Pack accuracy ›"
-        assert "Johan Ö. " in text(screen, "#dash-accuracy") and "833.3 2/1/1/1" in flat(
-            screen, "#dash-accuracy"
-        )
+        assert "Johan Ö. " in shown_text(screen.query_one("#dash-accuracy"))
+        assert "833.3 2/1/1/1" in flat(screen, "#dash-accuracy")
         await pilot.press("right", "right")  # wraps round to the first
         assert flat(screen, "#dash-tab") == "‹ 1/6 Orders now ›"
         await pilot.press("left")
@@ -117,7 +117,7 @@ async def test_keys_answer_while_a_refresh_waits_on_the_database(
     monkeypatch.setattr(service, "dashboard", slow)
     app = WmsApp(shift.store.url, terminal="HH-9")
     async with app.run_test(size=(40, 16)) as pilot:
-        await menu(pilot, "dashboard")
+        await open_screen(pilot, "dashboard", "S9001")
         screen = app.screen
         for _ in range(100):
             if entered.is_set():
@@ -127,9 +127,9 @@ async def test_keys_answer_while_a_refresh_waits_on_the_database(
         await pilot.press("3")  # the query is still running in its thread
         assert flat(screen, "#dash-tab") == "‹ 3/6 Cut-offs ›"
         gate.set()
-        await settled(pilot)
+        await settle(pilot)
         assert screen.snap is not None
-        assert "PN" in text(screen, "#dash-trucks")
+        assert "PN" in shown_text(screen.query_one("#dash-trucks"))
 
 
 async def test_a_failed_refresh_says_so_and_keeps_the_screen(
@@ -142,18 +142,18 @@ async def test_a_failed_refresh_says_so_and_keeps_the_screen(
 
     app = WmsApp(shift.store.url, terminal="OFFICE")
     async with app.run_test(size=(120, 40)) as pilot:
-        await menu(pilot, "dashboard")
+        await open_screen(pilot, "dashboard", "S9001")
         screen = app.screen
-        await settled(pilot)
+        await settle(pilot)
         monkeypatch.setattr(service, "dashboard", broken)
         await pilot.press("r")
-        await settled(pilot)
+        await settle(pilot)
         assert screen.error == "Refresh failed: connection lost"
         assert flat(screen, "#dash-summary") == "✗ Refresh failed: connection lost"
         assert app.screen is screen
         monkeypatch.undo()
         await pilot.press("r")
-        await settled(pilot)
+        await settle(pilot)
         assert screen.error == "" and "7 open" in flat(screen, "#dash-summary")
 
 
@@ -164,9 +164,9 @@ async def test_an_empty_warehouse_draws_empty_charts(sqlite_store: Store) -> Non
         uow.commit()
     app = WmsApp(sqlite_store.url, terminal="OFFICE")
     async with app.run_test(size=(40, 16)) as pilot:
-        await menu(pilot, "dashboard")
+        await open_screen(pilot, "dashboard", "S9001")
         screen = app.screen
-        await settled(pilot)
+        await settle(pilot)
         assert screen.snap is not None and screen.error == ""
         assert "0 open" in flat(screen, "#dash-summary")
         for key, wid, says in (
@@ -180,7 +180,7 @@ async def test_an_empty_warehouse_draws_empty_charts(sqlite_store: Store) -> Non
             await pilot.press(key)  # on a handheld: that panel is shown
             await pilot.pause()
             assert says in flat(screen, wid)
-            assert "█" not in text(screen, wid)
+            assert "█" not in shown_text(screen.query_one(wid))
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert "nothing packed yet today" in flat(screen, "#dash-accuracy")

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from tests.ui.test_login import scan, wait_store
+from tests.ui.helpers import wait_store
+from tests.ui.scanner import scan
 from tests.worlds import factories as f
 from tests.worlds.dispatch import Dock, build_dock
 from wms_tui.store import Store

@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from textual.widgets import DataTable, OptionList, Static
 
-from tests.ui.test_login import scan, wait_store
-from tests.worlds import factories as f
-from tests.worlds.dispatch import Dock, build_dock
+from tests.ui.helpers import open_overview
+from tests.worlds.dispatch import Dock
 from wms_tui.services.dispatch import handover
-from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.dispatch import DispatchScreen
 from wms_tui.ui.screens.handover import HandoverScreen
 from wms_tui.ui.screens.order_detail import OrderScreen
-
-
-@pytest.fixture
-def dock(sqlite_store: Store, tmp_path: Path) -> Dock:
-    return build_dock(sqlite_store, tmp_path)
-
-
-async def open_overview(pilot) -> DispatchScreen:
-    await wait_store(pilot)
-    await scan(pilot, "S9001")
-    await scan(pilot, f.SUPERVISOR_PIN)
-    home = pilot.app.screen
-    index = [e.id for e in home.entries].index("dispatch")
-    await pilot.press("1234567890"[index])
-    screen = pilot.app.screen
-    assert isinstance(screen, DispatchScreen)
-    await loaded(pilot, screen)
-    return screen
 
 
 async def loaded(pilot, screen: DispatchScreen) -> None:

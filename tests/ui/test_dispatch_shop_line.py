@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from textual.widgets import Static
 
-from tests.ui.test_dispatch import open_overview
-from tests.worlds.dispatch import Dock, build_dock
+from tests.ui.helpers import open_overview
+from tests.worlds.dispatch import Dock
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.integration_models import ShopOutbox
 from wms_tui.services.shop import state
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
-
-
-@pytest.fixture
-def dock(sqlite_store: Store, tmp_path: Path) -> Dock:
-    return build_dock(sqlite_store, tmp_path)
 
 
 def synced(store: Store, *, queued: int, refused: int, error: str = "") -> None:

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Static
 
-from tests.ui.scanner import log_in
-from tests.ui.test_login import scan, wait_store
+from tests.ui.helpers import wait_store
+from tests.ui.scanner import log_in, scan
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import snapshot

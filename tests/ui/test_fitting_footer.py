@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.test_handover import dock, open_dock  # noqa: F401 - the dock fixture
-from tests.ui.test_login import scan as type_scan
-from tests.ui.test_receiving_screen import open_receiving, scan, store  # noqa: F401
+from tests.ui.helpers import footer_keys, open_dock, open_receiving
+from tests.ui.scanner import scan
 from tests.worlds.dispatch import Dock
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.widgets.dialogs import AskChoice
 
 
-def footer_keys(app: WmsApp) -> list[str]:
-    """The keys shown, each checked to stand whole inside the screen."""
-    shown = []
-    for key in app.screen.query("FooterKey"):
-        assert key.region.right <= app.size.width, f"{key.key_display} is cut off"
-        shown.append(key.key_display)
-    return shown
-
-
-async def test_receiving_footer_drops_whole_keys_and_they_still_work(store: Store) -> None:  # noqa: F811
-    app = WmsApp(store.url, terminal="RCV-1")
+async def test_receiving_footer_drops_whole_keys_and_they_still_work(
+    receiving_store: Store,
+) -> None:
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
     async with app.run_test(size=(40, 16)) as pilot:
         await open_receiving(pilot)
         await scan(pilot, "PO-1")
@@ -38,11 +30,11 @@ async def test_receiving_footer_drops_whole_keys_and_they_still_work(store: Stor
 
 
 @pytest.mark.parametrize("size", [(40, 16), (120, 40)])
-async def test_handover_footer_keeps_the_carrier_key(dock: Dock, size: tuple[int, int]) -> None:  # noqa: F811
+async def test_handover_footer_keeps_the_carrier_key(dock: Dock, size: tuple[int, int]) -> None:
     app = WmsApp(dock.store.url, terminal="DOCK-1")
     async with app.run_test(size=size) as pilot:
         await open_dock(pilot, "K2001")
-        await type_scan(pilot, "pn")
+        await scan(pilot, "pn")
         keys = footer_keys(app)
         assert {"f10", "f8", "f2"} <= set(keys)
         assert ("f4" in keys) == (size[0] < 90)  # the list switch is for narrow screens

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.ui.fuzz import feed
-from tests.ui.test_picking import open_menu_entry
-from tests.ui.test_putaway_stock_count_screens import login
+from tests.ui.helpers import open_menu_entry, sign_in
 from tests.worlds.dispatch import build_dock
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -39,7 +38,7 @@ async def _fuzz(store: Store, badge: str, entry_id: str) -> None:
     entry = next(e for e in MENU if e.id == entry_id)
     app = WmsApp(store.url, terminal="OFFICE")
     async with app.run_test(size=(40, 16)) as pilot:
-        await login(pilot, badge)
+        await sign_in(pilot, badge)
         await open_menu_entry(pilot, entry_id)
         screen_type = type(app.screen)
         assert screen_type.__name__ == entry.screen

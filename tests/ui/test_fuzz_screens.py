@@ -16,10 +16,8 @@ import pytest
 from textual.screen import ModalScreen
 
 from tests.ui.fuzz import feed
-from tests.ui.test_packing import open_pack
-from tests.ui.test_packing import scan as pack_scan
-from tests.ui.test_picking import open_menu_entry, open_pick
-from tests.ui.test_receiving_screen import open_receiving
+from tests.ui.helpers import open_menu_entry, open_pack, open_pick, open_receiving, sign_in
+from tests.ui.scanner import scan
 from tests.worlds import packing as pw
 from tests.worlds.picking import build_world
 from tests.worlds.receiving import build as build_receiving
@@ -43,7 +41,7 @@ async def test_pack_screen(sqlite_store: Store, tmp_path: Path, size) -> None:
             await open_menu_entry(pilot, "packing")
 
         await feed(pilot, PackScreen, reopen)  # no order open
-        await pack_scan(pilot, "#1042")
+        await scan(pilot, "#1042")
         await feed(pilot, PackScreen, reopen)  # an order open
 
 
@@ -84,7 +82,7 @@ async def test_the_reported_repro_pack_f4_superscript_two(sqlite_store: Store, t
     app = WmsApp(sqlite_store.url, terminal="PACK-1")
     async with app.run_test(size=(120, 40)) as pilot:
         await open_pack(pilot)
-        await pack_scan(pilot, "#1042")
+        await scan(pilot, "#1042")
         await pilot.press("f4", "²", "enter")
         await pilot.pause()
         while isinstance(app.screen, ModalScreen):
@@ -109,13 +107,12 @@ async def _back_to(pilot, screen_type: type, entry_id: str) -> None:  # noqa: AN
 
 @pytest.mark.parametrize("size", [(40, 16), (120, 40)])
 async def test_stock_screen(sqlite_store: Store, size) -> None:
-    from tests.ui.test_putaway_stock_count_screens import login
     from wms_tui.ui.screens.stock import StockScreen
 
     build_receiving(sqlite_store)
     app = WmsApp(sqlite_store.url, terminal="HH-1")
     async with app.run_test(size=size) as pilot:
-        await login(pilot, "S9001")
+        await sign_in(pilot, "S9001")
         await open_menu_entry(pilot, "stock")
 
         async def reopen() -> None:
@@ -128,7 +125,6 @@ async def test_stock_screen(sqlite_store: Store, size) -> None:
 async def test_delays_screen(sqlite_store: Store, tmp_path: Path, size, monkeypatch) -> None:  # noqa: ANN001
     from datetime import UTC, datetime
 
-    from tests.ui.test_putaway_stock_count_screens import login
     from tests.worlds.dispatch import build_dock
     from wms_tui.ui.screens.delays import DelaysScreen
 
@@ -137,7 +133,7 @@ async def test_delays_screen(sqlite_store: Store, tmp_path: Path, size, monkeypa
     dock.clock.at = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)  # after the cut-offs
     app = WmsApp(sqlite_store.url, terminal="OFFICE")
     async with app.run_test(size=size) as pilot:
-        await login(pilot, "S9001")
+        await sign_in(pilot, "S9001")
         await open_menu_entry(pilot, "delays")
 
         async def reopen() -> None:

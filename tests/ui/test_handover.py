@@ -9,38 +9,16 @@ import pytest
 from sqlmodel import select
 from textual.widgets import OptionList
 
-from tests.ui.test_login import scan, wait_store
-from tests.worlds import factories as f
-from tests.worlds.dispatch import Dock, build_dock
+from tests.ui.helpers import SIZES, open_dock, wait_store
+from tests.ui.scanner import scan
+from tests.worlds.dispatch import Dock
 from wms_tui.domain.enums import ManifestStatus, OrderStatus, ParcelStatus
 from wms_tui.domain.models import Manifest
-from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.files_text import folder_text
 from wms_tui.ui.screens.handover import HandoverScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm
 from wms_tui.ui.widgets.feedback import Feedback
-
-SIZES = [(40, 16), (120, 40)]
-
-
-@pytest.fixture
-def dock(sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Dock:
-    monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
-    monkeypatch.delenv("WMS_PRINTER", raising=False)
-    return build_dock(sqlite_store, tmp_path)
-
-
-async def open_dock(pilot, badge: str) -> HandoverScreen:
-    await wait_store(pilot)
-    await scan(pilot, badge)
-    if badge.startswith("S"):
-        await scan(pilot, f.SUPERVISOR_PIN)
-    pilot.app.push_screen(HandoverScreen())
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, HandoverScreen)
-    return screen
 
 
 async def put(pilot, code: str) -> None:

@@ -7,6 +7,7 @@ from sqlmodel import select
 from textual.geometry import Region
 from textual.widgets import OptionList, Static
 
+from tests.ui.helpers import SIZES, wait_store
 from tests.ui.scanner import log_in, scan
 from tests.worlds import factories as f
 from wms_tui.domain.models import Event, Operator
@@ -18,7 +19,6 @@ from wms_tui.ui.screens.login import LoginScreen
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.fitting_footer import FittingFooter
 
-SIZES = [(40, 16), (120, 40)]
 PIN_9001 = f.pin_hash("9001")
 
 
@@ -38,15 +38,6 @@ def people(sqlite_store: Store) -> Store:
         uow.add(Operator(badge="X0000", name="Gone", roles="picker", active=False))
         uow.commit()
     return sqlite_store
-
-
-async def wait_store(pilot) -> None:
-    app = pilot.app
-    for _ in range(100):
-        if app.store is not None or app.store_error:
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("store did not open")
 
 
 @pytest.mark.parametrize("size", SIZES)

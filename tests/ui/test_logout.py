@@ -7,16 +7,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tests.ui.test_login import wait_store
-from tests.ui.test_picking import ORDERS, open_pick
-from tests.ui.test_picking import scan as burst
-from tests.ui.test_receiving_screen import open_receiving, scan
+from tests.ui.helpers import open_pick, open_receiving, wait_store
+from tests.ui.scanner import scan
 from tests.worlds import packing as pw
-from tests.worlds.picking import build_world
 from tests.worlds.receiving import TEE_EAN, build
 from wms_tui.domain.enums import DeliveryStatus, OrderStatus, TaskStatus
 from wms_tui.domain.models import Delivery, Event, Order, PickTask
-from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.home import HomeScreen
@@ -32,13 +28,6 @@ SIZES = [(40, 16), (120, 40)]
 @pytest.fixture
 def dock(sqlite_store: Store) -> Store:
     build(sqlite_store)
-    return sqlite_store
-
-
-@pytest.fixture
-def floor(sqlite_store: Store) -> Store:
-    w = build_world(sqlite_store, ORDERS)
-    build_wave(sqlite_store, w.supervisor, cart_size=4)
     return sqlite_store
 
 
@@ -147,8 +136,8 @@ async def test_logout_pauses_the_pick_task_claimed_here(floor: Store, idle: bool
     app = WmsApp(floor.url, terminal="HH-07", idle_minutes=60)
     async with app.run_test(size=(40, 16)) as pilot:
         await open_pick(pilot)
-        await burst(pilot, "A-01-2-A")
-        await burst(pilot, "MUG-RED")
+        await scan(pilot, "A-01-2-A")
+        await scan(pilot, "MUG-RED")
         assert task_status(floor) is TaskStatus.CLAIMED
         await pilot.press("f3")  # short pick: a dialog waiting for a reason
         await pilot.pause()
@@ -165,7 +154,7 @@ async def test_logout_pauses_the_pick_task_claimed_here(floor: Store, idle: bool
         assert events(floor, "logout") == [("idle" if idle else "", "HH-07")]
         # No short was booked; logging in again offers the task, Enter resumes
         # it where the picker was.
-        await burst(pilot, "P1001")
+        await scan(pilot, "P1001")
         assert isinstance(app.screen, AskConfirm)
         await pilot.press("enter")
         await pilot.pause()
@@ -181,7 +170,7 @@ async def test_logout_without_a_claimed_task_pauses_nothing(floor: Store) -> Non
     app = WmsApp(floor.url, terminal="HH-07")
     async with app.run_test(size=(40, 16)) as pilot:
         await wait_store(pilot)
-        await burst(pilot, "P1001")
+        await scan(pilot, "P1001")
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert logged_out(app)
@@ -196,13 +185,13 @@ async def test_an_order_open_at_the_pack_station_stays_for_the_next_packer(
     app = WmsApp(world.store.url, terminal="PACK-1")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_store(pilot)
-        await burst(pilot, "K2001")
+        await scan(pilot, "K2001")
         app.push_screen(PackScreen())
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, PackScreen)
-        await burst(pilot, "T-0001")
-        await burst(pilot, pw.MUG_EAN)
+        await scan(pilot, "T-0001")
+        await scan(pilot, pw.MUG_EAN)
         assert screen.view is not None and screen.view.order_name == "#1042"
         await pilot.press("escape")  # "Park #1042 and leave the order?" waits
         await pilot.pause()
@@ -215,7 +204,7 @@ async def test_an_order_open_at_the_pack_station_stays_for_the_next_packer(
             assert order.status is OrderStatus.PACKING  # not parked
             assert order.locked_terminal == "PACK-1"
         # Emily sits down at PACK-1 and goes on with the order on her bench.
-        await burst(pilot, "K2003")
+        await scan(pilot, "K2003")
         app.push_screen(PackScreen())
         await pilot.pause()
         emily = app.screen

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual.widgets import OptionList, Static
 
-from tests.ui.test_login import scan, wait_store
-from tests.worlds.dispatch import Dock, build_dock
-from wms_tui.store import Store
+from tests.ui.helpers import wait_store
+from tests.ui.scanner import scan
+from tests.worlds.dispatch import Dock
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.lookup import LookupScreen
 from wms_tui.ui.screens.order_detail import OrderScreen
 from wms_tui.ui.widgets.feedback import Feedback
 
 SIZES = [(40, 16), (120, 40)]
-
-
-@pytest.fixture
-def dock(sqlite_store: Store, tmp_path: Path) -> Dock:
-    return build_dock(sqlite_store, tmp_path)
 
 
 async def open_lookup(pilot, badge: str = "P1001") -> LookupScreen:

@@ -8,7 +8,8 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Static
 
-from tests.ui.test_login import scan, wait_store
+from tests.ui.helpers import wait_store
+from tests.ui.scanner import scan
 from tests.worlds import factories as f
 from wms_tui.domain.clock import set_clock
 from wms_tui.domain.models import Operator

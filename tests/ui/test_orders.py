@@ -7,7 +7,8 @@ from sqlmodel import select
 from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 
-from tests.ui.test_login import scan, wait_store
+from tests.ui.helpers import wait_store
+from tests.ui.scanner import scan
 from tests.worlds import factories as f
 from tests.worlds.intake import snapshot
 from wms_tui.domain.enums import OrderStatus

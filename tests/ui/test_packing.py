@@ -10,8 +10,8 @@ from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
 from tests.printing.helpers import decode_pdf, page_texts
+from tests.ui.helpers import bell_counter, feedback, fits, open_pack, text, until
 from tests.ui.scanner import scan
-from tests.ui.test_login import wait_store
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import snapshot
@@ -35,26 +35,6 @@ def world(sqlite_store: Store, tmp_path: Path) -> pw.World:
     return pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
 
 
-async def open_pack(pilot, badge: str = "K2001") -> PackScreen:
-    await wait_store(pilot)
-    await scan(pilot, badge)
-    home = pilot.app.screen
-    assert isinstance(home, HomeScreen)
-    index = [e.id for e in home.entries].index("packing")
-    await pilot.press(str(index + 1))
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, PackScreen)
-    return pilot.app.screen
-
-
-def feedback(app: WmsApp) -> str:
-    return app.screen.query_one("#pk-feedback", Feedback).text
-
-
-def text(app: WmsApp, wid: str) -> str:
-    return str(app.screen.query_one(f"#{wid}", Static).render())
-
-
 def table_rows(app: WmsApp, wid: str) -> list[list[str]]:
     table = app.screen.query_one(f"#{wid}", DataTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
@@ -72,41 +52,17 @@ def line_rows(app: WmsApp) -> list[str]:
     return [str(w.render()) for w in app.screen.query(".pk-line")]
 
 
-def ring(app: WmsApp) -> list[int]:
-    bells: list[int] = []
-    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
-    return bells
-
-
-def on_screen(app: WmsApp, *selectors: str) -> bool:
-    for sel in selectors:
-        region = app.screen.query_one(sel).region
-        if region.height == 0 or region.bottom > app.size.height - 1:
-            return False
-        if region.right > app.size.width:
-            return False
-    return True
-
-
-async def wait_for(pilot, predicate, what: str) -> None:
-    for _ in range(200):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.mark.parametrize("size", SIZES)
 async def test_a_new_packer_packs_an_order(world: pw.World, size, tmp_path: Path) -> None:
     app = WmsApp(world.store.url, terminal="PACK-1")
-    bells = ring(app)
+    bells = bell_counter(app)
     async with app.run_test(size=size) as pilot:
         screen = await open_pack(pilot)
         assert [r[0].strip() for r in table_rows(app, "pk-queue")] == ["#1042", "#1043", "#1044"]
         await scan(pilot, "T-0001")
         assert screen.view is not None and screen.view.order_name == "#1042"
         panel = "#pk-side" if size[0] >= 90 else "#pk-status"
-        assert on_screen(app, "#pk-head", "#pk-lines-box", panel, "#pk-prompt", "#pk-scan")
+        assert fits(app, "#pk-head", "#pk-lines-box", panel, "#pk-prompt", "#pk-scan")
 
         # A wrong item: bell, one line, nothing changes.
         before = snapshot(world.store)
@@ -153,7 +109,7 @@ async def test_a_new_packer_packs_an_order(world: pw.World, size, tmp_path: Path
         await pilot.pause()
         assert screen.view.ready
         await pilot.press("f9")
-        await wait_for(pilot, lambda: "document" in feedback(app), "documents")
+        await until(pilot, lambda: "document" in feedback(app), "documents")
         assert screen.view is None
         assert "#1042" not in [r[0].strip() for r in table_rows(app, "pk-queue")]
         fb = app.screen.query_one("#pk-feedback", Feedback)
@@ -202,7 +158,7 @@ async def test_count_confirm_and_undo(world: pw.World) -> None:
 async def test_second_station_is_told_who_has_the_order(world: pw.World) -> None:
     packing.open_order(world.store, world.packer, "#1042")
     app = WmsApp(world.store.url, terminal="PACK-2")
-    bells = ring(app)
+    bells = bell_counter(app)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_pack(pilot, "K2003")
         await scan(pilot, "#1042")
@@ -243,7 +199,7 @@ async def test_scanner_control_characters_are_stripped(world: pw.World) -> None:
         # The gift message and notes are impossible to miss.
         notes = text(app, "pk-notes")
         assert "GIFT MESSAGE: Grattis på födelsedagen, Åsa!" in notes
-        assert on_screen(app, "#pk-notes")
+        assert fits(app, "#pk-notes")
         app.screen.query_one("#pk-scan").value = pw.BOOK_EAN + "\x04\r"
         await pilot.press("enter")
         await pilot.pause()
@@ -316,11 +272,11 @@ async def test_supervisor_override_carton_choice_and_reprint(world: pw.World) ->
             await pilot.pause()
         assert screen.view.ready, screen.view.blockers
         await pilot.press("f9")
-        await wait_for(pilot, lambda: "document" in feedback(app), "documents")
+        await until(pilot, lambda: "document" in feedback(app), "documents")
         await pilot.press("f10")
         await pilot.pause()
         await pilot.press("3")  # the packing slip only
-        await wait_for(pilot, lambda: feedback(app).startswith("✓ Reprinted #1043"), "reprint")
+        await until(pilot, lambda: feedback(app).startswith("✓ Reprinted #1043"), "reprint")
         assert "slip_1043_" in feedback(app) and "label_" not in feedback(app)
 
 
@@ -334,7 +290,7 @@ async def test_next_packer_at_the_bench_goes_on_with_the_order_left_there(
     app = WmsApp(world.store.url, terminal="PACK-1")
     async with app.run_test(size=size) as pilot:
         screen = await open_pack(pilot, badge="K2003")  # Emily Carter
-        await wait_for(pilot, lambda: screen.view is not None, "the order left on the bench")
+        await until(pilot, lambda: screen.view is not None, "the order left on the bench")
         assert screen.view.order_name == "#1042"
         assert "Going on with #1042, left here by Johan Öberg" in feedback(app)
         fb = app.screen.query_one("#pk-feedback", Feedback)
@@ -360,7 +316,7 @@ async def test_a_scan_rebuilds_only_the_rows_it_changed(world: pw.World, monkeyp
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_pack(pilot)
         await scan(pilot, "T-0001")  # #1042: 2 mugs, 1 tee
-        await wait_for(pilot, lambda: len(line_rows(app)) == 2, "the order's rows")
+        await until(pilot, lambda: len(line_rows(app)) == 2, "the order's rows")
         built.clear()
         await scan(pilot, pw.MUG_EAN)
         assert built == [1]  # the tee's row is untouched

@@ -2,80 +2,25 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Digits, Static
 
+from tests.ui.helpers import bell_counter, feedback, fits, open_menu_entry, open_pick, text
 from tests.ui.scanner import scan
-from tests.ui.test_login import wait_store
-from tests.worlds.picking import BARCODES, build_world, order_status, snapshot
+from tests.worlds.picking import BARCODES, TWO_ORDERS, build_world, order_status, snapshot
 from wms_tui.domain.enums import ExceptionKind, OrderStatus, TaskStatus
 from wms_tui.domain.models import Event, PickTask, WmsException
-from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
-from wms_tui.ui.menu import MENU_KEYS
 from wms_tui.ui.screens.home import HomeScreen
 from wms_tui.ui.screens.picking import PickScreen
 from wms_tui.ui.widgets.dialogs import AskChoice
 from wms_tui.ui.widgets.feedback import Feedback
 
-ORDERS = [
-    ("#1", [("MUG-RED", 3), ("TEE-M", 1)]),
-    ("#2", [("MUG-BLU", 1), ("TEE-M", 1)]),
-]
-
-
-@pytest.fixture
-def floor(sqlite_store: Store) -> Store:
-    w = build_world(sqlite_store, ORDERS)
-    build_wave(sqlite_store, w.supervisor, cart_size=4)
-    return sqlite_store
-
-
-def text(app: WmsApp, wid: str) -> str:
-    return str(app.screen.query_one(f"#{wid}", Static).render())
-
-
-def fits(app: WmsApp, *selectors: str) -> bool:
-    """Every widget is on screen above the footer line."""
-    height = app.size.height
-    for sel in selectors:
-        region = app.screen.query_one(sel).region
-        if region.height == 0 or region.bottom > height - 1 or region.right > app.size.width:
-            return False
-    return True
-
 
 def rows_used(widget: Static) -> int:
     """Rows the widget's text takes at its width (a fixed-height one cuts the rest)."""
     return widget.get_content_height(widget.size, widget.app.size, widget.content_region.width)
-
-
-def feedback(app: WmsApp) -> str:
-    return app.screen.query_one(Feedback).text
-
-
-async def open_pick(pilot, badge: str = "P1001") -> PickScreen:
-    await wait_store(pilot)
-    await scan(pilot, badge)
-    assert isinstance(pilot.app.screen, HomeScreen)
-    await open_menu_entry(pilot, "picking")
-    assert isinstance(pilot.app.screen, PickScreen)
-    return pilot.app.screen
-
-
-async def open_menu_entry(pilot, entry_id: str) -> None:
-    """Choose a home menu entry by its key, wherever it sits for this role."""
-    ids = [e.id for e in pilot.app.screen.entries]
-    await pilot.press(MENU_KEYS[ids.index(entry_id)])
-    await pilot.pause()
-
-
-def bell_counter(app: WmsApp) -> list[int]:
-    bells: list[int] = []
-    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
-    return bells
 
 
 async def test_pick_a_task_at_40x16_with_a_short_pick_in_the_middle(floor: Store) -> None:
@@ -226,7 +171,7 @@ async def test_escape_pauses_and_opening_pick_again_resumes(floor: Store) -> Non
 
 
 async def test_no_task_waiting(sqlite_store: Store) -> None:
-    build_world(sqlite_store, ORDERS)  # no wave built
+    build_world(sqlite_store, TWO_ORDERS)  # no wave built
     app = WmsApp(sqlite_store.url, terminal="HH-07")
     bells = bell_counter(app)
     async with app.run_test(size=(40, 16)) as pilot:

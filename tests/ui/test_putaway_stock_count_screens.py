@@ -6,9 +6,8 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Static
 
-from tests.ui.test_fitting_footer import footer_keys
-from tests.ui.test_login import wait_store
-from tests.ui.test_receiving_screen import feedback, open_menu_entry, rows, scan
+from tests.ui.helpers import SIZES, feedback, footer_keys, open_menu_entry, rows, sign_in
+from tests.ui.scanner import scan
 from tests.worlds import factories as f
 from tests.worlds.receiving import TEE_EAN, build, qty_at, snapshot
 from wms_tui.domain.enums import OrderStatus
@@ -21,8 +20,6 @@ from wms_tui.ui.screens.cycle_count import CycleCountScreen
 from wms_tui.ui.screens.putaway import PutawayScreen
 from wms_tui.ui.screens.stock import RowHistoryScreen, SkuDetailScreen, StockScreen
 from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount
-
-SIZES = [(40, 16), (120, 40)]
 
 
 @pytest.fixture
@@ -43,19 +40,12 @@ def store(sqlite_store: Store) -> Store:
     return sqlite_store
 
 
-async def login(pilot, badge: str) -> None:
-    await wait_store(pilot)
-    await scan(pilot, badge)
-    if badge.startswith("S"):
-        await scan(pilot, f.SUPERVISOR_PIN)
-
-
 @pytest.mark.parametrize("size", SIZES)
 async def test_put_away_releases_the_backordered_order(store: Store, size) -> None:
     app = WmsApp(store.url, terminal="RCV-1")
     async with app.run_test(size=size) as pilot:
-        await login(pilot, "R3001")
-        await open_menu_entry(pilot, "PutawayScreen")
+        await sign_in(pilot, "R3001")
+        await open_menu_entry(pilot, "putaway")
         screen = app.screen
         assert isinstance(screen, PutawayScreen)
         assert [ln.sku for ln in screen.lines] == ["PRINT", "TEE"]
@@ -102,9 +92,9 @@ async def test_put_away_title_is_the_menu_entry(store: Store) -> None:
     """The bar says what the menu said: "Put away", not "Putaway"."""
     app = WmsApp(store.url, terminal="RCV-1")
     async with app.run_test(size=(40, 16)) as pilot:
-        await login(pilot, "R3001")
+        await sign_in(pilot, "R3001")
         label = next(e.label for e in app.screen.entries if e.screen == "PutawayScreen")
-        await open_menu_entry(pilot, "PutawayScreen")
+        await open_menu_entry(pilot, "putaway")
         assert str(app.screen.query_one("#bar-title", Static).render()) == label == "Put away"
 
 
@@ -112,8 +102,8 @@ async def test_put_away_title_is_the_menu_entry(store: Store) -> None:
 async def test_stock_screen_filters_and_detail(store: Store, size) -> None:
     app = WmsApp(store.url, terminal="HH-2")
     async with app.run_test(size=size) as pilot:
-        await login(pilot, "P1001")  # a picker may read stock
-        await open_menu_entry(pilot, "StockScreen")
+        await sign_in(pilot, "P1001")  # a picker may read stock
+        await open_menu_entry(pilot, "stock")
         screen = app.screen
         assert isinstance(screen, StockScreen)
         assert [r.sku for r in screen.sku_rows] == ["MUG", "PRINT", "TEE"]
@@ -158,8 +148,8 @@ async def test_stock_screen_filters_and_detail(store: Store, size) -> None:
 async def test_stock_screen_status_filter_and_row_history(store: Store, size) -> None:
     app = WmsApp(store.url, terminal="RCV-1")
     async with app.run_test(size=size) as pilot:
-        await login(pilot, "R3001")  # a receiver's menu has it
-        await open_menu_entry(pilot, "StockScreen")
+        await sign_in(pilot, "R3001")  # a receiver's menu has it
+        await open_menu_entry(pilot, "stock")
         screen = app.screen
         assert isinstance(screen, StockScreen)
         await pilot.press("f5")  # available: TEE 5 in A-01-1-A, MUG 2 in A-01-2-A
@@ -192,8 +182,8 @@ async def test_stock_screen_status_filter_and_row_history(store: Store, size) ->
 async def test_stock_screen_refuses_bad_filters_in_one_line(store: Store, size) -> None:
     app = WmsApp(store.url, terminal="HH-1")
     async with app.run_test(size=size) as pilot:
-        await login(pilot, "S9001")
-        await open_menu_entry(pilot, "StockScreen")
+        await sign_in(pilot, "S9001")
+        await open_menu_entry(pilot, "stock")
         screen = app.screen
         before = snapshot(store)
         field = screen.query_one("#stk-filter")
@@ -221,8 +211,8 @@ async def test_stock_screen_refuses_bad_filters_in_one_line(store: Store, size) 
 async def test_cycle_count_flagged_bin_first_variance_and_approval(store: Store, size) -> None:
     app = WmsApp(store.url, terminal="HH-1")
     async with app.run_test(size=size) as pilot:
-        await login(pilot, "S9001")
-        await open_menu_entry(pilot, "CycleCountScreen")
+        await sign_in(pilot, "S9001")
+        await open_menu_entry(pilot, "cycle_count")
         screen = app.screen
         assert isinstance(screen, CycleCountScreen)
         assert screen.bins[0].bin == "A-01-2-A" and screen.bins[0].flagged
@@ -260,8 +250,8 @@ async def test_cycle_count_flagged_bin_first_variance_and_approval(store: Store,
 async def test_leaving_a_count_says_how_many_units_were_counted(store: Store) -> None:
     app = WmsApp(store.url, terminal="HH-1")
     async with app.run_test(size=(40, 16)) as pilot:
-        await login(pilot, "S9001")
-        await open_menu_entry(pilot, "CycleCountScreen")
+        await sign_in(pilot, "S9001")
+        await open_menu_entry(pilot, "cycle_count")
         screen = app.screen
         await scan(pilot, "A-01-2-A")
         await scan(pilot, "7350053000025")  # one MUG
@@ -280,8 +270,8 @@ async def test_cycle_count_footer_is_never_empty_on_a_handheld(store: Store) -> 
     """Before a bin is scanned F3-F5 do nothing: Esc must still be there to say the way back."""
     app = WmsApp(store.url, terminal="HH-1")
     async with app.run_test(size=(40, 16)) as pilot:
-        await login(pilot, "S9001")
-        await open_menu_entry(pilot, "CycleCountScreen")
+        await sign_in(pilot, "S9001")
+        await open_menu_entry(pilot, "cycle_count")
         await pilot.pause()
         assert footer_keys(app) == ["esc"]
         await scan(pilot, "A-01-2-A")
@@ -295,6 +285,6 @@ async def test_cycle_count_footer_is_never_empty_on_a_handheld(store: Store) -> 
 async def test_stock_footer_shows_every_filter_key_on_a_handheld(store: Store) -> None:
     app = WmsApp(store.url, terminal="HH-2")
     async with app.run_test(size=(40, 16)) as pilot:
-        await login(pilot, "P1001")
-        await open_menu_entry(pilot, "StockScreen")
+        await sign_in(pilot, "P1001")
+        await open_menu_entry(pilot, "stock")
         assert footer_keys(app) == ["f2", "f3", "f4", "f5", "f6"]

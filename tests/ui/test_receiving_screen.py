@@ -6,86 +6,38 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from textual.geometry import Region
 from textual.widgets import DataTable
 
+from tests.ui.helpers import (
+    SIZES,
+    feedback,
+    open_menu_entry,
+    open_receiving,
+    rows,
+    shown_text,
+    until,
+)
 from tests.ui.scanner import scan
-from tests.ui.test_login import wait_store
 from tests.worlds import factories as f
-from tests.worlds.receiving import MUG_CASE, MUG_EAN, TEE_EAN, build, qty_at, snapshot
+from tests.worlds.receiving import MUG_CASE, MUG_EAN, TEE_EAN, qty_at, snapshot
 from wms_tui.domain.enums import DeliveryStatus
 from wms_tui.domain.models import Delivery, Event, ProductBarcode
 from wms_tui.services.core import settings
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
-from wms_tui.ui.menu import MENU_KEYS
 from wms_tui.ui.screens.receiving import ReceivingScreen
 from wms_tui.ui.screens.stock import SkuDetailScreen, StockScreen
 from wms_tui.ui.widgets.dialogs import AskApproval, AskChoice, AskConfirm, AskCount, AskText
 from wms_tui.ui.widgets.feedback import Feedback
 
-SIZES = [(40, 16), (120, 40)]
-
-
-@pytest.fixture
-def store(sqlite_store: Store, tmp_path: Path) -> Store:
-    build(sqlite_store)
-    with sqlite_store.unit_of_work() as uow:
-        f.warehouse(uow)
-        settings.put(uow.session, "report_dir", str(tmp_path / "reports"))
-        settings.put(uow.session, "label_dir", str(tmp_path / "labels"))
-        uow.commit()
-    return sqlite_store
-
-
-def rows(table: DataTable) -> list[list[str]]:
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-
-
-def shown_text(widget) -> str:  # noqa: ANN001
-    """What the widget shows, row by row, at its real size (what fits, not what was said)."""
-    width, height = widget.outer_size
-    strips = widget.render_lines(Region(0, 0, width, height))
-    return "\n".join(s.text.strip() for s in strips)
-
-
-def feedback(app: WmsApp) -> str:
-    return app.screen.query(Feedback).first().text
-
-
-async def open_menu_entry(pilot, screen_name: str) -> None:
-    """Open a home menu entry by its number, wherever other features put it."""
-    home = pilot.app.screen
-    index = [e.screen for e in home.entries].index(screen_name)
-    await pilot.press(MENU_KEYS[index])
-    await pilot.pause()
-    assert type(pilot.app.screen).__name__ == screen_name
-
-
-async def open_receiving(pilot, badge: str = "R3001") -> ReceivingScreen:
-    await wait_store(pilot)
-    await scan(pilot, badge)
-    await open_menu_entry(pilot, "ReceivingScreen")
-    screen = pilot.app.screen
-    assert isinstance(screen, ReceivingScreen)
-    return screen
-
-
-async def until(pilot, condition, tries: int = 200) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached")
-
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_new_receiver_receives_a_delivery_then_reads_stock(
-    store: Store, tmp_path: Path, size: tuple[int, int]
+    receiving_store: Store, tmp_path: Path, size: tuple[int, int]
 ) -> None:
     """The acceptance walk: damaged units, a short SKU, close, then the stock screen."""
-    app = WmsApp(store.url, terminal="RCV-1")
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
     bells: list[int] = []
     app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
     async with app.run_test(size=size) as pilot:
@@ -119,11 +71,11 @@ async def test_new_receiver_receives_a_delivery_then_reads_stock(
         await scan(pilot, "4")
         assert "no barcode" in feedback(app)
         # An unknown barcode rings and says so, and changes nothing.
-        before = snapshot(store)
+        before = snapshot(receiving_store)
         n_bells = len(bells)
         await scan(pilot, "2000000000015")
         assert "Unknown barcode 2000000000015" in feedback(app) and len(bells) == n_bells + 1
-        assert snapshot(store) == before
+        assert snapshot(receiving_store) == before
         tee, mug = screen.receipt.line("TEE"), screen.receipt.line("MUG")
         assert (tee.expected, tee.received) == (10, 8)
         assert (mug.expected, mug.received, mug.damaged) == (12, 12, 2)
@@ -143,18 +95,18 @@ async def test_new_receiver_receives_a_delivery_then_reads_stock(
         assert [r[0] for r in rows(screen.table)] == ["MUG", "TEE"]  # only lines with issues
         await until(pilot, lambda: "Report" in feedback(app))
         report = Path(screen.report_file)
-        folder = f.store_folder(store, tmp_path / "reports")
+        folder = f.store_folder(receiving_store, tmp_path / "reports")
         assert report.is_file() and report.parent == folder
         assert feedback(app) == f"✓ Report: {report.name} in reports/{folder.name}/"
         assert report.read_bytes().startswith(b"%PDF")
         # A closed delivery takes no more units.
-        before = snapshot(store)
+        before = snapshot(receiving_store)
         await scan(pilot, "PO-1")
-        assert "was closed" in feedback(app) and snapshot(store) == before
+        assert "was closed" in feedback(app) and snapshot(receiving_store) == before
         # Back to the menu, and read the stock screen.
         await pilot.press("escape", "escape")
         await pilot.pause()
-        await open_menu_entry(pilot, "StockScreen")
+        await open_menu_entry(pilot, "stock")
         stock = app.screen
         assert isinstance(stock, StockScreen)
         await pilot.press(*"MUG")
@@ -182,23 +134,26 @@ async def test_new_receiver_receives_a_delivery_then_reads_stock(
                 ("QUARANTINED", "1", "QUAR-1"),
                 ("RECEIVED", "1", "RCV-1"),
             ]
-    with store.read() as s:
+    with receiving_store.read() as s:
         d = s.exec(select(Delivery)).one()
         assert d.status == DeliveryStatus.CLOSED and d.report_file == str(report)
         assert ledger_mismatches(s) == []
-    assert qty_at(store, "TEE", "RCV-1") == 8 and qty_at(store, "MUG", "QUAR-1") == 2
+    assert (
+        qty_at(receiving_store, "TEE", "RCV-1") == 8
+        and qty_at(receiving_store, "MUG", "QUAR-1") == 2
+    )
 
 
-async def test_bad_input_rings_and_changes_nothing(store: Store) -> None:
-    with store.unit_of_work() as uow:
+async def test_bad_input_rings_and_changes_nothing(receiving_store: Store) -> None:
+    with receiving_store.unit_of_work() as uow:
         settings.put(uow.session, "receiving_sanity_limit", "10")
         uow.commit()
-    app = WmsApp(store.url, terminal="RCV-1")
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
     bells: list[int] = []
     app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_receiving(pilot)
-        before = snapshot(store)
+        before = snapshot(receiving_store)
         await scan(pilot, "PO-404")
         assert "No delivery PO-404" in feedback(app)
         await scan(pilot, "PO-1")
@@ -220,7 +175,7 @@ async def test_bad_input_rings_and_changes_nothing(store: Store) -> None:
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen and "Not received" in feedback(app)
-        assert snapshot(store) == before
+        assert snapshot(receiving_store) == before
         assert len(bells) == 7
         # ... asked again and confirmed.
         await scan(pilot, TEE_EAN)
@@ -229,11 +184,11 @@ async def test_bad_input_rings_and_changes_nothing(store: Store) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert "TEE +11" in feedback(app)
-    assert qty_at(store, "TEE", "RCV-1") == 11
+    assert qty_at(receiving_store, "TEE", "RCV-1") == 11
 
 
-async def test_supervisor_links_an_unknown_barcode_at_the_handheld(store: Store) -> None:
-    app = WmsApp(store.url, terminal="RCV-1")
+async def test_supervisor_links_an_unknown_barcode_at_the_handheld(receiving_store: Store) -> None:
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_receiving(pilot)
         await scan(pilot, "PO-1")
@@ -258,7 +213,7 @@ async def test_supervisor_links_an_unknown_barcode_at_the_handheld(store: Store)
         assert app.screen is screen and "Karin Holmgren" in feedback(app)
         await scan(pilot, "2000000000015")
         assert "PRINT +1" in feedback(app)
-    with store.read() as s:
+    with receiving_store.read() as s:
         bc = s.exec(select(ProductBarcode).where(ProductBarcode.code == "2000000000015")).one()
         assert bc.pack_qty == 1
         assert s.exec(select(Event).where(Event.kind == "barcode.linked")).one().operator_name == (
@@ -267,8 +222,8 @@ async def test_supervisor_links_an_unknown_barcode_at_the_handheld(store: Store)
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) -> None:
-    app = WmsApp(store.url, terminal="RCV-2")
+async def test_blind_receipt_and_sku_labels(receiving_store: Store, tmp_path: Path, size) -> None:
+    app = WmsApp(receiving_store.url, terminal="RCV-2")
     async with app.run_test(size=size) as pilot:
         screen = await open_receiving(pilot)
         await pilot.press("f2")
@@ -277,13 +232,13 @@ async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) 
         await scan(pilot, "PRINT")
         await scan(pilot, TEE_EAN)
         assert "NOT EXPECTED" in feedback(app)
-        assert qty_at(store, "PRINT", "RCV-2") == 1
+        assert qty_at(receiving_store, "PRINT", "RCV-2") == 1
         await pilot.press("f8")
         await pilot.pause()
         assert isinstance(app.screen, AskChoice)
         await pilot.press("2")  # roll
         await until(pilot, lambda: "in labels/" in feedback(app))
-        labels = f.store_folder(store, tmp_path / "labels")
+        labels = f.store_folder(receiving_store, tmp_path / "labels")
         (pdf,) = labels.glob("*.pdf")
         assert f"1 label in labels/{labels.name}/:\n{pdf.name}" in feedback(app)
         # On the screen, not only in the text: the folder and the whole file name are in
@@ -296,19 +251,19 @@ async def test_blind_receipt_and_sku_labels(store: Store, tmp_path: Path, size) 
         await scan(pilot, "PO-1")
         assert screen.receipt.reference == "PO-1"
         assert f"Now receiving PO-1 ({blind} stays open)" in feedback(app)
-    [pdf] = f.store_folder(store, tmp_path / "labels").glob("*.pdf")
+    [pdf] = f.store_folder(receiving_store, tmp_path / "labels").glob("*.pdf")
     assert "roll" in pdf.name and pdf.read_bytes().startswith(b"%PDF")
 
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_an_over_long_sku_is_named_and_the_other_labels_print(
-    store: Store, tmp_path: Path, size
+    receiving_store: Store, tmp_path: Path, size
 ) -> None:
     long_sku = "TS-ORG-BLK-XL-2026"  # fits a sheet label's barcode, not a 62 mm roll's
-    with store.unit_of_work() as uow:
+    with receiving_store.unit_of_work() as uow:
         f.product(uow, long_sku, name="Organic Cotton Tee")
         uow.commit()
-    app = WmsApp(store.url, terminal="RCV-2")
+    app = WmsApp(receiving_store.url, terminal="RCV-2")
     async with app.run_test(size=size) as pilot:
         await open_receiving(pilot)
         await pilot.press("f2")
@@ -328,7 +283,7 @@ async def test_an_over_long_sku_is_named_and_the_other_labels_print(
             "print a sheet instead · 1 label in labels/"
         )
         assert app.screen.query(Feedback).first().has_class("error")
-    (pdf,) = f.store_folder(store, tmp_path / "labels").glob("*.pdf")
+    (pdf,) = f.store_folder(receiving_store, tmp_path / "labels").glob("*.pdf")
     assert "roll" in pdf.name
 
 
@@ -337,9 +292,11 @@ def head(screen: ReceivingScreen) -> str:
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_count_and_damaged_modes_end_with_their_delivery(store: Store, size) -> None:
+async def test_count_and_damaged_modes_end_with_their_delivery(
+    receiving_store: Store, size
+) -> None:
     """F3/F4 were switched on for one delivery: the next one starts with plain scans."""
-    app = WmsApp(store.url, terminal="RCV-1")
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
     async with app.run_test(size=size) as pilot:
         screen = await open_receiving(pilot)
         # Switched on in a blind receipt, then another delivery's reference is scanned.
@@ -377,8 +334,8 @@ async def test_count_and_damaged_modes_end_with_their_delivery(store: Store, siz
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_f9_undoes_the_last_scan(store: Store, size) -> None:
-    app = WmsApp(store.url, terminal="RCV-1")
+async def test_f9_undoes_the_last_scan(receiving_store: Store, size) -> None:
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
     async with app.run_test(size=size) as pilot:
         screen = await open_receiving(pilot)
         await scan(pilot, "PO-1")
@@ -394,25 +351,25 @@ async def test_f9_undoes_the_last_scan(store: Store, size) -> None:
         await pilot.press("f9", "f9")
         await pilot.pause()
         assert "Nothing scanned on PO-1 at RCV-1 to undo" in feedback(app)
-    assert qty_at(store, "TEE", "RCV-1") == 0
+    assert qty_at(receiving_store, "TEE", "RCV-1") == 0
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_another_terminals_counts_show_up(store: Store, size) -> None:
+async def test_another_terminals_counts_show_up(receiving_store: Store, size) -> None:
     """Two receivers on one delivery: this screen shows the other's scans too."""
     from wms_tui.domain.actor import Actor
     from wms_tui.domain.models import Operator
     from wms_tui.services.receiving import receipt as rcv
 
-    with store.read() as s:
+    with receiving_store.read() as s:
         op = s.exec(select(Operator).where(Operator.badge == "R3001")).one()
         other = Actor(op.id, op.name, op.role_set, "RCV-2")
-    app = WmsApp(store.url, terminal="RCV-1")
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
     async with app.run_test(size=size) as pilot:
         screen = await open_receiving(pilot)
         await scan(pilot, "PO-1")
         await scan(pilot, TEE_EAN)
-        rcv.receive_scan(store, other, "PO-1", TEE_EAN, count=4)
+        rcv.receive_scan(receiving_store, other, "PO-1", TEE_EAN, count=4)
         screen.refresh_counts()  # what its timer does every few seconds
         await pilot.pause()
         assert screen.receipt is not None and screen.receipt.line("TEE").received == 5
@@ -422,17 +379,19 @@ async def test_another_terminals_counts_show_up(store: Store, size) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_the_delivery_list_keeps_the_whole_reference(store: Store, size) -> None:
+async def test_the_delivery_list_keeps_the_whole_reference(receiving_store: Store, size) -> None:
     """At 120 columns the wide list cut BLIND-20261207-001 to its first 14 characters."""
     from wms_tui.domain.actor import Actor
     from wms_tui.domain.models import Operator
     from wms_tui.services.receiving import receipt as rcv
 
-    with store.read() as s:
+    with receiving_store.read() as s:
         op = s.exec(select(Operator).where(Operator.badge == "R3001")).one()
         who = Actor(op.id, op.name, op.role_set, "RCV-2")
-    blind = rcv.start_blind_receipt(store, who).reference  # BLIND-YYYYMMDD-001: 18 characters
-    app = WmsApp(store.url, terminal="RCV-1")
+    blind = rcv.start_blind_receipt(
+        receiving_store, who
+    ).reference  # BLIND-YYYYMMDD-001: 18 characters
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
     async with app.run_test(size=size) as pilot:
         screen = await open_receiving(pilot)
         table = screen.table

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from tests.services.returns.test_desk import World, build_world
+from tests.ui.helpers import wait_store
 from tests.ui.scanner import log_in
-from tests.ui.test_login import wait_store
 from tests.worlds import factories as f
+from tests.worlds.returns import World, build_world
 from wms_tui.services.core import settings
 from wms_tui.services.returns import desk as returns
 from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit

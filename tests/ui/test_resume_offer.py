@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import select
 from textual.widgets import Static
 
+from tests.ui.helpers import wait_store
 from tests.ui.scanner import scan
-from tests.ui.test_login import wait_store
 from tests.worlds import packing as pw
 from wms_tui.domain.models import Order
 from wms_tui.services.packing import station as packing

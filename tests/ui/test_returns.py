@@ -8,7 +8,11 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import OptionList, Static
 
-from tests.services.returns.test_desk import (
+from tests.ui.helpers import wait_store
+from tests.ui.scanner import log_in
+from tests.worlds import factories as f
+from tests.worlds.dbstate import snapshot
+from tests.worlds.returns import (
     MUG_EAN,
     TEE_L_EAN,
     TEE_M_EAN,
@@ -17,10 +21,6 @@ from tests.services.returns.test_desk import (
     build_world,
     stock,
 )
-from tests.ui.scanner import log_in
-from tests.ui.test_login import wait_store
-from tests.worlds import factories as f
-from tests.worlds.dbstate import snapshot
 from wms_tui.domain.codes import rma_code
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Order, OrderLine, Product, ReturnLine

@@ -12,27 +12,18 @@ from __future__ import annotations
 import pytest
 from textual import events
 
+from tests.ui.helpers import feedback, open_pick, text, wait_store
 from tests.ui.scanner import scan
-from tests.ui.test_login import wait_store
-from tests.ui.test_picking import BARCODES, ORDERS, feedback, open_pick, text
 from tests.worlds.dbstate import snapshot
-from tests.worlds.picking import build_world
+from tests.worlds.picking import BARCODES
 from wms_tui.domain.scans import split_scans
 from wms_tui.services.core import settings
-from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.picking import PickScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm
 
 SIZES = [(40, 16), (120, 40)]
-
-
-@pytest.fixture
-def floor(sqlite_store: Store) -> Store:
-    w = build_world(sqlite_store, ORDERS)
-    build_wave(sqlite_store, w.supervisor, cart_size=4)
-    return sqlite_store
 
 
 def burst(app: WmsApp, keys: list[str]) -> None:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.test_receiving_screen import SIZES, open_receiving, scan
+from tests.ui.helpers import SIZES, open_receiving
+from tests.ui.scanner import scan
 from tests.worlds import factories as f
 from tests.worlds.receiving import TEE_EAN, build
 from wms_tui.services.core import settings

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from textual.geometry import Region
-from textual.widgets import Static
 
-from tests.ui.scanner import log_in, scan
-from tests.ui.test_login import wait_store
-from tests.worlds import factories as f
+from tests.ui.helpers import SIZES, open_screen, shown_text, wait_store
+from tests.ui.scanner import scan, settle
 from tests.worlds.trace import SSCC, Traced, build_traced
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -16,49 +13,27 @@ from wms_tui.ui.screens.lookup import LookupScreen
 from wms_tui.ui.screens.order_detail import OrderScreen
 from wms_tui.ui.screens.trace import TraceScreen
 
-SIZES = [(40, 16), (120, 40)]
-
 
 @pytest.fixture
 def traced(sqlite_store: Store) -> Traced:
     return build_traced(sqlite_store)
 
 
-async def menu(pilot, entry: str, badge: str = "S9001") -> None:  # noqa: ANN001
-    await wait_store(pilot)
-    await log_in(pilot, badge, f.SUPERVISOR_PIN if badge.startswith("S") else "")
-    home = pilot.app.screen
-    index = [e.id for e in home.entries].index(entry)
-    await pilot.press("1234567890abcdefghij"[index])
-
-
-def text(screen, wid: str) -> str:  # noqa: ANN001
-    """What the widget shows, line by line, at its real width."""
-    w = screen.query_one(wid, Static)
-    strips = w.render_lines(Region(0, 0, w.size.width, w.size.height))
-    return "\n".join(s.text for s in strips)
-
-
-async def settled(pilot) -> None:  # noqa: ANN001
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 @pytest.mark.parametrize("size", SIZES)
 async def test_a_scanned_label_shows_the_whole_life(traced: Traced, size) -> None:  # noqa: ANN001
     app = WmsApp(traced.store.url, terminal="OFFICE")
     async with app.run_test(size=size) as pilot:
-        await menu(pilot, "trace")
+        await open_screen(pilot, "trace", "S9001")
         screen = app.screen
         assert isinstance(screen, TraceScreen)
         await scan(pilot, "00" + SSCC[1])
-        await settled(pilot)
+        await settle(pilot)
         assert screen.trace is not None and screen.trace.name == "#1042"
         assert screen.feedback.text == "✓ #1042: 29 steps, 6 to look at (!)"
-        facts = text(screen, "#trace-facts")
+        facts = shown_text(screen.query_one("#trace-facts"))
         assert "2 × MUG-1 A-01-1-A → T-0007 by Ana Lindqvist" in " ".join(facts.split())
         assert "Johan Öberg @ PACK-1: 2 scan, 0 count, 1 undo, 1 QC" in " ".join(facts.split())
-        timeline = text(screen, "#trace-timeline")
+        timeline = shown_text(screen.query_one("#trace-timeline"))
         qc = " ".join(timeline.split())
         assert "! 10 Mar 09:22" in qc and "QC took out 1 × MUG-1" in qc
         if size[0] >= 120:
@@ -68,7 +43,7 @@ async def test_a_scanned_label_shows_the_whole_life(traced: Traced, size) -> Non
         assert app.focused is screen.scan_field
         await pilot.press("pagedown", "down", "up", "pageup")
         await scan(pilot, "no-such-thing")
-        await settled(pilot)
+        await settle(pilot)
         assert screen.feedback.text == "✗ No order matches 'no-such-thing'"
         assert screen.trace.name == "#1042"  # what was shown stays
         await pilot.press("escape")
@@ -79,20 +54,20 @@ async def test_a_scanned_label_shows_the_whole_life(traced: Traced, size) -> Non
 async def test_one_key_from_the_lookup_and_the_order(traced: Traced, size) -> None:  # noqa: ANN001
     app = WmsApp(traced.store.url, terminal="OFFICE")
     async with app.run_test(size=size) as pilot:
-        await menu(pilot, "lookup")
+        await open_screen(pilot, "lookup", "S9001")
         assert isinstance(app.screen, LookupScreen)
         await scan(pilot, "Öberg")  # three orders: the list has the first highlighted
         lookup = app.screen
         first = lookup.hits[0].name
         await pilot.press("f4")
-        await settled(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TraceScreen) and app.screen.trace.name == first
         await pilot.press("escape", "f2")  # back in the list; F2 to search again
         await scan(pilot, "1042")  # one hit opens the order
-        await settled(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, OrderScreen)
         await pilot.press("t")
-        await settled(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TraceScreen) and app.screen.trace.name == "#1042"
 
 
@@ -105,7 +80,7 @@ async def test_a_picker_is_refused_in_one_line(traced: Traced) -> None:
         await scan(pilot, "P1001")
         assert "trace" not in [e.id for e in app.screen.entries]
         app.push_screen(TraceScreen("#1042"))
-        await settled(pilot)
+        await settle(pilot)
         screen = app.screen
         assert "Ana Lindqvist may not trace an order" in screen.feedback.text
         assert screen.trace is None and bells

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Static
 
-from tests.ui.test_login import wait_store
-from tests.ui.test_picking import bell_counter, feedback, fits, open_menu_entry, scan
+from tests.ui.helpers import bell_counter, feedback, fits, open_menu_entry, wait_store
+from tests.ui.scanner import scan
 from tests.worlds import factories as f
 from tests.worlds.picking import build_world, snapshot
 from wms_tui.domain.enums import TaskStatus

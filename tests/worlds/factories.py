@@ -275,6 +275,14 @@ def store_folder(store: Store, base: Path | str) -> Path:
         return Path(base) / document_folders.store_code(s)
 
 
+def supervisor_actor(store: Store) -> Actor:
+    """Karin Holmgren (S9001), a supervisor, added in a transaction of her own."""
+    with store.unit_of_work() as uow:
+        actor = operator(uow, "Karin Holmgren", "supervisor", badge="S9001")
+        uow.commit()
+    return actor
+
+
 def boss(badge: str = "S9001", pin: str = SUPERVISOR_PIN) -> Credential:
     """What a supervisor types at a station to approve: badge and PIN."""
     return Credential(badge, pin)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from tests.adapters.shopify.test_csv_format import (
+from tests.fakes.shopify_csv import (
     ORDER_HEADER,
     PRODUCT_HEADER,
     order_row,

@@ -9,6 +9,7 @@ READY_TO_PICK -> PICKING -> PICKED.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from sqlmodel import select
 
@@ -185,3 +186,52 @@ def finish(w: World, view: packing.PackView, actor=None) -> packing.PackView:
         if not item.done:
             view = packing.confirm_insert(w.store, actor, view.order_id, item.n)
     return view
+
+
+def pack(w: World, code: str, *, parcels: int = 1) -> int:
+    """Pack an order completely at PACK-1 the way a packer would; returns its id."""
+    view = packing.open_order(w.store, w.packer, code)
+    oid = view.order_id
+    units = [(ln.sku, ln.need) for ln in view.lines]
+    codes = {"MUG-BLU": MUG_EAN, "TEE-M": TEE_EAN, "BOOK-SV": BOOK_EAN}
+    first = True
+    for sku, n in units:
+        if parcels > 1 and not first:
+            packing.new_parcel(w.store, w.packer, oid)
+        for _ in range(n):
+            view = packing.scan(w.store, w.packer, oid, codes[sku])
+        first = False
+    for p in view.parcels:
+        view = packing.enter_weight(w.store, w.packer, oid, str(p.expected_g), parcel_no=p.seq)
+    for item in view.inserts:
+        view = packing.confirm_insert(w.store, w.packer, oid, item.n)
+    packing.close_parcel(w.store, w.packer, oid)
+    return oid
+
+
+CUSTOMS = {
+    "MUG-BLU": ("691200", "SE", Decimal("149.00"), ""),
+    "TEE-M": ("610910", "PT", Decimal("299.00"), ""),
+}
+
+
+def ship_1042_to(w: World, country: str) -> int:
+    oid = open_1042(w).order_id
+    finish(w, scan_all_1042(w, oid))
+    with w.store.unit_of_work() as uow:
+        o = uow.session.get(Order, oid)
+        o.ship_country, o.ship_zip, o.ship_city = country, "06236", "Seoul"
+        uow.add(o)
+        uow.commit()
+    return oid
+
+
+def declare(w: World, **skip: str) -> None:
+    with w.store.unit_of_work() as uow:
+        for p in uow.session.exec(select(Product)):
+            if p.sku in CUSTOMS:
+                p.hs_code, p.origin_country, p.customs_value, p.dangerous_goods = CUSTOMS[p.sku]
+                if p.sku in skip:
+                    setattr(p, skip[p.sku], None if skip[p.sku] == "customs_value" else "")
+                uow.add(p)
+        uow.commit()

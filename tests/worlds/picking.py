@@ -35,6 +35,11 @@ STOCK: dict[str, list[tuple[str, int]]] = {
 }
 BARCODES = {sku: f.ean13(i) for i, sku in enumerate(STOCK, start=1)}
 CASE_CODE = "17350053000999"  # SOCK-6 in cases of 6
+# Two orders sharing a SKU, picked on one wave (:func:`floor_world`).
+TWO_ORDERS = [
+    ("#1", [("MUG-RED", 3), ("TEE-M", 1)]),
+    ("#2", [("MUG-BLU", 1), ("TEE-M", 1)]),
+]
 
 
 @dataclass
@@ -151,3 +156,13 @@ def set_service(store: Store, order: str, carrier: str, service: str, **fields) 
 def order_status(store: Store, name: str) -> OrderStatus:
     with store.read() as s:
         return s.exec(select(Order).where(Order.name == name)).one().status
+
+
+def floor_world(store: Store) -> World:
+    """:data:`TWO_ORDERS` on one wave of four totes, not claimed yet: what the pick
+    screen, the logout and the device server tests start from."""
+    from wms_tui.services.picking.waves import build_wave
+
+    world = build_world(store, TWO_ORDERS)
+    build_wave(store, world.supervisor, cart_size=4)
+    return world

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tests.services.packing.test_documents import pack
-from tests.services.returns.test_desk import build_world
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import snapshot
+from tests.worlds.packing import pack
+from tests.worlds.returns import build_world
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.errors import NotFound
 from wms_tui.domain.models import Event, Order

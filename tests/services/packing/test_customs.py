@@ -4,50 +4,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pypdfium2 as pdfium
 import pytest
 from sqlmodel import select
 
-from tests.printing.helpers import decode, page_sizes, render_pages
+from tests.printing.helpers import decode, page_sizes, pdf_text, render_pages
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import refused
-from tests.worlds.packing import finish, open_1042, scan_all_1042
+from tests.worlds.packing import declare, ship_1042_to
 from wms_tui.domain.models import Order, Parcel, Product
 from wms_tui.services.packing import documents
 from wms_tui.services.packing import station as packing
 from wms_tui.store import Store
 
-CUSTOMS = {
-    "MUG-BLU": ("691200", "SE", Decimal("149.00"), ""),
-    "TEE-M": ("610910", "PT", Decimal("299.00"), ""),
-}
-
 
 @pytest.fixture
 def world(empty_store: Store, tmp_path) -> pw.World:
     return pw.build(empty_store, label_dir=str(tmp_path / "labels"), carrier_check="s10")
-
-
-def ship_1042_to(w: pw.World, country: str) -> int:
-    oid = open_1042(w).order_id
-    finish(w, scan_all_1042(w, oid))
-    with w.store.unit_of_work() as uow:
-        o = uow.session.get(Order, oid)
-        o.ship_country, o.ship_zip, o.ship_city = country, "06236", "Seoul"
-        uow.add(o)
-        uow.commit()
-    return oid
-
-
-def declare(w: pw.World, **skip: str) -> None:
-    with w.store.unit_of_work() as uow:
-        for p in uow.session.exec(select(Product)):
-            if p.sku in CUSTOMS:
-                p.hs_code, p.origin_country, p.customs_value, p.dangerous_goods = CUSTOMS[p.sku]
-                if p.sku in skip:
-                    setattr(p, skip[p.sku], None if skip[p.sku] == "customs_value" else "")
-                uow.add(p)
-        uow.commit()
 
 
 @pytest.mark.parametrize(
@@ -89,14 +61,6 @@ def test_inside_the_eu_no_customs_data_is_needed(world: pw.World) -> None:
     packing.close_parcel(world.store, world.packer, oid)
     docs = documents.produce(world.store, oid, "PACK-1", send=False)
     assert docs.ok and not [p for p in docs.files if p.name.startswith("customs")]
-
-
-def pdf_text(path) -> str:
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
-    finally:
-        pdf.close()
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "zpl"])
@@ -184,7 +148,7 @@ def test_a_gift_recipient_is_never_given_the_buyers_phone(world: pw.World) -> No
 def test_labels_go_raw_to_the_label_printer_and_papers_to_the_document_printer(
     world: pw.World, tmp_path, monkeypatch
 ) -> None:
-    from tests.adapters.test_printers import LP
+    from tests.fakes.lp import LP
     from tests.fakes.raw_printer import RawPrinter
     from wms_tui.domain.models import Station
 

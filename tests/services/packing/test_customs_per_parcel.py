@@ -15,10 +15,10 @@ import zplkit
 from PIL import Image
 from sqlmodel import col, select
 
-from tests.printing.helpers import decode, render_pages
+from tests.printing.helpers import decode, pdf_text, render_pages
 from tests.printing.label_render import LIMITS
-from tests.services.packing.test_customs import declare, pdf_text
 from tests.worlds import packing as pw
+from tests.worlds.packing import declare
 from wms_tui.domain.models import Carrier, Order, Parcel, Product
 from wms_tui.printing.surface import ZPL_FONTS
 from wms_tui.printing.zpl import font_download

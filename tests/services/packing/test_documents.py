@@ -7,40 +7,16 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from tests.printing.helpers import decode_pdf, page_texts
+from tests.printing.helpers import barcodes, page_texts
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
+from tests.worlds.packing import pack
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.identifiers.tracking import TrackingRule, validate_tracking_number
 from wms_tui.domain.models import Event, Order, Parcel, Station
 from wms_tui.services.packing import station as packing
 from wms_tui.store import Store
-
-
-def pack(w: pw.World, code: str, *, parcels: int = 1) -> int:
-    """Pack an order completely at PACK-1 the way a packer would; returns its id."""
-    view = packing.open_order(w.store, w.packer, code)
-    oid = view.order_id
-    units = [(ln.sku, ln.need) for ln in view.lines]
-    codes = {"MUG-BLU": pw.MUG_EAN, "TEE-M": pw.TEE_EAN, "BOOK-SV": pw.BOOK_EAN}
-    first = True
-    for sku, n in units:
-        if parcels > 1 and not first:
-            packing.new_parcel(w.store, w.packer, oid)
-        for _ in range(n):
-            view = packing.scan(w.store, w.packer, oid, codes[sku])
-        first = False
-    for p in view.parcels:
-        view = packing.enter_weight(w.store, w.packer, oid, str(p.expected_g), parcel_no=p.seq)
-    for item in view.inserts:
-        view = packing.confirm_insert(w.store, w.packer, oid, item.n)
-    packing.close_parcel(w.store, w.packer, oid)
-    return oid
-
-
-def barcodes(path: Path) -> set[str]:
-    return {b.text for page in decode_pdf(path.read_bytes()) for b in page}
 
 
 def text(path: Path) -> str:

@@ -6,9 +6,8 @@ import pytest
 from sqlmodel import select
 from stdnum import ean
 
-from tests.services.packing.test_customs import declare, ship_1042_to
 from tests.worlds import packing as pw
-from tests.worlds.packing import finish, open_1042, scan_all_1042
+from tests.worlds.packing import declare, finish, open_1042, scan_all_1042, ship_1042_to
 from wms_tui.domain.identifiers.tracking import TrackingRule, validate_tracking_number
 from wms_tui.domain.models import Carrier, Order, Parcel
 from wms_tui.services.packing import station as packing

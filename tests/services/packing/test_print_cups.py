@@ -16,8 +16,8 @@ from sqlmodel import select
 
 from tests.fakes.cups import CupsServer
 from tests.fakes.raw_printer import RawPrinter
-from tests.services.packing.test_documents import pack
 from tests.worlds import packing as pw
+from tests.worlds.packing import pack
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Order, Station
 from wms_tui.services.packing import station as packing

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import col, select
+from sqlmodel import select
 
 from tests.worlds import factories as f
 from tests.worlds.dbstate import snapshot
+from tests.worlds.returns import (
+    MUG_EAN,
+    TEE_L_EAN,
+    World,
+    add_shipped_order,
+    build_world,
+    order_status,
+    stock,
+)
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.codes import rma_code
 from wms_tui.domain.enums import (
     Disposition,
-    LocationKind,
     MovementReason,
     OrderStatus,
     Resolution,
@@ -25,124 +31,22 @@ from wms_tui.domain.models import (
     Allocation,
     Event,
     Location,
-    Operator,
     Order,
     OrderLine,
     Product,
     ReturnLine,
     ReturnReceipt,
-    Stock,
     StockMovement,
 )
-from wms_tui.services.demo.build import seed_reference_data
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.services.returns import desk as returns
 from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
 from wms_tui.store import Store
 
-MUG_EAN = f.ean13(1)
-TEE_M_EAN = f.ean13(2)
-TEE_L_EAN = f.ean13(3)
-
-
-@dataclass
-class World:
-    store: Store
-    order_id: int
-    mug_line: int
-    tee_line: int
-    receiver: Actor
-    picker: Actor
-    packer: Actor
-
-
-def build_world(store: Store, *, name: str = "#1042", packed: bool = True) -> World:
-    with store.unit_of_work() as uow:
-        f.warehouse(uow)
-        seed_reference_data(uow)
-        for code in ("A-01-1-A", "A-01-2-A", "A-01-3-A"):
-            f.location(uow, code)
-        f.location(uow, "R-11-1-A", LocationKind.BULK, zone="R")
-        f.location(uow, "QUAR-1", LocationKind.QUARANTINE, zone="Q")
-        f.location(uow, "PACK-1", LocationKind.PACK, zone="P")
-        f.location(uow, "RCV-1", LocationKind.RECEIVING, zone="R")
-        inactive = f.location(uow, "A-01-4-A")
-        inactive.active = False
-        mug = f.product(uow, "MUG-1", name="Mugg Åre", barcode=MUG_EAN)
-        tee_m = f.product(uow, "TEE-M", name="T-shirt M", barcode=TEE_M_EAN)
-        tee_l = f.product(uow, "TEE-L", name="T-shirt L", barcode=TEE_L_EAN)
-        bin2 = uow.session.exec(select(Location).where(Location.code == "A-01-2-A")).one()
-        f.receive(uow, tee_l, bin2, 5)
-        carrier, service = f.carrier(uow, "PN")
-        receiver = f.operator(uow, "Björn Åkesson", "receiver", badge="R3001")
-        picker = f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
-        packer = f.operator(uow, "Johan Öberg", "packer", badge="K2001")
-        f.operator(uow, "Karin Holmgren", "supervisor", badge="S9001")
-        o = f.order(
-            uow,
-            name,
-            [(mug, 2), (tee_m, 1)],
-            status=OrderStatus.DISPATCHED,
-            carrier_id=carrier.id,
-            service_id=service.id,
-            ship_name="김지훈",
-            ship_city="Busan",
-            ship_country="KR",
-        )
-        lines = uow.session.exec(
-            select(OrderLine).where(OrderLine.order_id == o.id).order_by(col(OrderLine.line_no))
-        ).all()
-        if packed:
-            for ln in lines:
-                ln.qty_allocated = ln.qty_picked = ln.qty_packed = ln.quantity
-                uow.add(ln)
-            f.parcel(
-                uow,
-                o,
-                tracking="00370730253",
-                sscc="373500530000000019",
-                packed_by_name=packer.name,
-                packed_by_id=packer.operator_id,
-            )
-            for ln in lines:
-                uow.add(
-                    Event(
-                        kind="pick.confirm",
-                        operator_id=picker.operator_id,
-                        operator_name=picker.name,
-                        order_id=o.id,
-                        order_name=o.name,
-                        sku=ln.sku,
-                        qty=ln.quantity,
-                    )
-                )
-        uow.commit()
-        return World(store, o.id, lines[0].id, lines[1].id, receiver, picker, packer)
-
 
 @pytest.fixture
 def world(empty_store: Store) -> World:
     return build_world(empty_store)
-
-
-def stock(store: Store, sku: str, loc: str) -> int:
-    with store.read() as s:
-        row = s.exec(
-            select(Stock)
-            .join(Location, col(Location.id) == Stock.location_id)
-            .where(Location.code == loc, Stock.product_id.in_(_pid(s, sku)))  # type: ignore[attr-defined]
-        ).first()
-        return row.qty if row else 0
-
-
-def _pid(s, sku: str):
-    return select(Product.id).where(Product.sku == sku)
-
-
-def order_status(store: Store, order_id: int) -> tuple[str, str]:
-    with store.read() as s:
-        o = s.get(Order, order_id)
-        return str(o.status), o.resolution
 
 
 def refused(world: World, request: ReturnRequest, match: str, actor: Actor | None = None) -> None:
@@ -514,21 +418,6 @@ def test_resolutions_accumulate_on_the_order(world: World) -> None:
 DISPOSITIONS = st.sampled_from(
     [("RESTOCK", "A-01-1-A"), ("RESTOCK", "R-11-1-A"), ("QUARANTINE", ""), ("SCRAP", "")]
 )
-
-
-def add_shipped_order(store: Store, name: str) -> World:
-    """Another dispatched order (MUG-1 x2, TEE-M x1) in an existing world."""
-    with store.unit_of_work() as uow:
-        mug = uow.session.exec(select(Product).where(Product.sku == "MUG-1")).one()
-        tee = uow.session.exec(select(Product).where(Product.sku == "TEE-M")).one()
-        o = f.order(uow, name, [(mug, 2), (tee, 1)], status=OrderStatus.DISPATCHED)
-        lines = uow.session.exec(
-            select(OrderLine).where(OrderLine.order_id == o.id).order_by(col(OrderLine.line_no))
-        ).all()
-        op = uow.session.exec(select(Operator).where(Operator.name == "Björn Åkesson")).one()
-        receiver = Actor(op.id, op.name, op.role_set, "TEST")
-        uow.commit()
-        return World(store, o.id, lines[0].id, lines[1].id, receiver, receiver, receiver)
 
 
 @settings(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import col, select
 
-from tests.services.returns.test_desk import TEE_M_EAN, World, build_world
 from tests.worlds.dbstate import snapshot
+from tests.worlds.returns import TEE_M_EAN, World, build_world
 from wms_tui.domain.codes import rma_code
 from wms_tui.domain.enums import Disposition, Resolution
 from wms_tui.domain.models import ReturnLine

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from tests.printing.helpers import decode_pdf, label_data, slip_data
-from tests.services.returns.test_desk import World, build_world
+from tests.worlds.returns import World, build_world
 from wms_tui.domain.codes import rma_code
 from wms_tui.domain.identifiers.sscc import make_sscc
 from wms_tui.domain.models import Parcel

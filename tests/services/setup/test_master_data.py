@@ -8,7 +8,6 @@ PostgreSQL.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from typer.testing import CliRunner
 from tests.conftest import drop_pg_schema, make_url
 from tests.worlds import factories as f
 from tests.worlds.dbstate import snapshot
-from wms_tui.adapters.setup_csv import SETUP_FILES
+from tests.worlds.setup import edit, setup_copy
 from wms_tui.cli.main import app
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.tracking import TrackingRule, make_tracking_number
@@ -46,23 +45,6 @@ def master_rows(store: Store) -> dict[str, list[tuple]]:
             stmt = sa_select(*columns).order_by(*table.primary_key.columns)
             out[name] = [tuple(r) for r in conn.execute(stmt)]
     return out
-
-
-def setup_copy(tmp_path: Path) -> Path:
-    """The demo's setup files (and only those) in a folder of their own."""
-    folder = tmp_path / "mywh"
-    folder.mkdir()
-    for name in SETUP_FILES:
-        if (DEMO_DIR / name).exists():
-            shutil.copy(DEMO_DIR / name, folder / name)
-    return folder
-
-
-def edit(folder: Path, name: str, old: str, new: str) -> None:
-    path = folder / name
-    content = path.read_text(encoding="utf-8")
-    assert old in content, f"{old!r} not in {name}"
-    path.write_text(content.replace(old, new, 1), encoding="utf-8")
 
 
 def problems(store: Store, *paths: Path) -> list[str]:

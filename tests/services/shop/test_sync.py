@@ -11,7 +11,6 @@ from tests.fakes.shopify_admin import FakeShop, Fault, order_node
 from tests.worlds import factories as f
 from tests.worlds import intake as w
 from wms_tui.adapters.shopify.admin_api import AdminApi
-from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import ExceptionKind, OrderStatus, ParcelStatus
 from wms_tui.domain.integration_models import ShopOutbox
@@ -23,13 +22,6 @@ from wms_tui.services.shop.status import sync_status
 from wms_tui.store import Store
 
 S = OrderStatus
-
-
-def boss(store: Store) -> Actor:
-    with store.unit_of_work() as uow:
-        actor = f.operator(uow, "Karin Holmgren", "supervisor", badge="S9001")
-        uow.commit()
-    return actor
 
 
 def packed(
@@ -109,7 +101,7 @@ def test_a_parcel_handed_over_is_fulfilled_with_its_tracking_number(
     empty_store: Store, api: AdminApi, fake_shop: FakeShop
 ):
     w.shop(empty_store)
-    actor = boss(empty_store)
+    actor = f.supervisor_actor(empty_store)
     [number] = packed(empty_store, fake_shop, 1001, [("MUG-FIKA", 2)], [{"MUG-FIKA": 2}])
     handover.load_parcel(empty_store, actor, "POSTNORD", number)
     with empty_store.read() as s:
@@ -138,7 +130,7 @@ def test_a_partial_shipment_fulfils_only_what_left(
     empty_store: Store, api: AdminApi, fake_shop: FakeShop
 ):
     w.shop(empty_store)
-    actor = boss(empty_store)
+    actor = f.supervisor_actor(empty_store)
     first, second = packed(
         empty_store,
         fake_shop,
@@ -162,7 +154,7 @@ def test_a_shop_that_is_down_is_tried_again_later_never_lost(
     empty_store: Store, api: AdminApi, fake_shop: FakeShop
 ):
     w.shop(empty_store)
-    actor = boss(empty_store)
+    actor = f.supervisor_actor(empty_store)
     [number] = packed(empty_store, fake_shop, 1003, [("MUG-FIKA", 1)], [{"MUG-FIKA": 1}])
     handover.load_parcel(empty_store, actor, "POSTNORD", number)
     fake_shop.fail_next(*[Fault(status=503)] * 5)
@@ -183,7 +175,7 @@ def test_a_refusal_stops_the_row_and_tells_a_supervisor(
     empty_store: Store, api: AdminApi, fake_shop: FakeShop
 ):
     w.shop(empty_store)
-    actor = boss(empty_store)
+    actor = f.supervisor_actor(empty_store)
     [number] = packed(empty_store, fake_shop, 1004, [("MUG-FIKA", 1)], [{"MUG-FIKA": 1}])
     # Someone fulfilled it by hand in the shop already (another tracking number).
     [fo] = fake_shop.fulfillment_orders["gid://shopify/Order/1004"]
@@ -208,7 +200,7 @@ def test_a_send_repeated_after_a_crash_does_not_fulfil_twice(
     empty_store: Store, api: AdminApi, fake_shop: FakeShop
 ):
     w.shop(empty_store)
-    actor = boss(empty_store)
+    actor = f.supervisor_actor(empty_store)
     [number] = packed(empty_store, fake_shop, 1005, [("MUG-FIKA", 1)], [{"MUG-FIKA": 1}])
     handover.load_parcel(empty_store, actor, "POSTNORD", number)
     plan = fulfilments._plan(empty_store, _outbox(empty_store))
@@ -221,7 +213,7 @@ def test_a_parcel_taken_off_the_truck_before_sending_is_withdrawn(
     empty_store: Store, api: AdminApi, fake_shop: FakeShop
 ):
     w.shop(empty_store)
-    actor = boss(empty_store)
+    actor = f.supervisor_actor(empty_store)
     [number] = packed(empty_store, fake_shop, 1006, [("MUG-FIKA", 1)], [{"MUG-FIKA": 1}])
     handover.load_parcel(empty_store, actor, "POSTNORD", number)
     handover.take_out(empty_store, actor, "POSTNORD", number)
@@ -295,7 +287,7 @@ def test_a_sync_pass_records_its_errors_for_the_supervisor(
 ):
     w.shop(empty_store)
     fake_shop.fail_next(Fault(status=403, body=b'{"errors":"Forbidden: scope read_orders"}'))
-    report = sync.run_once(empty_store, api, boss(empty_store), stock=False)
+    report = sync.run_once(empty_store, api, f.supervisor_actor(empty_store), stock=False)
     assert report.errors == [
         "orders: the shop refused the request (403): Forbidden: scope read_orders"
     ]
@@ -323,7 +315,7 @@ def test_an_order_from_a_csv_file_is_found_in_the_shop_by_name(
     from wms_tui.domain.integration_models import ShopOrderLink
 
     w.shop(empty_store)
-    actor = boss(empty_store)
+    actor = f.supervisor_actor(empty_store)
     [number] = packed(empty_store, fake_shop, 1008, [("MUG-FIKA", 1)], [{"MUG-FIKA": 1}])
     with empty_store.unit_of_work() as uow:
         for link in uow.session.exec(select(ShopOrderLink)):
@@ -338,7 +330,7 @@ def test_an_order_the_shop_does_not_have_is_refused_not_lost(
     empty_store: Store, api: AdminApi, fake_shop: FakeShop
 ):
     w.shop(empty_store)
-    actor = boss(empty_store)
+    actor = f.supervisor_actor(empty_store)
     [number] = packed(empty_store, fake_shop, 1009, [("MUG-FIKA", 1)], [{"MUG-FIKA": 1}])
     fake_shop.orders.clear()
     handover.load_parcel(empty_store, actor, "POSTNORD", number)
@@ -354,7 +346,7 @@ def test_older_shapes_of_the_api_are_understood(
 ):
     """Connections as edges { node }, tags as one string, fulfillmentCreateV2 only."""
     w.shop(empty_store)
-    actor = boss(empty_store)
+    actor = f.supervisor_actor(empty_store)
     fake_shop.edges = True
     fake_shop.only_v2 = True
     fake_shop.add_order(order_node(1010, [("MUG-FIKA", 1)], tags="vip, gift-wrap"))

@@ -15,7 +15,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from tests.fakes.shopify_admin import FakeShop, order_node
-from tests.services.shop.test_sync import boss
+from tests.worlds import factories as f
 from tests.worlds import intake as w
 from wms_tui.adapters.shopify.admin_api import AdminApi
 from wms_tui.domain.clock import utcnow
@@ -78,7 +78,7 @@ def test_a_pass_fills_what_orders_leaving_the_eu_need_and_only_that(
     fake_shop.add_order(
         order_node(2002, [("SOCK-ARE-3639", 1)], shippingAddress=ship_to("DE", "Berlin", "10115"))
     )
-    supervisor = boss(empty_store)
+    supervisor = f.supervisor_actor(empty_store)
     report = sync.run_once(empty_store, api, supervisor, stock=False)
     assert report.errors == []
     assert report.customs is not None
@@ -114,7 +114,7 @@ def test_packed_orders_and_complete_products_ask_nothing(
     fake_shop.add_order(
         order_node(2003, [("MUG-FIKA", 1)], shippingAddress=ship_to("GB", "London", "SW1A 1AA"))
     )
-    supervisor = boss(empty_store)
+    supervisor = f.supervisor_actor(empty_store)
     sync.run_once(empty_store, api, supervisor, stock=False, orders=True)
     assert len(customs_questions(fake_shop)) == 1  # asked once (the shop had nothing)
     with empty_store.unit_of_work() as uow:
@@ -133,7 +133,7 @@ def test_the_sync_command_says_what_it_filled_and_what_is_still_missing(
     from wms_tui.cli.main import app
 
     w.shop(empty_store)
-    boss(empty_store)
+    f.supervisor_actor(empty_store)
     fake_shop.customs = {"MUG-FIKA": ("691200", "SE", "149.00")}
     fake_shop.add_order(
         order_node(
