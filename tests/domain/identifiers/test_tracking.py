@@ -33,6 +33,23 @@ def test_ups_published_example() -> None:
     assert not validate_tracking_number(UPS, "1Z999AA10123456785")
 
 
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        # Test numbers of the tracking-number data set many carrier libraries share
+        # (github.com/jkeen/tracking_number_data, couriers/ups.json): letters in the
+        # shipper number and the service code, and a check character that is wrong.
+        ("1Z5R89390357567127", True),
+        ("1Z879E930346834440", True),
+        ("1Z410E7W0392751591", True),
+        ("1Z8V92A70367203024", True),
+        ("1Z1111111111111111", False),
+    ],
+)
+def test_ups_check_character_on_published_test_numbers(number: str, valid: bool) -> None:
+    assert (check_character("ups", number[:17]) == number[17]) is valid
+
+
 def test_ups_letters_count_as_documented() -> None:
     # A=2 ... H=9, I=0, J=1 ...: letters map to (ord - 63) % 10
     assert check_character("ups", "1Z" + "A" * 15) == check_character("ups", "1Z" + "2" * 15)
