@@ -71,3 +71,26 @@ def test_ssccs_are_grouped_by_the_real_company_prefix() -> None:
     data = replace(manifest_data(parcel_count=1), parcels=(parcel,), company_prefix_length=10)
     text = page_texts(render_manifest_pdf_bytes(data))[0]
     assert f"(00) 0 7350053850 000042 {sscc[-1]}" in text
+
+
+def test_the_shipper_is_written_as_an_address_with_its_country() -> None:
+    """Seen on the demo's manifest: '…Port 3, 553' / '03 Jönköping', no country."""
+    from wms_tui.printing.documents import Address
+
+    shipper = Address(
+        name="Nordlys Fulfilment",
+        line1="Lagervägen 7",
+        line2="Port 3",
+        postcode="553 03",
+        city="Jönköping",
+        region="Jönköpings län",
+        country_code="SE",
+    )
+    pdf = render_manifest_pdf_bytes(replace(manifest_data(3), shipper=shipper))
+    lines = page_texts(pdf)[0].split("\r\n")
+    start = lines.index("Shipper Nordlys Fulfilment")
+    assert lines[start + 1 : start + 4] == [
+        "Lagervägen 7, Port 3",
+        "553 03 Jönköping, Jönköpings län",
+        "SWEDEN",
+    ]

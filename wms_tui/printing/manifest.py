@@ -100,28 +100,31 @@ def _build(target: BinaryIO, data: ManifestData, paper: PaperName) -> None:
         hri_size=10,
     )
 
-    facts = [
-        ("Manifest", data.manifest_number),
-        ("Date", date),
-        ("Services", ", ".join(data.services) or "—"),
+    facts: list[tuple[str, list[str]]] = [
+        ("Manifest", [data.manifest_number]),
+        ("Date", [date]),
+        ("Services", [", ".join(data.services) or "—"]),
     ]
     if data.account_number:
-        facts.append(("Account", data.account_number))
+        facts.append(("Account", [data.account_number]))
     if data.shipper is not None:
         shipper = data.shipper
+        # An address as it is written: one line per part, so a postcode is never split
+        # from its town and the country is never the part cut off.
         parts = [
             shipper.company or shipper.name,
-            shipper.line1,
-            shipper.line2,
-            *shipper.locality_lines(),
+            ", ".join(clean_lines([shipper.line1, shipper.line2])),
+            ", ".join(clean_lines(shipper.locality_lines())),
+            shipper.country_name,
         ]
-        facts.append(("Shipper", ", ".join(clean_lines(parts))))
+        facts.append(("Shipper", clean_lines(parts)))
     y = top - 48
     value_width = writer.width * 0.55 - 64
-    for label, value in facts:
+    for label, values in facts:
         y -= 12
         fonts.draw_text(canvas, writer.left, y, label, 9, bold=True)
-        for index, line in enumerate(fonts.wrap_text(value, 9.5, value_width)[:2]):
+        lines = [ln for value in values for ln in fonts.wrap_text(value, 9.5, value_width)[:2]]
+        for index, line in enumerate(lines):
             if index:
                 y -= 12
             fonts.draw_text(canvas, writer.left + 64, y, line, 9.5)
