@@ -33,7 +33,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Table, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from wms_tui.domain.clock import one_instant, utcnow
@@ -162,13 +162,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql":
         try:
-            engine = create_engine(url, echo=echo, pool_pre_ping=True)
+            engine = create_engine(url, echo=echo)
         except ImportError as exc:
             # The driver is an optional extra: say which one, not a traceback.
             raise StoreError(
                 f"PostgreSQL needs its driver ({exc.name or parsed.get_driver_name()}): "
                 "pip install 'wms_tui[postgres]', then start again"
             ) from exc
+        _install_postgresql_hooks(engine)
         _refuse_nul(engine)
         return engine
     raise StoreError(
@@ -274,6 +275,48 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+# A unit of work on PostgreSQL sends its own BEGIN, in one round trip with its
+# first read (the store's identity), and that read tells a dead connection
+# as well as a ping would: its checkout sends none.
+_UOW = "wms_unit_of_work"
+_first_statement_pings: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "wms_first_statement_pings", default=False
+)
+
+
+def _install_postgresql_hooks(engine: Engine) -> None:
+    """Round trips a PostgreSQL transaction pays besides its own statements.
+
+    With 32 terminals on a loaded machine every round trip is a wait for a
+    CPU at both ends; a unit of work used to pay three before its first
+    statement (the pool's ping, psycopg's BEGIN, the identity read), now one.
+    """
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Autocommit driver and our own BEGIN, as on SQLite: psycopg would
+        # otherwise send BEGIN by itself, in a round trip of its own.
+        dbapi_conn.autocommit = True
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        # What pool_pre_ping did: a connection PostgreSQL dropped (a restart)
+        # is replaced before anyone uses it.
+        if _first_statement_pings.get():
+            return
+        try:
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT 1")
+        except dbapi_error as exc:
+            raise DisconnectionError() from exc
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if not conn.get_execution_options().get(_UOW, False):
+            conn.exec_driver_sql("BEGIN")
+
+
 class Store:
     """One database: its engine, its schema check and its units of work."""
 
@@ -281,6 +324,11 @@ class Store:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self._write_engine = self.engine.execution_options(**{_WRITE: True})
+        self._uow_engine = (
+            self.engine.execution_options(**{_WRITE: True, _UOW: True})
+            if self.dialect == "postgresql"
+            else self._write_engine
+        )
         self._file = sqlite_path(url)
         # (SQLite file's device and inode, the store's UUID) when this process
         # opened it; None until then (a store being built is not watched).
@@ -406,6 +454,24 @@ class Store:
                 return self._uuid(fresh) != self._seen[1]
         return self._uuid(conn) != self._seen[1]
 
+    def begin_unit(self, conn: Any) -> bool:
+        """Begin a unit of work's transaction on ``conn``; whether the store was
+        replaced (:meth:`replaced`). On PostgreSQL the identity read and BEGIN
+        go in one round trip (the SELECT is part of the transaction BEGIN
+        opens); SQLite began already (``BEGIN IMMEDIATE``) and reads in-process."""
+        if self.dialect != "postgresql":
+            return self.replaced(conn)
+        if self._seen is None:
+            conn.exec_driver_sql("BEGIN")
+            return False
+        try:
+            row = conn.exec_driver_sql("SELECT uuid FROM storeidentity ORDER BY id; BEGIN").first()
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise
+            return True  # no identity to read: its tables were dropped (a reset)
+        return (row[0] if row else None) != self._seen[1]
+
     def is_behind(self) -> bool:
         """Stamped with a revision older than this code's (`wms db upgrade` brings it up)."""
         rev = self.schema_revision()
@@ -449,22 +515,33 @@ class UnitOfWork:
         # Start the transaction now so BEGIN IMMEDIATE takes the write lock
         # before the first read (read-then-write races are the whole point).
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        reconnects = 0
         while True:
-            self.session = Session(self.store._write_engine, expire_on_commit=False)
+            self.session = Session(self.store._uow_engine, expire_on_commit=False)
+            pings = _first_statement_pings.set(True)
             try:
-                conn = self.session.connection()
-            except OperationalError as exc:
+                replaced = self.store.begin_unit(self.session.connection())
+            except DBAPIError as exc:
                 self.session.close()
+                if exc.connection_invalidated and reconnects < 2:
+                    # PostgreSQL dropped the pooled connection (a restart):
+                    # nothing was sent in it; begin again on a new one.
+                    reconnects += 1
+                    continue
                 # busy_timeout already waited 5 s; on a loaded machine with many
                 # terminals a writer can still lose that race. A terminal should
                 # wait a little longer rather than show an error to the picker.
+                if not isinstance(exc, OperationalError):
+                    raise
                 if "locked" not in str(exc.orig) or time.monotonic() > deadline:
                     raise StoreBusy(
                         "The store is busy (another terminal is writing); try again"
                     ) from exc
                 time.sleep(random.uniform(0.01, 0.05))
                 continue
-            if self.store.replaced(conn):
+            finally:
+                _first_statement_pings.reset(pings)
+            if replaced:
                 # Writing on would go into a deleted file, or mix two stores.
                 self.session.close()
                 raise StoreReplaced(STORE_REPLACED)
