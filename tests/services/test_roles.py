@@ -225,8 +225,7 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
 # unit of work (or session), and the use case calling them checked the role.
 INSIDE_A_USE_CASE = {
     "dispatch.notices.write_and_send",  # the delay and shipping notices checked the role
-    "picking.claiming.lock_next_free_task",
-    "picking.claiming.lock_own_task",
+    "picking.claiming.lock_task_to_work",
     "picking.claiming.take_task",
     "lookup.order_lookup.sees_contacts",  # a predicate on the actor, no store
     "core.approval.supervisor",

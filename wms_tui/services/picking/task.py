@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
@@ -32,8 +32,6 @@ from wms_tui.domain.models import (
 from wms_tui.services.core import events
 from wms_tui.services.inventory import allocation
 from wms_tui.store import UnitOfWork
-
-_M = TypeVar("_M", Location, Product)
 
 # Orders whose stops are not walked (a supervisor stopped them mid-wave).
 STOPPED = frozenset({OrderStatus.ON_HOLD, OrderStatus.CANCELLED})
@@ -205,52 +203,57 @@ def my_task(uow: UnitOfWork, actor: Actor, code: str) -> PickTask:
     return task
 
 
-def task_lines(session: Session, task: PickTask) -> list[PickTaskLine]:
-    return list(
-        session.exec(
-            select(PickTaskLine)
-            .where(PickTaskLine.task_id == task.id)
-            .order_by(PickTaskLine.seq, PickTaskLine.id)
-        ).all()
-    )
-
-
-def _by_id(session: Session, model: type[_M], ids: set[int]) -> dict[int, _M]:
-    """Rows of ``model`` by id, in one query (already loaded ones come from the session)."""
-    if not ids:
-        return {}
-    rows = session.exec(select(model).where(col(model.id).in_(sorted(ids)))).all()  # type: ignore[attr-defined]
-    return {row.id: row for row in rows}  # type: ignore[attr-defined]
-
-
 class TaskContext:
     """Rows a task's stops refer to, loaded once per request.
 
-    Four queries whatever the task's size (its lines, their order lines with
-    the orders, bins and totes, products): every claim and every scan builds
-    one, and a row-by-row load cost a claim of 13 stops 45 round trips.
+    One query whatever the task's size: its lines joined with their order
+    lines, orders, products, bins and totes, and the wave's code and picker's
+    name beside them. Every claim and every scan builds one; a row-by-row load
+    cost a claim of 13 stops 45 round trips, four queries (one a table) cost
+    three more round trips than this, each a wait for a CPU at both ends when
+    32 terminals share a loaded machine (docs/load.md).
     """
 
     def __init__(self, session: Session, task: PickTask) -> None:
         self.session = session
         self.task = task
-        self.lines = task_lines(session, task)
+        self.lines: list[PickTaskLine] = []
         self.olines: dict[int, OrderLine] = {}
         self.orders: dict[int, Order] = {}
-        for ol, order in session.exec(
-            select(OrderLine, Order)
+        self.locs: dict[int, Location] = {}
+        self.products: dict[int, Product] = {}
+        bin_, tote = aliased(Location), aliased(Location)
+        rows = session.exec(
+            select(
+                PickTaskLine,
+                OrderLine,
+                Order,
+                Product,
+                bin_,
+                tote,
+                select(Wave.code).where(Wave.id == task.wave_id).scalar_subquery(),
+                select(Operator.name).where(Operator.id == task.picker_id).scalar_subquery(),
+            )
+            .join(OrderLine, col(OrderLine.id) == PickTaskLine.order_line_id)
             .join(Order, col(Order.id) == OrderLine.order_id)
-            .where(col(OrderLine.id).in_(sorted({ln.order_line_id for ln in self.lines})))
-            .order_by(col(Order.id), col(OrderLine.id))
-        ).all():
+            .join(Product, col(Product.id) == PickTaskLine.product_id)
+            .join(bin_, bin_.id == PickTaskLine.location_id)
+            .outerjoin(tote, tote.id == PickTaskLine.tote_id)
+            .where(PickTaskLine.task_id == task.id)
+            .order_by(PickTaskLine.seq, PickTaskLine.id)
+        ).all()
+        # (picker id, wave code, picker name) as loaded: view() reads them
+        # again only if the task changed hands since.
+        self._names: tuple[int | None, str, str] | None = None
+        for ln, ol, order, product, at, into, wave, picker in rows:
+            self.lines.append(ln)
             self.olines[ol.id] = ol  # type: ignore[index]
             self.orders[order.id] = order  # type: ignore[index]
-        self.locs = _by_id(
-            session,
-            Location,
-            {lid for ln in self.lines for lid in (ln.location_id, ln.tote_id) if lid},
-        )
-        self.products = _by_id(session, Product, {ln.product_id for ln in self.lines})
+            self.products[product.id] = product  # type: ignore[index]
+            self.locs[at.id] = at  # type: ignore[index]
+            if into is not None:
+                self.locs[into.id] = into  # type: ignore[index]
+            self._names = (task.picker_id, wave or "", picker or "")
         totes = sorted({ln.tote_id for ln in self.lines if ln.tote_id}, key=self.loc_code)
         self.slot = {tid: i for i, tid in enumerate(totes, start=1)}
 
@@ -337,8 +340,11 @@ class TaskContext:
             )
         return tuple(out)
 
-    def view(self) -> TaskView:
+    def names(self) -> tuple[str, str]:
+        """The wave's code and the picker's name."""
         task = self.task
+        if self._names is not None and self._names[0] == task.picker_id:
+            return self._names[1], self._names[2]
         # Two names in one round trip, without loading the rows behind them.
         wave, picker = self.session.exec(
             select(
@@ -346,6 +352,11 @@ class TaskContext:
                 select(Operator.name).where(Operator.id == task.picker_id).scalar_subquery(),
             )
         ).one()
+        return wave or "", picker or ""
+
+    def view(self) -> TaskView:
+        task = self.task
+        wave, picker = self.names()
         cur = self.current()
         return TaskView(
             code=task.code,
