@@ -38,6 +38,7 @@ run; ``WMS_BENCH_PG`` names the server), never the tests' ``test``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
 import os
 import random
@@ -84,10 +85,22 @@ class Mix:
 
 @dataclass(frozen=True)
 class Pace:
-    """Seconds between a terminal's actions (uniform in [low, high])."""
+    """Seconds between a terminal's actions (uniform in [low, high]).
 
-    walk: tuple[float, float] = (0.3, 0.8)  # picker to the next bin, packer to the next tote
-    scan: tuple[float, float] = (0.15, 0.4)  # between two scans
+    The default is a floor's: a picker walks a few seconds from bin to bin and
+    takes a second or two to take an item and scan it; a packer the same to
+    take the next item out of the tote. Even so a picker here does 300-400
+    lines an hour, above what a floor plans for. :meth:`rush` is ten times
+    that (every terminal scanning as fast as a hand can press the trigger):
+    a stress, not a shift.
+    """
+
+    walk: tuple[float, float] = (3.0, 8.0)  # picker to the next bin, packer to the next tote
+    scan: tuple[float, float] = (1.0, 2.5)  # between two scans
+
+    @classmethod
+    def rush(cls) -> Pace:
+        return cls(walk=(0.3, 0.8), scan=(0.15, 0.4))
 
     def pause(self, which: tuple[float, float]) -> None:
         time.sleep(random.uniform(*which))
@@ -200,15 +213,26 @@ def build_world(url: str, mix: Mix, n_orders: int, seed: int = 16) -> None:
     # The shift starts with a task for every picker, as a supervisor would
     # have released before the pickers arrive.
     from wms_tui.domain.errors import DomainError
-    from wms_tui.services.demo.walk import actor
+    from wms_tui.services.demo.walk import actor, pick_task
+    from wms_tui.services.picking.claiming import claim_next_task
     from wms_tui.services.picking.waves import build_wave
 
     supervisor = actor(store, "S9001", "OFFICE-1")
-    for _ in range(mix.pickers // 4 + 1):
+    # Totes from before the shift wait at the pack stations (about four orders
+    # a packer), so that packers have work from the start: at a floor's pace
+    # the first carts of the shift reach them only after a minute or so.
+    pre_picked = mix.packers  # tasks of a cart of 4 orders; a wave has four
+    for _ in range(mix.pickers // 4 + 1 + -(-pre_picked // 4)):
         try:
             build_wave(store, supervisor, cart_size=4, max_orders=16)
         except DomainError:
             break
+    night = actor(store, "BP001", "HH-NIGHT")
+    for _ in range(pre_picked):
+        view = claim_next_task(store, night)
+        if view is None:
+            break
+        pick_task(store, night, view.code, keyed_counts=True)
     store.dispose()
 
 
@@ -236,10 +260,29 @@ class Tally:
     packed_units: int = 0
     waves: int = 0
     retries: int = 0
+    # Where each claim's wall time went, in ms: (wall, this process on a CPU,
+    # this process waiting for a CPU, its PostgreSQL backend on a CPU, the
+    # backend waiting for a CPU) from /proc/<pid>/schedstat; the rest of the
+    # wall time is lock waits, the network and the disk.
+    claim_parts: list[tuple[float, float, float, float, float]] = field(default_factory=list)
+    claim_statements: list[int] = field(default_factory=list)
+    cpu_s: float = 0.0  # the whole terminal process, over the run
+    backend_cpu_s: float = 0.0  # its PostgreSQL backend(s), over the run
+
+
+def _schedstat(pid: int | str) -> tuple[float, float]:
+    """(ms on a CPU, ms waiting for one) of process ``pid`` since it started;
+    zeros where /proc cannot tell (another machine's server, another OS)."""
+    try:
+        fields = Path(f"/proc/{pid}/schedstat").read_text().split()
+    except OSError:
+        return (0.0, 0.0)
+    return (int(fields[0]) / 1e6, int(fields[1]) / 1e6)
 
 
 class _Terminal:
     def __init__(self, url: str, badge: str, terminal: str, role: str, pace: Pace) -> None:
+        from sqlalchemy import event
         from sqlmodel import select
 
         from wms_tui.domain.actor import Actor
@@ -247,16 +290,39 @@ class _Terminal:
         from wms_tui.store import Store
 
         self.store = Store(url)
+        self.backends: list[int] = []
+        self.statements = 0
+        if self.store.dialect == "postgresql":
+
+            @event.listens_for(self.store.engine, "connect")
+            def _backend(dbapi_conn: Any, _record: Any) -> None:
+                self.backends.append(dbapi_conn.info.backend_pid)
+
+        @event.listens_for(self.store.engine, "before_cursor_execute")
+        def _count(*_args: Any) -> None:
+            self.statements += 1
+
         with self.store.read() as s:
             op = s.exec(select(Operator).where(Operator.badge == badge)).one()
             self.me = Actor(op.id, op.name, op.role_set, terminal)
         self.tally = Tally(terminal, role)
         self.pace = pace
 
+    def backend_stat(self) -> tuple[float, float]:
+        """The terminal's PostgreSQL backends' schedstat (one, unless one was lost)."""
+        cpu = wait = 0.0
+        for pid in self.backends:
+            c, w = _schedstat(pid)
+            cpu, wait = cpu + c, wait + w
+        return cpu, wait
+
     def timed(self, into: list[float], fn, *args, **kwargs):
         """Call a use case; a refusal is counted and returned as None."""
         from wms_tui.domain.errors import DomainError, StoreBusy
 
+        claim = into is self.tally.claim_ms
+        if claim:
+            me0, srv0, sent0 = _schedstat("self"), self.backend_stat(), self.statements
         t0 = time.perf_counter()
         try:
             out = fn(*args, **kwargs)
@@ -267,7 +333,20 @@ class _Terminal:
             self.tally.refused[type(exc).__name__] += 1
             return None
         finally:
-            into.append((time.perf_counter() - t0) * 1000)
+            wall = (time.perf_counter() - t0) * 1000
+            into.append(wall)
+            if claim:
+                me1, srv1 = _schedstat("self"), self.backend_stat()
+                self.tally.claim_parts.append(
+                    (
+                        wall,
+                        me1[0] - me0[0],
+                        me1[1] - me0[1],
+                        srv1[0] - srv0[0],
+                        srv1[1] - srv0[1],
+                    )
+                )
+                self.tally.claim_statements.append(self.statements - sent0)
         self.tally.accepted += 1
         return out
 
@@ -429,10 +508,18 @@ def _terminal_main(
     skus: list[tuple[str, str]],
     out: Any,
     start: Any,
+    own_session: bool = True,
 ) -> None:
     from wms_tui import store as store_module
 
     random.seed(f"{terminal}-{os.getpid()}")
+    # A session of its own, as `wms serve` starts each device's app
+    # (serve/app_process.py): with the kernel's autogroup scheduling, 32
+    # terminals in the benchmark's one session would share one session's
+    # slice of the CPU against every other session on the machine.
+    if own_session:
+        with contextlib.suppress(OSError, AttributeError):
+            os.setsid()
     t: _Terminal | None = None
     tally = Tally(terminal, role)
     try:
@@ -440,6 +527,10 @@ def _terminal_main(
         tally = t.tally
         start.wait(timeout=300)
         until = time.monotonic() + seconds
+        cpu0, srv0 = time.process_time(), t.backend_stat()[0]
+        # A shift's terminals do not act in the same millisecond: each starts
+        # within one walk of the others (the barrier still lines them up).
+        time.sleep(random.uniform(0, pace.walk[1]))
         if role == "supervisor":
             _supervisor(t, until, mix)
         elif role == "picker":
@@ -454,6 +545,9 @@ def _terminal_main(
     finally:
         tally.retries = store_module.retries_so_far()
         if t is not None:
+            if "cpu0" in locals():
+                tally.cpu_s = time.process_time() - cpu0
+                tally.backend_cpu_s = (t.backend_stat()[0] - srv0) / 1000
             t.store.dispose()
         tally.picked = dict(tally.picked)
         out.put(tally)
@@ -538,6 +632,66 @@ def _ledger(url: str) -> dict[str, Any]:
         store.dispose()
 
 
+def _machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return (0.0, 0.0)
+    ticks = [int(x) for x in first[1:9]]  # user nice system idle iowait irq softirq steal
+    idle = ticks[3] + ticks[4]
+    hz = os.sysconf("SC_CLK_TCK")
+    return ((sum(ticks) - idle) / hz, sum(ticks) / hz)
+
+
+class _WaitSampler:
+    """What the benchmark's PostgreSQL sessions are doing, sampled every 0.1 s
+    from ``pg_stat_activity`` in a thread of the parent: running (on a CPU or
+    waiting for one: the server cannot tell), waiting for a lock, for the
+    client (``ClientRead``: idle, or a transaction waiting for the terminal's
+    next statement), for I/O."""
+
+    def __init__(self, url: str) -> None:
+        import threading
+
+        self.url = url
+        self.seen: Counter = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _WaitSampler:
+        if self.url.startswith("postgresql"):
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        import psycopg
+
+        plain = self.url.replace("postgresql+psycopg", "postgresql")
+        with psycopg.connect(plain, autocommit=True) as conn:
+            while not self._stop.wait(0.1):
+                for state, kind, name in conn.execute(
+                    "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND backend_type = 'client backend'"
+                ):
+                    if state == "idle":
+                        self.seen["idle"] += 1
+                    elif kind is None:
+                        self.seen["running"] += 1
+                    else:
+                        self.seen[f"{state}: {kind}/{name}"] += 1
+
+    def shares(self) -> dict[str, float]:
+        total = sum(self.seen.values()) or 1
+        return {k: round(100 * n / total, 1) for k, n in self.seen.most_common(8)}
+
+
 def run_load(
     url: str,
     terminals: int,
@@ -546,6 +700,7 @@ def run_load(
     n_orders: int = 3000,
     pace: Pace | None = None,
     label: str = "",
+    own_sessions: bool = True,
 ) -> dict[str, Any]:
     """Build the world in ``url`` (an empty database), run the terminals, inspect."""
     pace = pace or Pace()
@@ -561,11 +716,11 @@ def run_load(
     people += [(f"BR{i:03d}", f"RCV-{1 + i % 2}", "receiver") for i in range(1, mix.receivers + 1)]
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
-    start = ctx.Barrier(len(people))
+    start = ctx.Barrier(len(people) + 1)  # and this process, to start the clocks
     procs = [
         ctx.Process(
             target=_terminal_main,
-            args=(url, badge, term, role, seconds, mix, pace, skus, out, start),
+            args=(url, badge, term, role, seconds, mix, pace, skus, out, start, own_sessions),
             daemon=True,
         )
         for badge, term, role in people
@@ -573,8 +728,13 @@ def run_load(
     for p in procs:
         p.start()
     tallies: list[Tally] = []
-    for _ in procs:
+    with _WaitSampler(url) as sampler:
+        start.wait(timeout=300)
+        busy0, total0 = _machine_cpu()
         tallies.append(out.get(timeout=seconds + 600))
+        busy1, total1 = _machine_cpu()
+        for _ in procs[1:]:
+            tallies.append(out.get(timeout=seconds + 600))
     for p in procs:
         p.join(timeout=60)
     after = _ledger(url)
@@ -608,6 +768,8 @@ def run_load(
         + abs((after["packed"] - before["packed"]) - sum(t.packed_units for t in tallies))
     )
     claim_ms = [x for t in tallies for x in t.claim_ms]
+    parts = [x for t in tallies for x in t.claim_parts]
+    window = max(total1 - total0, 1e-9) / (os.cpu_count() or 1)  # wall seconds
     scan_ms = [x for t in tallies for x in t.scan_ms]
     accepted = sum(t.accepted for t in tallies)
     errors = [e for t in tallies for e in t.errors]
@@ -635,6 +797,40 @@ def run_load(
         "wave_p50_ms": round(_pct([x for t in tallies for x in t.wave_ms], 0.50), 1),
         "world_s": round(built_s, 1),
         "error_samples": errors[:6],
+        # Where a claim's time went (means, ms), and the same for the claims
+        # at or above the p99.
+        "claim_parts": _claim_parts(parts),
+        "claim_parts_p99": _claim_parts(
+            [x for x in parts if x[0] >= _pct([x[0] for x in parts], 0.99)]
+        ),
+        "claim_statements": round(
+            sum(n for t in tallies for n in t.claim_statements)
+            / max(1, sum(len(t.claim_statements) for t in tallies)),
+            1,
+        ),
+        # CPU over the run, in cores: the machine (everything on it), the
+        # terminal processes, their PostgreSQL backends.
+        "cpus": os.cpu_count(),
+        "machine_cores": round((busy1 - busy0) / window, 2),
+        "terminal_cores": round(sum(t.cpu_s for t in tallies) / seconds, 2),
+        "backend_cores": round(sum(t.backend_cpu_s for t in tallies) / seconds, 2),
+        "pg_sessions": sampler.shares(),
+    }
+
+
+def _claim_parts(parts: list[tuple[float, ...]]) -> dict[str, float]:
+    if not parts:
+        return {}
+    n = len(parts)
+    wall, cpu, rq, srv, srv_rq = (sum(x[i] for x in parts) / n for i in range(5))
+    return {
+        "claims": n,
+        "wall": round(wall, 1),
+        "client_cpu": round(cpu, 1),
+        "client_waits_cpu": round(rq, 1),
+        "server_cpu": round(srv, 1),
+        "server_waits_cpu": round(srv_rq, 1),
+        "other": round(wall - cpu - rq - srv - srv_rq, 1),
     }
 
 
@@ -674,13 +870,16 @@ def run(quick: bool) -> list:
     return out
 
 
-def run_stores(quick: bool) -> list[dict[str, Any]]:
+def run_stores(quick: bool, pace: Pace | None = None) -> list[dict[str, Any]]:
     """One result dict per store (SQLite, then PostgreSQL in its own database)."""
     # Quick proves the benchmark runs (every kind of terminal, both stores) and
     # claims no verdict; each terminal is a process that first imports the
-    # store and services (~1.5 s of CPU), so it keeps to four of them.
+    # store and services (~1.5 s of CPU), so it keeps to four of them, at the
+    # rush's pace so that 3 s see every kind of action.
     sizes = [("sqlite", 4, 3.0, 100), ("postgresql", 4, 3.0, 100)]
-    if not quick:
+    if quick:
+        pace = pace or Pace.rush()
+    else:
         sizes = [("sqlite", 8, 60.0, 3000), ("postgresql", 32, 60.0, 3000)]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -693,7 +892,7 @@ def run_stores(quick: bool) -> list[dict[str, Any]]:
                     if store == "sqlite"
                     else fresh_pg_database()
                 )
-                rows.append(run_load(url, n, seconds, n_orders=orders, label=store))
+                rows.append(run_load(url, n, seconds, n_orders=orders, pace=pace, label=store))
         finally:
             os.chdir(old)
     return rows
@@ -725,6 +924,17 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         for sample in row["error_samples"]:
             print(f"  {row['store']}: {sample}")
+    for row in rows:
+        print(
+            f"{row['store']} x {row['terminals']}: CPU over the run, in cores of "
+            f"{row['cpus']}: machine {row['machine_cores']}, terminals "
+            f"{row['terminal_cores']}, their backends {row['backend_cores']}; "
+            f"{row['claim_statements']} statements a claim"
+        )
+        for key, what in (("claim_parts", "mean claim"), ("claim_parts_p99", "claims >= p99")):
+            print(f"  {what} (ms): {row[key]}")
+        if row["pg_sessions"]:
+            print(f"  PostgreSQL sessions sampled (%): {row['pg_sessions']}")
     print("targets: doubles 0, lost_units 0, errors 0; claim p99 under 1000 ms at 32 terminals")
 
 
@@ -735,7 +945,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--terminals", type=int)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--orders", type=int, default=3000)
+    parser.add_argument(
+        "--pace",
+        choices=("floor", "rush"),
+        help="floor: a shift's pauses between scans (the default, but rush with --quick); "
+        "rush: ten times faster",
+    )
+    parser.add_argument(
+        "--one-session",
+        action="store_true",
+        help="leave every terminal in this command's session (how much autogroup "
+        "scheduling starves them on a shared machine)",
+    )
     args = parser.parse_args(argv)
+    pace = {"floor": Pace(), "rush": Pace.rush(), None: None}[args.pace]
     if args.store:
         with tempfile.TemporaryDirectory() as tmp:
             os.chdir(tmp)
@@ -745,9 +968,19 @@ def main(argv: list[str] | None = None) -> int:
                 else fresh_pg_database()
             )
             n = args.terminals or (8 if args.store == "sqlite" else 32)
-            rows = [run_load(url, n, args.seconds, n_orders=args.orders, label=args.store)]
+            rows = [
+                run_load(
+                    url,
+                    n,
+                    args.seconds,
+                    n_orders=args.orders,
+                    pace=pace,
+                    label=args.store,
+                    own_sessions=not args.one_session,
+                )
+            ]
     else:
-        rows = run_stores(args.quick)
+        rows = run_stores(args.quick, pace)
     print_table(rows)
     bad = any(r["doubles"] or r["lost_units"] or r["errors"] for r in rows)
     return 1 if bad else 0
