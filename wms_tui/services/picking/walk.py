@@ -294,6 +294,7 @@ def _scan(
             else:
                 outcome = _scan_item(uow, actor, ctx, ln, thing, code, count)
         except WrongScan as refusal:
+            # recorded against the stop's order, so the trace shows it there
             refusal.order_id = ctx.order_of(ln).id
             raise
         uow.commit()
