@@ -208,7 +208,9 @@ def accuracy(d: Dashboard, width: int, narrow: bool) -> Table | Text:
     # Wrong scans: refused at the station + undone after they got through.
     for name in ("Units", "Wrong", "QC", "Returns"):
         table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("per 1,000", no_wrap=True)
+    # "per 1,000" was cut to "per 1,0…" at 120 columns once the wrong scans read
+    # "2+0 (2000)"; the panel title and the other columns say what the 1k is of.
+    table.add_column("per 1k", no_wrap=True)
     top = max((p.errors_per_1000 or 0.0 for p in packers), default=0.0)
     for p in packers:
         total = "–" if p.errors_per_1000 is None else f"{p.errors_per_1000:5.0f}"
