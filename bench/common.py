@@ -225,6 +225,22 @@ class PgSchema:
             con.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
 
 
+def vacuum_analyze(store) -> None:  # noqa: ANN001 - a wms_tui.store.Store on PostgreSQL
+    """What autovacuum would have done by the time anyone looks: statistics and
+    the visibility map (index-only scans without heap fetches).
+
+    On the driver's own connection, which the store keeps in autocommit (it
+    sends its own BEGIN, store.py): asking SQLAlchemy for AUTOCOMMIT still sent
+    that BEGIN, which VACUUM refuses, and returned the connection to the pool
+    out of autocommit.
+    """
+    raw = store.engine.raw_connection()
+    try:
+        raw.driver_connection.execute("VACUUM ANALYZE")
+    finally:
+        raw.close()
+
+
 def pg_reachable() -> bool:
     if not _pg_enabled:
         return False

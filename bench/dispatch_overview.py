@@ -46,7 +46,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, insert, text  # noqa: E402
 
-from bench.common import PgSchema, Row, seeded_stores  # noqa: E402
+from bench.common import PgSchema, Row, seeded_stores, vacuum_analyze  # noqa: E402
 from wms_tui.domain.clock import set_clock  # noqa: E402
 from wms_tui.domain.enums import (  # noqa: E402
     ManifestStatus,
@@ -274,10 +274,7 @@ def build(
         if store.dialect == "sqlite":
             conn.exec_driver_sql("ANALYZE")
     if store.dialect == "postgresql":
-        # What autovacuum would have done by the time anyone looks: statistics
-        # and the visibility map (index-only scans without heap fetches).
-        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
+        vacuum_analyze(store)
     return counts
 
 

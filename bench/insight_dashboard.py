@@ -36,7 +36,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from bench.common import PgSchema, Row, pct, seeded_stores
+from bench.common import PgSchema, Row, pct, seeded_stores, vacuum_analyze
 from bench.dispatch_overview import build as build_overview
 from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.clock import set_clock
@@ -147,8 +147,7 @@ def build(store: Store, n_orders: int, now: datetime, seed: int, n_recent: int) 
         if store.dialect == "sqlite":
             cx.exec_driver_sql("ANALYZE")
     if store.dialect == "postgresql":
-        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as cx:
-            cx.exec_driver_sql("VACUUM ANALYZE")
+        vacuum_analyze(store)
     counts["event"] += len(events)
     counts["orderline"] = len(lines)
     counts["returnline"] = len(rl)

@@ -23,7 +23,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.common import PgSchema, Row, cached_sqlite, copy_sqlite, pg_reachable
+from bench.common import (
+    PgSchema,
+    Row,
+    cached_sqlite,
+    copy_sqlite,
+    pg_reachable,
+    vacuum_analyze,
+)
 
 ORDERS = 10_000
 QUICK_ORDERS = 40
@@ -125,8 +132,7 @@ def build(url: str, n_orders: int) -> None:
         if store.dialect == "sqlite":
             conn.exec_driver_sql("ANALYZE")
     if store.dialect == "postgresql":
-        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
+        vacuum_analyze(store)
     store.dispose()
 
 
