@@ -3,8 +3,10 @@
 The pack, pick, receiving, stock and delays screens have their own fuzz with
 worlds of their own (``test_fuzz_screens.py``); here the rest of the menu,
 on one world with parcels at the dock: whatever opens, no key and no text
-kills the app (``tests/ui/fuzz.py``: an exception ends ``run_test``). One
-size, the handheld's 40x16, where the most is cut and scrolled.
+kills the app (``tests/ui/fuzz.py``: an exception ends ``run_test``). Each
+screen at one size, the handheld's 40x16 (where the most is cut and
+scrolled) and an office screen's 120x40 taking turns down the menu: both
+sizes are fed for the cost of one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from wms_tui.ui.menu import MENU
 
 FUZZED_ELSEWHERE = {"picking", "packing", "receiving", "stock", "delays"}
 SUPERVISOR = sorted(e.id for e in MENU if "supervisor" in e.roles and e.id not in FUZZED_ELSEWHERE)
+SIZES = ((40, 16), (120, 40))
+SUPERVISOR_AT = [(entry, SIZES[i % 2]) for i, entry in enumerate(SUPERVISOR)]
 
 
 def test_every_menu_entry_is_fuzzed_somewhere() -> None:
@@ -32,12 +36,12 @@ def test_every_menu_entry_is_fuzzed_somewhere() -> None:
     assert {e.id for e in MENU} == set(SUPERVISOR) | FUZZED_ELSEWHERE | receiver_only
 
 
-async def _fuzz(store: Store, badge: str, entry_id: str) -> None:
+async def _fuzz(store: Store, badge: str, entry_id: str, size: tuple[int, int]) -> None:
     from wms_tui.ui.screens.home import HomeScreen
 
     entry = next(e for e in MENU if e.id == entry_id)
     app = WmsApp(store.url, terminal="OFFICE")
-    async with app.run_test(size=(40, 16)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await sign_in(pilot, badge)
         await open_menu_entry(pilot, entry_id)
         screen_type = type(app.screen)
@@ -55,15 +59,25 @@ async def _fuzz(store: Store, badge: str, entry_id: str) -> None:
         await feed(pilot, screen_type, reopen)
 
 
-@pytest.mark.parametrize("entry_id", SUPERVISOR)
+def test_both_sizes_take_turns() -> None:
+    assert {size for _, size in SUPERVISOR_AT} == set(SIZES)
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "size"), SUPERVISOR_AT, ids=[f"{e}-{w}x{h}" for e, (w, h) in SUPERVISOR_AT]
+)
 async def test_supervisor_screen(
-    sqlite_store: Store, tmp_path: Path, entry_id: str, monkeypatch: pytest.MonkeyPatch
+    sqlite_store: Store,
+    tmp_path: Path,
+    entry_id: str,
+    size: tuple[int, int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
     monkeypatch.delenv("WMS_PRINTER", raising=False)
     dock = build_dock(sqlite_store, tmp_path)
     dock.clock.at = datetime(2026, 3, 10, 15, 30, tzinfo=UTC)
-    await _fuzz(sqlite_store, "S9001", entry_id)
+    await _fuzz(sqlite_store, "S9001", entry_id, size)
 
 
 async def test_receiver_put_away_screen(sqlite_store: Store) -> None:
@@ -73,4 +87,4 @@ async def test_receiver_put_away_screen(sqlite_store: Store) -> None:
     world = build(sqlite_store)
     receipt.receive_scan(sqlite_store, world.receiver, "PO-1", "PRINT", count=4)
     receipt.receive_scan(sqlite_store, world.receiver, "PO-1", TEE_EAN, count=3)
-    await _fuzz(sqlite_store, "R3001", "putaway")
+    await _fuzz(sqlite_store, "R3001", "putaway", (40, 16))  # a handheld's screen

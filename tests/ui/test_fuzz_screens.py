@@ -65,7 +65,8 @@ async def test_receiving_screen(sqlite_store: Store, tmp_path: Path) -> None:
 
     build_receiving(sqlite_store)
     app = WmsApp(sqlite_store.url, terminal="RCV-1")
-    async with app.run_test(size=(40, 16)) as pilot:
+    # The receiving desk's screen; the pick screen above is fed at a handheld's.
+    async with app.run_test(size=(120, 40)) as pilot:
         await open_receiving(pilot)
 
         async def reopen() -> None:
