@@ -40,8 +40,10 @@ async def test_handover_footer_keeps_the_carrier_key(dock: Dock, size: tuple[int
         assert ("f4" in keys) == (size[0] < 90)  # the list switch is for narrow screens
 
 
-async def test_a_scan_that_changes_no_key_leaves_the_footer_as_it_was(store: Store) -> None:  # noqa: F811
-    app = WmsApp(store.url, terminal="RCV-1")
+async def test_a_scan_that_changes_no_key_leaves_the_footer_as_it_was(
+    receiving_store: Store,
+) -> None:
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
     async with app.run_test(size=(40, 16)) as pilot:
         await open_receiving(pilot)
         await scan(pilot, "PO-1")
