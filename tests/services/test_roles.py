@@ -232,6 +232,9 @@ INSIDE_A_USE_CASE = {
     "core.events.log",
     "core.events.change_status",
     "core.events.event_row",
+    # Writes the record of a wrong scan that station.scan / walk.scan refused:
+    # they checked the role before refusing, and it writes nothing else.
+    "core.events.record_refusal",
     "exceptions.repick.repick_in",  # resolve(…, Action.REPICK); checks SUPERVISOR itself too
     "exceptions.restock.restock_in",  # resolve(…, Action.RESTOCK); checks SUPERVISOR itself too
     "exceptions.settle.settle",
