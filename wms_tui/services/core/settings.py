@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session, select
 
 from wms_tui.domain.models import Setting
@@ -67,8 +69,35 @@ tag:b2b | invoice | Invoice copy on top of the goods | Invoice copy
 }
 
 
+_CACHE = "wms_settings"
+
+
+def _rows(session: Session) -> dict[str, Setting]:
+    """The setting rows, read once per session (transaction).
+
+    A use case reads several house rules, most of them never set: a key left
+    at its default is not in the identity map, so ``session.get`` asked the
+    database again for each read (five times in closing a parcel). The rows
+    are the session's own objects, so a value changed in this session is seen;
+    a row added or removed in it drops the cache (:func:`_forget_on_flush`).
+    """
+    rows = session.info.get(_CACHE)
+    if rows is None or any(isinstance(o, Setting) for o in session.new):
+        rows = {row.key: row for row in session.exec(select(Setting))}
+        session.info[_CACHE] = rows
+    return rows
+
+
+@event.listens_for(SASession, "after_flush")
+def _forget_on_flush(session: SASession, _flush_context: object) -> None:
+    if _CACHE in session.info and any(
+        isinstance(o, Setting) for o in (*session.new, *session.deleted)
+    ):
+        del session.info[_CACHE]
+
+
 def get(session: Session, key: str) -> str:
-    row = session.get(Setting, key)
+    row = _rows(session).get(key)
     if row is not None:
         return row.value
     return DEFAULTS[key]
@@ -82,6 +111,7 @@ def put(session: Session, key: str, value: str) -> None:
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))
+        session.info.pop(_CACHE, None)
     else:
         row.value = value
         session.add(row)
