@@ -363,6 +363,7 @@ class _Day:
     def pick(self, picker: Actor) -> bool:
         from wms_tui.services.picking import walk as picking
         from wms_tui.services.picking.short_pick import report_short
+        from wms_tui.services.picking.task import Stage
 
         if self.on_break.get(picker.terminal, 0) > self.round:
             return False
@@ -383,6 +384,13 @@ class _Day:
             picking.pause_task(self.store, picker, code)
             self.on_break[picker.terminal] = self.round + self.rng.randint(2, 8)
             self.note("logout mid-task")
+            return True
+        if stop.stage == Stage.TOTE:
+            # Picked, the tote not scanned yet (the scan was refused, or the
+            # picker logged out in between): the handheld asks for the tote.
+            done = picking.scan(self.store, picker, code, stop.tote)
+            if done.finished is None and done.view.stop is not None:
+                self.task_views[picker.terminal] = done.view
             return True
         at = picking.scan(self.store, picker, code, stop.bin).at_bin
         left = stop.qty - stop.picked - stop.short
