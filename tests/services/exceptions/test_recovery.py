@@ -206,3 +206,26 @@ def test_a_stopped_parcel_on_the_truck_is_taken_out_before_it_is_restocked(
         assert ledger_mismatches(s) == []
         kinds = s.exec(select(WmsException.kind).where(WmsException.resolved_at == None)).all()  # noqa: E711
         assert kinds == []
+
+
+def test_the_day_checks_name_a_stopped_parcels_units_nobody_will_restock(
+    world: pw.World,
+) -> None:
+    """Before the restock action, acknowledging the stop-parcel exception left
+    the units at the station by the ledger, and the floor day's checks said
+    nothing was held."""
+    from wms_tui.domain.clock import utcnow
+    from wms_tui.services.demo.day_checks import check_day
+
+    store, boss = world.store, world.supervisor
+    held = "no tote, station or task held by finished work"
+    oid, _id, _sscc = _pack_1043(world)
+    order_admin.cancel_order(store, boss, oid, "fraud")
+    assert {c.name: c for c in check_day(store, boss)}[held].ok  # named by its exception
+    with store.unit_of_work() as uow:  # closed the way "acknowledge" used to
+        for exc in uow.session.exec(select(WmsException)).all():
+            exc.resolved_at = utcnow()
+            uow.add(exc)
+        uow.commit()
+    check = {c.name: c for c in check_day(store, boss)}[held]
+    assert not check.ok and check.detail == "packed units of #1043 at the station"

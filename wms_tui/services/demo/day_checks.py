@@ -3,8 +3,10 @@
 1. every order is shipped (dispatched or returned), cancelled, or named by an
    open exception that offers an action;
 2. nothing is held by finished work: no tote holds units of a shipped or
-   cancelled order, no station lock is held by an order not being packed, no
-   open pick task still has stops for a finished order;
+   cancelled order, no pack station holds the units of a parcel stopped
+   after packing that no open exception names, no station lock is held by an
+   order not being packed, no open pick task still has stops for a finished
+   order;
 3. stock equals the sum of its movements, and no quantity or reservation is
    negative or above what is on hand;
 4. every open exception offers an action (or closes by itself: it waits for
@@ -18,10 +20,11 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
+from wms_tui.domain.enums import MovementReason, TaskStatus
 from wms_tui.domain.enums import OrderStatus as S
-from wms_tui.domain.enums import TaskStatus
-from wms_tui.domain.models import Order, OrderLine, PickTask, PickTaskLine, Stock
+from wms_tui.domain.models import Order, OrderLine, PickTask, PickTaskLine, Stock, StockMovement
 from wms_tui.services.exceptions.inbox import open_exceptions
+from wms_tui.services.exceptions.restock import packed_units_left
 from wms_tui.services.exceptions.totes import units_held_for
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.store import Store
@@ -80,8 +83,26 @@ def check_day(store: Store, supervisor: Actor) -> list[Check]:
             )
             .distinct()
         ).all()
+        # A parcel stopped after packing: its units wait at the station until
+        # restocked, which only an open exception may leave for later.
+        stopped = s.exec(
+            select(Order.id, Order.name)
+            .where(
+                Order.status == S.CANCELLED,
+                col(Order.id).in_(
+                    select(StockMovement.order_id).where(
+                        StockMovement.reason == MovementReason.PACKED.value
+                    )
+                ),
+            )
+            .order_by(col(Order.id))
+        ).all()
+        at_station = [
+            name for oid, name in stopped if oid not in named and packed_units_left(s, oid)
+        ]
         held = (
             [f"tote units of order id {oid}" for oid in totes]
+            + [f"packed units of {name} at the station" for name in at_station]
             + [f"station lock by {n}" for n in locks]
             + [f"task {c} for {n}" for c, n in tasks]
         )
