@@ -144,11 +144,9 @@ def restock_in(uow: UnitOfWork, actor: Actor, order: Order) -> str:
     uow.flush()
     released = retry_backorders(uow, actor, restocked)
     units = sum(moved.values())
-    text = (
-        f"{units} unit{'s' if units != 1 else ''} of {order.name} back to "
-        + ", ".join(sorted(moved))
-        + "; parcel void"
-    )
+    # Several bins are counted, not named: the names cut a handheld's two rows.
+    where = next(iter(moved)) if len(moved) == 1 else f"{len(moved)} bins"
+    text = f"{units} unit{'s' if units != 1 else ''} of {order.name} back to {where}; parcel void"
     if released:
         text += f"; released {', '.join(released)}"
     return text
