@@ -56,6 +56,7 @@ from wms_tui.domain.enums import (
     OrderStatus,
     ParcelStatus,
     Resolution,
+    TaskStatus,
 )
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import (
@@ -65,6 +66,7 @@ from wms_tui.domain.models import (
     Order,
     OrderLine,
     Parcel,
+    PickTask,
     Product,
     ReturnReason,
     Setting,
@@ -86,6 +88,8 @@ LONG_MM = 400
 # Rounds the day may take beyond the arrivals before it is called stuck.
 MAX_ROUNDS_PER_ORDER = 2
 DOCK = ("S9002", "DOCK")
+CART = 4  # orders on a picker's cart
+WAVE_CARTS = 2 * len(PICKERS)  # a wave: two carts a picker
 
 # The demo's supervisor approves at the stations with the demo PIN (README).
 DEMO_SUPERVISOR = Credential("S9001", "9001")
@@ -248,9 +252,16 @@ class _Day:
             self.report.events["released"] += len(result.ready)
             self.report.events["backorders released"] += len(result.backorders_released)
             did = True
-        if self.round % 3 == 0:
+        if self.round % 3 == 0 and self.open_tasks() < len(self.pickers):
+            # As a supervisor does: the next wave when the pickers are running
+            # out of work, a few carts' worth. Building one every few rounds
+            # from every ready order made each round cost as much as the
+            # backlog (a wave reads all its candidates): a day of 5,000 orders
+            # slowed to a crawl once thousands were waiting.
             try:
-                wave = waves.build_wave(self.store, self.office, cart_size=4)
+                wave = waves.build_wave(
+                    self.store, self.office, cart_size=CART, max_orders=WAVE_CARTS * CART
+                )
                 self.note("wave built")
                 did = did or bool(wave.tasks)
             except DomainError:
@@ -260,6 +271,15 @@ class _Day:
         if self.rng.random() < self.faults.take_over * 10:
             did = self.take_over() or did
         return self.work_inbox() or did
+
+    def open_tasks(self) -> int:
+        """Pick tasks no picker has claimed yet."""
+        from sqlalchemy import func
+
+        with self.store.read() as s:
+            return s.exec(
+                select(func.count()).select_from(PickTask).where(PickTask.status == TaskStatus.OPEN)
+            ).one()
 
     def cancel_something(self) -> bool:
         from wms_tui.services.intake import order_admin
