@@ -109,9 +109,12 @@ class Pace:
 # --------------------------------------------------------------------------- the world
 
 
-def build_world(url: str, mix: Mix, n_orders: int, seed: int = 16) -> None:
-    """The demo's master data and stock, ``n_orders`` more orders released, and an
-    operator per terminal (the demo has too few)."""
+def build_world(
+    url: str, mix: Mix, n_orders: int, seed: int = 16, *, picked_carts: int | None = None
+) -> None:
+    """The demo's master data and stock, ``n_orders`` more orders released, an
+    operator per terminal (the demo has too few), and ``picked_carts`` carts
+    of four orders picked before the shift (one a packer unless told)."""
     from sqlmodel import col, select
 
     from wms_tui.domain.actor import SYSTEM
@@ -221,7 +224,7 @@ def build_world(url: str, mix: Mix, n_orders: int, seed: int = 16) -> None:
     # Totes from before the shift wait at the pack stations (about four orders
     # a packer), so that packers have work from the start: at a floor's pace
     # the first carts of the shift reach them only after a minute or so.
-    pre_picked = mix.packers  # tasks of a cart of 4 orders; a wave has four
+    pre_picked = mix.packers if picked_carts is None else picked_carts  # a wave has four
     for _ in range(mix.pickers // 4 + 1 + -(-pre_picked // 4)):
         try:
             build_wave(store, supervisor, cart_size=4, max_orders=16)

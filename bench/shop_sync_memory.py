@@ -7,11 +7,12 @@ real HTTP on a loopback port), on a SQLite store:
   imported one transaction each;
 * the stock push: N SKUs whose level changed, sent a batch of 100 at a time.
 
-Each is measured at 1× and 10× the data (quick: 10 and 100 orders, 50 and
-500 SKUs; full: 100 and 1,000 orders, 500 and 5,000 SKUs); the row's result
-is the peak of Python allocations (tracemalloc) during the call at 10×, its
-baseline the same at 1×, so the ratio is how memory grows with the data
-(1.0 is flat; a pass holding everything would be near 10).
+Each is measured at 1× and 10× the data (quick: 3 and 30 orders, 10 and
+100 SKUs, which proves it runs and prints its ratio; full: 100 and 1,000
+orders, 500 and 5,000 SKUs); the row's result is the peak of Python
+allocations (tracemalloc) during the call at 10×, its baseline the same at
+1×, so the ratio is how memory grows with the data (1.0 is flat; a pass
+holding everything would be near 10).
 
     PYTHONPATH=. python bench/shop_sync_memory.py [--quick]
 """
@@ -109,9 +110,12 @@ def measure(folder: Path, orders: int, skus: int) -> tuple[int, int]:
     return pulled, pushed
 
 
+QUICK, FULL = (3, 10), (100, 500)  # (orders, SKUs) at 1x
+
+
 def run_sizes(quick: bool) -> dict[str, tuple[int, int]]:
     """{"1x": (pull peak, push peak), "10x": (…)} in bytes."""
-    orders, skus = (10, 50) if quick else (100, 500)
+    orders, skus = QUICK if quick else FULL
     with tempfile.TemporaryDirectory() as tmp:
         old = os.getcwd()
         os.chdir(tmp)
@@ -128,7 +132,7 @@ def run(quick: bool) -> list:
     from bench.common import Row
 
     sizes = run_sizes(quick)
-    orders, skus = (10, 50) if quick else (100, 500)
+    orders, skus = QUICK if quick else FULL
     rows = []
     for i, (what, n) in enumerate(((f"order pull, {orders * 10:,} orders", orders),
                                    (f"stock push, {skus * 10:,} SKUs", skus))):  # fmt: skip
