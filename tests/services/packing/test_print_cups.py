@@ -64,6 +64,7 @@ def test_a_stopped_label_queue_holds_the_labels_and_the_parcel_stays_closed(
     assert len(docs.held) == 1 and "\n" not in docs.held[0]
     assert docs.held[0].startswith(f"label printer: queue {queue} is stopped")
     assert f"cupsenable {queue}" in docs.held[0]
+    assert docs.short_trouble() == f"queue {queue} stopped: cupsenable {queue}"  # a handheld's
     with world.store.read() as s:
         assert s.get(Order, oid).status == OrderStatus.PACKED
     label, slip = docs.files

@@ -83,6 +83,8 @@ class Documents:
     problems: tuple[str, ...] = ()
     #: jobs CUPS took into a stopped queue: they print once it is started, so no reprint
     held: tuple[str, ...] = ()
+    #: the stopped queues' names, for the short form of ``held``
+    held_queues: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -96,6 +98,12 @@ class Documents:
     def short_summary(self) -> str:
         """For a handheld's two rows: how many, and printed or only saved."""
         return f"{plural(len(self.files), 'document')} {'printed' if self.printed else 'saved'}"
+
+    def short_trouble(self) -> str:
+        """``problems`` and ``held`` for a handheld's two rows: a held job's whole sentence
+        ("…; printing again would print it twice") left the way to start the queue cut off."""
+        held = [f"queue {q} stopped: cupsenable {q}" for q in self.held_queues]
+        return "; ".join(self.problems + tuple(held))
 
 
 @dataclass
@@ -568,7 +576,9 @@ def produce(
                 problems.append(f"{role}: {exc}")
                 break  # one line for the packer; the files stay for F10
             printed.append(where.name)
-    return Documents(tuple(files), tuple(printed), tuple(problems), tuple(held.values()))
+    return Documents(
+        tuple(files), tuple(printed), tuple(problems), tuple(held.values()), tuple(held)
+    )
 
 
 def send_fonts(

@@ -504,11 +504,7 @@ class PackScreen(WmsScreen):
             self.app.call_from_thread(self.feedback.error, str(exc))
             return
         if not docs.ok:
-            text = f"{done}. " if done else ""
-            # A job held in a stopped queue prints when it starts: F10 would print it twice.
-            again = " — F10 reprints" if docs.problems else ""
-            msg = f"{text}{'; '.join(docs.problems + docs.held)}{again}"
-            self.app.call_from_thread(self.feedback.error, msg)
+            self.app.call_from_thread(self.say_trouble, docs, done, short_done or done)
         else:
             self.app.call_from_thread(self.say_documents, docs, done, short_done or done)
 
@@ -516,14 +512,29 @@ class PackScreen(WmsScreen):
         """The parcel closed and its papers: the files' names and tracking numbers when they
         fit the feedback's rows, else counts (three parcels' labels and a customs paper cut
         the station's two rows mid-name and the handheld's before "printed")."""
-        width, height = self.feedback.content_region.width, self.feedback.content_region.height
         tries = [(done, docs.summary()), (done, docs.short_summary())]
         tries.append((short_done, docs.short_summary()))
+        self.feedback.ok(self._fitting(" · ", tries))
+
+    def say_trouble(self, docs: Documents, done: str, short_done: str = "") -> None:
+        """Papers not printed, or held in a stopped queue: the whole sentences when they fit,
+        else the short forms (a handheld cut a held label's line before "cupsenable")."""
+        # A job held in a stopped queue prints when it starts: F10 would print it twice.
+        again = " — F10 reprints" if docs.problems else ""
+        tries = [(done, "; ".join(docs.problems + docs.held) + again)]
+        tries.append((short_done, docs.short_trouble() + again))
+        tries.append((short_done, docs.short_trouble()))
+        self.feedback.error(self._fitting(". ", tries))
+
+    def _fitting(self, sep: str, tries: list[tuple[str, str]]) -> str:
+        """The first of ``tries`` (what was done, then what came of it) that fits the
+        feedback's rows, else the last."""
+        width, height = self.feedback.content_region.width, self.feedback.content_region.height
         for first, then in tries:
-            said = f"{first} · {then}" if first else then
+            said = f"{first}{sep}{then}" if first else then
             if len(Text(f"✓ {said}").wrap(self.app.console, width)) <= height:
                 break
-        self.feedback.ok(said)
+        return said
 
     @work(exclusive=True, group="pack-dialog")
     async def action_reprint(self) -> None:
@@ -561,7 +572,7 @@ class PackScreen(WmsScreen):
             self.app.call_from_thread(self.feedback.error, str(exc))
             return
         if not docs.ok:
-            self.app.call_from_thread(self.feedback.error, "; ".join(docs.problems + docs.held))
+            self.app.call_from_thread(self.say_trouble, docs, "")
         else:
             self.app.call_from_thread(self.feedback.ok, f"Reprinted {name}: {docs.summary()}")
 
