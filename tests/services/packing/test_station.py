@@ -329,7 +329,9 @@ def test_undo_takes_back_the_last_scan_and_is_logged(world: pw.World) -> None:
     view = packing.undo(world.store, world.packer, oid)
     assert [ln.packed for ln in view.lines] == [0, 0]
     with world.store.read() as s:
-        assert [e.sku for e in s.exec(select(Event).where(Event.kind == "pack.undo"))] == [
+        assert [
+            e.sku for e in s.exec(select(Event).where(Event.kind == "pack.undo").order_by(Event.id))
+        ] == [
             "TEE-M",
             "MUG-BLU",
         ]
