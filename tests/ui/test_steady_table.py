@@ -62,3 +62,26 @@ async def test_other_rows_or_columns_refill_the_table() -> None:
         await pilot.pause()
         assert [str(c.label) for c in steady.ordered_columns] == ["SKU", "Qty"]
         assert steady.get_row("A") == ["A", "1"]
+
+
+async def test_auto_width_columns_come_out_as_wide_as_a_fresh_fill_makes_them() -> None:
+    columns = [("SKU", None), ("State", None)]
+    states = ["", "◀ now", "✓", "short 12", "skipped"]
+
+    def rows(step: int) -> list[tuple[str, tuple[str, ...]]]:
+        return [(f"L{i}", (f"SKU-{i}", states[(i + step) % len(states)] if i <= step else ""))
+                for i in range(6)]  # fmt: skip
+
+    app = Two()
+    async with app.run_test(size=(60, 30)) as pilot:
+        steady = app.query_one("#steady", SteadyTable)
+        plain = app.query_one("#plain", DataTable)
+        for step in range(9):
+            steady.fill(columns, rows(step))
+            plain.clear(columns=True)
+            for label, width in columns:
+                plain.add_column(label, width=width)
+            for key, cells in rows(step):
+                plain.add_row(*cells, key=key)
+            await pilot.pause()
+            assert shown(steady) == shown(plain), step

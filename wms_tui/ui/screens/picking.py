@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Digits, Input, Static
+from textual.widgets import Digits, Input, Static
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
@@ -28,9 +28,13 @@ from wms_tui.services.picking.walk import Completion, Stage, StopInfo, TaskView
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.dialogs import AskChoice
+from wms_tui.ui.widgets.fixed_table import SteadyTable
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 _COUNT = re.compile(r"^\d{1,3}$")
+# Widths fit the content (None), as the stops and the cart vary in length.
+STOP_COLUMNS = [(label, None) for label in ("#", "Bin", "SKU", "Qty", "Got", "Tote", "Order", "")]
+TOTE_COLUMNS = [(label, None) for label in ("Slot", "Tote", "Order", "Status", "Got", "Bin short")]
 _DIGITS_OK = set("0123456789+-^x:ABCDEF$£€()")
 
 
@@ -81,17 +85,17 @@ class PickScreen(FloorScreen):
                 yield Static("", id="pick-info")
                 yield ScanPanel("pick")
                 yield Static("", id="pick-totes-title")
-                yield DataTable(id="pick-totes", cursor_type="none")
+                yield SteadyTable(id="pick-totes", cursor_type="none")
             with Vertical(id="pick-side"):
                 yield Static("Stops", id="pick-side-title")
-                yield DataTable(id="pick-stops", cursor_type="row", zebra_stripes=True)
+                yield SteadyTable(id="pick-stops", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        stops = self.query_one("#pick-stops", DataTable)
-        stops.add_columns("#", "Bin", "SKU", "Qty", "Got", "Tote", "Order", "")
+        stops = self.query_one("#pick-stops", SteadyTable)
+        stops.fill(STOP_COLUMNS, [])
         stops.can_focus = False
-        totes = self.query_one("#pick-totes", DataTable)
-        totes.add_columns("Slot", "Tote", "Order", "Status", "Got", "Bin short")
+        totes = self.query_one("#pick-totes", SteadyTable)
+        totes.fill(TOTE_COLUMNS, [])
         totes.can_focus = False
         self.focus_scan()
         self.claim()
@@ -355,14 +359,17 @@ class PickScreen(FloorScreen):
     def _render_side(self) -> None:
         if not self.wide:
             return
-        stops = self.query_one("#pick-stops", DataTable)
-        totes = self.query_one("#pick-totes", DataTable)
-        stops.clear()
-        totes.clear()
+        # A scan changes a row or two: fill() repaints only those (and refills the table
+        # when a column would change width, or the stops are another task's).
+        stops = self.query_one("#pick-stops", SteadyTable)
+        totes = self.query_one("#pick-totes", SteadyTable)
         view = self.view
         if view is None:
+            stops.fill(STOP_COLUMNS, [])
+            totes.fill(TOTE_COLUMNS, [])
             return
         current = view.stop.line_id if view.stop else None
+        rows = []
         for i, s in enumerate(view.stops, start=1):
             if s.stopped:
                 state = "on hold"
@@ -376,28 +383,29 @@ class PickScreen(FloorScreen):
                 state = "skipped"
             else:
                 state = ""
-            stops.add_row(
-                str(i),
-                s.bin,
-                s.sku,
-                str(s.qty),
-                str(s.picked),
-                f"{s.slot} {s.tote}",
-                s.order,
-                state,
-                key=str(s.line_id),
-            )
+            cells = (str(i), s.bin, s.sku, str(s.qty), str(s.picked), f"{s.slot} {s.tote}",
+                     s.order, state)  # fmt: skip
+            rows.append((str(s.line_id), cells))
+        stops.fill(STOP_COLUMNS, rows)
         if current is not None:
             stops.move_cursor(row=stops.get_row_index(str(current)))
-        for t in view.totes:
-            totes.add_row(
-                str(t.slot),
-                t.code,
-                t.order,
-                t.order_status.lower().replace("_", " "),
-                f"{t.picked}/{t.units}",
-                str(t.short or ""),
-            )
+        totes.fill(
+            TOTE_COLUMNS,
+            [
+                (
+                    str(t.slot),
+                    (
+                        str(t.slot),
+                        t.code,
+                        t.order,
+                        t.order_status.lower().replace("_", " "),
+                        f"{t.picked}/{t.units}",
+                        str(t.short or ""),
+                    ),
+                )  # fmt: skip
+                for t in view.totes
+            ],
+        )
         self._set("pick-totes-title", f"Cart · bring to {view.pack_station}")
         title = self.query_one("#pick-side-title", Static)
         title.update(

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual.render import measure
 from textual.widgets import DataTable
+from textual.widgets._data_table import default_cell_formatter
 from textual.widgets.data_table import RowKey
 
 Columns = Sequence[tuple[str, int]]
+# A width of None fits the column to its content.
+AutoColumns = Sequence[tuple[str, int | None]]
 
 
 def reset(table: DataTable, columns: Columns) -> None:
@@ -32,7 +36,7 @@ def step_cursor(table: DataTable, step: int) -> None:
 
 
 class SteadyTable(DataTable):
-    """A fixed-width table refilled by :meth:`fill`, repainting only the rows that changed.
+    """A table refilled by :meth:`fill`, repainting only the rows that changed.
 
     Textual's DataTable keys every cached cell with one update counter: changing one
     cell (or clearing and refilling the table) renders every visible cell again, which
@@ -42,29 +46,57 @@ class SteadyTable(DataTable):
     renders; otherwise it refills the table like :func:`reset`.
     """
 
-    def fill(self, columns: Columns, rows: Sequence[tuple[str, Sequence[object]]]) -> None:
-        """Show ``rows`` (key, cells) under ``columns``; the cursor stays where it was."""
-        shown = [(str(c.label), c.width) for c in self.ordered_columns]
+    def fill(self, columns: AutoColumns, rows: Sequence[tuple[str, Sequence[object]]]) -> None:
+        """Show ``rows`` (key, cells) under ``columns``; the cursor stays where it was.
+
+        A column's width ``None`` fits its content, as ``add_column`` does: a changed cell
+        that would widen or narrow such a column refills the table, so the columns come
+        out as wide as a fresh fill would make them.
+        """
+        shown = [(str(c.label), None if c.auto_width else c.width) for c in self.ordered_columns]
         same_shape = shown == [(label, width) for label, width in columns] and [
             str(r.key.value) for r in self.ordered_rows
         ] == [key for key, _ in rows]
         if not same_shape or not self._can_patch():
-            reset(self, columns)
-            for key, cells in rows:
-                self.add_row(*cells, key=key)
+            self._refill(columns, rows)
             return
-        column_keys = [c.key for c in self.ordered_columns]
+        ordered = self.ordered_columns
+        changes = []
+        widened: set[int] = set()
         for index, (_, cells) in enumerate(rows):
             row_key = self._row_locations.get_key(index)
             data = self._data[row_key]
-            changed = False
-            for column_key, value in zip(column_keys, cells, strict=True):
-                if data.get(column_key) != value:
-                    data[column_key] = value
-                    changed = True
+            changed = [
+                (i, value)
+                for i, (column, value) in enumerate(zip(ordered, cells, strict=True))
+                if data.get(column.key) != value
+            ]
+            widened.update(i for i, _ in changed if ordered[i].auto_width)
             if changed:
-                self._forget_row(row_key, index)
-                self.refresh_row(index)
+                changes.append((row_key, index, changed))
+        for i in widened:
+            # As wide as a fresh fill makes it: its label or its widest new cell.
+            column = ordered[i]
+            fit = max(self._cell_width(cells[i]) for _, cells in rows)
+            if max(fit, self._cell_width(column.label)) != column.content_width:
+                self._refill(columns, rows)
+                return
+        for row_key, index, changed in changes:
+            data = self._data[row_key]
+            for i, value in changed:
+                data[ordered[i].key] = value
+            self._forget_row(row_key, index)
+            self.refresh_row(index)
+
+    def _refill(self, columns: AutoColumns, rows: Sequence[tuple[str, Sequence[object]]]) -> None:
+        self.clear(columns=True)
+        for label, width in columns:
+            self.add_column(label, width=width)
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+
+    def _cell_width(self, value: object) -> int:
+        return measure(self.app.console, default_cell_formatter(value, wrap=False, height=1), 1)
 
     def _can_patch(self) -> bool:
         # The caches this relies on are Textual's own (8.x); without them, refill.
