@@ -8,8 +8,11 @@ cycle times of today's dispatches, backorders by age and open exceptions by
 kind. Every query is bounded by an index range on *today* (the event log's
 ``at`` and ``ix_event_kind_cover`` (kind, to_state, at, …), orders'
 ``(status, status_changed_at)``) or touches only open orders, never the
-history; ``python -m bench --only insight_dashboard`` measures it at 100,000
-orders and 1,000,000 events, step by step.
+history. Today's per-hour figures (flow, people, cycle times) of hours that
+ended are kept between refreshes of one store (:mod:`hour_cache`): a live
+refresh reads only the last hour or so of the event log.
+``python -m bench --only insight_dashboard`` measures a cold and a warm
+refresh at 100,000 orders and 1,000,000 events, step by step.
 
 *Today* is the warehouse's calendar day (``Warehouse.timezone``); a carrier's
 cut-off is the latest cut-off of its services, as on the dispatch overview.
@@ -32,7 +35,7 @@ from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import OrderStatus, Role
 from wms_tui.domain.models import Carrier, Order, OrderLine, Service, WmsException
 from wms_tui.services.core.clock import warehouse_zone
-from wms_tui.services.insight import metrics, rules
+from wms_tui.services.insight import hour_cache, metrics, rules
 from wms_tui.services.insight.metrics import CycleTimes, PersonWork
 from wms_tui.store import Store
 
@@ -103,10 +106,10 @@ def dashboard(
     if window_minutes <= 0:
         raise ValueError("the pace window must be at least one minute")
     with store.read() as session:
-        return _build(session, now or utcnow(), window_minutes)
+        return _build(store, session, now or utcnow(), window_minutes)
 
 
-def _build(session: Session, now: datetime, window: int) -> Dashboard:
+def _build(store: Store, session: Session, now: datetime, window: int) -> Dashboard:
     if session.get_bind().dialect.name == "postgresql":
         # As the dispatch overview: a generic plan cannot see "today" in the
         # ranges once psycopg prepares the statements.
@@ -117,7 +120,8 @@ def _build(session: Session, now: datetime, window: int) -> Dashboard:
     end = min(now, day_end)
 
     stages = _stages(session, day_start, day_end)
-    flow = metrics.flow_by_hour(session, day_start, end)
+    today = hour_cache.today(store, session, day_start, end, now)
+    flow = metrics.flow_of(today.flow)
     first_hour = day_start.replace(minute=0, second=0, microsecond=0)
     hours: list[datetime] = []
     h = first_hour
@@ -127,7 +131,6 @@ def _build(session: Session, now: datetime, window: int) -> Dashboard:
     picked, packed = metrics.units_in_window(session, now - timedelta(minutes=window), now)
     pick_min = rules.rate_per_minute(picked, window)
     pack_min = rules.rate_per_minute(packed, window)
-    dispatched = metrics.cycle_times(session, day_start, end)
     return Dashboard(
         now=now,
         tz=tz,
@@ -141,9 +144,9 @@ def _build(session: Session, now: datetime, window: int) -> Dashboard:
         window_minutes=window,
         pick_units_per_hour=60 * pick_min,
         pack_units_per_hour=60 * pack_min,
-        pickers=tuple(metrics.pickers(session, day_start, end)),
-        packers=tuple(metrics.packers(session, day_start, end)),
-        cycle=CycleTimes(tuple(m for _, m in dispatched)),
+        pickers=tuple(metrics.pickers_of(today.picks, today.refused)),
+        packers=tuple(metrics.packers_of(session, today.packs, day_start, end)),
+        cycle=CycleTimes(tuple(m for _, m in today.cycle)),
         backorders=tuple(rules.age_counts(_backorder_ages(session), now).items()),
         exceptions=_open_exceptions(session),
     )

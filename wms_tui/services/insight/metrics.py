@@ -30,7 +30,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func
+from sqlalchemy import case, func, literal
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.enums import EventKind, OrderStatus, ReasonCause
@@ -154,34 +155,131 @@ class CycleTimes:
 # --------------------------------------------------------------------------- queries
 
 
+@dataclass
+class HourRows:
+    """The event log's figures of a period, one row per UTC hour and person.
+
+    The rows of two periods that follow each other add up (a pick line counts
+    once, in the period of its first unit, see :func:`hour_rows`), so the rows of
+    ended hours can be kept and joined to the current hour's: :mod:`hour_cache`.
+    """
+
+    flow: list[tuple[str, datetime, int]] = field(default_factory=list)  # stage, hour, n
+    # op, name, hour, pick lines begun, units
+    picks: list[tuple[int | None, str, datetime, int, int]] = field(default_factory=list)
+    refused: list[tuple[int | None, str, datetime, int]] = field(default_factory=list)
+    # op, name, kind, hour, units
+    packs: list[tuple[int | None, str, str, datetime, int]] = field(default_factory=list)
+    cycle: list[tuple[datetime, float]] = field(default_factory=list)  # hour, minutes
+
+    def __add__(self, other: HourRows) -> HourRows:
+        return HourRows(*(a + b for a, b in zip(self._columns(), other._columns(), strict=True)))
+
+    def _columns(self) -> tuple[list, ...]:
+        return (self.flow, self.picks, self.refused, self.packs, self.cycle)
+
+
+def hour_rows(
+    session: Session, start: datetime, end: datetime, lines_since: datetime | None = None
+) -> HourRows:
+    """Every per-hour figure of ``[start, end)``.
+
+    ``lines_since`` (before ``start``) is where the caller's period really
+    begins: a pick line with a unit in ``[lines_since, start)`` began there and
+    is not counted again (its units still are).
+    """
+    return HourRows(
+        _flow_rows(session, start, end),
+        _pick_rows(session, start, end, lines_since),
+        _refused_rows(session, start, end),
+        _pack_rows(session, start, end),
+        cycle_times(session, start, end),
+    )
+
+
 def flow_by_hour(
     session: Session, start: datetime, end: datetime
 ) -> dict[str, dict[datetime, int]]:
     """Orders reaching each flow stage, per UTC hour: stage -> hour -> orders."""
-    states = {to: stage for stage, to in FLOW_STAGES}
-    bucket = hour_bucket(session, Event.at)
+    return flow_of(_flow_rows(session, start, end))
+
+
+def flow_of(rows: list[tuple[str, datetime, int]]) -> dict[str, dict[datetime, int]]:
     out: dict[str, dict[datetime, int]] = {stage: {} for stage, _ in FLOW_STAGES}
-    for to_state, b, n in session.exec(
-        select(Event.to_state, bucket, func.count())
-        .where(
-            Event.kind == K.ORDER_STATUS,
-            col(Event.to_state).in_(list(states)),
-            Event.at >= start,
-            Event.at < end,
-        )
-        .group_by(Event.to_state, bucket)
-    ).all():
-        out[states[to_state]][bucket_start(b)] = int(n)
+    for stage, hour, n in rows:
+        out[stage][hour] = n
     return out
 
 
+def _flow_rows(session: Session, start: datetime, end: datetime) -> list:
+    states = {to: stage for stage, to in FLOW_STAGES}
+    bucket = hour_bucket(session, Event.at)
+    return [
+        (states[to_state], bucket_start(b), int(n))
+        for to_state, b, n in session.exec(
+            select(Event.to_state, bucket, func.count())
+            .where(
+                Event.kind == K.ORDER_STATUS,
+                col(Event.to_state).in_(list(states)),
+                Event.at >= start,
+                Event.at < end,
+            )
+            .group_by(Event.to_state, bucket)
+        ).all()
+    ]
+
+
 def pickers(session: Session, start: datetime, end: datetime) -> list[PersonWork]:
+    return pickers_of(_pick_rows(session, start, end), _refused_rows(session, start, end))
+
+
+def pickers_of(picks: list, refused: list) -> list[PersonWork]:
+    people: dict[int | None, PersonWork] = {}
+    # earliest hour first: a person's name is the one of their first hour
+    for op, name, hour, lines, units in sorted(picks, key=lambda r: r[2]):
+        p = people.setdefault(op, PersonWork(op, name or "?", "pick"))
+        p.count += lines
+        p.units += units
+        if lines:
+            p.hours[hour] = p.hours.get(hour, 0) + lines
+    for op, name, _, n in sorted(refused, key=lambda r: r[2]):
+        people.setdefault(op, PersonWork(op, name or "?", "pick")).refused += n
+    return _ranked(people.values())
+
+
+def _pick_rows(
+    session: Session, start: datetime, end: datetime, lines_since: datetime | None = None
+) -> list:
+    begun = literal(1)
+    if lines_since is not None and lines_since < start:
+        # A line (one person, order, SKU and bin) with a unit earlier in the period
+        # began there. Asked per line of [start, end) only, through ix_event_order_at.
+        e = aliased(Event)
+        begun = case(
+            (
+                select(e.id)
+                .where(
+                    e.order_id == Event.order_id,
+                    e.at >= lines_since,
+                    e.at < start,
+                    e.kind == K.PICK_UNIT,
+                    e.to_state == NO_STATUS,
+                    col(e.operator_id).is_not_distinct_from(Event.operator_id),
+                    e.sku == Event.sku,
+                    e.from_location == Event.from_location,
+                )
+                .exists(),
+                0,
+            ),
+            else_=1,
+        )
     line = (
         select(
             Event.operator_id.label("op"),  # type: ignore[union-attr]
             func.max(Event.operator_name).label("name"),
             func.min(Event.at).label("first"),
             func.sum(Event.qty).label("units"),
+            begun.label("begun"),
         )
         .where(
             Event.kind == K.PICK_UNIT,
@@ -193,53 +291,68 @@ def pickers(session: Session, start: datetime, end: datetime) -> list[PersonWork
         .subquery()
     )
     bucket = hour_bucket(session, line.c.first)
-    people: dict[int | None, PersonWork] = {}
-    for op, name, b, lines, units in session.exec(
-        select(
-            line.c.op, func.max(line.c.name), bucket, func.count(), func.sum(line.c.units)
-        ).group_by(line.c.op, bucket)
-    ).all():
-        p = people.setdefault(op, PersonWork(op, name or "?", "pick"))
-        p.count += int(lines)
-        p.units += int(units or 0)
-        p.hours[bucket_start(b)] = p.hours.get(bucket_start(b), 0) + int(lines)
-    for op, name, n in session.exec(
-        select(Event.operator_id, func.max(Event.operator_name), func.count())
-        .where(
-            Event.kind == K.PICK_REFUSED,
-            Event.to_state == NO_STATUS,
-            Event.at >= start,
-            Event.at < end,
-        )
-        .group_by(Event.operator_id)
-    ).all():
-        people.setdefault(op, PersonWork(op, name or "?", "pick")).refused = int(n)
-    return _ranked(people.values())
+    return [
+        (op, name, bucket_start(b), int(lines or 0), int(units or 0))
+        for op, name, b, lines, units in session.exec(
+            select(
+                line.c.op, func.max(line.c.name), bucket, func.sum(line.c.begun),
+                func.sum(line.c.units),
+            ).group_by(line.c.op, bucket)
+        ).all()
+    ]  # fmt: skip
+
+
+def _refused_rows(session: Session, start: datetime, end: datetime) -> list:
+    bucket = hour_bucket(session, Event.at)
+    return [
+        (op, name, bucket_start(b), int(n))
+        for op, name, b, n in session.exec(
+            select(Event.operator_id, func.max(Event.operator_name), bucket, func.count())
+            .where(
+                Event.kind == K.PICK_REFUSED,
+                Event.to_state == NO_STATUS,
+                Event.at >= start,
+                Event.at < end,
+            )
+            .group_by(Event.operator_id, bucket)
+        ).all()
+    ]
 
 
 def packers(session: Session, start: datetime, end: datetime) -> list[PersonWork]:
+    return packers_of(session, _pack_rows(session, start, end), start, end)
+
+
+def _pack_rows(session: Session, start: datetime, end: datetime) -> list:
     bucket = hour_bucket(session, Event.at)
+    return [
+        (op, name, kind, bucket_start(b), int(units or 0))
+        for op, name, kind, b, units in session.exec(
+            select(
+                Event.operator_id,
+                func.max(Event.operator_name),
+                Event.kind,
+                bucket,
+                # pack.undo rows carry the units taken back as a negative quantity
+                func.sum(func.abs(Event.qty)),
+            )
+            .where(
+                col(Event.kind).in_((K.PACK_SCAN, K.PACK_UNDO, K.QC_FAIL, K.PACK_REFUSED)),
+                Event.to_state == NO_STATUS,
+                Event.at >= start,
+                Event.at < end,
+            )
+            .group_by(Event.operator_id, Event.kind, bucket)
+        ).all()
+    ]
+
+
+def packers_of(session: Session, rows: list, start: datetime, end: datetime) -> list[PersonWork]:
+    """People's packing from :func:`_pack_rows`, with the returns booked in ``[start, end)``."""
     people: dict[int | None, PersonWork] = {}
-    for op, name, kind, b, units in session.exec(
-        select(
-            Event.operator_id,
-            func.max(Event.operator_name),
-            Event.kind,
-            bucket,
-            # pack.undo rows carry the units taken back as a negative quantity
-            func.sum(func.abs(Event.qty)),
-        )
-        .where(
-            col(Event.kind).in_((K.PACK_SCAN, K.PACK_UNDO, K.QC_FAIL, K.PACK_REFUSED)),
-            Event.to_state == NO_STATUS,
-            Event.at >= start,
-            Event.at < end,
-        )
-        .group_by(Event.operator_id, Event.kind, bucket)
-    ).all():
+    # A person's name is the one of their first row in (kind, hour) order.
+    for op, name, kind, hour, n in sorted(rows, key=lambda r: (r[2], r[3])):
         p = people.setdefault(op, PersonWork(op, name or "?", "pack"))
-        n = int(units or 0)
-        hour = bucket_start(b)
         if kind == K.PACK_SCAN:
             p.units += n
             p.hours[hour] = p.hours.get(hour, 0) + n

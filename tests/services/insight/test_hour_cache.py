@@ -1,0 +1,127 @@
+"""The dashboard's kept hours (services/insight/hour_cache.py): a warm refresh gives
+exactly the numbers of a cold one, after new events in the current hour, after an
+hour rolls over and after an event stamped in a kept hour."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+import pytest
+from sqlmodel import select
+
+from tests.worlds.insight import NOW, Shift, build_shift, t
+from wms_tui.domain.actor import SYSTEM, Actor
+from wms_tui.domain.clock import set_clock
+from wms_tui.domain.enums import EventKind as K
+from wms_tui.domain.enums import OrderStatus as S
+from wms_tui.domain.models import Order
+from wms_tui.services.core import events
+from wms_tui.services.insight import hour_cache
+from wms_tui.services.insight.dashboard import Dashboard, dashboard
+from wms_tui.services.insight.metrics import CycleTimes
+from wms_tui.store import Store
+
+
+@pytest.fixture
+def shift(empty_store: Store) -> Shift:
+    hour_cache.forget(empty_store)
+    return build_shift(empty_store)
+
+
+def _same(d: Dashboard) -> Dashboard:
+    # The dispatches' minutes come back in no particular order; the percentiles sort them.
+    return dataclasses.replace(d, cycle=CycleTimes(tuple(sorted(d.cycle.minutes))))
+
+
+def _cold(shift: Shift, now: datetime) -> Dashboard:
+    hour_cache.forget(shift.store)
+    return _same(dashboard(shift.store, shift.boss, now))
+
+
+def _log(shift: Shift, at: datetime, actor: Actor, kind: K, order: str, **kw) -> None:  # noqa: ANN003
+    set_clock(lambda: at)
+    try:
+        with shift.store.unit_of_work() as uow:
+            o = uow.session.exec(select(Order).where(Order.name == order)).one()
+            events.log(uow, actor, kind, order=o, **kw)
+            uow.commit()
+    finally:
+        set_clock(None)
+
+
+def _pick(shift: Shift, at: datetime, order: str, sku: str, bin_: str, qty: int = 1) -> None:
+    _log(shift, at, shift.picker, K.PICK_UNIT, order, sku=sku, qty=qty, from_location=bin_,
+         to_location="T-0001")  # fmt: skip
+
+
+def test_a_warm_refresh_reads_only_the_hours_not_kept(shift: Shift) -> None:
+    dashboard(shift.store, shift.boss, NOW)
+    kept = hour_cache._kept[shift.store]
+    # 13:00 UTC: the hours up to 12:00 are kept (12:xx is within SETTLE of now)
+    assert kept.until == t(12, 0)
+    assert {h for _, h, _ in kept.rows.flow} <= {t(h, 0) for h in range(7, 12)}
+    warm = _same(dashboard(shift.store, shift.boss, NOW))
+    assert warm == _cold(shift, NOW)
+
+
+def test_new_events_in_the_current_hour_count_as_in_a_cold_build(shift: Shift) -> None:
+    dashboard(shift.store, shift.boss, NOW)
+    # Ana carries on #B's MUG line from A-01 begun at 10:05 (a unit, no new line),
+    # starts a new one from A-02, and Karin dispatches #M.
+    _pick(shift, t(13, 20), "#B", "MUG-1", "A-01")
+    _pick(shift, t(13, 21), "#B", "MUG-1", "A-02")
+    _log(shift, t(13, 25), SYSTEM, K.ORDER_STATUS, "#M", from_state=S.PACKED.value,
+         to_state=S.DISPATCHED.value)  # fmt: skip
+    now = t(13, 30)
+    warm = _same(dashboard(shift.store, shift.boss, now))
+    cold = _cold(shift, now)
+    assert warm == cold
+    ana = next(p for p in warm.pickers if p.name == "Ana Lindqvist")
+    assert (ana.count, ana.units) == (4, 7)  # 3 lines + the A-02 one; 5 + 2 units
+
+
+def test_an_hour_rolling_over_gives_the_cold_numbers(shift: Shift) -> None:
+    dashboard(shift.store, shift.boss, NOW)
+    # Bo's #K MUG line began at 12:30 (not yet kept at 13:00); it carries on at
+    # 13:50, after 12:00 became a kept hour, and at 14:02 after 13:00 did.
+    bo = _actor_of(shift, "Bo Ek")
+    _log(shift, t(13, 5), bo, K.PICK_REFUSED, "#K", qty=1)
+    dashboard(shift.store, shift.boss, t(13, 40))
+    assert hour_cache._kept[shift.store].until == t(13, 0)
+    _log(shift, t(13, 50), bo, K.PICK_UNIT, "#K", sku="MUG-1", qty=1, from_location="A-01")
+    dashboard(shift.store, shift.boss, t(14, 5))
+    _log(shift, t(14, 2), bo, K.PICK_UNIT, "#K", sku="MUG-1", qty=1, from_location="A-01")
+    for now in (t(14, 5), t(14, 20), t(15, 30)):
+        warm = _same(dashboard(shift.store, shift.boss, now))
+        assert hour_cache._kept[shift.store].until == (now - hour_cache.SETTLE).replace(minute=0)
+        assert warm == _cold(shift, now)
+        dashboard(shift.store, shift.boss, now)  # warm again for the next turn
+    bo_work = next(p for p in warm.pickers if p.name == "Bo Ek")
+    assert (bo_work.count, bo_work.units, bo_work.refused) == (3, 6, 2)
+
+
+def test_an_event_stamped_in_a_kept_hour_drops_the_kept_rows(shift: Shift) -> None:
+    dashboard(shift.store, shift.boss, t(13, 30))
+    assert hour_cache._kept[shift.store].until == t(13, 0)
+    # a replay or an import writing the past: Ana picked #C's SOCK at 09:30
+    _pick(shift, t(9, 30), "#C", "SOCK-1", "C-01")
+    warm = _same(dashboard(shift.store, shift.boss, t(13, 35)))
+    assert warm == _cold(shift, t(13, 35))
+    assert next(p for p in warm.pickers if p.name == "Ana Lindqvist").count == 4
+
+
+def test_an_earlier_now_or_another_day_is_built_cold(shift: Shift) -> None:
+    dashboard(shift.store, shift.boss, t(15, 30))
+    assert _same(dashboard(shift.store, shift.boss, NOW)) == _cold(shift, NOW)
+    dashboard(shift.store, shift.boss, NOW)
+    tomorrow = t(9, 0, day=11)
+    assert _same(dashboard(shift.store, shift.boss, tomorrow)) == _cold(shift, tomorrow)
+
+
+def _actor_of(shift: Shift, name: str) -> Actor:
+    from wms_tui.domain.models import Operator
+
+    with shift.store.read() as s:
+        op = s.exec(select(Operator).where(Operator.name == name)).one()
+        return Actor(op.id, op.name, ("picker",), "HH-2")
