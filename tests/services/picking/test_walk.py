@@ -173,6 +173,11 @@ def test_bad_scans_ring_with_a_reason_and_change_nothing(empty_store: Store) -> 
     at = "A-01-2-A"
     refused(BARCODES["MUG-BLU"], "Wrong item MUG-BLU: pick MUG-RED", at_bin=at)
     refused("7350053999999", "Unknown barcode 7350053999999: scan MUG-RED", at_bin=at)
+    # Ten thousand characters pasted: an excerpt is echoed, so the way out stays in view.
+    pasted = "X" * 10_000
+    refused(pasted, f"^Unknown code {'X' * 24}…: scan the bin A-01-2-A$")
+    refused(pasted, f"^Unknown barcode {'X' * 24}…: scan MUG-RED$", at_bin=at)
+    refused("A\u202eB", r"^Unknown code A\\u202eB: scan the bin A-01-2-A$")
     refused(BARCODES["MUG-RED"], "Too many: 3 is more than the 2 left", at_bin=at, count=3)
     refused(wrong_bin, "Wrong bin A-02-7-A: pick MUG-RED from A-01-2-A", at_bin=at)
     refused("T-0001", "Pick 2 more MUG-RED before the tote", at_bin=at)

@@ -37,6 +37,7 @@ from wms_tui.domain.models import (
     WmsException,
 )
 from wms_tui.domain.scans import clean_scan
+from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events, priority
 from wms_tui.services.exceptions.settle import settle
 from wms_tui.services.intake import release
@@ -95,7 +96,7 @@ def _countable(session: Session, code: str, *, lock: bool = False) -> Location:
     stmt = select(Location).where(Location.code == scanned.upper())
     loc = session.exec(stmt.with_for_update(key_share=True) if lock else stmt).first()
     if loc is None:
-        raise NotFound(f"Unknown bin {scanned}")
+        raise NotFound(f"Unknown bin {excerpt(scanned)}")
     kind = LocationKind(loc.kind)
     if kind not in COUNTABLE:
         raise DomainError(f"{loc.code} is a {kind.value} location: count storage or quarantine")

@@ -19,6 +19,7 @@ from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import EventKind, LocationKind, MovementReason
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Location, Order, Product, ProductBarcode, Stock, StockMovement
+from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
 from wms_tui.store import UnitOfWork
 
@@ -219,7 +220,7 @@ def find_product_by_scan(session: Session, code: str) -> ScannedProduct:
     if product is None:
         product = session.exec(select(Product).where(Product.sku == code.upper())).first()
     if product is None:
-        raise NotFound(f"Unknown barcode {code}")
+        raise NotFound(f"Unknown barcode {excerpt(code)}")
     return ScannedProduct(product, 1, code)
 
 

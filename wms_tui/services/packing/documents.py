@@ -41,6 +41,7 @@ from wms_tui.domain.models import (
     Station,
     Warehouse,
 )
+from wms_tui.domain.shown import excerpt
 from wms_tui.domain.text import plural
 from wms_tui.printing.documents import (
     Address,
@@ -656,7 +657,7 @@ def find_packed_order(session: Session, code: str) -> tuple[Order, Parcel | None
         order = session.get(Order, parcel.order_id)
         if order is not None:
             return order, parcel
-    raise NotFound(f"No order, SSCC or tracking number {code}")
+    raise NotFound(f"No order, SSCC or tracking number {excerpt(code)}")
 
 
 @retrying

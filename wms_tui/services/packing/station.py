@@ -140,7 +140,7 @@ def _resolve_order(session: Session, code: str) -> Order:
         return orders[0]
     order = order_names.find(session, code)
     if order is None:
-        raise NotFound(f"No order or tote {code}")
+        raise NotFound(f"No order or tote {excerpt(code)}")
     return order
 
 
@@ -582,7 +582,7 @@ def _not_a_product(session: Session, ctx: PackContext, code: str) -> str:
         if order.id == ctx.order.id:
             return f"That is this order ({order.name}): scan the items"
         raise DomainError(f"That is order {order.name}: close or park {ctx.order.name} first (F12)")
-    raise UnknownCode(f"Unknown barcode {code}")
+    raise UnknownCode(f"Unknown barcode {excerpt(code)}")
 
 
 def line_for_scan(store: Store, actor: Actor, order_id: int, code: str) -> int:

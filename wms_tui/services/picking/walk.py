@@ -42,6 +42,7 @@ from wms_tui.domain.enums import (
 )
 from wms_tui.domain.errors import Conflict, DomainError, NotFound, UnknownCode, WrongScan
 from wms_tui.domain.models import Allocation, Location, PickTask, PickTaskLine
+from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
 from wms_tui.services.inventory import stock as inventory
 from wms_tui.services.inventory.stock import ScannedProduct
@@ -329,7 +330,7 @@ def _scan_bin(
         raise WrongScan(f"Wrong bin {thing.code}: go to {want}")
     if isinstance(thing, ScannedProduct):
         raise DomainError(f"Scan the bin {want} first, then {thing.product.sku}")
-    raise UnknownCode(f"Unknown code {code}: scan the bin {want}")
+    raise UnknownCode(f"Unknown code {excerpt(code)}: scan the bin {want}")
 
 
 def _scan_item(
@@ -351,7 +352,7 @@ def _scan_item(
             raise DomainError(f"Pick {remaining} more {product.sku} before the tote")
         raise WrongScan(f"Wrong bin {thing.code}: pick {product.sku} from {bin_code}")
     if thing is None:
-        raise UnknownCode(f"Unknown barcode {code}: scan {product.sku}")
+        raise UnknownCode(f"Unknown barcode {excerpt(code)}: scan {product.sku}")
     if thing.product.id != product.id:
         raise WrongScan(
             f"Wrong item {thing.product.sku}: pick {product.sku} {product.name}",
@@ -431,7 +432,7 @@ def _scan_tote(
             f"All {ln.qty_picked} picked: put them in {want} and scan it", sku=thing.product.sku
         )
     if thing is None:
-        raise UnknownCode(f"Unknown code {code}: scan {want}")
+        raise UnknownCode(f"Unknown code {excerpt(code)}: scan {want}")
     if thing.kind != LocationKind.TOTE:
         raise WrongScan(f"Put the items in {want} first: scan the tote")
     if thing.id != ln.tote_id:

@@ -20,6 +20,7 @@ from wms_tui.domain.enums import LocationKind, MovementReason
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Delivery, DeliveryLine, Location, Product, Stock, StockMovement
 from wms_tui.domain.scans import clean_scan
+from wms_tui.domain.shown import excerpt
 from wms_tui.services.intake import release
 from wms_tui.services.inventory.stock import find_product_by_scan, get_stock, move_stock
 from wms_tui.services.receiving.receipt import RECEIVER_ROLES, find_delivery
@@ -160,7 +161,7 @@ def line_for_scan(store: Store, code: str, reference: str | None = None) -> Puta
         try:
             product = find_product_by_scan(s, scanned).product
         except NotFound:
-            raise NotFound(f"Unknown barcode {scanned}") from None
+            raise NotFound(f"Unknown barcode {excerpt(scanned)}") from None
         for line, d, p in _pending_rows(s, reference):
             if p.id == product.id:
                 return PutawayLine(
@@ -193,7 +194,7 @@ def check_bin(session: Session, code: str, product: Product, *, lock: bool = Fal
         stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
     loc = session.exec(stmt).first()
     if loc is None:
-        raise NotFound(f"Unknown bin {scanned}")
+        raise NotFound(f"Unknown bin {excerpt(scanned)}")
     kind = LocationKind(loc.kind)
     if kind not in STORAGE_KINDS:
         raise DomainError(f"{loc.code} is a {kind.value} location, not a storage bin")
@@ -266,7 +267,7 @@ def put_away(
         try:
             product = find_product_by_scan(s, clean_scan(product_code)).product
         except NotFound:
-            raise NotFound(f"Unknown barcode {clean_scan(product_code)}") from None
+            raise NotFound(f"Unknown barcode {excerpt(clean_scan(product_code))}") from None
         line = s.exec(
             select(DeliveryLine).where(
                 DeliveryLine.delivery_id == d.id, DeliveryLine.product_id == product.id

@@ -67,7 +67,7 @@ class UnknownBarcode(NotFound):
     """A scanned code that no product has; a supervisor may link it."""
 
     def __init__(self, code: str) -> None:
-        super().__init__(f"Unknown barcode {code}")
+        super().__init__(f"Unknown barcode {excerpt(code)}")
         self.code = code
 
 

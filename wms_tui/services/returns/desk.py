@@ -57,6 +57,7 @@ from wms_tui.domain.models import (
     Stock,
 )
 from wms_tui.domain.scans import clean_scan
+from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events, order_names
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.intake import release
@@ -251,7 +252,7 @@ def find_order(session: Session, code: str) -> Order:
         return order
     order = order_names.find(session, code)
     if order is None:
-        raise NotFound(f"No order, RMA or tracking number {code}")
+        raise NotFound(f"No order, RMA or tracking number {excerpt(code)}")
     return order
 
 
