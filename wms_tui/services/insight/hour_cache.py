@@ -56,15 +56,13 @@ def today(
     if kept is not None and not _still_true(session, kept, day_start, settled, last_id):
         kept = None
     start = kept.until if kept else day_start
-    # Read apart, so a kept pick line holds no unit of a later hour.
-    closed = (
-        hour_rows(session, start, settled, lines_since=day_start) if start < settled else HourRows()
-    )
+    rows = hour_rows(session, start, end, lines_since=day_start, split=settled)
+    closed = rows.before(settled)
     if kept:
-        closed = kept.rows + closed
+        closed, rows = kept.rows + closed, kept.rows + rows
     with _lock:
         _kept[store] = _Kept(day_start, settled, closed, last_id)
-    return closed + hour_rows(session, settled, end, lines_since=day_start)
+    return rows
 
 
 def forget(store: Store) -> None:

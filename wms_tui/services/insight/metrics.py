@@ -175,22 +175,44 @@ class HourRows:
     def __add__(self, other: HourRows) -> HourRows:
         return HourRows(*(a + b for a, b in zip(self._columns(), other._columns(), strict=True)))
 
+    def before(self, hour: datetime) -> HourRows:
+        """The rows of the hours before ``hour``."""
+        return HourRows(
+            [r for r in self.flow if r[1] < hour],
+            [r for r in self.picks if r[2] < hour],
+            [r for r in self.refused if r[2] < hour],
+            [r for r in self.packs if r[3] < hour],
+            [r for r in self.cycle if r[0] < hour],
+        )
+
     def _columns(self) -> tuple[list, ...]:
         return (self.flow, self.picks, self.refused, self.packs, self.cycle)
 
 
 def hour_rows(
-    session: Session, start: datetime, end: datetime, lines_since: datetime | None = None
+    session: Session,
+    start: datetime,
+    end: datetime,
+    lines_since: datetime | None = None,
+    split: datetime | None = None,
 ) -> HourRows:
     """Every per-hour figure of ``[start, end)``.
 
     ``lines_since`` (before ``start``) is where the caller's period really
     begins: a pick line with a unit in ``[lines_since, start)`` began there and
-    is not counted again (its units still are).
+    is not counted again (its units still are). With ``split`` (an hour), the
+    rows of the hours before it hold nothing of the hours after: every figure
+    but the pick lines is counted in its event's hour anyway; the pick lines,
+    whose units are summed in the hour of their first, are read in two parts.
     """
+    since = start if lines_since is None else lines_since
+    if split is not None and start < split < end:
+        picks = _pick_rows(session, start, split, since) + _pick_rows(session, split, end, since)
+    else:
+        picks = _pick_rows(session, start, end, since)
     return HourRows(
         _flow_rows(session, start, end),
-        _pick_rows(session, start, end, lines_since),
+        picks,
         _refused_rows(session, start, end),
         _pack_rows(session, start, end),
         cycle_times(session, start, end),
