@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Static
 
-from tests.ui.helpers import wait_store
+from tests.ui.helpers import shown_text, wait_store
 from tests.ui.scanner import log_in, scan
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
@@ -127,6 +127,9 @@ async def test_the_inbox_lists_the_most_urgent_first_with_its_keys(
         assert detail.splitlines()[0].startswith("1 × MUG-BLU short at A-01-1-A")
         assert "Ana Lindqvist at HH-01" in detail
         assert detail.splitlines()[-1] == "F4 Cancel F5 Count F7 Ack"
+        # As drawn: a handheld's three rows cut the terminal and the keys after a long cause.
+        shown = " ".join(shown_text(screen.query_one("#exc-detail", Static)).split())
+        assert "Ana Lindqvist at HH-01" in shown and shown.endswith("F4 Cancel F5 Count F7 Ack")
         table = screen.query_one("#exc-table", DataTable)
         if size[0] == 40:
             assert table.region.right <= 40 and len(table.columns) == 3
