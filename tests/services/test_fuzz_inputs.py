@@ -254,3 +254,58 @@ def test_setup_handlers(empty_store: Store, tmp_path, monkeypatch) -> None:  # n
         total(lambda: printers.clear_fonts(empty_store, text))
 
     run()
+
+
+LONG = ["x" * 10_000, "\u202e" + "7" * 10_000, "A" * 300 + "\x1b[2J"]
+
+
+def short(call: Callable[[], object]) -> None:
+    """A refused 10,000-character scan is echoed as an excerpt, not in full:
+    on a 40x16 handheld the whole message used to fill the screen."""
+    total(call)
+    try:
+        call()
+    except DomainError as exc:
+        assert len(str(exc)) <= 160, str(exc)[:200]
+
+
+def test_long_scans_are_echoed_as_an_excerpt(empty_store: Store) -> None:
+    from tests.worlds.receiving import build
+    from wms_tui.domain.actor import SYSTEM as boss
+    from wms_tui.services.inventory import cycle_count
+    from wms_tui.services.lookup import trace
+    from wms_tui.services.receiving import putaway
+
+    w = build(empty_store)
+    rcv.receive_scan(empty_store, w.receiver, "PO-1", "TEE", count=2)
+    for text in LONG:
+        short(lambda t=text: rcv.receive_scan(empty_store, w.receiver, "PO-1", t))
+        short(lambda t=text: rcv.start_receipt(empty_store, w.receiver, t))
+        short(lambda t=text: putaway.put_away(
+            empty_store, w.receiver, reference="PO-1", product_code=t, bin_code="A-01-1-A"
+        ))  # fmt: skip
+        short(lambda t=text: putaway.put_away(
+            empty_store, w.receiver, reference="PO-1", product_code="TEE", bin_code=t
+        ))  # fmt: skip
+        short(lambda t=text: cycle_count.start_count(empty_store, w.supervisor, t))
+        short(lambda t=text: trace.trace(empty_store, boss, t))
+
+
+def test_long_scans_at_the_pack_station(empty_store: Store) -> None:
+    w = pw.build(empty_store)
+    oid = packing.open_order(empty_store, w.packer, "#1042").order_id
+    for text in LONG:
+        short(lambda t=text: packing.scan(empty_store, w.packer, oid, t))
+        short(lambda t=text: packing.line_for_scan(empty_store, w.packer, oid, t))
+        short(lambda t=text: packing.open_order(empty_store, w.packer, t))
+        short(lambda t=text: packing.choose_carton(empty_store, w.packer, oid, t))
+
+
+def test_long_scans_on_the_pick_cart(empty_store: Store) -> None:
+    w = build_world(empty_store)
+    build_wave(empty_store, w.supervisor, cart_size=3)
+    ana = w.pickers[0]
+    code = picking.claim_next_task(empty_store, ana).code
+    for text in LONG:
+        short(lambda t=text: picking.scan(empty_store, ana, code, t))
+        short(lambda t=text: picking.resume_task(empty_store, ana, t))

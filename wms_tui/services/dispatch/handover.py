@@ -50,6 +50,7 @@ from wms_tui.domain.models import (
     WmsException,
 )
 from wms_tui.domain.scans import clean_scan
+from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.shop import fulfilments as shop_fulfilments
@@ -343,7 +344,7 @@ def _find_parcel(uow: UnitOfWork, raw: str) -> tuple[Parcel, Order]:
         .with_for_update(of=(Order, Parcel), key_share=True)
     ).first()
     if row is None:
-        raise NotFound(f"No parcel {code}: scan the SSCC or tracking number on its label")
+        raise NotFound(f"No parcel {excerpt(code)}: scan the SSCC or tracking number on its label")
     return row[0], row[1]
 
 

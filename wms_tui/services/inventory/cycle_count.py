@@ -156,7 +156,7 @@ def _variances(session: Session, loc: Location, counted: Mapping[str, int]) -> l
             continue
         p = session.exec(select(Product).where(Product.sku == sku)).first()
         if p is None:
-            raise NotFound(f"Unknown SKU {sku}")
+            raise NotFound(f"Unknown SKU {excerpt(sku)}")
         st = get_stock(session, p.id, loc.id)
         out[sku] = Variance(sku, p.name, st.qty if st else 0, n, st.allocated if st else 0)
     return sorted(out.values(), key=lambda v: v.sku)

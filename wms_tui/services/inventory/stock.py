@@ -227,5 +227,5 @@ def find_product_by_scan(session: Session, code: str) -> ScannedProduct:
 def find_location(session: Session, code: str) -> Location:
     loc = session.exec(select(Location).where(Location.code == code.upper())).first()
     if loc is None:
-        raise NotFound(f"Unknown location {code}")
+        raise NotFound(f"Unknown location {excerpt(code)}")
     return loc

@@ -455,7 +455,7 @@ def sku_detail(store: Store, code: str, *, history: int = 50) -> SkuDetail:
         try:
             product = find_product_by_scan(s, scanned).product
         except NotFound:
-            raise NotFound(f"Unknown SKU or barcode {scanned}") from None
+            raise NotFound(f"Unknown SKU or barcode {excerpt(scanned)}") from None
         stock = _sku_row(*s.exec(_sku_statement(StockQuery(), product.id)).one())
         barcodes = tuple(
             s.exec(

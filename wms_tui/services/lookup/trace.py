@@ -54,6 +54,7 @@ from wms_tui.domain.models import (
     ReturnReceipt,
 )
 from wms_tui.domain.scans import clean_scan
+from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import order_names
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.handover import parcel_code
@@ -188,10 +189,12 @@ def resolve(session: Session, code: str, *, contacts: bool = True) -> tuple[int,
         return oid, "tote"
     hits = search(session, q, limit=5, contacts=contacts)
     if not hits:
-        raise NotFound(f"No order matches {q!r}")
+        raise NotFound(f"No order matches '{excerpt(q)}'")
     if len(hits) > 1:
         names = ", ".join(sorted(h.name for h in hits)[:3]) + ("…" if len(hits) > 3 else "")
-        raise DomainError(f"{len(hits)} orders match {q!r} ({names}): type the order number")
+        raise DomainError(
+            f"{len(hits)} orders match '{excerpt(q)}' ({names}): type the order number"
+        )
     return hits[0].order_id, hits[0].matched
 
 

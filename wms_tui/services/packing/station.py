@@ -759,7 +759,7 @@ def _choose(uow: UnitOfWork, actor: Actor, ctx: PackContext, code: str) -> Said 
         return f"Parcel {n}: back to the suggested carton"
     carton = ctx.carton_by_code(code)
     if carton is None:
-        raise NotFound(f"No carton type {code}")
+        raise NotFound(f"No carton type {excerpt(code)}")
     items = _items_for_choice(ctx, parcel)
     if items:
         ok, reason = _check(ctx, items, carton)

@@ -29,6 +29,7 @@ from wms_tui.domain.models import (
     Product,
     Wave,
 )
+from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
 from wms_tui.services.inventory import allocation
 from wms_tui.store import UnitOfWork
@@ -171,7 +172,7 @@ def get_task(session: Session, code: str, *, lock: bool = False) -> PickTask:
         stmt = stmt.with_for_update(key_share=True)
     task = session.exec(stmt).first()
     if task is None:
-        raise NotFound(f"No pick task {code.strip().upper()}")
+        raise NotFound(f"No pick task {excerpt(code.strip().upper())}")
     return task
 
 

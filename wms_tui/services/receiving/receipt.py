@@ -221,7 +221,7 @@ def find_delivery(session: Session, reference: str, *, lock: bool = False) -> De
         d = session.exec(stmt.with_for_update(key_share=True) if lock else stmt).first()
         if d is not None:
             return d
-    raise NotFound(f"No delivery {ref}: check the paperwork or start a blind receipt")
+    raise NotFound(f"No delivery {excerpt(ref)}: check the paperwork or start a blind receipt")
 
 
 def _closed_message(session: Session, d: Delivery) -> str:

@@ -24,6 +24,7 @@ from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.enums import EventKind, ReasonCause, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import ReturnLine, ReturnReason
+from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
 from wms_tui.store import Store, UnitOfWork, retrying
 
@@ -159,7 +160,7 @@ def remove_reason(store: Store, code: str, actor: Actor = SYSTEM) -> None:
     with store.unit_of_work() as uow:
         row = uow.session.get(ReturnReason, code)
         if row is None:
-            raise NotFound(f"Unknown return reason {code}")
+            raise NotFound(f"Unknown return reason {excerpt(code)}")
         used = uow.session.exec(
             select(func.count()).select_from(ReturnLine).where(ReturnLine.reason_code == code)
         ).one()
