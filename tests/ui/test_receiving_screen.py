@@ -177,6 +177,15 @@ async def test_bad_input_rings_and_changes_nothing(receiving_store: Store) -> No
         assert app.screen is screen and "Not received" in feedback(app)
         assert snapshot(receiving_store) == before
         assert len(bells) == 7
+        # A double Enter after the count is no yes: 99,999,999 units went in that way.
+        await scan(pilot, TEE_EAN)
+        await scan(pilot, "11")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AskConfirm) and snapshot(receiving_store) == before
+        await pilot.press("escape")
+        await pilot.pause()
         # ... asked again and confirmed.
         await scan(pilot, TEE_EAN)
         await scan(pilot, "11")

@@ -29,6 +29,7 @@ from wms_tui.ui.widgets.dialogs import (
     AskChoice,
     AskConfirm,
     AskCount,
+    AskSure,
     AskText,
 )
 from wms_tui.ui.widgets.fixed_table import SteadyTable, reset, step_cursor
@@ -394,7 +395,7 @@ class ReceivingScreen(FloorScreen):
     async def confirm_large(self, code: str, count: int, reason: str | None, why: str) -> None:
         self.app.bell()
         yes = await self.app.push_screen_wait(
-            AskConfirm("Check the count", [why, "Enter/y receives them, Esc cancels."])
+            AskSure("Check the count", [why, "y receives them, Esc cancels."])
         )
         if yes:
             self.receive(code, count=count, reason=reason, confirmed=True)

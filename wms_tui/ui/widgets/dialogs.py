@@ -242,6 +242,21 @@ class AskConfirm(_Dialog):
         self.dismiss(True)
 
 
+class AskSure(AskConfirm, inherit_bindings=False):
+    """A check on what was just typed ("99999999 units: sure?"): only ``y`` says yes.
+
+    The Enter that ended the typing, pressed twice or bounced, reached :class:`AskConfirm`
+    as its yes and received 99,999,999 units past the check meant to stop them."""
+
+    BINDINGS = [
+        Binding("escape,n", "cancel", "No", id="cancel"),
+        Binding("y", "confirm", "Yes", id="confirm"),
+    ]
+
+    def __init__(self, title: str, lines: Sequence[str] | RenderableType = ()) -> None:
+        super().__init__(title, lines, hint="y: yes · Esc/n: no")
+
+
 def reason_text(value: str) -> str:
     """A one-line reason as typed: control characters out, spaces collapsed; empty refused."""
     from wms_tui.domain.scans import clean_scan
