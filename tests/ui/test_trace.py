@@ -32,7 +32,7 @@ async def test_a_scanned_label_shows_the_whole_life(traced: Traced, size) -> Non
         assert screen.feedback.text == "✓ #1042: 29 steps, 6 to look at (!)"
         facts = shown_text(screen.query_one("#trace-facts"))
         assert "2 × MUG-1 A-01-1-A → T-0007 by Ana Lindqvist" in " ".join(facts.split())
-        assert "Johan Öberg @ PACK-1: 2 scan, 0 count, 1 undo, 1 QC" in " ".join(facts.split())
+        assert "Johan Öberg @ PACK-1: 2 scans, 0 counts, 1 undo, 1 QC" in " ".join(facts.split())
         timeline = shown_text(screen.query_one("#trace-timeline"))
         qc = " ".join(timeline.split())
         assert "! 10 Mar 09:22" in qc and "QC took out 1 × MUG-1" in qc

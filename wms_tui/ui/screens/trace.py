@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
+from wms_tui.domain.text import plural
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 from wms_tui.ui.widgets.timeline import timeline_table
@@ -119,8 +120,8 @@ class TraceScreen(FloorScreen):
         for w in t.packers:
             facts.add_row(
                 "Packed",
-                f"{w.packer} @ {w.station}: {w.scanned} scan, {w.counted} count, "
-                f"{w.undone} undo, {w.qc} QC",
+                f"{w.packer} @ {w.station}: {plural(w.scanned, 'scan')}, "
+                f"{plural(w.counted, 'count')}, {plural(w.undone, 'undo')}, {w.qc} QC",
             )
         for p in t.parcels:
             facts.add_row(
