@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlmodel import func, select
 
 from tests.ui.helpers import wait_store
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan, settle
 from wms_tui.domain.errors import StoreReplaced
 from wms_tui.domain.models import Event, Operator
 from wms_tui.store import Store, open_store
@@ -118,12 +118,11 @@ async def test_a_running_terminal_says_so_and_writes_nothing(tmp_path: Path) -> 
                 break
             await pilot.pause(0.02)
         assert app.store_replaced
-        await pilot.pause()
+        await settle(pilot)
         said = [n.message for n in app._notifications]
         assert any("store was replaced" in m for m in said), said
         # Log out and in again: the login (a write) is refused on the login screen.
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        await press(pilot, "ctrl+l")
         await scan(pilot, "R3001")
         assert isinstance(app.screen, LoginScreen) and app.actor is None
         assert "store was replaced" in app.screen.query_one(Feedback).text

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from tests.ui.helpers import open_screen, shown_text
-from tests.ui.scanner import settle
+from tests.ui.scanner import press, settle
 from tests.worlds import factories as f
 from tests.worlds.insight import NOW, Shift, build_shift
 from wms_tui.domain.clock import set_clock
@@ -124,7 +124,7 @@ async def test_keys_answer_while_a_refresh_waits_on_the_database(
                 break
             await pilot.pause(0.02)
         assert entered.is_set() and screen.snap is None
-        await pilot.press("3")  # the query is still running in its thread
+        await press(pilot, "3")  # the query is still running in its thread
         assert flat(screen, "#dash-tab") == "‹ 3/6 Cut-offs ›"
         gate.set()
         await settle(pilot)
@@ -146,13 +146,13 @@ async def test_a_failed_refresh_says_so_and_keeps_the_screen(
         screen = app.screen
         await settle(pilot)
         monkeypatch.setattr(service, "dashboard", broken)
-        await pilot.press("r")
+        await press(pilot, "r")
         await settle(pilot)
         assert screen.error == "Refresh failed: connection lost"
         assert flat(screen, "#dash-summary") == "✗ Refresh failed: connection lost"
         assert app.screen is screen
         monkeypatch.undo()
-        await pilot.press("r")
+        await press(pilot, "r")
         await settle(pilot)
         assert screen.error == "" and "7 open" in flat(screen, "#dash-summary")
 
@@ -177,12 +177,12 @@ async def test_an_empty_warehouse_draws_empty_charts(sqlite_store: Store) -> Non
             ("5", "#dash-accuracy", "nothing packed yet today"),
             ("6", "#dash-backlog", "none open"),
         ):
-            await pilot.press(key)  # on a handheld: that panel is shown
-            await pilot.pause()
+            await press(pilot, key)  # on a handheld: that panel is shown
+            await settle(pilot)
             assert says in flat(screen, wid)
             assert "█" not in shown_text(screen.query_one(wid))
         await pilot.resize_terminal(120, 40)
-        await pilot.pause()
+        await settle(pilot)
         assert "nothing packed yet today" in flat(screen, "#dash-accuracy")
         assert "cycle p50 – p90 –" in flat(screen, "#dash-summary")
         assert app.screen is screen

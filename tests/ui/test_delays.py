@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from tests.ui.helpers import wait_store
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
 from tests.worlds.dispatch import Dock, build_dock
 from wms_tui.store import Store
@@ -35,11 +35,11 @@ async def open_delays(pilot) -> DelaysScreen:  # noqa: ANN001
     await scan(pilot, f.SUPERVISOR_PIN)
     home = pilot.app.screen
     index = [e.id for e in home.entries].index("delays")
-    await pilot.press("1234567890abcdefghij"[index])
+    await press(pilot, "1234567890abcdefghij"[index])
     screen = pilot.app.screen
     assert isinstance(screen, DelaysScreen)
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     return screen
 
 
@@ -49,11 +49,10 @@ async def test_delay_list_and_its_notice_sent_once(dock: Dock, size) -> None:  #
     async with app.run_test(size=size) as pilot:
         screen = await open_delays(pilot)
         assert [(o.name, o.cause) for o in screen.found.orders] == [("#3", "missed cut-off")]
-        await pilot.press("enter")  # the order: where it is, who did what
-        await pilot.pause()
+        await press(pilot, "enter")  # the order: where it is, who did what
+        await settle(pilot)
         assert type(app.screen).__name__ == "OrderScreen"
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert app.screen is screen
         table = screen.query_one("#dly-table", DataTable)
         cells = [str(c) for c in table.get_row_at(0)]
@@ -63,22 +62,22 @@ async def test_delay_list_and_its_notice_sent_once(dock: Dock, size) -> None:  #
             ("1 order late or at risk · 1 to notify", "1 late or at risk · 1 to")
         )
         assert len(head) <= size[0] or size[0] > 100
-        await pilot.press("f2")
+        await press(pilot, "f2")
         assert isinstance(app.screen, AskConfirm)
-        await pilot.press("escape")  # no: nothing written
-        await pilot.pause()
+        await press(pilot, "escape")  # no: nothing written
+        await settle(pilot)
         assert list(dock.outbox.glob("delay-*")) == []
-        await pilot.press("f2")
-        await pilot.press("enter")
+        await press(pilot, "f2")
+        await press(pilot, "enter")
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert [p.name for p in dock.outbox.glob("delay-*.eml")] == ["delay-3-3.eml"]
         assert screen.found.to_notify == ()
         cells = [str(c) for c in table.get_row_at(0)]
         assert any("✓" in c for c in cells)
-        await pilot.press("f2")  # again: everyone has had theirs
+        await press(pilot, "f2")  # again: everyone has had theirs
         shown = screen.query_one("#dly-fb", Feedback).text
         assert "Every order on the list has had its delay notice" in shown
         assert [p.name for p in dock.outbox.glob("delay-*.eml")] == ["delay-3-3.eml"]
@@ -91,5 +90,5 @@ async def test_an_empty_list_says_so(dock: Dock) -> None:
         screen = await open_delays(pilot)
         assert screen.found.orders == ()
         assert "No order will miss its promised date" in screen.query_one("#dly-fb", Feedback).text
-        await pilot.press("f2")
+        await press(pilot, "f2")
         assert "Every order on the list" in screen.query_one("#dly-fb", Feedback).text

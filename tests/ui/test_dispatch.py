@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, OptionList, Static
 
 from tests.ui.helpers import open_overview
+from tests.ui.scanner import press, settle
 from tests.worlds.dispatch import Dock
 from wms_tui.services.dispatch import handover
 from wms_tui.ui.app import WmsApp
@@ -15,7 +16,7 @@ from wms_tui.ui.screens.order_detail import OrderScreen
 
 async def loaded(pilot, screen: DispatchScreen) -> None:
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     assert screen.snap is not None, screen.error
 
 
@@ -63,7 +64,7 @@ async def test_refresh_picks_up_other_terminals(dock: Dock) -> None:
         assert row(trucks, "carrier:PN")[9] == "0"
         # Someone at the dock loads #1; the next refresh (r, or the timer) shows it.
         handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#1"])
-        await pilot.press("r")
+        await press(pilot, "r")
         await loaded(pilot, screen)
         assert row(trucks, "carrier:PN")[9] == "1"
 
@@ -111,12 +112,12 @@ async def test_resizing_switches_layout(dock: Dock) -> None:
         screen = await open_overview(pilot)
         assert screen.query("#dsp-trucks")
         await pilot.resize_terminal(40, 16)
-        await pilot.pause()
+        await settle(pilot)
         assert (
             not screen.wide_layout and screen.query("#dsp-list") and not screen.query("#dsp-trucks")
         )
         await pilot.resize_terminal(120, 40)
-        await pilot.pause()
+        await settle(pilot)
         assert screen.wide_layout and screen.query_one("#dsp-trucks", DataTable).row_count == 4
 
 
@@ -133,7 +134,7 @@ async def test_a_refresh_landing_mid_resize_waits_for_the_new_tables(dock: Dock)
 
         screen.recompose = refresh_lands_during
         await pilot.resize_terminal(120, 40)
-        await pilot.pause()
+        await settle(pilot)
         assert screen.wide_layout and screen.query_one("#dsp-trucks", DataTable).row_count == 4
 
 
@@ -146,19 +147,19 @@ async def test_delay_notices_from_the_overview(dock: Dock, monkeypatch) -> None:
     app = WmsApp(dock.store.url, terminal="OFFICE")
     async with app.run_test(size=(40, 16)) as pilot:
         await open_overview(pilot)
-        await pilot.press("f6")  # the delay list, on its own screen
+        await press(pilot, "f6")  # the delay list, on its own screen
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         delays = app.screen
         assert isinstance(delays, DelaysScreen)
         assert [o.name for o in delays.found.orders] == ["#1", "#2", "#3"]
-        await pilot.press("f2")
+        await press(pilot, "f2")
         modal = app.screen
         assert isinstance(modal, AskConfirm)
         assert "#1" in str(modal._body) and "#3" in str(modal._body)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert len(list(dock.outbox.glob("delay-*.eml"))) == 3  # #1, #2, #3
         await pilot.app.workers.wait_for_complete()
         assert delays.found.to_notify == ()

@@ -7,6 +7,7 @@ from datetime import timedelta
 from textual.widgets import Static
 
 from tests.ui.helpers import open_overview
+from tests.ui.scanner import press
 from tests.worlds.dispatch import Dock
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.integration_models import ShopOutbox
@@ -47,5 +48,5 @@ async def test_a_handheld_is_not_crowded(dock: Dock) -> None:
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_overview(pilot)
         assert not screen.wide_layout
-        await pilot.press("3", "right", "left")  # panels still answer
+        await press(pilot, "3", "right", "left")  # panels still answer
         assert screen.error == ""

@@ -18,6 +18,7 @@ import pytest
 
 from tests.ui.fuzz import feed
 from tests.ui.helpers import open_menu_entry, sign_in
+from tests.ui.scanner import press
 from tests.worlds.dispatch import build_dock
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -51,8 +52,7 @@ async def _fuzz(store: Store, badge: str, entry_id: str, size: tuple[int, int]) 
             for _ in range(4):  # back from what a key opened (an order, a history)
                 if isinstance(app.screen, screen_type | HomeScreen):
                     break
-                await pilot.press("escape")
-                await pilot.pause()
+                await press(pilot, "escape")
             if isinstance(app.screen, HomeScreen):
                 await open_menu_entry(pilot, entry_id)
 

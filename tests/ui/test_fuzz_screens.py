@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 
 from tests.ui.fuzz import feed
 from tests.ui.helpers import open_menu_entry, open_pack, open_pick, open_receiving, sign_in
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan
 from tests.worlds import packing as pw
 from tests.worlds.picking import build_world
 from tests.worlds.receiving import build as build_receiving
@@ -84,11 +84,9 @@ async def test_the_reported_repro_pack_f4_superscript_two(sqlite_store: Store, t
     async with app.run_test(size=(120, 40)) as pilot:
         await open_pack(pilot)
         await scan(pilot, "#1042")
-        await pilot.press("f4", "²", "enter")
-        await pilot.pause()
+        await press(pilot, "f4", "²", "enter")
         while isinstance(app.screen, ModalScreen):
-            await pilot.press("escape")
-            await pilot.pause()
+            await press(pilot, "escape")
         assert isinstance(app.screen, PackScreen)
 
 
@@ -100,8 +98,7 @@ async def _back_to(pilot, screen_type: type, entry_id: str) -> None:  # noqa: AN
     for _ in range(4):
         if isinstance(pilot.app.screen, screen_type | HomeScreen):
             break
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
     if isinstance(pilot.app.screen, HomeScreen):
         await open_menu_entry(pilot, entry_id)
 

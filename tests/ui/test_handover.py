@@ -10,13 +10,12 @@ from sqlmodel import select
 from textual.widgets import OptionList
 
 from tests.ui.helpers import SIZES, open_dock, wait_store
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan, settle
 from tests.worlds.dispatch import Dock
 from wms_tui.domain.enums import ManifestStatus, OrderStatus, ParcelStatus
 from wms_tui.domain.models import Manifest
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.files_text import folder_text
-from wms_tui.ui.screens.handover import HandoverScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm
 from wms_tui.ui.widgets.feedback import Feedback
 
@@ -24,17 +23,11 @@ from wms_tui.ui.widgets.feedback import Feedback
 async def put(pilot, code: str) -> None:
     """A scan without typing every key (each test also scans key by key once)."""
     pilot.app.focused.value = code
-    await pilot.press("enter")
-    await pilot.pause()
+    await press(pilot, "enter")
 
 
 def feedback(screen) -> str:
     return screen.query_one(Feedback).text
-
-
-async def settle(pilot, screen: HandoverScreen) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -65,7 +58,7 @@ async def test_load_and_refuse_with_a_scanner(dock: Dock, size: tuple[int, int])
         assert len(bells) == 4
         assert dock.state() == before
 
-        await settle(pilot, screen)
+        await settle(pilot)
         assert screen.dock is not None
         assert [p.label for p in screen.dock.waiting] == ["#2 1/2", "#2 2/2"]
         assert [p.order_name for p in screen.dock.pull] == ["#4"]
@@ -98,24 +91,24 @@ async def test_close_out_with_confirmation(dock: Dock, size: tuple[int, int]) ->
         await scan(pilot, dock.sscc["#1"])
         await put(pilot, dock.sscc["#2"])
         # #2 is half loaded: refused before any question is asked.
-        await pilot.press("f10")
+        await press(pilot, "f10")
         assert "Order #2: parcel 2 of 2 is not loaded" in feedback(screen)
         assert app.screen is screen
         await put(pilot, dock.sscc["#2/2"])
 
         before = dock.state()
-        await pilot.press("f10")
+        await press(pilot, "f10")
         modal = app.screen
         assert isinstance(modal, AskConfirm)
-        await pilot.press("escape")  # changed my mind: nothing happens
+        await press(pilot, "escape")  # changed my mind: nothing happens
         assert app.screen is screen and dock.state() == before
 
-        await pilot.press("f10")
+        await press(pilot, "f10")
         assert isinstance(app.screen, AskConfirm)
         notes: list[str] = []
         screen.notify = lambda message, **_: notes.append(message)  # type: ignore[method-assign]
-        await pilot.press("enter")
-        await settle(pilot, screen)
+        await press(pilot, "enter")
+        await settle(pilot)
         assert "PN-20260310 closed: 3 parcels, 2 orders dispatched" in feedback(screen)
         assert dock.order("#1").status == OrderStatus.DISPATCHED
         with dock.store.read() as s:
@@ -128,26 +121,26 @@ async def test_close_out_with_confirmation(dock: Dock, size: tuple[int, int]) ->
         assert screen.dock is not None and screen.dock.closed
 
         # closed: a second close and a late parcel are refused
-        await pilot.press("f10")
+        await press(pilot, "f10")
         assert "already closed: F6 reprints it" in feedback(screen)
-        await pilot.press("f6")
+        await press(pilot, "f6")
         assert "PN-20260310 reprinted (3 parcels)" in feedback(screen)
 
 
 async def test_leftovers_are_listed_before_closing(dock: Dock) -> None:
     app = WmsApp(dock.store.url, terminal="DOCK-1")
     async with app.run_test(size=(40, 16)) as pilot:
-        screen = await open_dock(pilot, "S9001")
+        await open_dock(pilot, "S9001")
         await scan(pilot, "PN")
         await scan(pilot, dock.sscc["#1"])
-        await pilot.press("f10")
+        await press(pilot, "f10")
         modal = app.screen
         assert isinstance(modal, AskConfirm)
         body = str(modal._body)
         assert "2 packed parcels NOT loaded stay for tomorrow" in body
         assert "#2 1/2" in body and "#2 2/2" in body
-        await pilot.press("enter")
-        await settle(pilot, screen)
+        await press(pilot, "enter")
+        await settle(pilot)
         assert dock.order("#1").status == OrderStatus.DISPATCHED
         assert dock.order("#2").status == OrderStatus.PACKED
 
@@ -182,17 +175,17 @@ async def test_carrier_chosen_with_arrows_and_enter(dock: Dock, size: tuple[int,
         screen = await open_dock(pilot, "K2001")
         carriers = screen.query_one("#ho-waiting", OptionList)
         first = carriers.get_option_at_index(0).id
-        await pilot.press("down")
+        await press(pilot, "down")
         second = carriers.get_option_at_index(carriers.highlighted).id
         assert first != second and second is not None
-        await pilot.press("enter")  # an empty scan
-        await pilot.pause()
+        await press(pilot, "enter")  # an empty scan
+        await settle(pilot)
         assert screen.carrier == second.removeprefix("carrier:")
         assert app.focused is screen.scan_field
         # With no carrier highlighted, an empty scan says what to do and chooses nothing.
-        await pilot.press("f2")
+        await press(pilot, "f2")
         carriers.highlighted = None
-        await pilot.press("enter")
+        await press(pilot, "enter")
         assert screen.carrier is None
         assert "Scan or type the carrier's code" in feedback(screen)
 
@@ -207,7 +200,7 @@ async def test_times_are_on_the_apps_warehouse_clock(dock: Dock) -> None:
         app.warehouse_tz = ZoneInfo("Asia/Seoul")  # as if the warehouse had moved
         screen = await open_dock(pilot, "K2001")
         await scan(pilot, "PN")
-        await settle(pilot, screen)
+        await settle(pilot)
         waiting = screen.query_one("#ho-waiting", OptionList)
         shown = str(waiting.get_option_at_index(0).prompt)
         # packed at 07:30 UTC: 16:30 in Seoul (08:30 in Jönköping)
@@ -223,12 +216,11 @@ async def test_a_refresh_answering_after_escape_is_dropped(dock: Dock) -> None:
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_dock(pilot, "S9001")
         await put(pilot, "PN")
-        await settle(pilot, screen)
+        await settle(pilot)
         late = status_for(dock.store, "PN")
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert app.screen is not screen
         screen._show_if_current("PN", late)  # the worker's call_from_thread, too late
         screen._error("too late as well")
-        await pilot.pause()
+        await settle(pilot)
         assert app.is_running

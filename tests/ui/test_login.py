@@ -8,7 +8,7 @@ from textual.geometry import Region
 from textual.widgets import OptionList, Static
 
 from tests.ui.helpers import SIZES, wait_store
-from tests.ui.scanner import log_in, scan
+from tests.ui.scanner import log_in, press, scan, settle
 from tests.worlds import factories as f
 from wms_tui.domain.models import Event, Operator
 from wms_tui.store import Store
@@ -81,8 +81,7 @@ async def test_scanner_control_characters_are_ignored(people: Store) -> None:
     async with app.run_test(size=(40, 16)) as pilot:
         await wait_store(pilot)
         app.screen.query_one("#badge").value = "S9001\x1d\r"
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         await scan(pilot, "9001")
         assert app.actor is not None and app.actor.name == "Min-jun Kim"
 
@@ -93,8 +92,7 @@ async def test_logout_returns_to_login(people: Store) -> None:
         await wait_store(pilot)
         await log_in(pilot, "S9999", "9999")
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        await press(pilot, "ctrl+l")
         assert isinstance(app.screen, LoginScreen) and app.actor is None
 
 
@@ -106,7 +104,7 @@ async def test_idle_logout(people: Store) -> None:
         assert app.actor is not None
         await pilot.pause(0.1)
         app._check_idle()  # the 5 s interval, without waiting for it
-        await pilot.pause()
+        await settle(pilot)
         assert app.actor is None and isinstance(app.screen, LoginScreen)
     with people.read() as s:
         ev = s.exec(select(Event).where(Event.kind == "logout")).one()
@@ -195,7 +193,7 @@ async def test_a_long_menu_scrolls_above_the_footer_on_a_handheld(people: Store)
             top, rows = menu.scroll_offset.y, menu.scrollable_content_region.height
             assert top <= index < top + rows, f"entry {index} is scrolled out of view"
             assert footer.region == Region(0, 15, 40, 1)
-            await pilot.press("down")
+            await press(pilot, "down")
 
 
 async def test_every_entry_fits_a_handheld_for_all_four_roles(people: Store) -> None:
@@ -250,14 +248,14 @@ async def test_a_supervisor_gives_badge_then_pin(people: Store, size: tuple[int,
         assert app.actor is None and bells == [1]
         assert screen.query_one(Feedback).text.startswith("✗ Wrong PIN for S9001")
         assert screen.query_one("#pin").value == ""  # the PIN is never left on screen
-        await pilot.press("escape")  # another badge instead
-        await pilot.pause()
+        await press(pilot, "escape")  # another badge instead
+        await settle(pilot)
         assert screen.query_one("#badge").display and screen.badge_for_pin is None
         await scan(pilot, "S9001")
         await scan(pilot, "9001")
         assert isinstance(app.screen, HomeScreen) and app.actor.name == "Min-jun Kim"
-        await pilot.press("ctrl+l")  # and the next login starts from the badge again
-        await pilot.pause()
+        await press(pilot, "ctrl+l")  # and the next login starts from the badge again
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         assert app.screen.query_one("#badge").display
     with people.read() as s:
@@ -271,8 +269,7 @@ async def test_any_keystrokes_at_login_never_crash(people: Store) -> None:
         await wait_store(pilot)
         for junk in ("²", "①", "\u202eS9001", "S9001\x00", "٣٣", "x" * 300):
             app.screen.query_one("#badge").value = junk
-            await pilot.press("enter")
-            await pilot.pause()
+            await press(pilot, "enter")
             assert isinstance(app.screen, LoginScreen)
             shown = app.screen.query_one(Feedback).text
             assert "\x00" not in shown and "\u202e" not in shown and len(shown) < 80

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from tests.ui.helpers import open_pick, open_receiving, wait_store
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan, settle
 from tests.worlds import packing as pw
 from tests.worlds.receiving import TEE_EAN, build
 from wms_tui.domain.enums import DeliveryStatus, OrderStatus, TaskStatus
@@ -55,8 +55,7 @@ async def test_ctrl_l_logs_out_from_a_floor_screen(dock: Store, size) -> None:
         await scan(pilot, "PO-1")
         await scan(pilot, TEE_EAN)
         assert screen.receipt is not None
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        await press(pilot, "ctrl+l")
         assert logged_out(app)
         # The next operator's badge goes into the login screen's field.
         await scan(pilot, "R3001")
@@ -73,14 +72,13 @@ async def test_escape_on_the_menu_asks_before_logging_out(dock: Store, size) -> 
         await scan(pilot, "R3001")
         home = app.screen
         assert isinstance(home, HomeScreen)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, AskConfirm) and app.actor is not None
-        await pilot.press("escape")  # no: still logged in, on the menu
-        await pilot.pause()
+        await press(pilot, "escape")  # no: still logged in, on the menu
+        await settle(pilot)
         assert app.screen is home and app.actor is not None
-        await pilot.press("escape", "enter")  # asked again; Enter = yes
-        await pilot.pause()
+        await press(pilot, "escape", "enter")  # asked again; Enter = yes
+        await settle(pilot)
         assert logged_out(app)
     assert events(dock, "logout") == [("", "RCV-1")]
 
@@ -171,8 +169,7 @@ async def test_logout_without_a_claimed_task_pauses_nothing(floor: Store) -> Non
     async with app.run_test(size=(40, 16)) as pilot:
         await wait_store(pilot)
         await scan(pilot, "P1001")
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        await press(pilot, "ctrl+l")
         assert logged_out(app)
     assert task_status(floor) is TaskStatus.OPEN
     assert events(floor, "task.paused") == []
@@ -187,17 +184,16 @@ async def test_an_order_open_at_the_pack_station_stays_for_the_next_packer(
         await wait_store(pilot)
         await scan(pilot, "K2001")
         app.push_screen(PackScreen())
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PackScreen)
         await scan(pilot, "T-0001")
         await scan(pilot, pw.MUG_EAN)
         assert screen.view is not None and screen.view.order_name == "#1042"
-        await pilot.press("escape")  # "Park #1042 and leave the order?" waits
-        await pilot.pause()
+        await press(pilot, "escape")  # "Park #1042 and leave the order?" waits
+        await settle(pilot)
         assert isinstance(app.screen, AskConfirm)
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        await press(pilot, "ctrl+l")
         assert logged_out(app)
         with world.store.read() as s:
             order = s.exec(select(Order).where(Order.name == "#1042")).one()
@@ -206,7 +202,7 @@ async def test_an_order_open_at_the_pack_station_stays_for_the_next_packer(
         # Emily sits down at PACK-1 and goes on with the order on her bench.
         await scan(pilot, "K2003")
         app.push_screen(PackScreen())
-        await pilot.pause()
+        await settle(pilot)
         emily = app.screen
         assert isinstance(emily, PackScreen)
         assert emily.view is not None and emily.view.order_name == "#1042"

@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from tests.ui.helpers import wait_store
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan, settle
 from tests.worlds.dispatch import Dock
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.lookup import LookupScreen
@@ -21,7 +21,7 @@ async def open_lookup(pilot, badge: str = "P1001") -> LookupScreen:
     await scan(pilot, badge)
     home = pilot.app.screen
     index = [e.id for e in home.entries].index("lookup")
-    await pilot.press("1234567890"[index])
+    await press(pilot, "1234567890"[index])
     assert isinstance(pilot.app.screen, LookupScreen)
     return pilot.app.screen
 
@@ -35,12 +35,12 @@ async def test_a_scanned_label_opens_the_order(dock: Dock, size: tuple[int, int]
         detail = app.screen
         assert isinstance(detail, OrderScreen)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         where = str(detail.query_one("#order-where", Static).render())
         assert where == "Packed, waiting at dispatch for PN Carrier (cut-off 16:00)"
         assert detail.detail is not None
         assert [e.what for e in detail.detail.timeline][-1].startswith("packed 2 × MUG-1")
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert isinstance(app.screen, LookupScreen)
 
 
@@ -66,7 +66,7 @@ async def test_nothing_found_rings(dock: Dock) -> None:
         screen = await open_lookup(pilot)
         await scan(pilot, "ZZZ-999")
         assert screen.query_one(Feedback).text == "✗ No order matches 'ZZZ-999'"
-        await pilot.press("enter")
+        await press(pilot, "enter")
         assert "Type an order number" in screen.query_one(Feedback).text
         assert len(bells) == 2
 
@@ -83,6 +83,6 @@ async def test_a_picker_sees_no_customer_e_mail(dock: Dock, size: tuple[int, int
         detail = app.screen
         assert isinstance(detail, OrderScreen)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert detail.detail is not None and detail.detail.customer_name == "김지훈"
         assert detail.detail.email == "" and "jihoon@example" not in app.export_screenshot()

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from textual.widgets import Static
 
 from tests.ui.helpers import wait_store
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
 from wms_tui.domain.clock import set_clock
 from wms_tui.domain.models import Operator
@@ -89,7 +89,7 @@ async def test_bar_shows_the_whole_title_and_the_warehouse_clock(
         await wait_store(pilot)
         await scan(pilot, "P1009")
         app.push_screen(LookupScreen())
-        await pilot.pause()
+        await settle(pilot)
         title, who = bar_texts(app)
         assert shown_whole(app), title
         if size[0] >= 120:
@@ -98,7 +98,7 @@ async def test_bar_shows_the_whole_title_and_the_warehouse_clock(
             assert (title, who) == ("Order lookup", "Märta S. · 17:05")
         # The bar follows a resize of the terminal.
         await pilot.resize_terminal(40 if size[0] >= 120 else 120, size[1])
-        await pilot.pause()
+        await settle(pilot)
         assert shown_whole(app)
         assert bar_texts(app)[1].endswith("17:05")
 
@@ -114,7 +114,6 @@ async def test_bar_forgets_the_operator_at_logout(store: Store) -> None:
         await scan(pilot, "P1001")
         # The login screen's bar ticks on under the menu while Ana is logged in.
         login.query_one(OperatorBar).refresh_who()
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        await press(pilot, "ctrl+l")
         assert app.screen is login
         assert bar_texts(app) == ("wms · log in", "HH-07 · 17:05")

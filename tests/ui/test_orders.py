@@ -8,7 +8,7 @@ from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 
 from tests.ui.helpers import wait_store
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
 from tests.worlds.intake import snapshot
 from wms_tui.domain.enums import OrderStatus
@@ -44,12 +44,6 @@ def floor(sqlite_store: Store) -> Store:
     return sqlite_store
 
 
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def open_orders(pilot, badge: str = "S9001") -> OrdersScreen:
     await wait_store(pilot)
     await scan(pilot, badge)
@@ -58,7 +52,7 @@ async def open_orders(pilot, badge: str = "S9001") -> OrdersScreen:
     home = pilot.app.screen
     assert isinstance(home, HomeScreen)
     index = [e.id for e in home.entries].index("orders")
-    await pilot.press("1234567890"[index])
+    await press(pilot, "1234567890"[index])
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, OrdersScreen)
@@ -123,7 +117,7 @@ async def test_scan_an_order_opens_it_and_shows_what_is_missing(
         assert detail.detail.missing == ["MUG-FIKA short 1 (need 1, have 0)"]
         missing = str(detail.query_one("#det-missing", Static).render())
         assert "MUG-FIKA short 1" in missing
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert isinstance(app.screen, OrdersScreen)
 
 
@@ -149,9 +143,9 @@ async def test_hold_needs_a_reason_then_release(floor: Store) -> None:
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_orders(pilot)
         assert rows(screen)[0] == "#1002"
-        await pilot.press("f2")
+        await press(pilot, "f2")
         assert isinstance(app.screen, AskText)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         assert bells == [1] and isinstance(app.screen, AskText)
         await scan(pilot, "address check")
         await settle(pilot)
@@ -161,7 +155,7 @@ async def test_hold_needs_a_reason_then_release(floor: Store) -> None:
         assert (held.status, held.hold_reason) == (S.ON_HOLD, "address check")
         # The cursor stays on the order it acted on.
         assert rows(screen)[screen.query_one(DataTable).cursor_row] == "#1002"
-        await pilot.press("f3")
+        await press(pilot, "f3")
         await settle(pilot)
         # Released now: the grace period is skipped and stock reserved.
         assert order(floor, "#1002").status is S.READY_TO_PICK
@@ -176,7 +170,7 @@ async def test_escape_in_the_reason_dialog_changes_nothing(floor: Store) -> None
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_orders(pilot)
         before = snapshot(floor)
-        await pilot.press("f2", "x", "escape")
+        await press(pilot, "f2", "x", "escape")
         await settle(pilot)
         assert isinstance(app.screen, OrdersScreen)
         assert feedback(screen) == "#1002: hold not changed"
@@ -188,12 +182,12 @@ async def test_cancel_asks_first(floor: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_orders(pilot)
         before = snapshot(floor)
-        await pilot.press("f4")
+        await press(pilot, "f4")
         assert isinstance(app.screen, AskConfirm)
-        await pilot.press("n")
+        await press(pilot, "n")
         await settle(pilot)
         assert snapshot(floor) == before and feedback(screen) == "#1002 not cancelled"
-        await pilot.press("f4", "y")
+        await press(pilot, "f4", "y")
         await settle(pilot)
         assert order(floor, "#1002").status is S.CANCELLED
         assert feedback(screen) == "✓ #1002 cancelled"
@@ -205,9 +199,9 @@ async def test_refused_action_rings_and_changes_nothing(floor: Store) -> None:
     app = new_app(floor, bells)
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_orders(pilot)
-        await pilot.press("down")  # #1003, backordered: MUG-FIKA is missing
+        await press(pilot, "down")  # #1003, backordered: MUG-FIKA is missing
         before = snapshot(floor)
-        await pilot.press("f3")
+        await press(pilot, "f3")
         await settle(pilot)
         assert bells == [1]
         assert feedback(screen) == "✗ #1003 is still short: MUG-FIKA short 1 (need 1, have 0)"
@@ -219,12 +213,12 @@ async def test_a_hold_lifted_on_a_short_order_says_so_first(floor: Store) -> Non
     app = new_app(floor)
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_orders(pilot)
-        await pilot.press("down")  # #1003, backordered: MUG-FIKA is missing
-        await pilot.press("f2")
+        await press(pilot, "down")  # #1003, backordered: MUG-FIKA is missing
+        await press(pilot, "f2")
         await scan(pilot, "customer called")
         await settle(pilot)
         assert order(floor, "#1003").status is S.ON_HOLD
-        await pilot.press("f3")
+        await press(pilot, "f3")
         await settle(pilot)
         assert order(floor, "#1003").status is S.BACKORDERED
         said = feedback(screen)
@@ -239,8 +233,8 @@ async def test_priority_and_split_from_the_detail_view(floor: Store) -> None:
     app = new_app(floor)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_orders(pilot)
-        await pilot.press("down", "down")  # #1001
-        await pilot.press("f5")
+        await press(pilot, "down", "down")  # #1001
+        await press(pilot, "f5")
         await settle(pilot)
         assert order(floor, "#1001").priority == 1
         assert rows(screen)[0] == "#1001"  # a supervisor's priority comes first
@@ -248,9 +242,9 @@ async def test_priority_and_split_from_the_detail_view(floor: Store) -> None:
         await scan(pilot, "#1003")
         await settle(pilot)
         assert isinstance(app.screen, OrderDetailScreen)
-        await pilot.press("f7")  # split: asks first
+        await press(pilot, "f7")  # split: asks first
         assert isinstance(app.screen, AskConfirm)
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await settle(pilot)
         assert order(floor, "#1003").status is S.READY_TO_PICK
         assert order(floor, "#1003-B1").status is S.BACKORDERED
@@ -262,14 +256,14 @@ async def test_status_filter_cycles(floor: Store) -> None:
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_orders(pilot)
         label = screen.query_one("#ord-filter", Static)
-        await pilot.press("f8")  # on hold
+        await press(pilot, "f8")  # on hold
         await settle(pilot)
         assert "on hold" in str(label.render()) and rows(screen) == []
-        await pilot.press("f8")  # backordered
+        await press(pilot, "f8")  # backordered
         await settle(pilot)
         assert rows(screen) == ["#1003"]
         for _ in range(7):  # ... to "all"
-            await pilot.press("f8")
+            await press(pilot, "f8")
         await settle(pilot)
         assert "all" in str(label.render()) and "#1004" in rows(screen)
 

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 
 from tests.printing.helpers import decode_pdf, page_texts
 from tests.ui.helpers import bell_counter, feedback, fits, open_pack, text, until
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import snapshot
@@ -89,13 +89,11 @@ async def test_a_new_packer_packs_an_order(world: pw.World, size, tmp_path: Path
         assert len(bells) == 3 and "expected" in feedback(app)
         # The way out is on screen, not cut after the handheld's second row.
         assert shown_feedback(app).endswith("re-weigh or supervisor (F11)")
-        await pilot.press("f9")
-        await pilot.pause()
+        await press(pilot, "f9")
         assert len(bells) == 4 and feedback(app).startswith("✗ Cannot close #1042: Weight outside")
         # Re-weigh through F6 with the real weight.
         expected = screen.view.parcels[0].expected_g
-        await pilot.press("f6")
-        await pilot.pause()
+        await press(pilot, "f6")
         assert isinstance(app.screen, AskText)
         await scan(pilot, "0")
         assert isinstance(app.screen, AskText)  # refused inside the dialog, which stays
@@ -103,12 +101,10 @@ async def test_a_new_packer_packs_an_order(world: pw.World, size, tmp_path: Path
         assert isinstance(app.screen, PackScreen)
         assert screen.view.parcels[0].weight_state == "ok"
 
-        await pilot.press("f7")
-        await pilot.pause()
-        await pilot.press("1")
-        await pilot.pause()
+        await press(pilot, "f7")
+        await press(pilot, "1")
         assert screen.view.ready
-        await pilot.press("f9")
+        await press(pilot, "f9")
         await until(pilot, lambda: "document" in feedback(app), "documents")
         assert screen.view is None
         assert "#1042" not in [r[0].strip() for r in table_rows(app, "pk-queue")]
@@ -211,13 +207,12 @@ async def test_quality_check_replacement_from_the_keyboard(world: pw.World) -> N
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_pack(pilot)
         await scan(pilot, "T-0001")
-        await pilot.press("f4")
-        await pilot.pause()
+        await press(pilot, "f4")
         await scan(pilot, pw.MUG_EAN)  # the faulty unit, scanned in the dialog
-        await pilot.press("1")  # damaged
-        await pilot.pause()
-        await pilot.press("1")  # replace it
-        await pilot.pause()
+        await press(pilot, "1")  # damaged
+        await settle(pilot)
+        await press(pilot, "1")  # replace it
+        await settle(pilot)
         assert screen.view is None  # the order left the station for a replacement pick
         assert "replacement pick RPL-" in feedback(app)
     with world.store.read() as s:
@@ -231,14 +226,11 @@ async def test_escape_parks_the_order(world: pw.World) -> None:
         screen = await open_pack(pilot)
         await scan(pilot, "T-0001")
         await scan(pilot, pw.MUG_EAN)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, AskConfirm)
-        await pilot.press("y")
-        await pilot.pause()
+        await press(pilot, "y")
         assert screen.view is None and feedback(app).startswith("✓ Order #1042 parked")
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, HomeScreen)
     with world.store.read() as s:
         assert s.exec(select(Order.status).where(Order.name == "#1042")).one() == "PICKED"
@@ -372,7 +364,7 @@ async def test_many_papers_are_counted_when_their_names_do_not_fit(world: pw.Wor
         names += ["slip_1042_0905a2d7bdb8.pdf", "customs_1042_0905a2d7bdb8.pdf"]
         docs = Documents(files=tuple(Path(n) for n in names), printed=("ZEBRA-1",))
         screen.say_documents(docs, done, short)
-        await pilot.pause()
+        await settle(pilot)
         shown = shown_feedback(app)
         assert "5 documents printed" in shown  # the end of the answer is on screen
         assert "#1042 PACKED: 3 parcels" in shown
@@ -384,7 +376,7 @@ async def test_many_papers_are_counted_when_their_names_do_not_fit(world: pw.Wor
             "Order #1042 PACKED: 1 parcel, 00370000000000000017",
             "Order #1042 PACKED: 1 parcel",
         )
-        await pilot.pause()
+        await settle(pilot)
         assert (names[3] in feedback(app)) == (size[0] >= 90)
 
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 from textual.widgets import DataTable, Digits, Static
 
 from tests.ui.helpers import bell_counter, feedback, fits, open_menu_entry, open_pick, text
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan, settle
 from tests.worlds.picking import BARCODES, TWO_ORDERS, build_world, order_status, snapshot
 from wms_tui.domain.enums import ExceptionKind, OrderStatus, TaskStatus
 from wms_tui.domain.models import Event, PickTask, WmsException
@@ -133,16 +133,15 @@ async def test_short_pick_without_stock_shows_on_exceptions(floor: Store) -> Non
         await scan(pilot, "3")
         await scan(pilot, "MUG-RED")
         await scan(pilot, "T-0001")
-        await pilot.press("f2")  # skip MUG-BLU
-        await pilot.pause()
+        await press(pilot, "f2")  # skip MUG-BLU
+        await settle(pilot)
         assert text(app, "pick-prompt") == "▶ Scan bin A-04-3-A"
-        await pilot.press("f3")
-        await pilot.pause()
-        await pilot.press("escape")  # changed mind
-        await pilot.pause()
+        await press(pilot, "f3")
+        await press(pilot, "escape")  # changed mind
+        await settle(pilot)
         assert isinstance(app.screen, PickScreen) and feedback(app) == "Short pick cancelled"
-        await pilot.press("f3", "1")  # bin empty: both totes wait on it
-        await pilot.pause()
+        await press(pilot, "f3", "1")  # bin empty: both totes wait on it
+        await settle(pilot)
         assert "#1 backordered" in feedback(app) and "#2 backordered" in feedback(app)
     with floor.read() as s:
         excs = s.exec(select(WmsException)).all()
@@ -206,7 +205,7 @@ async def test_wide_pick_screen_lists_stops_and_totes(floor: Store) -> None:
         assert "3/6 units" in text(app, "pick-side-title")
         # Narrowing to a handheld hides the side panel.
         await pilot.resize_terminal(40, 16)
-        await pilot.pause()
+        await settle(pilot)
         assert not screen.has_class("wide")
         assert not stops.display or not screen.query_one("#pick-side").display
 
@@ -223,9 +222,9 @@ async def test_f7_writes_a_paper_copy_of_the_task(floor: Store, tmp_path_factory
     app = WmsApp(floor.url, terminal="HH-07")
     async with app.run_test(size=(40, 16)) as pilot:
         await open_pick(pilot)
-        await pilot.press("f7")
+        await press(pilot, "f7")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         (pdf,) = shared.glob("store-*/picklist_W0001-01_*.pdf")
         # The file's name and where to look, not a path that fills the message rows.
         said = f"✓ Pick list W0001-01 (4 stops) saved: {pdf.name} in …/{pdf.parent.name}/"

@@ -7,7 +7,7 @@ from sqlmodel import select
 from textual.widgets import DataTable, Static
 
 from tests.ui.helpers import SIZES, feedback, footer_keys, open_menu_entry, rows, sign_in
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
 from tests.worlds.receiving import TEE_EAN, build, qty_at, snapshot
 from wms_tui.domain.enums import OrderStatus
@@ -107,22 +107,22 @@ async def test_stock_screen_filters_and_detail(store: Store, size) -> None:
         screen = app.screen
         assert isinstance(screen, StockScreen)
         assert [r.sku for r in screen.sku_rows] == ["MUG", "PRINT", "TEE"]
-        await pilot.press("f3")  # zone A
+        await press(pilot, "f3")  # zone A
         assert screen.zone == "A" and [r.sku for r in screen.sku_rows] == ["MUG", "TEE"]
-        await pilot.press("f3", "f3", "f3")  # B, R, all
+        await press(pilot, "f3", "f3", "f3")  # B, R, all
         assert screen.zone == ""
-        await pilot.press("f2")  # by bin
+        await press(pilot, "f2")  # by bin
         assert [b.bin for b in screen.bin_rows] == ["A-01-1-A", "A-01-2-A", "RCV-1", "RCV-1"]
         flagged = [r for r in rows(screen.table) if "A-01-2-A" in r[0]]
         assert flagged and ("!" in flagged[0][0] or "flagged" in flagged[0])
-        await pilot.press("f5", "f5", "f5")  # status: available, allocated, quarantine
+        await press(pilot, "f5", "f5", "f5")  # status: available, allocated, quarantine
         status = str(screen.query_one("#stk-status").render())
         assert screen.bin_rows == [] and status.startswith(("QUARANTINE", "QUAR"))
         assert len(status) <= size[0] - 2  # the whole line fits, on a handheld too
-        await pilot.press("f2")  # by SKU, still quarantine: its count is a column
+        await press(pilot, "f2")  # by SKU, still quarantine: its count is a column
         headers = [str(c.label) for c in screen.table.ordered_columns]
         assert ("Quar" in headers) or ("QUAR" in headers)
-        await pilot.press("f5")  # any status
+        await press(pilot, "f5")  # any status
         await scan(pilot, "nothing-like-this")
         assert "No SKU, name or barcode matches 'nothing-like-this'" in feedback(app)
         await scan(pilot, TEE_EAN)  # a scanned barcode opens the SKU
@@ -130,16 +130,15 @@ async def test_stock_screen_filters_and_detail(store: Store, size) -> None:
         assert isinstance(detail, SkuDetailScreen)
         assert detail.detail.stock.sku == "TEE" and detail.detail.stock.receiving == 3
         for key, section in (("f3", "orders"), ("f4", "moves"), ("f2", "bins")):
-            await pilot.press(key)
+            await press(pilot, key)
             assert detail.query_one(f"#sku-{section}", DataTable).display
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert app.screen is screen
         screen.query_one("#stk-filter").value = ""
-        await pilot.press("f4")  # level: low
+        await press(pilot, "f4")  # level: low
         await pilot.pause(0.3)
         assert screen.level == "low"
-        await pilot.press("f4")  # level: zero (nothing in storage)
+        await press(pilot, "f4")  # level: zero (nothing in storage)
         await pilot.pause(0.3)
         assert screen.level == "zero"
 
@@ -223,25 +222,25 @@ async def test_cycle_count_flagged_bin_first_variance_and_approval(store: Store,
         assert screen.bin is not None and screen.bin.bin == "A-01-2-A"
         await scan(pilot, "0000")
         assert "Unknown barcode 0000" in feedback(app)
-        await pilot.press("f3")
+        await press(pilot, "f3")
         await scan(pilot, "MUG")
         await scan(pilot, "0")
         assert "at least 1" in app.screen.query_one("#dlg-fb").text
         await scan(pilot, "3")
-        await pilot.press("f3")  # back to unit scans
+        await press(pilot, "f3")  # back to unit scans
         await scan(pilot, "7350053000025")
         assert screen.counted == {"MUG": 4}
-        await pilot.press("f4")  # undo the last unit
+        await press(pilot, "f4")  # undo the last unit
         assert screen.counted == {"MUG": 3}
         assert snapshot(store) == before  # nothing written while counting
-        await pilot.press("f5")
+        await press(pilot, "f5")
         assert [(v.sku, v.system, v.counted) for v in screen.variances] == [("MUG", 2, 3)]
         assert feedback(app) == "1 SKU differs: check, then approve"
         await scan(pilot, "")  # Enter approves: a reason is asked
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, AskChoice)
-        await pilot.press("5")  # found stock
-        await pilot.pause()
+        await press(pilot, "5")  # found stock
+        await settle(pilot)
         assert "A-01-2-A counted · 1 adjusted" in feedback(app)
         assert screen.bin is None and not screen.bins[0].flagged
     assert qty_at(store, "MUG", "A-01-2-A") == 3

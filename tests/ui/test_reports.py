@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from tests.ui.helpers import wait_store
-from tests.ui.scanner import log_in
+from tests.ui.scanner import log_in, press, settle
 from tests.worlds import factories as f
 from tests.worlds.returns import World, build_world
 from wms_tui.services.core import settings
@@ -53,12 +53,6 @@ async def open_reports(app: WmsApp, pilot, badge: str = "S9001") -> ReturnReport
     return screen
 
 
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def rows(screen: ReturnReportsScreen) -> list[list[str]]:
     table = screen.query_one(DataTable)
     return [[str(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
@@ -75,21 +69,21 @@ async def test_tables_by_reason_kind_sku_packer_picker(world: World, size) -> No
             ["Damaged by packing *", "1", "2", "67"],
             ["Changed mind", "1", "1", "33"],
         ]
-        await pilot.press("2")
+        await press(pilot, "2")
         assert rows(screen) == [
             ["Our pack", "1", "2", "67"],
             ["Customer", "1", "1", "33"],
         ]
-        await pilot.press("3")
+        await press(pilot, "3")
         sku_rows = rows(screen)
         assert [r[0].split()[0] for r in sku_rows] == ["MUG-1", "TEE-M"]
         assert sku_rows[0][1:] == ["1", "2", "2", "67"]
         assert ("Mugg Åre" in sku_rows[0][0]) == (size[0] >= 80)
-        await pilot.press("4")
+        await press(pilot, "4")
         assert rows(screen) == [["Johan Öberg", "1", "2", "100"]]
-        await pilot.press("right")
+        await press(pilot, "right")
         assert rows(screen) == []  # damaged by packing is no picker's doing
-        await pilot.press("right")  # wraps to the first table
+        await press(pilot, "right")  # wraps to the first table
         assert rows(screen)[0][0] == "Damaged by packing *"
 
 
@@ -97,13 +91,13 @@ async def test_period_and_export(world: World, tmp_path: Path) -> None:
     app = WmsApp(world.store.url, terminal="OFFICE")
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_reports(app, pilot)
-        await pilot.press("p")  # month -> all time
+        await press(pilot, "p")  # month -> all time
         await settle(pilot)
         assert "all time: 3 units" in str(screen.query_one("#rep-head", Static).render())
-        await pilot.press("p")  # -> today: booked just now
+        await press(pilot, "p")  # -> today: booked just now
         await settle(pilot)
         assert "today: 3 units" in str(screen.query_one("#rep-head", Static).render())
-        await pilot.press("e")
+        await press(pilot, "e")
         msg = screen.query_one("#rep-feedback", Feedback).text
         assert msg.startswith("✓ Saved")
     # This store's own folder: another store's (or a reset's) reports never mix in.

@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import select
 from textual.widgets import Static
 
-from tests.ui.helpers import wait_store
-from tests.ui.scanner import scan
+from tests.ui.helpers import until, wait_store
+from tests.ui.scanner import press, scan
 from tests.worlds import packing as pw
 from wms_tui.domain.models import Order
 from wms_tui.services.packing import station as packing
@@ -30,14 +30,6 @@ def bench(sqlite_store: Store, tmp_path: Path) -> pw.World:
     return world
 
 
-async def settle(pilot, done) -> None:  # noqa: ANN001
-    """Pause until ``done()`` (a screen pushed after a store call), at most 5 s."""
-    for _ in range(100):
-        if done():
-            return
-        await pilot.pause(0.05)
-
-
 def question(app: WmsApp) -> list[str]:
     title = str(app.screen.query_one("#dlg-title", Static).render())
     return [title] + [str(s.render()) for s in app.screen.query("#dlg-body Static").results(Static)]
@@ -51,7 +43,7 @@ async def test_an_order_left_at_another_station_is_offered_and_taken_up(
     async with app.run_test(size=size) as pilot:
         await wait_store(pilot)
         await scan(pilot, "K2001")
-        await settle(pilot, lambda: isinstance(app.screen, AskConfirm))
+        await until(pilot, lambda: isinstance(app.screen, AskConfirm))
         assert isinstance(app.screen, AskConfirm)
         assert question(app) == [
             "Go on with order #1042?",
@@ -60,8 +52,8 @@ async def test_an_order_left_at_another_station_is_offered_and_taken_up(
         ]
         box = app.screen.query_one("#dlg").region
         assert box.right <= size[0] and box.bottom <= size[1]
-        await pilot.press("enter")
-        await settle(pilot, lambda: isinstance(app.screen, PackScreen))
+        await press(pilot, "enter")
+        await until(pilot, lambda: isinstance(app.screen, PackScreen))
         screen = app.screen
         assert isinstance(screen, PackScreen)
         assert screen.view is not None and screen.view.order_name == "#1042"
@@ -75,8 +67,7 @@ async def test_esc_leaves_the_work_where_it_is(bench: pw.World) -> None:
     async with app.run_test(size=(40, 16)) as pilot:
         await wait_store(pilot)
         await scan(pilot, "K2001")
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, HomeScreen)
     with bench.store.read() as s:
         assert s.exec(select(Order.locked_terminal).where(Order.name == "#1042")).one() == "PACK-1"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
+from tests.ui.scanner import press, settle
 from wms_tui.ui.widgets.steady import SteadyScanInput
 
 
@@ -17,7 +18,7 @@ async def test_the_scan_field_has_a_steady_cursor() -> None:
     async with app.run_test() as pilot:
         field = app.query_one("#scan", SteadyScanInput)
         field.focus()
-        await pilot.pause()
+        await settle(pilot)
         assert field.cursor_blink is False
 
 
@@ -39,7 +40,6 @@ async def test_typing_a_code_reports_no_changes_and_submits_it() -> None:
     app = Listening()
     async with app.run_test() as pilot:
         app.query_one("#scan", SteadyScanInput).focus()
-        await pilot.press(*"4006381333931", "enter")
-        await pilot.pause()
+        await press(pilot, *"4006381333931", "enter")
     assert app.changed == []
     assert app.submitted == ["4006381333931"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
+from tests.ui.scanner import settle
 from wms_tui.ui.widgets.fixed_table import SteadyTable, reset
 
 COLUMNS = [("SKU", 8), ("Exp", 4), ("Rcv", 4)]
@@ -53,13 +54,13 @@ async def test_other_rows_or_columns_refill_the_table() -> None:
     async with app.run_test(size=(40, 30)) as pilot:
         steady = app.query_one("#steady", SteadyTable)
         steady.fill(COLUMNS, lines(3, {}))
-        await pilot.pause()
+        await settle(pilot)
         steady.fill(COLUMNS, lines(4, {1: 2}))
-        await pilot.pause()
+        await settle(pilot)
         assert [str(r.key.value) for r in steady.ordered_rows] == [f"SKU-{i}" for i in range(4)]
         assert steady.get_row("SKU-1") == ["SKU-1", "10", "2"]
         steady.fill([("SKU", 10), ("Qty", 4)], [("A", ("A", "1"))])
-        await pilot.pause()
+        await settle(pilot)
         assert [str(c.label) for c in steady.ordered_columns] == ["SKU", "Qty"]
         assert steady.get_row("A") == ["A", "1"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.helpers import SIZES, open_screen, shown_text, wait_store
-from tests.ui.scanner import scan, settle
+from tests.ui.scanner import press, scan, settle
 from tests.worlds.trace import SSCC, Traced, build_traced
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -41,12 +41,12 @@ async def test_a_scanned_label_shows_the_whole_life(traced: Traced, size) -> Non
             assert "Karin Holmgren" in timeline and "weight.override" not in timeline
         # The field still has the focus: the next scan traces the next order; keys scroll.
         assert app.focused is screen.scan_field
-        await pilot.press("pagedown", "down", "up", "pageup")
+        await press(pilot, "pagedown", "down", "up", "pageup")
         await scan(pilot, "no-such-thing")
         await settle(pilot)
         assert screen.feedback.text == "✗ No order matches 'no-such-thing'"
         assert screen.trace.name == "#1042"  # what was shown stays
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert not isinstance(app.screen, TraceScreen)
 
 
@@ -59,14 +59,14 @@ async def test_one_key_from_the_lookup_and_the_order(traced: Traced, size) -> No
         await scan(pilot, "Öberg")  # three orders: the list has the first highlighted
         lookup = app.screen
         first = lookup.hits[0].name
-        await pilot.press("f4")
+        await press(pilot, "f4")
         await settle(pilot)
         assert isinstance(app.screen, TraceScreen) and app.screen.trace.name == first
-        await pilot.press("escape", "f2")  # back in the list; F2 to search again
+        await press(pilot, "escape", "f2")  # back in the list; F2 to search again
         await scan(pilot, "1042")  # one hit opens the order
         await settle(pilot)
         assert isinstance(app.screen, OrderScreen)
-        await pilot.press("t")
+        await press(pilot, "t")
         await settle(pilot)
         assert isinstance(app.screen, TraceScreen) and app.screen.trace.name == "#1042"
 
@@ -84,4 +84,4 @@ async def test_a_picker_is_refused_in_one_line(traced: Traced) -> None:
         screen = app.screen
         assert "Ana Lindqvist may not trace an order" in screen.feedback.text
         assert screen.trace is None and bells
-        await pilot.press("enter", "x", "!", "f2", "escape")  # no key crashes it
+        await press(pilot, "enter", "x", "!", "f2", "escape")  # no key crashes it

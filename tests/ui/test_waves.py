@@ -7,7 +7,7 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, Static
 
 from tests.ui.helpers import bell_counter, feedback, fits, open_menu_entry, wait_store
-from tests.ui.scanner import scan
+from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
 from tests.worlds.picking import build_world, snapshot
 from wms_tui.domain.enums import TaskStatus
@@ -53,8 +53,7 @@ async def test_build_a_wave_with_filters(ready, sqlite_store: Store, size) -> No
         await scan(pilot, "3")
         await scan(pilot, "2")
         assert summary(app).startswith("5 ready, 10 free totes: F2 builds 2 tasks of up to 2")
-        await pilot.press("f2")
-        await pilot.pause()
+        await press(pilot, "f2")
         assert feedback(app).startswith("✓ Wave W0001: 3 orders in 2 tasks")
         table = screen.query_one("#waves-tasks", DataTable)
         assert table.row_count == 2
@@ -81,17 +80,15 @@ async def test_bad_filters_ring_and_build_nothing(ready, sqlite_store: Store) ->
         screen.query_one("#f-cutoff", Input).value = ""
         screen.query_one("#f-cart", Input).focus()
         await scan(pilot, "0")
-        await pilot.press("f2")
-        await pilot.pause()
+        await press(pilot, "f2")
         assert feedback(app) == "✗ Cart size must be 1 to 20 totes (got 0)"
         screen.query_one("#f-cart", Input).value = ""
         screen.query_one("#f-picker", Input).value = "S9001"
-        await pilot.press("f2")
-        await pilot.pause()
+        await press(pilot, "f2")
         assert feedback(app) == "✗ Karin Holmgren is not a picker"
         # Letters cannot be typed into the number fields at all (each rings).
         screen.query_one("#f-max", Input).focus()
-        await pilot.press("x", "y")
+        await press(pilot, "x", "y")
         assert screen.query_one("#f-max", Input).value == ""
         assert len(bells) == 7  # "0" + Enter is refused once, and again on F2
         assert snapshot(sqlite_store) == before
@@ -117,13 +114,11 @@ async def test_release_a_paused_task_and_see_short_picks(sqlite_store: Store) ->
         assert shorts.row_count >= 1
         first = shorts.get_row_at(0)
         assert first[1:5] == ["#1", "TEE-M", "A-04-3-A", "Ana Lindqvist HH-01"]
-        await pilot.press("f6")
-        await pilot.pause()
+        await press(pilot, "f6")
         released = "✓ Task W0001-01 released from Ana Lindqvist; the next picker gets it"
         assert feedback(app) == released
         assert table.get_row_at(0)[1] == "open"
-        await pilot.press("f6")
-        await pilot.pause()
+        await press(pilot, "f6")
         assert feedback(app) == "✗ Task W0001-01 is open, not with a picker"
     with sqlite_store.read() as s:
         task = s.exec(select(PickTask)).one()
@@ -149,13 +144,12 @@ async def test_f7_writes_the_pick_list_of_the_selected_task(
     bells = bell_counter(app)
     async with app.run_test(size=(40, 16)) as pilot:
         await open_waves(pilot)
-        await pilot.press("f7")
-        await pilot.pause()
+        await press(pilot, "f7")
         assert feedback(app) == "✗ No task to print: build a wave first"
         build_wave(sqlite_store, ready.supervisor, cart_size=2)
-        await pilot.press("f5", "f7")
+        await press(pilot, "f5", "f7")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert feedback(app).startswith("✓ Pick list W0001-01 (2 stops) saved:")
     (pdf,) = tmp_path.glob("store-*/picklist_W0001-01_*.pdf")
     decoded = {b.text for image in render_pages(pdf.read_bytes()) for b in decode(image)}
