@@ -343,6 +343,18 @@ def test_complete_task_refuses_while_stops_are_left(empty_store: Store, world) -
 # --------------------------------------------------------------------------- short picks
 
 
+def test_a_short_pick_whose_new_stop_is_next_names_that_bin_once(empty_store: Store) -> None:
+    """Seen at 40x16: "short: new stop A-01-19-C. Next: A-01-19-C" spent a row on a repeat."""
+    w = build_world(empty_store, [("#1", [("MUG-RED", 3), ("TEE-M", 1)])])
+    build_wave(empty_store, w.supervisor)
+    ana = w.pickers[0]
+    code = claim_next_task(empty_store, ana).code
+    at = scan(empty_store, ana, code, "A-01-2-A").at_bin
+    out = report_short(empty_store, ana, code, "empty", at_bin=at)
+    assert out.message == "3 × MUG-RED short: new stop A-03-5-B, next"
+    assert out.view.stop.bin == "A-03-5-B"
+
+
 def test_short_pick_reallocates_from_another_bin_as_a_new_stop(empty_store: Store) -> None:
     w = build_world(empty_store, [("#1", [("MUG-RED", 3), ("TEE-M", 1)])])
     build_wave(empty_store, w.supervisor)

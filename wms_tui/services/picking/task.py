@@ -393,6 +393,8 @@ def advance(
         sku = ctx.products[nxt.product_id].sku
         tote = ctx.loc_code(nxt.tote_id)
         return ScanOutcome(kind, f"{msg}. Same bin: {sku} for {tote}", ctx.view(), here)
+    if msg.endswith(f" {nxt_bin}"):  # a short pick's new stop, first on the way
+        return ScanOutcome(kind, f"{msg}, next", ctx.view(), None)
     return ScanOutcome(kind, f"{msg}. Next: {nxt_bin}", ctx.view(), None)
 
 
