@@ -163,3 +163,16 @@ async def test_delay_notices_from_the_overview(dock: Dock, monkeypatch) -> None:
         assert len(list(dock.outbox.glob("delay-*.eml"))) == 3  # #1, #2, #3
         await pilot.app.workers.wait_for_complete()
         assert delays.found.to_notify == ()
+
+
+async def test_a_refresh_answering_after_escape_closed_the_screen_is_dropped(dock: Dock) -> None:
+    """The refresh reads in a thread; Escape can close the screen before it answers."""
+    app = WmsApp(dock.store.url, terminal="OFFICE")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_overview(pilot)
+        snap = screen.snap
+        await press(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is not screen and not screen.is_attached
+        screen.show(snap)  # raised NoMatches '#dsp-summary' (or '#dsp-attention')
+        screen._failed("Refresh failed: gone")

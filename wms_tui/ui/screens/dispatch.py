@@ -246,11 +246,14 @@ class DispatchScreen(WmsScreen):
 
     def _failed(self, message: str) -> None:
         self.error = message
-        self.query_one("#dsp-summary", Static).update(Text(message, style="bold red"))
+        if self.is_attached:
+            self.query_one("#dsp-summary", Static).update(Text(message, style="bold red"))
 
     def show(self, snap: Snapshot) -> None:
         self.snap, self.error = snap, ""
-        if self._relayout:
+        # The refresh runs in a thread: Escape may have closed the screen (its
+        # widgets gone) while the snapshot was read, as on the hand-over screen.
+        if self._relayout or not self.is_attached:
             return
         self.query_one("#dsp-summary", Static).update(self._summary(snap))
         if self.wide_layout:
