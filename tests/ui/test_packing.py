@@ -416,3 +416,15 @@ async def test_a_label_held_in_a_stopped_queue_is_said_without_f10(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert shown_feedback(app).endswith("label printer: off — F10 reprints")
+
+
+async def test_a_line_row_not_mounted_yet_is_left_to_the_refill(world: pw.World) -> None:
+    """A scan answered while an order's line rows are being mounted drew into a row
+    that did not exist yet (NoMatches '#pk-line-1-1' killed the app)."""
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_pack(pilot)
+        await scan(pilot, "T-0001")
+        assert screen.view is not None
+        screen._set("pk-line-99999-1", "a row being mounted")
+        assert "pk-line-99999-1" not in screen._shown  # drawn by the refill, not marked shown

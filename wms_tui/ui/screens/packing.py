@@ -27,6 +27,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.credentials import Credential
@@ -622,8 +623,13 @@ class PackScreen(WmsScreen):
         old = self._shown.get(wid)
         if old == text:
             return
+        try:
+            widget = self.query_one(f"#{wid}", Static)
+        except NoMatches:
+            # A line row of an order whose rows are being (re)mounted: a scan
+            # answered before they were is drawn by _remount_lines' refill.
+            return
         self._shown[wid] = text
-        widget = self.query_one(f"#{wid}", Static)
         width = max(1, widget.content_region.width)
         same_height = old is not None and rows_needed(old, width) == rows_needed(text, width)
         widget.update(text, layout=not (same_height and widget.region.height))
