@@ -332,7 +332,13 @@ class _Day:
         from wms_tui.services.exceptions.inbox import Action, open_exceptions
 
         did = False
-        for item in open_exceptions(self.store, self.office)[:20]:
+        # Twenty decisions a turn, not the first twenty rows: rows the supervisor
+        # leaves (backorders waiting for stock) filled the top of a big day's
+        # inbox, and two cancelled orders' put-backs further down never came up.
+        acted = 0
+        for item in open_exceptions(self.store, self.office):
+            if acted >= 20:
+                break
             try:
                 if Action.PUT_BACK in item.actions:
                     resolve(self.store, self.office, item.id, Action.PUT_BACK)
@@ -360,6 +366,7 @@ class _Day:
                 else:
                     continue
                 did = True
+                acted += 1
             except DomainError as exc:
                 self.refused("inbox", exc)
         return did
