@@ -235,3 +235,10 @@ def declare(w: World, **skip: str) -> None:
                     setattr(p, skip[p.sku], None if skip[p.sku] == "customs_value" else "")
                 uow.add(p)
         uow.commit()
+
+
+def order_state(store: Store, name: str) -> tuple[OrderStatus, str]:
+    """An order's status and the terminal holding it ('' when none)."""
+    with store.read() as s:
+        order = s.exec(select(Order).where(Order.name == name)).one()
+        return OrderStatus(order.status), order.locked_terminal

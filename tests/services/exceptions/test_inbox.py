@@ -8,26 +8,16 @@ from sqlmodel import select
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import snapshot
+from tests.worlds.packing import order_state
 from wms_tui.domain.enums import ExceptionKind, OrderStatus
 from wms_tui.domain.errors import DomainError, PermissionDenied
-from wms_tui.domain.models import Location, Order, Product, WmsException
+from wms_tui.domain.models import Location, Product, WmsException
 from wms_tui.services.exceptions.actions import resolve
 from wms_tui.services.exceptions.inbox import Action, open_exceptions
 from wms_tui.services.intake.release import release
 from wms_tui.services.inventory import cycle_count
 from wms_tui.services.packing import station as packing
 from wms_tui.store import Store
-
-
-@pytest.fixture
-def world(empty_store: Store, tmp_path) -> pw.World:
-    return pw.build(empty_store, label_dir=str(tmp_path / "labels"))
-
-
-def _order(store: Store, name: str) -> tuple[OrderStatus, str]:
-    with store.read() as s:
-        order = s.exec(select(Order).where(Order.name == name)).one()
-        return OrderStatus(order.status), order.locked_terminal
 
 
 def _backorder(store: Store, name: str = "#2001", qty: int = 5) -> None:
@@ -149,7 +139,7 @@ def test_short_shipping_every_unit_frees_the_station_and_asks_the_supervisor(
         store, packer, oid, 1, "damaged", replace=False, approver=f.boss("S9001")
     )
     assert "Nothing left to ship: #1043 goes to the supervisor, tote T-0002 is free" in view.message
-    assert _order(store, "#1043") == (OrderStatus.ON_HOLD, "")
+    assert order_state(store, "#1043") == (OrderStatus.ON_HOLD, "")
     assert "#1043" not in [r.name for r in packing.station_queue(store, world.packer2)]
     with pytest.raises(DomainError, match="Tote T-0002 is empty"):
         packing.open_order(store, world.packer2, "T-0002")
@@ -210,7 +200,7 @@ def test_a_short_pick_closes_when_its_bin_is_counted_and_the_order_goes_on(
         resolve(empty_store, boss, item.id, Action.COUNT)
     # The count finds the 6 tees after all: the flag clears, the order is released.
     cycle_count.approve_count(empty_store, boss, "A-04-3-A", {"TEE-M": 6})
-    assert _order(empty_store, "#1")[0] is OrderStatus.READY_TO_PICK
+    assert order_state(empty_store, "#1")[0] is OrderStatus.READY_TO_PICK
     assert open_exceptions(empty_store, boss) == []
 
 
@@ -242,7 +232,7 @@ def test_an_order_held_for_payment_is_in_the_inbox_until_approved(world: pw.Worl
     assert snapshot(store) == before
     result = resolve(store, boss, item.id, Action.APPROVE)
     assert result.closed and result.order_status == "ready to pick"
-    assert _order(store, "#3001")[0] is OrderStatus.READY_TO_PICK
+    assert order_state(store, "#3001")[0] is OrderStatus.READY_TO_PICK
     assert "#3001" not in [i.order for i in open_exceptions(store, boss)]
 
 

@@ -13,11 +13,11 @@ from sqlmodel import select
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import snapshot
+from tests.worlds.packing import order_state
 from wms_tui.domain.enums import ExceptionKind, OrderStatus, ParcelStatus, TaskStatus
 from wms_tui.domain.errors import DomainError, PermissionDenied
 from wms_tui.domain.models import (
     Location,
-    Order,
     Parcel,
     PickTask,
     Product,
@@ -33,17 +33,6 @@ from wms_tui.services.packing import close
 from wms_tui.services.packing import station as packing
 from wms_tui.services.picking import walk as picking
 from wms_tui.store import Store
-
-
-@pytest.fixture
-def world(empty_store: Store, tmp_path) -> pw.World:
-    return pw.build(empty_store, label_dir=str(tmp_path / "labels"))
-
-
-def _order(store: Store, name: str) -> tuple[OrderStatus, str]:
-    with store.read() as s:
-        order = s.exec(select(Order).where(Order.name == name)).one()
-        return OrderStatus(order.status), order.locked_terminal
 
 
 def _short_ship_a_mug(world: pw.World) -> int:
@@ -80,7 +69,7 @@ def test_a_short_shipped_unit_is_re_picked_and_the_order_packed_whole(world: pw.
     result = resolve(store, boss, item.id, Action.REPICK)
     assert result.message == f"#1042: re-pick RPL-{oid}-1 for 1 unit into tote T-0001"
     assert not result.closed and result.order_status == "picking"
-    assert _order(store, "#1042") == (OrderStatus.PICKING, "")
+    assert order_state(store, "#1042") == (OrderStatus.PICKING, "")
     # The packer is told on the next scan; the station's queue no longer has it.
     with pytest.raises(DomainError):
         packing.scan(store, world.packer, oid, pw.MUG_EAN)
@@ -89,10 +78,10 @@ def test_a_short_shipped_unit_is_re_picked_and_the_order_packed_whole(world: pw.
         picker = replace(f.operator(uow, "Ana Lindqvist", "picker", badge="P1001"), terminal="HH")
         uow.commit()
     _walk(store, picker, f"RPL-{oid}-1")
-    assert _order(store, "#1042")[0] is OrderStatus.PICKED
+    assert order_state(store, "#1042")[0] is OrderStatus.PICKED
     view = pw.scan_all_1042(world, packing.open_order(store, world.packer, "#1042").order_id)
     close.close_order(store, world.packer, pw.finish(world, view).order_id)
-    assert _order(store, "#1042")[0] is OrderStatus.PACKED
+    assert order_state(store, "#1042")[0] is OrderStatus.PACKED
     assert open_exceptions(store, boss) == []  # the QC failure closed itself
     with store.read() as s:
         assert ledger_mismatches(s) == []
