@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Static
 
-from tests.ui.helpers import shown_text, wait_store
+from tests.ui.helpers import shown_text, until, wait_store
 from tests.ui.scanner import log_in, scan
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
@@ -147,6 +147,12 @@ async def test_the_inbox_lists_the_most_urgent_first_with_its_keys(
         assert snapshot(inbox) == before and app.screen is screen
 
 
+async def listed(pilot, screen, kinds: list[str]) -> None:  # noqa: ANN001
+    """Wait for the list to show ``kinds``: it follows an action in a second worker
+    (the reload the answer starts), which a settle() after the first can miss."""
+    await until(pilot, lambda: [k for k, _ in rows(screen)] == kinds, f"the list {kinds}")
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_each_action_is_one_key_and_the_list_follows(
     inbox: Store, size: tuple[int, int]
@@ -159,7 +165,7 @@ async def test_each_action_is_one_key_and_the_list_follows(
         await pilot.press("down", "f6")
         await settle(pilot)
         assert screen.query_one(Feedback).text == "✓ 8 units of #1044 back to their bins"
-        assert [k for k, _ in rows(screen)] == ["Short pick", "Backorder", "Receiving"]
+        await listed(pilot, screen, ["Short pick", "Backorder", "Receiving"])
         # Retry the backorder: still short, one line, nothing changed.
         await pilot.press("down", "f2")
         await settle(pilot)
@@ -181,14 +187,14 @@ async def test_each_action_is_one_key_and_the_list_follows(
         assert screen.query_one(Feedback).text == "✓ #2001 cancelled"
         assert status(inbox, "#2001") is OrderStatus.CANCELLED
         # Acknowledge the delivery report with a note.
-        assert [k for k, _ in rows(screen)] == ["Short pick", "Receiving"]
+        await listed(pilot, screen, ["Short pick", "Receiving"])
         await pilot.press("down", "f7")
         await settle(pilot)
         assert isinstance(app.screen, AskText)
         await pilot.press(*"supplier credits 1", "enter")
         await settle(pilot)
         assert screen.query_one(Feedback).text == "✓ Closed: supplier credits 1"
-        assert [k for k, _ in rows(screen)] == ["Short pick"]
+        await listed(pilot, screen, ["Short pick"])
 
 
 @pytest.mark.parametrize("size", SIZES)
