@@ -16,6 +16,7 @@ barcode (printed on the sheet) closes it, or reprints it once closed (F6).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -288,7 +290,10 @@ class HandoverScreen(FloorScreen):
         # The answer of a refresh can arrive after Escape closed the screen: its
         # widgets are gone then, and drawing into them killed the app.
         if carrier == self.carrier and self.is_attached:
-            self._show(dock)
+            # Still attached while Escape is taking its widgets away: the answer
+            # has nowhere to go then (the menu fuzz at 40x16 met this once).
+            with contextlib.suppress(NoMatches):
+                self._show(dock)
 
     def _show(self, dock: DockStatus) -> None:
         self.dock = dock
