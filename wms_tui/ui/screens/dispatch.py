@@ -13,6 +13,7 @@ their promised date, and their delay notices: ``screens/delays.py``).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -255,6 +257,12 @@ class DispatchScreen(WmsScreen):
         # widgets gone) while the snapshot was read, as on the hand-over screen.
         if self._relayout or not self.is_attached:
             return
+        # Still attached while Escape is taking its widgets away (the hand-over
+        # screen met this in the menu fuzz): the answer has nowhere to go.
+        with contextlib.suppress(NoMatches):
+            self._fill(snap)
+
+    def _fill(self, snap: Snapshot) -> None:
         self.query_one("#dsp-summary", Static).update(self._summary(snap))
         if self.wide_layout:
             self._fill_title(snap)
