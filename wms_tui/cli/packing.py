@@ -43,7 +43,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         ] = None,
         db: DbOption = None,
     ) -> None:
-        """Reprint a packed order's label(s) and/or packing slip."""
+        """Reprint a packed order's label(s) (with their customs papers) and/or packing slip."""
         from wms_tui.cli.common import console, default_terminal, fail
         from wms_tui.services.packing import documents
 

@@ -137,3 +137,46 @@ def test_a_courier_gets_one_commercial_invoice_for_the_shipment(world: pw.World)
     assert "Invoice no.: #1042" in text and "Reason for export: Sale of goods" in text
     assert "Currency: SEK" in text and "Unit value" in text
     assert "149.00 SEK" in text and "298.00 SEK" in text  # two mugs at 149.00
+
+
+def test_a_parcel_reprinted_by_its_number_comes_with_its_own_declaration(
+    world: pw.World,
+) -> None:
+    """At the desk a torn label of parcel 2 is reprinted by its tracking number: its CN 22
+    comes with it (the parcel cannot leave the EU without it), not parcel 1's."""
+    oid, (first, second) = two_parcels_to_korea(world)
+    documents.produce(world.store, oid, "PACK-1", send=False)
+    again = documents.reprint(world.store, world.packer, second, send=False)
+    assert again.ok, again.problems
+    assert [p.name.split("_")[0] for p in again.files] == ["label", "cn22"]
+    label, cn22 = again.files
+    assert label.name.endswith("_2of2.pdf") and cn22.name.endswith("_2of2.pdf")
+    text = pdf_text(cn22)
+    assert "610910" in text and "691200" not in text and "item 2 of 2" in text
+    (image,) = render_pages(cn22.read_bytes(), 203)
+    assert [b.text for b in decode(image)] == [second]
+    # The label alone can still be asked for: --slip prints the slip, not the CN 22.
+    slip_only = documents.reprint(
+        world.store, world.packer, second, labels=False, slip=True, send=False
+    )
+    assert [p.name.split("_")[0] for p in slip_only.files] == ["slip"]
+
+
+def test_a_courier_parcel_reprinted_comes_with_the_shipments_invoice(world: pw.World) -> None:
+    with world.store.unit_of_work() as uow:
+        for carrier in uow.session.exec(select(Carrier)):
+            carrier.tracking_check, carrier.tracking_prefix = "mod10", ""
+            uow.add(carrier)
+        uow.commit()
+    oid, numbers = two_parcels_to_korea(world)
+    again = documents.reprint(world.store, world.packer, numbers[0], send=False)
+    assert [p.name.split("_")[0] for p in again.files] == ["label", "customs"]
+    assert all(n in pdf_text(again.files[1]) for n in numbers)
+
+
+def test_a_parcel_inside_the_eu_is_reprinted_without_papers(world: pw.World) -> None:
+    oid = pw.pack(world, "#1043")
+    with world.store.read() as s:
+        (number,) = s.exec(select(Parcel.tracking_number).where(Parcel.order_id == oid)).all()
+    again = documents.reprint(world.store, world.packer, number or "", send=False)
+    assert [p.name.split("_")[0] for p in again.files] == ["label"]

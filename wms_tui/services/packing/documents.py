@@ -495,7 +495,7 @@ def produce(
         problems: list[str] = []
         try:
             if labels:
-                papers = customs_papers(b) if only_parcel is None else []
+                papers = papers_with(customs_papers(b), parcels, only_parcel)
                 # A CN 22 is label stock: it comes out of the label printer right after its
                 # parcel's label (or after the labels, one for the shipment); CN 23s and
                 # invoices are A4, for the document printer.
@@ -580,6 +580,18 @@ def produce(
     return Documents(
         tuple(files), tuple(printed), tuple(problems), tuple(held.values()), tuple(held)
     )
+
+
+def papers_with(
+    papers: list[CustomsData], parcels: list[Parcel], only_parcel: int | None
+) -> list[CustomsData]:
+    """The customs papers that go with the labels printed: all of them, or for one parcel's
+    label its own CN 22/CN 23, or the shipment's paper that covers it (a relabelled parcel
+    leaving the EU needs its declaration on it as much as its label)."""
+    if only_parcel is None:
+        return papers
+    index = next((i for i, p in enumerate(parcels, start=1) if p.seq == only_parcel), None)
+    return [c for c in papers if c.parcel_index in (0, index)]
 
 
 def send_fonts(
@@ -675,7 +687,8 @@ def reprint(
     """Print a packed order's label(s) and/or slip again, from what was stored.
 
     An SSCC or tracking number names one parcel: only that parcel's label is
-    printed again (the others of the order are on their boxes already).
+    printed again (the others of the order are on their boxes already), with its
+    customs paper when it leaves the EU.
     ``slip=None``: the slip when ``code`` names the order, not for one parcel.
     """
     actor.require(Role.PACKER, Role.SUPERVISOR, action="reprint labels")
