@@ -6,7 +6,9 @@ leave on it, with the first cause that applies:
 * **late**: promised before today and not on a truck yet;
 * **carrier gone**: promised today, and today's manifest of its carrier is closed
   (the truck left; nothing else goes with that carrier today);
-* **missed cut-off**: promised today, its service's cut-off has passed, not loaded;
+* **missed cut-off**: promised today, its cut-off has passed, not loaded (its
+  service's, else its carrier's: :mod:`cutoffs`, the rule the overview and the shift
+  dashboard use);
 * **backorder**: BACKORDERED, promised within ``delay_notice_days`` working days, and
   the units it misses are neither free in storage nor on a delivery expected by the
   working day before its promise (a delivery needs a day to be received and put away);
@@ -45,13 +47,12 @@ from wms_tui.domain.models import (
     Order,
     OrderLine,
     Parcel,
-    Service,
     Stock,
 )
 from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import order_names, settings
 from wms_tui.services.core.clock import warehouse_zone
-from wms_tui.services.dispatch import notices
+from wms_tui.services.dispatch import cutoffs, notices
 from wms_tui.services.dispatch.overview import overview
 from wms_tui.services.dispatch.overview_rules import AT_RISK
 from wms_tui.services.inventory.stock_queries import STORAGE
@@ -178,11 +179,11 @@ def detect(session: Session, now: datetime | None = None) -> DelayList:
     day = days.local_day(now, tz)
     ahead = days.add_working_days(day, settings.get_int(session, "delay_notice_days"))
     snap = overview(session, now)
+    cuts = cutoffs.read(session, day, tz)
     pace_risk = {a.order_id for a in snap.attention if a.risk == AT_RISK}
     rows = session.exec(
-        select(Order, Carrier, Service)
+        select(Order, Carrier)
         .join(Carrier, col(Carrier.id) == Order.carrier_id, isouter=True)
-        .join(Service, col(Service.id) == Order.service_id, isouter=True)
         .where(
             col(Order.status).in_(OPEN),
             col(Order.promised_ship_date).is_not(None),
@@ -190,7 +191,7 @@ def detect(session: Session, now: datetime | None = None) -> DelayList:
         )
         .order_by(col(Order.promised_ship_date), col(Order.name))
     ).all()
-    ids = [o.id for o, _, _ in rows]
+    ids = [o.id for o, _ in rows]
     parcels: dict[int, list[str]] = defaultdict(list)
     for oid, status in session.exec(
         select(Parcel.order_id, Parcel.status).where(
@@ -213,16 +214,16 @@ def detect(session: Session, now: datetime | None = None) -> DelayList:
             )
         ).all()
     )
-    backordered = [o for o, _, _ in rows if o.status == S.BACKORDERED]
+    backordered = [o for o, _ in rows if o.status == S.BACKORDERED]
     short = _short_of_stock(session, backordered, {o.id: o.promised_ship_date for o in backordered})
     tomorrow = days.next_working_day(day)
     out: list[DelayedOrder] = []
-    for order, carrier, service in rows:
+    for order, carrier in rows:
         if order.id in on_truck:
             continue
         promised = order.promised_ship_date
         assert promised is not None
-        cut = days.cutoff_at(day, service.cutoff, tz) if service is not None else None
+        cut = cuts.at(order.carrier_id, order.service_id)
         past_cut = cut is not None and cut <= now
         truck_gone = carrier is not None and carrier.id in gone
         cause, why, new_day = "", "", None

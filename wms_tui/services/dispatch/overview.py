@@ -12,10 +12,10 @@ counts), but each still reads every open order's index entry once:
 The rules (pace, at risk, late, stuck, the pipeline buckets) are pure
 functions in :mod:`overview_rules`, tested without a store; this module runs
 the queries and assembles the snapshot. **Today** and **cut-offs** are on the
-warehouse's clock (``Warehouse.timezone``). A service's cut-off is
-``Service.cutoff`` on today's date; a carrier's pickup cut-off is the latest
-cut-off of its services (the truck cannot leave before the last service it
-carries closes).
+warehouse's clock (``Warehouse.timezone``). Which cut-off an order must make
+is :mod:`cutoffs`' rule (its service's, else its carrier's pickup: the latest
+cut-off of the carrier's services), the one the delay list and the shift
+dashboard use too.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.services.core import settings
 from wms_tui.services.core.clock import warehouse_zone
+from wms_tui.services.dispatch import cutoffs
 from wms_tui.services.dispatch import overview_rules as rules
 from wms_tui.services.dispatch.handover import cancelled_message
 from wms_tui.services.shop.status import SyncStatus, sync_status
@@ -430,16 +431,15 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
     pace = rules.pace(((n, first) for _, _, n, first in pack_rows), now, planned_pace)
 
     # ---- cut-offs ----------------------------------------------------------
-    svc_cutoff_at = {sid: days.cutoff_at(day, s.cutoff, tz) for sid, s in services.items()}
-    carrier_cutoff: dict[int, time] = {}
-    for s in services.values():
-        if s.carrier_id not in carrier_cutoff or s.cutoff > carrier_cutoff[s.carrier_id]:
-            carrier_cutoff[s.carrier_id] = s.cutoff
+    # An order's cut-off is its service's, else its carrier's pickup (the delay list and
+    # the shift dashboard ask the same Cutoffs).
+    cuts = cutoffs.of_services(services.values(), day, tz)
+    svc_cutoff_at = {sid: cuts.on_day(t) for sid, t in cuts.service.items()}
 
     # 2. the open orders, graded and counted per group in SQL; only the listed ones come
     #    back as rows (see _open_work).
     sqlite = session.get_bind().dialect.name == "sqlite"
-    carrier_cut_at = {cid: days.cutoff_at(day, t, tz) for cid, t in carrier_cutoff.items()}
+    carrier_cut_at = {cid: cuts.on_day(t) for cid, t in cuts.carrier.items()}
     plan = rules.queue_plan([*svc_cutoff_at.values(), *carrier_cut_at.values()], now, pace.per_hour)
     rank_of = {c: r for r, c in enumerate(plan.cuts)}
     cut_rank = {("s", sid): rank_of[c] for sid, c in svc_cutoff_at.items()}
@@ -494,8 +494,8 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
 
     carrier_rows: list[CarrierRow] = []
     for cid, c in carriers.items():
-        cut = carrier_cutoff.get(cid)
-        cut_at = days.cutoff_at(day, cut, tz) if cut else None
+        cut = cuts.pickup(cid)
+        cut_at = cuts.on_day(cut) if cut else None
         p = pipe.get(cid, {})
         carrier_rows.append(
             CarrierRow(

@@ -14,10 +14,11 @@ refresh reads only the last hour or so of the event log.
 ``python -m bench --only insight_dashboard`` measures a cold and a warm
 refresh at 100,000 orders and 1,000,000 events, step by step.
 
-*Today* is the warehouse's calendar day (``Warehouse.timezone``); a carrier's
-cut-off is the latest cut-off of its services, as on the dispatch overview.
-The work a carrier still needs counts open orders due today (promised ship
-date today or earlier, or none) that are not packed yet.
+*Today* is the warehouse's calendar day (``Warehouse.timezone``). The work a
+carrier still needs counts open orders due today (promised ship date today or
+earlier, or none) that are not packed yet, per cut-off they must make: an
+order's service's, else its carrier's pickup (:mod:`~wms_tui.services.dispatch.cutoffs`,
+the rule of the dispatch overview and the delay list).
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ from wms_tui.domain import shipping_days as days
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import OrderStatus, Role
-from wms_tui.domain.models import Carrier, Order, OrderLine, Service, WmsException
+from wms_tui.domain.models import Carrier, Order, OrderLine, WmsException
 from wms_tui.services.core.clock import warehouse_zone
+from wms_tui.services.dispatch import cutoffs
 from wms_tui.services.insight import hour_cache, metrics, rules
 from wms_tui.services.insight.metrics import CycleTimes, PersonWork
 from wms_tui.store import Store
@@ -190,56 +192,37 @@ def _stages(session: Session, day_start: datetime, day_end: datetime) -> tuple:
 def _carriers(
     session: Session, now: datetime, day, tz: ZoneInfo, pick_min: float, pack_min: float
 ) -> list[CarrierOutlook]:  # noqa: ANN001 - day is a date
+    """Each carrier's work left per cut-off its orders must make (:mod:`cutoffs`' rule, the
+    delay list's and the dispatch overview's): a carrier whose services close at 13:00 and
+    17:00 has a row for each that has work, or one at its pickup when none has."""
     carriers = {c.id: c for c in session.exec(select(Carrier).order_by(col(Carrier.code)))}
-    cutoff: dict[int, time] = {}
-    for s in session.exec(select(Service)):
-        if s.carrier_id not in cutoff or s.cutoff > cutoff[s.carrier_id]:
-            cutoff[s.carrier_id] = s.cutoff
-    due = (
-        col(Order.status).in_(TO_DO),
-        or_(col(Order.promised_ship_date).is_(None), col(Order.promised_ship_date) <= day),
-    )
-    # Orders apart from their lines: counted from ix_orders_open_work alone, and the
-    # lines' sums need no count(DISTINCT) (a second sort of every line, 16.7 -> 13 ms
-    # CPU on SQLite at 100,000 orders).
-    orders = {
-        cid: int(n)
-        for cid, n in session.exec(
-            select(Order.carrier_id, func.count()).where(*due).group_by(Order.carrier_id)
-        ).all()
-    }
-    need = OrderLine.quantity - OrderLine.qty_short
-    to_pick = need - OrderLine.qty_picked
-    to_pack = need - OrderLine.qty_packed
-    rows = session.exec(
-        select(
-            Order.carrier_id,
-            func.sum(case((to_pick > 0, 1), else_=0)),
-            func.sum(case((to_pick > 0, to_pick), else_=0)),
-            func.sum(case((to_pack > 0, to_pack), else_=0)),
-        )
-        .join(OrderLine, col(OrderLine.order_id) == Order.id)
-        .where(*due)
-        .group_by(Order.carrier_id)
-    ).all()
-    sums = {cid: (int(lp or 0), int(up or 0), int(uk or 0)) for cid, lp, up, uk in rows}
-    left = {cid: (int(n), *sums.get(cid, (0, 0, 0))) for cid, n in orders.items()}
+    cuts = cutoffs.read(session, day, tz)
+    left: dict[tuple[int | None, time | None], list[int]] = {}
+    for cid, sid, n, lines, up, uk in _work_left(session, day):
+        w = left.setdefault((cid, cuts.of(cid, sid)), [0, 0, 0, 0])
+        for i, v in enumerate((n, lines, up, uk)):
+            w[i] += int(v or 0)
+    for cid in carriers:
+        if not any(k[0] == cid for k in left):
+            left[(cid, cuts.pickup(cid))] = [0, 0, 0, 0]
+    order = {cid: i for i, cid in enumerate(carriers)}
     work, info = [], {}
-    for cid in [*carriers, *([None] if None in left else [])]:
+    for cid, cut in sorted(
+        left, key=lambda k: (order.get(k[0], len(order)), k[1] is None, k[1] or time())
+    ):
         c = carriers.get(cid)
-        key = c.code if c else NO_CARRIER
-        cut = cutoff.get(cid)  # type: ignore[arg-type]
-        cut_at = days.cutoff_at(day, cut, tz) if cut else None
-        n, lines, up, uk = left.get(cid, (0, 0, 0, 0))
-        work.append(rules.CutoffWork(key, cut_at, up, uk))
-        info[key] = (c.name if c else "no carrier", cut, n, lines)
+        code = c.code if c else NO_CARRIER
+        key = f"{code} {cut:%H:%M}" if cut else code
+        n, lines, up, uk = left[(cid, cut)]
+        work.append(rules.CutoffWork(key, cuts.on_day(cut) if cut else None, up, uk))
+        info[key] = (code, c.name if c else "no carrier", cut, n, lines)
     out = []
     for p in rules.project(work, now, pick_min, pack_min):
-        name, cut, n, lines = info[p.key]
+        code, name, cut, n, lines = info[p.key]
         w = next(w for w in work if w.key == p.key)
         out.append(
             CarrierOutlook(
-                code=p.key,
+                code=code,
                 name=name,
                 cutoff=cut,
                 cutoff_at=p.cutoff_at,
@@ -254,3 +237,38 @@ def _carriers(
             )
         )
     return out
+
+
+def _work_left(session: Session, day) -> list[tuple]:  # noqa: ANN001 - day is a date
+    """(carrier, service, orders, lines to pick, units to pick, units to pack) of the orders
+    due by ``day`` that are not packed yet."""
+    due = (
+        col(Order.status).in_(TO_DO),
+        or_(col(Order.promised_ship_date).is_(None), col(Order.promised_ship_date) <= day),
+    )
+    keys = (Order.carrier_id, Order.service_id)
+    # Orders apart from their lines: counted from ix_orders_open_work alone, and the
+    # lines' sums need no count(DISTINCT) (a second sort of every line, 16.7 -> 13 ms
+    # CPU on SQLite at 100,000 orders).
+    orders = {
+        (cid, sid): int(n)
+        for cid, sid, n in session.exec(select(*keys, func.count()).where(*due).group_by(*keys))
+    }
+    need = OrderLine.quantity - OrderLine.qty_short
+    to_pick = need - OrderLine.qty_picked
+    to_pack = need - OrderLine.qty_packed
+    sums = {
+        (cid, sid): (lp, up, uk)
+        for cid, sid, lp, up, uk in session.exec(
+            select(
+                *keys,
+                func.sum(case((to_pick > 0, 1), else_=0)),
+                func.sum(case((to_pick > 0, to_pick), else_=0)),
+                func.sum(case((to_pack > 0, to_pack), else_=0)),
+            )
+            .join(OrderLine, col(OrderLine.order_id) == Order.id)
+            .where(*due)
+            .group_by(*keys)
+        ).all()
+    }
+    return [(cid, sid, n, *sums.get((cid, sid), (0, 0, 0))) for (cid, sid), n in orders.items()]
