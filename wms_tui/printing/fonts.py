@@ -6,7 +6,7 @@ split into runs by which font has the glyph — letters try DejaVu first — and
 
 Speed matters because labels are printed in bulk: registration happens once, lazily, and the
 expensive per-document part of TrueType embedding (building the font subset program, widths
-array and ToUnicode map) is memoised by subset content, see :class:`_CachedTTFont`.
+array and ToUnicode map) is memoised by subset content, see :class:`CachedTTFont`.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ _SUBSET_CACHE_LIMIT = 512
 _lock = threading.Lock()
 _registered = False
 _cmaps: dict[str, dict[int, int]] = {}
-_fonts: dict[str, _CachedTTFont] = {}
+_fonts: dict[str, CachedTTFont] = {}
 
 # Control characters would either draw as boxes or (newline) silently vanish; on a label a
 # visible space is the honest rendering of "there was a break here".
@@ -121,7 +121,7 @@ class _FlateStream(pdfdoc.PDFObject):
 
 
 @dataclass(frozen=True)
-class _SubsetParts:
+class SubsetParts:
     base_font_name: str
     font_static: bytes
     descriptor_static: bytes
@@ -139,7 +139,7 @@ def _dict_body(entries: dict[str, object]) -> bytes:
     )
 
 
-class _CachedTTFont(TTFont):
+class CachedTTFont(TTFont):
     """A TTFont whose per-document subset objects are memoised by subset content.
 
     reportlab rebuilds each subset's font program, widths and ToUnicode CMap for every PDF,
@@ -155,7 +155,7 @@ class _CachedTTFont(TTFont):
     def __init__(self, name: str, filename: str, seed_latin1: bool) -> None:
         super().__init__(name, filename, validate=0, asciiReadable=1)
         self._seed_latin1 = seed_latin1
-        self._parts: dict[tuple[int, tuple[int, ...]], _SubsetParts] = {}
+        self._parts: dict[tuple[int, tuple[int, ...]], SubsetParts] = {}
         self._template: TTFont.State | None = None
         self._identity_chars: frozenset[str] = frozenset()
 
@@ -198,7 +198,7 @@ class _CachedTTFont(TTFont):
             return [(0, text.encode("latin-1"))] if text else []
         return super().splitString(text, doc, encoding)
 
-    def _subset_parts(self, index: int, subset: tuple[int, ...]) -> _SubsetParts:
+    def _subset_parts(self, index: int, subset: tuple[int, ...]) -> SubsetParts:
         key = (index, subset)
         parts = self._parts.get(key)
         if parts is not None:
@@ -232,7 +232,7 @@ class _CachedTTFont(TTFont):
                 "Type": "/FontDescriptor",
             }
         )
-        parts = _SubsetParts(
+        parts = SubsetParts(
             base_font_name=base,
             font_static=font_static,
             descriptor_static=descriptor_static,
@@ -245,15 +245,25 @@ class _CachedTTFont(TTFont):
         self._parts[key] = parts
         return parts
 
-    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802
+    def document_subsets(self, doc: object) -> list[tuple[str, SubsetParts]]:
+        """Each subset this document used: (internal name without "/", its cached parts).
+
+        Ends the font's bookkeeping for ``doc``, as reportlab's ``addObjects`` does.
+        """
         state = self.state.get(doc)
         if state is None:
             state = self.state[doc] = self._new_state()
         state.frozen = 1
+        out = [
+            (self.getSubsetInternalName(index, doc)[1:], self._subset_parts(index, tuple(subset)))
+            for index, subset in enumerate(state.subsets)
+        ]
+        del self.state[doc]
+        return out
+
+    def addObjects(self, doc: pdfdoc.PDFDocument) -> None:  # noqa: N802
         font_dict = doc.idToObject["BasicFonts"].dict
-        for index, subset in enumerate(state.subsets):
-            internal_name = self.getSubsetInternalName(index, doc)[1:]
-            parts = self._subset_parts(index, tuple(subset))
+        for internal_name, parts in self.document_subsets(doc):
             base = parts.base_font_name
             program = _FlateStream(parts.program, parts.program_length)
             descriptor = _FontObject(
@@ -271,7 +281,6 @@ class _CachedTTFont(TTFont):
             )
             doc.Reference(pdf_font, internal_name)
             font_dict[internal_name] = pdf_font
-        del self.state[doc]
 
 
 class _Name(pdfdoc.PDFObject):
@@ -294,7 +303,7 @@ def ensure_fonts() -> None:
             path = FONT_DIR / spec.filename
             if not path.is_file():
                 raise FileNotFoundError(f"bundled font missing: {path}")
-            font = _CachedTTFont(spec.name, str(path), spec.seed_latin1)
+            font = CachedTTFont(spec.name, str(path), spec.seed_latin1)
             pdfmetrics.registerFont(font)
             _cmaps[spec.name] = font.face.charToGlyph
             _fonts[spec.name] = font

@@ -36,7 +36,7 @@ from reportlab.lib.pagesizes import A6
 from reportlab.pdfgen.canvas import Canvas
 
 from wms_tui.domain.identifiers.sscc import format_sscc_hri
-from wms_tui.printing import fonts
+from wms_tui.printing import fonts, pdf_file
 from wms_tui.printing.barcodes import (
     MM,
     QUIET_ZONE_MODULES,
@@ -486,8 +486,7 @@ def label_stock_pdf(
     )
     canvas.setTitle(title)
     draw(PdfSurface(canvas, dpi), data, page_w, page_h)
-    canvas.showPage()
-    canvas.save()
+    pdf_file.save(canvas)
     return buffer.getvalue()
 
 

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO, Literal
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen.canvas import Canvas
 
-from wms_tui.printing import fonts
+from wms_tui.printing import fonts, pdf_file
 from wms_tui.printing.barcodes import (
     MM,
     BarcodeGeometry,
@@ -137,12 +137,16 @@ class _NumberedCanvas(Canvas):
         self._pending_pages.append(dict(self.__dict__))
         self._startPage()
 
-    def save(self) -> None:
-        total = len(self._pending_pages)
-        for number, state in enumerate(self._pending_pages, start=1):
+    def flush_pages(self) -> None:
+        """Replay the held pages with their footers: the document is complete after this."""
+        pending, self._pending_pages = self._pending_pages, []
+        for number, state in enumerate(pending, start=1):
             self.__dict__.update(state)
-            self._footer(self, number, total)
+            self._footer(self, number, len(pending))
             super().showPage()
+
+    def save(self) -> None:
+        self.flush_pages()
         super().save()
 
 
@@ -589,7 +593,8 @@ class DocumentWriter:
 
     def finish(self) -> None:
         self.canvas.showPage()
-        self.canvas.save()
+        self.canvas.flush_pages()
+        pdf_file.save(self.canvas)
 
 
 def render_to_bytes(build: Callable[[BinaryIO], None]) -> bytes:

@@ -1,0 +1,187 @@
+"""Writing a finished canvas as a PDF file without reportlab's object model.
+
+Labels and slips are drawn on a reportlab canvas, but reportlab's ``save`` builds a tree of
+``PDFObject``s (catalog, pages, resources, every font dictionary) and formats each one
+through generic code that validates and re-encodes every name and number: for a label that
+was 40 % of its time, more than drawing it. The file our documents need is always the same
+shape — a catalog, an info dictionary, the pages with their content streams and the
+embedded font subsets, whose bytes :mod:`wms_tui.printing.fonts` already caches — so
+:func:`save` writes it from templates. A canvas holding anything else (an image, a link,
+transparency, encryption, a standard font) is saved by reportlab as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Any
+
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfdoc import NoEncryption
+from reportlab.pdfgen.canvas import Canvas
+
+from wms_tui.printing import fonts
+
+# The info entries reportlab writes for a document that only sets its title; with
+# ``invariant=1`` its dates are this fixed one, so a reprint gives the same bytes.
+_FIXED_DATE = b"(D:20000101000000+00'00')"
+_INFO_TAIL = (
+    b" /Author (anonymous) /CreationDate " + _FIXED_DATE + b" /Creator (anonymous)"
+    b" /Keywords () /ModDate " + _FIXED_DATE + b" /Producer (wms_tui, ReportLab fonts)"
+    b" /Subject (unspecified) /Trapped /False >>"
+)
+_PROCSETS = {
+    0: b"/ProcSet [ /PDF /Text ]",
+    1: b"/ProcSet [ /PDF /Text /ImageB /ImageC /ImageI ]",
+}
+_PAGE_BOXES = ("CropBox", "ArtBox", "TrimBox", "BleedBox")
+
+
+def save(canvas: Canvas) -> None:
+    """``canvas.save()``, written by :func:`pdf_bytes` when the document allows it."""
+    if canvas._code:
+        canvas.showPage()
+    data = pdf_bytes(canvas)
+    if data is None:
+        Canvas.save(canvas)
+        return
+    target = canvas._filename
+    if hasattr(target, "write"):
+        target.write(data)
+    else:
+        with open(target, "wb") as fh:
+            fh.write(data)
+
+
+def pdf_bytes(canvas: Canvas) -> bytes | None:
+    """The canvas's finished pages as a PDF file, or None if it holds more than we write."""
+    doc = canvas._doc
+    pages = doc.Pages.pages
+    if not pages or not _plain(doc, pages):
+        return None
+    contents = []
+    for page in pages:
+        stream = page.stream
+        if not isinstance(stream, str) or not stream.isascii():
+            return None  # text in a standard font: reportlab's encoding rules apply
+        contents.append(stream.encode("ascii"))
+    out = _Writer()
+    catalog, info, page_tree, resources = out.reserve(), out.reserve(), out.reserve(), out.reserve()
+    font_entries = [
+        (name, out.font(name, parts))
+        for font in doc.delayedFonts
+        for name, parts in font.document_subsets(doc)
+    ]
+    kids = []
+    for page, content in zip(pages, contents, strict=True):
+        stream_id = out.add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+        box = page.MediaBox or (0, 0, page.pagewidth, page.pageheight)
+        kids.append(
+            out.add(
+                b"<< /Type /Page /Parent %d 0 R /MediaBox [ %s ] /Resources %d 0 R"
+                b" /Contents %d 0 R /Rotate %d >>"
+                % (page_tree, fp_str(*box).encode(), resources, stream_id, page.Rotate)
+            )
+        )
+    font_dict = b" ".join(b"/%s %d 0 R" % (name.encode(), ref) for name, ref in font_entries)
+    images = max(page.hasImages for page in pages)
+    out.put(resources, b"<< /Font << %s >> %s >>" % (font_dict, _PROCSETS[bool(images)]))
+    out.put(
+        page_tree,
+        b"<< /Type /Pages /Count %d /Kids [ %s ] >>"
+        % (len(kids), b" ".join(b"%d 0 R" % kid for kid in kids)),
+    )
+    out.put(info, b"<< /Title " + _text_string(doc.info.title or "untitled") + _INFO_TAIL)
+    out.put(catalog, b"<< /Type /Catalog /Pages %d 0 R /PageMode /UseNone >>" % page_tree)
+    return out.finish(root=catalog, info=info)
+
+
+def _plain(doc: Any, pages: list[Any]) -> bool:
+    """Only pages, our fonts and a title: nothing this writer would leave out."""
+    if type(doc.encrypt) is not NoEncryption or doc.compression:
+        return False
+    if doc.idToObject["BasicFonts"].dict:
+        return False  # a standard font was set
+    names = {page.__InternalName__ for page in pages}
+    if set(doc.idToObject) - names - {"BasicFonts"}:
+        return False  # forms, outlines, annotations, images, ...
+    if any(not isinstance(font, fonts.CachedTTFont) for font in doc.delayedFonts):
+        return False
+    info = doc.info
+    if (info.author, info.subject, info.keywords, info.creator) != (
+        "anonymous", "unspecified", "", "anonymous",
+    ):  # fmt: skip
+        return False
+    for page in pages:
+        if (
+            page.compression
+            or page.Annots
+            or page.ExtGState
+            or page.XObjects
+            or page._shadingUsed
+            or page._colorsUsed
+            or page.Dur is not None
+            or (page.Trans is not None and page.Trans.dict)
+            or any(getattr(page, box) for box in _PAGE_BOXES)
+        ):
+            return False
+    return True
+
+
+def _text_string(text: str) -> bytes:
+    """A PDF text string: escaped ASCII, or UTF-16 with its byte-order mark."""
+    if text.isascii() and text.isprintable():
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return b"(" + escaped.encode("ascii") + b")"
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+class _Writer:
+    """Numbered objects appended in order, then the cross-reference table."""
+
+    def __init__(self) -> None:
+        self.body = io.BytesIO()
+        self.body.write(b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n")
+        self.offsets: list[int] = []  # object n at offsets[n - 1]; -1 until written
+
+    def reserve(self) -> int:
+        self.offsets.append(-1)
+        return len(self.offsets)
+
+    def add(self, content: bytes) -> int:
+        number = self.reserve()
+        self.put(number, content)
+        return number
+
+    def put(self, number: int, content: bytes) -> None:
+        self.offsets[number - 1] = self.body.tell()
+        self.body.write(b"%d 0 obj\n%s\nendobj\n" % (number, content))
+
+    def stream(self, compressed: bytes, length1: int | None = None) -> int:
+        extra = b"" if length1 is None else b" /Length1 %d" % length1
+        return self.add(
+            b"<< /Filter /FlateDecode /Length %d%s >>\nstream\n%s\nendstream"
+            % (len(compressed), extra, compressed)
+        )
+
+    def font(self, name: str, parts: fonts.SubsetParts) -> int:
+        program = self.stream(parts.program, parts.program_length)
+        descriptor = self.add(b"<<\n/FontFile2 %d 0 R\n%s>>" % (program, parts.descriptor_static))
+        cmap = self.stream(parts.cmap)
+        return self.add(
+            b"<<\n/FontDescriptor %d 0 R\n/Name /%s\n/ToUnicode %d 0 R\n%s>>"
+            % (descriptor, name.encode(), cmap, parts.font_static)
+        )
+
+    def finish(self, *, root: int, info: int) -> bytes:
+        body = self.body
+        xref_at = body.tell()
+        digest = hashlib.md5(body.getbuffer(), usedforsecurity=False).hexdigest().encode()
+        rows = b"".join(b"%010d 00000 n \n" % offset for offset in self.offsets)
+        body.write(
+            b"xref\n0 %d\n0000000000 65535 f \n%s" % (len(self.offsets) + 1, rows)
+            + b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ] >>\n"
+            % (len(self.offsets) + 1, root, info, digest, digest)
+            + b"startxref\n%d\n%%%%EOF\n" % xref_at
+        )
+        return body.getvalue()
