@@ -45,6 +45,7 @@ from wms_tui.domain.scans import clean_scan
 from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import approval, clock, counters, events, settings
 from wms_tui.services.core.clock import warehouse_zone
+from wms_tui.services.core.locations import default_location
 from wms_tui.services.inventory.stock import find_product_by_scan, move_stock
 from wms_tui.store import Store, UnitOfWork, retrying
 
@@ -250,25 +251,7 @@ def receiving_location(session: Session, terminal: str) -> Location:
         loc = session.exec(select(Location).where(Location.code == terminal.upper())).first()
         if loc is not None and loc.kind == LocationKind.RECEIVING and loc.active:
             return loc
-    loc = session.exec(
-        select(Location)
-        .where(Location.kind == LocationKind.RECEIVING, col(Location.active).is_(True))
-        .order_by(col(Location.code))
-    ).first()
-    if loc is None:
-        raise DomainError("No receiving location is set up: ask a supervisor to add one")
-    return loc
-
-
-def quarantine_location(session: Session) -> Location:
-    loc = session.exec(
-        select(Location)
-        .where(Location.kind == LocationKind.QUARANTINE, col(Location.active).is_(True))
-        .order_by(col(Location.code))
-    ).first()
-    if loc is None:
-        raise DomainError("No quarantine location is set up: ask a supervisor to add one")
-    return loc
+    return default_location(session, LocationKind.RECEIVING)
 
 
 def _unit_barcode_products(session: Session, product_ids: list[int]) -> set[int]:
@@ -494,7 +477,11 @@ def receive_scan(
         # location; one event per scan either way: what "undo" takes back. The
         # report finds damage reasons again by delivery_ref (the event's detail).
         damaged = damaged_reason is not None
-        loc = quarantine_location(s) if damaged else receiving_location(s, actor.terminal)
+        loc = (
+            default_location(s, LocationKind.QUARANTINE)
+            if damaged
+            else receiving_location(s, actor.terminal)
+        )
         move_stock(
             uow,
             actor,
