@@ -188,7 +188,7 @@ def test_every_nasty_input_at_the_pack_station(empty_store: Store) -> None:
 def test_returns_desk_and_reasons(empty_store: Store, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     """Every use case of services/returns that reads typed or scanned text."""
     from tests.worlds.dispatch import build_dock
-    from wms_tui.services.returns import desk, reasons, reports
+    from wms_tui.services.returns import desk, exchange, reasons, reports, returnable
 
     monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
     dock = build_dock(empty_store, tmp_path)
@@ -197,11 +197,11 @@ def test_returns_desk_and_reasons(empty_store: Store, tmp_path, monkeypatch) -> 
     @FUZZ
     @given(text=TEXT)
     def run(text: str) -> None:
-        total(lambda: desk.lookup(empty_store, text))
-        total(lambda: desk.line_for_scan(empty_store, order_id, text))
+        total(lambda: returnable.lookup(empty_store, text))
+        total(lambda: returnable.line_for_scan(empty_store, order_id, text))
         total(lambda: desk.check_restock_bin(empty_store, text))
         total(lambda: desk.quarantine_location(empty_store, text))
-        total(lambda: desk.check_replacement(empty_store, text))
+        total(lambda: exchange.check_replacement(empty_store, text))
         total(lambda: reasons.parse_cause(text))
         total(lambda: reasons.normalise_reason_code(text))
         total(lambda: reasons.put_reason(empty_store, text, text, text, dock.boss))

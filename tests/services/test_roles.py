@@ -253,6 +253,7 @@ INSIDE_A_USE_CASE = {
     "inventory.allocation.deallocate_order",
     "inventory.stock.move_stock",
     "packing.qc.open_replacement_task",
+    "returns.exchange.create_exchange",  # register_return checked RECEIVER or SUPERVISOR
     "packing.state.clear_weight",
     "packing.state.resolve_weight_exceptions",
     "picking.task.my_task",

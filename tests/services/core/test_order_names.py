@@ -24,7 +24,7 @@ from wms_tui.services.core import order_names
 from wms_tui.services.intake.order_queries import list_orders
 from wms_tui.services.lookup import order_lookup
 from wms_tui.services.packing import documents
-from wms_tui.services.returns import desk as returns
+from wms_tui.services.returns import returnable
 from wms_tui.store import Store
 
 BOSS = Actor(None, "Karin Holmgren", frozenset({"supervisor"}), "OFFICE")
@@ -95,7 +95,7 @@ def test_orders_screen_search_in_any_case(shop: Store) -> None:
 @pytest.mark.parametrize("typed", TYPED)
 def test_returns_desk_finds_a_shipped_order_in_any_case(empty_store: Store, typed: str) -> None:
     world = build_world(empty_store, name="#D1042")
-    view = returns.lookup(world.store, typed)
+    view = returnable.lookup(world.store, typed)
     assert view.order_id == world.order_id and view.name == "#D1042"
 
 
@@ -103,7 +103,7 @@ def test_returns_desk_refuses_an_unknown_name(empty_store: Store) -> None:
     world = build_world(empty_store, name="#D1042")
     before = snapshot(world.store)
     with pytest.raises(NotFound, match="^No order, RMA or tracking number d1043$"):
-        returns.lookup(world.store, "d1043")
+        returnable.lookup(world.store, "d1043")
     assert snapshot(world.store) == before
 
 

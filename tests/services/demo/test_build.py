@@ -59,7 +59,7 @@ from wms_tui.services.intake.order_import import import_orders
 from wms_tui.services.intake.product_import import import_products
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.services.lookup import order_lookup
-from wms_tui.services.returns import desk as returns
+from wms_tui.services.returns import returnable
 from wms_tui.services.setup.carrier_tracking import rule_for
 from wms_tui.store import Store
 
@@ -282,11 +282,11 @@ def test_the_returned_order_came_back_through_the_returns_desk(demo: Store) -> N
         assert {r.disposition for r in back} == {"RESTOCK"}
         shipped_at = max(p.loaded_at for p in s.exec(select(Parcel)) if p.order_id == order.id)
         assert shipped_at < receipt.at < utcnow()
-        seen = returns.describe(s, order)
+        seen = returnable.describe(s, order)
         assert seen.parcels and all(p.tracking_number and p.packed_by for p in seen.parcels)
         assert seen.packed_by and seen.picked_by and seen.dispatched_at
     with pytest.raises(DomainError, match="already returned on .* by Björn Åkesson"):
-        returns.lookup(demo, name)
+        returnable.lookup(demo, name)
 
 
 def test_backordered_orders_are_on_the_supervisors_exception_list(demo: Store) -> None:

@@ -40,6 +40,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.services.returns import desk as returns
+from wms_tui.services.returns import past_returns, returnable
 from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
 from wms_tui.store import Store
 
@@ -62,7 +63,7 @@ def refused(world: World, request: ReturnRequest, match: str, actor: Actor | Non
 def test_lookup_by_rma_tracking_sscc_and_name(world: World) -> None:
     rma = rma_code(world.order_id)
     for code in (rma, rma.lower(), "00370730253", "00373500530000000019", "#1042", "1042"):
-        view = returns.lookup(world.store, code)
+        view = returnable.lookup(world.store, code)
         assert view.order_id == world.order_id, code
     assert view.rma == rma and view.name == "#1042"
     assert [(ln.sku, ln.shipped, ln.returned) for ln in view.lines] == [
@@ -78,11 +79,11 @@ def test_lookup_by_rma_tracking_sscc_and_name(world: World) -> None:
 
 def test_lookup_refuses_unknown_and_unshipped(world: World) -> None:
     with pytest.raises(NotFound, match="No order, RMA or tracking number NOPE"):
-        returns.lookup(world.store, "NOPE")
+        returnable.lookup(world.store, "NOPE")
     with pytest.raises(NotFound, match="RMA-0000999 matches no order"):
-        returns.lookup(world.store, "RMA-0000999")
+        returnable.lookup(world.store, "RMA-0000999")
     with pytest.raises(NotFound, match="Scan the RMA"):
-        returns.lookup(world.store, "  \r")
+        returnable.lookup(world.store, "  \r")
     with world.store.unit_of_work() as uow:
         p = uow.session.exec(select(OrderLine)).first()
         prod = uow.session.get(Product, p.product_id)
@@ -90,7 +91,7 @@ def test_lookup_refuses_unknown_and_unshipped(world: World) -> None:
         uow.commit()
         oid = o.id
     with pytest.raises(DomainError, match=r"#2001 was never shipped \(it is packed\)"):
-        returns.lookup(world.store, rma_code(oid))
+        returnable.lookup(world.store, rma_code(oid))
 
 
 def test_shipped_is_what_packing_confirmed(world: World) -> None:
@@ -98,7 +99,7 @@ def test_shipped_is_what_packing_confirmed(world: World) -> None:
         line = uow.session.get(OrderLine, world.mug_line)
         line.qty_packed, line.qty_short = 1, 1
         uow.commit()
-    view = returns.lookup(world.store, "#1042")
+    view = returnable.lookup(world.store, "#1042")
     assert view.line(world.mug_line).shipped == 1
     refused(
         world,
@@ -113,18 +114,18 @@ def test_shipped_is_what_packing_confirmed(world: World) -> None:
 
 def test_order_without_pack_records_counts_ordered_quantity(empty_store: Store) -> None:
     build_world(empty_store, packed=False)
-    view = returns.lookup(empty_store, "1042")
+    view = returnable.lookup(empty_store, "1042")
     assert [ln.shipped for ln in view.lines] == [2, 1]
     assert view.packed_by == () and view.picked_by == () and view.parcels == ()
 
 
 def test_line_for_scan(world: World) -> None:
-    assert returns.line_for_scan(world.store, world.order_id, MUG_EAN) == world.mug_line
-    assert returns.line_for_scan(world.store, world.order_id, "tee-m") == world.tee_line
+    assert returnable.line_for_scan(world.store, world.order_id, MUG_EAN) == world.mug_line
+    assert returnable.line_for_scan(world.store, world.order_id, "tee-m") == world.tee_line
     with pytest.raises(DomainError, match="TEE-L is not on order #1042"):
-        returns.line_for_scan(world.store, world.order_id, TEE_L_EAN)
+        returnable.line_for_scan(world.store, world.order_id, TEE_L_EAN)
     with pytest.raises(NotFound, match="Unknown barcode 999"):
-        returns.line_for_scan(world.store, world.order_id, "999")
+        returnable.line_for_scan(world.store, world.order_id, "999")
 
 
 # --------------------------------------------------------------------------- booking
@@ -168,7 +169,7 @@ def test_partial_restock_keeps_dispatched_and_stock_equals_ledger(world: World) 
             1,
             "A-01-1-A",
         )
-    view = returns.lookup(world.store, "#1042")
+    view = returnable.lookup(world.store, "#1042")
     assert view.partly_returned and view.status_text == "partly returned"
     assert view.line(world.mug_line).returnable == 1
 
@@ -201,7 +202,7 @@ def test_full_return_moves_order_to_returned_then_refuses_twice(world: World) ->
         quar = s.exec(select(ReturnLine).where(ReturnLine.disposition == "QUARANTINE")).one()
         assert s.get(Location, quar.location_id).code == "QUAR-1"
     with pytest.raises(DomainError, match=r"#1042 was already returned on .* by Björn Åkesson"):
-        returns.lookup(world.store, "00370730253")
+        returnable.lookup(world.store, "00370730253")
     refused(
         world,
         ReturnRequest(
@@ -239,7 +240,7 @@ def test_returning_more_than_shipped_or_twice_is_refused(world: World) -> None:
     )
     refused(world, again, "All 2 MUG-1 on #1042 were already returned; it cannot be returned twice")
     with pytest.raises(DomainError, match="already returned"):
-        returns.line_for_scan(world.store, world.order_id, MUG_EAN)
+        returnable.line_for_scan(world.store, world.order_id, MUG_EAN)
 
 
 @pytest.mark.parametrize(
@@ -407,7 +408,7 @@ def test_resolutions_accumulate_on_the_order(world: World) -> None:
             ReturnRequest(world.order_id, [ReturnUnit(line, "LATE", "scrap")], res),
         )
     assert order_status(world.store, world.order_id) == ("DISPATCHED", "REFUND,STORE_CREDIT")
-    history = returns.receipts_for_order(world.store, world.order_id)
+    history = past_returns.receipts_for_order(world.store, world.order_id)
     assert [r.resolution for r in history] == ["STORE_CREDIT", "REFUND"]
     assert history[1].lines[0].sku == "MUG-1" and history[1].operator == "Björn Åkesson"
 

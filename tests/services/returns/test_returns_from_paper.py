@@ -12,7 +12,7 @@ from wms_tui.domain.identifiers.sscc import make_sscc
 from wms_tui.domain.models import Parcel
 from wms_tui.printing.label import render_label_pdf_bytes
 from wms_tui.printing.slip import render_slip_pdf_bytes
-from wms_tui.services.returns import desk as returns
+from wms_tui.services.returns import returnable
 from wms_tui.store import Store
 
 
@@ -25,7 +25,7 @@ def test_rma_barcode_on_the_printed_slip_opens_the_order(world: World) -> None:
     pdf = render_slip_pdf_bytes(slip_data(order_name="#1042", rma=rma_code(world.order_id)))
     texts = [b.text for page in decode_pdf(pdf) for b in page]
     (rma,) = [t for t in texts if t.upper().startswith("RMA")]
-    view = returns.lookup(world.store, rma)
+    view = returnable.lookup(world.store, rma)
     assert view.order_id == world.order_id and view.rma == rma
 
 
@@ -44,4 +44,4 @@ def test_tracking_and_sscc_barcodes_on_the_label_open_the_order(world: World) ->
     # Scanners differ in how they hand over GS1-128: HRI, bare, or with the
     # symbology prefix and a trailing GS.
     for text in [*texts, f"00{sscc}", f"]C100{sscc}\x1d", sscc]:
-        assert returns.lookup(world.store, text).order_id == world.order_id, text
+        assert returnable.lookup(world.store, text).order_id == world.order_id, text

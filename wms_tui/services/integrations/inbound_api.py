@@ -79,10 +79,10 @@ class ReturnAnnounced:
 def announce_return(
     store: Store, actor: Actor, order_name: str, lines: list[ReturnLine], reason: str = ""
 ) -> ReturnAnnounced:
-    from wms_tui.services.returns import desk
+    from wms_tui.services.returns import returnable
 
     actor.require(Role.RECEIVER, Role.SUPERVISOR, action="announce returns")
-    view = desk.lookup(store, order_name)
+    view = returnable.lookup(store, order_name)
     by_sku = {ln.sku: ln for ln in view.lines}
     for line in lines:
         shipped = by_sku.get(line.sku)

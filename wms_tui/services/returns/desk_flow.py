@@ -30,18 +30,13 @@ from wms_tui.domain.enums import Disposition, Resolution
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.numbers import small_number
 from wms_tui.domain.text import plural
-from wms_tui.services.returns import desk
+from wms_tui.services.returns import desk, exchange, past_returns, returnable
 from wms_tui.services.returns import reasons as return_reasons
-from wms_tui.services.returns.desk import (
-    DISPOSITION_LABELS,
-    ProductChoice,
-    ReceiptView,
-    ReturnableOrder,
-    ReturnRequest,
-    ReturnUnit,
-    ShippedLine,
-)
+from wms_tui.services.returns.desk import DISPOSITION_LABELS, ReturnRequest, ReturnUnit
+from wms_tui.services.returns.exchange import ProductChoice
+from wms_tui.services.returns.past_returns import ReceiptView
 from wms_tui.services.returns.reasons import ReasonInfo
+from wms_tui.services.returns.returnable import ReturnableOrder, ShippedLine
 from wms_tui.store import Store
 
 
@@ -163,9 +158,9 @@ class DeskFlow:
 
     def scan_order(self, code: str) -> Said:
         try:
-            order = desk.lookup(self.store, code)
+            order = returnable.lookup(self.store, code)
             reasons = return_reasons.list_reasons(self.store)
-            history = desk.receipts_for_order(self.store, order.order_id)
+            history = past_returns.receipts_for_order(self.store, order.order_id)
         except DomainError as exc:
             return _error(exc)
         if not reasons:
@@ -185,7 +180,7 @@ class DeskFlow:
         if line_no is not None and 1 <= line_no <= len(self.order.lines):
             return self.choose_line(self.order.lines[line_no - 1])
         try:
-            line_id = desk.line_for_scan(self.store, self.order.order_id, value)
+            line_id = returnable.line_for_scan(self.store, self.order.order_id, value)
         except NotFound as exc:
             return self._maybe_other_parcel(value, exc)
         except DomainError as exc:
@@ -203,7 +198,7 @@ class DeskFlow:
         """An RMA/tracking/order scanned while a parcel is open: the next parcel."""
         assert self.order is not None
         try:
-            desk.lookup(self.store, code)
+            returnable.lookup(self.store, code)
         except NotFound:
             return _error(not_a_product)
         except DomainError as exc:
@@ -314,7 +309,7 @@ class DeskFlow:
     def scan_replacement(self, code: str) -> Said:
         line = self.replace_queue[0]
         try:
-            choice = desk.check_replacement(self.store, code or line.sku)
+            choice = exchange.check_replacement(self.store, code or line.sku)
         except DomainError as exc:
             return _error(exc)
         self.replacements[line.order_line_id] = choice

@@ -19,7 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wms_tui.domain.enums import Disposition, Resolution
-from wms_tui.services.returns import desk as returns
+from wms_tui.services.returns import returnable
 from wms_tui.services.returns.desk import DISPOSITION_LABELS, RESOLUTION_LABELS
 from wms_tui.services.returns.desk_flow import RESOLUTION_ORDER, DeskFlow, Said, Step, Tone
 from wms_tui.ui.base import FloorScreen
@@ -77,7 +77,7 @@ class ReturnsScreen(FloorScreen):
 
     def on_mount(self) -> None:
         self.flow = DeskFlow(self.store, self.actor)
-        self.example = returns.example_order(self.store)
+        self.example = returnable.example_order(self.store)
         self.go()
 
     def width_changed(self) -> None:
@@ -236,7 +236,7 @@ class ReturnsScreen(FloorScreen):
 
     def _bin_options(self) -> list[Option]:
         assert self.f.line is not None
-        bins = returns.bins_holding(self.store, self.f.line.order_line_id)
+        bins = returnable.bins_holding(self.store, self.f.line.order_line_id)
         if not bins:
             return [Option(f"{self.f.line.sku} is in no pick bin now", disabled=True)]
         return [Option(f"{code} holds {qty}", disabled=True) for code, qty in bins]
@@ -380,7 +380,7 @@ class ReturnsScreen(FloorScreen):
     def _book(self) -> Said | None:
         said = self.f.book()
         if not said.refused:  # the order just booked may have been the hint's example
-            self.example = returns.example_order(self.store)
+            self.example = returnable.example_order(self.store)
         self.show(said)
         if not said.refused and self.f.released:
             self.notify(f"Released: {', '.join(self.f.released)}", timeout=5)
