@@ -8,6 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# The most units one delivery line may expect (an ASN row) or receive (all its
+# counts together): a keyed 100000010 is a slip of the finger, not a delivery, and
+# a stock row must stay far from a 32-bit column's limit on PostgreSQL.
+MAX_LINE_UNITS = 1_000_000
+
 
 class Discrepancy(StrEnum):
     SHORT = "short"

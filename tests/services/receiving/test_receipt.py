@@ -157,6 +157,40 @@ def test_counts_above_the_sanity_limit_need_confirmation(empty_store: Store, wor
     assert res.line.received == 21 and res.line.diff == 11
 
 
+def test_a_count_beyond_any_delivery_is_refused_even_when_confirmed(
+    empty_store: Store, world: World
+) -> None:
+    # 100000010 keyed for 10: the sanity question would let a tired "y" through.
+    before = snapshot(empty_store)
+    with pytest.raises(DomainError, match=r"^100,000,010 × TEE is more than 1,000,000 at once"):
+        rcv.receive_scan(empty_store, world.receiver, "PO-1", TEE_EAN, count=100_000_010)
+    with pytest.raises(DomainError, match=r"^1,000,002 × MUG is more than 1,000,000"):
+        rcv.receive_scan(
+            empty_store, world.receiver, "PO-1", MUG_CASE, count=166_667, confirmed=True
+        )
+    assert snapshot(empty_store) == before
+    # The bound holds for a line's counts together, not only for one count.
+    rcv.receive_scan(empty_store, world.receiver, "PO-1", TEE_EAN, count=999_999, confirmed=True)
+    before = snapshot(empty_store)
+    with pytest.raises(DomainError, match=r"^TEE: 1,000,001 on PO-1 would be more than 1,000,000"):
+        rcv.receive_scan(empty_store, world.receiver, "PO-1", TEE_EAN, count=2, confirmed=True)
+    assert snapshot(empty_store) == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("100000010", r"^Count must be at most 1,000,000 \(got 100,000,010\)$"),
+        ("0", r"^Count must be at least 1 \(got 0\)$"),
+        ("12x", r"^Count must be a whole number \(got 12x\)$"),
+    ],
+)
+def test_a_keyed_count_is_refused_in_one_line(typed: str, message: str) -> None:
+    with pytest.raises(DomainError, match=message):
+        rcv.parse_count(typed)
+    assert rcv.parse_count("1000000") == 1_000_000
+
+
 def test_only_receivers_and_supervisors_receive(empty_store: Store, world: World) -> None:
     before = snapshot(empty_store)
     with pytest.raises(PermissionDenied, match="Ana Lindqvist may not receive"):

@@ -29,6 +29,7 @@ from wms_tui.domain.enums import DeliveryStatus, EventKind, Role
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Delivery, DeliveryLine, Product
 from wms_tui.domain.numbers import read_int
+from wms_tui.domain.receiving import MAX_LINE_UNITS
 from wms_tui.domain.text import plural
 from wms_tui.services.core import events
 from wms_tui.store import Store, UnitOfWork, retrying
@@ -45,7 +46,7 @@ ALIASES = {
     "qty": "quantity",
 }
 MAX_REFERENCE = 64
-MAX_QUANTITY = 1_000_000
+MAX_QUANTITY = MAX_LINE_UNITS
 
 
 @dataclass(frozen=True)

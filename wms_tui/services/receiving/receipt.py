@@ -40,7 +40,13 @@ from wms_tui.domain.models import (
     WmsException,
 )
 from wms_tui.domain.numbers import read_int
-from wms_tui.domain.receiving import Discrepancy, LineCheck, check_line, over_tolerance
+from wms_tui.domain.receiving import (
+    MAX_LINE_UNITS,
+    Discrepancy,
+    LineCheck,
+    check_line,
+    over_tolerance,
+)
 from wms_tui.domain.scans import clean_scan
 from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import approval, clock, counters, events, settings
@@ -390,7 +396,7 @@ def start_blind_receipt(store: Store, actor: Actor, supplier: str = "") -> Recei
 
 
 def parse_count(text: str) -> int:
-    """A keyed count: a whole number of at least 1."""
+    """A keyed count: a whole number from 1 to :data:`MAX_LINE_UNITS`."""
     value = text.strip()
     if not value:
         raise DomainError("Key a count")
@@ -400,10 +406,15 @@ def parse_count(text: str) -> int:
         raise DomainError(f"Count must be a whole number (got {excerpt(value)})") from None
     if n < 1:
         raise DomainError(f"Count must be at least 1 (got {n})")
+    if n > MAX_LINE_UNITS:
+        raise DomainError(f"Count must be at most {MAX_LINE_UNITS:,} (got {n:,})")
     return n
 
 
 def check_sanity(session: Session, sku: str, qty: int, confirmed: bool) -> None:
+    if qty > MAX_LINE_UNITS:
+        # Beyond any delivery: refused outright, a yes would not make it true.
+        raise DomainError(f"{qty:,} × {sku} is more than {MAX_LINE_UNITS:,} at once: count again")
     limit = settings.get_int(session, "receiving_sanity_limit")
     if qty > limit and not confirmed:
         raise NeedsConfirmation(f"{qty} × {sku} is more than {limit} at once: sure?")
@@ -472,6 +483,11 @@ def receive_scan(
         if line is None:
             line = DeliveryLine(delivery_id=d.id, product_id=product.id, expected_qty=0)
         unexpected = line.expected_qty == 0
+        if line.received_qty + qty > MAX_LINE_UNITS:
+            raise DomainError(
+                f"{product.sku}: {line.received_qty + qty:,} on {d.reference} would be more "
+                f"than {MAX_LINE_UNITS:,}"
+            )
         check_over_receipt(s, d, product.sku, line, qty, confirmed)
         # Damaged units go to quarantine, good ones to this terminal's receiving
         # location; one event per scan either way: what "undo" takes back. The
