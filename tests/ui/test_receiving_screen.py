@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -409,3 +410,32 @@ async def test_the_delivery_list_keeps_the_whole_reference(receiving_store: Stor
         assert ref_column.width >= len(blind)
         total = sum(c.get_render_width(table) for c in table.ordered_columns)
         assert total <= table.region.width <= size[0]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_big_count_is_refused_or_shown_whole_never_cut_silently(
+    receiving_store: Store, size: tuple[int, int]
+) -> None:
+    """100000010 keyed for 10 went in after a "sure?" and read "100" in the table."""
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_receiving(pilot)
+        await scan(pilot, "PO-1")
+        before = snapshot(receiving_store)
+        await pilot.press("f3")
+        await scan(pilot, TEE_EAN)
+        await scan(pilot, "100000010")
+        assert isinstance(app.screen, AskCount)
+        assert (
+            app.screen.query_one("#dlg-fb", Feedback).text
+            == "✗ Count must be at most 1,000,000 (got 100,000,010)"
+        )
+        assert snapshot(receiving_store) == before
+        await scan(pilot, "1000000")
+        await pilot.pause()
+        assert isinstance(app.screen, AskConfirm)
+        await pilot.press("y")
+        await until(pilot, lambda: "TEE +1000000" in feedback(app), "the count")
+        # Too wide for the Rcv column at either size: the cut shows.
+        tee = next(line for line in shown_text(screen.table).splitlines() if "TEE" in line)
+        assert re.search(r"\b10{1,2}… ", tee), tee

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from tests.ui.scanner import settle
-from wms_tui.ui.widgets.fixed_table import SteadyTable, reset
+from wms_tui.ui.widgets.fixed_table import FitTable, SteadyTable, reset
 
 COLUMNS = [("SKU", 8), ("Exp", 4), ("Rcv", 4)]
 
@@ -86,3 +87,32 @@ async def test_auto_width_columns_come_out_as_wide_as_a_fresh_fill_makes_them() 
                 plain.add_row(*cells, key=key)
             await pilot.pause()
             assert shown(steady) == shown(plain), step
+
+
+class Fitted(App[None]):
+    CSS = "DataTable { height: 4; }"
+
+    def compose(self) -> ComposeResult:
+        yield FitTable(id="fit")
+        yield SteadyTable(id="steady")
+
+
+async def test_a_cell_wider_than_its_column_ends_in_an_ellipsis() -> None:
+    """Textual's table cut 100000010 in a 3-wide column to "100", silently."""
+    app = Fitted()
+    async with app.run_test(size=(40, 12)) as pilot:
+        fit = app.query_one("#fit", FitTable)
+        reset(fit, [("SKU", 6), ("Rcv", 3)])
+        fit.add_row("TS-ORG-BLK-S", "100000010", key="a")
+        fit.add_row("MUG", Text("12"), key="b")
+        steady = app.query_one("#steady", SteadyTable)
+        steady.fill([("SKU", 6), ("Rcv", 3)], [("a", ("TS-ORG", "1000"))])
+        await pilot.pause()
+        assert [line.rstrip() for line in shown(fit)[:3]] == [
+            " SKU     Rcv",
+            " TS-OR…  10…",
+            " MUG     12",
+        ]
+        assert shown(steady)[1].rstrip() == " TS-ORG  10…"
+        # The caller's Text is left as it was handed in.
+        assert fit.get_row_at(1)[1].overflow is None

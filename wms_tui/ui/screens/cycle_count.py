@@ -21,7 +21,7 @@ from wms_tui.services.inventory import cycle_count as cc
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount
-from wms_tui.ui.widgets.fixed_table import reset, step_cursor
+from wms_tui.ui.widgets.fixed_table import FitTable, reset, step_cursor
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 from wms_tui.ui.widgets.variance import variance_text
 
@@ -52,7 +52,7 @@ class CycleCountScreen(FloorScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="cc-head", markup=False)
         yield ScanPanel("cc", placeholder="bin")
-        yield DataTable(id="cc-table", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="cc-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.show_bins()

@@ -24,7 +24,7 @@ from wms_tui.services.dispatch import delays as d
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm
 from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.fixed_table import reset
+from wms_tui.ui.widgets.fixed_table import FitTable, reset
 
 SHORT_CAUSE = {
     d.LATE: "late",
@@ -51,7 +51,7 @@ class DelaysScreen(WmsScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("Looking for orders that will miss their date…", id="dly-head")
         yield Feedback("", id="dly-fb")
-        yield DataTable(id="dly-table", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="dly-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.query_one("#dly-table", DataTable).focus()

@@ -35,6 +35,7 @@ from wms_tui.services.exceptions.inbox import Action, InboxItem
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.dialogs import AskText
 from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.fixed_table import FitTable
 
 WIDE = 80
 REFRESH_SECONDS = 30
@@ -109,7 +110,7 @@ class ExceptionsScreen(WmsScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading…", id="exc-head", markup=False)
-        yield DataTable(id="exc-table", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="exc-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="exc-detail", markup=False)
         yield Feedback("", id="exc-feedback")
 

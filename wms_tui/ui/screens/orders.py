@@ -32,6 +32,7 @@ from wms_tui.domain.text import plural
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm, AskText, reason_text
 from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.fixed_table import FitTable
 
 WIDE = 80
 REFRESH_SECONDS = 30
@@ -125,7 +126,7 @@ class OrderDetailScreen(ModalScreen[str | None]):
                 yield Static(f"Held: {d.hold_reason}", id="det-held", markup=False)
             if d.missing:
                 yield Static("Missing: " + "; ".join(d.missing), id="det-missing", markup=False)
-            table: DataTable = DataTable(id="det-lines", cursor_type="none", zebra_stripes=True)
+            table: DataTable = FitTable(id="det-lines", cursor_type="none", zebra_stripes=True)
             wide = self.app.size.width >= WIDE
             if wide:
                 table.add_columns("SKU", "Qty", "Res", "Pick", "Free", "Name")
@@ -207,7 +208,7 @@ class OrdersScreen(WmsScreen):
                 select_on_focus=False,
             )
             yield Static("", id="ord-filter")
-        yield DataTable(id="ord-table", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="ord-table", cursor_type="row", zebra_stripes=True)
         yield Feedback("", id="ord-feedback")
 
     def on_mount(self) -> None:

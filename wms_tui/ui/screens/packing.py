@@ -107,7 +107,7 @@ class PackScreen(WmsScreen):
                 yield Static("", id="pk-lines-head", markup=False)
                 # One Static per order line, mounted when an order opens.
                 yield VerticalScroll(id="pk-lines-box")
-                yield DataTable(id="pk-queue", cursor_type="row", zebra_stripes=True)
+                yield fixed_table.FitTable(id="pk-queue", cursor_type="row", zebra_stripes=True)
             with Vertical(id="pk-side"):
                 yield Static("CARTON", classes="pk-title")
                 yield Static("", id="pk-box", markup=False)

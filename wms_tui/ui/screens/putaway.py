@@ -20,7 +20,7 @@ from wms_tui.services.receiving import putaway as pa
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.dialogs import AskCount
-from wms_tui.ui.widgets.fixed_table import reset, step_cursor
+from wms_tui.ui.widgets.fixed_table import FitTable, reset, step_cursor
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 
@@ -47,7 +47,7 @@ class PutawayScreen(FloorScreen):
             with Vertical():
                 yield Static("", id="pa-head", markup=False)
                 yield ScanPanel("pa", placeholder="product")
-                yield DataTable(id="pa-table", cursor_type="row", zebra_stripes=True)
+                yield FitTable(id="pa-table", cursor_type="row", zebra_stripes=True)
             # Wide screens: where the highlighted SKU is now and who waits for it.
             yield Static("", id="pa-side", markup=False)
 

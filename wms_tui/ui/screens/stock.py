@@ -23,7 +23,7 @@ from wms_tui.domain.text import option_values, plural
 from wms_tui.services.inventory import stock_queries as q
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.fixed_table import reset
+from wms_tui.ui.widgets.fixed_table import FitTable, reset
 
 WIDE = 100
 LEVEL_STYLE = {"low": "bold red", "over": "bold yellow", "ok": "green"}
@@ -89,7 +89,7 @@ class StockScreen(WmsScreen):
         yield Input(placeholder="filter: SKU, name, barcode, bin", id="stk-filter")
         yield Static("", id="stk-status", markup=False)
         yield Feedback("", id="stk-fb")
-        yield DataTable(id="stk-table", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="stk-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.zones = q.zones(self.store)
@@ -323,7 +323,7 @@ class SkuDetailScreen(WmsScreen):
         for name, title in (("bins", "Bins"), ("orders", "Open orders"),
                             ("moves", "Movements")):  # fmt: skip
             yield Static(title, id=f"sku-{name}-title", classes="sku-title", markup=False)
-            yield DataTable(id=f"sku-{name}", cursor_type="row", zebra_stripes=True)
+            yield FitTable(id=f"sku-{name}", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.fill()
@@ -423,7 +423,7 @@ class RowHistoryScreen(WmsScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="hist-head", markup=False)
-        yield DataTable(id="hist-table", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="hist-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.fill()

@@ -2,16 +2,19 @@
 
 Fixed widths keep a 40-column handheld from scrolling sideways, and they avoid a
 Textual quirk: an auto-width table refilled while a dialog covers it keeps rows
-drawn at the old, narrower widths until the cursor passes over them.
+drawn at the old, narrower widths until the cursor passes over them. A cell wider
+than its column ends in "…" (:class:`FitTable`): Textual's own table cuts it
+silently, and a received count of 100000010 read "100".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.render import measure
 from textual.widgets import DataTable
-from textual.widgets._data_table import default_cell_formatter
+from textual.widgets._data_table import RowRenderables, default_cell_formatter
 from textual.widgets.data_table import RowKey
 
 Columns = Sequence[tuple[str, int]]
@@ -35,7 +38,26 @@ def step_cursor(table: DataTable, step: int) -> None:
         table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
 
 
-class SteadyTable(DataTable):
+class FitTable(DataTable):
+    """A table whose cells too wide for their column end in "…" instead of being cut."""
+
+    def _compute_row_renderables(self, row_index: int) -> RowRenderables:
+        row = super()._compute_row_renderables(row_index)
+        cells = [
+            _ellipsis(cell) if isinstance(cell, Text) and cell.overflow is None else cell
+            for cell in row.cells
+        ]
+        return RowRenderables(row.label, cells)
+
+
+def _ellipsis(text: Text) -> Text:
+    # A copy: a Text handed in as a cell is the caller's, and may be shown elsewhere.
+    fitted = text.copy()
+    fitted.overflow = "ellipsis"
+    return fitted
+
+
+class SteadyTable(FitTable):
     """A table refilled by :meth:`fill`, repainting only the rows that changed.
 
     Textual's DataTable keys every cached cell with one update counter: changing one
