@@ -55,6 +55,7 @@ MODULES = (
     "ssh_scan",  # issue #17
     "insight_dashboard",  # issue #20: the shift dashboard at 100 k orders, 1 M events
     "stock_history",  # issue #20: a stock row's history on a 1 M-event log
+    "key_flood",  # 10,000 keys into a scan field, against Textual's Input
 )
 
 

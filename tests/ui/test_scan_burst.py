@@ -101,3 +101,39 @@ async def test_tab_ends_a_scan_only_when_configured(floor: Store) -> None:
         await pilot.pause()
         assert feedback(app) == "✓ 1 × MUG-RED picked, 2 more"
         assert screen.scan_field.value == ""
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_ten_thousand_keys_go_into_the_field_as_one_insert(
+    floor: Store, size: tuple[int, int]
+) -> None:
+    """A stuck key: Input put each of 10,000 keys in the field on its own (~20 s frozen)."""
+    app = WmsApp(floor.url, terminal="HH-07")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_pick(pilot)
+        field = screen.scan_field
+        inserts: list[str] = []
+        real_insert = field.insert_text_at_cursor
+
+        def counted(text: str) -> None:
+            inserts.append(text)
+            real_insert(text)
+
+        field.insert_text_at_cursor = counted  # type: ignore[method-assign]
+        before = snapshot(floor)
+        burst(app, ["x"] * 10_000)
+        await pilot.pause()
+        assert inserts == ["x" * 10_000] and field.value == "x" * 10_000
+        burst(app, ["enter"])
+        await pilot.pause()
+        await pilot.pause()
+        assert feedback(app).startswith("✗ Unknown code xxxxxxxxxxxxxxxxxxxxxxxx…")
+        assert field.value == "" and snapshot(floor) == before
+        # A key that edits acts on every key typed before it.
+        burst(app, [*"A-01-2-Z"])
+        await pilot.press("backspace")
+        burst(app, ["A", "enter"])
+        await pilot.pause()
+        await pilot.pause()
+        assert inserts[1:] == ["A-01-2-Z", "A"]
+        assert text(app, "pick-prompt").startswith("▶ Scan MUG-RED"), feedback(app)

@@ -28,11 +28,17 @@ class ScanInput(Input):
     """
     ENDS_A_SCAN = frozenset({"enter", "ctrl+j"})  # CR, LF
 
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - Input's own
+        super().__init__(*args, **kwargs)
+        # Characters typed but not yet in the field (see _on_key).
+        self._typed: list[str] = []
+
     @property
     def tab_submits(self) -> bool:
         return bool(getattr(self.app, "scan_tab_submits", False))
 
     async def action_submit(self) -> None:
+        self._flush_typed()
         raw = self.value
         self.value = clean_scan(raw)
         await super().action_submit()
@@ -44,13 +50,33 @@ class ScanInput(Input):
             event.prevent_default()
             await self.action_submit()
             return
+        if event.is_printable and self.selection.is_empty:
+            # Input puts each key in the field on its own (value, cursor, scroll,
+            # selection: a few ms a key), so 10,000 keys of a stuck key or a scanner
+            # gone wild froze the screen for 20 s. Keys queued together go in as one
+            # insert, after the last of them is read.
+            event.stop()
+            event.prevent_default()
+            assert event.character is not None
+            if not self._typed:
+                self.call_later(self._flush_typed)
+            self._typed.append(event.character)
+            return
+        self._flush_typed()
         await super()._on_key(event)
+
+    def _flush_typed(self) -> None:
+        if self._typed:
+            typed = "".join(self._typed)
+            self._typed.clear()
+            self.insert_text_at_cursor(typed)
 
     async def _on_paste(self, event: events.Paste) -> None:
         # Input keeps only the first line of a paste; a burst pasted by a
         # terminal client would lose every code after the first.
         event.stop()
         event.prevent_default()
+        self._flush_typed()
         *codes, rest = split_scans(event.text, tab=self.tab_submits)
         for code in codes:
             self.insert_text_at_cursor(code)
