@@ -468,7 +468,7 @@ def _packer(t: _Terminal, until: float) -> None:
 
 
 def _receiver(t: _Terminal, until: float, skus: list[tuple[str, str]]) -> None:
-    from wms_tui.services.receiving import putaway
+    from wms_tui.services.receiving import closing, putaway
     from wms_tui.services.receiving import receipt as receiving
 
     while time.monotonic() < until:
@@ -497,7 +497,7 @@ def _receiver(t: _Terminal, until: float, skus: list[tuple[str, str]]) -> None:
             ):
                 t.tally.put_away += n
         if got:
-            t.timed(t.tally.scan_ms, receiving.close_receipt, t.store, t.me, ref)
+            t.timed(t.tally.scan_ms, closing.close_receipt, t.store, t.me, ref)
 
 
 def _terminal_main(

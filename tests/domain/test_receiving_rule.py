@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wms_tui.domain.receiving import Discrepancy, check_line, over_tolerance
 from wms_tui.printing.receiving_report import ReportLine
-from wms_tui.services.receiving.receipt import ReceiptLine
+from wms_tui.services.receiving.deliveries import ReceiptLine
 
 
 def test_check_line() -> None:

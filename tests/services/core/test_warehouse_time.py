@@ -23,6 +23,7 @@ from wms_tui.services.picking import walk as picking
 from wms_tui.services.picking.pick_list import pick_list_data
 from wms_tui.services.picking.short_pick import open_short_picks
 from wms_tui.services.picking.waves import build_wave
+from wms_tui.services.receiving import closing
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.store import Store
 
@@ -57,7 +58,7 @@ def test_receiving_refusal_and_blind_reference_use_the_warehouse_day(
     _in_seoul(empty_store)
     set_clock(lambda: LATE_UTC)
     rcv.receive_scan(empty_store, world.receiver, "PO-1", receiving_world.TEE_EAN, count=10)
-    receipt, _ = rcv.close_receipt(empty_store, world.receiver, "PO-1")
+    receipt, _ = closing.close_receipt(empty_store, world.receiver, "PO-1")
     assert receipt.closed_at is not None and receipt.closed_at.hour == 8
     with pytest.raises(Conflict, match=r"PO-1 was closed on 2026-12-08 08:30 by"):
         rcv.receive_scan(empty_store, world.receiver, "PO-1", receiving_world.TEE_EAN)

@@ -34,7 +34,7 @@ from wms_tui.domain.models import (
 from wms_tui.services.inventory import cycle_count
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.services.inventory.stock import find_location, ledger_mismatches, move_stock
-from wms_tui.services.receiving import putaway
+from wms_tui.services.receiving import closing, putaway
 from wms_tui.services.receiving import receipt as receiving
 from wms_tui.store import Store
 
@@ -170,7 +170,7 @@ class StockBooks(RuleBasedStateMachine):
     @rule()
     def close_and_start_blind(self) -> None:
         try:
-            receiving.close_receipt(self.store, self.world.receiver, self.reference)
+            closing.close_receipt(self.store, self.world.receiver, self.reference)
         except DomainError as exc:
             assert "Nothing received" in str(exc)
             return

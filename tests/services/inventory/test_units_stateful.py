@@ -41,7 +41,7 @@ from wms_tui.services.inventory.stock import find_location, ledger_mismatches, m
 from wms_tui.services.packing import station as packing
 from wms_tui.services.picking import claiming, waves
 from wms_tui.services.picking import walk as picking
-from wms_tui.services.receiving import putaway
+from wms_tui.services.receiving import closing, putaway
 from wms_tui.services.receiving import receipt as receiving
 from wms_tui.services.returns import desk as returns
 from wms_tui.store import Store
@@ -318,7 +318,7 @@ class UnitsOnTheFloor(RuleBasedStateMachine):
     @rule()
     def next_delivery(self) -> None:
         try:
-            receiving.close_receipt(self.store, self.receiver, self.reference)
+            closing.close_receipt(self.store, self.receiver, self.reference)
         except DomainError:
             return
         self.reference = receiving.start_blind_receipt(self.store, self.receiver).reference

@@ -15,7 +15,7 @@ from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
 from wms_tui.domain.models import Allocation, Location, Order, Product, StockMovement
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.services.inventory.stock import ledger_mismatches
-from wms_tui.services.receiving import putaway
+from wms_tui.services.receiving import deliveries, putaway
 from wms_tui.services.receiving import receipt as receiving
 from wms_tui.store import Store
 
@@ -76,7 +76,7 @@ def test_put_away_moves_stock_and_writes_the_ledger(empty_store: Store, world: W
     )  # another bin than suggested, the rest of the line
     assert (res.qty, res.bin, res.left_on_line) == (2, "R-11-1-A", 0)
     assert putaway.pending(empty_store) == []
-    receipt = receiving.get_receipt(empty_store, "PO-1")
+    receipt = deliveries.get_receipt(empty_store, "PO-1")
     assert receipt.line("TEE").put_away == 6
     with empty_store.read() as s:
         moves = s.exec(select(StockMovement).where(StockMovement.reason == "PUTAWAY")).all()

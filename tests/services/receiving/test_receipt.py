@@ -26,6 +26,7 @@ from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDen
 from wms_tui.domain.models import Delivery, Event, StockMovement, WmsException
 from wms_tui.services.core import settings
 from wms_tui.services.inventory.stock import ledger_mismatches
+from wms_tui.services.receiving import barcode_links, closing, deliveries
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.store import Store
 
@@ -203,16 +204,16 @@ def test_only_receivers_and_supervisors_receive(empty_store: Store, world: World
 def test_close_reports_short_over_unexpected_and_damaged(empty_store: Store, world: World) -> None:
     a = world.receiver
     with pytest.raises(DomainError, match="Nothing received on PO-1"):
-        rcv.close_preview(empty_store, a, "PO-1")
+        closing.close_preview(empty_store, a, "PO-1")
     rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN, count=8)  # 10 expected: short 2
     rcv.receive_scan(empty_store, a, "PO-1", MUG_CASE, count=2)  # 12 of 12 ...
     rcv.receive_scan(empty_store, a, "PO-1", MUG_EAN, damaged_reason="Wet or stained")  # ... +1
-    preview = rcv.close_preview(empty_store, a, "PO-1")
+    preview = closing.close_preview(empty_store, a, "PO-1")
     assert [ln.sku for ln in preview.short] == ["PRINT", "TEE"]
     assert [ln.sku for ln in preview.over] == ["MUG"]
     assert [(ln.sku, ln.damaged) for ln in preview.damaged] == [("MUG", 1)]
     assert preview.summary() == "2 short, 1 over, 1 damaged"
-    receipt, found = rcv.close_receipt(empty_store, a, "PO-1")
+    receipt, found = closing.close_receipt(empty_store, a, "PO-1")
     assert receipt.is_closed and receipt.closed_by == "Björn Åkesson" and found == preview
     with empty_store.read() as s:
         d = s.exec(select(Delivery)).one()
@@ -226,7 +227,7 @@ def test_close_reports_short_over_unexpected_and_damaged(empty_store: Store, wor
     with pytest.raises(Conflict, match="closed"):
         rcv.start_receipt(empty_store, a, "PO-1")
     with pytest.raises(Conflict, match="closed"):
-        rcv.close_receipt(empty_store, a, "PO-1")
+        closing.close_receipt(empty_store, a, "PO-1")
     assert snapshot(empty_store) == before
 
 
@@ -234,14 +235,14 @@ def test_clean_close_raises_no_exception(empty_store: Store, world: World) -> No
     a = world.receiver
     blind = rcv.start_blind_receipt(empty_store, a)
     rcv.receive_scan(empty_store, a, blind.reference, TEE_EAN)
-    _, found = rcv.close_receipt(empty_store, a, blind.reference)
+    _, found = closing.close_receipt(empty_store, a, blind.reference)
     # A blind receipt expected nothing, so nothing on it is "unexpected" (it used to
     # raise a supervisor exception listing every line it was never expected to have).
     assert found.unexpected == () and found.clean
     rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN, count=10)
     rcv.receive_scan(empty_store, a, "PO-1", MUG_EAN, count=12)
     rcv.receive_scan(empty_store, a, "PO-1", "PRINT", count=4)  # no barcode: typed SKU
-    _, found = rcv.close_receipt(empty_store, a, "PO-1")
+    _, found = closing.close_receipt(empty_store, a, "PO-1")
     assert found.clean and found.summary() == "no discrepancies"
     with empty_store.read() as s:
         assert s.exec(select(WmsException)).all() == []
@@ -253,24 +254,32 @@ def test_supervisor_badge_links_an_unknown_barcode(empty_store: Store, world: Wo
         rcv.receive_scan(empty_store, a, "PO-1", "2000000000015")
     # An unknown badge is a failed log-in: refused, and logged (that is all it changes).
     with pytest.raises(NotFound, match="Unknown badge NOPE"):
-        rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", approver=f.boss("NOPE"))
+        barcode_links.link_barcode(
+            empty_store, a, "2000000000015", "PRINT", approver=f.boss("NOPE")
+        )
     with empty_store.read() as s:
         assert s.exec(select(Event.detail).where(Event.kind == "auth.failed")).all() == [
             "unknown badge NOPE"
         ]
     before = snapshot(empty_store)
     with pytest.raises(PermissionDenied, match="A supervisor must approve linking a barcode"):
-        rcv.link_barcode(empty_store, a, "2000000000015", "PRINT")
+        barcode_links.link_barcode(empty_store, a, "2000000000015", "PRINT")
     with pytest.raises(PermissionDenied, match="Björn Åkesson is not a supervisor"):
-        rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", approver=f.boss("R3001"))
+        barcode_links.link_barcode(
+            empty_store, a, "2000000000015", "PRINT", approver=f.boss("R3001")
+        )
     with pytest.raises(NotFound, match="Unknown SKU NOPE"):
-        rcv.link_barcode(empty_store, a, "2000000000015", "NOPE", approver=f.boss("S9001"))
+        barcode_links.link_barcode(
+            empty_store, a, "2000000000015", "NOPE", approver=f.boss("S9001")
+        )
     with pytest.raises(Conflict, match=f"{TEE_EAN} is already linked to TEE"):
-        rcv.link_barcode(empty_store, a, TEE_EAN, "PRINT", approver=f.boss("S9001"))
+        barcode_links.link_barcode(empty_store, a, TEE_EAN, "PRINT", approver=f.boss("S9001"))
     with pytest.raises(Conflict, match="is the SKU of"):
-        rcv.link_barcode(empty_store, a, "MUG", "PRINT", approver=f.boss("S9001"))
+        barcode_links.link_barcode(empty_store, a, "MUG", "PRINT", approver=f.boss("S9001"))
     assert snapshot(empty_store) == before
-    linked = rcv.link_barcode(empty_store, a, "2000000000015", "PRINT", approver=f.boss("S9001"))
+    linked = barcode_links.link_barcode(
+        empty_store, a, "2000000000015", "PRINT", approver=f.boss("S9001")
+    )
     assert (linked.sku, linked.authorised_by) == ("PRINT", "Karin Holmgren")
     res = rcv.receive_scan(empty_store, a, "PO-1", "2000000000015")
     assert res.sku == "PRINT" and res.line.received == 1
@@ -279,12 +288,12 @@ def test_supervisor_badge_links_an_unknown_barcode(empty_store: Store, world: Wo
         assert ev.operator_name == "Karin Holmgren" and ev.terminal == "RCV-1"
         assert "for Björn Åkesson" in ev.detail
     # A supervisor on their own handheld needs no second badge.
-    rcv.link_barcode(empty_store, world.supervisor, "2000000000022", "TEE")
+    barcode_links.link_barcode(empty_store, world.supervisor, "2000000000022", "TEE")
     assert rcv.identify(empty_store, "2000000000022")[0] == "TEE"
 
 
 def test_open_deliveries_and_parse_count(empty_store: Store, world: World) -> None:
-    [d] = rcv.open_deliveries(empty_store)
+    [d] = deliveries.open_deliveries(empty_store)
     assert (d.reference, d.skus, d.expected_units, d.received_units) == ("PO-1", 3, 26, 0)
     assert rcv.parse_count(" 24 ") == 24
     for bad, msg in (("", "Key a count"), ("x2", "whole number"), ("0", "at least 1")):
@@ -311,7 +320,7 @@ def test_two_terminals_receiving_one_delivery_take_turns(empty_store: Store, wor
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         assert sum(pool.map(scans, terminals)) == 30
-    line = rcv.get_receipt(empty_store, "PO-1").line("SOCK")
+    line = deliveries.get_receipt(empty_store, "PO-1").line("SOCK")
     assert line is not None and line.received == 30
     assert qty_at(empty_store, "SOCK", "RCV-1") + qty_at(empty_store, "SOCK", "RCV-2") == 30
     with empty_store.read() as s:
@@ -396,8 +405,8 @@ def test_two_terminals_count_into_the_same_lines(empty_store: Store, world: Worl
     rcv.receive_scan(empty_store, one, "PO-1", TEE_EAN, count=4)
     seen = rcv.receive_scan(empty_store, two, "PO-1", TEE_EAN, count=3).receipt
     assert seen.line("TEE").received == 7
-    assert rcv.get_receipt(empty_store, "PO-1") == seen
+    assert deliveries.get_receipt(empty_store, "PO-1") == seen
     assert seen.received_units == sum(ln.received for ln in seen.lines) == 7
     assert seen.expected_units == sum(ln.expected for ln in seen.lines) == 26
-    [summary] = rcv.open_deliveries(empty_store)
+    [summary] = deliveries.open_deliveries(empty_store)
     assert (summary.received_units, summary.expected_units) == (7, 26)

@@ -554,7 +554,7 @@ class _Day:
     # -- receiving ----------------------------------------------------------
 
     def receive(self, receiver: Actor) -> bool:
-        from wms_tui.services.receiving import putaway
+        from wms_tui.services.receiving import closing, putaway
         from wms_tui.services.receiving import receipt as receiving
 
         due = [d for d in self.deliveries if d[0] <= self.round]
@@ -564,7 +564,7 @@ class _Day:
             r = receiving.start_blind_receipt(self.store, receiver, supplier="Late supplier")
             for sku, qty in delivery[1].items():
                 receiving.receive_scan(self.store, receiver, r.reference, sku, count=qty)
-            receiving.close_receipt(self.store, receiver, r.reference)
+            closing.close_receipt(self.store, receiver, r.reference)
             self.note("late delivery received")
             return True
         lines = putaway.pending(self.store)

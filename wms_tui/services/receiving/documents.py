@@ -23,11 +23,8 @@ from wms_tui.printing.receiving_report import (
 from wms_tui.printing.sku_labels import Layout, SkuLabel, render_sku_labels, split_printable
 from wms_tui.services.core import document_folders, events
 from wms_tui.services.core.clock import zone_of
-from wms_tui.services.receiving.receipt import (
-    find_delivery,
-    receipt_view,
-    undone_scans,
-)
+from wms_tui.services.receiving.deliveries import find_delivery, receipt_view
+from wms_tui.services.receiving.receipt import undone_scans
 from wms_tui.store import Store, retrying
 
 

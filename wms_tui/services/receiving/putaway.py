@@ -23,7 +23,7 @@ from wms_tui.domain.scans import clean_scan
 from wms_tui.domain.shown import excerpt
 from wms_tui.services.intake import release
 from wms_tui.services.inventory.stock import find_product_by_scan, get_stock, move_stock
-from wms_tui.services.receiving.receipt import RECEIVER_ROLES, find_delivery
+from wms_tui.services.receiving.deliveries import RECEIVER_ROLES, find_delivery
 from wms_tui.store import Store, UnitOfWork, retrying
 
 STORAGE_KINDS = (LocationKind.PICK, LocationKind.BULK)

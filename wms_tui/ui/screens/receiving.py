@@ -21,6 +21,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.text import option_values, plural
 from wms_tui.services.core import approval
+from wms_tui.services.receiving import barcode_links, closing, deliveries
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text, folder_text
@@ -75,12 +76,12 @@ class ReceivingScreen(FloorScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.receipt: rcv.Receipt | None = None
-        self.closed: rcv.Discrepancies | None = None
+        self.receipt: deliveries.Receipt | None = None
+        self.closed: closing.Discrepancies | None = None
         self.count_mode = False
         self.damaged_next = False
         self.last_unknown: str | None = None
-        self.deliveries: list[rcv.DeliverySummary] = []
+        self.deliveries: list[deliveries.DeliverySummary] = []
         self.report_file = ""
         self.scan_log: deque[str] = deque(maxlen=40)
 
@@ -114,7 +115,7 @@ class ReceivingScreen(FloorScreen):
         if r is None or self.closed is not None or self.app.screen is not self:
             return
         try:
-            fresh = rcv.get_receipt(self.store, r.reference)
+            fresh = deliveries.get_receipt(self.store, r.reference)
         except DomainError:
             return  # closed or gone meanwhile: the next scan says so in its own words
         if fresh.lines != r.lines:
@@ -128,7 +129,7 @@ class ReceivingScreen(FloorScreen):
         # drawn while a dialog covered the table are redrawn at their final widths.
         if self.receipt is not None:
             with suppress(DomainError):
-                self.receipt = rcv.get_receipt(self.store, self.receipt.reference)
+                self.receipt = deliveries.get_receipt(self.store, self.receipt.reference)
         self.redraw()
 
     def width_changed(self) -> None:
@@ -175,7 +176,7 @@ class ReceivingScreen(FloorScreen):
         self.closed = None
         self.plain_scans()
         self.last_unknown = None
-        self.deliveries = rcv.open_deliveries(self.store)
+        self.deliveries = deliveries.open_deliveries(self.store)
         self.render_head()
         self.render_table()
         self.refresh_bindings()
@@ -185,7 +186,7 @@ class ReceivingScreen(FloorScreen):
         the delivery they were switched on for, never for the next one."""
         self.count_mode = self.damaged_next = False
 
-    def open_receipt(self, receipt: rcv.Receipt) -> None:
+    def open_receipt(self, receipt: deliveries.Receipt) -> None:
         self.receipt = receipt
         self.closed = None
         self.plain_scans()
@@ -497,7 +498,7 @@ class ReceivingScreen(FloorScreen):
                 self.feedback.info("Not linked: a supervisor must approve")
                 return
         try:
-            res = rcv.link_barcode(self.store, self.actor, code, sku, approver=badge)
+            res = barcode_links.link_barcode(self.store, self.actor, code, sku, approver=badge)
         except DomainError as exc:
             self.feedback.error(str(exc))
             return
@@ -518,7 +519,7 @@ class ReceivingScreen(FloorScreen):
         assert self.receipt is not None
         ref = self.receipt.reference
         try:
-            preview = rcv.close_preview(self.store, self.actor, ref)
+            preview = closing.close_preview(self.store, self.actor, ref)
         except DomainError as exc:
             self.feedback.error(str(exc))
             return
@@ -529,7 +530,7 @@ class ReceivingScreen(FloorScreen):
             self.feedback.info("Still open")
             return
         try:
-            receipt, found = rcv.close_receipt(self.store, self.actor, ref)
+            receipt, found = closing.close_receipt(self.store, self.actor, ref)
         except DomainError as exc:
             self.feedback.error(str(exc))
             return
@@ -630,7 +631,7 @@ class ReceivingScreen(FloorScreen):
         self.app.call_from_thread(self.feedback.ok, said)
 
 
-def report_issues(ln: rcv.ReceiptLine) -> list[str]:
+def report_issues(ln: deliveries.ReceiptLine) -> list[str]:
     check = ln.check
     issues = [f"unexpected +{ln.received}" if ln.unexpected else check.text()] if check.kind else []
     if ln.damaged:
@@ -638,7 +639,7 @@ def report_issues(ln: rcv.ReceiptLine) -> list[str]:
     return issues
 
 
-def discrepancy_lines(found: rcv.Discrepancies) -> list[str]:
+def discrepancy_lines(found: closing.Discrepancies) -> list[str]:
     if found.clean:
         return ["Everything arrived as expected."]
     out = []
