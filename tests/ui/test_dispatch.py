@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from textual.widgets import DataTable, OptionList, Static
 
-from tests.ui.helpers import open_overview
+from tests.ui.helpers import open_overview, until
 from tests.ui.scanner import press, settle
 from tests.worlds.dispatch import Dock
 from wms_tui.services.dispatch import handover
@@ -165,14 +168,32 @@ async def test_delay_notices_from_the_overview(dock: Dock, monkeypatch) -> None:
         assert delays.found.to_notify == ()
 
 
-async def test_a_refresh_answering_after_escape_closed_the_screen_is_dropped(dock: Dock) -> None:
-    """The refresh reads in a thread; Escape can close the screen before it answers."""
+@pytest.mark.parametrize("answer", ["snapshot", "failure"])
+async def test_a_refresh_answering_after_escape_closed_the_screen_is_dropped(
+    dock: Dock, monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    """The refresh reads in a thread; Escape can close the screen before it answers.
+    Drawing then raised NoMatches '#dsp-summary' and killed the app."""
+    from wms_tui.services.dispatch import overview
+
+    real, reading, gate = overview.snapshot, threading.Event(), threading.Event()
+
+    def held(store):  # noqa: ANN001, ANN202
+        reading.set()
+        gate.wait(5)
+        if answer == "failure":
+            raise RuntimeError("connection lost")
+        return real(store)
+
     app = WmsApp(dock.store.url, terminal="OFFICE")
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_overview(pilot)
-        snap = screen.snap
-        await press(pilot, "escape")
+        monkeypatch.setattr(overview, "snapshot", held)
+        screen.refresh_overview()
+        await until(pilot, reading.is_set, "the refresh to read")
+        await pilot.press("escape")  # Pilot's press: settle() would wait for the held read
+        await until(pilot, lambda: app.screen is not screen, "the screen to close")
+        gate.set()
+        await app.workers.wait_for_complete()
         await settle(pilot)
-        assert app.screen is not screen and not screen.is_attached
-        screen.show(snap)  # raised NoMatches '#dsp-summary' (or '#dsp-attention')
-        screen._failed("Refresh failed: gone")
+        assert app.is_running and not screen.is_attached

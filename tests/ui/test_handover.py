@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import OptionList
 
-from tests.ui.helpers import SIZES, open_dock, wait_store
+from tests.ui.helpers import SIZES, open_dock, until, wait_store
 from tests.ui.scanner import press, scan, settle
 from tests.worlds.dispatch import Dock
 from wms_tui.domain.enums import ManifestStatus, OrderStatus, ParcelStatus
@@ -207,20 +208,35 @@ async def test_times_are_on_the_apps_warehouse_clock(dock: Dock) -> None:
         assert "packed 16:30 Johan Öberg" in shown, shown
 
 
-async def test_a_refresh_answering_after_escape_is_dropped(dock: Dock) -> None:
+@pytest.mark.parametrize("answer", ["dock", "refusal"])
+async def test_a_refresh_answering_after_escape_is_dropped(
+    dock: Dock, monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
     """Found by the menu fuzz: a dock refresh still running when Escape closed the
     screen drew into its removed widgets (NoMatches '#ho-head') and killed the app."""
-    from wms_tui.services.dispatch.handover import status_for
+    from wms_tui.domain.errors import DomainError
+    from wms_tui.services.dispatch import handover as service
+
+    real, reading, gate = service.status_for, threading.Event(), threading.Event()
+
+    def held(store, carrier):  # noqa: ANN001, ANN202
+        reading.set()
+        gate.wait(5)
+        if answer == "refusal":
+            raise DomainError("Carrier PN is gone")
+        return real(store, carrier)
 
     app = WmsApp(dock.store.url, terminal="OFFICE")
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_dock(pilot, "S9001")
         await put(pilot, "PN")
         await settle(pilot)
-        late = status_for(dock.store, "PN")
-        await press(pilot, "escape")
-        assert app.screen is not screen
-        screen._show_if_current("PN", late)  # the worker's call_from_thread, too late
-        screen._error("too late as well")
+        monkeypatch.setattr(service, "status_for", held)
+        screen.reload()
+        await until(pilot, reading.is_set, "the refresh to read")
+        await pilot.press("escape")  # Pilot's press: settle() would wait for the held read
+        await until(pilot, lambda: app.screen is not screen, "the screen to close")
+        gate.set()
+        await app.workers.wait_for_complete()
         await settle(pilot)
-        assert app.is_running
+        assert app.is_running and not screen.is_attached

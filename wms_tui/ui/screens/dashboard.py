@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Sparkline, Static
 
+from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.screens import dashboard_view as view
 
@@ -126,12 +127,12 @@ class DashboardScreen(WmsScreen):
         try:
             snap = dashboard(self.store, self.actor)
         except DomainError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            answer(self, self._failed, str(exc), latest_only=True)
             return
         except Exception as exc:  # noqa: BLE001 - a refresh must never kill the screen
-            self.app.call_from_thread(self._failed, f"Refresh failed: {exc}".splitlines()[0])
+            answer(self, self._failed, f"Refresh failed: {exc}".splitlines()[0], latest_only=True)
             return
-        self.app.call_from_thread(self.show, snap)
+        answer(self, self.show, snap, latest_only=True)
 
     def _failed(self, message: str) -> None:
         self.error = message

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
 from wms_tui.services.dispatch import delays as d
+from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm
 from wms_tui.ui.widgets.feedback import Feedback
@@ -67,9 +68,9 @@ class DelaysScreen(WmsScreen):
         try:
             found = d.find_delays(self.store, self.actor)
         except DomainError as exc:
-            self.app.call_from_thread(self.query_one("#dly-fb", Feedback).error, str(exc))
+            answer(self, self._said, str(exc), False, latest_only=True)
             return
-        self.app.call_from_thread(self._show, found)
+        answer(self, self._show, found, latest_only=True)
 
     def _show(self, found: d.DelayList) -> None:
         self.found = found
@@ -154,15 +155,21 @@ class DelaysScreen(WmsScreen):
         try:
             run = d.send_delay_notices(self.store, self.actor, names)
         except DomainError as exc:
-            self.app.call_from_thread(self.query_one("#dly-fb", Feedback).error, str(exc))
+            answer(self, self._said, str(exc), False)
             return
         msg = f"{plural(len(run.written), 'delay notice')} written" + (
             f", {run.sent} sent" if run.smtp else " to the outbox (SMTP not set)"
         )
-        fb = self.query_one("#dly-fb", Feedback)
         if run.problems:
             msg += f"; {plural(len(run.problems), 'problem')}: {run.problems[0]}"
-            self.app.call_from_thread(fb.error, msg)
-        else:
-            self.app.call_from_thread(fb.ok, msg)
+        answer(self, self._sent, msg, not run.problems)
+
+    def _said(self, message: str, ok: bool) -> None:
+        fb = self.query_one("#dly-fb", Feedback)
+        (fb.ok if ok else fb.error)(message)
+
+    def _sent(self, message: str, ok: bool) -> None:
+        self._said(message, ok)
+        # The list follows: the notified orders leave it. Started here, on the app's
+        # thread, not from the sending worker.
         self.action_refresh()

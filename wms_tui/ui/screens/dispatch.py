@@ -13,7 +13,6 @@ their promised date, and their delay notices: ``screens/delays.py``).
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -22,11 +21,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.css.query import NoMatches
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wms_tui.domain.shipping_days import duration_text
+from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 
 if TYPE_CHECKING:
@@ -242,24 +241,18 @@ class DispatchScreen(WmsScreen):
         try:
             snap = snapshot(self.store)
         except Exception as exc:  # noqa: BLE001 - a refresh must never kill the screen
-            self.app.call_from_thread(self._failed, f"Refresh failed: {exc}".splitlines()[0])
+            answer(self, self._failed, f"Refresh failed: {exc}".splitlines()[0], latest_only=True)
             return
-        self.app.call_from_thread(self.show, snap)
+        answer(self, self.show, snap, latest_only=True)
 
     def _failed(self, message: str) -> None:
         self.error = message
-        if self.is_attached:
-            self.query_one("#dsp-summary", Static).update(Text(message, style="bold red"))
+        self.query_one("#dsp-summary", Static).update(Text(message, style="bold red"))
 
     def show(self, snap: Snapshot) -> None:
         self.snap, self.error = snap, ""
-        # The refresh runs in a thread: Escape may have closed the screen (its
-        # widgets gone) while the snapshot was read, as on the hand-over screen.
-        if self._relayout or not self.is_attached:
-            return
-        # Still attached while Escape is taking its widgets away (the hand-over
-        # screen met this in the menu fuzz): the answer has nowhere to go.
-        with contextlib.suppress(NoMatches):
+        # A resize is re-laying the screen out: it draws self.snap when done.
+        if not self._relayout:
             self._fill(snap)
 
     def _fill(self, snap: Snapshot) -> None:

@@ -32,6 +32,7 @@ from wms_tui.domain.clock import utcnow
 from wms_tui.domain.errors import DomainError
 from wms_tui.services.exceptions.actions import MAX_NOTE
 from wms_tui.services.exceptions.inbox import Action, InboxItem
+from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.dialogs import AskText
 from wms_tui.ui.widgets.feedback import Feedback
@@ -168,9 +169,9 @@ class ExceptionsScreen(WmsScreen):
         try:
             items = open_exceptions(self.store, self.actor)
         except DomainError as exc:
-            self.app.call_from_thread(self.feedback.error, str(exc))
+            answer(self, lambda m: self.feedback.error(m), str(exc), latest_only=True)
             return
-        self.app.call_from_thread(self._loaded, items)
+        answer(self, self._loaded, items, latest_only=True)
 
     def _loaded(self, items: list[InboxItem]) -> None:
         keep = self._selected_id()
@@ -285,9 +286,9 @@ class ExceptionsScreen(WmsScreen):
         try:
             result = resolve(self.store, self.actor, exception_id, action, note=note)
         except DomainError as exc:
-            self.app.call_from_thread(self._done, str(exc), False)
+            answer(self, self._done, str(exc), False)
             return
-        self.app.call_from_thread(self._done, result.message, True)
+        answer(self, self._done, result.message, True)
 
     def _done(self, message: str, ok: bool) -> None:
         self._busy = False

@@ -16,7 +16,6 @@ barcode (printed on the sheet) closes it, or reprints it once closed (F6).
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC
 from typing import TYPE_CHECKING
 
@@ -25,11 +24,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.css.query import NoMatches
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wms_tui.domain.text import plural
+from wms_tui.ui.answers import answer
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.scan_panel import ScanPanel
@@ -278,22 +277,17 @@ class HandoverScreen(FloorScreen):
         try:
             dock = status_for(self.store, carrier)
         except DomainError as exc:
-            self.app.call_from_thread(self._error, str(exc))
+            answer(self, self._error, str(exc), latest_only=True)
             return
-        self.app.call_from_thread(self._show_if_current, carrier, dock)
+        answer(self, self._show_if_current, carrier, dock, latest_only=True)
 
     def _error(self, message: str) -> None:
-        if self.is_attached:
-            self.feedback.error(message)
+        self.feedback.error(message)
 
     def _show_if_current(self, carrier: str, dock: DockStatus) -> None:
-        # The answer of a refresh can arrive after Escape closed the screen: its
-        # widgets are gone then, and drawing into them killed the app.
-        if carrier == self.carrier and self.is_attached:
-            # Still attached while Escape is taking its widgets away: the answer
-            # has nowhere to go then (the menu fuzz at 40x16 met this once).
-            with contextlib.suppress(NoMatches):
-                self._show(dock)
+        # answer() dropped it if Escape took the screen away meanwhile.
+        if carrier == self.carrier:
+            self._show(dock)
 
     def _show(self, dock: DockStatus) -> None:
         self.dock = dock
@@ -425,9 +419,9 @@ class HandoverScreen(FloorScreen):
         try:
             r = close_manifest(self.store, self.actor, carrier, leave_behind_ok=leave_behind_ok)
         except DomainError as exc:
-            self.app.call_from_thread(self._after_close, None, str(exc))
+            answer(self, self._after_close, None, str(exc))
             return
-        self.app.call_from_thread(self._after_close, r, "")
+        answer(self, self._after_close, r, "")
 
     def _after_close(self, r, error: str) -> None:  # noqa: ANN001 - a CloseOutResult or None
         self.busy = False

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.timeline import timeline_table
@@ -73,9 +74,9 @@ class OrderScreen(WmsScreen):
         try:
             detail = order_detail(self.store, self.actor, self.order_id)
         except DomainError as exc:
-            self.app.call_from_thread(self.failed, str(exc))
+            answer(self, self.failed, str(exc), latest_only=True)
             return
-        self.app.call_from_thread(self.show, detail)
+        answer(self, self.show, detail, latest_only=True)
 
     def failed(self, message: str) -> None:
         self.query_one("#order-head", Static).update("")

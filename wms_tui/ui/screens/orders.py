@@ -29,6 +29,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.text import plural
+from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm, AskText, reason_text
 from wms_tui.ui.widgets.feedback import Feedback
@@ -264,7 +265,7 @@ class OrdersScreen(WmsScreen):
         from wms_tui.services.intake.order_queries import list_orders
 
         page = list_orders(self.store, text, status)
-        self.app.call_from_thread(self._loaded, page)
+        answer(self, self._loaded, page, latest_only=True)
 
     def _loaded(self, page) -> None:
         self.page = page

@@ -37,6 +37,7 @@ from wms_tui.domain.numbers import read_int, small_number
 from wms_tui.services.core import approval
 from wms_tui.services.packing import station as packing
 from wms_tui.services.packing.view import BlockerKind, PackView, Tone
+from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.screens.packing_text import (
     NARROW_LINES,
@@ -502,12 +503,12 @@ class PackScreen(WmsScreen):
         try:
             docs = packing.produce(self.store, order_id, self.actor.terminal, **kwargs)
         except DomainError as exc:
-            self.app.call_from_thread(self.feedback.error, str(exc))
+            answer(self, lambda m: self.feedback.error(m), str(exc))
             return
         if not docs.ok:
-            self.app.call_from_thread(self.say_trouble, docs, done, short_done or done)
+            answer(self, self.say_trouble, docs, done, short_done or done)
         else:
-            self.app.call_from_thread(self.say_documents, docs, done, short_done or done)
+            answer(self, self.say_documents, docs, done, short_done or done)
 
     def say_documents(self, docs: Documents, done: str, short_done: str) -> None:
         """The parcel closed and its papers: the files' names and tracking numbers when they
@@ -570,12 +571,12 @@ class PackScreen(WmsScreen):
                 slip=what in ("both", "slip"),
             )
         except DomainError as exc:
-            self.app.call_from_thread(self.feedback.error, str(exc))
+            answer(self, lambda m: self.feedback.error(m), str(exc))
             return
         if not docs.ok:
-            self.app.call_from_thread(self.say_trouble, docs, "")
+            answer(self, self.say_trouble, docs, "")
         else:
-            self.app.call_from_thread(self.feedback.ok, f"Reprinted {name}: {docs.summary()}")
+            answer(self, lambda m: self.feedback.ok(m), f"Reprinted {name}: {docs.summary()}")
 
     def action_park(self) -> None:
         if not self._need_order():

@@ -23,6 +23,7 @@ from wms_tui.domain.text import option_values, plural
 from wms_tui.services.core import approval
 from wms_tui.services.receiving import barcode_links, closing, deliveries
 from wms_tui.services.receiving import receipt as rcv
+from wms_tui.ui.answers import answer
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text, folder_text
 from wms_tui.ui.widgets.dialogs import (
@@ -572,9 +573,9 @@ class ReceivingScreen(FloorScreen):
         try:
             path = write_receipt_report(self.store, self.actor, reference)
         except Exception as exc:  # noqa: BLE001 - any failure is shown, the close stands
-            self.app.call_from_thread(self.feedback.error, f"Report not written: {exc}")
+            answer(self, lambda m: self.feedback.error(m), f"Report not written: {exc}")
             return
-        self.app.call_from_thread(self.report_written, path)
+        answer(self, self.report_written, path)
 
     def report_written(self, path: Path) -> None:
         self.report_file = str(path)
@@ -615,7 +616,7 @@ class ReceivingScreen(FloorScreen):
         try:
             written = write_sku_labels(self.store, reference, layout=layout)
         except Exception as exc:  # noqa: BLE001 - shown to the operator
-            self.app.call_from_thread(self.feedback.error, f"Labels not written: {exc}")
+            answer(self, lambda m: self.feedback.error(m), f"Labels not written: {exc}")
             return
         # The folder on the first line and the long file name on its own below: said in
         # one run, the name wrapped whole to the second line and the folder was cut off
@@ -626,9 +627,9 @@ class ReceivingScreen(FloorScreen):
         if written.skipped:
             # What did not print comes first: at 40 columns the feedback shows three lines.
             said = f"Not printed: {'; '.join(written.skipped)} · {said}"
-            self.app.call_from_thread(self.feedback.error, said)
+            answer(self, lambda m: self.feedback.error(m), said)
             return
-        self.app.call_from_thread(self.feedback.ok, said)
+        answer(self, lambda m: self.feedback.ok(m), said)
 
 
 def report_issues(ln: deliveries.ReceiptLine) -> list[str]:

@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from wms_tui.domain.text import plural
+from wms_tui.ui.answers import answer
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 from wms_tui.ui.widgets.timeline import timeline_table
@@ -84,9 +85,9 @@ class TraceScreen(FloorScreen):
         try:
             t = trace(self.store, self.actor, code)
         except DomainError as exc:
-            self.app.call_from_thread(self.feedback.error, str(exc))
+            answer(self, lambda m: self.feedback.error(m), str(exc), latest_only=True)
             return
-        self.app.call_from_thread(self.show, t)
+        answer(self, self.show, t, latest_only=True)
 
     def width_changed(self) -> None:
         if self.trace is not None:

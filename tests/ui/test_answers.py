@@ -1,0 +1,118 @@
+"""A thread worker's answer reaches its screen only while it still fits."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tests.ui.helpers import until
+from wms_tui.ui.answers import answer
+
+
+class Listing(Screen):
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[str] = []
+        self.gates: dict[str, threading.Event] = {}
+        self.started: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="list")
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self, what: str, latest_only: bool = True) -> None:
+        # What the store held when this read ran; the gate holds its answer back.
+        self.started.append(what)
+        self.gates[what].wait(5)
+        answer(self, self.draw, what, latest_only=latest_only)
+
+    def draw(self, what: str) -> None:
+        self.query_one("#list", Static).update(what)
+        self.shown.append(what)
+
+
+class Host(App):
+    def on_mount(self) -> None:
+        self.push_screen(Listing())
+
+
+async def test_an_older_read_answering_after_a_newer_one_is_dropped() -> None:
+    app = Host()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, Listing)
+        screen.gates = {"stale": threading.Event(), "fresh": threading.Event()}
+        screen.load("stale")
+        await until(pilot, lambda: screen.started == ["stale"], "the first read")
+        screen.load("fresh")
+        screen.gates["fresh"].set()
+        await until(pilot, lambda: screen.shown == ["fresh"], "the fresh answer")
+        screen.gates["stale"].set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.shown == ["fresh"]
+
+
+async def test_an_action_s_answer_is_news_even_after_a_newer_one() -> None:
+    app = Host()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, Listing)
+        screen.gates = {"first": threading.Event(), "second": threading.Event()}
+        screen.load("first", latest_only=False)
+        await until(pilot, lambda: screen.started == ["first"], "the first action")
+        screen.load("second", latest_only=False)
+        screen.gates["second"].set()
+        await until(pilot, lambda: screen.shown == ["second"], "the second answer")
+        screen.gates["first"].set()
+        await until(pilot, lambda: screen.shown == ["second", "first"], "the first answer")
+
+
+async def test_an_answer_for_a_screen_that_left_is_dropped() -> None:
+    app = Host()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, Listing)
+        screen.gates = {"late": threading.Event()}
+        screen.load("late", latest_only=False)
+        app.pop_screen()
+        await pilot.pause()
+        screen.gates["late"].set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # Drawing would have raised NoMatches (its Static is gone) and killed the app.
+        assert screen.shown == []
+        assert app.return_value is None and app.is_running
+
+
+async def test_a_screen_stops_receiving_the_moment_it_starts_to_leave() -> None:
+    """Escape starts taking the screen's widgets away while it is still attached;
+    an answer arriving in that window met NoMatches (the hand-over screen in the
+    menu fuzz). Watched step by step through the pop: whenever the screen is still
+    attached but being taken away, answers are dropped."""
+    from wms_tui.ui.answers import receiving
+
+    app = Host()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        static = screen.query_one("#list", Static)
+        assert receiving(screen) and receiving(static)
+        app.pop_screen()
+        window = 0
+        for _ in range(500):
+            await asyncio.sleep(0)
+            if not screen.is_attached:
+                break
+            if screen._pruning:
+                window += 1
+                assert not receiving(screen) and not receiving(static)
+            else:
+                assert receiving(screen)
+        assert window, "the pop never showed the attached-but-leaving window"
+        await pilot.pause()
+        assert not receiving(screen)
