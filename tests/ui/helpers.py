@@ -49,9 +49,11 @@ async def open_menu_entry(pilot, entry_id: str) -> None:  # noqa: ANN001
 
 
 async def until(pilot, condition: Callable[[], object], what: str = "condition") -> None:  # noqa: ANN001
-    """Pause until ``condition()`` holds (4 s at most), for what no worker
-    signals: a timer, a second process, a screen pushed from a callback."""
-    for _ in range(200):
+    """Pause until ``condition()`` holds, for what no worker signals: a timer, a
+    second process, a screen pushed from a callback. It returns as soon as it
+    holds; the 10 s limit is for a CI machine whose two cores are busy with the
+    other xdist worker (4 s was seen to be too short once)."""
+    for _ in range(500):
         if condition():
             return
         await pilot.pause(0.02)
