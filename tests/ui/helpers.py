@@ -52,7 +52,7 @@ async def until(pilot, condition: Callable[[], object], what: str = "condition")
     """Pause until ``condition()`` holds, for what no worker signals: a timer, a
     second process, a screen pushed from a callback. It returns as soon as it
     holds; the 10 s limit is for a CI machine whose two cores are busy with the
-    other xdist worker (4 s was seen to be too short once)."""
+    other xdist worker."""
     for _ in range(500):
         if condition():
             return
