@@ -42,6 +42,18 @@ def test_backorder_ages_fall_in_their_buckets_and_empty_buckets_stay() -> None:
     assert rules.age_counts([NOW + timedelta(minutes=5)], NOW)["< 1 day"] == 1
 
 
+def test_the_age_thresholds_the_dashboard_counts_by_in_sql_give_the_same_buckets() -> None:
+    def by_threshold(when: datetime) -> str:  # what the dashboard's CASE does
+        return next(label for label, since in rules.age_since(NOW) if since is None or when > since)
+
+    hours = (-0.1, 0, 1e-6, 23.9, 24, 24.000001, 71.99, 72, 167, 168, 168.5, 1000)
+    for h in hours:
+        when = NOW - timedelta(hours=h)
+        assert {by_threshold(when): 1} == {
+            k: n for k, n in rules.age_counts([when], NOW).items() if n
+        }
+
+
 def at(hh: int, mm: int = 0) -> datetime:
     return NOW.replace(hour=hh, minute=mm)
 

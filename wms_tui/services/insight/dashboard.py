@@ -149,15 +149,27 @@ def _build(store: Store, session: Session, now: datetime, window: int) -> Dashbo
         pickers=tuple(metrics.pickers_of(today.picks, today.refused)),
         packers=tuple(metrics.packers_of(session, today.packs, day_start, end)),
         cycle=CycleTimes(tuple(m for _, m in today.cycle)),
-        backorders=tuple(rules.age_counts(_backorder_ages(session), now).items()),
+        backorders=_backorder_ages(session, now),
         exceptions=_open_exceptions(session),
     )
 
 
-def _backorder_ages(session: Session) -> list[datetime]:
-    return list(
-        session.exec(select(Order.status_changed_at).where(Order.status == S.BACKORDERED)).all()
+def _backorder_ages(session: Session, now: datetime) -> tuple[tuple[str, int], ...]:
+    """BACKORDERED orders per age bucket (:func:`rules.age_since`), counted in SQL: a
+    thousand backorders' times were parsed one by one before (≈ 2 ms CPU at 100,000
+    orders)."""
+    buckets = rules.age_since(now)
+    at = col(Order.status_changed_at)
+    bucket = case(
+        *((at > since, i) for i, (_, since) in enumerate(buckets) if since is not None),
+        else_=len(buckets) - 1,
     )
+    counts = dict(
+        session.exec(
+            select(bucket, func.count()).where(Order.status == S.BACKORDERED).group_by(bucket)
+        ).all()
+    )
+    return tuple((label, int(counts.get(i, 0))) for i, (label, _) in enumerate(buckets))
 
 
 def _open_exceptions(session: Session) -> tuple[tuple[str, int], ...]:

@@ -68,6 +68,15 @@ def age_bucket(hours: float) -> str:
     raise AssertionError("the last bucket has no bound")  # pragma: no cover
 
 
+def age_since(now: datetime) -> list[tuple[str, datetime | None]]:
+    """Each bucket with the moment its ages begin (``at > since``: younger than its bound),
+    youngest first; the last has none. Counting by these in SQL gives :func:`age_counts`."""
+    return [
+        (label, None if bound is None else now - timedelta(hours=bound))
+        for label, bound in AGE_BUCKETS
+    ]
+
+
 def age_counts(since: Iterable[datetime], now: datetime) -> dict[str, int]:
     """How many waited how long, in every bucket (empty buckets are 0)."""
     counts = {label: 0 for label, _ in AGE_BUCKETS}
