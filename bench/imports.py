@@ -177,7 +177,7 @@ def step(name: str, db: str, path: str) -> dict:
 
     store = Store(db)
     with store.read() as session:
-        from wms_tui.services.intake.order_import import load_skus
+        from wms_tui.services.intake.order_records import load_skus
 
         skus = load_skus(session)
     before = _rss_kib()
