@@ -66,12 +66,18 @@ def pdf_bytes(canvas: Canvas) -> bytes | None:
             return None  # text in a standard font: reportlab's encoding rules apply
         contents.append(stream.encode("ascii"))
     out = _Writer()
+    # The file identifier: a digest of what makes this document this one (its pages and
+    # which characters its font subsets hold), not of the whole file: hashing the font
+    # programs cost 15 % of a label.
+    identity = hashlib.md5(usedforsecurity=False)
+    for content in contents:
+        identity.update(content)
     catalog, info, page_tree, resources = out.reserve(), out.reserve(), out.reserve(), out.reserve()
-    font_entries = [
-        (name, out.font(name, parts))
-        for font in doc.delayedFonts
-        for name, parts in font.document_subsets(doc)
-    ]
+    font_entries = []
+    for font in doc.delayedFonts:
+        for name, parts in font.document_subsets(doc):
+            identity.update(parts.base_font_name.encode() + parts.cmap)
+            font_entries.append((name, out.font(name, parts)))
     kids = []
     for page, content in zip(pages, contents, strict=True):
         stream_id = out.add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
@@ -91,9 +97,11 @@ def pdf_bytes(canvas: Canvas) -> bytes | None:
         b"<< /Type /Pages /Count %d /Kids [ %s ] >>"
         % (len(kids), b" ".join(b"%d 0 R" % kid for kid in kids)),
     )
-    out.put(info, b"<< /Title " + _text_string(doc.info.title or "untitled") + _INFO_TAIL)
+    title = _text_string(doc.info.title or "untitled")
+    identity.update(title)
+    out.put(info, b"<< /Title " + title + _INFO_TAIL)
     out.put(catalog, b"<< /Type /Catalog /Pages %d 0 R /PageMode /UseNone >>" % page_tree)
-    return out.finish(root=catalog, info=info)
+    return out.finish(root=catalog, info=info, digest=identity.hexdigest().encode())
 
 
 def _plain(doc: Any, pages: list[Any]) -> bool:
@@ -173,10 +181,9 @@ class _Writer:
             % (descriptor, name.encode(), cmap, parts.font_static)
         )
 
-    def finish(self, *, root: int, info: int) -> bytes:
+    def finish(self, *, root: int, info: int, digest: bytes) -> bytes:
         body = self.body
         xref_at = body.tell()
-        digest = hashlib.md5(body.getbuffer(), usedforsecurity=False).hexdigest().encode()
         rows = b"".join(b"%010d 00000 n \n" % offset for offset in self.offsets)
         body.write(
             b"xref\n0 %d\n0000000000 65535 f \n%s" % (len(self.offsets) + 1, rows)
