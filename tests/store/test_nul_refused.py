@@ -49,3 +49,53 @@ def test_a_bulk_insert_refuses_nul_like_any_statement(empty_store: Store) -> Non
 
         rows = s.exec(select(Event.kind, Event.detail, Event.operator_name)).all()
     assert [tuple(r) for r in rows] == [("wave.built", "W0001", "Karin")]
+
+
+def test_a_bulk_update_writes_each_row_and_refuses_nul(empty_store: Store) -> None:
+    """A release batch writes its changed orders, lines and stock with
+    ``bulk_update`` (straight on the driver): typed values as the ORM would
+    store them, and NUL refused like anywhere else."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import select
+
+    from wms_tui.domain.enums import OrderStatus
+    from wms_tui.domain.models import Order
+    from wms_tui.store import bulk_update
+
+    with empty_store.unit_of_work() as uow:
+        for name in ("#1", "#2", "#3"):
+            uow.add(Order(name=name, status=OrderStatus.NEW, financial_status="paid"))
+        uow.commit()
+    with empty_store.read() as s:
+        ids = {o.name: o.id for o in s.exec(select(Order))}
+    at = datetime(2026, 12, 7, 15, 30, 1, 250, tzinfo=UTC)
+    table = Order.__table__  # type: ignore[attr-defined]
+    columns = ("status", "status_changed_at", "hold_reason")
+    before = snapshot(empty_store)
+    with empty_store.unit_of_work() as uow, pytest.raises(DomainError, match="NUL"):
+        bulk_update(
+            uow.session.connection(),
+            table,
+            columns,
+            [(OrderStatus.ON_HOLD, at, "x\x00", ids["#1"])],
+        )
+    assert snapshot(empty_store) == before
+    with empty_store.unit_of_work() as uow:
+        bulk_update(
+            uow.session.connection(),
+            table,
+            columns,
+            [
+                (OrderStatus.READY_TO_PICK, at, "", ids["#1"]),
+                (OrderStatus.ON_HOLD, at, "payment pending", ids["#3"]),
+            ],
+        )
+        uow.commit()
+    with empty_store.read() as s:
+        rows = {
+            o.name: (o.status, o.status_changed_at, o.hold_reason) for o in s.exec(select(Order))
+        }
+    assert rows["#1"] == (OrderStatus.READY_TO_PICK, at, "")
+    assert rows["#3"] == (OrderStatus.ON_HOLD, at, "payment pending")
+    assert rows["#2"][0] == OrderStatus.NEW

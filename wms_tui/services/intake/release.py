@@ -274,7 +274,9 @@ def _due_orders(uow: UnitOfWork, now: datetime, limit: int) -> list[allocation.O
         # (SQLite's BEGIN IMMEDIATE already serialises them).
         .with_for_update(of=Order, skip_locked=True, key_share=True)
     )
-    return [allocation.OrderRow(row._mapping) for row in uow.session.connection().execute(stmt)]
+    result = uow.session.connection().execute(stmt)
+    keys = tuple(result.keys())
+    return [allocation.OrderRow(dict(zip(keys, row, strict=True))) for row in result]
 
 
 def _release(

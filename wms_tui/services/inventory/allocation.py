@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import String, bindparam, case, cast, insert, update
+from sqlalchemy import String, bindparam, case, cast, insert
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import SYSTEM, Actor
@@ -36,7 +36,7 @@ from wms_tui.domain.models import (
     WmsException,
 )
 from wms_tui.services.core import events
-from wms_tui.store import UnitOfWork, bulk_insert
+from wms_tui.store import UnitOfWork, bulk_insert, bulk_update
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,9 @@ class _LiveStock:
         )
 
 
+_RowT = TypeVar("_RowT", bound="_Row")
+
+
 class _Row:
     """A row read without the ORM: its columns as attributes.
 
@@ -210,6 +213,13 @@ class _Row:
     @classmethod
     def table(cls) -> Any:
         return cls.model.__table__
+
+
+def _rows(conn: Any, kind: type[_RowT], stmt: Any) -> list[_RowT]:
+    """``stmt``'s rows as ``kind``: the column names taken once, not per row."""
+    result = conn.execute(stmt)
+    keys = tuple(result.keys())
+    return [kind(dict(zip(keys, row, strict=True))) for row in result]
 
 
 class OrderRow(_Row):
@@ -251,6 +261,15 @@ class _NewAllocation:
     qty: int
 
 
+_ORDER_INSERT_COLUMNS = tuple(
+    c.name
+    for c in Order.__table__.columns  # type: ignore[attr-defined]
+    if c.name != "id"
+)
+_ORDER_INSERT = insert(Order).returning(col(Order.id))
+# Whether a split-off order's name is taken (``#1042-B1``, ``-B2``, ...).
+_NAME_TAKEN = select(Order.id).where(Order.name == bindparam("name")).limit(1)
+
 _ALLOCATION_COLUMNS = ("order_line_id", "product_id", "location_id", "qty", "qty_picked")
 _EXCEPTION_COLUMNS = (
     "kind", "at", "order_id", "sku", "location", "operator_id", "operator_name", "terminal",
@@ -288,36 +307,45 @@ class BatchStock(_LiveStock):
         if not ids:
             return
         conn = s.connection()
-        for line in conn.execute(
+        for line in _rows(
+            conn,
+            LineRow,
             select(OrderLine)
             .where(col(OrderLine.order_id).in_(ids))
-            .order_by(col(OrderLine.order_id), col(OrderLine.line_no))
+            .order_by(col(OrderLine.order_id), col(OrderLine.line_no)),
         ):
-            self.lines[line.order_id].append(LineRow(line._mapping))  # type: ignore[arg-type]
+            self.lines[line.order_id].append(line)  # type: ignore[arg-type]
         lines = [ln for order_lines in self.lines.values() for ln in order_lines]
         product_ids = sorted({ln.product_id for ln in lines})
         # The bins only filter and order: their rows are not loaded.
-        for st in conn.execute(
-            _candidates_stmt(product_ids, with_bins=False).with_for_update(of=Stock, key_share=True)
+        for st in _rows(
+            conn,
+            _StockRow,
+            _candidates_stmt(product_ids, with_bins=False).with_for_update(
+                of=Stock, key_share=True
+            ),
         ):
-            self.rows[st.product_id].append(_StockRow(st._mapping))  # type: ignore[arg-type]
-        for alloc in conn.execute(
+            self.rows[st.product_id].append(st)  # type: ignore[arg-type]
+        for alloc in _rows(
+            conn,
+            _AllocationRow,
             select(Allocation)
             .where(col(Allocation.order_line_id).in_([ln.id for ln in lines]))
-            .order_by(col(Allocation.id))
+            .order_by(col(Allocation.id)),
         ):
-            key = (alloc.order_line_id, alloc.location_id)
-            self.allocs.setdefault(key, _AllocationRow(alloc._mapping))  # type: ignore[arg-type]
-        for exc in conn.execute(
+            self.allocs.setdefault((alloc.order_line_id, alloc.location_id), alloc)  # type: ignore[arg-type]
+        for exc in _rows(
+            conn,
+            _ExceptionRow,
             select(WmsException)
             .where(
                 col(WmsException.order_id).in_(ids),
                 WmsException.kind == ExceptionKind.BACKORDER,
                 col(WmsException.resolved_at).is_(None),
             )
-            .order_by(col(WmsException.id))
+            .order_by(col(WmsException.id)),
         ):
-            self.exceptions[exc.order_id].append(_ExceptionRow(exc._mapping))  # type: ignore[arg-type]
+            self.exceptions[exc.order_id].append(exc)  # type: ignore[arg-type]
 
     def candidates(self, product_id: int) -> list[tuple[Stock, Location]]:
         return [st for st in self.rows.get(product_id, ()) if st.qty > st.allocated]
@@ -379,11 +407,12 @@ class BatchStock(_LiveStock):
 
     def new_order(self, order: Order) -> None:
         # Inserted on its own, not through the session: flushing the session
-        # for its id would write the whole batch so far, once per split.
-        table = Order.__table__  # type: ignore[attr-defined]
-        values = {c.name: getattr(order, c.name) for c in table.columns if c.name != "id"}
+        # for its id would write the whole batch so far, once per split. One
+        # statement for every split (its values as parameters): building an
+        # insert with the values in it cost more than running it.
+        values = {name: getattr(order, name) for name in _ORDER_INSERT_COLUMNS}
         conn = self.uow.session.connection()
-        order.id = conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+        order.id = conn.execute(_ORDER_INSERT, values).scalar_one()
 
     def write(self) -> None:
         """Write the batch: the lines of split-off orders, the changed rows (one
@@ -393,16 +422,12 @@ class BatchStock(_LiveStock):
         for kind in (OrderRow, LineRow, _StockRow, _AllocationRow, _ExceptionRow):
             rows = self.changed.get(kind)
             if rows:
-                table = kind.table()
-                stmt = (
-                    update(table)
-                    .where(table.c.id == bindparam("row_id"))
-                    .values({name: bindparam(name) for name in kind.written})
-                )
-                conn.execute(
-                    stmt,
+                bulk_update(
+                    conn,
+                    kind.table(),
+                    kind.written,
                     [
-                        {"row_id": row.id, **{name: getattr(row, name) for name in kind.written}}
+                        (*(getattr(row, name) for name in kind.written), row.id)
                         for row in rows.values()
                     ],
                 )
@@ -629,7 +654,7 @@ def _split(
     # Split-off orders are written as soon as they are made (below), so this
     # sees them without flushing everything else first.
     with uow.session.no_autoflush:
-        while uow.session.exec(select(Order.id).where(Order.name == f"{order.name}-B{n}")).first():
+        while uow.session.execute(_NAME_TAKEN, {"name": f"{order.name}-B{n}"}).first():
             n += 1
     child = Order(
         **{key: value for key, value in _columns_of(order).items() if key not in _NOT_INHERITED},
