@@ -26,6 +26,8 @@ def render(t) -> list:  # noqa: ANN001 - a trace.OrderTrace
     from rich.table import Table
     from rich.text import Text
 
+    from wms_tui.render.timeline import timeline_table
+
     head = Text.assemble(
         (t.name, "bold"), f"  {t.status}  ", (f"found by {t.matched} · {t.rma}", "dim")
     )
@@ -56,21 +58,7 @@ def render(t) -> list:  # noqa: ANN001 - a trace.OrderTrace
             "Returned",
             f"{r.local} {r.qty} × {r.sku}: {r.reason} ({r.cause}, {ours}) → {r.disposition}",
         )
-    tl = Table(title=f"Timeline ({t.tz_name})", title_justify="left", box=None, show_edge=False)
-    for name in ("", "When", "Stage", "What", "Who", "Terminal"):
-        tl.add_column(name)
-    for s in t.steps:
-        tl.add_row(
-            "!" if s.flagged else "",
-            s.local,
-            str(s.stage),
-            s.what,
-            s.who,
-            s.terminal,
-            style="bold" if s.flagged else None,
-        )
-    if not t.steps:
-        tl.add_row("", "", "", "nothing on record yet", "", "")
+    tl = timeline_table(t.steps, f"Timeline ({t.tz_name})", narrow=False)
     return [head, facts, tl]
 
 

@@ -16,10 +16,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from wms_tui.render.timeline import timeline_table
 from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.timeline import timeline_table
 
 NARROW = 70  # below this width the timeline reads as two-line entries
 

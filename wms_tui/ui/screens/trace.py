@@ -19,10 +19,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from wms_tui.domain.text import plural
+from wms_tui.render.timeline import timeline_table
 from wms_tui.ui.answers import answer
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.scan_panel import ScanPanel
-from wms_tui.ui.widgets.timeline import timeline_table
 
 
 def _kg(grams: int | None) -> str:

@@ -1,5 +1,5 @@
-"""An order's steps as a table: the timeline of the trace screen and of the
-order screen, drawn from ``services/lookup/timeline.TraceStep`` rows.
+"""An order's steps as a table: the timeline of ``wms trace``, the trace screen
+and the order screen, drawn from ``services/lookup/timeline.TraceStep`` rows.
 
 Wide: a ``!`` column, when, stage, what, who and terminal, the flagged steps
 in bold; narrow (a handheld): each step as two lines, when and what, then who
