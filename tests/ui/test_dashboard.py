@@ -39,7 +39,7 @@ async def test_wide_shows_every_panel_with_numbers_beside_the_charts(shift: Shif
         summary = flat(screen, "#dash-summary")
         assert "7 open · 2 dispatched today" in summary
         assert "pick 2 u/h, pack 3 u/h" in summary and "cycle p50 15h00 p90 22h12" in summary
-        assert "✗ 2 trucks short" in summary
+        assert "✗ 2 cut-offs short" in summary
         stages = shown_text(screen.query_one("#dash-stages")).splitlines()
         assert stages[1].startswith("ready to pick") and stages[1].endswith(" 1")
         assert stages[2].startswith("backordered") and "█" in stages[2] and stages[2].endswith("2")
@@ -73,7 +73,7 @@ async def test_a_handheld_shows_one_panel_at_a_time(shift: Shift) -> None:
         await open_screen(pilot, "dashboard", "S9001")
         screen = app.screen
         await settle(pilot)
-        assert flat(screen, "#dash-summary") == "7 open · 2 out · ✗ 2 trucks short"
+        assert flat(screen, "#dash-summary") == "7 open · 2 out · ✗ 2 cut-offs short"
         assert flat(screen, "#dash-tab") == "‹ 1/6 Orders now ›"
         shown = [p.id for p in screen.query(".panel") if p.display]
         assert shown == ["panel-stages"]

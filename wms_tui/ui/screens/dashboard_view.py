@@ -64,10 +64,11 @@ def summary(d: Dashboard, narrow: bool) -> Text:
             f"pack {d.pack_units_per_hour:.0f} u/h · "
         )
         t.append(f"cycle p50 {minutes(d.cycle.p50)} p90 {minutes(d.cycle.p90)} · ")
+    # A row per cut-off, not per truck: a carrier's services can close at different times.
     if missing:
-        t.append(f"✗ {missing} truck{'s' if missing > 1 else ''} short", style="bold red")
+        t.append(f"✗ {missing} cut-off{'s' if missing > 1 else ''} short", style="bold red")
     else:
-        t.append("✓ trucks on pace", style="green")
+        t.append("✓ cut-offs on pace", style="green")
     if not narrow:  # the operator bar's clock is beside it on a handheld
         t.append(f" · {d.local(d.now)}", style="dim")
     return t
