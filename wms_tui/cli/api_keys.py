@@ -11,8 +11,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, console
-from wms_tui.cli.common import open_store_or_fail as _store
+from wms_tui.cli.common import DbOption, console, reading
 from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting
 
 
@@ -49,12 +48,9 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         """Every key: name, scopes, rate, created, revoked."""
         from wms_tui.services.integrations import api_keys, webhooks_out
 
-        store = _store(db)
-        try:
+        with reading(db) as store:
             keys = api_keys.list_keys(store)
             backlog = webhooks_out.backlog(store)
-        finally:
-            store.dispose()
         if not keys:
             console.print("No API keys: wms api-keys create NAME --badge …")
             return

@@ -16,8 +16,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption
-from wms_tui.cli.common import open_store_or_fail as _open
+from wms_tui.cli.common import DbOption, reading
 from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting
 
 
@@ -41,11 +40,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
 
         from wms_tui.services.setup.carriers import list_carriers
 
-        store = _open(db)
-        try:
+        with reading(db) as store:
             carriers = list_carriers(store)
-        finally:
-            store.dispose()
 
         def widest(values: list[str], header: str) -> int:
             return max([len(header), *map(len, values)])

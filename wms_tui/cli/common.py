@@ -89,14 +89,26 @@ def open_store_or_fail(db: str | None) -> Store:
 
 
 @contextmanager
-def use_case(store: Store, code: int = 2) -> Iterator[None]:
-    """Run a command's use case: a refusal is one line and exit ``code`` (2: bad
-    input), and the store is let go whatever happens."""
+def use_case(
+    store: Store, code: int = 2, *, also: tuple[type[Exception], ...] = ()
+) -> Iterator[None]:
+    """Run a command's use case: a refusal (a ``DomainError``, or one of ``also``)
+    is one line and exit ``code`` (2: bad input), and the store is let go
+    whatever happens."""
     from wms_tui.domain.errors import DomainError
 
     try:
         yield
-    except DomainError as exc:
+    except (DomainError, *also) as exc:
         raise fail(str(exc), code) from None
     finally:
         store.dispose()
+
+
+@contextmanager
+def reading(db: str | None) -> Iterator[Store]:
+    """``with reading(db) as store:`` -- a command that only reads: the store
+    behind ``--db``, a refusal as one line and exit 2, the store let go after."""
+    store = open_store_or_fail(db)
+    with use_case(store):
+        yield store

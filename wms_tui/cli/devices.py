@@ -14,8 +14,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, fail
-from wms_tui.cli.common import open_store_or_fail as _open
+from wms_tui.cli.common import DbOption, fail, reading
 from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting
 
 
@@ -87,11 +86,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
 
         from wms_tui.services.devices.registry import list_devices
 
-        store = _open(db)
-        try:
+        with reading(db) as store:
             devices = list_devices(store)
-        finally:
-            store.dispose()
         if not devices:
             _print("No devices registered: `wms devices add NAME --key FILE` adds one")
             return

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, console, fail
+from wms_tui.cli.common import DbOption, console, fail, reading
 from wms_tui.cli.common import open_store_or_fail as _store
 from wms_tui.cli.supervisor import PinOption, TerminalOption, acting, supervisor
 from wms_tui.domain.text import noun, plural
@@ -160,11 +160,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.services.dispatch import manifest
 
         the_day = _day(day)
-        store = _store(db)
-        try:
+        with reading(db) as store:
             rows = manifest.list_manifests(store, the_day)
-        finally:
-            store.dispose()
         if not rows:
             console.print("No manifests" + (f" on {the_day}" if the_day else ""))
             return
@@ -190,18 +187,11 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Orders that will miss their promised ship date (late, carrier gone, cut-off
         passed, no stock coming in time, behind today's pace); --send notifies them."""
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.dispatch import delays
 
-        store = _store(db)
-        actor = supervisor(store, badge, terminal, pin)
-        try:
+        with acting(db, badge, terminal, pin) as (store, actor):
             found = delays.find_delays(store, actor)
             run = delays.send_delay_notices(store, actor) if send else None
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         for o in found.orders:
             ships = f"{o.new_ship_day:%a %d %b}" if o.new_ship_day else "when stock arrives"
             notice = f"notice {o.noticed_at:%d %b %H:%M}" if o.noticed_at else "no notice yet"

@@ -12,8 +12,7 @@ from typing import Annotated
 import typer
 
 from wms_tui.cli.common import DbOption, fail
-from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting
 
 
 def _kg(grams: int | None) -> str:
@@ -126,25 +125,18 @@ def register_report(app: typer.Typer) -> None:
         from pathlib import Path
 
         from wms_tui.cli.common import console
-        from wms_tui.domain.errors import DomainError
         from wms_tui.printing.errors import PrintError
         from wms_tui.services.insight import reports
 
         kind = kind.strip().lower()
         if kind not in reports.KINDS:
             raise fail(f"Unknown report {kind!r}: {', '.join(reports.KINDS)}", 2)
-        store = _open(db)
-        actor = supervisor(store, badge, terminal, pin)
-        try:
+        with acting(db, badge, terminal, pin, also=(PrintError,)) as (store, actor):
             last = _day("--to", date_to, None)
             first = _day("--from", date_from, None)
             doc = reports.build(store, actor, kind, first, last, person=person, carrier=carrier)
             folder = Path(out) if out else reports.default_folder(store)
             written = reports.write(doc, folder)
-        except (DomainError, PrintError) as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         console.print(
             f"Wrote the {kind} report ({doc.period}): {written.pdf.name} and "
             f"{len(written.csv)} CSV file{'s' if len(written.csv) != 1 else ''} in {folder}",

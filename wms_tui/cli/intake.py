@@ -28,7 +28,7 @@ import typer
 
 from wms_tui.cli.common import DbOption
 from wms_tui.cli.common import open_store_or_fail as _open
-from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, supervisor
+from wms_tui.cli.supervisor import BadgeOption, PinOption, TerminalOption, acting, supervisor
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -398,18 +398,11 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         db: DbOption = None,
     ) -> None:
         """Release orders whose grace period is over, and retry backorders (supervisor)."""
-        from wms_tui.domain.errors import DomainError
         from wms_tui.services.intake.release import release
 
         cli = _cli()
-        store = _open(db)
-        actor = supervisor(store, badge, terminal, pin)
-        try:
+        with acting(db, badge, terminal, pin) as (store, actor):
             result = release(store, actor)
-        except DomainError as exc:
-            raise cli.fail(str(exc), 2) from None
-        finally:
-            store.dispose()
         print_release(cli.console, result.due)
         retried = result.backorders_released
         if retried:

@@ -11,8 +11,7 @@ from typing import Annotated
 
 import typer
 
-from wms_tui.cli.common import DbOption, console, fail
-from wms_tui.cli.common import open_store_or_fail as _store
+from wms_tui.cli.common import DbOption, console, fail, reading
 
 
 def _opt(name: str, help: str):  # noqa: ANN202 - a typer annotation
@@ -44,16 +43,11 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             )
         except DomainError as exc:
             raise fail(str(exc), 2) from None
-        store = _store(db)
-        try:
+        with reading(db) as store:
             if history:
                 _print_history(q.row_history(store, query.text, query.bin))
             else:
                 _print_list(q.find_stock(store, query))
-        except DomainError as exc:
-            raise fail(str(exc), 2) from None
-        finally:
-            store.dispose()
 
 
 def _print_list(found) -> None:  # noqa: ANN001 - a StockList

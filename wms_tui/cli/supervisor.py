@@ -83,18 +83,23 @@ supervisor = operator
 
 @contextmanager
 def acting(
-    db: str | None, badge: str | None, terminal: str | None, pin: str | None = None
+    db: str | None,
+    badge: str | None,
+    terminal: str | None,
+    pin: str | None = None,
+    *,
+    also: tuple[type[Exception], ...] = (),
 ) -> Iterator:
     """``with acting(db, badge, terminal, pin) as (store, actor):`` -- the one way a
     command opens the store, authenticates who runs it and runs its use case.
 
     A store that cannot be opened is one line and exit 1; a refused badge or
-    PIN, or a refusal of the use case, one line and exit 2. The store is let go
-    however the block ends.
+    PIN, or a refusal of the use case (or one of ``also``), one line and exit 2.
+    The store is let go however the block ends.
     """
     from wms_tui.cli.common import open_store_or_fail, use_case
 
     store = open_store_or_fail(db)
     actor = operator(store, badge, terminal, pin)
-    with use_case(store):
+    with use_case(store, also=also):
         yield store, actor
