@@ -21,12 +21,12 @@ not a minute later.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, cast, func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import utcnow
@@ -234,12 +234,19 @@ def count_due(store: Store, now: datetime | None = None) -> int:
 
 
 def release_due(
-    uow: UnitOfWork, actor: Actor = SYSTEM, now: datetime | None = None, *, limit: int | None = None
+    uow: UnitOfWork,
+    actor: Actor = SYSTEM,
+    now: datetime | None = None,
+    *,
+    limit: int | None = None,
+    ranked: Sequence[int] | None = None,
 ) -> dict[str, list[str]]:
     """Release NEW orders past their grace period inside ``uow``, most urgent first.
 
     Each is allocated (READY_TO_PICK), backordered, or held if unpaid. ``limit``
-    caps how many are taken in this transaction.
+    caps how many are taken in this transaction. ``ranked``: ids of due orders
+    in the house ranking, read before (:func:`release_due_orders` reads the
+    ranking once for all its transactions); only those still due are taken.
 
     The orders are taken in chunks in the house ranking; each chunk's lines,
     candidate stock and reservations are read at once (``allocation.BatchStock``)
@@ -249,34 +256,48 @@ def release_due(
     """
     now = now or utcnow()
     result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
-    taken = 0
-    while limit is None or taken < limit:
-        size = RELEASE_CHUNK if limit is None else min(RELEASE_CHUNK, limit - taken)
-        orders = _due_orders(uow, now, size)
-        _release(uow, actor, orders, result)
-        taken += len(orders)
-        if len(orders) < size:
-            break
+    if ranked is None:
+        ranked = due_ranking(uow.session, now, limit)
+    elif limit is not None:
+        ranked = ranked[:limit]
+    for start in range(0, len(ranked), RELEASE_CHUNK):
+        _release(uow, actor, _due_orders(uow, now, ranked[start : start + RELEASE_CHUNK]), result)
     uow.flush()
     return result
 
 
-def _due_orders(uow: UnitOfWork, now: datetime, limit: int) -> list[allocation.OrderRow]:
-    """The most urgent due orders, locked, as plain rows (the batch writes them back)."""
-    table = Order.__table__  # type: ignore[attr-defined]
+def due_ranking(session: Session, now: datetime, limit: int | None = None) -> list[int]:
+    """Ids of the due orders in the house ranking, the most urgent first.
+
+    One sort of every due order: read once per release, not once per batch
+    (a backlog of 100 k due orders sorted for every 200 released was the
+    largest part of a release).
+    """
     stmt = (
-        select(*table.columns)
+        select(Order.id)
         .outerjoin(Service, col(Service.id) == Order.service_id)
         .where(*_due(now))
         .order_by(*priority.order_by())
         .limit(limit)
+    )
+    return list(session.exec(stmt).all())  # type: ignore[arg-type]
+
+
+def _due_orders(uow: UnitOfWork, now: datetime, ids: Sequence[int]) -> list[allocation.OrderRow]:
+    """Those of ``ids`` still due, locked, as plain rows in ``ids``' order (the batch
+    writes them back)."""
+    table = Order.__table__  # type: ignore[attr-defined]
+    stmt = (
+        select(*table.columns)
+        .where(col(Order.id).in_(ids), *_due(now))
         # PostgreSQL: two terminals releasing at once take different orders
         # (SQLite's BEGIN IMMEDIATE already serialises them).
-        .with_for_update(of=Order, skip_locked=True, key_share=True)
+        .with_for_update(skip_locked=True, key_share=True)
     )
     result = uow.session.connection().execute(stmt)
     keys = tuple(result.keys())
-    return [allocation.OrderRow(dict(zip(keys, row, strict=True))) for row in result]
+    rows = {row.id: allocation.OrderRow(dict(zip(keys, row, strict=True))) for row in result}
+    return [rows[i] for i in ids if i in rows]
 
 
 def _release(
@@ -320,17 +341,24 @@ def release_due_orders(
     now = now or utcnow()
     result: dict[str, list[str]] = {"ready": [], "backordered": [], "held": []}
     total = 0
+    # The ranking is read once and released in batches; then read again for
+    # orders that came due meanwhile or that another terminal held locked,
+    # until a reading brings nothing to release.
     while max_orders is None or total < max_orders:
-        size = batch_size if max_orders is None else min(batch_size, max_orders - total)
-        with store.unit_of_work() as uow:
-            batch = release_due(uow, actor, now, limit=size)
-            uow.commit()
-        for key, names in batch.items():
-            result[key].extend(names)
-        done = sum(len(names) for names in batch.values())
-        total += done
-        if progress is not None and done:
-            progress(total)
-        if done < size:
+        with store.read() as session:
+            ranked = due_ranking(session, now, None if max_orders is None else max_orders - total)
+        released = 0
+        for start in range(0, len(ranked), batch_size):
+            with store.unit_of_work() as uow:
+                batch = release_due(uow, actor, now, ranked=ranked[start : start + batch_size])
+                uow.commit()
+            for key, names in batch.items():
+                result[key].extend(names)
+            done = sum(len(names) for names in batch.values())
+            total += done
+            released += done
+            if progress is not None and done:
+                progress(total)
+        if not released:
             break
     return result
