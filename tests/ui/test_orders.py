@@ -208,10 +208,12 @@ async def test_refused_action_rings_and_changes_nothing(floor: Store) -> None:
         assert snapshot(floor) == before
 
 
-async def test_a_hold_lifted_on_a_short_order_says_so_first(floor: Store) -> None:
-    """Said after the shortages, "(hold lifted)" fell below the handheld's two rows."""
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_hold_lifted_on_a_short_order_says_so_first(floor: Store, size) -> None:
+    """Said after the shortages, "(hold lifted)" fell below the handheld's two rows;
+    what does not fit them ends in "…"."""
     app = new_app(floor)
-    async with app.run_test(size=(40, 16)) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = await open_orders(pilot)
         await press(pilot, "down")  # #1003, backordered: MUG-FIKA is missing
         await press(pilot, "f2")
@@ -227,6 +229,14 @@ async def test_a_hold_lifted_on_a_short_order_says_so_first(floor: Store) -> Non
         width, height = fb.outer_size
         shown = " ".join(s.text.strip() for s in fb.render_lines(Region(0, 0, width, height)))
         assert "#1003 hold lifted, backordered" in shown
+        assert shown.strip() == said or (shown.rstrip().endswith("…") and height == 2)
+        # Three shortages at once do not fit two rows at 40 columns: the cut shows.
+        fb.ok(f"{said}, MUG-FIKA short 1 (need 1, have 0), TEE-L short 3 (need 3, have 0)")
+        await settle(pilot)
+        width, height = fb.outer_size
+        rows = [s.text.rstrip() for s in fb.render_lines(Region(0, 0, width, height))]
+        if size[0] == 40:
+            assert len(rows) == 2 and rows[-1].endswith("…")
 
 
 async def test_priority_and_split_from_the_detail_view(floor: Store) -> None:

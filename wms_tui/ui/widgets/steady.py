@@ -57,13 +57,11 @@ class SteadyFeedback(Feedback):
     def update(self, content="", *, layout: bool = False) -> None:  # noqa: ANN001
         super().update(content, layout=False)
 
-    def _show(self, kind: str, text: str) -> None:
+    def _set_kind(self, kind: str) -> None:
         # Toggling classes restyles the widget and re-lays out the screen:
         # only do it when the kind of message changes.
         if not self.has_class(kind):
-            self.remove_class("ok", "error", "info")
-            self.add_class(kind)
-        self.update(text)
+            super()._set_kind(kind)
 
 
 def update_text(widget: Static, text: str) -> None:
