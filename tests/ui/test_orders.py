@@ -7,7 +7,7 @@ from sqlmodel import select
 from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 
-from tests.ui.helpers import wait_store
+from tests.ui.helpers import shown_text, wait_store
 from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
 from tests.worlds.intake import snapshot
@@ -99,6 +99,11 @@ async def test_queue_fits_the_screen(floor: Store, size: tuple[int, int]) -> Non
         # Nothing is cut off at the right edge.
         total = sum(c.get_render_width(table) for c in table.columns.values())
         assert total <= size[0]
+        # The backorder in words a worker reads ("backord" was cut to fit), drawn whole.
+        status = labels.index("Status")
+        assert str(table.get_row_at(1)[status]) == "no stock"
+        drawn = shown_text(table).splitlines()
+        assert any(line.startswith("#1003") and " no stock " in line for line in drawn), drawn
         assert "open" in str(screen.query_one("#ord-filter", Static).render())
 
 

@@ -86,7 +86,7 @@ def test_open_orders_most_urgent_first(queue: Store) -> None:
     row = {r.name: r for r in page.rows}
     assert row["#1002"].express and row["#1002"].due == "today 16:00"
     assert row["#1002"].due_short == "16:00"
-    assert row["#1004"].short_status == "backord"
+    assert row["#1004"].short_status == "no stock"
     assert row["#1004"].note == "needs MUG-FIKA ×2"
     assert row["#1006"].note == "held: address check"
     assert (row["#1004"].lines, row["#1004"].units) == (2, 3)

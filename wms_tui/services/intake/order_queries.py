@@ -46,7 +46,7 @@ FILTERS: tuple[str | None, ...] = (
 SHORT_STATUS = {
     S.NEW: "new",
     S.READY_TO_PICK: "ready",
-    S.BACKORDERED: "backord",
+    S.BACKORDERED: "no stock",
     S.PICKING: "picking",
     S.PICKED: "picked",
     S.PACKING: "packing",

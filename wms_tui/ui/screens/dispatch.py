@@ -46,7 +46,7 @@ STATUS_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 SHORT_STATUS = {
     "NEW": "new",
     "READY_TO_PICK": "ready",
-    "BACKORDERED": "backord.",
+    "BACKORDERED": "backordered",
     "ON_HOLD": "hold",
     "PICKING": "picking",
     "PICKED": "picked",
@@ -59,7 +59,7 @@ SHORT_KIND = {
     "SHORT_PICK": "short",
     "QC_FAIL": "QC fail",
     "WEIGHT_MISMATCH": "weight",
-    "BACKORDER": "backord.",
+    "BACKORDER": "backorder",
     "CANCELLED_AFTER_PACK": "cancelled",
     "RECEIVING": "receiving",
 }

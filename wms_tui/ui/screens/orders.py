@@ -232,7 +232,7 @@ class OrdersScreen(WmsScreen):
             columns = [
                 ("Order", 10),
                 ("Customer", 16),
-                ("Status", 7),
+                ("Status", 8),
                 ("Qty", 4),
                 ("Service", 21),
                 ("Due", 11),
@@ -240,7 +240,8 @@ class OrdersScreen(WmsScreen):
                 ("P", 2),
             ]
         else:
-            columns = [("Order", 9), ("Status", 7), ("Due", 5), ("Qty", 3), ("P", 2)]
+            # "no stock" whole: "backord" was not a word a worker reads.
+            columns = [("Order", 9), ("Status", 8), ("Due", 5), ("Qty", 3), ("P", 2)]
         for label, w in columns:
             table.add_column(label, width=w, key=label)
         if self.wide:
