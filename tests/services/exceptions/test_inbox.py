@@ -236,6 +236,21 @@ def test_an_order_held_for_payment_is_in_the_inbox_until_approved(world: pw.Worl
     assert "#3001" not in [i.order for i in open_exceptions(store, boss)]
 
 
+def test_a_payment_hold_is_as_old_as_the_hold(world: pw.World) -> None:
+    """Raised when the inbox first listed it, the demo's days-old holds read "0m"."""
+    from datetime import timedelta
+
+    from wms_tui.domain import clock
+
+    store, boss = world.store, world.supervisor
+    held_at = clock.utcnow().replace(microsecond=0)
+    with clock.pinned(held_at) as move:
+        _unpaid(store)
+        move(held_at + timedelta(days=3))
+        [item] = [i for i in open_exceptions(store, boss) if i.order == "#3001"]
+    assert item.at == held_at
+
+
 def test_a_payment_hold_closes_itself_when_the_order_is_released_elsewhere(
     world: pw.World,
 ) -> None:
@@ -277,6 +292,7 @@ def test_a_task_paused_too_long_is_in_the_inbox_until_freed_or_taken_up(
         items = {i.task: i for i in open_exceptions(empty_store, boss)}
         assert sorted(items) == sorted([first.code, second.code])
         item = items[first.code]
+        assert item.at == start  # waiting since the pause, not since it was noticed
         assert item.kind_label == "Paused task" and item.concerns == first.code
         assert item.actions == (Action.FREE_TASK,) and item.raised_by == "Ana Lindqvist"
         before = snapshot(empty_store)

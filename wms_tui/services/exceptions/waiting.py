@@ -76,6 +76,9 @@ def _payment_holds(s: Session) -> list[WmsException]:
     return [
         WmsException(
             kind=K.PAYMENT_HOLD,
+            # Its age is the hold's, not the listing's that noticed it: the
+            # demo's three-day-old payment holds read "0m" in the inbox.
+            at=order.status_changed_at or utcnow(),
             order_id=order.id,
             operator_name="shop",
             message=(
@@ -110,6 +113,7 @@ def _paused_tasks(s: Session) -> list[WmsException]:
         found.append(
             WmsException(
                 kind=K.PAUSED_TASK,
+                at=since,  # waiting since the pause, not since it was noticed
                 location=ref,
                 operator_id=task.picker_id,
                 operator_name=who,
