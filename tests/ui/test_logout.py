@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from textual.widgets._toast import Toast, ToastRack
 
-from tests.ui.helpers import open_pick, open_receiving, wait_store
+from tests.ui.helpers import open_pick, open_receiving, until, wait_store
 from tests.ui.scanner import press, scan, settle
 from tests.worlds import packing as pw
 from tests.worlds.receiving import TEE_EAN, build
@@ -40,6 +41,11 @@ def events(store: Store, kind: str) -> list[tuple[str, str]]:
     with store.read() as s:
         rows = s.exec(select(Event).where(Event.kind == kind).order_by(Event.id)).all()
         return [(e.detail, e.terminal) for e in rows]
+
+
+def shown_toasts(screen) -> list[str]:  # noqa: ANN001
+    rack = screen.query_one(ToastRack)
+    return [str(t.render()) for t in rack.query(Toast)] if rack.display else []
 
 
 def task_status(store: Store) -> TaskStatus:
@@ -81,6 +87,30 @@ async def test_escape_on_the_menu_asks_before_logging_out(dock: Store, size) -> 
         await settle(pilot)
         assert logged_out(app)
     assert events(dock, "logout") == [("", "RCV-1")]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_no_toast_covers_the_log_out_question(floor: Store, size) -> None:
+    """At 40x16 "Task … paused: open Pick to go on" sat over the dialog's last row."""
+    app = WmsApp(floor.url, terminal="HH-07")
+    async with app.run_test(size=size, notifications=True) as pilot:
+        pick = await open_pick(pilot)
+        await until(pilot, lambda: pick.view is not None and pick.view.stop is not None, "a stop")
+        await press(pilot, "escape")  # pauses the task: a toast says so
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the menu")
+        home = app.screen
+        assert isinstance(home, HomeScreen), app.screen_stack
+        await until(pilot, lambda: shown_toasts(home), "the toast")
+        await press(pilot, "escape")
+        dialog = app.screen
+        assert isinstance(dialog, AskConfirm)
+        await settle(pilot)
+        assert not dialog.query(ToastRack)
+        await press(pilot, "n")
+        await settle(pilot)
+        # Still due: shown again on the menu.
+        assert app.screen is home
+        await until(pilot, lambda: shown_toasts(home), "the toast again")
 
 
 async def test_ctrl_l_closes_a_dialog_waiting_for_an_answer(dock: Store) -> None:

@@ -18,7 +18,9 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
+from textual.widgets._toast import ToastRack
 from textual.widgets.option_list import Option
 
 from wms_tui.domain.credentials import Credential
@@ -57,6 +59,13 @@ class _Dialog(ModalScreen[Any]):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        # No toasts over a question (the rack every screen gets; it sets its own
+        # display, so CSS cannot hide it): at 40x16 "Task … paused" covered the
+        # log-out question's last row. One still due shows on the screen below.
+        super()._extend_compose(widgets)
+        widgets[:] = [w for w in widgets if not isinstance(w, ToastRack)]
 
     def action_cancel(self) -> None:
         self.dismiss(None)
