@@ -95,6 +95,27 @@ def test_bad_input_changes_nothing(api_world: Api):
     assert after == before
 
 
+def test_a_body_that_does_not_fit_says_what_is_missing_or_broken(api_world: Api):
+    """A developer read "0: JSON decode error" and "name: Field required (and 2 more)"."""
+    c = api_world.client
+    before = snapshot(api_world.store)
+    r = c.post("/orders", json={}, headers=api_world.write)
+    assert (r.status_code, r.json()) == (422, {"error": "Missing: name, lines, ship_to"})
+    r = c.post("/orders", json=order(ship_to={"name": "A"}), headers=api_world.write)
+    assert r.json() == {"error": "Missing: ship_to.address1, ship_to.city, ship_to.country"}
+    as_json = {**api_world.write, "Content-Type": "application/json"}
+    r = c.post("/orders", content=b"{not json", headers=as_json)
+    assert r.status_code == 422
+    assert r.json()["error"].startswith("The body is not JSON (at character 1: ")
+    # One broken field among missing ones names the broken one first.
+    r = c.post("/orders", json={"name": "../x"}, headers=api_world.write)
+    assert r.json()["error"].startswith("name: String should match pattern")
+    assert r.json()["error"].endswith("(and 2 more)")
+    after = snapshot(api_world.store)
+    assert after.pop("api_key") and before.pop("api_key")
+    assert after == before
+
+
 def test_another_channels_name_is_not_overwritten(api_world: Api):
     api_world.client.post("/orders", json=order("#A-5"), headers=api_world.write)
     r = api_world.client.post(

@@ -36,14 +36,30 @@ def _status(exc: DomainError) -> int:
 
 
 def _first_problem(exc: RequestValidationError) -> str:
+    """One line for a request that does not fit the schema: a body that is not JSON
+    says where it breaks, missing fields are named together (a developer read
+    "0: JSON decode error" and "name: Field required (and 2 more)"), else the first
+    problem and how many more."""
     errors = exc.errors()
     if not errors:
         return "The request does not fit the API"
     e = errors[0]
-    where = ".".join(str(p) for p in e.get("loc", ()) if p != "body")
-    return f"{where}: {e.get('msg', 'invalid')}"[:300] + (
+    if e.get("type") == "json_invalid":
+        at = e.get("loc", ("body", "?"))[-1]
+        why = (e.get("ctx") or {}).get("error", e.get("msg", "invalid"))
+        return f"The body is not JSON (at character {at}: {why})"[:300]
+    if all(x.get("type") == "missing" for x in errors):
+        names = [_where(x) for x in errors]
+        if names == ["body"]:
+            return "The body is missing: send a JSON object"
+        return ("Missing: " + ", ".join(names))[:300]
+    return f"{_where(e)}: {e.get('msg', 'invalid')}"[:300] + (
         f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     )
+
+
+def _where(error: dict) -> str:
+    return ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
 
 
 def create_app(
