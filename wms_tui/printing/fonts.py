@@ -391,14 +391,27 @@ def draw_text(
     # thousands of labels per minute. splitString/getSubsetInternalName do the per-document
     # subset bookkeeping exactly as TextObject would, so font embedding is unaffected.
     doc = canvas._doc
+    # The subset-0 name of each font this document has drawn with: text of
+    # characters already in subset 0 (Latin-1 in a seeded font) is written
+    # without splitString's and getSubsetInternalName's bookkeeping, which has
+    # nothing to add for it once the font is in the document.
+    seeded: dict[str, str] | None = getattr(doc, "_wms_subset0", None)
+    if seeded is None:
+        seeded = doc._wms_subset0 = {}
     size_text = _num(size)
     ops = [f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm"]
     for font_name, run in runs:
+        name = seeded.get(font_name)
         font = _fonts[font_name]
+        if name is not None and font._identity_chars.issuperset(run):
+            ops.append(f"{name} {size_text} Tf ({run.translate(_PDF_ESCAPE)}) Tj")
+            continue
         for subset, chunk in font.splitString(run, doc):
             name = font.getSubsetInternalName(subset, doc)
             literal = chunk.decode("latin-1").translate(_PDF_ESCAPE)
             ops.append(f"{name} {size_text} Tf ({literal}) Tj")
+        if font._identity_chars:
+            seeded[font_name] = font.getSubsetInternalName(0, doc)
     ops.append("ET")
     canvas.addLiteral(" ".join(ops))
     return width
