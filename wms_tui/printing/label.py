@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reportlab.lib.pagesizes import A6
-from reportlab.pdfgen.canvas import Canvas
 
 from wms_tui.domain.identifiers.sscc import format_sscc_hri
 from wms_tui.printing import fonts, pdf_file
@@ -476,7 +475,7 @@ def label_stock_pdf(
     # which makes reprints comparable and tests deterministic. Page compression stays off:
     # the page stream is a few kB and compressing it (zlib + ASCII85 in pure Python) would
     # cost more than the rest of the label; fonts are compressed once in their cache.
-    canvas = Canvas(
+    canvas = pdf_file.PageCanvas(
         buffer,
         pagesize=(page_w, page_h),
         invariant=1,

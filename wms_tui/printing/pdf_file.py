@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfdoc import NoEncryption
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 
 from wms_tui.printing import fonts
 
@@ -35,6 +36,49 @@ _PROCSETS = {
     1: b"/ProcSet [ /PDF /Text /ImageB /ImageC /ImageI ]",
 }
 _PAGE_BOXES = ("CropBox", "ArtBox", "TrimBox", "BleedBox")
+
+
+@lru_cache(maxsize=8192)
+def _number(value: float) -> str:
+    return fp_str(value)
+
+
+class PageCanvas(Canvas):
+    """reportlab's canvas, with the path and colour operators our pages draw most.
+
+    The same operators, numbers and state as reportlab writes (``fp_str`` per
+    number, remembered: reportlab's pure-Python ``fp_str`` was an eighth of a
+    packing slip, most of it the same margins, rules and grays again).
+    """
+
+    def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
+        n = _number
+        self._code.append(f"n {n(x1)} {n(y1)} m {n(x2)} {n(y2)} l S")
+
+    def rect(  # type: ignore[override]
+        self, x: float, y: float, width: float, height: float, stroke: int = 1, fill: int = 0
+    ) -> None:
+        n = _number
+        ops = PATH_OPS[stroke, fill, self._fillMode]
+        self._code.append(f"n {n(x)} {n(y)} {n(width)} {n(height)} re {ops}")
+
+    def setLineWidth(self, width: float) -> None:  # noqa: N802 - reportlab API
+        self._lineWidth = width
+        self._code.append(f"{_number(width)} w")
+
+    def setFillGray(self, gray: float, alpha: float | None = None) -> None:  # noqa: N802
+        if alpha is not None:
+            super().setFillGray(gray, alpha)
+            return
+        self._fillColorObj = (gray, gray, gray)
+        self._code.append(f"{_number(gray)} g")
+
+    def setStrokeGray(self, gray: float, alpha: float | None = None) -> None:  # noqa: N802
+        if alpha is not None:
+            super().setStrokeGray(gray, alpha)
+            return
+        self._strokeColorObj = (gray, gray, gray)
+        self._code.append(f"{_number(gray)} G")
 
 
 def save(canvas: Canvas) -> None:

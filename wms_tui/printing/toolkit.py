@@ -121,7 +121,7 @@ class Column:
     bold: bool = False
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(pdf_file.PageCanvas):
     """Canvas that holds pages back until save, so each footer can say ``Page n of N``.
 
     The recipe reportlab's own docs use: remember each page's state at ``showPage`` and
