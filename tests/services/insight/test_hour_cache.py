@@ -1,6 +1,7 @@
-"""The dashboard's kept hours (services/insight/hour_cache.py): a warm refresh gives
+"""The dashboard's kept past (services/insight/hour_cache.py): a warm refresh gives
 exactly the numbers of a cold one, after new events in the current hour, after an
-hour rolls over and after an event stamped in a kept hour."""
+hour rolls over, refresh after refresh a few minutes apart, and after an event
+stamped in the kept past."""
 
 from __future__ import annotations
 
@@ -55,12 +56,12 @@ def _pick(shift: Shift, at: datetime, order: str, sku: str, bin_: str, qty: int 
          to_location="T-0001")  # fmt: skip
 
 
-def test_a_warm_refresh_reads_only_the_hours_not_kept(shift: Shift) -> None:
+def test_a_warm_refresh_reads_only_the_time_not_kept(shift: Shift) -> None:
     dashboard(shift.store, shift.boss, NOW)
     kept = hour_cache._kept[shift.store]
-    # 13:00 UTC: the hours up to 12:00 are kept (12:xx is within SETTLE of now)
-    assert kept.until == t(12, 0)
-    assert {h for _, h, _ in kept.rows.flow} <= {t(h, 0) for h in range(7, 12)}
+    # 13:00 UTC: everything up to 12:50 is kept (the last SETTLE may still change)
+    assert kept.until == t(12, 50)
+    assert {h for _, h, _ in kept.rows.flow} <= {t(h, 0) for h in range(7, 13)}
     warm = _same(dashboard(shift.store, shift.boss, NOW))
     assert warm == _cold(shift, NOW)
 
@@ -88,22 +89,51 @@ def test_an_hour_rolling_over_gives_the_cold_numbers(shift: Shift) -> None:
     bo = _actor_of(shift, "Bo Ek")
     _log(shift, t(13, 5), bo, K.PICK_REFUSED, "#K", qty=1)
     dashboard(shift.store, shift.boss, t(13, 40))
-    assert hour_cache._kept[shift.store].until == t(13, 0)
+    assert hour_cache._kept[shift.store].until == t(13, 30)
     _log(shift, t(13, 50), bo, K.PICK_UNIT, "#K", sku="MUG-1", qty=1, from_location="A-01")
     dashboard(shift.store, shift.boss, t(14, 5))
     _log(shift, t(14, 2), bo, K.PICK_UNIT, "#K", sku="MUG-1", qty=1, from_location="A-01")
     for now in (t(14, 5), t(14, 20), t(15, 30)):
         warm = _same(dashboard(shift.store, shift.boss, now))
-        assert hour_cache._kept[shift.store].until == (now - hour_cache.SETTLE).replace(minute=0)
+        assert hour_cache._kept[shift.store].until == now - hour_cache.SETTLE
         assert warm == _cold(shift, now)
         dashboard(shift.store, shift.boss, now)  # warm again for the next turn
     bo_work = next(p for p in warm.pickers if p.name == "Bo Ek")
     assert (bo_work.count, bo_work.units, bo_work.refused) == (3, 6, 2)
 
 
+def test_refreshes_minutes_apart_keep_the_cold_numbers_and_few_rows(shift: Shift) -> None:
+    # Every 4 minutes from 13:00 to 14:20, events arrive between refreshes: Bo's #K MUG
+    # line goes on a unit at a time (one line, begun at 12:30, across many kept
+    # boundaries), Ana starts a new line each time in turn, refusals, a dispatch.
+    bo = _actor_of(shift, "Bo Ek")
+    dashboard(shift.store, shift.boss, NOW)
+    for i in range(1, 21):
+        now = t(13 + (4 * i) // 60, (4 * i) % 60)
+        at = now - (now - t(13, 0)) / (8 * i)  # a moment ago, never in the kept past
+        _log(shift, at, bo, K.PICK_UNIT, "#K", sku="MUG-1", qty=1, from_location="A-01")
+        _pick(shift, at, "#B", "MUG-1", f"B-{i % 3:02d}")
+        _log(shift, at, bo, K.PICK_REFUSED, "#K", qty=1)
+        if i == 11:
+            _log(shift, at, SYSTEM, K.ORDER_STATUS, "#M", from_state=S.PACKED.value,
+                 to_state=S.DISPATCHED.value)  # fmt: skip
+        warm = _same(dashboard(shift.store, shift.boss, now))
+        assert hour_cache._kept[shift.store].until == now - hour_cache.SETTLE
+        assert warm == _cold(shift, now), now
+        dashboard(shift.store, shift.boss, now)  # warm again for the next turn
+    kept = hour_cache._kept[shift.store].rows
+    # one row per person and hour, however many refreshes joined them
+    assert len(kept.picks) == len({(r[0], r[2]) for r in kept.picks})
+    assert len(kept.refused) == len({(r[0], r[2]) for r in kept.refused})
+    bo_work = next(p for p in warm.pickers if p.name == "Bo Ek")
+    assert (bo_work.count, bo_work.refused) == (3, 21)
+    ana = next(p for p in warm.pickers if p.name == "Ana Lindqvist")
+    assert ana.count == 3 + 3  # her 3 lines, then #B from B-01, B-02 and B-00
+
+
 def test_an_event_stamped_in_a_kept_hour_drops_the_kept_rows(shift: Shift) -> None:
     dashboard(shift.store, shift.boss, t(13, 30))
-    assert hour_cache._kept[shift.store].until == t(13, 0)
+    assert hour_cache._kept[shift.store].until == t(13, 20)
     # a replay or an import writing the past: Ana picked #C's SOCK at 09:30
     _pick(shift, t(9, 30), "#C", "SOCK-1", "C-01")
     warm = _same(dashboard(shift.store, shift.boss, t(13, 35)))

@@ -8,9 +8,9 @@ cycle times of today's dispatches, backorders by age and open exceptions by
 kind. Every query is bounded by an index range on *today* (the event log's
 ``at`` and ``ix_event_kind_cover`` (kind, to_state, at, …), orders'
 ``(status, status_changed_at)``) or touches only open orders, never the
-history. Today's per-hour figures (flow, people, cycle times) of hours that
-ended are kept between refreshes of one store (:mod:`hour_cache`): a live
-refresh reads only the last hour or so of the event log.
+history. Today's per-hour figures (flow, people, cycle times) up to ten
+minutes ago are kept between refreshes of one store (:mod:`hour_cache`): a
+live refresh reads only the last ten minutes or so of the event log.
 ``python -m bench --only insight_dashboard`` measures a cold and a warm
 refresh at 100,000 orders and 1,000,000 events, step by step.
 

@@ -160,8 +160,10 @@ class HourRows:
     """The event log's figures of a period, one row per UTC hour and person.
 
     The rows of two periods that follow each other add up (a pick line counts
-    once, in the period of its first unit, see :func:`hour_rows`), so the rows of
-    ended hours can be kept and joined to the current hour's: :mod:`hour_cache`.
+    once, in the period of its first unit, see :func:`hour_parts`), so the rows
+    of the settled past can be kept and joined to the recent minutes':
+    :mod:`hour_cache`. Two periods may share an hour: every reader sums rows of
+    the same key.
     """
 
     flow: list[tuple[str, datetime, int]] = field(default_factory=list)  # stage, hour, n
@@ -175,84 +177,119 @@ class HourRows:
     def __add__(self, other: HourRows) -> HourRows:
         return HourRows(*(a + b for a, b in zip(self._columns(), other._columns(), strict=True)))
 
-    def before(self, hour: datetime) -> HourRows:
-        """The rows of the hours before ``hour``."""
-        return HourRows(
-            [r for r in self.flow if r[1] < hour],
-            [r for r in self.picks if r[2] < hour],
-            [r for r in self.refused if r[2] < hour],
-            [r for r in self.packs if r[3] < hour],
-            [r for r in self.cycle if r[0] < hour],
-        )
-
     def _columns(self) -> tuple[list, ...]:
         return (self.flow, self.picks, self.refused, self.packs, self.cycle)
 
+    def compact(self) -> HourRows:
+        """One row per key and hour, as one query over both periods would give (names
+        by ``max``, as the queries pick them): kept rows stay as many as the day's
+        hours and people, however often they are joined to fresh ones."""
+        flow: dict[tuple, int] = defaultdict(int)
+        for stage, hour, n in self.flow:
+            flow[(stage, hour)] += n
+        return HourRows(
+            [(stage, hour, n) for (stage, hour), n in flow.items()],
+            _merged(self.picks, key=(0, 2), name=1, sums=(3, 4)),
+            _merged(self.refused, key=(0, 2), name=1, sums=(3,)),
+            _merged(self.packs, key=(0, 2, 3), name=1, sums=(4,)),
+            list(self.cycle),
+        )
 
-def hour_rows(
+
+def _merged(rows: list[tuple], key: tuple[int, ...], name: int, sums: tuple[int, ...]) -> list:
+    out: dict[tuple, list] = {}
+    for row in rows:
+        k = tuple(row[i] for i in key)
+        have = out.get(k)
+        if have is None:
+            out[k] = list(row)
+            continue
+        have[name] = max(have[name] or "", row[name] or "") or row[name]
+        for i in sums:
+            have[i] += row[i]
+    return [tuple(r) for r in out.values()]
+
+
+def hour_parts(
     session: Session,
     start: datetime,
     end: datetime,
+    split: datetime,
     lines_since: datetime | None = None,
-    split: datetime | None = None,
-) -> HourRows:
-    """Every per-hour figure of ``[start, end)``.
+) -> tuple[HourRows, HourRows]:
+    """Every per-hour figure of ``[start, split)`` and of ``[split, end)``.
 
     ``lines_since`` (before ``start``) is where the caller's period really
     begins: a pick line with a unit in ``[lines_since, start)`` began there and
-    is not counted again (its units still are). With ``split`` (an hour), the
-    rows of the hours before it hold nothing of the hours after: every figure
-    but the pick lines is counted in its event's hour anyway; the pick lines,
-    whose units are summed in the hour of their first, are read in two parts.
+    is not counted again (its units still are). Each query reads the whole of
+    ``[start, end)`` once and tells the parts apart by the event's time; the
+    pick lines, whose units are summed in the hour of their first, are read in
+    two parts, so the first part's rows hold nothing of the second's.
     """
     since = start if lines_since is None else lines_since
-    if split is not None and start < split < end:
-        picks = _pick_rows(session, start, split, since) + _pick_rows(session, split, end, since)
-    else:
-        picks = _pick_rows(session, start, end, since)
-    return HourRows(
-        _flow_rows(session, start, end),
-        picks,
-        _refused_rows(session, start, end),
-        _pack_rows(session, start, end),
-        cycle_times(session, start, end),
+    split = min(max(split, start), end)
+    before = _pick_rows(session, start, split, since) if start < split else []
+    after = _pick_rows(session, split, end, since) if split < end else []
+    flow, refused, packs, cycle = (
+        _flow_rows(session, start, end, split),
+        _refused_rows(session, start, end, split),
+        _pack_rows(session, start, end, split),
+        _cycle_rows(session, start, end, split),
     )
+    return (
+        HourRows(flow[0], before, refused[0], packs[0], cycle[0]),
+        HourRows(flow[1], after, refused[1], packs[1], cycle[1]),
+    )
+
+
+def _part(split: datetime | None):  # noqa: ANN202 - SQL expression
+    """0 for an event before ``split``, 1 from it on (all 0 without a split)."""
+    return literal(0) if split is None else case((Event.at >= split, 1), else_=0)
+
+
+def _parts(rows) -> tuple[list, list]:  # noqa: ANN001 - rows whose last column is the part
+    out: tuple[list, list] = ([], [])
+    for *row, part in rows:
+        out[int(part)].append(tuple(row))
+    return out
 
 
 def flow_by_hour(
     session: Session, start: datetime, end: datetime
 ) -> dict[str, dict[datetime, int]]:
     """Orders reaching each flow stage, per UTC hour: stage -> hour -> orders."""
-    return flow_of(_flow_rows(session, start, end))
+    return flow_of(_flow_rows(session, start, end)[0])
 
 
 def flow_of(rows: list[tuple[str, datetime, int]]) -> dict[str, dict[datetime, int]]:
     out: dict[str, dict[datetime, int]] = {stage: {} for stage, _ in FLOW_STAGES}
     for stage, hour, n in rows:
-        out[stage][hour] = n
+        out[stage][hour] = out[stage].get(hour, 0) + n
     return out
 
 
-def _flow_rows(session: Session, start: datetime, end: datetime) -> list:
+def _flow_rows(
+    session: Session, start: datetime, end: datetime, split: datetime | None = None
+) -> tuple[list, list]:
     states = {to: stage for stage, to in FLOW_STAGES}
-    bucket = hour_bucket(session, Event.at)
-    return [
-        (states[to_state], bucket_start(b), int(n))
-        for to_state, b, n in session.exec(
-            select(Event.to_state, bucket, func.count())
+    bucket, part = hour_bucket(session, Event.at), _part(split)
+    return _parts(
+        (states[to_state], bucket_start(b), int(n), p)
+        for to_state, b, n, p in session.exec(
+            select(Event.to_state, bucket, func.count(), part)
             .where(
                 Event.kind == K.ORDER_STATUS,
                 col(Event.to_state).in_(list(states)),
                 Event.at >= start,
                 Event.at < end,
             )
-            .group_by(Event.to_state, bucket)
+            .group_by(Event.to_state, bucket, part)
         ).all()
-    ]
+    )
 
 
 def pickers(session: Session, start: datetime, end: datetime) -> list[PersonWork]:
-    return pickers_of(_pick_rows(session, start, end), _refused_rows(session, start, end))
+    return pickers_of(_pick_rows(session, start, end), _refused_rows(session, start, end)[0])
 
 
 def pickers_of(picks: list, refused: list) -> list[PersonWork]:
@@ -338,32 +375,36 @@ def _pick_rows(
     ]  # fmt: skip
 
 
-def _refused_rows(session: Session, start: datetime, end: datetime) -> list:
-    bucket = hour_bucket(session, Event.at)
-    return [
-        (op, name, bucket_start(b), int(n))
-        for op, name, b, n in session.exec(
-            select(Event.operator_id, func.max(Event.operator_name), bucket, func.count())
+def _refused_rows(
+    session: Session, start: datetime, end: datetime, split: datetime | None = None
+) -> tuple[list, list]:
+    bucket, part = hour_bucket(session, Event.at), _part(split)
+    return _parts(
+        (op, name, bucket_start(b), int(n), p)
+        for op, name, b, n, p in session.exec(
+            select(Event.operator_id, func.max(Event.operator_name), bucket, func.count(), part)
             .where(
                 Event.kind == K.PICK_REFUSED,
                 Event.to_state == NO_STATUS,
                 Event.at >= start,
                 Event.at < end,
             )
-            .group_by(Event.operator_id, bucket)
+            .group_by(Event.operator_id, bucket, part)
         ).all()
-    ]
+    )
 
 
 def packers(session: Session, start: datetime, end: datetime) -> list[PersonWork]:
-    return packers_of(session, _pack_rows(session, start, end), start, end)
+    return packers_of(session, _pack_rows(session, start, end)[0], start, end)
 
 
-def _pack_rows(session: Session, start: datetime, end: datetime) -> list:
-    bucket = hour_bucket(session, Event.at)
-    return [
-        (op, name, kind, bucket_start(b), int(units or 0))
-        for op, name, kind, b, units in session.exec(
+def _pack_rows(
+    session: Session, start: datetime, end: datetime, split: datetime | None = None
+) -> tuple[list, list]:
+    bucket, part = hour_bucket(session, Event.at), _part(split)
+    return _parts(
+        (op, name, kind, bucket_start(b), int(units or 0), p)
+        for op, name, kind, b, units, p in session.exec(
             select(
                 Event.operator_id,
                 func.max(Event.operator_name),
@@ -371,6 +412,7 @@ def _pack_rows(session: Session, start: datetime, end: datetime) -> list:
                 bucket,
                 # pack.undo rows carry the units taken back as a negative quantity
                 func.sum(func.abs(Event.qty)),
+                part,
             )
             .where(
                 col(Event.kind).in_((K.PACK_SCAN, K.PACK_UNDO, K.QC_FAIL, K.PACK_REFUSED)),
@@ -378,9 +420,9 @@ def _pack_rows(session: Session, start: datetime, end: datetime) -> list:
                 Event.at >= start,
                 Event.at < end,
             )
-            .group_by(Event.operator_id, Event.kind, bucket)
+            .group_by(Event.operator_id, Event.kind, bucket, part)
         ).all()
-    ]
+    )
 
 
 def packers_of(session: Session, rows: list, start: datetime, end: datetime) -> list[PersonWork]:
@@ -458,7 +500,14 @@ def packing_returns(session: Session, start: datetime, end: datetime) -> dict[in
 
 def cycle_times(session: Session, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
     """(the UTC hour dispatched, minutes since the order was created) per dispatch in
-    the period.
+    the period (:func:`_cycle_rows`)."""
+    return _cycle_rows(session, start, end)[0]
+
+
+def _cycle_rows(
+    session: Session, start: datetime, end: datetime, split: datetime | None = None
+) -> tuple[list, list]:
+    """The dispatches of ``[start, split)`` and ``[split, end)``.
 
     The minutes are worked out in SQL and the dispatch comes back as its hour's
     text: turning 3,000 pairs of timestamps into datetimes took SQLite most of
@@ -471,11 +520,11 @@ def cycle_times(session: Session, start: datetime, end: datetime) -> list[tuple[
         minutes = func.extract("epoch", Event.at - created) / 60.0
     else:
         minutes = (func.julianday(Event.at) - func.julianday(created)) * 1440.0
-    bucket = hour_bucket(session, Event.at)
+    bucket, part = hour_bucket(session, Event.at), _part(split)
     hours: dict[str, datetime] = {}
-    out = []
-    for b, m in session.exec(
-        select(bucket, minutes).where(
+    out: tuple[list, list] = ([], [])
+    for b, m, p in session.exec(
+        select(bucket, minutes, part).where(
             Event.kind == K.ORDER_STATUS,
             Event.to_state == S.DISPATCHED.value,
             Event.at >= start,
@@ -485,7 +534,7 @@ def cycle_times(session: Session, start: datetime, end: datetime) -> list[tuple[
         if m is None:  # the order row is gone: nothing to measure from
             continue
         hour = hours.get(b) or hours.setdefault(b, bucket_start(b))
-        out.append((hour, max(0.0, float(m))))
+        out[int(p)].append((hour, max(0.0, float(m))))
     return out
 
 
