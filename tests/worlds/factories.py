@@ -23,6 +23,7 @@ from wms_tui.domain.models import (
     Product,
     ProductBarcode,
     Service,
+    Station,
     Warehouse,
 )
 from wms_tui.services.inventory.stock import move_stock
@@ -91,6 +92,15 @@ def location(
     uow.add(loc)
     uow.flush()
     return loc
+
+
+def station(uow: UnitOfWork, code: str, *, zone: str = "P") -> Station:
+    """A pack station and the bench location its parcels stand on, as setup makes one."""
+    bench = location(uow, code, LocationKind.PACK, zone=zone)
+    st = Station(code=code, kind="pack", location_id=bench.id)
+    uow.add(st)
+    uow.flush()
+    return st
 
 
 def product(

@@ -23,7 +23,6 @@ from wms_tui.domain.models import (
     OrderLine,
     Product,
     Setting,
-    Station,
 )
 from wms_tui.services.core import events
 from wms_tui.services.inventory import allocation
@@ -100,8 +99,7 @@ def build(
         bin_b = f.location(uow, "A-01-2-A")
         f.location(uow, "QUAR-1", LocationKind.QUARANTINE, zone="Q")
         for code in ("PACK-1", "PACK-2", "PACK-3", "PACK-4"):
-            loc = f.location(uow, code, LocationKind.PACK, zone="P")
-            uow.add(Station(code=code, kind="pack", location_id=loc.id))
+            f.station(uow, code)
         totes = [
             f.location(uow, f"T-{i:04d}", LocationKind.TOTE, zone="T")
             for i in range(1, 5 + extra_orders)

@@ -31,7 +31,7 @@ from tests.worlds import factories as f
 from wms_tui.domain import clock
 from wms_tui.domain.enums import Disposition, LocationKind, OrderStatus, Resolution
 from wms_tui.domain.errors import DomainError
-from wms_tui.domain.models import Location, Order, OrderLine, Parcel, Product, Station, Stock
+from wms_tui.domain.models import Location, Order, OrderLine, Parcel, Product, Stock
 from wms_tui.services.demo.build import seed_reference_data
 from wms_tui.services.demo.walk import scale_reading
 from wms_tui.services.dispatch import handover, manifest
@@ -82,8 +82,7 @@ class UnitsOnTheFloor(RuleBasedStateMachine):
             f.location(uow, "QUAR-1", LocationKind.QUARANTINE, zone="Q")
             for i in range(1, 7):
                 f.location(uow, f"T-{i:04d}", LocationKind.TOTE, zone="TOTE")
-            pack = f.location(uow, "PACK-1", LocationKind.PACK, zone="PACK")
-            uow.add(Station(code="PACK-1", kind="pack", location_id=pack.id))
+            f.station(uow, "PACK-1", zone="PACK")
             self.carrier, self.service = f.carrier(uow, "PN", cutoff=time(23, 59))
             f.carton(uow, "BOX-M", 400, 300, 200, max_g=20000)
             products = {

@@ -14,12 +14,8 @@ from tests.worlds.packing import declare, ship_1042_to
 from wms_tui.domain.models import Order, Parcel, Product
 from wms_tui.services.packing import documents
 from wms_tui.services.packing import station as packing
-from wms_tui.store import Store
 
-
-@pytest.fixture
-def world(empty_store: Store, tmp_path) -> pw.World:
-    return pw.build(empty_store, label_dir=str(tmp_path / "labels"), carrier_check="s10")
+pytestmark = pytest.mark.world(carrier_check="s10")
 
 
 @pytest.mark.parametrize(

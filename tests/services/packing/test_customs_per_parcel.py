@@ -24,12 +24,8 @@ from wms_tui.printing.surface import ZPL_FONTS
 from wms_tui.printing.zpl import font_download
 from wms_tui.services.packing import documents
 from wms_tui.services.packing import station as packing
-from wms_tui.store import Store
 
-
-@pytest.fixture
-def world(empty_store: Store, tmp_path) -> pw.World:
-    return pw.build(empty_store, label_dir=str(tmp_path / "labels"), carrier_check="s10")
+pytestmark = pytest.mark.world(carrier_check="s10")
 
 
 def two_parcels_to_korea(w: pw.World) -> tuple[int, list[str]]:

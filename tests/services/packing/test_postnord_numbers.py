@@ -11,12 +11,8 @@ from tests.worlds.packing import declare, finish, open_1042, scan_all_1042, ship
 from wms_tui.domain.identifiers.tracking import TrackingRule, validate_tracking_number
 from wms_tui.domain.models import Carrier, Order, Parcel
 from wms_tui.services.packing import station as packing
-from wms_tui.store import Store
 
-
-@pytest.fixture
-def world(empty_store: Store, tmp_path) -> pw.World:
-    return pw.build(empty_store, label_dir=str(tmp_path / "labels"), carrier_check="sscc_s10")
+pytestmark = pytest.mark.world(carrier_check="sscc_s10")
 
 
 def closed_parcel(w: pw.World, oid: int) -> tuple[str, str, int]:

@@ -34,11 +34,6 @@ from wms_tui.services.picking import walk as picking
 from wms_tui.store import Store
 
 
-@pytest.fixture
-def world(empty_store: Store, tmp_path) -> pw.World:
-    return pw.build(empty_store, label_dir=str(tmp_path / "labels"))
-
-
 def _stock(store: Store, code: str, sku: str) -> int:
     with store.read() as s:
         loc = s.exec(select(Location).where(Location.code == code)).one()

@@ -37,13 +37,6 @@ from wms_tui.services.core import events
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.services.packing import station as packing
 from wms_tui.services.packing.view import Blocker, BlockerKind, Tone
-from wms_tui.store import Store
-
-
-@pytest.fixture
-def world(empty_store: Store, tmp_path) -> pw.World:
-    return pw.build(empty_store, label_dir=str(tmp_path / "labels"))
-
 
 # --------------------------------------------------------------------------- open
 

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests.worlds import factories as f
-from tests.worlds.receiving import MUG_EAN, TEE_EAN, World, build, qty_at, snapshot
+from tests.worlds.receiving import MUG_EAN, TEE_EAN, World, qty_at, snapshot
 from wms_tui.domain.enums import LocationKind, OrderStatus
 from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
 from wms_tui.domain.models import Allocation, Location, Order, Product, StockMovement
@@ -18,11 +18,6 @@ from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.services.receiving import deliveries, putaway
 from wms_tui.services.receiving import receipt as receiving
 from wms_tui.store import Store
-
-
-@pytest.fixture
-def world(empty_store: Store) -> World:
-    return build(empty_store)
 
 
 def test_suggestions_prefer_a_bin_holding_the_sku_then_empty_pick_then_bulk(

@@ -16,7 +16,6 @@ from tests.worlds.receiving import (
     MUG_EAN,
     TEE_EAN,
     World,
-    build,
     qty_at,
     snapshot,
 )
@@ -29,11 +28,6 @@ from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.services.receiving import barcode_links, closing, deliveries
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.store import Store
-
-
-@pytest.fixture
-def world(empty_store: Store) -> World:
-    return build(empty_store)
 
 
 def test_unit_and_case_scans_land_in_receiving(empty_store: Store, world: World) -> None:

@@ -45,11 +45,6 @@ from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
 from wms_tui.store import Store
 
 
-@pytest.fixture
-def world(empty_store: Store) -> World:
-    return build_world(empty_store)
-
-
 def refused(world: World, request: ReturnRequest, match: str, actor: Actor | None = None) -> None:
     before = snapshot(world.store)
     with pytest.raises(DomainError, match=match):

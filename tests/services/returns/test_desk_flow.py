@@ -3,21 +3,14 @@ floor worker at the desk would drive it through the screen."""
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import col, select
 
 from tests.worlds.dbstate import snapshot
-from tests.worlds.returns import TEE_M_EAN, World, build_world
+from tests.worlds.returns import TEE_M_EAN, World
 from wms_tui.domain.codes import rma_code
 from wms_tui.domain.enums import Disposition, Resolution
 from wms_tui.domain.models import ReturnLine
 from wms_tui.services.returns.desk_flow import DeskFlow, Step, Tone
-from wms_tui.store import Store
-
-
-@pytest.fixture
-def world(empty_store: Store) -> World:
-    return build_world(empty_store)
 
 
 def test_a_parcel_from_its_scan_to_the_booked_return(world: World) -> None:
