@@ -47,8 +47,8 @@ def test_one_source_for_the_warehouse_zone() -> None:
         for p in root.rglob("*.py")
         if re.search(r"\bZoneInfo\(", p.read_text(encoding="utf-8"))
     ]
-    # setup_csv only checks that a CSV cell names a real zone.
-    assert sorted(builders) == ["adapters/setup_csv.py", "domain/shipping_days.py"]
+    # setup_cells only checks that a CSV cell names a real zone.
+    assert sorted(builders) == ["adapters/setup_cells.py", "domain/shipping_days.py"]
 
 
 def test_receiving_refusal_and_blind_reference_use_the_warehouse_day(

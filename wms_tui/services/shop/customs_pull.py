@@ -7,7 +7,7 @@ any of the three facts a parcel leaving the EU needs (``services/packing/customs
 The value is the variant's price, in the shop's currency.
 
 The shop's values pass the same checks as ``customs.csv`` in ``wms import setup``
-(``adapters/setup_csv``: 6-10 digit HS code, two-letter country, an amount above
+(``adapters/setup_cells``: 6-10 digit HS code, two-letter country, an amount above
 0) and only fill what the store lacks: a value a supervisor set in master data
 is never overwritten. A value the shop has wrong is named and left out; the
 rest are written.
@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, or_, select
 
-from wms_tui.adapters.setup_csv import Bad, country, hs_code, money
+from wms_tui.adapters.setup_cells import Bad, country, hs_code, money
 from wms_tui.adapters.shopify.admin_api import AdminApi
 from wms_tui.adapters.shopify.order_shapes import parse_time
 from wms_tui.domain.actor import Actor
