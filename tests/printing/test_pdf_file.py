@@ -92,3 +92,39 @@ def test_anything_else_on_the_canvas_is_left_to_reportlab() -> None:
     canvas.drawString(10, 10, "Helvetica")
     pdf_file.save(canvas)
     assert b"ReportLab Generated" in buffer.getvalue()
+
+
+class _Forgetting(dict):
+    def __setitem__(self, key, value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
+def test_remembered_text_writes_the_same_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``fonts.draw_text`` remembers text it drew in a font's subset 0; the files must be
+    what drawing it afresh gives, whichever document and font order came before."""
+    documents = [
+        lambda: render_slip_pdf_bytes(slip_data(KOREAN, line_count=9)),
+        lambda: render_label_pdf_bytes(label_data(VERY_LONG, carrier="ups"), "A6"),
+        lambda: render_slip_pdf_bytes(slip_data(SWEDISH, line_count=3)),
+        lambda: render_label_pdf_bytes(label_data(KOREAN, carrier="korea_post"), "4x6"),
+    ]
+    with monkeypatch.context() as patch:
+        patch.setattr(fonts, "_DRAWN", _Forgetting())
+        fresh = [render() for render in documents]
+    fonts._DRAWN.clear()
+    for _ in range(2):
+        assert [render() for render in documents] == fresh
+
+
+def test_text_outside_latin1_is_right_in_every_document() -> None:
+    # "→" and "…" take codes in a second subset in the order a document first draws
+    # them: remembered text must never carry one document's codes into another.
+    for lines in (["→", "…"], ["…", "→"]):
+        buffer = io.BytesIO()
+        canvas = _canvas(buffer)
+        for i, text in enumerate(lines * 2):
+            fonts.draw_text(canvas, 20, 250 - 20 * i, text, 12)
+        pdf_file.save(canvas)
+        page = pdfium.PdfDocument(buffer.getvalue())[0].get_textpage().get_text_range()
+        for text in lines:
+            assert page.count(text) == 2

@@ -363,6 +363,13 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return _unit_width(clean_text(text), bold) * size
 
 
+# Text drawn before in one font's subset 0: (font, its name in the document, text, size)
+# -> (width at size 1, the operators after the position). Slips and labels repeat their
+# captions, headings and form text on every document.
+_DRAWN: dict[tuple[str, str, str, float], tuple[float, str]] = {}
+_DRAWN_LIMIT = 8192
+
+
 def draw_text(
     canvas: Canvas,
     x: float,
@@ -378,18 +385,6 @@ def draw_text(
     ``anchor`` says whether ``x`` is the start, middle or end of the line.
     """
     text = clean_text(text)
-    runs = font_runs(text, bold)
-    if not runs:
-        return 0.0
-    width = _unit_width(text, bold) * size
-    if anchor == "middle":
-        x -= width / 2
-    elif anchor == "end":
-        x -= width
-    # Emit the text operators directly rather than through a reportlab TextObject: the same
-    # BT/Tf/Tj/ET sequence reportlab writes, at a third of the cost, which matters at
-    # thousands of labels per minute. splitString/getSubsetInternalName do the per-document
-    # subset bookkeeping exactly as TextObject would, so font embedding is unaffected.
     doc = canvas._doc
     # The subset-0 name of each font this document has drawn with: text of
     # characters already in subset 0 (Latin-1 in a seeded font) is written
@@ -398,22 +393,48 @@ def draw_text(
     seeded: dict[str, str] | None = getattr(doc, "_wms_subset0", None)
     if seeded is None:
         seeded = doc._wms_subset0 = {}
-    size_text = _num(size)
-    ops = [f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm"]
-    for font_name, run in runs:
-        name = seeded.get(font_name)
-        font = _fonts[font_name]
-        if name is not None and font._identity_chars.issuperset(run):
-            ops.append(f"{name} {size_text} Tf ({run.translate(_PDF_ESCAPE)}) Tj")
-            continue
-        for subset, chunk in font.splitString(run, doc):
-            name = font.getSubsetInternalName(subset, doc)
-            literal = chunk.decode("latin-1").translate(_PDF_ESCAPE)
-            ops.append(f"{name} {size_text} Tf ({literal}) Tj")
-        if font._identity_chars:
-            seeded[font_name] = font.getSubsetInternalName(0, doc)
-    ops.append("ET")
-    canvas.addLiteral(" ".join(ops))
+    primary = _CHAINS[bold][0]
+    name = seeded.get(primary)
+    key = (primary, name, text, size) if name is not None else None
+    drawn = _DRAWN.get(key) if key is not None else None
+    if drawn is None:
+        runs = font_runs(text, bold)
+        if not runs:
+            return 0.0
+        unit_width = _unit_width(text, bold)
+        # Emit the text operators directly rather than through a reportlab TextObject: the
+        # same BT/Tf/Tj/ET sequence reportlab writes, at a third of the cost. splitString and
+        # getSubsetInternalName do the per-document subset bookkeeping exactly as TextObject
+        # would, so font embedding is unaffected.
+        size_text = _num(size)
+        ops = []
+        identity = 0  # runs written at their own codes: the same in every document
+        for font_name, run in runs:
+            name = seeded.get(font_name)
+            font = _fonts[font_name]
+            if name is not None and font._identity_chars.issuperset(run):
+                ops.append(f"{name} {size_text} Tf ({run.translate(_PDF_ESCAPE)}) Tj")
+                identity += 1
+                continue
+            for subset, chunk in font.splitString(run, doc):
+                name = font.getSubsetInternalName(subset, doc)
+                literal = chunk.decode("latin-1").translate(_PDF_ESCAPE)
+                ops.append(f"{name} {size_text} Tf ({literal}) Tj")
+            if font._identity_chars:
+                seeded[font_name] = font.getSubsetInternalName(0, doc)
+        tail = " " + " ".join(ops) + " ET"
+        if key is not None and len(runs) == 1 and runs[0][0] == primary and identity == 1:
+            if len(_DRAWN) >= _DRAWN_LIMIT:
+                _DRAWN.clear()
+            _DRAWN[key] = (unit_width, tail)
+    else:
+        unit_width, tail = drawn
+    width = unit_width * size
+    if anchor == "middle":
+        x -= width / 2
+    elif anchor == "end":
+        x -= width
+    canvas.addLiteral(f"BT 1 0 0 1 {_num(x)} {_num(y)} Tm{tail}")
     return width
 
 

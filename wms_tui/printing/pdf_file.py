@@ -13,7 +13,6 @@ transparency, encryption, a standard font) is saved by reportlab as before.
 from __future__ import annotations
 
 import hashlib
-import io
 from functools import lru_cache
 from typing import Any
 
@@ -124,7 +123,7 @@ def pdf_bytes(canvas: Canvas) -> bytes | None:
             font_entries.append((name, out.font(name, parts)))
     kids = []
     for page, content in zip(pages, contents, strict=True):
-        stream_id = out.add(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+        stream_id = out.add(b"<< /Length %d >>\nstream\n" % len(content), content, b"\nendstream")
         box = page.MediaBox or (0, 0, page.pagewidth, page.pageheight)
         kids.append(
             out.add(
@@ -189,31 +188,38 @@ def _text_string(text: str) -> bytes:
 
 
 class _Writer:
-    """Numbered objects appended in order, then the cross-reference table."""
+    """Numbered objects appended in order, then the cross-reference table.
+
+    The file is kept as a list of pieces joined once at the end: the embedded
+    font programs (most of the file) are copied into it once, not at every step.
+    """
 
     def __init__(self) -> None:
-        self.body = io.BytesIO()
-        self.body.write(b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n")
+        self.pieces: list[bytes] = [b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n"]
+        self.size = len(self.pieces[0])
         self.offsets: list[int] = []  # object n at offsets[n - 1]; -1 until written
 
     def reserve(self) -> int:
         self.offsets.append(-1)
         return len(self.offsets)
 
-    def add(self, content: bytes) -> int:
+    def add(self, *content: bytes) -> int:
         number = self.reserve()
-        self.put(number, content)
+        self.put(number, *content)
         return number
 
-    def put(self, number: int, content: bytes) -> None:
-        self.offsets[number - 1] = self.body.tell()
-        self.body.write(b"%d 0 obj\n%s\nendobj\n" % (number, content))
+    def put(self, number: int, *content: bytes) -> None:
+        self.offsets[number - 1] = self.size
+        pieces = (b"%d 0 obj\n" % number, *content, b"\nendobj\n")
+        self.pieces.extend(pieces)
+        self.size += sum(len(piece) for piece in pieces)
 
     def stream(self, compressed: bytes, length1: int | None = None) -> int:
         extra = b"" if length1 is None else b" /Length1 %d" % length1
         return self.add(
-            b"<< /Filter /FlateDecode /Length %d%s >>\nstream\n%s\nendstream"
-            % (len(compressed), extra, compressed)
+            b"<< /Filter /FlateDecode /Length %d%s >>\nstream\n" % (len(compressed), extra),
+            compressed,
+            b"\nendstream",
         )
 
     def font(self, name: str, parts: fonts.SubsetParts) -> int:
@@ -226,13 +232,11 @@ class _Writer:
         )
 
     def finish(self, *, root: int, info: int, digest: bytes) -> bytes:
-        body = self.body
-        xref_at = body.tell()
         rows = b"".join(b"%010d 00000 n \n" % offset for offset in self.offsets)
-        body.write(
+        self.pieces.append(
             b"xref\n0 %d\n0000000000 65535 f \n%s" % (len(self.offsets) + 1, rows)
             + b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ] >>\n"
             % (len(self.offsets) + 1, root, info, digest, digest)
-            + b"startxref\n%d\n%%%%EOF\n" % xref_at
+            + b"startxref\n%d\n%%%%EOF\n" % self.size
         )
-        return body.getvalue()
+        return b"".join(self.pieces)
