@@ -76,7 +76,9 @@ _PDF_ESCAPE: dict[int, str] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def _num(value: float) -> str:
+    # Remembered: a page repeats its margins, columns, sizes and row positions.
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
@@ -490,12 +492,19 @@ def wrap_text(text: str, size: float, max_width: float, bold: bool = False) -> l
     Words wider than a whole line (long e-mails, Korean without spaces) are broken between
     characters instead of overflowing.
     """
+    return list(_wrapped(text, size, max_width, bold))
+
+
+@lru_cache(maxsize=4096)
+def _wrapped(text: str, size: float, max_width: float, bold: bool) -> tuple[str, ...]:
+    # Remembered: a table measures each cell and then draws it, and documents repeat
+    # their headings, names and notes.
     limit = max_width / size if size > 0 else 0.0
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").split("\n"):
         words = clean_text(paragraph).split()
         lines.extend(_wrap_paragraph(words, limit, bold) if words else [""])
-    return lines
+    return tuple(lines)
 
 
 def fit_size(
