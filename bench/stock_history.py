@@ -30,7 +30,7 @@ from bench.common import Row
 from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.enums import LocationKind, MovementReason
 from wms_tui.domain.models import Location, Product, Warehouse
-from wms_tui.services.inventory import stock_queries as q
+from wms_tui.services.inventory import stock_history
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.store import Store
 
@@ -91,7 +91,7 @@ def measure(path: Path, repeat: int = 15) -> tuple[float, float, float]:
         for i in range(repeat):
             sku = f"SKU-{(i * 37) % SKUS:04d}"
             t, c = time.perf_counter(), time.process_time()
-            q.row_history(store, sku)
+            stock_history.row_history(store, sku)
             wall.append(1e3 * (time.perf_counter() - t))
             cpu.append(1e3 * (time.process_time() - c))
             t = time.perf_counter()

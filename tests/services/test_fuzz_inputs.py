@@ -126,6 +126,7 @@ def test_receiving_handlers(empty_store: Store) -> None:
 
 def test_stock_filters_and_history(empty_store: Store) -> None:
     from tests.worlds.receiving import build
+    from wms_tui.services.inventory import stock_history
     from wms_tui.services.inventory import stock_queries as q
 
     build(empty_store)
@@ -142,8 +143,8 @@ def test_stock_filters_and_history(empty_store: Store) -> None:
         total(lambda: find(zone=text))
         total(lambda: find(level=text))
         total(lambda: find(status=text))
-        total(lambda: q.row_history(empty_store, text))
-        total(lambda: q.row_history(empty_store, "TEE", text))
+        total(lambda: stock_history.row_history(empty_store, text))
+        total(lambda: stock_history.row_history(empty_store, "TEE", text))
 
     run()
 

@@ -35,6 +35,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Stock by SKU (or by bin), filtered as on the stock screen; or one row's history."""
         from wms_tui.domain.errors import DomainError
+        from wms_tui.services.inventory import stock_history
         from wms_tui.services.inventory import stock_queries as q
 
         try:
@@ -45,7 +46,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             raise fail(str(exc), 2) from None
         with reading(db) as store:
             if history:
-                _print_history(q.row_history(store, query.text, query.bin))
+                _print_history(stock_history.row_history(store, query.text, query.bin))
             else:
                 _print_list(q.find_stock(store, query))
 

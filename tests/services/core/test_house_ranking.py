@@ -29,7 +29,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.services.intake import order_admin
 from wms_tui.services.intake.release import retry_backorders
-from wms_tui.services.inventory import cycle_count, stock_queries
+from wms_tui.services.inventory import cycle_count, sku_detail
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.services.packing import station as packing
 from wms_tui.store import Store
@@ -229,5 +229,5 @@ def test_stock_screen_lists_waiting_orders_in_house_ranking(empty_store: Store) 
             f.order(uow, name, [(mug, 1)], minutes_ago=age, promised_ship_date=due)
         uow.commit()
     order_admin.change_priority(empty_store, world.supervisor, _order_id(empty_store, "#3"), 1)
-    detail = stock_queries.sku_detail(empty_store, "MUG")
+    detail = sku_detail.sku_detail(empty_store, "MUG")
     assert [n.order for n in detail.orders] == ["#3", "#2", "#1"]

@@ -12,6 +12,7 @@ from tests.worlds.receiving import MUG_EAN, TEE_EAN, World, build
 from wms_tui.domain.clock import pinned
 from wms_tui.domain.errors import NotFound
 from wms_tui.domain.models import Location, Product
+from wms_tui.services.inventory import sku_detail, stock_history
 from wms_tui.services.inventory import stock_queries as q
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.services.receiving import putaway
@@ -86,7 +87,7 @@ def test_filters(empty_store: Store, world: World) -> None:
 
 
 def test_sku_detail(empty_store: Store, world: World) -> None:
-    d = q.sku_detail(empty_store, TEE_EAN)
+    d = sku_detail.sku_detail(empty_store, TEE_EAN)
     assert d.stock.sku == "TEE" and d.barcodes == (TEE_EAN,)
     assert [(b.bin, b.qty, b.allocated) for b in d.bins] == [
         ("A-01-1-A", 5, 2),
@@ -102,10 +103,10 @@ def test_sku_detail(empty_store: Store, world: World) -> None:
         ("RECEIVED", 5, "", "A-01-1-A"),
     ]
     assert d.movements[0].who == "Björn Åkesson" and d.movements[0].reference == "PO-1"
-    mug = q.sku_detail(empty_store, "mug")
+    mug = sku_detail.sku_detail(empty_store, "mug")
     assert [o.order for o in mug.orders] == ["#1002"]
     with pytest.raises(NotFound, match="Unknown SKU or barcode NOPE"):
-        q.sku_detail(empty_store, "NOPE")
+        sku_detail.sku_detail(empty_store, "NOPE")
 
 
 def test_flagged_bins_show_in_bin_rows(empty_store: Store, world: World) -> None:
@@ -227,7 +228,7 @@ def test_row_history_newest_first_on_the_warehouse_clock(empty_store: Store) -> 
             bin_code="R-11-1-A",
             qty=18,
         )
-    h = q.row_history(empty_store, "TEE")
+    h = stock_history.row_history(empty_store, "TEE")
     assert h.tz_name == "Europe/Stockholm" and not h.more
     assert [(f"{e.at:%H:%M}", e.what, e.qty, e.from_loc, e.to_loc, e.order) for e in h.entries] == [
         ("12:00", "PUTAWAY", 18, "RCV-1", "R-11-1-A", ""),
@@ -238,9 +239,9 @@ def test_row_history_newest_first_on_the_warehouse_clock(empty_store: Store) -> 
     assert [e.movement for e in h.entries] == [True, True, False, True]
     assert all(str(e.at.tzinfo) == "Europe/Stockholm" for e in h.entries)
     assert h.entries[0].who == "Björn Åkesson" and h.entries[0].detail == "PO-1"
-    bin_h = q.row_history(empty_store, "TEE", "r-11-1-a")
+    bin_h = stock_history.row_history(empty_store, "TEE", "r-11-1-a")
     assert bin_h.bin == "R-11-1-A" and [e.what for e in bin_h.entries] == ["PUTAWAY"]
-    assert q.row_history(empty_store, "TEE", limit=2).more
+    assert stock_history.row_history(empty_store, "TEE", limit=2).more
 
 
 def test_row_history_of_a_bin_has_its_counts_and_flags(empty_store: Store, world: World) -> None:
@@ -249,12 +250,14 @@ def test_row_history_of_a_bin_has_its_counts_and_flags(empty_store: Store, world
     cycle_count.approve_count(
         empty_store, world.supervisor, "A-01-2-A", {"MUG": 3}, reason="Found stock"
     )
-    h = q.row_history(empty_store, "MUG", "A-01-2-A")
+    h = stock_history.row_history(empty_store, "MUG", "A-01-2-A")
     # the count's ledger row and its event, then the bin's first receipt
     assert {e.what for e in h.entries[:2]} == {"cycle.count", "ADJUSTED"}
     assert [(e.what, e.qty) for e in h.entries[2:]] == [("RECEIVED", 2)]
-    assert "cycle.count" in [e.what for e in q.row_history(empty_store, "MUG").entries]
-    assert "cycle.count" not in [e.what for e in q.row_history(empty_store, "TEE").entries]
+    assert "cycle.count" in [e.what for e in stock_history.row_history(empty_store, "MUG").entries]
+    assert "cycle.count" not in [
+        e.what for e in stock_history.row_history(empty_store, "TEE").entries
+    ]
 
 
 @pytest.mark.parametrize(
@@ -272,4 +275,4 @@ def test_row_history_refusals(
     from wms_tui.domain.errors import DomainError
 
     with pytest.raises(DomainError, match=message.replace("?", r"\?")):
-        q.row_history(empty_store, sku, bin)
+        stock_history.row_history(empty_store, sku, bin)

@@ -1,5 +1,6 @@
-"""Read models for the stock screen and ``wms stock``: stock by SKU, by bin, one SKU
-in full, and one row's history.
+"""Read models for the stock screen and ``wms stock``: stock by SKU and by bin (one SKU
+in full is :mod:`~wms_tui.services.inventory.sku_detail`, one row's history
+:mod:`~wms_tui.services.inventory.stock_history`).
 
 "Storage" is stock in pick and bulk bins: what can be allocated to orders. Units in
 receiving, quarantine, totes, pack stations and dispatch lanes are shown apart.
@@ -20,32 +21,15 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import and_, case, func, or_
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from wms_tui.domain.enums import EventKind, LocationKind, OrderStatus
+from wms_tui.domain.enums import LocationKind
 from wms_tui.domain.errors import DomainError, NotFound
-from wms_tui.domain.models import (
-    Event,
-    Location,
-    Operator,
-    Order,
-    OrderLine,
-    Product,
-    ProductBarcode,
-    Service,
-    Stock,
-    StockMovement,
-)
-from wms_tui.domain.scans import clean_scan
+from wms_tui.domain.models import Location, Product, ProductBarcode, Stock
 from wms_tui.domain.shown import excerpt
-from wms_tui.services.core import priority
-from wms_tui.services.core.clock import warehouse_zone
-from wms_tui.services.inventory.stock import find_product_by_scan
 from wms_tui.store import Store
 
 Level = Literal["low", "ok", "over"]
@@ -55,14 +39,6 @@ LEVELS: tuple[Level, ...] = ("low", "ok", "over")
 LevelFilter = Literal["low", "ok", "over", "zero"]
 
 STORAGE = (LocationKind.PICK, LocationKind.BULK)
-# Orders that still need units picked from storage.
-NEEDING = (
-    OrderStatus.NEW,
-    OrderStatus.BACKORDERED,
-    OrderStatus.READY_TO_PICK,
-    OrderStatus.PICKING,
-    OrderStatus.ON_HOLD,
-)
 MAX_ROWS = 2000
 
 
@@ -121,41 +97,6 @@ class BinStock:
         return self.qty - self.allocated
 
 
-@dataclass(frozen=True)
-class OrderNeed:
-    order: str
-    status: str
-    quantity: int
-    allocated: int
-    picked: int
-
-    @property
-    def to_pick(self) -> int:
-        return self.quantity - self.picked
-
-
-@dataclass(frozen=True)
-class MovementRow:
-    at: datetime
-    reason: str
-    qty: int
-    from_loc: str
-    to_loc: str
-    who: str
-    terminal: str
-    order: str
-    reference: str
-
-
-@dataclass(frozen=True)
-class SkuDetail:
-    stock: SkuStock
-    barcodes: tuple[str, ...]
-    bins: tuple[BinStock, ...]
-    orders: tuple[OrderNeed, ...]
-    movements: tuple[MovementRow, ...]
-
-
 # --------------------------------------------------------------------------- the query
 
 # What the status filter may ask for: units free to allocate (in storage, not
@@ -190,7 +131,7 @@ class StockList:
         return len(self.bins if self.query.by_bin else self.skus)
 
 
-def _filter_text(raw: str, what: str) -> str:
+def filter_text(raw: str, what: str) -> str:
     # Scanners end a code with CR or GS: those go; anything else invisible inside
     # what was typed is refused rather than silently dropped.
     text = raw.strip(" \t\r\n\x1d")
@@ -215,13 +156,13 @@ def stock_query(
     by_bin: bool = False,
 ) -> StockQuery:
     """Check filters as typed (a screen's field, a command's options): one-line refusals."""
-    text = _filter_text(text, "SKU")
-    bin_text = _filter_text(bin, "bin").upper()
-    zone_text = _filter_text(zone, "zone")
-    lvl = _filter_text(level or "", "level").lower() or None
+    text = filter_text(text, "SKU")
+    bin_text = filter_text(bin, "bin").upper()
+    zone_text = filter_text(zone, "zone")
+    lvl = filter_text(level or "", "level").lower() or None
     if lvl is not None and lvl not in LEVEL_FILTERS:
         raise DomainError(f"Level is {', '.join(LEVEL_FILTERS)}; not '{excerpt(lvl)}'")
-    st = _filter_text(status or "", "status").lower() or None
+    st = filter_text(status or "", "status").lower() or None
     if st is not None and st not in STATUSES:
         raise DomainError(f"Status is {', '.join(STATUSES)}; not '{excerpt(st)}'")
     return StockQuery(text, bin_text, zone_text, lvl, st, by_bin)  # type: ignore[arg-type]
@@ -278,7 +219,7 @@ def _status_clause(status: Status, *, free, reserved, quarantined):  # noqa: ANN
     return quarantined
 
 
-def _sku_statement(q: StockQuery, product_id: int | None = None):  # noqa: ANN202
+def sku_statement(q: StockQuery, product_id: int | None = None):  # noqa: ANN202
     storage = _qty_when(STORAGE)
     allocated = _qty_when(STORAGE, Stock.allocated)
     quarantine = _qty_when((LocationKind.QUARANTINE,))
@@ -322,7 +263,7 @@ def _sku_statement(q: StockQuery, product_id: int | None = None):  # noqa: ANN20
     return stmt
 
 
-def _sku_row(p: Product, storage, allocated, rcv, quar, other_qty) -> SkuStock:  # noqa: ANN001
+def sku_row(p: Product, storage, allocated, rcv, quar, other_qty) -> SkuStock:  # noqa: ANN001
     return SkuStock(
         sku=p.sku,
         name=p.name,
@@ -339,10 +280,10 @@ def _sku_row(p: Product, storage, allocated, rcv, quar, other_qty) -> SkuStock: 
 
 
 def _sku_rows(session: Session, q: StockQuery, limit: int | None = None) -> list[SkuStock]:
-    stmt = _sku_statement(q)
+    stmt = sku_statement(q)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [_sku_row(*row) for row in session.exec(stmt).all()]
+    return [sku_row(*row) for row in session.exec(stmt).all()]
 
 
 def _bin_rows(session: Session, q: StockQuery, limit: int | None = None) -> list[BinStock]:
@@ -444,241 +385,3 @@ def zones(store: Store) -> list[str]:
     """Zones of storage bins and of products: what the zone filter accepts."""
     with store.read() as s:
         return _zones(s)
-
-
-def sku_detail(store: Store, code: str, *, history: int = 50) -> SkuDetail:
-    """Everything about one SKU: bins, allocated vs available, orders, movements."""
-    scanned = clean_scan(code)
-    if not scanned:
-        raise NotFound("Scan a product or type a SKU")
-    with store.read() as s:
-        try:
-            product = find_product_by_scan(s, scanned).product
-        except NotFound:
-            raise NotFound(f"Unknown SKU or barcode {excerpt(scanned)}") from None
-        stock = _sku_row(*s.exec(_sku_statement(StockQuery(), product.id)).one())
-        barcodes = tuple(
-            s.exec(
-                select(ProductBarcode.code)
-                .where(ProductBarcode.product_id == product.id)
-                .order_by(col(ProductBarcode.pack_qty), col(ProductBarcode.code))
-            ).all()
-        )
-        bins = tuple(
-            BinStock(
-                bin=loc.code,
-                zone=loc.zone,
-                kind=str(loc.kind),
-                sku=product.sku,
-                name=product.name,
-                qty=st.qty,
-                allocated=st.allocated,
-                flagged=loc.cycle_count_flag,
-            )
-            for st, loc in s.exec(
-                select(Stock, Location)
-                .join(Location, col(Location.id) == Stock.location_id)
-                .where(Stock.product_id == product.id, or_(Stock.qty > 0, Stock.allocated > 0))
-                .order_by(col(Location.code))
-            ).all()
-        )
-        orders = tuple(
-            OrderNeed(
-                order=o.name,
-                status=str(o.status),
-                quantity=ln.need,
-                allocated=ln.qty_allocated,
-                picked=ln.qty_picked,
-            )
-            for ln, o in s.exec(
-                select(OrderLine, Order)
-                .join(Order, col(Order.id) == OrderLine.order_id)
-                .outerjoin(Service, col(Service.id) == Order.service_id)
-                .where(
-                    OrderLine.product_id == product.id,
-                    col(Order.status).in_(NEEDING),
-                    OrderLine.quantity - OrderLine.qty_short - OrderLine.qty_picked > 0,
-                )
-                .order_by(*priority.order_by(), col(OrderLine.line_no))
-            ).all()
-        )
-        movements = _movements(s, product.id, history)
-    return SkuDetail(stock, barcodes, bins, orders, movements)
-
-
-def _movements(s: Session, product_id: int, limit: int) -> tuple[MovementRow, ...]:
-    src = aliased(Location)
-    dst = aliased(Location)
-    stmt = (
-        select(StockMovement, src.code, dst.code, Operator.name, Order.name)
-        .outerjoin(src, and_(src.id == StockMovement.from_location_id))
-        .outerjoin(dst, and_(dst.id == StockMovement.to_location_id))
-        .outerjoin(Operator, col(Operator.id) == StockMovement.operator_id)
-        .outerjoin(Order, col(Order.id) == StockMovement.order_id)
-        .where(StockMovement.product_id == product_id)
-        .order_by(col(StockMovement.at).desc(), col(StockMovement.id).desc())
-        .limit(limit)
-    )
-    tz = warehouse_zone(s)
-    return tuple(
-        MovementRow(
-            at=mv.at.astimezone(tz),
-            reason=mv.reason,
-            qty=mv.qty,
-            from_loc=from_code or "",
-            to_loc=to_code or "",
-            who=who or "",
-            terminal=mv.terminal,
-            order=order or "",
-            reference=mv.reference,
-        )
-        for mv, from_code, to_code, who, order in s.exec(stmt).all()
-    )
-
-
-# --------------------------------------------------------------------------- a row's history
-
-# Events about stock that the ledger does not already say (every ledger row has its
-# stock.move event, shown once, as the movement).
-STOCK_EVENTS = (
-    EventKind.STOCK_ALLOCATE,
-    EventKind.SHORT_PICK,
-    EventKind.RECEIVING_DAMAGED,
-    EventKind.BARCODE_LINKED,
-)
-# Events about a bin rather than a SKU.
-BIN_EVENTS = (EventKind.CYCLE_COUNT, EventKind.LOCATION_FLAGGED)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime  # on the warehouse's clock
-    what: str  # a movement's reason (RECEIVED, PICKED, …) or an event's kind
-    qty: int | None
-    from_loc: str
-    to_loc: str
-    who: str
-    terminal: str
-    order: str
-    detail: str
-    movement: bool  # a stock ledger row (else an event)
-
-
-@dataclass(frozen=True)
-class RowHistory:
-    sku: str
-    bin: str  # "" for the SKU's whole history
-    tz_name: str
-    entries: tuple[HistoryEntry, ...]  # newest first
-    more: bool  # older entries left out
-
-
-def row_history(store: Store, sku: str, bin: str = "", *, limit: int = 100) -> RowHistory:
-    """One stock row's history, newest first: its ledger movements and the events
-    about it (allocations, short picks, damage, counts and flags of its bins)."""
-    code = _filter_text(sku, "SKU")
-    bin_code = _filter_text(bin, "bin").upper()
-    if not code:
-        raise DomainError("Which SKU? Choose a row or type a SKU")
-    with store.read() as s:
-        product = s.exec(select(Product).where(Product.sku == code)).first()
-        if product is None:
-            raise NotFound(f"No SKU '{excerpt(code)}'")
-        loc = None
-        if bin_code:
-            loc = s.exec(select(Location).where(Location.code == bin_code)).first()
-            if loc is None:
-                raise NotFound(f"No bin '{excerpt(bin_code)}'")
-        tz = warehouse_zone(s)
-        sku_code, bin_shown = product.sku, loc.code if loc is not None else ""
-        src, dst = aliased(Location), aliased(Location)
-        moves = (
-            select(StockMovement, src.code, dst.code, Operator.name, Order.name)
-            .outerjoin(src, src.id == StockMovement.from_location_id)
-            .outerjoin(dst, dst.id == StockMovement.to_location_id)
-            .outerjoin(Operator, col(Operator.id) == StockMovement.operator_id)
-            .outerjoin(Order, col(Order.id) == StockMovement.order_id)
-            .where(StockMovement.product_id == product.id)
-            .order_by(col(StockMovement.at).desc(), col(StockMovement.id).desc())
-            .limit(limit + 1)
-        )
-        if loc is not None:
-            moves = moves.where(
-                or_(
-                    StockMovement.from_location_id == loc.id, StockMovement.to_location_id == loc.id
-                )
-            )
-        entries = [
-            HistoryEntry(
-                at=mv.at.astimezone(tz),
-                what=mv.reason,
-                qty=mv.qty,
-                from_loc=a or "",
-                to_loc=b or "",
-                who=who or "",
-                terminal=mv.terminal,
-                order=order or "",
-                detail=mv.reference,
-                movement=True,
-            )
-            for mv, a, b, who, order in s.exec(moves).all()
-        ]
-        moves_in = list(entries)
-        # Two queries, not one with OR, each on its own index: the SKU's events newest
-        # first by ix_event_sku_at; its bins' counts and flags (a few a month) by kind,
-        # unordered: given "ORDER BY at LIMIT n" SQLite walked the whole log by time.
-        about_sku = select(Event).where(Event.sku == product.sku, col(Event.kind).in_(STOCK_EVENTS))
-        if loc is not None:
-            here = or_(
-                Event.location == loc.code,
-                Event.from_location == loc.code,
-                Event.to_location == loc.code,
-            )
-            # allocations name no bin: by bin, only what happened in this bin
-            about_sku = about_sku.where(here)
-            in_bins = Event.location == loc.code
-        else:
-            its_bins = (
-                select(Location.code)
-                .join(Stock, col(Stock.location_id) == Location.id)
-                .where(Stock.product_id == product.id)
-            )
-            in_bins = col(Event.location).in_(its_bins)
-        newest = (col(Event.at).desc(), col(Event.id).desc())
-        events = sorted(
-            [
-                *s.exec(about_sku.order_by(*newest).limit(limit + 1)),
-                *s.exec(select(Event).where(col(Event.kind).in_(BIN_EVENTS), in_bins)),
-            ],
-            key=lambda ev: (ev.at, ev.id),
-            reverse=True,
-        )
-        entries += [
-            HistoryEntry(
-                at=ev.at.astimezone(tz),
-                what=ev.kind,
-                qty=ev.qty,
-                from_loc=ev.from_location,
-                to_loc=ev.to_location or ev.location,
-                who=ev.operator_name,
-                terminal=ev.terminal,
-                order=ev.order_name,
-                detail=ev.detail,
-                movement=False,
-            )
-            for ev in events
-        ]
-    # Times are whole seconds: within one, an event follows the moves of its use case
-    # (a count adjusts, then logs), and each list keeps its own (at, id) order.
-    n_moves = len(moves_in)
-    ranked = [(e.at, 0, -i, e) for i, e in enumerate(moves_in)]
-    ranked += [(e.at, 1, -i, e) for i, e in enumerate(entries[n_moves:])]
-    ranked.sort(key=lambda r: r[:3], reverse=True)
-    entries = [r[3] for r in ranked]
-    return RowHistory(
-        sku=sku_code,
-        bin=bin_shown,
-        tz_name=str(tz),
-        entries=tuple(entries[:limit]),
-        more=len(entries) > limit,
-    )

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
-from wms_tui.services.inventory import stock_queries as q
+from wms_tui.services.inventory import sku_detail
 from wms_tui.services.receiving import putaway as pa
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
@@ -131,7 +131,7 @@ class PutawayScreen(FloorScreen):
             side.update("")
             return
         try:
-            d = q.sku_detail(self.store, line.sku)
+            d = sku_detail.sku_detail(self.store, line.sku)
         except DomainError as exc:
             side.update(str(exc))
             return

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, Static
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.shown import excerpt
 from wms_tui.domain.text import option_values, plural
+from wms_tui.services.inventory import sku_detail, stock_history
 from wms_tui.services.inventory import stock_queries as q
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.feedback import Feedback
@@ -171,7 +172,7 @@ class StockScreen(WmsScreen):
         else:
             sku, bin_code = self.sku_rows[row].sku, ""
         try:
-            history = q.row_history(self.store, sku, bin_code)
+            history = stock_history.row_history(self.store, sku, bin_code)
         except DomainError as exc:
             self.query_one("#stk-fb", Feedback).error(str(exc))
             return
@@ -290,7 +291,7 @@ class StockScreen(WmsScreen):
             rows = self.bin_rows if self.by_bin else self.sku_rows
             code = rows[row].sku
         try:
-            detail = q.sku_detail(self.store, code)
+            detail = sku_detail.sku_detail(self.store, code)
         except DomainError as exc:
             self.query_one("#stk-fb", Feedback).error(str(exc))
             return
@@ -313,7 +314,7 @@ class SkuDetailScreen(WmsScreen):
     ]
     SECTIONS = ("bins", "orders", "moves")
 
-    def __init__(self, detail: q.SkuDetail) -> None:
+    def __init__(self, detail: sku_detail.SkuDetail) -> None:
         super().__init__()
         self.detail = detail
         self.section = "bins"
@@ -417,7 +418,7 @@ class RowHistoryScreen(WmsScreen):
     CSS_PATH = "stock.tcss"
     BINDINGS = [Binding("escape", "back", "Back", id="back")]
 
-    def __init__(self, history: q.RowHistory) -> None:
+    def __init__(self, history: stock_history.RowHistory) -> None:
         super().__init__()
         self.history = history
 
