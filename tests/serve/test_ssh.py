@@ -55,7 +55,7 @@ async def test_cut_off_mid_pick_then_resumed_on_another_handheld(
         hh2 = await handheld(server, "HH-PW", size=(120, 40), password="floor-pass-1")
         await hh2.expect("Scan your badge")
         await hh2.type_scan("P1001")
-        await hh2.expect(f"Go on with pick task {code}?", "1 unit picked", "Left on HH-KEY")
+        await hh2.expect(f"Go on with pick task {code}?", "1 unit picked", "Left open on HH-KEY")
         hh2.mark()
         hh2.send("\r")
         await hh2.expect(f"Resumed task {code}", "Scan bin A-01-2-A")

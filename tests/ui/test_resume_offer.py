@@ -48,7 +48,7 @@ async def test_an_order_left_at_another_station_is_offered_and_taken_up(
         assert question(app) == [
             "Go on with order #1042?",
             "1 of 3 units scanned",
-            "Left on PACK-1",
+            "Left open on PACK-1",
         ]
         box = app.screen.query_one("#dlg").region
         assert box.right <= size[0] and box.bottom <= size[1]

@@ -36,7 +36,7 @@ def test_a_paused_pick_task_is_offered_on_another_handheld(empty_store: Store) -
     work = open_work(empty_store, elsewhere)
     assert work == OpenWork("pick", view.code, ana.terminal, False, "stop 1/1, 1 unit picked")
     assert work.question == f"Go on with pick task {view.code}?"
-    assert work.details == ("stop 1/1, 1 unit picked", f"Left on {ana.terminal}")
+    assert work.details == ("stop 1/1, 1 unit picked", f"Left open on {ana.terminal}")
     # Taking it up is the pick screen's claim: the picker's own task, anywhere.
     again = walk.claim_next_task(empty_store, elsewhere)
     assert again is not None and again.code == view.code and again.units_picked == 1
@@ -60,8 +60,8 @@ def test_an_open_order_moves_to_the_packers_new_station(bench: pw.World) -> None
     work = open_work(store, at_pack2)
     assert work is not None and not work.here
     assert work.question == "Go on with order #1042?"
-    assert work.details == ("1 of 3 units scanned", "Left on PACK-1")
-    assert here is not None and here.details[1] == "Left here"
+    assert work.details == ("1 of 3 units scanned", "Left open on PACK-1")
+    assert here is not None and here.details[1] == "Left open on this terminal"
     take_pack_order_here(store, at_pack2, "#1042")
     assert packing.my_open_order(store, at_pack2) == bench.orders["#1042"]
     with store.read() as s:

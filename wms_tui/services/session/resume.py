@@ -41,8 +41,9 @@ class OpenWork:
     @property
     def details(self) -> tuple[str, str]:
         """What was done, and where: one short line each (a handheld has 36 columns)."""
-        where = "here" if self.here else f"on {self.terminal or 'another terminal'}"
-        return self.progress, f"Left {where}"
+        # "Left here" read as "what is left here": say it was left open, and where.
+        where = "this terminal" if self.here else (self.terminal or "another terminal")
+        return self.progress, f"Left open on {where}"
 
 
 def open_work(store: Store, actor: Actor) -> OpenWork | None:
