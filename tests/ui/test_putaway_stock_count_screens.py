@@ -6,7 +6,15 @@ import pytest
 from sqlmodel import select
 from textual.widgets import DataTable, Static
 
-from tests.ui.helpers import SIZES, feedback, footer_keys, open_menu_entry, rows, sign_in
+from tests.ui.helpers import (
+    SIZES,
+    feedback,
+    footer_keys,
+    open_menu_entry,
+    rows,
+    shown_text,
+    sign_in,
+)
 from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
 from tests.worlds.receiving import TEE_EAN, build, qty_at, snapshot
@@ -20,6 +28,7 @@ from wms_tui.ui.screens.cycle_count import CycleCountScreen
 from wms_tui.ui.screens.putaway import PutawayScreen
 from wms_tui.ui.screens.stock import RowHistoryScreen, SkuDetailScreen, StockScreen
 from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount
+from wms_tui.ui.widgets.feedback import Feedback
 
 
 @pytest.fixture
@@ -190,12 +199,17 @@ async def test_stock_screen_refuses_bad_filters_in_one_line(store: Store, size) 
             ("²", "No SKU, name or barcode matches '²'"),
             ("TE\x00E", "The SKU filter holds a control character: 'TE\\x00E'"),
             ("X" * 10_000, "The SKU filter is 10000 characters long; at most 64"),
+            # As markup "[/]" killed the app and "[red]x" read "x".
+            ("[/]", "No SKU, name or barcode matches '[/]'"),
+            ("[red]x", "No SKU, name or barcode matches '[red]x'"),
         ):
             field.value = typed
             await pilot.press("enter")
             await pilot.pause()
             shown = feedback(app)
             assert shown.startswith(f"✗ {said}") and "\n" not in shown, shown
+            drawn = " ".join(shown_text(screen.query_one(Feedback)).split())
+            assert drawn.startswith(f"✗ {said}"), drawn
             assert app.screen is screen and screen.sku_rows == []
         field.value = ""
         await pilot.press("enter")

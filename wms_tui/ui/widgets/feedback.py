@@ -20,6 +20,9 @@ class Feedback(Static):
     DEFAULT_CLASSES = "feedback"
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - Static's own
+        # Plain text: messages quote what was typed or scanned, and as markup a
+        # filter of "[/]" killed the app (MarkupError) and "[red]x" read "x".
+        kwargs.setdefault("markup", False)
         super().__init__(*args, **kwargs)
         self._said: str | None = None  # the whole message, shown or not
 
