@@ -116,3 +116,23 @@ async def test_a_cell_wider_than_its_column_ends_in_an_ellipsis() -> None:
         assert shown(steady)[1].rstrip() == " TS-ORG  10…"
         # The caller's Text is left as it was handed in.
         assert fit.get_row_at(1)[1].overflow is None
+
+
+async def test_cells_are_plain_text_not_markup() -> None:
+    """A shop's product named "Tee [Limited Edition]" read "Tee "; "[/]" killed the screen."""
+    app = Fitted()
+    async with app.run_test(size=(60, 12)) as pilot:
+        fit = app.query_one("#fit", FitTable)
+        reset(fit, [("Name", 30)])
+        names = ["Tee [Limited Edition]", "Mug [/]", "[@click=app.quit]Sock[/]"]
+        for i, name in enumerate(names):
+            fit.add_row(name, key=str(i))
+        steady = app.query_one("#steady", SteadyTable)
+        steady.fill([("Name", None)], [("a", ("[b]Cap[/b] [/]",))])
+        await pilot.pause()
+        assert [line.strip() for line in shown(fit)[1:4]] == names
+        assert shown(steady)[1].strip() == "[b]Cap[/b] [/]"
+        steady.fill([("Name", None)], [("a", ("[b]Cap[/b] [/] wider",))])
+        await pilot.pause()
+        assert shown(steady)[1].strip() == "[b]Cap[/b] [/] wider"
+        assert app.is_running

@@ -10,7 +10,9 @@ silently, and a received count of 100000010 read "100".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import zip_longest
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.render import measure
 from textual.widgets import DataTable
@@ -39,15 +41,34 @@ def step_cursor(table: DataTable, step: int) -> None:
 
 
 class FitTable(DataTable):
-    """A table whose cells too wide for their column end in "…" instead of being cut."""
+    """A table of plain text whose cells too wide for their column end in "…".
+
+    Textual's table cuts such a cell silently, and reads a str cell as markup: a
+    product named "Tee [Limited Edition]" showed "Tee ", one with "[/]" killed the
+    screen (MarkupError). Cells that are Text or other renderables pass as given.
+    """
 
     def _compute_row_renderables(self, row_index: int) -> RowRenderables:
-        row = super()._compute_row_renderables(row_index)
-        cells = [
-            _ellipsis(cell) if isinstance(cell, Text) and cell.overflow is None else cell
-            for cell in row.cells
-        ]
-        return RowRenderables(row.label, cells)
+        row_key = self._row_locations.get_key(row_index) if row_index >= 0 else None
+        meta = self.rows.get(row_key) if row_key is not None else None
+        if meta is None:  # the header (labels are Text already), or a row gone
+            return super()._compute_row_renderables(row_index)
+        wrap = meta.height != 1
+        cells: list[RenderableType] = []
+        for datum, _ in zip_longest(self.get_row_at(row_index), range(len(self.columns))):
+            if isinstance(datum, str):
+                cell: RenderableType = Text(datum, no_wrap=not wrap, end="")
+            elif datum is None:
+                cell = Text("", end="")
+            else:
+                cell = default_cell_formatter(datum, wrap=wrap, height=meta.height)
+            cells.append(
+                _ellipsis(cell) if isinstance(cell, Text) and cell.overflow is None else cell
+            )
+        label = None
+        if self._should_render_row_labels and meta.label:
+            label = default_cell_formatter(meta.label, wrap=wrap, height=meta.height)
+        return RowRenderables(label, cells)
 
 
 def _ellipsis(text: Text) -> Text:
@@ -118,7 +139,8 @@ class SteadyTable(FitTable):
             self.add_row(*cells, key=key)
 
     def _cell_width(self, value: object) -> int:
-        return measure(self.app.console, default_cell_formatter(value, wrap=False, height=1), 1)
+        cell = Text(value) if isinstance(value, str) else value  # plain, as FitTable draws it
+        return measure(self.app.console, default_cell_formatter(cell, wrap=False, height=1), 1)
 
     def _can_patch(self) -> bool:
         # The caches this relies on are Textual's own (8.x); without them, refill.
