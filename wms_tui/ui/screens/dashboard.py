@@ -64,32 +64,34 @@ class DashboardScreen(WmsScreen):
         self.panel = 0
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Loading…", id="dash-summary")
-        yield Static("", id="dash-tab")
+        yield Static("Loading…", id="dash-summary", markup=False)
+        yield Static("", id="dash-tab", markup=False)
         with VerticalScroll(id="dash-body"):
             with Horizontal(classes="dash-row"):
                 with Vertical(id="panel-stages", classes="panel"):
-                    yield Static("Orders now", classes="dash-title")
-                    yield Static("", id="dash-stages")
+                    yield Static("Orders now", classes="dash-title", markup=False)
+                    yield Static("", id="dash-stages", markup=False)
                 with Vertical(id="panel-flow", classes="panel"):
-                    yield Static("Per hour today", id="dash-flow-title", classes="dash-title")
+                    yield Static(
+                        "Per hour today", id="dash-flow-title", classes="dash-title", markup=False
+                    )
                     for stage, label in FLOW_LABELS.items():
                         with Horizontal(classes="flow-row"):
-                            yield Static(label, classes="flow-label")
+                            yield Static(label, classes="flow-label", markup=False)
                             yield Sparkline([], id=f"spark-{stage}", summary_function=max)
-                            yield Static("", id=f"flow-{stage}", classes="flow-num")
+                            yield Static("", id=f"flow-{stage}", classes="flow-num", markup=False)
             with Vertical(id="panel-trucks", classes="panel"):
-                yield Static("Cut-offs on the last hour's pace", classes="dash-title")
-                yield Static("", id="dash-trucks")
+                yield Static("Cut-offs on the last hour's pace", classes="dash-title", markup=False)
+                yield Static("", id="dash-trucks", markup=False)
             with Horizontal(classes="dash-row"):
                 with Vertical(id="panel-people", classes="panel"):
-                    yield Static("People today", classes="dash-title")
-                    yield Static("", id="dash-people")
+                    yield Static("People today", classes="dash-title", markup=False)
+                    yield Static("", id="dash-people", markup=False)
                 with Vertical(id="panel-accuracy", classes="panel"):
-                    yield Static("Pack accuracy today", classes="dash-title")
-                    yield Static("", id="dash-accuracy")
+                    yield Static("Pack accuracy today", classes="dash-title", markup=False)
+                    yield Static("", id="dash-accuracy", markup=False)
             with Vertical(id="panel-backlog", classes="panel"):
-                yield Static("", id="dash-backlog")
+                yield Static("", id="dash-backlog", markup=False)
 
     def on_mount(self) -> None:
         self._show_panel()

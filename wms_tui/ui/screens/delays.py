@@ -50,7 +50,7 @@ class DelaysScreen(WmsScreen):
         self.found: d.DelayList | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Looking for orders that will miss their date…", id="dly-head")
+        yield Static("Looking for orders that will miss their date…", id="dly-head", markup=False)
         yield Feedback("", id="dly-fb")
         yield FitTable(id="dly-table", cursor_type="row", zebra_stripes=True)
 

@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from wms_tui.domain.shipping_days import duration_text
 from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.widgets.fixed_table import FitTable
 
 if TYPE_CHECKING:
     from wms_tui.services.dispatch.overview import AttentionOrder, CarrierRow, ServiceRow, Snapshot
@@ -165,25 +166,30 @@ class DispatchScreen(WmsScreen):
     # -- layout ----------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Loading…", id="dsp-summary")
+        yield Static("Loading…", id="dsp-summary", markup=False)
         if not self.wide_layout:
-            yield Static("", id="dsp-tabs")
+            yield Static("", id="dsp-tabs", markup=False)
             yield OptionList(id="dsp-list", compact=True)
             return
         with Vertical(id="dsp-wide"):
             yield Static(
-                "Trucks and their services (orders by status)", classes="dsp-title", id="t-trucks"
+                "Trucks and their services (orders by status)",
+                classes="dsp-title",
+                id="t-trucks",
+                markup=False,
             )
-            yield DataTable(id="dsp-trucks", cursor_type="row", zebra_stripes=True)
+            yield FitTable(id="dsp-trucks", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="dsp-mid"):
                 with Vertical(id="dsp-left"):
-                    yield Static("Orders needing attention", classes="dsp-title", id="t-att")
-                    yield DataTable(id="dsp-attention", cursor_type="row")
+                    yield Static(
+                        "Orders needing attention", classes="dsp-title", id="t-att", markup=False
+                    )
+                    yield FitTable(id="dsp-attention", cursor_type="row")
                 with Vertical(id="dsp-right"):
-                    yield Static("Open exceptions", classes="dsp-title", id="t-exc")
-                    yield DataTable(id="dsp-issues", cursor_type="row")
-            yield Static("Throughput today", classes="dsp-title", id="t-people")
-            yield DataTable(id="dsp-people", cursor_type="row")
+                    yield Static("Open exceptions", classes="dsp-title", id="t-exc", markup=False)
+                    yield FitTable(id="dsp-issues", cursor_type="row")
+            yield Static("Throughput today", classes="dsp-title", id="t-people", markup=False)
+            yield FitTable(id="dsp-people", cursor_type="row")
 
     def on_mount(self) -> None:
         self._setup_columns()

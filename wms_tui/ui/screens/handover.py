@@ -70,14 +70,14 @@ class HandoverScreen(FloorScreen):
     # -- layout ----------------------------------------------------------------
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="ho-head")
+        yield Static("", id="ho-head", markup=False)
         yield ScanPanel("ho", placeholder="SSCC or tracking")
         with Horizontal(id="ho-lists"):
             with Vertical(classes="ho-col", id="ho-col-waiting"):
-                yield Static("", classes="ho-title", id="ho-t-waiting")
+                yield Static("", classes="ho-title", id="ho-t-waiting", markup=False)
                 yield OptionList(id="ho-waiting", compact=True)
             with Vertical(classes="ho-col", id="ho-col-loaded"):
-                yield Static("", classes="ho-title", id="ho-t-loaded")
+                yield Static("", classes="ho-title", id="ho-t-loaded", markup=False)
                 yield OptionList(id="ho-loaded", compact=True)
 
     def on_mount(self) -> None:

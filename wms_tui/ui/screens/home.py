@@ -35,9 +35,13 @@ class HomeScreen(WmsScreen):
     def compose_body(self) -> ComposeResult:
         actor = self.wms.actor
         roles = ", ".join(sorted(actor.roles)) if actor else ""
-        yield Static(f"Hello {actor.name if actor else ''} ({roles})", id="home-hello")
+        yield Static(
+            f"Hello {actor.name if actor else ''} ({roles})", id="home-hello", markup=False
+        )
         if not self.entries:
-            yield Static("No screens for your role yet. Ask a supervisor.", id="home-empty")
+            yield Static(
+                "No screens for your role yet. Ask a supervisor.", id="home-empty", markup=False
+            )
             return
         options = [
             Option(f"{MENU_KEYS[i]}  {e.label}  [dim]{e.hint}[/]", id=e.id)

@@ -47,11 +47,11 @@ class OrderScreen(WmsScreen):
     def compose_body(self) -> ComposeResult:
         yield Feedback("", id="order-feedback")
         with VerticalScroll(id="order-scroll", can_focus=True):
-            yield Static("Loading…", id="order-head")
-            yield Static("", id="order-where")
-            yield Static("", id="order-facts")
-            yield Static("", id="order-parcels", classes="section")
-            yield Static("", id="order-timeline", classes="section")
+            yield Static("Loading…", id="order-head", markup=False)
+            yield Static("", id="order-where", markup=False)
+            yield Static("", id="order-facts", markup=False)
+            yield Static("", id="order-parcels", classes="section", markup=False)
+            yield Static("", id="order-timeline", classes="section", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#order-scroll").focus()

@@ -122,7 +122,7 @@ class OrderDetailScreen(ModalScreen[str | None]):
         if d.gift_message:
             info.append(f"\nGift: {d.gift_message}", style="italic")
         with VerticalScroll(id="det-body"):
-            yield Static(title, id="det-head")
+            yield Static(title, id="det-head", markup=False)
             if d.hold_reason:
                 yield Static(f"Held: {d.hold_reason}", id="det-held", markup=False)
             if d.missing:
@@ -142,7 +142,7 @@ class OrderDetailScreen(ModalScreen[str | None]):
                     cells.append(free)
                 table.add_row(*cells)
             yield table
-            yield Static(info, id="det-info")
+            yield Static(info, id="det-info", markup=False)
             history = "\n".join(
                 f"{e.at}  {e.what}  {e.who}" + (f" · {e.detail}" if e.detail else "")
                 for e in d.events
@@ -208,7 +208,7 @@ class OrdersScreen(WmsScreen):
                 id="ord-search",
                 select_on_focus=False,
             )
-            yield Static("", id="ord-filter")
+            yield Static("", id="ord-filter", markup=False)
         yield FitTable(id="ord-table", cursor_type="row", zebra_stripes=True)
         yield Feedback("", id="ord-feedback")
 

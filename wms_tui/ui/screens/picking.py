@@ -77,18 +77,18 @@ class PickScreen(FloorScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="pick-main"):
             with Vertical(id="pick-card"):
-                yield Static("", id="pick-head")
+                yield Static("", id="pick-head", markup=False)
                 yield Digits("", id="pick-big")
-                yield Static("", id="pick-big-text")
-                yield Static("", id="pick-sku")
-                yield Static("", id="pick-name")
-                yield Static("", id="pick-opts")
-                yield Static("", id="pick-info")
+                yield Static("", id="pick-big-text", markup=False)
+                yield Static("", id="pick-sku", markup=False)
+                yield Static("", id="pick-name", markup=False)
+                yield Static("", id="pick-opts", markup=False)
+                yield Static("", id="pick-info", markup=False)
                 yield ScanPanel("pick")
-                yield Static("", id="pick-totes-title")
+                yield Static("", id="pick-totes-title", markup=False)
                 yield SteadyTable(id="pick-totes", cursor_type="none")
             with Vertical(id="pick-side"):
-                yield Static("Stops", id="pick-side-title")
+                yield Static("Stops", id="pick-side-title", markup=False)
                 yield SteadyTable(id="pick-stops", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:

@@ -96,9 +96,9 @@ class ReceivingScreen(FloorScreen):
                 yield SteadyTable(id="rcv-table", cursor_type="row", zebra_stripes=True)
             # Wide screens only: what happened lately, and every key.
             with Vertical(id="rcv-side"):
-                yield Static("Last scans", classes="side-title")
+                yield Static("Last scans", classes="side-title", markup=False)
                 yield Static("", id="rcv-log", markup=False)
-                yield Static("Keys", classes="side-title")
+                yield Static("Keys", classes="side-title", markup=False)
                 yield Static(KEYS_HELP, id="rcv-keys", markup=False)
 
     # Two terminals on one delivery count into the same lines: each shows the

@@ -22,6 +22,7 @@ from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.fixed_table import FitTable
 
 # (attribute of ReturnReport, short tab name, first column heading)
 TABLES: tuple[tuple[str, str, str], ...] = (
@@ -52,10 +53,10 @@ class ReturnReportsScreen(WmsScreen):
         self.report: ReturnReport | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Loading…", id="rep-head")
-        yield Static("", id="rep-tabs")
-        yield DataTable(id="rep-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="rep-note")
+        yield Static("Loading…", id="rep-head", markup=False)
+        yield Static("", id="rep-tabs", markup=False)
+        yield FitTable(id="rep-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="rep-note", markup=False)
         yield Feedback("", id="rep-feedback")
 
     def on_mount(self) -> None:

@@ -68,12 +68,12 @@ class ReturnsScreen(FloorScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="ret-body"):
             with Vertical(id="ret-main"):
-                yield Static("", id="ret-head")
+                yield Static("", id="ret-head", markup=False)
                 yield OptionList(id="ret-list")
                 yield ScanPanel("ret", placeholder="")
             with Vertical(id="ret-side"):
-                yield Static("", id="ret-detail")
-                yield Static("", id="ret-pending")
+                yield Static("", id="ret-detail", markup=False)
+                yield Static("", id="ret-pending", markup=False)
 
     def on_mount(self) -> None:
         self.flow = DeskFlow(self.store, self.actor)

@@ -50,9 +50,9 @@ class TraceScreen(FloorScreen):
     def compose_body(self) -> ComposeResult:
         yield ScanPanel("trace", placeholder="order, tracking, SSCC, RMA, tote")
         with VerticalScroll(id="trace-scroll"):
-            yield Static("", id="trace-head")
-            yield Static("", id="trace-facts", classes="section")
-            yield Static("", id="trace-timeline", classes="section")
+            yield Static("", id="trace-head", markup=False)
+            yield Static("", id="trace-facts", classes="section", markup=False)
+            yield Static("", id="trace-timeline", classes="section", markup=False)
 
     def on_mount(self) -> None:
         self.prompt("Scan a label, tote or RMA, or type + Enter")

@@ -24,6 +24,7 @@ from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.fixed_table import FitTable
 
 WIDE = 80
 FILTERS = (
@@ -52,7 +53,7 @@ class WavesScreen(WmsScreen):
     def compose_body(self) -> ComposeResult:
         with Grid(id="waves-filters"):
             for key, label, placeholder, restrict in FILTERS:
-                yield Label(label, id=f"label-{key}")
+                yield Label(label, id=f"label-{key}", markup=False)
                 yield Input(
                     placeholder=placeholder,
                     restrict=restrict,
@@ -60,12 +61,12 @@ class WavesScreen(WmsScreen):
                     id=f"f-{key}",
                     max_length=16,
                 )
-        yield Static("", id="waves-summary")
+        yield Static("", id="waves-summary", markup=False)
         yield Feedback("", id="feedback")
         with Vertical(id="waves-body"):
-            yield DataTable(id="waves-tasks", cursor_type="row", zebra_stripes=True)
-            yield Static("Open short picks", id="waves-shorts-title")
-            yield DataTable(id="waves-shorts", cursor_type="row")
+            yield FitTable(id="waves-tasks", cursor_type="row", zebra_stripes=True)
+            yield Static("Open short picks", id="waves-shorts-title", markup=False)
+            yield FitTable(id="waves-shorts", cursor_type="row")
 
     def on_mount(self) -> None:
         tasks = self.query_one("#waves-tasks", DataTable)
