@@ -83,7 +83,12 @@ async def test_escape_on_the_menu_asks_before_logging_out(dock: Store, size) -> 
         await press(pilot, "escape")  # no: still logged in, on the menu
         await settle(pilot)
         assert app.screen is home and app.actor is not None
-        await press(pilot, "escape", "enter")  # asked again; Enter = yes
+        # A scan while the question is up ends in Enter: that is no yes.
+        await press(pilot, "escape", *"a-bay-n1", "enter")  # its y and n are no answers
+        await settle(pilot)
+        assert isinstance(app.screen, AskConfirm) and app.actor is not None
+        assert "That was a scan, not an answer" in app.screen.query_one("#dlg-fb").text
+        await press(pilot, "enter")  # Enter on its own = yes
         await settle(pilot)
         assert logged_out(app)
     assert events(dock, "logout") == [("", "RCV-1")]

@@ -217,8 +217,10 @@ class AskConfirm(_Dialog):
     """
     )
     BINDINGS = [
-        Binding("escape,n", "cancel", "No", id="cancel"),
-        Binding("enter,y", "confirm", "Yes", id="confirm"),
+        Binding("escape", "cancel", "No", id="cancel"),
+        Binding("n", "typed('n')", "No", show=False, id="cancel-n"),
+        Binding("y", "typed('y')", "Yes", id="confirm"),
+        Binding("enter", "typed('enter')", "Yes", show=False, id="confirm-enter"),
     ]
 
     def __init__(
@@ -230,6 +232,9 @@ class AskConfirm(_Dialog):
         """``lines``: lines of text, or one rich renderable (a table, a Text)."""
         super().__init__(title, hint)
         self._body = [lines] if not isinstance(lines, list | tuple) else list(lines)
+        # Keys typed since the question came up: the Enter that ends them ends a
+        # scan, not an answer (a bin scanned at the log-out question logged out).
+        self._typed = False
 
     @property
     def lines(self) -> list:
@@ -249,6 +254,19 @@ class AskConfirm(_Dialog):
 
     def action_confirm(self) -> None:
         self.dismiss(True)
+
+    def action_typed(self, key: str) -> None:
+        """y, n or Enter: an answer, unless other keys came first (a scan, whose
+        letters may hold a y or an n too); its Enter says so and clears it."""
+        if not self._typed:
+            self.action_confirm() if key != "n" else self.action_cancel()
+        elif key == "enter":
+            self._typed = False
+            self.error("That was a scan, not an answer: y or Enter yes, n or Esc no")
+
+    def on_key(self, event: Key) -> None:
+        if event.is_printable and event.character not in ("y", "n"):
+            self._typed = True
 
 
 class AskSure(AskConfirm, inherit_bindings=False):
