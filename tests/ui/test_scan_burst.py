@@ -137,3 +137,15 @@ async def test_ten_thousand_keys_go_into_the_field_as_one_insert(
         await pilot.pause()
         assert inserts[1:] == ["A-01-2-Z", "A"]
         assert text(app, "pick-prompt").startswith("▶ Scan MUG-RED"), feedback(app)
+
+
+async def test_a_burst_longer_than_the_badge_field_fills_it_and_rings_once(floor: Store) -> None:
+    app = WmsApp(floor.url, terminal="HH-07")
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        badge = app.screen.query_one("#badge")
+        burst(app, ["x"] * 100)
+        await pilot.pause()
+        assert badge.value == "x" * 64 and bells == [1]

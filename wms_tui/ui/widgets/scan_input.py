@@ -69,7 +69,15 @@ class ScanInput(Input):
         if self._typed:
             typed = "".join(self._typed)
             self._typed.clear()
-            self.insert_text_at_cursor(typed)
+            if self.max_length:
+                # As key by key: what fits goes in, one bell for the rest (Input
+                # refuses a whole insert that would pass max_length).
+                room = max(0, self.max_length - len(self.value))
+                if len(typed) > room:
+                    typed = typed[:room]
+                    self.restricted()
+            if typed:
+                self.insert_text_at_cursor(typed)
 
     async def _on_paste(self, event: events.Paste) -> None:
         # Input keeps only the first line of a paste; a burst pasted by a
