@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from textual import events
 
-from tests.ui.helpers import feedback, open_pick, text, wait_store
+from tests.ui.helpers import feedback, open_menu_entry, open_pick, sign_in, text, wait_store
 from tests.ui.scanner import scan
 from tests.worlds.dbstate import snapshot
 from tests.worlds.picking import BARCODES
@@ -22,6 +22,7 @@ from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.picking import PickScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm
+from wms_tui.ui.widgets.scan_input import BatchedInput
 
 SIZES = [(40, 16), (120, 40)]
 
@@ -149,3 +150,25 @@ async def test_a_burst_longer_than_the_badge_field_fills_it_and_rings_once(floor
         burst(app, ["x"] * 100)
         await pilot.pause()
         assert badge.value == "x" * 64 and bells == [1]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_key_flood_into_the_stock_filter_goes_in_as_one_insert(
+    floor: Store, size: tuple[int, int]
+) -> None:
+    app = WmsApp(floor.url, terminal="HH-07")
+    async with app.run_test(size=size) as pilot:
+        await sign_in(pilot, "S9001")
+        await open_menu_entry(pilot, "stock")
+        field = app.screen.query_one("#stk-filter", BatchedInput)
+        inserts: list[str] = []
+        real_insert = field.insert_text_at_cursor
+        field.insert_text_at_cursor = lambda t: (inserts.append(t), real_insert(t))[1]  # type: ignore[method-assign]
+        burst(app, ["x"] * 5_000)
+        await pilot.pause()
+        assert inserts == ["x" * 5_000] and field.value == "x" * 5_000
+        field.value = ""
+        burst(app, [*"MUG", "enter"])
+        await pilot.pause()
+        await pilot.pause()
+        assert field.value == "MUG" and inserts[1:] == ["MUG"]

@@ -34,6 +34,7 @@ from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm, AskText, reason_text
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.fixed_table import FitTable
+from wms_tui.ui.widgets.scan_input import BatchedInput
 
 WIDE = 80
 REFRESH_SECONDS = 30
@@ -202,7 +203,7 @@ class OrdersScreen(WmsScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="ord-top"):
-            yield Input(
+            yield BatchedInput(
                 placeholder="order, customer, SKU, status",
                 compact=True,
                 id="ord-search",

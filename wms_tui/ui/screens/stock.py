@@ -25,6 +25,7 @@ from wms_tui.services.inventory import stock_queries as q
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.fixed_table import FitTable, reset
+from wms_tui.ui.widgets.scan_input import BatchedInput
 
 WIDE = 100
 LEVEL_STYLE = {"low": "bold red", "over": "bold yellow", "ok": "green"}
@@ -87,7 +88,7 @@ class StockScreen(WmsScreen):
         self._refused = ""
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="filter: SKU, name, barcode, bin", id="stk-filter")
+        yield BatchedInput(placeholder="filter: SKU, name, barcode, bin", id="stk-filter")
         yield Static("", id="stk-status", markup=False)
         yield Feedback("", id="stk-fb")
         yield FitTable(id="stk-table", cursor_type="row", zebra_stripes=True)

@@ -8,7 +8,58 @@ from textual.widgets import Input
 from wms_tui.domain.scans import clean_scan, split_scans
 
 
-class ScanInput(Input):
+class BatchedInput(Input):
+    """An Input that puts printable keys queued together into the field as one insert.
+
+    Input puts each key in the field on its own (value, cursor, scroll, selection:
+    a few ms a key), so 10,000 keys of a stuck key or a scanner gone wild froze
+    the screen for 20 s. Here the keys go in after the last queued one is read;
+    a submit, a paste or an editing key puts them in first. Filters use it as it
+    is; :class:`ScanInput` adds what a scanner needs.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - Input's own
+        super().__init__(*args, **kwargs)
+        self._typed: list[str] = []  # typed, not yet in the field
+
+    async def action_submit(self) -> None:
+        self._flush_typed()
+        await super().action_submit()
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A field that checks each key (restrict, a number type) keeps Input's way.
+        plain = self.restrict is None and self.type == "text"
+        if plain and event.is_printable and self.selection.is_empty:
+            event.stop()
+            event.prevent_default()
+            assert event.character is not None
+            if not self._typed:
+                self.call_later(self._flush_typed)
+            self._typed.append(event.character)
+            return
+        self._flush_typed()
+        await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        self._flush_typed()
+        super()._on_paste(event)
+
+    def _flush_typed(self) -> None:
+        if self._typed:
+            typed = "".join(self._typed)
+            self._typed.clear()
+            if self.max_length:
+                # As key by key: what fits goes in, one bell for the rest (Input
+                # refuses a whole insert that would pass max_length).
+                room = max(0, self.max_length - len(self.value))
+                if len(typed) > room:
+                    typed = typed[:room]
+                    self.restricted()
+            if typed:
+                self.insert_text_at_cursor(typed)
+
+
+class ScanInput(BatchedInput):
     """An Input that clears itself after Enter and strips scanner control chars.
 
     Handlers read ``event.value`` from ``Input.Submitted`` as usual; the value
@@ -28,11 +79,6 @@ class ScanInput(Input):
     """
     ENDS_A_SCAN = frozenset({"enter", "ctrl+j"})  # CR, LF
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - Input's own
-        super().__init__(*args, **kwargs)
-        # Characters typed but not yet in the field (see _on_key).
-        self._typed: list[str] = []
-
     @property
     def tab_submits(self) -> bool:
         return bool(getattr(self.app, "scan_tab_submits", False))
@@ -50,34 +96,7 @@ class ScanInput(Input):
             event.prevent_default()
             await self.action_submit()
             return
-        if event.is_printable and self.selection.is_empty:
-            # Input puts each key in the field on its own (value, cursor, scroll,
-            # selection: a few ms a key), so 10,000 keys of a stuck key or a scanner
-            # gone wild froze the screen for 20 s. Keys queued together go in as one
-            # insert, after the last of them is read.
-            event.stop()
-            event.prevent_default()
-            assert event.character is not None
-            if not self._typed:
-                self.call_later(self._flush_typed)
-            self._typed.append(event.character)
-            return
-        self._flush_typed()
         await super()._on_key(event)
-
-    def _flush_typed(self) -> None:
-        if self._typed:
-            typed = "".join(self._typed)
-            self._typed.clear()
-            if self.max_length:
-                # As key by key: what fits goes in, one bell for the rest (Input
-                # refuses a whole insert that would pass max_length).
-                room = max(0, self.max_length - len(self.value))
-                if len(typed) > room:
-                    typed = typed[:room]
-                    self.restricted()
-            if typed:
-                self.insert_text_at_cursor(typed)
 
     async def _on_paste(self, event: events.Paste) -> None:
         # Input keeps only the first line of a paste; a burst pasted by a
