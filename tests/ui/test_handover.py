@@ -187,6 +187,7 @@ async def test_carrier_chosen_with_arrows_and_enter(dock: Dock, size: tuple[int,
         await press(pilot, "f2")
         carriers.highlighted = None
         await press(pilot, "enter")
+        await settle(pilot)  # the field's Submitted is handled after the key
         assert screen.carrier is None
         assert "Scan or type the carrier's code" in feedback(screen)
 
