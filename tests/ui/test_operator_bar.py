@@ -8,7 +8,7 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Static
 
-from tests.ui.helpers import wait_store
+from tests.ui.helpers import until, wait_store
 from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
 from wms_tui.domain.clock import set_clock
@@ -17,6 +17,7 @@ from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.login import LoginScreen
 from wms_tui.ui.screens.lookup import LookupScreen
+from wms_tui.ui.screens.order_detail import OrderScreen
 from wms_tui.ui.widgets.operator_bar import OperatorBar, fit_bar, initials, short_name
 
 SIZES = [(40, 16), (120, 40)]
@@ -117,3 +118,28 @@ async def test_bar_forgets_the_operator_at_logout(store: Store) -> None:
         await press(pilot, "ctrl+l")
         assert app.screen is login
         assert bar_texts(app) == ("wms · log in", "HH-07 · 17:05")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_order_screens_title_is_fitted_like_any_other(
+    store: Store, size: tuple[int, int]
+) -> None:
+    """It wrote its title straight into the bar: at 40 columns "wms · or…" beside the
+    whole "김지훈 (Jihoon Kim)", where the name should give way."""
+    set_clock(lambda: NOW)
+    with store.unit_of_work() as uow:
+        oid = f.order(uow, "#D1008", [(f.product(uow, "MUG"), 1)]).id
+        uow.commit()
+    app = WmsApp(store.url, terminal="HH-07")
+    async with app.run_test(size=size) as pilot:
+        await wait_store(pilot)
+        await scan(pilot, "P1002")
+        app.push_screen(OrderScreen(oid))
+        await until(pilot, lambda: app.screen.detail is not None, "the order")
+        await settle(pilot)
+        title, who = bar_texts(app)
+        assert shown_whole(app), title
+        if size[0] >= 120:
+            assert (title, who) == ("wms · order #D1008", "김지훈 (Jihoon Kim) · HH-07 · 17:05")
+        else:
+            assert (title, who) == ("order #D1008", "김지훈 · 17:05")

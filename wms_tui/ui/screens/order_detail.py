@@ -20,6 +20,7 @@ from wms_tui.render.timeline import timeline_table
 from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.feedback import Feedback
+from wms_tui.ui.widgets.operator_bar import OperatorBar
 
 NARROW = 70  # below this width the timeline reads as two-line entries
 
@@ -96,7 +97,9 @@ class OrderScreen(WmsScreen):
         def when(at: datetime | None, fmt: str = "%d %b %H:%M") -> str:
             return local_time(at, tz, fmt)
 
-        self.query_one("#bar-title", Static).update(f"wms · order {d.name}")
+        # Through the bar, which makes room for it (a name wider than 40 columns
+        # allow cut the title to "wms · or…").
+        self.query_one(OperatorBar).set_title(f"wms · order {d.name}")
         head = Text(d.name, style="bold")
         head.append(f"  {d.status}", style="bold reverse" if d.late else "bold")
         if d.late:

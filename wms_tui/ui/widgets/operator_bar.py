@@ -85,6 +85,11 @@ class OperatorBar(Horizontal):
     def on_resize(self, event: Resize) -> None:
         self.refresh_who()
 
+    def set_title(self, title: str) -> None:
+        """A title the screen learnt later (the order it shows), fitted like the first."""
+        self._title = title
+        self.refresh_who()
+
     def refresh_who(self) -> None:
         app = self.app
         actor = getattr(app, "actor", None)
