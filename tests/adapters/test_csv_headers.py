@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.shopify_csv import ORDERS_CSV
+from wms_tui.adapters.asn_csv import parse_asn
 from wms_tui.adapters.csv_headers import repeated_column
 from wms_tui.adapters.setup_csv import read_setup
 from wms_tui.adapters.shopify.csv_format import CsvFileError, parse_orders, read_all
 from wms_tui.domain.errors import DomainError
 from wms_tui.services.intake.shipping_methods import load_mapping_csv
-from wms_tui.services.receiving.asn import parse_asn
 from wms_tui.services.returns.reasons import read_reasons_file
 
 

@@ -9,10 +9,11 @@ from sqlmodel import select
 
 from tests.worlds import factories as f
 from tests.worlds.receiving import snapshot
+from wms_tui.adapters.asn_csv import parse_asn
 from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.enums import DeliveryStatus
 from wms_tui.domain.models import Delivery, DeliveryLine, Event, Product
-from wms_tui.services.receiving.asn import AsnImportError, import_asn, parse_asn
+from wms_tui.services.receiving.asn import AsnImportError, import_asn
 from wms_tui.store import Store
 
 GOOD = """reference,supplier,expected_date,sku,quantity
