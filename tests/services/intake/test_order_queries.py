@@ -11,7 +11,8 @@ from tests.worlds import factories as f
 from wms_tui.domain.clock import set_clock
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Order, Service
-from wms_tui.services.intake.order_queries import list_orders, order_detail
+from wms_tui.services.intake.order_detail import order_detail
+from wms_tui.services.intake.order_queries import list_orders
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.store import Store
 

@@ -463,7 +463,7 @@ class OrdersScreen(WmsScreen):
 
     def open_detail(self, order_id: int) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.intake.order_queries import order_detail
+        from wms_tui.services.intake.order_detail import order_detail
 
         try:
             detail = order_detail(self.store, order_id)
