@@ -8,7 +8,7 @@ A SQLite store with 50 bins, 2,000 SKUs and N events written straight into the l
 (picks, pack scans and status changes for the bulk; stock moves, allocations, short
 picks and cycle counts among them, times 3 s apart). It times, alternating in the same
 run, ``SELECT count(*) FROM orders`` (the baseline) and
-``stock_queries.row_history()`` of 15 SKUs, median wall and CPU time; then the same
+``stock_history.row_history()`` of 15 SKUs, median wall and CPU time; then the same
 history with ``ix_event_sku_at`` dropped, which is what the store had before
 migration 0016. No assertion: benchmarks measure, tests check behaviour.
 """
