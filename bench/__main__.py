@@ -56,6 +56,7 @@ MODULES = (
     "insight_dashboard",  # issue #20: the shift dashboard at 100 k orders, 1 M events
     "stock_history",  # issue #20: a stock row's history on a 1 M-event log
     "key_flood",  # 10,000 keys into a scan field, against Textual's Input
+    "floor_day",  # issue #15: the simulated day, statements and CPU per order
 )
 
 

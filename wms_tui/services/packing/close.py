@@ -30,13 +30,18 @@ from wms_tui.domain.enums import EventKind, MovementReason, OrderStatus, ParcelS
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.sscc import SSCC_BODY_DIGITS, make_sscc
 from wms_tui.domain.identifiers.tracking import sscc_at_home
-from wms_tui.domain.models import Carrier, Location, Parcel, Station, Warehouse
+from wms_tui.domain.models import Carrier, Location, Parcel, Warehouse
 from wms_tui.services.core import events
 from wms_tui.services.exceptions.settle import settle
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.services.packing import customs, documents
 from wms_tui.services.packing import totes as pack_totes
-from wms_tui.services.packing.state import PackContext, lock_order, require_open_here
+from wms_tui.services.packing.state import (
+    PackContext,
+    lock_order,
+    require_open_here,
+    station_row,
+)
 from wms_tui.services.setup import carrier_tracking
 from wms_tui.store import Store, UnitOfWork, retrying
 
@@ -97,7 +102,7 @@ def _lock(session: Session, model, row_id: int):
 
 def pack_location(session: Session, terminal: str) -> Location:
     """Where a closed parcel waits: the station's location (PACK-1), by station or code."""
-    st = session.exec(select(Station).where(Station.code == terminal)).first()
+    st = station_row(session, terminal)
     loc = session.get(Location, st.location_id) if st and st.location_id else None
     if loc is None:
         loc = session.exec(select(Location).where(Location.code == terminal.upper())).first()

@@ -55,7 +55,7 @@ from wms_tui.printing.documents import (
 from wms_tui.services.core import document_folders, events, order_names, settings
 from wms_tui.services.core.clock import zone_of
 from wms_tui.services.packing import customs
-from wms_tui.services.packing.state import inserts_for
+from wms_tui.services.packing.state import inserts_for, station_row
 from wms_tui.store import Store, retrying
 
 ENV_PRINTER = "WMS_PRINTER"
@@ -131,9 +131,15 @@ class _Bundle:
 
 # --------------------------------------------------------------------------- rows -> data
 
+_WAREHOUSE = "wms_warehouse"
+
 
 def warehouse(session: Session) -> Warehouse:
-    w = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
+    """The warehouse row, read once per session (closing a parcel asked three times)."""
+    w = session.info.get(_WAREHOUSE)
+    if w is None:
+        w = session.exec(select(Warehouse).order_by(col(Warehouse.id)).limit(1)).first()
+        session.info[_WAREHOUSE] = w
     if w is None:
         raise DomainError("No warehouse is set up (address, GS1 prefix): ask a supervisor")
     return w
@@ -428,7 +434,7 @@ def output_dir(session: Session) -> Path:
 
 
 def station_print(session: Session, terminal: str) -> StationPrint:
-    st = session.exec(select(Station).where(Station.code == terminal)).first()
+    st = station_row(session, terminal)
     printer = (st.printer if st else None) or os.environ.get(ENV_PRINTER) or None
     if st is None:
         return StationPrint(printer, document_printer=printer)

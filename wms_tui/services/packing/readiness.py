@@ -9,11 +9,11 @@ work (#18) adds its own printer checks here.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from wms_tui.domain.errors import DomainError
-from wms_tui.domain.models import Station
 from wms_tui.services.packing.close import pack_location
+from wms_tui.services.packing.state import station_row
 
 
 def station_readiness(session: Session, terminal: str) -> list[str]:
@@ -23,7 +23,7 @@ def station_readiness(session: Session, terminal: str) -> list[str]:
         pack_location(session, terminal)
     except DomainError as exc:
         problems.append(str(exc))
-    st = session.exec(select(Station).where(Station.code == terminal)).first()
+    st = station_row(session, terminal)
     if st is not None and st.label_format == "zpl" and not st.printer:
         problems.append(
             f"Station {terminal} prints ZPL labels but has no printer: a supervisor sets "

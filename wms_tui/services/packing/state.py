@@ -41,6 +41,7 @@ from wms_tui.domain.models import (
     Parcel,
     Product,
     Service,
+    Station,
     WmsException,
 )
 from wms_tui.domain.planning import cartonization as cz
@@ -69,6 +70,26 @@ def lock_order(session: Session, order_id: int) -> Order:
     if order is None:
         raise NotFound(f"No order with id {order_id}")
     return order
+
+
+_STATIONS = "wms_pack_stations"
+
+
+def station_row(session: Session, terminal: str) -> Station | None:
+    """The ``Station`` row of ``terminal``, read once per session (transaction).
+
+    Opening an order asks whether the station can close parcels (its pack
+    location, its printer) and closing one asks for its location and its
+    printing setup: three reads of one row in one transaction before.
+    """
+    known: dict[str, Station] = session.info.setdefault(_STATIONS, {})
+    st = known.get(terminal)
+    if st is None:
+        # Not remembered when missing: a setup may add the station in this session.
+        st = session.exec(select(Station).where(Station.code == terminal)).first()
+        if st is not None:
+            known[terminal] = st
+    return st
 
 
 def operator_name(session: Session, operator_id: int | None) -> str:

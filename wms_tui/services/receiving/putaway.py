@@ -82,6 +82,9 @@ def suggest_bin(session: Session, product: Product) -> Suggestion | None:
             col(Stock.qty).desc(),
             col(Location.code),
         )
+        # .first() on an ORM select builds an object for every row it gets:
+        # without LIMIT, every bin of the query (all the empty ones below).
+        .limit(1)
     ).first()
     if holding is not None:
         return Suggestion(holding.code, "holds SKU")
@@ -101,7 +104,7 @@ def suggest_bin(session: Session, product: Product) -> Suggestion | None:
             stmt = stmt.where(Location.zone == product.zone)
         if occupied:
             stmt = stmt.where(col(Location.id).not_in(occupied))
-        loc = session.exec(stmt.order_by(col(Location.code))).first()
+        loc = session.exec(stmt.order_by(col(Location.code)).limit(1)).first()
         if loc is not None:
             return Suggestion(loc.code, why)
     bulk = session.exec(
@@ -112,6 +115,7 @@ def suggest_bin(session: Session, product: Product) -> Suggestion | None:
             col(Location.cycle_count_flag).is_(False),
         )
         .order_by(col(Location.code))
+        .limit(1)
     ).first()
     return Suggestion(bulk.code, "bulk") if bulk is not None else None
 
