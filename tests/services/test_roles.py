@@ -152,6 +152,7 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "packing.close.close_order": (frozenset({K}), _args(1)),
     "packing.documents.reprint": (frozenset({K, S}), _args("#NOPE")),
     "packing.qc.qc_fail": (frozenset({K}), _args(1, 1, "damaged", replace=True)),
+    "packing.missing.report_missing": (frozenset({K}), _args(1, 1)),
     "packing.station.station_queue": (frozenset({K}), _args()),
     "packing.station.my_open_order": (frozenset({K}), _args()),
     "packing.station.left_on_bench": (frozenset({K}), _args()),

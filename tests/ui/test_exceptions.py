@@ -294,6 +294,31 @@ async def test_f11_asks_for_a_re_pick_of_a_short_shipped_unit(
 
 
 @pytest.mark.parametrize("size", SIZES)
+async def test_f1_ships_an_order_without_the_unit_missing_from_its_tote(
+    sqlite_store: Store, tmp_path, size: tuple[int, int]
+) -> None:
+    from wms_tui.services.packing import station as packing
+
+    world = pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
+    oid = pw.open_1042(world).order_id
+    packing.scan(sqlite_store, world.packer, oid, pw.MUG_EAN)
+    packing.report_missing(sqlite_store, world.packer, oid, 1)
+    app = new_app(sqlite_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_inbox(pilot)
+        assert [k for k, _ in rows(screen)] == ["Missing unit"]
+        detail = str(screen.query_one("#exc-detail", Static).render())
+        assert detail.splitlines()[-1] == "F4 Cancel F11 Re-pick F1 Ship short"
+        await pilot.press("f1")
+        await settle(pilot)
+        assert screen.query_one(Feedback).text == (
+            "✓ #1042 ships without the missing unit: back in the pack queue"
+        )
+        assert status(sqlite_store, "#1042") is OrderStatus.PICKED
+        await until(pilot, lambda: rows(screen) == [])  # closed: the decision moved it on
+
+
+@pytest.mark.parametrize("size", SIZES)
 async def test_f12_unpacks_a_parcel_stopped_after_packing(
     sqlite_store: Store, tmp_path, size: tuple[int, int]
 ) -> None:

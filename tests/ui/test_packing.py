@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 from textual.geometry import Region
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from tests.printing.helpers import decode_pdf, page_texts
 from tests.ui.helpers import bell_counter, feedback, fits, open_pack, text, until
@@ -218,6 +218,33 @@ async def test_quality_check_replacement_from_the_keyboard(world: pw.World) -> N
     with world.store.read() as s:
         order = s.exec(select(Order).where(Order.name == "#1042")).one()
         assert order.status == OrderStatus.PICKING
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_unit_missing_from_the_tote_sends_the_order_to_the_supervisor(
+    world: pw.World, size
+) -> None:
+    """F4, the line's number (nothing to scan), "Not in the tote": the order leaves the
+    station for the supervisor's inbox; before, only the close's refusal said so."""
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_pack(pilot)
+        await scan(pilot, "T-0001")
+        await scan(pilot, pw.MUG_EAN)
+        await press(pilot, "f4")
+        await scan(pilot, "1")  # line 1: the second mug is not there to scan
+        await settle(pilot)
+        options = app.screen.query_one("#dlg-options", OptionList)
+        last = len(packing.QC_REASONS) + 1
+        assert str(options.get_option_at_index(last - 1).prompt) == f"{last}  Not in the tote"
+        assert fits(app, "#dlg-options")
+        await press(pilot, str(last))
+        await settle(pilot)
+        assert screen.view is None  # back at the queue
+        assert shown_feedback(app) == "MUG-BLU missing: #1042 to the supervisor; park tote T-0001"
+        assert fits(app)
+        assert "#1042" not in [row.name for row in screen.queue]
+    assert pw.order_state(world.store, "#1042") == (OrderStatus.ON_HOLD, "")
 
 
 async def test_escape_parks_the_order(world: pw.World) -> None:

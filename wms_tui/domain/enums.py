@@ -115,6 +115,9 @@ class ExceptionKind(StrEnum):
     PAYMENT_HOLD = "PAYMENT_HOLD"
     # A pick task paused (its picker logged out) for longer than the house allows.
     PAUSED_TASK = "PAUSED_TASK"
+    # A unit the ledger puts in the order's tote is not there at the pack station:
+    # re-pick it, ship without it or cancel (a supervisor decides; the order waits on hold).
+    MISSING_UNIT = "MISSING_UNIT"
     OTHER = "OTHER"
 
 
@@ -209,6 +212,7 @@ class EventKind(StrEnum):
     PACK_MOVED = "pack.moved"
     PACK_CLOSE = "pack.close"
     QC_FAIL = "qc.fail"
+    PACK_MISSING = "pack.missing"  # a unit the tote should hold is not there
     WEIGHT_OVERRIDE = "weight.override"
     LABEL_REPRINT = "label.reprint"
     # dispatch

@@ -24,7 +24,7 @@ from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Location, Order, Product, StockMovement, WmsException
 from wms_tui.services.core import events
 from wms_tui.services.exceptions.inbox import Action, actions_for
-from wms_tui.services.exceptions.repick import repick_in, short_shipped
+from wms_tui.services.exceptions.repick import repick_in, short_shipped, units_to_ship
 from wms_tui.services.exceptions.restock import packed_units_left, restock_in
 from wms_tui.services.exceptions.settle import settle
 from wms_tui.services.exceptions.totes import held_in_totes
@@ -33,6 +33,7 @@ from wms_tui.services.intake import order_admin
 from wms_tui.services.intake.release import retry_backorders
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory.stock import move_stock
+from wms_tui.services.packing.missing import SHORT_REASON
 from wms_tui.services.picking.walk import release_task_in
 from wms_tui.store import Store, UnitOfWork, retrying
 
@@ -98,6 +99,7 @@ def resolve(
             task_paused=exc.kind == K.PAUSED_TASK and task_still_paused(s, exc),
             short_shipped=short_shipped(s, order.id) if order is not None else 0,
             packed_left=(sum(packed_units_left(s, order.id).values()) if order is not None else 0),
+            to_ship=units_to_ship(s, order.id) if order is not None else 0,
         )
         if act not in offered:
             what = f" ({order.name} is {S(order.status).label})" if order is not None else ""
@@ -173,8 +175,16 @@ def _run(
         _close(uow, actor, exc, order, message)
         return message
     if act is Action.REPICK:
+        if exc.kind == K.MISSING_UNIT:
+            # Off its hold first (back to PICKED), then picked again into its
+            # tote for the station that found the unit missing; leaving the
+            # hold closes the exception (settle).
+            order_admin.release_in(uow, actor, order)
+            return repick_in(uow, actor, order, station=exc.terminal)
         # The QC failure stays open: it closes itself when the order is packed.
         return repick_in(uow, actor, order)
+    if act is Action.SHIP_SHORT:
+        return _ship_short(uow, actor, order)
     if act is Action.RESTOCK:
         message = restock_in(uow, actor, order)
         # Taking the parcel off the truck raised a second one for the same parcel.
@@ -188,6 +198,16 @@ def _run(
             _close(uow, actor, other, order, message)
         return message
     raise DomainError(f"{act.label} is not something the inbox can do")
+
+
+def _ship_short(uow: UnitOfWork, actor: Actor, order: Order) -> str:
+    """A missing unit is not sent: the hold is lifted, any station packs the rest."""
+    for line in allocation.order_lines(uow, order):
+        if line.short_reason == SHORT_REASON:
+            line.short_reason = f"Missing: not sent, approved by {actor.name}"[:120]
+            uow.add(line)
+    order_admin.release_in(uow, actor, order)
+    return f"{order.name} ships without the missing unit: back in the pack queue"
 
 
 def _retry(uow: UnitOfWork, actor: Actor, exc: WmsException, order: Order) -> str:

@@ -39,6 +39,7 @@ class Action(StrEnum):
     FREE_TASK = "free_task"  # a paused task off its picker: the next picker claims it
     REPICK = "repick"  # short-shipped units are picked after all (a replacement task)
     RESTOCK = "restock"  # a parcel stopped after packing: unpacked, its units to their bins
+    SHIP_SHORT = "ship_short"  # a unit missing at packing: the rest ships without it
 
     @property
     def label(self) -> str:
@@ -56,11 +57,13 @@ ACTION_LABELS: dict[Action, str] = {
     Action.FREE_TASK: "Free the task for the next picker",
     Action.REPICK: "Request a re-pick",
     Action.RESTOCK: "Unpack and restock",
+    Action.SHIP_SHORT: "Ship without it",
 }
 
 KIND_LABELS: dict[str, str] = {
     K.QC_FAIL: "QC fail",
     K.NOTHING_TO_SHIP: "Nothing to ship",
+    K.MISSING_UNIT: "Missing unit",
     K.SHORT_PICK: "Short pick",
     K.CANCELLED_AFTER_PACK: "Stop parcel",
     K.OTHER: "Cancelled",
@@ -76,6 +79,7 @@ KIND_LABELS: dict[str, str] = {
 URGENCY: dict[str, int] = {
     K.QC_FAIL: 0,
     K.NOTHING_TO_SHIP: 0,
+    K.MISSING_UNIT: 0,
     K.SHORT_PICK: 1,
     K.CANCELLED_AFTER_PACK: 2,
     K.OTHER: 3,
@@ -131,11 +135,13 @@ def actions_for(
     task_paused: bool = False,
     short_shipped: int = 0,
     packed_left: int = 0,
+    to_ship: int = 0,
 ) -> tuple[Action, ...]:
     """The actions that can resolve an exception of ``kind`` in the state it is in now.
 
     ``short_shipped``: units of the order short-shipped at packing;
-    ``packed_left``: units its packing left where it put them (a stopped parcel).
+    ``packed_left``: units its packing left where it put them (a stopped parcel);
+    ``to_ship``: units the order still ships (a missing unit's: without it).
     """
     status = S(order.status) if order is not None else None
     if kind == K.PAUSED_TASK:
@@ -146,6 +152,13 @@ def actions_for(
     found: list[Action] = []
     if kind == K.NOTHING_TO_SHIP and status is S.ON_HOLD:
         return (Action.RETRY, Action.CANCEL)
+    if kind == K.MISSING_UNIT:
+        if status is not S.ON_HOLD:
+            return ()  # the decision was taken: it closes itself
+        missing = [Action.REPICK] if short_shipped > 0 else []
+        # Shipping without it is shipping nothing when it was all there was.
+        ship = [Action.SHIP_SHORT] if to_ship > 0 else []
+        return (*missing, *ship, Action.CANCEL)
     if status is S.BACKORDERED:
         found += [Action.RETRY, Action.RELEASE]
     if status is S.ON_HOLD and kind in (K.BACKORDER, K.SHORT_PICK):
@@ -196,7 +209,7 @@ def open_exceptions(store: Store, actor: Actor, *, limit: int = 500) -> list[Inb
 
 
 def _items(s: Session, limit: int) -> list[InboxItem]:
-    from wms_tui.services.exceptions.repick import REPICKABLE, short_shipped
+    from wms_tui.services.exceptions.repick import REPICKABLE, short_shipped, units_to_ship
     from wms_tui.services.exceptions.restock import packed_units_left
     from wms_tui.services.exceptions.totes import units_held_for
 
@@ -211,7 +224,16 @@ def _items(s: Session, limit: int) -> list[InboxItem]:
     short = {
         o.id: short_shipped(s, o.id)
         for e, o, _ in rows
-        if o is not None and e.kind == K.QC_FAIL and o.status in REPICKABLE
+        if o is not None
+        and (
+            (e.kind == K.QC_FAIL and o.status in REPICKABLE)
+            or (e.kind == K.MISSING_UNIT and o.status == S.ON_HOLD)
+        )
+    }
+    to_ship = {
+        o.id: units_to_ship(s, o.id)
+        for e, o, _ in rows
+        if o is not None and e.kind == K.MISSING_UNIT and o.status == S.ON_HOLD
     }
     packed = {
         o.id: sum(packed_units_left(s, o.id).values())
@@ -253,6 +275,7 @@ def _items(s: Session, limit: int) -> list[InboxItem]:
                     task_paused=bool(task),
                     short_shipped=short.get(order.id, 0) if order is not None else 0,
                     packed_left=packed.get(order.id, 0) if order is not None else 0,
+                    to_ship=to_ship.get(order.id, 0) if order is not None else 0,
                 ),
             )
         )

@@ -41,8 +41,21 @@ def short_shipped(session, order_id: int) -> int:  # noqa: ANN001 - a Session
     )
 
 
-def repick_in(uow: UnitOfWork, actor: Actor, order: Order) -> str:
-    """The short-shipped units of ``order`` (locked by the caller) are owed and picked again."""
+def units_to_ship(session, order_id: int) -> int:  # noqa: ANN001 - a Session
+    """Units the order still ships: ordered, less what was short-shipped."""
+    return sum(
+        q - short
+        for q, short in session.exec(
+            select(OrderLine.quantity, OrderLine.qty_short).where(OrderLine.order_id == order_id)
+        ).all()
+    )
+
+
+def repick_in(uow: UnitOfWork, actor: Actor, order: Order, *, station: str | None = None) -> str:
+    """The short-shipped units of ``order`` (locked by the caller) are owed and picked again.
+
+    ``station``: where the re-picked tote goes (default: the station the order is open at).
+    """
     actor.require(Role.SUPERVISOR, action="request a re-pick")
     status = S(order.status)
     if status not in REPICKABLE:
@@ -80,7 +93,7 @@ def repick_in(uow: UnitOfWork, actor: Actor, order: Order) -> str:
             if grew > 0:
                 stops.append((alloc, line, grew))
         uow.add(line)
-    station = order.locked_terminal
+    station = order.locked_terminal if station is None else station
     task = open_replacement_task(uow, actor, order, stops, totes[0], station, what="re-pick")
     order.locked_by_operator_id = None
     order.locked_terminal = ""

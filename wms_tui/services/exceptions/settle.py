@@ -5,7 +5,8 @@
   waits for stock;
 * QC_FAIL, WEIGHT_MISMATCH: the order was packed (its replacement unit arrived
   and was packed, or the weight was redone) or cancelled;
-* NOTHING_TO_SHIP: the supervisor's decision moved the order on;
+* NOTHING_TO_SHIP, MISSING_UNIT: the supervisor's decision moved the order on
+  (off its hold: re-picked, shipped without the unit, or cancelled);
 * PAYMENT_HOLD: the order left its hold (approved, paid, or cancelled);
 * PAUSED_TASK: the task was taken up again, freed, or finished.
 
@@ -41,6 +42,7 @@ SELF_CLOSING = (
     K.WEIGHT_MISMATCH,
     K.NOTHING_TO_SHIP,
     K.PAYMENT_HOLD,
+    K.MISSING_UNIT,
 )
 
 
@@ -60,7 +62,7 @@ def is_settled(exc: WmsException, order: Order | None, bin_flagged: bool) -> boo
         return not bin_flagged and status not in (S.BACKORDERED, S.ON_HOLD)
     if kind in (K.QC_FAIL, K.WEIGHT_MISMATCH):
         return status in _PACKED_OR_GONE
-    if kind in (K.NOTHING_TO_SHIP, K.PAYMENT_HOLD):
+    if kind in (K.NOTHING_TO_SHIP, K.PAYMENT_HOLD, K.MISSING_UNIT):
         return status is not S.ON_HOLD
     return False
 

@@ -134,6 +134,7 @@ _STAGE_OF_MOVE = {
 # Steps a supervisor looks at first when something went wrong.
 _FLAGGED = {
     K.QC_FAIL,
+    K.PACK_MISSING,
     K.PACK_REFUSED,
     K.PICK_REFUSED,
     K.PACK_UNDO,
@@ -188,6 +189,8 @@ def _words(ev: Event) -> str:
         return f"picked {qty_sku} from {ev.from_location} into tote {ev.to_location}"
     if ev.kind == K.QC_FAIL:
         return f"QC took out {qty_sku} ({ev.detail}) {ev.from_location} → {ev.to_location}"
+    if ev.kind == K.PACK_MISSING:
+        return f"{qty_sku} not in tote {ev.from_location}: the supervisor decides"
     if ev.kind == K.STOCK_ALLOCATE:
         return f"allocated {qty_sku}"
     if ev.kind == K.PACK_SCAN:

@@ -911,6 +911,7 @@ def confirm_insert(store: Store, actor: Actor, order_id: int, which: int | str) 
 # imports this one.
 from wms_tui.services.packing.close import Closed, close_order  # noqa: E402
 from wms_tui.services.packing.documents import Documents, produce, reprint  # noqa: E402
+from wms_tui.services.packing.missing import MISSING_REASON, report_missing  # noqa: E402
 from wms_tui.services.packing.qc import REASONS as QC_REASONS  # noqa: E402
 from wms_tui.services.packing.qc import qc_fail  # noqa: E402
 
@@ -919,10 +920,12 @@ close_parcel = close_order
 __all__ += [
     "Closed",
     "Documents",
+    "MISSING_REASON",
     "QC_REASONS",
     "close_order",
     "close_parcel",
     "produce",
     "qc_fail",
+    "report_missing",
     "reprint",
 ]

@@ -51,6 +51,7 @@ KEYS: dict[Action, str] = {
     Action.FREE_TASK: "f10",
     Action.REPICK: "f11",
     Action.RESTOCK: "f12",
+    Action.SHIP_SHORT: "f1",
 }
 SHORT: dict[Action, str] = {
     Action.RETRY: "Retry",
@@ -63,8 +64,9 @@ SHORT: dict[Action, str] = {
     Action.FREE_TASK: "Free task",
     Action.REPICK: "Re-pick",
     Action.RESTOCK: "Restock",
+    Action.SHIP_SHORT: "Ship short",
 }
-URGENT_KINDS = {"QC_FAIL", "NOTHING_TO_SHIP", "SHORT_PICK"}
+URGENT_KINDS = {"QC_FAIL", "NOTHING_TO_SHIP", "MISSING_UNIT", "SHORT_PICK"}
 
 
 def age(item: InboxItem) -> str:

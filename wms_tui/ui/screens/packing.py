@@ -400,11 +400,18 @@ class PackScreen(WmsScreen):
         line = view.line(which)
         reason = await self.app.push_screen_wait(
             AskChoice(
-                f"What is wrong with {line.sku}?", list(packing.QC_REASONS.items()), other=None
+                f"What is wrong with {line.sku}?",
+                [*packing.QC_REASONS.items(), packing.MISSING_REASON],
+                other=None,
             )
         )
         if reason is None:
             self.focus_scan()
+            return
+        if reason == packing.MISSING_REASON[0]:
+            # Nothing to scan, replace or approve here: a supervisor decides.
+            self.focus_scan()
+            self._call(packing.report_missing, line.line_no)
             return
         scanned: bool | None = None
         if line.packed and line.left:
