@@ -26,11 +26,18 @@ def test_a_simulated_day_leaves_no_dead_end(empty_store: Store, seed: int) -> No
     _no_dead_end(simulate_day(empty_store, orders=40, seed=seed), 40)
 
 
-@pytest.mark.slow  # the one place a whole day of the size is proven end to end
+# The one place a whole day of the size is proven end to end. SQLite only:
+# on PostgreSQL it took 194 s of a worker (40 s on SQLite, 7 Dec 2026, two other
+# days running), more than a suite already at 9 minutes has room for.
+@pytest.mark.slow
 def test_a_day_of_200_orders_leaves_no_dead_end(sqlite_store: Store) -> None:
     report = simulate_day(sqlite_store, orders=200, seed=2)
     _no_dead_end(report, 200)
     assert report.events["short pick"] > 0 and report.events["cancelled mid-flow"] > 0
+    # A unit missing from its tote at packing went to the inbox and was decided there.
+    assert report.events["unit missing at pack"] > 0
+    decided = [k for k in report.events if k.startswith("inbox: missing unit")]
+    assert decided or report.events["inbox: re-pick requested"] > 0
 
 
 def test_the_simulation_refuses_a_store_with_a_warehouse_in_it(empty_store: Store) -> None:

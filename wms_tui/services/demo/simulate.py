@@ -19,7 +19,9 @@ receivers and supervisors interleave on one store as terminals do:
   resumed later);
 * packers open the next order of their station's queue, scan every unit (now
   and then one unit too many, which must be refused), send a damaged or wrong
-  unit to quarantine (replacement pick, or a supervised short-ship), weigh,
+  unit to quarantine (replacement pick, or a supervised short-ship), report a
+  unit missing from the tote (the order goes to the inbox: the supervisor
+  re-picks it, ships without it or cancels), weigh,
   confirm inserts and close; a packer whose order was taken over is told once
   and goes back to the queue;
 * receivers take late deliveries (blind receipts) of the SKUs that ran out and
@@ -102,6 +104,7 @@ class Faults:
     short_pick: float = 0.03
     logout_mid_task: float = 0.02
     damaged_at_pack: float = 0.03
+    missing_at_pack: float = 0.01  # a unit the tote should hold is not there
     short_ship: float = 0.3  # of damaged units: short-shipped instead of replaced
     over_scan: float = 0.05
     take_over: float = 0.01
@@ -352,6 +355,15 @@ class _Day:
                 elif Action.COUNT in item.actions:
                     self.count_bin(item.bin)
                     self.note("inbox: bin counted")
+                elif item.kind == "MISSING_UNIT":
+                    if Action.SHIP_SHORT in item.actions:
+                        resolve(self.store, self.office, item.id, Action.SHIP_SHORT)
+                        self.note("inbox: missing unit, shipped without it")
+                    else:
+                        resolve(
+                            self.store, self.office, item.id, Action.CANCEL, note="unit missing"
+                        )
+                        self.note("inbox: missing unit, cancelled")
                 elif item.kind == "NOTHING_TO_SHIP":
                     resolve(self.store, self.office, item.id, Action.RETRY)
                     self.note("inbox: wait for stock")
@@ -493,6 +505,11 @@ class _Day:
             left = line.need - line.packed
             if left <= 0:
                 continue
+            if self.rng.random() < self.faults.missing_at_pack:
+                packing.report_missing(self.store, packer, order_id, line.line_no)
+                self.note("unit missing at pack")
+                self.open_at[packer.terminal] = None
+                return
             if self.rng.random() < self.faults.damaged_at_pack:
                 short = self.rng.random() < self.faults.short_ship
                 view = packing.qc_fail(
