@@ -223,9 +223,7 @@ async def test_count_the_bin_opens_the_count_and_the_approval_closes_the_short_p
 
 async def test_a_picker_does_not_see_the_inbox(inbox: Store) -> None:
     with inbox.unit_of_work() as uow:
-        from wms_tui.domain.models import Operator
-
-        uow.add(Operator(badge="P1001", name="Ana Lindqvist", roles="picker"))
+        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
         uow.commit()
     app = new_app(inbox)
     async with app.run_test(size=(40, 16)) as pilot:

@@ -10,7 +10,7 @@ from textual.widgets import OptionList, Static
 from tests.ui.helpers import SIZES, wait_store
 from tests.ui.scanner import log_in, press, scan, settle
 from tests.worlds import factories as f
-from wms_tui.domain.models import Event, Operator
+from wms_tui.domain.models import Event
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.menu import MENU, MENU_KEYS, entries_for
@@ -19,23 +19,16 @@ from wms_tui.ui.screens.login import LoginScreen
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.fitting_footer import FittingFooter
 
-PIN_9001 = f.pin_hash("9001")
-
 
 @pytest.fixture
 def people(sqlite_store: Store) -> Store:
     with sqlite_store.unit_of_work() as uow:
-        uow.add(Operator(badge="P1001", name="Ana Lindqvist", roles="picker"))
-        uow.add(Operator(badge="S9001", name="Min-jun Kim", roles="supervisor", pin_hash=PIN_9001))
-        uow.add(
-            Operator(
-                badge="S9999",
-                name="Admin",
-                roles="picker,packer,receiver,supervisor",
-                pin_hash=f.pin_hash("9999"),
-            )
+        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
+        f.operator(uow, "Min-jun Kim", "supervisor", badge="S9001", pin="9001")
+        f.operator(
+            uow, "Admin", "picker", "packer", "receiver", "supervisor", badge="S9999", pin="9999"
         )
-        uow.add(Operator(badge="X0000", name="Gone", roles="picker", active=False))
+        f.operator(uow, "Gone", "picker", badge="X0000", active=False)
         uow.commit()
     return sqlite_store
 

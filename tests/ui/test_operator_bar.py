@@ -12,7 +12,6 @@ from tests.ui.helpers import until, wait_store
 from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
 from wms_tui.domain.clock import set_clock
-from wms_tui.domain.models import Operator
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.login import LoginScreen
@@ -30,9 +29,9 @@ def store(sqlite_store: Store) -> Store:
     with sqlite_store.unit_of_work() as uow:
         wh = f.warehouse(uow)
         wh.timezone = "Asia/Seoul"
-        uow.add(Operator(badge="P1001", name="Ana Lindqvist", roles="picker"))
-        uow.add(Operator(badge="P1009", name="Märta Sjöberg-Lindqvist", roles="picker"))
-        uow.add(Operator(badge="P1002", name="김지훈 (Jihoon Kim)", roles="picker"))
+        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
+        f.operator(uow, "Märta Sjöberg-Lindqvist", "picker", badge="P1009")
+        f.operator(uow, "김지훈 (Jihoon Kim)", "picker", badge="P1002")
         uow.commit()
     return sqlite_store
 

@@ -12,7 +12,7 @@ from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
 from tests.worlds.intake import snapshot
 from wms_tui.domain.enums import OrderStatus
-from wms_tui.domain.models import Event, Operator, Order
+from wms_tui.domain.models import Event, Order
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -30,7 +30,7 @@ def floor(sqlite_store: Store) -> Store:
     with sqlite_store.unit_of_work() as uow:
         f.warehouse(uow)
         f.operator(uow, "Min-jun Kim", "supervisor", badge="S9001")
-        uow.add(Operator(badge="P1001", name="Ana Lindqvist", roles="picker"))
+        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
         carrier, service = f.carrier(uow, "PN")
         a, b = f.product(uow, "HOOD-NAVY-M"), f.product(uow, "MUG-FIKA")
         f.receive(uow, a, f.location(uow, "A-01-1-A"), 5)

@@ -65,7 +65,12 @@ def pin_hash(pin: str) -> str:
 
 
 def operator(
-    uow: UnitOfWork, name: str, *roles: str, badge: str | None = None, pin: str | None = None
+    uow: UnitOfWork,
+    name: str,
+    *roles: str,
+    badge: str | None = None,
+    pin: str | None = None,
+    active: bool = True,
 ) -> Actor:
     """An operator; a supervisor gets the PIN :data:`SUPERVISOR_PIN` unless ``pin`` says."""
     if pin is None and "supervisor" in roles:
@@ -75,6 +80,7 @@ def operator(
         name=name,
         roles=",".join(roles),
         pin_hash=pin_hash(pin) if pin else "",
+        active=active,
     )
     uow.add(op)
     uow.flush()
