@@ -239,6 +239,22 @@ def test_wrong_scans_say_so_and_change_nothing(world: pw.World) -> None:
         )
 
 
+def test_grams_keyed_without_a_unit_are_named_not_counted_as_a_wrong_scan(
+    world: pw.World,
+) -> None:
+    """At 40x16 "1450" at "Weigh the parcel" read "Unknown barcode 1450"."""
+    oid = open_1042(world).order_id
+    for code in ("1450", "31500"):
+        msg = refused(world.store, lambda c=code: packing.scan(world.store, world.packer, oid, c))
+        assert msg == f"{code} is no barcode: key a weight with its unit, {code} g"
+    # Eight digits may be an EAN-8: still an unknown barcode.
+    msg = refused(world.store, lambda: packing.scan(world.store, world.packer, oid, "12345670"))
+    assert msg == "Unknown barcode 12345670"
+    packing.scan(world.store, world.packer, oid, pw.MUG_EAN)
+    view = packing.scan(world.store, world.packer, oid, "1450 g")  # with its unit: a weight
+    assert "1450 g" in view.message, view.message
+
+
 def test_over_scan_is_refused(world: pw.World) -> None:
     oid = open_1042(world).order_id
     packing.scan(world.store, world.packer, oid, pw.MUG_EAN)

@@ -563,6 +563,11 @@ def scan(store: Store, actor: Actor, order_id: int, raw: str) -> PackView:
         raise
 
 
+# A bare number this long or shorter that is no product is taken for grams keyed
+# without their unit (a count is three digits at most; the screen asks for those).
+MAX_BARE_GRAMS_DIGITS = 5
+
+
 def _not_a_product(session: Session, ctx: PackContext, code: str) -> str:
     """Explain a scan that is no product; only the order's own tote is not an error."""
     tote = _find_tote(session, code)
@@ -582,6 +587,10 @@ def _not_a_product(session: Session, ctx: PackContext, code: str) -> str:
         if order.id == ctx.order.id:
             return f"That is this order ({order.name}): scan the items"
         raise DomainError(f"That is order {order.name}: close or park {ctx.order.name} first (F12)")
+    if code.isascii() and code.isdigit() and len(code) <= MAX_BARE_GRAMS_DIGITS:
+        # No barcode is this short (EAN-8 is the shortest): the grams off the scale,
+        # keyed without a unit. Said as such, and not a wrong scan on the record.
+        raise DomainError(f"{code} is no barcode: key a weight with its unit, {code} g")
     raise UnknownCode(f"Unknown barcode {excerpt(code)}")
 
 
