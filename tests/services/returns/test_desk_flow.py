@@ -47,6 +47,14 @@ def test_refusals_keep_the_step_and_write_nothing(world: World) -> None:
     flow.scan_order(rma_code(world.order_id))
     assert flow.done().refused  # nothing in this return yet
     assert flow.choose_line_by_input("99x").refused and flow.step is Step.LINES
+    # A line number past the last: said so (it read "Unknown barcode 9").
+    said = flow.choose_line_by_input("9")
+    assert said.refused and flow.step is Step.LINES
+    assert (
+        said.text is not None
+        and said.text.startswith("No line 9 on #")
+        and "lines 1 to" in said.text
+    )
     flow.choose_line_by_input("1")  # two mugs shipped: how many?
     assert flow.step is Step.QTY
     assert flow.enter_qty("3").refused and flow.step is Step.QTY

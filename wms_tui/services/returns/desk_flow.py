@@ -182,6 +182,9 @@ class DeskFlow:
         try:
             line_id = returnable.line_for_scan(self.store, self.order.order_id, value)
         except NotFound as exc:
+            if line_no is not None:  # "9" on a parcel of 3 lines read "Unknown barcode 9"
+                n = len(self.order.lines)
+                return _error(f"No line {line_no} on {self.order.name}: lines 1 to {n}")
             return self._maybe_other_parcel(value, exc)
         except DomainError as exc:
             return _error(exc)
