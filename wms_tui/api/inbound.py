@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
 from wms_tui.api.auth import WRITE
 from wms_tui.api.orders import ERRORS
@@ -15,11 +15,20 @@ from wms_tui.services.integrations.api_keys import KeyInfo
 router = APIRouter(tags=["inbound"])
 
 
-@router.post("/deliveries", response_model=AsnOut, status_code=201, responses=ERRORS)
+@router.post(
+    "/deliveries",
+    response_model=AsnOut,
+    status_code=201,
+    responses={**ERRORS, 200: {"model": AsnOut, "description": "Updated or unchanged"}},
+)
 def announce_delivery(
-    body: AsnIn, request: Request, key: Annotated[KeyInfo, Depends(WRITE)]
+    body: AsnIn,
+    request: Request,
+    response: Response,
+    key: Annotated[KeyInfo, Depends(WRITE)],
 ) -> AsnOut:
-    """An expected delivery (ASN), checked like an ASN file; the same one twice is unchanged."""
+    """An expected delivery (ASN), checked like an ASN file: 201 when new, 200 when
+    updated or the same one again (``unchanged``)."""
     done = inbound_api.announce_delivery(
         request.app.state.store,
         key.actor,
@@ -28,6 +37,8 @@ def announce_delivery(
         body.expected_date,
         [inbound_api.AsnLine(ln.sku, ln.quantity) for ln in body.lines],
     )
+    if done.action != "new":
+        response.status_code = 200
     return AsnOut(reference=done.reference, action=done.action, skus=done.skus, units=done.units)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from wms_tui.api.auth import READ, WRITE
 from wms_tui.api.schemas import ORDER_NAME, Done, Error, HoldIn, OrderCreated, OrderIn, OrderOut
@@ -23,11 +23,20 @@ ERRORS = {
 }
 
 
-@router.post("", response_model=OrderCreated, status_code=201, responses=ERRORS)
+@router.post(
+    "",
+    response_model=OrderCreated,
+    status_code=201,
+    responses={**ERRORS, 200: {"model": OrderCreated, "description": "Updated or unchanged"}},
+)
 def create_order(
-    body: OrderIn, request: Request, key: Annotated[KeyInfo, Depends(WRITE)]
+    body: OrderIn,
+    request: Request,
+    response: Response,
+    key: Annotated[KeyInfo, Depends(WRITE)],
 ) -> OrderCreated:
-    """Create (or update, while not yet picked) an order; the same order twice changes nothing."""
+    """Create (201) or update while not yet picked (200) an order; the same order twice
+    changes nothing (200, ``unchanged``): a retried POST does not read as a second order."""
     a = body.ship_to
     new = orders_api.NewOrder(
         name=body.name if body.name.startswith("#") else f"#{body.name}",
@@ -51,6 +60,8 @@ def create_order(
         financial_status=body.financial_status,
     )
     done = orders_api.create_order(request.app.state.store, key.actor, new)
+    if not done.outcome.startswith("created"):
+        response.status_code = 200
     return OrderCreated(
         name=done.name,
         outcome=done.outcome,
