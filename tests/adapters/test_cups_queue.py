@@ -10,16 +10,17 @@ always run.
 
 from __future__ import annotations
 
+import socket
 import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from tests.fakes.cups import CupsServer
+from tests.fakes.cups import CupsServer, needs_ipptool
 from tests.fakes.raw_printer import RawPrinter
 from tests.printing.helpers import KOREAN, SWEDISH, label_data
-from wms_tui.adapters.printers import Printer, PrinterError, PrinterHeld, send_bytes, send_file
+from wms_tui.adapters.printers import Printer, PrinterError, confirm, send_bytes, send_file
 from wms_tui.printing.zpl import label_program
 
 
@@ -59,6 +60,18 @@ def test_a_driver_queue_is_what_is_tested(cups: CupsServer) -> None:
         listener.close()
 
 
+def test_a_printed_job_is_followed_to_its_end(
+    zebra: tuple[Printer, RawPrinter], tmp_path: Path
+) -> None:
+    printer, port = zebra
+    label = tmp_path / "label.zpl"
+    label.write_bytes(b"^XA^XZ")
+    job = send_file(label, printer, raw=True)
+    assert job.id.startswith(f"{printer.name}-")  # lp's request id, what lpstat is asked about
+    assert confirm([job], wait_s=30) == []
+    assert port.jobs == [b"^XA^XZ"]  # confirmed only once the printer had it
+
+
 def test_a_stopped_queue_holds_the_job_and_says_so(
     zebra: tuple[Printer, RawPrinter], cups: CupsServer, tmp_path: Path
 ) -> None:
@@ -67,16 +80,75 @@ def test_a_stopped_queue_holds_the_job_and_says_so(
     label = tmp_path / "label.zpl"
     label.write_bytes(program.encode("utf-8"))
     cups.run("cupsdisable", printer.name)
-    with pytest.raises(PrinterHeld) as err:
-        send_file(label, printer, raw=True)
-    message = str(err.value)
-    assert "\n" not in message
-    assert f"queue {printer.name} is stopped" in message
-    assert f"cupsenable {printer.name}" in message
+    (trouble,) = confirm([send_file(label, printer, raw=True)])
+    assert trouble.fate == "stopped" and not trouble.lost
+    assert "\n" not in trouble.message
+    assert f"queue {printer.name} is stopped" in trouble.message
+    assert f"cupsenable {printer.name}" in trouble.message
     time.sleep(1.0)
     assert port.jobs == []  # nothing printed while stopped ...
     cups.run("cupsenable", printer.name)
     assert port.wait_for(1) == [label.read_bytes()]  # ... and nothing lost
+
+
+def test_a_held_job_is_named_with_how_to_release_it(
+    zebra: tuple[Printer, RawPrinter], cups: CupsServer, tmp_path: Path
+) -> None:
+    """A queue that holds every job until someone releases it (job-hold-until indefinite,
+    as a print room sets up to check jobs first): lp succeeds, nothing prints."""
+    printer, port = zebra
+    cups.run("lpadmin", "-p", printer.name, "-o", "job-hold-until-default=indefinite")
+    label = tmp_path / "label.zpl"
+    label.write_bytes(b"^XA^FDheld^FS^XZ")
+    job = send_file(label, printer, raw=True)
+    (trouble,) = confirm([job])
+    assert trouble.fate == "held" and not trouble.lost
+    assert trouble.message.startswith(f"job {job.id} is held in queue {printer.name}")
+    assert f"lp -i {job.id} -H resume" in trouble.message
+    cups.run("lp", "-i", job.id, "-H", "resume")  # the way out the message names
+    assert port.wait_for(1) == [label.read_bytes()]
+
+
+def test_a_job_cups_aborts_is_lost(cups: CupsServer, tmp_path: Path) -> None:
+    """Nothing listens at the queue's device and the queue aborts a job its backend gives
+    up on (printer-error-policy abort-job, a 1 s connect timeout): CUPS drops the label."""
+    needs_ipptool()
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        port = s.getsockname()[1]  # closed when the block ends: nothing listens there
+    device = f"socket://127.0.0.1:{port}/?contimeout=1"
+    cups.run("lpadmin", "-p", "zebra-gone", "-E", "-v", device)
+    cups.run("lpadmin", "-p", "zebra-gone", "-o", "printer-error-policy=abort-job")
+    try:
+        label = tmp_path / "label.zpl"
+        label.write_bytes(b"^XA^XZ")
+        job = send_file(label, Printer("zebra-gone"), raw=True)
+        (trouble,) = confirm([job], wait_s=60)
+        assert trouble.fate == "aborted" and trouble.lost
+        assert trouble.message.startswith(f"CUPS aborted job {job.id} on zebra-gone")
+        assert trouble.message.endswith("label.zpl did not print")
+    finally:
+        cups.run("lpadmin", "-x", "zebra-gone", check=False)
+
+
+def test_a_printer_cups_cannot_reach_is_said_while_the_job_waits(
+    cups: CupsServer, tmp_path: Path
+) -> None:
+    """The default error policy: CUPS keeps retrying the printer, the job stays in the
+    queue and prints when the printer answers; we say why it has not printed yet."""
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        port = s.getsockname()[1]
+    cups.run("lpadmin", "-p", "zebra-off", "-E", "-v", f"socket://127.0.0.1:{port}")
+    try:
+        label = tmp_path / "label.zpl"
+        label.write_bytes(b"^XA^XZ")
+        job = send_file(label, Printer("zebra-off"), raw=True)
+        (trouble,) = confirm([job], wait_s=8)
+        assert trouble.fate == "waiting" and not trouble.lost
+        assert trouble.message.startswith(f"queue zebra-off cannot print job {job.id} (")
+        assert "printing again would print it twice" in trouble.message
+    finally:
+        cups.run("cancel", "-a", "zebra-off", check=False)
+        cups.run("lpadmin", "-x", "zebra-off", check=False)
 
 
 @pytest.mark.parametrize(
@@ -98,6 +170,5 @@ def test_a_refused_job_is_one_line(
     label.write_bytes(b"^XA^XZ")
     with pytest.raises(PrinterError) as err:
         send_file(label, printer, raw=True)
-    assert not isinstance(err.value, PrinterHeld)
     assert str(err.value).startswith(f"printing label.zpl on {printer.name} failed: lp: ")
     assert message in str(err.value) and "\n" not in str(err.value)

@@ -17,21 +17,46 @@ from tests.fakes.lp import LP
 from tests.fakes.raw_printer import RawPrinter
 from wms_tui.adapters import printers
 from wms_tui.adapters.printers import (
+    Job,
     Printer,
     PrinterError,
-    PrinterHeld,
+    confirm,
     send_bytes,
     send_file,
 )
 
-# What `lpstat -p QUEUE` says (C locale) of a started queue and of a stopped one.
+# What lpstat (C locale) says of the jobs still in a queue (`-W not-completed -l -o QUEUE`)
+# and of queues (`-p QUEUE...`): "stopped" is a stopped queue with its job waiting,
+# "holding" holds every job, "offline-zebra" keeps trying a printer that does not answer;
+# any other queue's job has printed and left.
 LPSTAT = """#!/bin/sh
-if [ "$2" = "stopped" ]; then
-  echo "printer stopped disabled since Mon 07 Dec 2026 12:00:00 -"
-  printf '\\tPaused\\n'
-else
-  echo "printer $2 is idle.  enabled since Mon 07 Dec 2026 12:00:00"
+job() {  # request id, queue, the job's lines
+  printf '%s  root  1024  Mon 07 Dec 2026 12:00:00\\n' "$1"
+  printf '\\t%s\\n' "$3" "queued for $2"
+}
+if [ "$1" = "-W" ]; then
+  case "$5" in
+    stopped) job stopped-1 stopped "Alerts: none" ;;
+    holding) job holding-1 holding "Alerts: job-hold-until-specified" ;;
+    offline-zebra) job offline-zebra-1 offline-zebra "Status: The printer is not responding." ;;
+  esac
+  exit 0
 fi
+shift
+for q; do
+  if [ "$q" = "stopped" ]; then
+    echo "printer stopped disabled since Mon 07 Dec 2026 12:00:00 -"
+    printf '\\tPaused\\n'
+  else
+    echo "printer $q is idle.  enabled since Mon 07 Dec 2026 12:00:00"
+  fi
+done
+"""
+# IPP's job-state of a job that left its queue: aborted once the test touched "aborted".
+IPPTOOL = """#!/bin/sh
+state=completed
+if [ -f "{aborted}" ]; then state=aborted; fi
+echo "        job-state (enum) = $state"
 """
 
 
@@ -44,9 +69,13 @@ def lp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     script = bin_dir / "lp"
     script.write_text(LP.format(log=log))
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    lpstat = bin_dir / "lpstat"
-    lpstat.write_text(LPSTAT)
-    lpstat.chmod(lpstat.stat().st_mode | stat.S_IEXEC)
+    for name, text in (
+        ("lpstat", LPSTAT),
+        ("ipptool", IPPTOOL.format(aborted=tmp_path / "aborted")),
+    ):
+        tool = bin_dir / name
+        tool.write_text(text)
+        tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     return log
 
@@ -81,16 +110,69 @@ def test_a_cups_refusal_is_one_line(lp: Path, tmp_path: Path) -> None:
     )
 
 
-def test_a_stopped_queue_is_held_not_failed(lp: Path, tmp_path: Path) -> None:
+def test_lp_gives_the_job_its_request_id(lp: Path, tmp_path: Path) -> None:
     label = tmp_path / "label.zpl"
     label.write_text("^XA^XZ")
-    with pytest.raises(PrinterHeld) as err:
-        send_file(label, Printer("stopped"), raw=True)
-    assert str(err.value) == (
+    assert send_file(label, Printer("zebra-1"), raw=True) == Job(
+        Printer("zebra-1"), "label.zpl", "zebra-1-1"
+    )
+
+
+def test_a_printed_job_is_no_trouble(lp: Path, tmp_path: Path) -> None:
+    label = tmp_path / "label.zpl"
+    label.write_text("^XA^XZ")
+    assert confirm([send_file(label, Printer("zebra-1"), raw=True)]) == []
+
+
+def test_a_stopped_queue_holds_the_job(lp: Path, tmp_path: Path) -> None:
+    label = tmp_path / "label.zpl"
+    label.write_text("^XA^XZ")
+    (trouble,) = confirm([send_file(label, Printer("stopped"), raw=True)])
+    assert trouble.fate == "stopped" and not trouble.lost
+    assert trouble.message == (
         "queue stopped is stopped: the job waits in it and prints once the queue is started"
         " (cupsenable stopped); printing again would print it twice"
     )
-    send_file(label, Printer("zebra-1"), raw=True)  # a started queue: no complaint
+    assert trouble.short == "queue stopped stopped: cupsenable stopped"
+
+
+def test_a_held_job_says_how_to_release_it(lp: Path, tmp_path: Path) -> None:
+    label = tmp_path / "label.zpl"
+    label.write_text("^XA^XZ")
+    (trouble,) = confirm([send_file(label, Printer("holding"), raw=True)])
+    assert trouble.fate == "held" and not trouble.lost
+    assert trouble.message == (
+        "job holding-1 is held in queue holding: it prints once released"
+        " (lp -i holding-1 -H resume); printing again would print it twice"
+    )
+
+
+def test_a_printer_that_does_not_answer_is_said_with_cups_reason(lp: Path, tmp_path: Path) -> None:
+    label = tmp_path / "label.zpl"
+    label.write_text("^XA^XZ")
+    job = send_file(label, Printer("offline-zebra"), raw=True)
+    (trouble,) = confirm([job], wait_s=0.3, poll_s=0.1)
+    assert trouble.fate == "waiting" and not trouble.lost
+    assert trouble.message.startswith(
+        "queue offline-zebra cannot print job offline-zebra-1 (The printer is not responding)"
+    )
+
+
+def test_an_aborted_job_is_lost(lp: Path, tmp_path: Path) -> None:
+    label = tmp_path / "label.zpl"
+    label.write_text("^XA^XZ")
+    (tmp_path / "aborted").touch()
+    (trouble,) = confirm([send_file(label, Printer("zebra-1"), raw=True)])
+    assert trouble.fate == "aborted" and trouble.lost
+    assert trouble.message == "CUPS aborted job zebra-1-1 on zebra-1: label.zpl did not print"
+
+
+def test_no_lpstat_is_no_trouble(lp: Path, tmp_path: Path, monkeypatch) -> None:
+    label = tmp_path / "label.zpl"
+    label.write_text("^XA^XZ")
+    job = send_file(label, Printer("stopped"), raw=True)
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert confirm([job]) == []
 
 
 def test_raw_tcp_delivers_every_byte(tmp_path: Path) -> None:

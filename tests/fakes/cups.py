@@ -86,6 +86,12 @@ def missing_tools() -> list[str]:
     return [t for t in TOOLS if _tool(t) is None]
 
 
+def needs_ipptool() -> None:
+    """Skip a test that needs a job's IPP state: only ipptool tells aborted from completed."""
+    if _tool("ipptool") is None:
+        pytest.skip("ipptool is not installed (apt-get install cups-ipp-utils)")
+
+
 class CupsUnavailable(Exception):
     """cupsd is installed but would not start here; the message says why."""
 

@@ -8,34 +8,36 @@ straight to the printer's port 9100. PDFs go through CUPS, which rasterises them
 Every failure is a :class:`PrinterError` with one line a packer can act on ("label printer
 zebra-3 did not answer at 10.0.0.7:9100"); nothing here retries or waits longer than
 :data:`TIMEOUT_S`.
+
+``lp`` succeeding only means CUPS took the job. :func:`confirm` then follows each job by
+its request id until it has left the queue, or is held, or its queue is stopped, for at
+most :data:`CONFIRM_S`, and names the jobs that will not print by themselves or did not
+print at all (:class:`JobTrouble`).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 Transport = Literal["cups", "tcp"]
 TRANSPORTS: tuple[str, ...] = ("cups", "tcp")
 RAW_PORT = 9100
 TIMEOUT_S = 30.0
+#: How long :func:`confirm` follows the jobs of one print: a label reaches a Zebra in well
+#: under a second; a job still in its queue after this is reported only with a reason.
+CONFIRM_S = 5.0
 
 
 class PrinterError(Exception):
     """A job could not be handed to a printer; the message is one line for the operator."""
-
-
-class PrinterHeld(PrinterError):
-    """CUPS took the job, but the queue is stopped (``cupsdisable``): the job waits in it.
-
-    ``lp`` succeeds on a stopped queue, so without this the packer would read "printed" and
-    find no label. Printing again would print twice once the queue is started: the message
-    says how to start it instead.
-    """
 
 
 @dataclass(frozen=True)
@@ -79,26 +81,33 @@ def _check_queue_name(name: str) -> None:
         raise PrinterError(f"invalid printer name {name!r}")
 
 
-def send_file(path: Path | str, printer: Printer, *, raw: bool) -> None:
+@dataclass(frozen=True)
+class Job:
+    """A job handed over: ``id`` is CUPS's request id (``zebra-1-42``); a raw TCP job has
+    none, as the printer closing the connection was its delivery."""
+
+    printer: Printer
+    name: str
+    id: str = ""
+
+
+def send_file(path: Path | str, printer: Printer, *, raw: bool) -> Job:
     """Print a file: ``raw`` for printer language (ZPL) that must not be converted."""
     file_path = Path(path)
     if not file_path.is_file():
         raise PrinterError(f"nothing to print: {file_path} does not exist")
     if printer.transport == "tcp":
-        send_bytes(file_path.read_bytes(), printer)
-        return
+        return send_bytes(file_path.read_bytes(), printer, name=file_path.name)
     # An absolute path can never be mistaken for an lp option.
     command = ["lp", "-d", printer.name, *(["-o", "raw"] if raw else []), str(file_path.resolve())]
-    _run_lp(command, printer, file_path.name)
-    _refuse_stopped_queue(printer)
+    return Job(printer, file_path.name, _run_lp(command, printer, file_path.name))
 
 
-def send_bytes(data: bytes, printer: Printer, *, name: str = "job") -> None:
+def send_bytes(data: bytes, printer: Printer, *, name: str = "job") -> Job:
     """Send printer-language bytes: raw to port 9100, or ``lp -o raw`` from stdin for CUPS."""
     if printer.transport == "cups":
-        _run_lp(["lp", "-d", printer.name, "-o", "raw", "-"], printer, name, data)
-        _refuse_stopped_queue(printer)
-        return
+        command = ["lp", "-d", printer.name, "-o", "raw", "-"]
+        return Job(printer, name, _run_lp(command, printer, name, data))
     host, port = printer.address()
     try:
         with socket.create_connection((host, port), timeout=TIMEOUT_S) as conn:
@@ -113,9 +122,11 @@ def send_bytes(data: bytes, printer: Printer, *, name: str = "job") -> None:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise PrinterError(f"printer {printer} cannot be reached: {reason}") from None
+    return Job(printer, name)
 
 
-def _run_lp(command: list[str], printer: Printer, what: str, data: bytes | None = None) -> None:
+def _run_lp(command: list[str], printer: Printer, what: str, data: bytes | None = None) -> str:
+    """Run ``lp``; the request id it printed ("request id is zebra-1-42 (1 file(s))")."""
     try:
         result = subprocess.run(
             command, input=data, capture_output=True, timeout=TIMEOUT_S, check=False
@@ -134,13 +145,120 @@ def _run_lp(command: list[str], printer: Printer, what: str, data: bytes | None 
         output = (result.stderr or result.stdout or b"").decode("utf-8", "replace").strip()
         message = output.splitlines()[0] if output else f"exit status {result.returncode}"
         raise PrinterError(f"printing {what} on {printer} failed: {message}")
+    words = result.stdout.decode("utf-8", "replace").split()
+    return words[3] if words[:3] == ["request", "id", "is"] and len(words) > 3 else ""
 
 
-def _refuse_stopped_queue(printer: Printer) -> None:
-    """Raise :class:`PrinterHeld` when the CUPS queue is stopped (its job is waiting)."""
+@dataclass(frozen=True)
+class JobTrouble:
+    """A job that will not print by itself, or did not print.
+
+    ``fate``: ``held`` (a hold on the job), ``stopped`` (its queue is stopped), ``waiting``
+    (CUPS keeps trying a printer that does not answer) — these print once the cause is
+    removed, so printing again would print twice — or ``aborted`` / ``canceled``: nothing
+    printed, print again (``lost``). ``message`` is one line for the packer, ``short`` the
+    form that fits a handheld's two rows with the way out kept.
+    """
+
+    job: Job
+    fate: str
+    message: str
+    short: str
+
+    @property
+    def lost(self) -> bool:
+        return self.fate in ("aborted", "canceled")
+
+
+def confirm(
+    jobs: list[Job], *, wait_s: float | None = None, poll_s: float = 0.2
+) -> list[JobTrouble]:
+    """Follow each CUPS job by its request id; the troubles, in the order of ``jobs``.
+
+    ``lpstat -W not-completed -l -o QUEUE`` lists the jobs still in a queue with their
+    hold ("Alerts: job-hold-until-specified") and the backend's last message ("Status: The
+    printer is not responding."); ``lpstat -p`` says whether the queue is stopped. A job
+    held or in a stopped queue is known at once; one still printing is followed until it
+    leaves the queue or ``wait_s`` (:data:`CONFIRM_S`) passes. lpstat cannot tell a job
+    that ended completed from one aborted or cancelled, so that is asked of the IPP job
+    itself with ``ipptool`` where it is installed. Not knowing (no lpstat, it fails) is
+    no trouble: the job was taken, as before this check existed.
+    """
+    followed = [j for j in jobs if j.id and j.printer.transport == "cups"]
+    wait_s = CONFIRM_S if wait_s is None else wait_s
+    wait_s = CONFIRM_S if wait_s is None else wait_s
+    troubles: dict[str, JobTrouble] = {}
+    status: dict[str, str] = {}
+    deadline = time.monotonic() + wait_s
+    while followed:
+        queues = sorted({j.printer.name for j in followed})
+        listing = _queued_jobs(queues)
+        if listing is None:
+            return []
+        stopped = _stopped_queues(queues)
+        printing = []
+        for job in followed:
+            if job.id not in listing:
+                if (ended := _ended_as(job)) is not None:
+                    troubles[job.id] = _trouble(job, ended, status.get(job.id, ""))
+                continue
+            status[job.id], alerts = listing[job.id]
+            if any(a.startswith(("job-hold", "job-held")) for a in alerts):
+                troubles[job.id] = _trouble(job, "held")
+            elif job.printer.name in stopped:
+                troubles[job.id] = _trouble(job, "stopped")
+            else:
+                printing.append(job)
+        followed = printing
+        if not followed or time.monotonic() >= deadline:
+            break
+        time.sleep(poll_s)
+    for job in followed:
+        if status.get(job.id):  # still in its queue, with the backend saying why
+            troubles[job.id] = _trouble(job, "waiting", status[job.id])
+    return [troubles[j.id] for j in jobs if j.id in troubles]
+
+
+def _trouble(job: Job, fate: str, reason: str = "") -> JobTrouble:
+    q, n = job.printer.name, job.id
+    twice = "printing again would print it twice"
+    if fate == "held":
+        return JobTrouble(
+            job,
+            fate,
+            f"job {n} is held in queue {q}: it prints once released (lp -i {n} -H resume); {twice}",
+            f"job {n} held: lp -i {n} -H resume",
+        )
+    if fate == "stopped":
+        return JobTrouble(
+            job,
+            fate,
+            f"queue {q} is stopped: the job waits in it and prints once the queue is started"
+            f" (cupsenable {q}); {twice}",
+            f"queue {q} stopped: cupsenable {q}",
+        )
+    if fate == "waiting":
+        return JobTrouble(
+            job,
+            fate,
+            f"queue {q} cannot print job {n} ({reason.rstrip('.')}): it waits and prints once"
+            f" the printer answers; {twice}",
+            f"queue {q}: {reason.rstrip('.')}",
+        )
+    why = f" ({reason.rstrip('.')})" if reason else ""
+    word = "aborted" if fate == "aborted" else "cancelled"
+    return JobTrouble(
+        job,
+        fate,
+        f"CUPS {word} job {n} on {q}{why}: {job.name} did not print",
+        f"job {n} {word}: not printed",
+    )
+
+
+def _lpstat(*args: str) -> subprocess.CompletedProcess[bytes] | None:
     try:
-        result = subprocess.run(
-            ["lpstat", "-p", printer.name],
+        return subprocess.run(
+            ["lpstat", *args],
             capture_output=True,
             timeout=TIMEOUT_S,
             check=False,
@@ -148,11 +266,64 @@ def _refuse_stopped_queue(printer: Printer) -> None:
             env={**os.environ, "LC_ALL": "C", "LANG": "C"},
         )
     except (OSError, subprocess.TimeoutExpired):
-        return  # the job was accepted; not knowing the queue's state is no failure
-    words = result.stdout.decode("utf-8", "replace").split()
+        return None
+
+
+def _queued_jobs(queues: list[str]) -> dict[str, tuple[str, list[str]]] | None:
+    """The jobs not completed in ``queues``: request id -> (backend status, alerts)."""
+    jobs: dict[str, tuple[str, list[str]]] = {}
+    for queue in queues:
+        result = _lpstat("-W", "not-completed", "-l", "-o", queue)
+        if result is None or result.returncode != 0:
+            return None
+        current = ""
+        for line in result.stdout.decode("utf-8", "replace").splitlines():
+            if line and not line[0].isspace():
+                current = line.split()[0]
+                jobs[current] = ("", [])
+            elif current and (text := line.strip()).startswith("Status:"):
+                jobs[current] = (text.removeprefix("Status:").strip(), jobs[current][1])
+            elif current and text.startswith("Alerts:"):
+                alerts = text.removeprefix("Alerts:").replace(",", " ").split()
+                jobs[current] = (jobs[current][0], alerts)
+    return jobs
+
+
+def _stopped_queues(queues: list[str]) -> set[str]:
+    result = _lpstat("-p", *queues)
+    if result is None:
+        return set()
+    stopped = set()
     # "printer zebra disabled since Mon 07 Dec 2026 ..." (enabled: "is idle." / "now printing")
-    if words[:3] == ["printer", printer.name, "disabled"]:
-        raise PrinterHeld(
-            f"queue {printer} is stopped: the job waits in it and prints once the queue is"
-            f" started (cupsenable {printer}); printing again would print it twice"
+    for line in result.stdout.decode("utf-8", "replace").splitlines():
+        words = line.split()
+        if words[:1] == ["printer"] and len(words) > 2 and words[2] == "disabled":
+            stopped.add(words[1])
+    return stopped
+
+
+def _ended_as(job: Job) -> str | None:
+    """``aborted`` or ``canceled`` for a job that left its queue without printing, from
+    its IPP ``job-state``; None when it completed or that cannot be asked."""
+    tool = shutil.which("ipptool")
+    number = job.id.rpartition("-")[2]
+    if tool is None or not number.isdigit():
+        return None
+    server = os.environ.get("CUPS_SERVER") or "localhost"
+    # A CUPS_SERVER that is a socket path goes in the URI's host, percent-encoded.
+    host = quote(server, safe="") if server.startswith("/") else server
+    try:
+        result = subprocess.run(
+            [tool, "-T", "10", "-tv", f"ipp://{host}/jobs/{number}", "get-job-attributes.test"],
+            capture_output=True,
+            timeout=TIMEOUT_S,
+            check=False,
+            env={**os.environ, "LC_ALL": "C", "LANG": "C"},
         )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in result.stdout.decode("utf-8", "replace").splitlines():
+        name, _, value = line.strip().partition(" = ")
+        if name == "job-state (enum)":
+            return value.strip() if value.strip() in ("aborted", "canceled") else None
+    return None

@@ -118,6 +118,8 @@ class ExceptionKind(StrEnum):
     # A unit the ledger puts in the order's tote is not there at the pack station:
     # re-pick it, ship without it or cancel (a supervisor decides; the order waits on hold).
     MISSING_UNIT = "MISSING_UNIT"
+    # A packed order's label or papers did not print: refused, held, aborted by CUPS.
+    PRINT = "PRINT"
     OTHER = "OTHER"
 
 

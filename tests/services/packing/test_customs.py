@@ -7,11 +7,14 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from tests.fakes.raw_printer import RawPrinter
 from tests.printing.helpers import decode, page_sizes, pdf_text, render_pages
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import refused
 from tests.worlds.packing import declare, ship_1042_to
+from wms_tui.domain.enums import ExceptionKind
 from wms_tui.domain.models import Order, Parcel, Product
+from wms_tui.services.exceptions.inbox import open_exceptions
 from wms_tui.services.packing import documents
 from wms_tui.services.packing import station as packing
 
@@ -214,3 +217,23 @@ def test_a_printer_that_is_off_leaves_the_parcel_closed_and_the_files_for_reprin
     assert all(p.exists() for p in docs.files) and len(docs.files) == 2
     with world.store.read() as s:
         assert s.get(Order, oid).status == OrderStatus.PACKED
+    # The supervisor sees it too, until a print of the order goes through.
+    (item,) = [
+        i for i in open_exceptions(world.store, world.supervisor) if i.kind == ExceptionKind.PRINT
+    ]
+    assert item.order == "#1042" and item.terminal == "PACK-1"
+    assert f"127.0.0.1:{port} cannot be reached" in item.cause
+    listener = RawPrinter()
+    try:
+        with world.store.unit_of_work() as uow:
+            st = uow.session.exec(select(Station).where(Station.code == "PACK-1")).one()
+            st.printer = f"127.0.0.1:{listener.port}"
+            uow.add(st)
+            uow.commit()
+        again = documents.reprint(world.store, world.packer, "#1042", slip=False)
+        assert again.ok, again.problems
+    finally:
+        listener.close()
+    assert not [
+        i for i in open_exceptions(world.store, world.supervisor) if i.kind == ExceptionKind.PRINT
+    ]

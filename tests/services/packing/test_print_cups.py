@@ -7,19 +7,23 @@ not installed.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from sqlmodel import select
 
-from tests.fakes.cups import CupsServer
+from tests.fakes.cups import CupsServer, needs_ipptool
 from tests.fakes.raw_printer import RawPrinter
 from tests.worlds import packing as pw
 from tests.worlds.packing import pack
+from wms_tui.adapters import printers
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Order, Station
+from wms_tui.services.exceptions.inbox import Action, open_exceptions
 from wms_tui.services.packing import station as packing
 from wms_tui.store import Store
 
@@ -97,3 +101,58 @@ def test_a_refusing_label_queue_is_one_line_and_f10_prints_again(
     assert again.ok and again.printed == (queue,)
     label = again.files[0]
     assert label_port.wait_for(2)[-1] == label.read_bytes()
+
+
+def printing_exceptions(world: pw.World) -> list:
+    return [i for i in open_exceptions(world.store, world.supervisor) if i.kind == "PRINT"]
+
+
+def test_a_stopped_queue_is_in_the_supervisors_inbox(
+    world: pw.World, cups: CupsServer, station: tuple[str, RawPrinter, RawPrinter]
+) -> None:
+    queue, _, _ = station
+    cups.run("cupsdisable", queue)
+    try:
+        oid = pack(world, "#1043")
+        packing.produce(world.store, oid, "PACK-1")
+        (item,) = printing_exceptions(world)
+        assert item.kind_label == "Printing" and item.order == "#1043"
+        assert item.terminal == "PACK-1" and item.raised_by
+        assert f"queue {queue} is stopped" in item.cause
+        assert Action.ACKNOWLEDGE in item.actions  # the packed order waits on nothing
+    finally:
+        cups.run("cupsenable", queue)
+
+
+def test_a_label_cups_aborts_is_reprinted_and_the_inbox_clears(
+    world: pw.World, cups: CupsServer, station: tuple[str, RawPrinter, RawPrinter]
+) -> None:
+    """The label queue's printer is gone and the queue aborts what it cannot deliver: lp
+    succeeded, yet no label. The packer reads it with F10; the supervisor sees it until a
+    reprint goes through."""
+    needs_ipptool()
+    queue, label_port, _ = station
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        dead = s.getsockname()[1]
+    cups.run("lpadmin", "-p", queue, "-v", f"socket://127.0.0.1:{dead}/?contimeout=1")
+    cups.run("lpadmin", "-p", queue, "-o", "printer-error-policy=abort-job")
+    oid = pack(world, "#1043")
+    with patch.object(printers, "CONFIRM_S", 60.0):
+        docs = packing.produce(world.store, oid, "PACK-1")
+    assert not docs.ok and docs.held == ()
+    assert len(docs.problems) >= 1 and all("\n" not in p for p in docs.problems)
+    assert docs.problems[-1].startswith("label printer: CUPS aborted job ")
+    assert docs.problems[-1].endswith(".zpl did not print")
+    with world.store.read() as s:
+        assert s.get(Order, oid).status == OrderStatus.PACKED
+        # The fonts went the same way: the next label to this printer sends them again.
+        st = s.exec(select(Station).where(Station.code == "PACK-1")).one()
+        assert st.printer_fonts == ""
+    (item,) = printing_exceptions(world)
+    assert "CUPS aborted job" in item.cause and item.order == "#1043"
+    cups.run("lpadmin", "-p", queue, "-v", f"socket://127.0.0.1:{label_port.port}")
+    again = packing.reprint(world.store, world.packer, "#1043", slip=False)
+    assert again.ok, again.problems
+    fonts, label = label_port.wait_for(2)
+    assert fonts.startswith(b"~DYE:WMSSANS") and label == again.files[0].read_bytes()
+    assert printing_exceptions(world) == []  # the reprint that printed closed it

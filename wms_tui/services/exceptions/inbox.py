@@ -74,6 +74,7 @@ KIND_LABELS: dict[str, str] = {
     K.SHOP_SYNC: "Shop sync",
     K.PAYMENT_HOLD: "Payment",
     K.PAUSED_TASK: "Paused task",
+    K.PRINT: "Printing",
 }
 # Lower is more urgent: work stuck on the floor first, paperwork last.
 URGENCY: dict[str, int] = {
@@ -85,6 +86,7 @@ URGENCY: dict[str, int] = {
     K.OTHER: 3,
     K.PAUSED_TASK: 3,
     K.WEIGHT_MISMATCH: 4,
+    K.PRINT: 4,
     K.PAYMENT_HOLD: 5,
     K.BACKORDER: 5,
     K.UNKNOWN_SKU: 5,

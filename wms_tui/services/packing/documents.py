@@ -16,7 +16,6 @@ refused while it can still be fixed, not discovered after it was packed.
 from __future__ import annotations
 
 import os
-from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from wms_tui.adapters.printers import Printer
+from wms_tui.adapters.printers import Job, JobTrouble, Printer
 from wms_tui.domain import customs as customs_rules
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.codes import rma_code
@@ -54,7 +53,7 @@ from wms_tui.printing.documents import (
 )
 from wms_tui.services.core import document_folders, events, order_names, settings
 from wms_tui.services.core.clock import zone_of
-from wms_tui.services.packing import customs
+from wms_tui.services.packing import customs, print_exceptions
 from wms_tui.services.packing.state import inserts_for, station_row
 from wms_tui.store import Store, retrying
 
@@ -82,10 +81,13 @@ class Documents:
     files: tuple[Path, ...] = ()
     printed: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
-    #: jobs CUPS took into a stopped queue: they print once it is started, so no reprint
+    #: jobs CUPS took that wait (a stopped queue, a hold, a printer not answering): they
+    #: print once the cause is removed, so no reprint
     held: tuple[str, ...] = ()
     #: the stopped queues' names, for the short form of ``held``
     held_queues: tuple[str, ...] = ()
+    #: the short forms of the other waiting jobs ("job zebra-1-7 held: lp -i … -H resume")
+    held_short: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -104,7 +106,7 @@ class Documents:
         """``problems`` and ``held`` for a handheld's two rows: a held job's whole sentence
         ("…; printing again would print it twice") left the way to start the queue cut off."""
         held = [f"queue {q} stopped: cupsenable {q}" for q in self.held_queues]
-        return "; ".join(self.problems + tuple(held))
+        return "; ".join(self.problems + tuple(held) + self.held_short)
 
 
 @dataclass
@@ -472,10 +474,14 @@ def produce(
 
     ``zpl`` None follows the station's label format. ``printer`` overrides the
     station's; ``send=False`` only writes files. Never raises for printing
-    problems: they come back in ``Documents.problems`` for the screen, and jobs
-    waiting in a stopped CUPS queue in ``Documents.held``.
+    problems: they come back in ``Documents.problems`` for the screen (with the
+    jobs CUPS aborted or cancelled: print again), and jobs waiting in CUPS (a
+    stopped queue, a hold, a printer not answering) in ``Documents.held``. Each
+    job is followed by its CUPS request id (``adapters.printers.confirm``); what
+    did not print is also an exception in the supervisor's inbox, closed by the
+    next print of the order that goes through.
     """
-    from wms_tui.adapters.printers import PrinterError, PrinterHeld, send_file
+    from wms_tui.adapters.printers import PrinterError, confirm, send_file
     from wms_tui.printing.cn22 import cn22_program, render_cn22_pdf
     from wms_tui.printing.customs import render_customs_pdf
     from wms_tui.printing.errors import PrintError
@@ -561,8 +567,11 @@ def produce(
             continue
         files.append(path)
         rendered.append((kind, path))
-    held: dict[str, str] = {}
+    held: dict[tuple[str, str], JobTrouble] = {}
+    roles: dict[str, str] = {}  # a CUPS job's request id -> which printer of the station
     if send:
+        sent: list[tuple[str, Job]] = []
+        failed: list[str] = []  # sent and refused, or lost in CUPS: print again
         for kind, path in rendered:
             where = printer_for(kind, setup, printer)
             if where is None:
@@ -571,20 +580,35 @@ def produce(
             try:
                 if path.suffix == ".zpl" and zpl_fonts:
                     fonts, zpl_fonts = zpl_fonts, set()
-                    # Held fonts are queued ahead of the label: said once, below.
-                    with suppress(PrinterHeld):
-                        send_fonts(store, terminal, where, fonts, known=printer is None)
-                send_file(path, where, raw=path.suffix == ".zpl")
-            except PrinterHeld as exc:
-                # The rest still goes into the queue, in order, to print when it starts.
-                held.setdefault(where.name, f"{role}: {exc}")
-                continue
+                    fonts_job = send_fonts(store, terminal, where, fonts, known=printer is None)
+                    if fonts_job is not None:
+                        sent.append((role, fonts_job))
+                sent.append((role, send_file(path, where, raw=path.suffix == ".zpl")))
             except PrinterError as exc:
-                problems.append(f"{role}: {exc}")
+                failed.append(f"{role}: {exc}")
                 break  # one line for the packer; the files stay for F10
             printed.append(where.name)
+        roles = {job.id: role for role, job in sent if job.id}
+        for trouble in confirm([job for _, job in sent]):
+            role = roles[trouble.job.id]
+            if trouble.job.name == "fonts" and trouble.lost:
+                forget_fonts(store, terminal)  # the next label sends them again
+            if trouble.lost:
+                failed.append(f"{role}: {trouble.message}")
+            else:
+                # Every job after a stopped queue's first waits with it: said once.
+                held.setdefault((trouble.job.printer.name, trouble.fate), trouble)
+        problems.extend(failed)
+        if sent or failed:
+            waiting = [f"{roles[t.job.id]}: {t.message}" for t in held.values()]
+            print_exceptions.record(store, order_id, terminal, failed + waiting)
     return Documents(
-        tuple(files), tuple(printed), tuple(problems), tuple(held.values()), tuple(held)
+        tuple(files),
+        tuple(printed),
+        tuple(problems),
+        tuple(f"{roles[t.job.id]}: {t.message}" for t in held.values()),
+        tuple(t.job.printer.name for t in held.values() if t.fate == "stopped"),
+        tuple(t.short for t in held.values() if t.fate != "stopped"),
     )
 
 
@@ -602,14 +626,16 @@ def papers_with(
 
 def send_fonts(
     store: Store, terminal: str, where: Printer, needed: set[str], *, known: bool = True
-) -> list[str]:
+) -> Job | None:
     """Download to the label printer the bundled fonts it lacks, once per printer.
 
     The station records what it sent (``Station.printer_fonts``, name and content hash), so
     the 4.7 MB Korean font crosses the network once, not with every label. ``known=False``
-    (a printer named on the command line) sends them without asking or recording.
+    (a printer named on the command line) sends them without asking or recording. The job
+    sent, or None when the printer has them all; a job CUPS holds is still recorded (it is
+    queued ahead of the labels, so the printer has them before it prints any).
     """
-    from wms_tui.adapters.printers import PrinterHeld, send_bytes
+    from wms_tui.adapters.printers import send_bytes
     from wms_tui.printing.zpl import font_download, font_id
 
     with store.read() as s:
@@ -617,12 +643,8 @@ def send_fonts(
         sent = set(st.printer_fonts.split(",")) if (st and known) else set()
     missing = sorted(f for f in needed if font_id(f) not in sent)
     if not missing:
-        return []
-    held: PrinterHeld | None = None
-    try:
-        send_bytes(font_download(missing), where, name="fonts")
-    except PrinterHeld as exc:
-        held = exc  # in the queue ahead of the labels: the printer will have them
+        return None
+    job = send_bytes(font_download(missing), where, name="fonts")
     if known:
         with store.unit_of_work() as uow:
             st = uow.session.exec(select(Station).where(Station.code == terminal)).first()
@@ -631,9 +653,18 @@ def send_fonts(
                 st.printer_fonts = ",".join(sorted(have | {font_id(f) for f in missing}))
                 uow.add(st)
                 uow.commit()
-    if held is not None:
-        raise held
-    return missing
+    return job
+
+
+@retrying
+def forget_fonts(store: Store, terminal: str) -> None:
+    """Forget which fonts the station's label printer has (a reset printer, a lost job)."""
+    with store.unit_of_work() as uow:
+        st = uow.session.exec(select(Station).where(Station.code == terminal)).first()
+        if st is not None and st.printer_fonts:
+            st.printer_fonts = ""
+            uow.add(st)
+            uow.commit()
 
 
 #: Documents printed on the label printer's stock (4x6 / A6): the labels and a CN 22.

@@ -49,7 +49,7 @@ def clear_fonts(store: Store, station: str) -> None:
 
 def test_page(store: Store, station: str, *, send: bool = True) -> PrinterTest:
     """Render and send the station's test label and test page (problems are returned)."""
-    from wms_tui.adapters.printers import PrinterError, send_file
+    from wms_tui.adapters.printers import PrinterError, confirm, send_file
     from wms_tui.printing.label import render_label_pdf
     from wms_tui.printing.output import output_path, safe_filename
     from wms_tui.printing.test_page import render_test_page
@@ -97,6 +97,7 @@ def test_page(store: Store, station: str, *, send: bool = True) -> PrinterTest:
     jobs.append(("document", page))
     sent: list[str] = []
     problems: list[str] = []
+    followed = []
     for kind, file in jobs:
         where = documents.printer_for(kind, setup, None)
         if not send or where is None:
@@ -106,8 +107,12 @@ def test_page(store: Store, station: str, *, send: bool = True) -> PrinterTest:
                 # A test re-sends the fonts: the printer may be new or freshly reset.
                 clear_fonts(store, station)
                 documents.send_fonts(store, station, where, set(used))
-            send_file(file, where, raw=file.suffix == ".zpl")
+            followed.append((kind, send_file(file, where, raw=file.suffix == ".zpl")))
             sent.append(f"{kind} printer {where}")
         except PrinterError as exc:
             problems.append(f"{kind} printer: {exc}")
+    # A test page that CUPS holds or aborts is what the test is for: say so.
+    kinds = {job.id: kind for kind, job in followed}
+    for trouble in confirm([job for _, job in followed]):
+        problems.append(f"{kinds[trouble.job.id]} printer: {trouble.message}")
     return PrinterTest(station, tuple(f for _, f in jobs), tuple(sent), tuple(problems))
