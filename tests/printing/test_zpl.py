@@ -29,6 +29,7 @@ LONG = {
     "ship_from": VERY_LONG,
     "consignment": "73500530000010425",
     "dangerous_goods": ("UN3480", "UN3481"),
+    "terms": "DDP",
 }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wms_tui.domain.credentials import pin_problem
-from wms_tui.domain.customs import valid_currency, valid_hs_code
+from wms_tui.domain.customs import INCOTERMS, valid_currency, valid_hs_code
 from wms_tui.domain.enums import Role
 from wms_tui.domain.identifiers.sscc import MAX_COMPANY_PREFIX, MIN_COMPANY_PREFIX
 
@@ -146,6 +146,13 @@ def currency(raw: str) -> str:
     code = raw.upper()
     if not valid_currency(code):
         raise Bad(f"{raw!r} is not a three-letter currency code like SEK")
+    return code
+
+
+def incoterms(raw: str) -> str:
+    code = raw.strip().upper()
+    if code not in INCOTERMS:
+        raise Bad(f"{raw!r} is not DAP or DDP (the Incoterms a shop ships parcels under)")
     return code
 
 

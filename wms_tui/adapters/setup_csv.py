@@ -40,6 +40,7 @@ from wms_tui.adapters.setup_cells import (
     cutoff,
     gs1_prefix,
     hs_code,
+    incoterms,
     money,
     pin,
     roles,
@@ -190,6 +191,8 @@ SPECS: dict[str, FileSpec] = {
                 _may("timezone", timezone, TIMEZONE),
                 # The shop's currency: customs values are in it (a setting, not a column).
                 _may("currency", currency, None),
+                # Who pays the import duties (DAP: the recipient, DDP: the shop): a setting.
+                _may("incoterms", incoterms, None),
             ),
             key=lambda v: v["code"],
             key_column="code",

@@ -56,6 +56,16 @@ def form_for(postal: bool, total_value: Decimal, currency: str = "SEK") -> Form:
     return "CN22" if limit is not None and total_value <= limit else "CN23"
 
 
+#: Terms of delivery (Incoterms 2020) a shop ships parcels under: who pays the import
+#: duties and taxes. The other nine rules are for trade where the buyer arranges carriage
+#: or takes the goods at a port, not for parcels a shop sends to a customer's door.
+INCOTERMS: dict[str, str] = {
+    "DAP": "Delivered At Place: the recipient pays import duties and taxes",
+    "DDP": "Delivered Duty Paid: the shop pays import duties and taxes",
+}
+DEFAULT_INCOTERMS = "DAP"
+
+
 def valid_currency(code: str) -> bool:
     """An ISO 4217 alphabetic code: three letters A-Z (``SEK``, ``EUR``)."""
     return len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()

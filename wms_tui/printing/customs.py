@@ -48,7 +48,7 @@ _COLUMNS = (
     Column("HS tariff no.", 1.6),
     Column("Origin", 0.9),
 )
-BOLD_FACTS = ("Category of item", "Reason for export")
+BOLD_FACTS = ("Category of item", "Reason for export", "Terms of delivery")
 # A commercial invoice prices each line: unit value beside the line's total.
 _INVOICE_COLUMNS = (
     Column("Description of goods", 3.4),
@@ -113,6 +113,9 @@ def _build(target: BinaryIO, data: CustomsData, paper: PaperName) -> None:
         *([("Invoice no.", data.order_name)] if invoice else []),
         ("Reason for export" if invoice else "Category of item", data.category),
         *([("Currency", data.currency)] if invoice else []),
+        # Who pays the import duties: the invoice's "terms of delivery"; CN 22/CN 23 have
+        # no such box (a postal operator's DDP is a service, not a field on the form).
+        *([("Terms of delivery", f"{data.incoterms} (Incoterms 2020)")] if invoice else []),
         ("Consignment", data.consignment),
         ("Tracking", ", ".join(data.tracking_numbers)),
         ("Parcel", data.item_of.removeprefix("item "))

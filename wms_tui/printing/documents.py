@@ -140,6 +140,8 @@ class LabelData:
         reference: Optional extra reference (customer PO, routing code) printed by the order.
         consignment: Consignment reference (GSIN) shared by every package of the shipment.
         dangerous_goods: UN numbers of dangerous goods inside (``UN3481``), marked on the label.
+        terms: Terms of delivery of a courier shipment leaving the EU (``"DAP"``, ``"DDP"``),
+            printed in the service box as courier labels carry them; "" for none.
     """
 
     ship_from: Address
@@ -157,6 +159,7 @@ class LabelData:
     reference: str = ""
     consignment: str = ""
     dangerous_goods: tuple[str, ...] = ()
+    terms: str = ""
 
     def __post_init__(self) -> None:
         _tuple_field(self, "dangerous_goods")
@@ -442,6 +445,9 @@ class CustomsData:
         carrier_name: The postal operator carrying it (the CN 22's designated operator).
         parcel_index: The parcel (1-based, of ``parcel_count``) a CN 22/CN 23 declares;
             0 for a paper covering the whole shipment.
+        incoterms: Terms of delivery, ``"DAP"`` or ``"DDP"`` (Incoterms 2020): who pays
+            the import duties. Printed on the invoice, which has the field; the UPU forms
+            have none.
     """
 
     form: str
@@ -459,6 +465,7 @@ class CustomsData:
     gross_weight_g: int = 0
     carrier_name: str = ""
     parcel_index: int = 0
+    incoterms: str = "DAP"
 
     def __post_init__(self) -> None:
         _tuple_field(self, "tracking_numbers")

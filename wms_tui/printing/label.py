@@ -68,6 +68,8 @@ TRACKING_BAR_HEIGHT = 13 * MM
 ROUTING_BAR_HEIGHT = 9 * MM
 HRI_SIZE = 10.0
 CAPTION_SIZE = 6.5
+#: Terms of delivery (DAP/DDP) in the service box, beside the carrier.
+TERMS_SIZE = 11.0
 #: Four sender lines at SENDER_SIZE and the service box; every millimetre kept from the
 #: header goes to the ship-to block, which on a label with three symbols is the smallest.
 HEADER_HEIGHT = 17 * MM
@@ -284,8 +286,16 @@ def _draw_header(surface: Surface, data: LabelData, left: float, right: float, t
     box_left = split + 3
     surface.rect(box_left, bottom + 3, right - box_left, top - bottom - 4, THIN * 1.5)
     col, col_width = box_left + 4, right - box_left - 8
-    carrier, carrier_size = fonts.fit_text(data.carrier_name, col_width, 13, 9, bold=True)
+    # The terms of delivery (DAP/DDP) stand at the top right, beside the carrier, which
+    # may shrink a little further for them before it is cut.
+    terms_width = fonts.text_width(data.terms, TERMS_SIZE, bold=True) + 4 if data.terms else 0
+    carrier, carrier_size = fonts.fit_text(
+        data.carrier_name, col_width - terms_width, 13, 8 if data.terms else 9, bold=True
+    )
     surface.text(col, top - 4 - carrier_size, carrier, carrier_size, True)
+    if data.terms:
+        x = col + col_width - terms_width + 4
+        surface.text(x, top - 4 - TERMS_SIZE, data.terms, TERMS_SIZE, True)
     y = top - 8 - carrier_size
     # The dangerous-goods mark takes the box's last row: the service keeps one line then.
     rows = 1 if data.dangerous_goods else 2

@@ -13,7 +13,7 @@ from tests.worlds import packing as pw
 from tests.worlds.dbstate import refused
 from tests.worlds.packing import declare, ship_1042_to
 from wms_tui.domain.enums import ExceptionKind
-from wms_tui.domain.models import Order, Parcel, Product
+from wms_tui.domain.models import Carrier, Order, Parcel, Product
 from wms_tui.services.exceptions.inbox import open_exceptions
 from wms_tui.services.packing import documents
 from wms_tui.services.packing import station as packing
@@ -237,3 +237,57 @@ def test_a_printer_that_is_off_leaves_the_parcel_closed_and_the_files_for_reprin
     assert not [
         i for i in open_exceptions(world.store, world.supervisor) if i.kind == ExceptionKind.PRINT
     ]
+
+
+def couriers_only(world: pw.World) -> None:
+    with world.store.unit_of_work() as uow:
+        for carrier in uow.session.exec(select(Carrier)):
+            carrier.tracking_check, carrier.tracking_prefix = "mod10", ""
+            uow.add(carrier)
+        uow.commit()
+
+
+@pytest.mark.parametrize("terms", ["DAP", "DDP"])
+def test_terms_of_delivery_are_on_the_invoice_and_the_courier_label(
+    world: pw.World, terms: str
+) -> None:
+    """Who pays the import duties: the shop's setting (default DAP) on the commercial
+    invoice's "terms of delivery" and in the courier label's service box."""
+    from wms_tui.services.core import settings
+
+    if terms != "DAP":  # DAP is the default: nothing set
+        with world.store.unit_of_work() as uow:
+            settings.put(uow.session, "incoterms", terms)
+            uow.commit()
+    couriers_only(world)
+    oid = ship_1042_to(world, "KR")
+    declare(world)
+    packing.close_parcel(world.store, world.packer, oid)
+    docs = documents.produce(world.store, oid, "PACK-1", send=False)
+    (invoice,) = [p for p in docs.files if p.name.startswith("customs")]
+    text = pdf_text(invoice)
+    assert "COMMERCIAL INVOICE" in text.upper()
+    assert f"Terms of delivery: {terms} (Incoterms 2020)" in text
+    (label,) = [p for p in docs.files if p.name.startswith("label")]
+    words = pdf_text(label).split()
+    assert terms in words and ({"DAP", "DDP"} - {terms}).isdisjoint(words)
+
+
+def test_postal_forms_and_parcels_inside_the_eu_carry_no_terms(world: pw.World) -> None:
+    """The UPU forms have no terms-of-delivery box; a parcel staying in the EU has no
+    import duties to pay."""
+    from wms_tui.services.core import settings
+
+    with world.store.unit_of_work() as uow:
+        settings.put(uow.session, "incoterms", "DDP")
+        uow.commit()
+    oid = ship_1042_to(world, "KR")  # the postal carrier: a CN 22
+    declare(world)
+    packing.close_parcel(world.store, world.packer, oid)
+    docs = documents.produce(world.store, oid, "PACK-1", send=False)
+    assert all("DDP" not in pdf_text(p) for p in docs.files)
+    domestic = pw.pack(world, "#1043")
+    assert all(
+        "DDP" not in pdf_text(p)
+        for p in documents.produce(world.store, domestic, "PACK-1", send=False).files
+    )

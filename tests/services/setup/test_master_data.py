@@ -191,6 +191,26 @@ def test_the_shops_currency_comes_from_warehouse_csv(empty_store: Store, tmp_pat
         assert settings.get(s, "shop_currency") == "EUR"
 
 
+def test_the_terms_of_delivery_come_from_warehouse_csv(empty_store: Store, tmp_path: Path) -> None:
+    from wms_tui.services.core import settings
+
+    folder = setup_copy(tmp_path)
+    import_setup(empty_store, [folder])
+    with empty_store.read() as s:
+        assert settings.get(s, "incoterms") == "DAP"  # the recipient pays, unless told
+    edit(folder, "warehouse.csv", "sscc_extension\n", "sscc_extension,incoterms\n")
+    edit(folder, "warehouse.csv", ",7350053,0", ",7350053,0,EXW")
+    assert problems(empty_store, folder / "warehouse.csv") == [
+        "warehouse.csv, row 2, incoterms: 'EXW' is not DAP or DDP"
+        " (the Incoterms a shop ships parcels under)"
+    ]
+    edit(folder, "warehouse.csv", ",7350053,0,EXW", ",7350053,0,ddp")
+    report = import_setup(empty_store, [folder / "warehouse.csv"])
+    assert report.outcomes[0].summary() == "1 updated (JKG1)"
+    with empty_store.read() as s:
+        assert settings.get(s, "incoterms") == "DDP"
+
+
 def test_a_column_left_out_leaves_that_field_as_it_is(empty_store: Store, tmp_path: Path) -> None:
     folder = setup_copy(tmp_path)
     import_setup(empty_store, [folder])

@@ -46,6 +46,9 @@ DEFAULTS: dict[str, str] = {
     # The shop's currency (ISO 4217): products' customs values are in it, and customs
     # papers print it. Set by warehouse.csv's currency column.
     "shop_currency": "SEK",
+    # Terms of delivery on customs papers (Incoterms 2020): DAP, the recipient pays import
+    # duties and taxes, or DDP, the shop does. Set by warehouse.csv's incoterms column.
+    "incoterms": "DAP",
     "return_policy": (
         "Return unused items within 30 days. Tick a reason, put this slip in the "
         "parcel and drop it at any service point."

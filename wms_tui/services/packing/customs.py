@@ -21,6 +21,12 @@ from wms_tui.domain.models import Carrier, Order, OrderLine, PackScan, Parcel, P
 from wms_tui.services.core import settings
 
 
+def incoterms(session: Session) -> str:
+    """The shop's terms of delivery (``DAP`` or ``DDP``): who pays the import duties."""
+    code = settings.get(session, "incoterms").strip().upper()
+    return code if code in customs.INCOTERMS else customs.DEFAULT_INCOTERMS
+
+
 def shop_currency(session: Session) -> str:
     """The currency customs values are kept and declared in (warehouse.csv ``currency``)."""
     return settings.get(session, "shop_currency")

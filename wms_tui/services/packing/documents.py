@@ -125,6 +125,7 @@ class _Bundle:
 
     declare: bool = False  # leaves the EU: a customs paper goes with it
     currency: str = "SEK"  # the shop's: the products' customs values are in it
+    incoterms: str = customs_rules.DEFAULT_INCOTERMS  # who pays the import duties
 
     @property
     def dangerous_goods(self) -> tuple[str, ...]:
@@ -231,6 +232,9 @@ def label_data(b: _Bundle, parcel: Parcel, index: int) -> LabelData:
         company_prefix_length=len(w.gs1_company_prefix),
         consignment=consignment(w, b.order),
         dangerous_goods=b.dangerous_goods,
+        # A courier's label says who pays the duties of a shipment leaving the EU; a postal
+        # item's terms are its service's, not printed.
+        terms=b.incoterms if b.declare and not customs.is_postal(b.carrier) else "",
     )
 
 
@@ -257,6 +261,7 @@ def customs_papers(b: _Bundle) -> list[CustomsData]:
         "category": "Gift" if o.gift_message.strip() else "Sale of goods",
         "parcel_count": len(b.parcels),
         "carrier_name": b.carrier.name if b.carrier else "",
+        "incoterms": b.incoterms,
     }
     postal = customs.is_postal(b.carrier)
     known = len(b.parcels) == 1 or all(b.parcel_items.get(p.id or 0) for p in b.parcels)
@@ -388,6 +393,7 @@ def _bundle(session: Session, order: Order, parcels: list[Parcel]) -> _Bundle:
         ),
         declare=declare,
         currency=customs.shop_currency(session),
+        incoterms=customs.incoterms(session),
     )
 
 

@@ -17,11 +17,13 @@ class SiteRows(SetupContext):
         wh = self.s.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
         for rec in self.records("warehouse.csv"):
             v = dict(rec.values)
-            shop_currency = v.pop("currency", None)
-            currency_changed = False
-            if shop_currency and shop_currency != settings.get(self.s, "shop_currency"):
-                settings.put(self.s, "shop_currency", shop_currency)
-                currency_changed = True
+            settings_changed = False
+            # The shop's currency and terms of delivery are settings, not warehouse columns.
+            for column, key in (("currency", "shop_currency"), ("incoterms", "incoterms")):
+                value = v.pop(column, None)
+                if value and value != settings.get(self.s, key):
+                    settings.put(self.s, key, value)
+                    settings_changed = True
             if wh is None:
                 wh = Warehouse(**v)
                 self.s.add(wh)
@@ -45,7 +47,7 @@ class SiteRows(SetupContext):
                 )
                 continue
             numbering = (wh.gs1_company_prefix, wh.sscc_extension)
-            self.tally(rec, False, assign(wh, v) or currency_changed)
+            self.tally(rec, False, assign(wh, v) or settings_changed)
             if (wh.gs1_company_prefix, wh.sscc_extension) != numbering:
                 self.numbering_changed = True
         if wh is not None and wh.country_code:
