@@ -114,11 +114,15 @@ def test_dhl_express_numbers_from_dhl() -> None:
 
 
 def test_cj_waybill_is_twelve_digits_mod_7() -> None:
-    # CJ Logistics (and Korea's other couriers): 11-digit serial, check = serial mod 7.
+    # CJ Logistics: 11-digit serial, check = serial mod 7 (not confirmed by CJ: docs/printing.md).
     rule = TrackingRule(prefix="", length=12, check="mod7")
     assert make_tracking_number(rule, 60500000002) == "605000000021"  # 60500000002 % 7 == 1
     assert validate_tracking_number(rule, "605000000021")
     assert not validate_tracking_number(rule, "605000000022")
+    # Waybills a Korean tracking app registered with CJ in its own code (KHyun94/SOPO,
+    # app/src/main/java/com/delivery/sopo/viewmodels/inquiry/InquiryViewModel.kt).
+    for number in ("633505672612", "633603780622", "632830166566"):
+        assert validate_tracking_number(rule, number), number
 
 
 POSTNORD = EXAMPLE_RULES["postnord"]

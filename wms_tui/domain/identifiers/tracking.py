@@ -9,7 +9,13 @@ Supported check schemes (``TrackingRule.check``):
     GS1 mod-10 (weights 3,1 from the right) over all digits before the check digit.
 ``"mod7"``
     The number formed by all digits before the check digit, modulo 7 (DHL Express waybills,
-    IATA air waybill serials).
+    IATA air waybill serials). For CJ Logistics' 12-digit waybills this is not confirmed:
+    no CJ document states a check rule (CJ issues numbers through its API, "ReqInvcNo");
+    it is the rule of Japan's 12-digit courier numbers (TakamoriYamashiro/shipping-jp-js,
+    README.md: Yamato, Sagawa, Japan Post, "7DR") and holds for 5 of 9 CJ numbers found in
+    public code, among them the three of KHyun94/SOPO's
+    app/src/main/java/com/delivery/sopo/viewmodels/inquiry/InquiryViewModel.kt; the four
+    others fail it (docs/printing.md).
 ``"ups"``
     UPS ``1Z`` numbers: 18 characters, ``1Z`` + 15 alphanumerics + check digit. Letters count as
     ``(ord(letter) - 63) % 10``; the 15 values are summed with weights 1,2,1,2,... and the
