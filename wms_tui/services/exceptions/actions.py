@@ -33,7 +33,7 @@ from wms_tui.services.intake import order_admin
 from wms_tui.services.intake.release import retry_backorders
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory.stock import move_stock
-from wms_tui.services.packing.missing import SHORT_REASON
+from wms_tui.services.packing.missing import SHIPPED_SHORT_REASON, SHORT_REASON
 from wms_tui.services.picking.walk import release_task_in
 from wms_tui.store import Store, UnitOfWork, retrying
 
@@ -204,7 +204,9 @@ def _ship_short(uow: UnitOfWork, actor: Actor, order: Order) -> str:
     """A missing unit is not sent: the hold is lifted, any station packs the rest."""
     for line in allocation.order_lines(uow, order):
         if line.short_reason == SHORT_REASON:
-            line.short_reason = f"Missing: not sent, approved by {actor.name}"[:120]
+            # Printed on the customer's packing slip: what happened to them, not
+            # who decided (the hold's lifting is logged under the supervisor).
+            line.short_reason = SHIPPED_SHORT_REASON
             uow.add(line)
     order_admin.release_in(uow, actor, order)
     return f"{order.name} ships without the missing unit: back in the pack queue"

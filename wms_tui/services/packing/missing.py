@@ -38,6 +38,8 @@ from wms_tui.services.packing.view import PackView, Said
 from wms_tui.store import Store, retrying
 
 SHORT_REASON = "Missing from the tote"
+# The line's reason once a supervisor ships without it: the packing slip prints it.
+SHIPPED_SHORT_REASON = "Not sent, refund follows"
 # The quality check's choices end with this one: the unit is not there at all.
 MISSING_REASON = ("missing", "Not in the tote")
 HOLD_REASON = "unit missing at packing: a supervisor decides"
