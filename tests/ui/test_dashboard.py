@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -39,7 +40,7 @@ async def test_wide_shows_every_panel_with_numbers_beside_the_charts(shift: Shif
         summary = flat(screen, "#dash-summary")
         assert "7 open · 2 dispatched today" in summary
         assert "pick 2 u/h, pack 3 u/h" in summary and "cycle p50 15h00 p90 22h12" in summary
-        assert "✗ 2 cut-offs short" in summary
+        assert "pace 2 packs/h, planned" in summary and "✗ 1 cut-off short" in summary
         stages = shown_text(screen.query_one("#dash-stages")).splitlines()
         assert stages[1].startswith("ready to pick") and stages[1].endswith(" 1")
         assert stages[2].startswith("backordered") and "█" in stages[2] and stages[2].endswith("2")
@@ -48,8 +49,12 @@ async def test_wide_shows_every_panel_with_numbers_beside_the_charts(shift: Shif
         pn = next(line for line in trucks.splitlines() if line.startswith("PN"))
         # "PN Carrier" (once, not "PN PN Carrier"), then the cut-off and the work.
         assert pn.split()[:2] == ["PN", "Carrier"]
-        assert pn.split()[2:9] == ["14:30", "2", "1", "2", "6", "15:00", "16:00"]
-        assert "✗ will miss, 5 u short" in pn
+        # Its last order packed at 15:00 local on the pace of the overview and delays.
+        assert pn.split()[2:8] == ["14:30", "2", "1", "2", "6", "15:00"]
+        assert "✗ will miss, 1 order at risk" in pn
+        dhl = next(line for line in trucks.splitlines() if line.startswith("DHL"))
+        assert dhl.split()[2:8] == ["16:00", "1", "1", "3", "3", "15:30"] and "✓ makes it" in dhl
+        assert flat(screen, "#dash-trucks-title") == "Cut-offs · 2 packs/h, planned"
         assert "✓ done" in trucks
         people = flat(screen, "#dash-people")
         assert "Ana Lindqvist" in people and "1.5 (3/2h)" in people
@@ -73,7 +78,7 @@ async def test_a_handheld_shows_one_panel_at_a_time(shift: Shift) -> None:
         await open_screen(pilot, "dashboard", "S9001")
         screen = app.screen
         await settle(pilot)
-        assert flat(screen, "#dash-summary") == "7 open · 2 out · ✗ 2 cut-offs short"
+        assert flat(screen, "#dash-summary") == "7 open · 2 out · ✗ 1 cut-off short"
         assert flat(screen, "#dash-tab") == "‹ 1/6 Orders now ›"
         shown = [p.id for p in screen.query(".panel") if p.display]
         assert shown == ["panel-stages"]
@@ -81,9 +86,23 @@ async def test_a_handheld_shows_one_panel_at_a_time(shift: Shift) -> None:
         assert flat(screen, "#dash-tab") == "‹ 3/6 Cut-offs ›"
         assert [p.id for p in screen.query(".panel") if p.display] == ["panel-trucks"]
         trucks = shown_text(screen.query_one("#dash-trucks")).splitlines()
-        assert trucks[0].split()[:2] == ["PN", "14:30"] and "✗ will miss, 5 u short" in trucks[0]
+        assert trucks[0].split()[:2] == ["PN", "14:30"] and "✗ will miss, 1 at risk" in trucks[0]
         assert trucks[1].strip() == "2 ord · pick 1 ln/2 u · pack 6 u"
-        assert all(len(line.rstrip()) <= 38 for line in trucks)
+        assert all(len(line.rstrip()) <= 37 for line in trucks)
+        # A busy cut-off's work line is shortened to the width, never wrapped (it once
+        # left the 'u' of 'pack 16 u' alone on the next line).
+        assert screen.snap is not None
+        busy = replace(
+            screen.snap.carriers[0], code="POSTNORD", orders=12, lines_to_pick=20,
+            units_to_pick=35, units_to_pack=160, at_risk=12,
+        )  # fmt: skip
+        screen.show(replace(screen.snap, carriers=(busy,)))
+        await pilot.pause()
+        busy_lines = shown_text(screen.query_one("#dash-trucks")).splitlines()
+        assert [line.strip() for line in busy_lines] == [
+            "POSTNORD 14:30 ✗ 12 at risk",
+            "12 ord · pick 20ln/35u · pack 160u",
+        ]
         await pilot.press("right", "right")
         assert flat(screen, "#dash-tab") == "‹ 5/6 Pack accuracy ›"
         assert "Johan Ö. " in shown_text(screen.query_one("#dash-accuracy"))

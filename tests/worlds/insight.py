@@ -28,9 +28,11 @@ Now: #C PICKED (PN: 0 to pick, 2 to pack), #K PICKING (PN: 4 units, 2 picked),
   days, #F BACKORDERED 2 hours, #G ON_HOLD, #H CANCELLED yesterday, #I
   DISPATCHED yesterday. Cut-offs PN 14:30 local (13:30 UTC), DHL 16:00 local
   (15:00 UTC), UPS 17:00 local with nothing to do.
-Pace over the last hour (12:00-13:00): picked 2 units (Bo), packed 3 (Johan).
-  PN: picking done 14:00, packing 15:00 UTC, cut-off 13:30: will miss, 5 short.
-  DHL: picks 5 cumulated -> 15:30, packs 9 -> 16:00, cut-off 15:00: will miss, 3 short.
+Units over the last hour (12:00-13:00): picked 2 (Bo), packed 3 (Johan).
+Pace (services/dispatch/pace.py): no order was packed in the last hour (#B at 10:30 was
+  the last), so the house's planned 2 orders an hour (set here). The pack queue: PN
+  (13:30): #C (PICKED) packed 13:30, on its cut-off, #K (PICKING) 14:00: will miss, 1
+  order at risk. DHL (15:00): #D 14:30: makes it, 30 min spare. UPS: done.
 Open exceptions: SHORT_PICK 2, QC_FAIL 1 (and one BACKORDER resolved).
 """
 
@@ -53,7 +55,7 @@ from wms_tui.domain.models import (
     ReturnReceipt,
     WmsException,
 )
-from wms_tui.services.core import events
+from wms_tui.services.core import events, settings
 from wms_tui.store import Store
 
 S = OrderStatus
@@ -85,6 +87,7 @@ def _build(store: Store, clock: dict) -> Shift:
     with store.unit_of_work() as uow:
         s = uow.session
         f.warehouse(uow)
+        settings.put(s, "planned_packs_per_hour", "2")
 
         def person(name: str, role: str, terminal: str, badge: str | None = None) -> Actor:
             a = f.operator(uow, name, role, badge=badge)

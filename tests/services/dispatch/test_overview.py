@@ -2,7 +2,8 @@
 
 The day: Tuesday 10 March 2026 in Jönköping (CET, UTC+1), now 13:00 local.
 PostNord's truck leaves 16:00; DHL Standard closes 15:00 and DHL Express
-closed at 12:30. Johan packed 4 orders since 08:00 (pace 4 in 5 h = 0.8/h).
+closed at 12:30. Johan packed 4 orders from 08:00 to 10:00 and none in the last
+hour, so the pace is the house's planned 1 order an hour (services/dispatch/pace.py).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def world(empty_store: Store) -> World:
     o: dict[str, Order] = {}
     with empty_store.unit_of_work() as uow:
         f.warehouse(uow)  # Europe/Stockholm
+        settings.put(uow.session, "planned_packs_per_hour", "1")
         ana = f.operator(uow, "Ana Lindqvist", "picker")
         johan = f.operator(uow, "Johan Öberg", "packer")
         boss = f.operator(uow, "Karin Holmgren", "supervisor")
@@ -184,37 +186,36 @@ def test_carrier_pipeline_and_cutoffs(world: World) -> None:
     assert (pn.loaded, pn.packed_waiting, pn.on_truck) == (2, 2, 3)
     assert (pn.at_risk, pn.late) == (1, 1)
     dhl = by[("DHL", "DHL-STD")]
-    assert (dhl.at_risk, dhl.missed, dhl.late) == (3, 0, 1)
+    assert (dhl.at_risk, dhl.missed, dhl.late) == (2, 0, 1)
     assert by[("DHL", "DHL-EXP")].missed == 1
 
 
 def test_pace_and_at_risk_queue(world: World) -> None:
     s = snap(world)
-    assert s.pace_measured and s.packed_today == 4
-    assert s.pace_per_hour == pytest.approx(0.8)
+    assert not s.pace_measured and s.pace_basis == "planned" and s.packed_today == 4
+    assert s.pace_per_hour == 1.0
     att = {a.name: a for a in s.attention}
-    # Queue: #D-PICKED (done 13:15 UTC, before 14:00), then #D-R2 (priority),
-    # #D-R1, #D-R3 (first imported first) at 14:30, 15:45, 17:00 -> too late for DHL.
-    assert "#D-PICKED" not in att
-    for name in ("#D-R1", "#D-R2", "#D-R3"):
+    # Queue: #D-PICKED (done 13:00 UTC), then #D-R2 (priority) packed 14:00, on DHL's
+    # cut-off: in time. #D-R1, #D-R3 (first imported first) at 15:00, 16:00: too late.
+    assert "#D-PICKED" not in att and "#D-R2" not in att
+    for name in ("#D-R1", "#D-R3"):
         assert att[name].risk == "at risk", name
-    assert att["#D-R2"].eta == utc(14, 30)
-    assert (att["#D-R1"].eta, att["#D-R3"].eta) == (utc(15, 45), utc(17))
-    assert att["#D-R2"].cutoff_at == utc(14)
+    assert (att["#D-R1"].eta, att["#D-R3"].eta) == (utc(15), utc(16))
+    assert att["#D-R1"].cutoff_at == utc(14)
     # Express closed at 12:30 local: missed, ships next working day.
     assert att["#D-EXP"].risk == "missed cut-off"
-    # PostNord's picking order is 5th in the queue: 18:15 UTC > 15:00 UTC.
+    # PostNord's picking order is 5th in the queue: 17:00 UTC > 15:00 UTC.
     assert att["#PN-PICKING"].risk == "at risk"
     assert "#PN-NEW" not in att  # promised tomorrow: not due today
-    assert (s.n_at_risk, s.n_missed) == (4, 1)
+    assert (s.n_at_risk, s.n_missed) == (3, 1)
     rows = {c.code: c for c in s.carriers}
-    assert (rows["DHL"].at_risk, rows["DHL"].missed, rows["PN"].at_risk) == (3, 1, 1)
-    assert rows["DHL"].outlook == "3 at risk"
+    assert (rows["DHL"].at_risk, rows["DHL"].missed, rows["PN"].at_risk) == (2, 1, 1)
+    assert rows["DHL"].outlook == "2 at risk"
 
 
 def test_faster_pace_clears_the_risk(world: World) -> None:
-    # Ten more packs in the last hour: 14 in 5 h = 2.8/h; DHL's 4 fit in 2 h? No:
-    # slots 1..4 finish at 12:21, 12:43, 13:04, 13:26 UTC, all before 14:00.
+    # Ten packs in the last hour: 10/h, the pace measured; DHL's 4 are packed by 12:24
+    # UTC and PostNord's by 12:30, before their cut-offs.
     world.clock.at = utc(11, 30)
     with world.store.unit_of_work() as uow:
         packer = f.operator(uow, "Temp", "packer")
@@ -226,7 +227,7 @@ def test_faster_pace_clears_the_risk(world: World) -> None:
         uow.commit()
     world.clock.at = NOW
     s = snap(world)
-    assert s.pace_per_hour == pytest.approx(2.8)
+    assert s.pace_measured and s.pace_basis == "last 60 min" and s.pace_per_hour == 10
     assert s.n_at_risk == 0
     assert {c.code: c.outlook for c in s.carriers}["DHL"] == "on track"
 
@@ -241,7 +242,7 @@ def test_packs_without_an_operator_are_not_pace(world: World) -> None:
             events.change_status(uow, x, S.PACKED, Actor(None, "system", frozenset(), "demo"))
         uow.commit()
     s = snap(world)
-    assert s.packed_today == 4 and s.pace_per_hour == pytest.approx(0.8)
+    assert s.packed_today == 4 and not s.pace_measured and s.pace_per_hour == 1.0
     assert "system" not in {t.operator_name for t in s.throughput}
 
 
@@ -249,10 +250,10 @@ def test_planned_pace_before_the_first_pack(world: World) -> None:
     # 06:00 the next morning: yesterday's packs do not set today's pace.
     world.clock.at = utc(5, day=DAY + timedelta(days=1))
     with world.store.unit_of_work() as uow:
-        settings.put(uow.session, "planned_packs_per_hour", "1")
+        settings.put(uow.session, "planned_packs_per_hour", "7")
         uow.commit()
     s = snap(world)
-    assert not s.pace_measured and s.pace_per_hour == 1.0 and s.packed_today == 0
+    assert not s.pace_measured and s.pace_per_hour == 7.0 and s.packed_today == 0
     assert s.throughput == []
 
 
@@ -348,4 +349,4 @@ def test_overview_uses_a_fixed_number_of_queries(world: World) -> None:
             uow.add(Event(kind="x", order_name=f"#MORE{i}"))
         uow.commit()
     assert count_queries() == before
-    assert before <= 17  # 16, and one for the shop sync's line
+    assert before <= 18  # 17 (one is the pace's), and one for the shop sync's line

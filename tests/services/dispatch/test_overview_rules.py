@@ -27,14 +27,6 @@ def row(oid: int, status: str, service: int | None = 10, *, prio: int = 0, promi
     return (oid, f"#{oid}", status, carrier, service, prio, promised, last)
 
 
-def test_pace_is_measured_from_the_first_pack_and_at_least_an_hour() -> None:
-    five_hours_ago = NOW - timedelta(hours=5)
-    assert rules.pace([(3, five_hours_ago), (1, NOW)], NOW, 30) == rules.Pace(0.8, True, 4)
-    # Three quick packs ten minutes ago do not promise 18 an hour.
-    assert rules.pace([(3, NOW - timedelta(minutes=10))], NOW, 30).per_hour == 3
-    assert rules.pace([], NOW, 30) == rules.Pace(30, False, 0)
-
-
 def test_the_pack_queue_goes_by_cutoff_then_stage_then_priority_then_age() -> None:
     rows = [
         row(1, "NEW"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -59,16 +59,15 @@ def test_the_shift_numbers_match_the_hand_counted_ones(shift: Shift) -> None:
     assert d.exceptions == (("SHORT_PICK", 2), ("QC_FAIL", 1))
 
     assert (d.pick_units_per_hour, d.pack_units_per_hour) == (2.0, 3.0)
+    assert (d.pace.per_hour, d.pace.measured, d.pace.basis) == (2.0, False, "planned")
     pn, dhl, ups = d.carriers
     assert (pn.code, pn.cutoff, pn.orders, pn.lines_to_pick) == ("PN", time(14, 30), 2, 1)
     assert (pn.units_to_pick, pn.units_to_pack) == (2, 6)
-    assert (pn.verdict, pn.short, pn.pick_done_at, pn.pack_done_at) == (
-        rules.WILL_MISS, 5, t(14, 0), t(15, 0),
-    )  # fmt: skip
+    assert (pn.verdict, pn.at_risk, pn.done_at) == (rules.WILL_MISS, 1, t(14, 0))
     assert (dhl.code, dhl.orders, dhl.lines_to_pick, dhl.units_to_pick, dhl.units_to_pack) == (
         "DHL", 1, 1, 3, 3,
     )  # fmt: skip
-    assert (dhl.verdict, dhl.short, dhl.pack_done_at) == (rules.WILL_MISS, 3, t(16, 0))
+    assert (dhl.verdict, dhl.at_risk, dhl.done_at) == (rules.MAKES_IT, 0, t(14, 30))
     assert (ups.code, ups.verdict, ups.orders) == ("UPS", rules.DONE, 0)
     assert not pn.makes_it and ups.makes_it
 
@@ -80,8 +79,9 @@ def test_a_day_with_nothing_done_yet_has_empty_numbers(shift: Shift) -> None:
     assert d.pickers == () and d.packers == ()
     assert d.cycle.n == 0 and d.cycle.p50 is None and d.cycle.p90 is None
     assert d.pick_units_per_hour == 0.0 and d.pack_units_per_hour == 0.0
+    assert not d.pace.measured and d.pace.per_hour == 2.0  # nothing packed yet: the plan
     pn = d.carriers[0]
-    assert pn.verdict == rules.WILL_MISS and pn.pick_done_at is None  # no pace yet
+    assert pn.verdict == rules.MAKES_IT and pn.done_at == morning + timedelta(hours=1)
 
 
 def test_only_a_supervisor_sees_the_dashboard(shift: Shift) -> None:

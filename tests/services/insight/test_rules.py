@@ -1,4 +1,4 @@
-"""The insight rules on plain numbers: rates, accuracy, percentiles, ages, pace."""
+"""The insight rules on plain numbers: rates, accuracy, percentiles, ages, verdicts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from wms_tui.services.insight import rules
-from wms_tui.services.insight.rules import CutoffWork
 
 NOW = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)
 
@@ -17,8 +16,6 @@ def test_rates_are_none_rather_than_a_division_by_zero() -> None:
     assert rules.per_hour(6, 0) is None
     assert rules.per_thousand(1, 6) == pytest.approx(166.667, abs=1e-3)
     assert rules.per_thousand(3, 0) is None
-    assert rules.rate_per_minute(30, 60) == 0.5
-    assert rules.rate_per_minute(30, 0) == 0.0
 
 
 def test_percentiles_interpolate_between_ranks() -> None:
@@ -58,46 +55,11 @@ def at(hh: int, mm: int = 0) -> datetime:
     return NOW.replace(hour=hh, minute=mm)
 
 
-def test_carriers_are_worked_in_cutoff_order_on_the_current_pace() -> None:
-    work = [
-        CutoffWork("DHL", at(15), units_to_pick=3, units_to_pack=3),
-        CutoffWork("PN", at(13, 30), units_to_pick=2, units_to_pack=6),
-        CutoffWork("UPS", at(16), units_to_pick=0, units_to_pack=0),
-        CutoffWork("CJ", at(14), units_to_pick=1, units_to_pack=1),
-    ]
-    out = {p.key: p for p in rules.project(work, NOW, pick_per_min=1.0, pack_per_min=1.0)}
-    assert [p.key for p in rules.project(work, NOW, 1.0, 1.0)] == ["PN", "CJ", "DHL", "UPS"]
-    assert out["PN"].verdict == rules.MAKES_IT and out["PN"].pack_done_at == at(13, 6)
-    # CJ waits for PN: 3 picks and 7 packs in all, done 13:07, before 14:00
-    assert out["CJ"].pick_done_at == at(13, 3) and out["CJ"].pack_done_at == at(13, 7)
-    assert out["DHL"].verdict == rules.MAKES_IT and out["DHL"].pack_done_at == at(13, 10)
-    assert out["UPS"].verdict == rules.DONE and out["UPS"].short == 0
-
-
-def test_a_slow_pace_says_how_many_units_will_be_short() -> None:
-    work = [
-        CutoffWork("PN", at(13, 30), units_to_pick=2, units_to_pack=6),
-        CutoffWork("DHL", at(15), units_to_pick=3, units_to_pack=3),
-    ]
-    pn, dhl = rules.project(work, NOW, pick_per_min=2 / 60, pack_per_min=3 / 60)
-    assert (pn.verdict, pn.pick_done_at, pn.pack_done_at, pn.short) == (
-        rules.WILL_MISS, at(14), at(15), 5,
-    )  # fmt: skip
-    assert (dhl.verdict, dhl.pick_done_at, dhl.pack_done_at, dhl.short) == (
-        rules.WILL_MISS, at(15, 30), at(16), 3,
-    )  # fmt: skip
-
-
-def test_no_pace_never_finishes_and_a_gone_truck_is_missed() -> None:
-    work = [
-        CutoffWork("PN", at(12), units_to_pick=1, units_to_pack=4),  # its truck has left
-        CutoffWork("DHL", at(15), units_to_pick=2, units_to_pack=2),
-        CutoffWork("ANY", None, units_to_pick=1, units_to_pack=1),
-    ]
-    pn, dhl, anyc = rules.project(work, NOW, pick_per_min=0.0, pack_per_min=0.0)
-    assert (pn.verdict, pn.short) == (rules.MISSED, 4)
-    assert dhl.verdict == rules.WILL_MISS and dhl.pick_done_at is None and dhl.short == 2
-    assert anyc.verdict == rules.NO_CUTOFF and anyc.pack_done_at is None
-    # the missed truck's units took no pace from the next one
-    _, dhl2, _ = rules.project(work, NOW, pick_per_min=1.0, pack_per_min=1.0)
-    assert dhl2.pack_done_at == at(13, 2) and dhl2.verdict == rules.MAKES_IT
+def test_a_cutoff_is_named_by_its_orders_left_and_those_the_pack_queue_reaches_late() -> None:
+    assert rules.verdict(0, at(15), NOW, 0) == rules.DONE
+    assert rules.verdict(0, at(12), NOW, 0) == rules.DONE  # gone, but nothing was left
+    assert rules.verdict(3, None, NOW, 0) == rules.NO_CUTOFF
+    assert rules.verdict(3, at(12), NOW, 0) == rules.MISSED
+    assert rules.verdict(3, NOW, NOW, 0) == rules.MISSED  # the truck leaves at its cut-off
+    assert rules.verdict(3, at(15), NOW, 1) == rules.WILL_MISS
+    assert rules.verdict(3, at(15), NOW, 0) == rules.MAKES_IT

@@ -66,6 +66,7 @@ from wms_tui.services.core import settings
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch import cutoffs
 from wms_tui.services.dispatch import overview_rules as rules
+from wms_tui.services.dispatch import pace as pace_rule
 from wms_tui.services.dispatch.handover import cancelled_message
 from wms_tui.services.shop.status import SyncStatus, sync_status
 from wms_tui.store import Store
@@ -253,6 +254,7 @@ class Snapshot:
     tz: ZoneInfo
     pace_per_hour: float
     pace_measured: bool
+    pace_basis: str  # "last 60 min" or "planned" (pace.Pace.basis)
     packed_today: int
     due_open: int  # orders due today not packed yet
     carriers: list[CarrierRow]
@@ -428,7 +430,9 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
     ).all()
 
     # ---- pace ------------------------------------------------------------
-    pace = rules.pace(((n, first) for _, _, n, first in pack_rows), now, planned_pace)
+    # The one pace rule (the delay list and the shift dashboard use the same).
+    pace = pace_rule.read(session, now, day_start, planned_pace)
+    packed_today = sum(int(n) for _, _, n, _ in pack_rows)
 
     # ---- cut-offs ----------------------------------------------------------
     # An order's cut-off is its service's, else its carrier's pickup (the delay list and
@@ -584,7 +588,8 @@ def overview(session: Session, now: datetime | None = None) -> Snapshot:  # noqa
         tz=tz,
         pace_per_hour=pace.per_hour,
         pace_measured=pace.measured,
-        packed_today=pace.packed_today,
+        pace_basis=pace.basis,
+        packed_today=packed_today,
         due_open=counted.due_open,
         carriers=carrier_rows,
         services=service_rows,

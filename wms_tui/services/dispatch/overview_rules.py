@@ -1,14 +1,13 @@
 """The dispatch overview's rules: pure functions over what its queries return.
 
 No session and no clock here: :mod:`overview` runs the queries and hands the
-rows in, with "now" and the day's bounds; these functions decide pace, the
+rows in, with "now", the day's bounds and the pace; these functions decide the
 pack queue, at risk, late, stuck and the pipeline buckets, so each rule is
 tested on a handful of tuples (``tests/services/dispatch/test_overview_rules.py``).
 
-* **Pace** = orders packed today (by a person) per hour, measured from the first pack of
-  the day (at least one hour, so three quick packs at 08:05 do not promise
-  36 an hour). Before the first pack the house rule ``planned_packs_per_hour``
-  is used.
+* **Pace** = orders packed per hour: :mod:`pace`'s rule (the last 60 minutes, the
+  house's ``planned_packs_per_hour`` at the start of a shift), the one the delay
+  list and the shift dashboard use too.
 * **At risk**: orders due today (promised ship date today or earlier, or none)
   that are not packed yet are queued in the order the floor works them —
   earliest cut-off first, then furthest along (PACKING before PICKED before
@@ -72,28 +71,11 @@ SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"
 
 
 @dataclass(frozen=True)
-class Pace:
-    per_hour: float
-    measured: bool  # False: the planned pace, nothing packed yet today
-    packed_today: int
-
-
-def pace(packs: Iterable[tuple[int, datetime]], now: datetime, planned_per_hour: float) -> Pace:
-    """From today's packs as (count, first pack at) groups."""
-    packs = list(packs)
-    packed = sum(n for n, _ in packs)
-    first = min((at for _, at in packs), default=None)
-    if packed and first is not None:
-        hours = max(1.0, (now - first).total_seconds() / 3600)
-        return Pace(packed / hours, True, packed)
-    return Pace(planned_per_hour, False, 0)
-
-
-@dataclass(frozen=True)
 class Risk:
     # order id -> (MISSED or AT_RISK, expected packed at, cut-off)
     by_order: dict[int, tuple[str, datetime | None, datetime | None]]
     due_open: int  # pack slots needed today before the trucks
+    slots: dict[int, int] = field(default_factory=dict)  # queued order id -> its slot (from 1)
 
     @property
     def at_risk(self) -> int:
@@ -116,16 +98,18 @@ def pack_queue_risk(
         if r[2] in FLOW and (r[6] is None or r[6] <= today)
     )
     risk: dict[int, tuple[str, datetime | None, datetime | None]] = {}
+    slots: dict[int, int] = {}
     slot = 0
     for cut, _, _, oid in queue:
         if cut is not far_future and cut <= now:
             risk[oid] = (MISSED, None, cut)
             continue  # it will not use today's pack slots before the truck
         slot += 1
+        slots[oid] = slot
         eta = expected_packed(slot, now, per_hour)
         if cut is not far_future and eta > cut:
             risk[oid] = (AT_RISK, eta, cut)
-    return Risk(risk, slot)
+    return Risk(risk, slot, slots)
 
 
 def expected_packed(slot: int, now: datetime, per_hour: float) -> datetime:

@@ -2,8 +2,9 @@
 
 :func:`dashboard` checks the role and runs a fixed handful of aggregate
 queries in one read transaction: orders by status now, today's flow per hour,
-each carrier's work left before its cut-off, the pace of the last
-``window_minutes``, people's rates and pack accuracy today (:mod:`metrics`),
+each carrier's work left before its cut-off judged at the pack pace
+(:mod:`~wms_tui.services.dispatch.pace`, the overview's and the delay list's),
+people's rates and pack accuracy today (:mod:`metrics`),
 cycle times of today's dispatches, backorders by age and open exceptions by
 kind. Every query is bounded by an index range on *today* (the event log's
 ``at`` and ``ix_event_kind_cover`` (kind, to_state, at, …), orders'
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, text
+from sqlalchemy import String, case, cast, func, or_, text, type_coerce
 from sqlmodel import Session, col, select
 
 from wms_tui.domain import shipping_days as days
@@ -35,8 +36,11 @@ from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import OrderStatus, Role
 from wms_tui.domain.models import Carrier, Order, OrderLine, WmsException
+from wms_tui.services.core import settings
 from wms_tui.services.core.clock import warehouse_zone
-from wms_tui.services.dispatch import cutoffs
+from wms_tui.services.dispatch import cutoffs, overview_rules
+from wms_tui.services.dispatch import pace as pace_rule
+from wms_tui.services.dispatch.pace import Pace
 from wms_tui.services.insight import hour_cache, metrics, rules
 from wms_tui.services.insight.metrics import CycleTimes, PersonWork
 from wms_tui.store import Store
@@ -50,7 +54,7 @@ STAGES: tuple[S, ...] = (
 OPEN: tuple[S, ...] = STAGES[:-2]
 # Not packed yet: these still need the floor before their truck.
 TO_DO: tuple[S, ...] = (S.NEW, S.READY_TO_PICK, S.PICKING, S.PICKED, S.PACKING)
-WINDOW_MINUTES = 60
+PLANNED = "planned_packs_per_hour"
 NO_CARRIER = "—"
 
 
@@ -65,9 +69,8 @@ class CarrierOutlook:
     units_to_pick: int
     units_to_pack: int
     verdict: str  # a rules.* verdict
-    pick_done_at: datetime | None
-    pack_done_at: datetime | None
-    short: int  # units the pace leaves undone at the cut-off
+    done_at: datetime | None  # the pack queue reaches its last order (None: no slot today)
+    at_risk: int  # its orders the pace does not pack by the cut-off (the overview's at risk)
 
     @property
     def makes_it(self) -> bool:
@@ -83,8 +86,8 @@ class Dashboard:
     hours: tuple[datetime, ...]  # today's UTC hours up to now, oldest first
     flow: tuple[tuple[str, tuple[int, ...]], ...]  # stage -> orders per hour of ``hours``
     carriers: tuple[CarrierOutlook, ...]  # in cut-off order
-    window_minutes: int
-    pick_units_per_hour: float  # the floor's pace over the window
+    pace: Pace  # orders packed per hour: the one pace rule, which judges the cut-offs
+    pick_units_per_hour: float  # units over the pace's window, for the floor to see
     pack_units_per_hour: float
     pickers: tuple[PersonWork, ...]
     packers: tuple[PersonWork, ...]
@@ -100,18 +103,14 @@ class Dashboard:
         return days.local_time(at, self.tz, fmt)
 
 
-def dashboard(
-    store: Store, actor: Actor, now: datetime | None = None, *, window_minutes: int = WINDOW_MINUTES
-) -> Dashboard:
+def dashboard(store: Store, actor: Actor, now: datetime | None = None) -> Dashboard:
     """The shift as it stands (supervisors only); reads, never writes."""
     actor.require(Role.SUPERVISOR, action="see the shift dashboard")
-    if window_minutes <= 0:
-        raise ValueError("the pace window must be at least one minute")
     with store.read() as session:
-        return _build(store, session, now or utcnow(), window_minutes)
+        return _build(store, session, now or utcnow())
 
 
-def _build(store: Store, session: Session, now: datetime, window: int) -> Dashboard:
+def _build(store: Store, session: Session, now: datetime) -> Dashboard:
     if session.get_bind().dialect.name == "postgresql":
         # As the dispatch overview: a generic plan cannot see "today" in the
         # ranges once psycopg prepares the statements.
@@ -130,9 +129,9 @@ def _build(store: Store, session: Session, now: datetime, window: int) -> Dashbo
     while h <= end and h < day_end:
         hours.append(h)
         h += timedelta(hours=1)
-    picked, packed = metrics.units_in_window(session, now - timedelta(minutes=window), now)
-    pick_min = rules.rate_per_minute(picked, window)
-    pack_min = rules.rate_per_minute(packed, window)
+    window_h = pace_rule.WINDOW.total_seconds() / 3600
+    picked, packed = metrics.units_in_window(session, now - pace_rule.WINDOW, now)
+    pace = pace_rule.read(session, now, day_start, settings.get_int(session, PLANNED))
     return Dashboard(
         now=now,
         tz=tz,
@@ -142,10 +141,10 @@ def _build(store: Store, session: Session, now: datetime, window: int) -> Dashbo
         flow=tuple(
             (stage, tuple(by_hour.get(h, 0) for h in hours)) for stage, by_hour in flow.items()
         ),
-        carriers=tuple(_carriers(session, now, day, tz, pick_min, pack_min)),
-        window_minutes=window,
-        pick_units_per_hour=60 * pick_min,
-        pack_units_per_hour=60 * pack_min,
+        carriers=tuple(_carriers(session, now, day, tz, pace)),
+        pace=pace,
+        pick_units_per_hour=picked / window_h,
+        pack_units_per_hour=packed / window_h,
         pickers=tuple(metrics.pickers_of(today.picks, today.refused)),
         packers=tuple(metrics.packers_of(session, today.packs, day_start, end)),
         cycle=CycleTimes(tuple(m for _, m in today.cycle)),
@@ -202,11 +201,13 @@ def _stages(session: Session, day_start: datetime, day_end: datetime) -> tuple:
 
 
 def _carriers(
-    session: Session, now: datetime, day, tz: ZoneInfo, pick_min: float, pack_min: float
+    session: Session, now: datetime, day, tz: ZoneInfo, pace: Pace
 ) -> list[CarrierOutlook]:  # noqa: ANN001 - day is a date
     """Each carrier's work left per cut-off its orders must make (:mod:`cutoffs`' rule, the
     delay list's and the dispatch overview's): a carrier whose services close at 13:00 and
-    17:00 has a row for each that has work, or one at its pickup when none has."""
+    17:00 has a row for each that has work, or one at its pickup when none has. Whether a
+    row makes it is the dispatch overview's pack queue walked at :mod:`pace`'s pace, order
+    by order, so a row misses by exactly the orders the overview calls at risk."""
     carriers = {c.id: c for c in session.exec(select(Carrier).order_by(col(Carrier.code)))}
     cuts = cutoffs.read(session, day, tz)
     left: dict[tuple[int | None, time | None], list[int]] = {}
@@ -217,47 +218,77 @@ def _carriers(
     for cid in carriers:
         if not any(k[0] == cid for k in left):
             left[(cid, cuts.pickup(cid))] = [0, 0, 0, 0]
+
+    # The pack queue: every due order not packed yet, as the overview queues it.
+    queue = _due_queue(session, day)
+    # Cut-offs per (carrier, service), not per order: cuts.at converts time zones.
+    cut_at = {k: cuts.at(*k) for k in {(r[3], r[4]) for r in queue}}
+    risk = overview_rules.pack_queue_risk(
+        queue, lambda cid, sid: cut_at[(cid, sid)], now, pace.per_hour, None
+    )
+    at_risk: dict[tuple[int | None, time | None], int] = {}
+    last_slot: dict[tuple[int | None, time | None], int] = {}
+    for oid, _, _, cid, sid, *_ in queue:
+        row = (cid, cuts.of(cid, sid))
+        if risk.by_order.get(oid, ("",))[0] == overview_rules.AT_RISK:
+            at_risk[row] = at_risk.get(row, 0) + 1
+        if oid in risk.slots:
+            last_slot[row] = max(last_slot.get(row, 0), risk.slots[oid])
+
+    # In cut-off order, as the floor works them (none last), then by carrier code.
     order = {cid: i for i, cid in enumerate(carriers)}
-    work, info = [], {}
+    out = []
     for cid, cut in sorted(
-        left, key=lambda k: (order.get(k[0], len(order)), k[1] is None, k[1] or time())
+        left, key=lambda k: (k[1] is None, k[1] or time(), order.get(k[0], len(order)))
     ):
         c = carriers.get(cid)
-        code = c.code if c else NO_CARRIER
-        key = f"{code} {cut:%H:%M}" if cut else code
         n, lines, up, uk = left[(cid, cut)]
-        work.append(rules.CutoffWork(key, cuts.on_day(cut) if cut else None, up, uk))
-        info[key] = (code, c.name if c else "no carrier", cut, n, lines)
-    out = []
-    for p in rules.project(work, now, pick_min, pack_min):
-        code, name, cut, n, lines = info[p.key]
-        w = next(w for w in work if w.key == p.key)
+        at = cuts.on_day(cut) if cut else None
+        slot = last_slot.get((cid, cut))
+        done_at = overview_rules.expected_packed(slot, now, pace.per_hour) if slot else None
         out.append(
             CarrierOutlook(
-                code=code,
-                name=name,
+                code=c.code if c else NO_CARRIER,
+                name=c.name if c else "no carrier",
                 cutoff=cut,
-                cutoff_at=p.cutoff_at,
+                cutoff_at=at,
                 orders=n,
                 lines_to_pick=lines,
-                units_to_pick=w.units_to_pick,
-                units_to_pack=w.units_to_pack,
-                verdict=p.verdict,
-                pick_done_at=p.pick_done_at,
-                pack_done_at=p.pack_done_at,
-                short=p.short,
+                units_to_pick=up,
+                units_to_pack=uk,
+                verdict=rules.verdict(n, at, now, at_risk.get((cid, cut), 0)),
+                done_at=done_at if n else now,
+                at_risk=at_risk.get((cid, cut), 0),
             )
         )
     return out
 
 
-def _work_left(session: Session, day) -> list[tuple]:  # noqa: ANN001 - day is a date
-    """(carrier, service, orders, lines to pick, units to pick, units to pack) of the orders
-    due by ``day`` that are not packed yet."""
-    due = (
+def _due_queue(session: Session, day) -> list[overview_rules.OpenRow]:  # noqa: ANN001
+    """The orders due by ``day`` not packed yet, as :func:`overview_rules.pack_queue_risk`
+    takes them (already due, so no promised date; no name or last event needed)."""
+    # Text on both backends, as the rules compare it (PostgreSQL's status is an enum type).
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    status = type_coerce(Order.status, String) if sqlite else cast(Order.status, String)
+    keys = (Order.id, status, Order.carrier_id, Order.service_id, Order.priority)
+    return [
+        (oid, "", st, cid, sid, prio, None, None)
+        for oid, st, cid, sid, prio in session.connection().execute(select(*keys).where(*_due(day)))
+    ]
+
+
+def _due(day) -> tuple:  # noqa: ANN001 - day is a date
+    """Open orders due by ``day`` (promised then or earlier, or no date) not packed yet."""
+    return (
         col(Order.status).in_(TO_DO),
         or_(col(Order.promised_ship_date).is_(None), col(Order.promised_ship_date) <= day),
     )
+
+
+def _work_left(session: Session, day) -> list[tuple]:  # noqa: ANN001 - day is a date
+    """(carrier, service, orders, lines to pick, units to pick, units to pack) of the orders
+    due by ``day`` that are not packed yet."""
+    due = _due(day)
     keys = (Order.carrier_id, Order.service_id)
     need = OrderLine.quantity - OrderLine.qty_short
     to_pick = need - OrderLine.qty_picked

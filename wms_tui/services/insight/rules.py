@@ -13,12 +13,10 @@
   never a division by zero.
 * **Percentiles** interpolate linearly between the closest ranks (numpy's
   default, PostgreSQL's ``percentile_cont``); an empty list has none.
-* **Pace.** The floor's current pace is the units picked (packed) in the last
-  ``window`` minutes, per minute. Carriers are worked in cut-off order, so a
-  carrier's work is done when the work of every carrier before it and its own
-  is done: ``now + cumulative units / pace``. It makes its cut-off if both the
-  picking and the packing of it finish by then; otherwise ``short`` is how many
-  units the pace leaves undone at the cut-off (of the stage furthest behind).
+* **Cut-offs.** Whether a cut-off is made is not decided here: the pace is
+  :mod:`wms_tui.services.dispatch.pace`'s and the pack queue the dispatch
+  overview's, so the dashboard and the overview agree order by order;
+  :func:`verdict` only names the outcome.
 * **Backorder age** is counted from the moment the order became BACKORDERED,
   in the buckets of :data:`AGE_BUCKETS`.
 """
@@ -27,7 +25,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 # (label, upper bound in hours; None = no bound), youngest first
@@ -85,78 +82,18 @@ def age_counts(since: Iterable[datetime], now: datetime) -> dict[str, int]:
     return counts
 
 
-def rate_per_minute(units: float, window_minutes: float) -> float:
-    return units / window_minutes if window_minutes > 0 else 0.0
-
-
 MAKES_IT, WILL_MISS, MISSED, DONE, NO_CUTOFF = (
     "makes it", "will miss", "missed", "done", "no cut-off",
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class CutoffWork:
-    """What a carrier still needs before its truck (input of :func:`project`)."""
-
-    key: str
-    cutoff_at: datetime | None
-    units_to_pick: int
-    units_to_pack: int
-
-
-@dataclass(frozen=True)
-class Projection:
-    key: str
-    cutoff_at: datetime | None
-    pick_done_at: datetime | None  # None: nothing to pick, or no pick pace
-    pack_done_at: datetime | None
-    verdict: str  # MAKES_IT, WILL_MISS, MISSED, DONE or NO_CUTOFF
-    short: int  # units the pace leaves undone at the cut-off (0 unless WILL_MISS)
-
-
-def _done_at(now: datetime, units: int, per_min: float) -> datetime | None:
-    if units <= 0:
-        return now
-    if per_min <= 0:
-        return None  # no pace: it never finishes at this rate
-    return now + timedelta(minutes=units / per_min)
-
-
-def project(
-    work: Iterable[CutoffWork], now: datetime, pick_per_min: float, pack_per_min: float
-) -> list[Projection]:
-    """Each carrier's outlook, worked in cut-off order (see the module's rules)."""
-    far = now + timedelta(days=3650)
-    queue = sorted(work, key=lambda w: (w.cutoff_at or far, w.key))
-    out: list[Projection] = []
-    picks = packs = 0
-    for w in queue:
-        if w.units_to_pick <= 0 and w.units_to_pack <= 0:
-            out.append(Projection(w.key, w.cutoff_at, now, now, DONE, 0))
-            continue
-        if w.cutoff_at is not None and w.cutoff_at <= now:
-            # Its truck has gone: its work waits for tomorrow's and takes no pace today.
-            out.append(Projection(w.key, w.cutoff_at, None, None, MISSED, w.units_to_pack))
-            continue
-        picks += max(0, w.units_to_pick)
-        packs += max(0, w.units_to_pack)
-        pick_at = _done_at(now, picks, pick_per_min)
-        pack_at = _done_at(now, packs, pack_per_min)
-        if w.cutoff_at is None:
-            out.append(Projection(w.key, None, pick_at, pack_at, NO_CUTOFF, 0))
-            continue
-        late = [t for t in (pick_at, pack_at) if t is None or t > w.cutoff_at]
-        if not late:
-            out.append(Projection(w.key, w.cutoff_at, pick_at, pack_at, MAKES_IT, 0))
-            continue
-        minutes = (w.cutoff_at - now).total_seconds() / 60
-        short = max(
-            picks - math.floor(pick_per_min * minutes),
-            packs - math.floor(pack_per_min * minutes),
-        )
-        # Only this carrier's own units can be short: the earlier ones come first.
-        own = max(w.units_to_pick, w.units_to_pack)
-        out.append(
-            Projection(w.key, w.cutoff_at, pick_at, pack_at, WILL_MISS, max(1, min(short, own)))
-        )
-    return out
+def verdict(orders: int, cutoff_at: datetime | None, now: datetime, at_risk: int) -> str:
+    """A cut-off's outlook from its orders still to pack and how many of them the pack
+    queue reaches too late (the dispatch overview's *at risk*, at :mod:`pace`'s pace)."""
+    if orders <= 0:
+        return DONE
+    if cutoff_at is None:
+        return NO_CUTOFF
+    if cutoff_at <= now:
+        return MISSED  # its truck has gone: its work waits for the next one
+    return WILL_MISS if at_risk > 0 else MAKES_IT

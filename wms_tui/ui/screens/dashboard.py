@@ -81,7 +81,7 @@ class DashboardScreen(WmsScreen):
                             yield Sparkline([], id=f"spark-{stage}", summary_function=max)
                             yield Static("", id=f"flow-{stage}", classes="flow-num", markup=False)
             with Vertical(id="panel-trucks", classes="panel"):
-                yield Static("Cut-offs on the last hour's pace", classes="dash-title", markup=False)
+                yield Static("Cut-offs", id="dash-trucks-title", classes="dash-title", markup=False)
                 yield Static("", id="dash-trucks", markup=False)
             with Horizontal(classes="dash-row"):
                 with Vertical(id="panel-people", classes="panel"):
@@ -171,7 +171,8 @@ class DashboardScreen(WmsScreen):
             # all zero: drawn empty, not as a row of the lowest bars
             self.query_one(f"#spark-{stage}", Sparkline).data = data if any(data) else []
             self.query_one(f"#flow-{stage}", Static).update(view.flow_numbers(values))
-        self.query_one("#dash-trucks", Static).update(view.trucks(d, narrow))
+        self.query_one("#dash-trucks-title", Static).update(f"Cut-offs · {view.pace(d)}")
+        self.query_one("#dash-trucks", Static).update(view.trucks(d, narrow, half))
         self.query_one("#dash-people", Static).update(view.people(d, half, narrow))
         self.query_one("#dash-accuracy", Static).update(view.accuracy(d, half, narrow))
         self.query_one("#dash-backlog", Static).update(view.backlog(d, min(half, 80), narrow))

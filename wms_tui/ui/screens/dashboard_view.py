@@ -60,8 +60,8 @@ def summary(d: Dashboard, narrow: bool) -> Text:
     else:
         t.append(f"{d.open_orders} open · {stages['DISPATCHED']} dispatched today · ")
         t.append(
-            f"last {d.window_minutes} min: pick {d.pick_units_per_hour:.0f} u/h, "
-            f"pack {d.pack_units_per_hour:.0f} u/h · "
+            f"pace {pace(d)} (pick {d.pick_units_per_hour:.0f} u/h, "
+            f"pack {d.pack_units_per_hour:.0f} u/h) · "
         )
         t.append(f"cycle p50 {minutes(d.cycle.p50)} p90 {minutes(d.cycle.p90)} · ")
     # A row per cut-off, not per truck: a carrier's services can close at different times.
@@ -101,21 +101,45 @@ def hours_axis(d: Dashboard, shown: int) -> str:
     return f"{d.local(first, '%H')}–{d.local(d.hours[-1], '%H')}h"
 
 
-def trucks(d: Dashboard, narrow: bool) -> Table | Text:
+def pace(d: Dashboard) -> str:
+    """``24 packs/h, last 60 min`` or ``30 packs/h, planned``: the pace that judges the
+    cut-offs (the dispatch overview and the delay list print the same number)."""
+    return f"{d.pace.per_hour:.0f} packs/h, {d.pace.basis}"
+
+
+def fit(candidates: list[str], width: int) -> str:
+    """The first of ``candidates`` (longest first) that fits ``width`` columns, else the
+    last cut to it: a handheld's line never wraps a word onto the next."""
+    for text in candidates:
+        if len(text) <= width:
+            return text
+    return candidates[-1][:width]
+
+
+def trucks(d: Dashboard, narrow: bool, width: int = 200) -> Table | Text:
     if narrow:
         out = Text()
         for i, c in enumerate(d.carriers):
             if i:
                 out.append("\n")
-            mark, word, style = VERDICT[c.verdict]
+            mark, _, style = VERDICT[c.verdict]
             cut = c.cutoff.strftime("%H:%M") if c.cutoff else "--:--"
-            out.append(f"{c.code[:8]:<8} {cut} ")
-            out.append(f"{mark} {_outlook(c, d)}", style=style)
+            head = f"{c.code[:8]:<8} {cut} "
+            out.append(head)
             out.append(
-                f"\n  {c.orders} ord · pick {c.lines_to_pick} ln/{c.units_to_pick} u"
-                f" · pack {c.units_to_pack} u",
-                style="dim",
+                fit([f"{mark} {o}" for o in _outlooks(c, d)], width - len(head)), style=style
             )
+            n, ln, up, uk = c.orders, c.lines_to_pick, c.units_to_pick, c.units_to_pack
+            work = fit(
+                [
+                    f"  {n} ord · pick {ln} ln/{up} u · pack {uk} u",
+                    f"  {n} ord · pick {ln}ln/{up}u · pack {uk}u",
+                    f"  {n} ord · pick {up}u · pack {uk}u",
+                    f"  {n}o pick {up}u pack {uk}u",
+                ],
+                width,
+            )
+            out.append("\n" + work, style="dim")
         if not d.carriers:
             out.append("no carriers set up", style="dim")
         return out
@@ -123,7 +147,7 @@ def trucks(d: Dashboard, narrow: bool) -> Table | Text:
     for name, justify in (
         ("Carrier", "left"), ("Cut-off", "left"), ("Orders", "right"),
         ("Pick ln", "right"), ("Pick u", "right"), ("Pack u", "right"),
-        ("Picked by", "right"), ("Packed by", "right"), ("Outlook", "left"),
+        ("Packed by", "right"), ("Outlook", "left"),
     ):  # fmt: skip
         table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for c in d.carriers:
@@ -135,30 +159,36 @@ def trucks(d: Dashboard, narrow: bool) -> Table | Text:
             str(c.lines_to_pick),
             str(c.units_to_pick),
             str(c.units_to_pack),
-            _done(d, c.pick_done_at, c.units_to_pick),
-            _done(d, c.pack_done_at, c.units_to_pack),
-            Text(f"{mark} {_outlook(c, d)}", style=style),
+            _done(d, c),
+            Text(f"{mark} {_outlooks(c, d)[0]}", style=style),
         )
     if not d.carriers:
-        table.add_row("no carriers set up", *[""] * 8)
+        table.add_row("no carriers set up", *[""] * 7)
     return table
 
 
-def _done(d: Dashboard, at, units: int) -> str:  # noqa: ANN001 - a datetime or None
-    if units <= 0:
+def _done(d: Dashboard, c: CarrierOutlook) -> str:
+    if c.orders <= 0:
         return "done"
-    return d.local(at) if at is not None else "no pace"
+    if c.verdict == rules.MISSED:
+        return "–"  # its truck has gone: its orders wait for the next one
+    return d.local(c.done_at) if c.done_at is not None else "no pace"
 
 
-def _outlook(c: CarrierOutlook, d: Dashboard) -> str:
+def _outlooks(c: CarrierOutlook, d: Dashboard) -> list[str]:
+    """The outlook in words, longest first (the narrow screen takes what fits)."""
     _, word, _ = VERDICT[c.verdict]
     if c.verdict == rules.WILL_MISS:
-        return f"{word}, {c.short} u short"
-    if c.verdict == rules.MAKES_IT and c.cutoff_at is not None:
-        last = max(t for t in (c.pick_done_at, c.pack_done_at) if t is not None)
-        spare = (c.cutoff_at - last).total_seconds() / 60
-        return f"{word}, {duration_text(spare)} spare"
-    return word
+        k = c.at_risk
+        return [
+            f"{word}, {k} order{'s' if k != 1 else ''} at risk",
+            f"{word}, {k} at risk",
+            f"{k} at risk",
+        ]
+    if c.verdict == rules.MAKES_IT and c.cutoff_at is not None and c.done_at is not None:
+        spare = duration_text((c.cutoff_at - c.done_at).total_seconds() / 60)
+        return [f"{word}, {spare} spare", word]
+    return [word]
 
 
 def people(d: Dashboard, width: int, narrow: bool) -> Text:
