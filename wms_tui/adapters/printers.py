@@ -171,7 +171,7 @@ class JobTrouble:
 
 
 def confirm(
-    jobs: list[Job], *, wait_s: float | None = None, poll_s: float = 0.2
+    jobs: list[Job], *, wait_s: float | None = None, poll_s: float = 0.1
 ) -> list[JobTrouble]:
     """Follow each CUPS job by its request id; the troubles, in the order of ``jobs``.
 
