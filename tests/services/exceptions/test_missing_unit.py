@@ -81,7 +81,9 @@ def test_a_missing_unit_puts_the_order_in_the_inbox_with_its_three_ways_out(
     assert item.kind == ExceptionKind.MISSING_UNIT and item.kind_label == "Missing unit"
     assert item.order == "#1042" and item.raised_by == "Johan Öberg"
     assert item.actions == (Action.REPICK, Action.SHIP_SHORT, Action.CANCEL)
-    assert "MUG-BLU of #1042 missing from T-0001 at PACK-1" in item.cause
+    assert item.cause.endswith(
+        "MUG-BLU of #1042 missing from T-0001 at PACK-1: re-pick it, ship without it or cancel"
+    )
     # The unit is written off the tote, nowhere else: the books say what is there.
     after = _tote_holds(store, "T-0001")
     assert sum(after.values()) == sum(mugs_before.values()) - 1
@@ -169,6 +171,7 @@ def test_the_only_unit_missing_offers_no_ship_without_it(world: pw.World) -> Non
     report_missing(store, world.packer, oid, 1)
     [item] = open_exceptions(store, boss)
     assert item.actions == (Action.REPICK, Action.CANCEL)
+    assert item.cause.endswith("missing from T-0002 at PACK-1: re-pick it or cancel")
     before = snapshot(store)
     with pytest.raises(DomainError, match="Ship without it does not resolve this exception"):
         resolve(store, boss, item.id, Action.SHIP_SHORT)

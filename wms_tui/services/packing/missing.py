@@ -96,6 +96,12 @@ def report_missing(store: Store, actor: Actor, order_id: int, line_no: int) -> P
         # the bench it left (the transition noted PACKING).
         order.held_from = OrderStatus.PICKED
         uow.add(order)
+        # The inbox offers "ship without it" only while something else ships.
+        ways = (
+            "re-pick it, ship without it or cancel"
+            if any(ln.need > 0 for ln in ctx.lines)
+            else "re-pick it or cancel"
+        )
         uow.add(
             WmsException(
                 kind=ExceptionKind.MISSING_UNIT,
@@ -105,7 +111,7 @@ def report_missing(store: Store, actor: Actor, order_id: int, line_no: int) -> P
                 operator_name=actor.name,
                 terminal=actor.terminal,
                 message=f"1× {line.sku} of {order.name} missing from {where} at "
-                f"{actor.terminal}: re-pick it, ship without it or cancel",
+                f"{actor.terminal}: {ways}",
             )
         )
         events.log(

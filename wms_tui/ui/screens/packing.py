@@ -389,7 +389,7 @@ class PackScreen(WmsScreen):
         view = self.view
         which = await self.app.push_screen_wait(
             AskText(
-                "Quality check: scan the faulty item or type its line number",
+                "Faulty or missing item: scan it or type its line number",
                 placeholder="item or line #",
                 validate=lambda v: packing.line_for_scan(self.store, self.actor, view.order_id, v),
             )
