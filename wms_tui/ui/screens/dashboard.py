@@ -153,7 +153,9 @@ class DashboardScreen(WmsScreen):
         width: a hidden panel has no size to ask."""
         width = self.app.size.width
         if not self.wide:
-            return width - 3, width - 3  # padding and the scroll bar
+            # A panel's padding (1 each side) and the body's scroll bar (2): at 40 columns
+            # 36, where 37 wrapped the 'u' of a cut-off's 'pack 16 u' onto a line of its own.
+            return width - 4, width - 4
         return 44, (width - 1) // 2 - 3
 
     def show(self, d: Dashboard) -> None:
@@ -171,7 +173,7 @@ class DashboardScreen(WmsScreen):
             # all zero: drawn empty, not as a row of the lowest bars
             self.query_one(f"#spark-{stage}", Sparkline).data = data if any(data) else []
             self.query_one(f"#flow-{stage}", Static).update(view.flow_numbers(values))
-        self.query_one("#dash-trucks-title", Static).update(f"Cut-offs · {view.pace(d)}")
+        self.query_one("#dash-trucks-title", Static).update(view.trucks_title(d, narrow))
         self.query_one("#dash-trucks", Static).update(view.trucks(d, narrow, half))
         self.query_one("#dash-people", Static).update(view.people(d, half, narrow))
         self.query_one("#dash-accuracy", Static).update(view.accuracy(d, half, narrow))

@@ -59,10 +59,7 @@ def summary(d: Dashboard, narrow: bool) -> Text:
         t.append(f"{d.open_orders} open · {stages['DISPATCHED']} out · ")
     else:
         t.append(f"{d.open_orders} open · {stages['DISPATCHED']} dispatched today · ")
-        t.append(
-            f"pace {pace(d)} (pick {d.pick_units_per_hour:.0f} u/h, "
-            f"pack {d.pack_units_per_hour:.0f} u/h) · "
-        )
+        t.append(f"pace {d.pace.per_hour:.0f} packs/h · ")
         t.append(f"cycle p50 {minutes(d.cycle.p50)} p90 {minutes(d.cycle.p90)} · ")
     # A row per cut-off, not per truck: a carrier's services can close at different times.
     if missing:
@@ -105,6 +102,18 @@ def pace(d: Dashboard) -> str:
     """``24 packs/h, last 60 min`` or ``30 packs/h, planned``: the pace that judges the
     cut-offs (the dispatch overview and the delay list print the same number)."""
     return f"{d.pace.per_hour:.0f} packs/h, {d.pace.basis}"
+
+
+def trucks_title(d: Dashboard, narrow: bool) -> str:
+    """The cut-offs' pace, and at 120 columns the floor's units of the same 60 minutes (the
+    summary line has no room for them: it wrapped at 120)."""
+    title = f"Cut-offs · {pace(d)}"
+    if narrow:
+        return title
+    return (
+        f"{title} · floor: pick {d.pick_units_per_hour:.0f} u/h, "
+        f"pack {d.pack_units_per_hour:.0f} u/h"
+    )
 
 
 def fit(candidates: list[str], width: int) -> str:
