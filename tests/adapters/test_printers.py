@@ -133,7 +133,7 @@ def test_a_stopped_queue_holds_the_job(lp: Path, tmp_path: Path) -> None:
         "queue stopped is stopped: the job waits in it and prints once the queue is started"
         " (cupsenable stopped); printing again would print it twice"
     )
-    assert trouble.short == "queue stopped stopped: cupsenable stopped"
+    assert trouble.short == "queue stopped: cupsenable stopped"
 
 
 def test_a_held_job_says_how_to_release_it(lp: Path, tmp_path: Path) -> None:
@@ -145,6 +145,7 @@ def test_a_held_job_says_how_to_release_it(lp: Path, tmp_path: Path) -> None:
         "job holding-1 is held in queue holding: it prints once released"
         " (lp -i holding-1 -H resume); printing again would print it twice"
     )
+    assert trouble.short == "held: lp -i holding-1 -H resume"
 
 
 def test_a_printer_that_does_not_answer_is_said_with_cups_reason(lp: Path, tmp_path: Path) -> None:
@@ -165,6 +166,7 @@ def test_an_aborted_job_is_lost(lp: Path, tmp_path: Path) -> None:
     (trouble,) = confirm([send_file(label, Printer("zebra-1"), raw=True)])
     assert trouble.fate == "aborted" and trouble.lost
     assert trouble.message == "CUPS aborted job zebra-1-1 on zebra-1: label.zpl did not print"
+    assert trouble.short == "aborted, not printed"
 
 
 def test_no_lpstat_is_no_trouble(lp: Path, tmp_path: Path, monkeypatch) -> None:

@@ -157,7 +157,8 @@ class JobTrouble:
     (CUPS keeps trying a printer that does not answer) — these print once the cause is
     removed, so printing again would print twice — or ``aborted`` / ``canceled``: nothing
     printed, print again (``lost``). ``message`` is one line for the packer, ``short`` the
-    form that fits a handheld's two rows with the way out kept.
+    form that fits a handheld's second row (38 columns at 40x16) with the way out kept:
+    the command names the queue or job, so the words around it give way.
     """
 
     job: Job
@@ -227,7 +228,7 @@ def _trouble(job: Job, fate: str, reason: str = "") -> JobTrouble:
             job,
             fate,
             f"job {n} is held in queue {q}: it prints once released (lp -i {n} -H resume); {twice}",
-            f"job {n} held: lp -i {n} -H resume",
+            f"held: lp -i {n} -H resume",
         )
     if fate == "stopped":
         return JobTrouble(
@@ -235,7 +236,7 @@ def _trouble(job: Job, fate: str, reason: str = "") -> JobTrouble:
             fate,
             f"queue {q} is stopped: the job waits in it and prints once the queue is started"
             f" (cupsenable {q}); {twice}",
-            f"queue {q} stopped: cupsenable {q}",
+            f"queue stopped: cupsenable {q}",
         )
     if fate == "waiting":
         return JobTrouble(
@@ -243,7 +244,7 @@ def _trouble(job: Job, fate: str, reason: str = "") -> JobTrouble:
             fate,
             f"queue {q} cannot print job {n} ({reason.rstrip('.')}): it waits and prints once"
             f" the printer answers; {twice}",
-            f"queue {q}: {reason.rstrip('.')}",
+            f"{q}: printer not answering",
         )
     why = f" ({reason.rstrip('.')})" if reason else ""
     word = "aborted" if fate == "aborted" else "cancelled"
@@ -251,7 +252,7 @@ def _trouble(job: Job, fate: str, reason: str = "") -> JobTrouble:
         job,
         fate,
         f"CUPS {word} job {n} on {q}{why}: {job.name} did not print",
-        f"job {n} {word}: not printed",
+        f"{word}, not printed",
     )
 
 

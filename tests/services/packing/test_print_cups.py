@@ -68,7 +68,8 @@ def test_a_stopped_label_queue_holds_the_labels_and_the_parcel_stays_closed(
     assert len(docs.held) == 1 and "\n" not in docs.held[0]
     assert docs.held[0].startswith(f"label printer: queue {queue} is stopped")
     assert f"cupsenable {queue}" in docs.held[0]
-    assert docs.short_trouble() == f"queue {queue} stopped: cupsenable {queue}"  # a handheld's
+    # A handheld's second row (38 columns) keeps the command, which names the queue.
+    assert docs.short_trouble() == f"queue stopped: cupsenable {queue}"
     with world.store.read() as s:
         assert s.get(Order, oid).status == OrderStatus.PACKED
     label, slip = docs.files
@@ -143,6 +144,8 @@ def test_a_label_cups_aborts_is_reprinted_and_the_inbox_clears(
     assert len(docs.problems) >= 1 and all("\n" not in p for p in docs.problems)
     assert docs.problems[-1].startswith("label printer: CUPS aborted job ")
     assert docs.problems[-1].endswith(".zpl did not print")
+    # Fonts and label lost alike: a handheld reads it once, in words that fit its row.
+    assert docs.short_trouble() == "label printer: aborted, not printed"
     with world.store.read() as s:
         assert s.get(Order, oid).status == OrderStatus.PACKED
         # The fonts went the same way: the next label to this printer sends them again.

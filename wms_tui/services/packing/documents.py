@@ -86,8 +86,10 @@ class Documents:
     held: tuple[str, ...] = ()
     #: the stopped queues' names, for the short form of ``held``
     held_queues: tuple[str, ...] = ()
-    #: the short forms of the other waiting jobs ("job zebra-1-7 held: lp -i … -H resume")
+    #: the short forms of the other waiting jobs ("held: lp -i zebra-1-7 -H resume")
     held_short: tuple[str, ...] = ()
+    #: ``problems`` in a handheld's words, when they have a shorter form (a lost job)
+    short_problems: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -105,8 +107,9 @@ class Documents:
     def short_trouble(self) -> str:
         """``problems`` and ``held`` for a handheld's two rows: a held job's whole sentence
         ("…; printing again would print it twice") left the way to start the queue cut off."""
-        held = [f"queue {q} stopped: cupsenable {q}" for q in self.held_queues]
-        return "; ".join(self.problems + tuple(held) + self.held_short)
+        held = [f"queue stopped: cupsenable {q}" for q in self.held_queues]
+        lines = (self.short_problems or self.problems) + tuple(held) + self.held_short
+        return "; ".join(dict.fromkeys(lines))  # a lost font job and its label: said once
 
 
 @dataclass
@@ -574,10 +577,12 @@ def produce(
         files.append(path)
         rendered.append((kind, path))
     held: dict[tuple[str, str], JobTrouble] = {}
+    short_problems: tuple[str, ...] = ()
     roles: dict[str, str] = {}  # a CUPS job's request id -> which printer of the station
     if send:
         sent: list[tuple[str, Job]] = []
         failed: list[str] = []  # sent and refused, or lost in CUPS: print again
+        failed_short: list[str] = []
         for kind, path in rendered:
             where = printer_for(kind, setup, printer)
             if where is None:
@@ -592,6 +597,7 @@ def produce(
                 sent.append((role, send_file(path, where, raw=path.suffix == ".zpl")))
             except PrinterError as exc:
                 failed.append(f"{role}: {exc}")
+                failed_short.append(failed[-1])
                 break  # one line for the packer; the files stay for F10
             printed.append(where.name)
         roles = {job.id: role for role, job in sent if job.id}
@@ -601,9 +607,11 @@ def produce(
                 forget_fonts(store, terminal)  # the next label sends them again
             if trouble.lost:
                 failed.append(f"{role}: {trouble.message}")
+                failed_short.append(f"{role}: {trouble.short}")
             else:
                 # Every job after a stopped queue's first waits with it: said once.
                 held.setdefault((trouble.job.printer.name, trouble.fate), trouble)
+        short_problems = (*problems, *failed_short) if failed_short != failed else ()
         problems.extend(failed)
         if sent or failed:
             waiting = [f"{roles[t.job.id]}: {t.message}" for t in held.values()]
@@ -615,6 +623,7 @@ def produce(
         tuple(f"{roles[t.job.id]}: {t.message}" for t in held.values()),
         tuple(t.job.printer.name for t in held.values() if t.fate == "stopped"),
         tuple(t.short for t in held.values() if t.fate != "stopped"),
+        short_problems,
     )
 
 
