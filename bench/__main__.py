@@ -46,6 +46,7 @@ MODULES = (
     "dispatch_overview",
     "pack_scan",
     "pick_scan",
+    "pick_service",  # issue #21: the pick scan's service, whole cart vs the stop read
     "receive_scan",
     "imports",
     "load_terminals",  # issue #16

@@ -402,7 +402,7 @@ def advance(
 
 
 def maybe_complete(uow: UnitOfWork, actor: Actor, ctx: TaskContext) -> Completion | None:
-    if ctx.open_lines():
+    if ctx.current() is not None:  # any open stop (a StopContext knows only the current)
         return None
     return complete(uow, actor, ctx)
 

@@ -48,6 +48,7 @@ from wms_tui.services.inventory import stock as inventory
 from wms_tui.services.inventory.stock import ScannedProduct
 from wms_tui.services.picking.claiming import claim_next_task, take_task
 from wms_tui.services.picking.short_pick import SHORT_REASONS, report_short
+from wms_tui.services.picking.stop import StopContext
 from wms_tui.services.picking.task import (
     STOPPED,
     Completion,
@@ -235,6 +236,8 @@ def _tote_owner(session: Session, tote: Location) -> str | None:
 
 
 def _wrong_tote(ctx: TaskContext, ln: PickTaskLine, tote: Location) -> str:
+    if isinstance(ctx, StopContext):  # which order's tote it is: the whole cart says
+        ctx = ctx.full()
     want = f"tote {ctx.slot.get(ln.tote_id or 0, 0)} {ctx.loc_code(ln.tote_id)}"
     if tote.id in ctx.slot:
         other = next(x for x in ctx.lines if x.tote_id == tote.id)
@@ -253,17 +256,21 @@ def scan(
     *,
     at_bin: str | None = None,
     count: int = 1,
+    known: TaskView | None = None,
 ) -> ScanOutcome:
     """Interpret a scan at the current stop: bin, item(s) or tote, by stage.
 
     ``at_bin`` is the bin the handheld confirmed earlier; ``count`` multiplies
-    an item scan ("5", Enter, then scan once). Raises DomainError with the
+    an item scan ("5", Enter, then scan once). ``known`` is the view the handheld
+    shows (the last answer): when the stop read still matches it, only that stop
+    is read and the rest of the answer's view is taken from it
+    (:mod:`~wms_tui.services.picking.stop`); the outcome is the same. Raises DomainError with the
     reason (nothing changed) for anything but the expected code; a wrong bin,
     item, tote or an unknown code is then put on the record (``pick.refused``)
     in a unit of work of its own, for the pickers' accuracy.
     """
     try:
-        return _scan(store, actor, task_code, code, at_bin=at_bin, count=count)
+        return _scan(store, actor, task_code, code, at_bin=at_bin, count=count, known=known)
     except WrongScan as refusal:
         events.record_refusal(store, actor, EventKind.PICK_REFUSED, refusal, refusal.order_id)
         raise
@@ -271,7 +278,14 @@ def scan(
 
 @retrying
 def _scan(
-    store: Store, actor: Actor, task_code: str, code: str, *, at_bin: str | None, count: int
+    store: Store,
+    actor: Actor,
+    task_code: str,
+    code: str,
+    *,
+    at_bin: str | None,
+    count: int,
+    known: TaskView | None,
 ) -> ScanOutcome:
     code = code.strip()
     if not code:
@@ -280,7 +294,7 @@ def _scan(
         raise DomainError(f"Count must be 1 to {MAX_COUNT} (got {count})")
     with store.unit_of_work() as uow:
         task = my_task(uow, actor, task_code)
-        ctx = TaskContext(uow.session, task)
+        ctx = StopContext.reuse(uow.session, task, known) or TaskContext(uow.session, task)
         ln = ctx.current()
         if ln is None:
             raise DomainError(f"Task {task.code} has no stops left")
@@ -441,7 +455,10 @@ def _scan_tote(
     uow.add(ln)
     sku = ctx.products[ln.product_id].sku
     msg = f"{ln.qty_picked} × {sku} in {tote_code}"
-    return advance(uow, actor, ctx, "tote", msg, ctx.loc_code(ln.location_id))
+    here = ctx.loc_code(ln.location_id)
+    if isinstance(ctx, StopContext):
+        ctx = ctx.next_stop(ln)
+    return advance(uow, actor, ctx, "tote", msg, here)
 
 
 # --------------------------------------------------------------------------- skip

@@ -165,7 +165,15 @@ class PickScreen(FloorScreen):
         if at_item and _COUNT.match(code):
             self.set_count(int(code), stop)
             return
-        self._call(picking.scan, self.task_code, code, at_bin=self.at_bin, count=self.count or 1)
+        # known: the service reads only the stop this view shows when it still matches
+        self._call(
+            picking.scan,
+            self.task_code,
+            code,
+            at_bin=self.at_bin,
+            count=self.count or 1,
+            known=self.view,
+        )
 
     def set_count(self, n: int, stop: StopInfo) -> None:
         if n < 1:
