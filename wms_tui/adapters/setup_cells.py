@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from wms_tui.domain.countries import country_problem
 from wms_tui.domain.credentials import pin_problem
 from wms_tui.domain.customs import INCOTERMS, valid_currency, valid_hs_code
 from wms_tui.domain.enums import Role
@@ -137,8 +138,8 @@ def roles(raw: str) -> str:
 
 
 def country(raw: str) -> str:
-    if len(raw) != 2 or not (raw.isascii() and raw.isalpha()):
-        raise Bad(f"{raw!r} is not a two-letter country code like SE")
+    if why := country_problem(raw):
+        raise Bad(why)
     return raw.upper()
 
 

@@ -53,9 +53,17 @@ def _first_problem(exc: RequestValidationError) -> str:
         if names == ["body"]:
             return "The body is missing: send a JSON object"
         return ("Missing: " + ", ".join(names))[:300]
-    return f"{_where(e)}: {e.get('msg', 'invalid')}"[:300] + (
+    return f"{_where(e)}: {_why(e)}"[:300] + (
         f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     )
+
+
+def _why(error: dict) -> str:
+    # A check of ours raises ValueError("…"): say only its sentence, not pydantic's
+    # "Value error, " in front of it.
+    if error.get("type") == "value_error" and (ctx := error.get("ctx")):
+        return str(ctx.get("error", error.get("msg", "invalid")))
+    return str(error.get("msg", "invalid"))
 
 
 def _where(error: dict) -> str:

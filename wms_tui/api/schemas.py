@@ -6,7 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from wms_tui.domain.countries import country_problem
 
 ORDER_NAME = r"^#?[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
 SKU = r"^[A-Za-z0-9][A-Za-z0-9._/+-]{0,63}$"
@@ -15,6 +17,15 @@ Name = Annotated[str, Field(min_length=1, max_length=64, pattern=ORDER_NAME)]
 Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=SKU)]
 Short = Annotated[str, Field(max_length=200)]
 Text = Annotated[str, Field(max_length=2000)]
+
+
+def _country(code: str) -> str:
+    if why := country_problem(code):
+        raise ValueError(why)
+    return code.upper()
+
+
+Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
 
 
 class Strict(BaseModel):
@@ -40,7 +51,7 @@ class AddressIn(Strict):
     city: Annotated[str, Field(min_length=1, max_length=100)]
     zip: Annotated[str, Field(max_length=20)] = ""
     province: Annotated[str, Field(max_length=100)] = ""
-    country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
+    country: Country
     phone: Annotated[str, Field(max_length=40)] = ""
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
+from wms_tui.domain.countries import is_country
+
 # EU member states (ISO 3166-1 alpha-2). Greece is "GR" in ISO, "EL" in EU texts.
 EU = frozenset(
     {
@@ -39,7 +41,7 @@ Form = Literal["CN22", "CN23", "INVOICE"]
 def needs_declaration(origin: str, destination: str) -> bool:
     """True when a parcel from ``origin`` to ``destination`` leaves the EU customs union."""
     origin, destination = origin.upper(), destination.upper()
-    if origin == destination or not (destination.isascii() and destination.isalpha()):
+    if origin == destination or not is_country(destination):
         # Not a country code: the address check refuses it with its own message.
         return False
     return not (origin in EU and destination in EU)

@@ -955,7 +955,13 @@ def test_unknown_sku_hook_called_once_per_sku(tmp_path: Path) -> None:
         (
             {"Shipping Country": "Sweden"},
             RowError(
-                2, "Shipping Country", "'Sweden' is not a two-letter ISO country code", "#1001"
+                2, "Shipping Country", "'Sweden' is not an ISO 3166-1 country code like SE", "#1001"
+            ),
+        ),
+        (
+            {"Shipping Country": "ZZ"},
+            RowError(
+                2, "Shipping Country", "'ZZ' is not an ISO 3166-1 country code like SE", "#1001"
             ),
         ),
         (

@@ -298,7 +298,7 @@ BAD_ROWS = [
         "warehouse.csv",
         ",SE,",
         ",Sweden,",
-        "warehouse.csv, row 2, country_code: 'Sweden' is not a two-letter country code like SE",
+        "warehouse.csv, row 2, country_code: 'Sweden' is not an ISO 3166-1 country code like SE",
     ),
     (
         "warehouse.csv",
@@ -726,7 +726,7 @@ def test_customs_csv_refusals(empty_store: Store, tmp_path: Path) -> None:
     found = problems(empty_store, customs)
     row = "customs.csv, row 2,"
     assert f"{row} hs_code: '6912' is not an HS code (6 to 10 digits, like 610910)" in found
-    assert f"{row} origin_country: 'SWE' is not a two-letter country code like SE" in found
+    assert f"{row} origin_country: 'SWE' is not an ISO 3166-1 country code like SE" in found
     assert f"{row} customs_value: 0 must be more than 0" in found
     assert f"{row} dangerous_goods: 'LITHIUM' is not a UN number like UN3481" in found
     assert any("row 3, sku: no product NOPE in the store" in p for p in found)

@@ -17,7 +17,6 @@ Whether a SKU exists is the importer's question, not this module's.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -29,10 +28,10 @@ from wms_tui.adapters.shopify.csv_format import (
     OrderRecord,
     ShipTo,
 )
+from wms_tui.domain.countries import country_problem
 
 MAX_NAME = 64
 MAX_TEXT = 5000
-_COUNTRY = re.compile(r"[A-Za-z]{2}")
 
 
 class ShapeError(ValueError):
@@ -265,8 +264,8 @@ def _record(o: _Order) -> ShopOrder:
         problems.append(f"cancelled at {_text(o.cancelled_at, 40)!r} is not an ISO date-time")
     a = {k: _text(v, 500) for k, v in o.address.items()}
     country = a.get("country", "")
-    if country and not _COUNTRY.fullmatch(country):
-        problems.append(f"ship-to country {country[:40]!r} is not a two-letter ISO code")
+    if country and (why := country_problem(country)):
+        problems.append(f"ship-to country {why}")
     lines: list[OrderLineRecord] = []
     ids: dict[str, str] = {}
     for n, item in enumerate(o.lines, start=1):

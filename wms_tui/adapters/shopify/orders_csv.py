@@ -25,6 +25,7 @@ from wms_tui.adapters.shopify.csv_records import (
     ShipTo,
     Source,
 )
+from wms_tui.domain.countries import is_country
 
 # --------------------------------------------------------------------------------------------
 # Orders
@@ -91,7 +92,6 @@ _DATETIME = re.compile(
     r" ?(?:(Z)|([+-])(\d{2}):?(\d{2}))"
 )
 _INTEGER = re.compile(r"[+-]?\d+")
-_COUNTRY = re.compile(r"[A-Za-z]{2}")
 _TRUE = frozenset({"true", "yes", "1", "y", "t"})
 _FALSE = frozenset({"false", "no", "0", "n", "f"})
 _ZONES: dict[int, timezone] = {}
@@ -404,12 +404,12 @@ def _start(order: _Order, ix: dict[str, int]) -> Iterator[RowError]:
                 key=name,
             )
     country = fields[ix["Shipping Country"]].strip()
-    if country and not _COUNTRY.fullmatch(country):
+    if country and not is_country(country):
         order.ok = False
         yield RowError(
             row,
             "Shipping Country",
-            f"'{short(country)}' is not a two-letter ISO country code",
+            f"'{short(country)}' is not an ISO 3166-1 country code like SE",
             key=name,
         )
 

@@ -27,6 +27,7 @@ from wms_tui.adapters.printers import Job, JobTrouble, Printer
 from wms_tui.domain import customs as customs_rules
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.codes import rma_code
+from wms_tui.domain.countries import is_country
 from wms_tui.domain.enums import EventKind, OrderStatus, ParcelStatus, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.identifiers.sscc import make_gsin
@@ -184,6 +185,9 @@ def ship_to(order: Order) -> Address:
             f"Order {order.name} has no {' or '.join(missing)} in its address: "
             "a supervisor must fix it before the label can print"
         )
+    if not is_country(order.ship_country.strip()):
+        # The label's own check takes any two letters; a carrier refuses "ZZ" at handover.
+        raise _not_a_country(order)
     try:
         return Address(
             name=order.ship_name or order.customer_name,
@@ -197,10 +201,14 @@ def ship_to(order: Order) -> Address:
             phone=recipient_phone(order),
         )
     except ValueError:
-        raise DomainError(
-            f"Order {order.name} has country {order.ship_country!r}, not an ISO country code: "
-            "a supervisor must fix the address"
-        ) from None
+        raise _not_a_country(order) from None
+
+
+def _not_a_country(order: Order) -> DomainError:
+    return DomainError(
+        f"Order {order.name} has country {order.ship_country[:20]!r}, not an ISO country code: "
+        "a supervisor must fix the address"
+    )
 
 
 def recipient_phone(order: Order) -> str:
