@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from tests.worlds import factories as f
@@ -163,6 +165,16 @@ def build(
             uow.add(Setting(key="label_dir", value=label_dir))
         uow.commit()
     return world
+
+
+@pytest.fixture
+def world(empty_store: Store, tmp_path: Path, request: pytest.FixtureRequest) -> World:
+    """The pack floor on both stores, its labels in the test's folder. A conftest or a
+    test module takes it with ``from tests.worlds.packing import world``; a module's
+    ``pytestmark = pytest.mark.world(carrier_check="s10")`` passes options to :func:`build`."""
+    mark = request.node.get_closest_marker("world")
+    options = dict(mark.kwargs) if mark else {}
+    return build(empty_store, label_dir=str(tmp_path / "labels"), **options)
 
 
 def open_1042(w: World) -> packing.PackView:
