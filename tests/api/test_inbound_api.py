@@ -6,6 +6,7 @@ import httpx
 from sqlmodel import select
 
 from tests.api.conftest import Api, order
+from tests.api.test_outgoing_webhooks import TEST_RECEIVER
 from tests.worlds.dbstate import snapshot
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Delivery, Event, Notice, Order
@@ -116,5 +117,5 @@ def test_a_delay_notice_is_an_order_delayed_webhook(api_world: Api):
     with httpx.Client(
         transport=httpx.MockTransport(lambda r: got.append(r) or httpx.Response(200))
     ) as client:
-        assert webhooks_out.deliver_due(api_world.store, client).delivered == 1
+        assert webhooks_out.deliver_due(api_world.store, client, **TEST_RECEIVER).delivered == 1
     assert got[0].headers["X-Wms-Event"] == "order.delayed"

@@ -17,6 +17,10 @@ from wms_tui.domain.models import Order
 from wms_tui.services.core import events
 from wms_tui.services.integrations import webhooks_out
 
+# The receiver here is a mock transport, not the internet: delivered as with
+# --allow-private-webhooks (test_webhook_targets checks the addresses themselves).
+TEST_RECEIVER = {"allow_private": True}
+
 
 class Receiver:
     """The integrator's end: records what arrives, answers with ``status``."""
@@ -56,7 +60,9 @@ def test_packed_is_posted_signed_once(api_world: Api):
     assert webhooks_out.queue_new(api_world.store) == 0  # scanning again never doubles
     receiver = Receiver()
     with httpx.Client(transport=httpx.MockTransport(receiver)) as client:
-        report = webhooks_out.deliver_due(api_world.store, client, clock=lambda: 1765078800)
+        report = webhooks_out.deliver_due(
+            api_world.store, client, clock=lambda: 1765078800, **TEST_RECEIVER
+        )
     assert report.delivered == 1
     [sent] = receiver.got
     assert str(sent.url) == "https://erp.example/hooks"
@@ -74,11 +80,16 @@ def test_a_failing_receiver_is_retried_later(api_world: Api):
     receiver = Receiver()
     receiver.status = 503
     with httpx.Client(transport=httpx.MockTransport(receiver)) as client:
-        assert webhooks_out.deliver_due(api_world.store, client).retrying == 1
-        assert webhooks_out.deliver_due(api_world.store, client).retrying == 0  # not due yet
+        assert webhooks_out.deliver_due(api_world.store, client, **TEST_RECEIVER).retrying == 1
+        assert (
+            webhooks_out.deliver_due(api_world.store, client, **TEST_RECEIVER).retrying == 0
+        )  # not due yet
         receiver.status = 204
         later = utcnow() + webhooks_out.timedelta(minutes=2)
-        assert webhooks_out.deliver_due(api_world.store, client, now=later).delivered == 1
+        assert (
+            webhooks_out.deliver_due(api_world.store, client, now=later, **TEST_RECEIVER).delivered
+            == 1
+        )
     with api_world.store.read() as s:
         row = s.exec(select(ShopOutbox).where(ShopOutbox.kind == "webhook")).one()
         assert row.attempts == 2 and row.done_at is not None

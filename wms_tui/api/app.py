@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from wms_tui.adapters.shopify.credentials import webhook_secret
 from wms_tui.api import inbound, orders, shopify_webhooks, stock, webhooks
 from wms_tui.api.auth import RateLimiter
-from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
+from wms_tui.domain.errors import BadInput, Conflict, DomainError, NotFound, PermissionDenied
 from wms_tui.store import Store
 
 VERSION = "1"
@@ -30,6 +30,8 @@ def _status(exc: DomainError) -> int:
         return 404
     if isinstance(exc, PermissionDenied):
         return 403
+    if isinstance(exc, BadInput):
+        return 422
     if isinstance(exc, Conflict):
         return 409
     return 409
@@ -75,7 +77,10 @@ def create_app(
     *,
     secret: Callable[[], str] = webhook_secret,
     limiter: RateLimiter | None = None,
+    allow_private_webhooks: bool = False,
 ) -> FastAPI:
+    """``allow_private_webhooks``: webhooks may go to http and this machine's or its
+    network's addresses (a test receiver; ``services/integrations/webhook_targets``)."""
     app = FastAPI(
         title="wms_tui warehouse API",
         version=VERSION,
@@ -85,6 +90,7 @@ def create_app(
     app.state.store = store
     app.state.webhook_secret = secret
     app.state.limiter = limiter or RateLimiter()
+    app.state.allow_private_webhooks = allow_private_webhooks
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:

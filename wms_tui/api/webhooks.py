@@ -29,8 +29,17 @@ def _out(info: webhooks_out.WebhookInfo) -> WebhookOut:
 def register(
     body: WebhookIn, request: Request, key: Annotated[KeyInfo, Depends(WRITE)]
 ) -> WebhookOut:
-    """Register a URL; the answer holds the signing secret, shown this once."""
-    return _out(webhooks_out.register(request.app.state.store, key, body.url, list(body.events)))
+    """Register a public https URL; the answer holds the signing secret, shown this once."""
+    state = request.app.state
+    return _out(
+        webhooks_out.register(
+            state.store,
+            key,
+            body.url,
+            list(body.events),
+            allow_private=state.allow_private_webhooks,
+        )
+    )
 
 
 @router.get("", response_model=list[WebhookOut], responses=ERRORS)

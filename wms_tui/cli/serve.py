@@ -23,7 +23,7 @@ serve_app = typer.Typer(
 )
 
 
-def _deliver_forever(store, stop: threading.Event, interval: float) -> None:  # noqa: ANN001
+def _deliver_forever(store, stop: threading.Event, interval: float, allow_private: bool) -> None:  # noqa: ANN001
     import httpx
 
     from wms_tui.services.integrations import webhooks_out
@@ -32,7 +32,7 @@ def _deliver_forever(store, stop: threading.Event, interval: float) -> None:  # 
         while not stop.wait(interval):
             try:
                 webhooks_out.queue_new(store)
-                webhooks_out.deliver_due(store, client)
+                webhooks_out.deliver_due(store, client, allow_private=allow_private)
             except Exception as exc:  # noqa: BLE001 - the API must outlive a bad pass
                 err_console.print(f"webhooks: {exc}".splitlines()[0], markup=False)
 
@@ -45,6 +45,15 @@ def serve_api(
     webhook_interval: Annotated[
         float, typer.Option("--webhook-interval", min=1.0, help="Seconds between deliveries.")
     ] = 5.0,
+    allow_private_webhooks: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-webhooks",
+            envvar="WMS_WEBHOOKS_ALLOW_PRIVATE",
+            help="Let webhooks go to http and to this machine's or its network's "
+            "addresses (a test receiver only).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the HTTP API (orders, stock, deliveries, returns, webhooks)."""
     import uvicorn
@@ -59,17 +68,25 @@ def serve_api(
     store = _store(db)
     stop = threading.Event()
     worker = threading.Thread(
-        target=_deliver_forever, args=(store, stop, webhook_interval), daemon=True
+        target=_deliver_forever,
+        args=(store, stop, webhook_interval, allow_private_webhooks),
+        daemon=True,
     )
     worker.start()
     console.print(f"wms API on http://{host}:{port} (OpenAPI: /openapi.json)", highlight=False)
+    if allow_private_webhooks:
+        console.print(
+            "Webhooks may go to http and private addresses (--allow-private-webhooks)",
+            highlight=False,
+        )
     if not secret:
         console.print(
             "Shopify webhooks are refused: WMS_SHOPIFY_WEBHOOK_SECRET(_FILE) is not set",
             highlight=False,
         )
     try:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+        app = create_app(store, allow_private_webhooks=allow_private_webhooks)
+        uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
         stop.set()
         store.dispose()

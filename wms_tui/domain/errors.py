@@ -60,6 +60,11 @@ class PermissionDenied(DomainError):
     """The operator's roles do not allow this action."""
 
 
+class BadInput(DomainError):
+    """A value sent does not fit (the message names the field): the API answers 422,
+    not the 409 of a rule that refused a well-formed request."""
+
+
 class Conflict(DomainError):
     """Someone else got there first (task claimed, order open elsewhere)."""
 

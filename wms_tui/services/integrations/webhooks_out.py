@@ -28,7 +28,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.exc import IntegrityError
@@ -36,10 +35,11 @@ from sqlmodel import col, select
 
 from wms_tui.adapters.shopify.webhooks import wms_signature
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.errors import BadInput, DomainError, NotFound
 from wms_tui.domain.integration_models import ApiWebhook, ShopOutbox
 from wms_tui.domain.models import Event, Notice, Order, Parcel
 from wms_tui.services.core import outbox
+from wms_tui.services.integrations import webhook_targets
 from wms_tui.services.integrations.api_keys import KeyInfo
 from wms_tui.services.shop import state
 from wms_tui.store import Store, retrying
@@ -63,17 +63,18 @@ class WebhookInfo:
     secret: str = ""  # only when just registered
 
 
-def _check_url(url: str) -> str:
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.netloc or len(url) > 500:
-        raise DomainError("The webhook URL must be an http(s) URL of at most 500 characters")
-    return url
-
-
 @retrying
-def register(store: Store, key: KeyInfo, url: str, events: list[str]) -> WebhookInfo:
-    url = _check_url(url)
+def register(
+    store: Store,
+    key: KeyInfo,
+    url: str,
+    events: list[str],
+    *,
+    allow_private: bool = False,
+    resolver: webhook_targets.Resolver = webhook_targets.resolve,
+) -> WebhookInfo:
+    """``allow_private``: a test receiver on this machine (``webhook_targets``)."""
+    url = webhook_targets.check_url(url, allow_private=allow_private, resolver=resolver)
     wanted = sorted(set(events or EVENTS))
     if bad := [e for e in wanted if e not in EVENTS]:
         raise DomainError(f"Unknown event {bad[0][:40]!r}: use {', '.join(EVENTS)}")
@@ -210,6 +211,8 @@ def deliver_due(
     *,
     now: datetime | None = None,
     clock: Callable[[], float] = time.time,
+    allow_private: bool = False,
+    resolver: webhook_targets.Resolver = webhook_targets.resolve,
 ) -> DeliveryReport:
     now = now or utcnow()
     report = DeliveryReport()
@@ -223,21 +226,27 @@ def deliver_due(
         body = json.dumps(json.loads(row.payload)["body"], sort_keys=True).encode()
         stamp = str(int(clock()))
         error = ""
+        headers = {
+            "Content-Type": "application/json",
+            "X-Wms-Event": json.loads(body)["event"],
+            "X-Wms-Timestamp": stamp,
+            "X-Wms-Signature": wms_signature(hook.secret, stamp, body),
+            "X-Wms-Delivery": str(row.id),
+        }
+        target, extensions = hook.url, {}
         try:
+            if not allow_private:
+                # Its name may resolve elsewhere than at registration: checked again.
+                pinned = webhook_targets.pin(hook.url, resolver=resolver)
+                target, headers["Host"] = pinned.url, pinned.host
+                extensions = {"sni_hostname": pinned.sni}
             resp = client.post(
-                hook.url,
-                content=body,
-                headers={
-                    "Content-Type": "application/json",
-                    "X-Wms-Event": json.loads(body)["event"],
-                    "X-Wms-Timestamp": stamp,
-                    "X-Wms-Signature": wms_signature(hook.secret, stamp, body),
-                    "X-Wms-Delivery": str(row.id),
-                },
-                timeout=10.0,
+                target, content=body, headers=headers, extensions=extensions, timeout=10.0
             )
             if not 200 <= resp.status_code < 300:
                 error = f"answered {resp.status_code}"
+        except BadInput as exc:
+            error = f"refused: {str(exc).removeprefix('url: ')}"
         except httpx.HTTPError as exc:
             error = f"cannot reach it: {type(exc).__name__}"
         outcome = _record_delivery(store, row.id, error, hook.active, now)
