@@ -37,6 +37,10 @@ def _status(exc: DomainError) -> int:
     return 409
 
 
+# What pydantic says of a body that is a list, a string, or form data (no JSON content type).
+_NOT_AN_OBJECT = ("model_attributes_type", "model_type", "dict_type")
+
+
 def _first_problem(exc: RequestValidationError) -> str:
     """One line for a request that does not fit the schema: a body that is not JSON
     says where it breaks, missing fields are named together (a developer read
@@ -50,6 +54,8 @@ def _first_problem(exc: RequestValidationError) -> str:
         at = e.get("loc", ("body", "?"))[-1]
         why = (e.get("ctx") or {}).get("error", e.get("msg", "invalid"))
         return f"The body is not JSON (at character {at}: {why})"[:300]
+    if e.get("loc") == ("body",) and e.get("type") in _NOT_AN_OBJECT:
+        return "The body must be a JSON object, sent as Content-Type: application/json"
     if all(x.get("type") == "missing" for x in errors):
         names = [_where(x) for x in errors]
         if names == ["body"]:

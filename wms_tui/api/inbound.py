@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from wms_tui.api.auth import WRITE
+from wms_tui.api.body import CheckedRoute
 from wms_tui.api.orders import ERRORS
 from wms_tui.api.schemas import AsnIn, AsnOut, ReturnIn, ReturnOut
 from wms_tui.services.integrations import inbound_api
 from wms_tui.services.integrations.api_keys import KeyInfo
 
-router = APIRouter(tags=["inbound"])
+router = APIRouter(tags=["inbound"], route_class=CheckedRoute)
 
 
 @router.post(

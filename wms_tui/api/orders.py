@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from wms_tui.api.auth import READ, WRITE
+from wms_tui.api.body import CheckedRoute
 from wms_tui.api.schemas import ORDER_NAME, Done, Error, HoldIn, OrderCreated, OrderIn, OrderOut
 from wms_tui.services.integrations import orders_api
 from wms_tui.services.integrations.api_keys import KeyInfo
 
-router = APIRouter(prefix="/orders", tags=["orders"])
+router = APIRouter(prefix="/orders", tags=["orders"], route_class=CheckedRoute)
 NamePath = Annotated[str, Path(min_length=1, max_length=64, pattern=ORDER_NAME)]
 ERRORS = {
     401: {"model": Error},

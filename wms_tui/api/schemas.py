@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from wms_tui.domain.countries import country_problem
 
@@ -25,11 +26,40 @@ def _country(code: str) -> str:
     return code.upper()
 
 
+def _ascii_amount(value: Any) -> Any:
+    # Decimal() reads "١٢" as 12 and True as 1; an amount is ASCII digits or a JSON number.
+    if isinstance(value, bool) or (isinstance(value, str) and not _AMOUNT.fullmatch(value)):
+        raise ValueError("must be an amount like 12.50")
+    return value
+
+
+_AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
+Amount = Annotated[Decimal, BeforeValidator(_ascii_amount)]
+
+
 Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
+
+
+def _no_controls(value: Any) -> Any:
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        if isinstance(text, str) and (bad := _CONTROL.search(text)):
+            raise ValueError(f"holds the control character {bad.group()!r}; retype it")
+    return value
+
+
+# C0 controls but tab, newline and return, and DEL: PostgreSQL stores no NUL, and an
+# escape sequence in a hold reason would reach the floor's screens and labels.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_is_text(cls, value: Any) -> Any:
+        return _no_controls(value)
 
 
 class Error(BaseModel):
@@ -38,9 +68,9 @@ class Error(BaseModel):
 
 class LineIn(Strict):
     sku: Sku
-    quantity: int = Field(ge=1, le=10_000)
+    quantity: int = Field(ge=1, le=10_000, strict=True)
     name: Short = ""
-    price: Decimal = Field(default=Decimal(0), ge=0, le=Decimal("1000000"), decimal_places=2)
+    price: Amount = Field(default=Decimal(0), ge=0, le=Decimal("1000000"), decimal_places=2)
 
 
 class AddressIn(Strict):
@@ -136,7 +166,7 @@ class StockOut(BaseModel):
 
 class AsnLineIn(Strict):
     sku: Sku
-    quantity: int = Field(ge=1, le=1_000_000)
+    quantity: int = Field(ge=1, le=1_000_000, strict=True)
 
 
 class AsnIn(Strict):
@@ -157,7 +187,7 @@ class AsnOut(BaseModel):
 
 class ReturnLineIn(Strict):
     sku: Sku
-    quantity: int = Field(ge=1, le=10_000)
+    quantity: int = Field(ge=1, le=10_000, strict=True)
 
 
 class ReturnIn(Strict):

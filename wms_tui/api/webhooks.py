@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from wms_tui.api.auth import READ, WRITE
+from wms_tui.api.body import CheckedRoute
 from wms_tui.api.orders import ERRORS
 from wms_tui.api.schemas import WebhookIn, WebhookOut
 from wms_tui.services.integrations import webhooks_out
 from wms_tui.services.integrations.api_keys import KeyInfo
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/webhooks", tags=["webhooks"], route_class=CheckedRoute)
 
 
 def _out(info: webhooks_out.WebhookInfo) -> WebhookOut:
