@@ -42,6 +42,10 @@ def test_malformed_fields_are_422_with_the_field_named(api_world: Api):
         (order(ship_to={**ship, "name": "A\x00"}), "ship_to.name: holds the control character"),
         (order(notes="a\x1b[31mb"), "notes: holds the control character '\\x1b'"),
         (order(tags=["ok", "b\x00"]), "tags: holds the control character"),
+        (
+            order(ship_to={**ship, "name": "A\nB"}),
+            "ship_to.name: holds the control character '\\n'",
+        ),
         (order(lines=line(quantity=True)), "lines.0.quantity: Input should be a valid integer"),
         (order(lines=line(quantity="2")), "lines.0.quantity: Input should be a valid integer"),
         (order(lines=line(quantity=2.0)), "lines.0.quantity: Input should be a valid integer"),
@@ -90,6 +94,12 @@ def test_a_body_the_schema_never_sees_is_refused_in_one_line(api_world: Api):
     r = c.post("/webhooks", content=b'{"url": "https://erp.example/h"}', headers=form)
     assert (r.status_code, r.json()) == (422, {"error": must})
     unchanged(api_world, before)
+
+
+def test_a_note_keeps_its_lines(api_world: Api):
+    body = order("#L-1", notes="Ring twice\r\nthen wait", gift_message="Dear Åsa,\n\tenjoy")
+    r = api_world.client.post("/orders", json=body, headers=api_world.write)
+    assert r.status_code == 201, r.text
 
 
 def test_a_conflict_stays_409(api_world: Api):

@@ -7,7 +7,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from wms_tui.domain.countries import country_problem
 
@@ -40,17 +48,21 @@ Amount = Annotated[Decimal, BeforeValidator(_ascii_amount)]
 Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_country)]
 
 
-def _no_controls(value: Any) -> Any:
+def _no_controls(value: Any, controls: re.Pattern[str]) -> Any:
     texts = value if isinstance(value, list) else [value]
     for text in texts:
-        if isinstance(text, str) and (bad := _CONTROL.search(text)):
+        if isinstance(text, str) and (bad := controls.search(text)):
             raise ValueError(f"holds the control character {bad.group()!r}; retype it")
     return value
 
 
-# C0 controls but tab, newline and return, and DEL: PostgreSQL stores no NUL, and an
-# escape sequence in a hold reason would reach the floor's screens and labels.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls and DEL: PostgreSQL stores no NUL, and an escape sequence in a hold
+# reason would reach the floor's screens. Tab, newline and return only where a text
+# has lines (a note, a gift message); a name or street with a line break in it
+# would print as two lines of the label's address.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MULTILINE = frozenset({"notes", "gift_message"})
 
 
 class Strict(BaseModel):
@@ -58,8 +70,9 @@ class Strict(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _text_is_text(cls, value: Any) -> Any:
-        return _no_controls(value)
+    def _text_is_text(cls, value: Any, info: ValidationInfo) -> Any:
+        lines = info.field_name in MULTILINE
+        return _no_controls(value, _CONTROL_BUT_LINES if lines else _CONTROL)
 
 
 class Error(BaseModel):
