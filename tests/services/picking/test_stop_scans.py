@@ -13,12 +13,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event as sa_event
 
-from tests.worlds.picking import BARCODES, build_world
+from tests.worlds.picking import BARCODES, build_world, snapshot
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.models import Allocation, PickTaskLine
 from wms_tui.services.intake.order_admin import hold_order, release_order
 from wms_tui.services.picking import walk as picking
 from wms_tui.services.picking.waves import build_wave
@@ -137,3 +139,32 @@ def test_a_scan_with_the_view_reads_one_stop_not_the_cart(empty_store: Store) ->
     seen.clear()
     picking.scan(empty_store, ana, view.code, stop.bin)
     assert not any("LIMIT" in q for q in seen if "FROM picktaskline" in q)
+
+
+def test_units_no_longer_reserved_are_refused_and_nothing_changes(empty_store: Store) -> None:
+    """The reservation is guarded in the UPDATE itself: taken away behind the picker's
+    back, the item scan is refused, with or without the kept view."""
+    w = build_world(empty_store, ORDERS)
+    build_wave(empty_store, w.supervisor)
+    ana = w.pickers[0]
+    view = picking.claim_next_task(empty_store, ana)
+    stop = view.stop
+    at = picking.scan(empty_store, ana, view.code, stop.bin, known=view)
+    with empty_store.unit_of_work() as uow:
+        ln = uow.session.get(PickTaskLine, stop.line_id)
+        alloc = uow.session.get(Allocation, ln.allocation_id)
+        alloc.qty_picked = alloc.qty - 1  # one unit left reserved of the stop's three
+        uow.add(alloc)
+        uow.commit()
+    before = snapshot(empty_store)
+    for known in (None, at.view):
+        with pytest.raises(DomainError, match=f"MUG-RED in {stop.bin} is not reserved for #1"):
+            picking.scan(
+                empty_store, ana, view.code, BARCODES["MUG-RED"], at_bin=stop.bin, count=2,
+                known=known,
+            )  # fmt: skip
+        assert snapshot(empty_store) == before
+    out = picking.scan(
+        empty_store, ana, view.code, BARCODES["MUG-RED"], at_bin=stop.bin, known=at.view
+    )
+    assert out.view.stop.picked == 1

@@ -29,6 +29,8 @@ keeps what was picked in its tote, and the tote goes to the supervisor.
 
 from __future__ import annotations
 
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
@@ -396,9 +398,44 @@ def _pick_units(uow: UnitOfWork, actor: Actor, ctx: TaskContext, ln: PickTaskLin
     oline = ctx.olines[ln.order_line_id]
     product = ctx.products[ln.product_id]
     bin_loc, tote = ctx.locs[ln.location_id], ctx.locs[ln.tote_id]  # type: ignore[index]
-    alloc = s.get(Allocation, ln.allocation_id) if ln.allocation_id else None
-    if alloc is None or alloc.qty - alloc.qty_picked < n:
+    # Guarded in SQL, not read first: the reservation still holds n units, and the
+    # stop is still open for n more on this picker's claim on this terminal. Under
+    # the task's lock both hold; a refusal raises and the unit of work rolls back.
+    reserved = s.execute(
+        update(Allocation)
+        .where(
+            col(Allocation.id) == ln.allocation_id,
+            Allocation.qty - Allocation.qty_picked >= n,
+        )
+        .values(qty_picked=Allocation.qty_picked + n)
+        .execution_options(synchronize_session=False)
+    )
+    if reserved.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError(f"{product.sku} in {bin_loc.code} is not reserved for {order.name}")
+    claimed = (
+        select(PickTask.id)
+        .where(
+            PickTask.id == PickTaskLine.task_id,
+            PickTask.status == TaskStatus.CLAIMED,
+            PickTask.picker_id == actor.operator_id,
+            PickTask.terminal == actor.terminal,
+        )
+        .exists()
+    )
+    taken = s.execute(
+        update(PickTaskLine)
+        .where(
+            col(PickTaskLine.id) == ln.id,
+            col(PickTaskLine.done).is_(False),
+            PickTaskLine.qty_picked + PickTaskLine.qty_short + n <= PickTaskLine.qty,
+            claimed,
+        )
+        .values(qty_picked=PickTaskLine.qty_picked + n)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise DomainError(f"Stop {ctx.loc_code(ln.location_id)} changed: scan again")
+    set_committed_value(ln, "qty_picked", ln.qty_picked + n)
     inventory.move_stock(
         uow,
         actor,
@@ -411,11 +448,8 @@ def _pick_units(uow: UnitOfWork, actor: Actor, ctx: TaskContext, ln: PickTaskLin
         reference=ctx.task.code,
         consume_allocation=True,
     )
-    alloc.qty_picked += n
     oline.qty_picked += n
-    ln.qty_picked += n
-    for row in (alloc, oline, ln):
-        uow.add(row)
+    uow.add(oline)
     events.log(
         uow,
         actor,
