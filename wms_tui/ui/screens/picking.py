@@ -31,12 +31,15 @@ from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.dialogs import AskChoice
 from wms_tui.ui.widgets.fixed_table import SteadyTable
 from wms_tui.ui.widgets.scan_panel import ScanPanel
+from wms_tui.ui.widgets.steady import update_text
 
 _COUNT = re.compile(r"^\d{1,3}$")
 # Widths fit the content (None), as the stops and the cart vary in length.
 STOP_COLUMNS = [(label, None) for label in ("#", "Bin", "SKU", "Qty", "Got", "Tote", "Order", "")]
 TOTE_COLUMNS = [(label, None) for label in ("Slot", "Tote", "Order", "Status", "Got", "Bin short")]
 _DIGITS_OK = set("0123456789+-^x:ABCDEF$£€()")
+# The card's lines whose height picking.tcss fixes: new text never changes the layout.
+_FIXED_LINES = frozenset({"pick-head", "pick-big-text", "pick-sku", "pick-name", "pick-opts"})
 
 
 def big_text_fits(text: str) -> bool:
@@ -269,16 +272,27 @@ class PickScreen(FloorScreen):
     # -- rendering ---------------------------------------------------------
 
     def _set(self, wid: str, text: str) -> None:
-        self.query_one(f"#{wid}", Static).update(text)
+        # A scan rewrote every line of the card, each a layout pass of the whole
+        # screen: now only lines whose text changed, and without a layout where the
+        # line's height is fixed (picking.tcss) or cannot change (update_text).
+        widget = self.query_one(f"#{wid}", Static)
+        if getattr(widget, "_steady_text", None) == text:
+            return
+        if wid in _FIXED_LINES:
+            widget._steady_text = text  # type: ignore[attr-defined]
+            widget.update(text, layout=False)
+        else:
+            update_text(widget, text)
 
     def _big(self, text: str) -> None:
         digits = self.query_one("#pick-big", Digits)
         plain = self.query_one("#pick-big-text", Static)
         fits = big_text_fits(text) and len(text) * 3 <= 44
-        digits.display = fits
-        plain.display = not fits
+        if digits.display != fits:
+            digits.display = fits
+            plain.display = not fits
         digits.update(text if fits else "")
-        plain.update(" ".join(text) if not fits else "")
+        self._set("pick-big-text", " ".join(text) if not fits else "")
 
     def render_view(self) -> None:
         view = self.view
@@ -416,8 +430,8 @@ class PickScreen(FloorScreen):
             ],
         )
         self._set("pick-totes-title", f"Cart · bring to {view.pack_station}")
-        title = self.query_one("#pick-side-title", Static)
-        title.update(
+        self._set(
+            "pick-side-title",
             f"Stops of {view.code} · {view.units_picked}/{view.units_total} units · "
-            f"{view.route_length_m:.0f} m · to {view.pack_station}"
+            f"{view.route_length_m:.0f} m · to {view.pack_station}",
         )
