@@ -153,3 +153,43 @@ def test_0014_pack_scans_say_what_they_are(db_url: str) -> None:
         ]
     finally:
         store.dispose()
+
+
+def test_0018_covers_the_picks_only(db_url: str) -> None:
+    """The picks' index is partial: a day's picks read from it alone, while a few orders'
+    movements of another reason still go by the order (a plain (reason, …) index took
+    SQLite, which has no statistics here, through every SHIPPED movement on record)."""
+    upgrade(db_url)
+    store = Store(db_url)
+    try:
+        with store.engine.connect() as conn:
+            if store.dialect == "postgresql":
+                found = conn.execute(
+                    text(
+                        "SELECT indexdef FROM pg_indexes "
+                        "WHERE indexname = 'ix_stockmovement_picks_cover'"
+                    )
+                ).scalar_one()
+                assert "(at, operator_id, qty, reason)" in found
+                assert "WHERE ((reason)::text = 'PICKED'::text)" in found
+                return
+
+            def plan(sql: str, *params: object) -> str:
+                rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+                return " | ".join(r[3] for r in rows)
+
+            day = ("2026-03-10 00:00:00", "2026-03-11 00:00:00")
+            picks = plan(
+                "SELECT operator_id, sum(qty) FROM stockmovement WHERE reason = 'PICKED' "
+                "AND operator_id IS NOT NULL AND at >= ? AND at < ? GROUP BY operator_id",
+                *day,
+            )
+            assert "COVERING INDEX ix_stockmovement_picks_cover" in picks
+            shipped = plan(
+                "SELECT order_id, sum(qty) FROM stockmovement "
+                "WHERE order_id IN (1, 2, 3) AND reason = ? GROUP BY order_id",
+                "SHIPPED",
+            )
+            assert "ix_stockmovement_order_id" in shipped and "picks_cover" not in shipped
+    finally:
+        store.dispose()
