@@ -53,6 +53,21 @@ def _tote_span(view: TaskView) -> str:
     return f"{len(codes)} totes {codes[0]}…{codes[-1]}"
 
 
+class CardDigits(Digits):
+    """The card's big bin or tote number, in a box picking.tcss fixes (1fr wide, 3 high).
+
+    Digits.update lays the whole screen out again when the new value is wider or
+    narrower (a bin code, then a tote's slot number: every other scan); in a fixed
+    box its size cannot change, so only the digits are drawn again (``_value`` is
+    where Digits keeps its value, textual 8: there is no public setter without layout).
+    """
+
+    def update(self, value: str) -> None:
+        if value != self._value:
+            self._value = value
+            self.refresh()
+
+
 class PickScreen(FloorScreen):
     TITLE_TEXT = "Pick"
     WIDE = 80
@@ -81,7 +96,7 @@ class PickScreen(FloorScreen):
         with Horizontal(id="pick-main"):
             with Vertical(id="pick-card"):
                 yield Static("", id="pick-head", markup=False)
-                yield Digits("", id="pick-big")
+                yield CardDigits("", id="pick-big")
                 yield Static("", id="pick-big-text", markup=False)
                 yield Static("", id="pick-sku", markup=False)
                 yield Static("", id="pick-name", markup=False)
