@@ -108,3 +108,17 @@ def test_a_secret_file_others_can_read_is_a_503_not_a_crash(api_world: Api, tmp_
     assert w.orders_by_name(api_world.store) == {}
     loose.chmod(0o600)
     assert post(api_world, body, shopify_signature(SECRET, body)).status_code == 200
+
+
+def test_a_nul_in_the_shops_order_is_refused_as_the_orders_problem(api_world: Api):
+    """It answered 409 from the store's guard: the shop retries a non-2xx for days."""
+    before = snapshot(api_world.store)
+    for extra in ({"email": "a\x00b@example.com"}, {"name": "#10\x0001"}):
+        body = json.dumps(webhook_body(**extra)).encode()
+        r = post(api_world, body, shopify_signature(SECRET, body))
+        assert r.status_code == 200 and r.json()["message"].endswith(": refused"), r.text
+    after = snapshot(api_world.store)
+    after.pop("api_key"), before.pop("api_key")
+    # No order: only the exception a supervisor sees, as for any order the shop
+    # sends that cannot be read.
+    assert [k for k in after if after[k] != before[k]] == ["wms_exception"]

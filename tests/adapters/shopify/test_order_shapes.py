@@ -56,8 +56,14 @@ def test_a_webhook_body_reads_the_same_way():
                     "country_code": "Sweden",
                 }
             },
-            "two-letter",
+            "'Sweden' is not an ISO 3166-1 country code",
         ),
+        (
+            {"shipping_address": {"name": "A", "address1": "B", "city": "C", "country_code": "ZZ"}},
+            "'ZZ' is not an ISO 3166-1 country code",
+        ),
+        ({"email": "a\x00b@example.com"}, "email holds a NUL character"),
+        ({"line_items": [{"id": 1, "sku": "A\x00", "quantity": 1}]}, "lines 1 sku holds a NUL"),
         ({"shipping_address": None}, "missing ship-to name"),
         (
             {"line_items": [{"id": 1, "sku": "A", "quantity": "2", "price": "1"}]},

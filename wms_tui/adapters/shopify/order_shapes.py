@@ -17,6 +17,7 @@ Whether a SKU exists is the importer's question, not this module's.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -247,6 +248,28 @@ def _from_rest(payload: dict) -> _Order:
     )
 
 
+def _first_nul(o: _Order) -> str:
+    """The first field of ``o`` whose text holds NUL, "" when none does."""
+
+    def walk(value: Any, where: str) -> str:
+        if isinstance(value, str):
+            return where if "\x00" in value else ""
+        if isinstance(value, dict):
+            items = list(value.items())
+        elif isinstance(value, list | tuple):
+            items = [(str(n), v) for n, v in enumerate(value, start=1)]
+        elif dataclasses.is_dataclass(value):
+            items = [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)]
+        else:
+            return ""
+        for key, inner in items:
+            if found := walk(inner, f"{where} {key}".strip()):
+                return found
+        return ""
+
+    return walk(o, "")
+
+
 def _record(o: _Order) -> ShopOrder:
     problems: list[str] = []
     name = _text(o.name, 1000)
@@ -290,8 +313,12 @@ def _record(o: _Order) -> ShopOrder:
         for column in ("name", "address1", "city", "country"):
             if not a.get(column):
                 problems.append(f"missing ship-to {column}")
+    if nul := _first_nul(o):
+        # The store refuses NUL on any write (PostgreSQL cannot hold it): said here, as
+        # one of the order's problems, not as a failed write the shop retries for days.
+        problems.append(f"{nul} holds a NUL character (\\x00)")
     if problems:
-        raise ShapeError(name[:MAX_NAME], problems)
+        raise ShapeError(name[:MAX_NAME].replace("\x00", ""), problems)
     assert created is not None
     record = OrderRecord(
         row=0,
