@@ -6,7 +6,7 @@ import httpx
 from sqlmodel import select
 
 from tests.api.conftest import Api, order
-from tests.api.test_outgoing_webhooks import TEST_RECEIVER
+from tests.api.webhook_receiver import TEST_RECEIVER
 from tests.worlds.dbstate import snapshot
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Delivery, Event, Notice, Order

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from tests.api.conftest import Api, order
-from tests.api.test_outgoing_webhooks import Receiver, to_packed
+from tests.api.webhook_receiver import Receiver, to_packed
 from tests.worlds.dbstate import snapshot
 from wms_tui.api.app import create_app
 from wms_tui.domain.errors import BadInput

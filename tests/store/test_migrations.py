@@ -167,7 +167,9 @@ def test_0018_covers_the_picks_only(db_url: str) -> None:
                 found = conn.execute(
                     text(
                         "SELECT indexdef FROM pg_indexes "
-                        "WHERE indexname = 'ix_stockmovement_picks_cover'"
+                        "WHERE indexname = 'ix_stockmovement_picks_cover' "
+                        # Each PostgreSQL test has its own schema in one database.
+                        "AND schemaname = current_schema()"
                     )
                 ).scalar_one()
                 assert "(at, operator_id, qty, reason)" in found
