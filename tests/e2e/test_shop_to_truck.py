@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tests.fakes.shopify_admin import FakeShop, order_node
 from tests.worlds import factories as f
@@ -128,5 +128,7 @@ def test_order_in_by_webhook_out_with_tracking(
         assert r.status_code == 200
         assert r.json()["parcels"][0]["tracking_number"] == tracking
     with store.read() as s:
-        kinds = [e.kind for e in s.exec(select(Event).where(Event.order_name == "#5001"))]
+        # In the order they were written: PostgreSQL returns rows in no set order.
+        q = select(Event).where(Event.order_name == "#5001").order_by(col(Event.id))
+        kinds = [e.kind for e in s.exec(q)]
     assert kinds[0] == "order.imported" and "parcel.loaded" in kinds and "shop.fulfilled" in kinds

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tests.worlds.picking import BARCODES, CASE_CODE, build_world, order_status, snapshot
 from wms_tui.domain.actor import Actor
@@ -290,7 +290,8 @@ def test_pause_and_resume(empty_store: Store, world) -> None:
         scan(empty_store, ana, code, "A-01-2-A")
     assert walk(empty_store, ana2, code).finished is not None
     with empty_store.read() as s:
-        kinds = [e.kind for e in s.exec(select(Event).where(Event.kind.like("task.%")))]
+        q = select(Event).where(Event.kind.like("task.%")).order_by(col(Event.id))
+        kinds = [e.kind for e in s.exec(q)]
         assert kinds == ["task.claimed", "task.paused", "task.resumed", "task.done"]
 
 
