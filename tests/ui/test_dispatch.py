@@ -173,7 +173,8 @@ async def test_a_refresh_answering_after_escape_closed_the_screen_is_dropped(
     dock: Dock, monkeypatch: pytest.MonkeyPatch, answer: str
 ) -> None:
     """The refresh reads in a thread; Escape can close the screen before it answers.
-    Drawing then raised NoMatches '#dsp-summary' and killed the app."""
+    The answer is dropped (ui/answers.py): drawn while the widgets were being taken
+    away it raised NoMatches '#dsp-summary' and killed the app."""
     from wms_tui.services.dispatch import overview
 
     real, reading, gate = overview.snapshot, threading.Event(), threading.Event()
@@ -189,6 +190,7 @@ async def test_a_refresh_answering_after_escape_closed_the_screen_is_dropped(
     async with app.run_test(size=(40, 16)) as pilot:
         screen = await open_overview(pilot)
         monkeypatch.setattr(overview, "snapshot", held)
+        shown = screen.snap
         screen.refresh_overview()
         await until(pilot, reading.is_set, "the refresh to read")
         await pilot.press("escape")  # Pilot's press: settle() would wait for the held read
@@ -197,3 +199,5 @@ async def test_a_refresh_answering_after_escape_closed_the_screen_is_dropped(
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert app.is_running and not screen.is_attached
+        # Neither the snapshot nor the failure reached the closed screen.
+        assert screen.snap is shown and screen.error == ""

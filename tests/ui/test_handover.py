@@ -214,7 +214,8 @@ async def test_a_refresh_answering_after_escape_is_dropped(
     dock: Dock, monkeypatch: pytest.MonkeyPatch, answer: str
 ) -> None:
     """Found by the menu fuzz: a dock refresh still running when Escape closed the
-    screen drew into its removed widgets (NoMatches '#ho-head') and killed the app."""
+    screen drew into its removed widgets (NoMatches '#ho-head') and killed the app.
+    The answer is dropped now (ui/answers.py)."""
     from wms_tui.domain.errors import DomainError
     from wms_tui.services.dispatch import handover as service
 
@@ -233,6 +234,7 @@ async def test_a_refresh_answering_after_escape_is_dropped(
         await put(pilot, "PN")
         await settle(pilot)
         monkeypatch.setattr(service, "status_for", held)
+        shown, said = screen.dock, screen.feedback.text
         screen.reload()
         await until(pilot, reading.is_set, "the refresh to read")
         await pilot.press("escape")  # Pilot's press: settle() would wait for the held read
@@ -241,3 +243,5 @@ async def test_a_refresh_answering_after_escape_is_dropped(
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert app.is_running and not screen.is_attached
+        # Neither the dock nor the refusal reached the closed screen.
+        assert screen.dock is shown and screen.feedback.text == said
