@@ -116,3 +116,29 @@ async def test_a_screen_stops_receiving_the_moment_it_starts_to_leave() -> None:
         assert window, "the pop never showed the attached-but-leaving window"
         await pilot.pause()
         assert not receiving(screen)
+
+
+async def test_an_answer_for_a_screen_no_longer_in_the_app_is_dropped_not_raised() -> None:
+    """A worker that outlives the screen it answers (here the app's own, which the
+    pop does not cancel) drops the answer: the screen finds no app through its
+    parents any more, and raising that in the worker would end the app."""
+    from textual.worker import WorkerState
+
+    app = Host()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, Listing)
+        gate = threading.Event()
+
+        def late() -> None:
+            gate.wait(5)
+            answer(screen, screen.draw, "late")
+
+        worker = app.run_worker(late, thread=True)
+        app.pop_screen()
+        await until(pilot, lambda: not screen.is_attached, "the screen to leave")
+        gate.set()
+        await worker.wait()
+        await pilot.pause()
+        assert worker.state is WorkerState.SUCCESS
+        assert screen.shown == [] and app.is_running

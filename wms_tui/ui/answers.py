@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual._context import NoActiveAppError
 from textual.dom import DOMNode
 from textual.worker import get_current_worker
 
@@ -51,4 +52,10 @@ def answer(
         if receiving(node):
             callback(*args)
 
-    node.app.call_from_thread(deliver)
+    try:
+        # Off the app's thread a node finds its app through its parents: one that
+        # has left the DOM has none. Its answer has nowhere to go.
+        app = node.app
+    except NoActiveAppError:
+        return
+    app.call_from_thread(deliver)
