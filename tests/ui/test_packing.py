@@ -455,3 +455,32 @@ async def test_a_line_row_not_mounted_yet_is_left_to_the_refill(world: pw.World)
         assert screen.view is not None
         screen._set("pk-line-99999-1", "a row being mounted")
         assert "pk-line-99999-1" not in screen._shown  # drawn by the refill, not marked shown
+
+
+async def test_a_print_never_cancels_another(world: pw.World, monkeypatch) -> None:
+    """A reprint, or the next order's close, started while a close's papers still wait
+    for their worker: an exclusive "pack-print" group cancelled those papers unprinted."""
+    from wms_tui.services.packing.documents import Documents
+
+    printed: list[str] = []
+
+    def produce(_store, order_id, *_a, **_k) -> Documents:
+        printed.append(f"close {order_id}")
+        return Documents()
+
+    def reprint(_store, _actor, name, **_k) -> Documents:
+        printed.append(f"reprint {name}")
+        return Documents()
+
+    monkeypatch.setattr(packing_screen.packing, "produce", produce)
+    monkeypatch.setattr(packing_screen.packing, "reprint", reprint)
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pack(pilot)
+        # In one turn of the event loop: none of these workers has started yet.
+        screen.make_documents(1, "Order #1042 PACKED")
+        screen.make_documents(2, "Order #1043 PACKED")
+        screen.reprint("#1042", "label")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert sorted(printed) == ["close 1", "close 2", "reprint #1042"]

@@ -505,7 +505,9 @@ class PackScreen(WmsScreen):
         self.render_all()
         self.make_documents(closed.order_id, closed.summary, closed.short_summary)
 
-    @work(thread=True, exclusive=True, group="pack-print")
+    # Never exclusive: an exclusive worker cancels its group's others, so a reprint
+    # or the next close could cancel a close's papers still queued, unprinted.
+    @work(thread=True, group="pack-print")
     def make_documents(self, order_id: int, done: str, short_done: str = "", **kwargs) -> None:
         try:
             docs = packing.produce(self.store, order_id, self.actor.terminal, **kwargs)
@@ -567,7 +569,7 @@ class PackScreen(WmsScreen):
             return
         self.reprint(name, what)
 
-    @work(thread=True, exclusive=True, group="pack-print")
+    @work(thread=True, group="pack-print")  # not exclusive: see make_documents
     def reprint(self, name: str, what: str) -> None:
         try:
             docs = packing.reprint(
