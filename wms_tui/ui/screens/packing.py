@@ -226,11 +226,26 @@ class PackScreen(WmsScreen):
             return
         self._call(packing.scan, code)
 
+    # Keys that act on an open order: shown only while one is open (a packer at the
+    # queue read F2 Count, F3 Undo, F4 QC and pressed them for nothing).
+    ORDER_ACTIONS = frozenset(
+        ("count", "undo", "qc", "carton", "weight", "checklist", "new_parcel", "close_order",
+         "park")
+    )  # fmt: skip
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.ORDER_ACTIONS:
+            return self.view is not None
+        if action == "supervisor":
+            return self.view is not None or self.conflict_code is not None
+        return True
+
     def render_all(self) -> None:
         if self.view is None:
             self._render_start()
         else:
             self._render_order(self.view)
+        self.refresh_bindings()
 
     def open(self, code: str) -> None:
         if not code:
@@ -241,6 +256,7 @@ class PackScreen(WmsScreen):
         except Conflict as exc:
             self.conflict_code = code
             self.feedback.error(f"{exc} (F11: supervisor take-over)")
+            self.refresh_bindings()
             return
         except DomainError as exc:
             self.feedback.error(str(exc))
