@@ -198,6 +198,10 @@ def test_sequence_out_of_range() -> None:
         ({"prefix": "1Z999", "length": 17, "check": "ups"}, "exactly 18"),
         ({"prefix": "R", "length": 13, "check": "s10", "suffix": "SE"}, "2-letter service"),
         ({"prefix": "RR", "length": 13, "check": "s10", "suffix": "S"}, "country code"),
+        # Letters are not enough: the suffix names a post ISO 3166-1 knows.
+        ({"prefix": "RR", "length": 13, "check": "s10", "suffix": "ZZ"}, "ISO 3166-1"),
+        ({"prefix": "RR", "length": 13, "check": "s10", "suffix": "XX"}, "ISO 3166-1"),
+        ({"prefix": "CA", "length": 13, "check": "sscc_s10", "suffix": "UK"}, "ISO 3166-1"),
         ({"prefix": "RR", "length": 14, "check": "s10", "suffix": "SE"}, "13 characters"),
         ({"prefix": "JA", "length": 13, "check": "s10", "suffix": "SE"}, "reserved by the UPU"),
         ({"prefix": "RR", "length": 13, "check": "sscc_s10", "suffix": "SE"}, "CA-CZ"),

@@ -66,6 +66,15 @@ def test_setups_that_can_number_parcels(setup: dict) -> None:
     assert rule.serial_digits <= carrier_tracking.MAX_SERIAL_DIGITS
 
 
+def test_an_s10_carrier_set_up_before_the_warehouse_is_checked_for_its_shape() -> None:
+    """The rule takes only an ISO country as the S10 suffix; before the warehouse (and
+    its country) exists the setup checks the shape with a real one, not "XX"."""
+    demo = carrier(code="PN", tracking_prefix="CA", tracking_length=13,
+                   tracking_check="sscc_s10", tracking_next=73500001)  # fmt: skip
+    rule = carrier_tracking.check_setup(demo, carrier_tracking.ANY_COUNTRY)
+    assert rule.length == 13 and rule.serial_digits == 8
+
+
 @pytest.mark.parametrize(
     ("setup", "says"),
     [

@@ -45,6 +45,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from wms_tui.domain.countries import is_country
 from wms_tui.domain.identifiers.sscc import gs1_check_digit
 
 CheckScheme = Literal["mod10", "mod7", "ups", "s10", "sscc_s10", "none"]
@@ -134,8 +135,13 @@ class TrackingRule:
                 raise ValueError(
                     f"S10 prefix may only add digits after the letters: {self.prefix!r}"
                 )
-            if len(self.suffix) != 2 or not _is_letters(self.suffix):
-                raise ValueError(f"S10 suffix must be a 2-letter country code, got {self.suffix!r}")
+            # The suffix names the issuing post: "ZZ" would print on every label and
+            # no carrier's scanner would read it as a country.
+            if len(self.suffix) != 2 or not _is_letters(self.suffix) or not is_country(self.suffix):
+                raise ValueError(
+                    f"S10 suffix must be the issuing post's ISO 3166-1 country code (like SE), "
+                    f"got {self.suffix!r}"
+                )
             if self.length != 13:
                 raise ValueError(f"S10 numbers are 13 characters, got length {self.length}")
 

@@ -33,10 +33,12 @@ COUNTER_MAX = 2**63 - 1
 MAX_SERIAL_DIGITS = len(str(COUNTER_MAX)) - 1
 #: ``Parcel.tracking_number`` is VARCHAR(40).
 MAX_LENGTH = 40
-#: Stands in for the warehouse's country when a carrier is set up before the
-#: warehouse: S10 numbers end in a 2-letter country, and only its length
-#: matters to the setup.
+#: Says "no warehouse country yet" when a carrier is set up before the warehouse:
+#: S10 numbers end in a 2-letter country, and only its length matters to the setup.
 ANY_COUNTRY = "XX"
+#: The real country the setup's S10 rule is checked with meanwhile: a rule takes
+#: only an ISO 3166-1 code as its suffix, and "XX" is none.
+_SHAPE_COUNTRY = "SE"
 
 
 class TrackingSetupError(DomainError):
@@ -66,6 +68,8 @@ def rule_for(carrier: Carrier, country_code: str) -> TrackingRule:
         )
     # S10 numbers end in the issuing country (the warehouse's, e.g. RR…SE).
     suffix = country_code.upper() if check in S10_SCHEMES else ""
+    if suffix == ANY_COUNTRY:
+        suffix = _SHAPE_COUNTRY
     try:
         return TrackingRule(
             prefix=carrier.tracking_prefix,

@@ -51,6 +51,9 @@ def _info(carrier: Carrier, country: str) -> CarrierInfo:
         left = carrier_tracking.numbers_left(carrier, rule)
         if left:
             number = make_tracking_number(rule, carrier.tracking_next)
+            if rule.suffix and country == carrier_tracking.ANY_COUNTRY:
+                # Not the warehouse's country, which is not known yet: shown as a stand-in.
+                number = number[: -len(rule.suffix)] + country
         else:
             problem = (
                 f"Carrier {carrier.code} has no tracking numbers left: enter its new range "
