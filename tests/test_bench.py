@@ -96,3 +96,14 @@ def test_a_module_that_cannot_be_imported_fails_alone(
     report = json.loads(out.read_text())["skipped"]
     assert {"module": "absent", "why": "not on this branch"} in report
     assert "Gone" in capsys.readouterr().err
+
+
+def test_a_cached_store_is_keyed_on_the_schema_revision(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store seeded before a migration must not be reused after it: the
+    migration may only add an index or a trigger, which no builder's source shows."""
+    import wms_tui.store
+    from bench.common import _fingerprint
+
+    before = _fingerprint()
+    monkeypatch.setattr(wms_tui.store, "SCHEMA_REVISION", "9999")
+    assert _fingerprint() != before
