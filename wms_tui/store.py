@@ -292,9 +292,31 @@ def _driver_values(
     for i, name in enumerate(columns):
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
-            values[i] = [process(v) for v in values[i]]
+            values[i] = _processed(process, values[i])
         _refuse_nul_in([v for v in values[i] if isinstance(v, str)])
     return values
+
+
+def _processed(process: Callable[[Any], Any], column: list[Any]) -> list[Any]:
+    """``[process(v) for v in column]``, calling ``process`` once per distinct object.
+
+    A bulk insert repeats the same object down a column (a wave's 10,000 events
+    share one timestamp, its 20,000 task lines two booleans), and a datetime's
+    processor costs more than a dict lookup. Keyed by identity, not equality:
+    equal values may still render differently (2.0 and 2, two time zones of
+    one instant), the same object never does; the column holds every object,
+    so no id is reused while the memo lives.
+    """
+    memo: dict[int, Any] = {}
+    out = []
+    append = out.append
+    for v in column:
+        key = id(v)
+        if key in memo:
+            append(memo[key])
+        else:
+            append(memo.setdefault(key, process(v)))
+    return out
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

@@ -288,7 +288,8 @@ def _candidates(
     conn = session.connection()
     found: list[_Candidate] = []
     by_id: dict[int, _Candidate] = {}
-    for order_id, name, carrier_id, cutoff, any_open in conn.execute(stmt):
+    # .all(): one fetch from the driver, not a fetchone through the result per row.
+    for order_id, name, carrier_id, cutoff, any_open in conn.execute(stmt).all():
         cand = _Candidate(order_id, name, carrier_id, cutoff, [], any_open == 0)
         found.append(cand)
         by_id[order_id] = cand
@@ -308,7 +309,7 @@ def _candidates(
         .join(ready, ready.c.id == OrderLine.order_id)
         .where(Allocation.qty > Allocation.qty_picked)
         .order_by(OrderLine.order_id, OrderLine.line_no, Allocation.id)
-    ):
+    ).all():
         if (cand := by_id.get(order_id)) is not None:
             cand.allocs.append((alloc_id, line_id, product_id, location_id, left))
     return found
