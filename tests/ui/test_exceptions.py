@@ -115,8 +115,10 @@ async def test_the_inbox_lists_the_most_urgent_first_with_its_keys(
     app = new_app(inbox)
     async with app.run_test(size=size) as pilot:
         screen = await open_inbox(pilot)
+        # A handheld's column holds the order whole; its bin is in the detail.
+        short_pick = "#1042 · A-01-1-A" if size[0] > 40 else "#1042"
         assert rows(screen) == [
-            ("Short pick", "#1042 · A-01-1-A"),
+            ("Short pick", short_pick),
             ("Cancelled", "#1044"),
             ("Backorder", "#2001"),
             ("Receiving", "PO-77"),
@@ -314,6 +316,21 @@ async def test_f1_ships_an_order_without_the_unit_missing_from_its_tote(
         )
         assert status(sqlite_store, "#1042") is OrderStatus.PICKED
         await until(pilot, lambda: rows(screen) == [])  # closed: the decision moved it on
+
+
+async def test_a_handheld_shows_the_kind_whole(sqlite_store: Store, tmp_path) -> None:
+    """At 40 columns the kind read "Missing un…"."""
+    from wms_tui.services.packing import station as packing
+
+    world = pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
+    oid = pw.open_1042(world).order_id
+    packing.report_missing(sqlite_store, world.packer, oid, 1)
+    app = new_app(sqlite_store)
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_inbox(pilot)
+        table = screen.query_one("#exc-table", DataTable)
+        drawn = [table.render_line(y).text.split() for y in range(table.size.height)]
+        assert ["Missing", "unit", "#1042", "0m"] in drawn
 
 
 @pytest.mark.parametrize("size", SIZES)

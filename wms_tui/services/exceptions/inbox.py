@@ -123,8 +123,16 @@ class InboxItem:
     @property
     def concerns(self) -> str:
         """What it is about, in a few characters: the order, else the bin, else the delivery."""
-        parts = [p for p in (self.order, self.bin, self.delivery, self.task) if p]
-        return " · ".join(parts)
+        return " · ".join(self._concerns())
+
+    @property
+    def first_concern(self) -> str:
+        """The order, else the bin, else the delivery: a handheld's narrow column holds one
+        whole (its bin is in the detail under the list)."""
+        return next(iter(self._concerns()), "")
+
+    def _concerns(self) -> list[str]:
+        return [p for p in (self.order, self.bin, self.delivery, self.task) if p]
 
 
 def actions_for(

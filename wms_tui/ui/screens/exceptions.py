@@ -31,7 +31,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.errors import DomainError
 from wms_tui.services.exceptions.actions import MAX_NOTE
-from wms_tui.services.exceptions.inbox import Action, InboxItem
+from wms_tui.services.exceptions.inbox import KIND_LABELS, Action, InboxItem
 from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.dialogs import AskText
@@ -66,6 +66,7 @@ SHORT: dict[Action, str] = {
     Action.RESTOCK: "Restock",
     Action.SHIP_SHORT: "Ship short",
 }
+KIND_WIDTH = max(len(label) for label in KIND_LABELS.values())
 URGENT_KINDS = {"QC_FAIL", "NOTHING_TO_SHIP", "MISSING_UNIT", "SHORT_PICK"}
 
 
@@ -149,7 +150,9 @@ class ExceptionsScreen(WmsScreen):
             columns = [("Kind", 15), ("Concerns", 18), ("Age", 4), ("Raised by", 16)]
         else:
             # 40 columns: what, about what, how old; the rest is in the detail lines.
-            columns = [("Kind", 11), ("Concerns", 15), ("Age", 3)]
+            # Kind is as wide as its longest label ("Nothing to ship"): "Missing un…"
+            # told a supervisor nothing.
+            columns = [("Kind", KIND_WIDTH), ("Concerns", 14), ("Age", 3)]
         for label, w in columns:
             table.add_column(label, width=w, key=label)
         if self.wide:
@@ -187,7 +190,7 @@ class ExceptionsScreen(WmsScreen):
             style = "bold" if item.kind in URGENT_KINDS else ""
             cells: list[Text | str] = [
                 Text(item.kind_label, style=style),
-                Text(item.concerns or "—"),
+                Text((item.concerns if self.wide else item.first_concern) or "—"),
                 age(item),
             ]
             if self.wide:
