@@ -265,6 +265,28 @@ async def test_blind_receipt_and_sku_labels(receiving_store: Store, tmp_path: Pa
     assert "roll" in pdf.name and pdf.read_bytes().startswith(b"%PDF")
 
 
+async def test_closing_a_blind_receipt_claims_no_comparison(receiving_store: Store) -> None:
+    """It said "Everything arrived as expected" of a delivery nobody expected anything of."""
+    app = WmsApp(receiving_store.url, terminal="RCV-2")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_receiving(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        await scan(pilot, TEE_EAN)
+        await scan(pilot, TEE_EAN)
+        await pilot.press("f5")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AskConfirm)
+        said = " ".join([dialog._title, *dialog._body])
+        assert "arrived as expected" not in said and "no discrepancies" not in said
+        assert "blind: 2 units of 1 product counted" in said
+        assert "nothing was expected" in said
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.closed is not None and "expected" not in feedback(app)
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_an_over_long_sku_is_named_and_the_other_labels_print(
     receiving_store: Store, tmp_path: Path, size

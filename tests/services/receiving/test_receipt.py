@@ -233,6 +233,13 @@ def test_clean_close_raises_no_exception(empty_store: Store, world: World) -> No
     # A blind receipt expected nothing, so nothing on it is "unexpected" (it used to
     # raise a supervisor exception listing every line it was never expected to have).
     assert found.unexpected == () and found.clean
+    # ...and it claims no comparison it could not make.
+    assert found.summary() == "blind: 1 unit of 1 product counted"
+    with empty_store.read() as s:
+        closed = s.exec(select(Event).where(Event.delivery_ref == blind.reference)).all()
+        assert [e.detail for e in closed if e.to_state == "CLOSED"] == [
+            f"{blind.reference}: blind: 1 unit of 1 product counted"
+        ]
     rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN, count=10)
     rcv.receive_scan(empty_store, a, "PO-1", MUG_EAN, count=12)
     rcv.receive_scan(empty_store, a, "PO-1", "PRINT", count=4)  # no barcode: typed SKU

@@ -12,6 +12,7 @@ from wms_tui.domain.enums import DeliveryStatus, EventKind, ExceptionKind
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Delivery, WmsException
 from wms_tui.domain.receiving import Discrepancy
+from wms_tui.domain.text import plural
 from wms_tui.services.core import events
 from wms_tui.services.receiving.deliveries import (
     RECEIVER_ROLES,
@@ -33,6 +34,11 @@ class Discrepancies:
     over: tuple[ReceiptLine, ...]
     unexpected: tuple[ReceiptLine, ...]
     damaged: tuple[ReceiptLine, ...]
+    # A blind receipt expected nothing, so it has nothing to compare: "no discrepancies"
+    # (and "Everything arrived as expected") said more than anyone knew.
+    blind: bool = False
+    units: int = 0  # received, damaged included
+    products: int = 0
 
     @property
     def clean(self) -> bool:
@@ -40,6 +46,10 @@ class Discrepancies:
 
     def summary(self) -> str:
         parts = []
+        if self.blind:
+            parts.append(
+                f"blind: {plural(self.units, 'unit')} of {plural(self.products, 'product')} counted"
+            )
         if self.short:
             parts.append(f"{len(self.short)} short")
         if self.over:
@@ -63,6 +73,9 @@ def discrepancies(receipt: Receipt) -> Discrepancies:
         over=of(Discrepancy.OVER),
         unexpected=of(Discrepancy.UNEXPECTED),
         damaged=tuple(ln for ln in lines if ln.damaged > 0),
+        blind=receipt.blind,
+        units=receipt.received_units,
+        products=sum(1 for ln in lines if ln.received > 0),
     )
 
 
