@@ -108,3 +108,32 @@ def test_a_conflict_stays_409(api_world: Api):
     c.post("/orders/C-1/hold", json={"reason": "check"}, headers=api_world.write)
     r = c.post("/orders/C-1/hold", json={"reason": "again"}, headers=api_world.write)
     assert r.status_code == 409 and r.json()["error"] == "Order #C-1 is already on hold"
+
+
+def test_invisible_and_bidi_characters_are_422_naming_the_field(api_world: Api):
+    """A right-to-left override in a name prints "Anna" + U+202E + "knaB" as "AnnaBank" on
+    the label: the data and what the carrier reads differ. Taken until now."""
+    c = api_world.client
+    before = snapshot(api_world.store)
+    ship = {"name": "A", "address1": "B", "city": "C", "country": "SE"}
+    cases = [
+        (order(ship_to={**ship, "name": "Anna\u202eknaB"}), "ship_to.name", "U+202E"),
+        (order(ship_to={**ship, "address1": "Gatan\u2066 1"}), "ship_to.address1", "U+2066"),
+        (order(ship_to={**ship, "city": "Lund\u2069"}), "ship_to.city", "U+2069"),
+        (order(notes="Leave \u200bat the door"), "notes", "U+200B"),
+        (order(gift_message="\ufeffHi"), "gift_message", "U+FEFF"),
+        (order(lines=line(name="Mug\u202a")), "lines.0.name", "U+202A"),
+        (order(tags=["ok", "b\u200e"]), "tags", "U+200E"),
+    ]
+    for body, field, char in cases:
+        r = c.post("/orders", json=body, headers=api_world.write)
+        assert r.status_code == 422, (field, r.text)
+        assert r.json()["error"].startswith(f"{field}: holds the invisible character {char} ("), (
+            r.text
+        )
+    r = c.post("/orders/A-1/hold", json={"reason": "x\u202e"}, headers=api_world.write)
+    assert r.status_code == 422 and r.json()["error"].startswith("reason: holds the invisible")
+    unchanged(api_world, before)
+    # Persian and emoji spell with ZWNJ and ZWJ: a real name, taken.
+    real = order("#P-1", ship_to={**ship, "name": "می\u200cخواهم 👨\u200d👩"})
+    assert c.post("/orders", json=real, headers=api_world.write).status_code == 201

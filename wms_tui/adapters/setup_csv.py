@@ -53,7 +53,7 @@ from wms_tui.adapters.setup_cells import (
 from wms_tui.domain.enums import LocationKind
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.tracking import CHECK_SCHEMES
-from wms_tui.domain.text import plural
+from wms_tui.domain.text import invisible_problem, plural
 
 # In the order they are applied: a station names a location, a service a carrier.
 SETUP_FILES = (
@@ -392,7 +392,11 @@ def parse_file(name: str, data: bytes, out: SetupFiles) -> None:
             try:
                 if bad:
                     raise Bad(f"contains the control character {bad}")
-                values[col.name] = col.value(raw)
+                value = col.value(raw)  # a code says first that a scanner cannot type it
+                # A bidi control in a name or address: the API's and the shop's rule too.
+                if why := invisible_problem(raw):
+                    raise Bad(why)
+                values[col.name] = value
             except Bad as exc:
                 problem(row, col.name, str(exc))
                 ok = False

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from wms_tui.domain.countries import country_problem
+from wms_tui.domain.text import invisible_problem
 
 ORDER_NAME = r"^#?[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
 SKU = r"^[A-Za-z0-9][A-Za-z0-9._/+-]{0,63}$"
@@ -51,8 +52,13 @@ Country = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_coun
 def _no_controls(value: Any, controls: re.Pattern[str]) -> Any:
     texts = value if isinstance(value, list) else [value]
     for text in texts:
-        if isinstance(text, str) and (bad := controls.search(text)):
+        if not isinstance(text, str):
+            continue
+        if bad := controls.search(text):
             raise ValueError(f"holds the control character {bad.group()!r}; retype it")
+        # Bidi controls and other invisible characters: the shop's and setup's rule too.
+        if why := invisible_problem(text):
+            raise ValueError(why)
     return value
 
 

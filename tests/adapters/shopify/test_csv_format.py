@@ -981,6 +981,25 @@ def test_unknown_sku_hook_called_once_per_sku(tmp_path: Path) -> None:
             RowError(2, "Lineitem price", "price 'NaN' is not a valid amount", "#1001"),
         ),
         ({"Lineitem price": ""}, RowError(2, "Lineitem price", "missing price", "#1001")),
+        (
+            # Prints "AnnaBank" on the label: the API's rule too (domain/text.py).
+            {"Shipping Name": "Anna\u202eknaB"},
+            RowError(
+                2,
+                "Shipping Name",
+                "holds the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE); retype it",
+                "#1001",
+            ),
+        ),
+        (
+            {"Lineitem name": "Mug\u2066"},
+            RowError(
+                2,
+                "Lineitem name",
+                "holds the invisible character U+2066 (LEFT-TO-RIGHT ISOLATE); retype it",
+                "#1001",
+            ),
+        ),
     ],
 )
 def test_bad_order_values(tmp_path: Path, cols: dict[str, str], expected: RowError) -> None:

@@ -64,6 +64,18 @@ def test_a_webhook_body_reads_the_same_way():
         ),
         ({"email": "a\x00b@example.com"}, "email holds a NUL character"),
         ({"line_items": [{"id": 1, "sku": "A\x00", "quantity": 1}]}, "lines 1 sku holds a NUL"),
+        (
+            {
+                "shipping_address": {
+                    "name": "Anna\u202eknaB",
+                    "address1": "B",
+                    "city": "C",
+                    "country_code": "SE",
+                }
+            },
+            "address name holds the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)",
+        ),
+        ({"note": "at \u2067the door"}, "note holds the invisible character U+2067"),
         ({"shipping_address": None}, "missing ship-to name"),
         (
             {"line_items": [{"id": 1, "sku": "A", "quantity": "2", "price": "1"}]},

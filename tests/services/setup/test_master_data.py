@@ -370,6 +370,15 @@ BAD_ROWS = [
         "operators.csv, row 4, roles: empty",
     ),
     (
+        # A right-to-left override: the name would read "Oliver ttenneB" reversed on
+        # a screen; the API's and the shop's rule (domain/text.py).
+        "operators.csv",
+        "Oliver Bennett,picker",
+        "Oliver \u202ettenneB,picker",
+        "operators.csv, row 4, name: holds the invisible character U+202E "
+        "(RIGHT-TO-LEFT OVERRIDE); retype it",
+    ),
+    (
         "carriers.csv",
         "DHL,DHL Express,,10,mod7,",
         "DHL,DHL Express,,41,mod7,",

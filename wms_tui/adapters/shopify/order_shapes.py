@@ -18,6 +18,7 @@ Whether a SKU exists is the importer's question, not this module's.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -30,6 +31,7 @@ from wms_tui.adapters.shopify.csv_format import (
     ShipTo,
 )
 from wms_tui.domain.countries import country_problem
+from wms_tui.domain.text import invisible_problem
 
 MAX_NAME = 64
 MAX_TEXT = 5000
@@ -250,10 +252,22 @@ def _from_rest(payload: dict) -> _Order:
 
 def _first_nul(o: _Order) -> str:
     """The first field of ``o`` whose text holds NUL, "" when none does."""
+    return _first_field(o, lambda text: "\x00" if "\x00" in text else "")[0]
 
-    def walk(value: Any, where: str) -> str:
+
+def _first_invisible(o: _Order) -> str:
+    """The first field of ``o`` holding an invisible character, with why; "" when none."""
+    where, why = _first_field(o, invisible_problem)
+    return f"{where} {why}" if where else ""
+
+
+def _first_field(o: _Order, problem: Callable[[str], str]) -> tuple[str, str]:
+    """The first field of ``o`` (as ``address name``, ``lines 2 name``) whose text has a
+    ``problem``, and that problem; ("", "") when none has."""
+
+    def walk(value: Any, where: str) -> tuple[str, str]:
         if isinstance(value, str):
-            return where if "\x00" in value else ""
+            return (where, why) if (why := problem(value)) else ("", "")
         if isinstance(value, dict):
             items = list(value.items())
         elif isinstance(value, list | tuple):
@@ -261,11 +275,11 @@ def _first_nul(o: _Order) -> str:
         elif dataclasses.is_dataclass(value):
             items = [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)]
         else:
-            return ""
+            return ("", "")
         for key, inner in items:
-            if found := walk(inner, f"{where} {key}".strip()):
+            if (found := walk(inner, f"{where} {key}".strip()))[0]:
                 return found
-        return ""
+        return ("", "")
 
     return walk(o, "")
 
@@ -317,6 +331,10 @@ def _record(o: _Order) -> ShopOrder:
         # The store refuses NUL on any write (PostgreSQL cannot hold it): said here, as
         # one of the order's problems, not as a failed write the shop retries for days.
         problems.append(f"{nul} holds a NUL character (\\x00)")
+    if invisible := _first_invisible(o):
+        # A bidi control in a name would print a label that reads otherwise than the
+        # order (domain/text.py); the API and the CSV import refuse it as well.
+        problems.append(invisible)
     if problems:
         raise ShapeError(name[:MAX_NAME].replace("\x00", ""), problems)
     assert created is not None
