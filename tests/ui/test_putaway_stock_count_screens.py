@@ -234,8 +234,8 @@ async def test_cycle_count_flagged_bin_first_variance_and_approval(store: Store,
         assert "RCV-1 is a receiving location" in feedback(app)
         await scan(pilot, "")  # Enter: the highlighted (flagged) bin
         assert screen.bin is not None and screen.bin.bin == "A-01-2-A"
-        await scan(pilot, "0000")
-        assert "Unknown barcode 0000" in feedback(app)
+        await scan(pilot, "ZZ-0000")
+        assert "Unknown barcode ZZ-0000" in feedback(app)
         await press(pilot, "f3")
         await scan(pilot, "MUG")
         await scan(pilot, "0")
@@ -258,6 +258,40 @@ async def test_cycle_count_flagged_bin_first_variance_and_approval(store: Store,
         assert "A-01-2-A counted · 1 adjusted" in feedback(app)
         assert screen.bin is None and not screen.bins[0].flagged
     assert qty_at(store, "MUG", "A-01-2-A") == 3
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_count_keyed_into_the_scan_field_is_the_last_products_total(
+    store: Store, size
+) -> None:
+    """A counter keys "700" after scanning one unit: it read "Unknown barcode 700"."""
+    app = WmsApp(store.url, terminal="HH-1")
+    async with app.run_test(size=size) as pilot:
+        await sign_in(pilot, "S9001")
+        await open_menu_entry(pilot, "cycle_count")
+        screen = app.screen
+        await scan(pilot, "A-01-2-A")
+        await scan(pilot, "700")  # nothing scanned yet: there is no product to count
+        assert feedback(app) == "✗ Scan a product first, then key its count (700)"
+        assert screen.counted == {}
+        await scan(pilot, "7350053000025")  # one MUG
+        await scan(pilot, "12")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AskConfirm)
+        assert "12 × MUG in A-01-2-A in all?" in dialog._title
+        await press(pilot, "y")
+        await settle(pilot)
+        assert screen.counted == {"MUG": 12} and feedback(app) == "✓ MUG = 12"
+        await press(pilot, "f4")  # undoes the keyed total like a scan
+        assert screen.counted == {"MUG": 1}
+        await scan(pilot, "5")
+        await settle(pilot)
+        await press(pilot, "n")
+        await settle(pilot)
+        assert screen.counted == {"MUG": 1} and feedback(app) == "Count not changed"
+        await scan(pilot, "4006381333931")  # a barcode nobody knows stays one
+        assert "Unknown barcode 4006381333931" in feedback(app)
 
 
 async def test_leaving_a_count_says_how_many_units_were_counted(store: Store) -> None:

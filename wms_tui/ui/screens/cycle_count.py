@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError
+from wms_tui.domain.numbers import small_number
 from wms_tui.domain.text import plural
 from wms_tui.services.inventory import cycle_count as cc
 from wms_tui.services.receiving import receipt as rcv
@@ -24,6 +25,8 @@ from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount
 from wms_tui.ui.widgets.fixed_table import FitTable, reset, step_cursor
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 from wms_tui.ui.widgets.variance import variance_text
+
+MAX_COUNT_DIGITS = 5  # a bin's count keyed into the scan field; longer is a barcode
 
 
 class CycleCountScreen(FloorScreen):
@@ -209,15 +212,48 @@ class CycleCountScreen(FloorScreen):
         self.feedback.ok(f"Counting {self.bin.bin}: scan every unit")
         self.redraw()
 
+    def identify(self, code: str) -> tuple[str, str, int] | None:
+        """The product ``code`` names, else None with the reason said. A number that is no
+        barcode is a count a counter keyed after scanning (they read "Unknown barcode 700"):
+        it is taken as the last product's total, once confirmed."""
+        try:
+            return rcv.identify(self.store, code)
+        except rcv.UnknownBarcode as exc:
+            total = small_number(code, MAX_COUNT_DIGITS)
+            if total is None:
+                self.feedback.error(str(exc))
+            elif not self.scans:
+                self.feedback.error(f"Scan a product first, then key its count ({total})")
+            else:
+                self.confirm_total(self.scans[-1][0], total)
+        except DomainError as exc:
+            self.feedback.error(str(exc))
+        return None
+
+    @work(exclusive=True, group="cc-ask")
+    async def confirm_total(self, sku: str, total: int) -> None:
+        ok = await self.app.push_screen_wait(
+            AskConfirm(
+                f"{total} × {sku} in {self.bin.bin} in all?",
+                [f"{self.counted.get(sku, 0)} counted so far"],
+            )  # fmt: skip
+        )
+        if not ok:
+            self.feedback.info("Count not changed")
+            return
+        # One entry for the difference, so F4 undoes the keyed total as it undoes a scan.
+        self.scans.append((sku, total - self.counted.get(sku, 0)))
+        self.feedback.ok(f"{sku} = {total}")
+        self.redraw()
+
     def add(self, code: str, count: int) -> None:
         if not code:
             self.feedback.error("Scan an item, or F5 when the bin is counted")
             return
-        try:
-            sku, _name, pack = rcv.identify(self.store, code)
-        except DomainError as exc:
-            self.feedback.error(str(exc))
+        found = self.identify(code)
+        if found is None:
             return
+        sku, _name, pack = found
         self.scans.append((sku, count * pack))
         self.feedback.ok(f"{sku} +{count * pack} (total {self.counted[sku]})")
         self.redraw()
@@ -226,11 +262,10 @@ class CycleCountScreen(FloorScreen):
 
     @work(exclusive=True, group="cc-ask")
     async def ask_count(self, code: str) -> None:
-        try:
-            sku, _name, pack = rcv.identify(self.store, code)
-        except DomainError as exc:
-            self.feedback.error(str(exc))
+        found = self.identify(code)
+        if found is None:
             return
+        sku, _name, pack = found
         what = f"cases of {pack}" if pack > 1 else "units"
         answer = await self.app.push_screen_wait(
             AskCount(f"{sku}: how many {what}?", validate=rcv.parse_count)
