@@ -180,3 +180,24 @@ def test_the_ledger_move_of_a_pick_is_not_a_second_step(traced: Traced) -> None:
         uow.commit()
     after = trace(traced.store, traced.boss, "#1042").steps
     assert len(after) == len(before) + 1 and after[-1].what == "packed 1 × MUG-1 T-0007 → PACK-2"
+
+
+def test_a_pack_scan_says_its_code_only_when_it_is_not_the_sku(
+    empty_store: Store, tmp_path
+) -> None:
+    """A packer who typed the SKU read "scanned 1 × MUG-BLU, parcel 1 MUG-BLU"."""
+    from tests.worlds import packing as pw
+    from wms_tui.services.packing import station as packing
+
+    world = pw.build(empty_store, label_dir=str(tmp_path / "labels"))
+    oid = pw.open_1042(world).order_id
+    packing.scan(empty_store, world.packer, oid, "mug-blu")  # typed, any case
+    packing.scan(empty_store, world.packer, oid, pw.MUG_EAN)
+    packing.undo(empty_store, world.packer, oid)
+    t = trace(empty_store, world.supervisor, "#1042")
+    said = [s.what for s in t.steps if s.kind in ("pack.scan", "pack.undo")]
+    assert said == [
+        "scanned 1 × MUG-BLU into parcel 1",
+        f"scanned 1 × MUG-BLU into parcel 1 (code {pw.MUG_EAN})",
+        f"undid a scan of 1 × MUG-BLU (code {pw.MUG_EAN})",
+    ]

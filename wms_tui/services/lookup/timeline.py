@@ -194,17 +194,32 @@ def _words(ev: Event) -> str:
     if ev.kind == K.STOCK_ALLOCATE:
         return f"allocated {qty_sku}"
     if ev.kind == K.PACK_SCAN:
-        return f"scanned {qty_sku}, {ev.detail}".rstrip(", ")
+        # detail is "parcel N CODE": the code only when it says more than the SKU (a
+        # packer who typed the SKU read "scanned 1 × MUG, parcel 1 MUG").
+        parcel, _, code = (ev.detail or "").partition(" ")[2].partition(" ")
+        if not ev.detail.startswith("parcel ") or not parcel.isdigit():
+            return f"scanned {qty_sku}, {ev.detail}".rstrip(", ")
+        return f"scanned {qty_sku} into parcel {parcel}{_code_note(code, ev.sku)}"
     if ev.kind == K.RETURN_LINE:
         return f"came back: {qty_sku}, {ev.detail}".rstrip(", ")
     if ev.kind == K.PACK_UNDO and ev.sku:
-        return f"undid a scan of {qty_sku} {ev.detail}".rstrip()
+        # An undo's event carries the units taken out as a negative quantity.
+        units = f"{abs(ev.qty or 0)} × {ev.sku}"
+        return f"undid a scan of {units}{_code_note(ev.detail, ev.sku)}"
     if ev.kind == K.PACK_TAKEOVER:
         return f"take-over: {ev.detail}"
     phrase = _PHRASES.get(ev.kind)
     if phrase is not None:
         return f"{phrase}: {ev.detail}" if ev.detail else phrase
     return event_words(ev)
+
+
+def _code_note(code: str, sku: str | None) -> str:
+    """ " (code 7350053000018)" for a barcode or case code; nothing for the SKU itself."""
+    code = code.strip()
+    if not code or code.casefold() == (sku or "").casefold():
+        return ""
+    return f" (code {code})"
 
 
 # Kinds whose meaning sits in ``detail``: a phrase in front says what happened.
