@@ -95,3 +95,9 @@ def units_in_totes(session: Session, totes: list[Location]) -> int:
         select(Stock.qty).where(col(Stock.location_id).in_([t.id for t in totes]), Stock.qty > 0)
     ).all()
     return sum(rows)
+
+
+def find_tote(session: Session, code: str) -> Location | None:
+    """The tote a scanned code names, or None (a bin or an unknown code is no tote)."""
+    loc = session.exec(select(Location).where(Location.code == code.upper())).first()
+    return loc if loc is not None and loc.kind == LocationKind.TOTE else None
