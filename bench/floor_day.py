@@ -132,7 +132,7 @@ def _old_suggest_bin(session, product):  # noqa: ANN001, ANN202 - without LIMIT 
 @contextlib.contextmanager
 def _before() -> Iterator[None]:
     from wms_tui.services.core import settings
-    from wms_tui.services.packing import close, documents, readiness, state
+    from wms_tui.services.packing import close, paper_data, readiness, state, station_printers
     from wms_tui.services.receiving import putaway
 
     swaps = [
@@ -140,8 +140,8 @@ def _before() -> Iterator[None]:
         (state, "station_row", _old_station_row),
         (close, "station_row", _old_station_row),
         (readiness, "station_row", _old_station_row),
-        (documents, "station_row", _old_station_row),
-        (documents, "warehouse", _old_warehouse),
+        (station_printers, "station_row", _old_station_row),
+        (paper_data, "warehouse", _old_warehouse),
         (putaway, "suggest_bin", _old_suggest_bin),
     ]
     saved = [(m, name, getattr(m, name)) for m, name, _ in swaps]

@@ -150,7 +150,7 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "inventory.cycle_count.count_variance": (frozenset({S}), _args("NOPE", {})),
     "inventory.cycle_count.approve_count": (frozenset({S}), _args("NOPE", {})),
     "packing.close.close_order": (frozenset({K}), _args(1)),
-    "packing.documents.reprint": (frozenset({K, S}), _args("#NOPE")),
+    "packing.reprint.reprint": (frozenset({K, S}), _args("#NOPE")),
     "packing.qc.qc_fail": (frozenset({K}), _args(1, 1, "damaged", replace=True)),
     "packing.missing.report_missing": (frozenset({K}), _args(1, 1)),
     "packing.queue.station_queue": (frozenset({K}), _args()),

@@ -22,7 +22,7 @@ _RETRYING = retrying(lambda: None).__code__
 # Writers that must not be rerun whole, each with why; what they write is in
 # small retrying helpers where that matters.
 NOT_RERUN = {
-    "packing.documents.send_fonts": "sends fonts to a printer before it records them",
+    "packing.station_printers.send_fonts": "sends fonts to a printer before it records them",
     "demo.build.create_demo": "builds a new store no terminal uses yet",
     "demo.history._release": "the demo's past week, on a store no terminal uses yet",
     "demo.simulate._setup": "a simulation's empty store, one process",

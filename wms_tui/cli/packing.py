@@ -45,13 +45,13 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     ) -> None:
         """Reprint a packed order's label(s) (with their customs papers) and/or packing slip."""
         from wms_tui.cli.common import console, default_terminal, fail
-        from wms_tui.services.packing import documents
+        from wms_tui.services.packing.reprint import reprint
 
         store = open_store_or_fail(db)
         with use_case(store):
             actor = operator(store, badge, terminal or default_terminal(), pin)
             both = not (label or slip)
-            docs = documents.reprint(
+            docs = reprint(
                 store,
                 actor,
                 order,

@@ -23,7 +23,7 @@ from wms_tui.domain.models import Event, Order
 from wms_tui.services.core import order_names
 from wms_tui.services.intake.order_queries import list_orders
 from wms_tui.services.lookup import order_lookup
-from wms_tui.services.packing import documents
+from wms_tui.services.packing.reprint import reprint
 from wms_tui.services.returns import returnable
 from wms_tui.store import Store
 
@@ -116,11 +116,11 @@ def test_reprint_finds_a_packed_order_in_any_case(empty_store: Store, tmp_path: 
         uow.add(order)
         uow.commit()
     for typed in ("d1042", "#d1042", "D1042"):
-        docs = documents.reprint(w.store, w.packer, typed, slip=False, send=False)
+        docs = reprint(w.store, w.packer, typed, slip=False, send=False)
         assert [p.name.split("_")[1] for p in docs.files] == ["D1042"], typed
     with w.store.read() as s:
         assert len(s.exec(select(Event).where(Event.kind == "label.reprint")).all()) == 3
     before = snapshot(w.store)
     with pytest.raises(NotFound, match="^No order, SSCC or tracking number d1043$"):
-        documents.reprint(w.store, w.packer, "d1043")
+        reprint(w.store, w.packer, "d1043")
     assert snapshot(w.store) == before

@@ -15,8 +15,9 @@ from tests.worlds.packing import declare, ship_1042_to
 from wms_tui.domain.enums import ExceptionKind
 from wms_tui.domain.models import Carrier, Order, Parcel, Product
 from wms_tui.services.exceptions.inbox import open_exceptions
-from wms_tui.services.packing import documents
+from wms_tui.services.packing import documents, paper_data
 from wms_tui.services.packing import station as packing
+from wms_tui.services.packing.reprint import reprint
 
 pytestmark = pytest.mark.world(carrier_check="s10")
 
@@ -126,8 +127,8 @@ def test_an_expensive_or_dangerous_shipment(world: pw.World) -> None:
     assert "DANGEROUS GOODS: LITHIUM BATTERIES UN3481" in text
     with world.store.read() as s:
         order = s.get(Order, oid)
-        b = documents._bundle(s, order, documents.printed_parcels(s, order))
-        assert documents.label_data(b, b.parcels[0], 1).dangerous_goods == ("UN3481",)
+        b = paper_data.bundle(s, order, paper_data.printed_parcels(s, order))
+        assert paper_data.label_data(b, b.parcels[0], 1).dangerous_goods == ("UN3481",)
 
 
 def test_a_gift_recipient_is_never_given_the_buyers_phone(world: pw.World) -> None:
@@ -138,10 +139,10 @@ def test_a_gift_recipient_is_never_given_the_buyers_phone(world: pw.World) -> No
         s.expunge(plain)
     gift.phone, gift.ship_phone = "+46 70 111 11 11", ""
     plain.phone, plain.ship_phone = "+46 70 222 22 22", ""
-    assert documents.ship_to(gift).phone == ""
-    assert documents.ship_to(plain).phone == "+46 70 222 22 22"
+    assert paper_data.ship_to(gift).phone == ""
+    assert paper_data.ship_to(plain).phone == "+46 70 222 22 22"
     gift.ship_phone = "+46 70 333 33 33"
-    assert documents.ship_to(gift).phone == "+46 70 333 33 33"
+    assert paper_data.ship_to(gift).phone == "+46 70 333 33 33"
 
 
 def test_labels_go_raw_to_the_label_printer_and_papers_to_the_document_printer(
@@ -185,7 +186,7 @@ def test_labels_go_raw_to_the_label_printer_and_papers_to_the_document_printer(
         st.printer = f"127.0.0.1:{again.port}"  # the same printer, at a new address
         uow.add(st)
         uow.commit()
-    documents.reprint(world.store, world.packer, "#1042", slip=False)
+    reprint(world.store, world.packer, "#1042", slip=False)
     again.close()
     assert [job[:3] for job in again.jobs] == [b"^XA", b"^XA"]
     # lp was last called for the slip: A4, not raw, to the office printer.
@@ -230,7 +231,7 @@ def test_a_printer_that_is_off_leaves_the_parcel_closed_and_the_files_for_reprin
             st.printer = f"127.0.0.1:{listener.port}"
             uow.add(st)
             uow.commit()
-        again = documents.reprint(world.store, world.packer, "#1042", slip=False)
+        again = reprint(world.store, world.packer, "#1042", slip=False)
         assert again.ok, again.problems
     finally:
         listener.close()

@@ -24,6 +24,7 @@ from wms_tui.printing.surface import ZPL_FONTS
 from wms_tui.printing.zpl import font_download
 from wms_tui.services.packing import documents
 from wms_tui.services.packing import station as packing
+from wms_tui.services.packing.reprint import reprint
 
 pytestmark = pytest.mark.world(carrier_check="s10")
 
@@ -142,7 +143,7 @@ def test_a_parcel_reprinted_by_its_number_comes_with_its_own_declaration(
     comes with it (the parcel cannot leave the EU without it), not parcel 1's."""
     oid, (first, second) = two_parcels_to_korea(world)
     documents.produce(world.store, oid, "PACK-1", send=False)
-    again = documents.reprint(world.store, world.packer, second, send=False)
+    again = reprint(world.store, world.packer, second, send=False)
     assert again.ok, again.problems
     assert [p.name.split("_")[0] for p in again.files] == ["label", "cn22"]
     label, cn22 = again.files
@@ -152,9 +153,7 @@ def test_a_parcel_reprinted_by_its_number_comes_with_its_own_declaration(
     (image,) = render_pages(cn22.read_bytes(), 203)
     assert [b.text for b in decode(image)] == [second]
     # The label alone can still be asked for: --slip prints the slip, not the CN 22.
-    slip_only = documents.reprint(
-        world.store, world.packer, second, labels=False, slip=True, send=False
-    )
+    slip_only = reprint(world.store, world.packer, second, labels=False, slip=True, send=False)
     assert [p.name.split("_")[0] for p in slip_only.files] == ["slip"]
 
 
@@ -165,7 +164,7 @@ def test_a_courier_parcel_reprinted_comes_with_the_shipments_invoice(world: pw.W
             uow.add(carrier)
         uow.commit()
     oid, numbers = two_parcels_to_korea(world)
-    again = documents.reprint(world.store, world.packer, numbers[0], send=False)
+    again = reprint(world.store, world.packer, numbers[0], send=False)
     assert [p.name.split("_")[0] for p in again.files] == ["label", "customs"]
     assert all(n in pdf_text(again.files[1]) for n in numbers)
 
@@ -174,5 +173,5 @@ def test_a_parcel_inside_the_eu_is_reprinted_without_papers(world: pw.World) -> 
     oid = pw.pack(world, "#1043")
     with world.store.read() as s:
         (number,) = s.exec(select(Parcel.tracking_number).where(Parcel.order_id == oid)).all()
-    again = documents.reprint(world.store, world.packer, number or "", send=False)
+    again = reprint(world.store, world.packer, number or "", send=False)
     assert [p.name.split("_")[0] for p in again.files] == ["label"]

@@ -34,7 +34,7 @@ from wms_tui.domain.models import Carrier, Location, Parcel, Warehouse
 from wms_tui.services.core import events
 from wms_tui.services.exceptions.settle import settle
 from wms_tui.services.inventory.stock import move_stock
-from wms_tui.services.packing import customs, documents
+from wms_tui.services.packing import customs, documents, paper_data, station_printers
 from wms_tui.services.packing import totes as pack_totes
 from wms_tui.services.packing.state import (
     PackContext,
@@ -158,7 +158,7 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
         if order.carrier_id is None:
             raise DomainError(f"Order {order.name} has no carrier: a supervisor must choose one")
         carrier = _lock(s, Carrier, order.carrier_id)
-        wh = documents.warehouse(s)
+        wh = paper_data.warehouse(s)
         wh = _lock(s, Warehouse, wh.id)
         try:
             rule = carrier_tracking.check_setup(carrier, wh.country_code, used_up_ok=True)
@@ -170,7 +170,7 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
         # Before any number is taken: a parcel that cannot be declared stays open.
         customs.check_declarable(s, order, wh.country_code)
         station_loc = pack_location(s, actor.terminal)
-        setup = documents.station_print(s, actor.terminal)
+        setup = station_printers.station_print(s, actor.terminal)
 
         parcels = ctx.open_parcels
         contents = [ctx.units_in(p) for p in parcels]
@@ -250,7 +250,7 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
         uow.flush()
         # A QC failure waited for this: its replacement is packed now.
         settle(uow, actor, [order.id])
-        documents.check_printable(s, order, parcels)
+        paper_data.check_printable(s, order, parcels)
         leftovers = tuple(_leftovers(s, totes))
         result = Closed(
             order_id=order.id,  # type: ignore[arg-type]

@@ -40,12 +40,13 @@ from wms_tui.services.packing.carton_choice import (
 from wms_tui.services.packing.change import Answer, ensure_parcel, mutate, require_packer
 from wms_tui.services.packing.checklist import confirm_insert
 from wms_tui.services.packing.close import Closed, close_order
-from wms_tui.services.packing.documents import Documents, produce, reprint
+from wms_tui.services.packing.documents import Documents, produce
 from wms_tui.services.packing.missing import MISSING_REASON, report_missing
 from wms_tui.services.packing.opening import current_view, open_order, release
 from wms_tui.services.packing.qc import REASONS as QC_REASONS
 from wms_tui.services.packing.qc import qc_fail
 from wms_tui.services.packing.queue import QueueRow, left_on_bench, my_open_order, station_queue
+from wms_tui.services.packing.reprint import reprint
 from wms_tui.services.packing.state import PackContext, clear_weight
 from wms_tui.services.packing.view import PackView, Said
 from wms_tui.services.packing.weight import enter_weight, override_weight

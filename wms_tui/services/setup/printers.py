@@ -18,7 +18,7 @@ from wms_tui.domain.errors import NotFound
 from wms_tui.domain.identifiers.sscc import make_sscc
 from wms_tui.domain.models import Station
 from wms_tui.printing.documents import LabelData
-from wms_tui.services.packing import documents
+from wms_tui.services.packing import documents, paper_data, station_printers
 from wms_tui.store import Store, retrying
 
 TEST_TRACKING = "TEST0000000001"
@@ -58,11 +58,11 @@ def test_page(store: Store, station: str, *, send: bool = True) -> PrinterTest:
     with store.read() as s:
         if s.exec(select(Station).where(Station.code == station)).first() is None:
             raise NotFound(f"No station {station}: stations come from stations.csv")
-        setup = documents.station_print(s, station)
-        w = documents.warehouse(s)
+        setup = station_printers.station_print(s, station)
+        w = paper_data.warehouse(s)
         folder = documents.output_dir(s)
-        at = documents.local_time(w, utcnow())
-        address = documents.warehouse_address(w)
+        at = paper_data.local_time(w, utcnow())
+        address = paper_data.warehouse_address(w)
         sscc = make_sscc(w.sscc_extension, w.gs1_company_prefix, 0)
         paper = "Letter" if w.country_code in ("US", "CA") else "A4"
         prefix_length = len(w.gs1_company_prefix)
@@ -99,14 +99,14 @@ def test_page(store: Store, station: str, *, send: bool = True) -> PrinterTest:
     problems: list[str] = []
     followed = []
     for kind, file in jobs:
-        where = documents.printer_for(kind, setup, None)
+        where = station_printers.printer_for(kind, setup, None)
         if not send or where is None:
             continue
         try:
             if used and kind == "label":
                 # A test re-sends the fonts: the printer may be new or freshly reset.
                 clear_fonts(store, station)
-                documents.send_fonts(store, station, where, set(used))
+                station_printers.send_fonts(store, station, where, set(used))
             followed.append((kind, send_file(file, where, raw=file.suffix == ".zpl")))
             sent.append(f"{kind} printer {where}")
         except PrinterError as exc:

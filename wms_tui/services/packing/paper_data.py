@@ -1,0 +1,367 @@
+"""What a packed order's papers say, built from the rows packing stored.
+
+Everything printed is rebuilt from those rows (parcels with SSCC, tracking
+number, weight, packer and time; order lines with packed and short quantities;
+confirmed inserts), so a reprint is always possible and always shows the same
+thing. Before committing a close, :func:`check_printable` builds the same data
+once, so an order whose address cannot go on a label (no country, no street) is
+refused while it can still be fixed, not discovered after it was packed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import Session, col, select
+
+from wms_tui.domain import customs as customs_rules
+from wms_tui.domain.codes import rma_code
+from wms_tui.domain.countries import is_country
+from wms_tui.domain.enums import EventKind, ParcelStatus
+from wms_tui.domain.errors import DomainError
+from wms_tui.domain.identifiers.sscc import make_gsin
+from wms_tui.domain.models import Carrier, Event, Order, OrderLine, Parcel, Service, Warehouse
+from wms_tui.printing.documents import (
+    Address,
+    CustomsData,
+    CustomsItem,
+    LabelData,
+    ParcelInfo,
+    SlipData,
+    SlipLine,
+)
+from wms_tui.services.core import settings
+from wms_tui.services.core.clock import zone_of
+from wms_tui.services.packing import customs
+from wms_tui.services.packing.state import inserts_for
+
+PRINTED_STATUSES = (ParcelStatus.CLOSED, ParcelStatus.LOADED, ParcelStatus.MANIFESTED)
+
+
+@dataclass
+class Bundle:
+    order: Order
+    warehouse: Warehouse
+    carrier: Carrier | None
+    service: Service | None
+    parcels: list[Parcel]
+    lines: list[OrderLine] = field(default_factory=list)
+    # The shipment's goods, one entry per SKU (customs.declared_items).
+    items: list[dict] = field(default_factory=list)
+    # The same per parcel (parcel id -> its goods), when leaving the EU: a postal item's
+    # declaration lists what is in that item.
+    parcel_items: dict[int, list[dict]] = field(default_factory=dict)
+
+    declare: bool = False  # leaves the EU: a customs paper goes with it
+    currency: str = "SEK"  # the shop's: the products' customs values are in it
+    incoterms: str = customs_rules.DEFAULT_INCOTERMS  # who pays the import duties
+
+    @property
+    def dangerous_goods(self) -> tuple[str, ...]:
+        return tuple(sorted({i["dangerous_goods"] for i in self.items if i["dangerous_goods"]}))
+
+
+_WAREHOUSE = "wms_warehouse"
+
+
+def warehouse(session: Session) -> Warehouse:
+    """The warehouse row, read once per session (closing a parcel asked three times)."""
+    w = session.info.get(_WAREHOUSE)
+    if w is None:
+        w = session.exec(select(Warehouse).order_by(col(Warehouse.id)).limit(1)).first()
+        session.info[_WAREHOUSE] = w
+    if w is None:
+        raise DomainError("No warehouse is set up (address, GS1 prefix): ask a supervisor")
+    return w
+
+
+def local_time(w: Warehouse, at: datetime) -> datetime:
+    return at.astimezone(zone_of(w))
+
+
+def warehouse_address(w: Warehouse, name: str | None = None) -> Address:
+    return Address(
+        name=name or w.name,
+        line1=w.address1,
+        line2=w.address2,
+        city=w.city,
+        postcode=w.zip,
+        region=w.region,
+        country_code=w.country_code,
+        phone=w.phone,
+    )
+
+
+def ship_to(order: Order) -> Address:
+    """The delivery address; refuses one no courier could deliver to."""
+    missing = [
+        what
+        for what, value in (
+            ("name", order.ship_name or order.customer_name),
+            ("street", order.ship_address1),
+            ("town", order.ship_city),
+        )
+        if not value.strip()
+    ]
+    if missing:
+        raise DomainError(
+            f"Order {order.name} has no {' or '.join(missing)} in its address: "
+            "a supervisor must fix it before the label can print"
+        )
+    if not is_country(order.ship_country.strip()):
+        # The label's own check takes any two letters; a carrier refuses "ZZ" at handover.
+        raise _not_a_country(order)
+    try:
+        return Address(
+            name=order.ship_name or order.customer_name,
+            company=order.ship_company,
+            line1=order.ship_address1,
+            line2=order.ship_address2,
+            city=order.ship_city,
+            postcode=order.ship_zip,
+            region=order.ship_province,
+            country_code=order.ship_country,
+            phone=recipient_phone(order),
+        )
+    except ValueError:
+        raise _not_a_country(order) from None
+
+
+def _not_a_country(order: Order) -> DomainError:
+    return DomainError(
+        f"Order {order.name} has country {order.ship_country[:20]!r}, not an ISO country code: "
+        "a supervisor must fix the address"
+    )
+
+
+def recipient_phone(order: Order) -> str:
+    """The courier calls the person the parcel is for: on a gift order that is not the
+    buyer, so the buyer's number is never put in the recipient's place."""
+    if order.ship_phone.strip():
+        return order.ship_phone
+    gift = bool(order.gift_message.strip()) or "gift" in order.tag_set
+    return "" if gift else order.phone
+
+
+def consignment(w: Warehouse, order: Order) -> str:
+    """The GSIN every parcel of the order's shipment carries."""
+    return make_gsin(w.gs1_company_prefix, order.id or 0)
+
+
+def label_data(b: Bundle, parcel: Parcel, index: int) -> LabelData:
+    assert parcel.sscc and parcel.tracking_number and parcel.packed_at
+    w = b.warehouse
+    return LabelData(
+        ship_from=warehouse_address(w),
+        ship_to=ship_to(b.order),
+        carrier_name=b.carrier.name if b.carrier else "",
+        service_name=b.service.name if b.service else b.order.shipping_method,
+        weight_g=parcel.weight_g or 0,
+        package_index=index,
+        package_count=len(b.parcels),
+        order_name=b.order.name,
+        date=local_time(w, parcel.packed_at).date(),
+        tracking_number=parcel.tracking_number,
+        sscc=parcel.sscc,
+        company_prefix_length=len(w.gs1_company_prefix),
+        consignment=consignment(w, b.order),
+        dangerous_goods=b.dangerous_goods,
+        # A courier's label says who pays the duties of a shipment leaving the EU; a postal
+        # item's terms are its service's, not printed.
+        terms=b.incoterms if b.declare and not customs.is_postal(b.carrier) else "",
+    )
+
+
+def customs_papers(b: Bundle) -> list[CustomsData]:
+    """The shipment's customs papers; none when it stays inside the EU.
+
+    A postal operator gets a CN 22 or CN 23 per parcel: the UPU forms declare one item
+    ("No. of item"), are attached to that item and list what is in it, and the form is
+    chosen by that item's value. A courier gets one commercial invoice for the shipment,
+    listing every parcel. An order whose parcels' contents were not recorded (no pack
+    scans per parcel) keeps one declaration for all its parcels, as it has nothing else.
+    """
+    if not b.declare or not b.items:
+        return []
+    w, o = b.warehouse, b.order
+    first = b.parcels[0]
+    assert first.packed_at is not None
+    common = {
+        "sender": warehouse_address(w),
+        "recipient": ship_to(o),
+        "order_name": o.name,
+        "consignment": consignment(w, o),
+        "currency": b.currency,
+        "category": "Gift" if o.gift_message.strip() else "Sale of goods",
+        "parcel_count": len(b.parcels),
+        "carrier_name": b.carrier.name if b.carrier else "",
+        "incoterms": b.incoterms,
+    }
+    postal = customs.is_postal(b.carrier)
+    known = len(b.parcels) == 1 or all(b.parcel_items.get(p.id or 0) for p in b.parcels)
+    if not postal or not known:
+        items = tuple(CustomsItem(**item) for item in b.items)
+        total = sum((i.value for i in items), Decimal(0))
+        return [
+            CustomsData(
+                form=customs_rules.form_for(postal, total, b.currency),
+                tracking_numbers=tuple(p.tracking_number or "" for p in b.parcels),
+                items=items,
+                date=local_time(w, first.packed_at).date(),
+                signed_by=first.packed_by_name,
+                gross_weight_g=sum(p.weight_g or 0 for p in b.parcels),
+                **common,  # type: ignore[arg-type]
+            )
+        ]
+    papers = []
+    for index, parcel in enumerate(b.parcels, start=1):
+        goods = b.parcel_items.get(parcel.id or 0) or (b.items if len(b.parcels) == 1 else [])
+        items = tuple(CustomsItem(**item) for item in goods)
+        total = sum((i.value for i in items), Decimal(0))
+        papers.append(
+            CustomsData(
+                form=customs_rules.form_for(True, total, b.currency),
+                tracking_numbers=(parcel.tracking_number or "",),
+                items=items,
+                date=local_time(w, parcel.packed_at or first.packed_at).date(),
+                signed_by=parcel.packed_by_name or first.packed_by_name,
+                gross_weight_g=parcel.weight_g or 0,
+                parcel_index=index,
+                **common,  # type: ignore[arg-type]
+            )
+        )
+    return papers
+
+
+def confirmed_insert_labels(session: Session, order: Order) -> list[str]:
+    """What the customer finds in the parcel besides the goods, in their words:
+    the packer's instructions (``Insert.label``) never reach the slip."""
+    done = set(
+        session.exec(
+            select(Event.detail).where(
+                Event.order_id == order.id, Event.kind == EventKind.PACK_INSERT
+            )
+        ).all()
+    )
+    return [i.slip for i in inserts_for(session, order) if i.key in done and i.slip]
+
+
+def is_gift(order: Order) -> bool:
+    return bool((order.gift_message or "").strip()) or "gift-wrap" in order.tag_set
+
+
+def slip_data(session: Session, b: Bundle) -> SlipData:
+    w, o = b.warehouse, b.order
+    first = b.parcels[0]
+    assert first.packed_at is not None
+    gift = is_gift(o)
+    recipient = ship_to(o)
+    if gift:
+        # A gift's slip is read by the recipient: none of the buyer's details.
+        recipient = replace(recipient, phone="")
+    return SlipData(
+        shop_name=settings.get(session, "shop_name"),
+        shop_address=warehouse_address(w, settings.get(session, "shop_name")),
+        order_name=o.name,
+        order_date=local_time(w, o.created_at).date(),
+        ship_to=recipient,
+        email="" if gift else o.email,
+        lines=[
+            SlipLine(
+                sku=ln.sku,
+                name=ln.name,
+                options=ln.options,
+                qty_ordered=ln.quantity,
+                qty_packed=ln.qty_packed,
+                short_reason=ln.short_reason or None,
+            )
+            for ln in b.lines
+            if ln.quantity > 0
+        ],
+        gift_message=o.gift_message,
+        notes=o.notes,
+        inserts=confirmed_insert_labels(session, o),
+        # Name and station: the slip is the packer's signature on the parcel.
+        packed_by=" · ".join(x for x in (first.packed_by_name, first.terminal) if x),
+        packed_at=local_time(w, first.packed_at),
+        return_policy=settings.get(session, "return_policy"),
+        rma=rma_code(o.id),  # type: ignore[arg-type]
+        parcel=ParcelInfo(
+            carrier_name=b.carrier.name if b.carrier else "",
+            service_name=b.service.name if b.service else o.shipping_method,
+            tracking_numbers=[p.tracking_number or "" for p in b.parcels],
+            weight_g=sum(p.weight_g or 0 for p in b.parcels),
+            package_count=len(b.parcels),
+        ),
+    )
+
+
+def bundle(session: Session, order: Order, parcels: list[Parcel]) -> Bundle:
+    w = warehouse(session)
+    declare = customs.needs_declaration(order, w.country_code)
+    return Bundle(
+        order=order,
+        warehouse=w,
+        carrier=session.get(Carrier, order.carrier_id) if order.carrier_id else None,
+        service=session.get(Service, order.service_id) if order.service_id else None,
+        parcels=parcels,
+        lines=list(
+            session.exec(
+                select(OrderLine)
+                .where(OrderLine.order_id == order.id)
+                .order_by(col(OrderLine.line_no))
+            ).all()
+        ),
+        # Every parcel's label shows its shipment's dangerous goods, so the goods are read
+        # for every order; the declaration only for one leaving the EU.
+        items=customs.declared_items(session, order),
+        parcel_items=(
+            {
+                p.id or 0: customs.declared_items(
+                    session, order, customs.parcel_contents(session, p)
+                )
+                for p in parcels
+            }
+            if declare
+            else {}
+        ),
+        declare=declare,
+        currency=customs.shop_currency(session),
+        incoterms=customs.incoterms(session),
+    )
+
+
+def check_printable(session: Session, order: Order, parcels: list[Parcel]) -> None:
+    """Build every document's data for a close about to commit; DomainError if impossible."""
+    b = bundle(session, order, parcels)
+    try:
+        for i, p in enumerate(parcels, start=1):
+            label_data(b, p, i)
+        slip_data(session, b)
+        customs_papers(b)
+    except ValueError as exc:  # a renderer's own validation (SSCC, quantities, ...)
+        raise DomainError(f"Cannot print the documents of {order.name}: {exc}") from None
+
+
+def papers_with(
+    papers: list[CustomsData], parcels: list[Parcel], only_parcel: int | None
+) -> list[CustomsData]:
+    """The customs papers that go with the labels printed: all of them, or for one parcel's
+    label its own CN 22/CN 23, or the shipment's paper that covers it (a relabelled parcel
+    leaving the EU needs its declaration on it as much as its label)."""
+    if only_parcel is None:
+        return papers
+    index = next((i for i, p in enumerate(parcels, start=1) if p.seq == only_parcel), None)
+    return [c for c in papers if c.parcel_index in (0, index)]
+
+
+def printed_parcels(session: Session, order: Order) -> list[Parcel]:
+    return list(
+        session.exec(
+            select(Parcel)
+            .where(Parcel.order_id == order.id, col(Parcel.status).in_(PRINTED_STATUSES))
+            .order_by(col(Parcel.seq))
+        ).all()
+    )
