@@ -15,7 +15,7 @@ from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Order, OrderLine, PickTask, PickTaskLine, WmsException
 from wms_tui.services.core import events
 from wms_tui.services.exceptions.totes import units_held_for
-from wms_tui.services.inventory import allocation
+from wms_tui.services.inventory import allocation, backorder_split
 from wms_tui.store import Store, UnitOfWork, retrying
 
 S = OrderStatus
@@ -267,7 +267,7 @@ def split_in(uow: UnitOfWork, actor: Actor, order: Order) -> str:
         and status is S.BACKORDERED
     ):
         raise DomainError(f"Nothing of {order.name} is in stock yet: nothing to ship now")
-    child = allocation.split_off_shortages(uow, order, actor)
+    child = backorder_split.split_off_shortages(uow, order, actor)
     allocation.allocate_order(uow, order, actor)
     if child is None:
         return f"{order.name} re-allocated from other bins: nothing had to be split"

@@ -33,7 +33,7 @@ from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import LocationKind, OrderStatus, Role
 from wms_tui.domain.models import Location, Order, OrderLine, Service, Stock
 from wms_tui.services.core import priority, settings
-from wms_tui.services.inventory import allocation
+from wms_tui.services.inventory import allocation, batch_stock
 from wms_tui.store import Store, UnitOfWork, retrying
 
 # Shopify financial statuses that must not ship before someone has looked.
@@ -125,7 +125,8 @@ def backorders_stock_covers(uow: UnitOfWork) -> list[int]:
 
 
 def _free_units(uow: UnitOfWork, product_ids: list[int]) -> dict[int, int]:
-    """Unreserved units per product in the bins allocation takes from (``_candidates_stmt``)."""
+    """Unreserved units per product in the bins allocation takes from
+    (``live_stock.candidates_stmt``)."""
     if not product_ids:
         return {}
     rows = uow.session.exec(
@@ -249,7 +250,7 @@ def release_due(
     ranking once for all its transactions); only those still due are taken.
 
     The orders are taken in chunks in the house ranking; each chunk's lines,
-    candidate stock and reservations are read at once (``allocation.BatchStock``)
+    candidate stock and reservations are read at once (``batch_stock.BatchStock``)
     and allocated in memory, order by order in that ranking, with exactly the
     rules :func:`allocation.allocate_order` applies to one order (the same
     code), so the result is what releasing them one at a time would give.
@@ -283,7 +284,7 @@ def due_ranking(session: Session, now: datetime, limit: int | None = None) -> li
     return list(session.exec(stmt).all())  # type: ignore[arg-type]
 
 
-def _due_orders(uow: UnitOfWork, now: datetime, ids: Sequence[int]) -> list[allocation.OrderRow]:
+def _due_orders(uow: UnitOfWork, now: datetime, ids: Sequence[int]) -> list[batch_stock.OrderRow]:
     """Those of ``ids`` still due, locked, as plain rows in ``ids``' order (the batch
     writes them back)."""
     table = Order.__table__  # type: ignore[attr-defined]
@@ -296,18 +297,18 @@ def _due_orders(uow: UnitOfWork, now: datetime, ids: Sequence[int]) -> list[allo
     )
     result = uow.session.connection().execute(stmt)
     keys = tuple(result.keys())
-    rows = {row.id: allocation.OrderRow(dict(zip(keys, row, strict=True))) for row in result}
+    rows = {row.id: batch_stock.OrderRow(dict(zip(keys, row, strict=True))) for row in result}
     return [rows[i] for i in ids if i in rows]
 
 
 def _release(
     uow: UnitOfWork,
     actor: Actor,
-    orders: list[allocation.OrderRow],
+    orders: list[batch_stock.OrderRow],
     result: dict[str, list[str]],
 ) -> None:
     held = {o.id for o in orders if o.financial_status.lower() in HOLD_FINANCIAL}
-    stock = allocation.BatchStock(uow, [o for o in orders if o.id not in held])
+    stock = batch_stock.BatchStock(uow, [o for o in orders if o.id not in held])
     for order in orders:
         if order.id in held:
             order.hold_reason = f"payment {order.financial_status}"

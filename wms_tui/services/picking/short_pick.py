@@ -35,7 +35,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.services.core import events
 from wms_tui.services.core.clock import warehouse_zone
-from wms_tui.services.inventory import allocation
+from wms_tui.services.inventory import allocation, backorder_split
 from wms_tui.services.inventory import stock as inventory
 from wms_tui.services.picking.floor_plan import FloorPlan, floor_plan
 from wms_tui.services.picking.task import ScanOutcome, Stage, TaskContext, advance, my_task, stage
@@ -263,7 +263,7 @@ def _backorder(uow: UnitOfWork, actor: Actor, order: Order, oline: OrderLine, mi
 def _split_child(
     uow: UnitOfWork, actor: Actor, order: Order, oline: OrderLine, missing: int
 ) -> Order:
-    return allocation.split_into_backorder(
+    return backorder_split.split_into_backorder(
         uow,
         actor,
         order,
