@@ -254,6 +254,7 @@ INSIDE_A_USE_CASE = {
     "inventory.backorder_split.split_into_backorder",
     "inventory.allocation.deallocate_order",
     "inventory.stock.move_stock",
+    "dispatch.manifest_sheet.print_sheet",  # close_manifest and reprint_manifest checked the role
     "packing.qc.open_replacement_task",
     "packing.carton_choice.choose",  # scan() and choose_carton() checked PACKER
     "packing.change.mutate",  # the runner of every station change: checks PACKER itself

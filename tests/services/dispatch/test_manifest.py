@@ -14,7 +14,7 @@ from tests.worlds.factories import store_folder
 from wms_tui.domain.enums import ManifestStatus, MovementReason, OrderStatus, ParcelStatus
 from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
 from wms_tui.domain.models import Event, Location, Manifest, Order, Stock, StockMovement
-from wms_tui.services.dispatch import handover, manifest
+from wms_tui.services.dispatch import handover, manifest, manifest_preview
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.store import Store
 
@@ -153,7 +153,7 @@ def test_packed_but_not_loaded_needs_confirmation_and_stays_for_tomorrow(dock: D
     )
     assert [p.label for p in exc.value.waiting] == ["#2 1/2", "#2 2/2"]
     assert dock.state() == before
-    pv = manifest.preview_close(dock.store, "PN")
+    pv = manifest_preview.preview_close(dock.store, "PN")
     assert (len(pv.loaded), len(pv.waiting), pv.problems) == (1, 2, [])
 
     r = manifest.close_manifest(dock.store, dock.boss, "PN", leave_behind_ok=True)

@@ -5,7 +5,7 @@ at the hand-over, marks them MANIFESTED, moves their orders PACKED ->
 DISPATCHED (through ``events.change_status``, so the log says who and when),
 ships the packed units out of the stock ledger, and writes the manifest as a
 CSV and a PDF (parcel list, weights, counts, signature lines) that the driver
-signs; with a printer configured for the terminal (``Station.printer``) or
+signs (:mod:`manifest_sheet`); with a printer configured for the terminal (``Station.printer``) or
 ``WMS_PRINTER``, the PDF is also sent to it. After it commits, a shipping
 confirmation is written for every dispatched order
 (:mod:`wms_tui.services.dispatch.notices`).
@@ -22,21 +22,17 @@ Rules (each refused with one line, nothing changed):
   stay packed for tomorrow's truck. Because that is usually a mistake at
   16:55, closing while any are waiting needs an explicit confirmation
   (``leave_behind_ok=True``; the screen lists them and asks, the CLI wants
-  ``--leave-behind``). :class:`LeftBehind` carries the list.
+  ``--leave-behind``). :class:`LeftBehind` carries the list; what a close would
+  do is :mod:`manifest_preview`.
 """
 
 from __future__ import annotations
 
-import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import col, func, select
 
-from wms_tui.adapters.csv_safety import safe_writer
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
@@ -57,24 +53,16 @@ from wms_tui.domain.models import (
     Order,
     Parcel,
     Product,
-    Station,
     StockMovement,
-    Warehouse,
 )
 from wms_tui.domain.text import plural
-from wms_tui.services.core import document_folders, events
+from wms_tui.services.core import events
 from wms_tui.services.core.clock import warehouse_zone
-from wms_tui.services.dispatch.handover import (
-    ParcelLine,
-    cancelled_message,
-    find_carrier,
-    parcel_lines,
-)
+from wms_tui.services.dispatch.handover import ParcelLine, find_carrier
+from wms_tui.services.dispatch.manifest_preview import preview
+from wms_tui.services.dispatch.manifest_sheet import print_sheet, write_files
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.store import Store, UnitOfWork, retrying
-
-if TYPE_CHECKING:
-    from wms_tui.printing.documents import Address
 
 
 class LeftBehind(DomainError):
@@ -83,317 +71,6 @@ class LeftBehind(DomainError):
     def __init__(self, message: str, waiting: list[ParcelLine]) -> None:
         super().__init__(message)
         self.waiting = waiting
-
-
-# --------------------------------------------------------------------------- the sheet
-
-
-@dataclass(frozen=True)
-class ManifestSheet:
-    """Everything printed on a manifest (CSV and PDF are built from this)."""
-
-    number: str
-    carrier_code: str
-    carrier_name: str
-    day: date
-    status: str
-    closed_at: datetime | None
-    closed_by: str
-    warehouse_name: str
-    warehouse_address: list[str]
-    timezone: str
-    parcels: list[ParcelLine] = field(default_factory=list)
-    company_prefix_length: int = 7
-
-    @property
-    def parcel_count(self) -> int:
-        return len(self.parcels)
-
-    @property
-    def order_count(self) -> int:
-        return len({p.order_id for p in self.parcels})
-
-    @property
-    def total_weight_g(self) -> int:
-        return sum(p.weight_g or 0 for p in self.parcels)
-
-
-def _sheet(session: Session, manifest: Manifest) -> ManifestSheet:
-    carrier = session.get(Carrier, manifest.carrier_id)
-    assert carrier is not None
-    wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
-    closer = session.get(Operator, manifest.closed_by_id) if manifest.closed_by_id else None
-    address = (
-        [
-            x
-            for x in (
-                wh.address1,
-                wh.address2,
-                f"{wh.zip} {wh.city}".strip(),
-                wh.country_code,
-            )
-            if x
-        ]
-        if wh
-        else []
-    )
-    return ManifestSheet(
-        number=manifest.number,
-        carrier_code=carrier.code,
-        carrier_name=carrier.name,
-        day=manifest.day,
-        status=str(manifest.status),
-        closed_at=manifest.closed_at,
-        closed_by=closer.name if closer else "",
-        warehouse_name=wh.name if wh else "",
-        warehouse_address=address,
-        timezone=str(warehouse_zone(session)),
-        company_prefix_length=len(wh.gs1_company_prefix) if wh else 7,
-        parcels=parcel_lines(
-            session,
-            Parcel.manifest_id == manifest.id,
-            order_by=(col(Order.name), col(Parcel.seq), col(Parcel.id)),
-        ),
-    )
-
-
-CSV_COLUMNS = (
-    "manifest",
-    "carrier",
-    "day",
-    "order",
-    "parcel",
-    "of",
-    "sscc",
-    "tracking_number",
-    "weight_kg",
-    "service",
-    "ship_name",
-    "ship_company",
-    "ship_address1",
-    "ship_zip",
-    "ship_city",
-    "ship_country",
-    "packed_by",
-    "loaded_at",
-    "loaded_by",
-)
-
-
-def write_csv(sheet: ManifestSheet, path: Path) -> Path:
-    """One row per parcel. UTF-8 with a BOM so a spreadsheet shows Hangul and Å right."""
-    from wms_tui.printing.output import atomic_file
-
-    tz = days.zone(sheet.timezone)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(path, "w", newline="", encoding="utf-8-sig") as fh:
-        w = safe_writer(fh)
-        w.writerow(CSV_COLUMNS)
-        for p in sheet.parcels:
-            w.writerow(
-                (
-                    sheet.number,
-                    sheet.carrier_code,
-                    sheet.day.isoformat(),
-                    p.order_name,
-                    p.seq,
-                    p.count,
-                    p.sscc,
-                    p.tracking_number,
-                    f"{p.weight_g / 1000:.3f}" if p.weight_g is not None else "",
-                    p.service_code,
-                    p.ship_name,
-                    p.ship_company,
-                    p.ship_address1,
-                    p.ship_zip,
-                    p.ship_city,
-                    p.ship_country,
-                    p.packed_by,
-                    days.local_time(p.loaded_at, tz, "%Y-%m-%d %H:%M"),
-                    p.loaded_by,
-                )
-            )
-    return path
-
-
-def render_pdf(sheet: ManifestSheet, path: Path, address: Address | None) -> Path:
-    """The manifest PDF the driver signs, drawn by the printing toolkit."""
-    from wms_tui.printing.documents import ManifestData, ManifestParcel
-    from wms_tui.printing.manifest import render_manifest_pdf
-
-    data = ManifestData(
-        carrier_name=sheet.carrier_name,
-        manifest_number=sheet.number,
-        manifest_date=sheet.day,
-        parcels=tuple(
-            ManifestParcel(
-                order_name=p.label if p.count > 1 else p.order_name,
-                sscc=p.sscc,
-                tracking_number=p.tracking_number,
-                weight_g=p.weight_g or 0,
-                service_name=p.service_name or p.service_code or "—",
-            )
-            for p in sheet.parcels
-        ),
-        shipper=address,
-        company_prefix_length=sheet.company_prefix_length,
-    )
-    return render_manifest_pdf(data, path)
-
-
-def _shipper(session: Session) -> Address | None:
-    from wms_tui.printing.documents import Address
-
-    wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
-    if wh is None or not (wh.address1 and wh.city):
-        return None
-    return Address(
-        name=wh.name,
-        company=wh.name,
-        line1=wh.address1,
-        line2=wh.address2,
-        city=wh.city,
-        postcode=wh.zip,
-        region=wh.region,
-        country_code=wh.country_code,
-        phone=wh.phone,
-    )
-
-
-def output_dir(session: Session) -> Path:
-    folder = document_folders.folder(session, "label_dir") / "manifests"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _write_files(session: Session, manifest: Manifest) -> tuple[ManifestSheet, Path, Path]:
-    """CSV and PDF of ``manifest``; a failure raises a one-line DomainError."""
-    from wms_tui.printing.errors import PrintError
-    from wms_tui.printing.output import output_path, safe_filename
-
-    sheet = _sheet(session, manifest)
-    folder = output_dir(session)
-    try:
-        csv_path = write_csv(
-            sheet, output_path(folder, safe_filename("manifest", manifest.number, ext="csv"))
-        )
-        pdf_path = render_pdf(
-            sheet,
-            output_path(folder, safe_filename("manifest", manifest.number, ext="pdf")),
-            _shipper(session),
-        )
-    except (OSError, PrintError, ValueError) as exc:
-        raise DomainError(f"Could not write manifest {manifest.number} to {folder}: {exc}") from exc
-    return sheet, csv_path, pdf_path
-
-
-def _print(session: Session, actor: Actor, path: Path) -> str:
-    """Send the PDF to this terminal's printer (or ``WMS_PRINTER``); "" or what went wrong."""
-    from wms_tui.printing.errors import PrintError
-    from wms_tui.printing.output import send_to_printer
-
-    station = session.exec(select(Station).where(Station.code == actor.terminal)).first()
-    printer = (station.printer if station else None) or os.environ.get("WMS_PRINTER")
-    try:
-        send_to_printer(path, printer)
-    except PrintError as exc:
-        return f"{exc}; the PDF is in {path}"
-    return ""
-
-
-# --------------------------------------------------------------------------- preview
-
-
-@dataclass(frozen=True)
-class CloseOutPreview:
-    """What closing would do, for the confirmation dialog."""
-
-    carrier_code: str
-    carrier_name: str
-    day: date
-    manifest_number: str
-    manifest_status: str
-    loaded: list[ParcelLine]
-    waiting: list[ParcelLine]
-    problems: list[str]  # each one blocks the close-out
-
-    @property
-    def orders(self) -> int:
-        return len({p.order_id for p in self.loaded})
-
-    @property
-    def weight_g(self) -> int:
-        return sum(p.weight_g or 0 for p in self.loaded)
-
-
-def _problems(session: Session, loaded: list[ParcelLine]) -> list[str]:
-    """Loaded parcels that cannot be dispatched as they are."""
-    out: list[str] = []
-    ids = sorted({p.order_id for p in loaded})
-    if not ids:
-        return out
-    on_truck: dict[int, int] = defaultdict(int)
-    for p in loaded:
-        on_truck[p.order_id] += 1
-    all_parcels: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for oid, seq, count, status in session.exec(
-        select(Parcel.order_id, Parcel.seq, Parcel.count, Parcel.status).where(
-            col(Parcel.order_id).in_(ids), Parcel.status != ParcelStatus.VOID
-        )
-    ).all():
-        all_parcels[oid].append((seq, count, str(status)))
-    seen: set[int] = set()
-    for p in loaded:
-        if p.order_id in seen:
-            continue
-        seen.add(p.order_id)
-        if p.order_status == OrderStatus.CANCELLED:
-            out.append(cancelled_message(p.order_name, p.code))
-            continue
-        if p.order_status != OrderStatus.PACKED:
-            out.append(
-                f"Order {p.order_name} is {OrderStatus(p.order_status).label}: "
-                f"take parcel {p.code} out"
-            )
-            continue
-        parcels = all_parcels[p.order_id]
-        expected = max([p.count] + [c for _, c, _ in parcels])
-        missing = [
-            seq
-            for seq, _, status in parcels
-            if status not in (ParcelStatus.LOADED, ParcelStatus.MANIFESTED)
-        ]
-        if missing or on_truck[p.order_id] < expected:
-            which = f"parcel {missing[0]} of {expected}" if missing else "a parcel"
-            out.append(
-                f"Order {p.order_name}: {which} is not loaded — load it or take the others out"
-            )
-    return out
-
-
-def preview(session: Session, carrier_code: str, day: date | None = None) -> CloseOutPreview:
-    from wms_tui.services.dispatch.handover import dock_status
-
-    dock = dock_status(session, carrier_code, day=day)
-    loaded = [p for p in dock.loaded if p.status == ParcelStatus.LOADED]
-    return CloseOutPreview(
-        carrier_code=dock.carrier_code,
-        carrier_name=dock.carrier_name,
-        day=dock.day,
-        manifest_number=dock.manifest_number,
-        manifest_status=dock.manifest_status,
-        loaded=loaded,
-        waiting=dock.waiting,
-        problems=_problems(session, loaded),
-    )
-
-
-def preview_close(store: Store, carrier_code: str, day: date | None = None) -> CloseOutPreview:
-    with store.read() as session:
-        return preview(session, carrier_code, day)
-
-
-# --------------------------------------------------------------------------- close-out
 
 
 @dataclass(frozen=True)
@@ -558,13 +235,13 @@ def close_manifest(
             + (f", {len(pv.waiting)} left for tomorrow" if pv.waiting else ""),
         )
         uow.flush()
-        sheet, csv_path, pdf_path = _write_files(s, manifest)
+        sheet, csv_path, pdf_path = write_files(s, manifest)
         manifest.csv_file = str(csv_path)
         manifest.pdf_file = str(pdf_path)
         uow.add(manifest)
         order_ids = [o.id for o in orders]
         uow.commit()
-        print_problem = _print(s, actor, pdf_path) if send else ""
+        print_problem = print_sheet(s, actor, pdf_path) if send else ""
     result = CloseOutResult(
         number=sheet.number,
         carrier_name=sheet.carrier_name,
@@ -615,13 +292,13 @@ def reprint_manifest(store: Store, actor: Actor, number: str) -> Reprint:
             raise NotFound(f"No manifest {number}")
         if manifest.status != ManifestStatus.CLOSED:
             raise DomainError(f"Manifest {manifest.number} is still open: close it first")
-        sheet, csv_path, pdf_path = _write_files(s, manifest)
+        sheet, csv_path, pdf_path = write_files(s, manifest)
         manifest.csv_file = str(csv_path)
         manifest.pdf_file = str(pdf_path)
         uow.add(manifest)
         events.log(uow, actor, EventKind.MANIFEST_REPRINTED, detail=manifest.number)
         uow.commit()
-        print_problem = _print(s, actor, pdf_path)
+        print_problem = print_sheet(s, actor, pdf_path)
     return Reprint(sheet.number, str(csv_path), str(pdf_path), sheet.parcel_count, print_problem)
 
 

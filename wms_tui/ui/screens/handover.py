@@ -360,7 +360,7 @@ class HandoverScreen(FloorScreen):
     # -- close-out -------------------------------------------------------------------
 
     def action_close_out(self) -> None:
-        from wms_tui.services.dispatch.manifest import preview_close
+        from wms_tui.services.dispatch.manifest_preview import preview_close
         from wms_tui.ui.widgets.dialogs import AskConfirm
 
         fb = self.feedback
