@@ -5,7 +5,7 @@ Labels and slips are drawn on a reportlab canvas, but reportlab's ``save`` build
 through generic code that validates and re-encodes every name and number: for a label that
 was 40 % of its time, more than drawing it. The file our documents need is always the same
 shape — a catalog, an info dictionary, the pages with their content streams and the
-embedded font subsets, whose bytes :mod:`wms_tui.printing.fonts` already caches — so
+embedded font subsets, whose bytes :mod:`wms_tui.printing.font_subsets` already caches — so
 :func:`save` writes it from templates. A canvas holding anything else (an image, a link,
 transparency, encryption, a standard font) is saved by reportlab as before.
 """
@@ -20,7 +20,7 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfdoc import NoEncryption
 from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 
-from wms_tui.printing import fonts
+from wms_tui.printing import font_subsets
 
 # The info entries reportlab writes for a document that only sets its title; with
 # ``invariant=1`` its dates are this fixed one, so a reprint gives the same bytes.
@@ -156,7 +156,7 @@ def _plain(doc: Any, pages: list[Any]) -> bool:
     names = {page.__InternalName__ for page in pages}
     if set(doc.idToObject) - names - {"BasicFonts"}:
         return False  # forms, outlines, annotations, images, ...
-    if any(not isinstance(font, fonts.CachedTTFont) for font in doc.delayedFonts):
+    if any(not isinstance(font, font_subsets.CachedTTFont) for font in doc.delayedFonts):
         return False
     info = doc.info
     if (info.author, info.subject, info.keywords, info.creator) != (
@@ -222,7 +222,7 @@ class _Writer:
             b"\nendstream",
         )
 
-    def font(self, name: str, parts: fonts.SubsetParts) -> int:
+    def font(self, name: str, parts: font_subsets.SubsetParts) -> int:
         program = self.stream(parts.program, parts.program_length)
         descriptor = self.add(b"<<\n/FontFile2 %d 0 R\n%s>>" % (program, parts.descriptor_static))
         cmap = self.stream(parts.cmap)
