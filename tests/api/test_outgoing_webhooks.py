@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import httpx
 from sqlmodel import select
@@ -10,7 +11,7 @@ from sqlmodel import select
 from tests.api.conftest import Api, order
 from tests.api.webhook_receiver import TEST_RECEIVER, Receiver, to_packed
 from wms_tui.adapters.shopify.webhooks import wms_signature
-from wms_tui.domain.clock import utcnow
+from wms_tui.domain.clock import pinned, utcnow
 from wms_tui.domain.integration_models import ShopOutbox
 from wms_tui.services.integrations import webhooks_out
 
@@ -80,3 +81,85 @@ def test_bad_registrations(api_world: Api):
         == 403
     )
     assert c.delete("/webhooks/999", headers=api_world.both).status_code == 404
+
+
+def sent_orders(api: Api) -> list[str]:
+    with api.store.read() as s:
+        rows = s.exec(
+            select(ShopOutbox).where(ShopOutbox.kind == "webhook").order_by(ShopOutbox.id)
+        ).all()
+        return [r.order_name for r in rows]
+
+
+def test_a_new_webhook_starts_from_now(api_world: Api):
+    """It was sent up to 500 events from before it was registered (the scan's window)."""
+    c = api_world.client
+    with pinned(datetime(2026, 12, 7, 9, 0, tzinfo=UTC)) as move:
+        c.post("/orders", json=order("#W-3"), headers=api_world.both)
+        c.post("/orders", json=order("#W-4"), headers=api_world.both)
+        to_packed(api_world, "#W-3")
+        webhooks_out.queue_new(api_world.store)  # the server's scan before: no hook yet
+        move(datetime(2026, 12, 7, 9, 5, tzinfo=UTC))
+        r = c.post("/webhooks", json={"url": "https://erp.example/h"}, headers=api_world.both)
+        assert r.status_code == 201
+        assert webhooks_out.queue_new(api_world.store) == 0
+        move(datetime(2026, 12, 7, 9, 6, tzinfo=UTC))
+        to_packed(api_world, "#W-4")
+        assert webhooks_out.queue_new(api_world.store) == 1
+    assert sent_orders(api_world) == ["#W-4"]
+
+
+def test_since_sends_what_happened_from_then_once(api_world: Api):
+    c = api_world.client
+    with pinned(datetime(2026, 12, 7, 9, 0, tzinfo=UTC)) as move:
+        for name in ("#W-5", "#W-6"):
+            c.post("/orders", json=order(name), headers=api_world.both)
+        to_packed(api_world, "#W-5")
+        move(datetime(2026, 12, 7, 10, 0, tzinfo=UTC))
+        to_packed(api_world, "#W-6")
+        move(datetime(2026, 12, 7, 11, 0, tzinfo=UTC))
+        r = c.post(
+            "/webhooks",
+            json={"url": "https://erp.example/h", "since": "2026-12-07T10:30:00+01:00"},
+            headers=api_world.both,
+        )
+        assert r.status_code == 201, r.text
+        assert sent_orders(api_world) == ["#W-6"]  # 09:30 UTC on: #W-5 was packed before
+        assert webhooks_out.queue_new(api_world.store) == 0  # never twice
+        log = c.get(f"/webhooks/{r.json()['id']}/deliveries", headers=api_world.both)
+        [d] = log.json()
+        assert (d["event"], d["order"], d["state"], d["attempts"]) == (
+            "order.packed",
+            "#W-6",
+            "waiting",
+            0,
+        )
+
+
+def test_a_since_that_cannot_be_is_422_and_registers_nothing(api_world: Api):
+    c = api_world.client
+    with pinned(datetime(2026, 12, 7, 9, 0, tzinfo=UTC)):
+        for since, said in (
+            ("2026-12-07T08:00:00", "since: give its time zone"),
+            ("2026-12-07T10:00:00Z", "since: is in the future"),
+            ("2026-11-29T09:00:00Z", "since: at most 7 days back"),
+            ("yesterday", "since: Input should be a valid datetime"),
+        ):
+            r = c.post(
+                "/webhooks",
+                json={"url": "https://erp.example/h", "since": since},
+                headers=api_world.both,
+            )
+            assert r.status_code == 422 and r.json()["error"].startswith(said), r.text
+    assert c.get("/webhooks", headers=api_world.both).json() == []
+
+
+def test_the_delivery_log_is_the_keys_own(api_world: Api):
+    c = api_world.client
+    hook = c.post("/webhooks", json={"url": "https://erp.example/h"}, headers=api_world.both)
+    path = f"/webhooks/{hook.json()['id']}/deliveries"
+    assert c.get(path, headers=api_world.both).json() == []
+    # Another key's webhook is no webhook of this one's.
+    assert c.get(path, headers=api_world.read).status_code == 404
+    assert c.get(path + "?limit=0", headers=api_world.both).status_code == 422
+    assert c.get("/webhooks/999/deliveries", headers=api_world.both).status_code == 404

@@ -85,27 +85,82 @@ def test_registration_answers_422_naming_the_url_and_stores_nothing(api_world: A
         assert r.status_code == 201
 
 
+def outbox_row(api: Api, order_name: str) -> ShopOutbox:
+    with api.store.read() as s:
+        row = s.exec(
+            select(ShopOutbox).where(
+                ShopOutbox.kind == "webhook", ShopOutbox.order_name == order_name
+            )
+        ).one()
+        s.expunge(row)
+        return row
+
+
 def test_delivery_checks_the_name_again_and_connects_to_the_address_it_checked(api_world: Api):
     c = api_world.client
-    c.post("/webhooks", json={"url": "https://erp.example/hooks"}, headers=api_world.both)
+    hook = c.post("/webhooks", json={"url": "https://erp.example/hooks"}, headers=api_world.both)
     c.post("/orders", json=order("#T-1"), headers=api_world.both)
+    c.post("/orders", json=order("#T-2"), headers=api_world.both)
     to_packed(api_world, "#T-1")
     webhooks_out.queue_new(api_world.store)
     receiver = Receiver()
     with httpx.Client(transport=httpx.MockTransport(receiver)) as client:
-        # Since registration the name was pointed inside the network.
-        assert webhooks_out.deliver_due(api_world.store, client, resolver=private).retrying == 1
-        assert receiver.got == []
-        with api_world.store.read() as s:
-            row = s.exec(select(ShopOutbox).where(ShopOutbox.kind == "webhook")).one()
-            error, later = row.last_error, row.next_try_at
-        assert error == "refused: erp.example is a private or local address (10.0.0.5)"
-        report = webhooks_out.deliver_due(api_world.store, client, now=later, resolver=public)
-    assert report.delivered == 1
-    [sent] = receiver.got
-    assert str(sent.url) == "https://93.184.215.14/hooks"
-    assert sent.headers["Host"] == "erp.example"
-    assert sent.extensions["sni_hostname"] == "erp.example"
+        report = webhooks_out.deliver_due(api_world.store, client, resolver=public)
+        assert report.delivered == 1
+        [sent] = receiver.got
+        assert str(sent.url) == "https://93.184.215.14/hooks"
+        assert sent.headers["Host"] == "erp.example"
+        assert sent.extensions["sni_hostname"] == "erp.example"
+        # Since then the name was pointed inside the network: refused by our own policy,
+        # which every later try would be too, so given up at once (it was retried 12
+        # times over a day), and said in the log the developer reads.
+        to_packed(api_world, "#T-2")
+        webhooks_out.queue_new(api_world.store)
+        report = webhooks_out.deliver_due(api_world.store, client, resolver=private)
+        assert (report.failed, report.retrying, len(receiver.got)) == (1, 0, 1)
+    row = outbox_row(api_world, "#T-2")
+    assert (row.failed, row.attempts) == (True, 1)
+    why = "refused, not sent: erp.example is a private or local address (10.0.0.5)"
+    assert row.last_error == why
+    log = c.get(f"/webhooks/{hook.json()['id']}/deliveries", headers=api_world.both).json()
+    assert [(d["order"], d["state"], d["last_error"]) for d in log] == [
+        ("#T-2", "failed", why),
+        ("#T-1", "delivered", ""),
+    ]
+
+
+def test_a_stale_http_webhook_fails_at_once_with_why(api_world: Api):
+    """Registered while the server took a test receiver, delivered after it stopped."""
+    local = create_app(api_world.store, allow_private_webhooks=True)
+    with TestClient(local, raise_server_exceptions=False) as client:
+        r = client.post("/webhooks", json={"url": "http://127.0.0.1:9/h"}, headers=api_world.both)
+        assert r.status_code == 201
+    c = api_world.client
+    c.post("/orders", json=order("#T-3"), headers=api_world.both)
+    to_packed(api_world, "#T-3")
+    webhooks_out.queue_new(api_world.store)
+    receiver = Receiver()
+    with httpx.Client(transport=httpx.MockTransport(receiver)) as client:
+        assert webhooks_out.deliver_due(api_world.store, client, resolver=public).failed == 1
+    assert receiver.got == []
+    row = outbox_row(api_world, "#T-3")
+    assert (row.failed, row.attempts) == (True, 1)
+    assert row.last_error.startswith("refused, not sent: must be https")
+    [d] = c.get(f"/webhooks/{r.json()['id']}/deliveries", headers=api_world.both).json()
+    assert d["state"] == "failed" and d["next_try_at"] is None
+
+
+def test_a_name_that_does_not_resolve_yet_is_tried_again(api_world: Api):
+    c = api_world.client
+    c.post("/webhooks", json={"url": "https://new.erp.example/h"}, headers=api_world.both)
+    c.post("/orders", json=order("#T-4"), headers=api_world.both)
+    to_packed(api_world, "#T-4")
+    webhooks_out.queue_new(api_world.store)
+    with httpx.Client(transport=httpx.MockTransport(Receiver())) as client:
+        report = webhooks_out.deliver_due(api_world.store, client, resolver=lambda h, p: [])
+    assert report.retrying == 1
+    row = outbox_row(api_world, "#T-4")
+    assert not row.failed and row.last_error == "cannot reach it: new.erp.example does not resolve"
 
 
 def test_pinning_keeps_the_port_and_brackets_an_ipv6_address():

@@ -226,6 +226,9 @@ class WebhookIn(Strict):
     events: Annotated[
         list[Literal["order.packed", "order.shipped", "order.delayed"]], Field(max_length=3)
     ] = []
+    # Left out: what happens from now on. A time (with its zone, at most 7 days
+    # back): what happened since then is sent too.
+    since: datetime | None = None
 
 
 class WebhookOut(BaseModel):
@@ -234,3 +237,15 @@ class WebhookOut(BaseModel):
     events: list[str]
     created_at: datetime
     secret: str = ""
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    event: str
+    order: str
+    state: Literal["delivered", "waiting", "failed"]
+    attempts: int
+    last_error: str
+    created_at: datetime
+    next_try_at: datetime | None
+    done_at: datetime | None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from wms_tui.api.auth import READ, WRITE
 from wms_tui.api.body import CheckedRoute
 from wms_tui.api.orders import ERRORS
-from wms_tui.api.schemas import WebhookIn, WebhookOut
+from wms_tui.api.schemas import DeliveryOut, WebhookIn, WebhookOut
 from wms_tui.services.integrations import webhooks_out
 from wms_tui.services.integrations.api_keys import KeyInfo
 
@@ -30,7 +30,8 @@ def _out(info: webhooks_out.WebhookInfo) -> WebhookOut:
 def register(
     body: WebhookIn, request: Request, key: Annotated[KeyInfo, Depends(WRITE)]
 ) -> WebhookOut:
-    """Register a public https URL; the answer holds the signing secret, shown this once."""
+    """Register a public https URL for what happens from now on (or from ``since``); the
+    answer holds the signing secret, shown this once."""
     state = request.app.state
     return _out(
         webhooks_out.register(
@@ -38,6 +39,7 @@ def register(
             key,
             body.url,
             list(body.events),
+            since=body.since,
             allow_private=state.allow_private_webhooks,
         )
     )
@@ -56,3 +58,15 @@ def remove(
 ) -> Response:
     webhooks_out.remove(request.app.state.store, key, webhook_id)
     return Response(status_code=204)
+
+
+@router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut], responses=ERRORS)
+def deliveries(
+    webhook_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    request: Request,
+    key: Annotated[KeyInfo, Depends(READ)],
+    limit: Annotated[int, Query(ge=1, le=webhooks_out.MAX_LOG)] = 50,
+) -> list[DeliveryOut]:
+    """The webhook's latest deliveries, newest first, each with why it failed."""
+    found = webhooks_out.deliveries(request.app.state.store, key, webhook_id, limit)
+    return [DeliveryOut(**vars(d)) for d in found]

@@ -29,6 +29,11 @@ Resolver = Callable[[str, int], list[str]]
 MAX_URL = 500
 
 
+class NotResolved(BadInput):
+    """The name resolves to nothing now: a DNS answer that may yet come, so a delivery
+    is tried again. Every other refusal here is the address policy's, and final."""
+
+
 def resolve(host: str, port: int) -> list[str]:
     """Every address ``host`` has now; [] when it does not resolve."""
     try:
@@ -103,7 +108,7 @@ def pin(url: str, *, resolver: Resolver = resolve) -> Pinned:
     if _literal(host):
         return Pinned(url.strip(), parts.netloc.rsplit("@", 1)[-1], host)
     if not addresses:
-        raise BadInput(f"url: {host[:60]} does not resolve")
+        raise NotResolved(f"url: {host[:60]} does not resolve")
     address = addresses[0]
     shown = f"[{address}]" if ":" in address else address
     netloc = shown + (f":{parts.port}" if parts.port else "")

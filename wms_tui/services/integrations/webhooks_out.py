@@ -13,8 +13,14 @@ into a ``shop_outbox`` row per registered webhook (kind ``webhook``, ref
 
 A 2xx is done; anything else is tried again with backoff (1 min doubling to
 1 h), and after 12 tries the row stops with its last error (``wms api-keys
-list`` shows, per key, what waits and what gave up). Nothing here runs inside a floor
-transaction.
+list`` shows, per key, what waits and what gave up). A delivery our own address
+policy refuses (``webhook_targets``: http, a private address) stops at once:
+trying again would be refused alike. ``deliveries`` is the log a key reads.
+Nothing here runs inside a floor transaction.
+
+A webhook hears what happens from its registration on (``created_at``), or from
+an earlier ``since`` its developer asks for (at most ``MAX_SINCE`` back): those
+past events are queued when it is registered.
 
 The scan re-reads a window behind its cursor, because on PostgreSQL an event
 committed late can carry a lower id than one already seen.
@@ -27,7 +33,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy.exc import IntegrityError
@@ -49,6 +55,9 @@ EVENTS = ("order.packed", "order.shipped", "order.delayed")
 MAX_TRIES = 12
 LOOKBACK = 500
 MAX_WEBHOOKS = 10
+MAX_SINCE = timedelta(days=7)
+MAX_PAST = 2000  # past events one registration may queue
+MAX_LOG = 200
 EVENT_CURSOR = "webhooks.event_cursor"
 NOTICE_CURSOR = "webhooks.notice_cursor"
 _STATUS_EVENTS = {"PACKED": "order.packed", "DISPATCHED": "order.shipped"}
@@ -70,17 +79,24 @@ def register(
     url: str,
     events: list[str],
     *,
+    since: datetime | None = None,
     allow_private: bool = False,
     resolver: webhook_targets.Resolver = webhook_targets.resolve,
 ) -> WebhookInfo:
-    """``allow_private``: a test receiver on this machine (``webhook_targets``)."""
+    """A webhook for what happens from now on, or from ``since`` (queued at once).
+    ``allow_private``: a test receiver on this machine (``webhook_targets``)."""
     url = webhook_targets.check_url(url, allow_private=allow_private, resolver=resolver)
     wanted = sorted(set(events or EVENTS))
     if bad := [e for e in wanted if e not in EVENTS]:
         raise DomainError(f"Unknown event {bad[0][:40]!r}: use {', '.join(EVENTS)}")
+    if since is not None:
+        _check_since(since, utcnow())
+        # In UTC as stored: SQLite compares the text and would drop the "+01:00".
+        since = since.astimezone(UTC)
     secret = "whsec_" + secrets.token_urlsafe(24)
     with store.unit_of_work() as uow:
-        mine = uow.session.exec(
+        s = uow.session
+        mine = s.exec(
             select(ApiWebhook).where(ApiWebhook.api_key_id == key.id, col(ApiWebhook.active))
         ).all()
         if len(mine) >= MAX_WEBHOOKS:
@@ -88,9 +104,26 @@ def register(
         row = ApiWebhook(api_key_id=key.id, url=url, events=",".join(wanted), secret=secret)
         uow.add(row)
         uow.flush()
+        if since is not None:
+            past = [h for h in _happened_since(s, since) if h[0] in wanted]
+            if len(past) > MAX_PAST:
+                raise BadInput(
+                    f"since: {len(past):,} events happened since then, more than the "
+                    f"{MAX_PAST:,} a webhook may start with; ask from a later time"
+                )
+            _queue_for(s, row, past, set())
         info = WebhookInfo(row.id, url, tuple(wanted), row.created_at, secret)
         uow.commit()
     return info
+
+
+def _check_since(since: datetime, now: datetime) -> None:
+    if since.tzinfo is None:
+        raise BadInput("since: give its time zone, like 2026-12-07T09:00:00Z")
+    if since > now:
+        raise BadInput("since: is in the future; leave it out to start from now")
+    if since < now - MAX_SINCE:
+        raise BadInput(f"since: at most {MAX_SINCE.days} days back")
 
 
 def list_for(store: Store, key: KeyInfo) -> list[WebhookInfo]:
@@ -126,6 +159,67 @@ def _tracking(s, order_id: int) -> list[str]:  # noqa: ANN001
     ]
 
 
+Happened = tuple[str, str, Order, datetime]  # event name, source ref, order, when
+
+
+def _happened_since(s, since: datetime) -> list[Happened]:  # noqa: ANN001
+    """What every webhook could be told about, from ``since`` on, oldest first."""
+    return _happened(s, col(Event.at) >= since, col(Notice.at) >= since)
+
+
+def _happened(s, event_filter, notice_filter) -> list[Happened]:  # noqa: ANN001
+    happened: list[Happened] = []
+    evs = s.exec(
+        select(Event, Order)
+        .join(Order, col(Order.id) == Event.order_id)
+        .where(
+            event_filter,
+            Event.kind == "order.status",
+            col(Event.to_state).in_(list(_STATUS_EVENTS)),
+        )
+        .order_by(col(Event.id))
+    ).all()
+    for ev, order in evs:
+        happened.append((_STATUS_EVENTS[ev.to_state], f"event:{ev.id}", order, ev.at))
+    notices = s.exec(
+        select(Notice, Order)
+        .join(Order, col(Order.id) == Notice.order_id)
+        .where(notice_filter, Notice.kind == "delay")
+        .order_by(col(Notice.id))
+    ).all()
+    for notice, order in notices:
+        happened.append(("order.delayed", f"notice:{notice.id}", order, notice.at))
+    return happened
+
+
+def _queue_for(s, hook: ApiWebhook, happened: list[Happened], existing: set[str]) -> int:  # noqa: ANN001
+    """Outbox rows for ``hook`` of what it wants and was not queued yet; how many."""
+    added = 0
+    wanted = set(hook.events.split(","))
+    for name, source, order, at in happened:
+        ref = f"{hook.id}:{source}"
+        if name not in wanted or ref in existing:
+            continue
+        body = {
+            "event": name,
+            "order": order.name,
+            "status": str(order.status),
+            "at": at.isoformat(),
+            "tracking_numbers": _tracking(s, order.id),
+        }
+        s.add(
+            ShopOutbox(
+                kind=KIND,
+                ref=ref,
+                order_name=order.name,
+                payload=json.dumps({"webhook_id": hook.id, "body": body}),
+            )
+        )
+        existing.add(ref)
+        added += 1
+    return added
+
+
 @retrying
 def queue_new(store: Store) -> int:
     """Outbox rows for what happened since the last scan; how many were added."""
@@ -135,29 +229,17 @@ def queue_new(store: Store) -> int:
         hooks = s.exec(select(ApiWebhook).where(col(ApiWebhook.active))).all()
         ev_cursor = int(state.get(s, EVENT_CURSOR) or 0)
         no_cursor = int(state.get(s, NOTICE_CURSOR) or 0)
-        happened: list[tuple[str, str, Order, datetime]] = []
-        evs = s.exec(
-            select(Event, Order)
-            .join(Order, col(Order.id) == Event.order_id)
-            .where(
-                col(Event.id) > max(0, ev_cursor - LOOKBACK),
-                Event.kind == "order.status",
-                col(Event.to_state).in_(list(_STATUS_EVENTS)),
-            )
-            .order_by(col(Event.id))
-        ).all()
-        for ev, order in evs:
-            happened.append((_STATUS_EVENTS[ev.to_state], f"event:{ev.id}", order, ev.at))
-            ev_cursor = max(ev_cursor, ev.id)
-        notices = s.exec(
-            select(Notice, Order)
-            .join(Order, col(Order.id) == Notice.order_id)
-            .where(col(Notice.id) > max(0, no_cursor - LOOKBACK), Notice.kind == "delay")
-            .order_by(col(Notice.id))
-        ).all()
-        for notice, order in notices:
-            happened.append(("order.delayed", f"notice:{notice.id}", order, notice.at))
-            no_cursor = max(no_cursor, notice.id)
+        happened = _happened(
+            s,
+            col(Event.id) > max(0, ev_cursor - LOOKBACK),
+            col(Notice.id) > max(0, no_cursor - LOOKBACK),
+        )
+        for _name, source, _order, _at in happened:
+            kind, _, number = source.partition(":")
+            if kind == "event":
+                ev_cursor = max(ev_cursor, int(number))
+            else:
+                no_cursor = max(no_cursor, int(number))
         state.put(s, EVENT_CURSOR, str(ev_cursor))
         state.put(s, NOTICE_CURSOR, str(no_cursor))
         existing = set(
@@ -169,33 +251,22 @@ def queue_new(store: Store) -> int:
             ).all()
         )
         for hook in hooks:
-            wanted = set(hook.events.split(","))
-            for name, source, order, at in happened:
-                ref = f"{hook.id}:{source}"
-                if name not in wanted or ref in existing:
-                    continue
-                body = {
-                    "event": name,
-                    "order": order.name,
-                    "status": str(order.status),
-                    "at": at.isoformat(),
-                    "tracking_numbers": _tracking(s, order.id),
-                }
-                s.add(
-                    ShopOutbox(
-                        kind=KIND,
-                        ref=ref,
-                        order_name=order.name,
-                        payload=json.dumps({"webhook_id": hook.id, "body": body}),
-                    )
-                )
-                existing.add(ref)
-                added += 1
+            # A webhook hears what happened from its registration on: the window
+            # behind the cursor held up to LOOKBACK past events a new one was sent.
+            # What it asked for from an earlier ``since`` was queued at registration.
+            start = _naive_utc(hook.created_at)
+            fresh = [h for h in happened if _naive_utc(h[3]) >= start]
+            added += _queue_for(s, hook, fresh, existing)
         try:
             uow.commit()
         except IntegrityError:  # another process queued the same rows a moment ago
             return 0
     return added
+
+
+def _naive_utc(at: datetime) -> datetime:
+    """``at`` comparable whether the driver gave it a zone or not (stored as UTC)."""
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
 @dataclass
@@ -234,6 +305,7 @@ def deliver_due(
             "X-Wms-Delivery": str(row.id),
         }
         target, extensions = hook.url, {}
+        final = False
         try:
             if not allow_private:
                 # Its name may resolve elsewhere than at registration: checked again.
@@ -245,11 +317,16 @@ def deliver_due(
             )
             if not 200 <= resp.status_code < 300:
                 error = f"answered {resp.status_code}"
+        except webhook_targets.NotResolved as exc:
+            error = f"cannot reach it: {str(exc).removeprefix('url: ')}"  # DNS may come
         except BadInput as exc:
-            error = f"refused: {str(exc).removeprefix('url: ')}"
+            # Our own address policy: every try would be refused alike, 12 of them over
+            # a day. Given up at once, and why, in the log the developer reads.
+            error = f"refused, not sent: {str(exc).removeprefix('url: ')}"
+            final = True
         except httpx.HTTPError as exc:
             error = f"cannot reach it: {type(exc).__name__}"
-        outcome = _record_delivery(store, row.id, error, hook.active, now)
+        outcome = _record_delivery(store, row.id, error, hook.active and not final, now)
         if outcome:
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
@@ -257,10 +334,11 @@ def deliver_due(
 
 @retrying
 def _record_delivery(
-    store: Store, outbox_id: int | None, error: str, active: bool, now: datetime
+    store: Store, outbox_id: int | None, error: str, retry: bool, now: datetime
 ) -> str:
     """What one POST did, in its own transaction (the POST is not rerun with it):
-    the report's counter to bump, or "" if the row is gone."""
+    the report's counter to bump, or "" if the row is gone. ``retry``: whether a
+    failure may be tried again (not for a removed webhook, nor a refused address)."""
     with store.unit_of_work() as uow:
         live = uow.session.get(ShopOutbox, outbox_id)
         if live is None:
@@ -271,7 +349,7 @@ def _record_delivery(
             outcome = "delivered"
         else:
             live.last_error = error
-            if live.attempts >= MAX_TRIES or not active:
+            if live.attempts >= MAX_TRIES or not retry:
                 live.failed = True
                 outcome = "failed"
             else:
@@ -299,3 +377,54 @@ def backlog(store: Store) -> dict[int, tuple[int, int]]:
         waiting, gave_up = out.get(key, (0, 0))
         out[key] = (waiting + (not failed), gave_up + bool(failed))
     return out
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message to a webhook as its developer sees it in the log."""
+
+    id: int  # the X-Wms-Delivery header it is sent with
+    event: str
+    order: str
+    state: str  # "delivered", "waiting" (for its next try) or "failed" (given up)
+    attempts: int
+    last_error: str
+    created_at: datetime
+    next_try_at: datetime | None  # only while waiting
+    done_at: datetime | None
+
+
+def deliveries(store: Store, key: KeyInfo, webhook_id: int, limit: int = 50) -> list[Delivery]:
+    """The webhook's latest deliveries, newest first; ``NotFound`` for another key's."""
+    with store.read() as s:
+        hook = s.get(ApiWebhook, webhook_id)
+        if hook is None or hook.api_key_id != key.id or not hook.active:
+            raise NotFound(f"No webhook {webhook_id}")
+        # Its refs are "<id>:…": a range on the (kind, ref) unique index, not a LIKE.
+        rows = s.exec(
+            select(ShopOutbox)
+            .where(
+                ShopOutbox.kind == KIND,
+                col(ShopOutbox.ref) >= f"{webhook_id}:",
+                col(ShopOutbox.ref) < f"{webhook_id};",
+            )
+            .order_by(col(ShopOutbox.id).desc())
+            .limit(max(1, min(limit, MAX_LOG)))
+        ).all()
+        out = []
+        for r in rows:
+            state = "delivered" if r.done_at else "failed" if r.failed else "waiting"
+            out.append(
+                Delivery(
+                    r.id,
+                    json.loads(r.payload)["body"]["event"],
+                    r.order_name,
+                    state,
+                    r.attempts,
+                    r.last_error,
+                    r.created_at,
+                    r.next_try_at if state == "waiting" else None,
+                    r.done_at,
+                )
+            )
+        return out
