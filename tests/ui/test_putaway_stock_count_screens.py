@@ -20,6 +20,7 @@ from tests.worlds import factories as f
 from tests.worlds.receiving import TEE_EAN, build, qty_at, snapshot
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Location, Order, Product
+from wms_tui.services.core import badges
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.services.receiving import receipt as receiving
 from wms_tui.store import Store
@@ -95,6 +96,31 @@ async def test_put_away_releases_the_backordered_order(store: Store, size) -> No
         order = s.exec(select(Order).where(Order.name == "#1042")).one()
         assert order.status is OrderStatus.READY_TO_PICK
     assert qty_at(store, "PRINT", "B-01-1-A") == 4 and qty_at(store, "TEE", "RCV-1") == 1
+
+
+async def test_a_blind_receipts_reference_is_shown_whole_at_the_station(store: Store) -> None:
+    """At 120 columns the Delivery column cut "BLIND-20261207-001" to "BLIND-20261…"."""
+    with store.read() as s:
+        receiver = badges.actor_for(badges.find_operator(s, "R3001"), "RCV-1")
+    blind = receiving.start_blind_receipt(store, receiver).reference
+    receiving.receive_scan(store, receiver, blind, TEE_EAN)
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "R3001")
+        await open_menu_entry(pilot, "putaway")
+        screen = app.screen
+        table = screen.query_one("#pa-table", DataTable)
+        await pilot.pause()
+        drawn = [table.render_line(y).text for y in range(table.size.height)]
+        assert any(row.split()[:2] == [blind, "TEE"] for row in drawn), drawn
+        # Opened for one delivery, the head names it and the rows leave it out.
+        screen.dismiss()
+        app.push_screen(PutawayScreen(reference=blind))
+        await pilot.pause()
+        screen = app.screen
+        assert f"from {blind}" in str(screen.query_one("#pa-head", Static).render())
+        labels = [str(c.label) for c in screen.query_one("#pa-table", DataTable).columns.values()]
+        assert labels == ["SKU", "Name", "Qty", "Bin", "Why"]
 
 
 async def test_put_away_title_is_the_menu_entry(store: Store) -> None:

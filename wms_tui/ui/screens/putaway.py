@@ -104,17 +104,26 @@ class PutawayScreen(FloorScreen):
 
     def render_table(self) -> None:
         table = self.table
-        if self.wide:
-            reset(table, [("Delivery", 12), ("SKU", 14), ("Name", 14), ("Qty", 4),
-                          ("Bin", 10), ("Why", 12)])  # fmt: skip
+        # A blind receipt's reference is 18 characters and was cut to "BLIND-20261…" in
+        # 12: one delivery's lines leave it to the head line, all deliveries' give up the
+        # reason for the bin (the side panel says it) to show it whole.
+        by_delivery = self.wide and not self.reference
+        if by_delivery:
+            reset(table, [("Delivery", 18), ("SKU", 14), ("Name", 18), ("Qty", 4),
+                          ("Bin", 10)])  # fmt: skip
+        elif self.wide:
+            reset(table, [("SKU", 14), ("Name", 22), ("Qty", 4), ("Bin", 10),
+                          ("Why", 14)])  # fmt: skip
         else:
             reset(table, [("SKU", 14), ("Qty", 4), ("Bin", 11)])
         for i, ln in enumerate(self.lines):
             sug = ln.suggestion
-            if self.wide:
-                table.add_row(ln.reference, ln.sku, ln.name, str(ln.qty),
-                              sug.bin if sug else "-", sug.why if sug else "no free bin",
-                              key=str(i))  # fmt: skip
+            where = sug.bin if sug else "-"
+            if by_delivery:
+                table.add_row(ln.reference, ln.sku, ln.name, str(ln.qty), where, key=str(i))
+            elif self.wide:
+                table.add_row(ln.sku, ln.name, str(ln.qty), where,
+                              sug.why if sug else "no free bin", key=str(i))  # fmt: skip
             else:
                 table.add_row(ln.sku, str(ln.qty), sug.bin if sug else "-", key=str(i))
 
