@@ -28,7 +28,18 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, case, cast, func, or_, text, type_coerce
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    text,
+    type_coerce,
+    union_all,
+)
 from sqlmodel import Session, col, select
 
 from wms_tui.domain import shipping_days as days
@@ -200,40 +211,98 @@ def _stages(session: Session, day_start: datetime, day_end: datetime) -> tuple:
     return tuple(counts.items())
 
 
+RowKey = tuple[int | None, time | None]  # (carrier id, local cut-off): one CarrierOutlook
+Pair = tuple[int | None, int | None]  # (carrier id, service id)
+# (status, carrier id, service id, priority, due orders not packed yet)
+DueGroup = tuple[str, int | None, int | None, int, int]
+
+
 def _carriers(
     session: Session, now: datetime, day, tz: ZoneInfo, pace: Pace
 ) -> list[CarrierOutlook]:  # noqa: ANN001 - day is a date
     """Each carrier's work left per cut-off its orders must make (:mod:`cutoffs`' rule, the
     delay list's and the dispatch overview's): a carrier whose services close at 13:00 and
     17:00 has a row for each that has work, or one at its pickup when none has. Whether a
-    row makes it is the dispatch overview's pack queue walked at :mod:`pace`'s pace, order
-    by order, so a row misses by exactly the orders the overview calls at risk."""
+    row makes it is the dispatch overview's pack queue at :mod:`pace`'s pace, so a row
+    misses by exactly the orders the overview calls at risk.
+
+    The queue is laid out from the due orders counted per (status, carrier, service,
+    priority) (:func:`overview_rules.queue_layout`, the overview's), not walked order by
+    order: every due order came back as a row and was sorted in Python before (8,011 at
+    100,000 orders, 20 ms CPU). Only where an order's id decides (a cut-off's turning
+    subgroup, a row's last order in its last subgroup) does :func:`_by_id` ask the store,
+    in one statement. ``tests/services/insight/test_dashboard_queue.py`` checks it against
+    :func:`overview_rules.pack_queue_risk` order by order on random floors.
+    """
     carriers = {c.id: c for c in session.exec(select(Carrier).order_by(col(Carrier.code)))}
     cuts = cutoffs.read(session, day, tz)
-    left: dict[tuple[int | None, time | None], list[int]] = {}
-    for cid, sid, n, lines, up, uk in _work_left(session, day):
-        w = left.setdefault((cid, cuts.of(cid, sid)), [0, 0, 0, 0])
-        for i, v in enumerate((n, lines, up, uk)):
-            w[i] += int(v or 0)
+    groups, sums = _work_left(session, day)
+    plan = overview_rules.queue_plan(
+        [cuts.on_day(t) for t in (*cuts.service.values(), *cuts.carrier.values())],
+        now,
+        pace.per_hour,
+    )
+    # Ranks per (carrier, service), not per order: cuts.on_day converts time zones.
+    rank_at = {c: r for r, c in enumerate(plan.cuts)}
+    row_of: dict[Pair, RowKey] = {}
+    rank_of: dict[Pair, int] = {}
+    for pair in {(cid, sid) for _, cid, sid, _, _ in groups} | set(sums):
+        cut = cuts.of(*pair)
+        row_of[pair] = (pair[0], cut)
+        rank_of[pair] = plan.no_cutoff if cut is None else rank_at[cuts.on_day(cut)]
+    left: dict[RowKey, list[int]] = {}
+    for _, cid, sid, _, n in groups:
+        left.setdefault(row_of[(cid, sid)], [0, 0, 0, 0])[0] += n
+    for pair, got in sums.items():
+        w = left.setdefault(row_of[pair], [0, 0, 0, 0])
+        for i, v in enumerate(got, start=1):
+            w[i] += v
     for cid in carriers:
         if not any(k[0] == cid for k in left):
             left[(cid, cuts.pickup(cid))] = [0, 0, 0, 0]
 
     # The pack queue: every due order not packed yet, as the overview queues it.
-    queue = _due_queue(session, day)
-    # Cut-offs per (carrier, service), not per order: cuts.at converts time zones.
-    cut_at = {k: cuts.at(*k) for k in {(r[3], r[4]) for r in queue}}
-    risk = overview_rules.pack_queue_risk(
-        queue, lambda cid, sid: cut_at[(cid, sid)], now, pace.per_hour, None
+    layout = overview_rules.queue_layout(
+        [(rank_of[(cid, sid)], st, prio, n) for st, cid, sid, prio, n in groups], plan
     )
-    at_risk: dict[tuple[int | None, time | None], int] = {}
-    last_slot: dict[tuple[int | None, time | None], int] = {}
-    for oid, _, _, cid, sid, *_ in queue:
-        row = (cid, cuts.of(cid, sid))
-        if risk.by_order.get(oid, ("",))[0] == overview_rules.AT_RISK:
-            at_risk[row] = at_risk.get(row, 0) + 1
-        if oid in risk.slots:
-            last_slot[row] = max(last_slot.get(row, 0), risk.slots[oid])
+    stage = overview_rules.STAGE
+    subgroups: dict[overview_rules.Subgroup, list[DueGroup]] = {}
+    last: dict[RowKey, overview_rules.Subgroup] = {}  # a row's last subgroup in the queue
+    at_risk: dict[RowKey, int] = {}
+    splits: dict[int, tuple[overview_rules.Subgroup, int]] = {}  # rank -> (turning, in time)
+    for grp in groups:
+        st, cid, sid, prio, n = grp
+        r, row = rank_of[(cid, sid)], row_of[(cid, sid)]
+        if r < plan.missed_below:
+            continue  # missed its cut-off: no slot today, not "at risk"
+        g = (r, st, prio)
+        subgroups.setdefault(g, []).append(grp)
+        if row not in last or (stage[st], -prio) > (stage[last[row][1]], -last[row][2]):
+            last[row] = g
+        if r not in layout.turn:
+            continue
+        turning, in_time = layout.turn[r]
+        here, there = (stage[st], -prio), (stage[turning[1]], -turning[2])
+        if here > there or (here == there and in_time == 0):
+            at_risk[row] = at_risk.get(row, 0) + n
+        elif here == there:
+            splits[r] = (turning, in_time)
+    # A row's last slot: its last subgroup's place in the queue plus the place of its
+    # highest id there (the subgroup's size when the row is all of it).
+    places: dict[RowKey, tuple[overview_rules.Subgroup, list[Pair]]] = {}
+    last_slot: dict[RowKey, int] = {}
+    for row, g in last.items():
+        mine = [(cid, sid) for _, cid, sid, _, _ in subgroups[g] if row_of[(cid, sid)] == row]
+        if len(mine) == len(subgroups[g]):
+            last_slot[row] = layout.before[g] + sum(grp[4] for grp in subgroups[g])
+        else:
+            places[row] = (g, mine)
+    late_part, place = _by_id(session, day, subgroups, splits, places)
+    for pair, n in late_part.items():
+        row = row_of[pair]
+        at_risk[row] = at_risk.get(row, 0) + n
+    for row, (g, _) in places.items():
+        last_slot[row] = layout.before[g] + place[row]
 
     # In cut-off order, as the floor works them (none last), then by carrier code.
     order = {cid: i for i, cid in enumerate(carriers)}
@@ -264,17 +333,78 @@ def _carriers(
     return out
 
 
-def _due_queue(session: Session, day) -> list[overview_rules.OpenRow]:  # noqa: ANN001
-    """The orders due by ``day`` not packed yet, as :func:`overview_rules.pack_queue_risk`
-    takes them (already due, so no promised date; no name or last event needed)."""
-    # Text on both backends, as the rules compare it (PostgreSQL's status is an enum type).
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    status = type_coerce(Order.status, String) if sqlite else cast(Order.status, String)
-    keys = (Order.id, status, Order.carrier_id, Order.service_id, Order.priority)
-    return [
-        (oid, "", st, cid, sid, prio, None, None)
-        for oid, st, cid, sid, prio in session.connection().execute(select(*keys).where(*_due(day)))
-    ]
+def _by_id(
+    session: Session,
+    day,  # noqa: ANN001 - a date
+    subgroups: dict[overview_rules.Subgroup, list[DueGroup]],
+    splits: dict[int, tuple[overview_rules.Subgroup, int]],
+    places: dict[RowKey, tuple[overview_rules.Subgroup, list[Pair]]],
+) -> tuple[dict[Pair, int], dict[RowKey, int]]:
+    """What only the ids tell, in one statement that reads each subgroup asked about once:
+    per (carrier, service), the orders of a turning subgroup from its first one past the
+    cut-off on (the overview's split: the subgroup's orders by id, skipping those still
+    in time); per row, how many orders of its last subgroup come up to its highest id."""
+    asked: dict[overview_rules.Subgroup, tuple[int | None, list[RowKey]]] = {}
+    for g, in_time in splits.values():
+        asked[g] = (in_time, [])
+    for row, (g, _) in places.items():
+        asked.setdefault(g, (None, []))[1].append(row)
+    if not asked:
+        return {}, {}
+
+    def among(g: overview_rules.Subgroup, pairs: list[Pair]) -> tuple:
+        return (
+            Order.status == S(g[1]),
+            Order.priority == g[2],
+            *_due(day)[1:],
+            or_(*(and_(_is(Order.carrier_id, cid), _is(Order.service_id, sid))
+                  for cid, sid in pairs)),
+        )  # fmt: skip
+
+    width = max(len(rows) for _, rows in asked.values())
+    parts = []
+    for i, (g, (in_time, rows)) in enumerate(asked.items()):
+        in_g = among(g, [(cid, sid) for _, cid, sid, _, _ in subgroups[g]])
+        late: object = literal(0)
+        if in_time is not None:
+            first = (
+                select(Order.id)
+                .where(*in_g)
+                .order_by(col(Order.id))
+                .limit(1)
+                .offset(in_time)
+                .correlate(None)  # the same table as the outer query's, not a row of it
+            ).scalar_subquery()
+            late = func.sum(case((col(Order.id) >= first, 1), else_=0))
+        upto = [
+            func.sum(case((col(Order.id) <= _highest(among(g, places[row][1])), 1), else_=0))
+            for row in rows
+        ]
+        upto += [literal(0)] * (width - len(rows))
+        parts.append(
+            select(literal(i), Order.carrier_id, Order.service_id, late, *upto)
+            .where(*in_g)
+            .group_by(Order.carrier_id, Order.service_id)
+        )
+    keys = list(asked.items())
+    late_part: dict[Pair, int] = {}
+    place: dict[RowKey, int] = {}
+    stmt = union_all(*parts) if len(parts) > 1 else parts[0]
+    for i, cid, sid, n_late, *upto in session.connection().execute(stmt):
+        _, (in_time, rows) = keys[i]
+        if in_time is not None and n_late:
+            late_part[(cid, sid)] = late_part.get((cid, sid), 0) + int(n_late)
+        for row, n in zip(rows, upto, strict=False):
+            place[row] = place.get(row, 0) + int(n or 0)
+    return late_part, place
+
+
+def _highest(where: tuple):  # noqa: ANN202 - a scalar subquery
+    return select(func.max(Order.id)).where(*where).correlate(None).scalar_subquery()
+
+
+def _is(column, value: int | None):  # noqa: ANN001, ANN202 - a column in, SQL out
+    return col(column).is_(None) if value is None else column == value
 
 
 def _due(day) -> tuple:  # noqa: ANN001 - day is a date
@@ -285,50 +415,75 @@ def _due(day) -> tuple:  # noqa: ANN001 - day is a date
     )
 
 
-def _work_left(session: Session, day) -> list[tuple]:  # noqa: ANN001 - day is a date
-    """(carrier, service, orders, lines to pick, units to pick, units to pack) of the orders
-    due by ``day`` that are not packed yet."""
+# A line with units still to pick or to pack: the lines ix_orderline_work_left holds
+# (migration 0020). Written as the index's condition is, so SQLite sees it implies it.
+def _line_has_work() -> object:
+    return or_(
+        OrderLine.quantity > OrderLine.qty_short + OrderLine.qty_packed,
+        OrderLine.quantity > OrderLine.qty_short + OrderLine.qty_picked,
+    )
+
+
+def _work_left(session: Session, day) -> tuple[list[DueGroup], dict[Pair, tuple[int, ...]]]:  # noqa: ANN001
+    """The orders due by ``day`` not packed yet, counted per (status, carrier, service,
+    priority), and their (lines to pick, units to pick, units to pack) per (carrier,
+    service).
+
+    The lines come from ix_orderline_work_left, which holds only lines with units left
+    (those of open orders, and of orders cancelled before they were packed): a packed or
+    dispatched order's lines are not in it, so PostgreSQL hashes the due orders against
+    it instead of against every order line on record.
+    """
     due = _due(day)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    # Text on both backends, as the rules compare it (PostgreSQL's status is an enum type).
+    status = type_coerce(Order.status, String) if sqlite else cast(Order.status, String)
     keys = (Order.carrier_id, Order.service_id)
     need = OrderLine.quantity - OrderLine.qty_short
     to_pick = need - OrderLine.qty_picked
     to_pack = need - OrderLine.qty_packed
-    sums = (
+    line_sums = (
         func.sum(case((to_pick > 0, 1), else_=0)),
         func.sum(case((to_pick > 0, to_pick), else_=0)),
         func.sum(case((to_pack > 0, to_pack), else_=0)),
     )
-    if session.get_bind().dialect.name == "sqlite":
-        # One statement, grouped in the order of ix_orders_open_work (status first), so
-        # SQLite sorts nothing but the orders' ids for the count: 16.3 ms for the two
-        # statements below, 12.7 ms for this one (CPU, 100,000 orders, 8,011 due).
-        # PostgreSQL hashes the lines either way and took as long or longer with it.
-        left: dict[tuple, list[int]] = {}
-        for _, cid, sid, n, lp, up, uk in session.exec(
-            select(Order.status, *keys, func.count(func.distinct(Order.id)), *sums)
-            .join(OrderLine, col(OrderLine.order_id) == Order.id, isouter=True)
+    groups: list[DueGroup] = []
+    sums: dict[Pair, tuple[int, ...]] = {}
+    if sqlite:
+        # One statement, grouped in the order of ix_orders_open_work (status, carrier,
+        # service, priority), each order's lines looked up in the covering partial index:
+        # SQLite sorts nothing but the orders' ids for the count.
+        for st, cid, sid, prio, n, *got in session.connection().execute(
+            select(status, *keys, Order.priority, func.count(func.distinct(Order.id)), *line_sums)
+            .select_from(Order)
+            .join(
+                OrderLine,
+                and_(col(OrderLine.order_id) == Order.id, _line_has_work()),
+                isouter=True,
+            )
             .where(*due)
-            .group_by(Order.status, *keys)
-        ).all():
-            w = left.setdefault((cid, sid), [0, 0, 0, 0])
-            for i, v in enumerate((n, lp, up, uk)):
-                w[i] += int(v or 0)
-        return [(cid, sid, *w) for (cid, sid), w in left.items()]
-    # Orders apart from their lines: counted from ix_orders_open_work alone, and the
-    # lines' sums need no count(DISTINCT).
-    orders = {
-        (cid, sid): int(n)
-        for cid, sid, n in session.exec(select(*keys, func.count()).where(*due).group_by(*keys))
-    }
-    line_sums = {
-        (cid, sid): (lp, up, uk)
-        for cid, sid, lp, up, uk in session.exec(
-            select(*keys, *sums)
-            .join(OrderLine, col(OrderLine.order_id) == Order.id)
+            .group_by(Order.status, *keys, Order.priority)
+        ):
+            groups.append((st, cid, sid, int(prio), int(n)))
+            have = sums.get((cid, sid), (0, 0, 0))
+            sums[(cid, sid)] = tuple(a + int(b or 0) for a, b in zip(have, got, strict=True))
+        return groups, sums
+    # PostgreSQL: the orders from ix_orders_open_work alone, the lines' sums apart (no
+    # count(DISTINCT)).
+    groups = [
+        (st, cid, sid, int(prio), int(n))
+        for st, cid, sid, prio, n in session.connection().execute(
+            select(status, *keys, Order.priority, func.count())
             .where(*due)
-            .group_by(*keys)
-        ).all()
-    }
-    return [
-        (cid, sid, n, *line_sums.get((cid, sid), (0, 0, 0))) for (cid, sid), n in orders.items()
+            .group_by(Order.status, *keys, Order.priority)
+        )
     ]
+    for cid, sid, *got in session.connection().execute(
+        select(*keys, *line_sums)
+        .select_from(Order)
+        .join(OrderLine, col(OrderLine.order_id) == Order.id)
+        .where(*due, _line_has_work())
+        .group_by(*keys)
+    ):
+        sums[(cid, sid)] = tuple(int(v or 0) for v in got)
+    return groups, sums
