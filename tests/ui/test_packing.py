@@ -282,6 +282,20 @@ async def test_order_keys_are_shown_only_while_an_order_is_open(world: pw.World,
         assert screen.view is None and not order_keys & set(footer_keys(app))
 
 
+async def test_a_handheld_that_cannot_pack_is_told_the_fix_whole(world: pw.World) -> None:
+    """At 40 columns it read "HH-01 cannot close parcels: Station HH-01 has no pack
+    location: ask a…": the fix was cut off."""
+    app = WmsApp(world.store.url, terminal="HH-01")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_pack(pilot)
+        before = snapshot(world.store)
+        await scan(pilot, "#1042")
+        assert screen.view is None and snapshot(world.store) == before
+        assert shown_feedback(app) == (
+            "✗ HH-01 is no pack station (no pack location): a supervisor sets one"
+        )
+
+
 async def test_escape_parks_the_order(world: pw.World) -> None:
     app = WmsApp(world.store.url, terminal="PACK-1")
     async with app.run_test(size=(40, 16)) as pilot:

@@ -85,7 +85,7 @@ def open_order(
         from wms_tui.services.packing.readiness import station_readiness
 
         if problems := station_readiness(s, actor.terminal):
-            raise DomainError(f"{actor.terminal} cannot close parcels: {problems[0]}")
+            raise DomainError(problems[0])
         found = _resolve_order(s, code)
         order = lock_order(s, found.id)  # type: ignore[arg-type]
         opened_msg = ""

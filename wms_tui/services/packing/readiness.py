@@ -17,16 +17,19 @@ from wms_tui.services.packing.state import station_row
 
 
 def station_readiness(session: Session, terminal: str) -> list[str]:
-    """What ``terminal`` lacks to close a parcel, each with its fix; empty when it is ready."""
+    """What ``terminal`` lacks to close a parcel, each with its fix; empty when it is ready.
+
+    Each is one sentence that fits a handheld's two feedback rows whole: "HH-01 cannot
+    close parcels: Station HH-01 has no pack location: ask a…" lost its fix there.
+    """
     problems: list[str] = []
     try:
         pack_location(session, terminal)
-    except DomainError as exc:
-        problems.append(str(exc))
+    except DomainError:
+        problems.append(f"{terminal} is no pack station (no pack location): a supervisor sets one")
     st = station_row(session, terminal)
     if st is not None and st.label_format == "zpl" and not st.printer:
         problems.append(
-            f"Station {terminal} prints ZPL labels but has no printer: a supervisor sets "
-            "one in stations.csv (wms import setup)"
+            f"{terminal} prints ZPL labels but has no printer: a supervisor sets one (stations.csv)"
         )
     return problems
