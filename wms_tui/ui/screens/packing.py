@@ -227,7 +227,8 @@ class PackScreen(WmsScreen):
         self._call(packing.scan, code)
 
     # Keys that act on an open order: shown only while one is open (a packer at the
-    # queue read F2 Count, F3 Undo, F4 QC and pressed them for nothing).
+    # queue read F2 Count, F3 Undo, F4 QC and pressed them for nothing). F11 stays: at
+    # the queue it takes over an order open at another station.
     ORDER_ACTIONS = frozenset(
         ("count", "undo", "qc", "carton", "weight", "checklist", "new_parcel", "close_order",
          "park")
@@ -236,8 +237,6 @@ class PackScreen(WmsScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.ORDER_ACTIONS:
             return self.view is not None
-        if action == "supervisor":
-            return self.view is not None or self.conflict_code is not None
         return True
 
     def render_all(self) -> None:
@@ -256,7 +255,6 @@ class PackScreen(WmsScreen):
         except Conflict as exc:
             self.conflict_code = code
             self.feedback.error(f"{exc} (F11: supervisor take-over)")
-            self.refresh_bindings()
             return
         except DomainError as exc:
             self.feedback.error(str(exc))
@@ -480,7 +478,8 @@ class PackScreen(WmsScreen):
     async def action_supervisor(self) -> None:
         if self.view is None:
             if not self.conflict_code:
-                self.feedback.error("Nothing needs a supervisor now")
+                # At the queue F11 is the take-over of an order open elsewhere.
+                self.feedback.error("Scan the order open at another station, then F11")
                 return
             badge = await self._supervisor_badge(f"take over {self.conflict_code}")
             self.focus_scan()
