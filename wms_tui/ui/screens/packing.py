@@ -254,7 +254,7 @@ class PackScreen(WmsScreen):
             view = packing.open_order(self.store, self.actor, code)
         except Conflict as exc:
             self.conflict_code = code
-            self.feedback.error(f"{exc} (F11: supervisor take-over)")
+            self.feedback.error(f"{exc} (F11: take over)")
             return
         except DomainError as exc:
             self.feedback.error(str(exc))
