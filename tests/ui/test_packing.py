@@ -167,9 +167,7 @@ async def test_second_station_is_told_who_has_the_order(world: pw.World) -> None
         screen = await open_pack(pilot, "K2003")
         await scan(pilot, "#1042")
         assert bells == [1]
-        assert feedback(app) == (
-            "✗ Order #1042 is open at PACK-1 by Johan Öberg (F11: take over)"
-        )
+        assert feedback(app) == ("✗ Order #1042 is open at PACK-1 by Johan Öberg (F11: take over)")
         # The key is named whole on a handheld too ("(F11: supervisor…" was cut there).
         assert rows_needed(feedback(app), 36) <= 2
         assert screen.view is None
