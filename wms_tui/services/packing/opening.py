@@ -21,6 +21,7 @@ from wms_tui.domain.scans import clean_scan
 from wms_tui.domain.shown import excerpt
 from wms_tui.domain.text import plural
 from wms_tui.services.core import approval, events, order_names
+from wms_tui.services.inventory.stock import find_product_by_scan
 from wms_tui.services.packing import totes as pack_totes
 from wms_tui.services.packing.change import ensure_parcel, require_packer
 from wms_tui.services.packing.state import STOPPED, PackContext, lock_order, operator_name
@@ -43,7 +44,13 @@ def _resolve_order(session: Session, code: str) -> Order:
         return orders[0]
     order = order_names.find(session, code)
     if order is None:
-        raise NotFound(f"No order or tote {excerpt(code)}")
+        # A packer who scans a unit at the queue (the order was parked, taken over or
+        # closed meanwhile) is told what the code is and what to scan instead.
+        try:
+            item = find_product_by_scan(session, code).product.sku
+        except NotFound:
+            raise NotFound(f"No order or tote {excerpt(code)}") from None
+        raise NotFound(f"{excerpt(code)} is an item ({item}): scan its tote or order first")
     return order
 
 
