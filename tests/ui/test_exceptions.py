@@ -128,6 +128,8 @@ async def test_the_inbox_lists_the_most_urgent_first_with_its_keys(
         detail = str(screen.query_one("#exc-detail", Static).render())
         assert detail.splitlines()[0].startswith("1 × MUG-BLU short at A-01-1-A")
         assert "Ana Lindqvist at HH-01" in detail
+        # The status is the order's, beside it, not after the bin ("A-01-1-A (picked)").
+        assert " ".join(detail.split()).count("#1042 (picked) · A-01-1-A · Ana") == 1
         assert detail.splitlines()[-1] == "F4 Cancel F5 Count F7 Ack"
         # As drawn: a handheld's three rows cut the terminal and the keys after a long cause.
         shown = " ".join(shown_text(screen.query_one("#exc-detail", Static)).split())

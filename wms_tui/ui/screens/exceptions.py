@@ -230,10 +230,15 @@ class ExceptionsScreen(WmsScreen):
             detail.update("Nothing waits on a decision." if not self.items else "")
         else:
             who = item.raised_by + (f" at {item.terminal}" if item.terminal else "")
-            status = f" ({item.order_status})" if item.order_status else ""
+            # The order's status beside the order: after "#D1068 · QUAR-1" it read as the
+            # bin's ("QUAR-1 (picking)").
+            status = f" ({item.order_status})" if item.order_status and item.order else ""
+            about = " · ".join(
+                p for p in (item.order + status, item.bin, item.delivery, item.task) if p
+            )
             text = Text()
             text.append(item.cause, style="bold")
-            text.append(f"\n{item.concerns}{status} · {who}")
+            text.append("\n" + " · ".join(p for p in (about, who) if p))
             text.append(f"\n{keys_text(item) or 'closes by itself when its work is done'}")
             detail.update(text)
         self.refresh_bindings()
