@@ -8,8 +8,11 @@ from tests.api.conftest import Api, bearer, order
 from tests.worlds import intake as w
 from tests.worlds.dbstate import snapshot
 from wms_tui.domain.actor import SYSTEM
-from wms_tui.domain.models import Event
+from wms_tui.domain.enums import ParcelStatus
+from wms_tui.domain.models import Carrier, Event, Order, Parcel
+from wms_tui.services.core import settings
 from wms_tui.services.integrations import api_keys
+from wms_tui.services.lookup import order_lookup
 
 
 def test_create_then_read(api_world: Api):
@@ -147,3 +150,33 @@ def test_stock_by_sku_and_location(api_world: Api):
     assert api_world.client.get("/stock/NOPE", headers=api_world.read).status_code == 404
     r = api_world.client.get("/stock/MUG-FIKA?location=NOWHERE", headers=api_world.read)
     assert r.status_code == 404
+
+
+def test_an_order_reads_as_the_lookup_screen_reads_it(api_world: Api):
+    """One read model (lookup.order_lookup) for the API and the lookup screen. The API
+    had its own, which gave the built-in tracking link where the warehouse set its own
+    ("tracking_url.<CARRIER>"), so the brand and the shop were sent different links."""
+    c = api_world.client
+    c.post("/orders", json=order("#R-1", shipping_method=""), headers=api_world.both)
+    with api_world.store.unit_of_work() as uow:
+        o = uow.session.exec(select(Order).where(Order.name == "#R-1")).one()
+        o.carrier_id = uow.session.exec(select(Carrier.id).where(Carrier.code == "POSTNORD")).one()
+        settings.put(uow.session, "tracking_url.POSTNORD", "https://track.example/pn/{number}")
+        uow.add(o)
+        uow.flush()
+        uow.add(Parcel(order_id=o.id, status=ParcelStatus.VOID, tracking_number="RR000000001SE"))
+        uow.add(Parcel(order_id=o.id, status=ParcelStatus.CLOSED, tracking_number="RR000000002SE"))
+        oid = o.id
+        uow.commit()
+    body = c.get("/orders/R-1", headers=api_world.read).json()
+    assert [(p["tracking_number"], p["tracking_url"]) for p in body["parcels"]] == [
+        ("RR000000002SE", "https://track.example/pn/RR000000002SE")
+    ]
+    assert body["carrier"] == "PostNord" and body["channel"] == "wholesale"
+    shown = order_lookup.order_detail(api_world.store, SYSTEM, oid)
+    assert [p.tracking_url for p in shown.parcels if p.status == "CLOSED"] == [
+        body["parcels"][0]["tracking_url"]
+    ]
+    assert [(ln.sku, ln.quantity) for ln in shown.lines] == [
+        (ln["sku"], ln["quantity"]) for ln in body["lines"]
+    ]

@@ -146,6 +146,7 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "integrations.orders_api.cancel_order": (frozenset({S}), _args("#NOPE")),
     "integrations.orders_api.create_order": (frozenset({S}), _api_order),
     "integrations.orders_api.hold_order": (frozenset({S}), _args("#NOPE", "why")),
+    "integrations.orders_api.read_order": (ANYONE, _args("#NOPE")),
     "inventory.cycle_count.start_count": (frozenset({S}), _args("NOPE")),
     "inventory.cycle_count.count_variance": (frozenset({S}), _args("NOPE", {})),
     "inventory.cycle_count.approve_count": (frozenset({S}), _args("NOPE", {})),

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from wms_tui.api.auth import READ, WRITE
 from wms_tui.api.body import CheckedRoute
-from wms_tui.api.schemas import ORDER_NAME, Done, Error, HoldIn, OrderCreated, OrderIn, OrderOut
+from wms_tui.api.schemas import (
+    ORDER_NAME,
+    Done,
+    Error,
+    HoldIn,
+    LineOut,
+    OrderCreated,
+    OrderIn,
+    OrderOut,
+    ParcelOut,
+)
 from wms_tui.services.integrations import orders_api
 from wms_tui.services.integrations.api_keys import KeyInfo
 
@@ -73,9 +82,49 @@ def create_order(
 
 
 @router.get("/{name}", response_model=OrderOut, responses=ERRORS)
-def read_order(name: NamePath, request: Request, key: Annotated[KeyInfo, Depends(READ)]) -> dict:
+def read_order(
+    name: NamePath, request: Request, key: Annotated[KeyInfo, Depends(READ)]
+) -> OrderOut:
     """Status, lines, parcels with tracking numbers and links. ``#`` may be left out."""
-    return asdict(orders_api.read_order(request.app.state.store, name))
+    d = orders_api.read_order(request.app.state.store, key.actor, name)
+    return OrderOut(
+        name=d.name,
+        channel=d.channel,
+        status=d.status,
+        hold_reason=d.hold_reason,
+        created_at=d.created_at,
+        promised_ship_date=d.promised.isoformat() if d.promised else "",
+        carrier=d.carrier_name,
+        service=d.service_name,
+        # A line edited down to nothing ships nothing; a voided label is no parcel the
+        # customer will get (the lookup screen shows both to the floor).
+        lines=[
+            LineOut(
+                sku=ln.sku,
+                name=ln.name,
+                quantity=ln.quantity,
+                picked=ln.picked,
+                packed=ln.packed,
+                short=ln.short,
+            )
+            for ln in d.lines
+            if ln.quantity
+        ],
+        parcels=[
+            ParcelOut(
+                seq=p.seq,
+                count=p.count,
+                status=p.status,
+                sscc=p.sscc,
+                tracking_number=p.tracking_number,
+                tracking_url=p.tracking_url,
+                weight_g=p.weight_g,
+                loaded_at=p.loaded_at,
+            )
+            for p in d.parcels
+            if p.status != "VOID"
+        ],
+    )
 
 
 @router.post("/{name}/cancel", response_model=Done, responses=ERRORS)

@@ -1,5 +1,10 @@
 """One order in detail for the supervisor's orders screen: its lines against free
-stock, its due times, what it may become next and its latest events."""
+stock, its due times, what it may become next and its latest events.
+
+Not the order's story (``lookup.order_lookup.OrderDetail``, which the lookup screen
+and the HTTP API share): this is the supervisor's work view, and what it adds —
+free stock per line, what is missing, the actions the life cycle allows — neither
+of those shows."""
 
 from __future__ import annotations
 

@@ -15,18 +15,19 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import select
 
 from wms_tui.adapters.shopify.csv_format import OrderLineRecord, OrderRecord, ShipTo
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import Role
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
-from wms_tui.domain.models import Carrier, Order, OrderLine, Parcel, Service
+from wms_tui.domain.models import Order
 from wms_tui.services.core import order_names
 from wms_tui.services.intake import order_admin
 from wms_tui.services.intake.order_import import import_record
-from wms_tui.services.shop.fulfilments import TRACKING_URLS
+from wms_tui.services.lookup import order_lookup
+from wms_tui.services.lookup.order_lookup import OrderDetail
 from wms_tui.store import Store, retrying
 
 
@@ -135,42 +136,6 @@ def _create(store: Store, actor: Actor, new: NewOrder, rec: OrderRecord) -> Crea
     return CreateResult(new.name, done.outcome, status, done.unknown_skus, done.notes)
 
 
-@dataclass(frozen=True)
-class LineView:
-    sku: str
-    name: str
-    quantity: int
-    picked: int
-    packed: int
-    short: int
-
-
-@dataclass(frozen=True)
-class ParcelView:
-    seq: int
-    count: int
-    status: str
-    sscc: str
-    tracking_number: str
-    tracking_url: str
-    weight_g: int | None
-    loaded_at: datetime | None
-
-
-@dataclass(frozen=True)
-class OrderView:
-    name: str
-    channel: str
-    status: str
-    hold_reason: str
-    created_at: datetime
-    promised_ship_date: str
-    carrier: str
-    service: str
-    lines: list[LineView]
-    parcels: list[ParcelView]
-
-
 def _find(session, name: str) -> Order:  # noqa: ANN001
     order = order_names.find(session, name)
     if order is None:
@@ -178,52 +143,11 @@ def _find(session, name: str) -> Order:  # noqa: ANN001
     return order
 
 
-def read_order(store: Store, name: str) -> OrderView:
-    with store.read() as s:
-        order = _find(s, name)
-        carrier = s.get(Carrier, order.carrier_id) if order.carrier_id else None
-        service = s.get(Service, order.service_id) if order.service_id else None
-        lines = s.exec(
-            select(OrderLine).where(OrderLine.order_id == order.id).order_by(col(OrderLine.line_no))
-        ).all()
-        parcels = s.exec(
-            select(Parcel)
-            .where(Parcel.order_id == order.id, Parcel.status != "VOID")
-            .order_by(col(Parcel.seq))
-        ).all()
-        template = TRACKING_URLS.get(carrier.code.upper(), "") if carrier else ""
-        return OrderView(
-            name=order.name,
-            channel=order.channel,
-            status=str(order.status),
-            hold_reason=order.hold_reason,
-            created_at=order.created_at,
-            promised_ship_date=order.promised_ship_date.isoformat()
-            if order.promised_ship_date
-            else "",
-            carrier=carrier.name if carrier else "",
-            service=service.name if service else "",
-            lines=[
-                LineView(ln.sku, ln.name, ln.quantity, ln.qty_picked, ln.qty_packed, ln.qty_short)
-                for ln in lines
-                if ln.quantity
-            ],
-            parcels=[
-                ParcelView(
-                    seq=p.seq,
-                    count=p.count,
-                    status=str(p.status),
-                    sscc=p.sscc or "",
-                    tracking_number=p.tracking_number or "",
-                    tracking_url=template.replace("{number}", p.tracking_number)
-                    if template and p.tracking_number
-                    else "",
-                    weight_g=p.weight_g,
-                    loaded_at=p.loaded_at,
-                )
-                for p in parcels
-            ],
-        )
+def read_order(store: Store, actor: Actor, name: str) -> OrderDetail:
+    """The order by the name its channel gave it, as the lookup screen reads it
+    (``lookup.order_lookup``: one read model, so the API, the screen and the shop's
+    tracking link cannot drift apart), without the timeline the API does not show."""
+    return order_lookup.order_detail(store, actor, _order_id(store, name), with_timeline=False)
 
 
 def _order_id(store: Store, name: str) -> int:

@@ -44,6 +44,7 @@ from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.handover import parcel_code
 from wms_tui.services.lookup import timeline
 from wms_tui.services.lookup.timeline import TraceStep
+from wms_tui.services.shop.fulfilments import tracking_url
 from wms_tui.store import Store
 
 S = OrderStatus
@@ -228,6 +229,7 @@ class ParcelInfo:
     packed_at: datetime | None
     loaded_at: datetime | None
     manifest_number: str
+    tracking_url: str = ""  # where the customer follows it (the shop gets the same)
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,7 @@ class OrderDetail:
     timeline: list[TraceStep]  # the order trace's steps (services/lookup/timeline)
     tz_name: str = "UTC"
     created_at: datetime | None = None
+    channel: str = ""
 
 
 def _where(
@@ -323,8 +326,14 @@ def _where(
     }.get(status, status.label)
 
 
-def order_detail(store: Store, actor: Actor, order_id: int) -> OrderDetail:
-    """One order's story; e-mail and phone only for :data:`CONTACT_ROLES`."""
+def order_detail(
+    store: Store, actor: Actor, order_id: int, *, with_timeline: bool = True
+) -> OrderDetail:
+    """One order's story; e-mail and phone only for :data:`CONTACT_ROLES`.
+
+    The one read model of an order for the lookup screen and the HTTP API
+    (``integrations.orders_api.read_order``, ``with_timeline=False``: the API
+    answers no timeline, and building it is most of the work)."""
     contacts = sees_contacts(actor)
     with store.read() as s:
         row = s.exec(
@@ -363,6 +372,7 @@ def order_detail(store: Store, actor: Actor, order_id: int) -> OrderDetail:
                 p.packed_at,
                 p.loaded_at,
                 number or "",
+                tracking_url(s, carrier.code if carrier else "", p.tracking_number or ""),
             )
             for p, number in s.exec(
                 select(Parcel, Manifest.number)
@@ -432,9 +442,10 @@ def order_detail(store: Store, actor: Actor, order_id: int) -> OrderDetail:
             lines=lines,
             parcels=parcels,
             notices=notices,
-            timeline=timeline.steps(s, order_id, tz),
+            timeline=timeline.steps(s, order_id, tz) if with_timeline else [],
             tz_name=str(tz),
             created_at=order.created_at,
+            channel=order.channel,
         )
 
 

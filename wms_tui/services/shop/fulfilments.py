@@ -134,6 +134,18 @@ def _contents(s: Session, parcel: Parcel) -> dict[str, int]:
     raise PlanError(f"no record of what parcel {parcel.seq}/{parcel.count} holds")
 
 
+def tracking_url(session: Session, carrier_code: str, number: str) -> str:
+    """Where a customer follows parcel ``number`` of ``carrier_code``: the setting
+    "tracking_url.<CARRIER>" else our default; "" when neither (or no number). The
+    shop's fulfilment, the API and the lookup screen give the same link."""
+    code = carrier_code.upper()
+    if not code or not number:
+        return ""
+    custom = session.get(Setting, f"tracking_url.{code}")
+    template = custom.value if custom else TRACKING_URLS.get(code, "")
+    return template.replace("{number}", number) if template else ""
+
+
 def _plan(store: Store, row: ShopOutbox) -> Plan:
     with store.read() as s:
         parcel_id = json.loads(row.payload or "{}").get("parcel_id")
@@ -145,9 +157,6 @@ def _plan(store: Store, row: ShopOutbox) -> Plan:
         carrier = s.get(Carrier, order.carrier_id) if order.carrier_id else None
         link = s.exec(select(ShopOrderLink).where(ShopOrderLink.order_name == order.name)).first()
         number = parcel.tracking_number or parcel.sscc or ""
-        code = carrier.code.upper() if carrier else ""
-        custom = s.get(Setting, f"tracking_url.{code}") if code else None
-        template = custom.value if custom else TRACKING_URLS.get(code, "")
         return Plan(
             outbox_id=row.id,
             order_name=order.name,
@@ -156,7 +165,7 @@ def _plan(store: Store, row: ShopOutbox) -> Plan:
             contents=_contents(s, parcel),
             company=carrier.name if carrier else "",
             number=number,
-            url=template.replace("{number}", number) if template else "",
+            url=tracking_url(s, carrier.code if carrier else "", number),
         )
 
 
