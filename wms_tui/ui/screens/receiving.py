@@ -566,7 +566,9 @@ class ReceivingScreen(FloorScreen):
                 table.add_row(ln.sku, str(ln.expected), str(ln.received), str(ln.damaged or ""),
                               diff, key=ln.sku)  # fmt: skip
 
-    @work(thread=True, exclusive=True, group="rcv-pdf")
+    # Never exclusive: an exclusive worker cancels its group's others, so a second
+    # document started while the first still waited for its thread was never written.
+    @work(thread=True, group="rcv-pdf")
     def write_report(self, reference: str) -> None:
         from wms_tui.services.receiving.documents import write_receipt_report
 
@@ -609,7 +611,7 @@ class ReceivingScreen(FloorScreen):
         self.feedback.info("Writing labels…")
         self.write_labels(self.receipt.reference, "roll" if layout.startswith("Roll") else "sheet")
 
-    @work(thread=True, exclusive=True, group="rcv-pdf")
+    @work(thread=True, group="rcv-pdf")  # not exclusive: see write_report
     def write_labels(self, reference: str, layout: str) -> None:
         from wms_tui.services.receiving.documents import write_sku_labels
 

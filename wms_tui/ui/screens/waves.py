@@ -159,7 +159,9 @@ class WavesScreen(WmsScreen):
         self.feedback.info(f"Writing pick list {key}…")
         self.write_pick_list(key)
 
-    @work(thread=True, exclusive=True, group="pick-list")
+    # Never exclusive: an exclusive worker cancels its group's others, so a second
+    # document started while the first still waited for its thread was never written.
+    @work(thread=True, group="pick-list")
     def write_pick_list(self, code: str) -> None:
         from wms_tui.printing.errors import PrintError
         from wms_tui.services.picking.pick_list import print_pick_list
