@@ -217,6 +217,7 @@ def test_dispatch_handlers(empty_store: Store, tmp_path, monkeypatch) -> None:  
     """Hand-over scans, carriers and manifests typed at the dock."""
     from tests.worlds.dispatch import build_dock
     from wms_tui.services.dispatch import handover, manifest, manifest_preview
+    from wms_tui.services.dispatch.dock import status_for
 
     monkeypatch.delenv("WMS_SMTP_HOST", raising=False)
     monkeypatch.delenv("WMS_PRINTER", raising=False)
@@ -229,7 +230,7 @@ def test_dispatch_handlers(empty_store: Store, tmp_path, monkeypatch) -> None:  
         total(lambda: handover.load_parcel(empty_store, dock.packer, "PN", text))
         total(lambda: handover.load_parcel(empty_store, dock.packer, text, dock.sscc["#1"]))
         total(lambda: handover.take_out(empty_store, dock.packer, "PN", text))
-        total(lambda: handover.status_for(empty_store, text))
+        total(lambda: status_for(empty_store, text))
         total(lambda: manifest_preview.preview_close(empty_store, text))
         total(lambda: manifest.reprint_manifest(empty_store, dock.boss, text))
         # A carrier named by junk is refused before anything is closed.

@@ -217,7 +217,7 @@ async def test_a_refresh_answering_after_escape_is_dropped(
     screen drew into its removed widgets (NoMatches '#ho-head') and killed the app.
     The answer is dropped now (ui/answers.py)."""
     from wms_tui.domain.errors import DomainError
-    from wms_tui.services.dispatch import handover as service
+    from wms_tui.services.dispatch import dock as service
 
     real, reading, gate = service.status_for, threading.Event(), threading.Event()
 

@@ -12,6 +12,7 @@ from wms_tui.domain.enums import ExceptionKind, ParcelStatus
 from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
 from wms_tui.domain.models import Event, Manifest, WmsException
 from wms_tui.services.dispatch import handover
+from wms_tui.services.dispatch.dock import status_for
 from wms_tui.store import Store
 
 
@@ -86,19 +87,6 @@ def test_cancelled_message_names_order_and_parcel(dock: Dock) -> None:
     )
 
 
-def test_dock_status_lists_loaded_waiting_and_pull(dock: Dock) -> None:
-    handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#1"])
-    st = handover.status_for(dock.store, "PN")
-    assert [p.label for p in st.loaded] == ["#1 1/1"]
-    assert [p.label for p in st.waiting] == ["#2 1/2", "#2 2/2"]
-    assert [p.order_name for p in st.pull] == ["#4"]
-    assert (st.manifest_number, st.manifest_status, st.closed) == ("PN-20260310", "OPEN", False)
-    assert st.unlabelled == []
-    choices = {c.code: c for c in handover.carrier_choices(dock.store)}
-    assert (choices["PN"].waiting, choices["PN"].loaded) == (2, 1)
-    assert (choices["DHL"].waiting, choices["DHL"].loaded) == (1, 0)
-
-
 def test_take_out_puts_a_loaded_parcel_back(dock: Dock) -> None:
     handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#1"])
     r = handover.take_out(dock.store, dock.packer, "PN", dock.sscc["#1"])
@@ -117,7 +105,7 @@ def test_take_out_voids_a_cancelled_orders_parcel_and_raises_an_exception(dock: 
         exc = s.exec(select(WmsException)).one()
         assert exc.kind == ExceptionKind.CANCELLED_AFTER_PACK
         assert exc.operator_name == "Karin Holmgren" and "restock" in exc.message
-    assert handover.status_for(dock.store, "PN").pull == []
+    assert status_for(dock.store, "PN").pull == []
 
 
 def test_take_out_of_a_parcel_not_on_the_truck_is_refused(dock: Dock) -> None:
@@ -125,14 +113,3 @@ def test_take_out_of_a_parcel_not_on_the_truck_is_refused(dock: Dock) -> None:
     with pytest.raises(DomainError, match="is not on the truck"):
         handover.take_out(dock.store, dock.packer, "PN", dock.sscc["#1"])
     assert dock.state() == before
-
-
-def test_packed_orders_without_a_parcel_are_named(dock: Dock) -> None:
-    from tests.worlds import factories as f
-    from wms_tui.domain.enums import OrderStatus
-
-    with dock.store.unit_of_work() as uow:
-        pn = dock.order("#1").carrier_id
-        f.order(uow, "#NOLABEL", [], status=OrderStatus.PACKED, carrier_id=pn)
-        uow.commit()
-    assert handover.status_for(dock.store, "PN").unlabelled == ["#NOLABEL"]

@@ -58,7 +58,7 @@ from wms_tui.domain.models import (
 from wms_tui.domain.text import plural
 from wms_tui.services.core import events
 from wms_tui.services.core.clock import warehouse_zone
-from wms_tui.services.dispatch.handover import ParcelLine, find_carrier
+from wms_tui.services.dispatch.dock import ParcelLine, find_carrier
 from wms_tui.services.dispatch.manifest_preview import preview
 from wms_tui.services.dispatch.manifest_sheet import print_sheet, write_files
 from wms_tui.services.inventory.stock import move_stock

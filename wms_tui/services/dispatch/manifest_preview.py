@@ -13,7 +13,8 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.enums import OrderStatus, ParcelStatus
 from wms_tui.domain.models import Parcel
-from wms_tui.services.dispatch.handover import ParcelLine, cancelled_message
+from wms_tui.services.dispatch.dock import ParcelLine, dock_status
+from wms_tui.services.dispatch.handover import cancelled_message
 from wms_tui.store import Store
 
 
@@ -85,8 +86,6 @@ def _problems(session: Session, loaded: list[ParcelLine]) -> list[str]:
 
 
 def preview(session: Session, carrier_code: str, day: date | None = None) -> CloseOutPreview:
-    from wms_tui.services.dispatch.handover import dock_status
-
     dock = dock_status(session, carrier_code, day=day)
     loaded = [p for p in dock.loaded if p.status == ParcelStatus.LOADED]
     return CloseOutPreview(

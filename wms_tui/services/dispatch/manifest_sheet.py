@@ -19,7 +19,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Carrier, Manifest, Operator, Order, Parcel, Station, Warehouse
 from wms_tui.services.core import document_folders
 from wms_tui.services.core.clock import warehouse_zone
-from wms_tui.services.dispatch.handover import ParcelLine, parcel_lines
+from wms_tui.services.dispatch.dock import ParcelLine, parcel_lines
 
 if TYPE_CHECKING:
     from wms_tui.printing.documents import Address

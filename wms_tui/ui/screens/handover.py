@@ -34,7 +34,7 @@ from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 if TYPE_CHECKING:
-    from wms_tui.services.dispatch.handover import DockStatus, ParcelLine
+    from wms_tui.services.dispatch.dock import DockStatus, ParcelLine
 
 REFRESH_SECONDS = 5.0
 
@@ -126,7 +126,7 @@ class HandoverScreen(FloorScreen):
     # -- carrier ---------------------------------------------------------------
 
     def action_choose_carrier(self) -> None:
-        from wms_tui.services.dispatch.handover import carrier_choices
+        from wms_tui.services.dispatch.dock import carrier_choices
 
         self.carrier, self.dock, self.taking_out = None, None, False
         self.remove_class("take-out")
@@ -158,7 +158,7 @@ class HandoverScreen(FloorScreen):
 
     def _select_carrier(self, code: str) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.dispatch.handover import status_for
+        from wms_tui.services.dispatch.dock import status_for
 
         try:
             dock = status_for(self.store, code)
@@ -269,7 +269,7 @@ class HandoverScreen(FloorScreen):
     @work(thread=True, exclusive=True, group="handover-status")
     def reload(self) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.dispatch.handover import status_for
+        from wms_tui.services.dispatch.dock import status_for
 
         carrier = self.carrier
         if carrier is None:
