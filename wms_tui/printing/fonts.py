@@ -26,18 +26,10 @@ from wms_tui.printing.font_subsets import CachedTTFont
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 
-
 LATIN = "WmsSans"
-
-
 LATIN_BOLD = "WmsSans-Bold"
-
-
 HANGUL = "WmsSansKR"
-
-
 HANGUL_BOLD = "WmsSansKR-Bold"
-
 
 Anchor = Literal["start", "middle", "end"]
 
@@ -57,27 +49,17 @@ _FACES = (
     _FaceSpec(HANGUL, "NanumGothic.ttf", False),
     _FaceSpec(HANGUL_BOLD, "NanumGothicBold.ttf", False),
 )
-
-
 _CHAINS: dict[bool, tuple[str, str]] = {False: (LATIN, HANGUL), True: (LATIN_BOLD, HANGUL_BOLD)}
 
 
 _lock = threading.Lock()
-
-
 _registered = False
-
-
 _cmaps: dict[str, dict[int, int]] = {}
-
-
 _fonts: dict[str, CachedTTFont] = {}
-
 
 # Control characters would either draw as boxes or (newline) silently vanish; on a label a
 # visible space is the honest rendering of "there was a break here".
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
 
 # Subset codes are bytes 0-255; PDF string literals need \ ( ) escaped and, to stay 7-bit
 # clean like reportlab's output, everything outside printable ASCII as octal.
@@ -170,8 +152,6 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 # -> (width at size 1, the operators after the position). Slips and labels repeat their
 # captions, headings and form text on every document.
 _DRAWN: dict[tuple[str, str, str, float], tuple[float, str]] = {}
-
-
 _DRAWN_LIMIT = 8192
 
 

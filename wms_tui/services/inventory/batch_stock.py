@@ -95,14 +95,10 @@ _ORDER_INSERT_COLUMNS = tuple(
     for c in Order.__table__.columns  # type: ignore[attr-defined]
     if c.name != "id"
 )
-
-
 _ORDER_INSERT = insert(Order).returning(col(Order.id))
 
 
 _ALLOCATION_COLUMNS = ("order_line_id", "product_id", "location_id", "qty", "qty_picked")
-
-
 _EXCEPTION_COLUMNS = (
     "kind", "at", "order_id", "sku", "location", "operator_id", "operator_name", "terminal",
     "message", "resolved_at", "resolved_by_id",

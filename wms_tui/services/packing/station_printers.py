@@ -15,8 +15,6 @@ from wms_tui.services.packing.state import station_row
 from wms_tui.store import Store, retrying
 
 ENV_PRINTER = "WMS_PRINTER"
-
-
 LABEL_FORMATS = ("pdf", "zpl")
 
 
