@@ -19,16 +19,16 @@ program, same fonts, same metrics, same bars), top to bottom, bands separated by
 Barcode bands have fixed heights, X-dimensions in whole printer dots (4 dots = 0.50 mm at
 203 dpi, 6 dots = 0.51 mm at 300 dpi for the SSCC) and 10X quiet zones; the ship-to block
 gets what is left and shrinks its text until the address fits, wrapping long lines and,
-only as a last resort, ellipsising them. Every line of text is fitted by measuring it with
-the fonts the printer draws it in, so none runs into another, on paper or on a Zebra.
+only as a last resort, ellipsising them (:mod:`label_address`). Every line of text is fitted
+by measuring it with the fonts the printer draws it in, so none runs into another, on paper
+or on a Zebra.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,6 +47,7 @@ from wms_tui.printing.barcodes import (
 )
 from wms_tui.printing.documents import LabelData, clean_lines, format_weight
 from wms_tui.printing.errors import PrintError
+from wms_tui.printing.label_address import Line, draw_lines, fit_ship_to
 from wms_tui.printing.output import write_atomically
 from wms_tui.printing.surface import PdfSurface, Surface
 
@@ -75,11 +76,8 @@ TERMS_SIZE = 11.0
 HEADER_HEIGHT = 17 * MM
 INFO_HEIGHT = 15 * MM
 SENDER_SIZE = 8.0
-SHIP_TO_MAX = 24.0
-SHIP_TO_MIN = 7.0
-#: The size the ship-to name keeps when a long address does not fit beside it: the street
-#: lines shrink to SHIP_TO_MIN, then are cut, before the name goes below this.
-SHIP_TO_NAME_MIN = 14.0
+
+
 PHONE_SIZE = 8.0
 PHONE_LINE = 10.0  # the phone's own row under the address, when it is not beside it
 
@@ -92,13 +90,6 @@ ISO_NUMERIC: dict[str, str] = {
     "KR": "410", "LT": "440", "LV": "428", "NL": "528", "NO": "578", "PL": "616",
     "PT": "620", "SE": "752", "SG": "702", "US": "840",
 }  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    text: str
-    size: float
-    bold: bool
 
 
 def module_dots(dpi: int, at_least_mm: float) -> int:
@@ -140,121 +131,6 @@ def _symbol(
     size = fonts.fit_size(hri, width + 2 * QUIET_ZONE_MODULES * x_dim, hri_size, hri_size * 0.6)
     surface.text(left + width / 2, y + hri_size * 0.22, hri, size, anchor="middle")
     return left, width, bar_y + bar_height
-
-
-def _ship_to_lines(
-    data: LabelData,
-    scale: float,
-    width: float,
-    name_size: float | None = None,
-    cut_streets: bool = False,
-) -> tuple[list[_Line], bool]:
-    """Address lines for the ship-to block at base size ``scale``, wrapped to ``width``.
-
-    ``name_size`` gives the name its own size; ``cut_streets`` keeps each street line to one
-    printed line (cut with "…"), the last step before the name itself would have to shrink.
-    Also says whether a bold line (name, town, country) had to wrap: a broken town line is
-    harder to sort by than a slightly smaller one.
-    """
-    to = data.ship_to
-    wanted: list[tuple[str, float, bool, bool]] = [(to.name, name_size or scale, True, False)]
-    wanted += [(line, scale * 0.8, False, cut_streets) for line in to.street_lines()]
-    wanted += [(line.upper(), scale, True, False) for line in to.locality_lines()]
-    if to.country_code != data.ship_from.country_code:
-        wanted.append((to.country_name, scale * 0.85, True, False))
-    out: list[_Line] = []
-    bold_wrapped = False
-    for text, size, bold, cut in wanted:
-        if not text.strip():
-            continue
-        if cut:
-            parts = [fonts.ellipsize(" ".join(text.split()), size, width, bold)]
-        else:
-            parts = fonts.wrap_text(text, size, width, bold)
-        bold_wrapped |= bold and len(parts) > 1
-        out += [_Line(part, size, bold) for part in parts]
-    return out, bold_wrapped
-
-
-def _block_height(lines: Sequence[_Line]) -> float:
-    return sum(line.size * 1.18 for line in lines)
-
-
-def _fit_ship_to(data: LabelData, width: float, height: float) -> list[_Line]:
-    """The biggest ship-to text that fits, the name never below SHIP_TO_NAME_MIN if it can be.
-
-    A short address is drawn at one size (``_fit_uniform``). When that would take the name
-    below SHIP_TO_NAME_MIN (a seven-line Korean address on A6), the name keeps that size and
-    the other lines shrink, then the street lines are cut to one line each: the name is
-    what the courier reads at the door, the postcode is also printed large by the routing
-    barcode.
-    """
-    lines = _fit_uniform(data, width, height)
-    if not lines or lines[0].size >= SHIP_TO_NAME_MIN:
-        return lines
-
-    def tried(scale: float, name_size: float, cut: bool) -> list[_Line] | None:
-        out, _ = _ship_to_lines(data, scale, width, name_size, cut)
-        return out if _block_height(out) <= height else None
-
-    # The largest name for which the rest fits at all (smallest, street lines cut if need
-    # be); then the rest as large as it fits beside that name.
-    name_size = SHIP_TO_NAME_MIN
-    while name_size > lines[0].size:
-        for cut in (False, True):
-            if tried(SHIP_TO_MIN, name_size, cut) is None:
-                continue
-            scale = name_size
-            while (found := tried(scale, name_size, cut)) is None:
-                scale -= 0.5
-            return found
-        name_size -= 0.5
-    return lines
-
-
-def _fit_uniform(data: LabelData, width: float, height: float) -> list[_Line]:
-    """The biggest ship-to text that fits with every line at one base size.
-
-    Sizes where a bold line (name, town) does not wrap are preferred, but only down to 80 %
-    of the largest size that fits at all: tiny unwrapped text is worse than a wrapped name.
-    """
-    fallback: list[_Line] | None = None
-    fallback_scale = 0.0
-    unit_lines, _ = _ship_to_lines(data, 1.0, float("inf"))
-    upper = height / max(_block_height(unit_lines), 1e-6)
-    scale = max(SHIP_TO_MIN, min(SHIP_TO_MAX, float(int(upper))))
-    while True:
-        lines, bold_wrapped = _ship_to_lines(data, scale, width)
-        fits = _block_height(lines) <= height
-        if fits and fallback is None:
-            fallback, fallback_scale = lines, scale
-        if fits and not bold_wrapped:
-            return lines
-        if scale <= SHIP_TO_MIN or (fallback is not None and scale <= fallback_scale * 0.8):
-            break
-        scale = max(SHIP_TO_MIN, scale - 1.0)
-    if fallback is not None:
-        return fallback
-    # Even the smallest size is too tall: keep what fits and mark the cut, never overflow.
-    while lines and _block_height(lines) > height:
-        lines.pop()
-        if lines:
-            last = lines[-1]
-            lines[-1] = _Line(
-                fonts.ellipsize(last.text + " …", last.size, width, last.bold), last.size, last.bold
-            )
-    return lines
-
-
-def _draw_lines(
-    surface: Surface, x: float, top: float, lines: Sequence[_Line], width: float
-) -> float:
-    y = top
-    for line in lines:
-        y -= line.size * 1.18
-        text = fonts.ellipsize(line.text, line.size, width, line.bold)
-        surface.text(x, y + line.size * 0.22, text, line.size, line.bold)
-    return y
 
 
 def _draw_header(surface: Surface, data: LabelData, left: float, right: float, top: float) -> None:
@@ -442,14 +318,14 @@ def draw_label(surface: Surface, data: LabelData, page_w: float, page_h: float) 
     phone = data.ship_to.phone.strip()
     tel = f"Tel. {phone}" if phone else ""
     height = block_top - block_bottom
-    lines = _fit_ship_to(data, text_width, height)
+    lines = fit_ship_to(data, text_width, height)
     # A short last line (the country abroad) leaves room for the phone beside it, so the
     # address keeps the phone's row: on a label with three symbols that row is a fifth of
     # the block.
     beside = bool(tel and lines) and _fits_beside(lines[-1], tel, text_width)
     if tel and not beside:
-        lines = _fit_ship_to(data, text_width, height - PHONE_LINE)
-    last_y = _draw_lines(surface, left + indent, block_top, lines, text_width)
+        lines = fit_ship_to(data, text_width, height - PHONE_LINE)
+    last_y = draw_lines(surface, left + indent, block_top, lines, text_width)
     if beside:
         surface.text(right, last_y + lines[-1].size * 0.22, tel, PHONE_SIZE, anchor="end")
     elif tel:
@@ -457,7 +333,7 @@ def draw_label(surface: Surface, data: LabelData, page_w: float, page_h: float) 
                      text_width), PHONE_SIZE)  # fmt: skip
 
 
-def _fits_beside(line: _Line, tel: str, width: float) -> bool:
+def _fits_beside(line: Line, tel: str, width: float) -> bool:
     gap = 4 * MM
     used = fonts.text_width(line.text, line.size, line.bold) + gap
     return used + fonts.text_width(tel, PHONE_SIZE) <= width
