@@ -211,6 +211,33 @@ def test_products_missing_sku_on_variant_row(tmp_path: Path) -> None:
     assert errors == [RowError(2, "Variant SKU", "missing SKU for a variant of 'hoodie'")]
 
 
+def test_products_with_invisible_characters_are_refused(tmp_path: Path) -> None:
+    """A product's title and options are its name on the packing slip: a bidi control
+    there prints a slip that reads otherwise (the orders' and the API's rule)."""
+    records, errors = products_in(
+        tmp_path,
+        product_row(**{"Title": "Hoodie\u202e"}),
+        product_row(first=False, **{"Variant SKU": "HOOD-M", "Option1 Value": "M"}),
+        product_row("cap", **{"Title": "Cap", "Variant SKU": "CAP", "Option1 Value": "\u200bS"}),
+        product_row("tee", **{"Title": "Tee", "Variant SKU": "TEE"}),
+    )
+    assert [r.sku for r in records] == ["TEE"]
+    assert errors == [
+        RowError(
+            2,
+            "Title",
+            "holds the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE); retype it "
+            "(the variants of 'hoodie' are skipped)",
+        ),
+        RowError(
+            4,
+            "Option1 Value",
+            "holds the invisible character U+200B (ZERO WIDTH SPACE); retype it",
+            key="CAP",
+        ),
+    ]
+
+
 def test_products_duplicate_sku(tmp_path: Path) -> None:
     items = products_in(
         tmp_path,

@@ -21,6 +21,7 @@ from wms_tui.adapters.shopify.csv_records import (
     RowError,
     Source,
 )
+from wms_tui.domain.text import invisible_problem
 
 _PRESCAN_CHUNK = 1 << 20
 _DRAIN_CHUNK = 1 << 16
@@ -274,6 +275,16 @@ def open_rows(
     except BaseException:
         release()
         raise
+
+
+def first_invisible(fields: list[str], columns: dict[str, int]) -> tuple[str, str] | None:
+    """The first of ``columns`` (name: position) whose cell in this row holds an
+    invisible character (``domain.text``: a bidi control prints a label or slip that
+    reads otherwise than the data), and why; None when none does."""
+    for column, i in columns.items():
+        if i < len(fields) and (why := invisible_problem(fields[i])):
+            return column, why
+    return None
 
 
 def clean(value: str) -> str:

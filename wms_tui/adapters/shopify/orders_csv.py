@@ -12,6 +12,7 @@ from wms_tui.adapters.shopify.csv_reading import (
     Header,
     Row,
     clean,
+    first_invisible,
     open_rows,
     short,
     started,
@@ -26,7 +27,6 @@ from wms_tui.adapters.shopify.csv_records import (
     Source,
 )
 from wms_tui.domain.countries import is_country
-from wms_tui.domain.text import invisible_problem
 
 # --------------------------------------------------------------------------------------------
 # Orders
@@ -281,7 +281,7 @@ def _order_stream(
                             key=name,
                         )
 
-        if invisible := _first_invisible(fields, ix):
+        if invisible := first_invisible(fields, ix):
             # The API's rule too (domain/text.py): a bidi control in a name or street
             # prints a label that reads otherwise than the order.
             current.ok = False
@@ -384,14 +384,6 @@ def _order_stream(
 
     if current is not None:
         yield from _finish(current, ix)
-
-
-def _first_invisible(fields: list[str], ix: dict[str, int]) -> tuple[str, str] | None:
-    """The first column read from this row that holds an invisible character, and why."""
-    for column, i in ix.items():
-        if i < len(fields) and (why := invisible_problem(fields[i])):
-            return column, why
-    return None
 
 
 def _start(order: _Order, ix: dict[str, int]) -> Iterator[RowError]:

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from wms_tui.adapters.shopify.csv_reading import clean, open_rows, short, started, unquote
+from wms_tui.adapters.shopify.csv_reading import (
+    clean,
+    first_invisible,
+    open_rows,
+    short,
+    started,
+    unquote,
+)
 from wms_tui.adapters.shopify.csv_records import (
     MAX_GRAMS,
     ProductRecord,
@@ -102,7 +109,11 @@ def _parse_products(
             product = products.get(handle)
             if product is None:
                 names = tuple(clean(fields[i]) for i in i_opt_names)
-                product = _Product(row, title, cast(tuple[str, str, str], names), bool(title))
+                # Its title and option names are in every variant's name on the slip.
+                hidden = first_invisible(fields, {"Title": i_title, **_names(ix, "Name")})
+                product = _Product(
+                    row, title, cast(tuple[str, str, str], names), bool(title) and not hidden
+                )
                 products[handle] = product
                 if not title:
                     yield RowError(
@@ -110,6 +121,10 @@ def _parse_products(
                         "Title",
                         f"missing Title on the first row of product '{handle}' "
                         "(its variants are skipped)",
+                    )
+                elif hidden:
+                    yield RowError(
+                        row, hidden[0], f"{hidden[1]} (the variants of '{handle}' are skipped)"
                     )
             elif title and title != product.title and product.ok:
                 yield RowError(
@@ -125,6 +140,8 @@ def _parse_products(
 
             errors: list[RowError] = []
             sku = clean(fields[i_sku])
+            if hidden := first_invisible(fields, {"Variant SKU": i_sku, **_names(ix, "Value")}):
+                errors.append(RowError(row, hidden[0], hidden[1], key=sku))
             if not sku:
                 errors.append(
                     RowError(row, "Variant SKU", f"missing SKU for a variant of '{handle}'")
@@ -205,6 +222,11 @@ def _parse_products(
             yield ProductRecord(row, sku, name, product.title, options, grams, barcode, handle)
     finally:
         release()
+
+
+def _names(ix: dict[str, int], part: str) -> dict[str, int]:
+    """The three option columns' ``part`` ("Name" or "Value") by column name."""
+    return {f"Option{n} {part}": ix[f"Option{n} {part}"] for n in (1, 2, 3)}
 
 
 def _barcode_reason(barcode: str) -> str:
