@@ -6,9 +6,11 @@ stamped in the kept past."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from tests.worlds.insight import NOW, Shift, build_shift, t
@@ -155,3 +157,53 @@ def _actor_of(shift: Shift, name: str) -> Actor:
     with shift.store.read() as s:
         op = s.exec(select(Operator).where(Operator.name == name)).one()
         return Actor(op.id, op.name, ("picker",), "HH-2")
+
+
+# One step of a random shift: minutes until the next refresh, and the events written
+# before it, each (kind, order, minutes before the refresh, bin): stamped a moment ago
+# or, now and then, in the kept past (a replay), as the store may see them.
+STEP_EVENTS = st.lists(
+    st.tuples(
+        st.sampled_from(("pick", "refused", "dispatch", "pack", "undo", "qc")),
+        st.sampled_from(("#B", "#C", "#K", "#M")),
+        st.integers(0, 90),
+        st.sampled_from(("A-01", "A-02", "B-01")),
+    ),
+    max_size=4,
+)
+STEPS = st.lists(st.tuples(st.integers(1, 75), STEP_EVENTS), min_size=1, max_size=5)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=STEPS)
+def test_random_refreshes_and_events_keep_the_cold_numbers(shift: Shift, steps: list) -> None:
+    """The kept past is an incremental read model of the event log: after any sequence
+    of refreshes and events (a unit going on across kept boundaries, an event in the kept
+    past, a dispatch, pack scans and undos), a warm refresh equals a cold build. The
+    store is the fixture's for every example: the log only grows, as on a real floor."""
+    bo = _actor_of(shift, "Bo Ek")
+    packer = Actor(bo.operator_id, bo.name, ("packer",), "PACK-1")
+    hour_cache.forget(shift.store)
+    now = NOW
+    dashboard(shift.store, shift.boss, now)
+    for minutes, written in steps:
+        now += timedelta(minutes=minutes)
+        for kind, order, back, bin_ in written:
+            at = now - timedelta(minutes=back)
+            if kind == "pick":
+                _log(shift, at, bo, K.PICK_UNIT, order, sku="MUG-1", qty=1, from_location=bin_)
+            elif kind == "refused":
+                _log(shift, at, bo, K.PICK_REFUSED, order, qty=1)
+            elif kind == "dispatch":
+                _log(shift, at, SYSTEM, K.ORDER_STATUS, order, from_state=S.PACKED.value,
+                     to_state=S.DISPATCHED.value)  # fmt: skip
+            else:
+                k = {"pack": K.PACK_SCAN, "undo": K.PACK_UNDO, "qc": K.QC_FAIL}[kind]
+                _log(shift, at, packer, k, order, sku="MUG-1", qty=-1 if kind == "undo" else 1)
+        warm = _same(dashboard(shift.store, shift.boss, now))
+        assert warm == _cold(shift, now), now
+        dashboard(shift.store, shift.boss, now)  # warm again for the next step
