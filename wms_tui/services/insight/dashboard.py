@@ -352,14 +352,21 @@ def _by_id(
     if not asked:
         return {}, {}
 
+    # Each term built once and shared: building SQLAlchemy expressions was most of this
+    # statement's cost on a small floor.
+    due_by = _due(day)[1]
+    is_pair: dict[Pair, object] = {}
+
     def among(g: overview_rules.Subgroup, pairs: list[Pair]) -> tuple:
+        for cid, sid in pairs:
+            if (cid, sid) not in is_pair:
+                is_pair[(cid, sid)] = and_(_is(Order.carrier_id, cid), _is(Order.service_id, sid))
         return (
             Order.status == S(g[1]),
             Order.priority == g[2],
-            *_due(day)[1:],
-            or_(*(and_(_is(Order.carrier_id, cid), _is(Order.service_id, sid))
-                  for cid, sid in pairs)),
-        )  # fmt: skip
+            due_by,
+            or_(*(is_pair[p] for p in pairs)),
+        )
 
     width = max(len(rows) for _, rows in asked.values())
     parts = []
