@@ -149,6 +149,7 @@ HEADERS: dict[str, list[str]] = {
         "financial_status",
     ],
     "order_lines.csv": ["order", "sku", "quantity", "price"],
+    "asn.csv": ["reference", "supplier", "expected_date", "sku", "quantity"],
 }
 
 Row = dict[str, str | int]
@@ -2210,6 +2211,27 @@ def order_line_rows(orders: Sequence[Order]) -> list[Row]:
     ]
 
 
+def asn_rows() -> list[Row]:
+    """Two deliveries on their way (``wms demo`` imports them as ``wms import asn`` would):
+    most of the SKUs the demo's backorders wait for, so receiving and putting them away
+    releases those orders. Two backordered SKUs have nothing coming. No dates: the file
+    is committed, the demo is built on any day."""
+    deliveries = [
+        ("PO-D2001", "Nordic Tees AB", [
+            ("TS-ORG-WHT-S", 12), ("HD-HVY-GRY-S", 6), ("SW-OVR-MEL-XL", 6),
+            ("HL-ULL-GRA", 4), ("MO-RBB-SVA", 4),
+        ]),
+        ("PO-D2002", "한옥리빙 주식회사", [
+            ("KB-MSK-RCE-1P", 10), ("KB-CRM", 6), ("MG-STN-WHT", 8),
+        ]),
+    ]  # fmt: skip
+    return [
+        {"reference": ref, "supplier": supplier, "expected_date": "", "sku": sku, "quantity": n}
+        for ref, supplier, lines in deliveries
+        for sku, n in lines
+    ]
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -2230,6 +2252,7 @@ def generate(out_dir: Path) -> dict[str, int]:
         "cartons.csv": carton_rows(),
         "orders.csv": order_rows(orders),
         "order_lines.csv": order_line_rows(orders),
+        "asn.csv": asn_rows(),
     }
     return {name: write_csv(out_dir, name, rows) for name, rows in tables.items()}
 

@@ -410,3 +410,32 @@ def test_the_insight_numbers_agree_with_the_ledger_and_the_pack_scans(demo: Stor
     picked, packed = ledger(start, end)
     assert picked > 0 and packed > 0  # the demo's past week picked and packed
     assert sum(r[2] for r in pickers) == picked and sum(r[1] for r in packers) == packed
+
+
+def test_deliveries_on_their_way_bring_what_backorders_wait_for(
+    sqlite_demo: BuiltDemo, tmp_path: Path
+) -> None:
+    """A new receiver found no expected delivery in the demo, only blind receipts, and
+    its backorders waited for stock nothing would bring."""
+    from wms_tui.services.receiving import putaway
+    from wms_tui.services.receiving import receipt as rcv
+    from wms_tui.services.receiving.deliveries import open_deliveries
+
+    store = Store(sqlite_demo.copy(tmp_path / "demo.db"))
+    try:
+        assert {d.reference for d in open_deliveries(store)} == {"PO-D2001", "PO-D2002"}
+        with store.read() as s:
+            waiting = s.exec(
+                select(Order.name).where(Order.status == OrderStatus.BACKORDERED)
+            ).all()
+        assert "#D1023" in waiting  # 2 × TS-ORG-WHT-S, on PO-D2001
+        receiver = demo_walk.actor(store, "R3001", "RCV-1")
+        rcv.receive_scan(store, receiver, "PO-D2001", "TS-ORG-WHT-S", count=12)
+        [line] = [ln for ln in putaway.pending(store, "PO-D2001") if ln.sku == "TS-ORG-WHT-S"]
+        done = putaway.put_away(
+            store, receiver, reference="PO-D2001", product_code="TS-ORG-WHT-S",
+            bin_code=line.suggestion.bin, qty=12,
+        )  # fmt: skip
+        assert "#D1023" in done.released_orders
+    finally:
+        store.dispose()

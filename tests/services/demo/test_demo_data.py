@@ -24,6 +24,7 @@ HEADERS = {
     "weight_g,length_mm,width_mm,height_mm,fragile,case_barcode,case_qty,reorder_point,"
     "max_stock,zone,hs_code,origin_country,customs_value,dangerous_goods",
     "stock.csv": "sku,location,qty,received_days_ago",
+    "asn.csv": "reference,supplier,expected_date,sku,quantity",
     "operators.csv": "badge,name,roles,pin",
     "carriers.csv": "code,name,tracking_prefix,tracking_length,tracking_check,tracking_start",
     "services.csv": "carrier,code,name,cutoff,transit_days,express",

@@ -419,7 +419,19 @@ def create_demo(
         uow.commit()
     replay_history(store, seeded_statuses())
     advance_demo_orders(store)
+    expect_deliveries(store)
     return store, True
+
+
+def expect_deliveries(store: Store, folder: Path = DEMO_DIR) -> int:
+    """The deliveries on their way (``asn.csv``), imported as ``wms import asn`` does.
+
+    Without them a new receiver had only blind receipts to try, and the demo's backorders
+    waited for stock that nothing would bring.
+    """
+    from wms_tui.services.receiving.asn import import_asn
+
+    return len(import_asn(store, SYSTEM, folder / "asn.csv"))
 
 
 ORIGIN, DEMO = "origin", "demo"
