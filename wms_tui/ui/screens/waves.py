@@ -24,9 +24,10 @@ from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.fixed_table import FitTable
+from wms_tui.ui.widgets.fixed_table import FitTable, reset
 
 WIDE = 80
+NARROW_TASKS = [("Task", 8), ("Status", 7), ("Units", 5), ("Picker", 10)]
 FILTERS = (
     ("carrier", "Carrier", "any, e.g. CJ", None),
     ("cutoff", "Cut-off ≤", "HH:MM", None),
@@ -69,14 +70,27 @@ class WavesScreen(WmsScreen):
             yield FitTable(id="waves-shorts", cursor_type="row")
 
     def on_mount(self) -> None:
-        tasks = self.query_one("#waves-tasks", DataTable)
-        tasks.add_columns("Task", "Status", "Stops", "Units", "Picker", "Short", "m", "To")
+        self._task_columns()
         shorts = self.query_one("#waves-shorts", DataTable)
         shorts.add_columns("Time", "Order", "SKU", "Bin", "Who", "What")
         size = waves.default_cart_size(self.store)
         self.query_one("#f-cart", Input).placeholder = str(size)
         self.query_one("#f-carrier", Input).focus()
         self.action_refresh()
+
+    def _task_columns(self) -> None:
+        tasks = self.query_one("#waves-tasks", DataTable)
+        tasks.clear(columns=True)
+        if self.wide:
+            tasks.add_columns("Task", "Status", "Stops", "Units", "Picker", "Short", "m", "To")
+        else:
+            # A handheld's 40 columns: eight columns scrolled sideways and cut the picker
+            # to "Picke" / "Ana L"; stops, route and station are on the wide screen.
+            reset(tasks, NARROW_TASKS)
+
+    def width_changed(self) -> None:
+        self._task_columns()
+        self.action_refresh(keep_feedback=True)
 
     @property
     def feedback(self) -> Feedback:
@@ -194,7 +208,13 @@ class WavesScreen(WmsScreen):
         table.clear()
         for wave in waves.list_waves(self.store, limit=10):
             for t in wave.tasks:
-                who = t.picker + (f" @{t.terminal}" if t.terminal and t.status != "DONE" else "")
+                where = f" @{t.terminal}" if t.terminal and t.status != "DONE" else ""
+                if not self.wide:
+                    name = t.picker.split(" ")[0] if t.picker else ""
+                    table.add_row(t.code, t.status.lower(), f"{t.units_picked}/{t.units}",
+                                  (name + where).strip() or "—", key=t.code)  # fmt: skip
+                    continue
+                who = t.picker + where
                 table.add_row(
                     t.code,
                     t.status.lower(),
