@@ -11,8 +11,8 @@ from tests.worlds import factories as f
 from wms_tui.domain.clock import set_clock
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Order, Service
-from wms_tui.services.intake.order_detail import order_detail
 from wms_tui.services.intake.order_queries import list_orders
+from wms_tui.services.intake.order_work_view import order_work_view
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.store import Store
 
@@ -121,7 +121,7 @@ def test_filters(queue: Store) -> None:
 def test_detail_shows_what_is_missing(queue: Store) -> None:
     with queue.read() as s:
         oid = s.exec(select(Order.id).where(Order.name == "#1004")).one()
-    d = order_detail(queue, oid)
+    d = order_work_view(queue, oid)
     assert d.status == "BACKORDERED" and d.missing == ["MUG-FIKA short 2 (need 2, have 0)"]
     assert [(ln.sku, ln.quantity, ln.available, ln.missing) for ln in d.lines] == [
         ("HOOD-NAVY-M", 1, 5, 0),

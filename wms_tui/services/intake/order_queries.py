@@ -1,5 +1,5 @@
 """Read models for the supervisor's orders screen: the queue (one order in detail is
-:mod:`~wms_tui.services.intake.order_detail`).
+:mod:`~wms_tui.services.intake.order_work_view`).
 
 Plain values only, sorted by ``priority.order_by`` (the same urgency the release
 and the waves use), times already on the warehouse clock.

@@ -463,10 +463,10 @@ class OrdersScreen(WmsScreen):
 
     def open_detail(self, order_id: int) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.intake.order_detail import order_detail
+        from wms_tui.services.intake.order_work_view import order_work_view
 
         try:
-            detail = order_detail(self.store, order_id)
+            detail = order_work_view(self.store, order_id)
         except DomainError as exc:
             self.query_one(Feedback).error(str(exc))
             self.reload()

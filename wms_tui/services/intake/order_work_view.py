@@ -61,7 +61,7 @@ class EventView:
 
 
 @dataclass(frozen=True)
-class OrderDetail:
+class OrderWorkView:
     id: int
     name: str
     status: str
@@ -120,7 +120,7 @@ def _find(session: Session, order_id: int) -> Order:
     return order
 
 
-def order_detail(store: Store, order_id: int) -> OrderDetail:
+def order_work_view(store: Store, order_id: int) -> OrderWorkView:
     now = utcnow()
     with store.read() as s:
         order = _find(s, order_id)
@@ -200,7 +200,7 @@ def order_detail(store: Store, order_id: int) -> OrderDetail:
             label += " (express)"
         if method and method.casefold() != (service.name.casefold() if service else ""):
             label += f" · shop: {method}"
-        return OrderDetail(
+        return OrderWorkView(
             id=order.id,
             name=order.name,
             status=st.value,
