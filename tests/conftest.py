@@ -8,9 +8,11 @@ in CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping.
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,18 +194,25 @@ def pg_schema_ddl() -> str:
 _SQLITE_TEMPLATE: Path | None = None
 
 
-def sqlite_schema_copy(url: str, tmp_path_factory: pytest.TempPathFactory) -> Store:
+def sqlite_schema_copy(url: str, tmp_path_factory: pytest.TempPathFactory | None = None) -> Store:
     """A new SQLite store at ``url`` with the whole schema, as ``create_schema``
     leaves it, copied from a file made once per test process.
 
     ``create_schema`` compiles and runs every table's DDL (~30 ms of CPU per
     test); a file copy takes about 1 ms. The copy gets an identity of its own,
     as a store made by ``create_schema`` has; test_migrations checks
-    ``create_schema`` itself against the models and the migrations.
+    ``create_schema`` itself against the models and the migrations. Code
+    without fixtures (a hypothesis example, a state machine) passes no
+    ``tmp_path_factory``: the template then goes to a folder of its own.
     """
     global _SQLITE_TEMPLATE
     if _SQLITE_TEMPLATE is None:
-        template = tmp_path_factory.mktemp("schema") / "template.db"
+        if tmp_path_factory is not None:
+            folder = tmp_path_factory.mktemp("schema")
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="wms-schema-", dir=temp_root()))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = folder / "template.db"
         made = Store(f"sqlite:///{template}")
         made.create_schema()
         made.dispose()  # the last connection checkpoints the WAL into the file
@@ -216,6 +225,12 @@ def sqlite_schema_copy(url: str, tmp_path_factory: pytest.TempPathFactory) -> St
         uow.commit()
     store.remember_identity()
     return store
+
+
+def temp_root() -> str | None:
+    """Where a test's own temporary folders go: memory when pytest_configure chose
+    it (see _SHM), else the system's default."""
+    return os.environ.get("PYTEST_DEBUG_TEMPROOT")
 
 
 # What a schema's shape is made of: its tables' columns and privileges,

@@ -19,6 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sqlalchemy import func
 from sqlmodel import select
 
+from tests.conftest import sqlite_schema_copy, temp_root
 from tests.worlds import factories as f
 from tests.worlds.receiving import MUG_CASE, TEE_EAN, build
 from wms_tui.domain.enums import LocationKind, MovementReason
@@ -36,7 +37,6 @@ from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.services.inventory.stock import find_location, ledger_mismatches, move_stock
 from wms_tui.services.receiving import closing, putaway
 from wms_tui.services.receiving import receipt as receiving
-from wms_tui.store import Store
 
 SKUS = ("TEE", "MUG", "PRINT")
 CODES = {"TEE": (TEE_EAN, 1), "MUG": (MUG_CASE, 6), "PRINT": ("PRINT", 1)}
@@ -48,9 +48,8 @@ REASONS = ("Lost or stolen", "Found stock")
 class StockBooks(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.tmp = Path(tempfile.mkdtemp(prefix="wms-ledger-"))
-        self.store = Store(f"sqlite:///{self.tmp / 'wms.db'}")
-        self.store.create_schema()
+        self.tmp = Path(tempfile.mkdtemp(prefix="wms-ledger-", dir=temp_root()))
+        self.store = sqlite_schema_copy(f"sqlite:///{self.tmp / 'wms.db'}")
         self.world = build(self.store)
         # where units should be, per (sku, location); starts as build() left it
         self.model: Counter[tuple[str, str]] = Counter(

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlmodel import select
 
+from tests.conftest import sqlite_schema_copy, temp_root
 from tests.worlds import factories as f
 from wms_tui.domain import clock
 from wms_tui.domain.enums import Disposition, LocationKind, OrderStatus, Resolution
@@ -44,7 +45,6 @@ from wms_tui.services.picking import walk as picking
 from wms_tui.services.receiving import closing, putaway
 from wms_tui.services.receiving import receipt as receiving
 from wms_tui.services.returns import desk as returns
-from wms_tui.store import Store
 
 SKUS = ("MUG", "TEE", "CAP")
 BARCODE = {sku: f.ean13(40 + i) for i, sku in enumerate(SKUS)}
@@ -61,13 +61,12 @@ class UnitsOnTheFloor(RuleBasedStateMachine):
         # the clock moves on a day after it (a Tuesday morning to start).
         self.now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
         clock.set_clock(lambda: self.now)
-        self.tmp = Path(tempfile.mkdtemp(prefix="wms-units-"))
+        self.tmp = Path(tempfile.mkdtemp(prefix="wms-units-", dir=temp_root()))
         self.cwd = Path.cwd()
         import os
 
         os.chdir(self.tmp)  # labels/, manifests/ land here
-        self.store = Store(f"sqlite:///{self.tmp / 'wms.db'}")
-        self.store.create_schema()
+        self.store = sqlite_schema_copy(f"sqlite:///{self.tmp / 'wms.db'}")
         with self.store.unit_of_work() as uow:
             seed_reference_data(uow)
             f.warehouse(uow)

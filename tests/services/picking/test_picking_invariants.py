@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from tests.conftest import sqlite_schema_copy, temp_root
 from tests.worlds.picking import BARCODES, build_world
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.errors import DomainError
@@ -67,9 +68,8 @@ def check_books(store: Store) -> None:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(actions=ACTIONS)
 def test_random_scans_keep_the_books_right(actions) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(f"sqlite:///{Path(tmp) / 'wms.db'}")
-        store.create_schema()
+    with tempfile.TemporaryDirectory(dir=temp_root()) as tmp:
+        store = sqlite_schema_copy(f"sqlite:///{Path(tmp) / 'wms.db'}")
         try:
             _play(store, actions)
         finally:

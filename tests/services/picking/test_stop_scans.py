@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event as sa_event
 
+from tests.conftest import sqlite_schema_copy, temp_root
 from tests.worlds.picking import BARCODES, build_world, snapshot
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Allocation, PickTaskLine
@@ -54,8 +55,7 @@ class Floor:
     """One store walked by one picker; ``keep`` passes the last view to every scan."""
 
     def __init__(self, tmp: str, name: str, *, keep: bool) -> None:
-        self.store = Store(f"sqlite:///{Path(tmp) / name}")
-        self.store.create_schema()
+        self.store = sqlite_schema_copy(f"sqlite:///{Path(tmp) / name}")
         w = build_world(self.store, ORDERS)
         build_wave(self.store, w.supervisor)
         self.boss, self.ana, self.keep = w.supervisor, w.pickers[0], keep
@@ -105,7 +105,7 @@ def statements(store: Store) -> list[str]:
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(actions=ACTIONS)
 def test_a_kept_view_answers_as_the_whole_cart(actions) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=temp_root()) as tmp:
         full, kept = Floor(tmp, "full.db", keep=False), Floor(tmp, "kept.db", keep=True)
         try:
             for action in actions:
