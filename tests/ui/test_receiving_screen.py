@@ -265,6 +265,30 @@ async def test_blind_receipt_and_sku_labels(receiving_store: Store, tmp_path: Pa
     assert "roll" in pdf.name and pdf.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_count_keyed_as_a_scan_is_not_offered_as_a_barcode(
+    receiving_store: Store, size
+) -> None:
+    """ "Unknown barcode 700: F6 to link it" offered to make 700 a product's barcode."""
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_receiving(pilot)
+        await scan(pilot, "PO-1")
+        before = snapshot(receiving_store)
+        for mode in ("", "f3"):  # one unit a scan, then count mode
+            if mode:
+                await pilot.press(mode)
+                await pilot.pause()
+            await scan(pilot, "700")
+            await pilot.pause()
+            assert feedback(app) == "✗ 700 is no barcode: scan the item, then F3 to key a count"
+            assert screen.last_unknown is None
+            assert screen.wide or not screen.check_action("link", ())  # F6 not offered
+        assert snapshot(receiving_store) == before
+        await scan(pilot, "2000000000015")  # a barcode nobody knows is still offered F6
+        assert "F6 to link it" in feedback(app) and screen.last_unknown == "2000000000015"
+
+
 async def test_closing_a_blind_receipt_claims_no_comparison(receiving_store: Store) -> None:
     """It said "Everything arrived as expected" of a delivery nobody expected anything of."""
     app = WmsApp(receiving_store.url, terminal="RCV-2")

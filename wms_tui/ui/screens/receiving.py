@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.numbers import small_number
 from wms_tui.domain.text import option_values, plural
 from wms_tui.services.core import approval
 from wms_tui.services.receiving import barcode_links, closing, deliveries
@@ -51,6 +52,8 @@ F8    SKU labels (* = no barcode)
 F9    undo this terminal's last scan
 ↑↓ ⏎  pick a delivery from the list
 Esc   back"""
+# A plain number this short keyed into the scan field is a count, never a barcode to link.
+MAX_KEYED_COUNT_DIGITS = 5
 NARROW_LINES = [("SKU", 13), ("Exp", 3), ("Rcv", 3), ("Dmg", 3), ("±", 4)]
 WIDE_LINES = [("SKU", 14), ("Name", 20), ("Options", 12), ("Exp", 4), ("Rcv", 4), ("Dmg", 4),
               ("Away", 4), ("±", 4)]  # fmt: skip
@@ -349,10 +352,8 @@ class ReceivingScreen(FloorScreen):
         except rcv.UnknownBarcode as exc:
             if self.switch_delivery(exc.code):
                 return
-            self.last_unknown = exc.code
-            self.feedback.error(f"{exc}: F6 to link it")
+            self.unknown(exc)
             self.note(f"✗ {exc}")
-            self.refresh_bindings()
             return
         except DomainError as exc:
             self.feedback.error(str(exc))
@@ -375,6 +376,16 @@ class ReceivingScreen(FloorScreen):
         self.render_head()
         self.render_table()
         self.highlight(res.sku)
+        self.refresh_bindings()
+
+    def unknown(self, exc: rcv.UnknownBarcode) -> None:
+        """An unknown code: F6 links it, unless it is a count keyed into the scan field
+        ("Unknown barcode 700: F6 to link it" offered to make 700 a product's barcode)."""
+        if small_number(exc.code, MAX_KEYED_COUNT_DIGITS) is not None:
+            self.feedback.error(f"{exc.code} is no barcode: scan the item, then F3 to key a count")
+            return
+        self.last_unknown = exc.code
+        self.feedback.error(f"{exc}: F6 to link it")
         self.refresh_bindings()
 
     def switch_delivery(self, code: str) -> bool:
@@ -412,9 +423,7 @@ class ReceivingScreen(FloorScreen):
             # Another delivery's reference opens it, in count or damaged mode too.
             if self.switch_delivery(exc.code):
                 return
-            self.last_unknown = exc.code
-            self.feedback.error(f"{exc}: F6 to link it")
-            self.refresh_bindings()
+            self.unknown(exc)
             return
         except DomainError as exc:
             self.feedback.error(str(exc))
