@@ -1,163 +1,59 @@
 """The simulated floor day (issue #15): what one order costs the services.
 
-    python -m bench.floor_day [--orders 100] [--seed 2]
+    python -m bench.floor_day [--orders 100] [--seed 2] [--baseline REV] [--pg]
 
-Runs ``simulate_day`` twice on fresh SQLite stores, same seed: first with the
-per-transaction reads as they were before this change written out below and
-patched in (the baseline), then with today's code. Each run counts the SQL
-statements sent (BEGIN and the store-identity check included), the ORM rows
-built and the process CPU time; the table gives per order figures and the
-ratio today / before. The two days are the same day: the changes read less,
-they decide nothing differently, so the same seed walks the same orders (the
-end states are compared and printed).
+Runs ``simulate_day`` twice on fresh stores, same seed: once with the code of
+git revision ``--baseline`` (its tree unpacked into a temporary folder) and
+once with this checkout's, each in a child process of its own (the same
+imports, caches and pools for both). Each run counts the SQL statements sent
+(BEGIN and the store-identity check included), the ORM rows built and the
+process's CPU time around the day; the table gives per-order figures and the
+ratio today / baseline. Both days run on a stopped clock, so the same seed
+walks the same orders as long as the changes between the two revisions decide
+nothing differently (the end states are compared and printed). ``--pg`` runs
+them on PostgreSQL, in throw-away schemas of the benchmark's own database
+(``WMS_BENCH_DB``); CPU is the client's only there.
+
+Statements are counted on ``store.engine`` alone: a unit of work runs on an
+engine derived from it with ``execution_options``, which shares its event
+listeners, so listening on both counted every write transaction's statements
+twice (the figures before 7 Dec 2026 18:30 UTC in docs/performance.md are
+inflated that way).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import json
+import os
+import subprocess
 import sys
+import tarfile
 import tempfile
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import Row  # noqa: E402
+from bench.common import PgSchema, Row  # noqa: E402
 
 QUICK_ORDERS = 10
 FULL_ORDERS = 100
 DAY = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # a Wednesday morning
+# The revision before session 7's statement cuts (move_stock, the pick scan's view, …).
+BASELINE = "020093d"
 
 
-# --------------------------------------------------------------------------- before
+# --------------------------------------------------------------------------- one day (child)
 
 
-def _old_all_settings(session):  # noqa: ANN001, ANN202 - as it was
-    from sqlmodel import select
+def _child(url: str, orders: int, seed: int) -> dict:
+    """One day in this process, with whichever ``wms_tui`` is first on sys.path."""
+    import time
 
-    from wms_tui.domain.models import Setting
-    from wms_tui.services.core.settings import DEFAULTS
-
-    values = dict(DEFAULTS)
-    values.update({s.key: s.value for s in session.exec(select(Setting))})
-    return values
-
-
-def _old_station_row(session, terminal):  # noqa: ANN001, ANN202
-    from sqlmodel import select
-
-    from wms_tui.domain.models import Station
-
-    return session.exec(select(Station).where(Station.code == terminal)).first()
-
-
-def _old_warehouse(session):  # noqa: ANN001, ANN202
-    from sqlmodel import col, select
-
-    from wms_tui.domain.errors import DomainError
-    from wms_tui.domain.models import Warehouse
-
-    w = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
-    if w is None:
-        raise DomainError("No warehouse is set up (address, GS1 prefix): ask a supervisor")
-    return w
-
-
-def _old_suggest_bin(session, product):  # noqa: ANN001, ANN202 - without LIMIT 1
-    from sqlalchemy import case
-    from sqlmodel import col, select
-
-    from wms_tui.domain.enums import LocationKind
-    from wms_tui.domain.models import Location, Stock
-    from wms_tui.services.receiving.putaway import (
-        STORAGE_KINDS,
-        Suggestion,
-        _occupied_location_ids,
-    )
-
-    holding = session.exec(
-        select(Location)
-        .join(Stock, col(Stock.location_id) == Location.id)
-        .where(
-            Stock.product_id == product.id,
-            Stock.qty > 0,
-            col(Location.kind).in_(STORAGE_KINDS),
-            col(Location.active).is_(True),
-            col(Location.cycle_count_flag).is_(False),
-        )
-        .order_by(
-            case((Location.kind == LocationKind.PICK, 0), else_=1),
-            col(Stock.qty).desc(),
-            col(Location.code),
-        )
-    ).first()
-    if holding is not None:
-        return Suggestion(holding.code, "holds SKU")
-    occupied = _occupied_location_ids(session)
-    for kind, why, same_zone in (
-        (LocationKind.PICK, "empty pick bin", True),
-        (LocationKind.BULK, "empty bulk bin", False),
-    ):
-        stmt = select(Location).where(
-            Location.kind == kind,
-            col(Location.active).is_(True),
-            col(Location.cycle_count_flag).is_(False),
-        )
-        if same_zone:
-            if not product.zone:
-                continue
-            stmt = stmt.where(Location.zone == product.zone)
-        if occupied:
-            stmt = stmt.where(col(Location.id).not_in(occupied))
-        loc = session.exec(stmt.order_by(col(Location.code))).first()
-        if loc is not None:
-            return Suggestion(loc.code, why)
-    bulk = session.exec(
-        select(Location)
-        .where(
-            Location.kind == LocationKind.BULK,
-            col(Location.active).is_(True),
-            col(Location.cycle_count_flag).is_(False),
-        )
-        .order_by(col(Location.code))
-    ).first()
-    return Suggestion(bulk.code, "bulk") if bulk is not None else None
-
-
-@contextlib.contextmanager
-def _before() -> Iterator[None]:
-    from wms_tui.services.core import settings
-    from wms_tui.services.packing import close, paper_data, readiness, state, station_printers
-    from wms_tui.services.receiving import putaway
-
-    swaps = [
-        (settings, "all_settings", _old_all_settings),
-        (state, "station_row", _old_station_row),
-        (close, "station_row", _old_station_row),
-        (readiness, "station_row", _old_station_row),
-        (station_printers, "station_row", _old_station_row),
-        (paper_data, "warehouse", _old_warehouse),
-        (putaway, "suggest_bin", _old_suggest_bin),
-    ]
-    saved = [(m, name, getattr(m, name)) for m, name, _ in swaps]
-    for m, name, fn in swaps:
-        setattr(m, name, fn)
-    try:
-        yield
-    finally:
-        for m, name, fn in saved:
-            setattr(m, name, fn)
-
-
-# --------------------------------------------------------------------------- one day
-
-
-def _day(orders: int, seed: int, folder: Path, tag: str) -> tuple[dict, object]:
     from sqlalchemy import event
     from sqlalchemy.orm import Mapper
 
@@ -165,7 +61,7 @@ def _day(orders: int, seed: int, folder: Path, tag: str) -> tuple[dict, object]:
     from wms_tui.services.demo.simulate import simulate_day
     from wms_tui.store import Store
 
-    store = Store(f"sqlite:///{folder / f'{tag}.db'}")
+    store = Store(url)
     store.create_schema()
     counts = {"statements": 0, "rows": 0}
 
@@ -175,44 +71,98 @@ def _day(orders: int, seed: int, folder: Path, tag: str) -> tuple[dict, object]:
     def on_load(*_: object) -> None:
         counts["rows"] += 1
 
-    engines = {store.engine, store._uow_engine}
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(store.engine, "before_cursor_execute", on_statement)
     event.listen(Mapper, "load", on_load)
     cpu = time.process_time()
     try:
-        # The day on a stopped clock: on the wall clock a slow run crosses a
-        # carrier's cut-off or the paused-task limit another run does not, and
-        # the two are no longer the same day.
+        # A stopped clock: on the wall clock a slow run crosses a carrier's
+        # cut-off or the paused-task limit another run does not.
         with clock.pinned(DAY):
             report = simulate_day(store, orders=orders, seed=seed)
     finally:
         counts["cpu"] = time.process_time() - cpu
-        event.remove(Mapper, "load", on_load)
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", on_statement)
         store.dispose()
-    return counts, report
+    counts["statuses"] = dict(report.statuses)
+    counts["ok"] = report.ok
+    return counts
 
 
-def run(quick: bool, orders: int | None = None, seed: int = 2) -> list[Row]:
+def _run_child(tree: Path, url: str, orders: int, seed: int) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", str(tree), url]
+        + ["--orders", str(orders), "--seed", str(seed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"the day at {tree} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _unpack(rev: str, into: Path) -> Path | None:
+    """``rev``'s tree in ``into``, or None when git cannot give it."""
+    try:
+        data = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", rev, "wms_tui"],
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    with tarfile.open(fileobj=BytesIO(data)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def _url(folder: Path, tag: str, pg: bool) -> tuple[str, PgSchema | None]:
+    if pg:
+        schema = PgSchema(f"floorday_{tag}")
+        return schema.url, schema
+    return f"sqlite:///{folder / f'{tag}.db'}", None
+
+
+def run(
+    quick: bool,
+    orders: int | None = None,
+    seed: int = 2,
+    baseline: str = BASELINE,
+    pg: bool = False,
+) -> list[Row]:
     n = orders or (QUICK_ORDERS if quick else FULL_ORDERS)
+    results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="wms-floor-day-") as tmp:
         folder = Path(tmp)
-        with _before():
-            old, old_report = _day(n, seed, folder, "before")
-        new, new_report = _day(n, seed, folder, "today")
-    same = old_report.statuses == new_report.statuses  # type: ignore[attr-defined]
-    checks = all(c.ok for c in new_report.checks)  # type: ignore[attr-defined]
-    verdict = "pass" if checks else "FAIL"
-    note = f"{n} orders, seed {seed}; same end states: {same}; checks {verdict}"
-    before = "the same day with the reads as they were"
+        trees = {"today": ROOT}
+        old = _unpack(baseline, folder / "baseline")
+        if old is not None:
+            trees = {"baseline": old, **trees}
+        for tag, tree in trees.items():
+            url, schema = _url(folder, tag, pg)
+            try:
+                results[tag] = _run_child(tree, url, n, seed)
+            finally:
+                if schema is not None:
+                    schema.drop()
+    new, old_r = results["today"], results.get("baseline")
+    checks = "pass" if new["ok"] else "FAIL"
+    store = "PostgreSQL" if pg else "SQLite"
+    note = f"{n} orders, seed {seed}, {store}; checks {checks}"
+    before = f"the same day at {baseline}"
+    if old_r is not None:
+        note += f"; same end states as {baseline}: {old_r['statuses'] == new['statuses']}"
+
+    def base(key: str, scale: float = 1.0) -> float | None:
+        return scale * old_r[key] / n if old_r is not None else None
+
     return [
         Row(
             f"floor day: SQL statements per order ({n} orders)",
             new["statements"] / n,
             "stmts",
-            baseline=old["statements"] / n,
+            baseline=base("statements"),
             baseline_what=before,
             note=note,
         ),
@@ -220,29 +170,40 @@ def run(quick: bool, orders: int | None = None, seed: int = 2) -> list[Row]:
             "floor day: ORM rows built per order",
             new["rows"] / n,
             "rows",
-            baseline=old["rows"] / n,
+            baseline=base("rows"),
             baseline_what=before,
         ),
         Row(
             "floor day: CPU per order",
             1000 * new["cpu"] / n,
             "ms",
-            baseline=1000 * old["cpu"] / n,
+            baseline=base("cpu", 1000),
             baseline_what=before,
         ),
     ]
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        # The tree given goes first: the child measures that revision's wms_tui.
+        sys.path.insert(0, sys.argv[2])
+        for name in [m for m in sys.modules if m == "wms_tui" or m.startswith("wms_tui.")]:
+            del sys.modules[name]
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--orders", type=int)
+        parser.add_argument("--seed", type=int)
+        args = parser.parse_args(sys.argv[4:])
+        print(json.dumps(_child(sys.argv[3], args.orders, args.seed)))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=FULL_ORDERS)
     parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
+    parser.add_argument("--pg", action="store_true", help="on PostgreSQL (WMS_BENCH_DB)")
     args = parser.parse_args()
-    for row in run(False, args.orders, args.seed):
-        print(
-            f"{row.what:<52} {row.result:10.1f} {row.unit:<6} before {row.baseline:10.1f}"
-            f"  ratio {row.ratio:.2f}  {row.note}"
-        )
+    for row in run(False, args.orders, args.seed, args.baseline, args.pg):
+        base = f"{row.baseline:10.1f}  ratio {row.ratio:.2f}" if row.baseline else "(no baseline)"
+        print(f"{row.what:<52} {row.result:10.1f} {row.unit:<6} before {base}  {row.note}")
 
 
 if __name__ == "__main__":
