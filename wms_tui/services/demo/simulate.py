@@ -424,28 +424,36 @@ class _Day:
             self.on_break[picker.terminal] = self.round + self.rng.randint(2, 8)
             self.note("logout mid-task")
             return True
+        # Every scan passes the view the handheld shows, as the pick screen does:
+        # the service then reads only the stop (picking/stop.py), not the cart.
         if stop.stage == Stage.TOTE:
             # Picked, the tote not scanned yet (the scan was refused, or the
             # picker logged out in between): the handheld asks for the tote.
-            done = picking.scan(self.store, picker, code, stop.tote)
+            done = picking.scan(self.store, picker, code, stop.tote, known=view)
             if done.finished is None and done.view.stop is not None:
                 self.task_views[picker.terminal] = done.view
             return True
-        at = picking.scan(self.store, picker, code, stop.bin).at_bin
+        out = picking.scan(self.store, picker, code, stop.bin, known=view)
+        at, view = out.at_bin, out.view
         left = stop.qty - stop.picked - stop.short
         if left > 0 and self.rng.random() < self.faults.short_pick:
             if left > 1:
                 # What is there goes in the tote; the rest is reported short.
-                picking.scan(self.store, picker, code, stop.sku, at_bin=at, count=left - 1)
-                report_short(self.store, picker, code, "missing", at_bin=at)
-                picking.scan(self.store, picker, code, stop.tote, at_bin=at)
+                out = picking.scan(
+                    self.store, picker, code, stop.sku, at_bin=at, count=left - 1, known=view
+                )
+                out = report_short(self.store, picker, code, "missing", at_bin=at)
+                picking.scan(self.store, picker, code, stop.tote, at_bin=at, known=out.view)
             else:
                 report_short(self.store, picker, code, "missing", at_bin=at)
             self.note("short pick")
             return True
         if left > 0:
-            picking.scan(self.store, picker, code, stop.sku, at_bin=at, count=left)
-        done = picking.scan(self.store, picker, code, stop.tote, at_bin=at)
+            out = picking.scan(
+                self.store, picker, code, stop.sku, at_bin=at, count=left, known=view
+            )
+            view = out.view
+        done = picking.scan(self.store, picker, code, stop.tote, at_bin=at, known=view)
         if done.finished is None and done.view.stop is not None:
             self.task_views[picker.terminal] = done.view
         return True
