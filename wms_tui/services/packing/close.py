@@ -158,8 +158,7 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
         if order.carrier_id is None:
             raise DomainError(f"Order {order.name} has no carrier: a supervisor must choose one")
         carrier = _lock(s, Carrier, order.carrier_id)
-        wh = paper_data.warehouse(s)
-        wh = _lock(s, Warehouse, wh.id)
+        wh = paper_data.warehouse(s, lock=True)
         try:
             rule = carrier_tracking.check_setup(carrier, wh.country_code, used_up_ok=True)
         except DomainError as exc:
@@ -177,7 +176,7 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
         cartons = [ctx.carton_for(p)[0] for p in parcels]
         expected = [ctx.expected_for(p) for p in parcels]
         totes = pack_totes.order_totes(s, order.id)  # type: ignore[arg-type]
-        _check_totes(ctx, totes, contents)
+        in_totes = _check_totes(ctx, totes, contents)
 
         now = utcnow()
         count = len(parcels)
@@ -225,7 +224,7 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
 
         reference = {p.id: f"{order.name} parcel {i}/{count}" for i, p in enumerate(parcels, 1)}
         for parcel, units in zip(parcels, contents, strict=True):
-            _move_units(uow, actor, ctx, totes, station_loc, units, reference[parcel.id])
+            _move_units(uow, actor, ctx, in_totes, station_loc, units, reference[parcel.id])
 
         order.locked_by_operator_id = None
         order.locked_terminal = ""
@@ -265,13 +264,18 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
     return result
 
 
-def _check_totes(ctx: PackContext, totes: list[Location], contents: list[dict[int, int]]) -> None:
+def _check_totes(
+    ctx: PackContext, totes: list[Location], contents: list[dict[int, int]]
+) -> dict[int, list[tuple[Location, int]]]:
+    """What the totes hold of each product packed (read once: the moves take from it)."""
     need: dict[int, int] = defaultdict(int)
     for units in contents:
         for line_id, n in units.items():
             need[ctx.line_by_id(line_id).product_id] += n
+    held: dict[int, list[tuple[Location, int]]] = {}
     for pid, n in need.items():
-        have = sum(q for _, q in pack_totes.tote_stock(ctx.session, totes, pid))
+        held[pid] = pack_totes.tote_stock(ctx.session, totes, pid)
+        have = sum(q for _, q in held[pid])
         if have < n:
             where = " ".join(t.code for t in totes) or "no tote"
             sku = ctx.products[pid].sku
@@ -279,25 +283,31 @@ def _check_totes(ctx: PackContext, totes: list[Location], contents: list[dict[in
                 f"Cannot close {ctx.order.name}: {where} holds {have} {sku} but {n} are "
                 "packed; find the missing unit or ask a supervisor"
             )
+    return held
 
 
 def _move_units(
     uow: UnitOfWork,
     actor: Actor,
     ctx: PackContext,
-    totes: list[Location],
+    in_totes: dict[int, list[tuple[Location, int]]],
     to_loc: Location,
     units: dict[int, int],
     reference: str,
 ) -> None:
+    """Move one parcel's units out of the totes; ``in_totes`` is kept to what is left."""
     per_product: dict[int, int] = defaultdict(int)
     for line_id, n in units.items():
         per_product[ctx.line_by_id(line_id).product_id] += n
     for pid, n in sorted(per_product.items()):
         product = ctx.products[pid]
         left = n
-        for tote, have in pack_totes.tote_stock(ctx.session, totes, pid):
+        held = in_totes[pid]
+        for i, (tote, have) in enumerate(held):
             take = min(left, have)
+            if take == 0:
+                continue
+            held[i] = (tote, have - take)
             move_stock(
                 uow,
                 actor,

@@ -66,11 +66,18 @@ class Bundle:
 _WAREHOUSE = "wms_warehouse"
 
 
-def warehouse(session: Session) -> Warehouse:
-    """The warehouse row, read once per session (closing a parcel asked three times)."""
+def warehouse(session: Session, *, lock: bool = False) -> Warehouse:
+    """The warehouse row, read once per session (closing a parcel asked three times).
+
+    ``lock``: read (again) under a row lock, for its SSCC serial counter; what
+    this session asks for afterwards is that row.
+    """
     w = session.info.get(_WAREHOUSE)
-    if w is None:
-        w = session.exec(select(Warehouse).order_by(col(Warehouse.id)).limit(1)).first()
+    if w is None or lock:
+        stmt = select(Warehouse).order_by(col(Warehouse.id)).limit(1)
+        if lock:
+            stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
+        w = session.exec(stmt).first()
         session.info[_WAREHOUSE] = w
     if w is None:
         raise DomainError("No warehouse is set up (address, GS1 prefix): ask a supervisor")

@@ -69,6 +69,8 @@ def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]
             .limit(limit)
         ).all()
         ordered = (list(mine) + list(waiting))[:limit]
+        if not ordered:
+            return []  # an idle station asks every few seconds: no lines to read
         # Lines and totes of every row at once: the queue is refreshed all day.
         ids = [o.id for o in ordered]
         lines_of: dict[int, list[OrderLine]] = {}

@@ -195,7 +195,10 @@ class PackContext:
                 tag for tag, exc in exceptions.items() if exc.resolved_at is not None
             )
             snap.inserts = self.inserts()
-            snap.confirmed_inserts = frozenset(self.confirmed_inserts())
+            # Most orders need no insert: then there is no confirmation to read.
+            snap.confirmed_inserts = (
+                frozenset(self.confirmed_inserts()) if snap.inserts else frozenset()
+            )
             snap.carrier = self.carrier_text()
         return snap
 
