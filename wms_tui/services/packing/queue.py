@@ -36,39 +36,36 @@ class QueueRow:
 def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]:
     """Orders waiting for a pack station: this station's first, then the house ranking."""
     require_packer(actor)
+    # One query for the order open here and the waiting ones (an idle station
+    # asks all day): mine first, then orders with totes at (or sent to) this
+    # station, then the house ranking.
+    mine = (
+        (Order.status == OrderStatus.PACKING)
+        & (Order.locked_by_operator_id == actor.operator_id)
+        & (Order.locked_terminal == actor.terminal)
+    )
+    sent_here = (
+        select(OrderLine.order_id)
+        .join(PickTaskLine, col(PickTaskLine.order_line_id) == OrderLine.id)
+        .join(PickTask, col(PickTask.id) == PickTaskLine.task_id)
+        .where(PickTask.pack_station == actor.terminal)
+    )
+    here = (Order.status == OrderStatus.PICKED) & col(Order.id).in_(sent_here)
     with store.read() as s:
-        mine = s.exec(
-            select(Order).where(
-                Order.status == OrderStatus.PACKING,
-                Order.locked_by_operator_id == actor.operator_id,
-                Order.locked_terminal == actor.terminal,
-            )
-        ).all()
-        here_ids = set(
-            s.exec(
-                select(OrderLine.order_id)
-                .join(PickTaskLine, col(PickTaskLine.order_line_id) == OrderLine.id)
-                .join(PickTask, col(PickTask.id) == PickTaskLine.task_id)
-                .join(Order, col(Order.id) == OrderLine.order_id)
-                .where(PickTask.pack_station == actor.terminal, Order.status == OrderStatus.PICKED)
-            ).all()
-        )
-        # Orders with totes at (or sent to) this station first, then the house ranking.
-        here_first = case((col(Order.id).in_(here_ids), 0), else_=1)
-        waiting = s.exec(
-            select(Order)
+        found = s.exec(
+            select(Order, case((mine, True), else_=False), case((here, True), else_=False))
             .outerjoin(Service, col(Service.id) == Order.service_id)
             .where(
+                col(Order.status).in_([OrderStatus.PICKED, OrderStatus.PACKING]),
                 (Order.status == OrderStatus.PICKED)
-                | (
-                    (Order.status == OrderStatus.PACKING)
-                    & col(Order.locked_by_operator_id).is_(None)
-                )
+                | col(Order.locked_by_operator_id).is_(None)
+                | mine,
             )
-            .order_by(here_first, *priority.order_by())
+            .order_by(case((mine, 0), else_=1), case((here, 0), else_=1), *priority.order_by())
             .limit(limit)
         ).all()
-        ordered = (list(mine) + list(waiting))[:limit]
+        ordered = [o for o, _, _ in found]
+        here_ids = {o.id for o, is_mine, is_here in found if is_mine or is_here}
         if not ordered:
             return []  # an idle station asks every few seconds: no lines to read
         # Lines and totes of every row at once: the queue is refreshed all day.
@@ -91,7 +88,7 @@ def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]
                     totes=" ".join(t.code for t in totes),
                     priority=o.priority,
                     carrier=o.shipping_method,
-                    here=o in mine or o.id in here_ids,
+                    here=o.id in here_ids,
                 )
             )
     return rows
