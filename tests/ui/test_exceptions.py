@@ -310,14 +310,20 @@ async def test_f1_ships_an_order_without_the_unit_missing_from_its_tote(
         screen = await open_inbox(pilot)
         assert [k for k, _ in rows(screen)] == ["Missing unit"]
         detail = str(screen.query_one("#exc-detail", Static).render())
-        assert detail.splitlines()[-1] == "F4 Cancel F11 Re-pick F1 Ship short"
+        assert detail.splitlines()[-1] == "F4 Cancel F5 Count F11 Re-pick F1 Ship short"
         await pilot.press("f1")
         await settle(pilot)
         assert screen.query_one(Feedback).text == (
             "✓ #1042 ships without the missing unit: back in the pack queue"
         )
         assert status(sqlite_store, "#1042") is OrderStatus.PICKED
-        await until(pilot, lambda: rows(screen) == [])  # closed: the decision moved it on
+
+        # Decided: what is left is the count of the bin the mug was picked from.
+        def count_left() -> bool:
+            text = str(screen.query_one("#exc-detail", Static).render())
+            return text.splitlines()[-1] == "F5 Count"
+
+        await until(pilot, count_left)
 
 
 async def test_a_handheld_shows_the_kind_whole(sqlite_store: Store, tmp_path) -> None:

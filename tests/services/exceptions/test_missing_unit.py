@@ -4,7 +4,9 @@ Before, the packer could only scan the rest and try to close, which was refused
 ("find the missing unit or ask a supervisor") and raised nothing: the order sat
 at the station, named by no task and by no exception. Now the packer reports
 it; the order waits on hold with a MISSING_UNIT exception whose actions
-resolve it: re-pick, ship without it, cancel.
+resolve it: re-pick, ship without it, cancel. The bin the unit was picked
+from is flagged for a count, as a short pick's is, and the exception offers
+that count until it is done.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from wms_tui.domain.models import Event, Location, OrderLine, Stock
 from wms_tui.services.demo.day_checks import check_day
 from wms_tui.services.exceptions.actions import resolve
 from wms_tui.services.exceptions.inbox import Action, open_exceptions
+from wms_tui.services.inventory import cycle_count as cc
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.services.packing import close
 from wms_tui.services.packing import station as packing
@@ -50,6 +53,21 @@ def _mug_missing(world: pw.World) -> int:
     assert view.status == OrderStatus.ON_HOLD
     assert view.message == "MUG-BLU missing: #1042 to the supervisor; park tote T-0001"
     return oid
+
+
+MUG_BIN = "A-01-1-A"  # where the world's pick put #1042's mugs in tote T-0001 from
+
+
+def _bin(store: Store, code: str) -> tuple[bool, str]:
+    with store.read() as s:
+        loc = s.exec(select(Location).where(Location.code == code)).one()
+        return loc.cycle_count_flag, loc.cycle_count_reason
+
+
+def _count(store: Store, boss, code: str) -> None:  # noqa: ANN001 - an Actor
+    """The supervisor counts the bin and finds what the books say."""
+    system = {v.sku: v.system for v in cc.count_variance(store, boss, code, {})}
+    cc.approve_count(store, boss, code, system, expected=system)
 
 
 def _walk(store: Store, code: str) -> None:
@@ -80,7 +98,8 @@ def test_a_missing_unit_puts_the_order_in_the_inbox_with_its_three_ways_out(
     [item] = open_exceptions(store, boss)
     assert item.kind == ExceptionKind.MISSING_UNIT and item.kind_label == "Missing unit"
     assert item.order == "#1042" and item.raised_by == "Johan Öberg"
-    assert item.actions == (Action.REPICK, Action.SHIP_SHORT, Action.CANCEL)
+    assert item.actions == (Action.REPICK, Action.SHIP_SHORT, Action.CANCEL, Action.COUNT)
+    assert item.bin == MUG_BIN
     assert item.cause.endswith(
         "MUG-BLU of #1042 missing from T-0001 at PACK-1: re-pick it, ship without it or cancel"
     )
@@ -91,6 +110,16 @@ def test_a_missing_unit_puts_the_order_in_the_inbox_with_its_three_ways_out(
         assert ledger_mismatches(s) == []
         kinds = s.exec(select(Event.kind).where(Event.kind == EventKind.PACK_MISSING)).all()
         assert kinds == [EventKind.PACK_MISSING]
+        flagged = s.exec(
+            select(Event.location).where(Event.kind == EventKind.LOCATION_FLAGGED)
+        ).all()
+        assert flagged == [MUG_BIN]
+    # The bin it was picked from holds one more than the books say if the picker
+    # never took it: counted before its units are given to anyone again.
+    assert _bin(store, MUG_BIN) == (
+        True,
+        "Unit missing at packing: 1× MUG-BLU of #1042 (Johan Öberg on PACK-1)",
+    )
     # The floor day's checks do not name it (#1043 and #1044 still wait at packing).
     named, *rest = check_day(store, boss)
     assert "#1042" not in named.detail and "#1043" in named.detail
@@ -103,6 +132,14 @@ def test_a_re_pick_brings_the_missing_unit_and_the_order_is_packed_whole(
     store, boss = world.store, world.supervisor
     oid = _mug_missing(world)
     [item] = open_exceptions(store, boss)
+    # Its only mugs are in the flagged bin: counted first, they can be re-picked.
+    before = snapshot(store)
+    with pytest.raises(DomainError, match="Only 0 MUG-BLU free of the 1 to re-pick"):
+        resolve(store, boss, item.id, Action.REPICK)
+    assert snapshot(store) == before
+    _count(store, boss, MUG_BIN)
+    [item] = open_exceptions(store, boss)
+    assert item.actions == (Action.REPICK, Action.SHIP_SHORT, Action.CANCEL)
 
     result = resolve(store, boss, item.id, Action.REPICK)
     assert result.message == f"#1042: re-pick RPL-{oid}-1 for 1 unit into tote T-0001"
@@ -131,7 +168,15 @@ def test_shipping_without_it_sends_the_rest_back_to_the_pack_queue(world: pw.Wor
 
     result = resolve(store, boss, item.id, Action.SHIP_SHORT)
     assert result.message == "#1042 ships without the missing unit: back in the pack queue"
-    assert result.closed and order_state(store, "#1042") == (OrderStatus.PICKED, "")
+    assert order_state(store, "#1042") == (OrderStatus.PICKED, "")
+    # Decided, and still open for the count of the bin the unit came from: the one
+    # action left; the count closes it.
+    assert not result.closed
+    [item] = open_exceptions(store, boss)
+    assert (item.actions, item.bin) == ((Action.COUNT,), MUG_BIN)
+    _count(store, boss, MUG_BIN)
+    assert open_exceptions(store, boss) == []
+    assert _bin(store, MUG_BIN) == (False, "")
     assert "#1042" in [row.name for row in packing.station_queue(store, world.packer2)]
 
     view = packing.open_order(store, world.packer2, "#1042")
@@ -170,7 +215,7 @@ def test_the_only_unit_missing_offers_no_ship_without_it(world: pw.World) -> Non
     oid = packing.open_order(store, world.packer, world.totes["#1043"]).order_id
     report_missing(store, world.packer, oid, 1)
     [item] = open_exceptions(store, boss)
-    assert item.actions == (Action.REPICK, Action.CANCEL)
+    assert item.actions == (Action.REPICK, Action.CANCEL, Action.COUNT)
     assert item.cause.endswith("missing from T-0002 at PACK-1: re-pick it or cancel")
     before = snapshot(store)
     with pytest.raises(DomainError, match="Ship without it does not resolve this exception"):

@@ -163,12 +163,14 @@ def actions_for(
     if kind == K.NOTHING_TO_SHIP and status is S.ON_HOLD:
         return (Action.RETRY, Action.CANCEL)
     if kind == K.MISSING_UNIT:
+        # The bin it was picked from, flagged: counted whatever the decision.
+        count = [Action.COUNT] if bin_code and bin_flagged else []
         if status is not S.ON_HOLD:
-            return ()  # the decision was taken: it closes itself
+            return tuple(count)  # the decision was taken: it closes with the count
         missing = [Action.REPICK] if short_shipped > 0 else []
         # Shipping without it is shipping nothing when it was all there was.
         ship = [Action.SHIP_SHORT] if to_ship > 0 else []
-        return (*missing, *ship, Action.CANCEL)
+        return (*missing, *ship, Action.CANCEL, *count)
     if status is S.BACKORDERED:
         found += [Action.RETRY, Action.RELEASE]
     if status is S.ON_HOLD and kind in (K.BACKORDER, K.SHORT_PICK):

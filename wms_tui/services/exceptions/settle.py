@@ -5,8 +5,11 @@
   waits for stock;
 * QC_FAIL, WEIGHT_MISMATCH: the order was packed (its replacement unit arrived
   and was packed, or the weight was redone) or cancelled;
-* NOTHING_TO_SHIP, MISSING_UNIT: the supervisor's decision moved the order on
-  (off its hold: re-picked, shipped without the unit, or cancelled);
+* NOTHING_TO_SHIP: the supervisor's decision moved the order on (off its
+  hold: the units owed again, or cancelled);
+* MISSING_UNIT: the decision moved the order off its hold (re-picked, shipped
+  without the unit, or cancelled) and the bin the unit was picked from was
+  counted (as SHORT_PICK: an order gone closes it whatever the bin);
 * PAYMENT_HOLD: the order left its hold (approved, paid, or cancelled);
 * PAUSED_TASK: the task was taken up again, freed, or finished.
 
@@ -62,7 +65,11 @@ def is_settled(exc: WmsException, order: Order | None, bin_flagged: bool) -> boo
         return not bin_flagged and status not in (S.BACKORDERED, S.ON_HOLD)
     if kind in (K.QC_FAIL, K.WEIGHT_MISMATCH):
         return status in _PACKED_OR_GONE
-    if kind in (K.NOTHING_TO_SHIP, K.PAYMENT_HOLD, K.MISSING_UNIT):
+    if kind == K.MISSING_UNIT:
+        if status in _GONE:
+            return True
+        return not bin_flagged and status is not S.ON_HOLD
+    if kind in (K.NOTHING_TO_SHIP, K.PAYMENT_HOLD):
         return status is not S.ON_HOLD
     return False
 

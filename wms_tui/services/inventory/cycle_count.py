@@ -212,7 +212,8 @@ def _short_pick_orders(s: Session, loc: Location) -> list[int]:
         oid
         for oid in s.exec(
             select(WmsException.order_id).where(
-                WmsException.kind == ExceptionKind.SHORT_PICK,
+                # A missing unit at packing flags the bin it was picked from too.
+                col(WmsException.kind).in_([ExceptionKind.SHORT_PICK, ExceptionKind.MISSING_UNIT]),
                 WmsException.location == loc.code,
                 col(WmsException.resolved_at).is_(None),
             )
@@ -313,7 +314,8 @@ def approve_count(
             )
         released = release.retry_backorders(uow, actor, grown) if grown else []
         uow.flush()
-        # The short picks that sent this bin to be counted close once their order goes on.
+        # The short picks and missing units that sent this bin to be counted close
+        # once their order goes on.
         settle(uow, actor, _short_pick_orders(s, loc))
         summary = "; ".join(f"{v.sku} {v.system}→{v.counted}" for v in changes) or "no variance"
         events.log(

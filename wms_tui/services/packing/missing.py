@@ -14,11 +14,18 @@ MISSING_UNIT exception. The inbox offers what resolves it
 reserved again and picked into the same tote by a priority task), ship
 without it (the hold is lifted, any station packs the rest; offered while
 something is left to ship) or cancel the order (its units in the tote are put
-back). Whichever is chosen, the exception closes when the order leaves the
-hold.
+back). Whichever is chosen, the order leaves the hold.
+
+The bin the unit was picked from is flagged for a count, as a short pick
+flags its bin: if the picker never put the unit in the tote, that bin holds
+one more than the books say, and its stock is kept from allocation until
+someone counts it. The exception names the bin and offers the count while it
+is flagged; it closes when the order has left the hold and the bin is counted.
 """
 
 from __future__ import annotations
+
+from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import (
@@ -29,13 +36,13 @@ from wms_tui.domain.enums import (
     Role,
 )
 from wms_tui.domain.errors import DomainError
-from wms_tui.domain.models import WmsException
+from wms_tui.domain.models import Location, StockMovement, WmsException
 from wms_tui.services.core import events
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.services.packing import totes as pack_totes
 from wms_tui.services.packing.state import PackContext, lock_order, require_open_here
 from wms_tui.services.packing.view import PackView, Said
-from wms_tui.store import Store, retrying
+from wms_tui.store import Store, UnitOfWork, retrying
 
 SHORT_REASON = "Missing from the tote"
 # The line's reason once a supervisor ships without it: the packing slip prints it.
@@ -59,6 +66,10 @@ def report_missing(store: Store, actor: Actor, order_id: int, line_no: int) -> P
             raise DomainError(f"Line {line_no} ({line.sku}) is already short-shipped")
         if line.need - line.qty_packed <= 0:
             raise DomainError(f"Every {line.sku} of line {line_no} is scanned: none is missing")
+        # The bin before the tote's stock row: the house lock order (bin, then stock).
+        source = _picked_from(s, order.id, line.product_id)  # type: ignore[arg-type]
+        if source is not None:
+            _flag(uow, actor, source, f"Unit missing at packing: 1× {line.sku} of {order.name}")
         totes = pack_totes.order_totes(s, order.id)  # type: ignore[arg-type]
         held = pack_totes.tote_stock(s, totes, line.product_id)
         if held:
@@ -107,6 +118,7 @@ def report_missing(store: Store, actor: Actor, order_id: int, line_no: int) -> P
                 kind=ExceptionKind.MISSING_UNIT,
                 order_id=order.id,
                 sku=line.sku,
+                location=source.code if source is not None else "",
                 operator_id=actor.operator_id,
                 operator_name=actor.name,
                 terminal=actor.terminal,
@@ -132,3 +144,35 @@ def report_missing(store: Store, actor: Actor, order_id: int, line_no: int) -> P
         )
         uow.commit()
     return view
+
+
+def _picked_from(session: Session, order_id: int, product_id: int) -> Location | None:
+    """The bin the order's units of the product were last picked from (the ledger says)."""
+    loc_id = session.exec(
+        select(StockMovement.from_location_id)
+        .where(
+            StockMovement.order_id == order_id,
+            StockMovement.product_id == product_id,
+            StockMovement.reason == str(MovementReason.PICKED),
+            col(StockMovement.from_location_id).is_not(None),
+        )
+        .order_by(col(StockMovement.id).desc())
+        .limit(1)
+    ).first()
+    return session.get(Location, loc_id) if loc_id is not None else None
+
+
+def _flag(uow: UnitOfWork, actor: Actor, loc: Location, why: str) -> None:
+    """Send ``loc`` to be counted; a bin already flagged keeps the reason it has."""
+    if loc.cycle_count_flag:
+        return
+    loc.cycle_count_flag = True
+    loc.cycle_count_reason = f"{why} ({actor.name} on {actor.terminal})"[:200]
+    uow.add(loc)
+    events.log(
+        uow,
+        actor,
+        EventKind.LOCATION_FLAGGED,
+        location=loc.code,
+        detail=loc.cycle_count_reason,
+    )
