@@ -85,3 +85,22 @@ async def test_a_picker_is_refused_in_one_line(traced: Traced) -> None:
         assert "Ana Lindqvist may not trace an order" in screen.feedback.text
         assert screen.trace is None and bells
         await press(pilot, "enter", "x", "!", "f2", "escape")  # no key crashes it
+
+
+async def test_a_parcel_still_at_the_station_says_so(sqlite_store: Store, tmp_path) -> None:  # noqa: ANN001
+    """An order being packed read "Parcel 1/1  ? kg PN Carrier"."""
+    from tests.worlds import packing as pw
+    from wms_tui.services.packing import station as packing
+
+    world = pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
+    oid = pw.open_1042(world).order_id
+    packing.scan(sqlite_store, world.packer, oid, pw.MUG_EAN)
+    app = WmsApp(sqlite_store.url, terminal="OFFICE")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await open_screen(pilot, "trace", "S9001")
+        screen = app.screen
+        await scan(pilot, "#1042")
+        await settle(pilot)
+        facts = " ".join(shown_text(screen.query_one("#trace-facts")).split())
+        assert "Parcel 1/1 open, no label yet, not weighed," in facts
+        assert "? kg" not in facts

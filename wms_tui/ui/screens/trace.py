@@ -125,10 +125,14 @@ class TraceScreen(FloorScreen):
                 f"{plural(w.counted, 'count')}, {plural(w.undone, 'undo')}, {w.qc} QC",
             )
         for p in t.parcels:
-            facts.add_row(
-                "Parcel",
-                f"{p.seq}/{p.count} {p.tracking or p.sscc} {_kg(p.weight_g)} {p.carrier}".strip(),
-            )
+            label = p.tracking or p.sscc
+            if label:
+                said = f"{p.seq}/{p.count} {label} {_kg(p.weight_g)} {p.carrier}"
+            else:
+                # Still at the station: "1/1  ? kg CJ Logistics" said nothing of that.
+                weight = _kg(p.weight_g) if p.weight_g is not None else "not weighed"
+                said = f"{p.seq}/{p.count} open, no label yet, {weight}, {p.carrier}"
+            facts.add_row("Parcel", said.strip(" ,"))
         for r in t.returns:
             facts.add_row(
                 "Return",
