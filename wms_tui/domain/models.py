@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Column, Index, Integer, Numeric, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -28,6 +29,9 @@ from wms_tui.domain.enums import (
     TaskStatus,
     WaveStatus,
 )
+
+if TYPE_CHECKING:
+    from wms_tui.domain.actor import Actor
 
 # A counter that outgrows 32 bits: BIGINT on PostgreSQL. SQLite's INTEGER is
 # already 64-bit, so it stays INTEGER there and no SQLite table is rebuilt for it.
@@ -577,6 +581,21 @@ class WmsException(SQLModel, table=True):
     message: str = ""
     resolved_at: datetime | None = None
     resolved_by_id: int | None = Field(default=None, foreign_key="operator.id")
+
+    @classmethod
+    def raised_by(cls, actor: Actor, kind: str, message: str, **refs: object) -> WmsException:
+        """An exception raised at an operator's step: who, at which terminal, what.
+
+        ``refs`` are the other columns it names (``order_id``, ``sku``, ``location``).
+        """
+        return cls(
+            kind=kind,
+            operator_id=actor.operator_id,
+            operator_name=actor.name,
+            terminal=actor.terminal,
+            message=message,
+            **refs,
+        )
 
 
 # --------------------------------------------------------------------------- returns

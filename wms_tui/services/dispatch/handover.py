@@ -268,15 +268,12 @@ def take_out(store: Store, actor: Actor, carrier_code: str, raw: str) -> TakeOut
         shop_fulfilments.withdraw(uow, parcel, order, actor)
         if cancelled:
             uow.add(
-                WmsException(
-                    kind=ExceptionKind.CANCELLED_AFTER_PACK,
+                WmsException.raised_by(
+                    actor,
+                    ExceptionKind.CANCELLED_AFTER_PACK,
+                    f"Unpack parcel {shown} of cancelled order {order.name} and restock its goods",
                     order_id=order.id,
                     location="dispatch",
-                    operator_id=actor.operator_id,
-                    operator_name=actor.name,
-                    terminal=actor.terminal,
-                    message=f"Unpack parcel {shown} of cancelled order {order.name} "
-                    "and restock its goods",
                 )
             )
         uow.flush()

@@ -226,14 +226,12 @@ def _retry(uow: UnitOfWork, actor: Actor, exc: WmsException, order: Order) -> st
         _close(uow, actor, exc, order, "waits for stock as a backorder")
         missing = allocation.shortages(uow, order)
         uow.add(
-            WmsException(
-                kind=K.BACKORDER,
+            WmsException.raised_by(
+                actor,
+                K.BACKORDER,
+                "; ".join(map(str, missing)) or "waiting for stock",
                 order_id=order.id,
                 sku=", ".join(m.sku for m in missing),
-                operator_id=actor.operator_id,
-                operator_name=actor.name,
-                terminal=actor.terminal,
-                message="; ".join(map(str, missing)) or "waiting for stock",
             )
         )
     return message

@@ -34,16 +34,7 @@ def _load(uow: UnitOfWork, order_id: int) -> Order:
 
 
 def _exception(uow: UnitOfWork, actor: Actor, order: Order, kind: str, message: str) -> None:
-    uow.add(
-        WmsException(
-            kind=kind,
-            order_id=order.id,
-            operator_id=actor.operator_id,
-            operator_name=actor.name,
-            terminal=actor.terminal,
-            message=message,
-        )
-    )
+    uow.add(WmsException.raised_by(actor, kind, message, order_id=order.id))
 
 
 @retrying

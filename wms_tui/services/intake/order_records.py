@@ -272,13 +272,4 @@ class ImportContext:
         )
 
     def _exception(self, order: Order, kind: ExceptionKind, message: str) -> None:
-        self.uow.add(
-            WmsException(
-                kind=kind,
-                order_id=order.id,
-                operator_id=self.actor.operator_id,
-                operator_name=self.actor.name,
-                terminal=self.actor.terminal,
-                message=message,
-            )
-        )
+        self.uow.add(WmsException.raised_by(self.actor, kind, message, order_id=order.id))

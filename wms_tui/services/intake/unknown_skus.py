@@ -75,15 +75,13 @@ class UnknownSkus(ImportContext):
             order.hold_reason = reason
         if not self._open_exception(order, ExceptionKind.UNKNOWN_SKU):
             self.uow.add(
-                WmsException(
-                    kind=ExceptionKind.UNKNOWN_SKU,
+                WmsException.raised_by(
+                    self.actor,
+                    ExceptionKind.UNKNOWN_SKU,
+                    f"{rec.name} names {reason}: add the product "
+                    "(wms import products); the next sync takes the order in",
                     order_id=order.id,
                     sku=unknown[0],
-                    operator_id=self.actor.operator_id,
-                    operator_name=self.actor.name,
-                    terminal=self.actor.terminal,
-                    message=f"{rec.name} names {reason}: add the product "
-                    "(wms import products); the next sync takes the order in",
                 )
             )
         self.report.tally("held").add(rec.name)

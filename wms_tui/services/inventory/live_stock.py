@@ -147,14 +147,8 @@ class LiveStock:
 
     def new_exception(self, order_id: int | None, actor: Actor, sku: str, message: str) -> None:
         self.uow.add(
-            WmsException(
-                kind=ExceptionKind.BACKORDER,
-                order_id=order_id,
-                sku=sku,
-                operator_id=actor.operator_id,
-                operator_name=actor.name,
-                terminal=actor.terminal,
-                message=message,
+            WmsException.raised_by(
+                actor, ExceptionKind.BACKORDER, message, order_id=order_id, sku=sku
             )
         )
 

@@ -183,15 +183,13 @@ def qc_fail(
             outcome = f"short-shipped, approved by {boss.name}"
         uow.add(line)
         uow.add(
-            WmsException(
-                kind=ExceptionKind.QC_FAIL,
+            WmsException.raised_by(
+                actor,
+                ExceptionKind.QC_FAIL,
+                f"{label}: 1× {line.sku} of {order.name} to {quarantine.code}; {outcome}",
                 order_id=order.id,
                 sku=line.sku,
                 location=quarantine.code,
-                operator_id=actor.operator_id,
-                operator_name=actor.name,
-                terminal=actor.terminal,
-                message=f"{label}: 1× {line.sku} of {order.name} to {quarantine.code}; {outcome}",
             )
         )
         # The packer's step, also when a supervisor approved the short-ship (the
@@ -242,14 +240,12 @@ def _nothing_left(uow: UnitOfWork, actor: Actor, order: Order, tote: Location) -
     order.held_from = OrderStatus.BACKORDERED
     allocation.deallocate_order(uow, order, actor)
     uow.add(
-        WmsException(
-            kind=ExceptionKind.NOTHING_TO_SHIP,
-            order_id=order.id,
-            operator_id=actor.operator_id,
-            operator_name=actor.name,
-            terminal=actor.terminal,
-            message=f"Every unit of {order.name} short-shipped at {actor.terminal}: "
+        WmsException.raised_by(
+            actor,
+            ExceptionKind.NOTHING_TO_SHIP,
+            f"Every unit of {order.name} short-shipped at {actor.terminal}: "
             "cancel it or let it wait for stock",
+            order_id=order.id,
         )
     )
     return f". Nothing left to ship: {order.name} goes to the supervisor, tote {tote.code} is free"

@@ -56,14 +56,12 @@ def enter_weight(
             events.log(uow, actor, EventKind.PACK_WEIGHT, order=ctx.order, detail=f"{name}: {text}")
             return Said.ok(f"{name}: {text}")
         uow.add(
-            WmsException(
-                kind=ExceptionKind.WEIGHT_MISMATCH,
+            WmsException.raised_by(
+                actor,
+                ExceptionKind.WEIGHT_MISMATCH,
+                f"Order {ctx.order.name} {name.lower()}: {text}",
                 order_id=ctx.order.id,
                 location=parcel_tag(parcel.id),
-                operator_id=actor.operator_id,
-                operator_name=actor.name,
-                terminal=actor.terminal,
-                message=f"Order {ctx.order.name} {name.lower()}: {text}",
             )
         )
         events.log(

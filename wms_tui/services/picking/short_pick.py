@@ -157,18 +157,14 @@ def _short_line(
         outcome = _backorder(uow, actor, order, oline, missing)
         result += f"; {outcome}"
         uow.add(
-            WmsException(
-                kind=ExceptionKind.SHORT_PICK,
+            WmsException.raised_by(
+                actor,
+                ExceptionKind.SHORT_PICK,
+                f"{missing} × {product.sku} short at {bin_loc.code} ({label}), "
+                f"task {ctx.task.code}: {outcome}",
                 order_id=order.id,
                 sku=product.sku,
                 location=bin_loc.code,
-                operator_id=actor.operator_id,
-                operator_name=actor.name,
-                terminal=actor.terminal,
-                message=(
-                    f"{missing} × {product.sku} short at {bin_loc.code} ({label}), "
-                    f"task {ctx.task.code}: {outcome}"
-                ),
             )
         )
     events.log(

@@ -120,16 +120,14 @@ def close_receipt(store: Store, actor: Actor, reference: str) -> tuple[Receipt, 
         )
         if not found.clean:
             uow.add(
-                WmsException(
-                    kind=ExceptionKind.RECEIVING,
+                WmsException.raised_by(
+                    actor,
+                    ExceptionKind.RECEIVING,
+                    f"Delivery {d.reference}: {found.summary()}",
                     location=f"delivery:{d.reference}",
                     sku=", ".join(ln.sku for ln in (*found.short, *found.over, *found.unexpected))[
                         :500
                     ],
-                    operator_id=actor.operator_id,
-                    operator_name=actor.name,
-                    terminal=actor.terminal,
-                    message=f"Delivery {d.reference}: {found.summary()}",
                 )
             )
         uow.commit()

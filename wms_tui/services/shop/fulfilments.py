@@ -90,14 +90,12 @@ def withdraw(uow: UnitOfWork, parcel: Parcel, order: Order, actor: Actor) -> Non
         return
     code = parcel.tracking_number or parcel.sscc
     uow.add(
-        WmsException(
-            kind=ExceptionKind.SHOP_SYNC,
-            order_id=order.id,
-            operator_id=actor.operator_id,
-            operator_name=actor.name,
-            terminal=actor.terminal,
-            message=f"Parcel {code} of {order.name} was taken off the truck after the shop "
+        WmsException.raised_by(
+            actor,
+            ExceptionKind.SHOP_SYNC,
+            f"Parcel {code} of {order.name} was taken off the truck after the shop "
             "was told it shipped: cancel that fulfilment in the shop",
+            order_id=order.id,
         )
     )
 
