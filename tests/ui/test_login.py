@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlmodel import select
 from textual.geometry import Region
 from textual.widgets import OptionList, Static
 
-from tests.ui.helpers import SIZES, wait_store
+from tests.ui.helpers import SIZES, shown_text, wait_store
 from tests.ui.scanner import log_in, press, scan, settle
 from tests.worlds import factories as f
+from tests.worlds.demo import BuiltDemo
 from wms_tui.domain.models import Event
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -266,3 +269,44 @@ async def test_any_keystrokes_at_login_never_crash(people: Store) -> None:
             assert isinstance(app.screen, LoginScreen)
             shown = app.screen.query_one(Feedback).text
             assert "\x00" not in shown and "\u202e" not in shown and len(shown) < 80
+
+
+@pytest.mark.xdist_group("demo_build")
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("badge", "pin", "roles"),
+    [
+        ("S9999", "9999", {"picker", "packer", "receiver", "supervisor"}),
+        ("K2001", "", {"packer"}),
+        ("P1001", "", {"picker"}),
+    ],
+)
+async def test_demo_login_names_badges_that_work(
+    sqlite_demo: BuiltDemo,
+    tmp_path: Path,
+    size: tuple[int, int],
+    badge: str,
+    pin: str,
+    roles: set[str],
+) -> None:
+    """A newcomer on `wms demo` met a bare "Scan your badge"; the badges were only in
+    the README. The demo's login names some, whole at a handheld's 40 columns, and
+    each logs in with the roles it claims."""
+    app = WmsApp(sqlite_demo.copy(tmp_path / "demo.db"), terminal="HH-07")
+    async with app.run_test(size=size) as pilot:
+        await wait_store(pilot)
+        await settle(pilot)
+        hint = shown_text(app.screen.query_one("#login-hint"))
+        assert "S9999 PIN 9999 (all roles)" in hint
+        assert "K2001 packer · P1001 picker" in hint
+        await log_in(pilot, badge, pin)
+        assert app.actor is not None and set(app.actor.roles) == roles
+
+
+async def test_a_real_warehouse_login_names_no_badge(people: Store) -> None:
+    app = WmsApp(people.url, terminal="HH-07")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await wait_store(pilot)
+        await settle(pilot)
+        assert not app.screen.query_one("#login-hint").display
+        assert "S9999" not in shown_text(app.screen)

@@ -94,11 +94,12 @@ class WmsApp(App[None]):
         self._pending_badge: str | None = None
         self._frozen: set[str] = set()
         self.store_replaced = False
+        self.login_hint: str | None = None
 
     # -- start-up ------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return LoginScreen(store_open=self.store is not None)
+        return LoginScreen(store_open=self.store is not None, hint=self.login_hint)
 
     def on_mount(self) -> None:
         if self.hangup_logout:
@@ -118,6 +119,7 @@ class WmsApp(App[None]):
     def open_store(self) -> None:
         from wms_tui.domain.errors import StoreError
         from wms_tui.services.core.clock import read_zone
+        from wms_tui.services.demo.mark import login_hint
         from wms_tui.store import open_store
 
         try:
@@ -129,15 +131,21 @@ class WmsApp(App[None]):
                     self.idle_seconds = 60 * float(settings.get(s, "idle_logout_minutes"))
                 self.scan_tab_submits = settings.get(s, "scanner_tab_submits") == "1"
             zone = read_zone(store)
+            hint = login_hint(store)
         except StoreError as exc:
             self.call_from_thread(self._store_opened, None, str(exc))
             return
-        self.call_from_thread(self._store_opened, store, None, zone)
+        self.call_from_thread(self._store_opened, store, None, zone, hint)
 
     def _store_opened(
-        self, store: Store | None, error: str | None, zone: ZoneInfo | None = None
+        self,
+        store: Store | None,
+        error: str | None,
+        zone: ZoneInfo | None = None,
+        hint: str | None = None,
     ) -> None:
         self.store, self.store_error = store, error
+        self.login_hint = hint
         if error and self.quit_on_store_error:
             self.exit(return_code=1)
             return
@@ -149,7 +157,7 @@ class WmsApp(App[None]):
             self.set_interval(self.release_every, self._release_tick, name="release-due")
         for screen in self.screen_stack:
             if isinstance(screen, LoginScreen):
-                screen.post_message(StoreOpened(error))
+                screen.post_message(StoreOpened(error, self.login_hint))
         if store is not None and self._pending_badge:
             badge, self._pending_badge = self._pending_badge, None
             self.login(badge)

@@ -34,11 +34,13 @@ class LoggedIn(Message):
 
 
 class StoreOpened(Message):
-    """The store finished opening (``error`` says why it could not)."""
+    """The store finished opening (``error`` says why it could not; ``hint``: what
+    the login screen tells a newcomer, the demo's badges)."""
 
-    def __init__(self, error: str | None) -> None:
+    def __init__(self, error: str | None, hint: str | None = None) -> None:
         super().__init__()
         self.error = error
+        self.hint = hint
 
 
 class LoginRefused(Message):

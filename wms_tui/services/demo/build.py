@@ -50,6 +50,7 @@ from wms_tui.domain.models import (
 from wms_tui.services.core.clock import today as local_today
 from wms_tui.services.demo import walk as demo_walk
 from wms_tui.services.demo.history import REPLAYED, SHIPPED, replay_history
+from wms_tui.services.demo.mark import DEMO, ORIGIN, is_demo_store
 from wms_tui.services.setup.master_data import load_setup
 from wms_tui.store import Store, UnitOfWork, shown_url, sqlite_path
 
@@ -432,21 +433,6 @@ def expect_deliveries(store: Store, folder: Path = DEMO_DIR) -> int:
     from wms_tui.services.receiving.asn import import_asn
 
     return len(import_asn(store, SYSTEM, folder / "asn.csv"))
-
-
-ORIGIN, DEMO = "origin", "demo"
-
-
-def is_demo_store(store: Store) -> bool:
-    """Built by ``wms demo`` (marked so in ``store_mark`` when it was built)."""
-    from sqlalchemy import inspect
-
-    with store.engine.connect() as conn:
-        if not inspect(conn).has_table("store_mark"):
-            return False
-    with store.read() as s:
-        mark = s.get(StoreMark, ORIGIN)
-        return mark is not None and mark.value == DEMO
 
 
 def check_resettable(db: str | None) -> bool:

@@ -26,9 +26,10 @@ class LoginScreen(Screen):
         Binding("escape", "back_to_badge", "Badge", show=False, id="login-back"),
     ]
 
-    def __init__(self, store_open: bool = False) -> None:
+    def __init__(self, store_open: bool = False, hint: str | None = None) -> None:
         super().__init__()
         self._store_open = store_open
+        self._hint = hint
         self.badge_for_pin: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -38,16 +39,22 @@ class LoginScreen(Screen):
             yield ScanInput(placeholder="badge", id="badge", max_length=64)
             yield ScanInput(placeholder="PIN", id="pin", password=True, max_length=12)
             yield Feedback("", id="feedback")
+            yield Static(self._hint or "", id="login-hint", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#pin").display = False
+        self.query_one("#login-hint").display = bool(self._hint)
         self.query_one("#badge", Input).focus()
         if not self._store_open:
             self.query_one(Feedback).info("Opening store…")
 
     def on_store_opened(self, message: StoreOpened) -> None:
         self._store_open = message.error is None
+        self._hint = message.hint
+        hint = self.query_one("#login-hint", Static)
+        hint.update(message.hint or "")
+        hint.display = bool(message.hint)
         fb = self.query_one(Feedback)
         if message.error:
             fb.error(message.error)
