@@ -245,3 +245,17 @@ async def test_a_refresh_answering_after_escape_is_dropped(
         assert app.is_running and not screen.is_attached
         # Neither the dock nor the refusal reached the closed screen.
         assert screen.dock is shown and screen.feedback.text == said
+
+
+async def test_a_toast_on_a_handheld_takes_the_screens_width(dock: Dock) -> None:
+    """The manifest's toast was 20 of 40 columns: its file names broke mid-name."""
+    from textual.widgets._toast import Toast
+
+    app = WmsApp(dock.store.url, terminal="DOCK-1")
+    async with app.run_test(size=(40, 16), notifications=True) as pilot:
+        screen = await open_dock(pilot, "S9001")
+        screen.notify("manifest_PN-20260310_0123456789ab.pdf in …/manifests/", timeout=30)
+        await until(pilot, lambda: bool(app.screen.query(Toast)), "the toast")
+        await pilot.pause()
+        toast = app.screen.query_one(Toast)
+        assert toast.size.width >= 34  # 16 at Textual's 50 %
