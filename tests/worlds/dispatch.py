@@ -2,6 +2,10 @@
 
 Tuesday 10 March 2026, 14:00 in Jönköping (13:00 UTC). PostNord (PN, cut-off
 16:00, 2 transit days) and DHL. Parcels as the pack station leaves them.
+
+:func:`cutoff_carriers` is the carriers the cut-off and pace rule tests
+(tests/services/insight) judge orders against: CJ's Express at 13:00 and its
+Standard at 17:00 (its truck), PN's one service at 16:00.
 """
 
 from __future__ import annotations
@@ -14,10 +18,21 @@ from pathlib import Path
 from sqlmodel import select
 
 from tests.worlds import factories as f
+from tests.worlds.factories import Clock
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import set_clock, utcnow
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus, ParcelStatus
-from wms_tui.domain.models import Event, Manifest, Notice, Order, Parcel, StockMovement
+from wms_tui.domain.models import (
+    Carrier,
+    Event,
+    Manifest,
+    Notice,
+    Order,
+    Parcel,
+    Product,
+    Service,
+    StockMovement,
+)
 from wms_tui.services.core import events, settings
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.store import Store, UnitOfWork
@@ -28,6 +43,35 @@ NOW = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)
 
 
 _serial = itertools.count(1000)
+
+
+@dataclass
+class CutoffCarriers:
+    """A warehouse in Jönköping with two carriers' cut-offs, one product and a supervisor."""
+
+    boss: Actor
+    cj: Carrier
+    cj_std: Service  # 17:00, CJ's truck
+    cj_exp: Service  # 13:00, one day in transit
+    pn: Carrier
+    pn_std: Service  # 16:00
+    mug: Product
+
+
+def cutoff_carriers(uow: UnitOfWork, *, planned_packs_per_hour: int) -> CutoffCarriers:
+    """The warehouse, Karin Holmgren (supervisor), the house's planned pace, CJ with its
+    Express and Standard, PN, and MUG-1: what the cut-off and pace rule tests share."""
+    f.warehouse(uow)
+    boss = f.operator(uow, "Karin Holmgren", "supervisor")
+    settings.put(uow.session, "planned_packs_per_hour", str(planned_packs_per_hour))
+    cj, cj_std = f.carrier(uow, "CJ", cutoff=time(17, 0))
+    cj_exp = Service(
+        carrier_id=cj.id, code="CJ-EXP", name="Express", cutoff=time(13, 0), transit_days=1
+    )
+    uow.add(cj_exp)
+    pn, pn_std = f.carrier(uow, "PN", cutoff=time(16, 0))
+    uow.flush()
+    return CutoffCarriers(boss, cj, cj_std, cj_exp, pn, pn_std, f.product(uow, "MUG-1"))
 
 
 def packed_parcel(
@@ -55,14 +99,6 @@ def packed_parcel(
         packed_by_name="Johan Öberg",
         packed_at=utcnow() - timedelta(minutes=30),
     )
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 @dataclass

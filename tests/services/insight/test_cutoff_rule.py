@@ -15,11 +15,11 @@ import pytest
 from sqlmodel import select
 
 from tests.worlds import factories as f
+from tests.worlds.dispatch import cutoff_carriers
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import set_clock
 from wms_tui.domain.enums import OrderStatus
-from wms_tui.domain.models import Order, Service
-from wms_tui.services.core import settings
+from wms_tui.domain.models import Order
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch import cutoffs, delays
 from wms_tui.services.dispatch.overview import snapshot
@@ -45,17 +45,9 @@ def world(empty_store: Store) -> World:
     set_clock(lambda: datetime(2026, 3, 10, 7, 0, tzinfo=UTC))
     try:
         with empty_store.unit_of_work() as uow:
-            s = uow.session
-            f.warehouse(uow)
-            boss = f.operator(uow, "Karin Holmgren", "supervisor")
-            settings.put(s, "planned_packs_per_hour", "1000")
-            cj, cj_std = f.carrier(uow, "CJ", cutoff=time(17, 0))
-            cj_exp = Service(carrier_id=cj.id, code="CJ-EXP", name="Express",
-                             cutoff=time(13, 0), transit_days=1)  # fmt: skip
-            uow.add(cj_exp)
-            pn, pn_std = f.carrier(uow, "PN", cutoff=time(16, 0))
-            uow.flush()
-            mug = f.product(uow, "MUG-1")
+            c = cutoff_carriers(uow, planned_packs_per_hour=1000)
+            boss, mug = c.boss, c.mug
+            cj, cj_std, cj_exp, pn, pn_std = c.cj, c.cj_std, c.cj_exp, c.pn, c.pn_std
             wanted = {
                 "#EXP": (cj, cj_exp, S.NEW, time(13, 0)),
                 "#EXP-2": (cj, cj_exp, S.PICKING, time(13, 0)),

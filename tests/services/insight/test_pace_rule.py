@@ -24,11 +24,12 @@ import pytest
 from sqlmodel import col, select
 
 from tests.worlds import factories as f
+from tests.worlds.dispatch import cutoff_carriers
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import set_clock
 from wms_tui.domain.enums import OrderStatus
-from wms_tui.domain.models import Order, Service
-from wms_tui.services.core import events, settings
+from wms_tui.domain.models import Order
+from wms_tui.services.core import events
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch import delays
 from wms_tui.services.dispatch.overview import snapshot
@@ -61,17 +62,10 @@ def world(empty_store: Store) -> World:
     due: dict[str, tuple[int, str, time, str, int]] = {}
     try:
         with empty_store.unit_of_work() as uow:
-            f.warehouse(uow)
-            boss = f.operator(uow, "Karin Holmgren", "supervisor")
+            c = cutoff_carriers(uow, planned_packs_per_hour=PLANNED)
+            boss, mug = c.boss, c.mug
+            cj, cj_std, cj_exp, pn, pn_std = c.cj, c.cj_std, c.cj_exp, c.pn, c.pn_std
             johan = f.operator(uow, "Johan Öberg", "packer")
-            settings.put(uow.session, "planned_packs_per_hour", str(PLANNED))
-            cj, cj_std = f.carrier(uow, "CJ", cutoff=time(17, 0))
-            cj_exp = Service(carrier_id=cj.id, code="CJ-EXP", name="Express",
-                             cutoff=time(13, 0), transit_days=1)  # fmt: skip
-            uow.add(cj_exp)
-            pn, pn_std = f.carrier(uow, "PN", cutoff=time(16, 0))
-            uow.flush()
-            mug = f.product(uow, "MUG-1")
             # (name, carrier, service, status, priority)
             wanted = [
                 ("#E1", cj, cj_exp, S.NEW, 0), ("#E2", cj, cj_exp, S.PICKED, 0),
