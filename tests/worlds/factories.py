@@ -32,6 +32,16 @@ from wms_tui.store import Store, UnitOfWork
 _seq = count(1)
 
 
+class Clock:
+    """A clock a world sets by hand: ``set_clock(clock)``, then ``clock.at = ...``."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
 def ean13(n: int) -> str:
     body = f"735005399{n:03d}"[:12]
     total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from sqlmodel import col, select
 
 from tests.worlds import factories as f
+from tests.worlds.factories import Clock
 from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import set_clock
 from wms_tui.domain.enums import EventKind as K
@@ -46,20 +47,12 @@ class Traced:
     picker: Actor
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.at = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
-def at(clock: _Clock, day: int, hh: int, mm: int, ss: int = 0) -> None:
+def at(clock: Clock, day: int, hh: int, mm: int, ss: int = 0) -> None:
     clock.at = datetime(2026, 3, day, hh, mm, ss, tzinfo=UTC)
 
 
 def build_traced(store: Store) -> Traced:
-    clock = _Clock()
+    clock = Clock(datetime(2026, 3, 10, 7, 0, tzinfo=UTC))
     set_clock(clock)
     with store.unit_of_work() as uow:
         s = uow.session

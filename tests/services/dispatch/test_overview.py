@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from tests.worlds import factories as f
 from tests.worlds.dispatch import packed_parcel
+from tests.worlds.factories import Clock
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import set_clock
 from wms_tui.domain.enums import (
@@ -35,14 +36,6 @@ from wms_tui.store import Store
 S = OrderStatus
 DAY = date(2026, 3, 10)
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # 13:00 in Jönköping
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 def utc(hh: int, mm: int = 0, day: date = DAY) -> datetime:
