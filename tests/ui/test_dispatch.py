@@ -201,3 +201,23 @@ async def test_a_refresh_answering_after_escape_closed_the_screen_is_dropped(
         assert app.is_running and not screen.is_attached
         # Neither the snapshot nor the failure reached the closed screen.
         assert screen.snap is shown and screen.error == ""
+
+
+async def test_a_closed_or_passed_truck_says_so_once_on_a_handheld(dock: Dock) -> None:
+    """It read "PN 16:00 closed  closed" and "DHL 15:00 passed  cut-off passed"."""
+    from datetime import timedelta
+
+    from wms_tui.services.dispatch.manifest import close_manifest
+
+    handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#1"])
+    close_manifest(dock.store, dock.boss, "PN", leave_behind_ok=True)
+    dock.clock.at += timedelta(hours=1, minutes=30)  # DHL's 15:00 has passed
+    app = WmsApp(dock.store.url, terminal="HH-9")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_overview(pilot)
+        olist = screen.query_one("#dsp-list", OptionList)
+        heads = {
+            str(olist.get_option_at_index(i).prompt).splitlines()[0]
+            for i in range(olist.option_count)
+        }
+        assert {"PN 16:00 closed", "DHL 15:00 cut-off passed"} <= heads, heads

@@ -496,8 +496,12 @@ class DispatchScreen(WmsScreen):
         for c in s.carriers:
             head = Text(f"{c.code} ", style=_outlook_style(c))
             head.append(f"{c.cutoff:%H:%M} " if c.cutoff else "")
-            head.append_text(_left(c.minutes_left, c.manifest))
-            head.append(f"  {c.outlook}", style=_outlook_style(c))
+            if c.outlook in ("closed", "cut-off passed"):
+                # The time left would say it again: "CJ 15:00 closed  closed".
+                head.append(c.outlook, style=_outlook_style(c))
+            else:
+                head.append_text(_left(c.minutes_left, c.manifest))
+                head.append(f"  {c.outlook}", style=_outlook_style(c))
             flow = [
                 f"unpicked {c.unpicked}",
                 f"picking {c.picking}",
