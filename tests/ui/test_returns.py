@@ -350,6 +350,7 @@ async def test_enter_alone_chooses_no_reason(world: World, size: tuple[int, int]
         await desk.scan(rma_code(world.order_id))
         await desk.scan(TEE_M_EAN)  # one shipped: straight to the reason
         assert desk.screen.step is Step.REASON
+        assert desk.prompt.endswith(": key 1-8")  # it said "its key"
         assert desk.screen.query_one(OptionList).highlighted is None  # nothing preselected
         await desk.press("enter")
         await desk.press("enter")
@@ -361,6 +362,7 @@ async def test_enter_alone_chooses_no_reason(world: World, size: tuple[int, int]
         assert any("Wrong item sent · our pick" in o for o in options)
         await desk.press("1")
         assert desk.screen.step is Step.UNIT and desk.screen.reason is not None
+        assert desk.prompt.endswith("TEE-M: key 1-3")
 
 
 async def test_the_hint_names_an_order_that_exists(world: World) -> None:

@@ -189,11 +189,14 @@ class ReturnsScreen(FloorScreen):
             left = self.f.left(line)
             return f"How many {line.sku} back? (1-{left})", "quantity, Enter = 1", self._line_info()
         if s is Step.REASON:
-            return f"Reason for {line.sku}: its key", "", self._reason_options()
+            # The keys' range, not "its key": a new user read that as a key of the item.
+            opts = self._reason_options()
+            return f"Reason for {line.sku}: key {self._keys(len(opts))}", "", opts
         if s is Step.UNIT:
             unit = f"{self.f.units_done + 1}/{self.f.qty}"
             # The options are numbered; R, Q and S work too (DISPOSITION_KEYS).
-            return f"Unit {unit} {line.sku}: its key", "", self._unit_options()
+            opts = self._unit_options()
+            return f"Unit {unit} {line.sku}: key {self._keys(len(opts))}", "", opts
         if s is Step.BIN:
             return f"Scan pick bin for {line.sku}", "bin", self._bin_options()
         assert self.f.unit_choice is not None
@@ -252,6 +255,11 @@ class ReturnsScreen(FloorScreen):
     @staticmethod
     def _key(i: int) -> str:
         return "1234567890abcdefghij"[i - 1] if i <= 20 else " "
+
+    @classmethod
+    def _keys(cls, n: int) -> str:
+        """ "1-8", "1-0", "1-c": the keys of ``n`` numbered options."""
+        return f"1-{cls._key(n)}" if n > 1 else "1"
 
     def _unit_options(self) -> list[Option]:
         rest = self.f.qty - self.f.units_done
