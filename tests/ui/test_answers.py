@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tests.ui.helpers import until
-from wms_tui.ui.answers import answer
+from wms_tui.ui.answers import answer, tell
 
 
 class Listing(Screen):
@@ -142,3 +142,72 @@ async def test_an_answer_for_a_screen_no_longer_in_the_app_is_dropped_not_raised
         await pilot.pause()
         assert worker.state is WorkerState.SUCCESS
         assert screen.shown == [] and app.is_running
+
+
+class Telling(Screen):
+    """A screen whose feedback line records what it was told, and how."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.told: list[tuple[str, str]] = []
+        self.gate = threading.Event()
+        self.looked_up_on_app_thread: list[bool] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="line")
+
+    @property
+    def feedback(self) -> object:
+        self.looked_up_on_app_thread.append(threading.current_thread() is threading.main_thread())
+        line = self.query_one("#line", Static)  # NoMatches once the widgets are gone
+        told = self.told
+
+        class Line:
+            def ok(self, text: str) -> None:
+                told.append(("ok", text))
+                line.update(text)
+
+            def error(self, text: str) -> None:
+                told.append(("error", text))
+                line.update(text)
+
+        return Line()
+
+    @work(thread=True)
+    def say(self, text: str, ok: bool) -> None:
+        self.gate.wait(5)
+        tell(self, text, ok=ok)
+
+
+class TellingHost(App):
+    def on_mount(self) -> None:
+        self.push_screen(Telling())
+
+
+async def test_tell_puts_a_refusal_or_a_success_on_the_feedback_line() -> None:
+    app = TellingHost()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, Telling)
+        screen.gate.set()
+        screen.say("No wave: nothing to pick", False)
+        await until(pilot, lambda: len(screen.told) == 1, "the refusal")
+        screen.say("Wave W-0001 built", True)
+        await until(pilot, lambda: len(screen.told) == 2, "the success")
+        assert screen.told == [("error", "No wave: nothing to pick"), ("ok", "Wave W-0001 built")]
+        # Never in the worker: there it would query a screen that may be leaving.
+        assert screen.looked_up_on_app_thread == [True, True]
+
+
+async def test_tell_for_a_screen_that_left_is_dropped() -> None:
+    app = TellingHost()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, Telling)
+        screen.say("late", False)
+        app.pop_screen()
+        await pilot.pause()
+        screen.gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.told == [] and app.return_value is None and app.is_running

@@ -59,3 +59,17 @@ def answer(
     except NoActiveAppError:
         return
     app.call_from_thread(deliver)
+
+
+def tell(screen: DOMNode, text: str, *, ok: bool = False, latest_only: bool = False) -> None:
+    """From a thread worker: ``text`` on the screen's feedback line, as a refusal (✗ and
+    the bell) or with ``ok`` as a success, if the answer still fits.
+
+    The screen's ``feedback`` is looked up in the callback: evaluated in the worker it
+    queries a screen that may be leaving (NoMatches)."""
+
+    def show(message: str) -> None:
+        feedback = screen.feedback  # type: ignore[attr-defined]
+        (feedback.ok if ok else feedback.error)(message)
+
+    answer(screen, show, text, latest_only=latest_only)

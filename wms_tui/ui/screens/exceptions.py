@@ -32,7 +32,7 @@ from wms_tui.domain.clock import utcnow
 from wms_tui.domain.errors import DomainError
 from wms_tui.services.exceptions.actions import MAX_NOTE
 from wms_tui.services.exceptions.inbox import KIND_LABELS, Action, InboxItem
-from wms_tui.ui.answers import answer
+from wms_tui.ui.answers import answer, tell
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.widgets.dialogs import AskText
 from wms_tui.ui.widgets.feedback import Feedback
@@ -174,7 +174,7 @@ class ExceptionsScreen(WmsScreen):
         try:
             items = open_exceptions(self.store, self.actor)
         except DomainError as exc:
-            answer(self, lambda m: self.feedback.error(m), str(exc), latest_only=True)
+            tell(self, str(exc), latest_only=True)
             return
         answer(self, self._loaded, items, latest_only=True)
 

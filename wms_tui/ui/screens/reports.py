@@ -18,7 +18,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
 from wms_tui.services.returns import reports as return_reports
 from wms_tui.services.returns.reports import PERIODS, ReturnReport, Row, people_total
-from wms_tui.ui.answers import answer
+from wms_tui.ui.answers import answer, tell
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback
@@ -78,7 +78,7 @@ class ReturnReportsScreen(WmsScreen):
             start, end = return_reports.period_dates(self.store, self.period)
             report = return_reports.build_report(self.store, start, end, actor=self.actor)
         except DomainError as exc:
-            answer(self, lambda m: self.feedback.error(m), str(exc), latest_only=True)
+            tell(self, str(exc), latest_only=True)
             return
         answer(self, self._loaded, report, latest_only=True)
 

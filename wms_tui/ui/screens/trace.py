@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 
 from wms_tui.domain.text import plural
 from wms_tui.render.timeline import timeline_table
-from wms_tui.ui.answers import answer
+from wms_tui.ui.answers import answer, tell
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
@@ -85,7 +85,7 @@ class TraceScreen(FloorScreen):
         try:
             t = trace(self.store, self.actor, code)
         except DomainError as exc:
-            answer(self, lambda m: self.feedback.error(m), str(exc), latest_only=True)
+            tell(self, str(exc), latest_only=True)
             return
         answer(self, self.show, t, latest_only=True)
 

@@ -20,7 +20,7 @@ from wms_tui.domain.numbers import read_int
 from wms_tui.domain.text import plural
 from wms_tui.services.picking import short_pick, waves
 from wms_tui.services.picking import walk as picking
-from wms_tui.ui.answers import answer
+from wms_tui.ui.answers import tell
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.feedback import Feedback
@@ -183,10 +183,10 @@ class WavesScreen(WmsScreen):
         try:
             result = print_pick_list(self.store, code, terminal=self.actor.terminal)
         except (DomainError, PrintError) as exc:
-            answer(self, lambda m: self.feedback.error(m), str(exc))
+            tell(self, str(exc))
             return
         said = result.said_with(files_text(result.path))
-        answer(self, lambda m: self.feedback.ok(m), said)
+        tell(self, said, ok=True)
 
     def action_release(self) -> None:
         key = self._selected_task("release")
