@@ -86,3 +86,30 @@ async def test_a_picker_sees_no_customer_e_mail(dock: Dock, size: tuple[int, int
         await settle(pilot)
         assert detail.detail is not None and detail.detail.customer_name == "김지훈"
         assert detail.detail.email == "" and "jihoon@example" not in app.export_screenshot()
+
+
+async def test_the_order_screen_draws_its_narrow_form_below_70_columns(dock: Dock) -> None:
+    """The parcels are a table from 70 columns, one cell per parcel below: the screen's
+    breakpoint says which, and a resize across it draws the other form."""
+    from rich.table import Table
+
+    def parcel_columns(detail: OrderScreen) -> int:
+        table = detail.query_one("#order-parcels", Static).content
+        assert isinstance(table, Table)
+        return len(table.columns)
+
+    app = WmsApp(dock.store.url, terminal="HH-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_lookup(pilot)
+        await scan(pilot, "00" + dock.sscc["#2/2"])
+        detail = app.screen
+        assert isinstance(detail, OrderScreen)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert detail.wide and parcel_columns(detail) == 7
+        await pilot.resize_terminal(69, 30)
+        await settle(pilot)
+        assert not detail.wide and parcel_columns(detail) == 1
+        await pilot.resize_terminal(70, 30)
+        await settle(pilot)
+        assert detail.wide and parcel_columns(detail) == 7

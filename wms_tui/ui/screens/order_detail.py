@@ -34,6 +34,9 @@ class OrderScreen(WmsScreen):
 
     TITLE_TEXT = "wms · order"
     CSS_PATH = "order_detail.tcss"
+    # From NARROW columns the parcels are a table and each timeline step one line:
+    # the screen's ``wide`` class (Textual's breakpoints) says which form to draw.
+    WIDE = NARROW
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("r", "reload", "Reload", id="reload"),
@@ -83,7 +86,7 @@ class OrderScreen(WmsScreen):
         self.query_one("#order-head", Static).update("")
         self.query_one(Feedback).error(message)
 
-    def on_resize(self) -> None:
+    def width_changed(self) -> None:
         if self.detail is not None:
             self.show(self.detail)
 
@@ -92,7 +95,7 @@ class OrderScreen(WmsScreen):
 
         self.detail = d
         tz = zone(d.tz_name)
-        narrow = self.size.width < NARROW
+        narrow = not self.wide
 
         def when(at: datetime | None, fmt: str = "%d %b %H:%M") -> str:
             return local_time(at, tz, fmt)
