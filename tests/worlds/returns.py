@@ -14,7 +14,7 @@ from tests.worlds import factories as f
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import LocationKind, OrderStatus
 from wms_tui.domain.models import Event, Location, Operator, Order, OrderLine, Product, Stock
-from wms_tui.services.demo.build import seed_reference_data
+from wms_tui.services.setup.reference_data import seed_reference_data
 from wms_tui.store import Store
 
 MUG_EAN = f.ean13(1)

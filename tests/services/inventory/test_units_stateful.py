@@ -33,7 +33,6 @@ from wms_tui.domain import clock
 from wms_tui.domain.enums import Disposition, LocationKind, OrderStatus, Resolution
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Location, Order, OrderLine, Parcel, Product, Stock
-from wms_tui.services.demo.build import seed_reference_data
 from wms_tui.services.demo.walk import scale_reading
 from wms_tui.services.dispatch import handover, manifest
 from wms_tui.services.inventory import cycle_count
@@ -45,6 +44,7 @@ from wms_tui.services.picking import walk as picking
 from wms_tui.services.receiving import closing, putaway
 from wms_tui.services.receiving import receipt as receiving
 from wms_tui.services.returns import desk as returns
+from wms_tui.services.setup.reference_data import seed_reference_data
 
 SKUS = ("MUG", "TEE", "CAP")
 BARCODE = {sku: f.ean13(40 + i) for i, sku in enumerate(SKUS)}

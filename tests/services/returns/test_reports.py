@@ -14,11 +14,11 @@ from wms_tui.domain.clock import set_clock
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Event, OrderLine, PackScan, StockMovement
-from wms_tui.services.demo.build import seed_reference_data
 from wms_tui.services.returns import desk as returns
 from wms_tui.services.returns import reports as return_reports
 from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
 from wms_tui.services.returns.reports import Row
+from wms_tui.services.setup.reference_data import seed_reference_data
 from wms_tui.store import Store
 
 

@@ -29,7 +29,6 @@ from wms_tui.domain.enums import (
     LocationKind,
     MovementReason,
     OrderStatus,
-    ReasonCause,
 )
 from wms_tui.domain.errors import DomainError, StoreError
 from wms_tui.domain.models import (
@@ -40,7 +39,6 @@ from wms_tui.domain.models import (
     OrderLine,
     Product,
     ProductBarcode,
-    ReturnReason,
     Service,
     Stock,
     StockMovement,
@@ -52,6 +50,7 @@ from wms_tui.services.demo import walk as demo_walk
 from wms_tui.services.demo.history import REPLAYED, SHIPPED, replay_history
 from wms_tui.services.demo.mark import DEMO, ORIGIN, is_demo_store
 from wms_tui.services.setup.master_data import load_setup
+from wms_tui.services.setup.reference_data import seed_reference_data
 from wms_tui.store import Store, UnitOfWork, shown_url, sqlite_path
 
 
@@ -67,17 +66,6 @@ def _demo_dir(package_root: Path = Path(__file__).resolve().parents[3]) -> Path:
 
 
 DEMO_DIR = _demo_dir()
-
-DEFAULT_RETURN_REASONS: tuple[tuple[str, str, ReasonCause], ...] = (
-    ("WRONG_ITEM", "Wrong item sent", ReasonCause.PICK),
-    ("DAMAGED_PACKING", "Damaged by packing", ReasonCause.PACK),
-    ("DAMAGED_TRANSIT", "Damaged in transit", ReasonCause.CARRIER),
-    ("LATE", "Late delivery", ReasonCause.CARRIER),
-    ("NOT_AS_DESCRIBED", "Not as described", ReasonCause.SUPPLIER),
-    ("CHANGED_MIND", "Changed mind", ReasonCause.CUSTOMER),
-    ("WRONG_SIZE", "Wrong size ordered", ReasonCause.CUSTOMER),
-    ("MISTAKE", "Ordered by mistake", ReasonCause.CUSTOMER),
-)
 
 
 def _rows(folder: Path, name: str) -> Iterator[dict[str, str]]:
@@ -112,14 +100,6 @@ def _hold_reason(row: dict[str, str]) -> str:
     if fin != "paid":
         return f"payment {fin}"
     return row.get("notes", "") or "held by supervisor"
-
-
-def seed_reference_data(uow: UnitOfWork) -> None:
-    """Rows every warehouse needs, demo or not: return reasons, default stations."""
-    s = uow.session
-    for code, label, cause in DEFAULT_RETURN_REASONS:
-        if s.get(ReturnReason, code) is None:
-            s.add(ReturnReason(code=code, label=label, controllable=cause.ours, cause=cause.value))
 
 
 def load_products(uow: UnitOfWork, folder: Path = DEMO_DIR) -> dict[str, Product]:

@@ -5,7 +5,7 @@ packing), the carrier's (damaged in transit, late delivery), the customer's
 (changed mind, wrong size ordered) or the supplier's (not as described).
 Reports charge pickers only with pick reasons and packers only with pack
 reasons; "controllable" (the warehouse's own share) is pick or pack. The
-defaults are seeded by ``services.demo.seed_reference_data``; supervisors
+defaults are seeded by ``services.setup.reference_data``; supervisors
 change the list with ``wms returns reasons add/remove/import``.
 """
 

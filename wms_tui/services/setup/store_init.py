@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from wms_tui.domain.errors import StoreError
-from wms_tui.services.demo.build import seed_reference_data
+from wms_tui.services.setup.reference_data import seed_reference_data
 from wms_tui.store import Store, resolve_url, sqlite_path
 
 
