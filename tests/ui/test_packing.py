@@ -292,6 +292,18 @@ async def test_a_handheld_that_cannot_pack_is_told_the_fix_whole(world: pw.World
         )
 
 
+async def test_an_item_scanned_at_the_queue_is_named_whole_on_a_handheld(
+    world: pw.World,
+) -> None:
+    """It read "No order or tote 7350…", then "… (MUG-BLU): scan its tote or orde…"."""
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_pack(pilot)
+        await scan(pilot, pw.MUG_EAN)
+        assert screen.view is None
+        assert shown_feedback(app) == "✗ MUG-BLU is an item: scan its tote or order first"
+
+
 async def test_escape_parks_the_order(world: pw.World) -> None:
     app = WmsApp(world.store.url, terminal="PACK-1")
     async with app.run_test(size=(40, 16)) as pilot:

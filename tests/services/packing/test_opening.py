@@ -163,7 +163,7 @@ def test_open_refusals(world: pw.World) -> None:
         ("#9999", NotFound, "No order or tote #9999"),
         ("T-0004", NotFound, "Tote T-0004 is empty"),
         # an item scanned at the queue: it was "No order or tote 7350…"
-        (pw.MUG_EAN, NotFound, f"{pw.MUG_EAN} is an item (MUG-BLU): scan its tote or order"),
+        (pw.MUG_EAN, NotFound, "MUG-BLU is an item: scan its tote or order first"),
     ]:
         refused(
             world.store,

@@ -50,7 +50,8 @@ def _resolve_order(session: Session, code: str) -> Order:
             item = find_product_by_scan(session, code).product.sku
         except NotFound:
             raise NotFound(f"No order or tote {excerpt(code)}") from None
-        raise NotFound(f"{excerpt(code)} is an item ({item}): scan its tote or order first")
+        # The SKU, not the code scanned: a handheld's two rows hold the sentence whole.
+        raise NotFound(f"{item} is an item: scan its tote or order first")
     return order
 
 
