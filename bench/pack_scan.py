@@ -69,6 +69,7 @@ from bench.cartonization import (  # noqa: E402
     station_dims,
 )
 from bench.common import Row, cached_sqlite, largest, latency_row  # noqa: E402
+from bench.screen_scans import redraw, settle  # noqa: E402
 from wms_tui.domain.actor import SYSTEM  # noqa: E402
 from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus  # noqa: E402
 from wms_tui.domain.models import (  # noqa: E402
@@ -385,17 +386,6 @@ async def measure(
         await app.push_screen(screen)
         await pilot.pause()
         field = screen.query_one("#pk-scan", Input)
-
-        async def settle(node) -> None:  # noqa: ANN001
-            # A callback queued behind the work: when it runs, ``node`` has
-            # handled every message posted to it before.
-            settled = asyncio.Event()
-            node.call_later(settled.set)
-            await settled.wait()
-
-        async def redraw(target: Screen) -> None:
-            await settle(target)
-            target._on_timer_update()
 
         async def next_order() -> list[str]:
             if screen.view is not None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from textual import events as ui_events
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from bench.common import Row, latency_row, pct
@@ -39,12 +40,37 @@ class Timings:
 async def settle(node) -> None:  # noqa: ANN001 - a Textual message pump
     """Returns when ``node`` has handled every message posted to it before."""
     settled = asyncio.Event()
-    node.call_later(settled.set)
-    await settled.wait()
+    if node.call_later(settled.set):  # False: it has closed and handles nothing more
+        await settled.wait()
+
+
+def _to_report(screen: Screen) -> list[Widget]:
+    """Widgets of ``screen`` that have not yet told it what to draw (or have messages)."""
+    return [
+        w
+        for w in screen.walk_children(with_self=False)
+        if w._repaint_required
+        or w._layout_required
+        or w._scroll_required
+        or not w._message_queue.empty()
+    ]
 
 
 async def redraw(target: Screen) -> None:
+    """Returns when ``target`` has drawn everything its handlers changed.
+
+    A changed widget tells the screen (``messages.Update``) only when its own queue next
+    runs idle, after the screen's handler has returned: forcing the update as soon as the
+    screen has settled drew only what had already reported, and left the rest to be drawn
+    after the clock stopped. So wait for those widgets, then for the screen, then draw.
+    """
     await settle(target)
+    for _ in range(10):
+        waiting = _to_report(target)
+        if not waiting:
+            break
+        await asyncio.gather(*(settle(w) for w in waiting))
+        await settle(target)
     target._on_timer_update()
 
 
