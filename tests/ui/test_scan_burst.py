@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pytest
 from textual import events
+from textual.app import ComposeResult
+from textual.widgets import Input
 
 from tests.ui.helpers import feedback, open_menu_entry, open_pick, sign_in, text, wait_store
 from tests.ui.scanner import scan
@@ -20,9 +22,11 @@ from wms_tui.domain.scans import split_scans
 from wms_tui.services.core import settings
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
+from wms_tui.ui.scan_keys import ScanKeysApp
 from wms_tui.ui.screens.picking import PickScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm
 from wms_tui.ui.widgets.scan_input import BatchedInput
+from wms_tui.ui.widgets.steady import SteadyScanInput
 
 SIZES = [(40, 16), (120, 40)]
 
@@ -172,3 +176,63 @@ async def test_a_key_flood_into_the_stock_filter_goes_in_as_one_insert(
         await pilot.pause()
         await pilot.pause()
         assert field.value == "MUG" and inserts[1:] == ["MUG"]
+
+
+class _Field(ScanKeysApp):
+    """One scan field, recording what it holds and what it submits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[str] = []
+        self.submitted: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        held = self.held
+
+        class Recording(SteadyScanInput):
+            def _watch_value(self, value: str) -> None:
+                held.append(value)
+                super()._watch_value(value)
+
+        yield Recording(id="scan")
+
+    def on_mount(self) -> None:
+        self.query_one("#scan").focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.submitted.append(event.value)
+
+
+async def test_a_scanned_code_is_submitted_without_the_field_ever_holding_it() -> None:
+    """A burst typed into an empty field and ended by Enter goes straight from the keys
+    to Submitted: the field used to take the code and then clear it, two redraws of the
+    field and its watchers for every scan."""
+    app = _Field()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        burst(app, [*"4006381333931", "enter", *"A-01-2-A", "enter"])
+        await pilot.pause()
+        await pilot.pause()
+        assert app.submitted == ["4006381333931", "A-01-2-A"]
+        assert app.held == []
+
+
+async def test_keys_of_a_burst_land_in_the_order_typed() -> None:
+    """Printable keys go into the field from the app's handler; what was queued for the
+    field before them (a paste, Enter) is still handled first."""
+    app = _Field()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        # Handled by the app one after the other before the field runs at all.
+        for event in (events.Paste("XY"), events.Key("Z", "Z"), events.Key("enter", "\r")):
+            await app.on_event(event)
+        burst(app, [*"AB"])
+        await pilot.press("backspace")
+        burst(app, ["C", "enter"])
+        await pilot.pause()
+        await pilot.pause()
+        assert app.submitted == ["XYZ", "AC"]
+        field = app.query_one("#scan", SteadyScanInput)
+        burst(app, [*"12"])
+        await pilot.pause()
+        assert field.value == "12" and field._queued == 0  # a person typing sees each key

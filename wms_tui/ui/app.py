@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
-from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from wms_tui.domain.clock import utcnow
 from wms_tui.ui.messages import BadgeScanned, LoggedIn, LoginRefused, PinAsked, StoreOpened
 from wms_tui.ui.quiet_gc import TICK, QuietCollector, freeze_long_lived
+from wms_tui.ui.scan_keys import ScanKeysApp
 from wms_tui.ui.screens.login import LoginScreen
 from wms_tui.ui.widgets.operator_bar import OperatorBar
 
@@ -36,7 +36,7 @@ DEFAULT_IDLE_MINUTES = 10.0
 RELEASE_EVERY_SECONDS = 60.0
 
 
-class WmsApp(App[None]):
+class WmsApp(ScanKeysApp):
     TITLE = "wms"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     ENABLE_COMMAND_PALETTE = False

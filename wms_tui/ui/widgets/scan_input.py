@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from textual import events
+from textual.app import App
+from textual.message_pump import MessagePump
 from textual.widgets import Input
 
 from wms_tui.domain.scans import clean_scan, split_scans
@@ -21,21 +23,86 @@ class BatchedInput(Input):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - Input's own
         super().__init__(*args, **kwargs)
         self._typed: list[str] = []  # typed, not yet in the field
+        # Keys and pastes the app has queued for this field and it has not handled yet:
+        # a key taken by ``take_from_app`` must not overtake them.
+        self._queued = 0
+
+    @classmethod
+    def take_from_app(cls, app: App, event: events.Key) -> bool:
+        """Put a printable key straight into the focused field, from the app's handler
+        (:class:`wms_tui.ui.scan_keys.ScanKeysApp`).
+
+        A printable key for a plain field can only end as text in it: the field stops
+        it before any binding but a priority one sees it, so it is taken here at once.
+        Anything else, or a key while earlier ones still wait in the field's queue, goes
+        the usual way (``forwarding``), so keys always land in the order they were typed.
+        """
+        field = app.focused
+        if (
+            not isinstance(field, cls)
+            or field._queued
+            or event.is_forwarded
+            or not event.is_printable
+            or not app.app_focus
+            or app._keymap
+            or not field._takes_typing()
+        ):
+            return False
+        for node in field.ancestors_with_self:
+            if any(b.priority for b in node._bindings.key_to_bindings.get(event.key, ())):
+                return False
+        app.screen._clear_tooltip()  # as the app does for every key
+        # Put in after the keys already in the app's queue: a burst ending in Enter is
+        # submitted before its code ever shows in the field (nothing to draw twice).
+        field._type(event.character or "", app)
+        return True
+
+    @classmethod
+    def forwarding(cls, app: App, event: events.Event) -> BatchedInput | None:
+        """The focused field ``event`` is about to be queued for, counted until it is handled."""
+        field = app.focused
+        if isinstance(field, cls) and not event.is_forwarded:
+            field._queued += 1
+            return field
+        return None
+
+    async def on_event(self, event: events.Event) -> None:
+        # Every event the field handles passes here first, whichever handler takes it.
+        if self._queued and event.is_forwarded and isinstance(event, events.Key | events.Paste):
+            self._queued -= 1
+        await super().on_event(event)
+
+    def _takes_typing(self) -> bool:
+        # A field that checks each key (restrict, a number type) keeps Input's way.
+        return self.restrict is None and self.type == "text" and self.selection.is_empty
+
+    def _type(self, character: str, queue: MessagePump | None = None) -> None:
+        """Keep ``character`` to go in with the next ones, after what ``queue`` holds now."""
+        if not self._typed:
+            if queue is None:
+                self.call_later(self._flush_typed)
+            else:
+                queue.call_later(self._flush_after_queued)
+        self._typed.append(character)
+
+    def _flush_after_queued(self) -> None:
+        if self._queued:
+            # An Enter (or another key) for this field is in its queue: it puts the
+            # typed text in first, so go in behind it rather than before it.
+            self.call_later(self._flush_typed)
+        else:
+            self._flush_typed()
 
     async def action_submit(self) -> None:
         self._flush_typed()
         await super().action_submit()
 
     async def _on_key(self, event: events.Key) -> None:
-        # A field that checks each key (restrict, a number type) keeps Input's way.
-        plain = self.restrict is None and self.type == "text"
-        if plain and event.is_printable and self.selection.is_empty:
+        if event.is_printable and self._takes_typing():
             event.stop()
             event.prevent_default()
             assert event.character is not None
-            if not self._typed:
-                self.call_later(self._flush_typed)
-            self._typed.append(event.character)
+            self._type(event.character)
             return
         self._flush_typed()
         await super()._on_key(event)
@@ -84,6 +151,15 @@ class ScanInput(BatchedInput):
         return bool(getattr(self.app, "scan_tab_submits", False))
 
     async def action_submit(self) -> None:
+        if self._typed and not self.value and len(self._typed) <= (self.max_length or 1 << 30):
+            # A code typed into an empty field and submitted at once (a scanner's burst)
+            # is submitted as typed: the field never holds it, so it is not drawn with
+            # the code and again empty, and its value watchers do not run twice a scan.
+            code = clean_scan("".join(self._typed))
+            self._typed.clear()
+            checked = self.validate(code) if "submitted" in self.validate_on else None
+            self.post_message(self.Submitted(self, code, checked))
+            return
         self._flush_typed()
         raw = self.value
         self.value = clean_scan(raw)
