@@ -136,3 +136,21 @@ async def test_cells_are_plain_text_not_markup() -> None:
         await pilot.pause()
         assert shown(steady)[1].strip() == "[b]Cap[/b] [/] wider"
         assert app.is_running
+
+
+async def test_a_changed_cell_is_the_only_cell_rendered_again() -> None:
+    """Rendering a cell is most of what drawing a table costs: a scan that changes one
+    count renders that one cell, not its whole row (or, as Textual does, every row)."""
+    app = Two()
+    async with app.run_test(size=(40, 30)) as pilot:
+        steady = app.query_one("#steady", SteadyTable)
+        steady.cursor_type = "none"
+        steady.fill(COLUMNS, lines(8, {}))
+        await settle(pilot)
+        shown(steady)  # every cell rendered once
+        cached = set(steady._cell_render_cache.keys())
+        steady.fill(COLUMNS, lines(8, {2: 1}))
+        to_render = cached - set(steady._cell_render_cache.keys())
+        label = {c.key: str(c.label) for c in steady.ordered_columns}
+        assert sorted((str(k[0].value), label[k[1]]) for k in to_render) == [("SKU-2", "Rcv")]
+        assert shown(steady)[3].split() == ["SKU-2", "10", "1"]

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import zip_longest
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 from textual.render import measure
 from textual.widgets import DataTable
 from textual.widgets._data_table import RowRenderables, default_cell_formatter
-from textual.widgets.data_table import RowKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 Columns = Sequence[tuple[str, int]]
 # A width of None fits the column to its content.
@@ -105,20 +106,27 @@ class SteadyTable(FitTable):
             return
         ordered = self.ordered_columns
         changes = []
-        widened: set[int] = set()
+        narrowed: set[int] = set()
         for index, (_, cells) in enumerate(rows):
             row_key = self._row_locations.get_key(index)
             data = self._data[row_key]
-            changed = [
-                (i, value)
-                for i, (column, value) in enumerate(zip(ordered, cells, strict=True))
-                if data.get(column.key) != value
-            ]
-            widened.update(i for i, _ in changed if ordered[i].auto_width)
+            changed = []
+            for i, (column, value) in enumerate(zip(ordered, cells, strict=True)):
+                old = data.get(column.key)
+                if old == value:
+                    continue
+                changed.append((i, value))
+                if column.auto_width:
+                    # As wide as a fresh fill makes it: a new cell wider than the column
+                    # widens it; the column can only narrow if the old cell was its widest.
+                    if self._cell_width(value) > column.content_width:
+                        self._refill(columns, rows)
+                        return
+                    if self._cell_width(old) == column.content_width:
+                        narrowed.add(i)
             if changed:
                 changes.append((row_key, index, changed))
-        for i in widened:
-            # As wide as a fresh fill makes it: its label or its widest new cell.
+        for i in narrowed:
             column = ordered[i]
             fit = max(self._cell_width(cells[i]) for _, cells in rows)
             if max(fit, self._cell_width(column.label)) != column.content_width:
@@ -128,7 +136,7 @@ class SteadyTable(FitTable):
             data = self._data[row_key]
             for i, value in changed:
                 data[ordered[i].key] = value
-            self._forget_row(row_key, index)
+            self._forget_cells(row_key, index, {ordered[i].key for i, _ in changed})
             self.refresh_row(index)
 
     def _refill(self, columns: AutoColumns, rows: Sequence[tuple[str, Sequence[object]]]) -> None:
@@ -139,7 +147,9 @@ class SteadyTable(FitTable):
             self.add_row(*cells, key=key)
 
     def _cell_width(self, value: object) -> int:
-        cell = Text(value) if isinstance(value, str) else value  # plain, as FitTable draws it
+        if isinstance(value, str) and "\n" not in value:
+            return cell_len(value)  # as FitTable draws it: plain Text, one line
+        cell = Text(value) if isinstance(value, str) else value
         return measure(self.app.console, default_cell_formatter(cell, wrap=False, height=1), 1)
 
     def _can_patch(self) -> bool:
@@ -157,11 +167,18 @@ class SteadyTable(FitTable):
             )
         )
 
-    def _forget_row(self, row_key: RowKey, index: int) -> None:
-        """Drop the cached renders of one row (the others stay valid)."""
-        for cache in (self._cell_render_cache, self._row_render_cache):
-            for cache_key in [k for k in cache.keys() if k[0] == row_key]:  # noqa: SIM118 - no __iter__
-                cache.discard(cache_key)
+    def _forget_cells(self, row_key: RowKey, index: int, columns: set[ColumnKey]) -> None:
+        """Drop the cached renders of one row's changed cells and of the row's lines.
+
+        Its other cells are drawn again from their cached renders: rendering a cell
+        (rich text through padding and cropping) is most of what a table costs to draw.
+        """
+        cells = self._cell_render_cache
+        for cache_key in [k for k in cells.keys() if k[0] == row_key and k[1] in columns]:  # noqa: SIM118 - no __iter__
+            cells.discard(cache_key)
+        lines = self._row_render_cache
+        for cache_key in [k for k in lines.keys() if k[0] == row_key]:  # noqa: SIM118 - no __iter__
+            lines.discard(cache_key)
         self._row_renderable_cache.discard((self._update_count, index))
         # Lines are keyed by screen row, not by table row: cheap to rebuild from the rows.
         self._line_cache.clear()
