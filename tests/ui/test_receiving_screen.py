@@ -485,3 +485,23 @@ async def test_a_big_count_is_refused_or_shown_whole_never_cut_silently(
         # Too wide for the Rcv column at either size: the cut shows.
         tee = next(line for line in shown_text(screen.table).splitlines() if "TEE" in line)
         assert re.search(r"\b10{1,2}… ", tee), tee
+
+
+async def test_the_scan_log_draws_only_the_lines_it_has_rows_for(receiving_store: Store) -> None:
+    """Every note pushes the log down a line, so all of it is drawn again: only the
+    newest lines its rows show are kept in it, and a taller screen shows more."""
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_receiving(pilot)
+        for i in range(40):
+            screen.note(f"note {i}")
+        await pilot.pause()
+        log = screen.query_one("#rcv-log")
+        rows_shown = log.size.height
+        said = str(log.render()).splitlines()
+        assert 5 < rows_shown < 40 and len(said) == rows_shown
+        assert said[0].endswith("note 39") and said[-1].endswith(f"note {40 - rows_shown}")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert len(str(log.render()).splitlines()) == log.size.height > rows_shown

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import deque
 from contextlib import suppress
+from itertools import islice
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.widgets import Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
@@ -136,12 +138,17 @@ class ReceivingScreen(FloorScreen):
                 self.receipt = deliveries.get_receipt(self.store, self.receipt.reference)
         self.redraw()
 
+    def on_resize(self, event: Resize) -> None:
+        super().on_resize(event)
+        self.call_after_refresh(self.show_log)  # a taller log shows more lines
+
     def width_changed(self) -> None:
         self.redraw()
         self.refresh_bindings()
 
     def redraw(self) -> None:
         self.render_head()
+        self.show_log()
         if self.closed is not None:
             self.render_report()
         else:
@@ -150,8 +157,17 @@ class ReceivingScreen(FloorScreen):
     def note(self, text: str) -> None:
         """Add a line to the scan log (shown on wide screens)."""
         self.scan_log.appendleft(f"{self.wms.local_now():%H:%M:%S} {text}")
-        # Its height is the side panel's, whatever it says: no layout pass.
-        self.query_one("#rcv-log", Static).update("\n".join(self.scan_log), layout=False)
+        self.show_log()
+
+    def show_log(self) -> None:
+        log = self.query_one("#rcv-log", Static)
+        if not log.display or not self.wide:
+            return  # drawn when the side panel shows (redraw)
+        # Only the lines its rows can show: the newest line pushes every other one down,
+        # so all of them are drawn again, and the 40 kept cost twice what a screenful
+        # does. Its height is the side panel's, whatever it says: no layout pass.
+        rows = log.size.height or len(self.scan_log)
+        log.update("\n".join(islice(self.scan_log, rows)), layout=False)
 
     @property
     def table(self) -> SteadyTable:
