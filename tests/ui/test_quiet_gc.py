@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -120,7 +122,17 @@ async def test_freeze_only_when_asked_and_once_per_kind(
             await pilot.pause(0.02)
         await pilot.pause()
         assert calls == ["freeze"]  # the store opened
-        app.freeze_once("pack")
-        app.freeze_once("pack")
+        # ... with the scan screens and their services loaded, so none freezes on its own
+        assert {"wms_tui.ui.screens.packing", "wms_tui.services.packing.station"} <= set(
+            sys.modules
+        )
+        app.freeze_once("login")
+        app.freeze_once("login")
         await pilot.pause()
         assert calls == ["freeze", "freeze"]
+
+
+async def test_no_screen_freezes_memory_on_its_own() -> None:
+    """A screen's first visit is not where the app's memory is frozen (start-up is)."""
+    screens = Path(__file__).parents[2] / "wms_tui" / "ui" / "screens"
+    assert not [p.name for p in screens.glob("*.py") if "freeze_" in p.read_text()]

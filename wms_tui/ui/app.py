@@ -36,6 +36,19 @@ DEFAULT_IDLE_MINUTES = 10.0
 RELEASE_EVERY_SECONDS = 60.0
 
 
+def preload_scan_screens() -> None:
+    """Import the screens worked scan by scan (and their services) before the freeze.
+
+    What a module creates lives as long as the app: frozen once at start-up, full
+    collections never walk it again. The pack screen used to freeze on its first visit,
+    which a screen has no business deciding (and which pinned that visit's objects);
+    here it costs the store-opening worker, after the first paint, not a scan.
+    """
+    import wms_tui.ui.screens.packing
+    import wms_tui.ui.screens.picking
+    import wms_tui.ui.screens.receiving  # noqa: F401 - imported for the freeze
+
+
 class WmsApp(ScanKeysApp):
     TITLE = "wms"
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -132,6 +145,8 @@ class WmsApp(ScanKeysApp):
                 self.scan_tab_submits = settings.get(s, "scanner_tab_submits") == "1"
             zone = read_zone(store)
             hint = login_hint(store)
+            if self.freeze_memory:
+                preload_scan_screens()
         except StoreError as exc:
             self.call_from_thread(self._store_opened, None, str(exc))
             return

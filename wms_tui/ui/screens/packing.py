@@ -126,8 +126,6 @@ class PackScreen(WmsScreen):
         yield SteadyFeedback("", id="pk-feedback")
 
     def on_mount(self) -> None:
-        # The packing services and cartonization load with this screen.
-        self.app.freeze_once("pack")
         self.query_one("#pk-queue", DataTable).can_focus = False
         self.query_one("#pk-lines-box").can_focus = False
         self.width_changed()
