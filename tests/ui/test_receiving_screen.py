@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 from tests.ui.helpers import (
     SIZES,
     feedback,
+    footer_keys,
     open_menu_entry,
     open_receiving,
     rows,
@@ -505,3 +506,20 @@ async def test_the_scan_log_draws_only_the_lines_it_has_rows_for(receiving_store
         await pilot.pause()
         await pilot.pause()
         assert len(str(log.render()).splitlines()) == log.size.height > rows_shown
+
+
+async def test_a_scan_refreshes_the_keys_only_when_what_they_allow_changed(
+    receiving_store: Store,
+) -> None:
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_receiving(pilot)
+        await scan(pilot, "PO-1")
+        await scan(pilot, TEE_EAN)
+        refreshed: list[int] = []
+        real = screen.refresh_bindings
+        screen.refresh_bindings = lambda: (refreshed.append(1), real())[1]  # type: ignore[method-assign]
+        await scan(pilot, TEE_EAN)
+        assert "TEE +1" in feedback(app) and refreshed == []
+        await scan(pilot, "999999")  # unknown: F6 links it
+        assert refreshed == [1] and "f6" in footer_keys(app)

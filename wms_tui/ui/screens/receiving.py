@@ -60,6 +60,9 @@ NARROW_LINES = [("SKU", 13), ("Exp", 3), ("Rcv", 3), ("Dmg", 3), ("±", 4)]
 WIDE_LINES = [("SKU", 14), ("Name", 20), ("Options", 12), ("Exp", 4), ("Rcv", 4), ("Dmg", 4),
               ("Away", 4), ("±", 4)]  # fmt: skip
 
+# The actions check_action allows or not, as the receipt and the width decide.
+_GATED = ("blind", "count_mode", "damaged", "close_receipt", "undo", "link", "putaway", "labels")
+
 
 class ReceivingScreen(FloorScreen):
     TITLE_TEXT = "Receive"
@@ -90,6 +93,7 @@ class ReceivingScreen(FloorScreen):
         self.deliveries: list[deliveries.DeliverySummary] = []
         self.report_file = ""
         self.scan_log: deque[str] = deque(maxlen=40)
+        self._keys_allowed: tuple[bool | None, ...] | None = None
 
     # -- layout ----------------------------------------------------------------
 
@@ -128,7 +132,7 @@ class ReceivingScreen(FloorScreen):
             self.receipt = fresh
             self.render_head()
             self.render_table()
-            self.refresh_bindings()
+            self.refresh_keys()
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or the put-away screen: numbers may have moved, and rows
@@ -144,7 +148,7 @@ class ReceivingScreen(FloorScreen):
 
     def width_changed(self) -> None:
         self.redraw()
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def redraw(self) -> None:
         self.render_head()
@@ -173,6 +177,17 @@ class ReceivingScreen(FloorScreen):
     def table(self) -> SteadyTable:
         return self.query_one("#rcv-table", SteadyTable)
 
+    def refresh_keys(self) -> None:
+        """Refresh the footer's keys when what they allow has changed.
+
+        Textual's refresh_bindings re-reads every binding of the screen and hands them
+        to the footer: after every scan, although a scan rarely changes what F6-F8 allow.
+        """
+        allowed = tuple(self.check_action(action, ()) for action in _GATED)
+        if allowed != self._keys_allowed:
+            self._keys_allowed = allowed
+            self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         r = self.receipt
         open_receipt = r is not None and self.closed is None
@@ -199,7 +214,7 @@ class ReceivingScreen(FloorScreen):
         self.deliveries = deliveries.open_deliveries(self.store)
         self.render_head()
         self.render_table()
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def plain_scans(self) -> None:
         """Back to one unit a scan: count mode and "damaged next" were meant for
@@ -212,7 +227,7 @@ class ReceivingScreen(FloorScreen):
         self.plain_scans()
         self.render_head()
         self.render_table()
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def render_head(self) -> None:
         self.render_prompt()
@@ -392,7 +407,7 @@ class ReceivingScreen(FloorScreen):
         self.render_head()
         self.render_table()
         self.highlight(res.sku)
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def unknown(self, exc: rcv.UnknownBarcode) -> None:
         """An unknown code: F6 links it, unless it is a count keyed into the scan field
@@ -402,7 +417,7 @@ class ReceivingScreen(FloorScreen):
             return
         self.last_unknown = exc.code
         self.feedback.error(f"{exc}: F6 to link it")
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def switch_delivery(self, code: str) -> bool:
         """A delivery reference scanned while receiving another: open that one instead."""
@@ -477,7 +492,7 @@ class ReceivingScreen(FloorScreen):
         self.render_head()
         self.render_table()
         self.highlight(res.sku)
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def action_count_mode(self) -> None:
         self.count_mode = not self.count_mode
@@ -567,7 +582,7 @@ class ReceivingScreen(FloorScreen):
         self.feedback.ok(f"{ref} closed · writing report…")
         self.render_head()
         self.render_report()
-        self.refresh_bindings()
+        self.refresh_keys()
         self.write_report(ref)
 
     def render_report(self) -> None:
