@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from sqlmodel import select
 
 from tests.worlds import factories as f
@@ -72,6 +73,13 @@ def build(store: Store) -> World:
         picker=_at(picker, "HH-2"),
         supervisor_badge="S9001",
     )
+
+
+@pytest.fixture
+def world(empty_store: Store) -> World:
+    """The receiving floor on both stores. A conftest takes it with
+    ``from tests.worlds.receiving import world``."""
+    return build(empty_store)
 
 
 def _at(actor: Actor, terminal: str) -> Actor:

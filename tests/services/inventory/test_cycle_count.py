@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from tests.worlds import factories as f
-from tests.worlds.receiving import World, build, qty_at, snapshot
+from tests.worlds.receiving import World, qty_at, snapshot
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
 from wms_tui.domain.models import Allocation, Event, Location, Order, Product, StockMovement
@@ -16,11 +16,6 @@ from wms_tui.services.inventory import cycle_count as cc
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.store import Store
-
-
-@pytest.fixture
-def world(empty_store: Store) -> World:
-    return build(empty_store)
 
 
 def flag(store: Store, code: str, reason: str = "short pick #1001") -> None:
