@@ -1,6 +1,7 @@
 """A small client of Shopify's GraphQL Admin API (httpx), with the shop's manners.
 
-* The API version is pinned here, in ``API_VERSION``, and nowhere else.
+* The API version is pinned here, in ``API_VERSION``, and nowhere else; the
+  GraphQL documents it sends are in :mod:`admin_queries`.
 * Throttling: every answer carries ``extensions.cost.throttleStatus``; when
   the bucket runs low the client waits for it to refill before the next call,
   and a ``THROTTLED`` error (or HTTP 429) is waited out and tried again.
@@ -20,6 +21,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from wms_tui.adapters.shopify.admin_queries import (
+    CUSTOMS_QUERY,
+    FULFILLMENT_CREATE,
+    FULFILLMENT_ORDERS_QUERY,
+    INVENTORY_SET,
+    LOCATIONS_QUERY,
+    ORDER_BY_NAME_QUERY,
+    ORDERS_QUERY,
+    VARIANTS_QUERY,
+)
 
 API_VERSION = "2025-01"
 """The Admin API version every request names (Shopify supports each for a year)."""
@@ -353,92 +365,11 @@ class AdminApi:
                 )
 
 
-ORDER_FIELDS = """
-  id name email phone createdAt updatedAt cancelledAt
-  displayFinancialStatus displayFulfillmentStatus note tags
-  customAttributes { key value }
-  shippingAddress { name firstName lastName company address1 address2 city zip
-                    provinceCode countryCodeV2 phone }
-  shippingLine { title code }
-  lineItems(first: 100) {
-    nodes { id sku name quantity currentQuantity requiresShipping
-            originalUnitPriceSet { shopMoney { amount currencyCode } } }
-  }
-"""
-
-ORDERS_QUERY = """
-query WmsOrders($first: Int!, $after: String, $query: String) {
-  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    nodes { ORDER_FIELDS }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-""".replace("ORDER_FIELDS", ORDER_FIELDS)
-
-ORDER_BY_NAME_QUERY = """
-query WmsOrderByName($query: String) {
-  orders(first: 5, query: $query) { nodes { id name } }
-}
-"""
-
-FULFILLMENT_ORDERS_QUERY = """
-query WmsFulfillmentOrders($id: ID!) {
-  order(id: $id) {
-    id name
-    fulfillments(first: 50) { id trackingInfo { number } }
-    fulfillmentOrders(first: 20) {
-      nodes {
-        id status
-        lineItems(first: 100) {
-          nodes { id remainingQuantity lineItem { id sku } }
-        }
-      }
-    }
-  }
-}
-"""
-
-FULFILLMENT_CREATE = """
-mutation WmsFulfill($fulfillment: FulfillmentInput!) {
-  fulfillmentCreate(fulfillment: $fulfillment) {
-    fulfillment { id status }
-    userErrors { field message }
-  }
-}
-"""
-
 FULFILLMENT_CREATE_V2 = """
 mutation WmsFulfillV2($fulfillment: FulfillmentV2Input!) {
   fulfillmentCreateV2(fulfillment: $fulfillment) {
     fulfillment { id status }
     userErrors { field message }
-  }
-}
-"""
-
-LOCATIONS_QUERY = """
-query WmsLocations { locations(first: 10) { nodes { id name isActive } } }
-"""
-
-CUSTOMS_QUERY = """
-query WmsCustoms($first: Int!, $query: String) {
-  productVariants(first: $first, query: $query) {
-    nodes { sku price inventoryItem { harmonizedSystemCode countryCodeOfOrigin } }
-  }
-}
-"""
-
-VARIANTS_QUERY = """
-query WmsVariants($first: Int!, $query: String) {
-  productVariants(first: $first, query: $query) { nodes { id sku inventoryItem { id } } }
-}
-"""
-
-INVENTORY_SET = """
-mutation WmsSetStock($input: InventorySetQuantitiesInput!) {
-  inventorySetQuantities(input: $input) {
-    inventoryAdjustmentGroup { reason }
-    userErrors { field message code }
   }
 }
 """
