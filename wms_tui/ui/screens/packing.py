@@ -37,7 +37,7 @@ from wms_tui.domain.numbers import read_int, small_number
 from wms_tui.services.core import approval
 from wms_tui.services.packing import station as packing
 from wms_tui.services.packing.view import BlockerKind, PackView, Tone
-from wms_tui.ui.answers import answer
+from wms_tui.ui.answers import answer, tell
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.screens.packing_text import (
     NARROW_LINES,
@@ -525,7 +525,7 @@ class PackScreen(WmsScreen):
         try:
             docs = packing.produce(self.store, order_id, self.actor.terminal, **kwargs)
         except DomainError as exc:
-            answer(self, lambda m: self.feedback.error(m), str(exc))
+            tell(self, str(exc))
             return
         if not docs.ok:
             answer(self, self.say_trouble, docs, done, short_done or done)
@@ -593,12 +593,12 @@ class PackScreen(WmsScreen):
                 slip=what in ("both", "slip"),
             )
         except DomainError as exc:
-            answer(self, lambda m: self.feedback.error(m), str(exc))
+            tell(self, str(exc))
             return
         if not docs.ok:
             answer(self, self.say_trouble, docs, "")
         else:
-            answer(self, lambda m: self.feedback.ok(m), f"Reprinted {name}: {docs.summary()}")
+            tell(self, f"Reprinted {name}: {docs.summary()}", ok=True)
 
     def action_park(self) -> None:
         if not self._need_order():

@@ -25,7 +25,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
 from wms_tui.services.picking import walk as picking
 from wms_tui.services.picking.walk import Completion, Stage, StopInfo, TaskView
-from wms_tui.ui.answers import answer
+from wms_tui.ui.answers import tell
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text
 from wms_tui.ui.widgets.dialogs import AskChoice
@@ -273,10 +273,10 @@ class PickScreen(FloorScreen):
         try:
             result = print_pick_list(self.store, code, terminal=self.actor.terminal)
         except (DomainError, PrintError) as exc:
-            answer(self, lambda m: self.feedback.error(m), str(exc))
+            tell(self, str(exc))
             return
         said = result.said_with(files_text(result.path))
-        answer(self, lambda m: self.feedback.ok(m), said)
+        tell(self, said, ok=True)
 
     def _ready(self) -> bool:
         if self.task_code is None or self.finished is not None:

@@ -26,7 +26,7 @@ from wms_tui.domain.text import option_values, plural
 from wms_tui.services.core import approval
 from wms_tui.services.receiving import barcode_links, closing, deliveries
 from wms_tui.services.receiving import receipt as rcv
-from wms_tui.ui.answers import answer
+from wms_tui.ui.answers import answer, tell
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text, folder_text
 from wms_tui.ui.widgets.dialogs import (
@@ -615,7 +615,7 @@ class ReceivingScreen(FloorScreen):
         try:
             path = write_receipt_report(self.store, self.actor, reference)
         except Exception as exc:  # noqa: BLE001 - any failure is shown, the close stands
-            answer(self, lambda m: self.feedback.error(m), f"Report not written: {exc}")
+            tell(self, f"Report not written: {exc}")
             return
         answer(self, self.report_written, path)
 
@@ -658,7 +658,7 @@ class ReceivingScreen(FloorScreen):
         try:
             written = write_sku_labels(self.store, reference, layout=layout)
         except Exception as exc:  # noqa: BLE001 - shown to the operator
-            answer(self, lambda m: self.feedback.error(m), f"Labels not written: {exc}")
+            tell(self, f"Labels not written: {exc}")
             return
         # The folder on the first line and the long file name on its own below: said in
         # one run, the name wrapped whole to the second line and the folder was cut off
@@ -669,9 +669,9 @@ class ReceivingScreen(FloorScreen):
         if written.skipped:
             # What did not print comes first: at 40 columns the feedback shows three lines.
             said = f"Not printed: {'; '.join(written.skipped)} · {said}"
-            answer(self, lambda m: self.feedback.error(m), said)
+            tell(self, said)
             return
-        answer(self, lambda m: self.feedback.ok(m), said)
+        tell(self, said, ok=True)
 
 
 def report_issues(ln: deliveries.ReceiptLine) -> list[str]:
