@@ -118,16 +118,15 @@ class PackContext:
         self.session = session
         self.order = order
         oid = order.id
-        self.lines: list[OrderLine] = list(
-            session.exec(
-                select(OrderLine).where(OrderLine.order_id == oid).order_by(col(OrderLine.line_no))
-            ).all()
-        )
-        pids = {ln.product_id for ln in self.lines}
-        self.products: dict[int, Product] = {
-            p.id: p  # type: ignore[misc]
-            for p in session.exec(select(Product).where(col(Product.id).in_(pids))).all()
-        }
+        # The lines with their products in one statement: every pack request builds this.
+        rows = session.exec(
+            select(OrderLine, Product)
+            .join(Product, col(Product.id) == OrderLine.product_id)
+            .where(OrderLine.order_id == oid)
+            .order_by(col(OrderLine.line_no))
+        ).all()
+        self.lines: list[OrderLine] = [ln for ln, _ in rows]
+        self.products: dict[int, Product] = {p.id: p for _, p in rows}  # type: ignore[misc]
         self.parcels: list[Parcel] = list(
             session.exec(
                 select(Parcel)
