@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import case
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
@@ -44,11 +45,15 @@ def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]
         & (Order.locked_by_operator_id == actor.operator_id)
         & (Order.locked_terminal == actor.terminal)
     )
+    # Only picked orders' lines: the station's whole history of pick lines
+    # would be read into the IN set on every poll.
+    picked = aliased(Order)
     sent_here = (
         select(OrderLine.order_id)
         .join(PickTaskLine, col(PickTaskLine.order_line_id) == OrderLine.id)
         .join(PickTask, col(PickTask.id) == PickTaskLine.task_id)
-        .where(PickTask.pack_station == actor.terminal)
+        .join(picked, picked.id == OrderLine.order_id)
+        .where(PickTask.pack_station == actor.terminal, picked.status == OrderStatus.PICKED)
     )
     here = (Order.status == OrderStatus.PICKED) & col(Order.id).in_(sent_here)
     with store.read() as s:
