@@ -114,16 +114,13 @@ def report_missing(store: Store, actor: Actor, order_id: int, line_no: int) -> P
             else "re-pick it or cancel"
         )
         uow.add(
-            WmsException(
-                kind=ExceptionKind.MISSING_UNIT,
+            WmsException.raised_by(
+                actor,
+                ExceptionKind.MISSING_UNIT,
+                f"1× {line.sku} of {order.name} missing from {where} at {actor.terminal}: {ways}",
                 order_id=order.id,
                 sku=line.sku,
                 location=source.code if source is not None else "",
-                operator_id=actor.operator_id,
-                operator_name=actor.name,
-                terminal=actor.terminal,
-                message=f"1× {line.sku} of {order.name} missing from {where} at "
-                f"{actor.terminal}: {ways}",
             )
         )
         events.log(
