@@ -195,3 +195,33 @@ def test_0018_covers_the_picks_only(db_url: str) -> None:
             assert "ix_stockmovement_order_id" in shipped and "picks_cover" not in shipped
     finally:
         store.dispose()
+
+
+def test_0021_the_open_orders_index_holds_the_id_on_postgresql(db_url: str) -> None:
+    """PostgreSQL reads the open orders index-only only if their id is in the index
+    (SQLite's index carries the rowid, the id, and is left as it was)."""
+    upgrade(db_url)
+    store = Store(db_url)
+    try:
+        with store.engine.connect() as conn:
+            if store.dialect == "postgresql":
+                found = conn.execute(
+                    text(
+                        "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_orders_open_work' "
+                        "AND schemaname = current_schema()"
+                    )
+                ).scalar_one()
+                assert found.endswith(
+                    "(status, carrier_id, service_id, priority, promised_ship_date, "
+                    "status_changed_at, name) INCLUDE (id)"
+                )
+                return
+            sql = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'ix_orders_open_work'"
+            ).scalar_one()
+            assert sql.endswith(
+                "(status, carrier_id, service_id, priority, promised_ship_date, "
+                "status_changed_at, name)"
+            )
+    finally:
+        store.dispose()
