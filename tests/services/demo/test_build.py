@@ -357,6 +357,32 @@ def test_demo_files_are_found_from_a_non_editable_install(tmp_path: Path) -> Non
     assert _demo_dir(Path(__file__).resolve().parents[3]).name == "demo"
 
 
+def test_an_installed_package_carries_the_demo_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pip install .` then `wms simulate day` (or `wms demo`) in another folder
+    ended in a traceback: '/tmp/x/data/demo: no such folder or file'. The package
+    carries the CSVs (wms_tui/demo_data, a link to data/demo, in its package data)
+    and the builder reads them there, wherever it runs."""
+    import tomllib
+
+    from wms_tui.services.demo.build import _demo_dir
+
+    checkout = Path(__file__).resolve().parents[3]
+    linked = checkout / "wms_tui" / "demo_data"
+    assert linked.resolve() == (checkout / "data" / "demo").resolve()
+    config = tomllib.loads((checkout / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "demo_data/*.csv" in config["tool"]["setuptools"]["package-data"]["wms_tui"]
+
+    site = tmp_path / "site-packages"
+    (site / "wms_tui" / "demo_data").mkdir(parents=True)
+    (site / "wms_tui" / "demo_data" / "orders.csv").write_text("name\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert _demo_dir(site) == (site / "wms_tui" / "demo_data").resolve()
+
+
 def test_the_insight_numbers_agree_with_the_ledger_and_the_pack_scans(demo: Store) -> None:
     """The dashboard and the people report count picks and packs from the event log;
     the stock ledger and the pack-scan rows record the same work on their own."""

@@ -55,11 +55,15 @@ from wms_tui.store import Store, UnitOfWork, shown_url, sqlite_path
 
 
 def _demo_dir(package_root: Path = Path(__file__).resolve().parents[3]) -> Path:
-    """The checkout's ``data/demo``: next to the package when it is installed
-    editable or run from the source, else in the folder ``wms demo`` runs in
-    (``pip install .`` puts the package in site-packages; the CSVs stay in the
-    checkout the README's command is run from)."""
-    for folder in (package_root / "data" / "demo", Path("data", "demo")):
+    """The demo's CSVs: ``wms_tui/demo_data``, a link to the checkout's ``data/demo``
+    that ``pip install .`` copies into the package (``wms demo`` and ``wms simulate
+    day`` run from any folder), else the checkout's ``data/demo`` beside the package
+    or in the folder the command runs in (a build from before the link)."""
+    for folder in (
+        package_root / "wms_tui" / "demo_data",
+        package_root / "data" / "demo",
+        Path("data", "demo"),
+    ):
         if (folder / "orders.csv").is_file():
             return folder.resolve()
     return Path("data", "demo").resolve()
