@@ -54,7 +54,6 @@ READ_ONLY: dict[str, list[str]] = {
     "returns report": [],
     "sku-labels": ["--delivery", "PO-1", "--out", "{tmp}"],
     "stock": ["--by-bin"],
-    "trace": ["#1", "--badge", "S9001"],
 }
 
 

@@ -62,3 +62,18 @@ def test_refusals_are_one_line_exit_2(url: str, sqlite_store: Store, args, messa
     assert code == 2, out
     assert out.startswith("error:") and message in out and len(out.strip().splitlines()) == 1
     assert snapshot(sqlite_store) == before
+
+
+def test_a_supervisor_with_a_pin_gives_it_as_an_option(url: str, sqlite_store: Store) -> None:
+    """Every supervisor has a PIN (the demo's S9001 too), and `wms trace` took no
+    --pin: off a terminal it could only say "Enter the PIN for S9001", and the
+    README's `wms trace CODE --badge S9001 --pin 9001` was "No such option"."""
+    f.give_pin(sqlite_store, "S9001", "9001")
+    before = snapshot(sqlite_store)
+    code, out = run("trace", "#1042", "--badge", "S9001", "--pin", "9001", "--db", url)
+    assert code == 0, out
+    assert "#1042  RETURNED" in out
+    assert snapshot(sqlite_store) == before
+    # A wrong PIN is refused in one line (and counted towards the badge's lock).
+    code, out = run("trace", "#1042", "--badge", "S9001", "--pin", "1234", "--db", url)
+    assert code == 2 and out.startswith("error:") and len(out.strip().splitlines()) == 1, out

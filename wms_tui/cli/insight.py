@@ -70,6 +70,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
             str, typer.Argument(help="Order number, tracking number, SSCC, RMA or tote.")
         ],
         badge: BadgeOption = None,
+        pin: PinOption = None,
         terminal: TerminalOption = None,
         db: DbOption = None,
     ) -> None:
@@ -77,7 +78,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         from wms_tui.cli.common import console
         from wms_tui.services.lookup.trace import trace
 
-        with acting(db, badge, terminal) as (store, actor):
+        with acting(db, badge, terminal, pin) as (store, actor):
             t = trace(store, actor, code)
         for part in render(t):
             console.print(part, highlight=False, soft_wrap=False)
