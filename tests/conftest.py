@@ -9,6 +9,8 @@ in CI (CI=true) an unreachable PostgreSQL fails the run instead of skipping.
 from __future__ import annotations
 
 import atexit
+import multiprocessing
+import multiprocessing.context
 import os
 import re
 import shutil
@@ -225,6 +227,30 @@ def sqlite_schema_copy(url: str, tmp_path_factory: pytest.TempPathFactory | None
         uow.commit()
     store.remember_identity()
     return store
+
+
+# What the multi-process tests' workers run: imported once by the fork server.
+_WORKER_MODULES = [
+    "tests.store.test_claims_multiprocess",
+    "tests.store.test_pack_multiprocess",
+    "tests.store.test_pick_claims_multiprocess",
+    "tests.store.test_release_multiprocess",
+]
+
+
+def worker_processes() -> multiprocessing.context.BaseContext:
+    """How a multi-process test starts its workers: each its own OS process with its
+    own engine, forked from a server process that imported the store, the services
+    and the workers' modules once.
+
+    With ``spawn`` every worker imported all of it again (8 handhelds: ~10 s of CPU
+    before the first claim). The server starts fresh and single-threaded, so no
+    pytest or xdist thread, no open connection is forked; it lives as long as the
+    test process and serves every multi-process test in it.
+    """
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_WORKER_MODULES)
+    return ctx
 
 
 def temp_root() -> str | None:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from tests.conftest import worker_processes
 from tests.worlds import factories as f
 from tests.worlds.picking import build_world
 from wms_tui.domain.actor import Actor
@@ -65,7 +66,7 @@ def test_no_task_claimed_twice(empty_store: Store, db_url: str) -> None:
     wave = build_wave(empty_store, w.supervisor, cart_size=1)
     assert len(wave.tasks) == N_ORDERS
 
-    ctx = mp.get_context("spawn")
+    ctx = worker_processes()
     out: mp.Queue = ctx.Queue()
     start = ctx.Barrier(N_PROCS)
     procs = []

@@ -17,6 +17,7 @@ from dataclasses import replace
 import pytest
 from sqlmodel import col, select
 
+from tests.conftest import worker_processes
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from wms_tui.domain.actor import Actor
@@ -84,7 +85,7 @@ def test_stations_never_pack_an_order_twice(empty_store: Store, db_url: str) -> 
             actors.append(replace(a, terminal=f"PACK-{n}"))
         uow.commit()
 
-    ctx = mp.get_context("spawn")
+    ctx = worker_processes()
     out: mp.Queue = ctx.Queue()
     start = ctx.Barrier(len(actors))
     procs = [ctx.Process(target=_station, args=(db_url, a, start, out)) for a in actors]
@@ -150,7 +151,7 @@ def test_concurrent_scans_never_exceed_the_order(empty_store: Store, db_url: str
     from wms_tui.services.packing import station as packing
 
     oid = packing.open_order(empty_store, w.packer, "#1044").order_id  # 8 tees
-    ctx = mp.get_context("spawn")
+    ctx = worker_processes()
     out: mp.Queue = ctx.Queue()
     start = ctx.Barrier(N_PROCS)
     procs = [

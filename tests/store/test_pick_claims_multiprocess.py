@@ -1,20 +1,20 @@
 """Eight handhelds picking one wave at once: no task twice, every unit exactly once.
 
-Each worker is its own OS process (spawn) with its own engine and picker, and
-walks tasks the way the handheld does: claim, bin, one scan per unit, tote,
-until no task is left. Runs on SQLite (BEGIN IMMEDIATE) and PostgreSQL
-(FOR UPDATE SKIP LOCKED).
+Each worker is its own OS process (tests/conftest.py: worker_processes) with its
+own engine and picker, and walks tasks the way the handheld does: claim, bin, one
+scan per unit, tote, until no task is left. Runs on SQLite (BEGIN IMMEDIATE) and
+PostgreSQL (FOR UPDATE SKIP LOCKED).
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import time
 from collections import Counter
 
 import pytest
 from sqlmodel import func, select
 
+from tests.conftest import worker_processes
 from tests.worlds.picking import BARCODES, build_world
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import OrderStatus, TaskStatus
@@ -67,7 +67,7 @@ def test_eight_handhelds_pick_one_wave(empty_store: Store, db_url: str) -> None:
     wave = build_wave(empty_store, w.supervisor, cart_size=2)
     assert len(wave.tasks) == 12
 
-    ctx = mp.get_context("spawn")
+    ctx = worker_processes()
     out = ctx.Queue()
     start = ctx.Barrier(N_PROCS)
     procs = [

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from tests.conftest import worker_processes
 from tests.worlds import factories as f
 from wms_tui.domain.enums import LocationKind, OrderStatus
 from wms_tui.domain.models import Allocation, Event, Order, OrderLine, Stock
@@ -71,7 +72,7 @@ def test_concurrent_releases_take_each_order_once(empty_store: Store, db_url: st
             f.order(uow, f"#{3000 + n}", lines, tags="split-ok" if n % 5 == 0 else "")
         uow.commit()
 
-    ctx = mp.get_context("spawn")
+    ctx = worker_processes()
     out: mp.Queue = ctx.Queue()
     start = ctx.Barrier(N_PROCS)
     released_once = ctx.Value("i", 0)
