@@ -35,14 +35,9 @@ from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 from bench.common import Row  # noqa: E402
 from wms_tui.domain.identifiers.sscc import make_sscc  # noqa: E402
 from wms_tui.domain.identifiers.tracking import EXAMPLE_RULES, make_tracking_number  # noqa: E402
+from wms_tui.printing.address import Address  # noqa: E402
 from wms_tui.printing.barcodes import MM, fit_x_dim  # noqa: E402
-from wms_tui.printing.documents import (  # noqa: E402
-    Address,
-    LabelData,
-    ParcelInfo,
-    SlipData,
-    SlipLine,
-)
+from wms_tui.printing.documents import LabelData, ParcelInfo, SlipData, SlipLine  # noqa: E402
 from wms_tui.printing.label import render_label_pdf_bytes  # noqa: E402
 from wms_tui.printing.slip import render_slip_pdf_bytes  # noqa: E402
 

@@ -17,8 +17,8 @@ from PIL import Image
 
 from wms_tui.domain.identifiers.sscc import make_sscc
 from wms_tui.domain.identifiers.tracking import EXAMPLE_RULES, make_tracking_number
+from wms_tui.printing.address import Address
 from wms_tui.printing.documents import (
-    Address,
     LabelData,
     ManifestData,
     ManifestParcel,

@@ -75,7 +75,7 @@ def test_ssccs_are_grouped_by_the_real_company_prefix() -> None:
 
 def test_the_shipper_is_written_as_an_address_with_its_country() -> None:
     """Seen on the demo's manifest: '…Port 3, 553' / '03 Jönköping', no country."""
-    from wms_tui.printing.documents import Address
+    from wms_tui.printing.address import Address
 
     shipper = Address(
         name="Nordlys Fulfilment",

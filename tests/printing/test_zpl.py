@@ -11,7 +11,7 @@ from reportlab.pdfbase import pdfmetrics
 from tests.printing.helpers import KOREAN, SSCC, SWEDISH, VERY_LONG, label_data
 from tests.printing.label_render import render_pdf, render_zpl, symbols
 from wms_tui.printing import fonts
-from wms_tui.printing.documents import Address
+from wms_tui.printing.address import Address
 from wms_tui.printing.surface import ZPL_FONTS
 from wms_tui.printing.zpl import LABEL_DOTS, font_download, fonts_needed, render_label_zpl
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from wms_tui.printing import fonts
-from wms_tui.printing.documents import Address, CustomsData, clean_lines, format_weight_kg
+from wms_tui.printing.address import Address
+from wms_tui.printing.documents import CustomsData, clean_lines, format_weight_kg
 from wms_tui.printing.toolkit import (
     LEADING,
     Column,

@@ -13,8 +13,9 @@ from typing import BinaryIO
 
 from wms_tui.domain.text import plural
 from wms_tui.printing import fonts
+from wms_tui.printing.address import Address
 from wms_tui.printing.barcodes import MM
-from wms_tui.printing.documents import Address, SlipData, clean_lines, format_weight
+from wms_tui.printing.documents import SlipData, clean_lines, format_weight
 from wms_tui.printing.toolkit import (
     LEADING,
     Column,

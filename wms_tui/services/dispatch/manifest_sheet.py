@@ -22,7 +22,7 @@ from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.dock import ParcelLine, parcel_lines
 
 if TYPE_CHECKING:
-    from wms_tui.printing.documents import Address
+    from wms_tui.printing.address import Address
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def render_pdf(sheet: ManifestSheet, path: Path, address: Address | None) -> Pat
 
 
 def _shipper(session: Session) -> Address | None:
-    from wms_tui.printing.documents import Address
+    from wms_tui.printing.address import Address
 
     wh = session.exec(select(Warehouse).order_by(col(Warehouse.id))).first()
     if wh is None or not (wh.address1 and wh.city):

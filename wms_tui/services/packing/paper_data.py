@@ -23,8 +23,8 @@ from wms_tui.domain.enums import EventKind, ParcelStatus
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.sscc import make_gsin
 from wms_tui.domain.models import Carrier, Event, Order, OrderLine, Parcel, Service, Warehouse
+from wms_tui.printing.address import Address
 from wms_tui.printing.documents import (
-    Address,
     CustomsData,
     CustomsItem,
     LabelData,
