@@ -36,9 +36,10 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: the checkout is the import root
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import PG_DATABASE  # noqa: E402
 from bench.load_terminals import PG_SERVER, Mix, build_world, fresh_pg_database  # noqa: E402
 
-BENCH_DB = os.environ.get("WMS_BENCH_DB", "wms_bench") + "_claims"
+BENCH_DB = PG_DATABASE + "_claims"
 CART = 4  # orders (and totes) per task
 
 

@@ -37,8 +37,31 @@ _lines: tuple[int, ...] = FULL_LINES
 # PostgreSQL gets its own database, never the shared ``test`` one. WMS_BENCH_DB names
 # it: two people benchmarking on one server each take their own (load_terminals and
 # claim_cost drop and create theirs, named after it).
-PG_SERVER = os.environ.get("WMS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-PG_DATABASE = os.environ.get("WMS_BENCH_DB", "wms_bench")
+
+
+def bench_database(value: str) -> tuple[str | None, str]:
+    """``WMS_BENCH_DB`` as a database name (``wms_you``) or as the store URL a
+    newcomer has at hand (``postgresql+psycopg://postgres@host:5432/wms_you``):
+    the server that URL names (psycopg's form, None for a bare name) and the name.
+    The name goes into CREATE and DROP DATABASE, so it is a plain identifier; a URL
+    went in whole before and PostgreSQL answered 'syntax error at or near "+"'."""
+    import re
+    from urllib.parse import urlsplit
+
+    server, name = None, value.strip()
+    if "://" in name:
+        parts = urlsplit(name)
+        server, name = f"postgresql://{parts.netloc}", parts.path.strip("/")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,40}", name):
+        raise SystemExit(
+            f"WMS_BENCH_DB={value!r}: give a database name such as wms_you "
+            "(letters, digits, _), or a PostgreSQL URL ending in one"
+        )
+    return server, name
+
+
+_URL_SERVER, PG_DATABASE = bench_database(os.environ.get("WMS_BENCH_DB", "wms_bench"))
+PG_SERVER = os.environ.get("WMS_BENCH_PG") or _URL_SERVER or "postgresql://postgres@127.0.0.1:5432"
 _pg_enabled = True
 
 

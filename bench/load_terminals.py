@@ -56,8 +56,10 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: the checkout is the import root
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PG_SERVER = os.environ.get("WMS_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
-BENCH_DB = os.environ.get("WMS_BENCH_DB", "wms_bench")  # see bench/common.py
+from bench.common import PG_DATABASE as BENCH_DB  # noqa: E402 - see bench/common.py
+from bench.common import PG_SERVER as _PG_SERVER  # noqa: E402
+
+PG_SERVER = _PG_SERVER.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 # --------------------------------------------------------------------------- sizes

@@ -107,3 +107,32 @@ def test_a_cached_store_is_keyed_on_the_schema_revision(monkeypatch: pytest.Monk
     before = _fingerprint()
     monkeypatch.setattr(wms_tui.store, "SCHEMA_REVISION", "9999")
     assert _fingerprint() != before
+
+
+@pytest.mark.parametrize(
+    ("value", "server", "name"),
+    [
+        ("wms_ana", None, "wms_ana"),
+        (
+            "postgresql+psycopg://postgres@127.0.0.1:5432/wms_ana",
+            "postgresql://postgres@127.0.0.1:5432",
+            "wms_ana",
+        ),
+    ],
+)
+def test_the_bench_database_is_a_name_or_a_store_url(
+    value: str, server: str | None, name: str
+) -> None:
+    """A newcomer gave WMS_BENCH_DB the URL they use for --db, and every PostgreSQL
+    benchmark failed with 'CREATE DATABASE postgresql+psycopg://…: syntax error'."""
+    from bench.common import bench_database
+
+    assert bench_database(value) == (server, name)
+
+
+@pytest.mark.parametrize("value", ["wms-ana; DROP", "postgresql://h:5432/", "1wms"])
+def test_a_bench_database_that_is_no_name_is_one_line(value: str) -> None:
+    from bench.common import bench_database
+
+    with pytest.raises(SystemExit, match="give a database name such as wms_you"):
+        bench_database(value)
