@@ -167,10 +167,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         try:
             engine = create_engine(url, echo=echo)
         except ImportError as exc:
-            # The driver is an optional extra: say which one, not a traceback.
+            # The driver is an optional extra: say which one, not a traceback. wms is
+            # installed from its checkout, not from PyPI: 'wms_tui[postgres]' would ask
+            # PyPI for a project of that name, so name the driver's own package.
             raise StoreError(
                 f"PostgreSQL needs its driver ({exc.name or parsed.get_driver_name()}): "
-                "pip install 'wms_tui[postgres]', then start again"
+                "pip install 'psycopg[binary]' into wms's environment "
+                "(or '.[postgres]' from the checkout), then start again"
             ) from exc
         _install_postgresql_hooks(engine)
         _refuse_nul(engine)

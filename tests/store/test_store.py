@@ -116,7 +116,8 @@ def test_postgresql_without_its_driver_names_the_install_step(
     assert "Traceback" not in result.output and "pw@" not in result.output
     [line] = [ln for ln in result.output.splitlines() if ln.strip()]
     assert "PostgreSQL needs its driver (psycopg)" in line
-    assert "pip install 'wms_tui[postgres]'" in line
+    # Not 'wms_tui[postgres]': wms is not on PyPI, and pip would look for it there.
+    assert "pip install 'psycopg[binary]'" in line and "wms_tui[" not in line
 
 
 def test_everything_a_unit_of_work_writes_carries_one_time(
