@@ -97,6 +97,10 @@ class FloorScreen(WmsScreen):
     ``on_mount`` already knows); ``width_changed`` runs when a resize crosses it.
     """
 
+    # The scan field has focus from the first frame: keys held while the screen came
+    # up (ui/scan_keys.py) went to the first focusable widget, a list, and were lost.
+    AUTO_FOCUS = "ScanPanel > SteadyScanInput"
+
     @property
     def scan_panel(self) -> ScanPanel:
         panel = getattr(self, "_scan_panel", None)

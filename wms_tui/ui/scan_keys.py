@@ -7,20 +7,45 @@ the focused field at once, so the burst goes in as one insert (and, ended by Ent
 submitted without the field ever holding it); every other key and paste goes the usual
 way and is counted until the field has handled it, so keys always land in the order
 they were typed.
+
+Keys that arrive while a newly pushed screen is still coming up (mounted, its scan
+field not yet focused) are held and handed to it once it is: dispatched at once they
+reached no widget and were lost, while the Enter a moment later opened the pack
+queue's highlighted order instead of the tote just scanned.
 """
 
 from __future__ import annotations
+
+import time
 
 from textual import events
 from textual.app import App
 
 from wms_tui.ui.widgets.scan_input import BatchedInput
 
+# How long keys wait for a screen that never takes focus: a screen may leave focus
+# unset on purpose, and then keys must not lag.
+HOLD_AT_MOST_S = 1.0
+
 
 class ScanKeysApp(App[None]):
+    _held: list[events.Key | events.Paste] | None = None
+    _held_since = 0.0
+    _releasing = False
+    # The screen last found ready: it stays so until another is on top (a screen that
+    # leaves focus unset on purpose is waited for once, not at every key).
+    _ready_screen: object = None
+
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key | events.Paste):
             await super().on_event(event)
+            return
+        if (
+            not event.is_forwarded
+            and not self._releasing
+            and (self._held or not self._screen_ready())
+        ):
+            self._hold(event)
             return
         if isinstance(event, events.Key) and BatchedInput.take_from_app(self, event):
             return
@@ -28,3 +53,41 @@ class ScanKeysApp(App[None]):
         await super().on_event(event)
         if field is not None and not event.is_forwarded:
             field._queued -= 1  # a binding took it: it never reaches the field
+
+    def _screen_ready(self) -> bool:
+        """The top screen can take a key: mounted, and focused if anything there can be."""
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet (start-up): Textual handles the key as ever
+            return True
+        if screen is self._ready_screen:
+            return True
+        ready = screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
+        if ready or self._held_too_long():
+            self._ready_screen = screen
+            return True
+        return False
+
+    def _held_too_long(self) -> bool:
+        return bool(self._held) and time.monotonic() - self._held_since > HOLD_AT_MOST_S
+
+    def _hold(self, event: events.Key | events.Paste) -> None:
+        if not self._held:
+            self._held = []
+            self._held_since = time.monotonic()
+            self.set_timer(0.02, self._release_held)
+        self._held.append(event)
+
+    async def _release_held(self) -> None:
+        if not self._held:
+            return
+        if not self._screen_ready():
+            self.set_timer(0.02, self._release_held)
+            return
+        held, self._held = self._held, None
+        self._releasing = True
+        try:
+            for event in held:
+                await self.on_event(event)
+        finally:
+            self._releasing = False

@@ -76,6 +76,12 @@ class HomeScreen(WmsScreen):
         self.open_entry(self.entries[event.option_index])
 
     def on_key(self, event: Key) -> None:
+        if self.app.screen is not self:
+            # Typed after the key that opened a screen, in the same burst (a menu key
+            # and a scan at once): it is that screen's, not a second menu choice.
+            event.stop()
+            self.app.post_message(Key(event.key, event.character))
+            return
         index: int | None = None
         if event.key.startswith("f") and event.key[1:].isdigit():
             index = int(event.key[1:]) - 1

@@ -68,6 +68,9 @@ class PackScreen(WmsScreen):
     TITLE_TEXT = "Pack station"
     WIDE = WIDE
     CSS_PATH = "packing.tcss"
+    # The scan field has focus from the first frame: a tote scanned as the screen came
+    # up went to the lines box, the first focusable widget, and was lost.
+    AUTO_FOCUS = "#pk-scan"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("f1", "keys", "Keys", id="pack-keys"),
