@@ -49,6 +49,7 @@ async def test_an_order_left_at_another_station_is_offered_and_taken_up(
             "Go on with order #1042?",
             "1 of 3 units scanned",
             "Left open on PACK-1",
+            "Later: stays open on PACK-1",
         ]
         box = app.screen.query_one("#dlg").region
         assert box.right <= size[0] and box.bottom <= size[1]

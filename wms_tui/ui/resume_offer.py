@@ -49,4 +49,9 @@ def offer_open_work(home: HomeScreen) -> None:
                 return
         home.open_entry(entry)
 
-    app.push_screen(AskConfirm(work.question, list(work.details)), answered)
+    app.push_screen(
+        AskConfirm(
+            work.question, [*work.details, work.later], hint="Enter/y: go on · Esc/n: later"
+        ),
+        answered,
+    )

@@ -37,6 +37,7 @@ def test_a_paused_pick_task_is_offered_on_another_handheld(empty_store: Store) -
     assert work == OpenWork("pick", view.code, ana.terminal, False, "stop 1/1, 1 unit picked")
     assert work.question == f"Go on with pick task {view.code}?"
     assert work.details == ("stop 1/1, 1 unit picked", f"Left open on {ana.terminal}")
+    assert work.later == "Later: the task stays paused"
     # Taking it up is the pick screen's claim: the picker's own task, anywhere.
     again = walk.claim_next_task(empty_store, elsewhere)
     assert again is not None and again.code == view.code and again.units_picked == 1
@@ -62,6 +63,9 @@ def test_an_open_order_moves_to_the_packers_new_station(bench: pw.World) -> None
     assert work.question == "Go on with order #1042?"
     assert work.details == ("1 of 3 units scanned", "Left open on PACK-1")
     assert here is not None and here.details[1] == "Left open on this terminal"
+    # "Not now" says what it does: the order waits on this bench (it is found there again).
+    assert here.later == "Later: stays open here, F12 parks it"
+    assert work.later == "Later: stays open on PACK-1"
     take_pack_order_here(store, at_pack2, "#1042")
     assert packing.my_open_order(store, at_pack2) == bench.orders["#1042"]
     with store.read() as s:

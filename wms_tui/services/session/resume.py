@@ -45,6 +45,16 @@ class OpenWork:
         where = "this terminal" if self.here else (self.terminal or "another terminal")
         return self.progress, f"Left open on {where}"
 
+    @property
+    def later(self) -> str:
+        """What "not now" does: a packer who said no and opened the pack station found
+        the order there again and read the answer as ignored."""
+        if self.kind == "pick":
+            return "Later: the task stays paused"
+        if self.here:
+            return "Later: stays open here, F12 parks it"
+        return f"Later: stays open on {self.terminal or 'its station'}"
+
 
 def open_work(store: Store, actor: Actor) -> OpenWork | None:
     """The pick task, else the pack order, this operator has open; None if neither."""
