@@ -44,3 +44,18 @@ def test_the_simulation_refuses_a_store_with_a_warehouse_in_it(empty_store: Stor
     simulate_day(empty_store, orders=3, seed=1)
     with pytest.raises(SimulationError, match="give it an empty one"):
         simulate_day(empty_store, orders=3, seed=1)
+
+
+def test_a_day_whose_yesterday_runs_past_midnight_closes_every_manifest(
+    empty_store: Store,
+) -> None:
+    """Started late in the evening, yesterday's rounds (a minute each) cross the
+    warehouse's midnight: its parcels sit on two days' manifests, and both close."""
+    from datetime import UTC, datetime
+
+    from wms_tui.domain import clock
+
+    # Tuesday 22:50 UTC: Monday's orders start at 23:50 in Stockholm.
+    with clock.pinned(datetime(2026, 12, 1, 22, 50, tzinfo=UTC)):
+        report = simulate_day(empty_store, orders=40, seed=2)
+    _no_dead_end(report, 40)
