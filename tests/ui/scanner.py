@@ -89,3 +89,15 @@ def _key_event(app, key: str) -> events.Key:  # noqa: ANN001
     event = events.Key(key, char)
     event.set_sender(app)
     return event
+
+
+def burst(app, keys: list[str]) -> None:  # noqa: ANN001
+    """Key events queued all at once, as the driver does for one read."""
+    for key in keys:
+        if len(key) == 1:
+            name = key if key.isalnum() else {"-": "minus"}.get(key, key)
+            event = events.Key(name, key)
+        else:
+            event = events.Key(key, {"enter": "\r", "ctrl+j": "\n", "tab": "\t"}.get(key))
+        event.set_sender(app)
+        app._driver.send_message(event)

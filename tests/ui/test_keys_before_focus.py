@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.ui.helpers import MENU_KEYS, feedback, sign_in, until
-from tests.ui.test_scan_burst import burst
+from tests.ui.scanner import burst
 from tests.worlds import packing as pw
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from tests.ui.helpers import feedback, open_menu_entry, open_pick, sign_in, text, wait_store
-from tests.ui.scanner import scan
+from tests.ui.scanner import burst, scan
 from tests.worlds.dbstate import snapshot
 from tests.worlds.picking import BARCODES
 from wms_tui.domain.scans import split_scans
@@ -29,18 +29,6 @@ from wms_tui.ui.widgets.scan_input import BatchedInput
 from wms_tui.ui.widgets.steady import SteadyScanInput
 
 SIZES = [(40, 16), (120, 40)]
-
-
-def burst(app: WmsApp, keys: list[str]) -> None:
-    """Key events queued all at once, as the driver does for one read."""
-    for key in keys:
-        if len(key) == 1:
-            name = key if key.isalnum() else {"-": "minus"}.get(key, key)
-            event = events.Key(name, key)
-        else:
-            event = events.Key(key, {"enter": "\r", "ctrl+j": "\n", "tab": "\t"}.get(key))
-        event.set_sender(app)
-        app._driver.send_message(event)
 
 
 def test_split_scans() -> None:
