@@ -175,3 +175,41 @@ def test_short_count_refused_while_the_bin_is_being_picked(
     with pytest.raises(Conflict, match=r"TEE in A-01-1-A is reserved for #9 \(picking\)"):
         cc.approve_count(empty_store, world.supervisor, "A-01-1-A", {"TEE": 2}, reason="Lost")
     assert snapshot(empty_store) == before
+
+
+def test_short_count_refused_while_a_waved_order_waits_to_pick_the_bin(
+    empty_store: Store, world: World
+) -> None:
+    """A waved order is still READY_TO_PICK; its reservation is named by a pick stop.
+    Given back, the stop could never be picked and the task's other orders hung."""
+    from wms_tui.domain.enums import TaskStatus
+    from wms_tui.domain.models import PickTask, PickTaskLine, Wave
+
+    with empty_store.unit_of_work() as uow:
+        s = uow.session
+        tee = s.exec(select(Product).where(Product.sku == "TEE")).one()
+        o = f.order(uow, "#9", [(tee, 5)])
+        allocate_order(uow, o)
+        alloc = s.exec(select(Allocation)).one()
+        wave = Wave(code="W0001")
+        uow.add(wave)
+        uow.flush()
+        task = PickTask(code="W0001-01", wave_id=wave.id, status=TaskStatus.OPEN)
+        uow.add(task)
+        uow.flush()
+        uow.add(
+            PickTaskLine(
+                task_id=task.id,
+                seq=1,
+                allocation_id=alloc.id,
+                order_line_id=alloc.order_line_id,
+                product_id=alloc.product_id,
+                location_id=alloc.location_id,
+                qty=alloc.qty,
+            )
+        )
+        uow.commit()
+    before = snapshot(empty_store)
+    with pytest.raises(Conflict, match=r"reserved for #9 \(on pick task W0001-01\)"):
+        cc.approve_count(empty_store, world.supervisor, "A-01-1-A", {"TEE": 2}, reason="Lost")
+    assert snapshot(empty_store) == before

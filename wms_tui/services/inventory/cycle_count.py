@@ -24,6 +24,7 @@ from wms_tui.domain.enums import (
     MovementReason,
     OrderStatus,
     Role,
+    TaskStatus,
 )
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import (
@@ -31,6 +32,8 @@ from wms_tui.domain.models import (
     Location,
     Order,
     OrderLine,
+    PickTask,
+    PickTaskLine,
     Product,
     Service,
     Stock,
@@ -200,11 +203,33 @@ def _free_reservations(
                 f"{product.sku} in {loc.code} is reserved for {order.name} "
                 f"({OrderStatus(order.status).label}): count again after it is picked"
             )
+        task = _open_task_for(uow.session, alloc)
+        if task is not None:
+            # A waved order is still "ready to pick", but its stop names this reservation:
+            # taken away, the picker's stop could never be picked ("not reserved for…")
+            # and the task's other orders stayed PICKING for good.
+            raise Conflict(
+                f"{product.sku} in {loc.code} is reserved for {order.name} "
+                f"(on pick task {task}): count again after it is picked"
+            )
         freed += alloc.qty - alloc.qty_picked
         orders.append(order)
     for order in orders:
         allocation.deallocate_order(uow, order, actor)
     return orders
+
+
+def _open_task_for(s: Session, alloc: Allocation) -> str | None:
+    """The code of the unfinished pick task with a stop still to pick from ``alloc``."""
+    return s.exec(
+        select(PickTask.code)
+        .join(PickTaskLine, col(PickTaskLine.task_id) == PickTask.id)
+        .where(
+            PickTaskLine.allocation_id == alloc.id,
+            col(PickTaskLine.done).is_(False),
+            col(PickTask.status).in_([TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED]),
+        )
+    ).first()
 
 
 def _short_pick_orders(s: Session, loc: Location) -> list[int]:
