@@ -59,3 +59,33 @@ def test_a_day_whose_yesterday_runs_past_midnight_closes_every_manifest(
     with clock.pinned(datetime(2026, 12, 1, 22, 50, tzinfo=UTC)):
         report = simulate_day(empty_store, orders=40, seed=2)
     _no_dead_end(report, 40)
+
+
+def test_the_seed_alone_decides_the_day(tmp_path) -> None:
+    """Two processes with different string hashing live the same day, event for event.
+    The customer's cancellation took a row from a query with no ORDER BY, whose order
+    followed an index: the same --seed once gave 3 dead ends and once none."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    logs = []
+    for hash_seed in ("1", "2"):
+        db = tmp_path / f"day{hash_seed}.db"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(root)}
+        subprocess.run(
+            [sys.executable, "-m", "wms_tui", "simulate", "day", "--orders", "40", "--seed", "2",
+             "--db", f"sqlite:///{db}"],
+            env=env, cwd=root, check=True, capture_output=True,
+        )  # fmt: skip
+        with sqlite3.connect(db) as con:
+            logs.append(
+                con.execute(
+                    "SELECT kind, order_name, sku, qty, from_state, to_state, location, detail"
+                    " FROM event ORDER BY id"
+                ).fetchall()
+            )
+    assert logs[0] == logs[1]

@@ -291,11 +291,15 @@ class _Day:
 
         with self.store.read() as s:
             ids = s.exec(
-                select(Order.id).where(
+                select(Order.id)
+                .where(
                     col(Order.status).in_(
                         [S.NEW, S.READY_TO_PICK, S.BACKORDERED, S.PICKING, S.PICKED, S.PACKED]
                     )
                 )
+                # In a set order: the store's own order follows whichever index it reads,
+                # and the seed alone must decide which order the customer cancels.
+                .order_by(col(Order.id))
             ).all()
         if not ids:
             return False
