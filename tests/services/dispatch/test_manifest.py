@@ -267,3 +267,23 @@ def test_list_manifests(dock: Dock) -> None:
         ("DHL", "OPEN", 1),
         ("PN", "OPEN", 1),
     ]
+
+
+def test_a_shift_past_midnight_closes_the_earlier_days_manifest_first(dock: Dock) -> None:
+    """Parcels loaded at 23:50 go on that day's manifest, those at 00:10 on the next
+    day's. Closing "today's" only left the first ones on an open manifest no screen
+    showed; the oldest open one with parcels is closed first, then today's."""
+    from datetime import UTC, datetime
+
+    dock.clock.at = datetime(2026, 3, 10, 22, 50, tzinfo=UTC)  # 23:50 in Stockholm
+    load(dock, "#1")
+    dock.clock.at = datetime(2026, 3, 10, 23, 10, tzinfo=UTC)  # 00:10, 11 March
+    load(dock, "#2", "#2/2")
+    first = manifest.close_manifest(dock.store, dock.boss, "PN")
+    assert (first.number, first.parcels, first.left_behind) == ("PN-20260310", 1, 0)
+    assert dock.order("#1").status == S.DISPATCHED and dock.order("#2").status == S.PACKED
+    second = manifest.close_manifest(dock.store, dock.boss, "PN")
+    assert (second.number, second.parcels) == ("PN-20260311", 2)
+    assert dock.order("#2").status == S.DISPATCHED
+    with pytest.raises(Conflict, match="PN-20260311 was already closed"):
+        manifest.close_manifest(dock.store, dock.boss, "PN")

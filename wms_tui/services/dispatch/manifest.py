@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.actor import Actor
@@ -154,6 +154,22 @@ def _ship_stock(uow: UnitOfWork, actor: Actor, orders: list[Order], reference: s
             )
 
 
+def _oldest_open_with_parcels(s: Session, carrier_id: int | None, today: date) -> date | None:
+    """The day of the carrier's oldest open manifest before ``today`` with parcels loaded."""
+    return s.exec(
+        select(Manifest.day)
+        .join(Parcel, col(Parcel.manifest_id) == Manifest.id)
+        .where(
+            Manifest.carrier_id == carrier_id,
+            Manifest.status == ManifestStatus.OPEN,
+            Manifest.day < today,
+            Parcel.status == ParcelStatus.LOADED,
+        )
+        .order_by(col(Manifest.day))
+        .limit(1)
+    ).first()
+
+
 @retrying
 def close_manifest(
     store: Store,
@@ -165,7 +181,13 @@ def close_manifest(
     send_notices: bool = True,
     send: bool = True,
 ) -> CloseOutResult:
-    """Close ``carrier_code``'s manifest for ``day`` (default: today, warehouse clock).
+    """Close ``carrier_code``'s manifest for ``day``.
+
+    By default the carrier's oldest open manifest with parcels loaded on it, else
+    today's (warehouse clock): a shift that loads past the warehouse's midnight puts
+    parcels on two days' manifests, and closing only "today's" left the earlier one's
+    parcels on the dock for good (no screen showed them). Closed oldest first, each
+    close says its day, and the next close takes today's.
 
     ``send=False`` only writes the PDF and CSV (the demo's past days are not
     printed when the demo is built).
@@ -175,7 +197,9 @@ def close_manifest(
         s = uow.session
         carrier = find_carrier(s, carrier_code)
         tz = warehouse_zone(s)
-        day = day or days.local_day(utcnow(), tz)
+        if day is None:
+            today = days.local_day(utcnow(), tz)
+            day = _oldest_open_with_parcels(s, carrier.id, today) or today
         manifest = s.exec(
             select(Manifest)
             .where(Manifest.carrier_id == carrier.id, Manifest.day == day)
