@@ -80,6 +80,10 @@ class TaskStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
+# A task a picker may still walk: its stops still hold reservations and totes.
+OPEN_TASK = (TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED)
+
+
 class WaveStatus(StrEnum):
     OPEN = "OPEN"
     RELEASED = "RELEASED"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import MovementReason, TaskStatus
+from wms_tui.domain.enums import OPEN_TASK, MovementReason
 from wms_tui.domain.enums import OrderStatus as S
 from wms_tui.domain.models import Order, OrderLine, PickTask, PickTaskLine, Stock, StockMovement
 from wms_tui.services.exceptions.inbox import open_exceptions
@@ -77,7 +77,7 @@ def check_day(store: Store, supervisor: Actor) -> list[Check]:
             .join(OrderLine, col(OrderLine.id) == PickTaskLine.order_line_id)
             .join(Order, col(Order.id) == OrderLine.order_id)
             .where(
-                col(PickTask.status).in_([TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED]),
+                col(PickTask.status).in_(OPEN_TASK),
                 col(PickTaskLine.done).is_(False),
                 col(Order.status).in_(list(DONE)),
             )

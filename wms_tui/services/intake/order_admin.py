@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, Role, TaskStatus
+from wms_tui.domain.enums import OPEN_TASK, EventKind, ExceptionKind, OrderStatus, Role
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Order, OrderLine, PickTask, PickTaskLine, WmsException
 from wms_tui.services.core import events
@@ -171,7 +171,7 @@ def _drop_open_stops(uow: UnitOfWork, actor: Actor, order: Order) -> None:
         .where(
             OrderLine.order_id == order.id,
             col(PickTaskLine.done).is_(False),
-            col(PickTask.status).in_([TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED]),
+            col(PickTask.status).in_(OPEN_TASK),
         )
     ).all()
     tasks = {}

@@ -20,7 +20,7 @@ from sqlmodel import col, select
 
 from wms_tui.adapters.shopify.csv_format import OrderRecord
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import ExceptionKind, OrderStatus, TaskStatus
+from wms_tui.domain.enums import OPEN_TASK, ExceptionKind, OrderStatus
 from wms_tui.domain.lifecycle import transition
 from wms_tui.domain.models import (
     Order,
@@ -45,7 +45,6 @@ LATE_FOR_CANCEL = frozenset({S.PACKED, S.DISPATCHED, S.RETURNED})
 # Left the building: later changes in the shop (refunds after a return, say) are its business.
 GONE = frozenset({S.DISPATCHED, S.RETURNED})
 SHIPPED_IN_SHOP = frozenset({"fulfilled", "restocked"})
-OPEN_TASK = (TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED)
 
 # Fields a re-import may overwrite (not status, priority, locks or the name).
 SHIP_FIELDS = (

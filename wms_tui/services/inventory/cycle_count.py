@@ -18,13 +18,13 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import (
+    OPEN_TASK,
     EventKind,
     ExceptionKind,
     LocationKind,
     MovementReason,
     OrderStatus,
     Role,
-    TaskStatus,
 )
 from wms_tui.domain.errors import Conflict, DomainError, NotFound
 from wms_tui.domain.models import (
@@ -227,7 +227,7 @@ def _open_task_for(s: Session, alloc: Allocation) -> str | None:
         .where(
             PickTaskLine.allocation_id == alloc.id,
             col(PickTaskLine.done).is_(False),
-            col(PickTask.status).in_([TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED]),
+            col(PickTask.status).in_(OPEN_TASK),
         )
     ).first()
 

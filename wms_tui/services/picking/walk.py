@@ -35,6 +35,7 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import (
+    OPEN_TASK,
     EventKind,
     LocationKind,
     MovementReason,
@@ -232,7 +233,7 @@ def _tote_owner(session: Session, tote: Location) -> str | None:
         .join(PickTaskLine, col(PickTaskLine.task_id) == PickTask.id)
         .where(
             PickTaskLine.tote_id == tote.id,
-            col(PickTask.status).in_([TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED]),
+            col(PickTask.status).in_(OPEN_TASK),
         )
     ).first()
 

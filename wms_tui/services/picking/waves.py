@@ -28,7 +28,15 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import EventKind, LocationKind, OrderStatus, Role, TaskStatus, WaveStatus
+from wms_tui.domain.enums import (
+    OPEN_TASK,
+    EventKind,
+    LocationKind,
+    OrderStatus,
+    Role,
+    TaskStatus,
+    WaveStatus,
+)
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import (
     Allocation,
@@ -49,7 +57,6 @@ from wms_tui.services.core.badges import badge_code, find_operator
 from wms_tui.services.picking.floor_plan import FloorPlan, floor_plan
 from wms_tui.store import Store, UnitOfWork, bulk_insert, retrying
 
-OPEN_TASK = (TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.PAUSED)
 MAX_CART_SIZE = 20
 _CUTOFF_RE = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
 
