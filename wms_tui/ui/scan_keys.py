@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenStackError
 
 from wms_tui.ui.widgets.scan_input import BatchedInput
 
@@ -58,7 +58,7 @@ class ScanKeysApp(App[None]):
         """The top screen can take a key: mounted, and focused if anything there can be."""
         try:
             screen = self.screen
-        except Exception:  # no screen yet (start-up): Textual handles the key as ever
+        except ScreenStackError:  # no screen yet (start-up): Textual handles the key as ever
             return True
         if screen is self._ready_screen:
             return True
