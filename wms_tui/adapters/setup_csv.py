@@ -1,6 +1,6 @@
 """Reading a warehouse's master data files: one parser per file, no database.
 
-The files are the demo's (``data/demo/``), so a team can start from a copy of
+The files are the demo's (``wms_tui/demo_data/``), so a team can start from a copy of
 them: ``warehouse.csv``, ``locations.csv``, ``stations.csv``,
 ``operators.csv``, ``carriers.csv``, ``services.csv`` and ``cartons.csv``,
 each optional. UTF-8 (a BOM is fine), a header row, comma or semicolon

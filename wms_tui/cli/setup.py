@@ -5,7 +5,7 @@
 ``wms import setup mywh/ --dry-run``         check and show what would change
 ``wms import setup mywh/ --badge S9001``     a supervisor changing operators or carriers
 
-The files are the demo's (``data/demo/``): warehouse, locations, stations,
+The files are the demo's (``wms_tui/demo_data/``): warehouse, locations, stations,
 operators, carriers, services and cartons, each optional. Exit codes: 0 done,
 1 store problem, 2 bad input (nothing was imported).
 

@@ -345,42 +345,22 @@ def test_building_the_demo_prints_and_mails_nothing(demo_build: BuiltDemo) -> No
     assert pdfs and all(Path(pdf).is_file() for pdf in pdfs)
 
 
-def test_demo_files_are_found_from_a_non_editable_install(tmp_path: Path) -> None:
-    # `pip install .` puts the package in site-packages; the README's command
-    # runs `wms demo` in the checkout, whose data/demo holds the CSVs.
-    from wms_tui.services.demo.build import _demo_dir
-
-    (tmp_path / "data" / "demo").mkdir(parents=True)
-    (tmp_path / "data" / "demo" / "orders.csv").write_text("name\n", encoding="utf-8")
-    site = tmp_path / "venv" / "site-packages"
-    assert _demo_dir(site) == (tmp_path / "data" / "demo").resolve()
-    assert _demo_dir(Path(__file__).resolve().parents[3]).name == "demo"
-
-
-def test_an_installed_package_carries_the_demo_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_package_carries_the_demo_files() -> None:
     """`pip install .` then `wms simulate day` (or `wms demo`) in another folder
-    ended in a traceback: '/tmp/x/data/demo: no such folder or file'. The package
-    carries the CSVs (wms_tui/demo_data, a link to data/demo, in its package data)
-    and the builder reads them there, wherever it runs."""
+    ended in a traceback: '/tmp/x/data/demo: no such folder or file'. The CSVs are
+    the package's own data (``wms_tui/demo_data``, a real folder: a symlink to the
+    checkout is followed by some builds and not by others) and pyproject ships them
+    in the wheel; the builder reads them beside its package, wherever it runs."""
     import tomllib
 
-    from wms_tui.services.demo.build import _demo_dir
-
     checkout = Path(__file__).resolve().parents[3]
-    linked = checkout / "wms_tui" / "demo_data"
-    assert linked.resolve() == (checkout / "data" / "demo").resolve()
+    folder = checkout / "wms_tui" / "demo_data"
+    assert folder.is_dir() and not folder.is_symlink()
+    assert folder == DEMO_DIR
     config = tomllib.loads((checkout / "pyproject.toml").read_text(encoding="utf-8"))
     assert "demo_data/*.csv" in config["tool"]["setuptools"]["package-data"]["wms_tui"]
-
-    site = tmp_path / "site-packages"
-    (site / "wms_tui" / "demo_data").mkdir(parents=True)
-    (site / "wms_tui" / "demo_data" / "orders.csv").write_text("name\n", encoding="utf-8")
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    monkeypatch.chdir(elsewhere)
-    assert _demo_dir(site) == (site / "wms_tui" / "demo_data").resolve()
+    for name in ("warehouse.csv", "locations.csv", "products.csv", "orders.csv", "asn.csv"):
+        assert (DEMO_DIR / name).is_file(), name
 
 
 def test_the_insight_numbers_agree_with_the_ledger_and_the_pack_scans(demo: Store) -> None:

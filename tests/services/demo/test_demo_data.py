@@ -1,4 +1,4 @@
-"""Consistency checks for the demo warehouse seed files in ``data/demo``."""
+"""Consistency checks for the demo warehouse seed files in ``wms_tui/demo_data``."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from stdnum import ean
 
-DEMO = Path(__file__).resolve().parents[3] / "data" / "demo"
-GENERATOR = DEMO / "generate_demo.py"
+DEMO = Path(__file__).resolve().parents[3] / "wms_tui" / "demo_data"
+GENERATOR = Path(__file__).resolve().parents[3] / "tools" / "generate_demo.py"
 
 HEADERS = {
     "warehouse.csv": "code,name,address1,address2,city,zip,region,country_code,phone,"

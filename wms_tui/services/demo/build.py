@@ -1,4 +1,4 @@
-"""Build the demo warehouse from the CSV seed files in ``data/demo/``.
+"""Build the demo warehouse from the CSV seed files in ``wms_tui/demo_data/``.
 
 The seed files are plain CSV so a trainer can edit them in a spreadsheet.
 The master data files (warehouse, locations, operators, carriers, services,
@@ -53,23 +53,9 @@ from wms_tui.services.setup.master_data import load_setup
 from wms_tui.services.setup.reference_data import seed_reference_data
 from wms_tui.store import Store, UnitOfWork, shown_url, sqlite_path
 
-
-def _demo_dir(package_root: Path = Path(__file__).resolve().parents[3]) -> Path:
-    """The demo's CSVs: ``wms_tui/demo_data``, a link to the checkout's ``data/demo``
-    that ``pip install .`` copies into the package (``wms demo`` and ``wms simulate
-    day`` run from any folder), else the checkout's ``data/demo`` beside the package
-    or in the folder the command runs in (a build from before the link)."""
-    for folder in (
-        package_root / "wms_tui" / "demo_data",
-        package_root / "data" / "demo",
-        Path("data", "demo"),
-    ):
-        if (folder / "orders.csv").is_file():
-            return folder.resolve()
-    return Path("data", "demo").resolve()
-
-
-DEMO_DIR = _demo_dir()
+# The seed CSVs are package data (pyproject's package-data ships them in the
+# wheel), so `wms demo` and `wms simulate day` find them wherever they run.
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 
 
 def _rows(folder: Path, name: str) -> Iterator[dict[str, str]]:

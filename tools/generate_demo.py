@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Deterministic generator for the ``wms demo`` seed CSVs.
 
-Stdlib only. Re-running it rewrites every CSV in this directory byte for byte::
+Stdlib only. Re-running it rewrites every CSV in the package's ``wms_tui/demo_data/``
+byte for byte (the files ``wms demo`` reads, shipped in the wheel)::
 
-    python data/demo/generate_demo.py            # writes next to this script
-    python data/demo/generate_demo.py --out DIR  # writes somewhere else
+    python tools/generate_demo.py            # writes wms_tui/demo_data/
+    python tools/generate_demo.py --out DIR  # writes somewhere else
 
 All files are UTF-8 (no BOM), comma separated, with a header row and ``\\n`` line endings;
 ``;`` separates list values inside a field (barcodes, roles, tags).
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SEED = 20240611
-HERE = Path(__file__).resolve().parent
+DEMO_DATA = Path(__file__).resolve().parents[1] / "wms_tui" / "demo_data"
 
 GS1_PREFIX = "7350053"  # 7-digit demo company prefix -> 5-digit item reference
 ITEM_REF_FIRST = 1  # consumer unit barcodes 7350053 00001 ...
@@ -2259,7 +2260,7 @@ def generate(out_dir: Path) -> dict[str, int]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE, help="output directory")
+    parser.add_argument("--out", type=Path, default=DEMO_DATA, help="output directory")
     args = parser.parse_args(argv)
     for name, count in generate(args.out).items():
         print(f"{name:16} {count:4d} rows")
