@@ -7,14 +7,14 @@ confirmation for the screen, or raises ``DomainError`` having changed nothing.
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import OPEN_TASK, EventKind, ExceptionKind, OrderStatus, Role
+from wms_tui.domain.enums import EventKind, OrderStatus, Role
 from wms_tui.domain.errors import DomainError, NotFound
-from wms_tui.domain.models import Order, OrderLine, PickTask, PickTaskLine, WmsException
+from wms_tui.domain.models import Order
 from wms_tui.services.core import events
-from wms_tui.services.exceptions.totes import units_held_for
+from wms_tui.services.intake.cancelling import cancel_on_floor
 from wms_tui.services.inventory import allocation, backorder_split
 from wms_tui.store import Store, UnitOfWork, retrying
 
@@ -31,10 +31,6 @@ def _load(uow: UnitOfWork, order_id: int) -> Order:
     if order is None:
         raise NotFound(f"Order {order_id} no longer exists")
     return order
-
-
-def _exception(uow: UnitOfWork, actor: Actor, order: Order, kind: str, message: str) -> None:
-    uow.add(WmsException.raised_by(actor, kind, message, order_id=order.id))
 
 
 @retrying
@@ -118,73 +114,14 @@ def cancel_in(uow: UnitOfWork, actor: Actor, order: Order, reason: str = "") -> 
     reason = " ".join(reason.split())
     if len(reason) > MAX_REASON:
         raise DomainError(f"Keep the reason under {MAX_REASON} characters")
-    status = S(order.status)
-    where = S(order.held_from) if status is S.ON_HOLD and order.held_from else status
-    # The life cycle refuses (and everything rolls back) once it has left the building.
-    events.change_status(
+    extra = cancel_on_floor(
         uow,
-        order,
-        S.CANCELLED,
         actor,
+        order,
+        by="by supervisor",
         detail=f"cancelled by supervisor{': ' + reason if reason else ''}",
     )
-    allocation.deallocate_order(uow, order, actor)
-    _drop_open_stops(uow, actor, order)
-    extra = ""
-    # Units already in a tote must go back, whatever the order's state: a short
-    # pick backorders an order with its picked units still in the tote.
-    if where is not S.PACKED and units_held_for(uow.session, [order.id]):
-        _exception(
-            uow,
-            actor,
-            order,
-            ExceptionKind.OTHER,
-            f"cancelled while {where.label}: put the picked units back",
-        )
-        extra = ": put the picked units back"
-    elif where is S.PACKED:
-        _exception(
-            uow,
-            actor,
-            order,
-            ExceptionKind.CANCELLED_AFTER_PACK,
-            "cancelled after packing: stop the parcel at the dock",
-        )
-        extra = ": stop the parcel at the dock"
     return f"{order.name} cancelled{extra}"
-
-
-def _drop_open_stops(uow: UnitOfWork, actor: Actor, order: Order) -> None:
-    """A cancelled order's stops leave the pick tasks still walking for it.
-
-    Left in, the picker would be sent to pick for an order that no longer
-    exists and the task could never finish; a task with nothing left to walk
-    is finished here (its other orders go on to packing).
-    """
-    from wms_tui.services.picking.task import TaskContext, maybe_complete
-
-    s = uow.session
-    rows = s.exec(
-        select(PickTaskLine, PickTask)
-        .join(PickTask, col(PickTask.id) == PickTaskLine.task_id)
-        .join(OrderLine, col(OrderLine.id) == PickTaskLine.order_line_id)
-        .where(
-            OrderLine.order_id == order.id,
-            col(PickTaskLine.done).is_(False),
-            col(PickTask.status).in_(OPEN_TASK),
-        )
-    ).all()
-    tasks = {}
-    for line, task in rows:
-        line.done = True
-        uow.add(line)
-        tasks[task.id] = task
-    uow.flush()
-    for task in tasks.values():
-        events.log(
-            uow, actor, EventKind.TASK_STOPS_DROPPED, order=order, detail=f"task {task.code}"
-        )
-        maybe_complete(uow, actor, TaskContext(s, task))
 
 
 @retrying

@@ -11,6 +11,7 @@ from wms_tui.domain.enums import EventKind, ExceptionKind
 from wms_tui.domain.models import Order, OrderLine
 from wms_tui.services.core import events, priority
 from wms_tui.services.intake import release as releasing
+from wms_tui.services.intake.cancelling import cancel_on_floor
 from wms_tui.services.intake.order_records import (
     EDITABLE,
     GONE,
@@ -121,15 +122,8 @@ class OrderUpdates(ImportContext):
                 )
             self.report.tally("too late").add(name)
             return
-        allocation.deallocate_order(self.uow, order, self.actor)
-        if where in (S.PICKING, S.PICKED, S.PACKING):
-            self._exception(
-                order,
-                ExceptionKind.OTHER,
-                f"cancelled in the shop while {where.label}: put picked units back",
-            )
-        events.change_status(
-            self.uow, order, S.CANCELLED, self.actor, detail="cancelled in the shop"
+        cancel_on_floor(
+            self.uow, self.actor, order, by="in the shop", detail="cancelled in the shop"
         )
         self.report.tally("cancelled").add(name)
 
