@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 
 from tests.ui.helpers import (
     SIZES,
+    bell_counter,
     feedback,
     footer_keys,
     open_menu_entry,
@@ -240,9 +241,12 @@ async def test_blind_receipt_and_sku_labels(receiving_store: Store, tmp_path: Pa
         await pilot.press("f2")
         await pilot.pause()
         assert screen.receipt is not None and screen.receipt.blind
+        bells = bell_counter(app)
         await scan(pilot, "PRINT")
         await scan(pilot, TEE_EAN)
-        assert "NOT EXPECTED" in feedback(app)
+        # A blind receipt expected nothing: a good scan is no surprise, no bell, no "/0".
+        assert "TEE +1 → RCV-2 (1)" in feedback(app) and "NOT EXPECTED" not in feedback(app)
+        assert bells == []
         assert qty_at(receiving_store, "PRINT", "RCV-2") == 1
         await pilot.press("f8")
         await pilot.pause()

@@ -109,7 +109,9 @@ def test_blind_receipts_get_their_own_references(empty_store: Store, world: Worl
     assert (one.reference, two.reference) == ("BLIND-20260302-001", "BLIND-20260302-002")
     assert one.blind and one.status is DeliveryStatus.RECEIVING and one.lines == ()
     res = rcv.receive_scan(empty_store, world.receiver, one.reference, TEE_EAN, count=4)
-    assert res.unexpected and res.receipt.received_units == 4 and res.receipt.supplier == "Walk-in"
+    assert res.receipt.received_units == 4 and res.receipt.supplier == "Walk-in"
+    # Nothing was expected, so nothing is a surprise: no "NOT EXPECTED" and no bell.
+    assert not res.unexpected and not res.line.unexpected
 
 
 BAD_SCANS = [

@@ -396,7 +396,8 @@ class ReceivingScreen(FloorScreen):
         self.receipt = res.receipt
         line = res.line
         where = "QUARANTINE " + res.location if res.damaged else res.location
-        msg = f"{res.sku} +{res.qty} → {where} ({line.received}/{line.expected})"
+        counted = f"{line.received}" if self.receipt.blind else f"{line.received}/{line.expected}"
+        msg = f"{res.sku} +{res.qty} → {where} ({counted})"
         if res.unexpected:
             self.app.bell()
             msg += " NOT EXPECTED"
