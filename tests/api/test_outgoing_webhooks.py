@@ -163,3 +163,20 @@ def test_the_delivery_log_is_the_keys_own(api_world: Api):
     assert c.get(path, headers=api_world.read).status_code == 404
     assert c.get(path + "?limit=0", headers=api_world.both).status_code == 422
     assert c.get("/webhooks/999/deliveries", headers=api_world.both).status_code == 404
+
+
+def test_a_month_old_delivery_in_the_window_does_not_stop_the_scan(api_world: Api):
+    """A quiet warehouse: the scan's window behind its cursor still holds an event whose
+    outbox row is over 30 days old. Reading only recent refs took it for new, the insert
+    hit the unique key, and every later scan queued nothing."""
+    c = api_world.client
+    with pinned(datetime(2026, 11, 1, 9, 0, tzinfo=UTC)) as move:
+        c.post("/webhooks", json={"url": "https://erp.example/h"}, headers=api_world.both)
+        c.post("/orders", json=order("#W-5"), headers=api_world.both)
+        c.post("/orders", json=order("#W-6"), headers=api_world.both)
+        to_packed(api_world, "#W-5")
+        assert webhooks_out.queue_new(api_world.store) == 1
+        move(datetime(2026, 12, 7, 9, 0, tzinfo=UTC))
+        to_packed(api_world, "#W-6")
+        assert webhooks_out.queue_new(api_world.store) == 1
+    assert sent_orders(api_world) == ["#W-5", "#W-6"]

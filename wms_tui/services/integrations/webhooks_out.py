@@ -242,14 +242,8 @@ def queue_new(store: Store) -> int:
                 no_cursor = max(no_cursor, int(number))
         state.put(s, EVENT_CURSOR, str(ev_cursor))
         state.put(s, NOTICE_CURSOR, str(no_cursor))
-        existing = set(
-            s.exec(
-                select(ShopOutbox.ref).where(
-                    ShopOutbox.kind == KIND,
-                    col(ShopOutbox.created_at) > utcnow() - timedelta(days=30),
-                )
-            ).all()
-        )
+        candidates = [f"{h.id}:{src}" for h in hooks for _n, src, _o, _a in happened]
+        existing = _queued(s, candidates)
         for hook in hooks:
             # A webhook hears what happened from its registration on: the window
             # behind the cursor held up to LOOKBACK past events a new one was sent.
@@ -262,6 +256,22 @@ def queue_new(store: Store) -> int:
         except IntegrityError:  # another process queued the same rows a moment ago
             return 0
     return added
+
+
+def _queued(s, refs: list[str]) -> set[str]:  # noqa: ANN001
+    """Which of ``refs`` are already in the outbox: only the window's candidates are
+    read, not every webhook row ever queued (the scan runs every few seconds)."""
+    found: set[str] = set()
+    for at in range(0, len(refs), 500):
+        chunk = refs[at : at + 500]
+        found.update(
+            s.exec(
+                select(ShopOutbox.ref).where(
+                    ShopOutbox.kind == KIND, col(ShopOutbox.ref).in_(chunk)
+                )
+            ).all()
+        )
+    return found
 
 
 def _naive_utc(at: datetime) -> datetime:
