@@ -14,6 +14,7 @@ from tests.ui.helpers import (
     rows,
     shown_text,
     sign_in,
+    until,
 )
 from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
@@ -84,6 +85,8 @@ async def test_put_away_releases_the_backordered_order(store: Store, size) -> No
         await scan(pilot, "4")
         assert "Only 3 of TEE waiting" in app.screen.query_one("#dlg-fb").text
         await scan(pilot, "2")
+        # The line says the count keyed, not the one suggested before it ("Take 3").
+        await until(pilot, lambda: "Take 2 to A-01-1-A" in feedback(app), "the keyed count")
         await scan(pilot, "A-01-1-A")
         assert "2 TEE → A-01-1-A" in feedback(app)
         # PRINT by scanning its SKU, into its suggested empty pick bin.

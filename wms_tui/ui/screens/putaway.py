@@ -244,3 +244,5 @@ class PutawayScreen(FloorScreen):
         if answer is not None:
             self.qty = answer
             self.render_head()
+            if ln.suggestion:
+                self.feedback.info(f"Take {answer} to {ln.suggestion.bin}")
