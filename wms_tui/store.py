@@ -45,7 +45,7 @@ ENV_URL = "WMS_DATABASE_URL"
 # The Alembic revision this code's schema corresponds to. A database stamped
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
 # with an earlier known revision must be upgraded (`wms db upgrade`) first.
-SCHEMA_REVISION = "0021"
+SCHEMA_REVISION = "0022"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -65,6 +65,7 @@ KNOWN_REVISIONS = (
     "0018",
     "0020",
     "0021",
+    "0022",
 )  # oldest first, SCHEMA_REVISION last
 
 SQLITE_PRAGMAS = {

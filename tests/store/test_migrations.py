@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from tests.store.old_revisions import add_carrier_and_warehouse, database_at
 from wms_tui.migrations import head_revision, upgrade
@@ -223,5 +223,57 @@ def test_0021_the_open_orders_index_holds_the_id_on_postgresql(db_url: str) -> N
                 "(status, carrier_id, service_id, priority, promised_ship_date, "
                 "status_changed_at, name)"
             )
+    finally:
+        store.dispose()
+
+
+def test_0022_carries_pick_lines_and_stops_on_one_that_disagrees(db_url: str) -> None:
+    """A 0021 store's task lines are kept as they were; a line naming another product than
+    its allocation (which 0021's keys allowed) stops the upgrade before anything changes."""
+    from alembic import command
+
+    from tests.worlds import factories as f
+    from wms_tui.domain.models import Allocation, OrderLine, PickTask, PickTaskLine
+    from wms_tui.migrations import alembic_config
+
+    upgrade(db_url)
+    store = Store(db_url)
+    try:
+        with store.unit_of_work() as uow:
+            bin_ = f.location(uow, "A-01-01-A")
+            first, other = f.product(uow, "SKU-1"), f.product(uow, "SKU-2")
+            order = f.order(uow, "#1001", [(first, 2)])
+            line = uow.session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).one()
+            alloc = Allocation(
+                order_line_id=line.id, product_id=first.id, location_id=bin_.id, qty=2
+            )
+            task = PickTask(code="W0001-01")
+            uow.add(alloc)
+            uow.add(task)
+            uow.flush()
+            uow.add(
+                PickTaskLine(
+                    task_id=task.id, seq=1, allocation_id=alloc.id, order_line_id=line.id,
+                    product_id=first.id, location_id=bin_.id, qty=2,
+                )
+            )  # fmt: skip
+            uow.commit()
+        config = alembic_config(db_url)
+        command.downgrade(config, "0021")
+        read = "SELECT allocation_id, order_line_id, product_id, location_id, qty FROM picktaskline"
+        with store.engine.begin() as conn:
+            stored = tuple(conn.execute(text(read)).one())
+            conn.execute(text("UPDATE picktaskline SET product_id = :p"), {"p": other.id})
+        with pytest.raises(RuntimeError, match=r"1 pick-task line\(s\) .* ids 1\)"):
+            upgrade(db_url)
+        assert store.schema_revision() == "0021"
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE picktaskline SET product_id = :p"), {"p": first.id})
+        upgrade(db_url)
+        assert store.schema_revision() == SCHEMA_REVISION
+        with store.engine.connect() as conn:
+            assert tuple(conn.execute(text(read)).one()) == stored
+            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        assert diff == []
     finally:
         store.dispose()

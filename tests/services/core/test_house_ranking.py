@@ -20,6 +20,7 @@ from wms_tui.domain.actor import SYSTEM
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import (
+    Allocation,
     Location,
     Order,
     OrderLine,
@@ -116,6 +117,7 @@ def _send_to_station(w: pw.World, name: str, station: str) -> None:
         s = uow.session
         order = s.exec(select(Order).where(Order.name == name)).one()
         line = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).first()
+        alloc = s.exec(select(Allocation).where(Allocation.order_line_id == line.id)).first()
         tote = s.exec(select(Location).where(Location.code == w.totes[name])).one()
         task = PickTask(code=f"T-{name}", pack_station=station)
         uow.add(task)
@@ -124,9 +126,10 @@ def _send_to_station(w: pw.World, name: str, station: str) -> None:
             PickTaskLine(
                 task_id=task.id,
                 seq=1,
+                allocation_id=alloc.id,
                 order_line_id=line.id,
-                product_id=line.product_id,
-                location_id=tote.id,
+                product_id=alloc.product_id,
+                location_id=alloc.location_id,
                 tote_id=tote.id,
                 qty=0,
             )
