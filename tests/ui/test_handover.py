@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 from textual.widgets import OptionList
 
-from tests.ui.helpers import SIZES, open_dock, until, wait_store
+from tests.ui.helpers import SIZES, open_dock, shown_text, until, wait_store
 from tests.ui.scanner import press, scan, settle
 from tests.worlds.dispatch import Dock
 from wms_tui.domain.enums import ManifestStatus, OrderStatus, ParcelStatus
@@ -259,3 +259,51 @@ async def test_a_toast_on_a_handheld_takes_the_screens_width(dock: Dock) -> None
         await pilot.pause()
         toast = app.screen.query_one(Toast)
         assert toast.size.width >= 34  # 16 at Textual's 50 %
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_an_earlier_days_open_manifest_is_shown_before_its_close(
+    dock: Dock, size: tuple[int, int]
+) -> None:
+    """A shift loading past the warehouse's midnight: #1 went on the truck at 23:50,
+    #2 at 00:10. F10 closes the earlier day's manifest first, and the screen listed
+    only today's (#2): the dock confirmed a close of parcels it never showed."""
+    from datetime import UTC, datetime
+
+    from wms_tui.services.dispatch import handover
+
+    dock.clock.at = datetime(2026, 3, 10, 22, 50, tzinfo=UTC)  # 23:50 in Stockholm
+    handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#1"])
+    dock.clock.at = datetime(2026, 3, 10, 23, 10, tzinfo=UTC)  # 00:10, 11 March
+    handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#2"])
+    app = WmsApp(dock.store.url, terminal="DOCK-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_dock(pilot, "S9001")
+        carriers = screen.query_one("#ho-waiting", OptionList)
+        pn = next(
+            str(carriers.get_option_at_index(i).prompt)
+            for i in range(carriers.option_count)
+            if carriers.get_option_at_index(i).id == "carrier:PN"
+        )
+        assert "2 loaded" in pn, pn  # yesterday's on the truck and today's
+        await scan(pilot, "PN")
+        await settle(pilot)
+        assert screen.dock is not None and screen.dock.manifest_number == "PN-20260310"
+        assert [p.label for p in screen.dock.loaded] == ["#1 1/1"]
+        head = shown_text(screen.query_one("#ho-head"))
+        assert "PN-20260310" in head and "10 Mar still open: F10 closes it" in head, head
+        if size == (40, 16):
+            await press(pilot, "f4")  # the handheld shows one list: the truck's
+        truck = screen.query_one("#ho-loaded", OptionList)
+        await until(pilot, lambda: "#1 1/1" in shown_text(truck), "the truck's list drawn")
+
+        await press(pilot, "f10")
+        assert isinstance(app.screen, AskConfirm)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert "PN-20260310 closed: 1 parcel, 1 order dispatched" in feedback(screen)
+        assert dock.order("#1").status == OrderStatus.DISPATCHED
+        # Then today's, with what was loaded after midnight.
+        await until(pilot, lambda: screen.dock.manifest_number == "PN-20260311", "today's")
+        assert [p.label for p in screen.dock.loaded] == ["#2 1/2"]
+        assert "still open" not in shown_text(screen.query_one("#ho-head"))

@@ -39,3 +39,26 @@ def test_packed_orders_without_a_parcel_are_named(dock: Dock) -> None:
         f.order(uow, "#NOLABEL", [], status=OrderStatus.PACKED, carrier_id=pn)
         uow.commit()
     assert status_for(dock.store, "PN").unlabelled == ["#NOLABEL"]
+
+
+def test_the_dock_shows_the_manifest_the_next_close_takes(dock: Dock) -> None:
+    """Loaded past the warehouse's midnight: the earlier day's open manifest is the one
+    the dock and the close preview show, until it is closed; then today's."""
+    from datetime import UTC, datetime
+
+    from wms_tui.services.dispatch import manifest
+    from wms_tui.services.dispatch.manifest_preview import preview_close
+
+    dock.clock.at = datetime(2026, 3, 10, 22, 50, tzinfo=UTC)  # 23:50 in Stockholm
+    handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#1"])
+    dock.clock.at = datetime(2026, 3, 10, 23, 10, tzinfo=UTC)  # 00:10, 11 March
+    handover.load_parcel(dock.store, dock.packer, "PN", dock.sscc["#2"])
+    st = status_for(dock.store, "PN")
+    assert (st.manifest_number, st.earlier) == ("PN-20260310", True)
+    assert [p.label for p in st.loaded] == ["#1 1/1"]
+    assert [p.label for p in preview_close(dock.store, "PN").loaded] == ["#1 1/1"]
+    assert {c.code: c.loaded for c in carrier_choices(dock.store)}["PN"] == 2
+    manifest.close_manifest(dock.store, dock.boss, "PN", leave_behind_ok=True)
+    st = status_for(dock.store, "PN")
+    assert (st.manifest_number, st.earlier) == ("PN-20260311", False)
+    assert [p.label for p in st.loaded] == ["#2 1/2"]

@@ -1,6 +1,12 @@
 """The dispatch dock as the hand-over screen and the manifest see it: the carriers
-with parcels to load, each carrier's parcels loaded today and packed ones still
-waiting, and the day's manifest they go on. Reads only.
+with parcels to load, each carrier's parcels loaded and packed ones still
+waiting, and the manifest they go on. Reads only.
+
+The manifest the dock shows is the one a close would take
+(:func:`manifest_day_to_close`): the carrier's oldest open manifest with parcels
+loaded, else today's. A shift loading past the warehouse's midnight leaves the
+earlier day's parcels on an open manifest; showing only today's hid exactly
+what the next close dispatches.
 """
 
 from __future__ import annotations
@@ -137,12 +143,37 @@ class DockStatus:
     loaded: list[ParcelLine]
     waiting: list[ParcelLine]
     pull: list[ParcelLine]  # cancelled after packing: must come out
+    # The warehouse's today: ``day`` is earlier when an earlier manifest is still open.
+    today: date | None = None
     # PACKED orders with no parcel at all: nothing to scan, ask the pack station.
     unlabelled: list[str] = field(default_factory=list)
 
     @property
     def closed(self) -> bool:
         return self.manifest_status == ManifestStatus.CLOSED
+
+    @property
+    def earlier(self) -> bool:
+        """The manifest shown is an earlier day's, still open: it closes before today's."""
+        return self.today is not None and self.day < self.today
+
+
+def manifest_day_to_close(session: Session, carrier_id: int | None, today: date) -> date:
+    """The day of the carrier's oldest open manifest before ``today`` with parcels
+    loaded on it, else ``today``: the manifest a close takes, and the dock shows."""
+    earlier = session.exec(
+        select(Manifest.day)
+        .join(Parcel, col(Parcel.manifest_id) == Manifest.id)
+        .where(
+            Manifest.carrier_id == carrier_id,
+            Manifest.status == ManifestStatus.OPEN,
+            Manifest.day < today,
+            Parcel.status == ParcelStatus.LOADED,
+        )
+        .order_by(col(Manifest.day))
+        .limit(1)
+    ).first()
+    return earlier or today
 
 
 def find_carrier(session: Session, code: str) -> Carrier:
@@ -155,7 +186,8 @@ def find_carrier(session: Session, code: str) -> Carrier:
 
 
 def carriers(session: Session, now: datetime | None = None) -> list[CarrierChoice]:
-    """Carriers with parcels waiting or loaded today, for the dock's carrier chooser."""
+    """Carriers with parcels waiting or loaded, for the dock's carrier chooser: loaded
+    counts today's manifest and the parcels still on an earlier day's open one."""
     day = days.local_day(now or utcnow(), warehouse_zone(session))
     waiting = dict(
         session.exec(
@@ -171,7 +203,14 @@ def carriers(session: Session, now: datetime | None = None) -> list[CarrierChoic
             select(Manifest.carrier_id, func.count())
             .select_from(Parcel)
             .join(Manifest, col(Manifest.id) == Parcel.manifest_id)
-            .where(Manifest.day == day)
+            .where(
+                (Manifest.day == day)
+                | (
+                    (Manifest.day < day)
+                    & (Manifest.status == ManifestStatus.OPEN)
+                    & (Parcel.status == ParcelStatus.LOADED)
+                )
+            )
             .group_by(Manifest.carrier_id)
         ).all()
     )
@@ -194,7 +233,8 @@ def dock_status(
     session: Session, carrier_code: str, *, day: date | None = None, now: datetime | None = None
 ) -> DockStatus:
     carrier = find_carrier(session, carrier_code)
-    day = day or days.local_day(now or utcnow(), warehouse_zone(session))
+    today = days.local_day(now or utcnow(), warehouse_zone(session))
+    day = day or manifest_day_to_close(session, carrier.id, today)
     manifest = session.exec(
         select(Manifest).where(Manifest.carrier_id == carrier.id, Manifest.day == day)
     ).first()
@@ -246,6 +286,7 @@ def dock_status(
         loaded=loaded,
         waiting=waiting,
         pull=pull,
+        today=today,
         unlabelled=unlabelled,
     )
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import col, func, select
 
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.actor import Actor
@@ -58,7 +58,7 @@ from wms_tui.domain.models import (
 from wms_tui.domain.text import plural
 from wms_tui.services.core import events
 from wms_tui.services.core.clock import warehouse_zone
-from wms_tui.services.dispatch.dock import ParcelLine, find_carrier
+from wms_tui.services.dispatch.dock import ParcelLine, find_carrier, manifest_day_to_close
 from wms_tui.services.dispatch.manifest_preview import preview
 from wms_tui.services.dispatch.manifest_sheet import print_sheet, write_files
 from wms_tui.services.inventory.stock import move_stock
@@ -154,22 +154,6 @@ def _ship_stock(uow: UnitOfWork, actor: Actor, orders: list[Order], reference: s
             )
 
 
-def _oldest_open_with_parcels(s: Session, carrier_id: int | None, today: date) -> date | None:
-    """The day of the carrier's oldest open manifest before ``today`` with parcels loaded."""
-    return s.exec(
-        select(Manifest.day)
-        .join(Parcel, col(Parcel.manifest_id) == Manifest.id)
-        .where(
-            Manifest.carrier_id == carrier_id,
-            Manifest.status == ManifestStatus.OPEN,
-            Manifest.day < today,
-            Parcel.status == ParcelStatus.LOADED,
-        )
-        .order_by(col(Manifest.day))
-        .limit(1)
-    ).first()
-
-
 @retrying
 def close_manifest(
     store: Store,
@@ -199,7 +183,7 @@ def close_manifest(
         tz = warehouse_zone(s)
         if day is None:
             today = days.local_day(utcnow(), tz)
-            day = _oldest_open_with_parcels(s, carrier.id, today) or today
+            day = manifest_day_to_close(s, carrier.id, today)
         manifest = s.exec(
             select(Manifest)
             .where(Manifest.carrier_id == carrier.id, Manifest.day == day)

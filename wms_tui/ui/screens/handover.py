@@ -301,6 +301,11 @@ class HandoverScreen(FloorScreen):
             head.append("open", style="green")
         if dock.pull:
             head.append(f" · {len(dock.pull)} to pull", style="bold red")
+        if dock.earlier and not dock.closed:
+            # Loaded before the warehouse's midnight: F10 closes this one, not today's.
+            day = f"{dock.day:%d %b}" if self.narrow else f"{dock.day:%a %d %b}"
+            rest = "F10 closes it first" if self.narrow else "F10 closes it, then today's"
+            head.append(f"\n{day} still open: {rest}", style="bold yellow")
         if dock.unlabelled:
             n = len(dock.unlabelled)
             head.append(
