@@ -88,6 +88,14 @@ async def test_escape_on_the_menu_asks_before_logging_out(dock: Store, size) -> 
         await settle(pilot)
         assert isinstance(app.screen, AskConfirm) and app.actor is not None
         assert "That was a scan, not an answer" in app.screen.query_one("#dlg-fb").text
+        # A stray key, then n: n cannot answer (it may be part of a scan), and says so.
+        await press(pilot, "c", "n")
+        assert isinstance(app.screen, AskConfirm) and app.actor is not None
+        assert "Other keys came first" in app.screen.query_one("#dlg-fb").text
+        await press(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is home and app.actor is not None
+        await press(pilot, "escape")
         await press(pilot, "enter")  # Enter on its own = yes
         await settle(pilot)
         assert logged_out(app)

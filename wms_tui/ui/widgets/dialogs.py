@@ -263,6 +263,10 @@ class AskConfirm(_Dialog):
         elif key == "enter":
             self._typed = False
             self.error("That was a scan, not an answer: y or Enter yes, n or Esc no")
+        else:
+            # A stray key before y or n left both silent: the operator pressed n
+            # again and again with nothing on the screen saying why.
+            self.error("Other keys came first: Esc says no, or Enter clears them")
 
     def on_key(self, event: Key) -> None:
         if event.is_printable and event.character not in ("y", "n"):
