@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -114,6 +115,12 @@ def _unpack(rev: str, into: Path) -> Path | None:
         return None
     with tarfile.open(fileobj=BytesIO(data)) as tar:
         tar.extractall(into, filter="data")
+    # A tree from before the demo's CSVs were package data reads them from the
+    # checkout's data/demo (beside the package), which the archive of wms_tui leaves
+    # out: it gets today's files (they moved unchanged).
+    seeds = into / "wms_tui" / "demo_data"
+    if not (seeds / "orders.csv").is_file():
+        shutil.copytree(ROOT / "wms_tui" / "demo_data", into / "data" / "demo")
     return into
 
 
