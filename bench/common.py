@@ -194,7 +194,8 @@ def _fingerprint(*sources: Path) -> str:
 
     h = hashlib.sha256(f"schema {SCHEMA_REVISION}\n".encode())
     wms = ROOT / "wms_tui"
-    for src in (wms / "domain" / "models.py", wms / "store.py", wms / "store_ddl.py", *sources):
+    store = (wms / "store" / "__init__.py", wms / "store" / "engine.py", wms / "store" / "ddl.py")
+    for src in (wms / "domain" / "models.py", *store, *sources):
         if src.exists():
             h.update(src.read_bytes())
     return h.hexdigest()[:10]
@@ -261,7 +262,7 @@ def vacuum_analyze(store) -> None:  # noqa: ANN001 - a wms_tui.store.Store on Po
     the visibility map (index-only scans without heap fetches).
 
     On the driver's own connection, which the store keeps in autocommit (it
-    sends its own BEGIN, store.py): asking SQLAlchemy for AUTOCOMMIT still sent
+    sends its own BEGIN, store/engine.py): asking SQLAlchemy for AUTOCOMMIT still sent
     that BEGIN, which VACUUM refuses, and returned the connection to the pool
     out of autocommit.
     """

@@ -171,7 +171,7 @@ def pg_schema_ddl() -> str:
 
         import wms_tui.domain.models  # noqa: F401
         from wms_tui.store import SCHEMA_REVISION
-        from wms_tui.store_ddl import append_only_statements
+        from wms_tui.store.ddl import append_only_statements
 
         statements: list[str] = []
 

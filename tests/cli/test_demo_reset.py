@@ -18,7 +18,8 @@ from tests.worlds.demo import BuiltDemo, row_counts
 from wms_tui.cli.main import app
 from wms_tui.domain.models import Order
 from wms_tui.services.demo.build import is_demo_store
-from wms_tui.store import Store, shown_url
+from wms_tui.store import Store
+from wms_tui.store.urls import shown_url
 
 runner = CliRunner()
 REFUSAL = "is not a demo store (not built by `wms demo`): not reset"

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from tests.worlds.demo import BuiltDemo
 from wms_tui.cli.main import app
-from wms_tui.store import Store, sqlite_path
+from wms_tui.store import Store
+from wms_tui.store.urls import sqlite_path
 
 runner = CliRunner()
 

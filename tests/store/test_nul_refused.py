@@ -61,7 +61,7 @@ def test_a_bulk_update_writes_each_row_and_refuses_nul(empty_store: Store) -> No
 
     from wms_tui.domain.enums import OrderStatus
     from wms_tui.domain.models import Order
-    from wms_tui.store import bulk_update
+    from wms_tui.store.bulk import bulk_update
 
     with empty_store.unit_of_work() as uow:
         for name in ("#1", "#2", "#3"):

@@ -85,7 +85,7 @@ def test_the_command_the_refusal_names_upgrades_the_database(db_url: str, revisi
 
 
 def test_the_refusal_hides_a_password_but_keeps_the_rest_of_the_url() -> None:
-    from wms_tui.store import db_option
+    from wms_tui.store.urls import db_option
 
     assert db_option("postgresql+psycopg://wms:s3cret@db.lan:5432/wms") == (
         "'postgresql+psycopg://wms:***@db.lan:5432/wms'"

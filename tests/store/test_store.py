@@ -11,7 +11,9 @@ from sqlmodel import select
 
 from wms_tui.domain.errors import StoreError
 from wms_tui.domain.models import Event, Operator
-from wms_tui.store import SQLITE_PRAGMAS, Store, open_store, resolve_url
+from wms_tui.store import Store, open_store
+from wms_tui.store.engine import SQLITE_PRAGMAS
+from wms_tui.store.urls import resolve_url
 
 
 def test_sqlite_pragmas_on_every_connection(sqlite_store: Store) -> None:

@@ -16,7 +16,8 @@ from tests.conftest import BACKENDS, PG_BASE, drop_pg_schema, pg_schema_url, req
 from wms_tui.cli import main as cli
 from wms_tui.domain.errors import StoreError
 from wms_tui.services.setup.schema_upgrade import upgrade_database
-from wms_tui.store import Store, hide_password, open_store, shown_url
+from wms_tui.store import Store, open_store
+from wms_tui.store.urls import hide_password, shown_url
 
 runner = CliRunner()
 SECRET = "s3cr3t-Pw"

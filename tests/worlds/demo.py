@@ -36,7 +36,8 @@ from wms_tui.domain.models import (
     StockMovement,
     StoreMark,
 )
-from wms_tui.store import Store, sqlite_path
+from wms_tui.store import Store
+from wms_tui.store.urls import sqlite_path
 
 # The order a store holds before the PostgreSQL demo is built over it by a reset.
 LEFT_BEFORE_RESET = "#TRAINING-1"

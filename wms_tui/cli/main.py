@@ -61,7 +61,7 @@ def init(
     from wms_tui.domain.errors import StoreError
     from wms_tui.services.setup.db_roles import grant_app_role
     from wms_tui.services.setup.store_init import init_store
-    from wms_tui.store import shown_url
+    from wms_tui.store.urls import shown_url
 
     try:
         store, created = init_store(db)
@@ -100,7 +100,7 @@ def demo(
     """Create the demo warehouse on first run (or with --reset) and open the TUI."""
     from wms_tui.domain.errors import StoreError
     from wms_tui.services.demo.build import check_resettable, create_demo
-    from wms_tui.store import resolve_url, shown_url
+    from wms_tui.store.urls import resolve_url, shown_url
 
     if reset:
         try:
@@ -156,7 +156,7 @@ def db_upgrade(db: DbOption = None) -> None:
     """Bring an existing database up to this version's schema (Alembic)."""
     from wms_tui.domain.errors import StoreError
     from wms_tui.services.setup.schema_upgrade import upgrade_database
-    from wms_tui.store import resolve_url, shown_url
+    from wms_tui.store.urls import resolve_url, shown_url
 
     url = resolve_url(db)
     try:

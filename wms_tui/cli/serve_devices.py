@@ -48,7 +48,7 @@ def _prepare(db: str | None, state_dir: Path | None):  # noqa: ANN202
     from wms_tui.domain.errors import DomainError
     from wms_tui.serve.files import state_dir as folder_for
     from wms_tui.services.devices.limits import serve_limits
-    from wms_tui.store import resolve_url, sqlite_path
+    from wms_tui.store.urls import resolve_url, sqlite_path
 
     url = resolve_url(db)
     path = sqlite_path(url)

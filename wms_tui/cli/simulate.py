@@ -23,7 +23,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         a real day) in an EMPTY store, then check it; exit 1 when a check fails."""
         from wms_tui.domain.errors import StoreError
         from wms_tui.services.demo.simulate import simulate_day
-        from wms_tui.store import Store, resolve_url, sqlite_path
+        from wms_tui.store import Store
+        from wms_tui.store.urls import resolve_url, sqlite_path
 
         if orders < 1:
             raise fail("--orders must be at least 1", 2)

@@ -6,7 +6,7 @@ returns up front so that features add behaviour, not tables. Conventions:
 * quantities are integers (units), weights grams, dimensions millimetres;
 * times are aware UTC (see :mod:`wms_tui.domain.clock`);
 * statuses are stored as their string values;
-* ``Event`` is append-only (enforced by triggers, see ``store.py``).
+* ``Event`` is append-only (enforced by triggers, see ``store/ddl.py``).
 """
 
 from __future__ import annotations

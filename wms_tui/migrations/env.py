@@ -6,7 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import wms_tui.domain.models  # noqa: F401  (registers the tables)
-from wms_tui.store import make_engine
+from wms_tui.store.engine import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

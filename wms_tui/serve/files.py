@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from wms_tui.domain.errors import StoreError
-from wms_tui.store import sqlite_path
+from wms_tui.store.urls import sqlite_path
 
 HOST_KEY_NAME = "ssh_host_ed25519_key"
 LOG_NAME = "serve.log"

@@ -210,7 +210,7 @@ def test_lock_is_given_back_at_the_first_error(sqlite_store: Store, tmp_path: Pa
     """While the rest of a bad file is read for more errors, terminals can write again."""
     import sqlite3
 
-    from wms_tui.store import sqlite_path
+    from wms_tui.store.urls import sqlite_path
 
     shop(sqlite_store)
     rows = [one("#1", "GONE-1")] + [one(f"#{n}") for n in range(2, 3000)]

@@ -820,7 +820,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_picktaskline_task_id"), ["task_id"], unique=False)
 
     # ### end Alembic commands ###
-    from wms_tui.store_ddl import install_append_only_guards
+    from wms_tui.store.ddl import install_append_only_guards
 
     install_append_only_guards(op.get_bind())
 

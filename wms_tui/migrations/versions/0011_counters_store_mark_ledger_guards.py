@@ -27,7 +27,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    from wms_tui.store_ddl import install_append_only_guards
+    from wms_tui.store.ddl import install_append_only_guards
 
     op.create_table(
         "counter",

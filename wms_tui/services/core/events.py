@@ -12,7 +12,8 @@ from wms_tui.domain.enums import EventKind, OrderStatus
 from wms_tui.domain.errors import DomainError, StoreError, WrongScan
 from wms_tui.domain.lifecycle import transition
 from wms_tui.domain.models import Event, Order
-from wms_tui.store import Store, UnitOfWork, bulk_insert, retrying
+from wms_tui.store import Store, UnitOfWork, retrying
+from wms_tui.store.bulk import bulk_insert
 
 # The order of the tuples event_row() builds and insert_rows() writes.
 ROW_COLUMNS = (

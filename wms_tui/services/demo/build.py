@@ -51,7 +51,8 @@ from wms_tui.services.demo.history import REPLAYED, SHIPPED, replay_history
 from wms_tui.services.demo.mark import DEMO, ORIGIN, is_demo_store
 from wms_tui.services.setup.master_data import load_setup
 from wms_tui.services.setup.reference_data import seed_reference_data
-from wms_tui.store import Store, UnitOfWork, shown_url, sqlite_path
+from wms_tui.store import Store, UnitOfWork
+from wms_tui.store.urls import shown_url, sqlite_path
 
 # The seed CSVs are package data (pyproject's package-data ships them in the
 # wheel), so `wms demo` and `wms simulate day` find them wherever they run.
@@ -355,7 +356,7 @@ def create_demo(
     ``wms db upgrade`` to run.
     """
     from wms_tui.services.setup.schema_upgrade import upgrade_database
-    from wms_tui.store import resolve_url
+    from wms_tui.store.urls import resolve_url
 
     url = resolve_url(db)
     path = sqlite_path(url)
@@ -414,7 +415,7 @@ def check_resettable(db: str | None) -> bool:
     """
     from sqlalchemy import inspect
 
-    from wms_tui.store import resolve_url
+    from wms_tui.store.urls import resolve_url
 
     url = resolve_url(db)
     path = sqlite_path(url)

@@ -20,7 +20,8 @@ from wms_tui.domain.lifecycle import apply_transition
 from wms_tui.domain.models import Allocation, Location, Order, OrderLine, Stock, WmsException
 from wms_tui.services.core import events
 from wms_tui.services.inventory.live_stock import LiveStock, candidates_stmt, reserve_from
-from wms_tui.store import UnitOfWork, bulk_insert, bulk_update
+from wms_tui.store import UnitOfWork
+from wms_tui.store.bulk import bulk_insert, bulk_update
 
 _RowT = TypeVar("_RowT", bound="_Row")
 

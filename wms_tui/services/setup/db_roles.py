@@ -5,7 +5,7 @@ The store's tables belong to the role that created them (``wms init`` and
 that may read and write every table except the event log and the stock
 ledger, which it may only read and append to: no UPDATE, DELETE or TRUNCATE,
 whatever a bug or a console session tries. The owner is still refused UPDATE,
-DELETE and TRUNCATE by triggers (``store_ddl``), but it could drop them; the
+DELETE and TRUNCATE by triggers (``store.ddl``), but it could drop them; the
 app role cannot (it owns nothing).
 
 ``grant_app_role`` is idempotent: ``wms init --app-role wms_app`` runs it on a
@@ -21,8 +21,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from wms_tui.domain.errors import StoreError
-from wms_tui.store import Store, hide_password
-from wms_tui.store_ddl import APPEND_ONLY_TABLES
+from wms_tui.store import Store
+from wms_tui.store.ddl import APPEND_ONLY_TABLES
+from wms_tui.store.urls import hide_password
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 
 from wms_tui.domain.errors import StoreError
-from wms_tui.store import KNOWN_REVISIONS, SCHEMA_REVISION, Store, hide_password, shown_url
+from wms_tui.store import KNOWN_REVISIONS, SCHEMA_REVISION, Store
+from wms_tui.store.urls import hide_password, shown_url
 
 
 @dataclass(frozen=True)

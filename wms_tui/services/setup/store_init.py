@@ -6,7 +6,8 @@ from pathlib import Path
 
 from wms_tui.domain.errors import StoreError
 from wms_tui.services.setup.reference_data import seed_reference_data
-from wms_tui.store import Store, resolve_url, sqlite_path
+from wms_tui.store import Store
+from wms_tui.store.urls import resolve_url, sqlite_path
 
 
 def init_store(db: str | None = None) -> tuple[Store, bool]:

@@ -1,4 +1,8 @@
-"""Engine, sessions and the unit of work.
+"""The store: a database, its schema check and its units of work.
+
+Beside it: ``urls`` (naming a database), ``engine`` (the engine and what every
+connection does), ``bulk`` (thousands of rows in one statement), ``ddl`` (the
+append-only triggers).
 
 SQLite (the default, one file per warehouse) is set up so that several
 terminal processes can share the file safely:
@@ -22,25 +26,24 @@ import contextvars
 import functools
 import os
 import random
-import re
-import shlex
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Table, event, inspect, text
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session, SQLModel
 
 from wms_tui.domain.clock import one_instant, utcnow
-from wms_tui.domain.errors import DomainError, StoreBusy, StoreError, StoreReplaced
+from wms_tui.domain.errors import StoreBusy, StoreError, StoreReplaced
 
-DEFAULT_SQLITE_PATH = Path("data") / "wms.db"
-ENV_URL = "WMS_DATABASE_URL"
+# Re-exported for services/picking/waves.py only (another area's file this session);
+# new code imports it from wms_tui.store.bulk.
+from wms_tui.store.bulk import bulk_insert as bulk_insert
+from wms_tui.store.engine import UNIT_OF_WORK, WRITE, first_statement_pings, make_engine
+from wms_tui.store.urls import db_option, hide_password, resolve_url, shown_url, sqlite_path
 
 # The Alembic revision this code's schema corresponds to. A database stamped
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
@@ -68,319 +71,11 @@ KNOWN_REVISIONS = (
     "0022",
 )  # oldest first, SCHEMA_REVISION last
 
-SQLITE_PRAGMAS = {
-    "journal_mode": "WAL",
-    "synchronous": "NORMAL",
-    "busy_timeout": 5000,
-    "foreign_keys": "ON",
-}
-
-_WRITE = "wms_write"
 STORE_REPLACED = (
     "The store was replaced (a reset or restore) after this terminal opened it: "
     "nothing saved. Quit and start wms again"
 )
 LOCK_WAIT_SECONDS = 30.0
-
-
-def resolve_url(db: str | None = None) -> str:
-    """``--db`` (a path or URL) beats ``WMS_DATABASE_URL`` beats ``data/wms.db``."""
-    value = db or os.environ.get(ENV_URL) or str(DEFAULT_SQLITE_PATH)
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).expanduser()}"
-
-
-def is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite")
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite URL; None for any other URL, or one that is none
-    (``Store`` refuses that with one line)."""
-    try:
-        u = make_url(url)
-    except (ArgumentError, ValueError):
-        return None
-    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
-        return None
-    return Path(u.database)
-
-
-def shown_url(url: str) -> str:
-    """The database as an operator names it with ``--db``: a SQLite file by its
-    path, a URL with its password replaced by ``***``. Every message that names
-    a database goes through here: the line is shown on floor terminals and
-    written to logs, and a PostgreSQL URL may carry the password."""
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
-        # Not a URL SQLAlchemy can read, but it may still hold "user:password@".
-        return _PASSWORD_IN_URL.sub(r"\1***@", url)
-    path = sqlite_path(url)
-    if path is not None:
-        return str(path)
-    if parsed.password:
-        return parsed.render_as_string(hide_password=True)
-    return url
-
-
-# "scheme://user:password@host": everything from the ":" after the user to the
-# last "@" is masked, since an unreadable URL may hold an unescaped "@" in it.
-_PASSWORD_IN_URL = re.compile(r"^([^:/]+://[^:/@]*:).*@")
-
-
-def hide_password(message: str, url: str) -> str:
-    """``message`` with the URL's password masked, should a driver have quoted it."""
-    try:
-        password = make_url(url).password
-    except (ArgumentError, ValueError):
-        return message
-    if password:
-        message = message.replace(str(password), "***")
-    return message
-
-
-def db_option(url: str) -> str:
-    """``shown_url`` quoted for a shell, ready to paste after ``--db``."""
-    return shlex.quote(shown_url(url))
-
-
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Build an engine with the store settings; does not touch the database yet."""
-    try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError) as exc:
-        raise StoreError(f"Not a database URL: {shown_url(url)!r}") from exc
-    if parsed.get_backend_name() == "sqlite":
-        path = sqlite_path(url)
-        if path is not None and path.parent and not path.parent.exists():
-            raise StoreError(f"Cannot open database {path}: folder {path.parent} does not exist")
-        engine = create_engine(
-            url,
-            echo=echo,
-            connect_args={"check_same_thread": False, "timeout": 5.0},
-        )
-        _install_sqlite_hooks(engine)
-        _refuse_nul(engine)
-        return engine
-    if parsed.get_backend_name() == "postgresql":
-        try:
-            engine = create_engine(url, echo=echo)
-        except ImportError as exc:
-            # The driver is an optional extra: say which one, not a traceback. wms is
-            # installed from its checkout, not from PyPI: 'wms_tui[postgres]' would ask
-            # PyPI for a project of that name, so name the driver's own package.
-            raise StoreError(
-                f"PostgreSQL needs its driver ({exc.name or parsed.get_driver_name()}): "
-                "pip install 'psycopg[binary]' into wms's environment "
-                "(or '.[postgres]' from the checkout), then start again"
-            ) from exc
-        _install_postgresql_hooks(engine)
-        _refuse_nul(engine)
-        return engine
-    raise StoreError(
-        f"Unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
-    )
-
-
-def _refuse_nul(engine: Engine) -> None:
-    """Refuse text holding NUL before it reaches the database, in one line.
-
-    PostgreSQL cannot store U+0000 in text and psycopg raises a DataError that
-    no screen expects; any use case writing typed or imported text gets this
-    refusal (a DomainError: its unit of work rolls back) instead. SQLite could
-    store it, but the same input must get the same answer on both stores.
-    """
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _check(_conn: Any, _cursor: Any, _stmt: str, params: Any, *_rest: Any) -> None:
-        _refuse_nul_in(params)
-
-
-def _refuse_nul_in(params: Any) -> None:
-    if _holds_nul(params):
-        raise DomainError("Text with a NUL character (\\x00) cannot be stored: retype it")
-
-
-def _holds_nul(params: Any) -> bool:
-    """Any text in the parameters (one row or many, by name or position) holds NUL."""
-    if isinstance(params, str):
-        return "\x00" in params
-    if isinstance(params, dict):
-        params = params.values()
-    elif not isinstance(params, (list, tuple)):
-        return False
-    # Every parameter of every statement passes here (a bulk insert: tens of
-    # thousands of rows), so plain values are looked at without a call each.
-    for value in params:
-        if value.__class__ is str:
-            if "\x00" in value:
-                return True
-        elif isinstance(value, (str, dict, list, tuple)) and _holds_nul(value):
-            return True
-    return False
-
-
-def bulk_insert(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """Insert ``rows`` (tuples in ``columns`` order) into ``table`` in one go.
-
-    SQLite: one ``executemany`` of a prepared INSERT. PostgreSQL: ``COPY FROM
-    STDIN``; psycopg's executemany sends a statement per row, which for a
-    wave's 20,000 task lines cost the client about ten times COPY's CPU and
-    the server a statement each. Both run on the caller's connection, in its
-    transaction, straight on the driver: values go through the columns' bind
-    processors as SQLAlchemy's insert would send them (column by column, so a
-    column without one costs nothing per row), and text holding NUL is
-    refused as in every other statement. Columns left out get the database's
-    default; no Python-side defaults are applied, so callers name every
-    column that has one.
-    """
-    if not rows:
-        return
-    dialect = conn.dialect
-    values = _driver_values(conn, table, columns, rows)
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(name) for name in columns)
-    target = dialect.identifier_preparer.format_table(table)
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        if dialect.name == "postgresql":
-            with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
-                for row in zip(*values, strict=True):
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" * len(columns))
-            sql = f"INSERT INTO {target} ({names}) VALUES ({marks})"
-            cursor.executemany(sql, zip(*values, strict=True))
-    finally:
-        cursor.close()
-
-
-def bulk_update(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """``UPDATE table SET <columns> WHERE id = ?`` for each row, in one executemany.
-
-    ``rows`` are tuples of the new values in ``columns`` order followed by the
-    row's id. Straight on the driver, on the caller's connection, with the
-    columns' bind processors and the NUL refusal of :func:`bulk_insert`:
-    through SQLAlchemy, preparing each row's parameters cost a release more
-    than the database's work.
-    """
-    if not rows:
-        return
-    dialect = conn.dialect
-    values = _driver_values(conn, table, (*columns, "id"), rows)
-    quote = dialect.identifier_preparer.quote
-    mark = "%s" if dialect.name == "postgresql" else "?"
-    sets = ", ".join(f"{quote(name)} = {mark}" for name in columns)
-    target = dialect.identifier_preparer.format_table(table)
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(
-            f"UPDATE {target} SET {sets} WHERE id = {mark}", zip(*values, strict=True)
-        )
-    finally:
-        cursor.close()
-
-
-def _driver_values(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> list[list[Any]]:
-    """The rows' values column by column, as the driver takes them; refuses NUL in text."""
-    dialect = conn.dialect
-    values = [list(column) for column in zip(*rows, strict=True)]
-    if len(values) != len(columns):
-        raise ValueError(f"{len(columns)} columns named, rows have {len(values)}")
-    for i, name in enumerate(columns):
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if process is not None:
-            values[i] = _processed(process, values[i])
-        _refuse_nul_in([v for v in values[i] if isinstance(v, str)])
-    return values
-
-
-def _processed(process: Callable[[Any], Any], column: list[Any]) -> list[Any]:
-    """``[process(v) for v in column]``, calling ``process`` once per distinct object.
-
-    A bulk insert repeats the same object down a column (a wave's 10,000 events
-    share one timestamp, its 20,000 task lines two booleans), and a datetime's
-    processor costs more than a dict lookup. Keyed by identity, not equality:
-    equal values may still render differently (2.0 and 2, two time zones of
-    one instant), the same object never does; the column holds every object,
-    so no id is reused while the memo lives.
-    """
-    memo: dict[int, Any] = {}
-    out = []
-    append = out.append
-    for v in column:
-        key = id(v)
-        if key in memo:
-            append(memo[key])
-        else:
-            append(memo.setdefault(key, process(v)))
-    return out
-
-
-def _install_sqlite_hooks(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Autocommit driver: we issue BEGIN ourselves (see module docstring).
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        for name, value in SQLITE_PRAGMAS.items():
-            cur.execute(f"PRAGMA {name}={value}")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        write = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-
-# A unit of work on PostgreSQL sends its own BEGIN, in one round trip with its
-# first read (the store's identity), and that read tells a dead connection
-# as well as a ping would: its checkout sends none.
-_UOW = "wms_unit_of_work"
-_first_statement_pings: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "wms_first_statement_pings", default=False
-)
-
-
-def _install_postgresql_hooks(engine: Engine) -> None:
-    """Round trips a PostgreSQL transaction pays besides its own statements.
-
-    With 32 terminals on a loaded machine every round trip is a wait for a
-    CPU at both ends; a unit of work used to pay three before its first
-    statement (the pool's ping, psycopg's BEGIN, the identity read), now one.
-    """
-    dbapi_error = engine.dialect.loaded_dbapi.Error
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Autocommit driver and our own BEGIN, as on SQLite: psycopg would
-        # otherwise send BEGIN by itself, in a round trip of its own.
-        dbapi_conn.autocommit = True
-
-    @event.listens_for(engine, "checkout")
-    def _ping(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
-        # What pool_pre_ping did: a connection PostgreSQL dropped (a restart)
-        # is replaced before anyone uses it.
-        if _first_statement_pings.get():
-            return
-        try:
-            with dbapi_conn.cursor() as cur:
-                cur.execute("SELECT 1")
-        except dbapi_error as exc:
-            raise DisconnectionError() from exc
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        if not conn.get_execution_options().get(_UOW, False):
-            conn.exec_driver_sql("BEGIN")
 
 
 class Store:
@@ -389,9 +84,9 @@ class Store:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
         self.engine = make_engine(url, echo=echo)
-        self._write_engine = self.engine.execution_options(**{_WRITE: True})
+        self._write_engine = self.engine.execution_options(**{WRITE: True})
         self._uow_engine = (
-            self.engine.execution_options(**{_WRITE: True, _UOW: True})
+            self.engine.execution_options(**{WRITE: True, UNIT_OF_WORK: True})
             if self.dialect == "postgresql"
             else self._write_engine
         )
@@ -409,12 +104,12 @@ class Store:
     def create_schema(self) -> None:
         """Create every table in an empty database and stamp its revision."""
         import wms_tui.domain.models  # noqa: F401  (registers the tables)
-        from wms_tui import store_ddl
+        from wms_tui.store import ddl
 
         try:
             with self._write_engine.begin() as conn:
                 SQLModel.metadata.create_all(conn)
-                store_ddl.install_append_only_guards(conn)
+                ddl.install_append_only_guards(conn)
                 conn.execute(
                     text(
                         "CREATE TABLE IF NOT EXISTS alembic_version "
@@ -584,7 +279,7 @@ class UnitOfWork:
         reconnects = 0
         while True:
             self.session = Session(self.store._uow_engine, expire_on_commit=False)
-            pings = _first_statement_pings.set(True)
+            pings = first_statement_pings.set(True)
             try:
                 replaced = self.store.begin_unit(self.session.connection())
             except DBAPIError as exc:
@@ -606,7 +301,7 @@ class UnitOfWork:
                 time.sleep(random.uniform(0.01, 0.05))
                 continue
             finally:
-                _first_statement_pings.reset(pings)
+                first_statement_pings.reset(pings)
             if replaced:
                 # Writing on would go into a deleted file, or mix two stores.
                 self.session.close()
