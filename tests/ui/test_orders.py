@@ -17,7 +17,8 @@ from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.home import HomeScreen
-from wms_tui.ui.screens.orders import OrderDetailScreen, OrdersScreen
+from wms_tui.ui.screens.order_work import OrderWorkScreen
+from wms_tui.ui.screens.orders import OrdersScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm, AskText
 from wms_tui.ui.widgets.feedback import Feedback
 
@@ -117,7 +118,7 @@ async def test_scan_an_order_opens_it_and_shows_what_is_missing(
         await scan(pilot, "#1003")
         await settle(pilot)
         detail = app.screen
-        assert isinstance(detail, OrderDetailScreen)
+        assert isinstance(detail, OrderWorkScreen)
         assert detail.detail.name == "#1003"
         assert detail.detail.missing == ["MUG-FIKA short 1 (need 1, have 0)"]
         missing = str(detail.query_one("#det-missing", Static).render())
@@ -256,7 +257,7 @@ async def test_priority_and_split_from_the_detail_view(floor: Store) -> None:
         assert rows(screen)[screen.query_one(DataTable).cursor_row] == "#1001"
         await scan(pilot, "#1003")
         await settle(pilot)
-        assert isinstance(app.screen, OrderDetailScreen)
+        assert isinstance(app.screen, OrderWorkScreen)
         await press(pilot, "f7")  # split: asks first
         assert isinstance(app.screen, AskConfirm)
         await press(pilot, "enter")

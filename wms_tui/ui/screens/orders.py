@@ -22,32 +22,22 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.events import Resize
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.text import plural
 from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.screens.order_styles import STATUS_STYLE, WIDE
+from wms_tui.ui.screens.order_work import OrderWorkScreen
 from wms_tui.ui.widgets.dialogs import AskConfirm, AskText, reason_text
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.fixed_table import FitTable
 from wms_tui.ui.widgets.scan_input import BatchedInput
 
-WIDE = 80
 REFRESH_SECONDS = 30
-
-STATUS_STYLE = {
-    "ON_HOLD": "bold yellow",
-    "BACKORDERED": "magenta",
-    "NEW": "cyan",
-    "READY_TO_PICK": "green",
-    "CANCELLED": "dim",
-    "DISPATCHED": "dim",
-    "RETURNED": "dim",
-}
 
 
 def _status_text(row) -> Text:
@@ -58,14 +48,6 @@ def _due_text(text: str, late: bool) -> Text:
     return Text(text, style="bold red" if late else "")
 
 
-def _line_name(name: str, options: str) -> str:
-    """The shop's line name, plus the options unless it already names them."""
-    values = [part.split(": ", 1)[-1] for part in options.split(" / ") if part]
-    if all(v in name for v in values):
-        return name
-    return f"{name} ({options})"
-
-
 def _move_to(table: DataTable, order_id: int) -> None:
     # An order that left this view (filtered out, finished) leaves the cursor alone.
     with contextlib.suppress(RowDoesNotExist):
@@ -74,101 +56,6 @@ def _move_to(table: DataTable, order_id: int) -> None:
 
 def _prio(value: int) -> str:
     return f"{value:+d}" if value else ""
-
-
-class OrderDetailScreen(ModalScreen[str | None]):
-    """One order: lines, what is missing, recent history. Action keys close it and act."""
-
-    CSS_PATH = "orders.tcss"
-    BINDINGS = [
-        Binding("escape", "close", "Back", id="detail-back"),
-        *(
-            Binding(key, f"act('{action}')", label, id=f"detail-{action}")
-            for action, key, label in (
-                ("hold", "f2", "Hold"),
-                ("release", "f3", "Release"),
-                ("cancel", "f4", "Cancel"),
-                ("prio_up", "f5", "Prio+"),
-                ("prio_down", "f6", "Prio-"),
-                ("split", "f7", "Split"),
-            )
-        ),
-    ]
-
-    def __init__(self, detail) -> None:
-        super().__init__()
-        self.detail = detail
-
-    def compose(self) -> ComposeResult:
-        d = self.detail
-        # Most important first, so a 16-line handheld shows it without scrolling:
-        # what the order is, why it waits, its lines; then who, where, history.
-        title = Text()
-        title.append(f"{d.name}  ", style="bold")
-        title.append(d.status_label, style=STATUS_STYLE.get(d.status, "bold"))
-        if d.priority:
-            title.append(f"  priority {d.priority:+d}", style="bold")
-        if d.due:
-            title.append(f"\nDue {d.due}", style="bold red" if "late" in d.due else "")
-        info = Text()
-        info.append(d.customer)
-        if d.email:
-            info.append(f" · {d.email}", style="dim")
-        info.append(f"\n{d.ship_to}\n{d.service}")
-        info.append(f"\nCreated {d.created} ({d.age} ago) · payment {d.financial_status or '?'}")
-        if d.tags:
-            info.append(f"\nTags {d.tags}")
-        if d.notes:
-            info.append(f"\nNote: {d.notes}", style="italic")
-        if d.gift_message:
-            info.append(f"\nGift: {d.gift_message}", style="italic")
-        with VerticalScroll(id="det-body"):
-            yield Static(title, id="det-head", markup=False)
-            if d.hold_reason:
-                yield Static(f"Held: {d.hold_reason}", id="det-held", markup=False)
-            if d.missing:
-                yield Static("Missing: " + "; ".join(d.missing), id="det-missing", markup=False)
-            table: DataTable = FitTable(id="det-lines", cursor_type="none", zebra_stripes=True)
-            wide = self.app.size.width >= WIDE
-            if wide:
-                table.add_columns("SKU", "Qty", "Res", "Pick", "Free", "Name")
-            else:
-                table.add_columns("SKU", "Qty", "Res", "Free")
-            for ln in d.lines:
-                free = Text(str(ln.available), style="bold red" if ln.missing else "")
-                cells: list = [ln.sku, str(ln.quantity), str(ln.allocated)]
-                if wide:
-                    cells += [str(ln.picked), free, _line_name(ln.name, ln.options)]
-                else:
-                    cells.append(free)
-                table.add_row(*cells)
-            yield table
-            yield Static(info, id="det-info", markup=False)
-            history = "\n".join(
-                f"{e.at}  {e.what}  {e.who}" + (f" · {e.detail}" if e.detail else "")
-                for e in d.events
-            )
-            yield Static(history, id="det-events", markup=False)
-            keys = [("F2 hold", d.can_hold), ("F3 release", d.can_release)]
-            keys += [
-                ("F4 cancel", d.can_cancel),
-                ("F5/F6 priority", True),
-                ("F7 split", d.can_split),
-            ]
-            yield Static(
-                "Can do: " + " · ".join(k for k, ok in keys if ok), id="det-keys", markup=False
-            )
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        # Focus the body so Up/Down/PageUp/PageDown scroll it on a small screen.
-        self.query_one("#det-body").focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    def action_act(self, action: str) -> None:
-        self.dismiss(action)
 
 
 class OrdersScreen(WmsScreen):
@@ -483,4 +370,4 @@ class OrdersScreen(WmsScreen):
             else:
                 getattr(self, f"action_{action}")()
 
-        self.app.push_screen(OrderDetailScreen(detail), done)
+        self.app.push_screen(OrderWorkScreen(detail), done)
