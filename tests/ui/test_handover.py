@@ -166,6 +166,11 @@ async def test_pick_the_carrier_from_the_list(dock: Dock) -> None:
         screen.query_one("#ho-waiting").focus()
         await pilot.press("down", "enter")  # DHL first, PN second
         assert screen.carrier == "PN"
+        # F2 back to the list: the last truck's error does not stay under it.
+        await scan(pilot, "NOT-A-PARCEL")
+        assert "NOT-A-PARCEL" in feedback(screen)
+        await press(pilot, "f2")
+        assert screen.carrier is None and "NOT-A-PARCEL" not in feedback(screen)
 
 
 @pytest.mark.parametrize("size", SIZES)

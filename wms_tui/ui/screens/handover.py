@@ -133,6 +133,9 @@ class HandoverScreen(FloorScreen):
         self.refresh_bindings()
         self._layout()
         scan = self.scan_field
+        # The last truck's error ("manifest … is closed — goes tomorrow") is not
+        # about the carrier list.
+        self.feedback.clear()
         self.prompt("Scan or type the carrier code")
         scan.placeholder = "carrier code, e.g. POSTNORD"
         self.query_one("#ho-head", Static).update(
