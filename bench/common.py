@@ -195,7 +195,8 @@ def _fingerprint(*sources: Path) -> str:
     h = hashlib.sha256(f"schema {SCHEMA_REVISION}\n".encode())
     wms = ROOT / "wms_tui"
     store = (wms / "store" / "__init__.py", wms / "store" / "engine.py", wms / "store" / "ddl.py")
-    for src in (wms / "domain" / "models.py", *store, *sources):
+    models = sorted((wms / "domain" / "models").glob("*.py"))
+    for src in (*models, *store, *sources):
         if src.exists():
             h.update(src.read_bytes())
     return h.hexdigest()[:10]

@@ -12,7 +12,7 @@ from tests.api.conftest import Api, order
 from tests.api.webhook_receiver import TEST_RECEIVER, Receiver, to_packed
 from wms_tui.adapters.shopify.webhooks import wms_signature
 from wms_tui.domain.clock import pinned, utcnow
-from wms_tui.domain.integration_models import ShopOutbox
+from wms_tui.domain.models.integration import ShopOutbox
 from wms_tui.services.integrations import webhooks_out
 
 

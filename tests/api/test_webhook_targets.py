@@ -12,7 +12,7 @@ from tests.api.webhook_receiver import Receiver, to_packed
 from tests.worlds.dbstate import snapshot
 from wms_tui.api.app import create_app
 from wms_tui.domain.errors import BadInput
-from wms_tui.domain.integration_models import ShopOutbox
+from wms_tui.domain.models.integration import ShopOutbox
 from wms_tui.services.integrations import webhooks_out
 from wms_tui.services.integrations.webhook_targets import check_url, pin
 

@@ -10,7 +10,7 @@ from tests.ui.helpers import open_overview
 from tests.ui.scanner import press
 from tests.worlds.dispatch import Dock
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.integration_models import ShopOutbox
+from wms_tui.domain.models.integration import ShopOutbox
 from wms_tui.services.shop import state
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp

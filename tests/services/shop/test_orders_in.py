@@ -8,8 +8,8 @@ from tests.fakes.shopify_admin import order_node
 from tests.worlds import intake as w
 from tests.worlds.dbstate import snapshot
 from wms_tui.domain.enums import ExceptionKind, OrderStatus
-from wms_tui.domain.integration_models import ShopOrderLink
 from wms_tui.domain.models import Event, WmsException
+from wms_tui.domain.models.integration import ShopOrderLink
 from wms_tui.services.shop import orders_in
 from wms_tui.store import Store
 

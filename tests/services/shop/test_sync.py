@@ -13,8 +13,8 @@ from tests.worlds import intake as w
 from wms_tui.adapters.shopify.admin_api import AdminApi
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import ExceptionKind, OrderStatus, ParcelStatus
-from wms_tui.domain.integration_models import ShopOutbox
 from wms_tui.domain.models import Event, Order, OrderLine, PackScan, Product, WmsException
+from wms_tui.domain.models.integration import ShopOutbox
 from wms_tui.services.core import outbox
 from wms_tui.services.dispatch import handover
 from wms_tui.services.shop import fulfilments, orders_in, state, stock_push, sync
@@ -254,7 +254,7 @@ def test_stock_is_pushed_a_batch_at_a_time_and_a_failure_keeps_the_batches_sent(
     """Before, every SKU was read and sent at once and a shop failing half-way
     left nothing recorded: the next pass sent everything again."""
     from wms_tui.adapters.shopify.admin_api import ShopError
-    from wms_tui.domain.integration_models import ShopStockPushed
+    from wms_tui.domain.models.integration import ShopStockPushed
 
     w.shop(empty_store)
     with empty_store.read() as s:
@@ -300,7 +300,7 @@ def test_a_sync_pass_records_its_errors_for_the_supervisor(
 def test_held_payload_is_kept_for_the_next_pass(empty_store: Store):
     w.shop(empty_store)
     orders_in.apply(empty_store, orders_in.GRAPHQL, order_node(1007, [("NEW-SKU", 1)]))
-    from wms_tui.domain.integration_models import ShopOrderLink
+    from wms_tui.domain.models.integration import ShopOrderLink
 
     with empty_store.read() as s:
         link = s.exec(select(ShopOrderLink)).one()
@@ -312,7 +312,7 @@ def test_an_order_from_a_csv_file_is_found_in_the_shop_by_name(
     empty_store: Store, api: AdminApi, fake_shop: FakeShop
 ):
     """Imported with `wms import orders` (no link to the shop's id): looked up by name."""
-    from wms_tui.domain.integration_models import ShopOrderLink
+    from wms_tui.domain.models.integration import ShopOrderLink
 
     w.shop(empty_store)
     actor = f.supervisor_actor(empty_store)

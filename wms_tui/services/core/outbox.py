@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
-from wms_tui.domain.integration_models import ShopOutbox
+from wms_tui.domain.models.integration import ShopOutbox
 from wms_tui.store import Store
 
 FIRST_RETRY = timedelta(minutes=1)

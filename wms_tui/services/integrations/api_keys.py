@@ -21,7 +21,7 @@ from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import EventKind, Role
 from wms_tui.domain.errors import DomainError, NotFound
-from wms_tui.domain.integration_models import ApiKey
+from wms_tui.domain.models.integration import ApiKey
 from wms_tui.services.core import events
 from wms_tui.store import Store, retrying
 

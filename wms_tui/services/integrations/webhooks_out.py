@@ -42,8 +42,8 @@ from sqlmodel import col, select
 from wms_tui.adapters.shopify.webhooks import wms_signature
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.errors import BadInput, DomainError, NotFound
-from wms_tui.domain.integration_models import ApiWebhook, ShopOutbox
 from wms_tui.domain.models import Event, Notice, Order, Parcel
+from wms_tui.domain.models.integration import ApiWebhook, ShopOutbox
 from wms_tui.services.core import outbox
 from wms_tui.services.integrations import webhook_targets
 from wms_tui.services.integrations.api_keys import KeyInfo

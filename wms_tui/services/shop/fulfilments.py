@@ -29,7 +29,6 @@ from wms_tui.adapters.shopify.admin_api import AdminApi, ShopError
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import EventKind, ExceptionKind, Role
-from wms_tui.domain.integration_models import ShopOrderLink, ShopOutbox
 from wms_tui.domain.models import (
     Carrier,
     Order,
@@ -39,6 +38,7 @@ from wms_tui.domain.models import (
     Setting,
     WmsException,
 )
+from wms_tui.domain.models.integration import ShopOrderLink, ShopOutbox
 from wms_tui.services.core import events, outbox
 from wms_tui.services.shop.state import SHOP_ACTOR
 from wms_tui.store import Store, UnitOfWork, retrying

@@ -26,8 +26,8 @@ from wms_tui.adapters.shopify.order_shapes import ShapeError, ShopOrder
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import ExceptionKind, Role
-from wms_tui.domain.integration_models import ShopOrderLink
 from wms_tui.domain.models import WmsException
+from wms_tui.domain.models.integration import ShopOrderLink
 from wms_tui.services.intake.order_import import RecordOutcome, import_record
 from wms_tui.services.shop.fulfilments import close_refusals
 from wms_tui.services.shop.state import SHOP_ACTOR

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import Role
-from wms_tui.domain.integration_models import ShopSyncState
+from wms_tui.domain.models.integration import ShopSyncState
 
 # Who the event log names for what the shop did (orders in, fulfilments out).
 SHOP_ACTOR = Actor(

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from wms_tui.adapters.shopify.order_shapes import parse_time
-from wms_tui.domain.integration_models import ShopOutbox, ShopSyncState
+from wms_tui.domain.models.integration import ShopOutbox, ShopSyncState
 from wms_tui.services.shop import state
 
 

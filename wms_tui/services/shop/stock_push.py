@@ -25,8 +25,8 @@ from sqlmodel import Session, col, delete, func, select
 
 from wms_tui.adapters.shopify.admin_api import AdminApi
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.integration_models import ShopStockPushed
 from wms_tui.domain.models import Location, Product, Stock
+from wms_tui.domain.models.integration import ShopStockPushed
 from wms_tui.services.inventory.stock_queries import STORAGE
 from wms_tui.services.shop import state
 from wms_tui.store import Store, retrying

@@ -1,7 +1,7 @@
 """Tables of the connections to the outside: the shop's sync state and the HTTP API.
 
 Registered with the rest of the schema by ``wms_tui.domain.models`` (which
-imports this module at its end). No secret is ever stored here: the shop's
+imports this module). No secret is ever stored here: the shop's
 access token and webhook secret come from the environment or a file, API keys
 are kept only as a salted scrypt hash.
 """
