@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
 from textual.widgets import DataTable, OptionList, Static
 
-from tests.ui.helpers import open_overview, until
+from tests.ui.helpers import open_overview, shown_text, until
 from tests.ui.scanner import press, settle
 from tests.worlds.dispatch import Dock
 from wms_tui.services.dispatch import handover
@@ -107,6 +108,22 @@ async def test_narrow_panels_and_timeline(dock: Dock) -> None:
         # the exception's order opens from the narrow list too
         await pilot.press("3", "enter")
         assert isinstance(app.screen, OrderScreen)
+
+
+async def test_the_narrow_summary_keeps_every_count_on_a_handheld(dock: Dock) -> None:
+    """The demo's day (29 missed, 16 late) cut the exceptions' count off at 40 columns."""
+    app = WmsApp(dock.store.url, terminal="HH-9")
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_overview(pilot)
+        await until(pilot, lambda: screen.snap is not None, "a snapshot")
+        busy = dataclasses.replace(
+            screen.snap, n_missed=129, n_late=116, n_stuck=10, n_exceptions=15, pace_per_hour=11
+        )
+        screen.show(busy)
+        await settle(pilot)
+        summary = screen.query_one("#dsp-summary", Static)
+        shown = shown_text(summary)
+        assert "exc 15" in shown and "stuck 10" in shown and "late 116" in shown, shown
 
 
 async def test_resizing_switches_layout(dock: Dock) -> None:
