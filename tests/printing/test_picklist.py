@@ -16,8 +16,8 @@ from tests.printing.helpers import (
 )
 from wms_tui.printing.barcodes import MM, QUIET_ZONE_MODULES, code128_module_count
 from wms_tui.printing.documents import PickListData
+from wms_tui.printing.pages import DOC_MIN_X_DIM
 from wms_tui.printing.picklist import render_picklist_pdf, render_picklist_pdf_bytes
-from wms_tui.printing.toolkit import DOC_MIN_X_DIM
 
 # Real shops' SKUs: the SKU column holds about 10 characters of Code 128 at the
 # minimum X-dimension; these need more, up to 20 and past it.

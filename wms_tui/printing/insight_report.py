@@ -26,7 +26,8 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
 from wms_tui.printing import fonts
-from wms_tui.printing.toolkit import Column, DocumentWriter, render_to_bytes, write_pdf
+from wms_tui.printing.pages import render_to_bytes, write_pdf
+from wms_tui.printing.toolkit import Column, DocumentWriter
 
 Cell = str | int | float | None  # None: no value (a day without dispatches has no cycle time)
 

@@ -15,15 +15,8 @@ from wms_tui.domain.text import plural
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import MM
 from wms_tui.printing.documents import ManifestData, clean_lines, format_weight_kg
-from wms_tui.printing.toolkit import (
-    LEADING,
-    Cell,
-    Column,
-    DocumentWriter,
-    PaperName,
-    render_to_bytes,
-    write_pdf,
-)
+from wms_tui.printing.pages import LEADING, PaperName, render_to_bytes, write_pdf
+from wms_tui.printing.toolkit import Cell, Column, DocumentWriter
 
 _COLUMNS = (
     Column("#", 0.5, align="right", size=8.5),

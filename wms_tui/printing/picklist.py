@@ -18,16 +18,8 @@ from wms_tui.domain.text import plural
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import MM
 from wms_tui.printing.documents import PickListData
-from wms_tui.printing.toolkit import (
-    BarcodePart,
-    Cell,
-    Column,
-    DocumentWriter,
-    PaperName,
-    TextPart,
-    render_to_bytes,
-    write_pdf,
-)
+from wms_tui.printing.pages import PaperName, render_to_bytes, write_pdf
+from wms_tui.printing.toolkit import BarcodePart, Cell, Column, DocumentWriter, TextPart
 
 _COLUMNS = (
     Column("#", 0.6, align="right", size=9),

@@ -19,13 +19,8 @@ from wms_tui.domain.text import plural
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import MM
 from wms_tui.printing.errors import PrintError
-from wms_tui.printing.toolkit import (
-    Column,
-    DocumentWriter,
-    TextPart,
-    render_to_bytes,
-    write_pdf,
-)
+from wms_tui.printing.pages import render_to_bytes, write_pdf
+from wms_tui.printing.toolkit import Column, DocumentWriter, TextPart
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import DOT_203, MM, draw_code128, fit_x_dim
 from wms_tui.printing.errors import PrintError
-from wms_tui.printing.toolkit import write_pdf
+from wms_tui.printing.pages import write_pdf
 
 Layout = Literal["sheet", "roll"]
 

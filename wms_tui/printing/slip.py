@@ -16,15 +16,8 @@ from wms_tui.printing import fonts
 from wms_tui.printing.address import Address
 from wms_tui.printing.barcodes import MM
 from wms_tui.printing.documents import SlipData, clean_lines, format_weight
-from wms_tui.printing.toolkit import (
-    LEADING,
-    Column,
-    DocumentWriter,
-    PaperName,
-    TextPart,
-    render_to_bytes,
-    write_pdf,
-)
+from wms_tui.printing.pages import LEADING, PaperName, render_to_bytes, write_pdf
+from wms_tui.printing.toolkit import Column, DocumentWriter, TextPart
 
 #: Reasons offered on the return form, in print order.
 RETURN_REASONS: tuple[str, ...] = (

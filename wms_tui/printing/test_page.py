@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from wms_tui.printing.barcodes import MM
-from wms_tui.printing.toolkit import DocumentWriter, PaperName, render_to_bytes, write_pdf
+from wms_tui.printing.pages import PaperName, render_to_bytes, write_pdf
+from wms_tui.printing.toolkit import DocumentWriter
 
 
 def _build(target: BinaryIO, station: str, printer: str, when: str, paper: PaperName) -> None:
