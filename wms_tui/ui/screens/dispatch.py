@@ -13,7 +13,6 @@ their promised date, and their delay notices: ``screens/delays.py``).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -24,115 +23,31 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wms_tui.domain.shipping_days import duration_text
 from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.screens.dispatch_text import (
+    SHORT_KIND,
+    SHORT_STATUS,
+    STATUS_COLUMNS,
+    count_text,
+    idle_text,
+    issue_options,
+    order_options,
+    outlook_style,
+    people_options,
+    service_options,
+    time_left_text,
+    truck_options,
+    why_text,
+)
 from wms_tui.ui.widgets.fixed_table import FitTable
 
 if TYPE_CHECKING:
-    from wms_tui.services.dispatch.overview import AttentionOrder, CarrierRow, ServiceRow, Snapshot
+    from wms_tui.services.dispatch.overview import ServiceRow, Snapshot
 
 REFRESH_SECONDS = 5.0
 WIDE_MIN = (100, 28)  # columns, rows
 PANELS = ("Trucks", "Orders", "Exceptions", "Services", "People")
-
-# Status columns of the trucks table: header, statuses counted.
-STATUS_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("New", ("NEW",)),
-    ("Ready", ("READY_TO_PICK",)),
-    ("Picking", ("PICKING",)),
-    ("Picked", ("PICKED",)),
-    ("Packing", ("PACKING",)),
-)
-SHORT_STATUS = {
-    "NEW": "new",
-    "READY_TO_PICK": "ready",
-    "BACKORDERED": "backordered",
-    "ON_HOLD": "hold",
-    "PICKING": "picking",
-    "PICKED": "picked",
-    "PACKING": "packing",
-    "PACKED": "packed",
-    "DISPATCHED": "sent",
-    "CANCELLED": "cancelled",
-}
-SHORT_KIND = {
-    "SHORT_PICK": "short",
-    "QC_FAIL": "QC fail",
-    "WEIGHT_MISMATCH": "weight",
-    "BACKORDER": "backorder",
-    "CANCELLED_AFTER_PACK": "cancelled",
-    "RECEIVING": "receiving",
-}
-
-
-def _wrap(tokens: list[str], width: int, indent: str = " ") -> str:
-    """Tokens ("packed 5") joined two spaces apart, broken into lines between tokens
-    only, so a number never ends up on the line below its word."""
-    lines: list[str] = []
-    line = indent
-    for tok in tokens:
-        if line.strip() and len(line) + 2 + len(tok) > width:
-            lines.append(line)
-            line = indent
-        line += ("  " if line.strip() else "") + tok
-    if line.strip():
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def _n(value: int, style: str = "") -> Text:
-    """A count; zero is dimmed so the non-zero ones stand out."""
-    return Text(str(value), style=style if value else "dim", justify="right")
-
-
-def _left(minutes: int | None, manifest: str) -> Text:
-    if manifest == "CLOSED":
-        return Text("closed", style="dim")
-    if minutes is None:
-        return Text("—", style="dim")
-    if minutes < 0:
-        return Text("passed", style="bold red")
-    return Text(duration_text(minutes), style="bold yellow" if minutes < 60 else "")
-
-
-def _outlook_style(c: CarrierRow) -> str:
-    o = c.outlook
-    if o in ("cut-off passed",) or c.at_risk:
-        return "bold red"
-    if o in ("closed", "nothing due"):
-        return "dim"
-    return "bold green"
-
-
-def _eta(snap: Snapshot, at: datetime | None) -> str:
-    """Expected time on the warehouse clock; another day shows as +Nd."""
-    if at is None:
-        return "?"
-    local = at.astimezone(snap.tz)
-    ahead = (local.date() - snap.day).days
-    return f"{local:%H:%M}" if ahead <= 0 else f"+{ahead}d"
-
-
-def _why(a: AttentionOrder, snap: Snapshot) -> Text:
-    """Late and cut-off trouble (stuck shows as idle time next to it)."""
-    t = Text()
-    if a.late_days:
-        t.append(f"late {a.late_days}d", style="bold red")
-    if a.risk == "at risk":
-        t.append(" · " if t else "")
-        t.append(f"risk {_eta(snap, a.eta)}>{snap.local(a.cutoff_at)}", style="yellow")
-    elif a.risk:
-        t.append(" · " if t else "")
-        t.append(f"missed {snap.local(a.cutoff_at)}", style="red")
-    return t
-
-
-def _idle(a: AttentionOrder, snap: Snapshot) -> Text:
-    if a.last_event_at is None:
-        return Text("—", style="dim")
-    minutes = (snap.now - a.last_event_at).total_seconds() / 60
-    return Text(duration_text(minutes), style="bold magenta" if a.stuck_minutes else "dim")
 
 
 class DispatchScreen(WmsScreen):
@@ -340,16 +255,16 @@ class DispatchScreen(WmsScreen):
                 (
                     f"carrier:{c.code}",
                     [
-                        Text(c.code, style=_outlook_style(c)),
+                        Text(c.code, style=outlook_style(c)),
                         c.cutoff.strftime("%H:%M") if c.cutoff else "—",
-                        _left(c.minutes_left, c.manifest),
-                        *(_n(total[h]) for h, _ in STATUS_COLUMNS),
-                        _n(c.packed, "bold"),
-                        _n(c.handed_over, "bold green"),
-                        _n(sum(sv.counts.get("ON_HOLD", 0) for sv in svcs)),
-                        _n(sum(sv.counts.get("BACKORDERED", 0) for sv in svcs)),
-                        _n(c.at_risk + c.missed, "bold red"),
-                        _n(c.late, "bold red"),
+                        time_left_text(c.minutes_left, c.manifest),
+                        *(count_text(total[h]) for h, _ in STATUS_COLUMNS),
+                        count_text(c.packed, "bold"),
+                        count_text(c.handed_over, "bold green"),
+                        count_text(sum(sv.counts.get("ON_HOLD", 0) for sv in svcs)),
+                        count_text(sum(sv.counts.get("BACKORDERED", 0) for sv in svcs)),
+                        count_text(c.at_risk + c.missed, "bold red"),
+                        count_text(c.late, "bold red"),
                     ],
                 )
             )
@@ -361,17 +276,17 @@ class DispatchScreen(WmsScreen):
                         [
                             Text(f"  {sv.service_code or '(none)'}", style="dim"),
                             sv.cutoff.strftime("%H:%M") if sv.cutoff else "—",
-                            _left(left, c.manifest),
+                            time_left_text(left, c.manifest),
                             *(
-                                _n(sum(sv.counts.get(st, 0) for st in sts))
+                                count_text(sum(sv.counts.get(st, 0) for st in sts))
                                 for _, sts in STATUS_COLUMNS
                             ),
-                            _n(sv.packed_waiting),
-                            _n(sv.on_truck, "green"),
-                            _n(sv.counts.get("ON_HOLD", 0)),
-                            _n(sv.counts.get("BACKORDERED", 0)),
-                            _n(sv.at_risk + sv.missed, "red"),
-                            _n(sv.late, "red"),
+                            count_text(sv.packed_waiting),
+                            count_text(sv.on_truck, "green"),
+                            count_text(sv.counts.get("ON_HOLD", 0)),
+                            count_text(sv.counts.get("BACKORDERED", 0)),
+                            count_text(sv.at_risk + sv.missed, "red"),
+                            count_text(sv.late, "red"),
                         ],
                     )
                 )
@@ -390,8 +305,8 @@ class DispatchScreen(WmsScreen):
                     Text(a.name, style="bold"),
                     a.carrier_code,
                     SHORT_STATUS.get(a.status, a.status),
-                    _why(a, s),
-                    _idle(a, s),
+                    why_text(a, s),
+                    idle_text(a, s),
                     f"{a.last_by} @{a.last_terminal}".strip(" @"),
                 ],
             )
@@ -439,8 +354,8 @@ class DispatchScreen(WmsScreen):
             table.add_row(
                 t.operator_name,
                 f"{t.role} {t.unit}",
-                *(_n(t.by_hour.get(h, 0)) for h in s.hours),
-                _n(t.total, "bold"),
+                *(count_text(t.by_hour.get(h, 0)) for h in s.hours),
+                count_text(t.total, "bold"),
                 Text(f"{t.per_hour:.1f}", justify="right"),
                 key=f"person:{t.role}:{t.operator_name}",
             )
@@ -472,13 +387,13 @@ class DispatchScreen(WmsScreen):
             f"{self.panel + 1}/5 {PANELS[self.panel]} ({counts[self.panel]})  ◂ ▸ 1-5"
         )
         builders = (
-            self._truck_options,
-            self._order_options,
-            self._issue_options,
-            self._service_options,
-            self._people_options,
+            truck_options,
+            order_options,
+            issue_options,
+            service_options,
+            people_options,
         )
-        options = builders[self.panel](s)
+        options = builders[self.panel](s, self._text_width)
         olist = self.query_one("#dsp-list", OptionList)
         keep = olist.highlighted
         olist.clear_options()
@@ -491,88 +406,6 @@ class DispatchScreen(WmsScreen):
     @property
     def _text_width(self) -> int:
         return max(20, self.size.width - 3)  # the option list's scrollbar and margin
-
-    def _truck_options(self, s: Snapshot) -> list[Option]:
-        out = []
-        width = self._text_width
-        for c in s.carriers:
-            head = Text(f"{c.code} ", style=_outlook_style(c))
-            head.append(f"{c.cutoff:%H:%M} " if c.cutoff else "")
-            if c.outlook in ("closed", "cut-off passed"):
-                # The time left would say it again: "CJ 15:00 closed  closed".
-                head.append(c.outlook, style=_outlook_style(c))
-            else:
-                head.append_text(_left(c.minutes_left, c.manifest))
-                head.append(f"  {c.outlook}", style=_outlook_style(c))
-            flow = [
-                f"unpicked {c.unpicked}",
-                f"picking {c.picking}",
-                f"packing {c.packing}",
-                f"packed {c.packed}",
-                f"on truck {c.handed_over}",
-            ]
-            trouble = [f"blocked {c.blocked}"] if c.blocked else []
-            trouble += [f"late {c.late}"] if c.late else []
-            trouble += [f"at risk {c.at_risk}"] if c.at_risk else []
-            trouble += [f"missed {c.missed}"] if c.missed else []
-            body = Text("\n" + _wrap(flow, width))
-            if trouble:
-                body.append("\n" + _wrap(trouble, width), style="red")
-            out.append(Option(head + body, id=f"carrier:{c.code}"))
-        return out
-
-    def _order_options(self, s: Snapshot) -> list[Option]:
-        out = []
-        for a in s.attention:
-            t = Text.assemble((a.name, "bold"), f" {a.carrier_code} {SHORT_STATUS[a.status]}")
-            why = _why(a, s)
-            if why:
-                t.append("\n ")
-                t.append_text(why)
-            who = f"{a.last_by} @{a.last_terminal}".strip(" @")
-            t.append("\n idle ")
-            t.append_text(_idle(a, s))
-            t.append(f" · {who}", style="dim")
-            out.append(Option(t, id=f"order:{a.order_id}"))
-        return out
-
-    def _issue_options(self, s: Snapshot) -> list[Option]:
-        out = []
-        for e in s.exceptions:
-            t = Text.assemble(
-                (s.local(e.at, "%H:%M") + " ", "bold"),
-                (SHORT_KIND.get(e.kind, e.kind.lower()), "yellow"),
-                f" {e.order_name}",
-            )
-            who = f"{e.operator_name} @{e.terminal}".strip(" @")
-            t.append(f"\n {who}" + (f" · {e.location}" if e.location else ""), style="dim")
-            t.append(f"\n {e.message}")
-            oid = f"order:{e.order_id}" if e.order_id else None
-            out.append(Option(t, id=oid and f"{oid}:exc{e.kind}{e.id}"))
-        return out
-
-    def _service_options(self, s: Snapshot) -> list[Option]:
-        out = []
-        for sv in s.services:
-            t = Text.assemble((f"{sv.carrier_code} {sv.service_code or '(none)'}", "bold"))
-            if sv.cutoff:
-                t.append(f" {sv.cutoff:%H:%M}")
-            parts = [f"{SHORT_STATUS[k]} {v}" for k, v in sv.counts.items() if v]
-            if sv.loaded:
-                parts.append(f"loaded {sv.loaded}")
-            t.append("\n" + (_wrap(parts, self._text_width) or " nothing open"))
-            out.append(Option(t, disabled=True))
-        return out
-
-    def _people_options(self, s: Snapshot) -> list[Option]:
-        out = []
-        for p in s.throughput:
-            t: Text = Text.assemble(
-                (p.operator_name, "bold"), f"\n {p.role} {p.total} {p.unit} · {p.per_hour:.1f}/h"
-            )
-            t.append("\n " + " ".join(f"{h:02d}:{n}" for h, n in p.by_hour.items()), style="dim")
-            out.append(Option(t, disabled=True))
-        return out
 
     # -- opening things ------------------------------------------------------------
 
