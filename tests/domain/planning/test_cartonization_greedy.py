@@ -14,7 +14,7 @@ from collections import Counter
 from itertools import permutations
 from unittest.mock import patch
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from wms_tui.domain.planning import cartonization as cz
@@ -340,11 +340,43 @@ def _exact_outcome(search, types, counts, container):  # noqa: ANN001, ANN202
         return "out of budget"
 
 
+def _compacted(boxes: list[Box]) -> bool:
+    """Every unit rests against a wall or a placed unit's far face on each axis (the
+    layouts the search builds, module doc): a unit left floating on one axis is not."""
+    for box in boxes:
+        for axis in range(3):
+            a, b = [k for k in range(3) if k != axis]
+            if box[axis] != 0 and not any(
+                other[axis + 3] == box[axis]
+                and other[a] < box[a + 3]
+                and box[a] < other[a + 3]
+                and other[b] < box[b + 3]
+                and box[b] < other[b + 3]
+                for other in boxes
+            ):
+                return False
+    return True
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sizes=st.lists(st.tuples(side, side, side), min_size=2, max_size=7), container=containers)
+# Orders where a search without one axis's support test decides otherwise: found 5 in
+# 16,000 random ones (the random examples above never met one), kept so that dropping
+# the z-support test fails here (a layout with a unit in mid-air; a verdict reached
+# after a different amount of work).
+@example(
+    sizes=[(2, 6, 5), (3, 2, 8), (7, 2, 5), (5, 3, 3), (6, 3, 1), (5, 6, 3), (6, 6, 1)],
+    container=(11, 9, 5),
+)
+@example(sizes=[(1, 6, 3), (2, 4, 6), (8, 5, 3), (6, 2, 3), (7, 3, 7)], container=(13, 7, 4))
+@example(
+    sizes=[(4, 7, 8), (7, 7, 1), (5, 2, 8), (1, 6, 5), (2, 1, 4), (1, 5, 2), (4, 6, 4)],
+    container=(9, 8, 4),
+)
 def test_exact_search_places_what_it_placed_before(sizes: list[Dims], container: Dims) -> None:
     """The support test written out into the search's loop: same layout, same verdict,
-    and the same point of giving up (the work is counted as before)."""
+    and the same point of giving up (the work is counted as before); every layout found
+    is compacted."""
     shapes = [cz._shape(s) for s in sizes]
     if not all(cz._fits_alone(s, container) for s in shapes):
         return
@@ -353,6 +385,8 @@ def test_exact_search_places_what_it_placed_before(sizes: list[Dims], container:
     now = _exact_outcome(cz._exact, types, counts, container)
     then = _exact_outcome(_exact_before, types, counts, container)
     event("found" if isinstance(now, list) else str(now))
+    if isinstance(now, list):
+        assert _compacted(now)
     assert now == then
 
 
