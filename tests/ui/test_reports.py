@@ -11,10 +11,7 @@ from textual.widgets import DataTable, Static
 from tests.ui.helpers import wait_store
 from tests.ui.scanner import log_in, press, settle
 from tests.worlds import factories as f
-from tests.worlds.returns import World, build_world
-from wms_tui.services.core import settings
-from wms_tui.services.returns import desk as returns
-from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
+from tests.worlds.returns import World, build_reported_world
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.reports import ReturnReportsScreen
@@ -25,23 +22,7 @@ SIZES = [(40, 16), (120, 40)]
 
 @pytest.fixture
 def world(sqlite_store: Store, tmp_path: Path) -> World:
-    w = build_world(sqlite_store)
-    returns.register_return(
-        sqlite_store,
-        w.receiver,
-        ReturnRequest(
-            w.order_id,
-            [
-                ReturnUnit(w.mug_line, "DAMAGED_PACKING", "SCRAP", qty=2),
-                ReturnUnit(w.tee_line, "CHANGED_MIND", "RESTOCK", "A-01-1-A"),
-            ],
-            "REFUND",
-        ),
-    )
-    with sqlite_store.unit_of_work() as uow:
-        settings.put(uow.session, "report_dir", str(tmp_path / "reports"))
-        uow.commit()
-    return w
+    return build_reported_world(sqlite_store, tmp_path / "reports")
 
 
 async def open_reports(app: WmsApp, pilot, badge: str = "S9001") -> ReturnReportsScreen:

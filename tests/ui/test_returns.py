@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import col, select
-from textual import events
-from textual.keys import _character_to_key
 from textual.widgets import OptionList, Static
 
 from tests.ui.helpers import wait_store
-from tests.ui.scanner import log_in
+from tests.ui.scanner import log_in, scan
 from tests.worlds import factories as f
 from tests.worlds.dbstate import snapshot
 from tests.worlds.returns import (
@@ -36,24 +34,6 @@ SIZES = [(40, 16), (120, 40)]
 @pytest.fixture
 def world(sqlite_store: Store) -> World:
     return build_world(sqlite_store)
-
-
-async def burst(pilot, code: str) -> None:
-    """A scanner: every key of the code and Enter arrive at once, then the app catches up.
-
-    (Pilot.press waits for the app to go idle after each key, which is slower
-    than a scanner and hides races between keys.)
-    """
-    app = pilot.app
-    for ch in [*code, "enter"]:
-        if ch == "enter":
-            event = events.Key("enter", "\r")
-        else:
-            event = events.Key(ch if ch.isalnum() else _character_to_key(ch), ch)
-        event.set_sender(app)
-        app._driver.send_message(event)
-    await pilot.pause()
-    await pilot.pause()
 
 
 class Desk:
@@ -83,7 +63,9 @@ class Desk:
         return [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
 
     async def scan(self, code: str) -> None:
-        await burst(self.pilot, code)
+        # The scan as a scanner sends it, and one more frame for the desk's step to draw.
+        await scan(self.pilot, code)
+        await self.pilot.pause()
 
     async def press(self, *keys: str) -> None:
         await self.pilot.press(*keys)

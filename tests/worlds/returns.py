@@ -7,6 +7,7 @@ Shared by the returns desk's service, CLI and UI tests and the order-name lookup
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlmodel import col, select
 
@@ -130,3 +131,30 @@ def add_shipped_order(store: Store, name: str) -> World:
         receiver = Actor(op.id, op.name, op.role_set, "TEST")
         uow.commit()
         return World(store, o.id, lines[0].id, lines[1].id, receiver, receiver, receiver)
+
+
+def build_reported_world(store: Store, report_dir: Path) -> World:
+    """:func:`build_world` with one return booked (a mug damaged by packing, scrapped x2;
+    a T-shirt the customer changed their mind about, restocked): what the return
+    reports count. Reports are written under ``report_dir``."""
+    from wms_tui.services.core import settings
+    from wms_tui.services.returns import desk as returns
+    from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
+
+    w = build_world(store)
+    returns.register_return(
+        store,
+        w.receiver,
+        ReturnRequest(
+            w.order_id,
+            [
+                ReturnUnit(w.mug_line, "DAMAGED_PACKING", "SCRAP", qty=2),
+                ReturnUnit(w.tee_line, "CHANGED_MIND", "RESTOCK", "A-01-1-A"),
+            ],
+            "REFUND",
+        ),
+    )
+    with store.unit_of_work() as uow:
+        settings.put(uow.session, "report_dir", str(report_dir))
+        uow.commit()
+    return w
