@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.helpers import SIZES, open_screen, shown_text, wait_store
+from tests.ui.helpers import SIZES, footer_keys, open_screen, shown_text, wait_store
 from tests.ui.scanner import press, scan, settle
 from tests.worlds.trace import SSCC, Traced, build_traced
 from wms_tui.store import Store
@@ -85,6 +85,22 @@ async def test_a_picker_is_refused_in_one_line(traced: Traced) -> None:
         assert "Ana Lindqvist may not trace an order" in screen.feedback.text
         assert screen.trace is None and bells
         await press(pilot, "enter", "x", "!", "f2", "escape")  # no key crashes it
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_picker_is_offered_no_trace_key(traced: Traced, size) -> None:  # noqa: ANN001
+    """Lookup (F4) and the order screen (t) offered a picker a trace that refuses him."""
+    app = WmsApp(traced.store.url, terminal="HH-1")
+    async with app.run_test(size=size) as pilot:
+        await open_screen(pilot, "lookup", "P1001")
+        assert isinstance(app.screen, LookupScreen)
+        assert "f4" not in footer_keys(app)
+        await scan(pilot, "1042")
+        await settle(pilot)
+        assert isinstance(app.screen, OrderScreen)
+        assert "t" not in footer_keys(app)
+        await press(pilot, "t")
+        assert isinstance(app.screen, OrderScreen)
 
 
 async def test_a_parcel_still_at_the_station_says_so(sqlite_store: Store, tmp_path) -> None:  # noqa: ANN001

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from wms_tui.domain.enums import Role
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
@@ -86,6 +87,13 @@ class LookupScreen(FloorScreen):
     def selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             self.open(int(event.option.id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The trace key only for those it serves (a picker's was always refused)."""
+        if action == "trace":
+            actor = self.wms.actor  # None while the terminal logs out
+            return actor is not None and actor.has(Role.SUPERVISOR)
+        return True
 
     def action_trace(self) -> None:
         """The highlighted hit's trace, or the trace of what is typed (supervisors)."""

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from wms_tui.domain.enums import Role
 from wms_tui.render.timeline import timeline_table
 from wms_tui.ui.answers import answer
 from wms_tui.ui.base import WmsScreen
@@ -60,6 +61,13 @@ class OrderScreen(WmsScreen):
     def on_mount(self) -> None:
         self.query_one("#order-scroll").focus()
         self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The trace key only for those it serves (a picker's was always refused)."""
+        if action == "trace":
+            actor = self.wms.actor  # None while the terminal logs out
+            return actor is not None and actor.has(Role.SUPERVISOR)
+        return True
 
     def action_trace(self) -> None:
         from wms_tui.ui.screens.trace import TraceScreen
