@@ -17,7 +17,9 @@ from unittest.mock import patch
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from wms_tui.domain.planning import cartonization as cz
+from wms_tui.domain.planning import carton_greedy as cg
+from wms_tui.domain.planning import carton_items as ci
+from wms_tui.domain.planning import carton_search as cs
 from wms_tui.domain.planning.cartonization import (
     Carton,
     Item,
@@ -110,19 +112,19 @@ containers = st.tuples(
 @given(
     sizes=sizes,
     container=containers,
-    merit=st.sampled_from(range(len(cz._MERITS))),
+    merit=st.sampled_from(range(len(cg._MERITS))),
     upright=st.booleans(),
 )
 def test_each_step_chooses_what_the_plain_rule_chooses(
     sizes: list[Dims], container: Dims, merit: int, upright: bool
 ) -> None:
-    rule = cz._MERITS[merit]
+    rule = cg._MERITS[merit]
     boxes: list[Box] = []
     for size in sizes:
-        assert cz._extreme_points(boxes) == _plain_points(boxes)
+        assert cg._extreme_points(boxes) == _plain_points(boxes)
         for box in boxes:
-            assert cz._contact_area(box, boxes, container) == _plain_contact(box, boxes, container)
-        chosen = cz._place_one(size, boxes, container, rule, upright)
+            assert cg._contact_area(box, boxes, container) == _plain_contact(box, boxes, container)
+        chosen = cg._place_one(size, boxes, container, rule, upright)
         assert chosen == _plain_place(size, boxes, container, rule, upright)
         if chosen is None:
             break
@@ -135,9 +137,9 @@ def _plain_dff_violated(types: list[Dims], counts: dict[Dims, int], container: D
     for axis in range(3):
         cap = container[axis]
         values = sorted({d for t in types for d in t if d <= cap // 2})
-        if len(values) > cz._DFF_MAX_THRESHOLDS - 1:
-            step = len(values) / (cz._DFF_MAX_THRESHOLDS - 1)
-            values = [values[int(i * step)] for i in range(cz._DFF_MAX_THRESHOLDS - 1)]
+        if len(values) > cs._DFF_MAX_THRESHOLDS - 1:
+            step = len(values) / (cs._DFF_MAX_THRESHOLDS - 1)
+            values = [values[int(i * step)] for i in range(cs._DFF_MAX_THRESHOLDS - 1)]
         thresholds.append([0, *values])
 
     def u(x: int, e: int, cap: int) -> int:
@@ -170,14 +172,14 @@ def _plain_dff_violated(types: list[Dims], counts: dict[Dims, int], container: D
 )
 def test_dff_bound_answers_what_the_plain_bound_answers(sizes: list[Dims], container: Dims) -> None:
     """The bound looks u up in tables built once per carton (speed): same verdict."""
-    shapes = [cz._shape(s) for s in sizes if cz._fits_alone(s, container)]
+    shapes = [cs._shape(s) for s in sizes if ci._fits_alone(s, container)]
     if not shapes:
         return
     counts: dict[Dims, int] = {}
     for s in shapes:
         counts[s] = counts.get(s, 0) + 1
     types = sorted(counts, key=lambda t: (-(t[0] * t[1] * t[2]), -t[2], t))
-    got = cz._dff_bound_violated(types, Counter(counts), container)
+    got = cs._dff_bound_violated(types, Counter(counts), container)
     assert got == _plain_dff_violated(types, counts, container)
 
 
@@ -186,7 +188,7 @@ def _exact_before(
 ) -> list[Box] | None:
     """``_exact`` before the support test was written out into the loop (issue #21)."""
     cx, cy, kz = container
-    orientations = [cz._orientations(t) for t in types]
+    orientations = [ci._orientations(t) for t in types]
     remaining = [counts[t] for t in types]
     total = sum(remaining)
     placed: list[Box] = []
@@ -245,7 +247,7 @@ def _exact_before(
         if key in failed:
             return False
         if work > search_limit:
-            raise cz._SearchLimitReached
+            raise cs._SearchLimitReached
         xs = sorted({0, *(b[3] for b in placed)})
         ys = sorted({0, *(b[4] for b in placed)})
         zs = sorted({0, *(b[5] for b in placed)})
@@ -302,41 +304,41 @@ def _pack_shapes_before(shapes, container, search_limit, undecided):  # noqa: AN
     ``undecided`` counts the searches that did.
     """
     if not shapes:
-        return cz._Outcome.FOUND, (), ""
+        return cs._Outcome.FOUND, (), ""
     for shape in shapes:
-        if not cz._fits_alone(shape, container):
-            return cz._Outcome.INFEASIBLE, None, "does not fit"
+        if not ci._fits_alone(shape, container):
+            return cs._Outcome.INFEASIBLE, None, "does not fit"
     if sum(a * b * c for a, b, c in shapes) > math.prod(container):
-        return cz._Outcome.INFEASIBLE, None, "not enough volume"
+        return cs._Outcome.INFEASIBLE, None, "not enough volume"
     counts = Counter(shapes)
     types = sorted(counts, key=lambda t: (-(t[0] * t[1] * t[2]), -t[2], t))
     for i, a in enumerate(types):
         for b in types[i:]:
-            if (a != b or counts[a] > 1) and not cz._separable(a, b, container):
-                return cz._Outcome.INFEASIBLE, None, "side by side"
-    if cz._dff_bound_violated(types, counts, container):
-        return cz._Outcome.INFEASIBLE, None, "dff"
-    boxes = cz._greedy(types, counts, container)
+            if (a != b or counts[a] > 1) and not cs._separable(a, b, container):
+                return cs._Outcome.INFEASIBLE, None, "side by side"
+    if cs._dff_bound_violated(types, counts, container):
+        return cs._Outcome.INFEASIBLE, None, "dff"
+    boxes = cg._greedy(types, counts, container)
     if boxes is None and len(types) > 1:
         larger = tuple(s for s in shapes if s != types[-1])
         outcome, _, reason = _pack_shapes_before(larger, container, search_limit // 2, undecided)
-        if outcome is cz._Outcome.INFEASIBLE:
+        if outcome is cs._Outcome.INFEASIBLE:
             return outcome, None, reason
     if boxes is None:
         try:
-            boxes = cz._exact(types, counts, container, search_limit)
-        except cz._SearchLimitReached:
+            boxes = cs._exact(types, counts, container, search_limit)
+        except cs._SearchLimitReached:
             undecided.append(len(shapes))
-            return cz._Outcome.LIMIT, None, "limit"
+            return cs._Outcome.LIMIT, None, "limit"
         if boxes is None:
-            return cz._Outcome.INFEASIBLE, None, "no arrangement exists"
-    return cz._Outcome.FOUND, tuple(boxes), ""
+            return cs._Outcome.INFEASIBLE, None, "no arrangement exists"
+    return cs._Outcome.FOUND, tuple(boxes), ""
 
 
 def _exact_outcome(search, types, counts, container):  # noqa: ANN001, ANN202
     try:
         return search(types, counts, container, 20_000)
-    except cz._SearchLimitReached:
+    except cs._SearchLimitReached:
         return "out of budget"
 
 
@@ -377,12 +379,12 @@ def test_exact_search_places_what_it_placed_before(sizes: list[Dims], container:
     """The support test written out into the search's loop: same layout, same verdict,
     and the same point of giving up (the work is counted as before); every layout found
     is compacted."""
-    shapes = [cz._shape(s) for s in sizes]
-    if not all(cz._fits_alone(s, container) for s in shapes):
+    shapes = [cs._shape(s) for s in sizes]
+    if not all(ci._fits_alone(s, container) for s in shapes):
         return
     counts = Counter(shapes)
     types = sorted(counts, key=lambda t: (-(t[0] * t[1] * t[2]), -t[2], t))
-    now = _exact_outcome(cz._exact, types, counts, container)
+    now = _exact_outcome(cs._exact, types, counts, container)
     then = _exact_outcome(_exact_before, types, counts, container)
     event("found" if isinstance(now, list) else str(now))
     if isinstance(now, list):
@@ -439,7 +441,7 @@ def test_suggestion_is_the_one_the_search_made_before_wherever_it_finished(
     search used to decide: same cartons, same units, same positions and orientations.
     Where some search ran out of budget before, the answer may differ, and is still a
     valid packing (``test_suggestion_is_always_packable``)."""
-    cz._pack_shapes.cache_clear()
+    cs._pack_shapes.cache_clear()
     now = suggest_cartons(order, STATION_CARTONS, fill_weight_g_per_litre=FILL)
     undecided: list[int] = []
 
@@ -447,10 +449,10 @@ def test_suggestion_is_the_one_the_search_made_before_wherever_it_finished(
         return _pack_shapes_before(shapes, container, search_limit, undecided)
 
     with (
-        patch.object(cz, "_pack_shapes", before),
-        patch.object(cz, "_layout_points", lambda boxes: tuple(_plain_points(list(boxes)))),
-        patch.object(cz, "_dff_bound_violated", _plain_dff_violated),
-        patch.object(cz, "_exact", _exact_before),
+        patch.object(cs, "_pack_shapes", before),
+        patch.object(cg, "_layout_points", lambda boxes: tuple(_plain_points(list(boxes)))),
+        patch.object(cs, "_dff_bound_violated", _plain_dff_violated),
+        patch.object(cs, "_exact", _exact_before),
     ):
         then = suggest_cartons(order, STATION_CARTONS, fill_weight_g_per_litre=FILL)
     if undecided:
