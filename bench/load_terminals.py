@@ -123,7 +123,7 @@ def build_world(
     from wms_tui.domain.clock import utcnow
     from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus
     from wms_tui.domain.models import Location, Operator, Order, OrderLine, Product, Stock
-    from wms_tui.services.demo.build import load_demo
+    from wms_tui.services.demo.seed_files import load_demo
     from wms_tui.services.intake.release import release_due_orders
     from wms_tui.services.inventory.stock import move_stock
     from wms_tui.store import Store

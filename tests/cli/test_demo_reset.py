@@ -17,7 +17,7 @@ from tests.worlds.dbstate import snapshot
 from tests.worlds.demo import BuiltDemo, row_counts
 from wms_tui.cli.main import app
 from wms_tui.domain.models import Order
-from wms_tui.services.demo.build import is_demo_store
+from wms_tui.services.demo.mark import is_demo_store
 from wms_tui.store import Store
 from wms_tui.store.urls import shown_url
 

@@ -190,7 +190,7 @@ def test_labels_refuse_what_cannot_be_scanned(tmp_path: Path) -> None:
 def test_every_demo_sku_fits_both_layouts() -> None:
     import csv
 
-    from wms_tui.services.demo.build import DEMO_DIR
+    from wms_tui.services.demo.seed_files import DEMO_DIR
 
     with (DEMO_DIR / "products.csv").open(encoding="utf-8") as fh:
         labels = [SkuLabel(r["sku"], r["name"]) for r in csv.DictReader(fh)]

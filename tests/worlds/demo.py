@@ -98,7 +98,8 @@ def build_sqlite(folder: Path) -> BuiltDemo:
 
 def build_postgresql(url: str, folder: Path) -> BuiltDemo:
     """``create_demo(reset=True)`` over a small store an earlier demo left."""
-    from wms_tui.services.demo.build import DEMO, ORIGIN, create_demo
+    from wms_tui.services.demo.build import create_demo
+    from wms_tui.services.demo.mark import DEMO, ORIGIN
 
     earlier = Store(url)
     earlier.create_schema()

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from wms_tui.adapters.setup_csv import SETUP_FILES
-from wms_tui.services.demo.build import DEMO_DIR
+from wms_tui.services.demo.seed_files import DEMO_DIR
 
 
 def setup_copy(tmp_path: Path) -> Path:

@@ -52,7 +52,8 @@ from wms_tui.domain.models import (
     WmsException,
 )
 from wms_tui.services.demo import walk as demo_walk
-from wms_tui.services.demo.build import DEMO_DIR, create_demo, load_demo
+from wms_tui.services.demo.build import create_demo
+from wms_tui.services.demo.seed_files import DEMO_DIR, load_demo
 from wms_tui.services.dispatch import fulfillment_export
 from wms_tui.services.dispatch import overview as dispatch_overview
 from wms_tui.services.intake.order_import import import_orders

@@ -18,7 +18,7 @@ from sqlmodel import select
 from wms_tui.domain import clock
 from wms_tui.domain.models import Order
 from wms_tui.services.core.clock import today
-from wms_tui.services.demo.build import load_demo
+from wms_tui.services.demo.seed_files import load_demo
 from wms_tui.store import Store
 
 # A Wednesday: just past midnight UTC, early morning, the same-day cut-off, late evening.

@@ -23,7 +23,7 @@ from tests.worlds.packing import finish, open_1042, scan_all_1042
 from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
 from wms_tui.domain.identifiers.tracking import TrackingRule, validate_tracking_number
 from wms_tui.domain.models import Carrier, Event, Order, Parcel
-from wms_tui.services.demo.build import DEMO_DIR, load_demo
+from wms_tui.services.demo.seed_files import DEMO_DIR, load_demo
 from wms_tui.services.packing import station as packing
 from wms_tui.services.setup import carrier_tracking, carriers
 from wms_tui.services.setup.master_data import SetupRefused

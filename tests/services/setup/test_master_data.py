@@ -24,7 +24,7 @@ from wms_tui.cli.main import app
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.tracking import TrackingRule, make_tracking_number
 from wms_tui.domain.models import Carrier, Event, Location, Operator, Order, Parcel, Station, Stock
-from wms_tui.services.demo.build import DEMO_DIR, load_demo
+from wms_tui.services.demo.seed_files import DEMO_DIR, load_demo
 from wms_tui.services.setup.master_data import SetupRefused, import_setup
 from wms_tui.store import Store
 
