@@ -1,7 +1,7 @@
 """The overview's SQL counts what its rules, order by order, count.
 
-``overview.py`` grades and counts the open orders in the database (a window
-function for the pack queue, group counts, only the listed orders as rows);
+``overview/open_work.py`` counts the open orders per group in the database, lays
+the pack queue out from the counts and reads only the groups that reach the list;
 ``overview_rules.pack_queue_risk`` and ``tally`` state the same rules one order
 at a time. Random floors (cut-offs passed and to come, two services sharing a
 cut-off, orders without carrier or service, ties in priority, names in mixed case
@@ -36,7 +36,7 @@ STATUSES = list(dispatch_overview.OPEN_STATUSES)  # closed ones are counted apar
 NAMES = ["#a", "#B", "#Å", "#ö", "#Z", "#1"]
 
 
-def _build(store: Store, seed: int) -> None:
+def _build(store: Store, seed: int, n_orders: int = 70, late_share: float | None = None) -> None:
     rng = random.Random(seed)
     with store.unit_of_work() as uow:
         f.warehouse(uow)  # Europe/Stockholm
@@ -57,7 +57,9 @@ def _build(store: Store, seed: int) -> None:
         ]
         promises = [None, DAY - timedelta(days=2), DAY - timedelta(days=1), DAY, DAY, DAY]
         promises.append(DAY + timedelta(days=1))
-        for i in range(70):
+        on_time = [None, DAY, DAY + timedelta(days=1)]
+        late = [DAY - timedelta(days=2), DAY - timedelta(days=1)]
+        for i in range(n_orders):
             cid, sid = rng.choice(routes)
             status = rng.choice(STATUSES)
             changed = NOW - timedelta(minutes=rng.randint(1, 300))
@@ -67,7 +69,13 @@ def _build(store: Store, seed: int) -> None:
                 carrier_id=cid,
                 service_id=sid,
                 priority=rng.choice((0, 0, 1, 5)),
-                promised_ship_date=rng.choice(promises),
+                promised_ship_date=rng.choice(
+                    promises
+                    if late_share is None
+                    else late
+                    if rng.random() < late_share
+                    else on_time
+                ),
                 created_at=changed - timedelta(hours=1),
                 status_changed_at=changed,
                 ship_country="SE",
@@ -136,7 +144,45 @@ def test_sql_counts_and_lists_what_the_rules_do_order_by_order(
     set_clock(lambda: NOW)
     _build(empty_store, seed)
     snap = dispatch_overview.snapshot(empty_store, NOW)
-    risk, t = _reference(empty_store, snap)
+    assert snap.n_at_risk and snap.n_missed and snap.n_late and snap.n_stuck  # all exercised
+    _assert_as_the_rules(empty_store, snap, dispatch_overview.MAX_LISTED)
+
+
+# (seed, orders, share of late orders or None for the mix above, orders listed at most).
+# A short list makes the overview read only the groups that reach it, cut a group of
+# equal place short by name, and read the stuck-only orders when few are flagged; a
+# floor with no late orders lists missed, at risk and stuck ones only.
+FLOORS = [
+    (4, 120, None, 1),
+    (5, 120, None, 7),
+    (6, 150, 0.5, 12),
+    (7, 150, 0.0, 9),
+    (8, 150, 0.0, 40),
+    (9, 40, 0.05, 25),
+    (10, 150, 0.9, 30),
+    (11, 90, 0.2, 3),
+]
+
+
+@pytest.mark.parametrize(("seed", "n_orders", "late_share", "limit"), FLOORS)
+def test_a_short_list_is_the_rules_first_orders(  # noqa: PLR0913 - one floor's terms
+    empty_store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    n_orders: int,
+    late_share: float | None,
+    limit: int,
+) -> None:
+    from wms_tui.services.dispatch.overview import open_work
+
+    monkeypatch.setattr(open_work, "MAX_LISTED", limit)
+    set_clock(lambda: NOW)
+    _build(empty_store, seed, n_orders, late_share)
+    _assert_as_the_rules(empty_store, dispatch_overview.snapshot(empty_store, NOW), limit)
+
+
+def _assert_as_the_rules(store: Store, snap: dispatch_overview.Snapshot, limit: int) -> None:
+    risk, t = _reference(store, snap)
 
     assert (snap.n_at_risk, snap.n_missed, snap.due_open) == (
         risk.at_risk,
@@ -144,14 +190,13 @@ def test_sql_counts_and_lists_what_the_rules_do_order_by_order(
         risk.due_open,
     )
     assert (snap.n_late, snap.n_stuck) == (t.late, t.stuck)
-    assert snap.n_at_risk and snap.n_missed and snap.n_late and snap.n_stuck  # all exercised
     by_code = {c.carrier_id: c for c in snap.carriers}
     for cid, pipe in t.pipe.items():
         row = by_code[cid]
         for k, n in pipe.items():
             # DISPATCHED today adds to handed over; this floor dispatched nothing today.
             assert getattr(row, k) == n, (row.code, k)
-    with empty_store.read() as session:
+    with store.read() as session:
         code_of = {x.id: x.code for x in session.exec(select(Service)).all()}
     carrier_code = {c.carrier_id: c.code for c in snap.carriers}
     services = {(r.carrier_code, r.service_code): r for r in snap.services}
@@ -167,7 +212,7 @@ def test_sql_counts_and_lists_what_the_rules_do_order_by_order(
             pipe.get("late", 0),
         )
     expected = []
-    for _, r, late, stuck in t.flagged[: dispatch_overview.MAX_LISTED]:
+    for _, r, late, stuck in t.flagged[:limit]:
         kind, eta, cut = risk.by_order.get(r[0], ("", None, None))
         expected.append((r[1], late, kind, eta, cut, stuck))
     got = [
