@@ -48,7 +48,7 @@ from wms_tui.store.urls import db_option, hide_password, resolve_url, shown_url,
 # The Alembic revision this code's schema corresponds to. A database stamped
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
 # with an earlier known revision must be upgraded (`wms db upgrade`) first.
-SCHEMA_REVISION = "0022"
+SCHEMA_REVISION = "0024"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -69,6 +69,7 @@ KNOWN_REVISIONS = (
     "0020",
     "0021",
     "0022",
+    "0024",
 )  # oldest first, SCHEMA_REVISION last
 
 STORE_REPLACED = (

@@ -32,8 +32,11 @@ class Order(SQLModel, table=True):
             "name",
             postgresql_include=["id"],
         ),
-        # Dispatched/cancelled *today* without reading every shipped order's row.
-        Index("ix_orders_status_changed", "status", "status_changed_at"),
+        # Dispatched/cancelled *today*, counted per carrier and service, without reading
+        # a shipped order's row (the dispatch overview; migration 0024 added the last two).
+        Index(
+            "ix_orders_status_changed", "status", "status_changed_at", "carrier_id", "service_id"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from wms_tui.domain.clock import utcnow
@@ -11,8 +12,12 @@ from wms_tui.domain.enums import PackScanKind, ParcelStatus
 
 
 class Parcel(SQLModel, table=True):
+    # An order's parcels with their status: "every parcel loaded" (the dispatch
+    # overview) is read from the index alone (migration 0024 added the status).
+    __table_args__ = (Index("ix_parcel_order_id", "order_id", "status"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="orders.id", index=True)
+    order_id: int = Field(foreign_key="orders.id")
     seq: int = 1
     count: int = 1
     carton_type_id: int | None = Field(default=None, foreign_key="cartontype.id")

@@ -4,10 +4,10 @@ Three to five statements, none of which grades or sorts every open order:
 
 1. **Counts** (:func:`_count`): the open orders per (status, carrier, service, priority,
    promised date) off ``ix_orders_open_work`` (index-only on both stores), how many of
-   each are quiet (unchanged since the stuck threshold), the PACKED ones with every
-   parcel loaded, and the stuck total's two corrections (quiet orders touched since, read
-   once off the event log's time index; orders changed since with an older event and
-   none since).
+   each are PACKED with every parcel loaded (``ix_parcel_order_id``, index-only), and
+   the stuck total: the moving orders unchanged since the threshold, less those touched
+   since (read once off the event log's time index), plus those changed since with an
+   older event and none since.
 2. Python grades the groups (cut-off rank, due, late, missed) and lays the pack queue
    out from them (:func:`overview_rules.queue_layout`).
 3. **Turns** (:func:`_turns`, only for a cut-off whose queue turns inside a subgroup):
@@ -88,7 +88,6 @@ class Graded:
 
     key: Key
     n: int
-    quiet: int
     rank: int
     late: bool
     due: bool
@@ -181,8 +180,7 @@ def _count(cx: Connection, t: Terms) -> tuple[list[Graded], int]:
     keys = "status, carrier_id, service_id, priority, promised_ship_date"
     touched = f"SELECT e.order_id FROM event e WHERE e.at > {sb} AND e.order_id IS NOT NULL"
     sql = f"""
-SELECT 1, {status}, carrier_id, service_id, priority, promised_ship_date, count(*),
-       sum(CASE WHEN status_changed_at <= {sb} THEN 1 ELSE 0 END)
+SELECT 1, {status}, carrier_id, service_id, priority, promised_ship_date, count(*), 0
   FROM orders WHERE status IN ({_statuses(OPEN)}) GROUP BY {keys}
 UNION ALL
 SELECT 2, 'PACKED', carrier_id, service_id, priority, promised_ship_date, count(*), 0
@@ -193,17 +191,21 @@ SELECT 2, 'PACKED', carrier_id, service_id, priority, promised_ship_date, count(
 UNION ALL
 SELECT 3, NULL, NULL, NULL, NULL, NULL,
   (SELECT count(*) FROM orders o WHERE o.status IN ({_statuses(FLOW)})
-      AND o.status_changed_at <= {sb} AND o.id IN ({touched})),
+      AND o.status_changed_at <= {sb}),
   (SELECT count(*) FROM orders o WHERE o.status IN ({_statuses(FLOW)})
+      AND o.status_changed_at <= {sb} AND o.id IN ({touched}))
+  - (SELECT count(*) FROM orders o WHERE o.status IN ({_statuses(FLOW)})
       AND o.status_changed_at > {sb} AND o.id NOT IN ({touched})
       AND EXISTS (SELECT 1 FROM event e WHERE e.order_id = o.id))
 """
     graded: dict[Key, Graded] = {}
     loaded: dict[Key, int] = {}
-    quiet_touched = woke = 0
+    stuck = 0
     for part, status, cid, sid, priority, promised, n, extra in cx.execute(text(sql), p.values):
         if part == 3:
-            quiet_touched, woke = int(n), int(extra)
+            # Quiet (moving, unchanged since the threshold), less those touched since,
+            # plus those changed since with an older event and none since.
+            stuck = int(n) - int(extra)
             continue
         key = (status, cid, sid, priority, promised)
         if part == 2:
@@ -215,7 +217,6 @@ SELECT 3, NULL, NULL, NULL, NULL, NULL,
         graded[key] = Graded(
             key=key,
             n=int(n),
-            quiet=int(extra or 0) if flow else 0,
             rank=rank,
             late=promised is not None and promised < t.today,
             due=due,
@@ -224,7 +225,6 @@ SELECT 3, NULL, NULL, NULL, NULL, NULL,
         )
     for key, n in loaded.items():
         graded[key].loaded = n
-    stuck = sum(g.quiet for g in graded.values()) - quiet_touched + woke
     return list(graded.values()), stuck
 
 
