@@ -20,7 +20,7 @@ from tests.ui.helpers import (
     shown_text,
     until,
 )
-from tests.ui.scanner import scan
+from tests.ui.scanner import burst, press, scan
 from tests.worlds import factories as f
 from tests.worlds.receiving import MUG_CASE, MUG_EAN, TEE_EAN, qty_at, snapshot
 from wms_tui.domain.enums import DeliveryStatus
@@ -292,6 +292,28 @@ async def test_a_count_keyed_as_a_scan_is_not_offered_as_a_barcode(
         assert snapshot(receiving_store) == before
         await scan(pilot, "2000000000015")  # a barcode nobody knows is still offered F6
         assert "F6 to link it" in feedback(app) and screen.last_unknown == "2000000000015"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_count_typed_right_after_the_scan_goes_into_the_count(
+    receiving_store: Store, size
+) -> None:
+    """Count mode: the receiver scans and keys the count at once (one read over SSH).
+    The digits came before the count question was up: they went into the scan field and
+    its Enter to the question ("Key a count"); the digits stayed and spoilt the next scan."""
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_receiving(pilot)
+        await scan(pilot, "PO-1")
+        await press(pilot, "f3")
+        burst(app, [*TEE_EAN, "enter", "5", "enter"])
+        await until(pilot, lambda: "TEE +5" in feedback(app), "5 received")
+        assert app.screen is screen and screen.scan_field.value == ""
+        assert qty_at(receiving_store, "TEE", "RCV-1") == 5
+        # A code the count question never comes for gives the keys back at once.
+        burst(app, [*"2000000000015", "enter", *"PO-1"])
+        await until(pilot, lambda: "Unknown barcode 2000000000015" in feedback(app), "refusal")
+        await until(pilot, lambda: screen.scan_field.value == "PO-1", "the keys after it")
 
 
 async def test_closing_a_blind_receipt_claims_no_comparison(receiving_store: Store) -> None:

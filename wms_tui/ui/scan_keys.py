@@ -21,7 +21,7 @@ import time
 from textual import events
 from textual.app import App, ScreenStackError
 
-from wms_tui.ui.widgets.scan_input import BatchedInput
+from wms_tui.ui.widgets.scan_input import BatchedInput, ScanInput
 
 # How long keys wait for a screen that never takes focus: a screen may leave focus
 # unset on purpose, and then keys must not lag.
@@ -35,6 +35,10 @@ class ScanKeysApp(App[None]):
     # The screen last found ready: it stays so until another is on top (a screen that
     # leaves focus unset on purpose is waited for once, not at every key).
     _ready_screen: object = None
+    # A screen about to put a question on top of itself (a scan in count mode asks for
+    # the count): keys typed meanwhile belong to the question, not to the scan field.
+    _expecting: object = None
+    _expecting_since = 0.0
 
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key | events.Paste):
@@ -50,9 +54,18 @@ class ScanKeysApp(App[None]):
         if isinstance(event, events.Key) and BatchedInput.take_from_app(self, event):
             return
         field = BatchedInput.forwarding(self, event)
+        asks = (
+            isinstance(event, events.Key)
+            and isinstance(field, ScanInput)
+            and event.key in ScanInput.ENDS_A_SCAN
+            and bool(getattr(self.screen, "question_follows_scan", lambda: False)())
+        )
         await super().on_event(event)
         if field is not None and not event.is_forwarded:
             field._queued -= 1  # a binding took it: it never reaches the field
+        if asks:
+            # The keys behind this scan (its count, typed at once) wait for the question.
+            self.expect_screen()
 
     def _screen_ready(self) -> bool:
         """The top screen can take a key: mounted, and focused if anything there can be."""
@@ -60,6 +73,12 @@ class ScanKeysApp(App[None]):
             screen = self.screen
         except ScreenStackError:  # no screen yet (start-up): Textual handles the key as ever
             return True
+        if screen is self._expecting:
+            if time.monotonic() - self._expecting_since <= HOLD_AT_MOST_S:
+                return False
+            self._expecting = None
+        elif self._expecting is not None:  # the question came up (or another screen)
+            self._expecting = None
         if screen is self._ready_screen:
             return True
         ready = screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
@@ -67,6 +86,20 @@ class ScanKeysApp(App[None]):
             self._ready_screen = screen
             return True
         return False
+
+    def expect_screen(self) -> None:
+        """Hold the keys that come next for the screen the top screen is about to push
+        (at most HOLD_AT_MOST_S); :meth:`expect_no_screen` when it will not come. A scan
+        field's Enter calls it when its screen's ``question_follows_scan()`` says so."""
+        try:
+            self._expecting = self.screen
+        except ScreenStackError:
+            return
+        self._expecting_since = time.monotonic()
+
+    def expect_no_screen(self) -> None:
+        """The question will not come (the scan was refused): the held keys go on now."""
+        self._expecting = None
 
     def _held_too_long(self) -> bool:
         return bool(self._held) and time.monotonic() - self._held_since > HOLD_AT_MOST_S

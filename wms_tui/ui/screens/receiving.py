@@ -325,9 +325,20 @@ class ReceivingScreen(FloorScreen):
 
     # -- scanning --------------------------------------------------------------
 
+    def question_follows_scan(self) -> bool:
+        """A scan now asks a count or a reason: the keys typed right behind it are its
+        answer (held by the app until the question is up, not put in the scan field)."""
+        return (
+            self.receipt is not None
+            and self.closed is None
+            and (self.count_mode or self.damaged_next)
+        )
+
     @on(Input.Submitted, "#rcv-scan")
     def scanned(self, event: Input.Submitted) -> None:
         code = event.value.strip()
+        if not (code and self.question_follows_scan()):
+            self.wms.expect_no_screen()
         if self.receipt is None or self.closed is not None:
             if not code and self.receipt is None and self.table.row_count:
                 row_key, _ = self.table.coordinate_to_cell_key((self.table.cursor_row, 0))
@@ -341,7 +352,7 @@ class ReceivingScreen(FloorScreen):
             self.feedback.error("Scan an item barcode or type a SKU")
             return
         if self.count_mode or self.damaged_next:
-            self.ask_then_receive(code)
+            self.ask_then_receive(code)  # it lets the held keys go once it asked
         else:
             self.receive(code)
 
@@ -449,6 +460,12 @@ class ReceivingScreen(FloorScreen):
 
     @work(exclusive=True, group="rcv-ask")
     async def ask_then_receive(self, code: str) -> None:
+        try:
+            await self._ask_then_receive(code)
+        finally:
+            self.wms.expect_no_screen()  # asked, refused or cancelled: keys go on
+
+    async def _ask_then_receive(self, code: str) -> None:
         try:
             sku, name, pack = rcv.identify(self.store, code)
         except rcv.UnknownBarcode as exc:
