@@ -21,7 +21,7 @@ from wms_tui.domain.credentials import Credential
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.numbers import read_count, read_int, small_number
 from wms_tui.services.core import pins
-from wms_tui.services.lookup import order_lookup
+from wms_tui.services.lookup import order_search
 from wms_tui.services.packing import station as packing
 from wms_tui.services.picking import walk as picking
 from wms_tui.services.picking.waves import build_wave
@@ -172,7 +172,7 @@ def test_login_and_lookup(empty_store: Store) -> None:
         # A fresh terminal name each time: the throttle is tested elsewhere.
         terminal = f"T{abs(hash((badge, pin))) % 10**6}"
         total(lambda: pins.authenticate(empty_store, Credential(badge, pin), terminal))
-        total(lambda: order_lookup.find(empty_store, SYSTEM, badge))
+        total(lambda: order_search.find(empty_store, SYSTEM, badge))
 
     run()
 

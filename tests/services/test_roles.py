@@ -205,7 +205,7 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "session.login.logout": (ANYONE, _args()),
     "session.resume.open_work": (ANYONE, _args()),
     "session.resume.take_pack_order_here": (frozenset({K}), _args("#NOPE")),
-    "lookup.order_lookup.find": (ANYONE, _args("NOPE")),
+    "lookup.order_search.find": (ANYONE, _args("NOPE")),
     "lookup.order_lookup.order_detail": (ANYONE, _args(1)),
     "receiving.receipt.undo_last_scan": (frozenset({R, S}), _args("NOPE")),
     "devices.registry.remove_device": (frozenset({S}), _args("NOPE")),
@@ -229,7 +229,7 @@ INSIDE_A_USE_CASE = {
     "dispatch.notices.write_and_send",  # the delay and shipping notices checked the role
     "picking.claiming.lock_task_to_work",
     "picking.claiming.take_task",
-    "lookup.order_lookup.sees_contacts",  # a predicate on the actor, no store
+    "lookup.order_search.sees_contacts",  # a predicate on the actor, no store
     "core.approval.supervisor",
     "core.events.log",
     "core.events.change_status",

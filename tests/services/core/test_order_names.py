@@ -22,7 +22,7 @@ from wms_tui.domain.errors import NotFound
 from wms_tui.domain.models import Event, Order
 from wms_tui.services.core import order_names
 from wms_tui.services.intake.order_queries import list_orders
-from wms_tui.services.lookup import order_lookup
+from wms_tui.services.lookup import order_search
 from wms_tui.services.packing.reprint import reprint
 from wms_tui.services.returns import returnable
 from wms_tui.store import Store
@@ -69,22 +69,22 @@ def test_find_nothing(shop: Store, typed: str) -> None:
 
 @pytest.mark.parametrize("typed", TYPED)
 def test_where_is_my_order_finds_it_in_any_case(shop: Store, typed: str) -> None:
-    hits = order_lookup.find(shop, BOSS, typed)
+    hits = order_search.find(shop, BOSS, typed)
     assert hits[0].name == "#D1042" and hits[0].matched == "order"
     # The prefix search also finds the back-order split off it.
     assert [h.name for h in hits] == ["#D1042", "#D1042-B1"]
 
 
 def test_where_is_my_order_prefix_in_any_case(shop: Store) -> None:
-    assert [h.name for h in order_lookup.find(shop, BOSS, "d104")] == [
+    assert [h.name for h in order_search.find(shop, BOSS, "d104")] == [
         "#D1042",
         "#D1042-B1",
         "#D1043",
     ]
-    assert [h.name for h in order_lookup.find(shop, BOSS, "#web")] == ["#Web77"]
+    assert [h.name for h in order_search.find(shop, BOSS, "#web")] == ["#Web77"]
     # LIKE wildcards typed by hand are characters, not patterns.
-    assert order_lookup.find(shop, BOSS, "d10_2") == []
-    assert order_lookup.find(shop, BOSS, "%") == []
+    assert order_search.find(shop, BOSS, "d10_2") == []
+    assert order_search.find(shop, BOSS, "%") == []
 
 
 def test_orders_screen_search_in_any_case(shop: Store) -> None:

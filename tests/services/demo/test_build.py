@@ -59,7 +59,7 @@ from wms_tui.services.dispatch import overview as dispatch_overview
 from wms_tui.services.intake.order_import import import_orders
 from wms_tui.services.intake.product_import import import_products
 from wms_tui.services.inventory.stock import ledger_mismatches
-from wms_tui.services.lookup import order_lookup
+from wms_tui.services.lookup import order_search
 from wms_tui.services.returns import returnable
 from wms_tui.services.setup.carrier_tracking import rule_for
 from wms_tui.store import Store
@@ -261,10 +261,10 @@ def test_shipped_orders_are_found_by_tracking_number_and_exported(demo: Store) -
     supervisor = demo_walk.actor(demo, "S9001", "OFFICE")
     # A carrier's own number, and a PostNord parcel at home whose number is its SSCC.
     name, tracking, _ = next(row for row in shipped if row[1] != row[2])
-    hits = order_lookup.find(demo, supervisor, tracking)
+    hits = order_search.find(demo, supervisor, tracking)
     assert [(h.name, h.matched, h.tracking) for h in hits] == [(name, "tracking", tracking)]
     name, tracking, _ = next(row for row in shipped if row[1] == row[2])
-    hits = order_lookup.find(demo, supervisor, tracking)
+    hits = order_search.find(demo, supervisor, tracking)
     assert [(h.name, h.matched, h.tracking) for h in hits] == [(name, "SSCC", tracking)]
     rows = {r.name: r for r in fulfillment_export.fulfillment_rows(demo)}
     assert set(rows) == set(seeded("DISPATCHED") + seeded("RETURNED"))

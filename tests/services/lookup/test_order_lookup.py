@@ -12,7 +12,7 @@ from wms_tui.domain.actor import Actor
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Order
 from wms_tui.services.dispatch import handover, manifest
-from wms_tui.services.lookup import order_lookup
+from wms_tui.services.lookup import order_lookup, order_search
 from wms_tui.store import Store
 
 BOSS = Actor(None, "Karin Holmgren", frozenset({"supervisor"}), "OFFICE")
@@ -31,7 +31,7 @@ def dock(empty_store: Store, tmp_path: Path) -> Dock:
 
 
 def hits(dock: Dock, q: str) -> list[tuple[str, str]]:
-    return [(h.name, h.matched) for h in order_lookup.find(dock.store, BOSS, q)]
+    return [(h.name, h.matched) for h in order_search.find(dock.store, BOSS, q)]
 
 
 def test_every_way_to_find_an_order(dock: Dock) -> None:
@@ -42,7 +42,7 @@ def test_every_way_to_find_an_order(dock: Dock) -> None:
     assert hits(dock, "00" + dock.sscc["#2/2"]) == [("#2", "SSCC")]
     assert hits(dock, "(00)" + dock.sscc["#3"]) == [("#3", "SSCC")]
     assert hits(dock, dock.tracking["#1"].lower()) == [("#1", "tracking")]
-    found = order_lookup.find(dock.store, BOSS, dock.tracking["#1"])[0]
+    found = order_search.find(dock.store, BOSS, dock.tracking["#1"])[0]
     assert found.tracking == dock.tracking["#1"] and found.carrier_code == "PN"
     # e-mail, phone typed any way, names in Hangul and Swedish in any case
     assert hits(dock, "JIHOON@example.kr") == [("#1", "e-mail")]
@@ -56,9 +56,9 @@ def test_every_way_to_find_an_order(dock: Dock) -> None:
 def test_pickers_see_no_customer_e_mail_or_phone(dock: Dock) -> None:
     """The service decides by role: a picker's lookup neither shows a customer's
     e-mail and phone nor finds an order by them."""
-    assert order_lookup.find(dock.store, PICKER, "JIHOON@example.kr") == []
-    assert order_lookup.find(dock.store, PICKER, "010-3318-7745") == []
-    [hit] = order_lookup.find(dock.store, PICKER, "#1")
+    assert order_search.find(dock.store, PICKER, "JIHOON@example.kr") == []
+    assert order_search.find(dock.store, PICKER, "010-3318-7745") == []
+    [hit] = order_search.find(dock.store, PICKER, "#1")
     assert hit.name == "#1" and hit.email == ""
     d = order_lookup.order_detail(dock.store, PICKER, dock.order("#1").id)
     assert (d.email, d.phone) == ("", "") and d.customer_name
@@ -67,9 +67,9 @@ def test_pickers_see_no_customer_e_mail_or_phone(dock: Dock) -> None:
 
 
 def test_nothing_found_and_empty_query(dock: Dock) -> None:
-    assert order_lookup.find(dock.store, BOSS, "no such thing") == []
+    assert order_search.find(dock.store, BOSS, "no such thing") == []
     with pytest.raises(DomainError, match="Type an order number, name, e-mail"):
-        order_lookup.find(dock.store, BOSS, "  \r")
+        order_search.find(dock.store, BOSS, "  \r")
 
 
 def test_detail_of_a_dispatched_order_answers_where_it_is(dock: Dock) -> None:

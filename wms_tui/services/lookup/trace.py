@@ -59,7 +59,7 @@ from wms_tui.services.core import order_names
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.handover import parcel_code
 from wms_tui.services.lookup import timeline
-from wms_tui.services.lookup.order_lookup import search
+from wms_tui.services.lookup.order_search import search
 from wms_tui.services.lookup.timeline import TIME_FORMAT, TraceStep
 from wms_tui.store import Store
 

@@ -47,7 +47,7 @@ class LookupScreen(FloorScreen):
     @on(Input.Submitted, "#lookup-scan")
     def search(self, event: Input.Submitted) -> None:
         from wms_tui.domain.errors import DomainError
-        from wms_tui.services.lookup.order_lookup import find
+        from wms_tui.services.lookup.order_search import find
 
         fb = self.feedback
         hits_list = self.query_one("#lookup-hits", OptionList)
