@@ -195,7 +195,8 @@ SELECT 3, NULL, NULL, NULL, NULL, NULL,
   (SELECT count(*) FROM orders o WHERE o.status IN ({_statuses(FLOW)})
       AND o.status_changed_at <= {sb} AND o.id IN ({touched}))
   - (SELECT count(*) FROM orders o WHERE o.status IN ({_statuses(FLOW)})
-      AND o.status_changed_at > {sb} AND o.id NOT IN ({touched})
+      AND o.status_changed_at > {sb}
+      AND NOT EXISTS (SELECT 1 FROM event e WHERE e.order_id = o.id AND e.at > {sb})
       AND EXISTS (SELECT 1 FROM event e WHERE e.order_id = o.id))
 """
     graded: dict[Key, Graded] = {}
