@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from wms_tui.adapters.setup_csv import SETUP_FILES
+from wms_tui.adapters.setup_specs import SETUP_FILES
 from wms_tui.services.demo.seed_files import DEMO_DIR
 
 

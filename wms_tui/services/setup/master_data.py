@@ -40,7 +40,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from wms_tui.adapters.setup_csv import SETUP_FILES, SetupFiles, SetupRefused, read_setup
+from wms_tui.adapters.setup_csv import SetupFiles, SetupRefused, read_setup
+from wms_tui.adapters.setup_specs import SETUP_FILES
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.credentials import Credential
 from wms_tui.domain.enums import EventKind, Role
