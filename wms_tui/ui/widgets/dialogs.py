@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
@@ -48,6 +49,7 @@ class _Dialog(ModalScreen[Any]):
         super().__init__()
         self._title = title
         self._hint = hint
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dlg"):
@@ -69,6 +71,14 @@ class _Dialog(ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        """Answer once. Textual's dismiss pops whatever screen is on top: a second
+        answer (two Enters in one read) popped the screen the question was asked from."""
+        if self._answered or not self.is_current:
+            return AwaitComplete.nothing()
+        self._answered = True
+        return super().dismiss(result)
 
     def error(self, message: str) -> None:
         self.query_one("#dlg-fb", Feedback).error(message)
