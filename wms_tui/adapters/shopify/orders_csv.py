@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from wms_tui.adapters.shopify.csv_reading import (
@@ -26,124 +25,22 @@ from wms_tui.adapters.shopify.csv_records import (
     ShipTo,
     Source,
 )
+from wms_tui.adapters.shopify.order_columns import (
+    FALSE,
+    INTEGER,
+    ORDER_LEVEL,
+    ORDER_OPTIONAL,
+    ORDER_REQUIRED,
+    SHIP_TO_REQUIRED,
+    TRUE,
+    parse_datetime,
+    parse_note_attributes,
+)
 from wms_tui.domain.countries import is_country
 
 # --------------------------------------------------------------------------------------------
 # Orders
 # --------------------------------------------------------------------------------------------
-
-_O_REQUIRED = (
-    "Name",
-    "Financial Status",
-    "Fulfillment Status",
-    "Created at",
-    "Lineitem quantity",
-    "Lineitem name",
-    "Lineitem price",
-    "Lineitem sku",
-    "Lineitem requires shipping",
-    "Shipping Name",
-    "Shipping Address1",
-    "Shipping City",
-    "Shipping Zip",
-    "Shipping Country",
-    "Notes",
-    "Note Attributes",
-    "Cancelled at",
-)
-_O_OPTIONAL = (
-    "Email",
-    "Phone",
-    "Shipping Method",
-    "Shipping Company",
-    "Shipping Address2",
-    "Shipping Province",
-    "Shipping Phone",
-    "Tags",
-    "Source",
-)
-# Order-level columns: Shopify fills them on an order's first row; later rows are blank or
-# repeat the same value (Email and Created at are repeated).
-_ORDER_LEVEL = (
-    "Email",
-    "Phone",
-    "Financial Status",
-    "Fulfillment Status",
-    "Shipping Method",
-    "Created at",
-    "Cancelled at",
-    "Notes",
-    "Note Attributes",
-    "Tags",
-    "Source",
-    "Shipping Name",
-    "Shipping Company",
-    "Shipping Address1",
-    "Shipping Address2",
-    "Shipping City",
-    "Shipping Zip",
-    "Shipping Province",
-    "Shipping Country",
-    "Shipping Phone",
-)
-_SHIP_TO_REQUIRED = ("Shipping Name", "Shipping Address1", "Shipping City", "Shipping Country")
-
-_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?"
-    r" ?(?:(Z)|([+-])(\d{2}):?(\d{2}))"
-)
-_INTEGER = re.compile(r"[+-]?\d+")
-_TRUE = frozenset({"true", "yes", "1", "y", "t"})
-_FALSE = frozenset({"false", "no", "0", "n", "f"})
-_ZONES: dict[int, timezone] = {}
-
-
-def _parse_datetime(value: str) -> datetime | None:
-    """Shopify's "2024-03-05 14:02:11 +0100" (or ISO 8601) as an aware datetime, else None."""
-    m = _DATETIME.fullmatch(value)
-    if m is None:
-        return None
-    year, month, day, hour, minute, second, frac, zulu, sign, off_h, off_m = m.groups()
-    offset = 0 if zulu else (int(off_h) * 60 + int(off_m)) * (-1 if sign == "-" else 1)
-    zone = _ZONES.get(offset)
-    if zone is None:
-        zone = _ZONES[offset] = timezone(timedelta(minutes=offset))
-    try:
-        return datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour),
-            int(minute),
-            int(second or 0),
-            int((frac or "0").ljust(6, "0")),
-            tzinfo=zone,
-        )
-    except ValueError:
-        return None
-
-
-def _parse_note_attributes(text: str) -> dict[str, str]:
-    """Shopify writes note attributes as "key: value" lines.
-
-    A line without a colon continues the previous value (a gift message with a line break);
-    text before the first key is kept under "".
-    """
-    attributes: dict[str, str] = {}
-    last: str | None = None
-    for line in text.splitlines():
-        key, colon, value = line.partition(":")
-        key = key.strip()
-        if colon and key:
-            last = key
-            attributes[key] = value.strip()
-        elif line.strip():
-            if last is None:
-                last = ""
-                attributes[""] = line.strip()
-            else:
-                attributes[last] = f"{attributes[last]}\n{line.strip()}".strip("\n")
-    return attributes
 
 
 @dataclass(slots=True)
@@ -181,7 +78,7 @@ def _parse_orders(
     source: Source, known_skus: Callable[[str], bool] | None
 ) -> Generator[OrderRecord | RowError | None, None, None]:
     header, rows, release = open_rows(
-        source, _O_REQUIRED, _O_OPTIONAL, ("products", ("Handle", "Variant SKU"))
+        source, ORDER_REQUIRED, ORDER_OPTIONAL, ("products", ("Handle", "Variant SKU"))
     )
     try:
         yield None
@@ -199,7 +96,7 @@ def _order_stream(
     i_name = ix["Name"]
     i_qty, i_line_name, i_price = ix["Lineitem quantity"], ix["Lineitem name"], ix["Lineitem price"]
     i_sku, i_ship = ix["Lineitem sku"], ix["Lineitem requires shipping"]
-    level = [(name, ix[name]) for name in _ORDER_LEVEL if ix[name] < header.width]
+    level = [(name, ix[name]) for name in ORDER_LEVEL if ix[name] < header.width]
     sku_known: dict[str, bool] = {}
     seen: dict[str, int] = {}
     current: _Order | None = None
@@ -290,8 +187,8 @@ def _order_stream(
         # The line item on this row.
         ok = True
         raw_ship = fields[i_ship].strip().casefold()
-        requires_shipping = raw_ship not in _FALSE
-        if raw_ship and raw_ship not in _TRUE and raw_ship not in _FALSE:
+        requires_shipping = raw_ship not in FALSE
+        if raw_ship and raw_ship not in TRUE and raw_ship not in FALSE:
             ok = False
             yield RowError(
                 row,
@@ -327,7 +224,7 @@ def _order_stream(
 
         raw_qty = fields[i_qty].strip()
         quantity = 0
-        if not _INTEGER.fullmatch(raw_qty):
+        if not INTEGER.fullmatch(raw_qty):
             ok = False
             reason = (
                 f"quantity '{short(raw_qty)}' is not a whole number"
@@ -390,7 +287,7 @@ def _start(order: _Order, ix: dict[str, int]) -> Iterator[RowError]:
     """Validate the order-level fields on an order's first row."""
     fields, row, name = order.fields, order.row, order.name
     raw = fields[ix["Created at"]].strip()
-    order.created_at = _parse_datetime(raw)
+    order.created_at = parse_datetime(raw)
     if order.created_at is None:
         order.ok = False
         reason = (
@@ -401,7 +298,7 @@ def _start(order: _Order, ix: dict[str, int]) -> Iterator[RowError]:
         yield RowError(row, "Created at", reason, key=name)
     raw = fields[ix["Cancelled at"]].strip()
     if raw:
-        order.cancelled_at = _parse_datetime(raw)
+        order.cancelled_at = parse_datetime(raw)
         if order.cancelled_at is None:
             order.ok = False
             yield RowError(
@@ -436,7 +333,7 @@ def _finish(order: _Order, ix: dict[str, int]) -> Iterator[OrderRecord | RowErro
         return
     cancelled = order.cancelled_at is not None
     if not cancelled and any(line.requires_shipping for line in order.lines):
-        for column in _SHIP_TO_REQUIRED:
+        for column in SHIP_TO_REQUIRED:
             if not fields[ix[column]].strip():
                 order.ok = False
                 yield RowError(order.row, column, f"missing ship-to {column} for {name}", key=name)
@@ -457,7 +354,7 @@ def _finish(order: _Order, ix: dict[str, int]) -> Iterator[OrderRecord | RowErro
         created_at=order.created_at,
         cancelled_at=order.cancelled_at,
         notes=col("Notes"),
-        note_attributes=_parse_note_attributes(col("Note Attributes")),
+        note_attributes=parse_note_attributes(col("Note Attributes")),
         tags=[t for t in (tag.strip() for tag in col("Tags").split(",")) if t],
         ship_to=ShipTo(
             name=col("Shipping Name"),
