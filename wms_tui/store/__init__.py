@@ -48,7 +48,8 @@ from wms_tui.store.urls import db_option, hide_password, resolve_url, shown_url,
 # The Alembic revision this code's schema corresponds to. A database stamped
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
 # with an earlier known revision must be upgraded (`wms db upgrade`) first.
-SCHEMA_REVISION = "0024"
+# 0023 came after 0024: both were claimed at once and 0024 landed first.
+SCHEMA_REVISION = "0023"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -70,6 +71,7 @@ KNOWN_REVISIONS = (
     "0021",
     "0022",
     "0024",
+    "0023",
 )  # oldest first, SCHEMA_REVISION last
 
 STORE_REPLACED = (

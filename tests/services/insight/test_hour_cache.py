@@ -18,7 +18,8 @@ from wms_tui.domain.actor import SYSTEM, Actor
 from wms_tui.domain.clock import set_clock
 from wms_tui.domain.enums import EventKind as K
 from wms_tui.domain.enums import OrderStatus as S
-from wms_tui.domain.models import Order
+from wms_tui.domain.errors import StoreBusy
+from wms_tui.domain.models import InsightKept, Order
 from wms_tui.services.core import events
 from wms_tui.services.insight import hour_cache
 from wms_tui.services.insight.dashboard import Dashboard, dashboard
@@ -38,7 +39,8 @@ def _same(d: Dashboard) -> Dashboard:
 
 
 def _cold(shift: Shift, now: datetime) -> Dashboard:
-    hour_cache.forget(shift.store)
+    """A build from the event log alone: nothing kept in this process or in the store."""
+    hour_cache.forget_everywhere(shift.store)
     return _same(dashboard(shift.store, shift.boss, now))
 
 
@@ -171,7 +173,8 @@ STEP_EVENTS = st.lists(
     ),
     max_size=4,
 )
-STEPS = st.lists(st.tuples(st.integers(1, 75), STEP_EVENTS), min_size=1, max_size=5)
+# (minutes, events, whether the dashboard restarts first: it then finds only the store's rows)
+STEPS = st.lists(st.tuples(st.integers(1, 75), STEP_EVENTS, st.booleans()), min_size=1, max_size=5)
 
 
 @settings(
@@ -187,10 +190,10 @@ def test_random_refreshes_and_events_keep_the_cold_numbers(shift: Shift, steps: 
     store is the fixture's for every example: the log only grows, as on a real floor."""
     bo = _actor_of(shift, "Bo Ek")
     packer = Actor(bo.operator_id, bo.name, ("packer",), "PACK-1")
-    hour_cache.forget(shift.store)
+    hour_cache.forget_everywhere(shift.store)
     now = NOW
     dashboard(shift.store, shift.boss, now)
-    for minutes, written in steps:
+    for minutes, written, restart in steps:
         now += timedelta(minutes=minutes)
         for kind, order, back, bin_ in written:
             at = now - timedelta(minutes=back)
@@ -204,6 +207,99 @@ def test_random_refreshes_and_events_keep_the_cold_numbers(shift: Shift, steps: 
             else:
                 k = {"pack": K.PACK_SCAN, "undo": K.PACK_UNDO, "qc": K.QC_FAIL}[kind]
                 _log(shift, at, packer, k, order, sku="MUG-1", qty=-1 if kind == "undo" else 1)
+        if restart:
+            hour_cache.forget(shift.store)
         warm = _same(dashboard(shift.store, shift.boss, now))
         assert warm == _cold(shift, now), now
         dashboard(shift.store, shift.boss, now)  # warm again for the next step
+
+
+# ---------------------------------------------------------------- kept in the store
+
+
+def _started_later(shift: Shift, now: datetime, monkeypatch: pytest.MonkeyPatch) -> tuple:
+    """A refresh by a dashboard that kept nothing in memory (a restart, another
+    terminal: a new Store on the same database), and where it began reading the log."""
+    read_from: list[datetime] = []
+    real = hour_cache.hour_parts
+
+    def spy(session, start, end, split, lines_since=None):  # noqa: ANN001, ANN202
+        read_from.append(start)
+        return real(session, start, end, split, lines_since)
+
+    monkeypatch.setattr(hour_cache, "hour_parts", spy)
+    other = Store(str(shift.store.engine.url.render_as_string(hide_password=False)))
+    try:
+        board = _same(dashboard(other, shift.boss, now))
+    finally:
+        other.dispose()
+        monkeypatch.setattr(hour_cache, "hour_parts", real)
+    return board, read_from
+
+
+def test_a_dashboard_started_later_reads_the_day_kept_in_the_store(
+    shift: Shift, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dashboard(shift.store, shift.boss, NOW)
+    with shift.store.read() as s:
+        row = s.get(InsightKept, hour_cache._kept[shift.store].day_start)
+        assert row is not None and row.until == t(12, 50)
+    # Ana carries on #B's MUG line begun at 10:05 and Karin dispatches #M after it
+    _pick(shift, t(13, 20), "#B", "MUG-1", "A-01")
+    _log(shift, t(13, 25), SYSTEM, K.ORDER_STATUS, "#M", from_state=S.PACKED.value,
+         to_state=S.DISPATCHED.value)  # fmt: skip
+    later, read_from = _started_later(shift, t(13, 30), monkeypatch)
+    assert read_from == [t(12, 50)]  # the log after the kept rows, not the whole day
+    assert later == _cold(shift, t(13, 30))
+    ana = next(p for p in later.pickers if p.name == "Ana Lindqvist")
+    assert (ana.count, ana.units) == (3, 6)
+
+
+def test_the_store_keeps_one_day_moved_on_every_few_minutes(shift: Shift) -> None:
+    dashboard(shift.store, shift.boss, t(13, 0, day=9))  # yesterday's rows
+    hour_cache.forget(shift.store)
+    dashboard(shift.store, shift.boss, NOW)
+    dashboard(shift.store, shift.boss, NOW + hour_cache.STORE_EVERY / 2)
+    with shift.store.read() as s:
+        kept = [r.until for r in s.exec(select(InsightKept)).all()]
+    assert kept == [t(12, 50)]  # yesterday's gone; not rewritten yet
+    dashboard(shift.store, shift.boss, NOW + hour_cache.STORE_EVERY)
+    with shift.store.read() as s:
+        assert [r.until for r in s.exec(select(InsightKept)).all()] == [t(12, 55)]
+
+
+def test_store_rows_with_an_event_stamped_in_their_past_are_read_again(
+    shift: Shift, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dashboard(shift.store, shift.boss, NOW)
+    _pick(shift, t(9, 30), "#C", "SOCK-1", "C-01")  # a replay writing the kept past
+    later, read_from = _started_later(shift, t(13, 5), monkeypatch)
+    assert len(read_from) == 1 and read_from[0] < t(7, 0)  # the whole day
+    assert later == _cold(shift, t(13, 5))
+    assert next(p for p in later.pickers if p.name == "Ana Lindqvist").count == 4
+
+
+def test_unreadable_store_rows_are_read_from_the_log(
+    shift: Shift, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dashboard(shift.store, shift.boss, NOW)
+    with shift.store.unit_of_work() as uow:
+        row = uow.session.exec(select(InsightKept)).one()
+        row.rows = '{"format": 0}'  # written by another version of wms
+        uow.session.add(row)
+        uow.commit()
+    later, read_from = _started_later(shift, t(13, 5), monkeypatch)
+    assert len(read_from) == 1 and read_from[0] < t(12, 0)
+    assert later == _cold(shift, t(13, 5))
+
+
+def test_a_refresh_whose_cache_write_fails_still_answers(
+    shift: Shift, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def busy() -> None:
+        raise StoreBusy("The store is busy (another terminal is writing); try again")
+
+    monkeypatch.setattr(shift.store, "unit_of_work", busy)
+    board = _same(dashboard(shift.store, shift.boss, NOW))
+    monkeypatch.undo()
+    assert board == _cold(shift, NOW)

@@ -25,6 +25,7 @@ from wms_tui.domain.models.devices import Device
 from wms_tui.domain.models.dispatch import Manifest, Notice
 from wms_tui.domain.models.events import EVENT_KIND_COVER, Event
 from wms_tui.domain.models.exceptions import WmsException
+from wms_tui.domain.models.insight import InsightKept
 from wms_tui.domain.models.orders import LINE_HAS_WORK, Allocation, Order, OrderLine
 from wms_tui.domain.models.packing import PackScan, Parcel
 from wms_tui.domain.models.picking import PickTask, PickTaskLine, Wave
@@ -54,6 +55,7 @@ __all__ = [
     "Device",
     "EVENT_KIND_COVER",
     "Event",
+    "InsightKept",
     "LINE_HAS_WORK",
     "Location",
     "Manifest",

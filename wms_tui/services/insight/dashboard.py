@@ -115,10 +115,13 @@ class Dashboard:
 
 
 def dashboard(store: Store, actor: Actor, now: datetime | None = None) -> Dashboard:
-    """The shift as it stands (supervisors only); reads, never writes."""
+    """The shift as it stands (supervisors only). It changes nothing; it may write the
+    day's settled per-hour figures to the store's cache (:func:`hour_cache.store_kept`)."""
     actor.require(Role.SUPERVISOR, action="see the shift dashboard")
     with store.read() as session:
-        return _build(store, session, now or utcnow())
+        board = _build(store, session, now or utcnow())
+    hour_cache.store_kept(store)
+    return board
 
 
 def _build(store: Store, session: Session, now: datetime) -> Dashboard:
