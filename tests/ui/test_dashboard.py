@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from datetime import time
+from types import SimpleNamespace
 
 import pytest
 
-from tests.ui.helpers import open_screen, shown_text
+from tests.ui.helpers import fits, open_screen, shown_text
 from tests.ui.scanner import press, settle
 from tests.worlds import factories as f
 from tests.worlds.insight import NOW, Shift, build_shift
 from wms_tui.domain.clock import set_clock
+from wms_tui.domain.models import WmsException
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.dashboard import DashboardScreen
@@ -106,7 +109,12 @@ async def test_a_handheld_shows_one_panel_at_a_time(shift: Shift) -> None:
             "POSTNORD 14:30 ✗ 12 at risk",
             "12 ord · pick 20ln/35u · pack 160u",
         ]
-        await pilot.press("right", "right")
+        await pilot.press("4")
+        people = shown_text(screen.query_one("#dash-people")).splitlines()
+        # a person's name, bar and rate on one line, as wide as the handheld
+        assert any(line.startswith("Ana L.") and line.endswith("1.5") for line in people)
+        assert people[0] == "Pick lines/hour (lines/active hours)"
+        await pilot.press("right")
         assert flat(screen, "#dash-tab") == "‹ 5/6 Pack accuracy ›"
         assert "Johan Ö. " in shown_text(screen.query_one("#dash-accuracy"))
         assert "833.3 2/1/1/1" in flat(screen, "#dash-accuracy")
@@ -225,3 +233,56 @@ def test_a_carrier_is_named_once_in_the_cut_off_table() -> None:
     assert _carrier("DHL", "DHL Express") == "DHL Express"
     assert _carrier("POSTNORD", "PostNord") == "PostNord"
     assert _carrier("PN", "PostNord") == "PN PostNord"
+
+
+async def test_wide_fits_five_carriers_and_the_open_exceptions_without_scrolling(
+    shift: Shift,
+) -> None:
+    with shift.store.unit_of_work() as uow:
+        f.carrier(uow, "CJ", cutoff=time(15, 0))
+        f.carrier(uow, "USPS", cutoff=time(12, 0))
+        for kind in ("MISSING_UNIT", "BACKORDER", "CANCELLED_AFTER_PACK"):
+            uow.add(WmsException(kind=kind, message="open"))
+        uow.commit()
+    app = WmsApp(shift.store.url, terminal="OFFICE")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(pilot, "dashboard", "S9001")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen) and screen.snap is not None
+        assert len(screen.snap.carriers) == 5
+        assert fits(app, "#dash-trucks", "#dash-people", "#dash-accuracy", "#dash-backlog")
+        backlog = flat(screen, "#dash-backlog")
+        assert "qc fail" in backlog and "cancelled after pack" in backlog
+
+
+def test_pack_accuracy_keeps_every_figure_at_120_columns() -> None:
+    """Four packers, Hangul names, two-digit rates: the table once cut QC "3 (38)" to
+    "3 (3…" and the total to "88…" in its 56 columns."""
+    from rich.console import Console
+
+    from wms_tui.services.insight.metrics import PersonWork
+    from wms_tui.ui.screens import dashboard_view as view
+
+    def packer(name: str, units: int, refused: int, qc: int) -> PersonWork:
+        return PersonWork(1, name, "pack", count=units, units=units, refused=refused, qc=qc)
+
+    packers = (packer("Märta Sjöberg", 80, 4, 3), packer("박서연 (Seoyeon Park)", 79, 1, 1),
+               packer("Johan Öberg", 76, 6, 0), packer("Emily Carter", 75, 2, 3))  # fmt: skip
+    console = Console(width=56, record=True, color_system=None)
+    console.print(view.accuracy(SimpleNamespace(packers=packers), 56, False))
+    lines = console.export_text().splitlines()
+    # only a name is cut (to 16 cells), never a figure
+    assert all("…" not in line[16:] for line in lines) and all(len(line) <= 56 for line in lines)
+    assert sum("…" in line for line in lines) == 1  # 박서연 (Seoyeon Park)
+    marta = next(line for line in lines if line.startswith("Märta"))
+    assert marta.split()[2:] == ["80", "4+0", "(50)", "3", "(38)", "0", "(0)", "88", "██"]
+
+
+def test_cycle_times_read_to_the_nearest_minute() -> None:
+    from wms_tui.ui.screens import dashboard_view as view
+
+    # a simulated day's p50 of 3.8 minutes read "3m" beside the event log's 3.8
+    assert [view.minutes(m) for m in (3.8, 3.4, 59.6, 134.5, None)] == [
+        "4m", "3m", "1h00", "2h14", "–",
+    ]  # fmt: skip

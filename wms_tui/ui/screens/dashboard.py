@@ -87,11 +87,14 @@ class DashboardScreen(WmsScreen):
                 with Vertical(id="panel-people", classes="panel"):
                     yield Static("People today", classes="dash-title", markup=False)
                     yield Static("", id="dash-people", markup=False)
-                with Vertical(id="panel-accuracy", classes="panel"):
-                    yield Static("Pack accuracy today", classes="dash-title", markup=False)
-                    yield Static("", id="dash-accuracy", markup=False)
-            with Vertical(id="panel-backlog", classes="panel"):
-                yield Static("", id="dash-backlog", markup=False)
+                # The backlog under the accuracy table, beside the people: below them it
+                # pushed the open exceptions off a 120x40 screen with five carriers.
+                with Vertical(classes="dash-col"):
+                    with Vertical(id="panel-accuracy", classes="panel"):
+                        yield Static("Pack accuracy today", classes="dash-title", markup=False)
+                        yield Static("", id="dash-accuracy", markup=False)
+                    with Vertical(id="panel-backlog", classes="panel"):
+                        yield Static("", id="dash-backlog", markup=False)
 
     def on_mount(self) -> None:
         self._show_panel()
@@ -110,6 +113,10 @@ class DashboardScreen(WmsScreen):
     def _show_panel(self) -> None:
         for i, (key, _) in enumerate(PANELS):
             self.query_one(f"#panel-{key}").set_class(i == self.panel, "shown")
+        # On a handheld the column of two panels takes no width when neither is shown:
+        # it halved the people panel's rows.
+        for col in self.query(".dash-col"):
+            col.set_class(not col.query(".panel.shown"), "idle")
         title = PANELS[self.panel][1]
         self.query_one("#dash-tab", Static).update(
             Text.assemble(("‹ ", "dim"), f"{self.panel + 1}/{len(PANELS)} {title}", (" ›", "dim"))
@@ -177,4 +184,4 @@ class DashboardScreen(WmsScreen):
         self.query_one("#dash-trucks", Static).update(view.trucks(d, narrow, half))
         self.query_one("#dash-people", Static).update(view.people(d, half, narrow))
         self.query_one("#dash-accuracy", Static).update(view.accuracy(d, half, narrow))
-        self.query_one("#dash-backlog", Static).update(view.backlog(d, min(half, 80), narrow))
+        self.query_one("#dash-backlog", Static).update(view.backlog(d, half, narrow))
