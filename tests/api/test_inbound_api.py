@@ -10,7 +10,7 @@ from tests.api.webhook_receiver import TEST_RECEIVER
 from tests.worlds.dbstate import snapshot
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Delivery, Event, Notice, Order
-from wms_tui.services.integrations import webhooks_out
+from wms_tui.services.integrations import webhook_delivery, webhooks_out
 
 
 def asn(**extra) -> dict:
@@ -117,5 +117,5 @@ def test_a_delay_notice_is_an_order_delayed_webhook(api_world: Api):
     with httpx.Client(
         transport=httpx.MockTransport(lambda r: got.append(r) or httpx.Response(200))
     ) as client:
-        assert webhooks_out.deliver_due(api_world.store, client, **TEST_RECEIVER).delivered == 1
+        assert webhook_delivery.deliver_due(api_world.store, client, **TEST_RECEIVER).delivered == 1
     assert got[0].headers["X-Wms-Event"] == "order.delayed"

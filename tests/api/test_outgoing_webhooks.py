@@ -13,7 +13,7 @@ from tests.api.webhook_receiver import TEST_RECEIVER, Receiver, to_packed
 from wms_tui.adapters.shopify.webhooks import wms_signature
 from wms_tui.domain.clock import pinned, utcnow
 from wms_tui.domain.models.integration import ShopOutbox
-from wms_tui.services.integrations import webhooks_out
+from wms_tui.services.integrations import webhook_delivery, webhooks_out
 
 
 def test_packed_is_posted_signed_once(api_world: Api):
@@ -33,7 +33,7 @@ def test_packed_is_posted_signed_once(api_world: Api):
     assert webhooks_out.queue_new(api_world.store) == 0  # scanning again never doubles
     receiver = Receiver()
     with httpx.Client(transport=httpx.MockTransport(receiver)) as client:
-        report = webhooks_out.deliver_due(
+        report = webhook_delivery.deliver_due(
             api_world.store, client, clock=lambda: 1765078800, **TEST_RECEIVER
         )
     assert report.delivered == 1
@@ -53,14 +53,16 @@ def test_a_failing_receiver_is_retried_later(api_world: Api):
     receiver = Receiver()
     receiver.status = 503
     with httpx.Client(transport=httpx.MockTransport(receiver)) as client:
-        assert webhooks_out.deliver_due(api_world.store, client, **TEST_RECEIVER).retrying == 1
+        assert webhook_delivery.deliver_due(api_world.store, client, **TEST_RECEIVER).retrying == 1
         assert (
-            webhooks_out.deliver_due(api_world.store, client, **TEST_RECEIVER).retrying == 0
+            webhook_delivery.deliver_due(api_world.store, client, **TEST_RECEIVER).retrying == 0
         )  # not due yet
         receiver.status = 204
         later = utcnow() + webhooks_out.timedelta(minutes=2)
         assert (
-            webhooks_out.deliver_due(api_world.store, client, now=later, **TEST_RECEIVER).delivered
+            webhook_delivery.deliver_due(
+                api_world.store, client, now=later, **TEST_RECEIVER
+            ).delivered
             == 1
         )
     with api_world.store.read() as s:

@@ -13,7 +13,7 @@ from tests.worlds.dbstate import snapshot
 from wms_tui.api.app import create_app
 from wms_tui.domain.errors import BadInput
 from wms_tui.domain.models.integration import ShopOutbox
-from wms_tui.services.integrations import webhooks_out
+from wms_tui.services.integrations import webhook_delivery, webhooks_out
 from wms_tui.services.integrations.webhook_targets import check_url, pin
 
 INSIDE = [
@@ -105,7 +105,7 @@ def test_delivery_checks_the_name_again_and_connects_to_the_address_it_checked(a
     webhooks_out.queue_new(api_world.store)
     receiver = Receiver()
     with httpx.Client(transport=httpx.MockTransport(receiver)) as client:
-        report = webhooks_out.deliver_due(api_world.store, client, resolver=public)
+        report = webhook_delivery.deliver_due(api_world.store, client, resolver=public)
         assert report.delivered == 1
         [sent] = receiver.got
         assert str(sent.url) == "https://93.184.215.14/hooks"
@@ -116,7 +116,7 @@ def test_delivery_checks_the_name_again_and_connects_to_the_address_it_checked(a
         # times over a day), and said in the log the developer reads.
         to_packed(api_world, "#T-2")
         webhooks_out.queue_new(api_world.store)
-        report = webhooks_out.deliver_due(api_world.store, client, resolver=private)
+        report = webhook_delivery.deliver_due(api_world.store, client, resolver=private)
         assert (report.failed, report.retrying, len(receiver.got)) == (1, 0, 1)
     row = outbox_row(api_world, "#T-2")
     assert (row.failed, row.attempts) == (True, 1)
@@ -141,7 +141,7 @@ def test_a_stale_http_webhook_fails_at_once_with_why(api_world: Api):
     webhooks_out.queue_new(api_world.store)
     receiver = Receiver()
     with httpx.Client(transport=httpx.MockTransport(receiver)) as client:
-        assert webhooks_out.deliver_due(api_world.store, client, resolver=public).failed == 1
+        assert webhook_delivery.deliver_due(api_world.store, client, resolver=public).failed == 1
     assert receiver.got == []
     row = outbox_row(api_world, "#T-3")
     assert (row.failed, row.attempts) == (True, 1)
@@ -157,7 +157,7 @@ def test_a_name_that_does_not_resolve_yet_is_tried_again(api_world: Api):
     to_packed(api_world, "#T-4")
     webhooks_out.queue_new(api_world.store)
     with httpx.Client(transport=httpx.MockTransport(Receiver())) as client:
-        report = webhooks_out.deliver_due(api_world.store, client, resolver=lambda h, p: [])
+        report = webhook_delivery.deliver_due(api_world.store, client, resolver=lambda h, p: [])
     assert report.retrying == 1
     row = outbox_row(api_world, "#T-4")
     assert not row.failed and row.last_error == "cannot reach it: new.erp.example does not resolve"

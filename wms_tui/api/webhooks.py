@@ -10,7 +10,7 @@ from wms_tui.api.auth import READ, WRITE
 from wms_tui.api.body import CheckedRoute
 from wms_tui.api.orders import ERRORS
 from wms_tui.api.schemas import DeliveryOut, WebhookIn, WebhookOut
-from wms_tui.services.integrations import webhooks_out
+from wms_tui.services.integrations import webhook_delivery, webhooks_out
 from wms_tui.services.integrations.api_keys import KeyInfo
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"], route_class=CheckedRoute)
@@ -68,5 +68,5 @@ def deliveries(
     limit: Annotated[int, Query(ge=1, le=webhooks_out.MAX_LOG)] = 50,
 ) -> list[DeliveryOut]:
     """The webhook's latest deliveries, newest first, each with why it failed."""
-    found = webhooks_out.deliveries(request.app.state.store, key, webhook_id, limit)
+    found = webhook_delivery.deliveries(request.app.state.store, key, webhook_id, limit)
     return [DeliveryOut(**vars(d)) for d in found]

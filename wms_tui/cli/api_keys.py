@@ -46,11 +46,11 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
     @keys_app.command("list")
     def list_keys(db: DbOption = None) -> None:
         """Every key: name, scopes, rate, created, revoked."""
-        from wms_tui.services.integrations import api_keys, webhooks_out
+        from wms_tui.services.integrations import api_keys, webhook_delivery
 
         with reading(db) as store:
             keys = api_keys.list_keys(store)
-            backlog = webhooks_out.backlog(store)
+            backlog = webhook_delivery.backlog(store)
         if not keys:
             console.print("No API keys: wms api-keys create NAME --badge …")
             return

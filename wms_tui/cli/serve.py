@@ -26,13 +26,13 @@ serve_app = typer.Typer(
 def _deliver_forever(store, stop: threading.Event, interval: float, allow_private: bool) -> None:  # noqa: ANN001
     import httpx
 
-    from wms_tui.services.integrations import webhooks_out
+    from wms_tui.services.integrations import webhook_delivery, webhooks_out
 
     with httpx.Client() as client:
         while not stop.wait(interval):
             try:
                 webhooks_out.queue_new(store)
-                webhooks_out.deliver_due(store, client, allow_private=allow_private)
+                webhook_delivery.deliver_due(store, client, allow_private=allow_private)
             except Exception as exc:  # noqa: BLE001 - the API must outlive a bad pass
                 err_console.print(f"webhooks: {exc}".splitlines()[0], markup=False)
 
