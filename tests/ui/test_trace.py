@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
 from tests.ui.helpers import SIZES, footer_keys, open_screen, shown_text, wait_store
 from tests.ui.scanner import press, scan, settle
 from tests.worlds.trace import SSCC, Traced, build_traced
+from wms_tui.domain.models import Parcel
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.lookup import LookupScreen
@@ -120,3 +122,24 @@ async def test_a_parcel_still_at_the_station_says_so(sqlite_store: Store, tmp_pa
         facts = " ".join(shown_text(screen.query_one("#trace-facts")).split())
         assert "Parcel 1/1 open, no label yet, not weighed," in facts
         assert "? kg" not in facts
+
+
+async def test_a_parcel_closed_after_a_take_over_names_who_closed_it(traced: Traced) -> None:
+    """A simulated day's take-over: Johan scanned both units at PACK-1, Märta took the
+    order over at PACK-4 and closed the parcel without a scan; the facts named Johan
+    alone ("Packed Johan Öberg @ PACK-1: 2 scans") and the parcel no one."""
+    with traced.store.unit_of_work() as uow:
+        for parcel in uow.session.exec(select(Parcel)).all():
+            if parcel.seq == 1:
+                parcel.packed_by_name, parcel.terminal = "Märta Sjöberg", "PACK-4"
+                uow.add(parcel)
+        uow.commit()
+    app = WmsApp(traced.store.url, terminal="OFFICE")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_screen(pilot, "trace", "S9001")
+        await scan(pilot, "00" + SSCC[1])
+        await settle(pilot)
+        facts = " ".join(shown_text(app.screen.query_one("#trace-facts")).split())
+        assert "Parcel 1/2" in facts and ", closed by Märta Sjöberg @ PACK-4" in facts
+        # Lena scanned at PACK-2 and closed parcel 2 there: said once, in "Packed".
+        assert "closed by Lena Berg" not in facts and "Lena Berg @ PACK-2" in facts

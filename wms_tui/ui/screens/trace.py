@@ -124,10 +124,15 @@ class TraceScreen(FloorScreen):
                 f"{w.packer} @ {w.station}: {plural(w.scanned, 'scan')}, "
                 f"{plural(w.counted, 'count')}, {plural(w.undone, 'undo')}, {w.qc} QC",
             )
+        scanned_at = {(w.packer, w.station) for w in t.packers}
         for p in t.parcels:
             label = p.tracking or p.sscc
             if label:
                 said = f"{p.seq}/{p.count} {label} {_kg(p.weight_g)} {p.carrier}"
+                if p.packed_by and (p.packed_by, p.station) not in scanned_at:
+                    # A take-over: the "Packed" rows name who scanned, not who closed
+                    # the parcel, and the one who closed it may have scanned nothing.
+                    said += f", closed by {p.packed_by} @ {p.station}"
             else:
                 # Still at the station: "1/1  ? kg CJ Logistics" said nothing of that.
                 weight = _kg(p.weight_g) if p.weight_g is not None else "not weighed"
