@@ -23,11 +23,12 @@ Three to five statements, none of which grades or sorts every open order:
 5. **Slots** of listed at-risk orders (their expected packing time): their subgroups'
    ids up to the last listed, numbered.
 
-Statements are SQL text with bound values: status names are the enum's constants,
-written in; everything else is a parameter. Building them costs microseconds, where a
-SQLAlchemy expression tree of the same shape cost about a third of a refresh to build
-and compile. Raw values throughout, as the rules compare them: promised dates as ISO
-text on SQLite and dates on PostgreSQL, timestamps likewise (``overview_rules``).
+Statements are SQL text handed to the driver as written: status names are the enum's
+constants and group keys the store's own values, written in; the threshold and the day
+are bound. Building them costs microseconds, where a SQLAlchemy expression tree of the
+same shape cost about a third of a refresh to build and compile. Raw values throughout,
+as the rules compare them: promised dates as ISO text on SQLite and dates on PostgreSQL,
+timestamps likewise (``overview_rules``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from wms_tui.services.dispatch import overview_rules as rules
@@ -124,30 +124,45 @@ class OpenWork:
 
 
 class _Params:
-    """Bound values of one statement, named as they are added."""
+    """Bound values of one statement (the threshold and the day), named as they are added
+    in the driver's own style: statements go to the driver as they are written."""
 
-    def __init__(self) -> None:
+    def __init__(self, t: Terms) -> None:
         self.values: dict[str, object] = {}
+        self.sqlite = t.sqlite
 
     def __call__(self, value: object) -> str:
         name = f"p{len(self.values)}"
         self.values[name] = value
-        return f":{name}"
-
-    def eq(self, column: str, value: object) -> str:
-        return f"{column} IS NULL" if value is None else f"{column} = {self(value)}"
+        return f":{name}" if self.sqlite else f"%({name})s"
 
     def group(self, key: Key) -> str:
+        """A group's orders, by its key in ix_orders_open_work. The values are the store's
+        own (ids, priorities, dates), written in as literals: a group is a few dozen
+        characters, where a bound value each cost more to pass than to read."""
         status, cid, sid, priority, promised = key
         return " AND ".join(
             (
                 f"status = '{status}'",
-                self.eq("carrier_id", cid),
-                self.eq("service_id", sid),
-                f"priority = {self(priority)}",
-                self.eq("promised_ship_date", promised),
+                _eq("carrier_id", cid),
+                _eq("service_id", sid),
+                f"priority = {int(priority)}",
+                _eq("promised_ship_date", promised),
             )
         )
+
+
+def _eq(column: str, value: object) -> str:
+    return f"{column} IS NULL" if value is None else f"{column} = {_literal(value)}"
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date):
+        return f"'{value.isoformat()}'"
+    text_ = str(value)  # a promised date as SQLite stores it: ISO text
+    return "'" + text_.replace("'", "''") + "'"
 
 
 def _ids(ids: list[int]) -> str:
@@ -166,7 +181,7 @@ def read(cx: Connection, t: Terms) -> OpenWork:
     if turning:
         _turns(cx, t, turning, layout)
     listed = _listed(cx, t, graded)
-    slots = _slots(cx, listed, graded, layout)
+    slots = _slots(cx, t, listed, graded, layout)
     return OpenWork(_tally_rows(graded), stuck, listed, slots)
 
 
@@ -174,7 +189,7 @@ def read(cx: Connection, t: Terms) -> OpenWork:
 
 
 def _count(cx: Connection, t: Terms) -> tuple[list[Graded], int]:
-    p = _Params()
+    p = _Params(t)
     sb = p(t.stuck_cmp)
     status = "status" if t.sqlite else "CAST(status AS TEXT)"
     keys = "status, carrier_id, service_id, priority, promised_ship_date"
@@ -202,7 +217,7 @@ SELECT 3, NULL, NULL, NULL, NULL, NULL,
     graded: dict[Key, Graded] = {}
     loaded: dict[Key, int] = {}
     stuck = 0
-    for part, status, cid, sid, priority, promised, n, extra in cx.execute(text(sql), p.values):
+    for part, status, cid, sid, priority, promised, n, extra in cx.exec_driver_sql(sql, p.values):
         if part == 3:
             # Quiet (moving, unchanged since the threshold), less those touched since,
             # plus those changed since with an older event and none since.
@@ -266,7 +281,7 @@ def _turns(
     layout: rules.QueueLayout,
 ) -> None:
     """Split each turning subgroup by id: its first ``in_time`` orders make the truck."""
-    p = _Params()
+    p = _Params(t)
     arms = []
     subs = list(turning)
     for tag, sub in enumerate(subs):
@@ -276,14 +291,14 @@ def _turns(
             f"SELECT {tag} AS sub, carrier_id, service_id, promised_ship_date, count(*),"
             f" min(id) FROM (SELECT id, carrier_id, service_id, promised_ship_date,"
             f" row_number() OVER (ORDER BY id) AS place FROM orders WHERE {members}) AS s{tag}"
-            f" WHERE place > {p(in_time)} GROUP BY carrier_id, service_id, promised_ship_date"
+            f" WHERE place > {int(in_time)} GROUP BY carrier_id, service_id, promised_ship_date"
         )
     # A subgroup has one status and priority: (carrier, service, promised) names its group.
     group_of = {
         (tag, g.key[1], g.key[2], g.key[4]): g for tag, sub in enumerate(subs) for g in turning[sub]
     }
     first: dict[int, int] = {}
-    for tag, cid, sid, promised, n, low in cx.execute(text(" UNION ALL ".join(arms)), p.values):
+    for tag, cid, sid, promised, n, low in cx.exec_driver_sql(" UNION ALL ".join(arms), p.values):
         group_of[(tag, cid, sid, promised)].at_risk = int(n)
         first[tag] = min(first.get(tag, low), low)
     for tag, sub in enumerate(subs):
@@ -372,14 +387,14 @@ def _listed(cx: Connection, t: Terms, graded: list[Graded]) -> list[Listed]:
     stuck_room = MAX_LISTED - before if before < MAX_LISTED else 0
     out: list[Listed] = []
     by_key = {g.key: g for g in graded}
-    p = _Params()
+    p = _Params(t)
     arms = [_bucket_arm(p, t, tag, parts_, room) for tag, (_, parts_, room) in enumerate(buckets)]
     if stuck_room:
         arms.append(_stuck_arm(p, t, parts, stuck_room))
     if not arms:
         return []
     stuck: list[Listed] = []
-    for tag, *row in cx.execute(text(" UNION ALL ".join(arms)), p.values):
+    for tag, *row in cx.exec_driver_sql(" UNION ALL ".join(arms), p.values):
         if tag < 0:
             stuck += _stuck_row(row, by_key[tuple(row[2:])], t)  # type: ignore[index]
             continue
@@ -409,9 +424,9 @@ def _bucket_arm(p: _Params, t: Terms, tag: int, parts: list[_Part], room: int) -
     for x in parts:
         where = p.group(x.group.key)
         if x.id_from is not None:
-            where += f" AND id >= {p(x.id_from)}"
+            where += f" AND id >= {int(x.id_from)}"
         if x.id_below is not None:
-            where += f" AND id < {p(x.id_below)}"
+            where += f" AND id < {int(x.id_below)}"
         terms.append(f"({where})")
     return (
         f"SELECT * FROM (SELECT {tag} AS part, {_columns(t)} FROM orders"
@@ -458,6 +473,7 @@ def _row(row: list, risk: int, rank: int, sort: tuple) -> Listed:
 
 def _slots(
     cx: Connection,
+    t: Terms,
     listed: list[Listed],
     graded: list[Graded],
     layout: rules.QueueLayout,
@@ -474,7 +490,7 @@ def _slots(
     for g in graded:
         if g.queued and _subgroup(g) in wanted:
             members[_subgroup(g)].append(g)
-    p = _Params()
+    p = _Params(t)
     arms = []
     for sub, ids in wanted.items():
         cond = " OR ".join(f"({p.group(g.key)})" for g in members[sub])
@@ -483,7 +499,7 @@ def _slots(
             f" FROM orders WHERE ({cond}) AND id <= {int(max(ids))}) AS n{len(arms)}"
             f" WHERE id IN ({_ids(ids)})"
         )
-    place = dict(cx.execute(text(" UNION ALL ".join(arms)), p.values).all())
+    place = dict(cx.exec_driver_sql(" UNION ALL ".join(arms), p.values).all())
     return {oid: layout.before[sub] + place[oid] for sub, ids in wanted.items() for oid in ids}
 
 
@@ -506,7 +522,7 @@ def last_touched(cx: Connection, ids: list[int]) -> dict[int, tuple[object, str,
         f" WHERE o.id IN ({_ids(ids)})"
     )
     out: dict[int, tuple[object, str, str]] = {}
-    for oid, last, event_id, name, terminal in cx.execute(text(sql)):
+    for oid, last, event_id, name, terminal in cx.exec_driver_sql(sql):
         # An order without events has no one.
         out[oid] = (last, name, terminal) if event_id is not None else (last, "", "")
     return out
