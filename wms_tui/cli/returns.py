@@ -155,7 +155,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         """Print the return report (reasons, SKUs, packers, pickers)."""
         from rich.table import Table
 
-        from wms_tui.services.returns.reports import SECTIONS, build_report
+        from wms_tui.services.returns.report_csv import SECTIONS
+        from wms_tui.services.returns.reports import build_report
 
         start, end = _day(date_from, "--from"), _day(to, "--to")
         store = _open(db)
@@ -183,7 +184,8 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         ] = False,
     ) -> None:
         """Write the return report as CSV: by reason, controllable, SKU, packer, picker."""
-        from wms_tui.services.returns.reports import build_report, write_csv
+        from wms_tui.services.returns.report_csv import write_csv
+        from wms_tui.services.returns.reports import build_report
 
         start, end = _day(date_from, "--from"), _day(to, "--to")
         store = _open(db)

@@ -15,6 +15,7 @@ from wms_tui.domain.enums import LocationKind, MovementReason, OrderStatus
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Event, OrderLine, PackScan, StockMovement
 from wms_tui.services.returns import desk as returns
+from wms_tui.services.returns import report_csv
 from wms_tui.services.returns import reports as return_reports
 from wms_tui.services.returns.desk import ReturnRequest, ReturnUnit
 from wms_tui.services.returns.reports import Row
@@ -205,7 +206,7 @@ def test_period_uses_warehouse_days(booked: Store) -> None:
 def test_csv_summary_and_lines(booked: Store, tmp_path: Path) -> None:
     report = return_reports.build_report(booked)
     out = tmp_path / "sub" / "returns.csv"
-    assert return_reports.write_csv(report, out) == 2 + 5 + 4 + 2 + 1 + 1
+    assert report_csv.write_csv(report, out) == 2 + 5 + 4 + 2 + 1 + 1
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     by = {(r["section"], r["key"]): r for r in rows}
@@ -220,7 +221,7 @@ def test_csv_summary_and_lines(booked: Store, tmp_path: Path) -> None:
     assert by[("picker", "Ana")]["units"] == "2"
     assert ("packer", "Johan") not in by and ("picker", "Oliver") not in by
     lines = tmp_path / "lines.csv"
-    assert return_reports.write_csv(report, lines, lines=True) == 5
+    assert report_csv.write_csv(report, lines, lines=True) == 5
     with lines.open(encoding="utf-8-sig", newline="") as fh:
         detail = list(csv.DictReader(fh))
     assert detail[0]["rma"].startswith("RMA-") and detail[0]["packed_by"] == "Johan"
@@ -242,12 +243,12 @@ def test_csv_text_from_customers_and_staff_cannot_run_as_a_formula(
         details=(evil, *report.details[1:]),
     )
     out = tmp_path / "summary.csv"
-    return_reports.write_csv(report, out)
+    report_csv.write_csv(report, out)
     with out.open(encoding="utf-8-sig", newline="") as fh:
         packer = [r for r in csv.DictReader(fh) if r["section"] == "packer"]
     assert (packer[0]["key"], packer[0]["label"]) == ("'+Johan", "'@Johan")
     lines = tmp_path / "lines.csv"
-    return_reports.write_csv(report, lines, lines=True)
+    report_csv.write_csv(report, lines, lines=True)
     with lines.open(encoding="utf-8-sig", newline="") as fh:
         first = next(csv.DictReader(fh))
     assert first["name"] == '\'=HYPERLINK("http://x.test","Mug")'

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.text import plural
+from wms_tui.services.returns import report_csv
 from wms_tui.services.returns import reports as return_reports
 from wms_tui.services.returns.reports import PERIODS, ReturnReport, Row, people_total
 from wms_tui.ui.answers import answer, tell
@@ -168,7 +169,7 @@ class ReturnReportsScreen(WmsScreen):
             self.feedback.error("The report is still loading")
             return
         try:
-            path = return_reports.export_to_report_dir(self.store, self.report)
+            path = report_csv.export_to_report_dir(self.store, self.report)
         except (DomainError, OSError) as exc:
             self.feedback.error(f"Cannot write the CSV: {exc}")
             return
