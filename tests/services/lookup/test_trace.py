@@ -4,10 +4,15 @@ a split parcel and a return, found by every code a parcel, slip or cart carries.
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
 from tests.worlds.dbstate import snapshot
 from tests.worlds.trace import SSCC, TRACKING, Traced, build_traced
+from wms_tui.domain.actor import Actor
+from wms_tui.domain.enums import EventKind
 from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
+from wms_tui.domain.models import Order
+from wms_tui.services.core import events
 from wms_tui.services.lookup.timeline import Stage
 from wms_tui.services.lookup.trace import (
     BinAllocation,
@@ -200,4 +205,22 @@ def test_a_pack_scan_says_its_code_only_when_it_is_not_the_sku(
         "scanned 1 × MUG-BLU into parcel 1",
         f"scanned 1 × MUG-BLU into parcel 1 (code {pw.MUG_EAN})",
         f"undid a scan of 1 × MUG-BLU (code {pw.MUG_EAN})",
+    ]
+
+
+def test_a_qc_catch_without_a_pack_scan_is_the_packers_too(traced: Traced) -> None:
+    """A unit taken out of the tote at QC before any scan leaves a qc.fail event and no
+    pack-scan row: a simulated day's #S1024 showed Märta's catch on the shift dashboard
+    but not in the trace's "Packed" facts."""
+    marta = Actor(None, "Märta Sjöberg", ("packer",), "PACK-4")
+    with traced.store.unit_of_work() as uow:
+        order = uow.session.exec(select(Order).where(Order.name == "#1042")).one()
+        events.log(uow, marta, EventKind.QC_FAIL, order=order, sku="MUG-1", qty=1,
+                   from_location="T-0007", to_location="QUAR-1")  # fmt: skip
+        uow.commit()
+    t = trace(traced.store, traced.boss, "#1042")
+    assert t.packers == [
+        PackerWork("Johan Öberg", "PACK-1", scanned=2, counted=0, undone=1, qc=1),
+        PackerWork("Lena Berg", "PACK-2", scanned=1, counted=1, undone=0, qc=0),
+        PackerWork("Märta Sjöberg", "PACK-4", scanned=0, counted=0, undone=0, qc=1),
     ]
