@@ -28,7 +28,6 @@ from wms_tui.domain.models import (
     PickTask,
     PickTaskLine,
     Product,
-    Service,
     WmsException,
 )
 from wms_tui.services.core import priority
@@ -163,7 +162,7 @@ class ImportContext:
         self.matcher = ServiceMatcher(self.session)
         self.rules = priority.load_rules(self.session)
         self.grace = releasing.grace_period(uow)
-        self.cutoffs = {s.id: s.cutoff for s in self.session.exec(select(Service))}
+        self.cutoffs = self.matcher.cutoffs
         self._hold = transition(Order(name="(new order)", status=S.NEW), S.ON_HOLD, actor)
 
     @staticmethod

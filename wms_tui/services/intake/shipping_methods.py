@@ -80,9 +80,12 @@ class ServiceMatcher:
 
     def __init__(self, session: Session) -> None:
         carriers = {c.id: c for c in session.exec(select(Carrier).order_by(col(Carrier.id)))}
+        services = list(session.exec(select(Service).order_by(col(Service.id))))
+        # Each service's cut-off, for the promised ship day: read here, not again per order.
+        self.cutoffs = {s.id: s.cutoff for s in services}
         self._services: list[_Svc] = [
             _Svc(s.id, s.carrier_id, s.code, s.name, s.express, carriers[s.carrier_id].name)
-            for s in session.exec(select(Service).order_by(col(Service.id)))
+            for s in services
             if s.carrier_id in carriers
         ]
         by_code = {
