@@ -21,13 +21,25 @@ def zone_of(warehouse: Warehouse | None) -> ZoneInfo:
     return days.zone(warehouse.timezone if warehouse else "UTC")
 
 
+# The session's warehouse row, under the key packing.paper_data.warehouse uses too.
+WAREHOUSE_ROW = "wms_warehouse"
+
+
 def warehouse_zone(session: Session) -> ZoneInfo:
     """``Warehouse.timezone`` of the (first) warehouse; UTC for an empty store.
 
     The one place the app reads the warehouse's zone: every time a person
-    reads (screens, PDFs, CSVs, CLI lines) is converted with it.
+    reads (screens, PDFs, CSVs, CLI lines) is converted with it. The row is
+    read once per session (loading a parcel asked twice, a day ~600 times);
+    it is the session's own object, so a zone changed in the session is seen,
+    and a store with no warehouse yet is asked again.
     """
-    return zone_of(session.exec(select(Warehouse).order_by(col(Warehouse.id))).first())
+    row = session.info.get(WAREHOUSE_ROW)
+    if row is None:
+        row = session.exec(select(Warehouse).order_by(col(Warehouse.id)).limit(1)).first()
+        if row is not None:
+            session.info[WAREHOUSE_ROW] = row
+    return zone_of(row)
 
 
 def read_zone(store: Store) -> ZoneInfo:
