@@ -236,6 +236,15 @@ class _Day:
         self.task_views: dict[str, object] = {}
         self.pack_views: dict[str, object] = {}
         self.on_break: dict[str, int] = {}
+        # What a terminal knows without asking the store again: the task on a
+        # picker's handheld (and whether the picker paused it), whether a packer
+        # has looked for an order left open at the station (once, at login), and
+        # whether a receipt left units to put away. Polling the store for these
+        # every round was ~8 of the day's ~250 statements per order.
+        self.task_of: dict[str, str] = {}
+        self.paused: set[str] = set()
+        self.logged_in: set[str] = set()
+        self.putaway_waiting = False
         self.round = 0
         self.deliveries: list[tuple[int, dict[str, int]]] = []
 
@@ -414,19 +423,15 @@ class _Day:
             return False
         view = self.task_views.pop(picker.terminal, None)
         if view is None:
-            code = picking.my_open_task(self.store, picker)
-            if code is None:
-                view = picking.claim_next_task(self.store, picker)
-                if view is None:
-                    return False
-                self.note("task claimed")
-            else:
-                view = picking.resume_task(self.store, picker, code)
+            view = self._task_view(picker)
+            if view is None:
+                return False
         code, stop = view.code, view.stop
         if stop is None:
             return False
         if self.rng.random() < self.faults.logout_mid_task:
             picking.pause_task(self.store, picker, code)
+            self.paused.add(picker.terminal)
             self.on_break[picker.terminal] = self.round + self.rng.randint(2, 8)
             self.note("logout mid-task")
             return True
@@ -436,8 +441,7 @@ class _Day:
             # Picked, the tote not scanned yet (the scan was refused, or the
             # picker logged out in between): the handheld asks for the tote.
             done = picking.scan(self.store, picker, code, stop.tote, known=view)
-            if done.finished is None and done.view.stop is not None:
-                self.task_views[picker.terminal] = done.view
+            self._after_tote(picker, done)
             return True
         out = picking.scan(self.store, picker, code, stop.bin, known=view)
         at, view = out.at_bin, out.view
@@ -460,9 +464,49 @@ class _Day:
             )
             view = out.view
         done = picking.scan(self.store, picker, code, stop.tote, at_bin=at, known=view)
+        self._after_tote(picker, done)
+        return True
+
+    def _after_tote(self, picker: Actor, done) -> None:  # noqa: ANN001 - a ScanOutcome
         if done.finished is None and done.view.stop is not None:
             self.task_views[picker.terminal] = done.view
-        return True
+        elif done.finished is not None:
+            self.task_of.pop(picker.terminal, None)
+
+    def _task_view(self, picker: Actor):  # noqa: ANN202 - a TaskView or None
+        """The picker's task as the handheld shows it next: the one it holds (resumed
+        after a pause), else the next one claimed."""
+        from wms_tui.services.picking import walk as picking
+
+        terminal = picker.terminal
+        if terminal not in self.logged_in:
+            # At login the handheld asks for a task left claimed or paused.
+            self.logged_in.add(terminal)
+            if (left := picking.my_open_task(self.store, picker)) is not None:
+                self.task_of[terminal] = left
+                self.paused.add(terminal)
+        code = self.task_of.get(terminal)
+        if code is not None:
+            try:
+                if terminal in self.paused:
+                    view = picking.resume_task(self.store, picker, code)
+                else:
+                    view = picking.current_stop(self.store, picker, code)
+                self.paused.discard(terminal)
+                if view.stop is not None:
+                    return view
+            except DomainError as exc:
+                # Finished or taken away meanwhile (its last orders cancelled, the
+                # supervisor released it): the picker takes the next one.
+                self.refused("pick: task gone", exc)
+            self.task_of.pop(terminal, None)
+            self.paused.discard(terminal)
+        view = picking.claim_next_task(self.store, picker)
+        if view is None:
+            return None
+        self.note("task claimed")
+        self.task_of[terminal] = view.code
+        return view
 
     # -- packers ------------------------------------------------------------
 
@@ -470,7 +514,9 @@ class _Day:
         from wms_tui.services.packing import station as packing
 
         order_id = self.open_at.get(packer.terminal)
-        if order_id is None:
+        if order_id is None and packer.terminal not in self.logged_in:
+            # At login the station asks for an order left open here.
+            self.logged_in.add(packer.terminal)
             order_id = packing.my_open_order(self.store, packer)
         if order_id is None:
             for row in packing.station_queue(self.store, packer):
@@ -596,10 +642,14 @@ class _Day:
             for sku, qty in delivery[1].items():
                 receiving.receive_scan(self.store, receiver, r.reference, sku, count=qty)
             closing.close_receipt(self.store, receiver, r.reference)
+            self.putaway_waiting = True
             self.note("late delivery received")
             return True
+        if not self.putaway_waiting:
+            return False
         lines = putaway.pending(self.store)
         if not lines:
+            self.putaway_waiting = False
             return False
         line = lines[0]
         if line.suggestion is None:
