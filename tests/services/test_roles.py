@@ -241,6 +241,9 @@ INSIDE_A_USE_CASE = {
     "exceptions.restock.restock_in",  # resolve(…, Action.RESTOCK); checks SUPERVISOR itself too
     "exceptions.settle.settle",
     "exceptions.waiting.raise_waiting",
+    # cancel_in (the supervisor, role checked) and the shop's re-import both call it.
+    "intake.cancelling.cancel_on_floor",
+    "intake.cancelling.drop_open_stops",
     "intake.order_admin.cancel_in",
     "intake.order_admin.release_in",
     "intake.order_admin.split_in",
