@@ -165,6 +165,18 @@ def _literal(value: object) -> str:
     return "'" + text_.replace("'", "''") + "'"
 
 
+def _rows(cx: Connection, sql: str, params: dict[str, object]) -> list[tuple]:
+    """The rows of a statement, on the driver's own cursor in the read's transaction:
+    plain tuples, where a SQLAlchemy result row cost more per row than the store did
+    (1,162 count rows at 100,000 orders)."""
+    cursor = cx.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def _ids(ids: list[int]) -> str:
     return ", ".join(str(int(i)) for i in ids)
 
@@ -217,7 +229,7 @@ SELECT 3, NULL, NULL, NULL, NULL, NULL,
     graded: dict[Key, Graded] = {}
     loaded: dict[Key, int] = {}
     stuck = 0
-    for part, status, cid, sid, priority, promised, n, extra in cx.exec_driver_sql(sql, p.values):
+    for part, status, cid, sid, priority, promised, n, extra in _rows(cx, sql, p.values):
         if part == 3:
             # Quiet (moving, unchanged since the threshold), less those touched since,
             # plus those changed since with an older event and none since.
@@ -298,7 +310,7 @@ def _turns(
         (tag, g.key[1], g.key[2], g.key[4]): g for tag, sub in enumerate(subs) for g in turning[sub]
     }
     first: dict[int, int] = {}
-    for tag, cid, sid, promised, n, low in cx.exec_driver_sql(" UNION ALL ".join(arms), p.values):
+    for tag, cid, sid, promised, n, low in _rows(cx, " UNION ALL ".join(arms), p.values):
         group_of[(tag, cid, sid, promised)].at_risk = int(n)
         first[tag] = min(first.get(tag, low), low)
     for tag, sub in enumerate(subs):
@@ -394,7 +406,7 @@ def _listed(cx: Connection, t: Terms, graded: list[Graded]) -> list[Listed]:
     if not arms:
         return []
     stuck: list[Listed] = []
-    for tag, *row in cx.exec_driver_sql(" UNION ALL ".join(arms), p.values):
+    for tag, *row in _rows(cx, " UNION ALL ".join(arms), p.values):
         if tag < 0:
             stuck += _stuck_row(row, by_key[tuple(row[2:])], t)  # type: ignore[index]
             continue
@@ -499,7 +511,7 @@ def _slots(
             f" FROM orders WHERE ({cond}) AND id <= {int(max(ids))}) AS n{len(arms)}"
             f" WHERE id IN ({_ids(ids)})"
         )
-    place = dict(cx.exec_driver_sql(" UNION ALL ".join(arms), p.values).all())
+    place = dict(_rows(cx, " UNION ALL ".join(arms), p.values))
     return {oid: layout.before[sub] + place[oid] for sub, ids in wanted.items() for oid in ids}
 
 
@@ -522,7 +534,7 @@ def last_touched(cx: Connection, ids: list[int]) -> dict[int, tuple[object, str,
         f" WHERE o.id IN ({_ids(ids)})"
     )
     out: dict[int, tuple[object, str, str]] = {}
-    for oid, last, event_id, name, terminal in cx.exec_driver_sql(sql):
+    for oid, last, event_id, name, terminal in _rows(cx, sql, {}):
         # An order without events has no one.
         out[oid] = (last, name, terminal) if event_id is not None else (last, "", "")
     return out
