@@ -9,7 +9,6 @@ last Enter.
 
 from __future__ import annotations
 
-from rich.cells import set_cell_size
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -23,6 +22,17 @@ from wms_tui.services.returns import returnable
 from wms_tui.services.returns.desk import DISPOSITION_LABELS, RESOLUTION_LABELS
 from wms_tui.services.returns.desk_flow import RESOLUTION_ORDER, DeskFlow, Said, Step, Tone
 from wms_tui.ui.base import FloorScreen
+from wms_tui.ui.screens.returns_options import (
+    bin_options,
+    confirm_options,
+    line_info,
+    line_options,
+    option_keys,
+    reason_options,
+    replace_options,
+    resolution_options,
+    unit_options,
+)
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 CHOICE_STEPS = frozenset({Step.REASON, Step.UNIT, Step.RESOLVE})
@@ -175,131 +185,38 @@ class ReturnsScreen(FloorScreen):
         if s is Step.LINES:
             n = self.f.booked_units()
             tail = f" · {n} in · F2 done" if n else ""
-            return f"Line no. or scan item{tail}", "line no. or item barcode", self._line_options()
+            return (
+                f"Line no. or scan item{tail}",
+                "line no. or item barcode",
+                line_options(self.f, self.wide),
+            )
         if s is Step.RESOLVE:
-            return "Resolution: number key", "", self._resolution_options()
+            return "Resolution: number key", "", resolution_options()
         if s is Step.REPLACE:
             ln = self.f.replace_queue[0]
-            return f"{ln.sku} swap for? Enter = same", "SKU or barcode", self._replace_options()
+            return f"{ln.sku} swap for? Enter = same", "SKU or barcode", replace_options(self.f)
         if s is Step.CONFIRM:
-            return "Enter = book it · Esc = change", "Enter to book", self._confirm_options()
+            return "Enter = book it · Esc = change", "Enter to book", confirm_options(self.f)
         line = self.f.line
         assert line is not None, f"step {s} needs a line"
         if s is Step.QTY:
             left = self.f.left(line)
-            return f"How many {line.sku} back? (1-{left})", "quantity, Enter = 1", self._line_info()
+            return f"How many {line.sku} back? (1-{left})", "quantity, Enter = 1", line_info(self.f)
         if s is Step.REASON:
             # The keys' range, not "its key": a new user read that as a key of the item.
-            opts = self._reason_options()
-            return f"Reason for {line.sku}: key {self._keys(len(opts))}", "", opts
+            opts = reason_options(self.f)
+            return f"Reason for {line.sku}: key {option_keys(len(opts))}", "", opts
         if s is Step.UNIT:
             unit = f"{self.f.units_done + 1}/{self.f.qty}"
             # The options are numbered; R, Q and S work too (DISPOSITION_KEYS).
-            opts = self._unit_options()
-            return f"Unit {unit} {line.sku}: key {self._keys(len(opts))}", "", opts
+            opts = unit_options(self.f)
+            return f"Unit {unit} {line.sku}: key {option_keys(len(opts))}", "", opts
         if s is Step.BIN:
-            return f"Scan pick bin for {line.sku}", "bin", self._bin_options()
+            return f"Scan pick bin for {line.sku}", "bin", bin_options(self.store, self.f)
         assert self.f.unit_choice is not None
         fate = DISPOSITION_LABELS[self.f.unit_choice[0]].lower()
         where = f" {self.f.unit_location}" if self.f.unit_location else ""
         return f"Note for {fate}{where} (Enter = none)", "note", []
-
-    # -- option lists -------------------------------------------------------------
-
-    def _line_options(self) -> list[Option]:
-        assert self.f.order is not None
-        opts = []
-        for i, ln in enumerate(self.f.order.lines, start=1):
-            pending = self.f.pending_for(ln)
-            text = Text(f"{i:>2} " if len(self.f.order.lines) > 9 else f"{i} ")
-            if self.wide:
-                text.append(set_cell_size(ln.sku, 18))
-                text.append(set_cell_size(ln.name, 32))
-                text.append(f" shipped {ln.shipped}")
-                text.append(f"  returned {ln.returned}" if ln.returned else "")
-            else:
-                text.append(f"{ln.sku} ×{ln.shipped}")
-                text.append(f" ret {ln.returned}" if ln.returned else "")
-            if pending:
-                text.append(f"  now {pending}", style="bold")
-            opts.append(Option(text, id=f"line-{ln.order_line_id}", disabled=self.f.left(ln) <= 0))
-        return opts
-
-    def _line_info(self) -> list[Option]:
-        """What was shipped on the chosen line, and who handled it."""
-        ln = self.f.line
-        assert ln is not None
-        info = [ln.name]
-        if ln.options:
-            info.append(ln.options)
-        info.append(f"shipped {ln.shipped}, returned before {ln.returned}")
-        info.append(f"picked by {', '.join(ln.picked_by) or 'not recorded'}")
-        info.append(f"packed by {', '.join(ln.packed_by) or 'not recorded'}")
-        return [Option(Text(t), disabled=True) for t in info]
-
-    def _bin_options(self) -> list[Option]:
-        assert self.f.line is not None
-        bins = returnable.bins_holding(self.store, self.f.line.order_line_id)
-        if not bins:
-            return [Option(f"{self.f.line.sku} is in no pick bin now", disabled=True)]
-        return [Option(f"{code} holds {qty}", disabled=True) for code, qty in bins]
-
-    def _reason_options(self) -> list[Option]:
-        opts = []
-        for i, r in enumerate(self.f.reasons, start=1):
-            text = Text(f"{self._key(i)} {r.label}")
-            text.append(f" · {r.cause.label}", style="dim")
-            opts.append(Option(text, id=f"reason-{r.code}"))
-        return opts
-
-    @staticmethod
-    def _key(i: int) -> str:
-        return "1234567890abcdefghij"[i - 1] if i <= 20 else " "
-
-    @classmethod
-    def _keys(cls, n: int) -> str:
-        """ "1-8", "1-0", "1-c": the keys of ``n`` numbered options."""
-        return f"1-{cls._key(n)}" if n > 1 else "1"
-
-    def _unit_options(self) -> list[Option]:
-        rest = self.f.qty - self.f.units_done
-        opts = [
-            Option("1 Restock to a pick bin", id="unit-RESTOCK-1"),
-            Option("2 Quarantine", id="unit-QUARANTINE-1"),
-            Option("3 Scrap", id="unit-SCRAP-1"),
-        ]
-        if rest > 1:
-            opts += [
-                Option(f"4 Restock all {rest}", id=f"unit-RESTOCK-{rest}"),
-                Option(f"5 Quarantine all {rest}", id=f"unit-QUARANTINE-{rest}"),
-                Option(f"6 Scrap all {rest}", id=f"unit-SCRAP-{rest}"),
-            ]
-        return opts
-
-    def _resolution_options(self) -> list[Option]:
-        return [
-            Option(f"{i} {RESOLUTION_LABELS[r]}", id=f"res-{r.value}")
-            for i, r in enumerate(RESOLUTION_ORDER, start=1)
-        ]
-
-    def _replace_options(self) -> list[Option]:
-        lines = {b.line.order_line_id: b.line for b in self.f.booked}
-        opts = []
-        for lid, ln in lines.items():
-            choice = self.f.replacements.get(lid)
-            now = self.f.replace_queue and self.f.replace_queue[0].order_line_id == lid
-            target = choice.sku if choice else ("?" if now else "same")
-            opts.append(Option(f"{'▶' if now else ' '} {ln.sku} → {target}", disabled=True))
-        return opts
-
-    def _confirm_options(self) -> list[Option]:
-        assert self.f.resolution is not None
-        opts = [Option(Text(b.text()), disabled=True) for b in self.f.booked]
-        res = RESOLUTION_LABELS[self.f.resolution]
-        opts.append(Option(f"→ {res}", disabled=True))
-        for lid, choice in self.f.replacements.items():
-            opts.append(Option(f"  {self.f.line_by_id(lid).sku} → {choice.sku}", disabled=True))
-        return opts
 
     # -- input --------------------------------------------------------------------
 
