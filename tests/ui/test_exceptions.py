@@ -11,8 +11,9 @@ from tests.ui.scanner import log_in, scan
 from tests.worlds import factories as f
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import snapshot
-from wms_tui.domain.enums import ExceptionKind, OrderStatus
-from wms_tui.domain.models import Location, Order, WmsException
+from tests.worlds.exceptions import build_inbox
+from wms_tui.domain.enums import OrderStatus
+from wms_tui.domain.models import Order
 from wms_tui.services.intake import order_admin
 from wms_tui.services.intake.release import release
 from wms_tui.store import Store
@@ -29,40 +30,7 @@ SIZES = [(40, 16), (120, 40)]
 
 @pytest.fixture
 def inbox(sqlite_store: Store, tmp_path) -> Store:
-    """A backorder, a cancelled order with units in its tote, a short pick whose bin
-    waits for a count, and a delivery report."""
-    world = pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
-    with sqlite_store.unit_of_work() as uow:
-        lamp = f.product(uow, "LAMP")
-        f.order(uow, "#2001", [(lamp, 5)])
-        bin_a = uow.session.exec(select(Location).where(Location.code == "A-01-1-A")).one()
-        bin_a.cycle_count_flag = True
-        uow.add(bin_a)
-        uow.add(
-            WmsException(
-                kind=ExceptionKind.RECEIVING,
-                location="delivery:PO-77",
-                operator_name="Björn Åkesson",
-                terminal="RCV-1",
-                message="Delivery PO-77: 1 short",
-            )
-        )
-        uow.commit()
-    release(sqlite_store)
-    order_admin.cancel_order(sqlite_store, world.supervisor, world.orders["#1044"], "fraud")
-    with sqlite_store.unit_of_work() as uow:
-        uow.add(
-            WmsException(
-                kind=ExceptionKind.SHORT_PICK,
-                order_id=world.orders["#1042"],
-                sku="MUG-BLU",
-                location="A-01-1-A",
-                operator_name="Ana Lindqvist",
-                terminal="HH-01",
-                message="1 × MUG-BLU short at A-01-1-A (item not in bin)",
-            )
-        )
-        uow.commit()
+    build_inbox(sqlite_store, label_dir=str(tmp_path / "labels"))
     return sqlite_store
 
 

@@ -10,10 +10,9 @@ from textual.widgets import DataTable, Input, Static
 from tests.ui.helpers import shown_text, wait_store
 from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
-from tests.worlds.intake import snapshot
+from tests.worlds.intake import orders_queue, snapshot
 from wms_tui.domain.enums import OrderStatus
 from wms_tui.domain.models import Event, Order
-from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.screens.home import HomeScreen
@@ -28,20 +27,7 @@ SIZES = [(40, 16), (120, 40)]
 
 @pytest.fixture
 def floor(sqlite_store: Store) -> Store:
-    with sqlite_store.unit_of_work() as uow:
-        f.warehouse(uow)
-        f.operator(uow, "Min-jun Kim", "supervisor", badge="S9001")
-        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
-        carrier, service = f.carrier(uow, "PN")
-        a, b = f.product(uow, "HOOD-NAVY-M"), f.product(uow, "MUG-FIKA")
-        f.receive(uow, a, f.location(uow, "A-01-1-A"), 5)
-        kw = dict(carrier_id=carrier.id, service_id=service.id)
-        f.order(uow, "#1001", [(a, 1)], minutes_ago=5, customer_name="Jack Murphy", **kw)
-        f.order(uow, "#1002", [(a, 2)], minutes_ago=90, customer_name="Åsa Öberg", **kw)
-        back = f.order(uow, "#1003", [(a, 1), (b, 1)], customer_name="김민준", **kw)
-        allocate_order(uow, back)
-        f.order(uow, "#1004", [(b, 1)], status=S.DISPATCHED, **kw)
-        uow.commit()
+    orders_queue(sqlite_store)
     return sqlite_store
 
 

@@ -16,7 +16,7 @@ from tests.fakes.shopify_csv import (
 )
 from tests.worlds import factories as f
 from tests.worlds.dbstate import snapshot  # noqa: F401 - the one "nothing changed" check
-from wms_tui.domain.enums import LocationKind
+from wms_tui.domain.enums import LocationKind, OrderStatus
 from wms_tui.domain.models import Carrier, Location, Order, OrderLine, Product, Service
 from wms_tui.services.intake.product_import import import_products
 from wms_tui.store import Store
@@ -116,3 +116,25 @@ def lines_of(store: Store, name: str) -> dict[str, int]:
             for ln in s.exec(select(OrderLine).where(OrderLine.order_id == order.id))
             if ln.quantity
         }
+
+
+def orders_queue(store: Store) -> None:
+    """The orders screen's queue: a supervisor and a picker; #1001 new (5 minutes ago),
+    #1002 new (90 minutes), #1003 through allocation (MUG-FIKA has no stock), #1004
+    dispatched; Korean and Swedish customer names."""
+    from wms_tui.services.inventory.allocation import allocate_order
+
+    with store.unit_of_work() as uow:
+        f.warehouse(uow)
+        f.operator(uow, "Min-jun Kim", "supervisor", badge="S9001")
+        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
+        carrier, service = f.carrier(uow, "PN")
+        a, b = f.product(uow, "HOOD-NAVY-M"), f.product(uow, "MUG-FIKA")
+        f.receive(uow, a, f.location(uow, "A-01-1-A"), 5)
+        kw = dict(carrier_id=carrier.id, service_id=service.id)
+        f.order(uow, "#1001", [(a, 1)], minutes_ago=5, customer_name="Jack Murphy", **kw)
+        f.order(uow, "#1002", [(a, 2)], minutes_ago=90, customer_name="Åsa Öberg", **kw)
+        back = f.order(uow, "#1003", [(a, 1), (b, 1)], customer_name="김민준", **kw)
+        allocate_order(uow, back)
+        f.order(uow, "#1004", [(b, 1)], status=OrderStatus.DISPATCHED, **kw)
+        uow.commit()
