@@ -50,14 +50,17 @@ def test_a_day_whose_yesterday_runs_past_midnight_closes_every_manifest(
     empty_store: Store,
 ) -> None:
     """Started late in the evening, yesterday's rounds (a minute each) cross the
-    warehouse's midnight: its parcels sit on two days' manifests, and both close."""
+    warehouse's midnight: its parcels sit on two days' manifests, and both close.
+    Yesterday's close takes only the days before today: closing today's too (seed 3)
+    made every parcel packed today "go tomorrow" on a clock that never gets there, and
+    the day ended cut short with 7 orders PACKED."""
     from datetime import UTC, datetime
 
     from wms_tui.domain import clock
 
     # Tuesday 22:50 UTC: Monday's orders start at 23:50 in Stockholm.
     with clock.pinned(datetime(2026, 12, 1, 22, 50, tzinfo=UTC)):
-        report = simulate_day(empty_store, orders=40, seed=2)
+        report = simulate_day(empty_store, orders=40, seed=3)
     _no_dead_end(report, 40)
 
 
@@ -77,7 +80,7 @@ def test_the_seed_alone_decides_the_day(tmp_path) -> None:
         db = tmp_path / f"day{hash_seed}.db"
         env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(root)}
         subprocess.run(
-            [sys.executable, "-m", "wms_tui", "simulate", "day", "--orders", "40", "--seed", "2",
+            [sys.executable, "-m", "wms_tui", "simulate", "day", "--orders", "40", "--seed", "5",
              "--db", f"sqlite:///{db}"],
             env=env, cwd=root, check=True, capture_output=True,
         )  # fmt: skip

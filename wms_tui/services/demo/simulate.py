@@ -43,7 +43,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlmodel import col, select
 
@@ -77,6 +77,7 @@ from wms_tui.domain.models import (
     Stock,
     Warehouse,
 )
+from wms_tui.services.core.clock import today as warehouse_today
 from wms_tui.services.demo.day_checks import Check, check_day
 from wms_tui.store import Store
 
@@ -706,7 +707,8 @@ class _Day:
                 self.refused("take out", exc)
         return bool(rows)
 
-    def close_manifests(self) -> None:
+    def close_manifests(self, before: date | None = None) -> None:
+        """Close every open manifest with parcels loaded (only those dated ``before``)."""
         from wms_tui.services.dispatch import manifest
 
         self.stop_cancelled_parcels()
@@ -721,6 +723,7 @@ class _Day:
                 .where(
                     Manifest.status == ManifestStatus.OPEN,
                     Parcel.status == ParcelStatus.LOADED,
+                    *([Manifest.day < before] if before is not None else []),
                 )
                 .distinct()
                 .order_by(col(Manifest.day))
@@ -868,9 +871,15 @@ def simulate_day(
     yesterday = utcnow() - timedelta(days=1)
     while yesterday.weekday() >= 5:
         yesterday -= timedelta(days=1)
+    with store.read() as s:
+        today = warehouse_today(s)
     with clock.pinned(yesterday) as move:
         _run(day, day_orders[:first], per_round, lambda r: move(yesterday + timedelta(minutes=r)))
-        day.close_manifests()
+        # Yesterday's trucks take yesterday's parcels. Started late in the evening,
+        # yesterday's rounds reach today's date: closing today's manifest then made
+        # every parcel packed today "goes tomorrow" on a clock that never gets there
+        # (seed 3 from 23:50: 7 orders left PACKED, the day cut short still busy).
+        day.close_manifests(before=today)
     report.events["yesterday's orders"] = first
     # The SKUs that ran out arrive late, in two deliveries during the day.
     arrival_rounds = (orders - first + per_round - 1) // per_round
