@@ -28,7 +28,8 @@ from wms_tui.services.inventory.stock import ledger_mismatches
 from wms_tui.services.picking import waves
 from wms_tui.services.receiving import putaway
 from wms_tui.services.receiving import receipt as receiving
-from wms_tui.store import Store, retries_so_far
+from wms_tui.store import Store
+from wms_tui.store.retry import retries_so_far
 
 
 def _at_once(url: str, jobs: list[Callable[[Store], Any]]) -> tuple[list[Any], list[str]]:

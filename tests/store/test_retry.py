@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from wms_tui.domain.errors import Conflict, StoreBusy, StoreError
-from wms_tui.store import MAX_ATTEMPTS, is_transient, retries_so_far, retrying
+from wms_tui.store import retrying
+from wms_tui.store.retry import MAX_ATTEMPTS, is_transient, retries_so_far
 
 
 class _PgError(Exception):
