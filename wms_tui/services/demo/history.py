@@ -18,7 +18,7 @@ take, so every screen and report finds what a real week leaves behind:
   (:func:`wms_tui.services.demo.build.advance_demo_orders`) to pick and pack.
 
 The units those orders shipped were on hand before the week began:
-:func:`wms_tui.services.demo.build.load_demo` puts them on the opening balance of
+:func:`wms_tui.services.demo.seed_files.load_demo` puts them on the opening balance of
 the bin allocation takes them from, so after the replay every bin holds what
 ``stock.csv`` says.
 """
