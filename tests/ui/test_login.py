@@ -11,8 +11,8 @@ from textual.widgets import OptionList, Static
 
 from tests.ui.helpers import SIZES, shown_text, until, wait_store
 from tests.ui.scanner import log_in, press, scan, settle
-from tests.worlds import factories as f
 from tests.worlds.demo import BuiltDemo
+from tests.worlds.people import login_people
 from wms_tui.domain.models import Event
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -25,14 +25,7 @@ from wms_tui.ui.widgets.fitting_footer import FittingFooter
 
 @pytest.fixture
 def people(sqlite_store: Store) -> Store:
-    with sqlite_store.unit_of_work() as uow:
-        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
-        f.operator(uow, "Min-jun Kim", "supervisor", badge="S9001", pin="9001")
-        f.operator(
-            uow, "Admin", "picker", "packer", "receiver", "supervisor", badge="S9999", pin="9999"
-        )
-        f.operator(uow, "Gone", "picker", badge="X0000", active=False)
-        uow.commit()
+    login_people(sqlite_store)
     return sqlite_store
 
 

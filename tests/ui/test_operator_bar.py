@@ -11,6 +11,7 @@ from textual.widgets import Static
 from tests.ui.helpers import until, wait_store
 from tests.ui.scanner import press, scan, settle
 from tests.worlds import factories as f
+from tests.worlds.people import pickers_in_seoul
 from wms_tui.domain.clock import set_clock
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
@@ -26,13 +27,7 @@ NOW = datetime(2026, 11, 24, 8, 5, tzinfo=UTC)
 
 @pytest.fixture
 def store(sqlite_store: Store) -> Store:
-    with sqlite_store.unit_of_work() as uow:
-        wh = f.warehouse(uow)
-        wh.timezone = "Asia/Seoul"
-        f.operator(uow, "Ana Lindqvist", "picker", badge="P1001")
-        f.operator(uow, "Märta Sjöberg-Lindqvist", "picker", badge="P1009")
-        f.operator(uow, "김지훈 (Jihoon Kim)", "picker", badge="P1002")
-        uow.commit()
+    pickers_in_seoul(sqlite_store)
     return sqlite_store
 
 
