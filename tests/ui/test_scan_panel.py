@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.ui.helpers import SIZES, open_receiving
 from tests.ui.scanner import scan
-from tests.worlds import factories as f
-from tests.worlds.receiving import TEE_EAN, build
-from wms_tui.services.core import settings
+from tests.worlds.receiving import TEE_EAN
 from wms_tui.store import Store
 from wms_tui.ui.app import WmsApp
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 
 @pytest.fixture
-def store(sqlite_store: Store, tmp_path: Path) -> Store:
-    build(sqlite_store)
-    with sqlite_store.unit_of_work() as uow:
-        f.warehouse(uow)
-        settings.put(uow.session, "report_dir", str(tmp_path / "reports"))
-        uow.commit()
-    return sqlite_store
+def store(receiving_store: Store) -> Store:
+    """A delivery to receive (tests/ui/conftest.py), its papers under tmp_path."""
+    return receiving_store
 
 
 def prompt(panel: ScanPanel) -> str:
