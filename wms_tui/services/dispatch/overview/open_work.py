@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 
 from sqlalchemy.engine import Connection
 
@@ -59,12 +60,12 @@ class Terms:
     plan: rules.QueuePlan
     cut_rank: dict[tuple[str, int], int]
 
-    @property
+    @cached_property  # read for every group and listed order
     def today(self) -> object:
         """The day as the raw promised column compares: ISO text on SQLite, a date else."""
         return self.day.isoformat() if self.sqlite else self.day
 
-    @property
+    @cached_property
     def stuck_cmp(self) -> object:
         """The stuck threshold as the raw timestamp columns compare."""
         if self.sqlite:
