@@ -9,8 +9,9 @@ commit, so the packer sees what was saved.
 from __future__ import annotations
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import ParcelStatus, Role
+from wms_tui.domain.enums import OrderStatus, ParcelStatus, Role
 from wms_tui.domain.models import Parcel
+from wms_tui.services.packing import held
 from wms_tui.services.packing.state import PackContext, lock_order, require_open_here
 from wms_tui.services.packing.view import PackView, Said
 from wms_tui.store import Store, UnitOfWork, retrying
@@ -28,6 +29,9 @@ Answer = Said | str | tuple[Said | str, int | None]
 def mutate(store: Store, actor: Actor, order_id: int, fn) -> PackView:
     """Run ``fn(uow, ctx) -> message`` on an order open at this station; return the view."""
     require_packer(actor)
+    # Whatever the station held of the order is read again here; until this
+    # request commits it is not to be trusted.
+    held.forget(store, actor)
     with store.unit_of_work() as uow:
         order = lock_order(uow.session, order_id)
         require_open_here(uow.session, order, actor.operator_id, actor.terminal)
@@ -37,7 +41,16 @@ def mutate(store: Store, actor: Actor, order_id: int, fn) -> PackView:
         uow.flush()
         view = ctx.view(message, focus)
         uow.commit()
+    remember(store, actor, ctx)
     return view
+
+
+def remember(store: Store, actor: Actor, ctx: PackContext) -> None:
+    """Leave the rows a committed request answered from to the station (held.py)."""
+    if ctx.viewed is None or ctx.order.status != OrderStatus.PACKING:
+        return
+    snap, sug = ctx.viewed
+    held.remember(store, actor, held.HeldOrder(actor.operator_id, actor.terminal, snap, sug))
 
 
 def ensure_parcel(uow: UnitOfWork, ctx: PackContext) -> Parcel:

@@ -149,6 +149,7 @@ class PackContext:
         self.padding_mm = int(self.settings["fragile_padding_mm"])
         self._cartons: list[CartonType] | None = None
         self._suggestion: tuple[cz.Suggestion | None] | None = None
+        self.viewed: tuple[rules.PackSnapshot, cz.Suggestion | None] | None = None
 
     # -- keeping the loaded state in step with changes ----------------------
 
@@ -326,7 +327,10 @@ class PackContext:
 
     def view(self, message: Said | str = "", focus_line: int | None = None) -> PackView:
         said = message if isinstance(message, Said) else Said.info(message)
-        return rules.build_view(self.snapshot(for_view=True), self.suggestion(), said, focus_line)
+        snap, sug = self.snapshot(for_view=True), self.suggestion()
+        # Kept for the station's memory (held.py) once the request commits.
+        self.viewed = (snap, sug)
+        return rules.build_view(snap, sug, said, focus_line)
 
 
 # --------------------------------------------------------------------------- changes

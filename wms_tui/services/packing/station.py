@@ -46,6 +46,7 @@ from wms_tui.services.packing.opening import current_view, open_order, release
 from wms_tui.services.packing.qc import REASONS as QC_REASONS
 from wms_tui.services.packing.qc import qc_fail
 from wms_tui.services.packing.queue import QueueRow, left_on_bench, my_open_order, station_queue
+from wms_tui.services.packing.quick_scan import progress, try_scan
 from wms_tui.services.packing.reprint import reprint
 from wms_tui.services.packing.state import PackContext, clear_weight
 from wms_tui.services.packing.view import PackView, Said
@@ -101,14 +102,7 @@ def _add_units(
 
 
 def _progress(ctx: PackContext, line: OrderLine, qty: int) -> str:
-    need = ctx.need(line)
-    text = f"{qty}× " if qty > 1 else ""
-    text += f"{line.sku}  {line.qty_packed}/{need}"
-    if line.qty_packed >= need:
-        text += "  line done"
-    if all(ln.qty_packed >= ctx.need(ln) for ln in ctx.lines):
-        text += " · all units scanned: weigh the parcel"
-    return text
+    return progress(ctx.lines, line, qty)
 
 
 # --------------------------------------------------------------------------- queue / open
@@ -121,6 +115,10 @@ def scan(store: Store, actor: Actor, order_id: int, raw: str) -> PackView:
         raise DomainError("Nothing scanned")
     if weighing.looks_like_weight(code):
         return enter_weight(store, actor, order_id, code)
+    require_packer(actor)
+    quick = try_scan(store, actor, order_id, code)
+    if quick is not None:
+        return quick
 
     def do(uow: UnitOfWork, ctx: PackContext) -> Answer:
         s = uow.session
