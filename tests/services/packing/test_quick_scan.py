@@ -173,3 +173,34 @@ def test_another_operator_at_the_terminal_holds_nothing(world: pw.World) -> None
     assert held.recall(world.store, world.packer, oid) is not None
     stranger = replace(world.packer2, terminal=world.packer.terminal)
     assert held.recall(world.store, stranger, oid) is None
+
+
+def test_the_first_scan_after_opening_and_a_keyed_count_are_quick_too(world: pw.World) -> None:
+    oid = open_1042(world).order_id
+    with statements(world.store) as sent:
+        packing.scan(world.store, world.packer, oid, pw.TEE_EAN)
+    assert sent.count("UPDATE") == 1 and len(sent) <= 7, sent
+    packing.scan(world.store, world.packer, oid, pw.MUG_EAN)
+    packing.undo(world.store, world.packer, oid)  # the full way: held again after it
+    packing.scan(world.store, world.packer, oid, pw.MUG_EAN)
+    with statements(world.store) as sent:
+        view = packing.set_count(world.store, world.packer, oid, 1, 2)
+    assert sent.count("UPDATE") == 1 and len(sent) <= 6, sent
+    assert view.message == "counted MUG-BLU  2/2  line done · all units scanned: weigh the parcel"
+    same_screen(view, packing.current_view(world.store, world.packer, oid))
+    with world.store.read() as s:
+        last = s.exec(select(PackScan).order_by(PackScan.id.desc())).first()  # type: ignore[union-attr]
+        assert (last.kind, last.qty, last.counted_to, last.code) == ("count", 1, 2, "")
+        ev = s.exec(select(Event).order_by(Event.id.desc())).first()  # type: ignore[union-attr]
+        assert (ev.kind, ev.sku, ev.qty, ev.detail) == ("pack.scan", "MUG-BLU", 1, "parcel 1 ")
+
+
+def test_a_count_the_rules_refuse_is_worded_the_full_way(world: pw.World) -> None:
+    oid = open_1042(world).order_id
+    with pytest.raises(DomainError, match="Scan one MUG-BLU first, then key the count"):
+        packing.set_count(world.store, world.packer, oid, 1, 2)
+    packing.scan(world.store, world.packer, oid, pw.MUG_EAN)
+    with pytest.raises(DomainError, match="Line MUG-BLU needs 2, not 3: count again"):
+        packing.set_count(world.store, world.packer, oid, 1, 3)
+    with pytest.raises(DomainError, match="MUG-BLU is already at 1"):
+        packing.set_count(world.store, world.packer, oid, 1, 1)

@@ -47,7 +47,9 @@ def mutate(store: Store, actor: Actor, order_id: int, fn) -> PackView:
 
 def remember(store: Store, actor: Actor, ctx: PackContext) -> None:
     """Leave the rows a committed request answered from to the station (held.py)."""
-    if ctx.viewed is None or ctx.order.status != OrderStatus.PACKING:
+    o = ctx.order
+    mine = o.locked_terminal == actor.terminal and o.locked_by_operator_id == actor.operator_id
+    if ctx.viewed is None or o.status != OrderStatus.PACKING or not mine:
         return
     snap, sug = ctx.viewed
     held.remember(store, actor, held.HeldOrder(actor.operator_id, actor.terminal, snap, sug))

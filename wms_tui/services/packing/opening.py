@@ -23,7 +23,7 @@ from wms_tui.domain.text import plural
 from wms_tui.services.core import approval, events, order_names
 from wms_tui.services.inventory.stock import find_product_by_scan
 from wms_tui.services.packing import totes as pack_totes
-from wms_tui.services.packing.change import ensure_parcel, require_packer
+from wms_tui.services.packing.change import ensure_parcel, remember, require_packer
 from wms_tui.services.packing.state import STOPPED, PackContext, lock_order, operator_name
 from wms_tui.services.packing.view import PackView
 from wms_tui.store import Store, retrying
@@ -175,6 +175,7 @@ def open_order(
         uow.flush()
         view = ctx.view(f"{opened_msg or f'Order {order.name} open'}: {_open_hint(ctx)}")
         uow.commit()
+    remember(store, actor, ctx)
     return view
 
 
@@ -191,7 +192,12 @@ def current_view(store: Store, actor: Actor, order_id: int, message: str = "") -
         order = s.get(Order, order_id)
         if order is None:
             raise NotFound(f"No order with id {order_id}")
-        return PackContext(s, order).view(message)
+        ctx = PackContext(s, order)
+        view = ctx.view(message)
+        # Detached as loaded: the read's rollback would expire what the station holds.
+        s.expunge_all()
+    remember(store, actor, ctx)
+    return view
 
 
 @retrying

@@ -7,21 +7,24 @@ costs a read of the scanned code and one ``UPDATE`` of the order line whose
 at this terminal, the line still has the units the station saw (and room for
 these), no line was added or short-shipped, no scan was written since the
 station's newest, the parcels are the ones it holds. Its pack-scan row and
-event follow in the same transaction. A guard that matches no row, and every
+event follow in the same transaction. A keyed count the rules accept (after
+one unit of the line was scanned) is written the same way. A guard that matches
+no row, and every
 other case (a carton code, a refusal, a first parcel to open, a weighed parcel
 to clear), returns None: the caller answers the full way, from the store
 (:func:`~wms_tui.services.packing.station.scan`), which also tells a take-over,
 a cancel or a hold in the words it always has.
 
-On PostgreSQL the order row is read ``FOR SHARE`` inside the guard, so a
-take-over, cancel or hold (which update that row) and a quick scan are
-serialised as they are with the full path's row lock; SQLite's ``BEGIN
-IMMEDIATE`` serialises every writer already.
+On PostgreSQL the guard locks the order row as the full path does (``FOR NO
+KEY UPDATE``), so a take-over, cancel or hold and a quick scan are serialised
+as before, and the guard reads the row the other one committed; SQLite's
+``BEGIN IMMEDIATE`` serialises every writer already.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, Integer, Update, bindparam, exists, func, insert, select, update
 
@@ -42,7 +45,7 @@ from wms_tui.services.packing import held as station_memory
 from wms_tui.services.packing import rules
 from wms_tui.services.packing.held import HeldOrder
 from wms_tui.services.packing.view import PackView, Said
-from wms_tui.store import Store, retrying
+from wms_tui.store import Store, UnitOfWork, retrying
 
 _LINE = OrderLine.__table__  # type: ignore[attr-defined]
 _ORDER = Order.__table__  # type: ignore[attr-defined]
@@ -52,11 +55,12 @@ _EVENT = Event.__table__  # type: ignore[attr-defined]
 _BARCODE = ProductBarcode.__table__  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Unit:
     line: OrderLine
     qty: int
     parcel: Parcel
+    row: dict[str, Any] = field(default_factory=dict)  # the scan row, once written
 
 
 def _product_of(conn: Connection, held: HeldOrder, code: str) -> tuple[int, int] | None:
@@ -103,7 +107,7 @@ def _guard() -> Update:
             _ORDER.c.locked_terminal == bindparam("terminal"),
             _ORDER.c.locked_by_operator_id == bindparam("operator_id"),
         )
-        .with_for_update(read=True)
+        .with_for_update(key_share=True)
     )
     of_order = _LINE.c.order_id == oid
     return (
@@ -184,49 +188,91 @@ def try_scan(store: Store, actor: Actor, order_id: int, code: str) -> PackView |
         conn = uow.session.connection()
         scanned = _product_of(conn, held, code)
         unit = _unit(held, *scanned) if scanned is not None else None
-        if unit is None:
+        if unit is None or not _write(store, uow, actor, held, unit, code=code):
             return None
-        if not _guarded_update(conn, actor, held, unit):
-            # Changed under the station: forget it and answer from the store.
-            station_memory.forget(store, actor)
-            return None
-        at = utcnow()
-        row = dict(
-            order_id=order_id,
-            order_line_id=unit.line.id,
-            parcel_id=unit.parcel.id,
-            qty=unit.qty,
-            kind=PackScanKind.SCAN.value,
-            code=code[:200],
-            qc_reason="",
-            counted_to=None,
-            operator_id=actor.operator_id,
-            terminal=actor.terminal,
-            at=at,
-        )
-        scan_id = conn.execute(_ADD_SCAN, row).inserted_primary_key[0]
-        index = held.snapshot.open_parcels.index(unit.parcel) + 1
-        event = events.event_row(
-            actor,
-            EventKind.PACK_SCAN,
-            at,
-            order_id=order_id,
-            order_name=held.snapshot.order.name,
-            sku=unit.line.sku,
-            qty=unit.qty,
-            detail=f"parcel {index} {code}"[:400],
-        )
-        conn.execute(_ADD_EVENT, dict(zip(events.ROW_COLUMNS, event, strict=True)))
         uow.commit()
-    # Committed: the held rows follow, as the full path's would have been reloaded.
-    unit.line.qty_packed += unit.qty
-    held.snapshot.scans.append(PackScan(id=scan_id, **row))
-    return rules.build_view(
-        held.snapshot,
-        held.suggestion,
-        Said.ok(progress(held.snapshot.lines, unit.line, unit.qty)),
-        unit.line.line_no,
+    return _answer(held, unit, "")
+
+
+@retrying
+def try_count(
+    store: Store, actor: Actor, order_id: int, line_no: int, total: int
+) -> PackView | None:
+    """The view after a keyed count the rules accept, or None when the full path must
+    answer (and word a refusal)."""
+    held = station_memory.recall(store, actor, order_id)
+    if held is None:
+        return None
+    snap = held.snapshot
+    line = next((ln for ln in snap.lines if ln.line_no == line_no), None)
+    if (
+        line is None
+        or not line.qty_packed < total <= line.need
+        or not any(sc.order_line_id == line.id and sc.qty > 0 for sc in snap.scans)
+        or (parcel := held.current) is None
+        or parcel.weight_g is not None
+    ):
+        return None
+    unit = _Unit(line, total - line.qty_packed, parcel)
+    with store.unit_of_work() as uow:
+        if not _write(store, uow, actor, held, unit, counted_to=total):
+            return None
+        uow.commit()
+    return _answer(held, unit, "counted ")
+
+
+def _write(
+    store: Store,
+    uow: UnitOfWork,
+    actor: Actor,
+    held: HeldOrder,
+    unit: _Unit,
+    *,
+    code: str = "",
+    counted_to: int | None = None,
+) -> bool:
+    """The guarded write, then the scan row and its event; False: changed under the
+    station (forgotten: the full path answers from the store)."""
+    conn = uow.session.connection()
+    if not _guarded_update(conn, actor, held, unit):
+        station_memory.forget(store, actor)
+        return False
+    at = utcnow()
+    unit.row.update(
+        order_id=held.order_id,
+        order_line_id=unit.line.id,
+        parcel_id=unit.parcel.id,
+        qty=unit.qty,
+        kind=(PackScanKind.SCAN if counted_to is None else PackScanKind.COUNT).value,
+        code=code[:200],
+        qc_reason="",
+        counted_to=counted_to,
+        operator_id=actor.operator_id,
+        terminal=actor.terminal,
+        at=at,
     )
+    unit.row["id"] = conn.execute(_ADD_SCAN, unit.row).inserted_primary_key[0]
+    index = held.snapshot.open_parcels.index(unit.parcel) + 1
+    event = events.event_row(
+        actor,
+        EventKind.PACK_SCAN,
+        at,
+        order_id=held.order_id,
+        order_name=held.snapshot.order.name,
+        sku=unit.line.sku,
+        qty=unit.qty,
+        detail=f"parcel {index} {code}"[:400],
+    )
+    conn.execute(_ADD_EVENT, dict(zip(events.ROW_COLUMNS, event, strict=True)))
+    return True
+
+
+def _answer(held: HeldOrder, unit: _Unit, prefix: str) -> PackView:
+    """Committed: the held rows follow, as a reload would find them, and the view."""
+    unit.line.qty_packed += unit.qty
+    held.snapshot.scans.append(PackScan(**unit.row))
+    said = Said.ok(prefix + progress(held.snapshot.lines, unit.line, unit.qty))
+    return rules.build_view(held.snapshot, held.suggestion, said, unit.line.line_no)
 
 
 def progress(lines: list[OrderLine], line: OrderLine, qty: int) -> str:

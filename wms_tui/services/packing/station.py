@@ -46,7 +46,7 @@ from wms_tui.services.packing.opening import current_view, open_order, release
 from wms_tui.services.packing.qc import REASONS as QC_REASONS
 from wms_tui.services.packing.qc import qc_fail
 from wms_tui.services.packing.queue import QueueRow, left_on_bench, my_open_order, station_queue
-from wms_tui.services.packing.quick_scan import progress, try_scan
+from wms_tui.services.packing.quick_scan import progress, try_count, try_scan
 from wms_tui.services.packing.reprint import reprint
 from wms_tui.services.packing.state import PackContext, clear_weight
 from wms_tui.services.packing.view import PackView, Said
@@ -221,6 +221,11 @@ def line_for_scan(store: Store, actor: Actor, order_id: int, code: str) -> int:
 
 def set_count(store: Store, actor: Actor, order_id: int, line_no: int, total: int) -> PackView:
     """Key the count of a line with many units after scanning one of them (confirmed in the UI)."""
+
+    require_packer(actor)
+    quick = try_count(store, actor, order_id, line_no, total)
+    if quick is not None:
+        return quick
 
     def do(uow: UnitOfWork, ctx: PackContext) -> Answer:
         line = ctx.line_by_no(line_no)
