@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case
+from sqlalchemy import Select, bindparam, case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
@@ -34,16 +34,18 @@ class QueueRow:
     here: bool  # sent to this station by picking, or already open here
 
 
-def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]:
-    """Orders waiting for a pack station: this station's first, then the house ranking."""
-    require_packer(actor)
-    # One query for the order open here and the waiting ones (an idle station
-    # asks all day): mine first, then orders with totes at (or sent to) this
-    # station, then the house ranking.
+def _queue_query() -> Select:
+    """The order open here and the waiting ones, in one query built once.
+
+    Mine first, then orders with totes at (or sent to) this station, then the
+    house ranking. An idle station asks all day: building the statement (and
+    its cache key) and an ORM object per row cost more than the query.
+    """
+    operator, terminal = bindparam("operator_id"), bindparam("terminal")
     mine = (
         (Order.status == OrderStatus.PACKING)
-        & (Order.locked_by_operator_id == actor.operator_id)
-        & (Order.locked_terminal == actor.terminal)
+        & (Order.locked_by_operator_id == operator)
+        & (Order.locked_terminal == terminal)
     )
     # Only picked orders' lines: the station's whole history of pick lines
     # would be read into the IN set on every poll.
@@ -53,47 +55,70 @@ def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]
         .join(PickTaskLine, col(PickTaskLine.order_line_id) == OrderLine.id)
         .join(PickTask, col(PickTask.id) == PickTaskLine.task_id)
         .join(picked, picked.id == OrderLine.order_id)
-        .where(PickTask.pack_station == actor.terminal, picked.status == OrderStatus.PICKED)
+        .where(PickTask.pack_station == terminal, picked.status == OrderStatus.PICKED)
     )
     here = (Order.status == OrderStatus.PICKED) & col(Order.id).in_(sent_here)
+    return (
+        select(
+            Order.id,
+            Order.name,
+            Order.status,
+            Order.priority,
+            Order.shipping_method,
+            case((mine, True), else_=False),
+            case((here, True), else_=False),
+        )
+        .outerjoin(Service, col(Service.id) == Order.service_id)
+        .where(
+            col(Order.status).in_([OrderStatus.PICKED, OrderStatus.PACKING]),
+            (Order.status == OrderStatus.PICKED)
+            | col(Order.locked_by_operator_id).is_(None)
+            | mine,
+        )
+        .order_by(case((mine, 0), else_=1), case((here, 0), else_=1), *priority.order_by())
+        .limit(bindparam("limit"))
+    )
+
+
+_QUEUE = _queue_query()
+# Lines and units of every row at once: counted in SQL, no line objects.
+_LINE_COUNTS = (
+    select(
+        OrderLine.order_id,
+        func.count(),
+        func.sum(col(OrderLine.quantity) - col(OrderLine.qty_short)),
+    )
+    .where(col(OrderLine.order_id).in_(bindparam("ids", expanding=True)))
+    .group_by(OrderLine.order_id)
+)
+
+
+def station_queue(store: Store, actor: Actor, limit: int = 20) -> list[QueueRow]:
+    """Orders waiting for a pack station: this station's first, then the house ranking."""
+    require_packer(actor)
+    params = {"operator_id": actor.operator_id, "terminal": actor.terminal, "limit": limit}
     with store.read() as s:
-        found = s.exec(
-            select(Order, case((mine, True), else_=False), case((here, True), else_=False))
-            .outerjoin(Service, col(Service.id) == Order.service_id)
-            .where(
-                col(Order.status).in_([OrderStatus.PICKED, OrderStatus.PACKING]),
-                (Order.status == OrderStatus.PICKED)
-                | col(Order.locked_by_operator_id).is_(None)
-                | mine,
-            )
-            .order_by(case((mine, 0), else_=1), case((here, 0), else_=1), *priority.order_by())
-            .limit(limit)
-        ).all()
-        ordered = [o for o, _, _ in found]
-        here_ids = {o.id for o, is_mine, is_here in found if is_mine or is_here}
-        if not ordered:
+        conn = s.connection()
+        found = conn.execute(_QUEUE, params).all()
+        if not found:
             return []  # an idle station asks every few seconds: no lines to read
-        # Lines and totes of every row at once: the queue is refreshed all day.
-        ids = [o.id for o in ordered]
-        lines_of: dict[int, list[OrderLine]] = {}
-        for ln in s.exec(select(OrderLine).where(col(OrderLine.order_id).in_(ids))).all():
-            lines_of.setdefault(ln.order_id, []).append(ln)
-        totes_of = pack_totes.totes_of_orders(s, ids)  # type: ignore[arg-type]
+        ids = [row[0] for row in found]
+        counts = {oid: (n, units) for oid, n, units in conn.execute(_LINE_COUNTS, {"ids": ids})}
+        totes_of = pack_totes.totes_of_orders(s, ids)
         rows: list[QueueRow] = []
-        for o in ordered:
-            lines = lines_of.get(o.id, [])  # type: ignore[arg-type]
-            totes = totes_of.get(o.id, [])  # type: ignore[arg-type]
+        for oid, name, status, prio, method, is_mine, is_here in found:
+            n, units = counts.get(oid, (0, 0))
             rows.append(
                 QueueRow(
-                    order_id=o.id,  # type: ignore[arg-type]
-                    name=o.name,
-                    status=str(o.status),
-                    lines=len(lines),
-                    units=sum(ln.need for ln in lines),
-                    totes=" ".join(t.code for t in totes),
-                    priority=o.priority,
-                    carrier=o.shipping_method,
-                    here=o.id in here_ids,
+                    order_id=oid,
+                    name=name,
+                    status=str(status),
+                    lines=n,
+                    units=int(units or 0),
+                    totes=" ".join(t.code for t in totes_of.get(oid, [])),
+                    priority=prio,
+                    carrier=method,
+                    here=bool(is_mine or is_here),
                 )
             )
     return rows
