@@ -262,6 +262,12 @@ INSIDE_A_USE_CASE = {
     "packing.qc.open_replacement_task",
     "packing.carton_choice.choose",  # scan() and choose_carton() checked PACKER
     "packing.change.mutate",  # the runner of every station change: checks PACKER itself
+    "packing.change.remember",  # after a committed request: what the station holds
+    "packing.held.remember",
+    "packing.held.recall",
+    "packing.held.forget",
+    "packing.quick_scan.try_scan",  # scan() checked PACKER
+    "packing.quick_scan.try_count",  # set_count() checked PACKER
     "packing.change.require_packer",
     "returns.exchange.create_exchange",  # register_return checked RECEIVER or SUPERVISOR
     "packing.state.clear_weight",
