@@ -219,3 +219,36 @@ def _assert_as_the_rules(store: Store, snap: dispatch_overview.Snapshot, limit: 
         (a.name, a.late_days, a.risk, a.eta, a.cutoff_at, a.stuck_minutes) for a in snap.attention
     ]
     assert got == expected
+
+
+def test_an_order_that_moves_between_statements_does_not_fail_the_refresh(
+    empty_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL each statement of a read sees the latest committed orders: a
+    terminal's write between the counts and the list puts orders under keys the counts
+    did not see. The refresh leaves them out until the next one instead of failing."""
+    from sqlalchemy import update
+
+    from wms_tui.services.dispatch.overview import open_work
+
+    set_clock(lambda: NOW)
+    _build(empty_store, 7, 150, 0.0)  # nothing late: the stuck-only orders are read
+    counted = open_work._count
+
+    def count_then_move(cx, t):  # noqa: ANN001, ANN202 - as open_work._count
+        out = counted(cx, t)
+        with empty_store.unit_of_work() as uow:
+            uow.session.execute(
+                update(Order)
+                .where(Order.status.in_(list(dispatch_overview.FLOW_STATUSES)))  # type: ignore[attr-defined]
+                .values(priority=9)
+            )
+            uow.commit()
+        return out
+
+    monkeypatch.setattr(open_work, "_count", count_then_move)
+    snap = dispatch_overview.snapshot(empty_store, NOW)
+    # Counted before the move; listed after it, where the store answered that way.
+    assert snap.n_stuck
+    if empty_store.dialect == "postgresql":
+        assert not [a for a in snap.attention if a.stuck_minutes and not a.risk]

@@ -70,7 +70,7 @@ def attention(  # noqa: PLR0913 - the day's terms, each needed
                 risk=rules.RISK_NAME[r.risk],
                 eta=(
                     rules.expected_packed(slots[r.id], now, per_hour)
-                    if r.risk == rules.RISK_AT
+                    if r.risk == rules.RISK_AT and r.id in slots
                     else None
                 ),
                 cutoff_at=plan.cuts[r.cut_rank] if r.risk else None,
