@@ -58,6 +58,9 @@ async def settle(pilot) -> None:  # noqa: ANN001
     app = pilot.app
     while True:
         await pilot._wait_for_screen()
+        if getattr(app, "_held", None):  # keys the app holds for a question or a screen
+            await pilot.pause(0.02)
+            continue
         busy = [w for w in app.workers if w._thread_worker and not w.is_finished]
         if not busy:
             break

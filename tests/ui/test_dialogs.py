@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 import pytest
-from textual.app import App, ComposeResult
+from textual import on
+from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tests.ui.helpers import until
 from tests.ui.scanner import burst, settle
+from wms_tui.domain.errors import DomainError
+from wms_tui.ui.scan_keys import ScanKeysApp
 from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount
+from wms_tui.ui.widgets.scan_input import ScanInput
 
 
 class Below(Screen):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scans: list[str] = []
+
     def compose(self) -> ComposeResult:
         yield Static("the screen the question was asked from")
+        yield ScanInput(id="below-scan")
+
+    def on_mount(self) -> None:
+        self.query_one(ScanInput).focus()
+
+    @on(Input.Submitted)
+    def scanned(self, event: Input.Submitted) -> None:
+        self.scans.append(event.value)
 
 
-class Host(App):
+class Host(ScanKeysApp):
     def __init__(self) -> None:
         super().__init__()
         self.answers: list[object] = []
@@ -26,8 +42,14 @@ class Host(App):
         self.push_screen(Below())
 
 
+def count(text: str) -> int:
+    if not text.strip().isdigit():
+        raise DomainError(f"{text} is no count")
+    return int(text)
+
+
 QUESTIONS = {
-    "count": (lambda: AskCount("How many?", validate=int), ["5", "enter", "3", "enter"]),
+    "count": (lambda: AskCount("How many?", validate=count), ["5", "enter", "3", "enter"]),
     "confirm": (lambda: AskConfirm("Sure?"), ["enter", "enter"]),
     "choice": (lambda: AskChoice("Why?", ["Crushed", "Wet"]), ["1", "2"]),
 }
@@ -50,3 +72,25 @@ async def test_a_second_answer_does_not_close_the_screen_below(kind: str) -> Non
         await pilot.pause()
         assert app.screen is below, app.screen_stack
         assert len(app.answers) == 1
+
+
+async def test_the_scan_typed_behind_an_answer_reaches_the_screen_below() -> None:
+    """A count and the next item's scan in one read (a receiver keying fast over SSH):
+    the scan went into the answered question and was lost without a word."""
+    app = Host()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Below), "the screen below")
+        below = app.screen
+        app.push_screen(AskCount("How many?", validate=count), app.answers.append)
+        await until(pilot, lambda: app.screen is not below and app.screen.focused, "question")
+        burst(app, ["5", "enter", *"7350053000322", "enter", "x"])
+        await until(pilot, lambda: below.scans, "the scan below")
+        await settle(pilot)
+        assert app.answers == [5] and below.scans == ["7350053000322"]
+        assert below.query_one(ScanInput).value == "x"
+        # A refused answer keeps the question: what follows it is typed into it again.
+        app.push_screen(AskCount("How many?", validate=count), app.answers.append)
+        await until(pilot, lambda: app.screen is not below and app.screen.focused, "question")
+        burst(app, *[["q", "enter", "7", "enter"]])
+        await until(pilot, lambda: len(app.answers) == 2, "the second answer")
+        assert app.answers == [5, 7] and app.screen is below

@@ -20,6 +20,7 @@ import time
 
 from textual import events
 from textual.app import App, ScreenStackError
+from textual.dom import NoScreen
 
 from wms_tui.ui.widgets.scan_input import BatchedInput, ScanInput
 
@@ -39,6 +40,10 @@ class ScanKeysApp(App[None]):
     # the count): keys typed meanwhile belong to the question, not to the scan field.
     _expecting: object = None
     _expecting_since = 0.0
+    # The field a scan (or an answer) was just ended in, until it and its screen have
+    # handled it: what follows goes where that leaves the keyboard (the screen below
+    # an answered question), not into the field the Enter left behind.
+    _settling: BatchedInput | None = None
 
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key | events.Paste):
@@ -54,18 +59,21 @@ class ScanKeysApp(App[None]):
         if isinstance(event, events.Key) and BatchedInput.take_from_app(self, event):
             return
         field = BatchedInput.forwarding(self, event)
-        asks = (
+        ends = (
             isinstance(event, events.Key)
             and isinstance(field, ScanInput)
             and event.key in ScanInput.ENDS_A_SCAN
-            and bool(getattr(self.screen, "question_follows_scan", lambda: False)())
         )
+        asks = ends and bool(getattr(self.screen, "question_follows_scan", lambda: False)())
+        answers = ends and hasattr(self.screen, "answered")
         await super().on_event(event)
         if field is not None and not event.is_forwarded:
             field._queued -= 1  # a binding took it: it never reaches the field
         if asks:
             # The keys behind this scan (its count, typed at once) wait for the question.
             self.expect_screen()
+        elif answers:
+            self._settling = field
 
     def _screen_ready(self) -> bool:
         """The top screen can take a key: mounted, and focused if anything there can be."""
@@ -73,6 +81,12 @@ class ScanKeysApp(App[None]):
             screen = self.screen
         except ScreenStackError:  # no screen yet (start-up): Textual handles the key as ever
             return True
+        if self._settling is not None:
+            if not _settled(self._settling):
+                return self._held_too_long()
+            self._settling = None
+        if getattr(screen, "answered", False):  # popping: keys go to the screen below
+            return self._held_too_long()
         if screen is self._expecting:
             if time.monotonic() - self._expecting_since <= HOLD_AT_MOST_S:
                 return False
@@ -114,13 +128,35 @@ class ScanKeysApp(App[None]):
     async def _release_held(self) -> None:
         if not self._held:
             return
+        try:
+            _ = self.screen
+        except ScreenStackError:  # the app is closing: nobody to type to
+            self._held = None
+            return
         if not self._screen_ready():
             self.set_timer(0.02, self._release_held)
             return
         held, self._held = self._held, None
         self._releasing = True
         try:
-            for event in held:
-                await self.on_event(event)
+            while held:
+                await self.on_event(held.pop(0))
+                if held and (self._settling is not None or not self._screen_ready()):
+                    # An answer or a question on its way: the rest waits for it.
+                    self._held = held
+                    self._held_since = time.monotonic()
+                    self.set_timer(0.02, self._release_held)
+                    return
         finally:
             self._releasing = False
+
+
+def _settled(field: BatchedInput) -> bool:
+    """``field`` and its screen have handled every key and message sent to them."""
+    try:
+        screen = field.screen
+    except NoScreen:  # its question is gone
+        return True
+    return not (field._queued or not field._message_queue.empty()) and (
+        screen._message_queue.empty()
+    )

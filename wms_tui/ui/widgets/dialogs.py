@@ -72,6 +72,12 @@ class _Dialog(ModalScreen[Any]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    @property
+    def answered(self) -> bool:
+        """Answered and on its way out: keys typed behind the answer are the screen
+        below's (the app holds them until it is on top)."""
+        return self._answered
+
     def dismiss(self, result: Any = None) -> AwaitComplete:
         """Answer once. Textual's dismiss pops whatever screen is on top: a second
         answer (two Enters in one read) popped the screen the question was asked from."""
