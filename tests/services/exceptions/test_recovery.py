@@ -186,11 +186,13 @@ def test_a_stopped_parcel_on_the_truck_is_taken_out_before_it_is_restocked(
         resolve(store, boss, item.id, Action.RESTOCK)
     assert snapshot(store) == before
     assert handover.take_out(store, boss, "PN", sscc).voided
-    first, second = sorted(open_exceptions(store, boss), key=lambda i: i.id)
-    assert first.actions == second.actions == (Action.RESTOCK,)
-    result = resolve(store, boss, second.id, Action.RESTOCK)
+    # Stopping the parcel is done: one exception remains, for the unpacking.
+    [unpack] = open_exceptions(store, boss)
+    assert unpack.id != item.id and unpack.actions == (Action.RESTOCK,)
+    assert unpack.cause.startswith(f"Unpack parcel {sscc} of cancelled order #1043")
+    result = resolve(store, boss, unpack.id, Action.RESTOCK)
     assert result.message == "1 unit of #1043 back to A-01-2-A; parcel void"
-    assert open_exceptions(store, boss) == []  # both exceptions about that parcel closed
+    assert open_exceptions(store, boss) == []
     with store.read() as s:
         assert ledger_mismatches(s) == []
         kinds = s.exec(select(WmsException.kind).where(WmsException.resolved_at == None)).all()  # noqa: E711
@@ -218,3 +220,24 @@ def test_the_day_checks_name_a_stopped_parcels_units_nobody_will_restock(
         uow.commit()
     check = {c.name: c for c in check_day(store, boss)}[held]
     assert not check.ok and check.detail == "packed units of #1043 at the station"
+
+
+def test_an_order_cancelled_while_packed_leaves_no_open_parcel(world: pw.World) -> None:
+    """Cancelled at the station mid-pack, the order kept an empty OPEN parcel for ever:
+    lookup and the API listed a parcel that would never close."""
+    from wms_tui.domain.models import Event
+
+    store, boss = world.store, world.supervisor
+    view = pw.open_1042(world)
+    packing.scan(store, world.packer, view.order_id, pw.MUG_EAN)
+    order_admin.cancel_order(store, boss, view.order_id, "customer changed her mind")
+    with store.read() as s:
+        parcels = s.exec(select(Parcel).where(Parcel.order_id == view.order_id)).all()
+        assert [p.status for p in parcels] == [ParcelStatus.VOID]
+        voided = s.exec(
+            select(Event).where(Event.order_id == view.order_id, Event.kind == "parcel.voided")
+        ).all()
+        assert [e.detail for e in voided] == ["parcel 1 was being packed: order cancelled"]
+        assert ledger_mismatches(s) == []
+    [item] = open_exceptions(store, boss)
+    assert Action.PUT_BACK in item.actions  # the scanned mug goes home from the tote

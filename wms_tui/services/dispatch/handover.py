@@ -215,6 +215,29 @@ def load_parcel(store: Store, actor: Actor, carrier_code: str, raw: str) -> Load
     return LoadResult(line, number, int(loaded), int(waiting), open_of_order == 0)
 
 
+def _stopped(uow: UnitOfWork, actor: Actor, order: Order) -> None:
+    """The cancel's "stop the parcel" is done once it is off the truck: closed here, so
+    the inbox shows one exception for the parcel, the unpacking it now waits for."""
+    now = utcnow()
+    for exc in uow.session.exec(
+        select(WmsException).where(
+            WmsException.order_id == order.id,
+            WmsException.kind == ExceptionKind.CANCELLED_AFTER_PACK,
+            col(WmsException.resolved_at).is_(None),
+        )
+    ).all():
+        exc.resolved_at = now
+        exc.resolved_by_id = actor.operator_id
+        uow.add(exc)
+        events.log(
+            uow,
+            actor,
+            EventKind.EXCEPTION_CLOSED,
+            order=order,
+            detail=f"{exc.kind} #{exc.id}: parcel stopped, taken off the truck",
+        )
+
+
 @dataclass(frozen=True)
 class TakeOutResult:
     parcel: ParcelLine
@@ -267,6 +290,7 @@ def take_out(store: Store, actor: Actor, carrier_code: str, raw: str) -> TakeOut
         )
         shop_fulfilments.withdraw(uow, parcel, order, actor)
         if cancelled:
+            _stopped(uow, actor, order)
             uow.add(
                 WmsException.raised_by(
                     actor,

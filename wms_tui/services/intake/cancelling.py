@@ -14,8 +14,15 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import OPEN_TASK, EventKind, ExceptionKind, OrderStatus
-from wms_tui.domain.models import Order, OrderLine, PickTask, PickTaskLine, WmsException
+from wms_tui.domain.enums import OPEN_TASK, EventKind, ExceptionKind, OrderStatus, ParcelStatus
+from wms_tui.domain.models import (
+    Order,
+    OrderLine,
+    Parcel,
+    PickTask,
+    PickTaskLine,
+    WmsException,
+)
 from wms_tui.services.core import events
 from wms_tui.services.exceptions.totes import units_held_for
 from wms_tui.services.inventory import allocation
@@ -37,6 +44,7 @@ def cancel_on_floor(uow: UnitOfWork, actor: Actor, order: Order, *, by: str, det
     events.change_status(uow, order, S.CANCELLED, actor, detail=detail)
     allocation.deallocate_order(uow, order, actor)
     drop_open_stops(uow, actor, order)
+    _void_open_parcels(uow, actor, order)
     # Units already in a tote must go back, whatever the order's state: a short
     # pick backorders an order with its picked units still in the tote.
     if where is not S.PACKED and units_held_for(uow.session, [order.id]):
@@ -58,6 +66,26 @@ def cancel_on_floor(uow: UnitOfWork, actor: Actor, order: Order, *, by: str, det
         )
         return ": stop the parcel at the dock"
     return ""
+
+
+def _void_open_parcels(uow: UnitOfWork, actor: Actor, order: Order) -> None:
+    """A parcel being packed when the order was cancelled will never close: void, not
+    left OPEN on a cancelled order (lookup and the API listed it). Its units are
+    still in the tote by the ledger, and the put-back exception sends them home."""
+    for parcel in uow.session.exec(
+        select(Parcel).where(Parcel.order_id == order.id, Parcel.status == ParcelStatus.OPEN)
+    ).all():
+        parcel.status = ParcelStatus.VOID
+        uow.add(parcel)
+        events.log(
+            uow,
+            actor,
+            EventKind.PARCEL_VOIDED,
+            order=order,
+            from_state=str(ParcelStatus.OPEN),
+            to_state=str(ParcelStatus.VOID),
+            detail=f"parcel {parcel.seq} was being packed: order cancelled",
+        )
 
 
 def _raise(uow: UnitOfWork, actor: Actor, order: Order, kind: str, message: str) -> None:
