@@ -180,6 +180,9 @@ def test_a_count_beyond_any_delivery_is_refused_even_when_confirmed(
         ("100000010", r"^Count must be at most 1,000,000 \(got 100,000,010\)$"),
         ("0", r"^Count must be at least 1 \(got 0\)$"),
         ("12x", r"^Count must be a whole number \(got 12x\)$"),
+        ("²", r"^Count must be a whole number \(got ²\)$"),
+        # A whole number too long to read is too large, not "not a whole number".
+        ("9" * 23, r"^Count must be at most 1,000,000 \(got 9999999999…\)$"),
     ],
 )
 def test_a_keyed_count_is_refused_in_one_line(typed: str, message: str) -> None:

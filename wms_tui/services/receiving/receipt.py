@@ -152,6 +152,10 @@ def parse_count(text: str) -> int:
     try:
         n = read_int(value, what="a count", low=None)
     except DomainError:
+        if value.isascii() and value.isdigit():  # digits, only too many of them to read
+            raise DomainError(
+                f"Count must be at most {MAX_LINE_UNITS:,} (got {excerpt(value, 10)})"
+            ) from None
         raise DomainError(f"Count must be a whole number (got {excerpt(value)})") from None
     if n < 1:
         raise DomainError(f"Count must be at least 1 (got {n})")
