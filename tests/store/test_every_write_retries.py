@@ -26,6 +26,8 @@ NOT_RERUN = {
     "demo.build.create_demo": "builds a new store no terminal uses yet",
     "demo.history._release": "the demo's past week, on a store no terminal uses yet",
     "demo.simulate._setup": "a simulation's empty store, one process",
+    "insight.hour_cache.store_kept": "a cache's write: a lost race keeps the refresh's "
+    "figures and the next refresh writes again",
     "setup.store_init.init_store": "creates the store",
 }
 

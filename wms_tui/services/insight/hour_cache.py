@@ -39,7 +39,7 @@ from sqlmodel import Session, col, select
 from wms_tui.domain.errors import StoreError
 from wms_tui.domain.models import Event, InsightKept
 from wms_tui.services.insight.metrics import HourRows, hour_parts
-from wms_tui.store import Store
+from wms_tui.store import Store, retrying
 
 # Longer than any unit of work: a moment is kept once it is this long ago.
 SETTLE = timedelta(minutes=10)
@@ -91,6 +91,7 @@ def forget(store: Store) -> None:
         _written.pop(store, None)
 
 
+@retrying
 def forget_everywhere(store: Store) -> None:
     """Drop the kept rows of this process and of the store: the next refresh reads
     the whole day from the event log."""
