@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import NoReturn
 
-from sqlalchemy import case, func, update
+from sqlalchemy import Insert, Update, bindparam, case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
@@ -145,25 +146,36 @@ def move_stock(
 # guard is the rule the read enforced; the row lock is the UPDATE's own.
 
 
-def _take(
-    session: Session, product: Product, loc: Location, qty: int, consume_allocation: bool
-) -> None:
-    """Take ``qty`` from the row, refusing (nothing changed) if it is short."""
+@cache
+def _take_statement(consume_allocation: bool) -> Update:
+    """The guarded UPDATE of :func:`_take`, built once per kind with bound parameters:
+    building it cost ~0.7 ms of SQLAlchemy a move, more than running it."""
+    qty = bindparam("n")
     guard = Stock.allocated >= qty if consume_allocation else Stock.qty - Stock.allocated >= qty
     values = {"qty": Stock.qty - qty}
     if consume_allocation:
         values["allocated"] = Stock.allocated - qty
-    taken = session.execute(
+    return (
         update(Stock)
         .where(
-            col(Stock.product_id) == product.id,
-            col(Stock.location_id) == loc.id,
+            col(Stock.product_id) == bindparam("product"),
+            col(Stock.location_id) == bindparam("location"),
             Stock.qty >= qty,
             guard,
         )
         .values(values)
         .returning(Stock.id)
         .execution_options(synchronize_session=False)
+    )
+
+
+def _take(
+    session: Session, product: Product, loc: Location, qty: int, consume_allocation: bool
+) -> None:
+    """Take ``qty`` from the row, refusing (nothing changed) if it is short."""
+    taken = session.execute(
+        _take_statement(consume_allocation),
+        {"product": product.id, "location": loc.id, "n": qty},
     ).first()
     if taken is None:
         _refuse_take(session, product, loc, qty, consume_allocation)
@@ -194,11 +206,24 @@ def _put(session: Session, product_id: int, location_id: int, qty: int, now: dat
     waits for the first's row on PostgreSQL), as :func:`stock_for_update` does.
     An empty row that fills again is received now (FIFO age).
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(Stock).values(
-        product_id=product_id, location_id=location_id, qty=qty, allocated=0, first_received_at=now
+    params = {"product": product_id, "location": location_id, "n": qty, "now": now}
+    stmt = _put_statement(session.get_bind().dialect.name)
+    _forget(session, session.execute(stmt, params).scalar_one())
+
+
+@cache
+def _put_statement(dialect: str) -> Insert:
+    """The upsert of :func:`_put`, built once per dialect with bound parameters
+    (building it, ``excluded`` and the ``case`` included, cost ~1.3 ms a move)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Stock).values(
+        product_id=bindparam("product"),
+        location_id=bindparam("location"),
+        qty=bindparam("n"),
+        allocated=0,
+        first_received_at=bindparam("now"),
     )
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=["product_id", "location_id"],
         set_={
             "qty": Stock.qty + stmt.excluded.qty,
@@ -207,7 +232,6 @@ def _put(session: Session, product_id: int, location_id: int, qty: int, now: dat
             ),
         },
     ).returning(Stock.id)
-    _forget(session, session.execute(stmt).scalar_one())
 
 
 def _forget(session: Session, stock_id: int) -> None:
@@ -269,11 +293,15 @@ class ScannedProduct:
 
 def find_product_by_scan(session: Session, code: str) -> ScannedProduct:
     """A barcode (unit or case) or a SKU typed by hand."""
-    bc = session.exec(select(ProductBarcode).where(ProductBarcode.code == code)).first()
-    if bc is not None:
-        product = session.get(Product, bc.product_id)
-        assert product is not None
-        return ScannedProduct(product, bc.pack_qty, code)
+    # The barcode with its product in one statement: every receiving scan asks.
+    hit = session.exec(
+        select(Product, ProductBarcode.pack_qty)
+        .join(ProductBarcode, col(ProductBarcode.product_id) == Product.id)
+        .where(ProductBarcode.code == code)
+        .limit(1)
+    ).first()
+    if hit is not None:
+        return ScannedProduct(hit[0], hit[1], code)
     product = session.exec(select(Product).where(Product.sku == code)).first()
     if product is None:
         product = session.exec(select(Product).where(Product.sku == code.upper())).first()
