@@ -438,11 +438,13 @@ async def test_f9_undoes_the_last_scan(receiving_store: Store, size) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_another_terminals_counts_show_up(receiving_store: Store, size) -> None:
-    """Two receivers on one delivery: this screen shows the other's scans too."""
+async def test_another_terminals_counts_show_up(receiving_store: Store, size, monkeypatch) -> None:
+    """Two receivers on one delivery: this screen shows the other's scans too, at its
+    next scan or at the first refresh once its own scans have paused."""
     from wms_tui.domain.actor import Actor
     from wms_tui.domain.models import Operator
     from wms_tui.services.receiving import receipt as rcv
+    from wms_tui.ui.screens import receiving as screen_module
 
     with receiving_store.read() as s:
         op = s.exec(select(Operator).where(Operator.badge == "R3001")).one()
@@ -452,7 +454,14 @@ async def test_another_terminals_counts_show_up(receiving_store: Store, size) ->
         screen = await open_receiving(pilot)
         await scan(pilot, "PO-1")
         await scan(pilot, TEE_EAN)
-        rcv.receive_scan(receiving_store, other, "PO-1", TEE_EAN, count=4)
+        rcv.receive_scan(receiving_store, other, "PO-1", TEE_EAN, count=2)
+        await scan(pilot, TEE_EAN)  # this terminal's next scan brings the other's two
+        assert screen.receipt is not None and screen.receipt.line("TEE").received == 4
+        rcv.receive_scan(receiving_store, other, "PO-1", TEE_EAN, count=1)
+        screen.refresh_counts()  # just answered a scan: no read between two scans
+        assert screen.receipt.line("TEE").received == 4
+        later = screen_module.monotonic() + screen.QUIET_SECONDS
+        monkeypatch.setattr(screen_module, "monotonic", lambda: later)
         screen.refresh_counts()  # what its timer does every few seconds
         await pilot.pause()
         assert screen.receipt is not None and screen.receipt.line("TEE").received == 5

@@ -416,3 +416,40 @@ def test_two_terminals_count_into_the_same_lines(empty_store: Store, world: Worl
     assert seen.expected_units == sum(ln.expected for ln in seen.lines) == 26
     [summary] = deliveries.open_deliveries(empty_store)
     assert (summary.received_units, summary.expected_units) == (7, 26)
+
+
+def test_a_scan_given_the_shown_receipt_answers_as_a_full_read(
+    empty_store: Store, world: World
+) -> None:
+    """The screen passes the receipt it shows; the answer is that receipt with the counts
+    read under the delivery's lock (the other terminal's too), equal to a fresh read, and
+    the receipt is not read again after the write. A line the shown receipt lacks (an
+    unexpected SKU another terminal scanned) makes the answer a whole read."""
+    from sqlalchemy import event as sa_event
+
+    one, two = world.receiver, replace(world.receiver, terminal="RCV-2")
+    with empty_store.unit_of_work() as uow:
+        f.product(uow, "SOCK", barcode="4006381333931")
+        uow.commit()
+    shown = rcv.start_receipt(empty_store, one, "PO-1")
+    seen: list[str] = []
+    sa_event.listen(empty_store.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    shown = rcv.receive_scan(empty_store, one, "PO-1", TEE_EAN, known=shown).receipt
+    assert not [q for q in seen if "JOIN product" in q and "FROM deliveryline" in q], seen
+    assert shown == deliveries.get_receipt(empty_store, "PO-1")
+    rcv.receive_scan(empty_store, two, "PO-1", MUG_EAN, count=5)
+    shown = rcv.receive_scan(
+        empty_store, one, "PO-1", MUG_EAN, damaged_reason="Wet or stained", known=shown
+    ).receipt
+    assert shown == deliveries.get_receipt(empty_store, "PO-1")
+    assert (shown.line("MUG").received, shown.line("MUG").damaged) == (6, 1)
+    rcv.receive_scan(empty_store, two, "PO-1", "4006381333931")  # a line the shown lacks
+    res = rcv.receive_scan(empty_store, one, "PO-1", TEE_EAN, known=shown)
+    assert res.receipt == deliveries.get_receipt(empty_store, "PO-1")
+    assert res.receipt.line("SOCK") is not None and res.line.received == 2
+    # the periodic refresh reads counts over the shown receipt the same way
+    rcv.receive_scan(empty_store, two, "PO-1", TEE_EAN, count=3)
+    fresh = deliveries.get_receipt(empty_store, "PO-1", known=res.receipt)
+    assert fresh == deliveries.get_receipt(empty_store, "PO-1") and fresh.line("TEE").received == 5
+    with empty_store.read() as s:
+        assert ledger_mismatches(s) == []

@@ -8,10 +8,13 @@ what arrived against what was expected, line by line. Scanning units in is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from wms_tui.domain.enums import DeliveryStatus, Role
 from wms_tui.domain.errors import Conflict, NotFound
@@ -36,6 +39,7 @@ class ReceiptLine:
     put_away: int
     has_barcode: bool
     blind: bool = False  # the line of a blind receipt: nothing was expected
+    product_id: int = 0  # what a later scan's counts are matched by (with_counts)
 
     @property
     def good(self) -> int:
@@ -165,6 +169,7 @@ def receipt_view(session: Session, d: Delivery) -> Receipt:
             put_away=ln.put_away_qty,
             has_barcode=p.id in with_barcode,
             blind=d.blind,
+            product_id=p.id or 0,
         )
         for ln, p in rows
     )
@@ -185,9 +190,82 @@ def receipt_view(session: Session, d: Delivery) -> Receipt:
     )
 
 
-def get_receipt(store: Store, reference: str) -> Receipt:
+@dataclass(frozen=True)
+class LineCounts:
+    """One delivery line's numbers as stored: what every scan changes."""
+
+    line_id: int
+    product_id: int
+    expected: int
+    received: int
+    damaged: int
+    put_away: int
+
+
+def line_counts(session: Session, delivery_id: int) -> dict[int, LineCounts]:
+    """The delivery's lines' numbers by product id, as plain values (no ORM rows):
+    a scan reads them once, for its own line and for every other terminal's counts."""
+    rows = session.execute(_line_counts(), {"delivery_id": delivery_id}).all()
+    return {row[1]: LineCounts(*row) for row in rows}
+
+
+@cache
+def _line_counts() -> Select:
+    return select(
+        DeliveryLine.id,
+        DeliveryLine.product_id,
+        DeliveryLine.expected_qty,
+        DeliveryLine.received_qty,
+        DeliveryLine.damaged_qty,
+        DeliveryLine.put_away_qty,
+    ).where(DeliveryLine.delivery_id == bindparam("delivery_id"))
+
+
+def with_counts(
+    known: Receipt | None, d: Delivery, counts: dict[int, LineCounts]
+) -> Receipt | None:
+    """``known`` (the receipt a terminal shows) with the counts just read, or None when
+    it does not describe this delivery's lines any more (a line added since, another
+    delivery): the caller then reads the receipt whole. Names, options and barcodes
+    are the known ones; what a scan or another terminal changes is the counts."""
+    if known is None or known.reference != d.reference or len(known.lines) != len(counts):
+        return None
+    lines = []
+    for ln in known.lines:
+        c = counts.get(ln.product_id)
+        if c is None:
+            return None
+        lines.append(
+            replace(
+                ln,
+                expected=c.expected,
+                received=c.received,
+                damaged=c.damaged,
+                put_away=c.put_away,
+                blind=d.blind,
+            )
+        )
+    return replace(
+        known,
+        supplier=d.supplier,
+        expected_date=d.expected_date,
+        status=DeliveryStatus(d.status),
+        blind=d.blind,
+        lines=tuple(lines),
+        report_file=d.report_file,
+    )
+
+
+def get_receipt(store: Store, reference: str, *, known: Receipt | None = None) -> Receipt:
+    """The receipt as stored; given the one a terminal shows, only the counts are read
+    (the whole receipt when its lines no longer match: :func:`with_counts`)."""
     with store.read() as s:
-        return receipt_view(s, find_delivery(s, reference))
+        d = find_delivery(s, reference)
+        if known is not None:
+            kept = with_counts(known, d, line_counts(s, d.id))  # type: ignore[arg-type]
+            if kept is not None:
+                return kept
+        return receipt_view(s, d)
 
 
 def open_deliveries(store: Store, limit: int = 50) -> list[DeliverySummary]:

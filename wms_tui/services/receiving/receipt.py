@@ -14,9 +14,12 @@ closing it with a discrepancy list :mod:`~wms_tui.services.receiving.closing`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import DeliveryStatus, EventKind, LocationKind, MovementReason
@@ -34,8 +37,10 @@ from wms_tui.services.receiving.deliveries import (
     Receipt,
     ReceiptLine,
     find_delivery,
+    line_counts,
     receipt_view,
     require_open,
+    with_counts,
 )
 from wms_tui.store import Store, UnitOfWork, retrying
 
@@ -77,16 +82,35 @@ class ScanResult:
         return found
 
 
+@cache
+def _receiving_location() -> Select:
+    """An active receiving location that is the terminal's station's or has the
+    terminal's name, the station's first; built once (every receiving scan asks)."""
+    station_loc = (
+        select(Station.location_id)
+        .where(Station.code == bindparam("terminal"))
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(Location)
+        .where(
+            Location.kind == LocationKind.RECEIVING,
+            col(Location.active).is_(True),
+            or_(col(Location.id) == station_loc, Location.code == bindparam("code")),
+        )
+        .order_by((col(Location.id) == station_loc).desc())
+        .limit(1)
+    )
+
+
 def receiving_location(session: Session, terminal: str) -> Location:
-    """Where this terminal's good units land: its station's location, else RCV-1."""
-    station = session.exec(select(Station).where(Station.code == terminal)).first()
-    if station is not None and station.location_id is not None:
-        loc = session.get(Location, station.location_id)
-        if loc is not None and loc.kind == LocationKind.RECEIVING and loc.active:
-            return loc
+    """Where this terminal's good units land: its station's location, else the
+    receiving location named like the terminal, else RCV-1 (the default)."""
     if terminal:
-        loc = session.exec(select(Location).where(Location.code == terminal.upper())).first()
-        if loc is not None and loc.kind == LocationKind.RECEIVING and loc.active:
+        params = {"terminal": terminal, "code": terminal.upper()}
+        loc = session.exec(_receiving_location(), params=params).first()
+        if loc is not None:
             return loc
     return default_location(session, LocationKind.RECEIVING)
 
@@ -204,6 +228,7 @@ def receive_scan(
     count: int = 1,
     damaged_reason: str | None = None,
     confirmed: bool = False,
+    known: Receipt | None = None,
 ) -> ScanResult:
     """Receive ``count`` scans of ``code`` (a case code counts its pack quantity each).
 
@@ -211,6 +236,12 @@ def receive_scan(
     go to quarantine instead. Raises (changing nothing) on a closed delivery, an
     unknown barcode, a count below 1, or a count above the sanity limit unless
     ``confirmed``.
+
+    ``known`` is the receipt the terminal shows. The lines' counts are read once,
+    before the write, under the delivery's lock; the answer's receipt is ``known``
+    with those counts (another terminal's scans included) and this scan's units,
+    instead of the whole receipt read again after the write. A receipt whose lines
+    no longer match (a line added, another delivery, none given) is read whole.
     """
     actor.require(*RECEIVER_ROLES, action="receive deliveries")
     scanned = clean_scan(code)
@@ -232,13 +263,17 @@ def receive_scan(
         product = found.product
         qty = count * found.pack_qty
         confirm_or_raise(confirmed, sanity_question(s, product.sku, qty))
-        line = s.exec(
-            select(DeliveryLine).where(
-                DeliveryLine.delivery_id == d.id, DeliveryLine.product_id == product.id
-            )
-        ).first()
-        if line is None:
-            line = DeliveryLine(delivery_id=d.id, product_id=product.id, expected_qty=0)
+        counts = line_counts(s, d.id)  # type: ignore[arg-type]
+        was = counts.get(product.id)  # type: ignore[arg-type]
+        line = DeliveryLine(
+            id=was.line_id if was else None,
+            delivery_id=d.id,
+            product_id=product.id,
+            expected_qty=was.expected if was else 0,
+            received_qty=was.received if was else 0,
+            damaged_qty=was.damaged if was else 0,
+            put_away_qty=was.put_away if was else 0,
+        )
         # A blind receipt expected nothing, so nothing on it is a surprise (the
         # screen rang the bell at every good scan of one).
         unexpected = line.expected_qty == 0 and not d.blind
@@ -267,8 +302,6 @@ def receive_scan(
             reason=MovementReason.QUARANTINED if damaged else MovementReason.RECEIVED,
             reference=d.reference,
         )
-        if damaged:
-            line.damaged_qty += qty
         events.log(
             uow,
             actor,
@@ -280,8 +313,25 @@ def receive_scan(
             location=loc.code,
             detail=reason if damaged else "",
         )
-        line.received_qty += qty
-        uow.add(line)
+        hurt = qty if damaged else 0
+        if was is None:
+            line.received_qty, line.damaged_qty = qty, hurt
+            uow.add(line)
+        else:
+            # The count is added in SQL, not written back as read: the delivery's lock
+            # makes the two the same here, and the statement says what the scan does.
+            s.execute(
+                update(DeliveryLine)
+                .where(col(DeliveryLine.id) == was.line_id)
+                .values(
+                    received_qty=DeliveryLine.received_qty + qty,
+                    damaged_qty=DeliveryLine.damaged_qty + hurt,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            counts[product.id] = replace(  # type: ignore[index]
+                was, received=was.received + qty, damaged=was.damaged + hurt
+            )
         if d.status == DeliveryStatus.EXPECTED:
             d.status = DeliveryStatus.RECEIVING
             uow.add(d)
@@ -294,8 +344,10 @@ def receive_scan(
                 delivery_ref=d.reference,
                 detail=d.reference,
             )
-        uow.flush()
-        view = receipt_view(s, d)
+        view = with_counts(known, d, counts) if was is not None else None
+        if view is None:
+            uow.flush()
+            view = receipt_view(s, d)
         uow.commit()
     return ScanResult(
         sku=product.sku,

@@ -11,6 +11,7 @@ from collections import deque
 from contextlib import suppress
 from itertools import islice
 from pathlib import Path
+from time import monotonic
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -94,6 +95,7 @@ class ReceivingScreen(FloorScreen):
         self.report_file = ""
         self.scan_log: deque[str] = deque(maxlen=40)
         self._keys_allowed: tuple[bool | None, ...] | None = None
+        self._answered = 0.0  # monotonic time of the last scan's answer
 
     # -- layout ----------------------------------------------------------------
 
@@ -113,6 +115,8 @@ class ReceivingScreen(FloorScreen):
     # Two terminals on one delivery count into the same lines: each shows the
     # other's counts within this many seconds, without a scan of its own.
     REFRESH_SECONDS = 3.0
+    # A scan answered this recently brought every terminal's counts: no read then.
+    QUIET_SECONDS = 1.0
 
     def on_mount(self) -> None:
         self.show_deliveries()
@@ -120,12 +124,19 @@ class ReceivingScreen(FloorScreen):
         self.set_interval(self.REFRESH_SECONDS, self.refresh_counts, name="rcv-refresh")
 
     def refresh_counts(self) -> None:
-        """Re-read the open delivery (another terminal may have scanned into it)."""
+        """Re-read the open delivery's counts (another terminal may have scanned into it).
+
+        Not while scans come in: each scan's answer already holds every terminal's
+        counts, and a read between two scans only delays the next one. Only the
+        counts are read while the lines are the ones shown.
+        """
         r = self.receipt
         if r is None or self.closed is not None or self.app.screen is not self:
             return
+        if monotonic() - self._answered < self.QUIET_SECONDS:
+            return
         try:
-            fresh = deliveries.get_receipt(self.store, r.reference)
+            fresh = deliveries.get_receipt(self.store, r.reference, known=r)
         except DomainError:
             return  # closed or gone meanwhile: the next scan says so in its own words
         if fresh.lines != r.lines:
@@ -386,7 +397,7 @@ class ReceivingScreen(FloorScreen):
         try:
             res = rcv.receive_scan(
                 self.store, self.actor, self.receipt.reference, code,
-                count=count, damaged_reason=reason, confirmed=confirmed,
+                count=count, damaged_reason=reason, confirmed=confirmed, known=self.receipt,
             )  # fmt: skip
         except rcv.NeedsConfirmation as exc:
             self.confirm_large(code, count, reason, str(exc))
@@ -405,6 +416,7 @@ class ReceivingScreen(FloorScreen):
         if reason is not None:
             self.damaged_next = False
         self.receipt = res.receipt
+        self._answered = monotonic()
         line = res.line
         where = "QUARANTINE " + res.location if res.damaged else res.location
         counted = f"{line.received}" if self.receipt.blind else f"{line.received}/{line.expected}"
