@@ -141,6 +141,28 @@ def test_a_scan_with_the_view_reads_one_stop_not_the_cart(empty_store: Store) ->
     assert not any("LIMIT" in q for q in seen if "FROM picktaskline" in q)
 
 
+def test_an_item_scan_looks_its_code_up_once(empty_store: Store) -> None:
+    """The scanned code is looked up as a location and as a barcode in one statement;
+    a SKU typed by hand (no barcode) is still found, and a location still comes first."""
+    w = build_world(empty_store, ORDERS)
+    build_wave(empty_store, w.supervisor)
+    ana = w.pickers[0]
+    view = picking.claim_next_task(empty_store, ana)
+    stop = view.stop
+    at = picking.scan(empty_store, ana, view.code, stop.bin, known=view)
+    seen = statements(empty_store)
+    out = picking.scan(
+        empty_store, ana, view.code, BARCODES[stop.sku], at_bin=stop.bin, known=at.view
+    )
+    lookups = [q for q in seen if "productbarcode.code" in q or "WHERE location.code" in q]
+    assert len(lookups) == 1 and "location.code" in lookups[0], lookups
+    assert out.view.stop.picked == 1
+    typed = picking.scan(empty_store, ana, view.code, stop.sku, at_bin=stop.bin, known=out.view)
+    assert typed.view.stop.picked == 2
+    with pytest.raises(DomainError, match="Wrong bin"):  # a bin's code is a location first
+        picking.scan(empty_store, ana, view.code, "A-04-10-C", at_bin=stop.bin, known=typed.view)
+
+
 def test_units_no_longer_reserved_are_refused_and_nothing_changes(empty_store: Store) -> None:
     """The reservation is guarded in the UPDATE itself: taken away behind the picker's
     back, the item scan is refused, with or without the kept view."""

@@ -169,11 +169,15 @@ class ScanOutcome:
 # --------------------------------------------------------------------------- loading
 
 
+@cache
+def _task_by_code(lock: bool) -> Select:
+    """Built once (every scan reads its task, locked)."""
+    stmt = select(PickTask).where(PickTask.code == bindparam("code"))
+    return stmt.with_for_update(key_share=True) if lock else stmt
+
+
 def get_task(session: Session, code: str, *, lock: bool = False) -> PickTask:
-    stmt = select(PickTask).where(PickTask.code == code.strip().upper())
-    if lock:
-        stmt = stmt.with_for_update(key_share=True)
-    task = session.exec(stmt).first()
+    task = session.exec(_task_by_code(lock), params={"code": code.strip().upper()}).first()
     if task is None:
         raise NotFound(f"No pick task {excerpt(code.strip().upper())}")
     return task

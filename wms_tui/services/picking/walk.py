@@ -29,9 +29,12 @@ keeps what was picked in its tote, and the tote goes to the supervisor.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from functools import cache
+
+from sqlalchemy import Update, bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import (
@@ -44,7 +47,14 @@ from wms_tui.domain.enums import (
     TaskStatus,
 )
 from wms_tui.domain.errors import Conflict, DomainError, NotFound, UnknownCode, WrongScan
-from wms_tui.domain.models import Allocation, Location, PickTask, PickTaskLine
+from wms_tui.domain.models import (
+    Allocation,
+    Location,
+    PickTask,
+    PickTaskLine,
+    Product,
+    ProductBarcode,
+)
 from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
 from wms_tui.services.inventory import stock as inventory
@@ -216,12 +226,37 @@ def my_open_task(store: Store, actor: Actor) -> str | None:
 # --------------------------------------------------------------------------- scanning
 
 
+@cache
+def _what_is() -> Select:
+    """A scanned code's location (by its code) and product barcode, in one statement."""
+    code = bindparam("code")
+    barcode = select(ProductBarcode.product_id, ProductBarcode.pack_qty).where(
+        ProductBarcode.code == code
+    )
+    return select(
+        select(Location.id).where(Location.code == bindparam("upper")).limit(1).scalar_subquery(),
+        barcode.with_only_columns(ProductBarcode.product_id).limit(1).scalar_subquery(),
+        barcode.with_only_columns(ProductBarcode.pack_qty).limit(1).scalar_subquery(),
+    )
+
+
 def _identify(session: Session, code: str) -> Location | ScannedProduct | None:
-    loc = session.exec(select(Location).where(Location.code == code.upper())).first()
-    if loc is not None:
-        return loc
+    """A location first (its code), else a product (a barcode, else a SKU typed by hand).
+
+    The location and the barcode are looked up in one statement; the rows they name
+    are nearly always the stop's bin, tote or product, which the session holds.
+    """
+    loc_id, product_id, pack_qty = session.execute(
+        _what_is(), {"code": code, "upper": code.upper()}
+    ).one()
+    if loc_id is not None:
+        return session.get(Location, loc_id)
+    if product_id is not None:
+        product = session.get(Product, product_id)
+        assert product is not None
+        return ScannedProduct(product, pack_qty, code)
     try:
-        return inventory.find_product_by_scan(session, code)
+        return inventory.find_product_by_scan(session, code)  # a SKU typed by hand
     except NotFound:
         return None
 
@@ -391,6 +426,52 @@ def _scan_item(
     return ScanOutcome("item", msg, ctx.view(), bin_code)
 
 
+# An item scan's two guarded UPDATEs, built once with bound parameters: built per
+# scan, the pair cost about as much SQLAlchemy work as running them.
+
+
+@cache
+def _reserve_units() -> Update:
+    """The allocation still holds ``n`` unpicked units: take them off it."""
+    n = bindparam("n")
+    return (
+        update(Allocation)
+        .where(
+            col(Allocation.id) == bindparam("allocation"),
+            Allocation.qty - Allocation.qty_picked >= n,
+        )
+        .values(qty_picked=Allocation.qty_picked + n)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@cache
+def _take_units() -> Update:
+    """The stop is open for ``n`` more, on a task this picker holds on this terminal."""
+    n = bindparam("n")
+    claimed = (
+        select(PickTask.id)
+        .where(
+            PickTask.id == PickTaskLine.task_id,
+            PickTask.status == TaskStatus.CLAIMED,
+            PickTask.picker_id == bindparam("picker"),
+            PickTask.terminal == bindparam("terminal"),
+        )
+        .exists()
+    )
+    return (
+        update(PickTaskLine)
+        .where(
+            col(PickTaskLine.id) == bindparam("line"),
+            col(PickTaskLine.done).is_(False),
+            PickTaskLine.qty_picked + PickTaskLine.qty_short + n <= PickTaskLine.qty,
+            claimed,
+        )
+        .values(qty_picked=PickTaskLine.qty_picked + n)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _pick_units(uow: UnitOfWork, actor: Actor, ctx: TaskContext, ln: PickTaskLine, n: int) -> None:
     s = uow.session
     order = ctx.order_of(ln)
@@ -402,37 +483,12 @@ def _pick_units(uow: UnitOfWork, actor: Actor, ctx: TaskContext, ln: PickTaskLin
     # Guarded in SQL, not read first: the reservation still holds n units, and the
     # stop is still open for n more on this picker's claim on this terminal. Under
     # the task's lock both hold; a refusal raises and the unit of work rolls back.
-    reserved = s.execute(
-        update(Allocation)
-        .where(
-            col(Allocation.id) == ln.allocation_id,
-            Allocation.qty - Allocation.qty_picked >= n,
-        )
-        .values(qty_picked=Allocation.qty_picked + n)
-        .execution_options(synchronize_session=False)
-    )
+    reserved = s.execute(_reserve_units(), {"allocation": ln.allocation_id, "n": n})
     if reserved.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError(f"{product.sku} in {bin_loc.code} is not reserved for {order.name}")
-    claimed = (
-        select(PickTask.id)
-        .where(
-            PickTask.id == PickTaskLine.task_id,
-            PickTask.status == TaskStatus.CLAIMED,
-            PickTask.picker_id == actor.operator_id,
-            PickTask.terminal == actor.terminal,
-        )
-        .exists()
-    )
     taken = s.execute(
-        update(PickTaskLine)
-        .where(
-            col(PickTaskLine.id) == ln.id,
-            col(PickTaskLine.done).is_(False),
-            PickTaskLine.qty_picked + PickTaskLine.qty_short + n <= PickTaskLine.qty,
-            claimed,
-        )
-        .values(qty_picked=PickTaskLine.qty_picked + n)
-        .execution_options(synchronize_session=False)
+        _take_units(),
+        {"line": ln.id, "n": n, "picker": actor.operator_id, "terminal": actor.terminal},
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError(f"Stop {ctx.loc_code(ln.location_id)} changed: scan again")
