@@ -228,7 +228,7 @@ def my_open_task(store: Store, actor: Actor) -> str | None:
 
 @cache
 def _what_is() -> Select:
-    """A scanned code's location (by its code) and product barcode, in one statement."""
+    """A scanned code's location (by its code), product barcode and SKU, in one statement."""
     code = bindparam("code")
     barcode = select(ProductBarcode.product_id, ProductBarcode.pack_qty).where(
         ProductBarcode.code == code
@@ -237,26 +237,28 @@ def _what_is() -> Select:
         select(Location.id).where(Location.code == bindparam("upper")).limit(1).scalar_subquery(),
         barcode.with_only_columns(ProductBarcode.product_id).limit(1).scalar_subquery(),
         barcode.with_only_columns(ProductBarcode.pack_qty).limit(1).scalar_subquery(),
+        select(Product.id).where(Product.sku == code).limit(1).scalar_subquery(),
     )
 
 
 def _identify(session: Session, code: str) -> Location | ScannedProduct | None:
     """A location first (its code), else a product (a barcode, else a SKU typed by hand).
 
-    The location and the barcode are looked up in one statement; the rows they name
-    are nearly always the stop's bin, tote or product, which the session holds.
+    The location, the barcode and the SKU as typed are looked up in one statement;
+    the rows they name are nearly always the stop's bin, tote or product, which the
+    session holds.
     """
-    loc_id, product_id, pack_qty = session.execute(
+    loc_id, product_id, pack_qty, sku_id = session.execute(
         _what_is(), {"code": code, "upper": code.upper()}
     ).one()
     if loc_id is not None:
         return session.get(Location, loc_id)
-    if product_id is not None:
-        product = session.get(Product, product_id)
+    if product_id is not None or sku_id is not None:
+        product = session.get(Product, product_id if product_id is not None else sku_id)
         assert product is not None
-        return ScannedProduct(product, pack_qty, code)
+        return ScannedProduct(product, pack_qty if product_id is not None else 1, code)
     try:
-        return inventory.find_product_by_scan(session, code)  # a SKU typed by hand
+        return inventory.find_product_by_scan(session, code)  # a SKU typed in lower case
     except NotFound:
         return None
 
