@@ -53,3 +53,21 @@ async def test_prompt_follows_the_step_and_messages_do_not_move_the_table(
         assert panel.feedback.text.startswith("✓ TEE +1")
         assert screen.table.region.y == table_at
         assert app.focused is panel.field and panel.field.value == ""
+
+
+async def test_the_same_prompt_again_is_not_drawn_again(store: Store) -> None:
+    """Screens say the prompt after every scan ("Scan item"); only a new text repaints
+    the line (each repaint widened the scan's redraw to the whole screen)."""
+    app = WmsApp(store.url, terminal="RCV-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_receiving(pilot)
+        await scan(pilot, "PO-1")
+        line = screen.scan_panel.prompt_line
+        drawn: list[object] = []
+        original = line.update
+        line.update = lambda *a, **k: (drawn.append(a), original(*a, **k))  # type: ignore[method-assign]
+        await scan(pilot, TEE_EAN)
+        await scan(pilot, TEE_EAN)
+        assert drawn == [] and prompt(screen.scan_panel) == "▶ Scan item"
+        await pilot.press("f4")
+        assert len(drawn) == 1 and prompt(screen.scan_panel) == "▶ Scan the DAMAGED unit"

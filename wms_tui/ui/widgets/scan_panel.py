@@ -57,6 +57,11 @@ class ScanPanel(Vertical):
         """Say what the next scan is; the placeholder stays as a hint of what to type."""
         line = self.prompt_line
         assert line is not None, "this scan panel has no prompt line"
+        # Screens say it again after every scan ("Scan item"): the same text is not
+        # drawn again (each update repaints the line and widens the screen's redraw).
+        if getattr(line, "_said", None) == text:
+            return
+        line._said = text  # type: ignore[attr-defined]
         # A one-row prompt keeps its size whatever it says: no layout pass (a screen
         # may let its prompt wrap instead, and then it must be laid out again).
         height = line.styles.height
