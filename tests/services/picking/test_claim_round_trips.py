@@ -58,3 +58,33 @@ def test_a_claim_costs_the_same_round_trips_for_few_stops_or_many(empty_store: S
     (few, small), (many, large) = claims
     assert few <= 3 and many >= 8
     assert large == small, f"{small} reads for {few} stops, {large} for {many}"
+
+
+def test_completing_a_task_reads_its_orders_lines_once(empty_store: Store) -> None:
+    """The last tote scan checks every order of the cart for units still owed: one
+    read of their lines, not one per order."""
+    from tests.worlds.picking import BARCODES
+    from wms_tui.services.picking import walk
+
+    world = build_world(empty_store, ORDERS)
+    build_wave(empty_store, world.supervisor, cart_size=4)
+    picker = world.pickers[0]
+    view = walk.claim_next_task(empty_store, picker)
+    assert view is not None and len(view.totes) == 4
+    sent: list[str] = []
+    event.listen(empty_store.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+    at, out = None, None
+    while view.stop is not None:
+        stop = view.stop
+        if stop.stage == "tote":
+            code = stop.tote
+        elif at != stop.bin:
+            code = stop.bin
+        else:
+            code = BARCODES[stop.sku]
+        sent.clear()
+        out = walk.scan(empty_store, picker, view.code, code, at_bin=at, known=view)
+        view, at = out.view, out.at_bin
+    assert out is not None and out.finished is not None and len(out.finished.to_pack) == 4
+    line_reads = [q for q in sent if q.lstrip().startswith("SELECT") and "FROM orderline" in q]
+    assert len(line_reads) == 1, line_reads
