@@ -3,8 +3,8 @@
 Every notice is written as an ``.eml`` file (``email.message.EmailMessage``)
 to the outbox folder (house rule ``outbox_dir``), where any mail tool can
 pick it up or a person can read it. It is also sent by SMTP, but only when
-``WMS_SMTP_HOST`` is set (with ``WMS_SMTP_PORT``, ``WMS_SMTP_USER``,
-``WMS_SMTP_PASSWORD``, ``WMS_SMTP_STARTTLS=1`` as needed). A ``Notice`` row
+``WMS_SMTP_HOST`` is set (building and sending the mail, and the SMTP settings,
+are :mod:`wms_tui.adapters.mail`). A ``Notice`` row
 per order and kind means a customer never gets the same notice twice; one
 that could not be sent stays ``sent=False`` for :func:`send_pending`.
 
@@ -19,20 +19,17 @@ that could not be sent stays ``sent=False`` for :func:`send_pending`.
 
 from __future__ import annotations
 
-import os
 import re
-import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from wms_tui.adapters import mail
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
@@ -58,30 +55,6 @@ class NoticeRun:
     problems: list[str] = field(default_factory=list)  # one line each: order and why
 
 
-@dataclass(frozen=True)
-class SmtpConfig:
-    host: str
-    port: int
-    user: str
-    password: str
-    starttls: bool
-
-
-def smtp_config() -> SmtpConfig | None:
-    """SMTP settings from the environment; None unless ``WMS_SMTP_HOST`` is set."""
-    host = os.environ.get("WMS_SMTP_HOST", "").strip()
-    if not host:
-        return None
-    starttls = os.environ.get("WMS_SMTP_STARTTLS", "").lower() in ("1", "true", "yes")
-    return SmtpConfig(
-        host=host,
-        port=int(os.environ.get("WMS_SMTP_PORT") or (587 if starttls else 25)),
-        user=os.environ.get("WMS_SMTP_USER", ""),
-        password=os.environ.get("WMS_SMTP_PASSWORD", ""),
-        starttls=starttls,
-    )
-
-
 # --------------------------------------------------------------------------- messages
 
 
@@ -98,18 +71,15 @@ def file_name(order_name: str, order_id: int, kind: str) -> str:
 def _message(
     session: Session, order: Order, kind: str, subject: str, body: str, now: datetime
 ) -> EmailMessage:
-    sender = settings.get(session, "notice_from")
-    display, addr = parseaddr(sender)
-    msg = EmailMessage()
-    msg["Subject"] = subject
-    msg["From"] = Address(display_name=display, addr_spec=addr) if addr else sender
-    msg["To"] = Address(display_name=order.customer_name or order.ship_name, addr_spec=order.email)
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = make_msgid(domain=addr.rpartition("@")[2] or None)
-    msg["X-WMS-Order"] = order.name
-    msg["X-WMS-Notice"] = kind
-    msg.set_content(body)
-    return msg
+    return mail.compose(
+        sender=settings.get(session, "notice_from"),
+        to_name=order.customer_name or order.ship_name,
+        to_addr=order.email,
+        subject=subject,
+        body=body,
+        now=now,
+        headers={"X-WMS-Order": order.name, "X-WMS-Notice": kind},
+    )
 
 
 def _day(d: date) -> str:
@@ -240,25 +210,17 @@ def _write(
 def _send(
     store: Store, pending: list[tuple[int, EmailMessage]], run: NoticeRun, actor: Actor
 ) -> None:
-    cfg = smtp_config()
+    cfg = mail.smtp_config()
     run.smtp = cfg is not None
     if cfg is None or not pending:
         return
-    sent_ids: list[int] = []
-    try:
-        with smtplib.SMTP(cfg.host, cfg.port, timeout=15) as smtp:
-            if cfg.starttls:
-                smtp.starttls()
-            if cfg.user:
-                smtp.login(cfg.user, cfg.password)
-            for notice_id, msg in pending:
-                try:
-                    smtp.send_message(msg)
-                    sent_ids.append(notice_id)
-                except smtplib.SMTPException as exc:
-                    run.problems.append(f"{msg['X-WMS-Order']}: not sent ({exc})")
-    except (OSError, smtplib.SMTPException) as exc:
-        run.problems.append(f"SMTP {cfg.host}:{cfg.port} failed: {exc}; the .eml files wait")
+    outcome = mail.send(cfg, pending)
+    messages = dict(pending)
+    for notice_id, reason in outcome.refused:
+        run.problems.append(f"{messages[notice_id]['X-WMS-Order']}: not sent ({reason})")
+    if outcome.failure:
+        run.problems.append(f"{outcome.failure}; the .eml files wait")
+    sent_ids = outcome.sent
     if sent_ids:
         with store.unit_of_work() as uow:
             for n in uow.session.exec(select(Notice).where(col(Notice.id).in_(sent_ids))):
@@ -343,11 +305,8 @@ def write_and_send(
 def send_pending(store: Store, actor: Actor) -> NoticeRun:
     """Send, by SMTP, every written notice that has not gone out yet."""
     actor.require(Role.SUPERVISOR, action="send customer notices")
-    import email
-    from email import policy
-
     run = NoticeRun()
-    if smtp_config() is None:
+    if mail.smtp_config() is None:
         run.problems.append("SMTP is not configured (set WMS_SMTP_HOST); the .eml files wait")
         return run
     pending: list[tuple[int, EmailMessage]] = []
@@ -357,7 +316,6 @@ def send_pending(store: Store, actor: Actor) -> NoticeRun:
             if not path.is_file():
                 run.problems.append(f"notice {n.id}: file {path} is missing")
                 continue
-            msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            pending.append((n.id, msg))  # type: ignore[arg-type]
+            pending.append((n.id, mail.read_message(path)))
     _send(store, pending, run, actor)
     return run
