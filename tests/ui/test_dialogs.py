@@ -12,7 +12,7 @@ from tests.ui.helpers import until
 from tests.ui.scanner import burst, settle
 from wms_tui.domain.errors import DomainError
 from wms_tui.ui.scan_keys import ScanKeysApp
-from wms_tui.ui.widgets.dialogs import AskChoice, AskConfirm, AskCount
+from wms_tui.ui.widgets.dialogs import TEXT_MAX, AskChoice, AskConfirm, AskCount, AskText
 from wms_tui.ui.widgets.scan_input import ScanInput
 
 
@@ -94,3 +94,24 @@ async def test_the_scan_typed_behind_an_answer_reaches_the_screen_below() -> Non
         burst(app, *[["q", "enter", "7", "enter"]])
         await until(pilot, lambda: len(app.answers) == 2, "the second answer")
         assert app.answers == [5, 7] and app.screen is below
+
+
+@pytest.mark.parametrize("kind", ["text", "other"])
+async def test_ten_thousand_keys_make_a_reason_of_300(kind: str) -> None:
+    """A key held down in "Other (type it)" went whole into the event log as the
+    damage reason: 10,000 characters."""
+    app = Host()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Below), "the screen below")
+        below = app.screen
+        if kind == "text":
+            app.push_screen(AskText("Why?"), app.answers.append)
+        else:
+            app.push_screen(AskChoice("Why?", ["Crushed"], other="Other"), app.answers.append)
+        await until(pilot, lambda: app.screen is not below and app.screen.focused, "question")
+        if kind == "other":
+            burst(app, ["2"])
+            await settle(pilot)
+        burst(app, ["x"] * 10_000 + ["enter"])
+        await until(pilot, lambda: app.answers, "the answer")
+        assert app.answers == ["x" * TEXT_MAX]

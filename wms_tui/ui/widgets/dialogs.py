@@ -29,7 +29,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.numbers import digit_key
 from wms_tui.services.core.pins import PinNeeded
 from wms_tui.ui.widgets.feedback import Feedback
-from wms_tui.ui.widgets.scan_input import ScanInput
+from wms_tui.ui.widgets.scan_input import BatchedInput, ScanInput
 
 DIALOG_CSS = """
 {name} {{ align: center middle; background: $background 60%; }}
@@ -40,6 +40,11 @@ DIALOG_CSS = """
 {name} #dlg-title {{ text-style: bold; }}
 {name} #dlg-hint {{ color: $text-muted; }}
 """
+
+
+# A typed reason, note or code never needs more; 10,000 keys held down went whole into
+# the event log as a damage reason (and took the handheld 40 s to take in).
+TEXT_MAX = 300
 
 
 class _Dialog(ModalScreen[Any]):
@@ -110,7 +115,12 @@ class AskText(_Dialog):
         self._password = password
 
     def compose_body(self) -> ComposeResult:
-        yield ScanInput(placeholder=self._placeholder, id="dlg-input", password=self._password)
+        yield ScanInput(
+            placeholder=self._placeholder,
+            id="dlg-input",
+            password=self._password,
+            max_length=TEXT_MAX,
+        )
 
     def on_mount(self) -> None:
         self.query_one("#dlg-input", Input).focus()
@@ -180,7 +190,7 @@ class AskChoice(_Dialog):
         if self._other:
             options.append(Option(f"{len(options) + 1}  {self._other}", id="other"))
         yield OptionList(*options, id="dlg-options")
-        other = Input(placeholder="type the reason", id="dlg-other")
+        other = BatchedInput(placeholder="type the reason", id="dlg-other", max_length=TEXT_MAX)
         other.display = False
         yield other
 
