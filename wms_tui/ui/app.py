@@ -17,7 +17,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from wms_tui.domain.clock import utcnow
-from wms_tui.ui.messages import BadgeScanned, LoggedIn, LoginRefused, PinAsked, StoreOpened
+from wms_tui.ui.messages import (
+    BadgeScanned,
+    LoggedIn,
+    LoginRefused,
+    LogoutAsked,
+    PinAsked,
+    StoreOpened,
+    StoreReplaced,
+)
 from wms_tui.ui.quiet_gc import TICK, QuietCollector, freeze_long_lived
 from wms_tui.ui.scan_keys import ScanKeysApp
 from wms_tui.ui.screens.login import LoginScreen
@@ -218,11 +226,14 @@ class WmsApp(ScanKeysApp):
         except SQLAlchemyError:
             return  # unreachable for now: not the same as replaced
         if replaced:
-            self.call_from_thread(self._store_was_replaced)
+            self.post_message(StoreReplaced())
 
+    @on(StoreReplaced)
     def _store_was_replaced(self) -> None:
         from wms_tui.store import STORE_REPLACED
 
+        if self.store_replaced:
+            return  # said once is enough; a second check may have queued another
         self.store_replaced = True
         self.bell()
         self.notify(STORE_REPLACED, severity="error", timeout=60)
@@ -286,6 +297,10 @@ class WmsApp(ScanKeysApp):
     @on(BadgeScanned)
     def _badge_scanned(self, message: BadgeScanned) -> None:
         self.login(message.badge, message.pin)
+
+    @on(LogoutAsked)
+    def _logout_asked(self) -> None:
+        self.action_logout()
 
     def action_logout(self, idle: bool = False) -> None:
         """Back to the login screen, from any screen (Ctrl+L, or idle).

@@ -49,3 +49,13 @@ class LoginRefused(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
+
+
+class LogoutAsked(Message):
+    """The operator said yes to logging out (the home menu's Esc); the app logs them
+    out, pausing a pick task claimed here, and shows the login screen."""
+
+
+class StoreReplaced(Message):
+    """The store was replaced under this terminal (``wms demo --reset``, a restore):
+    the app says so once, on every screen and on the login screen."""

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from wms_tui.ui.base import WmsScreen
 from wms_tui.ui.menu import MENU_KEYS, MenuEntry, entries_for
+from wms_tui.ui.messages import LogoutAsked
 from wms_tui.ui.widgets.dialogs import AskConfirm
 
 
@@ -61,7 +62,7 @@ class HomeScreen(WmsScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.action_logout()  # type: ignore[attr-defined]
+                self.post_message(LogoutAsked())
 
         self.app.push_screen(
             AskConfirm("Log out?", [f"{name}, you will be logged out of this terminal."]),
