@@ -29,7 +29,6 @@ from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.fixed_table import FitTable, reset
 from wms_tui.ui.widgets.scan_input import BatchedInput
 
-WIDE = 100
 LEVEL_STYLE = {"low": "bold red", "over": "bold yellow", "ok": "green"}
 LEVEL_CYCLE: tuple[q.LevelFilter | None, ...] = (None, "low", "zero", "over", "ok")
 STATUS_CYCLE: tuple[q.Status | None, ...] = (None, "available", "allocated", "quarantine")
