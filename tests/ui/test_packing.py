@@ -140,6 +140,11 @@ async def test_count_confirm_and_undo(world: pw.World) -> None:
         screen = await open_pack(pilot)
         await scan(pilot, "#1044")  # 8 tees
         await scan(pilot, pw.TEE_EAN)
+        before = snapshot(world.store)
+        await scan(pilot, "9")  # more than ordered: refused at once, no question first
+        await until(pilot, lambda: "needs 8, not 9" in feedback(app), "the refusal")
+        assert app.screen is screen and screen.view.lines[0].packed == 1
+        assert snapshot(world.store) == before
         await scan(pilot, "8")  # the count of the line just scanned
         assert isinstance(app.screen, AskConfirm)
         await pilot.press("enter")

@@ -322,6 +322,12 @@ class PackScreen(WmsScreen):
                 self.focus_scan()
                 return
             total = answer
+        if total > line.need:
+            # More than the order wants: no "9 × TEE in the parcel?" to say yes to before
+            # the refusal; the station refuses it straight away ("needs 8, not 9").
+            self.focus_scan()
+            self._call(packing.set_count, line_no, total)
+            return
         ok = await self.app.push_screen_wait(
             AskConfirm(
                 f"{total} × {line.sku} in the parcel?",
