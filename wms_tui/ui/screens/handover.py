@@ -31,16 +31,13 @@ from wms_tui.domain.text import plural
 from wms_tui.ui.answers import answer
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.files_text import files_text
+from wms_tui.ui.screens.handover_text import close_question, dock_head, list_titles, parcel_option
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 
 if TYPE_CHECKING:
-    from wms_tui.services.dispatch.dock import DockStatus, ParcelLine
+    from wms_tui.services.dispatch.dock import DockStatus
 
 REFRESH_SECONDS = 5.0
-
-
-def _kg(grams: int | None) -> str:
-    return f"{grams / 1000:.2f} kg" if grams is not None else "? kg"
 
 
 class HandoverScreen(FloorScreen):
@@ -295,40 +292,18 @@ class HandoverScreen(FloorScreen):
     def _show(self, dock: DockStatus) -> None:
         self.dock = dock
         self.refresh_bindings()
-        head = Text.assemble((dock.carrier_name, "bold"), f" · {dock.manifest_number}")
-        head.append(f"\n{len(dock.loaded)} on truck · {len(dock.waiting)} waiting · ")
-        if dock.closed:
-            who = f" by {dock.closed_by}" if dock.closed_by and not self.narrow else ""
-            head.append(f"CLOSED{who}", style="bold red")
-        else:
-            head.append("open", style="green")
-        if dock.pull:
-            head.append(f" · {len(dock.pull)} to pull", style="bold red")
-        if dock.earlier and not dock.closed:
-            # Loaded before the warehouse's midnight: F10 closes this one, not today's.
-            day = f"{dock.day:%d %b}" if self.narrow else f"{dock.day:%a %d %b}"
-            rest = "F10 closes it first" if self.narrow else "F10 closes it, then today's"
-            head.append(f"\n{day} still open: {rest}", style="bold yellow")
-        if dock.unlabelled:
-            n = len(dock.unlabelled)
-            head.append(
-                f"\n{plural(n, 'packed order')} {'has' if n == 1 else 'have'} no parcel: "
-                f"{', '.join(dock.unlabelled[:3])}" + (" …" if n > 3 else ""),
-                style="yellow",
-            )
-        self.query_one("#ho-head", Static).update(head)
         narrow = self.narrow
-        self.query_one("#ho-t-waiting", Static).update(
-            f"Packed, not loaded ({len(dock.waiting)})" + (" · F4 loaded" if narrow else "")
-        )
-        gone = "Left with the driver" if dock.closed else "On the truck"
-        self.query_one("#ho-t-loaded", Static).update(
-            f"{gone} ({len(dock.loaded)})" + (" · F4 waiting" if narrow else "")
-        )
-        waiting = [self._option(p, narrow, pull=True) for p in dock.pull]
-        waiting += [self._option(p, narrow) for p in dock.waiting]
+        self.query_one("#ho-head", Static).update(dock_head(dock, narrow))
+        waiting_title, loaded_title = list_titles(dock, narrow)
+        self.query_one("#ho-t-waiting", Static).update(waiting_title)
+        self.query_one("#ho-t-loaded", Static).update(loaded_title)
+        # The app read the warehouse's zone when it opened the store: the list
+        # and the operator bar keep one clock, and a redraw opens no session.
+        tz = self.wms.warehouse_tz or UTC
+        waiting = [parcel_option(p, narrow, tz, pull=True) for p in dock.pull]
+        waiting += [parcel_option(p, narrow, tz) for p in dock.waiting]
         self._fill(self.query_one("#ho-waiting", OptionList), waiting, "Nothing left to load")
-        loaded = [self._option(p, narrow, loaded=True) for p in dock.loaded]
+        loaded = [parcel_option(p, narrow, tz, loaded=True) for p in dock.loaded]
         self._fill(self.query_one("#ho-loaded", OptionList), loaded, "Nothing on the truck yet")
 
     @staticmethod
@@ -341,29 +316,6 @@ class HandoverScreen(FloorScreen):
         olist.add_options(options)
         if keep is not None:
             olist.highlighted = min(keep, len(options) - 1)
-
-    def _option(
-        self, p: ParcelLine, narrow: bool, *, pull: bool = False, loaded: bool = False
-    ) -> Option:
-        from wms_tui.domain.shipping_days import local_time
-
-        # The app read the warehouse's zone when it opened the store: the list
-        # and the operator bar keep one clock, and a redraw opens no session.
-        tz = self.wms.warehouse_tz or UTC
-        t = Text()
-        if pull:
-            t.append(f"✗ {p.label} cancelled: take out", style="bold red")
-        else:
-            t.append(p.label, style="bold")
-            t.append(f"  {_kg(p.weight_g)}")
-        when = local_time(p.loaded_at if loaded else p.packed_at, tz)
-        who = p.loaded_by if loaded else p.packed_by
-        t.append(f"\n  {p.code}", style="dim")
-        if not narrow:
-            if p.sscc and p.tracking_number:
-                t.append(f"  {p.tracking_number}", style="dim")
-            t.append(f"\n  {'loaded' if loaded else 'packed'} {when} {who}", style="dim")
-        return Option(t, id=f"parcel:{p.parcel_id}", disabled=True)
 
     # -- close-out -------------------------------------------------------------------
 
@@ -388,24 +340,7 @@ class HandoverScreen(FloorScreen):
             more = f" (+{len(pv.problems) - 1} more)" if len(pv.problems) > 1 else ""
             fb.error(pv.problems[0] + more)
             return
-        body = Text()
-        body.append(
-            f"{plural(len(pv.loaded), 'parcel')} · {plural(pv.orders, 'order')} · "
-            f"{pv.weight_g / 1000:.1f} kg\n"
-            "leave with the driver; their orders become DISPATCHED and the customers "
-            "get a shipping e-mail.\n"
-        )
-        if pv.waiting:
-            body.append(
-                f"\n{plural(len(pv.waiting), 'packed parcel')} NOT loaded "
-                f"{'stays' if len(pv.waiting) == 1 else 'stay'} for tomorrow:\n",
-                style="bold red",
-            )
-            for p in pv.waiting[:40]:
-                body.append(f"  {p.label}  {p.code}\n")
-            if len(pv.waiting) > 40:
-                body.append(f"  … and {len(pv.waiting) - 40} more\n")
-        body.rstrip()
+        title, body = close_question(pv)
         leave = bool(pv.waiting)
 
         def answered(yes: bool | None) -> None:
@@ -414,10 +349,7 @@ class HandoverScreen(FloorScreen):
                 fb.info(f"Closing {pv.manifest_number}…")
                 self._run_close(pv.carrier_code, leave)
 
-        self.app.push_screen(
-            AskConfirm(f"Close {pv.carrier_name}'s manifest {pv.manifest_number}?", body),
-            answered,
-        )
+        self.app.push_screen(AskConfirm(title, body), answered)
 
     @work(thread=True, exclusive=True, group="close-out")
     def _run_close(self, carrier: str, leave_behind_ok: bool) -> None:
