@@ -169,3 +169,18 @@ def test_only_a_supervisor(dock: Dock) -> None:
         delays.find_delays(dock.store, dock.packer)
     with pytest.raises(PermissionDenied, match="may not send delay notices"):
         delays.send_delay_notices(dock.store, dock.packer)
+
+
+def test_pace_risk_reaches_past_the_overviews_list(
+    dock: Dock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The delay list took its *pace* orders from the overview's attention list, which
+    names the first 200 orders only: on a busy day, orders at risk beyond them were
+    never noticed. Here the list holds one order (the late #L-YDAY) and #P-1 is still
+    found at risk."""
+    from wms_tui.services.dispatch.overview import open_work
+
+    monkeypatch.setattr(open_work, "MAX_LISTED", 1)
+    found = {o.name: o for o in delays.find_delays(dock.store, dock.boss).orders}
+    assert found["#P-1"].cause == "pace"
+    assert found["#P-1"].why == "1 packs/h reaches it after the 16:00 cut-off"

@@ -54,7 +54,7 @@ from wms_tui.services.core import order_names, settings
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch import cutoffs, notices
 from wms_tui.services.dispatch.overview import overview
-from wms_tui.services.dispatch.overview_rules import AT_RISK
+from wms_tui.services.dispatch.overview_rules import AT_RISK, FLOW, pack_queue_risk
 from wms_tui.services.inventory.stock_queries import STORAGE
 from wms_tui.store import Store
 
@@ -172,6 +172,26 @@ def _short_of_stock(
     return out
 
 
+def _pace_risk(
+    session: Session, now: datetime, day: date, cuts: cutoffs.Cutoffs, per_hour: float
+) -> set[int]:
+    """Orders the pack queue reaches after their cut-off at ``per_hour``, the overview's
+    rule walked over the whole queue: its attention list names only the first
+    ``MAX_LISTED`` orders, and a busy day's at-risk orders beyond them went unnoticed."""
+    rows = session.exec(
+        select(
+            Order.id, Order.name, Order.status, Order.carrier_id, Order.service_id,
+            Order.priority, Order.promised_ship_date, Order.status_changed_at,
+        ).where(
+            col(Order.status).in_(FLOW),
+            col(Order.promised_ship_date).is_(None) | (col(Order.promised_ship_date) <= day),
+        )
+    ).all()  # fmt: skip
+    queue = [(r[0], r[1], S(r[2]).value, *r[3:]) for r in rows]
+    risk = pack_queue_risk(queue, cuts.at, now, per_hour, day)
+    return {oid for oid, (kind, _eta, _cut) in risk.by_order.items() if kind == AT_RISK}
+
+
 def detect(session: Session, now: datetime | None = None) -> DelayList:
     """The delay list from one read transaction (see the module's rules)."""
     now = now or utcnow()
@@ -180,7 +200,7 @@ def detect(session: Session, now: datetime | None = None) -> DelayList:
     ahead = days.add_working_days(day, settings.get_int(session, "delay_notice_days"))
     snap = overview(session, now)
     cuts = cutoffs.read(session, day, tz)
-    pace_risk = {a.order_id for a in snap.attention if a.risk == AT_RISK}
+    pace_risk = _pace_risk(session, now, day, cuts, snap.pace_per_hour)
     rows = session.exec(
         select(Order, Carrier)
         .join(Carrier, col(Carrier.id) == Order.carrier_id, isouter=True)
