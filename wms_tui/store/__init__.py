@@ -51,8 +51,8 @@ from wms_tui.store.retry import retrying  # noqa: F401
 # The Alembic revision this code's schema corresponds to. A database stamped
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
 # with an earlier known revision must be upgraded (`wms db upgrade`) first.
-# 0023 came after 0024: both were claimed at once and 0024 landed first.
-SCHEMA_REVISION = "0023"
+# 0023 was claimed and never used (the table it was for landed as 0025, after 0024).
+SCHEMA_REVISION = "0025"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -74,7 +74,7 @@ KNOWN_REVISIONS = (
     "0021",
     "0022",
     "0024",
-    "0023",
+    "0025",
 )  # oldest first, SCHEMA_REVISION last
 
 STORE_REPLACED = (

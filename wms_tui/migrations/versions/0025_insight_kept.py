@@ -7,7 +7,7 @@ The kept figures now also go into this table, so a dashboard started later in
 the day reads them and only the events after them. A cache: deleting its rows
 loses nothing.
 
-Revision ID: 0023
+Revision ID: 0025
 Revises: 0024
 Create Date: 2026-12-07 21:20:00
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0023"
+revision: str = "0025"
 down_revision: str | Sequence[str] | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
