@@ -137,3 +137,13 @@ async def test_the_order_screens_title_is_fitted_like_any_other(
             assert (title, who) == ("wms · order #D1008", "김지훈 (Jihoon Kim) · HH-07 · 17:05")
         else:
             assert (title, who) == ("order #D1008", "김지훈 · 17:05")
+
+
+def test_the_clock_turns_on_the_minute() -> None:
+    """It refreshed every 30 s from mount: the header could show the previous minute
+    for up to half a minute."""
+    from wms_tui.ui.widgets.operator_bar import until_next_minute
+
+    assert until_next_minute(datetime(2026, 12, 7, 9, 59, 59, 900_000)) == pytest.approx(0.15)
+    assert until_next_minute(datetime(2026, 12, 7, 10, 0, 0)) == pytest.approx(60.05)
+    assert until_next_minute(datetime(2026, 12, 7, 10, 0, 30)) == pytest.approx(30.05)

@@ -10,6 +10,8 @@ stays; it is the warehouse's clock, the one cut-offs are set in.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -61,6 +63,11 @@ def fit_bar(width: int, title: str, name: str | None, terminal: str, clock: str)
     return bare, SEP.join(tries[-1][1])
 
 
+def until_next_minute(now: datetime) -> float:
+    """Seconds from ``now`` to just past the next minute's start."""
+    return 60.05 - now.second - now.microsecond / 1e6
+
+
 class OperatorBar(Horizontal):
     DEFAULT_CSS = """
     OperatorBar { dock: top; height: 1; background: $primary; color: $text; }
@@ -79,8 +86,13 @@ class OperatorBar(Horizontal):
         yield Static("", id="bar-who", markup=False)
 
     def on_mount(self) -> None:
+        self._tick()
+
+    def _tick(self) -> None:
+        # On the minute, not every 30 s from mount: a clock that turns up to half a
+        # minute late shows the previous minute beside a time the floor reads elsewhere.
         self.refresh_who()
-        self.set_interval(30, self.refresh_who)
+        self.set_timer(until_next_minute(datetime.now()), self._tick)
 
     def on_resize(self, event: Resize) -> None:
         self.refresh_who()
