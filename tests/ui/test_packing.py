@@ -197,6 +197,20 @@ async def test_second_station_is_told_who_has_the_order(world: pw.World) -> None
         assert screen.view is not None and screen.view.locked_terminal == "PACK-2"
 
 
+async def test_the_take_over_names_the_order_not_what_was_scanned(world: pw.World) -> None:
+    """Scanned by its tote (or typed without '#'), the question read 'take over T-0001'."""
+    packing.open_order(world.store, world.packer, "#1042")
+    app = WmsApp(world.store.url, terminal="PACK-2")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await open_pack(pilot, "K2003")
+        await scan(pilot, world.totes["#1042"])
+        await pilot.press("f11")
+        await pilot.pause()
+        assert isinstance(app.screen, AskApproval)
+        title = str(app.screen.query_one("#dlg-title", Static).render())
+        assert "take over #1042" in title
+
+
 async def test_scanner_control_characters_are_stripped(world: pw.World) -> None:
     app = WmsApp(world.store.url, terminal="PACK-1")
     async with app.run_test(size=(40, 16)) as pilot:

@@ -68,6 +68,10 @@ class BadInput(DomainError):
 class Conflict(DomainError):
     """Someone else got there first (task claimed, order open elsewhere)."""
 
+    def __init__(self, message: str, *, order_name: str = "") -> None:
+        super().__init__(message)
+        self.order_name = order_name  # the order concerned, when the raiser knows it
+
 
 class TakenOver(Conflict):
     """The order this station had open was taken over at another station."""

@@ -57,7 +57,9 @@ def _resolve_order(session: Session, code: str) -> Order:
 
 def _open_elsewhere(session: Session, order: Order) -> Conflict:
     who = operator_name(session, order.locked_by_operator_id)
-    return Conflict(f"Order {order.name} is open at {order.locked_terminal} by {who}")
+    return Conflict(
+        f"Order {order.name} is open at {order.locked_terminal} by {who}", order_name=order.name
+    )
 
 
 def _replacement_task(session: Session, order: Order) -> PickTask | None:

@@ -403,4 +403,7 @@ def require_open_here(
         )
     if order.locked_by_operator_id != actor_operator_id:
         who = operator_name(session, order.locked_by_operator_id)
-        raise Conflict(f"Order {order.name} is open at {order.locked_terminal} by {who}")
+        raise Conflict(
+            f"Order {order.name} is open at {order.locked_terminal} by {who}",
+            order_name=order.name,
+        )

@@ -95,6 +95,7 @@ class PackScreen(WmsScreen):
         self.last_line: int | None = None
         self.last_packed: str | None = None  # order name, for F10 after closing
         self.conflict_code: str | None = None  # what was refused as open elsewhere
+        self.conflict_name = ""  # the order it named (the code may be a tote)
         self.queue: list[packing.QueueRow] = []
         self._shown: dict[str, str | Text] = {}
         self._line_inputs: dict[str, tuple] = {}  # per row: what its text was built from
@@ -255,6 +256,7 @@ class PackScreen(WmsScreen):
             view = packing.open_order(self.store, self.actor, code)
         except Conflict as exc:
             self.conflict_code = code
+            self.conflict_name = exc.order_name or code
             self.feedback.error(f"{exc} (F11: take over)")
             return
         except DomainError as exc:
@@ -488,7 +490,7 @@ class PackScreen(WmsScreen):
                 # At the queue F11 is the take-over of an order open elsewhere.
                 self.feedback.error("Scan the order open at another station, then F11")
                 return
-            badge = await self._supervisor_badge(f"take over {self.conflict_code}")
+            badge = await self._supervisor_badge(f"take over {self.conflict_name}")
             self.focus_scan()
             if badge is None:
                 return
