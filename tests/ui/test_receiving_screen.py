@@ -20,7 +20,7 @@ from tests.ui.helpers import (
     shown_text,
     until,
 )
-from tests.ui.scanner import burst, press, scan
+from tests.ui.scanner import burst, press, scan, settle
 from tests.worlds import factories as f
 from tests.worlds.receiving import MUG_CASE, MUG_EAN, TEE_EAN, qty_at, snapshot
 from wms_tui.domain.enums import DeliveryStatus
@@ -238,19 +238,19 @@ async def test_blind_receipt_and_sku_labels(receiving_store: Store, tmp_path: Pa
     app = WmsApp(receiving_store.url, terminal="RCV-2")
     async with app.run_test(size=size) as pilot:
         screen = await open_receiving(pilot)
-        await pilot.press("f2")
-        await pilot.pause()
-        assert screen.receipt is not None and screen.receipt.blind
+        await press(pilot, "f2")
+        await until(pilot, lambda: screen.receipt is not None and screen.receipt.blind)
         bells = bell_counter(app)
         await scan(pilot, "PRINT")
+        await until(pilot, lambda: "PRINT" in feedback(app), "the bin taken")
         await scan(pilot, TEE_EAN)
+        await until(pilot, lambda: "TEE +1" in feedback(app), "the scan answered")
         # A blind receipt expected nothing: a good scan is no surprise, no bell, no "/0".
         assert "TEE +1 → RCV-2 (1)" in feedback(app) and "NOT EXPECTED" not in feedback(app)
         assert bells == []
         assert qty_at(receiving_store, "PRINT", "RCV-2") == 1
-        await pilot.press("f8")
-        await pilot.pause()
-        assert isinstance(app.screen, AskChoice)
+        await press(pilot, "f8")
+        await until(pilot, lambda: isinstance(app.screen, AskChoice), "the label choice")
         await pilot.press("2")  # roll
         await until(pilot, lambda: "in labels/" in feedback(app))
         labels = f.store_folder(receiving_store, tmp_path / "labels")
@@ -264,7 +264,7 @@ async def test_blind_receipt_and_sku_labels(receiving_store: Store, tmp_path: Pa
         # Scanning another delivery's reference while receiving switches to it.
         blind = screen.receipt.reference
         await scan(pilot, "PO-1")
-        assert screen.receipt.reference == "PO-1"
+        await until(pilot, lambda: screen.receipt.reference == "PO-1", "the switch")
         assert f"Now receiving PO-1 ({blind} stays open)" in feedback(app)
     [pdf] = f.store_folder(receiving_store, tmp_path / "labels").glob("*.pdf")
     assert "roll" in pdf.name and pdf.read_bytes().startswith(b"%PDF")
@@ -282,15 +282,15 @@ async def test_a_count_keyed_as_a_scan_is_not_offered_as_a_barcode(
         before = snapshot(receiving_store)
         for mode in ("", "f3"):  # one unit a scan, then count mode
             if mode:
-                await pilot.press(mode)
-                await pilot.pause()
+                await press(pilot, mode)
             await scan(pilot, "700")
-            await pilot.pause()
+            await settle(pilot)  # the answer, not a pause's guess (flaky under load)
             assert feedback(app) == "✗ 700 is no barcode: scan the item, then F3 to key a count"
             assert screen.last_unknown is None
             assert screen.wide or not screen.check_action("link", ())  # F6 not offered
         assert snapshot(receiving_store) == before
         await scan(pilot, "2000000000015")  # a barcode nobody knows is still offered F6
+        await settle(pilot)
         assert "F6 to link it" in feedback(app) and screen.last_unknown == "2000000000015"
 
 
@@ -354,9 +354,8 @@ async def test_an_over_long_sku_is_named_and_the_other_labels_print(
         await scan(pilot, "PRINT")
         await scan(pilot, long_sku)
         assert f"{long_sku} +1" in feedback(app)
-        await pilot.press("f8")
-        await pilot.pause()
-        assert isinstance(app.screen, AskChoice)
+        await press(pilot, "f8")
+        await until(pilot, lambda: isinstance(app.screen, AskChoice), "the label choice")
         await pilot.press("2")  # roll
         await until(pilot, lambda: "Not printed" in feedback(app))
         said = feedback(app)
