@@ -5,12 +5,13 @@ Every refusal is checked to leave the whole database exactly as it was.
 
 from __future__ import annotations
 
+from sqlalchemy import event
 from sqlmodel import col, select
 
 from tests.worlds import packing as pw
 from tests.worlds.dbstate import refused
 from tests.worlds.packing import finish, open_1042, scan_all_1042
-from wms_tui.domain.enums import MovementReason, OrderStatus, ParcelStatus
+from wms_tui.domain.enums import ExceptionKind, MovementReason, OrderStatus, ParcelStatus
 from wms_tui.domain.identifiers.sscc import is_valid_sscc
 from wms_tui.domain.identifiers.tracking import TrackingRule, validate_tracking_number
 from wms_tui.domain.models import (
@@ -22,8 +23,10 @@ from wms_tui.domain.models import (
     Stock,
     StockMovement,
     Warehouse,
+    WmsException,
 )
 from wms_tui.services.inventory.stock import ledger_mismatches
+from wms_tui.services.packing import paper_data
 from wms_tui.services.packing import station as packing
 
 
@@ -233,3 +236,93 @@ def test_sscc_serials_used_up_refuse_even_one_parcel(world: pw.World) -> None:
         lambda: packing.close_parcel(world.store, world.packer, oid),
         match="Cannot close #1042: the warehouse has no SSCC serials left (GS1 prefix",
     )
+
+
+def test_the_close_reads_the_order_once_and_checks_the_papers_a_reprint_prints(
+    world: pw.World, monkeypatch
+) -> None:
+    """The papers' check before the commit takes the lines, parcel contents and confirmed
+    inserts the close has read: one read each, and the same slip and goods as the
+    papers built afterwards from the stored rows."""
+    oid = open_1042(world).order_id
+    finish(world, scan_all_1042(world, oid))
+    built: list = []
+    real_bundle, real_slip = paper_data.bundle, paper_data.slip_data
+
+    def bundle(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        built.append(b := real_bundle(*args, **kwargs))
+        return b
+
+    def slip(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        built.append(d := real_slip(*args, **kwargs))
+        return d
+
+    monkeypatch.setattr(paper_data, "bundle", bundle)
+    monkeypatch.setattr(paper_data, "slip_data", slip)
+    sent: list[str] = []
+
+    def record(conn, cursor, stmt, params, context, executemany) -> None:  # noqa: ANN001
+        sent.append(" ".join(stmt.split()))
+
+    event.listen(world.store.engine, "before_cursor_execute", record)
+    try:
+        packing.close_parcel(world.store, world.packer, oid)
+    finally:
+        event.remove(world.store.engine, "before_cursor_execute", record)
+    selects = [s for s in sent if s.startswith("SELECT")]
+    assert len([s for s in selects if " FROM orderline " in s + " "]) == 1
+    assert len([s for s in selects if s.startswith("SELECT event.detail")]) == 1
+    assert not [s for s in selects if " FROM packscan " in s + " " and "sum(" in s]
+    b_close, slip_close = built
+    assert list(slip_close.inserts) == ["Return form"]
+    with world.store.read() as s:
+        order = s.get(Order, oid)
+        b = real_bundle(s, order, paper_data.printed_parcels(s, order))
+        assert real_slip(s, b) == slip_close
+        assert (b.items, b.parcel_items) == (b_close.items, b_close.parcel_items)
+        assert [ln.id for ln in b.lines] == [ln.id for ln in b_close.lines]
+
+
+def test_the_close_settles_what_waited_for_it_and_reads_the_exceptions_once(
+    world: pw.World,
+) -> None:
+    """A QC failure open on the order closes with the close (the view's read of the
+    order's exceptions decides it), a person's exception stays open."""
+    oid = open_1042(world).order_id
+    finish(world, scan_all_1042(world, oid))
+    with world.store.unit_of_work() as uow:
+        for kind in (ExceptionKind.QC_FAIL, ExceptionKind.OTHER):
+            uow.add(WmsException(kind=kind, order_id=oid, sku="MUG-BLU", message="x"))
+        uow.commit()
+    sent: list[str] = []
+
+    def record(conn, cursor, stmt, params, context, executemany) -> None:  # noqa: ANN001
+        sent.append(" ".join(stmt.split()))
+
+    event.listen(world.store.engine, "before_cursor_execute", record)
+    try:
+        packing.close_parcel(world.store, world.packer, oid)
+    finally:
+        event.remove(world.store.engine, "before_cursor_execute", record)
+    with world.store.read() as s:
+        rows = s.exec(select(WmsException).where(WmsException.order_id == oid)).all()
+        done = {r.kind: r.resolved_by_id for r in rows}
+    assert done == {ExceptionKind.QC_FAIL: world.packer.operator_id, ExceptionKind.OTHER: None}
+    # The view's read and settle's own (it is given work): with nothing open, one.
+    assert len([x for x in sent if x.startswith("SELECT") and "FROM wms_exception" in x]) == 2
+
+
+def test_a_close_with_no_exception_waiting_does_not_look_again(world: pw.World) -> None:
+    oid = open_1042(world).order_id
+    finish(world, scan_all_1042(world, oid))
+    sent: list[str] = []
+
+    def record(conn, cursor, stmt, params, context, executemany) -> None:  # noqa: ANN001
+        sent.append(" ".join(stmt.split()))
+
+    event.listen(world.store.engine, "before_cursor_execute", record)
+    try:
+        packing.close_parcel(world.store, world.packer, oid)
+    finally:
+        event.remove(world.store.engine, "before_cursor_execute", record)
+    assert len([x for x in sent if x.startswith("SELECT") and "FROM wms_exception" in x]) == 1

@@ -32,7 +32,7 @@ from wms_tui.domain.identifiers.sscc import SSCC_BODY_DIGITS, make_sscc
 from wms_tui.domain.identifiers.tracking import sscc_at_home
 from wms_tui.domain.models import Carrier, Location, Parcel, Warehouse
 from wms_tui.services.core import events
-from wms_tui.services.exceptions.settle import settle
+from wms_tui.services.exceptions.settle import SELF_CLOSING, settle
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.services.packing import customs, documents, paper_data, station_printers
 from wms_tui.services.packing import totes as pack_totes
@@ -112,7 +112,8 @@ def pack_location(session: Session, terminal: str) -> Location:
 
 
 def _blocked(ctx: PackContext) -> str:
-    view = ctx.view()
+    # A close answers with ``Closed``, never this view: its carrier line is not read.
+    view = ctx.view(carrier=False)
     if view.ready:
         return ""
     parts = [b.text for b in view.blockers]
@@ -167,7 +168,9 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
                 f"{carrier_tracking.set_command(carrier.code)}"
             ) from None
         # Before any number is taken: a parcel that cannot be declared stays open.
-        customs.check_declarable(s, order, wh.country_code)
+        customs.check_declarable(
+            s, order, wh.country_code, customs.goods_of(ctx.lines, ctx.products)
+        )
         station_loc = pack_location(s, actor.terminal)
         setup = station_printers.station_print(s, actor.terminal)
 
@@ -247,9 +250,12 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
             detail=", ".join(f"{c.index}/{c.count} {c.carton} {c.sscc}" for c in closed),
         )
         uow.flush()
-        # A QC failure waited for this: its replacement is packed now.
-        settle(uow, actor, [order.id])
-        paper_data.check_printable(s, order, parcels)
+        # A QC failure waited for this: its replacement is packed now. The view read
+        # the order's exceptions in this transaction, under the order's lock: with none
+        # open that closes itself, there is nothing to settle.
+        if _may_settle(ctx):
+            settle(uow, actor, [order.id])
+        paper_data.check_printable(s, order, parcels, _read(ctx, parcels, contents))
         leftovers = tuple(_leftovers(s, totes))
         result = Closed(
             order_id=order.id,  # type: ignore[arg-type]
@@ -262,6 +268,32 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
         )
         uow.commit()
     return result
+
+
+def _may_settle(ctx: PackContext) -> bool:
+    read = ctx.exceptions_read
+    if read is None:  # no parcel weighed (cannot close then), or not read: ask the store
+        return True
+    waiting = {str(k) for k in SELF_CLOSING}
+    return any(e.resolved_at is None and str(e.kind) in waiting for e in read)
+
+
+def _read(
+    ctx: PackContext, parcels: list[Parcel], contents: list[dict[int, int]]
+) -> paper_data.Read:
+    """What this close has read of the order, handed to the papers' check: reading the
+    lines, the confirmed inserts and each parcel's scans again gave the same rows."""
+    assert ctx.viewed is not None, "_blocked built the view"
+    snap = ctx.viewed[0]
+    return paper_data.Read(
+        lines=ctx.lines,
+        products=ctx.products,
+        contents={
+            p.id or 0: {line: n for line, n in units.items() if n > 0}
+            for p, units in zip(parcels, contents, strict=True)
+        },
+        inserts=paper_data.slip_inserts(snap.inserts, snap.confirmed_inserts),
+    )
 
 
 def _check_totes(

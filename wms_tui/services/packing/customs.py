@@ -32,7 +32,15 @@ def shop_currency(session: Session) -> str:
     return settings.get(session, "shop_currency")
 
 
-def _goods(session: Session, order: Order) -> list[tuple[OrderLine, Product]]:
+Goods = list[tuple[OrderLine, Product]]
+
+
+def goods_of(lines: list[OrderLine], products: dict[int, Product]) -> Goods:
+    """The order's goods from lines (by line number) and products a caller has already read."""
+    return [(ln, products[ln.product_id]) for ln in lines if ln.quantity - ln.qty_short > 0]
+
+
+def _goods(session: Session, order: Order) -> Goods:
     rows = session.exec(
         select(OrderLine, Product)
         .where(OrderLine.order_id == order.id, OrderLine.product_id == Product.id)
@@ -45,12 +53,16 @@ def needs_declaration(order: Order, origin: str) -> bool:
     return customs.needs_declaration(origin, order.ship_country or origin)
 
 
-def check_declarable(session: Session, order: Order, origin: str) -> None:
-    """Refuse (DomainError) an order leaving the EU whose goods cannot be declared."""
+def check_declarable(
+    session: Session, order: Order, origin: str, goods: Goods | None = None
+) -> None:
+    """Refuse (DomainError) an order leaving the EU whose goods cannot be declared.
+
+    ``goods`` (:func:`goods_of`): the lines a close has read already."""
     if not needs_declaration(order, origin):
         return
     where = f"{order.ship_country} is outside the EU"
-    for _line, product in _goods(session, order):
+    for _line, product in _goods(session, order) if goods is None else goods:
         if not product.hs_code:
             missing = "no HS code"
         elif not customs.valid_hs_code(product.hs_code):
@@ -84,14 +96,18 @@ def parcel_contents(session: Session, parcel: Parcel) -> dict[int, int]:
 
 
 def declared_items(
-    session: Session, order: Order, contents: dict[int, int] | None = None
+    session: Session,
+    order: Order,
+    contents: dict[int, int] | None = None,
+    goods: Goods | None = None,
 ) -> list[dict]:
     """One entry per SKU: quantity shipped, net weight, value and the product's customs data.
 
     ``contents`` (:func:`parcel_contents`) limits it to one parcel: a postal item's CN 22
-    or CN 23 declares what is in that item, not the whole order."""
+    or CN 23 declares what is in that item, not the whole order. ``goods``
+    (:func:`goods_of`): the lines a close has read already."""
     by_sku: dict[str, dict] = defaultdict(dict)
-    for line, product in _goods(session, order):
+    for line, product in _goods(session, order) if goods is None else goods:
         if contents is None:
             qty = line.qty_packed or (line.quantity - line.qty_short)
         else:

@@ -10,6 +10,7 @@ refused while it can still be fixed, not discovered after it was packed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -22,7 +23,16 @@ from wms_tui.domain.countries import is_country
 from wms_tui.domain.enums import EventKind, ParcelStatus
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.sscc import make_gsin
-from wms_tui.domain.models import Carrier, Event, Order, OrderLine, Parcel, Service, Warehouse
+from wms_tui.domain.models import (
+    Carrier,
+    Event,
+    Order,
+    OrderLine,
+    Parcel,
+    Product,
+    Service,
+    Warehouse,
+)
 from wms_tui.printing.address import Address
 from wms_tui.printing.documents import (
     CustomsData,
@@ -35,6 +45,7 @@ from wms_tui.printing.documents import (
 from wms_tui.services.core import settings
 from wms_tui.services.core.clock import zone_of
 from wms_tui.services.packing import customs
+from wms_tui.services.packing.inserts import Insert
 from wms_tui.services.packing.state import inserts_for
 
 PRINTED_STATUSES = (ParcelStatus.CLOSED, ParcelStatus.LOADED, ParcelStatus.MANIFESTED)
@@ -252,14 +263,34 @@ def confirmed_insert_labels(session: Session, order: Order) -> list[str]:
             )
         ).all()
     )
-    return [i.slip for i in inserts_for(session, order) if i.key in done and i.slip]
+    return slip_inserts(inserts_for(session, order), done)
+
+
+def slip_inserts(needed: Iterable[Insert], done: Iterable[str]) -> list[str]:
+    """The slip's words for the inserts ``needed`` whose keys are among ``done``."""
+    confirmed = set(done)
+    return [i.slip for i in needed if i.key in confirmed and i.slip]
+
+
+@dataclass(frozen=True)
+class Read:
+    """What a close has read of its order in this transaction, for its papers' check.
+
+    The same rows the queries of :func:`bundle` and :func:`slip_data` return (the
+    session's identity map hands out one object per row), so the check is the same.
+    """
+
+    lines: list[OrderLine]  # every line of the order, by line number
+    products: dict[int, Product]
+    contents: dict[int, dict[int, int]]  # parcel id -> order line id -> units in it
+    inserts: list[str]  # the slip's words for the inserts confirmed
 
 
 def is_gift(order: Order) -> bool:
     return bool((order.gift_message or "").strip()) or "gift-wrap" in order.tag_set
 
 
-def slip_data(session: Session, b: Bundle) -> SlipData:
+def slip_data(session: Session, b: Bundle, inserts: list[str] | None = None) -> SlipData:
     w, o = b.warehouse, b.order
     first = b.parcels[0]
     assert first.packed_at is not None
@@ -289,7 +320,7 @@ def slip_data(session: Session, b: Bundle) -> SlipData:
         ],
         gift_message=o.gift_message,
         notes=o.notes,
-        inserts=confirmed_insert_labels(session, o),
+        inserts=confirmed_insert_labels(session, o) if inserts is None else inserts,
         # Name and station: the slip is the packer's signature on the parcel.
         packed_by=" · ".join(x for x in (first.packed_by_name, first.terminal) if x),
         packed_at=local_time(w, first.packed_at),
@@ -305,32 +336,41 @@ def slip_data(session: Session, b: Bundle) -> SlipData:
     )
 
 
-def bundle(session: Session, order: Order, parcels: list[Parcel]) -> Bundle:
+def bundle(
+    session: Session, order: Order, parcels: list[Parcel], read: Read | None = None
+) -> Bundle:
+    """The papers' data; ``read``: what the caller's transaction has read of the order."""
     w = warehouse(session)
     declare = customs.needs_declaration(order, w.country_code)
+    if read is None:
+        lines = list(
+            session.exec(
+                select(OrderLine)
+                .where(OrderLine.order_id == order.id)
+                .order_by(col(OrderLine.line_no))
+            ).all()
+        )
+        goods = None
+    else:
+        lines, goods = read.lines, customs.goods_of(read.lines, read.products)
+
+    def contents(p: Parcel) -> dict[int, int]:
+        if read is None:
+            return customs.parcel_contents(session, p)
+        return read.contents.get(p.id or 0, {})
+
     return Bundle(
         order=order,
         warehouse=w,
         carrier=session.get(Carrier, order.carrier_id) if order.carrier_id else None,
         service=session.get(Service, order.service_id) if order.service_id else None,
         parcels=parcels,
-        lines=list(
-            session.exec(
-                select(OrderLine)
-                .where(OrderLine.order_id == order.id)
-                .order_by(col(OrderLine.line_no))
-            ).all()
-        ),
+        lines=lines,
         # Every parcel's label shows its shipment's dangerous goods, so the goods are read
         # for every order; the declaration only for one leaving the EU.
-        items=customs.declared_items(session, order),
+        items=customs.declared_items(session, order, goods=goods),
         parcel_items=(
-            {
-                p.id or 0: customs.declared_items(
-                    session, order, customs.parcel_contents(session, p)
-                )
-                for p in parcels
-            }
+            {p.id or 0: customs.declared_items(session, order, contents(p), goods) for p in parcels}
             if declare
             else {}
         ),
@@ -340,13 +380,15 @@ def bundle(session: Session, order: Order, parcels: list[Parcel]) -> Bundle:
     )
 
 
-def check_printable(session: Session, order: Order, parcels: list[Parcel]) -> None:
+def check_printable(
+    session: Session, order: Order, parcels: list[Parcel], read: Read | None = None
+) -> None:
     """Build every document's data for a close about to commit; DomainError if impossible."""
-    b = bundle(session, order, parcels)
+    b = bundle(session, order, parcels, read)
     try:
         for i, p in enumerate(parcels, start=1):
             label_data(b, p, i)
-        slip_data(session, b)
+        slip_data(session, b, None if read is None else read.inserts)
         customs_papers(b)
     except ValueError as exc:  # a renderer's own validation (SSCC, quantities, ...)
         raise DomainError(f"Cannot print the documents of {order.name}: {exc}") from None

@@ -150,6 +150,7 @@ class PackContext:
         self._cartons: list[CartonType] | None = None
         self._suggestion: tuple[cz.Suggestion | None] | None = None
         self.viewed: tuple[rules.PackSnapshot, cz.Suggestion | None] | None = None
+        self.exceptions_read = None
 
     # -- keeping the loaded state in step with changes ----------------------
 
@@ -175,8 +176,9 @@ class PackContext:
 
     # -- the snapshot the rules read -----------------------------------------
 
-    def snapshot(self, *, for_view: bool = False) -> rules.PackSnapshot:
-        """The loaded rows as the rules see them (``for_view``: with what only the view reads)."""
+    def snapshot(self, *, for_view: bool = False, carrier: bool = True) -> rules.PackSnapshot:
+        """The loaded rows as the rules see them (``for_view``: with what only the view reads;
+        ``carrier``: with the carrier's name, which no rule but the screen's text reads)."""
         snap = rules.PackSnapshot(
             order=self.order,
             lines=self.lines,
@@ -199,7 +201,8 @@ class PackContext:
             snap.confirmed_inserts = (
                 frozenset(self.confirmed_inserts()) if snap.inserts else frozenset()
             )
-            snap.carrier = self.carrier_text()
+            if carrier:
+                snap.carrier = self.carrier_text()
         return snap
 
     # -- basics -------------------------------------------------------------
@@ -289,16 +292,19 @@ class PackContext:
     # -- rows only some rules read ------------------------------------------------
 
     def weight_exceptions(self) -> dict[str, WmsException]:
-        """Newest WEIGHT_MISMATCH per parcel tag."""
+        """Newest WEIGHT_MISMATCH per parcel tag.
+
+        Every exception of the order is read (an order has a handful) and kept in
+        ``exceptions_read``: a close then knows whether any waits for it without a
+        second read.
+        """
         rows = self.session.exec(
             select(WmsException)
-            .where(
-                WmsException.order_id == self.order.id,
-                WmsException.kind == ExceptionKind.WEIGHT_MISMATCH,
-            )
+            .where(WmsException.order_id == self.order.id)
             .order_by(col(WmsException.id))
         ).all()
-        return {r.location: r for r in rows}
+        self.exceptions_read: list[WmsException] | None = list(rows)
+        return {r.location: r for r in rows if r.kind == ExceptionKind.WEIGHT_MISMATCH}
 
     def confirmed_inserts(self) -> set[str]:
         rows = self.session.exec(
@@ -325,9 +331,12 @@ class PackContext:
 
     # -- view ------------------------------------------------------------------------
 
-    def view(self, message: Said | str = "", focus_line: int | None = None) -> PackView:
+    def view(
+        self, message: Said | str = "", focus_line: int | None = None, *, carrier: bool = True
+    ) -> PackView:
+        """The station's view; ``carrier=False`` for a caller that reads only its blockers."""
         said = message if isinstance(message, Said) else Said.info(message)
-        snap, sug = self.snapshot(for_view=True), self.suggestion()
+        snap, sug = self.snapshot(for_view=True, carrier=carrier), self.suggestion()
         # Kept for the station's memory (held.py) once the request commits.
         self.viewed = (snap, sug)
         return rules.build_view(snap, sug, said, focus_line)
