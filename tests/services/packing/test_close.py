@@ -326,3 +326,35 @@ def test_a_close_with_no_exception_waiting_does_not_look_again(world: pw.World) 
     finally:
         event.remove(world.store.engine, "before_cursor_execute", record)
     assert len([x for x in sent if x.startswith("SELECT") and "FROM wms_exception" in x]) == 1
+
+
+def _selects(world: pw.World, call) -> list[str]:  # noqa: ANN001
+    sent: list[str] = []
+
+    def record(conn, cursor, stmt, params, context, executemany) -> None:  # noqa: ANN001
+        sent.append(" ".join(stmt.split()))
+
+    event.listen(world.store.engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(world.store.engine, "before_cursor_execute", record)
+    return [s for s in sent if s.startswith("SELECT")]
+
+
+def test_weighing_and_ticking_an_insert_read_what_they_need_once(world: pw.World) -> None:
+    """A first weighing has no mismatch to resolve; a ticked insert is known to the view
+    without reading the confirmations again. Same answers as before."""
+    oid = open_1042(world).order_id
+    view = scan_all_1042(world, oid)
+    grams = str(view.parcels[0].expected_g)
+    weigh = _selects(world, lambda: packing.enter_weight(world.store, world.packer, oid, grams))
+    assert len([s for s in weigh if "FROM wms_exception" in s]) == 1  # the view's
+    views: list = []
+    tick = _selects(
+        world,
+        lambda: views.append(packing.confirm_insert(world.store, world.packer, oid, 1)),
+    )
+    assert len([s for s in tick if s.startswith("SELECT event.detail")]) == 1
+    assert views[0].ready and [i.done for i in views[0].inserts] == [True]
+    assert views[0].message.endswith("checklist done")

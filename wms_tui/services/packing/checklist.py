@@ -9,9 +9,8 @@ from wms_tui.domain.actor import Actor
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.numbers import small_number
 from wms_tui.domain.shown import excerpt
-from wms_tui.services.core import events
 from wms_tui.services.packing.change import Answer, mutate
-from wms_tui.services.packing.state import INSERT_EVENT, PackContext
+from wms_tui.services.packing.state import PackContext
 from wms_tui.services.packing.view import PackView, Said
 from wms_tui.store import Store, UnitOfWork
 
@@ -34,7 +33,7 @@ def confirm_insert(store: Store, actor: Actor, order_id: int, which: int | str) 
         done = ctx.confirmed_inserts()
         if item.key in done:
             raise DomainError(f"Already confirmed: {item.label}")
-        events.log(uow, actor, INSERT_EVENT, order=ctx.order, detail=item.key)
+        ctx.insert_confirmed(uow, actor, item.key)
         left = len([i for i in items if i.key not in done]) - 1
         return Said.ok(f"{item.label}" + (f" · {left} to go" if left else " · checklist done"))
 

@@ -46,7 +46,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.domain.planning import cartonization as cz
 from wms_tui.domain.planning import weighing
-from wms_tui.services.core import settings
+from wms_tui.services.core import events, settings
 from wms_tui.services.packing import inserts, rules
 from wms_tui.services.packing.cartons import to_carton
 from wms_tui.services.packing.rules import parcel_tag
@@ -151,6 +151,7 @@ class PackContext:
         self._suggestion: tuple[cz.Suggestion | None] | None = None
         self.viewed: tuple[rules.PackSnapshot, cz.Suggestion | None] | None = None
         self.exceptions_read = None
+        self._confirmed: set[str] | None = None
 
     # -- keeping the loaded state in step with changes ----------------------
 
@@ -307,10 +308,22 @@ class PackContext:
         return {r.location: r for r in rows if r.kind == ExceptionKind.WEIGHT_MISMATCH}
 
     def confirmed_inserts(self) -> set[str]:
-        rows = self.session.exec(
-            select(Event.detail).where(Event.order_id == self.order.id, Event.kind == INSERT_EVENT)
-        ).all()
-        return set(rows)
+        """The insert keys confirmed; read once per request (under the order's lock, only
+        :meth:`insert_confirmed` adds to them)."""
+        if self._confirmed is None:
+            rows = self.session.exec(
+                select(Event.detail).where(
+                    Event.order_id == self.order.id, Event.kind == INSERT_EVENT
+                )
+            ).all()
+            self._confirmed = set(rows)
+        return set(self._confirmed)
+
+    def insert_confirmed(self, uow: UnitOfWork, actor: Actor, key: str) -> None:
+        """Log the ``pack.insert`` event of ``key`` and keep the confirmed set in step."""
+        events.log(uow, actor, INSERT_EVENT, order=self.order, detail=key)
+        if self._confirmed is not None:
+            self._confirmed.add(key)
 
     def inserts(self) -> list[inserts.Insert]:
         text = self.settings[inserts.SETTING_KEY]

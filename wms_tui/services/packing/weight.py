@@ -46,7 +46,10 @@ def enter_weight(
             raise DomainError(f"Parcel {n} has no carton: choose one (F5) before weighing")
         expected = ctx.expected_for(parcel)
         weighing.check_believable(grams, expected, ctx.weight_rules)
-        resolve_weight_exceptions(uow, actor, parcel)
+        if parcel.weight_g is not None:
+            # An open mismatch always has its weight on the parcel (clear_weight resolves
+            # it with the weight): a first weighing has none to look for.
+            resolve_weight_exceptions(uow, actor, parcel)
         parcel.weight_g = grams
         parcel.expected_weight_g = expected
         uow.add(parcel)
