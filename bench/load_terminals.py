@@ -502,6 +502,29 @@ def _receiver(t: _Terminal, until: float, skus: list[tuple[str, str]]) -> None:
             t.timed(t.tally.scan_ms, closing.close_receipt, t.store, t.me, ref)
 
 
+def _next_tally(out: Any, procs: list[Any], timeout: float) -> Tally:
+    """The next terminal's tally; an error at once when every terminal has ended
+    without sending one (a terminal that dies before its ``finally`` left the run
+    waiting for ten minutes, and the test suite with it)."""
+    import queue
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return out.get(timeout=1.0)
+        except queue.Empty:
+            if not any(p.is_alive() for p in procs):
+                try:
+                    return out.get(timeout=1.0)  # sent just before it ended
+                except queue.Empty:
+                    codes = sorted({p.exitcode for p in procs})
+                    raise RuntimeError(
+                        f"every terminal ended and one sent no tally (exit codes {codes})"
+                    ) from None
+            if time.monotonic() > deadline:
+                raise
+
+
 def _terminal_main(
     url: str,
     badge: str,
@@ -515,7 +538,7 @@ def _terminal_main(
     start: Any,
     own_session: bool = True,
 ) -> None:
-    from wms_tui import store as store_module
+    from wms_tui.store.retry import retries_so_far
 
     random.seed(f"{terminal}-{os.getpid()}")
     # A session of its own, as `wms serve` starts each device's app
@@ -548,12 +571,16 @@ def _terminal_main(
         tally.errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
         tally.errors.append(traceback.format_exc(limit=-3)[-600:])
     finally:
-        tally.retries = store_module.retries_so_far()
-        if t is not None:
-            if "cpu0" in locals():
-                tally.cpu_s = time.process_time() - cpu0
-                tally.backend_cpu_s = (t.backend_stat()[0] - srv0) / 1000
-            t.store.dispose()
+        # Whatever fails here, the tally is sent: the parent waits for one per terminal.
+        try:
+            tally.retries = retries_so_far()
+            if t is not None:
+                if "cpu0" in locals():
+                    tally.cpu_s = time.process_time() - cpu0
+                    tally.backend_cpu_s = (t.backend_stat()[0] - srv0) / 1000
+                t.store.dispose()
+        except Exception as exc:  # noqa: BLE001 - reported in the table, not lost
+            tally.errors.append(f"after the shift: {type(exc).__name__}: {exc}"[:300])
         tally.picked = dict(tally.picked)
         out.put(tally)
 
@@ -736,10 +763,10 @@ def run_load(
     with _WaitSampler(url) as sampler:
         start.wait(timeout=300)
         busy0, total0 = _machine_cpu()
-        tallies.append(out.get(timeout=seconds + 600))
+        tallies.append(_next_tally(out, procs, seconds + 600))
         busy1, total1 = _machine_cpu()
         for _ in procs[1:]:
-            tallies.append(out.get(timeout=seconds + 600))
+            tallies.append(_next_tally(out, procs, seconds + 600))
     for p in procs:
         p.join(timeout=60)
     after = _ledger(url)
