@@ -117,7 +117,7 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         if r.left_behind:
             console.print(
                 f"{plural(r.left_behind, 'packed parcel')} "
-                f"{'stays' if r.left_behind == 1 else 'stay'} for tomorrow",
+                f"{'stays' if r.left_behind == 1 else 'stay'} for {r.left_for}",
                 highlight=False,
                 soft_wrap=True,
             )

@@ -287,3 +287,21 @@ def test_a_shift_past_midnight_closes_the_earlier_days_manifest_first(dock: Dock
     assert dock.order("#2").status == S.DISPATCHED
     with pytest.raises(Conflict, match="PN-20260311 was already closed"):
         manifest.close_manifest(dock.store, dock.boss, "PN")
+
+
+def test_closing_an_earlier_days_manifest_leaves_parcels_for_todays_truck(dock: Dock) -> None:
+    """After midnight the close takes yesterday's manifest first: what is not loaded goes
+    on today's truck, not "tomorrow" as the confirmation said."""
+    from datetime import UTC, datetime
+
+    dock.clock.at = datetime(2026, 3, 10, 22, 50, tzinfo=UTC)  # 23:50 in Stockholm
+    load(dock, "#1")
+    dock.clock.at = datetime(2026, 3, 10, 23, 10, tzinfo=UTC)  # 00:10, 11 March
+    with pytest.raises(manifest.LeftBehind, match="they stay for today's truck"):
+        manifest.close_manifest(dock.store, dock.boss, "PN")
+    assert manifest_preview.preview_close(dock.store, "PN").waits_for == "today's truck"
+    r = manifest.close_manifest(dock.store, dock.boss, "PN", leave_behind_ok=True)
+    assert (r.number, r.left_behind, r.left_for) == ("PN-20260310", 2, "today's truck")
+    # On its own day the same close says tomorrow, as before.
+    dock.clock.at = datetime(2026, 3, 11, 10, 0, tzinfo=UTC)
+    assert manifest_preview.preview_close(dock.store, "PN").waits_for == "tomorrow"

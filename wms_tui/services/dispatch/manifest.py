@@ -84,6 +84,7 @@ class CloseOutResult:
     csv_file: str
     pdf_file: str
     left_behind: int
+    left_for: str = "tomorrow"  # when the parcels left behind go (see CloseOutPreview)
     print_problem: str = ""  # the PDF was written but lp failed: reprint later
     notices_written: int = 0
     notices_sent: int = 0
@@ -209,7 +210,7 @@ def close_manifest(
             n = len(pv.waiting)
             raise LeftBehind(
                 f"{n} packed parcel{'s' if n != 1 else ''} for {carrier.name} "
-                f"{'are' if n != 1 else 'is'} not loaded; they stay for tomorrow — "
+                f"{'are' if n != 1 else 'is'} not loaded; they stay for {pv.waits_for} — "
                 "confirm to close anyway",
                 pv.waiting,
             )
@@ -240,7 +241,7 @@ def close_manifest(
             EventKind.MANIFEST_CLOSED,
             detail=f"{manifest.number} {plural(len(parcel_ids), 'parcel')} "
             f"{plural(len(orders), 'order')}"
-            + (f", {len(pv.waiting)} left for tomorrow" if pv.waiting else ""),
+            + (f", {len(pv.waiting)} left for {pv.waits_for}" if pv.waiting else ""),
         )
         uow.flush()
         sheet, csv_path, pdf_path = write_files(s, manifest)
@@ -260,6 +261,7 @@ def close_manifest(
         csv_file=str(csv_path),
         pdf_file=str(pdf_path),
         left_behind=len(pv.waiting),
+        left_for=pv.waits_for,
         print_problem=print_problem,
     )
     if not send_notices:

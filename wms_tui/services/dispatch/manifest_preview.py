@@ -11,8 +11,11 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from wms_tui.domain import shipping_days as days
+from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import OrderStatus, ParcelStatus
 from wms_tui.domain.models import Parcel
+from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.dock import ParcelLine, dock_status
 from wms_tui.services.dispatch.handover import cancelled_message
 from wms_tui.store import Store
@@ -30,6 +33,9 @@ class CloseOutPreview:
     loaded: list[ParcelLine]
     waiting: list[ParcelLine]
     problems: list[str]  # each one blocks the close-out
+    # When the parcels not loaded go: closing an earlier day's manifest (a shift past
+    # midnight) leaves them for today's truck, not tomorrow's.
+    waits_for: str = "tomorrow"
 
     @property
     def orders(self) -> int:
@@ -88,6 +94,7 @@ def _problems(session: Session, loaded: list[ParcelLine]) -> list[str]:
 def preview(session: Session, carrier_code: str, day: date | None = None) -> CloseOutPreview:
     dock = dock_status(session, carrier_code, day=day)
     loaded = [p for p in dock.loaded if p.status == ParcelStatus.LOADED]
+    today = days.local_day(utcnow(), warehouse_zone(session))
     return CloseOutPreview(
         carrier_code=dock.carrier_code,
         carrier_name=dock.carrier_name,
@@ -97,6 +104,7 @@ def preview(session: Session, carrier_code: str, day: date | None = None) -> Clo
         loaded=loaded,
         waiting=dock.waiting,
         problems=_problems(session, loaded),
+        waits_for="tomorrow" if dock.day >= today else "today's truck",
     )
 
 

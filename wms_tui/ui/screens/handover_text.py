@@ -89,7 +89,7 @@ def close_question(pv: CloseOutPreview) -> tuple[str, Text]:
     if pv.waiting:
         body.append(
             f"\n{plural(len(pv.waiting), 'packed parcel')} NOT loaded "
-            f"{'stays' if len(pv.waiting) == 1 else 'stay'} for tomorrow:\n",
+            f"{'stays' if len(pv.waiting) == 1 else 'stay'} for {pv.waits_for}:\n",
             style="bold red",
         )
         for p in pv.waiting[:40]:
