@@ -240,6 +240,8 @@ INSIDE_A_USE_CASE = {
     "exceptions.repick.repick_in",  # resolve(…, Action.REPICK); checks SUPERVISOR itself too
     "exceptions.restock.restock_in",  # resolve(…, Action.RESTOCK); checks SUPERVISOR itself too
     "exceptions.settle.settle",
+    # resolve() (role checked per action), settle() and the dock's take-out call it.
+    "exceptions.settle.close",
     "exceptions.waiting.raise_waiting",
     # cancel_in (the supervisor, role checked) and the shop's re-import both call it.
     "intake.cancelling.cancel_on_floor",

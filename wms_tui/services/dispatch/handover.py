@@ -47,6 +47,7 @@ from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.dock import ParcelLine, find_carrier, manifest_number, parcel_lines
+from wms_tui.services.exceptions import settle
 from wms_tui.services.shop import fulfilments as shop_fulfilments
 from wms_tui.store import Store, UnitOfWork, retrying
 
@@ -218,7 +219,6 @@ def load_parcel(store: Store, actor: Actor, carrier_code: str, raw: str) -> Load
 def _stopped(uow: UnitOfWork, actor: Actor, order: Order) -> None:
     """The cancel's "stop the parcel" is done once it is off the truck: closed here, so
     the inbox shows one exception for the parcel, the unpacking it now waits for."""
-    now = utcnow()
     for exc in uow.session.exec(
         select(WmsException).where(
             WmsException.order_id == order.id,
@@ -226,16 +226,7 @@ def _stopped(uow: UnitOfWork, actor: Actor, order: Order) -> None:
             col(WmsException.resolved_at).is_(None),
         )
     ).all():
-        exc.resolved_at = now
-        exc.resolved_by_id = actor.operator_id
-        uow.add(exc)
-        events.log(
-            uow,
-            actor,
-            EventKind.EXCEPTION_CLOSED,
-            order=order,
-            detail=f"{exc.kind} #{exc.id}: parcel stopped, taken off the truck",
-        )
+        settle.close(uow, actor, exc, order, "parcel stopped, taken off the truck")
 
 
 @dataclass(frozen=True)

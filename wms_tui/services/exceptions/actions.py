@@ -16,16 +16,15 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import EventKind, MovementReason, Role
 from wms_tui.domain.enums import ExceptionKind as K
+from wms_tui.domain.enums import MovementReason, Role
 from wms_tui.domain.enums import OrderStatus as S
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Location, Order, Product, StockMovement, WmsException
-from wms_tui.services.core import events
 from wms_tui.services.exceptions.inbox import Action, actions_for
 from wms_tui.services.exceptions.repick import repick_in, short_shipped, units_to_ship
 from wms_tui.services.exceptions.restock import packed_units_left, restock_in
+from wms_tui.services.exceptions.settle import close as close_exception
 from wms_tui.services.exceptions.settle import settle
 from wms_tui.services.exceptions.totes import held_in_totes
 from wms_tui.services.exceptions.waiting import TASK_PREFIX, task_still_paused
@@ -122,21 +121,6 @@ def resolve(
         )
 
 
-def _close(uow: UnitOfWork, actor: Actor, exc: WmsException, order: Order | None, why: str) -> None:
-    exc.resolved_at = utcnow()
-    exc.resolved_by_id = actor.operator_id
-    uow.add(exc)
-    events.log(
-        uow,
-        actor,
-        EventKind.EXCEPTION_CLOSED,
-        order=order,
-        sku=exc.sku,
-        location=exc.location,
-        detail=f"{exc.kind} #{exc.id}: {why}"[:400],
-    )
-
-
 def _run(
     uow: UnitOfWork,
     actor: Actor,
@@ -148,11 +132,11 @@ def _run(
     if act is Action.ACKNOWLEDGE:
         if not note:
             raise DomainError("Add a note: what was done about it")
-        _close(uow, actor, exc, order, f"acknowledged: {note}")
+        close_exception(uow, actor, exc, order, f"acknowledged: {note}")
         return f"Closed: {note}"
     if act is Action.FREE_TASK:
         message = release_task_in(uow, actor, exc.location.removeprefix(TASK_PREFIX))
-        _close(uow, actor, exc, None, "task freed for the next picker")
+        close_exception(uow, actor, exc, None, "task freed for the next picker")
         return message
     assert order is not None, "order actions are offered only for exceptions about an order"
     if act is Action.CANCEL:
@@ -160,7 +144,7 @@ def _run(
             raise DomainError(f"Give a reason to cancel {order.name}")
         message = order_admin.cancel_in(uow, actor, order, note)
         if not held_in_totes(uow.session, order.id):
-            _close(uow, actor, exc, order, f"order cancelled: {note}")
+            close_exception(uow, actor, exc, order, f"order cancelled: {note}")
         return message
     if act is Action.RETRY:
         return _retry(uow, actor, exc, order)
@@ -172,7 +156,7 @@ def _run(
         return order_admin.release_in(uow, actor, order)
     if act is Action.PUT_BACK:
         message = _put_back(uow, actor, order)
-        _close(uow, actor, exc, order, message)
+        close_exception(uow, actor, exc, order, message)
         return message
     if act is Action.REPICK:
         if exc.kind == K.MISSING_UNIT:
@@ -195,7 +179,7 @@ def _run(
                 col(WmsException.resolved_at).is_(None),
             )
         ).all():
-            _close(uow, actor, other, order, message)
+            close_exception(uow, actor, other, order, message)
         return message
     raise DomainError(f"{act.label} is not something the inbox can do")
 
@@ -223,7 +207,7 @@ def _retry(uow: UnitOfWork, actor: Actor, exc: WmsException, order: Order) -> st
     uow.flush()
     message = order_admin.release_in(uow, actor, order)
     if S(order.status) is S.BACKORDERED:
-        _close(uow, actor, exc, order, "waits for stock as a backorder")
+        close_exception(uow, actor, exc, order, "waits for stock as a backorder")
         missing = allocation.shortages(uow, order)
         uow.add(
             WmsException.raised_by(

@@ -106,26 +106,31 @@ def settled(session: Session, order_ids: Iterable[int] | None = None) -> list[tu
 
 def settle(uow: UnitOfWork, actor: Actor, order_ids: Iterable[int] | None = None) -> int:
     """Close the open self-closing exceptions (of ``order_ids``, or all) whose work is done."""
-    now = utcnow()
     done = settled(uow.session, order_ids)
     for exc, order in done:
-        exc.resolved_at = now
-        exc.resolved_by_id = actor.operator_id
-        uow.add(exc)
         if order is not None:
             why = f"done ({S(order.status).label})"
         else:
             why = "the task is no longer paused"
-        events.log(
-            uow,
-            actor,
-            EventKind.EXCEPTION_CLOSED,
-            order=order,
-            sku=exc.sku,
-            location=exc.location,
-            detail=f"{exc.kind} #{exc.id}: {why}",
-        )
+        close(uow, actor, exc, order, why)
     return len(done)
+
+
+def close(uow: UnitOfWork, actor: Actor, exc: WmsException, order: Order | None, why: str) -> None:
+    """Close ``exc`` now, by ``actor``, with ``why`` in the event log: the one way an
+    exception closes, whether its work was done, a person decided, or the dock did it."""
+    exc.resolved_at = utcnow()
+    exc.resolved_by_id = actor.operator_id
+    uow.add(exc)
+    events.log(
+        uow,
+        actor,
+        EventKind.EXCEPTION_CLOSED,
+        order=order,
+        sku=exc.sku,
+        location=exc.location,
+        detail=f"{exc.kind} #{exc.id}: {why}"[:400],
+    )
 
 
 def _tasks_no_longer_paused(session: Session) -> list[WmsException]:
