@@ -242,6 +242,7 @@ INSIDE_A_USE_CASE = {
     "exceptions.settle.settle",
     # resolve() (role checked per action), settle() and the dock's take-out call it.
     "exceptions.settle.close",
+    "exceptions.settle.close_open",  # the same callers: restock and the dock's take-out
     "exceptions.waiting.raise_waiting",
     # cancel_in (the supervisor, role checked) and the shop's re-import both call it.
     "intake.cancelling.cancel_on_floor",

@@ -219,14 +219,9 @@ def load_parcel(store: Store, actor: Actor, carrier_code: str, raw: str) -> Load
 def _stopped(uow: UnitOfWork, actor: Actor, order: Order) -> None:
     """The cancel's "stop the parcel" is done once it is off the truck: closed here, so
     the inbox shows one exception for the parcel, the unpacking it now waits for."""
-    for exc in uow.session.exec(
-        select(WmsException).where(
-            WmsException.order_id == order.id,
-            WmsException.kind == ExceptionKind.CANCELLED_AFTER_PACK,
-            col(WmsException.resolved_at).is_(None),
-        )
-    ).all():
-        settle.close(uow, actor, exc, order, "parcel stopped, taken off the truck")
+    settle.close_open(
+        uow, actor, order, ExceptionKind.CANCELLED_AFTER_PACK, "parcel stopped, taken off the truck"
+    )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from wms_tui.services.exceptions.inbox import Action, actions_for
 from wms_tui.services.exceptions.repick import repick_in, short_shipped, units_to_ship
 from wms_tui.services.exceptions.restock import packed_units_left, restock_in
 from wms_tui.services.exceptions.settle import close as close_exception
-from wms_tui.services.exceptions.settle import settle
+from wms_tui.services.exceptions.settle import close_open, settle
 from wms_tui.services.exceptions.totes import held_in_totes
 from wms_tui.services.exceptions.waiting import TASK_PREFIX, task_still_paused
 from wms_tui.services.intake import order_admin
@@ -171,15 +171,9 @@ def _run(
         return _ship_short(uow, actor, order)
     if act is Action.RESTOCK:
         message = restock_in(uow, actor, order)
-        # Taking the parcel off the truck raised a second one for the same parcel.
-        for other in uow.session.exec(
-            select(WmsException).where(
-                WmsException.order_id == order.id,
-                WmsException.kind == K.CANCELLED_AFTER_PACK,
-                col(WmsException.resolved_at).is_(None),
-            )
-        ).all():
-            close_exception(uow, actor, other, order, message)
+        # Any other about the same parcels (a store from before the dock's take-out
+        # closed the cancel's "stop the parcel" itself) is done too.
+        close_open(uow, actor, order, K.CANCELLED_AFTER_PACK, message)
         return message
     raise DomainError(f"{act.label} is not something the inbox can do")
 

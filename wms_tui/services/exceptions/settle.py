@@ -116,6 +116,18 @@ def settle(uow: UnitOfWork, actor: Actor, order_ids: Iterable[int] | None = None
     return len(done)
 
 
+def close_open(uow: UnitOfWork, actor: Actor, order: Order, kind: str, why: str) -> None:
+    """Close every open exception of ``kind`` about ``order`` (see :func:`close`)."""
+    for exc in uow.session.exec(
+        select(WmsException).where(
+            WmsException.order_id == order.id,
+            WmsException.kind == kind,
+            col(WmsException.resolved_at).is_(None),
+        )
+    ).all():
+        close(uow, actor, exc, order, why)
+
+
 def close(uow: UnitOfWork, actor: Actor, exc: WmsException, order: Order | None, why: str) -> None:
     """Close ``exc`` now, by ``actor``, with ``why`` in the event log: the one way an
     exception closes, whether its work was done, a person decided, or the dock did it."""
