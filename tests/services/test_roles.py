@@ -247,6 +247,7 @@ INSIDE_A_USE_CASE = {
     # cancel_in (the supervisor, role checked) and the shop's re-import both call it.
     "intake.cancelling.cancel_on_floor",
     "intake.cancelling.drop_open_stops",
+    "intake.cancelling.void_parcel",  # the cancel and the inbox's restock (role checked)
     "intake.order_admin.cancel_in",
     "intake.order_admin.release_in",
     "intake.order_admin.split_in",

@@ -17,11 +17,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.enums import EventKind, LocationKind, MovementReason, ParcelStatus, Role
+from wms_tui.domain.enums import LocationKind, MovementReason, ParcelStatus, Role
 from wms_tui.domain.enums import OrderStatus as S
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Location, Order, Parcel, Product, StockMovement
-from wms_tui.services.core import events
+from wms_tui.services.intake.cancelling import void_parcel
 from wms_tui.services.intake.release import retry_backorders
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.store import UnitOfWork
@@ -129,16 +129,12 @@ def restock_in(uow: UnitOfWork, actor: Actor, order: Order) -> str:
     for parcel in s.exec(
         select(Parcel).where(Parcel.order_id == order.id, Parcel.status == ParcelStatus.CLOSED)
     ).all():
-        parcel.status = ParcelStatus.VOID
-        uow.add(parcel)
-        events.log(
+        void_parcel(
             uow,
             actor,
-            EventKind.PARCEL_VOIDED,
-            order=order,
-            from_state=str(ParcelStatus.CLOSED),
-            to_state=str(ParcelStatus.VOID),
-            detail=f"{parcel.sscc or parcel.tracking_number} {parcel.seq}/{parcel.count} "
+            order,
+            parcel,
+            f"{parcel.sscc or parcel.tracking_number} {parcel.seq}/{parcel.count} "
             "unpacked: order cancelled after packing",
         )
     uow.flush()

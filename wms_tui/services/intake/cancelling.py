@@ -75,17 +75,25 @@ def _void_open_parcels(uow: UnitOfWork, actor: Actor, order: Order) -> None:
     for parcel in uow.session.exec(
         select(Parcel).where(Parcel.order_id == order.id, Parcel.status == ParcelStatus.OPEN)
     ).all():
-        parcel.status = ParcelStatus.VOID
-        uow.add(parcel)
-        events.log(
-            uow,
-            actor,
-            EventKind.PARCEL_VOIDED,
-            order=order,
-            from_state=str(ParcelStatus.OPEN),
-            to_state=str(ParcelStatus.VOID),
-            detail=f"parcel {parcel.seq} was being packed: order cancelled",
+        void_parcel(
+            uow, actor, order, parcel, f"parcel {parcel.seq} was being packed: order cancelled"
         )
+
+
+def void_parcel(uow: UnitOfWork, actor: Actor, order: Order, parcel: Parcel, detail: str) -> None:
+    """A cancelled order's parcel is void, logged with the status it had."""
+    was = str(parcel.status)
+    parcel.status = ParcelStatus.VOID
+    uow.add(parcel)
+    events.log(
+        uow,
+        actor,
+        EventKind.PARCEL_VOIDED,
+        order=order,
+        from_state=was,
+        to_state=str(ParcelStatus.VOID),
+        detail=detail,
+    )
 
 
 def _raise(uow: UnitOfWork, actor: Actor, order: Order, kind: str, message: str) -> None:
