@@ -53,7 +53,7 @@ from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import order_names, settings
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch import cutoffs, notices
-from wms_tui.services.dispatch.overview import overview
+from wms_tui.services.dispatch import pace as pace_rule
 from wms_tui.services.dispatch.overview_rules import AT_RISK, FLOW, pack_queue_risk
 from wms_tui.services.inventory.stock_queries import STORAGE
 from wms_tui.store import Store
@@ -198,9 +198,16 @@ def detect(session: Session, now: datetime | None = None) -> DelayList:
     tz = warehouse_zone(session)
     day = days.local_day(now, tz)
     ahead = days.add_working_days(day, settings.get_int(session, "delay_notice_days"))
-    snap = overview(session, now)
+    # The pace the overview and the dashboard use (one rule); the queue is walked by
+    # _pace_risk, so the overview itself need not be read.
+    pace = pace_rule.read(
+        session,
+        now,
+        days.day_bounds(day, tz)[0],
+        float(settings.get_int(session, "planned_packs_per_hour")),
+    )
     cuts = cutoffs.read(session, day, tz)
-    pace_risk = _pace_risk(session, now, day, cuts, snap.pace_per_hour)
+    pace_risk = _pace_risk(session, now, day, cuts, pace.per_hour)
     rows = session.exec(
         select(Order, Carrier)
         .join(Carrier, col(Carrier.id) == Order.carrier_id, isouter=True)
@@ -269,10 +276,10 @@ def detect(session: Session, now: datetime | None = None) -> DelayList:
         elif promised == day and order.id in pace_risk:
             cause, new_day = PACE, tomorrow
             why = (
-                f"{snap.pace_per_hour:.0f} packs/h reaches it after the "
+                f"{pace.per_hour:.0f} packs/h reaches it after the "
                 f"{cut.astimezone(tz):%H:%M} cut-off"  # type: ignore[union-attr]
                 if cut
-                else f"{snap.pace_per_hour:.0f} packs/h reaches it too late"
+                else f"{pace.per_hour:.0f} packs/h reaches it too late"
             )
         if not cause:
             continue
@@ -294,8 +301,8 @@ def detect(session: Session, now: datetime | None = None) -> DelayList:
     return DelayList(
         day=day,
         tz_name=str(tz),
-        pace_per_hour=snap.pace_per_hour,
-        pace_measured=snap.pace_measured,
+        pace_per_hour=pace.per_hour,
+        pace_measured=pace.measured,
         orders=tuple(out),
     )
 
