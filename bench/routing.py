@@ -26,13 +26,9 @@ import time
 from collections.abc import Callable, Sequence
 
 from bench.common import Row
-from wms_tui.domain.planning.routing import (
-    Layout,
-    Route,
-    layout_from_locations,
-    optimal_route,
-    s_shape_route,
-)
+from wms_tui.domain.planning.route_layout import Layout, Route, layout_from_locations
+from wms_tui.domain.planning.routing import optimal_route
+from wms_tui.domain.planning.s_shape import s_shape_route
 
 N_AISLES = 10
 N_BAYS = 40

@@ -12,18 +12,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wms_tui.domain.planning.routing import (
+from wms_tui.domain.planning.route_layout import (
     DEPOT,
     Layout,
     Pick,
     Point,
     Route,
     layout_from_locations,
-    optimal_route,
     route_distance,
-    s_shape_route,
     tour_length,
 )
+from wms_tui.domain.planning.routing import optimal_route
+from wms_tui.domain.planning.s_shape import s_shape_route
 
 PickTuple = tuple[int, int, float]
 Instance = tuple[Layout, list[PickTuple]]

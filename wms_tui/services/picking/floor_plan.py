@@ -35,14 +35,9 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.enums import LocationKind
 from wms_tui.domain.models import Location
-from wms_tui.domain.planning.routing import (
-    DEPOT,
-    Layout,
-    Point,
-    optimal_route,
-    route_distance,
-    s_shape_length,
-)
+from wms_tui.domain.planning.route_layout import DEPOT, Layout, Point, route_distance
+from wms_tui.domain.planning.routing import optimal_route
+from wms_tui.domain.planning.s_shape import s_shape_length
 
 AISLE_SPACING_M = 3.0
 BAY_PITCH_M = 1.2
