@@ -244,6 +244,7 @@ INSIDE_A_USE_CASE = {
     "exceptions.settle.close",
     "exceptions.settle.close_open",  # the same callers: restock and the dock's take-out
     "exceptions.waiting.raise_waiting",
+    "insight.report_returns.build",  # reports.build checked SUPERVISOR
     # cancel_in (the supervisor, role checked) and the shop's re-import both call it.
     "intake.cancelling.cancel_on_floor",
     "intake.cancelling.drop_open_stops",
