@@ -13,6 +13,7 @@ from textual.screen import Screen
 from wms_tui.ui.widgets.fitting_footer import FittingFooter
 from wms_tui.ui.widgets.operator_bar import OperatorBar
 from wms_tui.ui.widgets.scan_panel import ScanPanel
+from wms_tui.ui.wms_app import wms_app
 
 if TYPE_CHECKING:
     from wms_tui.domain.actor import Actor
@@ -41,13 +42,15 @@ class WmsScreen(Screen):
         super().__init_subclass__(**kwargs)
         cls.HORIZONTAL_BREAKPOINTS = [(0, "narrow"), (cls.WIDE, "wide")]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name, id, classes)
         self._drawn_wide: bool | None = None
 
     @property
     def wms(self) -> WmsApp:
-        return self.app  # type: ignore[return-value]
+        return wms_app(self)
 
     @property
     def store(self) -> Store:

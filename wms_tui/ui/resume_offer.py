@@ -23,8 +23,8 @@ def offer_open_work(home: HomeScreen) -> None:
     from wms_tui.domain.errors import DomainError
     from wms_tui.services.session.resume import open_work, take_pack_order_here
 
-    app = home.app
-    store, actor = app.store, app.actor  # type: ignore[attr-defined]
+    app = home.wms
+    store, actor = app.store, app.actor
     if store is None or actor is None:
         return
     try:
@@ -38,7 +38,7 @@ def offer_open_work(home: HomeScreen) -> None:
         return
 
     def answered(yes: bool | None) -> None:
-        if not yes or app.actor is not actor:  # type: ignore[attr-defined]
+        if not yes or app.actor is not actor:
             return
         if work.kind == "pack" and not work.here:
             try:

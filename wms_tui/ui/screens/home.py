@@ -58,7 +58,7 @@ class HomeScreen(WmsScreen):
         offer_open_work(self)
 
     def action_ask_logout(self) -> None:
-        name = self.app.actor.name if self.app.actor else ""  # type: ignore[attr-defined]
+        name = self.wms.actor.name if self.wms.actor else ""
 
         def answered(yes: bool | None) -> None:
             if yes:

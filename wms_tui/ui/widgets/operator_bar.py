@@ -18,6 +18,8 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.widgets import Static
 
+from wms_tui.ui.wms_app import wms_app
+
 APP_PREFIX = "wms · "
 SEP = " · "
 PAD = 2  # each part has one column of padding either side
@@ -103,14 +105,12 @@ class OperatorBar(Horizontal):
         self.refresh_who()
 
     def refresh_who(self) -> None:
-        app = self.app
-        actor = getattr(app, "actor", None)
-        terminal = getattr(app, "terminal", "")
+        app = wms_app(self)
+        actor = app.actor
         # No clock until the store tells the warehouse's timezone: a wrong time
         # on a handheld is worse than none for the moment it takes to open.
-        zone = getattr(app, "warehouse_tz", None)
-        clock = f"{app.local_now():%H:%M}" if zone is not None else ""  # type: ignore[attr-defined]
+        clock = f"{app.local_now():%H:%M}" if app.warehouse_tz is not None else ""
         width = self.size.width or app.size.width
-        title, who = fit_bar(width, self._title, actor.name if actor else None, terminal, clock)
+        title, who = fit_bar(width, self._title, actor.name if actor else None, app.terminal, clock)
         self.query_one("#bar-title", Static).update(title)
         self.query_one("#bar-who", Static).update(who)
