@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
+from tests.worlds import factories as f
 from tests.worlds.dbstate import snapshot
 from tests.worlds.returns import TEE_M_EAN, World
 from wms_tui.domain.codes import rma_code
 from wms_tui.domain.enums import Disposition, Resolution
-from wms_tui.domain.models import ReturnLine
+from wms_tui.domain.models import Location, Product, ReturnLine
 from wms_tui.services.returns.desk_flow import DeskFlow, Step, Tone
 
 
@@ -69,3 +70,22 @@ def test_refusals_keep_the_step_and_write_nothing(world: World) -> None:
     assert flow.step is Step.SCAN
     assert flow.back() is None  # the screen closes
     assert snapshot(world.store) == before
+
+
+def test_the_desk_names_an_example_order_and_where_a_restock_goes(world: World) -> None:
+    """What the screen shows beside its steps comes from the flow: it reads no store."""
+    flow = DeskFlow.open(world.store, world.receiver)
+    assert flow.example == "1042"  # the world's one shipped order, without its '#'
+    with world.store.unit_of_work() as uow:
+        tee_m = uow.session.exec(select(Product).where(Product.sku == "TEE-M")).one()
+        for code, qty in (("R-11-1-A", 9), ("A-01-3-A", 4)):
+            where = uow.session.exec(select(Location).where(Location.code == code)).one()
+            f.receive(uow, tee_m, where, qty)
+        uow.commit()
+    flow.scan_order(rma_code(world.order_id))
+    flow.choose_line_by_input(TEE_M_EAN)
+    flow.choose_reason(0)
+    flow.choose_fate(Disposition.RESTOCK, 1)
+    assert flow.step is Step.BIN
+    # The pick bin first, then bulk, each with what it holds.
+    assert flow.restock_bins == [("A-01-3-A", 4), ("R-11-1-A", 9)]

@@ -132,6 +132,16 @@ class DeskFlow:
     replacements: dict[int, ProductChoice] = field(default_factory=dict)
     last_result: str = ""
     released: tuple[str, ...] = ()  # backorders the last booking released
+    # A shipped order's name for the first step's hint ("e.g. D1042"); "" before any shipped.
+    example: str = ""
+    # Where the line's product is now (pick bins first, then bulk): the screen lists
+    # them beside "Scan pick bin" on a restock.
+    restock_bins: list[tuple[str, int]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, store: Store, actor: Actor) -> DeskFlow:
+        """The desk as an operator finds it: waiting for a parcel's scan."""
+        return cls(store, actor, example=returnable.example_order(store))
 
     # -- what is pending ----------------------------------------------------------
 
@@ -244,9 +254,11 @@ class DeskFlow:
         return _info(self.reason.label)
 
     def choose_fate(self, fate: Disposition, count: int) -> Said:
+        assert self.line is not None
         self.unit_choice = (fate, count)
         self.unit_location = ""
         if fate is Disposition.RESTOCK:
+            self.restock_bins = returnable.bins_holding(self.store, self.line.order_line_id)
             self.step = Step.BIN
             return _info()
         if fate is Disposition.QUARANTINE:
@@ -343,6 +355,8 @@ class DeskFlow:
         except DomainError as exc:
             return _error(exc)
         self._reset()
+        # The order just booked may have been the hint's example.
+        self.example = returnable.example_order(self.store)
         self.last_result = f"Booked {result.order_name} ({result.rma}). Next parcel:"
         self.released = tuple(result.released_backorders)
         self.step = Step.SCAN

@@ -18,7 +18,6 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wms_tui.domain.enums import Disposition, Resolution
-from wms_tui.services.returns import returnable
 from wms_tui.services.returns.desk import DISPOSITION_LABELS, RESOLUTION_LABELS
 from wms_tui.services.returns.desk_flow import RESOLUTION_ORDER, DeskFlow, Said, Step, Tone
 from wms_tui.ui.base import FloorScreen
@@ -58,7 +57,6 @@ class ReturnsScreen(FloorScreen):
     def __init__(self) -> None:
         super().__init__()
         self.flow: DeskFlow | None = None  # made on mount, with the store and operator
-        self.example = ""  # a shipped order's name, for the hint
 
     @property
     def f(self) -> DeskFlow:
@@ -86,8 +84,7 @@ class ReturnsScreen(FloorScreen):
                 yield Static("", id="ret-pending", markup=False)
 
     def on_mount(self) -> None:
-        self.flow = DeskFlow(self.store, self.actor)
-        self.example = returnable.example_order(self.store)
+        self.flow = DeskFlow.open(self.store, self.actor)
         self.go()
 
     def width_changed(self) -> None:
@@ -175,7 +172,7 @@ class ReturnsScreen(FloorScreen):
             hints = [
                 "RMA barcode: on the packing slip",
                 "Tracking no.: on the parcel label",
-                "Or type the order no." + (f", e.g. {self.example}" if self.example else ""),
+                "Or type the order no." + (f", e.g. {self.f.example}" if self.f.example else ""),
             ]
             return (
                 "Scan RMA, tracking or order no.",
@@ -212,7 +209,7 @@ class ReturnsScreen(FloorScreen):
             opts = unit_options(self.f)
             return f"Unit {unit} {line.sku}: key {option_keys(len(opts))}", "", opts
         if s is Step.BIN:
-            return f"Scan pick bin for {line.sku}", "bin", bin_options(self.store, self.f)
+            return f"Scan pick bin for {line.sku}", "bin", bin_options(self.f)
         assert self.f.unit_choice is not None
         fate = DISPOSITION_LABELS[self.f.unit_choice[0]].lower()
         where = f" {self.f.unit_location}" if self.f.unit_location else ""
@@ -304,8 +301,6 @@ class ReturnsScreen(FloorScreen):
 
     def _book(self) -> Said | None:
         said = self.f.book()
-        if not said.refused:  # the order just booked may have been the hint's example
-            self.example = returnable.example_order(self.store)
         self.show(said)
         if not said.refused and self.f.released:
             self.notify(f"Released: {', '.join(self.f.released)}", timeout=5)

@@ -9,10 +9,8 @@ from rich.cells import set_cell_size
 from rich.text import Text
 from textual.widgets.option_list import Option
 
-from wms_tui.services.returns import returnable
 from wms_tui.services.returns.desk import RESOLUTION_LABELS
 from wms_tui.services.returns.desk_flow import RESOLUTION_ORDER, DeskFlow
-from wms_tui.store import Store
 
 
 def line_options(f: DeskFlow, wide: bool) -> list[Option]:
@@ -48,12 +46,11 @@ def line_info(f: DeskFlow) -> list[Option]:
     return [Option(Text(t), disabled=True) for t in info]
 
 
-def bin_options(store: Store, f: DeskFlow) -> list[Option]:
+def bin_options(f: DeskFlow) -> list[Option]:
     assert f.line is not None
-    bins = returnable.bins_holding(store, f.line.order_line_id)
-    if not bins:
+    if not f.restock_bins:
         return [Option(f"{f.line.sku} is in no pick bin now", disabled=True)]
-    return [Option(f"{code} holds {qty}", disabled=True) for code, qty in bins]
+    return [Option(f"{code} holds {qty}", disabled=True) for code, qty in f.restock_bins]
 
 
 def reason_options(f: DeskFlow) -> list[Option]:
