@@ -52,7 +52,7 @@ from wms_tui.domain.models import (
     ReturnReceipt,
 )
 from wms_tui.services.insight import dashboard as dashboard_module
-from wms_tui.services.insight import hour_cache, metrics
+from wms_tui.services.insight import hour_cache, hour_rows, metrics
 from wms_tui.services.insight.dashboard import dashboard
 from wms_tui.store import Store
 
@@ -171,12 +171,12 @@ STEPS = (
     (hour_cache, "today"),  # the per-hour steps below, kept or read
     (hour_cache, "_stored"),  # the day's kept rows read from the store
     (hour_cache, "store_kept"),  # and written there
-    (metrics, "_flow_rows"),
-    (metrics, "_pick_rows"),
-    (metrics, "_refused_rows"),
-    (metrics, "_pack_rows"),
+    (hour_rows, "flow_rows"),
+    (hour_rows, "pick_rows"),
+    (hour_rows, "refused_rows"),
+    (hour_rows, "pack_rows"),
     (metrics, "units_in_window"),
-    (metrics, "_cycle_rows"),
+    (hour_rows, "cycle_rows"),
     (dashboard_module, "_backorder_ages"),
     (dashboard_module, "_open_exceptions"),
     (dashboard_module, "_carriers"),

@@ -4,7 +4,7 @@ The event log is append-only and every event carries the time its unit of
 work began (:func:`wms_tui.domain.clock.one_instant`), so a stretch of time
 stops changing once the transactions begun in it have committed. A live
 dashboard (the TUI refreshes every few seconds) keeps the
-:class:`~wms_tui.services.insight.metrics.HourRows` of today up to ``SETTLE``
+:class:`~wms_tui.services.insight.hour_rows.HourRows` of today up to ``SETTLE``
 before now and asks the store only for the rest: the last ``SETTLE`` and the
 time since the last refresh. The first refresh of a store or of a day pays
 the whole day. The kept rows end at any instant, not at an hour: the rows of
@@ -38,7 +38,7 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.errors import StoreError
 from wms_tui.domain.models import Event, InsightKept
-from wms_tui.services.insight.metrics import HourRows, hour_parts
+from wms_tui.services.insight.hour_rows import HourRows, hour_parts
 from wms_tui.store import Store, retrying
 
 # Longer than any unit of work: a moment is kept once it is this long ago.

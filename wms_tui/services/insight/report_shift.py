@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from wms_tui.domain.models import WmsException
 from wms_tui.printing.insight_report import Chart, ReportDoc, TableData
 from wms_tui.services.insight import metrics, rules
+from wms_tui.services.insight.hour_rows import FLOW_STAGES
 
 
 def _by_day(hours: dict[datetime, int], tz: ZoneInfo) -> dict[date, int]:
@@ -51,7 +52,7 @@ def build(s: Session, tz: ZoneInfo, start, end, span: list[date], head: dict) ->
         rows.append(
             (
                 d.isoformat(),
-                *(flow[stage].get(d, 0) for stage, _ in metrics.FLOW_STAGES),
+                *(flow[stage].get(d, 0) for stage, _ in FLOW_STAGES),
                 lines.get(d, 0),
                 units.get(d, 0),
                 _hours(rules.percentile(m, 50)),
@@ -79,7 +80,7 @@ def build(s: Session, tz: ZoneInfo, start, end, span: list[date], head: dict) ->
                 cats,
                 tuple(
                     (stage, tuple(float(r[1 + i]) for r in rows))
-                    for i, (stage, _) in enumerate(metrics.FLOW_STAGES)
+                    for i, (stage, _) in enumerate(FLOW_STAGES)
                 ),
             ),  # fmt: skip
             Chart(
