@@ -364,3 +364,26 @@ async def test_stock_footer_shows_every_filter_key_on_a_handheld(store: Store) -
         await sign_in(pilot, "P1001")
         await open_menu_entry(pilot, "stock")
         assert footer_keys(app) == ["f2", "f3", "f4", "f5", "f6"]
+
+
+async def test_a_long_sku_is_shown_whole_on_a_handheld_in_every_view(store: Store) -> None:
+    # The demo's longest SKU: fixed widths cut it to "PC-SLM-I15P…" by bin, "PC-SLM-I15P-B…" by SKU.
+    sku = "PC-SLM-I15P-BLK"
+    with store.unit_of_work() as uow:
+        p = f.product(uow, sku)
+        f.receive(uow, p, f.location(uow, "B-06-10-A", zone="B"), 48)
+        quar = uow.session.exec(select(Location).where(Location.code == "QUAR-1")).one()
+        f.receive(uow, p, quar, 2)
+        uow.commit()
+    app = WmsApp(store.url, terminal="HH-2")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await sign_in(pilot, "P1001")
+        await open_menu_entry(pilot, "stock")
+        screen = app.screen
+        # by SKU; by bin; by bin in quarantine; by SKU in quarantine
+        for keys in ((), ("f2",), ("f5", "f5", "f5"), ("f2",)):
+            await press(pilot, *keys)
+            await settle(pilot)
+            shown = shown_text(screen.table)
+            assert sku in shown and "…" not in shown, (keys, shown)
+        assert screen.quarantine and not screen.by_bin

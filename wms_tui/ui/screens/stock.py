@@ -10,6 +10,7 @@ the feedback line and the table stays as it was.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -69,6 +70,7 @@ class StockScreen(WmsScreen):
         self._debounce: Timer | None = None
         self._applied = ""
         self._refused = ""
+        self._drawn_width: int | None = None
 
     def compose_body(self) -> ComposeResult:
         yield BatchedInput(placeholder="filter: SKU, name, barcode, bin", id="stk-filter")
@@ -86,6 +88,12 @@ class StockScreen(WmsScreen):
 
     def width_changed(self) -> None:
         self.render_table()
+
+    def on_resize(self) -> None:
+        # Narrow widths share the row between the SKU and the rest (narrow_columns):
+        # any change of width moves them, not only crossing WIDE.
+        if not self.wide and self._drawn_width not in (None, self.app.size.width):
+            self.render_table()
 
     @property
     def table(self) -> DataTable:
@@ -214,13 +222,19 @@ class StockScreen(WmsScreen):
 
     def render_table(self) -> None:
         table = self.table
+        self._drawn_width = self.app.size.width
         row = table.cursor_row
         if self.by_bin:
             if self.wide:
                 reset(table, [("Bin", 10), ("Zone", 5), ("Kind", 10), ("SKU", 16), ("Name", 30),
                               ("Qty", 5), ("Alloc", 5), ("Avail", 5), ("Count", 8)])  # fmt: skip
             else:
-                reset(table, [("Bin", 10), ("SKU", 12), ("Qty", 4), ("Alc", 3)])
+                bins = [b.bin + ("!" if b.flagged else "") for b in self.bin_rows]
+                reset(table, self.narrow_columns(
+                    [("Bin", bins, 10), ("SKU", None, 0),
+                     ("Qty", [str(b.qty) for b in self.bin_rows], 6),
+                     ("Alc", [str(b.allocated or "") for b in self.bin_rows], 6)],
+                    [b.sku for b in self.bin_rows]))  # fmt: skip
             for i, b in enumerate(self.bin_rows):
                 flag = Text("flagged", style="bold red") if b.flagged else ""
                 if self.wide:
@@ -236,11 +250,19 @@ class StockScreen(WmsScreen):
             reset(table, [("SKU", 16), ("Name", 22), ("Options", 14), ("Zone", 4), ("Stor", 5),
                           ("Alloc", 5), ("Avail", 5), ("RCV", 4), ("QUAR", 4), ("Reord", 5),
                           ("Max", 4), ("Level", 5)])  # fmt: skip
-        elif self.quarantine:
-            # Quarantine is what the filter is about: its count is the key column.
-            reset(table, [("SKU", 14), ("Quar", 4), ("Avl", 4), ("Lvl", 4)])
         else:
-            reset(table, [("SKU", 14), ("Avl", 4), ("Qty", 4), ("Lvl", 4)])
+            counts = [
+                # Quarantine is what the filter is about: its count comes first.
+                ("Quar", [str(r.quarantine) for r in self.sku_rows], 6)
+                if self.quarantine
+                else ("Avl", [str(r.available) for r in self.sku_rows], 6),
+                ("Avl", [str(r.available) for r in self.sku_rows], 6)
+                if self.quarantine
+                else ("Qty", [str(r.storage) for r in self.sku_rows], 6),
+            ]
+            reset(table, self.narrow_columns(
+                [("SKU", None, 0), *counts, ("Lvl", [r.level for r in self.sku_rows], 4)],
+                [r.sku for r in self.sku_rows]))  # fmt: skip
         for i, r in enumerate(self.sku_rows):
             if not self.wide and self.quarantine:
                 table.add_row(r.sku, str(r.quarantine), str(r.available),
@@ -255,6 +277,28 @@ class StockScreen(WmsScreen):
                 table.add_row(r.sku, str(r.available), str(r.storage),
                               level_text(r.level), key=str(i))  # fmt: skip
         self._restore(row)
+
+    def narrow_columns(
+        self, columns: list[tuple[str, list[str] | None, int]], keys: list[str]
+    ) -> list[tuple[str, int]]:
+        """Handheld widths: each column as wide as its cells (up to its cap), the SKU the rest.
+
+        The SKU is what a worker reads a row by, and at 40 columns fixed widths cut
+        "PC-SLM-I15P-BLK" to "PC-SLM-I15P…" in both views while the bin and count
+        columns stood half empty. Room for a scrollbar is kept whether one shows or not,
+        so the widths do not change when the rows outgrow the screen.
+        """
+        fitted = [
+            (label, min(cap, max([cell_len(label), *map(cell_len, cells)])))
+            for label, cells, cap in columns
+            if cells is not None
+        ]
+        # Each column pads one cell either side; the table's scrollbar takes two.
+        left = self.app.size.width - 2 - 2 * len(columns) - sum(w for _, w in fitted)
+        key_width = max(3, min(left, max([3, *map(cell_len, keys)])))
+        widths = iter(fitted)
+        return [(label, key_width if cells is None else next(widths)[1])
+                for label, cells, _ in columns]  # fmt: skip
 
     def _restore(self, row: int) -> None:
         """Keep the cursor where it was (coming back from a SKU, changing a filter)."""
