@@ -24,7 +24,7 @@ from tests.serve.ssh_client import ROOT, screen_text
 from tests.worlds.picking import floor_world
 from wms_tui.domain.enums import EventKind
 from wms_tui.domain.models import Event
-from wms_tui.serve import web_server
+from wms_tui.serve import web_fonts, web_server
 from wms_tui.serve.files import connection_log
 from wms_tui.services.devices.limits import ServeLimits
 from wms_tui.services.devices.registry import add_device
@@ -35,6 +35,22 @@ pytestmark = pytest.mark.slow  # app processes behind a browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WAIT = 60.0
+
+
+# The terminal's font family draws 한 the way it draws a character no font has
+# (U+E83A, private use) when the page offers no Korean face: the same box.
+HANGUL_IS_A_GLYPH = """async () => {
+  await document.fonts.load("16px 'Roboto Mono'", "\\uD55C");
+  const draw = (ch) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 32;
+    const ctx = canvas.getContext("2d");
+    ctx.font = "24px 'Roboto Mono', Monaco, 'Courier New', monospace";
+    ctx.fillText(ch, 2, 26);
+    return Array.from(ctx.getImageData(0, 0, 32, 32).data).join(",");
+  };
+  return draw("\\uD55C") !== draw("\\uE83A");
+}"""
 
 
 def _need_chromium() -> None:
@@ -101,6 +117,9 @@ async def test_a_browser_needs_a_token_then_logs_in_with_a_badge(
             await page.keyboard.press("Enter")
             await _until(lambda: "Hello Ana Lindqvist" in shown(), "the home screen")
             assert "Pick" in shown()
+            # Hangul is drawn with the bundled NanumGothic, not as the box a
+            # missing glyph leaves (this machine has no Korean font of its own).
+            assert await page.evaluate(HANGUL_IS_A_GLYPH), "Hangul drawn as boxes"
             await page.screenshot(path=str(tmp_path / "home.png"))
             if os.environ.get("WMS_KEEP_SCREENSHOT"):
                 await page.screenshot(path=os.environ["WMS_KEEP_SCREENSHOT"])
@@ -159,3 +178,62 @@ async def test_the_websocket_is_refused_without_a_token_and_over_the_limit(
     log = (tmp_path / "state" / "serve.log").read_text()
     assert "web, websocket without a valid token" in log
     assert "refused device=tablet-3 address=127.0.0.1: too many connections (1)" in log
+
+
+async def test_the_page_serves_the_korean_font_and_nothing_else_under_fonts(
+    sqlite_store: Store, tmp_path: Path
+) -> None:
+    import aiohttp
+
+    world = floor_world(sqlite_store)
+    token = add_device(sqlite_store, world.supervisor, "tablet-3", web=True).token
+    state = web_server.WebState(
+        store=sqlite_store,
+        db_url=sqlite_store.url,
+        limits=ServeLimits(max_connections=1, idle_seconds=0),
+        log=connection_log(tmp_path / "state", f"webfont{id(tmp_path)}"),
+    )
+    runner, port = await web_server.start_server(state, "127.0.0.1", 0)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as client:
+            async with client.get(f"{base}/?token={token}") as page:
+                html = await page.text()
+            assert f"src: url('{base}/fonts/NanumGothic.ttf')" in html
+            assert "font-family: 'Roboto Mono'" in html and "U+AC00-D7AF" in html
+            async with client.get(f"{base}/fonts/NanumGothic.ttf") as font:
+                assert font.status == 200
+                body = await font.read()
+            bundled = web_fonts.web_font("NanumGothic.ttf")
+            assert body == bundled and body[:4] == b"\x00\x01\x00\x00"  # TrueType
+            for other in ("DejaVuSans.ttf", "..%2Fserve%2Fweb_server.py", "LICENSE-Nanum-OFL.txt"):
+                async with client.get(f"{base}/fonts/{other}") as refused:
+                    assert refused.status == 404, other
+    finally:
+        await runner.cleanup()
+
+
+def test_the_served_font_is_the_bundled_one_without_its_vtt_sources() -> None:
+    import struct
+
+    def tables(font: bytes) -> dict[bytes, bytes]:
+        (count,) = struct.unpack_from(">H", font, 4)
+        found = {}
+        for i in range(count):
+            tag, _, offset, length = struct.unpack_from(">4sIII", font, 12 + 16 * i)
+            found[tag] = font[offset : offset + length]
+        return found
+
+    shipped = (web_fonts.FONT_DIR / "NanumGothic.ttf").read_bytes()
+    served = web_fonts.web_font("NanumGothic.ttf")
+    # Chromium refused the shipped file: "OTS parsing error: TSI3: zero-length table".
+    assert tables(shipped)[b"TSI3"] == b""
+    before, after = tables(shipped), tables(served)
+    assert sorted(after) == sorted(t for t in before if not t.startswith(b"TSI"))
+    for tag, data in after.items():
+        if tag != b"head":
+            assert data == before[tag], tag
+    assert after[b"head"][:8] == before[b"head"][:8] and after[b"head"][12:] == before[b"head"][12:]
+    padded = served + b"\0" * (-len(served) % 4)
+    whole = sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
+    assert whole == 0xB1B0AFBA  # the file's checksum, as the format defines it

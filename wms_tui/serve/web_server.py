@@ -24,6 +24,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from wms_tui.serve.app_process import MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS, app_command
+from wms_tui.serve.web_fonts import CJK_RANGES, WEB_FONTS, web_font
 from wms_tui.services.devices import registry
 from wms_tui.services.devices.limits import ServeLimits
 from wms_tui.store import Store
@@ -42,6 +43,32 @@ class WebState:
     limits: ServeLimits
     log: logging.Logger
     open_tabs: set[AppService] = field(default_factory=set)
+
+
+def font_head(base: str) -> str:
+    """The page's head lines that give its terminal font the bundled Korean faces.
+
+    The page's terminal draws with 'Roboto Mono', which has no Hangul: a browser on
+    a machine without a Korean font drew boxes for Korean names and addresses. These
+    faces join that family for the characters in ``CJK_RANGES``, so the browser takes
+    them per character and Latin stays Roboto Mono.
+
+    The regular face is fetched as the page loads (and its Hangul asked for at
+    once): xterm.js keeps the glyphs it drew, so a name drawn before the font
+    arrived would stay a box.
+    """
+    faces = "".join(
+        f"@font-face {{ font-family: 'Roboto Mono'; src: url('{base}/fonts/{name}') "
+        f"format('truetype'); font-weight: {weight}; unicode-range: {CJK_RANGES}; }}\n"
+        for name, weight in WEB_FONTS.items()
+    )
+    regular = next(iter(WEB_FONTS))
+    return (
+        f'<link rel="preload" href="{base}/fonts/{regular}" as="font" type="font/ttf" '
+        "crossorigin />\n"
+        f"<style>\n{faces}</style>\n"
+        '<script>document.fonts.load("16px \'Roboto Mono\'", "\\uD55C");</script>\n'
+    )
 
 
 class DeviceWebServer(Server):
@@ -90,10 +117,26 @@ class DeviceWebServer(Server):
             "application": {"name": f"wms · {device}"},
         }
         response = aiohttp_jinja2.render_template("app_index.html", request, context)
+        assert response.text is not None
+        response.text = response.text.replace("</head>", font_head(base) + "</head>", 1)
         response.set_cookie(
             COOKIE, token, httponly=True, samesite="Strict", max_age=400 * 24 * 3600
         )
         return response
+
+    async def handle_font(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        if name not in WEB_FONTS:  # only the faces above: no path reaches past them
+            raise web.HTTPNotFound(text="No such font\n")
+        body = await asyncio.to_thread(web_font, name)
+        return web.Response(
+            body=body, content_type="font/ttf", headers={"Cache-Control": "public, max-age=604800"}
+        )
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.router.add_get("/fonts/{name}", self.handle_font, name="fonts")
+        return app
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:
         device, token = await self._device(request)
