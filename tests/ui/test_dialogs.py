@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -94,6 +94,61 @@ async def test_the_scan_typed_behind_an_answer_reaches_the_screen_below() -> Non
         burst(app, *[["q", "enter", "7", "enter"]])
         await until(pilot, lambda: len(app.answers) == 2, "the second answer")
         assert app.answers == [5, 7] and app.screen is below
+
+
+def paste(app: ScanKeysApp, text: str) -> None:
+    """A bracketed paste (a terminal's paste, some scanners over SSH), as the driver sends it."""
+    event = events.Paste(text)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+@pytest.mark.parametrize("end", ["\r", "\n", "\r\n"])
+async def test_a_paste_of_a_count_and_a_scan_answers_then_scans_below(end: str) -> None:
+    """A count, a line end, a code, a line end, pasted into a count question: the
+    code was submitted into the question being dismissed and lost without a word."""
+    app = Host()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Below), "the screen below")
+        below = app.screen
+        app.push_screen(AskCount("How many?", validate=count), app.answers.append)
+        await until(pilot, lambda: app.screen is not below and app.screen.focused, "question")
+        paste(app, f"5{end}7350053000322{end}x")
+        await until(pilot, lambda: below.scans, "the scan below")
+        await settle(pilot)
+        assert app.answers == [5] and below.scans == ["7350053000322"]
+        assert below.query_one(ScanInput).value == "x" and app.screen is below
+
+
+async def test_a_paste_into_a_question_with_a_plain_field_is_split_too() -> None:
+    """The reason typed under "Other" is a plain field: Input kept the paste's first line."""
+    app = Host()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Below), "the screen below")
+        below = app.screen
+        app.push_screen(AskChoice("Why?", ["Crushed"], other="Other"), app.answers.append)
+        await until(pilot, lambda: app.screen is not below and app.screen.focused, "question")
+        burst(app, ["2"])
+        await settle(pilot)
+        paste(app, "Torn box\rT-0001\r")
+        await until(pilot, lambda: below.scans, "the scan below")
+        await settle(pilot)
+        assert app.answers == ["Torn box"] and below.scans == ["T-0001"]
+
+
+async def test_a_paste_goes_into_a_typed_field_once() -> None:
+    """Pasted into "Other (type it)" (and the stock filter, the orders search): went in twice."""
+    app = Host()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Below), "the screen below")
+        below = app.screen
+        app.push_screen(AskChoice("Why?", ["Crushed"], other="Other"), app.answers.append)
+        await until(pilot, lambda: app.screen is not below and app.screen.focused, "question")
+        burst(app, ["2"])
+        await settle(pilot)
+        paste(app, "Torn box")
+        await settle(pilot)
+        assert app.focused is not None and app.focused.value == "Torn box"
 
 
 @pytest.mark.parametrize("kind", ["text", "other"])

@@ -21,7 +21,9 @@ import time
 from textual import events
 from textual.app import App, ScreenStackError
 from textual.dom import NoScreen
+from textual.widgets import TextArea
 
+from wms_tui.domain.scans import split_scans
 from wms_tui.ui.widgets.scan_input import BatchedInput, ScanInput
 
 # How long keys wait for a screen that never takes focus: a screen may leave focus
@@ -49,6 +51,12 @@ class ScanKeysApp(App[None]):
         if not isinstance(event, events.Key | events.Paste):
             await super().on_event(event)
             return
+        if isinstance(event, events.Paste) and not event.is_forwarded and not self._releasing:
+            parts = self._split_paste(event)
+            if parts is not None:
+                for part in parts:
+                    self._hold(part)
+                return
         if (
             not event.is_forwarded
             and not self._releasing
@@ -61,10 +69,14 @@ class ScanKeysApp(App[None]):
         field = BatchedInput.forwarding(self, event)
         ends = (
             isinstance(event, events.Key)
-            and isinstance(field, ScanInput)
+            and field is not None
             and event.key in ScanInput.ENDS_A_SCAN
         )
-        asks = ends and bool(getattr(self.screen, "question_follows_scan", lambda: False)())
+        asks = (
+            ends
+            and isinstance(field, ScanInput)
+            and bool(getattr(self.screen, "question_follows_scan", lambda: False)())
+        )
         answers = ends and hasattr(self.screen, "answered")
         await super().on_event(event)
         if field is not None and not event.is_forwarded:
@@ -74,6 +86,32 @@ class ScanKeysApp(App[None]):
             self.expect_screen()
         elif answers:
             self._settling = field
+
+    def _split_paste(self, event: events.Paste) -> list[events.Key | events.Paste] | None:
+        """A paste holding line ends (or Tabs, when scanners send them) as the inputs it
+        is: each part pasted, each end an Enter; None when it holds none.
+
+        Input keeps a paste's first line, and a scan field split it but submitted every
+        code into itself: "5\\r<code>\\r" pasted into a count question lost the code
+        with the question. As separate inputs they are held and handed on one by one
+        like keys, so what follows an answer reaches the screen the answer returns to.
+        A multi-line text box, the one widget that wants the line ends, keeps the paste.
+        """
+        if isinstance(self.focused, TextArea):
+            return None
+        *codes, rest = split_scans(event.text, tab=bool(getattr(self, "scan_tab_submits", False)))
+        if not codes:
+            return None
+        parts: list[events.Key | events.Paste] = []
+        for text in codes:
+            if text:
+                parts.append(events.Paste(text))
+            parts.append(events.Key("enter", "\r"))
+        if rest:
+            parts.append(events.Paste(rest))
+        for part in parts:
+            part.set_sender(self)
+        return parts
 
     def _screen_ready(self) -> bool:
         """The top screen can take a key: mounted, and focused if anything there can be."""

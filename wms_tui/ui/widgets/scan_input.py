@@ -110,6 +110,9 @@ class BatchedInput(Input):
     def _on_paste(self, event: events.Paste) -> None:
         self._flush_typed()
         super()._on_paste(event)
+        # Textual runs each class's own handler in turn: without this, Input's ran
+        # again after the call above and every paste into a filter went in twice.
+        event.prevent_default()
 
     def _flush_typed(self) -> None:
         if self._typed:
