@@ -139,19 +139,17 @@ class WmsApp(ScanKeysApp):
     @work(thread=True, exclusive=True, group="store")
     def open_store(self) -> None:
         from wms_tui.domain.errors import StoreError
-        from wms_tui.services.core.clock import read_zone
         from wms_tui.services.demo.mark import login_hint
+        from wms_tui.services.session.terminal import terminal_rules
         from wms_tui.store import open_store
 
         try:
             store = open_store(self.db_url)
-            from wms_tui.services.core import settings
-
-            with store.read() as s:
-                if not self._idle_explicit:
-                    self.idle_seconds = 60 * float(settings.get(s, "idle_logout_minutes"))
-                self.scan_tab_submits = settings.get(s, "scanner_tab_submits") == "1"
-            zone = read_zone(store)
+            rules = terminal_rules(store)
+            if not self._idle_explicit:
+                self.idle_seconds = 60 * rules.idle_logout_minutes
+            self.scan_tab_submits = rules.scanner_tab_submits
+            zone = rules.zone
             hint = login_hint(store)
             if self.freeze_memory:
                 preload_scan_screens()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -11,9 +10,6 @@ from sqlmodel import Session, col, select
 from wms_tui.domain import shipping_days as days
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.models import Warehouse
-
-if TYPE_CHECKING:
-    from wms_tui.store import Store
 
 
 def zone_of(warehouse: Warehouse | None) -> ZoneInfo:
@@ -40,16 +36,6 @@ def warehouse_zone(session: Session) -> ZoneInfo:
         if row is not None:
             session.info[WAREHOUSE_ROW] = row
     return zone_of(row)
-
-
-def read_zone(store: Store) -> ZoneInfo:
-    """The warehouse's timezone, for a terminal to read once when it opens the store.
-
-    Screens show times on the warehouse's clock, not the terminal's: a handheld
-    set to UTC and a supervisor's PC must agree on when the truck leaves.
-    """
-    with store.read() as session:
-        return warehouse_zone(session)
 
 
 def today(session: Session, now: datetime | None = None) -> date:
