@@ -30,15 +30,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input, Static
 
-from wms_tui.domain.credentials import Credential
-from wms_tui.domain.enums import Role
 from wms_tui.domain.errors import Conflict, DomainError, TakenOver
-from wms_tui.domain.numbers import read_int, small_number
-from wms_tui.services.core import approval
+from wms_tui.domain.numbers import small_number
 from wms_tui.services.packing import station as packing
 from wms_tui.services.packing.view import BlockerKind, PackView, Tone
-from wms_tui.ui.answers import answer, tell
 from wms_tui.ui.base import WmsScreen
+from wms_tui.ui.screens.packing_papers import PackPapers
+from wms_tui.ui.screens.packing_questions import PackQuestions
 from wms_tui.ui.screens.packing_text import (
     NARROW_LINES,
     WIDE_LINES,
@@ -49,12 +47,12 @@ from wms_tui.ui.screens.packing_text import (
     rows_needed,
 )
 from wms_tui.ui.widgets import fixed_table
-from wms_tui.ui.widgets.dialogs import AskApproval, AskChoice, AskConfirm, AskText
+from wms_tui.ui.widgets.dialogs import AskConfirm
 from wms_tui.ui.widgets.feedback import Feedback
 from wms_tui.ui.widgets.steady import SteadyFeedback, SteadyScanInput
 
 if TYPE_CHECKING:
-    from wms_tui.services.packing.documents import Documents
+    pass
 
 WIDE = 90  # columns from which the side panel is shown
 SIDE_WIDTH = 44  # the side panel's columns, its border and padding included
@@ -64,7 +62,7 @@ WIDE_QUEUE = (("Order", 10), ("Lines", 5), ("Units", 5), ("Tote", 14), ("Prio", 
 NARROW_QUEUE = (("Order", 10), ("Units", 5), ("Tote", 14))
 
 
-class PackScreen(WmsScreen):
+class PackScreen(PackQuestions, PackPapers, WmsScreen):
     TITLE_TEXT = "Pack station"
     WIDE = WIDE
     CSS_PATH = "packing.tcss"
@@ -283,234 +281,11 @@ class PackScreen(WmsScreen):
 
     # -- keys ------------------------------------------------------------------------
 
-    def action_keys(self) -> None:
-        self.app.push_screen(
-            AskConfirm(
-                "Pack station keys",
-                keys_text().splitlines(),
-                hint="Any scan: a unit, a carton, or a weight like 1450 g · Esc: close",
-            )
-        )
-
     def action_undo(self) -> None:
         self._call(packing.undo)
 
     def action_new_parcel(self) -> None:
         self._call(packing.new_parcel)
-
-    def action_count(self) -> None:
-        if self._need_order():
-            self.ask_count(None)
-
-    @work(exclusive=True, group="pack-dialog")
-    async def ask_count(self, total: int | None) -> None:
-        view = self.view
-        if view is None:
-            return
-        line_no = self.last_line
-        if line_no is None:
-            self.feedback.error("Scan one unit of the line first, then key its count")
-            return
-        line = view.line(line_no)
-        if total is None:
-            answer = await self.app.push_screen_wait(
-                AskText(
-                    f"How many {line.sku} in all? ({line.packed} of {line.need} scanned)",
-                    placeholder="count",
-                    validate=_whole_number,
-                )
-            )
-            if answer is None:
-                self.focus_scan()
-                return
-            total = answer
-        if total > line.need:
-            # More than the order wants: no "9 × TEE in the parcel?" to say yes to before
-            # the refusal; the station refuses it straight away ("needs 8, not 9").
-            self.focus_scan()
-            self._call(packing.set_count, line_no, total)
-            return
-        ok = await self.app.push_screen_wait(
-            AskConfirm(
-                f"{total} × {line.sku} in the parcel?",
-                [line.name, f"{line.packed} scanned, {line.need} ordered"],
-            )
-        )
-        self.focus_scan()
-        if ok:
-            self._call(packing.set_count, line_no, total)
-        else:
-            self.feedback.info("Count not changed")
-
-    @work(exclusive=True, group="pack-dialog")
-    async def action_weight(self) -> None:
-        if not self._need_order():
-            return
-        view = self.view
-        pending = [p for p in view.parcels if p.units and not p.weight_ok]
-        target = pending[0] if pending else view.parcels[-1]
-        name = f"parcel {target.seq} of {len(view.parcels)}" if len(view.parcels) > 1 else "parcel"
-        result = await self.app.push_screen_wait(
-            AskText(
-                f"Weight of the {name} (g, or kg with a unit)",
-                placeholder="grams from the scale",
-                validate=lambda text: packing.enter_weight(
-                    self.store, self.actor, view.order_id, text, parcel_no=target.seq
-                ),
-            )
-        )
-        self.focus_scan()
-        if result is not None:
-            self.show(result)
-
-    @work(exclusive=True, group="pack-dialog")
-    async def action_carton(self) -> None:
-        if not self._need_order():
-            return
-        options = packing.carton_options(self.store, self.actor, self.view.order_id)
-        choices = [("", "Suggested carton")] + [
-            (
-                o.code,
-                f"{o.code} {o.inner}{' ★' if o.suggested else ''}"
-                f"{'' if o.ok else ' ✗ ' + o.reason.split(':')[0]}",
-            )
-            for o in options
-        ]
-        code = await self.app.push_screen_wait(
-            AskChoice(
-                "Carton for this parcel",
-                choices,
-                other=None,
-                hint="★ suggested · ✗ will not fit · Esc: cancel",
-            )
-        )
-        self.focus_scan()
-        if code is not None:
-            self._call(packing.choose_carton, code)
-
-    @work(exclusive=True, group="pack-dialog")
-    async def action_checklist(self) -> None:
-        if not self._need_order():
-            return
-        items = self.view.inserts
-        if all(i.done for i in items):
-            self.feedback.info("Checklist done")
-            return
-        # Every item keeps its number; a done one is refused by the service.
-        choices = [(str(i.n), f"{'☑' if i.done else '☐'} {i.label}") for i in items]
-        key = await self.app.push_screen_wait(
-            AskChoice("Put in the parcel, then confirm:", choices, other=None)
-        )
-        self.focus_scan()
-        if key is not None:
-            self._call(packing.confirm_insert, int(key))
-
-    @work(exclusive=True, group="pack-dialog")
-    async def action_qc(self) -> None:
-        if not self._need_order():
-            return
-        view = self.view
-        which = await self.app.push_screen_wait(
-            AskText(
-                "Faulty or missing item: scan it or type its line number",
-                placeholder="item or line #",
-                validate=lambda v: packing.line_for_scan(self.store, self.actor, view.order_id, v),
-            )
-        )
-        if which is None:
-            self.focus_scan()
-            return
-        line = view.line(which)
-        reason = await self.app.push_screen_wait(
-            AskChoice(
-                f"What is wrong with {line.sku}?",
-                [*packing.QC_REASONS.items(), packing.MISSING_REASON],
-                other=None,
-            )
-        )
-        if reason is None:
-            self.focus_scan()
-            return
-        if reason == packing.MISSING_REASON[0]:
-            # Nothing to scan, replace or approve here: a supervisor decides.
-            self.focus_scan()
-            self._call(packing.report_missing, line.line_no)
-            return
-        scanned: bool | None = None
-        if line.packed and line.left:
-            scanned = await self.app.push_screen_wait(
-                AskConfirm(
-                    "Was it already scanned into the parcel?",
-                    [f"{line.packed} of {line.need} {line.sku} scanned"],
-                )
-            )
-        action = await self.app.push_screen_wait(
-            AskChoice(
-                "Then:",
-                [
-                    ("replace", "Replace it (pick a new one)"),
-                    ("short", "Short-ship it (supervisor)"),
-                ],
-                other=None,
-            )
-        )
-        if action is None:
-            self.focus_scan()
-            return
-        badge: Credential | None = None
-        if action == "short":
-            badge = await self._supervisor_badge("approve the short shipment")
-            if badge is None:
-                self.focus_scan()
-                return
-        self.focus_scan()
-        self._call(
-            packing.qc_fail,
-            line.line_no,
-            reason,
-            replace=action == "replace",
-            scanned=scanned,
-            approver=badge,
-        )
-
-    async def _supervisor_badge(self, what: str) -> Credential | None:
-        # A wrong badge or PIN is refused in the dialog, with the supervisor still there.
-        me = " (Enter alone: you are one)" if self.actor.has(Role.SUPERVISOR) else ""
-        return await self.app.push_screen_wait(
-            AskApproval(
-                f"Supervisor: badge and PIN to {what}{me}",
-                validate=lambda c: approval.check(self.store, self.actor, c),
-            )
-        )
-
-    @work(exclusive=True, group="pack-dialog")
-    async def action_supervisor(self) -> None:
-        if self.view is None:
-            if not self.conflict_code:
-                # At the queue F11 is the take-over of an order open elsewhere.
-                self.feedback.error("Scan the order open at another station, then F11")
-                return
-            badge = await self._supervisor_badge(f"take over {self.conflict_name}")
-            self.focus_scan()
-            if badge is None:
-                return
-            try:
-                view = packing.open_order(
-                    self.store, self.actor, self.conflict_code, take_over=badge
-                )
-            except DomainError as exc:
-                self.feedback.error(str(exc))
-                return
-            self.conflict_code = None
-            self.show(view)
-            return
-        if not any(p.weight_state == "mismatch" for p in self.view.parcels):
-            self.feedback.error("Nothing needs a supervisor now")
-            return
-        badge = await self._supervisor_badge("accept the parcel weight")
-        self.focus_scan()
-        if badge is not None:
-            self._call(packing.override_weight, badge)
 
     def action_close_order(self) -> None:
         if not self._need_order():
@@ -528,88 +303,6 @@ class PackScreen(WmsScreen):
         self.load_queue()
         self.render_all()
         self.make_documents(closed.order_id, closed.summary, closed.short_summary)
-
-    # Never exclusive: an exclusive worker cancels its group's others, so a reprint
-    # or the next close could cancel a close's papers still queued, unprinted.
-    @work(thread=True, group="pack-print")
-    def make_documents(self, order_id: int, done: str, short_done: str = "", **kwargs) -> None:
-        try:
-            docs = packing.produce(self.store, order_id, self.actor.terminal, **kwargs)
-        except DomainError as exc:
-            tell(self, str(exc))
-            return
-        if not docs.ok:
-            answer(self, self.say_trouble, docs, done, short_done or done)
-        else:
-            answer(self, self.say_documents, docs, done, short_done or done)
-
-    def say_documents(self, docs: Documents, done: str, short_done: str) -> None:
-        """The parcel closed and its papers: the files' names and tracking numbers when they
-        fit the feedback's rows, else counts (three parcels' labels and a customs paper cut
-        the station's two rows mid-name and the handheld's before "printed")."""
-        tries = [(done, docs.summary()), (done, docs.short_summary())]
-        tries.append((short_done, docs.short_summary()))
-        self.feedback.ok(self._fitting(" · ", tries))
-
-    def say_trouble(self, docs: Documents, done: str, short_done: str = "") -> None:
-        """Papers not printed, or held in a stopped queue: the whole sentences when they fit,
-        else the short forms (a handheld cut a held label's line before "cupsenable")."""
-        # A job held in a stopped queue prints when it starts: F10 would print it twice.
-        again = " — F10 reprints" if docs.problems else ""
-        tries = [(done, "; ".join(docs.problems + docs.held) + again)]
-        tries.append((short_done, docs.short_trouble() + again))
-        tries.append((short_done, docs.short_trouble()))
-        self.feedback.error(self._fitting(". ", tries))
-
-    def _fitting(self, sep: str, tries: list[tuple[str, str]]) -> str:
-        """The first of ``tries`` (what was done, then what came of it) that fits the
-        feedback's rows, else the last."""
-        width, height = self.feedback.content_region.width, self.feedback.content_region.height
-        for first, then in tries:
-            said = f"{first}{sep}{then}" if first else then
-            if len(Text(f"✓ {said}").wrap(self.app.console, width)) <= height:
-                break
-        return said
-
-    @work(exclusive=True, group="pack-dialog")
-    async def action_reprint(self) -> None:
-        name = self.view.order_name if self.view else self.last_packed
-        if name is None:
-            name = await self.app.push_screen_wait(
-                AskText("Reprint: scan the order, SSCC or tracking number")
-            )
-            if name is None:
-                self.focus_scan()
-                return
-        what = await self.app.push_screen_wait(
-            AskChoice(
-                f"Reprint {name}",
-                [("both", "Label and slip"), ("label", "Label"), ("slip", "Packing slip")],
-                other=None,
-            )
-        )
-        self.focus_scan()
-        if what is None:
-            return
-        self.reprint(name, what)
-
-    @work(thread=True, group="pack-print")  # not exclusive: see make_documents
-    def reprint(self, name: str, what: str) -> None:
-        try:
-            docs = packing.reprint(
-                self.store,
-                self.actor,
-                name,
-                labels=what in ("both", "label"),
-                slip=what in ("both", "slip"),
-            )
-        except DomainError as exc:
-            tell(self, str(exc))
-            return
-        if not docs.ok:
-            answer(self, self.say_trouble, docs, "")
-        else:
-            tell(self, f"Reprinted {name}: {docs.summary()}", ok=True)
 
     def action_park(self) -> None:
         if not self._need_order():
@@ -847,7 +540,3 @@ def _show(screen: PackScreen, *, queue: bool) -> None:
         # Setting ``display``, even to its value, restyles and re-lays out.
         if widget.display != visible:
             widget.display = visible
-
-
-def _whole_number(text: str) -> int:
-    return read_int(text, what="a whole number", low=1)
