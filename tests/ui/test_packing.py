@@ -397,7 +397,7 @@ async def test_next_packer_at_the_bench_goes_on_with_the_order_left_there(
 
 
 async def test_a_scan_rebuilds_only_the_rows_it_changed(world: pw.World, monkeypatch) -> None:
-    import wms_tui.ui.screens.packing as pack_screen
+    import wms_tui.ui.screens.packing_render as pack_screen
 
     built: list[int] = []
     real = pack_screen.line_text
