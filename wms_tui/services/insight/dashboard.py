@@ -24,6 +24,7 @@ the rule of the dispatch overview and the delay list).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -31,14 +32,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     String,
     and_,
+    bindparam,
     case,
     cast,
     func,
-    literal,
     or_,
     text,
     type_coerce,
-    union_all,
 )
 from sqlmodel import Session, col, select
 
@@ -172,46 +172,58 @@ def _backorder_ages(session: Session, now: datetime) -> tuple[tuple[str, int], .
     thousand backorders' times were parsed one by one before (≈ 2 ms CPU at 100,000
     orders)."""
     buckets = rules.age_since(now)
-    at = col(Order.status_changed_at)
-    bucket = case(
-        *((at > since, i) for i, (_, since) in enumerate(buckets) if since is not None),
-        else_=len(buckets) - 1,
-    )
-    counts = dict(
-        session.exec(
-            select(bucket, func.count()).where(Order.status == S.BACKORDERED).group_by(bucket)
-        ).all()
-    )
+    bounds = {f"b{i}": since for i, (_, since) in enumerate(buckets) if since is not None}
+    stmt = _simple_statements(session.get_bind().dialect.name)["backorders"]
+    counts = dict(session.connection().execute(stmt, bounds).all())
     return tuple((label, int(counts.get(i, 0))) for i, (label, _) in enumerate(buckets))
 
 
 def _open_exceptions(session: Session) -> tuple[tuple[str, int], ...]:
     """Open exceptions per kind, most first."""
-    exc = session.exec(
-        select(WmsException.kind, func.count())
-        .where(col(WmsException.resolved_at).is_(None))
-        .group_by(WmsException.kind)
-    ).all()
+    stmt = _simple_statements(session.get_bind().dialect.name)["exceptions"]
+    exc = session.connection().execute(stmt).all()
     return tuple(sorted(((str(k), int(n)) for k, n in exc), key=lambda r: (-r[1], r[0])))
 
 
 def _stages(session: Session, day_start: datetime, day_end: datetime) -> tuple:
     counts = dict.fromkeys((s.value for s in STAGES), 0)
-    for st, n in session.exec(
-        select(Order.status, func.count()).where(col(Order.status).in_(OPEN)).group_by(Order.status)
-    ).all():
+    q = _simple_statements(session.get_bind().dialect.name)
+    cx = session.connection()
+    for st, n in cx.execute(q["open"]).all():
         counts[S(st).value] = int(n)
-    for st, n in session.exec(
-        select(Order.status, func.count())
-        .where(
-            col(Order.status).in_((S.DISPATCHED, S.CANCELLED)),
-            Order.status_changed_at >= day_start,
-            Order.status_changed_at < day_end,
-        )
-        .group_by(Order.status)
-    ).all():
+    for st, n in cx.execute(q["finished"], {"start": day_start, "end": day_end}).all():
         counts[S(st).value] = int(n)
     return tuple(counts.items())
+
+
+@functools.cache
+def _simple_statements(dialect: str) -> dict[str, object]:  # noqa: ARG001 - the same on both
+    """The small counts of a refresh, built once (times bound): built on each refresh,
+    they cost more CPU than the store took to answer them."""
+    at = col(Order.status_changed_at)
+    bounded = [i for i, (_, hours) in enumerate(rules.AGE_BUCKETS) if hours is not None]
+    bucket = case(
+        *((at > bindparam(f"b{i}", type_=at.type), i) for i in bounded),
+        else_=len(rules.AGE_BUCKETS) - 1,
+    )
+    return {
+        "backorders": select(bucket, func.count())
+        .where(Order.status == S.BACKORDERED)
+        .group_by(bucket),
+        "exceptions": select(WmsException.kind, func.count())
+        .where(col(WmsException.resolved_at).is_(None))
+        .group_by(WmsException.kind),
+        "open": select(Order.status, func.count())
+        .where(col(Order.status).in_(OPEN))
+        .group_by(Order.status),
+        "finished": select(Order.status, func.count())
+        .where(
+            col(Order.status).in_((S.DISPATCHED, S.CANCELLED)),
+            Order.status_changed_at >= bindparam("start"),
+            Order.status_changed_at < bindparam("end"),
+        )
+        .group_by(Order.status),
+    }
 
 
 RowKey = tuple[int | None, time | None]  # (carrier id, local cut-off): one CarrierOutlook
@@ -346,7 +358,11 @@ def _by_id(
     """What only the ids tell, in one statement that reads each subgroup asked about once:
     per (carrier, service), the orders of a turning subgroup from its first one past the
     cut-off on (the overview's split: the subgroup's orders by id, skipping those still
-    in time); per row, how many orders of its last subgroup come up to its highest id."""
+    in time); per row, how many orders of its last subgroup come up to its highest id.
+
+    SQL text with the subgroups' keys written in (statuses, priorities, ids and the day
+    are the store's own values): a SQLAlchemy tree of this shape, built and compiled
+    anew on each refresh, cost several times what the store took to run it."""
     asked: dict[overview_rules.Subgroup, tuple[int | None, list[RowKey]]] = {}
     for g, in_time in splits.values():
         asked[g] = (in_time, [])
@@ -355,52 +371,37 @@ def _by_id(
     if not asked:
         return {}, {}
 
-    # Each term built once and shared: building SQLAlchemy expressions was most of this
-    # statement's cost on a small floor.
-    due_by = _due(day)[1]
-    is_pair: dict[Pair, object] = {}
+    due_by = f"(promised_ship_date IS NULL OR promised_ship_date <= '{day.isoformat()}')"
 
-    def among(g: overview_rules.Subgroup, pairs: list[Pair]) -> tuple:
-        for cid, sid in pairs:
-            if (cid, sid) not in is_pair:
-                is_pair[(cid, sid)] = and_(_is(Order.carrier_id, cid), _is(Order.service_id, sid))
-        return (
-            Order.status == S(g[1]),
-            Order.priority == g[2],
-            due_by,
-            or_(*(is_pair[p] for p in pairs)),
+    def among(g: overview_rules.Subgroup, pairs: list[Pair]) -> str:
+        either = " OR ".join(
+            f"({_is('carrier_id', cid)} AND {_is('service_id', sid)})" for cid, sid in pairs
         )
+        return f"status = '{S(g[1]).value}' AND priority = {int(g[2])} AND {due_by} AND ({either})"
 
     width = max(len(rows) for _, rows in asked.values())
     parts = []
     for i, (g, (in_time, rows)) in enumerate(asked.items()):
         in_g = among(g, [(cid, sid) for _, cid, sid, _, _ in subgroups[g]])
-        late: object = literal(0)
+        late = "0"
         if in_time is not None:
-            first = (
-                select(Order.id)
-                .where(*in_g)
-                .order_by(col(Order.id))
-                .limit(1)
-                .offset(in_time)
-                .correlate(None)  # the same table as the outer query's, not a row of it
-            ).scalar_subquery()
-            late = func.sum(case((col(Order.id) >= first, 1), else_=0))
+            first = f"SELECT id FROM orders WHERE {in_g} ORDER BY id LIMIT 1 OFFSET {int(in_time)}"
+            late = f"sum(CASE WHEN id >= ({first}) THEN 1 ELSE 0 END)"
         upto = [
-            func.sum(case((col(Order.id) <= _highest(among(g, places[row][1])), 1), else_=0))
+            "sum(CASE WHEN id <= (SELECT max(id) FROM orders WHERE "
+            f"{among(g, places[row][1])}) THEN 1 ELSE 0 END)"
             for row in rows
         ]
-        upto += [literal(0)] * (width - len(rows))
+        upto += ["0"] * (width - len(rows))
         parts.append(
-            select(literal(i), Order.carrier_id, Order.service_id, late, *upto)
-            .where(*in_g)
-            .group_by(Order.carrier_id, Order.service_id)
+            f"SELECT {i}, carrier_id, service_id, {', '.join((late, *upto))} FROM orders"
+            f" WHERE {in_g} GROUP BY carrier_id, service_id"
         )
     keys = list(asked.items())
     late_part: dict[Pair, int] = {}
     place: dict[RowKey, int] = {}
-    stmt = union_all(*parts) if len(parts) > 1 else parts[0]
-    for i, cid, sid, n_late, *upto in session.connection().execute(stmt):
+    result = session.connection().exec_driver_sql(" UNION ALL ".join(parts))
+    for i, cid, sid, n_late, *upto in result.all():
         _, (in_time, rows) = keys[i]
         if in_time is not None and n_late:
             late_part[(cid, sid)] = late_part.get((cid, sid), 0) + int(n_late)
@@ -409,19 +410,19 @@ def _by_id(
     return late_part, place
 
 
-def _highest(where: tuple):  # noqa: ANN202 - a scalar subquery
-    return select(func.max(Order.id)).where(*where).correlate(None).scalar_subquery()
+def _is(column: str, value: int | None) -> str:
+    return f"{column} IS NULL" if value is None else f"{column} = {int(value)}"
 
 
-def _is(column, value: int | None):  # noqa: ANN001, ANN202 - a column in, SQL out
-    return col(column).is_(None) if value is None else column == value
-
-
-def _due(day) -> tuple:  # noqa: ANN001 - day is a date
-    """Open orders due by ``day`` (promised then or earlier, or no date) not packed yet."""
+def _due() -> tuple:
+    """Open orders due by the bound ``day`` (promised then or earlier, or no date) not
+    packed yet."""
     return (
         col(Order.status).in_(TO_DO),
-        or_(col(Order.promised_ship_date).is_(None), col(Order.promised_ship_date) <= day),
+        or_(
+            col(Order.promised_ship_date).is_(None),
+            col(Order.promised_ship_date) <= bindparam("day"),
+        ),
     )
 
 
@@ -444,8 +445,32 @@ def _work_left(session: Session, day) -> tuple[list[DueGroup], dict[Pair, tuple[
     dispatched order's lines are not in it, so PostgreSQL hashes the due orders against
     it instead of against every order line on record.
     """
-    due = _due(day)
-    sqlite = session.get_bind().dialect.name == "sqlite"
+    cx = session.connection()
+    statements = _work_left_statements(cx.dialect.name)
+    groups: list[DueGroup] = []
+    sums: dict[Pair, tuple[int, ...]] = {}
+    if len(statements) == 1:
+        for st, cid, sid, prio, n, *got in cx.execute(statements[0], {"day": day}).all():
+            groups.append((st, cid, sid, int(prio), int(n)))
+            have = sums.get((cid, sid), (0, 0, 0))
+            sums[(cid, sid)] = tuple(a + int(b or 0) for a, b in zip(have, got, strict=True))
+        return groups, sums
+    grouped, summed = statements
+    groups = [
+        (st, cid, sid, int(prio), int(n))
+        for st, cid, sid, prio, n in cx.execute(grouped, {"day": day}).all()
+    ]
+    for cid, sid, *got in cx.execute(summed, {"day": day}).all():
+        sums[(cid, sid)] = tuple(int(v or 0) for v in got)
+    return groups, sums
+
+
+@functools.cache
+def _work_left_statements(dialect: str) -> tuple:
+    """:func:`_work_left`'s statements, built once per dialect (``day`` bound): building
+    them on every refresh cost about a third of their CPU on SQLite at 100,000 orders."""
+    due = _due()
+    sqlite = dialect == "sqlite"
     # Text on both backends, as the rules compare it (PostgreSQL's status is an enum type).
     status = type_coerce(Order.status, String) if sqlite else cast(Order.status, String)
     keys = (Order.carrier_id, Order.service_id)
@@ -457,13 +482,11 @@ def _work_left(session: Session, day) -> tuple[list[DueGroup], dict[Pair, tuple[
         func.sum(case((to_pick > 0, to_pick), else_=0)),
         func.sum(case((to_pack > 0, to_pack), else_=0)),
     )
-    groups: list[DueGroup] = []
-    sums: dict[Pair, tuple[int, ...]] = {}
     if sqlite:
         # One statement, grouped in the order of ix_orders_open_work (status, carrier,
         # service, priority), each order's lines looked up in the covering partial index:
         # SQLite sorts nothing but the orders' ids for the count.
-        for st, cid, sid, prio, n, *got in session.connection().execute(
+        return (
             select(status, *keys, Order.priority, func.count(func.distinct(Order.id)), *line_sums)
             .select_from(Order)
             .join(
@@ -472,28 +495,17 @@ def _work_left(session: Session, day) -> tuple[list[DueGroup], dict[Pair, tuple[
                 isouter=True,
             )
             .where(*due)
-            .group_by(Order.status, *keys, Order.priority)
-        ):
-            groups.append((st, cid, sid, int(prio), int(n)))
-            have = sums.get((cid, sid), (0, 0, 0))
-            sums[(cid, sid)] = tuple(a + int(b or 0) for a, b in zip(have, got, strict=True))
-        return groups, sums
+            .group_by(Order.status, *keys, Order.priority),
+        )
     # PostgreSQL: the orders from ix_orders_open_work alone, the lines' sums apart (no
     # count(DISTINCT)).
-    groups = [
-        (st, cid, sid, int(prio), int(n))
-        for st, cid, sid, prio, n in session.connection().execute(
-            select(status, *keys, Order.priority, func.count())
-            .where(*due)
-            .group_by(Order.status, *keys, Order.priority)
-        )
-    ]
-    for cid, sid, *got in session.connection().execute(
+    return (
+        select(status, *keys, Order.priority, func.count())
+        .where(*due)
+        .group_by(Order.status, *keys, Order.priority),
         select(*keys, *line_sums)
         .select_from(Order)
         .join(OrderLine, col(OrderLine.order_id) == Order.id)
         .where(*due, _line_has_work())
-        .group_by(*keys)
-    ):
-        sums[(cid, sid)] = tuple(int(v or 0) for v in got)
-    return groups, sums
+        .group_by(*keys),
+    )

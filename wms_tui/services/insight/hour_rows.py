@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, func, literal
+from sqlalchemy import and_, bindparam, case, func, literal
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.enums import EventKind, OrderStatus
@@ -42,7 +44,11 @@ NO_STATUS = ""
 
 def hour_bucket(session: Session, column):  # noqa: ANN001, ANN201 - SQL expression in, out
     """A timestamp's UTC hour on either backend, as :func:`bucket_start` reads it."""
-    if session.get_bind().dialect.name == "postgresql":
+    return _hour(session.get_bind().dialect.name, column)
+
+
+def _hour(dialect: str, column):  # noqa: ANN001, ANN202 - SQL expression in, out
+    if dialect == "postgresql":
         # The hour as a timestamp: to_char() formatted every row as text, which
         # Python then parsed back (flow per hour, 23,800 rows at 100,000 orders).
         return func.date_trunc("hour", func.timezone("UTC", column))
@@ -50,6 +56,20 @@ def hour_bucket(session: Session, column):  # noqa: ANN001, ANN201 - SQL express
     # characters. substr() copies them; strftime() would parse every row's date
     # (flow per hour, 26,000 rows at 100,000 orders: 15 -> 9 ms CPU).
     return func.substr(column, 1, 13)
+
+
+@functools.cache
+def _built(dialect: str, build: Callable[[str], Executable]) -> Executable:
+    """``build``'s statement for ``dialect``, built once: the period comes as bound values
+    (``start``, ``end``, ``split``). Building and compiling these SQLAlchemy trees on
+    every refresh cost more CPU than running most of them (a warm refresh at 100,000
+    orders: about 12 ms of its per-hour step's 19)."""
+    return build(dialect)
+
+
+def run_built(session: Session, build: Callable[[str], Executable], **params: object) -> list:
+    cx = session.connection()
+    return cx.execute(_built(cx.dialect.name, build), params).all()
 
 
 def bucket_start(value: str | datetime) -> datetime:
@@ -157,9 +177,14 @@ def hour_parts(
     )
 
 
-def _part(split: datetime | None):  # noqa: ANN202 - SQL expression
-    """0 for an event before ``split``, 1 from it on (all 0 without a split)."""
-    return literal(0) if split is None else case((Event.at >= split, 1), else_=0)
+# 0 for an event before the bound ``split``, 1 from it on (a split at the period's end
+# puts every event in part 0).
+def _part():  # noqa: ANN202 - SQL expression
+    return case((Event.at >= bindparam("split"), 1), else_=0)
+
+
+def _span() -> tuple:
+    return (Event.at >= bindparam("start"), Event.at < bindparam("end"))
 
 
 def _parts(rows) -> tuple[list, list]:  # noqa: ANN001 - rows whose last column is the part
@@ -173,64 +198,91 @@ def flow_rows(
     session: Session, start: datetime, end: datetime, split: datetime | None = None
 ) -> tuple[list, list]:
     states = {to: stage for stage, to in FLOW_STAGES}
-    bucket, part = hour_bucket(session, Event.at), _part(split)
     return _parts(
         (states[to_state], bucket_start(b), int(n), p)
-        for to_state, b, n, p in session.connection()
-        .execute(
-            select(Event.to_state, bucket, func.count(), part)
-            .where(
-                Event.kind == K.ORDER_STATUS,
-                col(Event.to_state).in_(list(states)),
-                Event.at >= start,
-                Event.at < end,
-            )
-            .group_by(Event.to_state, bucket, part)
+        for to_state, b, n, p in run_built(
+            session, _flow_statement, start=start, end=end, split=end if split is None else split
         )
-        .all()
+    )
+
+
+def _flow_statement(dialect: str) -> Executable:
+    bucket, part = _hour(dialect, Event.at), _part()
+    return (
+        select(Event.to_state, bucket, func.count(), part)
+        .where(
+            Event.kind == K.ORDER_STATUS,
+            col(Event.to_state).in_([to for _, to in FLOW_STAGES]),
+            *_span(),
+        )
+        .group_by(Event.to_state, bucket, part)
     )
 
 
 def pick_rows(
     session: Session, start: datetime, end: datetime, lines_since: datetime | None = None
 ) -> list:
-    begun = literal(1)
-    if lines_since is not None and lines_since < start:
-        # A line (one person, order, SKU and bin) with a unit earlier in the period
-        # began there. Asked per line of [start, end) through ix_event_order_at, but only
-        # for lines whose order had a pick earlier: those orders are read once from the
-        # covering (kind, to_state, at, …) index and looked up per line (a hashed
-        # subplan / ephemeral index). Asking every line cost a lookup of each of its
-        # order's events in the period (CPU at 100,000 orders, the last hour of a live
-        # refresh: SQLite 19-22 -> 16-19 ms; docs/insight.md).
-        e, earlier = aliased(Event), aliased(Event)
-        picked_before = select(earlier.order_id).where(
-            earlier.kind == K.PICK_UNIT,
-            earlier.to_state == NO_STATUS,
-            earlier.at >= lines_since,
-            earlier.at < start,
+    since = lines_since is not None and lines_since < start
+    return [
+        (op, name, bucket_start(b), int(lines or 0), int(units or 0))
+        for op, name, b, lines, units in run_built(
+            session,
+            _pick_since_statement if since else _pick_statement,
+            start=start,
+            end=end,
+            **({"since": lines_since} if since else {}),
         )
-        begun = case(
-            (
-                and_(
-                    col(Event.order_id).in_(picked_before),
-                    select(e.id)
-                    .where(
-                        e.order_id == Event.order_id,
-                        e.at >= lines_since,
-                        e.at < start,
-                        e.kind == K.PICK_UNIT,
-                        e.to_state == NO_STATUS,
-                        col(e.operator_id).is_not_distinct_from(Event.operator_id),
-                        e.sku == Event.sku,
-                        e.from_location == Event.from_location,
-                    )
-                    .exists(),
-                ),
-                0,
+    ]
+
+
+def _pick_since_statement(dialect: str) -> Executable:
+    """Pick lines of ``[start, end)`` that had no unit in ``[since, start)``.
+
+    A line (one person, order, SKU and bin) with a unit earlier in the period began
+    there. Asked per line of [start, end) through ix_event_order_at, but only for lines
+    whose order had a pick earlier: those orders are read once from the covering (kind,
+    to_state, at, …) index and looked up per line (a hashed subplan / ephemeral index).
+    Asking every line cost a lookup of each of its order's events in the period (CPU at
+    100,000 orders, the last hour of a live refresh: SQLite 19-22 -> 16-19 ms;
+    docs/insight.md).
+    """
+    e, earlier = aliased(Event), aliased(Event)
+    since, start = bindparam("since"), bindparam("start")
+    picked_before = select(earlier.order_id).where(
+        earlier.kind == K.PICK_UNIT,
+        earlier.to_state == NO_STATUS,
+        earlier.at >= since,
+        earlier.at < start,
+    )
+    begun = case(
+        (
+            and_(
+                col(Event.order_id).in_(picked_before),
+                select(e.id)
+                .where(
+                    e.order_id == Event.order_id,
+                    e.at >= since,
+                    e.at < start,
+                    e.kind == K.PICK_UNIT,
+                    e.to_state == NO_STATUS,
+                    col(e.operator_id).is_not_distinct_from(Event.operator_id),
+                    e.sku == Event.sku,
+                    e.from_location == Event.from_location,
+                )
+                .exists(),
             ),
-            else_=1,
-        )
+            0,
+        ),
+        else_=1,
+    )
+    return _pick_lines(dialect, begun)
+
+
+def _pick_statement(dialect: str) -> Executable:
+    return _pick_lines(dialect, literal(1))
+
+
+def _pick_lines(dialect: str, begun) -> Executable:  # noqa: ANN001 - SQL expression
     line = (
         select(
             Event.operator_id.label("op"),  # type: ignore[union-attr]
@@ -239,74 +291,67 @@ def pick_rows(
             func.sum(Event.qty).label("units"),
             begun.label("begun"),
         )
-        .where(
-            Event.kind == K.PICK_UNIT,
-            Event.to_state == NO_STATUS,
-            Event.at >= start,
-            Event.at < end,
-        )
+        .where(Event.kind == K.PICK_UNIT, Event.to_state == NO_STATUS, *_span())
         .group_by(Event.operator_id, Event.order_id, Event.sku, Event.from_location)
         .subquery()
     )
-    bucket = hour_bucket(session, line.c.first)
-    return [
-        (op, name, bucket_start(b), int(lines or 0), int(units or 0))
-        for op, name, b, lines, units in session.connection().execute(
-            select(
-                line.c.op, func.max(line.c.name), bucket, func.sum(line.c.begun),
-                func.sum(line.c.units),
-            ).group_by(line.c.op, bucket)
-        ).all()
-    ]  # fmt: skip
+    bucket = _hour(dialect, line.c.first)
+    return select(
+        line.c.op, func.max(line.c.name), bucket, func.sum(line.c.begun), func.sum(line.c.units)
+    ).group_by(line.c.op, bucket)
 
 
 def refused_rows(
     session: Session, start: datetime, end: datetime, split: datetime | None = None
 ) -> tuple[list, list]:
-    bucket, part = hour_bucket(session, Event.at), _part(split)
     return _parts(
         (op, name, bucket_start(b), int(n), p)
-        for op, name, b, n, p in session.connection()
-        .execute(
-            select(Event.operator_id, func.max(Event.operator_name), bucket, func.count(), part)
-            .where(
-                Event.kind == K.PICK_REFUSED,
-                Event.to_state == NO_STATUS,
-                Event.at >= start,
-                Event.at < end,
-            )
-            .group_by(Event.operator_id, bucket, part)
+        for op, name, b, n, p in run_built(
+            session, _refused_statement, start=start, end=end,
+            split=end if split is None else split,
         )
-        .all()
+    )  # fmt: skip
+
+
+def _refused_statement(dialect: str) -> Executable:
+    bucket, part = _hour(dialect, Event.at), _part()
+    return (
+        select(Event.operator_id, func.max(Event.operator_name), bucket, func.count(), part)
+        .where(Event.kind == K.PICK_REFUSED, Event.to_state == NO_STATUS, *_span())
+        .group_by(Event.operator_id, bucket, part)
     )
 
 
 def pack_rows(
     session: Session, start: datetime, end: datetime, split: datetime | None = None
 ) -> tuple[list, list]:
-    bucket, part = hour_bucket(session, Event.at), _part(split)
     return _parts(
         (op, name, kind, bucket_start(b), int(units or 0), p)
-        for op, name, kind, b, units, p in session.connection()
-        .execute(
-            select(
-                Event.operator_id,
-                func.max(Event.operator_name),
-                Event.kind,
-                bucket,
-                # pack.undo rows carry the units taken back as a negative quantity
-                func.sum(func.abs(Event.qty)),
-                part,
-            )
-            .where(
-                col(Event.kind).in_((K.PACK_SCAN, K.PACK_UNDO, K.QC_FAIL, K.PACK_REFUSED)),
-                Event.to_state == NO_STATUS,
-                Event.at >= start,
-                Event.at < end,
-            )
-            .group_by(Event.operator_id, Event.kind, bucket, part)
+        for op, name, kind, b, units, p in run_built(
+            session, _pack_statement, start=start, end=end,
+            split=end if split is None else split,
         )
-        .all()
+    )  # fmt: skip
+
+
+def _pack_statement(dialect: str) -> Executable:
+    bucket, part = _hour(dialect, Event.at), _part()
+    return (
+        select(
+            Event.operator_id,
+            func.max(Event.operator_name),
+            Event.kind,
+            bucket,
+            # pack.undo rows carry the units taken back as a negative quantity
+            func.sum(func.abs(Event.qty)),
+            part,
+        )
+        .where(
+            col(Event.kind).in_((K.PACK_SCAN, K.PACK_UNDO, K.QC_FAIL, K.PACK_REFUSED)),
+            Event.to_state == NO_STATUS,
+            *_span(),
+        )
+        .group_by(Event.operator_id, Event.kind, bucket, part)
     )
 
 
@@ -321,28 +366,24 @@ def cycle_rows(
     subquery, one primary-key lookup per dispatch: as a join, PostgreSQL hashed
     all 100,000 orders for today's 3,000 dispatches.
     """
-    created = select(Order.created_at).where(col(Order.id) == Event.order_id).scalar_subquery()
-    if session.get_bind().dialect.name == "postgresql":
-        minutes = func.extract("epoch", Event.at - created) / 60.0
-    else:
-        minutes = (func.julianday(Event.at) - func.julianday(created)) * 1440.0
-    bucket, part = hour_bucket(session, Event.at), _part(split)
     hours: dict[str, datetime] = {}
     out: tuple[list, list] = ([], [])
-    for b, m, p in (
-        session.connection()
-        .execute(
-            select(bucket, minutes, part).where(
-                Event.kind == K.ORDER_STATUS,
-                Event.to_state == S.DISPATCHED.value,
-                Event.at >= start,
-                Event.at < end,
-            )
-        )
-        .all()
+    for b, m, p in run_built(
+        session, _cycle_statement, start=start, end=end, split=end if split is None else split
     ):
         if m is None:  # the order row is gone: nothing to measure from
             continue
         hour = hours.get(b) or hours.setdefault(b, bucket_start(b))
         out[int(p)].append((hour, max(0.0, float(m))))
     return out
+
+
+def _cycle_statement(dialect: str) -> Executable:
+    created = select(Order.created_at).where(col(Order.id) == Event.order_id).scalar_subquery()
+    if dialect == "postgresql":
+        minutes = func.extract("epoch", Event.at - created) / 60.0
+    else:
+        minutes = (func.julianday(Event.at) - func.julianday(created)) * 1440.0
+    return select(_hour(dialect, Event.at), minutes, _part()).where(
+        Event.kind == K.ORDER_STATUS, Event.to_state == S.DISPATCHED.value, *_span()
+    )

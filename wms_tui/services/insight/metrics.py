@@ -31,7 +31,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
+from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.enums import EventKind, ReasonCause
@@ -51,6 +52,7 @@ from wms_tui.services.insight.hour_rows import (
     pack_rows,
     pick_rows,
     refused_rows,
+    run_built,
 )
 
 K = EventKind
@@ -206,17 +208,7 @@ def packing_returns(session: Session, start: datetime, end: datetime) -> dict[in
     on record instead (a covering index on the kind looks cheap to it: 3 ->
     118 ms CPU at 100,000 orders).
     """
-    returned = session.exec(
-        select(ReturnLine.id, ReturnLine.qty, OrderLine.order_id, OrderLine.sku)
-        .join(ReturnReceipt, col(ReturnReceipt.id) == ReturnLine.return_id)
-        .join(ReturnReason, col(ReturnReason.code) == ReturnLine.reason_code)
-        .join(OrderLine, col(OrderLine.id) == ReturnLine.order_line_id)
-        .where(
-            ReturnReason.cause == ReasonCause.PACK.value,
-            ReturnReceipt.at >= start,
-            ReturnReceipt.at < end,
-        )
-    ).all()
+    returned = run_built(session, _returned_statement, start=start, end=end)
     if not returned:
         return {}
     packers_of: dict[tuple[int, str], set[int | None]] = defaultdict(set)
@@ -225,11 +217,9 @@ def packing_returns(session: Session, start: datetime, end: datetime) -> dict[in
         # The kind is checked here, not in SQL: with ``kind = 'pack.scan'`` in the query
         # SQLite chose to read every pack scan on record from the covering kind
         # index over these orders' few events each.
-        for op, oid, sku, kind in session.exec(
-            select(Event.operator_id, Event.order_id, Event.sku, Event.kind).where(
-                col(Event.order_id).in_(order_ids[i : i + IN_CHUNK])
-            )
-        ).all():
+        for op, oid, sku, kind in run_built(
+            session, _events_of_statement, ids=order_ids[i : i + IN_CHUNK]
+        ):
             if kind == K.PACK_SCAN:
                 packers_of[(oid, sku)].add(op)  # type: ignore[index]
     units: dict[int | None, int] = defaultdict(int)
@@ -238,6 +228,26 @@ def packing_returns(session: Session, start: datetime, end: datetime) -> dict[in
         for op in packers_of.get((oid, sku), ()):
             units[op] += qty
     return dict(units)
+
+
+def _returned_statement(dialect: str) -> Executable:  # noqa: ARG001 - the same on both
+    return (
+        select(ReturnLine.id, ReturnLine.qty, OrderLine.order_id, OrderLine.sku)
+        .join(ReturnReceipt, col(ReturnReceipt.id) == ReturnLine.return_id)
+        .join(ReturnReason, col(ReturnReason.code) == ReturnLine.reason_code)
+        .join(OrderLine, col(OrderLine.id) == ReturnLine.order_line_id)
+        .where(
+            ReturnReason.cause == ReasonCause.PACK.value,
+            ReturnReceipt.at >= bindparam("start"),
+            ReturnReceipt.at < bindparam("end"),
+        )
+    )
+
+
+def _events_of_statement(dialect: str) -> Executable:  # noqa: ARG001 - the same on both
+    return select(Event.operator_id, Event.order_id, Event.sku, Event.kind).where(
+        col(Event.order_id).in_(bindparam("ids", expanding=True))
+    )
 
 
 def cycle_times(session: Session, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
@@ -260,15 +270,19 @@ def _ranked(people) -> list[PersonWork]:  # noqa: ANN001 - an iterable of Person
 def units_in_window(session: Session, since: datetime, until: datetime) -> tuple[int, int]:
     """(units picked, units packed net of undos) between ``since`` and ``until``."""
     got: dict[str, int] = defaultdict(int)
-    for kind, n in session.exec(
+    for kind, n in run_built(session, _units_statement, start=since, end=until):
+        got[kind] = int(n or 0)
+    return got[K.PICK_UNIT], got[K.PACK_SCAN] - got[K.PACK_UNDO]
+
+
+def _units_statement(dialect: str) -> Executable:  # noqa: ARG001 - the same on both
+    return (
         select(Event.kind, func.sum(func.abs(Event.qty)))
         .where(
             col(Event.kind).in_((K.PICK_UNIT, K.PACK_SCAN, K.PACK_UNDO)),
             Event.to_state == NO_STATUS,
-            Event.at >= since,
-            Event.at < until,
+            Event.at >= bindparam("start"),
+            Event.at < bindparam("end"),
         )
         .group_by(Event.kind)
-    ).all():
-        got[kind] = int(n or 0)
-    return got[K.PICK_UNIT], got[K.PACK_SCAN] - got[K.PACK_UNDO]
+    )
