@@ -83,3 +83,23 @@ def test_simulate_day_prints_its_checks_and_exits_0(tmp_path) -> None:
     assert "✓ stock = sum of movements, never negative: balanced" in result.output
     again = CliRunner().invoke(app, ["simulate", "day", "--orders", "2", "--db", str(db)])
     assert again.exit_code == 2 and "give it an empty one" in again.output
+
+
+def test_simulate_day_prints_why_operators_were_refused(tmp_path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from wms_tui.cli.main import app
+    from wms_tui.services.demo import simulate
+
+    def day(store, *, orders, seed, progress):  # noqa: ANN001, ANN202
+        report = simulate.DayReport(orders=orders, seed=seed)
+        key = ("inbox", "Exception N is closed")
+        report.refusals[key] = 419
+        report.refusal_examples[key] = "Exception 77 is closed"
+        return report
+
+    monkeypatch.setattr(simulate, "simulate_day", day)
+    result = CliRunner().invoke(app, ["simulate", "day", "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 0, result.output
+    assert "Refused (419), by reason:" in result.output
+    assert "419  inbox: Exception N is closed (e.g. Exception 77 is closed)" in result.output

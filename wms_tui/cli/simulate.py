@@ -54,6 +54,11 @@ def register(app: typer.Typer, import_app: typer.Typer, export_app: typer.Typer)
         )
         for what, n in sorted(report.events.items()):
             console.print(f"  {n:6,}  {what}", highlight=False)
+        if report.refusals:
+            told = sum(report.refusals.values())
+            console.print(f"Refused ({told:,}), by reason:", highlight=False, markup=False)
+            for line in report.refusal_summary():
+                console.print(f"  {line}", highlight=False, markup=False)
         for check in report.checks:
             mark = "[green]✓[/]" if check.ok else "[bold red]✗[/]"
             console.print(f"{mark} {check.name}: {check.detail}", highlight=False)

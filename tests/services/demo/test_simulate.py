@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from wms_tui.services.demo.simulate import SimulationError, simulate_day
+from wms_tui.services.demo.simulate import (
+    DayReport,
+    SimulationError,
+    refusal_reason,
+    simulate_day,
+)
 from wms_tui.store import Store
 
 pytestmark = pytest.mark.slow  # a whole floor day per case
@@ -19,6 +24,10 @@ def _no_dead_end(report, orders: int) -> None:
     assert report.events["yesterday's orders"] == max(1, orders // 10)
     assert not report.events["OVER-SCAN ACCEPTED"]
     assert not report.events["day cut short: still busy"]
+    # Every refusal keeps its reason: counted where it happened and by what was said.
+    told = sum(n for what, n in report.events.items() if what.startswith("refused: "))
+    assert sum(report.refusals.values()) == told
+    assert set(report.refusal_examples) == set(report.refusals)
 
 
 @pytest.mark.parametrize("seed", [2, 7])
@@ -92,3 +101,36 @@ def test_the_seed_alone_decides_the_day(tmp_path) -> None:
                 ).fetchall()
             )
     assert logs[0] == logs[1]
+
+
+@pytest.mark.parametrize(
+    ("said", "reason"),
+    [
+        ("Order #S00042 is already packed by Ana", "Order N is already packed by Ana"),
+        ("Bin A-01-2-A holds 3, not 4", "Bin X holds N, not N"),
+        (
+            "Only 0 NB-DOT-OLV free of the 1 to re-pick for #S1252: wait for stock",
+            "Only N X free of the N to re-pick for N: wait for stock",
+        ),
+        ("No order '#X12' here", "No order '…' here"),
+        ("", ""),
+    ],
+)
+def test_a_refusal_reason_is_its_message_with_names_and_counts_alike(
+    said: str, reason: str
+) -> None:
+    assert refusal_reason(said) == reason
+
+
+def test_the_refusal_summary_ranks_reasons_and_counts_the_rest() -> None:
+    report = DayReport(orders=1, seed=1)
+    for i in range(20):
+        said = f"Exception {i} is closed" if i < 5 else f"Kind {i} of nothing"
+        key = ("inbox", refusal_reason(said))
+        report.refusals[key] += 1 if i >= 5 else 3
+        report.refusal_examples.setdefault(key, said)
+    lines = report.refusal_summary(top=1)
+    assert lines == [
+        "    15  inbox: Exception N is closed (e.g. Exception 0 is closed)",
+        "    15  … 1 other reasons",
+    ]

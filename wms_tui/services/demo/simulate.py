@@ -39,6 +39,7 @@ sum of its movements, never negative; every open exception has an action.
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -125,10 +126,45 @@ class DayReport:
     statuses: Counter = field(default_factory=Counter)
     events: Counter = field(default_factory=Counter)
     checks: list[Check] = field(default_factory=list)
+    # Every refusal an operator read, by where and the reason's shape (order names,
+    # counts and quoted codes made alike), with one message as it was said: 419
+    # refused inbox actions in a 5,000-order day were a bare count, and a dead end
+    # that shows itself only as a refusal read the same as a harmless race.
+    refusals: Counter = field(default_factory=Counter)
+    refusal_examples: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def refusal_summary(self, top: int = 15) -> list[str]:
+        """The refusals' reasons, most frequent first, one line each (and one for the rest)."""
+        lines = []
+        ranked = sorted(self.refusals.items(), key=lambda kv: (-kv[1], kv[0]))
+        for (where, reason), n in ranked[:top]:
+            example = self.refusal_examples[(where, reason)]
+            said = "" if example == reason else f" (e.g. {example})"
+            lines.append(f"{n:6,}  {where}: {reason}{said}")
+        rest = ranked[top:]
+        if rest:
+            more = sum(n for _, n in rest)
+            lines.append(f"{more:6,}  … {len(rest)} other reasons")
+        return lines
 
     @property
     def ok(self) -> bool:
         return all(c.ok for c in self.checks)
+
+
+_QUOTED = re.compile(r"'[^']*'")
+# A SKU, bin or tote code (upper case in parts joined by "-"), then anything with a digit.
+_CODE = re.compile(r"#?\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b")
+_WITH_DIGITS = re.compile(r"#?[\w-]*\d[\w.-]*")
+
+
+def refusal_reason(message: str) -> str:
+    """A refusal's message with what differs between orders, codes and counts made alike:
+    "Only 0 NB-DOT-OLV free … for #S1252" and "Only 2 TS-ORG-BLK-S free … for #S1311"
+    are one reason."""
+    line = message.splitlines()[0] if message else ""
+    reason = _WITH_DIGITS.sub("N", _CODE.sub("X", _QUOTED.sub("'…'", line)))
+    return reason[:100]
 
 
 class SimulationError(DomainError):
@@ -254,6 +290,9 @@ class _Day:
 
     def refused(self, what: str, exc: DomainError) -> None:
         self.report.events[f"refused: {what}"[:80]] += 1
+        key = (what, refusal_reason(str(exc)))
+        self.report.refusals[key] += 1
+        self.report.refusal_examples.setdefault(key, str(exc)[:160])
 
     # -- supervisor ---------------------------------------------------------
 
@@ -545,7 +584,7 @@ class _Day:
                     and order.locked_terminal == packer.terminal
                 )
             if mine:
-                self.refused(f"pack: {exc}", exc)
+                self.refused("pack", exc)
                 return False
             self.open_at[packer.terminal] = None
             self.refused("pack: order gone from the station", exc)
@@ -831,7 +870,7 @@ def _run(
             except DomainError as exc:
                 # A refusal the operator would read and work around; counted, and
                 # the day goes on (the checks say whether anything got stuck).
-                report.events[f"refused: {str(exc)[:70]}"] += 1
+                day.refused("a turn", exc)
         if progress is not None and day.round % 10 == 0:
             progress(f"round {day.round}: {len(orders) - len(pending)} of {len(orders)} orders in")
         waiting = (
