@@ -71,6 +71,7 @@ def main() -> None:
     fast = fast_tui_args(sys.argv[1:]) if sys.stdout.isatty() else None
     if fast is not None:
         from wms_tui.ui.app import WmsApp
+        from wms_tui.ui.upgraded import restart_after_upgrade
 
         db, terminal = fast
         app = WmsApp(
@@ -81,6 +82,7 @@ def main() -> None:
             hangup_logout=True,
         )
         app.run()
+        restart_after_upgrade(app.return_code)
         if app.store_error is None:
             return
         # The store could not be opened: the full command says why, or (the

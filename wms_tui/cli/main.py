@@ -32,11 +32,13 @@ TerminalOption = Annotated[
 
 def _run_tui(url: str, terminal: str | None, command: str = "run") -> None:
     from wms_tui.ui.app import WmsApp
+    from wms_tui.ui.upgraded import restart_after_upgrade
 
     app = WmsApp(
         url, terminal=terminal or default_terminal(command), freeze_memory=True, hangup_logout=True
     )
     app.run()
+    restart_after_upgrade(app.return_code)
 
 
 @app.callback(invoke_without_command=True)

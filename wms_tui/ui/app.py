@@ -7,6 +7,7 @@ badge" at once instead of a blank screen.
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from wms_tui.ui.messages import (
 from wms_tui.ui.quiet_gc import TICK, QuietCollector, freeze_long_lived
 from wms_tui.ui.scan_keys import ScanKeysApp
 from wms_tui.ui.screens.login import LoginScreen
+from wms_tui.ui.upgraded import RESTART_NOTE
 from wms_tui.ui.widgets.operator_bar import OperatorBar
 
 if TYPE_CHECKING:
@@ -132,9 +134,33 @@ class WmsApp(ScanKeysApp):
         # a second), and a thread doing that holds the GIL in bursts that would
         # delay "Scan your badge" (python -m bench --only startup).
         self.call_after_refresh(self.open_store)
+        note = os.environ.pop(RESTART_NOTE, None)
+        if note:  # started again after an upgrade (ui/upgraded.py)
+            self.notify(note, severity="warning", timeout=30)
         self.set_interval(5, self._check_idle, name="idle-check")
         self.set_interval(5, self.check_store_replaced, name="store-check")
         self.set_interval(TICK, self.quiet_gc.tick, name="quiet-gc")
+
+    def _handle_exception(self, error: Exception) -> None:
+        from wms_tui.ui import upgraded
+
+        moved = upgraded.moved_code(error)
+        if moved is None:
+            super()._handle_exception(error)
+            return
+        # The program was upgraded under this terminal (ui/upgraded.py): log out,
+        # end with one line instead of a traceback, and let `wms run` start again.
+        if self.actor is not None and self.store is not None:
+            try:
+                from wms_tui.services.session.login import logout
+
+                logout(self.store, self.actor)
+            except Exception as exc:  # noqa: BLE001 - leaving matters more than the log
+                self.log.warning(f"logout not recorded: {exc}")
+            self.actor = None
+        self.bell()
+        self._return_code = upgraded.UPGRADED_EXIT
+        self.panic(upgraded.upgrade_message(moved))
 
     @work(thread=True, exclusive=True, group="store")
     def open_store(self) -> None:
