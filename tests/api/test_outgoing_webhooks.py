@@ -182,3 +182,65 @@ def test_a_month_old_delivery_in_the_window_does_not_stop_the_scan(api_world: Ap
         to_packed(api_world, "#W-6")
         assert webhooks_out.queue_new(api_world.store) == 1
     assert sent_orders(api_world) == ["#W-5", "#W-6"]
+
+
+def test_an_event_committed_after_a_registration_is_sent_though_stamped_before(
+    api_world: Api,
+):
+    """Two real connections: a pack committing while a webhook is registered. The
+    event is stamped when its transaction begins, before the registration; it was
+    not visible to the registration's ``since`` read, and the scan dropped it as
+    older than the hook. Now the hook hears every event its registration did not
+    see, once; on PostgreSQL the gap below a later committed event too."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import timedelta
+
+    from wms_tui.domain.actor import SYSTEM
+    from wms_tui.domain.enums import OrderStatus
+    from wms_tui.domain.models import Order
+    from wms_tui.services.core import events
+
+    c, store = api_world.client, api_world.store
+    postgres = store.url.startswith("postgresql")
+    for name in ("#W-7", "#W-8"):
+        c.post("/orders", json=order(name), headers=api_world.both)
+    since = (utcnow() - timedelta(hours=1)).isoformat()
+    registered = threading.Event()
+
+    def register(body: dict) -> int:
+        r = c.post("/webhooks", json=body, headers=api_world.both)
+        registered.set()
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    with ThreadPoolExecutor(2) as pool, store.unit_of_work() as uow:
+        # Connection A: #W-7 packed, its event written (an id taken), not committed.
+        o = uow.session.exec(select(Order).where(Order.name == "#W-7")).one()
+        o.status = OrderStatus.PACKING
+        events.change_status(uow, o, OrderStatus.PACKED, SYSTEM, detail="closed")
+        uow.flush()
+        if postgres:
+            to_packed(api_world, "#W-8")  # a later id, committed first: #W-7's is a gap
+        hooks = [
+            pool.submit(register, {"url": "https://erp.example/since", "since": since}),
+            pool.submit(register, {"url": "https://erp.example/now"}),
+        ]
+        if postgres:  # registrations do not wait for the pack: both end before it commits
+            ids = [h.result(timeout=30) for h in hooks]
+        else:  # SQLite: they wait for its write lock, so the pack commits first
+            assert not registered.wait(0.3)
+        uow.commit()
+    if not postgres:
+        ids = [h.result(timeout=30) for h in hooks]
+    webhooks_out.queue_new(store)
+    webhooks_out.queue_new(store)  # never twice
+    with store.read() as s:
+        rows = s.exec(select(ShopOutbox).where(ShopOutbox.kind == "webhook")).all()
+        sent = sorted((json.loads(r.payload)["webhook_id"], r.order_name) for r in rows)
+    since_hook, now_hook = ids
+    expected = [(since_hook, "#W-7")]
+    if postgres:
+        # Committed after the registration: the "from now" hook hears both.
+        expected += [(since_hook, "#W-8"), (now_hook, "#W-7")]
+    assert sent == sorted(expected)

@@ -52,7 +52,7 @@ from wms_tui.store.retry import retrying  # noqa: F401
 # with a revision not in KNOWN_REVISIONS was made by a newer wms; one stamped
 # with an earlier known revision must be upgraded (`wms db upgrade`) first.
 # 0023 was claimed and never used (the table it was for landed as 0025, after 0024).
-SCHEMA_REVISION = "0025"
+SCHEMA_REVISION = "0026"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -75,6 +75,7 @@ KNOWN_REVISIONS = (
     "0022",
     "0024",
     "0025",
+    "0026",
 )  # oldest first, SCHEMA_REVISION last
 
 STORE_REPLACED = (

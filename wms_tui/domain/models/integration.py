@@ -114,3 +114,7 @@ class ApiWebhook(SQLModel, table=True):
     secret: str = Field(max_length=80)
     created_at: datetime = Field(default_factory=utcnow)
     active: bool = True
+    # What the registration saw (webhooks_out.StartCursor, JSON): the highest event and
+    # notice ids, and the ids below them not committed yet. The hook hears every event
+    # the registration did not see; NULL (registered before 0026) goes by created_at.
+    start_cursor: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

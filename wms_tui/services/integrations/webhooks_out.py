@@ -24,6 +24,18 @@ past events are queued when it is registered.
 
 The scan re-reads a window behind its cursor, because on PostgreSQL an event
 committed late can carry a lower id than one already seen.
+
+"From its registration on" means what the registration did not see, not what was
+stamped after it: an event is stamped when its transaction begins, and one begun
+before a registration and committed after it was neither queued by the
+registration (``since``: not visible yet) nor by the scan (stamped before
+``created_at``), and was never sent. A registration keeps a :class:`StartCursor`
+(the highest event and notice ids it saw, and the ids below them within the scan's
+window that were not there: on PostgreSQL a transaction still running holds an id
+from the sequence that only shows when it commits); the hook hears every event
+the cursor says it did not see. The cursor is read before the ``since`` events,
+so one committing in between is queued once, by either (the outbox's refs are
+unique).
 """
 
 from __future__ import annotations
@@ -34,7 +46,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.errors import BadInput, DomainError, NotFound
@@ -67,6 +79,55 @@ class WebhookInfo:
     secret: str = ""  # only when just registered
 
 
+@dataclass(frozen=True)
+class StartCursor:
+    """What a webhook's registration saw of the event log and the notices."""
+
+    event: int
+    event_gaps: frozenset[int]
+    notice: int
+    notice_gaps: frozenset[int]
+
+    def saw(self, source: str) -> bool:
+        kind, _, number = source.partition(":")
+        n = int(number)
+        if kind == "event":
+            return n <= self.event and n not in self.event_gaps
+        return n <= self.notice and n not in self.notice_gaps
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {
+                "event": self.event,
+                "event_gaps": sorted(self.event_gaps),
+                "notice": self.notice,
+                "notice_gaps": sorted(self.notice_gaps),
+            }
+        )
+
+    @classmethod
+    def loads(cls, text: str) -> StartCursor:
+        raw = json.loads(text)
+        return cls(
+            int(raw["event"]),
+            frozenset(map(int, raw["event_gaps"])),
+            int(raw["notice"]),
+            frozenset(map(int, raw["notice_gaps"])),
+        )
+
+
+def _seen(s, id_column) -> tuple[int, frozenset[int]]:  # noqa: ANN001
+    """The highest id of ``id_column``'s table visible now, and the ids missing below it
+    within the scan's window (not committed yet, or rolled back and never to come)."""
+    top = s.exec(select(func.max(id_column))).one() or 0
+    present = set(s.exec(select(id_column).where(id_column > top - LOOKBACK)).all())
+    return top, frozenset(set(range(max(1, top - LOOKBACK + 1), top + 1)) - present)
+
+
+def start_cursor(s) -> StartCursor:  # noqa: ANN001
+    return StartCursor(*_seen(s, col(Event.id)), *_seen(s, col(Notice.id)))
+
+
 @retrying
 def register(
     store: Store,
@@ -96,7 +157,15 @@ def register(
         ).all()
         if len(mine) >= MAX_WEBHOOKS:
             raise DomainError(f"A key may register at most {MAX_WEBHOOKS} webhooks")
-        row = ApiWebhook(api_key_id=key.id, url=url, events=",".join(wanted), secret=secret)
+        # Read before the ``since`` events below (see the module docstring).
+        cursor = start_cursor(s)
+        row = ApiWebhook(
+            api_key_id=key.id,
+            url=url,
+            events=",".join(wanted),
+            secret=secret,
+            start_cursor=cursor.dumps(),
+        )
         uow.add(row)
         uow.flush()
         if since is not None:
@@ -240,11 +309,15 @@ def queue_new(store: Store) -> int:
         candidates = [f"{h.id}:{src}" for h in hooks for _n, src, _o, _a in happened]
         existing = _queued(s, candidates)
         for hook in hooks:
-            # A webhook hears what happened from its registration on: the window
-            # behind the cursor held up to LOOKBACK past events a new one was sent.
-            # What it asked for from an earlier ``since`` was queued at registration.
-            start = _naive_utc(hook.created_at)
-            fresh = [h for h in happened if _naive_utc(h[3]) >= start]
+            # A webhook hears what its registration did not see: the window behind
+            # the cursor held up to LOOKBACK past events a new one was sent. What it
+            # asked for from an earlier ``since`` was queued at registration.
+            if hook.start_cursor:
+                seen = StartCursor.loads(hook.start_cursor)
+                fresh = [h for h in happened if not seen.saw(h[1])]
+            else:  # registered before 0026: by time, as then
+                start = _naive_utc(hook.created_at)
+                fresh = [h for h in happened if _naive_utc(h[3]) >= start]
             added += _queue_for(s, hook, fresh, existing)
         try:
             uow.commit()
