@@ -275,8 +275,8 @@ INSIDE_A_USE_CASE = {
     "packing.quick_scan.try_count",  # set_count() checked PACKER
     "packing.change.require_packer",
     "returns.exchange.create_exchange",  # register_return checked RECEIVER or SUPERVISOR
-    "packing.state.clear_weight",
-    "packing.state.resolve_weight_exceptions",
+    "packing.weight.clear_weight",
+    "packing.weight.resolve_weight_exceptions",
     "picking.task.my_task",
     "picking.task.advance",
     "picking.task.maybe_complete",

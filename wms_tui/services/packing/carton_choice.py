@@ -15,8 +15,9 @@ from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
 from wms_tui.services.packing.cartons import check_fit, to_carton
 from wms_tui.services.packing.change import ensure_parcel, mutate, require_packer
-from wms_tui.services.packing.state import PackContext, clear_weight
+from wms_tui.services.packing.state import PackContext
 from wms_tui.services.packing.view import PackView, Said
+from wms_tui.services.packing.weight import clear_weight
 from wms_tui.store import Store, UnitOfWork
 
 

@@ -12,7 +12,8 @@ from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import OrderStatus, ParcelStatus, Role
 from wms_tui.domain.models import Parcel
 from wms_tui.services.packing import held
-from wms_tui.services.packing.state import PackContext, lock_order, require_open_here
+from wms_tui.services.packing.ownership import lock_order, require_open_here
+from wms_tui.services.packing.state import PackContext
 from wms_tui.services.packing.view import PackView, Said
 from wms_tui.store import Store, UnitOfWork, retrying
 

@@ -36,12 +36,8 @@ from wms_tui.services.exceptions.settle import SELF_CLOSING, settle
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.services.packing import customs, documents, paper_data, station_printers
 from wms_tui.services.packing import totes as pack_totes
-from wms_tui.services.packing.state import (
-    PackContext,
-    lock_order,
-    require_open_here,
-    station_row,
-)
+from wms_tui.services.packing.ownership import lock_order, require_open_here
+from wms_tui.services.packing.state import PackContext, station_row
 from wms_tui.services.setup import carrier_tracking
 from wms_tui.store import Store, UnitOfWork, retrying
 

@@ -40,7 +40,8 @@ from wms_tui.domain.models import Location, StockMovement, WmsException
 from wms_tui.services.core import events
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.services.packing import totes as pack_totes
-from wms_tui.services.packing.state import PackContext, lock_order, require_open_here
+from wms_tui.services.packing.ownership import lock_order, require_open_here
+from wms_tui.services.packing.state import PackContext
 from wms_tui.services.packing.view import PackView, Said
 from wms_tui.store import Store, UnitOfWork, retrying
 

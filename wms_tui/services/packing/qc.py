@@ -45,13 +45,10 @@ from wms_tui.services.core import approval, events
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.services.packing import totes as pack_totes
-from wms_tui.services.packing.state import (
-    PackContext,
-    clear_weight,
-    lock_order,
-    require_open_here,
-)
+from wms_tui.services.packing.ownership import lock_order, require_open_here
+from wms_tui.services.packing.state import PackContext
 from wms_tui.services.packing.view import PackView
+from wms_tui.services.packing.weight import clear_weight
 from wms_tui.store import Store, UnitOfWork, retrying
 
 REASONS: dict[str, str] = {

@@ -27,14 +27,12 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
-from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import EventKind, ExceptionKind, OrderStatus, ParcelStatus
-from wms_tui.domain.errors import Conflict, DomainError, NotFound, TakenOver
+from wms_tui.domain.enums import EventKind, ExceptionKind, ParcelStatus
+from wms_tui.domain.errors import NotFound
 from wms_tui.domain.models import (
     Carrier,
     CartonType,
     Event,
-    Operator,
     Order,
     OrderLine,
     PackScan,
@@ -49,27 +47,10 @@ from wms_tui.domain.planning import weighing
 from wms_tui.services.core import events, settings
 from wms_tui.services.packing import inserts, rules
 from wms_tui.services.packing.cartons import to_carton
-from wms_tui.services.packing.rules import parcel_tag
 from wms_tui.services.packing.view import PackView, Said
 from wms_tui.store import UnitOfWork
 
 INSERT_EVENT = EventKind.PACK_INSERT
-
-
-# --------------------------------------------------------------------------- context
-
-
-def lock_order(session: Session, order_id: int) -> Order:
-    """The order row, locked for this transaction (FOR UPDATE on PostgreSQL)."""
-    order = session.exec(
-        select(Order)
-        .where(Order.id == order_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    ).first()
-    if order is None:
-        raise NotFound(f"No order with id {order_id}")
-    return order
 
 
 _STATIONS = "wms_pack_stations"
@@ -90,13 +71,6 @@ def station_row(session: Session, terminal: str) -> Station | None:
         if st is not None:
             known[terminal] = st
     return st
-
-
-def operator_name(session: Session, operator_id: int | None) -> str:
-    if operator_id is None:
-        return "someone"
-    op = session.get(Operator, operator_id)
-    return op.name if op else f"operator {operator_id}"
 
 
 def inserts_for(session: Session, order: Order) -> list[inserts.Insert]:
@@ -353,79 +327,3 @@ class PackContext:
         # Kept for the station's memory (held.py) once the request commits.
         self.viewed = (snap, sug)
         return rules.build_view(snap, sug, said, focus_line)
-
-
-# --------------------------------------------------------------------------- changes
-
-
-def clear_weight(uow: UnitOfWork, actor: Actor, parcel: Parcel) -> bool:
-    """Contents or carton changed: the keyed weight no longer says anything."""
-    if parcel.weight_g is None:
-        return False
-    parcel.weight_g = None
-    parcel.expected_weight_g = None
-    uow.add(parcel)
-    resolve_weight_exceptions(uow, actor, parcel)
-    return True
-
-
-def resolve_weight_exceptions(uow: UnitOfWork, actor: Actor, parcel: Parcel) -> None:
-    for exc in uow.session.exec(
-        select(WmsException).where(
-            WmsException.order_id == parcel.order_id,
-            WmsException.kind == ExceptionKind.WEIGHT_MISMATCH,
-            WmsException.location == parcel_tag(parcel.id),
-            col(WmsException.resolved_at).is_(None),
-        )
-    ):
-        exc.resolved_at = utcnow()
-        exc.resolved_by_id = actor.operator_id
-        uow.add(exc)
-
-
-# --------------------------------------------------------------------------- access
-
-
-STOPPED = {OrderStatus.CANCELLED: "cancelled", OrderStatus.ON_HOLD: "put on hold"}
-
-
-def _taken_from(session: Session, order: Order, terminal: str) -> bool:
-    """Whether the order's last take-over took it from ``terminal``."""
-    last = session.exec(
-        select(Event.prior_terminal)
-        .where(Event.order_id == order.id, Event.kind == EventKind.PACK_TAKEOVER)
-        .order_by(col(Event.id).desc())
-    ).first()
-    return last == terminal
-
-
-def require_open_here(
-    session: Session, order: Order, actor_operator_id: int | None, terminal: str
-) -> None:
-    """Only the station that opened the order may change it."""
-    status = OrderStatus(order.status)
-    if status is not OrderStatus.PACKING:
-        if status is OrderStatus.PACKED:
-            raise DomainError(f"Order {order.name} is already packed")
-        if status in STOPPED:
-            # A supervisor stopped it while it was on the bench.
-            raise DomainError(
-                f"Order {order.name} was {STOPPED[status]}: stop packing, park it (F12) "
-                "and give the tote to a supervisor"
-            )
-        raise DomainError(f"Order {order.name} is {status.label}: open it first")
-    if order.locked_by_operator_id is None:
-        raise DomainError(f"Order {order.name} is not open at a station: open it first")
-    if order.locked_terminal != terminal and _taken_from(session, order, terminal):
-        # A supervisor took it over from this station. Said once: the screen
-        # goes back to its queue.
-        who = operator_name(session, order.locked_by_operator_id)
-        raise TakenOver(
-            f"{order.name} was taken over at {order.locked_terminal} by {who}: back to the queue"
-        )
-    if order.locked_by_operator_id != actor_operator_id:
-        who = operator_name(session, order.locked_by_operator_id)
-        raise Conflict(
-            f"Order {order.name} is open at {order.locked_terminal} by {who}",
-            order_name=order.name,
-        )

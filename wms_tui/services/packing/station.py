@@ -48,9 +48,9 @@ from wms_tui.services.packing.qc import qc_fail
 from wms_tui.services.packing.queue import QueueRow, left_on_bench, my_open_order, station_queue
 from wms_tui.services.packing.quick_scan import progress, try_count, try_scan
 from wms_tui.services.packing.reprint import reprint
-from wms_tui.services.packing.state import PackContext, clear_weight
+from wms_tui.services.packing.state import PackContext
 from wms_tui.services.packing.view import PackView, Said
-from wms_tui.services.packing.weight import enter_weight, override_weight
+from wms_tui.services.packing.weight import clear_weight, enter_weight, override_weight
 from wms_tui.store import Store, UnitOfWork
 
 

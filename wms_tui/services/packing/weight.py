@@ -1,17 +1,21 @@
-"""The scale's reading of a parcel, and a supervisor's override of one outside tolerance."""
+"""The scale's reading of a parcel, a supervisor's override of one outside tolerance, and
+the keyed weight cleared (its exception resolved) when the parcel's contents or carton change."""
 
 from __future__ import annotations
+
+from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.clock import utcnow
 from wms_tui.domain.credentials import Credential
 from wms_tui.domain.enums import EventKind, ExceptionKind
 from wms_tui.domain.errors import DomainError
-from wms_tui.domain.models import WmsException
+from wms_tui.domain.models import Parcel, WmsException
 from wms_tui.domain.planning import weighing
 from wms_tui.services.core import approval, events
 from wms_tui.services.packing.change import Answer, mutate
-from wms_tui.services.packing.state import PackContext, parcel_tag, resolve_weight_exceptions
+from wms_tui.services.packing.rules import parcel_tag
+from wms_tui.services.packing.state import PackContext
 from wms_tui.services.packing.view import PackView, Said
 from wms_tui.store import Store, UnitOfWork
 
@@ -109,3 +113,28 @@ def override_weight(
         return Said.ok(f"Weight of parcel {which} accepted by {boss.name}")
 
     return mutate(store, actor, order_id, do)
+
+
+def clear_weight(uow: UnitOfWork, actor: Actor, parcel: Parcel) -> bool:
+    """Contents or carton changed: the keyed weight no longer says anything."""
+    if parcel.weight_g is None:
+        return False
+    parcel.weight_g = None
+    parcel.expected_weight_g = None
+    uow.add(parcel)
+    resolve_weight_exceptions(uow, actor, parcel)
+    return True
+
+
+def resolve_weight_exceptions(uow: UnitOfWork, actor: Actor, parcel: Parcel) -> None:
+    for exc in uow.session.exec(
+        select(WmsException).where(
+            WmsException.order_id == parcel.order_id,
+            WmsException.kind == ExceptionKind.WEIGHT_MISMATCH,
+            WmsException.location == parcel_tag(parcel.id),
+            col(WmsException.resolved_at).is_(None),
+        )
+    ):
+        exc.resolved_at = utcnow()
+        exc.resolved_by_id = actor.operator_id
+        uow.add(exc)
