@@ -15,7 +15,7 @@ from tests.worlds.packing import declare, ship_1042_to
 from wms_tui.domain.enums import ExceptionKind
 from wms_tui.domain.models import Carrier, Order, Parcel, Product
 from wms_tui.services.exceptions.inbox import open_exceptions
-from wms_tui.services.packing import documents, paper_data
+from wms_tui.services.packing import documents, paper_data, parties
 from wms_tui.services.packing import station as packing
 from wms_tui.services.packing.reprint import reprint
 
@@ -139,10 +139,10 @@ def test_a_gift_recipient_is_never_given_the_buyers_phone(world: pw.World) -> No
         s.expunge(plain)
     gift.phone, gift.ship_phone = "+46 70 111 11 11", ""
     plain.phone, plain.ship_phone = "+46 70 222 22 22", ""
-    assert paper_data.ship_to(gift).phone == ""
-    assert paper_data.ship_to(plain).phone == "+46 70 222 22 22"
+    assert parties.ship_to(gift).phone == ""
+    assert parties.ship_to(plain).phone == "+46 70 222 22 22"
     gift.ship_phone = "+46 70 333 33 33"
-    assert paper_data.ship_to(gift).phone == "+46 70 333 33 33"
+    assert parties.ship_to(gift).phone == "+46 70 333 33 33"
 
 
 def test_labels_go_raw_to_the_label_printer_and_papers_to_the_document_printer(

@@ -17,7 +17,7 @@ def zone_of(warehouse: Warehouse | None) -> ZoneInfo:
     return days.zone(warehouse.timezone if warehouse else "UTC")
 
 
-# The session's warehouse row, under the key packing.paper_data.warehouse uses too.
+# The session's warehouse row, under the key packing.parties.warehouse uses too.
 WAREHOUSE_ROW = "wms_warehouse"
 
 

@@ -34,7 +34,7 @@ from wms_tui.domain.models import Carrier, Location, Parcel, Warehouse
 from wms_tui.services.core import events
 from wms_tui.services.exceptions.settle import SELF_CLOSING, settle
 from wms_tui.services.inventory.stock import move_stock
-from wms_tui.services.packing import customs, documents, paper_data, station_printers
+from wms_tui.services.packing import customs, documents, paper_data, parties, station_printers
 from wms_tui.services.packing import totes as pack_totes
 from wms_tui.services.packing.ownership import lock_order, require_open_here
 from wms_tui.services.packing.state import PackContext, station_row
@@ -155,7 +155,7 @@ def close_order(store: Store, actor: Actor, order_id: int) -> Closed:
         if order.carrier_id is None:
             raise DomainError(f"Order {order.name} has no carrier: a supervisor must choose one")
         carrier = _lock(s, Carrier, order.carrier_id)
-        wh = paper_data.warehouse(s, lock=True)
+        wh = parties.warehouse(s, lock=True)
         try:
             rule = carrier_tracking.check_setup(carrier, wh.country_code, used_up_ok=True)
         except DomainError as exc:

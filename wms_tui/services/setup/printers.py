@@ -18,7 +18,7 @@ from wms_tui.domain.errors import NotFound
 from wms_tui.domain.identifiers.sscc import make_sscc
 from wms_tui.domain.models import Station
 from wms_tui.printing.documents import LabelData
-from wms_tui.services.packing import documents, paper_data, station_printers
+from wms_tui.services.packing import documents, parties, station_printers
 from wms_tui.store import Store, retrying
 
 TEST_TRACKING = "TEST0000000001"
@@ -59,10 +59,10 @@ def test_page(store: Store, station: str, *, send: bool = True) -> PrinterTest:
         if s.exec(select(Station).where(Station.code == station)).first() is None:
             raise NotFound(f"No station {station}: stations come from stations.csv")
         setup = station_printers.station_print(s, station)
-        w = paper_data.warehouse(s)
+        w = parties.warehouse(s)
         folder = documents.output_dir(s)
-        at = paper_data.local_time(w, utcnow())
-        address = paper_data.warehouse_address(w)
+        at = parties.local_time(w, utcnow())
+        address = parties.warehouse_address(w)
         sscc = make_sscc(w.sscc_extension, w.gs1_company_prefix, 0)
         paper = "Letter" if w.country_code in ("US", "CA") else "A4"
         prefix_length = len(w.gs1_company_prefix)
