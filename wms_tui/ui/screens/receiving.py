@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import deque
 from contextlib import suppress
 from itertools import islice
-from pathlib import Path
 from time import monotonic
 
 from textual import on, work
@@ -24,48 +23,26 @@ from textual.widgets.data_table import RowDoesNotExist
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.numbers import small_number
 from wms_tui.domain.text import option_values, plural
-from wms_tui.services.core import approval
-from wms_tui.services.receiving import barcode_links, closing, deliveries
+from wms_tui.services.receiving import closing, deliveries
 from wms_tui.services.receiving import receipt as rcv
-from wms_tui.ui.answers import answer, tell
 from wms_tui.ui.base import FloorScreen
-from wms_tui.ui.files_text import files_text, folder_text
-from wms_tui.ui.widgets.dialogs import (
-    AskApproval,
-    AskChoice,
-    AskConfirm,
-    AskCount,
-    AskSure,
-    AskText,
-)
-from wms_tui.ui.widgets.fixed_table import SteadyTable, reset, step_cursor
+from wms_tui.ui.screens.receiving_barcodes import ReceivingBarcodes
+from wms_tui.ui.screens.receiving_close import ReceiptClosing
+from wms_tui.ui.screens.receiving_text import KEYS_HELP, NARROW_LINES, WIDE_LINES
+from wms_tui.ui.widgets.dialogs import AskChoice, AskCount, AskSure
+from wms_tui.ui.widgets.fixed_table import SteadyTable, step_cursor
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 from wms_tui.ui.widgets.steady import update_text
 from wms_tui.ui.widgets.variance import variance_text
 
-KEYS_HELP = """\
-scan  a unit (case code = its pack)
-F2    blind receipt (no ASN)
-F3    count mode: key the count
-F4    next scan damaged → quarantine
-F5    close + discrepancy report
-F6    link an unknown barcode
-F7    put away this delivery
-F8    SKU labels (* = no barcode)
-F9    undo this terminal's last scan
-↑↓ ⏎  pick a delivery from the list
-Esc   back"""
 # A plain number this short keyed into the scan field is a count, never a barcode to link.
 MAX_KEYED_COUNT_DIGITS = 5
-NARROW_LINES = [("SKU", 13), ("Exp", 3), ("Rcv", 3), ("Dmg", 3), ("±", 4)]
-WIDE_LINES = [("SKU", 14), ("Name", 20), ("Options", 12), ("Exp", 4), ("Rcv", 4), ("Dmg", 4),
-              ("Away", 4), ("±", 4)]  # fmt: skip
 
 # The actions check_action allows or not, as the receipt and the width decide.
 _GATED = ("blind", "count_mode", "damaged", "close_receipt", "undo", "link", "putaway", "labels")
 
 
-class ReceivingScreen(FloorScreen):
+class ReceivingScreen(ReceiptClosing, ReceivingBarcodes, FloorScreen):
     TITLE_TEXT = "Receive"
     CSS_PATH = "receiving.tcss"
     BINDINGS = [
@@ -536,194 +513,10 @@ class ReceivingScreen(FloorScreen):
                      else "Damaged cancelled")  # fmt: skip
         self.render_head()
 
-    # -- linking an unknown barcode ----------------------------------------------
-
-    @work(exclusive=True, group="rcv-ask")
-    async def action_link(self) -> None:
-        code = self.last_unknown
-        if code is None:
-            code = await self.app.push_screen_wait(
-                AskText("Scan the barcode to link", placeholder="barcode")
-            )
-            if code is None:
-                return
-        sku = await self.app.push_screen_wait(
-            AskText(
-                f"Link {code} to which SKU?",
-                placeholder="SKU or a known barcode",
-                validate=self.sku_of,
-            )
-        )
-        if sku is None:
-            self.feedback.info("Not linked")
-            return
-        badge = None
-        if not self.actor.has("supervisor"):
-            badge = await self.app.push_screen_wait(
-                AskApproval(
-                    "Supervisor: badge and PIN to link it",
-                    validate=lambda c: approval.check(self.store, self.actor, c),
-                )
-            )
-            if badge is None:
-                self.feedback.info("Not linked: a supervisor must approve")
-                return
-        try:
-            res = barcode_links.link_barcode(self.store, self.actor, code, sku, approver=badge)
-        except DomainError as exc:
-            self.feedback.error(str(exc))
-            return
-        self.last_unknown = None
-        self.feedback.ok(f"{res.code} → {res.sku} ({res.authorised_by}); scan it again")
-        self.note(f"linked {res.code} → {res.sku} by {res.authorised_by}")
-
-    def sku_of(self, code: str) -> str:
-        try:
-            return rcv.identify(self.store, code)[0]
-        except rcv.UnknownBarcode as exc:
-            raise NotFound(f"Unknown SKU {exc.code}") from None
-
-    # -- closing ---------------------------------------------------------------
-
-    @work(exclusive=True, group="rcv-ask")
-    async def action_close_receipt(self) -> None:
-        assert self.receipt is not None
-        ref = self.receipt.reference
-        try:
-            preview = closing.close_preview(self.store, self.actor, ref)
-        except DomainError as exc:
-            self.feedback.error(str(exc))
-            return
-        yes = await self.app.push_screen_wait(
-            AskConfirm(f"Close {ref}? {preview.summary()}", discrepancy_lines(preview))
-        )
-        if not yes:
-            self.feedback.info("Still open")
-            return
-        try:
-            receipt, found = closing.close_receipt(self.store, self.actor, ref)
-        except DomainError as exc:
-            self.feedback.error(str(exc))
-            return
-        self.receipt = receipt
-        self.closed = found
-        self.plain_scans()
-        self.note(f"closed {ref}: {found.summary()}")
-        self.feedback.ok(f"{ref} closed · writing report…")
-        self.render_head()
-        self.render_report()
-        self.refresh_keys()
-        self.write_report(ref)
-
-    def render_report(self) -> None:
-        """The discrepancy report on screen: only the lines that differ."""
-        assert self.closed is not None and self.receipt is not None
-        table = self.table
-        if self.wide:
-            reset(table, [("SKU", 14), ("Name", 24), ("Exp", 4), ("Rcv", 4), ("Dmg", 4),
-                          ("Issue", 20)])  # fmt: skip
-        else:
-            reset(table, NARROW_LINES)
-        for ln in self.receipt.lines:
-            issues = report_issues(ln)
-            if not issues:
-                continue
-            if self.wide:
-                table.add_row(ln.sku, ln.name, str(ln.expected), str(ln.received),
-                              str(ln.damaged or ""), ", ".join(issues), key=ln.sku)  # fmt: skip
-            else:
-                diff = variance_text(ln.diff, unexpected=ln.expected == 0)
-                table.add_row(ln.sku, str(ln.expected), str(ln.received), str(ln.damaged or ""),
-                              diff, key=ln.sku)  # fmt: skip
-
-    # Never exclusive: an exclusive worker cancels its group's others, so a second
-    # document started while the first still waited for its thread was never written.
-    @work(thread=True, group="rcv-pdf")
-    def write_report(self, reference: str) -> None:
-        from wms_tui.services.receiving.documents import write_receipt_report
-
-        try:
-            path = write_receipt_report(self.store, self.actor, reference)
-        except Exception as exc:  # noqa: BLE001 - any failure is shown, the close stands
-            tell(self, f"Report not written: {exc}")
-            return
-        answer(self, self.report_written, path)
-
-    def report_written(self, path: Path) -> None:
-        self.report_file = str(path)
-        self.feedback.ok(f"Report: {files_text(path)}")
-
-    # -- other screens and labels -------------------------------------------------
+    # -- other screens -------------------------------------------------------------
 
     def action_putaway(self) -> None:
         from wms_tui.ui.screens.putaway import PutawayScreen
 
         assert self.receipt is not None
         self.app.push_screen(PutawayScreen(reference=self.receipt.reference))
-
-    @work(exclusive=True, group="rcv-ask")
-    async def action_labels(self) -> None:
-        assert self.receipt is not None
-        missing = [ln for ln in self.receipt.lines if not ln.has_barcode and ln.good > 0]
-        if not missing:
-            self.feedback.info("Every received product has a barcode: no labels needed")
-            return
-        units = sum(ln.good for ln in missing)
-        layout = await self.app.push_screen_wait(
-            AskChoice(
-                f"{plural(units, 'SKU label')} ({plural(len(missing), 'product')})",
-                ["Sheet (A4, 24 per page)", "Roll (62×29 mm)"],
-                other=None,
-            )
-        )
-        if layout is None:
-            return
-        self.feedback.info("Writing labels…")
-        self.write_labels(self.receipt.reference, "roll" if layout.startswith("Roll") else "sheet")
-
-    @work(thread=True, group="rcv-pdf")  # not exclusive: see write_report
-    def write_labels(self, reference: str, layout: str) -> None:
-        from wms_tui.services.receiving.documents import write_sku_labels
-
-        try:
-            written = write_sku_labels(self.store, reference, layout=layout)
-        except Exception as exc:  # noqa: BLE001 - shown to the operator
-            tell(self, f"Labels not written: {exc}")
-            return
-        # The folder on the first line and the long file name on its own below: said in
-        # one run, the name wrapped whole to the second line and the folder was cut off
-        # (three rows on a handheld, two on a station).
-        where = folder_text(written.path.parent)
-        said = f"{plural(written.count, 'label')}{f' in {where}' if where else ''}:\n"
-        said += written.path.name
-        if written.skipped:
-            # What did not print comes first: at 40 columns the feedback shows three lines.
-            said = f"Not printed: {'; '.join(written.skipped)} · {said}"
-            tell(self, said)
-            return
-        tell(self, said, ok=True)
-
-
-def report_issues(ln: deliveries.ReceiptLine) -> list[str]:
-    check = ln.check
-    issues = [f"unexpected +{ln.received}" if ln.unexpected else check.text()] if check.kind else []
-    if ln.damaged:
-        issues.append(f"{ln.damaged} damaged")
-    return issues
-
-
-def discrepancy_lines(found: closing.Discrepancies) -> list[str]:
-    if found.blind and not found.damaged:
-        return ["Blind receipt: nothing was expected, so nothing to compare."]
-    if found.clean:
-        return ["Everything arrived as expected."]
-    out = []
-    for ln in found.short:
-        out.append(f"SHORT {ln.sku}: {ln.received} of {ln.expected}")
-    for ln in found.over:
-        out.append(f"OVER  {ln.sku}: {ln.received} of {ln.expected}")
-    for ln in found.unexpected:
-        out.append(f"UNEXPECTED {ln.sku}: {ln.received}")
-    for ln in found.damaged:
-        out.append(f"DAMAGED {ln.sku}: {ln.damaged} to quarantine")
-    return out
