@@ -22,8 +22,8 @@ from wms_tui.domain.planning.route_layout import (
     route_distance,
     tour_length,
 )
-from wms_tui.domain.planning.routing import optimal_route
-from wms_tui.domain.planning.s_shape import s_shape_route
+from wms_tui.domain.planning.routing import optimal_route, plan_route
+from wms_tui.domain.planning.s_shape import s_shape_length, s_shape_route
 
 PickTuple = tuple[int, int, float]
 Instance = tuple[Layout, list[PickTuple]]
@@ -164,6 +164,18 @@ def test_optimal_matches_held_karp_on_medium_instances(instance: Instance) -> No
     route = optimal_route(layout, picks)
     assert math.isclose(route.length, held_karp_length(layout, picks), rel_tol=0, abs_tol=1e-9)
     assert math.isclose(walked_length(layout, route), route.length, rel_tol=0, abs_tol=1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(instances(max_aisles=20, max_picks=60, max_bays=40))
+def test_plan_route_is_the_optimal_route_and_the_s_shape_length(instance: Instance) -> None:
+    """What a wave keeps of a cart's routes, bit for bit, without their waypoints."""
+    layout, picks = instance
+    route = optimal_route(layout, picks)
+    ids, length, s_length = plan_route(layout, picks)
+    assert ids == [p.pick_id for p in route.sequence]
+    assert length == route.length
+    assert s_length == s_shape_length(layout, picks)
 
 
 @settings(max_examples=150, deadline=None)

@@ -19,6 +19,7 @@ from wms_tui.domain.planning.route_layout import (
     Route,
     at_depot,
     normalise,
+    path_length,
 )
 from wms_tui.domain.planning.route_states import (
     _EMPTY,
@@ -33,8 +34,9 @@ from wms_tui.domain.planning.route_states import (
     _V_TRAVERSE,
     _VERT_OF,
 )
+from wms_tui.domain.planning.s_shape import _s_shape_walk
 
-__all__ = ["optimal_route"]
+__all__ = ["optimal_route", "plan_route"]
 
 
 @dataclass(slots=True)
@@ -126,10 +128,32 @@ def optimal_route(layout: Layout, picks: Iterable[tuple[PickIdT, int, float]]) -
     :func:`route_distance` gives exactly ``length``.
     """
     items = normalise(layout, picks)
-    depot = (layout.depot_x, 0.0)
     if all(at_depot(layout, p) for p in items):
-        return Route(0.0, tuple(items), (depot,))
+        return Route(0.0, tuple(items), ((layout.depot_x, 0.0),))
+    sequence, length, path = _optimal(layout, items, with_path=True)
+    return Route(length, tuple(sequence), path)
 
+
+def plan_route(
+    layout: Layout, picks: Iterable[tuple[PickIdT, int, float]]
+) -> tuple[list[PickIdT], float, float]:
+    """``optimal_route``'s pick ids in visiting order and length, and ``s_shape_length``.
+
+    What a wave keeps of a cart's route, for the price of one: the picks are
+    checked once, and neither route's waypoints are built.
+    """
+    items = normalise(layout, picks)
+    if all(at_depot(layout, p) for p in items):
+        return [p.pick_id for p in items], 0.0, 0.0
+    sequence, length, _ = _optimal(layout, items, with_path=False)
+    s_path, _ = _s_shape_walk(layout, items, with_sequence=False)
+    return [p.pick_id for p in sequence], length, path_length(s_path)
+
+
+def _optimal(
+    layout: Layout, items: list[Pick[PickIdT]], *, with_path: bool
+) -> tuple[list[Pick[PickIdT]], float, tuple[tuple[float, float], ...]]:
+    """The DP and its tour for picks not all at the depot: (sequence, length, path or ())."""
     columns = _columns(layout, items)
     inf = math.inf
     n_cols = len(columns)
@@ -209,7 +233,8 @@ def optimal_route(layout: Layout, picks: Iterable[tuple[PickIdT, int, float]]) -
             s, hf, hb = entry_h
             chosen_h[j - 1] = (hf, hb)
 
-    return _extract_route(layout, items, columns, chosen_v, chosen_h, best)
+    sequence, path = _extract_route(layout, items, columns, chosen_v, chosen_h, with_path)
+    return sequence, best, path
 
 
 def _extract_route(
@@ -218,66 +243,76 @@ def _extract_route(
     columns: list[_Column],
     chosen_v: list[tuple[int, int]],
     chosen_h: list[tuple[int, int]],
-    length: float,
-) -> Route[PickIdT]:
-    """Rebuild the chosen edge multiset and walk an Eulerian circuit through it."""
+    with_path: bool,
+) -> tuple[list[Pick[PickIdT]], tuple[tuple[float, float], ...]]:
+    """Rebuild the chosen edge multiset and walk an Eulerian circuit through it.
+
+    Returns the picks in the order of their first visit and, ``with_path``, the
+    circuit's waypoints. Vertices are numbered column by column (front, interior
+    picks upwards, back), so every piece of a column's chain is a range of ids.
+    """
     aisle_length = layout.aisle_length
-    coords: list[tuple[float, float]] = []
     front_ids: list[int] = []
-    back_ids: list[int] = []
-    chains: list[list[int]] = []  # per column: front, interior picks, back
     vertex_at: dict[tuple[int, float], int] = {}
+    n_vertices = 0
     for col in columns:
-        x = col.x
-        first = len(coords)
-        coords.append((x, 0.0))
-        coords.extend([(x, y) for y in col.ys])
-        coords.append((x, aisle_length))
-        chain = list(range(first, len(coords)))
-        chains.append(chain)
+        first = n_vertices
         front_ids.append(first)
-        back_ids.append(chain[-1])
+        n_vertices += len(col.ys) + 2
         if col.aisle is not None:
             aisle = col.aisle
             vertex_at[(aisle, 0.0)] = first
-            vertex_at[(aisle, aisle_length)] = chain[-1]
-            for vid, y in zip(chain[1:-1], col.ys, strict=True):
+            vertex_at[(aisle, aisle_length)] = n_vertices - 1
+            for vid, y in enumerate(col.ys, start=first + 1):
                 vertex_at[(aisle, y)] = vid
 
     # Edges are numbered in the order they are added; the circuit below depends
     # on that order, so it is the same as it always was (columns, then the
-    # cross-aisles).
-    adjacency: list[list[tuple[int, int]]] = [[] for _ in coords]
-    n_edges = 0
-    spans: list[tuple[list[int], int]] = []
+    # cross-aisles). An edge's entry in ``ends`` is the xor of its two ends: the
+    # far end seen from either one.
+    adjacency: list[list[int]] = [[] for _ in range(n_vertices)]
+    ends: list[int] = []
+    spans: list[tuple[int, int, int]] = []  # (first vertex, last vertex, times)
+    back_ids = [first + len(col.ys) + 1 for first, col in zip(front_ids, columns, strict=True)]
     for j, (kind, gap) in enumerate(chosen_v):
-        chain = chains[j]
+        first, back = front_ids[j], back_ids[j]
         if kind == _V_TRAVERSE:
-            spans.append((chain, 1))
+            spans.append((first, back, 1))
         elif kind == _V_DOUBLE:
-            spans.append((chain, 2))
+            spans.append((first, back, 2))
         elif kind == _V_BOTTOM:
-            spans.append((chain[:-1], 2))
+            spans.append((first, back - 1, 2))
         elif kind == _V_TOP:
-            spans.append((chain[1:], 2))
+            spans.append((first + 1, back, 2))
         elif kind == _V_GAP:
-            # chain[gap + 1] and chain[gap + 2] are the picks bounding the skipped gap.
-            spans.append((chain[: gap + 2], 2))
-            spans.append((chain[gap + 2 :], 2))
-    for j, (hf, hb) in enumerate(chosen_h):
-        spans.append(([front_ids[j], front_ids[j + 1]], hf))
-        spans.append(([back_ids[j], back_ids[j + 1]], hb))
-    for chain, times in spans:
-        for i in range(len(chain) - 1):
-            u, v = chain[i], chain[i + 1]
-            adj_u, adj_v = adjacency[u], adjacency[v]
+            # first + gap + 1 and first + gap + 2 are the picks bounding the skipped gap.
+            spans.append((first, first + gap + 1, 2))
+            spans.append((first + gap + 2, back, 2))
+    # A column's piece walks each step of its range; a cross-aisle is one step.
+    n_vertical = len(spans)
+    for chain_first, chain_last, times in spans:
+        for u in range(chain_first, chain_last):
+            adj_u, adj_v = adjacency[u], adjacency[u + 1]
+            far = u ^ (u + 1)
             for _ in range(times):
-                adj_u.append((v, n_edges))
-                adj_v.append((u, n_edges))
-                n_edges += 1
+                e = len(ends)
+                ends.append(far)
+                adj_u.append(e)
+                adj_v.append(e)
+    for j, (hf, hb) in enumerate(chosen_h):
+        spans.append((front_ids[j], front_ids[j + 1], hf))
+        spans.append((back_ids[j], back_ids[j + 1], hb))
+    for u, v, times in spans[n_vertical:]:
+        adj_u, adj_v = adjacency[u], adjacency[v]
+        far = u ^ v
+        for _ in range(times):
+            e = len(ends)
+            ends.append(far)
+            adj_u.append(e)
+            adj_v.append(e)
 
     start = next(front_ids[j] for j, col in enumerate(columns) if col.x == layout.depot_x)
-    circuit = _euler_circuit(adjacency, n_edges, start)
+    circuit = _euler_circuit(adjacency, ends, start)
 
     at_vertex: dict[int, list[Pick[PickIdT]]] = {}
     for pick in items:
@@ -294,12 +329,25 @@ def _extract_route(
             sequence.extend(group)
     if at_vertex:  # pragma: no cover - the DP guarantees every pick vertex is covered
         raise AssertionError("optimal tour misses picks")
-    return Route(length, tuple(sequence), tuple([coords[v] for v in circuit]))
+    if not with_path:
+        return sequence, ()
+    coords: list[tuple[float, float]] = []
+    for col in columns:
+        x = col.x
+        coords.append((x, 0.0))
+        coords.extend([(x, y) for y in col.ys])
+        coords.append((x, aisle_length))
+    return sequence, tuple([coords[v] for v in circuit])
 
 
-def _euler_circuit(adjacency: list[list[tuple[int, int]]], n_edges: int, start: int) -> list[int]:
-    """Hierholzer's algorithm on a connected multigraph with all degrees even."""
-    used = [False] * n_edges
+def _euler_circuit(adjacency: list[list[int]], ends: list[int], start: int) -> list[int]:
+    """Hierholzer's algorithm on a connected multigraph with all degrees even.
+
+    ``adjacency[v]`` lists the ids of the edges at ``v``; ``ends[e]`` is the xor
+    of edge ``e``'s two ends.
+    """
+    n_edges = len(ends)
+    used = bytearray(n_edges)
     cursor = [0] * len(adjacency)
     stack = [start]
     circuit: list[int] = []
@@ -308,16 +356,16 @@ def _euler_circuit(adjacency: list[list[tuple[int, int]]], n_edges: int, start: 
         edges = adjacency[v]
         i = cursor[v]
         n = len(edges)
-        while i < n and used[edges[i][1]]:
+        while i < n and used[edges[i]]:
             i += 1
         if i == n:
             cursor[v] = i
             circuit.append(stack.pop())
         else:
-            w, e = edges[i]
+            e = edges[i]
             cursor[v] = i + 1
-            used[e] = True
-            stack.append(w)
+            used[e] = 1
+            stack.append(ends[e] ^ v)
     if len(circuit) != n_edges + 1:  # pragma: no cover - DP guarantees connectivity
         raise AssertionError("chosen edge set is not a single closed tour")
     circuit.reverse()

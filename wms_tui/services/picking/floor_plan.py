@@ -36,8 +36,7 @@ from sqlmodel import Session, col, select
 from wms_tui.domain.enums import LocationKind
 from wms_tui.domain.models import Location
 from wms_tui.domain.planning.route_layout import DEPOT, Layout, Point, route_distance
-from wms_tui.domain.planning.routing import optimal_route
-from wms_tui.domain.planning.s_shape import s_shape_length
+from wms_tui.domain.planning.routing import plan_route
 
 AISLE_SPACING_M = 3.0
 BAY_PITCH_M = 1.2
@@ -111,10 +110,10 @@ class FloorPlan:
             picks = by_block.get(i)
             if not picks:
                 continue
-            best = optimal_route(block.layout, picks)
-            order.extend(p.pick_id for p in best.sequence)
-            length += best.length
-            s_length += s_shape_length(block.layout, picks)
+            ids, best, s_best = plan_route(block.layout, picks)
+            order.extend(ids)
+            length += best
+            s_length += s_best
         order.extend(unplaced)
         return PlannedRoute(order, length, s_length)
 
