@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -53,6 +54,35 @@ def _tote_orders(store: Store) -> dict[str, str]:
             .join(Order, Order.id == OrderLine.order_id)
         ).all()
         return dict(rows)
+
+
+def test_a_wave_is_planned_and_written_with_the_collector_held(
+    empty_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No cyclic GC pass while a wave builds rows that all live until its commit."""
+    w = build_world(empty_store, SIX)
+    seen: list[bool] = []
+    route_seqs, insert = waves_module._route_seqs, waves_module.bulk_insert
+
+    def routing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        seen.append(gc.isenabled())
+        return route_seqs(*args, **kwargs)
+
+    def inserting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        seen.append(gc.isenabled())
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(waves_module, "_route_seqs", routing)
+    monkeypatch.setattr(waves_module, "bulk_insert", inserting)
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        build_wave(empty_store, w.supervisor, cart_size=3)
+        assert gc.isenabled()
+    finally:
+        if not was:
+            gc.disable()
+    assert seen == [False] * 4  # two carts routed, tasks and lines inserted
 
 
 def test_wave_one_tote_per_order_cart_size_tasks_round_robin_stations(empty_store: Store) -> None:

@@ -54,6 +54,7 @@ from wms_tui.domain.models import (
 from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import counters, events, priority, settings
 from wms_tui.services.core.badges import badge_code, find_operator
+from wms_tui.services.core.bulk_gc import collector_held
 from wms_tui.services.picking.floor_plan import FloorPlan, floor_plan
 from wms_tui.store import Store, UnitOfWork, bulk_insert, retrying
 
@@ -431,7 +432,8 @@ def build_wave(
     actor.require(Role.SUPERVISOR, action="build waves")
     cutoff = parse_cutoff(cutoff_before)
     check_max_orders(max_orders)
-    with store.unit_of_work() as uow:
+    # Everything built below lives until the commit: no collector pass could free any of it.
+    with collector_held(), store.unit_of_work() as uow:
         s = uow.session
         # The wave's number first: its counter row stays locked to the end, so
         # a second wave built at the same time waits here and then sees this
