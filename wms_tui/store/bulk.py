@@ -88,8 +88,25 @@ def _driver_values(
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
             values[i] = _processed(process, values[i])
-        refuse_nul_in([v for v in values[i] if isinstance(v, str)])
+        _refuse_nul_in_column(values[i])
     return values
+
+
+def _refuse_nul_in_column(column: list[Any]) -> None:
+    """``refuse_nul_in`` of the column's text, looked at in C rather than value by value.
+
+    A wave's columns hold 10,000-20,000 values each, most of them numbers: the
+    types present decide whether there is text to look at, and the text is
+    searched joined (joining cannot make a NUL that no piece holds).
+    """
+    kinds = set(map(type, column))
+    if not any(issubclass(kind, str) for kind in kinds):
+        return
+    if all(issubclass(kind, str) for kind in kinds):
+        text = "".join(column)
+    else:
+        text = "".join([v for v in column if isinstance(v, str)])
+    refuse_nul_in(text)
 
 
 def _processed(process: Callable[[Any], Any], column: list[Any]) -> list[Any]:
