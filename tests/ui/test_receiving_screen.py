@@ -234,6 +234,36 @@ async def test_supervisor_links_an_unknown_barcode_at_the_handheld(receiving_sto
 
 
 @pytest.mark.parametrize("size", SIZES)
+async def test_a_code_too_long_for_a_barcode_is_not_offered_for_linking(
+    receiving_store: Store, size
+) -> None:
+    """10,000 characters scanned: F6 was offered, its dialog's title (the whole code)
+    filled the handheld and pushed its field off screen, and the SKU and a supervisor's
+    PIN were asked for before the link was refused as too long."""
+    app = WmsApp(receiving_store.url, terminal="RCV-1")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_receiving(pilot)
+        await scan(pilot, "PO-1")
+        before = snapshot(receiving_store)
+        await scan(pilot, "A" * 10_000)
+        said = feedback(app)
+        assert "too long (at most 32 characters)" in said and "F6" not in said, said
+        assert screen.last_unknown is None
+        if not screen.wide:  # wide, F6 is always there (to link a code scanned next)
+            assert "f6" not in footer_keys(app)
+        await scan(pilot, "2" * 33)  # one over
+        assert "too long" in feedback(app) and screen.last_unknown is None
+        await scan(pilot, "2" * 32)  # the longest that fits: offered, its title whole
+        assert screen.last_unknown == "2" * 32
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, AskText)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and snapshot(receiving_store) == before
+
+
+@pytest.mark.parametrize("size", SIZES)
 async def test_blind_receipt_and_sku_labels(receiving_store: Store, tmp_path: Path, size) -> None:
     app = WmsApp(receiving_store.url, terminal="RCV-2")
     async with app.run_test(size=size) as pilot:

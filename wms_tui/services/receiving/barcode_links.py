@@ -25,6 +25,18 @@ class LinkResult:
     authorised_by: str
 
 
+MAX_BARCODE = 32  # ProductBarcode.code's length; GS1 codes are at most 14 digits
+
+
+def too_long(code: str) -> str | None:
+    """Why ``code`` can never be linked as a barcode, or None: asked before the SKU and
+    the supervisor's PIN, not after them."""
+    barcode = clean_scan(code)
+    if len(barcode) > MAX_BARCODE:
+        return f"Barcode {barcode[:20]}… is too long (at most {MAX_BARCODE} characters)"
+    return None
+
+
 @retrying
 def link_barcode(
     store: Store,
@@ -41,8 +53,8 @@ def link_barcode(
         raise DomainError("Scan the new barcode first")
     if not target:
         raise DomainError("Scan or type the SKU to link it to")
-    if len(barcode) > 32:
-        raise DomainError(f"Barcode {barcode[:20]}… is too long (at most 32 characters)")
+    if problem := too_long(barcode):
+        raise DomainError(problem)
     approved = approval.verify(store, actor, approver, action="linking a barcode")
     with store.unit_of_work() as uow:
         s = uow.session

@@ -23,7 +23,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.numbers import small_number
 from wms_tui.domain.text import option_values, plural
-from wms_tui.services.receiving import closing, deliveries
+from wms_tui.services.receiving import barcode_links, closing, deliveries
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.screens.receiving_barcodes import ReceivingBarcodes
@@ -415,6 +415,10 @@ class ReceivingScreen(ReceiptClosing, ReceivingBarcodes, FloorScreen):
         ("Unknown barcode 700: F6 to link it" offered to make 700 a product's barcode)."""
         if small_number(exc.code, MAX_KEYED_COUNT_DIGITS) is not None:
             self.feedback.error(f"{exc.code} is no barcode: scan the item, then F3 to key a count")
+            return
+        if problem := barcode_links.too_long(exc.code):
+            # F6 would ask for the SKU and a supervisor's PIN only to refuse it then.
+            self.feedback.error(f"{exc}: {problem[0].lower()}{problem[1:]}")
             return
         self.last_unknown = exc.code
         self.feedback.error(f"{exc}: F6 to link it")

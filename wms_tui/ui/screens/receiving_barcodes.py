@@ -11,6 +11,7 @@ from __future__ import annotations
 from textual import work
 
 from wms_tui.domain.errors import DomainError, NotFound
+from wms_tui.domain.shown import excerpt
 from wms_tui.domain.text import plural
 from wms_tui.services.core import approval
 from wms_tui.services.receiving import barcode_links
@@ -32,9 +33,12 @@ class ReceivingBarcodes:
             )
             if code is None:
                 return
+            if problem := barcode_links.too_long(code):
+                self.feedback.error(problem)
+                return
         sku = await self.app.push_screen_wait(
             AskText(
-                f"Link {code} to which SKU?",
+                f"Link {excerpt(code)} to which SKU?",
                 placeholder="SKU or a known barcode",
                 validate=self.sku_of,
             )
