@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.events import Resize
 from textual.screen import Screen
 
+from wms_tui.ui.partial_redraw import PartialCompositor
 from wms_tui.ui.widgets.fitting_footer import FittingFooter
 from wms_tui.ui.widgets.operator_bar import OperatorBar
 from wms_tui.ui.widgets.scan_panel import ScanPanel
@@ -47,6 +48,8 @@ class WmsScreen(Screen):
     ) -> None:
         super().__init__(name, id, classes)
         self._drawn_wide: bool | None = None
+        # A scan's update draws only the widgets it changed (see partial_redraw).
+        self._compositor = PartialCompositor()
 
     @property
     def wms(self) -> WmsApp:
