@@ -31,6 +31,7 @@ from wms_tui.ui.screens.receiving_close import ReceiptClosing
 from wms_tui.ui.screens.receiving_text import KEYS_HELP, NARROW_LINES, WIDE_LINES
 from wms_tui.ui.widgets.dialogs import AskChoice, AskCount, AskSure
 from wms_tui.ui.widgets.fixed_table import SteadyTable, step_cursor
+from wms_tui.ui.widgets.scan_log import ScanLog
 from wms_tui.ui.widgets.scan_panel import ScanPanel
 from wms_tui.ui.widgets.steady import update_text
 from wms_tui.ui.widgets.variance import variance_text
@@ -85,7 +86,7 @@ class ReceivingScreen(ReceiptClosing, ReceivingBarcodes, FloorScreen):
             # Wide screens only: what happened lately, and every key.
             with Vertical(id="rcv-side"):
                 yield Static("Last scans", classes="side-title", markup=False)
-                yield Static("", id="rcv-log", markup=False)
+                yield ScanLog(id="rcv-log")
                 yield Static("Keys", classes="side-title", markup=False)
                 yield Static(KEYS_HELP, id="rcv-keys", markup=False)
 
@@ -152,14 +153,13 @@ class ReceivingScreen(ReceiptClosing, ReceivingBarcodes, FloorScreen):
         self.show_log()
 
     def show_log(self) -> None:
-        log = self.query_one("#rcv-log", Static)
+        log = self.query_one("#rcv-log", ScanLog)
         if not log.display or not self.wide:
             return  # drawn when the side panel shows (redraw)
         # Only the lines its rows can show: the newest line pushes every other one down,
-        # so all of them are drawn again, and the 40 kept cost twice what a screenful
-        # does. Its height is the side panel's, whatever it says: no layout pass.
+        # so all of them are drawn again (ScanLog renders only the new one's text).
         rows = log.size.height or len(self.scan_log)
-        log.update("\n".join(islice(self.scan_log, rows)), layout=False)
+        log.show(islice(self.scan_log, rows))
 
     @property
     def table(self) -> SteadyTable:
