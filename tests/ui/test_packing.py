@@ -297,6 +297,27 @@ async def test_order_keys_are_shown_only_while_an_order_is_open(world: pw.World,
         assert screen.view is None and not order_keys & set(footer_keys(app))
 
 
+async def test_a_scan_refreshes_the_keys_only_when_an_order_opens_or_leaves(
+    world: pw.World,
+) -> None:
+    app = WmsApp(world.store.url, terminal="PACK-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_pack(pilot)
+        refreshed: list[int] = []
+        real = screen.refresh_bindings
+        screen.refresh_bindings = lambda: (refreshed.append(1), real())[1]  # type: ignore[method-assign]
+        await scan(pilot, "T-0001")
+        await settle(pilot)
+        assert refreshed == [1] and "f9" in footer_keys(app)
+        await scan(pilot, pw.MUG_EAN)
+        await scan(pilot, pw.MUG_EAN)
+        assert screen.view is not None and screen.view.units_packed == 2
+        assert refreshed == [1]
+        await press(pilot, "f12")
+        await settle(pilot)
+        assert screen.view is None and refreshed == [1, 1] and "f9" not in footer_keys(app)
+
+
 async def test_a_handheld_that_cannot_pack_is_told_the_fix_whole(world: pw.World) -> None:
     """At 40 columns it read "HH-01 cannot close parcels: Station HH-01 has no pack
     location: ask a…": the fix was cut off."""

@@ -92,6 +92,7 @@ class PackScreen(PackQuestions, PackPapers, PackRendering, WmsScreen):
         self._line_inputs: dict[str, tuple] = {}  # per row: what its text was built from
         self._lines_shape: tuple | None = None
         self._mounted_shape: tuple | None = None
+        self._keys_for_order: bool | None = None  # the footer's keys were for an open order
 
     # -- layout ----------------------------------------------------------------
 
@@ -237,7 +238,11 @@ class PackScreen(PackQuestions, PackPapers, PackRendering, WmsScreen):
             self._render_start()
         else:
             self._render_order(self.view)
-        self.refresh_bindings()
+        # What the keys allow changes only when an order opens or leaves (check_action):
+        # refreshing them after every scan re-read every binding for the footer.
+        if self._keys_for_order != (self.view is not None):
+            self._keys_for_order = self.view is not None
+            self.refresh_bindings()
 
     def open(self, code: str) -> None:
         if not code:
