@@ -120,6 +120,9 @@ async def test_close_out_with_confirmation(dock: Dock, size: tuple[int, int]) ->
         files = f"{pdf.name}, {csv.name} in {folder_text(pdf.parent)}"
         assert [note.splitlines()[0] for note in notes] == [f"Manifest {files}"]
         assert screen.dock is not None and screen.dock.closed
+        # Loading it is over: the prompt no longer asks for parcels.
+        prompt = shown_text(screen.scan_panel.prompt_line)
+        assert prompt.startswith("▶ Truck has left: F2 another carrier"), prompt
 
         # closed: a second close and a late parcel are refused
         await press(pilot, "f10")

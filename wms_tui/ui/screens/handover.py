@@ -292,6 +292,12 @@ class HandoverScreen(FloorScreen):
     def _show(self, dock: DockStatus) -> None:
         self.dock = dock
         self.refresh_bindings()
+        # After the close every parcel scanned here is refused ("goes tomorrow"):
+        # the prompt asking to load the truck had sent the loader round in circles.
+        if dock.closed:
+            self.prompt("Truck has left: F2 another carrier")
+        else:
+            self._scan_parcels()
         narrow = self.narrow
         self.query_one("#ho-head", Static).update(dock_head(dock, narrow))
         waiting_title, loaded_title = list_titles(dock, narrow)
