@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Integer, bindparam, cast, func, literal, literal_column, select
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from wms_tui.domain.enums import EventKind, MovementReason, OrderStatus, ParcelStatus
@@ -82,6 +83,7 @@ def _build(dialect: str) -> dict[str, Any]:
         return (column >= bindparam("start"), column < bindparam("end"))
 
     hour_ev = _utc_hour(dialect, Event.at)
+    cancelled = aliased(Order)
     hour_mv = _utc_hour(dialect, StockMovement.at)
     return {
         "finished": select(Order.carrier_id, Order.service_id, Order.status, func.count())
@@ -144,8 +146,14 @@ def _build(dialect: str) -> dict[str, Any]:
         )
         .join(Order, col(Order.id) == Parcel.order_id)
         .where(
-            Order.status == S.CANCELLED,
             col(Parcel.status).in_((ParcelStatus.CLOSED, ParcelStatus.LOADED)),
+            # The cancelled orders' ids from ix_orders_open_work (which holds every
+            # order's status and, on PostgreSQL, its id) in a semi-join, and an order's
+            # row only for a parcel that matched. As ``Order.status == CANCELLED`` on the
+            # joined row, PostgreSQL read the row of every order ever cancelled (a bitmap
+            # heap scan of 1,734 blocks at 100,000 orders, 12-17 ms under load) to find the
+            # few whose parcels are still in the building.
+            col(Parcel.order_id).in_(select(cancelled.id).where(cancelled.status == S.CANCELLED)),
         )
         .order_by(col(Parcel.id))
         .limit(MAX_LISTED),
