@@ -72,6 +72,22 @@ def test_refusals_keep_the_step_and_write_nothing(world: World) -> None:
     assert snapshot(world.store) == before
 
 
+def test_a_note_too_long_is_refused_and_the_step_stays(world: World) -> None:
+    """10,000 characters pasted (or a held key) at the note went whole onto the return line."""
+    flow = DeskFlow(world.store, world.receiver)
+    flow.scan_order(rma_code(world.order_id))
+    flow.choose_line_by_input(TEE_M_EAN)
+    flow.choose_reason(0)
+    flow.choose_fate(Disposition.SCRAP, 1)
+    before = snapshot(world.store)
+    said = flow.enter_note("N" * 10_000)
+    assert said.refused and said.text == "Keep the note under 300 characters (got 10,000)"
+    assert flow.step is Step.NOTE and flow.booked_units() == 0
+    assert not flow.enter_note("  " + "N" * 300 + "  ").refused  # 300 once trimmed
+    assert flow.step is Step.LINES and flow.booked_units() == 1
+    assert snapshot(world.store) == before
+
+
 def test_the_desk_names_an_example_order_and_where_a_restock_goes(world: World) -> None:
     """What the screen shows beside its steps comes from the flow: it reads no store."""
     flow = DeskFlow.open(world.store, world.receiver)

@@ -54,6 +54,7 @@ class Step(Enum):
 
 
 RESOLUTION_ORDER = (Resolution.REFUND, Resolution.EXCHANGE, Resolution.STORE_CREDIT)
+NOTE_MAX = 300  # a unit's note, as the screens' typed answers (dialogs.TEXT_MAX)
 
 
 class Tone(StrEnum):
@@ -279,10 +280,12 @@ class DeskFlow:
 
     def enter_note(self, note: str) -> Said:
         assert self.line and self.reason and self.unit_choice
+        note = note.strip()
+        if len(note) > NOTE_MAX:
+            # A held key or a paste went whole onto the return line: 10,000 characters.
+            return _error(f"Keep the note under {NOTE_MAX} characters (got {len(note):,})")
         fate, count = self.unit_choice
-        self.current.append(
-            Booked(self.line, self.reason, fate, self.unit_location, note.strip(), count)
-        )
+        self.current.append(Booked(self.line, self.reason, fate, self.unit_location, note, count))
         self.units_done += count
         if self.units_done < self.qty:
             self.step = Step.UNIT
