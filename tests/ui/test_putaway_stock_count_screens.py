@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
+from textual import events
 from textual.widgets import DataTable, Static
 
 from tests.ui.helpers import (
@@ -16,7 +17,7 @@ from tests.ui.helpers import (
     sign_in,
     until,
 )
-from tests.ui.scanner import press, scan, settle
+from tests.ui.scanner import burst, press, scan, settle
 from tests.worlds import factories as f
 from tests.worlds.receiving import TEE_EAN, build, qty_at, snapshot
 from wms_tui.domain.enums import OrderStatus
@@ -321,6 +322,35 @@ async def test_a_count_keyed_into_the_scan_field_is_the_last_products_total(
         assert screen.counted == {"MUG": 1} and feedback(app) == "Count not changed"
         await scan(pilot, "4006381333931")  # a barcode nobody knows stays one
         assert "Unknown barcode 4006381333931" in feedback(app)
+
+
+@pytest.mark.parametrize("how", ["burst", "paste"])
+async def test_count_mode_scans_and_counts_typed_at_once_are_each_counted(
+    store: Store, how: str
+) -> None:
+    """In count mode, "<code> Enter 3 Enter <code> Enter 2 Enter" in one read (a fast
+    counter over SSH, a scanner burst, a paste): the 3 went into the scan field before
+    the question came up, replaced it (same worker group) and was refused as a scan
+    with no product: "Scan a product first, then key its count (3)"; both were lost."""
+    app = WmsApp(store.url, terminal="HH-1")
+    async with app.run_test(size=(40, 16)) as pilot:
+        await sign_in(pilot, "S9001")
+        await open_menu_entry(pilot, "cycle_count")
+        screen = app.screen
+        await scan(pilot, "A-01-2-A")
+        await press(pilot, "f3")
+        assert screen.count_mode
+        mug = "7350053000025"
+        if how == "burst":
+            burst(app, [*mug, "enter", "3", "enter", *mug, "enter", "2", "enter"])
+        else:
+            event = events.Paste(f"{mug}\r3\r{mug}\r2\r")
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await until(pilot, lambda: screen.counted.get("MUG") == 5, "both counts")
+        await settle(pilot)
+        assert app.screen is screen and screen.counted == {"MUG": 5}
+        assert feedback(app) == "✓ MUG +2 (total 5)"
 
 
 async def test_leaving_a_count_says_how_many_units_were_counted(store: Store) -> None:

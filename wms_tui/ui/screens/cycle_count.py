@@ -184,9 +184,18 @@ class CycleCountScreen(FloorScreen):
 
     # -- scanning --------------------------------------------------------------
 
+    def question_follows_scan(self) -> bool:
+        """In count mode a scan asks its count: the keys typed right behind it (a burst
+        or a paste "SKU\\r31\\r") are its answer, held by the app until the question is
+        up. Put in the scan field, the 31 became a scan of its own, which replaced the
+        question (the same worker group) and was refused: both were lost."""
+        return self.bin is not None and self.variances is None and self.count_mode
+
     @on(Input.Submitted, "#cc-scan")
     def scanned(self, event: Input.Submitted) -> None:
         code = event.value.strip()
+        if not (code and self.question_follows_scan()):
+            self.wms.expect_no_screen()
         if self.bin is None:
             if not code and self.bins:
                 code = self.bins[self.table.cursor_row].bin
@@ -262,6 +271,12 @@ class CycleCountScreen(FloorScreen):
 
     @work(exclusive=True, group="cc-ask")
     async def ask_count(self, code: str) -> None:
+        try:
+            await self._ask_count(code)
+        finally:
+            self.wms.expect_no_screen()  # asked, refused or cancelled: keys go on
+
+    async def _ask_count(self, code: str) -> None:
         found = self.identify(code)
         if found is None:
             return
