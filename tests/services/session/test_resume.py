@@ -95,3 +95,16 @@ def test_moving_an_order_is_refused_and_changes_nothing(bench: pw.World) -> None
     with store.read() as s:
         order = s.exec(select(Order).where(Order.name == "#1042")).one()
         assert order.locked_terminal == "PACK-1"
+
+
+def test_an_order_open_here_without_a_packer_still_names_someone(bench: pw.World) -> None:
+    """The refusal puts the holder in a sentence: never an empty pair of brackets."""
+    store, johan, emily = bench.store, bench.packer, bench.packer2
+    packing.open_order(store, emily, bench.totes["#1043"])
+    with store.unit_of_work() as uow:
+        held = uow.session.exec(select(Order).where(Order.name == "#1043")).one()
+        held.locked_by_operator_id = None
+        uow.add(held)
+        uow.commit()
+    with pytest.raises(Conflict, match=r"^Order #1043 is open here \(someone\): close or park"):
+        take_pack_order_here(store, replace(johan, terminal="PACK-2"), "#1042")

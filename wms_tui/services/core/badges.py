@@ -51,5 +51,14 @@ def operator_by_badge(
     return op
 
 
+def operator_name(session: Session, operator_id: int | None) -> str:
+    """Who holds or did something, for a sentence ("open at PACK-1 by Ana"): "someone"
+    when no one is named, "operator 7" for a row since removed; never empty."""
+    if operator_id is None:
+        return "someone"
+    op = session.get(Operator, operator_id)
+    return op.name if op else f"operator {operator_id}"
+
+
 def actor_for(op: Operator, terminal: str) -> Actor:
     return Actor(operator_id=op.id, name=op.name, roles=op.role_set, terminal=terminal)

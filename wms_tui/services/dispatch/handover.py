@@ -41,10 +41,11 @@ from wms_tui.domain.enums import (
     Role,
 )
 from wms_tui.domain.errors import DomainError, NotFound
-from wms_tui.domain.models import Carrier, Manifest, Operator, Order, Parcel, WmsException
+from wms_tui.domain.models import Carrier, Manifest, Order, Parcel, WmsException
 from wms_tui.domain.scans import clean_scan
 from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
+from wms_tui.services.core.badges import operator_name
 from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch.dock import ParcelLine, find_carrier, manifest_number, parcel_lines
 from wms_tui.services.exceptions import settle
@@ -97,11 +98,6 @@ def _find_parcel(uow: UnitOfWork, raw: str) -> tuple[Parcel, Order]:
     return row[0], row[1]
 
 
-def _who(session: Session, operator_id: int | None) -> str:
-    op = session.get(Operator, operator_id) if operator_id else None
-    return op.name if op else "someone"
-
-
 def _today_manifest(uow: UnitOfWork, carrier: Carrier, day: date) -> Manifest:
     m = uow.session.exec(
         select(Manifest).where(Manifest.carrier_id == carrier.id, Manifest.day == day)
@@ -145,7 +141,7 @@ def _check_loadable(session: Session, parcel: Parcel, order: Order, carrier: Car
         raise DomainError(f"Parcel {code} of {order.name} is for {where} — keep it off this truck")
     if parcel.status == ParcelStatus.LOADED:
         at = days.local_time(parcel.loaded_at, tz)
-        who = _who(session, parcel.loaded_by_id)
+        who = operator_name(session, parcel.loaded_by_id)
         raise DomainError(f"Parcel {code} was already loaded at {at} by {who}")
     if parcel.status == ParcelStatus.MANIFESTED:
         m = session.get(Manifest, parcel.manifest_id) if parcel.manifest_id else None

@@ -21,10 +21,11 @@ from wms_tui.domain.scans import clean_scan
 from wms_tui.domain.shown import excerpt
 from wms_tui.domain.text import plural
 from wms_tui.services.core import approval, events, order_names
+from wms_tui.services.core.badges import operator_name
 from wms_tui.services.inventory.stock import find_product_by_scan
 from wms_tui.services.packing import totes as pack_totes
 from wms_tui.services.packing.change import ensure_parcel, remember, require_packer
-from wms_tui.services.packing.ownership import STOPPED, lock_order, operator_name
+from wms_tui.services.packing.ownership import STOPPED, lock_order
 from wms_tui.services.packing.state import PackContext
 from wms_tui.services.packing.view import PackView
 from wms_tui.store import Store, retrying

@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 
 from wms_tui.domain.enums import EventKind, OrderStatus
 from wms_tui.domain.errors import Conflict, DomainError, NotFound, TakenOver
-from wms_tui.domain.models import Event, Operator, Order
+from wms_tui.domain.models import Event, Order
+from wms_tui.services.core.badges import operator_name
 
 
 def lock_order(session: Session, order_id: int) -> Order:
@@ -23,13 +24,6 @@ def lock_order(session: Session, order_id: int) -> Order:
     if order is None:
         raise NotFound(f"No order with id {order_id}")
     return order
-
-
-def operator_name(session: Session, operator_id: int | None) -> str:
-    if operator_id is None:
-        return "someone"
-    op = session.get(Operator, operator_id)
-    return op.name if op else f"operator {operator_id}"
 
 
 STOPPED = {OrderStatus.CANCELLED: "cancelled", OrderStatus.ON_HOLD: "put on hold"}

@@ -34,6 +34,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
+from wms_tui.services.core.badges import operator_name
 from wms_tui.services.inventory import allocation
 from wms_tui.store import UnitOfWork
 
@@ -181,13 +182,6 @@ def get_task(session: Session, code: str, *, lock: bool = False) -> PickTask:
     if task is None:
         raise NotFound(f"No pick task {excerpt(code.strip().upper())}")
     return task
-
-
-def operator_name(session: Session, operator_id: int | None) -> str:
-    if operator_id is None:
-        return ""
-    op = session.get(Operator, operator_id)
-    return op.name if op else ""
 
 
 def my_task(uow: UnitOfWork, actor: Actor, code: str) -> PickTask:

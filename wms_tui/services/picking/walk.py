@@ -57,6 +57,7 @@ from wms_tui.domain.models import (
 )
 from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
+from wms_tui.services.core.badges import operator_name
 from wms_tui.services.inventory import stock as inventory
 from wms_tui.services.inventory.stock import ScannedProduct
 from wms_tui.services.picking.claiming import claim_next_task, take_task
@@ -75,7 +76,6 @@ from wms_tui.services.picking.task import (
     complete,
     get_task,
     my_task,
-    operator_name,
     stage,
 )
 from wms_tui.store import Store, UnitOfWork, retrying

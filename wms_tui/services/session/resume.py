@@ -21,7 +21,8 @@ from wms_tui.domain.errors import Conflict, DomainError
 from wms_tui.domain.models import Order, OrderLine, PickTask
 from wms_tui.domain.text import plural
 from wms_tui.services.core import events
-from wms_tui.services.picking.task import TaskContext, operator_name
+from wms_tui.services.core.badges import operator_name
+from wms_tui.services.picking.task import TaskContext
 from wms_tui.store import Store, retrying
 
 
