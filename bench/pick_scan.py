@@ -84,7 +84,7 @@ def build_floor(store: Store, n_orders: int) -> None:
 
 
 async def measure(store: Store, scans: int, warmup: int, pause: float) -> Timings:
-    from wms_tui.services.picking.task import Stage
+    from wms_tui.services.picking.task_view import Stage
     from wms_tui.ui.screens.picking import PickScreen
 
     with store.read() as s:

@@ -26,7 +26,7 @@ from bench.pick_scan import PICKER, floor_store
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.models import Operator, Product
 from wms_tui.services.picking import walk
-from wms_tui.services.picking.task import Stage, TaskView
+from wms_tui.services.picking.task_view import Stage, TaskView
 from wms_tui.store import Store
 
 

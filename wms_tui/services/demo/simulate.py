@@ -457,7 +457,7 @@ class _Day:
     def pick(self, picker: Actor) -> bool:
         from wms_tui.services.picking import walk as picking
         from wms_tui.services.picking.short_pick import report_short
-        from wms_tui.services.picking.task import Stage
+        from wms_tui.services.picking.task_view import Stage
 
         if self.on_break.get(picker.terminal, 0) > self.round:
             return False

@@ -30,7 +30,8 @@ from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import EventKind, OrderStatus, Role, TaskStatus
 from wms_tui.domain.models import PickTask
 from wms_tui.services.core import events
-from wms_tui.services.picking.task import TaskContext, TaskView, maybe_complete
+from wms_tui.services.picking.task import TaskContext, maybe_complete
+from wms_tui.services.picking.task_view import TaskView
 from wms_tui.store import Store, UnitOfWork, retrying
 
 

@@ -38,7 +38,8 @@ from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.inventory import allocation, backorder_split
 from wms_tui.services.inventory import stock as inventory
 from wms_tui.services.picking.floor_plan import FloorPlan, floor_plan
-from wms_tui.services.picking.task import ScanOutcome, Stage, TaskContext, advance, my_task, stage
+from wms_tui.services.picking.task import TaskContext, advance, my_task, stage
+from wms_tui.services.picking.task_view import ScanOutcome, Stage
 from wms_tui.store import Store, UnitOfWork, retrying
 
 SHORT_REASONS: dict[str, str] = {

@@ -30,7 +30,8 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from wms_tui.domain.models import Location, Order, OrderLine, PickTask, PickTaskLine, Product
-from wms_tui.services.picking.task import STOPPED, StopInfo, TaskContext, TaskView, ToteInfo
+from wms_tui.services.picking.task import STOPPED, TaskContext
+from wms_tui.services.picking.task_view import StopInfo, TaskView, ToteInfo
 
 _STOPPED = [str(s) for s in STOPPED]
 

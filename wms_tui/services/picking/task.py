@@ -3,14 +3,12 @@
 :class:`TaskContext` loads a task's stops and everything they refer to once
 per request and answers: which stop is current (route order, skipped stops
 at the end), at which stage it is (pick units, or put them in the tote), and
-what the handheld should show (:class:`TaskView`). Completing a task (every
-stop done) moves its fully picked orders to PICKED.
+what the handheld should show (a :class:`~.task_view.TaskView`). Completing a
+task (every stop done) moves its fully picked orders to PICKED.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
 
 from sqlalchemy import bindparam
@@ -36,135 +34,18 @@ from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
 from wms_tui.services.core.badges import operator_name
 from wms_tui.services.inventory import allocation
+from wms_tui.services.picking.task_view import (
+    Completion,
+    ScanOutcome,
+    Stage,
+    StopInfo,
+    TaskView,
+    ToteInfo,
+)
 from wms_tui.store import UnitOfWork
 
 # Orders whose stops are not walked (a supervisor stopped them mid-wave).
 STOPPED = frozenset({OrderStatus.ON_HOLD, OrderStatus.CANCELLED})
-
-
-class Stage(StrEnum):
-    PICK = "pick"  # scan the bin, then the items
-    TOTE = "tote"  # all units in hand: scan the tote
-
-
-# --------------------------------------------------------------------------- views
-
-
-@dataclass(frozen=True)
-class StopInfo:
-    line_id: int
-    seq: int
-    bin: str
-    sku: str
-    name: str
-    options: str
-    qty: int
-    picked: int
-    short: int
-    tote: str
-    slot: int
-    order: str
-    stage: Stage
-    skipped: bool
-    done: bool
-    stopped: bool = False  # order on hold / cancelled: not walked
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.qty - self.picked - self.short)
-
-
-@dataclass(frozen=True)
-class ToteInfo:
-    """One tote on the cart; ``units`` excludes what bins turned out not to have."""
-
-    slot: int
-    code: str
-    order: str
-    order_status: str
-    units: int
-    picked: int
-    short: int
-
-
-@dataclass(frozen=True)
-class TaskView:
-    code: str
-    wave: str
-    status: str
-    picker: str
-    terminal: str
-    pack_station: str
-    route_length_m: float
-    stop: StopInfo | None
-    stops: tuple[StopInfo, ...]
-    totes: tuple[ToteInfo, ...]
-
-    @property
-    def stops_total(self) -> int:
-        return sum(1 for s in self.stops if not s.stopped)
-
-    @property
-    def stops_done(self) -> int:
-        return sum(1 for s in self.stops if s.done and not s.stopped)
-
-    @property
-    def progress(self) -> str:
-        """``7/23``: the stop being worked on out of all stops."""
-        return f"{min(self.stops_done + 1, self.stops_total)}/{self.stops_total}"
-
-    @property
-    def units_total(self) -> int:
-        """Units to take: what a bin turned out not to have is not counted."""
-        return sum(s.qty - s.short for s in self.stops if not s.stopped)
-
-    @property
-    def units_picked(self) -> int:
-        return sum(s.picked for s in self.stops)
-
-    @property
-    def units_short(self) -> int:
-        return sum(s.short for s in self.stops)
-
-
-@dataclass(frozen=True)
-class Completion:
-    task: str
-    pack_station: str
-    totes: tuple[ToteInfo, ...]
-
-    @property
-    def to_pack(self) -> tuple[ToteInfo, ...]:
-        return tuple(
-            t for t in self.totes if t.picked and t.order_status == OrderStatus.PICKED.value
-        )
-
-    @property
-    def to_supervisor(self) -> tuple[ToteInfo, ...]:
-        return tuple(
-            t for t in self.totes if t.picked and t.order_status != OrderStatus.PICKED.value
-        )
-
-    @property
-    def message(self) -> str:
-        pack = self.to_pack
-        text = f"Task {self.task} done."
-        if pack:
-            text += f" Bring {len(pack)} tote{'s' if len(pack) != 1 else ''} to {self.pack_station}"
-        else:
-            text += " Nothing to pack"
-        if self.to_supervisor:
-            text += "; " + ", ".join(t.code for t in self.to_supervisor) + " to the supervisor"
-        return text
-
-
-@dataclass(frozen=True)
-class ScanOutcome:
-    kind: str  # bin | item | tote | short | skip | pause
-    message: str
-    view: TaskView
-    at_bin: str | None = None  # the bin the handheld is confirmed at now
-    finished: Completion | None = None
 
 
 # --------------------------------------------------------------------------- loading

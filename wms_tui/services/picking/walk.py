@@ -65,18 +65,20 @@ from wms_tui.services.picking.short_pick import SHORT_REASONS, report_short
 from wms_tui.services.picking.stop import StopContext
 from wms_tui.services.picking.task import (
     STOPPED,
-    Completion,
-    ScanOutcome,
-    Stage,
-    StopInfo,
     TaskContext,
-    TaskView,
-    ToteInfo,
     advance,
     complete,
     get_task,
     my_task,
     stage,
+)
+from wms_tui.services.picking.task_view import (
+    Completion,
+    ScanOutcome,
+    Stage,
+    StopInfo,
+    TaskView,
+    ToteInfo,
 )
 from wms_tui.store import Store, UnitOfWork, retrying
 
