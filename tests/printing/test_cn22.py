@@ -14,7 +14,7 @@ from PIL import Image
 from tests.printing.helpers import KOREAN, WAREHOUSE, decode, page_sizes, page_texts, render_pages
 from tests.printing.label_render import LIMITS
 from wms_tui.printing.cn22 import cn22_program, render_cn22_pdf_bytes
-from wms_tui.printing.documents import CustomsData, CustomsItem
+from wms_tui.printing.customs_data import CustomsData, CustomsItem
 from wms_tui.printing.errors import PrintError
 from wms_tui.printing.label import LABEL_SIZES
 from wms_tui.printing.zpl import LABEL_DOTS, font_download

@@ -44,7 +44,7 @@ def test_weights() -> None:
 def test_a_customs_line_declares_at_least_one_unit() -> None:
     from decimal import Decimal
 
-    from wms_tui.printing.documents import CustomsItem
+    from wms_tui.printing.customs_data import CustomsItem
 
     with pytest.raises(ValueError, match="MUG: a declared quantity is at least 1, got 0"):
         CustomsItem(description="Mug", sku="MUG", qty=0, weight_g=0, value=Decimal(0),

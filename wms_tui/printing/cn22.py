@@ -26,7 +26,8 @@ from pathlib import Path
 
 from wms_tui.printing import fonts
 from wms_tui.printing.barcodes import MM, code128_modules, fit_x_dim
-from wms_tui.printing.documents import CustomsData, format_weight_kg
+from wms_tui.printing.customs_data import CustomsData
+from wms_tui.printing.documents import format_weight_kg
 from wms_tui.printing.errors import PrintError
 from wms_tui.printing.label import LabelSize, label_stock_pdf, module_dots, page_size
 from wms_tui.printing.output import write_atomically

@@ -15,7 +15,8 @@ from typing import BinaryIO
 
 from wms_tui.printing import fonts
 from wms_tui.printing.address import Address
-from wms_tui.printing.documents import CustomsData, clean_lines, format_weight_kg
+from wms_tui.printing.customs_data import CustomsData
+from wms_tui.printing.documents import clean_lines, format_weight_kg
 from wms_tui.printing.pages import LEADING, PaperName, render_to_bytes, write_pdf
 from wms_tui.printing.toolkit import Column, DocumentWriter, TextPart
 

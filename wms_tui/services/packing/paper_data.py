@@ -30,9 +30,8 @@ from wms_tui.domain.models import (
     Service,
     Warehouse,
 )
+from wms_tui.printing.customs_data import CustomsData, CustomsItem
 from wms_tui.printing.documents import (
-    CustomsData,
-    CustomsItem,
     LabelData,
     ParcelInfo,
     SlipData,
