@@ -33,7 +33,7 @@ from wms_tui.services.intake.release import retry_backorders
 from wms_tui.services.inventory import allocation
 from wms_tui.services.inventory.stock import move_stock
 from wms_tui.services.packing.missing import SHIPPED_SHORT_REASON, SHORT_REASON
-from wms_tui.services.picking.walk import release_task_in
+from wms_tui.services.picking.holding import release_task_in
 from wms_tui.store import Store, UnitOfWork, retrying
 
 MAX_NOTE = 120

@@ -41,7 +41,7 @@ def logout(store: Store, actor: Actor, *, idle: bool = False) -> str | None:
     (``packing.left_on_bench``).
     """
     # Here, not at the top: login (the first thing a handheld does) stays light.
-    from wms_tui.services.picking.walk import pause_at_logout
+    from wms_tui.services.picking.holding import pause_at_logout
 
     with store.unit_of_work() as uow:
         paused = pause_at_logout(uow, actor, idle=idle)
