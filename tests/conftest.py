@@ -248,8 +248,10 @@ def worker_processes() -> multiprocessing.context.BaseContext:
     pytest or xdist thread, no open connection is forked; it lives as long as the
     test process and serves every multi-process test in it.
     """
+    from bench.load_terminals import TERMINAL_MODULES
+
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(_WORKER_MODULES)
+    ctx.set_forkserver_preload(_WORKER_MODULES + TERMINAL_MODULES)
     return ctx
 
 

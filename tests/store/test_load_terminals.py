@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bench.load_terminals import Pace, run_load
+from tests.conftest import worker_processes
 
 
 @pytest.mark.slow
@@ -21,6 +22,7 @@ def test_terminals_of_every_kind_at_once(db_url: str, tmp_path, monkeypatch) -> 
         seconds=6.0,
         n_orders=60,
         pace=Pace(walk=(0.02, 0.06), scan=(0.01, 0.03)),
+        processes=worker_processes(),
     )
     assert row["error_samples"] == []
     assert (row["doubles"], row["lost_units"], row["errors"], row["busy"]) == (0, 0, 0, 0)
