@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.ui.helpers import fits, open_screen, shown_text
+from tests.ui.helpers import fits, open_screen, shown_text, until
 from tests.ui.scanner import press, settle
 from tests.worlds import factories as f
 from tests.worlds.insight import NOW, Shift, build_shift
@@ -154,8 +154,14 @@ async def test_keys_answer_while_a_refresh_waits_on_the_database(
                 break
             await pilot.pause(0.02)
         assert entered.is_set() and screen.snap is None
-        await press(pilot, "3")  # the query is still running in its thread
-        assert flat(screen, "#dash-tab") == "‹ 3/6 Cut-offs ›"
+        # Pressed as a terminal does, not through press(): that settles, which waits
+        # for the refresh's worker, so the key was read only once the gate's 5 s
+        # ran out and the query had finished, and a screen that blocked on the
+        # query passed too.
+        await pilot.press("3")
+        tab = "‹ 3/6 Cut-offs ›"
+        await until(pilot, lambda: flat(screen, "#dash-tab") == tab, "the tab")
+        assert not gate.is_set() and screen.snap is None  # the query is still waiting
         gate.set()
         await settle(pilot)
         assert screen.snap is not None
