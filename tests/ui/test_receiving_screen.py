@@ -481,18 +481,24 @@ async def test_another_terminals_counts_show_up(receiving_store: Store, size, mo
     app = WmsApp(receiving_store.url, terminal="RCV-1")
     async with app.run_test(size=size) as pilot:
         screen = await open_receiving(pilot)
+        # Each scan's write runs in a worker: settle waits for it (read one pause
+        # after the scan, the count was still 1 at load 17).
         await scan(pilot, "PO-1")
+        await settle(pilot)
         await scan(pilot, TEE_EAN)
+        await settle(pilot)
         rcv.receive_scan(receiving_store, other, "PO-1", TEE_EAN, count=2)
         await scan(pilot, TEE_EAN)  # this terminal's next scan brings the other's two
+        await settle(pilot)
         assert screen.receipt is not None and screen.receipt.line("TEE").received == 4
         rcv.receive_scan(receiving_store, other, "PO-1", TEE_EAN, count=1)
         screen.refresh_counts()  # just answered a scan: no read between two scans
+        await settle(pilot)
         assert screen.receipt.line("TEE").received == 4
         later = screen_module.monotonic() + screen.QUIET_SECONDS
         monkeypatch.setattr(screen_module, "monotonic", lambda: later)
         screen.refresh_counts()  # what its timer does every few seconds
-        await pilot.pause()
+        await settle(pilot)
         assert screen.receipt is not None and screen.receipt.line("TEE").received == 5
         tee = next(r for r in rows(screen.table) if r[0].rstrip("*") == "TEE")
         assert "5" in tee
