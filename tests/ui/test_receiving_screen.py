@@ -53,7 +53,7 @@ async def test_new_receiver_receives_a_delivery_then_reads_stock(
             await scan(pilot, TEE_EAN)
         await pilot.press("f3")
         await scan(pilot, TEE_EAN)
-        assert isinstance(app.screen, AskCount)
+        await until(pilot, lambda: isinstance(app.screen, AskCount), "the count question")
         await scan(pilot, "5")
         assert app.screen is screen and "TEE +5" in feedback(app)
         await pilot.press("f3")
@@ -64,9 +64,9 @@ async def test_new_receiver_receives_a_delivery_then_reads_stock(
         for _ in range(2):
             await pilot.press("f4")
             await scan(pilot, MUG_EAN)
-            assert isinstance(app.screen, AskChoice)
+            await until(pilot, lambda: isinstance(app.screen, AskChoice), "the damage question")
             await pilot.press("1")
-            await pilot.pause()
+            await until(pilot, lambda: app.screen is screen, "the receiving screen back")
         assert "QUARANTINE QUAR-1" in feedback(app)
         # PRINT has no barcode: the SKU typed by hand, 4 of 4.
         await pilot.press("f3")
@@ -89,11 +89,10 @@ async def test_new_receiver_receives_a_delivery_then_reads_stock(
             assert table["MUG"] == ["MUG", "12", "12", "2", "✓"]
         # Close: the confirmation lists the discrepancies; Enter closes.
         await pilot.press("f5")
-        await pilot.pause()
-        assert isinstance(app.screen, AskConfirm)
+        await until(pilot, lambda: isinstance(app.screen, AskConfirm), "the close question")
         assert "1 short, 2 damaged" in app.screen._title
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: screen.closed is not None, "the receipt closed")
         assert screen.closed is not None and screen.closed.summary() == "1 short, 2 damaged"
         assert [r[0] for r in rows(screen.table)] == ["MUG", "TEE"]  # only lines with issues
         await until(pilot, lambda: "Report" in feedback(app))
@@ -114,14 +113,16 @@ async def test_new_receiver_receives_a_delivery_then_reads_stock(
         assert isinstance(stock, StockScreen)
         await pilot.press(*"MUG")
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, SkuDetailScreen), "the SKU's detail")
         detail = app.screen
         assert isinstance(detail, SkuDetailScreen)
         assert (detail.detail.stock.receiving, detail.detail.stock.quarantine) == (10, 2)
         bins = {b.bin: b.qty for b in detail.detail.bins}
         assert bins == {"A-01-2-A": 2, "QUAR-1": 2, "RCV-1": 10}
         await pilot.press("f4")  # history
-        moves = rows(detail.query_one("#sku-moves", DataTable))
+        history = detail.query_one("#sku-moves", DataTable)
+        await until(pilot, lambda: history.row_count == 8, "the SKU's history")
+        moves = rows(history)
         # newest first: 2 damaged, 4 units, the case, the opening balance
         assert len(moves) == 8
         if size == (40, 16):
