@@ -178,7 +178,6 @@ async def test_stock_screen_filters_and_detail(store: Store, size) -> None:
         await pilot.pause(0.3)
         assert screen.level == "low"
         await press(pilot, "f4")  # level: zero (nothing in storage)
-        await pilot.pause(0.3)
         assert screen.level == "zero"
 
 
@@ -243,8 +242,8 @@ async def test_stock_screen_refuses_bad_filters_in_one_line(store: Store, size) 
             assert app.screen is screen and screen.sku_rows == []
         field.value = ""
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert [r.sku for r in screen.sku_rows] == ["MUG", "PRINT", "TEE"]
+        everything = ["MUG", "PRINT", "TEE"]
+        await until(pilot, lambda: [r.sku for r in screen.sku_rows] == everything, "the list")
         await pilot.press("f6", "f6")  # history of MUG, then Esc back
         await pilot.press("escape")
         assert snapshot(store) == before
