@@ -89,10 +89,10 @@ def test_simulate_day_prints_why_operators_were_refused(tmp_path, monkeypatch) -
     from typer.testing import CliRunner
 
     from wms_tui.cli.main import app
-    from wms_tui.services.demo import simulate
+    from wms_tui.services.demo import day_report, simulate
 
     def day(store, *, orders, seed, progress):  # noqa: ANN001, ANN202
-        report = simulate.DayReport(orders=orders, seed=seed)
+        report = day_report.DayReport(orders=orders, seed=seed)
         key = ("inbox", "Exception N is closed")
         report.refusals[key] = 419
         report.refusal_examples[key] = "Exception 77 is closed"

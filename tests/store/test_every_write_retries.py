@@ -25,7 +25,7 @@ NOT_RERUN = {
     "packing.station_printers.send_fonts": "sends fonts to a printer before it records them",
     "demo.build.create_demo": "builds a new store no terminal uses yet",
     "demo.history._release": "the demo's past week, on a store no terminal uses yet",
-    "demo.simulate._setup": "a simulation's empty store, one process",
+    "demo.day_setup.set_up_day": "a simulation's empty store, one process",
     "insight.hour_cache.store_kept": "a cache's write: a lost race keeps the refresh's "
     "figures and the next refresh writes again",
     "setup.store_init.init_store": "creates the store",

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from wms_tui.services.demo.simulate import (
-    DayReport,
-    SimulationError,
-    refusal_reason,
-    simulate_day,
-)
+from wms_tui.services.demo.day_report import DayReport, refusal_reason
+from wms_tui.services.demo.day_setup import SimulationError
+from wms_tui.services.demo.simulate import simulate_day
 from wms_tui.store import Store
 
 pytestmark = pytest.mark.slow  # a whole floor day per case
