@@ -29,12 +29,6 @@ from wms_tui.services.demo.seed_files import expect_deliveries, load_demo, seede
 from wms_tui.store import Store
 from wms_tui.store.urls import shown_url, sqlite_path
 
-# isort: split
-# Re-exported for services/demo/simulate.py only (another area's file this session);
-# new code imports them from seed_files and setup.reference_data.
-from wms_tui.services.demo.seed_files import DEMO_DIR, load_products  # noqa: F401
-from wms_tui.services.setup.reference_data import seed_reference_data  # noqa: F401
-
 
 def create_demo(
     db: str | None = None,

@@ -65,9 +65,10 @@ def day_actor(store: Store, badge: str, terminal: str) -> Actor:
 
 def set_up_day(store: Store, rng: random.Random, n_orders: int, faults: Faults) -> list[tuple]:
     """Master data, opening stock and the day's orders (returned, to arrive later)."""
-    from wms_tui.services.demo.build import DEMO_DIR, load_products, seed_reference_data
+    from wms_tui.services.demo.seed_files import DEMO_DIR, load_products
     from wms_tui.services.inventory.stock import move_stock
     from wms_tui.services.setup.master_data import load_setup
+    from wms_tui.services.setup.reference_data import seed_reference_data
 
     with store.read() as s:
         if s.exec(select(Warehouse)).first() is not None:
