@@ -17,8 +17,27 @@ def zone_of(warehouse: Warehouse | None) -> ZoneInfo:
     return days.zone(warehouse.timezone if warehouse else "UTC")
 
 
-# The session's warehouse row, under the key packing.parties.warehouse uses too.
+# The session's warehouse row (session.info), read by warehouse_row only.
 WAREHOUSE_ROW = "wms_warehouse"
+
+
+def warehouse_row(session: Session, *, lock: bool = False) -> Warehouse | None:
+    """The (first) warehouse row, read once per session; None for an empty store.
+
+    It is the session's own object, so a change made in the session is seen,
+    and a store with no warehouse yet is asked again. ``lock``: read (again)
+    under a row lock, for its SSCC serial counter; what this session asks for
+    afterwards is that row.
+    """
+    row = session.info.get(WAREHOUSE_ROW)
+    if row is None or lock:
+        stmt = select(Warehouse).order_by(col(Warehouse.id)).limit(1)
+        if lock:
+            stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
+        row = session.exec(stmt).first()
+        if row is not None:
+            session.info[WAREHOUSE_ROW] = row
+    return row
 
 
 def warehouse_zone(session: Session) -> ZoneInfo:
@@ -26,16 +45,9 @@ def warehouse_zone(session: Session) -> ZoneInfo:
 
     The one place the app reads the warehouse's zone: every time a person
     reads (screens, PDFs, CSVs, CLI lines) is converted with it. The row is
-    read once per session (loading a parcel asked twice, a day ~600 times);
-    it is the session's own object, so a zone changed in the session is seen,
-    and a store with no warehouse yet is asked again.
+    read once per session (loading a parcel asked twice, a day ~600 times).
     """
-    row = session.info.get(WAREHOUSE_ROW)
-    if row is None:
-        row = session.exec(select(Warehouse).order_by(col(Warehouse.id)).limit(1)).first()
-        if row is not None:
-            session.info[WAREHOUSE_ROW] = row
-    return zone_of(row)
+    return zone_of(warehouse_row(session))
 
 
 def today(session: Session, now: datetime | None = None) -> date:

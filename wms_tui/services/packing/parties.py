@@ -8,31 +8,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from wms_tui.domain.countries import is_country
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.identifiers.sscc import make_gsin
 from wms_tui.domain.models import Order, Warehouse
 from wms_tui.printing.address import Address
-from wms_tui.services.core.clock import zone_of
-
-_WAREHOUSE = "wms_warehouse"
+from wms_tui.services.core.clock import warehouse_row, zone_of
 
 
 def warehouse(session: Session, *, lock: bool = False) -> Warehouse:
-    """The warehouse row, read once per session (closing a parcel asked three times).
-
-    ``lock``: read (again) under a row lock, for its SSCC serial counter; what
-    this session asks for afterwards is that row.
-    """
-    w = session.info.get(_WAREHOUSE)
-    if w is None or lock:
-        stmt = select(Warehouse).order_by(col(Warehouse.id)).limit(1)
-        if lock:
-            stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
-        w = session.exec(stmt).first()
-        session.info[_WAREHOUSE] = w
+    """The warehouse row (:func:`~wms_tui.services.core.clock.warehouse_row`: once per
+    session, ``lock`` for the SSCC serial counter); refused when none is set up."""
+    w = warehouse_row(session, lock=lock)
     if w is None:
         raise DomainError("No warehouse is set up (address, GS1 prefix): ask a supervisor")
     return w
