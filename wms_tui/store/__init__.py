@@ -83,6 +83,8 @@ STORE_REPLACED = (
     "nothing saved. Quit and start wms again"
 )
 LOCK_WAIT_SECONDS = 30.0
+# Every unit of work reads it (``replaced``): built once, not per transaction.
+_IDENTITY = text("SELECT uuid FROM storeidentity ORDER BY id")
 
 
 class Store:
@@ -198,7 +200,7 @@ class Store:
 
     def _uuid(self, conn: Any) -> str | None:
         try:
-            row = conn.execute(text("SELECT uuid FROM storeidentity ORDER BY id")).first()
+            row = conn.execute(_IDENTITY).first()
         except DBAPIError:
             return None
         return row[0] if row else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -21,6 +22,16 @@ def zone_of(warehouse: Warehouse | None) -> ZoneInfo:
 WAREHOUSE_ROW = "wms_warehouse"
 
 
+@cache
+def _first_warehouse(lock: bool):  # noqa: ANN202, FBT001
+    # Built once each: most transactions read the row (building the select and its
+    # cache key cost more than running it, docs/performance.md).
+    stmt = select(Warehouse).order_by(col(Warehouse.id)).limit(1)
+    if lock:
+        stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
+    return stmt
+
+
 def warehouse_row(session: Session, *, lock: bool = False) -> Warehouse | None:
     """The (first) warehouse row, read once per session; None for an empty store.
 
@@ -31,10 +42,7 @@ def warehouse_row(session: Session, *, lock: bool = False) -> Warehouse | None:
     """
     row = session.info.get(WAREHOUSE_ROW)
     if row is None or lock:
-        stmt = select(Warehouse).order_by(col(Warehouse.id)).limit(1)
-        if lock:
-            stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
-        row = session.exec(stmt).first()
+        row = session.exec(_first_warehouse(lock)).first()
         if row is not None:
             session.info[WAREHOUSE_ROW] = row
     return row

@@ -10,7 +10,9 @@ index on ``Order.name`` answers, and compares upper-cased only when they miss.
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from functools import cache
+
+from sqlalchemy import bindparam, func
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -29,6 +31,12 @@ def forms(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+@cache
+def _by_names():
+    # Built once: a pack station asks with every order it opens.
+    return select(Order).where(col(Order.name).in_(bindparam("names", expanding=True)))
+
+
 def find(session: Session, text: str, *, mixed_case: bool = True) -> Order | None:
     """The order named ``text``, ignoring case and a missing ``#``; None if there is none.
 
@@ -39,7 +47,7 @@ def find(session: Session, text: str, *, mixed_case: bool = True) -> Order | Non
     candidates = forms(text)
     if not candidates:
         return None
-    rows = session.exec(select(Order).where(col(Order.name).in_(candidates))).all()
+    rows = session.exec(_by_names(), params={"names": list(candidates)}).all()
     if not rows and mixed_case:
         # Only now a scan of the table: upper() cannot use the index on name.
         # SQLite's upper() folds ASCII only, which order numbers are.

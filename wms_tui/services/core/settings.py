@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import event
 from sqlalchemy.orm import Session as SASession
 from sqlmodel import Session, select
@@ -75,6 +77,13 @@ tag:b2b | invoice | Invoice copy on top of the goods | Invoice copy
 _CACHE = "wms_settings"
 
 
+@cache
+def _all_rows():
+    # Built once: nearly every transaction reads the settings, and building the
+    # select and its cache key cost more than running it.
+    return select(Setting)
+
+
 def _rows(session: Session) -> dict[str, Setting]:
     """The setting rows, read once per session (transaction).
 
@@ -86,7 +95,7 @@ def _rows(session: Session) -> dict[str, Setting]:
     """
     rows = session.info.get(_CACHE)
     if rows is None or any(isinstance(o, Setting) for o in session.new):
-        rows = {row.key: row for row in session.exec(select(Setting))}
+        rows = {row.key: row for row in session.exec(_all_rows())}
         session.info[_CACHE] = rows
     return rows
 

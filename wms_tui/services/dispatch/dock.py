@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from wms_tui.domain import shipping_days as days
@@ -120,6 +122,21 @@ def parcel_lines(session: Session, *where, order_by=None) -> list[ParcelLine]:  
     return [_line(*row) for row in session.exec(stmt).all()]
 
 
+@cache
+def _one_parcel():
+    return _parcel_query().where(Parcel.id == bindparam("parcel_id"))
+
+
+def parcel_line(session: Session, parcel_id: int) -> ParcelLine:
+    """One parcel's line, as :func:`parcel_lines` gives it (built once: every load asks)."""
+    return _line(*session.exec(_one_parcel(), params={"parcel_id": parcel_id}).one())
+
+
+@cache
+def _carrier_by_code():
+    return select(Carrier).where(func.upper(Carrier.code) == bindparam("code"))
+
+
 @dataclass(frozen=True)
 class CarrierChoice:
     code: str
@@ -178,7 +195,7 @@ def manifest_day_to_close(session: Session, carrier_id: int | None, today: date)
 
 def find_carrier(session: Session, code: str) -> Carrier:
     code = clean_scan(code).upper()
-    c = session.exec(select(Carrier).where(func.upper(Carrier.code) == code)).first()
+    c = session.exec(_carrier_by_code(), params={"code": code}).first()
     if c is None:
         known = ", ".join(session.exec(select(Carrier.code).order_by(Carrier.code)).all())
         raise NotFound(f"Unknown carrier {code!r}: use one of {known}")

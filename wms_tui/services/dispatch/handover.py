@@ -25,7 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
@@ -47,7 +49,7 @@ from wms_tui.domain.shown import excerpt
 from wms_tui.services.core import events
 from wms_tui.services.core.badges import operator_name
 from wms_tui.services.core.clock import warehouse_zone
-from wms_tui.services.dispatch.dock import ParcelLine, find_carrier, manifest_number, parcel_lines
+from wms_tui.services.dispatch.dock import ParcelLine, find_carrier, manifest_number, parcel_line
 from wms_tui.services.exceptions import settle
 from wms_tui.services.shop import fulfilments as shop_fulfilments
 from wms_tui.store import Store, UnitOfWork, retrying
@@ -80,6 +82,65 @@ class LoadResult:
     order_complete: bool  # every parcel of the order is now loaded
 
 
+# The dock's statements, built once with bound parameters: a load runs each of them,
+# and building a select cost more than running it (docs/performance.md).
+
+
+@cache
+def _parcel_by_code():
+    return (
+        select(Parcel, Order)
+        .join(Order, col(Order.id) == Parcel.order_id)
+        .where(
+            (Parcel.sscc == bindparam("code"))
+            | col(Parcel.tracking_number).in_(bindparam("typed", expanding=True))
+        )
+        .with_for_update(of=(Order, Parcel), key_share=True)
+    )
+
+
+@cache
+def _manifest_of_day():
+    return select(Manifest).where(
+        Manifest.carrier_id == bindparam("carrier_id"), Manifest.day == bindparam("day")
+    )
+
+
+@cache
+def _loaded_on():
+    return (
+        select(func.count())
+        .select_from(Parcel)
+        .where(Parcel.manifest_id == bindparam("manifest_id"))
+    )
+
+
+@cache
+def _waiting_for():
+    return (
+        select(func.count())
+        .select_from(Parcel)
+        .join(Order, col(Order.id) == Parcel.order_id)
+        .where(
+            Order.carrier_id == bindparam("carrier_id"),
+            Order.status == OrderStatus.PACKED,
+            Parcel.status == ParcelStatus.CLOSED,
+        )
+    )
+
+
+@cache
+def _still_to_load():
+    return (
+        select(func.count())
+        .select_from(Parcel)
+        .where(
+            Parcel.order_id == bindparam("order_id"),
+            col(Parcel.status).in_((ParcelStatus.OPEN, ParcelStatus.CLOSED)),
+        )
+    )
+
+
 def _find_parcel(uow: UnitOfWork, raw: str) -> tuple[Parcel, Order]:
     code = parcel_code(raw)
     if not code:
@@ -87,21 +148,14 @@ def _find_parcel(uow: UnitOfWork, raw: str) -> tuple[Parcel, Order]:
     # Exact matches only, so the unique indexes answer; tracking numbers are
     # printed in upper case, a hand-typed one may not be.
     typed = {code, clean_scan(raw).replace(" ", "")}
-    row = uow.session.exec(
-        select(Parcel, Order)
-        .join(Order, col(Order.id) == Parcel.order_id)
-        .where((Parcel.sscc == code) | col(Parcel.tracking_number).in_(typed))
-        .with_for_update(of=(Order, Parcel), key_share=True)
-    ).first()
+    row = uow.session.exec(_parcel_by_code(), params={"code": code, "typed": list(typed)}).first()
     if row is None:
         raise NotFound(f"No parcel {excerpt(code)}: scan the SSCC or tracking number on its label")
     return row[0], row[1]
 
 
 def _today_manifest(uow: UnitOfWork, carrier: Carrier, day: date) -> Manifest:
-    m = uow.session.exec(
-        select(Manifest).where(Manifest.carrier_id == carrier.id, Manifest.day == day)
-    ).first()
+    m = uow.session.exec(_manifest_of_day(), params={"carrier_id": carrier.id, "day": day}).first()
     if m is None:
         # Two dock terminals loading the day's first parcels at once: the second
         # waits for the first's insert and inserts nothing, then reads its row.
@@ -119,7 +173,7 @@ def _today_manifest(uow: UnitOfWork, carrier: Carrier, day: date) -> Manifest:
             .on_conflict_do_nothing()
         )
         m = uow.session.exec(
-            select(Manifest).where(Manifest.carrier_id == carrier.id, Manifest.day == day)
+            _manifest_of_day(), params={"carrier_id": carrier.id, "day": day}
         ).one()
     return m
 
@@ -185,28 +239,10 @@ def load_parcel(store: Store, actor: Actor, carrier_code: str, raw: str) -> Load
         # Owed to the shop from the moment it is on the truck; sent by `wms sync`.
         shop_fulfilments.queue(uow, parcel, order)
         uow.flush()
-        loaded = s.exec(
-            select(func.count()).select_from(Parcel).where(Parcel.manifest_id == manifest.id)
-        ).one()
-        waiting = s.exec(
-            select(func.count())
-            .select_from(Parcel)
-            .join(Order, col(Order.id) == Parcel.order_id)
-            .where(
-                Order.carrier_id == carrier.id,
-                Order.status == OrderStatus.PACKED,
-                Parcel.status == ParcelStatus.CLOSED,
-            )
-        ).one()
-        open_of_order = s.exec(
-            select(func.count())
-            .select_from(Parcel)
-            .where(
-                Parcel.order_id == order.id,
-                col(Parcel.status).in_((ParcelStatus.OPEN, ParcelStatus.CLOSED)),
-            )
-        ).one()
-        line = parcel_lines(s, Parcel.id == parcel.id)[0]
+        loaded = s.exec(_loaded_on(), params={"manifest_id": manifest.id}).one()
+        waiting = s.exec(_waiting_for(), params={"carrier_id": carrier.id}).one()
+        open_of_order = s.exec(_still_to_load(), params={"order_id": order.id}).one()
+        line = parcel_line(s, parcel.id)
         number = manifest.number
         uow.commit()
     return LoadResult(line, number, int(loaded), int(waiting), open_of_order == 0)
@@ -283,6 +319,6 @@ def take_out(store: Store, actor: Actor, carrier_code: str, raw: str) -> TakeOut
                 )
             )
         uow.flush()
-        line = parcel_lines(s, Parcel.id == parcel.id)[0]
+        line = parcel_line(s, parcel.id)
         uow.commit()
     return TakeOutResult(line, cancelled)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from functools import cache
+
+from sqlalchemy import bindparam, insert
 from sqlmodel import select
 
 from wms_tui.adapters.shopify.csv_format import OrderRecord
@@ -11,6 +13,15 @@ from wms_tui.domain.models import Event, Order, OrderLine
 from wms_tui.domain.text import plural
 from wms_tui.services.intake import release as releasing
 from wms_tui.services.intake.order_records import CHANNEL_NAMES, ImportContext, S
+
+
+@cache
+def _ids_by_name():
+    # Built once: the order API inserts one order a call (building cost more than running).
+    table = Order.__table__
+    return select(table.c.name, table.c.id).where(
+        table.c.name.in_(bindparam("names", expanding=True))
+    )
 
 
 class NewOrders(ImportContext):
@@ -43,11 +54,7 @@ class NewOrders(ImportContext):
         # Plain executemany (no RETURNING) is the driver's fast path; one query then
         # fetches the new ids by name.
         conn.execute(insert(table), rows)
-        ids = dict(
-            conn.execute(
-                select(table.c.name, table.c.id).where(table.c.name.in_([r["name"] for r in rows]))
-            ).all()
-        )
+        ids = dict(conn.execute(_ids_by_name(), {"names": [r["name"] for r in rows]}).all())
         lines: list[dict] = []
         logs: list[dict] = []
         for rec, _ in new:

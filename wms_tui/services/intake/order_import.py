@@ -62,8 +62,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from wms_tui.adapters.shopify.csv_format import CsvFileError, OrderRecord, RowError, parse_orders
@@ -84,6 +86,20 @@ BATCH = 500
 # minutes releasing in the foreground. The rest is left to the terminals' 60 s
 # background release and to `wms release`.
 RELEASE_AT_IMPORT = 1000
+
+
+# Built once: the order API imports one order a call, and building a select cost
+# more than running it (docs/performance.md).
+
+
+@cache
+def _orders_named():
+    return select(Order).where(col(Order.name).in_(bindparam("names", expanding=True)))
+
+
+@cache
+def _order_id_named():
+    return select(Order.id).where(Order.name == bindparam("name"))
 
 
 def _parse(path: str | Path, skus: dict[str, KnownSku], progress: Progress | None, phase: str):
@@ -176,9 +192,7 @@ class _Importer(NewOrders, OrderUpdates, UnknownSkus):
 
     def _batch(self, batch: list[OrderRecord]) -> None:
         names = [rec.name for rec in batch]
-        existing = {
-            o.name: o for o in self.session.exec(select(Order).where(col(Order.name).in_(names)))
-        }
+        existing = {o.name: o for o in self.session.exec(_orders_named(), params={"names": names})}
         new: list[tuple[OrderRecord, str]] = []
         for rec in batch:
             self.report.records += 1
@@ -246,7 +260,7 @@ def import_record(
         unknown = ()
         importer.lift_unknown_hold(rec.name)
         importer.run(iter([rec]))
-    order_id = uow.session.exec(select(Order.id).where(Order.name == rec.name)).first()
+    order_id = uow.session.exec(_order_id_named(), params={"name": rec.name}).first()
     words = [k for k in report.tallies if report.count(k)]
     return RecordOutcome(
         name=rec.name,

@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from wms_tui.adapters.shopify.csv_format import OrderRecord
@@ -87,8 +89,10 @@ def _options_text(n1: str, v1: str, n2: str, v2: str) -> str:
     return " / ".join(parts)
 
 
-def load_skus(session, only: set[str] | None = None) -> dict[str, KnownSku]:
-    """SKU -> product; all of them for a file, ``only`` those an order names."""
+@cache
+def _skus(only: bool):  # noqa: ANN202, FBT001
+    # Built once each: the order API imports one order a call, and building the
+    # select cost more than running it.
     stmt = select(
         Product.sku,
         Product.id,
@@ -97,9 +101,17 @@ def load_skus(session, only: set[str] | None = None) -> dict[str, KnownSku]:
         Product.option2_name,
         Product.option2_value,
     )
-    if only is not None:
-        stmt = stmt.where(col(Product.sku).in_(sorted(only)))
-    rows = session.exec(stmt)
+    if only:
+        stmt = stmt.where(col(Product.sku).in_(bindparam("skus", expanding=True)))
+    return stmt
+
+
+def load_skus(session, only: set[str] | None = None) -> dict[str, KnownSku]:
+    """SKU -> product; all of them for a file, ``only`` those an order names."""
+    if only is None:
+        rows = session.exec(_skus(False))
+    else:
+        rows = session.exec(_skus(True), params={"skus": sorted(only)})
     return {sku: KnownSku(pid, _options_text(n1, v1, n2, v2)) for sku, pid, n1, v1, n2, v2 in rows}
 
 

@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -75,12 +76,23 @@ class _Svc:
     carrier_name: str
 
 
+# Built once: the order API builds a matcher for every order it imports.
+@cache
+def _carriers():
+    return select(Carrier).order_by(col(Carrier.id))
+
+
+@cache
+def _services():
+    return select(Service).order_by(col(Service.id))
+
+
 class ServiceMatcher:
     """Built once per import from the carrier tables; ``match`` is cached per text."""
 
     def __init__(self, session: Session) -> None:
-        carriers = {c.id: c for c in session.exec(select(Carrier).order_by(col(Carrier.id)))}
-        services = list(session.exec(select(Service).order_by(col(Service.id))))
+        carriers = {c.id: c for c in session.exec(_carriers())}
+        services = list(session.exec(_services()))
         # Each service's cut-off, for the promised ship day: read here, not again per order.
         self.cutoffs = {s.id: s.cutoff for s in services}
         self._services: list[_Svc] = [

@@ -6,6 +6,9 @@ nobody watching, so it waits with an UNKNOWN_SKU exception for a supervisor.
 
 from __future__ import annotations
 
+from functools import cache
+
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from wms_tui.adapters.shopify.csv_format import OrderRecord
@@ -16,6 +19,12 @@ from wms_tui.services.intake.order_records import CHANNEL_NAMES, EDITABLE, Impor
 from wms_tui.services.inventory import allocation
 
 UNKNOWN_SKU_HOLD = "unknown SKU"
+
+
+@cache
+def _order_locked_by_name():
+    # Built once: every order the API imports asks (building cost more than running).
+    return select(Order).where(Order.name == bindparam("name")).with_for_update(key_share=True)
 
 
 class UnknownSkus(ImportContext):
@@ -88,9 +97,7 @@ class UnknownSkus(ImportContext):
 
     def lift_unknown_hold(self, name: str) -> None:
         """Every SKU of a held order is known now: back where it was, exception resolved."""
-        order = self.session.exec(
-            select(Order).where(Order.name == name).with_for_update(key_share=True)
-        ).first()
+        order = self.session.exec(_order_locked_by_name(), params={"name": name}).first()
         if order is None or order.status != S.ON_HOLD:
             return
         if not order.hold_reason.startswith(UNKNOWN_SKU_HOLD):

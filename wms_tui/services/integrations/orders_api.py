@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -119,10 +121,16 @@ def create_order(store: Store, actor: Actor, new: NewOrder) -> CreateResult:
         return _create(store, actor, new, rec)
 
 
+@cache
+def _order_named():
+    # Built once: every order the API takes asks (building cost more than running).
+    return select(Order).where(Order.name == bindparam("name"))
+
+
 @retrying
 def _create(store: Store, actor: Actor, new: NewOrder, rec: OrderRecord) -> CreateResult:
     with store.unit_of_work() as uow:
-        existing = uow.session.exec(select(Order).where(Order.name == new.name)).first()
+        existing = uow.session.exec(_order_named(), params={"name": new.name}).first()
         if existing is not None and existing.channel != new.channel:
             raise Conflict(
                 f"Order {new.name} already exists from {existing.channel}; "

@@ -21,7 +21,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
@@ -87,13 +89,19 @@ class Closed:
         return f"✓ {self.summary}"
 
 
-def _lock(session: Session, model, row_id: int):
-    return session.exec(
+@cache
+def _locking(model):  # noqa: ANN001, ANN202 - one statement per table
+    return (
         select(model)
-        .where(model.id == row_id)
+        .where(model.id == bindparam("row_id"))
         .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
-    ).one()
+    )
+
+
+def _lock(session: Session, model, row_id: int):
+    # Built once per table: building a locked select per close cost more than running it.
+    return session.exec(_locking(model), params={"row_id": row_id}).one()
 
 
 def pack_location(session: Session, terminal: str) -> Location:

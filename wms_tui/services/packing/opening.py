@@ -8,6 +8,9 @@ left there. Parking lets go of it and keeps its scans and boxes.
 
 from __future__ import annotations
 
+from functools import cache
+
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
@@ -77,6 +80,16 @@ def _replacement_task(session: Session, order: Order) -> PickTask | None:
     ).first()
 
 
+@cache
+def _other_open_here():
+    # Built once: every open asks (building it cost more than running it).
+    return select(Order).where(
+        Order.status == OrderStatus.PACKING,
+        Order.locked_terminal == bindparam("terminal"),
+        Order.id != bindparam("order_id"),
+    )
+
+
 @retrying
 def open_order(
     store: Store, actor: Actor, code: str, *, take_over: Credential | None = None
@@ -103,11 +116,7 @@ def open_order(
         opened_msg = ""
         status = OrderStatus(order.status)
         other = s.exec(
-            select(Order).where(
-                Order.status == OrderStatus.PACKING,
-                Order.locked_terminal == actor.terminal,
-                Order.id != order.id,
-            )
+            _other_open_here(), params={"terminal": actor.terminal, "order_id": order.id}
         ).first()
         if other is not None:
             if other.locked_by_operator_id not in (None, actor.operator_id):

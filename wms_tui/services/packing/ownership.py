@@ -5,6 +5,9 @@ a cancelled, held or packed order is said so; a take-over is said once).
 
 from __future__ import annotations
 
+from functools import cache
+
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.enums import EventKind, OrderStatus
@@ -12,15 +15,32 @@ from wms_tui.domain.errors import Conflict, DomainError, NotFound, TakenOver
 from wms_tui.domain.models import Event, Order
 from wms_tui.services.core.badges import operator_name
 
+# Built once with bound parameters: every station request runs them, and building a
+# select cost more than running it (docs/performance.md).
+
+
+@cache
+def _order_locked():
+    return (
+        select(Order)
+        .where(Order.id == bindparam("order_id"))
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+
+
+@cache
+def _last_takeover_from():
+    return (
+        select(Event.prior_terminal)
+        .where(Event.order_id == bindparam("order_id"), Event.kind == EventKind.PACK_TAKEOVER)
+        .order_by(col(Event.id).desc())
+    )
+
 
 def lock_order(session: Session, order_id: int) -> Order:
     """The order row, locked for this transaction (FOR UPDATE on PostgreSQL)."""
-    order = session.exec(
-        select(Order)
-        .where(Order.id == order_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    ).first()
+    order = session.exec(_order_locked(), params={"order_id": order_id}).first()
     if order is None:
         raise NotFound(f"No order with id {order_id}")
     return order
@@ -31,11 +51,7 @@ STOPPED = {OrderStatus.CANCELLED: "cancelled", OrderStatus.ON_HOLD: "put on hold
 
 def _taken_from(session: Session, order: Order, terminal: str) -> bool:
     """Whether the order's last take-over took it from ``terminal``."""
-    last = session.exec(
-        select(Event.prior_terminal)
-        .where(Event.order_id == order.id, Event.kind == EventKind.PACK_TAKEOVER)
-        .order_by(col(Event.id).desc())
-    ).first()
+    last = session.exec(_last_takeover_from(), params={"order_id": order.id}).first()
     return last == terminal
 
 

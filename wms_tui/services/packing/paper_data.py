@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from wms_tui.domain import customs as customs_rules
@@ -160,16 +162,18 @@ def customs_papers(b: Bundle) -> list[CustomsData]:
     return papers
 
 
+@cache
+def _insert_details():
+    # Built once, like the papers' other per-close reads (docs/performance.md).
+    return select(Event.detail).where(
+        Event.order_id == bindparam("order_id"), Event.kind == EventKind.PACK_INSERT
+    )
+
+
 def confirmed_insert_labels(session: Session, order: Order) -> list[str]:
     """What the customer finds in the parcel besides the goods, in their words:
     the packer's instructions (``Insert.label``) never reach the slip."""
-    done = set(
-        session.exec(
-            select(Event.detail).where(
-                Event.order_id == order.id, Event.kind == EventKind.PACK_INSERT
-            )
-        ).all()
-    )
+    done = set(session.exec(_insert_details(), params={"order_id": order.id}).all())
     return slip_inserts(inserts_for(session, order), done)
 
 
@@ -313,11 +317,14 @@ def papers_with(
     return [c for c in papers if c.parcel_index in (0, index)]
 
 
-def printed_parcels(session: Session, order: Order) -> list[Parcel]:
-    return list(
-        session.exec(
-            select(Parcel)
-            .where(Parcel.order_id == order.id, col(Parcel.status).in_(PRINTED_STATUSES))
-            .order_by(col(Parcel.seq))
-        ).all()
+@cache
+def _printed_parcels():
+    return (
+        select(Parcel)
+        .where(Parcel.order_id == bindparam("order_id"), col(Parcel.status).in_(PRINTED_STATUSES))
+        .order_by(col(Parcel.seq))
     )
+
+
+def printed_parcels(session: Session, order: Order) -> list[Parcel]:
+    return list(session.exec(_printed_parcels(), params={"order_id": order.id}).all())

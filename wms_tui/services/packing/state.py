@@ -24,6 +24,9 @@ Where packing state lives (no extra tables):
 
 from __future__ import annotations
 
+from functools import cache
+
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
@@ -53,6 +56,77 @@ from wms_tui.store import UnitOfWork
 INSERT_EVENT = EventKind.PACK_INSERT
 
 
+# --------------------------------------------------------------------------- statements
+
+# Every pack request reads the order with these. Each is built once, with bound
+# parameters: building a select and its cache key cost more than running it (an
+# ORM select of a table with two criteria: ~170 of ~300 µs CPU, docs/performance.md).
+
+
+@cache
+def _lines_with_products():
+    return (
+        select(OrderLine, Product)
+        .join(Product, col(Product.id) == OrderLine.product_id)
+        .where(OrderLine.order_id == bindparam("order_id"))
+        .order_by(col(OrderLine.line_no))
+    )
+
+
+@cache
+def _parcels():
+    return (
+        select(Parcel)
+        .where(Parcel.order_id == bindparam("order_id"), Parcel.status != ParcelStatus.VOID)
+        .order_by(col(Parcel.seq))
+    )
+
+
+@cache
+def _scans():
+    return (
+        select(PackScan)
+        .where(PackScan.order_id == bindparam("order_id"))
+        .order_by(col(PackScan.id))
+    )
+
+
+@cache
+def _station():
+    return select(Station).where(Station.code == bindparam("terminal"))
+
+
+@cache
+def _active_cartons():
+    return select(CartonType).where(col(CartonType.active).is_(True))
+
+
+@cache
+def _order_exceptions():
+    return (
+        select(WmsException)
+        .where(WmsException.order_id == bindparam("order_id"))
+        .order_by(col(WmsException.id))
+    )
+
+
+@cache
+def _confirmed_inserts():
+    return select(Event.detail).where(
+        Event.order_id == bindparam("order_id"), Event.kind == INSERT_EVENT
+    )
+
+
+@cache
+def _carrier_and_service():
+    return (
+        select(Carrier.name, Service.name)
+        .select_from(Carrier)
+        .outerjoin(Service, col(Service.id) == bindparam("service_id"))
+        .where(Carrier.id == bindparam("carrier_id"))
+    )
+
+
 _STATIONS = "wms_pack_stations"
 
 
@@ -67,7 +141,7 @@ def station_row(session: Session, terminal: str) -> Station | None:
     st = known.get(terminal)
     if st is None:
         # Not remembered when missing: a setup may add the station in this session.
-        st = session.exec(select(Station).where(Station.code == terminal)).first()
+        st = session.exec(_station(), params={"terminal": terminal}).first()
         if st is not None:
             known[terminal] = st
     return st
@@ -93,26 +167,11 @@ class PackContext:
         self.order = order
         oid = order.id
         # The lines with their products in one statement: every pack request builds this.
-        rows = session.exec(
-            select(OrderLine, Product)
-            .join(Product, col(Product.id) == OrderLine.product_id)
-            .where(OrderLine.order_id == oid)
-            .order_by(col(OrderLine.line_no))
-        ).all()
+        rows = session.exec(_lines_with_products(), params={"order_id": oid}).all()
         self.lines: list[OrderLine] = [ln for ln, _ in rows]
         self.products: dict[int, Product] = {p.id: p for _, p in rows}  # type: ignore[misc]
-        self.parcels: list[Parcel] = list(
-            session.exec(
-                select(Parcel)
-                .where(Parcel.order_id == oid, Parcel.status != ParcelStatus.VOID)
-                .order_by(col(Parcel.seq))
-            ).all()
-        )
-        self.scans: list[PackScan] = list(
-            session.exec(
-                select(PackScan).where(PackScan.order_id == oid).order_by(col(PackScan.id))
-            ).all()
-        )
+        self.parcels: list[Parcel] = list(session.exec(_parcels(), params={"order_id": oid}).all())
+        self.scans: list[PackScan] = list(session.exec(_scans(), params={"order_id": oid}).all())
         # One query for every house rule this screen needs.
         self.settings = settings.all_settings(session)
         self.weight_rules = weighing.WeightRules(
@@ -210,7 +269,7 @@ class PackContext:
     def cartons(self) -> list[CartonType]:
         """Active cartons, smallest first."""
         if self._cartons is None:
-            rows = self.session.exec(select(CartonType).where(col(CartonType.active).is_(True)))
+            rows = self.session.exec(_active_cartons())
             self._cartons = sorted(rows.all(), key=lambda c: to_carton(c).size_key)
         return self._cartons
 
@@ -273,11 +332,7 @@ class PackContext:
         ``exceptions_read``: a close then knows whether any waits for it without a
         second read.
         """
-        rows = self.session.exec(
-            select(WmsException)
-            .where(WmsException.order_id == self.order.id)
-            .order_by(col(WmsException.id))
-        ).all()
+        rows = self.session.exec(_order_exceptions(), params={"order_id": self.order.id}).all()
         self.exceptions_read: list[WmsException] | None = list(rows)
         return {r.location: r for r in rows if r.kind == ExceptionKind.WEIGHT_MISMATCH}
 
@@ -285,11 +340,7 @@ class PackContext:
         """The insert keys confirmed; read once per request (under the order's lock, only
         :meth:`insert_confirmed` adds to them)."""
         if self._confirmed is None:
-            rows = self.session.exec(
-                select(Event.detail).where(
-                    Event.order_id == self.order.id, Event.kind == INSERT_EVENT
-                )
-            ).all()
+            rows = self.session.exec(_confirmed_inserts(), params={"order_id": self.order.id}).all()
             self._confirmed = set(rows)
         return set(self._confirmed)
 
@@ -307,11 +358,10 @@ class PackContext:
         o = self.order
         row = None
         if o.carrier_id is not None:
+            # No service: the join's ``= NULL`` matches no row, as ``IS NULL`` on a key did.
             row = self.session.exec(
-                select(Carrier.name, Service.name)
-                .select_from(Carrier)
-                .outerjoin(Service, col(Service.id) == o.service_id)
-                .where(Carrier.id == o.carrier_id)
+                _carrier_and_service(),
+                params={"carrier_id": o.carrier_id, "service_id": o.service_id},
             ).first()
         carrier, service = row if row is not None else (None, None)
         return rules.carrier_text(carrier, service, o.shipping_method)

@@ -8,7 +8,9 @@ supervisor moving stock into it for an order) is found too.
 
 from __future__ import annotations
 
-from sqlalchemy import exists
+from functools import cache
+
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
 from wms_tui.domain.enums import LocationKind, OrderStatus
@@ -17,6 +19,77 @@ from wms_tui.domain.models import Location, Order, OrderLine, PickTaskLine, Stoc
 # Orders a tote can be waiting for at the pack station (PICKING: a replacement
 # unit is on its way into the same tote).
 ACTIVE = (OrderStatus.PICKED, OrderStatus.PACKING, OrderStatus.PICKING)
+
+
+# Built once with bound parameters (an expanding list for the ids): the station asks
+# for totes on every open, queue and close, and building a select cost more than
+# running it (docs/performance.md).
+
+
+@cache
+def _totes_via_task():
+    return (
+        select(OrderLine.order_id, PickTaskLine.tote_id)
+        .join(OrderLine, col(OrderLine.id) == PickTaskLine.order_line_id)
+        .where(
+            col(OrderLine.order_id).in_(bindparam("order_ids", expanding=True)),
+            col(PickTaskLine.tote_id).is_not(None),
+        )
+    )
+
+
+@cache
+def _totes_via_moves():
+    return select(StockMovement.order_id, StockMovement.to_location_id).where(
+        col(StockMovement.order_id).in_(bindparam("order_ids", expanding=True)),
+        col(StockMovement.to_location_id).is_not(None),
+    )
+
+
+@cache
+def _totes_among():
+    return select(Location).where(
+        col(Location.id).in_(bindparam("ids", expanding=True)), Location.kind == LocationKind.TOTE
+    )
+
+
+@cache
+def _product_in_totes():
+    return select(Stock).where(
+        Stock.product_id == bindparam("product_id"),
+        col(Stock.location_id).in_(bindparam("ids", expanding=True)),
+        Stock.qty > 0,
+    )
+
+
+@cache
+def _units_in():
+    return select(Stock.qty).where(
+        col(Stock.location_id).in_(bindparam("ids", expanding=True)), Stock.qty > 0
+    )
+
+
+@cache
+def _orders_in_tote():
+    tote_id = bindparam("tote_id")
+    by_task = exists().where(
+        PickTaskLine.tote_id == tote_id,
+        col(OrderLine.id) == PickTaskLine.order_line_id,
+        OrderLine.order_id == Order.id,
+    )
+    by_move = exists().where(
+        StockMovement.order_id == Order.id, StockMovement.to_location_id == tote_id
+    )
+    return (
+        select(Order)
+        .where(col(Order.status).in_(ACTIVE), by_task | by_move)
+        .order_by(col(Order.status_changed_at).desc(), col(Order.id).desc())
+    )
+
+
+@cache
+def _location_by_code():
+    return select(Location).where(Location.code == bindparam("code"))
 
 
 def order_totes(session: Session, order_id: int) -> list[Location]:
@@ -28,24 +101,15 @@ def totes_of_orders(session: Session, order_ids: list[int]) -> dict[int, list[Lo
     """Order id -> its totes by code, for many orders in three queries (a queue of twenty)."""
     if not order_ids:
         return {}
-    via_task = (
-        select(OrderLine.order_id, PickTaskLine.tote_id)
-        .join(OrderLine, col(OrderLine.id) == PickTaskLine.order_line_id)
-        .where(col(OrderLine.order_id).in_(order_ids), col(PickTaskLine.tote_id).is_not(None))
+    ids = {"order_ids": list(order_ids)}
+    pairs = set(session.exec(_totes_via_task(), params=ids).all()) | set(
+        session.exec(_totes_via_moves(), params=ids).all()
     )
-    via_moves = select(StockMovement.order_id, StockMovement.to_location_id).where(
-        col(StockMovement.order_id).in_(order_ids), col(StockMovement.to_location_id).is_not(None)
-    )
-    pairs = set(session.exec(via_task).all()) | set(session.exec(via_moves).all())
     if not pairs:
         return {}
     totes = {
         loc.id: loc
-        for loc in session.exec(
-            select(Location).where(
-                col(Location.id).in_({lid for _, lid in pairs}), Location.kind == LocationKind.TOTE
-            )
-        ).all()
+        for loc in session.exec(_totes_among(), params={"ids": list({lid for _, lid in pairs})})
     }
     found: dict[int, list[Location]] = {}
     for order_id, lid in pairs:
@@ -56,21 +120,7 @@ def totes_of_orders(session: Session, order_ids: list[int]) -> dict[int, list[Lo
 
 def orders_in_tote(session: Session, tote: Location) -> list[Order]:
     """Orders still to be packed whose units went into ``tote`` (newest first)."""
-    by_task = exists().where(
-        PickTaskLine.tote_id == tote.id,
-        col(OrderLine.id) == PickTaskLine.order_line_id,
-        OrderLine.order_id == Order.id,
-    )
-    by_move = exists().where(
-        StockMovement.order_id == Order.id, StockMovement.to_location_id == tote.id
-    )
-    return list(
-        session.exec(
-            select(Order)
-            .where(col(Order.status).in_(ACTIVE), by_task | by_move)
-            .order_by(col(Order.status_changed_at).desc(), col(Order.id).desc())
-        ).all()
-    )
+    return list(session.exec(_orders_in_tote(), params={"tote_id": tote.id}).all())
 
 
 def tote_stock(
@@ -81,9 +131,7 @@ def tote_stock(
         return []
     by_id = {t.id: t for t in totes}
     rows = session.exec(
-        select(Stock).where(
-            Stock.product_id == product_id, col(Stock.location_id).in_(by_id), Stock.qty > 0
-        )
+        _product_in_totes(), params={"product_id": product_id, "ids": list(by_id)}
     ).all()
     return sorted(((by_id[r.location_id], r.qty) for r in rows), key=lambda x: x[0].code)
 
@@ -91,13 +139,11 @@ def tote_stock(
 def units_in_totes(session: Session, totes: list[Location]) -> int:
     if not totes:
         return 0
-    rows = session.exec(
-        select(Stock.qty).where(col(Stock.location_id).in_([t.id for t in totes]), Stock.qty > 0)
-    ).all()
+    rows = session.exec(_units_in(), params={"ids": [t.id for t in totes]}).all()
     return sum(rows)
 
 
 def find_tote(session: Session, code: str) -> Location | None:
     """The tote a scanned code names, or None (a bin or an unknown code is no tote)."""
-    loc = session.exec(select(Location).where(Location.code == code.upper())).first()
+    loc = session.exec(_location_by_code(), params={"code": code.upper()}).first()
     return loc if loc is not None and loc.kind == LocationKind.TOTE else None

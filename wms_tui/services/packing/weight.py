@@ -3,6 +3,9 @@ the keyed weight cleared (its exception resolved) when the parcel's contents or 
 
 from __future__ import annotations
 
+from functools import cache
+
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from wms_tui.domain.actor import Actor
@@ -126,14 +129,21 @@ def clear_weight(uow: UnitOfWork, actor: Actor, parcel: Parcel) -> bool:
     return True
 
 
+@cache
+def _open_weight_exceptions():
+    # Built once: every re-weigh and every change to a weighed parcel asks.
+    return select(WmsException).where(
+        WmsException.order_id == bindparam("order_id"),
+        WmsException.kind == ExceptionKind.WEIGHT_MISMATCH,
+        WmsException.location == bindparam("tag"),
+        col(WmsException.resolved_at).is_(None),
+    )
+
+
 def resolve_weight_exceptions(uow: UnitOfWork, actor: Actor, parcel: Parcel) -> None:
     for exc in uow.session.exec(
-        select(WmsException).where(
-            WmsException.order_id == parcel.order_id,
-            WmsException.kind == ExceptionKind.WEIGHT_MISMATCH,
-            WmsException.location == parcel_tag(parcel.id),
-            col(WmsException.resolved_at).is_(None),
-        )
+        _open_weight_exceptions(),
+        params={"order_id": parcel.order_id, "tag": parcel_tag(parcel.id)},
     ):
         exc.resolved_at = utcnow()
         exc.resolved_by_id = actor.operator_id
