@@ -268,6 +268,56 @@ class Store:
         self.engine.dispose()
 
 
+class _UnitSession(Session):
+    """A unit of work's session: rows queued with :meth:`queue_insert` are written
+    where the ORM would have flushed objects added in their place.
+
+    Before every flush (an autoflush before a query, an explicit one) and at the
+    commit, the queued rows go in with one statement per table, in the order they
+    were queued; a rollback drops them. An event row costs ~0.08 ms this way and
+    ~0.45 ms as an ORM object added and flushed (docs/performance.md), and it is
+    written at the same moments the object was: queries see it, the log's id
+    order and the statements sent are the same.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._queued: list[tuple[Any, dict[str, Any]]] = []
+
+    def queue_insert(self, stmt: Any, row: dict[str, Any]) -> None:
+        self._queued.append((stmt, row))
+
+    def _write_queued(self) -> None:
+        queued, self._queued = self._queued, []
+        conn = self.connection()
+        start = 0
+        while start < len(queued):
+            stmt = queued[start][0]
+            end = start + 1
+            while end < len(queued) and queued[end][0] is stmt:
+                end += 1
+            conn.execute(stmt, [row for _, row in queued[start:end]])
+            start = end
+
+    def flush(self, objects: Any = None) -> None:
+        if self._queued and not self._flushing:
+            self._write_queued()
+        super().flush(objects)
+
+    def commit(self) -> None:
+        if self._queued:
+            self._write_queued()
+        super().commit()
+
+    def rollback(self) -> None:
+        self._queued = []
+        super().rollback()
+
+    def close(self) -> None:
+        self._queued = []
+        super().close()
+
+
 class UnitOfWork:
     """A write transaction: commits only when :meth:`commit` is called.
 
@@ -278,7 +328,7 @@ class UnitOfWork:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.session: Session
+        self.session: _UnitSession
         self._instant: Any = None
 
     def __enter__(self) -> UnitOfWork:
@@ -287,7 +337,7 @@ class UnitOfWork:
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         reconnects = 0
         while True:
-            self.session = Session(self.store._uow_engine, expire_on_commit=False)
+            self.session = _UnitSession(self.store._uow_engine, expire_on_commit=False)
             pings = first_statement_pings.set(True)
             try:
                 replaced = self.store.begin_unit(self.session.connection())

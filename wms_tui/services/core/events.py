@@ -7,10 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
+
 from wms_tui.domain.actor import Actor
+from wms_tui.domain.clock import utcnow
 from wms_tui.domain.enums import EventKind, OrderStatus
 from wms_tui.domain.errors import DomainError, StoreError, WrongScan
-from wms_tui.domain.lifecycle import transition
+from wms_tui.domain.lifecycle import apply_transition
 from wms_tui.domain.models import Event, Order
 from wms_tui.store import Store, UnitOfWork, retrying
 from wms_tui.store.bulk import bulk_insert
@@ -40,33 +43,50 @@ def log(
     prior_terminal: str = "",
     prior_operator: str = "",
     detail: str = "",
-) -> Event:
-    """Append one row to the event log (in the caller's unit of work).
+) -> None:
+    """Append one row to the event log (in the caller's unit of work), at once.
 
     ``from_state``/``to_state`` are for status changes only; places, deliveries
     and previous holders have their own columns.
+
+    A row, not an ``Event`` object: building one and flushing it cost ~0.45 ms
+    CPU, the row's insert ~0.08 ms, and a floor day logs ~23 events an order
+    (docs/performance.md). The row is queued on the unit of work's session and
+    written where the ORM flushed the object before (``store._UnitSession``): the
+    same order in the log, the same statements.
     """
-    ev = Event(
-        kind=EventKind(kind),  # an unknown kind is a bug: fail loudly, here
-        operator_id=actor.operator_id,
-        operator_name=actor.name,
-        terminal=actor.terminal,
-        order_id=order.id if order else None,
-        order_name=order.name if order else "",
-        sku=sku,
-        qty=qty,
-        from_state=from_state,
-        to_state=to_state,
-        location=location,
-        from_location=from_location,
-        to_location=to_location,
-        delivery_ref=delivery_ref,
-        prior_terminal=prior_terminal,
-        prior_operator=prior_operator,
-        detail=detail,
+    _insert(
+        uow,
+        {
+            "at": utcnow(),
+            "kind": EventKind(kind).value,  # an unknown kind is a bug: fail loudly, here
+            "operator_id": actor.operator_id,
+            "operator_name": actor.name,
+            "terminal": actor.terminal,
+            "order_id": order.id if order else None,
+            "order_name": order.name if order else "",
+            "sku": sku,
+            "qty": qty,
+            "from_state": from_state,
+            "to_state": to_state,
+            "location": location,
+            "from_location": from_location,
+            "to_location": to_location,
+            "delivery_ref": delivery_ref,
+            "prior_terminal": prior_terminal,
+            "prior_operator": prior_operator,
+            "detail": detail,
+        },
     )
-    uow.add(ev)
-    return ev
+
+
+# RETURNING: a unit's events go in as one INSERT … VALUES (…), (…) on both backends
+# (SQLAlchemy's "insertmanyvalues"), one round trip, as the ORM flushed them.
+_INSERT = insert(Event.__table__).returning(Event.__table__.c.id)  # type: ignore[attr-defined]
+
+
+def _insert(uow: UnitOfWork, row: dict[str, Any]) -> None:
+    uow.session.queue_insert(_INSERT, row)
 
 
 def record_refusal(
@@ -103,12 +123,37 @@ def change_status(
     *,
     detail: str = "",
     last_by: str = "",
-) -> Event:
-    """The only way services change an order's status: checked and logged."""
-    ev = transition(order, target, actor, detail=detail, last_by=last_by)
+) -> None:
+    """The only way services change an order's status: checked and logged.
+
+    The rules are :func:`~wms_tui.domain.lifecycle.transition`'s; its event is
+    written as a row like every other (:func:`log`).
+    """
+    before, at = apply_transition(order, target, actor, last_by=last_by)
     uow.add(order)
-    uow.add(ev)
-    return ev
+    _insert(
+        uow,
+        {
+            "at": at,
+            "kind": EventKind.ORDER_STATUS.value,
+            "operator_id": actor.operator_id,
+            "operator_name": actor.name,
+            "terminal": actor.terminal,
+            "order_id": order.id,
+            "order_name": order.name,
+            "sku": "",
+            "qty": None,
+            "from_state": before.value,
+            "to_state": OrderStatus(target).value,
+            "location": "",
+            "from_location": "",
+            "to_location": "",
+            "delivery_ref": "",
+            "prior_terminal": "",
+            "prior_operator": "",
+            "detail": detail,
+        },
+    )
 
 
 def event_row(
