@@ -25,7 +25,7 @@ from wms_tui.domain.enums import LocationKind, OrderStatus
 from wms_tui.domain.models import Delivery, Location, Order, PickTaskLine, Stock
 from wms_tui.services.inventory.allocation import allocate_order
 from wms_tui.services.inventory.stock import ledger_mismatches
-from wms_tui.services.picking import waves
+from wms_tui.services.picking import wave_candidates, waves
 from wms_tui.services.receiving import putaway
 from wms_tui.services.receiving import receipt as receiving
 from wms_tui.store import Store
@@ -220,7 +220,7 @@ def test_a_claim_does_not_wait_for_a_wave_being_built(empty_store: Store, db_url
     try:
         with building.unit_of_work() as uow:
             # What build_wave holds while it plans: the candidate orders.
-            locked = waves._candidates(uow.session, None, None, lock=True)
+            locked = wave_candidates.candidates(uow.session, None, None, lock=True)
             assert len(locked) == 4
             t = threading.Thread(target=claim)
             t.start()

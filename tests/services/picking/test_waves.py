@@ -11,7 +11,7 @@ from sqlmodel import select
 from tests.worlds import factories as f
 from tests.worlds.picking import build_world, set_service, snapshot
 from wms_tui.domain.clock import utcnow
-from wms_tui.domain.enums import LocationKind, OrderStatus, TaskStatus, WaveStatus
+from wms_tui.domain.enums import OPEN_TASK, LocationKind, OrderStatus, TaskStatus, WaveStatus
 from wms_tui.domain.errors import DomainError, NotFound, PermissionDenied
 from wms_tui.domain.models import (
     Event,
@@ -26,7 +26,9 @@ from wms_tui.services.intake.order_admin import change_priority
 from wms_tui.services.intake.order_queries import list_orders
 from wms_tui.services.picking import waves as waves_module
 from wms_tui.services.picking.floor_plan import floor_plan
-from wms_tui.services.picking.waves import build_wave, list_waves, parse_cutoff, ready_summary
+from wms_tui.services.picking.wave_candidates import parse_cutoff, ready_summary
+from wms_tui.services.picking.wave_list import list_waves
+from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
 
 SIX = [(f"#{i}", [("MUG-RED", 1)]) for i in range(1, 7)]
@@ -314,9 +316,7 @@ def _wave_order_by_order(store: Store, cart_size: int) -> list[tuple]:
     from wms_tui.services.inventory.allocation import open_qty
 
     with store.read() as s:
-        open_ids = {
-            t.id for t in s.exec(select(PickTask)).all() if t.status in waves_module.OPEN_TASK
-        }
+        open_ids = {t.id for t in s.exec(select(PickTask)).all() if t.status in OPEN_TASK}
         busy_lines = {
             ln.order_line_id for ln in s.exec(select(PickTaskLine)).all() if ln.task_id in open_ids
         }

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from wms_tui.domain.errors import DomainError
 from wms_tui.domain.numbers import read_int
 from wms_tui.domain.text import plural
-from wms_tui.services.picking import short_pick, waves
+from wms_tui.services.picking import short_pick, wave_candidates, wave_list, waves
 from wms_tui.services.picking import walk as picking
 from wms_tui.ui.answers import tell
 from wms_tui.ui.base import WmsScreen
@@ -117,7 +117,7 @@ class WavesScreen(WmsScreen):
 
     def show_summary(self) -> bool:
         try:
-            summary = waves.ready_summary(
+            summary = wave_candidates.ready_summary(
                 self.store, carrier=self._value("carrier"), cutoff_before=self._value("cutoff")
             )
             size = self._int("cart") or waves.default_cart_size(self.store)
@@ -206,7 +206,7 @@ class WavesScreen(WmsScreen):
         table = self.query_one("#waves-tasks", DataTable)
         cursor = table.cursor_row
         table.clear()
-        for wave in waves.list_waves(self.store, limit=10):
+        for wave in wave_list.list_waves(self.store, limit=10):
             for t in wave.tasks:
                 where = f" @{t.terminal}" if t.terminal and t.status != "DONE" else ""
                 if not self.wide:
