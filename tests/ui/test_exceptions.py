@@ -335,3 +335,18 @@ async def test_f12_unpacks_a_parcel_stopped_after_packing(
         await settle(pilot)
         assert screen.query_one(Feedback).text == "✓ 1 unit of #1043 back to A-01-2-A; parcel void"
         assert rows(screen) == []
+
+
+async def test_widened_from_a_handheld_the_inbox_shows_every_column(inbox: Store) -> None:
+    """An SSH window dragged wider: the cause and who raised it come in. They stayed out,
+    because the first Resize of the new size came before the ``wide`` class and the
+    second was taken for the same width."""
+    app = new_app(inbox)
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_inbox(pilot)
+        table = screen.query_one("#exc-table", DataTable)
+        assert "cause" not in table.columns
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert "Raised by" in table.columns and "cause" in table.columns
+        assert rows(screen)  # refilled under the new columns

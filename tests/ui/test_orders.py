@@ -294,3 +294,28 @@ async def test_the_app_releases_due_orders_in_the_background(floor: Store) -> No
             select(Event).where(Event.order_name == "#1002", Event.to_state == "READY_TO_PICK")
         ).one()
         assert (ev.operator_name, ev.terminal) == ("system", "HH-9")
+
+
+async def test_the_columns_follow_the_terminal_as_it_is_resized(floor: Store) -> None:
+    """Opened on a handheld, then widened (an SSH window dragged wider): the wide columns.
+    They stayed the handheld's, because the first Resize of the new size came before the
+    ``wide`` class and the second was taken for the same width. The reason an order waits
+    takes the width the others leave: a wider terminal widens it by as much; a taller one
+    leaves the columns as they were."""
+    app = WmsApp(floor.url)
+    async with app.run_test(size=(40, 16)) as pilot:
+        screen = await open_orders(pilot)
+        table = screen.query_one("#ord-table", DataTable)
+        assert "note" not in table.columns
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert "Customer" in table.columns and "note" in table.columns
+        before = table.columns["note"].width
+        await pilot.resize_terminal(150, 40)
+        await settle(pilot)
+        assert table.columns["note"].width == before + 30
+        assert rows(screen)  # refilled under the new columns
+        column = table.columns["note"]
+        await pilot.resize_terminal(150, 30)
+        await settle(pilot)
+        assert table.columns["note"] is column

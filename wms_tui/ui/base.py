@@ -50,6 +50,8 @@ class WmsScreen(Screen):
         self._drawn_wide: bool | None = None
         # A scan's update draws only the widgets it changed (see partial_redraw).
         self._compositor = PartialCompositor()
+        # The width and the ``wide`` class what ``fit_width`` sizes was last sized for.
+        self._fitted: tuple[int, bool] | None = None
 
     @property
     def wms(self) -> WmsApp:
@@ -80,9 +82,29 @@ class WmsScreen(Screen):
         if self.wide != self._drawn_wide:
             self._drawn_wide = self.wide
             self.width_changed()
+        # A new size's first Resize can come before the breakpoints' classes change (the
+        # layout's Resize follows with them): what depends on both is sized again then.
+        if (event.size.width, self.wide) != self._fitted:
+            self._fitted = (event.size.width, self.wide)
+            self.fit_width(event.size.width)
 
     def width_changed(self) -> None:
         """The screen crossed ``WIDE``: redraw what depends on the width."""
+
+    def fit_width(self, width: int) -> None:
+        """The screen is now ``width`` columns wide: size what must fill it exactly.
+
+        Breakpoints switch a layout at set widths and ``.tcss`` shares a row out in
+        fractions, but a table column's width and a bar drawn as text are counts of
+        cells set in code: a table whose last column takes what the others leave, a
+        bar as long as the panel. Screens with such parts size them here; one that
+        sizes them on mount says so with ``fitted_to``. The rest is breakpoints and
+        classes.
+        """
+
+    def fitted_to(self, width: int) -> None:
+        """What ``fit_width`` sizes was just sized to ``width`` (and this ``wide`` class)."""
+        self._fitted = (width, self.wide)
 
     @property
     def wide(self) -> bool:

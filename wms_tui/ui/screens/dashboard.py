@@ -150,8 +150,7 @@ class DashboardScreen(WmsScreen):
 
     # -- drawing -------------------------------------------------------------------------
 
-    def on_resize(self, event) -> None:  # noqa: ANN001 - a Resize event
-        super().on_resize(event)
+    def fit_width(self, width: int) -> None:
         if self.snap is not None:
             self.show(self.snap)  # the bars fill the width there is
 

@@ -135,6 +135,9 @@ class DispatchScreen(WmsScreen):
             issues.add_column(header, key=header)
 
     async def on_resize(self) -> None:
+        # Not the breakpoints' width_changed: the wide layout's four tables need 28 rows
+        # as well as 100 columns, and they are other widgets than the narrow layout's
+        # list, composed anew rather than restyled by a class.
         wide = self._is_wide(self.size.width, self.size.height)
         if wide != self.wide_layout:
             # A refresh landing while the tables are rebuilt would fill tables

@@ -24,7 +24,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.events import Resize
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 
@@ -109,7 +108,6 @@ class ExceptionsScreen(WmsScreen):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[InboxItem] = []
-        self._width = 0
         self._busy = False
 
     def compose_body(self) -> ComposeResult:
@@ -127,10 +125,10 @@ class ExceptionsScreen(WmsScreen):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def on_resize(self, event: Resize) -> None:
-        if event.size.width != self._width:
-            self._set_columns(event.size.width)
-            self._fill(self._selected_id())
+    def fit_width(self, width: int) -> None:
+        # The cause takes the width the other columns leave.
+        self._set_columns(width)
+        self._fill(self._selected_id())
 
     @property
     def table(self) -> DataTable:
@@ -143,7 +141,7 @@ class ExceptionsScreen(WmsScreen):
     # -- layout --------------------------------------------------------------------
 
     def _set_columns(self, width: int) -> None:
-        self._width = width
+        self.fitted_to(width)
         table = self.table
         table.clear(columns=True)
         if self.wide:

@@ -23,7 +23,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.events import Resize
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 
@@ -82,7 +81,6 @@ class OrdersScreen(WmsScreen):
         self.query_text = ""
         self.filter_index = 0
         self.page = None
-        self._width = 0
         self._keep_id: int | None = None
         self._open_single = False
 
@@ -106,14 +104,14 @@ class OrdersScreen(WmsScreen):
         self.reload()
         self.set_interval(REFRESH_SECONDS, self.reload, name="orders-refresh")
 
-    def on_resize(self, event: Resize) -> None:
-        if event.size.width != self._width:
-            self._set_columns(event.size.width)
-            if self.page is not None:
-                self._fill(self.page, self._selected_id())
+    def fit_width(self, width: int) -> None:
+        # Why an order waits takes the width the other columns leave.
+        self._set_columns(width)
+        if self.page is not None:
+            self._fill(self.page, self._selected_id())
 
     def _set_columns(self, width: int) -> None:
-        self._width = width
+        self.fitted_to(width)
         table = self.query_one("#ord-table", DataTable)
         table.clear(columns=True)
         if self.wide:

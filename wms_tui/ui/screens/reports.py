@@ -65,6 +65,11 @@ class ReturnReportsScreen(WmsScreen):
         self.load()
 
     def on_resize(self, _event: events.Resize) -> None:
+        # The label column takes the width the figures leave: drawn again at every
+        # Resize, not once per width in fit_width. Drawn only at a new size's first
+        # Resize, during its layout, the label column kept the header's width and cut
+        # 'Wrong size ordered' to 'Wrong…' (120x40 → 150x40 → 120x40 in tmux); the
+        # layout's own Resize draws it again with its rows counted.
         self.render_table()
 
     @property
