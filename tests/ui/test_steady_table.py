@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from tests.ui.scanner import settle
-from wms_tui.ui.widgets.fixed_table import FitTable, SteadyTable, reset
+from wms_tui.ui.widgets.fixed_table import FitTable, RendersByRow, SteadyTable, reset
 
 COLUMNS = [("SKU", 8), ("Exp", 4), ("Rcv", 4)]
 
@@ -153,4 +155,44 @@ async def test_a_changed_cell_is_the_only_cell_rendered_again() -> None:
         to_render = cached - set(steady._cell_render_cache.keys())
         label = {c.key: str(c.label) for c in steady.ordered_columns}
         assert sorted((str(k[0].value), label[k[1]]) for k in to_render) == [("SKU-2", "Rcv")]
+        assert shown(steady)[3].split() == ["SKU-2", "10", "1"]
+
+
+def test_renders_are_forgotten_by_row_as_a_look_through_every_key_would() -> None:
+    """RendersByRow finds a row's renders without looking through the others' (hundreds
+    on a screen: every cell in every cursor and style it was drawn in); it must drop the
+    same keys that look did, whatever the LRU has pushed out or the index rebuilt."""
+    rng = random.Random(5)
+    cache = RendersByRow(50)
+    for step in range(3000):
+        row, column = f"r{rng.randrange(12)}", f"c{rng.randrange(6)}"
+        cache[(row, column, rng.randrange(3))] = step
+        if step % 7 == 0:
+            row = f"r{rng.randrange(12)}"
+            columns = {f"c{c}" for c in rng.sample(range(6), rng.randint(1, 3))}
+            columns_or_all = None if step % 2 else columns
+            expected = {
+                k
+                for k in cache.keys()  # noqa: SIM118 - no __iter__
+                if not (k[0] == row and (columns_or_all is None or k[1] in columns_or_all))
+            }
+            cache.forget(row, columns_or_all)
+            assert set(cache.keys()) == expected, step
+        assert len(cache) <= 50
+
+
+async def test_a_steady_table_keeps_its_renders_by_row() -> None:
+    app = Two()
+    async with app.run_test(size=(40, 30)) as pilot:
+        steady = app.query_one("#steady", SteadyTable)
+        steady.fill(COLUMNS, lines(8, {}))
+        await settle(pilot)
+        shown(steady)
+        assert isinstance(steady._cell_render_cache, RendersByRow)
+        assert isinstance(steady._row_render_cache, RendersByRow)
+        assert len(steady._cell_render_cache) > 8
+        steady.fill(COLUMNS, lines(8, {2: 1}))
+        row_two = steady._row_locations.get_key(2)
+        rows = steady._row_render_cache.keys()  # noqa: SIM118 - no __iter__
+        assert not [k for k in rows if k[0] == row_two]
         assert shown(steady)[3].split() == ["SKU-2", "10", "1"]

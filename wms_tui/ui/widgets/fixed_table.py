@@ -15,6 +15,7 @@ from itertools import zip_longest
 from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.render import measure
 from textual.widgets import DataTable
 from textual.widgets._data_table import RowRenderables, default_cell_formatter
@@ -79,6 +80,46 @@ def _ellipsis(text: Text) -> Text:
     return fitted
 
 
+class RendersByRow(LRUCache):
+    """An LRU cache of a table's renders whose keys start with the row key: it also
+    finds them by row, so one row's renders are dropped without a look at the others."""
+
+    def __init__(self, maxsize: int) -> None:
+        super().__init__(maxsize)
+        self._by_row: dict[object, set[tuple]] = {}
+        self._listed = 0  # keys listed since the index was last built (some twice)
+
+    def set(self, key: tuple, value: object) -> None:  # type: ignore[override]
+        super().set(key, value)
+        self._by_row.setdefault(key[0], set()).add(key)
+        self._listed += 1
+        if self._listed > 2 * self.maxsize:
+            # Keys the LRU pushed out stay listed until their row is forgotten (a resize
+            # renews every key without a clear): list the cache's own keys again.
+            self._by_row = {}
+            for live in self.keys():
+                self._by_row.setdefault(live[0], set()).add(live)
+            self._listed = len(self)
+
+    __setitem__ = set
+
+    def clear(self) -> None:
+        super().clear()
+        self._by_row.clear()
+        self._listed = 0
+
+    def forget(self, row_key: object, columns: set[ColumnKey] | None = None) -> None:
+        """Drop ``row_key``'s renders (of ``columns`` only, when given: key[1])."""
+        keys = self._by_row.get(row_key)
+        if not keys:
+            return
+        # A key the LRU has pushed out may still be listed here: discarding it is a no-op.
+        gone = [k for k in keys if columns is None or k[1] in columns]
+        for key in gone:
+            self.discard(key)
+            keys.discard(key)
+
+
 class SteadyTable(FitTable):
     """A table refilled by :meth:`fill`, repainting only the rows that changed.
 
@@ -89,6 +130,16 @@ class SteadyTable(FitTable):
     ``fill`` writes the changed values in place and forgets only those rows' cached
     renders; otherwise it refills the table like :func:`reset`.
     """
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - DataTable's own
+        super().__init__(*args, **kwargs)
+        # Textual's caches of rendered cells and row lines, keyed (row key, …), with the
+        # same sizes, findable by row: forgetting a changed row looked through every key
+        # (hundreds: every cell in every cursor and style it was drawn in).
+        if isinstance(self._cell_render_cache, LRUCache):
+            self._cell_render_cache = RendersByRow(self._cell_render_cache.maxsize)
+        if isinstance(self._row_render_cache, LRUCache):
+            self._row_render_cache = RendersByRow(self._row_render_cache.maxsize)
 
     def fill(self, columns: AutoColumns, rows: Sequence[tuple[str, Sequence[object]]]) -> None:
         """Show ``rows`` (key, cells) under ``columns``; the cursor stays where it was.
@@ -105,11 +156,15 @@ class SteadyTable(FitTable):
             self._refill(columns, rows)
             return
         ordered = self.ordered_columns
+        keys = [column.key for column in ordered]
         changes = []
         narrowed: set[int] = set()
         for index, (_, cells) in enumerate(rows):
             row_key = self._row_locations.get_key(index)
             data = self._data[row_key]
+            # Most rows are as shown: one comparison of the row, not one per cell.
+            if [data.get(key) for key in keys] == list(cells):
+                continue
             changed = []
             for i, (column, value) in enumerate(zip(ordered, cells, strict=True)):
                 old = data.get(column.key)
@@ -173,12 +228,15 @@ class SteadyTable(FitTable):
         Its other cells are drawn again from their cached renders: rendering a cell
         (rich text through padding and cropping) is most of what a table costs to draw.
         """
-        cells = self._cell_render_cache
-        for cache_key in [k for k in cells.keys() if k[0] == row_key and k[1] in columns]:  # noqa: SIM118 - no __iter__
-            cells.discard(cache_key)
-        lines = self._row_render_cache
-        for cache_key in [k for k in lines.keys() if k[0] == row_key]:  # noqa: SIM118 - no __iter__
-            lines.discard(cache_key)
+        cells, lines = self._cell_render_cache, self._row_render_cache
+        if isinstance(cells, RendersByRow) and isinstance(lines, RendersByRow):
+            cells.forget(row_key, columns)
+            lines.forget(row_key)
+        else:  # not our caches (see __init__): look through every key
+            for cache_key in [k for k in cells.keys() if k[0] == row_key and k[1] in columns]:  # noqa: SIM118 - no __iter__
+                cells.discard(cache_key)
+            for cache_key in [k for k in lines.keys() if k[0] == row_key]:  # noqa: SIM118 - no __iter__
+                lines.discard(cache_key)
         self._row_renderable_cache.discard((self._update_count, index))
         # Lines are keyed by screen row, not by table row: cheap to rebuild from the rows.
         self._line_cache.clear()
