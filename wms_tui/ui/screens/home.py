@@ -17,6 +17,7 @@ from wms_tui.ui.widgets.dialogs import AskConfirm
 
 class HomeScreen(WmsScreen):
     TITLE_TEXT = "wms · menu"
+    CSS_PATH = "home.tcss"
     BINDINGS = [
         # Shown here for the footer; the app takes Ctrl+L first, on every screen.
         Binding("ctrl+l", "app.logout", "Log out", id="logout"),
