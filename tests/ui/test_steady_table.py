@@ -154,7 +154,10 @@ async def test_a_changed_cell_is_the_only_cell_rendered_again() -> None:
         steady.fill(COLUMNS, lines(8, {2: 1}))
         to_render = cached - set(steady._cell_render_cache.keys())
         label = {c.key: str(c.label) for c in steady.ordered_columns}
-        assert sorted((str(k[0].value), label[k[1]]) for k in to_render) == [("SKU-2", "Rcv")]
+        # A cell may have been rendered in more than one style by now (the table's
+        # background settles over the first frames on a busy machine): each render
+        # of that cell goes, and no other cell's.
+        assert {(str(k[0].value), label[k[1]]) for k in to_render} == {("SKU-2", "Rcv")}
         assert shown(steady)[3].split() == ["SKU-2", "10", "1"]
 
 
