@@ -207,7 +207,7 @@ USE_CASES: dict[str, tuple[frozenset[Role], Args]] = {
     "session.resume.take_pack_order_here": (frozenset({K}), _args("#NOPE")),
     "lookup.order_search.find": (ANYONE, _args("NOPE")),
     "lookup.order_lookup.order_detail": (ANYONE, _args(1)),
-    "receiving.receipt.undo_last_scan": (frozenset({R, S}), _args("NOPE")),
+    "receiving.receipt_undo.undo_last_scan": (frozenset({R, S}), _args("NOPE")),
     "devices.registry.remove_device": (frozenset({S}), _args("NOPE")),
     "devices.registry.add_device": (frozenset({S}), _args("hh-1", web=True)),
     "setup.carriers.change_tracking": (frozenset({S}), _args("PN", next_serial=5)),

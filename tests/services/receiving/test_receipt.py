@@ -25,7 +25,7 @@ from wms_tui.domain.errors import Conflict, DomainError, NotFound, PermissionDen
 from wms_tui.domain.models import Delivery, Event, StockMovement, WmsException
 from wms_tui.services.core import settings
 from wms_tui.services.inventory.stock import ledger_mismatches
-from wms_tui.services.receiving import barcode_links, closing, deliveries
+from wms_tui.services.receiving import barcode_links, closing, deliveries, receipt_undo
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.store import Store
 
@@ -359,21 +359,21 @@ def test_undo_takes_back_this_terminals_last_scan(empty_store: Store, world: Wor
     rcv.receive_scan(empty_store, a, "PO-1", TEE_EAN, count=3)
     rcv.receive_scan(empty_store, a, "PO-1", MUG_EAN, damaged_reason="Wet or stained")
     rcv.receive_scan(empty_store, other, "PO-1", TEE_EAN, count=2)  # the other terminal's
-    undone = rcv.undo_last_scan(empty_store, a, "PO-1")  # RCV-1's last: the damaged mug
+    undone = receipt_undo.undo_last_scan(empty_store, a, "PO-1")  # RCV-1's last: the damaged mug
     assert (undone.sku, undone.qty, undone.damaged) == ("MUG", 1, True)
     assert undone.message == "Undone: 1 × damaged MUG taken off PO-1"
     mug = undone.receipt.line("MUG")
     assert mug is not None and (mug.received, mug.damaged) == (0, 0)
     assert qty_at(empty_store, "MUG", "QUAR-1") == 0
-    undone = rcv.undo_last_scan(empty_store, a, "PO-1")  # then its 3 tees
+    undone = receipt_undo.undo_last_scan(empty_store, a, "PO-1")  # then its 3 tees
     assert (undone.sku, undone.qty) == ("TEE", 3)
     assert undone.receipt.line("TEE").received == 2  # RCV-2's two stay
     assert qty_at(empty_store, "TEE", "RCV-1") == 0 and qty_at(empty_store, "TEE", "RCV-2") == 2
     before = snapshot(empty_store)
     with pytest.raises(DomainError, match="Nothing scanned on PO-1 at RCV-1 to undo"):
-        rcv.undo_last_scan(empty_store, a, "PO-1")
+        receipt_undo.undo_last_scan(empty_store, a, "PO-1")
     with pytest.raises(PermissionDenied):
-        rcv.undo_last_scan(empty_store, world.picker, "PO-1")
+        receipt_undo.undo_last_scan(empty_store, world.picker, "PO-1")
     assert snapshot(empty_store) == before
     with empty_store.read() as s:
         undos = s.exec(select(Event).where(Event.kind == "receiving.undo")).all()
@@ -400,7 +400,7 @@ def test_undo_refuses_units_already_put_away(empty_store: Store, world: World) -
     )
     before = snapshot(empty_store)
     with pytest.raises(DomainError, match="2 × TEE already put away: undo refused"):
-        rcv.undo_last_scan(empty_store, a, "PO-1")
+        receipt_undo.undo_last_scan(empty_store, a, "PO-1")
     assert snapshot(empty_store) == before
 
 

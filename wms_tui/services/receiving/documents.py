@@ -24,7 +24,7 @@ from wms_tui.printing.sku_labels import Layout, SkuLabel, render_sku_labels, spl
 from wms_tui.services.core import document_folders, events
 from wms_tui.services.core.clock import zone_of
 from wms_tui.services.receiving.deliveries import find_delivery, receipt_view
-from wms_tui.services.receiving.receipt import undone_scans
+from wms_tui.services.receiving.receipt_undo import undone_scans
 from wms_tui.store import Store, retrying
 
 

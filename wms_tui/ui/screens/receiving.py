@@ -23,7 +23,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.numbers import small_number
 from wms_tui.domain.text import option_values, plural
-from wms_tui.services.receiving import barcode_links, closing, deliveries
+from wms_tui.services.receiving import barcode_links, closing, deliveries, receipt_undo
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.screens.receiving_barcodes import ReceivingBarcodes
@@ -493,7 +493,7 @@ class ReceivingScreen(ReceiptClosing, ReceivingBarcodes, FloorScreen):
     def action_undo(self) -> None:
         assert self.receipt is not None
         try:
-            res = rcv.undo_last_scan(self.store, self.actor, self.receipt.reference)
+            res = receipt_undo.undo_last_scan(self.store, self.actor, self.receipt.reference)
         except DomainError as exc:
             self.feedback.error(str(exc))
             return
