@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -26,7 +28,7 @@ from wms_tui.services.intake.order_admin import change_priority
 from wms_tui.services.intake.order_queries import list_orders
 from wms_tui.services.picking import waves as waves_module
 from wms_tui.services.picking.floor_plan import floor_plan
-from wms_tui.services.picking.wave_candidates import parse_cutoff, ready_summary
+from wms_tui.services.picking.wave_candidates import Candidate, parse_cutoff, ready_summary
 from wms_tui.services.picking.wave_list import list_waves
 from wms_tui.services.picking.waves import build_wave
 from wms_tui.store import Store
@@ -85,6 +87,25 @@ def test_a_wave_is_planned_and_written_with_the_collector_held(
         if not was:
             gc.disable()
     assert seen == [False] * 4  # two carts routed, tasks and lines inserted
+
+
+def test_the_collector_is_held_until_the_wave_s_working_rows_are_gone(
+    empty_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Released with the rows still alive, the collector would owe a pass over all of them."""
+    w = build_world(empty_store, SIX)
+    alive_at_release: list[int] = []
+    held = waves_module.collector_held
+
+    @contextmanager
+    def watched() -> Iterator[None]:
+        with held():
+            yield
+            alive_at_release.append(sum(isinstance(o, Candidate) for o in gc.get_objects()))
+
+    monkeypatch.setattr(waves_module, "collector_held", watched)
+    build_wave(empty_store, w.supervisor, cart_size=3)
+    assert alive_at_release == [0]
 
 
 def test_wave_one_tote_per_order_cart_size_tasks_round_robin_stations(empty_store: Store) -> None:

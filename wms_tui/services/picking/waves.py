@@ -190,112 +190,129 @@ def build_wave(
     actor.require(Role.SUPERVISOR, action="build waves")
     cutoff = parse_cutoff(cutoff_before)
     check_max_orders(max_orders)
-    # Everything built below lives until the commit: no collector pass could free any of it.
+    # What a wave builds lives until its commit, so no collector pass could free any
+    # of it. The rows are _build_wave's locals: the hold ends after it has returned
+    # and they are gone (and after the unit of work), so no pass is owed for them.
     with collector_held(), store.unit_of_work() as uow:
-        s = uow.session
-        # The wave's number first: its counter row stays locked to the end, so
-        # a second wave built at the same time waits here and then sees this
-        # one's orders and totes taken (the only lock taken before orders).
-        code = _next_code(uow)
-        size = check_cart_size(
-            cart_size if cart_size is not None else settings.get_int(s, "cart_size")
+        return _build_wave(
+            uow, actor, carrier=carrier, cutoff=cutoff, max_orders=max_orders,
+            cart_size=cart_size, picker_badge=picker_badge, min_orders=min_orders, rule=rule,
+        )  # fmt: skip
+
+
+def _build_wave(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    carrier: str | None,
+    cutoff: time | None,
+    max_orders: int | None,
+    cart_size: int | None,
+    picker_badge: str | None,
+    min_orders: int,
+    rule: str,
+) -> WaveResult:
+    """build_wave's work in its unit of work (see there for why it is a function of its own)."""
+    s = uow.session
+    # The wave's number first: its counter row stays locked to the end, so
+    # a second wave built at the same time waits here and then sees this
+    # one's orders and totes taken (the only lock taken before orders).
+    code = _next_code(uow)
+    size = check_cart_size(cart_size if cart_size is not None else settings.get_int(s, "cart_size"))
+    car = carrier_named(s, carrier)
+    picker = picker_named(s, picker_badge)
+    left_out: dict[str, int] = defaultdict(int)
+    chosen: list[Candidate] = []
+    for cand in candidates(s, car, cutoff, lock=True):
+        if not cand.fully_allocated:
+            left_out["not allocated"] += 1
+        elif not cand.allocs:
+            left_out["nothing to pick"] += 1
+        elif max_orders is not None and len(chosen) >= max_orders:
+            left_out["over the limit"] += 1
+        else:
+            chosen.append(cand)
+    totes = free_tote_rows(s, limit=len(chosen))
+    if len(chosen) > len(totes):
+        left_out["no free tote"] += len(chosen) - len(totes)
+        chosen = chosen[: len(totes)]
+    if not chosen:
+        why = ", ".join(f"{n} {w}" for w, n in left_out.items())
+        raise DomainError("No orders ready for a wave" + (f" ({why})" if why else ""))
+    if len(chosen) < min_orders:
+        raise DomainError(
+            f"Only {_n(len(chosen), 'order')} ready, the rule wants {min_orders}: no wave"
         )
-        car = carrier_named(s, carrier)
-        picker = picker_named(s, picker_badge)
-        left_out: dict[str, int] = defaultdict(int)
-        chosen: list[Candidate] = []
-        for cand in candidates(s, car, cutoff, lock=True):
-            if not cand.fully_allocated:
-                left_out["not allocated"] += 1
-            elif not cand.allocs:
-                left_out["nothing to pick"] += 1
-            elif max_orders is not None and len(chosen) >= max_orders:
-                left_out["over the limit"] += 1
-            else:
-                chosen.append(cand)
-        totes = free_tote_rows(s, limit=len(chosen))
-        if len(chosen) > len(totes):
-            left_out["no free tote"] += len(chosen) - len(totes)
-            chosen = chosen[: len(totes)]
-        if not chosen:
-            why = ", ".join(f"{n} {w}" for w, n in left_out.items())
-            raise DomainError("No orders ready for a wave" + (f" ({why})" if why else ""))
-        if len(chosen) < min_orders:
-            raise DomainError(
-                f"Only {_n(len(chosen), 'order')} ready, the rule wants {min_orders}: no wave"
-            )
-        stations = _pack_stations(s)
-        plan = floor_plan(s)
-        wave = Wave(
-            code=code,
-            status=WaveStatus.RELEASED,
-            created_by_id=actor.operator_id,
-            rule=rule or _rule_text(car, cutoff, max_orders, size, picker),
-        )
-        uow.add(wave)
-        uow.flush()
-        # Routes first, from what was read; then the tasks, their lines and
-        # the orders' events, one bulk insert each: the number of statements
-        # does not grow with the number of orders.
-        now = utcnow()
-        task_rows: list[tuple] = []
-        task_stops: list[tuple[list[tuple], list[int]]] = []
-        wave_events: list[tuple] = []
-        plans: list[TaskPlan] = []
-        for t, start in enumerate(range(0, len(chosen), size)):
-            group, group_totes = chosen[start : start + size], totes[start : start + size]
-            code = f"{wave.code}-{t + 1:02d}"
-            # (allocation, order line, product, bin, tote, units), cart slot by slot.
-            stops: list[tuple] = []
-            for cand, (tote_id, tote_code) in zip(group, group_totes, strict=True):
-                for alloc_id, line_id, product_id, location_id, qty in cand.allocs:
-                    stops.append((alloc_id, line_id, product_id, location_id, tote_id, qty))
-                wave_events.append(
-                    events.event_row(
-                        actor, EventKind.WAVE_ORDER, now, order_id=cand.id, order_name=cand.name,
-                        location=tote_code, detail=f"{wave.code} task {code} tote {tote_code}",
-                    )
-                )  # fmt: skip
-            seqs, length, s_length = _route_seqs(plan, [stop[3] for stop in stops])
-            station = stations[t % len(stations)]
-            task_rows.append(
-                (
-                    code, wave.id, TaskStatus.OPEN, picker.id if picker else None, "", None, None,
-                    station, round(length, 1), 0,
+    stations = _pack_stations(s)
+    plan = floor_plan(s)
+    wave = Wave(
+        code=code,
+        status=WaveStatus.RELEASED,
+        created_by_id=actor.operator_id,
+        rule=rule or _rule_text(car, cutoff, max_orders, size, picker),
+    )
+    uow.add(wave)
+    uow.flush()
+    # Routes first, from what was read; then the tasks, their lines and
+    # the orders' events, one bulk insert each: the number of statements
+    # does not grow with the number of orders.
+    now = utcnow()
+    task_rows: list[tuple] = []
+    task_stops: list[tuple[list[tuple], list[int]]] = []
+    wave_events: list[tuple] = []
+    plans: list[TaskPlan] = []
+    for t, start in enumerate(range(0, len(chosen), size)):
+        group, group_totes = chosen[start : start + size], totes[start : start + size]
+        code = f"{wave.code}-{t + 1:02d}"
+        # (allocation, order line, product, bin, tote, units), cart slot by slot.
+        stops: list[tuple] = []
+        for cand, (tote_id, tote_code) in zip(group, group_totes, strict=True):
+            for alloc_id, line_id, product_id, location_id, qty in cand.allocs:
+                stops.append((alloc_id, line_id, product_id, location_id, tote_id, qty))
+            wave_events.append(
+                events.event_row(
+                    actor, EventKind.WAVE_ORDER, now, order_id=cand.id, order_name=cand.name,
+                    location=tote_code, detail=f"{wave.code} task {code} tote {tote_code}",
                 )
             )  # fmt: skip
-            task_stops.append((stops, seqs))
-            plans.append(
-                TaskPlan(
-                    code=code,
-                    orders=tuple(c.name for c in group),
-                    totes=tuple(code for _, code in group_totes),
-                    stops=len(stops),
-                    units=sum(stop[5] for stop in stops),
-                    route_length_m=round(length, 1),
-                    s_shape_m=round(s_length, 1),
-                    pack_station=station,
-                    picker=picker.name if picker else "",
-                )
+        seqs, length, s_length = _route_seqs(plan, [stop[3] for stop in stops])
+        station = stations[t % len(stations)]
+        task_rows.append(
+            (
+                code, wave.id, TaskStatus.OPEN, picker.id if picker else None, "", None, None,
+                station, round(length, 1), 0,
             )
-        conn = s.connection()
-        bulk_insert(conn, PickTask.__table__, _TASK_COLUMNS, task_rows)  # type: ignore[attr-defined]
-        # The codes are unique: the new tasks' ids without RETURNING row by row.
-        task_ids = dict(
-            conn.execute(
-                select(PickTask.code, PickTask.id).where(PickTask.wave_id == wave.id)
-            ).all()
+        )  # fmt: skip
+        task_stops.append((stops, seqs))
+        plans.append(
+            TaskPlan(
+                code=code,
+                orders=tuple(c.name for c in group),
+                totes=tuple(code for _, code in group_totes),
+                stops=len(stops),
+                units=sum(stop[5] for stop in stops),
+                route_length_m=round(length, 1),
+                s_shape_m=round(s_length, 1),
+                pack_station=station,
+                picker=picker.name if picker else "",
+            )
         )
-        line_rows = [
-            (task_ids[task[0]], seq, *stop[:5], stop[5], 0, 0, False, False)
-            for task, (stops, seqs) in zip(task_rows, task_stops, strict=True)
-            for stop, seq in zip(stops, seqs, strict=True)
-        ]
-        bulk_insert(conn, PickTaskLine.__table__, _LINE_COLUMNS, line_rows)  # type: ignore[attr-defined]
-        events.insert_rows(uow, wave_events)
-        result = WaveResult(wave.code, tuple(plans), dict(left_out))
-        events.log(uow, actor, EventKind.WAVE_BUILT, detail=result.message[:400])
-        uow.commit()
+    conn = s.connection()
+    bulk_insert(conn, PickTask.__table__, _TASK_COLUMNS, task_rows)  # type: ignore[attr-defined]
+    # The codes are unique: the new tasks' ids without RETURNING row by row.
+    task_ids = dict(
+        conn.execute(select(PickTask.code, PickTask.id).where(PickTask.wave_id == wave.id)).all()
+    )
+    line_rows = [
+        (task_ids[task[0]], seq, *stop[:5], stop[5], 0, 0, False, False)
+        for task, (stops, seqs) in zip(task_rows, task_stops, strict=True)
+        for stop, seq in zip(stops, seqs, strict=True)
+    ]
+    bulk_insert(conn, PickTaskLine.__table__, _LINE_COLUMNS, line_rows)  # type: ignore[attr-defined]
+    events.insert_rows(uow, wave_events)
+    result = WaveResult(wave.code, tuple(plans), dict(left_out))
+    events.log(uow, actor, EventKind.WAVE_BUILT, detail=result.message[:400])
+    uow.commit()
     return result
 
 
