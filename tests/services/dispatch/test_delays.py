@@ -178,9 +178,9 @@ def test_pace_risk_reaches_past_the_overviews_list(
     names the first 200 orders only: on a busy day, orders at risk beyond them were
     never noticed. Here the list holds one order (the late #L-YDAY) and #P-1 is still
     found at risk."""
-    from wms_tui.services.dispatch.overview import open_work
+    from wms_tui.services.dispatch.overview import attention
 
-    monkeypatch.setattr(open_work, "MAX_LISTED", 1)
+    monkeypatch.setattr(attention, "MAX_LISTED", 1)
     found = {o.name: o for o in delays.find_delays(dock.store, dock.boss).orders}
     assert found["#P-1"].cause == "pace"
     assert found["#P-1"].why == "1 packs/h reaches it after the 16:00 cut-off"

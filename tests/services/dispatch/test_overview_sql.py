@@ -173,9 +173,9 @@ def test_a_short_list_is_the_rules_first_orders(  # noqa: PLR0913 - one floor's 
     late_share: float | None,
     limit: int,
 ) -> None:
-    from wms_tui.services.dispatch.overview import open_work
+    from wms_tui.services.dispatch.overview import attention
 
-    monkeypatch.setattr(open_work, "MAX_LISTED", limit)
+    monkeypatch.setattr(attention, "MAX_LISTED", limit)
     set_clock(lambda: NOW)
     _build(empty_store, seed, n_orders, late_share)
     _assert_as_the_rules(empty_store, dispatch_overview.snapshot(empty_store, NOW), limit)
