@@ -278,7 +278,15 @@ async def test_f1_ships_an_order_without_the_unit_missing_from_its_tote(
         screen = await open_inbox(pilot)
         assert [k for k, _ in rows(screen)] == ["Missing unit"]
         detail = str(screen.query_one("#exc-detail", Static).render())
-        assert detail.splitlines()[-1] == "F4 Cancel F5 Count F11 Re-pick F1 Ship short"
+        # The mugs' only bin waits for its count: no F11 Re-pick, and the line says why.
+        assert detail.splitlines()[-1] == (
+            "F4 Cancel F5 Count F1 Ship short · No re-pick: 0 MUG-BLU free, 1 needed"
+        )
+        assert "Re-pick" not in footer_keys(screen)
+        before = snapshot(sqlite_store)
+        await pilot.press("f11")
+        await settle(pilot)
+        assert snapshot(sqlite_store) == before and app.screen is screen
         await pilot.press("f1")
         await settle(pilot)
         assert screen.query_one(Feedback).text == (
@@ -350,3 +358,46 @@ async def test_widened_from_a_handheld_the_inbox_shows_every_column(inbox: Store
         await settle(pilot)
         assert "Raised by" in table.columns and "cause" in table.columns
         assert rows(screen)  # refilled under the new columns
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_stopped_parcel_on_the_truck_names_the_dock_until_it_is_taken_out(
+    sqlite_store: Store, tmp_path, size: tuple[int, int]
+) -> None:
+    """F12 Restock was offered for a parcel still loaded at the dock and always
+    refused ("take it out at the dock first")."""
+    from wms_tui.services.dispatch import handover
+    from wms_tui.services.packing import close
+    from wms_tui.services.packing import station as packing
+
+    world = pw.build(sqlite_store, label_dir=str(tmp_path / "labels"))
+    oid = packing.open_order(sqlite_store, world.packer, world.totes["#1043"]).order_id
+    view = packing.scan(sqlite_store, world.packer, oid, pw.BOOK_EAN)
+    closed = close.close_order(sqlite_store, world.packer, pw.finish(world, view).order_id)
+    sscc = closed.parcels[0].sscc
+    handover.load_parcel(sqlite_store, world.supervisor, "PN", sscc)
+    order_admin.cancel_order(sqlite_store, world.supervisor, oid, "customer changed her mind")
+    app = new_app(sqlite_store)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_inbox(pilot)
+        assert [k for k, _ in rows(screen)] == ["Stop parcel"]
+        detail = str(screen.query_one("#exc-detail", Static).render())
+        assert detail.splitlines()[-1] == f"Dock: take parcel {sscc} off the truck (Hand-over F8)"
+        assert footer_keys(screen) == ["Refresh"]
+        before = snapshot(sqlite_store)
+        await pilot.press("f12", "f7")
+        await settle(pilot)
+        assert snapshot(sqlite_store) == before and app.screen is screen
+        assert screen.query_one(Feedback).text == ""
+        # Taken off the truck at the dock: the unpacking is on offer at the next refresh.
+        handover.take_out(sqlite_store, world.supervisor, "PN", sscc)
+        await pilot.press("f8")
+
+        def restock_offered() -> bool:
+            text = str(screen.query_one("#exc-detail", Static).render())
+            return text.splitlines()[-1] == "F12 Restock"
+
+        await until(pilot, restock_offered)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert screen.query_one(Feedback).text == "✓ 1 unit of #1043 back to A-01-2-A; parcel void"

@@ -98,7 +98,10 @@ def test_a_missing_unit_puts_the_order_in_the_inbox_with_its_three_ways_out(
     [item] = open_exceptions(store, boss)
     assert item.kind == ExceptionKind.MISSING_UNIT and item.kind_label == "Missing unit"
     assert item.order == "#1042" and item.raised_by == "Johan Öberg"
-    assert item.actions == (Action.REPICK, Action.SHIP_SHORT, Action.CANCEL, Action.COUNT)
+    # Its only mugs are in the bin flagged for the count: a re-pick would find 0
+    # free, so it is not offered until the count, and the row says why.
+    assert item.actions == (Action.SHIP_SHORT, Action.CANCEL, Action.COUNT)
+    assert item.withheld == "No re-pick: 0 MUG-BLU free, 1 needed"
     assert item.bin == MUG_BIN
     assert item.cause.endswith(
         "MUG-BLU of #1042 missing from T-0001 at PACK-1: re-pick it, ship without it or cancel"
@@ -134,12 +137,14 @@ def test_a_re_pick_brings_the_missing_unit_and_the_order_is_packed_whole(
     [item] = open_exceptions(store, boss)
     # Its only mugs are in the flagged bin: counted first, they can be re-picked.
     before = snapshot(store)
-    with pytest.raises(DomainError, match="Only 0 MUG-BLU free of the 1 to re-pick"):
+    assert Action.REPICK not in item.actions
+    with pytest.raises(DomainError, match="^No re-pick: 0 MUG-BLU free, 1 needed$"):
         resolve(store, boss, item.id, Action.REPICK)
     assert snapshot(store) == before
     _count(store, boss, MUG_BIN)
     [item] = open_exceptions(store, boss)
     assert item.actions == (Action.REPICK, Action.SHIP_SHORT, Action.CANCEL)
+    assert item.withheld == ""
 
     result = resolve(store, boss, item.id, Action.REPICK)
     assert result.message == f"#1042: re-pick RPL-{oid}-1 for 1 unit into tote T-0001"
@@ -215,7 +220,8 @@ def test_the_only_unit_missing_offers_no_ship_without_it(world: pw.World) -> Non
     oid = packing.open_order(store, world.packer, world.totes["#1043"]).order_id
     report_missing(store, world.packer, oid, 1)
     [item] = open_exceptions(store, boss)
-    assert item.actions == (Action.REPICK, Action.CANCEL, Action.COUNT)
+    assert item.actions == (Action.CANCEL, Action.COUNT)  # a re-pick once the bin is counted
+    assert item.withheld == "No re-pick: 0 BOOK-SV free, 1 needed"
     assert item.cause.endswith("missing from T-0002 at PACK-1: re-pick it or cancel")
     before = snapshot(store)
     with pytest.raises(DomainError, match="Ship without it does not resolve this exception"):

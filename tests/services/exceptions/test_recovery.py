@@ -24,6 +24,7 @@ from wms_tui.domain.models import (
     Stock,
     WmsException,
 )
+from wms_tui.services.demo.day_checks import check_day
 from wms_tui.services.dispatch import handover
 from wms_tui.services.exceptions.actions import resolve
 from wms_tui.services.exceptions.inbox import Action, open_exceptions
@@ -100,8 +101,13 @@ def test_a_re_pick_is_refused_whole_when_stock_is_short_or_the_role_is_wrong(
         bin_a.cycle_count_flag = True  # its mugs are kept from allocation until counted
         uow.add(bin_a)
         uow.commit()
+    # Not offered while the bins cannot cover it (it was, and always refused): the
+    # row says why, and what can work is left (cancel, or ship it short).
+    [item] = open_exceptions(store, boss)
+    assert item.actions == (Action.CANCEL, Action.ACKNOWLEDGE)
+    assert item.withheld == "No re-pick: 0 MUG-BLU free, 1 needed"
     before = snapshot(store)
-    with pytest.raises(DomainError, match="Only 0 MUG-BLU free of the 1 to re-pick for #1042"):
+    with pytest.raises(DomainError, match="^No re-pick: 0 MUG-BLU free, 1 needed$"):
         resolve(store, boss, item.id, Action.REPICK)
     with pytest.raises(PermissionDenied):
         resolve(store, world.packer, item.id, Action.REPICK)
@@ -180,15 +186,32 @@ def test_a_stopped_parcel_on_the_truck_is_taken_out_before_it_is_restocked(
     oid, _id, sscc = _pack_1043(world)
     handover.load_parcel(store, boss, "PN", sscc)
     order_admin.cancel_order(store, boss, oid, "fraud")
+    # Restock used to be offered here and was always refused (the simulated day's
+    # most frequent refusal): while the parcel is on the truck the exception names
+    # the dock's take-out instead, and the floor day's checks take that as an
+    # action a person can do.
     [item] = open_exceptions(store, boss)
+    assert item.actions == ()
+    assert item.elsewhere == f"Dock: take parcel {sscc} off the truck (Hand-over F8)"
+    assert item.workable
+    checks = {c.name: c for c in check_day(store, boss)}
+    assert checks["every open exception has an action"].ok
+    assert checks["no tote, station or task held by finished work"].ok  # its units: named
     before = snapshot(store)
-    with pytest.raises(DomainError, match=f"Parcel {sscc} of #1043 is on the truck"):
+    with pytest.raises(
+        DomainError,
+        match=f"^Parcel {sscc} of #1043 is on the truck: take it out at the dock first "
+        r"\(Hand-over F8\)$",
+    ):
         resolve(store, boss, item.id, Action.RESTOCK)
+    with pytest.raises(DomainError, match="Acknowledge does not resolve"):
+        resolve(store, boss, item.id, Action.ACKNOWLEDGE, note="gone")
     assert snapshot(store) == before
     assert handover.take_out(store, boss, "PN", sscc).voided
     # Stopping the parcel is done: one exception remains, for the unpacking.
     [unpack] = open_exceptions(store, boss)
     assert unpack.id != item.id and unpack.actions == (Action.RESTOCK,)
+    assert unpack.elsewhere == "" and unpack.withheld == ""
     assert unpack.cause.startswith(f"Unpack parcel {sscc} of cancelled order #1043")
     result = resolve(store, boss, unpack.id, Action.RESTOCK)
     assert result.message == "1 unit of #1043 back to A-01-2-A; parcel void"
@@ -206,7 +229,6 @@ def test_the_day_checks_name_a_stopped_parcels_units_nobody_will_restock(
     the units at the station by the ledger, and the floor day's checks said
     nothing was held."""
     from wms_tui.domain.clock import utcnow
-    from wms_tui.services.demo.day_checks import check_day
 
     store, boss = world.store, world.supervisor
     held = "no tote, station or task held by finished work"

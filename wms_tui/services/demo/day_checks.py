@@ -9,8 +9,8 @@
    order;
 3. stock equals the sum of its movements, and no quantity or reservation is
    negative or above what is on hand;
-4. every open exception offers an action (or closes by itself: it waits for
-   work someone's task names).
+4. every open exception offers an action, or names the work on another
+   screen that resolves it (the dock's take-out of a stopped parcel).
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ def _sample(names: list[str]) -> str:
 
 def check_day(store: Store, supervisor: Actor) -> list[Check]:
     inbox = open_exceptions(store, supervisor, limit=10**9)
-    named = {i.order_id for i in inbox if i.order_id is not None and i.actions}
+    # An exception waiting for work on another screen (the dock's take-out of a
+    # cancelled order's parcel) names something a person can do: not a dead end.
+    named = {i.order_id for i in inbox if i.order_id is not None and i.workable}
     checks: list[Check] = []
     with store.read() as s:
         orders = s.exec(select(Order.id, Order.name, Order.status)).all()
@@ -130,7 +132,7 @@ def check_day(store: Store, supervisor: Actor) -> list[Check]:
             )
         )
 
-    stuck = [f"#{i.id} {i.kind_label} {i.concerns}" for i in inbox if not i.actions]
+    stuck = [f"#{i.id} {i.kind_label} {i.concerns}" for i in inbox if not i.workable]
     checks.append(
         Check(
             "every open exception has an action",

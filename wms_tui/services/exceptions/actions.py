@@ -22,8 +22,13 @@ from wms_tui.domain.enums import OrderStatus as S
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.models import Location, Order, Product, StockMovement, WmsException
 from wms_tui.services.exceptions.inbox import Action, actions_for
-from wms_tui.services.exceptions.repick import repick_in, short_shipped, units_to_ship
-from wms_tui.services.exceptions.restock import packed_units_left, restock_in
+from wms_tui.services.exceptions.repick import (
+    repick_blocked,
+    repick_in,
+    short_shipped,
+    units_to_ship,
+)
+from wms_tui.services.exceptions.restock import on_the_truck, packed_units_left, restock_in
 from wms_tui.services.exceptions.settle import close as close_exception
 from wms_tui.services.exceptions.settle import close_open, settle
 from wms_tui.services.exceptions.totes import held_in_totes
@@ -89,7 +94,7 @@ def resolve(
             ).first()
         )
         held = held_in_totes(s, order.id) if order is not None else []
-        offered = actions_for(
+        offer = actions_for(
             exc.kind,
             order,
             exc.location,
@@ -99,8 +104,15 @@ def resolve(
             short_shipped=short_shipped(s, order.id) if order is not None else 0,
             packed_left=(sum(packed_units_left(s, order.id).values()) if order is not None else 0),
             to_ship=units_to_ship(s, order.id) if order is not None else 0,
+            repick_blocked=(
+                repick_blocked(s, [order.id]).get(order.id, "") if order is not None else ""
+            ),
+            on_truck=tuple(on_the_truck(s, order.id)) if order is not None else (),
         )
-        if act not in offered:
+        if act not in offer.actions:
+            why = offer.why_not(act)
+            if why:
+                raise DomainError(why)
             what = f" ({order.name} is {S(order.status).label})" if order is not None else ""
             raise DomainError(f"{act.label} does not resolve this exception now{what}")
         if act is Action.COUNT:

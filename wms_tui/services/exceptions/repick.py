@@ -13,7 +13,9 @@ hold enough, nothing changes and the answer says so.
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from collections import defaultdict
+
+from sqlmodel import Session, col, select
 
 from wms_tui.domain.actor import Actor
 from wms_tui.domain.enums import LocationKind, Role
@@ -22,6 +24,7 @@ from wms_tui.domain.errors import DomainError
 from wms_tui.domain.models import Allocation, Location, Order, OrderLine
 from wms_tui.services.core import events
 from wms_tui.services.inventory import allocation
+from wms_tui.services.inventory.live_stock import free_units
 from wms_tui.services.packing import totes as pack_totes
 from wms_tui.services.packing.qc import open_replacement_task
 from wms_tui.store import UnitOfWork
@@ -49,6 +52,49 @@ def units_to_ship(session, order_id: int) -> int:  # noqa: ANN001 - a Session
             select(OrderLine.quantity, OrderLine.qty_short).where(OrderLine.order_id == order_id)
         ).all()
     )
+
+
+def repick_blocked(session: Session, order_ids: list[int]) -> dict[int, str]:
+    """Order id -> why a re-pick of its short-shipped units would be refused now.
+
+    Only the orders it would be refused for: the bins (as allocation reads them)
+    do not hold what :func:`repick_in` reserves, or no tote holds the order.
+    Read without locks, for what the inbox offers; :func:`repick_in` still
+    refuses what changed in between.
+    """
+    if not order_ids:
+        return {}
+    want: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    skus: dict[int, str] = {}
+    for order_id, product_id, sku, quantity, allocated in session.exec(
+        select(
+            OrderLine.order_id,
+            OrderLine.product_id,
+            OrderLine.sku,
+            OrderLine.quantity,
+            OrderLine.qty_allocated,
+        ).where(col(OrderLine.order_id).in_(order_ids), OrderLine.qty_short > 0)
+    ).all():
+        # What repick_in reserves for the line once its short is owed again.
+        want[order_id][product_id] += max(0, quantity - allocated)
+        skus[product_id] = sku
+    if not want:
+        return {}
+    free = free_units(session, list(skus))
+    totes = pack_totes.totes_of_orders(session, list(want))
+    names = dict(
+        session.exec(select(Order.id, Order.name).where(col(Order.id).in_(list(want)))).all()
+    )
+    blocked: dict[int, str] = {}
+    for order_id, by_product in want.items():
+        short = [(skus[p], free.get(p, 0), n) for p, n in by_product.items() if free.get(p, 0) < n]
+        if short:
+            sku, have, n = short[0]
+            more = f" (+{len(short) - 1} more)" if len(short) > 1 else ""
+            blocked[order_id] = f"No re-pick: {have} {sku} free, {n} needed{more}"
+        elif not totes.get(order_id):
+            blocked[order_id] = f"No re-pick: no tote holds {names.get(order_id, '')}"
+    return blocked
 
 
 def repick_in(uow: UnitOfWork, actor: Actor, order: Order, *, station: str | None = None) -> str:

@@ -65,14 +65,24 @@ def packed_units_left(session: Session, order_id: int) -> dict[tuple[int, int], 
 
 
 def on_the_truck(session: Session, order_id: int) -> list[str]:
-    return list(
-        session.exec(
-            select(Parcel.sscc).where(
-                Parcel.order_id == order_id,
-                col(Parcel.status).in_([ParcelStatus.LOADED, ParcelStatus.MANIFESTED]),
-            )
-        ).all()
-    )
+    return on_the_truck_of(session, [order_id]).get(order_id, [])
+
+
+def on_the_truck_of(session: Session, order_ids: list[int]) -> dict[int, list[str]]:
+    """Order id -> the codes of its parcels loaded at the dock (only orders with some)."""
+    if not order_ids:
+        return {}
+    loaded: dict[int, list[str]] = defaultdict(list)
+    for order_id, sscc, tracking in session.exec(
+        select(Parcel.order_id, Parcel.sscc, Parcel.tracking_number)
+        .where(
+            col(Parcel.order_id).in_(order_ids),
+            col(Parcel.status).in_([ParcelStatus.LOADED, ParcelStatus.MANIFESTED]),
+        )
+        .order_by(col(Parcel.id))
+    ).all():
+        loaded[order_id].append(sscc or tracking)
+    return dict(loaded)
 
 
 def _home_bin(session: Session, order_id: int, product_id: int) -> Location | None:

@@ -11,7 +11,10 @@ so nothing typed can trigger one:
     F11 request a re-pick (short-shipped units)         F12 unpack and restock a stopped parcel
 
 Only the keys of the highlighted exception's actions work and show in the
-footer. Every action is one service call; its answer is the feedback line, and
+footer. An action that would only be refused is not offered: the last line
+says why ("No re-pick: 0 MUG-BLU free, 1 needed"), or names the work on
+another screen that comes first ("Dock: take parcel … off the truck
+(Hand-over F8)"). Every action is one service call; its answer is the feedback line, and
 the list reloads (an exception its work closed leaves it). The list also
 reloads every 30 s and when the screen comes back from a count.
 """
@@ -80,6 +83,14 @@ def age(item: InboxItem) -> str:
 
 def keys_text(item: InboxItem) -> str:
     return " ".join(f"{KEYS[a].upper()} {SHORT[a]}" for a in KEYS if a in item.actions)
+
+
+def last_line(item: InboxItem) -> str:
+    """The keys that resolve it; else the work on another screen that does; and why an
+    action one would look for is not offered (a re-pick the bins cannot cover)."""
+    # The work elsewhere is why its action is not offered: said once.
+    shown = [p for p in (keys_text(item), item.elsewhere or item.withheld) if p]
+    return " · ".join(shown) or "closes by itself when its work is done"
 
 
 def _one_line(what: str):
@@ -237,7 +248,7 @@ class ExceptionsScreen(WmsScreen):
             text = Text()
             text.append(item.cause, style="bold")
             text.append("\n" + " · ".join(p for p in (about, who) if p))
-            text.append(f"\n{keys_text(item) or 'closes by itself when its work is done'}")
+            text.append(f"\n{last_line(item)}")
             detail.update(text)
         self.refresh_bindings()
 
