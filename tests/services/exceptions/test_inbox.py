@@ -87,6 +87,47 @@ def test_retry_after_stock_arrived_closes_the_backorder(world: pw.World) -> None
     assert result.closed and result.message == "#2001 ready to pick"
 
 
+def test_a_backorders_cause_is_what_is_short_now_without_a_write_per_listing(
+    world: pw.World, monkeypatch
+) -> None:
+    """#D1009 read "KB-CRM short 2 (need 2, have 0)" after 9 were put away: the
+    message is written when the order is backordered, and a retry that is still
+    short rolls back with it, so it was never brought up to date."""
+    store, boss = world.store, world.supervisor
+    _backorder(store, qty=5)
+
+    def lamps(n: int) -> None:  # received without a release: the backorder keeps waiting
+        with store.unit_of_work() as uow:
+            p = uow.session.exec(select(Product).where(Product.sku == "LAMP")).one()
+            bin_a = uow.session.exec(select(Location).where(Location.code == "A-01-1-A")).one()
+            f.receive(uow, p, bin_a, n)
+            uow.commit()
+
+    lamps(3)
+    [item] = open_exceptions(store, boss)
+    with pytest.raises(DomainError, match="#2001 is still short: LAMP short 2"):
+        resolve(store, boss, item.id, Action.RETRY)
+    writes: list[int] = []
+    real = store.unit_of_work
+
+    def counted():  # noqa: ANN202 - the store's own unit of work
+        writes.append(1)
+        return real()
+
+    monkeypatch.setattr(store, "unit_of_work", counted)
+    [item] = open_exceptions(store, boss)
+    assert item.cause == "LAMP short 2 (need 5, have 3)"
+    assert writes == []  # read when listing: a refresh takes no write lock
+    monkeypatch.undo()
+    lamps(2)
+    [item] = open_exceptions(store, boss)
+    assert item.cause == "LAMP in stock (need 5, have 5): retry allocation takes it"
+    with store.read() as s:  # the record of what it was raised for is kept
+        [stored] = s.exec(select(WmsException.message)).all()
+        assert stored == "LAMP short 5 (need 5, have 0)"
+    assert resolve(store, boss, item.id, Action.RETRY).message == "#2001 ready to pick"
+
+
 def test_release_what_is_in_stock_leaves_the_rest_named_in_the_inbox(world: pw.World) -> None:
     """The split-off backorder used to wait with no exception naming it: a dead end."""
     store, boss = world.store, world.supervisor
@@ -101,7 +142,9 @@ def test_release_what_is_in_stock_leaves_the_rest_named_in_the_inbox(world: pw.W
     assert result.closed and result.message == "#2001 ready to pick; the rest waits as #2001-B1"
     [child] = open_exceptions(store, boss)
     assert child.order == "#2001-B1" and child.kind == ExceptionKind.BACKORDER
-    assert child.cause == "LAMP ×3 split from #2001: waits for stock"
+    # What it waits for now (the stored "LAMP ×3 split from #2001: waits for stock"
+    # is replaced by the live count; its name says where it was split from).
+    assert child.cause == "LAMP short 3 (need 3, have 0)"
     assert child.actions == (Action.RETRY, Action.RELEASE, Action.CANCEL)
 
 

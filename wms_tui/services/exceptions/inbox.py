@@ -8,7 +8,9 @@ it where, and the actions that can resolve it *now* (an action that would
 only be refused, such as counting a bin already counted, a re-pick the bins
 cannot cover, or restocking a parcel still on the truck, is not offered: the
 row says why, and names the work on another screen that resolves it when no
-key of the inbox can).
+key of the inbox can). A backorder's cause is what is short *now*, read when
+listing: the text stored when it was raised goes stale as stock comes and goes,
+and a failed retry rolls back, so it is never rewritten.
 """
 
 from __future__ import annotations
@@ -278,6 +280,7 @@ def open_exceptions(store: Store, actor: Actor, *, limit: int = 500) -> list[Inb
 
 
 def _items(s: Session, limit: int) -> list[InboxItem]:
+    from wms_tui.services.exceptions.backorders import waits_for
     from wms_tui.services.exceptions.repick import (
         REPICKABLE,
         repick_blocked,
@@ -316,6 +319,14 @@ def _items(s: Session, limit: int) -> list[InboxItem]:
     }
     blocked = repick_blocked(s, [oid for oid, n in short.items() if n > 0])
     loaded = on_the_truck_of(s, [oid for oid, n in packed.items() if n > 0])
+    backordered = waits_for(
+        s,
+        [
+            o.id
+            for e, o, _ in rows
+            if o is not None and e.kind == K.BACKORDER and o.status == S.BACKORDERED
+        ],
+    )
     items = []
     for exc, order, flagged in rows:
         bin_code = exc.location if flagged is not None else ""
@@ -342,12 +353,13 @@ def _items(s: Session, limit: int) -> list[InboxItem]:
             repick_blocked=blocked.get(oid, ""),
             on_truck=tuple(loaded.get(oid, ())),
         )
+        cause = (backordered.get(oid) if exc.kind == K.BACKORDER else None) or exc.message
         items.append(
             InboxItem(
                 id=exc.id or 0,
                 kind=exc.kind,
                 at=exc.at,
-                cause=" ".join(exc.message.split()),
+                cause=" ".join(cause.split()),
                 order=order.name if order is not None else "",
                 order_id=order.id if order is not None else None,
                 order_status=S(order.status).label if order is not None else "",
