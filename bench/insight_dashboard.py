@@ -179,7 +179,7 @@ STEPS = (
     (hour_rows, "cycle_rows"),
     (dashboard_module, "_backorder_ages"),
     (dashboard_module, "_open_exceptions"),
-    (dashboard_module, "_carriers"),
+    (dashboard_module, "carrier_rows"),  # carrier_outlook.carrier_rows, as _build calls it
     (metrics, "packing_returns"),
     (metrics, "packers_of"),  # includes packing_returns
 )

@@ -1,6 +1,6 @@
 """The dashboard's carriers' rows, counted in SQL, equal the rules walked order by order.
 
-``dashboard._carriers`` lays the pack queue out from counts per (status, carrier,
+``carrier_outlook.carrier_rows`` lays the pack queue out from counts per (status, carrier,
 service, priority) and asks the store only where an id decides (a cut-off's turning
 subgroup, a row's last order); it sums the work left from the partial index of lines
 with units left. The reference here reads every order and line with the ORM and walks
@@ -27,7 +27,7 @@ from wms_tui.services.core.clock import warehouse_zone
 from wms_tui.services.dispatch import cutoffs
 from wms_tui.services.dispatch import overview_rules as rules
 from wms_tui.services.dispatch.pace import Pace
-from wms_tui.services.insight import dashboard as dash
+from wms_tui.services.insight import carrier_outlook as dash
 from wms_tui.services.insight import rules as insight_rules
 from wms_tui.store import Store
 
@@ -186,7 +186,7 @@ def test_carriers_rows_equal_the_order_by_order_walk(
     pace = Pace(per_hour, per_hour > 0, 0, per_hour)
     with store.read() as session:
         tz = warehouse_zone(session)
-        got = dash._carriers(session, now, DAY, tz, pace)
+        got = dash.carrier_rows(session, now, DAY, tz, pace)
         want = _reference(session, now, pace)
     assert got == want
 
@@ -206,7 +206,7 @@ def test_a_row_sharing_its_last_subgroup_and_a_turning_cutoff_are_read_by_id(
         uow.commit()
     pace = Pace(5.0, True, 5, 5.0)  # 2 h to 15:00 local: 10 slots in time, 2 at risk
     with store.read() as session:
-        got = dash._carriers(session, now, DAY, warehouse_zone(session), pace)
+        got = dash.carrier_rows(session, now, DAY, warehouse_zone(session), pace)
         want = _reference(session, now, pace)
     assert got == want
     by_code = {(r.code, r.cutoff): r for r in got}

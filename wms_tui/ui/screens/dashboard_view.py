@@ -13,7 +13,8 @@ from rich.text import Text
 
 from wms_tui.domain.shipping_days import duration_text
 from wms_tui.services.insight import rules
-from wms_tui.services.insight.dashboard import CarrierOutlook, Dashboard
+from wms_tui.services.insight.carrier_outlook import CarrierOutlook
+from wms_tui.services.insight.dashboard import Dashboard
 from wms_tui.ui.widgets.text_bars import bar, bar_rows
 
 STAGE_LABELS = {
