@@ -9,32 +9,28 @@ from __future__ import annotations
 
 from collections import deque
 from contextlib import suppress
-from itertools import islice
 from time import monotonic
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.widgets import Input, Static
-from textual.widgets.data_table import RowDoesNotExist
 
 from wms_tui.domain.errors import DomainError, NotFound
 from wms_tui.domain.numbers import small_number
-from wms_tui.domain.text import option_values, plural
 from wms_tui.services.receiving import barcode_links, closing, deliveries, receipt_undo
 from wms_tui.services.receiving import receipt as rcv
 from wms_tui.ui.base import FloorScreen
 from wms_tui.ui.screens.receiving_barcodes import ReceivingBarcodes
 from wms_tui.ui.screens.receiving_close import ReceiptClosing
-from wms_tui.ui.screens.receiving_text import KEYS_HELP, NARROW_LINES, WIDE_LINES
-from wms_tui.ui.widgets.dialogs import AskChoice, AskCount, AskSure
+from wms_tui.ui.screens.receiving_questions import ScanQuestions
+from wms_tui.ui.screens.receiving_render import ReceivingRendering
+from wms_tui.ui.screens.receiving_text import KEYS_HELP
 from wms_tui.ui.widgets.fixed_table import SteadyTable, step_cursor
 from wms_tui.ui.widgets.scan_log import ScanLog
 from wms_tui.ui.widgets.scan_panel import ScanPanel
-from wms_tui.ui.widgets.steady import update_text
-from wms_tui.ui.widgets.variance import variance_text
 
 # A plain number this short keyed into the scan field is a count, never a barcode to link.
 MAX_KEYED_COUNT_DIGITS = 5
@@ -43,7 +39,9 @@ MAX_KEYED_COUNT_DIGITS = 5
 _GATED = ("blind", "count_mode", "damaged", "close_receipt", "undo", "link", "putaway", "labels")
 
 
-class ReceivingScreen(ReceiptClosing, ReceivingBarcodes, FloorScreen):
+class ReceivingScreen(
+    ScanQuestions, ReceivingRendering, ReceiptClosing, ReceivingBarcodes, FloorScreen
+):
     TITLE_TEXT = "Receive"
     CSS_PATH = "receiving.tcss"
     BINDINGS = [
@@ -139,28 +137,6 @@ class ReceivingScreen(ReceiptClosing, ReceivingBarcodes, FloorScreen):
         self.redraw()
         self.refresh_keys()
 
-    def redraw(self) -> None:
-        self.render_head()
-        self.show_log()
-        if self.closed is not None:
-            self.render_report()
-        else:
-            self.render_table()
-
-    def note(self, text: str) -> None:
-        """Add a line to the scan log (shown on wide screens)."""
-        self.scan_log.appendleft(f"{self.wms.local_now():%H:%M:%S} {text}")
-        self.show_log()
-
-    def show_log(self) -> None:
-        log = self.query_one("#rcv-log", ScanLog)
-        if not log.display or not self.wide:
-            return  # drawn when the side panel shows (redraw)
-        # Only the lines its rows can show: the newest line pushes every other one down,
-        # so all of them are drawn again (ScanLog renders only the new one's text).
-        rows = log.size.height or len(self.scan_log)
-        log.show(islice(self.scan_log, rows))
-
     @property
     def table(self) -> SteadyTable:
         return self.query_one("#rcv-table", SteadyTable)
@@ -216,90 +192,6 @@ class ReceivingScreen(ReceiptClosing, ReceivingBarcodes, FloorScreen):
         self.render_head()
         self.render_table()
         self.refresh_keys()
-
-    def render_head(self) -> None:
-        self.render_prompt()
-        head = self.query_one("#rcv-head", Static)
-        r = self.receipt
-        if r is None:
-            n = len(self.deliveries)
-            update_text(head, plural(n, "open delivery", "open deliveries"))
-            return
-        who = r.supplier or ("blind receipt" if r.blind else "")
-        first = f"{r.reference} · {who}" if who else r.reference
-        if self.closed is not None:
-            second = f"CLOSED · {self.closed.summary()}"
-        else:
-            mode = (
-                "DAMAGED next" if self.damaged_next else ("COUNT mode" if self.count_mode else "")
-            )
-            second = f"{r.received_units}/{r.expected_units} units"
-            if r.damaged_units:
-                second += f" · {r.damaged_units} dmg"
-            if mode:
-                second += f" · {mode}"
-        if self.wide and r.expected_date:
-            first += f" · due {r.expected_date}"
-        update_text(head, f"{first}\n{second}")
-
-    def render_prompt(self) -> None:
-        field = self.scan_field
-        if self.receipt is None:
-            self.prompt("Scan delivery ref · F2 blind")
-            field.placeholder = "ref (Enter: highlighted)"
-        elif self.closed is not None:
-            self.prompt("Scan the next delivery ref")
-            field.placeholder = "delivery ref"
-        else:
-            if self.damaged_next:
-                self.prompt("Scan the DAMAGED unit")
-            elif self.count_mode:
-                self.prompt("Scan item, then key the count")
-            else:
-                self.prompt("Scan item")
-            field.placeholder = "barcode, case code or SKU"
-
-    def render_table(self) -> None:
-        table = self.table
-        if self.receipt is None:
-            # The reference is what the receiver scans or picks: never cut it
-            # (BLIND-20261207-001 is 18); the supplier gives way.
-            longest = max([8, *(len(d.reference) for d in self.deliveries)])
-            if self.wide:
-                ref_w = min(max(14, longest), 24)
-                columns = [("Delivery", ref_w), ("Supplier", max(10, 34 - ref_w)), ("Due", 10),
-                           ("SKUs", 4), ("Exp", 5), ("Rcv", 5), ("Status", 9)]  # fmt: skip
-            else:
-                ref_w = min(longest, 18)
-                columns = [("Delivery", ref_w), ("Supplier", max(4, 23 - ref_w)), ("Rcv/Exp", 7)]
-            rows = []
-            for d in self.deliveries:
-                if self.wide:
-                    cells = (d.reference, d.supplier, str(d.expected_date or ""), str(d.skus),
-                             str(d.expected_units), str(d.received_units),
-                             d.status.value.lower())  # fmt: skip
-                else:
-                    cells = (d.reference, d.supplier, f"{d.received_units}/{d.expected_units}")
-                rows.append((d.reference, cells))
-            table.fill(columns, rows)
-            return
-        # A scan changes one line: fill() repaints that row only.
-        rows = []
-        for ln in self.receipt.lines:
-            diff = variance_text(ln.diff, unexpected=ln.expected == 0)
-            if self.wide:
-                sku = ln.sku if ln.has_barcode else f"{ln.sku}*"
-                cells = (sku, ln.name, option_values(ln.options), str(ln.expected),
-                         str(ln.received), str(ln.damaged or ""), str(ln.put_away or ""),
-                         diff)  # fmt: skip
-            else:
-                cells = (ln.sku, str(ln.expected), str(ln.received), str(ln.damaged or ""), diff)
-            rows.append((ln.sku, cells))
-        table.fill(WIDE_LINES if self.wide else NARROW_LINES, rows)
-
-    def highlight(self, sku: str) -> None:
-        with suppress(RowDoesNotExist):
-            self.table.move_cursor(row=self.table.get_row_index(sku))
 
     def action_cursor(self, step: int) -> None:
         step_cursor(self.table, step)
@@ -439,56 +331,6 @@ class ReceivingScreen(ReceiptClosing, ReceivingBarcodes, FloorScreen):
         self.feedback.ok(f"Now receiving {other.reference} ({previous} stays open)")
         self.note(f"switched {previous} → {other.reference}")
         return True
-
-    @work(exclusive=True, group="rcv-confirm")
-    async def confirm_large(self, code: str, count: int, reason: str | None, why: str) -> None:
-        self.app.bell()
-        yes = await self.app.push_screen_wait(
-            AskSure("Check the count", [why, "y receives them, Esc cancels."])
-        )
-        if yes:
-            self.receive(code, count=count, reason=reason, confirmed=True)
-        else:
-            self.feedback.info("Not received: scan again")
-
-    @work(exclusive=True, group="rcv-ask")
-    async def ask_then_receive(self, code: str) -> None:
-        try:
-            await self._ask_then_receive(code)
-        finally:
-            self.wms.expect_no_screen()  # asked, refused or cancelled: keys go on
-
-    async def _ask_then_receive(self, code: str) -> None:
-        try:
-            sku, name, pack = rcv.identify(self.store, code)
-        except rcv.UnknownBarcode as exc:
-            # Another delivery's reference opens it, in count or damaged mode too.
-            if self.switch_delivery(exc.code):
-                return
-            self.unknown(exc)
-            return
-        except DomainError as exc:
-            self.feedback.error(str(exc))
-            return
-        count = 1
-        if self.count_mode:
-            what = f"cases of {pack}" if pack > 1 else "units"
-            answer = await self.app.push_screen_wait(
-                AskCount(f"{sku}: how many {what}?", validate=rcv.parse_count)
-            )
-            if answer is None:
-                self.feedback.info("Cancelled: nothing received")
-                return
-            count = answer
-        reason: str | None = None
-        if self.damaged_next:
-            reason = await self.app.push_screen_wait(
-                AskChoice(f"Damaged {sku}: why?", rcv.DAMAGE_REASONS)
-            )
-            if reason is None:
-                self.feedback.info("Cancelled: nothing received")
-                return
-        self.receive(code, count=count, reason=reason)
 
     def action_undo(self) -> None:
         assert self.receipt is not None
