@@ -15,7 +15,7 @@ from sqlalchemy import insert
 from wms_tui.domain.enums import EventKind as K
 from wms_tui.domain.enums import OrderStatus as S
 from wms_tui.domain.models import Event
-from wms_tui.services.insight import hour_rows
+from wms_tui.services.insight import hour_rows, hour_statements
 from wms_tui.store import Store
 
 T0 = datetime(2026, 3, 9, 22, 30, tzinfo=UTC)  # a day starting at :30 UTC (UTC+5:30's)
@@ -43,11 +43,11 @@ def log(empty_store: Store) -> Store:
 
 
 def _grouped(session, start, end, split):  # noqa: ANN001, ANN202 - the statement before
-    states = {to: stage for stage, to in hour_rows.FLOW_STAGES}
+    states = {to: stage for stage, to in hour_statements.FLOW_STAGES}
     return hour_rows._parts(
         (states[to], hour_rows.bucket_start(b), int(n), p)
         for to, b, n, p in hour_rows.run_built(
-            session, hour_rows._flow_statement, start=start, end=end, split=split
+            session, hour_statements.flow_statement, start=start, end=end, split=split
         )
     )
 
@@ -85,7 +85,7 @@ def _status_changes_in_flow(store: Store) -> int:
             s.exec(
                 select(func.count()).where(
                     Event.kind == K.ORDER_STATUS,
-                    col(Event.to_state).in_([to for _, to in hour_rows.FLOW_STAGES]),
+                    col(Event.to_state).in_([to for _, to in hour_statements.FLOW_STAGES]),
                 )
             ).one()
         )

@@ -45,8 +45,6 @@ from wms_tui.domain.models import (
 )
 from wms_tui.services.insight import rules
 from wms_tui.services.insight.hour_rows import (
-    FLOW_STAGES,
-    NO_STATUS,
     cycle_rows,
     flow_rows,
     pack_rows,
@@ -54,6 +52,7 @@ from wms_tui.services.insight.hour_rows import (
     refused_rows,
     run_built,
 )
+from wms_tui.services.insight.hour_statements import FLOW_STAGES, NO_STATUS
 
 K = EventKind
 # Ids per IN (...) list: well inside every backend's limit on bound parameters.

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from wms_tui.domain.models import WmsException
 from wms_tui.printing.insight_report import Chart, ReportDoc, TableData
 from wms_tui.services.insight import metrics, rules
-from wms_tui.services.insight.hour_rows import FLOW_STAGES
+from wms_tui.services.insight.hour_statements import FLOW_STAGES
 
 
 def _by_day(hours: dict[datetime, int], tz: ZoneInfo) -> dict[date, int]:
