@@ -283,6 +283,7 @@ INSIDE_A_USE_CASE = {
     "picking.task.complete",
     "picking.holding.pause_at_logout",
     "picking.holding.release_task_in",
+    "picking.units.pick_units",  # an item scan's writes, inside walk.scan's unit of work
     "setup.carriers.log_retrack",
     "setup.master_data.apply_setup",
     "setup.master_data.load_setup",

@@ -24,6 +24,9 @@ in :mod:`~wms_tui.services.picking.task_view`, and who holds a task (resume, pau
 release) in :mod:`~wms_tui.services.picking.holding`; they are re-exported here so
 screens import one module.
 
+What an accepted item scan writes (the allocation and the stop by guarded updates, the
+ledger, the order line, the ``pick.unit`` event) is :mod:`~wms_tui.services.picking.units`.
+
 Order status: READY_TO_PICK -> PICKING when its task is claimed, PICKING ->
 PICKED when the task completes with every unit picked. A BACKORDERED order
 keeps what was picked in its tote, and the tote goes to the supervisor.
@@ -33,8 +36,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Update, bindparam, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -43,13 +45,9 @@ from wms_tui.domain.enums import (
     OPEN_TASK,
     EventKind,
     LocationKind,
-    MovementReason,
-    OrderStatus,
-    TaskStatus,
 )
 from wms_tui.domain.errors import DomainError, NotFound, UnknownCode, WrongScan
 from wms_tui.domain.models import (
-    Allocation,
     Location,
     PickTask,
     PickTaskLine,
@@ -72,7 +70,6 @@ from wms_tui.services.picking.holding import (
 from wms_tui.services.picking.short_pick import SHORT_REASONS, report_short
 from wms_tui.services.picking.stop import StopContext
 from wms_tui.services.picking.task import (
-    STOPPED,
     TaskContext,
     advance,
     complete,
@@ -87,6 +84,7 @@ from wms_tui.services.picking.task_view import (
     TaskView,
     ToteInfo,
 )
+from wms_tui.services.picking.units import pick_units
 from wms_tui.store import Store, UnitOfWork, retrying
 
 __all__ = [
@@ -311,7 +309,7 @@ def _scan_item(
         raise WrongScan(
             f"Too many: {what} is more than the {remaining} left to pick here", sku=product.sku
         )
-    _pick_units(uow, actor, ctx, ln, n)
+    pick_units(uow, actor, ctx, ln, n)
     left = remaining - n
     tote = f"tote {ctx.slot.get(ln.tote_id or 0, 0)} {ctx.loc_code(ln.tote_id)}"
     if left:
@@ -319,101 +317,6 @@ def _scan_item(
     else:
         msg = f"{ln.qty_picked} × {product.sku}: put in {tote}, scan the tote"
     return ScanOutcome("item", msg, ctx.view(), bin_code)
-
-
-# An item scan's two guarded UPDATEs, built once with bound parameters: built per
-# scan, the pair cost about as much SQLAlchemy work as running them.
-
-
-@cache
-def _reserve_units() -> Update:
-    """The allocation still holds ``n`` unpicked units: take them off it."""
-    n = bindparam("n")
-    return (
-        update(Allocation)
-        .where(
-            col(Allocation.id) == bindparam("allocation"),
-            Allocation.qty - Allocation.qty_picked >= n,
-        )
-        .values(qty_picked=Allocation.qty_picked + n)
-        .execution_options(synchronize_session=False)
-    )
-
-
-@cache
-def _take_units() -> Update:
-    """The stop is open for ``n`` more, on a task this picker holds on this terminal."""
-    n = bindparam("n")
-    claimed = (
-        select(PickTask.id)
-        .where(
-            PickTask.id == PickTaskLine.task_id,
-            PickTask.status == TaskStatus.CLAIMED,
-            PickTask.picker_id == bindparam("picker"),
-            PickTask.terminal == bindparam("terminal"),
-        )
-        .exists()
-    )
-    return (
-        update(PickTaskLine)
-        .where(
-            col(PickTaskLine.id) == bindparam("line"),
-            col(PickTaskLine.done).is_(False),
-            PickTaskLine.qty_picked + PickTaskLine.qty_short + n <= PickTaskLine.qty,
-            claimed,
-        )
-        .values(qty_picked=PickTaskLine.qty_picked + n)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _pick_units(uow: UnitOfWork, actor: Actor, ctx: TaskContext, ln: PickTaskLine, n: int) -> None:
-    s = uow.session
-    order = ctx.order_of(ln)
-    if OrderStatus(order.status) in STOPPED:
-        raise DomainError(f"Order {order.name} is {OrderStatus(order.status).label}: skip it")
-    oline = ctx.olines[ln.order_line_id]
-    product = ctx.products[ln.product_id]
-    bin_loc, tote = ctx.locs[ln.location_id], ctx.locs[ln.tote_id]  # type: ignore[index]
-    # Guarded in SQL, not read first: the reservation still holds n units, and the
-    # stop is still open for n more on this picker's claim on this terminal. Under
-    # the task's lock both hold; a refusal raises and the unit of work rolls back.
-    reserved = s.execute(_reserve_units(), {"allocation": ln.allocation_id, "n": n})
-    if reserved.rowcount != 1:  # type: ignore[attr-defined]
-        raise DomainError(f"{product.sku} in {bin_loc.code} is not reserved for {order.name}")
-    taken = s.execute(
-        _take_units(),
-        {"line": ln.id, "n": n, "picker": actor.operator_id, "terminal": actor.terminal},
-    )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise DomainError(f"Stop {ctx.loc_code(ln.location_id)} changed: scan again")
-    set_committed_value(ln, "qty_picked", ln.qty_picked + n)
-    inventory.move_stock(
-        uow,
-        actor,
-        product,
-        n,
-        from_loc=bin_loc,
-        to_loc=tote,
-        reason=MovementReason.PICKED,
-        order=order,
-        reference=ctx.task.code,
-        consume_allocation=True,
-    )
-    oline.qty_picked += n
-    uow.add(oline)
-    events.log(
-        uow,
-        actor,
-        EventKind.PICK_UNIT,
-        order=order,
-        sku=product.sku,
-        qty=n,
-        from_location=bin_loc.code,
-        to_location=tote.code,
-        location=bin_loc.code,
-        detail=f"task {ctx.task.code}",
-    )
 
 
 def _scan_tote(
