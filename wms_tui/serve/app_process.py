@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 
 KILL_AFTER = 5.0
 READ_CHUNK = 64 * 1024
+RESIZE_SETTLE_S = 0.2
 
 # Smallest and largest screens the app is run at: a handheld is 16x20 at the
 # least; a client announcing 1000x1000 gets the app at the largest size
@@ -73,6 +74,7 @@ class PtyApp:
         self._master: int | None = None
         self._reading = False
         self._ended = asyncio.Event()
+        self._settle: asyncio.TimerHandle | None = None
         self._hangup: asyncio.Task[None] | None = None
 
     @property
@@ -147,6 +149,17 @@ class PtyApp:
         if self._master is None or self.process is None or self._ended.is_set():
             return
         _set_size(self._master, *clamp_size(cols, rows))
+        self._winch()
+        # Two resizes back to back (1x1 then 40x16) could leave the app drawn at the
+        # first size: its reads of the size and the resizes it posts race. Told once
+        # more when the resizes have stopped, it reads the size the device has now.
+        if self._settle is not None:
+            self._settle.cancel()
+        self._settle = asyncio.get_running_loop().call_later(RESIZE_SETTLE_S, self._winch)
+
+    def _winch(self) -> None:
+        if self.process is None or self._ended.is_set():
+            return
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGWINCH)
 
